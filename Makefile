@@ -1,0 +1,85 @@
+# Makefile: builds ./vaultwise and runs its tests, demo and benchmarks.
+# The two set-up commands (README.md): `make demo` and `make check`. Both
+# run `make deps` first, which installs missing Debian -dev packages when
+# run as root and otherwise prints the apt-get line to run.
+
+CC ?= cc
+OPT ?= -O2
+BUILD ?= build
+PKGS = libcurl libcjson openssl gsl
+
+WARN = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+       -Wmissing-prototypes -Wpointer-arith -Wformat=2 -Wvla -Wundef
+# Recursive (=) so pkg-config runs after `make deps` has installed things.
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
+PKG_LIBS = $(shell pkg-config --libs $(PKGS)) -lcsv -lm
+CPPFLAGS_ALL = -D_XOPEN_SOURCE=700 -Ioptimizer -Imodels -Ireports \
+	       -DVW_DATADIR='"$(CURDIR)/data"' $(CPPFLAGS)
+CFLAGS_ALL = -std=c11 -g $(OPT) $(WARN) $(PKG_CFLAGS) $(SAN) $(CFLAGS)
+LDFLAGS_ALL = $(SAN) $(LDFLAGS)
+
+LIB_SRC = $(filter-out optimizer/main.c, \
+	    $(wildcard optimizer/*.c models/*.c reports/*.c))
+LIB_OBJ = $(LIB_SRC:%.c=$(BUILD)/%.o)
+TEST_SRC = $(wildcard tests/unit/test_*.c)
+TEST_BIN = $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+BIN = $(BUILD)/vaultwise
+
+.PHONY: all deps demo check test-bins asan bench clean sample-data fuzz
+
+all: vaultwise
+
+vaultwise: $(BIN)
+	@[ "$(BUILD)" = build ] && cp $(BIN) vaultwise || true
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) -MMD -MP -c $< -o $@
+
+$(BUILD)/libvaultwise.a: $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BIN): $(BUILD)/optimizer/main.o $(BUILD)/libvaultwise.a
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(PKG_LIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libvaultwise.a tests/unit/testutil.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS_ALL) -Itests/unit $(CFLAGS_ALL) \
+	    $(shell pkg-config --cflags cmocka) -o $@ $< \
+	    $(BUILD)/libvaultwise.a $(LDFLAGS_ALL) $(PKG_LIBS) \
+	    $(shell pkg-config --libs cmocka)
+
+test-bins: $(BIN) $(TEST_BIN)
+
+deps:
+	@sh scripts/deps.sh
+
+demo: deps
+	@$(MAKE) --no-print-directory vaultwise
+	@sh scripts/demo.sh
+
+check: deps
+	@$(MAKE) --no-print-directory test-bins vaultwise
+	@sh tests/run.sh $(BUILD)
+
+# The whole suite under AddressSanitizer and UndefinedBehaviorSanitizer.
+asan: deps
+	@$(MAKE) --no-print-directory BUILD=build-asan OPT=-O1 \
+	    SAN="-fsanitize=address,undefined -fno-omit-frame-pointer \
+	    -fno-sanitize-recover=all" test-bins
+	@ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	    sh tests/run.sh build-asan
+
+bench: deps
+	@$(MAKE) --no-print-directory vaultwise
+	@sh tests/bench/run.sh
+
+# Regenerates the committed sample estate (tests check it is unchanged).
+sample-data: vaultwise
+	./vaultwise sample --out data/sample
+
+clean:
+	rm -rf build build-asan vaultwise
+
+-include $(LIB_OBJ:.o=.d) $(BUILD)/optimizer/main.d

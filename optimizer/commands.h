@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: MIT
+ * commands.h: the vaultwise commands. To add one:
+ *   1. write optimizer/cmd_NAME.c with int cmd_NAME(int argc, char **argv),
+ *      a static struct cmd_doc and a static opt_spec[] parsed by cli_parse;
+ *   2. declare it below;
+ *   3. add a row to the table in commands.c (name, function, summary);
+ *   4. add its example to README.md and a test under tests/.
+ * A command returns its exit status (err.h). Only commands print. */
+#ifndef VW_COMMANDS_H
+#define VW_COMMANDS_H
+
+#include <stddef.h>
+
+struct command {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *summary;
+};
+
+extern const struct command commands[];
+extern const size_t ncommands;
+
+const struct command *command_find(const char *name);
+void commands_print_usage(void);
+
+int cmd_help(int argc, char **argv);
+
+#endif

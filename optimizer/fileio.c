@@ -1,0 +1,312 @@
+/* SPDX-License-Identifier: MIT
+ * fileio.c: temp-then-rename files and directories, mkdir -p, rm -r of our
+ * own temporary trees, SHA-256 of files, bounded whole-file reads. */
+#include "fileio.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <openssl/evp.h>
+
+#include "util.h"
+
+#define MARKER ".vaultwise"
+
+/* ".name.tmp.PID" next to path. */
+static char *temp_twin(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	const char *base = slash ? slash + 1 : path;
+	int dirlen = slash ? (int)(slash - path + 1) : 0;
+
+	return xasprintf("%.*s.%s.tmp.%ld", dirlen, path, base,
+			 (long)getpid());
+}
+
+int afile_open(struct afile *af, const char *path, struct err *e)
+{
+	af->final = xstrdup(path);
+	af->tmp = temp_twin(path);
+	af->f = fopen(af->tmp, "wb");
+	if (!af->f) {
+		err_errno(e, errno == ENOENT ? EXIT_CANTCREAT : EXIT_IOERR,
+			  "cannot create '%s'", path);
+		free(af->tmp);
+		free(af->final);
+		af->tmp = af->final = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+int afile_commit(struct afile *af, struct err *e)
+{
+	int failed = fflush(af->f) != 0 || ferror(af->f) ||
+		     fsync(fileno(af->f)) != 0;
+
+	if (fclose(af->f) != 0)
+		failed = 1;
+	af->f = NULL;
+	if (failed) {
+		err_errno(e, EXIT_IOERR, "cannot write '%s'", af->final);
+		afile_abort(af);
+		return -1;
+	}
+	if (rename(af->tmp, af->final) != 0) {
+		err_errno(e, EXIT_IOERR, "cannot rename '%s' to '%s'",
+			  af->tmp, af->final);
+		afile_abort(af);
+		return -1;
+	}
+	free(af->tmp);
+	free(af->final);
+	af->tmp = af->final = NULL;
+	return 0;
+}
+
+void afile_abort(struct afile *af)
+{
+	if (af->f)
+		fclose(af->f);
+	af->f = NULL;
+	if (af->tmp)
+		unlink(af->tmp);
+	free(af->tmp);
+	free(af->final);
+	af->tmp = af->final = NULL;
+}
+
+int afile_write_string(const char *path, const char *content, struct err *e)
+{
+	struct afile af;
+
+	if (afile_open(&af, path, e))
+		return -1;
+	fputs(content, af.f);
+	return afile_commit(&af, e);
+}
+
+int mkdir_p(const char *path, struct err *e)
+{
+	char *p = xstrdup(path);
+
+	for (char *s = p + 1; *s; s++) {
+		if (*s != '/')
+			continue;
+		*s = '\0';
+		if (mkdir(p, 0777) != 0 && errno != EEXIST) {
+			err_errno(e, EXIT_CANTCREAT, "cannot create '%s'", p);
+			free(p);
+			return -1;
+		}
+		*s = '/';
+	}
+	if (mkdir(p, 0777) != 0 && errno != EEXIST) {
+		err_errno(e, EXIT_CANTCREAT, "cannot create '%s'", p);
+		free(p);
+		return -1;
+	}
+	free(p);
+	return 0;
+}
+
+static int remove_entry(const char *path, const struct stat *sb, int flag,
+			struct FTW *ftw)
+{
+	(void)sb;
+	(void)ftw;
+	if (flag == FTW_DP)
+		return rmdir(path);
+	return unlink(path);
+}
+
+int remove_tree(const char *path)
+{
+	return nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+int outdir_begin(struct outdir *d, const char *path, const char *kind,
+		 struct err *e)
+{
+	char *parent = xstrdup(path);
+	char *slash;
+	size_t n = strlen(parent);
+
+	while (n > 1 && parent[n - 1] == '/')
+		parent[--n] = '\0';
+	slash = strrchr(parent, '/');
+	if (slash && slash != parent) {
+		*slash = '\0';
+		if (mkdir_p(parent, e)) {
+			free(parent);
+			return -1;
+		}
+		*slash = '/';
+	}
+	d->final = parent;
+	d->tmp = temp_twin(parent);
+	d->kind = xstrdup(kind);
+	remove_tree(d->tmp);
+	if (mkdir(d->tmp, 0777) != 0) {
+		err_errno(e, EXIT_CANTCREAT, "cannot create '%s'", d->tmp);
+		free(d->tmp);
+		free(d->final);
+		free(d->kind);
+		d->tmp = d->final = d->kind = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+char *outdir_file(const struct outdir *d, const char *name)
+{
+	return path_join(d->tmp, name);
+}
+
+/* Ours: holds the marker, or is empty. */
+static int replaceable(const char *dir)
+{
+	char *marker = path_join(dir, MARKER);
+	int ok = access(marker, F_OK) == 0;
+
+	free(marker);
+	if (!ok) {
+		/* rmdir only succeeds on an empty directory. */
+		ok = rmdir(dir) == 0;
+	}
+	return ok;
+}
+
+int outdir_commit(struct outdir *d, struct err *e)
+{
+	struct stat st;
+	char *marker = outdir_file(d, MARKER);
+	char *old = NULL;
+	int rc = -1;
+
+	if (afile_write_string(marker, d->kind, e))
+		goto done;
+	if (stat(d->final, &st) == 0) {
+		if (!S_ISDIR(st.st_mode)) {
+			err_set(e, EXIT_CANTCREAT,
+				"cannot replace '%s': it is not a directory",
+				d->final);
+			goto done;
+		}
+		if (!replaceable(d->final)) {
+			err_set(e, EXIT_CANTCREAT,
+				"refusing to replace '%s': it is not empty and "
+				"was not written by vaultwise",
+				d->final);
+			goto done;
+		}
+		if (access(d->final, F_OK) == 0) {
+			old = xasprintf("%s.old.%ld", d->tmp, (long)getpid());
+			if (rename(d->final, old) != 0) {
+				err_errno(e, EXIT_IOERR, "cannot move '%s' aside",
+					  d->final);
+				goto done;
+			}
+		}
+	}
+	if (rename(d->tmp, d->final) != 0) {
+		err_errno(e, EXIT_IOERR, "cannot rename '%s' to '%s'", d->tmp,
+			  d->final);
+		if (old)
+			rename(old, d->final);
+		goto done;
+	}
+	if (old)
+		remove_tree(old);
+	free(d->tmp);
+	d->tmp = NULL;
+	rc = 0;
+done:
+	free(marker);
+	free(old);
+	if (rc)
+		outdir_abort(d);
+	free(d->final);
+	free(d->kind);
+	d->final = d->kind = NULL;
+	return rc;
+}
+
+void outdir_abort(struct outdir *d)
+{
+	if (d->tmp)
+		remove_tree(d->tmp);
+	free(d->tmp);
+	free(d->final);
+	free(d->kind);
+	d->tmp = d->final = d->kind = NULL;
+}
+
+int sha256_file(const char *path, char out[SHA256_HEX_LEN], struct err *e)
+{
+	unsigned char buf[65536], md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen = 0;
+	EVP_MD_CTX *ctx = NULL;
+	FILE *f = fopen(path, "rb");
+	size_t n;
+	int rc = -1;
+
+	if (!f)
+		return err_errno(e, EXIT_NOINPUT, "cannot open '%s'", path);
+	ctx = EVP_MD_CTX_new();
+	if (!ctx || EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1) {
+		err_set(e, EXIT_SOFTWARE, "cannot start SHA-256");
+		goto done;
+	}
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		EVP_DigestUpdate(ctx, buf, n);
+	if (ferror(f)) {
+		err_errno(e, EXIT_IOERR, "cannot read '%s'", path);
+		goto done;
+	}
+	EVP_DigestFinal_ex(ctx, md, &mdlen);
+	hex_encode(md, mdlen, out);
+	rc = 0;
+done:
+	EVP_MD_CTX_free(ctx);
+	fclose(f);
+	return rc;
+}
+
+int read_file(const char *path, size_t max, char **out, size_t *len,
+	      struct err *e)
+{
+	FILE *f = fopen(path, "rb");
+	struct strbuf sb = STRBUF_INIT;
+	char buf[65536];
+	size_t n;
+
+	if (!f)
+		return err_errno(e, errno == ENOENT ? EXIT_NOINPUT : EXIT_IOERR,
+				 "cannot open '%s'", path);
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0) {
+		if (sb.len + n > max) {
+			fclose(f);
+			strbuf_release(&sb);
+			return err_set(e, EXIT_DATAERR,
+				       "%s: larger than the %zu bytes allowed",
+				       path, max);
+		}
+		strbuf_add(&sb, buf, n);
+	}
+	if (ferror(f)) {
+		fclose(f);
+		strbuf_release(&sb);
+		return err_errno(e, EXIT_IOERR, "cannot read '%s'", path);
+	}
+	fclose(f);
+	if (len)
+		*len = sb.len;
+	*out = strbuf_detach(&sb);
+	return 0;
+}

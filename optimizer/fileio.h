@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: MIT
+ * fileio.h: outputs that are never seen half-written. A file is written to a
+ * hidden temporary name in the same directory and renamed over the final
+ * name only when complete (after fsync); a directory is assembled under a
+ * temporary name and swapped into place. Also SHA-256 of files (OpenSSL EVP)
+ * and mkdir -p. Existing directories are replaced only when they were made
+ * by vaultwise (they hold a ".vaultwise" marker) or are empty. */
+#ifndef VW_FILEIO_H
+#define VW_FILEIO_H
+
+#include <stdio.h>
+
+#include "err.h"
+
+#define SHA256_HEX_LEN 65
+
+struct afile {
+	FILE *f;
+	char *tmp;
+	char *final;
+};
+
+/* Opens path's temporary twin for writing. */
+int afile_open(struct afile *af, const char *path, struct err *e);
+/* Flushes, fsyncs, closes and renames into place; frees af's strings. */
+int afile_commit(struct afile *af, struct err *e);
+/* Closes and removes the temporary file; safe to call twice. */
+void afile_abort(struct afile *af);
+/* Writes a whole string to path atomically. */
+int afile_write_string(const char *path, const char *content, struct err *e);
+
+struct outdir {
+	char *final;
+	char *tmp;
+	char *kind; /* written into the marker: "snapshot", "plan", ... */
+};
+
+/* Starts a new output directory at path (created later on commit). */
+int outdir_begin(struct outdir *d, const char *path, const char *kind,
+		 struct err *e);
+/* Path of name inside the temporary directory; caller frees. */
+char *outdir_file(const struct outdir *d, const char *name);
+/* Swaps the finished directory into place. */
+int outdir_commit(struct outdir *d, struct err *e);
+/* Removes the temporary directory and everything in it. */
+void outdir_abort(struct outdir *d);
+
+int mkdir_p(const char *path, struct err *e);
+int remove_tree(const char *path);
+
+/* SHA-256 of a file's contents as lowercase hex. */
+int sha256_file(const char *path, char out[SHA256_HEX_LEN], struct err *e);
+
+/* Reads a whole file (at most max bytes) into a NUL-terminated buffer. */
+int read_file(const char *path, size_t max, char **out, size_t *len,
+	      struct err *e);
+
+#endif

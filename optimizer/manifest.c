@@ -1,0 +1,270 @@
+/* SPDX-License-Identifier: MIT
+ * manifest.c: manifest.json reading and writing with cJSON. */
+#include "manifest.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "timeutil.h"
+#include "util.h"
+#include "version.h"
+
+#define MANIFEST_MAX_BYTES (16u << 20)
+
+void manifest_init(struct manifest *m)
+{
+	memset(m, 0, sizeof(*m));
+	m->format_version = MANIFEST_FORMAT_VERSION;
+	m->tool_version = xstrdup(VAULTWISE_VERSION);
+	m->exported_at = TIME_NONE;
+	m->restore_jobs_from = TIME_NONE;
+	m->backup_jobs_from = TIME_NONE;
+}
+
+static void free_list(char **list, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(list[i]);
+	free(list);
+}
+
+void manifest_release(struct manifest *m)
+{
+	free(m->tool_version);
+	free(m->source);
+	free(m->tenant_id);
+	free(m->generator);
+	free_list(m->subscriptions, m->nsubscriptions);
+	free_list(m->warnings, m->nwarnings);
+	memset(m, 0, sizeof(*m));
+}
+
+void manifest_add_subscription(struct manifest *m, const char *sub)
+{
+	m->subscriptions = xrealloc(m->subscriptions, (m->nsubscriptions + 1) *
+							      sizeof(char *));
+	m->subscriptions[m->nsubscriptions++] = xstrdup(sub);
+}
+
+void manifest_add_warning(struct manifest *m, const char *text)
+{
+	m->warnings = xrealloc(m->warnings,
+			       (m->nwarnings + 1) * sizeof(char *));
+	m->warnings[m->nwarnings++] = xstrdup(text);
+}
+
+const struct manifest_file *manifest_file(const struct manifest *m,
+					  const char *name)
+{
+	for (size_t i = 0; i < m->nfiles; i++)
+		if (strcmp(m->files[i].name, name) == 0)
+			return &m->files[i];
+	return NULL;
+}
+
+struct manifest_file *manifest_file_add(struct manifest *m, const char *name)
+{
+	struct manifest_file *f = (struct manifest_file *)manifest_file(m, name);
+
+	if (f)
+		return f;
+	if (m->nfiles == MANIFEST_MAX_FILES)
+		return NULL;
+	f = &m->files[m->nfiles++];
+	memset(f, 0, sizeof(*f));
+	strlcpy_vw(f->name, name, sizeof(f->name));
+	return f;
+}
+
+static void add_time(cJSON *o, const char *key, int64_t t)
+{
+	char s[TIME_ISO_LEN];
+
+	if (t == TIME_NONE) {
+		cJSON_AddNullToObject(o, key);
+		return;
+	}
+	time_format_iso(t, s);
+	cJSON_AddStringToObject(o, key, s);
+}
+
+static cJSON *string_array(char **list, size_t n)
+{
+	cJSON *a = cJSON_CreateArray();
+
+	for (size_t i = 0; i < n; i++)
+		cJSON_AddItemToArray(a, cJSON_CreateString(list[i]));
+	return a;
+}
+
+int manifest_write(const struct manifest *m, const char *path, struct err *e)
+{
+	cJSON *o = cJSON_CreateObject();
+	cJSON *counts = cJSON_CreateObject();
+	cJSON *files = cJSON_CreateObject();
+	char *text;
+	int rc;
+
+	cJSON_AddNumberToObject(o, "format_version", m->format_version);
+	cJSON_AddStringToObject(o, "tool_version", m->tool_version);
+	cJSON_AddStringToObject(o, "source", m->source ? m->source : "csv");
+	add_time(o, "exported_at", m->exported_at);
+	cJSON_AddStringToObject(o, "tenant_id",
+				m->tenant_id ? m->tenant_id : "");
+	cJSON_AddItemToObject(o, "subscriptions",
+			      string_array(m->subscriptions,
+					   m->nsubscriptions));
+	add_time(o, "restore_jobs_from", m->restore_jobs_from);
+	add_time(o, "backup_jobs_from", m->backup_jobs_from);
+	if (m->generator)
+		cJSON_AddStringToObject(o, "generator", m->generator);
+	for (size_t i = 0; i < m->nfiles; i++) {
+		const struct manifest_file *f = &m->files[i];
+		cJSON *fo = cJSON_CreateObject();
+		char key[40];
+
+		snprintf(key, sizeof(key), "%.*s", (int)(strcspn(f->name, ".")),
+			 f->name);
+		cJSON_AddNumberToObject(counts, key, (double)f->rows);
+		cJSON_AddNumberToObject(fo, "rows", (double)f->rows);
+		cJSON_AddStringToObject(fo, "sha256", f->sha256);
+		cJSON_AddItemToObject(files, f->name, fo);
+	}
+	cJSON_AddItemToObject(o, "counts", counts);
+	cJSON_AddItemToObject(o, "files", files);
+	cJSON_AddItemToObject(o, "warnings",
+			      string_array(m->warnings, m->nwarnings));
+	text = cJSON_Print(o);
+	cJSON_Delete(o);
+	{
+		char *withnl = xasprintf("%s\n", text);
+		rc = afile_write_string(path, withnl, e);
+		free(withnl);
+	}
+	cJSON_free(text);
+	return rc;
+}
+
+static int bad_field(struct err *e, const char *path, const char *field,
+		     const char *expected)
+{
+	return err_set(e, EXIT_DATAERR, "%s: field '%s': expected %s", path,
+		       field, expected);
+}
+
+static int read_time(const cJSON *o, const char *key, const char *path,
+		     int required, int64_t *out, struct err *e)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+
+	if (!v || cJSON_IsNull(v)) {
+		if (required)
+			return bad_field(e, path, key, "an ISO 8601 UTC time");
+		*out = TIME_NONE;
+		return 0;
+	}
+	if (!cJSON_IsString(v) || time_parse_iso(v->valuestring, 0, out))
+		return bad_field(e, path, key, "an ISO 8601 UTC time");
+	return 0;
+}
+
+static char *opt_string(const cJSON *o, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+	return cJSON_IsString(v) ? xstrdup(v->valuestring) : NULL;
+}
+
+static int read_files(struct manifest *m, const cJSON *files,
+		      const char *path, struct err *e)
+{
+	const cJSON *f;
+
+	if (!files)
+		return 0;
+	if (!cJSON_IsObject(files))
+		return bad_field(e, path, "files", "an object");
+	cJSON_ArrayForEach(f, files) {
+		struct manifest_file *mf = manifest_file_add(m, f->string);
+		const cJSON *sha = cJSON_GetObjectItemCaseSensitive(f, "sha256");
+		const cJSON *rows = cJSON_GetObjectItemCaseSensitive(f, "rows");
+
+		if (!mf)
+			return bad_field(e, path, "files", "at most 8 files");
+		if (sha && (!cJSON_IsString(sha) ||
+			    strlen(sha->valuestring) != 64))
+			return bad_field(e, path, "files.sha256",
+					 "64 hex digits");
+		if (sha) {
+			strlcpy_vw(mf->sha256, sha->valuestring,
+				   sizeof(mf->sha256));
+			mf->has_sha256 = true;
+		}
+		if (cJSON_IsNumber(rows) && rows->valuedouble >= 0)
+			mf->rows = (uint64_t)rows->valuedouble;
+	}
+	return 0;
+}
+
+int manifest_read(struct manifest *m, const char *path, struct err *e)
+{
+	char *text = NULL;
+	cJSON *o = NULL;
+	const cJSON *v;
+	int rc = -1;
+
+	manifest_init(m);
+	if (read_file(path, MANIFEST_MAX_BYTES, &text, NULL, e))
+		return -1;
+	o = cJSON_Parse(text);
+	if (!o || !cJSON_IsObject(o)) {
+		err_set(e, EXIT_DATAERR, "%s: not valid JSON", path);
+		goto done;
+	}
+	v = cJSON_GetObjectItemCaseSensitive(o, "format_version");
+	if (!cJSON_IsNumber(v)) {
+		bad_field(e, path, "format_version", "a number");
+		goto done;
+	}
+	if (v->valueint != MANIFEST_FORMAT_VERSION) {
+		err_set(e, EXIT_DATAERR,
+			"%s: format_version %d is not supported by vaultwise "
+			"%s (it reads version %d)",
+			path, v->valueint, VAULTWISE_VERSION,
+			MANIFEST_FORMAT_VERSION);
+		goto done;
+	}
+	free(m->tool_version);
+	m->tool_version = opt_string(o, "tool_version");
+	m->source = opt_string(o, "source");
+	m->tenant_id = opt_string(o, "tenant_id");
+	m->generator = opt_string(o, "generator");
+	if (read_time(o, "exported_at", path, 1, &m->exported_at, e) ||
+	    read_time(o, "restore_jobs_from", path, 0, &m->restore_jobs_from,
+		      e) ||
+	    read_time(o, "backup_jobs_from", path, 0, &m->backup_jobs_from, e))
+		goto done;
+	v = cJSON_GetObjectItemCaseSensitive(o, "subscriptions");
+	if (cJSON_IsArray(v)) {
+		const cJSON *s;
+		cJSON_ArrayForEach(s, v)
+			if (cJSON_IsString(s))
+				manifest_add_subscription(m, s->valuestring);
+	}
+	v = cJSON_GetObjectItemCaseSensitive(o, "warnings");
+	if (cJSON_IsArray(v)) {
+		const cJSON *s;
+		cJSON_ArrayForEach(s, v)
+			if (cJSON_IsString(s))
+				manifest_add_warning(m, s->valuestring);
+	}
+	if (read_files(m, cJSON_GetObjectItemCaseSensitive(o, "files"), path,
+		       e))
+		goto done;
+	rc = 0;
+done:
+	cJSON_Delete(o);
+	free(text);
+	return rc;
+}

@@ -1,0 +1,221 @@
+/* SPDX-License-Identifier: MIT
+ * timeutil.c: civil-date arithmetic (H. Hinnant's algorithms) and strict
+ * ISO 8601 parsing and formatting, all in UTC. */
+#include "timeutil.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "util.h"
+
+int64_t days_from_civil(int y, int m, int d)
+{
+	int64_t yy = y - (m <= 2);
+	int64_t era = (yy >= 0 ? yy : yy - 399) / 400;
+	int64_t yoe = yy - era * 400;
+	int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+void civil_from_days(int64_t z, int *y, int *m, int *d)
+{
+	z += 719468;
+	int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+	int64_t doe = z - era * 146097;
+	int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	int64_t yy = yoe + era * 400;
+	int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	int64_t mp = (5 * doy + 2) / 153;
+	int dd = (int)(doy - (153 * mp + 2) / 5 + 1);
+	int mm = (int)(mp < 10 ? mp + 3 : mp - 9);
+	*y = (int)(yy + (mm <= 2));
+	*m = mm;
+	*d = dd;
+}
+
+int days_in_month(int y, int m)
+{
+	static const int len[] = { 31, 28, 31, 30, 31, 30,
+				   31, 31, 30, 31, 30, 31 };
+	bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+	return m == 2 && leap ? 29 : len[m - 1];
+}
+
+int64_t time_from_civil(int y, int mo, int d, int h, int mi, int s)
+{
+	return days_from_civil(y, mo, d) * DAY_S + h * HOUR_S + mi * 60 + s;
+}
+
+static int64_t floor_div(int64_t a, int64_t b)
+{
+	int64_t q = a / b;
+	return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
+}
+
+void time_to_civil(int64_t t, struct civil *out)
+{
+	int64_t days = floor_div(t, DAY_S);
+	int64_t rem = t - days * DAY_S;
+
+	civil_from_days(days, &out->year, &out->month, &out->day);
+	out->hour = (int)(rem / HOUR_S);
+	out->min = (int)(rem % HOUR_S / 60);
+	out->sec = (int)(rem % 60);
+	out->wday = (int)((days % 7 + 11) % 7); /* 1970-01-01 was a Thursday */
+	out->yday = (int)(days - days_from_civil(out->year, 1, 1));
+}
+
+/* Reads exactly n digits into *out; returns the position after them. */
+static const char *digits(const char *p, int n, int *out)
+{
+	int v = 0;
+
+	for (int i = 0; i < n; i++) {
+		if (p[i] < '0' || p[i] > '9')
+			return NULL;
+		v = v * 10 + (p[i] - '0');
+	}
+	*out = v;
+	return p + n;
+}
+
+int time_parse_iso(const char *s, int allow_date, int64_t *out)
+{
+	int y, mo, d, h = 0, mi = 0, sec = 0, oh = 0, om = 0, sign = 0;
+	const char *p = s;
+
+	if (!p || !(p = digits(p, 4, &y)) || *p++ != '-' ||
+	    !(p = digits(p, 2, &mo)) || *p++ != '-' ||
+	    !(p = digits(p, 2, &d)))
+		return -1;
+	if (mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo))
+		return -1;
+	if (*p == '\0') {
+		if (!allow_date)
+			return -1;
+		*out = time_from_civil(y, mo, d, 0, 0, 0);
+		return 0;
+	}
+	if ((*p != 'T' && *p != 't' && *p != ' ') || !(p = digits(p + 1, 2, &h)) ||
+	    *p++ != ':' || !(p = digits(p, 2, &mi)))
+		return -1;
+	if (*p == ':') {
+		if (!(p = digits(p + 1, 2, &sec)))
+			return -1;
+		if (*p == '.') {
+			p++;
+			if (*p < '0' || *p > '9')
+				return -1;
+			while (*p >= '0' && *p <= '9')
+				p++;
+		}
+	}
+	if (h > 23 || mi > 59 || sec > 60)
+		return -1;
+	if (*p == 'Z' || *p == 'z') {
+		p++;
+	} else if (*p == '+' || *p == '-') {
+		sign = *p == '-' ? -1 : 1;
+		if (!(p = digits(p + 1, 2, &oh)) || *p++ != ':' ||
+		    !(p = digits(p, 2, &om)) || oh > 23 || om > 59)
+			return -1;
+	} else {
+		return -1;
+	}
+	if (*p)
+		return -1;
+	*out = time_from_civil(y, mo, d, h, mi, sec) -
+	       sign * (oh * HOUR_S + om * 60);
+	return 0;
+}
+
+void time_format_iso(int64_t t, char out[TIME_ISO_LEN])
+{
+	struct civil c;
+
+	char buf[64];
+
+	time_to_civil(t, &c);
+	snprintf(buf, sizeof(buf), "%04d-%02d-%02dT%02d:%02d:%02dZ",
+		 c.year % 10000, c.month, c.day, c.hour, c.min, c.sec);
+	strlcpy_vw(out, buf, TIME_ISO_LEN);
+}
+
+void time_format_date(int64_t t, char out[DATE_ISO_LEN])
+{
+	struct civil c;
+
+	char buf[64];
+
+	time_to_civil(t, &c);
+	snprintf(buf, sizeof(buf), "%04d-%02d-%02d", c.year % 10000, c.month,
+		 c.day);
+	strlcpy_vw(out, buf, DATE_ISO_LEN);
+}
+
+int duration_parse_iso(const char *s, double *out)
+{
+	double total = 0;
+	int in_time = 0, any = 0;
+	const char *p = s;
+
+	if (!p || *p++ != 'P')
+		return -1;
+	while (*p) {
+		char num[32];
+		size_t n = 0;
+		double v;
+
+		if (*p == 'T') {
+			if (in_time)
+				return -1;
+			in_time = 1;
+			p++;
+			continue;
+		}
+		while ((*p >= '0' && *p <= '9') || *p == '.') {
+			if (n + 1 >= sizeof(num))
+				return -1;
+			num[n++] = *p++;
+		}
+		num[n] = '\0';
+		if (parse_double(num, 0, 1e12, &v))
+			return -1;
+		switch (*p) {
+		case 'D': if (in_time) return -1; total += v * DAY_S; break;
+		case 'W': if (in_time) return -1; total += v * 7 * DAY_S; break;
+		case 'H': if (!in_time) return -1; total += v * HOUR_S; break;
+		case 'M': if (!in_time) return -1; total += v * 60; break;
+		case 'S': if (!in_time) return -1; total += v; break;
+		default: return -1;
+		}
+		p++;
+		any = 1;
+	}
+	if (!any)
+		return -1;
+	*out = total;
+	return 0;
+}
+
+int64_t time_add_months(int64_t t, int months)
+{
+	struct civil c;
+	int64_t m;
+	int y, mo, d;
+
+	time_to_civil(t, &c);
+	m = (int64_t)c.year * 12 + (c.month - 1) + months;
+	y = (int)floor_div(m, 12);
+	mo = (int)(m - (int64_t)y * 12) + 1;
+	d = c.day;
+	if (d > days_in_month(y, mo))
+		d = days_in_month(y, mo);
+	return time_from_civil(y, mo, d, c.hour, c.min, c.sec);
+}
+
+int64_t days_between(int64_t a, int64_t b)
+{
+	return floor_div(b - a, DAY_S);
+}

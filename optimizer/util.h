@@ -1,0 +1,78 @@
+/* SPDX-License-Identifier: MIT
+ * util.h: allocation that never returns NULL, a growable string buffer, and
+ * strict number parsing. Every .c file includes this (and so banned.h).
+ * Never touches files or the network. */
+#ifndef VW_UTIL_H
+#define VW_UTIL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+/* Before banned.h, so that their declarations are not rewritten. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Allocation: on failure these print a message and abort (like tmux's
+ * xmalloc); callers never check for NULL. */
+void *xmalloc(size_t n);
+void *xcalloc(size_t count, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Grows *array (of elem bytes each) so that it holds at least need items. */
+void *grow_array(void *array, size_t elem, size_t need, size_t *alloc);
+
+/* strbuf: buf is never NULL (it points at "" until something is added). */
+struct strbuf {
+	char *buf;
+	size_t len;
+	size_t alloc;
+};
+extern char strbuf_empty[];
+#define STRBUF_INIT { strbuf_empty, 0, 0 }
+
+void strbuf_add(struct strbuf *sb, const void *data, size_t n);
+void strbuf_adds(struct strbuf *sb, const char *s);
+void strbuf_addch(struct strbuf *sb, char c);
+void strbuf_addf(struct strbuf *sb, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap);
+void strbuf_reset(struct strbuf *sb);
+/* Returns the string (caller frees) and leaves sb empty. */
+char *strbuf_detach(struct strbuf *sb);
+void strbuf_release(struct strbuf *sb);
+
+/* Strict parsing: the whole string must be a number in range; no leading
+ * or trailing space. Return 0 on success, -1 otherwise (out untouched). */
+int parse_long(const char *s, long min, long max, long *out);
+int parse_double(const char *s, double min, double max, double *out);
+
+/* ASCII case-insensitive equality. */
+bool str_eq_ci(const char *a, const char *b);
+bool str_starts_with(const char *s, const char *prefix);
+bool str_ends_with(const char *s, const char *suffix);
+
+/* Copies src into dst of size n, always NUL-terminating; returns strlen(src). */
+size_t strlcpy_vw(char *dst, const char *src, size_t n);
+
+/* Splits s on sep into at most max pieces written into out as pointers into
+ * a copy that the caller frees with free(*copy). Returns the count. */
+size_t str_split(const char *s, char sep, char **copy, const char **out,
+		 size_t max);
+
+/* "a/b" from "a" and "b"; caller frees. */
+char *path_join(const char *dir, const char *name);
+
+/* Lowercase hex of n bytes into out (2n+1 bytes). */
+void hex_encode(const unsigned char *in, size_t n, char *out);
+
+#include "banned.h"
+
+#endif
