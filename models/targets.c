@@ -1,0 +1,138 @@
+/* SPDX-License-Identifier: MIT
+ * targets.c: reading the targets CSV and matching targets to items. */
+#include "targets.h"
+
+#include <fnmatch.h>
+#include <math.h>
+
+#include "csvio.h"
+#include "util.h"
+
+const char *const scope_type_names[SCOPE_COUNT] = { "vault", "policy",
+						    "item", "workload",
+						    "name" };
+const char *const target_tier_names[TT_COUNT] = { "snapshot", "vault",
+						  "any" };
+
+enum { T_ID, T_STYPE, T_SCOPE, T_TIER, T_RPO, T_RTO, T_RET, T_NCOLS };
+static const struct csv_column target_cols[] = {
+	{ "target_id", CSV_REQUIRED },  { "scope_type", CSV_REQUIRED },
+	{ "scope", CSV_REQUIRED },      { "tier", CSV_REQUIRED },
+	{ "rpo_hours", CSV_REQUIRED },  { "rto_hours", CSV_REQUIRED },
+	{ "min_retention_days", 0 },
+};
+static const struct csv_schema targets_schema = { "targets", target_cols,
+						  T_NCOLS };
+
+struct target_loader {
+	struct target_set *ts;
+	size_t alloc;
+};
+
+static int load_target(void *ctx, const struct csv_row *r, struct err *e)
+{
+	struct target_loader *l = ctx;
+	struct target t = { 0 };
+	const char *id, *scope;
+
+	t.rpo_hours = t.rto_hours = t.min_retention_days = NAN;
+	if (row_str(r, T_ID, 0, &id, e) ||
+	    row_enum(r, T_STYPE, 0, scope_type_names, SCOPE_COUNT,
+		     &t.scope_type, e) ||
+	    row_str(r, T_SCOPE, 0, &scope, e) ||
+	    row_enum(r, T_TIER, 0, target_tier_names, TT_COUNT, &t.tier, e) ||
+	    row_double(r, T_RPO, ROW_OPTIONAL, 0.01, 1e6, &t.rpo_hours, e) ||
+	    row_double(r, T_RTO, ROW_OPTIONAL, 0.01, 1e6, &t.rto_hours, e) ||
+	    row_double(r, T_RET, ROW_OPTIONAL, 0, 1e6, &t.min_retention_days,
+		       e))
+		return -1;
+	if (isnan(t.rpo_hours) && isnan(t.rto_hours))
+		return row_error(r, T_RPO, e,
+				 "an RPO or an RTO target (both are empty)");
+	for (size_t i = 0; i < l->ts->n; i++)
+		if (strcmp(l->ts->t[i].target_id, id) == 0)
+			return row_error(r, T_ID, e,
+					 "a target_id not used by an earlier "
+					 "row");
+	t.target_id = xstrdup(id);
+	t.scope = xstrdup(scope);
+	t.line = r->line;
+	l->ts->t = grow_array(l->ts->t, sizeof(t), l->ts->n + 1, &l->alloc);
+	l->ts->t[l->ts->n++] = t;
+	return 0;
+}
+
+int targets_load(struct target_set *ts, const char *path, struct err *e)
+{
+	struct target_loader l = { ts, 0 };
+
+	memset(ts, 0, sizeof(*ts));
+	ts->path = xstrdup(path);
+	if (csv_read(path, &targets_schema, load_target, &l, NULL, e)) {
+		targets_release(ts);
+		return -1;
+	}
+	return 0;
+}
+
+void targets_release(struct target_set *ts)
+{
+	for (size_t i = 0; i < ts->n; i++) {
+		free(ts->t[i].target_id);
+		free(ts->t[i].scope);
+	}
+	free(ts->t);
+	free(ts->path);
+	memset(ts, 0, sizeof(*ts));
+}
+
+static char *lowercase(const char *s)
+{
+	char *out = xstrdup(s);
+
+	for (char *p = out; *p; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (char)(*p - 'A' + 'a');
+	return out;
+}
+
+/* fnmatch(3) without the GNU-only FNM_CASEFOLD. */
+static bool glob_ci(const char *pattern, const char *s)
+{
+	char *lp, *ls;
+	bool match;
+
+	if (!s)
+		return false;
+	lp = lowercase(pattern);
+	ls = lowercase(s);
+	match = fnmatch(lp, ls, 0) == 0;
+	free(lp);
+	free(ls);
+	return match;
+}
+
+bool target_matches(const struct target *t, const struct snapshot *s,
+		    const struct item *it)
+{
+	const struct vault *v = &s->vaults[it->vault_idx];
+	const struct policy *p =
+		it->policy_idx >= 0 ? &s->policies[it->policy_idx] : NULL;
+
+	switch (t->scope_type) {
+	case SCOPE_VAULT:
+		return glob_ci(t->scope, v->vault_name) ||
+		       glob_ci(t->scope, v->vault_id);
+	case SCOPE_POLICY:
+		return p && (glob_ci(t->scope, p->policy_name) ||
+			     glob_ci(t->scope, p->policy_id));
+	case SCOPE_ITEM:
+		return glob_ci(t->scope, it->item_name) ||
+		       glob_ci(t->scope, it->item_id);
+	case SCOPE_WORKLOAD:
+		return glob_ci(t->scope, workload_names[it->workload]);
+	case SCOPE_NAME:
+		return glob_ci(t->scope, it->item_name);
+	}
+	return false;
+}
