@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: MIT
+ * sizes.h: how big a recovery point is in Standard and in Archive.
+ *
+ * Azure's backup API reports no size per recovery point, and none per VM
+ * item; vaultwise models sizes from the item's used size and daily churn
+ * (fraction of blocks rewritten per day). The same model serves the sample
+ * generator and the exporter, so that an export of a sample estate gives
+ * back the sample's figures.
+ *
+ * VM and Azure Files points are incremental: a block version belongs to
+ * one point only if it was written after the previous vault point and
+ * rewritten before the next one, so what a point adds to Standard (and
+ * what moving it frees) is
+ *     unique = source * f(gap to previous) * f(gap to next),
+ *     f(d) = 1 - (1 - churn)^d,
+ * with f = 1 when there is no previous point, and the gap to the next
+ * point for the newest one measured up to the evaluation time. A point
+ * moved to Archive becomes a full copy: full = source.
+ * SQL and HANA: a full is the database size; a differential holds what
+ * changed since the previous full; a log point (one per day, the day's log
+ * chain) holds one day of changes. For them unique = full. */
+#ifndef VW_SIZES_H
+#define VW_SIZES_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "snapshot.h"
+
+/* Fraction of blocks rewritten at least once in days at daily churn. */
+double churn_fraction(double churn, double days);
+
+/* Sets unique_gb and full_gb of an item's points (sorted by rp_time). */
+void estimate_point_sizes(const struct item *it, struct rp *rps, size_t n,
+			  int64_t as_of);
+
+/* True when a point has a copy in Standard / in Archive. */
+int tier_in_standard(int tier);
+int tier_in_archive(int tier);
+
+/* Standard and Archive GiB an item's points occupy. */
+void item_storage_totals(const struct rp *rps, size_t n, double *std_gb,
+			 double *arc_gb);
+
+#endif

@@ -1,0 +1,54 @@
+# lib.sh: tiny TAP helpers for the end-to-end tests (sourced, POSIX sh).
+# Each test script: `. tests/e2e/lib.sh`, then check/expect_exit calls,
+# then `finish`. $VAULTWISE is the binary, $T a scratch dir removed at exit.
+n=0
+failures=0
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+: "${VAULTWISE:=./vaultwise}"
+: "${VW_TOP:=$(pwd)}"
+
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+not_ok() {
+	n=$((n + 1))
+	failures=$((failures + 1))
+	echo "not ok $n - $1"
+}
+# check DESC CMD...: passes when CMD exits 0.
+check() {
+	desc=$1
+	shift
+	if "$@" >"$T/check.out" 2>&1; then
+		ok "$desc"
+	else
+		not_ok "$desc"
+		sed 's/^/# /' "$T/check.out" | head -n 10
+	fi
+}
+# expect_exit CODE DESC CMD...: runs CMD, keeping stdout in $T/out and
+# stderr in $T/err; passes when it exits with CODE.
+expect_exit() {
+	want=$1
+	desc=$2
+	shift 2
+	"$@" >"$T/out" 2>"$T/err"
+	got=$?
+	if [ "$got" -eq "$want" ]; then
+		ok "$desc"
+	else
+		not_ok "$desc (exit $got, wanted $want)"
+		sed 's/^/# /' "$T/err" | head -n 10
+	fi
+}
+# grep_ok DESC PATTERN FILE: passes when FILE contains PATTERN (ERE).
+grep_ok() {
+	if grep -Eq -- "$2" "$3"; then ok "$1"; else
+		not_ok "$1"
+		echo "# '$2' not found in $3:"
+		sed 's/^/# /' "$3" | head -n 10
+	fi
+}
+finish() {
+	echo "1..$n"
+	[ "$failures" -eq 0 ]
+}
