@@ -79,7 +79,7 @@ int64_t arm_time(const cJSON *o, const char *key)
 	return t;
 }
 
-static const char *dup(struct strpool *pool, const char *s)
+static const char *pooled(struct strpool *pool, const char *s)
 {
 	return strpool_dup(pool, s ? s : "");
 }
@@ -137,10 +137,10 @@ int arm_parse_subscription(const cJSON *o, struct strpool *pool,
 
 	if (!id || !*id)
 		return -1;
-	out->subscription_id = dup(pool, id);
-	out->tenant_id = dup(pool, arm_str(o, "tenantId"));
-	out->display_name = dup(pool, arm_str(o, "displayName"));
-	out->state = dup(pool, str_or(o, "state", "Enabled"));
+	out->subscription_id = pooled(pool, id);
+	out->tenant_id = pooled(pool, arm_str(o, "tenantId"));
+	out->display_name = pooled(pool, arm_str(o, "displayName"));
+	out->state = pooled(pool, str_or(o, "state", "Enabled"));
 	return 0;
 }
 
@@ -201,13 +201,13 @@ int arm_parse_vault(const cJSON *o, const char *tenant_id,
 	    arm_id_value(id, "vaults", name, sizeof(name)))
 		return bad_payload(e, "a vault", "id");
 	snapshot_make_id(vid, 'v', id);
-	out->arm_id = dup(pool, id);
-	v->vault_id = dup(pool, vid);
-	v->subscription_id = dup(pool, sub);
-	v->resource_group = dup(pool, rg);
-	v->vault_name = dup(pool, str_or(o, "name", name));
-	v->location = dup(pool, str_or(o, "location", ""));
-	v->tenant_id = dup(pool, tenant_id);
+	out->arm_id = pooled(pool, id);
+	v->vault_id = pooled(pool, vid);
+	v->subscription_id = pooled(pool, sub);
+	v->resource_group = pooled(pool, rg);
+	v->vault_name = pooled(pool, str_or(o, "name", name));
+	v->location = pooled(pool, str_or(o, "location", ""));
+	v->tenant_id = pooled(pool, tenant_id);
 	v->redundancy = ENUM_OR(
 		arm_str(p, "redundancySettings.standardTierStorageRedundancy"),
 		redundancy_names, RED_GRS);
@@ -292,7 +292,7 @@ static const char *join(const cJSON *arr, struct strpool *pool,
 			strbuf_addch(&sb, ';');
 		strbuf_adds(&sb, s);
 	}
-	out = dup(pool, sb.buf);
+	out = pooled(pool, sb.buf);
 	strbuf_release(&sb);
 	return out;
 }
@@ -320,7 +320,7 @@ static void parse_schedule(const cJSON *s, struct strpool *pool,
 		const cJSON *h = arm_get(s, "hourlySchedule");
 		p->hourly_interval_h = (int)num_or(h, "interval", 4);
 		clock_of(arm_str(h, "scheduleWindowStartTime"), clock);
-		p->window_start = dup(pool, clock);
+		p->window_start = pooled(pool, clock);
 		p->window_hours = (int)num_or(h, "scheduleWindowDuration", 24);
 		return;
 	}
@@ -461,22 +461,22 @@ int arm_parse_policy(const cJSON *o, const char *vault_id,
 	if (wl < 0)
 		return 1;
 	snapshot_make_id(pid, 'p', id);
-	out->policy_id = dup(pool, pid);
-	out->vault_id = dup(pool, vault_id);
-	out->policy_name = dup(pool, name);
-	out->arm_id = dup(pool, id);
+	out->policy_id = pooled(pool, pid);
+	out->vault_id = pooled(pool, vault_id);
+	out->policy_name = pooled(pool, name);
+	out->arm_id = pooled(pool, id);
 	out->workload = wl;
 	out->window_start = out->run_times = out->run_days = "";
 	out->diff_run_days = "";
 	out->policy_type = PT_STANDARD;
 	if (wl == WL_SQL || wl == WL_HANA) {
-		out->time_zone = dup(pool, str_or(props, "settings.timeZone",
+		out->time_zone = pooled(pool, str_or(props, "settings.timeZone",
 						  "UTC"));
 		parse_sub_policies(arm_get(props, "subProtectionPolicy"), pool,
 				   out);
 		return 0;
 	}
-	out->time_zone = dup(pool, str_or(props, "timeZone", "UTC"));
+	out->time_zone = pooled(pool, str_or(props, "timeZone", "UTC"));
 	if (wl == WL_VM && str_eq_ci(str_or(props, "policyType", "V1"), "V2"))
 		out->policy_type = PT_ENHANCED;
 	parse_schedule(arm_get(props, "schedulePolicy"), pool, out);
@@ -539,29 +539,29 @@ int arm_parse_item(const cJSON *o, const char *vault_arm_id,
 	path = xasprintf("%s/backupFabrics/%s/protectionContainers/%s/"
 			 "protectedItems/%s",
 			 vault_arm_id, fabric, container, name);
-	out->path = dup(pool, path);
+	out->path = pooled(pool, path);
 	free(path);
-	out->container = dup(pool, container);
-	out->name = dup(pool, name);
-	out->friendly_name = dup(pool, str_or(props, "friendlyName", name));
-	out->policy_arm_id = dup(pool, policy);
+	out->container = pooled(pool, container);
+	out->name = pooled(pool, name);
+	out->friendly_name = pooled(pool, str_or(props, "friendlyName", name));
+	out->policy_arm_id = pooled(pool, policy);
 	out->rp_count = (long)num_or(props, "extendedInfo.recoveryPointCount",
 				     -1);
 	snapshot_make_id(iid, 'i', id);
-	it->item_id = dup(pool, iid);
-	it->vault_id = dup(pool, vault_id);
+	it->item_id = pooled(pool, iid);
+	it->vault_id = pooled(pool, vault_id);
 	if (*policy) {
 		snapshot_make_id(pid, 'p', policy);
-		it->policy_id = dup(pool, pid);
+		it->policy_id = pooled(pool, pid);
 	} else {
 		it->policy_id = "";
 	}
 	it->item_name = out->friendly_name;
 	it->workload = wl;
 	it->protection_state =
-		dup(pool, str_or(props, "protectionState", "Protected"));
-	it->arm_id = dup(pool, id);
-	it->source_resource_id = dup(pool, arm_str(props, "sourceResourceId"));
+		pooled(pool, str_or(props, "protectionState", "Protected"));
+	it->arm_id = pooled(pool, id);
+	it->source_resource_id = pooled(pool, arm_str(props, "sourceResourceId"));
 	it->last_backup_time = arm_time(props, "lastBackupTime");
 	it->size_source = SS_ESTIMATED;
 	it->policy_idx = -1;
@@ -699,7 +699,7 @@ int arm_parse_rp(const cJSON *o, const struct item *it,
 	memset(out, 0, sizeof(*out));
 	if (!name || !*name)
 		return bad_payload(e, "a recovery point", "name");
-	out->rp_id = dup(pool, name);
+	out->rp_id = pooled(pool, name);
 	out->item_id = it->item_id;
 	out->rp_time = arm_time(props, workload ? "recoveryPointTimeInUTC"
 						: "recoveryPointTime");
@@ -735,7 +735,7 @@ int arm_parse_rp(const cJSON *o, const struct item *it,
 					  : MR_FALSE;
 	else
 		out->move_ready = MR_UNKNOWN;
-	out->move_info = dup(pool, arm_str(ready, "additionalInfo"));
+	out->move_info = pooled(pool, arm_str(ready, "additionalInfo"));
 	return 0;
 }
 
@@ -770,11 +770,11 @@ int arm_parse_job(const cJSON *o, const char *vault_id,
 	memset(out, 0, sizeof(*out));
 	if (!name || !*name)
 		return bad_payload(e, "a backup job", "name");
-	j->job_id = dup(pool, name);
-	j->vault_id = dup(pool, vault_id);
+	j->job_id = pooled(pool, name);
+	j->vault_id = pooled(pool, vault_id);
 	j->item_id = "";
-	j->operation = dup(pool, str_or(props, "operation", "Unknown"));
-	j->status = dup(pool, str_or(props, "status", "Unknown"));
+	j->operation = pooled(pool, str_or(props, "operation", "Unknown"));
+	j->status = pooled(pool, str_or(props, "status", "Unknown"));
 	j->start_time = arm_time(props, "startTime");
 	if (j->start_time == TIME_NONE)
 		return bad_payload(e, "a backup job", "startTime");
@@ -787,9 +787,9 @@ int arm_parse_job(const cJSON *o, const char *vault_id,
 	j->data_gb = NAN;
 	j->error_code = "";
 	if (cJSON_IsArray(errs) && cJSON_GetArraySize(errs) > 0)
-		j->error_code = dup(pool, arm_str(cJSON_GetArrayItem(errs, 0),
+		j->error_code = pooled(pool, arm_str(cJSON_GetArrayItem(errs, 0),
 						  "errorCode"));
-	out->friendly_name = dup(pool, arm_str(props, "entityFriendlyName"));
+	out->friendly_name = pooled(pool, arm_str(props, "entityFriendlyName"));
 	out->workload = job_workload(props);
 	arm_apply_job_details(o, pool, j);
 	return 0;
@@ -837,7 +837,7 @@ void arm_apply_job_details(const cJSON *o, struct strpool *pool,
 	if (rp_time && !time_parse_iso(rp_time, 0, &t))
 		j->rp_time = t;
 	if (tier && *tier)
-		j->source_tier = dup(pool, tier);
+		j->source_tier = pooled(pool, tier);
 	if (gb)
 		j->data_gb = size_text_gb(gb);
 	else if (backup)
@@ -865,8 +865,8 @@ int arm_parse_proxy(const cJSON *o, struct strpool *pool,
 			strbuf_addch(&sb, ';');
 		strbuf_adds(&sb, s);
 	}
-	out->guard_id = dup(pool, gid);
-	out->operations = dup(pool, sb.buf);
+	out->guard_id = pooled(pool, gid);
+	out->operations = pooled(pool, sb.buf);
 	strbuf_release(&sb);
 	return 0;
 }
@@ -903,7 +903,7 @@ int arm_parse_guard(const cJSON *o, struct strpool *pool,
 			strbuf_addch(&sb, ';');
 		strbuf_adds(&sb, s);
 	}
-	out->protected_operations = dup(pool, sb.buf);
+	out->protected_operations = pooled(pool, sb.buf);
 	out->excluded_operations = join(excl, pool, NULL);
 	strbuf_release(&sb);
 	return 0;

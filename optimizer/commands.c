@@ -13,6 +13,10 @@
 
 const struct command commands[] = {
 	{ "help", cmd_help, "show the help of a command" },
+	{ "export", cmd_export, "read live Azure Backup into a snapshot" },
+	{ "merge", cmd_merge, "join shard snapshots into one" },
+	{ "prices", cmd_prices,
+	  "refresh the price sheet from the Azure Retail Prices API" },
 };
 const size_t ncommands = ARRAY_SIZE(commands);
 

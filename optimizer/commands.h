@@ -24,5 +24,8 @@ const struct command *command_find(const char *name);
 void commands_print_usage(void);
 
 int cmd_help(int argc, char **argv);
+int cmd_export(int argc, char **argv);
+int cmd_merge(int argc, char **argv);
+int cmd_prices(int argc, char **argv);
 
 #endif

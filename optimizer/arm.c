@@ -1,0 +1,346 @@
+/* SPDX-License-Identifier: MIT
+ * arm.c: ARM URLs, paging with loop detection, GETs and polled POSTs on
+ * the HTTP engine (see arm.h). */
+#include "arm.h"
+
+#include <string.h>
+
+#include <curl/curl.h>
+
+#include "arm_parse.h"
+#include "cloud.h"
+#include "log.h"
+#include "strpool.h"
+#include "util.h"
+
+#define POLL_MAX 120          /* polls of one async operation */
+#define POLL_DEFAULT_S 2.0
+#define POLL_CAP_S 60.0
+
+char *arm_url(const struct arm *arm, const char *path, const char *api,
+	      const char *filter)
+{
+	char *esc, *url;
+
+	if (!filter)
+		return xasprintf("%s%s?api-version=%s", arm->base, path, api);
+	esc = curl_easy_escape(NULL, filter, 0);
+	url = xasprintf("%s%s?api-version=%s&$filter=%s", arm->base, path, api,
+			esc);
+	curl_free(esc);
+	return url;
+}
+
+/* ---- paging ---- */
+
+struct listing {
+	struct arm *arm;
+	struct arm_list_spec spec;
+	char *what;
+	struct strpool seen_pool;
+	struct strmap seen;        /* pages asked for, against loops */
+	unsigned long pages;
+};
+
+static void listing_free(struct listing *l)
+{
+	strmap_release(&l->seen);
+	strpool_release(&l->seen_pool);
+	free(l->what);
+	free(l);
+}
+
+static int on_page(void *ctx, const struct http_response *r, struct err *e);
+
+static int request_page(struct listing *l, const char *url, bool urgent,
+			struct err *e)
+{
+	struct http_request rq = { 0 };
+
+	rq.url = url;
+	rq.auth = true;
+	rq.urgent = urgent;
+	rq.what = l->what;
+	rq.done = on_page;
+	rq.ctx = l;
+	strmap_put(&l->seen, strpool_dup(&l->seen_pool, url), l->pages++);
+	return http_submit(l->arm->http, &rq, e);
+}
+
+/* Calls end with the error status and code of r. */
+static int end_with_error(struct listing *l, const struct http_response *r,
+			  struct err *e)
+{
+	cJSON *o = cJSON_Parse(r->body);
+	int rc = l->spec.end(l->spec.ctx, r->status, arm_error_code(o), e);
+
+	cJSON_Delete(o);
+	return rc;
+}
+
+static int next_page(struct listing *l, const char *next, struct err *e)
+{
+	size_t dummy;
+
+	if (!url_same_origin(next, l->arm->base))
+		return err_set(e, EXIT_UNAVAILABLE,
+			       "%s: Azure's nextLink '%s' leaves %s; not "
+			       "followed (the token would go elsewhere)",
+			       l->what, next, l->arm->base);
+	if (strmap_get(&l->seen, next, &dummy) == 0)
+		return err_set(e, EXIT_UNAVAILABLE,
+			       "%s: Azure's paging loops (nextLink '%s' was "
+			       "already read)",
+			       l->what, next);
+	if (l->pages >= ARM_MAX_PAGES)
+		return err_set(e, EXIT_UNAVAILABLE,
+			       "%s: more than %d pages; stopped", l->what,
+			       ARM_MAX_PAGES);
+	/* Continuations go first, so partial listings finish soon. */
+	return request_page(l, next, true, e);
+}
+
+static int on_page(void *ctx, const struct http_response *r, struct err *e)
+{
+	struct listing *l = ctx;
+	struct arm_page pg;
+	const cJSON *item;
+	cJSON *o;
+	int rc = 0;
+
+	if (r->status < 200 || r->status >= 300) {
+		rc = end_with_error(l, r, e);
+		listing_free(l);
+		return rc;
+	}
+	o = cJSON_ParseWithLength(r->body, r->len);
+	if (!o || arm_page(o, &pg)) {
+		cJSON_Delete(o);
+		return HTTP_RETRY;
+	}
+	cJSON_ArrayForEach(item, pg.value) {
+		rc = l->spec.item(l->spec.ctx, item, e);
+		if (rc)
+			break;
+	}
+	if (!rc && pg.next_link)
+		rc = next_page(l, pg.next_link, e);
+	else if (!rc)
+		rc = l->spec.end(l->spec.ctx, 200, "", e);
+	cJSON_Delete(o);
+	if (rc || !pg.next_link)
+		listing_free(l);
+	return rc;
+}
+
+int arm_list(struct arm *arm, const struct arm_list_spec *s, struct err *e)
+{
+	struct listing *l = xcalloc(1, sizeof(*l));
+
+	l->arm = arm;
+	l->spec = *s;
+	l->what = xstrdup(s->what);
+	l->seen_pool = (struct strpool)STRPOOL_INIT;
+	l->seen = (struct strmap)STRMAP_INIT;
+	if (request_page(l, s->url, s->urgent, e)) {
+		listing_free(l);
+		return -1;
+	}
+	return 0;
+}
+
+/* ---- single calls ---- */
+
+struct call {
+	struct arm *arm;
+	char *what;
+	arm_json_fn fn;
+	void *ctx;
+	int polls;
+	char *result_url;   /* Location to read once the operation is done */
+};
+
+static void call_free(struct call *c)
+{
+	free(c->what);
+	free(c->result_url);
+	free(c);
+}
+
+static int deliver(struct call *c, const struct http_response *r,
+		   struct err *e)
+{
+	cJSON *o = cJSON_ParseWithLength(r->body, r->len);
+	int rc;
+
+	if (r->status >= 200 && r->status < 300) {
+		if (!o)
+			return HTTP_RETRY;
+		rc = c->fn(c->ctx, r->status, "", o, e);
+	} else {
+		rc = c->fn(c->ctx, r->status, arm_error_code(o), NULL, e);
+	}
+	cJSON_Delete(o);
+	call_free(c);
+	return rc;
+}
+
+static int on_json(void *ctx, const struct http_response *r, struct err *e)
+{
+	return deliver(ctx, r, e);
+}
+
+static int submit_call(struct call *c, const char *method, const char *url,
+		       const char *body, bool urgent, double delay,
+		       http_done_fn done, struct err *e)
+{
+	struct http_request rq = { 0 };
+
+	rq.method = method;
+	rq.url = url;
+	rq.body = body;
+	rq.content_type = body ? "application/json" : NULL;
+	rq.auth = true;
+	rq.urgent = urgent;
+	rq.delay_s = delay;
+	rq.kind = strcmp(method, "GET") ? HTTP_WRITE : HTTP_READ;
+	rq.what = c->what;
+	rq.done = done;
+	rq.ctx = c;
+	return http_submit(c->arm->http, &rq, e);
+}
+
+int arm_get_json(struct arm *arm, const char *url, const char *what,
+		 bool urgent, arm_json_fn fn, void *ctx, struct err *e)
+{
+	struct call *c = xcalloc(1, sizeof(*c));
+
+	c->arm = arm;
+	c->what = xstrdup(what);
+	c->fn = fn;
+	c->ctx = ctx;
+	if (submit_call(c, "GET", url, NULL, urgent, 0, on_json, e)) {
+		call_free(c);
+		return -1;
+	}
+	return 0;
+}
+
+static int on_async(void *ctx, const struct http_response *r,
+		    struct err *e);
+
+/* Polls url after Retry-After (or a default). */
+static int poll_again(struct call *c, const char *url, double retry_after,
+		      struct err *e)
+{
+	double delay = retry_after >= 0 ? retry_after : POLL_DEFAULT_S;
+
+	if (++c->polls > POLL_MAX) {
+		int rc = c->fn(c->ctx, 0, "OperationStillRunning", NULL, e);
+		call_free(c);
+		return rc;
+	}
+	if (delay > POLL_CAP_S)
+		delay = POLL_CAP_S;
+	if (!url_same_origin(url, c->arm->base)) {
+		err_set(e, EXIT_UNAVAILABLE,
+			"%s: Azure's operation URL '%s' leaves %s; not "
+			"followed",
+			c->what, url, c->arm->base);
+		call_free(c);
+		return -1;
+	}
+	if (submit_call(c, "GET", url, NULL, true, delay, on_async, e)) {
+		call_free(c);
+		return -1;
+	}
+	return 0;
+}
+
+static int on_async(void *ctx, const struct http_response *r, struct err *e)
+{
+	struct call *c = ctx;
+	cJSON *o;
+	const char *status;
+
+	if (r->status == 202) {
+		if (r->location && !c->result_url)
+			c->result_url = xstrdup(r->location);
+		return poll_again(c, r->location    ? r->location
+				     : c->result_url ? c->result_url
+						     : r->async_operation
+							       ? r->async_operation
+							       : r->url,
+				  r->retry_after, e);
+	}
+	if (r->status != 200)
+		return deliver(c, r, e);
+	o = cJSON_ParseWithLength(r->body, r->len);
+	if (!o)
+		return HTTP_RETRY;
+	/* An operation-status document: poll until it ends, then read the
+	 * result where Location said. */
+	status = arm_str(o, "status");
+	if (status && !arm_get(o, "objectType") && arm_get(o, "id") &&
+	    !str_eq_ci(status, "Succeeded")) {
+		int rc;
+		if (str_eq_ci(status, "InProgress")) {
+			char *url = xstrdup(r->url);
+			cJSON_Delete(o);
+			rc = poll_again(c, url, r->retry_after, e);
+			free(url);
+			return rc;
+		}
+		rc = c->fn(c->ctx, 500, status, NULL, e);
+		cJSON_Delete(o);
+		call_free(c);
+		return rc;
+	}
+	if (status && str_eq_ci(status, "Succeeded") && c->result_url &&
+	    strcmp(c->result_url, r->url) != 0) {
+		char *url = c->result_url;
+		c->result_url = NULL;
+		cJSON_Delete(o);
+		c->polls = 0;
+		if (submit_call(c, "GET", url, NULL, true, 0, on_async, e)) {
+			free(url);
+			call_free(c);
+			return -1;
+		}
+		free(url);
+		return 0;
+	}
+	cJSON_Delete(o);
+	return deliver(c, r, e);
+}
+
+static int on_post(void *ctx, const struct http_response *r, struct err *e)
+{
+	struct call *c = ctx;
+
+	if (r->status != 202)
+		return deliver(c, r, e);
+	if (r->location)
+		c->result_url = xstrdup(r->location);
+	if (!r->async_operation && !r->location)
+		return deliver(c, r, e);
+	return poll_again(c, r->async_operation ? r->async_operation
+						: r->location,
+			  r->retry_after, e);
+}
+
+int arm_post_json(struct arm *arm, const char *url, const char *body,
+		  const char *what, arm_json_fn fn, void *ctx, struct err *e)
+{
+	struct call *c = xcalloc(1, sizeof(*c));
+
+	c->arm = arm;
+	c->what = xstrdup(what);
+	c->fn = fn;
+	c->ctx = ctx;
+	if (submit_call(c, "POST", url, body, false, 0, on_post, e)) {
+		call_free(c);
+		return -1;
+	}
+	return 0;
+}

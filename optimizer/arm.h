@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: MIT
+ * arm.h: Azure Resource Manager calls on top of the HTTP engine: the
+ * api-version of each endpoint family, URL building, paged listing that
+ * follows nextLink exactly as given (same origin only, loops detected),
+ * single GETs, and POSTs answered 202 that are polled to their result.
+ * Payloads are handed to callbacks as parsed JSON; a body that does not
+ * parse is retried (truncated transfer). Never prints except debugf. */
+#ifndef VW_ARM_H
+#define VW_ARM_H
+
+#include <stdbool.h>
+
+#include <cjson/cJSON.h>
+
+#include "err.h"
+#include "http.h"
+
+/* api-version per endpoint family (ARM-CONTRACT.md). */
+#define ARM_API_BACKUP "2026-02-01"        /* Microsoft.RecoveryServices
+					      backup endpoints */
+#define ARM_API_VAULTS "2026-08-01"        /* .../vaults */
+#define ARM_API_GUARDS "2025-07-01"        /* Microsoft.DataProtection
+					      resourceGuards */
+#define ARM_API_SUBSCRIPTIONS "2022-12-01" /* /subscriptions */
+
+#define ARM_MAX_PAGES 100000
+
+struct arm {
+	struct http_client *http;
+	const char *base;   /* "https://management.azure.com" */
+};
+
+/* base + path + "?api-version=" + api [+ "&" + query]; query is escaped
+ * here (a "$filter=..." value). Caller frees. */
+char *arm_url(const struct arm *arm, const char *path, const char *api,
+	      const char *filter);
+
+/* Called per element of every page's "value". */
+typedef int (*arm_item_fn)(void *ctx, const cJSON *item, struct err *e);
+/* Called once when the listing ends: status 200 when every page was
+ * read, else the HTTP status of the page that failed (403, 404, ...) and
+ * its ARM error code. */
+typedef int (*arm_end_fn)(void *ctx, long status, const char *code,
+			  struct err *e);
+
+struct arm_list_spec {
+	const char *url;
+	const char *what;       /* "list vaults of subscription S" */
+	arm_item_fn item;
+	arm_end_fn end;
+	void *ctx;
+	bool urgent;
+};
+int arm_list(struct arm *arm, const struct arm_list_spec *s, struct err *e);
+
+/* One GET; body is NULL when the status is an error. */
+typedef int (*arm_json_fn)(void *ctx, long status, const char *code,
+			   const cJSON *body, struct err *e);
+int arm_get_json(struct arm *arm, const char *url, const char *what,
+		 bool urgent, arm_json_fn fn, void *ctx, struct err *e);
+
+/* A POST whose answer may be 202: the Location (or Azure-AsyncOperation)
+ * URL is polled, honouring Retry-After, until it gives the result, which
+ * fn receives as for arm_get_json (status 0: still running after the
+ * polling bound). */
+int arm_post_json(struct arm *arm, const char *url, const char *body,
+		  const char *what, arm_json_fn fn, void *ctx, struct err *e);
+
+#endif
