@@ -31,6 +31,46 @@ char *arm_url(const struct arm *arm, const char *path, const char *api,
 	return url;
 }
 
+/* The tenant in WWW-Authenticate: Bearer authorization_uri=
+ * "https://login.windows.net/{tenant}", which ARM sends with a 401 for a
+ * subscription of another tenant (how the Azure CLI finds tenants). */
+static void auth_tenant(const char *www, char *out, size_t n)
+{
+	const char *p = www ? strstr(www, "authorization_uri=\"") : NULL;
+	const char *end, *slash;
+
+	out[0] = '\0';
+	if (!p)
+		return;
+	p += strlen("authorization_uri=\"");
+	end = strchr(p, '"');
+	if (!end)
+		return;
+	for (slash = end; slash > p && slash[-1] != '/'; slash--)
+		;
+	if (slash > p && (size_t)(end - slash) < n) {
+		memcpy(out, slash, (size_t)(end - slash));
+		out[end - slash] = '\0';
+	}
+}
+
+/* Calls fn with the reply of an HTTP response whose body parsed to o. */
+static int reply(const struct http_response *r, const cJSON *o,
+		 int (*fn)(void *, const struct arm_reply *, struct err *),
+		 void *ctx, struct err *e)
+{
+	struct arm_reply a;
+	char tenant[128];
+
+	auth_tenant(r->status == 401 ? r->www_authenticate : NULL, tenant,
+		    sizeof(tenant));
+	a.status = r->status;
+	a.code = r->status >= 200 && r->status < 300 ? "" : arm_error_code(o);
+	a.body = o;
+	a.tenant = tenant;
+	return fn(ctx, &a, e);
+}
+
 /* ---- paging ---- */
 
 struct listing {
@@ -72,7 +112,7 @@ static int end_with_error(struct listing *l, const struct http_response *r,
 			  struct err *e)
 {
 	cJSON *o = cJSON_Parse(r->body);
-	int rc = l->spec.end(l->spec.ctx, r->status, arm_error_code(o), e);
+	int rc = reply(r, o, l->spec.end, l->spec.ctx, e);
 
 	cJSON_Delete(o);
 	return rc;
@@ -126,7 +166,7 @@ static int on_page(void *ctx, const struct http_response *r, struct err *e)
 	if (!rc && pg.next_link)
 		rc = next_page(l, pg.next_link, e);
 	else if (!rc)
-		rc = l->spec.end(l->spec.ctx, 200, "", e);
+		rc = reply(r, NULL, l->spec.end, l->spec.ctx, e);
 	cJSON_Delete(o);
 	if (rc || !pg.next_link)
 		listing_free(l);
@@ -173,13 +213,9 @@ static int deliver(struct call *c, const struct http_response *r,
 	cJSON *o = cJSON_ParseWithLength(r->body, r->len);
 	int rc;
 
-	if (r->status >= 200 && r->status < 300) {
-		if (!o)
-			return HTTP_RETRY;
-		rc = c->fn(c->ctx, r->status, "", o, e);
-	} else {
-		rc = c->fn(c->ctx, r->status, arm_error_code(o), NULL, e);
-	}
+	if (r->status >= 200 && r->status < 300 && !o)
+		return HTTP_RETRY;
+	rc = reply(r, o, c->fn, c->ctx, e);
 	cJSON_Delete(o);
 	call_free(c);
 	return rc;
@@ -236,7 +272,8 @@ static int poll_again(struct call *c, const char *url, double retry_after,
 	double delay = retry_after >= 0 ? retry_after : POLL_DEFAULT_S;
 
 	if (++c->polls > POLL_MAX) {
-		int rc = c->fn(c->ctx, 0, "OperationStillRunning", NULL, e);
+		struct arm_reply a = { 0, "OperationStillRunning", NULL, "" };
+		int rc = c->fn(c->ctx, &a, e);
 		call_free(c);
 		return rc;
 	}
@@ -291,7 +328,8 @@ static int on_async(void *ctx, const struct http_response *r, struct err *e)
 			free(url);
 			return rc;
 		}
-		rc = c->fn(c->ctx, 500, status, NULL, e);
+		struct arm_reply a = { 500, status, o, "" };
+		rc = c->fn(c->ctx, &a, e);
 		cJSON_Delete(o);
 		call_free(c);
 		return rc;

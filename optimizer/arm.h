@@ -35,12 +35,22 @@ struct arm {
 char *arm_url(const struct arm *arm, const char *path, const char *api,
 	      const char *filter);
 
+/* What a call ended with: the HTTP status (0: an async operation still
+ * running after the polling bound), the ARM error code ("" on success),
+ * the JSON body (NULL for an error without one), and for a 401 from the
+ * wrong tenant the tenant ARM names in WWW-Authenticate (else ""). */
+struct arm_reply {
+	long status;
+	const char *code;
+	const cJSON *body;
+	const char *tenant;
+};
+
 /* Called per element of every page's "value". */
 typedef int (*arm_item_fn)(void *ctx, const cJSON *item, struct err *e);
 /* Called once when the listing ends: status 200 when every page was
- * read, else the HTTP status of the page that failed (403, 404, ...) and
- * its ARM error code. */
-typedef int (*arm_end_fn)(void *ctx, long status, const char *code,
+ * read, else the reply of the page that failed (403, 404, ...). */
+typedef int (*arm_end_fn)(void *ctx, const struct arm_reply *r,
 			  struct err *e);
 
 struct arm_list_spec {
@@ -53,9 +63,10 @@ struct arm_list_spec {
 };
 int arm_list(struct arm *arm, const struct arm_list_spec *s, struct err *e);
 
-/* One GET; body is NULL when the status is an error. */
-typedef int (*arm_json_fn)(void *ctx, long status, const char *code,
-			   const cJSON *body, struct err *e);
+/* One GET: the reply (r->body is the resource on 2xx, the error document
+ * otherwise). */
+typedef int (*arm_json_fn)(void *ctx, const struct arm_reply *r,
+			   struct err *e);
 int arm_get_json(struct arm *arm, const char *url, const char *what,
 		 bool urgent, arm_json_fn fn, void *ctx, struct err *e);
 

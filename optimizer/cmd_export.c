@@ -24,7 +24,7 @@ struct export_cli {
 	struct opt_list subs;
 	long concurrency, lookback, backup_days;
 	double retry_budget;
-	int tiering_cost;
+	int tiering_cost, job_details;
 };
 
 #define OFF(f) offsetof(struct export_cli, f)
@@ -47,6 +47,8 @@ static const struct opt_spec opts[] = {
 	{ "tiering-cost", 0, OPT_FLAG, OFF(tiering_cost), NULL,
 	  "derive item sizes from fetchTieringCost (one POST per item)", 0,
 	  0 },
+	{ "backup-job-details", 0, OPT_FLAG, OFF(job_details), NULL,
+	  "also read each backup job for its size (one GET per job)", 0, 0 },
 	{ "lookback-days", 0, OPT_INT, OFF(lookback), "N",
 	  "restore jobs of the last N days (default 400)", 1, 3650 },
 	{ "backup-jobs-days", 0, OPT_INT, OFF(backup_days), "N",
@@ -201,6 +203,7 @@ int cmd_export(int argc, char **argv)
 	o.concurrency = (int)c.concurrency;
 	o.sizes_file = c.sizes;
 	o.tiering_cost = c.tiering_cost;
+	o.backup_job_details = c.job_details;
 	o.lookback_days = (int)c.lookback;
 	o.backup_jobs_days = (int)c.backup_days;
 	o.as_of = cli_common.as_of;

@@ -287,9 +287,10 @@ static int on_subscription_item(void *ctx, const cJSON *o, struct err *e)
 	return rc;
 }
 
-static int on_subscription_list_end(void *ctx, long status, const char *code,
-				    struct err *e)
+static int on_subscription_list_end(void *ctx, const struct arm_reply *r, struct err *e)
 {
+	long status = r->status;
+	const char *code = r->code;
 	struct ex *x = ctx;
 
 	if (status == 200)
@@ -302,9 +303,11 @@ static int on_subscription_list_end(void *ctx, long status, const char *code,
 	return unexpected("list subscriptions", status, code, e);
 }
 
-static int on_subscription_get(void *ctx, long status, const char *code,
-			       const cJSON *body, struct err *e)
+static int on_subscription_get(void *ctx, const struct arm_reply *r, struct err *e)
 {
+	long status = r->status;
+	const char *code = r->code;
+	const cJSON *body = r->body;
 	struct ex *x = ctx;
 	struct arm_subscription s;
 	struct strpool tmp = STRPOOL_INIT;
@@ -437,9 +440,10 @@ static int on_vault_item(void *ctx, const cJSON *o, struct err *e)
 	return read_vault(s->x, id, s->tenant, e);
 }
 
-static int on_vault_list_end(void *ctx, long status, const char *code,
-			     struct err *e)
+static int on_vault_list_end(void *ctx, const struct arm_reply *r, struct err *e)
 {
+	long status = r->status;
+	const char *code = r->code;
 	struct sub_ctx *s = ctx;
 	struct ex *x = s->x;
 	char key[160], b[96];
@@ -494,9 +498,11 @@ struct vault_get {
 	const char *id;
 };
 
-static int on_vault_get(void *ctx, long status, const char *code,
-			const cJSON *body, struct err *e)
+static int on_vault_get(void *ctx, const struct arm_reply *r, struct err *e)
 {
+	long status = r->status;
+	const char *code = r->code;
+	const cJSON *body = r->body;
 	struct vault_get *g = ctx;
 	struct ex *x = g->x;
 	struct arm_vault av;
@@ -558,9 +564,11 @@ static char *vault_url(const struct ex_vault *v, const char *suffix,
 	return url;
 }
 
-static int on_vaultconfig(void *ctx, long status, const char *code,
-			  const cJSON *body, struct err *e)
+static int on_vaultconfig(void *ctx, const struct arm_reply *r, struct err *e)
 {
+	long status = r->status;
+	const char *code = r->code;
+	const cJSON *body = r->body;
 	struct ex_vault *v = ctx;
 
 	if (status == 200)
@@ -588,9 +596,10 @@ static int on_proxy_item(void *ctx, const cJSON *o, struct err *e)
 	return 0;
 }
 
-static int on_proxy_end(void *ctx, long status, const char *code,
-			struct err *e)
+static int on_proxy_end(void *ctx, const struct arm_reply *r, struct err *e)
 {
+	long status = r->status;
+	const char *code = r->code;
 	struct ex_vault *v = ctx;
 
 	if (status == 200 && v->has_proxy) {
@@ -651,15 +660,21 @@ static const char *proxy_operations(struct ex_vault *v)
 	return out;
 }
 
-static int on_guard_sub(void *ctx, long status, const char *code,
-			const cJSON *body, struct err *e)
+static int on_guard_sub(void *ctx, const struct arm_reply *r, struct err *e)
 {
+	long status = r->status;
+	const char *code = r->code;
+	const cJSON *body = r->body;
 	struct ex_vault *v = ctx;
 	const char *tenant = arm_str(body, "tenantId");
 
 	if (status == 200 && tenant) {
 		v->guard.guard_tenant_id = pooled(v->ex, tenant);
 		add_known(v->ex, v->guard_sub, tenant);
+	} else if (*r->tenant) {
+		/* Another tenant's subscription: ARM names the tenant. */
+		v->guard.guard_tenant_id = pooled(v->ex, r->tenant);
+		add_known(v->ex, v->guard_sub, r->tenant);
 	} else if (is_denial(status) || status == 404) {
 		char key[200];
 		snprintf(key, sizeof(key), "guard-tenant:%s",
@@ -696,15 +711,28 @@ static int guard_tenant(struct ex_vault *v, struct err *e)
 	return rc;
 }
 
-static int on_guard(void *ctx, long status, const char *code,
-		    const cJSON *body, struct err *e)
+static int on_guard(void *ctx, const struct arm_reply *r, struct err *e)
 {
+	long status = r->status;
+	const char *code = r->code;
+	const cJSON *body = r->body;
 	struct ex_vault *v = ctx;
 	struct arm_guard g;
 
 	if (status == 200 && !arm_parse_guard(body, &v->ex->pool, &g)) {
 		v->guard.protected_operations = g.protected_operations;
 		v->guard.excluded_operations = g.excluded_operations;
+	} else if (*r->tenant) {
+		char key[200];
+		snprintf(key, sizeof(key), "guard-tenant:%s", v->av.v.vault_id);
+		warn(v->ex, key,
+		     "%s: its Resource Guard is in another tenant (%s) and "
+		     "cannot be read; protected operations taken from the "
+		     "vault's proxy, exclusions unknown",
+		     v->what, r->tenant);
+		v->guard.guard_tenant_id = pooled(v->ex, r->tenant);
+		add_known(v->ex, v->guard_sub, r->tenant);
+		v->guard.protected_operations = proxy_operations(v);
 	} else if (is_denial(status) || status == 404) {
 		vault_warn(v, "its Resource Guard", status, code,
 			   "protected operations taken from the vault's "
@@ -765,9 +793,10 @@ static int on_policy_item(void *ctx, const cJSON *o, struct err *e)
 	return 0;
 }
 
-static int on_policy_end(void *ctx, long status, const char *code,
-			 struct err *e)
+static int on_policy_end(void *ctx, const struct arm_reply *r, struct err *e)
 {
+	long status = r->status;
+	const char *code = r->code;
 	struct ex_vault *v = ctx;
 
 	if (is_denial(status))
@@ -873,9 +902,10 @@ static int on_item(void *ctx, const cJSON *o, struct err *e)
 	return list_rps(it, e);
 }
 
-static int on_item_end(void *ctx, long status, const char *code,
-		       struct err *e)
+static int on_item_end(void *ctx, const struct arm_reply *r, struct err *e)
 {
+	long status = r->status;
+	const char *code = r->code;
 	struct ex_vault *v = ctx;
 
 	if (is_denial(status))
@@ -942,9 +972,11 @@ static int item_finish(struct ex_item *it, struct err *e)
 	return vault_step(it->v, e);
 }
 
-static int on_tiering_cost(void *ctx, long status, const char *code,
-			   const cJSON *body, struct err *e)
+static int on_tiering_cost(void *ctx, const struct arm_reply *r, struct err *e)
 {
+	long status = r->status;
+	const char *code = r->code;
+	const cJSON *body = r->body;
 	struct ex_item *it = ctx;
 	struct ex *x = it->v->ex;
 	double red, inc;
@@ -1005,9 +1037,10 @@ static void item_sizes(struct ex_item *it)
 		row->size_source = SS_REPORTED;
 }
 
-static int on_rp_end(void *ctx, long status, const char *code,
-		     struct err *e)
+static int on_rp_end(void *ctx, const struct arm_reply *r, struct err *e)
 {
+	long status = r->status;
+	const char *code = r->code;
 	struct ex_item *it = ctx;
 	struct ex *x = it->v->ex;
 
@@ -1080,14 +1113,16 @@ static int on_job(void *ctx, const cJSON *o, struct err *e)
 		return 0; /* listed by both windows */
 	v->jobs = grow_array(v->jobs, sizeof(aj), v->njobs + 1, &v->ajobs);
 	v->jobs[v->njobs++] = aj;
-	if (job_is_restore(&aj.j))
+	if (job_is_restore(&aj.j) ||
+	    (v->ex->o->backup_job_details && job_is_backup(&aj.j)))
 		return job_details(v, v->njobs - 1, e);
 	return 0;
 }
 
-static int on_job_end(void *ctx, long status, const char *code,
-		      struct err *e)
+static int on_job_end(void *ctx, const struct arm_reply *r, struct err *e)
 {
+	long status = r->status;
+	const char *code = r->code;
 	struct ex_vault *v = ctx;
 
 	if (is_denial(status))
@@ -1127,20 +1162,22 @@ struct job_ref {
 	size_t idx;
 };
 
-static int on_job_details(void *ctx, long status, const char *code,
-			  const cJSON *body, struct err *e)
+static int on_job_details(void *ctx, const struct arm_reply *r, struct err *e)
 {
-	struct job_ref *r = ctx;
-	struct ex_vault *v = r->v;
+	long status = r->status;
+	const char *code = r->code;
+	const cJSON *body = r->body;
+	struct job_ref *ref = ctx;
+	struct ex_vault *v = ref->v;
 
 	if (status == 200)
-		arm_apply_job_details(body, &v->jpool, &v->jobs[r->idx].j);
+		arm_apply_job_details(body, &v->jpool, &v->jobs[ref->idx].j);
 	else if (is_denial(status) || status == 404)
-		vault_warn(v, "restore job details", status, code,
+		vault_warn(v, "job details", status, code,
 			   "restores exported without the point restored");
 	else
 		return unexpected("read a restore job", status, code, e);
-	free(r);
+	free(ref);
 	return vault_step(v, e);
 }
 
@@ -1154,7 +1191,7 @@ static int job_details(struct ex_vault *v, size_t idx, struct err *e)
 	r->v = v;
 	r->idx = idx;
 	v->pending++;
-	rc = arm_get_json(&v->ex->arm, url, "read a restore job", true,
+	rc = arm_get_json(&v->ex->arm, url, "read a job", true,
 			  on_job_details, r, e);
 	if (rc)
 		free(r);

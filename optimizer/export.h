@@ -36,6 +36,7 @@ struct export_options {
 	int concurrency;              /* default 8 */
 	const char *sizes_file;       /* --sizes FILE */
 	bool tiering_cost;            /* --tiering-cost */
+	bool backup_job_details;      /* GET each backup job for its size */
 	int lookback_days;            /* restore jobs; default 400 */
 	int backup_jobs_days;         /* backup jobs; default 35 */
 	int64_t as_of;                /* TIME_NONE: now */

@@ -39,7 +39,7 @@ struct xfer {
 	struct curl_slist *slist;
 	struct strbuf resp;
 	bool too_big;
-	char *location, *async_operation;
+	char *location, *async_operation, *www_authenticate;
 	double retry_after;
 	long remaining;             /* x-ms-ratelimit-remaining-..., -1 */
 	char errbuf[CURL_ERROR_SIZE];
@@ -166,7 +166,8 @@ static void reset_attempt(struct xfer *x)
 	strbuf_release(&x->resp);
 	free(x->location);
 	free(x->async_operation);
-	x->location = x->async_operation = NULL;
+	free(x->www_authenticate);
+	x->location = x->async_operation = x->www_authenticate = NULL;
 	x->retry_after = -1;
 	x->remaining = -1;
 	x->too_big = false;
@@ -385,9 +386,13 @@ static size_t on_header(char *line, size_t size, size_t n, void *ud)
 		/* a new response (after 100-continue): forget the old one */
 		free(x->location);
 		free(x->async_operation);
-		x->location = x->async_operation = NULL;
+		free(x->www_authenticate);
+		x->location = x->async_operation = x->www_authenticate = NULL;
 		x->retry_after = -1;
 		x->remaining = -1;
+	} else if (header_is(line, len, "WWW-Authenticate", &v, &vlen)) {
+		free(x->www_authenticate);
+		x->www_authenticate = xstrndup(v, vlen);
 	} else if (header_is(line, len, "Location", &v, &vlen)) {
 		free(x->location);
 		x->location = xstrndup(v, vlen);
@@ -604,7 +609,8 @@ static void fail_transport(struct http_client *c, struct xfer *x,
 	} else if (x->quick_connect && (rc == CURLE_COULDNT_CONNECT ||
 					rc == CURLE_OPERATION_TIMEDOUT)) {
 		/* A probe: its caller learns "no answer" from status 0. */
-		struct http_response r = { 0, "", 0, NULL, NULL, -1, x->url };
+		struct http_response r = { 0, "", 0, NULL, NULL, -1, x->url,
+					   NULL };
 		if (x->done(x->ctx, &r, &c->fatal) < 0 && !c->fatal.code)
 			err_set(&c->fatal, EXIT_SOFTWARE, "probe failed");
 	} else if (!transient_curl_error(rc)) {
@@ -633,6 +639,7 @@ static void deliver(struct http_client *c, struct xfer *x, long status)
 	r.async_operation = x->async_operation;
 	r.retry_after = x->retry_after;
 	r.url = x->url;
+	r.www_authenticate = x->www_authenticate;
 	rc = x->done(x->ctx, &r, &c->fatal);
 	if (rc == HTTP_RETRY) {
 		snprintf(x->last_error, sizeof(x->last_error),
@@ -669,7 +676,8 @@ static void finish(struct http_client *c, struct xfer *x, CURLcode rc)
 		return;
 	}
 	c->stats.done++;
-	if (status == 401 && x->auth && c->has_auth) {
+	if (status == 401 && x->auth && c->has_auth &&
+	    !strstr(x->resp.buf, "InvalidAuthenticationTokenTenant")) {
 		snprintf(x->last_error, sizeof(x->last_error),
 			 "HTTP 401: Azure did not accept the token");
 		if (++x->unauthorized > MAX_401) {

@@ -10,7 +10,9 @@
  *  - other 5xx, 408, connection errors, resets and truncated bodies:
  *    exponential backoff with jitter;
  *  - 401 on an authenticated request: asks the token source for a new
- *    token (once per token generation) and sends the request again;
+ *    token (once per token generation) and sends the request again,
+ *    except a 401 for a subscription of another tenant, which is
+ *    delivered;
  *  - x-ms-ratelimit-remaining-subscription-{reads,writes}: paces new
  *    requests so that the subscription's bucket is not emptied;
  *  - a request that still fails after the retry budget stops the run:
@@ -49,6 +51,7 @@ struct http_response {
 	const char *async_operation;/* Azure-AsyncOperation or NULL */
 	double retry_after;         /* seconds, -1 when absent */
 	const char *url;            /* the request's URL */
+	const char *www_authenticate; /* on a 401, or NULL */
 };
 
 /* Called once per request with its final response: 2xx, or an error

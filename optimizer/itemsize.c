@@ -9,6 +9,7 @@
 #include "csvio.h"
 #include "sizes.h"
 #include "strpool.h"
+#include "timeutil.h"
 #include "util.h"
 
 #define GIB 1073741824.0
@@ -150,10 +151,26 @@ int sizes_file_find(const struct sizes_file *s, const char *arm_id,
 
 /* ---- fetchTieringCost ---- */
 
-int itemsize_eligible(const struct rp *rp)
+int itemsize_eligible(int wl, const struct rp *rp, int64_t now)
 {
-	return rp->move_ready == MR_TRUE && tier_in_standard(rp->tier) &&
-	       !tier_in_archive(rp->tier);
+	bool vm = wl == WL_VM;
+
+	if (tier_in_archive(rp->tier) || !tier_in_standard(rp->tier) ||
+	    wl == WL_FILES)
+		return 0;
+	if (vm ? rp->kind != RK_MONTHLY && rp->kind != RK_YEARLY
+	       : rp->kind != RK_FULL)
+		return 0;
+	if (rp->move_ready != MR_UNKNOWN)
+		return rp->move_ready == MR_TRUE;
+	if (vm ? now < time_add_months(rp->rp_time, 3)
+	       : now < rp->rp_time + 45 * (int64_t)DAY_S)
+		return 0;
+	if (rp->expiry_time != TIME_NONE &&
+	    (vm ? rp->expiry_time < time_add_months(now, 6)
+		: rp->expiry_time < now + 180 * (int64_t)DAY_S))
+		return 0;
+	return 1;
 }
 
 static double eligible_unique_gb(struct item *it, struct rp *rps, size_t n,
@@ -163,7 +180,7 @@ static double eligible_unique_gb(struct item *it, struct rp *rps, size_t n,
 
 	estimate_point_sizes(it, rps, n, as_of);
 	for (size_t i = 0; i < n; i++)
-		if (itemsize_eligible(&rps[i]))
+		if (itemsize_eligible(it->workload, &rps[i], as_of))
 			sum += rps[i].unique_gb;
 	return sum;
 }
@@ -176,7 +193,8 @@ int itemsize_from_tiering_cost(struct item *it, struct rp *rps, size_t n,
 	double lo = 0, hi = 1, want = reduction_bytes / GIB;
 
 	for (size_t i = 0; i < n; i++)
-		eligible += (size_t)itemsize_eligible(&rps[i]);
+		eligible += (size_t)itemsize_eligible(it->workload, &rps[i],
+						      as_of);
 	if (!eligible || increase_bytes <= 0)
 		return -1;
 	it->source_gb = round(increase_bytes / GIB / (double)eligible * 100) /

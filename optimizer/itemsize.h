@@ -46,9 +46,12 @@ int itemsize_from_tiering_cost(struct item *it, struct rp *rps, size_t n,
 			       int64_t as_of, double reduction_bytes,
 			       double increase_bytes);
 
-/* Points eligible for a Standard -> Archive move, as fetchTieringCost
- * counts them: ready for the move and held in Standard. */
-int itemsize_eligible(const struct rp *rp);
+/* Whether a point of an item of workload wl may move Standard -> Archive
+ * at time now, as fetchTieringCost counts points (azure-backup.md 3.1):
+ * in Standard and not archived, not Azure Files, VM monthly or yearly /
+ * SQL and HANA full; then Azure's readiness when it is known, else the
+ * age rules (VM 3 months old with 6 left; SQL/HANA 45 days, 180 left). */
+int itemsize_eligible(int wl, const struct rp *rp, int64_t now);
 
 /* Rounds the item's size and churn, sizes its points (sorted by rp_time)
  * with estimate_point_sizes and sets standard_gb and archive_gb. */
