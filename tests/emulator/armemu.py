@@ -102,6 +102,10 @@ def parse_args(argv):
     ap.add_argument("--client-cert", default=os.path.join(
         HERE, "certs", "client.pem"), metavar="PEM")
     ap.add_argument("--identity-header", default=DEFAULT_IDENTITY_HEADER)
+    ap.add_argument("--assertion-algs", default="RS256,PS256",
+                    metavar="LIST",
+                    help="JWT algorithms the token endpoint accepts "
+                    "(e.g. RS256, as an authority that predates PS256)")
     ap.add_argument("--token-lifetime", type=int, default=3599, metavar="S")
     ap.add_argument("--expire-tokens-after", type=int, default=0,
                     metavar="N")
@@ -192,7 +196,9 @@ class App:
         self.prices = P.Prices(args.retail_prices)
         self.auth = A.Auth(args.tenant or self.estate.tenant, args.client_id,
                            args.client_secret, args.client_cert,
-                           args.token_lifetime, args.identity_header)
+                           args.token_lifetime, args.identity_header,
+                           [a.strip() for a in
+                            args.assertion_algs.split(",") if a.strip()])
         self.clock0 = E.parse_time(args.now) if args.now \
             else self.estate.exported_at
         self.started = time.time()

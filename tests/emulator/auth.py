@@ -43,8 +43,9 @@ def _iso_now():
 
 class Auth:
     def __init__(self, tenant, client_id, client_secret, cert_path,
-                 lifetime, identity_header):
+                 lifetime, identity_header, assertion_algs=("RS256", "PS256")):
         self.tenant, self.client_id = tenant, client_id
+        self.assertion_algs = tuple(assertion_algs)
         self.client_secret = client_secret
         self.lifetime, self.identity_header = lifetime, identity_header
         _, der = jwtrsa.pem_first(cert_path, ("CERTIFICATE",))
@@ -210,7 +211,7 @@ class Auth:
         except (ValueError, UnicodeDecodeError):
             return (50027, "JWT token is invalid or malformed.")
         alg = header.get("alg")
-        if alg not in ("RS256", "PS256"):
+        if alg not in ("RS256", "PS256") or alg not in self.assertion_algs:
             return (700027, "Client assertion uses unsupported algorithm "
                     "'%s'." % alg)
         thumbs = [(header.get("x5t"), self.x5t),
