@@ -1,0 +1,756 @@
+/* SPDX-License-Identifier: MIT
+ * export_vault.c: the export pipeline inside one vault: backup config,
+ * Resource Guard proxy -> guard -> the guard's subscription, policies ->
+ * protected items -> each item's recovery points (-> fetchTieringCost),
+ * items done -> restore and backup job lists -> job details. The vault
+ * counts its outstanding calls (ex_vault_step); when none is left its
+ * rows go to the snapshot builder. An item's points are held in memory
+ * only while its listing runs, then sized and spooled. Never prints. */
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "export_int.h"
+#include "sizes.h"
+#include "timeutil.h"
+#include "util.h"
+
+/* ---- vault bookkeeping ---- */
+
+static int vault_finish(struct ex_vault *v, struct err *e);
+
+/* One outstanding call of v has ended. */
+int ex_vault_step(struct ex_vault *v, struct err *e)
+{
+	if (--v->pending == 0)
+		return vault_finish(v, e);
+	return 0;
+}
+
+void ex_vault_warn(struct ex_vault *v, const char *part, long status,
+		       const char *code, const char *consequence)
+{
+	char key[160], b[96];
+
+	snprintf(key, sizeof(key), "%s:%s", part, v->av.v.vault_id);
+	if (ex_is_denial(status))
+		v->ex->denied++;
+	ex_warn(v->ex, key, "%s (subscription %s): cannot read %s (%s); %s",
+	     v->what, v->av.v.subscription_id, part, ex_why(status, code, b),
+	     consequence);
+}
+
+
+/* ---- vault parts: config, guards, policies ---- */
+
+static char *vault_url(const struct ex_vault *v, const char *suffix,
+		       const char *api, const char *filter)
+{
+	char *path = xasprintf("%s%s", v->av.arm_id, suffix);
+	char *url = arm_url(&v->ex->arm, path, api, filter);
+
+	free(path);
+	return url;
+}
+
+static int on_vaultconfig(void *ctx, const struct arm_reply *r, struct err *e)
+{
+	long status = r->status;
+	const char *code = r->code;
+	const cJSON *body = r->body;
+	struct ex_vault *v = ctx;
+
+	if (status == 200)
+		arm_apply_vaultconfig(body, &v->av);
+	else if (ex_is_denial(status))
+		ex_vault_warn(v, "backupconfig/vaultconfig", status, code,
+			   "soft delete taken from the vault's own settings");
+	else if (status != 404)
+		return ex_unexpected("read the backup config", status, code, e);
+	return ex_vault_step(v, e);
+}
+
+static int read_guard(struct ex_vault *v, struct err *e);
+
+static int on_proxy_item(void *ctx, const cJSON *o, struct err *e)
+{
+	struct ex_vault *v = ctx;
+	struct arm_proxy p;
+
+	(void)e;
+	if (v->has_proxy || arm_parse_proxy(o, &v->ex->pool, &p))
+		return 0;
+	v->proxy = p;
+	v->has_proxy = true;
+	return 0;
+}
+
+static int on_proxy_end(void *ctx, const struct arm_reply *r, struct err *e)
+{
+	long status = r->status;
+	const char *code = r->code;
+	struct ex_vault *v = ctx;
+
+	if (status == 200 && v->has_proxy) {
+		if (read_guard(v, e))
+			return -1;
+	} else if (ex_is_denial(status)) {
+		ex_vault_warn(v, "backupResourceGuardProxies", status, code,
+			   "multi-user authorization taken from the vault's "
+			   "settings");
+	} else if (status != 200 && status != 404) {
+		return ex_unexpected("list Resource Guard proxies", status, code,
+				  e);
+	}
+	return ex_vault_step(v, e);
+}
+
+/* Operations named by the proxy, as the guard would name them. */
+static const char *proxy_operations(struct ex_vault *v)
+{
+	static const struct {
+		const char *request, *operation;
+	} map[] = {
+		{ "deleteResourceGuardProxyRequests",
+		  "backupResourceGuardProxies/delete" },
+		{ "disableSoftDeleteRequests", "backupconfig/write" },
+		{ "deleteProtectedItemRequests",
+		  "backupFabrics/protectionContainers/protectedItems/delete" },
+		{ "updateProtectedItemRequests",
+		  "backupFabrics/protectionContainers/protectedItems/write" },
+		{ "updateProtectionPolicyRequests", "backupPolicies/write" },
+		{ "getBackupSecurityPINRequests", "backupSecurityPIN/action" },
+	};
+	const char *parts[64];
+	char *copy;
+	size_t n = str_split(v->proxy.operations, ';', &copy, parts,
+			     ARRAY_SIZE(parts));
+	struct strbuf sb = STRBUF_INIT;
+	const char *out;
+
+	for (size_t i = 0; i < n; i++) {
+		const char *op = parts[i];
+		const char *slash = strrchr(op, '/');
+		for (size_t k = 0; slash && k < ARRAY_SIZE(map); k++)
+			if (str_eq_ci(slash + 1, map[k].request)) {
+				strbuf_addf(&sb, "%sMicrosoft.RecoveryServices/"
+						 "vaults/%s",
+					    sb.len ? ";" : "",
+					    map[k].operation);
+				op = NULL;
+				break;
+			}
+		if (op)
+			strbuf_addf(&sb, "%s%s", sb.len ? ";" : "", op);
+	}
+	free(copy);
+	out = ex_pooled(v->ex, sb.buf);
+	strbuf_release(&sb);
+	return out;
+}
+
+static int on_guard_sub(void *ctx, const struct arm_reply *r, struct err *e)
+{
+	long status = r->status;
+	const char *code = r->code;
+	const cJSON *body = r->body;
+	struct ex_vault *v = ctx;
+	const char *tenant = arm_str(body, "tenantId");
+
+	if (status == 200 && tenant) {
+		v->guard.guard_tenant_id = ex_pooled(v->ex, tenant);
+		ex_add_known(v->ex, v->guard_sub, tenant);
+	} else if (*r->tenant) {
+		/* Another tenant's subscription: ARM names the tenant. */
+		v->guard.guard_tenant_id = ex_pooled(v->ex, r->tenant);
+		ex_add_known(v->ex, v->guard_sub, r->tenant);
+	} else if (ex_is_denial(status) || status == 404) {
+		char key[200];
+		snprintf(key, sizeof(key), "guard-tenant:%s",
+			 v->av.v.vault_id);
+		ex_warn(v->ex, key,
+		     "%s: the subscription %s of its Resource Guard is not "
+		     "visible (another tenant?); guard_tenant_id left empty",
+		     v->what, v->guard_sub);
+	} else {
+		return ex_unexpected("read the Resource Guard's subscription",
+				  status, code, e);
+	}
+	return ex_vault_step(v, e);
+}
+
+static int guard_tenant(struct ex_vault *v, struct err *e)
+{
+	const char *t = ex_known_tenant(v->ex, v->guard_sub);
+	char *path, *url;
+	int rc;
+
+	if (t) {
+		v->guard.guard_tenant_id = t;
+		return 0;
+	}
+	path = xasprintf("/subscriptions/%s", v->guard_sub);
+	url = arm_url(&v->ex->arm, path, ARM_API_SUBSCRIPTIONS, NULL);
+	v->pending++;
+	rc = arm_get_json(&v->ex->arm, url,
+			  "read the Resource Guard's subscription", true,
+			  on_guard_sub, v, e);
+	free(url);
+	free(path);
+	return rc;
+}
+
+static int on_guard(void *ctx, const struct arm_reply *r, struct err *e)
+{
+	long status = r->status;
+	const char *code = r->code;
+	const cJSON *body = r->body;
+	struct ex_vault *v = ctx;
+	struct arm_guard g;
+
+	if (status == 200 && !arm_parse_guard(body, &v->ex->pool, &g)) {
+		v->guard.protected_operations = g.protected_operations;
+		v->guard.excluded_operations = g.excluded_operations;
+	} else if (*r->tenant) {
+		char key[200];
+		snprintf(key, sizeof(key), "guard-tenant:%s", v->av.v.vault_id);
+		ex_warn(v->ex, key,
+		     "%s: its Resource Guard is in another tenant (%s) and "
+		     "cannot be read; protected operations taken from the "
+		     "vault's proxy, exclusions unknown",
+		     v->what, r->tenant);
+		v->guard.guard_tenant_id = ex_pooled(v->ex, r->tenant);
+		ex_add_known(v->ex, v->guard_sub, r->tenant);
+		v->guard.protected_operations = proxy_operations(v);
+	} else if (ex_is_denial(status) || status == 404) {
+		ex_vault_warn(v, "its Resource Guard", status, code,
+			   "protected operations taken from the vault's "
+			   "proxy");
+		v->guard.protected_operations = proxy_operations(v);
+	} else if (status != 200) {
+		return ex_unexpected("read a Resource Guard", status, code, e);
+	}
+	if (guard_tenant(v, e))
+		return -1;
+	return ex_vault_step(v, e);
+}
+
+static int read_guard(struct ex_vault *v, struct err *e)
+{
+	char sub[128];
+	char *url;
+	int rc;
+
+	v->has_guard = true;
+	v->guard.vault_id = v->av.v.vault_id;
+	v->guard.resource_guard_id = v->proxy.guard_id;
+	v->guard.guard_tenant_id = "";
+	v->guard.protected_operations = "";
+	v->guard.excluded_operations = "";
+	if (arm_id_value(v->proxy.guard_id, "subscriptions", sub, sizeof(sub)))
+		sub[0] = '\0';
+	v->guard_sub = ex_pooled(v->ex, sub);
+	v->guard.guard_subscription_id = v->guard_sub;
+	url = arm_url(&v->ex->arm, v->proxy.guard_id, ARM_API_GUARDS, NULL);
+	v->pending++;
+	rc = arm_get_json(&v->ex->arm, url, "read a Resource Guard", true,
+			  on_guard, v, e);
+	free(url);
+	return rc;
+}
+
+static int list_items(struct ex_vault *v, struct err *e);
+
+static void bad_row(struct ex_vault *v, const char *kind,
+		    const struct err *bad);
+
+static int on_policy_item(void *ctx, const cJSON *o, struct err *e)
+{
+	struct ex_vault *v = ctx;
+	struct err bad = ERR_INIT;
+	struct policy p;
+	int rc = arm_parse_policy(o, v->av.v.vault_id, &v->ex->pool, &p, &bad);
+
+	(void)e;
+	if (rc < 0)
+		bad_row(v, "a backup policy", &bad);
+	if (rc)
+		return 0;
+	v->policies = grow_array(v->policies, sizeof(p), v->npolicies + 1,
+				 &v->apolicies);
+	v->policies[v->npolicies++] = p;
+	return 0;
+}
+
+static int on_policy_end(void *ctx, const struct arm_reply *r, struct err *e)
+{
+	long status = r->status;
+	const char *code = r->code;
+	struct ex_vault *v = ctx;
+
+	if (ex_is_denial(status))
+		ex_vault_warn(v, "backup policies", status, code,
+			   "its items are exported without a policy");
+	else if (status != 200 && status != 404)
+		return ex_unexpected("list backup policies", status, code, e);
+	if (list_items(v, e))
+		return -1;
+	return ex_vault_step(v, e);
+}
+
+static int start_list(struct ex_vault *v, const char *suffix,
+		      const char *what, const char *filter, arm_item_fn item,
+		      arm_end_fn end, void *ctx, struct err *e)
+{
+	struct arm_list_spec s = { 0 };
+	char *url = vault_url(v, suffix, ARM_API_BACKUP, filter);
+	int rc;
+
+	s.url = url;
+	s.what = what;
+	s.item = item;
+	s.end = end;
+	s.ctx = ctx;
+	v->pending++;
+	rc = arm_list(&v->ex->arm, &s, e);
+	free(url);
+	return rc;
+}
+
+int ex_vault_start(struct ex_vault *v, struct err *e)
+{
+	char *url = vault_url(v, "/backupconfig/vaultconfig", ARM_API_BACKUP,
+			      NULL);
+	int rc;
+
+	v->pending = 1; /* this function's own step, released below */
+	v->pending++;
+	rc = arm_get_json(&v->ex->arm, url, "read the backup config", false,
+			  on_vaultconfig, v, e);
+	free(url);
+	if (rc ||
+	    start_list(v, "/backupResourceGuardProxies",
+		       "list Resource Guard proxies", NULL, on_proxy_item,
+		       on_proxy_end, v, e) ||
+	    start_list(v, "/backupPolicies", "list backup policies", NULL,
+		       on_policy_item, on_policy_end, v, e))
+		return -1;
+	return ex_vault_step(v, e);
+}
+
+/* ---- items and recovery points ---- */
+
+static int list_jobs(struct ex_vault *v, struct err *e);
+static int list_rps(struct ex_item *it, struct err *e);
+
+static const struct policy *find_policy(const struct ex_vault *v,
+					const char *policy_id)
+{
+	for (size_t i = 0; i < v->npolicies; i++)
+		if (strcmp(v->policies[i].policy_id, policy_id) == 0)
+			return &v->policies[i];
+	return NULL;
+}
+
+/* A payload row that cannot be used: counted in one warning per vault. */
+static void bad_row(struct ex_vault *v, const char *kind,
+		    const struct err *bad)
+{
+	char key[200];
+
+	snprintf(key, sizeof(key), "bad-%s:%s", kind, v->av.v.vault_id);
+	ex_warn(v->ex, key, "%s: skipped %s that Azure described oddly: %s",
+	     v->what, kind, bad->msg);
+}
+
+static int on_item(void *ctx, const cJSON *o, struct err *e)
+{
+	struct ex_vault *v = ctx;
+	struct ex_item *it = xcalloc(1, sizeof(*it));
+	struct err bad = ERR_INIT;
+	int rc = arm_parse_item(o, v->av.arm_id, v->av.v.vault_id,
+				&v->ex->pool, &it->ai, &bad);
+
+	if (rc) {
+		if (rc < 0)
+			bad_row(v, "a protected item", &bad);
+		free(it);
+		return 0;
+	}
+	it->v = v;
+	it->pool = (struct strpool)STRPOOL_INIT;
+	if (it->ai.it.policy_id[0]) {
+		it->policy = find_policy(v, it->ai.it.policy_id);
+		if (!it->policy)
+			it->ai.it.policy_id = "";
+	}
+	v->items = grow_array(v->items, sizeof(*v->items), v->nitems + 1,
+			      &v->aitems);
+	v->items[v->nitems++] = it;
+	v->ex->items++;
+	return list_rps(it, e);
+}
+
+static int on_item_end(void *ctx, const struct arm_reply *r, struct err *e)
+{
+	long status = r->status;
+	const char *code = r->code;
+	struct ex_vault *v = ctx;
+
+	if (ex_is_denial(status))
+		ex_vault_warn(v, "protected items", status, code,
+			   "the vault is exported without items");
+	else if (status != 200 && status != 404)
+		return ex_unexpected("list protected items", status, code, e);
+	if (list_jobs(v, e))
+		return -1;
+	return ex_vault_step(v, e);
+}
+
+static int list_items(struct ex_vault *v, struct err *e)
+{
+	return start_list(v, "/backupProtectedItems", "list protected items",
+			  NULL, on_item, on_item_end, v, e);
+}
+
+static int on_rp(void *ctx, const cJSON *o, struct err *e)
+{
+	struct ex_item *it = ctx;
+	struct err bad = ERR_INIT;
+	struct rp rp;
+	int rc = arm_parse_rp(o, &it->ai.it, it->policy, &it->pool, &rp, &bad);
+
+	(void)e;
+	if (rc < 0)
+		bad_row(it->v, "a recovery point", &bad);
+	if (rc)
+		return 0;
+	it->rps = grow_array(it->rps, sizeof(rp), it->n + 1, &it->alloc);
+	it->rps[it->n++] = rp;
+	return 0;
+}
+
+static int cmp_rp(const void *a, const void *b)
+{
+	const struct rp *x = a, *y = b;
+
+	if (x->rp_time != y->rp_time)
+		return x->rp_time < y->rp_time ? -1 : 1;
+	return strcmp(x->rp_id, y->rp_id);
+}
+
+/* Sizes, spools and frees the item's points; writes the item row. */
+static int item_finish(struct ex_item *it, struct err *e)
+{
+	struct ex *x = it->v->ex;
+	struct item *row = &it->ai.it;
+	int rc;
+
+	itemsize_apply(row, it->rps, it->n, x->as_of);
+	rc = snapbuild_item(x->b, row, e);
+	if (!rc)
+		rc = snapbuild_item_rps(x->b, row->item_id, it->rps, it->n, e);
+	x->points += it->n;
+	x->items_done++;
+	free(it->rps);
+	it->rps = NULL;
+	it->n = it->alloc = 0;
+	strpool_release(&it->pool);
+	if (rc)
+		return -1;
+	return ex_vault_step(it->v, e);
+}
+
+static int on_tiering_cost(void *ctx, const struct arm_reply *r, struct err *e)
+{
+	long status = r->status;
+	const char *code = r->code;
+	const cJSON *body = r->body;
+	struct ex_item *it = ctx;
+	struct ex *x = it->v->ex;
+	double red, inc;
+	char key[200], b[96];
+
+	if (status == 200 && !arm_parse_tiering_cost(body, &red, &inc) &&
+	    !itemsize_from_tiering_cost(&it->ai.it, it->rps, it->n, x->as_of,
+					red, inc))
+		return item_finish(it, e);
+	if (status != 200 && !ex_is_denial(status) && status != 404 &&
+	    status != 400 && status != 0)
+		return ex_unexpected("fetch the tiering cost", status, code, e);
+	if (status != 200) {
+		x->denied += ex_is_denial(status);
+		snprintf(key, sizeof(key), "tiering:%s", it->v->av.v.vault_id);
+		ex_warn(x, key,
+		     "%s: fetchTieringCost failed for item %s (%s); its size "
+		     "is a default",
+		     it->v->what, it->ai.it.item_name, ex_why(status, code, b));
+	}
+	return item_finish(it, e);
+}
+
+static int fetch_tiering_cost(struct ex_item *it, struct err *e)
+{
+	struct ex_vault *v = it->v;
+	cJSON *req = cJSON_CreateObject();
+	char *body, *url;
+	int rc;
+
+	cJSON_AddStringToObject(req, "objectType",
+				"FetchTieringCostSavingsInfoForProtectedItem"
+				"Request");
+	cJSON_AddStringToObject(req, "containerName", it->ai.container);
+	cJSON_AddStringToObject(req, "protectedItemName", it->ai.name);
+	cJSON_AddStringToObject(req, "sourceTierType", "HardenedRP");
+	cJSON_AddStringToObject(req, "targetTierType", "ArchivedRP");
+	body = cJSON_PrintUnformatted(req);
+	cJSON_Delete(req);
+	url = vault_url(v, "/backupTieringCost/default/fetchTieringCost",
+			ARM_API_BACKUP, NULL);
+	rc = arm_post_json(&v->ex->arm, url, body, "fetch the tiering cost",
+			   on_tiering_cost, it, e);
+	free(url);
+	cJSON_free(body);
+	return rc;
+}
+
+static void item_sizes(struct ex_item *it)
+{
+	struct ex *x = it->v->ex;
+	struct item *row = &it->ai.it;
+
+	itemsize_default(row->workload, &row->source_gb, &row->daily_churn);
+	row->size_source = SS_ESTIMATED;
+	if (x->sizes && !sizes_file_find(x->sizes, row->arm_id, row->item_name,
+					 &row->source_gb, &row->daily_churn))
+		row->size_source = SS_REPORTED;
+}
+
+static int on_rp_end(void *ctx, const struct arm_reply *r, struct err *e)
+{
+	long status = r->status;
+	const char *code = r->code;
+	struct ex_item *it = ctx;
+	struct ex *x = it->v->ex;
+
+	if (ex_is_denial(status) || status == 404) {
+		char key[200], b[96];
+		x->denied += ex_is_denial(status);
+		snprintf(key, sizeof(key), "rps:%s", it->v->av.v.vault_id);
+		ex_warn(x, key,
+		     "%s: cannot read the recovery points of item %s (%s); "
+		     "exported without points",
+		     it->v->what, it->ai.it.item_name, ex_why(status, code, b));
+		it->n = 0;
+	} else if (status != 200) {
+		return ex_unexpected("list recovery points", status, code, e);
+	}
+	qsort(it->rps, it->n, sizeof(*it->rps), cmp_rp);
+	item_sizes(it);
+	if (x->o->tiering_cost && it->ai.it.size_source != SS_REPORTED &&
+	    it->n)
+		return fetch_tiering_cost(it, e);
+	return item_finish(it, e);
+}
+
+static int list_rps(struct ex_item *it, struct err *e)
+{
+	struct arm_list_spec s = { 0 };
+	char *path = xasprintf("%s/recoveryPoints", it->ai.path);
+	char *url = arm_url(&it->v->ex->arm, path, ARM_API_BACKUP, NULL);
+	int rc;
+
+	s.url = url;
+	s.what = "list recovery points";
+	s.item = on_rp;
+	s.end = on_rp_end;
+	s.ctx = it;
+	it->v->pending++;
+	rc = arm_list(&it->v->ex->arm, &s, e);
+	free(url);
+	free(path);
+	return rc;
+}
+
+/* ---- jobs ---- */
+
+/* "2026-01-31 02:00:00 PM", the form the CLI sends in job filters. */
+static void filter_time(int64_t t, char out[32])
+{
+	struct civil c;
+	int h12;
+
+	time_to_civil(t, &c);
+	h12 = c.hour % 12 ? c.hour % 12 : 12;
+	snprintf(out, 32, "%04d-%02d-%02d %02d:%02d:%02d %s", c.year % 10000,
+		 c.month, c.day, h12, c.min, c.sec, c.hour < 12 ? "AM" : "PM");
+}
+
+static int job_details(struct ex_vault *v, size_t idx, struct err *e);
+
+static int on_job(void *ctx, const cJSON *o, struct err *e)
+{
+	struct ex_vault *v = ctx;
+	struct err bad = ERR_INIT;
+	struct arm_job aj;
+
+	if (arm_parse_job(o, v->av.v.vault_id, &v->jpool, &aj, &bad)) {
+		bad_row(v, "a backup job", &bad);
+		return 0;
+	}
+	if (strmap_put(&v->job_ids, aj.j.job_id, v->njobs))
+		return 0; /* listed by both windows */
+	v->jobs = grow_array(v->jobs, sizeof(aj), v->njobs + 1, &v->ajobs);
+	v->jobs[v->njobs++] = aj;
+	if (job_is_restore(&aj.j) ||
+	    (v->ex->o->backup_job_details && job_is_backup(&aj.j)))
+		return job_details(v, v->njobs - 1, e);
+	return 0;
+}
+
+static int on_job_end(void *ctx, const struct arm_reply *r, struct err *e)
+{
+	long status = r->status;
+	const char *code = r->code;
+	struct ex_vault *v = ctx;
+
+	if (ex_is_denial(status))
+		ex_vault_warn(v, "backup jobs", status, code,
+			   "no job history for it");
+	else if (status != 200 && status != 404)
+		return ex_unexpected("list backup jobs", status, code, e);
+	return ex_vault_step(v, e);
+}
+
+static int list_jobs(struct ex_vault *v, struct err *e)
+{
+	struct ex *x = v->ex;
+	char from[32], to[32], *filter;
+	int rc;
+
+	filter_time(x->as_of, to);
+	filter_time(x->as_of - (int64_t)x->o->lookback_days * DAY_S, from);
+	filter = xasprintf("startTime eq '%s' and endTime eq '%s' and "
+			   "operation eq 'Restore'",
+			   from, to);
+	rc = start_list(v, "/backupJobs", "list restore jobs", filter, on_job,
+			on_job_end, v, e);
+	free(filter);
+	if (rc)
+		return -1;
+	filter_time(x->as_of - (int64_t)x->o->backup_jobs_days * DAY_S, from);
+	filter = xasprintf("startTime eq '%s' and endTime eq '%s'", from, to);
+	rc = start_list(v, "/backupJobs", "list backup jobs", filter, on_job,
+			on_job_end, v, e);
+	free(filter);
+	return rc;
+}
+
+struct job_ref {
+	struct ex_vault *v;
+	size_t idx;
+};
+
+static int on_job_details(void *ctx, const struct arm_reply *r, struct err *e)
+{
+	long status = r->status;
+	const char *code = r->code;
+	const cJSON *body = r->body;
+	struct job_ref *ref = ctx;
+	struct ex_vault *v = ref->v;
+
+	if (status == 200)
+		arm_apply_job_details(body, &v->jpool, &v->jobs[ref->idx].j);
+	else if (ex_is_denial(status) || status == 404)
+		ex_vault_warn(v, "job details", status, code,
+			   "restores exported without the point restored");
+	else
+		return ex_unexpected("read a restore job", status, code, e);
+	free(ref);
+	return ex_vault_step(v, e);
+}
+
+static int job_details(struct ex_vault *v, size_t idx, struct err *e)
+{
+	struct job_ref *r = xcalloc(1, sizeof(*r));
+	char *suffix = xasprintf("/backupJobs/%s", v->jobs[idx].j.job_id);
+	char *url = vault_url(v, suffix, ARM_API_BACKUP, NULL);
+	int rc;
+
+	r->v = v;
+	r->idx = idx;
+	v->pending++;
+	rc = arm_get_json(&v->ex->arm, url, "read a job", true,
+			  on_job_details, r, e);
+	if (rc)
+		free(r);
+	free(url);
+	free(suffix);
+	return rc;
+}
+
+/* The item a job is about: same workload and friendly name in the vault
+ * (the lowest item_id when names repeat). */
+static const char *job_item(const struct ex_vault *v, const struct arm_job *aj)
+{
+	const char *best = NULL;
+
+	for (size_t i = 0; i < v->nitems; i++) {
+		const struct ex_item *it = v->items[i];
+		if ((aj->workload >= 0 && it->ai.it.workload != aj->workload) ||
+		    !str_eq_ci(it->ai.friendly_name, aj->friendly_name))
+			continue;
+		if (!best || strcmp(it->ai.it.item_id, best) < 0)
+			best = it->ai.it.item_id;
+	}
+	return best ? best : "";
+}
+
+/* ---- the end of a vault ---- */
+
+static int vault_finish(struct ex_vault *v, struct err *e)
+{
+	struct ex *x = v->ex;
+	struct job *jobs = xcalloc(v->njobs ? v->njobs : 1, sizeof(*jobs));
+	int rc = 0;
+
+	if (v->has_proxy) {
+		v->av.v.resource_guard_id = v->proxy.guard_id;
+		if (!v->av.has_mua)
+			v->av.v.mua = ON;
+	}
+	for (size_t i = 0; i < v->njobs; i++) {
+		jobs[i] = v->jobs[i].j;
+		jobs[i].item_id = job_item(v, &v->jobs[i]);
+	}
+	x->jobs += v->njobs;
+	rc = snapbuild_vault(x->b, &v->av.v, e) ||
+	     snapbuild_jobs(x->b, jobs, v->njobs, e);
+	for (size_t i = 0; !rc && i < v->npolicies; i++)
+		rc = snapbuild_policy(x->b, &v->policies[i], e);
+	if (!rc && v->has_guard)
+		rc = snapbuild_guard(x->b, &v->guard, e);
+	free(jobs);
+	free(v->jobs);
+	v->jobs = NULL;
+	v->njobs = 0;
+	strmap_release(&v->job_ids);
+	strpool_release(&v->jpool);
+	x->vaults_done++;
+	return rc ? -1 : 0;
+}
+
+void ex_vault_free(struct ex_vault *v)
+{
+	for (size_t i = 0; i < v->nitems; i++) {
+		free(v->items[i]->rps);
+		strpool_release(&v->items[i]->pool);
+		free(v->items[i]);
+	}
+	free(v->items);
+	free(v->policies);
+	free(v->jobs);
+	strmap_release(&v->job_ids);
+	strpool_release(&v->jpool);
+	free(v);
+}
