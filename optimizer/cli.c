@@ -9,6 +9,7 @@
 
 #include "err.h"
 #include "log.h"
+#include "snapshot.h"
 #include "timeutil.h"
 #include "util.h"
 
@@ -334,4 +335,13 @@ void cli_print_help(FILE *out, const struct cmd_doc *doc,
 	cli_print_common_help(out);
 	if (doc->example)
 		fprintf(out, "\nExample:\n%s\n", doc->example);
+}
+
+int cli_open_snapshot(struct snapshot *s, const char *dir, struct err *e)
+{
+	if (snapshot_open(s, dir, e))
+		return -1;
+	if (cli_common.as_of != TIME_NONE)
+		s->as_of = cli_common.as_of;
+	return 0;
 }

@@ -310,3 +310,10 @@ int read_file(const char *path, size_t max, char **out, size_t *len,
 	*out = strbuf_detach(&sb);
 	return 0;
 }
+
+char *data_path(const char *rel)
+{
+	const char *dir = getenv("VAULTWISE_DATA");
+
+	return path_join(dir && *dir ? dir : VW_DATADIR, rel);
+}
