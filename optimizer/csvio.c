@@ -249,7 +249,7 @@ int csv_read(const char *path, const struct csv_schema *schema,
 		reader_fail(&r, EXIT_DATAERR,
 			    "%s:%zu: malformed CSV: a quoted field is not "
 			    "closed before the end of the file",
-			    path, r.row_line);
+			    path, r.line + r.pending_nl);
 	if (!r.failed && !r.header_done)
 		reader_fail(&r, EXIT_DATAERR,
 			    "%s:1: empty file: expected a header row", path);
