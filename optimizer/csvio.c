@@ -330,8 +330,9 @@ int row_double(const struct csv_row *r, int col, unsigned flags,
 	char what[96];
 	int rc;
 
-	snprintf(what, sizeof(what), "a decimal number from %g to %g", min,
-		 max);
+	/* %.15g: "1000000", not "1e+06", in a message a person reads */
+	snprintf(what, sizeof(what), "a decimal number from %.15g to %.15g",
+		 min, max);
 	rc = check_empty(r, col, flags, what, e);
 	if (rc)
 		return rc < 0 ? -1 : 0;
