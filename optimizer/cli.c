@@ -14,9 +14,6 @@
 
 struct cli_common cli_common = { TIME_NONE, 0 };
 
-static int log_level_value = LOG_NOTE;
-static int log_json;
-
 size_t edit_distance(const char *a, const char *b)
 {
 	size_t n = strlen(a), m = strlen(b);
@@ -176,28 +173,28 @@ static int store(const char *cmd, const struct opt_spec *o, void *base,
 	return usage_error(cmd, "internal: bad option type");
 }
 
+/* Each option changes its own setting and keeps the others as log.c has
+ * them, whoever set them. */
 static int apply_common(const char *cmd, const struct opt_spec *o,
 			const char *value)
 {
-	if (strcmp(o->name, "as-of") == 0) {
+	if (strcmp(o->name, "as-of") == 0)
 		return store(cmd, o, &cli_common.as_of, value);
-	} else if (strcmp(o->name, "quiet") == 0) {
-		log_level_value = LOG_ERROR;
-	} else if (strcmp(o->name, "verbose") == 0) {
-		log_level_value = LOG_DEBUG;
-	} else if (strcmp(o->name, "no-progress") == 0) {
+	if (strcmp(o->name, "quiet") == 0)
+		log_setup(LOG_ERROR, log_is_json());
+	else if (strcmp(o->name, "verbose") == 0)
+		log_setup(LOG_DEBUG, log_is_json());
+	else if (strcmp(o->name, "no-progress") == 0)
 		cli_common.no_progress = 1;
-	} else if (strcmp(value, "json") == 0) {
-		log_json = 1;
-	} else if (strcmp(value, "text") == 0) {
-		log_json = 0;
-	} else {
+	else if (strcmp(value, "json") == 0)
+		log_setup(log_get_level(), 1);
+	else if (strcmp(value, "text") == 0)
+		log_setup(log_get_level(), 0);
+	else
 		return usage_error(cmd,
 				   "option '--log-format': expected text or "
 				   "json, got '%s'",
 				   value);
-	}
-	log_setup(log_level_value, log_json);
 	return 0;
 }
 
