@@ -156,7 +156,7 @@ static int store(const char *cmd, const struct opt_spec *o, void *base,
 		if (parse_double(value, o->min, o->max, &dv))
 			return usage_error(cmd,
 					   "option '--%s': expected a number "
-					   "from %g to %g, got '%s'",
+					   "from %.15g to %.15g, got '%s'",
 					   o->name, o->min, o->max, value);
 		*(double *)dest = dv;
 		return 0;
