@@ -224,22 +224,28 @@ int cli_common_option(int argc, char **argv, int *i)
 	return try_common(NULL, argc, argv, i);
 }
 
+/* The known option nearest to arg ("--itemz=5" -> "items"), among the
+ * command's and the common ones, or NULL when none is close. */
 static const char *closest_option(const struct opt_spec *spec,
 				  const char *arg)
 {
+	const struct opt_spec *tables[] = { spec, common_specs };
 	const char *best = NULL;
 	size_t best_d = 3;
-	const char *name = arg;
+	char *name;
 
-	while (*name == '-')
-		name++;
-	for (const struct opt_spec *o = spec; o->name; o++) {
-		size_t d = edit_distance(name, o->name);
-		if (d < best_d) {
-			best_d = d;
-			best = o->name;
+	while (*arg == '-')
+		arg++;
+	name = xstrndup(arg, strcspn(arg, "="));
+	for (size_t t = 0; t < ARRAY_SIZE(tables); t++)
+		for (const struct opt_spec *o = tables[t]; o->name; o++) {
+			size_t d = edit_distance(name, o->name);
+			if (d < best_d) {
+				best_d = d;
+				best = o->name;
+			}
 		}
-	}
+	free(name);
 	return best;
 }
 
