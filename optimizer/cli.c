@@ -72,18 +72,23 @@ static const struct opt_spec common_specs[] = {
 	OPT_END,
 };
 
+/* One help line: "  -q, --quiet   help" or "      --as-of DATE   help". */
+static void print_option(FILE *out, const struct opt_spec *o)
+{
+	char left[48];
+
+	snprintf(left, sizeof(left), "%c%c%s--%s%s%s",
+		 o->short_name ? '-' : ' ', o->short_name ? o->short_name : ' ',
+		 o->short_name ? ", " : "  ", o->name, o->arg ? " " : "",
+		 o->arg ? o->arg : "");
+	fprintf(out, "  %-28s %s\n", left, o->help);
+}
+
 void cli_print_common_help(FILE *out)
 {
 	fprintf(out, "Common options:\n");
-	for (const struct opt_spec *o = common_specs; o->name; o++) {
-		char left[48];
-		snprintf(left, sizeof(left), "%c%c%s--%s%s%s",
-			 o->short_name ? '-' : ' ',
-			 o->short_name ? o->short_name : ' ',
-			 o->short_name ? ", " : "  ", o->name,
-			 o->arg ? " " : "", o->arg ? o->arg : "");
-		fprintf(out, "  %-28s %s\n", left, o->help);
-	}
+	for (const struct opt_spec *o = common_specs; o->name; o++)
+		print_option(out, o);
 	fprintf(out, "  %-28s %s\n", "-h, --help", "show this help");
 }
 
@@ -326,12 +331,8 @@ void cli_print_help(FILE *out, const struct cmd_doc *doc,
 		doc->summary);
 	if (spec[0].name) {
 		fprintf(out, "\nOptions:\n");
-		for (const struct opt_spec *o = spec; o->name; o++) {
-			char left[48];
-			snprintf(left, sizeof(left), "--%s%s%s", o->name,
-				 o->arg ? " " : "", o->arg ? o->arg : "");
-			fprintf(out, "  %-28s %s\n", left, o->help);
-		}
+		for (const struct opt_spec *o = spec; o->name; o++)
+			print_option(out, o);
 	}
 	fputc('\n', out);
 	cli_print_common_help(out);
