@@ -705,7 +705,7 @@ static int count_row(void *ctx, const struct csv_row *r, struct err *e)
 static void test_csvio__writer_checksum_matches_reader_and_sha256sum(
 	void **state)
 {
-	static char cells[2000][3][40];
+	static char cells[2000][3][48];
 	static const char *rows[2000][3];
 	struct err e = ERR_INIT;
 	struct csv_file_info winfo, rinfo;

@@ -9,7 +9,7 @@ static void test_strpool__copies_stay_valid_across_chunks(void **state)
 {
 	struct strpool p = STRPOOL_INIT;
 	const char *kept[5000];
-	char want[32];
+	char want[48];
 	char *big = xmalloc(200000);
 
 	(void)state;
@@ -61,7 +61,7 @@ static void test_strpool__map_grows(void **state)
 {
 	struct strpool p = STRPOOL_INIT;
 	struct strmap m = STRMAP_INIT;
-	char key[32];
+	char key[48];
 	size_t v;
 
 	(void)state;
