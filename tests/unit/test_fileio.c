@@ -124,6 +124,34 @@ static void test_fileio__afile_in_a_missing_directory(void **state)
 	free(path);
 }
 
+static void test_fileio__afile_where_a_file_cannot_be(void **state)
+{
+	struct err e = ERR_INIT;
+	struct afile af;
+	char *file = test_write("a-file", "x");
+	char *under = test_path("a-file/out.txt");
+	char *dir = test_path("a-dir");
+	char *ls;
+
+	(void)state;
+	/* a file where a directory should be */
+	assert_int_equal(afile_open(&af, under, &e), -1);
+	assert_err(&e, EXIT_CANTCREAT, "cannot create '%s': Not a directory",
+		   under);
+	/* a directory where the file should be: nothing is left behind */
+	err_clear(&e);
+	assert_int_equal(mkdir_p(dir, &e), 0);
+	assert_int_equal(afile_write_string(dir, "x", &e), -1);
+	assert_err(&e, EXIT_CANTCREAT, "cannot create '%s': Is a directory",
+		   dir);
+	ls = test_ls(test_scratch());
+	assert_null(strstr(ls, ".a-dir.tmp"));
+	free(ls);
+	free(file);
+	free(under);
+	free(dir);
+}
+
 static void test_fileio__outdir_assembled_then_swapped_in(void **state)
 {
 	struct err e = ERR_INIT;
@@ -189,6 +217,7 @@ int main(void)
 		cmocka_unit_test(test_fileio__mkdir_p),
 		cmocka_unit_test(test_fileio__afile_commit_and_abort),
 		cmocka_unit_test(test_fileio__afile_in_a_missing_directory),
+		cmocka_unit_test(test_fileio__afile_where_a_file_cannot_be),
 		cmocka_unit_test(test_fileio__outdir_assembled_then_swapped_in),
 		cmocka_unit_test(test_fileio__remove_tree),
 	};
