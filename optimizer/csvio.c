@@ -57,6 +57,13 @@ static int reader_fail(struct reader *r, int code, const char *fmt, ...)
 	return err_set(r->e, code, "%s", msg);
 }
 
+static void field_too_long(struct reader *r)
+{
+	reader_fail(r, EXIT_DATAERR,
+		    "%s:%zu: field %zu is longer than %u bytes", r->path,
+		    r->line, r->nfields + 1, MAX_FIELD);
+}
+
 static void on_field(void *s, size_t len, void *data)
 {
 	struct reader *r = data;
@@ -70,9 +77,7 @@ static void on_field(void *s, size_t len, void *data)
 		if (p[i] == '\n')
 			r->pending_nl++;
 	if (len > MAX_FIELD) {
-		reader_fail(r, EXIT_DATAERR,
-			    "%s:%zu: field %zu is longer than %u bytes",
-			    r->path, r->row_line, r->nfields + 1, MAX_FIELD);
+		field_too_long(r);
 		return;
 	}
 	r->offsets = grow_array(r->offsets, sizeof(*r->offsets),
@@ -239,6 +244,10 @@ int csv_read(const char *path, const struct csv_schema *schema,
 				    "quote",
 				    path, r.line + r.pending_nl,
 				    csv_strerror(csv_error(&p)));
+		/* libcsv holds a field until it ends: stop a runaway one
+		 * (an unclosed quote) here, not at the end of the file */
+		if (!r.failed && p.entry_pos > MAX_FIELD)
+			field_too_long(&r);
 	}
 	if (!r.failed && ferror(f)) {
 		err_errno(e, EXIT_IOERR, "cannot read '%s'", path);
