@@ -331,8 +331,9 @@ static void test_csvio__long_value_shortened_in_message(void **state)
 	(void)state;
 	expect_read_error("long.csv",
 			  HEADER "a,1,1,2026-11-01T08:00:00Z,"
-				 "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstu"
-				 "vwxyzabcdefghijklmnopqrstuvwxyz,,\n",
+				 "abcdefghijklmnopqrstuvwxyz"
+				 "abcdefghijklmnopqrstuvwxyz"
+				 "abcdefghijklmnopqrstuvwxyz,,\n",
 			  "%s:2: column 'kind': expected one of daily, weekly, "
 			  "monthly, got 'abcdefghijklmnopqrstuvwxyzabcdefghijkl"
 			  "mnopqrstuvwxyzabcdefgh...'");
@@ -443,7 +444,8 @@ static void test_csvio__quote_inside_unquoted_field(void **state)
 	(void)state;
 	expect_read_error("quote.csv",
 			  HEADER "a,1,1,2026-11-01T08:00:00Z,daily,,\n"
-				 "b,1,1,2026-11-01T08:00:00Z,daily,,say \"hi\"\n",
+				 "b,1,1,2026-11-01T08:00:00Z,daily,,"
+				 "say \"hi\"\n",
 			  "%s:3: malformed CSV (error parsing data while "
 			  "strict checking enabled): a quote inside an "
 			  "unquoted field, or text after a closing quote");
@@ -452,6 +454,48 @@ static void test_csvio__quote_inside_unquoted_field(void **state)
 			  "%s:2: malformed CSV (error parsing data while "
 			  "strict checking enabled): a quote inside an "
 			  "unquoted field, or text after a closing quote");
+}
+
+/* A file whose row 2 (line 3) has a second field of n bytes, quoted, and
+ * closed or not. */
+static char *write_huge_field(const char *name, size_t n, int closed)
+{
+	char *path = test_path(name);
+	FILE *f = fopen(path, "wb");
+	char chunk[4096];
+
+	assert_non_null(f);
+	memset(chunk, 'x', sizeof(chunk));
+	fputs("a,b,c\n1,2,3\n4,\"", f);
+	for (size_t done = 0; done < n; done += sizeof(chunk))
+		fwrite(chunk, 1, sizeof(chunk), f);
+	fputs(closed ? "\",6\n" : "\n", f);
+	fclose(f);
+	return path;
+}
+
+static void test_csvio__huge_field_refused(void **state)
+{
+	struct err e = ERR_INIT;
+	struct texts t;
+	char *path;
+
+	(void)state;
+	path = write_huge_field("huge-closed.csv", 3u << 20, 1);
+	assert_int_equal(read_texts(path, &t, NULL, &e), -1);
+	assert_err(&e, EXIT_DATAERR,
+		   "%s:3: field 2 is longer than 1048576 bytes", path);
+	texts_free(&t);
+	free(path);
+	/* an unclosed quote does not make the reader hold the whole rest of
+	 * the file: the same limit stops it */
+	err_clear(&e);
+	path = write_huge_field("huge-open.csv", 3u << 20, 0);
+	assert_int_equal(read_texts(path, &t, NULL, &e), -1);
+	assert_err(&e, EXIT_DATAERR,
+		   "%s:3: field 2 is longer than 1048576 bytes", path);
+	texts_free(&t);
+	free(path);
 }
 
 static void test_csvio__embedded_quotes_and_newlines(void **state)
@@ -702,7 +746,7 @@ static int count_row(void *ctx, const struct csv_row *r, struct err *e)
 	return 0;
 }
 
-static void test_csvio__writer_checksum_matches_reader_and_sha256sum(
+static void test_csvio__writer_sums_match_reader_and_sha256sum(
 	void **state)
 {
 	static char cells[2000][3][48];
@@ -830,7 +874,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_csvio__reads_typed_rows),
-		cmocka_unit_test(test_csvio__columns_in_any_order_extra_ignored),
+		cmocka_unit_test(
+			test_csvio__columns_in_any_order_extra_ignored),
 		cmocka_unit_test(
 			test_csvio__optional_columns_absent_keep_defaults),
 		cmocka_unit_test(test_csvio__bad_time),
@@ -847,6 +892,7 @@ int main(void)
 		cmocka_unit_test(test_csvio__missing_file),
 		cmocka_unit_test(test_csvio__unterminated_quote_at_eof),
 		cmocka_unit_test(test_csvio__quote_inside_unquoted_field),
+		cmocka_unit_test(test_csvio__huge_field_refused),
 		cmocka_unit_test(test_csvio__embedded_quotes_and_newlines),
 		cmocka_unit_test(
 			test_csvio__line_numbers_after_multiline_fields),
@@ -856,7 +902,7 @@ int main(void)
 		cmocka_unit_test(test_csvio__writer_numbers_and_empty_values),
 		cmocka_unit_test(test_csvio__write_read_round_trip),
 		cmocka_unit_test(
-			test_csvio__writer_checksum_matches_reader_and_sha256sum),
+			test_csvio__writer_sums_match_reader_and_sha256sum),
 		cmocka_unit_test(test_csvio__aborted_writer_leaves_nothing),
 		cmocka_unit_test(
 			test_csvio__commit_replaces_existing_file_atomically),

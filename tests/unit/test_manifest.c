@@ -95,8 +95,8 @@ static void test_manifest__uppercase_sha256_is_accepted(void **state)
 				"{\"format_version\": 1,"
 				" \"exported_at\": \"2026-11-01T00:00:00Z\","
 				" \"files\": {\"vaults.csv\": {\"rows\": 0,"
-				" \"sha256\": \"E3B0C44298FC1C149AFBF4C8996FB924"
-				"27AE41E4649B934CA495991B7852B855\"}}}");
+				" \"sha256\": \"E3B0C44298FC1C149AFBF4C8996F"
+				"B92427AE41E4649B934CA495991B7852B855\"}}}");
 
 	(void)state;
 	assert_int_equal(manifest_read(&m, path, &e), 0);
@@ -422,7 +422,8 @@ int main(void)
 		cmocka_unit_test(test_manifest__unsupported_format_version),
 		cmocka_unit_test(test_manifest__broken_json_and_fields),
 		cmocka_unit_test(test_manifest__missing_manifest),
-		cmocka_unit_test(test_manifest__entry_without_sha256_is_accepted),
+		cmocka_unit_test(
+			test_manifest__entry_without_sha256_is_accepted),
 		cmocka_unit_test(test_manifest__row_count_mismatch),
 		cmocka_unit_test(test_manifest__file_not_listed),
 		cmocka_unit_test(test_manifest__tampered_hand_made_file),

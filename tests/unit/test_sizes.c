@@ -217,7 +217,8 @@ int main(void)
 		cmocka_unit_test(test_sizes__churn_fraction),
 		cmocka_unit_test(test_sizes__incremental_gaps),
 		cmocka_unit_test(test_sizes__half_day_gap_before),
-		cmocka_unit_test(test_sizes__newest_point_gap_is_at_least_a_day),
+		cmocka_unit_test(
+			test_sizes__newest_point_gap_is_at_least_a_day),
 		cmocka_unit_test(test_sizes__single_point),
 		cmocka_unit_test(
 			test_sizes__snapshot_only_points_stay_out_of_the_chain),

@@ -524,9 +524,10 @@ static void test_snapshot__manifest_counts_and_checksums(void **state)
 	assert_int_equal(m.nsubscriptions, 1);
 	assert_int_equal(m.nfiles, ARRAY_SIZE(want));
 	for (size_t i = 0; i < ARRAY_SIZE(want); i++) {
-		const struct manifest_file *mf = manifest_file(&m, want[i].file);
+		const struct manifest_file *mf;
 		char *p = path_join(dir, want[i].file);
 
+		mf = manifest_file(&m, want[i].file);
 		assert_non_null(mf);
 		assert_int_equal(mf->rows, want[i].rows);
 		assert_true(mf->has_sha256);

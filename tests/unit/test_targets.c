@@ -172,7 +172,8 @@ static int setup_estate(void **state)
 	policies[0] = (struct policy){ .policy_id = "p-000011112222",
 				       .policy_name = "DailyPolicy",
 				       .vault_id = "v-aaaa11112222" };
-	items[0] = (struct item){ .item_id = "i-0001", .item_name = "WebServer01",
+	items[0] = (struct item){ .item_id = "i-0001",
+				  .item_name = "WebServer01",
 				  .workload = WL_VM, .vault_idx = 0,
 				  .policy_idx = 0 };
 	items[1] = (struct item){ .item_id = "i-0002",
