@@ -800,6 +800,35 @@ static void test_snapshot__job_with_unknown_references(void **state)
 			    "v-gone");
 }
 
+static int stop_at_second(void *ctx, const struct item *it,
+			  const struct rp *rp, struct err *e)
+{
+	(void)it;
+	(void)rp;
+	if (++*(int *)ctx == 2)
+		return err_set(e, EXIT_SOFTWARE, "stopped by the caller");
+	return 0;
+}
+
+static void test_snapshot__caller_error_stops_the_stream(void **state)
+{
+	struct fixture f;
+	struct snapshot s;
+	struct err e = ERR_INIT;
+	char *dir;
+	int n = 0;
+
+	(void)state;
+	fixture_init(&f);
+	dir = write_fixture("stop", &f);
+	assert_int_equal(snapshot_open(&s, dir, &e), 0);
+	assert_int_equal(snapshot_each_rp(&s, stop_at_second, &n, &e), -1);
+	assert_int_equal(n, 2);
+	assert_err(&e, EXIT_SOFTWARE, "stopped by the caller");
+	snapshot_release(&s);
+	free(dir);
+}
+
 /* ---- tampering after export ---- */
 
 /* Changes the first occurrence of from (same length) in dir/file. */
@@ -1046,6 +1075,7 @@ int main(void)
 		cmocka_unit_test(
 			test_snapshot__rows_of_an_item_split_by_another),
 		cmocka_unit_test(test_snapshot__job_with_unknown_references),
+		cmocka_unit_test(test_snapshot__caller_error_stops_the_stream),
 		cmocka_unit_test(
 			test_snapshot__one_byte_changed_in_recovery_points),
 		cmocka_unit_test(test_snapshot__one_byte_changed_in_vaults),
