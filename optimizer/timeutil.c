@@ -186,7 +186,7 @@ int duration_parse_iso(const char *s, double *out)
 			num[n++] = *p++;
 		}
 		num[n] = '\0';
-		d = *p ? strchr(order, *p) : NULL;
+		d = *p && *p != 'T' ? strchr(order, *p) : NULL;
 		if (!d || parse_double(num, 0, 1e12, &v))
 			return -1;
 		rank = (int)(d - order);
