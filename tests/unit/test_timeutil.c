@@ -308,7 +308,7 @@ static void test_timeutil__bad_durations(void **state)
 		"", "P", "PT", "T1H", "1D", "12.5", "PT12.4272909", "P1H",
 		"PT1D", "P1DT", "PT1H1H", "PT1S1M", "P1DT2H3D", "P1D1D",
 		"PT-1S", "PT1.2.3S", "P1M", "P1Y", "PTS", "P1DTT1H", "PT1HX",
-		"pt1h", "PT1H ", " PT1H", "PT1e3S",
+		"pt1h", "PT1H ", " PT1H", "PT1e3S", "P1T", "P1T2H", "PT1T",
 		"PT123456789012345678901234567890S",
 	};
 	double v = 42;
