@@ -49,6 +49,13 @@ int usage_error(const char *cmd, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	if (log_is_json()) {
+		/* one JSON object per line: the hint goes inside it */
+		errorf("%s%s%s (try 'vaultwise %s%s')", cmd ? cmd : "",
+		       cmd ? ": " : "", msg, cmd ? "help " : "--help",
+		       cmd ? cmd : "");
+		return EXIT_USAGE;
+	}
 	errorf("%s%s%s", cmd ? cmd : "", cmd ? ": " : "", msg);
 	if (cmd)
 		fprintf(stderr, "Try 'vaultwise help %s'.\n", cmd);
