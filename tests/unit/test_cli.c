@@ -319,6 +319,22 @@ static void test_cli__bad_common_option_values(void **state)
 	assert_int_equal(cli_common.as_of, TIME_NONE);
 }
 
+static void test_cli__usage_error_in_json_is_one_json_line(void **state)
+{
+	(void)state;
+	assert_int_equal(parse("snap", "--log-format", "json", "--otu", "x",
+			       NULL),
+			 EXIT_USAGE);
+	/* one object, the hint inside it: nothing else for a log collector */
+	assert_true(str_starts_with(err_text, "{\"time\":\""));
+	assert_true(str_ends_with(err_text,
+				  "\"level\":\"error\",\"msg\":\"demo: "
+				  "unknown option '--otu' (did you mean "
+				  "'--out'?) (try 'vaultwise help demo')\"}\n"));
+	assert_int_equal(strchr(err_text, '\n') - err_text + 1,
+			 strlen(err_text));
+}
+
 static void test_cli__help_returns_zero(void **state)
 {
 	(void)state;
@@ -389,6 +405,7 @@ int main(void)
 		T(test_cli__double_dash_ends_options),
 		T(test_cli__common_options_after_the_command),
 		T(test_cli__bad_common_option_values),
+		T(test_cli__usage_error_in_json_is_one_json_line),
 		T(test_cli__help_returns_zero),
 		T(test_cli__common_option_before_the_command),
 	};
