@@ -628,12 +628,65 @@ static void add_item(struct totals *t, const void *arg)
 	t->pi += *(const double *)arg;
 }
 
+struct base_money {
+	double gb, month;
+};
+
+static void add_base(struct totals *t, const void *arg)
+{
+	const struct base_money *b = arg;
+
+	t->standard_gb += b->gb;
+	t->storage_now += b->month;
+	t->storage_after += b->month;
+}
+
+/* When the item's last Standard point expires; TIME_NONE if one is kept
+ * forever. The caller knows there is at least one. */
+static int64_t last_standard_expiry(const struct rp *rps, size_t n)
+{
+	int64_t last = INT64_MIN;
+
+	for (size_t i = 0; i < n; i++) {
+		if (!tier_in_standard(rps[i].tier))
+			continue;
+		if (rps[i].expiry_time == TIME_NONE)
+			return TIME_NONE;
+		if (rps[i].expiry_time > last)
+			last = rps[i].expiry_time;
+	}
+	return last;
+}
+
+/* The chain's base (sizes.h) stays in Standard whatever is archived, for
+ * as long as the item keeps points in Standard. */
+static void plan_base(struct plan_ctx *p, const struct item *it,
+		      const struct rp *rps, size_t n)
+{
+	const struct rate_card *rc = &p->cards[it->vault_idx];
+	struct base_money b = { item_base_gb(it, rps, n), 0 };
+	struct slot sl = { 0 };
+
+	if (b.gb <= 0)
+		return;
+	b.month = b.gb * rc->std_gb_month;
+	add_to_totals(p, it, add_base, &b);
+	sl.rp_time = p->now;
+	sl.expiry = item_refills(it) ? TIME_NONE
+				     : last_standard_expiry(rps, n);
+	sl.in_standard = true;
+	sl.std_gb = b.gb;
+	sl.std_gb_month = rc->std_gb_month;
+	project_fixed(p, &sl);
+}
+
 static int plan_item(void *ctx, const struct item *it, const struct rp *rps,
 		     size_t n, struct err *e)
 {
 	struct plan_ctx *p = ctx;
 	(void)e;
 
+	plan_base(p, it, rps, n);
 	for (size_t i = 0; i < n; i++)
 		plan_point(p, it, &rps[i]);
 	return 0;

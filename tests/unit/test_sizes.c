@@ -187,6 +187,7 @@ static void test_sizes__tiers(void **state)
 
 static void test_sizes__item_totals(void **state)
 {
+	struct item it = { 0 };
 	struct rp rps[6];
 	double std_gb = -1, arc_gb = -1;
 
@@ -201,12 +202,23 @@ static void test_sizes__item_totals(void **state)
 		rps[i].unique_gb = 1 << i;       /* 1, 2, 4, 8, 16, 32 */
 		rps[i].full_gb = 100 * (1 << i); /* 100, 200, ... 3200 */
 	}
-	item_storage_totals(rps, 6, &std_gb, &arc_gb);
-	/* Standard holds the unique part of standard and rehydrated points;
-	 * Archive holds full copies; snapshot-only points are in neither */
-	assert_close(std_gb, 2 + 4 + 32);
+	it.workload = WL_VM;
+	it.source_gb = 500;
+	item_storage_totals(&it, rps, 6, &std_gb, &arc_gb);
+	/* Standard holds the chain's base (the source's current blocks) and
+	 * the unique part of standard and rehydrated points; Archive holds
+	 * full copies; snapshot-only points are in neither */
+	assert_close(std_gb, 500 + 2 + 4 + 32);
 	assert_close(arc_gb, 800 + 1600 + 3200);
-	item_storage_totals(rps, 0, &std_gb, &arc_gb);
+	/* Database points stand alone: no base. */
+	it.workload = WL_SQL;
+	item_storage_totals(&it, rps, 6, &std_gb, &arc_gb);
+	assert_close(std_gb, 2 + 4 + 32);
+	/* No point in Standard: no base either. */
+	it.workload = WL_VM;
+	item_storage_totals(&it, rps + 3, 2, &std_gb, &arc_gb);
+	assert_close(std_gb, 0);
+	item_storage_totals(&it, rps, 0, &std_gb, &arc_gb);
 	assert_close(std_gb, 0);
 	assert_close(arc_gb, 0);
 }
