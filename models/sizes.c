@@ -104,10 +104,20 @@ void estimate_point_sizes(const struct item *it, struct rp *rps, size_t n,
 		incremental_sizes(it, rps, n, as_of);
 }
 
-void item_storage_totals(const struct rp *rps, size_t n, double *std_gb,
-			 double *arc_gb)
+double item_base_gb(const struct item *it, const struct rp *rps, size_t n)
 {
-	double s = 0, a = 0;
+	if (it->workload == WL_SQL || it->workload == WL_HANA)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (tier_in_standard(rps[i].tier))
+			return it->source_gb;
+	return 0;
+}
+
+void item_storage_totals(const struct item *it, const struct rp *rps,
+			 size_t n, double *std_gb, double *arc_gb)
+{
+	double s = item_base_gb(it, rps, n), a = 0;
 
 	for (size_t i = 0; i < n; i++) {
 		if (tier_in_standard(rps[i].tier))

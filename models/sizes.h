@@ -38,8 +38,17 @@ void estimate_point_sizes(const struct item *it, struct rp *rps, size_t n,
 int tier_in_standard(int tier);
 int tier_in_archive(int tier);
 
-/* Standard and Archive GiB an item's points occupy. */
-void item_storage_totals(const struct rp *rps, size_t n, double *std_gb,
-			 double *arc_gb);
+/* The GiB of an incremental chain (VM, Azure Files) that no single point
+ * owns: the current version of every block, held by the newest point and
+ * shared back along the chain. source_gb while any point of the item has
+ * a Standard copy; 0 for SQL/HANA, whose points stand alone. */
+double item_base_gb(const struct item *it, const struct rp *rps, size_t n);
+
+/* Standard and Archive GiB an item's points occupy: the base plus the
+ * unique part of every point with a Standard copy; the full size of every
+ * archived point. Versions shared by two or more points but overwritten
+ * since are not counted (small unless churn is high). */
+void item_storage_totals(const struct item *it, const struct rp *rps,
+			 size_t n, double *std_gb, double *arc_gb);
 
 #endif

@@ -9,13 +9,11 @@
 
 #include "err.h"
 #include "log.h"
+#include "snapshot.h"
 #include "timeutil.h"
 #include "util.h"
 
 struct cli_common cli_common = { TIME_NONE, 0 };
-
-static int log_level_value = LOG_NOTE;
-static int log_json;
 
 size_t edit_distance(const char *a, const char *b)
 {
@@ -52,6 +50,13 @@ int usage_error(const char *cmd, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	if (log_is_json()) {
+		/* one JSON object per line: the hint goes inside it */
+		errorf("%s%s%s (try 'vaultwise %s%s')", cmd ? cmd : "",
+		       cmd ? ": " : "", msg, cmd ? "help " : "--help",
+		       cmd ? cmd : "");
+		return EXIT_USAGE;
+	}
 	errorf("%s%s%s", cmd ? cmd : "", cmd ? ": " : "", msg);
 	if (cmd)
 		fprintf(stderr, "Try 'vaultwise help %s'.\n", cmd);
@@ -75,18 +80,23 @@ static const struct opt_spec common_specs[] = {
 	OPT_END,
 };
 
+/* One help line: "  -q, --quiet   help" or "      --as-of DATE   help". */
+static void print_option(FILE *out, const struct opt_spec *o)
+{
+	char left[48];
+
+	snprintf(left, sizeof(left), "%c%c%s--%s%s%s",
+		 o->short_name ? '-' : ' ', o->short_name ? o->short_name : ' ',
+		 o->short_name ? ", " : "  ", o->name, o->arg ? " " : "",
+		 o->arg ? o->arg : "");
+	fprintf(out, "  %-28s %s\n", left, o->help);
+}
+
 void cli_print_common_help(FILE *out)
 {
 	fprintf(out, "Common options:\n");
-	for (const struct opt_spec *o = common_specs; o->name; o++) {
-		char left[48];
-		snprintf(left, sizeof(left), "%c%c%s--%s%s%s",
-			 o->short_name ? '-' : ' ',
-			 o->short_name ? o->short_name : ' ',
-			 o->short_name ? ", " : "  ", o->name,
-			 o->arg ? " " : "", o->arg ? o->arg : "");
-		fprintf(out, "  %-28s %s\n", left, o->help);
-	}
+	for (const struct opt_spec *o = common_specs; o->name; o++)
+		print_option(out, o);
 	fprintf(out, "  %-28s %s\n", "-h, --help", "show this help");
 }
 
@@ -159,7 +169,7 @@ static int store(const char *cmd, const struct opt_spec *o, void *base,
 		if (parse_double(value, o->min, o->max, &dv))
 			return usage_error(cmd,
 					   "option '--%s': expected a number "
-					   "from %g to %g, got '%s'",
+					   "from %.15g to %.15g, got '%s'",
 					   o->name, o->min, o->max, value);
 		*(double *)dest = dv;
 		return 0;
@@ -176,28 +186,28 @@ static int store(const char *cmd, const struct opt_spec *o, void *base,
 	return usage_error(cmd, "internal: bad option type");
 }
 
+/* Each option changes its own setting and keeps the others as log.c has
+ * them, whoever set them. */
 static int apply_common(const char *cmd, const struct opt_spec *o,
 			const char *value)
 {
-	if (strcmp(o->name, "as-of") == 0) {
+	if (strcmp(o->name, "as-of") == 0)
 		return store(cmd, o, &cli_common.as_of, value);
-	} else if (strcmp(o->name, "quiet") == 0) {
-		log_level_value = LOG_ERROR;
-	} else if (strcmp(o->name, "verbose") == 0) {
-		log_level_value = LOG_DEBUG;
-	} else if (strcmp(o->name, "no-progress") == 0) {
+	if (strcmp(o->name, "quiet") == 0)
+		log_setup(LOG_ERROR, log_is_json());
+	else if (strcmp(o->name, "verbose") == 0)
+		log_setup(LOG_DEBUG, log_is_json());
+	else if (strcmp(o->name, "no-progress") == 0)
 		cli_common.no_progress = 1;
-	} else if (strcmp(value, "json") == 0) {
-		log_json = 1;
-	} else if (strcmp(value, "text") == 0) {
-		log_json = 0;
-	} else {
+	else if (strcmp(value, "json") == 0)
+		log_setup(log_get_level(), 1);
+	else if (strcmp(value, "text") == 0)
+		log_setup(log_get_level(), 0);
+	else
 		return usage_error(cmd,
 				   "option '--log-format': expected text or "
 				   "json, got '%s'",
 				   value);
-	}
-	log_setup(log_level_value, log_json);
 	return 0;
 }
 
@@ -227,22 +237,28 @@ int cli_common_option(int argc, char **argv, int *i)
 	return try_common(NULL, argc, argv, i);
 }
 
+/* The known option nearest to arg ("--itemz=5" -> "items"), among the
+ * command's and the common ones, or NULL when none is close. */
 static const char *closest_option(const struct opt_spec *spec,
 				  const char *arg)
 {
+	const struct opt_spec *tables[] = { spec, common_specs };
 	const char *best = NULL;
 	size_t best_d = 3;
-	const char *name = arg;
+	char *name;
 
-	while (*name == '-')
-		name++;
-	for (const struct opt_spec *o = spec; o->name; o++) {
-		size_t d = edit_distance(name, o->name);
-		if (d < best_d) {
-			best_d = d;
-			best = o->name;
+	while (*arg == '-')
+		arg++;
+	name = xstrndup(arg, strcspn(arg, "="));
+	for (size_t t = 0; t < ARRAY_SIZE(tables); t++)
+		for (const struct opt_spec *o = tables[t]; o->name; o++) {
+			size_t d = edit_distance(name, o->name);
+			if (d < best_d) {
+				best_d = d;
+				best = o->name;
+			}
 		}
-	}
+	free(name);
 	return best;
 }
 
@@ -323,15 +339,20 @@ void cli_print_help(FILE *out, const struct cmd_doc *doc,
 		doc->summary);
 	if (spec[0].name) {
 		fprintf(out, "\nOptions:\n");
-		for (const struct opt_spec *o = spec; o->name; o++) {
-			char left[48];
-			snprintf(left, sizeof(left), "--%s%s%s", o->name,
-				 o->arg ? " " : "", o->arg ? o->arg : "");
-			fprintf(out, "  %-28s %s\n", left, o->help);
-		}
+		for (const struct opt_spec *o = spec; o->name; o++)
+			print_option(out, o);
 	}
 	fputc('\n', out);
 	cli_print_common_help(out);
 	if (doc->example)
 		fprintf(out, "\nExample:\n%s\n", doc->example);
+}
+
+int cli_open_snapshot(struct snapshot *s, const char *dir, struct err *e)
+{
+	if (snapshot_open(s, dir, e))
+		return -1;
+	if (cli_common.as_of != TIME_NONE)
+		s->as_of = cli_common.as_of;
+	return 0;
 }

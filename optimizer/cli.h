@@ -72,6 +72,11 @@ void cli_print_common_help(FILE *out);
 int usage_error(const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+struct snapshot;
+struct err;
+/* snapshot_open, then --as-of applied when given. */
+int cli_open_snapshot(struct snapshot *s, const char *dir, struct err *e);
+
 /* Levenshtein distance, for "did you mean" hints. */
 size_t edit_distance(const char *a, const char *b);
 

@@ -12,6 +12,11 @@
 #include "util.h"
 
 const struct command commands[] = {
+	{ "run", cmd_run,
+	  "the monthly batch (on the bundled sample when no Azure "
+	  "credentials are set)" },
+	{ "plan", cmd_plan,
+	  "decide per recovery point: move to Archive now, later, or keep" },
 	{ "help", cmd_help, "show the help of a command" },
 	{ "export", cmd_export, "read live Azure Backup into a snapshot" },
 	{ "merge", cmd_merge, "join shard snapshots into one" },

@@ -23,6 +23,8 @@ extern const size_t ncommands;
 const struct command *command_find(const char *name);
 void commands_print_usage(void);
 
+int cmd_run(int argc, char **argv);
+int cmd_plan(int argc, char **argv);
 int cmd_help(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_merge(int argc, char **argv);

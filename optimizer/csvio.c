@@ -57,6 +57,13 @@ static int reader_fail(struct reader *r, int code, const char *fmt, ...)
 	return err_set(r->e, code, "%s", msg);
 }
 
+static void field_too_long(struct reader *r)
+{
+	reader_fail(r, EXIT_DATAERR,
+		    "%s:%zu: field %zu is longer than %u bytes", r->path,
+		    r->line, r->nfields + 1, MAX_FIELD);
+}
+
 static void on_field(void *s, size_t len, void *data)
 {
 	struct reader *r = data;
@@ -70,9 +77,7 @@ static void on_field(void *s, size_t len, void *data)
 		if (p[i] == '\n')
 			r->pending_nl++;
 	if (len > MAX_FIELD) {
-		reader_fail(r, EXIT_DATAERR,
-			    "%s:%zu: field %zu is longer than %u bytes",
-			    r->path, r->row_line, r->nfields + 1, MAX_FIELD);
+		field_too_long(r);
 		return;
 	}
 	r->offsets = grow_array(r->offsets, sizeof(*r->offsets),
@@ -239,6 +244,10 @@ int csv_read(const char *path, const struct csv_schema *schema,
 				    "quote",
 				    path, r.line + r.pending_nl,
 				    csv_strerror(csv_error(&p)));
+		/* libcsv holds a field until it ends: stop a runaway one
+		 * (an unclosed quote) here, not at the end of the file */
+		if (!r.failed && p.entry_pos > MAX_FIELD)
+			field_too_long(&r);
 	}
 	if (!r.failed && ferror(f)) {
 		err_errno(e, EXIT_IOERR, "cannot read '%s'", path);
@@ -249,7 +258,7 @@ int csv_read(const char *path, const struct csv_schema *schema,
 		reader_fail(&r, EXIT_DATAERR,
 			    "%s:%zu: malformed CSV: a quoted field is not "
 			    "closed before the end of the file",
-			    path, r.row_line);
+			    path, r.line + r.pending_nl);
 	if (!r.failed && !r.header_done)
 		reader_fail(&r, EXIT_DATAERR,
 			    "%s:1: empty file: expected a header row", path);
@@ -330,8 +339,9 @@ int row_double(const struct csv_row *r, int col, unsigned flags,
 	char what[96];
 	int rc;
 
-	snprintf(what, sizeof(what), "a decimal number from %g to %g", min,
-		 max);
+	/* %.15g: "1000000", not "1e+06", in a message a person reads */
+	snprintf(what, sizeof(what), "a decimal number from %.15g to %.15g",
+		 min, max);
 	rc = check_empty(r, col, flags, what, e);
 	if (rc)
 		return rc < 0 ? -1 : 0;

@@ -4,7 +4,9 @@
  * Reading calls a function once per data row with the fields in the
  * schema's column order, whatever order the file uses; unknown columns are
  * ignored, missing required columns are an error, and every error names the
- * file, the line and the column. Memory stays flat however long the file.
+ * file, the line and the column. Unquoted fields lose leading and trailing
+ * spaces and tabs (libcsv's rule); the writer quotes values that have them.
+ * Memory stays flat however long the file: a field is at most 1 MiB.
  *
  * Writing buffers, hashes (SHA-256) and counts as it goes, to a temporary
  * file renamed into place by csv_writer_commit. Lines end in CRLF as RFC

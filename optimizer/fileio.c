@@ -34,8 +34,7 @@ int afile_open(struct afile *af, const char *path, struct err *e)
 	af->tmp = temp_twin(path);
 	af->f = fopen(af->tmp, "wb");
 	if (!af->f) {
-		err_errno(e, errno == ENOENT ? EXIT_CANTCREAT : EXIT_IOERR,
-			  "cannot create '%s'", path);
+		err_errno(e, EXIT_CANTCREAT, "cannot create '%s'", path);
 		free(af->tmp);
 		free(af->final);
 		af->tmp = af->final = NULL;
@@ -58,8 +57,8 @@ int afile_commit(struct afile *af, struct err *e)
 		return -1;
 	}
 	if (rename(af->tmp, af->final) != 0) {
-		err_errno(e, EXIT_IOERR, "cannot rename '%s' to '%s'",
-			  af->tmp, af->final);
+		/* the user knows the final name, not the temporary one */
+		err_errno(e, EXIT_CANTCREAT, "cannot create '%s'", af->final);
 		afile_abort(af);
 		return -1;
 	}
@@ -309,4 +308,11 @@ int read_file(const char *path, size_t max, char **out, size_t *len,
 		*len = sb.len;
 	*out = strbuf_detach(&sb);
 	return 0;
+}
+
+char *data_path(const char *rel)
+{
+	const char *dir = getenv("VAULTWISE_DATA");
+
+	return path_join(dir && *dir ? dir : VW_DATADIR, rel);
 }

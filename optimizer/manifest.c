@@ -127,9 +127,12 @@ int manifest_write(const struct manifest *m, const char *path, struct err *e)
 
 		snprintf(key, sizeof(key), "%.*s", (int)(strcspn(f->name, ".")),
 			 f->name);
-		cJSON_AddNumberToObject(counts, key, (double)f->rows);
-		cJSON_AddNumberToObject(fo, "rows", (double)f->rows);
-		cJSON_AddStringToObject(fo, "sha256", f->sha256);
+		if (f->has_rows) {
+			cJSON_AddNumberToObject(counts, key, (double)f->rows);
+			cJSON_AddNumberToObject(fo, "rows", (double)f->rows);
+		}
+		if (f->has_sha256)
+			cJSON_AddStringToObject(fo, "sha256", f->sha256);
 		cJSON_AddItemToObject(files, f->name, fo);
 	}
 	cJSON_AddItemToObject(o, "counts", counts);
@@ -176,6 +179,19 @@ static char *opt_string(const cJSON *o, const char *key)
 	return cJSON_IsString(v) ? xstrdup(v->valuestring) : NULL;
 }
 
+static bool is_sha256_hex(const char *s)
+{
+	return strlen(s) == 64 && strspn(s, "0123456789abcdefABCDEF") == 64;
+}
+
+/* A JSON number that is a row count: whole, not negative, exact. */
+static bool is_count(const cJSON *v)
+{
+	double d = v->valuedouble;
+	return cJSON_IsNumber(v) && d >= 0 && d <= 9007199254740992.0 &&
+	       d == (double)(uint64_t)d;
+}
+
 static int read_files(struct manifest *m, const cJSON *files,
 		      const char *path, struct err *e)
 {
@@ -193,16 +209,26 @@ static int read_files(struct manifest *m, const cJSON *files,
 		if (!mf)
 			return bad_field(e, path, "files", "at most 8 files");
 		if (sha && (!cJSON_IsString(sha) ||
-			    strlen(sha->valuestring) != 64))
+			    !is_sha256_hex(sha->valuestring)))
 			return bad_field(e, path, "files.sha256",
 					 "64 hex digits");
+		if (rows && !is_count(rows))
+			return bad_field(e, path, "files.rows",
+					 "a whole number of rows");
 		if (sha) {
-			strlcpy_vw(mf->sha256, sha->valuestring,
-				   sizeof(mf->sha256));
+			for (int i = 0; i < 64; i++) {
+				char c = sha->valuestring[i];
+				mf->sha256[i] = c >= 'A' && c <= 'F'
+							? (char)(c - 'A' + 'a')
+							: c;
+			}
+			mf->sha256[64] = '\0';
 			mf->has_sha256 = true;
 		}
-		if (cJSON_IsNumber(rows) && rows->valuedouble >= 0)
+		if (rows) {
 			mf->rows = (uint64_t)rows->valuedouble;
+			mf->has_rows = true;
+		}
 	}
 	return 0;
 }

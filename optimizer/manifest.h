@@ -19,7 +19,8 @@
 struct manifest_file {
 	char name[32];
 	bool has_sha256;       /* false: hand-made snapshot, not verified */
-	char sha256[SHA256_HEX_LEN];
+	char sha256[SHA256_HEX_LEN]; /* lowercase hex */
+	bool has_rows;         /* false: row count not given, not checked */
 	uint64_t rows;
 };
 

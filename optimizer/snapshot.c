@@ -410,7 +410,7 @@ static int verify_file(const struct snapshot *s, const char *name,
 			       "%.12s...): re-export it, or restore the "
 			       "original file",
 			       s->dir, name, info->sha256, mf->sha256);
-	if (mf->has_sha256 && mf->rows != info->rows)
+	if (mf->has_rows && mf->rows != info->rows)
 		return err_set(e, EXIT_DATAERR,
 			       "%s/%s: %llu rows, manifest.json says %llu",
 			       s->dir, name, (unsigned long long)info->rows,
@@ -919,6 +919,7 @@ int snapshot_writer_commit(struct snapshot_writer *sw, struct manifest *m,
 		memcpy(mf->sha256, sw->info[f].sha256, sizeof(mf->sha256));
 		mf->has_sha256 = true;
 		mf->rows = sw->info[f].rows;
+		mf->has_rows = true;
 	}
 	mpath = outdir_file(&sw->dir, "manifest.json");
 	rc = manifest_write(m, mpath, e);

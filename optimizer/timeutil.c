@@ -156,21 +156,27 @@ void time_format_date(int64_t t, char out[DATE_ISO_LEN])
 
 int duration_parse_iso(const char *s, double *out)
 {
+	/* Designators in the order ISO 8601 requires, each at most once;
+	 * months and years are not fixed lengths and are refused. */
+	static const char order[] = "WDTHMS";
+	static const double unit_s[] = { 7 * DAY_S, DAY_S, 0, HOUR_S, 60, 1 };
 	double total = 0;
-	int in_time = 0, any = 0;
+	int last = -1; /* index in order of the last designator seen */
 	const char *p = s;
 
-	if (!p || *p++ != 'P')
+	if (!p || *p++ != 'P' || !*p)
 		return -1;
 	while (*p) {
+		const char *d;
 		char num[32];
 		size_t n = 0;
+		int rank;
 		double v;
 
 		if (*p == 'T') {
-			if (in_time)
+			if (last >= 2 || !p[1])
 				return -1;
-			in_time = 1;
+			last = 2;
 			p++;
 			continue;
 		}
@@ -180,21 +186,17 @@ int duration_parse_iso(const char *s, double *out)
 			num[n++] = *p++;
 		}
 		num[n] = '\0';
-		if (parse_double(num, 0, 1e12, &v))
+		d = *p && *p != 'T' ? strchr(order, *p) : NULL;
+		if (!d || parse_double(num, 0, 1e12, &v))
 			return -1;
-		switch (*p) {
-		case 'D': if (in_time) return -1; total += v * DAY_S; break;
-		case 'W': if (in_time) return -1; total += v * 7 * DAY_S; break;
-		case 'H': if (!in_time) return -1; total += v * HOUR_S; break;
-		case 'M': if (!in_time) return -1; total += v * 60; break;
-		case 'S': if (!in_time) return -1; total += v; break;
-		default: return -1;
-		}
+		rank = (int)(d - order);
+		/* H, M, S only after T; W and D only before it */
+		if (rank <= last || (rank > 2) != (last >= 2))
+			return -1;
+		total += v * unit_s[rank];
+		last = rank;
 		p++;
-		any = 1;
 	}
-	if (!any)
-		return -1;
 	*out = total;
 	return 0;
 }

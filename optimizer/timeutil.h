@@ -39,7 +39,9 @@ int time_parse_iso(const char *s, int allow_date, int64_t *out);
 void time_format_iso(int64_t t, char out[TIME_ISO_LEN]);
 void time_format_date(int64_t t, char out[DATE_ISO_LEN]);
 
-/* Parses an ISO 8601 duration such as "PT12.42S" or "P1DT2H" into seconds. */
+/* Parses an ISO 8601 duration such as "PT12.42S" or "P1DT2H" into seconds:
+ * weeks, days, then after T hours, minutes, seconds, each at most once and
+ * in that order. Months and years are refused. Returns 0 or -1. */
 int duration_parse_iso(const char *s, double *out);
 
 /* Adds calendar months, clamping the day to the target month's length. */

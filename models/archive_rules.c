@@ -1,0 +1,86 @@
+/* SPDX-License-Identifier: MIT
+ * archive_rules.c: eligibility of a recovery point for the Archive tier. */
+#include "archive_rules.h"
+
+#include <stdio.h>
+
+#include "sizes.h"
+#include "timeutil.h"
+#include "util.h"
+
+bool archivable_kind(int workload, int kind)
+{
+	switch (workload) {
+	case WL_VM:
+		return kind == RK_MONTHLY || kind == RK_YEARLY;
+	case WL_SQL:
+	case WL_HANA:
+		return kind == RK_FULL;
+	default:
+		return false;
+	}
+}
+
+int min_age_days(int workload)
+{
+	return workload == WL_VM ? VM_MIN_AGE_DAYS : WORKLOAD_MIN_AGE_DAYS;
+}
+
+static void never(struct eligibility *out, const char *why)
+{
+	out->status = ELIG_NEVER;
+	snprintf(out->why, sizeof(out->why), "%s", why);
+}
+
+static const char *kind_rule(int workload)
+{
+	switch (workload) {
+	case WL_VM:
+		return "only monthly and yearly VM points can be archived";
+	case WL_FILES:
+		return "Azure Files points cannot be archived";
+	default:
+		return "only full database backups can be archived";
+	}
+}
+
+void archive_eligibility(const struct item *it, const struct rp *rp,
+			 int64_t now, struct eligibility *out)
+{
+	char date[DATE_ISO_LEN];
+
+	memset(out, 0, sizeof(*out));
+	out->until = TIME_NONE;
+	if (!archivable_kind(it->workload, rp->kind))
+		return never(out, kind_rule(it->workload));
+	if (tier_in_archive(rp->tier))
+		return never(out, "already in Archive");
+	if (!tier_in_standard(rp->tier))
+		return never(out, "only in the snapshot tier, not yet in the "
+				  "vault");
+	out->from = rp->rp_time + (int64_t)min_age_days(it->workload) * DAY_S;
+	if (rp->expiry_time != TIME_NONE) {
+		out->until = rp->expiry_time - (int64_t)MIN_REMAINING_DAYS * DAY_S;
+		if (out->until < out->from || out->until < now) {
+			time_format_date(rp->expiry_time, date);
+			snprintf(out->why, sizeof(out->why),
+				 "retention ends %s: fewer than %d days would "
+				 "be left in Archive (Azure requires %d)",
+				 date, MIN_REMAINING_DAYS, MIN_REMAINING_DAYS);
+			out->status = ELIG_NEVER;
+			return;
+		}
+	}
+	if (now < out->from) {
+		out->status = ELIG_LATER;
+		return;
+	}
+	if (rp->move_ready == MR_FALSE) {
+		snprintf(out->why, sizeof(out->why),
+			 "Azure reports it not ready for move%s%.150s",
+			 rp->move_info[0] ? ": " : "", rp->move_info);
+		out->status = ELIG_NEVER;
+		return;
+	}
+	out->status = ELIG_NOW;
+}

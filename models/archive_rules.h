@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: MIT
+ * archive_rules.h: Azure's rules for moving a recovery point from
+ * Vault-standard to Vault-archive (reference/azure-backup.md §3.1):
+ *   Azure VM:      monthly or yearly points, >= 90 days in Standard,
+ *                  >= 180 days of retention left at the move;
+ *   SQL/SAP HANA:  full points, >= 45 days in Standard, >= 180 days left;
+ *   Azure Files:   not supported.
+ * Azure also reports per point whether it is ready (move_ready/move_info);
+ * a point Azure says is not ready is not proposed. Pure functions. */
+#ifndef VW_ARCHIVE_RULES_H
+#define VW_ARCHIVE_RULES_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "snapshot.h"
+
+#define VM_MIN_AGE_DAYS 90
+#define WORKLOAD_MIN_AGE_DAYS 45
+#define MIN_REMAINING_DAYS 180
+#define EARLY_DELETION_DAYS 180
+
+enum elig_status {
+	ELIG_NOW,   /* may be moved now */
+	ELIG_LATER, /* may be moved from `from` on */
+	ELIG_NEVER, /* cannot be moved: why says so */
+};
+
+struct eligibility {
+	int status;
+	int64_t from;   /* first moment a move is allowed */
+	int64_t until;  /* last moment a move leaves 180 days; TIME_NONE: none */
+	char why[200];  /* for ELIG_NEVER */
+};
+
+/* Whether points of this kind can ever be archived for this workload. */
+bool archivable_kind(int workload, int kind);
+int min_age_days(int workload);
+
+void archive_eligibility(const struct item *it, const struct rp *rp,
+			 int64_t now, struct eligibility *out);
+
+#endif

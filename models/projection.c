@@ -1,0 +1,202 @@
+/* SPDX-License-Identifier: MIT
+ * projection.c: slot timelines, daily difference arrays, monthly totals. */
+#include "projection.h"
+
+#include <math.h>
+
+#include "timeutil.h"
+#include "tiercost.h"
+#include "util.h"
+
+const char *const strategy_names[STRAT_COUNT] = {
+	"do_nothing", "tier_after_3m", "tier_recommended",
+	"move_all_eligible", "plan",
+};
+
+void horizon_init(struct horizon *h, int64_t as_of, int months)
+{
+	struct civil c;
+
+	if (months > PROJ_MAX_MONTHS)
+		months = PROJ_MAX_MONTHS;
+	time_to_civil(as_of, &c);
+	h->months = months;
+	h->month_start[0] = time_from_civil(c.year, c.month, 1, 0, 0, 0);
+	for (int k = 1; k <= months; k++)
+		h->month_start[k] = time_add_months(h->month_start[0], k);
+	h->start = h->month_start[0];
+	h->end = h->month_start[months];
+	h->days = (long)((h->end - h->start) / DAY_S);
+}
+
+/* Calls fn for each piece [t0, t1) of the slot's life inside the horizon
+ * with the GiB in Standard and Archive during it. */
+typedef void (*segment_fn)(void *ctx, int64_t t0, int64_t t1, double std_gb,
+			   double arc_gb, double cost_month);
+
+static void emit(const struct horizon *h, const struct slot *s, int64_t t0,
+		 int64_t t1, bool archived, segment_fn fn, void *ctx)
+{
+	double std = archived ? 0 : s->std_gb;
+	double arc = archived ? s->arc_gb : 0;
+	double cost = std * s->std_gb_month + arc * s->arc_gb_month +
+		      (archived ? s->restore_month : 0);
+
+	if (t0 < h->start)
+		t0 = h->start;
+	if (t1 > h->end)
+		t1 = h->end;
+	if (t1 > t0)
+		fn(ctx, t0, t1, std, arc, cost);
+}
+
+static void current_point(const struct horizon *h, const struct slot *s,
+			  const struct slot_moves *m, segment_fn fn, void *ctx)
+{
+	int64_t end = s->expiry == TIME_NONE ? h->end : s->expiry;
+	int64_t move = m->current_move;
+
+	if (s->in_archive) {
+		emit(h, s, h->start, end, true, fn, ctx);
+	} else if (s->in_standard) {
+		if (move == TIME_NONE || move >= end) {
+			emit(h, s, h->start, end, false, fn, ctx);
+		} else {
+			emit(h, s, h->start, move, false, fn, ctx);
+			emit(h, s, move, end, true, fn, ctx);
+		}
+	}
+}
+
+static void successors(const struct horizon *h, const struct slot *s,
+		       const struct slot_moves *m, segment_fn fn, void *ctx)
+{
+	int64_t life, born;
+
+	if (!s->refills || s->expiry == TIME_NONE)
+		return;
+	life = s->expiry - s->rp_time;
+	if (life < DAY_S)
+		life = DAY_S;
+	for (born = s->expiry; born < h->end; born += life) {
+		if (m->new_move_age < 0 || m->new_move_age * DAY_S >= life) {
+			emit(h, s, born, born + life, false, fn, ctx);
+		} else {
+			int64_t move = born + (int64_t)(m->new_move_age * DAY_S);
+			emit(h, s, born, move, false, fn, ctx);
+			emit(h, s, move, born + life, true, fn, ctx);
+		}
+	}
+}
+
+static void slot_segments(const struct horizon *h, const struct slot *s,
+			  const struct slot_moves *m, segment_fn fn,
+			  void *ctx)
+{
+	current_point(h, s, m, fn, ctx);
+	successors(h, s, m, fn, ctx);
+}
+
+void projection_init(struct projection *p, int64_t as_of, int months)
+{
+	memset(p, 0, sizeof(*p));
+	horizon_init(&p->h, as_of, months);
+	for (int k = 0; k < STRAT_COUNT; k++) {
+		p->std_gb[k] = xcalloc((size_t)p->h.days + 1, sizeof(double));
+		p->arc_gb[k] = xcalloc((size_t)p->h.days + 1, sizeof(double));
+		p->cost[k] = xcalloc((size_t)p->h.days + 1, sizeof(double));
+	}
+}
+
+void projection_release(struct projection *p)
+{
+	for (int k = 0; k < STRAT_COUNT; k++) {
+		free(p->std_gb[k]);
+		free(p->arc_gb[k]);
+		free(p->cost[k]);
+	}
+	memset(p, 0, sizeof(*p));
+}
+
+struct accumulate {
+	struct projection *p;
+	int strategy;
+};
+
+/* Day index of t, rounding to the nearest day boundary. */
+static long day_index(const struct horizon *h, int64_t t)
+{
+	return (long)((t - h->start + DAY_S / 2) / DAY_S);
+}
+
+static void add_segment(void *ctx, int64_t t0, int64_t t1, double std_gb,
+			double arc_gb, double cost_month)
+{
+	struct accumulate *a = ctx;
+	struct projection *p = a->p;
+	long d0 = day_index(&p->h, t0), d1 = day_index(&p->h, t1);
+	int k = a->strategy;
+
+	if (d1 <= d0)
+		return;
+	p->std_gb[k][d0] += std_gb;
+	p->std_gb[k][d1] -= std_gb;
+	p->arc_gb[k][d0] += arc_gb;
+	p->arc_gb[k][d1] -= arc_gb;
+	p->cost[k][d0] += cost_month / DAYS_PER_MONTH;
+	p->cost[k][d1] -= cost_month / DAYS_PER_MONTH;
+}
+
+void projection_add(struct projection *p, int strategy,
+		    const struct slot *s, const struct slot_moves *m)
+{
+	struct accumulate a = { p, strategy };
+	slot_segments(&p->h, s, m, add_segment, &a);
+}
+
+void projection_add_pi(struct projection *p, double monthly_fee)
+{
+	for (int k = 0; k < STRAT_COUNT; k++)
+		p->pi_month[k] += monthly_fee;
+}
+
+void projection_month(const struct projection *p, int strategy, int month,
+		      struct month_total *out)
+{
+	long d0 = day_index(&p->h, p->h.month_start[month]);
+	long d1 = day_index(&p->h, p->h.month_start[month + 1]);
+	double std = 0, arc = 0, cost = 0, sum_std = 0, sum_arc = 0,
+	       sum_cost = 0;
+
+	/* Running sums turn the difference arrays back into daily values. */
+	for (long d = 0; d < d1; d++) {
+		std += p->std_gb[strategy][d];
+		arc += p->arc_gb[strategy][d];
+		cost += p->cost[strategy][d];
+		if (d >= d0) {
+			sum_std += std;
+			sum_arc += arc;
+			sum_cost += cost;
+		}
+	}
+	out->std_gb = sum_std / (double)(d1 - d0);
+	out->arc_gb = sum_arc / (double)(d1 - d0);
+	out->cost = sum_cost;
+}
+
+static void add_cost(void *ctx, int64_t t0, int64_t t1, double std_gb,
+		     double arc_gb, double cost_month)
+{
+	double *total = ctx;
+	(void)std_gb;
+	(void)arc_gb;
+	*total += cost_month * (double)(t1 - t0) / DAY_S / DAYS_PER_MONTH;
+}
+
+double slot_horizon_cost(const struct horizon *h, const struct slot *s,
+			 const struct slot_moves *m)
+{
+	double total = 0;
+	slot_segments(h, s, m, add_cost, &total);
+	return total;
+}

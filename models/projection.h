@@ -1,0 +1,78 @@
+/* SPDX-License-Identifier: MIT
+ * projection.h: projected storage cost, month by month, under a tiering
+ * strategy. Each recovery point is treated as a slot of its policy's
+ * retention ladder: the point ages until it expires, then (for items still
+ * protected) a new point takes its place and ages the same way, so the set
+ * of ages present repeats as it does in steady state. A strategy says when
+ * the current point moves to Archive (if ever) and at what age new points
+ * move. Costs accumulate per day into difference arrays and are summed
+ * per calendar month, so each point costs O(segments), not O(days).
+ * Pure arithmetic, no I/O. */
+#ifndef VW_PROJECTION_H
+#define VW_PROJECTION_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define PROJ_MAX_MONTHS 120
+
+enum strategy { STRAT_DO_NOTHING, STRAT_TIER_AFTER_3M,
+		STRAT_TIER_RECOMMENDED, STRAT_MOVE_ALL_ELIGIBLE, STRAT_PLAN,
+		STRAT_COUNT };
+extern const char *const strategy_names[STRAT_COUNT];
+
+struct horizon {
+	int64_t start, end;                  /* [start, end) */
+	int months;
+	int64_t month_start[PROJ_MAX_MONTHS + 1];
+	long days;                           /* whole days in [start, end) */
+};
+
+/* Months from the first day of as_of's month. */
+void horizon_init(struct horizon *h, int64_t as_of, int months);
+
+struct slot {
+	int64_t rp_time, expiry;   /* expiry TIME_NONE: kept forever */
+	bool refills;              /* a new point replaces it on expiry */
+	bool in_archive;           /* already in Archive now */
+	bool in_standard;          /* has a Standard copy now */
+	double std_gb, arc_gb;     /* size in Standard / once archived */
+	double std_gb_month, arc_gb_month; /* prices */
+	double restore_month;      /* expected restore cost per month while
+				      archived (0 without a model) */
+};
+
+/* When a strategy moves the slot's points: the current point at
+ * current_move (TIME_NONE: stays), new points at new_move_age days of age
+ * (negative: never). */
+struct slot_moves {
+	int64_t current_move;
+	double new_move_age;
+};
+
+struct projection {
+	struct horizon h;
+	/* per strategy, per day: difference arrays */
+	double *std_gb[STRAT_COUNT], *arc_gb[STRAT_COUNT], *cost[STRAT_COUNT];
+	double pi_month[STRAT_COUNT];
+};
+
+void projection_init(struct projection *p, int64_t as_of, int months);
+void projection_release(struct projection *p);
+void projection_add(struct projection *p, int strategy,
+		    const struct slot *s, const struct slot_moves *m);
+void projection_add_pi(struct projection *p, double monthly_fee);
+
+struct month_total {
+	double std_gb, arc_gb, cost; /* GiB are day-averaged over the month */
+};
+/* Month k (0-based) of a strategy. */
+void projection_month(const struct projection *p, int strategy, int month,
+		      struct month_total *out);
+
+/* Total cost of a slot over the horizon under moves m (for comparing
+ * policy settings without a full projection). */
+double slot_horizon_cost(const struct horizon *h, const struct slot *s,
+			 const struct slot_moves *m);
+
+#endif

@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: MIT
+ * cmd_plan.c: `vaultwise plan SNAPSHOT --out DIR`: the tiering plan. */
+#include <stdio.h>
+
+#include "cli.h"
+#include "commands.h"
+#include "err.h"
+#include "log.h"
+#include "plan.h"
+#include "snapshot.h"
+#include "util.h"
+
+struct plan_cli {
+	const char *out, *prices, *currency;
+	long horizon, rehydration_days;
+	int high_priority;
+	double delay_cost;
+};
+
+static const struct opt_spec plan_specs[] = {
+	{ "out", 0, OPT_STR, offsetof(struct plan_cli, out), "DIR",
+	  "write the plan directory here (required)", 0, 0 },
+	{ "prices", 0, OPT_STR, offsetof(struct plan_cli, prices), "FILE",
+	  "price sheet (default: the bundled data/prices/prices.csv)", 0, 0 },
+	{ "currency", 0, OPT_STR, offsetof(struct plan_cli, currency), "CODE",
+	  "price in this currency (default: the one covering most vaults)",
+	  0, 0 },
+	{ "horizon-months", 0, OPT_INT, offsetof(struct plan_cli, horizon),
+	  "N", "months projected in strategies.csv (default 36)", 1, 120 },
+	{ "rehydration-days", 0, OPT_INT,
+	  offsetof(struct plan_cli, rehydration_days), "N",
+	  "days a restore keeps its rehydrated copy in Standard (10-30, "
+	  "default 15)", 10, 30 },
+	{ "high-priority", 0, OPT_FLAG,
+	  offsetof(struct plan_cli, high_priority), NULL,
+	  "price restores from Archive at High rehydration priority", 0, 0 },
+	{ "delay-cost", 0, OPT_DOUBLE, offsetof(struct plan_cli, delay_cost),
+	  "AMOUNT",
+	  "business cost of one hour of restore delay, in the plan currency "
+	  "(default 0)", 0, 1e9 },
+	OPT_END,
+};
+
+static const struct cmd_doc plan_doc = {
+	"plan", "SNAPSHOT --out DIR [options]",
+	"Decide for every recovery point that Azure could archive whether to\n"
+	"move it now, on a later date, or keep it in Standard, with the money\n"
+	"and the reason; propose tieringPolicy settings per policy and compare\n"
+	"strategies month by month. Writes plan.csv, policy_changes.csv,\n"
+	"strategies.csv, summary.csv and plan.json into DIR.",
+	"  vaultwise plan data/sample --out out/plan\n"
+	"  vaultwise plan snap --out plan --currency USD --horizon-months 24",
+	1, 1
+};
+
+int cmd_plan(int argc, char **argv)
+{
+	struct plan_cli cli = { 0 };
+	struct plan_options o;
+	struct plan_summary sum = { 0 };
+	struct snapshot s;
+	struct opt_list args;
+	struct err e = ERR_INIT;
+	int rc = cli_parse(&plan_doc, plan_specs, &cli, argc, argv, &args);
+
+	if (rc != CLI_RUN)
+		goto out;
+	if (!cli.out) {
+		rc = usage_error("plan", "--out DIR is required");
+		goto out;
+	}
+	plan_options_init(&o);
+	o.prices_path = cli.prices;
+	o.currency = cli.currency;
+	if (cli.horizon)
+		o.horizon_months = (int)cli.horizon;
+	if (cli.rehydration_days)
+		o.cost.rehydration_days = (int)cli.rehydration_days;
+	o.cost.high_priority = cli.high_priority;
+	o.cost.delay_cost_hour = cli.delay_cost;
+	if (cli_open_snapshot(&s, args.items[0], &e) == 0 &&
+	    plan_run(&s, &o, cli.out, &sum, &e) == 0) {
+		for (size_t i = 0; i < sum.ncaveats; i++)
+			warnf("prices: %s", sum.caveats[i]);
+		plan_summary_print(stdout, &sum);
+		printf("wrote %s/ (plan.csv, policy_changes.csv, "
+		       "strategies.csv, summary.csv)\n",
+		       cli.out);
+		rc = 0;
+	} else {
+		errorf("%s", e.msg);
+		rc = e.code;
+	}
+	snapshot_release(&s);
+	plan_summary_release(&sum);
+out:
+	free(args.items);
+	return rc;
+}

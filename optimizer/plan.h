@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: MIT
+ * plan.h: the plan stage. Reads a snapshot and a price sheet and writes the
+ * plan directory (SPEC.md "Plan directory"): plan.csv (one row per
+ * recovery point that Azure's rules could ever archive), policy_changes.csv,
+ * strategies.csv, summary.csv and plan.json (what the plan was made from,
+ * for apply and report). Streams recovery points one item at a time.
+ * Called by `plan` and `run`; prints nothing. */
+#ifndef VW_PLAN_H
+#define VW_PLAN_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "err.h"
+#include "snapshot.h"
+#include "tiercost.h"
+
+struct plan_options {
+	const char *prices_path;  /* default data/prices/prices.csv */
+	const char *currency;     /* NULL: the one covering most vaults */
+	int horizon_months;       /* strategies and forever-kept points */
+	struct cost_options cost;
+};
+
+void plan_options_init(struct plan_options *o);
+
+struct plan_summary {
+	char currency[8];
+	long points, considered, eligible_now, move_now, move_on, keep,
+		ineligible;
+	double standard_gb, archive_gb;         /* now */
+	double monthly_storage_now;             /* vault storage, now */
+	double monthly_storage_after;           /* once the moves are done */
+	double monthly_pi;                      /* protected-instance fees */
+	double saving_total;                    /* over the points' lives */
+	double avg_monthly_saving;              /* do_nothing - plan */
+	int horizon_months;
+	long policy_changes;                    /* settings worth changing */
+	char **caveats;                         /* about the prices used */
+	size_t ncaveats;
+};
+
+int plan_run(struct snapshot *s, const struct plan_options *o,
+	     const char *out_dir, struct plan_summary *out, struct err *e);
+void plan_summary_release(struct plan_summary *sum);
+
+/* The summary as a few lines of text for a person (plan and run). */
+void plan_summary_print(FILE *out, const struct plan_summary *sum);
+
+#endif

@@ -1,0 +1,169 @@
+/* SPDX-License-Identifier: MIT
+ * test_archive_rules.c: Azure's archive eligibility rules at their
+ * boundaries (±1 day): minimum age in Standard (VM 90 d, SQL/HANA 45 d),
+ * 180 days of retention left, point kinds, tiers, Azure's readiness. */
+#include "testutil.h"
+
+#include "archive_rules.h"
+#include "timeutil.h"
+
+static const int64_t T0 = 1767225600; /* 2026-01-01T00:00:00Z */
+
+static struct item vm_item(int workload)
+{
+	struct item it = { 0 };
+	it.workload = workload;
+	return it;
+}
+
+static struct rp point(int kind, int64_t expiry)
+{
+	struct rp rp = { 0 };
+	rp.rp_id = "1";
+	rp.rp_time = T0;
+	rp.kind = kind;
+	rp.tier = TIER_STANDARD;
+	rp.expiry_time = expiry;
+	rp.move_ready = MR_UNKNOWN;
+	rp.move_info = "";
+	return rp;
+}
+
+static int status_at(int workload, struct rp rp, int64_t now)
+{
+	struct item it = vm_item(workload);
+	struct eligibility el;
+
+	archive_eligibility(&it, &rp, now, &el);
+	return el.status;
+}
+
+static void test_archive_rules__vm_min_age_boundary(void **state)
+{
+	struct rp rp = point(RK_MONTHLY, T0 + 400LL * DAY_S);
+	(void)state;
+	assert_int_equal(status_at(WL_VM, rp, T0 + 90LL * DAY_S), ELIG_NOW);
+	assert_int_equal(status_at(WL_VM, rp, T0 + 89LL * DAY_S), ELIG_LATER);
+	assert_int_equal(status_at(WL_VM, rp, T0 + 91LL * DAY_S), ELIG_NOW);
+}
+
+static void test_archive_rules__sql_min_age_boundary(void **state)
+{
+	struct rp rp = point(RK_FULL, T0 + 400LL * DAY_S);
+	(void)state;
+	assert_int_equal(status_at(WL_SQL, rp, T0 + 45LL * DAY_S), ELIG_NOW);
+	assert_int_equal(status_at(WL_SQL, rp, T0 + 44LL * DAY_S),
+			 ELIG_LATER);
+	assert_int_equal(status_at(WL_HANA, rp, T0 + 45LL * DAY_S), ELIG_NOW);
+	assert_int_equal(status_at(WL_HANA, rp, T0 + 44LL * DAY_S),
+			 ELIG_LATER);
+}
+
+static void test_archive_rules__remaining_retention_boundary(void **state)
+{
+	int64_t now = T0 + 100LL * DAY_S;
+	(void)state;
+	assert_int_equal(
+		status_at(WL_VM, point(RK_YEARLY, now + 180LL * DAY_S), now),
+		ELIG_NOW);
+	assert_int_equal(
+		status_at(WL_VM, point(RK_YEARLY, now + 179LL * DAY_S), now),
+		ELIG_NEVER);
+	assert_int_equal(
+		status_at(WL_VM, point(RK_YEARLY, now + 181LL * DAY_S), now),
+		ELIG_NOW);
+	assert_int_equal(
+		status_at(WL_SQL, point(RK_FULL, now + 179LL * DAY_S), now),
+		ELIG_NEVER);
+}
+
+static void test_archive_rules__never_reaches_both(void **state)
+{
+	/* 90 + 180 = 270 days of life are needed; 269 is one day short. */
+	struct item it = vm_item(WL_VM);
+	struct rp rp = point(RK_MONTHLY, T0 + 269LL * DAY_S);
+	struct eligibility el;
+	(void)state;
+
+	archive_eligibility(&it, &rp, T0 + 10LL * DAY_S, &el);
+	assert_int_equal(el.status, ELIG_NEVER);
+	assert_non_null(strstr(el.why, "retention ends 2026-09-27"));
+	rp.expiry_time = T0 + 270LL * DAY_S;
+	archive_eligibility(&it, &rp, T0 + 10LL * DAY_S, &el);
+	assert_int_equal(el.status, ELIG_LATER);
+	assert_true(el.from == T0 + 90LL * DAY_S);
+	assert_true(el.until == T0 + 90LL * DAY_S);
+}
+
+static void test_archive_rules__kinds_and_tiers(void **state)
+{
+	int64_t now = T0 + 200LL * DAY_S;
+	struct item it = vm_item(WL_VM);
+	struct rp rp = point(RK_DAILY, T0 + 900LL * DAY_S);
+	struct eligibility el;
+	(void)state;
+
+	archive_eligibility(&it, &rp, now, &el);
+	assert_int_equal(el.status, ELIG_NEVER);
+	assert_string_equal(el.why,
+			    "only monthly and yearly VM points can be archived");
+	rp.kind = RK_WEEKLY;
+	assert_int_equal(status_at(WL_VM, rp, now), ELIG_NEVER);
+	rp.kind = RK_MONTHLY;
+	rp.tier = TIER_ARCHIVE;
+	archive_eligibility(&it, &rp, now, &el);
+	assert_string_equal(el.why, "already in Archive");
+	rp.tier = TIER_SNAPSHOT;
+	assert_int_equal(status_at(WL_VM, rp, now), ELIG_NEVER);
+	rp.tier = TIER_SNAPSHOT_STANDARD;
+	assert_int_equal(status_at(WL_VM, rp, now), ELIG_NOW);
+	rp.kind = RK_DIFFERENTIAL;
+	assert_int_equal(status_at(WL_SQL, rp, now), ELIG_NEVER);
+	rp.kind = RK_MONTHLY;
+	assert_int_equal(status_at(WL_FILES, rp, now), ELIG_NEVER);
+}
+
+static void test_archive_rules__kept_forever(void **state)
+{
+	struct rp rp = point(RK_YEARLY, TIME_NONE);
+	struct item it = vm_item(WL_VM);
+	struct eligibility el;
+	(void)state;
+
+	archive_eligibility(&it, &rp, T0 + 95LL * DAY_S, &el);
+	assert_int_equal(el.status, ELIG_NOW);
+	assert_true(el.until == TIME_NONE);
+}
+
+static void test_archive_rules__azure_not_ready(void **state)
+{
+	struct rp rp = point(RK_MONTHLY, T0 + 900LL * DAY_S);
+	struct item it = vm_item(WL_VM);
+	struct eligibility el;
+	(void)state;
+
+	rp.move_ready = MR_FALSE;
+	rp.move_info = "Recovery point cannot be moved to archive tier due to "
+		       "insufficient retention duration specified in policy.";
+	archive_eligibility(&it, &rp, T0 + 100LL * DAY_S, &el);
+	assert_int_equal(el.status, ELIG_NEVER);
+	assert_non_null(strstr(el.why, "Azure reports it not ready for move: "
+				       "Recovery point cannot"));
+	/* Before the minimum age Azure's "false" is expected: still LATER. */
+	archive_eligibility(&it, &rp, T0 + 10LL * DAY_S, &el);
+	assert_int_equal(el.status, ELIG_LATER);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_archive_rules__vm_min_age_boundary),
+		cmocka_unit_test(test_archive_rules__sql_min_age_boundary),
+		cmocka_unit_test(test_archive_rules__remaining_retention_boundary),
+		cmocka_unit_test(test_archive_rules__never_reaches_both),
+		cmocka_unit_test(test_archive_rules__kinds_and_tiers),
+		cmocka_unit_test(test_archive_rules__kept_forever),
+		cmocka_unit_test(test_archive_rules__azure_not_ready),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,202 @@
+/* SPDX-License-Identifier: MIT
+ * test_decision.c: point costs and the break-even (ski-rental) decision
+ * against hand-computed cases. */
+#include "testutil.h"
+
+#include <math.h>
+
+#include "decision.h"
+#include "timeutil.h"
+
+static const int64_t T0 = 1767225600; /* 2026-01-01T00:00:00Z */
+
+/* 0.02 EUR/GB-month Standard, 0.002 Archive, 0.02 EUR/GB rehydration. */
+static struct rate_card card(void)
+{
+	struct rate_card rc = { 0 };
+	rc.currency = "EUR";
+	rc.std_gb_month = 0.02;
+	rc.arc_gb_month = 0.002;
+	rc.rehydrate_gb[0] = 0.02;
+	rc.rehydrate_gb[1] = 0.10;
+	return rc;
+}
+
+static struct rp point(double unique_gb, double full_gb, int64_t expiry)
+{
+	struct rp rp = { 0 };
+	rp.rp_id = "1";
+	rp.rp_time = T0;
+	rp.kind = RK_MONTHLY;
+	rp.tier = TIER_STANDARD;
+	rp.expiry_time = expiry;
+	rp.move_ready = MR_UNKNOWN;
+	rp.move_info = "";
+	rp.unique_gb = unique_gb;
+	rp.full_gb = full_gb;
+	return rp;
+}
+
+static const struct cost_options opts = { 15, 0, 0 };
+
+static void test_decision__costs_by_hand(void **state)
+{
+	struct rate_card rc = card();
+	struct rp rp = point(40, 100, TIME_NONE);
+	struct point_costs c;
+	(void)state;
+
+	point_costs_for(&c, &rc, &opts, &rp);
+	assert_float_equal(c.s_day * DAYS_PER_MONTH, 0.80, 1e-12);
+	assert_float_equal(c.q_day * DAYS_PER_MONTH, 0.20, 1e-12);
+	/* 100 GiB x 0.02 rehydration + 100 GiB in Standard for 15 days. */
+	assert_float_equal(c.restore_extra, 2.0 + 2.0 * 15 / 30.436875,
+			   1e-12);
+	/* (2 x 30.436875 + 30) / 0.6 days. */
+	assert_float_equal(breakeven_days(&c), 151.45625, 1e-9);
+	/* High priority with a priced delay: 10 EUR/h x 1 h. */
+	{
+		struct cost_options hi = { 15, 1, 10 };
+		point_costs_for(&c, &rc, &hi, &rp);
+		assert_float_equal(c.restore_extra,
+				   10.0 + 2.0 * 15 / 30.436875 + 10.0, 1e-12);
+	}
+}
+
+static void test_decision__low_churn_is_kept(void **state)
+{
+	struct rate_card rc = card();
+	struct rp rp = point(5, 100, T0 + 800LL * DAY_S); /* frees 0.10 < 0.20 */
+	struct item it = { 0 };
+	struct eligibility el;
+	struct point_costs c;
+	struct decision d;
+	struct decide_input in;
+	(void)state;
+
+	it.workload = WL_VM;
+	archive_eligibility(&it, &rp, T0 + 200LL * DAY_S, &el);
+	point_costs_for(&c, &rc, &opts, &rp);
+	in = (struct decide_input){ &it, &rp, &el, &c, "EUR",
+				    T0 + 200LL * DAY_S, TIME_NONE, TIME_NONE };
+	decide_breakeven(&in, &d);
+	assert_int_equal(d.action, ACT_KEEP);
+	assert_true(isinf(d.breakeven_days));
+	assert_non_null(strstr(d.reason, "low churn: the Archive copy is full "
+					 "size (100.0 GiB, 0.20 EUR/month)"));
+	assert_non_null(strstr(d.reason, "5.0 GiB it frees in Standard "
+					 "(0.10 EUR/month)"));
+	assert_float_equal(d.saving_total, 0, 0);
+}
+
+static void decide_at(int64_t now, int64_t last_restore, int64_t expiry,
+		      struct decision *d)
+{
+	struct rate_card rc = card();
+	struct rp rp = point(40, 100, expiry);
+	struct item it = { 0 };
+	struct eligibility el;
+	struct point_costs c;
+	struct decide_input in;
+
+	it.workload = WL_VM;
+	archive_eligibility(&it, &rp, now, &el);
+	point_costs_for(&c, &rc, &opts, &rp);
+	in = (struct decide_input){ &it, &rp, &el, &c, "EUR", now,
+				    last_restore, now + 1000LL * DAY_S };
+	decide_breakeven(&in, d);
+}
+
+static void test_decision__move_now_after_breakeven(void **state)
+{
+	/* Eligible at day 90, break-even 151.46 d: movable from day 242. */
+	int64_t now = T0 + 300LL * DAY_S, expiry = T0 + 1000LL * DAY_S;
+	struct decision d;
+	(void)state;
+
+	decide_at(now, TIME_NONE, expiry, &d);
+	assert_int_equal(d.action, ACT_MOVE_NOW);
+	assert_true(d.move_at == now);
+	/* (0.80 - 0.20) EUR/month for the 700 days left. */
+	assert_float_equal(d.saving_total, 0.6 / 30.436875 * 700, 1e-9);
+	assert_non_null(strstr(d.reason, "eligible since 2026-04-01 and not "
+					 "restored since"));
+	assert_non_null(strstr(d.reason, "saves 13.80 EUR"));
+}
+
+static void test_decision__move_on_a_date(void **state)
+{
+	int64_t now = T0 + 100LL * DAY_S, expiry = T0 + 1000LL * DAY_S;
+	int64_t expect = T0 + (90LL + 152) * DAY_S;
+	struct decision d;
+	(void)state;
+
+	decide_at(now, TIME_NONE, expiry, &d);
+	assert_int_equal(d.action, ACT_MOVE_ON);
+	assert_true(d.move_at == expect);
+	assert_non_null(strstr(d.reason, "so move on 2026-08-31"));
+}
+
+static void test_decision__restore_restarts_the_clock(void **state)
+{
+	int64_t now = T0 + 300LL * DAY_S, expiry = T0 + 1000LL * DAY_S;
+	int64_t restored = T0 + 280LL * DAY_S;
+	struct decision d;
+	(void)state;
+
+	decide_at(now, restored, expiry, &d);
+	assert_int_equal(d.action, ACT_MOVE_ON);
+	assert_true(d.move_at == restored + 152LL * DAY_S);
+	assert_non_null(strstr(d.reason, "restored on 2026-10-08"));
+}
+
+static void test_decision__breakeven_past_last_move(void **state)
+{
+	/* Last allowed move: expiry - 180 d = day 220 < 90 + 152. */
+	int64_t now = T0 + 100LL * DAY_S, expiry = T0 + 400LL * DAY_S;
+	struct decision d;
+	(void)state;
+
+	decide_at(now, TIME_NONE, expiry, &d);
+	assert_int_equal(d.action, ACT_KEEP);
+	assert_non_null(strstr(d.reason, "break-even needs 151 days"));
+	assert_true(d.move_at == TIME_NONE);
+}
+
+static void test_decision__ineligible_keeps_azure_reason(void **state)
+{
+	int64_t now = T0 + 100LL * DAY_S;
+	struct decision d;
+	(void)state;
+
+	decide_at(now, TIME_NONE, now + 100LL * DAY_S, &d);
+	assert_int_equal(d.action, ACT_INELIGIBLE);
+	assert_non_null(strstr(d.reason, "Azure requires 180"));
+	assert_true(isnan(d.p_restore));
+}
+
+static void test_decision__early_deletion(void **state)
+{
+	struct point_costs c = { 0 };
+	(void)state;
+
+	c.q_day = 0.2 / 30.436875;
+	assert_float_equal(early_deletion_charge(&c, 60), c.q_day * 120, 1e-12);
+	assert_float_equal(early_deletion_charge(&c, 180), 0, 0);
+	assert_float_equal(early_deletion_charge(&c, 400), 0, 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_decision__costs_by_hand),
+		cmocka_unit_test(test_decision__low_churn_is_kept),
+		cmocka_unit_test(test_decision__move_now_after_breakeven),
+		cmocka_unit_test(test_decision__move_on_a_date),
+		cmocka_unit_test(test_decision__restore_restarts_the_clock),
+		cmocka_unit_test(test_decision__breakeven_past_last_move),
+		cmocka_unit_test(test_decision__ineligible_keeps_azure_reason),
+		cmocka_unit_test(test_decision__early_deletion),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,225 @@
+/* SPDX-License-Identifier: MIT
+ * test_fileio.c: atomic files and output directories (nothing half-written
+ * is ever visible, nothing is left behind), mkdir -p, bounded whole-file
+ * reads and SHA-256 of files. */
+#include "testutil.h"
+
+static void test_fileio__sha256_of_known_contents(void **state)
+{
+	struct err e = ERR_INIT;
+	char sum[SHA256_HEX_LEN];
+	char *abc = test_write("abc.txt", "abc");
+	char *empty = test_write("empty.txt", "");
+	char *missing = test_path("missing.txt");
+
+	(void)state;
+	assert_int_equal(sha256_file(abc, sum, &e), 0);
+	assert_string_equal(sum, "ba7816bf8f01cfea414140de5dae2223"
+				 "b00361a396177a9cb410ff61f20015ad");
+	assert_int_equal(sha256_file(empty, sum, &e), 0);
+	assert_string_equal(sum, "e3b0c44298fc1c149afbf4c8996fb924"
+				 "27ae41e4649b934ca495991b7852b855");
+	assert_int_equal(sha256_file(missing, sum, &e), -1);
+	assert_err(&e, EXIT_NOINPUT,
+		   "cannot open '%s': No such file or directory", missing);
+	free(abc);
+	free(empty);
+	free(missing);
+}
+
+static void test_fileio__read_file_is_bounded(void **state)
+{
+	struct err e = ERR_INIT;
+	char *path = test_write("five.txt", "12345");
+	char *missing = test_path("nope.txt");
+	char *text = NULL;
+	size_t len = 0;
+
+	(void)state;
+	assert_int_equal(read_file(path, 5, &text, &len, &e), 0);
+	assert_string_equal(text, "12345");
+	assert_int_equal(len, 5);
+	free(text);
+	text = NULL;
+	assert_int_equal(read_file(path, 4, &text, NULL, &e), -1);
+	assert_null(text);
+	assert_err(&e, EXIT_DATAERR, "%s: larger than the 4 bytes allowed",
+		   path);
+	err_clear(&e);
+	assert_int_equal(read_file(missing, 10, &text, NULL, &e), -1);
+	assert_err(&e, EXIT_NOINPUT,
+		   "cannot open '%s': No such file or directory", missing);
+	free(missing);
+	free(path);
+}
+
+static void test_fileio__mkdir_p(void **state)
+{
+	struct err e = ERR_INIT;
+	char *deep = test_path("m/a/b/c");
+	char *file = test_write("plainfile", "x");
+	char *under = test_path("plainfile/sub");
+
+	(void)state;
+	assert_int_equal(mkdir_p(deep, &e), 0);
+	assert_true(test_exists(deep));
+	assert_int_equal(mkdir_p(deep, &e), 0); /* already there: fine */
+	assert_int_equal(mkdir_p(under, &e), -1);
+	assert_err(&e, EXIT_CANTCREAT, "cannot create '%s': Not a directory",
+		   under);
+	free(deep);
+	free(file);
+	free(under);
+}
+
+static void test_fileio__afile_commit_and_abort(void **state)
+{
+	struct err e = ERR_INIT;
+	struct afile af;
+	char *dir = test_path("af");
+	char *path = path_join(dir, "out.txt");
+	char *ls, *text;
+
+	(void)state;
+	assert_int_equal(mkdir_p(dir, &e), 0);
+	assert_int_equal(afile_open(&af, path, &e), 0);
+	fputs("half", af.f);
+	assert_false(test_exists(path)); /* not visible until committed */
+	afile_abort(&af);
+	afile_abort(&af); /* twice is fine */
+	ls = test_ls(dir);
+	assert_string_equal(ls, "");
+	free(ls);
+
+	assert_int_equal(afile_open(&af, path, &e), 0);
+	fputs("whole\n", af.f);
+	assert_int_equal(afile_commit(&af, &e), 0);
+	assert_null(af.tmp);
+	text = test_read(path);
+	assert_string_equal(text, "whole\n");
+	free(text);
+	assert_int_equal(afile_write_string(path, "replaced\n", &e), 0);
+	text = test_read(path);
+	assert_string_equal(text, "replaced\n");
+	free(text);
+	ls = test_ls(dir);
+	assert_string_equal(ls, "out.txt");
+	free(ls);
+	free(path);
+	free(dir);
+}
+
+static void test_fileio__afile_in_a_missing_directory(void **state)
+{
+	struct err e = ERR_INIT;
+	struct afile af;
+	char *path = test_path("no-dir/out.txt");
+
+	(void)state;
+	assert_int_equal(afile_open(&af, path, &e), -1);
+	assert_err(&e, EXIT_CANTCREAT,
+		   "cannot create '%s': No such file or directory", path);
+	assert_null(af.tmp);
+	assert_null(af.final);
+	free(path);
+}
+
+static void test_fileio__afile_where_a_file_cannot_be(void **state)
+{
+	struct err e = ERR_INIT;
+	struct afile af;
+	char *file = test_write("a-file", "x");
+	char *under = test_path("a-file/out.txt");
+	char *dir = test_path("a-dir");
+	char *ls;
+
+	(void)state;
+	/* a file where a directory should be */
+	assert_int_equal(afile_open(&af, under, &e), -1);
+	assert_err(&e, EXIT_CANTCREAT, "cannot create '%s': Not a directory",
+		   under);
+	/* a directory where the file should be: nothing is left behind */
+	err_clear(&e);
+	assert_int_equal(mkdir_p(dir, &e), 0);
+	assert_int_equal(afile_write_string(dir, "x", &e), -1);
+	assert_err(&e, EXIT_CANTCREAT, "cannot create '%s': Is a directory",
+		   dir);
+	ls = test_ls(test_scratch());
+	assert_null(strstr(ls, ".a-dir.tmp"));
+	free(ls);
+	free(file);
+	free(under);
+	free(dir);
+}
+
+static void test_fileio__outdir_assembled_then_swapped_in(void **state)
+{
+	struct err e = ERR_INIT;
+	struct outdir d;
+	char *parent = test_path("od/nested");
+	char *path = path_join(parent, "plan/"); /* a trailing slash is fine */
+	char *final = path_join(parent, "plan");
+	char *inner, *ls, *marker, *text;
+
+	(void)state;
+	assert_int_equal(outdir_begin(&d, path, "plan", &e), 0);
+	inner = outdir_file(&d, "plan.csv");
+	assert_int_equal(afile_write_string(inner, "a\n", &e), 0);
+	free(inner);
+	assert_false(test_exists(final)); /* not visible until committed */
+	assert_int_equal(outdir_commit(&d, &e), 0);
+	ls = test_ls(final);
+	assert_string_equal(ls, ".vaultwise plan.csv");
+	free(ls);
+	marker = path_join(final, ".vaultwise");
+	text = test_read(marker);
+	assert_string_equal(text, "plan");
+	free(text);
+	free(marker);
+	ls = test_ls(parent);
+	assert_string_equal(ls, "plan");
+	free(ls);
+
+	/* an aborted directory leaves the committed one alone */
+	assert_int_equal(outdir_begin(&d, final, "plan", &e), 0);
+	outdir_abort(&d);
+	outdir_abort(&d);
+	ls = test_ls(parent);
+	assert_string_equal(ls, "plan");
+	free(ls);
+	free(final);
+	free(path);
+	free(parent);
+}
+
+static void test_fileio__remove_tree(void **state)
+{
+	struct err e = ERR_INIT;
+	char *dir = test_path("rt/a/b");
+	char *top = test_path("rt");
+	char *f = path_join(dir, "file");
+
+	(void)state;
+	assert_int_equal(mkdir_p(dir, &e), 0);
+	assert_int_equal(afile_write_string(f, "x", &e), 0);
+	assert_int_equal(remove_tree(top), 0);
+	assert_false(test_exists(top));
+	free(f);
+	free(top);
+	free(dir);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_fileio__sha256_of_known_contents),
+		cmocka_unit_test(test_fileio__read_file_is_bounded),
+		cmocka_unit_test(test_fileio__mkdir_p),
+		cmocka_unit_test(test_fileio__afile_commit_and_abort),
+		cmocka_unit_test(test_fileio__afile_in_a_missing_directory),
+		cmocka_unit_test(test_fileio__afile_where_a_file_cannot_be),
+		cmocka_unit_test(test_fileio__outdir_assembled_then_swapped_in),
+		cmocka_unit_test(test_fileio__remove_tree),
+	};
+	return cmocka_run_group_tests(tests, NULL, test_teardown_scratch);
+}

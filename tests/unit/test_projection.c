@@ -1,0 +1,145 @@
+/* SPDX-License-Identifier: MIT
+ * test_projection.c: month-by-month projected cost of slots under moves:
+ * constant cost, a move mid-horizon, successors of an expiring point,
+ * points kept forever, and the horizon cost agreeing with the months. */
+#include "testutil.h"
+
+#include "projection.h"
+#include "tiercost.h"
+#include "timeutil.h"
+
+static const int64_t AS_OF = 1793491200; /* 2026-11-01T00:00:00Z */
+
+static struct slot standard_slot(int64_t rp_time, int64_t expiry)
+{
+	struct slot s = { 0 };
+	s.rp_time = rp_time;
+	s.expiry = expiry;
+	s.refills = true;
+	s.in_standard = true;
+	s.std_gb = 30;
+	s.arc_gb = 100;
+	s.std_gb_month = 0.02;
+	s.arc_gb_month = 0.002;
+	return s;
+}
+
+static double month_cost(const struct projection *p, int m)
+{
+	struct month_total t;
+	projection_month(p, STRAT_DO_NOTHING, m, &t);
+	return t.cost;
+}
+
+static void test_projection__horizon_months(void **state)
+{
+	struct horizon h;
+	char d[DATE_ISO_LEN];
+	(void)state;
+
+	horizon_init(&h, AS_OF + 5 * DAY_S, 36);
+	time_format_date(h.start, d);
+	assert_string_equal(d, "2026-11-01");
+	time_format_date(h.end, d);
+	assert_string_equal(d, "2029-11-01");
+	assert_int_equal(h.days, 1096);
+}
+
+static void test_projection__steady_standard(void **state)
+{
+	struct projection p;
+	struct slot s = standard_slot(AS_OF - 10 * DAY_S, AS_OF + 20 * DAY_S);
+	struct slot_moves none = { TIME_NONE, -1 };
+	struct month_total t;
+	(void)state;
+
+	projection_init(&p, AS_OF, 12);
+	projection_add(&p, STRAT_DO_NOTHING, &s, &none);
+	/* 30 GiB x 0.02 per month, prorated by days: November has 30. */
+	assert_float_equal(month_cost(&p, 0), 0.6 * 30 / DAYS_PER_MONTH, 1e-9);
+	assert_float_equal(month_cost(&p, 1), 0.6 * 31 / DAYS_PER_MONTH, 1e-9);
+	projection_month(&p, STRAT_DO_NOTHING, 5, &t);
+	assert_float_equal(t.std_gb, 30, 1e-9);
+	assert_float_equal(t.arc_gb, 0, 1e-12);
+	projection_release(&p);
+}
+
+static void test_projection__move_then_successors(void **state)
+{
+	/* A yearly point, 100 days old, living 3 years; moved on Jan 1 2027;
+	 * successors would move at 90 days but none is born in 12 months. */
+	int64_t born = AS_OF - 100 * DAY_S;
+	struct slot s = standard_slot(born, born + 3 * 365 * DAY_S);
+	struct slot_moves m = { AS_OF + 61 * DAY_S, 90 };
+	struct projection p;
+	struct month_total t;
+	(void)state;
+
+	projection_init(&p, AS_OF, 12);
+	projection_add(&p, STRAT_DO_NOTHING, &s, &m);
+	assert_float_equal(month_cost(&p, 1), 0.6 * 31 / DAYS_PER_MONTH, 1e-9);
+	/* January 2027 onwards: 100 GiB x 0.002 in Archive. */
+	assert_float_equal(month_cost(&p, 2), 0.2 * 31 / DAYS_PER_MONTH, 1e-9);
+	projection_month(&p, STRAT_DO_NOTHING, 3, &t);
+	assert_float_equal(t.arc_gb, 100, 1e-9);
+	assert_float_equal(t.std_gb, 0, 1e-9);
+	projection_release(&p);
+}
+
+static void test_projection__successor_cycle(void **state)
+{
+	/* A 30-day point expiring in 10 days refills every 30 days; moved at
+	 * age 10 days, so each 30-day cycle is 10 days Standard, 20 Archive. */
+	struct slot s = standard_slot(AS_OF - 20 * DAY_S, AS_OF + 10 * DAY_S);
+	struct slot_moves m = { TIME_NONE, 10 };
+	struct projection p;
+	double total = 0, direct;
+	(void)state;
+
+	projection_init(&p, AS_OF, 3);
+	projection_add(&p, STRAT_DO_NOTHING, &s, &m);
+	for (int k = 0; k < 3; k++)
+		total += month_cost(&p, k);
+	direct = slot_horizon_cost(&p.h, &s, &m);
+	assert_float_equal(total, direct, 1e-9);
+	/* 92 days: 10 as-is, then cycles born on days 10, 40, 70: Standard
+	 * 10 + 3 x 10 = 40 days, Archive 20 + 20 + 12 (cut at day 92). */
+	assert_float_equal(direct, (0.6 * 40 + 0.2 * 52) / DAYS_PER_MONTH,
+			   1e-9);
+	projection_release(&p);
+}
+
+static void test_projection__forever_and_stopped(void **state)
+{
+	struct slot s = standard_slot(AS_OF - 400 * DAY_S, TIME_NONE);
+	struct slot_moves none = { TIME_NONE, -1 };
+	struct projection p;
+	(void)state;
+
+	projection_init(&p, AS_OF, 2);
+	projection_add(&p, STRAT_DO_NOTHING, &s, &none);
+	/* Kept forever: the whole horizon. */
+	assert_float_equal(month_cost(&p, 1), 0.6 * 31 / DAYS_PER_MONTH, 1e-9);
+	/* Stopped item: the point expires and nothing replaces it. */
+	s = standard_slot(AS_OF - 10 * DAY_S, AS_OF + 30 * DAY_S);
+	s.refills = false;
+	projection_add(&p, STRAT_TIER_AFTER_3M, &s, &none);
+	{
+		struct month_total t;
+		projection_month(&p, STRAT_TIER_AFTER_3M, 1, &t);
+		assert_float_equal(t.cost, 0, 1e-12);
+	}
+	projection_release(&p);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_projection__horizon_months),
+		cmocka_unit_test(test_projection__steady_standard),
+		cmocka_unit_test(test_projection__move_then_successors),
+		cmocka_unit_test(test_projection__successor_cycle),
+		cmocka_unit_test(test_projection__forever_and_stopped),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

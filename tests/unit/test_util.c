@@ -1,0 +1,269 @@
+/* SPDX-License-Identifier: MIT
+ * test_util.c: strict number parsing (what a data file or a flag may hold),
+ * strbuf, str_split, the small string helpers and edit_distance. */
+#include "testutil.h"
+
+#include <limits.h>
+#include <math.h>
+
+#include "cli.h"
+
+static void test_util__parse_long_accepts_plain_integers(void **state)
+{
+	long v = 0;
+
+	(void)state;
+	assert_int_equal(parse_long("42", 0, 100, &v), 0);
+	assert_int_equal(v, 42);
+	assert_int_equal(parse_long("-7", -10, 10, &v), 0);
+	assert_int_equal(v, -7);
+	assert_int_equal(parse_long("+7", -10, 10, &v), 0);
+	assert_int_equal(v, 7);
+	assert_int_equal(parse_long("007", 0, 10, &v), 0);
+	assert_int_equal(v, 7);
+	assert_int_equal(parse_long("0", 0, 0, &v), 0);
+	assert_int_equal(v, 0);
+}
+
+static void test_util__parse_long_rejects_anything_else(void **state)
+{
+	static const char *const bad[] = {
+		"", " 42", "42 ", "\t42", "42\n", "4 2", "0x10", "1e3", "12abc",
+		"1.0", "--1", "+", "-", "٣", "9223372036854775808",
+		"-9223372036854775809", "99999999999999999999999",
+	};
+	long v = 1234;
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+		if (parse_long(bad[i], LONG_MIN, LONG_MAX, &v) == 0)
+			fail_msg("parse_long accepted '%s'", bad[i]);
+		assert_int_equal(v, 1234); /* out untouched */
+	}
+	assert_int_equal(parse_long(NULL, 0, 1, &v), -1);
+}
+
+static void test_util__parse_long_checks_bounds(void **state)
+{
+	long v = 5;
+
+	(void)state;
+	assert_int_equal(parse_long("10", 1, 10, &v), 0);
+	assert_int_equal(parse_long("1", 1, 10, &v), 0);
+	assert_int_equal(parse_long("11", 1, 10, &v), -1);
+	assert_int_equal(parse_long("0", 1, 10, &v), -1);
+	assert_int_equal(parse_long("-1", 0, 10, &v), -1);
+	assert_int_equal(v, 1);
+	assert_int_equal(parse_long("9223372036854775807", 0, LONG_MAX, &v),
+			 0);
+	assert_true(v == LONG_MAX);
+}
+
+static void test_util__parse_double_accepts_decimals(void **state)
+{
+	double v = 0;
+
+	(void)state;
+	assert_int_equal(parse_double("1.5", 0, 10, &v), 0);
+	assert_true(v == 1.5);
+	assert_int_equal(parse_double("-0.25", -1, 1, &v), 0);
+	assert_true(v == -0.25);
+	assert_int_equal(parse_double("1e3", 0, 1e4, &v), 0);
+	assert_true(v == 1000);
+	assert_int_equal(parse_double("2.5E-1", 0, 1, &v), 0);
+	assert_true(v == 0.25);
+	assert_int_equal(parse_double(".5", 0, 1, &v), 0);
+	assert_true(v == 0.5);
+	assert_int_equal(parse_double("7", 0, 10, &v), 0);
+	assert_true(v == 7);
+	assert_int_equal(parse_double("+3.", 0, 10, &v), 0);
+	assert_true(v == 3);
+}
+
+static void test_util__parse_double_rejects_anything_else(void **state)
+{
+	static const char *const bad[] = {
+		"", " 1", "1 ", "\t1", "1\n", "1,5", "1.2.3", "0x10", "0x1p3",
+		"inf", "-inf", "INF", "infinity", "nan", "NaN", "1e", "e3", ".",
+		"-", "--1", "1e999", "-1e999", "1..2", "12abc", "1_000",
+	};
+	double v = 1234;
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+		if (parse_double(bad[i], -HUGE_VAL, HUGE_VAL, &v) == 0)
+			fail_msg("parse_double accepted '%s'", bad[i]);
+		assert_true(v == 1234); /* out untouched */
+	}
+	assert_int_equal(parse_double(NULL, 0, 1, &v), -1);
+}
+
+static void test_util__parse_double_checks_bounds(void **state)
+{
+	double v = 9;
+
+	(void)state;
+	assert_int_equal(parse_double("1", 0, 1, &v), 0);
+	assert_int_equal(parse_double("0", 0, 1, &v), 0);
+	assert_int_equal(parse_double("1.0001", 0, 1, &v), -1);
+	assert_int_equal(parse_double("-0.0001", 0, 1, &v), -1);
+	assert_int_equal(parse_double("0.009", 0.01, 1e6, &v), -1);
+	assert_true(v == 0);
+}
+
+static void test_util__strbuf_grows_and_hands_over(void **state)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char *s;
+
+	(void)state;
+	assert_non_null(sb.buf);
+	assert_string_equal(sb.buf, "");
+	strbuf_adds(&sb, "abc");
+	strbuf_addch(&sb, '-');
+	strbuf_add(&sb, "xyz", 2);
+	assert_string_equal(sb.buf, "abc-xy");
+	assert_int_equal(sb.len, 6);
+	for (int i = 0; i < 1000; i++)
+		strbuf_addf(&sb, "%d,", i);
+	assert_int_equal(sb.len, strlen(sb.buf));
+	assert_true(str_starts_with(sb.buf, "abc-xy0,1,2,"));
+	assert_true(str_ends_with(sb.buf, ",998,999,"));
+	strbuf_reset(&sb);
+	assert_string_equal(sb.buf, "");
+	assert_int_equal(sb.len, 0);
+	strbuf_addf(&sb, "%s=%05.1f", "x", 2.25);
+	s = strbuf_detach(&sb);
+	assert_string_equal(s, "x=002.2");
+	free(s);
+	/* detached: empty again, and usable */
+	assert_string_equal(sb.buf, "");
+	assert_int_equal(sb.len, 0);
+	s = strbuf_detach(&sb); /* an empty buffer still gives a string */
+	assert_string_equal(s, "");
+	free(s);
+	strbuf_adds(&sb, "again");
+	strbuf_release(&sb);
+	assert_string_equal(sb.buf, "");
+	strbuf_release(&sb); /* twice is fine */
+}
+
+static void test_util__strbuf_keeps_embedded_nul(void **state)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	(void)state;
+	strbuf_add(&sb, "a\0b", 3);
+	assert_int_equal(sb.len, 3);
+	assert_memory_equal(sb.buf, "a\0b", 4);
+	strbuf_release(&sb);
+}
+
+static void test_util__str_split_pieces(void **state)
+{
+	const char *out[8];
+	char *copy;
+	size_t n;
+
+	(void)state;
+	n = str_split("Sunday;Wednesday;Friday", ';', &copy, out, 8);
+	assert_int_equal(n, 3);
+	assert_string_equal(out[0], "Sunday");
+	assert_string_equal(out[1], "Wednesday");
+	assert_string_equal(out[2], "Friday");
+	free(copy);
+
+	n = str_split("a;;b;", ';', &copy, out, 8);
+	assert_int_equal(n, 4);
+	assert_string_equal(out[0], "a");
+	assert_string_equal(out[1], "");
+	assert_string_equal(out[2], "b");
+	assert_string_equal(out[3], "");
+	free(copy);
+
+	n = str_split("", ';', &copy, out, 8);
+	assert_int_equal(n, 0);
+	free(copy);
+
+	n = str_split("alone", ';', &copy, out, 8);
+	assert_int_equal(n, 1);
+	assert_string_equal(out[0], "alone");
+	free(copy);
+}
+
+static void test_util__str_split_stops_at_max(void **state)
+{
+	const char *out[3] = { NULL, NULL, "untouched" };
+	char *copy;
+	size_t n;
+
+	(void)state;
+	n = str_split("a;b;c;d", ';', &copy, out, 2);
+	assert_int_equal(n, 2);
+	assert_string_equal(out[0], "a");
+	assert_string_equal(out[1], "b");
+	assert_string_equal(out[2], "untouched");
+	free(copy);
+}
+
+static void test_util__string_helpers(void **state)
+{
+	char small[4], hex[9];
+	char *p;
+
+	(void)state;
+	assert_true(str_eq_ci("GeoRedundant", "georedundant"));
+	assert_false(str_eq_ci("Geo", "GeoRedundant"));
+	assert_false(str_eq_ci("", "x"));
+	assert_true(str_eq_ci("", ""));
+	assert_true(str_starts_with("vaults.csv", "vaults"));
+	assert_false(str_starts_with("vault", "vaults"));
+	assert_true(str_ends_with("vaults.csv", ".csv"));
+	assert_false(str_ends_with("csv", ".csv"));
+	assert_int_equal(strlcpy_vw(small, "abcdef", sizeof(small)), 6);
+	assert_string_equal(small, "abc");
+	assert_int_equal(strlcpy_vw(small, "ab", sizeof(small)), 2);
+	assert_string_equal(small, "ab");
+	p = path_join("dir", "f.csv");
+	assert_string_equal(p, "dir/f.csv");
+	free(p);
+	p = path_join("dir/", "f.csv");
+	assert_string_equal(p, "dir/f.csv");
+	free(p);
+	hex_encode((const unsigned char *)"\x00\x9f\xa0\xff", 4, hex);
+	assert_string_equal(hex, "009fa0ff");
+}
+
+static void test_util__edit_distance(void **state)
+{
+	(void)state;
+	assert_int_equal(edit_distance("", ""), 0);
+	assert_int_equal(edit_distance("abc", ""), 3);
+	assert_int_equal(edit_distance("", "abc"), 3);
+	assert_int_equal(edit_distance("out", "out"), 0);
+	assert_int_equal(edit_distance("kitten", "sitting"), 3);
+	assert_int_equal(edit_distance("sitting", "kitten"), 3);
+	assert_int_equal(edit_distance("flaw", "lawn"), 2);
+	assert_int_equal(edit_distance("otu", "out"), 2);
+	assert_int_equal(edit_distance("snapshot", "snapshto"), 2);
+	assert_int_equal(edit_distance("concurency", "concurrency"), 1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_util__parse_long_accepts_plain_integers),
+		cmocka_unit_test(test_util__parse_long_rejects_anything_else),
+		cmocka_unit_test(test_util__parse_long_checks_bounds),
+		cmocka_unit_test(test_util__parse_double_accepts_decimals),
+		cmocka_unit_test(test_util__parse_double_rejects_anything_else),
+		cmocka_unit_test(test_util__parse_double_checks_bounds),
+		cmocka_unit_test(test_util__strbuf_grows_and_hands_over),
+		cmocka_unit_test(test_util__strbuf_keeps_embedded_nul),
+		cmocka_unit_test(test_util__str_split_pieces),
+		cmocka_unit_test(test_util__str_split_stops_at_max),
+		cmocka_unit_test(test_util__string_helpers),
+		cmocka_unit_test(test_util__edit_distance),
+	};
+	return cmocka_run_group_tests(tests, NULL, test_teardown_scratch);
+}
