@@ -29,8 +29,10 @@ API_VERSIONS = {
 SUB = r"/subscriptions/(?P<sub>[^/]+)"
 V = (SUB + r"/resourceGroups/(?P<rg>[^/]+)/providers/"
      r"Microsoft\.RecoveryServices/vaults/(?P<vault>[^/]+)")
-I = (V + r"/backupFabrics/(?P<fabric>[^/]+)/protectionContainers/"
-     r"(?P<container>[^/]+)/protectedItems/(?P<item>[^/]+)")
+ITEM = (V + r"/backupFabrics/(?P<fabric>[^/]+)/protectionContainers/"
+        r"(?P<container>[^/]+)/protectedItems/(?P<item>[^/]+)")
+NOT_RECOMMENDABLE = ("UserErrorDatasourceTypeIsNotSupportedFor"
+                     "RecommendationApi")
 GUARD = (SUB + r"/resourceGroups/(?P<rg>[^/]+)/providers/"
          r"Microsoft\.DataProtection/resourceGuards/(?P<name>[^/]+)")
 
@@ -390,11 +392,7 @@ def new_policy(v, name, props):
     if wl is None:
         wl = "HANA" if props.get("workLoadType") == "SAPHanaDatabase" \
             else "SQL"
-    p = E.Policy.__new__(E.Policy)
-    p.row, p.vault, p.name, p.workload = None, v, name, wl
-    p.arm_id = v.arm_id + "/backupPolicies/" + name
-    p.properties, p.version = props, 0
-    p.touch()
+    p = E.Policy(v, v.arm_id + "/backupPolicies/" + name, wl, props)
     v.policies[name.lower()] = p
     return p
 
@@ -487,8 +485,7 @@ def recommended_for_move(app, req, m):
         raise bad_input("excludedRPList must be a list of recovery point "
                         "names.")
     if it.workload != "AzureVM":
-        raise ArmError(400,
-                       "UserErrorDatasourceTypeIsNotSupportedForRecommendationApi",
+        raise ArmError(400, NOT_RECOMMENDABLE,
                        "Recommendations for archive move are supported for "
                        "Azure virtual machines only.")
     skip = {str(x).lower() for x in excluded}
@@ -780,15 +777,15 @@ ROUTES = [(method, re.compile("^" + pattern + "/?$", re.I), group, fn)
     ("GET", V + r"/backupPolicies/(?P<policy>[^/]+)/operationResults/"
      r"(?P<op>[^/]+)", "backup", policy_operation_result),
     ("GET", V + r"/backupProtectedItems", "backup", list_items),
-    ("GET", I, "backup", get_item),
-    ("GET", I + r"/recoveryPoints", "backup", list_rps),
-    ("GET", I + r"/recoveryPoints/(?P<rp>[^/]+)", "backup", get_rp),
-    ("POST", I + r"/recoveryPointsRecommendedForMove", "backup",
+    ("GET", ITEM, "backup", get_item),
+    ("GET", ITEM + r"/recoveryPoints", "backup", list_rps),
+    ("GET", ITEM + r"/recoveryPoints/(?P<rp>[^/]+)", "backup", get_rp),
+    ("POST", ITEM + r"/recoveryPointsRecommendedForMove", "backup",
      recommended_for_move),
-    ("POST", I + r"/recoveryPoints/(?P<rp>[^/]+)/move", "backup", move_rp),
-    ("GET", I + r"/operationsStatus/(?P<op>[^/]+)", "backup",
+    ("POST", ITEM + r"/recoveryPoints/(?P<rp>[^/]+)/move", "backup", move_rp),
+    ("GET", ITEM + r"/operationsStatus/(?P<op>[^/]+)", "backup",
      item_operation_status),
-    ("GET", I + r"/operationResults/(?P<op>[^/]+)", "backup",
+    ("GET", ITEM + r"/operationResults/(?P<op>[^/]+)", "backup",
      item_operation_result),
     ("GET", V + r"/backupOperations/(?P<op>[^/]+)", "backup",
      vault_operation),
