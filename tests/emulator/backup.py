@@ -64,7 +64,13 @@ def subscription(app, sub):
                        "'https://sts.windows.net/%s/'. It must match the "
                        "tenant 'https://sts.windows.net/%s/' associated with "
                        "this subscription. Please use the authority (URL) "
-                       "'https://login.windows.net/%s' to get the token." %
+                       "'https://login.windows.net/%s' to get the token. "
+                       "Note, if the subscription is transferred to another "
+                       "tenant there is no impact to the services, but "
+                       "information about new tenant could take time to "
+                       "propagate (up to an hour). If you just transferred "
+                       "your subscription and see this error message, "
+                       "please try back later." %
                        (app.estate.tenant, tenant, tenant), {
                            "WWW-Authenticate": 'Bearer authorization_uri='
                            '"https://login.windows.net/%s", error='

@@ -610,6 +610,25 @@ def test_token_expiry():
         emu.stop()
 
 
+def test_plain_listener():
+    plain_file = os.path.join(TMP, "plain.port")
+    emu = Emu("--http-port-file", plain_file)
+    try:
+        with open(plain_file) as f:
+            plain = "http://127.0.0.1:%d" % int(f.read())
+        url = (plain + "/metadata/identity/oauth2/token?api-version="
+               "2018-02-01&resource=https://management.azure.com/")
+        req = urllib.request.Request(url, headers={"Metadata": "true"})
+        with urllib.request.urlopen(req, timeout=10) as r:
+            token = json.loads(r.read())["access_token"]
+        status, _, _ = emu.json("GET", V_PROD + "?api-version=2026-08-01",
+                                headers={"Authorization": "Bearer " + token})
+        tap(status == 200, "an IMDS token from the plain-HTTP listener "
+            "opens ARM over HTTPS")
+    finally:
+        emu.stop()
+
+
 def main():
     emu = Emu()
     try:
@@ -620,7 +639,7 @@ def main():
         emu.stop()
     for test in (test_paging, test_throttle, test_truncate_and_reset,
                  test_moves, test_deny_and_mua, test_prices,
-                 test_token_expiry):
+                 test_token_expiry, test_plain_listener):
         run(test)
     return 1 if failures else 0
 
