@@ -229,8 +229,8 @@ def subscription_json(sid, tenant):
 
 def list_subscriptions(app, req, m):
     home = app.estate.tenant.lower()
-    subs = sorted((sid, t) for sid, t in app.estate.sub_tenants.values()
-                  if t.lower() == home)
+    subs = sorted(app.estate.sub_tenants[s] for s in app.estate.listed
+                  if app.estate.sub_tenants[s][1].lower() == home)
     return Response(200, {
         "value": [subscription_json(s, t) for s, t in subs],
         "count": {"type": "Total", "value": len(subs)}})

@@ -298,9 +298,12 @@ class Estate:
         self.exported_at = parse_time(manifest["exported_at"])
         self.vaults, self.vault_index = [], {}
         self.guards = {}          # lower guard id -> guards.csv row
-        self.sub_tenants = {}     # subscription -> tenant
+        self.sub_tenants = {}     # lower id -> (id, tenant): all known
         for sub in manifest.get("subscriptions") or []:
             self.sub_tenants[sub.lower()] = (sub, self.tenant)
+        # GET /subscriptions lists the manifest's (ARM-CONTRACT.md); the
+        # vaults' when it names none. Guard subscriptions answer a GET only.
+        self.listed = set(self.sub_tenants)
         self._load_vaults()
         self._load_policies()
         self._load_items()
@@ -326,6 +329,8 @@ class Estate:
             self.vault_index[v.key] = v
             self.by_vault_id[v.vault_id] = v
             self.sub_tenants.setdefault(v.sub.lower(), (v.sub, v.tenant))
+        if not self.listed:
+            self.listed = {v.sub.lower() for v in self.vaults}
 
     def _load_policies(self):
         self.by_policy_id = {}

@@ -244,11 +244,13 @@ def test_arm_basics(emu):
         "no token: 401 with WWW-Authenticate", body)
     status, _, body = emu.json("GET", "/subscriptions?api-version=2022-12-01")
     subs = sorted(s["subscriptionId"] for s in body["value"])
-    tap(status == 200 and SUB in subs and
-        all(s["tenantId"] == TENANT for s in body["value"]) and
-        not any(s.endswith("ff") for s in subs),
-        "subscriptions of the tenant are listed, the other tenant's not",
-        subs)
+    tap(status == 200 and subs == [SUB] and
+        body["value"][0]["tenantId"] == TENANT,
+        "the manifest's subscriptions are listed", subs)
+    status, _, body = emu.json("GET", "/subscriptions/%s?api-version="
+                               "2022-12-01" % SUB.replace("001", "002"))
+    tap(status == 200 and body["tenantId"] == TENANT,
+        "a guard's subscription in the tenant answers a GET", body)
     status, _, body = emu.json("GET", V_PROD + "?api-version=2026-08-01")
     sec = body["properties"]["securitySettings"]
     tap(status == 200 and sec["immutabilitySettings"]["state"] == "Locked"
