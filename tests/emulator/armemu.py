@@ -110,6 +110,8 @@ def parse_args(argv):
     ap.add_argument("--expire-tokens-after", type=int, default=0,
                     metavar="N")
     ap.add_argument("--faults", type=parse_faults, default=[])
+    ap.add_argument("--fault-only", action="append", default=[],
+                    metavar="PATTERN")
     ap.add_argument("--fault-retry-after", type=int, default=1, metavar="S")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--latency-ms", type=int, default=0)
@@ -262,7 +264,7 @@ class App:
         if path == "/api/retail/prices":
             self.delay()
             with self.lock:
-                fault = self.pick_fault()
+                fault = self.pick_fault(req)
                 resp = self.fault_response(fault) if fault else None
                 if resp is None:
                     resp = self.prices.api(req)
@@ -274,8 +276,12 @@ class App:
         if self.cfg.latency_ms > 0:
             time.sleep(self.cfg.latency_ms / 1000.0)
 
-    def pick_fault(self):
+    def pick_fault(self, req):
         if not self.cfg.faults:
+            return None
+        if self.cfg.fault_only and not any(
+                fnmatch.fnmatchcase(req.path.lower(), p.lower())
+                for p in self.cfg.fault_only):
             return None
         r = self.rng.random()
         for kind, p in self.cfg.faults:
@@ -370,7 +376,7 @@ class App:
                 self.check_api_version(req)
                 headers = self.throttle(sub, operation_kind(req.method))
                 self.check_deny(req, token)
-                fault = self.pick_fault()
+                fault = self.pick_fault(req)
                 resp = self.fault_response(fault)
                 if resp is None:
                     backup.sweep(self)

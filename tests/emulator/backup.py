@@ -528,6 +528,7 @@ def move_rp(app, req, m):
                 "InProgress", E.iso(now))
     app.estate.add_job(job)
     op = Operation("move", it.vault, now, item=it, rp=rp, job=job)
+    job.op = op
     rp.moving = op.id
     register(app, op)
     return Response(202, None, async_headers(
@@ -657,6 +658,8 @@ def get_job(app, req, m):
         raise ArmError(404, "BMSUserErrorJobNotFound",
                        "Job '%s' was not found in vault '%s'." %
                        (m["job"], v.name))
+    if job.op is not None:      # the CLI follows a move by its job
+        settle(app, job.op, polled=True)
     return Response(200, E.job_json(job, detailed=True))
 
 

@@ -241,6 +241,7 @@ class Job:
         self.duration, self.rp_time = duration, rp_time
         self.source_tier, self.data_gb = source_tier, data_gb
         self.error_code = error_code
+        self.op = None     # the async operation of a job the emulator ran
 
 
 # ---- loading ----

@@ -612,6 +612,37 @@ def test_token_expiry():
         emu.stop()
 
 
+def test_lost_move_reply():
+    moves_log = os.path.join(TMP, "moves-lost.jsonl")
+    emu = Emu("--faults", "reset:1", "--fault-only", "*/move",
+              "--moves-log", moves_log)
+    try:
+        rp = [r["rp_id"] for r in csv_rows("recovery_points.csv")
+              if r["move_ready"] == "true" and r["rp_kind"] == "monthly" and
+              r["item_id"].startswith("i-84f5")][0]
+        path = I_APP + "/recoveryPoints/%s/move?%s" % (rp, BACKUP)
+        try:
+            emu.call("POST", path, MOVE)
+            lost = False
+        except (ConnectionError, http.client.RemoteDisconnected,
+                urllib.error.URLError, ssl.SSLError):
+            lost = True
+        flt = urllib.parse.quote("operation eq 'MoveRecoveryPoint'")
+        _, _, jobs = emu.json("GET", V_PROD + "/backupJobs?" + BACKUP +
+                              "&$filter=" + flt)
+        job = jobs["value"][0]["name"] if jobs["value"] else "none"
+        states = [emu.json("GET", V_PROD + "/backupJobs/%s?%s" %
+                           (job, BACKUP))[2]["properties"]["status"]
+                  for _ in range(2)]
+        with open(moves_log) as f:
+            moved = [json.loads(line)["rp"] for line in f]
+        tap(lost and states == ["InProgress", "Completed"] and
+            moved == [rp], "a move whose reply is lost is found by its job "
+            "and moved once", (lost, states, moved))
+    finally:
+        emu.stop()
+
+
 def test_plain_listener():
     plain_file = os.path.join(TMP, "plain.port")
     emu = Emu("--http-port-file", plain_file)
@@ -641,7 +672,8 @@ def main():
         emu.stop()
     for test in (test_paging, test_throttle, test_truncate_and_reset,
                  test_moves, test_deny_and_mua, test_prices,
-                 test_token_expiry, test_plain_listener):
+                 test_token_expiry, test_plain_listener,
+                 test_lost_move_reply):
         run(test)
     return 1 if failures else 0
 
