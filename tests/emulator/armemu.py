@@ -546,13 +546,17 @@ def main(argv=None):
         sys.stderr.write("armemu: cannot start: %s\n" % e)
         return 66
     ctx = None
-    if not args.http:
-        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-        ctx.minimum_version = ssl.TLSVersion.TLSv1_2
-        ctx.load_cert_chain(args.cert, args.key)
-    servers = [Server(args.port, app, ctx)]
-    if args.http_port is not None or args.http_port_file:
-        servers.append(Server(args.http_port or 0, app, None))
+    try:
+        if not args.http:
+            ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            ctx.minimum_version = ssl.TLSVersion.TLSv1_2
+            ctx.load_cert_chain(args.cert, args.key)
+        servers = [Server(args.port, app, ctx)]
+        if args.http_port is not None or args.http_port_file:
+            servers.append(Server(args.http_port or 0, app, None))
+    except (OSError, ssl.SSLError) as e:
+        sys.stderr.write("armemu: cannot listen: %s\n" % e)
+        return 69
     port = servers[0].server_address[1]
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *a: stop.set())
