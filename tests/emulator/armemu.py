@@ -92,6 +92,10 @@ def parse_args(argv):
     ap.add_argument("--port-file", metavar="FILE")
     ap.add_argument("--http", action="store_true",
                     help="plain HTTP (still 127.0.0.1 only)")
+    ap.add_argument("--http-port", type=int, default=None, metavar="N",
+                    help="also listen with plain HTTP on this port (0 = "
+                    "pick), for IMDS and App Service, which are plain HTTP")
+    ap.add_argument("--http-port-file", metavar="FILE")
     ap.add_argument("--cert", default=os.path.join(HERE, "certs",
                                                    "server.pem"))
     ap.add_argument("--key", default=os.path.join(HERE, "certs",
@@ -110,6 +114,8 @@ def parse_args(argv):
     ap.add_argument("--expire-tokens-after", type=int, default=0,
                     metavar="N")
     ap.add_argument("--faults", type=parse_faults, default=[])
+    ap.add_argument("--fault-only", action="append", default=[],
+                    metavar="PATTERN")
     ap.add_argument("--fault-retry-after", type=int, default=1, metavar="S")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--latency-ms", type=int, default=0)
@@ -264,7 +270,7 @@ class App:
         if path == "/api/retail/prices":
             self.delay()
             with self.lock:
-                fault = self.pick_fault()
+                fault = self.pick_fault(req)
                 resp = self.fault_response(fault) if fault else None
                 if resp is None:
                     resp = self.prices.api(req)
@@ -276,8 +282,12 @@ class App:
         if self.cfg.latency_ms > 0:
             time.sleep(self.cfg.latency_ms / 1000.0)
 
-    def pick_fault(self):
+    def pick_fault(self, req):
         if not self.cfg.faults:
+            return None
+        if self.cfg.fault_only and not any(
+                fnmatch.fnmatchcase(req.path.lower(), p.lower())
+                for p in self.cfg.fault_only):
             return None
         r = self.rng.random()
         for kind, p in self.cfg.faults:
@@ -372,7 +382,7 @@ class App:
                 self.check_api_version(req)
                 headers = self.throttle(sub, operation_kind(req.method))
                 self.check_deny(req, token)
-                fault = self.pick_fault()
+                fault = self.pick_fault(req)
                 resp = self.fault_response(fault)
                 if resp is None:
                     backup.sweep(self)
@@ -542,30 +552,42 @@ def main(argv=None):
         sys.stderr.write("armemu: cannot start: %s\n" % e)
         return 66
     ctx = None
-    if not args.http:
-        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-        ctx.minimum_version = ssl.TLSVersion.TLSv1_2
-        ctx.load_cert_chain(args.cert, args.key)
-    server = Server(args.port, app, ctx)
-    port = server.server_address[1]
+    try:
+        if not args.http:
+            ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            ctx.minimum_version = ssl.TLSVersion.TLSv1_2
+            ctx.load_cert_chain(args.cert, args.key)
+        servers = [Server(args.port, app, ctx)]
+        if args.http_port is not None or args.http_port_file:
+            servers.append(Server(args.http_port or 0, app, None))
+    except (OSError, ssl.SSLError) as e:
+        sys.stderr.write("armemu: cannot listen: %s\n" % e)
+        return 69
+    port = servers[0].server_address[1]
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *a: stop.set())
     signal.signal(signal.SIGINT, lambda *a: stop.set())
-    thread = threading.Thread(target=server.serve_forever, args=(0.1,),
-                              daemon=True)
-    thread.start()
+    for server in servers:
+        threading.Thread(target=server.serve_forever, args=(0.1,),
+                         daemon=True).start()
+    if len(servers) > 1 and args.http_port_file:
+        write_port_file(args.http_port_file, servers[1].server_address[1])
     if args.port_file:
         write_port_file(args.port_file, port)
     npoints = sum(len(it.rps) for it in app.estate.by_item_id.values())
     sys.stderr.write("armemu: serving %s (%d vaults, %d items, %d recovery "
-                     "points) on %s://127.0.0.1:%d\n" % (
+                     "points) on %s://127.0.0.1:%d%s\n" % (
                          args.snapshot, len(app.estate.vaults),
                          len(app.estate.by_item_id), npoints,
-                         "http" if args.http else "https", port))
+                         "http" if args.http else "https", port,
+                         " and http://127.0.0.1:%d" %
+                         servers[1].server_address[1]
+                         if len(servers) > 1 else ""))
     while not stop.wait(0.5):
         pass
-    server.shutdown()
-    server.server_close()
+    for server in servers:
+        server.shutdown()
+        server.server_close()
     app.close()
     return 0
 

@@ -29,8 +29,10 @@ API_VERSIONS = {
 SUB = r"/subscriptions/(?P<sub>[^/]+)"
 V = (SUB + r"/resourceGroups/(?P<rg>[^/]+)/providers/"
      r"Microsoft\.RecoveryServices/vaults/(?P<vault>[^/]+)")
-I = (V + r"/backupFabrics/(?P<fabric>[^/]+)/protectionContainers/"
-     r"(?P<container>[^/]+)/protectedItems/(?P<item>[^/]+)")
+ITEM = (V + r"/backupFabrics/(?P<fabric>[^/]+)/protectionContainers/"
+        r"(?P<container>[^/]+)/protectedItems/(?P<item>[^/]+)")
+NOT_RECOMMENDABLE = ("UserErrorDatasourceTypeIsNotSupportedFor"
+                     "RecommendationApi")
 GUARD = (SUB + r"/resourceGroups/(?P<rg>[^/]+)/providers/"
          r"Microsoft\.DataProtection/resourceGuards/(?P<name>[^/]+)")
 
@@ -62,7 +64,13 @@ def subscription(app, sub):
                        "'https://sts.windows.net/%s/'. It must match the "
                        "tenant 'https://sts.windows.net/%s/' associated with "
                        "this subscription. Please use the authority (URL) "
-                       "'https://login.windows.net/%s' to get the token." %
+                       "'https://login.windows.net/%s' to get the token. "
+                       "Note, if the subscription is transferred to another "
+                       "tenant there is no impact to the services, but "
+                       "information about new tenant could take time to "
+                       "propagate (up to an hour). If you just transferred "
+                       "your subscription and see this error message, "
+                       "please try back later." %
                        (app.estate.tenant, tenant, tenant), {
                            "WWW-Authenticate": 'Bearer authorization_uri='
                            '"https://login.windows.net/%s", error='
@@ -221,8 +229,8 @@ def subscription_json(sid, tenant):
 
 def list_subscriptions(app, req, m):
     home = app.estate.tenant.lower()
-    subs = sorted((sid, t) for sid, t in app.estate.sub_tenants.values()
-                  if t.lower() == home)
+    subs = sorted(app.estate.sub_tenants[s] for s in app.estate.listed
+                  if app.estate.sub_tenants[s][1].lower() == home)
     return Response(200, {
         "value": [subscription_json(s, t) for s, t in subs],
         "count": {"type": "Total", "value": len(subs)}})
@@ -390,11 +398,7 @@ def new_policy(v, name, props):
     if wl is None:
         wl = "HANA" if props.get("workLoadType") == "SAPHanaDatabase" \
             else "SQL"
-    p = E.Policy.__new__(E.Policy)
-    p.row, p.vault, p.name, p.workload = None, v, name, wl
-    p.arm_id = v.arm_id + "/backupPolicies/" + name
-    p.properties, p.version = props, 0
-    p.touch()
+    p = E.Policy(v, v.arm_id + "/backupPolicies/" + name, wl, props)
     v.policies[name.lower()] = p
     return p
 
@@ -487,8 +491,7 @@ def recommended_for_move(app, req, m):
         raise bad_input("excludedRPList must be a list of recovery point "
                         "names.")
     if it.workload != "AzureVM":
-        raise ArmError(400,
-                       "UserErrorDatasourceTypeIsNotSupportedForRecommendationApi",
+        raise ArmError(400, NOT_RECOMMENDABLE,
                        "Recommendations for archive move are supported for "
                        "Azure virtual machines only.")
     skip = {str(x).lower() for x in excluded}
@@ -525,6 +528,7 @@ def move_rp(app, req, m):
                 "InProgress", E.iso(now))
     app.estate.add_job(job)
     op = Operation("move", it.vault, now, item=it, rp=rp, job=job)
+    job.op = op
     rp.moving = op.id
     register(app, op)
     return Response(202, None, async_headers(
@@ -654,6 +658,8 @@ def get_job(app, req, m):
         raise ArmError(404, "BMSUserErrorJobNotFound",
                        "Job '%s' was not found in vault '%s'." %
                        (m["job"], v.name))
+    if job.op is not None:      # the CLI follows a move by its job
+        settle(app, job.op, polled=True)
     return Response(200, E.job_json(job, detailed=True))
 
 
@@ -780,15 +786,15 @@ ROUTES = [(method, re.compile("^" + pattern + "/?$", re.I), group, fn)
     ("GET", V + r"/backupPolicies/(?P<policy>[^/]+)/operationResults/"
      r"(?P<op>[^/]+)", "backup", policy_operation_result),
     ("GET", V + r"/backupProtectedItems", "backup", list_items),
-    ("GET", I, "backup", get_item),
-    ("GET", I + r"/recoveryPoints", "backup", list_rps),
-    ("GET", I + r"/recoveryPoints/(?P<rp>[^/]+)", "backup", get_rp),
-    ("POST", I + r"/recoveryPointsRecommendedForMove", "backup",
+    ("GET", ITEM, "backup", get_item),
+    ("GET", ITEM + r"/recoveryPoints", "backup", list_rps),
+    ("GET", ITEM + r"/recoveryPoints/(?P<rp>[^/]+)", "backup", get_rp),
+    ("POST", ITEM + r"/recoveryPointsRecommendedForMove", "backup",
      recommended_for_move),
-    ("POST", I + r"/recoveryPoints/(?P<rp>[^/]+)/move", "backup", move_rp),
-    ("GET", I + r"/operationsStatus/(?P<op>[^/]+)", "backup",
+    ("POST", ITEM + r"/recoveryPoints/(?P<rp>[^/]+)/move", "backup", move_rp),
+    ("GET", ITEM + r"/operationsStatus/(?P<op>[^/]+)", "backup",
      item_operation_status),
-    ("GET", I + r"/operationResults/(?P<op>[^/]+)", "backup",
+    ("GET", ITEM + r"/operationResults/(?P<op>[^/]+)", "backup",
      item_operation_result),
     ("GET", V + r"/backupOperations/(?P<op>[^/]+)", "backup",
      vault_operation),

@@ -9,8 +9,10 @@ Used by backup.py (the ARM handlers) and armemu.py (start-up). Reads the
 snapshot once and never writes it; moves and policy updates change only the
 in-memory copy."""
 
+import calendar
 import csv
 import datetime
+import functools
 import hashlib
 import json
 import os
@@ -60,7 +62,8 @@ TIER_DETAILS = {
 }
 IN_STANDARD = ("Standard", "SnapshotAndStandard", "StandardRehydrated")
 IN_ARCHIVE = ("Archive", "SnapshotAndArchive", "StandardRehydrated")
-MOVED_TIER = {"Standard": "Archive", "SnapshotAndStandard": "SnapshotAndArchive"}
+MOVED_TIER = {"Standard": "Archive",
+              "SnapshotAndStandard": "SnapshotAndArchive"}
 MOVED_INFO = ("Recovery point cannot be moved to archive tier since it has "
               "already been moved.")
 RULE_NAMES = {"daily": "DailyRule", "weekly": "WeeklyRule",
@@ -97,8 +100,13 @@ class SnapshotError(Exception):
 
 # ---- time ----
 
+@functools.lru_cache(maxsize=1 << 16)
 def parse_time(text):
     """Epoch seconds of an ISO 8601 time with a zone (Z or +hh:mm)."""
+    if len(text) == 20 and text[19] == "Z" and text[10] == "T":
+        return calendar.timegm((int(text[0:4]), int(text[5:7]),
+                                int(text[8:10]), int(text[11:13]),
+                                int(text[14:16]), int(text[17:19])))
     t = datetime.datetime.fromisoformat(text.replace("z", "Z"))
     if t.tzinfo is None:
         raise ValueError("time without a zone: " + text)
@@ -159,19 +167,24 @@ class Vault:
 
 
 class Policy:
-    def __init__(self, row, vault):
-        self.row, self.vault = row, vault
-        self.name = row["policy_name"]
-        self.arm_id = row.get("arm_id") or (vault.arm_id + "/backupPolicies/"
-                                            + self.name)
-        self.name = self.arm_id.rstrip("/").split("/")[-1]
-        self.workload = row["workload"]
-        self.properties = policy_properties(row)
+    def __init__(self, vault, arm_id, workload, properties, row=None):
+        self.vault, self.arm_id, self.row = vault, arm_id, row
+        self.name = arm_id.rstrip("/").split("/")[-1]
+        self.workload = workload
+        self.properties = properties
         self.version = 0
         self.etag = None
         self.touch()
 
+    @classmethod
+    def from_row(cls, row, vault):
+        arm_id = row.get("arm_id") or (vault.arm_id + "/backupPolicies/" +
+                                       row["policy_name"])
+        return cls(vault, arm_id, row["workload"], policy_properties(row),
+                   row)
+
     def touch(self):
+        """A new ETag for new properties."""
         text = json.dumps(self.properties, sort_keys=True)
         self.version += 1
         self.etag = 'W/"%d-%s"' % (self.version, hashlib.sha256(
@@ -203,18 +216,15 @@ class Rp:
                  "expiry_s", "ready", "info", "unique_gb", "full_gb",
                  "moving")
 
-    def __init__(self, row):
-        self.rp_id = row["rp_id"]
-        self.time_s = row["rp_time"]
-        self.time = parse_time(self.time_s)
-        self.kind = sys.intern(row["rp_kind"])
-        self.tier = sys.intern(row["tier"])
-        self.expiry_s = row["expiry_time"]
-        self.expiry = parse_time(self.expiry_s) if self.expiry_s else None
-        self.ready = sys.intern(row["move_ready"])
-        self.info = sys.intern(row["move_info"])
-        self.unique_gb = float(row["unique_gb"])
-        self.full_gb = float(row["full_gb"])
+    def __init__(self, rp_id, time_s, kind, tier, expiry_s, ready, info,
+                 unique_gb, full_gb):
+        self.rp_id, self.time_s = rp_id, time_s
+        self.time = parse_time(time_s)
+        self.kind, self.tier = sys.intern(kind), sys.intern(tier)
+        self.expiry_s = expiry_s
+        self.expiry = parse_time(expiry_s) if expiry_s else None
+        self.ready, self.info = sys.intern(ready), sys.intern(info)
+        self.unique_gb, self.full_gb = float(unique_gb), float(full_gb)
         self.moving = None       # id of a move operation in progress
 
 
@@ -231,6 +241,7 @@ class Job:
         self.duration, self.rp_time = duration, rp_time
         self.source_tier, self.data_gb = source_tier, data_gb
         self.error_code = error_code
+        self.op = None     # the async operation of a job the emulator ran
 
 
 # ---- loading ----
@@ -288,9 +299,12 @@ class Estate:
         self.exported_at = parse_time(manifest["exported_at"])
         self.vaults, self.vault_index = [], {}
         self.guards = {}          # lower guard id -> guards.csv row
-        self.sub_tenants = {}     # subscription -> tenant
+        self.sub_tenants = {}     # lower id -> (id, tenant): all known
         for sub in manifest.get("subscriptions") or []:
             self.sub_tenants[sub.lower()] = (sub, self.tenant)
+        # GET /subscriptions lists the manifest's (ARM-CONTRACT.md); the
+        # vaults' when it names none. Guard subscriptions answer a GET only.
+        self.listed = set(self.sub_tenants)
         self._load_vaults()
         self._load_policies()
         self._load_items()
@@ -316,6 +330,8 @@ class Estate:
             self.vault_index[v.key] = v
             self.by_vault_id[v.vault_id] = v
             self.sub_tenants.setdefault(v.sub.lower(), (v.sub, v.tenant))
+        if not self.listed:
+            self.listed = {v.sub.lower() for v in self.vaults}
 
     def _load_policies(self):
         self.by_policy_id = {}
@@ -324,7 +340,7 @@ class Estate:
                 "policy_type", "frequency", "run_times", "run_days",
                 "time_zone", "tiering_mode", "tier_after_days")):
             vault = self._vault_of(row, "policies.csv")
-            p = Policy(row, vault)
+            p = Policy.from_row(row, vault)
             vault.policies[p.name.lower()] = p
             self.by_policy_id[row["policy_id"]] = p
 
@@ -364,14 +380,31 @@ class Estate:
             self.sub_tenants.setdefault(sub.lower(), (sub, tenant))
 
     def _load_rps(self):
+        """recovery_points.csv with a plain reader: it can be 200,000
+        rows, and DictReader would double the start-up time."""
         path = os.path.join(self.dir, "recovery_points.csv")
+        cols = ("rp_id", "item_id", "rp_time", "rp_kind", "tier",
+                "expiry_time", "move_ready", "move_info", "unique_gb",
+                "full_gb")
         with open(path, newline="", encoding="utf-8") as f:
-            for row in csv.DictReader(f):
-                it = self.by_item_id.get(row["item_id"])
-                if it is None:
-                    raise SnapshotError("%s: item_id '%s' is not in "
-                                        "items.csv" % (path, row["item_id"]))
-                rp = Rp(row)
+            reader = csv.reader(f)
+            header = next(reader, [])
+            missing = [c for c in cols if c not in header]
+            if missing:
+                raise SnapshotError("%s: missing column(s) %s" %
+                                    (path, ", ".join(missing)))
+            at = [header.index(c) for c in cols]
+            for line, row in enumerate(reader, 2):
+                try:
+                    v = [row[i] for i in at]
+                    it = self.by_item_id.get(v[1])
+                    if it is None:
+                        raise SnapshotError("%s:%d: item_id '%s' is not in "
+                                            "items.csv" % (path, line, v[1]))
+                    rp = Rp(v[0], v[2], v[3], v[4], v[5], v[6], v[7], v[8],
+                            v[9])
+                except (IndexError, ValueError) as e:
+                    raise SnapshotError("%s:%d: %s" % (path, line, e))
                 it.rps.append(rp)
                 it.rp_index[rp.rp_id.lower()] = rp
         for v in self.vaults:
@@ -548,8 +581,8 @@ def storage_config_json(v):
 
 def guard_operations(row):
     """(protected, excluded) full operation names of a guards.csv row."""
-    return ([full_operation(o) for o in split_list(row["protected_operations"])],
-            [full_operation(o) for o in split_list(row["excluded_operations"])])
+    return tuple([full_operation(o) for o in split_list(row[col])]
+                 for col in ("protected_operations", "excluded_operations"))
 
 
 def request_type(op):
@@ -573,8 +606,9 @@ def proxy_json(v, exported_at):
                 "resourceGuardResourceId": gid,
                 "resourceGuardOperationDetails": [
                     {"vaultCriticalOperation": op,
-                     "defaultResourceRequest": "%s/%s/default" %
-                         (gid, request_type(op))} for op in protected],
+                     "defaultResourceRequest":
+                         "%s/%s/default" % (gid, request_type(op))}
+                    for op in protected],
                 "lastUpdatedTime": iso(exported_at),
                 "description": ""}}
 

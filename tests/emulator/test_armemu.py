@@ -244,11 +244,13 @@ def test_arm_basics(emu):
         "no token: 401 with WWW-Authenticate", body)
     status, _, body = emu.json("GET", "/subscriptions?api-version=2022-12-01")
     subs = sorted(s["subscriptionId"] for s in body["value"])
-    tap(status == 200 and SUB in subs and
-        all(s["tenantId"] == TENANT for s in body["value"]) and
-        not any(s.endswith("ff") for s in subs),
-        "subscriptions of the tenant are listed, the other tenant's not",
-        subs)
+    tap(status == 200 and subs == [SUB] and
+        body["value"][0]["tenantId"] == TENANT,
+        "the manifest's subscriptions are listed", subs)
+    status, _, body = emu.json("GET", "/subscriptions/%s?api-version="
+                               "2022-12-01" % SUB.replace("001", "002"))
+    tap(status == 200 and body["tenantId"] == TENANT,
+        "a guard's subscription in the tenant answers a GET", body)
     status, _, body = emu.json("GET", V_PROD + "?api-version=2026-08-01")
     sec = body["properties"]["securitySettings"]
     tap(status == 200 and sec["immutabilitySettings"]["state"] == "Locked"
@@ -610,6 +612,56 @@ def test_token_expiry():
         emu.stop()
 
 
+def test_lost_move_reply():
+    moves_log = os.path.join(TMP, "moves-lost.jsonl")
+    emu = Emu("--faults", "reset:1", "--fault-only", "*/move",
+              "--moves-log", moves_log)
+    try:
+        rp = [r["rp_id"] for r in csv_rows("recovery_points.csv")
+              if r["move_ready"] == "true" and r["rp_kind"] == "monthly" and
+              r["item_id"].startswith("i-84f5")][0]
+        path = I_APP + "/recoveryPoints/%s/move?%s" % (rp, BACKUP)
+        try:
+            emu.call("POST", path, MOVE)
+            lost = False
+        except (ConnectionError, http.client.RemoteDisconnected,
+                urllib.error.URLError, ssl.SSLError):
+            lost = True
+        flt = urllib.parse.quote("operation eq 'MoveRecoveryPoint'")
+        _, _, jobs = emu.json("GET", V_PROD + "/backupJobs?" + BACKUP +
+                              "&$filter=" + flt)
+        job = jobs["value"][0]["name"] if jobs["value"] else "none"
+        states = [emu.json("GET", V_PROD + "/backupJobs/%s?%s" %
+                           (job, BACKUP))[2]["properties"]["status"]
+                  for _ in range(2)]
+        with open(moves_log) as f:
+            moved = [json.loads(line)["rp"] for line in f]
+        tap(lost and states == ["InProgress", "Completed"] and
+            moved == [rp], "a move whose reply is lost is found by its job "
+            "and moved once", (lost, states, moved))
+    finally:
+        emu.stop()
+
+
+def test_plain_listener():
+    plain_file = os.path.join(TMP, "plain.port")
+    emu = Emu("--http-port-file", plain_file)
+    try:
+        with open(plain_file) as f:
+            plain = "http://127.0.0.1:%d" % int(f.read())
+        url = (plain + "/metadata/identity/oauth2/token?api-version="
+               "2018-02-01&resource=https://management.azure.com/")
+        req = urllib.request.Request(url, headers={"Metadata": "true"})
+        with urllib.request.urlopen(req, timeout=10) as r:
+            token = json.loads(r.read())["access_token"]
+        status, _, _ = emu.json("GET", V_PROD + "?api-version=2026-08-01",
+                                headers={"Authorization": "Bearer " + token})
+        tap(status == 200, "an IMDS token from the plain-HTTP listener "
+            "opens ARM over HTTPS")
+    finally:
+        emu.stop()
+
+
 def main():
     emu = Emu()
     try:
@@ -620,7 +672,8 @@ def main():
         emu.stop()
     for test in (test_paging, test_throttle, test_truncate_and_reset,
                  test_moves, test_deny_and_mua, test_prices,
-                 test_token_expiry):
+                 test_token_expiry, test_plain_listener,
+                 test_lost_move_reply):
         run(test)
     return 1 if failures else 0
 
