@@ -136,9 +136,12 @@ def parse_args(argv):
                     metavar="PATTERN")
     ap.add_argument("--mua-block", action="store_true")
     ap.add_argument("--retail-prices", metavar="FILE")
+    ap.add_argument("--retail-page-size", type=int, default=P.PAGE,
+                    metavar="N")
     ap.add_argument("--verbose", action="store_true")
     args = ap.parse_args(argv)
-    if args.page_size < 1 or args.list_page_size < 1:
+    if args.page_size < 1 or args.list_page_size < 1 or \
+            args.retail_page_size < 1:
         ap.error("page sizes must be at least 1")
     if args.op_polls < 0:
         ap.error("--op-polls must be 0 or more")
@@ -199,7 +202,7 @@ class App:
         self.lock = threading.RLock()
         self.log_lock = threading.Lock()
         self.estate = E.Estate(args.snapshot, warn=self.warn)
-        self.prices = P.Prices(args.retail_prices)
+        self.prices = P.Prices(args.retail_prices, args.retail_page_size)
         self.auth = A.Auth(args.tenant or self.estate.tenant, args.client_id,
                            args.client_secret, args.client_cert,
                            args.token_lifetime, args.identity_header,

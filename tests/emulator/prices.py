@@ -25,8 +25,18 @@ def _region(name):
     return (name or "").replace(" ", "").lower()
 
 
+def _filterable(item):
+    """The API filters on priceType, which items show as type."""
+    if "priceType" in item or "type" not in item:
+        return item
+    view = dict(item)
+    view["priceType"] = item["type"]
+    return view
+
+
 class Prices:
-    def __init__(self, path=None):
+    def __init__(self, path=None, page=PAGE):
+        self.page = page
         self.items = []
         if path:
             with open(path, encoding="utf-8") as f:
@@ -40,7 +50,9 @@ class Prices:
 
     def api(self, req):
         """GET /api/retail/prices: {BillingCurrency, CustomerEntityId,
-        CustomerEntityType, Items, NextPageLink, Count}, 100 a page."""
+        CustomerEntityType, Items, NextPageLink, Count}, 100 a page
+        (--retail-page-size); $filter on priceType matches an item's
+        type, as the real API's does."""
         currency = (req.q("currencyCode") or "'USD'").strip("'").upper()
         case_sensitive = (req.q("api-version") or "").startswith(
             "2023-01-01-preview")
@@ -52,17 +64,17 @@ class Prices:
                 raise ValueError("negative $skip")
             rows = [i for i in self.items
                     if i.get("currencyCode", "USD").upper() == currency and
-                    (tree is None or odata.evaluate(tree, i,
+                    (tree is None or odata.evaluate(tree, _filterable(i),
                                                     case_sensitive))]
         except ValueError as e:
             return Response(400, {"Error": {"Code": "BadRequest",
                                             "Message": "Invalid OData "
                                             "parameters supplied: %s" % e}})
-        page = rows[skip:skip + PAGE]
+        page = rows[skip:skip + self.page]
         link = None
-        if skip + PAGE < len(rows):
+        if skip + self.page < len(rows):
             params = [(k, v) for k, v in req.query if k.lower() != "$skip"]
-            params.append(("$skip", str(skip + PAGE)))
+            params.append(("$skip", str(skip + self.page)))
             link = "%s/api/retail/prices?%s" % (req.base, "&".join(
                 "%s=%s" % (k, urllib.parse.quote(v, safe="'(),$:"))
                 for k, v in params))
