@@ -56,10 +56,10 @@ static void report_missing(const struct retail_sheet *s)
 {
 	struct strbuf sb = STRBUF_INIT;
 
-	for (int m = 0; m < RM_COUNT; m++)
+	for (int m = 0; m < M_COUNT; m++)
 		if (!s->rows[m].found)
 			strbuf_addf(&sb, "%s%s", sb.len ? ", " : "",
-				    retail_meter_names[m]);
+				    meter_names[m]);
 	if (sb.len)
 		warnf("no price in the API for %s in %s; not in the sheet",
 		      sb.buf, s->region);

@@ -224,5 +224,5 @@ void itemsize_apply(struct item *it, struct rp *rps, size_t n, int64_t as_of)
 	it->source_gb = round(it->source_gb * 100) / 100;
 	it->daily_churn = round(it->daily_churn * 10000) / 10000;
 	estimate_point_sizes(it, rps, n, as_of);
-	item_storage_totals(rps, n, &it->standard_gb, &it->archive_gb);
+	item_storage_totals(it, rps, n, &it->standard_gb, &it->archive_gb);
 }

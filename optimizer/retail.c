@@ -14,11 +14,13 @@
 
 #define MAX_PAGES 1000
 
-const char *const retail_meter_names[RM_COUNT] = {
-	"standard_lrs", "standard_zrs", "standard_grs", "standard_ragrs",
-	"archive_lrs",  "archive_grs",  "pi_vm",	"pi_sql",
-	"pi_hana",      "pi_files",     "rehydrate_standard",
-	"rehydrate_high",
+/* The price sheet's unit of each meter (data/prices/prices.csv). */
+static const char *const sheet_units[M_COUNT] = {
+	"1 GB/Month", "1 GB/Month", "1 GB/Month", "1 GB/Month",
+	"1 GB/Month", "1 GB/Month",
+	"1/Month per 500 GB", "1/Month per 500 GB", "1/Month per 500 GB",
+	"1/Month per 500 GB",
+	"1 GB", "1 GB",
 };
 
 static bool contains_ci(const char *s, const char *word)
@@ -37,15 +39,15 @@ int retail_meter_of(const char *meter, const char *product)
 		const char *meter;
 		int id;
 	} exact[] = {
-		{ "Standard LRS Data Stored", RM_STANDARD_LRS },
-		{ "Standard ZRS Data Stored", RM_STANDARD_ZRS },
-		{ "Standard GRS Data Stored", RM_STANDARD_GRS },
-		{ "Standard RA-GRS Data Stored", RM_STANDARD_RAGRS },
-		{ "Archive LRS Data Stored", RM_ARCHIVE_LRS },
-		{ "Archive GRS Data Stored", RM_ARCHIVE_GRS },
-		{ "Azure VM Protected Instance", RM_PI_VM },
-		{ "SQL Server in Azure VM Protected Instance", RM_PI_SQL },
-		{ "Azure Files Protected Instance", RM_PI_FILES },
+		{ "Standard LRS Data Stored", M_STD_LRS },
+		{ "Standard ZRS Data Stored", M_STD_ZRS },
+		{ "Standard GRS Data Stored", M_STD_GRS },
+		{ "Standard RA-GRS Data Stored", M_STD_RAGRS },
+		{ "Archive LRS Data Stored", M_ARC_LRS },
+		{ "Archive GRS Data Stored", M_ARC_GRS },
+		{ "Azure VM Protected Instance", M_PI_VM },
+		{ "SQL Server in Azure VM Protected Instance", M_PI_SQL },
+		{ "Azure Files Protected Instance", M_PI_FILES },
 	};
 
 	(void)product;
@@ -56,10 +58,10 @@ int retail_meter_of(const char *meter, const char *product)
 			return exact[i].id;
 	if (contains_ci(meter, "HANA") &&
 	    contains_ci(meter, "Protected Instance"))
-		return RM_PI_HANA;
+		return M_PI_HANA;
 	if (contains_ci(meter, "Rehydrat"))
-		return contains_ci(meter, "High") ? RM_REHYDRATE_HIGH
-						  : RM_REHYDRATE_STANDARD;
+		return contains_ci(meter, "High") ? M_REHYDRATE_HIGH
+						  : M_REHYDRATE_STANDARD;
 	return -1;
 }
 
@@ -110,10 +112,7 @@ static void take_item(struct retail_sheet *s, const cJSON *it)
 	c.primary = !primary || cJSON_IsTrue(primary);
 	strlcpy_vw(c.currency, currency ? currency : s->currency,
 		   sizeof(c.currency));
-	strlcpy_vw(c.unit, arm_str(it, "unitOfMeasure")
-				   ? arm_str(it, "unitOfMeasure")
-				   : "",
-		   sizeof(c.unit));
+	strlcpy_vw(c.unit, sheet_units[id], sizeof(c.unit));
 	strlcpy_vw(c.effective, arm_str(it, "effectiveStartDate")
 					? arm_str(it, "effectiveStartDate")
 					: "",
@@ -271,7 +270,7 @@ int retail_write(const struct retail_sheet *s, const char *endpoint,
 
 	if (!w)
 		return -1;
-	for (int m = 0; m < RM_COUNT; m++) {
+	for (int m = 0; m < M_COUNT; m++) {
 		const struct retail_row *r = &s->rows[m];
 		char price[32];
 
@@ -280,7 +279,7 @@ int retail_write(const struct retail_sheet *s, const char *endpoint,
 		snprintf(price, sizeof(price), "%.10g", r->price);
 		csv_put(w, s->region);
 		csv_put(w, r->currency);
-		csv_put(w, retail_meter_names[m]);
+		csv_put(w, meter_names[m]);
 		csv_put(w, r->unit);
 		csv_put(w, price);
 		csv_putf(w, "Azure Retail Prices API %s", endpoint);

@@ -5,10 +5,10 @@
  *
  *   region,currency,meter,unit,price,source,source_date,quality,note
  *
- * with meter one of standard_lrs, standard_zrs, standard_grs,
- * standard_ragrs, archive_lrs, archive_grs, pi_vm, pi_sql, pi_hana,
- * pi_files, rehydrate_standard, rehydrate_high; quality "published"; note
- * the meterName / productName the row came from. Reservation rows are
+ * with the meters of models/prices.h (enum meter), the sheet's units (per
+ * GB-month for storage, per 500 GB-month for protected instances, per GB
+ * for rehydration), quality "published" and as note the meterName /
+ * productName the row came from. Reservation rows are
  * dropped; of several rows for one meter the base tier (tierMinimumUnits
  * 0) of the primary meter region with the latest effectiveStartDate wins.
  * retail_fetch does the paging over HTTP; the rest is pure. Never prints. */
@@ -22,13 +22,7 @@
 
 #include "cloud.h"
 #include "err.h"
-
-enum retail_meter {
-	RM_STANDARD_LRS, RM_STANDARD_ZRS, RM_STANDARD_GRS, RM_STANDARD_RAGRS,
-	RM_ARCHIVE_LRS, RM_ARCHIVE_GRS, RM_PI_VM, RM_PI_SQL, RM_PI_HANA,
-	RM_PI_FILES, RM_REHYDRATE_STANDARD, RM_REHYDRATE_HIGH, RM_COUNT
-};
-extern const char *const retail_meter_names[RM_COUNT];
+#include "prices.h"
 
 struct retail_row {
 	bool found;
@@ -44,11 +38,11 @@ struct retail_row {
 struct retail_sheet {
 	char region[64];
 	char currency[8];
-	struct retail_row rows[RM_COUNT];
+	struct retail_row rows[M_COUNT];
 	size_t items_seen, reservations_dropped;
 };
 
-/* The meter an API item is, or -1. */
+/* The meter (enum meter) an API item is, or -1. */
 int retail_meter_of(const char *meter_name, const char *product_name);
 
 /* Takes one page ({Items: [...], NextPageLink}); *next points into page
