@@ -260,6 +260,22 @@ static char *client_assertion(struct auth *a, const char *aud,
 	return jwt;
 }
 
+char *auth_client_assertion(struct auth *a, const char *aud, bool rs256,
+			    struct err *e)
+{
+	bool was = a->rs256;
+	char *jwt;
+
+	if (!a->key || !a->cert) {
+		err_set(e, EXIT_SOFTWARE, "no client certificate loaded");
+		return NULL;
+	}
+	a->rs256 = rs256;
+	jwt = client_assertion(a, aud, e);
+	a->rs256 = was;
+	return jwt;
+}
+
 /* ---- token responses ---- */
 
 /* Takes access_token and its lifetime from a token response. */

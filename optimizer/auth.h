@@ -51,6 +51,11 @@ const char *auth_source(const struct auth *a);
  * DMI asset tag, or an Azure CLI on PATH with a logged-in profile. */
 bool auth_configured(void);
 
+/* The signed client assertion for audience aud: PS256 with x5t#S256, or
+ * RS256 with x5t. Exposed for tests; caller wipes and frees. */
+char *auth_client_assertion(struct auth *a, const char *aud, bool rs256,
+			    struct err *e);
+
 /* base64url without padding (RFC 7515); caller frees. Exposed for tests. */
 char *base64url(const unsigned char *data, size_t n);
 
