@@ -790,6 +790,8 @@ int arm_parse_job(const cJSON *o, const char *vault_id,
 		j->error_code = pooled(pool, arm_str(cJSON_GetArrayItem(errs, 0),
 						  "errorCode"));
 	out->friendly_name = pooled(pool, arm_str(props, "entityFriendlyName"));
+	out->container = pooled(pool, arm_str(props, "containerName"));
+	out->storage_account = pooled(pool, arm_str(props, "storageAccountName"));
 	out->workload = job_workload(props);
 	arm_apply_job_details(o, pool, j);
 	return 0;

@@ -90,6 +90,8 @@ int arm_rp_tier(const cJSON *tier_details);
 struct arm_job {
 	struct job j;
 	const char *friendly_name;
+	const char *container;      /* VM jobs' containerName, or "" */
+	const char *storage_account;/* Azure Files jobs', or "" */
 	int workload;
 };
 int arm_parse_job(const cJSON *o, const char *vault_id,

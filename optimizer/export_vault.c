@@ -622,20 +622,26 @@ static int on_job_end(void *ctx, const struct arm_reply *r, struct err *e)
 	return ex_vault_step(v, e);
 }
 
+/* Restore and cross-region restore jobs over the restore window, then
+ * every job of the backup window (restores in both are read once). */
 static int list_jobs(struct ex_vault *v, struct err *e)
 {
+	static const char *const restores[] = { "Restore",
+						"CrossRegionRestore" };
 	struct ex *x = v->ex;
 	char from[32], to[32], *filter;
-	int rc;
+	int rc = 0;
 
 	filter_time(x->as_of, to);
 	filter_time(x->as_of - (int64_t)x->o->lookback_days * DAY_S, from);
-	filter = xasprintf("startTime eq '%s' and endTime eq '%s' and "
-			   "operation eq 'Restore'",
-			   from, to);
-	rc = start_list(v, "/backupJobs", "list restore jobs", filter, on_job,
-			on_job_end, v, e);
-	free(filter);
+	for (size_t i = 0; i < ARRAY_SIZE(restores) && !rc; i++) {
+		filter = xasprintf("startTime eq '%s' and endTime eq '%s' and "
+				   "operation eq '%s'",
+				   from, to, restores[i]);
+		rc = start_list(v, "/backupJobs", "list restore jobs", filter,
+				on_job, on_job_end, v, e);
+		free(filter);
+	}
 	if (rc)
 		return -1;
 	filter_time(x->as_of - (int64_t)x->o->backup_jobs_days * DAY_S, from);
@@ -689,21 +695,145 @@ static int job_details(struct ex_vault *v, size_t idx, struct err *e)
 	return rc;
 }
 
-/* The item a job is about: same workload and friendly name in the vault
- * (the lowest item_id when names repeat). */
-static const char *job_item(const struct ex_vault *v, const struct arm_job *aj)
+/* Items of a vault that share a workload and a name (SQL databases
+ * called the same on two servers): a job names only the database, so the
+ * recovery points tell them apart. Their point times are read back from
+ * the spool while the vault's jobs are matched. */
+struct namesake {
+	const struct ex_item *it;
+	int64_t *times;            /* sorted; NULL until needed */
+	size_t n;
+};
+
+static bool same_name(const struct ex_item *a, const struct ex_item *b)
 {
-	const char *best = NULL;
+	return a->ai.it.workload == b->ai.it.workload &&
+	       str_eq_ci(a->ai.friendly_name, b->ai.friendly_name);
+}
+
+static int cmp_time(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* Whether the item has a point at a time in [lo, hi]. */
+static bool point_between(struct ex_vault *v, struct namesake *ns,
+			  int64_t lo, int64_t hi, struct err *e)
+{
+	size_t a = 0, b;
+
+	if (!ns->times) {
+		if (snapbuild_item_rp_times(v->ex->b, ns->it->ai.it.item_id,
+					    &ns->times, &ns->n, e))
+			return false;
+		qsort(ns->times, ns->n, sizeof(int64_t), cmp_time);
+	}
+	b = ns->n;
+	while (a < b) {
+		size_t mid = (a + b) / 2;
+		if (ns->times[mid] < lo)
+			a = mid + 1;
+		else
+			b = mid;
+	}
+	return a < ns->n && ns->times[a] <= hi;
+}
+
+/* When a job's point was taken: during a backup (a minute of slack);
+ * the restored point's time for a restore. */
+static void job_point_window(const struct job *j, int64_t *lo, int64_t *hi)
+{
+	if (j->rp_time != TIME_NONE) {
+		*lo = *hi = j->rp_time;
+		return;
+	}
+	*lo = j->start_time - 60;
+	*hi = (j->end_time != TIME_NONE ? j->end_time : j->start_time) + 60;
+}
+
+/* Whether "a;b;c" ends with the ';'-separated parts of tail. */
+static bool ends_with_parts(const char *s, const char *tail)
+{
+	size_t n = strlen(s), k = strlen(tail);
+
+	return k && n >= k && str_eq_ci(s + n - k, tail) &&
+	       (n == k || s[n - k - 1] == ';');
+}
+
+/* What the job says of its item beyond the name: a VM job's container,
+ * an Azure Files job's storage account (the container's last part). */
+static bool job_fits(const struct arm_job *aj, const struct ex_item *it)
+{
+	if (*aj->container && !ends_with_parts(it->ai.container,
+					       aj->container))
+		return false;
+	if (*aj->storage_account &&
+	    !ends_with_parts(it->ai.container, aj->storage_account))
+		return false;
+	return true;
+}
+
+/* The item a job is about: same workload and friendly name in the vault
+ * (and container, when the job gives one); among namesakes, the one with
+ * a point from the job's time (else the lowest item_id, and a warning). */
+static const char *job_item(struct ex_vault *v, const struct arm_job *aj,
+			    struct namesake *ns, size_t nns, struct err *e)
+{
+	const struct ex_item *best = NULL, *timed = NULL;
+	size_t candidates = 0;
+	int64_t lo, hi;
 
 	for (size_t i = 0; i < v->nitems; i++) {
 		const struct ex_item *it = v->items[i];
 		if ((aj->workload >= 0 && it->ai.it.workload != aj->workload) ||
-		    !str_eq_ci(it->ai.friendly_name, aj->friendly_name))
+		    !str_eq_ci(it->ai.friendly_name, aj->friendly_name) ||
+		    !job_fits(aj, it))
 			continue;
-		if (!best || strcmp(it->ai.it.item_id, best) < 0)
-			best = it->ai.it.item_id;
+		candidates++;
+		if (!best || strcmp(it->ai.it.item_id, best->ai.it.item_id) < 0)
+			best = it;
 	}
-	return best ? best : "";
+	if (candidates < 2)
+		return best ? best->ai.it.item_id : "";
+	job_point_window(&aj->j, &lo, &hi);
+	for (size_t i = 0; i < nns; i++) {
+		if (!same_name(ns[i].it, best) || !job_fits(aj, ns[i].it) ||
+		    !point_between(v, &ns[i], lo, hi, e))
+			continue;
+		if (timed) { /* two have a point then: no better than before */
+			timed = NULL;
+			break;
+		}
+		timed = ns[i].it;
+	}
+	if (timed)
+		return timed->ai.it.item_id;
+	{
+		char key[200];
+		snprintf(key, sizeof(key), "namesake:%s", v->av.v.vault_id);
+		ex_warn(v->ex, key,
+			"%s: a job of '%s' could not be told apart from other "
+			"items of that name (by container or by a recovery "
+			"point from its time); assigned to the first of them",
+			v->what, aj->friendly_name);
+	}
+	return best->ai.it.item_id;
+}
+
+/* The items that have a namesake in the vault. */
+static struct namesake *namesakes(const struct ex_vault *v, size_t *n)
+{
+	struct namesake *ns = xcalloc(v->nitems ? v->nitems : 1, sizeof(*ns));
+
+	*n = 0;
+	for (size_t i = 0; i < v->nitems; i++)
+		for (size_t k = 0; k < v->nitems; k++)
+			if (k != i && same_name(v->items[i], v->items[k])) {
+				ns[(*n)++].it = v->items[i];
+				break;
+			}
+	return ns;
 }
 
 /* ---- the end of a vault ---- */
@@ -712,6 +842,8 @@ static int vault_finish(struct ex_vault *v, struct err *e)
 {
 	struct ex *x = v->ex;
 	struct job *jobs = xcalloc(v->njobs ? v->njobs : 1, sizeof(*jobs));
+	struct namesake *ns;
+	size_t nns;
 	int rc = 0;
 
 	if (v->has_proxy) {
@@ -719,9 +851,17 @@ static int vault_finish(struct ex_vault *v, struct err *e)
 		if (!v->av.has_mua)
 			v->av.v.mua = ON;
 	}
+	ns = namesakes(v, &nns);
 	for (size_t i = 0; i < v->njobs; i++) {
 		jobs[i] = v->jobs[i].j;
-		jobs[i].item_id = job_item(v, &v->jobs[i]);
+		jobs[i].item_id = job_item(v, &v->jobs[i], ns, nns, e);
+	}
+	for (size_t i = 0; i < nns; i++)
+		free(ns[i].times);
+	free(ns);
+	if (e->code) {
+		free(jobs);
+		return -1;
 	}
 	x->jobs += v->njobs;
 	rc = snapbuild_vault(x->b, &v->av.v, e) ||

@@ -338,6 +338,34 @@ static int read_rp(struct snapbuild *b, struct rp *r)
 	return 0;
 }
 
+int snapbuild_item_rp_times(struct snapbuild *b, const char *item_id,
+			    int64_t **times, size_t *n, struct err *e)
+{
+	struct bitem *bi = find_item(b, item_id, e);
+	struct rp r;
+
+	*times = NULL;
+	*n = 0;
+	if (!bi)
+		return -1;
+	if (bi->rps.off < 0 || !bi->rps.n)
+		return 0;
+	if (fflush(b->spool) || fseeko(b->spool, (off_t)bi->rps.off, SEEK_SET))
+		return spool_error(b, e);
+	*times = xcalloc(bi->rps.n, sizeof(int64_t));
+	for (uint32_t i = 0; i < bi->rps.n; i++) {
+		if (read_rp(b, &r)) {
+			free(*times);
+			*times = NULL;
+			return spool_error(b, e);
+		}
+		(*times)[i] = r.rp_time;
+	}
+	*n = bi->rps.n;
+	strpool_reset(&b->scratch);
+	return 0;
+}
+
 static void put_job(FILE *f, const struct job *j)
 {
 	put_str(f, j->job_id);

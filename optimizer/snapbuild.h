@@ -48,6 +48,11 @@ int snapbuild_item_rps(struct snapbuild *b, const char *item_id,
 int snapbuild_jobs(struct snapbuild *b, const struct job *jobs, size_t n,
 		   struct err *e);
 
+/* The rp_time of every point given for item_id (in the order given);
+ * caller frees *times. */
+int snapbuild_item_rp_times(struct snapbuild *b, const char *item_id,
+			    int64_t **times, size_t *n, struct err *e);
+
 struct snapbuild_counts {
 	size_t vaults, policies, items, guards;
 	uint64_t rps, jobs;
