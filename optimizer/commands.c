@@ -22,6 +22,8 @@ const struct command commands[] = {
 	{ "merge", cmd_merge, "join shard snapshots into one" },
 	{ "prices", cmd_prices,
 	  "refresh the price sheet from the Azure Retail Prices API" },
+	{ "sample", cmd_sample,
+	  "write a realistic synthetic estate as a snapshot" },
 };
 const size_t ncommands = ARRAY_SIZE(commands);
 

@@ -29,5 +29,6 @@ int cmd_help(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_merge(int argc, char **argv);
 int cmd_prices(int argc, char **argv);
+int cmd_sample(int argc, char **argv);
 
 #endif
