@@ -16,6 +16,7 @@ import uuid
 
 import estate as E
 import odata
+import policies
 from errors import ArmError, Response
 
 API_VERSIONS = {
@@ -320,7 +321,7 @@ def list_policies(app, req, m):
                 want["workloadtype"].lower():
             continue
         out.append(p)
-    return page(req, out, app.cfg.list_page_size, E.policy_json)
+    return page(req, out, app.cfg.list_page_size, policies.policy_json)
 
 
 def policy_of(v, name):
@@ -334,7 +335,7 @@ def policy_of(v, name):
 
 def get_policy(app, req, m):
     p = policy_of(vault_of(app, m), m["policy"])
-    return Response(200, E.policy_json(p), {"ETag": p.etag})
+    return Response(200, policies.policy_json(p), {"ETag": p.etag})
 
 
 def put_policy(app, req, m):
@@ -359,11 +360,11 @@ def put_policy(app, req, m):
         raise bad_input("backupManagementType cannot change from '%s' to "
                         "'%s'." % (existing.properties["backupManagementType"],
                                    props["backupManagementType"]))
-    why = E.tiering_problem(props)
+    why = policies.tiering_problem(props)
     if why:
         raise ArmError(400, "BMSUserErrorInvalidTieringPolicy", why)
     if existing is not None:
-        reduced = E.reduces_retention(existing.properties, props)
+        reduced = policies.reduces_retention(existing.properties, props)
         if reduced and v.row["immutability"] in ("Unlocked", "Locked"):
             raise ArmError(400, "UserErrorImmutableVaultRetentionReduction",
                            "Reduction in retention is not allowed since the "
@@ -383,7 +384,7 @@ def put_policy(app, req, m):
     else:
         p = new_policy(v, m["policy"], props)
     if not app.cfg.async_policy_put:
-        return Response(200, E.policy_json(p), {"ETag": p.etag})
+        return Response(200, policies.policy_json(p), {"ETag": p.etag})
     op = Operation("policy", v, app.now(), result=p)
     register(app, op)
     base = p.arm_id
@@ -418,7 +419,8 @@ def policy_operation_result(app, req, m):
         return Response(202, None, async_headers(
             app, req, op.result.arm_id + "/operations/" + op.id,
             op.result.arm_id + "/operationResults/" + op.id))
-    return Response(200, E.policy_json(op.result), {"ETag": op.result.etag})
+    return Response(200, policies.policy_json(op.result),
+                    {"ETag": op.result.etag})
 
 
 # ---- protected items and recovery points ----
