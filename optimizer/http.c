@@ -700,7 +700,11 @@ static void finish(struct http_client *c, struct xfer *x, CURLcode rc)
 			 "HTTP %ld (throttled%s)", status,
 			 wait >= 0 ? ", Retry-After given" : "");
 		x->failure = F_THROTTLED;
-		if (wait >= 0 && now + wait > p->blocked_until)
+		/* The subscription's bucket is empty (ARM's throttle, not a
+		 * provider's): hold back all its requests meanwhile. */
+		if (wait >= 0 && now + wait > p->blocked_until &&
+		    (x->remaining == 0 ||
+		     strstr(x->resp.buf, "RequestsThrottled")))
 			p->blocked_until = now + wait;
 		retry_later(c, x, wait >= 0 ? wait + 0.05 * jitter(c) : -1);
 		return;

@@ -6,7 +6,12 @@ key) with the same values, whatever the row order. Prints one line per
 difference (at most --max per table) and exits 1 when there is any.
 
     snapdiff.py A B [--ignore table.column]... [--tolerance table.column=X]
-                    [--only table]...
+                    [--ignore-when table.column:col=value]...
+                    [--namesake-jobs] [--only table]...
+
+--ignore-when skips a column in the rows of A where col is value;
+--namesake-jobs accepts a job assigned to another item of the same vault,
+workload and name (all an ARM job says of its item).
 
 Used by tests/e2e/export.sh; standard library only."""
 
@@ -41,7 +46,21 @@ def same(a, b, tol):
         return False
 
 
-def compare(table, left, right, ignore, tolerance, limit):
+def namesakes(snapdir):
+    """item_id -> (vault_id, workload, item_name) of a snapshot's items."""
+    return {r["item_id"]: (r["vault_id"], r["workload"], r["item_name"])
+            for r in load(os.path.join(snapdir, "items.csv"))}
+
+
+def skipped(table, col, row, ignore, when):
+    name = "%s.%s" % (table[:-4], col)
+    if name in ignore:
+        return True
+    return any(row.get(c) == v for c, v in when.get(name, []))
+
+
+def compare(table, left, right, ignore, when, tolerance, limit,
+            names=None):
     key = KEYS[table]
     lrows = {tuple(r[k] for k in key): r for r in load(left)}
     rrows = {tuple(r[k] for k in key): r for r in load(right)}
@@ -53,7 +72,10 @@ def compare(table, left, right, ignore, tolerance, limit):
     for k in sorted(set(lrows) & set(rrows)):
         a, b = lrows[k], rrows[k]
         for col in a:
-            if "%s.%s" % (table[:-4], col) in ignore:
+            if skipped(table, col, a, ignore, when):
+                continue
+            if names and table == "jobs.csv" and col == "item_id" and \
+                    a[col] and names.get(a[col]) == names.get(b.get(col)):
                 continue
             tol = tolerance.get("%s.%s" % (table[:-4], col))
             if not same(a[col], b.get(col, ""), tol):
@@ -73,19 +95,27 @@ def main():
     ap.add_argument("--ignore", action="append", default=[])
     ap.add_argument("--tolerance", action="append", default=[])
     ap.add_argument("--only", action="append", default=[])
+    ap.add_argument("--ignore-when", action="append", default=[])
+    ap.add_argument("--namesake-jobs", action="store_true")
     ap.add_argument("--max", type=int, default=10)
     args = ap.parse_args()
     tolerance = {}
     for t in args.tolerance:
         col, _, x = t.partition("=")
         tolerance[col] = float(x)
+    when = {}
+    for w in args.ignore_when:
+        col, _, cond = w.partition(":")
+        c, _, v = cond.partition("=")
+        when.setdefault(col, []).append((c, v))
+    names = namesakes(args.a) if args.namesake_jobs else None
     total = 0
     for table in KEYS:
         if args.only and table[:-4] not in args.only:
             continue
         total += compare(table, os.path.join(args.a, table),
                          os.path.join(args.b, table), set(args.ignore),
-                         tolerance, args.max)
+                         when, tolerance, args.max, names)
     return 1 if total else 0
 
 

@@ -1,0 +1,324 @@
+#!/bin/sh
+# export.sh: `vaultwise export`, `merge` and `prices fetch` against the ARM
+# emulator (tests/emulator) serving a small `vaultwise sample` estate:
+# the export reproduces the estate (with and without injected faults and
+# a token expiry mid-run), the four credential sources (secret,
+# certificate PS256 and its RS256 fallback, managed identity, Azure CLI),
+# no secret in any output or log, the transport rule, 403 -> warning,
+# everything denied -> 77, a failing endpoint -> 69/75, --shard N=3 +
+# merge == one export, and the Retail Prices API. Needs python3.
+. tests/e2e/lib.sh
+
+if ! command -v python3 >/dev/null 2>&1; then
+	echo "ok 1 # SKIP python3 not installed"
+	echo "1..1"
+	exit 0
+fi
+
+EMU_PIDS=""
+trap 'for p in $EMU_PIDS; do kill "$p" 2>/dev/null; done; rm -rf "$T"' EXIT
+
+TENANT=""
+CLIENT=0a5e7c3d-5b2f-4c1e-9a7b-3c2d1e0f9a8b
+SECRET="vw-test-secret-$$-Zq8"
+CA="$VW_TOP/tests/emulator/certs/ca.pem"
+AS_OF=2026-11-01T00:00:00Z
+SRC="$T/src"
+
+# emu NAME ARGS...: starts an emulator serving $SRC; sets URL_<NAME>.
+emu() {
+	name=$1
+	shift
+	python3 "$VW_TOP/tests/emulator/armemu.py" --snapshot "$SRC" \
+		--port 0 --port-file "$T/$name.port" --client-secret "$SECRET" \
+		--read-bucket 100000/10000 "$@" 2>"$T/$name.emu" &
+	EMU_PIDS="$EMU_PIDS $!"
+	i=0
+	while [ ! -s "$T/$name.port" ] && [ $i -lt 100 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	eval "URL_$name=https://127.0.0.1:$(cat "$T/$name.port")"
+}
+
+# vw VAR=VALUE... COMMAND ARGS...: COMMAND (vaultwise) in a clean
+# environment: no real IMDS, no Azure CLI unless VW_PATH has one.
+vw() {
+	env -i PATH="${VW_PATH:-/usr/bin:/bin}" HOME="$T" \
+		AZURE_CONFIG_DIR="$T/noaz" \
+		VAULTWISE_IMDS_ENDPOINT=http://127.0.0.1:9 "$@"
+}
+
+endpoints() {
+	echo "--arm-endpoint $1 --authority $1 --ca-bundle $CA --as-of $AS_OF"
+}
+
+secret_env() {
+	echo "AZURE_TENANT_ID=$TENANT AZURE_CLIENT_ID=$CLIENT AZURE_CLIENT_SECRET=$SECRET"
+}
+
+same_estate() { # same_estate A B: the rows a user compares
+	python3 "$VW_TOP/tests/e2e/snapdiff.py" "$1" "$2" \
+		--ignore items.size_source \
+		--ignore-when policies.instant_rp_days:workload=AzureFiles \
+		--namesake-jobs
+}
+
+same_bytes() { # same_bytes A B: every file identical
+	for f in manifest.json vaults.csv policies.csv items.csv \
+		recovery_points.csv jobs.csv guards.csv; do
+		cmp -s "$1/$f" "$2/$f" || { echo "# $f differs"; return 1; }
+	done
+}
+
+"$VAULTWISE" sample -q --out "$SRC" --items 24 --vaults 4 --seed 11
+TENANT=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["tenant_id"])' "$SRC/manifest.json")
+python3 - "$SRC/items.csv" "$T/sizes.csv" <<'EOF'
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+with open(sys.argv[2], "w", newline="") as f:
+    w = csv.writer(f)
+    w.writerow(["arm_id", "source_gb", "daily_churn"])
+    for r in rows:
+        w.writerow([r["arm_id"], r["source_gb"], r["daily_churn"]])
+EOF
+
+emu A --retail-prices "$VW_TOP/tests/data/retail-prices/backup-westeurope.json" \
+	--retail-page-size 3 --async-retry-after 0
+emu B --faults 429:0.05,503:0.01,500:0.02,reset:0.01,truncate:0.01 \
+	--expire-tokens-after 60 --seed 5
+emu C --assertion-algs RS256
+emu D --deny '*/backupJobs*'
+emu E --deny '*'
+emu F --faults 500:1
+emu G --faults 429:1
+
+# ---- round trip ----
+# shellcheck disable=SC2046
+expect_exit 0 "export with a client secret" \
+	vw $(secret_env) "$VAULTWISE" export --out "$T/one" $(endpoints "$URL_A") \
+	--sizes "$T/sizes.csv" --backup-job-details
+check "the export reproduces the estate (sizes from --sizes)" \
+	same_estate "$SRC" "$T/one"
+grep_ok "the summary names the credential" "client secret" "$T/err"
+
+# shellcheck disable=SC2046
+expect_exit 0 "export without backup job details (one GET per job)" \
+	vw $(secret_env) "$VAULTWISE" export --out "$T/plain" \
+	$(endpoints "$URL_A") --sizes "$T/sizes.csv"
+check "... differs only in the backup jobs' sizes" \
+	python3 "$VW_TOP/tests/e2e/snapdiff.py" "$T/one" "$T/plain" \
+	--ignore-when jobs.data_gb:operation=Backup
+# shellcheck disable=SC2046
+expect_exit 0 "export again under 429/503/500, resets, truncation and a token expiry" \
+	vw $(secret_env) "$VAULTWISE" export --out "$T/faulty" \
+	$(endpoints "$URL_B") --sizes "$T/sizes.csv"
+check "... gives the same files, byte for byte" same_bytes "$T/plain" \
+	"$T/faulty"
+grep_ok "... after retries" "[1-9][0-9]* retried" "$T/err"
+
+# shellcheck disable=SC2046
+expect_exit 0 "export with sizes from fetchTieringCost" \
+	vw $(secret_env) "$VAULTWISE" export --out "$T/tiering" \
+	$(endpoints "$URL_A") --tiering-cost
+# shellcheck disable=SC2046
+expect_exit 0 "export with default sizes" \
+	vw $(secret_env) "$VAULTWISE" export --out "$T/defaults" \
+	$(endpoints "$URL_A")
+python3 - "$SRC" "$T/tiering" "$T/defaults" >"$T/sizes.txt" <<'EOF'
+import csv, sys
+def items(d):
+    return {r["item_id"]: r for r in csv.DictReader(open(d + "/items.csv"))}
+src, tc, df = (items(d) for d in sys.argv[1:])
+def exact(a, b):
+    return a["source_gb"] == b["source_gb"] and \
+        a["daily_churn"] == b["daily_churn"]
+n = len(src)
+vm = [k for k in src if src[k]["workload"] == "AzureVM"]
+print("tiering-cost: %d of %d items sized exactly (%d of %d VMs); "
+      "defaults: %d of %d" % (
+          sum(exact(src[k], tc[k]) for k in src), n,
+          sum(exact(src[k], tc[k]) for k in vm), len(vm),
+          sum(exact(src[k], df[k]) for k in src), n))
+std = lambda d: sum(float(r["standard_gb"]) for r in d.values())
+print("standard GiB: source %.0f, tiering-cost %.0f, defaults %.0f" % (
+    std(src), std(tc), std(df)))
+EOF
+sed 's/^/# /' "$T/sizes.txt"
+check "sizes differ only in items.csv and point sizes" \
+	python3 "$VW_TOP/tests/e2e/snapdiff.py" "$SRC" "$T/defaults" \
+	--ignore items.size_source --ignore items.source_gb \
+	--ignore items.daily_churn --ignore items.standard_gb \
+	--ignore items.archive_gb --ignore recovery_points.unique_gb \
+	--ignore recovery_points.full_gb --ignore jobs.data_gb \
+	--ignore-when policies.instant_rp_days:workload=AzureFiles \
+	--namesake-jobs
+
+# ---- no secret anywhere ----
+# shellcheck disable=SC2046
+vw $(secret_env) "$VAULTWISE" -v export --out "$T/verbose" \
+	$(endpoints "$URL_A") >"$T/v.out" 2>"$T/v.err"
+# shellcheck disable=SC2046
+vw $(secret_env) "$VAULTWISE" -v --log-format json export --out "$T/json" \
+	$(endpoints "$URL_A") >"$T/j.out" 2>"$T/j.err"
+# shellcheck disable=SC2046
+vw AZURE_TENANT_ID="$TENANT" AZURE_CLIENT_ID="$CLIENT" \
+	AZURE_CLIENT_SECRET="wrong-$SECRET" "$VAULTWISE" -v export \
+	--out "$T/refused" $(endpoints "$URL_A") >"$T/r.out" 2>"$T/r.err"
+echo $? >"$T/r.rc"
+grep_ok "a refused secret exits 77" "^77$" "$T/r.rc"
+grep_ok "... with Entra's error code" "invalid_client|AADSTS" "$T/r.err"
+check "-v logs each request" grep -q "GET https://127.0.0.1" "$T/v.err"
+if grep -rqF -e "$SECRET" "$T/one" "$T/faulty" "$T/verbose" "$T/json" \
+	"$T/v.out" "$T/v.err" "$T/j.out" "$T/j.err" "$T/r.out" "$T/r.err" \
+	"$T/err"; then
+	not_ok "the client secret is in no output, log or error message"
+else
+	ok "the client secret is in no output, log or error message"
+fi
+if grep -qi "authorization\|bearer " "$T/v.err" "$T/j.err"; then
+	not_ok "no Authorization header in debug logs"
+else
+	ok "no Authorization header in debug logs"
+fi
+
+# ---- the other credentials ----
+CERT="$VW_TOP/tests/emulator/certs/client.pem"
+# shellcheck disable=SC2046
+expect_exit 0 "client certificate (PS256 with x5t#S256)" \
+	vw AZURE_TENANT_ID="$TENANT" AZURE_CLIENT_ID="$CLIENT" \
+	AZURE_CLIENT_CERTIFICATE_PATH="$CERT" "$VAULTWISE" export \
+	--out "$T/cert" $(endpoints "$URL_A")
+grep_ok "... signed PS256" "client certificate \(PS256\)" "$T/err"
+# shellcheck disable=SC2046
+expect_exit 0 "client certificate where the authority refuses PS256" \
+	vw AZURE_TENANT_ID="$TENANT" AZURE_CLIENT_ID="$CLIENT" \
+	AZURE_CLIENT_CERTIFICATE_PATH="$CERT" "$VAULTWISE" export \
+	--out "$T/cert2" $(endpoints "$URL_C")
+grep_ok "... falls back to RS256 with x5t" "client certificate \(RS256\)" \
+	"$T/err"
+# shellcheck disable=SC2046
+expect_exit 0 "managed identity through IMDS" \
+	env -i PATH=/usr/bin:/bin HOME="$T" VAULTWISE_IMDS_ENDPOINT="$URL_A" \
+	"$VAULTWISE" export --out "$T/imds" $(endpoints "$URL_A")
+grep_ok "... says so" "managed identity \(IMDS\)" "$T/err"
+# shellcheck disable=SC2046
+expect_exit 0 "managed identity through IDENTITY_ENDPOINT/IDENTITY_HEADER" \
+	vw IDENTITY_ENDPOINT="$URL_A/msi/token" \
+	IDENTITY_HEADER=vaultwise-emu-identity-header "$VAULTWISE" export \
+	--out "$T/appservice" $(endpoints "$URL_A")
+mkdir -p "$T/bin"
+cat >"$T/bin/az" <<'EOF'
+#!/bin/sh
+# A stand-in Azure CLI: gets its token from the emulator.
+[ "$1 $2" = "account get-access-token" ] || exit 2
+exec python3 - <<'PY'
+import json, os, ssl, time, urllib.parse, urllib.request
+ctx = ssl.create_default_context(cafile=os.environ["FAKE_AZ_CA"])
+form = urllib.parse.urlencode({
+    "client_id": os.environ["FAKE_AZ_CLIENT"],
+    "client_secret": os.environ["FAKE_AZ_SECRET"],
+    "scope": "https://management.azure.com/.default",
+    "grant_type": "client_credentials"}).encode()
+r = json.load(urllib.request.urlopen(os.environ["FAKE_AZ_URL"], form,
+                                     context=ctx))
+print(json.dumps({"accessToken": r["access_token"], "tokenType": "Bearer",
+                  "expires_on": int(time.time()) + int(r["expires_in"])}))
+PY
+EOF
+chmod +x "$T/bin/az"
+VW_PATH="$T/bin:/usr/bin:/bin"
+# shellcheck disable=SC2046
+expect_exit 0 "the Azure CLI's token when nothing else is there" \
+	vw FAKE_AZ_CA="$CA" FAKE_AZ_CLIENT="$CLIENT" FAKE_AZ_SECRET="$SECRET" \
+	FAKE_AZ_URL="$URL_A/$TENANT/oauth2/v2.0/token" "$VAULTWISE" export \
+	--out "$T/cli" $(endpoints "$URL_A")
+grep_ok "... says so" "the Azure CLI" "$T/err"
+VW_PATH=""
+# shellcheck disable=SC2046
+expect_exit 77 "no credential at all: 77" \
+	vw "$VAULTWISE" export --out "$T/none" $(endpoints "$URL_A")
+
+# ---- transport rule ----
+start=$(date +%s)
+expect_exit 64 "plain http to a host that is not loopback: 64" \
+	vw $(secret_env) "$VAULTWISE" export --out "$T/http" \
+	--arm-endpoint http://10.255.255.1 --authority "$URL_A" --ca-bundle "$CA"
+grep_ok "... saying why" "plain http is refused" "$T/err"
+expect_exit 64 "... for the authority too" \
+	vw $(secret_env) "$VAULTWISE" export --out "$T/http" \
+	--arm-endpoint "$URL_A" --authority http://192.0.2.1 --ca-bundle "$CA"
+if [ $(($(date +%s) - start)) -le 2 ]; then
+	ok "... before any connection is tried"
+else
+	not_ok "... before any connection is tried (took too long)"
+fi
+expect_exit 69 "TLS is verified: the emulator's CA is not trusted by default" \
+	vw $(secret_env) "$VAULTWISE" export --out "$T/untrusted" \
+	--arm-endpoint "$URL_A" --authority "$URL_A" --retry-budget 2
+
+# ---- refusals and failures ----
+# shellcheck disable=SC2046
+expect_exit 0 "403 on the job history: exit 0" \
+	vw $(secret_env) "$VAULTWISE" export --out "$T/nojobs" \
+	$(endpoints "$URL_D")
+grep_ok "... with a warning in the manifest" "cannot read backup jobs" \
+	"$T/nojobs/manifest.json"
+grep_ok "... and on stderr" "warning" "$T/err"
+# shellcheck disable=SC2046
+expect_exit 77 "everything denied: 77" \
+	vw $(secret_env) "$VAULTWISE" export --out "$T/denied" \
+	$(endpoints "$URL_E")
+# shellcheck disable=SC2046
+expect_exit 69 "an endpoint that always fails: 69" \
+	vw $(secret_env) "$VAULTWISE" export --out "$T/fails" \
+	$(endpoints "$URL_F") --retry-budget 3
+grep_ok "... naming the request" "GET https://127.0.0.1:[0-9]+/subscriptions" \
+	"$T/err"
+# shellcheck disable=SC2046
+expect_exit 75 "an endpoint that always throttles: 75 (rerun later)" \
+	vw $(secret_env) "$VAULTWISE" export --out "$T/throttled" \
+	$(endpoints "$URL_G") --retry-budget 3
+check "nothing is written when an export fails" \
+	test ! -e "$T/fails" -a ! -e "$T/throttled" -a ! -e "$T/denied"
+
+# ---- shards ----
+for k in 0 1 2; do
+	# shellcheck disable=SC2046
+	vw $(secret_env) "$VAULTWISE" -q export --out "$T/shard$k" \
+		--shard "$k/3" $(endpoints "$URL_A") --sizes "$T/sizes.csv"
+done
+expect_exit 0 "merge of --shard 0/3, 1/3, 2/3" \
+	"$VAULTWISE" merge --out "$T/merged" "$T/shard0" "$T/shard1" \
+	"$T/shard2"
+check "... is byte for byte the single export" same_bytes "$T/plain" \
+	"$T/merged"
+python3 - "$T" <<'EOF'
+import json, sys
+t = sys.argv[1]
+print("# subscriptions per shard: %s" % ", ".join(
+    str(len(json.load(open("%s/shard%d/manifest.json" % (t, k)))
+            ["subscriptions"])) for k in range(3)))
+EOF
+expect_exit 65 "merging a shard twice is refused" \
+	"$VAULTWISE" merge --out "$T/twice" "$T/one" "$T/one"
+
+# ---- retail prices ----
+expect_exit 0 "prices fetch from the Retail Prices API" \
+	vw "$VAULTWISE" prices fetch --region westeurope --currency EUR \
+	--out "$T/prices.csv" --prices-endpoint "$URL_A/api/retail/prices" \
+	--ca-bundle "$CA"
+grep_ok "... Standard LRS per GB-month, the newer price" \
+	"^westeurope,EUR,standard_lrs,1 GB/Month,0.019658,Azure Retail Prices API https://127.0.0.1:[0-9]+/api/retail/prices,[0-9-]+,published,Standard LRS Data Stored / Backup" \
+	"$T/prices.csv"
+grep_ok "... the VM protected instance" \
+	"^westeurope,EUR,pi_vm,1/Month per 500 GB,8.776," "$T/prices.csv"
+check "... eight meters, no reservation price" \
+	sh -c "[ \$(grep -c '^westeurope,EUR,' '$T/prices.csv') -eq 8 ] && ! grep -q 1700 '$T/prices.csv'"
+grep_ok "... and says which meters the API lacks" "archive_grs" "$T/err"
+expect_exit 64 "prices fetch refuses a region that is not a name" \
+	vw "$VAULTWISE" prices fetch --region "west' or 1 eq 1" \
+	--out "$T/p2.csv" --prices-endpoint "$URL_A/api/retail/prices" \
+	--ca-bundle "$CA"
+
+finish
