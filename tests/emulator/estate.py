@@ -1,0 +1,875 @@
+# SPDX-License-Identifier: MIT
+"""estate.py: a vaultwise snapshot directory loaded into memory and shown
+as Azure Resource Manager shows an estate: vault, policy, protected item,
+recovery point, job, resource guard and proxy JSON, each built from the
+snapshot's rows (ARM-CONTRACT.md gives the mapping), plus the archive-move
+eligibility rules of azure-backup.md section 3.
+
+Used by backup.py (the ARM handlers) and armemu.py (start-up). Reads the
+snapshot once and never writes it; moves and policy updates change only the
+in-memory copy."""
+
+import calendar
+import csv
+import datetime
+import functools
+import hashlib
+import json
+import os
+import sys
+import uuid
+
+from policies import policy_properties, split_list
+
+TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
+DAY = 86400
+GIB = 1 << 30
+
+# Per workload (snapshot names): how ARM names things.
+WORKLOADS = {
+    "AzureVM": dict(bmt="AzureIaasVM", item_type="VM", workload_type="VM",
+                    protected_item_type="Microsoft.Compute/virtualMachines",
+                    job_type="AzureIaaSVMJobV2",
+                    rp_object="IaasVMRecoveryPoint"),
+    "SQL": dict(bmt="AzureWorkload", item_type="SQLDataBase",
+                workload_type="SQLDataBase",
+                protected_item_type="AzureVmWorkloadSQLDatabase",
+                job_type="AzureWorkloadJob",
+                rp_object="AzureWorkloadSQLRecoveryPoint"),
+    "HANA": dict(bmt="AzureWorkload", item_type="SAPHanaDatabase",
+                 workload_type="SAPHanaDatabase",
+                 protected_item_type="AzureVmWorkloadSAPHanaDatabase",
+                 job_type="AzureWorkloadJob",
+                 rp_object="AzureWorkloadSAPHanaRecoveryPoint"),
+    "AzureFiles": dict(bmt="AzureStorage", item_type="AzureFileShare",
+                       workload_type="AzureFileShare",
+                       protected_item_type="AzureFileShareProtectedItem",
+                       job_type="AzureStorageJob",
+                       rp_object="AzureFileShareRecoveryPoint"),
+}
+
+# recoveryPointTierDetails per snapshot tier; read back with the CLI's
+# rule order (ARM-CONTRACT.md, azure-backup.md 1.3) each gives the same tier.
+TIER_DETAILS = {
+    "Snapshot": [("InstantRP", "Valid")],
+    "Standard": [("InstantRP", "Deleted"), ("HardenedRP", "Valid")],
+    "SnapshotAndStandard": [("InstantRP", "Valid"), ("HardenedRP", "Valid")],
+    "Archive": [("InstantRP", "Deleted"), ("HardenedRP", "Deleted"),
+                ("ArchivedRP", "Valid")],
+    "SnapshotAndArchive": [("InstantRP", "Valid"), ("HardenedRP", "Deleted"),
+                           ("ArchivedRP", "Valid")],
+    "StandardRehydrated": [("InstantRP", "Deleted"),
+                           ("HardenedRP", "Deleted"),
+                           ("ArchivedRP", "Rehydrated")],
+}
+IN_STANDARD = ("Standard", "SnapshotAndStandard", "StandardRehydrated")
+IN_ARCHIVE = ("Archive", "SnapshotAndArchive", "StandardRehydrated")
+MOVED_TIER = {"Standard": "Archive",
+              "SnapshotAndStandard": "SnapshotAndArchive"}
+MOVED_INFO = ("Recovery point cannot be moved to archive tier since it has "
+              "already been moved.")
+RULE_NAMES = {"daily": "DailyRule", "weekly": "WeeklyRule",
+              "monthly": "MonthlyRule", "yearly": "YearlyRule"}
+SQL_TYPES = {"full": "Full", "differential": "Differential", "log": "Log"}
+REHYDRATION_DAYS = 15
+RS_VAULTS = "Microsoft.RecoveryServices/vaults/"
+# Resource Guard request types per critical operation. The first two are in
+# Microsoft's GetResourceGuard example, the next four in the DataProtection
+# spec's resourceGuards/*Requests paths; the rest are unconfirmed guesses.
+GUARD_REQUEST_TYPES = {
+    "backupconfig/write": "disableSoftDeleteRequests",
+    "backupResourceGuardProxies/delete": "deleteResourceGuardProxyRequests",
+    "backupPolicies/write": "updateProtectionPolicyRequests",
+    "backupFabrics/protectionContainers/protectedItems/write":
+        "updateProtectedItemRequests",
+    "backupFabrics/protectionContainers/protectedItems/delete":
+        "deleteProtectedItemRequests",
+    "backupSecurityPIN/action": "getBackupSecurityPINRequests",
+}
+# Operations a guard also lists for Backup vaults (the exporter must drop
+# them: they are not Recovery Services vault operations).
+DATAPROTECTION_OPERATIONS = [
+    ("Microsoft.DataProtection/backupVaults/backupInstances/delete",
+     "deleteProtectedItemRequests"),
+    ("Microsoft.DataProtection/backupVaults/backupResourceGuardProxies/"
+     "delete", "deleteResourceGuardProxyRequests"),
+]
+
+
+class SnapshotError(Exception):
+    pass
+
+
+# ---- time ----
+
+@functools.lru_cache(maxsize=1 << 16)
+def parse_time(text):
+    """Epoch seconds of an ISO 8601 time with a zone (Z or +hh:mm)."""
+    if len(text) == 20 and text[19] == "Z" and text[10] == "T":
+        return calendar.timegm((int(text[0:4]), int(text[5:7]),
+                                int(text[8:10]), int(text[11:13]),
+                                int(text[14:16]), int(text[17:19])))
+    t = datetime.datetime.fromisoformat(text.replace("z", "Z"))
+    if t.tzinfo is None:
+        raise ValueError("time without a zone: " + text)
+    return int(t.timestamp())
+
+
+def iso(epoch):
+    return datetime.datetime.fromtimestamp(
+        int(epoch), datetime.timezone.utc).strftime(TIME_FORMAT)
+
+
+def add_months(epoch, months):
+    d = datetime.datetime.fromtimestamp(epoch, datetime.timezone.utc)
+    m = d.month - 1 + months
+    y, m = d.year + m // 12, m % 12 + 1
+    last = (datetime.date(y + m // 12, m % 12 + 1, 1) -
+            datetime.timedelta(days=1)).day
+    return int(d.replace(year=y, month=m, day=min(d.day, last)).timestamp())
+
+
+def make_id(prefix, arm_id):
+    """snapshot_make_id(): prefix, '-', 12 hex digits of SHA-256(lower)."""
+    return "%s-%s" % (prefix, hashlib.sha256(
+        arm_id.lower().encode()).hexdigest()[:12])
+
+
+def stable_uuid(*parts):
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, "/".join(parts)))
+
+
+def gb_str(text):
+    """A GiB figure as a float (empty -> None)."""
+    return float(text) if text not in ("", None) else None
+
+
+# ---- model ----
+
+class Vault:
+    def __init__(self, row, tenant):
+        self.row = row
+        self.vault_id = row["vault_id"]
+        self.sub = row["subscription_id"]
+        self.rg = row["resource_group"]
+        self.name = row["vault_name"]
+        self.tenant = row.get("tenant_id") or tenant
+        self.arm_id = ("/subscriptions/%s/resourceGroups/%s/providers/"
+                       "Microsoft.RecoveryServices/vaults/%s" %
+                       (self.sub, self.rg, self.name))
+        self.items, self.policies, self.jobs = [], {}, []
+        self.item_index, self.job_index = {}, {}
+        self.guard = None        # guards.csv row of the vault's guard
+        self.guard_id = row["resource_guard_id"]
+        self.etag = None         # set by Estate from exported_at
+
+    @property
+    def key(self):
+        return (self.sub.lower(), self.rg.lower(), self.name.lower())
+
+
+class Policy:
+    def __init__(self, vault, arm_id, workload, properties, row=None):
+        self.vault, self.arm_id, self.row = vault, arm_id, row
+        self.name = arm_id.rstrip("/").split("/")[-1]
+        self.workload = workload
+        self.properties = properties
+        self.version = 0
+        self.etag = None
+        self.touch()
+
+    @classmethod
+    def from_row(cls, row, vault):
+        arm_id = row.get("arm_id") or (vault.arm_id + "/backupPolicies/" +
+                                       row["policy_name"])
+        return cls(vault, arm_id, row["workload"], policy_properties(row),
+                   row)
+
+    def touch(self):
+        """A new ETag for new properties."""
+        text = json.dumps(self.properties, sort_keys=True)
+        self.version += 1
+        self.etag = 'W/"%d-%s"' % (self.version, hashlib.sha256(
+            text.encode()).hexdigest()[:16])
+
+
+class Item:
+    def __init__(self, row, vault, policy):
+        self.row, self.vault, self.policy = row, vault, policy
+        self.item_id = row["item_id"]
+        self.friendly = row["item_name"]
+        self.workload = row["workload"]
+        self.wl = WORKLOADS[self.workload]
+        self.rps, self.rp_index = [], {}
+        self.arm_id = row.get("arm_id") or derive_item_id(row, vault)
+        parts = self.arm_id.split("/")
+        low = [p.lower() for p in parts]
+        try:
+            self.container = parts[low.index("protectioncontainers") + 1]
+            self.name = parts[low.index("protecteditems") + 1]
+        except (ValueError, IndexError):
+            raise SnapshotError("items.csv: arm_id '%s' has no protection"
+                                "Containers/protectedItems part" %
+                                self.arm_id)
+
+
+class Rp:
+    __slots__ = ("rp_id", "time", "time_s", "kind", "tier", "expiry",
+                 "expiry_s", "ready", "info", "unique_gb", "full_gb",
+                 "moving")
+
+    def __init__(self, rp_id, time_s, kind, tier, expiry_s, ready, info,
+                 unique_gb, full_gb):
+        self.rp_id, self.time_s = rp_id, time_s
+        self.time = parse_time(time_s)
+        self.kind, self.tier = sys.intern(kind), sys.intern(tier)
+        self.expiry_s = expiry_s
+        self.expiry = parse_time(expiry_s) if expiry_s else None
+        self.ready, self.info = sys.intern(ready), sys.intern(info)
+        self.unique_gb, self.full_gb = float(unique_gb), float(full_gb)
+        self.moving = None       # id of a move operation in progress
+
+
+class Job:
+    """A job: a jobs.csv row, or one the emulator started (a move)."""
+
+    def __init__(self, job_id, vault, item, operation, status, start_s,
+                 end_s="", duration="", rp_time="", source_tier="",
+                 data_gb="", error_code=""):
+        self.job_id, self.vault, self.item = job_id, vault, item
+        self.operation, self.status = operation, status
+        self.start_s, self.end_s = start_s, end_s
+        self.start = parse_time(start_s)
+        self.duration, self.rp_time = duration, rp_time
+        self.source_tier, self.data_gb = source_tier, data_gb
+        self.error_code = error_code
+        self.op = None     # the async operation of a job the emulator ran
+
+
+# ---- loading ----
+
+def read_csv(snapdir, name, required):
+    path = os.path.join(snapdir, name)
+    try:
+        with open(path, newline="", encoding="utf-8") as f:
+            reader = csv.DictReader(f)
+            missing = [c for c in required if c not in (reader.fieldnames
+                                                        or [])]
+            if missing:
+                raise SnapshotError("%s: missing column(s) %s" %
+                                    (path, ", ".join(missing)))
+            return list(reader)
+    except FileNotFoundError:
+        raise SnapshotError("%s: no such file" % path)
+
+
+def derive_item_id(row, vault):
+    """An ARM id for an item whose row has no arm_id, named the way Azure
+    names containers and items (azure-backup.md 1)."""
+    src = row.get("source_resource_id") or ""
+    parts = src.split("/")
+    low = [p.lower() for p in parts]
+    rg = parts[low.index("resourcegroups") + 1] if "resourcegroups" in low \
+        else vault.rg
+    host = parts[-1] if len(parts) > 2 else row["item_name"]
+    name = row["item_name"]
+    container, item = {
+        "AzureVM": ("IaasVMContainer;iaasvmcontainerv2;%s;%s" % (rg, host),
+                    "VM;iaasvmcontainerv2;%s;%s" % (rg, host)),
+        "SQL": ("VMAppContainer;Compute;%s;%s" % (rg, host),
+                "SQLDataBase;MSSQLSERVER;%s" % name),
+        "HANA": ("VMAppContainer;Compute;%s;%s" % (rg, host),
+                 "SAPHanaDatabase;HXE;%s" % name),
+        "AzureFiles": ("StorageContainer;Storage;%s;%s" % (rg, host),
+                       "AzureFileShare;%s" % name),
+    }[row["workload"]]
+    return (vault.arm_id + "/backupFabrics/Azure/protectionContainers/%s/"
+            "protectedItems/%s" % (container, item))
+
+
+class Estate:
+    """The whole snapshot, indexed for ARM paths."""
+
+    def __init__(self, snapdir, warn=None):
+        self.dir = snapdir
+        self.warnings = []
+        with open(os.path.join(snapdir, "manifest.json"),
+                  encoding="utf-8") as f:
+            manifest = json.load(f)
+        self.tenant = manifest.get("tenant_id") or \
+            "00000000-0000-0000-0000-00000000a11e"
+        self.exported_at = parse_time(manifest["exported_at"])
+        self.vaults, self.vault_index = [], {}
+        self.guards = {}          # lower guard id -> guards.csv row
+        self.sub_tenants = {}     # lower id -> (id, tenant): all known
+        for sub in manifest.get("subscriptions") or []:
+            self.sub_tenants[sub.lower()] = (sub, self.tenant)
+        # GET /subscriptions lists the manifest's (ARM-CONTRACT.md); the
+        # vaults' when it names none. Guard subscriptions answer a GET only.
+        self.listed = set(self.sub_tenants)
+        self._load_vaults()
+        self._load_policies()
+        self._load_items()
+        self._load_guards()
+        self._load_rps()
+        self._load_jobs()
+        self._check_ids(warn)
+        stamp = iso(self.exported_at).replace(":", "%3A")
+        for v in self.vaults:
+            v.etag = 'W/"datetime\'%s\'"' % stamp
+
+    def _load_vaults(self):
+        rows = read_csv(self.dir, "vaults.csv", (
+            "vault_id", "subscription_id", "resource_group", "vault_name",
+            "location", "redundancy", "cross_region_restore",
+            "immutability", "soft_delete", "soft_delete_days", "mua",
+            "resource_guard_id", "cross_subscription_restore",
+            "public_network_access", "cmk"))
+        self.by_vault_id = {}
+        for row in rows:
+            v = Vault(row, self.tenant)
+            self.vaults.append(v)
+            self.vault_index[v.key] = v
+            self.by_vault_id[v.vault_id] = v
+            self.sub_tenants.setdefault(v.sub.lower(), (v.sub, v.tenant))
+        if not self.listed:
+            self.listed = {v.sub.lower() for v in self.vaults}
+
+    def _load_policies(self):
+        self.by_policy_id = {}
+        for row in read_csv(self.dir, "policies.csv", (
+                "policy_id", "vault_id", "policy_name", "workload",
+                "policy_type", "frequency", "run_times", "run_days",
+                "time_zone", "tiering_mode", "tier_after_days")):
+            vault = self._vault_of(row, "policies.csv")
+            p = Policy.from_row(row, vault)
+            vault.policies[p.name.lower()] = p
+            self.by_policy_id[row["policy_id"]] = p
+
+    def _load_items(self):
+        self.by_item_id = {}
+        for row in read_csv(self.dir, "items.csv", (
+                "item_id", "vault_id", "policy_id", "item_name", "workload",
+                "protection_state", "source_gb", "daily_churn")):
+            vault = self._vault_of(row, "items.csv")
+            policy = None
+            if row["policy_id"]:
+                policy = self.by_policy_id.get(row["policy_id"])
+                if policy is None:
+                    raise SnapshotError("items.csv: policy_id '%s' is not "
+                                        "in policies.csv" % row["policy_id"])
+            if row["workload"] not in WORKLOADS:
+                raise SnapshotError("items.csv: unknown workload '%s'" %
+                                    row["workload"])
+            it = Item(row, vault, policy)
+            vault.items.append(it)
+            vault.item_index[(it.container.lower(), it.name.lower())] = it
+            self.by_item_id[it.item_id] = it
+
+    def _load_guards(self):
+        for row in read_csv(self.dir, "guards.csv", (
+                "vault_id", "resource_guard_id", "guard_subscription_id",
+                "guard_tenant_id", "protected_operations",
+                "excluded_operations")):
+            vault = self._vault_of(row, "guards.csv")
+            gid = row["resource_guard_id"]
+            if vault.guard is None:
+                vault.guard = row
+                vault.guard_id = vault.guard_id or gid
+            self.guards.setdefault(gid.lower(), row)
+            sub = row["guard_subscription_id"] or guard_part(gid, "sub")
+            tenant = row["guard_tenant_id"] or self.tenant
+            self.sub_tenants.setdefault(sub.lower(), (sub, tenant))
+
+    def _load_rps(self):
+        """recovery_points.csv with a plain reader: it can be 200,000
+        rows, and DictReader would double the start-up time."""
+        path = os.path.join(self.dir, "recovery_points.csv")
+        cols = ("rp_id", "item_id", "rp_time", "rp_kind", "tier",
+                "expiry_time", "move_ready", "move_info", "unique_gb",
+                "full_gb")
+        with open(path, newline="", encoding="utf-8") as f:
+            reader = csv.reader(f)
+            header = next(reader, [])
+            missing = [c for c in cols if c not in header]
+            if missing:
+                raise SnapshotError("%s: missing column(s) %s" %
+                                    (path, ", ".join(missing)))
+            at = [header.index(c) for c in cols]
+            for line, row in enumerate(reader, 2):
+                try:
+                    v = [row[i] for i in at]
+                    it = self.by_item_id.get(v[1])
+                    if it is None:
+                        raise SnapshotError("%s:%d: item_id '%s' is not in "
+                                            "items.csv" % (path, line, v[1]))
+                    rp = Rp(v[0], v[2], v[3], v[4], v[5], v[6], v[7], v[8],
+                            v[9])
+                except (IndexError, ValueError) as e:
+                    raise SnapshotError("%s:%d: %s" % (path, line, e))
+                it.rps.append(rp)
+                it.rp_index[rp.rp_id.lower()] = rp
+        for v in self.vaults:
+            for it in v.items:
+                it.rps.sort(key=lambda r: (r.time, r.rp_id))
+
+    def _load_jobs(self):
+        for row in read_csv(self.dir, "jobs.csv", (
+                "job_id", "vault_id", "item_id", "operation", "status",
+                "start_time", "end_time", "duration_s", "rp_time",
+                "source_tier", "data_gb")):
+            vault = self._vault_of(row, "jobs.csv")
+            item = self.by_item_id.get(row["item_id"]) if row["item_id"] \
+                else None
+            self.add_job(Job(row["job_id"], vault, item, row["operation"],
+                             row["status"], row["start_time"],
+                             row["end_time"], row["duration_s"],
+                             row["rp_time"], row["source_tier"],
+                             row["data_gb"], row.get("error_code", "")))
+
+    def add_job(self, job):
+        job.vault.jobs.append(job)
+        job.vault.job_index[job.job_id.lower()] = job
+
+    def _vault_of(self, row, name):
+        v = self.by_vault_id.get(row["vault_id"])
+        if v is None:
+            raise SnapshotError("%s: vault_id '%s' is not in vaults.csv" %
+                                (name, row["vault_id"]))
+        return v
+
+    def _check_ids(self, warn):
+        """Ids not derived from the ARM ids cannot survive an export."""
+        bad = [v.vault_id for v in self.vaults
+               if v.vault_id != make_id("v", v.arm_id)]
+        bad += [pid for pid, p in self.by_policy_id.items()
+                if pid != make_id("p", p.arm_id)]
+        bad += [iid for iid, it in self.by_item_id.items()
+                if iid != make_id("i", it.arm_id)]
+        if bad and warn:
+            warn("%d id(s) are not snapshot_make_id() of their ARM ids "
+                 "(e.g. '%s'): an export will name them differently" %
+                 (len(bad), bad[0]))
+
+    # ---- lookups ----
+
+    def vault(self, sub, rg, name):
+        return self.vault_index.get((sub.lower(), rg.lower(), name.lower()))
+
+    def subscription(self, sub):
+        """(subscriptionId, tenantId) or None."""
+        return self.sub_tenants.get(sub.lower())
+
+    def resource_groups(self, sub):
+        groups = {v.rg.lower() for v in self.vaults
+                  if v.sub.lower() == sub.lower()}
+        for gid in self.guards:
+            if guard_part(gid, "sub").lower() == sub.lower():
+                groups.add(guard_part(gid, "rg").lower())
+        return groups
+
+
+def guard_part(guard_id, which):
+    parts = guard_id.split("/")
+    low = [p.lower() for p in parts]
+    try:
+        if which == "sub":
+            return parts[low.index("subscriptions") + 1]
+        if which == "rg":
+            return parts[low.index("resourcegroups") + 1]
+        return parts[-1]
+    except (ValueError, IndexError):
+        return ""
+
+
+def full_operation(op):
+    return op if op.startswith("Microsoft.") else RS_VAULTS + op
+
+
+# ---- vault ----
+
+def vault_json(v, full=True):
+    """A vault as Vaults_Get shows it; the list shows the short form of
+    Microsoft's ListBySubscriptionIds example."""
+    body = {"id": v.arm_id, "name": v.name,
+            "type": "Microsoft.RecoveryServices/vaults",
+            "etag": v.etag,
+            "location": v.row["location"], "tags": {},
+            "sku": {"name": "RS0", "tier": "Standard"},
+            "properties": {"provisioningState": "Succeeded"}}
+    if not full:
+        return body
+    r = v.row
+    soft = r["soft_delete"]
+    props = body["properties"]
+    props.update({
+        "privateEndpointStateForBackup": "None",
+        "privateEndpointStateForSiteRecovery": "None",
+        "publicNetworkAccess": r["public_network_access"],
+        "redundancySettings": {
+            "standardTierStorageRedundancy": r["redundancy"],
+            "crossRegionRestore": r["cross_region_restore"]},
+        "securitySettings": {
+            "immutabilitySettings": {"state": r["immutability"]},
+            "softDeleteSettings": {
+                "softDeleteState": "AlwaysON" if soft == "AlwaysOn" else soft,
+                "softDeleteRetentionPeriodInDays":
+                    int(r["soft_delete_days"] or 0),
+                "enhancedSecurityState": "Enabled"},
+            "multiUserAuthorization": r["mua"]},
+        "restoreSettings": {"crossSubscriptionRestoreSettings": {
+            "crossSubscriptionRestoreState":
+                r["cross_subscription_restore"]}},
+        "secureScore": "None",
+        "bcdrSecurityLevel": "Fair",
+    })
+    if r.get("job_failure_alerts"):
+        props["monitoringSettings"] = {
+            "azureMonitorAlertSettings": {
+                "alertsForAllJobFailures": r["job_failure_alerts"]},
+            "classicAlertSettings": {
+                "alertsForCriticalOperations": "Disabled"}}
+    if r["cmk"] == "Enabled":
+        props["encryption"] = {
+            "keyVaultProperties": {"keyUri": "https://kv-%s.vault.azure.net/"
+                                   "keys/k" % v.name.lower()},
+            "kekIdentity": {"useSystemAssignedIdentity": True},
+            "infrastructureEncryption": "Disabled"}
+        body["identity"] = {"type": "SystemAssigned",
+                            "principalId": stable_uuid(v.arm_id, "msi"),
+                            "tenantId": v.tenant}
+    return body
+
+
+def soft_delete_state(v):
+    soft = v.row["soft_delete"]
+    return "AlwaysON" if soft == "AlwaysOn" else soft
+
+
+def vault_config_json(v):
+    return {"id": v.arm_id + "/backupconfig/vaultconfig",
+            "name": "vaultconfig",
+            "type": "Microsoft.RecoveryServices/vaults/backupconfig",
+            "properties": {
+                "enhancedSecurityState": "Enabled",
+                "softDeleteFeatureState": soft_delete_state(v),
+                "softDeleteRetentionPeriodInDays":
+                    int(v.row["soft_delete_days"] or 0),
+                "isSoftDeleteFeatureStateEditable":
+                    v.row["soft_delete"] != "AlwaysOn",
+                "storageModelType": v.row["redundancy"],
+                "storageType": v.row["redundancy"],
+                "storageTypeState": "Locked" if v.items else "Unlocked"}}
+
+
+def storage_config_json(v):
+    return {"id": v.arm_id + "/backupstorageconfig/vaultstorageconfig",
+            "name": "vaultstorageconfig",
+            "type": "Microsoft.RecoveryServices/vaults/backupstorageconfig",
+            "properties": {
+                "storageModelType": v.row["redundancy"],
+                "storageType": v.row["redundancy"],
+                "storageTypeState": "Locked" if v.items else "Unlocked",
+                "crossRegionRestoreFlag":
+                    v.row["cross_region_restore"] == "Enabled",
+                "dedupState": "Disabled", "xcoolState": "Disabled"}}
+
+
+# ---- resource guard ----
+
+def guard_operations(row):
+    """(protected, excluded) full operation names of a guards.csv row."""
+    return tuple([full_operation(o) for o in split_list(row[col])]
+                 for col in ("protected_operations", "excluded_operations"))
+
+
+def request_type(op):
+    short = op[len(RS_VAULTS):] if op.startswith(RS_VAULTS) else op
+    known = GUARD_REQUEST_TYPES.get(short)
+    if known:
+        return known
+    word = short.split("#")[-1].split("/")[0]
+    return word[:1].lower() + word[1:] + "Requests"
+
+
+def proxy_json(v, exported_at):
+    row = v.guard
+    gid = v.guard_id
+    protected = guard_operations(row)[0] if row else []
+    return {"id": v.arm_id + "/backupResourceGuardProxies/VaultProxy",
+            "name": "VaultProxy",
+            "type": "Microsoft.RecoveryServices/vaults/"
+                    "backupResourceGuardProxies",
+            "properties": {
+                "resourceGuardResourceId": gid,
+                "resourceGuardOperationDetails": [
+                    {"vaultCriticalOperation": op,
+                     "defaultResourceRequest":
+                         "%s/%s/default" % (gid, request_type(op))}
+                    for op in protected],
+                "lastUpdatedTime": iso(exported_at),
+                "description": ""}}
+
+
+def guard_json(row, location):
+    gid = row["resource_guard_id"]
+    protected, excluded = guard_operations(row)
+    ops = [{"vaultCriticalOperation": op,
+            "requestResourceType": "Microsoft.DataProtection/resourceGuards/"
+                                   + request_type(op)}
+           for op in protected + excluded]
+    ops += [{"vaultCriticalOperation": op,
+             "requestResourceType": "Microsoft.DataProtection/"
+                                    "resourceGuards/" + req}
+            for op, req in DATAPROTECTION_OPERATIONS]
+    return {"id": gid, "name": guard_part(gid, "name"),
+            "type": "Microsoft.DataProtection/resourceGuards",
+            "location": location, "tags": {},
+            "properties": {
+                "provisioningState": "Succeeded",
+                "allowAutoApprovals": False,
+                "resourceGuardOperations": ops,
+                "vaultCriticalOperationExclusionList": excluded,
+                "description": ""}}
+
+
+def guard_protects(v, op):
+    if not v.guard:
+        return False
+    protected, excluded = guard_operations(v.guard)
+    op = full_operation(op)
+    return op in protected and op not in excluded
+
+
+# ---- protected items ----
+
+def item_json(it):
+    wl, r = it.wl, it.row
+    rps = it.rps
+    props = {"protectedItemType": wl["protected_item_type"],
+             "backupManagementType": wl["bmt"],
+             "workloadType": wl["workload_type"],
+             "containerName": it.container.split(";", 1)[1]
+             if it.workload == "AzureVM" and ";" in it.container
+             else it.container,
+             "friendlyName": it.friendly,
+             "protectionState": r["protection_state"],
+             "protectionStatus": "Healthy",
+             "healthStatus": "Passed",
+             "lastBackupStatus": "Completed",
+             "isArchiveEnabled": it.workload != "AzureFiles",
+             "protectedItemDataId": str(int(hashlib.sha256(
+                 it.arm_id.lower().encode()).hexdigest()[:15], 16)),
+             "softDeleteRetentionPeriodInDays":
+                 int(it.vault.row["soft_delete_days"] or 0),
+             "isScheduledForDeferredDelete": False}
+    if r.get("source_resource_id"):
+        props["sourceResourceId"] = r["source_resource_id"]
+        if it.workload == "AzureVM":
+            props["virtualMachineId"] = r["source_resource_id"]
+    if r.get("last_backup_time"):
+        props["lastBackupTime"] = r["last_backup_time"]
+    if it.policy is not None:
+        props["policyId"] = it.policy.arm_id
+        props["policyName"] = it.policy.name
+        if it.workload == "AzureVM":
+            props["policyType"] = it.policy.properties.get("policyType", "V1")
+    ext = {"recoveryPointCount": len(rps), "policyInconsistent": False}
+    if rps:
+        props["lastRecoveryPoint"] = rps[-1].time_s
+        ext["oldestRecoveryPoint"] = rps[0].time_s
+        vault_rps = [p for p in rps if p.tier in IN_STANDARD]
+        arch = [p for p in rps if p.tier in IN_ARCHIVE]
+        if vault_rps:
+            ext["oldestRecoveryPointInVault"] = vault_rps[0].time_s
+        if arch:
+            ext["oldestRecoveryPointInArchive"] = arch[0].time_s
+            ext["newestRecoveryPointInArchive"] = arch[-1].time_s
+    props["extendedInfo"] = ext
+    if it.workload in ("SQL", "HANA"):
+        props["parentName"] = "MSSQLSERVER" if it.workload == "SQL" \
+            else "HXE"
+        props["parentType"] = ("AzureVmWorkloadSQLInstance"
+                               if it.workload == "SQL"
+                               else "AzureVmWorkloadSAPHanaSystem")
+        props["serverName"] = it.container.split(";")[-1]
+        props["protectedItemHealthStatus"] = "Healthy"
+        del props["healthStatus"]
+    return {"id": it.arm_id, "name": it.name,
+            "type": "Microsoft.RecoveryServices/vaults/backupFabrics/"
+                    "protectionContainers/protectedItems",
+            "properties": props}
+
+
+# ---- recovery points ----
+
+def rp_tier_details(it, rp, exported_at):
+    details = []
+    for kind, status in TIER_DETAILS[rp.tier]:
+        if kind == "InstantRP" and status != "Valid" and \
+                it.workload in ("SQL", "HANA"):
+            continue
+        d = {"type": kind, "status": status}
+        if status == "Rehydrated":
+            d["extendedInfo"] = {"RehydratedRPExpiryTime": iso(
+                exported_at + REHYDRATION_DAYS * DAY)}
+        details.append(d)
+    return details
+
+
+def rp_json(it, rp, exported_at):
+    props = {"objectType": it.wl["rp_object"],
+             "recoveryPointTierDetails": rp_tier_details(it, rp,
+                                                         exported_at)}
+    extra = {"isSoftDeleted": False}
+    if rp.expiry_s:
+        extra["expiryTime"] = rp.expiry_s
+    if it.workload in ("SQL", "HANA"):
+        props["recoveryPointTimeInUTC"] = rp.time_s
+        props["type"] = SQL_TYPES.get(rp.kind, "Full")
+    else:
+        props["recoveryPointTime"] = rp.time_s
+        if rp.kind in RULE_NAMES:
+            extra["ruleName"] = RULE_NAMES[rp.kind]
+    if it.workload == "AzureVM":
+        props.update({"recoveryPointType": "AppConsistent",
+                      "recoveryPointAdditionalInfo": "",
+                      "sourceVMStorageType": "NormalStorage",
+                      "isSourceVMEncrypted": False,
+                      "isManagedVirtualMachine": True,
+                      "isInstantIlrSessionActive": False,
+                      "originalStorageAccountOption": False,
+                      "virtualMachineSize": "Standard_D2s_v3",
+                      "osType": "Linux"})
+    elif it.workload == "AzureFiles":
+        props.update({"recoveryPointType": "FileSystemConsistent",
+                      "recoveryPointSizeInGB": int(round(rp.full_gb)),
+                      "fileShareSnapshotUri": "https://%s.file.core."
+                      "windows.net/%s?sharesnapshot=%s" % (
+                          it.container.split(";")[-1].lower(),
+                          it.friendly.lower(), rp.time_s)})
+    props["recoveryPointProperties"] = extra
+    if rp.ready != "unknown":
+        ready = {"isReadyForMove": rp.ready == "true"}
+        if rp.info:
+            ready["additionalInfo"] = rp.info
+        props["recoveryPointMoveReadinessInfo"] = {"ArchivedRP": ready}
+    return {"id": it.arm_id + "/recoveryPoints/" + rp.rp_id,
+            "name": rp.rp_id,
+            "type": "Microsoft.RecoveryServices/vaults/backupFabrics/"
+                    "protectionContainers/protectedItems/recoveryPoints",
+            "properties": props}
+
+
+def move_refusal(it, rp, now):
+    """(code, message) saying why rp cannot move to Archive now, or None.
+    Codes from azure-backup.md 3.6; the snapshot's readiness wins when it
+    is known, the age rules of 3.1 decide when it is not."""
+    if rp.tier in IN_ARCHIVE:
+        return ("UserErrorRecoveryPointAlreadyInArchiveTier",
+                "Recovery point is already in archive tier.")
+    if it.workload == "AzureFiles":
+        return ("UserErrorRecoveryPointIsNotEligibleForArchiveMove",
+                "Azure Files recovery points cannot be moved to archive.")
+    if rp.tier not in IN_STANDARD:
+        return ("UserErrorRecoveryPointIsNotEligibleForArchiveMove",
+                "Recovery point is not in the vault-standard tier.")
+    vm = it.workload == "AzureVM"
+    if (vm and rp.kind not in ("monthly", "yearly")) or \
+            (not vm and rp.kind != "full"):
+        return ("RecoveryPointTypeNotEligibleForArchive",
+                "Only %s recovery points can be moved to archive." %
+                ("monthly and yearly" if vm else "full"))
+    if rp.ready == "false":
+        info = rp.info.lower()
+        if "already been moved" in info:
+            code = "UserErrorRecoveryPointAlreadyInArchiveTier"
+        elif "determin" in info:
+            code = "RPMoveReadinessToBeDetermined"
+        elif "retention" in info:
+            code = "RPMoveNotSupportedDueToInsufficientRetention"
+        elif "dependenc" in info:
+            code = "RecoveryPointHaveActiveDependencies"
+        else:
+            code = "UserErrorRecoveryPointIsNotEligibleForArchiveMove"
+        return (code, rp.info or "Recovery point is not ready for move.")
+    if rp.ready == "true":
+        return None
+    if (vm and now < add_months(rp.time, 3)) or \
+            (not vm and now < rp.time + 45 * DAY):
+        return ("MinLifeSpanInStandardRequiredForArchive",
+                "Recovery point must stay %s in vault-standard before it "
+                "can move to archive." % ("3 months" if vm else "45 days"))
+    if rp.expiry is not None and ((vm and rp.expiry < add_months(now, 6)) or
+                                  (not vm and rp.expiry < now + 180 * DAY)):
+        return ("MinRemainingLifeSpanInArchiveRequired",
+                "Recovery point must have at least 6 months of retention "
+                "left to move to archive.")
+    return None
+
+
+def complete_move(rp):
+    rp.tier = MOVED_TIER.get(rp.tier, "Archive")
+    rp.ready, rp.info, rp.moving = "false", MOVED_INFO, None
+
+
+# ---- jobs ----
+
+def job_json(job, detailed):
+    it = job.item
+    wl = it.wl if it else WORKLOADS["AzureVM"]
+    props = {"jobType": wl["job_type"],
+             "activityId": stable_uuid(job.vault.arm_id, job.job_id),
+             "backupManagementType": wl["bmt"],
+             "operation": job.operation, "status": job.status,
+             "startTime": job.start_s}
+    if it is not None:
+        props["entityFriendlyName"] = it.friendly
+    if job.end_s:
+        props["endTime"] = job.end_s
+    if job.duration != "":
+        props["duration"] = "PT%sS" % job.duration
+    if job.error_code:
+        props["errorDetails"] = [{
+            "errorCode": job.error_code,
+            "errorString": "The operation failed with %s." % job.error_code,
+            "errorTitle": "", "recommendations": []}]
+    if it is not None and it.workload == "AzureVM":
+        props.update({"containerName": it.container,
+                      "virtualMachineVersion": "Compute",
+                      "isUserTriggered": job.operation != "Backup"})
+    elif it is not None and it.workload in ("SQL", "HANA"):
+        props["workloadType"] = wl["workload_type"]
+    elif it is not None:
+        props["storageAccountName"] = it.container.split(";")[-1]
+        props["storageAccountVersion"] = "Storage"
+    props["actionsInfo"] = ["Cancel"] if job.status == "InProgress" else []
+    if detailed:
+        props["extendedInfo"] = {"tasksList": [], "propertyBag":
+                                 job_property_bag(job)}
+        if job.status == "InProgress":
+            props["extendedInfo"]["progressPercentage"] = 0.0
+    return {"id": job.vault.arm_id + "/backupJobs/" + job.job_id,
+            "name": job.job_id,
+            "type": "Microsoft.RecoveryServices/vaults/backupJobs",
+            "properties": props}
+
+
+def job_property_bag(job):
+    """Restore and backup details, under the key names ARM-CONTRACT.md
+    chose (the real ones are unconfirmed)."""
+    bag = {}
+    if job.item is not None:
+        bag["VM Name" if job.item.workload == "AzureVM"
+            else "Item Name"] = job.item.friendly
+    op = job.operation.lower()
+    if op in ("restore", "crossregionrestore"):
+        if job.rp_time:
+            bag["Recovery point time"] = job.rp_time
+        if job.source_tier:
+            bag["Recovery point tier"] = job.source_tier
+        if job.data_gb != "":
+            bag["Data transferred (GB)"] = job.data_gb
+    elif op == "backup" and job.data_gb != "":
+        bag["Backup Size"] = "%d MB" % round(float(job.data_gb) * 1024)
+    return bag
