@@ -18,6 +18,8 @@ const struct command commands[] = {
 	{ "plan", cmd_plan,
 	  "decide per recovery point: move to Archive now, later, or keep" },
 	{ "help", cmd_help, "show the help of a command" },
+	{ "sample", cmd_sample,
+	  "write a realistic synthetic estate as a snapshot" },
 };
 const size_t ncommands = ARRAY_SIZE(commands);
 

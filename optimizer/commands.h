@@ -26,5 +26,6 @@ void commands_print_usage(void);
 int cmd_run(int argc, char **argv);
 int cmd_plan(int argc, char **argv);
 int cmd_help(int argc, char **argv);
+int cmd_sample(int argc, char **argv);
 
 #endif
