@@ -67,6 +67,13 @@ static void describe_clock(const struct decide_input *in, char *buf,
 	} else if (in->el->from <= in->now) {
 		snprintf(buf, n, "eligible since %s and not restored since",
 			 from);
+	} else if (in->el->from > in->rp->rp_time +
+					  (int64_t)min_age_days(
+						  in->it->workload) * DAY_S) {
+		snprintf(buf, n,
+			 "eligible from %s, when the daily and weekly points "
+			 "that depend on it have expired",
+			 from);
 	} else {
 		snprintf(buf, n, "eligible from %s (%d days in Standard)",
 			 from, min_age_days(in->it->workload));
