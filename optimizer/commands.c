@@ -13,6 +13,7 @@
 
 const struct command commands[] = {
 	{ "help", cmd_help, "show the help of a command" },
+	{ "audit", cmd_audit, "check vault protections; write posture.csv" },
 };
 const size_t ncommands = ARRAY_SIZE(commands);
 
