@@ -17,8 +17,8 @@
  *                         medium; other subscription/tenant pass; mandatory
  *                         operations excluded or missing: inconsistent
  *   enhanced-policy       VM items on Standard policies that need Enhanced
- *                         (a target with rpo_hours < 24, or several
- *                         backups a day in the job history) medium
+ *                         (a target with rpo_hours < 24, or extra
+ *                         backups in the job history) medium
  *   smart-tiering         long-term policies without tiering; TierAfter on
  *                         low-churn VMs: low
  *   redundancy-crr        LRS/ZRS with production data medium; GRS without
@@ -70,11 +70,14 @@ extern const char *const posture_rule_ids[PR_COUNT];
 #define POSTURE_LOW_CHURN 0.01        /* daily churn below 1%: TierAfter
 					 makes full copies that can cost
 					 more than they free */
-#define POSTURE_MULTI_BACKUP_DAYS 3   /* days with >= 2 successful backups
-					 that show a need for several a
-					 day, ... */
+#define POSTURE_EXTRA_BACKUP_HOURS 12 /* a successful backup less than
+					 this long after the previous one
+					 is an extra backup of the day; */
+#define POSTURE_EXTRA_BACKUPS 3       /* this many extra backups ... */
 #define POSTURE_JOB_WINDOW_DAYS 30    /* ... in this many days before
-					 as_of */
+					 as_of show a need for several
+					 backups a day (a late scheduled
+					 run, up to 2 h, is no extra) */
 #define POSTURE_LIST_MAX 5            /* names listed in evidence */
 
 /* One row of a plan's policy_changes.csv (strings borrowed from the
@@ -115,9 +118,10 @@ struct vault_view {
 /* Inputs beyond the snapshot; every member may be NULL. */
 struct posture_inputs {
 	const struct target_set *targets;
-	/* Per item index of the snapshot: days with two or more successful
-	 * backup jobs (NULL when the job history was not read). */
-	const unsigned *multi_backup_days;
+	/* Per item index of the snapshot: extra backups (see
+	 * POSTURE_EXTRA_BACKUP_HOURS) in the job window (NULL when the job
+	 * history was not read). */
+	const unsigned *extra_backups;
 	const struct posture_plan *plan;
 };
 

@@ -36,13 +36,13 @@ static const struct target *tight_target(const struct vault_view *vv,
 	return best;
 }
 
-static unsigned busy_days(const struct vault_view *vv,
-			  const struct posture_inputs *in,
-			  const struct item *it)
+static unsigned extra_backups(const struct vault_view *vv,
+			      const struct posture_inputs *in,
+			      const struct item *it)
 {
-	if (!in->multi_backup_days)
+	if (!in->extra_backups)
 		return 0;
-	return in->multi_backup_days[it - vv->s->items];
+	return in->extra_backups[it - vv->s->items];
 }
 
 /* Interval of an Enhanced hourly schedule (4, 6, 8 or 12 h) meeting rpo. */
@@ -74,10 +74,10 @@ static void scan_item_need(const struct vault_view *vv,
 {
 	const struct policy *p = &vv->s->policies[it->policy_idx];
 	const struct target *t = tight_target(vv, in, it);
-	unsigned days = busy_days(vv, in, it);
+	unsigned extra = extra_backups(vv, in, it);
 	size_t listed = sc->nneed;
 
-	if (!t && days < POSTURE_MULTI_BACKUP_DAYS)
+	if (!t && extra < POSTURE_EXTRA_BACKUPS)
 		return;
 	sc->nneed++;
 	if (t && t->rpo_hours < sc->tightest)
@@ -89,9 +89,12 @@ static void scan_item_need(const struct vault_view *vv,
 	if (t)
 		strbuf_addf(&sc->needs, "; target '%s' rpo_hours=%g",
 			    t->target_id, t->rpo_hours);
-	if (days >= POSTURE_MULTI_BACKUP_DAYS)
-		strbuf_addf(&sc->needs, "; %u of the last %d days with 2+ "
-			    "backups", days, POSTURE_JOB_WINDOW_DAYS);
+	if (extra >= POSTURE_EXTRA_BACKUPS)
+		strbuf_addf(&sc->needs,
+			    "; %u backups < %d h after the previous one in "
+			    "the last %d days",
+			    extra, POSTURE_EXTRA_BACKUP_HOURS,
+			    POSTURE_JOB_WINDOW_DAYS);
 	strbuf_addch(&sc->needs, ')');
 }
 
@@ -176,9 +179,10 @@ void posture_enhanced(const struct vault_view *vv,
 	} else {
 		strbuf_addf(&f->detail,
 			    "no VM item on a Standard policy has a target "
-			    "with rpo_hours < 24 or %d+ days with several "
-			    "backups",
-			    POSTURE_MULTI_BACKUP_DAYS);
+			    "with rpo_hours < 24 or %d+ backups < %d h after "
+			    "the previous one in the last %d days",
+			    POSTURE_EXTRA_BACKUPS, POSTURE_EXTRA_BACKUP_HOURS,
+			    POSTURE_JOB_WINDOW_DAYS);
 	}
 	if (sc.nstandard && !in->targets)
 		add_part(&f->detail, "; ",
@@ -189,7 +193,7 @@ void posture_enhanced(const struct vault_view *vv,
 			 "targets with tier=vault are not counted: only a "
 			 "day's last point reaches the vault, even with "
 			 "Enhanced");
-	if (sc.nstandard && !in->multi_backup_days)
+	if (sc.nstandard && !in->extra_backups)
 		add_part(&f->detail, "; ", "job history not read");
 	strbuf_release(&sc.needs);
 	strbuf_release(&sc.policies);

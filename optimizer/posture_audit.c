@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT
  * posture_audit.c: the audit stage (posture_audit.h). Groups the snapshot's
- * policies, items and guards by vault, counts from the job history the days
- * each item had several backups, reads a plan's policy_changes.csv, runs the
- * rules and writes posture.csv. Memory is flat in the number of jobs: they
- * are streamed, one item's backup days at a time. Never prints. */
+ * policies, items and guards by vault, counts from the job history each
+ * item's extra backups (posture.h), reads a plan's policy_changes.csv, runs
+ * the rules and writes posture.csv. Memory is flat in the number of jobs:
+ * they are streamed, one item's backup times at a time. Never prints. */
 #include "posture_audit.h"
 
 #include <math.h>
@@ -157,13 +157,13 @@ static void estate_release(struct estate *es)
 	free(es->items);
 }
 
-/* ---- job history: days with several backups ---- */
+/* ---- job history: extra backups ---- */
 
-struct busy_scan {
+struct extra_scan {
 	const struct snapshot *s;
 	unsigned *out;            /* per item index */
 	const struct item *cur;
-	int64_t *days;            /* the current item's backup days */
+	int64_t *starts;          /* the current item's backup start times */
 	size_t n, alloc;
 	int64_t from, to;         /* window of start times */
 };
@@ -174,41 +174,38 @@ static int cmp_i64(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* Counts the current item's days with two or more backups. */
-static void busy_flush(struct busy_scan *b)
+/* Counts the current item's backups that started soon after another. */
+static void extra_flush(struct extra_scan *x)
 {
-	unsigned busy = 0;
+	unsigned extra = 0;
 
-	if (!b->cur)
+	if (!x->cur)
 		return;
-	qsort(b->days, b->n, sizeof(*b->days), cmp_i64);
-	for (size_t i = 0; i < b->n;) {
-		size_t j = i;
-		while (j < b->n && b->days[j] == b->days[i])
-			j++;
-		busy += j - i >= 2;
-		i = j;
-	}
-	b->out[b->cur - b->s->items] = busy;
-	b->n = 0;
-	b->cur = NULL;
+	qsort(x->starts, x->n, sizeof(*x->starts), cmp_i64);
+	for (size_t i = 1; i < x->n; i++)
+		extra += x->starts[i] - x->starts[i - 1] <
+			 (int64_t)POSTURE_EXTRA_BACKUP_HOURS * HOUR_S;
+	x->out[x->cur - x->s->items] = extra;
+	x->n = 0;
+	x->cur = NULL;
 }
 
-static int busy_job(void *ctx, const struct item *it, const struct job *j,
-		    struct err *e)
+static int extra_job(void *ctx, const struct item *it, const struct job *j,
+		     struct err *e)
 {
-	struct busy_scan *b = ctx;
+	struct extra_scan *x = ctx;
 
 	(void)e;
 	if (!it || !job_is_backup(j) || !job_succeeded(j) ||
-	    j->start_time < b->from || j->start_time > b->to)
+	    j->start_time < x->from || j->start_time > x->to)
 		return 0;
-	if (it != b->cur) {
-		busy_flush(b);
-		b->cur = it;
+	if (it != x->cur) {
+		extra_flush(x);
+		x->cur = it;
 	}
-	b->days = grow_array(b->days, sizeof(*b->days), b->n + 1, &b->alloc);
-	b->days[b->n++] = j->start_time / DAY_S;
+	x->starts = grow_array(x->starts, sizeof(*x->starts), x->n + 1,
+			       &x->alloc);
+	x->starts[x->n++] = j->start_time;
 	return 0;
 }
 
@@ -225,22 +222,22 @@ static bool any_vm_on_standard(const struct snapshot *s)
 }
 
 /* Returns the per-item counts (caller frees), or NULL with e set. */
-static unsigned *busy_days_read(struct snapshot *s, struct err *e)
+static unsigned *extra_backups_read(struct snapshot *s, struct err *e)
 {
-	struct busy_scan b = { 0 };
+	struct extra_scan x = { 0 };
 
-	b.s = s;
-	b.out = xcalloc(s->nitems + 1, sizeof(unsigned));
-	b.to = s->as_of;
-	b.from = s->as_of - (int64_t)POSTURE_JOB_WINDOW_DAYS * DAY_S;
-	if (snapshot_each_job(s, busy_job, &b, e)) {
-		free(b.days);
-		free(b.out);
+	x.s = s;
+	x.out = xcalloc(s->nitems + 1, sizeof(unsigned));
+	x.to = s->as_of;
+	x.from = s->as_of - (int64_t)POSTURE_JOB_WINDOW_DAYS * DAY_S;
+	if (snapshot_each_job(s, extra_job, &x, e)) {
+		free(x.starts);
+		free(x.out);
 		return NULL;
 	}
-	busy_flush(&b);
-	free(b.days);
-	return b.out;
+	extra_flush(&x);
+	free(x.starts);
+	return x.out;
 }
 
 /* ---- writing ---- */
@@ -321,7 +318,7 @@ int posture_audit_run(struct snapshot *s, const struct posture_options *o,
 	struct posture_inputs in = { o ? o->targets : NULL, NULL, NULL };
 	struct estate es = { 0 };
 	struct csv_writer *w = NULL;
-	unsigned *busy = NULL;
+	unsigned *extra = NULL;
 	int rc = -1;
 
 	memset(out, 0, sizeof(*out));
@@ -332,10 +329,10 @@ int posture_audit_run(struct snapshot *s, const struct posture_options *o,
 		in.plan = &plan;
 	}
 	if (any_vm_on_standard(s)) {
-		busy = busy_days_read(s, e);
-		if (!busy)
+		extra = extra_backups_read(s, e);
+		if (!extra)
 			goto done;
-		in.multi_backup_days = busy;
+		in.extra_backups = extra;
 	}
 	w = csv_writer_open(out_path, &posture_schema, e);
 	if (!w)
@@ -353,7 +350,7 @@ done:
 	if (rc)
 		posture_summary_release(out);
 	estate_release(&es);
-	free(busy);
+	free(extra);
 	posture_plan_release(&plan);
 	return rc;
 }

@@ -584,18 +584,19 @@ static void test_posture__enhanced_policy_job_history(void **state)
 {
 	struct fx fx;
 	struct finding f;
-	unsigned busy[2] = { POSTURE_MULTI_BACKUP_DAYS, 0 };
-	struct posture_inputs in = { NULL, busy, NULL };
+	unsigned extra[2] = { POSTURE_EXTRA_BACKUPS, 0 };
+	struct posture_inputs in = { NULL, extra, NULL };
 
 	(void)state;
 	fx_default(&fx);
 	fx.p[0] = standard_policy("p-000000000001", "v-000000000001",
 				  "DailyStandard");
 	run_rule(&fx, PR_ENHANCED, &in, false, SEV_MEDIUM, &f);
-	expect_text(&f, &f.evidence, "3 of the last 30 days with 2+ backups");
+	expect_text(&f, &f.evidence, "3 backups < 12 h after the previous "
+				     "one in the last 30 days");
 	finding_release(&f);
 
-	busy[0] = POSTURE_MULTI_BACKUP_DAYS - 1;
+	extra[0] = POSTURE_EXTRA_BACKUPS - 1;
 	run_rule(&fx, PR_ENHANCED, &in, true, SEV_INFO, &f);
 	finding_release(&f);
 }
@@ -905,6 +906,17 @@ static void test_posture__audit_run_writes_posture_csv(void **state)
 					 day + d * DAY_S + 6 * 3600);
 		fx.nj++;
 	}
+	/* A daily run that starts up to 2 h late is no extra backup, even
+	 * when two runs fall on one calendar day. */
+	fx.it[fx.ni++] = vm_item("i-000000000003", "v-000000000002",
+				 "p-000000000002", "vm-late-01");
+	for (int d = 0; d < 5; d++) {
+		static const char *ids[] = { "k1", "k2", "k3", "k4", "k5" };
+		int64_t late = d % 2 ? 108 * 60 : 0;
+		fx.j[fx.nj++] = backup_job(ids[d], &fx.it[2],
+					   day - 8 * DAY_S + d * DAY_S +
+						   22 * 3600 + 1800 + late);
+	}
 	fx_open(&fx, &s);
 	if (posture_audit_run(&s, NULL, out, &sum, &e))
 		fail_msg("%s", e.msg);
@@ -936,8 +948,9 @@ static void test_posture__audit_run_writes_posture_csv(void **state)
 	assert_non_null(strstr(text, "v-000000000002,soft-delete,high,fail,"
 				     "soft_delete=Disabled; "
 				     "soft_delete_days=14,"));
-	assert_non_null(strstr(text, "3 of the last 30 days with 2+ "
-				     "backups"));
+	assert_non_null(strstr(text, "3 backups < 12 h after the previous "
+				     "one in the last 30 days"));
+	assert_null(strstr(text, "vm-late-01"));
 	free(text);
 	free(out);
 }
