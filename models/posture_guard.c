@@ -218,7 +218,7 @@ static void mua_isolation(const struct vault_view *vv, const char *gsub,
 }
 
 void posture_mua(const struct vault_view *vv,
-		     const struct posture_inputs *in, struct finding *f)
+		 const struct posture_inputs *in, struct finding *f)
 {
 	const struct vault *v = vv->v;
 	const struct guard *g = vv->guard;

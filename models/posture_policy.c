@@ -150,7 +150,7 @@ static void enhanced_fix(const struct vault_view *vv,
 }
 
 void posture_enhanced(const struct vault_view *vv,
-			  const struct posture_inputs *in, struct finding *f)
+		      const struct posture_inputs *in, struct finding *f)
 {
 	struct enhanced_scan sc = { 0, 0, 0, 24, STRBUF_INIT, STRBUF_INIT };
 
@@ -221,10 +221,10 @@ static bool plan_tiers(const struct posture_plan_row *r)
 }
 
 struct tiering_scan {
-	size_t nuntiered, nlowchurn, nlong, nskipped;
+	size_t nuntiered, nlowchurn, nlong, nskipped, ntiered;
 	double saving;
 	const char *currency;
-	struct strbuf untiered, lowchurn, fix, skipped;
+	struct strbuf untiered, lowchurn, fix, skipped, tiered;
 };
 
 static void add_plan_proposal(struct strbuf *sb,
@@ -313,8 +313,13 @@ static void scan_policy_tiering(const struct vault_view *vv,
 	sc->nlong++;
 	if (p->tiering_mode == TM_TIERAFTER && p->workload == WL_VM)
 		low_churn_policy(vv, p, sc);
-	if (p->tiering_mode != TM_NONE && p->tiering_mode != TM_DONOTTIER)
+	if (p->tiering_mode != TM_NONE && p->tiering_mode != TM_DONOTTIER) {
+		if (list_room(&sc->ntiered))
+			add_part(&sc->tiered, ", ", "'%s' tiering_mode=%s",
+				 p->policy_name,
+				 tiering_mode_names[p->tiering_mode]);
 		return;
+	}
 	r = in->plan ? posture_plan_find(in->plan, p->policy_id) : NULL;
 	if (r && !plan_tiers(r)) {
 		sc->nskipped++;
@@ -333,10 +338,12 @@ static void tiering_detail(const struct posture_inputs *in,
 {
 	if (sc->nuntiered)
 		add_part(&f->detail, "; ",
-			 "%zu polic%s keep monthly/yearly points >= %d months "
-			 "in Vault-standard with no tiering: Vault-archive "
-			 "costs far less per GB for points rarely restored",
+			 "%zu polic%s keep%s monthly/yearly points >= %d "
+			 "months in Vault-standard with no tiering: "
+			 "Vault-archive costs far less per GB for points "
+			 "rarely restored",
 			 sc->nuntiered, sc->nuntiered == 1 ? "y" : "ies",
+			 sc->nuntiered == 1 ? "s" : "",
 			 POSTURE_TIERING_MIN_MONTHS);
 	if (sc->nlowchurn)
 		add_part(&f->detail, "; ",
@@ -356,22 +363,25 @@ static void tiering_detail(const struct posture_inputs *in,
 			 "points >= %d months, which smart tiering needs",
 			 POSTURE_TIERING_MIN_MONTHS);
 	else if (!sc->nuntiered && !sc->nlowchurn)
-		add_part(&f->detail, "; ", "%zu long-term polic%s tier or the "
-					   "plan finds no saving",
-			 sc->nlong, sc->nlong == 1 ? "y" : "ies");
+		add_part(&f->detail, "; ",
+			 "every long-term policy tiers, or the plan finds no "
+			 "saving in tiering it");
 }
 
 void posture_tiering(const struct vault_view *vv,
-			 const struct posture_inputs *in, struct finding *f)
+		     const struct posture_inputs *in, struct finding *f)
 {
 	struct tiering_scan sc = { 0 };
 	struct strbuf empty = STRBUF_INIT;
 
-	sc.untiered = sc.lowchurn = sc.fix = sc.skipped = empty;
+	sc.untiered = sc.lowchurn = sc.fix = sc.skipped = sc.tiered = empty;
 	for (size_t i = 0; i < vv->npolicies; i++)
 		scan_policy_tiering(vv, in, vv->policies[i], &sc);
 	list_end(&sc.untiered, sc.nuntiered);
+	list_end(&sc.tiered, sc.ntiered);
 	strbuf_addf(&f->evidence, "long_term_policies=%zu", sc.nlong);
+	if (sc.ntiered)
+		strbuf_addf(&f->evidence, "; tiering: %s", sc.tiered.buf);
 	if (sc.nuntiered)
 		strbuf_addf(&f->evidence, "; no tiering: %s", sc.untiered.buf);
 	if (sc.nlowchurn)
@@ -399,5 +409,6 @@ void posture_tiering(const struct vault_view *vv,
 	strbuf_release(&sc.lowchurn);
 	strbuf_release(&sc.fix);
 	strbuf_release(&sc.skipped);
+	strbuf_release(&sc.tiered);
 }
 

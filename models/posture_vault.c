@@ -93,7 +93,7 @@ static void lock_warning(struct strbuf *fix, const struct strbuf *suspects,
 }
 
 void posture_immutable(const struct vault_view *vv,
-			   const struct posture_inputs *in, struct finding *f)
+		       const struct posture_inputs *in, struct finding *f)
 {
 	const struct vault *v = vv->v;
 	struct strbuf suspects = STRBUF_INIT;
@@ -138,15 +138,16 @@ void posture_immutable(const struct vault_view *vv,
 		lock_warning(&f->fix, &suspects, n);
 		break;
 	}
-	add_part(&f->detail, "; ", "%s", heuristic_text);
+	if (v->immutability != IMM_LOCKED || n)
+		add_part(&f->detail, "; ", "%s", heuristic_text);
 	strbuf_release(&suspects);
 }
 
 /* ---- soft-delete ---- */
 
 void posture_soft_delete(const struct vault_view *vv,
-			     const struct posture_inputs *in,
-			     struct finding *f)
+			 const struct posture_inputs *in,
+			 struct finding *f)
 {
 	const struct vault *v = vv->v;
 	int days = v->soft_delete_days;
@@ -231,8 +232,8 @@ static const char *non_production_token(const struct vault *v)
 }
 
 void posture_redundancy(const struct vault_view *vv,
-			    const struct posture_inputs *in,
-			    struct finding *f)
+			const struct posture_inputs *in,
+			struct finding *f)
 {
 	const struct vault *v = vv->v;
 	const char *nonprod = non_production_token(v);
@@ -281,21 +282,23 @@ void posture_redundancy(const struct vault_view *vv,
 		    "the data",
 		    v->redundancy == RED_ZRS ? "a zone-redundant"
 					     : "a locally redundant");
-	strbuf_adds(&f->fix,
+	strbuf_addf(&f->fix,
 		    "storage redundancy can't be changed once items are "
-		    "protected: create a vault with GeoRedundant storage and "
-		    "cross-region restore (az backup vault backup-properties "
-		    "set -g RG -n NEW_VAULT --backup-storage-redundancy "
-		    "GeoRedundant --cross-region-restore-flag True, before "
-		    "protecting anything) and move protection of the "
-		    "production items to it");
+		    "protected: create a vault (az backup vault create -g %s "
+		    "-n NEW_VAULT -l %s), make it GeoRedundant with "
+		    "cross-region restore before protecting anything (az "
+		    "backup vault backup-properties set -g %s -n NEW_VAULT "
+		    "--backup-storage-redundancy GeoRedundant "
+		    "--cross-region-restore-flag True) and move protection "
+		    "of the production items to it",
+		    v->resource_group, v->location, v->resource_group);
 }
 
 /* ---- simple vault settings ---- */
 
 void posture_xsub_restore(const struct vault_view *vv,
-			      const struct posture_inputs *in,
-			      struct finding *f)
+			  const struct posture_inputs *in,
+			  struct finding *f)
 {
 	const struct vault *v = vv->v;
 
@@ -320,8 +323,8 @@ void posture_xsub_restore(const struct vault_view *vv,
 }
 
 void posture_public_network(const struct vault_view *vv,
-				const struct posture_inputs *in,
-				struct finding *f)
+			    const struct posture_inputs *in,
+			    struct finding *f)
 {
 	const struct vault *v = vv->v;
 
@@ -345,7 +348,7 @@ void posture_public_network(const struct vault_view *vv,
 }
 
 void posture_cmk(const struct vault_view *vv,
-		     const struct posture_inputs *in, struct finding *f)
+		 const struct posture_inputs *in, struct finding *f)
 {
 	const struct vault *v = vv->v;
 
@@ -380,8 +383,8 @@ void posture_cmk(const struct vault_view *vv,
 }
 
 void posture_job_alerts(const struct vault_view *vv,
-			    const struct posture_inputs *in,
-			    struct finding *f)
+			const struct posture_inputs *in,
+			struct finding *f)
 {
 	const struct vault *v = vv->v;
 

@@ -113,8 +113,8 @@ static void estate_build(struct estate *es, const struct snapshot *s)
 	es->items = xcalloc(s->nitems + 1, sizeof(*es->items));
 	for (size_t i = 0; i < s->npolicies; i++) {
 		/* snapshot_open checked that every policy's vault exists. */
-		pvault[i] = (size_t)snapshot_find_vault(s,
-							s->policies[i].vault_id);
+		const char *vid = s->policies[i].vault_id;
+		pvault[i] = (size_t)snapshot_find_vault(s, vid);
 		np[pvault[i]]++;
 	}
 	for (size_t i = 0; i < s->nitems; i++)

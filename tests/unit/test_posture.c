@@ -1093,7 +1093,8 @@ static void write_arm_snapshot(const char *dir, char v1[SNAPSHOT_ID_LEN],
 			"{\"format_version\":1,"
 			"\"exported_at\":\"2026-11-01T00:00:00Z\","
 			"\"source\":\"azure\","
-			"\"tenant_id\":\"d676e86e-2206-4a7c-999c-ece52c144b5b\","
+			"\"tenant_id\":"
+			"\"d676e86e-2206-4a7c-999c-ece52c144b5b\","
 			"\"files\":{\"vaults.csv\":{},\"policies.csv\":{},"
 			"\"items.csv\":{},\"recovery_points.csv\":{},"
 			"\"jobs.csv\":{},\"guards.csv\":{}}}\n",
