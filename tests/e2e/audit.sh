@@ -128,6 +128,12 @@ check "one score line per vault, then the total" \
 	test "$(wc -l <"$T/scores.txt")" -eq $((nvaults + 1))
 grep_ok "a total line" '^all vaults +[0-9]+/[0-9]+ passed  mean score' \
 	"$T/scores.txt"
+awk -F '\t' 'NR > 1 && $4 == "pass" { p[$7]++ } NR > 1 { p[$7] += 0 }
+	END { for (v in p) print v, p[v] }' "$T/posture.tsv" | sort >"$T/csv_pass"
+awk '$1 != "all" { split($2, a, "/"); print $1, a[1] }' "$T/scores.txt" |
+	sort >"$T/line_pass"
+check "the score lines agree with posture.csv" \
+	cmp "$T/csv_pass" "$T/line_pass"
 
 expect_exit 1 "--fail-on high exits 1 on the sample" \
 	"$VAULTWISE" audit "$SAMPLE" --out "$T/p3.csv" --fail-on high
