@@ -24,6 +24,7 @@ const struct command *command_find(const char *name);
 void commands_print_usage(void);
 
 int cmd_help(int argc, char **argv);
+int cmd_sample(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 
 #endif
