@@ -113,10 +113,12 @@ static int audit(const struct audit_opts *o, const char *dir, int fail_on)
 	if (cli_common.as_of != TIME_NONE)
 		s.as_of = cli_common.as_of;
 	rc = posture_audit_run(&s, &po, out, &sum, &e);
-	snapshot_release(&s);
-	if (rc)
+	if (rc) {
+		snapshot_release(&s);
 		goto fail;
-	print_scores(&sum);
+	}
+	print_scores(&sum); /* the names are the snapshot's */
+	snapshot_release(&s);
 	notef("wrote '%s': %u vaults, %u of %u checks failed", out,
 	      (unsigned)sum.nvaults, sum.rows - sum.passed, sum.rows);
 	rc = EXIT_OK;

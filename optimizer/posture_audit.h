@@ -46,9 +46,10 @@ struct posture_summary {
 };
 
 /* Audits s (as of s->as_of, which bounds the job history read) and writes
- * out_path. On success fills *out (release with posture_summary_release);
- * on failure nothing is written and e says why (65 bad plan data, 66 plan
- * missing, 73/74 output). */
+ * out_path. On success fills *out (release with posture_summary_release;
+ * its vault names are borrowed from s: use it before snapshot_release);
+ * on failure nothing is written and e says why (65 bad plan or job data,
+ * 66 plan missing, 73/74 output). */
 int posture_audit_run(struct snapshot *s, const struct posture_options *o,
 		      const char *out_path, struct posture_summary *out,
 		      struct err *e);
