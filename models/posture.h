@@ -83,8 +83,8 @@ extern const char *const posture_rule_ids[PR_COUNT];
 /* One row of a plan's policy_changes.csv (strings borrowed from the
  * table's pool). */
 struct posture_plan_row {
-	const char *policy_id, *policy_name, *current_tiering;
-	const char *proposed_tiering, *duration_type, *currency, *reason;
+	const char *policy_id, *proposed_tiering, *duration_type;
+	const char *currency, *reason;
 	long duration;            /* 0 when empty */
 	double saving_total;      /* in currency, over the plan's horizon */
 };

@@ -224,7 +224,7 @@ struct tiering_scan {
 	size_t nuntiered, nlowchurn, nlong, nskipped, ntiered;
 	double saving;
 	const char *currency;
-	struct strbuf untiered, lowchurn, fix, skipped, tiered;
+	struct strbuf untiered, lowchurn, fix, skipped, tiered, notes;
 };
 
 static void add_plan_proposal(struct strbuf *sb,
@@ -262,6 +262,9 @@ static void untiered_policy(const struct policy *p,
 			    r->saving_total, r->currency);
 		strbuf_adds(&sc->fix, "the plan's ");
 		add_plan_proposal(&sc->fix, r);
+		if (r->reason[0])
+			add_part(&sc->notes, "; ", "'%s': %s", p->policy_name,
+				 r->reason);
 	} else if (p->workload == WL_VM) {
 		strbuf_adds(&sc->fix, "TierRecommended (Azure moves only the "
 				      "points whose move saves money)");
@@ -322,12 +325,16 @@ static void scan_policy_tiering(const struct vault_view *vv,
 	}
 	r = in->plan ? posture_plan_find(in->plan, p->policy_id) : NULL;
 	if (r && !plan_tiers(r)) {
-		sc->nskipped++;
-		add_part(&sc->skipped, ", ", "'%s' (proposed %s, saving %.2f "
-					     "%s)",
+		if (!list_room(&sc->nskipped))
+			return;
+		add_part(&sc->skipped, ", ",
+			 "'%s' (proposed %s, saving %.2f %s",
 			 p->policy_name,
 			 r->proposed_tiering[0] ? r->proposed_tiering : "-",
 			 r->saving_total, r->currency);
+		if (r->reason[0])
+			strbuf_addf(&sc->skipped, ": %s", r->reason);
+		strbuf_addch(&sc->skipped, ')');
 		return;
 	}
 	untiered_policy(p, r, sc);
@@ -354,6 +361,8 @@ static void tiering_detail(const struct posture_inputs *in,
 	if (sc->nskipped)
 		add_part(&f->detail, "; ",
 			 "the plan finds no saving for %s", sc->skipped.buf);
+	if (sc->notes.len)
+		add_part(&f->detail, "; ", "the plan: %s", sc->notes.buf);
 	if (sc->nuntiered && in->plan && isnan(f->saving))
 		add_part(&f->detail, "; ", "not in the plan: no saving "
 					   "estimate");
@@ -374,11 +383,13 @@ void posture_tiering(const struct vault_view *vv,
 	struct tiering_scan sc = { 0 };
 	struct strbuf empty = STRBUF_INIT;
 
-	sc.untiered = sc.lowchurn = sc.fix = sc.skipped = sc.tiered = empty;
+	sc.untiered = sc.lowchurn = sc.fix = sc.skipped = empty;
+	sc.tiered = sc.notes = empty;
 	for (size_t i = 0; i < vv->npolicies; i++)
 		scan_policy_tiering(vv, in, vv->policies[i], &sc);
 	list_end(&sc.untiered, sc.nuntiered);
 	list_end(&sc.tiered, sc.ntiered);
+	list_end(&sc.skipped, sc.nskipped);
 	strbuf_addf(&f->evidence, "long_term_policies=%zu", sc.nlong);
 	if (sc.ntiered)
 		strbuf_addf(&f->evidence, "; tiering: %s", sc.tiered.buf);
@@ -410,5 +421,6 @@ void posture_tiering(const struct vault_view *vv,
 	strbuf_release(&sc.fix);
 	strbuf_release(&sc.skipped);
 	strbuf_release(&sc.tiered);
+	strbuf_release(&sc.notes);
 }
 

@@ -24,12 +24,11 @@ static const struct csv_schema posture_schema = {
 
 /* ---- policy_changes.csv ---- */
 
-enum { PC_POLICY, PC_PROPOSED, PC_SAVING, PC_CURRENCY, PC_NAME, PC_CURRENT,
-       PC_DURATION, PC_DTYPE, PC_REASON, PC_NCOLS };
+enum { PC_POLICY, PC_PROPOSED, PC_SAVING, PC_CURRENCY, PC_DURATION,
+       PC_DTYPE, PC_REASON, PC_NCOLS };
 static const struct csv_column plan_cols[] = {
 	{ "policy_id", CSV_REQUIRED },	  { "proposed_tiering", CSV_REQUIRED },
 	{ "saving_total", CSV_REQUIRED }, { "currency", CSV_REQUIRED },
-	{ "policy_name", 0 },		  { "current_tiering", 0 },
 	{ "duration", 0 },		  { "duration_type", 0 },
 	{ "reason", 0 },
 };
@@ -49,14 +48,11 @@ static int load_plan_row(void *ctx, const struct csv_row *r, struct err *e)
 	struct posture_plan_row row = { 0 };
 	const char *id;
 
-	row.policy_name = row.current_tiering = row.duration_type = "";
-	row.reason = row.proposed_tiering = "";
+	row.duration_type = row.reason = row.proposed_tiering = "";
 	if (row_str(r, PC_POLICY, 0, &id, e) ||
 	    row_str(r, PC_PROPOSED, ROW_OPTIONAL, &row.proposed_tiering, e) ||
 	    row_double(r, PC_SAVING, 0, -1e12, 1e12, &row.saving_total, e) ||
 	    row_str(r, PC_CURRENCY, 0, &row.currency, e) ||
-	    row_str(r, PC_NAME, ROW_OPTIONAL, &row.policy_name, e) ||
-	    row_str(r, PC_CURRENT, ROW_OPTIONAL, &row.current_tiering, e) ||
 	    row_long(r, PC_DURATION, ROW_OPTIONAL, 0, 100000, &row.duration,
 		     e) ||
 	    row_str(r, PC_DTYPE, ROW_OPTIONAL, &row.duration_type, e) ||
@@ -68,8 +64,6 @@ static int load_plan_row(void *ctx, const struct csv_row *r, struct err *e)
 				 "a policy_id not used by an earlier row");
 	row.proposed_tiering = strpool_dup(&plan->pool, row.proposed_tiering);
 	row.currency = strpool_dup(&plan->pool, row.currency);
-	row.policy_name = strpool_dup(&plan->pool, row.policy_name);
-	row.current_tiering = strpool_dup(&plan->pool, row.current_tiering);
 	row.duration_type = strpool_dup(&plan->pool, row.duration_type);
 	row.reason = strpool_dup(&plan->pool, row.reason);
 	plan->rows = grow_array(plan->rows, sizeof(row), plan->n + 1,

@@ -60,8 +60,8 @@ bool posture_summary_fails_at(const struct posture_summary *sum,
 			      int severity);
 
 /* Reads PLAN_DIR/policy_changes.csv (columns policy_id, proposed_tiering,
- * saving_total, currency required; policy_name, current_tiering, duration,
- * duration_type, reason optional). Release with posture_plan_release. */
+ * saving_total, currency required; duration, duration_type, reason
+ * optional; others ignored). Release with posture_plan_release. */
 int posture_plan_load(struct posture_plan *plan, const char *plan_dir,
 		      struct err *e);
 

@@ -688,6 +688,7 @@ static void test_posture__smart_tiering_plan_saving(void **state)
 	expect_text(&f, &f.evidence, "(plan: TierAfter 3 Months, saving "
 				     "412.50 USD)");
 	expect_text(&f, &f.fix, "the plan's TierAfter 3 Months");
+	expect_text(&f, &f.detail, "the plan: 'EnhancedHourly': saves money");
 	assert_true(fabs(f.saving - 412.5) < 1e-9);
 	assert_string_equal(f.currency, "USD");
 	finding_release(&f);
@@ -696,7 +697,10 @@ static void test_posture__smart_tiering_plan_saving(void **state)
 	fx.p[0].policy_id = "p-000000000002";
 	fx.it[0].policy_id = "p-000000000002";
 	run_rule(&fx, PR_TIERING, &in, true, SEV_INFO, &f);
-	expect_text(&f, &f.detail, "the plan finds no saving");
+	expect_text(&f, &f.detail, "the plan finds no saving for "
+				   "'EnhancedHourly' (proposed None, saving "
+				   "0.00 USD: low churn: archive copy costs "
+				   "more)");
 	finding_release(&f);
 
 	posture_plan_release(&plan);
