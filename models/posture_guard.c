@@ -251,9 +251,10 @@ void posture_mua(const struct vault_view *vv,
 		scan_excluded(g->excluded_operations, &go);
 		scan_protected(g->protected_operations, &go);
 	}
-	if (go.nexcluded) {
+	if (g && g->excluded_operations[0])
 		add_part(&f->evidence, "; ", "excluded_operations=%s",
 			 g->excluded_operations);
+	if (go.nexcluded) {
 		add_part(&f->detail, "; ", "not protected by MUA: %s",
 			 go.excluded.buf);
 		if (f->pass && arm_segment(gid, "resourceGroups", rg,

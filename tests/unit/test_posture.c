@@ -485,6 +485,8 @@ static void test_posture__mua_exclusions(void **state)
 	/* A mandatory operation can't be excluded: inconsistent. */
 	fx.g[0].excluded_operations = OP("backupconfig/write");
 	run_rule(&fx, PR_MUA, NULL, false, SEV_MEDIUM, &f);
+	expect_text(&f, &f.evidence, "excluded_operations=" OP("backupconfig/"
+							      "write"));
 	expect_text(&f, &f.detail, "snapshot inconsistent: "
 				   "excluded_operations lists "
 				   "backupconfig/write (disable soft delete)");
