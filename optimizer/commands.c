@@ -20,6 +20,7 @@ const struct command commands[] = {
 	{ "help", cmd_help, "show the help of a command" },
 	{ "sample", cmd_sample,
 	  "write a realistic synthetic estate as a snapshot" },
+	{ "audit", cmd_audit, "check vault protections; write posture.csv" },
 };
 const size_t ncommands = ARRAY_SIZE(commands);
 
