@@ -12,6 +12,7 @@
 #include "util.h"
 
 const struct command commands[] = {
+	{ "check", cmd_check, "check RPO/RTO of every item against targets" },
 	{ "help", cmd_help, "show the help of a command" },
 };
 const size_t ncommands = ARRAY_SIZE(commands);
