@@ -24,7 +24,7 @@ static void use_defaults(struct rto_model *out, size_t n,
 	out->n = n;
 	out->fitted = false;
 	snprintf(out->basis, sizeof(out->basis),
-		 "default %.0f h + %.0f GiB/h (%s)", RTO_VAULT_FIXED_H,
+		 "default %.0f h + size at %.0f GiB/h: %s", RTO_VAULT_FIXED_H,
 		 RTO_VAULT_GIB_PER_H, why);
 }
 
@@ -107,8 +107,8 @@ void rto_model_fit(struct rto_model *out,
 	out->n = n;
 	out->fitted = true;
 	snprintf(out->basis, sizeof(out->basis),
-		 "fitted on %zu restores: %.2f h + %.0f GiB/h, p90", n, c0,
-		 out->gib_per_h);
+		 "p90 of a fit on %zu restores: %.2f h + size at %.0f GiB/h",
+		 n, c0, out->gib_per_h);
 }
 
 double rto_model_hours(const struct rto_model *m, double gib)
@@ -120,8 +120,10 @@ double rto_model_hours(const struct rto_model *m, double gib)
 
 double rto_rehydrate_hours(int priority, double gib)
 {
+	/* High is served before Standard, so never slower than it. */
 	if (priority == REHYDRATE_HIGH)
-		return fmax(REHYDRATE_HIGH_MIN_H,
-			    gib / REHYDRATE_HIGH_GIB_PER_H);
+		return fmin(REHYDRATE_STANDARD_H,
+			    fmax(REHYDRATE_HIGH_MIN_H,
+				 gib / REHYDRATE_HIGH_GIB_PER_H));
 	return REHYDRATE_STANDARD_H;
 }

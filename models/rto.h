@@ -13,7 +13,8 @@
  *    judgement, replaced by the tenant's own figures once it has them;
  *  - archive: rehydration first, then the vault restore of the (now full)
  *    point. Standard priority takes up to 15 h; High priority about 1 h
- *    for objects under 10 GiB, at most 10 GiB/h per storage account.
+ *    for objects under 10 GiB, at most 10 GiB/h per storage account,
+ *    and (being served first) never longer than Standard.
  *
  * Called by the check stage; pure computation over caller-given samples. */
 #ifndef VW_RTO_H
@@ -46,7 +47,8 @@ struct rto_model {
 	double p90_extra_h; /* p90 of the residuals, added to each quote */
 	size_t n;           /* usable restores behind it */
 	bool fitted;        /* false: the documented defaults */
-	char basis[160];    /* "fitted on 12 restores: 0.5 h + 200 GiB/h" */
+	char basis[160];    /* "p90 of a fit on 12 restores: 0.50 h + size
+			       at 200 GiB/h" */
 };
 
 /* Fits the model to n samples (the defaults when n is too small or the

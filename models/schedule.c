@@ -21,7 +21,7 @@ void format_hours(double h, char *out, size_t n)
 	else if (fabs(h - round(h)) < 0.05)
 		snprintf(out, n, "%.0f h", round(h));
 	else if (h < 1)
-		snprintf(out, n, "%.2f h", h);
+		snprintf(out, n, "%.2g h", h);
 	else
 		snprintf(out, n, "%.1f h", h);
 }
@@ -303,9 +303,8 @@ static void tz_note(struct rpo_predicted *out, const struct policy *p,
 			 p->time_zone);
 	} else if (z->rule != DST_NONE) {
 		snprintf(out->tz_note, sizeof(out->tz_note),
-			 "%.60s has daylight saving but Azure keeps the UTC "
-			 "hour: backups run 1 h off by the wall clock for "
-			 "part of the year",
+			 "%.60s: Azure keeps the UTC hour, so backups run 1 h "
+			 "later by the wall clock during daylight saving",
 			 z->windows_name);
 	}
 }

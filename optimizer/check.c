@@ -49,6 +49,7 @@ struct item_state {
 	bool checked;                 /* some target covers it */
 	struct observed_gaps jobs;    /* successful backup jobs */
 	struct failure_streak streak;
+	unsigned failed_in_worst;     /* failed jobs inside jobs' worst gap */
 	struct observed_gaps snap_pts, vault_pts; /* recovery points */
 	bool any_vault_point;
 	bool log_chain;               /* vault_pts is a SQL/HANA log chain */
@@ -128,6 +129,21 @@ static size_t match_targets(struct check_ctx *c)
 
 /* ---- pass 1: jobs ---- */
 
+/* Failed jobs after the start of the worst gap and before its end. */
+static unsigned failed_between(const struct backup_run *r, size_t n,
+			       const struct observed_gaps *g)
+{
+	int64_t end;
+	unsigned k = 0;
+
+	if (isnan(g->worst_h))
+		return 0;
+	end = g->worst_from + (int64_t)llround(g->worst_h * HOUR_S);
+	for (size_t i = 0; i < n; i++)
+		k += !r[i].ok && r[i].time > g->worst_from && r[i].time <= end;
+	return k;
+}
+
 static void flush_runs(struct check_ctx *c)
 {
 	struct item_state *st;
@@ -145,6 +161,7 @@ static void flush_runs(struct check_ctx *c)
 		if (c->runs[i].ok)
 			t[n++] = c->runs[i].time;
 	observed_gaps_compute(&st->jobs, t, n, c->jobs_from, c->as_of);
+	st->failed_in_worst = failed_between(c->runs, c->nruns, &st->jobs);
 	c->nruns = 0;
 	c->cur = NULL;
 }
@@ -348,8 +365,10 @@ static void find_needed(const struct check_ctx *c, const struct target *t,
 			const struct item *it, const struct rp *rps,
 			size_t n, struct needed_point *np)
 {
+	/* A point of the needed calendar day (UTC) covers it. */
 	int64_t date = c->as_of -
 		       (int64_t)llround(t->min_retention_days * DAY_S);
+	int64_t bound = (date / DAY_S + 1) * DAY_S;
 
 	np->time = np->oldest = TIME_NONE;
 	for (size_t i = 0; i < n && rps[i].rp_time <= c->as_of; i++) {
@@ -364,7 +383,7 @@ static void find_needed(const struct check_ctx *c, const struct target *t,
 			np->oldest_tier = rp->tier;
 			np->oldest_gib = restore_gib(it, rp);
 		}
-		if (rp->rp_time <= date) {
+		if (rp->rp_time < bound) {
 			np->time = rp->rp_time;
 			np->tier = rp->tier;
 			np->gib = restore_gib(it, rp);
@@ -467,9 +486,10 @@ static void check_predicted(const struct item *it, double target,
 	if (is_stopped(it)) {
 		r->rpo_pred = NAN;
 		clause(&r->fail,
-		       "protection is stopped (%s): no backups are scheduled",
-		       it->policy_idx < 0 ? "no policy"
-					  : it->protection_state);
+		       "protection is stopped (state %s%s): no backups are "
+		       "scheduled",
+		       it->protection_state,
+		       it->policy_idx < 0 ? ", no policy" : "");
 	} else if (isnan(r->rpo_pred)) {
 		clause(&r->unknown, "%s", why);
 	} else if (r->rpo_pred > target + EPS) {
@@ -479,45 +499,96 @@ static void check_predicted(const struct item *it, double target,
 	}
 }
 
+/* Where an observed RPO comes from, for the wording of reasons. */
+enum obs_source { OBS_JOBS, OBS_SNAPSHOTS, OBS_VAULT, OBS_LOG };
+
+static void stale_phrase(struct strbuf *sb, int src, const char *age)
+{
+	switch (src) {
+	case OBS_JOBS:
+		strbuf_addf(sb, "no successful backup for %s", age);
+		break;
+	case OBS_SNAPSHOTS:
+		strbuf_addf(sb, "newest snapshot is %s old", age);
+		break;
+	case OBS_LOG:
+		strbuf_addf(sb, "log chain stopped %s ago", age);
+		break;
+	default:
+		strbuf_addf(sb, "newest vault point is %s old", age);
+	}
+}
+
+static void gap_phrase(struct strbuf *sb, int src, const char *gap,
+		       const char *when)
+{
+	switch (src) {
+	case OBS_JOBS:
+		strbuf_addf(sb, "observed worst gap %s after the backup of %s",
+			    gap, when);
+		break;
+	case OBS_SNAPSHOTS:
+		strbuf_addf(sb, "observed worst gap %s between snapshots "
+				"after %s",
+			    gap, when);
+		break;
+	case OBS_LOG:
+		strbuf_addf(sb, "log chain broken for %s after %s", gap,
+			    when);
+		break;
+	default:
+		strbuf_addf(sb, "observed worst gap %s between vault points "
+				"after %s",
+			    gap, when);
+	}
+}
+
 static void observed_breach(const struct observed_gaps *g,
-			    const struct item_state *st, bool from_jobs,
+			    const struct item_state *st, int src,
 			    const char *t, struct row *r)
 {
+	struct strbuf sb = STRBUF_INIT;
 	char w[24], p95[24], when[TIME_ISO_LEN];
 
 	format_hours(g->worst_h, w, sizeof(w));
 	format_hours(g->p95_h, p95, sizeof(p95));
-	if (g->worst_is_tail && from_jobs && st->streak.trailing)
-		clause(&r->fail,
-		       "no successful backup for %s (%u failed jobs in a "
-		       "row) > %s target",
-		       w, st->streak.trailing, t);
-	else if (g->worst_is_tail)
-		clause(&r->fail, "no successful backup for %s > %s target", w,
-		       t);
-	else {
+	if (g->worst_is_tail) {
+		stale_phrase(&sb, src, w);
+		if (src == OBS_JOBS && st->streak.trailing)
+			strbuf_addf(&sb, " (%u failed job%s in a row)",
+				    st->streak.trailing,
+				    st->streak.trailing == 1 ? "" : "s");
+		strbuf_addf(&sb, " > %s target", t);
+	} else {
 		time_format_iso(g->worst_from, when);
-		clause(&r->fail,
-		       "observed worst gap %s after the backup of %s%s > %s "
-		       "target (p95 %s)",
-		       w, when,
-		       from_jobs && st->streak.longest
-			       ? " (failed jobs in between)"
-			       : "",
-		       t, p95);
+		gap_phrase(&sb, src, w, when);
+		if (src == OBS_JOBS && st->failed_in_worst)
+			strbuf_addf(&sb, " (%u failed job%s in between)",
+				    st->failed_in_worst,
+				    st->failed_in_worst == 1 ? "" : "s");
+		strbuf_addf(&sb, " > %s target (p95 %s)", t, p95);
 	}
+	clause(&r->fail, "%s", sb.buf);
+	strbuf_release(&sb);
 }
 
-static void check_observed(const struct check_ctx *c,
+static int obs_source(const struct item_state *st, int tier)
+{
+	if (tier == TT_VAULT)
+		return st->log_chain ? OBS_LOG : OBS_VAULT;
+	return st->jobs.newest != TIME_NONE || st->streak.runs
+		       ? OBS_JOBS
+		       : OBS_SNAPSHOTS;
+}
+
+static void check_observed(const struct check_ctx *c, const struct item *it,
 			   const struct item_state *st, double target,
 			   struct row *r)
 {
-	bool from_jobs = r->tier == TT_SNAPSHOT &&
-			 (st->jobs.newest != TIME_NONE || st->streak.runs);
-	const struct observed_gaps *g =
-		r->tier == TT_VAULT ? &st->vault_pts
-		: from_jobs	    ? &st->jobs
-				    : &st->snap_pts;
+	int src = obs_source(st, r->tier);
+	const struct observed_gaps *g = src == OBS_JOBS	    ? &st->jobs
+					: src == OBS_SNAPSHOTS ? &st->snap_pts
+							       : &st->vault_pts;
 	char t[24], w[24], p95[24];
 
 	format_hours(target, t, sizeof(t));
@@ -525,27 +596,28 @@ static void check_observed(const struct check_ctx *c,
 	r->p95 = g->p95_h;
 	r->age = g->newest_age_h;
 	if (isnan(g->worst_h)) {
-		if (from_jobs)
+		if (src == OBS_JOBS)
 			clause(&r->fail,
-			       "no successful backup in the %.0f d look-back "
-			       "(%zu failed jobs)",
-			       c->o.lookback_days, st->streak.failed);
+			       "no successful backup in the %g d look-back "
+			       "(%zu failed job%s)",
+			       c->o.lookback_days, st->streak.failed,
+			       st->streak.failed == 1 ? "" : "s");
 		else
 			clause(&r->unknown,
-			       "no %s backups listed in the look-back",
-			       tier_word(r->tier));
+			       "no %s backups listed in the %g d look-back "
+			       "(protection state %s)",
+			       tier_word(r->tier), c->o.lookback_days,
+			       it->protection_state);
 		return;
 	}
 	if (g->worst_h > target + EPS) {
-		observed_breach(g, st, from_jobs, t, r);
+		observed_breach(g, st, src, t, r);
 		return;
 	}
 	format_hours(g->worst_h, w, sizeof(w));
 	format_hours(g->p95_h, p95, sizeof(p95));
 	clause(&r->pass, "observed worst gap %s (p95 %s)%s <= %s target", w,
-	       p95, st->log_chain && r->tier == TT_VAULT ? " in the log chain"
-							  : "",
-	       t);
+	       p95, src == OBS_LOG ? " in the log chain" : "", t);
 }
 
 /* RTO of a restore from a point in the given rp tier. */
@@ -589,8 +661,8 @@ static double newest_rto(const struct rto_model *m,
 	}
 	v = rto_model_hours(m, it->source_gb);
 	format_hours(v, h, sizeof(h));
-	snprintf(desc, n, "vault restore of %.0f GiB %s (%s)", it->source_gb,
-		 h, m->basis);
+	snprintf(desc, n, "vault restore of %.0f GiB takes %s (%s)",
+		 it->source_gb, h, m->basis);
 	return v;
 }
 
@@ -718,7 +790,7 @@ static void evaluate(const struct check_ctx *c, const struct item *it,
 	if (resolve_tier(it, t, &pred, st, r)) {
 		if (!isnan(t->rpo_hours)) {
 			check_predicted(it, t->rpo_hours, &pred, r);
-			check_observed(c, st, t->rpo_hours, r);
+			check_observed(c, it, st, t->rpo_hours, r);
 			if (pred.tz_note[0])
 				clause(&r->note, "%s", pred.tz_note);
 		}

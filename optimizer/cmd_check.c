@@ -31,9 +31,9 @@ static const struct opt_spec check_spec[] = {
 	  "N", "days of history behind the observed RPO (default 30)", 1,
 	  3650 },
 	{ "rehydrate-priority", 0, OPT_STR,
-	  offsetof(struct check_cli, priority), "standard|high",
-	  "priority assumed when a needed point is in Archive (default "
-	  "standard: up to 15 h)", 0, 0 },
+	  offsetof(struct check_cli, priority), "P",
+	  "rehydration priority for points in Archive: standard (up to "
+	  "15 h, the default) or high (~1 h under 10 GiB)", 0, 0 },
 	{ "timezones", 0, OPT_STR, offsetof(struct check_cli, timezones),
 	  "FILE", "Windows time-zone table (default: the bundled "
 	  "data/timezones.csv)", 0, 0 },

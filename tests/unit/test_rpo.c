@@ -151,8 +151,9 @@ static void test_rpo__rto_by_hand(void **state)
 			 rto_model_hours(&m, 400) - 18.14) < 0.01);
 	/* High priority: ~1 h under 10 GiB, else 10 GiB/h */
 	assert_true(near(rto_rehydrate_hours(REHYDRATE_HIGH, 4), 1));
-	assert_true(near(rto_rehydrate_hours(REHYDRATE_HIGH, 400), 40));
-	assert_non_null(strstr(m.basis, "fitted on 9 restores"));
+	assert_true(near(rto_rehydrate_hours(REHYDRATE_HIGH, 50), 5));
+	assert_true(near(rto_rehydrate_hours(REHYDRATE_HIGH, 400), 15));
+	assert_non_null(strstr(m.basis, "fit on 9 restores"));
 }
 
 static void test_rpo__rto_defaults_with_few_restores(void **state)
@@ -519,6 +520,8 @@ static void test_rpo__check_stage_verdicts(void **state)
 			       "jobs in a row) > 16 h target"));
 	r = row_of(&rows, "i-000000000002", "vault-24h");
 	assert_string_equal(r->age, "51.83");
+	assert_non_null(strstr(r->reason, "newest vault point is 51.8 h old "
+					  "> 24 h target"));
 
 	r = row_of(&rows, "i-000000000003", "sql-snap");
 	assert_string_equal(r->verdict, "unknown");
