@@ -51,9 +51,9 @@ static const struct cmd_doc check_doc = {
 	"  - observed RPO: the worst (and p95) gap between successful backups\n"
 	"    over the look-back, the age of the newest one, failure streaks;\n"
 	"  - RTO: snapshot 0.5 h; vault: a0 + size/throughput fitted on the\n"
-	"    restore jobs (p90), or 1 h + 100 GiB/h with fewer than 5; Archive:\n"
-	"    rehydration first. With min_retention_days, the oldest point\n"
-	"    that retention must hold is checked too.\n"
+	"    restore jobs (p90), or 1 h + 100 GiB/h with fewer than 5;\n"
+	"    Archive: rehydration first. With min_retention_days, the oldest\n"
+	"    point that retention must hold is checked too.\n"
 	"Writes one row per (item, target) with a verdict (met, breached or\n"
 	"unknown) and the reason.\n"
 	"\n"
@@ -120,7 +120,8 @@ int cmd_check(int argc, char **argv)
 
 	check_options_init(&o);
 	if (rc == CLI_RUN && !cli.targets)
-		rc = usage_error("check", "option '--targets FILE' is required");
+		rc = usage_error("check",
+				 "option '--targets FILE' is required");
 	if (rc == CLI_RUN && cli.priority &&
 	    parse_priority(cli.priority, &o.rehydrate_priority))
 		rc = usage_error("check",

@@ -390,9 +390,10 @@ struct out_rows {
 };
 
 static const struct csv_column read_cols[] = {
-	{ "item_id", 1 },	  { "target_id", 1 },	   { "tier", 1 },
-	{ "verdict", 1 },	  { "reason", 1 },	   { "rpo_predicted_h", 1 },
-	{ "rpo_observed_h", 1 },  { "rto_estimated_h", 1 },
+	{ "item_id", 1 },	 { "target_id", 1 },
+	{ "tier", 1 },		 { "verdict", 1 },
+	{ "reason", 1 },	 { "rpo_predicted_h", 1 },
+	{ "rpo_observed_h", 1 }, { "rto_estimated_h", 1 },
 	{ "newest_point_age_h", 1 }, { "failure_streak", 1 },
 };
 static const struct csv_schema read_schema = { "rpo_rto.csv", read_cols,
