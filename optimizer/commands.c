@@ -14,6 +14,8 @@
 const struct command commands[] = {
 	{ "check", cmd_check, "check RPO/RTO of every item against targets" },
 	{ "help", cmd_help, "show the help of a command" },
+	{ "sample", cmd_sample,
+	  "write a realistic synthetic estate as a snapshot" },
 };
 const size_t ncommands = ARRAY_SIZE(commands);
 
