@@ -15,12 +15,13 @@ const struct command commands[] = {
 	{ "run", cmd_run,
 	  "the monthly batch (on the bundled sample when no Azure "
 	  "credentials are set)" },
-	{ "plan", cmd_plan,
-	  "decide per recovery point: move to Archive now, later, or keep" },
-	{ "help", cmd_help, "show the help of a command" },
 	{ "sample", cmd_sample,
 	  "write a realistic synthetic estate as a snapshot" },
+	{ "plan", cmd_plan,
+	  "decide per recovery point: move to Archive now, later, or keep" },
+	{ "check", cmd_check, "check RPO/RTO of every item against targets" },
 	{ "audit", cmd_audit, "check vault protections; write posture.csv" },
+	{ "help", cmd_help, "show the help of a command" },
 };
 const size_t ncommands = ARRAY_SIZE(commands);
 

@@ -26,6 +26,7 @@ void commands_print_usage(void);
 int cmd_run(int argc, char **argv);
 int cmd_plan(int argc, char **argv);
 int cmd_help(int argc, char **argv);
+int cmd_check(int argc, char **argv);
 int cmd_sample(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 
