@@ -12,6 +12,8 @@
 #include "util.h"
 
 const struct command commands[] = {
+	{ "fit", cmd_fit,
+	  "fit the restore-likelihood model from the job history" },
 	{ "help", cmd_help, "show the help of a command" },
 };
 const size_t ncommands = ARRAY_SIZE(commands);

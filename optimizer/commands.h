@@ -24,5 +24,6 @@ const struct command *command_find(const char *name);
 void commands_print_usage(void);
 
 int cmd_help(int argc, char **argv);
+int cmd_fit(int argc, char **argv);
 
 #endif
