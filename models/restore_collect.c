@@ -7,14 +7,17 @@
  *     the first job of the run) count once.
  *  2. The history window starts at the manifest's restore_jobs_from (when
  *     unknown: the oldest job), or at the oldest restore if earlier.
- *  3. recovery_points.csv, streamed: each point is observed from
- *     max(0, history start - rp_time) (delayed entry) to
- *     min(as-of, expiry) - rp_time (censoring), weighted by its coverage.
- *     Its restores become events at their age.
+ *  3. recovery_points.csv, streamed one item at a time: each point is
+ *     observed from max(0, history start - rp_time) (delayed entry) to
+ *     min(as-of, expiry) - rp_time (censoring), weighted by its coverage
+ *     (coverage_days; for an item whose protection stopped, so that it
+ *     has no policy, SQL/HANA fulls cover the item's own smallest gap
+ *     between fulls). Its restores become events at their age.
  *  4. Restores whose point is not in the snapshot (it expired before the
  *     export) have no exposure: dropped and counted, like restores of log
  *     points (coverage 0) and restores dated before their point.
- * Memory: the restore jobs and one index per item; nothing per point. */
+ * Memory: the restore jobs, one index per item and one item's points at
+ * a time. */
 #include "restore_data.h"
 
 #include <math.h>
@@ -37,7 +40,8 @@ struct collector {
 	struct pending *p;
 	size_t n, alloc;
 	long *first;           /* per item: first index into p, or -1 */
-	double (*weight)[RK_COUNT]; /* per policy, then per workload */
+	/* coverage: [policy, then workload][kind][snapshot-only] */
+	double (*weight)[RK_COUNT][2];
 	int64_t oldest_job, history_from;
 };
 
@@ -109,14 +113,16 @@ static void build_weights(struct collector *c)
 	struct snapshot *s = c->s;
 
 	c->weight = xcalloc(s->npolicies + WL_COUNT, sizeof(*c->weight));
-	for (size_t i = 0; i < s->npolicies; i++)
-		for (int k = 0; k < RK_COUNT; k++)
-			c->weight[i][k] = coverage_days(
-				s->policies[i].workload, k, &s->policies[i]);
-	for (int w = 0; w < WL_COUNT; w++)
-		for (int k = 0; k < RK_COUNT; k++)
-			c->weight[s->npolicies + (size_t)w][k] =
-				coverage_days(w, k, NULL);
+	for (size_t i = 0; i < s->npolicies + WL_COUNT; i++) {
+		const struct policy *p =
+			i < s->npolicies ? &s->policies[i] : NULL;
+		int wl = p ? p->workload : (int)(i - s->npolicies);
+		for (int k = 0; k < RK_COUNT; k++) {
+			c->weight[i][k][0] = coverage_days(wl, k, p);
+			c->weight[i][k][1] =
+				point_coverage_days(wl, k, TIER_SNAPSHOT, p);
+		}
+	}
 }
 
 static double age_days(int64_t t, int64_t rp_time)
@@ -155,27 +161,70 @@ static void match_restores(struct collector *c, const struct item *it,
 	}
 }
 
-static int add_point(void *ctx, const struct item *it, const struct rp *rp,
-		     struct err *e)
+/* Coverage of a point: from the item's policy, or for an item without
+ * one (protection stopped) from its workload, with SQL/HANA fulls
+ * covering full_gap days. */
+static double point_weight(const struct collector *c, const struct item *it,
+			   const struct rp *rp, double full_gap)
 {
-	struct collector *c = ctx;
+	size_t row = it->policy_idx >= 0 ? (size_t)it->policy_idx
+					 : c->s->npolicies +
+						   (size_t)it->workload;
+
+	if (it->policy_idx < 0 && rp->kind == RK_FULL &&
+	    (it->workload == WL_SQL || it->workload == WL_HANA))
+		return full_gap;
+	return c->weight[row][rp->kind][rp->tier == TIER_SNAPSHOT];
+}
+
+/* Days between fulls of an item without a policy: its smallest gap
+ * between consecutive fulls in whole days (fulls drift by up to a couple
+ * of hours), 1 to 7; 7 with fewer than two fulls. */
+static double observed_full_gap(const struct rp *rps, size_t n)
+{
+	int64_t prev = TIME_NONE, best = INT64_MAX;
+
+	for (size_t i = 0; i < n; i++) {
+		if (rps[i].kind != RK_FULL)
+			continue;
+		if (prev != TIME_NONE && rps[i].rp_time - prev < best)
+			best = rps[i].rp_time - prev;
+		prev = rps[i].rp_time;
+	}
+	if (best == INT64_MAX)
+		return 7;
+	return fmin(fmax(floor((double)best / DAY_S + 0.5), 1), 7);
+}
+
+static void add_point(struct collector *c, const struct item *it,
+		      const struct rp *rp, double full_gap)
+{
 	int64_t as_of = c->s->as_of;
 	int64_t end = rp->expiry_time != TIME_NONE && rp->expiry_time < as_of
 			      ? rp->expiry_time
 			      : as_of;
-	size_t row = it->policy_idx >= 0 ? (size_t)it->policy_idx
-					 : c->s->npolicies +
-						   (size_t)it->workload;
-	double w = c->weight[row][rp->kind];
+	double w = point_weight(c, it, rp, full_gap);
 	double entry = fmax(0, age_days(c->history_from, rp->rp_time));
 	double exit = age_days(end, rp->rp_time);
 
-	(void)e;
 	if (c->first[it - c->s->items] >= 0)
 		match_restores(c, it, rp, w, &entry, &exit);
 	if (rp->rp_time <= as_of)
 		restore_data_add_exposure(c->d, it->workload, it->policy_idx,
 					  rp->kind, w, entry, exit);
+}
+
+/* One item's points (sorted by time), so that an item without a policy
+ * can show how often it took fulls. */
+static int add_item_points(void *ctx, const struct item *it,
+			   const struct rp *rps, size_t n, struct err *e)
+{
+	struct collector *c = ctx;
+	double full_gap = it->policy_idx < 0 ? observed_full_gap(rps, n) : 7;
+
+	(void)e;
+	for (size_t i = 0; i < n; i++)
+		add_point(c, it, &rps[i], full_gap);
 	return 0;
 }
 
@@ -222,7 +271,7 @@ int restore_data_collect(struct restore_data *d, struct snapshot *s,
 	c.history_from = history_start(&c);
 	d->sum.history_from = c.history_from;
 	d->sum.as_of = s->as_of;
-	if (snapshot_each_rp(s, add_point, &c, e))
+	if (snapshot_each_item_rps(s, add_item_points, &c, e))
 		goto done;
 	count_unmatched(&c);
 	rc = 0;

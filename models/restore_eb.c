@@ -87,7 +87,7 @@ int eb_estimate(const long *n, const double *E, size_t G, double cap,
 		struct nb b = { n, E, G };
 		double t[2] = { log(fmin(out->alpha, 1e6)), log(out->mu) };
 		struct nm_result r;
-		if (nm_minimize(nb_nll, &b, 2, t, 1.0, &r, e))
+		if (nm_minimize(nb_nll, &b, 2, t, 1.0, 1e-6, &r, e))
 			return -1;
 		out->alpha = exp(fmin(t[0], 16));
 		out->mu = exp(t[1]);

@@ -8,13 +8,14 @@
  *   sum_j log(w_j lambda(a_j)) - sum_i w_i [Lambda(x_i) - Lambda(e_i)]
  * (the second sum from the exposure histograms, restore_data.h), with a
  * weak log-normal penalty on p (centre 1, sigma_log 0.3). It is maximised
- * with GSL's nmsimplex2 on the log-parameters from five starts, each
+ * with GSL's nmsimplex2 on the log-parameters from three starts, each
  * restarted once at its minimum. Convergence is checked twice: the
  * simplex size (gsl_multimin_test_size) and, at the best point, a
  * finite-difference gradient through the Newton decrement g' H^-1 g (the
  * log-likelihood a Newton step would still gain). The covariance of the
  * log-parameters is the inverse of the finite-difference Hessian
- * (gsl_linalg_cholesky_decomp1 / _invert). A parameter that ends on the
+ * (gsl_linalg_cholesky_decomp1 / _invert); p's own interval is its
+ * profile likelihood's (see profile_p). A parameter that ends on the
  * edge of its search box (B -> 0 when the data show no floor) is held
  * there and gets no variance; B's interval is then [0, the exact upper
  * bound of the rate after 180 days]. */
@@ -27,6 +28,7 @@
 #include <gsl/gsl_linalg.h>
 #include <gsl/gsl_matrix.h>
 #include <gsl/gsl_multimin.h>
+#include <gsl/gsl_roots.h>
 
 #include "util.h"
 
@@ -69,7 +71,8 @@ static double nm_eval(const gsl_vector *v, void *params)
 
 /* One simplex run from x; x gets the best point. */
 static int nm_run(gsl_multimin_fminimizer *s, gsl_multimin_function *fn,
-		  double *x, double step, struct nm_result *r, struct err *e)
+		  double *x, double step, double tol, struct nm_result *r,
+		  struct err *e)
 {
 	size_t n = fn->n;
 	gsl_vector *xv = gsl_vector_alloc(n), *ss = gsl_vector_alloc(n);
@@ -95,8 +98,7 @@ static int nm_run(gsl_multimin_fminimizer *s, gsl_multimin_function *fn,
 		if (gsl_multimin_fminimizer_iterate(s) != GSL_SUCCESS)
 			break;
 		r->size = gsl_multimin_fminimizer_size(s);
-		if (gsl_multimin_test_size(r->size, NM_SIZE_TOL) ==
-		    GSL_SUCCESS) {
+		if (gsl_multimin_test_size(r->size, tol) == GSL_SUCCESS) {
 			r->size_ok = true;
 			break;
 		}
@@ -112,8 +114,8 @@ done:
 }
 
 int nm_minimize(double (*f)(const double *x, void *ctx), void *ctx,
-		size_t n, double *x, double step, struct nm_result *out,
-		struct err *e)
+		size_t n, double *x, double step, double tol,
+		struct nm_result *out, struct err *e)
 {
 	struct nm_ctx c = { f, ctx, n };
 	gsl_multimin_function fn = { nm_eval, n, &c };
@@ -129,8 +131,8 @@ int nm_minimize(double (*f)(const double *x, void *ctx), void *ctx,
 		return err_set(e, EXIT_SOFTWARE,
 			       "cannot allocate the optimiser");
 	/* the restart at the minimum guards against a collapsed simplex */
-	if (nm_run(s, &fn, x, step, out, e) ||
-	    nm_run(s, &fn, x, step / 10, out, e))
+	if (nm_run(s, &fn, x, step, tol, out, e) ||
+	    nm_run(s, &fn, x, step / 10, tol, out, e))
 		goto done;
 	rc = 0;
 done:
@@ -387,8 +389,9 @@ static double events_log_weight(const struct restore_data *d)
 	return s;
 }
 
+/* (c, p) of the starts: the prior's, a sharper and a flatter decay */
 static const double omori_starts[][2] = {
-	{ 1, 1 }, { 0.3, 0.8 }, { 3, 1.3 }, { 10, 1.6 }, { 0.1, 0.6 },
+	{ 1, 1 }, { 0.2, 0.7 }, { 5, 1.6 },
 };
 
 /* Runs every start; best gets the winner. */
@@ -405,7 +408,7 @@ static int omori_search(struct restore_model *m, struct lik *l,
 		double t[NPAR];
 		struct nm_result r;
 		omori_start(l->d, omori_starts[s][0], omori_starts[s][1], t);
-		if (nm_minimize(omori_nll, l, NPAR, t, 1.0, &r, e))
+		if (nm_minimize(omori_nll, l, NPAR, t, 1.0, NM_SIZE_TOL, &r, e))
 			return -1;
 		fs[s] = r.f;
 		m->diag.iterations += r.iterations;
@@ -437,6 +440,139 @@ static void check_convergence(struct restore_model *m, struct lik *l,
 	m->diag.converged = size_ok && dec < DECREMENT_TOL;
 }
 
+/* ---- profile likelihood of p ---- */
+
+/* The Hessian's interval for p is poor when c and p trade off (their
+ * correlation is often above 0.9): the likelihood is then far from
+ * quadratic. p's interval is the profile likelihood's instead: the p where
+ * min over (B, K, c) of -loglik rises by chi2_1(level) / 2, found with
+ * Brent's method on log p. */
+#define PROFILE_TOL 1e-4   /* simplex size at each p */
+#define PROFILE_SPAN 1.5   /* search log p-hat +- this (a factor of 4.5) */
+#define PROFILE_XTOL 1e-3  /* in log p */
+
+struct profile {
+	struct lik *l;
+	double t_hat[NPAR];
+	double slope[3];   /* of (log B, log K, log c) on log p, from cov */
+	double log_p, target;
+	struct err *e;
+	int failed;
+};
+
+static double fixed_p_nll(const double *x, void *ctx)
+{
+	struct profile *pr = ctx;
+	double t[NPAR] = { x[0], x[1], x[2], pr->log_p };
+
+	return omori_nll(t, pr->l);
+}
+
+static double profile_gap(double log_p, void *ctx)
+{
+	struct profile *pr = ctx;
+	double dp = log_p - pr->t_hat[PAR_P], x[3];
+	struct nm_result r;
+
+	/* start on the ridge the covariance predicts */
+	for (int i = 0; i < 3; i++)
+		x[i] = pr->t_hat[i] + pr->slope[i] * dp;
+	pr->log_p = log_p;
+	if (pr->failed || nm_minimize(fixed_p_nll, pr, 3, x, 0.2, PROFILE_TOL, &r,
+					  pr->e)) {
+		pr->failed = 1;
+		return 0;
+	}
+	return r.f - pr->target;
+}
+
+/* Brent's method for the profile's crossing in [lo, hi]. */
+static int profile_root(struct profile *pr, double lo, double hi,
+			double *out)
+{
+	gsl_function F = { profile_gap, pr };
+	gsl_root_fsolver *s = gsl_root_fsolver_alloc(gsl_root_fsolver_brent);
+	int status, rc = -1;
+
+	if (!s)
+		return err_set(pr->e, EXIT_SOFTWARE,
+			       "cannot allocate a root finder");
+	status = gsl_root_fsolver_set(s, &F, lo, hi);
+	for (int i = 0; status == GSL_SUCCESS && i < 60; i++) {
+		status = gsl_root_fsolver_iterate(s);
+		if (status)
+			break;
+		lo = gsl_root_fsolver_x_lower(s);
+		hi = gsl_root_fsolver_x_upper(s);
+		if (gsl_root_test_interval(lo, hi, PROFILE_XTOL, 0) ==
+		    GSL_SUCCESS)
+			break;
+	}
+	if (pr->failed)
+		goto done;
+	if (status) {
+		err_set(pr->e, EXIT_SOFTWARE,
+			"cannot bound p's profile likelihood: %s",
+			gsl_strerror(status));
+		goto done;
+	}
+	*out = gsl_root_fsolver_root(s);
+	rc = 0;
+done:
+	gsl_root_fsolver_free(s);
+	return rc;
+}
+
+/* One end of p's interval, walking from log p-hat in direction dir by
+ * doubling steps until the profile has risen enough (then Brent inside
+ * the last step), or up to limit (then the interval ends there). */
+static int profile_end(struct profile *pr, double dir, double limit,
+		       double *out)
+{
+	double from = pr->t_hat[PAR_P], prev = from, step = 0.05;
+
+	for (;;) {
+		double x = from + dir * step;
+		if (dir * (x - limit) >= 0)
+			x = limit;
+		if (profile_gap(x, pr) > 0 && !pr->failed)
+			return profile_root(pr, fmin(prev, x), fmax(prev, x),
+					    out);
+		if (pr->failed)
+			return -1;
+		if (x == limit) {
+			*out = limit;
+			return 0;
+		}
+		prev = x;
+		step *= 2;
+	}
+}
+
+static int profile_p(struct restore_model *m, struct lik *l,
+		     const double *t_hat, double nll_min, struct err *e)
+{
+	struct profile pr = { l, { 0 }, { 0 }, 0, 0, e, 0 };
+	double lo, hi;
+
+	memcpy(pr.t_hat, t_hat, sizeof(pr.t_hat));
+	for (int i = 0; i < 3; i++)
+		pr.slope[i] = m->cov[PAR_P][PAR_P] > 0
+				      ? m->cov[i][PAR_P] / m->cov[PAR_P][PAR_P]
+				      : 0;
+	pr.target = nll_min + gsl_cdf_chisq_Pinv(m->level, 1) / 2;
+	if (profile_end(&pr, -1,
+			fmax(t_hat[PAR_P] - PROFILE_SPAN, omori_lo[PAR_P]),
+			&lo) ||
+	    profile_end(&pr, 1,
+			fmin(t_hat[PAR_P] + PROFILE_SPAN, omori_hi[PAR_P]),
+			&hi))
+		return -1;
+	m->p_lo = exp(lo);
+	m->p_hi = exp(hi);
+	return 0;
+}
+
 static int fit_omori(struct restore_model *m, const struct restore_data *d,
 		     struct err *e)
 {
@@ -456,6 +592,8 @@ static int fit_omori(struct restore_model *m, const struct restore_data *d,
 			   &m->diag.hessian_regularized, e))
 		return -1;
 	check_convergence(m, &l, t, fixed, r.size_ok);
+	if (!fixed[PAR_P] && profile_p(m, &l, t, r.f, e))
+		return -1;
 	m->diag.size = r.size;
 	m->diag.penalty = p_penalty(t[PAR_P]);
 	m->diag.loglik = -(r.f - m->diag.penalty);
@@ -492,7 +630,7 @@ static int fit_exponential(struct restore_model *m,
 		t[1] = log(fmax(n - exp(t[0]) * d->pooled.cov_days, 0.5 * n) /
 			   expo_integrate(d, &d->pooled, exp_cum, &x));
 		t[2] = log(k0s[s]);
-		if (nm_minimize(exp_nll, &l, 3, t, 1.0, &r, e))
+		if (nm_minimize(exp_nll, &l, 3, t, 1.0, NM_SIZE_TOL, &r, e))
 			return -1;
 		if (r.f < best) {
 			best = r.f;

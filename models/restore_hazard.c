@@ -42,14 +42,17 @@ double hazard_cum(const struct hazard *h, double age_days)
 	return h->B * age_days + decay_cum(h, age_days);
 }
 
-/* Days between SQL/HANA fulls: daily 1, weekly 7 over the run days. */
+/* Days between SQL/HANA fulls: daily 1, weekly 7 over the run days;
+ * unknown (protection stopped): 7, a weekly full. */
 static double days_between_fulls(const struct policy *p)
 {
 	const char *parts[8];
 	char *copy = NULL;
 	size_t n;
 
-	if (!p || p->frequency != FREQ_WEEKLY)
+	if (!p)
+		return 7;
+	if (p->frequency != FREQ_WEEKLY)
 		return 1;
 	n = str_split(p->run_days, ';', &copy, parts, ARRAY_SIZE(parts));
 	free(copy);
@@ -78,6 +81,15 @@ double coverage_days(int workload, int rp_kind, const struct policy *p)
 	default:
 		return 1;
 	}
+}
+
+double point_coverage_days(int workload, int rp_kind, int tier,
+			   const struct policy *p)
+{
+	if (tier == TIER_SNAPSHOT && p && p->frequency == FREQ_HOURLY &&
+	    p->hourly_interval_h > 0)
+		return p->hourly_interval_h / 24.0;
+	return coverage_days(workload, rp_kind, p);
 }
 
 void poisson_rate_interval(long n, double exposure, double level,

@@ -65,6 +65,7 @@ struct restore_model {
 	bool b_at_zero;       /* B ended at its lower bound: no floor seen */
 	double b_hi;          /* then: upper bound of the rate after 180 d */
 	double prior_bound;   /* prior: the events' 95% upper bound */
+	double p_lo, p_hi;    /* profile-likelihood interval of p; 0: none */
 	struct exp_fit alt;
 	struct group_fit pooled, workload[WL_COUNT];
 	struct group_fit *policy;
@@ -93,15 +94,16 @@ void restore_model_index(struct restore_model *m);
 /* Copies the fit's outcome into m->sum. */
 void restore_model_finish_summary(struct restore_model *m);
 
-/* Runs nmsimplex2 from x0 (restarting once at the minimum found) on f
- * over n variables. Returns 0, or -1 with e set when GSL fails. */
+/* Runs nmsimplex2 from x (restarting once at the minimum found) on f
+ * over n variables until the simplex size is under tol; x gets the
+ * minimum. Returns 0, or -1 with e set when GSL fails. */
 struct nm_result {
 	double f, size;
 	int iterations;
 	bool size_ok;
 };
 int nm_minimize(double (*f)(const double *x, void *ctx), void *ctx,
-		size_t n, double *x, double step, struct nm_result *out,
-		struct err *e);
+		size_t n, double *x, double step, double tol,
+		struct nm_result *out, struct err *e);
 
 #endif

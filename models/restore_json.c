@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT
  * restore_json.c: model.json, the restore model as `vaultwise fit` writes
  * it and `plan` reads it back. Everything the queries need is read back
- * (a written, read and rewritten model is byte-identical); numbers that
- * are not finite are written as null. Never prints. */
+ * (a written, read and rewritten model is byte-identical: numbers are
+ * written with the digits that read back exactly); numbers that are not
+ * finite are written as null. Never prints. */
 #include "restore_internal.h"
 
 #include <math.h>
@@ -24,12 +25,25 @@ static const char *const table_labels[AGE_TABLE_BINS] = {
 
 /* ---- writing ---- */
 
+/* The shortest of %.15g, %.16g and %.17g that reads back as exactly v
+ * (cJSON's own printing accepts a last-digit error). */
+static cJSON *exact_number(double v)
+{
+	char buf[32];
+
+	if (!isfinite(v))
+		return cJSON_CreateNull();
+	for (int digits = 15; digits <= 17; digits++) {
+		snprintf(buf, sizeof(buf), "%.*g", digits, v);
+		if (strtod(buf, NULL) == v)
+			break;
+	}
+	return cJSON_CreateRaw(buf);
+}
+
 static void put_num(cJSON *o, const char *key, double v)
 {
-	if (isfinite(v))
-		cJSON_AddNumberToObject(o, key, v);
-	else
-		cJSON_AddNullToObject(o, key);
+	cJSON_AddItemToObject(o, key, exact_number(v));
 }
 
 static void put_time(cJSON *o, const char *key, int64_t t)
@@ -72,8 +86,7 @@ static cJSON *cov_json(const struct restore_model *m)
 	for (int i = 0; i < NPAR; i++) {
 		cJSON *row = cJSON_CreateArray();
 		for (int j = 0; j < NPAR; j++)
-			cJSON_AddItemToArray(row,
-					     cJSON_CreateNumber(m->cov[i][j]));
+			cJSON_AddItemToArray(row, exact_number(m->cov[i][j]));
 		cJSON_AddItemToArray(a, row);
 	}
 	return a;
@@ -270,6 +283,9 @@ static cJSON *model_json(const struct restore_model *m)
 	cJSON_AddBoolToObject(o, "b_at_zero", m->b_at_zero);
 	put_num(o, "b_hi", m->b_hi);
 	put_num(o, "prior_bound", m->prior_bound);
+	/* p's interval from the profile likelihood (0: the Hessian's) */
+	put_num(o, "p_profile_lo", m->p_lo);
+	put_num(o, "p_profile_hi", m->p_hi);
 	cJSON_AddItemToObject(o, "fit", diag_json(&m->diag));
 	cJSON_AddItemToObject(o, "alternatives", alt_json(m));
 	cJSON_AddItemToObject(o, "events", events_json(&m->sum));
@@ -653,6 +669,8 @@ static void read_model(struct jr *r, const cJSON *o,
 	m->b_at_zero = jr_bool(r, o, "b_at_zero", "");
 	m->b_hi = jr_num(r, o, "b_hi", "");
 	m->prior_bound = jr_num(r, o, "prior_bound", "");
+	m->p_lo = jr_num(r, o, "p_profile_lo", "");
+	m->p_hi = jr_num(r, o, "p_profile_hi", "");
 	read_diag(r, o, &m->diag);
 	read_alt(r, o, &m->alt);
 	read_summary(r, o, &m->sum);

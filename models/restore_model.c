@@ -138,6 +138,9 @@ void restore_model_param(const struct restore_model *m, int which,
 	if (which == PAR_B && m->b_at_zero) {
 		*lo = 0;
 		*hi = m->b_hi;
+	} else if (which == PAR_P && m->p_hi > 0) {
+		*lo = m->p_lo;
+		*hi = m->p_hi;
 	} else if (is_prior(m) && (which == PAR_B || which == PAR_K)) {
 		/* the prior's scale uncertainty lives in rho */
 		double s = m->pooled.shape, r = m->pooled.rate;

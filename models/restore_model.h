@@ -37,10 +37,17 @@ double hazard_rate(const struct hazard *h, double age_days);
 double hazard_cum(const struct hazard *h, double age_days);
 
 /* Days of look-back a point stands for: daily 1, weekly 7, monthly 30,
- * yearly 365; SQL/HANA full: days between fulls of its policy (1 when
- * unknown), differential 1, log 0 (log points carry no exposure: their
- * restores are point-in-time restores on top of a full). p may be NULL. */
+ * yearly 365; SQL/HANA full: days between fulls of its policy (7 / the
+ * number of run days of a weekly schedule, 1 for daily fulls, 7 when the
+ * policy is unknown), differential 1, log 0 (log points carry no
+ * exposure: their restores are point-in-time restores on top of a full).
+ * p may be NULL. */
 double coverage_days(int workload, int rp_kind, const struct policy *p);
+/* The same for a point as listed: a Snapshot-only point of an Hourly
+ * (Enhanced) policy stands for its hourly interval, interval / 24 days;
+ * other points as coverage_days. */
+double point_coverage_days(int workload, int rp_kind, int tier,
+			   const struct policy *p);
 
 /* Exact (Garwood) interval for a Poisson rate: n events over exposure,
  * two-sided at level (e.g. 0.95). For n = 0 the lower bound is 0. */

@@ -77,8 +77,8 @@ static void print_params(const struct restore_model *m)
 	restore_model_param(m, 3, &p, &plo, &phi);
 	restore_model_param(m, 0, &B, &Blo, &Bhi);
 	restore_model_param(m, 2, &c, &clo, &chi);
-	printf("intensity (%s, %.0f%% intervals): p = %.2f [%.2f-%.2f], "
-	       "c = %.2g d [%.2g-%.2g],\n  floor B = %.2g [%.2g-%.2g] "
+	printf("intensity (%s, %.0f%% intervals): p = %.2f [%.2f, %.2f], "
+	       "c = %.2g d [%.2g, %.2g],\n  floor B = %.2g [%.2g, %.2g] "
 	       "restores per coverage-day\n",
 	       restore_model_method(m), 100 * restore_model_level(m), p, plo,
 	       phi, c, clo, chi, B, Blo, Bhi);
@@ -107,7 +107,7 @@ static void print_example(const struct restore_model *m)
 			       EXAMPLE_END, level, &f);
 	printf("P(a one-year-old monthly VM point is restored in its "
 	       "remaining 12 months, assuming 24-month retention) = %.1f%% "
-	       "[%.1f%%-%.1f%%]\n",
+	       "[%.1f%%, %.1f%%]\n",
 	       100 * f.p_any, 100 * f.p_any_lo, 100 * f.p_any_hi);
 }
 
