@@ -15,6 +15,8 @@ const struct command commands[] = {
 	{ "fit", cmd_fit,
 	  "fit the restore-likelihood model from the job history" },
 	{ "help", cmd_help, "show the help of a command" },
+	{ "sample", cmd_sample,
+	  "write a realistic synthetic estate as a snapshot" },
 };
 const size_t ncommands = ARRAY_SIZE(commands);
 

@@ -25,5 +25,6 @@ void commands_print_usage(void);
 
 int cmd_help(int argc, char **argv);
 int cmd_fit(int argc, char **argv);
+int cmd_sample(int argc, char **argv);
 
 #endif
