@@ -90,7 +90,8 @@ static void index_restores(struct collector *c)
 {
 	int64_t run_start = 0;
 
-	qsort(c->p, c->n, sizeof(*c->p), by_item_point_start);
+	if (c->n)
+		qsort(c->p, c->n, sizeof(*c->p), by_item_point_start);
 	for (size_t i = 0; i < c->n; i++) {
 		struct pending *p = &c->p[i];
 		int same = i > 0 && p->item == p[-1].item &&

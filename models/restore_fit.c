@@ -478,8 +478,8 @@ static double profile_gap(double log_p, void *ctx)
 	for (int i = 0; i < 3; i++)
 		x[i] = pr->t_hat[i] + pr->slope[i] * dp;
 	pr->log_p = log_p;
-	if (pr->failed || nm_minimize(fixed_p_nll, pr, 3, x, 0.2, PROFILE_TOL, &r,
-					  pr->e)) {
+	if (pr->failed ||
+	    nm_minimize(fixed_p_nll, pr, 3, x, 0.2, PROFILE_TOL, &r, pr->e)) {
 		pr->failed = 1;
 		return 0;
 	}

@@ -206,7 +206,8 @@ struct span {
 
 static double log_expected(const struct hazard *h, const struct span *s)
 {
-	return log(s->weight) + log(hazard_cum(h, s->a1) - hazard_cum(h, s->a0));
+	return log(s->weight) +
+	       log(hazard_cum(h, s->a1) - hazard_cum(h, s->a0));
 }
 
 static double log_rate(const struct hazard *h, const struct span *s)
@@ -263,14 +264,42 @@ static double combined_shape(double shape, double var_log)
 	return 1 / fmax(cv2, 1e-12);
 }
 
-/* q-quantile of a gamma of mean 1 and shape k. */
+/* q-quantile of a gamma of mean 1 and shape k by bisection on its CDF,
+ * for the shapes where gsl_cdf_gamma_Pinv gives up (very small k). */
+static double gamma_bisect(double q, double k)
+{
+	double lo = 0, hi = 1;
+
+	while (gsl_cdf_gamma_P(hi, k, 1 / k) < q && hi < 1e300)
+		hi *= 2;
+	for (int i = 0; i < 200; i++) {
+		double mid = lo + (hi - lo) / 2;
+		if (gsl_cdf_gamma_P(mid, k, 1 / k) < q)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return lo + (hi - lo) / 2;
+}
+
+/* q-quantile of a gamma of mean 1 and shape k. Very large shapes use
+ * the Wilson-Hilferty cube (exact to about 1e-6 there), where
+ * gsl_cdf_gamma_Pinv returns NaN. */
 static double unit_gamma_quantile(double q, double k)
 {
+	double x;
+
 	if (q <= 0)
 		return 0;
 	if (q >= 1)
 		return INFINITY;
-	return gsl_cdf_gamma_Pinv(q, k, 1 / k);
+	if (k > 1e5) {
+		double v = 1 / (9 * k);
+		double y = 1 - v + gsl_cdf_ugaussian_Pinv(q) * sqrt(v);
+		return y * y * y;
+	}
+	x = gsl_cdf_gamma_Pinv(q, k, 1 / k);
+	return isfinite(x) ? x : gamma_bisect(q, k);
 }
 
 void restore_model_forecast(const struct restore_model *m,

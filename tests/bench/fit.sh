@@ -8,7 +8,12 @@
 . tests/e2e/lib.sh
 
 B=1e-6 K=1.5e-4 C=1 P=1.3
-field() { sed -n "s/.*$1 = \([0-9.e+-]*\)[ d]*\[\([0-9.e+-]*\), \([0-9.e+-]*\)\].*/\1 [\2, \3]/p" "$T/out"; }
+# "NAME = EST [LO, HI]" from the headline, as "EST [LO, HI]"
+N='[0-9.e+-]*'
+field() {
+	sed -n "s/.*$1 = \($N\)[ d]*\[\($N\), \($N\)\].*/\1 [\2, \3]/p" \
+		"$T/out"
+}
 within() {
 	check "$1 ($2)" awk -v x="$2" -v lo="$3" -v hi="$4" \
 		'BEGIN { exit !(x != "" && x + 0 > lo + 0 && x + 0 < hi + 0) }'
@@ -20,8 +25,9 @@ for seed in 11 12 13 14 15; do
 		--hazard "$B,$K,$C,$P" >/dev/null 2>&1 || not_ok "sample $seed"
 	expect_exit 0 "fit seed $seed" "$VAULTWISE" fit "$T/s" \
 		--out "$T/m.json"
-	echo "# seed $seed: $(sed -n 's/^restores: \([0-9]*\) used.*/\1 events/p' "$T/out");" \
-		"p $(field p); c $(field c); B $(field 'floor B')"
+	events=$(sed -n 's/^restores: \([0-9]*\) used.*/\1/p' "$T/out")
+	echo "# seed $seed: $events events; p $(field p); c $(field c);" \
+		"B $(field 'floor B')"
 	within "seed $seed: p within 0.3" "$(field p | cut -d' ' -f1)" 1.0 1.6
 	within "seed $seed: B within a factor 2" \
 		"$(field 'floor B' | cut -d' ' -f1)" 5e-7 2e-6

@@ -371,6 +371,38 @@ static void test_restore_model__forecast(void **state)
 	restore_data_release(&d);
 }
 
+/* Scales with extreme posterior shapes still give finite, ordered
+ * intervals (gsl_cdf_gamma_Pinv fails at both ends). With a tiny shape
+ * almost all the mass is near 0, so even the mean lies above the 95%
+ * quantile. */
+static void test_restore_model__forecast_extreme_shapes(void **state)
+{
+	static const double shapes[] = { 1e-3, 0.05, 1e6, 1e12 };
+	struct sim s = { true_h, 2, 540, 0, { 0 } };
+	struct restore_data d;
+	struct restore_model *m = fit_sim(&s, 2, &d);
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(shapes); i++) {
+		struct restore_forecast f;
+		m->workload[WL_VM].shape = m->workload[WL_VM].rate = shapes[i];
+		memset(m->cov, 0, sizeof(m->cov));
+		restore_model_forecast(m, NULL, WL_VM, 30, 365, 730, 0.9, &f);
+		print_message("# shape %g: mean %.4g [%.4g, %.4g] P %.4g\n",
+			      shapes[i], f.mean, f.lo, f.hi, f.p_any);
+		assert_true(isfinite(f.lo) && isfinite(f.hi) && f.lo < f.hi);
+		assert_true(f.p_any_lo < f.p_any_hi);
+		if (shapes[i] >= 1)
+			assert_true(f.lo < f.mean && f.mean < f.hi &&
+				    f.p_any_lo < f.p_any &&
+				    f.p_any < f.p_any_hi);
+		assert_true(isfinite(restore_model_rate_quantile(
+			m, NULL, WL_VM, 30, 400, 0.9)));
+	}
+	restore_model_free(m);
+	restore_data_release(&d);
+}
+
 /* ---- the prior ---- */
 
 static void test_restore_model__prior_with_two_events(void **state)
@@ -512,6 +544,7 @@ int main(void)
 		cmocka_unit_test(test_restore_model__eb_marginal_likelihood),
 		cmocka_unit_test(test_restore_model__group_scales),
 		cmocka_unit_test(test_restore_model__forecast),
+		cmocka_unit_test(test_restore_model__forecast_extreme_shapes),
 		cmocka_unit_test(test_restore_model__prior_with_two_events),
 		cmocka_unit_test(test_restore_model__json_round_trip),
 		cmocka_unit_test(test_restore_model__json_errors),
