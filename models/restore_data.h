@@ -13,7 +13,9 @@
  * mean age in each bin; Lambda is evaluated at the bin's mean. The floor
  * term B a is then exact and the decay term's relative error is about
  * p (p + 1) delta^2 / 24 per bin (delta = 0.0125, so under 1e-4; the unit
- * test measures it).
+ * test measures 1e-9 to 1e-6 on the total). A group's histograms take
+ * about 31 KB, allocated when it first has exposure: memory grows with
+ * the number of policies, never with the number of points.
  *
  * Used by restore_fit.c; the unit tests fill it with simulated data.
  * Never prints. */

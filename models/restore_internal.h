@@ -62,10 +62,11 @@ struct restore_model {
 	double level;
 	struct restore_fit_summary sum;
 	struct fit_diag diag;
+	/* NAN where they do not apply: */
 	bool b_at_zero;       /* B ended at its lower bound: no floor seen */
 	double b_hi;          /* then: upper bound of the rate after 180 d */
 	double prior_bound;   /* prior: the events' 95% upper bound */
-	double p_lo, p_hi;    /* profile-likelihood interval of p; 0: none */
+	double p_lo, p_hi;    /* profile-likelihood interval of p */
 	struct exp_fit alt;
 	struct group_fit pooled, workload[WL_COUNT];
 	struct group_fit *policy;

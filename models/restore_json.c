@@ -261,7 +261,7 @@ static const char *model_note(const struct restore_model *m)
 		       "treat the estimates with care";
 	return "maximum likelihood with a log-normal penalty on p "
 	       "(centre 1, sigma_log 0.3); intervals from the Hessian on "
-	       "the log scale";
+	       "the log scale, p's from its profile likelihood";
 }
 
 static cJSON *model_json(const struct restore_model *m)
@@ -283,7 +283,7 @@ static cJSON *model_json(const struct restore_model *m)
 	cJSON_AddBoolToObject(o, "b_at_zero", m->b_at_zero);
 	put_num(o, "b_hi", m->b_hi);
 	put_num(o, "prior_bound", m->prior_bound);
-	/* p's interval from the profile likelihood (0: the Hessian's) */
+	/* p's interval from the profile likelihood (null: the Hessian's) */
 	put_num(o, "p_profile_lo", m->p_lo);
 	put_num(o, "p_profile_hi", m->p_hi);
 	cJSON_AddItemToObject(o, "fit", diag_json(&m->diag));

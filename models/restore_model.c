@@ -28,6 +28,7 @@ struct restore_model *restore_model_new(const struct restore_data *d)
 
 	m->method = xstrdup("mle");
 	m->level = 0.90;
+	m->b_hi = m->prior_bound = m->p_lo = m->p_hi = NAN;
 	m->sum = d->sum;
 	m->pooled.id = xstrdup("pooled");
 	m->pooled.workload = -1;
