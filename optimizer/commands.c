@@ -17,6 +17,8 @@ const struct command commands[] = {
 	  "credentials are set)" },
 	{ "sample", cmd_sample,
 	  "write a realistic synthetic estate as a snapshot" },
+	{ "fit", cmd_fit,
+	  "fit the restore-likelihood model from the job history" },
 	{ "plan", cmd_plan,
 	  "decide per recovery point: move to Archive now, later, or keep" },
 	{ "check", cmd_check, "check RPO/RTO of every item against targets" },

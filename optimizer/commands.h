@@ -27,6 +27,7 @@ int cmd_run(int argc, char **argv);
 int cmd_plan(int argc, char **argv);
 int cmd_help(int argc, char **argv);
 int cmd_check(int argc, char **argv);
+int cmd_fit(int argc, char **argv);
 int cmd_sample(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 
