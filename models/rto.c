@@ -10,6 +10,7 @@
 #include <gsl/gsl_sort.h>
 #include <gsl/gsl_statistics_double.h>
 
+#include "timeutil.h"
 #include "util.h"
 
 const char *const rehydrate_priority_names[REHYDRATE_COUNT] = { "standard",
@@ -126,4 +127,67 @@ double rto_rehydrate_hours(int priority, double gib)
 			    fmax(REHYDRATE_HIGH_MIN_H,
 				 gib / REHYDRATE_HIGH_GIB_PER_H));
 	return REHYDRATE_STANDARD_H;
+}
+
+/* Restores from the vault's Standard tier (a rehydrated point included). */
+static bool vault_restore_tier(const char *tier)
+{
+	return str_eq_ci(tier, "Standard") ||
+	       str_eq_ci(tier, "StandardRehydrated") ||
+	       str_eq_ci(tier, "VaultStandard") ||
+	       str_eq_ci(tier, "VaultStandardRehydrated");
+}
+
+static double job_hours(const struct job *j)
+{
+	if (!isnan(j->duration_s))
+		return j->duration_s / HOUR_S;
+	if (j->end_time != TIME_NONE)
+		return (double)(j->end_time - j->start_time) / HOUR_S;
+	return NAN;
+}
+
+void rto_samples_add(struct rto_samples *rs, const struct item *it,
+		     const struct job *j, int64_t as_of)
+{
+	double h = job_hours(j);
+	int wl = it->workload;
+
+	if (!job_is_restore(j) || !job_succeeded(j) ||
+	    !vault_restore_tier(j->source_tier) || !(j->data_gb > 0) ||
+	    !(h > 0) || j->start_time > as_of)
+		return;
+	rs->s[wl] = grow_array(rs->s[wl], sizeof(*rs->s[wl]), rs->n[wl] + 1,
+			       &rs->alloc[wl]);
+	rs->s[wl][rs->n[wl]++] = (struct rto_sample){ j->data_gb, h };
+}
+
+size_t rto_samples_fit(const struct rto_samples *rs,
+		       struct rto_model out[WL_COUNT])
+{
+	struct rto_sample *all = NULL;
+	struct rto_model pooled;
+	size_t n = 0, alloc = 0;
+
+	for (int wl = 0; wl < WL_COUNT; wl++)
+		for (size_t i = 0; i < rs->n[wl]; i++) {
+			all = grow_array(all, sizeof(*all), n + 1, &alloc);
+			all[n++] = rs->s[wl][i];
+		}
+	rto_model_fit(&pooled, all, n);
+	for (int wl = 0; wl < WL_COUNT; wl++) {
+		if (rs->n[wl] >= RTO_MIN_RESTORES)
+			rto_model_fit(&out[wl], rs->s[wl], rs->n[wl]);
+		else
+			out[wl] = pooled;
+	}
+	free(all);
+	return n;
+}
+
+void rto_samples_release(struct rto_samples *rs)
+{
+	for (int wl = 0; wl < WL_COUNT; wl++)
+		free(rs->s[wl]);
+	memset(rs, 0, sizeof(*rs));
 }

@@ -22,6 +22,9 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
+
+#include "snapshot.h"
 
 #define RTO_SNAPSHOT_H 0.5
 #define RTO_VAULT_FIXED_H 1.0
@@ -61,5 +64,27 @@ double rto_model_hours(const struct rto_model *m, double gib);
 
 /* Rehydration time from Archive, hours. */
 double rto_rehydrate_hours(int priority, double gib);
+
+/* Restore jobs collected per workload, to fit one model per workload. */
+struct job;
+struct item;
+struct rto_samples {
+	struct rto_sample *s[WL_COUNT];
+	size_t n[WL_COUNT], alloc[WL_COUNT];
+};
+
+/* Keeps j when it is a finished, successful restore from the vault's
+ * Standard tier (snapshot restores, and Archive restores with their
+ * rehydration inside, are not vault throughput) with a size and a
+ * duration, started by as_of. */
+void rto_samples_add(struct rto_samples *rs, const struct item *it,
+		     const struct job *j, int64_t as_of);
+
+/* One model per workload: its own with at least RTO_MIN_RESTORES
+ * restores, else the one fitted on all of them. Returns the number of
+ * restores behind the pooled fit. */
+size_t rto_samples_fit(const struct rto_samples *rs,
+		       struct rto_model out[WL_COUNT]);
+void rto_samples_release(struct rto_samples *rs);
 
 #endif

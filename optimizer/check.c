@@ -50,8 +50,7 @@ struct check_ctx {
 	size_t nruns, aruns;
 	int64_t *times;
 	size_t atimes;
-	struct rto_sample *restores[WL_COUNT];
-	size_t nrestores[WL_COUNT], arestores[WL_COUNT];
+	struct rto_samples restores;
 	struct rto_model rto[WL_COUNT];
 	size_t restores_used;
 };
@@ -132,42 +131,6 @@ static void flush_runs(struct check_ctx *c)
 	c->cur = NULL;
 }
 
-/* Restores from the vault's Standard tier (a rehydrated point included);
- * snapshot restores and restores from Archive (rehydration inside) are
- * not part of the vault throughput. */
-static bool vault_restore_tier(const char *tier)
-{
-	return str_eq_ci(tier, "Standard") ||
-	       str_eq_ci(tier, "StandardRehydrated") ||
-	       str_eq_ci(tier, "VaultStandard") ||
-	       str_eq_ci(tier, "VaultStandardRehydrated");
-}
-
-static double job_hours(const struct job *j)
-{
-	if (!isnan(j->duration_s))
-		return j->duration_s / HOUR_S;
-	if (j->end_time != TIME_NONE)
-		return (double)(j->end_time - j->start_time) / HOUR_S;
-	return NAN;
-}
-
-static void collect_restore(struct check_ctx *c, const struct item *it,
-			    const struct job *j)
-{
-	double h = job_hours(j);
-	int wl = it->workload;
-
-	if (!job_succeeded(j) || !vault_restore_tier(j->source_tier) ||
-	    !(j->data_gb > 0) || !(h > 0) || j->start_time > c->as_of)
-		return;
-	c->restores[wl] = grow_array(c->restores[wl],
-				     sizeof(*c->restores[wl]),
-				     c->nrestores[wl] + 1, &c->arestores[wl]);
-	c->restores[wl][c->nrestores[wl]++] =
-		(struct rto_sample){ j->data_gb, h };
-}
-
 static bool job_finished(const struct job *j)
 {
 	return !str_eq_ci(j->status, "InProgress") &&
@@ -183,7 +146,7 @@ static int on_job(void *ctx, const struct item *it, const struct job *j,
 	if (!it)
 		return 0;
 	if (job_is_restore(j)) {
-		collect_restore(c, it, j);
+		rto_samples_add(&c->restores, it, j, c->as_of);
 		return 0;
 	}
 	if (!job_is_backup(j) || !c->st[item_index(c, it)].checked ||
@@ -351,25 +314,7 @@ static int on_item_rps(void *ctx, const struct item *it,
 
 static void fit_restore_models(struct check_ctx *c)
 {
-	struct rto_sample *all = NULL;
-	struct rto_model pooled;
-	size_t n = 0, alloc = 0;
-
-	for (int wl = 0; wl < WL_COUNT; wl++)
-		for (size_t i = 0; i < c->nrestores[wl]; i++) {
-			all = grow_array(all, sizeof(*all), n + 1, &alloc);
-			all[n++] = c->restores[wl][i];
-		}
-	rto_model_fit(&pooled, all, n);
-	for (int wl = 0; wl < WL_COUNT; wl++) {
-		if (c->nrestores[wl] >= RTO_MIN_RESTORES)
-			rto_model_fit(&c->rto[wl], c->restores[wl],
-					  c->nrestores[wl]);
-		else
-			c->rto[wl] = pooled;
-	}
-	c->restores_used = n;
-	free(all);
+	c->restores_used = rto_samples_fit(&c->restores, c->rto);
 }
 
 static void check_input_of(const struct check_ctx *c, size_t i, size_t k,
@@ -499,8 +444,7 @@ static void ctx_release(struct check_ctx *c)
 	free(c->need);
 	free(c->runs);
 	free(c->times);
-	for (int wl = 0; wl < WL_COUNT; wl++)
-		free(c->restores[wl]);
+	rto_samples_release(&c->restores);
 }
 
 static void ctx_init(struct check_ctx *c, struct snapshot *s,
