@@ -84,3 +84,59 @@ void archive_eligibility(const struct item *it, const struct rp *rp,
 	}
 	out->status = ELIG_NOW;
 }
+
+static bool is_long_term(int kind)
+{
+	return kind == RK_MONTHLY || kind == RK_YEARLY;
+}
+
+int64_t vm_dependencies_end(const struct policy *pol, const struct rp *rps,
+			    size_t n, size_t i)
+{
+	int64_t end = TIME_NONE;
+	size_t j;
+
+	for (j = i + 1; j < n && !is_long_term(rps[j].kind); j++) {
+		if (rps[j].tier == TIER_SNAPSHOT ||
+		    (rps[j].kind != RK_DAILY && rps[j].kind != RK_WEEKLY))
+			continue;
+		if (rps[j].expiry_time == TIME_NONE)
+			return rps[j].expiry_time;
+		if (end == TIME_NONE || rps[j].expiry_time > end)
+			end = rps[j].expiry_time;
+	}
+	if (j == n && pol) {
+		/* Dependants still to come until the next monthly point. */
+		int keep = pol->daily_keep_days;
+		int64_t next = time_add_months(rps[i].rp_time, 1);
+
+		if (pol->weekly_keep_weeks * 7 > keep)
+			keep = pol->weekly_keep_weeks * 7;
+		if (keep > 0 && (end == TIME_NONE ||
+				 next + (int64_t)keep * DAY_S > end))
+			end = next + (int64_t)keep * DAY_S;
+	}
+	return end;
+}
+
+void eligibility_after_dependencies(struct eligibility *el, int64_t dep_end,
+				    int64_t now)
+{
+	char date[DATE_ISO_LEN];
+
+	if (el->status == ELIG_NEVER || dep_end == TIME_NONE ||
+	    dep_end <= el->from)
+		return;
+	el->from = dep_end;
+	if (el->until != TIME_NONE && dep_end > el->until) {
+		time_format_date(dep_end, date);
+		snprintf(el->why, sizeof(el->why),
+			 "daily and weekly points that depend on it are kept "
+			 "until %s, too late to leave the %d days Archive "
+			 "requires",
+			 date, MIN_REMAINING_DAYS);
+		el->status = ELIG_NEVER;
+		return;
+	}
+	el->status = dep_end > now ? ELIG_LATER : el->status;
+}

@@ -40,4 +40,19 @@ int min_age_days(int workload);
 void archive_eligibility(const struct item *it, const struct rp *rp,
 			 int64_t now, struct eligibility *out);
 
+/* Azure VM points also need "no active daily or weekly dependencies": the
+ * daily and weekly points taken after a monthly or yearly point (up to the
+ * next one) are increments on it. When do they all expire? The points of
+ * the item are rps[0..n) sorted by time; for the newest monthly/yearly
+ * point the dependants still to come are counted through the policy's
+ * daily and weekly retention (pol may be NULL: stopped protection).
+ * Returns TIME_NONE when nothing depends on point i. */
+int64_t vm_dependencies_end(const struct policy *pol, const struct rp *rps,
+			    size_t n, size_t i);
+
+/* Moves el's start to dep_end, turning it LATER, or NEVER when the
+ * dependants outlive the last moment a move leaves 180 days. */
+void eligibility_after_dependencies(struct eligibility *el, int64_t dep_end,
+				    int64_t now);
+
 #endif

@@ -35,10 +35,40 @@ struct decision {
 	double saving_total;   /* money saved over the rest of its life */
 	double breakeven_days; /* INFINITY when Archive never saves */
 	double p_restore, p_restore_lo, p_restore_hi; /* NAN: no model */
-	char reason[400];
+	double expected_restores;  /* over the remaining life; NAN: no model */
+	double restore_cost;       /* expected, once archived; 0: no model */
+	char reason[480];
 };
 
 void decide_breakeven(const struct decide_input *in, struct decision *out);
+
+/* ---- with the restore-likelihood model (modeling.md §3.2) ----
+ * Moving at age t costs C(t) = s (t - a) + q (L - t) + dc E[restores in
+ * (t, L)] + m; dC/dt = (s - q) - dc r(t), so with a decreasing restore
+ * rate r the best age is the first where r(t) <= theta = (s - q) / dc. */
+
+struct restore_model;
+
+/* First age (days, >= 0) at which w_rho * lambda(a) <= theta, for the
+ * Omori-plus-floor intensity h: (K / (theta' - B))^(1/p) - c with
+ * theta' = theta / w_rho; INFINITY when the floor alone is above theta',
+ * 0 when the rate starts below it. */
+struct hazard;
+double optimal_move_age(const struct hazard *h, double w_rho, double theta);
+
+/* What the decision asks of the model for one point. */
+struct model_view {
+	const struct restore_model *m;
+	const char *policy_id;
+	int workload;
+	double weight;          /* coverage days of the point */
+	double risk_q;          /* 0.5: posterior mean; else the Q-quantile */
+	double level;           /* of the reported intervals */
+	double cut_risk;        /* P(deleted right after a move) */
+};
+
+void decide_with_model(const struct decide_input *in,
+		       const struct model_view *mv, struct decision *out);
 
 /* Months between two times, for reasons ("over the remaining 11.2 months"). */
 double months_between(int64_t a, int64_t b);

@@ -104,6 +104,40 @@ void estimate_point_sizes(const struct item *it, struct rp *rps, size_t n,
 		incremental_sizes(it, rps, n, as_of);
 }
 
+static bool alive_in_vault(const struct rp *rp, int64_t t)
+{
+	return rp->tier != TIER_SNAPSHOT &&
+	       (rp->expiry_time == TIME_NONE || rp->expiry_time > t);
+}
+
+double unique_gb_at(const struct item *it, const struct rp *rps, size_t n,
+		    size_t i, int64_t t)
+{
+	const struct rp *rp = &rps[i];
+	int64_t prev = TIME_NONE, next = t;
+	double before;
+
+	if (it->workload == WL_SQL || it->workload == WL_HANA)
+		return rp->unique_gb;
+	for (size_t j = i; j-- > 0;)
+		if (alive_in_vault(&rps[j], t)) {
+			prev = rps[j].rp_time;
+			break;
+		}
+	for (size_t j = i + 1; j < n; j++)
+		if (alive_in_vault(&rps[j], t)) {
+			next = rps[j].rp_time;
+			break;
+		}
+	before = prev == TIME_NONE
+			 ? 1
+			 : churn_fraction(it->daily_churn,
+					  days_apart(prev, rp->rp_time));
+	return it->source_gb * before *
+	       churn_fraction(it->daily_churn,
+			      fmax(1, days_apart(rp->rp_time, next)));
+}
+
 double item_base_gb(const struct item *it, const struct rp *rps, size_t n)
 {
 	if (it->workload == WL_SQL || it->workload == WL_HANA)

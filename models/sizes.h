@@ -38,6 +38,13 @@ void estimate_point_sizes(const struct item *it, struct rp *rps, size_t n,
 int tier_in_standard(int tier);
 int tier_in_archive(int tier);
 
+/* What point i of an item (points sorted by rp_time) will free when moved
+ * at time t: like estimate_point_sizes, but with the neighbours that are
+ * still alive at t (points expire; a monthly point's daily neighbours are
+ * usually gone by the time it may be archived). SQL/HANA: its size. */
+double unique_gb_at(const struct item *it, const struct rp *rps, size_t n,
+		    size_t i, int64_t t);
+
 /* The GiB of an incremental chain (VM, Azure Files) that no single point
  * owns: the current version of every block, held by the newest point and
  * shared back along the chain. source_gb while any point of the item has

@@ -11,6 +11,7 @@
 #include "fileio.h"
 #include "log.h"
 #include "plan.h"
+#include "posture_audit.h"
 #include "snapshot.h"
 #include "util.h"
 
@@ -36,10 +37,11 @@ static const struct opt_spec run_specs[] = {
 
 static const struct cmd_doc run_doc = {
 	"run", "[--snapshot DIR] [--out DIR] [options]",
-	"The monthly batch: take a snapshot, then plan, and lay the results\n"
-	"out in DIR: DIR/plan/ (plan.csv, policy_changes.csv, strategies.csv,\n"
-	"summary.csv). With no Azure credentials and no --snapshot it runs on\n"
-	"the bundled sample estate and says so.",
+	"The monthly batch: take a snapshot, then plan and audit, and lay the\n"
+	"results out in DIR: DIR/plan/ (plan.csv, policy_changes.csv,\n"
+	"strategies.csv, summary.csv), DIR/posture.csv. With no Azure\n"
+	"credentials and no --snapshot it runs on the bundled sample estate\n"
+	"and says so.",
 	"  vaultwise run                      # the bundled sample, into ./out\n"
 	"  vaultwise run --snapshot snap --out 2026-11",
 	0, 0
@@ -70,6 +72,30 @@ static int run_plan(struct snapshot *s, const struct run_cli *cli,
 	return rc;
 }
 
+static int run_audit(struct snapshot *s, const char *out, struct err *e)
+{
+	struct posture_options o = { NULL, NULL };
+	struct posture_summary sum;
+	char *plan_dir = path_join(out, "plan");
+	char *path = path_join(out, "posture.csv");
+	int rc;
+
+	o.plan_dir = plan_dir;
+	rc = posture_audit_run(s, &o, path, &sum, e);
+	if (rc == 0) {
+		printf("audit (%s): %u of %u checks passed over %zu vaults; "
+		       "failing: high %u, medium %u, low %u; mean score "
+		       "%.0f/100\n",
+		       path, sum.passed, sum.rows, sum.nvaults,
+		       sum.fails[SEV_HIGH], sum.fails[SEV_MEDIUM],
+		       sum.fails[SEV_LOW], sum.mean_score);
+		posture_summary_release(&sum);
+	}
+	free(plan_dir);
+	free(path);
+	return rc;
+}
+
 int cmd_run(int argc, char **argv)
 {
 	struct run_cli cli = { 0 };
@@ -94,7 +120,7 @@ int cmd_run(int argc, char **argv)
 	}
 	memset(&s, 0, sizeof(s));
 	if (mkdir_p(out, &e) || cli_open_snapshot(&s, snap_dir, &e) ||
-	    run_plan(&s, &cli, out, &e)) {
+	    run_plan(&s, &cli, out, &e) || run_audit(&s, out, &e)) {
 		errorf("%s", e.msg);
 		rc = e.code;
 	} else {

@@ -15,15 +15,19 @@ const struct command commands[] = {
 	{ "run", cmd_run,
 	  "the monthly batch (on the bundled sample when no Azure "
 	  "credentials are set)" },
-	{ "plan", cmd_plan,
-	  "decide per recovery point: move to Archive now, later, or keep" },
-	{ "help", cmd_help, "show the help of a command" },
+	{ "sample", cmd_sample,
+	  "write a realistic synthetic estate as a snapshot" },
 	{ "export", cmd_export, "read live Azure Backup into a snapshot" },
 	{ "merge", cmd_merge, "join shard snapshots into one" },
 	{ "prices", cmd_prices,
 	  "refresh the price sheet from the Azure Retail Prices API" },
-	{ "sample", cmd_sample,
-	  "write a realistic synthetic estate as a snapshot" },
+	{ "fit", cmd_fit,
+	  "fit the restore-likelihood model from the job history" },
+	{ "plan", cmd_plan,
+	  "decide per recovery point: move to Archive now, later, or keep" },
+	{ "check", cmd_check, "check RPO/RTO of every item against targets" },
+	{ "audit", cmd_audit, "check vault protections; write posture.csv" },
+	{ "help", cmd_help, "show the help of a command" },
 };
 const size_t ncommands = ARRAY_SIZE(commands);
 

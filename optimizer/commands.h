@@ -29,6 +29,9 @@ int cmd_help(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_merge(int argc, char **argv);
 int cmd_prices(int argc, char **argv);
+int cmd_check(int argc, char **argv);
+int cmd_fit(int argc, char **argv);
 int cmd_sample(int argc, char **argv);
+int cmd_audit(int argc, char **argv);
 
 #endif

@@ -313,13 +313,14 @@ int row_long(const struct csv_row *r, int col, unsigned flags, long min,
 	char what[96];
 	int rc;
 
+	/* the message is only formatted on the slow path: this runs per row */
+	if (r->val[col][0] && parse_long(r->val[col], min, max, out) == 0)
+		return 0;
 	snprintf(what, sizeof(what), "an integer from %ld to %ld", min, max);
 	rc = check_empty(r, col, flags, what, e);
 	if (rc)
 		return rc < 0 ? -1 : 0;
-	if (parse_long(r->val[col], min, max, out))
-		return row_error(r, col, e, what);
-	return 0;
+	return row_error(r, col, e, what);
 }
 
 int row_int(const struct csv_row *r, int col, unsigned flags, int min,
@@ -339,15 +340,15 @@ int row_double(const struct csv_row *r, int col, unsigned flags,
 	char what[96];
 	int rc;
 
+	if (r->val[col][0] && parse_double(r->val[col], min, max, out) == 0)
+		return 0;
 	/* %.15g: "1000000", not "1e+06", in a message a person reads */
 	snprintf(what, sizeof(what), "a decimal number from %.15g to %.15g",
 		 min, max);
 	rc = check_empty(r, col, flags, what, e);
 	if (rc)
 		return rc < 0 ? -1 : 0;
-	if (parse_double(r->val[col], min, max, out))
-		return row_error(r, col, e, what);
-	return 0;
+	return row_error(r, col, e, what);
 }
 
 int row_time(const struct csv_row *r, int col, unsigned flags,

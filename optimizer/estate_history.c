@@ -308,7 +308,9 @@ static bool backup_job(struct walk *w, int64_t start, double gb,
 	j->duration_s = round(dur);
 	j->rp_time = TIME_NONE;
 	j->source_tier = "";
-	j->data_gb = error ? NAN : gb;
+	/* ARM's job list carries no size for backups (only each job's
+	 * details do), so a snapshot has none: leave it empty. */
+	j->data_gb = NAN;
 	j->error_code = error ? error : "";
 	if (error)
 		j->status = "Failed";
@@ -319,7 +321,7 @@ static bool backup_job(struct walk *w, int64_t start, double gb,
 	if (j->end_time > w->x->as_of) {
 		j->status = "InProgress";
 		j->end_time = TIME_NONE;
-		j->duration_s = j->data_gb = NAN;
+		j->duration_s = NAN;
 		j->error_code = "";
 		return true;
 	}

@@ -55,6 +55,9 @@ struct vault_profile {
 	struct {
 		int tpl, weight; /* policy template, share of its items */
 	} policies[ESTATE_MAX_VAULT_POLICIES];
+	/* Passes every audit rule: its admins keep low-churn VMs off
+	 * TierAfter policies (where the full Archive copy costs more). */
+	int exemplary;
 };
 
 struct estate_history;

@@ -67,14 +67,17 @@ static double clamp(double v, double lo, double hi)
 	return v < lo ? lo : v > hi ? hi : v;
 }
 
-static double draw_churn(gsl_rng *r, int workload)
+static double draw_churn(gsl_rng *r, int workload, bool low_allowed)
 {
 	static const double files[] = { 0.01, 0.03, 0.05 };
+	bool low;
 
 	if (workload == WL_FILES)
 		return files[gsl_rng_uniform_int(r, 3)] *
 		       estate_uniform(r, 0.8, 1.2);
-	if (workload == WL_VM && gsl_rng_uniform(r) < 0.25)
+	/* Drawn for every VM, so that the stream of numbers stays the same. */
+	low = workload == WL_VM && gsl_rng_uniform(r) < 0.25;
+	if (low && low_allowed)
 		return estate_uniform(r, 0.005, 0.012); /* low-churn VM */
 	return exp(estate_uniform(r, log(0.012), log(0.07)));
 }
@@ -188,8 +191,12 @@ static void emit_item(struct estate *es, const struct unit *u,
 	it->workload = u->pol->p.workload;
 	it->protection_state = u->state;
 	it->source_gb = round(source_gb * 100) / 100;
-	it->daily_churn = round(draw_churn(es->x.rng, it->workload) * 1e4) /
-			  1e4;
+	it->daily_churn =
+		round(draw_churn(es->x.rng, it->workload,
+				 !(u->gv->prof->exemplary &&
+				   u->pol->p.tiering_mode == TM_TIERAFTER)) *
+		      1e4) /
+		1e4;
 	it->size_source = SS_REPORTED;
 	it->arm_id = arm_id;
 	it->source_resource_id = source_id;

@@ -216,9 +216,9 @@ static void note_price_quality(struct plan_ctx *p, const struct vault *v,
 		}
 		if (!str_eq_ci(r->region, v->location)) {
 			snprintf(text, sizeof(text),
-				 "%s has no %s %s price: %s's is used",
-				 v->location, p->currency,
-				 meter_names[used[i]], r->region);
+				 "%s has no %s prices in the sheet: %s's are "
+				 "used for its vaults",
+				 v->location, p->currency, r->region);
 			add_caveat(p->sum, text);
 		}
 		if (r->quality >= PQ_ESTIMATE) {
@@ -583,9 +583,12 @@ static void add_decision(struct totals *t, const void *arg)
 	count_decision(t, dc->d, dc->el);
 }
 
+/* Decisions use what the point will free when it may move (sizes.h). */
 static void plan_point(struct plan_ctx *p, const struct item *it,
-		       const struct rp *rp)
+		       const struct rp *rps, size_t n, size_t i)
 {
+	const struct rp *rp = &rps[i];
+	struct rp at_move;
 	const struct rate_card *rc = &p->cards[it->vault_idx];
 	const struct policy *pol =
 		it->policy_idx >= 0 ? &p->s->policies[it->policy_idx] : NULL;
@@ -604,7 +607,15 @@ static void plan_point(struct plan_ctx *p, const struct item *it,
 		return;
 	}
 	archive_eligibility(it, rp, p->now, &el);
-	point_costs_for(&c, rc, &p->o->cost, rp);
+	if (it->workload == WL_VM)
+		eligibility_after_dependencies(
+			&el, vm_dependencies_end(pol, rps, n, i), p->now);
+	at_move = *rp;
+	if (el.status != ELIG_NEVER)
+		at_move.unique_gb = unique_gb_at(it, rps, n, i,
+						 el.from > p->now ? el.from
+								  : p->now);
+	point_costs_for(&c, rc, &p->o->cost, &at_move);
 	in = (struct decide_input){ it, rp, &el, &c, p->currency, p->now,
 				    last_restore(p, it - p->s->items,
 						 rp->rp_time),
@@ -688,7 +699,7 @@ static int plan_item(void *ctx, const struct item *it, const struct rp *rps,
 
 	plan_base(p, it, rps, n);
 	for (size_t i = 0; i < n; i++)
-		plan_point(p, it, &rps[i]);
+		plan_point(p, it, rps, n, i);
 	return 0;
 }
 

@@ -154,6 +154,48 @@ static void test_archive_rules__azure_not_ready(void **state)
 	assert_int_equal(el.status, ELIG_LATER);
 }
 
+static void test_archive_rules__vm_dependencies(void **state)
+{
+	/* A monthly point, then dailies kept 30 days and a weekly kept 84. */
+	struct rp rps[4];
+	struct policy pol = { 0 };
+	struct item it = vm_item(WL_VM);
+	struct eligibility el;
+	int64_t now = T0 + 95LL * DAY_S, end;
+	(void)state;
+
+	rps[0] = point(RK_MONTHLY, T0 + 400LL * DAY_S);
+	rps[1] = point(RK_DAILY, T0 + 31LL * DAY_S);
+	rps[1].rp_time = T0 + DAY_S;
+	rps[2] = point(RK_WEEKLY, T0 + 91LL * DAY_S);
+	rps[2].rp_time = T0 + 7LL * DAY_S;
+	rps[3] = point(RK_MONTHLY, T0 + 431LL * DAY_S);
+	rps[3].rp_time = T0 + 31LL * DAY_S;
+	assert_true(vm_dependencies_end(&pol, rps, 4, 0) == T0 + 91LL * DAY_S);
+	/* The newest monthly point: dependants still to come, through the
+	 * policy's weekly retention after next month's point. */
+	pol.daily_keep_days = 30;
+	pol.weekly_keep_weeks = 12;
+	end = vm_dependencies_end(&pol, rps, 4, 3);
+	assert_true(end == time_add_months(rps[3].rp_time, 1) + 84LL * DAY_S);
+	assert_true(vm_dependencies_end(NULL, rps, 4, 3) == TIME_NONE);
+
+	archive_eligibility(&it, &rps[0], T0 + 90LL * DAY_S, &el);
+	assert_int_equal(el.status, ELIG_NOW);
+	eligibility_after_dependencies(&el, T0 + 91LL * DAY_S,
+				       T0 + 90LL * DAY_S);
+	assert_int_equal(el.status, ELIG_LATER);
+	assert_true(el.from == T0 + 91LL * DAY_S);
+	archive_eligibility(&it, &rps[0], now, &el);
+	eligibility_after_dependencies(&el, T0 + 91LL * DAY_S, now);
+	assert_int_equal(el.status, ELIG_NOW);
+	/* Dependants outliving the last possible move. */
+	eligibility_after_dependencies(&el, T0 + 300LL * DAY_S, now);
+	assert_int_equal(el.status, ELIG_NEVER);
+	assert_non_null(strstr(el.why, "depend on it are kept until "
+				       "2026-10-28"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -164,6 +206,7 @@ int main(void)
 		cmocka_unit_test(test_archive_rules__kinds_and_tiers),
 		cmocka_unit_test(test_archive_rules__kept_forever),
 		cmocka_unit_test(test_archive_rules__azure_not_ready),
+		cmocka_unit_test(test_archive_rules__vm_dependencies),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,88 @@
+/* SPDX-License-Identifier: MIT
+ * check_internal.h: what check.c (the streaming passes over jobs and
+ * recovery points, the restore fit, writing rpo_rto.csv) shares with
+ * check_verdict.c (the numbers, verdict and reason of one item against
+ * one target). Only these two files include it. */
+#ifndef VW_CHECK_INTERNAL_H
+#define VW_CHECK_INTERNAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "rpo.h"
+#include "rto.h"
+#include "snapshot.h"
+#include "targets.h"
+#include "tz.h"
+#include "util.h"
+
+/* What the two passes learn about one item. */
+struct item_state {
+	bool checked;                 /* some target covers it */
+	struct observed_gaps jobs;    /* successful backup jobs */
+	struct failure_streak streak;
+	unsigned failed_in_worst;     /* failed jobs inside jobs' worst gap */
+	struct observed_gaps snap_pts, vault_pts; /* recovery points */
+	bool any_vault_point;
+	bool log_chain;               /* vault_pts is a SQL/HANA log chain */
+};
+
+/* The point a target's min_retention_days needs, per (item, target). */
+struct needed_point {
+	int64_t time;        /* covering point, TIME_NONE: none old enough */
+	int tier;
+	double gib;
+	int64_t oldest;      /* oldest eligible point, TIME_NONE: none */
+	int oldest_tier;
+	double oldest_gib;
+};
+
+/* Everything one verdict depends on (all borrowed). */
+struct check_input {
+	const struct item *it;
+	const struct policy *p;         /* NULL: no policy */
+	const struct item_state *st;
+	const struct target *t;
+	const struct needed_point *np;  /* NULL: no min_retention_days */
+	const struct rto_model *rto;    /* restore times of its workload */
+	const struct tz_table *zones;
+	int64_t as_of;
+	double lookback_days;
+	int rehydrate_priority;         /* enum rehydrate_priority */
+};
+
+enum verdict { V_MET, V_BREACHED, V_UNKNOWN };
+extern const char *const verdict_names[3];
+
+/* One row of rpo_rto.csv beyond the target's own columns. */
+struct check_row {
+	int tier;                 /* evaluated: TT_SNAPSHOT, TT_VAULT; -1 */
+	double rpo_pred, rpo_obs, p95, age;      /* hours; NAN: unknown */
+	double rto_newest, rto_oldest, rto_est;  /* hours; NAN: unknown */
+	unsigned streak;          /* failed backup jobs since the last good */
+	int64_t needed_time;      /* point standing for min_retention_days */
+	int needed_tier;          /* enum rp_tier */
+	int verdict;              /* enum verdict */
+	struct strbuf fail, unknown, pass, note; /* "; "-joined clauses */
+};
+
+#define CHECK_ROW_INIT                                                  \
+	{ .fail = STRBUF_INIT, .unknown = STRBUF_INIT, .pass = STRBUF_INIT, \
+	  .note = STRBUF_INIT }
+
+/* Fills r (initialised with CHECK_ROW_INIT) for one item and target. */
+void check_row_evaluate(struct check_row *r, const struct check_input *in);
+/* The reason a person reads: the failures of a breach, else what is
+ * unknown, then what passed, then notes. */
+void check_row_reason(const struct check_row *r, struct strbuf *out);
+void check_row_release(struct check_row *r);
+
+bool rp_has_snapshot_copy(int tier);
+bool rp_has_vault_copy(int tier);
+
+static inline bool workload_is_db(int workload)
+{
+	return workload == WL_SQL || workload == WL_HANA;
+}
+
+#endif

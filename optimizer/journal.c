@@ -1,0 +1,243 @@
+/* SPDX-License-Identifier: MIT
+ * journal.c: the hash-chained, fsync'd JSON-lines journal of apply. */
+#include "journal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <openssl/evp.h>
+
+#include "timeutil.h"
+#include "util.h"
+
+#define ZERO_HASH \
+	"0000000000000000000000000000000000000000000000000000000000000000"
+
+static void sha256_hex(const char *data, size_t n, char out[SHA256_HEX_LEN])
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int len = 0;
+
+	EVP_Digest(data, n, md, &len, EVP_sha256(), NULL);
+	hex_encode(md, len, out);
+}
+
+struct reader_state {
+	const char *path;
+	journal_fn fn;
+	void *ctx;
+	struct journal_check *out;
+	char prev[SHA256_HEX_LEN];
+	size_t line;
+	size_t good_bytes; /* end of the last complete line */
+};
+
+static int bad_line(struct reader_state *st, struct err *e, const char *why)
+{
+	return err_set(e, EXIT_DATAERR, "%s:%zu: %s", st->path, st->line, why);
+}
+
+static int check_line(struct reader_state *st, const char *text, size_t n,
+		      struct err *e)
+{
+	cJSON *o = cJSON_ParseWithLength(text, n);
+	const cJSON *prev, *seq, *plan;
+	int rc = -1;
+
+	if (!o || !cJSON_IsObject(o)) {
+		bad_line(st, e, "not a JSON object");
+		goto done;
+	}
+	prev = cJSON_GetObjectItemCaseSensitive(o, "prev");
+	seq = cJSON_GetObjectItemCaseSensitive(o, "seq");
+	if (!cJSON_IsString(prev) || strcmp(prev->valuestring, st->prev)) {
+		bad_line(st, e,
+			 "broken chain: 'prev' is not the SHA-256 of the line "
+			 "before (the journal was edited, or lines are missing)");
+		goto done;
+	}
+	if (!cJSON_IsNumber(seq) || seq->valuedouble != (double)(st->line - 1)) {
+		bad_line(st, e, "'seq' out of order");
+		goto done;
+	}
+	if (st->line == 1) {
+		plan = cJSON_GetObjectItemCaseSensitive(o, "plan");
+		if (!cJSON_IsString(plan) ||
+		    strlen(plan->valuestring) != SHA256_HEX_LEN - 1) {
+			bad_line(st, e, "the header does not name a plan");
+			goto done;
+		}
+		strlcpy_vw(st->out->plan, plan->valuestring,
+			   sizeof(st->out->plan));
+	} else if (st->fn && st->fn(st->ctx, st->line, o, e)) {
+		goto done;
+	}
+	sha256_hex(text, n, st->prev);
+	st->out->lines++;
+	rc = 0;
+done:
+	cJSON_Delete(o);
+	return rc;
+}
+
+int journal_read(const char *path, journal_fn fn, void *ctx,
+		 struct journal_check *out, struct err *e)
+{
+	struct reader_state st = { path, fn, ctx, out, ZERO_HASH, 0, 0 };
+	struct strbuf line = STRBUF_INIT;
+	FILE *f = fopen(path, "rb");
+	int c, rc = 0;
+
+	memset(out, 0, sizeof(*out));
+	if (!f)
+		return err_errno(e, errno == ENOENT ? EXIT_NOINPUT : EXIT_IOERR,
+				 "cannot open journal '%s'", path);
+	while (rc == 0 && (c = getc(f)) != EOF) {
+		if (c != '\n') {
+			if (line.len >= JOURNAL_MAX_LINE) {
+				st.line++;
+				rc = bad_line(&st, e, "line too long");
+				break;
+			}
+			strbuf_addch(&line, (char)c);
+			continue;
+		}
+		st.line++;
+		rc = check_line(&st, line.buf, line.len, e);
+		st.good_bytes += line.len + 1;
+		strbuf_reset(&line);
+	}
+	if (rc == 0 && ferror(f))
+		rc = err_errno(e, EXIT_IOERR, "cannot read journal '%s'", path);
+	if (rc == 0 && line.len)
+		out->incomplete_tail = true;
+	out->complete_bytes = st.good_bytes;
+	strlcpy_vw(out->last, st.prev, sizeof(out->last));
+	if (rc == 0 && st.line == 0 && !line.len)
+		rc = err_set(e, EXIT_DATAERR, "%s: empty journal", path);
+	strbuf_release(&line);
+	fclose(f);
+	return rc;
+}
+
+static int write_line(struct journal *j, cJSON *o, struct err *e)
+{
+	char *text, *line;
+	size_t n;
+	ssize_t w;
+
+	cJSON_AddStringToObject(o, "prev", j->prev);
+	text = cJSON_PrintUnformatted(o);
+	n = strlen(text);
+	line = xasprintf("%s\n", text);
+	w = write(j->fd, line, n + 1);
+	free(line);
+	if (w != (ssize_t)(n + 1) || fsync(j->fd) != 0) {
+		cJSON_free(text);
+		return err_errno(e, EXIT_IOERR, "cannot write journal '%s'",
+				 j->path);
+	}
+	sha256_hex(text, n, j->prev);
+	cJSON_free(text);
+	return 0;
+}
+
+static int create_journal(struct journal *j, const char *plan_sha,
+			  struct err *e)
+{
+	cJSON *o = cJSON_CreateObject();
+	char when[TIME_ISO_LEN];
+	int rc;
+
+	time_format_iso(time(NULL), when);
+	cJSON_AddNumberToObject(o, "seq", 0);
+	cJSON_AddStringToObject(o, "journal", "vaultwise apply");
+	cJSON_AddNumberToObject(o, "version", 1);
+	cJSON_AddStringToObject(o, "time", when);
+	cJSON_AddStringToObject(o, "plan", plan_sha);
+	strlcpy_vw(j->prev, ZERO_HASH, sizeof(j->prev));
+	rc = write_line(j, o, e);
+	cJSON_Delete(o);
+	j->seq = 0;
+	return rc;
+}
+
+/* Verifies an existing journal and positions j after its last line. */
+static int resume_journal(struct journal *j, const char *plan_sha,
+			  struct err *e)
+{
+	struct journal_check chk;
+
+	if (journal_read(j->path, NULL, NULL, &chk, e))
+		return -1;
+	if (strcmp(chk.plan, plan_sha) != 0)
+		return err_set(e, EXIT_DATAERR,
+			       "journal '%s' belongs to another plan (plan.csv "
+			       "changed since it was started): use a new "
+			       "--journal or restore that plan",
+			       j->path);
+	if (chk.incomplete_tail &&
+	    ftruncate(j->fd, (off_t)chk.complete_bytes) != 0)
+		return err_errno(e, EXIT_IOERR, "cannot repair journal '%s'",
+				 j->path);
+	strlcpy_vw(j->prev, chk.last, sizeof(j->prev));
+	j->seq = chk.lines - 1;
+	return 0;
+}
+
+int journal_open(struct journal *j, const char *path, const char *plan_sha,
+		 struct err *e)
+{
+	int exists = access(path, F_OK) == 0;
+
+	memset(j, 0, sizeof(*j));
+	j->path = xstrdup(path);
+	j->fd = open(path, O_WRONLY | O_CREAT | O_APPEND, 0644);
+	if (j->fd < 0) {
+		err_errno(e, EXIT_CANTCREAT, "cannot open journal '%s'", path);
+		free(j->path);
+		j->path = NULL;
+		return -1;
+	}
+	if (exists ? resume_journal(j, plan_sha, e)
+		   : create_journal(j, plan_sha, e)) {
+		journal_close(j);
+		return -1;
+	}
+	return 0;
+}
+
+int journal_append(struct journal *j, const char *row, const char *state,
+		   const cJSON *fields, struct err *e)
+{
+	cJSON *o = cJSON_CreateObject();
+	char when[TIME_ISO_LEN];
+	const cJSON *f;
+	int rc;
+
+	time_format_iso(time(NULL), when);
+	cJSON_AddNumberToObject(o, "seq", (double)(j->seq + 1));
+	cJSON_AddStringToObject(o, "time", when);
+	cJSON_AddStringToObject(o, "row", row);
+	cJSON_AddStringToObject(o, "state", state);
+	if (fields)
+		cJSON_ArrayForEach(f, fields)
+			cJSON_AddItemToObject(o, f->string,
+					      cJSON_Duplicate(f, 1));
+	rc = write_line(j, o, e);
+	cJSON_Delete(o);
+	if (rc == 0)
+		j->seq++;
+	return rc;
+}
+
+void journal_close(struct journal *j)
+{
+	if (j->fd > 0)
+		close(j->fd);
+	j->fd = -1;
+	free(j->path);
+	j->path = NULL;
+}

@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: MIT
+ * journal.h: the apply journal. Append-only, one JSON object per line, each
+ * line fsync'd before the action it records goes further, and each carrying
+ * in "prev" the SHA-256 of the line before it, so that a journal edited or
+ * cut in the middle is detected. The first line names the plan it belongs
+ * to. A line cut short by a crash (no newline at the end) was never
+ * acknowledged: reading ignores it and reopening removes it.
+ * Used by apply to resume a run: the latest state of each row tells what is
+ * done and what is left. Touches only the journal file. */
+#ifndef VW_JOURNAL_H
+#define VW_JOURNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <cjson/cJSON.h>
+
+#include "err.h"
+#include "fileio.h"
+
+#define JOURNAL_MAX_LINE (64 * 1024)
+
+struct journal {
+	int fd;
+	char *path;
+	char prev[SHA256_HEX_LEN];  /* SHA-256 of the last line */
+	unsigned long seq;          /* of the last line */
+};
+
+/* Called per complete line after its chain link is checked; entry is the
+ * parsed line (borrowed). */
+typedef int (*journal_fn)(void *ctx, size_t line, const cJSON *entry,
+			  struct err *e);
+
+struct journal_check {
+	unsigned long lines;     /* complete, verified lines */
+	bool incomplete_tail;    /* a last line without its newline */
+	size_t complete_bytes;   /* length of the verified lines */
+	char last[SHA256_HEX_LEN]; /* SHA-256 of the last verified line */
+	char plan[SHA256_HEX_LEN];
+};
+
+/* Reads and verifies path; calls fn (may be NULL) for each entry line.
+ * A broken chain, bad JSON or a gap in seq is an error naming the line. */
+int journal_read(const char *path, journal_fn fn, void *ctx,
+		 struct journal_check *out, struct err *e);
+
+/* Opens path for appending, creating it with a header naming plan_sha when
+ * it does not exist; an existing journal must verify and belong to the same
+ * plan. An incomplete last line is cut off. */
+int journal_open(struct journal *j, const char *path, const char *plan_sha,
+		 struct err *e);
+
+/* Appends {"seq","time","row","state", fields..., "prev"} and fsyncs. The
+ * fields object (may be NULL) is not consumed. */
+int journal_append(struct journal *j, const char *row, const char *state,
+		   const cJSON *fields, struct err *e);
+
+void journal_close(struct journal *j);
+
+#endif

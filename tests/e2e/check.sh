@@ -1,0 +1,97 @@
+#!/bin/sh
+# check.sh: `vaultwise check` end to end on the bundled sample estate with
+# data/targets.example.csv: rpo_rto.csv columns, verdicts and reasons, exit
+# codes, and the errors a user meets with a bad or missing targets file.
+. tests/e2e/lib.sh
+
+SNAP="$VW_TOP/data/sample"
+if [ ! -f "$SNAP/manifest.json" ]; then
+	"$VAULTWISE" sample --out "$T/sample" >/dev/null 2>&1
+	SNAP="$T/sample"
+fi
+TARGETS="$VW_TOP/data/targets.example.csv"
+OUT="$T/rpo_rto.csv"
+SPEC_COLS='item_id,target_id,tier,rpo_target_h,rpo_predicted_h,'
+SPEC_COLS="${SPEC_COLS}rpo_observed_h,rto_target_h,rto_estimated_h,verdict,"
+SPEC_COLS="${SPEC_COLS}reason"
+
+expect_exit 1 "check exits 1 when a target is breached" \
+	"$VAULTWISE" check "$SNAP" --targets "$TARGETS" --out "$OUT"
+grep_ok "summary: targets, items checked, met, breached, unknown" \
+	'^checked [0-9]+ of [0-9]+ items against 12 targets: [0-9]+ rows, [1-9][0-9]* met, [1-9][0-9]* breached, [1-9][0-9]* unknown$' \
+	"$T/out"
+
+tr -d '\r' <"$OUT" >"$T/rows.csv"
+head -n 1 "$T/rows.csv" >"$T/header"
+grep_ok "rpo_rto.csv starts with the SPEC columns in order" \
+	"^$SPEC_COLS," "$T/header"
+
+# Fields 1-9 hold ids, tiers, numbers and the verdict (never quoted); the
+# reason starts at field 10.
+awk -F, 'NR > 1 && !($9 ~ /^(met|breached|unknown)$/ && $10 != "" &&
+	$10 != "\"\"") { bad++; print } END { exit bad > 0 }' \
+	"$T/rows.csv" >"$T/bad_rows"
+check "every row has a verdict and a reason" test ! -s "$T/bad_rows"
+check "one row per (item, target), no duplicates" \
+	sh -c "cut -d, -f1,2 '$T/rows.csv' | sort | uniq -d | grep -q . && exit 1 || exit 0"
+grep_ok "an Enhanced 4 h schedule misses an 8 h snapshot target" \
+	'Enhanced every 4 h from 08:00 for 12 h: worst gap 12 h \+ 2 h jitter = 14 h > 8 h target' \
+	"$T/rows.csv"
+grep_ok "the vault tier only gets the day's last backup" \
+	"vault tier only gets the day's last backup: worst gap 24 h \\+ 2 h jitter = 26 h > 24 h target" \
+	"$T/rows.csv"
+grep_ok "an archived point needed by retention includes rehydration" \
+	'oldest point needed \(365 d\) is in Archive: 15 h standard-priority rehydration \+ [0-9.]+ h restore = [0-9.]+ h > 12 h target' \
+	"$T/rows.csv"
+grep_ok "SQL and HANA have no snapshot tier: unknown with a reason" \
+	',unknown,(SQL|HANA) backups stream to the vault: there is no snapshot tier' \
+	"$T/rows.csv"
+grep_ok "log backups give the SQL RPO" \
+	'log backups every [0-9]+ min' "$T/rows.csv"
+
+"$VAULTWISE" check "$SNAP" --targets "$TARGETS" --out "$T/again.csv" \
+	>/dev/null 2>&1
+check "the same input gives the same rows in the same order" \
+	cmp "$OUT" "$T/again.csv"
+
+cat >"$T/relaxed.csv" <<'EOF'
+target_id,scope_type,scope,tier,rpo_hours,rto_hours,min_retention_days
+sql-relaxed,workload,SQL,vault,1000,1000,
+EOF
+expect_exit 0 "exit 0 when every target is met" \
+	"$VAULTWISE" check "$SNAP" --targets "$T/relaxed.csv" \
+	--out "$T/relaxed_out.csv"
+
+# Bad targets files: exit 65 naming file, line and column; nothing written.
+cat >"$T/badnum.csv" <<'EOF'
+target_id,scope_type,scope,tier,rpo_hours,rto_hours,min_retention_days
+prod,vault,rsv-prod-*,snapshot,24,4,
+fast,vault,rsv-*,vault,twelve,4,
+EOF
+expect_exit 65 "a bad number in the targets file exits 65" \
+	"$VAULTWISE" check "$SNAP" --targets "$T/badnum.csv" --out "$T/no1.csv"
+grep_ok "the message names file, line and column" \
+	"badnum.csv:3: column 'rpo_hours'" "$T/err"
+check "nothing is written after a bad targets file" test ! -e "$T/no1.csv"
+
+cat >"$T/badscope.csv" <<'EOF'
+target_id,scope_type,scope,tier,rpo_hours,rto_hours,min_retention_days
+eu,region,westeurope,any,24,4,
+EOF
+expect_exit 65 "an unknown scope_type exits 65" \
+	"$VAULTWISE" check "$SNAP" --targets "$T/badscope.csv" --out "$T/no2.csv"
+grep_ok "the message names the scope_type column" \
+	"badscope.csv:2: column 'scope_type'" "$T/err"
+
+expect_exit 66 "a missing targets file exits 66" \
+	"$VAULTWISE" check "$SNAP" --targets "$T/nope.csv" --out "$T/no3.csv"
+grep_ok "the message names the missing file" "nope.csv" "$T/err"
+expect_exit 64 "--targets is required" "$VAULTWISE" check "$SNAP"
+expect_exit 66 "a missing snapshot exits 66" \
+	"$VAULTWISE" check "$T/no-such-snapshot" --targets "$TARGETS" \
+	--out "$T/no4.csv"
+expect_exit 73 "an output in a missing directory exits 73" \
+	"$VAULTWISE" check "$SNAP" --targets "$TARGETS" \
+	--out "$T/no/such/dir/rpo_rto.csv"
+check "help describes the command" "$VAULTWISE" help check
+finish

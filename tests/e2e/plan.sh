@@ -1,0 +1,88 @@
+#!/bin/sh
+# plan.sh: `vaultwise plan` and `vaultwise run` on the bundled sample, as a
+# FinOps user would check them: files and columns as the SPEC says, a
+# reason and a currency on every row, determinism, and clean failures that
+# leave nothing half-written.
+. tests/e2e/lib.sh
+S="$VW_TOP/data/sample"
+
+expect_exit 0 "run with no snapshot uses the bundled sample" \
+	"$VAULTWISE" run --out "$T/run"
+grep_ok "run says it uses the sample on stderr" "bundled sample estate" "$T/err"
+grep_ok "run prints the projected saving with a currency" \
+	"projected saving: [0-9.]+ (EUR|USD)/month" "$T/out"
+for f in plan.csv policy_changes.csv strategies.csv summary.csv plan.json; do
+	check "run wrote plan/$f" test -s "$T/run/plan/$f"
+done
+
+expect_exit 0 "plan on the sample" "$VAULTWISE" plan "$S" --out "$T/p1"
+check "plan.csv starts with the SPEC columns" sh -c "head -1 '$T/p1/plan.csv' |
+	grep -q '^vault_id,policy_id,item_id,rp_id,action,move_date,reason,monthly_cost_now,monthly_cost_after,saving_total,p_restore,p_restore_lo,p_restore_hi,currency'"
+check "strategies.csv starts with the SPEC columns" sh -c "head -1 '$T/p1/strategies.csv' |
+	grep -q '^strategy,month,standard_gb,archive_gb,cost,currency'"
+check "every plan row has an action, a reason and a currency" python3 - "$T/p1/plan.csv" <<'PY'
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1], newline='')))
+assert rows, "no rows"
+for r in rows:
+    assert r['action'] in ('move_now', 'move_on', 'keep', 'ineligible'), r
+    assert len(r['reason']) > 10, r
+    assert r['currency'] in ('EUR', 'USD'), r
+    if r['action'] in ('move_now', 'move_on'):
+        assert r['move_date'] and float(r['saving_total']) > 0, r
+        assert float(r['monthly_cost_after']) < float(r['monthly_cost_now']) or \
+            r['action'] == 'move_on', r
+PY
+check "strategies: five strategies over 36 months" python3 - "$T/p1/strategies.csv" <<'PY'
+import csv, sys, collections
+rows = list(csv.DictReader(open(sys.argv[1], newline='')))
+n = collections.Counter(r['strategy'] for r in rows)
+assert set(n) == {'do_nothing', 'tier_after_3m', 'tier_recommended',
+                  'move_all_eligible', 'plan'}, n
+assert all(v == 36 for v in n.values()), n
+PY
+check "summary totals add up over the vaults" python3 - "$T/p1/summary.csv" <<'PY'
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1], newline='')))
+vaults = [r for r in rows if r['level'] == 'vault']
+total = [r for r in rows if r['level'] == 'total'][0]
+for col in ('points', 'considered', 'move_now'):
+    assert sum(int(r[col]) for r in vaults) == int(total[col]), col
+assert abs(sum(float(r['monthly_storage_now']) for r in vaults)
+           - float(total['monthly_storage_now'])) < 0.1
+PY
+
+expect_exit 0 "plan again" "$VAULTWISE" plan "$S" --out "$T/p2"
+check "the same snapshot gives the same plan" cmp "$T/p1/plan.csv" "$T/p2/plan.csv"
+expect_exit 0 "plan replaces its own earlier output" "$VAULTWISE" plan "$S" --out "$T/p2"
+
+expect_exit 0 "plan in USD" "$VAULTWISE" plan "$S" --out "$T/usd" --currency USD
+grep_ok "USD plan rows are in USD" ",USD," "$T/usd/plan.csv"
+expect_exit 65 "a currency the price sheet lacks" \
+	"$VAULTWISE" plan "$S" --out "$T/jpy" --currency JPY
+grep_ok "the error names the currency" "in JPY" "$T/err"
+check "no output is left behind" test ! -e "$T/jpy"
+
+mkdir "$T/foreign" && echo keep >"$T/foreign/notes.txt"
+expect_exit 73 "plan refuses to replace a directory it did not write" \
+	"$VAULTWISE" plan "$S" --out "$T/foreign"
+check "the foreign directory is untouched" test -f "$T/foreign/notes.txt"
+
+expect_exit 66 "a missing snapshot" "$VAULTWISE" plan "$T/nope" --out "$T/x"
+expect_exit 64 "plan without --out" "$VAULTWISE" plan "$S"
+expect_exit 64 "plan with an unknown flag" "$VAULTWISE" plan "$S" --out "$T/x" --frobnicate
+grep_ok "usage errors point to help" "vaultwise help plan" "$T/err"
+
+cp -r "$S" "$T/tampered"
+sed -i '2s/,monthly,/,yearly,/' "$T/tampered/recovery_points.csv"
+expect_exit 65 "a snapshot edited after export is refused" \
+	"$VAULTWISE" plan "$T/tampered" --out "$T/t"
+grep_ok "the error says the file changed" \
+	"recovery_points.csv has changed since manifest.json was written" "$T/err"
+check "no plan directory is left behind" test ! -e "$T/t"
+
+printf 'region,currency,meter,unit,price,source,source_date,quality\nwesteurope,EUR,standard_lrs,1 GB/Month,abc,x,2026-01-01,published\n' >"$T/bad-prices.csv"
+expect_exit 65 "a bad price sheet" "$VAULTWISE" plan "$S" --out "$T/b" --prices "$T/bad-prices.csv"
+grep_ok "the error names file, line and column" \
+	"bad-prices.csv:2: column 'price': expected a decimal number" "$T/err"
+finish
