@@ -10,7 +10,6 @@
 #include "arm_parse.h"
 #include "cloud.h"
 #include "log.h"
-#include "strpool.h"
 #include "util.h"
 
 #define POLL_MAX 120          /* polls of one async operation */
@@ -77,17 +76,35 @@ struct listing {
 	struct arm *arm;
 	struct arm_list_spec spec;
 	char *what;
-	struct strpool seen_pool;
-	struct strmap seen;        /* pages asked for, against loops */
-	unsigned long pages;
+	uint64_t *seen;            /* hashes of the pages asked for */
+	size_t pages, alloc;
 };
 
 static void listing_free(struct listing *l)
 {
-	strmap_release(&l->seen);
-	strpool_release(&l->seen_pool);
+	free(l->seen);
 	free(l->what);
 	free(l);
+}
+
+/* FNV-1a, 64 bits: a page URL's identity for loop detection. */
+static uint64_t url_hash(const char *s)
+{
+	uint64_t h = 14695981039346656037ull;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ull;
+	return h;
+}
+
+static bool seen_before(const struct listing *l, const char *url)
+{
+	uint64_t h = url_hash(url);
+
+	for (size_t i = 0; i < l->pages; i++)
+		if (l->seen[i] == h)
+			return true;
+	return false;
 }
 
 static int on_page(void *ctx, const struct http_response *r, struct err *e);
@@ -103,7 +120,9 @@ static int request_page(struct listing *l, const char *url, bool urgent,
 	rq.what = l->what;
 	rq.done = on_page;
 	rq.ctx = l;
-	strmap_put(&l->seen, strpool_dup(&l->seen_pool, url), l->pages++);
+	l->seen = grow_array(l->seen, sizeof(*l->seen), l->pages + 1,
+			     &l->alloc);
+	l->seen[l->pages++] = url_hash(url);
 	return http_submit(l->arm->http, &rq, e);
 }
 
@@ -120,14 +139,12 @@ static int end_with_error(struct listing *l, const struct http_response *r,
 
 static int next_page(struct listing *l, const char *next, struct err *e)
 {
-	size_t dummy;
-
 	if (!url_same_origin(next, l->arm->base))
 		return err_set(e, EXIT_UNAVAILABLE,
 			       "%s: Azure's nextLink '%s' leaves %s; not "
 			       "followed (the token would go elsewhere)",
 			       l->what, next, l->arm->base);
-	if (strmap_get(&l->seen, next, &dummy) == 0)
+	if (seen_before(l, next))
 		return err_set(e, EXIT_UNAVAILABLE,
 			       "%s: Azure's paging loops (nextLink '%s' was "
 			       "already read)",
@@ -180,8 +197,6 @@ int arm_list(struct arm *arm, const struct arm_list_spec *s, struct err *e)
 	l->arm = arm;
 	l->spec = *s;
 	l->what = xstrdup(s->what);
-	l->seen_pool = (struct strpool)STRPOOL_INIT;
-	l->seen = (struct strmap)STRMAP_INIT;
 	if (request_page(l, s->url, s->urgent, e)) {
 		listing_free(l);
 		return -1;
