@@ -318,12 +318,10 @@ static int on_async(void *ctx, const struct http_response *r, struct err *e)
 	if (r->status == 202) {
 		if (r->location && !c->result_url)
 			c->result_url = xstrdup(r->location);
-		return poll_again(c, r->location    ? r->location
-				     : c->result_url ? c->result_url
-						     : r->async_operation
-							       ? r->async_operation
-							       : r->url,
-				  r->retry_after, e);
+		const char *next = r->location ? r->location : c->result_url;
+		if (!next)
+			next = r->async_operation ? r->async_operation : r->url;
+		return poll_again(c, next, r->retry_after, e);
 	}
 	if (r->status != 200)
 		return deliver(c, r, e);

@@ -387,8 +387,8 @@ static void parse_tiering(const cJSON *t, struct policy *p)
 		return;
 	if (str_eq_ci(mode, "TierAfter") && dur > 0) {
 		p->tiering_mode = TM_TIERAFTER;
-		p->tier_after_days = unit && str_eq_ci(unit, "Months") ? 30 * dur
-									: dur;
+		p->tier_after_days =
+			unit && str_eq_ci(unit, "Months") ? 30 * dur : dur;
 	} else if (str_eq_ci(mode, "DoNotTier")) {
 		p->tiering_mode = TM_DONOTTIER;
 	} else if (str_eq_ci(mode, "TierRecommended")) {
@@ -561,7 +561,8 @@ int arm_parse_item(const cJSON *o, const char *vault_arm_id,
 	it->protection_state =
 		pooled(pool, str_or(props, "protectionState", "Protected"));
 	it->arm_id = pooled(pool, id);
-	it->source_resource_id = pooled(pool, arm_str(props, "sourceResourceId"));
+	it->source_resource_id =
+		pooled(pool, arm_str(props, "sourceResourceId"));
 	it->last_backup_time = arm_time(props, "lastBackupTime");
 	it->size_source = SS_ESTIMATED;
 	it->policy_idx = -1;
@@ -693,6 +694,8 @@ int arm_parse_rp(const cJSON *o, const struct item *it,
 	const cJSON *props = arm_get(o, "properties");
 	const char *name = arm_str(o, "name");
 	bool workload = it->workload == WL_SQL || it->workload == WL_HANA;
+	const char *utc = "recoveryPointTimeInUTC";
+	const char *plain = "recoveryPointTime";
 	const cJSON *ready;
 	int tier;
 
@@ -701,11 +704,11 @@ int arm_parse_rp(const cJSON *o, const struct item *it,
 		return bad_payload(e, "a recovery point", "name");
 	out->rp_id = pooled(pool, name);
 	out->item_id = it->item_id;
-	out->rp_time = arm_time(props, workload ? "recoveryPointTimeInUTC"
-						: "recoveryPointTime");
+	/* SQL and HANA points carry recoveryPointTimeInUTC, VM and Files
+	 * points recoveryPointTime; the other serves when one is absent. */
+	out->rp_time = arm_time(props, workload ? utc : plain);
 	if (out->rp_time == TIME_NONE)
-		out->rp_time = arm_time(props, workload ? "recoveryPointTime"
-							: "recoveryPointTimeInUTC");
+		out->rp_time = arm_time(props, workload ? plain : utc);
 	if (out->rp_time == TIME_NONE)
 		return bad_payload(e, "a recovery point", "recoveryPointTime");
 	out->expiry_time =
@@ -787,11 +790,11 @@ int arm_parse_job(const cJSON *o, const char *vault_id,
 	j->data_gb = NAN;
 	j->error_code = "";
 	if (cJSON_IsArray(errs) && cJSON_GetArraySize(errs) > 0)
-		j->error_code = pooled(pool, arm_str(cJSON_GetArrayItem(errs, 0),
-						  "errorCode"));
+		j->error_code = pooled(pool, arm_str(errs->child, "errorCode"));
 	out->friendly_name = pooled(pool, arm_str(props, "entityFriendlyName"));
 	out->container = pooled(pool, arm_str(props, "containerName"));
-	out->storage_account = pooled(pool, arm_str(props, "storageAccountName"));
+	out->storage_account =
+		pooled(pool, arm_str(props, "storageAccountName"));
 	out->workload = job_workload(props);
 	arm_apply_job_details(o, pool, j);
 	return 0;
@@ -888,7 +891,8 @@ int arm_parse_guard(const cJSON *o, struct strpool *pool,
 {
 	const cJSON *props = arm_get(o, "properties");
 	const cJSON *ops = arm_get(props, "resourceGuardOperations");
-	const cJSON *excl = arm_get(props, "vaultCriticalOperationExclusionList");
+	const cJSON *excl =
+		arm_get(props, "vaultCriticalOperationExclusionList");
 	struct strbuf sb = STRBUF_INIT;
 	const cJSON *op;
 

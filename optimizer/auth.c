@@ -356,7 +356,8 @@ static int token_from_authority(struct auth *a, struct err *e)
 {
 	char *url = xasprintf("%s/%s/oauth2/v2.0/token", a->cloud->authority,
 			      a->tenant);
-	char *cid = form_escape(a->client_id), *scope = form_escape(a->cloud->scope);
+	char *cid = form_escape(a->client_id);
+	char *scope = form_escape(a->cloud->scope);
 	struct http_result r;
 	int rc = -1;
 

@@ -153,7 +153,8 @@ static void merged_manifest(struct manifest *m, struct snapshot *in, size_t n)
 		if (source && strcmp(source, src) != 0)
 			source_mixed = true;
 		source = src;
-		if (m->exported_at == TIME_NONE || im->exported_at < m->exported_at)
+		if (m->exported_at == TIME_NONE ||
+		    im->exported_at < m->exported_at)
 			m->exported_at = im->exported_at;
 		if (im->restore_jobs_from > m->restore_jobs_from)
 			m->restore_jobs_from = im->restore_jobs_from;
@@ -167,7 +168,8 @@ static void merged_manifest(struct manifest *m, struct snapshot *in, size_t n)
 		}
 		for (size_t k = 0; k < im->nsubscriptions; k++)
 			if (!listed(subs, nsubs, im->subscriptions[k])) {
-				subs = xrealloc(subs, (nsubs + 1) * sizeof(char *));
+				subs = xrealloc(subs,
+						(nsubs + 1) * sizeof(char *));
 				subs[nsubs++] = im->subscriptions[k];
 			}
 		for (size_t k = 0; k < im->nwarnings; k++)

@@ -202,7 +202,8 @@ static int on_subscription_item(void *ctx, const cJSON *o, struct err *e)
 	return rc;
 }
 
-static int on_subscription_list_end(void *ctx, const struct arm_reply *r, struct err *e)
+static int on_subscription_list_end(void *ctx, const struct arm_reply *r,
+				    struct err *e)
 {
 	long status = r->status;
 	const char *code = r->code;
@@ -218,7 +219,8 @@ static int on_subscription_list_end(void *ctx, const struct arm_reply *r, struct
 	return ex_unexpected("list subscriptions", status, code, e);
 }
 
-static int on_subscription_get(void *ctx, const struct arm_reply *r, struct err *e)
+static int on_subscription_get(void *ctx, const struct arm_reply *r,
+			       struct err *e)
 {
 	long status = r->status;
 	const char *code = r->code;
@@ -233,8 +235,9 @@ static int on_subscription_get(void *ctx, const struct arm_reply *r, struct err 
 		rc = add_subscription(x, s.subscription_id, s.tenant_id, e);
 	} else if (ex_is_denial(status) || status == 404) {
 		x->denied++;
-		ex_warn(x, "sub-get", "a subscription given with --subscription "
-			"is not visible to this credential (%s)",
+		ex_warn(x, "sub-get",
+			"a subscription given with --subscription is not "
+			"visible to this credential (%s)",
 		     ex_why(status, code, b));
 	} else {
 		rc = ex_unexpected("read a subscription", status, code, e);
@@ -330,7 +333,8 @@ static int on_vault_item(void *ctx, const cJSON *o, struct err *e)
 	return read_vault(s->x, id, s->tenant, e);
 }
 
-static int on_vault_list_end(void *ctx, const struct arm_reply *r, struct err *e)
+static int on_vault_list_end(void *ctx, const struct arm_reply *r,
+			     struct err *e)
 {
 	long status = r->status;
 	const char *code = r->code;
@@ -344,8 +348,9 @@ static int on_vault_list_end(void *ctx, const struct arm_reply *r, struct err *e
 	} else if (ex_is_denial(status) || status == 404) {
 		x->denied += ex_is_denial(status);
 		snprintf(key, sizeof(key), "vaults:%s", s->id);
-		ex_warn(x, key, "subscription %s: cannot list Recovery Services "
-			     "vaults (%s); none exported from it",
+		ex_warn(x, key,
+			"subscription %s: cannot list Recovery Services "
+			"vaults (%s); none exported from it",
 		     s->id, ex_why(status, code, b));
 	} else {
 		rc = ex_unexpected("list vaults", status, code, e);

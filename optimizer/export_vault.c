@@ -99,8 +99,8 @@ static int on_proxy_end(void *ctx, const struct arm_reply *r, struct err *e)
 			   "multi-user authorization taken from the vault's "
 			   "settings");
 	} else if (status != 200 && status != 404) {
-		return ex_unexpected("list Resource Guard proxies", status, code,
-				  e);
+		return ex_unexpected("list Resource Guard proxies", status,
+				     code, e);
 	}
 	return ex_vault_step(v, e);
 }

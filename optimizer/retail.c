@@ -103,8 +103,8 @@ static void take_item(struct retail_sheet *s, const cJSON *it)
 	if (region && s->region[0] && !str_eq_ci(region, s->region))
 		return;
 	id = retail_meter_of(meter, product);
-	if (id < 0 || !cJSON_IsNumber(
-			      cJSON_GetObjectItemCaseSensitive(it, "retailPrice")))
+	if (id < 0 || !cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(
+			      it, "retailPrice")))
 		return;
 	c.found = true;
 	c.price = num(it, "retailPrice", 0);

@@ -3,7 +3,7 @@
  * (tests/data/azure-examples, copied unmodified) goes through arm_parse and
  * lands in the right snapshot columns, checked field by field. Shapes with
  * no published example (SQL/HANA points, restore job details) use inline
- * payloads written to ARM-CONTRACT.md. */
+ * payloads written to ARM-CONTRACT.md (with ' for " in the C strings). */
 #include "testutil.h"
 
 #include <math.h>
@@ -48,11 +48,25 @@ static const cJSON *body(const char *path, const char *status)
 	return b;
 }
 
+/* JSON written with ' for " (easier to read in C strings). */
+static cJSON *parse_quoted(const char *text)
+{
+	char *copy = xstrdup(text);
+	cJSON *o;
+
+	for (char *p = copy; *p; p++)
+		if (*p == '\'')
+			*p = '"';
+	o = cJSON_Parse(copy);
+	free(copy);
+	assert_non_null(o);
+	return o;
+}
+
 static cJSON *inline_json(const char *text)
 {
 	cJSON_Delete(doc);
-	doc = cJSON_Parse(text);
-	assert_non_null(doc);
+	doc = parse_quoted(text);
 	return doc;
 }
 
@@ -170,10 +184,10 @@ static void test_arm_parse__vaultconfig(void **state)
 {
 	struct arm_vault av;
 	struct err e = ERR_INIT;
-	cJSON *v = cJSON_Parse(
-		"{\"id\":\"/subscriptions/s/resourceGroups/rg/providers/"
-		"Microsoft.RecoveryServices/vaults/v\",\"name\":\"v\","
-		"\"properties\":{}}");
+	cJSON *v = parse_quoted(
+		"{'id':'/subscriptions/s/resourceGroups/rg/providers/"
+		"Microsoft.RecoveryServices/vaults/v','name':'v',"
+		"'properties':{}}");
 
 	(void)state;
 	assert_int_equal(arm_parse_vault(v, "t", &pool, &av, &e), 0);
@@ -186,9 +200,9 @@ static void test_arm_parse__vaultconfig(void **state)
 	assert_int_equal(av.v.soft_delete, SD_ENABLED);
 	assert_int_equal(av.v.soft_delete_days, 14);
 	arm_apply_vaultconfig(
-		inline_json("{\"properties\":{\"softDeleteFeatureState\":"
-			    "\"AlwaysON\",\"softDeleteRetentionPeriodInDays\":"
-			    "30,\"enhancedSecurityState\":\"Enabled\"}}"),
+		inline_json("{'properties':{'softDeleteFeatureState':"
+			    "'AlwaysON','softDeleteRetentionPeriodInDays':"
+			    "30,'enhancedSecurityState':'Enabled'}}"),
 		&av);
 	assert_int_equal(av.v.soft_delete, SD_ALWAYSON);
 	assert_int_equal(av.v.soft_delete_days, 30);
@@ -206,8 +220,8 @@ static void test_arm_parse__vaultconfig_loses_to_vault(void **state)
 					 "t", &pool, &av, &e),
 			 0);
 	arm_apply_vaultconfig(
-		inline_json("{\"properties\":{\"softDeleteFeatureState\":"
-			    "\"Disabled\"}}"),
+		inline_json("{'properties':{'softDeleteFeatureState':"
+			    "'Disabled'}}"),
 		&av);
 	assert_int_equal(av.v.soft_delete, SD_ENABLED);
 }
@@ -402,34 +416,34 @@ static void test_arm_parse__policy_tiering(void **state)
 
 	(void)state;
 	parse_policy(inline_json(
-			     "{\"id\":\"/subscriptions/s/resourceGroups/r/"
+			     "{'id':'/subscriptions/s/resourceGroups/r/"
 			     "providers/Microsoft.RecoveryServices/vaults/v/"
-			     "backupPolicies/p\",\"name\":\"p\",\"properties\":"
-			     "{\"backupManagementType\":\"AzureIaasVM\","
-			     "\"tieringPolicy\":{\"ArchivedRP\":{\"tieringMode\":"
-			     "\"TierAfter\",\"duration\":3,\"durationType\":"
-			     "\"Months\"}}}}"),
+			     "backupPolicies/p','name':'p','properties':"
+			     "{'backupManagementType':'AzureIaasVM',"
+			     "'tieringPolicy':{'ArchivedRP':{'tieringMode':"
+			     "'TierAfter','duration':3,'durationType':"
+			     "'Months'}}}}"),
 		     &p);
 	assert_int_equal(p.tiering_mode, TM_TIERAFTER);
 	assert_int_equal(p.tier_after_days, 90);
 	parse_policy(inline_json(
-			     "{\"id\":\"/x/backupPolicies/q\",\"name\":\"q\","
-			     "\"properties\":{\"backupManagementType\":"
-			     "\"AzureWorkload\",\"workLoadType\":"
-			     "\"SAPHanaDatabase\",\"subProtectionPolicy\":[{"
-			     "\"policyType\":\"Full\",\"tieringPolicy\":{"
-			     "\"ArchivedRP\":{\"tieringMode\":\"TierAfter\","
-			     "\"duration\":45,\"durationType\":\"Days\"}}}]}}"),
+			     "{'id':'/x/backupPolicies/q','name':'q',"
+			     "'properties':{'backupManagementType':"
+			     "'AzureWorkload','workLoadType':"
+			     "'SAPHanaDatabase','subProtectionPolicy':[{"
+			     "'policyType':'Full','tieringPolicy':{"
+			     "'ArchivedRP':{'tieringMode':'TierAfter',"
+			     "'duration':45,'durationType':'Days'}}}]}}"),
 		     &p);
 	assert_int_equal(p.workload, WL_HANA);
 	assert_int_equal(p.tiering_mode, TM_TIERAFTER);
 	assert_int_equal(p.tier_after_days, 45);
 	parse_policy(inline_json(
-			     "{\"id\":\"/x/backupPolicies/r\",\"name\":\"r\","
-			     "\"properties\":{\"backupManagementType\":"
-			     "\"AzureIaasVM\",\"tieringPolicy\":{\"ArchivedRP\":"
-			     "{\"tieringMode\":\"DoNotTier\",\"duration\":0,"
-			     "\"durationType\":\"Invalid\"}}}}"),
+			     "{'id':'/x/backupPolicies/r','name':'r',"
+			     "'properties':{'backupManagementType':"
+			     "'AzureIaasVM','tieringPolicy':{'ArchivedRP':"
+			     "{'tieringMode':'DoNotTier','duration':0,"
+			     "'durationType':'Invalid'}}}}"),
 		     &p);
 	assert_int_equal(p.tiering_mode, TM_DONOTTIER);
 	assert_int_equal(p.tier_after_days, 0);
@@ -442,10 +456,10 @@ static void test_arm_parse__policy_unsupported(void **state)
 
 	(void)state;
 	assert_int_equal(arm_parse_policy(inline_json(
-						  "{\"id\":\"/x/backupPolicies/m\","
-						  "\"name\":\"m\",\"properties\":{"
-						  "\"backupManagementType\":"
-						  "\"MAB\"}}"),
+						  "{'id':'/x/backupPolicies/m',"
+						  "'name':'m','properties':{"
+						  "'backupManagementType':"
+						  "'MAB'}}"),
 					  "v", &pool, &p, &e),
 			 1);
 }
@@ -454,7 +468,8 @@ static void test_arm_parse__policy_unsupported(void **state)
 
 static void test_arm_parse__items_list(void **state)
 {
-	const cJSON *b = body(BMS_ST "AzureIaasVm/BackupProtectedItems_List.json",
+	const cJSON *b = body(BMS_ST "AzureIaasVm/"
+				     "BackupProtectedItems_List.json",
 			      "200");
 	const cJSON *o = page_item(b, 0);
 	const char *vault = "/subscriptions/00000000-0000-0000-0000-"
@@ -499,7 +514,8 @@ static void test_arm_parse__items_list(void **state)
 
 static void test_arm_parse__item_get(void **state)
 {
-	const cJSON *b = body(BMS_EX "AzureIaasVm/Compute_ProtectedItem_Get.json",
+	const cJSON *b = body(BMS_EX "AzureIaasVm/"
+				     "Compute_ProtectedItem_Get.json",
 			      "200");
 	struct arm_item ai;
 	struct err e = ERR_INIT;
@@ -530,15 +546,15 @@ static void test_arm_parse__item_workloads(void **state)
 	(void)state;
 	assert_int_equal(
 		arm_parse_item(
-			inline_json("{\"id\":\"/V/backupFabrics/Azure/"
+			inline_json("{'id':'/V/backupFabrics/Azure/"
 				    "protectionContainers/VMAppContainer;c/"
-				    "protectedItems/SAPHanaDatabase;h;db\","
-				    "\"properties\":{\"workloadType\":"
-				    "\"SAPHanaDatabase\",\"friendlyName\":"
-				    "\"DB1\",\"protectionState\":"
-				    "\"ProtectionStopped\",\"lastBackupTime\":"
-				    "\"0001-01-01T00:00:00Z\",\"extendedInfo\":"
-				    "{\"recoveryPointCount\":12}}}"),
+				    "protectedItems/SAPHanaDatabase;h;db',"
+				    "'properties':{'workloadType':"
+				    "'SAPHanaDatabase','friendlyName':"
+				    "'DB1','protectionState':"
+				    "'ProtectionStopped','lastBackupTime':"
+				    "'0001-01-01T00:00:00Z','extendedInfo':"
+				    "{'recoveryPointCount':12}}}"),
 			"/V", "v", &pool, &ai, &e),
 		0);
 	assert_int_equal(ai.it.workload, WL_HANA);
@@ -548,19 +564,19 @@ static void test_arm_parse__item_workloads(void **state)
 	assert_int_equal(ai.rp_count, 12);
 	assert_int_equal(
 		arm_parse_item(
-			inline_json("{\"id\":\"/V/backupFabrics/Azure/"
-				    "protectionContainers/c/protectedItems/i\","
-				    "\"properties\":{\"protectedItemType\":"
-				    "\"AzureFileShareProtectedItem\"}}"),
+			inline_json("{'id':'/V/backupFabrics/Azure/"
+				    "protectionContainers/c/protectedItems/i',"
+				    "'properties':{'protectedItemType':"
+				    "'AzureFileShareProtectedItem'}}"),
 			"/V", "v", &pool, &ai, &e),
 		0);
 	assert_int_equal(ai.it.workload, WL_FILES);
 	assert_int_equal(
 		arm_parse_item(
-			inline_json("{\"id\":\"/V/backupFabrics/Azure/"
-				    "protectionContainers/c/protectedItems/i\","
-				    "\"properties\":{\"workloadType\":"
-				    "\"SAPAseDatabase\"}}"),
+			inline_json("{'id':'/V/backupFabrics/Azure/"
+				    "protectionContainers/c/protectedItems/i',"
+				    "'properties':{'workloadType':"
+				    "'SAPAseDatabase'}}"),
 			"/V", "v", &pool, &ai, &e),
 		1);
 }
@@ -628,8 +644,8 @@ static void test_arm_parse__rp_get(void **state)
 
 static void test_arm_parse__rps_recommended(void **state)
 {
-	const cJSON *b = body(BMS_ST "AzureIaasVm/"
-				     "RecoveryPointsRecommendedForMove_List.json",
+	const cJSON *b = body(BMS_ST "AzureIaasVm/RecoveryPoints"
+				     "RecommendedForMove_List.json",
 			      "200");
 	struct rp rp;
 
@@ -649,17 +665,17 @@ static void test_arm_parse__rp_tiers(void **state)
 		int tier;
 	} cases[] = {
 		{ "[]", TIER_STANDARD },
-		{ "[{\"type\":\"InstantRP\",\"status\":\"Valid\"}]",
+		{ "[{'type':'InstantRP','status':'Valid'}]",
 		  TIER_SNAPSHOT },
-		{ "[{\"type\":\"ArchivedRP\",\"status\":\"Valid\"}]",
+		{ "[{'type':'ArchivedRP','status':'Valid'}]",
 		  TIER_ARCHIVE },
-		{ "[{\"type\":\"InstantRP\",\"status\":\"Valid\"},"
-		  "{\"type\":\"ArchivedRP\",\"status\":\"Valid\"}]",
+		{ "[{'type':'InstantRP','status':'Valid'},"
+		  "{'type':'ArchivedRP','status':'Valid'}]",
 		  TIER_SNAPSHOT_ARCHIVE },
-		{ "[{\"type\":\"HardenedRP\",\"status\":\"Valid\"},"
-		  "{\"type\":\"ArchivedRP\",\"status\":\"Valid\"}]",
+		{ "[{'type':'HardenedRP','status':'Valid'},"
+		  "{'type':'ArchivedRP','status':'Valid'}]",
 		  TIER_REHYDRATED },
-		{ "[{\"type\":\"HardenedRP\",\"status\":\"Deleted\"}]", -1 },
+		{ "[{'type':'HardenedRP','status':'Deleted'}]", -1 },
 	};
 
 	(void)state;
@@ -676,31 +692,31 @@ static void test_arm_parse__rp_kind_from_rule_and_retention(void **state)
 	struct rp rp;
 
 	(void)state;
-	parse_rp(inline_json("{\"name\":\"1\",\"properties\":{"
-			     "\"recoveryPointTime\":\"2026-01-04T02:00:00Z\","
-			     "\"recoveryPointProperties\":{\"ruleName\":"
-			     "\"WeeklyRule\",\"expiryTime\":"
-			     "\"2026-03-29T02:00:00Z\"}}}"),
+	parse_rp(inline_json("{'name':'1','properties':{"
+			     "'recoveryPointTime':'2026-01-04T02:00:00Z',"
+			     "'recoveryPointProperties':{'ruleName':"
+			     "'WeeklyRule','expiryTime':"
+			     "'2026-03-29T02:00:00Z'}}}"),
 		 &vm_item, &pol, &rp);
 	assert_int_equal(rp.kind, RK_WEEKLY);
 	assert_true(rp.expiry_time == T("2026-03-29T02:00:00Z"));
 	/* No rule name: the retention that ends at expiryTime decides. */
-	parse_rp(inline_json("{\"name\":\"2\",\"properties\":{"
-			     "\"recoveryPointTime\":\"2026-01-04T02:00:00Z\","
-			     "\"recoveryPointProperties\":{\"expiryTime\":"
-			     "\"2031-01-04T02:00:00Z\"}}}"),
+	parse_rp(inline_json("{'name':'2','properties':{"
+			     "'recoveryPointTime':'2026-01-04T02:00:00Z',"
+			     "'recoveryPointProperties':{'expiryTime':"
+			     "'2031-01-04T02:00:00Z'}}}"),
 		 &vm_item, &pol, &rp);
 	assert_int_equal(rp.kind, RK_MONTHLY);
-	parse_rp(inline_json("{\"name\":\"3\",\"properties\":{"
-			     "\"recoveryPointTime\":\"2026-01-04T02:00:00Z\","
-			     "\"recoveryPointProperties\":{\"expiryTime\":"
-			     "\"2036-01-04T02:00:00Z\"}}}"),
+	parse_rp(inline_json("{'name':'3','properties':{"
+			     "'recoveryPointTime':'2026-01-04T02:00:00Z',"
+			     "'recoveryPointProperties':{'expiryTime':"
+			     "'2036-01-04T02:00:00Z'}}}"),
 		 &vm_item, &pol, &rp);
 	assert_int_equal(rp.kind, RK_YEARLY);
-	parse_rp(inline_json("{\"name\":\"4\",\"properties\":{"
-			     "\"recoveryPointTime\":\"2026-01-04T02:00:00Z\","
-			     "\"recoveryPointProperties\":{\"expiryTime\":"
-			     "\"2026-02-03T02:00:00Z\"}}}"),
+	parse_rp(inline_json("{'name':'4','properties':{"
+			     "'recoveryPointTime':'2026-01-04T02:00:00Z',"
+			     "'recoveryPointProperties':{'expiryTime':"
+			     "'2026-02-03T02:00:00Z'}}}"),
 		 &vm_item, &pol, &rp);
 	assert_int_equal(rp.kind, RK_DAILY);
 }
@@ -715,41 +731,41 @@ static void test_arm_parse__rp_sql_and_hana(void **state)
 	struct err e = ERR_INIT;
 
 	(void)state;
-	parse_rp(inline_json("{\"name\":\"DefaultRangeRecoveryPoint1\","
-			     "\"properties\":{\"objectType\":"
-			     "\"AzureWorkloadSQLRecoveryPoint\","
-			     "\"recoveryPointTimeInUTC\":"
-			     "\"2026-03-01T10:00:00.123Z\",\"type\":\"Full\","
-			     "\"recoveryPointTierDetails\":[{\"type\":"
-			     "\"HardenedRP\",\"status\":\"Valid\"}],"
-			     "\"recoveryPointMoveReadinessInfo\":{"
-			     "\"ArchivedRP\":{\"isReadyForMove\":true}},"
-			     "\"recoveryPointProperties\":{\"expiryTime\":"
-			     "\"2027-03-01T10:00:00Z\"}}}"),
+	parse_rp(inline_json("{'name':'DefaultRangeRecoveryPoint1',"
+			     "'properties':{'objectType':"
+			     "'AzureWorkloadSQLRecoveryPoint',"
+			     "'recoveryPointTimeInUTC':"
+			     "'2026-03-01T10:00:00.123Z','type':'Full',"
+			     "'recoveryPointTierDetails':[{'type':"
+			     "'HardenedRP','status':'Valid'}],"
+			     "'recoveryPointMoveReadinessInfo':{"
+			     "'ArchivedRP':{'isReadyForMove':true}},"
+			     "'recoveryPointProperties':{'expiryTime':"
+			     "'2027-03-01T10:00:00Z'}}}"),
 		 &sql, NULL, &rp);
 	assert_int_equal(rp.kind, RK_FULL);
 	assert_int_equal(rp.tier, TIER_STANDARD);
 	assert_int_equal(rp.move_ready, MR_TRUE);
 	assert_true(rp.rp_time == T("2026-03-01T10:00:00Z"));
 	assert_true(rp.expiry_time == T("2027-03-01T10:00:00Z"));
-	parse_rp(inline_json("{\"name\":\"5\",\"properties\":{\"objectType\":"
-			     "\"AzureWorkloadSAPHanaRecoveryPoint\","
-			     "\"recoveryPointTimeInUTC\":"
-			     "\"2026-03-02T10:00:00Z\",\"type\":"
-			     "\"Differential\"}}"),
+	parse_rp(inline_json("{'name':'5','properties':{'objectType':"
+			     "'AzureWorkloadSAPHanaRecoveryPoint',"
+			     "'recoveryPointTimeInUTC':"
+			     "'2026-03-02T10:00:00Z','type':"
+			     "'Differential'}}"),
 		 &hana, NULL, &rp);
 	assert_int_equal(rp.kind, RK_DIFFERENTIAL);
 	assert_int_equal(rp.move_ready, MR_UNKNOWN);
-	parse_rp(inline_json("{\"name\":\"6\",\"properties\":{"
-			     "\"recoveryPointTimeInUTC\":"
-			     "\"2026-03-02T11:00:00Z\",\"type\":\"Log\"}}"),
+	parse_rp(inline_json("{'name':'6','properties':{"
+			     "'recoveryPointTimeInUTC':"
+			     "'2026-03-02T11:00:00Z','type':'Log'}}"),
 		 &sql, NULL, &rp);
 	assert_int_equal(rp.kind, RK_LOG);
-	assert_int_equal(arm_parse_rp(inline_json("{\"name\":\"7\","
-						  "\"properties\":{"
-						  "\"recoveryPointTimeInUTC\":"
-						  "\"2026-03-02T11:00:00Z\","
-						  "\"type\":\"Mystery\"}}"),
+	assert_int_equal(arm_parse_rp(inline_json("{'name':'7',"
+						  "'properties':{"
+						  "'recoveryPointTimeInUTC':"
+						  "'2026-03-02T11:00:00Z',"
+						  "'type':'Mystery'}}"),
 				      &sql, NULL, &pool, &rp, &e),
 			 1);
 }
@@ -790,7 +806,8 @@ static void test_arm_parse__jobs_list(void **state)
 
 static void test_arm_parse__jobs_filtered_and_details(void **state)
 {
-	const cJSON *b = body(BMS_EX "Common/ListJobsWithAllSupportedFilters.json",
+	const cJSON *b = body(BMS_EX "Common/"
+				     "ListJobsWithAllSupportedFilters.json",
 			      "200");
 	struct arm_job aj;
 	struct err e = ERR_INIT;
@@ -814,34 +831,34 @@ static void test_arm_parse__job_restore_details(void **state)
 	(void)state;
 	assert_int_equal(
 		arm_parse_job(
-			inline_json("{\"name\":\"j1\",\"properties\":{"
-				    "\"jobType\":\"AzureWorkloadJob\","
-				    "\"workloadType\":\"SQLDataBase\","
-				    "\"backupManagementType\":"
-				    "\"AzureWorkload\",\"operation\":"
-				    "\"Restore\",\"status\":\"Failed\","
-				    "\"startTime\":\"2026-02-01T10:00:00Z\","
-				    "\"endTime\":\"2026-02-01T12:00:00Z\","
-				    "\"duration\":\"PT2H\",\"entityFriendlyName\":"
-				    "\"db1\",\"errorDetails\":[{\"errorCode\":"
-				    "\"UserErrorX\"}]}}"),
+			inline_json("{'name':'j1','properties':{"
+				    "'jobType':'AzureWorkloadJob',"
+				    "'workloadType':'SQLDataBase',"
+				    "'backupManagementType':"
+				    "'AzureWorkload','operation':"
+				    "'Restore','status':'Failed',"
+				    "'startTime':'2026-02-01T10:00:00Z',"
+				    "'endTime':'2026-02-01T12:00:00Z',"
+				    "'duration':'PT2H','entityFriendlyName':"
+				    "'db1','errorDetails':[{'errorCode':"
+				    "'UserErrorX'}]}}"),
 			"v-1", &pool, &aj, &e),
 		0);
 	assert_int_equal(aj.workload, WL_SQL);
 	assert_true(aj.j.duration_s == 7200);
 	assert_string_equal(aj.j.error_code, "UserErrorX");
 	arm_apply_job_details(
-		inline_json("{\"properties\":{\"extendedInfo\":{\"propertyBag\":"
-			    "{\"Recovery point time\":\"2026-01-15T02:00:00Z\","
-			    "\"Recovery point tier\":\"Archive\","
-			    "\"Data transferred (GB)\":\"12.5\"}}}}"),
+		inline_json("{'properties':{'extendedInfo':{'propertyBag':"
+			    "{'Recovery point time':'2026-01-15T02:00:00Z',"
+			    "'Recovery point tier':'Archive',"
+			    "'Data transferred (GB)':'12.5'}}}}"),
 		&pool, &aj.j);
 	assert_true(aj.j.rp_time == T("2026-01-15T02:00:00Z"));
 	assert_string_equal(aj.j.source_tier, "Archive");
 	assert_true(fabs(aj.j.data_gb - 12.5) < 1e-9);
 	arm_apply_job_details(
-		inline_json("{\"properties\":{\"extendedInfo\":{\"propertyBag\":"
-			    "{\"Backup Size\":\"2048 MB\"}}}}"),
+		inline_json("{'properties':{'extendedInfo':{'propertyBag':"
+			    "{'Backup Size':'2048 MB'}}}}"),
 		&pool, &aj.j);
 	assert_true(fabs(aj.j.data_gb - 2) < 1e-9);
 }
@@ -855,27 +872,21 @@ static void test_arm_parse__guard_proxy(void **state)
 			    "providers/Microsoft.DataProtection/"
 			    "resourceGuards/VaultGuardTestNew";
 	struct arm_proxy px;
+	const cJSON *b = body(BMS_ST "ResourceGuardProxyCRUD/"
+				     "GetResourceGuardProxy.json",
+			      "200");
 
 	(void)state;
-	assert_int_equal(arm_parse_proxy(body(BMS_ST "ResourceGuardProxyCRUD/"
-						     "GetResourceGuardProxy.json",
-					      "200"),
-					 &pool, &px),
-			 0);
+	assert_int_equal(arm_parse_proxy(b, &pool, &px), 0);
 	assert_string_equal(px.guard_id, guard);
 	assert_string_equal(px.operations,
 			    "Microsoft.DataProtection/resourceGuards/"
 			    "deleteResourceGuardProxyRequests;"
 			    "Microsoft.DataProtection/resourceGuards/"
 			    "disableSoftDeleteRequests");
-	assert_int_equal(arm_parse_proxy(page_item(body(BMS_EX
-							"ResourceGuardProxyCRUD/"
-							"ListResourceGuardProxy."
-							"json",
-							"200"),
-						   0),
-					 &pool, &px),
-			 0);
+	b = body(BMS_EX "ResourceGuardProxyCRUD/ListResourceGuardProxy.json",
+		 "200");
+	assert_int_equal(arm_parse_proxy(page_item(b, 0), &pool, &px), 0);
 	assert_string_equal(px.guard_id, guard);
 }
 
@@ -893,15 +904,15 @@ static void test_arm_parse__guard(void **state)
 	assert_string_equal(g.excluded_operations, "");
 	assert_int_equal(
 		arm_parse_guard(
-			inline_json("{\"properties\":{\"resourceGuardOperations\":"
-				    "[{\"vaultCriticalOperation\":\"Microsoft."
+			inline_json("{'properties':{'resourceGuardOperations':"
+				    "[{'vaultCriticalOperation':'Microsoft."
 				    "RecoveryServices/vaults/backupconfig/"
-				    "write\"},{\"vaultCriticalOperation\":"
-				    "\"Microsoft.RecoveryServices/vaults/"
-				    "backupSecurityPIN/action\"}],"
-				    "\"vaultCrticalOperationExclusionList\":["
-				    "\"Microsoft.RecoveryServices/vaults/"
-				    "backupSecurityPIN/action\"]}}"),
+				    "write'},{'vaultCriticalOperation':"
+				    "'Microsoft.RecoveryServices/vaults/"
+				    "backupSecurityPIN/action'}],"
+				    "'vaultCrticalOperationExclusionList':["
+				    "'Microsoft.RecoveryServices/vaults/"
+				    "backupSecurityPIN/action']}}"),
 			&pool, &g),
 		0);
 	assert_string_equal(g.protected_operations,
@@ -923,6 +934,7 @@ static void test_arm_parse__tiering_cost(void **state)
 		BMS_ST "TieringCost/FetchTieringCostForPolicy.json",
 	};
 	double red = 0, inc = 0;
+	const cJSON *b;
 
 	(void)state;
 	for (size_t i = 0; i < ARRAY_SIZE(files); i++) {
@@ -932,12 +944,8 @@ static void test_arm_parse__tiering_cost(void **state)
 		assert_true(red == 1204000);
 		assert_true(inc == 1892);
 	}
-	assert_int_equal(arm_parse_tiering_cost(
-				 body(BMS_ST "TieringCost/"
-					     "FetchTieringCostForRehydrate.json",
-				      "200"),
-				 &red, &inc),
-			 -1);
+	b = body(BMS_ST "TieringCost/FetchTieringCostForRehydrate.json", "200");
+	assert_int_equal(arm_parse_tiering_cost(b, &red, &inc), -1);
 	assert_string_equal(arm_str(body(BMS_EX "TieringCost/"
 					       "GetTieringCostOperationStatus."
 					       "json",
@@ -959,11 +967,11 @@ static void test_arm_parse__ids_and_errors(void **state)
 				      sizeof(v)),
 			 -1);
 	assert_string_equal(arm_error_code(inline_json(
-				    "{\"error\":{\"code\":\"AuthorizationFailed\","
-				    "\"message\":\"no\"}}")),
+				    "{'error':{'code':'AuthorizationFailed',"
+				    "'message':'no'}}")),
 			    "AuthorizationFailed");
 	assert_string_equal(arm_error_code(inline_json(
-				    "{\"error\":\"invalid_client\"}")),
+				    "{'error':'invalid_client'}")),
 			    "invalid_client");
 }
 
