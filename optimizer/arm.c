@@ -109,6 +109,11 @@ static bool seen_before(const struct listing *l, const char *url)
 
 static int on_page(void *ctx, const struct http_response *r, struct err *e);
 
+static void listing_drop(void *ctx)
+{
+	listing_free(ctx);
+}
+
 static int request_page(struct listing *l, const char *url, bool urgent,
 			struct err *e)
 {
@@ -119,6 +124,7 @@ static int request_page(struct listing *l, const char *url, bool urgent,
 	rq.urgent = urgent;
 	rq.what = l->what;
 	rq.done = on_page;
+	rq.drop = listing_drop;
 	rq.ctx = l;
 	l->seen = grow_array(l->seen, sizeof(*l->seen), l->pages + 1,
 			     &l->alloc);
@@ -222,6 +228,11 @@ static void call_free(struct call *c)
 	free(c);
 }
 
+static void call_drop(void *ctx)
+{
+	call_free(ctx);
+}
+
 static int deliver(struct call *c, const struct http_response *r,
 		   struct err *e)
 {
@@ -257,6 +268,7 @@ static int submit_call(struct call *c, const char *method, const char *url,
 	rq.kind = strcmp(method, "GET") ? HTTP_WRITE : HTTP_READ;
 	rq.what = c->what;
 	rq.done = done;
+	rq.drop = call_drop;
 	rq.ctx = c;
 	return http_submit(c->arm->http, &rq, e);
 }

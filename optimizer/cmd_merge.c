@@ -182,8 +182,10 @@ static void merged_manifest(struct manifest *m, struct snapshot *in, size_t n)
 	free(m->source);
 	m->source = xstrdup(source_mixed || !source ? "merge" : source);
 	m->tenant_id = xstrdup(tenant && !tenant_mixed ? tenant : "");
-	qsort(subs, nsubs, sizeof(char *), cmp_str);
-	qsort(warns, nwarns, sizeof(char *), cmp_str);
+	if (nsubs)
+		qsort(subs, nsubs, sizeof(char *), cmp_str);
+	if (nwarns)
+		qsort(warns, nwarns, sizeof(char *), cmp_str);
 	for (size_t k = 0; k < nsubs; k++)
 		manifest_add_subscription(m, subs[k]);
 	for (size_t k = 0; k < nwarns; k++)

@@ -59,10 +59,11 @@ bool export_in_shard(const char *sub, int k, int n)
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int len = 0;
 	uint64_t h = 0;
-	char *l = xstrdup(sub);
+	char *l;
 
 	if (n <= 1)
 		return k == 0 || n == 0;
+	l = xstrdup(sub);
 	for (char *p = l; *p; p++)
 		if (*p >= 'A' && *p <= 'Z')
 			*p = (char)(*p - 'A' + 'a');
@@ -111,7 +112,8 @@ static void warnings_to_manifest(struct ex *x)
 						    w->text, w->count - 1)
 					: xstrdup(w->text);
 	}
-	qsort(texts, x->nwarns, sizeof(char *), cmp_str);
+	if (x->nwarns)
+		qsort(texts, x->nwarns, sizeof(char *), cmp_str);
 	for (size_t i = 0; i < x->nwarns; i++) {
 		manifest_add_warning(&x->m, texts[i]);
 		free(texts[i]);
@@ -146,6 +148,14 @@ int ex_unexpected(const char *what, long status, const char *code,
 const char *ex_pooled(struct ex *x, const char *s)
 {
 	return strpool_dup(&x->pool, s ? s : "");
+}
+
+void *ex_own(struct ex *x, void *p)
+{
+	x->owned = grow_array(x->owned, sizeof(void *), x->nowned + 1,
+			      &x->aowned);
+	x->owned[x->nowned++] = p;
+	return p;
 }
 
 const char *ex_known_tenant(const struct ex *x, const char *sub)
@@ -318,7 +328,6 @@ static bool vault_selected(const struct ex *x, const char *name)
 			*p = (char)(*p - 'A' + 'a');
 	yes = fnmatch(g, n, 0) == 0;
 	free(n);
-	free(g);
 	return yes;
 }
 
@@ -355,13 +364,12 @@ static int on_vault_list_end(void *ctx, const struct arm_reply *r,
 	} else {
 		rc = ex_unexpected("list vaults", status, code, e);
 	}
-	free(s);
 	return rc;
 }
 
 static int list_vaults(struct ex *x, const struct ex_sub *sub, struct err *e)
 {
-	struct sub_ctx *s = xcalloc(1, sizeof(*s));
+	struct sub_ctx *s = ex_own(x, xcalloc(1, sizeof(*s)));
 	struct arm_list_spec spec = { 0 };
 	char *path = xasprintf("/subscriptions/%s/providers/"
 			       "Microsoft.RecoveryServices/vaults",
@@ -378,8 +386,6 @@ static int list_vaults(struct ex *x, const struct ex_sub *sub, struct err *e)
 	spec.end = on_vault_list_end;
 	spec.ctx = s;
 	rc = arm_list(&x->arm, &spec, e);
-	if (rc)
-		free(s);
 	free(url);
 	free(path);
 	return rc;
@@ -423,14 +429,13 @@ static int on_vault_get(void *ctx, const struct arm_reply *r, struct err *e)
 	} else if (status != 404) {
 		rc = ex_unexpected("read a vault", status, code, e);
 	}
-	free(g);
 	return rc;
 }
 
 static int read_vault(struct ex *x, const char *id, const char *tenant,
 		      struct err *e)
 {
-	struct vault_get *g = xcalloc(1, sizeof(*g));
+	struct vault_get *g = ex_own(x, xcalloc(1, sizeof(*g)));
 	char *url = arm_url(&x->arm, id, ARM_API_VAULTS, NULL);
 	int rc;
 
@@ -439,8 +444,6 @@ static int read_vault(struct ex *x, const char *id, const char *tenant,
 	g->id = ex_pooled(x, id);
 	rc = arm_get_json(&x->arm, url, "read a vault", false, on_vault_get, g,
 			  e);
-	if (rc)
-		free(g);
 	free(url);
 	return rc;
 }
@@ -500,7 +503,8 @@ static void fill_manifest(struct ex *x)
 		x->as_of - (int64_t)x->o->lookback_days * DAY_S;
 	x->m.backup_jobs_from =
 		x->as_of - (int64_t)x->o->backup_jobs_days * DAY_S;
-	qsort(x->subs, x->nsubs, sizeof(*x->subs), cmp_sub);
+	if (x->nsubs)
+		qsort(x->subs, x->nsubs, sizeof(*x->subs), cmp_sub);
 	for (size_t i = 0; i < x->nsubs; i++)
 		manifest_add_subscription(&x->m, x->subs[i].id);
 	x->m.tenant_id = xstrdup(common_tenant(x));
@@ -599,6 +603,9 @@ static void teardown(struct ex *x)
 	for (size_t i = 0; i < x->nwarns; i++)
 		free(x->warns[i].text);
 	free(x->warns);
+	for (size_t i = 0; i < x->nowned; i++)
+		free(x->owned[i]);
+	free(x->owned);
 	free(x->subs);
 	free(x->known);
 	snapbuild_free(x->b);

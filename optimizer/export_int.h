@@ -89,6 +89,8 @@ struct ex {
 	unsigned denied;
 	struct warning *warns;
 	size_t nwarns, awarns;
+	void **owned;              /* callback contexts, freed at the end */
+	size_t nowned, aowned;
 	bool sub_list_denied;
 };
 
@@ -102,6 +104,8 @@ bool ex_is_denial(long status);
 int ex_unexpected(const char *what, long status, const char *code,
 		  struct err *e);
 const char *ex_pooled(struct ex *x, const char *s);
+/* p, freed with the export (callback contexts outlive a failed run). */
+void *ex_own(struct ex *x, void *p);
 /* Tenants of the subscriptions seen so far (NULL: unknown). */
 const char *ex_known_tenant(const struct ex *x, const char *sub);
 void ex_add_known(struct ex *x, const char *sub, const char *tenant);

@@ -545,7 +545,8 @@ static int on_rp_end(void *ctx, const struct arm_reply *r, struct err *e)
 	} else if (status != 200) {
 		return ex_unexpected("list recovery points", status, code, e);
 	}
-	qsort(it->rps, it->n, sizeof(*it->rps), cmp_rp);
+	if (it->n)
+		qsort(it->rps, it->n, sizeof(*it->rps), cmp_rp);
 	item_sizes(it);
 	if (x->o->tiering_cost && it->ai.it.size_source != SS_REPORTED &&
 	    it->n)
@@ -672,13 +673,12 @@ static int on_job_details(void *ctx, const struct arm_reply *r, struct err *e)
 			   "restores exported without the point restored");
 	else
 		return ex_unexpected("read a restore job", status, code, e);
-	free(ref);
 	return ex_vault_step(v, e);
 }
 
 static int job_details(struct ex_vault *v, size_t idx, struct err *e)
 {
-	struct job_ref *r = xcalloc(1, sizeof(*r));
+	struct job_ref *r = ex_own(v->ex, xcalloc(1, sizeof(*r)));
 	char *suffix = xasprintf("/backupJobs/%s", v->jobs[idx].j.job_id);
 	char *url = vault_url(v, suffix, ARM_API_BACKUP, NULL);
 	int rc;
@@ -688,8 +688,6 @@ static int job_details(struct ex_vault *v, size_t idx, struct err *e)
 	v->pending++;
 	rc = arm_get_json(&v->ex->arm, url, "read a job", true,
 			  on_job_details, r, e);
-	if (rc)
-		free(r);
 	free(url);
 	free(suffix);
 	return rc;
@@ -727,7 +725,8 @@ static bool point_between(struct ex_vault *v, struct namesake *ns,
 		if (snapbuild_item_rp_times(v->ex->b, ns->it->ai.it.item_id,
 					    &ns->times, &ns->n, e))
 			return false;
-		qsort(ns->times, ns->n, sizeof(int64_t), cmp_time);
+		if (ns->n)
+			qsort(ns->times, ns->n, sizeof(int64_t), cmp_time);
 	}
 	b = ns->n;
 	while (a < b) {

@@ -34,6 +34,7 @@ struct xfer {
 	enum http_kind kind;
 	http_done_fn done;
 	void *ctx;
+	void (*drop)(void *ctx);
 	/* per attempt */
 	CURL *easy;
 	struct curl_slist *slist;
@@ -223,12 +224,20 @@ static void queue_remove(struct queue *q, struct xfer *x)
 	q->n--;
 }
 
+/* Frees a request that will never end, and its owner's context. */
+static void xfer_drop(struct xfer *x)
+{
+	if (x->drop)
+		x->drop(x->ctx);
+	xfer_free(x);
+}
+
 static void queue_clear(struct queue *q)
 {
 	while (q->head) {
 		struct xfer *x = q->head;
 		queue_remove(q, x);
-		xfer_free(x);
+		xfer_drop(x);
 	}
 }
 
@@ -566,7 +575,7 @@ static void retry_later(struct http_client *c, struct xfer *x, double delay)
 	if (x->attempts >= c->cfg.max_attempts ||
 	    now + delay - x->first_start > c->cfg.retry_budget_s) {
 		give_up(c, x);
-		xfer_free(x);
+		xfer_drop(x);
 		return;
 	}
 	debugf("retrying %s %s in %.1f s (%s)", x->method, x->url, delay,
@@ -613,6 +622,8 @@ static void fail_transport(struct http_client *c, struct xfer *x,
 					   NULL };
 		if (x->done(x->ctx, &r, &c->fatal) < 0 && !c->fatal.code)
 			err_set(&c->fatal, EXIT_SOFTWARE, "probe failed");
+		xfer_free(x);
+		return;
 	} else if (!transient_curl_error(rc)) {
 		err_set(&c->fatal, EXIT_UNAVAILABLE, "%s: %s %s: %s", x->what,
 			x->method, x->url, why);
@@ -624,7 +635,7 @@ static void fail_transport(struct http_client *c, struct xfer *x,
 				  : -1);
 		return;
 	}
-	xfer_free(x);
+	xfer_drop(x);
 }
 
 static void deliver(struct http_client *c, struct xfer *x, long status)
@@ -685,7 +696,7 @@ static void finish(struct http_client *c, struct xfer *x, CURLcode rc)
 				"%s: %s %s: Azure keeps rejecting the access "
 				"token (HTTP 401)",
 				x->what, x->method, x->url);
-			xfer_free(x);
+			xfer_drop(x);
 			return;
 		}
 		c->auth.rejected(c->auth.ctx, x->token_gen);
@@ -750,6 +761,7 @@ int http_submit(struct http_client *c, const struct http_request *rq,
 	x->kind = rq->kind;
 	x->done = rq->done;
 	x->ctx = rq->ctx;
+	x->drop = rq->drop;
 	x->resp = (struct strbuf)STRBUF_INIT;
 	x->retry_after = -1;
 	x->remaining = -1;
@@ -795,7 +807,7 @@ static double start_ready(struct http_client *c, double now)
 		} else {
 			queue_remove(&c->ready, x);
 			if (start(c, x, &c->fatal))
-				xfer_free(x);
+				xfer_drop(x);
 		}
 		x = next;
 	}
@@ -846,7 +858,7 @@ static void abort_inflight(struct http_client *c)
 		curl_multi_remove_handle(c->multi, x->easy);
 		curl_easy_cleanup(x->easy);
 		x->easy = NULL;
-		xfer_free(x);
+		xfer_drop(x);
 	}
 	c->inflight = 0;
 	queue_clear(&c->ready);

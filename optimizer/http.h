@@ -93,6 +93,9 @@ struct http_request {
 	const char *what;           /* for messages: "list recovery points" */
 	http_done_fn done;
 	void *ctx;
+	/* Called instead of done when the run stops (an error elsewhere)
+	 * before this request ends: frees ctx. May be NULL. */
+	void (*drop)(void *ctx);
 };
 
 struct http_client;

@@ -44,6 +44,14 @@ static const char *keep(struct snapbuild *b, const char *s)
 	return strpool_dup(&b->pool, s ? s : "");
 }
 
+/* qsort that takes an empty array (NULL) too. */
+static void sort(void *base, size_t n, size_t size,
+		 int (*cmp)(const void *, const void *))
+{
+	if (n > 1)
+		qsort(base, n, size, cmp);
+}
+
 static char *parent_dir(const char *path)
 {
 	char *p = xstrdup(path);
@@ -436,7 +444,7 @@ int snapbuild_jobs(struct snapbuild *b, const struct job *jobs, size_t n,
 		else
 			keep_vault_job(b, &jobs[i]);
 	}
-	qsort(order, k, sizeof(*order), by_item_id);
+	sort(order, k, sizeof(*order), by_item_id);
 	for (size_t i = 0; i < k && !rc;) {
 		struct bitem *bi = find_item(b, order[i]->item_id, e);
 		size_t j = i;
@@ -474,6 +482,7 @@ void snapbuild_counts(const struct snapbuild *b, struct snapbuild_counts *c)
 }
 
 /* ---- canonical order ---- */
+
 
 static int cmp_vault(const void *a, const void *b)
 {
@@ -552,7 +561,7 @@ static int write_item_rps(struct snapbuild *b, struct snapshot_writer *sw,
 			return spool_error(b, e);
 		(*buf)[i].item_id = bi->it.item_id;
 	}
-	qsort(*buf, bi->rps.n, sizeof(**buf), cmp_rp);
+	sort(*buf, bi->rps.n, sizeof(**buf), cmp_rp);
 	for (uint32_t i = 0; i < bi->rps.n; i++)
 		snapshot_put_rp(sw, &(*buf)[i]);
 	return 0;
@@ -575,7 +584,7 @@ static int write_item_jobs(struct snapbuild *b, struct snapshot_writer *sw,
 		j->item_id = bi->it.item_id;
 		j->vault_id = bi->it.vault_id;
 	}
-	qsort(*buf, bi->jobs.n, sizeof(**buf), cmp_job);
+	sort(*buf, bi->jobs.n, sizeof(**buf), cmp_job);
 	for (uint32_t i = 0; i < bi->jobs.n; i++)
 		snapshot_put_job(sw, &(*buf)[i]);
 	return 0;
@@ -599,7 +608,7 @@ static int write_streams(struct snapbuild *b, struct snapshot_writer *sw,
 	free(jobs);
 	if (rc)
 		return -1;
-	qsort(b->vjobs, b->nvjobs, sizeof(*b->vjobs), cmp_vault_job);
+	sort(b->vjobs, b->nvjobs, sizeof(*b->vjobs), cmp_vault_job);
 	for (size_t i = 0; i < b->nvjobs; i++)
 		snapshot_put_job(sw, &b->vjobs[i]);
 	return 0;
@@ -610,10 +619,10 @@ int snapbuild_commit(struct snapbuild *b, const char *out_path,
 {
 	struct snapshot_writer sw;
 
-	qsort(b->vaults, b->nvaults, sizeof(*b->vaults), cmp_vault);
-	qsort(b->policies, b->npolicies, sizeof(*b->policies), cmp_policy);
-	qsort(b->items, b->nitems, sizeof(*b->items), cmp_item);
-	qsort(b->guards, b->nguards, sizeof(*b->guards), cmp_guard);
+	sort(b->vaults, b->nvaults, sizeof(*b->vaults), cmp_vault);
+	sort(b->policies, b->npolicies, sizeof(*b->policies), cmp_policy);
+	sort(b->items, b->nitems, sizeof(*b->items), cmp_item);
+	sort(b->guards, b->nguards, sizeof(*b->guards), cmp_guard);
 	if (snapshot_writer_begin(&sw, out_path, e))
 		return -1;
 	for (size_t i = 0; i < b->nvaults; i++)
