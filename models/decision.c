@@ -72,13 +72,8 @@ static void describe_clock(const struct decide_input *in, char *buf,
 	} else if (in->el->from <= in->now) {
 		snprintf(buf, n, "eligible since %s and not restored since",
 			 from);
-	} else if (in->el->from > in->rp->rp_time +
-					  (int64_t)min_age_days(
-						  in->it->workload) * DAY_S) {
-		snprintf(buf, n,
-			 "eligible from %s, when the daily and weekly points "
-			 "that depend on it have expired",
-			 from);
+	} else if (in->el->held[0]) {
+		snprintf(buf, n, "eligible from %s: %s", from, in->el->held);
 	} else {
 		snprintf(buf, n, "eligible from %s (%d days in Standard)",
 			 from, min_age_days(in->it->workload));
@@ -98,7 +93,7 @@ void decide_breakeven(const struct decide_input *in, struct decision *out)
 {
 	const struct point_costs *c = in->c;
 	int64_t idle_from, move_at, end = life_end(in);
-	char clock[120], when[DATE_ISO_LEN];
+	char clock[260], when[DATE_ISO_LEN];
 
 	decision_init(out, c);
 	if (in->el->status == ELIG_NEVER) {
@@ -297,9 +292,10 @@ void decide_with_model(const struct decide_input *in,
 	} else {
 		tau = move_age_by_brent(mv, theta, a_start, a_last);
 	}
-	if (tau < a_start)
-		tau = a_start;
-	tau = ceil(tau - 1e-9); /* whole days: a plan names dates */
+	if (tau <= a_start)
+		tau = a_start; /* move as soon as allowed */
+	else
+		tau = ceil(tau - 1e-9); /* whole days: a plan names dates */
 	expected = restores_between(mv, tau, a_end);
 	restore_cost = c->restore_extra * expected;
 	gain = (c->s_day - c->q_day) * (a_end - tau);
@@ -320,9 +316,8 @@ void decide_with_model(const struct decide_input *in,
 	early = mv->cut_risk * c->q_day * EARLY_DELETION_DAYS;
 	if (gain - restore_cost - c->move_cost - early <= 0)
 		return keep_for_restores(in, gain, restore_cost, expected, out);
-	out->move_at = rp->rp_time + (int64_t)tau * DAY_S;
-	if (out->move_at < in->now)
-		out->move_at = in->now;
+	out->move_at = tau == a_start ? start
+				      : rp->rp_time + (int64_t)tau * DAY_S;
 	out->action = out->move_at <= in->now ? ACT_MOVE_NOW : ACT_MOVE_ON;
 	out->restore_cost = restore_cost;
 	out->saving_total = gain - restore_cost - c->move_cost - early;
@@ -332,7 +327,7 @@ void decide_with_model(const struct decide_input *in,
 		 "%.0f%% [%.0f-%.0f%%]; %s%s: frees %.1f GiB of Standard "
 		 "(%.2f %s/month) for a %.1f GiB Archive copy (%.2f "
 		 "%s/month), net of %.2f %s expected for restores from "
-		 "Archive%s",
+		 "Archive%s%s%s",
 		 out->saving_total, in->currency,
 		 months_between(out->move_at, end), 100 * out->p_restore,
 		 100 * out->p_restore_lo, 100 * out->p_restore_hi,
@@ -341,5 +336,9 @@ void decide_with_model(const struct decide_input *in,
 		 c->s_day * DAYS_PER_MONTH, in->currency, c->archived_gb,
 		 c->q_day * DAYS_PER_MONTH, in->currency, restore_cost,
 		 in->currency,
-		 early > 0 ? " and of the early-deletion risk" : "");
+		 early > 0 ? " and of the early-deletion risk" : "",
+		 out->action == ACT_MOVE_ON && in->el->held[0] ? "; not "
+								 "before: "
+							       : "",
+		 out->action == ACT_MOVE_ON ? in->el->held : "");
 }

@@ -37,7 +37,7 @@ struct decision {
 	double p_restore, p_restore_lo, p_restore_hi; /* NAN: no model */
 	double expected_restores;  /* over the remaining life; NAN: no model */
 	double restore_cost;       /* expected, once archived; 0: no model */
-	char reason[480];
+	char reason[640];
 };
 
 void decide_breakeven(const struct decide_input *in, struct decision *out);

@@ -37,9 +37,16 @@ struct slot {
 	bool in_archive;           /* already in Archive now */
 	bool in_standard;          /* has a Standard copy now */
 	double std_gb, arc_gb;     /* size in Standard / once archived */
+	/* A VM point frees more once its daily neighbours expire: from
+	 * grows_at on (TIME_NONE: never) it holds std_gb_later in Standard,
+	 * and so do the points that follow it. */
+	int64_t grows_at;
+	double std_gb_later;
 	double std_gb_month, arc_gb_month; /* prices */
-	double restore_month;      /* expected restore cost per month while
-				      archived (0 without a model) */
+	/* Expected cost of restores from Archive per month while archived
+	 * (0 without a model): the current point, and the points that follow
+	 * it (they are archived at another age). */
+	double restore_month, restore_month_new;
 };
 
 /* When a strategy moves the slot's points: the current point at

@@ -21,6 +21,7 @@ static struct slot standard_slot(int64_t rp_time, int64_t expiry)
 	s.arc_gb = 100;
 	s.std_gb_month = 0.02;
 	s.arc_gb_month = 0.002;
+	s.grows_at = TIME_NONE;
 	return s;
 }
 
