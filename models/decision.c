@@ -210,18 +210,15 @@ static double move_age_by_brent(const struct model_view *mv, double theta,
 static double restores_between(const struct model_view *mv, double a0,
 			       double a1)
 {
-	struct restore_forecast fc;
 	gsl_integration_workspace *w;
 	gsl_function f = { rate_fn, (void *)mv };
 	double result = NAN, abserr;
 
 	if (!(a1 > a0))
 		return 0;
-	if (mv->risk_q == 0.5) {
-		restore_model_forecast(mv->m, mv->policy_id, mv->workload,
-				       mv->weight, a0, a1, mv->level, &fc);
-		return fc.mean;
-	}
+	if (mv->risk_q == 0.5)
+		return restore_model_expected(mv->m, mv->policy_id,
+					      mv->workload, mv->weight, a0, a1);
 	w = gsl_integration_workspace_alloc(200);
 	if (w && gsl_integration_qag(&f, a0, a1, 0, 1e-6, 200,
 				     GSL_INTEG_GAUSS21, w, &result,
@@ -251,31 +248,29 @@ static void keep_for_restores(const struct decide_input *in, double gain,
 }
 
 void decide_with_model(const struct decide_input *in,
-		       const struct model_view *mv, struct decision *out)
+		       const struct model_view *mv,
+		       const struct restore_forecast *fc,
+		       struct decision *out)
 {
 	const struct point_costs *c = in->c;
 	const struct rp *rp = in->rp;
 	int64_t end = life_end(in), start = in->el->from > in->now
 						    ? in->el->from
 						    : in->now;
-	double a_now = age_days(in->now, rp->rp_time);
 	double a_start = age_days(start, rp->rp_time);
 	double a_end = age_days(end, rp->rp_time);
 	double a_last = in->el->until == TIME_NONE
 				? a_end
 				: age_days(in->el->until, rp->rp_time);
 	double theta, tau, gain, expected, restore_cost, early;
-	struct restore_forecast fc;
 	struct restore_scale sc;
 	char when[DATE_ISO_LEN];
 
 	decision_init(out, c);
-	restore_model_forecast(mv->m, mv->policy_id, mv->workload, mv->weight,
-			       a_now, a_end, mv->level, &fc);
-	out->expected_restores = fc.mean;
-	out->p_restore = fc.p_any;
-	out->p_restore_lo = fc.p_any_lo;
-	out->p_restore_hi = fc.p_any_hi;
+	out->expected_restores = fc->mean;
+	out->p_restore = fc->p_any;
+	out->p_restore_lo = fc->p_any_lo;
+	out->p_restore_hi = fc->p_any_hi;
 	if (in->el->status == ELIG_NEVER) {
 		out->action = ACT_INELIGIBLE;
 		snprintf(out->reason, sizeof(out->reason), "%s", in->el->why);

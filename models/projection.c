@@ -137,7 +137,7 @@ void projection_init(struct projection *p, int64_t as_of, int months)
 {
 	memset(p, 0, sizeof(*p));
 	horizon_init(&p->h, as_of, months);
-	for (int k = 0; k < STRAT_COUNT; k++) {
+	for (int k = 0; k <= STRAT_COUNT; k++) {
 		p->std_gb[k] = xcalloc((size_t)p->h.days + 1, sizeof(double));
 		p->arc_gb[k] = xcalloc((size_t)p->h.days + 1, sizeof(double));
 		p->cost[k] = xcalloc((size_t)p->h.days + 1, sizeof(double));
@@ -146,7 +146,7 @@ void projection_init(struct projection *p, int64_t as_of, int months)
 
 void projection_release(struct projection *p)
 {
-	for (int k = 0; k < STRAT_COUNT; k++) {
+	for (int k = 0; k <= STRAT_COUNT; k++) {
 		free(p->std_gb[k]);
 		free(p->arc_gb[k]);
 		free(p->cost[k]);
@@ -190,6 +190,19 @@ void projection_add(struct projection *p, int strategy,
 	slot_segments(&p->h, s, m, add_segment, &a);
 }
 
+void projection_add_fixed(struct projection *p, const struct slot *s)
+{
+	struct accumulate a = { p, PROJ_SHARED };
+	int64_t end = s->expiry;
+
+	if (!s->in_archive && !s->in_standard)
+		return;
+	if (end == TIME_NONE || s->refills)
+		end = p->h.end;
+	emit(&p->h, s, p->h.start, end, s->in_archive, s->restore_month,
+	     add_segment, &a);
+}
+
 void projection_add_pi(struct projection *p, double monthly_fee)
 {
 	for (int k = 0; k < STRAT_COUNT; k++)
@@ -206,9 +219,9 @@ void projection_month(const struct projection *p, int strategy, int month,
 
 	/* Running sums turn the difference arrays back into daily values. */
 	for (long d = 0; d < d1; d++) {
-		std += p->std_gb[strategy][d];
-		arc += p->arc_gb[strategy][d];
-		cost += p->cost[strategy][d];
+		std += p->std_gb[strategy][d] + p->std_gb[PROJ_SHARED][d];
+		arc += p->arc_gb[strategy][d] + p->arc_gb[PROJ_SHARED][d];
+		cost += p->cost[strategy][d] + p->cost[PROJ_SHARED][d];
 		if (d >= d0) {
 			sum_std += std;
 			sum_arc += arc;

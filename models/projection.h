@@ -57,10 +57,13 @@ struct slot_moves {
 	double new_move_age;
 };
 
+/* Per day difference arrays: one set per strategy, and one shared by all
+ * strategies for the slots none of them moves (most points). */
+#define PROJ_SHARED STRAT_COUNT
 struct projection {
 	struct horizon h;
-	/* per strategy, per day: difference arrays */
-	double *std_gb[STRAT_COUNT], *arc_gb[STRAT_COUNT], *cost[STRAT_COUNT];
+	double *std_gb[STRAT_COUNT + 1], *arc_gb[STRAT_COUNT + 1];
+	double *cost[STRAT_COUNT + 1];
 	double pi_month[STRAT_COUNT];
 };
 
@@ -68,6 +71,10 @@ void projection_init(struct projection *p, int64_t as_of, int months);
 void projection_release(struct projection *p);
 void projection_add(struct projection *p, int strategy,
 		    const struct slot *s, const struct slot_moves *m);
+/* A slot no strategy moves: its points keep their tier (and size) for as
+ * long as they are replaced, or until it expires. Counted once for all
+ * strategies. */
+void projection_add_fixed(struct projection *p, const struct slot *s);
 void projection_add_pi(struct projection *p, double monthly_fee);
 
 struct month_total {

@@ -11,6 +11,7 @@
 struct chain {
 	size_t *idx;       /* positions in rps */
 	double *fprev;     /* f(gap to the previous chain point) */
+	double *keep;      /* (1 - churn)^(gap to the next chain point) */
 	int64_t *t;        /* times, plus one past the newest */
 	size_t m;
 };
@@ -24,8 +25,11 @@ static bool in_chain(const struct rp *rp)
 static void chain_build(struct chain *c, const struct item *it,
 			const struct rp *rps, size_t n, bool refills)
 {
+	double lc = log1p(-fmin(it->daily_churn, 0.999999));
+
 	c->idx = xmalloc((n + 1) * sizeof(*c->idx));
 	c->fprev = xmalloc((n + 1) * sizeof(*c->fprev));
+	c->keep = xmalloc((n + 1) * sizeof(*c->keep));
 	c->t = xmalloc((n + 1) * sizeof(*c->t));
 	c->m = 0;
 	for (size_t i = 0; i < n; i++) {
@@ -43,6 +47,12 @@ static void chain_build(struct chain *c, const struct item *it,
 	}
 	c->t[c->m] = refills && c->m ? time_add_months(c->t[c->m - 1], 1)
 				      : TIME_NONE;
+	for (size_t k = 0; k < c->m; k++)
+		c->keep[k] = c->t[k + 1] == TIME_NONE
+				     ? 0 /* nothing later will hold them */
+				     : exp(lc * fmax(1, (double)(c->t[k + 1] -
+								 c->t[k]) /
+								DAY_S));
 }
 
 /* GiB freed by point k when the run it belongs to ends at j. */
@@ -64,6 +74,7 @@ static void chain_release(struct chain *c)
 {
 	free(c->idx);
 	free(c->fprev);
+	free(c->keep);
 	free(c->t);
 }
 
@@ -93,12 +104,19 @@ void vmset_score(const struct item *it, const struct rp *rps, size_t n,
 			out->candidates++;
 			out->all_full_gb += rps[c.idx[j]].full_gb;
 		}
+		/* (1 - churn)^(t[j+1] - t[i]), built up as i goes down, so
+		 * the quadratic loop needs no exp. */
+		double keep = c.keep[j];
+
 		for (size_t i = j + 1; i-- > 0 && candidate[c.idx[i]];) {
 			/* The run i..j; chain[i - 1] stays out of it, so what
 			 * comes before is the best over chain[0..i - 2]. */
 			double v;
-			run += std_price * freed_in_run(&c, it, i, j) -
+			run += std_price * it->source_gb * c.fprev[i] *
+				       (1 - keep) -
 			       arc_price * rps[c.idx[i]].full_gb;
+			if (i)
+				keep *= c.keep[i - 1];
 			v = (i ? best[i - 1] : 0) + run;
 			if (v > best[j + 1] + 1e-12) {
 				best[j + 1] = v;

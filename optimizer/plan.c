@@ -210,8 +210,9 @@ static void add_setting(struct policy_state *ps, int mode, int duration)
  * from 45 to (retention - 180). */
 static void init_settings(struct policy_state *ps, const struct policy *pol)
 {
-	static const int vm_months[] = { 3, 4, 6, 9, 12, 18, 24, 36, 60 };
-	static const int db_days[] = { 45, 60, 90, 120, 180, 270, 365 };
+	/* The round figures admins choose; each is scored on every point. */
+	static const int vm_months[] = { 3, 6, 9, 12, 24, 36 };
+	static const int db_days[] = { 45, 60, 90, 180, 365 };
 	int longest = longest_retention_days(pol);
 
 	ps->nsettings = 0;
@@ -326,13 +327,13 @@ static bool item_refills(const struct item *it)
 		str_eq_ci(it->protection_state, "ProtectionError"));
 }
 
-static void make_slot(struct slot *sl, const struct item *it,
-		      const struct rp *rp, const struct rate_card *rc)
+static void make_slot(struct slot *sl, bool refills, const struct rp *rp,
+		      const struct rate_card *rc)
 {
 	memset(sl, 0, sizeof(*sl));
 	sl->rp_time = rp->rp_time;
 	sl->expiry = rp->expiry_time;
-	sl->refills = item_refills(it);
+	sl->refills = refills;
 	sl->in_archive = tier_in_archive(rp->tier);
 	sl->in_standard = tier_in_standard(rp->tier);
 	sl->std_gb = rp->unique_gb;
@@ -344,10 +345,7 @@ static void make_slot(struct slot *sl, const struct item *it,
 
 static void project_fixed(struct plan_ctx *p, const struct slot *sl)
 {
-	struct slot_moves none = { TIME_NONE, -1 };
-
-	for (int k = 0; k < STRAT_COUNT; k++)
-		projection_add(&p->proj, k, sl, &none);
+	projection_add_fixed(&p->proj, sl);
 }
 
 /* One archivable point while it is planned and projected. */
@@ -360,7 +358,23 @@ struct point_ctx {
 	const struct decision *d;
 	struct slot sl;
 	double weight;  /* coverage days, for the model */
+	/* Lambda at the ages asked so far: the same few (a strategy's or a
+	 * setting's move age, the point's life) come back for every
+	 * strategy and setting. */
+	double cum_age[12], cum[12];
+	int ncum;
 };
+
+static double cum_at(struct point_ctx *pc, const struct hazard *h, double a)
+{
+	for (int i = 0; i < pc->ncum; i++)
+		if (pc->cum_age[i] == a)
+			return pc->cum[i];
+	if (pc->ncum == (int)ARRAY_SIZE(pc->cum))
+		return hazard_cum(h, a);
+	pc->cum_age[pc->ncum] = a;
+	return pc->cum[pc->ncum++] = hazard_cum(h, a);
+}
 
 static double life_days(const struct plan_ctx *p, const struct rp *rp)
 {
@@ -371,8 +385,8 @@ static double life_days(const struct plan_ctx *p, const struct rp *rp)
 
 /* Expected cost per month of restores from Archive for a point archived
  * from age `from` to age `to` (0 without a fitted model). */
-static double restore_month(const struct plan_ctx *p,
-			    const struct point_ctx *pc, double from, double to)
+static double restore_month(const struct plan_ctx *p, struct point_ctx *pc,
+			    double from, double to)
 {
 	const struct hazard *h;
 	double per_day;
@@ -381,7 +395,7 @@ static double restore_month(const struct plan_ctx *p,
 		return 0;
 	h = restore_model_hazard(p->o->model);
 	per_day = pc->weight * p->work.rho *
-		  (hazard_cum(h, to) - hazard_cum(h, from)) / (to - from);
+		  (cum_at(pc, h, to) - cum_at(pc, h, from)) / (to - from);
 	return pc->c->restore_extra * per_day * DAYS_PER_MONTH;
 }
 
@@ -601,11 +615,43 @@ static void add_decision(struct totals *t, const void *arg)
 	count_decision(t, dc->d, dc->el);
 }
 
+/* The model's forecast for ages [a0, a1] rounded to whole days. */
+static const struct restore_forecast *
+forecast(struct plan_ctx *p, const struct point_ctx *pc, double a0, double a1)
+{
+	const char *pid = pc->pol ? pc->pol->policy_id : NULL;
+	long d0 = lround(a0), d1 = lround(a1);
+	uint64_t h = (uint64_t)(uintptr_t)pid * 0x9E3779B97F4A7C15ULL ^
+		     (uint64_t)d0 * 0xBF58476D1CE4E5B9ULL ^
+		     (uint64_t)d1 * 0x94D049BB133111EBULL ^
+		     (uint64_t)(pc->weight * 1000) ^ (uint64_t)pc->it->workload;
+	struct forecast_entry *fe = &p->forecasts[(h ^ (h >> 29)) &
+						  (FORECAST_CACHE - 1)];
+
+	if (fe->used && fe->policy_id == pid &&
+	    fe->workload == pc->it->workload && fe->weight == pc->weight &&
+	    fe->a0 == d0 && fe->a1 == d1)
+		return &fe->fc;
+	restore_model_forecast(p->o->model, pid, pc->it->workload,
+			       pc->weight, (double)d0, (double)d1,
+			       p->o->level, &fe->fc);
+	fe->used = true;
+	fe->policy_id = pid;
+	fe->workload = pc->it->workload;
+	fe->weight = pc->weight;
+	fe->a0 = d0;
+	fe->a1 = d1;
+	return &fe->fc;
+}
+
 /* The decision for one point, with the model when there is a fitted one. */
 static void decide_point(struct plan_ctx *p, struct point_ctx *pc,
 			 const struct decide_input *in, struct decision *d)
 {
 	struct model_view mv;
+	const struct rp *rp = pc->rp;
+	int64_t end = rp->expiry_time != TIME_NONE ? rp->expiry_time
+						   : p->proj.h.end;
 
 	if (!p->use_model) {
 		decide_breakeven(in, d);
@@ -618,7 +664,10 @@ static void decide_point(struct plan_ctx *p, struct point_ctx *pc,
 	mv.risk_q = p->o->risk_q;
 	mv.level = p->o->level;
 	mv.cut_risk = p->o->cut_risk;
-	decide_with_model(in, &mv, d);
+	decide_with_model(in, &mv,
+			  forecast(p, pc, (double)(p->now - rp->rp_time) / DAY_S,
+				   (double)(end - rp->rp_time) / DAY_S),
+			  d);
 }
 
 /* An item none of whose candidates pays even when moved together. */
@@ -658,7 +707,7 @@ static void plan_point(struct plan_ctx *p, const struct item *it,
 	pc.it = it;
 	pc.pol = it->policy_idx >= 0 ? &p->s->policies[it->policy_idx] : NULL;
 	pc.rp = rp;
-	make_slot(&pc.sl, it, rp, rc);
+	make_slot(&pc.sl, w->refills, rp, rc);
 	pm.after = pm.now;
 	if (!archivable_kind(it->workload, rp->kind)) {
 		project_fixed(p, &pc.sl);
@@ -765,6 +814,7 @@ static void plan_base(struct plan_ctx *p, const struct item *it,
 	b.month = b.gb * rc->std_gb_month;
 	add_to_totals(p, it, add_base, &b);
 	sl.rp_time = p->now;
+	sl.grows_at = TIME_NONE;
 	sl.expiry = item_refills(it) ? TIME_NONE
 				     : last_standard_expiry(rps, n);
 	sl.in_standard = true;
@@ -841,6 +891,7 @@ static void prepare_item(struct plan_ctx *p, const struct item *it,
 
 	grow_work(w, n);
 	find_holds(p, it);
+	w->refills = item_refills(it);
 	for (size_t i = 0; i < n; i++) {
 		struct eligibility *el = &w->el[i];
 
@@ -860,7 +911,7 @@ static void prepare_item(struct plan_ctx *p, const struct item *it,
 	memset(&w->set, 0, sizeof(w->set));
 	if (it->workload == WL_VM)
 		vmset_score(it, rps, n, w->candidate, rc->std_gb_month,
-			    rc->arc_gb_month, item_refills(it), w->freed,
+			    rc->arc_gb_month, w->refills, w->freed,
 			    &w->set);
 	w->rho = 0;
 	if (p->use_model) {
@@ -946,6 +997,7 @@ int plan_run(struct snapshot *s, const struct plan_options *o,
 	p.vault_tot = xcalloc(s->nvaults + 1, sizeof(*p.vault_tot));
 	p.policy_tot = xcalloc(s->npolicies + 1, sizeof(*p.policy_tot));
 	p.pstate = xcalloc(s->npolicies + 1, sizeof(*p.pstate));
+	p.forecasts = xcalloc(FORECAST_CACHE, sizeof(*p.forecasts));
 	for (size_t i = 0; i < s->npolicies; i++)
 		init_settings(&p.pstate[i], &s->policies[i]);
 	p.use_model = o->model &&
@@ -965,6 +1017,7 @@ done:
 	free(p.vault_tot);
 	free(p.policy_tot);
 	free(p.pstate);
+	free(p.forecasts);
 	free(p.work.el);
 	free(p.work.freed);
 	free(p.work.candidate);

@@ -55,9 +55,23 @@ struct item_work {
 	bool *candidate;
 	size_t alloc;
 	struct vmset_result set;
+	bool refills;        /* new points keep replacing old ones */
 	double rho;          /* the restore scale's posterior mean */
 	struct rto_hold *holds;
 	size_t nholds, holds_alloc;
+};
+
+/* Forecasts of restores by (group, coverage, ages in whole days): the
+ * points of one policy share their schedule, so most points ask what an
+ * earlier one asked. A direct-mapped cache: bounded, no eviction logic. */
+#define FORECAST_CACHE 65536
+struct forecast_entry {
+	const char *policy_id; /* borrowed from the snapshot; NULL: none */
+	int workload;
+	double weight;
+	long a0, a1;
+	bool used;
+	struct restore_forecast fc;
 };
 
 struct plan_ctx {
@@ -77,6 +91,7 @@ struct plan_ctx {
 	struct policy_state *pstate; /* per policy */
 	struct projection proj;
 	struct item_work work;
+	struct forecast_entry *forecasts;  /* FORECAST_CACHE entries */
 	struct plan_summary *sum;
 };
 
