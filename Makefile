@@ -71,8 +71,13 @@ asan: deps
 	@ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	    sh tests/run.sh build-asan
 
+$(BUILD)/bench/%: tests/bench/%.c $(BUILD)/libvaultwise.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) -o $@ $< $(BUILD)/libvaultwise.a \
+	    $(LDFLAGS_ALL) $(PKG_LIBS)
+
 bench: deps
-	@$(MAKE) --no-print-directory vaultwise
+	@$(MAKE) --no-print-directory vaultwise $(BUILD)/bench/parse_only
 	@sh tests/bench/run.sh
 
 # Regenerates the committed sample estate (tests check it is unchanged).

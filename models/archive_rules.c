@@ -119,24 +119,24 @@ int64_t vm_dependencies_end(const struct policy *pol, const struct rp *rps,
 	return end;
 }
 
-void eligibility_after_dependencies(struct eligibility *el, int64_t dep_end,
-				    int64_t now)
+void eligibility_hold(struct eligibility *el, int64_t hold, int64_t now,
+		      const char *reason)
 {
 	char date[DATE_ISO_LEN];
 
-	if (el->status == ELIG_NEVER || dep_end == TIME_NONE ||
-	    dep_end <= el->from)
+	if (el->status == ELIG_NEVER || hold == TIME_NONE || hold <= el->from)
 		return;
-	el->from = dep_end;
-	if (el->until != TIME_NONE && dep_end > el->until) {
-		time_format_date(dep_end, date);
+	time_format_date(hold, date);
+	el->from = hold;
+	if (el->until != TIME_NONE && hold > el->until) {
 		snprintf(el->why, sizeof(el->why),
-			 "daily and weekly points that depend on it are kept "
-			 "until %s, too late to leave the %d days Archive "
+			 "%s until %s, too late to leave the %d days Archive "
 			 "requires",
-			 date, MIN_REMAINING_DAYS);
+			 reason, date, MIN_REMAINING_DAYS);
 		el->status = ELIG_NEVER;
 		return;
 	}
-	el->status = dep_end > now ? ELIG_LATER : el->status;
+	snprintf(el->held, sizeof(el->held), "%s until %s", reason, date);
+	if (hold > now)
+		el->status = ELIG_LATER;
 }

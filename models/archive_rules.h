@@ -31,6 +31,7 @@ struct eligibility {
 	int64_t from;   /* first moment a move is allowed */
 	int64_t until;  /* last moment a move leaves 180 days; TIME_NONE: none */
 	char why[200];  /* for ELIG_NEVER */
+	char held[200]; /* why `from` is later than Azure's own rules say */
 };
 
 /* Whether points of this kind can ever be archived for this workload. */
@@ -50,9 +51,11 @@ void archive_eligibility(const struct item *it, const struct rp *rp,
 int64_t vm_dependencies_end(const struct policy *pol, const struct rp *rps,
 			    size_t n, size_t i);
 
-/* Moves el's start to dep_end, turning it LATER, or NEVER when the
- * dependants outlive the last moment a move leaves 180 days. */
-void eligibility_after_dependencies(struct eligibility *el, int64_t dep_end,
-				    int64_t now);
+/* Holds el until `hold` for the reason given (a sentence starting with a
+ * lowercase word, e.g. "the daily points that depend on it are kept"):
+ * from moves there, turning the point LATER, or NEVER when the hold runs
+ * past the last moment a move leaves 180 days. */
+void eligibility_hold(struct eligibility *el, int64_t hold, int64_t now,
+		      const char *reason);
 
 #endif

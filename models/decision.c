@@ -72,13 +72,8 @@ static void describe_clock(const struct decide_input *in, char *buf,
 	} else if (in->el->from <= in->now) {
 		snprintf(buf, n, "eligible since %s and not restored since",
 			 from);
-	} else if (in->el->from > in->rp->rp_time +
-					  (int64_t)min_age_days(
-						  in->it->workload) * DAY_S) {
-		snprintf(buf, n,
-			 "eligible from %s, when the daily and weekly points "
-			 "that depend on it have expired",
-			 from);
+	} else if (in->el->held[0]) {
+		snprintf(buf, n, "eligible from %s: %s", from, in->el->held);
 	} else {
 		snprintf(buf, n, "eligible from %s (%d days in Standard)",
 			 from, min_age_days(in->it->workload));
@@ -98,7 +93,7 @@ void decide_breakeven(const struct decide_input *in, struct decision *out)
 {
 	const struct point_costs *c = in->c;
 	int64_t idle_from, move_at, end = life_end(in);
-	char clock[120], when[DATE_ISO_LEN];
+	char clock[260], when[DATE_ISO_LEN];
 
 	decision_init(out, c);
 	if (in->el->status == ELIG_NEVER) {
@@ -215,18 +210,15 @@ static double move_age_by_brent(const struct model_view *mv, double theta,
 static double restores_between(const struct model_view *mv, double a0,
 			       double a1)
 {
-	struct restore_forecast fc;
 	gsl_integration_workspace *w;
 	gsl_function f = { rate_fn, (void *)mv };
 	double result = NAN, abserr;
 
 	if (!(a1 > a0))
 		return 0;
-	if (mv->risk_q == 0.5) {
-		restore_model_forecast(mv->m, mv->policy_id, mv->workload,
-				       mv->weight, a0, a1, mv->level, &fc);
-		return fc.mean;
-	}
+	if (mv->risk_q == 0.5)
+		return restore_model_expected(mv->m, mv->policy_id,
+					      mv->workload, mv->weight, a0, a1);
 	w = gsl_integration_workspace_alloc(200);
 	if (w && gsl_integration_qag(&f, a0, a1, 0, 1e-6, 200,
 				     GSL_INTEG_GAUSS21, w, &result,
@@ -256,31 +248,29 @@ static void keep_for_restores(const struct decide_input *in, double gain,
 }
 
 void decide_with_model(const struct decide_input *in,
-		       const struct model_view *mv, struct decision *out)
+		       const struct model_view *mv,
+		       const struct restore_forecast *fc,
+		       struct decision *out)
 {
 	const struct point_costs *c = in->c;
 	const struct rp *rp = in->rp;
 	int64_t end = life_end(in), start = in->el->from > in->now
 						    ? in->el->from
 						    : in->now;
-	double a_now = age_days(in->now, rp->rp_time);
 	double a_start = age_days(start, rp->rp_time);
 	double a_end = age_days(end, rp->rp_time);
 	double a_last = in->el->until == TIME_NONE
 				? a_end
 				: age_days(in->el->until, rp->rp_time);
 	double theta, tau, gain, expected, restore_cost, early;
-	struct restore_forecast fc;
 	struct restore_scale sc;
 	char when[DATE_ISO_LEN];
 
 	decision_init(out, c);
-	restore_model_forecast(mv->m, mv->policy_id, mv->workload, mv->weight,
-			       a_now, a_end, mv->level, &fc);
-	out->expected_restores = fc.mean;
-	out->p_restore = fc.p_any;
-	out->p_restore_lo = fc.p_any_lo;
-	out->p_restore_hi = fc.p_any_hi;
+	out->expected_restores = fc->mean;
+	out->p_restore = fc->p_any;
+	out->p_restore_lo = fc->p_any_lo;
+	out->p_restore_hi = fc->p_any_hi;
 	if (in->el->status == ELIG_NEVER) {
 		out->action = ACT_INELIGIBLE;
 		snprintf(out->reason, sizeof(out->reason), "%s", in->el->why);
@@ -297,9 +287,10 @@ void decide_with_model(const struct decide_input *in,
 	} else {
 		tau = move_age_by_brent(mv, theta, a_start, a_last);
 	}
-	if (tau < a_start)
-		tau = a_start;
-	tau = ceil(tau - 1e-9); /* whole days: a plan names dates */
+	if (tau <= a_start)
+		tau = a_start; /* move as soon as allowed */
+	else
+		tau = ceil(tau - 1e-9); /* whole days: a plan names dates */
 	expected = restores_between(mv, tau, a_end);
 	restore_cost = c->restore_extra * expected;
 	gain = (c->s_day - c->q_day) * (a_end - tau);
@@ -320,9 +311,8 @@ void decide_with_model(const struct decide_input *in,
 	early = mv->cut_risk * c->q_day * EARLY_DELETION_DAYS;
 	if (gain - restore_cost - c->move_cost - early <= 0)
 		return keep_for_restores(in, gain, restore_cost, expected, out);
-	out->move_at = rp->rp_time + (int64_t)tau * DAY_S;
-	if (out->move_at < in->now)
-		out->move_at = in->now;
+	out->move_at = tau == a_start ? start
+				      : rp->rp_time + (int64_t)tau * DAY_S;
 	out->action = out->move_at <= in->now ? ACT_MOVE_NOW : ACT_MOVE_ON;
 	out->restore_cost = restore_cost;
 	out->saving_total = gain - restore_cost - c->move_cost - early;
@@ -332,7 +322,7 @@ void decide_with_model(const struct decide_input *in,
 		 "%.0f%% [%.0f-%.0f%%]; %s%s: frees %.1f GiB of Standard "
 		 "(%.2f %s/month) for a %.1f GiB Archive copy (%.2f "
 		 "%s/month), net of %.2f %s expected for restores from "
-		 "Archive%s",
+		 "Archive%s%s%s",
 		 out->saving_total, in->currency,
 		 months_between(out->move_at, end), 100 * out->p_restore,
 		 100 * out->p_restore_lo, 100 * out->p_restore_hi,
@@ -341,5 +331,9 @@ void decide_with_model(const struct decide_input *in,
 		 c->s_day * DAYS_PER_MONTH, in->currency, c->archived_gb,
 		 c->q_day * DAYS_PER_MONTH, in->currency, restore_cost,
 		 in->currency,
-		 early > 0 ? " and of the early-deletion risk" : "");
+		 early > 0 ? " and of the early-deletion risk" : "",
+		 out->action == ACT_MOVE_ON && in->el->held[0] ? "; not "
+								 "before: "
+							       : "",
+		 out->action == ACT_MOVE_ON ? in->el->held : "");
 }

@@ -37,7 +37,7 @@ struct decision {
 	double p_restore, p_restore_lo, p_restore_hi; /* NAN: no model */
 	double expected_restores;  /* over the remaining life; NAN: no model */
 	double restore_cost;       /* expected, once archived; 0: no model */
-	char reason[480];
+	char reason[640];
 };
 
 void decide_breakeven(const struct decide_input *in, struct decision *out);
@@ -67,8 +67,13 @@ struct model_view {
 	double cut_risk;        /* P(deleted right after a move) */
 };
 
+/* fc: the model's forecast for the point over its remaining life (the
+ * caller computes it, and may reuse it across points of the same ages). */
+struct restore_forecast;
 void decide_with_model(const struct decide_input *in,
-		       const struct model_view *mv, struct decision *out);
+		       const struct model_view *mv,
+		       const struct restore_forecast *fc,
+		       struct decision *out);
 
 /* Months between two times, for reasons ("over the remaining 11.2 months"). */
 double months_between(int64_t a, int64_t b);

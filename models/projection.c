@@ -34,13 +34,15 @@ void horizon_init(struct horizon *h, int64_t as_of, int months)
 typedef void (*segment_fn)(void *ctx, int64_t t0, int64_t t1, double std_gb,
 			   double arc_gb, double cost_month);
 
-static void emit(const struct horizon *h, const struct slot *s, int64_t t0,
-		 int64_t t1, bool archived, segment_fn fn, void *ctx)
+static void emit_sized(const struct horizon *h, const struct slot *s,
+		       int64_t t0, int64_t t1, bool archived,
+		       double restore_month, double std_gb, segment_fn fn,
+		       void *ctx)
 {
-	double std = archived ? 0 : s->std_gb;
+	double std = archived ? 0 : std_gb;
 	double arc = archived ? s->arc_gb : 0;
 	double cost = std * s->std_gb_month + arc * s->arc_gb_month +
-		      (archived ? s->restore_month : 0);
+		      (archived ? restore_month : 0);
 
 	if (t0 < h->start)
 		t0 = h->start;
@@ -50,20 +52,52 @@ static void emit(const struct horizon *h, const struct slot *s, int64_t t0,
 		fn(ctx, t0, t1, std, arc, cost);
 }
 
+/* A piece of the current point's life: its Standard size grows at
+ * grows_at. */
+static void emit(const struct horizon *h, const struct slot *s, int64_t t0,
+		 int64_t t1, bool archived, double restore_month,
+		 segment_fn fn, void *ctx)
+{
+	int64_t g = s->grows_at;
+
+	if (archived || g == TIME_NONE || g >= t1) {
+		emit_sized(h, s, t0, t1, archived, restore_month, s->std_gb,
+			   fn, ctx);
+		return;
+	}
+	if (g > t0)
+		emit_sized(h, s, t0, g, false, restore_month, s->std_gb, fn,
+			   ctx);
+	emit_sized(h, s, g > t0 ? g : t0, t1, false, restore_month,
+		   s->std_gb_later, fn, ctx);
+}
+
+/* A piece of a later point's life (at its grown size). */
+static void emit_later(const struct horizon *h, const struct slot *s,
+		       int64_t t0, int64_t t1, bool archived,
+		       double restore_month, segment_fn fn, void *ctx)
+{
+	emit_sized(h, s, t0, t1, archived, restore_month,
+		   s->grows_at == TIME_NONE ? s->std_gb : s->std_gb_later, fn,
+		   ctx);
+}
+
 static void current_point(const struct horizon *h, const struct slot *s,
 			  const struct slot_moves *m, segment_fn fn, void *ctx)
 {
 	int64_t end = s->expiry == TIME_NONE ? h->end : s->expiry;
 	int64_t move = m->current_move;
 
+	double rm = s->restore_month;
+
 	if (s->in_archive) {
-		emit(h, s, h->start, end, true, fn, ctx);
+		emit(h, s, h->start, end, true, rm, fn, ctx);
 	} else if (s->in_standard) {
 		if (move == TIME_NONE || move >= end) {
-			emit(h, s, h->start, end, false, fn, ctx);
+			emit(h, s, h->start, end, false, rm, fn, ctx);
 		} else {
-			emit(h, s, h->start, move, false, fn, ctx);
-			emit(h, s, move, end, true, fn, ctx);
+			emit(h, s, h->start, move, false, rm, fn, ctx);
+			emit(h, s, move, end, true, rm, fn, ctx);
 		}
 	}
 }
@@ -79,12 +113,14 @@ static void successors(const struct horizon *h, const struct slot *s,
 	if (life < DAY_S)
 		life = DAY_S;
 	for (born = s->expiry; born < h->end; born += life) {
+		double rm = s->restore_month_new;
+
 		if (m->new_move_age < 0 || m->new_move_age * DAY_S >= life) {
-			emit(h, s, born, born + life, false, fn, ctx);
+			emit_later(h, s, born, born + life, false, rm, fn, ctx);
 		} else {
 			int64_t move = born + (int64_t)(m->new_move_age * DAY_S);
-			emit(h, s, born, move, false, fn, ctx);
-			emit(h, s, move, born + life, true, fn, ctx);
+			emit_later(h, s, born, move, false, rm, fn, ctx);
+			emit_later(h, s, move, born + life, true, rm, fn, ctx);
 		}
 	}
 }
@@ -101,7 +137,7 @@ void projection_init(struct projection *p, int64_t as_of, int months)
 {
 	memset(p, 0, sizeof(*p));
 	horizon_init(&p->h, as_of, months);
-	for (int k = 0; k < STRAT_COUNT; k++) {
+	for (int k = 0; k <= STRAT_COUNT; k++) {
 		p->std_gb[k] = xcalloc((size_t)p->h.days + 1, sizeof(double));
 		p->arc_gb[k] = xcalloc((size_t)p->h.days + 1, sizeof(double));
 		p->cost[k] = xcalloc((size_t)p->h.days + 1, sizeof(double));
@@ -110,7 +146,7 @@ void projection_init(struct projection *p, int64_t as_of, int months)
 
 void projection_release(struct projection *p)
 {
-	for (int k = 0; k < STRAT_COUNT; k++) {
+	for (int k = 0; k <= STRAT_COUNT; k++) {
 		free(p->std_gb[k]);
 		free(p->arc_gb[k]);
 		free(p->cost[k]);
@@ -154,6 +190,19 @@ void projection_add(struct projection *p, int strategy,
 	slot_segments(&p->h, s, m, add_segment, &a);
 }
 
+void projection_add_fixed(struct projection *p, const struct slot *s)
+{
+	struct accumulate a = { p, PROJ_SHARED };
+	int64_t end = s->expiry;
+
+	if (!s->in_archive && !s->in_standard)
+		return;
+	if (end == TIME_NONE || s->refills)
+		end = p->h.end;
+	emit(&p->h, s, p->h.start, end, s->in_archive, s->restore_month,
+	     add_segment, &a);
+}
+
 void projection_add_pi(struct projection *p, double monthly_fee)
 {
 	for (int k = 0; k < STRAT_COUNT; k++)
@@ -170,9 +219,9 @@ void projection_month(const struct projection *p, int strategy, int month,
 
 	/* Running sums turn the difference arrays back into daily values. */
 	for (long d = 0; d < d1; d++) {
-		std += p->std_gb[strategy][d];
-		arc += p->arc_gb[strategy][d];
-		cost += p->cost[strategy][d];
+		std += p->std_gb[strategy][d] + p->std_gb[PROJ_SHARED][d];
+		arc += p->arc_gb[strategy][d] + p->arc_gb[PROJ_SHARED][d];
+		cost += p->cost[strategy][d] + p->cost[PROJ_SHARED][d];
 		if (d >= d0) {
 			sum_std += std;
 			sum_arc += arc;

@@ -37,9 +37,16 @@ struct slot {
 	bool in_archive;           /* already in Archive now */
 	bool in_standard;          /* has a Standard copy now */
 	double std_gb, arc_gb;     /* size in Standard / once archived */
+	/* A VM point frees more once its daily neighbours expire: from
+	 * grows_at on (TIME_NONE: never) it holds std_gb_later in Standard,
+	 * and so do the points that follow it. */
+	int64_t grows_at;
+	double std_gb_later;
 	double std_gb_month, arc_gb_month; /* prices */
-	double restore_month;      /* expected restore cost per month while
-				      archived (0 without a model) */
+	/* Expected cost of restores from Archive per month while archived
+	 * (0 without a model): the current point, and the points that follow
+	 * it (they are archived at another age). */
+	double restore_month, restore_month_new;
 };
 
 /* When a strategy moves the slot's points: the current point at
@@ -50,10 +57,13 @@ struct slot_moves {
 	double new_move_age;
 };
 
+/* Per day difference arrays: one set per strategy, and one shared by all
+ * strategies for the slots none of them moves (most points). */
+#define PROJ_SHARED STRAT_COUNT
 struct projection {
 	struct horizon h;
-	/* per strategy, per day: difference arrays */
-	double *std_gb[STRAT_COUNT], *arc_gb[STRAT_COUNT], *cost[STRAT_COUNT];
+	double *std_gb[STRAT_COUNT + 1], *arc_gb[STRAT_COUNT + 1];
+	double *cost[STRAT_COUNT + 1];
 	double pi_month[STRAT_COUNT];
 };
 
@@ -61,6 +71,10 @@ void projection_init(struct projection *p, int64_t as_of, int months);
 void projection_release(struct projection *p);
 void projection_add(struct projection *p, int strategy,
 		    const struct slot *s, const struct slot_moves *m);
+/* A slot no strategy moves: its points keep their tier (and size) for as
+ * long as they are replaced, or until it expires. Counted once for all
+ * strategies. */
+void projection_add_fixed(struct projection *p, const struct slot *s);
 void projection_add_pi(struct projection *p, double monthly_fee);
 
 struct month_total {

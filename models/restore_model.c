@@ -294,7 +294,10 @@ static double unit_gamma_quantile(double q, double k)
 		return 0;
 	if (q >= 1)
 		return INFINITY;
-	if (k > 1e5) {
+	/* Wilson-Hilferty: within 0.2% of the exact quantile at the 5% and
+	 * 95% levels from k = 10 on, and far cheaper than the inversion
+	 * below, which plan would otherwise run for every point. */
+	if (k >= 10) {
 		double v = 1 / (9 * k);
 		double y = 1 - v + gsl_cdf_ugaussian_Pinv(q) * sqrt(v);
 		return y * y * y;
@@ -327,6 +330,19 @@ void restore_model_forecast(const struct restore_model *m,
 	out->p_any = -expm1(-k * log1p(out->mean / k));
 	out->p_any_lo = -expm1(-out->lo);
 	out->p_any_hi = -expm1(-out->hi);
+}
+
+double restore_model_expected(const struct restore_model *m,
+			      const char *policy_id, int workload,
+			      double weight, double a0, double a1)
+{
+	struct span s = { weight, fmax(a0, 0), a1 };
+	struct restore_scale sc;
+
+	if (!(weight > 0) || !(s.a1 > s.a0))
+		return 0;
+	restore_model_scale(m, policy_id, workload, &sc);
+	return exp(log_expected(&m->h, &s)) * sc.shape / sc.rate;
 }
 
 double restore_model_rate_quantile(const struct restore_model *m,

@@ -136,6 +136,11 @@ void restore_model_forecast(const struct restore_model *m,
 			    double weight, double a0, double a1,
 			    double level, struct restore_forecast *out);
 
+/* The expected number alone (restore_model_forecast's mean), cheaply. */
+double restore_model_expected(const struct restore_model *m,
+			      const char *policy_id, int workload,
+			      double weight, double a0, double a1);
+
 /* The restore rate (per day) to decide on for a point of coverage weight
  * at age: weight * lambda(age) * rho_q. q = 0.5 gives the posterior mean
  * of rho (the risk-neutral choice: cost is linear in expected restores);

@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 #include "cli.h"
+#include "fit_text.h"
 #include "commands.h"
 #include "err.h"
 #include "log.h"
@@ -41,85 +42,6 @@ static const struct cmd_doc fit_doc = {
 	1, 1
 };
 
-/* The headline's example: a monthly VM point (30 days of look-back) one
- * year old, kept 24 months, so 12 months of life remain. */
-#define EXAMPLE_WEIGHT 30.0
-#define EXAMPLE_AGE 365.0
-#define EXAMPLE_END 730.0
-
-static void print_events(const struct restore_fit_summary *s)
-{
-	char from[DATE_ISO_LEN] = "?";
-	long dropped = s->dropped_expired + s->dropped_no_rp_time +
-		       s->dropped_log_points + s->dropped_bad_age;
-
-	if (s->history_from != TIME_NONE)
-		time_format_date(s->history_from, from);
-	printf("restores: %ld used of %ld restore jobs since %s (%ld "
-	       "retries merged, %ld failed jobs counted as demand)\n",
-	       s->events_used, s->restore_jobs, from, s->retries_merged,
-	       s->failed_jobs);
-	if (dropped)
-		printf("dropped: %ld (%ld: point no longer in the snapshot, "
-		       "%ld: no point named, %ld: log points, %ld: dated "
-		       "before their point)\n",
-		       dropped, s->dropped_expired, s->dropped_no_rp_time,
-		       s->dropped_log_points, s->dropped_bad_age);
-	printf("exposure: %ld points, %.0f point-days (%.0f coverage "
-	       "point-days)\n",
-	       s->points, s->point_days, s->coverage_point_days);
-}
-
-static void print_params(const struct restore_model *m)
-{
-	double p, plo, phi, B, Blo, Bhi, c, clo, chi;
-
-	restore_model_param(m, 3, &p, &plo, &phi);
-	restore_model_param(m, 0, &B, &Blo, &Bhi);
-	restore_model_param(m, 2, &c, &clo, &chi);
-	printf("intensity (%s, %.0f%% intervals): p = %.2f [%.2f, %.2f], "
-	       "c = %.2g d [%.2g, %.2g],\n  floor B = %.2g [%.2g, %.2g] "
-	       "restores per coverage-day\n",
-	       restore_model_method(m), 100 * restore_model_level(m), p, plo,
-	       phi, c, clo, chi, B, Blo, Bhi);
-}
-
-static void print_comparison(const struct restore_fit_summary *s)
-{
-	double d = s->aic_exponential - s->aic;
-
-	if (!isfinite(d))
-		return;
-	printf("model choice: AIC %.1f against %.1f for exponential + floor "
-	       "(%s)\n",
-	       s->aic, s->aic_exponential,
-	       d >= 2	? "the power-law decay fits better"
-	       : d > -2 ? "the two fit about equally"
-			: "the exponential fits better");
-}
-
-static void print_example(const struct restore_model *m)
-{
-	struct restore_forecast f;
-	double level = restore_model_level(m);
-
-	restore_model_forecast(m, NULL, WL_VM, EXAMPLE_WEIGHT, EXAMPLE_AGE,
-			       EXAMPLE_END, level, &f);
-	printf("P(a one-year-old monthly VM point is restored in its "
-	       "remaining 12 months, assuming 24-month retention) = %.1f%% "
-	       "[%.1f%%, %.1f%%]\n",
-	       100 * f.p_any, 100 * f.p_any_lo, 100 * f.p_any_hi);
-}
-
-static void print_headline(const struct restore_model *m, const char *out)
-{
-	print_events(restore_model_summary(m));
-	print_params(m);
-	print_comparison(restore_model_summary(m));
-	print_example(m);
-	printf("wrote %s\n", out);
-}
-
 int cmd_fit(int argc, char **argv)
 {
 	struct fit_cli cli = { "model.json", 0 };
@@ -154,7 +76,7 @@ int cmd_fit(int argc, char **argv)
 		warnf("the fit did not meet its convergence checks (see "
 		      "\"fit\" in %s); treat the figures with care",
 		      cli.out);
-	print_headline(m, cli.out);
+	fit_print_headline(stdout, m, cli.out);
 	rc = 0;
 out:
 	restore_model_free(m);

@@ -7,14 +7,16 @@
 #include "err.h"
 #include "log.h"
 #include "plan.h"
+#include "restore_model.h"
 #include "snapshot.h"
+#include "targets.h"
 #include "util.h"
 
 struct plan_cli {
-	const char *out, *prices, *currency;
+	const char *out, *prices, *currency, *model, *targets;
 	long horizon, rehydration_days;
 	int high_priority;
-	double delay_cost;
+	double delay_cost, risk, cut_risk;
 };
 
 static const struct opt_spec plan_specs[] = {
@@ -34,6 +36,19 @@ static const struct opt_spec plan_specs[] = {
 	{ "high-priority", 0, OPT_FLAG,
 	  offsetof(struct plan_cli, high_priority), NULL,
 	  "price restores from Archive at High rehydration priority", 0, 0 },
+	{ "model", 0, OPT_STR, offsetof(struct plan_cli, model), "FILE",
+	  "restore-likelihood model from `vaultwise fit` (default: the "
+	  "ski-rental rule, which needs none)", 0, 0 },
+	{ "risk", 0, OPT_DOUBLE, offsetof(struct plan_cli, risk), "Q",
+	  "decide on the Q-quantile of the restore rate (0.5-0.99; default "
+	  "0.5, the mean)", 0.5, 0.99 },
+	{ "targets", 0, OPT_STR, offsetof(struct plan_cli, targets), "FILE",
+	  "RPO/RTO targets: never archive a point an RTO target needs back "
+	  "faster than rehydration allows", 0, 0 },
+	{ "retention-cut-risk", 0, OPT_DOUBLE,
+	  offsetof(struct plan_cli, cut_risk), "P",
+	  "probability that a point is deleted right after its move (prices "
+	  "the 180-day early deletion; default 0)", 0, 1 },
 	{ "delay-cost", 0, OPT_DOUBLE, offsetof(struct plan_cli, delay_cost),
 	  "AMOUNT",
 	  "business cost of one hour of restore delay, in the plan currency "
@@ -59,6 +74,8 @@ int cmd_plan(int argc, char **argv)
 	struct plan_options o;
 	struct plan_summary sum = { 0 };
 	struct snapshot s;
+	struct target_set ts;
+	struct restore_model *model = NULL;
 	struct opt_list args;
 	struct err e = ERR_INIT;
 	int rc = cli_parse(&plan_doc, plan_specs, &cli, argc, argv, &args);
@@ -78,8 +95,19 @@ int cmd_plan(int argc, char **argv)
 		o.cost.rehydration_days = (int)cli.rehydration_days;
 	o.cost.high_priority = cli.high_priority;
 	o.cost.delay_cost_hour = cli.delay_cost;
-	if (cli_open_snapshot(&s, args.items[0], &e) == 0 &&
-	    plan_run(&s, &o, cli.out, &sum, &e) == 0) {
+	if (cli.risk)
+		o.risk_q = cli.risk;
+	o.cut_risk = cli.cut_risk;
+	o.model_path = cli.model;
+	memset(&s, 0, sizeof(s));
+	memset(&ts, 0, sizeof(ts));
+	if ((!cli.model || restore_model_read(&model, cli.model, &e) == 0) &&
+	    (!cli.targets || targets_load(&ts, cli.targets, &e) == 0) &&
+	    cli_open_snapshot(&s, args.items[0], &e) == 0) {
+		o.model = model;
+		o.targets = cli.targets ? &ts : NULL;
+	}
+	if (e.code == 0 && plan_run(&s, &o, cli.out, &sum, &e) == 0) {
 		for (size_t i = 0; i < sum.ncaveats; i++)
 			warnf("prices: %s", sum.caveats[i]);
 		plan_summary_print(stdout, &sum);
@@ -92,6 +120,8 @@ int cmd_plan(int argc, char **argv)
 		rc = e.code;
 	}
 	snapshot_release(&s);
+	targets_release(&ts);
+	restore_model_free(model);
 	plan_summary_release(&sum);
 out:
 	free(args.items);

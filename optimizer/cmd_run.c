@@ -1,22 +1,27 @@
 /* SPDX-License-Identifier: MIT
  * cmd_run.c: `vaultwise run`: the monthly batch. Takes a snapshot (the
  * given one, or the bundled sample when there is neither a snapshot nor
- * Azure credentials), then runs every stage into one output directory laid
- * out as SPEC.md says, and prints a short summary. */
+ * Azure credentials), then fits the restore model, plans, checks RPO/RTO
+ * and audits the vaults into one output directory laid out as SPEC.md
+ * says, and prints a short summary of each stage. */
 #include <stdio.h>
 
+#include "check.h"
 #include "cli.h"
 #include "commands.h"
 #include "err.h"
 #include "fileio.h"
+#include "fit_text.h"
 #include "log.h"
 #include "plan.h"
 #include "posture_audit.h"
+#include "restore_model.h"
 #include "snapshot.h"
+#include "targets.h"
 #include "util.h"
 
 struct run_cli {
-	const char *snapshot, *out, *prices, *currency;
+	const char *snapshot, *out, *prices, *currency, *targets;
 	long horizon;
 };
 
@@ -25,6 +30,9 @@ static const struct opt_spec run_specs[] = {
 	  "use this snapshot instead of exporting", 0, 0 },
 	{ "out", 0, OPT_STR, offsetof(struct run_cli, out), "DIR",
 	  "output directory (default ./out)", 0, 0 },
+	{ "targets", 0, OPT_STR, offsetof(struct run_cli, targets), "FILE",
+	  "RPO/RTO targets (default: the bundled data/targets.example.csv)",
+	  0, 0 },
 	{ "prices", 0, OPT_STR, offsetof(struct run_cli, prices), "FILE",
 	  "price sheet (default: the bundled data/prices/prices.csv)", 0, 0 },
 	{ "currency", 0, OPT_STR, offsetof(struct run_cli, currency), "CODE",
@@ -37,22 +45,47 @@ static const struct opt_spec run_specs[] = {
 
 static const struct cmd_doc run_doc = {
 	"run", "[--snapshot DIR] [--out DIR] [options]",
-	"The monthly batch: take a snapshot, then plan and audit, and lay the\n"
-	"results out in DIR: DIR/plan/ (plan.csv, policy_changes.csv,\n"
-	"strategies.csv, summary.csv), DIR/posture.csv. With no Azure\n"
-	"credentials and no --snapshot it runs on the bundled sample estate\n"
-	"and says so.",
+	"The monthly batch: take a snapshot, fit the restore-likelihood model,\n"
+	"plan, check RPO/RTO against the targets and audit the vaults, laying\n"
+	"the results out in DIR: model.json, plan/ (plan.csv,\n"
+	"policy_changes.csv, strategies.csv, summary.csv), rpo_rto.csv,\n"
+	"posture.csv. With no Azure credentials and no --snapshot it runs on\n"
+	"the bundled sample estate and says so. Exits 0 once every stage ran,\n"
+	"whatever the findings: use check and audit with --fail-on to gate.",
 	"  vaultwise run                      # the bundled sample, into ./out\n"
 	"  vaultwise run --snapshot snap --out 2026-11",
 	0, 0
 };
 
-static int run_plan(struct snapshot *s, const struct run_cli *cli,
-		    const char *out, struct err *e)
+/* What the stages share. */
+struct run_state {
+	const struct run_cli *cli;
+	const char *out;
+	struct snapshot s;
+	struct target_set targets;
+	struct restore_model *model;
+	char *model_path;
+};
+
+static int run_fit(struct run_state *rs, struct err *e)
 {
+	struct fit_options fo = FIT_OPTIONS_INIT;
+
+	rs->model_path = path_join(rs->out, "model.json");
+	if (restore_model_fit(&rs->model, &rs->s, &fo, e) ||
+	    restore_model_write(rs->model, rs->model_path, e))
+		return -1;
+	printf("restore model:\n");
+	fit_print_headline(stdout, rs->model, rs->model_path);
+	return 0;
+}
+
+static int run_plan(struct run_state *rs, struct err *e)
+{
+	const struct run_cli *cli = rs->cli;
 	struct plan_options o;
 	struct plan_summary sum;
-	char *dir = path_join(out, "plan");
+	char *dir = path_join(rs->out, "plan");
 	int rc;
 
 	plan_options_init(&o);
@@ -60,11 +93,14 @@ static int run_plan(struct snapshot *s, const struct run_cli *cli,
 	o.currency = cli->currency;
 	if (cli->horizon)
 		o.horizon_months = (int)cli->horizon;
-	rc = plan_run(s, &o, dir, &sum, e);
+	o.model = rs->model;
+	o.model_path = rs->model_path;
+	o.targets = &rs->targets;
+	rc = plan_run(&rs->s, &o, dir, &sum, e);
 	if (rc == 0) {
 		for (size_t i = 0; i < sum.ncaveats; i++)
 			warnf("prices: %s", sum.caveats[i]);
-		printf("plan (%s/):\n", dir);
+		printf("\nplan (%s/):\n", dir);
 		plan_summary_print(stdout, &sum);
 	}
 	plan_summary_release(&sum);
@@ -72,18 +108,33 @@ static int run_plan(struct snapshot *s, const struct run_cli *cli,
 	return rc;
 }
 
-static int run_audit(struct snapshot *s, const char *out, struct err *e)
+static int run_check(struct run_state *rs, struct err *e)
+{
+	struct check_summary cs;
+	char *path = path_join(rs->out, "rpo_rto.csv");
+	int rc = rpo_check_run(&rs->s, &rs->targets, path, &cs, e);
+
+	if (rc == 0) {
+		printf("\nRPO/RTO (%s):\n", path);
+		check_summary_print(stdout, &cs);
+	}
+	free(path);
+	return rc;
+}
+
+static int run_audit(struct run_state *rs, struct err *e)
 {
 	struct posture_options o = { NULL, NULL };
 	struct posture_summary sum;
-	char *plan_dir = path_join(out, "plan");
-	char *path = path_join(out, "posture.csv");
+	char *plan_dir = path_join(rs->out, "plan");
+	char *path = path_join(rs->out, "posture.csv");
 	int rc;
 
+	o.targets = &rs->targets;
 	o.plan_dir = plan_dir;
-	rc = posture_audit_run(s, &o, path, &sum, e);
+	rc = posture_audit_run(&rs->s, &o, path, &sum, e);
 	if (rc == 0) {
-		printf("audit (%s): %u of %u checks passed over %zu vaults; "
+		printf("\naudit (%s): %u of %u checks passed over %zu vaults; "
 		       "failing: high %u, medium %u, low %u; mean score "
 		       "%.0f/100\n",
 		       path, sum.passed, sum.rows, sum.nvaults,
@@ -96,38 +147,59 @@ static int run_audit(struct snapshot *s, const char *out, struct err *e)
 	return rc;
 }
 
+/* The snapshot to use, and says where it comes from. Caller frees. */
+static char *snapshot_dir(const struct run_cli *cli)
+{
+	char *dir;
+
+	if (cli->snapshot)
+		return xstrdup(cli->snapshot);
+	dir = data_path("sample");
+	notef("no Azure credentials and no --snapshot: running on the bundled "
+	      "sample estate in %s",
+	      dir);
+	return dir;
+}
+
+static int run_stages(struct run_state *rs, struct err *e)
+{
+	char *snap = snapshot_dir(rs->cli);
+	char *targets = rs->cli->targets ? xstrdup(rs->cli->targets)
+					 : data_path("targets.example.csv");
+	int rc = mkdir_p(rs->out, e) ||
+		 targets_load(&rs->targets, targets, e) ||
+		 cli_open_snapshot(&rs->s, snap, e) || run_fit(rs, e) ||
+		 run_plan(rs, e) || run_check(rs, e) || run_audit(rs, e);
+
+	free(snap);
+	free(targets);
+	return rc ? -1 : 0;
+}
+
 int cmd_run(int argc, char **argv)
 {
 	struct run_cli cli = { 0 };
-	struct snapshot s;
+	struct run_state rs;
 	struct opt_list args;
 	struct err e = ERR_INIT;
-	char *snap_dir = NULL;
-	const char *out;
 	int rc = cli_parse(&run_doc, run_specs, &cli, argc, argv, &args);
 
 	free(args.items);
 	if (rc != CLI_RUN)
 		return rc;
-	out = cli.out ? cli.out : "out";
-	if (cli.snapshot) {
-		snap_dir = xstrdup(cli.snapshot);
-	} else {
-		snap_dir = data_path("sample");
-		notef("no Azure credentials and no --snapshot: running on the "
-		      "bundled sample estate in %s",
-		      snap_dir);
-	}
-	memset(&s, 0, sizeof(s));
-	if (mkdir_p(out, &e) || cli_open_snapshot(&s, snap_dir, &e) ||
-	    run_plan(&s, &cli, out, &e) || run_audit(&s, out, &e)) {
+	memset(&rs, 0, sizeof(rs));
+	rs.cli = &cli;
+	rs.out = cli.out ? cli.out : "out";
+	if (run_stages(&rs, &e)) {
 		errorf("%s", e.msg);
 		rc = e.code;
 	} else {
-		printf("results in %s/\n", out);
+		printf("\nresults in %s/\n", rs.out);
 		rc = 0;
 	}
-	snapshot_release(&s);
-	free(snap_dir);
+	snapshot_release(&rs.s);
+	targets_release(&rs.targets);
+	restore_model_free(rs.model);
+	free(rs.model_path);
 	return rc;
 }

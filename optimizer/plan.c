@@ -1,31 +1,30 @@
 /* SPDX-License-Identifier: MIT
- * plan.c: the plan stage: per-point decisions (plan.csv), projected cost
- * per strategy (strategies.csv), the policy tiering setting closest to the
- * plan (policy_changes.csv), per vault and policy totals (summary.csv) and
- * plan.json. One pass over recovery_points.csv, one item at a time. */
+ * plan.c: the plan stage: the decision for every point Azure could
+ * archive (plan.csv) with the restore-likelihood model when one is given
+ * (else the ski-rental rule), VM points scored as sets, RTO targets
+ * honoured; and the projections behind strategies.csv and
+ * policy_changes.csv (written by plan_write.c). One pass over
+ * recovery_points.csv, one item at a time. */
 #include "plan.h"
 
 #include <math.h>
 #include <stdio.h>
 
-#include <cjson/cJSON.h>
-
-#include "archive_rules.h"
-#include "csvio.h"
 #include "decision.h"
 #include "fileio.h"
-#include "prices.h"
-#include "projection.h"
+#include "plan_internal.h"
 #include "sizes.h"
+#include "targets.h"
 #include "timeutil.h"
 #include "util.h"
-#include "version.h"
 
 void plan_options_init(struct plan_options *o)
 {
 	memset(o, 0, sizeof(*o));
 	o->horizon_months = 36;
 	o->cost.rehydration_days = REHYDRATION_DAYS_DEFAULT;
+	o->risk_q = 0.5;
+	o->level = 0.90;
 }
 
 /* ---- output schemas ---- */
@@ -34,8 +33,8 @@ void plan_options_init(struct plan_options *o)
 enum { PL_VAULT, PL_POLICY, PL_ITEM, PL_RP, PL_ACTION, PL_DATE, PL_REASON,
        PL_NOW, PL_AFTER, PL_SAVING, PL_P, PL_PLO, PL_PHI, PL_CURRENCY,
        PL_VNAME, PL_PNAME, PL_INAME, PL_WL, PL_RPTIME, PL_KIND, PL_TIER,
-       PL_EXPIRY, PL_UNIQUE, PL_FULL, PL_FROM, PL_UNTIL, PL_BE, PL_ARM,
-       PL_NCOLS };
+       PL_EXPIRY, PL_UNIQUE, PL_FULL, PL_FROM, PL_UNTIL, PL_BE, PL_EXPECT,
+       PL_RCOST, PL_FREED, PL_SET, PL_METHOD, PL_ARM, PL_NCOLS };
 static const struct csv_column plan_cols[] = {
 	{ "vault_id", R }, { "policy_id", R }, { "item_id", R },
 	{ "rp_id", R }, { "action", R }, { "move_date", R }, { "reason", R },
@@ -46,91 +45,14 @@ static const struct csv_column plan_cols[] = {
 	{ "rp_time", 0 }, { "rp_kind", 0 }, { "tier", 0 },
 	{ "expiry_time", 0 }, { "unique_gb", 0 }, { "full_gb", 0 },
 	{ "eligible_from", 0 }, { "last_move_date", 0 },
-	{ "breakeven_days", 0 }, { "item_arm_id", 0 },
+	{ "breakeven_days", 0 }, { "expected_restores", 0 },
+	{ "expected_restore_cost", 0 }, { "freed_gb", 0 },
+	{ "set_points", 0 }, { "method", 0 }, { "item_arm_id", 0 },
 };
 _Static_assert(ARRAY_SIZE(plan_cols) == PL_NCOLS, "plan columns");
 static const struct csv_schema plan_schema = { "plan.csv", plan_cols, PL_NCOLS };
 
-static const struct csv_column strategy_cols[] = {
-	{ "strategy", R }, { "month", R }, { "standard_gb", R },
-	{ "archive_gb", R }, { "cost", R }, { "currency", R },
-	{ "pi_cost", 0 }, { "total_cost", 0 },
-};
-static const struct csv_schema strategies_schema = {
-	"strategies.csv", strategy_cols, ARRAY_SIZE(strategy_cols)
-};
-
-static const struct csv_column change_cols[] = {
-	{ "policy_id", R }, { "vault_id", R }, { "vault_name", R },
-	{ "policy_name", R }, { "workload", R }, { "current_tiering", R },
-	{ "proposed_tiering", R }, { "duration", R },
-	{ "duration_type", R }, { "saving_total", R }, { "currency", R },
-	{ "reason", R }, { "current_tier_after_days", 0 },
-	{ "plan_saving_total", 0 }, { "horizon_months", 0 },
-	{ "policy_arm_id", 0 },
-};
-static const struct csv_schema changes_schema = {
-	"policy_changes.csv", change_cols, ARRAY_SIZE(change_cols)
-};
-
-static const struct csv_column summary_cols[] = {
-	{ "level", R }, { "id", R }, { "name", R }, { "vault_name", R },
-	{ "items", R }, { "points", R }, { "considered", R },
-	{ "eligible_now", R }, { "move_now", R }, { "move_on", R },
-	{ "keep", R }, { "ineligible", R }, { "standard_gb", R },
-	{ "archive_gb", R }, { "monthly_storage_now", R },
-	{ "monthly_storage_after", R }, { "monthly_pi", R },
-	{ "saving_total", R }, { "currency", R },
-};
-static const struct csv_schema summary_schema = {
-	"summary.csv", summary_cols, ARRAY_SIZE(summary_cols)
-};
 #undef R
-
-/* ---- state ---- */
-
-struct totals {
-	long items, points, considered, eligible_now, move_now, move_on,
-		keep, ineligible;
-	double standard_gb, archive_gb, storage_now, storage_after, pi,
-		saving;
-};
-
-/* One tieringPolicy setting a policy could have. */
-struct setting {
-	int mode;          /* enum tiering_mode: DONOTTIER/TIERAFTER/RECOMMENDED */
-	int duration;      /* TierAfter: months (VM) or days (SQL/HANA) */
-	double cost;       /* projected over the horizon */
-};
-
-#define MAX_SETTINGS 16
-struct policy_state {
-	struct setting settings[MAX_SETTINGS];
-	int nsettings;
-	int archivable;    /* points the settings apply to */
-	double current_cost, plan_cost;
-};
-
-struct restore_event {
-	long item;
-	int64_t rp_time, when;
-};
-
-struct plan_ctx {
-	struct snapshot *s;
-	const struct plan_options *o;
-	int64_t now;
-	const char *currency;
-	struct price_sheet prices;
-	struct rate_card *cards;     /* per vault */
-	struct restore_event *restores;
-	size_t nrestores, restores_alloc;
-	struct csv_writer *plan_w;
-	struct totals *vault_tot, *policy_tot, all;
-	struct policy_state *pstate; /* per policy */
-	struct projection proj;
-	struct plan_summary *sum;
-};
 
 /* ---- restores of each point, from jobs.csv ---- */
 
@@ -141,7 +63,10 @@ static int collect_restore(void *ctx, const struct item *it,
 	struct restore_event *ev;
 	(void)e;
 
-	if (!it || !job_is_restore(j) || j->rp_time == TIME_NONE)
+	if (!it || !job_is_restore(j))
+		return 0;
+	rto_samples_add(&p->rto_samples, it, j, p->now);
+	if (j->rp_time == TIME_NONE)
 		return 0;
 	p->restores = grow_array(p->restores, sizeof(*p->restores),
 				 p->nrestores + 1, &p->restores_alloc);
@@ -285,8 +210,9 @@ static void add_setting(struct policy_state *ps, int mode, int duration)
  * from 45 to (retention - 180). */
 static void init_settings(struct policy_state *ps, const struct policy *pol)
 {
-	static const int vm_months[] = { 3, 4, 6, 9, 12, 18, 24, 36, 60 };
-	static const int db_days[] = { 45, 60, 90, 120, 180, 270, 365 };
+	/* The round figures admins choose; each is scored on every point. */
+	static const int vm_months[] = { 3, 6, 9, 12, 24, 36 };
+	static const int db_days[] = { 45, 60, 90, 180, 365 };
 	int longest = longest_retention_days(pol);
 
 	ps->nsettings = 0;
@@ -401,78 +327,175 @@ static bool item_refills(const struct item *it)
 		str_eq_ci(it->protection_state, "ProtectionError"));
 }
 
-static void make_slot(struct slot *sl, const struct item *it,
-		      const struct rp *rp, const struct rate_card *rc)
+static void make_slot(struct slot *sl, bool refills, const struct rp *rp,
+		      const struct rate_card *rc)
 {
 	memset(sl, 0, sizeof(*sl));
 	sl->rp_time = rp->rp_time;
 	sl->expiry = rp->expiry_time;
-	sl->refills = item_refills(it);
+	sl->refills = refills;
 	sl->in_archive = tier_in_archive(rp->tier);
 	sl->in_standard = tier_in_standard(rp->tier);
 	sl->std_gb = rp->unique_gb;
 	sl->arc_gb = rp->full_gb;
+	sl->grows_at = TIME_NONE;
 	sl->std_gb_month = rc->std_gb_month;
 	sl->arc_gb_month = rc->arc_gb_month;
 }
 
 static void project_fixed(struct plan_ctx *p, const struct slot *sl)
 {
-	struct slot_moves none = { TIME_NONE, -1 };
-
-	for (int k = 0; k < STRAT_COUNT; k++)
-		projection_add(&p->proj, k, sl, &none);
+	projection_add_fixed(&p->proj, sl);
 }
 
-static void project_archivable(struct plan_ctx *p, const struct slot *sl,
-			       const struct policy *pol, int workload,
-			       const struct rp *rp,
-			       const struct eligibility *el,
-			       const struct point_costs *c,
-			       const struct decision *d)
+/* One archivable point while it is planned and projected. */
+struct point_ctx {
+	const struct item *it;
+	const struct policy *pol;
+	const struct rp *rp;
+	const struct eligibility *el;
+	const struct point_costs *c;
+	const struct decision *d;
+	struct slot sl;
+	double weight;  /* coverage days, for the model */
+	/* Lambda at the ages asked so far: the same few (a strategy's or a
+	 * setting's move age, the point's life) come back for every
+	 * strategy and setting. */
+	double cum_age[12], cum[12];
+	int ncum;
+};
+
+static double cum_at(struct point_ctx *pc, const struct hazard *h, double a)
+{
+	for (int i = 0; i < pc->ncum; i++)
+		if (pc->cum_age[i] == a)
+			return pc->cum[i];
+	if (pc->ncum == (int)ARRAY_SIZE(pc->cum))
+		return hazard_cum(h, a);
+	pc->cum_age[pc->ncum] = a;
+	return pc->cum[pc->ncum++] = hazard_cum(h, a);
+}
+
+static double life_days(const struct plan_ctx *p, const struct rp *rp)
+{
+	int64_t end = rp->expiry_time != TIME_NONE ? rp->expiry_time
+						   : p->proj.h.end;
+	return (double)(end - rp->rp_time) / DAY_S;
+}
+
+/* Expected cost per month of restores from Archive for a point archived
+ * from age `from` to age `to` (0 without a fitted model). */
+static double restore_month(const struct plan_ctx *p, struct point_ctx *pc,
+			    double from, double to)
+{
+	const struct hazard *h;
+	double per_day;
+
+	if (!p->use_model || from < 0 || !(to > from))
+		return 0;
+	h = restore_model_hazard(p->o->model);
+	per_day = pc->weight * p->work.rho *
+		  (cum_at(pc, h, to) - cum_at(pc, h, from)) / (to - from);
+	return pc->c->restore_extra * per_day * DAYS_PER_MONTH;
+}
+
+static void set_restore_costs(const struct plan_ctx *p, struct point_ctx *pc,
+			      const struct slot_moves *m)
+{
+	const struct rp *rp = pc->rp;
+	double life = life_days(p, rp), now_age;
+
+	now_age = (double)(p->now - rp->rp_time) / DAY_S;
+	if (pc->sl.in_archive)
+		pc->sl.restore_month = restore_month(p, pc, now_age, life);
+	else if (m->current_move != TIME_NONE)
+		pc->sl.restore_month = restore_month(
+			p, pc, (double)(m->current_move - rp->rp_time) / DAY_S,
+			life);
+	else
+		pc->sl.restore_month = 0;
+	pc->sl.restore_month_new =
+		rp->expiry_time == TIME_NONE
+			? 0
+			: restore_month(p, pc, m->new_move_age,
+					(double)(rp->expiry_time - rp->rp_time) /
+						DAY_S);
+}
+
+/* Age at which the plan moves the points that replace this one. */
+static double plan_new_age(const struct plan_ctx *p,
+			   const struct point_ctx *pc)
+{
+	const struct point_costs *c = pc->c;
+	double min_age = min_age_days(pc->it->workload), tau;
+
+	if (c->q_day >= c->s_day)
+		return -1;
+	if (!p->use_model)
+		return min_age + breakeven_days(c);
+	tau = optimal_move_age(restore_model_hazard(p->o->model),
+			       pc->weight * p->work.rho,
+			       c->restore_extra > 0
+				       ? (c->s_day - c->q_day) / c->restore_extra
+				       : INFINITY);
+	return tau > min_age ? tau : min_age;
+}
+
+static void moves_for(const struct plan_ctx *p, const struct point_ctx *pc,
+		      int strategy, struct slot_moves *m)
+{
+	double age = strategy == STRAT_PLAN
+			     ? plan_new_age(p, pc)
+			     : strategy_age(strategy, pc->pol,
+					    pc->it->workload, pc->c);
+
+	m->new_move_age = allowed_age(age, pc->it->workload, &pc->sl);
+	m->current_move = strategy == STRAT_PLAN
+				  ? pc->d->move_at
+				  : current_move_at(age, pc->rp, pc->el, p->now);
+}
+
+static void project_archivable(struct plan_ctx *p, struct point_ctx *pc)
 {
 	for (int k = 0; k < STRAT_COUNT; k++) {
-		double age = strategy_age(k, pol, workload, c);
 		struct slot_moves m;
 
-		m.new_move_age = allowed_age(age, workload, sl);
-		m.current_move = k == STRAT_PLAN
-					 ? d->move_at
-					 : current_move_at(age, rp, el, p->now);
-		projection_add(&p->proj, k, sl, &m);
+		moves_for(p, pc, k, &m);
+		set_restore_costs(p, pc, &m);
+		projection_add(&p->proj, k, &pc->sl, &m);
 	}
 }
 
-static void score_settings(struct plan_ctx *p, long policy_idx,
-			   const struct slot *sl, int workload,
-			   const struct rp *rp, const struct eligibility *el,
-			   const struct point_costs *c,
-			   const struct decision *d)
+static double setting_cost(struct plan_ctx *p, struct point_ctx *pc,
+			   double age)
 {
-	struct policy_state *ps = &p->pstate[policy_idx];
-	const struct policy *pol = &p->s->policies[policy_idx];
+	struct slot_moves m;
+
+	m.new_move_age = allowed_age(age, pc->it->workload, &pc->sl);
+	m.current_move = current_move_at(age, pc->rp, pc->el, p->now);
+	set_restore_costs(p, pc, &m);
+	return slot_horizon_cost(&p->proj.h, &pc->sl, &m);
+}
+
+static void score_settings(struct plan_ctx *p, struct point_ctx *pc)
+{
+	struct policy_state *ps = &p->pstate[pc->it->policy_idx];
+	int wl = pc->it->workload;
 	struct slot_moves m;
 
 	ps->archivable++;
 	for (int i = 0; i < ps->nsettings; i++) {
 		struct setting *st = &ps->settings[i];
-		double age = policy_setting_age(st->mode,
-						setting_age_days(workload, st),
-						workload, c);
-		m.new_move_age = allowed_age(age, workload, sl);
-		m.current_move = current_move_at(age, rp, el, p->now);
-		st->cost += slot_horizon_cost(&p->proj.h, sl, &m);
+		st->cost += setting_cost(
+			p, pc,
+			policy_setting_age(st->mode, setting_age_days(wl, st),
+					   wl, pc->c));
 	}
-	m.new_move_age = allowed_age(
-		strategy_age(STRAT_DO_NOTHING, pol, workload, c), workload, sl);
-	m.current_move = current_move_at(
-		strategy_age(STRAT_DO_NOTHING, pol, workload, c), rp, el,
-		p->now);
-	ps->current_cost += slot_horizon_cost(&p->proj.h, sl, &m);
-	m.new_move_age = allowed_age(strategy_age(STRAT_PLAN, pol, workload, c),
-				     workload, sl);
-	m.current_move = d->move_at;
-	ps->plan_cost += slot_horizon_cost(&p->proj.h, sl, &m);
+	ps->current_cost += setting_cost(
+		p, pc, strategy_age(STRAT_DO_NOTHING, pc->pol, wl, pc->c));
+	moves_for(p, pc, STRAT_PLAN, &m);
+	set_restore_costs(p, pc, &m);
+	ps->plan_cost += slot_horizon_cost(&p->proj.h, &pc->sl, &m);
 }
 
 static void count_decision(struct totals *t, const struct decision *d,
@@ -505,7 +528,8 @@ static void put_date(struct csv_writer *w, int64_t t)
 static void write_plan_row(struct plan_ctx *p, const struct item *it,
 			   const struct rp *rp, const struct eligibility *el,
 			   const struct decision *d, double now_cost,
-			   double after_cost)
+			   double after_cost, double freed_gb,
+			   size_t set_points)
 {
 	struct csv_writer *w = p->plan_w;
 	const struct vault *v = &p->s->vaults[it->vault_idx];
@@ -540,6 +564,14 @@ static void write_plan_row(struct plan_ctx *p, const struct item *it,
 	put_date(w, el->status == ELIG_NEVER ? TIME_NONE : el->until);
 	csv_put_double(w, isinf(d->breakeven_days) ? NAN : d->breakeven_days,
 		       1);
+	csv_put_double(w, d->expected_restores, 4);
+	csv_put_double(w, p->use_model ? d->restore_cost : NAN, 2);
+	csv_put_double(w, freed_gb, 3);
+	if (set_points)
+		csv_put_long(w, (long)set_points);
+	else
+		csv_put(w, "");
+	csv_put(w, p->use_model ? "model" : "breakeven");
 	csv_put(w, it->arm_id);
 	csv_end_row(w);
 }
@@ -583,54 +615,153 @@ static void add_decision(struct totals *t, const void *arg)
 	count_decision(t, dc->d, dc->el);
 }
 
-/* Decisions use what the point will free when it may move (sizes.h). */
+/* The model's forecast for ages [a0, a1] rounded to whole days. */
+static const struct restore_forecast *
+forecast(struct plan_ctx *p, const struct point_ctx *pc, double a0, double a1)
+{
+	const char *pid = pc->pol ? pc->pol->policy_id : NULL;
+	long d0 = lround(a0), d1 = lround(a1);
+	uint64_t h = (uint64_t)(uintptr_t)pid * 0x9E3779B97F4A7C15ULL ^
+		     (uint64_t)d0 * 0xBF58476D1CE4E5B9ULL ^
+		     (uint64_t)d1 * 0x94D049BB133111EBULL ^
+		     (uint64_t)(pc->weight * 1000) ^ (uint64_t)pc->it->workload;
+	struct forecast_entry *fe = &p->forecasts[(h ^ (h >> 29)) &
+						  (FORECAST_CACHE - 1)];
+
+	if (fe->used && fe->policy_id == pid &&
+	    fe->workload == pc->it->workload && fe->weight == pc->weight &&
+	    fe->a0 == d0 && fe->a1 == d1)
+		return &fe->fc;
+	restore_model_forecast(p->o->model, pid, pc->it->workload,
+			       pc->weight, (double)d0, (double)d1,
+			       p->o->level, &fe->fc);
+	fe->used = true;
+	fe->policy_id = pid;
+	fe->workload = pc->it->workload;
+	fe->weight = pc->weight;
+	fe->a0 = d0;
+	fe->a1 = d1;
+	return &fe->fc;
+}
+
+/* The decision for one point, with the model when there is a fitted one. */
+static void decide_point(struct plan_ctx *p, struct point_ctx *pc,
+			 const struct decide_input *in, struct decision *d)
+{
+	struct model_view mv;
+	const struct rp *rp = pc->rp;
+	int64_t end = rp->expiry_time != TIME_NONE ? rp->expiry_time
+						   : p->proj.h.end;
+
+	if (!p->use_model) {
+		decide_breakeven(in, d);
+		return;
+	}
+	mv.m = p->o->model;
+	mv.policy_id = pc->pol ? pc->pol->policy_id : NULL;
+	mv.workload = pc->it->workload;
+	mv.weight = pc->weight;
+	mv.risk_q = p->o->risk_q;
+	mv.level = p->o->level;
+	mv.cut_risk = p->o->cut_risk;
+	decide_with_model(in, &mv,
+			  forecast(p, pc, (double)(p->now - rp->rp_time) / DAY_S,
+				   (double)(end - rp->rp_time) / DAY_S),
+			  d);
+}
+
+/* An item none of whose candidates pays even when moved together. */
+static void explain_kept_set(const struct plan_ctx *p, const struct item *it,
+			     struct decision *d)
+{
+	const struct vmset_result *set = &p->work.set;
+	const struct rate_card *rc = &p->cards[it->vault_idx];
+
+	snprintf(d->reason, sizeof(d->reason),
+		 "low churn: even moved together, the Archive copies of its "
+		 "%zu eligible monthly and yearly points are full size (%.1f "
+		 "GiB, %.2f %s/month) and cost more than the %.1f GiB they "
+		 "would free in Standard (%.2f %s/month)",
+		 set->candidates, set->all_full_gb,
+		 set->all_full_gb * rc->arc_gb_month, p->currency,
+		 set->all_freed_gb, set->all_freed_gb * rc->std_gb_month,
+		 p->currency);
+}
+
+/* Decisions use what the point will free when it may move: with its set
+ * (vmset.h) or on its own, with the neighbours it will have then. */
 static void plan_point(struct plan_ctx *p, const struct item *it,
 		       const struct rp *rps, size_t n, size_t i)
 {
 	const struct rp *rp = &rps[i];
-	struct rp at_move;
 	const struct rate_card *rc = &p->cards[it->vault_idx];
-	const struct policy *pol =
-		it->policy_idx >= 0 ? &p->s->policies[it->policy_idx] : NULL;
+	struct item_work *w = &p->work;
 	struct point_money pm = { rp, point_monthly_cost(rc, rp), 0 };
-	struct eligibility el;
+	struct point_ctx pc = { 0 };
 	struct point_costs c;
 	struct decide_input in;
 	struct decision d;
-	struct slot sl;
+	struct rp at_move;
+	bool with_set = !isnan(w->freed[i]);
 
-	make_slot(&sl, it, rp, rc);
+	pc.it = it;
+	pc.pol = it->policy_idx >= 0 ? &p->s->policies[it->policy_idx] : NULL;
+	pc.rp = rp;
+	make_slot(&pc.sl, w->refills, rp, rc);
 	pm.after = pm.now;
 	if (!archivable_kind(it->workload, rp->kind)) {
-		project_fixed(p, &sl);
+		project_fixed(p, &pc.sl);
 		add_to_totals(p, it, add_point, &pm);
 		return;
 	}
-	archive_eligibility(it, rp, p->now, &el);
-	if (it->workload == WL_VM)
-		eligibility_after_dependencies(
-			&el, vm_dependencies_end(pol, rps, n, i), p->now);
+	pc.el = &w->el[i];
+	pc.weight = point_coverage_days(it->workload, rp->kind, rp->tier,
+					pc.pol);
 	at_move = *rp;
-	if (el.status != ELIG_NEVER)
-		at_move.unique_gb = unique_gb_at(it, rps, n, i,
-						 el.from > p->now ? el.from
-								  : p->now);
+	if (with_set)
+		at_move.unique_gb = w->freed[i];
+	else if (pc.el->status != ELIG_NEVER)
+		at_move.unique_gb = unique_gb_at(
+			it, rps, n, i,
+			pc.el->from > p->now ? pc.el->from : p->now);
 	point_costs_for(&c, rc, &p->o->cost, &at_move);
-	in = (struct decide_input){ it, rp, &el, &c, p->currency, p->now,
+	pc.c = &c;
+	if (pc.el->status != ELIG_NEVER) {
+		pc.sl.grows_at = pc.el->from > p->now ? pc.el->from : p->now;
+		pc.sl.std_gb_later = at_move.unique_gb;
+	}
+	in = (struct decide_input){ it, rp, pc.el, &c, p->currency, p->now,
 				    last_restore(p, it - p->s->items,
 						 rp->rp_time),
 				    p->proj.h.end };
-	decide_breakeven(&in, &d);
-	if (d.action == ACT_MOVE_NOW || d.action == ACT_MOVE_ON)
+	decide_point(p, &pc, &in, &d);
+	pc.d = &d;
+	if (it->workload == WL_VM && w->candidate[i] && !w->set.chosen &&
+	    d.action == ACT_KEEP && c.q_day >= c.s_day)
+		explain_kept_set(p, it, &d);
+	if (d.action == ACT_MOVE_NOW || d.action == ACT_MOVE_ON) {
 		pm.after = c.q_day * DAYS_PER_MONTH;
-	write_plan_row(p, it, rp, &el, &d, pm.now, pm.after);
+		if (with_set && unique_gb_at(it, rps, n, i, pc.el->from) *
+						rc->std_gb_month <
+					c.q_day * DAYS_PER_MONTH)
+			p->sum->moved_with_set++;
+	}
+	if (pc.el->held[0] && str_starts_with(pc.el->held, "target "))
+		p->sum->held_by_rto++;
+	/* A point that may move is quoted at the Standard cost its move
+	 * removes (with its set: the versions it shares with them). */
+	write_plan_row(p, it, rp, pc.el, &d,
+		       pc.el->status == ELIG_NEVER
+			       ? pm.now
+			       : at_move.unique_gb * rc->std_gb_month,
+		       pm.after, at_move.unique_gb,
+		       with_set ? w->set.chosen : 0);
 	add_to_totals(p, it, add_point, &pm);
 	add_to_totals(p, it, add_decision,
-		      &(struct decision_counts){ &d, &el });
-	project_archivable(p, &sl, pol, it->workload, rp, &el, &c, &d);
-	if (pol)
-		score_settings(p, it->policy_idx, &sl, it->workload, rp, &el,
-			       &c, &d);
+		      &(struct decision_counts){ &d, pc.el });
+	project_archivable(p, &pc);
+	if (pc.pol)
+		score_settings(p, &pc);
 }
 
 static void add_item(struct totals *t, const void *arg)
@@ -683,12 +814,112 @@ static void plan_base(struct plan_ctx *p, const struct item *it,
 	b.month = b.gb * rc->std_gb_month;
 	add_to_totals(p, it, add_base, &b);
 	sl.rp_time = p->now;
+	sl.grows_at = TIME_NONE;
 	sl.expiry = item_refills(it) ? TIME_NONE
 				     : last_standard_expiry(rps, n);
 	sl.in_standard = true;
 	sl.std_gb = b.gb;
 	sl.std_gb_month = rc->std_gb_month;
 	project_fixed(p, &sl);
+}
+
+/* ---- per item: eligibility, RTO holds, VM sets ---- */
+
+static void grow_work(struct item_work *w, size_t n)
+{
+	if (n <= w->alloc)
+		return;
+	w->alloc = n;
+	w->el = xrealloc(w->el, n * sizeof(*w->el));
+	w->freed = xrealloc(w->freed, n * sizeof(*w->freed));
+	w->candidate = xrealloc(w->candidate, n * sizeof(*w->candidate));
+}
+
+/* Targets with an RTO and a retention that cover this item on a vault
+ * tier: the points they need must stay restorable within the RTO. */
+static void find_holds(struct plan_ctx *p, const struct item *it)
+{
+	const struct target_set *ts = p->o->targets;
+	struct item_work *w = &p->work;
+
+	w->nholds = 0;
+	for (size_t k = 0; ts && k < ts->n; k++) {
+		const struct target *t = &ts->t[k];
+		if (t->tier == TT_SNAPSHOT || isnan(t->rto_hours) ||
+		    isnan(t->min_retention_days) ||
+		    !target_matches(t, p->s, it))
+			continue;
+		w->holds = grow_array(w->holds, sizeof(*w->holds),
+				      w->nholds + 1, &w->holds_alloc);
+		w->holds[w->nholds++].t = t;
+	}
+}
+
+static void hold_for_rto(struct plan_ctx *p, const struct item *it,
+			 const struct rp *rp, struct eligibility *el)
+{
+	int prio = p->o->cost.high_priority ? REHYDRATE_HIGH
+					    : REHYDRATE_STANDARD;
+	double rehydrate = rto_rehydrate_hours(prio, rp->full_gb);
+	double restore = rto_model_hours(&p->rto[it->workload], rp->full_gb);
+	char why[200];
+
+	for (size_t k = 0; k < p->work.nholds; k++) {
+		const struct target *t = p->work.holds[k].t;
+		if (t->rto_hours >= rehydrate + restore)
+			continue;
+		snprintf(why, sizeof(why),
+			 "target %s needs it back within %.4g h, and from "
+			 "Archive it takes %.1f h (%.1f h rehydration + %.1f h "
+			 "restore), so it stays in Standard",
+			 t->target_id, t->rto_hours, rehydrate + restore,
+			 rehydrate, restore);
+		eligibility_hold(el, rp->rp_time +
+					     (int64_t)(t->min_retention_days *
+						       DAY_S),
+				 p->now, why);
+	}
+}
+
+static void prepare_item(struct plan_ctx *p, const struct item *it,
+			 const struct rp *rps, size_t n)
+{
+	struct item_work *w = &p->work;
+	const struct policy *pol =
+		it->policy_idx >= 0 ? &p->s->policies[it->policy_idx] : NULL;
+	const struct rate_card *rc = &p->cards[it->vault_idx];
+
+	grow_work(w, n);
+	find_holds(p, it);
+	w->refills = item_refills(it);
+	for (size_t i = 0; i < n; i++) {
+		struct eligibility *el = &w->el[i];
+
+		w->freed[i] = NAN;
+		w->candidate[i] = false;
+		if (!archivable_kind(it->workload, rps[i].kind))
+			continue;
+		archive_eligibility(it, &rps[i], p->now, el);
+		if (it->workload == WL_VM)
+			eligibility_hold(el, vm_dependencies_end(pol, rps, n, i),
+					 p->now,
+					 "the daily and weekly points that "
+					 "depend on it are kept");
+		hold_for_rto(p, it, &rps[i], el);
+		w->candidate[i] = el->status != ELIG_NEVER;
+	}
+	memset(&w->set, 0, sizeof(w->set));
+	if (it->workload == WL_VM)
+		vmset_score(it, rps, n, w->candidate, rc->std_gb_month,
+			    rc->arc_gb_month, w->refills, w->freed,
+			    &w->set);
+	w->rho = 0;
+	if (p->use_model) {
+		struct restore_scale sc;
+		restore_model_scale(p->o->model, pol ? pol->policy_id : NULL,
+				    it->workload, &sc);
+		w->rho = sc.shape / sc.rate;
+	}
 }
 
 static int plan_item(void *ctx, const struct item *it, const struct rp *rps,
@@ -698,6 +929,7 @@ static int plan_item(void *ctx, const struct item *it, const struct rp *rps,
 	(void)e;
 
 	plan_base(p, it, rps, n);
+	prepare_item(p, it, rps, n);
 	for (size_t i = 0; i < n; i++)
 		plan_point(p, it, rps, n, i);
 	return 0;
@@ -714,258 +946,6 @@ static void add_item_fees(struct plan_ctx *p)
 		add_to_totals(p, it, add_item, &fee);
 		projection_add_pi(&p->proj, fee);
 	}
-}
-
-/* ---- writing the other files ---- */
-
-static void put_totals(struct csv_writer *w, const struct totals *t,
-		       const char *currency)
-{
-	csv_put_long(w, t->items);
-	csv_put_long(w, t->points);
-	csv_put_long(w, t->considered);
-	csv_put_long(w, t->eligible_now);
-	csv_put_long(w, t->move_now);
-	csv_put_long(w, t->move_on);
-	csv_put_long(w, t->keep);
-	csv_put_long(w, t->ineligible);
-	csv_put_double(w, t->standard_gb, 2);
-	csv_put_double(w, t->archive_gb, 2);
-	csv_put_double(w, t->storage_now, 2);
-	csv_put_double(w, t->storage_after, 2);
-	csv_put_double(w, t->pi, 2);
-	csv_put_double(w, t->saving, 2);
-	csv_put(w, currency);
-	csv_end_row(w);
-}
-
-static int write_summary(struct plan_ctx *p, struct outdir *dir,
-			 struct err *e)
-{
-	struct snapshot *s = p->s;
-	char *path = outdir_file(dir, "summary.csv");
-	struct csv_writer *w = csv_writer_open(path, &summary_schema, e);
-
-	free(path);
-	if (!w)
-		return -1;
-	for (size_t i = 0; i < s->nvaults; i++) {
-		const struct vault *v = &s->vaults[i];
-		csv_put(w, "vault");
-		csv_put(w, v->vault_id);
-		csv_put(w, v->vault_name);
-		csv_put(w, v->vault_name);
-		put_totals(w, &p->vault_tot[i], p->currency);
-	}
-	for (size_t i = 0; i < s->npolicies; i++) {
-		const struct policy *pol = &s->policies[i];
-		long v = snapshot_find_vault(s, pol->vault_id);
-		csv_put(w, "policy");
-		csv_put(w, pol->policy_id);
-		csv_put(w, pol->policy_name);
-		csv_put(w, s->vaults[v].vault_name);
-		put_totals(w, &p->policy_tot[i], p->currency);
-	}
-	csv_put(w, "total");
-	csv_put(w, "");
-	csv_put(w, "all vaults");
-	csv_put(w, "");
-	put_totals(w, &p->all, p->currency);
-	return csv_writer_commit(w, NULL, e);
-}
-
-static double strategy_total(const struct projection *pr, int k)
-{
-	struct month_total mt;
-	double sum = 0;
-
-	for (int m = 0; m < pr->h.months; m++) {
-		projection_month(pr, k, m, &mt);
-		sum += mt.cost;
-	}
-	return sum;
-}
-
-static int write_strategies(struct plan_ctx *p, struct outdir *dir,
-			    struct err *e)
-{
-	const struct projection *pr = &p->proj;
-	char *path = outdir_file(dir, "strategies.csv");
-	struct csv_writer *w = csv_writer_open(path, &strategies_schema, e);
-
-	free(path);
-	if (!w)
-		return -1;
-	for (int k = 0; k < STRAT_COUNT; k++)
-		for (int m = 0; m < pr->h.months; m++) {
-			struct month_total mt;
-			struct civil c;
-
-			projection_month(pr, k, m, &mt);
-			time_to_civil(pr->h.month_start[m], &c);
-			csv_put(w, strategy_names[k]);
-			csv_putf(w, "%04d-%02d", c.year, c.month);
-			csv_put_double(w, mt.std_gb, 2);
-			csv_put_double(w, mt.arc_gb, 2);
-			csv_put_double(w, mt.cost, 2);
-			csv_put(w, p->currency);
-			csv_put_double(w, pr->pi_month[k], 2);
-			csv_put_double(w, mt.cost + pr->pi_month[k], 2);
-			csv_end_row(w);
-		}
-	p->sum->avg_monthly_saving =
-		(strategy_total(pr, STRAT_DO_NOTHING) -
-		 strategy_total(pr, STRAT_PLAN)) /
-		pr->h.months;
-	return csv_writer_commit(w, NULL, e);
-}
-
-static void describe_setting(char *buf, size_t n, int workload, int mode,
-			     int duration)
-{
-	if (mode == TM_TIERAFTER)
-		snprintf(buf, n, "TierAfter %d %s", duration,
-			 workload == WL_VM ? "Months" : "Days");
-	else
-		snprintf(buf, n, "%s", tiering_mode_names[mode]);
-}
-
-static const struct setting *best_setting(const struct policy_state *ps)
-{
-	const struct setting *best = &ps->settings[0];
-
-	for (int i = 1; i < ps->nsettings; i++)
-		if (ps->settings[i].cost < best->cost - 1e-9)
-			best = &ps->settings[i];
-	return best;
-}
-
-static void write_change(struct plan_ctx *p, struct csv_writer *w,
-			 const struct policy *pol,
-			 const struct policy_state *ps)
-{
-	const struct setting *best = best_setting(ps);
-	const struct vault *v =
-		&p->s->vaults[snapshot_find_vault(p->s, pol->vault_id)];
-	double saving = ps->current_cost - best->cost;
-	int current_duration = pol->workload == WL_VM
-				       ? pol->tier_after_days / 30
-				       : pol->tier_after_days;
-	char current[64], proposed[64], reason[400];
-	bool same = best->mode == pol->tiering_mode &&
-		    (best->mode != TM_TIERAFTER ||
-		     best->duration == current_duration);
-
-	describe_setting(current, sizeof(current), pol->workload,
-			 pol->tiering_mode, current_duration);
-	describe_setting(proposed, sizeof(proposed), pol->workload,
-			 best->mode, best->duration);
-	if (same || saving < 0.005) {
-		best = NULL;
-		saving = 0;
-		snprintf(reason, sizeof(reason),
-			 "the current setting (%s) is already the cheapest "
-			 "tieringPolicy for its %d archivable points; per-point "
-			 "moves (plan.csv) save %.2f %s more over %d months",
-			 current, ps->archivable,
-			 ps->current_cost - ps->plan_cost, p->currency,
-			 p->proj.h.months);
-	} else {
-		p->sum->policy_changes++;
-		snprintf(reason, sizeof(reason),
-			 "%s instead of %s saves %.2f %s over the next %d "
-			 "months on %d archivable points; moving each point "
-			 "at its own break-even (plan.csv) would save %.2f %s",
-			 proposed, current, saving, p->currency,
-			 p->proj.h.months, ps->archivable,
-			 ps->current_cost - ps->plan_cost, p->currency);
-	}
-	csv_put(w, pol->policy_id);
-	csv_put(w, pol->vault_id);
-	csv_put(w, v->vault_name);
-	csv_put(w, pol->policy_name);
-	csv_put(w, workload_names[pol->workload]);
-	csv_put(w, tiering_mode_names[pol->tiering_mode]);
-	csv_put(w, tiering_mode_names[best ? best->mode : pol->tiering_mode]);
-	if (best ? best->mode == TM_TIERAFTER
-		 : pol->tiering_mode == TM_TIERAFTER) {
-		csv_put_long(w, best ? best->duration : current_duration);
-		csv_put(w, pol->workload == WL_VM ? "Months" : "Days");
-	} else {
-		csv_put(w, "");
-		csv_put(w, "");
-	}
-	csv_put_double(w, saving, 2);
-	csv_put(w, p->currency);
-	csv_put(w, reason);
-	if (pol->tiering_mode == TM_TIERAFTER)
-		csv_put_long(w, pol->tier_after_days);
-	else
-		csv_put(w, "");
-	csv_put_double(w, ps->current_cost - ps->plan_cost, 2);
-	csv_put_long(w, p->proj.h.months);
-	csv_put(w, pol->arm_id);
-	csv_end_row(w);
-}
-
-static int write_changes(struct plan_ctx *p, struct outdir *dir,
-			 struct err *e)
-{
-	char *path = outdir_file(dir, "policy_changes.csv");
-	struct csv_writer *w = csv_writer_open(path, &changes_schema, e);
-
-	free(path);
-	if (!w)
-		return -1;
-	for (size_t i = 0; i < p->s->npolicies; i++)
-		if (p->pstate[i].archivable && p->pstate[i].nsettings)
-			write_change(p, w, &p->s->policies[i], &p->pstate[i]);
-	return csv_writer_commit(w, NULL, e);
-}
-
-static int write_meta(struct plan_ctx *p, struct outdir *dir, struct err *e)
-{
-	cJSON *o = cJSON_CreateObject();
-	char when[TIME_ISO_LEN];
-	char *path = outdir_file(dir, "plan.json");
-	char *text;
-	int rc;
-
-	time_format_iso(p->now, when);
-	cJSON_AddStringToObject(o, "tool_version", VAULTWISE_VERSION);
-	cJSON_AddStringToObject(o, "snapshot", p->s->dir);
-	cJSON_AddStringToObject(o, "as_of", when);
-	cJSON_AddStringToObject(o, "currency", p->currency);
-	cJSON_AddStringToObject(o, "prices", p->prices.path);
-	cJSON_AddNumberToObject(o, "horizon_months", p->proj.h.months);
-	cJSON_AddStringToObject(o, "method", "breakeven");
-	text = cJSON_Print(o);
-	cJSON_Delete(o);
-	rc = afile_write_string(path, text, e);
-	cJSON_free(text);
-	free(path);
-	return rc;
-}
-
-static void fill_summary(struct plan_ctx *p)
-{
-	struct plan_summary *sum = p->sum;
-	const struct totals *t = &p->all;
-
-	sum->points = t->points;
-	sum->considered = t->considered;
-	sum->eligible_now = t->eligible_now;
-	sum->move_now = t->move_now;
-	sum->move_on = t->move_on;
-	sum->keep = t->keep;
-	sum->ineligible = t->ineligible;
-	sum->standard_gb = t->standard_gb;
-	sum->archive_gb = t->archive_gb;
-	sum->monthly_storage_now = t->storage_now;
-	sum->monthly_storage_after = t->storage_after;
-	sum->monthly_pi = t->pi;
-	sum->saving_total = t->saving;
-	sum->horizon_months = p->proj.h.months;
 }
 
 static int plan_write_all(struct plan_ctx *p, const char *out_dir,
@@ -989,9 +969,10 @@ static int plan_write_all(struct plan_ctx *p, const char *out_dir,
 		goto fail;
 	}
 	p->plan_w = NULL;
-	fill_summary(p);
-	if (write_summary(p, &dir, e) || write_strategies(p, &dir, e) ||
-	    write_changes(p, &dir, e) || write_meta(p, &dir, e))
+	plan_fill_summary(p);
+	if (plan_write_summary(p, &dir, e) ||
+	    plan_write_strategies(p, &dir, e) ||
+	    plan_write_changes(p, &dir, e) || plan_write_meta(p, &dir, e))
 		goto fail;
 	return outdir_commit(&dir, e);
 fail:
@@ -1016,12 +997,17 @@ int plan_run(struct snapshot *s, const struct plan_options *o,
 	p.vault_tot = xcalloc(s->nvaults + 1, sizeof(*p.vault_tot));
 	p.policy_tot = xcalloc(s->npolicies + 1, sizeof(*p.policy_tot));
 	p.pstate = xcalloc(s->npolicies + 1, sizeof(*p.pstate));
+	p.forecasts = xcalloc(FORECAST_CACHE, sizeof(*p.forecasts));
 	for (size_t i = 0; i < s->npolicies; i++)
 		init_settings(&p.pstate[i], &s->policies[i]);
+	p.use_model = o->model &&
+		      strcmp(restore_model_method(o->model), "prior") != 0;
+	out->method = p.use_model ? "model" : "breakeven";
 	if (load_rate_cards(&p, e) ||
 	    snapshot_each_job(s, collect_restore, &p, e))
 		goto done;
 	qsort(p.restores, p.nrestores, sizeof(*p.restores), cmp_restore);
+	rto_samples_fit(&p.rto_samples, p.rto);
 	rc = plan_write_all(&p, out_dir, e);
 done:
 	projection_release(&p.proj);
@@ -1031,6 +1017,12 @@ done:
 	free(p.vault_tot);
 	free(p.policy_tot);
 	free(p.pstate);
+	free(p.forecasts);
+	free(p.work.el);
+	free(p.work.freed);
+	free(p.work.candidate);
+	free(p.work.holds);
+	rto_samples_release(&p.rto_samples);
 	return rc;
 }
 
@@ -1043,31 +1035,3 @@ void plan_summary_release(struct plan_summary *sum)
 	sum->ncaveats = 0;
 }
 
-void plan_summary_print(FILE *out, const struct plan_summary *sum)
-{
-	const char *cur = sum->currency;
-
-	fprintf(out,
-		"recovery points: %ld, of which %ld could ever be archived "
-		"(VM monthly/yearly, SQL/HANA full)\n"
-		"  eligible now: %ld; move now: %ld; move later: %ld; "
-		"keep: %ld; not eligible: %ld\n",
-		sum->points, sum->considered, sum->eligible_now,
-		sum->move_now, sum->move_on, sum->keep, sum->ineligible);
-	fprintf(out,
-		"vault storage now: %.2f %s/month (%.1f GiB Standard, %.1f "
-		"GiB Archive) + %.2f %s/month protected-instance fees\n",
-		sum->monthly_storage_now, cur, sum->standard_gb,
-		sum->archive_gb, sum->monthly_pi, cur);
-	fprintf(out,
-		"after the planned moves: %.2f %s/month; the moves save "
-		"%.2f %s over the points' remaining lives if none is "
-		"restored\n",
-		sum->monthly_storage_after, cur, sum->saving_total, cur);
-	fprintf(out,
-		"projected saving: %.2f %s/month on average over %d months "
-		"(plan against doing nothing, new points included)\n",
-		sum->avg_monthly_saving, cur, sum->horizon_months);
-	fprintf(out, "policy tiering settings worth changing: %ld\n",
-		sum->policy_changes);
-}

@@ -15,11 +15,24 @@
 #include "snapshot.h"
 #include "tiercost.h"
 
+struct restore_model;
+struct target_set;
+
 struct plan_options {
 	const char *prices_path;  /* default data/prices/prices.csv */
 	const char *currency;     /* NULL: the one covering most vaults */
 	int horizon_months;       /* strategies and forever-kept points */
 	struct cost_options cost;
+	/* The restore-likelihood model (borrowed); NULL, or one in prior
+	 * mode, means the ski-rental rule. */
+	const struct restore_model *model;
+	const char *model_path;   /* for plan.json */
+	double risk_q;            /* decide on this quantile of the rate */
+	double level;             /* of the P(restore) intervals */
+	double cut_risk;          /* P(a point is deleted right after a move) */
+	/* RPO/RTO targets (borrowed); NULL: none. Points an RTO target needs
+	 * back faster than rehydration allows stay in Standard. */
+	const struct target_set *targets;
 };
 
 void plan_options_init(struct plan_options *o);
@@ -36,6 +49,10 @@ struct plan_summary {
 	double avg_monthly_saving;              /* do_nothing - plan */
 	int horizon_months;
 	long policy_changes;                    /* settings worth changing */
+	long held_by_rto;                       /* points held by targets */
+	long moved_with_set;                    /* VM points moving because
+						   their neighbours do */
+	const char *method;                     /* "model" or "breakeven" */
 	char **caveats;                         /* about the prices used */
 	size_t ncaveats;
 };

@@ -85,4 +85,41 @@ printf 'region,currency,meter,unit,price,source,source_date,quality\nwesteurope,
 expect_exit 65 "a bad price sheet" "$VAULTWISE" plan "$S" --out "$T/b" --prices "$T/bad-prices.csv"
 grep_ok "the error names file, line and column" \
 	"bad-prices.csv:2: column 'price': expected a decimal number" "$T/err"
+# With the restore-likelihood model (issue: model-based decisions).
+expect_exit 0 "fit the sample's restore model" "$VAULTWISE" fit "$S" --out "$T/model.json"
+expect_exit 0 "plan with the model and the example targets" \
+	"$VAULTWISE" plan "$S" --out "$T/pm" --model "$T/model.json" \
+	--targets "$VW_TOP/data/targets.example.csv"
+grep_ok "the summary says the model decided" "decided with the restore-likelihood model" "$T/out"
+check "model rows: P(restore) with an interval, 180 days left at every move" python3 - "$T/pm/plan.csv" <<'PY'
+import csv, sys, datetime as dt
+rows = list(csv.DictReader(open(sys.argv[1], newline='')))
+day = lambda s: dt.date.fromisoformat(s[:10])
+moves = 0
+for r in rows:
+    assert r['method'] == 'model', r
+    p, lo, hi = (float(r[k]) for k in ('p_restore', 'p_restore_lo', 'p_restore_hi'))
+    assert 0 <= lo <= p <= hi <= 1, r
+    if r['action'] in ('move_now', 'move_on'):
+        moves += 1
+        assert float(r['saving_total']) > 0, r
+        assert float(r['monthly_cost_after']) < float(r['monthly_cost_now']), r
+        if r['expiry_time']:
+            assert (day(r['expiry_time']) - day(r['move_date'])).days >= 180, r
+        assert 'P(restore)' in r['reason'], r
+assert moves > 100, moves
+PY
+grep_ok "a low-churn VM is kept, with the reason" ",keep,[^,]*,\"?low churn" "$T/pm/plan.csv"
+grep_ok "RTO targets hold points in Standard, naming the target" \
+	"target [a-z0-9-]+ needs it back within" "$T/pm/plan.csv"
+expect_exit 0 "a conservative plan (--risk 0.9)" \
+	"$VAULTWISE" plan "$S" --out "$T/p90" --model "$T/model.json" --risk 0.9 \
+	--targets "$VW_TOP/data/targets.example.csv"
+check "the 0.9 quantile moves no more points than the mean" sh -c \
+	"[ \$(grep -c ',move_now,' '$T/p90/plan.csv') -le \$(grep -c ',move_now,' '$T/pm/plan.csv') ]"
+expect_exit 64 "--risk below 0.5" "$VAULTWISE" plan "$S" --out "$T/x" --risk 0.3
+expect_exit 66 "a missing model file" "$VAULTWISE" plan "$S" --out "$T/x" --model "$T/none.json"
+echo '{"not": "a model"}' >"$T/bad.json"
+expect_exit 65 "a file that is not a model" "$VAULTWISE" plan "$S" --out "$T/x" --model "$T/bad.json"
+check "no output after a bad model" test ! -e "$T/x"
 finish

@@ -182,15 +182,17 @@ static void test_archive_rules__vm_dependencies(void **state)
 
 	archive_eligibility(&it, &rps[0], T0 + 90LL * DAY_S, &el);
 	assert_int_equal(el.status, ELIG_NOW);
-	eligibility_after_dependencies(&el, T0 + 91LL * DAY_S,
-				       T0 + 90LL * DAY_S);
+	eligibility_hold(&el, T0 + 91LL * DAY_S, T0 + 90LL * DAY_S,
+			 "daily and weekly points that depend on it are kept");
 	assert_int_equal(el.status, ELIG_LATER);
 	assert_true(el.from == T0 + 91LL * DAY_S);
 	archive_eligibility(&it, &rps[0], now, &el);
-	eligibility_after_dependencies(&el, T0 + 91LL * DAY_S, now);
+	eligibility_hold(&el, T0 + 91LL * DAY_S, now,
+			 "daily and weekly points that depend on it are kept");
 	assert_int_equal(el.status, ELIG_NOW);
 	/* Dependants outliving the last possible move. */
-	eligibility_after_dependencies(&el, T0 + 300LL * DAY_S, now);
+	eligibility_hold(&el, T0 + 300LL * DAY_S, now,
+			 "daily and weekly points that depend on it are kept");
 	assert_int_equal(el.status, ELIG_NEVER);
 	assert_non_null(strstr(el.why, "depend on it are kept until "
 				       "2026-10-28"));

@@ -6,6 +6,9 @@
 #include <math.h>
 
 #include "decision.h"
+#include "restore_model.h"
+
+#include <gsl/gsl_rng.h>
 #include "timeutil.h"
 
 static const int64_t T0 = 1767225600; /* 2026-01-01T00:00:00Z */
@@ -186,6 +189,74 @@ static void test_decision__early_deletion(void **state)
 	assert_float_equal(early_deletion_charge(&c, 400), 0, 0);
 }
 
+/* Expected cost of moving at age t (modeling.md §3.2), for the grid. */
+static double move_cost_at(const struct hazard *h, double w_rho, double s,
+			   double q, double dc, double a, double L, double t)
+{
+	return s * (t - a) + q * (L - t) +
+	       dc * w_rho * (hazard_cum(h, L) - hazard_cum(h, t));
+}
+
+static void test_decision__closed_form_matches_grid(void **state)
+{
+	gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+	int checked = 0;
+	(void)state;
+
+	gsl_rng_set(r, 7);
+	for (int k = 0; k < 40; k++) {
+		struct hazard h;
+		double w_rho, s, q, dc, a, L, tau, best_t, best_c;
+
+		h.B = 1e-7 * exp(4 * gsl_rng_uniform(r));
+		h.K = 1e-4 * exp(5 * gsl_rng_uniform(r));
+		h.c = 0.5 + 5 * gsl_rng_uniform(r);
+		h.p = 0.7 + 1.0 * gsl_rng_uniform(r);
+		w_rho = 1 + 364 * gsl_rng_uniform(r);
+		s = 0.01 + 0.5 * gsl_rng_uniform(r);
+		q = s * gsl_rng_uniform(r) * 0.9;
+		a = 90;
+		L = 400 + 3000 * gsl_rng_uniform(r);
+		/* Aim the break-even rate at a random age so that most cases
+		 * are interior: dc = (s - q) / (w rho lambda(target)). */
+		dc = (s - q) /
+		     (w_rho * hazard_rate(&h, a + (L - a) *
+						      gsl_rng_uniform(r)));
+		tau = optimal_move_age(&h, w_rho, (s - q) / dc);
+		if (isinf(tau) || tau < a || tau > L - 1)
+			continue; /* clipped cases: nothing to compare */
+		best_t = a;
+		best_c = INFINITY;
+		for (double t = a; t <= L; t += 0.1) {
+			double cost = move_cost_at(&h, w_rho, s, q, dc, a, L, t);
+			if (cost < best_c) {
+				best_c = cost;
+				best_t = t;
+			}
+		}
+		if (fabs(best_t - tau) > 1.0)
+			fail_msg("case %d: closed form %.2f d, grid %.2f d", k,
+				 tau, best_t);
+		checked++;
+	}
+	gsl_rng_free(r);
+	/* The issue asks for at least 20 interior cases. */
+	assert_true(checked >= 20);
+}
+
+static void test_decision__optimal_age_limits(void **state)
+{
+	struct hazard h = { 2e-5, 0.02, 1, 1.3 };
+	(void)state;
+
+	/* modeling.md §3.2 example: s = 1, q = 0.5, dc = 20000 -> ~589 d. */
+	assert_float_equal(optimal_move_age(&h, 1, 0.5 / 20000), 589, 1.0);
+	/* The floor alone above the threshold: never. */
+	assert_true(isinf(optimal_move_age(&h, 1, 1e-5)));
+	/* A rate already below the threshold: at once. */
+	assert_float_equal(optimal_move_age(&h, 1, 1.0), 0, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -197,6 +268,8 @@ int main(void)
 		cmocka_unit_test(test_decision__breakeven_past_last_move),
 		cmocka_unit_test(test_decision__ineligible_keeps_azure_reason),
 		cmocka_unit_test(test_decision__early_deletion),
+		cmocka_unit_test(test_decision__closed_form_matches_grid),
+		cmocka_unit_test(test_decision__optimal_age_limits),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -21,6 +21,7 @@ static struct slot standard_slot(int64_t rp_time, int64_t expiry)
 	s.arc_gb = 100;
 	s.std_gb_month = 0.02;
 	s.arc_gb_month = 0.002;
+	s.grows_at = TIME_NONE;
 	return s;
 }
 
@@ -132,6 +133,37 @@ static void test_projection__forever_and_stopped(void **state)
 	projection_release(&p);
 }
 
+static void test_projection__fixed_equals_unmoved(void **state)
+{
+	struct slot slots[3];
+	struct slot_moves none = { TIME_NONE, -1 };
+	struct projection a, b;
+	(void)state;
+
+	slots[0] = standard_slot(AS_OF - 3 * DAY_S, AS_OF + 4 * DAY_S);
+	slots[1] = standard_slot(AS_OF - 200 * DAY_S, AS_OF + 30 * DAY_S);
+	slots[1].refills = false;
+	slots[2] = standard_slot(AS_OF - 10 * DAY_S, TIME_NONE);
+	slots[2].in_standard = false;
+	slots[2].in_archive = true;
+	projection_init(&a, AS_OF, 14);
+	projection_init(&b, AS_OF, 14);
+	for (int i = 0; i < 3; i++) {
+		projection_add(&a, STRAT_PLAN, &slots[i], &none);
+		projection_add_fixed(&b, &slots[i]);
+	}
+	for (int m = 0; m < 14; m++) {
+		struct month_total x, y;
+		projection_month(&a, STRAT_PLAN, m, &x);
+		projection_month(&b, STRAT_PLAN, m, &y);
+		assert_float_equal(x.cost, y.cost, 1e-9);
+		assert_float_equal(x.std_gb, y.std_gb, 1e-9);
+		assert_float_equal(x.arc_gb, y.arc_gb, 1e-9);
+	}
+	projection_release(&a);
+	projection_release(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -140,6 +172,7 @@ int main(void)
 		cmocka_unit_test(test_projection__move_then_successors),
 		cmocka_unit_test(test_projection__successor_cycle),
 		cmocka_unit_test(test_projection__forever_and_stopped),
+		cmocka_unit_test(test_projection__fixed_equals_unmoved),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

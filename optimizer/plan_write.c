@@ -1,0 +1,345 @@
+/* SPDX-License-Identifier: MIT
+ * plan_write.c: the plan directory's files other than plan.csv:
+ * summary.csv (per vault, per policy, total), strategies.csv (month by
+ * month per strategy), policy_changes.csv (the cheapest tieringPolicy
+ * setting per policy) and plan.json; and the summary printed for people. */
+#include <math.h>
+#include <stdio.h>
+
+#include <cjson/cJSON.h>
+
+#include "fileio.h"
+#include "plan_internal.h"
+#include "timeutil.h"
+#include "util.h"
+#include "version.h"
+
+#define R CSV_REQUIRED
+static const struct csv_column strategy_cols[] = {
+	{ "strategy", R }, { "month", R }, { "standard_gb", R },
+	{ "archive_gb", R }, { "cost", R }, { "currency", R },
+	{ "pi_cost", 0 }, { "total_cost", 0 },
+};
+static const struct csv_schema strategies_schema = {
+	"strategies.csv", strategy_cols, ARRAY_SIZE(strategy_cols)
+};
+
+static const struct csv_column change_cols[] = {
+	{ "policy_id", R }, { "vault_id", R }, { "vault_name", R },
+	{ "policy_name", R }, { "workload", R }, { "current_tiering", R },
+	{ "proposed_tiering", R }, { "duration", R },
+	{ "duration_type", R }, { "saving_total", R }, { "currency", R },
+	{ "reason", R }, { "current_tier_after_days", 0 },
+	{ "plan_saving_total", 0 }, { "horizon_months", 0 },
+	{ "policy_arm_id", 0 },
+};
+static const struct csv_schema changes_schema = {
+	"policy_changes.csv", change_cols, ARRAY_SIZE(change_cols)
+};
+
+static const struct csv_column summary_cols[] = {
+	{ "level", R }, { "id", R }, { "name", R }, { "vault_name", R },
+	{ "items", R }, { "points", R }, { "considered", R },
+	{ "eligible_now", R }, { "move_now", R }, { "move_on", R },
+	{ "keep", R }, { "ineligible", R }, { "standard_gb", R },
+	{ "archive_gb", R }, { "monthly_storage_now", R },
+	{ "monthly_storage_after", R }, { "monthly_pi", R },
+	{ "saving_total", R }, { "currency", R },
+};
+static const struct csv_schema summary_schema = {
+	"summary.csv", summary_cols, ARRAY_SIZE(summary_cols)
+};
+#undef R
+
+
+static void put_totals(struct csv_writer *w, const struct totals *t,
+		       const char *currency)
+{
+	csv_put_long(w, t->items);
+	csv_put_long(w, t->points);
+	csv_put_long(w, t->considered);
+	csv_put_long(w, t->eligible_now);
+	csv_put_long(w, t->move_now);
+	csv_put_long(w, t->move_on);
+	csv_put_long(w, t->keep);
+	csv_put_long(w, t->ineligible);
+	csv_put_double(w, t->standard_gb, 2);
+	csv_put_double(w, t->archive_gb, 2);
+	csv_put_double(w, t->storage_now, 2);
+	csv_put_double(w, t->storage_after, 2);
+	csv_put_double(w, t->pi, 2);
+	csv_put_double(w, t->saving, 2);
+	csv_put(w, currency);
+	csv_end_row(w);
+}
+
+int plan_write_summary(struct plan_ctx *p, struct outdir *dir,
+			 struct err *e)
+{
+	struct snapshot *s = p->s;
+	char *path = outdir_file(dir, "summary.csv");
+	struct csv_writer *w = csv_writer_open(path, &summary_schema, e);
+
+	free(path);
+	if (!w)
+		return -1;
+	for (size_t i = 0; i < s->nvaults; i++) {
+		const struct vault *v = &s->vaults[i];
+		csv_put(w, "vault");
+		csv_put(w, v->vault_id);
+		csv_put(w, v->vault_name);
+		csv_put(w, v->vault_name);
+		put_totals(w, &p->vault_tot[i], p->currency);
+	}
+	for (size_t i = 0; i < s->npolicies; i++) {
+		const struct policy *pol = &s->policies[i];
+		long v = snapshot_find_vault(s, pol->vault_id);
+		csv_put(w, "policy");
+		csv_put(w, pol->policy_id);
+		csv_put(w, pol->policy_name);
+		csv_put(w, s->vaults[v].vault_name);
+		put_totals(w, &p->policy_tot[i], p->currency);
+	}
+	csv_put(w, "total");
+	csv_put(w, "");
+	csv_put(w, "all vaults");
+	csv_put(w, "");
+	put_totals(w, &p->all, p->currency);
+	return csv_writer_commit(w, NULL, e);
+}
+
+static double strategy_total(const struct projection *pr, int k)
+{
+	struct month_total mt;
+	double sum = 0;
+
+	for (int m = 0; m < pr->h.months; m++) {
+		projection_month(pr, k, m, &mt);
+		sum += mt.cost;
+	}
+	return sum;
+}
+
+int plan_write_strategies(struct plan_ctx *p, struct outdir *dir,
+			    struct err *e)
+{
+	const struct projection *pr = &p->proj;
+	char *path = outdir_file(dir, "strategies.csv");
+	struct csv_writer *w = csv_writer_open(path, &strategies_schema, e);
+
+	free(path);
+	if (!w)
+		return -1;
+	for (int k = 0; k < STRAT_COUNT; k++)
+		for (int m = 0; m < pr->h.months; m++) {
+			struct month_total mt;
+			struct civil c;
+
+			projection_month(pr, k, m, &mt);
+			time_to_civil(pr->h.month_start[m], &c);
+			csv_put(w, strategy_names[k]);
+			csv_putf(w, "%04d-%02d", c.year, c.month);
+			csv_put_double(w, mt.std_gb, 2);
+			csv_put_double(w, mt.arc_gb, 2);
+			csv_put_double(w, mt.cost, 2);
+			csv_put(w, p->currency);
+			csv_put_double(w, pr->pi_month[k], 2);
+			csv_put_double(w, mt.cost + pr->pi_month[k], 2);
+			csv_end_row(w);
+		}
+	p->sum->avg_monthly_saving =
+		(strategy_total(pr, STRAT_DO_NOTHING) -
+		 strategy_total(pr, STRAT_PLAN)) /
+		pr->h.months;
+	return csv_writer_commit(w, NULL, e);
+}
+
+static void describe_setting(char *buf, size_t n, int workload, int mode,
+			     int duration)
+{
+	if (mode == TM_TIERAFTER)
+		snprintf(buf, n, "TierAfter %d %s", duration,
+			 workload == WL_VM ? "Months" : "Days");
+	else
+		snprintf(buf, n, "%s", tiering_mode_names[mode]);
+}
+
+static const struct setting *best_setting(const struct policy_state *ps)
+{
+	const struct setting *best = &ps->settings[0];
+
+	for (int i = 1; i < ps->nsettings; i++)
+		if (ps->settings[i].cost < best->cost - 1e-9)
+			best = &ps->settings[i];
+	return best;
+}
+
+static void write_change(struct plan_ctx *p, struct csv_writer *w,
+			 const struct policy *pol,
+			 const struct policy_state *ps)
+{
+	const struct setting *best = best_setting(ps);
+	const struct vault *v =
+		&p->s->vaults[snapshot_find_vault(p->s, pol->vault_id)];
+	double saving = ps->current_cost - best->cost;
+	int current_duration = pol->workload == WL_VM
+				       ? pol->tier_after_days / 30
+				       : pol->tier_after_days;
+	char current[64], proposed[64], reason[400];
+	bool same = best->mode == pol->tiering_mode &&
+		    (best->mode != TM_TIERAFTER ||
+		     best->duration == current_duration);
+
+	describe_setting(current, sizeof(current), pol->workload,
+			 pol->tiering_mode, current_duration);
+	describe_setting(proposed, sizeof(proposed), pol->workload,
+			 best->mode, best->duration);
+	if (same || saving < 0.005) {
+		best = NULL;
+		saving = 0;
+		snprintf(reason, sizeof(reason),
+			 "the current setting (%s) is already the cheapest "
+			 "tieringPolicy for its %d archivable points; per-point "
+			 "moves (plan.csv) save %.2f %s more over %d months",
+			 current, ps->archivable,
+			 ps->current_cost - ps->plan_cost, p->currency,
+			 p->proj.h.months);
+	} else {
+		p->sum->policy_changes++;
+		snprintf(reason, sizeof(reason),
+			 "%s instead of %s saves %.2f %s over the next %d "
+			 "months on %d archivable points; moving each point "
+			 "at its own break-even (plan.csv) would save %.2f %s",
+			 proposed, current, saving, p->currency,
+			 p->proj.h.months, ps->archivable,
+			 ps->current_cost - ps->plan_cost, p->currency);
+	}
+	csv_put(w, pol->policy_id);
+	csv_put(w, pol->vault_id);
+	csv_put(w, v->vault_name);
+	csv_put(w, pol->policy_name);
+	csv_put(w, workload_names[pol->workload]);
+	csv_put(w, tiering_mode_names[pol->tiering_mode]);
+	csv_put(w, tiering_mode_names[best ? best->mode : pol->tiering_mode]);
+	if (best ? best->mode == TM_TIERAFTER
+		 : pol->tiering_mode == TM_TIERAFTER) {
+		csv_put_long(w, best ? best->duration : current_duration);
+		csv_put(w, pol->workload == WL_VM ? "Months" : "Days");
+	} else {
+		csv_put(w, "");
+		csv_put(w, "");
+	}
+	csv_put_double(w, saving, 2);
+	csv_put(w, p->currency);
+	csv_put(w, reason);
+	if (pol->tiering_mode == TM_TIERAFTER)
+		csv_put_long(w, pol->tier_after_days);
+	else
+		csv_put(w, "");
+	csv_put_double(w, ps->current_cost - ps->plan_cost, 2);
+	csv_put_long(w, p->proj.h.months);
+	csv_put(w, pol->arm_id);
+	csv_end_row(w);
+}
+
+int plan_write_changes(struct plan_ctx *p, struct outdir *dir,
+			 struct err *e)
+{
+	char *path = outdir_file(dir, "policy_changes.csv");
+	struct csv_writer *w = csv_writer_open(path, &changes_schema, e);
+
+	free(path);
+	if (!w)
+		return -1;
+	for (size_t i = 0; i < p->s->npolicies; i++)
+		if (p->pstate[i].archivable && p->pstate[i].nsettings)
+			write_change(p, w, &p->s->policies[i], &p->pstate[i]);
+	return csv_writer_commit(w, NULL, e);
+}
+
+int plan_write_meta(struct plan_ctx *p, struct outdir *dir, struct err *e)
+{
+	cJSON *o = cJSON_CreateObject();
+	char when[TIME_ISO_LEN];
+	char *path = outdir_file(dir, "plan.json");
+	char *text;
+	int rc;
+
+	time_format_iso(p->now, when);
+	cJSON_AddStringToObject(o, "tool_version", VAULTWISE_VERSION);
+	cJSON_AddStringToObject(o, "snapshot", p->s->dir);
+	cJSON_AddStringToObject(o, "as_of", when);
+	cJSON_AddStringToObject(o, "currency", p->currency);
+	cJSON_AddStringToObject(o, "prices", p->prices.path);
+	cJSON_AddNumberToObject(o, "horizon_months", p->proj.h.months);
+	cJSON_AddStringToObject(o, "method", p->sum->method);
+	if (p->use_model && p->o->model_path)
+		cJSON_AddStringToObject(o, "model", p->o->model_path);
+	cJSON_AddNumberToObject(o, "risk_quantile", p->o->risk_q);
+	text = cJSON_Print(o);
+	cJSON_Delete(o);
+	rc = afile_write_string(path, text, e);
+	cJSON_free(text);
+	free(path);
+	return rc;
+}
+
+void plan_fill_summary(struct plan_ctx *p)
+{
+	struct plan_summary *sum = p->sum;
+	const struct totals *t = &p->all;
+
+	sum->points = t->points;
+	sum->considered = t->considered;
+	sum->eligible_now = t->eligible_now;
+	sum->move_now = t->move_now;
+	sum->move_on = t->move_on;
+	sum->keep = t->keep;
+	sum->ineligible = t->ineligible;
+	sum->standard_gb = t->standard_gb;
+	sum->archive_gb = t->archive_gb;
+	sum->monthly_storage_now = t->storage_now;
+	sum->monthly_storage_after = t->storage_after;
+	sum->monthly_pi = t->pi;
+	sum->saving_total = t->saving;
+	sum->horizon_months = p->proj.h.months;
+}
+
+
+void plan_summary_print(FILE *out, const struct plan_summary *sum)
+{
+	const char *cur = sum->currency;
+
+	fprintf(out,
+		"recovery points: %ld, of which %ld could ever be archived "
+		"(VM monthly/yearly, SQL/HANA full)\n"
+		"  eligible now: %ld; move now: %ld; move later: %ld; "
+		"keep: %ld; not eligible: %ld\n",
+		sum->points, sum->considered, sum->eligible_now,
+		sum->move_now, sum->move_on, sum->keep, sum->ineligible);
+	fprintf(out,
+		"vault storage now: %.2f %s/month (%.1f GiB Standard, %.1f "
+		"GiB Archive) + %.2f %s/month protected-instance fees\n",
+		sum->monthly_storage_now, cur, sum->standard_gb,
+		sum->archive_gb, sum->monthly_pi, cur);
+	fprintf(out,
+		"after the planned moves: %.2f %s/month; the moves save "
+		"%.2f %s over the points' remaining lives %s\n",
+		sum->monthly_storage_after, cur, sum->saving_total, cur,
+		strcmp(sum->method, "model") == 0
+			? "net of the restores from Archive the model expects"
+			: "if none is restored");
+	fprintf(out,
+		"projected saving: %.2f %s/month on average over %d months "
+		"(plan against doing nothing, new points included)\n",
+		sum->avg_monthly_saving, cur, sum->horizon_months);
+	fprintf(out, "policy tiering settings worth changing: %ld\n",
+		sum->policy_changes);
+	fprintf(out,
+		"decided with %s; %ld VM points move with their neighbours, "
+		"%ld are held in Standard by RTO targets\n",
+		strcmp(sum->method, "model") == 0
+			? "the restore-likelihood model"
+			: "the break-even rule (no restore model)",
+		sum->moved_with_set, sum->held_by_rto);
+}

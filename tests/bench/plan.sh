@@ -1,0 +1,59 @@
+#!/bin/sh
+# plan.sh (bench): `vaultwise plan` with a fitted restore model on sample
+# estates of about 1,000,000 and 5,000,000 recovery points, next to a
+# parse-only pass over the same files (build/bench/parse_only: what plan
+# reads, doing nothing with it). Prints points per second and peak memory
+# and checks the targets: plan within 1.5x of parse-only, and peak memory
+# at 5M points within 20% of that at 1M. Memory grows with the number of
+# items (their ids and names are kept), not of points: the memory check
+# holds the items and multiplies the points (the 1M estate with every
+# point five times, tests/bench/replicate.py). The estates are cached
+# under build/bench-data (about 2.5 GB).
+. tests/e2e/lib.sh
+DATA="$VW_TOP/build/bench-data"
+PARSE="$VW_TOP/build/bench/parse_only"
+M="python3 $VW_TOP/tests/bench/measure.py"
+mkdir -p "$DATA"
+
+estate() { # NAME ITEMS VAULTS
+	if [ ! -f "$DATA/$1/manifest.json" ]; then
+		"$VAULTWISE" sample --out "$DATA/$1" --items "$2" \
+			--vaults "$3" >/dev/null 2>&1 || return 1
+	fi
+	[ -f "$DATA/$1.model.json" ] ||
+		"$VAULTWISE" fit "$DATA/$1" --out "$DATA/$1.model.json" \
+			>/dev/null 2>&1
+}
+
+printf '# %-6s %10s %10s %10s %8s %12s %10s %10s\n' estate points \
+	parse_s plan_s ratio points_per_s parse_MB plan_MB
+for e in "1m 12000 40" "5m 58000 120"; do
+	set -- $e
+	estate "$1" "$2" "$3" || { not_ok "generate the $1 estate"; continue; }
+	points=$(sed -n 's/.*"recovery_points":[^0-9]*\([0-9]*\).*/\1/p' \
+		"$DATA/$1/manifest.json")
+	p=$($M "$PARSE" "$DATA/$1") || not_ok "parse-only $1"
+	q=$($M "$VAULTWISE" plan "$DATA/$1" --out "$T/plan-$1" 2>/dev/null \
+		--model "$DATA/$1.model.json") || not_ok "plan $1"
+	set -- "$1" $p $q
+	ratio=$(awk -v a="$2" -v b="$4" 'BEGIN { printf "%.2f", b / a }')
+	rate=$(awk -v n="$points" -v b="$4" 'BEGIN { printf "%.0f", n / b }')
+	printf '# %-6s %10s %10s %10s %8s %12s %10s %10s\n' "$1" "$points" \
+		"$2" "$4" "$ratio" "$rate" "$3" "$5"
+	eval "ratio_$1=$ratio plan_mb_$1=$5"
+	rm -rf "$T/plan-$1"
+done
+check "plan within 1.5x of parse-only at 1M points ($ratio_1m)" \
+	awk -v r="$ratio_1m" 'BEGIN { exit !(r <= 1.5) }'
+check "plan within 1.5x of parse-only at 5M points ($ratio_5m)" \
+	awk -v r="$ratio_5m" 'BEGIN { exit !(r <= 1.5) }'
+[ -f "$DATA/1m-x5/manifest.json" ] ||
+	python3 "$VW_TOP/tests/bench/replicate.py" "$DATA/1m" "$DATA/1m-x5" 5
+q=$($M "$VAULTWISE" plan "$DATA/1m-x5" --out "$T/plan-x5" \
+	--model "$DATA/1m.model.json") || not_ok "plan 1m-x5"
+set -- $q
+echo "# 1m-x5: the 1M estate's 12000 items with 5,145,055 points: plan $1 s, $2 MB"
+check "peak memory at 5M points within 20% of 1M, same items ($2 MB vs $plan_mb_1m MB)" \
+	awk -v a="$plan_mb_1m" -v b="$2" 'BEGIN { exit !(b <= 1.2 * a) }'
+rm -rf "$T/plan-x5"
+finish
