@@ -80,7 +80,9 @@ static const struct cmd_doc doc = {
 	"on the vaults.\n\nAzure reports no sizes: without --sizes or "
 	"--tiering-cost, items are assumed to\nuse 128 GiB at 2%/day churn "
 	"(VM), 100 GiB at 3% (SQL), 500 GiB at 3% (HANA)\nand 100 GiB at 1% "
-	"(Azure Files); point sizes follow from the size model.\nParts Azure "
+	"(Azure Files); point sizes follow from the size model.\n--as-of sets "
+	"the export's time (exported_at, job windows; default now).\nParts "
+	"Azure "
 	"refuses (403) become warnings in manifest.json; exit 77 when\n"
 	"nothing could be read, 69 when Azure stays unavailable, 75 when it "
 	"keeps\nthrottling (rerun later).",

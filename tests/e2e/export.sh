@@ -167,6 +167,24 @@ check "sizes differ only in items.csv and point sizes" \
 	--ignore-when policies.instant_rp_days:workload=AzureFiles \
 	--namesake-jobs
 
+# ---- choosing what to export ----
+SUB=$(sed -n '2p' "$SRC/vaults.csv" | cut -d, -f2)
+VAULT=$(sed -n '2p' "$SRC/vaults.csv" | cut -d, -f4)
+# shellcheck disable=SC2046
+expect_exit 0 "--subscription: one subscription" \
+	vw $(secret_env) "$VAULTWISE" export --out "$T/onesub" \
+	$(endpoints "$URL_A") --subscription "$SUB"
+check "... only its vaults" sh -c "[ \$(tail -n +2 '$T/onesub/vaults.csv' | cut -d, -f2 | sort -u) = '$SUB' ]"
+# shellcheck disable=SC2046
+expect_exit 0 "--vault GLOB: vaults by name" \
+	vw $(secret_env) "$VAULTWISE" export --out "$T/onevault" \
+	$(endpoints "$URL_A") --vault "$(echo "$VAULT" | tr a-z A-Z | cut -c1-3)*${VAULT#???}"
+check "... exactly that one" sh -c "[ \$(tail -n +2 '$T/onevault/vaults.csv' | cut -d, -f4) = '$VAULT' ]"
+# shellcheck disable=SC2046
+expect_exit 77 "--subscription the credential cannot see: 77" \
+	vw $(secret_env) "$VAULTWISE" export --out "$T/nosub" \
+	$(endpoints "$URL_A") --subscription 00000000-0000-0000-0000-00000000dead
+
 # ---- no secret anywhere ----
 # shellcheck disable=SC2046
 vw AZURE_TENANT_ID="$TENANT" AZURE_CLIENT_ID="$CLIENT" \
