@@ -92,7 +92,8 @@ EOF
 emu A --retail-prices "$VW_TOP/tests/data/retail-prices/backup-westeurope.json" \
 	--retail-page-size 3 --async-retry-after 0
 emu B --faults 429:0.05,503:0.01,500:0.02,reset:0.01,truncate:0.01 \
-	--expire-tokens-after 60 --seed 5
+	--expire-tokens-after 60 --seed 5 --token-lifetime 2 \
+	--request-log "$T/B.log"
 emu C --assertion-algs RS256
 emu D --deny '*/backupJobs*'
 emu E --deny '*'
@@ -128,6 +129,8 @@ expect_exit 0 "export again under 429/503/500, resets, truncation and a token ex
 check "... gives the same files, byte for byte" same_bytes "$T/plain" \
 	"$T/faulty"
 grep_ok "... after retries" "[1-9][0-9]* retried" "$T/err"
+check "... renewing 2-second tokens before they expire" sh -c \
+	"[ \$(grep -c 'oauth2/v2.0/token' '$T/B.log') -ge 3 ]"
 
 # shellcheck disable=SC2046
 expect_exit 0 "export with sizes from fetchTieringCost" \
