@@ -164,7 +164,8 @@ static void price_caveats(struct report_ctx *c)
 			if (!str_eq_ci(r->region, loc))
 				report_data_add_caveat(
 					d, "%s has no %s prices in the price "
-					   "sheet: %s's are used for its vaults",
+					   "sheet: %s's are used for its "
+					   "vaults",
 					loc, d->currency, r->region);
 			if (r->quality >= PQ_ESTIMATE)
 				report_data_add_caveat(
@@ -333,9 +334,10 @@ void report_summary_print(FILE *out, const struct report_summary *sum,
 		sum->standard_cost + sum->archive_cost + sum->pi_cost, cur);
 	if (isfinite(sum->avg_saving))
 		fprintf(out,
-			"the plan saves %.2f %s/month on average over %d "
-			"months against doing nothing\n",
-			sum->avg_saving, cur, sum->horizon_months);
+			"the plan %s %.2f %s/month of storage on average over "
+			"%d months against doing nothing\n",
+			sum->avg_saving >= 0 ? "saves" : "costs",
+			fabs(sum->avg_saving), cur, sum->horizon_months);
 	if (isfinite(sum->restores))
 		fprintf(out,
 			"restore risk taken: %.2f restores expected [%.2f, "

@@ -9,7 +9,8 @@
  *   focus.csv     the plan's projected cost per vault, meter and month in
  *                 FOCUS 1.2 columns (projections: BilledCost is 0);
  *   vaults.csv    per vault: storage and fees now, the plan, and the
- *   policies.csv  change since the previous snapshot (per policy alike).
+ *   policies.csv  change since the previous snapshot (per policy alike);
+ *   restore_by_age.csv  with a model: the restore chart's figures.
  * Memory grows with vaults x months and policies, not with points: the
  * snapshot and plan.csv are streamed. Called by `vaultwise report`
  * (cmd_report.c) and `vaultwise run`. Never prints. */

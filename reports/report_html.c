@@ -63,6 +63,8 @@ static const char style_sheet[] =
 	"@media print{body{max-width:none;padding:0;font-size:10pt}"
 	"h2{break-after:avoid}.card,figure,tr{break-inside:avoid}"
 	".scroll{overflow:visible}th{background:none}"
+	"table{font-size:8pt}th,td{padding:.15rem .25rem}"
+	"td.n,th.n,td.name{white-space:normal}table.text{min-width:0}"
 	".caveats{background:none}svg.chart{max-width:16cm}}\n"
 	"@page{margin:15mm}\n";
 
@@ -154,8 +156,8 @@ static void page_head(struct strbuf *o, const struct report_data *d)
 		       "<meta http-equiv=\"Content-Security-Policy\" "
 		       "content=\"default-src 'none'; style-src "
 		       "'unsafe-inline'; img-src data:\">\n"
-		       "<meta name=\"generator\" content=\"vaultwise " VAULTWISE_VERSION
-		       "\">\n<title>");
+		       "<meta name=\"generator\" content=\"vaultwise "
+		       VAULTWISE_VERSION "\">\n<title>");
 	strbuf_addf(o, "Azure Backup cost report, %s %d",
 		    month_names[(c.month + 11) % 12], c.year);
 	strbuf_addf(o, "</title>\n<style>\n%s</style>\n</head>\n<body>\n",
@@ -249,10 +251,20 @@ static void saving_card(struct strbuf *o, const struct report_data *d)
 		return;
 	}
 	v = money_text(d, d->avg_saving);
-	strbuf_addf(&detail, "on average over %d months: the plan against "
-			     "doing nothing. It moves %ld points to Archive "
-			     "now and %ld later; storage then costs ",
-		    d->h.months, d->move_now, d->move_on);
+	if (d->avg_saving >= 0)
+		strbuf_addf(&detail, "on average over %d months: the plan "
+				     "against doing nothing. ",
+			    d->h.months);
+	else
+		strbuf_addf(&detail, "on average over %d months the plan's "
+				     "storage costs more than the current "
+				     "settings: it keeps in Standard points "
+				     "whose restores from Archive would cost "
+				     "more than the storage saved. ",
+			    d->h.months);
+	strbuf_addf(&detail, "It moves %ld points to Archive now and %ld "
+			     "later; storage then costs ",
+		    d->move_now, d->move_on);
 	page_money(&detail, d, d->storage_after);
 	strbuf_adds(&detail, ".");
 	card(o, "Recommended saving", v, detail.buf);
@@ -282,9 +294,9 @@ static void risk_card(struct strbuf *o, const struct report_data *d)
 	if (isfinite(r->level))
 		strbuf_addf(&detail, ", %.0f%% interval", r->level * 100);
 	strbuf_addf(&detail, "] of the %ld points the plan moves to Archive, "
-			     "over their time there; chance of at least one: %s. "
-			     "Each such restore waits for a rehydration (up "
-			     "to 15 h) and pays for it.",
+			     "over their time there; chance of at least one: "
+			     "%s. Each such restore waits for a rehydration "
+			     "(up to 15 h) and pays for it.",
 		    r->points, fmt_percent(p, sizeof(p), r->p_any, 0));
 	card(o, "Restore risk taken", value.buf, detail.buf);
 	strbuf_release(&value);
@@ -709,7 +721,8 @@ static void sources(struct strbuf *o, const struct report_data *d)
 		       "These are projections, not charges: BilledCost is 0 "
 		       "and the projected cost is in ListCost, EffectiveCost "
 		       "and x_ProjectedMonthlyCost.</li>\n"
-		       "<li>GiB are binary gigabytes (2<sup>30</sup> bytes), as "
+		       "<li>GiB are binary gigabytes (2<sup>30</sup> bytes), "
+		       "as "
 		       "Azure's &ldquo;GB&rdquo; storage meters count them. A "
 		       "month is a calendar month.</li>\n</ul>\n</section>\n");
 }

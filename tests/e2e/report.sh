@@ -308,10 +308,13 @@ import json, sys
 p = json.load(open(sys.argv[1]))["phone"]
 assert p["scrollWidth"] <= p["innerWidth"], p
 PY
-	check "prints to PDF" python3 - "$T/browser.json" <<'PY'
+	check "prints to PDF, every table within the page's width" \
+		python3 - "$T/browser.json" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1]))
 assert r["pdf_bytes"] > 10000 and r["pdf_pages"] >= 2, r
+p = r["print"]
+assert p["wideTables"] == 0 and p["scrollWidth"] <= p["innerWidth"], p
 PY
 	check "screenshots saved under \$TEST_OUT/report" sh -c \
 		"head -c 8 '$SHOTS/report-desktop.png' | grep -q PNG &&

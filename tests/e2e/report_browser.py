@@ -11,10 +11,12 @@ turned off, and records:
   - every console message, uncaught exception and browser log error;
   - the size on screen of each chart (svg.chart) at desktop width;
   - whether the page fits a phone's width (390 CSS px) without scrolling
-    sideways;
+    sideways, and whether, printed, every table fits the page's width;
   - screenshots (desktop full page, phone first screen) and a PDF print.
 
 Usage: report_browser.py REPORT.html OUT_DIR
+The browser is $VW_CHROMIUM if set, else the first of chromium,
+chromium-browser, google-chrome on PATH.
 Writes OUT_DIR/report-desktop.png, report-phone.png, report-print.pdf and
 prints one JSON object on stdout. Exit status: 0 measured (the caller
 judges the result), 77 no Chromium here, 1 could not measure."""
@@ -45,6 +47,8 @@ CHART_JS = """(() => {
     sections: Array.from(document.querySelectorAll('main section'))
                    .map(s => s.id),
     scripts: count('script'),
+    wideTables: Array.from(document.querySelectorAll('table')).filter(
+      t => t.scrollWidth > t.parentElement.clientWidth + 1).length,
     external: count('img, link, iframe, object, embed, video, audio, ' +
                     'source, use[href], image'),
     title: document.title,
@@ -203,6 +207,13 @@ def measure(exe, html, out_dir, profile, log):
         screenshot(b, session, os.path.join(out_dir, "report-phone.png"),
                    390, 844, 2, True)
         phone = evaluate(b, session, CHART_JS)
+        # the print style sheet on a page's width (A4 less its margins)
+        b.call("Emulation.setEmulatedMedia", {"media": "print"}, session)
+        b.call("Emulation.setDeviceMetricsOverride",
+               {"width": 680, "height": 960, "deviceScaleFactor": 1,
+                "mobile": False}, session)
+        printed = evaluate(b, session, CHART_JS)
+        b.call("Emulation.setEmulatedMedia", {"media": ""}, session)
         b.call("Emulation.clearDeviceMetricsOverride", {}, session)
         pdf = b.call("Page.printToPDF", {"printBackground": False},
                      session)["data"]
@@ -220,6 +231,9 @@ def measure(exe, html, out_dir, profile, log):
             "phone": {"scrollWidth": phone["scrollWidth"],
                       "innerWidth": phone["innerWidth"],
                       "charts": phone["charts"]},
+            "print": {"scrollWidth": printed["scrollWidth"],
+                      "innerWidth": printed["innerWidth"],
+                      "wideTables": printed["wideTables"]},
             "pdf_bytes": len(pdf),
             "pdf_pages": pdf.count(b"/Type /Page") -
             pdf.count(b"/Type /Pages"),
@@ -232,7 +246,11 @@ def main():
     if len(sys.argv) != 3:
         sys.stderr.write("usage: report_browser.py REPORT.html OUT_DIR\n")
         return 2
-    exe = next((shutil.which(n) for n in BROWSERS if shutil.which(n)), None)
+    if os.environ.get("VW_CHROMIUM"):
+        exe = shutil.which(os.environ["VW_CHROMIUM"])
+    else:
+        exe = next((shutil.which(n) for n in BROWSERS if shutil.which(n)),
+                   None)
     if not exe:
         print(json.dumps({"skipped": "chromium not installed"}))
         return 77
