@@ -59,7 +59,7 @@ static const struct cmd_doc report_doc = {
 	"add it. Exit status: 0 done; 64 usage; 65 bad input data; 66 input\n"
 	"missing; 73/74 output not written.",
 	"  vaultwise report out/snapshot --plan out/plan --out out/report\n"
-	"  vaultwise report snap --plan plan --previous ../2026-10/snapshot \\\n"
+	"  vaultwise report snap --plan plan --previous old/snapshot \\\n"
 	"      --model model.json --rpo rpo_rto.csv --posture posture.csv "
 	"--out report",
 	1, 1

@@ -377,9 +377,11 @@ void report_finish_months(struct report_ctx *c)
 	d->focus_max_gap = 0;
 	for (int m = 0; m < months; m++) {
 		double cost = 0, gap;
-		for (size_t v = 0; v < c->s->nvaults; v++)
-			cost += d->vm[v].std_qty[m] * d->vm[v].card.std_gb_month +
-				d->vm[v].arc_qty[m] * d->vm[v].card.arc_gb_month;
+		for (size_t v = 0; v < c->s->nvaults; v++) {
+			const struct rep_vault_months *vm = &d->vm[v];
+			cost += vm->std_qty[m] * vm->card.std_gb_month +
+				vm->arc_qty[m] * vm->card.arc_gb_month;
+		}
 		gap = month_gap(d, m, cost);
 		if (gap > d->focus_max_gap) {
 			struct civil cv;

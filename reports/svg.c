@@ -278,7 +278,8 @@ static void axes(struct strbuf *out, const struct scale *xs,
 	/* the y title sits above the axis, level: it never needs to fit
 	 * the plot's height */
 	if (ya) {
-		strbuf_addf(out, "<text x=\"4\" y=\"%.1f\" font-weight=\"600\">",
+		strbuf_addf(out,
+			    "<text x=\"4\" y=\"%.1f\" font-weight=\"600\">",
 			    y0 - 14);
 		html_escape(out, ya->title);
 		strbuf_adds(out, "</text>\n");
