@@ -16,14 +16,14 @@ static const char style_sheet[] =
 	":root{--fg:#1a1a1a;--muted:#555;--line:#d0d0d0;--bad:#a0001c}\n"
 	"*{box-sizing:border-box}\n"
 	"html{-webkit-text-size-adjust:100%;text-size-adjust:100%}\n"
-	"body{margin:0 auto;max-width:62rem;padding:1rem;color:var(--fg);"
+	"body{margin:0 auto;max-width:72rem;padding:1rem;color:var(--fg);"
 	"background:#fff;font:16px/1.5 system-ui,-apple-system,'Segoe UI',"
 	"Roboto,'Helvetica Neue',Arial,sans-serif}\n"
 	"h1{font-size:1.6rem;margin:.5rem 0 .25rem;line-height:1.25}\n"
 	"h2{font-size:1.3rem;margin:2rem 0 .5rem;padding-top:.75rem;"
 	"border-top:2px solid var(--line);line-height:1.3}\n"
 	"h3{font-size:1.05rem;margin:1.25rem 0 .25rem}\n"
-	"p{margin:.5rem 0}\n"
+	"p,.cards,.caveats{margin:.5rem 0;max-width:56rem}\n"
 	".sub,.source,figcaption,.note{color:var(--muted)}\n"
 	".source{font-size:.8rem}\n"
 	".cards{display:grid;grid-template-columns:"
@@ -49,7 +49,7 @@ static const char style_sheet[] =
 	"th,td{padding:.3rem .5rem;border-bottom:1px solid var(--line);"
 	"text-align:left;vertical-align:top}\n"
 	"th{font-weight:600;background:#f3f3f3}\n"
-	"td.n,th.n{text-align:right;white-space:nowrap}\n"
+	"td.n,th.n{text-align:right}td.n{white-space:nowrap}\n"
 	"td.name{white-space:nowrap}\n"
 	"th .unit{font-weight:400;color:var(--muted)}\n"
 	"table.text{table-layout:fixed;min-width:46rem}\n"
@@ -722,9 +722,11 @@ static void sources(struct strbuf *o, const struct report_data *d)
 		       "and the projected cost is in ListCost, EffectiveCost "
 		       "and x_ProjectedMonthlyCost.</li>\n"
 		       "<li>GiB are binary gigabytes (2<sup>30</sup> bytes), "
-		       "as "
-		       "Azure's &ldquo;GB&rdquo; storage meters count them. A "
-		       "month is a calendar month.</li>\n</ul>\n</section>\n");
+		       "as Azure's &ldquo;GB&rdquo; storage meters count them. "
+		       "Monthly figures are per calendar month; focus.csv's "
+		       "GB-Months are GiB kept for a mean month of 30.44 days, "
+		       "as the plan prices storage.</li>\n</ul>\n"
+		       "</section>\n");
 }
 
 static void page_foot(struct strbuf *o, const struct report_data *d)

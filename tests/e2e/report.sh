@@ -302,11 +302,13 @@ for view, min_w in (("desktop", 400), ("phone", 300)):
     for c in charts:
         assert c["width"] >= min_w and c["height"] >= 80, (view, c)
 PY
-	check "fits a phone's width without scrolling sideways" \
+	check "fits a phone's width without scrolling sideways, and every table fits a desktop" \
 		python3 - "$T/browser.json" <<'PY'
 import json, sys
-p = json.load(open(sys.argv[1]))["phone"]
+r = json.load(open(sys.argv[1]))
+p = r["phone"]
 assert p["scrollWidth"] <= p["innerWidth"], p
+assert r["desktop"]["wideTables"] == 0, r["desktop"]
 PY
 	check "prints to PDF, every table within the page's width" \
 		python3 - "$T/browser.json" <<'PY'
