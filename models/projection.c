@@ -137,11 +137,17 @@ void projection_init(struct projection *p, int64_t as_of, int months)
 {
 	memset(p, 0, sizeof(*p));
 	horizon_init(&p->h, as_of, months);
-	for (int k = 0; k <= STRAT_COUNT; k++) {
-		p->std_gb[k] = xcalloc((size_t)p->h.days + 1, sizeof(double));
-		p->arc_gb[k] = xcalloc((size_t)p->h.days + 1, sizeof(double));
-		p->cost[k] = xcalloc((size_t)p->h.days + 1, sizeof(double));
-	}
+}
+
+/* The arrays of one strategy, made on first use: a projection kept per
+ * vault only ever touches one or two. */
+static void need_arrays(struct projection *p, int k)
+{
+	if (p->std_gb[k])
+		return;
+	p->std_gb[k] = xcalloc((size_t)p->h.days + 1, sizeof(double));
+	p->arc_gb[k] = xcalloc((size_t)p->h.days + 1, sizeof(double));
+	p->cost[k] = xcalloc((size_t)p->h.days + 1, sizeof(double));
 }
 
 void projection_release(struct projection *p)
@@ -175,6 +181,7 @@ static void add_segment(void *ctx, int64_t t0, int64_t t1, double std_gb,
 
 	if (d1 <= d0)
 		return;
+	need_arrays(p, k);
 	p->std_gb[k][d0] += std_gb;
 	p->std_gb[k][d1] -= std_gb;
 	p->arc_gb[k][d0] += arc_gb;
@@ -219,9 +226,14 @@ void projection_month(const struct projection *p, int strategy, int month,
 
 	/* Running sums turn the difference arrays back into daily values. */
 	for (long d = 0; d < d1; d++) {
-		std += p->std_gb[strategy][d] + p->std_gb[PROJ_SHARED][d];
-		arc += p->arc_gb[strategy][d] + p->arc_gb[PROJ_SHARED][d];
-		cost += p->cost[strategy][d] + p->cost[PROJ_SHARED][d];
+		for (int k = 0; k < 2; k++) {
+			int a = k ? PROJ_SHARED : strategy;
+			if (!p->std_gb[a])
+				continue;
+			std += p->std_gb[a][d];
+			arc += p->arc_gb[a][d];
+			cost += p->cost[a][d];
+		}
 		if (d >= d0) {
 			sum_std += std;
 			sum_arc += arc;

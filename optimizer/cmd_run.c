@@ -15,13 +15,14 @@
 #include "log.h"
 #include "plan.h"
 #include "posture_audit.h"
+#include "report.h"
 #include "restore_model.h"
 #include "snapshot.h"
 #include "targets.h"
 #include "util.h"
 
 struct run_cli {
-	const char *snapshot, *out, *prices, *currency, *targets;
+	const char *snapshot, *out, *prices, *currency, *targets, *previous;
 	long horizon;
 };
 
@@ -32,6 +33,9 @@ static const struct opt_spec run_specs[] = {
 	  "output directory (default ./out)", 0, 0 },
 	{ "targets", 0, OPT_STR, offsetof(struct run_cli, targets), "FILE",
 	  "RPO/RTO targets (default: the bundled data/targets.example.csv)",
+	  0, 0 },
+	{ "previous", 0, OPT_STR, offsetof(struct run_cli, previous), "DIR",
+	  "last month's snapshot, for the report's month-over-month changes",
 	  0, 0 },
 	{ "prices", 0, OPT_STR, offsetof(struct run_cli, prices), "FILE",
 	  "price sheet (default: the bundled data/prices/prices.csv)", 0, 0 },
@@ -46,12 +50,14 @@ static const struct opt_spec run_specs[] = {
 static const struct cmd_doc run_doc = {
 	"run", "[--snapshot DIR] [--out DIR] [options]",
 	"The monthly batch: take a snapshot, fit the restore-likelihood model,\n"
-	"plan, check RPO/RTO against the targets and audit the vaults, laying\n"
-	"the results out in DIR: model.json, plan/ (plan.csv,\n"
-	"policy_changes.csv, strategies.csv, summary.csv), rpo_rto.csv,\n"
-	"posture.csv. With no Azure credentials and no --snapshot it runs on\n"
-	"the bundled sample estate and says so. Exits 0 once every stage ran,\n"
-	"whatever the findings: use check and audit with --fail-on to gate.",
+	"plan, check RPO/RTO against the targets, audit the vaults and write\n"
+	"the report, laying the results out in DIR: model.json, plan/\n"
+	"(plan.csv, policy_changes.csv, strategies.csv, summary.csv,\n"
+	"vault_months.csv), rpo_rto.csv, posture.csv, report/ (report.html,\n"
+	"focus.csv, vaults.csv, policies.csv). With no Azure credentials and\n"
+	"no --snapshot it runs on the bundled sample estate and says so. Exits\n"
+	"0 once every stage ran, whatever the findings: use check and audit\n"
+	"with --fail-on to gate.",
 	"  vaultwise run                      # the bundled sample, into ./out\n"
 	"  vaultwise run --snapshot snap --out 2026-11",
 	0, 0
@@ -147,6 +153,37 @@ static int run_audit(struct run_state *rs, struct err *e)
 	return rc;
 }
 
+static int run_report(struct run_state *rs, struct err *e)
+{
+	struct report_options o;
+	struct report_summary sum;
+	char *plan = path_join(rs->out, "plan");
+	char *rpo = path_join(rs->out, "rpo_rto.csv");
+	char *posture = path_join(rs->out, "posture.csv");
+	char *dir = path_join(rs->out, "report");
+	int rc;
+
+	report_options_init(&o);
+	o.plan_dir = plan;
+	o.model_path = rs->model_path;
+	o.rpo_path = rpo;
+	o.posture_path = posture;
+	o.previous = rs->cli->previous;
+	rc = report_run(&rs->s, &o, dir, &sum, e);
+	if (rc == 0) {
+		for (size_t i = 0; i < sum.ncaveats; i++)
+			warnf("report: %s", sum.caveats[i]);
+		printf("\n");
+		report_summary_print(stdout, &sum, dir);
+		report_summary_release(&sum);
+	}
+	free(plan);
+	free(rpo);
+	free(posture);
+	free(dir);
+	return rc;
+}
+
 /* The snapshot to use, and says where it comes from. Caller frees. */
 static char *snapshot_dir(const struct run_cli *cli)
 {
@@ -169,7 +206,8 @@ static int run_stages(struct run_state *rs, struct err *e)
 	int rc = mkdir_p(rs->out, e) ||
 		 targets_load(&rs->targets, targets, e) ||
 		 cli_open_snapshot(&rs->s, snap, e) || run_fit(rs, e) ||
-		 run_plan(rs, e) || run_check(rs, e) || run_audit(rs, e);
+		 run_plan(rs, e) || run_check(rs, e) || run_audit(rs, e) ||
+		 run_report(rs, e);
 
 	free(snap);
 	free(targets);

@@ -27,6 +27,9 @@ const struct command commands[] = {
 	  "decide per recovery point: move to Archive now, later, or keep" },
 	{ "check", cmd_check, "check RPO/RTO of every item against targets" },
 	{ "audit", cmd_audit, "check vault protections; write posture.csv" },
+	{ "report", cmd_report,
+	  "the monthly report: report.html, focus.csv (FOCUS 1.2), "
+	  "summaries" },
 	{ "help", cmd_help, "show the help of a command" },
 };
 const size_t ncommands = ARRAY_SIZE(commands);

@@ -343,9 +343,11 @@ static void make_slot(struct slot *sl, bool refills, const struct rp *rp,
 	sl->arc_gb_month = rc->arc_gb_month;
 }
 
-static void project_fixed(struct plan_ctx *p, const struct slot *sl)
+static void project_fixed(struct plan_ctx *p, const struct item *it,
+			  const struct slot *sl)
 {
 	projection_add_fixed(&p->proj, sl);
+	projection_add_fixed(&p->vault_proj[it->vault_idx], sl);
 }
 
 /* One archivable point while it is planned and projected. */
@@ -463,6 +465,9 @@ static void project_archivable(struct plan_ctx *p, struct point_ctx *pc)
 		moves_for(p, pc, k, &m);
 		set_restore_costs(p, pc, &m);
 		projection_add(&p->proj, k, &pc->sl, &m);
+		if (k == STRAT_PLAN)
+			projection_add(&p->vault_proj[pc->it->vault_idx], k,
+				       &pc->sl, &m);
 	}
 }
 
@@ -710,7 +715,7 @@ static void plan_point(struct plan_ctx *p, const struct item *it,
 	make_slot(&pc.sl, w->refills, rp, rc);
 	pm.after = pm.now;
 	if (!archivable_kind(it->workload, rp->kind)) {
-		project_fixed(p, &pc.sl);
+		project_fixed(p, it, &pc.sl);
 		add_to_totals(p, it, add_point, &pm);
 		return;
 	}
@@ -820,7 +825,7 @@ static void plan_base(struct plan_ctx *p, const struct item *it,
 	sl.in_standard = true;
 	sl.std_gb = b.gb;
 	sl.std_gb_month = rc->std_gb_month;
-	project_fixed(p, &sl);
+	project_fixed(p, it, &sl);
 }
 
 /* ---- per item: eligibility, RTO holds, VM sets ---- */
@@ -972,7 +977,8 @@ static int plan_write_all(struct plan_ctx *p, const char *out_dir,
 	plan_fill_summary(p);
 	if (plan_write_summary(p, &dir, e) ||
 	    plan_write_strategies(p, &dir, e) ||
-	    plan_write_changes(p, &dir, e) || plan_write_meta(p, &dir, e))
+	    plan_write_changes(p, &dir, e) ||
+	    plan_write_vault_months(p, &dir, e) || plan_write_meta(p, &dir, e))
 		goto fail;
 	return outdir_commit(&dir, e);
 fail:
@@ -994,6 +1000,9 @@ int plan_run(struct snapshot *s, const struct plan_options *o,
 	p.now = s->as_of;
 	p.sum = out;
 	projection_init(&p.proj, p.now, o->horizon_months);
+	p.vault_proj = xcalloc(s->nvaults + 1, sizeof(*p.vault_proj));
+	for (size_t v = 0; v < s->nvaults; v++)
+		projection_init(&p.vault_proj[v], p.now, o->horizon_months);
 	p.vault_tot = xcalloc(s->nvaults + 1, sizeof(*p.vault_tot));
 	p.policy_tot = xcalloc(s->npolicies + 1, sizeof(*p.policy_tot));
 	p.pstate = xcalloc(s->npolicies + 1, sizeof(*p.pstate));
@@ -1011,6 +1020,9 @@ int plan_run(struct snapshot *s, const struct plan_options *o,
 	rc = plan_write_all(&p, out_dir, e);
 done:
 	projection_release(&p.proj);
+	for (size_t v = 0; v < s->nvaults; v++)
+		projection_release(&p.vault_proj[v]);
+	free(p.vault_proj);
 	prices_release(&p.prices);
 	free(p.cards);
 	free(p.restores);

@@ -90,6 +90,7 @@ struct plan_ctx {
 	struct totals *vault_tot, *policy_tot, all;
 	struct policy_state *pstate; /* per policy */
 	struct projection proj;
+	struct projection *vault_proj; /* per vault, the plan strategy only */
 	struct item_work work;
 	struct forecast_entry *forecasts;  /* FORECAST_CACHE entries */
 	struct plan_summary *sum;
@@ -102,6 +103,8 @@ int plan_write_strategies(struct plan_ctx *p, struct outdir *dir,
 int plan_write_changes(struct plan_ctx *p, struct outdir *dir,
 		       struct err *e);
 int plan_write_meta(struct plan_ctx *p, struct outdir *dir, struct err *e);
+int plan_write_vault_months(struct plan_ctx *p, struct outdir *dir,
+			    struct err *e);
 /* Copies the totals into the caller's plan_summary. */
 void plan_fill_summary(struct plan_ctx *p);
 

@@ -37,6 +37,17 @@ static const struct csv_schema changes_schema = {
 	"policy_changes.csv", change_cols, ARRAY_SIZE(change_cols)
 };
 
+static const struct csv_column vault_month_cols[] = {
+	{ "vault_id", R }, { "month", R }, { "strategy", R },
+	{ "standard_gb", R }, { "archive_gb", R }, { "cost", R },
+	{ "pi_cost", R }, { "total_cost", R }, { "currency", R },
+	{ "vault_name", 0 }, { "standard_gb_month_price", 0 },
+	{ "archive_gb_month_price", 0 },
+};
+static const struct csv_schema vault_months_schema = {
+	"vault_months.csv", vault_month_cols, ARRAY_SIZE(vault_month_cols)
+};
+
 static const struct csv_column summary_cols[] = {
 	{ "level", R }, { "id", R }, { "name", R }, { "vault_name", R },
 	{ "items", R }, { "points", R }, { "considered", R },
@@ -151,6 +162,45 @@ int plan_write_strategies(struct plan_ctx *p, struct outdir *dir,
 		(strategy_total(pr, STRAT_DO_NOTHING) -
 		 strategy_total(pr, STRAT_PLAN)) /
 		pr->h.months;
+	return csv_writer_commit(w, NULL, e);
+}
+
+/* The plan strategy per vault and month: the figures the report and
+ * focus.csv break down by vault. */
+int plan_write_vault_months(struct plan_ctx *p, struct outdir *dir,
+			    struct err *e)
+{
+	char *path = outdir_file(dir, "vault_months.csv");
+	struct csv_writer *w = csv_writer_open(path, &vault_months_schema, e);
+
+	free(path);
+	if (!w)
+		return -1;
+	for (size_t v = 0; v < p->s->nvaults; v++) {
+		const struct projection *pr = &p->vault_proj[v];
+		const struct rate_card *rc = &p->cards[v];
+
+		for (int m = 0; m < pr->h.months; m++) {
+			struct month_total mt;
+			struct civil c;
+
+			projection_month(pr, STRAT_PLAN, m, &mt);
+			time_to_civil(pr->h.month_start[m], &c);
+			csv_put(w, p->s->vaults[v].vault_id);
+			csv_putf(w, "%04d-%02d", c.year, c.month);
+			csv_put(w, strategy_names[STRAT_PLAN]);
+			csv_put_double(w, mt.std_gb, 2);
+			csv_put_double(w, mt.arc_gb, 2);
+			csv_put_double(w, mt.cost, 2);
+			csv_put_double(w, p->vault_tot[v].pi, 2);
+			csv_put_double(w, mt.cost + p->vault_tot[v].pi, 2);
+			csv_put(w, p->currency);
+			csv_put(w, p->s->vaults[v].vault_name);
+			csv_put_double(w, rc->std_gb_month, 6);
+			csv_put_double(w, rc->arc_gb_month, 6);
+			csv_end_row(w);
+		}
+	}
 	return csv_writer_commit(w, NULL, e);
 }
 

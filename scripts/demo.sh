@@ -6,9 +6,11 @@ set -e
 echo "\$ ./vaultwise run --out out"
 ./vaultwise run --out out
 echo
-echo "Open the files:"
+echo "Open the report:  out/report/report.html"
+echo "The figures behind it:"
 for f in out/plan/plan.csv out/plan/policy_changes.csv \
-	out/plan/strategies.csv out/plan/summary.csv; do
+	out/plan/strategies.csv out/plan/summary.csv out/rpo_rto.csv \
+	out/posture.csv out/report/focus.csv out/model.json; do
 	[ -f "$f" ] && echo "  $f"
 done
 exit 0

@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: MIT
+ * report_internal.h: what the parts of the report stage share: the
+ * context of one run and the readers of each input. Only optimizer/
+ * report*.c include it. Nothing here prints. */
+#ifndef VW_REPORT_INTERNAL_H
+#define VW_REPORT_INTERNAL_H
+
+#include "err.h"
+#include "projection.h"
+#include "report.h"
+#include "report_data.h"
+#include "restore_model.h"
+#include "snapshot.h"
+
+/* A row of plan/summary.csv. */
+struct rep_planned {
+	bool set;
+	long considered, move_now, move_on, keep;
+	double storage_now, storage_after, saving;
+};
+
+struct report_ctx {
+	struct report_data *d;
+	const struct report_options *o;
+	struct snapshot *s;
+	struct snapshot prev;        /* opened when o->previous is set */
+	bool has_prev;
+	struct restore_model *model; /* NULL without --model */
+	struct projection **proj;    /* per current vault, made on use */
+	/* per vault / per policy (+1: items with no policy) */
+	struct rep_stats *now_vault, *now_policy;
+	struct rep_stats *prev_vault, *prev_policy;
+	double *vault_restores, *policy_restores; /* NAN: not assessed */
+	struct rep_planned *plan_vault, *plan_policy, plan_total;
+};
+
+/* plan.json: as_of, currency, price sheet, horizon. Checks the plan was
+ * made as of the snapshot's as_of. Loads the price sheet into d. */
+int report_read_plan_meta(struct report_ctx *c, struct err *e);
+/* summary.csv: the plan's decisions and savings per vault and policy. */
+int report_read_summary(struct report_ctx *c, struct err *e);
+/* strategies.csv into d->series; d->avg_saving. */
+int report_read_strategies(struct report_ctx *c, struct err *e);
+/* plan.csv: the archivable points into the per-vault projections, the
+ * expected restores per vault and month (with a model) and the restore
+ * risk of the points the plan moves. */
+int report_read_plan_points(struct report_ctx *c, struct err *e);
+
+/* One pass over a snapshot's items and points: storage and fees per
+ * vault and policy (into vault[] and policy[], npolicies + 1 long).
+ * When proj is not NULL, also adds the points plan.csv does not list
+ * (and each item's chain base) to the vault projections and counts
+ * protected-instance units into d->vm. */
+int report_estate_pass(struct report_ctx *c, struct snapshot *s,
+		       struct rep_stats *vault, struct rep_stats *policy,
+		       bool current, struct err *e);
+
+/* As plan.c: a stopped item's points are not replaced on expiry. */
+bool report_item_refills(const struct item *it);
+
+/* The vault projection (made on first use). */
+struct projection *report_projection(struct report_ctx *c, size_t vault);
+
+/* Vault and policy groups, now against previous. */
+void report_build_groups(struct report_ctx *c);
+/* From the projections: d->vm quantities, the tie-out against
+ * strategies.csv. Frees the projections. */
+void report_finish_months(struct report_ctx *c);
+
+int report_read_model(struct report_ctx *c, struct err *e);
+int report_read_rpo(struct report_ctx *c, struct err *e);
+int report_read_posture(struct report_ctx *c, struct err *e);
+
+#endif

@@ -1,0 +1,284 @@
+/* SPDX-License-Identifier: MIT
+ * focus.c: focus.csv (focus.h). Per vault and month: what the plan keeps
+ * in vault-standard and vault-archive (GB-Months: GiB kept for a mean
+ * month of 30.436875 days, as Azure's "1 GB/Month" meters and the plan
+ * price it) and the protected-instance fees (Instance-Months: Azure's
+ * billed instances, one per started 500 GB, half one up to 50 GB). Times
+ * are ISO 8601 UTC; a row covers the calendar month [start, end). */
+#include "focus.h"
+
+#include <math.h>
+
+#include "csvio.h"
+#include "tiercost.h"
+#include "timeutil.h"
+#include "util.h"
+#include "version.h"
+
+#define FOCUS_COLUMN_LIST                                                  \
+	/* the 21 mandatory columns */                                     \
+	X(BilledCost) X(BillingAccountId) X(BillingAccountName)            \
+	X(BillingCurrency) X(BillingPeriodStart) X(BillingPeriodEnd)       \
+	X(ChargeCategory) X(ChargeClass) X(ChargeDescription)              \
+	X(ChargePeriodStart) X(ChargePeriodEnd) X(ContractedCost)          \
+	X(EffectiveCost) X(InvoiceIssuerName) X(ListCost)                  \
+	X(PricingQuantity) X(PricingUnit) X(ProviderName)                  \
+	X(PublisherName) X(ServiceCategory) X(ServiceName)                 \
+	/* conditional and recommended columns used */                     \
+	X(ResourceId) X(ResourceName) X(ResourceType) X(RegionId)          \
+	X(RegionName) X(SubAccountId) X(SubAccountName) X(ListUnitPrice)   \
+	X(ConsumedQuantity) X(ConsumedUnit) X(ServiceSubcategory)          \
+	X(ChargeFrequency) X(PricingCategory)                              \
+	/* vaultwise's own */                                              \
+	X(x_Strategy) X(x_Tier) X(x_Meter) X(x_ProjectedMonthlyCost)       \
+	X(x_ProjectedGiB) X(x_ExpectedRestores) X(x_RestoreProbability)    \
+	X(x_PriceQuality) X(x_PriceRegion) X(x_VaultId) X(x_AsOf)          \
+	X(x_GeneratedBy)
+
+#define X(name) #name,
+const char *const focus_columns[] = { FOCUS_COLUMN_LIST NULL };
+#undef X
+#define X(name) { #name, 0 },
+static const struct csv_column cols[] = { FOCUS_COLUMN_LIST };
+#undef X
+static const struct csv_schema focus_schema = { "focus.csv", cols,
+						ARRAY_SIZE(cols) };
+
+static const struct {
+	const char *id, *name;
+} regions[] = {
+	{ "australiaeast", "Australia East" },
+	{ "australiasoutheast", "Australia Southeast" },
+	{ "brazilsouth", "Brazil South" },
+	{ "canadacentral", "Canada Central" },
+	{ "canadaeast", "Canada East" },
+	{ "centralindia", "Central India" },
+	{ "centralus", "Central US" },
+	{ "eastasia", "East Asia" },
+	{ "eastus", "East US" },
+	{ "eastus2", "East US 2" },
+	{ "francecentral", "France Central" },
+	{ "germanywestcentral", "Germany West Central" },
+	{ "italynorth", "Italy North" },
+	{ "japaneast", "Japan East" },
+	{ "japanwest", "Japan West" },
+	{ "koreacentral", "Korea Central" },
+	{ "northcentralus", "North Central US" },
+	{ "northeurope", "North Europe" },
+	{ "norwayeast", "Norway East" },
+	{ "polandcentral", "Poland Central" },
+	{ "southafricanorth", "South Africa North" },
+	{ "southcentralus", "South Central US" },
+	{ "southeastasia", "Southeast Asia" },
+	{ "southindia", "South India" },
+	{ "spaincentral", "Spain Central" },
+	{ "swedencentral", "Sweden Central" },
+	{ "switzerlandnorth", "Switzerland North" },
+	{ "uaenorth", "UAE North" },
+	{ "uksouth", "UK South" },
+	{ "ukwest", "UK West" },
+	{ "westcentralus", "West Central US" },
+	{ "westeurope", "West Europe" },
+	{ "westus", "West US" },
+	{ "westus2", "West US 2" },
+	{ "westus3", "West US 3" },
+};
+
+static const char *region_name(const char *id)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(regions); i++)
+		if (str_eq_ci(regions[i].id, id))
+			return regions[i].name;
+	return id;
+}
+
+static const char *const workload_fees[WL_COUNT] = {
+	"Azure VM", "SQL Server in Azure VM", "SAP HANA in Azure VM",
+	"Azure Files",
+};
+
+/* One row: a meter of a vault in a month. */
+struct line {
+	const char *tier;            /* x_Tier */
+	int meter;                   /* enum meter */
+	const struct price_row *price;
+	double qty;                  /* PricingQuantity */
+	const char *unit;            /* PricingUnit */
+	double consumed;             /* ConsumedQuantity */
+	const char *consumed_unit;
+	double gib;                  /* x_ProjectedGiB, NAN for fees */
+	double restores;             /* x_ExpectedRestores, NAN */
+	char description[240];
+};
+
+struct month {
+	int m;
+	int64_t start, end;
+	char label[8];
+};
+
+static void put_fixed(struct csv_writer *w, const struct report_data *d,
+		      const struct month *mo)
+{
+	csv_put(w, "0");                    /* BilledCost: not a charge */
+	csv_put(w, d->billing_account_id);
+	csv_put(w, d->billing_account_name);
+	csv_put(w, d->currency);
+	csv_put_time(w, mo->start);
+	csv_put_time(w, mo->end);
+	csv_put(w, "Usage");
+	csv_put(w, "");                     /* ChargeClass: not a correction */
+}
+
+static void put_line(struct csv_writer *w, const struct report_data *d,
+		     const struct vault *v, const struct month *mo,
+		     const struct line *l)
+{
+	double unit_price = l->price ? l->price->price : 0;
+	double qty = round(l->qty * 1e6) / 1e6;
+	double cost = qty * unit_price;
+	char sub[80];
+
+	put_fixed(w, d, mo);
+	csv_put(w, l->description);
+	csv_put_time(w, mo->start);
+	csv_put_time(w, mo->end);
+	csv_put_double(w, cost, 8);         /* ContractedCost */
+	csv_put_double(w, cost, 8);         /* EffectiveCost */
+	csv_put(w, "Microsoft");            /* InvoiceIssuerName */
+	csv_put_double(w, cost, 8);         /* ListCost */
+	csv_put_double(w, qty, 6);
+	csv_put(w, l->unit);
+	csv_put(w, "Microsoft");            /* ProviderName */
+	csv_put(w, "Microsoft");            /* PublisherName */
+	csv_put(w, "Storage");
+	csv_put(w, "Backup");
+	csv_putf(w, "/subscriptions/%s/resourceGroups/%s/providers/"
+		    "Microsoft.RecoveryServices/vaults/%s",
+		 v->subscription_id, v->resource_group, v->vault_name);
+	csv_put(w, v->vault_name);
+	csv_put(w, "Recovery Services vault");
+	csv_put(w, v->location);
+	csv_put(w, region_name(v->location));
+	snprintf(sub, sizeof(sub), "/subscriptions/%s", v->subscription_id);
+	csv_put(w, sub);
+	csv_put(w, v->subscription_id);
+	csv_put_double(w, unit_price, 8);
+	csv_put_double(w, l->consumed, 6);
+	csv_put(w, l->consumed_unit);
+	csv_put(w, "Backup Storage");
+	csv_put(w, "Usage-Based");
+	csv_put(w, "Standard");             /* PricingCategory: list price */
+	csv_put(w, "plan");
+	csv_put(w, l->tier);
+	csv_put(w, meter_names[l->meter]);
+	csv_put_double(w, cost, 2);
+	csv_put_double(w, l->gib, 3);
+	csv_put_double(w, l->restores, 4);
+	csv_put_double(w, isnan(l->restores) ? NAN : 1 - exp(-l->restores),
+		       4);
+	csv_put(w, l->price ? price_quality_names[l->price->quality]
+			    : "missing");
+	csv_put(w, l->price ? l->price->region : "");
+	csv_put(w, v->vault_id);
+	csv_put_time(w, d->as_of);
+	csv_put(w, "vaultwise " VAULTWISE_VERSION);
+	csv_end_row(w);
+}
+
+static void storage_line(struct line *l, const struct rate_card *rc,
+			 bool archive, double qty, double days,
+			 const struct month *mo)
+{
+	memset(l, 0, sizeof(*l));
+	l->tier = archive ? "Archive" : "Standard";
+	l->meter = archive ? rc->archive_meter : rc->standard_meter;
+	l->price = rc->row[l->meter];
+	l->qty = l->consumed = qty;
+	l->unit = l->consumed_unit = "GB-Months";
+	l->gib = qty * DAYS_PER_MONTH / days;
+	l->restores = NAN;
+	snprintf(l->description, sizeof(l->description),
+		 "Projected Azure Backup vault-%s storage (%s) for %s under "
+		 "the vaultwise plan; a projection, not a charge",
+		 archive ? "archive" : "standard", meter_names[l->meter],
+		 mo->label);
+}
+
+static void fee_line(struct line *l, const struct rep_vault_months *vm,
+		     int workload, const struct month *mo)
+{
+	static const int meter[WL_COUNT] = { M_PI_VM, M_PI_SQL, M_PI_HANA,
+					     M_PI_FILES };
+	const struct rate_card *rc = &vm->card;
+
+	memset(l, 0, sizeof(*l));
+	l->tier = "";
+	l->meter = rc->row[meter[workload]] ? meter[workload] : M_PI_VM;
+	l->price = rc->row[l->meter];
+	l->qty = vm->pi_units[workload];
+	l->unit = "Instance-Months";
+	l->consumed = (double)vm->pi_items[workload];
+	l->consumed_unit = "Item-Months";
+	l->gib = NAN;
+	l->restores = NAN;
+	snprintf(l->description, sizeof(l->description),
+		 "Projected Azure Backup protected-instance fees for %s "
+		 "(%ld items) for %s; a projection, not a charge",
+		 workload_fees[workload], vm->pi_items[workload], mo->label);
+}
+
+static long vault_month(struct csv_writer *w, const struct report_data *d,
+			size_t v, const struct month *mo)
+{
+	const struct rep_vault_months *vm = &d->vm[v];
+	const struct vault *vault = &d->s->vaults[v];
+	double days = (double)(mo->end - mo->start) / DAY_S;
+	struct line l;
+	long rows = 0;
+
+	if (vm->std_qty[mo->m] > 0) {
+		storage_line(&l, &vm->card, false, vm->std_qty[mo->m], days,
+			     mo);
+		put_line(w, d, vault, mo, &l);
+		rows++;
+	}
+	if (vm->arc_qty[mo->m] > 0) {
+		storage_line(&l, &vm->card, true, vm->arc_qty[mo->m], days,
+			     mo);
+		if (vm->restores)
+			l.restores = vm->restores[mo->m];
+		put_line(w, d, vault, mo, &l);
+		rows++;
+	}
+	for (int k = 0; k < WL_COUNT; k++) {
+		if (!vm->pi_items[k])
+			continue;
+		fee_line(&l, vm, k, mo);
+		put_line(w, d, vault, mo, &l);
+		rows++;
+	}
+	return rows;
+}
+
+int focus_write(const struct report_data *d, const char *path, long *rows,
+		struct err *e)
+{
+	struct csv_writer *w = csv_writer_open(path, &focus_schema, e);
+
+	*rows = 0;
+	if (!w)
+		return -1;
+	for (size_t v = 0; v < d->s->nvaults; v++)
+		for (int m = 0; m < d->h.months; m++) {
+			struct month mo = { m, d->h.month_start[m],
+					    d->h.month_start[m + 1], { 0 } };
+			struct civil c;
+			time_to_civil(mo.start, &c);
+			snprintf(mo.label, sizeof(mo.label), "%04d-%02d",
+				 (c.year % 10000 + 10000) % 10000,
+				 (c.month % 100 + 100) % 100);
+			*rows += vault_month(w, d, v, &mo);
+		}
+	return csv_writer_commit(w, NULL, e);
+}

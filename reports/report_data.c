@@ -1,0 +1,102 @@
+/* SPDX-License-Identifier: MIT
+ * report_data.c: owning and freeing the report's figures (report_data.h). */
+#include "report_data.h"
+
+#include <stdarg.h>
+
+#include "util.h"
+
+const char *const rep_severity_names[REP_SEVERITIES] = { "high", "medium",
+							 "low", "info" };
+
+double rep_stats_total(const struct rep_stats *s)
+{
+	return s->std_cost + s->arc_cost + s->pi_cost;
+}
+
+void report_data_add_caveat(struct report_data *d, const char *fmt, ...)
+{
+	struct strbuf sb = STRBUF_INIT;
+	va_list ap;
+
+	va_start(ap, fmt);
+	strbuf_vaddf(&sb, fmt, ap);
+	va_end(ap);
+	for (size_t i = 0; i < d->ncaveats; i++)
+		if (strcmp(d->caveats[i], sb.buf) == 0) {
+			strbuf_release(&sb);
+			return;
+		}
+	d->caveats = xrealloc(d->caveats,
+			      (d->ncaveats + 1) * sizeof(*d->caveats));
+	d->caveats[d->ncaveats++] = strbuf_detach(&sb);
+}
+
+const struct rep_series *report_series(const struct report_data *d,
+				       const char *name)
+{
+	for (size_t i = 0; i < d->nseries; i++)
+		if (strcmp(d->series[i].name, name) == 0)
+			return &d->series[i];
+	return NULL;
+}
+
+static void release_series(struct report_data *d)
+{
+	for (size_t i = 0; i < d->nseries; i++) {
+		struct rep_series *s = &d->series[i];
+		free(s->name);
+		free(s->month);
+		free(s->std_gb);
+		free(s->arc_gb);
+		free(s->cost);
+		free(s->pi);
+	}
+	free(d->series);
+}
+
+static void release_lists(struct report_data *d)
+{
+	for (size_t i = 0; i < d->rpo.ntargets; i++)
+		free(d->rpo.targets[i].target_id);
+	free(d->rpo.targets);
+	for (size_t i = 0; i < d->rpo.nlisted; i++) {
+		struct rep_breach *b = &d->rpo.listed[i];
+		free(b->item);
+		free(b->vault);
+		free(b->target_id);
+		free(b->tier);
+		free(b->reason);
+	}
+	for (size_t i = 0; i < d->posture.nlisted; i++) {
+		struct rep_finding *f = &d->posture.listed[i];
+		free(f->vault);
+		free(f->rule_id);
+		free(f->evidence);
+		free(f->fix);
+	}
+}
+
+void report_data_release(struct report_data *d)
+{
+	if (!d)
+		return;
+	release_series(d);
+	release_lists(d);
+	if (d->vm && d->s)
+		for (size_t v = 0; v < d->s->nvaults; v++) {
+			free(d->vm[v].std_qty);
+			free(d->vm[v].arc_qty);
+			free(d->vm[v].restores);
+		}
+	free(d->vm);
+	free(d->vaults);
+	free(d->policies);
+	free(d->model.method);
+	free(d->model.note);
+	for (size_t i = 0; i < d->ncaveats; i++)
+		free(d->caveats[i]);
+	free(d->caveats);
+	prices_release(&d->prices);
+	memset(d, 0, sizeof(*d));
+}

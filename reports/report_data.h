@@ -1,0 +1,199 @@
+/* SPDX-License-Identifier: MIT
+ * report_data.h: the figures of a monthly report, as the report stage
+ * (optimizer/report.c) gathers them from the snapshot, the plan directory
+ * and the optional model, RPO/RTO and posture files, and as the writers
+ * in reports/ print them: report.html (report_html.c), focus.csv
+ * (focus.c), vaults.csv and policies.csv (summary_csv.c).
+ *
+ * Money is per month in `currency` unless a name says otherwise; sizes
+ * are GiB. Strings are owned by the report_data (freed by
+ * report_data_release) or borrowed from the snapshots it points to,
+ * which outlive it. Writers only read it. */
+#ifndef VW_REPORT_DATA_H
+#define VW_REPORT_DATA_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "prices.h"
+#include "projection.h"
+#include "snapshot.h"
+
+/* One snapshot's storage and fees for a vault, a policy or everything,
+ * priced with the plan's price sheet and currency. */
+struct rep_stats {
+	long items, points;
+	double std_gb, arc_gb;       /* GiB now */
+	double std_cost, arc_cost;   /* per month */
+	double pi_cost;              /* protected-instance fees per month */
+};
+
+double rep_stats_total(const struct rep_stats *s);
+
+enum rep_presence { REP_BOTH, REP_NEW, REP_REMOVED };
+
+/* A vault or a policy, now and (with --previous) a month before. */
+struct rep_group {
+	const char *id, *name;       /* borrowed from a snapshot */
+	const char *vault_id, *vault_name;
+	const struct vault *vault;   /* the current snapshot's; NULL if
+					removed (policies: their vault) */
+	const struct vault *prev_vault;
+	int workload;                /* policies: enum workload, else -1 */
+	int presence;                /* enum rep_presence */
+	struct rep_stats now, prev;
+	/* from plan/summary.csv (now only); planned is false without a row */
+	bool planned;
+	long considered, move_now, move_on, keep;
+	double storage_after, saving_total;
+	/* restores expected of the points the plan moves, over their time
+	 * in Archive (see struct rep_risk); NAN when not assessed */
+	double restores;
+};
+
+/* What moving points to Archive risks: restores that will need a
+ * rehydration (hours, and money). */
+enum rep_risk_source { RISK_NONE, RISK_PLAN, RISK_MODEL };
+struct rep_risk {
+	int source;                  /* enum rep_risk_source: the larger */
+	long points;                 /* points the plan moves */
+	long from_plan, from_model;  /* of those, assessed by plan.csv's
+					p_restore / by model.json */
+	double expected, lo, hi;     /* restores of those points */
+	double level;                /* of [lo, hi] */
+	double p_any;                /* P(at least one restore) */
+};
+
+/* strategies.csv, one series per strategy, in file order. */
+struct rep_series {
+	char *name;
+	size_t n, alloc;
+	char (*month)[8];            /* "2026-11" */
+	double *std_gb, *arc_gb, *cost, *pi;
+};
+
+/* Per vault and month, what focus.csv reports for the plan strategy. */
+struct rep_vault_months {
+	struct rate_card card;
+	double *std_qty, *arc_qty;   /* GB-Months (GiB kept for 30.44 d) */
+	double *restores;            /* expected restores from Archive;
+					NULL without a model */
+	double pi_units[WL_COUNT];   /* billed protected-instance units */
+	long pi_items[WL_COUNT];     /* protected items */
+};
+
+/* model.json, as far as the report shows it. */
+#define REP_MODEL_BINS 16
+struct rep_model_bin {
+	char label[16];              /* "0-14", "730+" */
+	double a0, a1;               /* ages in days, [a0, a1); a1 NAN: open */
+	long events;
+	double cov_days, expected;   /* coverage point-days, model's events */
+	/* per million coverage-days: events / cov_days with its exact
+	 * Poisson interval at the model's level, and the model's own
+	 * (expected / cov_days); x is where the chart plots the bin */
+	double x, rate, rate_lo, rate_hi, model_rate;
+};
+#define REP_CURVE_POINTS 61
+struct rep_model {
+	bool present;
+	char *method, *note;
+	double level;
+	double est[4], lo[4], hi[4]; /* B, K, c, p */
+	double cov[4][4];            /* of the logs; NAN when not given */
+	bool has_cov;
+	struct rep_model_bin bins[REP_MODEL_BINS];
+	size_t nbins;
+	/* lambda(a) per million coverage-days over ages 1 d to 5 years, with
+	 * the delta-method interval at the model's level (lo, hi NAN
+	 * without a covariance) */
+	double curve_age[REP_CURVE_POINTS], curve[REP_CURVE_POINTS];
+	double curve_lo[REP_CURVE_POINTS], curve_hi[REP_CURVE_POINTS];
+	long restore_jobs, events_used, points;
+	int64_t history_from;
+};
+
+/* rpo_rto.csv */
+struct rep_target {
+	char *target_id;
+	size_t met, breached, unknown;
+};
+struct rep_breach {
+	char *item, *vault, *target_id, *tier, *reason;
+	double rpo_target, rpo_seen, rto_target, rto_est;
+};
+#define REP_MAX_LISTED 15
+struct rep_rpo {
+	bool present;
+	size_t rows, met, breached, unknown;
+	struct rep_target *targets;
+	size_t ntargets;
+	struct rep_breach listed[REP_MAX_LISTED];
+	size_t nlisted;
+};
+
+/* posture.csv: severities high, medium, low, info. */
+#define REP_SEVERITIES 4
+extern const char *const rep_severity_names[REP_SEVERITIES];
+struct rep_finding {
+	char *vault, *rule_id, *evidence, *fix;
+	int severity;
+};
+#define REP_MAX_FINDINGS 20
+struct rep_posture {
+	bool present;
+	size_t rows, passed, vaults;
+	size_t fails[REP_SEVERITIES], passes[REP_SEVERITIES];
+	struct rep_finding listed[REP_MAX_FINDINGS]; /* worst first */
+	size_t nlisted;
+};
+
+struct report_data {
+	/* what the report was made from (strings borrowed or owned: see
+	 * report_data_release) */
+	const struct snapshot *s, *prev; /* prev NULL without --previous */
+	const char *snapshot_dir, *plan_dir, *prev_dir;
+	const char *model_path, *rpo_path, *posture_path;
+	struct price_sheet prices;   /* the plan's (plan.json "prices") */
+	char currency[8];
+	int64_t as_of, prev_as_of;
+	const char *billing_account_id, *billing_account_name;
+	int top_n;                   /* rows of the vault/policy charts */
+
+	struct horizon h;            /* the plan's months */
+	struct rep_stats total_now, total_prev;
+	double storage_after;        /* summary.csv total */
+	double saving_total;         /* summary.csv total: over the points'
+					remaining lives */
+	double avg_saving;           /* do_nothing - plan, mean per month */
+	long move_now, move_on, considered;
+	struct rep_risk risk;
+
+	struct rep_series *series;
+	size_t nseries;
+
+	struct rep_group *vaults, *policies;
+	size_t nvaults, npolicies;
+	struct rep_vault_months *vm; /* per current vault (s->vaults order) */
+	double focus_max_gap;        /* focus.csv against strategies.csv,
+					largest relative monthly gap */
+	char focus_gap_month[8];
+
+	struct rep_model model;
+	struct rep_rpo rpo;
+	struct rep_posture posture;
+
+	char **caveats;              /* said on the page, and by the command */
+	size_t ncaveats;
+};
+
+void report_data_add_caveat(struct report_data *d, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void report_data_release(struct report_data *d);
+
+/* The strategies.csv series named name, or NULL. */
+const struct rep_series *report_series(const struct report_data *d,
+				       const char *name);
+
+#endif

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: MIT
+ * report_html_internal.h: what the two halves of the HTML writer share
+ * (report_html.c: page, headline, strategies, vaults and policies;
+ * report_html_checks.c: restore model, RPO/RTO, posture, changes). */
+#ifndef VW_REPORT_HTML_INTERNAL_H
+#define VW_REPORT_HTML_INTERNAL_H
+
+#include "html.h"
+#include "report_data.h"
+#include "svg.h"
+#include "util.h"
+
+/* <section id=..><h2>title</h2> */
+void page_section(struct strbuf *o, const char *id, const char *title);
+/* <p class="source">...</p>: which file a section's figures come from;
+ * fmt's text is trusted markup, its arguments must be escaped. */
+void page_source(struct strbuf *o, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* A money figure: "1,234.56 EUR/month". */
+void page_money(struct strbuf *o, const struct report_data *d, double v);
+/* A legend entry: swatch and escaped label. */
+void page_legend_item(struct strbuf *o, int style, bool line,
+		      const char *label);
+/* <code>escaped</code> */
+void page_code(struct strbuf *o, const char *s);
+/* A path for the small print: its last two components. */
+void page_path(struct strbuf *o, const char *path);
+
+void page_restore_model(struct strbuf *o, const struct report_data *d);
+void page_rpo(struct strbuf *o, const struct report_data *d);
+void page_posture(struct strbuf *o, const struct report_data *d);
+void page_changes(struct strbuf *o, const struct report_data *d);
+
+#endif
