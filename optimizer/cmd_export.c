@@ -1,22 +1,16 @@
 /* SPDX-License-Identifier: MIT
  * cmd_export.c: `vaultwise export`: reads live Azure into a snapshot
- * (export.h does the work). Prints the progress line on a terminal, the
- * outcome and the manifest's warnings. */
-#include <math.h>
+ * (export.h does the work; export_text.h shows the progress and the
+ * outcome). */
 #include <stdio.h>
-#include <string.h>
-#include <unistd.h>
 
 #include "cli.h"
 #include "commands.h"
 #include "err.h"
 #include "export.h"
+#include "export_text.h"
 #include "log.h"
-#include "manifest.h"
-#include "timeutil.h"
 #include "util.h"
-
-#define WARNINGS_SHOWN 10
 
 struct export_cli {
 	const char *out, *vault, *shard, *cloud, *arm, *authority, *ca;
@@ -93,84 +87,10 @@ static const struct cmd_doc doc = {
 	0, 0
 };
 
-struct progress_line {
-	bool shown;
-};
-
-static void human_count(uint64_t v, char out[32])
-{
-	char digits[32];
-	int n = snprintf(digits, sizeof(digits), "%llu",
-			 (unsigned long long)v);
-	int j = 0;
-
-	for (int i = 0; i < n; i++) {
-		if (i && (n - i) % 3 == 0)
-			out[j++] = ',';
-		out[j++] = digits[i];
-	}
-	out[j] = '\0';
-}
-
-static void show_progress(void *ctx, const struct export_progress *p)
-{
-	struct progress_line *pl = ctx;
-	char pts[32], eta[32] = "";
-
-	human_count(p->points, pts);
-	if (p->eta_s >= 0)
-		snprintf(eta, sizeof(eta), ", ~%.0f s left", ceil(p->eta_s));
-	fprintf(stderr,
-		"\rvaults %zu/%zu, items %zu/%zu, points %s, %.1f req/s, "
-		"%lu retries%s\033[K",
-		p->vaults_done, p->vaults, p->items_done, p->items, pts,
-		p->http.rate, p->http.retries, eta);
-	fflush(stderr);
-	pl->shown = true;
-}
-
-static void print_warnings(const char *out)
-{
-	struct manifest m;
-	struct err e = ERR_INIT;
-	char *path = path_join(out, "manifest.json");
-
-	if (manifest_read(&m, path, &e) == 0 && m.nwarnings) {
-		warnf("%zu warning%s (listed in %s):", m.nwarnings,
-		      m.nwarnings == 1 ? "" : "s", path);
-		for (size_t i = 0; i < m.nwarnings && i < WARNINGS_SHOWN; i++)
-			warnf("%s", m.warnings[i]);
-		if (m.nwarnings > WARNINGS_SHOWN)
-			warnf("... and %zu more", m.nwarnings - WARNINGS_SHOWN);
-	}
-	manifest_release(&m);
-	free(path);
-}
-
-static void print_summary(const char *out, const struct export_summary *s)
-{
-	char pts[32], jobs[32];
-
-	human_count(s->points, pts);
-	human_count(s->jobs, jobs);
-	notef("exported %zu vault%s, %zu polic%s, %zu item%s, %s recovery "
-	      "points and %s jobs from %zu subscription%s to '%s'",
-	      s->vaults, s->vaults == 1 ? "" : "s", s->policies,
-	      s->policies == 1 ? "y" : "ies", s->items,
-	      s->items == 1 ? "" : "s", pts, jobs, s->subscriptions,
-	      s->subscriptions == 1 ? "" : "s", out);
-	notef("%lu requests (%lu retried, %lu throttled) in %.1f s; "
-	      "credential: %s; item sizes: %s",
-	      s->requests, s->retries, s->throttled, s->elapsed_s,
-	      s->credential, s->sizes);
-}
-
 int cmd_export(int argc, char **argv)
 {
 	struct export_cli c = { 0 };
 	struct export_options o;
-	struct export_summary sum;
-	struct progress_line pl = { false };
 	struct opt_list args;
 	struct err e = ERR_INIT;
 	int rc;
@@ -210,21 +130,11 @@ int cmd_export(int argc, char **argv)
 	o.backup_jobs_days = (int)c.backup_days;
 	o.as_of = cli_common.as_of;
 	o.retry_budget_s = c.retry_budget;
-	if (isatty(2) && !cli_common.no_progress &&
-	    log_get_level() >= LOG_NOTE && !log_is_json()) {
-		o.progress = show_progress;
-		o.progress_ctx = &pl;
-	}
-	rc = export_run(&o, c.out, &sum, &e);
-	if (pl.shown)
-		fprintf(stderr, "\r\033[K");
-	if (rc) {
+	rc = 0;
+	if (export_with_progress(&o, c.out, &e)) {
 		errorf("export: %s", e.msg);
 		rc = e.code;
-		goto done;
 	}
-	print_summary(c.out, &sum);
-	print_warnings(c.out);
 done:
 	free(c.subs.items);
 	return rc;

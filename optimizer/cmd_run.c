@@ -10,6 +10,8 @@
 #include "cli.h"
 #include "commands.h"
 #include "err.h"
+#include "export.h"
+#include "export_text.h"
 #include "fileio.h"
 #include "fit_text.h"
 #include "log.h"
@@ -24,11 +26,34 @@
 struct run_cli {
 	const char *snapshot, *out, *prices, *currency, *targets, *previous;
 	long horizon;
+	/* the export, when there is one */
+	int do_export, tiering_cost;
+	const char *cloud, *arm, *authority, *ca, *sizes;
+	struct opt_list subs;
 };
 
 static const struct opt_spec run_specs[] = {
 	{ "snapshot", 0, OPT_STR, offsetof(struct run_cli, snapshot), "DIR",
 	  "use this snapshot instead of exporting", 0, 0 },
+	{ "export", 0, OPT_FLAG, offsetof(struct run_cli, do_export), NULL,
+	  "export from Azure into DIR/snapshot (the default when Azure "
+	  "credentials are configured)", 0, 0 },
+	{ "subscription", 0, OPT_LIST, offsetof(struct run_cli, subs), "ID",
+	  "export this subscription (repeatable; default: all visible)", 0,
+	  0 },
+	{ "sizes", 0, OPT_STR, offsetof(struct run_cli, sizes), "FILE",
+	  "item sizes for the export (see export --help)", 0, 0 },
+	{ "tiering-cost", 0, OPT_FLAG, offsetof(struct run_cli, tiering_cost),
+	  NULL, "derive item sizes from fetchTieringCost", 0, 0 },
+	{ "cloud", 0, OPT_STR, offsetof(struct run_cli, cloud), "NAME",
+	  "AzureCloud (default), AzureUSGovernment or AzureChinaCloud", 0,
+	  0 },
+	{ "arm-endpoint", 0, OPT_STR, offsetof(struct run_cli, arm), "URL",
+	  "Resource Manager endpoint (default: the cloud's)", 0, 0 },
+	{ "authority", 0, OPT_STR, offsetof(struct run_cli, authority), "URL",
+	  "Microsoft Entra authority (also AZURE_AUTHORITY_HOST)", 0, 0 },
+	{ "ca-bundle", 0, OPT_STR, offsetof(struct run_cli, ca), "FILE",
+	  "trust these CA certificates (PEM) instead of the system's", 0, 0 },
 	{ "out", 0, OPT_STR, offsetof(struct run_cli, out), "DIR",
 	  "output directory (default ./out)", 0, 0 },
 	{ "targets", 0, OPT_STR, offsetof(struct run_cli, targets), "FILE",
@@ -51,15 +76,18 @@ static const struct cmd_doc run_doc = {
 	"run", "[--snapshot DIR] [--out DIR] [options]",
 	"The monthly batch: take a snapshot, fit the restore-likelihood model,\n"
 	"plan, check RPO/RTO against the targets, audit the vaults and write\n"
-	"the report, laying the results out in DIR: model.json, plan/\n"
-	"(plan.csv, policy_changes.csv, strategies.csv, summary.csv,\n"
-	"vault_months.csv), rpo_rto.csv, posture.csv, report/ (report.html,\n"
-	"focus.csv, vaults.csv, policies.csv). With no Azure credentials and\n"
-	"no --snapshot it runs on the bundled sample estate and says so. Exits\n"
-	"0 once every stage ran, whatever the findings: use check and audit\n"
-	"with --fail-on to gate.",
+	"the report, laying the results out in DIR: snapshot/ (when it\n"
+	"exported), model.json, plan/ (plan.csv, policy_changes.csv,\n"
+	"strategies.csv, summary.csv, vault_months.csv), rpo_rto.csv,\n"
+	"posture.csv, report/ (report.html, focus.csv, vaults.csv,\n"
+	"policies.csv). Without --snapshot it exports when Azure credentials\n"
+	"are configured (or with --export), and otherwise runs on the bundled\n"
+	"sample estate and says so. Exits 0 once every stage ran, whatever\n"
+	"the findings: use check and audit with --fail-on to gate.",
 	"  vaultwise run                      # the bundled sample, into ./out\n"
-	"  vaultwise run --snapshot snap --out 2026-11",
+	"  vaultwise run --snapshot snap --out 2026-11\n"
+	"  vaultwise run --export --out out/2026-12 "
+	"--previous out/2026-11/snapshot",
 	0, 0
 };
 
@@ -184,27 +212,53 @@ static int run_report(struct run_state *rs, struct err *e)
 	return rc;
 }
 
-/* The snapshot to use, and says where it comes from. Caller frees. */
-static char *snapshot_dir(const struct run_cli *cli)
+static int run_export(const struct run_cli *cli, const char *dir,
+		      struct err *e)
 {
-	char *dir;
+	struct export_options o;
 
-	if (cli->snapshot)
-		return xstrdup(cli->snapshot);
-	dir = data_path("sample");
+	export_options_init(&o);
+	o.cloud.cloud = cli->cloud;
+	o.cloud.arm_endpoint = cli->arm;
+	o.cloud.authority = cli->authority;
+	o.cloud.ca_bundle = cli->ca;
+	o.subscriptions = cli->subs.items;
+	o.nsubscriptions = cli->subs.n;
+	o.sizes_file = cli->sizes;
+	o.tiering_cost = cli->tiering_cost;
+	o.as_of = cli_common.as_of;
+	return export_with_progress(&o, dir, e);
+}
+
+/* The snapshot to use (exported when that is the way), saying where it
+ * comes from. The path in *out is the caller's to free. */
+static int snapshot_dir(const struct run_cli *cli, const char *out_dir,
+			char **out, struct err *e)
+{
+	if (cli->snapshot) {
+		*out = xstrdup(cli->snapshot);
+		return 0;
+	}
+	if (cli->do_export || export_credentials_configured()) {
+		*out = path_join(out_dir, "snapshot");
+		notef("exporting from Azure into %s", *out);
+		return run_export(cli, *out, e);
+	}
+	*out = data_path("sample");
 	notef("no Azure credentials and no --snapshot: running on the bundled "
 	      "sample estate in %s",
-	      dir);
-	return dir;
+	      *out);
+	return 0;
 }
 
 static int run_stages(struct run_state *rs, struct err *e)
 {
-	char *snap = snapshot_dir(rs->cli);
+	char *snap = NULL;
 	char *targets = rs->cli->targets ? xstrdup(rs->cli->targets)
 					 : data_path("targets.example.csv");
 	int rc = mkdir_p(rs->out, e) ||
 		 targets_load(&rs->targets, targets, e) ||
+		 snapshot_dir(rs->cli, rs->out, &snap, e) ||
 		 cli_open_snapshot(&rs->s, snap, e) || run_fit(rs, e) ||
 		 run_plan(rs, e) || run_check(rs, e) || run_audit(rs, e) ||
 		 run_report(rs, e);
@@ -224,7 +278,12 @@ int cmd_run(int argc, char **argv)
 
 	free(args.items);
 	if (rc != CLI_RUN)
-		return rc;
+		goto done;
+	if (cli.snapshot && cli.do_export) {
+		rc = usage_error("run", "--snapshot and --export exclude each "
+					"other");
+		goto done;
+	}
 	memset(&rs, 0, sizeof(rs));
 	rs.cli = &cli;
 	rs.out = cli.out ? cli.out : "out";
@@ -239,5 +298,7 @@ int cmd_run(int argc, char **argv)
 	targets_release(&rs.targets);
 	restore_model_free(rs.model);
 	free(rs.model_path);
+done:
+	free(cli.subs.items);
 	return rc;
 }

@@ -349,4 +349,15 @@ expect_exit 64 "prices fetch refuses a region that is not a name" \
 	--out "$T/p2.csv" --prices-endpoint "$URL_A/api/retail/prices" \
 	--ca-bundle "$CA"
 
+# ---- run exports by itself when credentials are configured ----
+# shellcheck disable=SC2046
+expect_exit 0 "run with Azure credentials in the environment exports first" \
+	vw VAULTWISE_DATA="$VW_TOP/data" $(secret_env) "$VAULTWISE" run \
+	--out "$T/run" $(endpoints "$URL_A") --sizes "$T/sizes.csv"
+grep_ok "... and says so" "exporting from Azure into $T/run/snapshot" "$T/err"
+check "... its snapshot is the estate" same_estate "$SRC" "$T/run/snapshot"
+for f in model.json plan/plan.csv rpo_rto.csv posture.csv report/report.html; do
+	check "... and it wrote $f" test -s "$T/run/$f"
+done
+
 finish
