@@ -8,8 +8,8 @@
 # Environment: VAULTWISE (the binary, default: vaultwise on PATH), OUT
 # (default out), MONTH (YYYY-MM, default this month in UTC), TARGETS (the
 # RPO/RTO targets, default targets.csv). Needs GNU date.
-# Exit status: that of the first step that failed; check and audit
-# finding something (their exit 1) is a result, not a failure.
+# Exit status: that of `vaultwise run` (0 once every stage ran, whatever
+# check and audit found).
 set -eu
 vw=${VAULTWISE:-vaultwise}
 top=${OUT:-out}
@@ -19,23 +19,16 @@ targets=${TARGETS:-targets.csv}
 out="$top/$month"
 mkdir -p "$out"
 
-if [ $# -ge 1 ]; then
+set -- "${1:-}"
+if [ -n "$1" ]; then
 	rm -rf "$out/snapshot"
 	cp -R "$1" "$out/snapshot"
+	set -- --snapshot "$out/snapshot"
 else
-	"$vw" export --out "$out/snapshot"
+	set -- --export
 fi
-"$vw" plan "$out/snapshot" --out "$out/plan"
-"$vw" fit "$out/snapshot" --out "$out/model.json"
-"$vw" check "$out/snapshot" --targets "$targets" \
-	--out "$out/rpo_rto.csv" || [ $? -eq 1 ]
-"$vw" audit "$out/snapshot" --plan "$out/plan" \
-	--out "$out/posture.csv" || [ $? -eq 1 ]
-
-set -- --model "$out/model.json" --rpo "$out/rpo_rto.csv" \
-	--posture "$out/posture.csv"
 if [ -d "$top/$last/snapshot" ]; then
 	set -- "$@" --previous "$top/$last/snapshot"
 fi
-"$vw" report "$out/snapshot" --plan "$out/plan" "$@" --out "$out/report"
+"$vw" run "$@" --out "$out" --targets "$targets"
 echo "report: $out/report/report.html"
