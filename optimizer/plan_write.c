@@ -230,7 +230,7 @@ int plan_write_vault_months(struct plan_ctx *p, struct outdir *dir,
 			csv_put_double(w, sp.std_cost, 4);
 			csv_put_double(w, sp.arc_cost, 4);
 			csv_put_double(w, sp.restore_cost, 4);
-			csv_put_double(w, p->use_model ? mt.restores : NAN, 4);
+			csv_put_double(w, p->use_model ? mt.restores : NAN, 6);
 			csv_end_row(w);
 		}
 	}
