@@ -29,55 +29,67 @@ void horizon_init(struct horizon *h, int64_t as_of, int months)
 	h->days = (long)((h->end - h->start) / DAY_S);
 }
 
+/* Restores from Archive per month while a point is archived: their
+ * expected cost and number. */
+struct restore_rate {
+	double cost, count;
+};
+
+/* What a piece [t0, t1) of a slot's life holds and costs per month. */
+struct segment {
+	double std_gb, arc_gb, cost_month, restores_month;
+};
+
 /* Calls fn for each piece [t0, t1) of the slot's life inside the horizon
  * with the GiB in Standard and Archive during it. */
-typedef void (*segment_fn)(void *ctx, int64_t t0, int64_t t1, double std_gb,
-			   double arc_gb, double cost_month);
+typedef void (*segment_fn)(void *ctx, int64_t t0, int64_t t1,
+			   const struct segment *sg);
 
 static void emit_sized(const struct horizon *h, const struct slot *s,
 		       int64_t t0, int64_t t1, bool archived,
-		       double restore_month, double std_gb, segment_fn fn,
-		       void *ctx)
+		       const struct restore_rate *rr, double std_gb,
+		       segment_fn fn, void *ctx)
 {
-	double std = archived ? 0 : std_gb;
-	double arc = archived ? s->arc_gb : 0;
-	double cost = std * s->std_gb_month + arc * s->arc_gb_month +
-		      (archived ? restore_month : 0);
+	struct segment sg;
 
+	sg.std_gb = archived ? 0 : std_gb;
+	sg.arc_gb = archived ? s->arc_gb : 0;
+	sg.cost_month = sg.std_gb * s->std_gb_month +
+			sg.arc_gb * s->arc_gb_month +
+			(archived ? rr->cost : 0);
+	sg.restores_month = archived ? rr->count : 0;
 	if (t0 < h->start)
 		t0 = h->start;
 	if (t1 > h->end)
 		t1 = h->end;
 	if (t1 > t0)
-		fn(ctx, t0, t1, std, arc, cost);
+		fn(ctx, t0, t1, &sg);
 }
 
 /* A piece of the current point's life: its Standard size grows at
  * grows_at. */
 static void emit(const struct horizon *h, const struct slot *s, int64_t t0,
-		 int64_t t1, bool archived, double restore_month,
+		 int64_t t1, bool archived, const struct restore_rate *rr,
 		 segment_fn fn, void *ctx)
 {
 	int64_t g = s->grows_at;
 
 	if (archived || g == TIME_NONE || g >= t1) {
-		emit_sized(h, s, t0, t1, archived, restore_month, s->std_gb,
-			   fn, ctx);
+		emit_sized(h, s, t0, t1, archived, rr, s->std_gb, fn, ctx);
 		return;
 	}
 	if (g > t0)
-		emit_sized(h, s, t0, g, false, restore_month, s->std_gb, fn,
-			   ctx);
-	emit_sized(h, s, g > t0 ? g : t0, t1, false, restore_month,
-		   s->std_gb_later, fn, ctx);
+		emit_sized(h, s, t0, g, false, rr, s->std_gb, fn, ctx);
+	emit_sized(h, s, g > t0 ? g : t0, t1, false, rr, s->std_gb_later, fn,
+		   ctx);
 }
 
 /* A piece of a later point's life (at its grown size). */
 static void emit_later(const struct horizon *h, const struct slot *s,
 		       int64_t t0, int64_t t1, bool archived,
-		       double restore_month, segment_fn fn, void *ctx)
+		       const struct restore_rate *rr, segment_fn fn, void *ctx)
 {
-	emit_sized(h, s, t0, t1, archived, restore_month,
+	emit_sized(h, s, t0, t1, archived, rr,
 		   s->grows_at == TIME_NONE ? s->std_gb : s->std_gb_later, fn,
 		   ctx);
 }
@@ -87,17 +99,16 @@ static void current_point(const struct horizon *h, const struct slot *s,
 {
 	int64_t end = s->expiry == TIME_NONE ? h->end : s->expiry;
 	int64_t move = m->current_move;
-
-	double rm = s->restore_month;
+	struct restore_rate rr = { s->restore_month, s->restores_month };
 
 	if (s->in_archive) {
-		emit(h, s, h->start, end, true, rm, fn, ctx);
+		emit(h, s, h->start, end, true, &rr, fn, ctx);
 	} else if (s->in_standard) {
 		if (move == TIME_NONE || move >= end) {
-			emit(h, s, h->start, end, false, rm, fn, ctx);
+			emit(h, s, h->start, end, false, &rr, fn, ctx);
 		} else {
-			emit(h, s, h->start, move, false, rm, fn, ctx);
-			emit(h, s, move, end, true, rm, fn, ctx);
+			emit(h, s, h->start, move, false, &rr, fn, ctx);
+			emit(h, s, move, end, true, &rr, fn, ctx);
 		}
 	}
 }
@@ -106,6 +117,8 @@ static void successors(const struct horizon *h, const struct slot *s,
 		       const struct slot_moves *m, segment_fn fn, void *ctx)
 {
 	int64_t life, born;
+	struct restore_rate rr = { s->restore_month_new,
+				   s->restores_month_new };
 
 	if (!s->refills || s->expiry == TIME_NONE)
 		return;
@@ -113,14 +126,13 @@ static void successors(const struct horizon *h, const struct slot *s,
 	if (life < DAY_S)
 		life = DAY_S;
 	for (born = s->expiry; born < h->end; born += life) {
-		double rm = s->restore_month_new;
-
 		if (m->new_move_age < 0 || m->new_move_age * DAY_S >= life) {
-			emit_later(h, s, born, born + life, false, rm, fn, ctx);
+			emit_later(h, s, born, born + life, false, &rr, fn,
+				   ctx);
 		} else {
 			int64_t move = born + (int64_t)(m->new_move_age * DAY_S);
-			emit_later(h, s, born, move, false, rm, fn, ctx);
-			emit_later(h, s, move, born + life, true, rm, fn, ctx);
+			emit_later(h, s, born, move, false, &rr, fn, ctx);
+			emit_later(h, s, move, born + life, true, &rr, fn, ctx);
 		}
 	}
 }
@@ -148,6 +160,7 @@ static void need_arrays(struct projection *p, int k)
 	p->std_gb[k] = xcalloc((size_t)p->h.days + 1, sizeof(double));
 	p->arc_gb[k] = xcalloc((size_t)p->h.days + 1, sizeof(double));
 	p->cost[k] = xcalloc((size_t)p->h.days + 1, sizeof(double));
+	p->restores[k] = xcalloc((size_t)p->h.days + 1, sizeof(double));
 }
 
 void projection_release(struct projection *p)
@@ -156,6 +169,7 @@ void projection_release(struct projection *p)
 		free(p->std_gb[k]);
 		free(p->arc_gb[k]);
 		free(p->cost[k]);
+		free(p->restores[k]);
 	}
 	memset(p, 0, sizeof(*p));
 }
@@ -171,8 +185,8 @@ static long day_index(const struct horizon *h, int64_t t)
 	return (long)((t - h->start + DAY_S / 2) / DAY_S);
 }
 
-static void add_segment(void *ctx, int64_t t0, int64_t t1, double std_gb,
-			double arc_gb, double cost_month)
+static void add_segment(void *ctx, int64_t t0, int64_t t1,
+			const struct segment *sg)
 {
 	struct accumulate *a = ctx;
 	struct projection *p = a->p;
@@ -182,12 +196,14 @@ static void add_segment(void *ctx, int64_t t0, int64_t t1, double std_gb,
 	if (d1 <= d0)
 		return;
 	need_arrays(p, k);
-	p->std_gb[k][d0] += std_gb;
-	p->std_gb[k][d1] -= std_gb;
-	p->arc_gb[k][d0] += arc_gb;
-	p->arc_gb[k][d1] -= arc_gb;
-	p->cost[k][d0] += cost_month / DAYS_PER_MONTH;
-	p->cost[k][d1] -= cost_month / DAYS_PER_MONTH;
+	p->std_gb[k][d0] += sg->std_gb;
+	p->std_gb[k][d1] -= sg->std_gb;
+	p->arc_gb[k][d0] += sg->arc_gb;
+	p->arc_gb[k][d1] -= sg->arc_gb;
+	p->cost[k][d0] += sg->cost_month / DAYS_PER_MONTH;
+	p->cost[k][d1] -= sg->cost_month / DAYS_PER_MONTH;
+	p->restores[k][d0] += sg->restores_month / DAYS_PER_MONTH;
+	p->restores[k][d1] -= sg->restores_month / DAYS_PER_MONTH;
 }
 
 void projection_add(struct projection *p, int strategy,
@@ -200,14 +216,14 @@ void projection_add(struct projection *p, int strategy,
 void projection_add_fixed(struct projection *p, const struct slot *s)
 {
 	struct accumulate a = { p, PROJ_SHARED };
+	struct restore_rate rr = { s->restore_month, s->restores_month };
 	int64_t end = s->expiry;
 
 	if (!s->in_archive && !s->in_standard)
 		return;
 	if (end == TIME_NONE || s->refills)
 		end = p->h.end;
-	emit(&p->h, s, p->h.start, end, s->in_archive, s->restore_month,
-	     add_segment, &a);
+	emit(&p->h, s, p->h.start, end, s->in_archive, &rr, add_segment, &a);
 }
 
 void projection_add_pi(struct projection *p, double monthly_fee)
@@ -221,8 +237,8 @@ void projection_month(const struct projection *p, int strategy, int month,
 {
 	long d0 = day_index(&p->h, p->h.month_start[month]);
 	long d1 = day_index(&p->h, p->h.month_start[month + 1]);
-	double std = 0, arc = 0, cost = 0, sum_std = 0, sum_arc = 0,
-	       sum_cost = 0;
+	double std = 0, arc = 0, cost = 0, rest = 0, sum_std = 0,
+	       sum_arc = 0, sum_cost = 0, sum_rest = 0;
 
 	/* Running sums turn the difference arrays back into daily values. */
 	for (long d = 0; d < d1; d++) {
@@ -233,25 +249,26 @@ void projection_month(const struct projection *p, int strategy, int month,
 			std += p->std_gb[a][d];
 			arc += p->arc_gb[a][d];
 			cost += p->cost[a][d];
+			rest += p->restores[a][d];
 		}
 		if (d >= d0) {
 			sum_std += std;
 			sum_arc += arc;
 			sum_cost += cost;
+			sum_rest += rest;
 		}
 	}
 	out->std_gb = sum_std / (double)(d1 - d0);
 	out->arc_gb = sum_arc / (double)(d1 - d0);
 	out->cost = sum_cost;
+	out->restores = sum_rest;
 }
 
-static void add_cost(void *ctx, int64_t t0, int64_t t1, double std_gb,
-		     double arc_gb, double cost_month)
+static void add_cost(void *ctx, int64_t t0, int64_t t1,
+		     const struct segment *sg)
 {
 	double *total = ctx;
-	(void)std_gb;
-	(void)arc_gb;
-	*total += cost_month * (double)(t1 - t0) / DAY_S / DAYS_PER_MONTH;
+	*total += sg->cost_month * (double)(t1 - t0) / DAY_S / DAYS_PER_MONTH;
 }
 
 double slot_horizon_cost(const struct horizon *h, const struct slot *s,

@@ -45,8 +45,10 @@ struct slot {
 	double std_gb_month, arc_gb_month; /* prices */
 	/* Expected cost of restores from Archive per month while archived
 	 * (0 without a model): the current point, and the points that follow
-	 * it (they are archived at another age). */
+	 * it (they are archived at another age); and the expected number of
+	 * those restores per month. */
 	double restore_month, restore_month_new;
+	double restores_month, restores_month_new;
 };
 
 /* When a strategy moves the slot's points: the current point at
@@ -64,6 +66,7 @@ struct projection {
 	struct horizon h;
 	double *std_gb[STRAT_COUNT + 1], *arc_gb[STRAT_COUNT + 1];
 	double *cost[STRAT_COUNT + 1];
+	double *restores[STRAT_COUNT + 1];
 	double pi_month[STRAT_COUNT];
 };
 
@@ -79,6 +82,8 @@ void projection_add_pi(struct projection *p, double monthly_fee);
 
 struct month_total {
 	double std_gb, arc_gb, cost; /* GiB are day-averaged over the month */
+	double restores;             /* expected restores from Archive (cost
+					includes theirs) */
 };
 /* Month k (0-based) of a strategy. */
 void projection_month(const struct projection *p, int strategy, int month,

@@ -30,8 +30,8 @@ static const struct opt_spec report_specs[] = {
 	  "SNAPSHOT", "last month's snapshot: show what changed since", 0,
 	  0 },
 	{ "model", 0, OPT_STR, offsetof(struct report_cli, model), "FILE",
-	  "restore model from 'vaultwise fit': the restore curve and the "
-	  "restore risk of the plan", 0, 0 },
+	  "restore model from 'vaultwise fit': the restore curve (the "
+	  "restore risk is the plan's, from plan.csv)", 0, 0 },
 	{ "rpo", 0, OPT_STR, offsetof(struct report_cli, rpo), "FILE",
 	  "rpo_rto.csv from 'vaultwise check'", 0, 0 },
 	{ "posture", 0, OPT_STR, offsetof(struct report_cli, posture), "FILE",

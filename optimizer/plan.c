@@ -385,43 +385,47 @@ static double life_days(const struct plan_ctx *p, const struct rp *rp)
 	return (double)(end - rp->rp_time) / DAY_S;
 }
 
-/* Expected cost per month of restores from Archive for a point archived
- * from age `from` to age `to` (0 without a fitted model). */
-static double restore_month(const struct plan_ctx *p, struct point_ctx *pc,
-			    double from, double to)
+/* Expected restores per day of a point archived from age `from` to age
+ * `to` (0 without a fitted model). */
+static double restores_per_day(const struct plan_ctx *p, struct point_ctx *pc,
+			       double from, double to)
 {
 	const struct hazard *h;
-	double per_day;
 
 	if (!p->use_model || from < 0 || !(to > from))
 		return 0;
 	h = restore_model_hazard(p->o->model);
-	per_day = pc->weight * p->work.rho *
-		  (cum_at(pc, h, to) - cum_at(pc, h, from)) / (to - from);
-	return pc->c->restore_extra * per_day * DAYS_PER_MONTH;
+	return pc->weight * p->work.rho *
+	       (cum_at(pc, h, to) - cum_at(pc, h, from)) / (to - from);
 }
 
+/* The restores from Archive a slot's points expect per month while
+ * archived, and what they cost: the current point (from its move or
+ * now) and the points that follow it (from new_move_age). */
 static void set_restore_costs(const struct plan_ctx *p, struct point_ctx *pc,
 			      const struct slot_moves *m)
 {
 	const struct rp *rp = pc->rp;
-	double life = life_days(p, rp), now_age;
+	struct slot *sl = &pc->sl;
+	double life = life_days(p, rp), extra = pc->c->restore_extra;
+	double now_age = (double)(p->now - rp->rp_time) / DAY_S;
+	double cur = 0, next = 0;
 
-	now_age = (double)(p->now - rp->rp_time) / DAY_S;
-	if (pc->sl.in_archive)
-		pc->sl.restore_month = restore_month(p, pc, now_age, life);
+	if (sl->in_archive)
+		cur = restores_per_day(p, pc, now_age, life);
 	else if (m->current_move != TIME_NONE)
-		pc->sl.restore_month = restore_month(
+		cur = restores_per_day(
 			p, pc, (double)(m->current_move - rp->rp_time) / DAY_S,
 			life);
-	else
-		pc->sl.restore_month = 0;
-	pc->sl.restore_month_new =
-		rp->expiry_time == TIME_NONE
-			? 0
-			: restore_month(p, pc, m->new_move_age,
-					(double)(rp->expiry_time - rp->rp_time) /
+	if (rp->expiry_time != TIME_NONE)
+		next = restores_per_day(p, pc, m->new_move_age,
+					(double)(rp->expiry_time -
+						 rp->rp_time) /
 						DAY_S);
+	sl->restores_month = cur * DAYS_PER_MONTH;
+	sl->restores_month_new = next * DAYS_PER_MONTH;
+	sl->restore_month = extra * cur * DAYS_PER_MONTH;
+	sl->restore_month_new = extra * next * DAYS_PER_MONTH;
 }
 
 /* Age at which the plan moves the points that replace this one. */

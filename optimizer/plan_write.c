@@ -10,6 +10,7 @@
 
 #include "fileio.h"
 #include "plan_internal.h"
+#include "tiercost.h"
 #include "timeutil.h"
 #include "util.h"
 #include "version.h"
@@ -42,7 +43,9 @@ static const struct csv_column vault_month_cols[] = {
 	{ "standard_gb", R }, { "archive_gb", R }, { "cost", R },
 	{ "pi_cost", R }, { "total_cost", R }, { "currency", R },
 	{ "vault_name", 0 }, { "standard_gb_month_price", 0 },
-	{ "archive_gb_month_price", 0 },
+	{ "archive_gb_month_price", 0 }, { "standard_cost", 0 },
+	{ "archive_cost", 0 }, { "restore_cost", 0 },
+	{ "expected_restores", 0 },
 };
 static const struct csv_schema vault_months_schema = {
 	"vault_months.csv", vault_month_cols, ARRAY_SIZE(vault_month_cols)
@@ -165,8 +168,32 @@ int plan_write_strategies(struct plan_ctx *p, struct outdir *dir,
 	return csv_writer_commit(w, NULL, e);
 }
 
+/* A vault's month of the plan strategy, cost split: Standard and Archive
+ * storage are the day-averaged GiB at the month's price (GiB kept for a
+ * mean month of DAYS_PER_MONTH days cost one month's price), and the rest
+ * of the projection's cost is the expected cost of restores from Archive
+ * (0 without a model). */
+struct month_split {
+	double std_cost, arc_cost, restore_cost;
+};
+
+static void split_month(const struct horizon *h, int m,
+			const struct rate_card *rc,
+			const struct month_total *mt, struct month_split *out)
+{
+	double months = (double)(h->month_start[m + 1] - h->month_start[m]) /
+			DAY_S / DAYS_PER_MONTH;
+
+	out->std_cost = mt->std_gb * rc->std_gb_month * months;
+	out->arc_cost = mt->arc_gb * rc->arc_gb_month * months;
+	out->restore_cost = mt->cost - out->std_cost - out->arc_cost;
+	if (fabs(out->restore_cost) < 5e-7) /* rounding, not restores */
+		out->restore_cost = 0;
+}
+
 /* The plan strategy per vault and month: the figures the report and
- * focus.csv break down by vault. */
+ * focus.csv break down by vault. Summed over vaults, cost is
+ * strategies.csv's plan line. */
 int plan_write_vault_months(struct plan_ctx *p, struct outdir *dir,
 			    struct err *e)
 {
@@ -182,9 +209,11 @@ int plan_write_vault_months(struct plan_ctx *p, struct outdir *dir,
 
 		for (int m = 0; m < pr->h.months; m++) {
 			struct month_total mt;
+			struct month_split sp;
 			struct civil c;
 
 			projection_month(pr, STRAT_PLAN, m, &mt);
+			split_month(&pr->h, m, rc, &mt, &sp);
 			time_to_civil(pr->h.month_start[m], &c);
 			csv_put(w, p->s->vaults[v].vault_id);
 			csv_putf(w, "%04d-%02d", c.year, c.month);
@@ -198,6 +227,10 @@ int plan_write_vault_months(struct plan_ctx *p, struct outdir *dir,
 			csv_put(w, p->s->vaults[v].vault_name);
 			csv_put_double(w, rc->std_gb_month, 6);
 			csv_put_double(w, rc->arc_gb_month, 6);
+			csv_put_double(w, sp.std_cost, 4);
+			csv_put_double(w, sp.arc_cost, 4);
+			csv_put_double(w, sp.restore_cost, 4);
+			csv_put_double(w, p->use_model ? mt.restores : NAN, 6);
 			csv_end_row(w);
 		}
 	}

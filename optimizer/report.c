@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT
  * report.c: the report stage (report.h): gathers the figures in the order
  * they depend on each other, checks that they agree (the snapshot against
- * the plan's summary, focus.csv against strategies.csv) and hands them to
- * the writers in reports/, all into one output directory swapped into
- * place when complete. Never prints. */
+ * the plan's summary, vault_months.csv against strategies.csv) and hands
+ * them to the writers in reports/, all into one output directory swapped
+ * into place when complete. Never prints. */
 #include "report.h"
 
 #include <math.h>
@@ -37,6 +37,15 @@ static int check_plan_dir(const char *dir, struct err *e)
 		       dir, dir);
 }
 
+static double *nan_array(size_t n)
+{
+	double *a = xmalloc(n * sizeof(double));
+
+	for (size_t i = 0; i < n; i++)
+		a[i] = NAN;
+	return a;
+}
+
 static void ctx_init(struct report_ctx *c, struct report_data *d,
 		     struct snapshot *s, const struct report_options *o)
 {
@@ -57,27 +66,18 @@ static void ctx_init(struct report_ctx *c, struct report_data *d,
 	d->top_n = o->top_n > 0 ? o->top_n : DEFAULT_TOP_N;
 	d->prev_as_of = TIME_NONE;
 	d->vm = xcalloc(nv, sizeof(*d->vm));
-	c->proj = xcalloc(nv, sizeof(*c->proj));
 	c->now_vault = xcalloc(nv, sizeof(*c->now_vault));
 	c->now_policy = xcalloc(np, sizeof(*c->now_policy));
 	c->plan_vault = xcalloc(nv, sizeof(*c->plan_vault));
 	c->plan_policy = xcalloc(np, sizeof(*c->plan_policy));
-	c->vault_restores = xmalloc(nv * sizeof(double));
-	c->policy_restores = xmalloc(np * sizeof(double));
-	for (size_t i = 0; i < nv; i++)
-		c->vault_restores[i] = NAN;
-	for (size_t i = 0; i < np; i++)
-		c->policy_restores[i] = NAN;
+	c->vault_restores = nan_array(nv);
+	c->vault_restore_cost = nan_array(nv);
+	c->policy_restores = nan_array(np);
+	c->policy_restore_cost = nan_array(np);
 }
 
 static void ctx_release(struct report_ctx *c)
 {
-	for (size_t v = 0; c->proj && v < c->s->nvaults; v++) {
-		if (c->proj[v])
-			projection_release(c->proj[v]);
-		free(c->proj[v]);
-	}
-	free(c->proj);
 	free(c->now_vault);
 	free(c->now_policy);
 	free(c->prev_vault);
@@ -85,8 +85,9 @@ static void ctx_release(struct report_ctx *c)
 	free(c->plan_vault);
 	free(c->plan_policy);
 	free(c->vault_restores);
+	free(c->vault_restore_cost);
 	free(c->policy_restores);
-	restore_model_free(c->model);
+	free(c->policy_restore_cost);
 	if (c->has_prev)
 		snapshot_release(&c->prev);
 }
@@ -143,15 +144,46 @@ static void apply_plan_rows(struct report_ctx *c)
 
 /* ---- caveats: what a reader must know to trust the figures ---- */
 
+static bool has_restore_cost(const struct report_data *d,
+			     const struct rep_vault_months *vm)
+{
+	for (int m = 0; m < d->h.months; m++)
+		if (vm->restore_cost[m] > 0)
+			return true;
+	return false;
+}
+
+/* vault_months.csv carries the prices the plan used; focus.csv uses
+ * them. */
+static void plan_price_caveat(struct report_data *d, const struct vault *v,
+			      const char *tier, double plan, double sheet)
+{
+	if (fabs(plan - sheet) <= 1e-6)
+		return;
+	report_data_add_caveat(
+		d, "plan/vault_months.csv prices %s's %s storage at %.6f "
+		   "%s/GB-month but the price sheet now says %.6f: was the "
+		   "sheet changed after the plan? focus.csv uses the plan's "
+		   "price",
+		v->vault_name, tier, plan, d->currency, sheet);
+}
+
 static void price_caveats(struct report_ctx *c)
 {
 	struct report_data *d = c->d;
 
 	for (size_t v = 0; v < c->s->nvaults; v++) {
-		const struct rate_card *rc = &d->vm[v].card;
-		const int used[] = { rc->standard_meter, rc->archive_meter };
+		const struct rep_vault_months *vm = &d->vm[v];
+		const struct rate_card *rc = &vm->card;
+		const int used[] = { rc->standard_meter, rc->archive_meter,
+				     M_REHYDRATE_STANDARD };
+		size_t nused = has_restore_cost(d, vm) ? 3 : 2;
 		const char *loc = c->s->vaults[v].location;
-		for (size_t i = 0; i < ARRAY_SIZE(used); i++) {
+		plan_price_caveat(d, &c->s->vaults[v], "Standard",
+				  vm->std_price, rc->std_gb_month);
+		plan_price_caveat(d, &c->s->vaults[v], "Archive",
+				  vm->arc_price, rc->arc_gb_month);
+		for (size_t i = 0; i < nused; i++) {
 			const struct price_row *r = rc->row[used[i]];
 			if (!r) {
 				report_data_add_caveat(
@@ -195,8 +227,10 @@ static void agreement_caveats(struct report_ctx *c)
 			mine, d->currency, plan, d->currency);
 	if (d->focus_max_gap > 0.01)
 		report_data_add_caveat(
-			d, "focus.csv's storage cost differs from "
-			   "strategies.csv's plan line by up to %.1f%% (in %s)",
+			d, "plan/vault_months.csv (focus.csv's storage and "
+			   "restore rows) differs from strategies.csv's plan "
+			   "line by up to %.1f%% (in %s): do the plan "
+			   "directory's files come from different runs?",
 			d->focus_max_gap * 100, d->focus_gap_month);
 	if (!report_series(d, "plan") || !report_series(d, "do_nothing"))
 		report_data_add_caveat(
@@ -227,11 +261,11 @@ static int gather(struct report_ctx *c, struct err *e)
 	    report_read_strategies(c, e) || report_read_model(c, e) ||
 	    report_estate_pass(c, c->s, c->now_vault, c->now_policy, true,
 			       e) ||
-	    report_read_plan_points(c, e) || read_previous(c, e))
+	    report_read_vault_months(c, e) || report_read_plan_points(c, e) ||
+	    read_previous(c, e))
 		return -1;
 	report_build_groups(c);
 	apply_plan_rows(c);
-	report_finish_months(c);
 	if (report_read_rpo(c, e) || report_read_posture(c, e))
 		return -1;
 	set_billing_account(c);
@@ -273,11 +307,11 @@ static void fill_summary(struct report_summary *out,
 	out->archive_gb = d->total_now.arc_gb;
 	out->avg_saving = d->avg_saving;
 	out->horizon_months = d->h.months;
-	out->restores = out->restores_lo = out->restores_hi = NAN;
-	if (d->risk.source != RISK_NONE) {
+	out->restores = out->restore_cost = NAN;
+	out->moved_points = d->risk.points;
+	if (d->risk.assessed) {
 		out->restores = d->risk.expected;
-		out->restores_lo = d->risk.lo;
-		out->restores_hi = d->risk.hi;
+		out->restore_cost = d->risk.cost;
 	}
 	out->has_previous = d->prev != NULL;
 	out->previous_total = rep_stats_total(&d->total_prev);
@@ -340,12 +374,16 @@ void report_summary_print(FILE *out, const struct report_summary *sum,
 			fabs(sum->avg_saving), cur, sum->horizon_months);
 	if (isfinite(sum->restores))
 		fprintf(out,
-			"restore risk taken: %.2f restores expected [%.2f, "
-			"%.2f] of the points the plan moves to Archive\n",
-			sum->restores, sum->restores_lo, sum->restores_hi);
+			"restore risk taken: %.2f restores expected over the "
+			"remaining lives of the %ld points the plan moves to "
+			"Archive; those from Archive are expected to cost "
+			"%.2f %s (plan.csv)\n",
+			sum->restores, sum->moved_points, sum->restore_cost,
+			cur);
 	else
-		fprintf(out, "restore risk taken: not assessed (no restore "
-			     "model: give --model)\n");
+		fprintf(out, "restore risk taken: not assessed (the plan was "
+			     "made without a restore model: run 'vaultwise "
+			     "fit', then 'vaultwise plan --model')\n");
 	if (sum->has_previous) {
 		double now = sum->standard_cost + sum->archive_cost +
 			     sum->pi_cost;

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT
  * report.h: the report stage. Reads a snapshot and the plan directory made
- * from it (plan.json, summary.csv, strategies.csv, plan.csv), optionally
- * the previous month's snapshot, model.json (`vaultwise fit`),
- * rpo_rto.csv (`vaultwise check`) and posture.csv (`vaultwise audit`),
- * and writes the report directory atomically:
+ * from it (plan.json, summary.csv, strategies.csv, vault_months.csv,
+ * plan.csv), optionally the previous month's snapshot, model.json
+ * (`vaultwise fit`), rpo_rto.csv (`vaultwise check`) and posture.csv
+ * (`vaultwise audit`), and writes the report directory atomically:
  *   report.html   one self-contained page for people (inline CSS and SVG,
  *                 no script, nothing fetched), printable, phone-readable;
  *   focus.csv     the plan's projected cost per vault, meter and month in
@@ -42,7 +42,11 @@ struct report_summary {
 	double standard_gb, archive_gb;
 	double avg_saving;        /* per month over the horizon */
 	int horizon_months;
-	double restores, restores_lo, restores_hi; /* NAN: not assessed */
+	/* of the points the plan moves (plan.csv): restores expected over
+	 * their remaining lives and the expected cost of those from Archive;
+	 * NAN: not assessed (the plan had no restore model) */
+	long moved_points;
+	double restores, restore_cost;
 	bool has_previous;
 	double previous_total;    /* per month, the previous snapshot */
 	long focus_rows;

@@ -1,17 +1,15 @@
 /* SPDX-License-Identifier: MIT
  * report_estate.c: the report's pass over a snapshot (storage and fees per
- * vault and policy, the points plan.csv does not list into the per-vault
- * projections), the vault and policy groups (now against the previous
- * snapshot) and the per-vault months focus.csv reports. Sizes and prices
- * follow the plan's rules (sizes.h, tiercost.h), so that the figures equal
- * plan/summary.csv's. Streams the points one item at a time. Never prints. */
+ * vault and policy now, protected-instance units for focus.csv) and the
+ * vault and policy groups (now against the previous snapshot). Sizes and
+ * prices follow the plan's rules (sizes.h, tiercost.h), so that the
+ * figures equal plan/summary.csv's. Streams the points one item at a
+ * time. Projects nothing: the months ahead are the plan's
+ * (vault_months.csv, read by report_plan.c). Never prints. */
 #include <math.h>
 
-#include "archive_rules.h"
 #include "report_internal.h"
 #include "sizes.h"
-#include "tiercost.h"
-#include "timeutil.h"
 #include "util.h"
 
 /* ---- the pass ---- */
@@ -23,14 +21,6 @@ struct estate_pass {
 	struct rep_stats *vault, *policy;
 	bool current;
 };
-
-bool report_item_refills(const struct item *it)
-{
-	return it->policy_idx >= 0 &&
-	       (str_eq_ci(it->protection_state, "Protected") ||
-		str_eq_ci(it->protection_state, "IRPending") ||
-		str_eq_ci(it->protection_state, "ProtectionError"));
-}
 
 static struct rep_stats *policy_stats(struct estate_pass *p,
 				      const struct item *it)
@@ -55,76 +45,24 @@ static void add_money(struct estate_pass *p, const struct item *it,
 	}
 }
 
-static int64_t last_standard_expiry(const struct rp *rps, size_t n)
-{
-	int64_t last = INT64_MIN;
-
-	for (size_t i = 0; i < n; i++) {
-		if (!tier_in_standard(rps[i].tier))
-			continue;
-		if (rps[i].expiry_time == TIME_NONE)
-			return TIME_NONE;
-		if (rps[i].expiry_time > last)
-			last = rps[i].expiry_time;
-	}
-	return last;
-}
-
-static void project_fixed(struct estate_pass *p, const struct item *it,
-			  const struct slot *sl)
-{
-	struct slot_moves none = { TIME_NONE, -1 };
-
-	projection_add(report_projection(p->c, it->vault_idx), STRAT_PLAN, sl,
-		       &none);
-}
-
 /* The chain's base stays in Standard while the item has Standard points
- * (sizes.h), for good while the item is protected. */
+ * (sizes.h). */
 static void add_base(struct estate_pass *p, const struct item *it,
 		     const struct rp *rps, size_t n)
 {
-	const struct rate_card *rc = &p->cards[it->vault_idx];
 	double gb = item_base_gb(it, rps, n);
-	struct slot sl = { 0 };
 
-	if (gb <= 0)
-		return;
-	add_money(p, it, gb, 0);
-	if (!p->current)
-		return;
-	sl.rp_time = p->s->as_of;
-	sl.expiry = report_item_refills(it) ? TIME_NONE
-				     : last_standard_expiry(rps, n);
-	sl.in_standard = true;
-	sl.std_gb = gb;
-	sl.std_gb_month = rc->std_gb_month;
-	project_fixed(p, it, &sl);
+	if (gb > 0)
+		add_money(p, it, gb, 0);
 }
 
 static void add_point(struct estate_pass *p, const struct item *it,
 		      const struct rp *rp)
 {
-	const struct rate_card *rc = &p->cards[it->vault_idx];
-	struct slot sl = { 0 };
-
 	p->vault[it->vault_idx].points++;
 	policy_stats(p, it)->points++;
 	add_money(p, it, tier_in_standard(rp->tier) ? rp->unique_gb : 0,
 		  tier_in_archive(rp->tier) ? rp->full_gb : 0);
-	/* plan.csv lists the archivable points, with their moves */
-	if (!p->current || archivable_kind(it->workload, rp->kind))
-		return;
-	sl.rp_time = rp->rp_time;
-	sl.expiry = rp->expiry_time;
-	sl.refills = report_item_refills(it);
-	sl.in_archive = tier_in_archive(rp->tier);
-	sl.in_standard = tier_in_standard(rp->tier);
-	sl.std_gb = rp->unique_gb;
-	sl.arc_gb = rp->full_gb;
-	sl.std_gb_month = rc->std_gb_month;
-	sl.arc_gb_month = rc->arc_gb_month;
-	project_fixed(p, it, &sl);
 }
 
 static int estate_item(void *ctx, const struct item *it, const struct rp *rps,
@@ -197,15 +135,6 @@ done:
 	return rc;
 }
 
-struct projection *report_projection(struct report_ctx *c, size_t vault)
-{
-	if (!c->proj[vault]) {
-		c->proj[vault] = xmalloc(sizeof(**c->proj));
-		projection_init(c->proj[vault], c->d->as_of, c->d->h.months);
-	}
-	return c->proj[vault];
-}
-
 /* ---- groups ---- */
 
 static void add_stats(struct rep_stats *to, const struct rep_stats *s)
@@ -228,7 +157,7 @@ static struct rep_group *new_group(struct rep_group **arr, size_t *n,
 	g = &(*arr)[(*n)++];
 	memset(g, 0, sizeof(*g));
 	g->workload = -1;
-	g->restores = NAN;
+	g->restores = g->restore_cost = NAN;
 	return g;
 }
 
@@ -248,6 +177,7 @@ static void build_vaults(struct report_ctx *c)
 		g->vault = sv;
 		g->now = c->now_vault[v];
 		g->restores = c->vault_restores[v];
+		g->restore_cost = c->vault_restore_cost[v];
 		g->presence = p && pv < 0 ? REP_NEW : REP_BOTH;
 		if (pv >= 0) {
 			g->prev = c->prev_vault[pv];
@@ -304,6 +234,7 @@ static void build_policies(struct report_ctx *c)
 		policy_group(g, s, (long)k);
 		g->now = c->now_policy[k];
 		g->restores = c->policy_restores[k];
+		g->restore_cost = c->policy_restore_cost[k];
 		if (p)
 			pk = none ? (long)p->npolicies
 				  : snapshot_find_policy(p, g->id);
@@ -333,63 +264,5 @@ void report_build_groups(struct report_ctx *c)
 	for (size_t i = 0; i < d->nvaults; i++) {
 		add_stats(&d->total_now, &d->vaults[i].now);
 		add_stats(&d->total_prev, &d->vaults[i].prev);
-	}
-}
-
-/* ---- months for focus.csv ---- */
-
-static double month_gap(const struct report_data *d, int m, double cost)
-{
-	const struct rep_series *plan = report_series(d, "plan");
-	double want;
-
-	if (!plan || (size_t)m >= plan->n)
-		return 0;
-	want = plan->cost[m];
-	if (fabs(want) < 0.01)
-		return fabs(cost - want) < 0.01 ? 0 : 1;
-	return fabs(cost - want) / fabs(want);
-}
-
-void report_finish_months(struct report_ctx *c)
-{
-	struct report_data *d = c->d;
-	int months = d->h.months;
-
-	for (size_t v = 0; v < c->s->nvaults; v++) {
-		struct rep_vault_months *vm = &d->vm[v];
-		vm->std_qty = xcalloc((size_t)months, sizeof(double));
-		vm->arc_qty = xcalloc((size_t)months, sizeof(double));
-		for (int m = 0; m < months && c->proj[v]; m++) {
-			struct month_total mt;
-			double days = (double)(d->h.month_start[m + 1] -
-					       d->h.month_start[m]) /
-				      DAY_S;
-			projection_month(c->proj[v], STRAT_PLAN, m, &mt);
-			vm->std_qty[m] = mt.std_gb * days / DAYS_PER_MONTH;
-			vm->arc_qty[m] = mt.arc_gb * days / DAYS_PER_MONTH;
-		}
-		if (c->proj[v])
-			projection_release(c->proj[v]);
-		free(c->proj[v]);
-		c->proj[v] = NULL;
-	}
-	d->focus_max_gap = 0;
-	for (int m = 0; m < months; m++) {
-		double cost = 0, gap;
-		for (size_t v = 0; v < c->s->nvaults; v++) {
-			const struct rep_vault_months *vm = &d->vm[v];
-			cost += vm->std_qty[m] * vm->card.std_gb_month +
-				vm->arc_qty[m] * vm->card.arc_gb_month;
-		}
-		gap = month_gap(d, m, cost);
-		if (gap > d->focus_max_gap) {
-			struct civil cv;
-			d->focus_max_gap = gap;
-			time_to_civil(d->h.month_start[m], &cv);
-			snprintf(d->focus_gap_month, sizeof(d->focus_gap_month),
-				 "%04d-%02d", (cv.year % 10000 + 10000) % 10000,
-				 (cv.month % 100 + 100) % 100);
-		}
 	}
 }

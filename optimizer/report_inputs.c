@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: MIT
  * report_inputs.c: the optional inputs of the report: model.json (`vaultwise
- * fit`: read with restore_model_read for the forecasts, and as JSON for
- * what the page shows: parameters with intervals, covariance, the observed
- * against expected table by age), rpo_rto.csv (`vaultwise check`) and
- * posture.csv (`vaultwise audit`). CSV columns are found by name; extra
- * columns are ignored. Never prints. */
+ * fit`: checked with restore_model_read as the plan reads it, then read as
+ * JSON for what the page shows: parameters with intervals, covariance, the
+ * observed against expected table by age), rpo_rto.csv (`vaultwise
+ * check`) and posture.csv (`vaultwise audit`). CSV columns are found by
+ * name; extra columns are ignored. Never prints. */
 #include <math.h>
 
 #include <cjson/cJSON.h>
@@ -13,6 +13,7 @@
 #include "csvio.h"
 #include "fileio.h"
 #include "report_internal.h"
+#include "restore_model.h"
 #include "timeutil.h"
 #include "util.h"
 
@@ -190,13 +191,17 @@ static void model_curve(struct rep_model *m)
 int report_read_model(struct report_ctx *c, struct err *e)
 {
 	const char *path = c->o->model_path;
+	struct restore_model *checked = NULL;
 	char *text = NULL;
 	cJSON *o;
+	int rc;
 
 	if (!path)
 		return 0;
-	if (restore_model_read(&c->model, path, e) ||
-	    read_file(path, MODEL_JSON_MAX, &text, NULL, e))
+	/* a file the plan would refuse is refused here too */
+	rc = restore_model_read(&checked, path, e);
+	restore_model_free(checked);
+	if (rc || read_file(path, MODEL_JSON_MAX, &text, NULL, e))
 		return -1;
 	o = cJSON_Parse(text);
 	free(text);

@@ -6,10 +6,8 @@
 #define VW_REPORT_INTERNAL_H
 
 #include "err.h"
-#include "projection.h"
 #include "report.h"
 #include "report_data.h"
-#include "restore_model.h"
 #include "snapshot.h"
 
 /* A row of plan/summary.csv. */
@@ -25,12 +23,13 @@ struct report_ctx {
 	struct snapshot *s;
 	struct snapshot prev;        /* opened when o->previous is set */
 	bool has_prev;
-	struct restore_model *model; /* NULL without --model */
-	struct projection **proj;    /* per current vault, made on use */
 	/* per vault / per policy (+1: items with no policy) */
 	struct rep_stats *now_vault, *now_policy;
 	struct rep_stats *prev_vault, *prev_policy;
-	double *vault_restores, *policy_restores; /* NAN: not assessed */
+	/* plan.csv's expected_restores and expected_restore_cost summed over
+	 * the moved points; NAN: not assessed */
+	double *vault_restores, *policy_restores;
+	double *vault_restore_cost, *policy_restore_cost;
 	struct rep_planned *plan_vault, *plan_policy, plan_total;
 };
 
@@ -41,31 +40,25 @@ int report_read_plan_meta(struct report_ctx *c, struct err *e);
 int report_read_summary(struct report_ctx *c, struct err *e);
 /* strategies.csv into d->series; d->avg_saving. */
 int report_read_strategies(struct report_ctx *c, struct err *e);
-/* plan.csv: the archivable points into the per-vault projections, the
- * expected restores per vault and month (with a model) and the restore
- * risk of the points the plan moves. */
+/* plan.csv: the restore risk of the points the plan moves (its
+ * expected_restores and expected_restore_cost), in total, per vault and
+ * per policy. */
 int report_read_plan_points(struct report_ctx *c, struct err *e);
+/* vault_months.csv: the plan strategy per vault and month into d->vm,
+ * and its tie-out against strategies.csv's plan line. Needs the rate
+ * cards (report_estate_pass) and strategies.csv read. */
+int report_read_vault_months(struct report_ctx *c, struct err *e);
 
 /* One pass over a snapshot's items and points: storage and fees per
  * vault and policy (into vault[] and policy[], npolicies + 1 long).
- * When proj is not NULL, also adds the points plan.csv does not list
- * (and each item's chain base) to the vault projections and counts
+ * For the current snapshot, also sets each vault's rate card and counts
  * protected-instance units into d->vm. */
 int report_estate_pass(struct report_ctx *c, struct snapshot *s,
 		       struct rep_stats *vault, struct rep_stats *policy,
 		       bool current, struct err *e);
 
-/* As plan.c: a stopped item's points are not replaced on expiry. */
-bool report_item_refills(const struct item *it);
-
-/* The vault projection (made on first use). */
-struct projection *report_projection(struct report_ctx *c, size_t vault);
-
 /* Vault and policy groups, now against previous. */
 void report_build_groups(struct report_ctx *c);
-/* From the projections: d->vm quantities, the tie-out against
- * strategies.csv. Frees the projections. */
-void report_finish_months(struct report_ctx *c);
 
 int report_read_model(struct report_ctx *c, struct err *e);
 int report_read_rpo(struct report_ctx *c, struct err *e);

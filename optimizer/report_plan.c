@@ -2,25 +2,28 @@
  * report_plan.c: what the report reads from the plan directory: plan.json
  * (as-of, currency, price sheet, horizon), summary.csv (decisions and
  * savings per vault and policy), strategies.csv (the projected cost per
- * strategy) and plan.csv, streamed: each archivable point goes into its
- * vault's projection with the plan's move (as plan.c projects it), and,
- * with a model, its expected restores while in Archive. Columns are found
- * by name; columns added to these files later are ignored. Never prints. */
+ * strategy), vault_months.csv (the plan strategy per vault and month:
+ * what focus.csv breaks down) and plan.csv, streamed, for the restore
+ * risk of the points the plan moves. The report takes the plan's figures
+ * as they are: it projects and forecasts nothing itself. Columns are
+ * found by name; columns added to these files later are ignored. Never
+ * prints. */
 #include <limits.h>
 #include <math.h>
+#include <sys/stat.h>
 
 #include <cjson/cJSON.h>
 
-#include "archive_rules.h"
 #include "csvio.h"
 #include "decision.h"
 #include "fileio.h"
 #include "report_internal.h"
-#include "sizes.h"
+#include "tiercost.h"
 #include "timeutil.h"
 #include "util.h"
 
 #define PLAN_JSON_MAX (1u << 20)
+#define R CSV_REQUIRED
 
 /* ---- plan.json ---- */
 
@@ -101,7 +104,6 @@ done:
 
 /* ---- summary.csv ---- */
 
-#define R CSV_REQUIRED
 enum { SU_LEVEL, SU_ID, SU_CONSIDERED, SU_MOVE_NOW, SU_MOVE_ON, SU_KEEP,
        SU_NOW, SU_AFTER, SU_SAVING, SU_CURRENCY, SU_NCOLS };
 static const struct csv_column summary_cols[] = {
@@ -281,261 +283,283 @@ int report_read_strategies(struct report_ctx *c, struct err *e)
 
 /* ---- plan.csv ---- */
 
-enum { PC_VAULT, PC_POLICY, PC_ITEM, PC_ACTION, PC_DATE, PC_P, PC_PLO,
-       PC_PHI, PC_RPTIME, PC_KIND, PC_TIER, PC_EXPIRY, PC_UNIQUE, PC_FULL,
-       PC_BE, PC_NCOLS };
+enum { PC_ITEM, PC_ACTION, PC_RESTORES, PC_RESTORE_COST, PC_NCOLS };
 static const struct csv_column point_cols[] = {
-	{ "vault_id", R }, { "policy_id", R }, { "item_id", R },
-	{ "action", R }, { "move_date", R }, { "p_restore", R },
-	{ "p_restore_lo", 0 }, { "p_restore_hi", 0 }, { "rp_time", R },
-	{ "rp_kind", R }, { "tier", R }, { "expiry_time", R },
-	{ "unique_gb", R }, { "full_gb", R }, { "breakeven_days", R },
+	{ "item_id", R }, { "action", R }, { "expected_restores", R },
+	{ "expected_restore_cost", R },
 };
 _Static_assert(ARRAY_SIZE(point_cols) == PC_NCOLS, "plan columns");
 static const struct csv_schema point_schema = { "plan.csv", point_cols,
 						PC_NCOLS };
-#undef R
 
-struct point_row {
-	const struct item *it;
-	int action;
-	struct rp rp;
-	int64_t move;
-	double breakeven, p, p_lo, p_hi;
-};
-
-static int row_date(const struct csv_row *r, int col, int64_t *out,
-		    struct err *e)
+static void add_to(double *slot, double v)
 {
-	const char *v = r->val[col];
-
-	*out = TIME_NONE;
-	if (!*v)
-		return 0;
-	if (time_parse_iso(v, 1, out))
-		return row_error(r, col, e,
-				 "a date such as 2026-11-01, or nothing");
-	return 0;
+	*slot = isnan(*slot) ? v : *slot + v;
 }
 
-static int read_point(struct report_ctx *c, const struct csv_row *r,
-		      struct point_row *pr, struct err *e)
+/* A moved point's expected restores (over its remaining life) and their
+ * expected cost from Archive, both empty when the plan had no model. */
+static int plan_point_row(void *ctx, const struct csv_row *r, struct err *e)
 {
+	struct report_ctx *c = ctx;
+	struct rep_risk *risk = &c->d->risk;
 	const char *item_id = "";
+	const struct item *it;
+	double restores = NAN, cost = NAN;
+	size_t pol;
 	long k;
+	int action;
 
-	memset(pr, 0, sizeof(*pr));
-	pr->rp.expiry_time = TIME_NONE;
-	pr->breakeven = pr->p = pr->p_lo = pr->p_hi = NAN;
-	if (row_str(r, PC_ITEM, 0, &item_id, e))
+	if (row_enum(r, PC_ACTION, 0, plan_action_names, ACT_COUNT, &action,
+		     e))
+		return -1;
+	if (action != ACT_MOVE_NOW && action != ACT_MOVE_ON)
+		return 0;
+	if (row_str(r, PC_ITEM, 0, &item_id, e) ||
+	    row_double(r, PC_RESTORES, ROW_OPTIONAL, 0, 1e9, &restores, e) ||
+	    row_double(r, PC_RESTORE_COST, ROW_OPTIONAL, 0, 1e15, &cost, e))
 		return -1;
 	k = snapshot_find_item(c->s, item_id);
 	if (k < 0)
 		return row_error(r, PC_ITEM, e,
 				 "an item of this snapshot (was the plan made "
 				 "from another one?)");
-	pr->it = &c->s->items[k];
-	return row_enum(r, PC_ACTION, 0, plan_action_names, ACT_COUNT,
-			&pr->action, e) ||
-	       row_date(r, PC_DATE, &pr->move, e) ||
-	       row_time(r, PC_RPTIME, 0, &pr->rp.rp_time, e) ||
-	       row_enum(r, PC_KIND, 0, rp_kind_names, RK_COUNT, &pr->rp.kind,
-			e) ||
-	       row_enum(r, PC_TIER, 0, rp_tier_names, TIER_COUNT,
-			&pr->rp.tier, e) ||
-	       row_time(r, PC_EXPIRY, ROW_OPTIONAL, &pr->rp.expiry_time, e) ||
-	       row_double(r, PC_UNIQUE, 0, 0, 1e12, &pr->rp.unique_gb, e) ||
-	       row_double(r, PC_FULL, 0, 0, 1e12, &pr->rp.full_gb, e) ||
-	       row_double(r, PC_BE, ROW_OPTIONAL, 0, 1e12, &pr->breakeven,
-			  e) ||
-	       row_double(r, PC_P, ROW_OPTIONAL, 0, 1, &pr->p, e) ||
-	       row_double(r, PC_PLO, ROW_OPTIONAL, 0, 1, &pr->p_lo, e) ||
-	       row_double(r, PC_PHI, ROW_OPTIONAL, 0, 1, &pr->p_hi, e)
-		       ? -1
-		       : 0;
-}
-
-/* plan.c's allowed_age: a successor moves at this age, or never (-1). */
-static double successor_move_age(const struct point_row *pr)
-{
-	double age, life;
-
-	if (!isfinite(pr->breakeven))
-		return -1;
-	age = min_age_days(pr->it->workload) + pr->breakeven;
-	if (pr->rp.expiry_time == TIME_NONE)
-		return age;
-	life = (double)(pr->rp.expiry_time - pr->rp.rp_time) / DAY_S;
-	return life - age >= MIN_REMAINING_DAYS ? age : -1;
-}
-
-static void project_point(struct report_ctx *c, const struct point_row *pr)
-{
-	const struct rate_card *rc = &c->d->vm[pr->it->vault_idx].card;
-	struct slot sl = { 0 };
-	struct slot_moves m;
-
-	sl.rp_time = pr->rp.rp_time;
-	sl.expiry = pr->rp.expiry_time;
-	sl.refills = report_item_refills(pr->it);
-	sl.in_archive = tier_in_archive(pr->rp.tier);
-	sl.in_standard = tier_in_standard(pr->rp.tier);
-	sl.std_gb = pr->rp.unique_gb;
-	sl.arc_gb = pr->rp.full_gb;
-	sl.std_gb_month = rc->std_gb_month;
-	sl.arc_gb_month = rc->arc_gb_month;
-	m.current_move = pr->move;
-	m.new_move_age = successor_move_age(pr);
-	projection_add(report_projection(c, pr->it->vault_idx), STRAT_PLAN,
-		       &sl, &m);
-}
-
-static const struct policy *item_policy(const struct report_ctx *c,
-					const struct item *it)
-{
-	return it->policy_idx >= 0 ? &c->s->policies[it->policy_idx] : NULL;
-}
-
-static double point_weight(const struct report_ctx *c,
-			   const struct point_row *pr)
-{
-	return point_coverage_days(pr->it->workload, pr->rp.kind,
-				   pr->rp.tier, item_policy(c, pr->it));
-}
-
-/* When the point is in Archive during the horizon: [*from, *to). */
-static bool archive_span(const struct report_ctx *c,
-			 const struct point_row *pr, int64_t *from,
-			 int64_t *to)
-{
-	const struct horizon *h = &c->d->h;
-
-	if (tier_in_archive(pr->rp.tier))
-		*from = h->start;
-	else if (pr->move != TIME_NONE)
-		*from = pr->move > h->start ? pr->move : h->start;
-	else
-		return false;
-	*to = pr->rp.expiry_time == TIME_NONE || pr->rp.expiry_time > h->end
-		      ? h->end
-		      : pr->rp.expiry_time;
-	return *to > *from;
-}
-
-/* Expected restores per month while in Archive (the scale's posterior
- * mean: costs are linear in expected restores). */
-static void add_month_restores(struct report_ctx *c,
-			       const struct point_row *pr)
-{
-	const struct horizon *h = &c->d->h;
-	const struct hazard *hz = restore_model_hazard(c->model);
-	double *month = c->d->vm[pr->it->vault_idx].restores;
-	struct restore_scale sc;
-	int64_t from, to;
-	double w;
-
-	if (!archive_span(c, pr, &from, &to))
-		return;
-	restore_model_scale(c->model, pr->it->policy_id, pr->it->workload,
-			    &sc);
-	w = point_weight(c, pr) * sc.shape / sc.rate;
-	for (int m = 0; m < h->months; m++) {
-		int64_t t0 = h->month_start[m], t1 = h->month_start[m + 1];
-		double a0, a1;
-		if (t0 < from)
-			t0 = from;
-		if (t1 > to)
-			t1 = to;
-		if (t1 <= t0)
-			continue;
-		a0 = (double)(t0 - pr->rp.rp_time) / DAY_S;
-		a1 = (double)(t1 - pr->rp.rp_time) / DAY_S;
-		month[m] += w * (hazard_cum(hz, a1 > 0 ? a1 : 0) -
-				 hazard_cum(hz, a0 > 0 ? a0 : 0));
-	}
-}
-
-static void add_restores(double *slot, double v)
-{
-	*slot = isnan(*slot) ? v : *slot + v;
-}
-
-/* The restores a moved point may need once in Archive: plan.csv's
- * p_restore when the plan gives one, else the model's forecast from the
- * move to its expiry (or the horizon's end). */
-static void add_risk(struct report_ctx *c, const struct point_row *pr)
-{
-	struct rep_risk *risk = &c->d->risk;
-	double mean = NAN, lo = NAN, hi = NAN;
-	int64_t from, to;
-	size_t pol = pr->it->policy_idx >= 0 ? (size_t)pr->it->policy_idx
-					     : c->s->npolicies;
-
-	if (pr->action != ACT_MOVE_NOW && pr->action != ACT_MOVE_ON)
-		return;
+	it = &c->s->items[k];
+	pol = it->policy_idx >= 0 ? (size_t)it->policy_idx : c->s->npolicies;
 	risk->points++;
-	if (isfinite(pr->p)) {
-		mean = pr->p;
-		lo = isfinite(pr->p_lo) ? pr->p_lo : pr->p;
-		hi = isfinite(pr->p_hi) ? pr->p_hi : pr->p;
-		risk->from_plan++;
-	} else if (c->model && archive_span(c, pr, &from, &to)) {
-		struct restore_forecast f;
-		double a0 = (double)(from - pr->rp.rp_time) / DAY_S;
-		double a1 = (double)(to - pr->rp.rp_time) / DAY_S;
-		restore_model_forecast(c->model, pr->it->policy_id,
-				       pr->it->workload, point_weight(c, pr),
-				       a0 > 0 ? a0 : 0, a1 > 0 ? a1 : 0,
-				       restore_model_level(c->model), &f);
-		mean = f.mean;
-		lo = f.lo;
-		hi = f.hi;
-		risk->from_model++;
-	}
-	if (isnan(mean))
-		return;
-	risk->expected += mean;
-	risk->lo += lo;
-	risk->hi += hi;
-	add_restores(&c->vault_restores[pr->it->vault_idx], mean);
-	add_restores(&c->policy_restores[pol], mean);
-}
-
-static int plan_point_row(void *ctx, const struct csv_row *r, struct err *e)
-{
-	struct report_ctx *c = ctx;
-	struct point_row pr;
-
-	if (read_point(c, r, &pr, e))
-		return -1;
-	project_point(c, &pr);
-	if (c->model)
-		add_month_restores(c, &pr);
-	add_risk(c, &pr);
+	if (isnan(restores))
+		return 0;
+	if (isnan(cost))
+		cost = 0;
+	risk->assessed = true;
+	risk->expected += restores;
+	risk->cost += cost;
+	add_to(&c->vault_restores[it->vault_idx], restores);
+	add_to(&c->vault_restore_cost[it->vault_idx], cost);
+	add_to(&c->policy_restores[pol], restores);
+	add_to(&c->policy_restore_cost[pol], cost);
 	return 0;
 }
 
 int report_read_plan_points(struct report_ctx *c, struct err *e)
 {
-	struct report_data *d = c->d;
-	struct rep_risk *risk = &d->risk;
 	char *path = path_join(c->o->plan_dir, "plan.csv");
 	int rc;
 
-	if (c->model)
-		for (size_t v = 0; v < c->s->nvaults; v++)
-			d->vm[v].restores = xcalloc((size_t)d->h.months,
-						    sizeof(double));
-	memset(risk, 0, sizeof(*risk));
+	memset(&c->d->risk, 0, sizeof(c->d->risk));
 	rc = csv_read(path, &point_schema, plan_point_row, c, NULL, e);
 	free(path);
-	if (rc)
+	return rc;
+}
+
+/* ---- vault_months.csv ---- */
+
+enum { VM_VAULT, VM_MONTH, VM_STRATEGY, VM_STD_GB, VM_ARC_GB, VM_COST,
+       VM_CURRENCY, VM_STD_PRICE, VM_ARC_PRICE, VM_RESTORE_COST,
+       VM_RESTORES, VM_NCOLS };
+static const struct csv_column vault_month_cols[] = {
+	{ "vault_id", R }, { "month", R }, { "strategy", R },
+	{ "standard_gb", R }, { "archive_gb", R }, { "cost", R },
+	{ "currency", R }, { "standard_gb_month_price", R },
+	{ "archive_gb_month_price", R }, { "restore_cost", R },
+	{ "expected_restores", R },
+};
+_Static_assert(ARRAY_SIZE(vault_month_cols) == VM_NCOLS,
+	       "vault_months columns");
+static const struct csv_schema vault_month_schema = {
+	"vault_months.csv", vault_month_cols, VM_NCOLS
+};
+#undef R
+
+struct month_read {
+	struct report_ctx *c;
+	char (*label)[8];            /* "2026-11" per month of the horizon */
+	bool *seen;                  /* per vault x month */
+};
+
+static void month_label(int64_t t, char out[8])
+{
+	struct civil cv;
+
+	time_to_civil(t, &cv);
+	snprintf(out, 8, "%04d-%02d", (cv.year % 10000 + 10000) % 10000,
+		 (cv.month % 100 + 100) % 100);
+}
+
+static int row_month(const struct month_read *mr, const struct csv_row *r,
+		     int *out, struct err *e)
+{
+	const struct horizon *h = &mr->c->d->h;
+	const char *month = "";
+
+	if (row_str(r, VM_MONTH, 0, &month, e))
 		return -1;
-	risk->source = risk->from_plan == 0 && risk->from_model == 0
-			       ? RISK_NONE
-		       : risk->from_plan >= risk->from_model ? RISK_PLAN
-							     : RISK_MODEL;
-	risk->level = c->model ? restore_model_level(c->model) : NAN;
-	risk->p_any = 1 - exp(-risk->expected);
+	for (int m = 0; m < h->months; m++)
+		if (strcmp(month, mr->label[m]) == 0) {
+			*out = m;
+			return 0;
+		}
+	return row_error(r, VM_MONTH, e,
+			 "a month of the plan's horizon (plan.json), such "
+			 "as 2026-11");
+}
+
+static int vault_month_row(void *ctx, const struct csv_row *r, struct err *e)
+{
+	struct month_read *mr = ctx;
+	struct report_ctx *c = mr->c;
+	const char *vault_id = "", *strategy = "";
+	double std = 0, arc = 0, cost = 0, sp = 0, ap = 0, rcost = 0;
+	double restores = NAN;
+	struct rep_vault_months *vm;
+	long v;
+	int m = 0;
+
+	if (row_str(r, VM_STRATEGY, 0, &strategy, e))
+		return -1;
+	if (strcmp(strategy, "plan") != 0)
+		return 0;
+	if (row_str(r, VM_VAULT, 0, &vault_id, e) || row_month(mr, r, &m, e) ||
+	    row_double(r, VM_STD_GB, 0, 0, 1e15, &std, e) ||
+	    row_double(r, VM_ARC_GB, 0, 0, 1e15, &arc, e) ||
+	    row_double(r, VM_COST, 0, -1e15, 1e15, &cost, e) ||
+	    row_currency(c, r, VM_CURRENCY, e) ||
+	    row_double(r, VM_STD_PRICE, 0, 0, 1e6, &sp, e) ||
+	    row_double(r, VM_ARC_PRICE, 0, 0, 1e6, &ap, e) ||
+	    row_double(r, VM_RESTORE_COST, 0, 0, 1e15, &rcost, e) ||
+	    row_double(r, VM_RESTORES, ROW_OPTIONAL, 0, 1e9, &restores, e))
+		return -1;
+	v = snapshot_find_vault(c->s, vault_id);
+	if (v < 0)
+		return row_error(r, VM_VAULT, e,
+				 "a vault of this snapshot (was the plan made "
+				 "from another one?)");
+	if (mr->seen[(size_t)v * (size_t)c->d->h.months + (size_t)m])
+		return row_error(r, VM_MONTH, e,
+				 "one row per vault and month (this one is "
+				 "there twice)");
+	if (rcost > 0 && !(restores > 0))
+		return row_error(r, VM_RESTORES, e,
+				 "a positive number when restore_cost is");
+	mr->seen[(size_t)v * (size_t)c->d->h.months + (size_t)m] = true;
+	vm = &c->d->vm[v];
+	vm->std_price = sp;
+	vm->arc_price = ap;
+	vm->std_gb[m] = std;
+	vm->arc_gb[m] = arc;
+	vm->restore_cost[m] = rcost;
+	vm->restores[m] = restores;
 	return 0;
+}
+
+static int check_complete(const struct month_read *mr, const char *path,
+			  struct err *e)
+{
+	const struct report_ctx *c = mr->c;
+	int months = c->d->h.months;
+
+	for (size_t v = 0; v < c->s->nvaults; v++)
+		for (int m = 0; m < months; m++)
+			if (!mr->seen[v * (size_t)months + (size_t)m])
+				return err_set(
+					e, EXIT_DATAERR,
+					"%s: no row for vault %s in %s: the "
+					"file is incomplete; run 'vaultwise "
+					"plan' again",
+					path, c->s->vaults[v].vault_id,
+					mr->label[m]);
+	return 0;
+}
+
+/* A plan directory made before vault_months.csv existed. */
+static int check_vault_months_exists(const char *path, struct err *e)
+{
+	struct stat st;
+
+	if (stat(path, &st) == 0)
+		return 0;
+	return err_set(e, EXIT_NOINPUT,
+		       "%s not found: the plan directory was made by an "
+		       "older vaultwise; run 'vaultwise plan' on this "
+		       "snapshot again to write it",
+		       path);
+}
+
+static void alloc_months(struct report_data *d, size_t nvaults)
+{
+	size_t months = (size_t)d->h.months;
+
+	for (size_t v = 0; v < nvaults; v++) {
+		struct rep_vault_months *vm = &d->vm[v];
+		vm->std_gb = xcalloc(months, sizeof(double));
+		vm->arc_gb = xcalloc(months, sizeof(double));
+		vm->restore_cost = xcalloc(months, sizeof(double));
+		vm->restores = xcalloc(months, sizeof(double));
+	}
+}
+
+/* What focus.csv's storage and restore rows add up to in month m. */
+static double focus_month_cost(const struct report_ctx *c, int m)
+{
+	const struct report_data *d = c->d;
+	double months = (double)(d->h.month_start[m + 1] -
+				 d->h.month_start[m]) /
+			DAY_S / DAYS_PER_MONTH;
+	double cost = 0;
+
+	for (size_t v = 0; v < c->s->nvaults; v++) {
+		const struct rep_vault_months *vm = &d->vm[v];
+		cost += (vm->std_gb[m] * vm->std_price +
+			 vm->arc_gb[m] * vm->arc_price) *
+				months +
+			vm->restore_cost[m];
+	}
+	return cost;
+}
+
+/* focus.csv against strategies.csv's plan line (they agree unless the
+ * plan directory's files come from different runs). */
+static void tie_out(struct report_ctx *c, char (*label)[8])
+{
+	struct report_data *d = c->d;
+	const struct rep_series *plan = report_series(d, "plan");
+
+	d->focus_max_gap = 0;
+	for (int m = 0; plan && m < d->h.months && (size_t)m < plan->n; m++) {
+		double want = plan->cost[m], got = focus_month_cost(c, m);
+		double gap = fabs(want) < 0.01
+				     ? (fabs(got - want) < 0.01 ? 0 : 1)
+				     : fabs(got - want) / fabs(want);
+		if (gap > d->focus_max_gap) {
+			d->focus_max_gap = gap;
+			memcpy(d->focus_gap_month, label[m],
+			       sizeof(d->focus_gap_month));
+		}
+	}
+}
+
+int report_read_vault_months(struct report_ctx *c, struct err *e)
+{
+	struct report_data *d = c->d;
+	char *path = path_join(c->o->plan_dir, "vault_months.csv");
+	struct month_read mr = { c, NULL, NULL };
+	int rc = -1;
+
+	mr.label = xcalloc((size_t)d->h.months, sizeof(*mr.label));
+	mr.seen = xcalloc(c->s->nvaults * (size_t)d->h.months + 1,
+			  sizeof(bool));
+	for (int m = 0; m < d->h.months; m++)
+		month_label(d->h.month_start[m], mr.label[m]);
+	alloc_months(d, c->s->nvaults);
+	if (check_vault_months_exists(path, e) == 0 &&
+	    csv_read(path, &vault_month_schema, vault_month_row, &mr, NULL,
+		     e) == 0 &&
+	    check_complete(&mr, path, e) == 0) {
+		tie_out(c, mr.label);
+		rc = 0;
+	}
+	free(mr.label);
+	free(mr.seen);
+	free(path);
+	return rc;
 }

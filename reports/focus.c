@@ -1,10 +1,15 @@
 /* SPDX-License-Identifier: MIT
- * focus.c: focus.csv (focus.h). Per vault and month: what the plan keeps
- * in vault-standard and vault-archive (GB-Months: GiB kept for a mean
- * month of 30.436875 days, as Azure's "1 GB/Month" meters and the plan
- * price it) and the protected-instance fees (Instance-Months: Azure's
- * billed instances, one per started 500 GB, half one up to 50 GB). Times
- * are ISO 8601 UTC; a row covers the calendar month [start, end). */
+ * focus.c: focus.csv (focus.h). Per vault and month, from the plan's
+ * plan/vault_months.csv: what the plan keeps in vault-standard and
+ * vault-archive (GB-Months: its day-averaged GiB kept for a mean month of
+ * 30.436875 days, as Azure's "1 GB/Month" meters and the plan price it,
+ * at the plan's price) and the expected cost of restores from Archive
+ * (Restores: the plan's expected number, at their mean expected cost;
+ * only when the plan used a restore model); then the protected-instance
+ * fees (Instance-Months: Azure's billed instances, one per started 500 GB,
+ * half one up to 50 GB). The storage and restore rows add up to the
+ * plan's `cost`, and so to strategies.csv's plan line. Times are ISO 8601
+ * UTC; a row covers the calendar month [start, end). */
 #include "focus.h"
 
 #include <math.h>
@@ -100,15 +105,17 @@ static const char *const workload_fees[WL_COUNT] = {
 /* One row: a meter of a vault in a month. */
 struct line {
 	const char *tier;            /* x_Tier */
-	int meter;                   /* enum meter */
-	const struct price_row *price;
+	const char *meter;           /* x_Meter */
+	double unit_price;           /* ListUnitPrice */
+	const char *quality;         /* x_PriceQuality */
+	const char *price_region;    /* x_PriceRegion */
 	double qty;                  /* PricingQuantity */
 	const char *unit;            /* PricingUnit */
 	double consumed;             /* ConsumedQuantity */
 	const char *consumed_unit;
 	double gib;                  /* x_ProjectedGiB, NAN for fees */
 	double restores;             /* x_ExpectedRestores, NAN */
-	char description[240];
+	char description[320];
 };
 
 struct month {
@@ -134,7 +141,7 @@ static void put_line(struct csv_writer *w, const struct report_data *d,
 		     const struct vault *v, const struct month *mo,
 		     const struct line *l)
 {
-	double unit_price = l->price ? l->price->price : 0;
+	double unit_price = l->unit_price;
 	double qty = round(l->qty * 1e6) / 1e6;
 	double cost = qty * unit_price;
 	char sub[80];
@@ -171,38 +178,78 @@ static void put_line(struct csv_writer *w, const struct report_data *d,
 	csv_put(w, "Standard");             /* PricingCategory: list price */
 	csv_put(w, "plan");
 	csv_put(w, l->tier);
-	csv_put(w, meter_names[l->meter]);
+	csv_put(w, l->meter);
 	csv_put_double(w, cost, 2);
 	csv_put_double(w, l->gib, 3);
-	csv_put_double(w, l->restores, 4);
+	csv_put_double(w, l->restores, 6);
 	csv_put_double(w, isnan(l->restores) ? NAN : 1 - exp(-l->restores),
 		       4);
-	csv_put(w, l->price ? price_quality_names[l->price->quality]
-			    : "missing");
-	csv_put(w, l->price ? l->price->region : "");
+	csv_put(w, l->quality);
+	csv_put(w, l->price_region);
 	csv_put(w, v->vault_id);
 	csv_put_time(w, d->as_of);
 	csv_put(w, "vaultwise " VAULTWISE_VERSION);
 	csv_end_row(w);
 }
 
-static void storage_line(struct line *l, const struct rate_card *rc,
-			 bool archive, double qty, double days,
-			 const struct month *mo)
+/* Price, quality and region from the price sheet's row (NULL: none). */
+static void price_from(struct line *l, const struct price_row *r)
 {
+	l->unit_price = r ? r->price : 0;
+	l->quality = r ? price_quality_names[r->quality] : "missing";
+	l->price_region = r ? r->region : "";
+}
+
+/* The plan's day-averaged GiB of a tier, at the plan's price. */
+static void storage_line(struct line *l, const struct rep_vault_months *vm,
+			 bool archive, const struct month *mo)
+{
+	const struct rate_card *rc = &vm->card;
+	int meter = archive ? rc->archive_meter : rc->standard_meter;
+	double days = (double)(mo->end - mo->start) / DAY_S;
+
 	memset(l, 0, sizeof(*l));
 	l->tier = archive ? "Archive" : "Standard";
-	l->meter = archive ? rc->archive_meter : rc->standard_meter;
-	l->price = rc->row[l->meter];
-	l->qty = l->consumed = qty;
+	l->meter = meter_names[meter];
+	price_from(l, rc->row[meter]);
+	l->unit_price = archive ? vm->arc_price : vm->std_price;
+	l->gib = archive ? vm->arc_gb[mo->m] : vm->std_gb[mo->m];
+	l->qty = l->consumed = l->gib * days / DAYS_PER_MONTH;
 	l->unit = l->consumed_unit = "GB-Months";
-	l->gib = qty * DAYS_PER_MONTH / days;
 	l->restores = NAN;
 	snprintf(l->description, sizeof(l->description),
 		 "Projected Azure Backup vault-%s storage (%s) for %s under "
 		 "the vaultwise plan; a projection, not a charge",
-		 archive ? "archive" : "standard", meter_names[l->meter],
-		 mo->label);
+		 archive ? "archive" : "standard", l->meter, mo->label);
+}
+
+/* The restores from Archive the plan expects, at their mean expected
+ * cost: an estimate built on the rehydration price (its quality, unless
+ * worse than "estimate", and region are that row's). */
+static void restore_line(struct line *l, const struct rep_vault_months *vm,
+			 const struct month *mo)
+{
+	const struct price_row *r = vm->card.row[M_REHYDRATE_STANDARD];
+	double n = vm->restores[mo->m];
+
+	memset(l, 0, sizeof(*l));
+	l->tier = "Archive";
+	l->meter = "archive_restores";
+	price_from(l, r);
+	l->unit_price = vm->restore_cost[mo->m] / n;
+	if (!r || r->quality < PQ_ESTIMATE)
+		l->quality = price_quality_names[PQ_ESTIMATE];
+	l->qty = l->consumed = n;
+	l->unit = l->consumed_unit = "Restores";
+	l->gib = NAN;
+	l->restores = n;
+	snprintf(l->description, sizeof(l->description),
+		 "Expected cost of restores from Azure Backup vault-archive "
+		 "storage for %s under the vaultwise plan (rehydration, the "
+		 "Standard copy while restored, and the plan's delay cost "
+		 "if any; %.4f restores expected); a projection, not a "
+		 "charge",
+		 mo->label, n);
 }
 
 static void fee_line(struct line *l, const struct rep_vault_months *vm,
@@ -211,11 +258,12 @@ static void fee_line(struct line *l, const struct rep_vault_months *vm,
 	static const int meter[WL_COUNT] = { M_PI_VM, M_PI_SQL, M_PI_HANA,
 					     M_PI_FILES };
 	const struct rate_card *rc = &vm->card;
+	int m = rc->row[meter[workload]] ? meter[workload] : M_PI_VM;
 
 	memset(l, 0, sizeof(*l));
 	l->tier = "";
-	l->meter = rc->row[meter[workload]] ? meter[workload] : M_PI_VM;
-	l->price = rc->row[l->meter];
+	l->meter = meter_names[m];
+	price_from(l, rc->row[m]);
 	l->qty = vm->pi_units[workload];
 	l->unit = "Instance-Months";
 	l->consumed = (double)vm->pi_items[workload];
@@ -233,21 +281,21 @@ static long vault_month(struct csv_writer *w, const struct report_data *d,
 {
 	const struct rep_vault_months *vm = &d->vm[v];
 	const struct vault *vault = &d->s->vaults[v];
-	double days = (double)(mo->end - mo->start) / DAY_S;
 	struct line l;
 	long rows = 0;
 
-	if (vm->std_qty[mo->m] > 0) {
-		storage_line(&l, &vm->card, false, vm->std_qty[mo->m], days,
-			     mo);
+	if (vm->std_gb[mo->m] > 0) {
+		storage_line(&l, vm, false, mo);
 		put_line(w, d, vault, mo, &l);
 		rows++;
 	}
-	if (vm->arc_qty[mo->m] > 0) {
-		storage_line(&l, &vm->card, true, vm->arc_qty[mo->m], days,
-			     mo);
-		if (vm->restores)
-			l.restores = vm->restores[mo->m];
+	if (vm->arc_gb[mo->m] > 0) {
+		storage_line(&l, vm, true, mo);
+		put_line(w, d, vault, mo, &l);
+		rows++;
+	}
+	if (vm->restore_cost[mo->m] > 0) {
+		restore_line(&l, vm, mo);
 		put_line(w, d, vault, mo, &l);
 		rows++;
 	}

@@ -85,8 +85,9 @@ void report_data_release(struct report_data *d)
 	release_lists(d);
 	if (d->vm && d->s)
 		for (size_t v = 0; v < d->s->nvaults; v++) {
-			free(d->vm[v].std_qty);
-			free(d->vm[v].arc_qty);
+			free(d->vm[v].std_gb);
+			free(d->vm[v].arc_gb);
+			free(d->vm[v].restore_cost);
 			free(d->vm[v].restores);
 		}
 	free(d->vm);

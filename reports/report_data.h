@@ -47,22 +47,24 @@ struct rep_group {
 	bool planned;
 	long considered, move_now, move_on, keep;
 	double storage_after, saving_total;
-	/* restores expected of the points the plan moves, over their time
-	 * in Archive (see struct rep_risk); NAN when not assessed */
-	double restores;
+	/* of the points the plan moves: restores expected over their
+	 * remaining lives and the expected cost of those from Archive
+	 * (plan.csv; see struct rep_risk); NAN when not assessed */
+	double restores, restore_cost;
 };
 
 /* What moving points to Archive risks: restores that will need a
- * rehydration (hours, and money). */
-enum rep_risk_source { RISK_NONE, RISK_PLAN, RISK_MODEL };
+ * rehydration (hours, and money), as plan.csv gives them for the points
+ * the plan moves (move_now, move_on rows). */
 struct rep_risk {
-	int source;                  /* enum rep_risk_source: the larger */
+	bool assessed;               /* plan.csv has expected_restores (the
+					plan used a restore model) */
 	long points;                 /* points the plan moves */
-	long from_plan, from_model;  /* of those, assessed by plan.csv's
-					p_restore / by model.json */
-	double expected, lo, hi;     /* restores of those points */
-	double level;                /* of [lo, hi] */
-	double p_any;                /* P(at least one restore) */
+	double expected;             /* sum of their expected_restores, over
+					their remaining lives */
+	double cost;                 /* sum of their expected_restore_cost:
+					the restores after the move, from
+					Archive */
 };
 
 /* strategies.csv, one series per strategy, in file order. */
@@ -73,12 +75,15 @@ struct rep_series {
 	double *std_gb, *arc_gb, *cost, *pi;
 };
 
-/* Per vault and month, what focus.csv reports for the plan strategy. */
+/* Per vault, what focus.csv reports for the plan strategy: the months
+ * of plan/vault_months.csv, and the protected-instance fees. */
 struct rep_vault_months {
-	struct rate_card card;
-	double *std_qty, *arc_qty;   /* GB-Months (GiB kept for 30.44 d) */
-	double *restores;            /* expected restores from Archive;
-					NULL without a model */
+	struct rate_card card;       /* price rows: meters, quality, region */
+	double std_price, arc_price; /* per GB-Month, as the plan priced */
+	/* per month of the horizon: day-averaged GiB, the expected cost of
+	 * restores from Archive and their number (NAN: the plan had no
+	 * model) */
+	double *std_gb, *arc_gb, *restore_cost, *restores;
 	double pi_units[WL_COUNT];   /* billed protected-instance units */
 	long pi_items[WL_COUNT];     /* protected items */
 };
@@ -176,8 +181,9 @@ struct report_data {
 	struct rep_group *vaults, *policies;
 	size_t nvaults, npolicies;
 	struct rep_vault_months *vm; /* per current vault (s->vaults order) */
-	double focus_max_gap;        /* focus.csv against strategies.csv,
-					largest relative monthly gap */
+	double focus_max_gap;        /* vault_months.csv (focus.csv) against
+					strategies.csv, largest relative
+					monthly gap */
 	char focus_gap_month[8];
 
 	struct rep_model model;

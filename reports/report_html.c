@@ -276,28 +276,30 @@ static void risk_card(struct strbuf *o, const struct report_data *d)
 {
 	const struct rep_risk *r = &d->risk;
 	struct strbuf value = STRBUF_INIT, detail = STRBUF_INIT;
-	char p[32];
 
-	if (r->source == RISK_NONE) {
-		card(o, "Restore risk taken", "not assessed",
-		     "No restore model: run <code>vaultwise fit</code> and "
-		     "pass <code>--model</code> to see how often the points "
-		     "moved to Archive are likely to be needed back.");
+	if (!r->assessed) {
+		card(o, "Restore risk taken",
+		     r->points ? "not assessed" : "none",
+		     r->points ? "The plan was made without a restore model: "
+				 "run <code>vaultwise fit</code>, then "
+				 "<code>vaultwise plan --model</code>, to see "
+				 "how often the points it moves to Archive "
+				 "are likely to be needed back."
+			       : "The plan moves no recovery point to "
+				 "Archive.");
 		return;
 	}
 	html_number(&value, r->expected, 2);
 	strbuf_adds(&value, " restores");
-	strbuf_adds(&detail, "expected [");
-	html_number(&detail, r->lo, 2);
-	strbuf_adds(&detail, " to ");
-	html_number(&detail, r->hi, 2);
-	if (isfinite(r->level))
-		strbuf_addf(&detail, ", %.0f%% interval", r->level * 100);
-	strbuf_addf(&detail, "] of the %ld points the plan moves to Archive, "
-			     "over their time there; chance of at least one: "
-			     "%s. Each such restore waits for a rehydration "
-			     "(up to 15 h) and pays for it.",
-		    r->points, fmt_percent(p, sizeof(p), r->p_any, 0));
+	strbuf_adds(&detail, "expected over the remaining lives of the ");
+	html_number(&detail, (double)r->points, 0);
+	strbuf_adds(&detail, " points the plan moves to Archive. Those after "
+			     "the move wait for a rehydration (up to 15 h) "
+			     "and are expected to cost ");
+	html_number(&detail, r->cost, 2);
+	strbuf_addch(&detail, ' ');
+	html_escape(&detail, d->currency);
+	strbuf_adds(&detail, " in all, which the saving already counts.");
 	card(o, "Restore risk taken", value.buf, detail.buf);
 	strbuf_release(&value);
 	strbuf_release(&detail);
@@ -328,11 +330,14 @@ static void headline(struct strbuf *o, const struct report_data *d)
 	page_source(o, "Storage, fees, items and restores: "
 		       "<code>vaults.csv</code>, row <em>total</em> "
 		       "(standard_cost, archive_cost, pi_cost, total_cost, "
-		       "restores_expected; moves and storage after the plan "
-		       "from <code>plan/summary.csv</code>). Saving: the "
-		       "mean over the months of <code>plan/strategies.csv"
-		       "</code> of <em>cost</em> on the do_nothing rows "
-		       "minus the plan rows.");
+		       "restores_expected, restore_cost_expected; moves and "
+		       "storage after the plan from <code>plan/summary.csv"
+		       "</code>). Restores: the sums of <em>expected_restores"
+		       "</em> and <em>expected_restore_cost</em> over the "
+		       "move_now and move_on rows of <code>plan/plan.csv"
+		       "</code>. Saving: the mean over the months of "
+		       "<code>plan/strategies.csv</code> of <em>cost</em> on "
+		       "the do_nothing rows minus the plan rows.");
 	caveats(o, d);
 	strbuf_adds(o, "</section>\n");
 }
@@ -477,10 +482,11 @@ static void strategies(struct strbuf *o, const struct report_data *d)
 		page_money(o, d, plan->pi[0]);
 		strbuf_adds(o, ")");
 	}
-	strbuf_adds(o, " and are left out. So are the rehydration charges of "
-		       "restores from Archive: the plan weighs them point by "
-		       "point, which is why it does not simply move "
-		       "everything Azure allows.</p>\n");
+	strbuf_adds(o, " and are left out. When the plan used a restore "
+		       "model, each line includes the expected cost of "
+		       "restores from Archive (rehydration and the Standard "
+		       "copy while restored), which is why the plan does not "
+		       "simply move everything Azure allows.</p>\n");
 	strategy_chart(o, d, first);
 	strategy_table(o, d);
 	page_source(o, "From <code>plan/strategies.csv</code>: column "
@@ -720,7 +726,14 @@ static void sources(struct strbuf *o, const struct report_data *d)
 		       "cost per vault, meter and month in FOCUS 1.2 columns. "
 		       "These are projections, not charges: BilledCost is 0 "
 		       "and the projected cost is in ListCost, EffectiveCost "
-		       "and x_ProjectedMonthlyCost.</li>\n"
+		       "and x_ProjectedMonthlyCost. The per-vault months are "
+		       "the plan's own, from <code>plan/vault_months.csv"
+		       "</code>, one row each: its standard_gb and archive_gb "
+		       "at its prices make the storage rows, its restore_cost "
+		       "and expected_restores the restore rows (x_Meter "
+		       "archive_restores), so that they add up to "
+		       "<code>plan/strategies.csv</code>'s plan line; the "
+		       "report projects nothing itself.</li>\n"
 		       "<li>GiB are binary gigabytes (2<sup>30</sup> bytes), "
 		       "as Azure's &ldquo;GB&rdquo; storage meters count them. "
 		       "Monthly figures are per calendar month; focus.csv's "

@@ -19,7 +19,8 @@
 	{ "standard_cost", 0 }, { "archive_cost", 0 }, { "pi_cost", 0 },  \
 	{ "total_cost", 0 }, { "storage_after_plan", 0 },                 \
 	{ "saving_total", 0 }, { "move_now", 0 }, { "move_on", 0 },       \
-	{ "restores_expected", 0 }, { "currency", 0 }, { "as_of", 0 },    \
+	{ "restores_expected", 0 }, { "restore_cost_expected", 0 },       \
+	{ "currency", 0 }, { "as_of", 0 },                                \
 	{ "previous_as_of", 0 }, { "previous_items", 0 },                 \
 	{ "previous_points", 0 }, { "previous_standard_gb", 0 },          \
 	{ "previous_archive_gb", 0 }, { "previous_total_cost", 0 },       \
@@ -80,6 +81,7 @@ static void put_money(struct csv_writer *w, const struct report_data *d,
 	csv_put_double(w, rep_stats_total(now), 2);
 	put_planned(w, g);
 	csv_put_double(w, g->restores, 3);
+	csv_put_double(w, g->restore_cost, 2);
 	csv_put(w, d->currency);
 	csv_put_time(w, d->as_of);
 	if (!d->prev) {
@@ -109,7 +111,8 @@ static void total_group(const struct report_data *d, struct rep_group *t)
 	t->move_now = d->move_now;
 	t->move_on = d->move_on;
 	t->saving_total = d->saving_total;
-	t->restores = d->risk.source == RISK_NONE ? NAN : d->risk.expected;
+	t->restores = d->risk.assessed ? d->risk.expected : NAN;
+	t->restore_cost = d->risk.assessed ? d->risk.cost : NAN;
 }
 
 static int write_vaults(const struct report_data *d, struct outdir *dir,

@@ -11,7 +11,8 @@ expect_exit 0 "run with no snapshot uses the bundled sample" \
 grep_ok "run says it uses the sample on stderr" "bundled sample estate" "$T/err"
 grep_ok "run prints the projected saving with a currency" \
 	"projected saving: [0-9.]+ (EUR|USD)/month" "$T/out"
-for f in plan.csv policy_changes.csv strategies.csv summary.csv plan.json; do
+for f in plan.csv policy_changes.csv strategies.csv summary.csv plan.json \
+	vault_months.csv; do
 	check "run wrote plan/$f" test -s "$T/run/plan/$f"
 done
 
@@ -112,6 +113,25 @@ PY
 grep_ok "a low-churn VM is kept, with the reason" ",keep,[^,]*,\"?low churn" "$T/pm/plan.csv"
 grep_ok "RTO targets hold points in Standard, naming the target" \
 	"target [a-z0-9-]+ needs it back within" "$T/pm/plan.csv"
+check "vault_months.csv: per vault, the plan line; cost = Standard + Archive + restores" \
+	python3 - "$T/pm/vault_months.csv" "$T/pm/strategies.csv" <<'PY'
+import collections, csv, sys
+cost, restores = collections.Counter(), 0.0
+for r in csv.DictReader(open(sys.argv[1], newline='')):
+    assert r['strategy'] == 'plan' and r['currency'] == 'EUR', r
+    parts = sum(float(r[k]) for k in ('standard_cost', 'archive_cost',
+                                      'restore_cost'))
+    assert abs(parts - float(r['cost'])) < 0.006, r
+    assert float(r['restore_cost']) >= 0 and float(r['expected_restores']) >= 0
+    cost[r['month']] += float(r['cost'])
+    restores += float(r['expected_restores'])
+plan = [r for r in csv.DictReader(open(sys.argv[2], newline=''))
+        if r['strategy'] == 'plan']
+assert len(plan) == 36 and set(cost) == {r['month'] for r in plan}
+for r in plan:
+    assert abs(cost[r['month']] - float(r['cost'])) < 0.07, (r, cost)
+assert restores > 0, "the model expects restores from Archive"
+PY
 expect_exit 0 "a conservative plan (--risk 0.9)" \
 	"$VAULTWISE" plan "$S" --out "$T/p90" --model "$T/model.json" --risk 0.9 \
 	--targets "$VW_TOP/data/targets.example.csv"

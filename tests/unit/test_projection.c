@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT
  * test_projection.c: month-by-month projected cost of slots under moves:
  * constant cost, a move mid-horizon, successors of an expiring point,
- * points kept forever, and the horizon cost agreeing with the months. */
+ * points kept forever, the horizon cost agreeing with the months, and the
+ * expected restores from Archive counted only while archived. */
 #include "testutil.h"
 
 #include "projection.h"
@@ -164,6 +165,30 @@ static void test_projection__fixed_equals_unmoved(void **state)
 	projection_release(&b);
 }
 
+static void test_projection__restores_only_while_archived(void **state)
+{
+	/* Moved on Dec 1 2026: December onwards expects 0.5 restores a mean
+	 * month, each costing 4 (2 per month), on top of the Archive copy. */
+	int64_t born = AS_OF - 100 * DAY_S;
+	struct slot s = standard_slot(born, born + 3 * 365 * DAY_S);
+	struct slot_moves m = { AS_OF + 30 * DAY_S, -1 };
+	struct projection p;
+	struct month_total t;
+	(void)state;
+
+	s.restores_month = 0.5;
+	s.restore_month = 2;
+	projection_init(&p, AS_OF, 3);
+	projection_add(&p, STRAT_PLAN, &s, &m);
+	projection_month(&p, STRAT_PLAN, 0, &t);
+	assert_float_equal(t.restores, 0, 1e-12);
+	assert_float_equal(t.cost, 0.6 * 30 / DAYS_PER_MONTH, 1e-9);
+	projection_month(&p, STRAT_PLAN, 1, &t);
+	assert_float_equal(t.restores, 0.5 * 31 / DAYS_PER_MONTH, 1e-9);
+	assert_float_equal(t.cost, (0.2 + 2) * 31 / DAYS_PER_MONTH, 1e-9);
+	projection_release(&p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -173,6 +198,8 @@ int main(void)
 		cmocka_unit_test(test_projection__successor_cycle),
 		cmocka_unit_test(test_projection__forever_and_stopped),
 		cmocka_unit_test(test_projection__fixed_equals_unmoved),
+		cmocka_unit_test(
+			test_projection__restores_only_while_archived),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
