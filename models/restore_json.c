@@ -11,6 +11,7 @@
 #include <cjson/cJSON.h>
 
 #include "fileio.h"
+#include "jsonutil.h"
 #include "timeutil.h"
 #include "util.h"
 #include "version.h"
@@ -44,18 +45,6 @@ static cJSON *exact_number(double v)
 static void put_num(cJSON *o, const char *key, double v)
 {
 	cJSON_AddItemToObject(o, key, exact_number(v));
-}
-
-static void put_time(cJSON *o, const char *key, int64_t t)
-{
-	char s[TIME_ISO_LEN];
-
-	if (t == TIME_NONE) {
-		cJSON_AddNullToObject(o, key);
-		return;
-	}
-	time_format_iso(t, s);
-	cJSON_AddStringToObject(o, key, s);
 }
 
 static cJSON *params_json(const struct restore_model *m)
@@ -158,8 +147,8 @@ static cJSON *exposure_json(const struct restore_fit_summary *s)
 	cJSON_AddNumberToObject(o, "points", (double)s->points);
 	put_num(o, "point_days", s->point_days);
 	put_num(o, "coverage_point_days", s->coverage_point_days);
-	put_time(o, "history_from", s->history_from);
-	put_time(o, "as_of", s->as_of);
+	json_add_time(o, "history_from", s->history_from);
+	json_add_time(o, "as_of", s->as_of);
 	return o;
 }
 

@@ -33,6 +33,20 @@ static double days_apart(int64_t a, int64_t b)
 	return (double)(b - a) / DAY_S;
 }
 
+/* The unique part of a chain point at time t with its neighbours prev
+ * (TIME_NONE: none) and next. */
+static double chain_unique(const struct item *it, int64_t prev, int64_t t,
+			   int64_t next)
+{
+	double before = prev == TIME_NONE
+				? 1
+				: churn_fraction(it->daily_churn,
+						 days_apart(prev, t));
+
+	return it->source_gb * before *
+	       churn_fraction(it->daily_churn, fmax(1, days_apart(t, next)));
+}
+
 static void incremental_sizes(const struct item *it, struct rp *rps,
 			      size_t n, int64_t as_of)
 {
@@ -41,7 +55,6 @@ static void incremental_sizes(const struct item *it, struct rp *rps,
 	for (size_t i = 0; i < n; i++) {
 		struct rp *rp = &rps[i];
 		int64_t next = as_of;
-		double before, after;
 
 		rp->full_gb = it->source_gb;
 		if (rp->tier == TIER_SNAPSHOT) {
@@ -55,13 +68,7 @@ static void incremental_sizes(const struct item *it, struct rp *rps,
 				next = rps[j].rp_time;
 				break;
 			}
-		before = prev == TIME_NONE
-				 ? 1
-				 : churn_fraction(it->daily_churn,
-						  days_apart(prev, rp->rp_time));
-		after = churn_fraction(it->daily_churn,
-				       fmax(1, days_apart(rp->rp_time, next)));
-		rp->unique_gb = it->source_gb * before * after;
+		rp->unique_gb = chain_unique(it, prev, rp->rp_time, next);
 		prev = rp->rp_time;
 	}
 }
@@ -113,12 +120,10 @@ static bool alive_in_vault(const struct rp *rp, int64_t t)
 double unique_gb_at(const struct item *it, const struct rp *rps, size_t n,
 		    size_t i, int64_t t)
 {
-	const struct rp *rp = &rps[i];
 	int64_t prev = TIME_NONE, next = t;
-	double before;
 
 	if (it->workload == WL_SQL || it->workload == WL_HANA)
-		return rp->unique_gb;
+		return rps[i].unique_gb;
 	for (size_t j = i; j-- > 0;)
 		if (alive_in_vault(&rps[j], t)) {
 			prev = rps[j].rp_time;
@@ -129,13 +134,7 @@ double unique_gb_at(const struct item *it, const struct rp *rps, size_t n,
 			next = rps[j].rp_time;
 			break;
 		}
-	before = prev == TIME_NONE
-			 ? 1
-			 : churn_fraction(it->daily_churn,
-					  days_apart(prev, rp->rp_time));
-	return it->source_gb * before *
-	       churn_fraction(it->daily_churn,
-			      fmax(1, days_apart(rp->rp_time, next)));
+	return chain_unique(it, prev, rps[i].rp_time, next);
 }
 
 double item_base_gb(const struct item *it, const struct rp *rps, size_t n)

@@ -7,6 +7,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "jsonutil.h"
 #include "timeutil.h"
 #include "util.h"
 #include "version.h"
@@ -78,18 +79,6 @@ struct manifest_file *manifest_file_add(struct manifest *m, const char *name)
 	return f;
 }
 
-static void add_time(cJSON *o, const char *key, int64_t t)
-{
-	char s[TIME_ISO_LEN];
-
-	if (t == TIME_NONE) {
-		cJSON_AddNullToObject(o, key);
-		return;
-	}
-	time_format_iso(t, s);
-	cJSON_AddStringToObject(o, key, s);
-}
-
 static cJSON *string_array(char **list, size_t n)
 {
 	cJSON *a = cJSON_CreateArray();
@@ -110,14 +99,14 @@ int manifest_write(const struct manifest *m, const char *path, struct err *e)
 	cJSON_AddNumberToObject(o, "format_version", m->format_version);
 	cJSON_AddStringToObject(o, "tool_version", m->tool_version);
 	cJSON_AddStringToObject(o, "source", m->source ? m->source : "csv");
-	add_time(o, "exported_at", m->exported_at);
+	json_add_time(o, "exported_at", m->exported_at);
 	cJSON_AddStringToObject(o, "tenant_id",
 				m->tenant_id ? m->tenant_id : "");
 	cJSON_AddItemToObject(o, "subscriptions",
 			      string_array(m->subscriptions,
 					   m->nsubscriptions));
-	add_time(o, "restore_jobs_from", m->restore_jobs_from);
-	add_time(o, "backup_jobs_from", m->backup_jobs_from);
+	json_add_time(o, "restore_jobs_from", m->restore_jobs_from);
+	json_add_time(o, "backup_jobs_from", m->backup_jobs_from);
 	if (m->generator)
 		cJSON_AddStringToObject(o, "generator", m->generator);
 	for (size_t i = 0; i < m->nfiles; i++) {

@@ -105,6 +105,20 @@ void page_legend_item(struct strbuf *o, int style, bool line,
 	strbuf_adds(o, "</li>");
 }
 
+void page_bar_figure(struct strbuf *o, const struct svg_bar_chart *c,
+		     const int *styles, const char *const *labels, size_t n)
+{
+	strbuf_adds(o, "<figure>\n");
+	svg_bar_chart(o, c);
+	if (n) {
+		strbuf_adds(o, "<figcaption><ul class=\"legend\">");
+		for (size_t i = 0; i < n; i++)
+			page_legend_item(o, styles[i], false, labels[i]);
+		strbuf_adds(o, "</ul></figcaption>\n");
+	}
+	strbuf_adds(o, "</figure>\n");
+}
+
 void page_code(struct strbuf *o, const char *s)
 {
 	strbuf_adds(o, "<code>");
@@ -582,12 +596,7 @@ static void group_chart(struct strbuf *o, const struct report_data *d,
 		parts, styles, 3, bars, n,
 		{ xtitle, NAN, NAN, false, NULL, 0, 0, true }
 	};
-	strbuf_adds(o, "<figure>\n");
-	svg_bar_chart(o, &c);
-	strbuf_adds(o, "<figcaption><ul class=\"legend\">");
-	for (size_t p = 0; p < 3; p++)
-		page_legend_item(o, styles[p], false, parts[p]);
-	strbuf_adds(o, "</ul></figcaption>\n</figure>\n");
+	page_bar_figure(o, &c, styles, parts, 3);
 	free(bars);
 	free(values);
 }

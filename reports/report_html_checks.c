@@ -295,12 +295,7 @@ static void rpo_chart(struct strbuf *o, const struct report_data *d)
 		{ "checks (item and target)", NAN, NAN, false, NULL, 0, 0,
 		  true }
 	};
-	strbuf_adds(o, "<figure>\n");
-	svg_bar_chart(o, &c);
-	strbuf_adds(o, "<figcaption><ul class=\"legend\">");
-	for (size_t p = 0; p < 3; p++)
-		page_legend_item(o, styles[p], false, parts[p]);
-	strbuf_adds(o, "</ul></figcaption>\n</figure>\n");
+	page_bar_figure(o, &c, styles, parts, 3);
 	free(bars);
 	free(values);
 }
@@ -406,9 +401,7 @@ static void posture_chart(struct strbuf *o, const struct rep_posture *p)
 		{ "failing checks (vault and rule)", NAN, NAN, false, NULL, 0,
 		  0, true }
 	};
-	strbuf_adds(o, "<figure>\n");
-	svg_bar_chart(o, &c);
-	strbuf_adds(o, "</figure>\n");
+	page_bar_figure(o, &c, NULL, NULL, 0);
 }
 
 static void finding_table(struct strbuf *o, const struct rep_posture *p)

@@ -21,6 +21,11 @@ void page_money(struct strbuf *o, const struct report_data *d, double v);
 /* A legend entry: swatch and escaped label. */
 void page_legend_item(struct strbuf *o, int style, bool line,
 		      const char *label);
+/* <figure> holding a bar chart and, below it, a legend of its n parts
+ * (styles[i], labels[i]); n = 0: no legend. */
+struct svg_bar_chart;
+void page_bar_figure(struct strbuf *o, const struct svg_bar_chart *c,
+		     const int *styles, const char *const *labels, size_t n);
 /* <code>escaped</code> */
 void page_code(struct strbuf *o, const char *s);
 /* A path for the small print: its last two components. */
