@@ -144,9 +144,12 @@ static void test_manifest__broken_json_and_fields(void **state)
 {
 	(void)state;
 	expect_manifest_error("broken.json", "{\"format_version\": 1,",
-			      "%s: not valid JSON");
-	expect_manifest_error("array.json", "[1]", "%s: not valid JSON");
-	expect_manifest_error("empty.json", "", "%s: not valid JSON");
+			      "%s:1:22: not valid JSON");
+	expect_manifest_error("broken2.json", "{\n  \"format_version\": 1\n"
+			      "  \"source\": \"csv\"\n}",
+			      "%s:3:3: not valid JSON");
+	expect_manifest_error("array.json", "[1]", "%s: not a JSON object");
+	expect_manifest_error("empty.json", "", "%s:1:1: not valid JSON");
 	expect_manifest_error("noexp.json", "{\"format_version\": 1}",
 			      "%s: field 'exported_at': expected an ISO 8601 "
 			      "UTC time");
