@@ -4,9 +4,11 @@
  * snapshot writer used by sample, export and merge. */
 #include "snapshot.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <openssl/evp.h>
 
@@ -433,6 +435,24 @@ static int read_table(struct snapshot *s, int file, csv_row_fn fn,
 	return rc;
 }
 
+/* A missing snapshot, or a file given for one, is missing input (66). */
+static int check_snapshot_dir(const char *dir, struct err *e)
+{
+	struct stat st;
+
+	if (stat(dir, &st) != 0)
+		return err_errno(e, errno == ENOENT || errno == ENOTDIR
+					    ? EXIT_NOINPUT
+					    : EXIT_IOERR,
+				 "snapshot '%s'", dir);
+	if (!S_ISDIR(st.st_mode))
+		return err_set(e, EXIT_NOINPUT,
+			       "snapshot '%s' is not a directory (a snapshot "
+			       "is a directory of CSV files and manifest.json)",
+			       dir);
+	return 0;
+}
+
 int snapshot_open(struct snapshot *s, const char *dir, struct err *e)
 {
 	char *mpath = path_join(dir, "manifest.json");
@@ -440,6 +460,10 @@ int snapshot_open(struct snapshot *s, const char *dir, struct err *e)
 
 	memset(s, 0, sizeof(*s));
 	s->dir = xstrdup(dir);
+	if (check_snapshot_dir(dir, e)) {
+		free(mpath);
+		return -1;
+	}
 	rc = manifest_read(&s->manifest, mpath, e);
 	free(mpath);
 	if (rc)

@@ -3,6 +3,8 @@
  * refuses (format version, broken JSON, bad fields) with exact messages;
  * and a hand-made snapshot (CSV files typed by a person, a manifest without
  * checksums) checked against its manifest. */
+#include <sys/stat.h>
+
 #include "testutil.h"
 
 #include "manifest.h"
@@ -200,10 +202,33 @@ static void test_manifest__missing_manifest(void **state)
 	(void)state;
 	assert_int_equal(snapshot_open(&s, dir, &e), -1);
 	assert_err(&e, EXIT_NOINPUT,
+		   "snapshot '%s': No such file or directory", dir);
+	snapshot_release(&s);
+	err_clear(&e);
+	assert_int_equal(mkdir(dir, 0777), 0);
+	assert_int_equal(snapshot_open(&s, dir, &e), -1);
+	assert_err(&e, EXIT_NOINPUT,
 		   "cannot open '%s/manifest.json': No such file or directory",
 		   dir);
 	snapshot_release(&s);
 	free(dir);
+}
+
+static void test_manifest__snapshot_is_a_file(void **state)
+{
+	struct err e = ERR_INIT;
+	struct snapshot s;
+	char *path;
+
+	(void)state;
+	path = test_write("a-file", "not a snapshot\n");
+	assert_int_equal(snapshot_open(&s, path, &e), -1);
+	assert_err(&e, EXIT_NOINPUT,
+		   "snapshot '%s' is not a directory (a snapshot is a "
+		   "directory of CSV files and manifest.json)",
+		   path);
+	snapshot_release(&s);
+	free(path);
 }
 
 /* ---- a hand-made snapshot ---- */
@@ -425,6 +450,7 @@ int main(void)
 		cmocka_unit_test(test_manifest__unsupported_format_version),
 		cmocka_unit_test(test_manifest__broken_json_and_fields),
 		cmocka_unit_test(test_manifest__missing_manifest),
+		cmocka_unit_test(test_manifest__snapshot_is_a_file),
 		cmocka_unit_test(
 			test_manifest__entry_without_sha256_is_accepted),
 		cmocka_unit_test(test_manifest__row_count_mismatch),
