@@ -209,6 +209,14 @@ static void test_cli__unknown_option_did_you_mean(void **state)
 	assert_usage_error("unknown option '--verbos' (did you mean "
 			   "'--verbose'?)");
 	release(state);
+	assert_int_equal(parse("snap", "--sub", "x", NULL), EXIT_USAGE);
+	assert_usage_error("unknown option '--sub' (did you mean "
+			   "'--subscription'?)");
+	release(state);
+	assert_int_equal(parse("snap", "--outdir", "x", NULL), EXIT_USAGE);
+	assert_usage_error("unknown option '--outdir' (did you mean "
+			   "'--out'?)");
+	release(state);
 	assert_int_equal(parse("snap", "--frobnicate", NULL), EXIT_USAGE);
 	assert_usage_error("unknown option '--frobnicate'");
 	release(state);
