@@ -244,7 +244,9 @@ static int snapshot_dir(const struct run_cli *cli, const char *out_dir,
 		notef("exporting from Azure into %s", *out);
 		return run_export(cli, *out, e);
 	}
-	*out = data_path("sample");
+	*out = data_file("sample", e);
+	if (!*out)
+		return -1;
 	notef("no Azure credentials and no --snapshot: running on the bundled "
 	      "sample estate in %s",
 	      *out);
@@ -254,9 +256,10 @@ static int snapshot_dir(const struct run_cli *cli, const char *out_dir,
 static int run_stages(struct run_state *rs, struct err *e)
 {
 	char *snap = NULL;
-	char *targets = rs->cli->targets ? xstrdup(rs->cli->targets)
-					 : data_path("targets.example.csv");
-	int rc = mkdir_p(rs->out, e) ||
+	char *targets = rs->cli->targets
+				? xstrdup(rs->cli->targets)
+				: data_file("targets.example.csv", e);
+	int rc = !targets || mkdir_p(rs->out, e) ||
 		 targets_load(&rs->targets, targets, e) ||
 		 snapshot_dir(rs->cli, rs->out, &snap, e) ||
 		 cli_open_snapshot(&rs->s, snap, e) || run_fit(rs, e) ||

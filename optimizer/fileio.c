@@ -316,3 +316,21 @@ char *data_path(const char *rel)
 
 	return path_join(dir && *dir ? dir : VW_DATADIR, rel);
 }
+
+char *data_file(const char *rel, struct err *e)
+{
+	const char *dir = getenv("VAULTWISE_DATA");
+	char *path = data_path(rel);
+
+	if (access(path, F_OK) == 0)
+		return path;
+	if (dir && *dir)
+		err_set(e, EXIT_NOINPUT,
+			"VAULTWISE_DATA is '%s', which has no %s (unset it to "
+			"use the data installed with vaultwise in %s)",
+			dir, rel, VW_DATADIR);
+	else
+		err_errno(e, EXIT_NOINPUT, "vaultwise's data file '%s'", path);
+	free(path);
+	return NULL;
+}

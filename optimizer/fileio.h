@@ -58,5 +58,8 @@ int read_file(const char *path, size_t max, char **out, size_t *len,
 /* A bundled data file: $VAULTWISE_DATA/rel if set, else the data
  * directory of the source tree the binary was built from. Caller frees. */
 char *data_path(const char *rel);
+/* data_path(rel) when it exists; else NULL and a 66 naming VAULTWISE_DATA
+ * when that is what points elsewhere. Caller frees. */
+char *data_file(const char *rel, struct err *e);
 
 #endif

@@ -161,8 +161,8 @@ static int load_rate_cards(struct plan_ctx *p, struct err *e)
 {
 	struct snapshot *s = p->s;
 	char *path = p->o->prices_path ? xstrdup(p->o->prices_path)
-				       : data_path("prices/prices.csv");
-	int rc = prices_load(&p->prices, path, e);
+				       : data_file("prices/prices.csv", e);
+	int rc = path ? prices_load(&p->prices, path, e) : -1;
 
 	free(path);
 	if (rc)

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT
  * test_fileio.c: atomic files and output directories (nothing half-written
  * is ever visible, nothing is left behind), mkdir -p, bounded whole-file
- * reads and SHA-256 of files. */
+ * reads, SHA-256 of files, and the data files found through
+ * VAULTWISE_DATA. */
 #include "testutil.h"
 
 static void test_fileio__sha256_of_known_contents(void **state)
@@ -209,6 +210,30 @@ static void test_fileio__remove_tree(void **state)
 	free(dir);
 }
 
+static void test_fileio__data_file_names_vaultwise_data(void **state)
+{
+	struct err e = ERR_INIT;
+	char *dir = test_path("data");
+	char *path;
+
+	(void)state;
+	assert_int_equal(mkdir_p(dir, &e), 0);
+	free(test_write("data/timezones.csv", "windows_name\n"));
+	setenv("VAULTWISE_DATA", dir, 1);
+	path = data_file("timezones.csv", &e);
+	assert_non_null(path);
+	assert_true(str_ends_with(path, "/data/timezones.csv"));
+	free(path);
+	assert_null(data_file("prices/prices.csv", &e));
+	assert_err(&e, EXIT_NOINPUT,
+		   "VAULTWISE_DATA is '%s', which has no prices/prices.csv "
+		   "(unset it to use the data installed with vaultwise in "
+		   "%s)",
+		   dir, VW_DATADIR);
+	unsetenv("VAULTWISE_DATA");
+	free(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -220,6 +245,7 @@ int main(void)
 		cmocka_unit_test(test_fileio__afile_where_a_file_cannot_be),
 		cmocka_unit_test(test_fileio__outdir_assembled_then_swapped_in),
 		cmocka_unit_test(test_fileio__remove_tree),
+		cmocka_unit_test(test_fileio__data_file_names_vaultwise_data),
 	};
 	return cmocka_run_group_tests(tests, NULL, test_teardown_scratch);
 }
