@@ -152,7 +152,8 @@ int outdir_begin(struct outdir *d, const char *path, const char *kind,
 	d->kind = xstrdup(kind);
 	remove_tree(d->tmp);
 	if (mkdir(d->tmp, 0777) != 0) {
-		err_errno(e, EXIT_CANTCREAT, "cannot create '%s'", d->tmp);
+		/* the user knows the final name, not the temporary one */
+		err_errno(e, EXIT_CANTCREAT, "cannot create '%s'", d->final);
 		free(d->tmp);
 		free(d->final);
 		free(d->kind);

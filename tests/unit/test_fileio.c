@@ -193,6 +193,21 @@ static void test_fileio__outdir_assembled_then_swapped_in(void **state)
 	free(parent);
 }
 
+static void test_fileio__outdir_under_a_file(void **state)
+{
+	struct err e = ERR_INIT;
+	struct outdir d;
+	char *file = test_write("plain", "not a directory\n");
+	char *path = test_path("plain/plan");
+
+	(void)state;
+	assert_int_equal(outdir_begin(&d, path, "plan", &e), -1);
+	assert_err(&e, EXIT_CANTCREAT, "cannot create '%s': Not a directory",
+		   path);
+	free(file);
+	free(path);
+}
+
 static void test_fileio__remove_tree(void **state)
 {
 	struct err e = ERR_INIT;
@@ -244,6 +259,7 @@ int main(void)
 		cmocka_unit_test(test_fileio__afile_in_a_missing_directory),
 		cmocka_unit_test(test_fileio__afile_where_a_file_cannot_be),
 		cmocka_unit_test(test_fileio__outdir_assembled_then_swapped_in),
+		cmocka_unit_test(test_fileio__outdir_under_a_file),
 		cmocka_unit_test(test_fileio__remove_tree),
 		cmocka_unit_test(test_fileio__data_file_names_vaultwise_data),
 	};
