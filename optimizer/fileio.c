@@ -15,8 +15,6 @@
 
 #include "util.h"
 
-#define MARKER ".vaultwise"
-
 /* ".name.tmp.PID" next to path. */
 static char *temp_twin(const char *path)
 {
@@ -171,7 +169,7 @@ char *outdir_file(const struct outdir *d, const char *name)
 /* Ours: holds the marker, or is empty. */
 static int replaceable(const char *dir)
 {
-	char *marker = path_join(dir, MARKER);
+	char *marker = path_join(dir, OUTDIR_MARKER);
 	int ok = access(marker, F_OK) == 0;
 
 	free(marker);
@@ -185,7 +183,7 @@ static int replaceable(const char *dir)
 int outdir_commit(struct outdir *d, struct err *e)
 {
 	struct stat st;
-	char *marker = outdir_file(d, MARKER);
+	char *marker = outdir_file(d, OUTDIR_MARKER);
 	char *old = NULL;
 	int rc = -1;
 

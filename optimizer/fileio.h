@@ -13,6 +13,8 @@
 #include "err.h"
 
 #define SHA256_HEX_LEN 65
+/* The file in a directory that vaultwise wrote, holding its kind. */
+#define OUTDIR_MARKER ".vaultwise"
 
 struct afile {
 	FILE *f;
