@@ -442,7 +442,11 @@ static void read_params(struct jr *r, const cJSON *o, struct hazard *h)
 	for (int i = 0; i < NPAR; i++) {
 		const cJSON *q = jr_sub(r, p, restore_param_names[i],
 					"parameters", false);
-		v[i] = jr_num(r, q, "estimate", "parameters.*");
+		char where[48];
+
+		snprintf(where, sizeof(where), "parameters.%s",
+			 restore_param_names[i]);
+		v[i] = jr_num(r, q, "estimate", where);
 		if (!r->failed && !(v[i] > 0))
 			jr_bad(r, "parameters", restore_param_names[i],
 			       "a positive estimate");
