@@ -3,6 +3,7 @@
  * own temporary trees, SHA-256 of files, bounded whole-file reads. */
 #include "fileio.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -127,6 +128,43 @@ int remove_tree(const char *path)
 	return nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
 
+static bool dir_is_empty(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	bool empty = true;
+
+	if (!d)
+		return false;
+	while (empty && (de = readdir(d)))
+		empty = !strcmp(de->d_name, ".") || !strcmp(de->d_name, "..");
+	closedir(d);
+	return empty;
+}
+
+int outdir_check(const char *path, struct err *e)
+{
+	struct stat st;
+	char *marker;
+	bool ours;
+
+	if (stat(path, &st) != 0)
+		return 0; /* absent; anything else, begin or commit says */
+	if (!S_ISDIR(st.st_mode))
+		return err_set(e, EXIT_CANTCREAT,
+			       "cannot replace '%s': it is not a directory",
+			       path);
+	marker = path_join(path, OUTDIR_MARKER);
+	ours = access(marker, F_OK) == 0 || dir_is_empty(path);
+	free(marker);
+	if (!ours)
+		return err_set(e, EXIT_CANTCREAT,
+			       "refusing to replace '%s': it is not empty and "
+			       "was not written by vaultwise",
+			       path);
+	return 0;
+}
+
 int outdir_begin(struct outdir *d, const char *path, const char *kind,
 		 struct err *e)
 {
@@ -136,6 +174,10 @@ int outdir_begin(struct outdir *d, const char *path, const char *kind,
 
 	while (n > 1 && parent[n - 1] == '/')
 		parent[--n] = '\0';
+	if (outdir_check(parent, e)) {
+		free(parent);
+		return -1;
+	}
 	slash = strrchr(parent, '/');
 	if (slash && slash != parent) {
 		*slash = '\0';

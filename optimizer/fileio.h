@@ -37,6 +37,11 @@ struct outdir {
 	char *kind; /* written into the marker: "snapshot", "plan", ... */
 };
 
+/* Whether path can take an output directory: it is absent, or an empty
+ * directory, or one vaultwise wrote. outdir_begin checks it, so that a
+ * command fails before its work rather than at the end; commit checks
+ * again. */
+int outdir_check(const char *path, struct err *e);
 /* Starts a new output directory at path (created later on commit). */
 int outdir_begin(struct outdir *d, const char *path, const char *kind,
 		 struct err *e);

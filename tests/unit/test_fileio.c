@@ -208,6 +208,42 @@ static void test_fileio__outdir_under_a_file(void **state)
 	free(path);
 }
 
+static void test_fileio__outdir_check_before_the_work(void **state)
+{
+	struct err e = ERR_INIT;
+	char *mine = test_path("mine");
+	char *ours = test_path("ours");
+	char *empty = test_path("empty");
+	char *file = test_write("file", "x\n");
+	char *absent = test_path("absent");
+
+	(void)state;
+	assert_int_equal(mkdir_p(mine, &e), 0);
+	free(test_write("mine/notes.txt", "my notes\n"));
+	assert_int_equal(mkdir_p(ours, &e), 0);
+	free(test_write("ours/" OUTDIR_MARKER, "plan"));
+	free(test_write("ours/plan.csv", "a\n"));
+	assert_int_equal(mkdir_p(empty, &e), 0);
+	assert_int_equal(outdir_check(absent, &e), 0);
+	assert_int_equal(outdir_check(empty, &e), 0);
+	assert_int_equal(outdir_check(ours, &e), 0);
+	assert_true(test_exists(empty)); /* checking removes nothing */
+	assert_int_equal(outdir_check(mine, &e), -1);
+	assert_err(&e, EXIT_CANTCREAT,
+		   "refusing to replace '%s': it is not empty and was not "
+		   "written by vaultwise",
+		   mine);
+	err_clear(&e);
+	assert_int_equal(outdir_check(file, &e), -1);
+	assert_err(&e, EXIT_CANTCREAT,
+		   "cannot replace '%s': it is not a directory", file);
+	free(mine);
+	free(ours);
+	free(empty);
+	free(file);
+	free(absent);
+}
+
 static void test_fileio__remove_tree(void **state)
 {
 	struct err e = ERR_INIT;
@@ -260,6 +296,7 @@ int main(void)
 		cmocka_unit_test(test_fileio__afile_where_a_file_cannot_be),
 		cmocka_unit_test(test_fileio__outdir_assembled_then_swapped_in),
 		cmocka_unit_test(test_fileio__outdir_under_a_file),
+		cmocka_unit_test(test_fileio__outdir_check_before_the_work),
 		cmocka_unit_test(test_fileio__remove_tree),
 		cmocka_unit_test(test_fileio__data_file_names_vaultwise_data),
 	};
