@@ -144,6 +144,11 @@ static int store(const char *cmd, const struct opt_spec *o, void *base,
 	double dv;
 	int64_t tv;
 
+	/* no option takes an empty value: "--out ''" is a slip of the shell */
+	if (o->type != OPT_FLAG && !value[0])
+		return usage_error(cmd, "option '--%s' needs a value (%s), got "
+					"an empty one",
+				   o->name, o->arg ? o->arg : "VALUE");
 	switch (o->type) {
 	case OPT_FLAG:
 		*(int *)dest = 1;
