@@ -262,11 +262,12 @@ int manifest_read(struct manifest *m, const char *path, struct err *e)
 		bad_field(e, path, "format_version", "a number");
 		goto done;
 	}
-	if (v->valueint != MANIFEST_FORMAT_VERSION) {
+	/* valuedouble: valueint would take 1.5 for 1 */
+	if (v->valuedouble != MANIFEST_FORMAT_VERSION) {
 		err_set(e, EXIT_DATAERR,
-			"%s: format_version %d is not supported by vaultwise "
+			"%s: format_version %g is not supported by vaultwise "
 			"%s (it reads version %d)",
-			path, v->valueint, VAULTWISE_VERSION,
+			path, v->valuedouble, VAULTWISE_VERSION,
 			MANIFEST_FORMAT_VERSION);
 		goto done;
 	}

@@ -136,6 +136,10 @@ static void test_manifest__unsupported_format_version(void **state)
 			      "%s: format_version 0 is not supported by "
 			      "vaultwise " VAULTWISE_VERSION
 			      " (it reads version 1)");
+	expect_manifest_error("v15.json", "{\"format_version\": 1.5}",
+			      "%s: format_version 1.5 is not supported by "
+			      "vaultwise " VAULTWISE_VERSION
+			      " (it reads version 1)");
 	expect_manifest_error("vstr.json", "{\"format_version\": \"1\"}",
 			      "%s: field 'format_version': expected a number");
 	expect_manifest_error("vnone.json", "{}",
