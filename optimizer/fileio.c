@@ -79,6 +79,27 @@ void afile_abort(struct afile *af)
 	af->tmp = af->final = NULL;
 }
 
+int afile_check(const char *path, struct err *e)
+{
+	const char *slash = strrchr(path, '/');
+	char *dir = slash ? xstrndup(path, (size_t)(slash - path + 1))
+			  : xstrdup(".");
+	struct stat st;
+	int rc = 0;
+
+	if (stat(dir, &st) != 0) {
+		rc = err_errno(e, EXIT_CANTCREAT, "cannot create '%s'", path);
+	} else if (!S_ISDIR(st.st_mode)) {
+		errno = ENOTDIR;
+		rc = err_errno(e, EXIT_CANTCREAT, "cannot create '%s'", path);
+	} else if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+		errno = EISDIR;
+		rc = err_errno(e, EXIT_CANTCREAT, "cannot create '%s'", path);
+	}
+	free(dir);
+	return rc;
+}
+
 int afile_write_string(const char *path, const char *content, struct err *e)
 {
 	struct afile af;

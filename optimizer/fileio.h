@@ -28,6 +28,10 @@ int afile_open(struct afile *af, const char *path, struct err *e);
 int afile_commit(struct afile *af, struct err *e);
 /* Closes and removes the temporary file; safe to call twice. */
 void afile_abort(struct afile *af);
+/* Whether a file can be written at path: its directory exists and path is
+ * not a directory. For commands that write at the end of a long fetch;
+ * afile_open and afile_commit still have the last word. */
+int afile_check(const char *path, struct err *e);
 /* Writes a whole string to path atomically. */
 int afile_write_string(const char *path, const char *content, struct err *e);
 

@@ -244,6 +244,38 @@ static void test_fileio__outdir_check_before_the_work(void **state)
 	free(absent);
 }
 
+static void test_fileio__afile_check_before_the_work(void **state)
+{
+	struct err e = ERR_INIT;
+	char *file = test_write("plain.txt", "x\n");
+	char *dir = test_path("a-dir");
+	char *ok = test_path("new.csv");
+	char *under_file = test_path("plain.txt/new.csv");
+	char *no_dir = test_path("no-dir/new.csv");
+
+	(void)state;
+	assert_int_equal(mkdir_p(dir, &e), 0);
+	assert_int_equal(afile_check(ok, &e), 0);
+	assert_int_equal(afile_check(file, &e), 0); /* replaced on commit */
+	assert_false(test_exists(ok));
+	assert_int_equal(afile_check(no_dir, &e), -1);
+	assert_err(&e, EXIT_CANTCREAT,
+		   "cannot create '%s': No such file or directory", no_dir);
+	err_clear(&e);
+	assert_int_equal(afile_check(under_file, &e), -1);
+	assert_err(&e, EXIT_CANTCREAT, "cannot create '%s': Not a directory",
+		   under_file);
+	err_clear(&e);
+	assert_int_equal(afile_check(dir, &e), -1);
+	assert_err(&e, EXIT_CANTCREAT, "cannot create '%s': Is a directory",
+		   dir);
+	free(file);
+	free(dir);
+	free(ok);
+	free(under_file);
+	free(no_dir);
+}
+
 static void test_fileio__remove_tree(void **state)
 {
 	struct err e = ERR_INIT;
@@ -297,6 +329,7 @@ int main(void)
 		cmocka_unit_test(test_fileio__outdir_assembled_then_swapped_in),
 		cmocka_unit_test(test_fileio__outdir_under_a_file),
 		cmocka_unit_test(test_fileio__outdir_check_before_the_work),
+		cmocka_unit_test(test_fileio__afile_check_before_the_work),
 		cmocka_unit_test(test_fileio__remove_tree),
 		cmocka_unit_test(test_fileio__data_file_names_vaultwise_data),
 	};
