@@ -86,8 +86,8 @@ bom() { { printf '\357\273\277'; cat "$1"; } >"$1.new" && mv "$1.new" "$1"; }
 # fingerprint DIR-OR-FILE: names and contents, to tell "unchanged".
 fingerprint() {
 	[ -e "$1" ] || { echo absent; return; }
-	(cd "$(dirname "$1")" && find "$(basename "$1")" -print | LC_ALL=C sort |
-		while read -r p; do
+	(cd "$(dirname "$1")" && find "$(basename "$1")" -print |
+		LC_ALL=C sort | while read -r p; do
 			if [ -f "$p" ]; then sha256sum "$p"; else echo "$p"; fi
 		done)
 }
@@ -109,7 +109,8 @@ run_case() {
 		problems="setup failed: $(head -n 3 "$TMP/setup.log")"
 	fi
 	if [ -f "$IN/mutate" ] &&
-		! (cd "$SNAP" && set -e && . "$IN/mutate") >"$TMP/mutate.log" 2>&1
+		! (cd "$SNAP" && set -e && . "$IN/mutate") \
+			>"$TMP/mutate.log" 2>&1
 	then
 		problems="mutate failed: $(head -n 3 "$TMP/mutate.log")"
 	fi
@@ -181,7 +182,9 @@ if [ $# -gt 0 ]; then
 	pick=
 	for c in $cases; do
 		for want in "$@"; do
-			case $(basename "$c") in "$want"*) pick="$pick $c" ;; esac
+			case $(basename "$c") in
+			"$want"*) pick="$pick $c" ;;
+			esac
 		done
 	done
 	cases=$pick
