@@ -131,6 +131,27 @@ const struct price_row *prices_find(const struct price_sheet *ps,
 	return other;
 }
 
+const char *prices_currency(const struct price_sheet *ps,
+			    const char *currency)
+{
+	for (size_t i = 0; i < ps->n; i++)
+		if (str_eq_ci(ps->rows[i].currency, currency))
+			return ps->rows[i].currency;
+	return NULL;
+}
+
+char *prices_currency_list(const struct price_sheet *ps)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	for (size_t i = 0; i < ps->n; i++) {
+		const char *cur = ps->rows[i].currency;
+		if (prices_currency(ps, cur) == cur)
+			strbuf_addf(&sb, "%s%s", sb.len ? ", " : "", cur);
+	}
+	return strbuf_detach(&sb);
+}
+
 static bool region_priced(const struct price_sheet *ps, const char *region,
 			  const char *currency)
 {
@@ -192,13 +213,15 @@ int rate_card_for(struct rate_card *out, const struct price_sheet *ps,
 	out->archive_meter = v->redundancy == RED_GRS ? M_ARC_GRS : M_ARC_LRS;
 	if (!out->row[out->archive_meter])
 		out->archive_meter = M_ARC_LRS;
-	if (!out->row[out->standard_meter] || !out->row[out->archive_meter])
-		return err_set(e, EXIT_DATAERR,
-			       "%s: no %s or %s price in %s for any region "
-			       "(vault '%s' in %s)",
-			       ps->path, meter_names[out->standard_meter],
-			       meter_names[out->archive_meter], currency,
-			       v->vault_name, v->location);
+	for (int i = 0; i < 2; i++) {
+		int m = i ? out->archive_meter : out->standard_meter;
+		if (!out->row[m])
+			return err_set(e, EXIT_DATAERR,
+				       "%s: no %s price in %s for any region "
+				       "(vault '%s' in %s needs one)",
+				       ps->path, meter_names[m], currency,
+				       v->vault_name, v->location);
+	}
 	for (size_t i = 0; i < ARRAY_SIZE(required); i++)
 		if (!out->row[required[i]])
 			return err_set(e, EXIT_DATAERR,

@@ -49,6 +49,13 @@ const struct price_row *prices_find(const struct price_sheet *ps,
 				    const char *region, const char *currency,
 				    int meter);
 
+/* The sheet's own spelling of currency (matched ignoring case), or NULL
+ * when no row is in it. */
+const char *prices_currency(const struct price_sheet *ps,
+			    const char *currency);
+/* The sheet's currencies, "EUR, USD", in the order met; caller frees. */
+char *prices_currency_list(const struct price_sheet *ps);
+
 /* The currency that prices the most of the given vaults' regions directly
  * (ties: the one met first in the sheet). */
 const char *prices_default_currency(const struct price_sheet *ps,

@@ -431,7 +431,11 @@ static void read_params(struct jr *r, const cJSON *o, struct hazard *h)
 	for (int i = 0; i < NPAR; i++) {
 		const cJSON *q = jr_sub(r, p, restore_param_names[i],
 					"parameters", false);
-		v[i] = jr_num(r, q, "estimate", "parameters.*");
+		char where[48];
+
+		snprintf(where, sizeof(where), "parameters.%s",
+			 restore_param_names[i]);
+		v[i] = jr_num(r, q, "estimate", where);
 		if (!r->failed && !(v[i] > 0))
 			jr_bad(r, "parameters", restore_param_names[i],
 			       "a positive estimate");
@@ -676,12 +680,21 @@ int restore_model_read(struct restore_model **out, const char *path,
 	struct jr r = { path, e, 0 };
 	struct restore_model *m;
 	char *text = NULL;
+	const char *end = NULL;
 	size_t len;
 	cJSON *o;
 
 	if (read_file(path, MODEL_MAX_BYTES, &text, &len, e))
 		return -1;
-	o = cJSON_ParseWithLength(text, len);
+	o = cJSON_ParseWithLengthOpts(text, len, &end, 0);
+	if (!o) {
+		size_t line, col;
+
+		text_line_col(text, end, &line, &col);
+		free(text);
+		return err_set(e, EXIT_DATAERR, "%s:%zu:%zu: not valid JSON",
+			       path, line, col);
+	}
 	free(text);
 	if (!cJSON_IsObject(o)) {
 		cJSON_Delete(o);

@@ -7,10 +7,6 @@
 #include "timeutil.h"
 #include "util.h"
 
-#ifndef VW_DATADIR
-#define VW_DATADIR "data"
-#endif
-
 const char *const dst_rule_names[DST_COUNT] = { "none", "EU", "US", "AU",
 						"NZ" };
 
@@ -39,11 +35,6 @@ static const struct dst_def dst_defs[DST_COUNT] = {
 	[DST_NZ] = { { 9, -1, 120, CLOCK_STANDARD },
 		     { 4, 1, 180, CLOCK_DAYLIGHT } },
 };
-
-const char *tz_default_path(void)
-{
-	return VW_DATADIR "/timezones.csv";
-}
 
 static const struct tz_zone *find_listed(const struct tz_table *t,
 					 const char *name)

@@ -38,8 +38,6 @@ struct tz_table {
 	size_t n;
 };
 
-/* The bundled table's path (VW_DATADIR/timezones.csv). */
-const char *tz_default_path(void);
 
 int tz_table_load(struct tz_table *t, const char *path, struct err *e);
 void tz_table_release(struct tz_table *t);

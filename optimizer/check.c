@@ -478,14 +478,14 @@ int rpo_check_run_opts(struct snapshot *s, const struct target_set *t,
 		       struct check_summary *out, struct err *e)
 {
 	struct check_ctx c;
+	char *zones;
 	int rc = -1;
 
 	memset(out, 0, sizeof(*out));
 	ctx_init(&c, s, t, o);
-	if (tz_table_load(&c.zones,
-			  c.o.timezones_path ? c.o.timezones_path
-					     : tz_default_path(),
-			  e))
+	zones = c.o.timezones_path ? xstrdup(c.o.timezones_path)
+				   : data_file("timezones.csv", e);
+	if (!zones || tz_table_load(&c.zones, zones, e))
 		goto done;
 	out->targets = t->n;
 	out->items = s->nitems;
@@ -499,6 +499,7 @@ int rpo_check_run_opts(struct snapshot *s, const struct target_set *t,
 	out->restores_used = c.restores_used;
 	rc = write_rows(&c, out_path, out, e);
 done:
+	free(zones);
 	ctx_release(&c);
 	return rc;
 }

@@ -144,6 +144,11 @@ static int store(const char *cmd, const struct opt_spec *o, void *base,
 	double dv;
 	int64_t tv;
 
+	/* no option takes an empty value: "--out ''" is a slip of the shell */
+	if (o->type != OPT_FLAG && !value[0])
+		return usage_error(cmd, "option '--%s' needs a value (%s), got "
+					"an empty one",
+				   o->name, o->arg ? o->arg : "VALUE");
 	switch (o->type) {
 	case OPT_FLAG:
 		*(int *)dest = 1;
@@ -237,14 +242,23 @@ int cli_common_option(int argc, char **argv, int *i)
 	return try_common(NULL, argc, argv, i);
 }
 
-/* The known option nearest to arg ("--itemz=5" -> "items"), among the
- * command's and the common ones, or NULL when none is close. */
+/* One name starts the other: "horizon" and "horizon-months". */
+static bool name_prefix(const char *a, const char *b)
+{
+	size_t n = strlen(a) < strlen(b) ? strlen(a) : strlen(b);
+	return n >= 3 && strncmp(a, b, n) == 0;
+}
+
+/* The known option for arg, among the command's and the common ones: one a
+ * letter away ("--itemz=5" -> "items"), else the only one that arg's name
+ * starts or is the start of ("--horizon" -> "horizon-months"), else one
+ * two letters away; NULL when none is close. */
 static const char *closest_option(const struct opt_spec *spec,
 				  const char *arg)
 {
 	const struct opt_spec *tables[] = { spec, common_specs };
-	const char *best = NULL;
-	size_t best_d = 3;
+	const char *best = NULL, *prefixed = NULL;
+	size_t best_d = 3, nprefixed = 0;
 	char *name;
 
 	while (*arg == '-')
@@ -257,8 +271,14 @@ static const char *closest_option(const struct opt_spec *spec,
 				best_d = d;
 				best = o->name;
 			}
+			if (name_prefix(name, o->name)) {
+				prefixed = o->name;
+				nprefixed++;
+			}
 		}
 	free(name);
+	if (best_d > 1 && nprefixed == 1)
+		best = prefixed;
 	return best;
 }
 

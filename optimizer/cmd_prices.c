@@ -10,6 +10,7 @@
 #include "cloud.h"
 #include "commands.h"
 #include "err.h"
+#include "fileio.h"
 #include "log.h"
 #include "retail.h"
 #include "timeutil.h"
@@ -92,6 +93,12 @@ int cmd_prices(int argc, char **argv)
 	co.cloud = c.cloud;
 	co.prices_endpoint = c.endpoint;
 	co.ca_bundle = c.ca;
+	/* the sheet is written after the fetch: its place is checked first */
+	if (afile_check(c.out, &e)) {
+		errorf("prices: %s", e.msg);
+		rc = e.code;
+		goto done;
+	}
 	if (cloud_resolve(&cloud, &co, &e)) {
 		errorf("prices: %s", e.msg);
 		rc = e.code;

@@ -3,8 +3,15 @@
  * given one, or the bundled sample when there is neither a snapshot nor
  * Azure credentials), then fits the restore model, plans, checks RPO/RTO
  * and audits the vaults into one output directory laid out as SPEC.md
- * says, and prints a short summary of each stage. */
+ * says, and prints a short summary of each stage. It never writes into a
+ * directory of someone else's, and a run that fails in a new (or empty)
+ * directory takes back what it wrote there, an exported snapshot
+ * excepted. */
+#include <dirent.h>
+#include <errno.h>
 #include <stdio.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "check.h"
 #include "cli.h"
@@ -91,10 +98,15 @@ static const struct cmd_doc run_doc = {
 	0, 0
 };
 
+/* What --out was before the run (UNCHECKED and EARLIER_RUN: a failed run
+ * leaves it alone). */
+enum out_state { OUT_UNCHECKED, OUT_EARLIER_RUN, OUT_EMPTY, OUT_ABSENT };
+
 /* What the stages share. */
 struct run_state {
 	const struct run_cli *cli;
 	const char *out;
+	enum out_state out_state;
 	struct snapshot s;
 	struct target_set targets;
 	struct restore_model *model;
@@ -244,25 +256,114 @@ static int snapshot_dir(const struct run_cli *cli, const char *out_dir,
 		notef("exporting from Azure into %s", *out);
 		return run_export(cli, *out, e);
 	}
-	*out = data_path("sample");
+	*out = data_file("sample", e);
+	if (!*out)
+		return -1;
 	notef("no Azure credentials and no --snapshot: running on the bundled "
 	      "sample estate in %s",
 	      *out);
 	return 0;
 }
 
+/* What a run writes into --out besides an exported snapshot. */
+static const char *const run_outputs[] = { "model.json", "plan",
+					   "rpo_rto.csv", "posture.csv",
+					   "report" };
+
+static bool has_file(const char *dir, const char *name)
+{
+	char *path = path_join(dir, name);
+	bool yes = access(path, F_OK) == 0;
+
+	free(path);
+	return yes;
+}
+
+static bool dir_is_empty(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	bool empty = true;
+
+	if (!d)
+		return false;
+	while (empty && (de = readdir(d)))
+		empty = !strcmp(de->d_name, ".") || !strcmp(de->d_name, "..");
+	closedir(d);
+	return empty;
+}
+
+/* --out must be absent, empty, or the output of an earlier run (it holds
+ * a directory that vaultwise wrote: plan/, report/ or snapshot/). */
+static int check_out_dir(struct run_state *rs, struct err *e)
+{
+	static const char *const marked[] = { "plan/" OUTDIR_MARKER,
+					      "report/" OUTDIR_MARKER,
+					      "snapshot/" OUTDIR_MARKER };
+	struct stat st;
+
+	if (stat(rs->out, &st) != 0) {
+		if (errno != ENOENT)
+			return err_errno(e, EXIT_CANTCREAT, "cannot use '%s'",
+					 rs->out);
+		rs->out_state = OUT_ABSENT;
+		return 0;
+	}
+	if (!S_ISDIR(st.st_mode))
+		return err_set(e, EXIT_CANTCREAT,
+			       "cannot write into '%s': it is not a directory",
+			       rs->out);
+	if (dir_is_empty(rs->out)) {
+		rs->out_state = OUT_EMPTY;
+		return 0;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(marked); i++)
+		if (has_file(rs->out, marked[i])) {
+			rs->out_state = OUT_EARLIER_RUN;
+			return 0;
+		}
+	return err_set(e, EXIT_CANTCREAT,
+		       "refusing to write into '%s': it is not empty and was "
+		       "not written by vaultwise",
+		       rs->out);
+}
+
+/* After a failure in a directory that held nothing of an earlier run:
+ * removes what this run wrote, and the directory when the run made it
+ * and no exported snapshot is left in it. */
+static void take_back_outputs(const struct run_state *rs)
+{
+	if (rs->out_state != OUT_EMPTY && rs->out_state != OUT_ABSENT)
+		return;
+	for (size_t i = 0; i < ARRAY_SIZE(run_outputs); i++) {
+		char *path = path_join(rs->out, run_outputs[i]);
+		remove_tree(path);
+		free(path);
+	}
+	if (has_file(rs->out, "snapshot/" OUTDIR_MARKER))
+		notef("the exported snapshot is kept: rerun with --snapshot "
+		      "%s/snapshot to skip the export",
+		      rs->out);
+	else if (rs->out_state == OUT_ABSENT)
+		rmdir(rs->out);
+}
+
 static int run_stages(struct run_state *rs, struct err *e)
 {
 	char *snap = NULL;
-	char *targets = rs->cli->targets ? xstrdup(rs->cli->targets)
-					 : data_path("targets.example.csv");
-	int rc = mkdir_p(rs->out, e) ||
+	char *targets = rs->cli->targets
+				? xstrdup(rs->cli->targets)
+				: data_file("targets.example.csv", e);
+	/* inputs first: a bad one leaves no directory behind */
+	int rc = !targets || check_out_dir(rs, e) ||
 		 targets_load(&rs->targets, targets, e) ||
 		 snapshot_dir(rs->cli, rs->out, &snap, e) ||
-		 cli_open_snapshot(&rs->s, snap, e) || run_fit(rs, e) ||
-		 run_plan(rs, e) || run_check(rs, e) || run_audit(rs, e) ||
-		 run_report(rs, e);
+		 cli_open_snapshot(&rs->s, snap, e) || mkdir_p(rs->out, e) ||
+		 run_fit(rs, e) || run_plan(rs, e) || run_check(rs, e) ||
+		 run_audit(rs, e) || run_report(rs, e);
 
+	if (rc)
+		take_back_outputs(rs);
 	free(snap);
 	free(targets);
 	return rc ? -1 : 0;

@@ -575,7 +575,9 @@ static int setup(struct ex *x, const char *out_dir, struct err *e)
 
 	x->as_of = x->o->as_of != TIME_NONE ? x->o->as_of : (int64_t)time(NULL);
 	x->pool = (struct strpool)STRPOOL_INIT;
-	if (cloud_resolve(&x->cloud, &x->o->cloud, e))
+	/* the snapshot is written at the end: its place is checked first */
+	if (outdir_check(out_dir, e) ||
+	    cloud_resolve(&x->cloud, &x->o->cloud, e))
 		return -1;
 	if (x->o->sizes_file && sizes_file_load(&x->sizes, x->o->sizes_file, e))
 		return -1;

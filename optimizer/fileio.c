@@ -3,6 +3,7 @@
  * own temporary trees, SHA-256 of files, bounded whole-file reads. */
 #include "fileio.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -14,8 +15,6 @@
 #include <openssl/evp.h>
 
 #include "util.h"
-
-#define MARKER ".vaultwise"
 
 /* ".name.tmp.PID" next to path. */
 static char *temp_twin(const char *path)
@@ -80,6 +79,27 @@ void afile_abort(struct afile *af)
 	af->tmp = af->final = NULL;
 }
 
+int afile_check(const char *path, struct err *e)
+{
+	const char *slash = strrchr(path, '/');
+	char *dir = slash ? xstrndup(path, (size_t)(slash - path + 1))
+			  : xstrdup(".");
+	struct stat st;
+	int rc = 0;
+
+	if (stat(dir, &st) != 0) {
+		rc = err_errno(e, EXIT_CANTCREAT, "cannot create '%s'", path);
+	} else if (!S_ISDIR(st.st_mode)) {
+		errno = ENOTDIR;
+		rc = err_errno(e, EXIT_CANTCREAT, "cannot create '%s'", path);
+	} else if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+		errno = EISDIR;
+		rc = err_errno(e, EXIT_CANTCREAT, "cannot create '%s'", path);
+	}
+	free(dir);
+	return rc;
+}
+
 int afile_write_string(const char *path, const char *content, struct err *e)
 {
 	struct afile af;
@@ -129,6 +149,43 @@ int remove_tree(const char *path)
 	return nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
 
+static bool dir_is_empty(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	bool empty = true;
+
+	if (!d)
+		return false;
+	while (empty && (de = readdir(d)))
+		empty = !strcmp(de->d_name, ".") || !strcmp(de->d_name, "..");
+	closedir(d);
+	return empty;
+}
+
+int outdir_check(const char *path, struct err *e)
+{
+	struct stat st;
+	char *marker;
+	bool ours;
+
+	if (stat(path, &st) != 0)
+		return 0; /* absent; anything else, begin or commit says */
+	if (!S_ISDIR(st.st_mode))
+		return err_set(e, EXIT_CANTCREAT,
+			       "cannot replace '%s': it is not a directory",
+			       path);
+	marker = path_join(path, OUTDIR_MARKER);
+	ours = access(marker, F_OK) == 0 || dir_is_empty(path);
+	free(marker);
+	if (!ours)
+		return err_set(e, EXIT_CANTCREAT,
+			       "refusing to replace '%s': it is not empty and "
+			       "was not written by vaultwise",
+			       path);
+	return 0;
+}
+
 int outdir_begin(struct outdir *d, const char *path, const char *kind,
 		 struct err *e)
 {
@@ -138,6 +195,10 @@ int outdir_begin(struct outdir *d, const char *path, const char *kind,
 
 	while (n > 1 && parent[n - 1] == '/')
 		parent[--n] = '\0';
+	if (outdir_check(parent, e)) {
+		free(parent);
+		return -1;
+	}
 	slash = strrchr(parent, '/');
 	if (slash && slash != parent) {
 		*slash = '\0';
@@ -152,7 +213,8 @@ int outdir_begin(struct outdir *d, const char *path, const char *kind,
 	d->kind = xstrdup(kind);
 	remove_tree(d->tmp);
 	if (mkdir(d->tmp, 0777) != 0) {
-		err_errno(e, EXIT_CANTCREAT, "cannot create '%s'", d->tmp);
+		/* the user knows the final name, not the temporary one */
+		err_errno(e, EXIT_CANTCREAT, "cannot create '%s'", d->final);
 		free(d->tmp);
 		free(d->final);
 		free(d->kind);
@@ -170,7 +232,7 @@ char *outdir_file(const struct outdir *d, const char *name)
 /* Ours: holds the marker, or is empty. */
 static int replaceable(const char *dir)
 {
-	char *marker = path_join(dir, MARKER);
+	char *marker = path_join(dir, OUTDIR_MARKER);
 	int ok = access(marker, F_OK) == 0;
 
 	free(marker);
@@ -184,7 +246,7 @@ static int replaceable(const char *dir)
 int outdir_commit(struct outdir *d, struct err *e)
 {
 	struct stat st;
-	char *marker = outdir_file(d, MARKER);
+	char *marker = outdir_file(d, OUTDIR_MARKER);
 	char *old = NULL;
 	int rc = -1;
 
@@ -315,4 +377,22 @@ char *data_path(const char *rel)
 	const char *dir = getenv("VAULTWISE_DATA");
 
 	return path_join(dir && *dir ? dir : VW_DATADIR, rel);
+}
+
+char *data_file(const char *rel, struct err *e)
+{
+	const char *dir = getenv("VAULTWISE_DATA");
+	char *path = data_path(rel);
+
+	if (access(path, F_OK) == 0)
+		return path;
+	if (dir && *dir)
+		err_set(e, EXIT_NOINPUT,
+			"VAULTWISE_DATA is '%s', which has no %s (unset it to "
+			"use the data installed with vaultwise in %s)",
+			dir, rel, VW_DATADIR);
+	else
+		err_errno(e, EXIT_NOINPUT, "vaultwise's data file '%s'", path);
+	free(path);
+	return NULL;
 }

@@ -13,6 +13,8 @@
 #include "err.h"
 
 #define SHA256_HEX_LEN 65
+/* The file in a directory that vaultwise wrote, holding its kind. */
+#define OUTDIR_MARKER ".vaultwise"
 
 struct afile {
 	FILE *f;
@@ -26,6 +28,10 @@ int afile_open(struct afile *af, const char *path, struct err *e);
 int afile_commit(struct afile *af, struct err *e);
 /* Closes and removes the temporary file; safe to call twice. */
 void afile_abort(struct afile *af);
+/* Whether a file can be written at path: its directory exists and path is
+ * not a directory. For commands that write at the end of a long fetch;
+ * afile_open and afile_commit still have the last word. */
+int afile_check(const char *path, struct err *e);
 /* Writes a whole string to path atomically. */
 int afile_write_string(const char *path, const char *content, struct err *e);
 
@@ -35,6 +41,11 @@ struct outdir {
 	char *kind; /* written into the marker: "snapshot", "plan", ... */
 };
 
+/* Whether path can take an output directory: it is absent, or an empty
+ * directory, or one vaultwise wrote. outdir_begin checks it, so that a
+ * command fails before its work rather than at the end; commit checks
+ * again. */
+int outdir_check(const char *path, struct err *e);
 /* Starts a new output directory at path (created later on commit). */
 int outdir_begin(struct outdir *d, const char *path, const char *kind,
 		 struct err *e);
@@ -58,5 +69,8 @@ int read_file(const char *path, size_t max, char **out, size_t *len,
 /* A bundled data file: $VAULTWISE_DATA/rel if set, else the data
  * directory of the source tree the binary was built from. Caller frees. */
 char *data_path(const char *rel);
+/* data_path(rel) when it exists; else NULL and a 66 naming VAULTWISE_DATA
+ * when that is what points elsewhere. Caller frees. */
+char *data_file(const char *rel, struct err *e);
 
 #endif

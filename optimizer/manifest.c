@@ -225,6 +225,7 @@ static int read_files(struct manifest *m, const cJSON *files,
 int manifest_read(struct manifest *m, const char *path, struct err *e)
 {
 	char *text = NULL;
+	const char *end = NULL;
 	cJSON *o = NULL;
 	const cJSON *v;
 	int rc = -1;
@@ -232,9 +233,17 @@ int manifest_read(struct manifest *m, const char *path, struct err *e)
 	manifest_init(m);
 	if (read_file(path, MANIFEST_MAX_BYTES, &text, NULL, e))
 		return -1;
-	o = cJSON_Parse(text);
-	if (!o || !cJSON_IsObject(o)) {
-		err_set(e, EXIT_DATAERR, "%s: not valid JSON", path);
+	o = cJSON_ParseWithOpts(text, &end, 0);
+	if (!o) {
+		size_t line, col;
+
+		text_line_col(text, end, &line, &col);
+		err_set(e, EXIT_DATAERR, "%s:%zu:%zu: not valid JSON", path,
+			line, col);
+		goto done;
+	}
+	if (!cJSON_IsObject(o)) {
+		err_set(e, EXIT_DATAERR, "%s: not a JSON object", path);
 		goto done;
 	}
 	v = cJSON_GetObjectItemCaseSensitive(o, "format_version");
@@ -242,11 +251,12 @@ int manifest_read(struct manifest *m, const char *path, struct err *e)
 		bad_field(e, path, "format_version", "a number");
 		goto done;
 	}
-	if (v->valueint != MANIFEST_FORMAT_VERSION) {
+	/* valuedouble: valueint would take 1.5 for 1 */
+	if (v->valuedouble != MANIFEST_FORMAT_VERSION) {
 		err_set(e, EXIT_DATAERR,
-			"%s: format_version %d is not supported by vaultwise "
+			"%s: format_version %g is not supported by vaultwise "
 			"%s (it reads version %d)",
-			path, v->valueint, VAULTWISE_VERSION,
+			path, v->valuedouble, VAULTWISE_VERSION,
 			MANIFEST_FORMAT_VERSION);
 		goto done;
 	}

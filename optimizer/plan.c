@@ -161,16 +161,28 @@ static int load_rate_cards(struct plan_ctx *p, struct err *e)
 {
 	struct snapshot *s = p->s;
 	char *path = p->o->prices_path ? xstrdup(p->o->prices_path)
-				       : data_path("prices/prices.csv");
-	int rc = prices_load(&p->prices, path, e);
+				       : data_file("prices/prices.csv", e);
+	int rc = path ? prices_load(&p->prices, path, e) : -1;
 
 	free(path);
 	if (rc)
 		return -1;
-	p->currency = p->o->currency
-			      ? p->o->currency
-			      : prices_default_currency(&p->prices, s->vaults,
-							s->nvaults);
+	if (p->o->currency) {
+		p->currency = prices_currency(&p->prices, p->o->currency);
+		if (!p->currency) {
+			char *have = prices_currency_list(&p->prices);
+			err_set(e, EXIT_USAGE,
+				"--currency %s: the price sheet %s has no "
+				"prices in %s (it has %s)",
+				p->o->currency, p->prices.path,
+				p->o->currency, have);
+			free(have);
+			return -1;
+		}
+	} else {
+		p->currency = prices_default_currency(&p->prices, s->vaults,
+						      s->nvaults);
+	}
 	snprintf(p->sum->currency, sizeof(p->sum->currency), "%s",
 		 p->currency);
 	p->cards = xcalloc(s->nvaults ? s->nvaults : 1, sizeof(*p->cards));

@@ -61,6 +61,7 @@ int report_read_plan_meta(struct report_ctx *c, struct err *e)
 	struct report_data *d = c->d;
 	char *path = path_join(c->o->plan_dir, "plan.json");
 	char *text = NULL;
+	const char *end = NULL;
 	cJSON *o = NULL;
 	const char *as_of, *cur, *prices;
 	const cJSON *h;
@@ -69,7 +70,15 @@ int report_read_plan_meta(struct report_ctx *c, struct err *e)
 
 	if (read_file(path, PLAN_JSON_MAX, &text, NULL, e))
 		goto done;
-	o = cJSON_Parse(text);
+	o = cJSON_ParseWithOpts(text, &end, 0);
+	if (!o) {
+		size_t line, col;
+
+		text_line_col(text, end, &line, &col);
+		err_set(e, EXIT_DATAERR, "%s:%zu:%zu: not valid JSON", path,
+			line, col);
+		goto done;
+	}
 	if (!cJSON_IsObject(o)) {
 		err_set(e, EXIT_DATAERR, "%s: not a JSON object", path);
 		goto done;

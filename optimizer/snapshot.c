@@ -4,9 +4,11 @@
  * snapshot writer used by sample, export and merge. */
 #include "snapshot.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <openssl/evp.h>
 
@@ -433,6 +435,24 @@ static int read_table(struct snapshot *s, int file, csv_row_fn fn,
 	return rc;
 }
 
+/* A missing snapshot, or a file given for one, is missing input (66). */
+static int check_snapshot_dir(const char *dir, struct err *e)
+{
+	struct stat st;
+
+	if (stat(dir, &st) != 0)
+		return err_errno(e, errno == ENOENT || errno == ENOTDIR
+					    ? EXIT_NOINPUT
+					    : EXIT_IOERR,
+				 "snapshot '%s'", dir);
+	if (!S_ISDIR(st.st_mode))
+		return err_set(e, EXIT_NOINPUT,
+			       "snapshot '%s' is not a directory (a snapshot "
+			       "is a directory of CSV files and manifest.json)",
+			       dir);
+	return 0;
+}
+
 int snapshot_open(struct snapshot *s, const char *dir, struct err *e)
 {
 	char *mpath = path_join(dir, "manifest.json");
@@ -440,6 +460,10 @@ int snapshot_open(struct snapshot *s, const char *dir, struct err *e)
 
 	memset(s, 0, sizeof(*s));
 	s->dir = xstrdup(dir);
+	if (check_snapshot_dir(dir, e)) {
+		free(mpath);
+		return -1;
+	}
 	rc = manifest_read(&s->manifest, mpath, e);
 	free(mpath);
 	if (rc)
@@ -583,6 +607,7 @@ int snapshot_each_rp(struct snapshot *s, rp_fn fn, void *ctx, struct err *e)
 
 /* Buffers one item's points; strings live in a pool reset per item. */
 struct item_group {
+	const struct snapshot *s;
 	item_rps_fn fn;
 	void *ctx;
 	const struct item *item;
@@ -599,13 +624,30 @@ static int by_rp_time(const void *a, const void *b)
 	return strcmp(x->rp_id, y->rp_id);
 }
 
+/* The same point (rp_id and time) twice in an item: a row copied twice
+ * would be priced, planned and moved twice. Sorted, copies are adjacent. */
+static int duplicate_point(const struct item_group *g, struct err *e)
+{
+	for (size_t i = 1; i < g->n; i++) {
+		const struct rp *a = &g->rps[i - 1], *b = &g->rps[i];
+		if (a->rp_time == b->rp_time && !strcmp(a->rp_id, b->rp_id))
+			return err_set(e, EXIT_DATAERR,
+				       "%s/recovery_points.csv: column "
+				       "'rp_id': expected one row per recovery "
+				       "point, got '%s' twice for item '%s'",
+				       g->s->dir, b->rp_id, g->item->item_id);
+	}
+	return 0;
+}
+
 static int flush_group(struct item_group *g, struct err *e)
 {
 	int rc = 0;
 
 	if (g->n) {
 		qsort(g->rps, g->n, sizeof(*g->rps), by_rp_time);
-		rc = g->fn(g->ctx, g->item, g->rps, g->n, e);
+		rc = duplicate_point(g, e) ||
+		     g->fn(g->ctx, g->item, g->rps, g->n, e);
 	}
 	g->n = 0;
 	strpool_reset(&g->pool);
@@ -635,7 +677,7 @@ static int collect_rp(void *ctx, const struct item *it, const struct rp *rp,
 int snapshot_each_item_rps(struct snapshot *s, item_rps_fn fn, void *ctx,
 			   struct err *e)
 {
-	struct item_group g = { fn, ctx, NULL, NULL, 0, 0, STRPOOL_INIT };
+	struct item_group g = { s, fn, ctx, NULL, NULL, 0, 0, STRPOOL_INIT };
 	int rc = snapshot_each_rp(s, collect_rp, &g, e);
 
 	if (!rc)

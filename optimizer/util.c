@@ -261,6 +261,21 @@ char *path_join(const char *dir, const char *name)
 	return xasprintf("%s/%s", dir, name);
 }
 
+void text_line_col(const char *text, const char *at, size_t *line,
+		   size_t *col)
+{
+	*line = 1;
+	*col = 1;
+	for (const char *p = text; p && p < at && *p; p++) {
+		if (*p == '\n') {
+			++*line;
+			*col = 1;
+		} else {
+			++*col;
+		}
+	}
+}
+
 void hex_encode(const unsigned char *in, size_t n, char *out)
 {
 	static const char digits[] = "0123456789abcdef";

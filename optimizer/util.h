@@ -70,6 +70,11 @@ size_t str_split(const char *s, char sep, char **copy, const char **out,
 /* "a/b" from "a" and "b"; caller frees. */
 char *path_join(const char *dir, const char *name);
 
+/* Line and column (both from 1) of position at in text, for messages that
+ * point into a file read whole (a JSON syntax error, say). */
+void text_line_col(const char *text, const char *at, size_t *line,
+		   size_t *col);
+
 /* Lowercase hex of n bytes into out (2n+1 bytes). */
 void hex_encode(const unsigned char *in, size_t n, char *out);
 

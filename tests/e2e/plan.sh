@@ -59,9 +59,11 @@ expect_exit 0 "plan replaces its own earlier output" "$VAULTWISE" plan "$S" --ou
 
 expect_exit 0 "plan in USD" "$VAULTWISE" plan "$S" --out "$T/usd" --currency USD
 grep_ok "USD plan rows are in USD" ",USD," "$T/usd/plan.csv"
-expect_exit 65 "a currency the price sheet lacks" \
+expect_exit 64 "a currency the price sheet lacks is a usage error" \
 	"$VAULTWISE" plan "$S" --out "$T/jpy" --currency JPY
-grep_ok "the error names the currency" "in JPY" "$T/err"
+grep_ok "the error names the flag, and the sheet's currencies" \
+	"^vaultwise: error: --currency JPY: .* has no prices in JPY \(it has EUR, USD\)" \
+	"$T/err"
 check "no output is left behind" test ! -e "$T/jpy"
 
 mkdir "$T/foreign" && echo keep >"$T/foreign/notes.txt"

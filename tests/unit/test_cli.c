@@ -190,6 +190,18 @@ static void test_cli__bad_time(void **state)
 			   "'yesterday'");
 }
 
+static void test_cli__empty_value(void **state)
+{
+	(void)state;
+	assert_int_equal(parse("snap", "--out", "", NULL), EXIT_USAGE);
+	assert_usage_error("option '--out' needs a value (DIR), got an empty "
+			   "one");
+	release(state);
+	assert_int_equal(parse("snap", "--items=", NULL), EXIT_USAGE);
+	assert_usage_error("option '--items' needs a value (N), got an empty "
+			   "one");
+}
+
 static void test_cli__unknown_option_did_you_mean(void **state)
 {
 	(void)state;
@@ -208,6 +220,14 @@ static void test_cli__unknown_option_did_you_mean(void **state)
 	assert_int_equal(parse("snap", "--verbos", NULL), EXIT_USAGE);
 	assert_usage_error("unknown option '--verbos' (did you mean "
 			   "'--verbose'?)");
+	release(state);
+	assert_int_equal(parse("snap", "--sub", "x", NULL), EXIT_USAGE);
+	assert_usage_error("unknown option '--sub' (did you mean "
+			   "'--subscription'?)");
+	release(state);
+	assert_int_equal(parse("snap", "--outdir", "x", NULL), EXIT_USAGE);
+	assert_usage_error("unknown option '--outdir' (did you mean "
+			   "'--out'?)");
 	release(state);
 	assert_int_equal(parse("snap", "--frobnicate", NULL), EXIT_USAGE);
 	assert_usage_error("unknown option '--frobnicate'");
@@ -397,6 +417,7 @@ int main(void)
 		T(test_cli__int_out_of_range),
 		T(test_cli__double_out_of_range),
 		T(test_cli__bad_time),
+		T(test_cli__empty_value),
 		T(test_cli__unknown_option_did_you_mean),
 		T(test_cli__missing_value),
 		T(test_cli__flag_takes_no_value),

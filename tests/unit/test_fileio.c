@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT
  * test_fileio.c: atomic files and output directories (nothing half-written
  * is ever visible, nothing is left behind), mkdir -p, bounded whole-file
- * reads and SHA-256 of files. */
+ * reads, SHA-256 of files, and the data files found through
+ * VAULTWISE_DATA. */
 #include "testutil.h"
 
 static void test_fileio__sha256_of_known_contents(void **state)
@@ -192,6 +193,89 @@ static void test_fileio__outdir_assembled_then_swapped_in(void **state)
 	free(parent);
 }
 
+static void test_fileio__outdir_under_a_file(void **state)
+{
+	struct err e = ERR_INIT;
+	struct outdir d;
+	char *file = test_write("plain", "not a directory\n");
+	char *path = test_path("plain/plan");
+
+	(void)state;
+	assert_int_equal(outdir_begin(&d, path, "plan", &e), -1);
+	assert_err(&e, EXIT_CANTCREAT, "cannot create '%s': Not a directory",
+		   path);
+	free(file);
+	free(path);
+}
+
+static void test_fileio__outdir_check_before_the_work(void **state)
+{
+	struct err e = ERR_INIT;
+	char *mine = test_path("mine");
+	char *ours = test_path("ours");
+	char *empty = test_path("empty");
+	char *file = test_write("file", "x\n");
+	char *absent = test_path("absent");
+
+	(void)state;
+	assert_int_equal(mkdir_p(mine, &e), 0);
+	free(test_write("mine/notes.txt", "my notes\n"));
+	assert_int_equal(mkdir_p(ours, &e), 0);
+	free(test_write("ours/" OUTDIR_MARKER, "plan"));
+	free(test_write("ours/plan.csv", "a\n"));
+	assert_int_equal(mkdir_p(empty, &e), 0);
+	assert_int_equal(outdir_check(absent, &e), 0);
+	assert_int_equal(outdir_check(empty, &e), 0);
+	assert_int_equal(outdir_check(ours, &e), 0);
+	assert_true(test_exists(empty)); /* checking removes nothing */
+	assert_int_equal(outdir_check(mine, &e), -1);
+	assert_err(&e, EXIT_CANTCREAT,
+		   "refusing to replace '%s': it is not empty and was not "
+		   "written by vaultwise",
+		   mine);
+	err_clear(&e);
+	assert_int_equal(outdir_check(file, &e), -1);
+	assert_err(&e, EXIT_CANTCREAT,
+		   "cannot replace '%s': it is not a directory", file);
+	free(mine);
+	free(ours);
+	free(empty);
+	free(file);
+	free(absent);
+}
+
+static void test_fileio__afile_check_before_the_work(void **state)
+{
+	struct err e = ERR_INIT;
+	char *file = test_write("plain.txt", "x\n");
+	char *dir = test_path("a-dir");
+	char *ok = test_path("new.csv");
+	char *under_file = test_path("plain.txt/new.csv");
+	char *no_dir = test_path("no-dir/new.csv");
+
+	(void)state;
+	assert_int_equal(mkdir_p(dir, &e), 0);
+	assert_int_equal(afile_check(ok, &e), 0);
+	assert_int_equal(afile_check(file, &e), 0); /* replaced on commit */
+	assert_false(test_exists(ok));
+	assert_int_equal(afile_check(no_dir, &e), -1);
+	assert_err(&e, EXIT_CANTCREAT,
+		   "cannot create '%s': No such file or directory", no_dir);
+	err_clear(&e);
+	assert_int_equal(afile_check(under_file, &e), -1);
+	assert_err(&e, EXIT_CANTCREAT, "cannot create '%s': Not a directory",
+		   under_file);
+	err_clear(&e);
+	assert_int_equal(afile_check(dir, &e), -1);
+	assert_err(&e, EXIT_CANTCREAT, "cannot create '%s': Is a directory",
+		   dir);
+	free(file);
+	free(dir);
+	free(ok);
+	free(under_file);
+	free(no_dir);
+}
+
 static void test_fileio__remove_tree(void **state)
 {
 	struct err e = ERR_INIT;
@@ -209,6 +293,30 @@ static void test_fileio__remove_tree(void **state)
 	free(dir);
 }
 
+static void test_fileio__data_file_names_vaultwise_data(void **state)
+{
+	struct err e = ERR_INIT;
+	char *dir = test_path("data");
+	char *path;
+
+	(void)state;
+	assert_int_equal(mkdir_p(dir, &e), 0);
+	free(test_write("data/timezones.csv", "windows_name\n"));
+	setenv("VAULTWISE_DATA", dir, 1);
+	path = data_file("timezones.csv", &e);
+	assert_non_null(path);
+	assert_true(str_ends_with(path, "/data/timezones.csv"));
+	free(path);
+	assert_null(data_file("prices/prices.csv", &e));
+	assert_err(&e, EXIT_NOINPUT,
+		   "VAULTWISE_DATA is '%s', which has no prices/prices.csv "
+		   "(unset it to use the data installed with vaultwise in "
+		   "%s)",
+		   dir, VW_DATADIR);
+	unsetenv("VAULTWISE_DATA");
+	free(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -219,7 +327,11 @@ int main(void)
 		cmocka_unit_test(test_fileio__afile_in_a_missing_directory),
 		cmocka_unit_test(test_fileio__afile_where_a_file_cannot_be),
 		cmocka_unit_test(test_fileio__outdir_assembled_then_swapped_in),
+		cmocka_unit_test(test_fileio__outdir_under_a_file),
+		cmocka_unit_test(test_fileio__outdir_check_before_the_work),
+		cmocka_unit_test(test_fileio__afile_check_before_the_work),
 		cmocka_unit_test(test_fileio__remove_tree),
+		cmocka_unit_test(test_fileio__data_file_names_vaultwise_data),
 	};
 	return cmocka_run_group_tests(tests, NULL, test_teardown_scratch);
 }

@@ -3,6 +3,8 @@
  * refuses (format version, broken JSON, bad fields) with exact messages;
  * and a hand-made snapshot (CSV files typed by a person, a manifest without
  * checksums) checked against its manifest. */
+#include <sys/stat.h>
+
 #include "testutil.h"
 
 #include "manifest.h"
@@ -134,6 +136,10 @@ static void test_manifest__unsupported_format_version(void **state)
 			      "%s: format_version 0 is not supported by "
 			      "vaultwise " VAULTWISE_VERSION
 			      " (it reads version 1)");
+	expect_manifest_error("v15.json", "{\"format_version\": 1.5}",
+			      "%s: format_version 1.5 is not supported by "
+			      "vaultwise " VAULTWISE_VERSION
+			      " (it reads version 1)");
 	expect_manifest_error("vstr.json", "{\"format_version\": \"1\"}",
 			      "%s: field 'format_version': expected a number");
 	expect_manifest_error("vnone.json", "{}",
@@ -144,9 +150,12 @@ static void test_manifest__broken_json_and_fields(void **state)
 {
 	(void)state;
 	expect_manifest_error("broken.json", "{\"format_version\": 1,",
-			      "%s: not valid JSON");
-	expect_manifest_error("array.json", "[1]", "%s: not valid JSON");
-	expect_manifest_error("empty.json", "", "%s: not valid JSON");
+			      "%s:1:22: not valid JSON");
+	expect_manifest_error("broken2.json", "{\n  \"format_version\": 1\n"
+			      "  \"source\": \"csv\"\n}",
+			      "%s:3:3: not valid JSON");
+	expect_manifest_error("array.json", "[1]", "%s: not a JSON object");
+	expect_manifest_error("empty.json", "", "%s:1:1: not valid JSON");
 	expect_manifest_error("noexp.json", "{\"format_version\": 1}",
 			      "%s: field 'exported_at': expected an ISO 8601 "
 			      "UTC time");
@@ -197,10 +206,33 @@ static void test_manifest__missing_manifest(void **state)
 	(void)state;
 	assert_int_equal(snapshot_open(&s, dir, &e), -1);
 	assert_err(&e, EXIT_NOINPUT,
+		   "snapshot '%s': No such file or directory", dir);
+	snapshot_release(&s);
+	err_clear(&e);
+	assert_int_equal(mkdir(dir, 0777), 0);
+	assert_int_equal(snapshot_open(&s, dir, &e), -1);
+	assert_err(&e, EXIT_NOINPUT,
 		   "cannot open '%s/manifest.json': No such file or directory",
 		   dir);
 	snapshot_release(&s);
 	free(dir);
+}
+
+static void test_manifest__snapshot_is_a_file(void **state)
+{
+	struct err e = ERR_INIT;
+	struct snapshot s;
+	char *path;
+
+	(void)state;
+	path = test_write("a-file", "not a snapshot\n");
+	assert_int_equal(snapshot_open(&s, path, &e), -1);
+	assert_err(&e, EXIT_NOINPUT,
+		   "snapshot '%s' is not a directory (a snapshot is a "
+		   "directory of CSV files and manifest.json)",
+		   path);
+	snapshot_release(&s);
+	free(path);
 }
 
 /* ---- a hand-made snapshot ---- */
@@ -422,6 +454,7 @@ int main(void)
 		cmocka_unit_test(test_manifest__unsupported_format_version),
 		cmocka_unit_test(test_manifest__broken_json_and_fields),
 		cmocka_unit_test(test_manifest__missing_manifest),
+		cmocka_unit_test(test_manifest__snapshot_is_a_file),
 		cmocka_unit_test(
 			test_manifest__entry_without_sha256_is_accepted),
 		cmocka_unit_test(test_manifest__row_count_mismatch),

@@ -69,6 +69,23 @@ static void test_prices__fallback_region_and_currency(void **state)
 	prices_release(&ps);
 }
 
+static void test_prices__currency_spelling_and_list(void **state)
+{
+	struct price_sheet ps;
+	struct err e = ERR_INIT;
+	char *list;
+	(void)state;
+
+	assert_int_equal(prices_load(&ps, TEST_DATA("prices/prices.csv"), &e),
+			 0);
+	assert_string_equal(prices_currency(&ps, "eur"), "EUR");
+	assert_null(prices_currency(&ps, "GBP"));
+	list = prices_currency_list(&ps);
+	assert_string_equal(list, "EUR, USD");
+	free(list);
+	prices_release(&ps);
+}
+
 static void test_prices__redundancy_picks_the_meter(void **state)
 {
 	struct price_sheet ps;
@@ -166,6 +183,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_prices__bundled_sheet_loads),
 		cmocka_unit_test(test_prices__fallback_region_and_currency),
+		cmocka_unit_test(test_prices__currency_spelling_and_list),
 		cmocka_unit_test(test_prices__redundancy_picks_the_meter),
 		cmocka_unit_test(test_prices__protected_instance_bands),
 		cmocka_unit_test(test_prices__sheet_errors),

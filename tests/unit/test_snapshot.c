@@ -781,6 +781,24 @@ static void test_snapshot__rows_of_an_item_split_by_another(void **state)
 			    f.iid[0]);
 }
 
+static void test_snapshot__a_point_listed_twice(void **state)
+{
+	struct fixture f;
+
+	(void)state;
+	fixture_init(&f);
+	/* vm1's points, then the second of them again */
+	f.rp[5] = f.rp[4];
+	f.rp[4] = f.rp[3];
+	f.rp[3] = f.rp[1];
+	f.nrp = 6;
+	expect_stream_error("twice", &f, ST_ITEM_RPS,
+			    "%s/recovery_points.csv: column 'rp_id': expected "
+			    "one row per recovery point, got '%s' twice for "
+			    "item '%s'",
+			    "rp-1", f.iid[0]);
+}
+
 static void test_snapshot__job_with_unknown_references(void **state)
 {
 	struct fixture f;
@@ -1074,6 +1092,7 @@ int main(void)
 		cmocka_unit_test(test_snapshot__rp_expiry_before_its_time),
 		cmocka_unit_test(
 			test_snapshot__rows_of_an_item_split_by_another),
+		cmocka_unit_test(test_snapshot__a_point_listed_twice),
 		cmocka_unit_test(test_snapshot__job_with_unknown_references),
 		cmocka_unit_test(test_snapshot__caller_error_stops_the_stream),
 		cmocka_unit_test(
