@@ -83,7 +83,7 @@ int cmd_help(int argc, char **argv)
 	}
 	c = command_find(args.items[0]);
 	if (!c) {
-		rc = usage_error("help", "no command named '%s'",
+		rc = usage_error(NULL, "no command named '%s'",
 				 args.items[0]);
 		free(args.items);
 		return rc;
