@@ -1040,23 +1040,35 @@ static int start_write(struct apply_ctx *a, size_t i, struct err *e)
 
 	if (!a->first_write)
 		a->first_write = http_now();
-	a->actions++;
+	if (!r->attempts++)
+		a->actions++; /* --max counts rows, not retries of one */
 	a->writes++;
-	r->attempts++;
 	set_phase(a, r, PH_WRITE);
 	return r->kind == ROW_MOVE ? post_move(a, i, e) : put_policy(a, i, e);
 }
 
 /* Rows that will not be written in this run stay as the journal has
- * them; results call them pending. */
+ * them; results call them pending. A row already written in this run
+ * (a PUT again after 412) goes on. */
 static void hold_waiting(struct apply_ctx *a, const char *why)
 {
+	size_t kept = 0;
+
 	for (size_t k = 0; k < a->nwaiting; k++) {
 		struct row *r = row_at(a, a->waiting[k]);
+		if (r->attempts) {
+			a->waiting[kept++] = a->waiting[k];
+			continue;
+		}
 		set_phase(a, r, PH_END);
 		r->message = pool(a, why);
 	}
-	a->nwaiting = 0;
+	a->nwaiting = kept;
+}
+
+static bool may_write(const struct apply_ctx *a, const struct row *r)
+{
+	return r->attempts || !max_reached(a);
 }
 
 /* Sends what may be sent: writes first (a free slot and a token of the
@@ -1067,10 +1079,13 @@ static int start_writes(struct apply_ctx *a, struct err *e)
 	size_t k = 0;
 
 	a->wake_at = 0;
-	while (k < a->nwaiting && a->writes < a->o->concurrency &&
-	       !max_reached(a)) {
+	while (k < a->nwaiting && a->writes < a->o->concurrency) {
 		size_t i = a->waiting[k];
 		struct row *r = row_at(a, i);
+		if (!may_write(a, r)) {
+			k++;
+			continue;
+		}
 		if (!bucket_take(bucket_for(a, r), a->o->bucket_size,
 				 a->o->bucket_rate, now, &at)) {
 			if (!a->wake_at || at < a->wake_at)
@@ -1209,7 +1224,7 @@ static int run_rows(struct apply_ctx *a, struct err *e)
 					       a->failed.msg);
 			continue;
 		}
-		if (a->nwaiting && !max_reached(a) && a->wake_at) {
+		if (a->nwaiting && a->wake_at) {
 			sleep_until(a->wake_at);
 			continue;
 		}
