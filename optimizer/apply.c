@@ -62,78 +62,33 @@
 #include "util.h"
 
 #define READ_AHEAD 2          /* rows read ahead per transfer slot */
-#define MAX_WRITES 3          /* writes of one row in one run */
 #define POLL_LIMIT_S 3600.0   /* a row polled longer is left in progress */
-#define MSG_LEN 512
-
-#define ACT_RP_READ "Microsoft.RecoveryServices/Vaults/backupFabrics/" \
-	"protectionContainers/protectedItems/recoveryPoints/read"
-#define ACT_MOVE "Microsoft.RecoveryServices/Vaults/backupFabrics/" \
-	"protectionContainers/protectedItems/recoveryPoints/move/action"
 #define ACT_OP_READ "Microsoft.RecoveryServices/Vaults/backupFabrics/" \
 	"protectionContainers/protectedItems/operationsStatus/read"
-#define ACT_JOBS "Microsoft.RecoveryServices/Vaults/backupJobs/read"
-#define ACT_POLICY_READ "Microsoft.RecoveryServices/Vaults/backupPolicies/read"
-#define ACT_POLICY_WRITE \
-	"Microsoft.RecoveryServices/Vaults/backupPolicies/write"
 #define ACT_POLICY_OP \
 	"Microsoft.RecoveryServices/Vaults/backupPolicies/operations/read"
-#define ACT_VAULT "Microsoft.RecoveryServices/Vaults/read"
-
-#define MOVE_BODY                                                    \
-	"{\"objectType\":\"MoveRPAcrossTiersRequest\",\"sourceTierType\":" \
-	"\"HardenedRP\",\"targetTierType\":\"ArchivedRP\"}"
-
-struct apply_ctx;
-
-/* The callback context of a row's one outstanding request. */
-struct rq {
-	struct apply_ctx *a;
-	size_t i;
-};
-
-struct apply_ctx {
-	const struct apply_options *o;
-	struct apply_summary *sum;
-	struct apply_plan plan;
-	struct jstates js;
-	struct journal j;
-	bool jopen, dry, online;
-	int64_t now;
-	struct cloud cloud;
-	struct auth *auth;
-	struct http_client *http;
-	struct arm arm;
-	struct rq *rqs;              /* one per row */
-	struct bucket *buckets;
-	size_t nbuckets;
-	size_t *waiting;             /* rows waiting to write, in order */
-	size_t nwaiting, waiting_alloc;
-	size_t cursor;               /* next row to start */
-	int prewrite;                /* rows read, not yet written */
-	int writes;                  /* writes in flight */
-	long actions;
-	double wake_at;              /* a bucket's next token */
-	bool stop_new;
-	const char *held;            /* why rows were not started */
-	struct err failed;           /* set by the tick; stops the run */
-	double first_write, last_done;
-	double last_progress;
-};
 
 /* ---- small helpers ---- */
 
-static const char *or_empty(const char *s)
+const char *apply_or_empty(const char *s)
 {
 	return s ? s : "";
 }
 
-static struct row *row_at(struct apply_ctx *a, size_t i)
+bool apply_interrupted(const struct apply_ctx *a)
 {
-	return &a->plan.rows[i];
+	return a->o->interrupted && *a->o->interrupted;
 }
 
-static const char *pool(struct apply_ctx *a, const char *s)
+void apply_leave(struct apply_ctx *a, struct row *r)
+{
+	apply_set_phase(a, r, PH_END);
+	apply_free_work(r);
+	if (r->state == RS_NONE)
+		r->message = "not started: the run was interrupted";
+}
+
+const char *apply_pool(struct apply_ctx *a, const char *s)
 {
 	return s && *s ? strpool_dup(&a->plan.pool, s) : NULL;
 }
@@ -143,7 +98,7 @@ static bool prewrite_phase(int ph)
 	return ph == PH_READ || ph == PH_WAIT_WRITE || ph == PH_RESOLVE;
 }
 
-static void set_phase(struct apply_ctx *a, struct row *r, int ph)
+void apply_set_phase(struct apply_ctx *a, struct row *r, int ph)
 {
 	if (prewrite_phase(r->phase) && !prewrite_phase(ph))
 		a->prewrite--;
@@ -153,7 +108,7 @@ static void set_phase(struct apply_ctx *a, struct row *r, int ph)
 }
 
 /* A path under ARM with the characters a URL cannot carry escaped. */
-static char *url_for(struct apply_ctx *a, const char *path, const char *api,
+char *apply_url(struct apply_ctx *a, const char *path, const char *api,
 		     const char *filter)
 {
 	struct strbuf sb = STRBUF_INIT;
@@ -173,7 +128,7 @@ static char *url_for(struct apply_ctx *a, const char *path, const char *api,
 }
 
 /* The error code and message of an ARM error body. */
-static void arm_error(const cJSON *o, const struct http_response *hr,
+void apply_arm_error(const cJSON *o, const struct http_response *hr,
 		      char *code, size_t ncode, char *msg, size_t nmsg)
 {
 	const char *c = o ? arm_error_code(o) : "";
@@ -190,13 +145,17 @@ static void arm_error(const cJSON *o, const struct http_response *hr,
 
 static int pump(struct apply_ctx *a, struct err *e);
 
-static int submit(struct apply_ctx *a, size_t i, const char *method,
+int apply_submit(struct apply_ctx *a, size_t i, const char *method,
 		  const char *url, const char *body,
 		  const char *const *headers, double delay, const char *what,
 		  http_done_fn done, struct err *e)
 {
 	struct http_request rq = { 0 };
 
+	if (apply_interrupted(a) && strcmp(method, "GET") == 0) {
+		apply_leave(a, row_at(a, i));
+		return 0;
+	}
 	rq.method = method;
 	rq.url = url;
 	rq.body = body;
@@ -214,7 +173,7 @@ static int submit(struct apply_ctx *a, size_t i, const char *method,
 
 /* ---- ending a row ---- */
 
-static int journal_row(struct apply_ctx *a, const struct row *r,
+int apply_journal_row(struct apply_ctx *a, const struct row *r,
 		       int state, cJSON *fields, struct err *e)
 {
 	char key[64];
@@ -230,7 +189,7 @@ static int journal_row(struct apply_ctx *a, const struct row *r,
 	return rc;
 }
 
-static void free_row_work(struct row *r)
+void apply_free_work(struct row *r)
 {
 	free(r->op);
 	free(r->etag);
@@ -243,7 +202,7 @@ static void free_row_work(struct row *r)
 	r->njobs = r->jobi = 0;
 }
 
-static int end_row(struct apply_ctx *a, size_t i, int state, const char *job,
+int apply_end_row(struct apply_ctx *a, size_t i, int state, const char *job,
 		   const char *code, const char *msg, struct err *e)
 {
 	struct row *r = row_at(a, i);
@@ -255,21 +214,21 @@ static int end_row(struct apply_ctx *a, size_t i, int state, const char *job,
 		cJSON_AddStringToObject(f, "code", code);
 	if (msg && *msg)
 		cJSON_AddStringToObject(f, "message", msg);
-	if (journal_row(a, r, state, f, e))
+	if (apply_journal_row(a, r, state, f, e))
 		return -1;
 	r->state = (uint8_t)state;
-	r->job = pool(a, job);
-	r->code = pool(a, code);
-	r->message = pool(a, msg);
-	set_phase(a, r, PH_END);
-	free_row_work(r);
+	r->job = apply_pool(a, job);
+	r->code = apply_pool(a, code);
+	r->message = apply_pool(a, msg);
+	apply_set_phase(a, r, PH_END);
+	apply_free_work(r);
 	if (state == RS_DONE && r->kind == ROW_MOVE)
 		a->last_done = http_now();
 	return pump(a, e);
 }
 
 /* 403 AuthorizationFailed: the row fails, nothing new starts, exit 77. */
-static int denied(struct apply_ctx *a, size_t i, const char *what,
+int apply_denied(struct apply_ctx *a, size_t i, const char *what,
 		  const char *dflt, const char *code, const char *message,
 		  struct err *e)
 {
@@ -286,109 +245,34 @@ static int denied(struct apply_ctx *a, size_t i, const char *what,
 	a->stop_new = true;
 	a->held = "not started: the run stopped when Azure denied an action";
 	snprintf(msg, sizeof(msg), "permission denied: needs '%s'", action);
-	return end_row(a, i, RS_FAILED, NULL, code, msg, e);
+	return apply_end_row(a, i, RS_FAILED, NULL, code, msg, e);
 }
 
-/* ---- moves ---- */
-
-static int read_point(struct apply_ctx *a, size_t i, struct err *e);
-static int resolve(struct apply_ctx *a, size_t i, struct err *e);
-
-static int wait_write(struct apply_ctx *a, size_t i, struct err *e)
+int apply_wait_write(struct apply_ctx *a, size_t i, struct err *e)
 {
 	struct row *r = row_at(a, i);
 	char msg[MSG_LEN];
 
 	if (a->dry)
-		return end_row(a, i, RS_READY, NULL, NULL, NULL, e);
+		return apply_end_row(a, i, RS_READY, NULL, NULL, NULL, e);
 	if (r->attempts >= MAX_WRITES) {
 		snprintf(msg, sizeof(msg),
 			 "gave up after %d attempts in this run; rerun",
 			 MAX_WRITES);
-		return end_row(a, i, RS_FAILED, NULL, "TooManyAttempts", msg,
-			       e);
+		return apply_end_row(a, i, RS_FAILED, NULL, "TooManyAttempts",
+				     msg, e);
 	}
-	set_phase(a, r, PH_WAIT_WRITE);
+	apply_set_phase(a, r, PH_WAIT_WRITE);
 	a->waiting = grow_array(a->waiting, sizeof(*a->waiting),
 				a->nwaiting + 1, &a->waiting_alloc);
 	a->waiting[a->nwaiting++] = i;
 	return pump(a, e);
 }
-
-static int on_point(void *ctx, const struct http_response *hr,
-		    struct err *e)
-{
-	struct rq *q = ctx;
-	struct apply_ctx *a = q->a;
-	struct row *r = row_at(a, q->i);
-	char msg[MSG_LEN], code[128];
-	const char *c;
-	cJSON *o = cJSON_ParseWithLength(hr->body, hr->len);
-	int st, why = WHY_OTHER, rc;
-
-	if (hr->status == 200 && !o)
-		return HTTP_RETRY;
-	if (hr->status != 200) {
-		arm_error(o, hr, code, sizeof(code), msg, sizeof(msg));
-		cJSON_Delete(o);
-		if (hr->status == 403)
-			return denied(a, q->i, "reading a recovery point",
-				      ACT_RP_READ, code, msg, e);
-		if (hr->status == 404) {
-			r->why = WHY_GONE;
-			return end_row(a, q->i, RS_SKIPPED, NULL, code,
-				       "the recovery point is no longer in "
-				       "Azure (expired or deleted since the "
-				       "plan)",
-				       e);
-		}
-		return end_row(a, q->i, RS_FAILED, NULL, code, msg, e);
-	}
-	st = apply_check_point(r, o, a->now, &why, &c, msg, sizeof(msg));
-	cJSON_Delete(o);
-	r->why = (uint8_t)why;
-	if (st == RS_DONE) {
-		if (r->flags & (ROW_RESOLVE_FIRST | ROW_RESOLVED))
-			snprintf(msg, sizeof(msg),
-				 "moved to Archive (%s%s%sfound archived when "
-				 "the interrupted move was looked for)",
-				 r->job ? "job " : "", or_empty(r->job),
-				 r->job ? "; " : "");
-		return end_row(a, q->i, RS_DONE, r->job, "", msg, e);
-	}
-	if (r->flags & ROW_RESOLVE_FIRST) {
-		r->flags = (uint8_t)((r->flags & ~ROW_RESOLVE_FIRST) |
-				     ROW_RESOLVED);
-		return resolve(a, q->i, e);
-	}
-	if (st == RS_SKIPPED)
-		return end_row(a, q->i, RS_SKIPPED, NULL, c, msg, e);
-	rc = wait_write(a, q->i, e);
-	return rc;
-}
-
-static int read_point(struct apply_ctx *a, size_t i, struct err *e)
-{
-	struct row *r = row_at(a, i);
-	const struct apply_item *it = &a->plan.items[r->ref];
-	char *path = xasprintf("%s/recoveryPoints/%s", it->arm_id, r->rp_id);
-	char *url = url_for(a, path, ARM_API_BACKUP, NULL);
-	int rc;
-
-	set_phase(a, r, PH_READ);
-	rc = submit(a, i, "GET", url, NULL, NULL, 0, "read a recovery point",
-		    on_point, e);
-	free(url);
-	free(path);
-	return rc;
-}
-
 static int poll_op(struct apply_ctx *a, size_t i, double delay,
 		   struct err *e);
-static int read_policy(struct apply_ctx *a, size_t i, struct err *e);
 
 /* A 202: journal the operation to poll, then poll it. */
-static int accepted(struct apply_ctx *a, size_t i,
+int apply_accepted(struct apply_ctx *a, size_t i,
 		    const struct http_response *hr, struct err *e)
 {
 	struct row *r = row_at(a, i);
@@ -399,107 +283,25 @@ static int accepted(struct apply_ctx *a, size_t i,
 	if (!op || !url_same_origin(op, a->arm.base)) {
 		/* nothing (safe) to follow: look at the result instead */
 		r->flags |= ROW_RESOLVE_FIRST;
-		return r->kind == ROW_MOVE ? read_point(a, i, e)
-					   : read_policy(a, i, e);
+		return r->kind == ROW_MOVE ? apply_read_point(a, i, e)
+					   : apply_read_policy(a, i, e);
 	}
 	f = cJSON_CreateObject();
 	cJSON_AddStringToObject(f, "op", op);
-	if (journal_row(a, r, RS_SUBMITTED, f, e))
+	if (apply_journal_row(a, r, RS_SUBMITTED, f, e))
 		return -1;
 	r->state = RS_SUBMITTED;
 	free(r->op);
 	r->op = xstrdup(op);
 	r->since = http_now();
-	set_phase(a, r, PH_POLL);
+	apply_set_phase(a, r, PH_POLL);
 	return poll_op(a, i, hr->retry_after >= 0 ? hr->retry_after
 						  : a->o->poll_interval_s,
 		       e);
 }
-
-static bool already_archived(const char *code)
-{
-	return str_eq_ci(code, "UserErrorRecoveryPointAlreadyInArchiveTier");
-}
-
-static int on_post(void *ctx, const struct http_response *hr,
-		   struct err *e)
-{
-	struct rq *q = ctx;
-	struct apply_ctx *a = q->a;
-	struct row *r = row_at(a, q->i);
-	char code[128], msg[MSG_LEN], text[MSG_LEN + 160];
-	cJSON *o = NULL;
-
-	if (hr->status >= 400) {
-		o = cJSON_ParseWithLength(hr->body, hr->len);
-		if (!o && hr->status < 500)
-			return HTTP_RETRY; /* a refusal we cannot read */
-	}
-	a->writes--;
-	if (hr->status == 202) {
-		cJSON_Delete(o);
-		return accepted(a, q->i, hr, e);
-	}
-	if (hr->status >= 200 && hr->status < 300)
-		return end_row(a, q->i, RS_DONE, NULL, NULL,
-			       "moved to Archive", e);
-	arm_error(o, hr, code, sizeof(code), msg, sizeof(msg));
-	cJSON_Delete(o);
-	if (already_archived(code)) {
-		r->why = WHY_ARCHIVED;
-		return end_row(a, q->i, RS_DONE, r->job, code,
-			       "already in Archive (Azure said so; counted "
-			       "as done)",
-			       e);
-	}
-	if (hr->status == 409) {
-		r->flags |= ROW_RESOLVED;
-		return resolve(a, q->i, e);
-	}
-	if (hr->status == 403 && apply_is_mua(code, msg)) {
-		snprintf(text, sizeof(text),
-			 "multi-user authorization (Resource Guard) blocked "
-			 "the move: %s",
-			 msg);
-		return end_row(a, q->i, RS_MUA, NULL, code, text, e);
-	}
-	if (hr->status == 403)
-		return denied(a, q->i, "a move to Archive", ACT_MOVE, code, msg,
-			      e);
-	if (hr->status == 404 || hr->status == 400) {
-		r->why = hr->status == 404 ? WHY_GONE : WHY_OTHER;
-		snprintf(text, sizeof(text), "Azure refused the move: %s", msg);
-		return end_row(a, q->i, RS_SKIPPED, NULL, code, text, e);
-	}
-	return end_row(a, q->i, RS_FAILED, NULL, code, msg, e);
-}
-
-static int post_move(struct apply_ctx *a, size_t i, struct err *e)
-{
-	struct row *r = row_at(a, i);
-	const struct apply_item *it = &a->plan.items[r->ref];
-	char *path = xasprintf("%s/recoveryPoints/%s/move", it->arm_id,
-			       r->rp_id);
-	char *url = url_for(a, path, ARM_API_BACKUP, NULL);
-	cJSON *f = cJSON_CreateObject();
-	int rc = -1;
-
-	cJSON_AddStringToObject(f, "rp", r->rp_id);
-	cJSON_AddStringToObject(f, "item", it->arm_id);
-	if (journal_row(a, r, RS_SUBMITTING, f, e))
-		goto done;
-	r->state = RS_SUBMITTING;
-	rc = submit(a, i, "POST", url, MOVE_BODY, NULL, 0,
-		    "move a recovery point to Archive", on_post, e);
-done:
-	free(url);
-	free(path);
-	return rc;
-}
-
 /* ---- operations ---- */
 
-static int done_message(struct apply_ctx *a, size_t i, const char *job,
+int apply_done(struct apply_ctx *a, size_t i, const char *job,
 			struct err *e)
 {
 	struct row *r = row_at(a, i);
@@ -512,7 +314,7 @@ static int done_message(struct apply_ctx *a, size_t i, const char *job,
 				 "moved to Archive (job %s)", job);
 		else
 			snprintf(msg, sizeof(msg), "moved to Archive");
-		return end_row(a, i, RS_DONE, job, NULL, msg, e);
+		return apply_end_row(a, i, RS_DONE, job, NULL, msg, e);
 	}
 	c = &a->plan.changes[r->ref];
 	apply_tiering_text(c->current, c->workload, cur, sizeof(cur));
@@ -522,7 +324,7 @@ static int done_message(struct apply_ctx *a, size_t i, const char *job,
 		 r->flags & ROW_HAD_412
 			 ? "; re-read and re-checked after HTTP 412"
 			 : "");
-	return end_row(a, i, RS_DONE, job, NULL, msg, e);
+	return apply_end_row(a, i, RS_DONE, job, NULL, msg, e);
 }
 
 /* The operation is unknown to Azure: look at the result instead. */
@@ -533,7 +335,8 @@ static int op_lost(struct apply_ctx *a, size_t i, struct err *e)
 	free(r->op);
 	r->op = NULL;
 	r->flags |= ROW_RESOLVE_FIRST;
-	return r->kind == ROW_MOVE ? read_point(a, i, e) : read_policy(a, i, e);
+	return r->kind == ROW_MOVE ? apply_read_point(a, i, e)
+				   : apply_read_policy(a, i, e);
 }
 
 static int on_op(void *ctx, const struct http_response *hr, struct err *e)
@@ -555,19 +358,20 @@ static int on_op(void *ctx, const struct http_response *hr, struct err *e)
 	}
 	if (hr->status == 204) {
 		cJSON_Delete(o);
-		return done_message(a, q->i, NULL, e);
+		return apply_done(a, q->i, NULL, e);
 	}
 	if (hr->status != 200) {
-		arm_error(o, hr, code, sizeof(code), msg, sizeof(msg));
+		apply_arm_error(o, hr, code, sizeof(code), msg, sizeof(msg));
 		cJSON_Delete(o);
 		if (hr->status == 404)
 			return op_lost(a, q->i, e);
 		if (hr->status == 403)
-			return denied(a, q->i, "reading an operation's status",
-				      r->kind == ROW_MOVE ? ACT_OP_READ
-							  : ACT_POLICY_OP,
-				      code, msg, e);
-		return end_row(a, q->i, RS_FAILED, NULL, code, msg, e);
+			return apply_denied(a, q->i,
+					    "reading an operation's status",
+					    r->kind == ROW_MOVE ? ACT_OP_READ
+								: ACT_POLICY_OP,
+					    code, msg, e);
+		return apply_end_row(a, q->i, RS_FAILED, NULL, code, msg, e);
 	}
 	status = arm_str(o, "status");
 	if (status && str_eq_ci(status, "InProgress")) {
@@ -576,22 +380,23 @@ static int on_op(void *ctx, const struct http_response *hr, struct err *e)
 	}
 	if (!status || str_eq_ci(status, "Succeeded")) {
 		char job[128];
-		strlcpy_vw(job, or_empty(arm_str(o, "properties.jobId")),
+		strlcpy_vw(job, apply_or_empty(arm_str(o, "properties.jobId")),
 			   sizeof(job));
 		cJSON_Delete(o);
-		return done_message(a, q->i, job, e);
+		return apply_done(a, q->i, job, e);
 	}
 	strlcpy_vw(code, arm_str(o, "error.code") ? arm_str(o, "error.code")
 						   : status,
 		   sizeof(code));
-	snprintf(msg, sizeof(msg), "%s", or_empty(arm_str(o, "error.message")));
+	snprintf(msg, sizeof(msg), "%s",
+		 apply_or_empty(arm_str(o, "error.message")));
 	cJSON_Delete(o);
-	if (already_archived(code))
-		return end_row(a, q->i, RS_DONE, NULL, code,
+	if (apply_already_archived(code))
+		return apply_end_row(a, q->i, RS_DONE, NULL, code,
 			       "already in Archive (counted as done)", e);
 	snprintf(text, sizeof(text), "the operation ended %s%s%s", status,
 		 msg[0] ? ": " : "", msg);
-	return end_row(a, q->i, RS_FAILED, NULL, code, text, e);
+	return apply_end_row(a, q->i, RS_FAILED, NULL, code, text, e);
 }
 
 static int poll_op(struct apply_ctx *a, size_t i, double delay,
@@ -603,410 +408,20 @@ static int poll_op(struct apply_ctx *a, size_t i, double delay,
 		r->since = http_now();
 	if (http_now() - r->since > POLL_LIMIT_S) {
 		/* still running: the journal keeps it submitted */
-		set_phase(a, r, PH_END);
-		r->message = pool(a, "still running after an hour of polling; "
-				     "rerun to follow it");
+		apply_set_phase(a, r, PH_END);
+		r->message =
+			apply_pool(a, "still running after an hour of polling; "
+				      "rerun to follow it");
 		return pump(a, e);
 	}
 	if (!url_same_origin(r->op, a->arm.base))
-		return end_row(a, i, RS_FAILED, NULL, "OperationUrl",
+		return apply_end_row(a, i, RS_FAILED, NULL, "OperationUrl",
 			       "Azure's operation URL leaves the Resource "
 			       "Manager endpoint; not followed",
 			       e);
-	set_phase(a, r, PH_POLL);
-	return submit(a, i, "GET", r->op, NULL, NULL, delay,
+	apply_set_phase(a, r, PH_POLL);
+	return apply_submit(a, i, "GET", r->op, NULL, NULL, delay,
 		      "poll an operation", on_op, e);
-}
-
-/* ---- an interrupted move's job ---- */
-
-static int poll_job(struct apply_ctx *a, size_t i, double delay,
-		    struct err *e);
-
-static bool job_claimed(struct apply_ctx *a, const struct row *r,
-			const char *job)
-{
-	for (size_t k = 0; k < a->plan.nrows; k++) {
-		const struct row *o = row_at(a, k);
-		if (o != r && o->kind == ROW_MOVE && o->ref == r->ref &&
-		    o->job && strcmp(o->job, job) == 0)
-			return true;
-	}
-	return false;
-}
-
-/* The item's moves that were in progress have ended: the one no other
- * row has claimed is this row's, when there is exactly one. */
-static int jobs_settled(struct apply_ctx *a, size_t i, struct err *e)
-{
-	struct row *r = row_at(a, i);
-	const char *mine = NULL;
-	size_t unclaimed = 0;
-
-	for (size_t k = 0; k < r->njobs; k++)
-		if (!job_claimed(a, r, r->jobs[k])) {
-			mine = r->jobs[k];
-			unclaimed++;
-		}
-	if (unclaimed == 1 && !r->job)
-		r->job = pool(a, mine);
-	return read_point(a, i, e);
-}
-
-static int on_job(void *ctx, const struct http_response *hr, struct err *e)
-{
-	struct rq *q = ctx;
-	struct apply_ctx *a = q->a;
-	struct row *r = row_at(a, q->i);
-	cJSON *o = cJSON_ParseWithLength(hr->body, hr->len);
-	const char *status;
-	char code[128], msg[MSG_LEN];
-
-	if (hr->status == 200 && !o)
-		return HTTP_RETRY;
-	if (hr->status == 403) {
-		arm_error(o, hr, code, sizeof(code), msg, sizeof(msg));
-		cJSON_Delete(o);
-		return denied(a, q->i, "reading a backup job", ACT_JOBS, code,
-			      msg, e);
-	}
-	status = hr->status == 200 ? arm_str(o, "properties.status") : NULL;
-	if (status && str_eq_ci(status, "InProgress")) {
-		cJSON_Delete(o);
-		return poll_job(a, q->i, a->o->poll_interval_s, e);
-	}
-	cJSON_Delete(o);
-	r->jobi++;
-	if (r->jobi < r->njobs)
-		return poll_job(a, q->i, 0, e);
-	return jobs_settled(a, q->i, e);
-}
-
-static int poll_job(struct apply_ctx *a, size_t i, double delay,
-		    struct err *e)
-{
-	struct row *r = row_at(a, i);
-	const struct apply_item *it = &a->plan.items[r->ref];
-	char *path = xasprintf("%s/backupJobs/%s", it->vault_arm,
-			       r->jobs[r->jobi]);
-	char *url = url_for(a, path, ARM_API_BACKUP, NULL);
-	int rc;
-
-	rc = submit(a, i, "GET", url, NULL, NULL, delay, "read a backup job",
-		    on_job, e);
-	free(url);
-	free(path);
-	return rc;
-}
-
-/* Case-insensitive substring (ASCII). */
-static bool has_ci(const char *s, const char *needle)
-{
-	size_t k = strlen(needle);
-
-	for (; s && *s; s++)
-		if (strncasecmp(s, needle, k) == 0)
-			return true;
-	return false;
-}
-
-static int on_job_item(void *ctx, const cJSON *job, struct err *e)
-{
-	struct rq *q = ctx;
-	struct row *r = row_at(q->a, q->i);
-	const struct apply_item *it = &q->a->plan.items[r->ref];
-	const char *name = arm_str(job, "name");
-	const char *entity = arm_str(job, "properties.entityFriendlyName");
-	const char *op = arm_str(job, "properties.operation");
-
-	(void)e;
-	/* the job of a move of this item (Azure's operation name for it is
-	 * not documented: anything with "move" in it) */
-	if (!name || !entity || !str_eq_ci(entity, it->name) ||
-	    !has_ci(op, "move"))
-		return 0;
-	r->jobs = xrealloc(r->jobs, (r->njobs + 1) * sizeof(*r->jobs));
-	r->jobs[r->njobs++] = xstrdup(name);
-	return 0;
-}
-
-static int on_jobs_end(void *ctx, const struct arm_reply *rep,
-		       struct err *e)
-{
-	struct rq *q = ctx;
-	struct apply_ctx *a = q->a;
-	char msg[MSG_LEN];
-
-	if (rep->status == 403)
-		return denied(a, q->i, "listing backup jobs", ACT_JOBS,
-			      rep->code,
-			      or_empty(arm_str(rep->body, "error.message")), e);
-	if (rep->status != 200) {
-		snprintf(msg, sizeof(msg),
-			 "could not look for the job of the interrupted move "
-			 "(HTTP %ld); rerun",
-			 rep->status);
-		return end_row(a, q->i, RS_FAILED, NULL, rep->code, msg, e);
-	}
-	if (row_at(a, q->i)->njobs == 0)
-		return jobs_settled(a, q->i, e);
-	return poll_job(a, q->i, 0, e);
-}
-
-/* Waits for this item's moves in progress to end, then reads the point
- * again. */
-static int resolve(struct apply_ctx *a, size_t i, struct err *e)
-{
-	struct row *r = row_at(a, i);
-	const struct apply_item *it = &a->plan.items[r->ref];
-	char *path = xasprintf("%s/backupJobs", it->vault_arm);
-	struct arm_list_spec s = { 0 };
-	int rc;
-
-	free_row_work(r);
-	set_phase(a, r, PH_RESOLVE);
-	s.url = url_for(a, path, ARM_API_BACKUP, "status eq 'InProgress'");
-	s.what = "list backup jobs in progress";
-	s.item = on_job_item;
-	s.end = on_jobs_end;
-	s.ctx = &a->rqs[i];
-	s.urgent = true;
-	rc = arm_list(&a->arm, &s, e);
-	free((char *)s.url);
-	free(path);
-	return rc;
-}
-
-/* ---- policies ---- */
-
-static int put_policy(struct apply_ctx *a, size_t i, struct err *e);
-
-static int on_vault(void *ctx, const struct arm_reply *rep, struct err *e)
-{
-	struct rq *q = ctx;
-	struct apply_ctx *a = q->a;
-	struct row *r = row_at(a, q->i);
-	const char *imm = arm_str(rep->body, "properties.securitySettings."
-					     "immutabilitySettings.state");
-	char msg[MSG_LEN + 64];
-
-	if (rep->status == 403)
-		return denied(a, q->i, "reading a vault", ACT_VAULT, rep->code,
-			      or_empty(arm_str(rep->body, "error.message")), e);
-	if (rep->status != 200)
-		return end_row(a, q->i, RS_FAILED, NULL, rep->code,
-			       "could not read the vault's immutability", e);
-	if (imm && str_eq_ci(imm, "Locked")) {
-		snprintf(msg, sizeof(msg),
-			 "refused: the vault's immutability is Locked, which "
-			 "forbids reducing retention, and this change reduces "
-			 "it (%s); take the retention out of "
-			 "policy_changes.csv",
-			 r->message ? r->message : "");
-		return end_row(a, q->i, RS_REFUSED, NULL, "ImmutableVaultLocked",
-			       msg, e);
-	}
-	return wait_write(a, q->i, e);
-}
-
-static int check_vault(struct apply_ctx *a, size_t i, struct err *e)
-{
-	const struct apply_change *c = &a->plan.changes[row_at(a, i)->ref];
-	char *url = url_for(a, c->vault_arm, ARM_API_VAULTS, NULL);
-	int rc = arm_get_json(&a->arm, url, "read a vault", false, on_vault,
-			      &a->rqs[i], e);
-
-	free(url);
-	return rc;
-}
-
-static bool retention_differs(const cJSON *x, const cJSON *y)
-{
-	char cuts[8];
-
-	return apply_retention_reduced(x, y, cuts, sizeof(cuts)) ||
-	       apply_retention_reduced(y, x, cuts, sizeof(cuts));
-}
-
-/* What a policy as read calls for: done, skipped, refused or a PUT. */
-static int judge_policy(struct apply_ctx *a, size_t i, const cJSON *res,
-			const char *etag, struct err *e)
-{
-	struct row *r = row_at(a, i);
-	const struct apply_change *c = &a->plan.changes[r->ref];
-	const cJSON *props = arm_get(res, "properties");
-	struct tiering now = apply_tiering_of(props, c->workload);
-	char msg[MSG_LEN], cur[48], seen[48], cuts[256];
-	cJSON *next = apply_policy_props(props, c, msg, sizeof(msg));
-	cJSON *body;
-
-	if (!next) {
-		r->why = WHY_OTHER;
-		return end_row(a, i, RS_SKIPPED, NULL, "UnsupportedChange", msg,
-			       e);
-	}
-	apply_tiering_text(now, c->workload, cur, sizeof(cur));
-	if (now.mode == c->proposed.mode && now.days == c->proposed.days &&
-	    !retention_differs(props, next)) {
-		cJSON_Delete(next);
-		if (r->flags & (ROW_RESOLVE_FIRST | ROW_HAD_412))
-			return done_message(a, i, NULL, e);
-		snprintf(msg, sizeof(msg), "already set to %s", cur);
-		r->why = WHY_ARCHIVED;
-		return end_row(a, i, RS_DONE, NULL, NULL, msg, e);
-	}
-	if (now.mode != c->current.mode || now.days != c->current.days) {
-		cJSON_Delete(next);
-		apply_tiering_text(c->current, c->workload, seen, sizeof(seen));
-		snprintf(msg, sizeof(msg),
-			 "changed since the plan: its tieringPolicy is %s, "
-			 "the plan saw %s",
-			 cur, seen);
-		r->why = WHY_CHANGED;
-		return end_row(a, i, RS_SKIPPED, NULL, "ChangedSincePlan", msg,
-			       e);
-	}
-	body = cJSON_CreateObject();
-	cJSON_AddItemToObject(body, "properties", next);
-	free(r->body);
-	r->body = cJSON_PrintUnformatted(body);
-	free(r->etag);
-	r->etag = etag ? xstrdup(etag) : NULL;
-	if (apply_retention_reduced(props, next, cuts, sizeof(cuts))) {
-		cJSON_Delete(body);
-		r->message = pool(a, cuts); /* until the row ends */
-		return check_vault(a, i, e);
-	}
-	cJSON_Delete(body);
-	return wait_write(a, i, e);
-}
-
-static int on_policy(void *ctx, const struct http_response *hr,
-		     struct err *e)
-{
-	struct rq *q = ctx;
-	struct apply_ctx *a = q->a;
-	struct row *r = row_at(a, q->i);
-	cJSON *o = cJSON_ParseWithLength(hr->body, hr->len);
-	char code[128], msg[MSG_LEN];
-	const char *etag;
-	int rc;
-
-	if (hr->status == 200 && !o)
-		return HTTP_RETRY;
-	if (hr->status != 200) {
-		arm_error(o, hr, code, sizeof(code), msg, sizeof(msg));
-		cJSON_Delete(o);
-		if (hr->status == 403)
-			return denied(a, q->i, "reading a backup policy",
-				      ACT_POLICY_READ, code, msg, e);
-		if (hr->status == 404) {
-			r->why = WHY_GONE;
-			return end_row(a, q->i, RS_SKIPPED, NULL, code,
-				       "the policy is no longer in Azure", e);
-		}
-		return end_row(a, q->i, RS_FAILED, NULL, code, msg, e);
-	}
-	etag = arm_str(o, "eTag");
-	if (!etag)
-		etag = arm_str(o, "etag");
-	if (!etag)
-		etag = hr->etag;
-	rc = judge_policy(a, q->i, o, etag, e);
-	cJSON_Delete(o);
-	return rc;
-}
-
-static int read_policy(struct apply_ctx *a, size_t i, struct err *e)
-{
-	struct row *r = row_at(a, i);
-	const struct apply_change *c = &a->plan.changes[r->ref];
-	char *url = url_for(a, c->arm_id, ARM_API_BACKUP, NULL);
-	int rc;
-
-	set_phase(a, r, PH_READ);
-	rc = submit(a, i, "GET", url, NULL, NULL, 0, "read a backup policy",
-		    on_policy, e);
-	free(url);
-	return rc;
-}
-
-static int on_put(void *ctx, const struct http_response *hr, struct err *e)
-{
-	struct rq *q = ctx;
-	struct apply_ctx *a = q->a;
-	struct row *r = row_at(a, q->i);
-	char code[128], msg[MSG_LEN], text[MSG_LEN + 64];
-	cJSON *o = NULL;
-
-	if (hr->status >= 400) {
-		o = cJSON_ParseWithLength(hr->body, hr->len);
-		if (!o && hr->status < 500)
-			return HTTP_RETRY;
-	}
-	a->writes--;
-	if (hr->status == 202) {
-		cJSON_Delete(o);
-		return accepted(a, q->i, hr, e);
-	}
-	if (hr->status >= 200 && hr->status < 300)
-		return done_message(a, q->i, NULL, e);
-	arm_error(o, hr, code, sizeof(code), msg, sizeof(msg));
-	cJSON_Delete(o);
-	if (hr->status == 412 && r->attempts < MAX_WRITES) {
-		/* changed since our GET (by someone, or by an attempt of
-		 * ours whose answer was lost): re-read and re-check */
-		r->flags |= ROW_HAD_412;
-		return read_policy(a, q->i, e);
-	}
-	if (hr->status == 403 && apply_is_mua(code, msg)) {
-		snprintf(text, sizeof(text),
-			 "multi-user authorization (Resource Guard) blocked "
-			 "the change: %s",
-			 msg);
-		return end_row(a, q->i, RS_MUA, NULL, code, text, e);
-	}
-	if (hr->status == 403)
-		return denied(a, q->i, "a backup policy change", ACT_POLICY_WRITE,
-			      code, msg, e);
-	if (str_eq_ci(code, "UserErrorImmutableVaultRetentionReduction")) {
-		snprintf(text, sizeof(text), "refused by Azure: %s", msg);
-		return end_row(a, q->i, RS_REFUSED, NULL, code, text, e);
-	}
-	if (hr->status == 400 || hr->status == 404) {
-		r->why = hr->status == 404 ? WHY_GONE : WHY_OTHER;
-		snprintf(text, sizeof(text), "Azure refused the change: %s",
-			 msg);
-		return end_row(a, q->i, RS_SKIPPED, NULL, code, text, e);
-	}
-	return end_row(a, q->i, RS_FAILED, NULL, code, msg, e);
-}
-
-static int put_policy(struct apply_ctx *a, size_t i, struct err *e)
-{
-	struct row *r = row_at(a, i);
-	const struct apply_change *c = &a->plan.changes[r->ref];
-	char *url = url_for(a, c->arm_id, ARM_API_BACKUP, NULL);
-	char *if_match = r->etag ? xasprintf("If-Match: %s", r->etag) : NULL;
-	const char *headers[] = { if_match, NULL };
-	char set[48];
-	cJSON *f = cJSON_CreateObject();
-	int rc = -1;
-
-	apply_tiering_text(c->proposed, c->workload, set, sizeof(set));
-	cJSON_AddStringToObject(f, "policy", c->arm_id);
-	cJSON_AddStringToObject(f, "set", set);
-	if (r->etag)
-		cJSON_AddStringToObject(f, "etag", r->etag);
-	if (journal_row(a, r, RS_SUBMITTING, f, e))
-		goto done;
-	r->state = RS_SUBMITTING;
-	rc = submit(a, i, "PUT", url, r->body, headers, 0,
-		    "update a backup policy", on_put, e);
-done:
-	free(if_match);
-	free(url);
-	return rc;
 }
 
 /* ---- scheduling ---- */
@@ -1043,8 +458,9 @@ static int start_write(struct apply_ctx *a, size_t i, struct err *e)
 	if (!r->attempts++)
 		a->actions++; /* --max counts rows, not retries of one */
 	a->writes++;
-	set_phase(a, r, PH_WRITE);
-	return r->kind == ROW_MOVE ? post_move(a, i, e) : put_policy(a, i, e);
+	apply_set_phase(a, r, PH_WRITE);
+	return r->kind == ROW_MOVE ? apply_post_move(a, i, e)
+				   : apply_put_policy(a, i, e);
 }
 
 /* Rows that will not be written in this run stay as the journal has
@@ -1056,12 +472,12 @@ static void hold_waiting(struct apply_ctx *a, const char *why)
 
 	for (size_t k = 0; k < a->nwaiting; k++) {
 		struct row *r = row_at(a, a->waiting[k]);
-		if (r->attempts) {
+		if (r->attempts && !apply_interrupted(a)) {
 			a->waiting[kept++] = a->waiting[k];
 			continue;
 		}
-		set_phase(a, r, PH_END);
-		r->message = pool(a, why);
+		apply_set_phase(a, r, PH_END);
+		r->message = apply_pool(a, why);
 	}
 	a->nwaiting = kept;
 }
@@ -1125,10 +541,11 @@ static int start_row(struct apply_ctx *a, size_t i, struct err *e)
 
 	r->attempts = 0;
 	if (r->state == RS_SUBMITTED && r->op) {
-		set_phase(a, r, PH_POLL);
+		apply_set_phase(a, r, PH_POLL);
 		return poll_op(a, i, 0, e);
 	}
-	return r->kind == ROW_MOVE ? read_point(a, i, e) : read_policy(a, i, e);
+	return r->kind == ROW_MOVE ? apply_read_point(a, i, e)
+				   : apply_read_policy(a, i, e);
 }
 
 static int pump(struct apply_ctx *a, struct err *e)
@@ -1137,6 +554,12 @@ static int pump(struct apply_ctx *a, struct err *e)
 
 	if (a->failed.code)
 		return err_set(e, a->failed.code, "%s", a->failed.msg);
+	if (apply_interrupted(a) && !a->stop_new) {
+		a->stop_new = true;
+		a->held = "not started: the run was interrupted";
+	}
+	if (apply_interrupted(a) && a->nwaiting)
+		hold_waiting(a, a->held);
 	if (start_writes(a, e))
 		return -1;
 	if (max_reached(a) && !a->held)

@@ -11,6 +11,7 @@
 #ifndef VW_APPLY_H
 #define VW_APPLY_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -43,6 +44,10 @@ struct apply_options {
 	struct cloud_options cloud;
 	void (*progress)(void *ctx, const struct apply_progress *p);
 	void *progress_ctx;
+	/* Set (by a signal handler) to stop: nothing new starts, the
+	 * writes in flight are answered and journalled, nothing is polled
+	 * any more, the results are written. May be NULL. */
+	const volatile sig_atomic_t *interrupted;
 };
 void apply_options_init(struct apply_options *o);
 

@@ -36,7 +36,8 @@ static bool contains_ci(const char *s, const char *needle)
 
 int apply_point_tier(const cJSON *point)
 {
-	return arm_rp_tier(arm_get(point, "properties.recoveryPointTierDetails"));
+	return arm_rp_tier(
+		arm_get(point, "properties.recoveryPointTierDetails"));
 }
 
 static bool archived(int tier)
@@ -121,8 +122,8 @@ int apply_check_point(const struct row *r, const cJSON *point, int64_t now,
 	const cJSON *props = arm_get(point, "properties");
 	const cJSON *ready = readiness(props);
 	const char *info = arm_str(ready, "additionalInfo");
-	const cJSON *flag = cJSON_GetObjectItemCaseSensitive(ready,
-							       "isReadyForMove");
+	const cJSON *flag =
+		cJSON_GetObjectItemCaseSensitive(ready, "isReadyForMove");
 	int64_t exp = arm_time(props, "recoveryPointProperties.expiryTime");
 	int tier = apply_point_tier(point);
 	char when[TIME_ISO_LEN];
@@ -161,6 +162,11 @@ int apply_check_point(const struct row *r, const cJSON *point, int64_t now,
 		return RS_SKIPPED;
 	}
 	return RS_NONE;
+}
+
+bool apply_already_archived(const char *code)
+{
+	return str_eq_ci(code, "UserErrorRecoveryPointAlreadyInArchiveTier");
 }
 
 bool apply_is_mua(const char *code, const char *message)

@@ -16,6 +16,8 @@
 #include "apply.h"
 #include "arm.h"
 #include "auth.h"
+#include "cloud.h"
+#include "http.h"
 #include "journal.h"
 #include "strpool.h"
 
@@ -84,6 +86,7 @@ struct row {
 	int8_t tier;
 	double saving;
 	const char *job, *code, *message;   /* the outcome (pooled) */
+	const char *note;          /* a policy's retention cuts (pooled) */
 	char *op;                  /* URL polled while submitted */
 	char *etag, *body;         /* a policy's If-Match and PUT body */
 	char **jobs;               /* move jobs that may be this row's */
@@ -122,7 +125,7 @@ struct jstates {
 	char plan[65];
 };
 
-/* apply_plan.c */
+/* ---- apply_plan.c ---- */
 int apply_jstates_load(struct jstates *js, const char *path,
 		       struct err *e);
 void apply_jstates_release(struct jstates *js);
@@ -143,6 +146,8 @@ int apply_check_point(const struct row *r, const cJSON *point, int64_t now,
 /* A move's tier label from its re-read point (enum rp_tier), -1 when
  * none is valid. */
 int apply_point_tier(const cJSON *point);
+/* Azure's answer to a move of an archived point. */
+bool apply_already_archived(const char *code);
 /* True for an ARM error that multi-user authorization raises. */
 bool apply_is_mua(const char *code, const char *message);
 /* The RBAC action an AuthorizationFailed message names, else dflt. */
@@ -169,6 +174,98 @@ int apply_results_write(const struct apply_plan *p, const char *path,
 			struct err *e);
 enum apply_outcome apply_row_outcome(const struct row *r);
 const char *apply_row_message(const struct row *r);
+
+/* ---- the engine (apply.c) and its flows (apply_move.c,
+ * apply_change.c) ---- */
+
+#define MAX_WRITES 3          /* writes of one row in one run */
+#define MSG_LEN 512
+
+struct apply_ctx;
+
+/* The callback context of a row's one outstanding request. */
+struct rq {
+	struct apply_ctx *a;
+	size_t i;
+};
+
+struct apply_ctx {
+	const struct apply_options *o;
+	struct apply_summary *sum;
+	struct apply_plan plan;
+	struct jstates js;
+	struct journal j;
+	bool jopen, dry, online;
+	int64_t now;
+	struct cloud cloud;
+	struct auth *auth;
+	struct http_client *http;
+	struct arm arm;
+	struct rq *rqs;              /* one per row */
+	struct bucket *buckets;
+	size_t nbuckets;
+	size_t *waiting;             /* rows waiting to write, in order */
+	size_t nwaiting, waiting_alloc;
+	size_t cursor;               /* next row to start */
+	int prewrite;                /* rows read, not yet written */
+	int writes;                  /* writes in flight */
+	long actions;
+	double wake_at;              /* a bucket's next token */
+	bool stop_new;
+	const char *held;            /* why rows were not started */
+	struct err failed;           /* set by the tick; stops the run */
+	double first_write, last_done;
+	double last_progress;
+};
+
+static inline struct row *row_at(struct apply_ctx *a, size_t i)
+{
+	return &a->plan.rows[i];
+}
+
+const char *apply_or_empty(const char *s);
+/* The run was interrupted: requests that only read are not sent. */
+bool apply_interrupted(const struct apply_ctx *a);
+/* Leaves a row as the journal has it (the run was interrupted). */
+void apply_leave(struct apply_ctx *a, struct row *r);
+/* A copy in the plan's pool; NULL for NULL or "". */
+const char *apply_pool(struct apply_ctx *a, const char *s);
+void apply_set_phase(struct apply_ctx *a, struct row *r, int ph);
+/* ARM's URL of path, its unsafe characters escaped; caller frees. */
+char *apply_url(struct apply_ctx *a, const char *path, const char *api,
+		const char *filter);
+void apply_arm_error(const cJSON *o, const struct http_response *hr,
+		     char *code, size_t ncode, char *msg, size_t nmsg);
+/* Queues row i's one request; done gets &a->rqs[i]. */
+int apply_submit(struct apply_ctx *a, size_t i, const char *method,
+		 const char *url, const char *body,
+		 const char *const *headers, double delay, const char *what,
+		 http_done_fn done, struct err *e);
+/* Journals a state (consumes fields); nothing in a dry run. */
+int apply_journal_row(struct apply_ctx *a, const struct row *r, int state,
+		      cJSON *fields, struct err *e);
+void apply_free_work(struct row *r);
+/* Journals the row's end state and starts what may start next. */
+int apply_end_row(struct apply_ctx *a, size_t i, int state,
+		  const char *job, const char *code, const char *msg,
+		  struct err *e);
+/* A 403 AuthorizationFailed: the row fails, nothing new starts (77). */
+int apply_denied(struct apply_ctx *a, size_t i, const char *what,
+		 const char *dflt, const char *code, const char *message,
+		 struct err *e);
+/* The row may be written: queued for a slot and a bucket token. */
+int apply_wait_write(struct apply_ctx *a, size_t i, struct err *e);
+/* A 202: journals the operation's URL and polls it. */
+int apply_accepted(struct apply_ctx *a, size_t i,
+		   const struct http_response *hr, struct err *e);
+/* The row's write took effect (job: Azure's job id or NULL). */
+int apply_done(struct apply_ctx *a, size_t i, const char *job,
+	       struct err *e);
+
+int apply_read_point(struct apply_ctx *a, size_t i, struct err *e);
+int apply_post_move(struct apply_ctx *a, size_t i, struct err *e);
+int apply_read_policy(struct apply_ctx *a, size_t i, struct err *e);
+int apply_put_policy(struct apply_ctx *a, size_t i, struct err *e);
 
 /* A client-side token bucket (ARM's write bucket, per subscription). */
 struct bucket {

@@ -172,9 +172,9 @@ static void policy_rules(struct rules *r, const char *prefix,
 
 	if (d)
 		add_rule(r, prefix, "retention",
-			 duration_days(cJSON_GetObjectItemCaseSensitive(d,
-									"count"),
-				       arm_str(d, "durationType")));
+			 duration_days(
+				 cJSON_GetObjectItemCaseSensitive(d, "count"),
+				 arm_str(d, "durationType")));
 	for (int k = 0; k < KEEP_N; k++) {
 		char name[32];
 		const cJSON *s;
@@ -184,9 +184,9 @@ static void policy_rules(struct rules *r, const char *prefix,
 			continue;
 		d = cJSON_GetObjectItemCaseSensitive(s, "retentionDuration");
 		add_rule(r, prefix, keep_rules[k],
-			 duration_days(cJSON_GetObjectItemCaseSensitive(d,
-									"count"),
-				       arm_str(d, "durationType")));
+			 duration_days(
+				 cJSON_GetObjectItemCaseSensitive(d, "count"),
+				 arm_str(d, "durationType")));
 	}
 }
 
@@ -195,16 +195,17 @@ static void all_rules(struct rules *r, const cJSON *props)
 	const cJSON *sub;
 
 	memset(r, 0, sizeof(*r));
-	policy_rules(r, "",
-		     cJSON_GetObjectItemCaseSensitive(props, "retentionPolicy"));
+	policy_rules(
+		r, "",
+		cJSON_GetObjectItemCaseSensitive(props, "retentionPolicy"));
 	cJSON_ArrayForEach(sub, cJSON_GetObjectItemCaseSensitive(
 					props, "subProtectionPolicy")) {
 		char prefix[40];
 		const char *type = arm_str(sub, "policyType");
 		snprintf(prefix, sizeof(prefix), "%s ", type ? type : "?");
 		policy_rules(r, prefix,
-			     cJSON_GetObjectItemCaseSensitive(sub,
-							      "retentionPolicy"));
+			     cJSON_GetObjectItemCaseSensitive(
+				     sub, "retentionPolicy"));
 	}
 }
 
@@ -222,8 +223,9 @@ bool apply_retention_reduced(const cJSON *before, const cJSON *after,
 			if (strcmp(a.name[j], b.name[i]) == 0)
 				now = a.days[j];
 		if (now < b.days[i])
-			strbuf_addf(&sb, "%s%s %d -> %d days", sb.len ? ", " : "",
-				    b.name[i], b.days[i], now);
+			strbuf_addf(&sb, "%s%s %d -> %d days",
+				    sb.len ? ", " : "", b.name[i], b.days[i],
+				    now);
 	}
 	strlcpy_vw(out, sb.buf, n);
 	strbuf_release(&sb);

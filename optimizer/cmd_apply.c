@@ -3,6 +3,7 @@
  * against Azure (apply.h does the work), or shows what it would do; and
  * `apply --verify-journal FILE`. Prints the summary on stdout, progress
  * and problems on stderr. */
+#include <signal.h>
 #include <stdio.h>
 #include <unistd.h>
 
@@ -266,9 +267,9 @@ static long rows_left(const struct apply_summary *s)
 	return n;
 }
 
-static int report_end(const struct apply_summary *s)
+static int report_end(const struct apply_summary *s, bool dry)
 {
-	int rc = apply_exit_status(s);
+	int rc = dry ? EXIT_NOPERM : apply_exit_status(s);
 	long mua = s->moves[AO_MUA] + s->policies[AO_MUA];
 
 	if (rc == EXIT_NOPERM)
@@ -280,7 +281,8 @@ static int report_end(const struct apply_summary *s)
 		      "request access to the critical operation in the "
 		      "vault's Resource Guard, then rerun",
 		      mua, mua == 1 ? "" : "s", mua == 1 ? "s" : "");
-	if (rc == EXIT_TEMPFAIL || (rc == EXIT_NOPERM && rows_left(s)))
+	if (!dry &&
+	    (rc == EXIT_TEMPFAIL || (rc == EXIT_NOPERM && rows_left(s))))
 		warnf("apply: %ld row%s left (see %s): rerun the same "
 		      "command to go on",
 		      rows_left(s), rows_left(s) == 1 ? "" : "s",
@@ -315,6 +317,39 @@ static int verify(const char *path)
 		       "never acknowledged and the next run removes it\n");
 	strbuf_release(&sb);
 	return 0;
+}
+
+/* ---- Ctrl-C ---- */
+
+static volatile sig_atomic_t interrupted;
+
+/* The first SIGINT or SIGTERM asks the run to stop cleanly; the handler
+ * is then reset, so a second one stops it at once (which the journal
+ * also makes safe). */
+static void on_signal(int sig)
+{
+	static const char msg[] =
+		"\nvaultwise: apply: stopping: the writes in flight are "
+		"answered and journalled, then the results are written "
+		"(interrupt again to stop at once; the next run resumes "
+		"either way)\n";
+
+	(void)sig;
+	interrupted = 1;
+	if (write(2, msg, sizeof(msg) - 1) < 0)
+		interrupted = 1;
+}
+
+static void catch_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sa.sa_flags = SA_RESETHAND;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
 }
 
 /* ---- the command ---- */
@@ -401,6 +436,10 @@ int cmd_apply(int argc, char **argv)
 		o.progress = show_progress;
 		o.progress_ctx = &pl;
 	}
+	if (o.yes) {
+		o.interrupted = &interrupted;
+		catch_signals();
+	}
 	rc = apply_run(&o, &sum, &e);
 	if (pl.shown)
 		fprintf(stderr, "\r\033[K");
@@ -413,8 +452,8 @@ int cmd_apply(int argc, char **argv)
 	if (rc) {
 		errorf("apply: %s", e.msg);
 		rc = e.code;
-	} else {
-		rc = o.yes ? report_end(&sum) : 0;
+	} else if (o.yes || sum.stopped_denied) {
+		rc = report_end(&sum, !o.yes);
 	}
 done:
 	apply_summary_release(&sum);

@@ -67,7 +67,8 @@ static int check_line(struct reader_state *st, const char *text, size_t n,
 				st->line - 1);
 		goto done;
 	}
-	if (!cJSON_IsNumber(seq) || seq->valuedouble != (double)(st->line - 1)) {
+	if (!cJSON_IsNumber(seq) ||
+	    seq->valuedouble != (double)(st->line - 1)) {
 		bad_line(st, e, "'seq' out of order");
 		goto done;
 	}

@@ -1,13 +1,14 @@
 #!/bin/sh
 # apply_kill.sh: `vaultwise apply --yes` of about 1,200 moves, killed with
 # SIGKILL at a dozen random moments (and resumed each time with the same
-# command) against the ARM emulator with some injected faults; then run to
-# the end. The emulator's own record (--moves-log) must show every due
-# point moved exactly once (an "already in Archive" answer counts as done,
-# never as a second move), the journal must verify and apply_results.csv
-# must have every row done. The kill moments come from a seed printed in
-# the output (APPLY_KILL_SEED to replay one). About a minute. Needs
-# python3.
+# command) against the ARM emulator with some injected faults, then
+# stopped once with Ctrl-C (a clean stop: exit 75, the results written),
+# then run to the end. The emulator's own record (--moves-log) must show
+# every due point moved exactly once (an "already in Archive" answer
+# counts as done, never as a second move), the journal must verify and
+# apply_results.csv must have every row done. The kill moments come from a
+# seed printed in the output (APPLY_KILL_SEED to replay one). About half a
+# minute. Needs python3.
 . tests/e2e/lib.sh
 
 if ! command -v python3 >/dev/null 2>&1; then
@@ -105,6 +106,23 @@ check "apply was killed $WANT_KILLS times while it still had work" \
 	"$done_before" -lt "$DUE"
 check "the journal verifies after the kills" "$VAULTWISE" apply \
 	--verify-journal "$T/plan/apply.journal"
+
+# Ctrl-C: a clean stop
+start_apply
+sleep 1.5
+kill -INT "$APPLY_PID"
+{ wait "$APPLY_PID"; } 2>/dev/null
+rc=$?
+APPLY_PID=""
+check "Ctrl-C (SIGINT) stops the run cleanly: exit 75" test "$rc" -eq 75
+grep_ok "... saying what it does" \
+	"stopping: the writes in flight are answered and journalled" "$T/err"
+grep_ok "... and that rows are left" "rows? left .*rerun the same command" \
+	"$T/err"
+python3 "$TOOL" outcomes "$T/plan/apply_results.csv" >"$T/outcomes"
+check "... apply_results.csv written, every row in it" test \
+	"$(awk '{ n += $2 } END { print n }' "$T/outcomes")" -ge "$DUE"
+grep_ok "... some done, some left" "^(pending|in_progress) " "$T/outcomes"
 
 start_apply
 wait "$APPLY_PID"

@@ -281,7 +281,8 @@ static void test_journal__resume_state_per_row(void **state)
 	append(&j, "plan.csv:3", "submitted", "https://x/op/3");
 	append(&j, "plan.csv:4", "submitting", NULL);
 	journal_close(&j);
-	append_raw(path, "{\"seq\":8,\"row\":\"plan.csv:3\",\"state\":\"done\"");
+	append_raw(path,
+		   "{\"seq\":8,\"row\":\"plan.csv:3\",\"state\":\"done\"");
 
 	assert_int_equal(journal_read(path, fold_entry, &f, &chk, &e), 0);
 	assert_int_equal(f.n, 4);
