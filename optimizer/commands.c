@@ -25,6 +25,8 @@ const struct command commands[] = {
 	  "fit the restore-likelihood model from the job history" },
 	{ "plan", cmd_plan,
 	  "decide per recovery point: move to Archive now, later, or keep" },
+	{ "apply", cmd_apply,
+	  "carry a plan out against Azure (a dry run unless --yes)" },
 	{ "check", cmd_check, "check RPO/RTO of every item against targets" },
 	{ "audit", cmd_audit, "check vault protections; write posture.csv" },
 	{ "report", cmd_report,

@@ -34,5 +34,6 @@ int cmd_fit(int argc, char **argv);
 int cmd_sample(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 int cmd_report(int argc, char **argv);
+int cmd_apply(int argc, char **argv);
 
 #endif

@@ -40,7 +40,7 @@ struct xfer {
 	struct curl_slist *slist;
 	struct strbuf resp;
 	bool too_big;
-	char *location, *async_operation, *www_authenticate;
+	char *location, *async_operation, *www_authenticate, *etag;
 	double retry_after;
 	long remaining;             /* x-ms-ratelimit-remaining-..., -1 */
 	char errbuf[CURL_ERROR_SIZE];
@@ -168,7 +168,9 @@ static void reset_attempt(struct xfer *x)
 	free(x->location);
 	free(x->async_operation);
 	free(x->www_authenticate);
+	free(x->etag);
 	x->location = x->async_operation = x->www_authenticate = NULL;
+	x->etag = NULL;
 	x->retry_after = -1;
 	x->remaining = -1;
 	x->too_big = false;
@@ -396,9 +398,14 @@ static size_t on_header(char *line, size_t size, size_t n, void *ud)
 		free(x->location);
 		free(x->async_operation);
 		free(x->www_authenticate);
+		free(x->etag);
 		x->location = x->async_operation = x->www_authenticate = NULL;
+		x->etag = NULL;
 		x->retry_after = -1;
 		x->remaining = -1;
+	} else if (header_is(line, len, "ETag", &v, &vlen)) {
+		free(x->etag);
+		x->etag = xstrndup(v, vlen);
 	} else if (header_is(line, len, "WWW-Authenticate", &v, &vlen)) {
 		free(x->www_authenticate);
 		x->www_authenticate = xstrndup(v, vlen);
@@ -514,14 +521,16 @@ static int start(struct http_client *c, struct xfer *x, struct err *e)
 	curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
 	curl_easy_setopt(h, CURLOPT_HEADERDATA, x);
 	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, x->errbuf);
-	if (strcmp(x->method, "POST") == 0) {
+	if (strcmp(x->method, "POST") == 0 ||
+	    (x->body && strcmp(x->method, "GET") != 0)) {
+		/* POST, or PUT/PATCH with a body: sent like a POST's */
 		curl_easy_setopt(h, CURLOPT_POST, 1L);
 		curl_easy_setopt(h, CURLOPT_POSTFIELDS, x->body ? x->body : "");
 		curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE,
 				 (long)(x->body ? strlen(x->body) : 0));
-	} else if (strcmp(x->method, "GET") != 0) {
-		curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, x->method);
 	}
+	if (strcmp(x->method, "GET") != 0 && strcmp(x->method, "POST") != 0)
+		curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, x->method);
 	if (!x->attempts)
 		x->first_start = http_now();
 	x->attempts++;
@@ -619,7 +628,7 @@ static void fail_transport(struct http_client *c, struct xfer *x,
 					rc == CURLE_OPERATION_TIMEDOUT)) {
 		/* A probe: its caller learns "no answer" from status 0. */
 		struct http_response r = { 0, "", 0, NULL, NULL, -1, x->url,
-					   NULL };
+					   NULL, NULL };
 		if (x->done(x->ctx, &r, &c->fatal) < 0 && !c->fatal.code)
 			err_set(&c->fatal, EXIT_SOFTWARE, "probe failed");
 		xfer_free(x);
@@ -651,6 +660,7 @@ static void deliver(struct http_client *c, struct xfer *x, long status)
 	r.retry_after = x->retry_after;
 	r.url = x->url;
 	r.www_authenticate = x->www_authenticate;
+	r.etag = x->etag;
 	rc = x->done(x->ctx, &r, &c->fatal);
 	if (rc == HTTP_RETRY) {
 		snprintf(x->last_error, sizeof(x->last_error),

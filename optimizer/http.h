@@ -53,6 +53,7 @@ struct http_response {
 	double retry_after;         /* seconds, -1 when absent */
 	const char *url;            /* the request's URL */
 	const char *www_authenticate; /* on a 401, or NULL */
+	const char *etag;           /* ETag header or NULL */
 };
 
 /* Called once per request with its final response: 2xx, or an error
@@ -77,9 +78,9 @@ struct http_auth {
 enum http_kind { HTTP_READ, HTTP_WRITE };
 
 struct http_request {
-	const char *method;         /* "GET" (default) or "POST" */
+	const char *method;         /* "GET" (default), "POST", "PUT" ... */
 	const char *url;
-	const char *body;           /* POST body or NULL */
+	const char *body;           /* POST/PUT body or NULL */
 	const char *content_type;   /* of the body */
 	const char *const *headers; /* extra "Name: value" lines, NULL-ended */
 	bool auth;                  /* send Authorization: Bearer */

@@ -4,11 +4,13 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <openssl/evp.h>
 
+#include "log.h"
 #include "timeutil.h"
 #include "util.h"
 
@@ -53,12 +55,20 @@ static int check_line(struct reader_state *st, const char *text, size_t n,
 	prev = cJSON_GetObjectItemCaseSensitive(o, "prev");
 	seq = cJSON_GetObjectItemCaseSensitive(o, "seq");
 	if (!cJSON_IsString(prev) || strcmp(prev->valuestring, st->prev)) {
-		bad_line(st, e,
-			 "broken chain: 'prev' is not the SHA-256 of the line "
-			 "before (the journal was edited, or lines are missing)");
+		if (st->line == 1)
+			bad_line(st, e, "broken chain: the first line must "
+					"have a 'prev' of zeros");
+		else
+			err_set(e, EXIT_DATAERR,
+				"%s:%zu: broken chain: line %zu was edited, or "
+				"lines are missing before line %zu ('prev' is "
+				"not the SHA-256 of line %zu)",
+				st->path, st->line, st->line - 1, st->line,
+				st->line - 1);
 		goto done;
 	}
-	if (!cJSON_IsNumber(seq) || seq->valuedouble != (double)(st->line - 1)) {
+	if (!cJSON_IsNumber(seq) ||
+	    seq->valuedouble != (double)(st->line - 1)) {
 		bad_line(st, e, "'seq' out of order");
 		goto done;
 	}
@@ -122,6 +132,8 @@ int journal_read(const char *path, journal_fn fn, void *ctx,
 	return rc;
 }
 
+/* Appends one line and fsyncs it. A line written in part (a full disk) is
+ * cut off again, so that the next append does not follow garbage. */
 static int write_line(struct journal *j, cJSON *o, struct err *e)
 {
 	char *text, *line;
@@ -135,13 +147,35 @@ static int write_line(struct journal *j, cJSON *o, struct err *e)
 	w = write(j->fd, line, n + 1);
 	free(line);
 	if (w != (ssize_t)(n + 1) || fsync(j->fd) != 0) {
+		int saved = errno;
+		if (w > 0 && ftruncate(j->fd, j->size) != 0)
+			debugf("cannot cut journal '%s' back", j->path);
+		errno = w >= 0 && w != (ssize_t)(n + 1) && !saved ? ENOSPC
+								 : saved;
 		cJSON_free(text);
 		return err_errno(e, EXIT_IOERR, "cannot write journal '%s'",
 				 j->path);
 	}
+	j->size += (off_t)(n + 1);
 	sha256_hex(text, n, j->prev);
 	cJSON_free(text);
 	return 0;
+}
+
+/* Makes a new file's directory entry durable too. */
+static void sync_parent(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char *dir = slash ? xstrndup(path, (size_t)(slash - path))
+			  : xstrdup(".");
+	int fd = open(*dir ? dir : "/", O_RDONLY | O_DIRECTORY);
+
+	if (fd >= 0) {
+		if (fsync(fd) != 0)
+			debugf("cannot fsync directory '%s'", dir);
+		close(fd);
+	}
+	free(dir);
 }
 
 static int create_journal(struct journal *j, const char *plan_sha,
@@ -151,6 +185,12 @@ static int create_journal(struct journal *j, const char *plan_sha,
 	char when[TIME_ISO_LEN];
 	int rc;
 
+	if (ftruncate(j->fd, 0) != 0) {
+		cJSON_Delete(o);
+		return err_errno(e, EXIT_IOERR, "cannot write journal '%s'",
+				 j->path);
+	}
+	j->size = 0;
 	time_format_iso(time(NULL), when);
 	cJSON_AddNumberToObject(o, "seq", 0);
 	cJSON_AddStringToObject(o, "journal", "vaultwise apply");
@@ -161,6 +201,8 @@ static int create_journal(struct journal *j, const char *plan_sha,
 	rc = write_line(j, o, e);
 	cJSON_Delete(o);
 	j->seq = 0;
+	if (rc == 0)
+		sync_parent(j->path);
 	return rc;
 }
 
@@ -170,11 +212,18 @@ static int resume_journal(struct journal *j, const char *plan_sha,
 {
 	struct journal_check chk;
 
+	struct stat st;
+
+	/* Created but killed before its header was complete: start over. */
+	if (fstat(j->fd, &st) == 0 && st.st_size == 0)
+		return create_journal(j, plan_sha, e);
 	if (journal_read(j->path, NULL, NULL, &chk, e))
 		return -1;
+	if (chk.lines == 0)
+		return create_journal(j, plan_sha, e);
 	if (strcmp(chk.plan, plan_sha) != 0)
 		return err_set(e, EXIT_DATAERR,
-			       "journal '%s' belongs to another plan (plan.csv "
+			       "journal '%s' belongs to another plan (the plan "
 			       "changed since it was started): use a new "
 			       "--journal or restore that plan",
 			       j->path);
@@ -182,6 +231,7 @@ static int resume_journal(struct journal *j, const char *plan_sha,
 	    ftruncate(j->fd, (off_t)chk.complete_bytes) != 0)
 		return err_errno(e, EXIT_IOERR, "cannot repair journal '%s'",
 				 j->path);
+	j->size = (off_t)chk.complete_bytes;
 	strlcpy_vw(j->prev, chk.last, sizeof(j->prev));
 	j->seq = chk.lines - 1;
 	return 0;
@@ -193,6 +243,7 @@ int journal_open(struct journal *j, const char *path, const char *plan_sha,
 	int exists = access(path, F_OK) == 0;
 
 	memset(j, 0, sizeof(*j));
+	j->fd = -1;
 	j->path = xstrdup(path);
 	j->fd = open(path, O_WRONLY | O_CREAT | O_APPEND, 0644);
 	if (j->fd < 0) {
@@ -235,7 +286,7 @@ int journal_append(struct journal *j, const char *row, const char *state,
 
 void journal_close(struct journal *j)
 {
-	if (j->fd > 0)
+	if (j->fd >= 0)
 		close(j->fd);
 	j->fd = -1;
 	free(j->path);

@@ -2,9 +2,14 @@
  * journal.h: the apply journal. Append-only, one JSON object per line, each
  * line fsync'd before the action it records goes further, and each carrying
  * in "prev" the SHA-256 of the line before it, so that a journal edited or
- * cut in the middle is detected. The first line names the plan it belongs
- * to. A line cut short by a crash (no newline at the end) was never
- * acknowledged: reading ignores it and reopening removes it.
+ * cut in the middle is detected (the line after the damage is where the
+ * chain breaks; the message names both). The chain has no key: it catches
+ * accidents and careless edits, not someone who rewrites every hash; and
+ * an edit of the very last line keeps valid JSON undetected. The first
+ * line names the plan it belongs to. A line cut short by a crash (no
+ * newline at the end) was never acknowledged: reading ignores it and
+ * reopening removes it (a journal whose header was cut short starts
+ * over).
  * Used by apply to resume a run: the latest state of each row tells what is
  * done and what is left. Touches only the journal file. */
 #ifndef VW_JOURNAL_H
@@ -12,6 +17,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #include <cjson/cJSON.h>
 
@@ -25,6 +31,7 @@ struct journal {
 	char *path;
 	char prev[SHA256_HEX_LEN];  /* SHA-256 of the last line */
 	unsigned long seq;          /* of the last line */
+	off_t size;                 /* bytes of complete lines */
 };
 
 /* Called per complete line after its chain link is checked; entry is the

@@ -1,0 +1,122 @@
+/* SPDX-License-Identifier: MIT
+ * apply.h: carries out a plan directory against Azure: the archive moves
+ * of plan.csv that are due and the tieringPolicy changes of
+ * policy_changes.csv, journalled (journal.h) so that a run stopped at any
+ * moment resumes with the same command, nothing done twice and nothing
+ * forgotten; or, without `yes`, a dry run that changes nothing. See the
+ * header comment of apply.c for the crash reasoning.
+ *
+ * Called by cmd_apply. Never prints: the outcome comes back in struct
+ * apply_summary (and apply_results.csv), progress through a callback. */
+#ifndef VW_APPLY_H
+#define VW_APPLY_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cloud.h"
+#include "err.h"
+#include "http.h"
+
+#define APPLY_RESULTS "apply_results.csv"
+#define APPLY_JOURNAL "apply.journal"
+
+struct apply_progress {
+	long rows, ended;          /* rows acted on this run, ended so far */
+	long done, inflight;       /* moves and changes done, being polled */
+	struct http_stats http;
+};
+
+struct apply_options {
+	const char *plan_dir;
+	const char *journal;       /* NULL: PLANDIR/apply.journal */
+	bool yes;                  /* false: a dry run */
+	bool offline;              /* dry run: do not re-read Azure */
+	int concurrency;           /* requests in flight (default 8) */
+	long max_actions;          /* writes this run; < 0: no limit */
+	double bucket_size;        /* client-side write bucket per */
+	double bucket_rate;        /* subscription: 200 and 10 per second */
+	double poll_interval_s;    /* polls without a Retry-After (5) */
+	double retry_budget_s;     /* per request (300) */
+	int64_t now;               /* due dates and expiry; TIME_NONE: now */
+	struct cloud_options cloud;
+	void (*progress)(void *ctx, const struct apply_progress *p);
+	void *progress_ctx;
+	/* Set (by a signal handler) to stop: nothing new starts, the
+	 * writes in flight are answered and journalled, nothing is polled
+	 * any more, the results are written. May be NULL. */
+	const volatile sig_atomic_t *interrupted;
+};
+void apply_options_init(struct apply_options *o);
+
+/* Outcomes, as apply_results.csv's outcome column spells them. */
+enum apply_outcome {
+	AO_DONE, AO_SKIPPED, AO_REFUSED, AO_FAILED, AO_MUA, AO_IN_PROGRESS,
+	AO_PENDING, AO_READY, AO_COUNT
+};
+extern const char *const apply_outcome_names[AO_COUNT];
+
+/* One line of the dry run's tables: a vault, or a vault's policy. */
+struct apply_group {
+	char *vault_name, *policy_name; /* policy_name NULL for a vault */
+	long moves;                     /* due now, not done yet */
+	double move_saving;
+	char *change;                   /* "TierAfter 3 Months -> ..." */
+	double change_saving;
+};
+
+struct apply_summary {
+	/* the plan */
+	char currency[8];
+	int64_t plan_as_of;             /* TIME_NONE when plan.json lacks it */
+	int horizon_months;
+	long moves_due, moves_later, changes;
+	double move_saving, change_saving; /* of the rows not done yet */
+	struct apply_group *groups;     /* vaults, each followed by its
+					   policies */
+	size_t ngroups;
+	/* outcomes per kind (0 moves, 1 policy changes), the journal's and
+	 * this run's together */
+	long moves[AO_COUNT], policies[AO_COUNT];
+	long already_archived;          /* of moves[AO_DONE] */
+	long why_counts[8];             /* dry run: skips by reason */
+	bool reread;                    /* the dry run re-read Azure */
+	/* this run */
+	long actions;                   /* writes sent */
+	long moved_now;                 /* moves that completed this run */
+	double elapsed_s, write_phase_s;
+	unsigned long requests, retries, throttled;
+	bool stopped_denied;            /* RBAC: exit 77 */
+	char denied[512];               /* what was denied, the action */
+	char *journal_path, *results_path;
+	char credential[64];
+};
+void apply_summary_release(struct apply_summary *s);
+
+/* Runs o (a dry run unless o->yes). Returns 0 when the run went through
+ * (even with rows left: see the summary), -1 with e set when it could
+ * not (bad plan 65, journal 65/74, Azure unavailable 69/75, ...). The
+ * results file is written whenever the journal could be opened. */
+int apply_run(const struct apply_options *o, struct apply_summary *sum,
+	      struct err *e);
+
+/* The exit status a finished run deserves: 77 when Azure denied an
+ * action, 75 when rows are left (failed, waiting for MUA approval, in
+ * progress, not started), else 0. */
+int apply_exit_status(const struct apply_summary *s);
+
+/* Verifies a journal's chain and counts the latest state of its rows. */
+struct apply_journal_info {
+	unsigned long lines, rows;
+	long states[8];                 /* by journal state, see apply.c */
+	bool incomplete_tail;
+	char plan[65];
+};
+int apply_verify_journal(const char *path, struct apply_journal_info *out,
+			 struct err *e);
+/* The name of state index i of apply_journal_info.states. */
+const char *apply_journal_state_name(int i);
+
+#endif

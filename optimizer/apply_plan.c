@@ -1,0 +1,579 @@
+/* SPDX-License-Identifier: MIT
+ * apply_plan.c: what apply acts on: the journal's latest state of each
+ * row, then the rows of plan.csv that are due (move_now, and move_on whose
+ * move_date has come) or that the journal already names, and the rows of
+ * policy_changes.csv that change something; the plan's SHA-256 that binds
+ * a journal to it; the dry run's tables per vault and policy. Reads files
+ * only; never talks to Azure. */
+#include <strings.h>
+#include <unistd.h>
+
+#include <openssl/evp.h>
+
+#include "apply_internal.h"
+#include "csvio.h"
+#include "fileio.h"
+#include "snapshot.h"
+#include "timeutil.h"
+#include "util.h"
+
+const char *const row_state_names[RS_COUNT] = {
+	"", "submitting", "submitted", "done", "skipped", "refused",
+	"failed", "needs_mua_approval", "ready"
+};
+
+int row_state_parse(const char *name)
+{
+	for (int i = RS_SUBMITTING; i < RS_READY; i++)
+		if (strcmp(row_state_names[i], name) == 0)
+			return i;
+	return -1;
+}
+
+/* ---- the journal's latest state per row ---- */
+
+static const char *field(const cJSON *o, const char *name)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
+
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+static const char *pooled(struct strpool *pool, const char *s)
+{
+	return s ? strpool_dup(pool, s) : NULL;
+}
+
+static int fold_entry(void *ctx, size_t line, const cJSON *o, struct err *e)
+{
+	struct jstates *js = ctx;
+	const char *row = field(o, "row"), *state = field(o, "state");
+	struct jentry *je;
+	size_t i;
+	int st = state ? row_state_parse(state) : -1;
+
+	(void)line;
+	if (!row || st < 0)
+		return err_set(e, EXIT_DATAERR,
+			       "journal line %zu: expected a 'row' and a "
+			       "'state' (submitting, submitted, done, skipped, "
+			       "refused, failed, needs_mua_approval)",
+			       line);
+	if (strmap_get(&js->index, row, &i)) {
+		js->v = grow_array(js->v, sizeof(*js->v), js->n + 1,
+				   &js->alloc);
+		i = js->n++;
+		memset(&js->v[i], 0, sizeof(js->v[i]));
+		js->v[i].key = strpool_dup(&js->pool, row);
+		strmap_put(&js->index, js->v[i].key, i);
+	}
+	je = &js->v[i];
+	je->state = (uint8_t)st;
+	je->op = st == RS_SUBMITTED ? pooled(&js->pool, field(o, "op")) : NULL;
+	je->job = pooled(&js->pool, field(o, "job"));
+	je->code = pooled(&js->pool, field(o, "code"));
+	je->message = pooled(&js->pool, field(o, "message"));
+	return 0;
+}
+
+int apply_jstates_load(struct jstates *js, const char *path, struct err *e)
+{
+	struct journal_check chk;
+
+	memset(js, 0, sizeof(*js));
+	if (access(path, F_OK) != 0)
+		return 0;
+	js->exists = true;
+	if (journal_read(path, fold_entry, js, &chk, e)) {
+		/* an empty journal or a header cut short: journal_open
+		 * starts it over */
+		if (chk.lines == 0 && e->code == EXIT_DATAERR &&
+		    strstr(e->msg, "empty journal")) {
+			err_clear(e);
+			return 0;
+		}
+		return -1;
+	}
+	strlcpy_vw(js->plan, chk.plan, sizeof(js->plan));
+	return 0;
+}
+
+void apply_jstates_release(struct jstates *js)
+{
+	free(js->v);
+	strmap_release(&js->index);
+	strpool_release(&js->pool);
+	memset(js, 0, sizeof(*js));
+}
+
+const struct jentry *apply_jstate(const struct jstates *js, const char *file,
+				  uint32_t line)
+{
+	char key[64];
+	size_t i;
+
+	snprintf(key, sizeof(key), "%s:%u", file, (unsigned)line);
+	return strmap_get(&js->index, key, &i) ? NULL : &js->v[i];
+}
+
+void apply_row_key(const struct row *r, char *out, size_t n)
+{
+	snprintf(out, n, "%s:%u",
+		 r->kind == ROW_MOVE ? "plan.csv" : "policy_changes.csv",
+		 (unsigned)r->line);
+}
+
+/* ---- rows ---- */
+
+struct loader {
+	struct apply_plan *p;
+	const struct jstates *js;
+	int64_t now;
+};
+
+static struct row *new_row(struct apply_plan *p, int kind, uint32_t line,
+			   const struct jentry *je)
+{
+	struct row *r;
+
+	p->rows = grow_array(p->rows, sizeof(*p->rows), p->nrows + 1,
+			     &p->rows_alloc);
+	r = &p->rows[p->nrows++];
+	memset(r, 0, sizeof(*r));
+	r->kind = (uint8_t)kind;
+	r->line = line;
+	r->rp_time = r->expiry = TIME_NONE;
+	r->tier = -1;
+	if (je) {
+		r->state = je->state;
+		r->job = je->job;
+		r->code = je->code;
+		r->message = je->message;
+		if (je->op)
+			r->op = xstrdup(je->op);
+		if (je->state == RS_SUBMITTING)
+			r->flags |= ROW_RESOLVE_FIRST;
+	}
+	return r;
+}
+
+/* The prefix of id up to (not including) "/sep/", or NULL. */
+static char *arm_prefix(const char *id, const char *sep)
+{
+	size_t k = strlen(sep);
+
+	for (const char *p = id; *p; p++)
+		if (strncasecmp(p, sep, k) == 0 && p > id)
+			return xstrndup(id, (size_t)(p - id));
+	return NULL;
+}
+
+/* ---- policy_changes.csv ---- */
+
+#define R CSV_REQUIRED
+enum { C_POLICY, C_VAULT, C_VNAME, C_PNAME, C_WL, C_CUR, C_PROP, C_DUR,
+       C_DTYPE, C_SAVING, C_CURRENCY, C_CUR_DAYS, C_HORIZON, C_ARM,
+       C_DAILY, C_WEEKLY, C_MONTHLY, C_YEARLY, C_NCOLS };
+static const struct csv_column change_cols[] = {
+	{ "policy_id", R }, { "vault_id", R }, { "vault_name", R },
+	{ "policy_name", R }, { "workload", R }, { "current_tiering", R },
+	{ "proposed_tiering", R }, { "duration", R },
+	{ "duration_type", R }, { "saving_total", R }, { "currency", R },
+	{ "current_tier_after_days", 0 }, { "horizon_months", 0 },
+	{ "policy_arm_id", 0 }, { "proposed_daily_keep_days", 0 },
+	{ "proposed_weekly_keep_weeks", 0 },
+	{ "proposed_monthly_keep_months", 0 },
+	{ "proposed_yearly_keep_years", 0 },
+};
+_Static_assert(ARRAY_SIZE(change_cols) == C_NCOLS, "change columns");
+static const struct csv_schema change_schema = {
+	"policy_changes.csv", change_cols, C_NCOLS
+};
+
+static bool changes_something(const struct apply_change *c)
+{
+	for (int k = 0; k < KEEP_N; k++)
+		if (c->keep[k] >= 0)
+			return true;
+	if (c->proposed.mode != c->current.mode)
+		return true;
+	return c->proposed.mode == TM_TIERAFTER &&
+	       c->proposed.days != c->current.days;
+}
+
+static int read_tiering(const struct csv_row *row, struct apply_change *c,
+			struct err *e)
+{
+	const char *dtype = "";
+	int dur = 0, cur_days = 0;
+
+	if (row_enum(row, C_CUR, 0, tiering_mode_names, TM_COUNT,
+		     &c->current.mode, e) ||
+	    row_enum(row, C_PROP, 0, tiering_mode_names, TM_COUNT,
+		     &c->proposed.mode, e) ||
+	    row_int(row, C_DUR, ROW_OPTIONAL, 0, 3650, &dur, e) ||
+	    row_str(row, C_DTYPE, ROW_OPTIONAL, &dtype, e) ||
+	    row_int(row, C_CUR_DAYS, ROW_OPTIONAL, 0, 36500, &cur_days, e))
+		return -1;
+	if (c->proposed.mode == TM_TIERAFTER) {
+		if (strcmp(dtype, "Months") && strcmp(dtype, "Days"))
+			return row_error(row, C_DTYPE, e, "Months or Days");
+		if (dur <= 0)
+			return row_error(row, C_DUR, e,
+					 "a positive number with TierAfter");
+		c->proposed.days = strcmp(dtype, "Months") ? dur : 30 * dur;
+	}
+	if (c->proposed.mode == TM_NONE && c->current.mode != TM_NONE)
+		return row_error(row, C_PROP, e,
+				 "DoNotTier, TierAfter or TierRecommended");
+	c->proposed_duration = dur;
+	c->duration_type = dtype;
+	c->current.days = c->current.mode == TM_TIERAFTER ? cur_days : 0;
+	return 0;
+}
+
+static int on_change(void *ctx, const struct csv_row *row, struct err *e)
+{
+	struct loader *l = ctx;
+	struct apply_plan *p = l->p;
+	struct apply_change c;
+	const struct jentry *je;
+	struct row *r;
+	char *vault_arm;
+	static const int keep_col[KEEP_N] = { C_DAILY, C_WEEKLY, C_MONTHLY,
+					      C_YEARLY };
+
+	memset(&c, 0, sizeof(c));
+	for (int k = 0; k < KEEP_N; k++) {
+		c.keep[k] = -1;
+		if (row_long(row, keep_col[k], ROW_OPTIONAL, 0, 36500,
+			     &c.keep[k], e))
+			return -1;
+	}
+	if (row_enum(row, C_WL, 0, workload_names, WL_COUNT, &c.workload,
+		     e) ||
+	    read_tiering(row, &c, e) ||
+	    row_double(row, C_SAVING, 0, -1e12, 1e12, &c.saving, e))
+		return -1;
+	je = apply_jstate(l->js, "policy_changes.csv", (uint32_t)row->line);
+	if (!changes_something(&c) && !je)
+		return 0;
+	if (!row->val[C_ARM][0])
+		return row_error(row, C_ARM,
+				 e, "the policy's ARM id (made by vaultwise "
+				    "plan 0.1 and later: re-run plan)");
+	vault_arm = arm_prefix(row->val[C_ARM], "/backupPolicies/");
+	if (!vault_arm)
+		return row_error(row, C_ARM, e,
+				 "an ARM id of a backup policy "
+				 "(.../vaults/V/backupPolicies/P)");
+	c.vault_arm = strpool_dup(&p->pool, vault_arm);
+	free(vault_arm);
+	c.arm_id = strpool_dup(&p->pool, row->val[C_ARM]);
+	c.policy_id = strpool_dup(&p->pool, row->val[C_POLICY]);
+	c.vault_id = strpool_dup(&p->pool, row->val[C_VAULT]);
+	c.vault_name = strpool_dup(&p->pool, row->val[C_VNAME]);
+	c.policy_name = strpool_dup(&p->pool, row->val[C_PNAME]);
+	c.duration_type = strpool_dup(&p->pool, c.duration_type);
+	p->changes = grow_array(p->changes, sizeof(*p->changes),
+				p->nchanges + 1, &p->changes_alloc);
+	p->changes[p->nchanges] = c;
+	r = new_row(p, ROW_POLICY, (uint32_t)row->line, je);
+	r->ref = (uint32_t)p->nchanges++;
+	r->saving = c.saving;
+	return 0;
+}
+
+/* ---- plan.csv ---- */
+
+enum { M_VAULT, M_POLICY, M_ITEM, M_RP, M_ACTION, M_DATE, M_SAVING,
+       M_CURRENCY, M_VNAME, M_PNAME, M_INAME, M_WL, M_RPTIME, M_TIER,
+       M_EXPIRY, M_ARM, M_NCOLS };
+static const struct csv_column move_cols[] = {
+	{ "vault_id", R }, { "policy_id", R }, { "item_id", R },
+	{ "rp_id", R }, { "action", R }, { "move_date", R },
+	{ "saving_total", R }, { "currency", R }, { "vault_name", 0 },
+	{ "policy_name", 0 }, { "item_name", 0 }, { "workload", 0 },
+	{ "rp_time", 0 }, { "tier", 0 }, { "expiry_time", 0 },
+	{ "item_arm_id", 0 },
+};
+_Static_assert(ARRAY_SIZE(move_cols) == M_NCOLS, "move columns");
+static const struct csv_schema move_schema = { "plan.csv", move_cols,
+					       M_NCOLS };
+#undef R
+
+static const char *const action_names[] = { "move_now", "move_on", "keep",
+					     "ineligible" };
+
+static int item_of(struct apply_plan *p, const struct csv_row *row,
+		   uint32_t *out, struct err *e)
+{
+	const char *arm = row->val[M_ARM];
+	struct apply_item *it;
+	size_t i;
+
+	if (!arm[0])
+		return row_error(row, M_ARM, e,
+				 "the item's ARM id (made by vaultwise plan "
+				 "0.1 and later: re-run plan)");
+	if (strmap_get(&p->item_index, arm, &i) == 0) {
+		*out = (uint32_t)i;
+		return 0;
+	}
+	p->items = grow_array(p->items, sizeof(*p->items), p->nitems + 1,
+			      &p->items_alloc);
+	it = &p->items[p->nitems];
+	memset(it, 0, sizeof(*it));
+	it->vault_arm = arm_prefix(arm, "/backupFabrics/");
+	if (!it->vault_arm)
+		return row_error(row, M_ARM, e,
+				 "an ARM id of a protected item "
+				 "(.../vaults/V/backupFabrics/...)");
+	it->arm_id = strpool_dup(&p->pool, arm);
+	it->item_id = strpool_dup(&p->pool, row->val[M_ITEM]);
+	it->name = strpool_dup(&p->pool, row->val[M_INAME]);
+	it->workload = strpool_dup(&p->pool, row->val[M_WL]);
+	it->vault_id = strpool_dup(&p->pool, row->val[M_VAULT]);
+	it->vault_name = strpool_dup(&p->pool, row->val[M_VNAME]);
+	it->policy_id = strpool_dup(&p->pool, row->val[M_POLICY]);
+	it->policy_name = strpool_dup(&p->pool, row->val[M_PNAME]);
+	strmap_put(&p->item_index, it->arm_id, p->nitems);
+	*out = (uint32_t)p->nitems++;
+	return 0;
+}
+
+static int on_move(void *ctx, const struct csv_row *row, struct err *e)
+{
+	struct loader *l = ctx;
+	struct apply_plan *p = l->p;
+	const struct jentry *je;
+	int64_t date = TIME_NONE;
+	int action, tier = -1;
+	double saving;
+	uint32_t item = 0;
+	struct row *r;
+	bool due;
+
+	if (row_enum(row, M_ACTION, 0, action_names, 4, &action, e))
+		return -1;
+	if (row->val[M_DATE][0] &&
+	    time_parse_iso(row->val[M_DATE], 1, &date))
+		return row_error(row, M_DATE, e, "a date such as 2026-11-01");
+	if (action >= 2)
+		return 0;
+	due = action == 0 || (date != TIME_NONE && date <= l->now);
+	je = apply_jstate(l->js, "plan.csv", (uint32_t)row->line);
+	if (!due && !je) {
+		p->moves_later++;
+		return 0;
+	}
+	if (!p->currency[0])
+		strlcpy_vw(p->currency, row->val[M_CURRENCY],
+			   sizeof(p->currency));
+	if (row_double(row, M_SAVING, 0, -1e12, 1e12, &saving, e) ||
+	    row_enum(row, M_TIER, ROW_OPTIONAL, rp_tier_names, TIER_COUNT,
+		     &tier, e) ||
+	    item_of(p, row, &item, e))
+		return -1;
+	r = new_row(p, ROW_MOVE, (uint32_t)row->line, je);
+	r->ref = item;
+	r->saving = saving;
+	r->tier = (int8_t)tier;
+	r->rp_id = strpool_dup(&p->pool, row->val[M_RP]);
+	if (row_time(row, M_RPTIME, ROW_OPTIONAL, &r->rp_time, e) ||
+	    row_time(row, M_EXPIRY, ROW_OPTIONAL, &r->expiry, e))
+		return -1;
+	return 0;
+}
+
+/* ---- the plan directory ---- */
+
+static void read_meta(struct apply_plan *p, const char *dir)
+{
+	char *path = path_join(dir, "plan.json"), *text = NULL;
+	struct err e = ERR_INIT;
+	cJSON *o = NULL;
+	const cJSON *v;
+
+	p->as_of = TIME_NONE;
+	if (read_file(path, 1 << 20, &text, NULL, &e) == 0)
+		o = cJSON_Parse(text);
+	v = cJSON_GetObjectItemCaseSensitive(o, "as_of");
+	if (cJSON_IsString(v) && time_parse_iso(v->valuestring, 1, &p->as_of))
+		p->as_of = TIME_NONE;
+	v = cJSON_GetObjectItemCaseSensitive(o, "currency");
+	if (cJSON_IsString(v))
+		strlcpy_vw(p->currency, v->valuestring, sizeof(p->currency));
+	v = cJSON_GetObjectItemCaseSensitive(o, "horizon_months");
+	if (cJSON_IsNumber(v))
+		p->horizon_months = v->valueint;
+	cJSON_Delete(o);
+	free(text);
+	free(path);
+}
+
+/* SHA-256 over both files' own SHA-256: a journal belongs to exactly
+ * this plan.csv and this policy_changes.csv. */
+static void plan_sha(struct apply_plan *p, const char *moves,
+		     const char *changes)
+{
+	char *text = xasprintf("plan.csv %s\npolicy_changes.csv %s\n", moves,
+			       changes);
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int len = 0;
+
+	EVP_Digest(text, strlen(text), md, &len, EVP_sha256(), NULL);
+	hex_encode(md, len, p->sha);
+	free(text);
+}
+
+int apply_plan_load(struct apply_plan *p, const char *dir, int64_t now,
+		    const struct jstates *js, struct err *e)
+{
+	struct loader l = { p, js, now };
+	struct csv_file_info moves, changes;
+	char *mpath = path_join(dir, "plan.csv");
+	char *cpath = path_join(dir, "policy_changes.csv");
+	int rc = -1;
+
+	memset(p, 0, sizeof(*p));
+	read_meta(p, dir);
+	if (access(mpath, F_OK) != 0) {
+		err_set(e, EXIT_NOINPUT,
+			"'%s' is not a plan directory (no plan.csv): make one "
+			"with vaultwise plan",
+			dir);
+		goto done;
+	}
+	strlcpy_vw(changes.sha256, "-", sizeof(changes.sha256));
+	if (access(cpath, F_OK) == 0 &&
+	    csv_read(cpath, &change_schema, on_change, &l, &changes, e))
+		goto done;
+	if (csv_read(mpath, &move_schema, on_move, &l, &moves, e))
+		goto done;
+	plan_sha(p, moves.sha256, changes.sha256);
+	rc = 0;
+done:
+	free(mpath);
+	free(cpath);
+	return rc;
+}
+
+void apply_plan_release(struct apply_plan *p)
+{
+	for (size_t i = 0; i < p->nrows; i++) {
+		struct row *r = &p->rows[i];
+		free(r->op);
+		free(r->etag);
+		free(r->body);
+		for (size_t k = 0; k < r->njobs; k++)
+			free(r->jobs[k]);
+		free(r->jobs);
+	}
+	for (size_t i = 0; i < p->nitems; i++)
+		free(p->items[i].vault_arm);
+	free(p->items);
+	free(p->changes);
+	free(p->rows);
+	strmap_release(&p->item_index);
+	strpool_release(&p->pool);
+	memset(p, 0, sizeof(*p));
+}
+
+/* ---- the dry run's tables ---- */
+
+static size_t group_of(struct apply_summary *s, struct strmap *index,
+		       struct strpool *pool, const char *vault,
+		       const char *policy)
+{
+	char *key = xasprintf("%s\n%s", vault, policy ? policy : "");
+	size_t i;
+
+	if (strmap_get(index, key, &i) == 0) {
+		free(key);
+		return i;
+	}
+	s->groups = xrealloc(s->groups, (s->ngroups + 1) * sizeof(*s->groups));
+	memset(&s->groups[s->ngroups], 0, sizeof(*s->groups));
+	s->groups[s->ngroups].vault_name = xstrdup(vault);
+	s->groups[s->ngroups].policy_name = policy ? xstrdup(policy) : NULL;
+	strmap_put(index, strpool_dup(pool, key), s->ngroups);
+	free(key);
+	return s->ngroups++;
+}
+
+static int cmp_groups(const void *a, const void *b)
+{
+	const struct apply_group *x = a, *y = b;
+	int c = strcmp(x->vault_name, y->vault_name);
+
+	if (c)
+		return c;
+	if (!x->policy_name || !y->policy_name)
+		return x->policy_name ? 1 : y->policy_name ? -1 : 0;
+	return strcmp(x->policy_name, y->policy_name);
+}
+
+static void count_change(struct apply_summary *s, struct apply_group *v,
+			 struct apply_group *g, const struct apply_change *c)
+{
+	char cur[48], prop[48];
+
+	apply_tiering_text(c->current, c->workload, cur, sizeof(cur));
+	apply_tiering_text(c->proposed, c->workload, prop, sizeof(prop));
+	free(g->change);
+	g->change = xasprintf("%s -> %s%s", cur, prop,
+			      c->keep[0] >= 0 || c->keep[1] >= 0 ||
+					      c->keep[2] >= 0 ||
+					      c->keep[3] >= 0
+				      ? " and retention"
+				      : "");
+	g->change_saving += c->saving;
+	v->change_saving += c->saving;
+	s->changes++;
+	s->change_saving += c->saving;
+}
+
+/* Rows not yet done, per vault and per policy (moves under the item's
+ * policy; an item without one under "(no policy)"). */
+void apply_plan_groups(const struct apply_plan *p, struct apply_summary *s)
+{
+	struct strmap index = STRMAP_INIT;
+	struct strpool pool = STRPOOL_INIT;
+
+	for (size_t i = 0; i < p->nrows; i++) {
+		const struct row *r = &p->rows[i];
+		const char *vault, *policy;
+		size_t v, g;
+
+		if (r->state == RS_DONE || r->state == RS_SKIPPED ||
+		    r->state == RS_REFUSED)
+			continue;
+		if (r->kind == ROW_POLICY) {
+			vault = p->changes[r->ref].vault_name;
+			policy = p->changes[r->ref].policy_name;
+		} else {
+			vault = p->items[r->ref].vault_name;
+			policy = p->items[r->ref].policy_name;
+			if (!policy[0])
+				policy = "(no policy)";
+		}
+		v = group_of(s, &index, &pool, vault, NULL);
+		g = group_of(s, &index, &pool, vault, policy);
+		if (r->kind == ROW_POLICY) {
+			count_change(s, &s->groups[v], &s->groups[g],
+				     &p->changes[r->ref]);
+			continue;
+		}
+		s->groups[v].moves++;
+		s->groups[g].moves++;
+		s->groups[v].move_saving += r->saving;
+		s->groups[g].move_saving += r->saving;
+		s->moves_due++;
+		s->move_saving += r->saving;
+	}
+	if (s->ngroups)
+		qsort(s->groups, s->ngroups, sizeof(*s->groups), cmp_groups);
+	strmap_release(&index);
+	strpool_release(&pool);
+}
