@@ -764,6 +764,7 @@ static void fill_plan_summary(struct apply_ctx *a)
 	strlcpy_vw(s->currency, a->plan.currency, sizeof(s->currency));
 	s->plan_as_of = a->plan.as_of;
 	s->horizon_months = a->plan.horizon_months;
+	s->net_of_restores = a->plan.net_of_restores;
 	s->moves_later = a->plan.moves_later;
 	apply_plan_groups(&a->plan, s);
 }

@@ -72,6 +72,7 @@ struct apply_summary {
 	char currency[8];
 	int64_t plan_as_of;             /* TIME_NONE when plan.json lacks it */
 	int horizon_months;
+	bool net_of_restores;   /* the plan's savings deduct restores */
 	long moves_due, moves_later, changes;
 	double move_saving, change_saving; /* of the rows not done yet */
 	struct apply_group *groups;     /* vaults, each followed by its

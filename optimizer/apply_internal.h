@@ -106,6 +106,7 @@ struct apply_plan {
 	char currency[8];
 	int64_t as_of;
 	int horizon_months;
+	bool net_of_restores;  /* plan.json method "model" */
 	long moves_later;
 };
 

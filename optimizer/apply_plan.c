@@ -404,6 +404,9 @@ static void read_meta(struct apply_plan *p, const char *dir)
 	v = cJSON_GetObjectItemCaseSensitive(o, "currency");
 	if (cJSON_IsString(v))
 		strlcpy_vw(p->currency, v->valuestring, sizeof(p->currency));
+	v = cJSON_GetObjectItemCaseSensitive(o, "method");
+	p->net_of_restores = cJSON_IsString(v) &&
+			     strcmp(v->valuestring, "model") == 0;
 	v = cJSON_GetObjectItemCaseSensitive(o, "horizon_months");
 	if (cJSON_IsNumber(v))
 		p->horizon_months = v->valueint;

@@ -178,10 +178,12 @@ static void print_plan(const struct apply_summary *s, const char *dir)
 	       s->moves_due, s->moves_later, s->changes,
 	       s->changes == 1 ? "" : "s");
 	printf("  projected saving: %.2f %s over the moved points' remaining "
-	       "lives if none is restored, and %.2f %s over %d months from "
-	       "the policy changes\n",
-	       s->move_saving, s->currency, s->change_saving, s->currency,
-	       s->horizon_months);
+	       "lives %s, and %.2f %s over %d months from the policy "
+	       "changes\n",
+	       s->move_saving, s->currency,
+	       s->net_of_restores ? "net of the restores the model expects"
+				  : "if none is restored",
+	       s->change_saving, s->currency, s->horizon_months);
 }
 
 static void print_journal_state(const struct apply_summary *s)
