@@ -83,6 +83,8 @@ print("wall %.1f s for the run; %d ARM requests (%d reads, %.1f per "
       "second); 429 answers: %d to writes, %d to reads" % (
           wall, len(arm), reads, reads / wall, bucket_429, read_429))
 print("SUSTAINED %.3f" % sustained)
+print("TABLE|apply: %d moves and changes, busiest subscription %d writes|%.2f writes/s|limit 10/s|%.2f|>= 0.85, no 429|" % (
+    sum(len(v) for v in writes.values()), len(w), sustained, sustained / 10))
 print("WRITE429 %d" % bucket_429)
 EOF
 sed -e 's/^/# /' -e '/^# SUSTAINED/d' -e '/^# WRITE429/d' "$T/figures"

@@ -4,7 +4,7 @@
 # restores each; prints the recovered parameters per seed and checks p
 # within 0.3, B within a factor of 2), then a 5,000,000-point estate
 # (prints time and peak RSS, checks p within 0.2 and memory under
-# 200 MB). Needs /usr/bin/time for the memory figure.
+# 200 MB).
 . tests/e2e/lib.sh
 
 B=1e-6 K=1.5e-4 C=1 P=1.3
@@ -36,17 +36,12 @@ done
 "$VAULTWISE" sample --out "$T/big" --seed 21 --items 60000 --vaults 200 \
 	--hazard "$B,$K,$C,$P" >/dev/null 2>&1 || not_ok "sample big"
 points=$(($(wc -l <"$T/big/recovery_points.csv") - 1))
-if [ -x /usr/bin/time ]; then
-	expect_exit 0 "fit $points points" /usr/bin/time -v \
-		"$VAULTWISE" fit "$T/big" --out "$T/big.json"
-	rss=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$T/err")
-	wall=$(sed -n 's/.*Elapsed (wall clock) time.*: //p' "$T/err")
-	echo "# $points points: $wall wall, peak RSS $rss kB"
-	within "peak RSS under 200 MB" "$rss" 0 200000
-else
-	expect_exit 0 "fit $points points" "$VAULTWISE" fit "$T/big" \
-		--out "$T/big.json"
-fi
+m=$(python3 "$VW_TOP/tests/bench/measure.py" --stdout "$T/out" "$VAULTWISE" fit \
+	"$T/big" --out "$T/big.json") || not_ok "fit $points points"
+set -- $m
+echo "# $points points: $1 s wall, peak RSS $2 MB"
+echo "# TABLE|fit: $points points|$1 s|||under 200 MB|$2 MB"
+within "peak RSS under 200 MB" "$2" 0 200
 echo "# $(grep '^restores' "$T/out")"
 echo "# p $(field p); c $(field c); B $(field 'floor B')"
 within "$points points: p within 0.2" "$(field p | cut -d' ' -f1)" 1.1 1.5

@@ -40,6 +40,7 @@ for e in "1m 12000 40" "5m 58000 120"; do
 	rate=$(awk -v n="$points" -v b="$4" 'BEGIN { printf "%.0f", n / b }')
 	printf '# %-6s %10s %10s %10s %8s %12s %10s %10s\n' "$1" "$points" \
 		"$2" "$4" "$ratio" "$rate" "$3" "$5"
+	echo "# TABLE|plan: $points points ($(echo "$1" | tr m M))|$4 s ($rate points/s)|parse-only $2 s|$ratio|<= 1.5|$5 MB"
 	eval "ratio_$1=$ratio plan_mb_$1=$5"
 	rm -rf "$T/plan-$1"
 done
@@ -53,6 +54,7 @@ q=$($M "$VAULTWISE" plan "$DATA/1m-x5" --out "$T/plan-x5" \
 	--model "$DATA/1m.model.json") || not_ok "plan 1m-x5"
 set -- $q
 echo "# 1m-x5: the 1M estate's 12000 items with 5,145,055 points: plan $1 s, $2 MB"
+echo "# TABLE|plan memory: 5.1M points vs 1.0M, same 12000 items|$2 MB|$plan_mb_1m MB|$(awk -v a="$plan_mb_1m" -v b="$2" 'BEGIN { printf "%.2f", b / a }')|<= 1.2|"
 check "peak memory at 5M points within 20% of 1M, same items ($2 MB vs $plan_mb_1m MB)" \
 	awk -v a="$plan_mb_1m" -v b="$2" 'BEGIN { exit !(b <= 1.2 * a) }'
 rm -rf "$T/plan-x5"

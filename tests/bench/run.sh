@@ -1,15 +1,30 @@
 #!/bin/sh
 # run.sh: the benchmarks (`make bench`): every tests/bench/*.sh but this
-# one, against ./build/vaultwise, each printing TAP and its figures.
-# Slow by design; never part of `make check`.
+# one, against ./build/vaultwise, each printing TAP and its figures, then
+# one table of the headline figures (the "# TABLE|..." lines the scripts
+# print): what was measured, against what bound or baseline, the ratio
+# and its target, and peak memory. Slow by design; never part of
+# `make check`. BENCH=name runs one script (e.g. BENCH=plan).
 set -u
 TOP=$(pwd)
 export VAULTWISE="${VAULTWISE:-$TOP/build/vaultwise}"
 export VW_TOP="$TOP"
+LOG=$(mktemp)
 status=0
 for b in tests/bench/*.sh; do
-	[ "$(basename "$b")" = run.sh ] && continue
+	name=$(basename "$b" .sh)
+	[ "$name" = run ] && continue
+	[ -n "${BENCH:-}" ] && [ "$BENCH" != "$name" ] && continue
 	echo "# $b"
-	sh "$b" || status=1
+	sh "$b" | tee -a "$LOG" || status=1
 done
+echo
+echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo), $(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -1)"
+printf '%-62s %-22s %-22s %-6s %-16s %s\n' "what" "measured" \
+	"against" "ratio" "target" "peak memory"
+sed -n 's/^# TABLE|//p' "$LOG" | while IFS='|' read -r what got vs r goal mem; do
+	printf '%-62s %-22s %-22s %-6s %-16s %s\n' "$what" "$got" "$vs" \
+		"$r" "$goal" "$mem"
+done
+rm -f "$LOG"
 exit $status
