@@ -32,7 +32,7 @@ static void keep_low_churn(const struct decide_input *in,
 {
 	const struct point_costs *c = in->c;
 
-	snprintf(out->reason, sizeof(out->reason),
+	strfmt(out->reason, sizeof(out->reason),
 		 "%s: the Archive copy is full size (%.1f GiB, %.2f %s/month) "
 		 "and costs more than the %.1f GiB it frees in Standard "
 		 "(%.2f %s/month)",
@@ -48,7 +48,7 @@ static void keep_too_short(const struct decide_input *in,
 	char last[DATE_ISO_LEN];
 
 	time_format_date(in->el->until, last);
-	snprintf(out->reason, sizeof(out->reason),
+	strfmt(out->reason, sizeof(out->reason),
 		 "archiving would save %.2f %s/month, but one restore from "
 		 "Archive costs %.2f %s: break-even needs %.0f days without a "
 		 "restore, which runs past %s, the last day a move leaves the "
@@ -68,14 +68,14 @@ static void describe_clock(const struct decide_input *in, char *buf,
 	time_format_date(in->el->from, from);
 	if (in->last_restore != TIME_NONE && in->last_restore > in->el->from) {
 		time_format_date(in->last_restore, restored);
-		snprintf(buf, n, "restored on %s", restored);
+		strfmt(buf, n, "restored on %s", restored);
 	} else if (in->el->from <= in->now) {
-		snprintf(buf, n, "eligible since %s and not restored since",
+		strfmt(buf, n, "eligible since %s and not restored since",
 			 from);
 	} else if (in->el->held[0]) {
-		snprintf(buf, n, "eligible from %s: %s", from, in->el->held);
+		strfmt(buf, n, "eligible from %s: %s", from, in->el->held);
 	} else {
-		snprintf(buf, n, "eligible from %s (%d days in Standard)",
+		strfmt(buf, n, "eligible from %s (%d days in Standard)",
 			 from, min_age_days(in->it->workload));
 	}
 }
@@ -98,7 +98,7 @@ void decide_breakeven(const struct decide_input *in, struct decision *out)
 	decision_init(out, c);
 	if (in->el->status == ELIG_NEVER) {
 		out->action = ACT_INELIGIBLE;
-		snprintf(out->reason, sizeof(out->reason), "%s", in->el->why);
+		strfmt(out->reason, sizeof(out->reason), "%s", in->el->why);
 		return;
 	}
 	if (isinf(out->breakeven_days))
@@ -119,7 +119,7 @@ void decide_breakeven(const struct decide_input *in, struct decision *out)
 			    DAY_S;
 	describe_clock(in, clock, sizeof(clock));
 	time_format_date(move_at, when);
-	snprintf(out->reason, sizeof(out->reason),
+	strfmt(out->reason, sizeof(out->reason),
 		 "%s; frees %.1f GiB of Standard (%.2f %s/month) for a %.1f "
 		 "GiB Archive copy (%.2f %s/month); break-even after %.0f days "
 		 "without a restore%s%s: saves %.2f %s over the remaining %.1f "
@@ -237,7 +237,7 @@ static void keep_for_restores(const struct decide_input *in, double gain,
 			      double restore_cost, double expected,
 			      struct decision *out)
 {
-	snprintf(out->reason, sizeof(out->reason),
+	strfmt(out->reason, sizeof(out->reason),
 		 "archiving would save %.2f %s in storage over its remaining "
 		 "life, but the %.2f restores expected meanwhile (P(any) "
 		 "%.0f%% [%.0f-%.0f%%]) would cost %.2f %s from Archive",
@@ -273,7 +273,7 @@ void decide_with_model(const struct decide_input *in,
 	out->p_restore_hi = fc->p_any_hi;
 	if (in->el->status == ELIG_NEVER) {
 		out->action = ACT_INELIGIBLE;
-		snprintf(out->reason, sizeof(out->reason), "%s", in->el->why);
+		strfmt(out->reason, sizeof(out->reason), "%s", in->el->why);
 		return;
 	}
 	if (c->q_day >= c->s_day)
@@ -296,7 +296,7 @@ void decide_with_model(const struct decide_input *in,
 	gain = (c->s_day - c->q_day) * (a_end - tau);
 	if (tau > a_last) {
 		time_format_date(in->el->until, when);
-		snprintf(out->reason, sizeof(out->reason),
+		strfmt(out->reason, sizeof(out->reason),
 			 "restore risk: its restore rate (P(any) %.0f%% "
 			 "[%.0f-%.0f%%] over its remaining life) stays above "
 			 "the %.5f/day at which Archive pays (one restore from "
@@ -317,7 +317,7 @@ void decide_with_model(const struct decide_input *in,
 	out->restore_cost = restore_cost;
 	out->saving_total = gain - restore_cost - c->move_cost - early;
 	time_format_date(out->move_at, when);
-	snprintf(out->reason, sizeof(out->reason),
+	strfmt(out->reason, sizeof(out->reason),
 		 "saves %.2f %s over the remaining %.1f months; P(restore) "
 		 "%.0f%% [%.0f-%.0f%%]; %s%s: frees %.1f GiB of Standard "
 		 "(%.2f %s/month) for a %.1f GiB Archive copy (%.2f "

@@ -271,10 +271,40 @@ static void add_cost(void *ctx, int64_t t0, int64_t t1,
 	*total += sg->cost_month * (double)(t1 - t0) / DAY_S / DAYS_PER_MONTH;
 }
 
+/* The points that replace the slot's one, in closed form: every full
+ * life costs the same, so count them and add the partial last one
+ * (equal to walking them with successors() and add_cost). */
+static double successors_cost(const struct horizon *h, const struct slot *s,
+			      const struct slot_moves *m)
+{
+	double std_gb = s->grows_at == TIME_NONE ? s->std_gb : s->std_gb_later;
+	double std_rate = std_gb * s->std_gb_month;
+	double arc_rate = s->arc_gb * s->arc_gb_month + s->restore_month_new;
+	int64_t life, span, full, rest, in_std;
+
+	if (!s->refills || s->expiry == TIME_NONE || s->expiry >= h->end)
+		return 0;
+	life = s->expiry - s->rp_time;
+	if (life < DAY_S)
+		life = DAY_S;
+	span = h->end - s->expiry;
+	full = span / life;
+	rest = span - full * life;
+	in_std = m->new_move_age < 0 || m->new_move_age * DAY_S >= life
+			 ? life
+			 : (int64_t)(m->new_move_age * DAY_S);
+	return ((double)full * (std_rate * (double)in_std +
+				arc_rate * (double)(life - in_std)) +
+		std_rate * (double)(rest < in_std ? rest : in_std) +
+		arc_rate * (double)(rest > in_std ? rest - in_std : 0)) /
+	       DAY_S / DAYS_PER_MONTH;
+}
+
 double slot_horizon_cost(const struct horizon *h, const struct slot *s,
 			 const struct slot_moves *m)
 {
 	double total = 0;
-	slot_segments(h, s, m, add_cost, &total);
-	return total;
+
+	current_point(h, s, m, add_cost, &total);
+	return total + successors_cost(h, s, m);
 }

@@ -497,45 +497,6 @@ void csv_put_long(struct csv_writer *w, long v)
 	csv_putf(w, "%ld", v);
 }
 
-/* "%.*f" without printf, which costs more than parsing a row: v scaled to
- * an integer and rounded half away from zero (printf rounds the exact
- * binary value; the two differ only on exact halves). */
-static void format_fixed(char *out, size_t n, double v, int decimals)
-{
-	static const double pow10[] = { 1,   1e1, 1e2, 1e3, 1e4,
-					 1e5, 1e6, 1e7, 1e8, 1e9 };
-	char digits[32];
-	int len = 0;
-	int64_t scaled, ip, fp;
-	bool neg;
-
-	if (decimals < 0 || decimals > 9 ||
-	    !(fabs(v) * pow10[decimals] < 9e15)) {
-		snprintf(out, n, "%.*f", decimals, v);
-		return;
-	}
-	scaled = llround(v * pow10[decimals]);
-	neg = scaled < 0;
-	if (neg)
-		scaled = -scaled;
-	ip = scaled / (int64_t)pow10[decimals];
-	fp = scaled % (int64_t)pow10[decimals];
-	for (int i = 0; i < decimals; i++, fp /= 10)
-		digits[len++] = (char)('0' + fp % 10);
-	if (decimals)
-		digits[len++] = '.';
-	do {
-		digits[len++] = (char)('0' + ip % 10);
-		ip /= 10;
-	} while (ip);
-	/* "-0.00" reads as a sign error to a person; it is zero. */
-	if (neg && scaled)
-		digits[len++] = '-';
-	for (int i = 0; i < len && (size_t)i + 1 < n; i++)
-		out[i] = digits[len - 1 - i];
-	out[len < (int)n ? len : (int)n - 1] = '\0';
-}
-
 void csv_put_double(struct csv_writer *w, double v, int decimals)
 {
 	char s[64];

@@ -480,10 +480,11 @@ static void project_archivable(struct plan_ctx *p, struct point_ctx *pc)
 
 		moves_for(p, pc, k, &m);
 		set_restore_costs(p, pc, &m);
-		projection_add(&p->proj, k, &pc->sl, &m);
-		if (k == STRAT_PLAN)
-			projection_add(&p->vault_proj[pc->it->vault_idx], k,
-				       &pc->sl, &m);
+		/* The plan is projected per vault; its total is their sum. */
+		projection_add(k == STRAT_PLAN
+				       ? &p->vault_proj[pc->it->vault_idx]
+				       : &p->proj,
+			       k, &pc->sl, &m);
 	}
 }
 
@@ -698,7 +699,7 @@ static void explain_kept_set(const struct plan_ctx *p, const struct item *it,
 	const struct vmset_result *set = &p->work.set;
 	const struct rate_card *rc = &p->cards[it->vault_idx];
 
-	snprintf(d->reason, sizeof(d->reason),
+	strfmt(d->reason, sizeof(d->reason),
 		 "low churn: even moved together, the Archive copies of its "
 		 "%zu eligible monthly and yearly points are full size (%.1f "
 		 "GiB, %.2f %s/month) and cost more than the %.1f GiB they "

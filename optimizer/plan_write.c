@@ -122,13 +122,33 @@ int plan_write_summary(struct plan_ctx *p, struct outdir *dir,
 	return csv_writer_commit(w, NULL, e);
 }
 
-static double strategy_total(const struct projection *pr, int k)
+/* Month m of strategy k; the plan's is the sum of its per-vault
+ * projections (plan.c projects the plan per vault only). */
+static void strategy_month(const struct plan_ctx *p, int k, int m,
+			   struct month_total *out)
+{
+	if (k != STRAT_PLAN) {
+		projection_month(&p->proj, k, m, out);
+		return;
+	}
+	memset(out, 0, sizeof(*out));
+	for (size_t v = 0; v < p->s->nvaults; v++) {
+		struct month_total mt;
+		projection_month(&p->vault_proj[v], k, m, &mt);
+		out->std_gb += mt.std_gb;
+		out->arc_gb += mt.arc_gb;
+		out->cost += mt.cost;
+		out->restores += mt.restores;
+	}
+}
+
+static double strategy_total(const struct plan_ctx *p, int k)
 {
 	struct month_total mt;
 	double sum = 0;
 
-	for (int m = 0; m < pr->h.months; m++) {
-		projection_month(pr, k, m, &mt);
+	for (int m = 0; m < p->proj.h.months; m++) {
+		strategy_month(p, k, m, &mt);
 		sum += mt.cost;
 	}
 	return sum;
@@ -149,7 +169,7 @@ int plan_write_strategies(struct plan_ctx *p, struct outdir *dir,
 			struct month_total mt;
 			struct civil c;
 
-			projection_month(pr, k, m, &mt);
+			strategy_month(p, k, m, &mt);
 			time_to_civil(pr->h.month_start[m], &c);
 			csv_put(w, strategy_names[k]);
 			csv_putf(w, "%04d-%02d", c.year, c.month);
@@ -162,8 +182,8 @@ int plan_write_strategies(struct plan_ctx *p, struct outdir *dir,
 			csv_end_row(w);
 		}
 	p->sum->avg_monthly_saving =
-		(strategy_total(pr, STRAT_DO_NOTHING) -
-		 strategy_total(pr, STRAT_PLAN)) /
+		(strategy_total(p, STRAT_DO_NOTHING) -
+		 strategy_total(p, STRAT_PLAN)) /
 		pr->h.months;
 	return csv_writer_commit(w, NULL, e);
 }

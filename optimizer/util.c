@@ -286,3 +286,116 @@ void hex_encode(const unsigned char *in, size_t n, char *out)
 	}
 	out[2 * n] = '\0';
 }
+
+/* v scaled to an integer and rounded half away from zero: printf rounds
+ * the exact binary value, so the two differ only on exact halves. */
+void format_fixed(char *out, size_t n, double v, int decimals)
+{
+	static const double pow10[] = { 1,   1e1, 1e2, 1e3, 1e4,
+					 1e5, 1e6, 1e7, 1e8, 1e9 };
+	char digits[32];
+	int len = 0;
+	int64_t scaled, ip, fp;
+	bool neg;
+
+	if (decimals < 0 || decimals > 9 ||
+	    !(fabs(v) * pow10[decimals] < 9e15)) {
+		snprintf(out, n, "%.*f", decimals, v);
+		return;
+	}
+	scaled = llround(v * pow10[decimals]);
+	neg = scaled < 0;
+	if (neg)
+		scaled = -scaled;
+	ip = scaled / (int64_t)pow10[decimals];
+	fp = scaled % (int64_t)pow10[decimals];
+	for (int i = 0; i < decimals; i++, fp /= 10)
+		digits[len++] = (char)('0' + fp % 10);
+	if (decimals)
+		digits[len++] = '.';
+	do {
+		digits[len++] = (char)('0' + ip % 10);
+		ip /= 10;
+	} while (ip);
+	/* "-0.00" reads as a sign error to a person; it is zero. */
+	if (neg && scaled)
+		digits[len++] = '-';
+	for (int i = 0; i < len && (size_t)i + 1 < n; i++)
+		out[i] = digits[len - 1 - i];
+	out[len < (int)n ? len : (int)n - 1] = '\0';
+}
+
+
+/* One conversion of strfmt that is not a plain %.Nf: handed to snprintf
+ * with the spec as written (strfmt's callers are checked by the compiler
+ * through its format attribute, so the spec is a valid one). */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+static int one_conversion(char *out, size_t n, const char *spec, size_t len,
+			  va_list *ap)
+{
+	char f[16];
+	char conv = spec[len - 1];
+
+	if (len >= sizeof(f))
+		return snprintf(out, n, "?");
+	memcpy(f, spec, len);
+	f[len] = '\0';
+	switch (conv) {
+	case 'f': case 'g': case 'e':
+		return snprintf(out, n, f, va_arg(*ap, double));
+	case 's':
+		return snprintf(out, n, f, va_arg(*ap, const char *));
+	case 'c':
+		return snprintf(out, n, f, va_arg(*ap, int));
+	default:
+		if (strchr(f, 'z'))
+			return snprintf(out, n, f, va_arg(*ap, size_t));
+		if (strstr(f, "ll"))
+			return snprintf(out, n, f, va_arg(*ap, long long));
+		if (strchr(f, 'l'))
+			return snprintf(out, n, f, va_arg(*ap, long));
+		return snprintf(out, n, f, va_arg(*ap, int));
+	}
+}
+#pragma GCC diagnostic pop
+
+void strfmt(char *buf, size_t n, const char *fmt, ...)
+{
+	size_t used = 0;
+	va_list ap;
+
+	if (!n)
+		return;
+	va_start(ap, fmt);
+	for (const char *p = fmt; *p && used + 1 < n;) {
+		char piece[64];
+		const char *text = piece;
+		size_t len;
+
+		if (*p != '%') {
+			buf[used++] = *p++;
+			continue;
+		}
+		if (p[1] == '%') {
+			buf[used++] = '%';
+			p += 2;
+			continue;
+		}
+		len = strcspn(p + 1, "diufgescx") + 2;
+		if (len == 4 && p[1] == '.' && p[2] >= '0' && p[2] <= '9' &&
+		    p[3] == 'f') {
+			format_fixed(piece, sizeof(piece), va_arg(ap, double),
+				     p[2] - '0');
+		} else if (len == 2 && p[1] == 's') {
+			text = va_arg(ap, const char *);
+		} else {
+			one_conversion(piece, sizeof(piece), p, len, &ap);
+		}
+		for (; *text && used + 1 < n; text++)
+			buf[used++] = *text;
+		p += len;
+	}
+	buf[used] = '\0';
+	va_end(ap);
+}

@@ -54,6 +54,15 @@ void strbuf_release(struct strbuf *sb);
 int parse_long(const char *s, long min, long max, long *out);
 int parse_double(const char *s, double min, double max, double *out);
 
+/* snprintf("%.*f"): fixed decimals (0-9) without printf's cost. */
+void format_fixed(char *out, size_t n, double v, int decimals);
+
+/* snprintf for the reasons written per recovery point: %s and %.Nf (the
+ * bulk) are formatted here, any other conversion by snprintf. Always
+ * NUL-terminates; truncates silently like snprintf. */
+void strfmt(char *buf, size_t n, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
 /* ASCII case-insensitive equality. */
 bool str_eq_ci(const char *a, const char *b);
 bool str_starts_with(const char *s, const char *prefix);

@@ -6,8 +6,10 @@
 # then run to the end. The emulator's own record (--moves-log) must show
 # every due point moved exactly once (an "already in Archive" answer
 # counts as done, never as a second move), the journal must verify and
-# apply_results.csv must have every row done. The kill moments come from a
-# seed printed in the output (APPLY_KILL_SEED to replay one). About half a
+# apply_results.csv must have every row done. The kill moments are counted
+# in journal lines written since the run started (5 to 120, from a seed
+# printed in the output; APPLY_KILL_SEED to replay one), so that they land
+# while work is left on a fast machine and a slow one. About half a
 # minute. Needs python3.
 . tests/e2e/lib.sh
 
@@ -66,14 +68,36 @@ start_apply() {
 	APPLY_PID=$!
 }
 
+# lines: the journal's complete lines so far.
+lines() {
+	if [ -f "$T/plan/apply.journal" ]; then
+		wc -l <"$T/plan/apply.journal"
+	else
+		echo 0
+	fi
+}
+
+# wait_for_progress N: until the journal has N more lines than now, or
+# the run has ended. Kill moments measured in work done, not in seconds,
+# land while there is work left however fast the machine is.
+wait_for_progress() {
+	target=$(($(lines) + $1))
+	i=0
+	while [ "$(lines)" -lt "$target" ] && kill -0 "$APPLY_PID" 2>/dev/null &&
+		[ $i -lt 600 ]; do
+		sleep 0.02
+		i=$((i + 1))
+	done
+}
+
 echo "# kill moments from seed $SEED (APPLY_KILL_SEED=$SEED to replay)"
 awk -v s="$SEED" 'BEGIN { srand(s); for (i = 0; i < 60; i++)
-	printf "%.2f\n", 0.4 + rand() * 1.4 }' >"$T/moments"
+	printf "%d\n", 5 + rand() * 115 }' >"$T/moments"
 kills=0
 finished=0
 while read -r moment; do
 	start_apply
-	sleep "$moment"
+	wait_for_progress "$moment"
 	if kill -9 "$APPLY_PID" 2>/dev/null; then
 		kills=$((kills + 1))
 	fi
@@ -109,7 +133,7 @@ check "the journal verifies after the kills" "$VAULTWISE" apply \
 
 # Ctrl-C: a clean stop
 start_apply
-sleep 1.5
+wait_for_progress 60
 kill -INT "$APPLY_PID"
 { wait "$APPLY_PID"; } 2>/dev/null
 rc=$?

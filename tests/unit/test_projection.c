@@ -189,6 +189,36 @@ static void test_projection__restores_only_while_archived(void **state)
 	projection_release(&p);
 }
 
+/* slot_horizon_cost's closed form for the replacing points against the
+ * month-by-month projection, which walks every life. */
+static void test_projection__horizon_cost_closed_form(void **state)
+{
+	const double ages[] = { -1, 0, 5, 29.5, 90, 400 };
+	(void)state;
+
+	for (size_t k = 0; k < ARRAY_SIZE(ages); k++)
+		for (int life = 7; life <= 400; life += 131) {
+			struct slot s = standard_slot(AS_OF - 3 * DAY_S,
+						      AS_OF + life * DAY_S);
+			struct slot_moves m = { AS_OF + 2 * DAY_S, ages[k] };
+			struct projection p;
+			double months = 0;
+
+			s.restore_month_new = 0.05;
+			s.grows_at = AS_OF + DAY_S;
+			s.std_gb_later = 45;
+			projection_init(&p, AS_OF, 14);
+			projection_add(&p, STRAT_DO_NOTHING, &s, &m);
+			for (int i = 0; i < 14; i++)
+				months += month_cost(&p, i);
+			/* The projection rounds to whole days; the closed
+			 * form does not: a day's cost per life apart. */
+			assert_float_equal(slot_horizon_cost(&p.h, &s, &m),
+					   months, 0.05);
+			projection_release(&p);
+		}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -198,6 +228,7 @@ int main(void)
 		cmocka_unit_test(test_projection__successor_cycle),
 		cmocka_unit_test(test_projection__forever_and_stopped),
 		cmocka_unit_test(test_projection__fixed_equals_unmoved),
+		cmocka_unit_test(test_projection__horizon_cost_closed_form),
 		cmocka_unit_test(
 			test_projection__restores_only_while_archived),
 	};
