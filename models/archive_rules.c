@@ -29,7 +29,7 @@ int min_age_days(int workload)
 static void never(struct eligibility *out, const char *why)
 {
 	out->status = ELIG_NEVER;
-	snprintf(out->why, sizeof(out->why), "%s", why);
+	strfmt(out->why, sizeof(out->why), "%s", why);
 }
 
 static const char *kind_rule(int workload)
@@ -63,7 +63,7 @@ void archive_eligibility(const struct item *it, const struct rp *rp,
 		out->until = rp->expiry_time - (int64_t)MIN_REMAINING_DAYS * DAY_S;
 		if (out->until < out->from || out->until < now) {
 			time_format_date(rp->expiry_time, date);
-			snprintf(out->why, sizeof(out->why),
+			strfmt(out->why, sizeof(out->why),
 				 "retention ends %s: fewer than %d days would "
 				 "be left in Archive (Azure requires %d)",
 				 date, MIN_REMAINING_DAYS, MIN_REMAINING_DAYS);
@@ -76,7 +76,7 @@ void archive_eligibility(const struct item *it, const struct rp *rp,
 		return;
 	}
 	if (rp->move_ready == MR_FALSE) {
-		snprintf(out->why, sizeof(out->why),
+		strfmt(out->why, sizeof(out->why),
 			 "Azure reports it not ready for move%s%.150s",
 			 rp->move_info[0] ? ": " : "", rp->move_info);
 		out->status = ELIG_NEVER;
@@ -129,14 +129,14 @@ void eligibility_hold(struct eligibility *el, int64_t hold, int64_t now,
 	time_format_date(hold, date);
 	el->from = hold;
 	if (el->until != TIME_NONE && hold > el->until) {
-		snprintf(el->why, sizeof(el->why),
+		strfmt(el->why, sizeof(el->why),
 			 "%s until %s, too late to leave the %d days Archive "
 			 "requires",
 			 reason, date, MIN_REMAINING_DAYS);
 		el->status = ELIG_NEVER;
 		return;
 	}
-	snprintf(el->held, sizeof(el->held), "%s until %s", reason, date);
+	strfmt(el->held, sizeof(el->held), "%s until %s", reason, date);
 	if (hold > now)
 		el->status = ELIG_LATER;
 }

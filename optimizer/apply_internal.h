@@ -97,7 +97,7 @@ struct apply_plan {
 	struct strpool pool;
 	struct apply_item *items;
 	size_t nitems, items_alloc;
-	struct strmap item_index;  /* item ARM id -> items[] */
+	struct strmap item_index;  /* item_id -> items[] (items.csv) */
 	struct apply_change *changes;
 	size_t nchanges, changes_alloc;
 	struct row *rows;          /* policy changes first, then moves */

@@ -287,15 +287,12 @@ static int on_change(void *ctx, const struct csv_row *row, struct err *e)
 /* ---- plan.csv ---- */
 
 enum { M_VAULT, M_POLICY, M_ITEM, M_RP, M_ACTION, M_DATE, M_SAVING,
-       M_CURRENCY, M_VNAME, M_PNAME, M_INAME, M_WL, M_RPTIME, M_TIER,
-       M_EXPIRY, M_ARM, M_NCOLS };
+       M_CURRENCY, M_RPTIME, M_TIER, M_EXPIRY, M_NCOLS };
 static const struct csv_column move_cols[] = {
 	{ "vault_id", R }, { "policy_id", R }, { "item_id", R },
 	{ "rp_id", R }, { "action", R }, { "move_date", R },
-	{ "saving_total", R }, { "currency", R }, { "vault_name", 0 },
-	{ "policy_name", 0 }, { "item_name", 0 }, { "workload", 0 },
-	{ "rp_time", 0 }, { "tier", 0 }, { "expiry_time", 0 },
-	{ "item_arm_id", 0 },
+	{ "saving_total", R }, { "currency", R }, { "rp_time", 0 },
+	{ "tier", 0 }, { "expiry_time", 0 },
 };
 _Static_assert(ARRAY_SIZE(move_cols) == M_NCOLS, "move columns");
 static const struct csv_schema move_schema = { "plan.csv", move_cols,
@@ -305,40 +302,60 @@ static const struct csv_schema move_schema = { "plan.csv", move_cols,
 static const char *const action_names[] = { "move_now", "move_on", "keep",
 					     "ineligible" };
 
-static int item_of(struct apply_plan *p, const struct csv_row *row,
-		   uint32_t *out, struct err *e)
-{
-	const char *arm = row->val[M_ARM];
-	struct apply_item *it;
-	size_t i;
+/* ---- items.csv: the plan's items and their ARM ids ---- */
 
-	if (!arm[0])
-		return row_error(row, M_ARM, e,
-				 "the item's ARM id (made by vaultwise plan "
-				 "0.1 and later: re-run plan)");
-	if (strmap_get(&p->item_index, arm, &i) == 0) {
-		*out = (uint32_t)i;
-		return 0;
-	}
+enum { I_ID, I_VAULT, I_POLICY, I_VNAME, I_PNAME, I_NAME, I_WL, I_ARM,
+       I_NCOLS };
+static const struct csv_column item_cols[] = {
+	{ "item_id", CSV_REQUIRED },    { "vault_id", CSV_REQUIRED },
+	{ "policy_id", CSV_REQUIRED },  { "vault_name", CSV_REQUIRED },
+	{ "policy_name", CSV_REQUIRED }, { "item_name", CSV_REQUIRED },
+	{ "workload", CSV_REQUIRED },   { "arm_id", CSV_REQUIRED },
+};
+_Static_assert(ARRAY_SIZE(item_cols) == I_NCOLS, "item columns");
+static const struct csv_schema item_schema = { "items.csv", item_cols,
+					       I_NCOLS };
+
+static int on_item(void *ctx, const struct csv_row *row, struct err *e)
+{
+	struct loader *l = ctx;
+	struct apply_plan *p = l->p;
+	const char *arm = row->val[I_ARM];
+	struct apply_item *it;
+
 	p->items = grow_array(p->items, sizeof(*p->items), p->nitems + 1,
 			      &p->items_alloc);
 	it = &p->items[p->nitems];
 	memset(it, 0, sizeof(*it));
 	it->vault_arm = arm_prefix(arm, "/backupFabrics/");
 	if (!it->vault_arm)
-		return row_error(row, M_ARM, e,
+		return row_error(row, I_ARM, e,
 				 "an ARM id of a protected item "
 				 "(.../vaults/V/backupFabrics/...)");
 	it->arm_id = strpool_dup(&p->pool, arm);
-	it->item_id = strpool_dup(&p->pool, row->val[M_ITEM]);
-	it->name = strpool_dup(&p->pool, row->val[M_INAME]);
-	it->workload = strpool_dup(&p->pool, row->val[M_WL]);
-	it->vault_id = strpool_dup(&p->pool, row->val[M_VAULT]);
-	it->vault_name = strpool_dup(&p->pool, row->val[M_VNAME]);
-	it->policy_id = strpool_dup(&p->pool, row->val[M_POLICY]);
-	it->policy_name = strpool_dup(&p->pool, row->val[M_PNAME]);
-	strmap_put(&p->item_index, it->arm_id, p->nitems);
-	*out = (uint32_t)p->nitems++;
+	it->item_id = strpool_dup(&p->pool, row->val[I_ID]);
+	it->name = strpool_dup(&p->pool, row->val[I_NAME]);
+	it->workload = strpool_dup(&p->pool, row->val[I_WL]);
+	it->vault_id = strpool_dup(&p->pool, row->val[I_VAULT]);
+	it->vault_name = strpool_dup(&p->pool, row->val[I_VNAME]);
+	it->policy_id = strpool_dup(&p->pool, row->val[I_POLICY]);
+	it->policy_name = strpool_dup(&p->pool, row->val[I_PNAME]);
+	if (strmap_put(&p->item_index, it->item_id, p->nitems))
+		return row_error(row, I_ID, e,
+				 "an item_id not listed before");
+	p->nitems++;
+	return 0;
+}
+
+static int item_of(struct apply_plan *p, const struct csv_row *row,
+		   uint32_t *out, struct err *e)
+{
+	size_t i;
+
+	if (strmap_get(&p->item_index, row->val[M_ITEM], &i))
+		return row_error(row, M_ITEM, e,
+				 "an item listed in the plan's items.csv");
+	*out = (uint32_t)i;
 	return 0;
 }
 
@@ -437,6 +454,7 @@ int apply_plan_load(struct apply_plan *p, const char *dir, int64_t now,
 	struct csv_file_info moves, changes;
 	char *mpath = path_join(dir, "plan.csv");
 	char *cpath = path_join(dir, "policy_changes.csv");
+	char *ipath = path_join(dir, "items.csv");
 	int rc = -1;
 
 	memset(p, 0, sizeof(*p));
@@ -448,6 +466,15 @@ int apply_plan_load(struct apply_plan *p, const char *dir, int64_t now,
 			dir);
 		goto done;
 	}
+	if (access(ipath, F_OK) != 0) {
+		err_set(e, EXIT_NOINPUT,
+			"%s not found: the plan directory was made by an older "
+			"vaultwise; run vaultwise plan again",
+			ipath);
+		goto done;
+	}
+	if (csv_read(ipath, &item_schema, on_item, &l, NULL, e))
+		goto done;
 	strlcpy_vw(changes.sha256, "-", sizeof(changes.sha256));
 	if (access(cpath, F_OK) == 0 &&
 	    csv_read(cpath, &change_schema, on_change, &l, &changes, e))
@@ -459,6 +486,7 @@ int apply_plan_load(struct apply_plan *p, const char *dir, int64_t now,
 done:
 	free(mpath);
 	free(cpath);
+	free(ipath);
 	return rc;
 }
 

@@ -34,7 +34,7 @@ enum { PL_VAULT, PL_POLICY, PL_ITEM, PL_RP, PL_ACTION, PL_DATE, PL_REASON,
        PL_NOW, PL_AFTER, PL_SAVING, PL_P, PL_PLO, PL_PHI, PL_CURRENCY,
        PL_VNAME, PL_PNAME, PL_INAME, PL_WL, PL_RPTIME, PL_KIND, PL_TIER,
        PL_EXPIRY, PL_UNIQUE, PL_FULL, PL_FROM, PL_UNTIL, PL_BE, PL_EXPECT,
-       PL_RCOST, PL_FREED, PL_SET, PL_METHOD, PL_ARM, PL_NCOLS };
+       PL_RCOST, PL_FREED, PL_SET, PL_METHOD, PL_NCOLS };
 static const struct csv_column plan_cols[] = {
 	{ "vault_id", R }, { "policy_id", R }, { "item_id", R },
 	{ "rp_id", R }, { "action", R }, { "move_date", R }, { "reason", R },
@@ -47,7 +47,7 @@ static const struct csv_column plan_cols[] = {
 	{ "eligible_from", 0 }, { "last_move_date", 0 },
 	{ "breakeven_days", 0 }, { "expected_restores", 0 },
 	{ "expected_restore_cost", 0 }, { "freed_gb", 0 },
-	{ "set_points", 0 }, { "method", 0 }, { "item_arm_id", 0 },
+	{ "set_points", 0 }, { "method", 0 },
 };
 _Static_assert(ARRAY_SIZE(plan_cols) == PL_NCOLS, "plan columns");
 static const struct csv_schema plan_schema = { "plan.csv", plan_cols, PL_NCOLS };
@@ -594,8 +594,8 @@ static void write_plan_row(struct plan_ctx *p, const struct item *it,
 	else
 		csv_put(w, "");
 	csv_put(w, p->use_model ? "model" : "breakeven");
-	csv_put(w, it->arm_id);
 	csv_end_row(w);
+	p->planned[it - p->s->items] = true;
 }
 
 static void add_to_totals(struct plan_ctx *p, const struct item *it,
@@ -890,7 +890,7 @@ static void hold_for_rto(struct plan_ctx *p, const struct item *it,
 		const struct target *t = p->work.holds[k].t;
 		if (t->rto_hours >= rehydrate + restore)
 			continue;
-		snprintf(why, sizeof(why),
+		strfmt(why, sizeof(why),
 			 "target %s needs it back within %.4g h, and from "
 			 "Archive it takes %.1f h (%.1f h rehydration + %.1f h "
 			 "restore), so it stays in Standard",
@@ -995,7 +995,8 @@ static int plan_write_all(struct plan_ctx *p, const char *out_dir,
 	if (plan_write_summary(p, &dir, e) ||
 	    plan_write_strategies(p, &dir, e) ||
 	    plan_write_changes(p, &dir, e) ||
-	    plan_write_vault_months(p, &dir, e) || plan_write_meta(p, &dir, e))
+	    plan_write_vault_months(p, &dir, e) ||
+	    plan_write_items(p, &dir, e) || plan_write_meta(p, &dir, e))
 		goto fail;
 	return outdir_commit(&dir, e);
 fail:
@@ -1024,6 +1025,7 @@ int plan_run(struct snapshot *s, const struct plan_options *o,
 	p.policy_tot = xcalloc(s->npolicies + 1, sizeof(*p.policy_tot));
 	p.pstate = xcalloc(s->npolicies + 1, sizeof(*p.pstate));
 	p.forecasts = xcalloc(FORECAST_CACHE, sizeof(*p.forecasts));
+	p.planned = xcalloc(s->nitems + 1, sizeof(*p.planned));
 	for (size_t i = 0; i < s->npolicies; i++)
 		init_settings(&p.pstate[i], &s->policies[i]);
 	p.use_model = o->model &&
@@ -1047,6 +1049,7 @@ done:
 	free(p.policy_tot);
 	free(p.pstate);
 	free(p.forecasts);
+	free(p.planned);
 	free(p.work.el);
 	free(p.work.freed);
 	free(p.work.candidate);

@@ -93,6 +93,7 @@ struct plan_ctx {
 	struct projection *vault_proj; /* per vault, the plan strategy only */
 	struct item_work work;
 	struct forecast_entry *forecasts;  /* FORECAST_CACHE entries */
+	bool *planned;               /* per item: has rows in plan.csv */
 	struct plan_summary *sum;
 };
 
@@ -105,6 +106,7 @@ int plan_write_changes(struct plan_ctx *p, struct outdir *dir,
 int plan_write_meta(struct plan_ctx *p, struct outdir *dir, struct err *e);
 int plan_write_vault_months(struct plan_ctx *p, struct outdir *dir,
 			    struct err *e);
+int plan_write_items(struct plan_ctx *p, struct outdir *dir, struct err *e);
 /* Copies the totals into the caller's plan_summary. */
 void plan_fill_summary(struct plan_ctx *p);
 

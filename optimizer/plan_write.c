@@ -51,6 +51,15 @@ static const struct csv_schema vault_months_schema = {
 	"vault_months.csv", vault_month_cols, ARRAY_SIZE(vault_month_cols)
 };
 
+static const struct csv_column item_cols[] = {
+	{ "item_id", R }, { "vault_id", R }, { "policy_id", R },
+	{ "vault_name", R }, { "policy_name", R }, { "item_name", R },
+	{ "workload", R }, { "arm_id", R },
+};
+static const struct csv_schema items_schema = {
+	"items.csv", item_cols, ARRAY_SIZE(item_cols)
+};
+
 static const struct csv_column summary_cols[] = {
 	{ "level", R }, { "id", R }, { "name", R }, { "vault_name", R },
 	{ "items", R }, { "points", R }, { "considered", R },
@@ -253,6 +262,37 @@ int plan_write_vault_months(struct plan_ctx *p, struct outdir *dir,
 			csv_put_double(w, p->use_model ? mt.restores : NAN, 6);
 			csv_end_row(w);
 		}
+	}
+	return csv_writer_commit(w, NULL, e);
+}
+
+/* The items of plan.csv's rows, with their ARM ids: said once per item
+ * rather than on every row (apply builds its URLs from them). */
+int plan_write_items(struct plan_ctx *p, struct outdir *dir, struct err *e)
+{
+	char *path = outdir_file(dir, "items.csv");
+	struct csv_writer *w = csv_writer_open(path, &items_schema, e);
+
+	free(path);
+	if (!w)
+		return -1;
+	for (size_t i = 0; i < p->s->nitems; i++) {
+		const struct item *it = &p->s->items[i];
+		const struct policy *pol =
+			it->policy_idx >= 0 ? &p->s->policies[it->policy_idx]
+					    : NULL;
+
+		if (!p->planned[i])
+			continue;
+		csv_put(w, it->item_id);
+		csv_put(w, it->vault_id);
+		csv_put(w, it->policy_id);
+		csv_put(w, p->s->vaults[it->vault_idx].vault_name);
+		csv_put(w, pol ? pol->policy_name : "");
+		csv_put(w, it->item_name);
+		csv_put(w, workload_names[it->workload]);
+		csv_put(w, it->arm_id);
+		csv_end_row(w);
 	}
 	return csv_writer_commit(w, NULL, e);
 }

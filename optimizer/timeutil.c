@@ -165,13 +165,15 @@ void time_format_iso(int64_t t, char out[TIME_ISO_LEN])
 void time_format_date(int64_t t, char out[DATE_ISO_LEN])
 {
 	struct civil c;
-
-	char buf[64];
+	char *p = out;
 
 	time_to_civil(t, &c);
-	snprintf(buf, sizeof(buf), "%04d-%02d-%02d", c.year % 10000, c.month,
-		 c.day);
-	strlcpy_vw(out, buf, DATE_ISO_LEN);
+	p = put_digits(p, ((c.year % 10000) + 10000) % 10000, 4);
+	*p++ = '-';
+	p = put_digits(p, c.month, 2);
+	*p++ = '-';
+	p = put_digits(p, c.day, 2);
+	*p = '\0';
 }
 
 int duration_parse_iso(const char *s, double *out)

@@ -120,7 +120,11 @@ EOF
 # PUT meets 412, the re-read passes (the draws of --seed 37). Moves of the
 # last planned item are denied (RBAC).
 tool cut "$T/plan" "$T/x" -3
-DENIED=$(python3 -c 'import csv,sys; print(next(csv.DictReader(open(sys.argv[1])))["item_arm_id"].rsplit("/", 1)[1].lower())' "$T/x/plan.csv")
+# item_arm PLANDIR: the ARM id of the item of plan.csv's first row
+item_arm() {
+	python3 -c 'import csv,sys; d=sys.argv[1]; i=next(csv.DictReader(open(d+"/plan.csv")))["item_id"]; print([r for r in csv.DictReader(open(d+"/items.csv")) if r["item_id"]==i][0]["arm_id"])' "$1"
+}
+DENIED=$(item_arm "$T/x" | awk -F/ '{ print tolower($NF) }')
 emu D "$SRC"
 emu F "$SRC" --faults 429:0.01,503:0.01,500:0.01,reset:0.01,truncate:0.01 \
 	--fault-retry-after 0 --seed 9 --op-polls 0
@@ -191,7 +195,7 @@ tool cut "$T/plan" "$T/g" 12 \
 	"rsv-prod-weu-01/VM-Enhanced-6h:proposed_monthly_keep_months=6" \
 	"rsv-legacy-weu-01/VM-Daily-12M" "rsv-legacy-weu-01/VM-Daily-90d"
 ARCHIVED=$(awk -F, 'NR == 2 { print $4 }' "$T/g/plan.csv")
-ARCHIVED_ITEM=$(python3 -c 'import csv,sys; print(next(csv.DictReader(open(sys.argv[1])))["item_arm_id"])' "$T/g/plan.csv")
+ARCHIVED_ITEM=$(item_arm "$T/g")
 CHANGED=$(awk -F, 'NR == 5 { print $4 }' "$T/g/plan.csv")
 python3 - "$T/g/plan.csv" "$CHANGED" <<'EOF'
 import csv, sys

@@ -33,13 +33,19 @@ CLIENT = "0a5e7c3d-5b2f-4c1e-9a7b-3c2d1e0f9a8b"
 API = "2026-02-01"
 
 
+def item_arm_ids(plan):
+    with open(plan + "/items.csv", newline="") as f:
+        return {r["item_id"]: r["arm_id"] for r in csv.DictReader(f)}
+
+
 def due(plan, as_of):
+    arm = item_arm_ids(plan)
     out = []
     with open(plan + "/plan.csv", newline="") as f:
         for r in csv.DictReader(f):
             if r["action"] == "move_now" or (
                     r["action"] == "move_on" and r["move_date"] <= as_of):
-                out.append(r["item_arm_id"] + " " + r["rp_id"])
+                out.append(arm[r["item_id"]] + " " + r["rp_id"])
     return out
 
 
@@ -112,7 +118,7 @@ def cut(plan, out, n, changes):
                         r[k] = v
                     keep.append(r)
         write_csv(out + "/policy_changes.csv", header, keep)
-    for name in ("plan.json",):
+    for name in ("plan.json", "items.csv"):
         try:
             with open(plan + "/" + name) as a, open(out + "/" + name,
                                                      "w") as b:
