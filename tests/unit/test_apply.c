@@ -332,24 +332,22 @@ static void test_apply__write_bucket(void **state)
 static const char plan_csv[] =
 	"vault_id,policy_id,item_id,rp_id,action,move_date,saving_total,"
 	"currency,vault_name,policy_name,item_name,workload,rp_time,tier,"
-	"expiry_time,item_arm_id\n"
+	"expiry_time\n"
 	"v1,p1,i1,rp1,move_now,2026-11-01,10.00,EUR,vault1,pol1,vm1,AzureVM,"
-	"2026-03-01T01:00:00Z,Standard,2031-03-01T01:00:00Z,"
-	"/subscriptions/s1/resourceGroups/g/providers/"
-	"Microsoft.RecoveryServices/vaults/vault1/backupFabrics/Azure/"
-	"protectionContainers/c/protectedItems/vm1\n"
+	"2026-03-01T01:00:00Z,Standard,2031-03-01T01:00:00Z\n"
 	"v1,p1,i1,rp2,move_on,2026-12-01,5.00,EUR,vault1,pol1,vm1,AzureVM,"
-	"2026-04-01T01:00:00Z,Standard,2031-04-01T01:00:00Z,"
-	"/subscriptions/s1/resourceGroups/g/providers/"
-	"Microsoft.RecoveryServices/vaults/vault1/backupFabrics/Azure/"
-	"protectionContainers/c/protectedItems/vm1\n"
+	"2026-04-01T01:00:00Z,Standard,2031-04-01T01:00:00Z\n"
 	"v1,p1,i1,rp3,move_on,2027-02-01,5.00,EUR,vault1,pol1,vm1,AzureVM,"
-	"2026-05-01T01:00:00Z,Standard,2031-05-01T01:00:00Z,"
-	"/subscriptions/s1/resourceGroups/g/providers/"
-	"Microsoft.RecoveryServices/vaults/vault1/backupFabrics/Azure/"
-	"protectionContainers/c/protectedItems/vm1\n"
+	"2026-05-01T01:00:00Z,Standard,2031-05-01T01:00:00Z\n"
 	"v1,p1,i1,rp4,keep,,0.00,EUR,vault1,pol1,vm1,AzureVM,"
-	"2026-06-01T01:00:00Z,Standard,2031-06-01T01:00:00Z,"
+	"2026-06-01T01:00:00Z,Standard,2031-06-01T01:00:00Z\n";
+
+#define ITEMS_HEADER \
+	"item_id,vault_id,policy_id,vault_name,policy_name,item_name," \
+	"workload,arm_id\n"
+static const char items_csv[] =
+	ITEMS_HEADER
+	"i1,v1,p1,vault1,pol1,vm1,AzureVM,"
 	"/subscriptions/s1/resourceGroups/g/providers/"
 	"Microsoft.RecoveryServices/vaults/vault1/backupFabrics/Azure/"
 	"protectionContainers/c/protectedItems/vm1\n";
@@ -375,6 +373,9 @@ static char *plan_dir(const char *name)
 	free(p);
 	p = path_join(dir, "policy_changes.csv");
 	free(test_write(p + strlen(test_scratch()) + 1, changes_csv));
+	free(p);
+	p = path_join(dir, "items.csv");
+	free(test_write(p + strlen(test_scratch()) + 1, items_csv));
 	free(p);
 	return dir;
 }
@@ -428,7 +429,7 @@ static void test_apply__rows_taken(void **state)
 
 	/* another plan.csv, another SHA-256 */
 	text = xasprintf("%sv1,p1,i1,rp5,keep,,0.00,EUR,vault1,pol1,vm1,"
-			 "AzureVM,2026-07-01T01:00:00Z,Standard,,/x\n",
+			 "AzureVM,2026-07-01T01:00:00Z,Standard,\n",
 			 plan_csv);
 	free(test_write("plan1/plan.csv", text));
 	free(text);
@@ -458,14 +459,31 @@ static void test_apply__plan_errors_named(void **state)
 	apply_plan_release(&p);
 	free(test_write("noplan/plan.csv",
 			"vault_id,policy_id,item_id,rp_id,action,move_date,"
-			"saving_total,currency,item_arm_id\n"
-			"v,p,i,rp,move_now,2026-11-01,1,EUR,/not/an/item\n"));
+			"saving_total,currency\n"
+			"v,p,i9,rp,move_now,2026-11-01,1,EUR\n"));
+	e = (struct err)ERR_INIT;
+	assert_int_equal(apply_plan_load(&p, dir, NOW, &js, &e), -1);
+	assert_err(&e, EXIT_NOINPUT,
+		   "%s/items.csv not found: the plan directory was made by an "
+		   "older vaultwise; run vaultwise plan again",
+		   dir);
+	apply_plan_release(&p);
+	free(test_write("noplan/items.csv",
+			ITEMS_HEADER "i1,v,p,vault,pol,vm,AzureVM,/not/an/item\n"));
 	e = (struct err)ERR_INIT;
 	assert_int_equal(apply_plan_load(&p, dir, NOW, &js, &e), -1);
 	assert_err(&e, EXIT_DATAERR,
-		   "%s/plan.csv:2: column 'item_arm_id': expected an ARM id of "
+		   "%s/items.csv:2: column 'arm_id': expected an ARM id of "
 		   "a protected item (.../vaults/V/backupFabrics/...), got "
 		   "'/not/an/item'",
+		   dir);
+	apply_plan_release(&p);
+	free(test_write("noplan/items.csv", items_csv));
+	e = (struct err)ERR_INIT;
+	assert_int_equal(apply_plan_load(&p, dir, NOW, &js, &e), -1);
+	assert_err(&e, EXIT_DATAERR,
+		   "%s/plan.csv:2: column 'item_id': expected an item listed "
+		   "in the plan's items.csv, got 'i9'",
 		   dir);
 	apply_plan_release(&p);
 	free(dir);
