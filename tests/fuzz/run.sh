@@ -58,7 +58,8 @@ for n in $names; do
 	else
 		failed=$((failed + 1))
 		echo "not ok fuzz_$n: exit $rc after ${runs:-?} runs; log: $log"
-		grep -E 'ERROR|SUMMARY|artifact|#0 |#1 |#2 |#3 ' "$log" | head -n 20
+		grep -E 'ERROR|SUMMARY|artifact|(optimizer|models|reports|fuzz)/' \
+			"$log" | head -n 20
 	fi
 done
 echo "$passed passed, $failed failed"
