@@ -5,7 +5,7 @@
 # $1/corpus/NAME where new inputs go; tests/fuzz/NAME.dict when present.
 # Crashes are written to $1/artifacts/NAME/. Called by `make fuzz` and
 # `make fuzz-smoke`. Prints one line per target (runs, corpus size) and
-# ends "N passed, N failed"; exits 1 if any target found a crash.
+# ends "fuzz: N passed, N failed"; exits 1 if any target found a crash.
 set -u
 BUILD=${1:-build-fuzz}
 SECONDS_EACH=${2:-60}
@@ -62,5 +62,5 @@ for n in $names; do
 			"$log" | head -n 20
 	fi
 done
-echo "$passed passed, $failed failed"
+echo "fuzz: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
