@@ -25,7 +25,8 @@ TEST_SRC = $(wildcard tests/unit/test_*.c)
 TEST_BIN = $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 BIN = $(BUILD)/vaultwise
 
-.PHONY: all deps demo check test-bins asan bench clean sample-data fuzz
+.PHONY: all deps demo check test-bins asan bench clean sample-data fuzz \
+	fuzz-bins fuzz-smoke valgrind
 
 all: vaultwise
 
@@ -84,7 +85,42 @@ bench: deps
 sample-data: vaultwise
 	./vaultwise sample --out data/sample
 
+# libFuzzer targets (tests/fuzz/fuzz_*.c), built with clang into
+# build-fuzz/ against the library compiled for fuzzing; `make fuzz` runs
+# each for FUZZ_SECONDS from its corpus, `make fuzz-smoke` for 15 s each.
+FUZZ_SECONDS ?= 60
+FUZZ_SRC = $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BIN = $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/%)
+FUZZ_MAKE = $(MAKE) --no-print-directory BUILD=build-fuzz CC=clang OPT=-O1 \
+	    CFLAGS=-Wno-format-nonliteral \
+	    SAN="-fsanitize=fuzzer-no-link,address,undefined \
+	    -fno-omit-frame-pointer -fno-sanitize-recover=all" fuzz-bins
+
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(BUILD)/libvaultwise.a tests/fuzz/fuzzutil.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS_ALL) -Itests/fuzz $(CFLAGS_ALL) -fsanitize=fuzzer \
+	    -o $@ $< $(BUILD)/libvaultwise.a $(LDFLAGS_ALL) $(PKG_LIBS)
+
+fuzz-bins: $(FUZZ_BIN)
+
+fuzz: deps
+	@sh scripts/deps.sh clang libclang-rt-dev
+	@$(FUZZ_MAKE)
+	@sh tests/fuzz/run.sh build-fuzz $(FUZZ_SECONDS)
+
+fuzz-smoke: deps
+	@sh scripts/deps.sh clang libclang-rt-dev
+	@$(FUZZ_MAKE)
+	@sh tests/fuzz/run.sh build-fuzz 15
+
+# The unit-test binaries and the commands the end-to-end tests run, under
+# valgrind (tests/valgrind.sh).
+valgrind: deps
+	@sh scripts/deps.sh valgrind
+	@$(MAKE) --no-print-directory BUILD=build-vg OPT=-O1 test-bins
+	@sh tests/valgrind.sh build-vg
+
 clean:
-	rm -rf build build-asan vaultwise
+	rm -rf build build-asan build-fuzz build-vg vaultwise
 
 -include $(LIB_OBJ:.o=.d) $(BUILD)/optimizer/main.d

@@ -328,6 +328,7 @@ static bool vault_selected(const struct ex *x, const char *name)
 			*p = (char)(*p - 'A' + 'a');
 	yes = fnmatch(g, n, 0) == 0;
 	free(n);
+	free(g);
 	return yes;
 }
 

@@ -191,10 +191,15 @@ static int read_files(struct manifest *m, const cJSON *files,
 	if (!cJSON_IsObject(files))
 		return bad_field(e, path, "files", "an object");
 	cJSON_ArrayForEach(f, files) {
-		struct manifest_file *mf = manifest_file_add(m, f->string);
+		struct manifest_file *mf;
 		const cJSON *sha = cJSON_GetObjectItemCaseSensitive(f, "sha256");
 		const cJSON *rows = cJSON_GetObjectItemCaseSensitive(f, "rows");
 
+		/* a longer name would be cut, and could alias another */
+		if (strlen(f->string) >= sizeof(mf->name))
+			return bad_field(e, path, "files",
+					 "file names of at most 31 characters");
+		mf = manifest_file_add(m, f->string);
 		if (!mf)
 			return bad_field(e, path, "files", "at most 8 files");
 		if (sha && (!cJSON_IsString(sha) ||

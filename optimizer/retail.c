@@ -234,7 +234,7 @@ int retail_fetch(struct retail_sheet *s, const struct cloud *cloud,
 	cfg.ca_bundle = cloud->ca_bundle;
 	c = http_client_new(&cfg, NULL);
 	while (url && !rc) {
-		char *next;
+		char *next = NULL;
 		if (++pages > MAX_PAGES)
 			rc = err_set(e, EXIT_UNAVAILABLE,
 				     "the Azure Retail Prices API gave more "

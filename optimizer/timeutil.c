@@ -84,6 +84,7 @@ int time_parse_iso(const char *s, int allow_date, int64_t *out)
 {
 	int y, mo, d, h = 0, mi = 0, sec = 0, oh = 0, om = 0, sign = 0;
 	const char *p = s;
+	int64_t t;
 
 	if (!p || !(p = digits(p, 4, &y)) || *p++ != '-' ||
 	    !(p = digits(p, 2, &mo)) || *p++ != '-' ||
@@ -125,8 +126,14 @@ int time_parse_iso(const char *s, int allow_date, int64_t *out)
 	}
 	if (*p)
 		return -1;
-	*out = time_from_civil(y, mo, d, h, mi, sec) -
-	       sign * (oh * HOUR_S + om * 60);
+	t = time_from_civil(y, mo, d, h, mi, sec) -
+	    sign * (oh * HOUR_S + om * 60);
+	/* an offset must not carry the instant out of years 0000-9999,
+	 * which time_format_iso could not write back */
+	if (t < time_from_civil(0, 1, 1, 0, 0, 0) ||
+	    t > time_from_civil(9999, 12, 31, 23, 59, 59))
+		return -1;
+	*out = t;
 	return 0;
 }
 

@@ -3,11 +3,13 @@
 # installed. As root, installs what is missing with apt-get (running
 # apt-get update first when the package lists do not know a package);
 # otherwise prints the one apt-get line to run and exits 69 (EX_UNAVAILABLE).
-# Called by `make deps`, and so by `make demo` and `make check`.
+# Called by `make deps`, and so by `make demo` and `make check`; extra
+# package names given as arguments are checked too (`make fuzz` and
+# `make valgrind` add clang and valgrind).
 set -eu
 
 PACKAGES="gcc make pkg-config libcurl4-openssl-dev libcjson-dev libssl-dev \
-libgsl-dev libcsv-dev libcmocka-dev python3 ca-certificates"
+libgsl-dev libcsv-dev libcmocka-dev python3 ca-certificates $*"
 
 missing=""
 for p in $PACKAGES; do

@@ -195,6 +195,15 @@ static void test_manifest__broken_json_and_fields(void **state)
 			      "\"e\": {}, \"f\": {}, \"g\": {}, \"h\": {}, "
 			      "\"i\": {}}}",
 			      "%s: field 'files': expected at most 8 files");
+	/* found by fuzz_manifest: two names alike in their first 31
+	 * characters were cut to one name and kept as two entries */
+	expect_manifest_error("longname.json",
+			      "{\"format_version\": 1, \"exported_at\": "
+			      "\"2026-11-01T00:00:00Z\", \"files\": {"
+			      "\"guards.csv-0123456789012345678901\": {}, "
+			      "\"guards.csv-0123456789012345678902\": {}}}",
+			      "%s: field 'files': expected file names of at "
+			      "most 31 characters");
 }
 
 static void test_manifest__missing_manifest(void **state)

@@ -111,6 +111,23 @@ static void test_timeutil__parse_rejects(void **state)
 	assert_int_equal(time_parse_iso(NULL, 1, &t), -1);
 }
 
+/* Found by fuzz_timeutil: an offset that carries the instant before year
+ * 0000 (or past 9999) was accepted, and written back as another year. */
+static void test_timeutil__parse_rejects_offsets_out_of_years(void **state)
+{
+	int64_t t = 0;
+
+	(void)state;
+	assert_int_equal(time_parse_iso("0000-01-01T00:00+00:02", 0, &t), -1);
+	assert_int_equal(time_parse_iso("9999-12-31T23:59:00-00:01", 0, &t),
+			 -1);
+	assert_int_equal(t, 0);
+	assert_int_equal(parse_ok("0000-01-01T00:02+00:02", 0),
+			 time_from_civil(0, 1, 1, 0, 0, 0));
+	assert_int_equal(parse_ok("9999-12-31T23:58:59-00:01", 0),
+			 time_from_civil(9999, 12, 31, 23, 59, 59));
+}
+
 static void test_timeutil__parse_leap_days(void **state)
 {
 	(void)state;
@@ -330,6 +347,8 @@ int main(void)
 		cmocka_unit_test(test_timeutil__parse_fractional_seconds),
 		cmocka_unit_test(test_timeutil__parse_date_only_when_allowed),
 		cmocka_unit_test(test_timeutil__parse_rejects),
+		cmocka_unit_test(
+			test_timeutil__parse_rejects_offsets_out_of_years),
 		cmocka_unit_test(test_timeutil__parse_leap_days),
 		cmocka_unit_test(test_timeutil__format),
 		cmocka_unit_test(test_timeutil__format_parse_round_trip),

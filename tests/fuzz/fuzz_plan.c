@@ -1,0 +1,108 @@
+/* SPDX-License-Identifier: MIT
+ * fuzz_plan.c: libFuzzer target for the readers of a plan directory and
+ * of the report's other inputs: report_run (optimizer/report.h) reading
+ * plan.json, summary.csv, strategies.csv and plan.csv (report_plan.c),
+ * model.json, rpo_rto.csv and posture.csv (report_inputs.c), and the
+ * audit's posture_plan_load reading policy_changes.csv. A plan of
+ * tests/data/tiny-snapshot is made once with plan_run; each input's first
+ * byte picks which file the rest replaces, the others staying as made.
+ * `apply` has no plan reader on main yet: its target comes with it.
+ * Files only in the fuzzer's scratch directory. */
+#include "fuzzutil.h"
+#include "plan.h"
+#include "posture.h"
+#include "posture_audit.h"
+#include "report.h"
+#include "snapshot.h"
+
+enum which { W_PLAN_CSV, W_SUMMARY, W_STRATEGIES, W_PLAN_JSON,
+	     W_POLICY_CHANGES, W_MODEL, W_RPO, W_POSTURE, W_COUNT };
+
+static const char *const names[W_COUNT] = {
+	"plan.csv", "summary.csv", "strategies.csv", "plan.json",
+	"policy_changes.csv", "model.json", "rpo_rto.csv", "posture.csv",
+};
+
+static struct snapshot snap;
+static char *plan_dir, *out_dir, *paths[W_COUNT], *originals[W_COUNT];
+static size_t original_len[W_COUNT];
+
+static void make_plan(void)
+{
+	struct plan_options o;
+	struct plan_summary sum;
+	struct err e = ERR_INIT;
+
+	plan_options_init(&o);
+	memset(&sum, 0, sizeof(sum));
+	if (plan_run(&snap, &o, plan_dir, &sum, &e))
+		abort();
+	plan_summary_release(&sum);
+}
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	struct err e = ERR_INIT;
+	char *dir = xasprintf("%s/../tests/data/tiny-snapshot", VW_DATADIR);
+
+	(void)argc;
+	(void)argv;
+	plan_dir = fuzz_path("plan");
+	out_dir = fuzz_path("report");
+	if (snapshot_open(&snap, dir, &e))
+		abort();
+	free(dir);
+	make_plan();
+	for (int w = 0; w < W_COUNT; w++) {
+		paths[w] = w <= W_POLICY_CHANGES ? path_join(plan_dir, names[w])
+						 : fuzz_path(names[w]);
+		if (w <= W_POLICY_CHANGES &&
+		    read_file(paths[w], 1u << 26, &originals[w],
+			      &original_len[w], &e))
+			abort();
+	}
+	return 0;
+}
+
+static void run_report(int w)
+{
+	struct report_options o;
+	struct report_summary sum;
+	struct err e = ERR_INIT;
+
+	report_options_init(&o);
+	o.plan_dir = plan_dir;
+	o.model_path = w == W_MODEL ? paths[w] : NULL;
+	o.rpo_path = w == W_RPO ? paths[w] : NULL;
+	o.posture_path = w == W_POSTURE ? paths[w] : NULL;
+	memset(&sum, 0, sizeof(sum));
+	if (report_run(&snap, &o, out_dir, &sum, &e) && (!e.code || !e.msg[0]))
+		abort();
+	report_summary_release(&sum);
+}
+
+static void load_policy_changes(void)
+{
+	struct posture_plan plan;
+	struct err e = ERR_INIT;
+
+	if (posture_plan_load(&plan, plan_dir, &e) == 0)
+		posture_plan_release(&plan);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	int w;
+
+	if (size < 1)
+		return 0;
+	w = data[0] % W_COUNT;
+	fuzz_write_at(paths[w], data + 1, size - 1);
+	if (w == W_POLICY_CHANGES)
+		load_policy_changes();
+	else
+		run_report(w);
+	if (originals[w])
+		fuzz_write_at(paths[w], originals[w], original_len[w]);
+	return 0;
+}

@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: MIT
+ * fuzz_targets.c: libFuzzer target for models/targets.h: the input is an
+ * RPO/RTO targets file. What targets_load accepts is matched against every
+ * item of the tiny test snapshot (tests/data/tiny-snapshot, opened once).
+ * Files only in the fuzzer's scratch directory. */
+#include <math.h>
+
+#include "fuzzutil.h"
+#include "snapshot.h"
+#include "targets.h"
+
+static struct snapshot snap;
+static char *path;
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	struct err e = ERR_INIT;
+	char *dir = xasprintf("%s/../tests/data/tiny-snapshot", VW_DATADIR);
+
+	(void)argc;
+	(void)argv;
+	path = fuzz_path("targets.csv");
+	if (snapshot_open(&snap, dir, &e))
+		abort();
+	free(dir);
+	return 0;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct target_set ts;
+	struct err e = ERR_INIT;
+
+	fuzz_write_at(path, data, size);
+	memset(&ts, 0, sizeof(ts));
+	if (targets_load(&ts, path, &e) == 0) {
+		for (size_t t = 0; t < ts.n; t++) {
+			const struct target *tg = &ts.t[t];
+			if (tg->scope_type < 0 ||
+			    tg->scope_type >= SCOPE_COUNT || tg->tier < 0 ||
+			    tg->tier >= TT_COUNT ||
+			    !(isnan(tg->rpo_hours) || tg->rpo_hours >= 0) ||
+			    !(isnan(tg->rto_hours) || tg->rto_hours >= 0))
+				abort();
+			for (size_t i = 0; i < snap.nitems; i++)
+				(void)target_matches(tg, &snap,
+						     &snap.items[i]);
+		}
+	}
+	targets_release(&ts);
+	return 0;
+}
