@@ -3,24 +3,27 @@
  * of the report's other inputs: report_run (optimizer/report.h) reading
  * plan.json, summary.csv, strategies.csv and plan.csv (report_plan.c),
  * model.json, rpo_rto.csv and posture.csv (report_inputs.c), and the
- * audit's posture_plan_load reading policy_changes.csv. A plan of
- * tests/data/tiny-snapshot is made once with plan_run; each input's first
- * byte picks which file the rest replaces, the others staying as made.
- * `apply` has no plan reader on main yet: its target comes with it.
- * Files only in the fuzzer's scratch directory. */
+ * audit's posture_plan_load reading policy_changes.csv, and apply's
+ * apply_plan_load reading plan.json, items.csv, policy_changes.csv and
+ * plan.csv. A plan of tests/data/tiny-snapshot is made once with
+ * plan_run; each input's first byte picks which file the rest replaces,
+ * the others staying as made. Files only in the fuzzer's scratch
+ * directory. */
 #include "fuzzutil.h"
+#include "apply_internal.h"
 #include "plan.h"
 #include "posture.h"
 #include "posture_audit.h"
 #include "report.h"
 #include "snapshot.h"
 
-enum which { W_PLAN_CSV, W_SUMMARY, W_STRATEGIES, W_PLAN_JSON,
+enum which { W_PLAN_CSV, W_SUMMARY, W_STRATEGIES, W_PLAN_JSON, W_ITEMS,
 	     W_POLICY_CHANGES, W_MODEL, W_RPO, W_POSTURE, W_COUNT };
 
 static const char *const names[W_COUNT] = {
 	"plan.csv", "summary.csv", "strategies.csv", "plan.json",
-	"policy_changes.csv", "model.json", "rpo_rto.csv", "posture.csv",
+	"items.csv", "policy_changes.csv", "model.json", "rpo_rto.csv",
+	"posture.csv",
 };
 
 static struct snapshot snap;
@@ -81,6 +84,20 @@ static void run_report(int w)
 	report_summary_release(&sum);
 }
 
+/* apply's reader: an error must say what, never crash. */
+static void load_for_apply(void)
+{
+	struct apply_plan p;
+	struct jstates js;
+	struct err e = ERR_INIT;
+
+	memset(&js, 0, sizeof(js));
+	if (apply_plan_load(&p, plan_dir, snap.as_of, &js, &e) &&
+	    (!e.code || !e.msg[0]))
+		abort();
+	apply_plan_release(&p);
+}
+
 static void load_policy_changes(void)
 {
 	struct posture_plan plan;
@@ -100,8 +117,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fuzz_write_at(paths[w], data + 1, size - 1);
 	if (w == W_POLICY_CHANGES)
 		load_policy_changes();
-	else
+	else if (w != W_ITEMS)
 		run_report(w);
+	if (w == W_PLAN_CSV || w == W_PLAN_JSON || w == W_ITEMS ||
+	    w == W_POLICY_CHANGES)
+		load_for_apply();
 	if (originals[w])
 		fuzz_write_at(paths[w], originals[w], original_len[w]);
 	return 0;
