@@ -197,6 +197,41 @@ static int standard_meter_for(const struct vault *v)
 	}
 }
 
+void rate_card_caveats(const struct rate_card *rc, const char *location,
+		       bool with_rehydration, price_caveat_fn fn, void *ctx)
+{
+	const int used[] = { rc->standard_meter, rc->archive_meter,
+			     M_REHYDRATE_STANDARD };
+	size_t n = with_rehydration ? 3 : 2;
+	char text[400];
+
+	for (size_t i = 0; i < n; i++) {
+		const struct price_row *r = rc->row[used[i]];
+		if (!r) {
+			snprintf(text, sizeof(text),
+				 "no %s price in %s for %s: taken as 0",
+				 meter_names[used[i]], rc->currency, location);
+			fn(ctx, text);
+			continue;
+		}
+		if (!str_eq_ci(r->region, location)) {
+			snprintf(text, sizeof(text),
+				 "%s has no %s prices in the price sheet: "
+				 "%s's are used for its vaults",
+				 location, rc->currency, r->region);
+			fn(ctx, text);
+		}
+		if (r->quality >= PQ_ESTIMATE) {
+			snprintf(text, sizeof(text),
+				 "the %s %s price for %s is %s %s (%s)",
+				 r->region, r->currency, meter_names[r->meter],
+				 r->quality == PQ_ESTIMATE ? "an" : "a",
+				 price_quality_names[r->quality], r->note);
+			fn(ctx, text);
+		}
+	}
+}
+
 int rate_card_for(struct rate_card *out, const struct price_sheet *ps,
 		  const struct vault *v, const char *currency, struct err *e)
 {

@@ -76,6 +76,14 @@ struct rate_card {
 int rate_card_for(struct rate_card *out, const struct price_sheet *ps,
 		  const struct vault *v, const char *currency, struct err *e);
 
+/* What a user should know about the prices rc gives a vault in location,
+ * one sentence per call of fn: a meter missing (taken as 0), another
+ * region's prices used, an estimate or a placeholder. The storage meters,
+ * and the Standard-priority rehydration when with_rehydration. */
+typedef void (*price_caveat_fn)(void *ctx, const char *text);
+void rate_card_caveats(const struct rate_card *rc, const char *location,
+		       bool with_rehydration, price_caveat_fn fn, void *ctx);
+
 /* Protected-instance fee per month: <= 50 GB half a unit, then one unit
  * per 500 GB started (reference/azure-backup.md §4.1). */
 double pi_monthly_fee(const struct rate_card *rc, int workload,

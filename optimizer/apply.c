@@ -248,6 +248,23 @@ int apply_denied(struct apply_ctx *a, size_t i, const char *what,
 	return apply_end_row(a, i, RS_FAILED, NULL, code, msg, e);
 }
 
+int apply_read_failed(struct apply_ctx *a, size_t i, cJSON *o,
+		      const struct http_response *hr, const char *what,
+		      const char *dflt, const char *gone, struct err *e)
+{
+	char code[128], msg[MSG_LEN];
+
+	apply_arm_error(o, hr, code, sizeof(code), msg, sizeof(msg));
+	cJSON_Delete(o);
+	if (hr->status == 403)
+		return apply_denied(a, i, what, dflt, code, msg, e);
+	if (hr->status == 404) {
+		row_at(a, i)->why = WHY_GONE;
+		return apply_end_row(a, i, RS_SKIPPED, NULL, code, gone, e);
+	}
+	return apply_end_row(a, i, RS_FAILED, NULL, code, msg, e);
+}
+
 int apply_wait_write(struct apply_ctx *a, size_t i, struct err *e)
 {
 	struct row *r = row_at(a, i);

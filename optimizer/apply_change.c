@@ -128,27 +128,17 @@ static int on_policy(void *ctx, const struct http_response *hr,
 {
 	struct rq *q = ctx;
 	struct apply_ctx *a = q->a;
-	struct row *r = row_at(a, q->i);
 	cJSON *o = cJSON_ParseWithLength(hr->body, hr->len);
-	char code[128], msg[MSG_LEN];
 	const char *etag;
 	int rc;
 
 	if (hr->status == 200 && !o)
 		return HTTP_RETRY;
-	if (hr->status != 200) {
-		apply_arm_error(o, hr, code, sizeof(code), msg, sizeof(msg));
-		cJSON_Delete(o);
-		if (hr->status == 403)
-			return apply_denied(a, q->i, "reading a backup policy",
-				      ACT_POLICY_READ, code, msg, e);
-		if (hr->status == 404) {
-			r->why = WHY_GONE;
-			return apply_end_row(a, q->i, RS_SKIPPED, NULL, code,
-				       "the policy is no longer in Azure", e);
-		}
-		return apply_end_row(a, q->i, RS_FAILED, NULL, code, msg, e);
-	}
+	if (hr->status != 200)
+		return apply_read_failed(a, q->i, o, hr,
+					 "reading a backup policy",
+					 ACT_POLICY_READ,
+					 "the policy is no longer in Azure", e);
 	etag = arm_str(o, "eTag");
 	if (!etag)
 		etag = arm_str(o, "etag");

@@ -254,6 +254,12 @@ int apply_end_row(struct apply_ctx *a, size_t i, int state,
 int apply_denied(struct apply_ctx *a, size_t i, const char *what,
 		 const char *dflt, const char *code, const char *message,
 		 struct err *e);
+/* A re-read (GET of what) that Azure did not answer 200: a 403 stops the
+ * run, a 404 skips the row because it is gone (gone says how), anything
+ * else fails the row. Consumes o, the answer's JSON or NULL. */
+int apply_read_failed(struct apply_ctx *a, size_t i, cJSON *o,
+		      const struct http_response *hr, const char *what,
+		      const char *dflt, const char *gone, struct err *e);
 /* The row may be written: queued for a slot and a bucket token. */
 int apply_wait_write(struct apply_ctx *a, size_t i, struct err *e);
 /* A 202: journals the operation's URL and polls it. */

@@ -31,29 +31,20 @@ static int on_point(void *ctx, const struct http_response *hr,
 	struct rq *q = ctx;
 	struct apply_ctx *a = q->a;
 	struct row *r = row_at(a, q->i);
-	char msg[MSG_LEN], code[128];
+	char msg[MSG_LEN];
 	const char *c;
 	cJSON *o = cJSON_ParseWithLength(hr->body, hr->len);
 	int st, why = WHY_OTHER, rc;
 
 	if (hr->status == 200 && !o)
 		return HTTP_RETRY;
-	if (hr->status != 200) {
-		apply_arm_error(o, hr, code, sizeof(code), msg, sizeof(msg));
-		cJSON_Delete(o);
-		if (hr->status == 403)
-			return apply_denied(a, q->i, "reading a recovery point",
-				      ACT_RP_READ, code, msg, e);
-		if (hr->status == 404) {
-			r->why = WHY_GONE;
-			return apply_end_row(a, q->i, RS_SKIPPED, NULL, code,
-				       "the recovery point is no longer in "
-				       "Azure (expired or deleted since the "
-				       "plan)",
-				       e);
-		}
-		return apply_end_row(a, q->i, RS_FAILED, NULL, code, msg, e);
-	}
+	if (hr->status != 200)
+		return apply_read_failed(a, q->i, o, hr,
+					 "reading a recovery point", ACT_RP_READ,
+					 "the recovery point is no longer in "
+					 "Azure (expired or deleted since the "
+					 "plan)",
+					 e);
 	st = apply_check_point(r, o, a->now, &why, &c, msg, sizeof(msg));
 	cJSON_Delete(o);
 	r->why = (uint8_t)why;

@@ -31,6 +31,20 @@ struct opt_spec {
 };
 #define OPT_END { NULL, 0, OPT_FLAG, 0, NULL, NULL, 0, 0 }
 
+/* The Azure connection options (--cloud, --arm-endpoint, --authority,
+ * --ca-bundle) of the commands that talk to ARM, read into the struct
+ * cloud_options (cloud.h) member M of the options struct T. */
+#define OPT_CLOUD_CONNECTION(T, M)                                          \
+	{ "cloud", 0, OPT_STR, offsetof(T, M.cloud), "NAME",                \
+	  "AzureCloud (default), AzureUSGovernment or AzureChinaCloud", 0,  \
+	  0 },                                                              \
+	{ "arm-endpoint", 0, OPT_STR, offsetof(T, M.arm_endpoint), "URL",   \
+	  "Resource Manager endpoint (default: the cloud's)", 0, 0 },       \
+	{ "authority", 0, OPT_STR, offsetof(T, M.authority), "URL",         \
+	  "Microsoft Entra authority (also AZURE_AUTHORITY_HOST)", 0, 0 },  \
+	{ "ca-bundle", 0, OPT_STR, offsetof(T, M.ca_bundle), "FILE",        \
+	  "trust these CA certificates (PEM) instead of the system's", 0, 0 }
+
 struct opt_list {
 	const char **items;
 	size_t n;

@@ -16,7 +16,8 @@
 #include "util.h"
 
 struct apply_cli {
-	const char *journal, *verify, *bucket, *cloud, *arm, *authority, *ca;
+	const char *journal, *verify, *bucket;
+	struct cloud_options cloud;
 	long concurrency, max;
 	double poll, retry_budget;
 	int yes, offline;
@@ -47,15 +48,7 @@ static const struct opt_spec opts[] = {
 	  "Retry-After (default 5)", 0, 600 },
 	{ "retry-budget", 0, OPT_DOUBLE, OFF(retry_budget), "SECONDS",
 	  "give up on a request failing this long (default 300)", 1, 86400 },
-	{ "cloud", 0, OPT_STR, OFF(cloud), "NAME",
-	  "AzureCloud (default), AzureUSGovernment or AzureChinaCloud", 0,
-	  0 },
-	{ "arm-endpoint", 0, OPT_STR, OFF(arm), "URL",
-	  "Resource Manager endpoint (default: the cloud's)", 0, 0 },
-	{ "authority", 0, OPT_STR, OFF(authority), "URL",
-	  "Microsoft Entra authority (also AZURE_AUTHORITY_HOST)", 0, 0 },
-	{ "ca-bundle", 0, OPT_STR, OFF(ca), "FILE",
-	  "trust these CA certificates (PEM) instead of the system's", 0, 0 },
+	OPT_CLOUD_CONNECTION(struct apply_cli, cloud),
 	OPT_END,
 };
 #undef OFF
@@ -402,10 +395,7 @@ static int setup(struct apply_cli *c, struct apply_options *o,
 	if (c->retry_budget)
 		o->retry_budget_s = c->retry_budget;
 	o->now = cli_common.as_of;
-	o->cloud.cloud = c->cloud;
-	o->cloud.arm_endpoint = c->arm;
-	o->cloud.authority = c->authority;
-	o->cloud.ca_bundle = c->ca;
+	o->cloud = c->cloud;
 	return 0;
 }
 

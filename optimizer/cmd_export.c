@@ -13,7 +13,8 @@
 #include "util.h"
 
 struct export_cli {
-	const char *out, *vault, *shard, *cloud, *arm, *authority, *ca;
+	const char *out, *vault, *shard;
+	struct cloud_options cloud;
 	const char *sizes;
 	struct opt_list subs;
 	long concurrency, lookback, backup_days;
@@ -47,15 +48,7 @@ static const struct opt_spec opts[] = {
 	  "restore jobs of the last N days (default 400)", 1, 3650 },
 	{ "backup-jobs-days", 0, OPT_INT, OFF(backup_days), "N",
 	  "backup jobs of the last N days (default 35)", 0, 3650 },
-	{ "cloud", 0, OPT_STR, OFF(cloud), "NAME",
-	  "AzureCloud (default), AzureUSGovernment or AzureChinaCloud", 0,
-	  0 },
-	{ "arm-endpoint", 0, OPT_STR, OFF(arm), "URL",
-	  "Resource Manager endpoint (default: the cloud's)", 0, 0 },
-	{ "authority", 0, OPT_STR, OFF(authority), "URL",
-	  "Microsoft Entra authority (also AZURE_AUTHORITY_HOST)", 0, 0 },
-	{ "ca-bundle", 0, OPT_STR, OFF(ca), "FILE",
-	  "trust these CA certificates (PEM) instead of the system's", 0, 0 },
+	OPT_CLOUD_CONNECTION(struct export_cli, cloud),
 	{ "retry-budget", 0, OPT_DOUBLE, OFF(retry_budget), "SECONDS",
 	  "give up on a request failing this long (default 300)", 1, 86400 },
 	OPT_END,
@@ -115,10 +108,7 @@ int cmd_export(int argc, char **argv)
 				 c.shard);
 		goto done;
 	}
-	o.cloud.cloud = c.cloud;
-	o.cloud.arm_endpoint = c.arm;
-	o.cloud.authority = c.authority;
-	o.cloud.ca_bundle = c.ca;
+	o.cloud = c.cloud;
 	o.subscriptions = c.subs.items;
 	o.nsubscriptions = c.subs.n;
 	o.vault_glob = c.vault;

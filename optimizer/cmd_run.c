@@ -7,7 +7,6 @@
  * directory of someone else's, and a run that fails in a new (or empty)
  * directory takes back what it wrote there, an exported snapshot
  * excepted. */
-#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <sys/stat.h>
@@ -27,6 +26,7 @@
 #include "report.h"
 #include "restore_model.h"
 #include "snapshot.h"
+#include "strpool.h"
 #include "targets.h"
 #include "util.h"
 
@@ -35,7 +35,8 @@ struct run_cli {
 	long horizon;
 	/* the export, when there is one */
 	int do_export, tiering_cost;
-	const char *cloud, *arm, *authority, *ca, *sizes;
+	const char *sizes;
+	struct cloud_options cloud;
 	struct opt_list subs;
 };
 
@@ -52,15 +53,7 @@ static const struct opt_spec run_specs[] = {
 	  "item sizes for the export (see export --help)", 0, 0 },
 	{ "tiering-cost", 0, OPT_FLAG, offsetof(struct run_cli, tiering_cost),
 	  NULL, "derive item sizes from fetchTieringCost", 0, 0 },
-	{ "cloud", 0, OPT_STR, offsetof(struct run_cli, cloud), "NAME",
-	  "AzureCloud (default), AzureUSGovernment or AzureChinaCloud", 0,
-	  0 },
-	{ "arm-endpoint", 0, OPT_STR, offsetof(struct run_cli, arm), "URL",
-	  "Resource Manager endpoint (default: the cloud's)", 0, 0 },
-	{ "authority", 0, OPT_STR, offsetof(struct run_cli, authority), "URL",
-	  "Microsoft Entra authority (also AZURE_AUTHORITY_HOST)", 0, 0 },
-	{ "ca-bundle", 0, OPT_STR, offsetof(struct run_cli, ca), "FILE",
-	  "trust these CA certificates (PEM) instead of the system's", 0, 0 },
+	OPT_CLOUD_CONNECTION(struct run_cli, cloud),
 	{ "out", 0, OPT_STR, offsetof(struct run_cli, out), "DIR",
 	  "output directory (default ./out)", 0, 0 },
 	{ "targets", 0, OPT_STR, offsetof(struct run_cli, targets), "FILE",
@@ -111,6 +104,9 @@ struct run_state {
 	struct target_set targets;
 	struct restore_model *model;
 	char *model_path;
+	/* the price caveats plan warned of, not repeated by the report */
+	struct strpool said_pool;
+	struct strmap said;
 };
 
 static int run_fit(struct run_state *rs, struct err *e)
@@ -144,8 +140,12 @@ static int run_plan(struct run_state *rs, struct err *e)
 	o.targets = &rs->targets;
 	rc = plan_run(&rs->s, &o, dir, &sum, e);
 	if (rc == 0) {
-		for (size_t i = 0; i < sum.ncaveats; i++)
+		for (size_t i = 0; i < sum.ncaveats; i++) {
 			warnf("prices: %s", sum.caveats[i]);
+			strmap_put(&rs->said,
+				   strpool_dup(&rs->said_pool, sum.caveats[i]),
+				   i);
+		}
 		printf("\nplan (%s/):\n", dir);
 		plan_summary_print(stdout, &sum);
 	}
@@ -212,7 +212,8 @@ static int run_report(struct run_state *rs, struct err *e)
 	rc = report_run(&rs->s, &o, dir, &sum, e);
 	if (rc == 0) {
 		for (size_t i = 0; i < sum.ncaveats; i++)
-			warnf("report: %s", sum.caveats[i]);
+			if (strmap_get(&rs->said, sum.caveats[i], &(size_t){ 0 }))
+				warnf("report: %s", sum.caveats[i]);
 		printf("\n");
 		report_summary_print(stdout, &sum, dir);
 		report_summary_release(&sum);
@@ -230,10 +231,7 @@ static int run_export(const struct run_cli *cli, const char *dir,
 	struct export_options o;
 
 	export_options_init(&o);
-	o.cloud.cloud = cli->cloud;
-	o.cloud.arm_endpoint = cli->arm;
-	o.cloud.authority = cli->authority;
-	o.cloud.ca_bundle = cli->ca;
+	o.cloud = cli->cloud;
 	o.subscriptions = cli->subs.items;
 	o.nsubscriptions = cli->subs.n;
 	o.sizes_file = cli->sizes;
@@ -277,20 +275,6 @@ static bool has_file(const char *dir, const char *name)
 
 	free(path);
 	return yes;
-}
-
-static bool dir_is_empty(const char *dir)
-{
-	DIR *d = opendir(dir);
-	struct dirent *de;
-	bool empty = true;
-
-	if (!d)
-		return false;
-	while (empty && (de = readdir(d)))
-		empty = !strcmp(de->d_name, ".") || !strcmp(de->d_name, "..");
-	closedir(d);
-	return empty;
 }
 
 /* --out must be absent, empty, or the output of an earlier run (it holds
@@ -399,6 +383,8 @@ int cmd_run(int argc, char **argv)
 	targets_release(&rs.targets);
 	restore_model_free(rs.model);
 	free(rs.model_path);
+	strmap_release(&rs.said);
+	strpool_release(&rs.said_pool);
 done:
 	free(cli.subs.items);
 	return rc;

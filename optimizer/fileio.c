@@ -149,7 +149,7 @@ int remove_tree(const char *path)
 	return nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
 
-static bool dir_is_empty(const char *dir)
+bool dir_is_empty(const char *dir)
 {
 	DIR *d = opendir(dir);
 	struct dirent *de;

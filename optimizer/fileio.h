@@ -8,6 +8,7 @@
 #ifndef VW_FILEIO_H
 #define VW_FILEIO_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "err.h"
@@ -58,6 +59,8 @@ void outdir_abort(struct outdir *d);
 
 int mkdir_p(const char *path, struct err *e);
 int remove_tree(const char *path);
+/* True when dir exists and holds nothing (false when it cannot be read). */
+bool dir_is_empty(const char *dir);
 
 /* SHA-256 of a file's contents as lowercase hex. */
 int sha256_file(const char *path, char out[SHA256_HEX_LEN], struct err *e);

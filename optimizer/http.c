@@ -157,14 +157,9 @@ static void wipe_slist(struct curl_slist *l)
 		wipe(l->data, strlen(l->data));
 }
 
-static void reset_attempt(struct xfer *x)
+/* Forgets what the headers of a response said. */
+static void forget_headers(struct xfer *x)
 {
-	wipe_slist(x->slist);
-	curl_slist_free_all(x->slist);
-	x->slist = NULL;
-	if (x->sensitive)
-		wipe(x->resp.buf, x->resp.len);
-	strbuf_release(&x->resp);
 	free(x->location);
 	free(x->async_operation);
 	free(x->www_authenticate);
@@ -173,6 +168,17 @@ static void reset_attempt(struct xfer *x)
 	x->etag = NULL;
 	x->retry_after = -1;
 	x->remaining = -1;
+}
+
+static void reset_attempt(struct xfer *x)
+{
+	wipe_slist(x->slist);
+	curl_slist_free_all(x->slist);
+	x->slist = NULL;
+	if (x->sensitive)
+		wipe(x->resp.buf, x->resp.len);
+	strbuf_release(&x->resp);
+	forget_headers(x);
 	x->too_big = false;
 	x->errbuf[0] = '\0';
 }
@@ -395,14 +401,7 @@ static size_t on_header(char *line, size_t size, size_t n, void *ud)
 
 	if (len >= 5 && strncmp(line, "HTTP/", 5) == 0) {
 		/* a new response (after 100-continue): forget the old one */
-		free(x->location);
-		free(x->async_operation);
-		free(x->www_authenticate);
-		free(x->etag);
-		x->location = x->async_operation = x->www_authenticate = NULL;
-		x->etag = NULL;
-		x->retry_after = -1;
-		x->remaining = -1;
+		forget_headers(x);
 	} else if (header_is(line, len, "ETag", &v, &vlen)) {
 		free(x->etag);
 		x->etag = xstrndup(v, vlen);

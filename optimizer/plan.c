@@ -113,48 +113,17 @@ static int64_t last_restore(const struct plan_ctx *p, long item,
 
 /* ---- prices ---- */
 
-static void add_caveat(struct plan_summary *sum, const char *text)
+/* A price caveat for the summary, once (a price_caveat_fn). */
+static void add_caveat(void *ctx, const char *text)
 {
+	struct plan_summary *sum = ctx;
+
 	for (size_t i = 0; i < sum->ncaveats; i++)
 		if (strcmp(sum->caveats[i], text) == 0)
 			return;
 	sum->caveats = xrealloc(sum->caveats,
 				(sum->ncaveats + 1) * sizeof(char *));
 	sum->caveats[sum->ncaveats++] = xstrdup(text);
-}
-
-static void note_price_quality(struct plan_ctx *p, const struct vault *v,
-			       const struct rate_card *rc)
-{
-	const int used[] = { rc->standard_meter, rc->archive_meter,
-			     M_REHYDRATE_STANDARD };
-	char text[400];
-
-	for (size_t i = 0; i < ARRAY_SIZE(used); i++) {
-		const struct price_row *r = rc->row[used[i]];
-		if (!r) {
-			snprintf(text, sizeof(text),
-				 "no %s price in %s: taken as 0",
-				 meter_names[used[i]], p->currency);
-			add_caveat(p->sum, text);
-			continue;
-		}
-		if (!str_eq_ci(r->region, v->location)) {
-			snprintf(text, sizeof(text),
-				 "%s has no %s prices in the sheet: %s's are "
-				 "used for its vaults",
-				 v->location, p->currency, r->region);
-			add_caveat(p->sum, text);
-		}
-		if (r->quality >= PQ_ESTIMATE) {
-			snprintf(text, sizeof(text),
-				 "%s %s %s is %s %s (%s)",
-				 r->region, r->currency, meter_names[r->meter],
-				 r->quality == PQ_ESTIMATE ? "an" : "a",
-				 price_quality_names[r->quality], r->note);
-			add_caveat(p->sum, text);
-		}
-	}
 }
 
 static int load_rate_cards(struct plan_ctx *p, struct err *e)
@@ -190,7 +159,8 @@ static int load_rate_cards(struct plan_ctx *p, struct err *e)
 		if (rate_card_for(&p->cards[v], &p->prices, &s->vaults[v],
 				  p->currency, e))
 			return -1;
-		note_price_quality(p, &s->vaults[v], &p->cards[v]);
+		rate_card_caveats(&p->cards[v], s->vaults[v].location, true,
+				  add_caveat, p->sum);
 	}
 	return 0;
 }

@@ -168,47 +168,24 @@ static void plan_price_caveat(struct report_data *d, const struct vault *v,
 		v->vault_name, tier, plan, d->currency, sheet);
 }
 
+static void add_price_caveat(void *ctx, const char *text)
+{
+	report_data_add_caveat(ctx, "%s", text);
+}
+
 static void price_caveats(struct report_ctx *c)
 {
 	struct report_data *d = c->d;
 
 	for (size_t v = 0; v < c->s->nvaults; v++) {
 		const struct rep_vault_months *vm = &d->vm[v];
-		const struct rate_card *rc = &vm->card;
-		const int used[] = { rc->standard_meter, rc->archive_meter,
-				     M_REHYDRATE_STANDARD };
-		size_t nused = has_restore_cost(d, vm) ? 3 : 2;
-		const char *loc = c->s->vaults[v].location;
+
 		plan_price_caveat(d, &c->s->vaults[v], "Standard",
-				  vm->std_price, rc->std_gb_month);
+				  vm->std_price, vm->card.std_gb_month);
 		plan_price_caveat(d, &c->s->vaults[v], "Archive",
-				  vm->arc_price, rc->arc_gb_month);
-		for (size_t i = 0; i < nused; i++) {
-			const struct price_row *r = rc->row[used[i]];
-			if (!r) {
-				report_data_add_caveat(
-					d, "no %s price in %s for %s: taken "
-					   "as 0",
-					meter_names[used[i]], d->currency,
-					loc);
-				continue;
-			}
-			if (!str_eq_ci(r->region, loc))
-				report_data_add_caveat(
-					d, "%s has no %s prices in the price "
-					   "sheet: %s's are used for its "
-					   "vaults",
-					loc, d->currency, r->region);
-			if (r->quality >= PQ_ESTIMATE)
-				report_data_add_caveat(
-					d, "the %s %s price for %s is %s %s "
-					   "(%s)",
-					r->region, d->currency,
-					meter_names[r->meter],
-					r->quality == PQ_ESTIMATE ? "an" : "a",
-					price_quality_names[r->quality],
-					r->note);
-		}
+				  vm->arc_price, vm->card.arc_gb_month);
+		rate_card_caveats(&vm->card, c->s->vaults[v].location,
+				  has_restore_cost(d, vm), add_price_caveat, d);
 	}
 }
 

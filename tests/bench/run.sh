@@ -16,7 +16,7 @@ for b in tests/bench/*.sh; do
 	[ "$name" = run ] && continue
 	[ -n "${BENCH:-}" ] && [ "$BENCH" != "$name" ] && continue
 	echo "# $b"
-	sh "$b" | tee -a "$LOG" || status=1
+	{ sh "$b" || echo "# FAILED $b"; } | tee -a "$LOG"
 done
 echo
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo), $(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -1)"
@@ -26,5 +26,6 @@ sed -n 's/^# TABLE|//p' "$LOG" | while IFS='|' read -r what got vs r goal mem; d
 	printf '%-62s %-22s %-22s %-6s %-16s %s\n' "$what" "$got" "$vs" \
 		"$r" "$goal" "$mem"
 done
+grep -q '^# FAILED ' "$LOG" && status=1
 rm -f "$LOG"
 exit $status

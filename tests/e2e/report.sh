@@ -19,6 +19,11 @@ R="$T/run"
 
 # ---- the inputs, as the monthly batch makes them ----
 expect_exit 0 "run writes plan/ and posture.csv" "$VAULTWISE" run --out "$R"
+grep_ok "run warns of the estimated prices" \
+	'warning: prices: the westeurope EUR price for archive_grs is an estimate' \
+	"$T/err"
+check "... once: the report does not repeat the plan's price warnings" \
+	sh -c "! grep -q 'warning: report: .*price' '$T/err'"
 expect_exit 0 "fit writes model.json" \
 	"$VAULTWISE" fit "$S" --out "$R/model.json"
 expect_exit 1 "check writes rpo_rto.csv (and finds breaches)" \
