@@ -291,6 +291,7 @@ static void fill_summary(struct report_summary *out,
 		out->restore_cost = d->risk.cost;
 	}
 	out->has_previous = d->prev != NULL;
+	out->restore_ages = d->model.present;
 	out->previous_total = rep_stats_total(&d->total_prev);
 	out->caveats = xcalloc(d->ncaveats + 1, sizeof(char *));
 	for (size_t i = 0; i < d->ncaveats; i++)
@@ -371,6 +372,7 @@ void report_summary_print(FILE *out, const struct report_summary *sum,
 	}
 	fprintf(out,
 		"wrote %s/report.html, focus.csv (%ld rows), vaults.csv, "
-		"policies.csv\n",
-		out_dir, sum->focus_rows);
+		"policies.csv%s\n",
+		out_dir, sum->focus_rows,
+		sum->restore_ages ? ", restore_by_age.csv" : "");
 }

@@ -50,6 +50,7 @@ struct report_summary {
 	bool has_previous;
 	double previous_total;    /* per month, the previous snapshot */
 	long focus_rows;
+	bool restore_ages;        /* restore_by_age.csv written (a model) */
 	char **caveats;           /* also shown on the page */
 	size_t ncaveats;
 };

@@ -371,14 +371,23 @@ static const struct {
 	  "every point moves as soon as Azure allows" },
 	{ "plan", "This plan",
 	  "each point moves once it has gone its break-even time "
-	  "without a restore (plan.csv)" },
+	  "without a restore (the ski-rental rule; plan.csv)" },
 };
 
-static const char *strategy_label(const char *name, const char **what)
+/* The plan's own rule: with a restore model (plan.csv has expected
+ * restores), or the ski-rental rule without one. */
+static const char *const plan_with_model =
+	"each point moves at the age when what Archive saves outweighs the "
+	"cost of the restores the model expects from it (plan.csv)";
+
+static const char *strategy_label(const struct report_data *d,
+				  const char *name, const char **what)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(strategy_text); i++)
 		if (strcmp(strategy_text[i].name, name) == 0) {
 			*what = strategy_text[i].what;
+			if (strcmp(name, "plan") == 0 && d->risk.assessed)
+				*what = plan_with_model;
 			return strategy_text[i].label;
 		}
 	*what = "";
@@ -413,7 +422,7 @@ static void strategy_chart(struct strbuf *o, const struct report_data *d,
 	for (size_t k = 0; k < d->nseries; k++) {
 		const char *what;
 		ser[k] = (struct svg_series){
-			strategy_label(d->series[k].name, &what), SVG_LINE,
+			strategy_label(d, d->series[k].name, &what), SVG_LINE,
 			x, d->series[k].cost, NULL, NULL,
 			d->series[k].n < first->n ? d->series[k].n : first->n,
 			(int)k
@@ -457,7 +466,7 @@ static void strategy_table(struct strbuf *o, const struct report_data *d)
 		    d->currency, d->h.months, d->currency, d->currency);
 	for (size_t k = 0; k < d->nseries; k++) {
 		const struct rep_series *s = &d->series[k];
-		const char *what, *label = strategy_label(s->name, &what);
+		const char *what, *label = strategy_label(d, s->name, &what);
 		double mean = s->n ? series_sum(s) / (double)s->n : NAN;
 		char delta[64];
 		strbuf_adds(o, "<tr><td>");
