@@ -15,8 +15,8 @@ PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS = $(shell pkg-config --libs $(PKGS)) -lcsv -lm
 CPPFLAGS_ALL = -D_XOPEN_SOURCE=700 -Ioptimizer -Imodels -Ireports \
 	       -DVW_DATADIR='"$(CURDIR)/data"' $(CPPFLAGS)
-CFLAGS_ALL = -std=c11 -g $(OPT) $(WARN) $(PKG_CFLAGS) $(SAN) $(CFLAGS)
-LDFLAGS_ALL = $(SAN) $(LDFLAGS)
+CFLAGS_ALL = -std=c11 -g -pthread $(OPT) $(WARN) $(PKG_CFLAGS) $(SAN) $(CFLAGS)
+LDFLAGS_ALL = -pthread $(SAN) $(LDFLAGS)
 
 LIB_SRC = $(filter-out optimizer/main.c, \
 	    $(wildcard optimizer/*.c models/*.c reports/*.c))
@@ -25,7 +25,7 @@ TEST_SRC = $(wildcard tests/unit/test_*.c)
 TEST_BIN = $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 BIN = $(BUILD)/vaultwise
 
-.PHONY: all deps demo check test-bins asan bench clean sample-data fuzz \
+.PHONY: all deps demo check test-bins asan tsan bench clean sample-data fuzz \
 	fuzz-bins fuzz-smoke valgrind
 
 all: vaultwise
@@ -71,6 +71,13 @@ asan: deps
 	    -fno-sanitize-recover=all" test-bins
 	@ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	    sh tests/run.sh build-asan
+
+# The whole suite under ThreadSanitizer: the recovery-point reader runs on
+# a thread of its own (snapshot_each_item_rps).
+tsan: deps
+	@$(MAKE) --no-print-directory BUILD=build-tsan OPT=-O1 \
+	    SAN="-fsanitize=thread" test-bins
+	@TSAN_OPTIONS="halt_on_error=1" sh tests/run.sh build-tsan
 
 $(BUILD)/bench/%: tests/bench/%.c $(BUILD)/libvaultwise.a
 	@mkdir -p $(dir $@)
@@ -121,6 +128,6 @@ valgrind: deps
 	@sh tests/valgrind.sh build-vg
 
 clean:
-	rm -rf build build-asan build-fuzz build-vg vaultwise
+	rm -rf build build-asan build-tsan build-fuzz build-vg vaultwise
 
 -include $(LIB_OBJ:.o=.d) $(BUILD)/optimizer/main.d

@@ -155,21 +155,15 @@ void projection_init(struct projection *p, int64_t as_of, int months)
  * vault only ever touches one or two. */
 static void need_arrays(struct projection *p, int k)
 {
-	if (p->std_gb[k])
-		return;
-	p->std_gb[k] = xcalloc((size_t)p->h.days + 1, sizeof(double));
-	p->arc_gb[k] = xcalloc((size_t)p->h.days + 1, sizeof(double));
-	p->cost[k] = xcalloc((size_t)p->h.days + 1, sizeof(double));
-	p->restores[k] = xcalloc((size_t)p->h.days + 1, sizeof(double));
+	if (!p->days[k])
+		p->days[k] = xcalloc((size_t)p->h.days + 1,
+				     sizeof(struct proj_day));
 }
 
 void projection_release(struct projection *p)
 {
 	for (int k = 0; k <= STRAT_COUNT; k++) {
-		free(p->std_gb[k]);
-		free(p->arc_gb[k]);
-		free(p->cost[k]);
-		free(p->restores[k]);
+		free(p->days[k]);
 	}
 	memset(p, 0, sizeof(*p));
 }
@@ -191,19 +185,21 @@ static void add_segment(void *ctx, int64_t t0, int64_t t1,
 	struct accumulate *a = ctx;
 	struct projection *p = a->p;
 	long d0 = day_index(&p->h, t0), d1 = day_index(&p->h, t1);
-	int k = a->strategy;
+	struct proj_day *start, *end;
 
 	if (d1 <= d0)
 		return;
-	need_arrays(p, k);
-	p->std_gb[k][d0] += sg->std_gb;
-	p->std_gb[k][d1] -= sg->std_gb;
-	p->arc_gb[k][d0] += sg->arc_gb;
-	p->arc_gb[k][d1] -= sg->arc_gb;
-	p->cost[k][d0] += sg->cost_month / DAYS_PER_MONTH;
-	p->cost[k][d1] -= sg->cost_month / DAYS_PER_MONTH;
-	p->restores[k][d0] += sg->restores_month / DAYS_PER_MONTH;
-	p->restores[k][d1] -= sg->restores_month / DAYS_PER_MONTH;
+	need_arrays(p, a->strategy);
+	start = &p->days[a->strategy][d0];
+	end = &p->days[a->strategy][d1];
+	start->std_gb += sg->std_gb;
+	end->std_gb -= sg->std_gb;
+	start->arc_gb += sg->arc_gb;
+	end->arc_gb -= sg->arc_gb;
+	start->cost += sg->cost_month / DAYS_PER_MONTH;
+	end->cost -= sg->cost_month / DAYS_PER_MONTH;
+	start->restores += sg->restores_month / DAYS_PER_MONTH;
+	end->restores -= sg->restores_month / DAYS_PER_MONTH;
 }
 
 void projection_add(struct projection *p, int strategy,
@@ -243,13 +239,14 @@ void projection_month(const struct projection *p, int strategy, int month,
 	/* Running sums turn the difference arrays back into daily values. */
 	for (long d = 0; d < d1; d++) {
 		for (int k = 0; k < 2; k++) {
-			int a = k ? PROJ_SHARED : strategy;
-			if (!p->std_gb[a])
+			const struct proj_day *day =
+				p->days[k ? PROJ_SHARED : strategy];
+			if (!day)
 				continue;
-			std += p->std_gb[a][d];
-			arc += p->arc_gb[a][d];
-			cost += p->cost[a][d];
-			rest += p->restores[a][d];
+			std += day[d].std_gb;
+			arc += day[d].arc_gb;
+			cost += day[d].cost;
+			rest += day[d].restores;
 		}
 		if (d >= d0) {
 			sum_std += std;

@@ -62,11 +62,12 @@ struct slot_moves {
 /* Per day difference arrays: one set per strategy, and one shared by all
  * strategies for the slots none of them moves (most points). */
 #define PROJ_SHARED STRAT_COUNT
+struct proj_day {
+	double std_gb, arc_gb, cost, restores; /* changes on this day */
+};
 struct projection {
 	struct horizon h;
-	double *std_gb[STRAT_COUNT + 1], *arc_gb[STRAT_COUNT + 1];
-	double *cost[STRAT_COUNT + 1];
-	double *restores[STRAT_COUNT + 1];
+	struct proj_day *days[STRAT_COUNT + 1]; /* h.days + 1 each */
 	double pi_month[STRAT_COUNT];
 };
 

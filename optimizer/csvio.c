@@ -313,8 +313,10 @@ int row_long(const struct csv_row *r, int col, unsigned flags, long min,
 	char what[96];
 	int rc;
 
-	/* the message is only formatted on the slow path: this runs per row */
+	/* the message is only formatted for an error: this runs per row */
 	if (r->val[col][0] && parse_long(r->val[col], min, max, out) == 0)
+		return 0;
+	if (!r->val[col][0] && (flags & ROW_OPTIONAL))
 		return 0;
 	snprintf(what, sizeof(what), "an integer from %ld to %ld", min, max);
 	rc = check_empty(r, col, flags, what, e);
@@ -341,6 +343,8 @@ int row_double(const struct csv_row *r, int col, unsigned flags,
 	int rc;
 
 	if (r->val[col][0] && parse_double(r->val[col], min, max, out) == 0)
+		return 0;
+	if (!r->val[col][0] && (flags & ROW_OPTIONAL))
 		return 0;
 	/* %.15g: "1000000", not "1e+06", in a message a person reads */
 	snprintf(what, sizeof(what), "a decimal number from %.15g to %.15g",
@@ -442,26 +446,35 @@ static void writer_raw(struct csv_writer *w, const char *s, size_t n)
 	}
 }
 
-static bool needs_quotes(const char *s)
+static bool needs_quotes(const char *s, size_t n)
 {
-	size_t n = strlen(s);
-
 	if (n && (s[0] == ' ' || s[0] == '\t' || s[n - 1] == ' ' ||
 		  s[n - 1] == '\t'))
 		return true;
-	return strpbrk(s, ",\"\r\n") != NULL;
+	return strcspn(s, ",\"\r\n") != n;
+}
+
+/* A field known to need no quotes: a number, a time, a date. */
+static void put_plain(struct csv_writer *w, const char *s, size_t n)
+{
+	if (w->field++)
+		writer_raw(w, ",", 1);
+	writer_raw(w, s, n);
 }
 
 void csv_put(struct csv_writer *w, const char *s)
 {
+	size_t n;
+
 	if (!s)
 		s = "";
-	if (w->field++)
-		writer_raw(w, ",", 1);
-	if (!needs_quotes(s)) {
-		writer_raw(w, s, strlen(s));
+	n = strlen(s);
+	if (!needs_quotes(s, n)) {
+		put_plain(w, s, n);
 		return;
 	}
+	if (w->field++)
+		writer_raw(w, ",", 1);
 	writer_raw(w, "\"", 1);
 	for (const char *q; (q = strchr(s, '"')); s = q + 1) {
 		writer_raw(w, s, (size_t)(q - s) + 1);
@@ -506,7 +519,7 @@ void csv_put_double(struct csv_writer *w, double v, int decimals)
 		return;
 	}
 	format_fixed(s, sizeof(s), v, decimals);
-	csv_put(w, s);
+	put_plain(w, s, strlen(s));
 }
 
 void csv_put_time(struct csv_writer *w, int64_t t)
@@ -518,7 +531,7 @@ void csv_put_time(struct csv_writer *w, int64_t t)
 		return;
 	}
 	time_format_iso(t, s);
-	csv_put(w, s);
+	put_plain(w, s, TIME_ISO_LEN - 1);
 }
 
 void csv_put_bool(struct csv_writer *w, bool v)

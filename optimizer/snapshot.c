@@ -6,6 +6,9 @@
 
 #include <errno.h>
 #include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -605,15 +608,30 @@ int snapshot_each_rp(struct snapshot *s, rp_fn fn, void *ctx, struct err *e)
 	return stream_file(s, SF_RPS, stream_rp_row, &st, &st.g, e);
 }
 
-/* Buffers one item's points; strings live in a pool reset per item. */
-struct item_group {
-	const struct snapshot *s;
-	item_rps_fn fn;
-	void *ctx;
+/* snapshot_each_item_rps reads on a thread of its own: while the caller's
+ * fn works on one item's points, the reader parses the next item's into
+ * the other of two buffers. fn runs on the caller's thread, one item at a
+ * time in file order, exactly as a single thread would call it; the
+ * reader touches nothing but the file, its buffer and the snapshot's
+ * tables, which nobody writes while points stream. */
+struct rp_buffer {
 	const struct item *item;
 	struct rp *rps;
 	size_t n, alloc;
-	struct strpool pool;
+	struct strpool pool;  /* rp_id, move_info; reset per item */
+	bool full;            /* handed to fn; the reader waits for it */
+};
+
+struct item_pipe {
+	struct snapshot *s;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct rp_buffer buf[2];
+	int fill;             /* the buffer the reader fills */
+	bool done;            /* the reader has finished: rc and err */
+	int rc;
+	struct err err;
+	atomic_bool stop;     /* fn failed: the reader gives up */
 };
 
 static int by_rp_time(const void *a, const void *b)
@@ -626,64 +644,141 @@ static int by_rp_time(const void *a, const void *b)
 
 /* The same point (rp_id and time) twice in an item: a row copied twice
  * would be priced, planned and moved twice. Sorted, copies are adjacent. */
-static int duplicate_point(const struct item_group *g, struct err *e)
+static int duplicate_point(const struct snapshot *s,
+			   const struct rp_buffer *b, struct err *e)
 {
-	for (size_t i = 1; i < g->n; i++) {
-		const struct rp *a = &g->rps[i - 1], *b = &g->rps[i];
-		if (a->rp_time == b->rp_time && !strcmp(a->rp_id, b->rp_id))
+	for (size_t i = 1; i < b->n; i++) {
+		const struct rp *x = &b->rps[i - 1], *y = &b->rps[i];
+		if (x->rp_time == y->rp_time && !strcmp(x->rp_id, y->rp_id))
 			return err_set(e, EXIT_DATAERR,
 				       "%s/recovery_points.csv: column "
 				       "'rp_id': expected one row per recovery "
 				       "point, got '%s' twice for item '%s'",
-				       g->s->dir, b->rp_id, g->item->item_id);
+				       s->dir, y->rp_id, b->item->item_id);
 	}
 	return 0;
 }
 
-static int flush_group(struct item_group *g, struct err *e)
+/* Reader: the filled buffer, sorted and checked, goes to fn; the reader
+ * goes on with the other one once fn is done with it. */
+static int hand_over(struct item_pipe *p, struct err *e)
 {
-	int rc = 0;
+	struct rp_buffer *b = &p->buf[p->fill];
 
-	if (g->n) {
-		qsort(g->rps, g->n, sizeof(*g->rps), by_rp_time);
-		rc = duplicate_point(g, e) ||
-		     g->fn(g->ctx, g->item, g->rps, g->n, e);
-	}
-	g->n = 0;
-	strpool_reset(&g->pool);
-	return rc;
+	qsort(b->rps, b->n, sizeof(*b->rps), by_rp_time);
+	if (duplicate_point(p->s, b, e))
+		return -1;
+	pthread_mutex_lock(&p->mu);
+	b->full = true;
+	pthread_cond_broadcast(&p->cv);
+	p->fill ^= 1;
+	b = &p->buf[p->fill];
+	while (b->full && !atomic_load(&p->stop))
+		pthread_cond_wait(&p->cv, &p->mu);
+	pthread_mutex_unlock(&p->mu);
+	b->n = 0;
+	b->item = NULL;
+	strpool_reset(&b->pool);
+	return atomic_load(&p->stop) ? -1 : 0;
 }
 
 static int collect_rp(void *ctx, const struct item *it, const struct rp *rp,
 		      struct err *e)
 {
-	struct item_group *g = ctx;
+	struct item_pipe *p = ctx;
+	struct rp_buffer *b = &p->buf[p->fill];
 	struct rp *copy;
 
-	if (it != g->item) {
-		if (flush_group(g, e))
+	if (it != b->item && b->n) {
+		if (hand_over(p, e))
 			return -1;
-		g->item = it;
+		b = &p->buf[p->fill];
 	}
-	g->rps = grow_array(g->rps, sizeof(*g->rps), g->n + 1, &g->alloc);
-	copy = &g->rps[g->n++];
+	b->item = it;
+	b->rps = grow_array(b->rps, sizeof(*b->rps), b->n + 1, &b->alloc);
+	copy = &b->rps[b->n++];
 	*copy = *rp;
-	copy->rp_id = strpool_dup(&g->pool, rp->rp_id);
+	copy->rp_id = strpool_dup(&b->pool, rp->rp_id);
 	copy->item_id = it->item_id;
-	copy->move_info = strpool_dup(&g->pool, rp->move_info);
+	copy->move_info = strpool_dup(&b->pool, rp->move_info);
 	return 0;
+}
+
+static void *read_items(void *arg)
+{
+	struct item_pipe *p = arg;
+	int rc = snapshot_each_rp(p->s, collect_rp, p, &p->err);
+
+	if (!rc && p->buf[p->fill].n)
+		rc = hand_over(p, &p->err);
+	pthread_mutex_lock(&p->mu);
+	p->rc = rc;
+	p->done = true;
+	pthread_cond_broadcast(&p->cv);
+	pthread_mutex_unlock(&p->mu);
+	return NULL;
+}
+
+/* Caller: buffer i once it is full, or NULL when the reader is done. */
+static struct rp_buffer *next_full(struct item_pipe *p, int i)
+{
+	struct rp_buffer *b = &p->buf[i];
+	bool full;
+
+	pthread_mutex_lock(&p->mu);
+	while (!b->full && !p->done)
+		pthread_cond_wait(&p->cv, &p->mu);
+	full = b->full;
+	pthread_mutex_unlock(&p->mu);
+	return full ? b : NULL;
+}
+
+static void release_buffer(struct item_pipe *p, struct rp_buffer *b,
+			   bool stop)
+{
+	pthread_mutex_lock(&p->mu);
+	b->full = false;
+	if (stop)
+		atomic_store(&p->stop, true);
+	pthread_cond_broadcast(&p->cv);
+	pthread_mutex_unlock(&p->mu);
 }
 
 int snapshot_each_item_rps(struct snapshot *s, item_rps_fn fn, void *ctx,
 			   struct err *e)
 {
-	struct item_group g = { s, fn, ctx, NULL, NULL, 0, 0, STRPOOL_INIT };
-	int rc = snapshot_each_rp(s, collect_rp, &g, e);
+	struct item_pipe p = { .s = s, .err = ERR_INIT };
+	struct rp_buffer *b;
+	pthread_t reader;
+	int rc = 0, err;
 
-	if (!rc)
-		rc = flush_group(&g, e);
-	free(g.rps);
-	strpool_release(&g.pool);
+	pthread_mutex_init(&p.mu, NULL);
+	pthread_cond_init(&p.cv, NULL);
+	atomic_init(&p.stop, false);
+	err = pthread_create(&reader, NULL, read_items, &p);
+	if (err) {
+		rc = err_set(e, EXIT_SOFTWARE, "cannot start a thread: %s",
+			     strerror(err));
+		goto out;
+	}
+	for (int i = 0; (b = next_full(&p, i)); i ^= 1) {
+		rc = fn(ctx, b->item, b->rps, b->n, e);
+		release_buffer(&p, b, rc != 0);
+		if (rc)
+			break;
+	}
+	pthread_join(reader, NULL);
+	if (!rc && p.rc) {
+		*e = p.err;
+		rc = -1;
+	}
+out:
+	for (int i = 0; i < 2; i++) {
+		free(p.buf[i].rps);
+		strpool_release(&p.buf[i].pool);
+	}
+	pthread_cond_destroy(&p.cv);
+	pthread_mutex_destroy(&p.mu);
 	return rc;
 }
 

@@ -2,6 +2,8 @@
 # measure.py: runs a command and prints "SECONDS PEAK_RSS_MB" of that one
 # child (os.wait4 gives its own rusage), for the benchmark scripts. Its
 # standard output goes to the file named by --stdout (default /dev/null).
+# It starts after a sync, so that no earlier run's writes are still going
+# to disk.
 import os
 import sys
 import time
@@ -10,6 +12,7 @@ args = sys.argv[1:]
 out = "/dev/null"
 if args[:1] == ["--stdout"]:
     out, args = args[1], args[2:]
+os.sync()
 start = time.monotonic()
 pid = os.fork()
 if pid == 0:

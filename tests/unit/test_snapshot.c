@@ -494,6 +494,42 @@ static void test_snapshot__round_trip_streams(void **state)
 	free(dir);
 }
 
+/* Fails on the first item, as a stage whose output cannot be written. */
+static int fail_first_item(void *ctx, const struct item *it,
+			   const struct rp *rps, size_t n, struct err *e)
+{
+	(void)it;
+	(void)rps;
+	(void)n;
+	++*(int *)ctx;
+	return err_set(e, EXIT_IOERR, "the stage failed");
+}
+
+/* The caller's error stops the reader thread (waiting with the next
+ * item's points) and is what the caller gets back; no item after it. */
+static void test_snapshot__item_stream_stops_on_the_callers_error(void **state)
+{
+	struct fixture f;
+	struct snapshot s;
+	struct err e = ERR_INIT;
+	int calls = 0;
+	char *dir;
+
+	(void)state;
+	fixture_init(&f);
+	dir = write_fixture("stops", &f);
+	if (snapshot_open(&s, dir, &e))
+		fail_msg("%s", e.msg);
+	assert_int_equal(snapshot_each_item_rps(&s, fail_first_item, &calls,
+						&e),
+			 -1);
+	assert_int_equal(calls, 1);
+	assert_int_equal(e.code, EXIT_IOERR);
+	assert_string_equal(e.msg, "the stage failed");
+	snapshot_release(&s);
+	free(dir);
+}
+
 static void test_snapshot__manifest_counts_and_checksums(void **state)
 {
 	struct fixture f;
@@ -1081,6 +1117,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_snapshot__round_trip_tables),
 		cmocka_unit_test(test_snapshot__round_trip_streams),
+		cmocka_unit_test(
+			test_snapshot__item_stream_stops_on_the_callers_error),
 		cmocka_unit_test(test_snapshot__manifest_counts_and_checksums),
 		cmocka_unit_test(test_snapshot__item_with_unknown_vault),
 		cmocka_unit_test(test_snapshot__item_with_unknown_policy),
