@@ -99,7 +99,8 @@ emu D --deny '*/backupJobs*'
 emu E --deny '*'
 emu F --faults 500:1
 emu G --faults 429:1
-emu_wait A B C D E F G
+emu H --faults oversize:1 --fault-only '*/backupPolicies*'
+emu_wait A B C D E F G H
 
 # ---- round trip ----
 # shellcheck disable=SC2046
@@ -307,8 +308,16 @@ grep_ok "... naming the request" "GET https://127.0.0.1:[0-9]+/subscriptions" \
 expect_exit 75 "an endpoint that always throttles: 75 (rerun later)" \
 	vw $(secret_env) "$VAULTWISE" export --out "$T/throttled" \
 	$(endpoints "$URL_G") --retry-budget 2
+# shellcheck disable=SC2046
+expect_exit 69 "an answer over 64 MiB once unpacked: 69, not read on" \
+	vw $(secret_env) "$VAULTWISE" export --out "$T/oversize" \
+	$(endpoints "$URL_H")
+grep_ok "... naming the request and the bound" \
+	"list backup policies: GET https://127.0.0.1:[0-9]+/subscriptions/.*/backupPolicies.*: response larger than 64 MiB" \
+	"$T/err"
 check "nothing is written when an export fails" \
-	test ! -e "$T/fails" -a ! -e "$T/throttled" -a ! -e "$T/denied"
+	test ! -e "$T/fails" -a ! -e "$T/throttled" -a ! -e "$T/denied" \
+	-a ! -e "$T/oversize"
 
 # ---- shards ----
 for k in 0 1 2; do

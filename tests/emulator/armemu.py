@@ -44,7 +44,10 @@ from errors import ArmError, Request, Response  # noqa: E402
 DEFAULT_CLIENT_ID = "0a5e7c3d-5b2f-4c1e-9a7b-3c2d1e0f9a8b"
 DEFAULT_SECRET = "vaultwise-emu-secret"
 DEFAULT_IDENTITY_HEADER = "vaultwise-emu-identity-header"
-FAULT_KINDS = ("429", "503", "500", "reset", "truncate")
+FAULT_KINDS = ("429", "503", "500", "reset", "truncate", "oversize")
+# An "oversize" answer: the real body padded past a client's 64 MiB bound
+# (JSON whitespace; gzip makes it small on the wire, large unpacked).
+OVERSIZE_PAD = (64 << 20) + 1
 MAX_BODY = 4 << 20
 TOKEN_PATH = re.compile(r"^/([^/]+)/oauth2/v2\.0/token/?$")
 SUB_PATH = re.compile(r"^/subscriptions/([^/]+)", re.I)
@@ -394,7 +397,7 @@ class App:
                 resp = e.response()
         for k, v in headers.items():
             resp.headers.setdefault(k, v)
-        if fault in ("reset", "truncate"):
+        if fault in ("reset", "truncate", "oversize"):
             resp.fault = fault
         return resp
 
@@ -489,6 +492,8 @@ class Handler(BaseHTTPRequestHandler):
             self.connection.close()
             raise Abort()
         payload = resp.payload()
+        if resp.fault == "oversize":
+            payload += b" " * OVERSIZE_PAD
         headers = {"Cache-Control": "no-cache", "Pragma": "no-cache",
                    "Expires": "-1",
                    "x-ms-request-id": str(uuid.uuid4()),
