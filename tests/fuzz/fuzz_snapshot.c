@@ -9,6 +9,7 @@
  * replaces, the others staying valid. Files only in the fuzzer's scratch
  * directory. */
 #include <math.h>
+#include <string.h>
 
 #include "fuzzutil.h"
 #include "snapshot.h"
@@ -120,10 +121,16 @@ static void walk(struct snapshot *s)
 	ra = snapshot_each_rp(s, on_rp, &a, &e);
 	err_clear(&e);
 	rb = snapshot_each_item_rps(s, on_item_rps, &b, &e);
-	err_clear(&e);
-	/* both stream the same file: the same points, or both refuse */
-	if ((ra == 0) != (rb == 0) || (ra == 0 && a.n != b.n))
+	/* both stream the same file: the same points, or both refuse; only
+	 * the item grouping sees a point listed twice in its item */
+	if (ra == 0 && rb != 0 &&
+	    !strstr(e.msg, "expected one row per recovery point"))
 		abort();
+	if (ra != 0 && rb == 0)
+		abort();
+	if (ra == 0 && rb == 0 && a.n != b.n)
+		abort();
+	err_clear(&e);
 	(void)snapshot_each_job(s, on_job, &c, &e);
 }
 

@@ -193,6 +193,14 @@ def plan_seeds():
         shutil.rmtree(tmp)
 
 
+def regression_seeds():
+    """Inputs that once failed a target (tests/fuzz/regressions/NAME/),
+    kept as seeds so that every run tries them again."""
+    for path in sorted(glob.glob("tests/fuzz/regressions/*/*")):
+        with open(path, "rb") as f:
+            seed(os.path.basename(os.path.dirname(path)), f.read())
+
+
 def dicts():
     write_dict("csv", literals("optimizer/snapshot.c", "optimizer/csvio.c")
                + ["\r\n", "\"\"", ",", "true", "false", "Z", "T"])
@@ -223,4 +231,5 @@ if __name__ == "__main__":
     simple_seeds()
     journal_seeds()
     plan_seeds()
+    regression_seeds()
     dicts()
