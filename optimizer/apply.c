@@ -265,6 +265,20 @@ int apply_read_failed(struct apply_ctx *a, size_t i, cJSON *o,
 	return apply_end_row(a, i, RS_FAILED, NULL, code, msg, e);
 }
 
+int apply_write_forbidden(struct apply_ctx *a, size_t i, const char *what,
+			  const char *dflt, const char *code,
+			  const char *message, struct err *e)
+{
+	char text[MSG_LEN];
+
+	if (!apply_is_mua(code, message))
+		return apply_denied(a, i, what, dflt, code, message, e);
+	snprintf(text, sizeof(text),
+		 "multi-user authorization (Resource Guard) blocked %s: %s",
+		 what, message);
+	return apply_end_row(a, i, RS_MUA, NULL, code, text, e);
+}
+
 int apply_wait_write(struct apply_ctx *a, size_t i, struct err *e)
 {
 	struct row *r = row_at(a, i);

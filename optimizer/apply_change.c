@@ -191,16 +191,9 @@ static int on_put(void *ctx, const struct http_response *hr, struct err *e)
 		r->flags |= ROW_HAD_412;
 		return apply_read_policy(a, q->i, e);
 	}
-	if (hr->status == 403 && apply_is_mua(code, msg)) {
-		snprintf(text, sizeof(text),
-			 "multi-user authorization (Resource Guard) blocked "
-			 "the change: %s",
-			 msg);
-		return apply_end_row(a, q->i, RS_MUA, NULL, code, text, e);
-	}
 	if (hr->status == 403)
-		return apply_denied(a, q->i, "a backup policy change",
-				    ACT_POLICY_WRITE, code, msg, e);
+		return apply_write_forbidden(a, q->i, "a backup policy change",
+					     ACT_POLICY_WRITE, code, msg, e);
 	if (str_eq_ci(code, "UserErrorImmutableVaultRetentionReduction")) {
 		snprintf(text, sizeof(text), "refused by Azure: %s", msg);
 		return apply_end_row(a, q->i, RS_REFUSED, NULL, code, text, e);

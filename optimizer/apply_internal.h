@@ -260,6 +260,12 @@ int apply_denied(struct apply_ctx *a, size_t i, const char *what,
 int apply_read_failed(struct apply_ctx *a, size_t i, cJSON *o,
 		      const struct http_response *hr, const char *what,
 		      const char *dflt, const char *gone, struct err *e);
+/* A 403 to a write (what: "a move to Archive"): multi-user authorization
+ * holds the row for approval and the run goes on; anything else is an
+ * RBAC denial (apply_denied). */
+int apply_write_forbidden(struct apply_ctx *a, size_t i, const char *what,
+			  const char *dflt, const char *code,
+			  const char *message, struct err *e);
 /* The row may be written: queued for a slot and a bucket token. */
 int apply_wait_write(struct apply_ctx *a, size_t i, struct err *e);
 /* A 202: journals the operation's URL and polls it. */

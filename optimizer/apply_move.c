@@ -121,16 +121,9 @@ static int on_post(void *ctx, const struct http_response *hr,
 		r->flags |= ROW_RESOLVED;
 		return resolve(a, q->i, e);
 	}
-	if (hr->status == 403 && apply_is_mua(code, msg)) {
-		snprintf(text, sizeof(text),
-			 "multi-user authorization (Resource Guard) blocked "
-			 "the move: %s",
-			 msg);
-		return apply_end_row(a, q->i, RS_MUA, NULL, code, text, e);
-	}
 	if (hr->status == 403)
-		return apply_denied(a, q->i, "a move to Archive", ACT_MOVE,
-				    code, msg, e);
+		return apply_write_forbidden(a, q->i, "a move to Archive",
+					     ACT_MOVE, code, msg, e);
 	if (hr->status == 404 || hr->status == 400) {
 		r->why = hr->status == 404 ? WHY_GONE : WHY_OTHER;
 		snprintf(text, sizeof(text), "Azure refused the move: %s", msg);
