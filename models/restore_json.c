@@ -679,27 +679,11 @@ int restore_model_read(struct restore_model **out, const char *path,
 {
 	struct jr r = { path, e, 0 };
 	struct restore_model *m;
-	char *text = NULL;
-	const char *end = NULL;
-	size_t len;
 	cJSON *o;
 
-	if (read_file(path, MODEL_MAX_BYTES, &text, &len, e))
+	o = json_read_object(path, MODEL_MAX_BYTES, e);
+	if (!o)
 		return -1;
-	o = cJSON_ParseWithLengthOpts(text, len, &end, 0);
-	if (!o) {
-		size_t line, col;
-
-		text_line_col(text, end, &line, &col);
-		free(text);
-		return err_set(e, EXIT_DATAERR, "%s:%zu:%zu: not valid JSON",
-			       path, line, col);
-	}
-	free(text);
-	if (!cJSON_IsObject(o)) {
-		cJSON_Delete(o);
-		return err_set(e, EXIT_DATAERR, "%s: not a JSON object", path);
-	}
 	m = xcalloc(1, sizeof(*m));
 	read_model(&r, o, m);
 	cJSON_Delete(o);

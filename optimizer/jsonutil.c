@@ -1,8 +1,12 @@
 /* SPDX-License-Identifier: MIT
- * jsonutil.c: cJSON helpers (times). */
+ * jsonutil.c: cJSON helpers (times, reading a JSON file). */
 #include "jsonutil.h"
 
+#include <stdlib.h>
+
+#include "fileio.h"
 #include "timeutil.h"
+#include "util.h"
 
 void json_add_time(cJSON *o, const char *key, int64_t t)
 {
@@ -14,4 +18,27 @@ void json_add_time(cJSON *o, const char *key, int64_t t)
 	}
 	time_format_iso(t, s);
 	cJSON_AddStringToObject(o, key, s);
+}
+
+cJSON *json_read_object(const char *path, size_t max_bytes, struct err *e)
+{
+	char *text = NULL;
+	const char *end = NULL;
+	size_t line, col;
+	cJSON *o;
+
+	if (read_file(path, max_bytes, &text, NULL, e))
+		return NULL;
+	o = cJSON_ParseWithOpts(text, &end, 0);
+	if (!o) {
+		text_line_col(text, end, &line, &col);
+		err_set(e, EXIT_DATAERR, "%s:%zu:%zu: not valid JSON", path,
+			line, col);
+	} else if (!cJSON_IsObject(o)) {
+		cJSON_Delete(o);
+		o = NULL;
+		err_set(e, EXIT_DATAERR, "%s: not a JSON object", path);
+	}
+	free(text);
+	return o;
 }

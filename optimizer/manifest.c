@@ -229,28 +229,14 @@ static int read_files(struct manifest *m, const cJSON *files,
 
 int manifest_read(struct manifest *m, const char *path, struct err *e)
 {
-	char *text = NULL;
-	const char *end = NULL;
 	cJSON *o = NULL;
 	const cJSON *v;
 	int rc = -1;
 
 	manifest_init(m);
-	if (read_file(path, MANIFEST_MAX_BYTES, &text, NULL, e))
+	o = json_read_object(path, MANIFEST_MAX_BYTES, e);
+	if (!o)
 		return -1;
-	o = cJSON_ParseWithOpts(text, &end, 0);
-	if (!o) {
-		size_t line, col;
-
-		text_line_col(text, end, &line, &col);
-		err_set(e, EXIT_DATAERR, "%s:%zu:%zu: not valid JSON", path,
-			line, col);
-		goto done;
-	}
-	if (!cJSON_IsObject(o)) {
-		err_set(e, EXIT_DATAERR, "%s: not a JSON object", path);
-		goto done;
-	}
 	v = cJSON_GetObjectItemCaseSensitive(o, "format_version");
 	if (!cJSON_IsNumber(v)) {
 		bad_field(e, path, "format_version", "a number");
@@ -295,6 +281,5 @@ int manifest_read(struct manifest *m, const char *path, struct err *e)
 	rc = 0;
 done:
 	cJSON_Delete(o);
-	free(text);
 	return rc;
 }

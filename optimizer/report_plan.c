@@ -17,6 +17,7 @@
 #include "csvio.h"
 #include "decision.h"
 #include "fileio.h"
+#include "jsonutil.h"
 #include "report_internal.h"
 #include "tiercost.h"
 #include "timeutil.h"
@@ -60,29 +61,15 @@ int report_read_plan_meta(struct report_ctx *c, struct err *e)
 {
 	struct report_data *d = c->d;
 	char *path = path_join(c->o->plan_dir, "plan.json");
-	char *text = NULL;
-	const char *end = NULL;
 	cJSON *o = NULL;
 	const char *as_of, *cur, *prices;
 	const cJSON *h;
 	int64_t t;
 	int rc = -1;
 
-	if (read_file(path, PLAN_JSON_MAX, &text, NULL, e))
+	o = json_read_object(path, PLAN_JSON_MAX, e);
+	if (!o)
 		goto done;
-	o = cJSON_ParseWithOpts(text, &end, 0);
-	if (!o) {
-		size_t line, col;
-
-		text_line_col(text, end, &line, &col);
-		err_set(e, EXIT_DATAERR, "%s:%zu:%zu: not valid JSON", path,
-			line, col);
-		goto done;
-	}
-	if (!cJSON_IsObject(o)) {
-		err_set(e, EXIT_DATAERR, "%s: not a JSON object", path);
-		goto done;
-	}
 	as_of = json_str(o, "as_of");
 	cur = json_str(o, "currency");
 	prices = json_str(o, "prices");
@@ -106,7 +93,6 @@ int report_read_plan_meta(struct report_ctx *c, struct err *e)
 	}
 done:
 	cJSON_Delete(o);
-	free(text);
 	free(path);
 	return rc;
 }

@@ -33,12 +33,7 @@ python3 "$VW_TOP/tests/emulator/armemu.py" --snapshot "$T/src" --port 0 \
 	--async-retry-after 1 --request-log "$T/requests.log" \
 	--moves-log "$T/moves.log" 2>"$T/emu.err" &
 EMU_PID=$!
-i=0
-while [ ! -s "$T/port" ] && [ $i -lt 600 ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
-URL="https://127.0.0.1:$(cat "$T/port")"
+URL=$(emu_url "$T/port")
 
 start=$(date +%s.%N)
 expect_exit 0 "apply --yes with ARM's write bucket" env -i PATH=/usr/bin:/bin \

@@ -32,12 +32,7 @@ python3 "$VW_TOP/tests/emulator/armemu.py" --snapshot "$T/src" --port 0 \
 	--latency-ms $LATENCY_MS --read-bucket 250/$RATE \
 	--request-log "$T/requests.log" 2>"$T/emu.err" &
 EMU_PID=$!
-i=0
-while [ ! -s "$T/port" ] && [ $i -lt 600 ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
-URL="https://127.0.0.1:$(cat "$T/port")"
+URL=$(emu_url "$T/port")
 MEASURE="python3 $VW_TOP/tests/bench/measure.py"
 
 start=$(date +%s.%N)

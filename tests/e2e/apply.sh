@@ -44,12 +44,7 @@ emu() {
 
 emu_wait() {
 	for name in "$@"; do
-		i=0
-		while [ ! -s "$T/$name.port" ] && [ $i -lt 300 ]; do
-			sleep 0.1
-			i=$((i + 1))
-		done
-		eval "URL_$name=https://127.0.0.1:$(cat "$T/$name.port")"
+		eval "URL_$name=$(emu_url "$T/$name.port")"
 	done
 }
 

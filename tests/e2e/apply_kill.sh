@@ -48,12 +48,7 @@ python3 "$VW_TOP/tests/emulator/armemu.py" --snapshot "$T/src" --port 0 \
 	--faults 500:0.01,reset:0.01,truncate:0.01 --fault-retry-after 0 \
 	2>"$T/emu.err" &
 EMU_PID=$!
-i=0
-while [ ! -s "$T/port" ] && [ $i -lt 300 ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
-URL="https://127.0.0.1:$(cat "$T/port")"
+URL=$(emu_url "$T/port")
 
 # start_apply: the run in the background; APPLY_PID is vaultwise itself
 # (env execs it).

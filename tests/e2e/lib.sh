@@ -48,6 +48,16 @@ grep_ok() {
 		sed 's/^/# /' "$3" | head -n 10
 	fi
 }
+# emu_url PORTFILE: the emulator's URL once it has written its port to
+# PORTFILE (waiting up to 60 s).
+emu_url() {
+	i=0
+	while [ ! -s "$1" ] && [ $i -lt 600 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	echo "https://127.0.0.1:$(cat "$1")"
+}
 finish() {
 	echo "1..$n"
 	[ "$failures" -eq 0 ]
