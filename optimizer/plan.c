@@ -155,13 +155,11 @@ static int load_rate_cards(struct plan_ctx *p, struct err *e)
 	snprintf(p->sum->currency, sizeof(p->sum->currency), "%s",
 		 p->currency);
 	p->cards = xcalloc(s->nvaults ? s->nvaults : 1, sizeof(*p->cards));
-	for (size_t v = 0; v < s->nvaults; v++) {
-		if (rate_card_for(&p->cards[v], &p->prices, &s->vaults[v],
-				  p->currency, e))
-			return -1;
+	if (rate_cards_for(p->cards, &p->prices, s, p->currency, e))
+		return -1;
+	for (size_t v = 0; v < s->nvaults; v++)
 		rate_card_caveats(&p->cards[v], s->vaults[v].location, true,
 				  add_caveat, p->sum);
-	}
 	return 0;
 }
 
@@ -931,13 +929,14 @@ static int plan_item(void *ctx, const struct item *it, const struct rp *rps,
  * not they have points. */
 static void add_item_fees(struct plan_ctx *p)
 {
+	double *fee = xcalloc(p->s->nitems + 1, sizeof(*fee));
+
+	pi_item_fees(p->s, p->cards, fee);
 	for (size_t i = 0; i < p->s->nitems; i++) {
-		const struct item *it = &p->s->items[i];
-		double fee = pi_monthly_fee(&p->cards[it->vault_idx],
-					    it->workload, it->source_gb);
-		add_to_totals(p, it, add_item, &fee);
-		projection_add_pi(&p->proj, fee);
+		add_to_totals(p, &p->s->items[i], add_item, &fee[i]);
+		projection_add_pi(&p->proj, fee[i]);
 	}
+	free(fee);
 }
 
 static int plan_write_all(struct plan_ctx *p, const char *out_dir,

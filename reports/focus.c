@@ -255,10 +255,8 @@ static void restore_line(struct line *l, const struct rep_vault_months *vm,
 static void fee_line(struct line *l, const struct rep_vault_months *vm,
 		     int workload, const struct month *mo)
 {
-	static const int meter[WL_COUNT] = { M_PI_VM, M_PI_SQL, M_PI_HANA,
-					     M_PI_FILES };
 	const struct rate_card *rc = &vm->card;
-	int m = rc->row[meter[workload]] ? meter[workload] : M_PI_VM;
+	int m = pi_meter(workload);
 
 	memset(l, 0, sizeof(*l));
 	l->tier = "";
