@@ -79,11 +79,11 @@ static const struct cmd_doc run_doc = {
 	"the report, laying the results out in DIR: snapshot/ (when it\n"
 	"exported), model.json, plan/ (plan.csv, policy_changes.csv,\n"
 	"strategies.csv, summary.csv, vault_months.csv), rpo_rto.csv,\n"
-	"posture.csv, report/ (report.html, focus.csv, vaults.csv,\n"
-	"policies.csv). Without --snapshot it exports when Azure credentials\n"
-	"are configured (or with --export), and otherwise runs on the bundled\n"
-	"sample estate and says so. Exits 0 once every stage ran, whatever\n"
-	"the findings: use check and audit with --fail-on to gate.",
+	"posture.csv, report/ (report.html, focus.csv, forecast.csv,\n"
+	"vaults.csv, policies.csv). Without --snapshot it exports when Azure\n"
+	"credentials are configured (or with --export), and otherwise runs on\n"
+	"the bundled sample estate and says so. Exits 0 once every stage ran,\n"
+	"whatever the findings: use check and audit with --fail-on to gate.",
 	"  vaultwise run                      # the bundled sample, into ./out\n"
 	"  vaultwise run --snapshot snap --out 2026-11\n"
 	"  vaultwise run --export --out out/2026-12 "

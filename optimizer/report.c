@@ -153,7 +153,7 @@ static bool has_restore_cost(const struct report_data *d,
 	return false;
 }
 
-/* vault_months.csv carries the prices the plan used; focus.csv uses
+/* vault_months.csv carries the prices the plan used; forecast.csv uses
  * them. */
 static void plan_price_caveat(struct report_data *d, const struct vault *v,
 			      const char *tier, double plan, double sheet)
@@ -163,7 +163,7 @@ static void plan_price_caveat(struct report_data *d, const struct vault *v,
 	report_data_add_caveat(
 		d, "plan/vault_months.csv prices %s's %s storage at %.6f "
 		   "%s/GB-month but the price sheet now says %.6f: was the "
-		   "sheet changed after the plan? focus.csv uses the plan's "
+		   "sheet changed after the plan? forecast.csv uses the plan's "
 		   "price",
 		v->vault_name, tier, plan, d->currency, sheet);
 }
@@ -204,7 +204,7 @@ static void agreement_caveats(struct report_ctx *c)
 			mine, d->currency, plan, d->currency);
 	if (d->focus_max_gap > 0.01)
 		report_data_add_caveat(
-			d, "plan/vault_months.csv (focus.csv's storage and "
+			d, "plan/vault_months.csv (forecast.csv's storage and "
 			   "restore rows) differs from strategies.csv's plan "
 			   "line by up to %.1f%% (in %s): do the plan "
 			   "directory's files come from different runs?",
@@ -252,24 +252,27 @@ static int gather(struct report_ctx *c, struct err *e)
 }
 
 static int write_all(const struct report_data *d, const char *out_dir,
-		     long *focus_rows, struct err *e)
+		     struct report_summary *out, struct err *e)
 {
 	struct outdir dir;
-	char *html = NULL, *focus = NULL;
+	char *html = NULL, *focus = NULL, *forecast = NULL;
 	int rc = -1;
 
 	if (outdir_begin(&dir, out_dir, "report", e))
 		return -1;
 	html = outdir_file(&dir, "report.html");
 	focus = outdir_file(&dir, "focus.csv");
+	forecast = outdir_file(&dir, "forecast.csv");
 	if (report_html_write(d, html, e) == 0 &&
-	    focus_write(d, focus, focus_rows, e) == 0 &&
+	    focus_write(d, focus, &out->focus_rows, e) == 0 &&
+	    forecast_write(d, forecast, &out->forecast_rows, e) == 0 &&
 	    summary_csv_write(d, &dir, e) == 0)
 		rc = outdir_commit(&dir, e);
 	if (rc)
 		outdir_abort(&dir);
 	free(html);
 	free(focus);
+	free(forecast);
 	return rc;
 }
 
@@ -313,8 +316,7 @@ int report_run(struct snapshot *s, const struct report_options *o,
 	if (check_plan_dir(o->plan_dir, e))
 		return -1;
 	ctx_init(&c, &d, s, o);
-	if (gather(&c, e) == 0 && write_all(&d, out_dir, &out->focus_rows,
-					    e) == 0) {
+	if (gather(&c, e) == 0 && write_all(&d, out_dir, out, e) == 0) {
 		fill_summary(out, &d);
 		rc = 0;
 	}
@@ -371,8 +373,9 @@ void report_summary_print(FILE *out, const struct report_summary *sum,
 			now, cur, now - sum->previous_total, cur);
 	}
 	fprintf(out,
-		"wrote %s/report.html, focus.csv (%ld rows), vaults.csv, "
+		"wrote %s/report.html, focus.csv (%ld rows charged), "
+		"forecast.csv (%ld rows projected), vaults.csv, "
 		"policies.csv%s\n",
-		out_dir, sum->focus_rows,
+		out_dir, sum->focus_rows, sum->forecast_rows,
 		sum->restore_ages ? ", restore_by_age.csv" : "");
 }

@@ -731,7 +731,7 @@ static void sources(struct strbuf *o, const struct report_data *d)
 	strbuf_adds(o, "; price sheet ");
 	page_path(o, d->prices.path);
 	strbuf_adds(o, " (list prices; the regions and their quality are in "
-		       "<code>focus.csv</code>'s x_PriceRegion and "
+		       "<code>forecast.csv</code>'s x_PriceRegion and "
 		       "x_PriceQuality).</li>\n");
 	if (d->prev) {
 		strbuf_adds(o, "<li>Previous snapshot: ");
@@ -740,11 +740,14 @@ static void sources(struct strbuf *o, const struct report_data *d)
 		strbuf_addf(o, ", as of %s, priced with the same sheet.</li>\n",
 			    when);
 	}
-	strbuf_adds(o, "<li><code>focus.csv</code>: the plan's projected "
-		       "cost per vault, meter and month in FOCUS 1.2 columns. "
-		       "These are projections, not charges: BilledCost is 0 "
-		       "and the projected cost is in ListCost, EffectiveCost "
-		       "and x_ProjectedMonthlyCost. The per-vault months are "
+	strbuf_adds(o, "<li><code>focus.csv</code>: cost incurred in FOCUS "
+		       "1.2 columns (header only when no bill is given), so "
+		       "that summing its EffectiveCost never counts a "
+		       "projection. <code>forecast.csv</code>: the plan's "
+		       "projected cost per vault, meter and month in the same "
+		       "columns, its amounts in x_ProjectedListCost, "
+		       "x_ProjectedEffectiveCost and x_ProjectedMonthlyCost. "
+		       "The per-vault months are "
 		       "the plan's own, from <code>plan/vault_months.csv"
 		       "</code>, one row each: its standard_gb and archive_gb "
 		       "at its prices make the storage rows, its restore_cost "
@@ -754,7 +757,7 @@ static void sources(struct strbuf *o, const struct report_data *d)
 		       "report projects nothing itself.</li>\n"
 		       "<li>GiB are binary gigabytes (2<sup>30</sup> bytes), "
 		       "as Azure's &ldquo;GB&rdquo; storage meters count them. "
-		       "Monthly figures are per calendar month; focus.csv's "
+		       "Monthly figures are per calendar month; forecast.csv's "
 		       "GB-Months are GiB kept for a mean month of 30.44 days, "
 		       "as the plan prices storage.</li>\n</ul>\n"
 		       "</section>\n");
