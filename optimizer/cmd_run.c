@@ -32,6 +32,7 @@
 
 struct run_cli {
 	const char *snapshot, *out, *prices, *currency, *targets, *previous;
+	const char *costs;
 	long horizon;
 	/* the export, when there is one */
 	int do_export, tiering_cost;
@@ -64,6 +65,10 @@ static const struct opt_spec run_specs[] = {
 	  0, 0 },
 	{ "prices", 0, OPT_STR, offsetof(struct run_cli, prices), "FILE",
 	  "price sheet (default: the bundled data/prices/prices.csv)", 0, 0 },
+	{ "costs", 0, OPT_STR, offsetof(struct run_cli, costs), "FILE",
+	  "a Cost Management export (FOCUS or actual-cost usage details, "
+	  "plain or gzip): plan/reconcile.csv, the model against the bill",
+	  0, 0 },
 	{ "currency", 0, OPT_STR, offsetof(struct run_cli, currency), "CODE",
 	  "price in this currency (default: the one covering most vaults)",
 	  0, 0 },
@@ -133,6 +138,7 @@ static int run_plan(struct run_state *rs, struct err *e)
 	plan_options_init(&o);
 	o.prices_path = cli->prices;
 	o.currency = cli->currency;
+	o.costs_path = cli->costs;
 	if (cli->horizon)
 		o.horizon_months = (int)cli->horizon;
 	o.model = rs->model;

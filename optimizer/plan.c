@@ -965,7 +965,8 @@ static int plan_write_all(struct plan_ctx *p, const char *out_dir,
 	    plan_write_strategies(p, &dir, e) ||
 	    plan_write_changes(p, &dir, e) ||
 	    plan_write_vault_months(p, &dir, e) ||
-	    plan_write_items(p, &dir, e) || plan_write_meta(p, &dir, e))
+	    plan_write_items(p, &dir, e) || plan_write_meta(p, &dir, e) ||
+	    plan_write_reconcile(p, &dir, e))
 		goto fail;
 	return outdir_commit(&dir, e);
 fail:
@@ -982,6 +983,7 @@ int plan_run(struct snapshot *s, const struct plan_options *o,
 	int rc = -1;
 
 	memset(out, 0, sizeof(*out));
+	out->bill_rows = -1;
 	p.s = s;
 	p.o = o;
 	p.now = s->as_of;

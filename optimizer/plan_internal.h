@@ -107,6 +107,9 @@ int plan_write_meta(struct plan_ctx *p, struct outdir *dir, struct err *e);
 int plan_write_vault_months(struct plan_ctx *p, struct outdir *dir,
 			    struct err *e);
 int plan_write_items(struct plan_ctx *p, struct outdir *dir, struct err *e);
+/* reconcile.csv when the options give a bill (plan_reconcile.c). */
+int plan_write_reconcile(struct plan_ctx *p, struct outdir *dir,
+			 struct err *e);
 /* Copies the totals into the caller's plan_summary. */
 void plan_fill_summary(struct plan_ctx *p);
 

@@ -485,4 +485,15 @@ void plan_summary_print(FILE *out, const struct plan_summary *sum)
 			? "the restore-likelihood model"
 			: "the break-even rule (no restore model)",
 		sum->moved_with_set, sum->held_by_rto);
+	if (sum->bill_rows >= 0)
+		fprintf(out,
+			"the model against the bill: %.2f %s billed in %s for "
+			"the vaults' Backup meters (%ld rows), %.2f %s "
+			"modelled (%+.1f%%); see reconcile.csv\n",
+			sum->billed, cur, sum->bill_month[0] ? sum->bill_month
+							     : "no month",
+			sum->bill_rows, sum->modelled, cur,
+			sum->billed != 0 ? 100 * (sum->modelled - sum->billed) /
+						   sum->billed
+					 : 0.0);
 }

@@ -1,0 +1,72 @@
+#!/bin/sh
+# reconcile.sh: `plan --costs` and `run --costs` as a FinOps analyst would
+# check them against the bill: reconcile.csv's billed columns are the
+# export's Backup charges of the snapshot's vaults (FOCUS or usage
+# details, plain or gzip, the same figures), its difference is modelled
+# minus billed, public samples without Backup rows bill nothing, and a
+# bill in another currency is refused.
+. tests/e2e/lib.sh
+TINY="$VW_TOP/tests/data/tiny-snapshot"
+C="$VW_TOP/tests/data/costs"
+
+expect_exit 0 "plan --costs with a FOCUS export" \
+	"$VAULTWISE" plan "$TINY" --currency EUR \
+	--costs "$C/backup-focus.csv" --out "$T/f"
+grep_ok "prints the model against the bill" \
+	'^the model against the bill: 60\.20 EUR billed in 2026-10 for the vaults. Backup meters \(8 rows\), [0-9.]+ EUR modelled' \
+	"$T/out"
+check "reconcile.csv: the bill's Backup charges per vault and meter" \
+	python3 - "$T/f/reconcile.csv" <<'PY'
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1], newline="")))
+got = {(r["vault_name"], r["meter"]): r for r in rows}
+want = {("vault-prod", "vault_standard"): 6.00,
+        ("vault-prod", "vault_archive"): 1.00,
+        ("vault-prod", "pi_vm"): 10.00, ("vault-prod", "pi_sql"): 25.00,
+        ("vault-prod", "total"): 42.00,
+        ("vault-dev", "vault_standard"): 0.40,
+        ("vault-dev", "pi_vm"): 17.55,
+        ("vault-dev", "instant_restore_snapshots"): 0.25,
+        ("vault-dev", "total"): 18.20}
+for k, v in want.items():
+    assert abs(float(got[k]["billed_cost"]) - v) < 0.006, (k, got[k])
+for r in rows:
+    d = float(r["modelled_cost"]) - float(r["billed_cost"])
+    assert abs(float(r["difference"]) - d) < 0.011, r
+    assert r["currency"] == "EUR" and r["bill_month"] == "2026-10", r
+assert float(got[("vault-prod", "vault_standard")]["billed_qty"]) == 150
+PY
+
+gzip -c "$C/backup-usage-details.csv" >"$T/usage.csv.gz"
+expect_exit 0 "plan --costs with gzipped usage details" \
+	"$VAULTWISE" plan "$TINY" --currency EUR --costs "$T/usage.csv.gz" \
+	--out "$T/u"
+check "usage details bill the same as the FOCUS export" \
+	cmp "$T/f/reconcile.csv" "$T/u/reconcile.csv"
+
+for f in finops-toolkit-EA_ActualCost_Small.csv \
+	focus-sample-data-azure-1.2.csv; do
+	expect_exit 0 "plan --costs with the public sample $f" \
+		"$VAULTWISE" plan "$TINY" --currency EUR --costs "$C/$f" \
+		--out "$T/s"
+	check "... bills no Backup cost" python3 - "$T/s/reconcile.csv" <<'PY'
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1], newline="")))
+assert rows and all(float(r["billed_cost"]) == 0 for r in rows), rows
+PY
+done
+
+expect_exit 65 "a bill in EUR against USD prices is refused" \
+	"$VAULTWISE" plan "$TINY" --currency USD \
+	--costs "$C/backup-focus.csv" --out "$T/x"
+grep_ok "... saying which currency to give" \
+	'the bill is in EUR but the plan prices in USD: give --currency EUR' \
+	"$T/err"
+check "... and writes no plan" test ! -e "$T/x"
+
+expect_exit 0 "run --costs writes plan/reconcile.csv" \
+	"$VAULTWISE" run --snapshot "$TINY" --currency EUR \
+	--costs "$C/backup-focus.csv" --out "$T/run"
+check "run's reconcile.csv is plan's" \
+	cmp "$T/f/reconcile.csv" "$T/run/plan/reconcile.csv"
+finish
