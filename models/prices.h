@@ -77,6 +77,9 @@ struct rate_card {
 	/* The vault protects file shares and other workloads: its vaulted
 	 * Files points are priced at its Standard rate (rate_cards_for). */
 	bool files_mixed;
+	/* Protected-instance unit price per workload: the sheet's, or the
+	 * billed one once calibrated (0: no row) */
+	double pi_unit[WL_COUNT];
 	bool fallback_region;  /* priced from another region's rows */
 	int worst_quality;     /* of the storage meters used */
 };

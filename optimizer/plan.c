@@ -918,6 +918,7 @@ static int plan_item(void *ctx, const struct item *it, const struct rp *rps,
 	struct plan_ctx *p = ctx;
 	(void)e;
 
+	rps = plan_calibrated_rps(p, it, rps, n);
 	plan_base(p, it, rps, n);
 	prepare_item(p, it, rps, n);
 	for (size_t i = 0; i < n; i++)
@@ -1002,7 +1003,7 @@ int plan_run(struct snapshot *s, const struct plan_options *o,
 	p.use_model = o->model &&
 		      strcmp(restore_model_method(o->model), "prior") != 0;
 	out->method = p.use_model ? "model" : "breakeven";
-	if (load_rate_cards(&p, e) ||
+	if (load_rate_cards(&p, e) || plan_calibrate(&p, e) ||
 	    snapshot_each_job(s, collect_restore, &p, e))
 		goto done;
 	qsort(p.restores, p.nrestores, sizeof(*p.restores), cmp_restore);
@@ -1026,6 +1027,7 @@ done:
 	free(p.work.candidate);
 	free(p.work.holds);
 	rto_samples_release(&p.rto_samples);
+	plan_calibration_free(&p);
 	return rc;
 }
 

@@ -60,7 +60,7 @@ struct plan_summary {
 	 * month, and its total against the model's, for those vaults. */
 	long bill_rows;
 	char bill_month[8];
-	double billed, modelled;
+	double billed, modelled, uncalibrated;
 	char **caveats;                         /* about the prices used */
 	size_t ncaveats;
 };

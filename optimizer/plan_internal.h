@@ -74,6 +74,8 @@ struct forecast_entry {
 	struct restore_forecast fc;
 };
 
+struct calibration; /* plan_reconcile.c */
+
 struct plan_ctx {
 	struct snapshot *s;
 	const struct plan_options *o;
@@ -95,6 +97,7 @@ struct plan_ctx {
 	struct forecast_entry *forecasts;  /* FORECAST_CACHE entries */
 	bool *planned;               /* per item: has rows in plan.csv */
 	struct plan_summary *sum;
+	struct calibration *cal;     /* with a bill (costs_path) */
 };
 
 int plan_write_summary(struct plan_ctx *p, struct outdir *dir,
@@ -107,7 +110,17 @@ int plan_write_meta(struct plan_ctx *p, struct outdir *dir, struct err *e);
 int plan_write_vault_months(struct plan_ctx *p, struct outdir *dir,
 			    struct err *e);
 int plan_write_items(struct plan_ctx *p, struct outdir *dir, struct err *e);
-/* reconcile.csv when the options give a bill (plan_reconcile.c). */
+/* With a bill (costs_path; plan_reconcile.c): read it, keep the model
+ * before calibration, then calibrate, per vault, the sizes (items in
+ * place, points through plan_calibrated_rps) and the prices of the rate
+ * cards to what was billed. Call after the rate cards are loaded. */
+int plan_calibrate(struct plan_ctx *p, struct err *e);
+/* The item's points at their calibrated sizes (rps itself without a
+ * bill); valid until the next call. */
+const struct rp *plan_calibrated_rps(struct plan_ctx *p, const struct item *it,
+				     const struct rp *rps, size_t n);
+void plan_calibration_free(struct plan_ctx *p);
+/* reconcile.csv with a bill. */
 int plan_write_reconcile(struct plan_ctx *p, struct outdir *dir,
 			 struct err *e);
 /* Copies the totals into the caller's plan_summary. */
