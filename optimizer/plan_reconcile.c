@@ -244,17 +244,17 @@ static void put_row(struct csv_writer *w, const struct plan_ctx *p,
 	csv_put(w, r->meter);
 	csv_put(w, r->unit);
 	csv_put_double(w, r->billed->qty, 3);
-	csv_put_double(w, r->billed->cost, 2);
+	csv_put_double(w, r->billed->cost, 4);
 	csv_put_double(w, r->now->qty, 3);
-	csv_put_double(w, r->now->cost, 2);
-	csv_put_double(w, diff, 2);
+	csv_put_double(w, r->now->cost, 4);
+	csv_put_double(w, diff, 4);
 	csv_put_double(w, pct(diff, r->billed->cost), 2);
 	csv_put(w, p->currency);
 	csv_put(w, p->cal->bill.month);
 	csv_put(w, p->cal->note[v]);
 	csv_put(w, r->note);
 	csv_put_double(w, r->before->qty, 3);
-	csv_put_double(w, r->before->cost, 2);
+	csv_put_double(w, r->before->cost, 4);
 	csv_put_double(w, pct(r->before->cost - r->billed->cost,
 			      r->billed->cost), 2);
 	csv_end_row(w);

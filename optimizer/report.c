@@ -243,7 +243,8 @@ static int gather(struct report_ctx *c, struct err *e)
 		return -1;
 	report_build_groups(c);
 	apply_plan_rows(c);
-	if (report_read_rpo(c, e) || report_read_posture(c, e))
+	if (report_read_rpo(c, e) || report_read_posture(c, e) ||
+	    report_bill_load(c->d, e))
 		return -1;
 	set_billing_account(c);
 	price_caveats(c);

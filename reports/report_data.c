@@ -99,5 +99,6 @@ void report_data_release(struct report_data *d)
 		free(d->caveats[i]);
 	free(d->caveats);
 	prices_release(&d->prices);
+	report_bill_release(&d->bill);
 	memset(d, 0, sizeof(*d));
 }

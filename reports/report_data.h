@@ -18,6 +18,7 @@
 
 #include "prices.h"
 #include "projection.h"
+#include "report_bill.h"
 #include "snapshot.h"
 
 /* One snapshot's storage and fees for a vault, a policy or everything,
@@ -189,6 +190,7 @@ struct report_data {
 	struct rep_model model;
 	struct rep_rpo rpo;
 	struct rep_posture posture;
+	struct rep_bill bill;        /* plan/reconcile.csv, when a bill */
 
 	char **caveats;              /* said on the page, and by the command */
 	size_t ncaveats;

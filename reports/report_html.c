@@ -791,6 +791,7 @@ int report_html_write(const struct report_data *d, const char *path,
 	page_restore_model(&o, d);
 	page_rpo(&o, d);
 	page_posture(&o, d);
+	page_bill(&o, d);
 	sources(&o, d);
 	page_foot(&o, d);
 	rc = afile_write_string(path, o.buf, e);

@@ -104,6 +104,20 @@ for r in rows:
 assert worst_before > 0.02, worst_before
 PY
 done
+check "report.html: the model against the bill, cost now as billed to the cent" \
+	python3 - "$T/O-focus.csv/report/report.html" "$T/B/focus.csv" <<'PY'
+import csv, re, sys
+html = open(sys.argv[1]).read()
+sec = html[html.index('<section id="bill">'):]
+sec = sec[:sec.index("</section>")]
+text = re.sub(r"<[^>]+>", " ", sec)
+bill = sum(float(r["EffectiveCost"])
+           for r in csv.DictReader(open(sys.argv[2], newline="")))
+m = re.search(r"Cost now, as billed in 2026-10: +([0-9,.]+) EUR/month", text)
+assert m, text[:300]
+assert m.group(1) == f"{bill:,.2f}", (m.group(1), bill)
+assert "before calibration" in text and "sizes x" in text
+PY
 check "the FOCUS and usage-details bills calibrate alike" \
 	cmp "$T/O-focus.csv/plan/reconcile.csv" \
 	"$T/O-usage-details.csv/plan/reconcile.csv"
