@@ -12,7 +12,7 @@ WARN = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
        -Wmissing-prototypes -Wpointer-arith -Wformat=2 -Wvla -Wundef
 # Recursive (=) so pkg-config runs after `make deps` has installed things.
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
-PKG_LIBS = $(shell pkg-config --libs $(PKGS)) -lcsv -lm
+PKG_LIBS = $(shell pkg-config --libs $(PKGS)) -lm
 CPPFLAGS_ALL = -D_XOPEN_SOURCE=700 -Ioptimizer -Imodels -Ireports \
 	       -DVW_DATADIR='"$(CURDIR)/data"' $(CPPFLAGS)
 CFLAGS_ALL = -std=c11 -g -pthread $(OPT) $(WARN) $(PKG_CFLAGS) $(SAN) $(CFLAGS)
