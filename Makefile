@@ -79,13 +79,19 @@ tsan: deps
 	    SAN="-fsanitize=thread" test-bins
 	@TSAN_OPTIONS="halt_on_error=1" sh tests/run.sh build-tsan
 
+# The reference scanner stands alone: it links nothing of vaultwise's.
+$(BUILD)/bench/refscan: tests/bench/refscan.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=c11 -O2 -D_XOPEN_SOURCE=700 $(WARN) -o $@ $<
+
 $(BUILD)/bench/%: tests/bench/%.c $(BUILD)/libvaultwise.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) -o $@ $< $(BUILD)/libvaultwise.a \
 	    $(LDFLAGS_ALL) $(PKG_LIBS)
 
 bench: deps
-	@$(MAKE) --no-print-directory vaultwise $(BUILD)/bench/parse_only
+	@$(MAKE) --no-print-directory vaultwise $(BUILD)/bench/parse_only \
+	    $(BUILD)/bench/refscan
 	@sh tests/bench/run.sh
 
 # Regenerates the committed sample estate (tests check it is unchanged).
