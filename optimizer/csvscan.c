@@ -107,6 +107,8 @@ static int refill(struct csvscan *s, struct err *e)
 		s->pos = 3;
 	s->first_read = false;
 	s->len += (size_t)n;
+	/* wide loads read up to 15 bytes past the data: make them defined */
+	memset(s->buf + s->len, 0, 16);
 	return 0;
 }
 
