@@ -43,6 +43,8 @@ static void add_money(struct estate_pass *p, const struct item *it,
 		t[i]->std_cost += std_gb * rc->std_gb_month;
 		t[i]->arc_cost += arc_gb * rc->arc_gb_month;
 	}
+	if (p->current && it->size_source == SS_ESTIMATED)
+		p->c->d->estimated_gb += std_gb + arc_gb;
 }
 
 /* The chain's base stays in Standard while the item has Standard points

@@ -184,3 +184,18 @@ void page_bill(struct strbuf *o, const struct report_data *d)
 		       "month now.");
 	strbuf_adds(o, "</section>\n");
 }
+
+void page_estimated_share(struct strbuf *o, const struct report_data *d)
+{
+	double gb = d->total_now.std_gb + d->total_now.arc_gb;
+	double share = gb > 0 ? d->estimated_gb / gb : 0;
+
+	if (share <= 0.10)
+		return;
+	strbuf_adds(o, "; <strong>");
+	html_escapef(o, "%.0f%%", 100 * share);
+	strbuf_adds(o, " of the storage rests on estimated sizes</strong> "
+		       "(workload defaults: export with <code>--sizes"
+		       "</code>, or give a bill with <code>--costs</code> "
+		       "to calibrate the plan)");
+}

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT
- * report_bill.h: the report's "The model against the bill" section, from
- * the plan's reconcile.csv (written when the plan had --costs): per vault,
- * billed against modelled once calibrated and before, and the largest
- * differences by meter with what explains them. */
+ * report_bill.h: what the report's money rests on: the section "The
+ * model against the bill", from the plan's reconcile.csv (written when the
+ * plan had --costs): per vault, billed against modelled once calibrated
+ * and before, and the largest differences by meter with what explains
+ * them; and the headline's word on storage sized by estimates. */
 #ifndef VW_REPORT_BILL_H
 #define VW_REPORT_BILL_H
 
@@ -30,5 +31,9 @@ struct report_data;
 int report_bill_load(struct report_data *d, struct err *e);
 void report_bill_release(struct rep_bill *b);
 void page_bill(struct strbuf *o, const struct report_data *d);
+/* When more than 10% of the storage now rests on estimated sizes (items
+ * sized by workload defaults), a sentence with the share, for the
+ * headline card's detail. */
+void page_estimated_share(struct strbuf *o, const struct report_data *d);
 
 #endif

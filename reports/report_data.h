@@ -169,6 +169,9 @@ struct report_data {
 
 	struct horizon h;            /* the plan's months */
 	struct rep_stats total_now, total_prev;
+	double estimated_gb;         /* of total_now's GiB: items sized by
+					workload defaults (size_source
+					estimated) */
 	double storage_after;        /* summary.csv total */
 	double saving_total;         /* summary.csv total: over the points'
 					remaining lives */

@@ -249,6 +249,7 @@ static void storage_cards(struct strbuf *o, const struct report_data *d)
 	} else {
 		strbuf_adds(&detail, "storage and fees together");
 	}
+	page_estimated_share(&detail, d);
 	card(o, "Total backup cost now", v, detail.buf);
 	free(v);
 	strbuf_release(&detail);

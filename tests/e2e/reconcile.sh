@@ -7,7 +7,8 @@
 # bill in another currency is refused. Then issue 13's "done when": a
 # sample with its month's bill (hidden true sizes, negotiated prices):
 # calibrated, every vault's model is within 2% of the bill, and
-# reconcile.csv shows the error before calibration.
+# reconcile.csv shows the error before calibration; and a snapshot whose
+# sizes are estimates says so, with the share, in the headline card.
 . tests/e2e/lib.sh
 TINY="$VW_TOP/tests/data/tiny-snapshot"
 C="$VW_TOP/tests/data/costs"
@@ -121,4 +122,40 @@ PY
 check "the FOCUS and usage-details bills calibrate alike" \
 	cmp "$T/O-focus.csv/plan/reconcile.csv" \
 	"$T/O-usage-details.csv/plan/reconcile.csv"
+
+# ---- sizes from workload defaults (an export without --sizes) ----
+check "a copy of the sample whose VM sizes are estimates" \
+	python3 - "$VW_TOP/data/sample" "$T/est" <<'PY'
+import csv, hashlib, io, json, os, shutil, sys
+src, dst = sys.argv[1:]
+shutil.copytree(src, dst)
+p = os.path.join(dst, "items.csv")
+rows = list(csv.reader(open(p, newline="")))
+col = rows[0].index("size_source")
+for r in rows[1:]:
+    if r[rows[0].index("workload")] == "AzureVM":
+        r[col] = "estimated"
+out = io.StringIO()
+csv.writer(out, lineterminator="\r\n").writerows(rows)
+open(p, "w", newline="").write(out.getvalue())
+m = json.load(open(os.path.join(dst, "manifest.json")))
+for name, f in m["files"].items():
+    f["sha256"] = hashlib.sha256(
+        open(os.path.join(dst, name), "rb").read()).hexdigest()
+json.dump(m, open(os.path.join(dst, "manifest.json"), "w"), indent=1)
+PY
+expect_exit 0 "run on it without a bill" \
+	"$VAULTWISE" run --snapshot "$T/est" --out "$T/E"
+check "the headline card states the share of storage on estimated sizes" \
+	python3 - "$T/E/report/report.html" "$T/O-focus.csv/report/report.html" <<'PY'
+import re, sys
+def total_card(path):
+    html = open(path).read()
+    i = html.index("Total backup cost now")
+    return re.sub(r"<[^>]+>", "", html[i:html.index("</div></div>", i)])
+est = total_card(sys.argv[1])
+m = re.search(r"([0-9]+)% of the storage rests on estimated sizes", est)
+assert m and 10 < int(m.group(1)) < 100, est
+assert "estimated sizes" not in total_card(sys.argv[2])
+PY
 finish
