@@ -154,11 +154,12 @@ static bool has_restore_cost(const struct report_data *d,
 }
 
 /* vault_months.csv carries the prices the plan used; forecast.csv uses
- * them. */
+ * them. A plan calibrated to a bill (reconcile.csv) uses the billed
+ * prices, which the bill section shows. */
 static void plan_price_caveat(struct report_data *d, const struct vault *v,
 			      const char *tier, double plan, double sheet)
 {
-	if (fabs(plan - sheet) <= 1e-6)
+	if (fabs(plan - sheet) <= 1e-6 || d->bill.n)
 		return;
 	report_data_add_caveat(
 		d, "plan/vault_months.csv prices %s's %s storage at %.6f "

@@ -216,8 +216,9 @@ static void price_from(struct line *l, const struct price_row *r)
 }
 
 /* The plan's day-averaged GiB of a tier, at the plan's price. */
-static void storage_line(struct line *l, const struct rep_vault_months *vm,
-			 bool archive, const struct month *mo)
+static void storage_line(struct line *l, const struct report_data *d,
+			 const struct rep_vault_months *vm, bool archive,
+			 const struct month *mo)
 {
 	const struct rate_card *rc = &vm->card;
 	int meter = archive ? rc->archive_meter : rc->standard_meter;
@@ -228,6 +229,10 @@ static void storage_line(struct line *l, const struct rep_vault_months *vm,
 	l->meter = meter_names[meter];
 	price_from(l, rc->row[meter]);
 	l->unit_price = archive ? vm->arc_price : vm->std_price;
+	/* a plan calibrated to a bill prices with the billed unit price */
+	if (d->bill.n && rc->row[meter] &&
+	    fabs(l->unit_price - rc->row[meter]->price) > 1e-6)
+		l->quality = "billed";
 	l->gib = archive ? vm->arc_gb[mo->m] : vm->std_gb[mo->m];
 	l->qty = l->consumed = l->gib * days / DAYS_PER_MONTH;
 	l->unit = l->consumed_unit = "GB-Months";
@@ -298,12 +303,12 @@ static long vault_month(struct csv_writer *w, const struct report_data *d,
 	long rows = 0;
 
 	if (vm->std_gb[mo->m] > 0) {
-		storage_line(&l, vm, false, mo);
+		storage_line(&l, d, vm, false, mo);
 		put_line(w, d, vault, mo, &l);
 		rows++;
 	}
 	if (vm->arc_gb[mo->m] > 0) {
-		storage_line(&l, vm, true, mo);
+		storage_line(&l, d, vm, true, mo);
 		put_line(w, d, vault, mo, &l);
 		rows++;
 	}

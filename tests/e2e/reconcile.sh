@@ -82,6 +82,8 @@ for f in focus.csv usage-details.csv; do
 	expect_exit 0 "run --costs B/$f" \
 		"$VAULTWISE" run --snapshot "$T/S" --costs "$T/B/$f" \
 		--out "$T/O-$f"
+	check "... without a caveat that the billed prices are not the sheet's" \
+		sh -c "! grep -q 'was the sheet changed' '$T/err'"
 	grep_ok "... prints billed, calibrated and uncalibrated totals" \
 		'^the model against the bill: [0-9.]+ EUR billed in 2026-10 .* modelled once calibrated \(\+?-?0\.0%\), [0-9.]+ before' \
 		"$T/out"
@@ -118,6 +120,16 @@ m = re.search(r"Cost now, as billed in 2026-10: +([0-9,.]+) EUR/month", text)
 assert m, text[:300]
 assert m.group(1) == f"{bill:,.2f}", (m.group(1), bill)
 assert "before calibration" in text and "sizes x" in text
+PY
+check "forecast.csv's Standard rows are priced as billed" \
+	python3 - "$T/O-focus.csv/report/forecast.csv" <<'PY'
+import csv, sys
+# every vault was billed Standard storage (a meter not billed, such as
+# Archive in a vault with nothing archived yet, keeps the sheet's price)
+rows = [r for r in csv.DictReader(open(sys.argv[1], newline=""))
+        if r["x_Tier"] == "Standard" and r["PricingUnit"] == "GB-Months"]
+assert rows and all(r["x_PriceQuality"] == "billed" for r in rows), \
+    {r["x_PriceQuality"] for r in rows}
 PY
 check "the FOCUS and usage-details bills calibrate alike" \
 	cmp "$T/O-focus.csv/plan/reconcile.csv" \
