@@ -199,3 +199,19 @@ void page_estimated_share(struct strbuf *o, const struct report_data *d)
 		       "</code>, or give a bill with <code>--costs</code> "
 		       "to calibrate the plan)");
 }
+
+double report_cost_now(const struct report_data *d)
+{
+	return d->bill.n ? d->bill.billed : rep_stats_total(&d->total_now);
+}
+
+void page_cost_now_basis(struct strbuf *o, const struct report_data *d)
+{
+	if (!d->bill.n)
+		return;
+	strbuf_adds(o, "; billed in ");
+	html_escape(o, d->bill.month);
+	strbuf_adds(o, " (the snapshot at list prices: ");
+	page_money(o, d, rep_stats_total(&d->total_now));
+	strbuf_adds(o, ")");
+}

@@ -31,6 +31,12 @@ struct report_data;
 int report_bill_load(struct report_data *d, struct err *e);
 void report_bill_release(struct rep_bill *b);
 void page_bill(struct strbuf *o, const struct report_data *d);
+/* The report's cost now per month: the bill's total (the vaults' Backup
+ * charges in its month) when the plan had a bill, else the snapshot's
+ * storage and fees at the plan's prices; and, for the headline card's
+ * detail, which of the two it is. */
+double report_cost_now(const struct report_data *d);
+void page_cost_now_basis(struct strbuf *o, const struct report_data *d);
 /* When more than 10% of the storage now rests on estimated sizes (items
  * sized by workload defaults), a sentence with the share, for the
  * headline card's detail. */

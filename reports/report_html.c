@@ -235,7 +235,7 @@ static void storage_cards(struct strbuf *o, const struct report_data *d)
 	card(o, "Protected-instance fees", v, detail.buf);
 	free(v);
 	strbuf_reset(&detail);
-	v = money_text(d, rep_stats_total(t));
+	v = money_text(d, report_cost_now(d));
 	if (d->prev) {
 		char delta[64];
 		strbuf_addf(&detail, "%s ",
@@ -249,6 +249,7 @@ static void storage_cards(struct strbuf *o, const struct report_data *d)
 	} else {
 		strbuf_adds(&detail, "storage and fees together");
 	}
+	page_cost_now_basis(&detail, d);
 	page_estimated_share(&detail, d);
 	card(o, "Total backup cost now", v, detail.buf);
 	free(v);

@@ -120,6 +120,9 @@ m = re.search(r"Cost now, as billed in 2026-10: +([0-9,.]+) EUR/month", text)
 assert m, text[:300]
 assert m.group(1) == f"{bill:,.2f}", (m.group(1), bill)
 assert "before calibration" in text and "sizes x" in text
+i = html.index("Total backup cost now")
+card = re.sub(r"<[^>]+>", " ", html[i:html.index("</div></div>", i)])
+assert f"{bill:,.2f} EUR/month" in card and "billed in 2026-10" in card, card
 PY
 check "forecast.csv's Standard rows are priced as billed" \
 	python3 - "$T/O-focus.csv/report/forecast.csv" <<'PY'
