@@ -77,6 +77,10 @@ check "run's reconcile.csv is plan's" \
 # ---- a sample and its month's bill ----
 expect_exit 0 "sample --bill writes the month's bill" \
 	"$VAULTWISE" sample --out "$T/S" --bill "$T/B"
+expect_exit 0 "... twice" "$VAULTWISE" sample --out "$T/S2" --bill "$T/B2"
+check "... the same bill both times (it depends on the seed only)" \
+	sh -c "cmp '$T/B/focus.csv' '$T/B2/focus.csv' &&
+		cmp '$T/B/usage-details.csv' '$T/B2/usage-details.csv'"
 for f in focus.csv usage-details.csv; do
 	check "... $f" test -s "$T/B/$f"
 	expect_exit 0 "run --costs B/$f" \
