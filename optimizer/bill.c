@@ -18,7 +18,7 @@ const char *const bill_meter_names[BM_COUNT] = {
 enum { C_RESOURCE, C_EFFECTIVE, C_BILLED, C_CONSUMED, C_PRICING_QTY,
        C_CHARGE_CAT, C_PERIOD, C_SKU_CAT, C_SKU_METER, C_CURRENCY,
        C_METER_CAT, C_METER_NAME, C_QTY, C_COST_BC, C_COST, C_PRETAX,
-       C_CHARGE_TYPE, C_DATE, C_NCOLS };
+       C_CHARGE_TYPE, C_DATE, C_SKUMETER, C_NCOLS };
 static const struct csv_column bill_cols[] = {
 	{ "ResourceId", CSV_REQUIRED }, { "EffectiveCost", 0 },
 	{ "BilledCost", 0 }, { "ConsumedQuantity", 0 },
@@ -27,7 +27,7 @@ static const struct csv_column bill_cols[] = {
 	{ "x_SkuMeterName", 0 }, { "BillingCurrency", 0 },
 	{ "MeterCategory", 0 }, { "MeterName", 0 }, { "Quantity", 0 },
 	{ "CostInBillingCurrency", 0 }, { "Cost", 0 }, { "PreTaxCost", 0 },
-	{ "ChargeType", 0 }, { "Date", 0 },
+	{ "ChargeType", 0 }, { "Date", 0 }, { "SkuMeter", 0 },
 };
 static const struct csv_schema bill_schema = { "costs", bill_cols,
 					       C_NCOLS };
@@ -195,9 +195,12 @@ static int bill_row(void *ctx, const struct csv_row *row, struct err *e)
 				    : BILL_USAGE_DETAILS;
 		r->format_known = true;
 	}
+	/* FOCUS 1.2 exports may name the meter in SkuMeter only */
 	meter = b->format == BILL_FOCUS
 			? bill_meter_of(row->val[C_SKU_CAT],
-					row->val[C_SKU_METER])
+					row->val[C_SKU_METER][0]
+						? row->val[C_SKU_METER]
+						: row->val[C_SKUMETER])
 			: bill_meter_of(row->val[C_METER_CAT],
 					row->val[C_METER_NAME]);
 	if (meter < 0 || !resource[0])

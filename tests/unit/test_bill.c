@@ -160,6 +160,27 @@ static void test_bill__meter_classes(void **state)
 			 -1);
 }
 
+/* A FOCUS 1.2 export that names the meter in SkuMeter only. */
+static void test_bill__focus_skumeter(void **state)
+{
+	struct bill b;
+	char *path = test_write(
+		"skumeter.csv",
+		"ResourceId,EffectiveCost,BilledCost,ChargePeriodStart,"
+		"x_SkuMeterCategory,SkuMeter,ConsumedQuantity,BillingCurrency\n"
+		"/subscriptions/00000000-0000-4000-8000-000000000001/"
+		"resourceGroups/rg-dev/providers/Microsoft.RecoveryServices/"
+		"vaults/vault-dev,0.5,0.5,2026-10-01T00:00:00Z,Backup,"
+		"Standard LRS Data Stored,25,EUR\n");
+	(void)state;
+
+	read_ok(&b, path);
+	assert_float_equal(b.cell[vault_named("vault-dev")][BM_STANDARD].qty,
+			   25, 1e-9);
+	bill_release(&b);
+	free(path);
+}
+
 static void test_bill__errors_name_file_line_column(void **state)
 {
 	struct bill b;
@@ -187,6 +208,7 @@ int main(void)
 		cmocka_unit_test(test_bill__usage_details_gzip),
 		cmocka_unit_test(test_bill__public_samples_have_no_backup),
 		cmocka_unit_test(test_bill__meter_classes),
+		cmocka_unit_test(test_bill__focus_skumeter),
 		cmocka_unit_test(test_bill__errors_name_file_line_column),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
