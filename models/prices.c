@@ -283,10 +283,6 @@ int rate_card_for(struct rate_card *out, const struct price_sheet *ps,
 		if (!out->row[required[i]])
 			return missing_meter(ps, v, currency, required[i], "",
 					     e);
-	for (int w = 0; w < WL_COUNT; w++)
-		out->pi_unit[w] = out->row[pi_meter(w)]
-					  ? out->row[pi_meter(w)]->price
-					  : 0;
 	out->std_gb_month = out->row[out->standard_meter]->price;
 	out->arc_gb_month = out->row[out->archive_meter]->price;
 	for (int k = 0; k < 2; k++)
@@ -306,10 +302,16 @@ int pi_meter(int workload)
 	return meter_of[workload];
 }
 
+double pi_unit_price(const struct rate_card *rc, int workload)
+{
+	return rc->pi_unit[workload] > 0 ? rc->pi_unit[workload]
+					 : rc->row[pi_meter(workload)]->price;
+}
+
 double pi_monthly_fee(const struct rate_card *rc, int workload,
 		      double source_gb)
 {
-	double unit = rc->pi_unit[workload];
+	double unit = pi_unit_price(rc, workload);
 
 	if (source_gb <= 50)
 		return unit / 2;

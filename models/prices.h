@@ -77,8 +77,8 @@ struct rate_card {
 	/* The vault protects file shares and other workloads: its vaulted
 	 * Files points are priced at its Standard rate (rate_cards_for). */
 	bool files_mixed;
-	/* Protected-instance unit price per workload: the sheet's, or the
-	 * billed one once calibrated (0: no row) */
+	/* Protected-instance unit price per workload once calibrated to a
+	 * bill; 0: the sheet's (pi_unit_price) */
 	double pi_unit[WL_COUNT];
 	bool fallback_region;  /* priced from another region's rows */
 	int worst_quality;     /* of the storage meters used */
@@ -95,8 +95,10 @@ typedef void (*price_caveat_fn)(void *ctx, const char *text);
 void rate_card_caveats(const struct rate_card *rc, const char *location,
 		       bool with_rehydration, price_caveat_fn fn, void *ctx);
 
-/* The protected-instance meter of a workload. */
+/* The protected-instance meter of a workload, and its unit price in rc
+ * (calibrated, else the sheet's row, which must exist). */
 int pi_meter(int workload);
+double pi_unit_price(const struct rate_card *rc, int workload);
 
 /* Protected-instance fee per month: <= 50 GB half a unit, then one unit
  * per 500 GB started (reference/azure-backup.md §4.1). */

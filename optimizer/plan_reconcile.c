@@ -62,7 +62,7 @@ static void model_pi(const struct plan_ctx *p, struct modelled (*m)[BM_COUNT])
 		struct modelled *c = &m[it->vault_idx][pi_of[it->workload]];
 
 		c->cost += fee[i];
-		c->qty += fee[i] / rc->pi_unit[it->workload];
+		c->qty += fee[i] / pi_unit_price(rc, it->workload);
 	}
 	free(fee);
 }
@@ -101,7 +101,7 @@ static void calibrate_vault(struct plan_ctx *p, size_t v)
 	rc->std_gb_month = billed_price(&b[BM_STANDARD], rc->std_gb_month);
 	rc->arc_gb_month = billed_price(&b[BM_ARCHIVE], rc->arc_gb_month);
 	for (int w = 0; w < WL_COUNT; w++)
-		rc->pi_unit[w] = billed_price(&b[pi_of[w]], rc->pi_unit[w]);
+		rc->pi_unit[w] = billed_price(&b[pi_of[w]], 0);
 	if (b[BM_STANDARD].rows || b[BM_ARCHIVE].rows)
 		snprintf(cal->note[v], sizeof(cal->note[v]),
 			 "sizes x%.4f Standard, x%.4f Archive; unit prices "
