@@ -58,8 +58,9 @@ struct report_summary {
 	size_t ncaveats;
 };
 
-/* Writes report.html, focus.csv, forecast.csv, vaults.csv and policies.csv into out_dir
- * (replaced as a whole, only if vaultwise made it). s is evaluated at
+/* Writes report.html, focus.csv, forecast.csv, vaults.csv and
+ * policies.csv into out_dir (replaced as a whole, only if vaultwise made
+ * it). s is evaluated at
  * s->as_of, which must be the plan's as_of. On failure nothing is written
  * and e says why: 65 bad input data (file, line, column), 66 an input
  * missing, 73/74 output. */
