@@ -1,0 +1,176 @@
+#!/bin/sh
+# check_gate.sh: `vaultwise check` as a CI gate on the bundled sample: a
+# target that covers nothing is an error listing what its scope type can
+# match; priorities judge each item once; margin and cause columns a
+# pivot table can use; tolerance, severity and --fail-on decide the exit
+# status; JSON output, and JUnit output valid against the Jenkins JUnit
+# schema kept in tests/schema/.
+. tests/e2e/lib.sh
+
+SNAP="$VW_TOP/data/sample"
+if [ ! -f "$SNAP/manifest.json" ]; then
+	"$VAULTWISE" sample --out "$T/sample" >/dev/null 2>&1
+	SNAP="$T/sample"
+fi
+HEAD='target_id,scope_type,scope,tier,rpo_hours,rto_hours,min_retention_days'
+
+# --- a misspelt workload: exit 65, naming the target and valid values
+cat >"$T/typo.csv" <<EOF
+$HEAD
+sql,workload,SQL,any,0.25,4,
+vms,workload,VM,any,4,2,
+EOF
+expect_exit 65 "a target covering no item exits 65" \
+	"$VAULTWISE" check "$SNAP" --targets "$T/typo.csv" --out "$T/typo.out"
+grep_ok "the message names file, line and target" \
+	"typo.csv:3: target 'vms' \(workload 'VM'\) covers no item" "$T/err"
+grep_ok "the message lists the valid workloads" \
+	'valid workload values: AzureVM, SQL, HANA, AzureFiles' "$T/err"
+check "nothing is written" test ! -e "$T/typo.out"
+expect_exit 0 "--allow-empty accepts it (and the SQL target is met)" \
+	"$VAULTWISE" check "$SNAP" --targets "$T/typo.csv" --allow-empty \
+	--tolerance-hours 1000 --out "$T/typo.out"
+grep_ok "the summary counts the empty target" '^1 target covers no item$' \
+	"$T/out"
+
+# --- tier-1, SQL, everything else: one row per item, by priority
+cat >"$T/tiers.csv" <<EOF
+$HEAD,priority
+tier1-vm,name,vm-*-prd-*,any,4,2,,1
+sql,workload,SQL,any,0.25,4,,2
+everything-else,vault,*,any,24,,,9
+EOF
+expect_exit 1 "breaches fail the gate" \
+	"$VAULTWISE" check "$SNAP" --targets "$T/tiers.csv" --out "$T/tiers.out"
+grep_ok "every item is checked once" \
+	'^checked 240 of 240 items against 3 targets: 240 rows' "$T/out"
+python3 - "$T/tiers.out" >"$T/pivot" 2>&1 <<'EOF'
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1], newline="")))
+ids = [r["item_id"] for r in rows]
+assert len(ids) == len(set(ids)) == 240, "one row per item"
+causes = {"schedule", "start_jitter", "failed_jobs", "stale_backup",
+          "retention_short", "archive_rehydration", "restore_throughput",
+          "unknown"}
+for r in rows:
+    m = r["margin_hours"]
+    if r["verdict"] == "breached":
+        assert r["cause"] in causes, r
+        # empty when no number measures it (no backup at all)
+        assert m == "" or float(m) < 0, r
+    if r["verdict"] == "met":
+        assert r["cause"] == "" and (m == "" or float(m) >= 0), r
+    assert r["arm_id"].startswith("/subscriptions/"), r
+    assert r["source_resource_id"].startswith("/subscriptions/"), r
+    assert r["container"] and r["container"] in r["arm_id"], r
+by = {}
+for r in rows:
+    by.setdefault(r["target_id"], set()).add(r["workload"])
+assert by["sql"] == {"SQL"}, by
+assert "SQL" not in by["everything-else"], by
+# SQL on a 60 min log chain cannot meet 15 min: its schedule is the cause
+sql = [r for r in rows if r["target_id"] == "sql"
+       and r["verdict"] == "breached"]
+assert sql and all(r["cause"] == "schedule" for r in sql), sql[:1]
+print("ok")
+EOF
+grep_ok "rows pivot on margin and cause, with ARM ids and containers" \
+	'^ok$' "$T/pivot"
+
+# --- tolerance: a daily schedule misses 24 h by its 2 h start jitter
+cat >"$T/daily.csv" <<EOF
+$HEAD,priority,tolerance_hours,severity
+rest,vault,*,any,24,,,1,,
+EOF
+"$VAULTWISE" check "$SNAP" --targets "$T/daily.csv" --out "$T/d0.csv" \
+	>/dev/null 2>&1
+"$VAULTWISE" check "$SNAP" --targets "$T/daily.csv" --out "$T/d2.csv" \
+	--tolerance-hours 2 >/dev/null 2>&1
+python3 - "$T/d0.csv" "$T/d2.csv" >"$T/tol" 2>&1 <<'EOF'
+import csv, sys
+a = list(csv.DictReader(open(sys.argv[1], newline="")))
+b = list(csv.DictReader(open(sys.argv[2], newline="")))
+assert [r["item_id"] for r in a] == [r["item_id"] for r in b]
+moved = 0
+for x, y in zip(a, b):
+    assert x["margin_hours"] == y["margin_hours"], (x, y)
+    m = x["margin_hours"]
+    if x["verdict"] == "breached" and m and float(m) >= -2:
+        assert y["verdict"] == "met", y
+        assert "within the 2 h tolerance" in y["reason"], y
+        moved += 1
+    elif x["verdict"] == "breached":
+        assert y["verdict"] == "breached", y
+assert moved > 0
+print("ok", moved)
+EOF
+grep_ok "a shortfall within --tolerance-hours is met, the margin kept" \
+	'^ok [0-9]+$' "$T/tol"
+
+# --- severity warning never fails; --fail-on unknown fails on unknowns
+cat >"$T/warn.csv" <<EOF
+$HEAD,priority,tolerance_hours,severity
+rest,vault,*,any,24,,,1,,warning
+EOF
+expect_exit 0 "breaches of a severity-warning target do not fail" \
+	"$VAULTWISE" check "$SNAP" --targets "$T/warn.csv" --out "$T/w.csv"
+grep_ok "the severity column says warning" ',warning,' "$T/w.csv"
+cat >"$T/unknown.csv" <<EOF
+$HEAD
+sqlsnap,workload,SQL,snapshot,1000,,
+EOF
+expect_exit 0 "unknown rows pass by default" \
+	"$VAULTWISE" check "$SNAP" --targets "$T/unknown.csv" --out "$T/u.csv"
+expect_exit 1 "--fail-on unknown fails on them" \
+	"$VAULTWISE" check "$SNAP" --targets "$T/unknown.csv" --out "$T/u.csv" \
+	--fail-on unknown
+expect_exit 64 "a bad --fail-on is a usage error" \
+	"$VAULTWISE" check "$SNAP" --targets "$T/unknown.csv" --fail-on x
+
+# --- JSON and JUnit
+expect_exit 1 "--format json" \
+	"$VAULTWISE" check "$SNAP" --targets "$T/tiers.csv" --format json \
+	--out "$T/tiers.json"
+python3 - "$T/tiers.json" "$T/tiers.out" >"$T/json" 2>&1 <<'EOF'
+import csv, json, sys
+rows = json.load(open(sys.argv[1]))
+ref = list(csv.DictReader(open(sys.argv[2], newline="")))
+assert len(rows) == len(ref) == 240
+for j, c in zip(rows, ref):
+    assert list(j) == list(c), "the same columns in the same order"
+    assert j["verdict"] == c["verdict"] and j["cause"] == c["cause"]
+    assert j["margin_hours"] is None or \
+        abs(j["margin_hours"] - float(c["margin_hours"])) < 1e-9
+print("ok")
+EOF
+grep_ok "JSON holds the CSV's rows, numbers as numbers" '^ok$' "$T/json"
+expect_exit 1 "--format junit" \
+	"$VAULTWISE" check "$SNAP" --targets "$T/tiers.csv" --format junit \
+	--out "$T/tiers.xml"
+check "JUnit output validates against the Jenkins JUnit schema" \
+	xmllint --noout --schema "$VW_TOP/tests/schema/junit-10.xsd" \
+	"$T/tiers.xml"
+python3 - "$T/tiers.xml" "$T/tiers.out" >"$T/junit" 2>&1 <<'EOF'
+import csv, sys
+import xml.etree.ElementTree as ET
+suite = ET.parse(sys.argv[1]).getroot().find("testsuite")
+ref = list(csv.DictReader(open(sys.argv[2], newline="")))
+cases = suite.findall("testcase")
+assert len(cases) == len(ref) == int(suite.get("tests"))
+fails = [c for c in cases if c.find("failure") is not None]
+assert len(fails) == sum(r["verdict"] == "breached" for r in ref)
+assert int(suite.get("failures")) == len(fails)
+for c, r in zip(cases, ref):
+    assert c.get("classname") == r["target_id"]
+    assert r["item_id"] in c.get("name")
+    f = c.find("failure")
+    if f is not None:
+        assert f.get("type") == r["cause"]
+        assert r["reason"] in f.get("message")
+print("ok")
+EOF
+grep_ok "one testcase per item and target, the reason as the failure" \
+	'^ok$' "$T/junit"
+expect_exit 64 "a bad --format is a usage error" \
+	"$VAULTWISE" check "$SNAP" --targets "$T/tiers.csv" --format xml
+finish
