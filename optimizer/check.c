@@ -354,6 +354,7 @@ static void check_input_of(const struct check_ctx *c, size_t i, size_t k,
 	in->as_of = c->as_of;
 	in->lookback_days = c->o.lookback_days;
 	in->rehydrate_priority = c->o.rehydrate_priority;
+	in->rehydration_hours = c->o.rehydration_hours;
 	in->tolerance_hours = isnan(t->tolerance_hours) ? c->o.tolerance_hours
 							: t->tolerance_hours;
 }
@@ -500,6 +501,7 @@ void check_options_init(struct check_options *o)
 {
 	o->lookback_days = CHECK_DEFAULT_LOOKBACK_DAYS;
 	o->rehydrate_priority = REHYDRATE_STANDARD;
+	o->rehydration_hours = NAN;
 	o->timezones_path = NULL;
 	o->allow_empty = false;
 	o->tolerance_hours = 0;

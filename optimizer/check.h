@@ -43,6 +43,7 @@ enum check_fail_on { FAIL_ON_BREACH, FAIL_ON_UNKNOWN };
 struct check_options {
 	double lookback_days;       /* observed-RPO window before as_of */
 	int rehydrate_priority;     /* enum rehydrate_priority (rto.h) */
+	double rehydration_hours;   /* NAN: rto.h's figure for the priority */
 	const char *timezones_path; /* NULL: the bundled data/timezones.csv */
 	bool allow_empty;           /* a target covering no item: warning */
 	double tolerance_hours;     /* for targets without tolerance_hours */

@@ -49,6 +49,7 @@ struct check_input {
 	int64_t as_of;
 	double lookback_days;
 	int rehydrate_priority;         /* enum rehydrate_priority */
+	double rehydration_hours;       /* NAN: rto.h's Blob figure */
 	double tolerance_hours;         /* a shortfall up to this is met */
 };
 

@@ -300,13 +300,29 @@ static void check_observed(const struct check_input *in, double target,
 	       p95, src == OBS_LOG ? " in the log chain" : "", t);
 }
 
+/* Rehydration hours: the user's, else the Blob Storage figure. */
+static double rehydrate_hours(const struct check_input *in, double gib,
+			      const char **basis)
+{
+	if (!isnan(in->rehydration_hours)) {
+		*basis = "rehydration time from --rehydration-hours";
+		return in->rehydration_hours;
+	}
+	*basis = "rehydration time: Blob Storage's published figure, Azure "
+		 "Backup publishes none; set --rehydration-hours";
+	return rto_rehydrate_hours(in->rehydrate_priority, gib);
+}
+
 /* RTO of a restore from a point in the given rp tier. */
-static double point_rto(const struct rto_model *m, int prio, int tier,
-			double gib, char *desc, size_t n)
+static double point_rto(const struct check_input *in, int tier, double gib,
+			char *desc, size_t n)
 {
 	char v[24], rh[24], tot[24];
+	const struct rto_model *m = in->rto;
+	int prio = in->rehydrate_priority;
 	double vault = rto_model_hours(m, gib);
-	double rehydrate = rto_rehydrate_hours(prio, gib);
+	const char *basis;
+	double rehydrate = rehydrate_hours(in, gib, &basis);
 
 	format_hours(vault, v, sizeof(v));
 	if (rp_has_snapshot_copy(tier)) {
@@ -319,8 +335,8 @@ static double point_rto(const struct rto_model *m, int prio, int tier,
 		format_hours(rehydrate + vault, tot, sizeof(tot));
 		snprintf(desc, n,
 			 "is in Archive: %s %s-priority rehydration + %s "
-			 "restore = %s",
-			 rh, rehydrate_priority_names[prio], v, tot);
+			 "restore = %s (%s)",
+			 rh, rehydrate_priority_names[prio], v, tot, basis);
 		return rehydrate + vault;
 	}
 	snprintf(desc, n, "is in %s: %s restore", rp_tier_names[tier], v);
@@ -363,8 +379,7 @@ static void check_rto(const struct check_input *in, struct check_row *r)
 		bool covered = np->time != TIME_NONE;
 		r->needed_time = when;
 		r->needed_tier = covered ? np->tier : np->oldest_tier;
-		r->rto_oldest = point_rto(m, in->rehydrate_priority,
-					  r->needed_tier,
+		r->rto_oldest = point_rto(in, r->needed_tier,
 					  covered ? np->gib : np->oldest_gib,
 					  od, sizeof(od));
 	}

@@ -20,7 +20,7 @@
 
 struct check_cli {
 	const char *targets, *out, *priority, *timezones, *fail_on, *format;
-	double lookback, tolerance;
+	double lookback, tolerance, rehydration;
 	int allow_empty;
 };
 
@@ -37,6 +37,11 @@ static const struct opt_spec check_spec[] = {
 	  offsetof(struct check_cli, priority), "P",
 	  "rehydration priority for points in Archive: standard (up to "
 	  "15 h, the default) or high (~1 h under 10 GiB)", 0, 0 },
+	{ "rehydration-hours", 0, OPT_DOUBLE,
+	  offsetof(struct check_cli, rehydration), "H",
+	  "hours a rehydration from Archive takes at that priority (default: "
+	  "Blob Storage's published figures; Azure Backup publishes none)",
+	  0.01, 1000 },
 	{ "timezones", 0, OPT_STR, offsetof(struct check_cli, timezones),
 	  "FILE", "Windows time-zone table (default: the bundled "
 	  "data/timezones.csv)", 0, 0 },
@@ -69,7 +74,8 @@ static const struct cmd_doc check_doc = {
 	"    over the look-back, the age of the newest one, failure streaks;\n"
 	"  - RTO: snapshot 0.5 h; vault: a0 + size/throughput fitted on the\n"
 	"    restore jobs (p90), or 1 h + 100 GiB/h with fewer than 5;\n"
-	"    Archive: rehydration first. With min_retention_days, the oldest\n"
+	"    Archive: rehydration first (Blob Storage's figures unless\n"
+	"    --rehydration-hours). With min_retention_days, the oldest\n"
 	"    point that retention must hold is checked too.\n"
 	"Writes one row per (item, target) with a verdict (met, breached or\n"
 	"unknown), the reason, margin_hours (negative: short of the target)\n"
@@ -127,6 +133,8 @@ static int check_opts(const struct check_cli *cli, struct check_options *o)
 				   cli->format);
 	if (cli->lookback > 0)
 		o->lookback_days = cli->lookback;
+	if (cli->rehydration > 0)
+		o->rehydration_hours = cli->rehydration;
 	o->timezones_path = cli->timezones;
 	o->allow_empty = cli->allow_empty;
 	o->tolerance_hours = cli->tolerance;

@@ -127,6 +127,34 @@ expect_exit 1 "--fail-on unknown fails on them" \
 expect_exit 64 "a bad --fail-on is a usage error" \
 	"$VAULTWISE" check "$SNAP" --targets "$T/unknown.csv" --fail-on x
 
+# --- Archive: the rehydration hours are an input
+TARGETS="$VW_TOP/data/targets.example.csv"
+"$VAULTWISE" check "$SNAP" --targets "$TARGETS" --out "$T/blob.csv" \
+	>/dev/null 2>&1
+"$VAULTWISE" check "$SNAP" --targets "$TARGETS" --out "$T/48h.csv" \
+	--rehydration-hours 48 >/dev/null 2>&1
+python3 - "$T/blob.csv" "$T/48h.csv" >"$T/rehy" 2>&1 <<'EOF'
+import csv, sys
+a = list(csv.DictReader(open(sys.argv[1], newline="")))
+b = list(csv.DictReader(open(sys.argv[2], newline="")))
+arch = [(x, y) for x, y in zip(a, b) if x["oldest_point_tier"] == "Archive"
+        and x["rto_target_h"]]
+assert arch
+for x, y in arch:
+    assert abs(float(y["rto_oldest_h"]) - float(x["rto_oldest_h"]) - 33) \
+        < 0.02, (x["rto_oldest_h"], y["rto_oldest_h"])
+    if x["verdict"] == "met":
+        assert "Blob Storage's published figure" in x["reason"], x
+    if y["verdict"] == "met":
+        assert "from --rehydration-hours" in y["reason"], y
+flipped = [y for x, y in arch if x["verdict"] == "met"
+           and y["verdict"] == "breached"]
+assert flipped and all(y["cause"] == "archive_rehydration" for y in flipped)
+print("ok", len(arch), len(flipped))
+EOF
+grep_ok "--rehydration-hours replaces the Blob figure, which rows name" \
+	'^ok [0-9]+ [0-9]+$' "$T/rehy"
+
 # --- JSON and JUnit
 expect_exit 1 "--format json" \
 	"$VAULTWISE" check "$SNAP" --targets "$T/tiers.csv" --format json \
