@@ -472,6 +472,38 @@ static bool resolve_tier(const struct item *it, const struct target *t,
 	return true;
 }
 
+/* Daylight saving, only when a clock change inside the look-back moves
+ * the verdict: read on the wall clock, the schedule's worst gap would be
+ * on the other side of the target (never for log backups). */
+static void dst_note(const struct check_input *in, double target,
+		     struct check_row *r)
+{
+	int64_t from = in->as_of - (int64_t)llround(in->lookback_days * DAY_S);
+	double utc, wall, j = SCHEDULE_JITTER_H;
+	char day[DATE_ISO_LEN], w[24], t[24];
+	int64_t change;
+
+	if (!in->p || (r->tier == TT_VAULT &&
+		       workload_is_db(in->it->workload) &&
+		       in->p->log_interval_min > 0))
+		return;
+	change = rpo_dst_gaps(in->p, in->zones, r->tier == TT_VAULT, from,
+			      in->as_of, &utc, &wall);
+	if (change == TIME_NONE ||
+	    (utc + j > target + EPS) == (wall + j > target + EPS))
+		return;
+	time_format_date(change, day);
+	format_hours(wall + j, w, sizeof(w));
+	format_hours(target, t, sizeof(t));
+	clause(&r->note,
+	       "'%s' changed its clocks on %s: Azure keeps the UTC hour, so "
+	       "backups run 1 h later by the wall clock during daylight "
+	       "saving (read on the wall clock, the schedule would give %s "
+	       "%s the %s target)",
+	       in->p->time_zone, day, w, wall + j > target + EPS ? ">" : "<=",
+	       t);
+}
+
 /* The verdict: a breach whose every shortfall is within the tolerance
  * counts as met (the reason keeps the shortfall as a note). */
 static void settle_verdict(struct check_row *r, double tolerance)
@@ -523,6 +555,7 @@ void check_row_evaluate(struct check_row *r, const struct check_input *in)
 			check_observed(in, t->rpo_hours, r);
 			if (pred.tz_note[0])
 				clause(&r->note, "%s", pred.tz_note);
+			dst_note(in, t->rpo_hours, r);
 		}
 		check_rto(in, r);
 		if (in->np)

@@ -155,6 +155,30 @@ EOF
 grep_ok "--rehydration-hours replaces the Blob figure, which rows name" \
 	'^ok [0-9]+ [0-9]+$' "$T/rehy"
 
+# --- daylight saving: noted only when a change in the window moves it
+"$VAULTWISE" check "$SNAP" --targets "$TARGETS" --out "$T/dst5.csv" \
+	--lookback-days 5 >/dev/null 2>&1
+python3 - "$T/blob.csv" "$T/dst5.csv" >"$T/dst" 2>&1 <<'EOF'
+import csv, re, sys
+a = list(csv.DictReader(open(sys.argv[1], newline="")))
+b = list(csv.DictReader(open(sys.argv[2], newline="")))
+noted = [r for r in a if "changed its clocks" in r["reason"]]
+assert noted, "the sample's 30 days hold the change of 25 October"
+for r in noted:
+    assert "on 2026-10-25" in r["reason"], r
+    assert "log backups" not in r["reason"], r
+    m = re.search(r"schedule would give ([0-9.]+) h (>|<=) the ([0-9.]+) h "
+                  r"target", r["reason"])
+    pred, tgt = float(r["rpo_predicted_h"]), float(r["rpo_target_h"])
+    # the wall-clock reading lands on the other side of the target
+    assert m and (float(m.group(1)) > tgt) != (pred > tgt), r
+assert not any("daylight" in r["reason"] for r in b), \
+    "5 days after the change: no note"
+print("ok", len(noted), len(a))
+EOF
+grep_ok "the DST note only where a change in the window moves the verdict" \
+	'^ok [0-9]+ [0-9]+$' "$T/dst"
+
 # --- JSON and JUnit
 expect_exit 1 "--format json" \
 	"$VAULTWISE" check "$SNAP" --targets "$T/tiers.csv" --format json \
