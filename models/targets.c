@@ -6,11 +6,12 @@
 #include <math.h>
 
 #include "csvio.h"
+#include "tags.h"
 #include "util.h"
 
 const char *const scope_type_names[SCOPE_COUNT] = { "vault", "policy",
 						    "item", "workload",
-						    "name" };
+						    "name", "tag" };
 const char *const target_tier_names[TT_COUNT] = { "snapshot", "vault",
 						  "any" };
 const char *const target_severity_names[TSEV_COUNT] = { "error",
@@ -123,6 +124,21 @@ static bool glob_ci(const char *pattern, const char *s)
 	return match;
 }
 
+/* A "key=glob" scope (or "key": the tag is set) against a tags field:
+ * the key as Azure compares tag names, without case; the value a glob. */
+static bool tags_match(const char *pattern, const char *tags)
+{
+	const char *eq = strchr(pattern, '=');
+	char want[TAG_KEY_MAX], k[TAG_KEY_MAX], v[TAG_VALUE_MAX];
+
+	snprintf(want, sizeof(want), "%.*s",
+		 (int)(eq ? eq - pattern : (long)strlen(pattern)), pattern);
+	while (tags && tags_next(&tags, k, v))
+		if (str_eq_ci(k, want) && (!eq || glob_ci(eq + 1, v)))
+			return true;
+	return false;
+}
+
 bool target_matches(const struct target *t, const struct snapshot *s,
 		    const struct item *it)
 {
@@ -144,6 +160,9 @@ bool target_matches(const struct target *t, const struct snapshot *s,
 		return glob_ci(t->scope, workload_names[it->workload]);
 	case SCOPE_NAME:
 		return glob_ci(t->scope, it->item_name);
+	case SCOPE_TAG:
+		return tags_match(t->scope, it->source_tags) ||
+		       tags_match(t->scope, v->tags);
 	}
 	return false;
 }
@@ -172,6 +191,45 @@ static void add_value(struct strbuf *out, const char **seen, size_t *n,
 	strbuf_addf(out, "%s%s", (*n)++ ? ", " : "", s);
 }
 
+/* The distinct key=value pairs of one tags field, added to the list. */
+static void add_pairs(struct strbuf *out, char (*seen)[96], size_t *n,
+		      size_t *total, const char *tags)
+{
+	char k[TAG_KEY_MAX], v[TAG_VALUE_MAX];
+
+	while (tags && tags_next(&tags, k, v)) {
+		char p[96];
+		size_t i;
+
+		snprintf(p, sizeof(p), "%.40s=%.40s", k, v);
+		for (i = 0; i < *n && strcmp(seen[i], p); i++)
+			continue;
+		if (i < *n)
+			continue;
+		(*total)++;
+		if (*n == SCOPE_VALUES_SHOWN)
+			continue;
+		strbuf_addf(out, "%s%s", *n ? ", " : "", p);
+		memcpy(seen[(*n)++], p, sizeof(p));
+	}
+}
+
+/* Tags on items' source resources and on vaults. */
+static void tag_values(const struct snapshot *s, struct strbuf *out)
+{
+	char seen[SCOPE_VALUES_SHOWN][96];
+	size_t n = 0, total = 0;
+
+	for (size_t i = 0; i < s->nitems; i++)
+		add_pairs(out, seen, &n, &total, s->items[i].source_tags);
+	for (size_t i = 0; i < s->nvaults; i++)
+		add_pairs(out, seen, &n, &total, s->vaults[i].tags);
+	if (!n)
+		strbuf_adds(out, "none (no vault or source resource has tags)");
+	else if (total > n)
+		strbuf_adds(out, ", ...");
+}
+
 void target_scope_values(int scope_type, const struct snapshot *s,
 			 struct strbuf *out)
 {
@@ -183,6 +241,10 @@ void target_scope_values(int scope_type, const struct snapshot *s,
 	if (scope_type == SCOPE_WORKLOAD) {
 		for (int w = 0; w < WL_COUNT; w++)
 			add_value(out, seen, &n, workload_names[w]);
+		return;
+	}
+	if (scope_type == SCOPE_TAG) {
+		tag_values(s, out);
 		return;
 	}
 	if (scope_type == SCOPE_VAULT) {

@@ -17,7 +17,7 @@
 #include "util.h"
 
 enum scope_type { SCOPE_VAULT, SCOPE_POLICY, SCOPE_ITEM, SCOPE_WORKLOAD,
-		  SCOPE_NAME, SCOPE_COUNT };
+		  SCOPE_NAME, SCOPE_TAG, SCOPE_COUNT };
 enum target_tier { TT_SNAPSHOT, TT_VAULT, TT_ANY, TT_COUNT };
 enum target_severity { TSEV_ERROR, TSEV_WARNING, TSEV_COUNT };
 
@@ -51,7 +51,10 @@ void targets_release(struct target_set *ts);
 /* Whether a target covers an item. The glob is matched against:
  *   vault: vault_name or vault_id;  policy: policy_name or policy_id;
  *   item: item_name or item_id;     workload: AzureVM/SQL/HANA/AzureFiles;
- *   name: item_name.  Matching is case-insensitive. */
+ *   name: item_name;
+ *   tag: "key=glob" (or "key") on the tags of the item's source resource
+ *   or of its vault (items.csv source_tags, vaults.csv tags).
+ * Matching is case-insensitive. */
 bool target_matches(const struct target *t, const struct snapshot *s,
 		    const struct item *it);
 

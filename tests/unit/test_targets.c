@@ -120,7 +120,7 @@ static void test_targets__bad_values(void **state)
 	expect_targets_error("scope.csv", HEADER "T1,region,*,any,24,,\n",
 			     EXIT_DATAERR,
 			     "%s:2: column 'scope_type': expected one of "
-			     "vault, policy, item, workload, name, got "
+			     "vault, policy, item, workload, name, tag, got "
 			     "'region'");
 	expect_targets_error("tier.csv", HEADER "T1,vault,*,archive,24,,\n",
 			     EXIT_DATAERR,
@@ -351,6 +351,30 @@ static void test_targets__scope_values_long_list(void **state)
 	strbuf_release(&sb);
 }
 
+static void test_targets__match_tag(void **state)
+{
+	(void)state;
+	items[0].source_tags = "env=prod;tier=1";
+	items[2].source_tags = "Tier=2";
+	vaults[1].tags = "tier=1;owner=ops%3Bsec";
+	/* the item's own tags, or its vault's (DR holds items 1 and 2) */
+	assert_string_equal(covered(SCOPE_TAG, "tier=1"), "1110");
+	assert_string_equal(covered(SCOPE_TAG, "TIER=2"), "0010");
+	assert_string_equal(covered(SCOPE_TAG, "tier=*"), "1110");
+	assert_string_equal(covered(SCOPE_TAG, "env"), "1000");
+	assert_string_equal(covered(SCOPE_TAG, "owner=ops;sec"), "0110");
+	assert_string_equal(covered(SCOPE_TAG, "env=dev"), "0000");
+	{
+		struct strbuf sb = STRBUF_INIT;
+
+		target_scope_values(SCOPE_TAG, &snap, &sb);
+		assert_string_equal(sb.buf, "env=prod, tier=1, Tier=2, "
+					    "owner=ops;sec");
+		strbuf_release(&sb);
+	}
+	items[0].source_tags = items[2].source_tags = vaults[1].tags = NULL;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -368,6 +392,7 @@ int main(void)
 		cmocka_unit_test(test_targets__shadows),
 		cmocka_unit_test(test_targets__scope_values),
 		cmocka_unit_test(test_targets__scope_values_long_list),
+		cmocka_unit_test(test_targets__match_tag),
 	};
 	return cmocka_run_group_tests(tests, setup_estate,
 				      test_teardown_scratch);
