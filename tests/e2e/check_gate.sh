@@ -77,6 +77,36 @@ EOF
 grep_ok "rows pivot on margin and cause, with ARM ids and containers" \
 	'^ok$' "$T/pivot"
 
+# --- tier-1 by tag: the source resources tagged tier=1 (sample data)
+cat >"$T/tagged.csv" <<EOF
+$HEAD,priority
+tier1,tag,tier=1,any,4,2,,1
+rest,vault,*,any,24,,,9
+EOF
+"$VAULTWISE" check "$SNAP" --targets "$T/tagged.csv" --out "$T/tagged.out" \
+	>/dev/null 2>&1
+python3 - "$T/tagged.out" "$SNAP/items.csv" >"$T/tag" 2>&1 <<'EOF'
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1], newline="")))
+items = {r["item_id"]: r for r in csv.DictReader(open(sys.argv[2],
+                                                      newline=""))}
+tier1 = {i for i, r in items.items()
+         if "tier=1" in r["source_tags"].split(";")}
+assert tier1 and len(rows) == len(items)
+assert {r["item_id"] for r in rows if r["target_id"] == "tier1"} == tier1
+print("ok", len(tier1))
+EOF
+grep_ok "scope_type tag covers the items whose source is tagged tier=1" \
+	'^ok [0-9]+$' "$T/tag"
+cat >"$T/badtag.csv" <<EOF
+$HEAD
+tier1,tag,tier=one,any,4,2,
+EOF
+expect_exit 65 "a tag no resource has exits 65" \
+	"$VAULTWISE" check "$SNAP" --targets "$T/badtag.csv" --out "$T/bt.csv"
+grep_ok "... listing the tags there are" \
+	"valid tag values: app=[a-z]+, env=[a-z]+" "$T/err"
+
 # --- tolerance: a daily schedule misses 24 h by its 2 h start jitter
 cat >"$T/daily.csv" <<EOF
 $HEAD,priority,tolerance_hours,severity
