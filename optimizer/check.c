@@ -414,11 +414,15 @@ static void row_numbers(struct row_text *x, const struct target *t,
 
 static void row_text_of(struct row_text *x, const struct check_ctx *c,
 			const struct item *it, const struct target *t,
-			const struct check_row *r, const char *reason)
+			const struct check_row *r, const char *reason,
+			const struct check_fix *fix)
 {
 	const struct policy *p = item_policy(c, it);
 
 	row_numbers(x, t, r);
+	put_num(x, C_FIX_RPO, fix->rpo_h, 2);
+	x->v[C_FIX] = fix->text.buf;
+	x->v[C_FIX_EDIT] = fix->edit.buf;
 	container_of(it->arm_id, x->container, sizeof(x->container));
 	x->v[C_ITEM] = it->item_id;
 	x->v[C_TARGET] = t->target_id;
@@ -466,6 +470,7 @@ static int write_rows(struct check_ctx *c, const char *out_path,
 {
 	struct check_sink *sink = check_sink_open(out_path, c->o.format, e);
 	struct strbuf reason = STRBUF_INIT;
+	struct check_fix fix = CHECK_FIX_INIT;
 	size_t nt = c->ts->n;
 
 	if (!sink)
@@ -485,13 +490,16 @@ static int write_rows(struct check_ctx *c, const char *out_path,
 			check_row_evaluate(&r, &in);
 			check_row_reason(&r, &reason);
 			failing = row_fails(c, in.t, &r);
-			row_text_of(&x, c, it, in.t, &r, reason.buf);
+			check_fix_suggest(&in, &r, &fix);
+			row_text_of(&x, c, it, in.t, &r, reason.buf, &fix);
 			check_sink_row(sink, x.v, failing);
 			count_row(sum, &r, failing);
 			check_row_release(&r);
 		}
 	}
 	strbuf_release(&reason);
+	strbuf_release(&fix.text);
+	strbuf_release(&fix.edit);
 	return check_sink_commit(sink, e);
 }
 

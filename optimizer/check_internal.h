@@ -98,12 +98,27 @@ static inline bool workload_is_db(int workload)
 	return workload == WL_SQL || workload == WL_HANA;
 }
 
+/* The suggested fix of a row whose predicted RPO breaches its target
+ * (check_fix.c): text "" when the row needs none. */
+struct check_fix {
+	struct strbuf text;   /* what to change, the new RPO, the cost */
+	struct strbuf edit;   /* "policy_type=Enhanced;frequency=Hourly;..."
+				 for the policy's row in policies.csv */
+	double rpo_h;         /* predicted RPO after it; NAN: no fix */
+};
+
+#define CHECK_FIX_INIT { STRBUF_INIT, STRBUF_INIT, 0 }
+
+void check_fix_suggest(const struct check_input *in,
+		       const struct check_row *r, struct check_fix *out);
+
 /* The columns of rpo_rto.csv (check_output.c names them). */
 enum { C_ITEM, C_TARGET, C_TIER, C_RPO_T, C_RPO_P, C_RPO_O, C_RTO_T,
        C_RTO_E, C_VERDICT, C_REASON, C_VAULT, C_NAME, C_POLICY, C_WL,
        C_EVAL_TIER, C_P95, C_AGE, C_STREAK, C_RTO_NEW, C_RTO_OLD,
        C_OLD_TIME, C_OLD_TIER, C_MIN_RET, C_MARGIN, C_CAUSE, C_SEVERITY,
-       C_CONTAINER, C_ARM_ID, C_SOURCE_ID, C_NCOLS };
+       C_CONTAINER, C_ARM_ID, C_SOURCE_ID, C_FIX, C_FIX_EDIT, C_FIX_RPO,
+       C_NCOLS };
 
 /* Where the rows go, in one of enum check_format (check.h); written
  * atomically on commit. A failing row fails the CI gate. */

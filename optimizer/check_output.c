@@ -30,7 +30,8 @@ static const struct csv_column out_cols[] = {
 	{ "min_retention_days", 0 }, { "margin_hours", 0 },
 	{ "cause", 0 },		   { "severity", 0 },
 	{ "container", 0 },	   { "arm_id", 0 },
-	{ "source_resource_id", 0 },
+	{ "source_resource_id", 0 }, { "suggested_fix", 0 },
+	{ "fix_policy_change", 0 }, { "fix_rpo_predicted_h", 0 },
 };
 _Static_assert(ARRAY_SIZE(out_cols) == C_NCOLS, "out_cols out of step");
 static const struct csv_schema out_schema = { "rpo_rto.csv", out_cols,
@@ -43,6 +44,7 @@ static bool numeric_col(int c)
 	case C_RPO_T: case C_RPO_P: case C_RPO_O: case C_RTO_T:
 	case C_RTO_E: case C_P95: case C_AGE: case C_STREAK:
 	case C_RTO_NEW: case C_RTO_OLD: case C_MIN_RET: case C_MARGIN:
+	case C_FIX_RPO:
 		return true;
 	default:
 		return false;
