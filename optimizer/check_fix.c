@@ -36,10 +36,13 @@ static void apply(struct policy *p, const struct fix *f)
 		p->log_interval_min = f->log_min;
 	if (p->frequency == FREQ_DAILY && !p->run_times[0])
 		p->run_times = "22:00";
+	/* a daily schedule needs a daily retention: Azure's least, 7 d */
+	if (p->frequency != FREQ_WEEKLY && !p->daily_keep_days)
+		p->daily_keep_days = 7;
 }
 
-static void edit_of(const struct policy *p, const struct fix *f,
-		    struct strbuf *out)
+static void edit_of(const struct policy *was, const struct policy *p,
+		    const struct fix *f, struct strbuf *out)
 {
 	strbuf_reset(out);
 	if (f->log_min) {
@@ -57,6 +60,8 @@ static void edit_of(const struct policy *p, const struct fix *f,
 			    f->interval_h);
 	else
 		strbuf_addf(out, ";run_times=%s", p->run_times);
+	if (p->daily_keep_days != was->daily_keep_days)
+		strbuf_addf(out, ";daily_keep_days=%d", p->daily_keep_days);
 }
 
 /* The candidates, least change first. */
@@ -128,7 +133,7 @@ void check_fix_suggest(const struct check_input *in,
 		if (isnan(h) || h > target + EPS)
 			continue;
 		out->rpo_h = h;
-		edit_of(&p, &c[i], &out->edit);
+		edit_of(in->p, &p, &c[i], &out->edit);
 		strbuf_addf(&out->text, "policy '%s': %s <= %s target; %s",
 			    in->p->policy_name,
 			    r->tier == TT_SNAPSHOT ? pred.snapshot_why

@@ -108,8 +108,22 @@ grep_ok "... listing the tags there are" \
 	"valid tag values: app=[a-z]+, env=[a-z]+" "$T/err"
 
 # --- suggested fixes: applied to the snapshot's policies, they work
-cp -R "$SNAP" "$T/fixed"
-python3 - "$T/tiers.out" "$T/fixed" >"$T/apply" 2>&1 <<'EOF'
+# fix_round_trip ROWS TARGETS NAME: applies the fixes of ROWS (check's
+# output for TARGETS) to a copy of the sample's policies.csv, checks it
+# again and prints "ok N" when each predicted RPO then meets its target.
+fix_round_trip() {
+	rm -rf "$T/$3"
+	cp -R "$SNAP" "$T/$3"
+	apply_fixes "$1" "$T/$3" >"$T/$3.apply" 2>&1 || {
+		cat "$T/$3.apply"
+		return
+	}
+	"$VAULTWISE" check "$T/$3" --targets "$2" --out "$T/$3.out" \
+		>/dev/null 2>&1
+	refixed "$1" "$T/$3.out"
+}
+apply_fixes() {
+python3 - "$1" "$2" <<'EOF'
 import csv, hashlib, json, os, sys
 rows = list(csv.DictReader(open(sys.argv[1], newline="")))
 snap = sys.argv[2]
@@ -143,11 +157,9 @@ m["files"]["policies.csv"]["sha256"] = hashlib.sha256(
 json.dump(m, open(mpath, "w"), indent=2)
 print("ok", len(fixes))
 EOF
-grep_ok "the suggested policy changes apply to policies.csv" '^ok [0-9]+$' \
-	"$T/apply"
-"$VAULTWISE" check "$T/fixed" --targets "$T/tiers.csv" \
-	--out "$T/fixed.out" >/dev/null 2>"$T/fixed.err"
-python3 - "$T/tiers.out" "$T/fixed.out" >"$T/refix" 2>&1 <<'EOF'
+}
+refixed() {
+python3 - "$1" "$2" <<'EOF'
 import csv, sys
 before = list(csv.DictReader(open(sys.argv[1], newline="")))
 after = {(r["item_id"], r["target_id"]): r
@@ -166,8 +178,20 @@ for b in before:
         assert b["suggested_fix"].startswith("none by schedule"), b
 print("ok", n)
 EOF
-grep_ok "... and the predicted RPO then meets every such target" \
+}
+fix_round_trip "$T/tiers.out" "$T/tiers.csv" fixed >"$T/refix" 2>&1
+grep_ok "suggested fixes applied to policies.csv meet every target" \
 	'^ok [0-9]+$' "$T/refix"
+cat >"$T/weekly.csv" <<EOF
+$HEAD
+wk,policy,VM-*Weekly*,any,30,,
+EOF
+"$VAULTWISE" check "$SNAP" --targets "$T/weekly.csv" --out "$T/weekly.out" \
+	>/dev/null 2>&1
+grep_ok "a weekly policy's fix is a daily one with a daily retention" \
+	'frequency=Daily;run_times=[0-9:]+;daily_keep_days=7' "$T/weekly.out"
+fix_round_trip "$T/weekly.out" "$T/weekly.csv" weekly >"$T/refix2" 2>&1
+grep_ok "... which applied meets the target too" '^ok [0-9]+$' "$T/refix2"
 
 # --- tolerance: a daily schedule misses 24 h by its 2 h start jitter
 cat >"$T/daily.csv" <<EOF
