@@ -19,6 +19,7 @@ struct check_ctx {
 	struct tz_table zones;
 	int64_t as_of, from, jobs_from;
 	unsigned char *match;         /* [item * ntargets + target] */
+	size_t *hits;                 /* items each target covers */
 	struct item_state *st;
 	struct needed_point *need;    /* [item * ntargets + target] */
 	const struct item *cur;       /* item whose jobs are gathered */
@@ -85,12 +86,9 @@ static int empty_target(const struct check_ctx *c, const struct target *t,
 	return -1;
 }
 
-static int match_targets(struct check_ctx *c, struct check_summary *sum,
-			 struct err *e)
+static void match_targets(struct check_ctx *c, struct check_summary *sum)
 {
 	size_t nt = c->ts->n;
-	size_t *hits = xcalloc(nt ? nt : 1, sizeof(*hits));
-	int rc = 0;
 
 	for (size_t i = 0; i < c->s->nitems; i++) {
 		unsigned char *m = &c->match[i * nt];
@@ -98,18 +96,24 @@ static int match_targets(struct check_ctx *c, struct check_summary *sum,
 		for (size_t k = 0; k < nt; k++) {
 			m[k] = target_matches(&c->ts->t[k], c->s,
 					      &c->s->items[i]);
-			hits[k] += m[k];
+			c->hits[k] += m[k];
 		}
 		apply_precedence(c, m);
 		for (size_t k = 0; k < nt; k++)
 			c->st[i].checked |= m[k];
 		sum->items_checked += c->st[i].checked;
 	}
-	for (size_t k = 0; k < nt && rc == 0; k++)
-		if (!hits[k])
-			rc = empty_target(c, &c->ts->t[k], sum, e);
-	free(hits);
-	return rc;
+}
+
+/* After the data's own errors and the output's: a bad file or an
+ * unwritable output is the first thing to fix. */
+static int empty_targets(const struct check_ctx *c,
+			 struct check_summary *sum, struct err *e)
+{
+	for (size_t k = 0; k < c->ts->n; k++)
+		if (!c->hits[k] && empty_target(c, &c->ts->t[k], sum, e))
+			return -1;
+	return 0;
 }
 
 /* ---- pass 1: jobs ---- */
@@ -475,6 +479,10 @@ static int write_rows(struct check_ctx *c, const char *out_path,
 
 	if (!sink)
 		return -1;
+	if (empty_targets(c, sum, e)) {
+		check_sink_abort(sink);
+		return -1;
+	}
 	for (size_t i = 0; i < c->s->nitems; i++) {
 		const struct item *it = &c->s->items[i];
 
@@ -552,6 +560,7 @@ static void ctx_release(struct check_ctx *c)
 {
 	tz_table_release(&c->zones);
 	free(c->match);
+	free(c->hits);
 	free(c->st);
 	free(c->need);
 	free(c->runs);
@@ -577,6 +586,7 @@ static void ctx_init(struct check_ctx *c, struct snapshot *s,
 			       ? jobs_from
 			       : c->from;
 	c->match = xcalloc(pairs ? pairs : 1, 1);
+	c->hits = xcalloc(t->n ? t->n : 1, sizeof(*c->hits));
 	c->st = xcalloc(s->nitems ? s->nitems : 1, sizeof(*c->st));
 	c->need = xcalloc(pairs ? pairs : 1, sizeof(*c->need));
 	for (size_t i = 0; i < s->nitems; i++)
@@ -601,8 +611,7 @@ int rpo_check_run_opts(struct snapshot *s, const struct target_set *t,
 		goto done;
 	out->targets = t->n;
 	out->items = s->nitems;
-	if (match_targets(&c, out, e))
-		goto done;
+	match_targets(&c, out);
 	if (snapshot_each_job(s, on_job, &c, e))
 		goto done;
 	flush_runs(&c);

@@ -130,5 +130,7 @@ void check_sink_row(struct check_sink *k, const char *const *v,
 		    bool failing);
 /* Writes the file and frees k, whatever the outcome. */
 int check_sink_commit(struct check_sink *k, struct err *e);
+/* Writes nothing and frees k. */
+void check_sink_abort(struct check_sink *k);
 
 #endif

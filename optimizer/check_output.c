@@ -186,6 +186,13 @@ static void sink_free(struct check_sink *k)
 	free(k);
 }
 
+void check_sink_abort(struct check_sink *k)
+{
+	if (k->csv)
+		csv_writer_abort(k->csv);
+	sink_free(k);
+}
+
 int check_sink_commit(struct check_sink *k, struct err *e)
 {
 	char *text;
