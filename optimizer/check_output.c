@@ -131,7 +131,10 @@ static void junit_row(struct check_sink *k, const char *const *v,
 		html_escape(x, v[C_CAUSE]);
 		strbuf_adds(x, "\" message=\"");
 		html_escape(x, msg.buf);
-		strbuf_adds(x, "\"/>\n");
+		strbuf_adds(x, "\">");
+		if (v[C_FIX][0])
+			html_escapef(x, "suggested fix: %s", v[C_FIX]);
+		strbuf_adds(x, "</failure>\n");
 	} else if (strcmp(v[C_VERDICT], verdict_names[V_UNKNOWN]) == 0) {
 		k->skipped++;
 		strbuf_adds(x, ">\n      <skipped message=\"");

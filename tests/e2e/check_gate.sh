@@ -335,6 +335,8 @@ for c, r in zip(cases, ref):
     if f is not None:
         assert f.get("type") == r["cause"]
         assert r["reason"] in f.get("message")
+        assert (f.text or "") == (r["suggested_fix"] and
+                                  "suggested fix: " + r["suggested_fix"])
 print("ok")
 EOF
 grep_ok "one testcase per item and target, the reason as the failure" \
