@@ -10,7 +10,7 @@
 set -eu
 
 PACKAGES="gcc make pkg-config libcurl4-openssl-dev libcjson-dev libssl-dev \
-libgsl-dev libcsv-dev libcmocka-dev python3 ca-certificates libxml2-utils $*"
+libgsl-dev libcmocka-dev python3 ca-certificates libxml2-utils $*"
 
 missing=""
 for p in $PACKAGES; do
