@@ -242,6 +242,8 @@ static int observed_cause(const struct observed_gaps *g,
 		return CAUSE_UNKNOWN;
 	if (g->worst_h <= r->rpo_pred + EPS)
 		return CAUSE_SCHEDULE;
+	if (src == OBS_LOG) /* no start jitter: a longer gap is a miss */
+		return CAUSE_UNKNOWN;
 	return g->worst_h <= r->rpo_pred + SCHEDULE_JITTER_H + EPS
 		       ? CAUSE_START_JITTER
 		       : CAUSE_UNKNOWN;
