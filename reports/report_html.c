@@ -36,7 +36,7 @@ static const char style_sheet[] =
 	".card .label{font-size:1rem;font-weight:600}\n"
 	".card .value{font-size:1.75rem;font-weight:650;"
 	"font-variant-numeric:tabular-nums;line-height:1.3}\n"
-	".card .per{font-size:1rem;font-weight:400}\n"
+	".card .per{font-size:1rem;font-weight:400;white-space:nowrap}\n"
 	".card .detail{font-size:.875rem;color:var(--muted)}\n"
 	".caveats{border-left:4px solid #E69F00;background:#fff8e6;"
 	"padding:.5rem .75rem;margin:1rem 0}\n"
@@ -79,7 +79,9 @@ static const char style_sheet[] =
 	"td.n,th.n,td.name{white-space:normal}table.text{min-width:0}"
 	".caveats{background:none}"
 	".caveats::details-content{content-visibility:visible;"
-	"display:block}svg.chart{max-width:16cm}}\n";
+	"display:block}svg.chart{max-width:12cm}"
+	".cards{grid-template-columns:repeat(3,1fr);gap:.5rem}"
+	".card{padding:.5rem}.card .value{font-size:1.15rem}}\n";
 
 /* ---- shared helpers (report_html_internal.h) ---- */
 
