@@ -191,7 +191,7 @@ static void tier_row(struct strbuf *o, const struct report_data *d,
 	html_number(&size, gb, 1);
 	strbuf_adds(&size, " GiB");
 	if (d->prev)
-		page_flag(&flag, gb_then, gb, 1);
+		page_flag(&flag, gb_then, gb, 100);
 	part_row(o, d, what, size.buf, then, now, flag.buf);
 	strbuf_release(&size);
 	strbuf_release(&flag);
