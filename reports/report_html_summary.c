@@ -112,10 +112,11 @@ static void saving_card(struct strbuf *o, const struct report_data *d)
 			    d->h.months);
 	from = saving_from(d, &first);
 	if (from && d->avg_saving >= 0) {
-		strbuf_adds(&detail, ", from ");
+		strbuf_adds(&detail, ", starting ");
 		page_month_label(&detail, from);
-		strbuf_adds(&detail, ", when it saves ");
+		strbuf_adds(&detail, " (");
 		amount(&detail, d, first, NULL);
+		strbuf_adds(&detail, " that first month)");
 	}
 	strbuf_addf(&detail, ". It moves %ld recovery points to Archive now "
 			     "and %ld later.",
@@ -143,15 +144,15 @@ static void risk_card(struct strbuf *o, const struct report_data *d)
 		return;
 	}
 	amount(&value, d, r->cost, "in all");
-	strbuf_adds(&detail, "in restores from Archive, each waiting up to "
-			     "15 hours for the data to be brought back "
-			     "(rehydration): about ");
-	html_number(&detail, r->expected, r->expected < 10 ? 1 : 0);
-	strbuf_adds(&detail, " restores are expected over the remaining "
-			     "lives of the ");
+	strbuf_adds(&detail, "the expected cost of restores from Archive over "
+			     "the remaining lives of the ");
 	html_number(&detail, (double)r->points, 0);
-	strbuf_adds(&detail, " points it moves, the later ones from Archive. "
-			     "The saving already counts this cost.");
+	strbuf_adds(&detail, " points it moves (about ");
+	html_number(&detail, r->expected, r->expected < 10 ? 1 : 0);
+	strbuf_adds(&detail, " restores of them are expected). Each "
+			     "restore from Archive waits up to 15 hours for "
+			     "its data to be brought back (rehydration). The "
+			     "saving already counts this cost.");
 	card(o, "It risks", value.buf, detail.buf);
 	strbuf_release(&value);
 	strbuf_release(&detail);
