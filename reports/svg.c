@@ -16,12 +16,13 @@
 #define BAR_ROW 24.0
 #define BAR_ROW2 32.0  /* with a sublabel */
 #define BAR_H 14.0
-#define BAR_LABEL_W 150.0
+#define BAR_LABEL_W 160.0
 #define BAR_VALUE_W 100.0
 #define BAR_TOP 6.0
 #define BAR_BOTTOM 42.0
-#define LABEL_MAX 19   /* characters of a bar label before "..." */
-#define SUBLABEL_MAX 25
+#define LABEL_MAX 17   /* characters of a bar label before "..." (fits
+			  BAR_LABEL_W in a phone's larger text) */
+#define SUBLABEL_MAX 18
 #define MAX_TICKS 16
 
 /* Okabe-Ito colours; a dash per style so that print in grey still works. */
