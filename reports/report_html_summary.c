@@ -61,6 +61,9 @@ static void cost_card(struct strbuf *o, const struct report_data *d)
 		strbuf_adds(&detail, " from the snapshot of ");
 		page_date(&detail, d->prev_as_of);
 		strbuf_adds(&detail, ". ");
+	} else {
+		strbuf_adds(&detail, "Against last month: pass <code>--previous"
+				     "</code> with last month's snapshot. ");
 	}
 	strbuf_adds(&detail, "Storage ");
 	page_money(&detail, d, t->std_cost + t->arc_cost);
