@@ -454,12 +454,29 @@ for view, min_w in (("desktop", 400), ("phone", 300)):
     for c in charts:
         assert c["width"] >= min_w and c["height"] >= 80, (view, c)
 PY
-	check "fits a phone's width without scrolling sideways, and every table fits a desktop" \
+	check "at 1366x900 the three headline figures are on the first screen, no caveat above them" \
+		python3 - "$T/browser.json" <<'PY'
+import json, sys
+f = json.load(open(sys.argv[1]))["first_screen"]
+assert len(f["headline"]) == 3, f
+for v in f["headline"]:
+    assert 0 <= v["top"] and v["bottom"] <= f["innerHeight"] == 900, f
+assert f["caveats"] is None or \
+    f["caveats"]["top"] >= max(v["bottom"] for v in f["headline"]), f
+PY
+	check "at 390x844 no sideways scroll (tables scroll in their box), no text under 11 px" \
 		python3 - "$T/browser.json" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1]))
 p = r["phone"]
-assert p["scrollWidth"] <= p["innerWidth"], p
+assert p["innerWidth"] == 390 and p["scrollWidth"] <= p["innerWidth"], p
+assert p["unboxedTables"] == 0, p  # each table scrolls in its own box
+assert p["text"]["nsmall"] == 0 and p["text"]["least"] >= 11, p["text"]
+PY
+	check "every table fits a desktop's width" \
+		python3 - "$T/browser.json" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
 assert r["desktop"]["wideTables"] == 0, r["desktop"]
 PY
 	check "prints to PDF, every table within the page's width" \

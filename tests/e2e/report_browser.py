@@ -55,6 +55,9 @@ CHART_JS = """(() => {
     scripts: count('script'),
     wideTables: Array.from(document.querySelectorAll('table')).filter(
       t => t.scrollWidth > t.parentElement.clientWidth + 1).length,
+    unboxedTables: Array.from(document.querySelectorAll('table')).filter(
+      t => !['auto', 'scroll'].includes(
+             getComputedStyle(t.parentElement).overflowX)).length,
     external: count('img, link, iframe, object, embed, video, audio, ' +
                     'source, use[href], image'),
     title: document.title,
@@ -290,6 +293,7 @@ def measure(exe, html, out_dir, profile, log):
             "phone": {"scrollWidth": phone["scrollWidth"],
                       "innerWidth": phone["innerWidth"],
                       "charts": phone["charts"],
+                      "unboxedTables": phone["unboxedTables"],
                       "text": phone_text},
             "print": {"scrollWidth": printed["scrollWidth"],
                       "innerWidth": printed["innerWidth"],
