@@ -77,7 +77,7 @@ static const char style_sheet[] =
 	".scroll{overflow:visible}th{background:none}"
 	"table{font-size:8pt}th,td{padding:.15rem .25rem}"
 	"td.n,th.n,td.name{white-space:normal}table.text{min-width:0}"
-	".caveats{background:none}"
+	".caveats{background:none}.caveats summary{list-style:none}"
 	".caveats::details-content{content-visibility:visible;"
 	"display:block}svg.chart{max-width:12cm}"
 	".cards{grid-template-columns:repeat(3,1fr);gap:.5rem}"
