@@ -236,16 +236,22 @@ static void cost_parts(struct strbuf *o, const struct report_data *d)
 
 /* ---- caveats: one note, the costliest first ---- */
 
-static const struct report_data *sort_d;
-
-static int cmp_caveat(const void *a, const void *b)
+/* The caveats' indexes, the most money first (stable: few caveats, so an
+ * insertion sort). */
+static size_t *caveat_order(const struct report_data *d)
 {
-	size_t i = *(const size_t *)a, j = *(const size_t *)b;
-	double x = sort_d->caveat_money[i], y = sort_d->caveat_money[j];
+	size_t *order = xcalloc(d->ncaveats, sizeof(*order));
 
-	if (x != y)
-		return x > y ? -1 : 1;
-	return i < j ? -1 : i > j;
+	for (size_t i = 0; i < d->ncaveats; i++) {
+		size_t k = i;
+		while (k > 0 && d->caveat_money[order[k - 1]] <
+					d->caveat_money[i]) {
+			order[k] = order[k - 1];
+			k--;
+		}
+		order[k] = i;
+	}
+	return order;
 }
 
 static void caveats(struct strbuf *o, const struct report_data *d)
@@ -254,11 +260,7 @@ static void caveats(struct strbuf *o, const struct report_data *d)
 
 	if (!d->ncaveats)
 		return;
-	order = xcalloc(d->ncaveats, sizeof(*order));
-	for (size_t i = 0; i < d->ncaveats; i++)
-		order[i] = i;
-	sort_d = d;
-	qsort(order, d->ncaveats, sizeof(*order), cmp_caveat);
+	order = caveat_order(d);
 	strbuf_addf(o, "<details class=\"caveats\"><summary>%zu %s on the "
 		       "prices and inputs: read before quoting a figure"
 		       "</summary>\n<p>The note touching the most money comes "
