@@ -347,6 +347,17 @@ expect_exit 0 "report again from the same inputs" \
 	--posture "$R/posture.csv" --out "$T/rep2"
 check "the same inputs give the same report.html" cmp "$H" "$T/rep2/report.html"
 grep_ok "report.html prints on A4 by default" '@page{size:A4;' "$H"
+expect_exit 0 "a snapshot taken part way through a month" \
+	"$VAULTWISE" sample --out "$T/mid" --as-of 2026-11-15T08:30:00Z
+expect_exit 0 "... planned" "$VAULTWISE" plan "$T/mid" --out "$T/mid-plan"
+expect_exit 0 "... reported" "$VAULTWISE" report "$T/mid" \
+	--plan "$T/mid-plan" --out "$T/mid-rep"
+grep_ok "... is named for its own month" \
+	'<h1>Azure Backup cost report, November 2026</h1>' \
+	"$T/mid-rep/report.html"
+grep_ok "... and says so" \
+	'part way through the month \(snapshot of 15 November 2026, 08:30 UTC\)' \
+	"$T/mid-rep/report.html"
 expect_exit 0 "report where the locale's paper is US Letter" \
 	env -u LC_ALL LC_PAPER=en_US.UTF-8 "$VAULTWISE" report "$S" \
 	--plan "$R/plan" --out "$T/rep-letter"
