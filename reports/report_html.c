@@ -531,8 +531,9 @@ static const char *const words[][2] = {
 	  "Services vault. Archive costs much less per GiB but a restore "
 	  "from it must first bring the data back (rehydration)." },
 	{ "Rehydration", "copying a point from Archive back to Standard "
-	  "before a restore: up to 15 hours at standard priority, charged "
-	  "per GiB, and the copy is kept in Standard for 10 to 30 days." },
+	  "before a restore: up to 15 hours at standard priority (Azure "
+	  "Storage's figure; Azure Backup publishes none), at a cost, and "
+	  "the copy is kept in Standard for 10 to 30 days." },
 	{ "Protected-instance fee", "Azure Backup's monthly fee for each "
 	  "backed-up machine or database, in size bands; it does not "
 	  "change with tiering." },
@@ -552,9 +553,9 @@ static const char *const words[][2] = {
 	  "point outweighs what a restore from Archive would cost." },
 	{ "List prices", "Azure's published prices, before any discount "
 	  "or agreement: the bill may be lower." },
-	{ "&#9873; flag", "a vault or tier whose size more than doubled or "
-	  "fell by half or more since the previous snapshot: check it "
-	  "before reading the totals." },
+	{ "&#9873; flag", "a vault's points, size or cost, or a tier's "
+	  "size, that more than doubled or fell by half or more since the "
+	  "previous snapshot: check it before reading the totals." },
 };
 
 static void glossary(struct strbuf *o)
