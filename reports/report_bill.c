@@ -192,12 +192,12 @@ void page_estimated_share(struct strbuf *o, const struct report_data *d)
 
 	if (share <= 0.10)
 		return;
-	strbuf_adds(o, "; <strong>");
+	strbuf_adds(o, " <strong>");
 	html_escapef(o, "%.0f%%", 100 * share);
 	strbuf_adds(o, " of the storage rests on estimated sizes</strong> "
-		       "(workload defaults: export with <code>--sizes"
+		       "(workload defaults): export with <code>--sizes"
 		       "</code>, or give a bill with <code>--costs</code> "
-		       "to calibrate the plan)");
+		       "to calibrate the plan.");
 }
 
 double report_cost_now(const struct report_data *d)
@@ -209,9 +209,9 @@ void page_cost_now_basis(struct strbuf *o, const struct report_data *d)
 {
 	if (!d->bill.n)
 		return;
-	strbuf_adds(o, "; billed in ");
+	strbuf_adds(o, " Billed in ");
 	html_escape(o, d->bill.month);
-	strbuf_adds(o, " (the snapshot at list prices: ");
+	strbuf_adds(o, "; the snapshot at list prices says ");
 	page_money(o, d, rep_stats_total(&d->total_now));
-	strbuf_adds(o, ")");
+	strbuf_adds(o, ".");
 }
