@@ -123,8 +123,9 @@ int plan_write_vault_months(struct plan_ctx *p, struct outdir *dir,
 int plan_write_items(struct plan_ctx *p, struct outdir *dir, struct err *e);
 /* With a bill (costs_path; plan_reconcile.c): read it, keep the model
  * before calibration, then calibrate, per vault, the sizes (items in
- * place, points through plan_calibrated_rps) and the prices of the rate
- * cards to what was billed. Call after the rate cards are loaded. */
+ * place until plan_calibration_free puts them back, points through
+ * plan_calibrated_rps) and the prices of the rate cards to what was
+ * billed. Call after the rate cards are loaded. */
 int plan_calibrate(struct plan_ctx *p, struct err *e);
 /* The item's points at their calibrated sizes (rps itself without a
  * bill); valid until the next call. */

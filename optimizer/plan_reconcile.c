@@ -29,6 +29,9 @@ struct calibration {
 	struct modelled (*before)[BM_COUNT]; /* per vault, uncalibrated */
 	double (*factor)[2];                 /* per vault: Standard, Archive */
 	char (*note)[200];                   /* per vault: what changed */
+	double (*orig)[3];   /* per item: its sizes before calibration, put
+				back when the plan is done (the snapshot is
+				the next stages' too) */
 	struct rp *scratch;
 	size_t alloc;
 };
@@ -113,10 +116,14 @@ static void calibrate_vault(struct plan_ctx *p, size_t v)
 
 static void scale_items(struct plan_ctx *p)
 {
+	p->cal->orig = xcalloc(p->s->nitems + 1, sizeof(*p->cal->orig));
 	for (size_t i = 0; i < p->s->nitems; i++) {
 		struct item *it = &p->s->items[i];
 		const double *f = p->cal->factor[it->vault_idx];
 
+		p->cal->orig[i][0] = it->source_gb;
+		p->cal->orig[i][1] = it->standard_gb;
+		p->cal->orig[i][2] = it->archive_gb;
 		it->source_gb *= f[0];
 		it->standard_gb *= f[0];
 		it->archive_gb *= f[1];
@@ -182,6 +189,13 @@ void plan_calibration_free(struct plan_ctx *p)
 {
 	if (!p->cal)
 		return;
+	for (size_t i = 0; p->cal->orig && i < p->s->nitems; i++) {
+		struct item *it = &p->s->items[i];
+		it->source_gb = p->cal->orig[i][0];
+		it->standard_gb = p->cal->orig[i][1];
+		it->archive_gb = p->cal->orig[i][2];
+	}
+	free(p->cal->orig);
 	bill_release(&p->cal->bill);
 	free(p->cal->before);
 	free(p->cal->factor);

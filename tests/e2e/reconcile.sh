@@ -129,6 +129,20 @@ card = re.sub(r"<[^>]+>", " ", html[i:html.index("</div></div>", i)])
 assert re.search(re.escape(f"{bill:,.2f}") + r"\s+EUR", card), card
 assert "Billed in 2026-10" in card, card
 PY
+expect_exit 0 "run without the bill" \
+	"$VAULTWISE" run --snapshot "$T/S" --out "$T/O-none"
+check "calibration leaves the snapshot to the next stages as it was" \
+	python3 - "$T/O-focus.csv" "$T/O-none" <<'PY'
+import csv, os, sys
+def now(d):
+    cols = ("vault_id", "items", "points", "standard_gb", "archive_gb",
+            "standard_cost", "archive_cost", "pi_cost")
+    return [tuple(r[c] for c in cols) for r in csv.DictReader(
+        open(os.path.join(d, "report", "vaults.csv"), newline=""))]
+assert now(sys.argv[1]) == now(sys.argv[2])
+rpo = lambda d: open(os.path.join(d, "rpo_rto.csv")).read()
+assert rpo(sys.argv[1]) == rpo(sys.argv[2])
+PY
 check "forecast.csv's Standard rows are priced as billed" \
 	python3 - "$T/O-focus.csv/report/forecast.csv" <<'PY'
 import csv, sys
