@@ -8,7 +8,7 @@
  *   - the RTO of its newest point and, when the target asks for
  *     min_retention_days, of the oldest point that retention must still
  *     hold (models/rto.h; rehydration when that point is in Archive),
- * and writes one row per (item, target) to rpo_rto.csv (SPEC.md columns
+ * and writes one row per (item, target) to rpo_rto.csv (docs/outputs.md columns
  * first), each with a verdict met/breached/unknown and a plain reason.
  *
  * Streams jobs and recovery points one item at a time: memory grows with
