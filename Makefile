@@ -26,9 +26,9 @@ TEST_BIN = $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 BIN = $(BUILD)/vaultwise
 
 .PHONY: all deps demo check test-bins asan tsan bench clean sample-data fuzz \
-	fuzz-bins fuzz-smoke valgrind
+	fuzz-bins fuzz-smoke valgrind man
 
-all: vaultwise
+all: vaultwise man
 
 vaultwise: $(BIN)
 	@[ "$(BUILD)" = build ] && cp $(BIN) vaultwise || true
@@ -53,6 +53,13 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libvaultwise.a tests/unit/testutil.h
 
 test-bins: $(BIN) $(TEST_BIN)
 
+# The man pages (man/) and the bash and zsh completions (completion/),
+# generated from the option tables that print --help.
+man: man/vaultwise.1
+
+man/vaultwise.1: $(BIN) scripts/gendoc.sh
+	@sh scripts/gendoc.sh $(BIN) .
+
 deps:
 	@sh scripts/deps.sh
 
@@ -61,7 +68,7 @@ demo: deps
 	@sh scripts/demo.sh
 
 check: deps
-	@$(MAKE) --no-print-directory test-bins vaultwise
+	@$(MAKE) --no-print-directory test-bins vaultwise man
 	@sh tests/run.sh $(BUILD)
 
 # The whole suite under AddressSanitizer and UndefinedBehaviorSanitizer.
@@ -128,6 +135,7 @@ valgrind: deps
 	@sh tests/valgrind.sh build-vg
 
 clean:
-	rm -rf build build-asan build-tsan build-fuzz build-vg vaultwise
+	rm -rf build build-asan build-tsan build-fuzz build-vg vaultwise man \
+	    completion
 
 -include $(LIB_OBJ:.o=.d) $(BUILD)/optimizer/main.d
