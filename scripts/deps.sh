@@ -9,7 +9,8 @@
 set -eu
 
 PACKAGES="gcc make pkg-config libcurl4-openssl-dev libcjson-dev libssl-dev \
-libgsl-dev libcsv-dev libcmocka-dev python3 ca-certificates $*"
+libgsl-dev libcsv-dev libcmocka-dev python3 ca-certificates groff-base man-db \
+$*"
 
 missing=""
 for p in $PACKAGES; do
