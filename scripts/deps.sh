@@ -9,8 +9,7 @@
 set -eu
 
 PACKAGES="gcc make pkg-config libcurl4-openssl-dev libcjson-dev libssl-dev \
-libgsl-dev libcsv-dev libcmocka-dev python3 ca-certificates groff-base man-db \
-$*"
+libgsl-dev libcmocka-dev python3 ca-certificates groff-base man-db $*"
 
 missing=""
 for p in $PACKAGES; do
