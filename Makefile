@@ -97,19 +97,22 @@ check: deps
 	@sh tests/run.sh $(BUILD)
 
 # The whole suite under AddressSanitizer and UndefinedBehaviorSanitizer.
+# The sanitizers make the tests compute rather than wait: one job a core
+# (run.sh's default is two).
 asan: deps
 	@$(MAKE) --no-print-directory BUILD=build-asan OPT=-O1 \
 	    SAN="-fsanitize=address,undefined -fno-omit-frame-pointer \
 	    -fno-sanitize-recover=all" test-bins
 	@ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
-	    sh tests/run.sh build-asan
+	    JOBS=$${JOBS:-$$(nproc)} sh tests/run.sh build-asan
 
 # The whole suite under ThreadSanitizer: the recovery-point reader runs on
 # a thread of its own (snapshot_each_item_rps).
 tsan: deps
 	@$(MAKE) --no-print-directory BUILD=build-tsan OPT=-O1 \
 	    SAN="-fsanitize=thread" test-bins
-	@TSAN_OPTIONS="halt_on_error=1" sh tests/run.sh build-tsan
+	@TSAN_OPTIONS="halt_on_error=1" JOBS=$${JOBS:-$$(nproc)} \
+	    sh tests/run.sh build-tsan
 
 # The reference scanner stands alone: it links nothing of vaultwise's.
 $(BUILD)/bench/refscan: tests/bench/refscan.c
