@@ -80,7 +80,8 @@ void cli_doc_man(FILE *out, const struct cmd_doc *doc, const char *summary,
 
 	snprintf(name, sizeof(name), "vaultwise-%s", doc->name);
 	for (size_t i = 0; i < sizeof(page); i++)
-		page[i] = (char)toupper((unsigned char)name[i]);
+		if (!(page[i] = (char)toupper((unsigned char)name[i])))
+			break;
 	man_header(out, page, name, summary);
 	fputs(".SH SYNOPSIS\n\\fBvaultwise ", out);
 	roff_text(out, doc->name);
