@@ -85,7 +85,8 @@ $(BUILD)/bench/%: tests/bench/%.c $(BUILD)/libvaultwise.a
 	    $(LDFLAGS_ALL) $(PKG_LIBS)
 
 bench: deps
-	@$(MAKE) --no-print-directory vaultwise $(BUILD)/bench/parse_only
+	@$(MAKE) --no-print-directory vaultwise $(BUILD)/bench/parse_only \
+	    $(BUILD)/bench/vmset_chain
 	@sh tests/bench/run.sh
 
 # Regenerates the committed sample estate (tests check it is unchanged).

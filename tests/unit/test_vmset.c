@@ -127,6 +127,90 @@ static void test_vmset__daily_points_are_not_in_the_chain(void **state)
 	assert_int_equal(r.chosen, 3);
 }
 
+/* What a set of chain points frees (vmset.h), run by run. */
+static double set_value(const struct rp *rps, int m, const bool *in,
+			double churn, double std, double arc, bool refills)
+{
+	double v = 0;
+
+	for (int i = 0; i < m; i++) {
+		int j = i;
+		double next;
+		if (!in[i])
+			continue;
+		while (j + 1 < m && in[j + 1])
+			j++;
+		next = j + 1 < m ? (double)rps[j + 1].rp_time
+		       : refills ? (double)time_add_months(rps[j].rp_time, 1)
+				 : NAN;
+		for (int k = i; k <= j; k++) {
+			double fp = k ? f(churn, (double)(rps[k].rp_time -
+							  rps[k - 1].rp_time) /
+							 DAY_S)
+				      : 1;
+			double after = isnan(next)
+					       ? 1
+					       : f(churn,
+						   fmax(1, (next - (double)rps[k]
+									.rp_time) /
+							       DAY_S));
+			v += std * 100 * fp * after - arc * rps[k].full_gb;
+		}
+		i = j;
+	}
+	return v;
+}
+
+/* The set chosen is worth as much as the best of every subset of the
+ * candidates, on random chains (uneven gaps, sizes and churn). */
+static void test_vmset__best_of_every_subset(void **state)
+{
+	enum { M = 9 };
+	unsigned seed = 17;
+	(void)state;
+
+	for (int round = 0; round < 300; round++) {
+		struct item it = { 0 };
+		struct rp rps[M];
+		bool cand[M], in[M], refills = round % 2;
+		double freed[M], best = 0, got = 0, std = 0.02, arc = 0.0021;
+		struct vmset_result r;
+		int64_t t = T0;
+
+		it.workload = WL_VM;
+		it.source_gb = 100;
+		seed = seed * 1103515245 + 12345;
+		it.daily_churn = 0.0005 + (seed >> 8) % 1000 * 2e-5;
+		for (int i = 0; i < M; i++) {
+			seed = seed * 1103515245 + 12345;
+			memset(&rps[i], 0, sizeof(rps[i]));
+			t += (int64_t)(1 + (seed >> 8) % 200) * DAY_S;
+			rps[i].rp_time = t;
+			rps[i].kind = (seed >> 20) % 5 ? RK_MONTHLY : RK_YEARLY;
+			rps[i].tier = TIER_STANDARD;
+			rps[i].full_gb = 60 + (seed >> 12) % 80;
+			rps[i].move_info = "";
+			cand[i] = (seed >> 24) % 6 != 0;
+		}
+		vmset_score(&it, rps, M, cand, std, arc, refills, freed, &r);
+		for (int i = 0; i < M; i++)
+			if (!isnan(freed[i]))
+				got += std * freed[i] - arc * rps[i].full_gb;
+		for (unsigned mask = 0; mask < 1u << M; mask++) {
+			bool ok = true;
+			for (int i = 0; i < M; i++) {
+				in[i] = mask >> i & 1;
+				ok = ok && (!in[i] || cand[i]);
+			}
+			if (ok)
+				best = fmax(best,
+					    set_value(rps, M, in, it.daily_churn,
+						      std, arc, refills));
+		}
+		assert_float_equal(got, best, 1e-9);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -134,6 +218,7 @@ int main(void)
 		cmocka_unit_test(test_vmset__low_churn_kept_as_a_set),
 		cmocka_unit_test(test_vmset__ineligible_point_breaks_the_run),
 		cmocka_unit_test(test_vmset__daily_points_are_not_in_the_chain),
+		cmocka_unit_test(test_vmset__best_of_every_subset),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
