@@ -16,10 +16,17 @@ struct chain {
 	size_t m;
 };
 
+/* Monthly and yearly points in Standard, and the daily and weekly points
+ * kept there forever (stopped protection): they hold their neighbours'
+ * blocks for good. */
 static bool in_chain(const struct rp *rp)
 {
-	return (rp->kind == RK_MONTHLY || rp->kind == RK_YEARLY) &&
-	       tier_in_standard(rp->tier);
+	if (!tier_in_standard(rp->tier))
+		return false;
+	if (rp->kind == RK_MONTHLY || rp->kind == RK_YEARLY)
+		return true;
+	return (rp->kind == RK_DAILY || rp->kind == RK_WEEKLY) &&
+	       rp->expiry_time == TIME_NONE;
 }
 
 static double gap_days(int64_t a, int64_t b)

@@ -9,9 +9,10 @@
  * i..j moved together frees
  *     source * sum_{k=i..j} f(t_k - t_{k-1}) * f(t_{j+1} - t_k),
  * where the chain is the item's monthly and yearly points with a Standard
- * copy (daily and weekly points are gone by the time these may move), t_0
- * the point before the run and t_{j+1} the one after it (next month's
- * point for the newest). Which candidates to move is a small dynamic
+ * copy, and its daily and weekly points kept there forever (stopped
+ * protection; other daily and weekly points are gone by the time these
+ * may move), t_0 the point before the run and t_{j+1} the one after it
+ * (next month's point for the newest). Which candidates to move is a small dynamic
  * programme over the chain: it maximises Standard saved minus Archive
  * added per month, so a low-churn point may move because its neighbours
  * do, and an item whose points cost more archived even together is kept

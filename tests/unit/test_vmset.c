@@ -127,6 +127,45 @@ static void test_vmset__daily_points_are_not_in_the_chain(void **state)
 	assert_int_equal(r.chosen, 3);
 }
 
+/* Issue 17, cause 3: stopped protection keeps a daily point forever
+ * right after the first monthly one, which then frees only the blocks
+ * overwritten in that one day (1 GiB for a 100 GiB copy) and stays; the
+ * three later monthly points, with nothing after them, move together. */
+static void test_vmset__daily_kept_forever_holds_its_blocks(void **state)
+{
+	struct item it = { 0 };
+	struct rp rps[5];
+	bool cand[5] = { true, false, true, true, true };
+	double freed[5];
+	struct vmset_result r;
+	double c = 0.01;
+	(void)state;
+
+	it.workload = WL_VM;
+	it.source_gb = 100;
+	it.daily_churn = c;
+	chain(rps);
+	rps[4] = rps[3];
+	for (int i = 3; i >= 1; i--) {
+		rps[i + 1] = rps[i];
+		rps[i + 1].rp_time = T0 + (int64_t)i * 30 * DAY_S;
+	}
+	rps[1].rp_time = T0 + DAY_S;
+	rps[1].kind = RK_DAILY;
+	for (int i = 0; i < 5; i++)
+		rps[i].expiry_time = TIME_NONE;
+	vmset_score(&it, rps, 5, cand, 0.02, 0.0021, false, freed, &r);
+	assert_int_equal(r.candidates, 4);
+	assert_true(isnan(freed[0]));
+	assert_true(isnan(freed[1]));
+	assert_int_equal(r.chosen, 3);
+	assert_float_equal(freed[2] + freed[3] + freed[4],
+			   100 * (f(c, 29) + f(c, 30) + f(c, 30)), 1e-9);
+	assert_float_equal(r.all_freed_gb,
+			   100 * (f(c, 1) + f(c, 29) + f(c, 30) + f(c, 30)),
+			   1e-9);
+}
+
 /* What a set of chain points frees (vmset.h), run by run. */
 static double set_value(const struct rp *rps, int m, const bool *in,
 			double churn, double std, double arc, bool refills)
@@ -218,6 +257,8 @@ int main(void)
 		cmocka_unit_test(test_vmset__low_churn_kept_as_a_set),
 		cmocka_unit_test(test_vmset__ineligible_point_breaks_the_run),
 		cmocka_unit_test(test_vmset__daily_points_are_not_in_the_chain),
+		cmocka_unit_test(
+			test_vmset__daily_kept_forever_holds_its_blocks),
 		cmocka_unit_test(test_vmset__best_of_every_subset),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
