@@ -201,13 +201,24 @@ static void best_sets(const struct chain *c, const struct item *it,
 	free(h);
 }
 
-/* Each point of the chosen run k0..j frees its own versions and those
- * it shares with its run-mates. */
+/* The chosen run k0..j shares what it frees by Archive size: a set moves
+ * or stays, so no point of it looks like a loss on its own while its
+ * run-mates move (every share frees more than its Archive copy costs,
+ * since the run as a whole does). */
 static size_t share_run(const struct chain *c, const struct item *it,
-			size_t k0, size_t j, double *freed)
+			const struct rp *rps, size_t k0, size_t j,
+			double *freed)
 {
+	double total = 0, full = 0;
+
+	for (size_t k = k0; k <= j; k++) {
+		total += freed_in_run(c, it, k, j);
+		full += rps[c->idx[k]].full_gb;
+	}
 	for (size_t k = k0; k <= j; k++)
-		freed[c->idx[k]] = freed_in_run(c, it, k, j);
+		freed[c->idx[k]] = full > 0 ? total * rps[c->idx[k]].full_gb /
+						      full
+					    : freed_in_run(c, it, k, j);
 	return j - k0 + 1;
 }
 
@@ -253,7 +264,7 @@ void vmset_score(const struct item *it, const struct rp *rps, size_t n,
 			j--;
 			continue;
 		}
-		out->chosen += share_run(&c, it, (size_t)start[j],
+		out->chosen += share_run(&c, it, rps, (size_t)start[j],
 					 (size_t)j, freed);
 		j = start[j] - 2; /* chain[start - 1] separates the runs */
 	}

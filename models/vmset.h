@@ -36,8 +36,10 @@ struct vmset_result {
 /* rps: the item's points sorted by time; candidate[i]: point i may be
  * archived now or later; std/arc: prices per GiB-month; refills: new
  * points keep coming (next month's point follows the newest). freed[i] is
- * set to what point i frees when moved with its run, or NAN when it is
- * not in the best set (or not a chain point). */
+ * set to point i's share of what its run frees when moved together (the
+ * run's GiB shared by Archive size, so each point of a run that pays
+ * frees more than its own Archive copy costs), or NAN when it is not in
+ * the best set (or not a chain point). */
 void vmset_score(const struct item *it, const struct rp *rps, size_t n,
 		 const bool *candidate, double std_price, double arc_price,
 		 bool refills, double *freed, struct vmset_result *out);
