@@ -14,8 +14,7 @@
  *     shrunk towards the pool by empirical Bayes.
  * With fewer than min_events restores in the whole history the model is
  * the documented prior (method "prior": p = 1, c = 1 d, scale from the
- * rule of three); a caller should then prefer the ski-rental rule
- * (modeling.md §3.4). */
+ * rule of three), and plan decides on its posterior like on any fit. */
 #ifndef VW_RESTORE_MODEL_H
 #define VW_RESTORE_MODEL_H
 

@@ -998,8 +998,9 @@ int plan_run(struct snapshot *s, const struct plan_options *o,
 	p.planned = xcalloc(s->nitems + 1, sizeof(*p.planned));
 	for (size_t i = 0; i < s->npolicies; i++)
 		init_settings(&p.pstate[i], &s->policies[i]);
-	p.use_model = o->model &&
-		      strcmp(restore_model_method(o->model), "prior") != 0;
+	/* The documented prior is a model too: with few restores its
+	 * posterior still beats a rule that ignores it (issue 17). */
+	p.use_model = o->model != NULL;
 	out->method = p.use_model ? "model" : "breakeven";
 	if (load_rate_cards(&p, e) ||
 	    snapshot_each_job(s, collect_restore, &p, e))
