@@ -12,11 +12,11 @@
  * copy, and its daily and weekly points kept there forever (stopped
  * protection; other daily and weekly points are gone by the time these
  * may move), t_0 the point before the run and t_{j+1} the one after it
- * (next month's point for the newest). Which candidates to move is a small dynamic
- * programme over the chain: it maximises Standard saved minus Archive
- * added per month, so a low-churn point may move because its neighbours
- * do, and an item whose points cost more archived even together is kept
- * as a set. Pure arithmetic. */
+ * (next month's point for the newest). Which candidates to move is a
+ * small dynamic programme over the chain (linear time, vmset.c): it
+ * maximises Standard saved minus Archive added per month, so a low-churn
+ * point may move because its neighbours do, and an item whose points
+ * cost more archived even together is kept as a set. Pure arithmetic. */
 #ifndef VW_VMSET_H
 #define VW_VMSET_H
 
