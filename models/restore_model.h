@@ -18,6 +18,7 @@
 #ifndef VW_RESTORE_MODEL_H
 #define VW_RESTORE_MODEL_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "err.h"
@@ -148,5 +149,17 @@ double restore_model_expected(const struct restore_model *m,
 double restore_model_rate_quantile(const struct restore_model *m,
 				   const char *policy_id, int workload,
 				   double weight, double age, double q);
+
+/* The age (days) in [lo, hi] at which moving a point of coverage weight
+ * costs least when Archive pays at restore rate theta (per day; decision.h
+ * §): the first age its rate falls to theta for the Omori shape (closed
+ * form, possibly outside [lo, hi]: INFINITY when the floor stays above
+ * theta), the best over the age bands when the model follows them
+ * (restore_model_flexible: chosen by AIC, see restore_bands.c). */
+double restore_model_best_age(const struct restore_model *m,
+			      const char *policy_id, int workload,
+			      double weight, double theta, double lo,
+			      double hi);
+bool restore_model_flexible(const struct restore_model *m);
 
 #endif

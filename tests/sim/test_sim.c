@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT
  * test_sim.c: the small case of the decision simulation harness (make
  * check; the full one is tests/bench/sim.sh): in the model's family, at
- * a constant rate and with no restores at all (the documented prior),
+ * a constant rate, with a bump of restores at four months (out of the
+ * family: the age bands follow it) and with no restores at all (the
+ * documented prior),
  * plan costs at most 3% more than the clairvoyant best static plan and
  * captures at least 90% of its saving over TierAfter-3m; nothing beats
  * the clairvoyant. */
@@ -40,6 +42,14 @@ static void test_sim__constant_rate(void **state)
 	check_truth(TR_CONSTANT, &r);
 }
 
+/* Issue 17, cause 4: the decaying shape alone cost 1.147x here. */
+static void test_sim__bump(void **state)
+{
+	struct sim_result r;
+	(void)state;
+	check_truth(TR_BUMP, &r);
+}
+
 /* Issue 17, cause 5: with no restores plan decides on the prior. */
 static void test_sim__no_restores(void **state)
 {
@@ -55,6 +65,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sim__in_the_family),
 		cmocka_unit_test(test_sim__constant_rate),
+		cmocka_unit_test(test_sim__bump),
 		cmocka_unit_test(test_sim__no_restores),
 	};
 
