@@ -267,8 +267,8 @@ static const char *model_note(const struct restore_model *m)
 	if (strcmp(m->method, "prior") == 0)
 		return "too few restores to fit: documented prior (p = 1, "
 		       "c = 1 d, lambda(0)/lambda(365 d) = 100, scaled to "
-		       "the 95% upper bound of the restores seen); prefer "
-		       "the ski-rental break-even rule";
+		       "the 95% upper bound of the restores seen); plan "
+		       "decides on its posterior";
 	if (!m->diag.converged)
 		return "the optimiser did not meet its convergence checks; "
 		       "treat the estimates with care";
