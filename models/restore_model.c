@@ -377,7 +377,7 @@ double restore_model_best_age(const struct restore_model *m,
 			      theta, lo, hi);
 }
 
-bool restore_model_flexible(const struct restore_model *m)
+double restore_model_cum(const struct restore_model *m, double age_days)
 {
-	return m->bands.used;
+	return bands_cum(&m->h, &m->bands, age_days);
 }

@@ -151,15 +151,17 @@ double restore_model_rate_quantile(const struct restore_model *m,
 				   double weight, double age, double q);
 
 /* The age (days) in [lo, hi] at which moving a point of coverage weight
- * costs least when Archive pays at restore rate theta (per day; decision.h
- * §): the first age its rate falls to theta for the Omori shape (closed
- * form, possibly outside [lo, hi]: INFINITY when the floor stays above
- * theta), the best over the age bands when the model follows them
- * (restore_model_flexible: chosen by AIC, see restore_bands.c). */
+ * costs least when Archive pays below restore rate theta (per day; see
+ * decision.h): for the Omori shape the first age its rate falls to theta
+ * (closed form, possibly outside [lo, hi]: INFINITY when the floor stays
+ * above theta); with the age bands (chosen by AIC, restore_bands.c) the
+ * best of the bands. */
 double restore_model_best_age(const struct restore_model *m,
 			      const char *policy_id, int workload,
 			      double weight, double theta, double lo,
 			      double hi);
-bool restore_model_flexible(const struct restore_model *m);
+/* Lambda(a) of the model's shape, with its age bands when it uses them
+ * (hazard_cum of restore_model_hazard otherwise), at rho = 1. */
+double restore_model_cum(const struct restore_model *m, double age_days);
 
 #endif
