@@ -15,8 +15,9 @@
 #define BAND_PRIOR_EVENTS 2.0
 
 const double restore_band_edges[AGE_BANDS + 1] = {
-	0, 15, 30, 45, 60, 90, 120, 150, 180, 210, 240, 270, 300, 330, 365,
-	545, 730, 1095, INFINITY
+	0, 15, 30, 45, 60, 75, 90, 105, 120, 135, 150, 165, 180, 195, 210,
+	225, 240, 255, 270, 285, 300, 315, 330, 345, 365, 545, 730, 1095,
+	INFINITY
 };
 
 void restore_bands_choose(struct restore_model *m)

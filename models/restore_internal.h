@@ -56,11 +56,11 @@ struct table_row {
 };
 
 /* The flexible hazard (restore_bands.c): lambda times ratio[k] in age
- * band k (restore_band_edges: 30 days wide through the first year, where
+ * band k (restore_band_edges: 15 days wide through the first year, where
  * moves are decided), used when its AIC beats the Omori shape's. events
  * and expected (pooled, at the fitted shape) are what the ratios come
  * from; they are written to and read from the model's JSON. */
-#define AGE_BANDS 18
+#define AGE_BANDS 28
 extern const double restore_band_edges[AGE_BANDS + 1]; /* last: inf */
 struct age_bands {
 	bool used;

@@ -681,7 +681,7 @@ static void read_bands(struct jr *r, const cJSON *o,
 		return;
 	a = jr_sub(r, x, "bands", "age_bands", true);
 	if (!r->failed && cJSON_GetArraySize(a) != AGE_BANDS) {
-		jr_bad(r, "age_bands", "bands", "18 age bands");
+		jr_bad(r, "age_bands", "bands", "28 age bands");
 		return;
 	}
 	for (int k = 0; !r->failed && k < AGE_BANDS; k++) {

@@ -32,7 +32,7 @@ static const double sizes[2][2] = { { 50, 50 }, { 30, 100 } };
 
 const char *const sim_truth_names[TR_COUNT] = {
 	"omori", "exponential", "power-law", "bump-120d",
-	"step-240d", "constant", "hot-policy-20x", "zero"
+	"step-262d", "constant", "hot-policy-20x", "zero"
 };
 
 /* Restores per coverage-day at age a (days). */
@@ -50,8 +50,8 @@ static double truth_rate(int truth, double a)
 	case TR_BUMP: /* quarterly restore tests around four months */
 		z = log((a + 1) / 120) / 0.2;
 		return 1e-6 + 8e-5 * exp(-z * z / 2);
-	case TR_STEP:
-		return a < 240 ? 6e-5 : 1e-6;
+	case TR_STEP: /* inside an age band, not on its edge */
+		return a < 262 ? 6e-5 : 1e-6;
 	case TR_CONSTANT:
 		return 2e-5;
 	case TR_HOT:
