@@ -101,7 +101,7 @@ int pi_meter(int workload);
 double pi_unit_price(const struct rate_card *rc, int workload);
 
 /* Protected-instance fee per month: <= 50 GB half a unit, then one unit
- * per 500 GB started (reference/azure-backup.md §4.1). */
+ * per 500 GB started (docs/azure-backup.md §4.1). */
 double pi_monthly_fee(const struct rate_card *rc, int workload,
 		      double source_gb);
 
