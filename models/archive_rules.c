@@ -75,7 +75,7 @@ void archive_eligibility(const struct item *it, const struct rp *rp,
 		out->status = ELIG_LATER;
 		return;
 	}
-	if (rp->move_ready == MR_FALSE) {
+	if (rp->move_ready == MR_FALSE && !rp_move_undetermined(rp)) {
 		strfmt(out->why, sizeof(out->why),
 			 "Azure reports it not ready for move%s%.150s",
 			 rp->move_info[0] ? ": " : "", rp->move_info);

@@ -68,13 +68,26 @@ static bool bool_or(const cJSON *o, const char *path, bool dflt)
 	return dflt;
 }
 
+/* An ARM time text; one without 'Z' or an offset ("2026-01-31T02:00:00"
+ * or with 7-digit fractions, as ARM sends in places) is UTC. */
+static int arm_time_text(const char *s, int64_t *t)
+{
+	char zoned[64];
+
+	if (!time_parse_iso(s, 0, t))
+		return 0;
+	if (snprintf(zoned, sizeof(zoned), "%sZ", s) >= (int)sizeof(zoned))
+		return -1;
+	return time_parse_iso(zoned, 0, t);
+}
+
 int64_t arm_time(const cJSON *o, const char *key)
 {
 	const char *s = arm_str(o, key);
 	int64_t t;
 
-	if (!s || time_parse_iso(s, 0, &t) || t < time_from_civil(1971, 1, 1,
-								   0, 0, 0))
+	if (!s || arm_time_text(s, &t) || t < time_from_civil(1971, 1, 1,
+								0, 0, 0))
 		return TIME_NONE;
 	return t;
 }
@@ -335,22 +348,34 @@ static void parse_schedule(const cJSON *s, struct strpool *pool,
 		p->run_days = join(days, pool, NULL);
 }
 
+static const struct {
+	const char *name;
+	double days;
+} duration_units[] = { { "Days", 1 }, { "Weeks", 7 }, { "Months", 30 },
+		       { "Years", 365 } };
+
+int arm_duration_days(const cJSON *count, const char *type)
+{
+	double n = num_or(count, "", 0);
+
+	for (size_t i = 0; type && n > 0 && i < ARRAY_SIZE(duration_units);
+	     i++)
+		if (str_eq_ci(type, duration_units[i].name))
+			return (int)lround(n * duration_units[i].days);
+	return 0;
+}
+
 /* A retentionDuration converted to unit (Days, Weeks, Months, Years). */
 static int duration_in(const cJSON *d, const char *unit)
 {
-	static const struct {
-		const char *name;
-		double days;
-	} units[] = { { "Days", 1 }, { "Weeks", 7 }, { "Months", 30 },
-		      { "Years", 365 } };
 	double count = num_or(d, "count", 0), from = 0, to = 0;
 	const char *type = arm_str(d, "durationType");
 
-	for (size_t i = 0; i < ARRAY_SIZE(units); i++) {
-		if (type && str_eq_ci(type, units[i].name))
-			from = units[i].days;
-		if (str_eq_ci(unit, units[i].name))
-			to = units[i].days;
+	for (size_t i = 0; i < ARRAY_SIZE(duration_units); i++) {
+		if (type && str_eq_ci(type, duration_units[i].name))
+			from = duration_units[i].days;
+		if (str_eq_ci(unit, duration_units[i].name))
+			to = duration_units[i].days;
 	}
 	if (!from || !to || count <= 0)
 		return 0;
@@ -387,8 +412,10 @@ static void parse_tiering(const cJSON *t, struct policy *p)
 		return;
 	if (str_eq_ci(mode, "TierAfter") && dur > 0) {
 		p->tiering_mode = TM_TIERAFTER;
-		p->tier_after_days =
-			unit && str_eq_ci(unit, "Months") ? 30 * dur : dur;
+		p->tier_after_days = arm_duration_days(
+			arm_get(a, "duration"), unit ? unit : "Days");
+		if (!p->tier_after_days) /* a durationType we do not know */
+			p->tier_after_days = dur;
 	} else if (str_eq_ci(mode, "DoNotTier")) {
 		p->tiering_mode = TM_DONOTTIER;
 	} else if (str_eq_ci(mode, "TierRecommended")) {
@@ -709,6 +736,11 @@ int arm_parse_rp(const cJSON *o, const struct item *it,
 	out->rp_time = arm_time(props, workload ? utc : plain);
 	if (out->rp_time == TIME_NONE)
 		out->rp_time = arm_time(props, workload ? plain : utc);
+	/* SQL/HANA list a DefaultRangeRecoveryPoint: the log chain's
+	 * point-in-time ranges (timeRanges), not a point */
+	if (out->rp_time == TIME_NONE &&
+	    cJSON_IsArray(arm_get(props, "timeRanges")))
+		return 1;
 	if (out->rp_time == TIME_NONE)
 		return bad_payload(e, "a recovery point", "recoveryPointTime");
 	out->expiry_time =
@@ -760,6 +792,20 @@ static int job_workload(const cJSON *props)
 	return -1;
 }
 
+/* errorDetails[].errorCode: an integer in the spec for VM, workload and
+ * Files jobs (kept as its decimal text), a string in older answers. */
+static const char *job_error_code(const cJSON *err, struct strpool *pool)
+{
+	const cJSON *c = arm_get(err, "errorCode");
+	char num[32];
+
+	if (cJSON_IsNumber(c)) {
+		snprintf(num, sizeof(num), "%.0f", c->valuedouble);
+		return pooled(pool, num);
+	}
+	return pooled(pool, cJSON_IsString(c) ? c->valuestring : "");
+}
+
 int arm_parse_job(const cJSON *o, const char *vault_id,
 		  struct strpool *pool, struct arm_job *out, struct err *e)
 {
@@ -788,9 +834,9 @@ int arm_parse_job(const cJSON *o, const char *vault_id,
 	j->rp_time = TIME_NONE;
 	j->source_tier = "";
 	j->data_gb = NAN;
-	j->error_code = "";
-	if (cJSON_IsArray(errs) && cJSON_GetArraySize(errs) > 0)
-		j->error_code = pooled(pool, arm_str(errs->child, "errorCode"));
+	j->error_code = job_error_code(cJSON_IsArray(errs) ? errs->child
+							  : NULL,
+				       pool);
 	out->friendly_name = pooled(pool, arm_str(props, "entityFriendlyName"));
 	out->container = pooled(pool, arm_str(props, "containerName"));
 	out->storage_account =
@@ -839,7 +885,7 @@ void arm_apply_job_details(const cJSON *o, struct strpool *pool,
 
 	if (!cJSON_IsObject(bag))
 		return;
-	if (rp_time && !time_parse_iso(rp_time, 0, &t))
+	if (rp_time && !arm_time_text(rp_time, &t))
 		j->rp_time = t;
 	if (tier && *tier)
 		j->source_tier = pooled(pool, tier);

@@ -121,8 +121,14 @@ int arm_parse_guard(const cJSON *o, struct strpool *pool,
 int arm_parse_tiering_cost(const cJSON *o, double *reduction_bytes,
 			   double *increase_bytes);
 
-/* An ARM time string ("2017-12-21T22:48:25.4353958Z"); TIME_NONE when
- * absent, unparseable or Azure's "0001-01-01" placeholder. */
+/* A duration (count, a number or a numeric string) in durationType units
+ * (Days, Weeks, Months as 30 days, Years as 365) as days; 0 when unknown.
+ * The one reader of TierAfter durations, for export and apply alike. */
+int arm_duration_days(const cJSON *count, const char *type);
+
+/* An ARM time string ("2017-12-21T22:48:25.4353958Z"; without a zone it
+ * is UTC); TIME_NONE when absent, unparseable or Azure's "0001-01-01"
+ * placeholder. */
 int64_t arm_time(const cJSON *o, const char *key);
 
 /* Navigates "a.b.c" through objects; NULL when any step is missing. */

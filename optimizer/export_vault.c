@@ -7,6 +7,7 @@
  * rows go to the snapshot builder. An item's points are held in memory
  * only while its listing runs, then sized and spooled. Never prints. */
 #include <string.h>
+#include <strings.h>
 
 #include <cjson/cJSON.h>
 
@@ -62,10 +63,10 @@ static int on_vaultconfig(void *ctx, const struct arm_reply *r, struct err *e)
 
 	if (status == 200)
 		arm_apply_vaultconfig(body, &v->av);
-	else if (ex_is_denial(status))
+	else if (ex_is_denial(status) || status == 404)
 		ex_vault_warn(v, "backupconfig/vaultconfig", status, code,
 			   "soft delete taken from the vault's own settings");
-	else if (status != 404)
+	else
 		return ex_unexpected("read the backup config", status, code, e);
 	return ex_vault_step(v, e);
 }
@@ -94,11 +95,11 @@ static int on_proxy_end(void *ctx, const struct arm_reply *r, struct err *e)
 	if (status == 200 && v->has_proxy) {
 		if (read_guard(v, e))
 			return -1;
-	} else if (ex_is_denial(status)) {
+	} else if (ex_is_denial(status) || status == 404) {
 		ex_vault_warn(v, "backupResourceGuardProxies", status, code,
 			   "multi-user authorization taken from the vault's "
 			   "settings");
-	} else if (status != 200 && status != 404) {
+	} else if (status != 200) {
 		return ex_unexpected("list Resource Guard proxies", status,
 				     code, e);
 	}
@@ -288,10 +289,10 @@ static int on_policy_end(void *ctx, const struct arm_reply *r, struct err *e)
 	const char *code = r->code;
 	struct ex_vault *v = ctx;
 
-	if (ex_is_denial(status))
+	if (ex_is_denial(status) || status == 404)
 		ex_vault_warn(v, "backup policies", status, code,
 			   "its items are exported without a policy");
-	else if (status != 200 && status != 404)
+	else if (status != 200)
 		return ex_unexpected("list backup policies", status, code, e);
 	if (list_items(v, e))
 		return -1;
@@ -363,6 +364,21 @@ static void bad_row(struct ex_vault *v, const char *kind,
 	     v->what, kind, bad->msg);
 }
 
+/* An item whose policyId the vault's policy list does not hold: the
+ * snapshot cannot link it, and says so (plan and check then read it as
+ * an item without a policy). */
+static void lost_policy(struct ex_item *it)
+{
+	char key[200];
+
+	snprintf(key, sizeof(key), "policy-link:%s", it->v->av.v.vault_id);
+	ex_warn(it->v->ex, key,
+		"%s: item %s names policy %s, which the vault's policy list "
+		"does not hold; exported without a policy (read as stopped)",
+		it->v->what, it->ai.it.item_name, it->ai.policy_arm_id);
+	it->ai.it.policy_id = "";
+}
+
 static int on_item(void *ctx, const cJSON *o, struct err *e)
 {
 	struct ex_vault *v = ctx;
@@ -382,7 +398,7 @@ static int on_item(void *ctx, const cJSON *o, struct err *e)
 	if (it->ai.it.policy_id[0]) {
 		it->policy = find_policy(v, it->ai.it.policy_id);
 		if (!it->policy)
-			it->ai.it.policy_id = "";
+			lost_policy(it);
 	}
 	v->items = grow_array(v->items, sizeof(*v->items), v->nitems + 1,
 			      &v->aitems);
@@ -397,10 +413,10 @@ static int on_item_end(void *ctx, const struct arm_reply *r, struct err *e)
 	const char *code = r->code;
 	struct ex_vault *v = ctx;
 
-	if (ex_is_denial(status))
+	if (ex_is_denial(status) || status == 404)
 		ex_vault_warn(v, "protected items", status, code,
 			   "the vault is exported without items");
-	else if (status != 200 && status != 404)
+	else if (status != 200)
 		return ex_unexpected("list protected items", status, code, e);
 	if (list_jobs(v, e))
 		return -1;
@@ -615,19 +631,21 @@ static int on_job_end(void *ctx, const struct arm_reply *r, struct err *e)
 	const char *code = r->code;
 	struct ex_vault *v = ctx;
 
-	if (ex_is_denial(status))
+	if (ex_is_denial(status) || status == 404)
 		ex_vault_warn(v, "backup jobs", status, code,
 			   "no job history for it");
-	else if (status != 200 && status != 404)
+	else if (status != 200)
 		return ex_unexpected("list backup jobs", status, code, e);
 	return ex_vault_step(v, e);
 }
 
-/* Restore and cross-region restore jobs over the restore window, then
- * every job of the backup window (restores in both are read once). */
+/* Restore, restore-from-archive and cross-region restore jobs over the
+ * restore window, then every job of the backup window (restores in both
+ * are read once). */
 static int list_jobs(struct ex_vault *v, struct err *e)
 {
 	static const char *const restores[] = { "Restore",
+						"RestoreWithRehydrate",
 						"CrossRegionRestore" };
 	struct ex *x = v->ex;
 	char from[32], to[32], *filter;
@@ -760,6 +778,19 @@ static bool ends_with_parts(const char *s, const char *tail)
 	       (n == k || s[n - k - 1] == ';');
 }
 
+/* Whether a job's entityFriendlyName names the item: the item's name, or
+ * for a SQL/HANA job the name followed by " [host]" ("systemdb [H01]"). */
+static bool job_names(const char *job_name, const char *item_name)
+{
+	size_t n = strlen(item_name), k = strlen(job_name);
+
+	if (str_eq_ci(job_name, item_name))
+		return true;
+	return n && k > n + 3 && strncasecmp(job_name, item_name, n) == 0 &&
+	       job_name[n] == ' ' && job_name[n + 1] == '[' &&
+	       job_name[k - 1] == ']';
+}
+
 /* What the job says of its item beyond the name: a VM job's container,
  * an Azure Files job's storage account (the container's last part). */
 static bool job_fits(const struct arm_job *aj, const struct ex_item *it)
@@ -786,7 +817,7 @@ static const char *job_item(struct ex_vault *v, const struct arm_job *aj,
 	for (size_t i = 0; i < v->nitems; i++) {
 		const struct ex_item *it = v->items[i];
 		if ((aj->workload >= 0 && it->ai.it.workload != aj->workload) ||
-		    !str_eq_ci(it->ai.friendly_name, aj->friendly_name) ||
+		    !job_names(aj->friendly_name, it->ai.friendly_name) ||
 		    !job_fits(aj, it))
 			continue;
 		candidates++;

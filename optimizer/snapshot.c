@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 #include <openssl/evp.h>
@@ -842,10 +843,25 @@ int snapshot_each_job(struct snapshot *s, job_fn fn, void *ctx,
 	return stream_file(s, SF_JOBS, stream_job_row, &st, &st.g, e);
 }
 
+/* Archive restores are listed as RestoreWithRehydrate. */
 bool job_is_restore(const struct job *j)
 {
 	return str_eq_ci(j->operation, "Restore") ||
-	       str_eq_ci(j->operation, "CrossRegionRestore");
+	       str_eq_ci(j->operation, "CrossRegionRestore") ||
+	       str_eq_ci(j->operation, "RestoreWithRehydrate");
+}
+
+bool rp_move_undetermined(const struct rp *rp)
+{
+	static const char words[] = "still determining";
+	size_t n = sizeof(words) - 1;
+
+	if (rp->move_ready != MR_FALSE || !rp->move_info)
+		return false;
+	for (const char *p = rp->move_info; *p; p++)
+		if (strncasecmp(p, words, n) == 0)
+			return true;
+	return false;
 }
 
 bool job_is_backup(const struct job *j)

@@ -182,6 +182,9 @@ void snapshot_make_id(char out[SNAPSHOT_ID_LEN], char prefix,
 bool job_is_restore(const struct job *j);
 bool job_is_backup(const struct job *j);
 bool job_succeeded(const struct job *j);
+/* isReadyForMove false while Azure is "still determining" whether the
+ * point can move: a passing state, not "never eligible". */
+bool rp_move_undetermined(const struct rp *rp);
 
 /* ---- writing ---- */
 

@@ -449,6 +449,44 @@ static void test_arm_parse__policy_tiering(void **state)
 	assert_int_equal(p.tier_after_days, 0);
 }
 
+/* TierAfter in each of the four units the spec names; the apply side
+ * reads the same durations with the same function. */
+static void test_arm_parse__policy_tiering_units(void **state)
+{
+	static const struct {
+		const char *json;
+		int days;
+	} cases[] = {
+		{ "{'tieringMode':'TierAfter','duration':10,"
+		  "'durationType':'Days'}", 10 },
+		{ "{'tieringMode':'TierAfter','duration':3,"
+		  "'durationType':'Weeks'}", 21 },
+		{ "{'tieringMode':'TierAfter','duration':4,"
+		  "'durationType':'Months'}", 120 },
+		{ "{'tieringMode':'TierAfter','duration':1,"
+		  "'durationType':'Years'}", 365 },
+	};
+	struct policy p;
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		char *json = xasprintf(
+			"{'id':'/x/backupPolicies/u','name':'u',"
+			"'properties':{'backupManagementType':'AzureIaasVM',"
+			"'tieringPolicy':{'ArchivedRP':%s}}}",
+			cases[i].json);
+		parse_policy(inline_json(json), &p);
+		free(json);
+		assert_int_equal(p.tiering_mode, TM_TIERAFTER);
+		assert_int_equal(p.tier_after_days, cases[i].days);
+		assert_int_equal(arm_duration_days(arm_get(arm_get(doc,
+			"properties.tieringPolicy.ArchivedRP"), "duration"),
+			arm_str(arm_get(doc, "properties.tieringPolicy."
+					     "ArchivedRP"), "durationType")),
+			cases[i].days);
+	}
+}
+
 static void test_arm_parse__policy_unsupported(void **state)
 {
 	struct policy p;
@@ -770,6 +808,64 @@ static void test_arm_parse__rp_sql_and_hana(void **state)
 			 1);
 }
 
+/* The log chain of a SQL/HANA item is listed as a point named
+ * DefaultRangeRecoveryPoint with timeRanges and no time: skipped, not
+ * an odd payload. */
+static void test_arm_parse__rp_default_range(void **state)
+{
+	static const struct item hana = { .item_id = "i-3",
+					  .workload = WL_HANA };
+	struct rp rp;
+	struct err e = ERR_INIT;
+
+	(void)state;
+	assert_int_equal(
+		arm_parse_rp(inline_json(
+				     "{'id':'/x/recoveryPoints/"
+				     "DefaultRangeRecoveryPoint','name':"
+				     "'DefaultRangeRecoveryPoint','type':"
+				     "'Microsoft.RecoveryServices/vaults/"
+				     "backupFabrics/protectionContainers/"
+				     "protectedItems/recoveryPoints',"
+				     "'properties':{'objectType':"
+				     "'AzureWorkloadSAPHanaPointInTimeRecovery"
+				     "Point','type':'Log','timeRanges':[{"
+				     "'startTime':'2026-03-01T10:00:00Z',"
+				     "'endTime':'2026-03-02T10:00:00Z'}]}}"),
+			     &hana, NULL, &pool, &rp, &e),
+		1);
+	assert_int_equal(e.code, 0);
+}
+
+/* Times without a zone (UTC) and with 7-digit fractions, as ARM sends
+ * them in places; "still determining" is kept as Azure said it. */
+static void test_arm_parse__rp_times_and_readiness(void **state)
+{
+	static const struct item vm = { .item_id = "i-1", .workload = WL_VM };
+	struct rp rp;
+
+	(void)state;
+	parse_rp(inline_json("{'name':'1','properties':{'objectType':"
+			     "'IaasVMRecoveryPoint','recoveryPointTime':"
+			     "'2026-03-01T10:00:00.1234567',"
+			     "'recoveryPointProperties':{'expiryTime':"
+			     "'2027-03-01T10:00:00','ruleName':"
+			     "'MonthlyRule'},'recoveryPointMoveReadinessInfo'"
+			     ":{'ArchivedRP':{'isReadyForMove':false,"
+			     "'additionalInfo':'We\u2019re still determining "
+			     "if this Recovery Point can be moved.. Please "
+			     "check again after some time.'}}}}"),
+		 &vm, NULL, &rp);
+	assert_true(rp.rp_time == T("2026-03-01T10:00:00Z"));
+	assert_true(rp.expiry_time == T("2027-03-01T10:00:00Z"));
+	assert_int_equal(rp.kind, RK_MONTHLY);
+	assert_int_equal(rp.move_ready, MR_FALSE);
+	assert_true(rp_move_undetermined(&rp));
+	rp.move_info = "Recovery point cannot be moved to archive tier since "
+		       "it has already been moved.";
+	assert_false(rp_move_undetermined(&rp));
+}
+
 /* ---- jobs ---- */
 
 static void test_arm_parse__jobs_list(void **state)
@@ -861,6 +957,45 @@ static void test_arm_parse__job_restore_details(void **state)
 			    "{'Backup Size':'2048 MB'}}}}"),
 		&pool, &aj.j);
 	assert_true(fabs(aj.j.data_gb - 2) < 1e-9);
+}
+
+/* errorDetails[].errorCode is an integer in the spec (AzureIaaSVMErrorInfo,
+ * AzureWorkloadErrorInfo, AzureStorageErrorInfo); archive restores are
+ * RestoreWithRehydrate and count as restores. */
+static void test_arm_parse__job_integer_error_and_rehydrate(void **state)
+{
+	struct arm_job aj;
+	struct err e = ERR_INIT;
+
+	(void)state;
+	assert_int_equal(
+		arm_parse_job(
+			inline_json("{'id':'/x/backupJobs/j2','name':'j2',"
+				    "'type':'Microsoft.RecoveryServices/"
+				    "vaults/backupJobs','properties':{"
+				    "'jobType':'AzureIaaSVMJob',"
+				    "'backupManagementType':'AzureIaasVM',"
+				    "'operation':'RestoreWithRehydrate',"
+				    "'status':'Failed','startTime':"
+				    "'2026-02-01T10:00:00.1234567Z',"
+				    "'endTime':'2026-02-01T12:00:00Z',"
+				    "'duration':'PT2H','entityFriendlyName':"
+				    "'vm1','errorDetails':[{'errorCode':"
+				    "400089,'errorString':'The restore "
+				    "failed.','errorTitle':'','recommendations'"
+				    ":[]}]}}"),
+			"v-1", &pool, &aj, &e),
+		0);
+	assert_string_equal(aj.j.error_code, "400089");
+	assert_string_equal(aj.j.operation, "RestoreWithRehydrate");
+	assert_true(job_is_restore(&aj.j));
+	assert_false(job_is_backup(&aj.j));
+	arm_apply_job_details(
+		inline_json("{'properties':{'extendedInfo':{'propertyBag':"
+			    "{'Recovery point time':'2026-01-15T02:00:00',"
+			    "'Recovery point tier':'Archive'}}}}"),
+		&pool, &aj.j);
+	assert_true(aj.j.rp_time == T("2026-01-15T02:00:00Z"));
 }
 
 /* ---- Resource Guard ---- */
@@ -993,6 +1128,7 @@ int main(void)
 		T_(policy_sql_complex),
 		T_(policy_sql_list),
 		T_(policy_tiering),
+		T_(policy_tiering_units),
 		T_(policy_unsupported),
 		T_(items_list),
 		T_(item_get),
@@ -1003,9 +1139,12 @@ int main(void)
 		T_(rp_tiers),
 		T_(rp_kind_from_rule_and_retention),
 		T_(rp_sql_and_hana),
+		T_(rp_default_range),
+		T_(rp_times_and_readiness),
 		T_(jobs_list),
 		T_(jobs_filtered_and_details),
 		T_(job_restore_details),
+		T_(job_integer_error_and_rehydrate),
 		T_(guard_proxy),
 		T_(guard),
 		T_(tiering_cost),
