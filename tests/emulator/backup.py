@@ -14,17 +14,18 @@ import re
 import time
 import uuid
 
+import apiversions
 import estate as E
 import odata
 import policies
 from errors import ArmError, Response
 
 API_VERSIONS = {
-    "subs": ("2022-12-01", "2021-01-01", "2020-01-01", "2016-06-01",
-             "2025-02-01"),
-    "vault": ("2026-08-01", "2025-02-01"),
-    "backup": ("2026-02-01", "2025-02-01"),
-    "guard": ("2025-07-01", "2026-06-01", "2025-02-01"),
+    "subs": ("2022-12-01", "2021-01-01", "2020-01-01", "2019-11-01",
+             "2019-06-01", "2018-06-01", "2016-06-01", "2025-02-01"),
+    "vault": apiversions.VAULTS,
+    "backup": apiversions.BACKUP,
+    "guard": apiversions.GUARDS,
 }
 
 SUB = r"/subscriptions/(?P<sub>[^/]+)"

@@ -18,6 +18,7 @@ import json
 import os
 import sys
 import uuid
+import zlib
 
 from policies import policy_properties, split_list
 
@@ -824,14 +825,14 @@ def job_json(job, detailed):
              "operation": job.operation, "status": job.status,
              "startTime": job.start_s}
     if it is not None:
-        props["entityFriendlyName"] = it.friendly
+        props["entityFriendlyName"] = job_entity_name(it)
     if job.end_s:
         props["endTime"] = job.end_s
     if job.duration != "":
         props["duration"] = "PT%sS" % job.duration
     if job.error_code:
         props["errorDetails"] = [{
-            "errorCode": job.error_code,
+            "errorCode": error_number(job.error_code),
             "errorString": "The operation failed with %s." % job.error_code,
             "errorTitle": "", "recommendations": []}]
     if it is not None and it.workload == "AzureVM":
@@ -855,6 +856,23 @@ def job_json(job, detailed):
             "properties": props}
 
 
+def job_entity_name(it):
+    """A workload job names its database "db [host]" ("systemdb [H01]");
+    VM and Files jobs name the item alone."""
+    if it.workload in ("SQL", "HANA"):
+        return "%s [%s]" % (it.friendly, it.container.split(";")[-1])
+    return it.friendly
+
+
+def error_number(code):
+    """errorDetails[].errorCode is an integer (int32) in the spec for VM,
+    workload and Files jobs: a numeric code as given, a named one (as the
+    sample writes them) as a stable number derived from its name."""
+    if code.isdigit():
+        return int(code)
+    return zlib.crc32(code.encode()) % 900000 + 100000
+
+
 def job_property_bag(job):
     """Restore and backup details, under the key names ARM-CONTRACT.md
     chose (the real ones are unconfirmed)."""
@@ -863,7 +881,7 @@ def job_property_bag(job):
         bag["VM Name" if job.item.workload == "AzureVM"
             else "Item Name"] = job.item.friendly
     op = job.operation.lower()
-    if op in ("restore", "crossregionrestore"):
+    if op in ("restore", "crossregionrestore", "restorewithrehydrate"):
         if job.rp_time:
             bag["Recovery point time"] = job.rp_time
         if job.source_tier:
