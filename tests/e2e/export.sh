@@ -74,7 +74,7 @@ same_bytes() { # same_bytes A B: every file identical
 
 "$VAULTWISE" sample -q --out "$SRC" --items 24 --vaults 4 --seed 11
 # restores from Archive under the name real Azure lists them by
-python3 "$VW_TOP/tests/e2e/rehydrate.py" "$SRC" >/dev/null
+python3 "$VW_TOP/tests/e2e/snapedit.py" rehydrate "$SRC" >/dev/null
 TENANT=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["tenant_id"])' "$SRC/manifest.json")
 python3 - "$SRC/items.csv" "$T/sizes.csv" <<'EOF'
 import csv, sys
@@ -97,7 +97,11 @@ emu E --deny '*'
 emu F --faults 500:1
 emu G --faults 429:1
 emu H --faults oversize:1 --fault-only '*/backupPolicies*'
-emu_wait A B C D E F G H
+emu I --faults 404:1 --fault-only '*/backupPolicies' \
+	--fault-only '*/backupJobs' --fault-only '*/backupconfig/vaultconfig' \
+	--fault-only '*/backupResourceGuardProxies'
+emu J --faults 404:1 --fault-only '*/backupProtectedItems'
+emu_wait A B C D E F G H I J
 
 # ---- round trip ----
 # shellcheck disable=SC2046
@@ -312,9 +316,45 @@ expect_exit 69 "an answer over 64 MiB once unpacked: 69, not read on" \
 grep_ok "... naming the request and the bound" \
 	"list backup policies: GET https://127.0.0.1:[0-9]+/subscriptions/.*/backupPolicies.*: response larger than 64 MiB" \
 	"$T/err"
+# shellcheck disable=SC2046
+expect_exit 0 "404s on policies, jobs, backup config and guard proxies" \
+	vw $(secret_env) "$VAULTWISE" export --out "$T/gone" \
+	$(endpoints "$URL_I")
+for part in "backup policies" "backup jobs" "backupconfig/vaultconfig" \
+	"backupResourceGuardProxies"; do
+	grep_ok "... each warned: $part" \
+		"cannot read $part \\(HTTP 404 ResourceNotFound\\)" "$T/err"
+done
+grep_ok "... and the items that lost their policy link are named" \
+	"names policy .*which the vault's policy list does not hold" "$T/err"
+# shellcheck disable=SC2046
+expect_exit 0 "a 404 on a vault's protected items" \
+	vw $(secret_env) "$VAULTWISE" export --out "$T/noitems" \
+	$(endpoints "$URL_J")
+grep_ok "... is warned, not a silent vault of 0 items" \
+	"cannot read protected items \\(HTTP 404 ResourceNotFound\\); the vault is exported without items" \
+	"$T/err"
 check "nothing is written when an export fails" \
 	test ! -e "$T/fails" -a ! -e "$T/throttled" -a ! -e "$T/denied" \
 	-a ! -e "$T/oversize"
+
+# ---- a vault Azure gives no location for ----
+cp -R "$SRC" "$T/noloc"
+python3 "$VW_TOP/tests/e2e/snapedit.py" blank "$T/noloc" vaults.csv \
+	location 1
+emu K --snapshot "$T/noloc"
+emu_wait K
+# shellcheck disable=SC2046
+expect_exit 0 "a vault without location is exported" \
+	vw $(secret_env) "$VAULTWISE" export --out "$T/noloc-out" \
+	$(endpoints "$URL_K")
+grep_ok "... skipped, and said why" \
+	"skipped: Azure gave no location for it" "$T/err"
+expect_exit 0 "... into a snapshot vaultwise reads back" \
+	"$VAULTWISE" plan "$T/noloc-out" --out "$T/noloc-plan"
+check "... with the other vaults" test \
+	"$(grep -c . "$T/noloc-out/vaults.csv")" -eq \
+	"$(($(grep -c . "$SRC/vaults.csv") - 1))"
 
 # ---- shards ----
 for k in 0 1 2; do

@@ -42,7 +42,7 @@ grep_ok "headline: restores used and dropped" \
 "$VAULTWISE" fit "$T/s1" --out "$T/m1.json" >"$T/fit1" 2>&1 ||
 	not_ok "fit seed 1 again"
 cp -R "$T/s1" "$T/r1"
-renamed=$(python3 "$VW_TOP/tests/e2e/rehydrate.py" "$T/r1")
+renamed=$(python3 "$VW_TOP/tests/e2e/snapedit.py" rehydrate "$T/r1")
 within "RestoreWithRehydrate: the estate has archive restores" \
 	"$renamed" 0 1e9
 expect_exit 0 "fit an estate whose archive restores are RestoreWithRehydrate" \
