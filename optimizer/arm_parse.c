@@ -591,6 +591,9 @@ int arm_parse_item(const cJSON *o, const char *vault_arm_id,
 	it->source_resource_id =
 		pooled(pool, arm_str(props, "sourceResourceId"));
 	it->last_backup_time = arm_time(props, "lastBackupTime");
+	it->soft_deleted =
+		bool_or(props, "isScheduledForDeferredDelete", false);
+	it->deferred_delete_time = arm_time(props, "deferredDeleteTimeInUTC");
 	it->size_source = SS_ESTIMATED;
 	it->policy_idx = -1;
 	return 0;

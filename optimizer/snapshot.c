@@ -46,6 +46,7 @@ const char *const rp_tier_names[TIER_COUNT] = {
 const char *const move_ready_names[MR_COUNT] = { "false", "true", "unknown" };
 const char *const size_source_names[SS_COUNT] = { "reported", "estimated" };
 const char *const onoff_names[ONOFF_COUNT] = { "Disabled", "Enabled" };
+static const char *const false_true[] = { "false", "true" };
 
 #define R CSV_REQUIRED
 
@@ -79,13 +80,15 @@ static const struct csv_column policy_cols[] = {
 };
 
 enum { I_ID, I_VAULT, I_POLICY, I_NAME, I_WL, I_STATE, I_SRC, I_CHURN,
-       I_STD, I_ARC, I_SIZESRC, I_ARM, I_SRCRES, I_LAST, I_NCOLS };
+       I_STD, I_ARC, I_SIZESRC, I_ARM, I_SRCRES, I_LAST, I_SOFTDEL,
+       I_DEFERRED, I_NCOLS };
 static const struct csv_column item_cols[] = {
 	{ "item_id", R }, { "vault_id", R }, { "policy_id", R },
 	{ "item_name", R }, { "workload", R }, { "protection_state", R },
 	{ "source_gb", R }, { "daily_churn", R }, { "standard_gb", R },
 	{ "archive_gb", R }, { "size_source", R }, { "arm_id", 0 },
 	{ "source_resource_id", 0 }, { "last_backup_time", 0 },
+	{ "soft_deleted", 0 }, { "deferred_delete_time", 0 },
 };
 
 enum { RP_ID, RP_ITEM, RP_TIME, RP_KIND, RP_TIER, RP_EXPIRY, RP_READY,
@@ -327,10 +330,11 @@ static int load_item(void *ctx, const struct csv_row *r, struct err *e)
 	struct snapshot *s = l->s;
 	struct item it = { 0 };
 	const unsigned O = ROW_OPTIONAL;
+	int soft_deleted = 0;
 	long vi;
 
 	it.arm_id = it.source_resource_id = "";
-	it.last_backup_time = TIME_NONE;
+	it.last_backup_time = it.deferred_delete_time = TIME_NONE;
 	it.policy_id = "";
 	if (row_str(r, I_ID, 0, &it.item_id, e) ||
 	    row_str(r, I_VAULT, 0, &it.vault_id, e) ||
@@ -345,8 +349,13 @@ static int load_item(void *ctx, const struct csv_row *r, struct err *e)
 	    ENUM(r, I_SIZESRC, 0, size_source_names, &it.size_source, e) ||
 	    row_str(r, I_ARM, O, &it.arm_id, e) ||
 	    row_str(r, I_SRCRES, O, &it.source_resource_id, e) ||
-	    row_time(r, I_LAST, O, &it.last_backup_time, e))
+	    row_time(r, I_LAST, O, &it.last_backup_time, e) ||
+	    ENUM(r, I_SOFTDEL, O, false_true, &soft_deleted, e) ||
+	    row_time(r, I_DEFERRED, O, &it.deferred_delete_time, e))
 		return -1;
+	it.soft_deleted = soft_deleted == 1;
+	if (!it.soft_deleted)
+		it.deferred_delete_time = TIME_NONE;
 	vi = snapshot_find_vault(s, it.vault_id);
 	if (vi < 0)
 		return unknown_ref(r, I_VAULT, "vaults.csv", e);
@@ -1001,6 +1010,9 @@ void snapshot_put_item(struct snapshot_writer *sw, const struct item *it)
 	csv_put(w, it->arm_id);
 	csv_put(w, it->source_resource_id);
 	csv_put_time(w, it->last_backup_time);
+	csv_put(w, false_true[it->soft_deleted]);
+	csv_put_time(w, it->soft_deleted ? it->deferred_delete_time
+					 : TIME_NONE);
 	csv_end_row(w);
 }
 

@@ -102,6 +102,11 @@ struct item {
 	double source_gb, daily_churn;   /* churn is a fraction per day */
 	double standard_gb, archive_gb;
 	int64_t last_backup_time;        /* TIME_NONE when unknown */
+	/* soft-deleted (isScheduledForDeferredDelete): its storage is billed
+	 * until Azure purges it; deferredDeleteTimeInUTC, or TIME_NONE (and
+	 * read as TIME_NONE unless soft_deleted) */
+	bool soft_deleted;
+	int64_t deferred_delete_time;
 	/* resolved by snapshot_open: */
 	size_t vault_idx;
 	long policy_idx;                 /* -1: no policy (protection stopped) */

@@ -73,8 +73,13 @@ same_bytes() { # same_bytes A B: every file identical
 }
 
 "$VAULTWISE" sample -q --out "$SRC" --items 24 --vaults 4 --seed 11
-# restores from Archive under the name real Azure lists them by
+# restores from Archive under the name real Azure lists them by, and a
+# soft-deleted item (isScheduledForDeferredDelete) that must say so
 python3 "$VW_TOP/tests/e2e/snapedit.py" rehydrate "$SRC" >/dev/null
+python3 "$VW_TOP/tests/e2e/snapedit.py" set "$SRC" items.csv soft_deleted 2 \
+	true
+python3 "$VW_TOP/tests/e2e/snapedit.py" set "$SRC" items.csv \
+	deferred_delete_time 2 2026-10-20T08:00:00Z
 TENANT=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["tenant_id"])' "$SRC/manifest.json")
 python3 - "$SRC/items.csv" "$T/sizes.csv" <<'EOF'
 import csv, sys
@@ -114,6 +119,8 @@ cp "$T/err" "$T/j.err"
 check "the export reproduces the estate (sizes from --sizes)" \
 	same_estate "$SRC" "$T/one"
 grep_ok "the summary names the credential" "client secret" "$T/err"
+grep_ok "... a soft-deleted item says so, and since when" \
+	",true,2026-10-20T08:00:00Z" "$T/one/items.csv"
 
 # shellcheck disable=SC2046
 expect_exit 0 "export without backup job details (one GET per job), -v" \
@@ -340,8 +347,8 @@ check "nothing is written when an export fails" \
 
 # ---- a vault Azure gives no location for ----
 cp -R "$SRC" "$T/noloc"
-python3 "$VW_TOP/tests/e2e/snapedit.py" blank "$T/noloc" vaults.csv \
-	location 1
+python3 "$VW_TOP/tests/e2e/snapedit.py" set "$T/noloc" vaults.csv \
+	location 1 ""
 emu K --snapshot "$T/noloc"
 emu_wait K
 # shellcheck disable=SC2046

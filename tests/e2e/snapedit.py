@@ -7,9 +7,10 @@ Standard library only.
     snapedit.py rehydrate DIR      restores from Archive are listed as
                                    RestoreWithRehydrate (the sample writes
                                    Restore); prints how many it renamed
-    snapedit.py blank DIR TABLE COLUMN ROW
-                                   empties COLUMN of data row ROW (1 is the
+    snapedit.py set DIR TABLE COLUMN ROW VALUE
+                                   sets COLUMN of data row ROW (1 is the
                                    first) of TABLE, e.g. a vault's location
+                                   to "" or an item's soft_deleted to true
 """
 
 import csv
@@ -52,17 +53,17 @@ def rehydrate(snap):
     print(n)
 
 
-def blank(snap, table, column, row):
+def set_value(snap, table, column, row, value):
     rows = load(os.path.join(snap, table))
-    rows[int(row)][rows[0].index(column)] = ""
+    rows[int(row)][rows[0].index(column)] = value
     save(snap, table, rows)
 
 
 def main():
     if len(sys.argv) == 3 and sys.argv[1] == "rehydrate":
         rehydrate(sys.argv[2])
-    elif len(sys.argv) == 6 and sys.argv[1] == "blank":
-        blank(*sys.argv[2:])
+    elif len(sys.argv) == 7 and sys.argv[1] == "set":
+        set_value(*sys.argv[2:])
     else:
         sys.exit(__doc__)
 

@@ -663,7 +663,10 @@ def item_json(it):
                  it.arm_id.lower().encode()).hexdigest()[:15], 16)),
              "softDeleteRetentionPeriodInDays":
                  int(it.vault.row["soft_delete_days"] or 0),
-             "isScheduledForDeferredDelete": False}
+             "isScheduledForDeferredDelete": r.get("soft_deleted") == "true"}
+    if props["isScheduledForDeferredDelete"] and \
+            r.get("deferred_delete_time"):
+        props["deferredDeleteTimeInUTC"] = r["deferred_delete_time"]
     if r.get("source_resource_id"):
         props["sourceResourceId"] = r["source_resource_id"]
         if it.workload == "AzureVM":

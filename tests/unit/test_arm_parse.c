@@ -808,6 +808,42 @@ static void test_arm_parse__rp_sql_and_hana(void **state)
 			 1);
 }
 
+/* A soft-deleted item (isScheduledForDeferredDelete, as the spec's
+ * AzureIaaSVMProtectedItem has it) is recorded as such, with
+ * deferredDeleteTimeInUTC (7-digit fractions, as ARM writes them). */
+static void test_arm_parse__item_soft_deleted(void **state)
+{
+	struct arm_item ai;
+	struct err e = ERR_INIT;
+
+	(void)state;
+	assert_int_equal(
+		arm_parse_item(
+			inline_json("{'id':'/subscriptions/s/resourceGroups/r/"
+				    "providers/Microsoft.RecoveryServices/"
+				    "vaults/v/backupFabrics/Azure/"
+				    "protectionContainers/IaasVMContainer;"
+				    "iaasvmcontainerv2;r;vm1/protectedItems/"
+				    "VM;iaasvmcontainerv2;r;vm1','name':"
+				    "'VM;iaasvmcontainerv2;r;vm1','properties'"
+				    ":{'protectedItemType':'Microsoft.Compute/"
+				    "virtualMachines','workloadType':'VM',"
+				    "'friendlyName':'vm1','protectionState':"
+				    "'ProtectionStopped',"
+				    "'isScheduledForDeferredDelete':true,"
+				    "'deferredDeleteTimeInUTC':"
+				    "'2026-10-20T08:00:00.1234567Z',"
+				    "'deferredDeleteTimeRemaining':"
+				    "'13.23:00:00'}}"),
+			"/subscriptions/s/resourceGroups/r/providers/"
+			"Microsoft.RecoveryServices/vaults/v",
+			"v-1", &pool, &ai, &e),
+		0);
+	assert_true(ai.it.soft_deleted);
+	assert_true(ai.it.deferred_delete_time == T("2026-10-20T08:00:00Z"));
+	assert_string_equal(ai.it.protection_state, "ProtectionStopped");
+}
+
 /* The log chain of a SQL/HANA item is listed as a point named
  * DefaultRangeRecoveryPoint with timeRanges and no time: skipped, not
  * an odd payload. */
@@ -1139,6 +1175,7 @@ int main(void)
 		T_(rp_tiers),
 		T_(rp_kind_from_rule_and_retention),
 		T_(rp_sql_and_hana),
+		T_(item_soft_deleted),
 		T_(rp_default_range),
 		T_(rp_times_and_readiness),
 		T_(jobs_list),

@@ -130,7 +130,8 @@ static void fixture_items(struct fixture *f)
 		.arm_id = "", .source_resource_id = "", .workload = WL_FILES,
 		.size_source = SS_ESTIMATED, .source_gb = 0,
 		.daily_churn = 0, .standard_gb = 12.75, .archive_gb = 0,
-		.last_backup_time = TIME_NONE,
+		.last_backup_time = TIME_NONE, .soft_deleted = true,
+		.deferred_delete_time = T0 - 86400,
 	};
 	f->nit = 3;
 }
@@ -297,6 +298,10 @@ static void assert_item_equal(const struct item *a, const struct item *b)
 	assert_true(a->standard_gb == b->standard_gb);
 	assert_true(a->archive_gb == b->archive_gb);
 	assert_int_equal(a->last_backup_time, b->last_backup_time);
+	assert_int_equal(a->soft_deleted, b->soft_deleted);
+	if (a->soft_deleted)
+		assert_int_equal(a->deferred_delete_time,
+				 b->deferred_delete_time);
 }
 
 static void assert_rp_equal(const struct rp *a, const struct rp *b)
