@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT
  * arm_parse.h: Azure Resource Manager JSON -> snapshot rows. Pure
  * conversion of one parsed payload (cJSON) at a time into the structs of
- * snapshot.h, following ARM-CONTRACT.md and Microsoft's published examples
+ * snapshot.h, following docs/arm-contract.md and Microsoft's published examples
  * (tests/data/azure-examples). Strings in the results are copies in the
  * caller's strpool. Never does I/O, never prints; called by export.c and
  * the unit tests. */

@@ -2,7 +2,7 @@
 """backup.py: the ARM resource handlers of the emulator: subscriptions,
 Recovery Services vaults and their backup sub-resources, resource guards,
 paging, async operations (moves, policy updates, fetchTieringCost) and the
-archive-move rules, as ARM-CONTRACT.md and Microsoft's examples describe.
+archive-move rules, as docs/arm-contract.md and Microsoft's examples describe.
 
 route() is called by armemu.py with the app lock held, after
 authentication, throttling and fault injection. Every answer is computed

@@ -2,7 +2,7 @@
 """estate.py: a vaultwise snapshot directory loaded into memory and shown
 as Azure Resource Manager shows an estate: vault, policy, protected item,
 recovery point, job, resource guard and proxy JSON, each built from the
-snapshot's rows (ARM-CONTRACT.md gives the mapping), plus the archive-move
+snapshot's rows (docs/arm-contract.md gives the mapping), plus the archive-move
 eligibility rules of azure-backup.md section 3.
 
 Used by backup.py (the ARM handlers) and armemu.py (start-up). Reads the
@@ -50,7 +50,7 @@ WORKLOADS = {
 }
 
 # recoveryPointTierDetails per snapshot tier; read back with the CLI's
-# rule order (ARM-CONTRACT.md, azure-backup.md 1.3) each gives the same tier.
+# rule order (docs/arm-contract.md, azure-backup.md 1.3) each gives the same tier.
 TIER_DETAILS = {
     "Snapshot": [("InstantRP", "Valid")],
     "Standard": [("InstantRP", "Deleted"), ("HardenedRP", "Valid")],
@@ -305,7 +305,7 @@ class Estate:
         self.sub_tenants = {}     # lower id -> (id, tenant): all known
         for sub in manifest.get("subscriptions") or []:
             self.sub_tenants[sub.lower()] = (sub, self.tenant)
-        # GET /subscriptions lists the manifest's (ARM-CONTRACT.md); the
+        # GET /subscriptions lists the manifest's (docs/arm-contract.md); the
         # vaults' when it names none. Guard subscriptions answer a GET only.
         self.listed = set(self.sub_tenants)
         self._load_vaults()
@@ -877,7 +877,7 @@ def error_number(code):
 
 
 def job_property_bag(job):
-    """Restore and backup details, under the key names ARM-CONTRACT.md
+    """Restore and backup details, under the key names docs/arm-contract.md
     chose (the real ones are unconfirmed)."""
     bag = {}
     if job.item is not None:

@@ -3,7 +3,7 @@
  * (tests/data/azure-examples, copied unmodified) goes through arm_parse and
  * lands in the right snapshot columns, checked field by field. Shapes with
  * no published example (SQL/HANA points, restore job details) use inline
- * payloads written to ARM-CONTRACT.md (with ' for " in the C strings). */
+ * payloads written to docs/arm-contract.md (with ' for " in the C strings). */
 #include "testutil.h"
 
 #include <math.h>
