@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: MIT
  * arm_parse.c: ARM payloads -> snapshot rows (see arm_parse.h). Where a
  * payload leaves a field out, the value Azure itself defaults to is used:
- * redundancy GeoRedundant, soft delete Enabled for 14 days, cross-
- * subscription restore Enabled, public network access Enabled, instant
- * restore 2 days (Standard VM policy) or 7 (Enhanced), time zone UTC. */
+ * redundancy GeoRedundant, public network access Enabled, instant
+ * restore 2 days (Standard VM policy) or 7 (Enhanced), time zone UTC.
+ * Security settings Azure did not send (immutability, soft delete, cross-
+ * subscription restore) are recorded as unknown, never as defaults: an
+ * audit must not report what Azure never said. */
 #include "arm_parse.h"
 
 #include <math.h>
@@ -227,20 +229,24 @@ int arm_parse_vault(const cJSON *o, const char *tenant_id,
 	v->cross_region_restore = onoff_or(
 		arm_str(p, "redundancySettings.crossRegionRestore"), OFF);
 	v->immutability = ENUM_OR(arm_str(sec, "immutabilitySettings.state"),
-				  immutability_names, IMM_DISABLED);
+				  immutability_names, IMM_UNKNOWN);
 	sd = soft_delete_state(
 		arm_str(sec, "softDeleteSettings.softDeleteState"));
 	out->has_soft_delete = sd >= 0;
-	v->soft_delete = sd >= 0 ? sd : SD_ENABLED;
-	v->soft_delete_days = (int)num_or(
-		sec, "softDeleteSettings.softDeleteRetentionPeriodInDays", 14);
+	v->soft_delete = sd;
+	v->soft_delete_days =
+		sd < 0 ? -1
+		       : (int)num_or(sec,
+				     "softDeleteSettings."
+				     "softDeleteRetentionPeriodInDays",
+				     14);
 	out->has_mua = arm_str(sec, "multiUserAuthorization") != NULL;
 	v->mua = onoff_or(arm_str(sec, "multiUserAuthorization"), OFF);
 	v->resource_guard_id = "";
 	v->cross_subscription_restore = ENUM_OR(
 		arm_str(p, "restoreSettings.crossSubscriptionRestoreSettings."
 			   "crossSubscriptionRestoreState"),
-		xsub_restore_names, XSR_ENABLED);
+		xsub_restore_names, XSR_UNKNOWN);
 	v->public_network_access =
 		onoff_or(arm_str(p, "publicNetworkAccess"), ON);
 	v->cmk = arm_str(p, "encryption.keyVaultProperties.keyUri") &&
@@ -264,8 +270,7 @@ void arm_apply_vaultconfig(const cJSON *o, struct arm_vault *av)
 		return;
 	av->v.soft_delete = sd;
 	av->v.soft_delete_days =
-		(int)num_or(p, "softDeleteRetentionPeriodInDays",
-			    av->v.soft_delete_days);
+		(int)num_or(p, "softDeleteRetentionPeriodInDays", 14);
 }
 
 /* ---- policies ---- */

@@ -168,6 +168,10 @@ static int load_vault(void *ctx, const struct csv_row *r, struct err *e)
 	struct vault v = { 0 };
 
 	v.job_failure_alerts = ONOFF_UNKNOWN;
+	v.immutability = IMM_UNKNOWN;
+	v.soft_delete = SD_UNKNOWN;
+	v.soft_delete_days = -1;
+	v.cross_subscription_restore = XSR_UNKNOWN;
 	v.tenant_id = "";
 	if (row_str(r, V_ID, 0, &v.vault_id, e) ||
 	    row_str(r, V_SUB, 0, &v.subscription_id, e) ||
@@ -176,11 +180,14 @@ static int load_vault(void *ctx, const struct csv_row *r, struct err *e)
 	    row_str(r, V_LOC, 0, &v.location, e) ||
 	    ENUM(r, V_RED, 0, redundancy_names, &v.redundancy, e) ||
 	    ENUM(r, V_CRR, 0, onoff_names, &v.cross_region_restore, e) ||
-	    ENUM(r, V_IMM, 0, immutability_names, &v.immutability, e) ||
-	    ENUM(r, V_SD, 0, soft_delete_names, &v.soft_delete, e) ||
-	    row_int(r, V_SDD, 0, 0, 180, &v.soft_delete_days, e) ||
+	    ENUM(r, V_IMM, ROW_OPTIONAL, immutability_names,
+		 &v.immutability, e) ||
+	    ENUM(r, V_SD, ROW_OPTIONAL, soft_delete_names, &v.soft_delete,
+		 e) ||
+	    row_int(r, V_SDD, ROW_OPTIONAL, 0, 180, &v.soft_delete_days,
+		    e) ||
 	    ENUM(r, V_MUA, 0, onoff_names, &v.mua, e) ||
-	    ENUM(r, V_XSR, 0, xsub_restore_names,
+	    ENUM(r, V_XSR, ROW_OPTIONAL, xsub_restore_names,
 		 &v.cross_subscription_restore, e) ||
 	    ENUM(r, V_PNA, 0, onoff_names, &v.public_network_access, e) ||
 	    ENUM(r, V_CMK, 0, onoff_names, &v.cmk, e) ||
@@ -948,12 +955,18 @@ void snapshot_put_vault(struct snapshot_writer *sw, const struct vault *v)
 	csv_put(w, v->location);
 	csv_put(w, redundancy_names[v->redundancy]);
 	put_onoff(w, v->cross_region_restore);
-	csv_put(w, immutability_names[v->immutability]);
-	csv_put(w, soft_delete_names[v->soft_delete]);
-	csv_put_long(w, v->soft_delete_days);
+	csv_put(w, v->immutability < 0 ? ""
+				       : immutability_names[v->immutability]);
+	csv_put(w, v->soft_delete < 0 ? "" : soft_delete_names[v->soft_delete]);
+	if (v->soft_delete_days < 0)
+		csv_put(w, "");
+	else
+		csv_put_long(w, v->soft_delete_days);
 	put_onoff(w, v->mua);
 	csv_put(w, v->resource_guard_id);
-	csv_put(w, xsub_restore_names[v->cross_subscription_restore]);
+	csv_put(w, v->cross_subscription_restore < 0
+			   ? ""
+			   : xsub_restore_names[v->cross_subscription_restore]);
 	put_onoff(w, v->public_network_access);
 	put_onoff(w, v->cmk);
 	csv_put(w, v->tenant_id);

@@ -32,10 +32,13 @@
 
 enum workload { WL_VM, WL_SQL, WL_HANA, WL_FILES, WL_COUNT };
 enum redundancy { RED_LRS, RED_ZRS, RED_GRS, RED_COUNT };
-enum immutability { IMM_DISABLED, IMM_UNLOCKED, IMM_LOCKED, IMM_COUNT };
-enum soft_delete { SD_DISABLED, SD_ENABLED, SD_ALWAYSON, SD_COUNT };
+/* Security settings Azure did not send are UNKNOWN (an empty column). */
+enum immutability { IMM_DISABLED, IMM_UNLOCKED, IMM_LOCKED, IMM_COUNT,
+		    IMM_UNKNOWN = -1 };
+enum soft_delete { SD_DISABLED, SD_ENABLED, SD_ALWAYSON, SD_COUNT,
+		   SD_UNKNOWN = -1 };
 enum xsub_restore { XSR_ENABLED, XSR_DISABLED, XSR_PERMANENTLY_DISABLED,
-		    XSR_COUNT };
+		    XSR_COUNT, XSR_UNKNOWN = -1 };
 enum policy_type { PT_STANDARD, PT_ENHANCED, PT_COUNT };
 enum frequency { FREQ_HOURLY, FREQ_DAILY, FREQ_WEEKLY, FREQ_COUNT };
 enum tiering_mode { TM_NONE, TM_DONOTTIER, TM_TIERAFTER, TM_TIERRECOMMENDED,
@@ -69,11 +72,12 @@ struct vault {
 	const char *location, *resource_guard_id, *tenant_id;
 	int redundancy;          /* enum redundancy */
 	int cross_region_restore;/* enum onoff */
-	int immutability;        /* enum immutability */
-	int soft_delete;         /* enum soft_delete */
-	int soft_delete_days;
+	int immutability;        /* enum immutability, may be IMM_UNKNOWN */
+	int soft_delete;         /* enum soft_delete, may be SD_UNKNOWN */
+	int soft_delete_days;    /* -1 when unknown */
 	int mua;                 /* enum onoff */
-	int cross_subscription_restore; /* enum xsub_restore */
+	int cross_subscription_restore; /* enum xsub_restore, may be
+					   XSR_UNKNOWN */
 	int public_network_access;      /* enum onoff */
 	int cmk;                        /* enum onoff */
 	int job_failure_alerts;  /* enum onoff, may be ONOFF_UNKNOWN */

@@ -80,6 +80,12 @@ python3 "$VW_TOP/tests/e2e/snapedit.py" set "$SRC" items.csv soft_deleted 2 \
 	true
 python3 "$VW_TOP/tests/e2e/snapedit.py" set "$SRC" items.csv \
 	deferred_delete_time 2 2026-10-20T08:00:00Z
+# a vault whose answer (an older shape) has no securitySettings.
+# immutabilitySettings, softDeleteSettings or restoreSettings: unknown
+for col in immutability soft_delete soft_delete_days \
+	cross_subscription_restore; do
+	python3 "$VW_TOP/tests/e2e/snapedit.py" set "$SRC" vaults.csv "$col" 2 ""
+done
 TENANT=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["tenant_id"])' "$SRC/manifest.json")
 python3 - "$SRC/items.csv" "$T/sizes.csv" <<'EOF'
 import csv, sys
@@ -121,6 +127,14 @@ check "the export reproduces the estate (sizes from --sizes)" \
 grep_ok "the summary names the credential" "client secret" "$T/err"
 grep_ok "... a soft-deleted item says so, and since when" \
 	",true,2026-10-20T08:00:00Z" "$T/one/items.csv"
+expect_exit 0 "audit of a vault whose security settings Azure did not send" \
+	"$VAULTWISE" audit "$T/one" --out "$T/posture.csv"
+for rule in 'immutable-vault,info,fail,immutability=\(empty\)' \
+	'soft-delete,info,fail,soft_delete=\(empty\)' \
+	'cross-subscription-restore,info,fail,cross_subscription_restore=\(empty\)'; do
+	grep_ok "... reports unknown, not a default: $rule" "$rule" \
+		"$T/posture.csv"
+done
 
 # shellcheck disable=SC2046
 expect_exit 0 "export without backup job details (one GET per job), -v" \

@@ -501,7 +501,6 @@ def vault_json(v, full=True):
     if not full:
         return body
     r = v.row
-    soft = r["soft_delete"]
     props = body["properties"]
     props.update({
         "privateEndpointStateForBackup": "None",
@@ -510,20 +509,14 @@ def vault_json(v, full=True):
         "redundancySettings": {
             "standardTierStorageRedundancy": r["redundancy"],
             "crossRegionRestore": r["cross_region_restore"]},
-        "securitySettings": {
-            "immutabilitySettings": {"state": r["immutability"]},
-            "softDeleteSettings": {
-                "softDeleteState": "AlwaysON" if soft == "AlwaysOn" else soft,
-                "softDeleteRetentionPeriodInDays":
-                    int(r["soft_delete_days"] or 0),
-                "enhancedSecurityState": "Enabled"},
-            "multiUserAuthorization": r["mua"]},
-        "restoreSettings": {"crossSubscriptionRestoreSettings": {
-            "crossSubscriptionRestoreState":
-                r["cross_subscription_restore"]}},
+        "securitySettings": security_settings(v),
         "secureScore": "None",
         "bcdrSecurityLevel": "Fair",
     })
+    if r["cross_subscription_restore"]:
+        props["restoreSettings"] = {"crossSubscriptionRestoreSettings": {
+            "crossSubscriptionRestoreState":
+                r["cross_subscription_restore"]}}
     if r.get("job_failure_alerts"):
         props["monitoringSettings"] = {
             "azureMonitorAlertSettings": {
@@ -547,20 +540,38 @@ def soft_delete_state(v):
     return "AlwaysON" if soft == "AlwaysOn" else soft
 
 
+def security_settings(v):
+    """securitySettings with what the snapshot knows: a setting left
+    empty (unknown) is left out, as older vault answers leave it out."""
+    r = v.row
+    sec = {"multiUserAuthorization": r["mua"]}
+    if r["immutability"]:
+        sec["immutabilitySettings"] = {"state": r["immutability"]}
+    if r["soft_delete"]:
+        sec["softDeleteSettings"] = {
+            "softDeleteState": soft_delete_state(v),
+            "softDeleteRetentionPeriodInDays":
+                int(r["soft_delete_days"] or 0),
+            "enhancedSecurityState": "Enabled"}
+    return sec
+
+
 def vault_config_json(v):
+    props = {"enhancedSecurityState": "Enabled",
+             "storageModelType": v.row["redundancy"],
+             "storageType": v.row["redundancy"],
+             "storageTypeState": "Locked" if v.items else "Unlocked"}
+    if v.row["soft_delete"]:
+        props.update({
+            "softDeleteFeatureState": soft_delete_state(v),
+            "softDeleteRetentionPeriodInDays":
+                int(v.row["soft_delete_days"] or 0),
+            "isSoftDeleteFeatureStateEditable":
+                v.row["soft_delete"] != "AlwaysOn"})
     return {"id": v.arm_id + "/backupconfig/vaultconfig",
             "name": "vaultconfig",
             "type": "Microsoft.RecoveryServices/vaults/backupconfig",
-            "properties": {
-                "enhancedSecurityState": "Enabled",
-                "softDeleteFeatureState": soft_delete_state(v),
-                "softDeleteRetentionPeriodInDays":
-                    int(v.row["soft_delete_days"] or 0),
-                "isSoftDeleteFeatureStateEditable":
-                    v.row["soft_delete"] != "AlwaysOn",
-                "storageModelType": v.row["redundancy"],
-                "storageType": v.row["redundancy"],
-                "storageTypeState": "Locked" if v.items else "Unlocked"}}
+            "properties": props}
 
 
 def storage_config_json(v):

@@ -124,7 +124,8 @@ static void test_arm_parse__vault_get(void **state)
 	assert_int_equal(av.v.mua, OFF);
 	assert_true(av.has_mua);
 	assert_string_equal(av.v.resource_guard_id, "");
-	assert_int_equal(av.v.cross_subscription_restore, XSR_ENABLED);
+	/* the example has no restoreSettings: unknown, not a default */
+	assert_int_equal(av.v.cross_subscription_restore, XSR_UNKNOWN);
 	assert_int_equal(av.v.public_network_access, ON);
 	assert_int_equal(av.v.cmk, OFF);
 	assert_int_equal(av.v.job_failure_alerts, ON);
@@ -147,13 +148,15 @@ static void test_arm_parse__vault_list_defaults(void **state)
 			 0);
 	assert_string_equal(av.v.resource_group, "HelloWorld");
 	assert_string_equal(av.v.vault_name, "swaggerExample");
-	/* Azure's defaults for what a list entry leaves out. */
+	/* Azure's defaults for what a list entry leaves out, except the
+	 * security settings: what Azure did not say is unknown. */
 	assert_int_equal(av.v.redundancy, RED_GRS);
 	assert_int_equal(av.v.cross_region_restore, OFF);
-	assert_int_equal(av.v.immutability, IMM_DISABLED);
-	assert_int_equal(av.v.soft_delete, SD_ENABLED);
+	assert_int_equal(av.v.immutability, IMM_UNKNOWN);
+	assert_int_equal(av.v.soft_delete, SD_UNKNOWN);
 	assert_false(av.has_soft_delete);
-	assert_int_equal(av.v.soft_delete_days, 14);
+	assert_int_equal(av.v.soft_delete_days, -1);
+	assert_int_equal(av.v.cross_subscription_restore, XSR_UNKNOWN);
 	assert_int_equal(av.v.job_failure_alerts, ONOFF_UNKNOWN);
 	assert_int_equal(arm_parse_vault(page_item(b, 2), "t", &pool, &av, &e),
 			 0);
@@ -192,13 +195,14 @@ static void test_arm_parse__vaultconfig(void **state)
 	(void)state;
 	assert_int_equal(arm_parse_vault(v, "t", &pool, &av, &e), 0);
 	cJSON_Delete(v);
-	/* The published example has only enhancedSecurityState: no change. */
+	/* The published example has only enhancedSecurityState: still
+	 * unknown. */
 	arm_apply_vaultconfig(body(BMS_EX "Common/"
 				       "BackupResourceVaultConfigs_Get.json",
 				   "200"),
 			      &av);
-	assert_int_equal(av.v.soft_delete, SD_ENABLED);
-	assert_int_equal(av.v.soft_delete_days, 14);
+	assert_int_equal(av.v.soft_delete, SD_UNKNOWN);
+	assert_int_equal(av.v.soft_delete_days, -1);
 	arm_apply_vaultconfig(
 		inline_json("{'properties':{'softDeleteFeatureState':"
 			    "'AlwaysON','softDeleteRetentionPeriodInDays':"
