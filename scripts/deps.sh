@@ -8,8 +8,10 @@
 # `make valgrind` add clang and valgrind).
 set -eu
 
+# python3-azure: Microsoft's Python SDK, which tests/e2e/sdk.sh points at
+# the ARM emulator (for Debian's /usr/bin/python3).
 PACKAGES="gcc make pkg-config libcurl4-openssl-dev libcjson-dev libssl-dev \
-libgsl-dev libcsv-dev libcmocka-dev python3 ca-certificates $*"
+libgsl-dev libcsv-dev libcmocka-dev python3 ca-certificates python3-azure $*"
 
 missing=""
 for p in $PACKAGES; do
