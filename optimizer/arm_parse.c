@@ -800,6 +800,16 @@ static int job_workload(const cJSON *props)
 	return -1;
 }
 
+bool arm_job_names(const char *entity, const char *item_name)
+{
+	size_t n = strlen(item_name), k = strlen(entity);
+
+	if (str_eq_ci(entity, item_name))
+		return true;
+	return n && k > n + 3 && strncasecmp(entity, item_name, n) == 0 &&
+	       entity[n] == ' ' && entity[n + 1] == '[' && entity[k - 1] == ']';
+}
+
 /* errorDetails[].errorCode: an integer in the spec for VM, workload and
  * Files jobs (kept as its decimal text), a string in older answers. */
 static const char *job_error_code(const cJSON *err, struct strpool *pool)

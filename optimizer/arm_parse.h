@@ -96,6 +96,9 @@ struct arm_job {
 };
 int arm_parse_job(const cJSON *o, const char *vault_id,
 		  struct strpool *pool, struct arm_job *out, struct err *e);
+/* Whether a job's entityFriendlyName names the item: its name, or for a
+ * SQL/HANA job the name followed by " [host]" ("systemdb [H01]"). */
+bool arm_job_names(const char *entity, const char *item_name);
 /* Fills a restore job's rp_time, source_tier and data_gb from GET
  * V/backupJobs/{id} (extendedInfo.propertyBag). */
 void arm_apply_job_details(const cJSON *o, struct strpool *pool,

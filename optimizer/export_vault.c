@@ -7,7 +7,6 @@
  * rows go to the snapshot builder. An item's points are held in memory
  * only while its listing runs, then sized and spooled. Never prints. */
 #include <string.h>
-#include <strings.h>
 
 #include <cjson/cJSON.h>
 
@@ -778,19 +777,6 @@ static bool ends_with_parts(const char *s, const char *tail)
 	       (n == k || s[n - k - 1] == ';');
 }
 
-/* Whether a job's entityFriendlyName names the item: the item's name, or
- * for a SQL/HANA job the name followed by " [host]" ("systemdb [H01]"). */
-static bool job_names(const char *job_name, const char *item_name)
-{
-	size_t n = strlen(item_name), k = strlen(job_name);
-
-	if (str_eq_ci(job_name, item_name))
-		return true;
-	return n && k > n + 3 && strncasecmp(job_name, item_name, n) == 0 &&
-	       job_name[n] == ' ' && job_name[n + 1] == '[' &&
-	       job_name[k - 1] == ']';
-}
-
 /* What the job says of its item beyond the name: a VM job's container,
  * an Azure Files job's storage account (the container's last part). */
 static bool job_fits(const struct arm_job *aj, const struct ex_item *it)
@@ -817,7 +803,7 @@ static const char *job_item(struct ex_vault *v, const struct arm_job *aj,
 	for (size_t i = 0; i < v->nitems; i++) {
 		const struct ex_item *it = v->items[i];
 		if ((aj->workload >= 0 && it->ai.it.workload != aj->workload) ||
-		    !job_names(aj->friendly_name, it->ai.friendly_name) ||
+		    !arm_job_names(aj->friendly_name, it->ai.friendly_name) ||
 		    !job_fits(aj, it))
 			continue;
 		candidates++;

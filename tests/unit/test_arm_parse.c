@@ -1030,6 +1030,12 @@ static void test_arm_parse__job_integer_error_and_rehydrate(void **state)
 	assert_string_equal(aj.j.operation, "RestoreWithRehydrate");
 	assert_true(job_is_restore(&aj.j));
 	assert_false(job_is_backup(&aj.j));
+	/* workload jobs name their database "db [host]" */
+	assert_true(arm_job_names("systemdb [HOSTSID]", "SYSTEMDB"));
+	assert_true(arm_job_names("vm1", "VM1"));
+	assert_false(arm_job_names("systemdb2", "systemdb"));
+	assert_false(arm_job_names("systemdb [H01", "systemdb"));
+	assert_false(arm_job_names("systemdb", "systemdb [H01]"));
 	arm_apply_job_details(
 		inline_json("{'properties':{'extendedInfo':{'propertyBag':"
 			    "{'Recovery point time':'2026-01-15T02:00:00',"
