@@ -860,6 +860,8 @@ int arm_parse_job(const cJSON *o, const char *vault_id,
 	out->storage_account =
 		pooled(pool, arm_str(props, "storageAccountName"));
 	out->workload = job_workload(props);
+	out->user_triggered = bool_or(props, "isUserTriggered", false);
+	out->rp_expiry = TIME_NONE;
 	arm_apply_job_details(o, pool, j);
 	return 0;
 }
@@ -911,6 +913,40 @@ void arm_apply_job_details(const cJSON *o, struct strpool *pool,
 		j->data_gb = size_text_gb(gb);
 	else if (backup)
 		j->data_gb = size_text_gb(backup);
+}
+
+/* "12/29/2026 7:25:20 AM" (the portal's US form), UTC. */
+static int us_time_text(const char *s, int64_t *t)
+{
+	int mo, d, y, h, mi, sec, used = 0;
+	char ampm[3] = "";
+
+	if (sscanf(s, "%d/%d/%d %d:%d:%d %n", &mo, &d, &y, &h, &mi, &sec,
+		   &used) != 6)
+		return -1;
+	if (s[used])
+		snprintf(ampm, sizeof(ampm), "%.2s", s + used);
+	if (str_eq_ci(ampm, "PM") && h < 12)
+		h += 12;
+	else if (str_eq_ci(ampm, "AM") && h == 12)
+		h = 0;
+	if (y < 1971 || y > 9999 || mo < 1 || mo > 12 || d < 1 || d > 31 ||
+	    h < 0 || h > 23 || mi < 0 || mi > 59 || sec < 0 || sec > 60)
+		return -1;
+	*t = time_from_civil(y, mo, d, h, mi, sec);
+	return 0;
+}
+
+int64_t arm_job_rp_expiry(const cJSON *details)
+{
+	const char *s = arm_str(
+		arm_get(details, "properties.extendedInfo.propertyBag"),
+		"Recovery Point Expiry Time in UTC");
+	int64_t t;
+
+	if (!s || (arm_time_text(s, &t) && us_time_text(s, &t)))
+		return TIME_NONE;
+	return t;
 }
 
 /* ---- Resource Guard ---- */

@@ -93,6 +93,8 @@ struct arm_job {
 	const char *container;      /* VM jobs' containerName, or "" */
 	const char *storage_account;/* Azure Files jobs', or "" */
 	int workload;
+	bool user_triggered;        /* isUserTriggered: an on-demand backup */
+	int64_t rp_expiry;          /* arm_job_rp_expiry of its details */
 };
 int arm_parse_job(const cJSON *o, const char *vault_id,
 		  struct strpool *pool, struct arm_job *out, struct err *e);
@@ -103,6 +105,11 @@ bool arm_job_names(const char *entity, const char *item_name);
  * V/backupJobs/{id} (extendedInfo.propertyBag). */
 void arm_apply_job_details(const cJSON *o, struct strpool *pool,
 			   struct job *j);
+
+/* An on-demand backup's point expiry, which only its job's details carry
+ * (extendedInfo.propertyBag "Recovery Point Expiry Time in UTC", ISO 8601
+ * or "12/29/2026 7:25:20 AM"); TIME_NONE when absent or unreadable. */
+int64_t arm_job_rp_expiry(const cJSON *details);
 
 /* Resource Guard proxy: the guard id and the operations it lists. */
 struct arm_proxy {

@@ -618,8 +618,11 @@ static int on_job(void *ctx, const cJSON *o, struct err *e)
 		return 0; /* listed by both windows */
 	v->jobs = grow_array(v->jobs, sizeof(aj), v->njobs + 1, &v->ajobs);
 	v->jobs[v->njobs++] = aj;
+	/* restores for the point restored; an on-demand backup for its
+	 * point's expiry, which only the job's details carry */
 	if (job_is_restore(&aj.j) ||
-	    (v->ex->o->backup_job_details && job_is_backup(&aj.j)))
+	    (job_is_backup(&aj.j) &&
+	     (v->ex->o->backup_job_details || aj.user_triggered)))
 		return job_details(v, v->njobs - 1, e);
 	return 0;
 }
@@ -683,9 +686,10 @@ static int on_job_details(void *ctx, const struct arm_reply *r, struct err *e)
 	struct job_ref *ref = ctx;
 	struct ex_vault *v = ref->v;
 
-	if (status == 200)
+	if (status == 200) {
 		arm_apply_job_details(body, &v->jpool, &v->jobs[ref->idx].j);
-	else if (ex_is_denial(status) || status == 404)
+		v->jobs[ref->idx].rp_expiry = arm_job_rp_expiry(body);
+	} else if (ex_is_denial(status) || status == 404)
 		ex_vault_warn(v, "job details", status, code,
 			   "restores exported without the point restored");
 	else
@@ -868,9 +872,15 @@ static int vault_finish(struct ex_vault *v, struct err *e)
 			v->av.v.mua = ON;
 	}
 	ns = namesakes(v, &nns);
-	for (size_t i = 0; i < v->njobs; i++) {
+	for (size_t i = 0; i < v->njobs && !rc; i++) {
 		jobs[i] = v->jobs[i].j;
 		jobs[i].item_id = job_item(v, &v->jobs[i], ns, nns, e);
+		if (v->jobs[i].rp_expiry != TIME_NONE && *jobs[i].item_id) {
+			int64_t lo, hi;
+			job_point_window(&jobs[i], &lo, &hi);
+			rc = snapbuild_rp_expiry(x->b, jobs[i].item_id, lo, hi,
+						 v->jobs[i].rp_expiry, e);
+		}
 	}
 	for (size_t i = 0; i < nns; i++)
 		free(ns[i].times);

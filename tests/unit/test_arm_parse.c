@@ -1044,6 +1044,51 @@ static void test_arm_parse__job_integer_error_and_rehydrate(void **state)
 	assert_true(aj.j.rp_time == T("2026-01-15T02:00:00Z"));
 }
 
+/* An on-demand backup (isUserTriggered) of a VM: its point's expiry is
+ * only in the job's details, "Recovery Point Expiry Time in UTC". */
+static void test_arm_parse__on_demand_backup_expiry(void **state)
+{
+	struct arm_job aj;
+	struct err e = ERR_INIT;
+
+	(void)state;
+	assert_int_equal(
+		arm_parse_job(
+			inline_json("{'id':'/x/backupJobs/j3','name':'j3',"
+				    "'type':'Microsoft.RecoveryServices/"
+				    "vaults/backupJobs','properties':{"
+				    "'jobType':'AzureIaaSVMJob',"
+				    "'backupManagementType':'AzureIaasVM',"
+				    "'operation':'Backup','status':"
+				    "'Completed','startTime':"
+				    "'2026-02-01T10:00:00Z','endTime':"
+				    "'2026-02-01T10:20:00Z','duration':"
+				    "'PT20M','entityFriendlyName':'vm1',"
+				    "'isUserTriggered':true}}"),
+			"v-1", &pool, &aj, &e),
+		0);
+	assert_true(aj.user_triggered);
+	assert_true(aj.rp_expiry == TIME_NONE);
+	assert_true(arm_job_rp_expiry(inline_json(
+			    "{'properties':{'extendedInfo':{'propertyBag':{"
+			    "'VM Name':'vm1','Backup Size':'2048 MB',"
+			    "'Recovery Point Expiry Time in UTC':"
+			    "'3/3/2026 10:05:00 PM'}}}}")) ==
+		    T("2026-03-03T22:05:00Z"));
+	assert_true(arm_job_rp_expiry(inline_json(
+			    "{'properties':{'extendedInfo':{'propertyBag':{"
+			    "'Recovery Point Expiry Time in UTC':"
+			    "'2026-03-03T22:05:00'}}}}")) ==
+		    T("2026-03-03T22:05:00Z"));
+	assert_true(arm_job_rp_expiry(inline_json(
+			    "{'properties':{'extendedInfo':{'propertyBag':{"
+			    "'Recovery Point Expiry Time in UTC':"
+			    "'soon'}}}}")) == TIME_NONE);
+	assert_true(arm_job_rp_expiry(inline_json(
+			    "{'properties':{'extendedInfo':{'propertyBag':{"
+			    "'VM Name':'vm1'}}}}")) == TIME_NONE);
+}
+
 /* ---- Resource Guard ---- */
 
 static void test_arm_parse__guard_proxy(void **state)
@@ -1192,6 +1237,7 @@ int main(void)
 		T_(jobs_filtered_and_details),
 		T_(job_restore_details),
 		T_(job_integer_error_and_rehydrate),
+		T_(on_demand_backup_expiry),
 		T_(guard_proxy),
 		T_(guard),
 		T_(tiering_cost),
