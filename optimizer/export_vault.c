@@ -541,6 +541,98 @@ static void item_sizes(struct ex_item *it)
 		row->size_source = SS_REPORTED;
 }
 
+/* Sizes the item (from --sizes, fetchTieringCost or defaults), then
+ * writes it. */
+static int item_sized(struct ex_item *it, struct err *e)
+{
+	struct ex *x = it->v->ex;
+
+	item_sizes(it);
+	if (x->o->tiering_cost && it->ai.it.size_source != SS_REPORTED &&
+	    it->n)
+		return fetch_tiering_cost(it, e);
+	return item_finish(it, e);
+}
+
+/* A VM item with monthly or yearly points in Vault-standard: Azure's
+ * recommended set is worth asking for. */
+static bool wants_recommended(const struct ex_item *it)
+{
+	if (it->ai.it.workload != WL_VM)
+		return false;
+	for (size_t i = 0; i < it->n; i++)
+		if ((it->rps[i].kind == RK_MONTHLY ||
+		     it->rps[i].kind == RK_YEARLY) &&
+		    it->rps[i].tier != TIER_ARCHIVE &&
+		    it->rps[i].tier != TIER_SNAPSHOT_ARCHIVE)
+			return true;
+	return false;
+}
+
+/* Marks the points named in the answer's value[] as recommended and
+ * every other point of the item as asked and not. */
+static void mark_recommended(struct ex_item *it, const cJSON *body)
+{
+	struct arm_page pg;
+	const cJSON *o;
+
+	for (size_t i = 0; i < it->n; i++)
+		it->rps[i].recommended = -1;
+	if (arm_page(body, &pg))
+		return;
+	cJSON_ArrayForEach(o, pg.value) {
+		const char *name = arm_str(o, "name");
+		for (size_t i = 0; name && i < it->n; i++)
+			if (strcmp(it->rps[i].rp_id, name) == 0)
+				it->rps[i].recommended = 1;
+	}
+}
+
+static int on_recommended(void *ctx, const struct arm_reply *r,
+			  struct err *e)
+{
+	struct ex_item *it = ctx;
+	struct ex *x = it->v->ex;
+	char key[200], b[96];
+
+	if (r->status == 200) {
+		mark_recommended(it, r->body);
+	} else if (ex_is_denial(r->status) || r->status == 404 ||
+		   r->status == 400 || r->status == 0) {
+		x->denied += ex_is_denial(r->status);
+		snprintf(key, sizeof(key), "recommended:%s",
+			 it->v->av.v.vault_id);
+		ex_warn(x, key,
+			"%s: recoveryPointsRecommendedForMove failed for item "
+			"%s (%s); its points are exported without Azure's "
+			"recommendation",
+			it->v->what, it->ai.it.item_name,
+			ex_why(r->status, r->code, b));
+	} else {
+		return ex_unexpected("list the points recommended for move",
+				     r->status, r->code, e);
+	}
+	return item_sized(it, e);
+}
+
+static int fetch_recommended(struct ex_item *it, struct err *e)
+{
+	struct ex *x = it->v->ex;
+	char *path = xasprintf("%s/recoveryPointsRecommendedForMove",
+			       it->ai.path);
+	char *url = arm_url(&x->arm, path, ARM_API_BACKUP, NULL);
+	int rc = arm_post_json(&x->arm, url,
+			       "{\"objectType\":\"ListRecoveryPoints"
+			       "RecommendedForMoveRequest\","
+			       "\"excludedRPList\":[]}",
+			       "list the points recommended for move",
+			       on_recommended, it, e);
+
+	free(url);
+	free(path);
+	return rc;
+}
+
 static int on_rp_end(void *ctx, const struct arm_reply *r, struct err *e)
 {
 	long status = r->status;
@@ -562,11 +654,9 @@ static int on_rp_end(void *ctx, const struct arm_reply *r, struct err *e)
 	}
 	if (it->n)
 		qsort(it->rps, it->n, sizeof(*it->rps), cmp_rp);
-	item_sizes(it);
-	if (x->o->tiering_cost && it->ai.it.size_source != SS_REPORTED &&
-	    it->n)
-		return fetch_tiering_cost(it, e);
-	return item_finish(it, e);
+	if (wants_recommended(it))
+		return fetch_recommended(it, e);
+	return item_sized(it, e);
 }
 
 static int list_rps(struct ex_item *it, struct err *e)

@@ -333,6 +333,7 @@ int snapbuild_item_rps(struct snapbuild *b, const char *item_id,
 		put_i64(f, r->move_ready);
 		put_f64(f, r->unique_gb);
 		put_f64(f, r->full_gb);
+		put_i64(f, r->recommended);
 	}
 	bi->rps.n = (uint32_t)n;
 	b->nrps += n;
@@ -372,14 +373,16 @@ static void fix_expiry(const struct snapbuild *b, struct rp *r)
 
 static int read_rp(struct snapbuild *b, struct rp *r)
 {
-	int64_t kind, tier, ready;
+	int64_t kind, tier, ready, rec;
 	FILE *f = b->spool;
 
 	if (get_str(b, &r->rp_id) || get_str(b, &r->move_info) ||
 	    get_i64(f, &r->rp_time) || get_i64(f, &r->expiry_time) ||
 	    get_i64(f, &kind) || get_i64(f, &tier) || get_i64(f, &ready) ||
-	    get_f64(f, &r->unique_gb) || get_f64(f, &r->full_gb))
+	    get_f64(f, &r->unique_gb) || get_f64(f, &r->full_gb) ||
+	    get_i64(f, &rec))
 		return -1;
+	r->recommended = (int)rec;
 	r->kind = (int)kind;
 	r->tier = (int)tier;
 	r->move_ready = (int)ready;

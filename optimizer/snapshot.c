@@ -92,11 +92,12 @@ static const struct csv_column item_cols[] = {
 };
 
 enum { RP_ID, RP_ITEM, RP_TIME, RP_KIND, RP_TIER, RP_EXPIRY, RP_READY,
-       RP_INFO, RP_UNIQUE, RP_FULL, RP_NCOLS };
+       RP_INFO, RP_UNIQUE, RP_FULL, RP_REC, RP_NCOLS };
 static const struct csv_column rp_cols[] = {
 	{ "rp_id", R }, { "item_id", R }, { "rp_time", R }, { "rp_kind", R },
 	{ "tier", R }, { "expiry_time", R }, { "move_ready", R },
 	{ "move_info", R }, { "unique_gb", R }, { "full_gb", R },
+	{ "recommended_for_move", 0 },
 };
 
 enum { J_ID, J_VAULT, J_ITEM, J_OP, J_STATUS, J_START, J_END, J_DUR,
@@ -565,6 +566,8 @@ struct rp_stream {
 
 static int parse_rp(const struct csv_row *r, struct rp *rp, struct err *e)
 {
+	int rec = -1;
+
 	memset(rp, 0, sizeof(*rp));
 	rp->expiry_time = TIME_NONE;
 	rp->move_info = r->val[RP_INFO];
@@ -576,8 +579,10 @@ static int parse_rp(const struct csv_row *r, struct rp *rp, struct err *e)
 	    row_time(r, RP_EXPIRY, ROW_OPTIONAL, &rp->expiry_time, e) ||
 	    ENUM(r, RP_READY, 0, move_ready_names, &rp->move_ready, e) ||
 	    row_double(r, RP_UNIQUE, 0, 0, 1e7, &rp->unique_gb, e) ||
-	    row_double(r, RP_FULL, 0, 0, 1e7, &rp->full_gb, e))
+	    row_double(r, RP_FULL, 0, 0, 1e7, &rp->full_gb, e) ||
+	    ENUM(r, RP_REC, ROW_OPTIONAL, false_true, &rec, e))
 		return -1;
+	rp->recommended = rec < 0 ? 0 : rec ? 1 : -1;
 	if (rp->expiry_time != TIME_NONE && rp->expiry_time < rp->rp_time)
 		return row_error(r, RP_EXPIRY, e,
 				 "an expiry time after rp_time");
@@ -1043,6 +1048,7 @@ void snapshot_put_rp(struct snapshot_writer *sw, const struct rp *rp)
 	csv_put(w, rp->move_info);
 	csv_put_double(w, rp->unique_gb, 3);
 	csv_put_double(w, rp->full_gb, 3);
+	csv_put(w, rp->recommended ? false_true[rp->recommended > 0] : "");
 	csv_end_row(w);
 }
 

@@ -121,6 +121,9 @@ struct rp {
 	int64_t rp_time, expiry_time;    /* expiry TIME_NONE: kept forever */
 	int kind, tier, move_ready;
 	double unique_gb, full_gb;
+	/* Azure's recoveryPointsRecommendedForMove set: 1 in it, -1 asked
+	 * and not in it, 0 not asked (column recommended_for_move) */
+	int recommended;
 };
 
 struct job {

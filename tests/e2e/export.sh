@@ -58,9 +58,11 @@ secret_env() {
 	echo "AZURE_TENANT_ID=$TENANT AZURE_CLIENT_ID=$CLIENT AZURE_CLIENT_SECRET=$SECRET"
 }
 
-same_estate() { # same_estate A B: the rows a user compares
+same_estate() { # same_estate A B: the rows a user compares (a sample
+	# has no recommended_for_move: the emulator's set is checked apart)
 	python3 "$VW_TOP/tests/e2e/snapdiff.py" "$1" "$2" \
 		--ignore items.size_source \
+		--ignore recovery_points.recommended_for_move \
 		--ignore-when policies.instant_rp_days:workload=AzureFiles \
 		--namesake-jobs --served-error-codes
 }
@@ -125,6 +127,18 @@ cp "$T/err" "$T/j.err"
 check "the export reproduces the estate (sizes from --sizes)" \
 	same_estate "$SRC" "$T/one"
 grep_ok "the summary names the credential" "client secret" "$T/err"
+check "... Azure's recommended-for-move sets are kept, for VM items only" \
+	python3 - "$T/one" <<'EOF'
+import csv, sys
+d = sys.argv[1]
+wl = {r["item_id"]: r["workload"] for r in csv.DictReader(open(d + "/items.csv"))}
+rec = [(r["item_id"], r["recommended_for_move"])
+       for r in csv.DictReader(open(d + "/recovery_points.csv"))]
+yes = [i for i, v in rec if v == "true"]
+asked = [i for i, v in rec if v]
+print("%d points asked, %d recommended" % (len(asked), len(yes)))
+sys.exit(not yes or any(wl[i] != "AzureVM" for i in asked))
+EOF
 grep_ok "... a soft-deleted item says so, and since when" \
 	",true,2026-10-20T08:00:00Z" "$T/one/items.csv"
 expect_exit 0 "audit of a vault whose security settings Azure did not send" \
@@ -190,6 +204,7 @@ check "sizes differ only in items.csv and point sizes" \
 	--ignore items.daily_churn --ignore items.standard_gb \
 	--ignore items.archive_gb --ignore recovery_points.unique_gb \
 	--ignore recovery_points.full_gb --ignore jobs.data_gb \
+	--ignore recovery_points.recommended_for_move \
 	--ignore-when policies.instant_rp_days:workload=AzureFiles \
 	--namesake-jobs --served-error-codes
 
