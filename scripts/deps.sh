@@ -5,13 +5,15 @@
 # otherwise prints the one apt-get line to run and exits 69 (EX_UNAVAILABLE).
 # Called by `make deps`, and so by `make demo` and `make check`; extra
 # package names given as arguments are checked too (`make fuzz` and
-# `make valgrind` add clang and valgrind).
+# `make valgrind` add clang and valgrind). libxml2-utils gives the tests
+# xmllint, which validates `check --format junit` against a JUnit schema.
 set -eu
 
 # python3-azure: Microsoft's Python SDK, which tests/e2e/sdk.sh points at
 # the ARM emulator (for Debian's /usr/bin/python3).
 PACKAGES="gcc make pkg-config libcurl4-openssl-dev libcjson-dev libssl-dev \
-libgsl-dev libcsv-dev libcmocka-dev python3 ca-certificates python3-azure $*"
+libgsl-dev libcmocka-dev python3 ca-certificates libxml2-utils \
+python3-azure $*"
 
 missing=""
 for p in $PACKAGES; do

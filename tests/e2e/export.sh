@@ -149,6 +149,9 @@ for rule in 'immutable-vault,info,fail,immutability=\(empty\)' \
 	grep_ok "... reports unknown, not a default: $rule" "$rule" \
 		"$T/posture.csv"
 done
+grep_ok "vault tags come from the vault" ',env=prd' "$T/one/vaults.csv"
+grep_ok "source_tags come from the Tags API" ',app=[a-z]+;env=prd;tier=1' \
+	"$T/one/items.csv"
 
 # shellcheck disable=SC2046
 expect_exit 0 "export without backup job details (one GET per job), -v" \
