@@ -171,6 +171,9 @@ check "... gives the same files, byte for byte" same_bytes "$T/plain" \
 grep_ok "... after retries" "[1-9][0-9]* retried" "$T/err"
 check "... renewing 2-second tokens before they expire" sh -c \
 	"[ \$(grep -c 'oauth2/v2.0/token' '$T/B.log') -ge 3 ]"
+grep_ok "... asking for restores from Archive by Azure's name for them" \
+	"backupJobs.*operation(%20|\\+| )eq(%20|\\+| )(%27|')RestoreWithRehydrate" \
+	"$T/B.log"
 
 # shellcheck disable=SC2046
 expect_exit 0 "export with sizes from fetchTieringCost" \
