@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "csvio.h"
 #include "err.h"
 #include "log.h"
 #include "snapshot.h"
@@ -77,6 +78,9 @@ static const struct opt_spec common_specs[] = {
 	  0 },
 	{ "no-progress", 0, OPT_FLAG, 0, NULL,
 	  "no progress line, even on a terminal", 0, 0 },
+	{ "csv-raw", 0, OPT_FLAG, 0, NULL,
+	  "write CSV cells as they are, without the apostrophe before a "
+	  "cell a spreadsheet would run as a formula", 0, 0 },
 	OPT_END,
 };
 
@@ -204,6 +208,8 @@ static int apply_common(const char *cmd, const struct opt_spec *o,
 		log_setup(LOG_DEBUG, log_is_json());
 	else if (strcmp(o->name, "no-progress") == 0)
 		cli_common.no_progress = 1;
+	else if (strcmp(o->name, "csv-raw") == 0)
+		csv_set_raw(true);
 	else if (strcmp(value, "json") == 0)
 		log_setup(log_get_level(), 1);
 	else if (strcmp(value, "text") == 0)

