@@ -27,13 +27,43 @@ static char *temp_twin(const char *path)
 			 (long)getpid());
 }
 
+int open_nofollow(const char *path, int flags, const char *shown,
+		  struct err *e)
+{
+	int fd;
+
+	if (flags & O_CREAT)
+		flags |= O_EXCL;
+	fd = open(path, flags | O_NOFOLLOW | O_CLOEXEC, 0666);
+	if (fd >= 0)
+		return fd;
+	if (errno == EEXIST || errno == ELOOP)
+		return err_set(e, EXIT_CANTCREAT,
+			       "cannot write '%s': '%s' is %s; vaultwise "
+			       "never writes through a link (remove it and "
+			       "run again)",
+			       shown, path,
+			       errno == ELOOP ? "a symbolic link"
+					      : "already there (a symbolic "
+						"link or a leftover)");
+	return err_errno(e, EXIT_CANTCREAT, "cannot create '%s'", shown);
+}
+
 int afile_open(struct afile *af, const char *path, struct err *e)
 {
+	int fd;
+
 	af->final = xstrdup(path);
 	af->tmp = temp_twin(path);
-	af->f = fopen(af->tmp, "wb");
+	fd = open_nofollow(af->tmp, O_WRONLY | O_CREAT, path, e);
+	af->f = fd < 0 ? NULL : fdopen(fd, "wb");
 	if (!af->f) {
-		err_errno(e, EXIT_CANTCREAT, "cannot create '%s'", path);
+		if (fd >= 0) {
+			err_errno(e, EXIT_CANTCREAT, "cannot create '%s'",
+				  path);
+			close(fd);
+			unlink(af->tmp);
+		}
 		free(af->tmp);
 		free(af->final);
 		af->tmp = af->final = NULL;

@@ -23,7 +23,13 @@ struct afile {
 	char *final;
 };
 
-/* Opens path's temporary twin for writing. */
+/* open(2) that never follows a link at path: O_NOFOLLOW always, and with
+ * O_CREAT also O_EXCL (the mode is the umask's). A link or a file already
+ * at a path to create is a 73 that names it; shown is the name the user
+ * knows. Returns the descriptor, or -1 with e set. */
+int open_nofollow(const char *path, int flags, const char *shown,
+		  struct err *e);
+/* Opens path's temporary twin for writing (open_nofollow, O_CREAT). */
 int afile_open(struct afile *af, const char *path, struct err *e);
 /* Flushes, fsyncs, closes and renames into place; frees af's strings. */
 int afile_commit(struct afile *af, struct err *e);

@@ -245,9 +245,9 @@ int journal_open(struct journal *j, const char *path, const char *plan_sha,
 	memset(j, 0, sizeof(*j));
 	j->fd = -1;
 	j->path = xstrdup(path);
-	j->fd = open(path, O_WRONLY | O_CREAT | O_APPEND, 0644);
+	j->fd = open_nofollow(path, O_WRONLY | O_APPEND | (exists ? 0 : O_CREAT),
+			      path, e);
 	if (j->fd < 0) {
-		err_errno(e, EXIT_CANTCREAT, "cannot open journal '%s'", path);
 		free(j->path);
 		j->path = NULL;
 		return -1;

@@ -3,7 +3,8 @@
 # attacker chose (a formula, a leading @ or -) reach no spreadsheet as a
 # formula: every CSV cell that would run gets an apostrophe, which our own
 # readers take off again (report reads plan.csv back unchanged), and
-# --csv-raw opts out.
+# --csv-raw opts out. A link planted where a temporary file goes is
+# refused (73), never followed.
 . tests/e2e/lib.sh
 BASE="$VW_TOP/tests/bad/base-snapshot"
 SNAP="$T/snap"
@@ -56,4 +57,18 @@ expect_exit 0 "run --csv-raw writes the cells as they are" \
 	"$VAULTWISE" run --snapshot "$SNAP" --out "$T/raw" --csv-raw
 grep_ok "with --csv-raw plan.csv has the raw =HYPERLINK" \
 	'(^|,)"=HYPERLINK' "$T/raw/plan/plan.csv"
+
+# A link where audit's temporary twin goes: the shell's PID is the one
+# vaultwise runs under after exec, so the link is where it will write.
+mkdir "$T/shared"
+echo precious >"$T/victim"
+expect_exit 73 "a link planted at the temporary file's name is refused" \
+	sh -c 'ln -s "$1" "$2/.posture.csv.tmp.$$" &&
+		exec "$3" audit "$4" --out "$2/posture.csv"' sh \
+	"$T/victim" "$T/shared" "$VAULTWISE" "$BASE"
+grep_ok "the refusal names the link" "never writes through a link" "$T/err"
+check "the link's target is untouched" \
+	sh -c "[ \"\$(cat '$T/victim')\" = precious ]"
+check "no posture.csv was written beside the link" \
+	test ! -e "$T/shared/posture.csv"
 finish
