@@ -70,15 +70,41 @@ static void field_too_long(struct reader *r)
 		    r->line, r->nfields + 1, MAX_FIELD);
 }
 
+/* A NUL byte would cut the value short wherever it is used as a string
+ * ("12\0 34" would read as 12): an error naming the line and the column. */
+static void nul_in_field(struct reader *r, const char *p, const char *nul)
+{
+	size_t line = r->line + r->pending_nl;
+	size_t i = r->nfields;
+	char col[64];
+
+	for (const char *q = p; q < nul; q++)
+		line += *q == '\n';
+	if (r->header_done && i < r->nfile && r->map[i] >= 0)
+		snprintf(col, sizeof(col), "column '%s'",
+			 r->schema->cols[r->map[i]].name);
+	else
+		snprintf(col, sizeof(col), "field %zu", i + 1);
+	reader_fail(r, EXIT_DATAERR,
+		    "%s:%zu: %s holds a NUL byte (character %zu of the "
+		    "value): not text",
+		    r->path, line, col, (size_t)(nul - p) + 1);
+}
+
 static void on_field(void *s, size_t len, void *data)
 {
 	struct reader *r = data;
 	const char *p = s ? s : "";
+	const char *nul = memchr(p, '\0', len);
 
 	if (r->failed)
 		return;
 	if (r->nfields == 0)
 		r->row_line = r->line;
+	if (nul) {
+		nul_in_field(r, p, nul);
+		return;
+	}
 	for (size_t i = 0; i < len; i++)
 		if (p[i] == '\n')
 			r->pending_nl++;
