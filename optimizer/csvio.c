@@ -548,6 +548,13 @@ void csv_put(struct csv_writer *w, const char *s)
 
 	if (!s)
 		s = "";
+	if (!utf8_valid(s)) {
+		struct strbuf clean = STRBUF_INIT;
+		utf8_sanitize(&clean, s);
+		csv_put(w, clean.buf);
+		strbuf_release(&clean);
+		return;
+	}
 	n = strlen(s);
 	apostrophe = needs_apostrophe(s);
 	if (!needs_quotes(s, n)) {

@@ -220,6 +220,64 @@ bool str_ends_with(const char *s, const char *suffix)
 	return n >= m && memcmp(s + n - m, suffix, m) == 0;
 }
 
+/* Length of the valid UTF-8 sequence at s (at most n bytes), or 0. */
+size_t utf8_len(const unsigned char *s, size_t n)
+{
+	size_t len;
+	unsigned min;
+	unsigned cp;
+
+	if (s[0] < 0x80)
+		return 1;
+	if ((s[0] & 0xe0) == 0xc0) {
+		len = 2, min = 0x80, cp = s[0] & 0x1f;
+	} else if ((s[0] & 0xf0) == 0xe0) {
+		len = 3, min = 0x800, cp = s[0] & 0x0f;
+	} else if ((s[0] & 0xf8) == 0xf0) {
+		len = 4, min = 0x10000, cp = s[0] & 0x07;
+	} else {
+		return 0;
+	}
+	if (len > n)
+		return 0;
+	for (size_t i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (s[i] & 0x3f);
+	}
+	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return len;
+}
+
+void utf8_sanitize(struct strbuf *out, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = strlen(s);
+
+	for (size_t i = 0; i < n;) {
+		size_t len = utf8_len(p + i, n - i);
+		if (len) {
+			strbuf_add(out, p + i, len);
+			i += len;
+		} else {
+			strbuf_adds(out, UTF8_REPLACEMENT);
+			i++;
+		}
+	}
+}
+
+bool utf8_valid(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = strlen(s);
+
+	for (size_t i = 0, len; i < n; i += len)
+		if (!(len = utf8_len(p + i, n - i)))
+			return false;
+	return true;
+}
+
 size_t strlcpy_vw(char *dst, const char *src, size_t n)
 {
 	size_t len = strlen(src);

@@ -68,6 +68,16 @@ bool str_eq_ci(const char *a, const char *b);
 bool str_starts_with(const char *s, const char *prefix);
 bool str_ends_with(const char *s, const char *suffix);
 
+/* Length of the valid UTF-8 sequence at s (at most n bytes), or 0: no
+ * overlong forms, surrogates or code points past U+10FFFF. */
+size_t utf8_len(const unsigned char *s, size_t n);
+/* Whether s is valid UTF-8 throughout. */
+bool utf8_valid(const char *s);
+/* Appends s with each byte that is not part of valid UTF-8 replaced by
+ * U+FFFD, vaultwise's one rule for invalid UTF-8 in every output. */
+#define UTF8_REPLACEMENT "\xef\xbf\xbd"
+void utf8_sanitize(struct strbuf *out, const char *s);
+
 /* Copies src into dst of size n, always NUL-terminating; returns strlen(src). */
 size_t strlcpy_vw(char *dst, const char *src, size_t n);
 

@@ -1,5 +1,6 @@
 # hostile_names.py: copies a snapshot directory and gives it the names an
-# attacker would choose (a formula, a leading @ and -), then reseals the
+# attacker would choose (a formula, a leading @ and -, bytes that are
+# not UTF-8), then reseals the
 # manifest's SHA-256 so that vaultwise reads it as a good snapshot.
 # Usage: python3 hostile_names.py SRC DST
 import csv
@@ -24,6 +25,15 @@ def set_field(snap, name, key, key_value, column, value):
         csv.writer(f, lineterminator='\r\n').writerows(rows)
 
 
+def set_bytes(snap, name, old, new):
+    path = os.path.join(snap, name)
+    with open(path, 'rb') as f:
+        data = f.read()
+    assert old in data, old
+    with open(path, 'wb') as f:
+        f.write(data.replace(old, new, 1))
+
+
 def reseal(snap):
     path = os.path.join(snap, 'manifest.json')
     with open(path) as f:
@@ -44,6 +54,8 @@ def main():
               'policy_name', '@SUM(1)')
     set_field(dst, 'vaults.csv', 'vault_name', 'vault-dev', 'vault_name',
               '-dev')
+    # Latin-1, not UTF-8: "café"
+    set_bytes(dst, 'policies.csv', b',vm-hourly,', b',vm-hourly-caf\xe9,')
     reseal(dst)
 
 

@@ -3,8 +3,8 @@
 # attacker chose (a formula, a leading @ or -) reach no spreadsheet as a
 # formula: every CSV cell that would run gets an apostrophe, which our own
 # readers take off again (report reads plan.csv back unchanged), and
-# --csv-raw opts out. A link planted where a temporary file goes is
-# refused (73), never followed.
+# --csv-raw opts out. Bytes that are not UTF-8 become U+FFFD. A link
+# planted where a temporary file goes is refused (73), never followed.
 . tests/e2e/lib.sh
 BASE="$VW_TOP/tests/bad/base-snapshot"
 SNAP="$T/snap"
@@ -52,6 +52,16 @@ grep_ok "report.html shows the name as it is (read back from plan.csv)" \
 check "report.html has no apostrophe the CSV reader left on" \
 	sh -c "! grep -Eq \"(&#39;|&#x27;|')(-dev|@SUM|=HYPERLINK)\" \
 		'$T/run/report/report.html'"
+check "every CSV and report.html is valid UTF-8" python3 - "$T/run" <<'PY'
+import glob, os, sys
+for path in glob.glob(os.path.join(sys.argv[1], '**', '*.*'), recursive=True):
+    if path.endswith(('.csv', '.html')):
+        open(path, 'rb').read().decode('utf-8')
+PY
+for f in plan/summary.csv report/policies.csv report/report.html; do
+	grep_ok "$f shows the name that is not UTF-8 with U+FFFD" \
+		"vm-hourly-caf$(printf '\357\277\275')" "$T/run/$f"
+done
 
 expect_exit 0 "run --csv-raw writes the cells as they are" \
 	"$VAULTWISE" run --snapshot "$SNAP" --out "$T/raw" --csv-raw
