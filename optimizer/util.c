@@ -278,6 +278,26 @@ bool utf8_valid(const char *s)
 	return true;
 }
 
+void strbuf_add_shell_word(struct strbuf *sb, const char *s)
+{
+	static const char plain[] = "abcdefghijklmnopqrstuvwxyz"
+				    "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+				    "0123456789_./:@%+,-";
+
+	if (*s && s[strspn(s, plain)] == '\0') {
+		strbuf_adds(sb, s);
+		return;
+	}
+	strbuf_addch(sb, '\'');
+	for (; *s; s++) {
+		if (*s == '\'')
+			strbuf_adds(sb, "'\\''");
+		else
+			strbuf_addch(sb, *s);
+	}
+	strbuf_addch(sb, '\'');
+}
+
 size_t strlcpy_vw(char *dst, const char *src, size_t n)
 {
 	size_t len = strlen(src);

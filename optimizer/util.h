@@ -78,6 +78,11 @@ bool utf8_valid(const char *s);
 #define UTF8_REPLACEMENT "\xef\xbf\xbd"
 void utf8_sanitize(struct strbuf *out, const char *s);
 
+/* Appends s as one POSIX shell word: as it is when it holds only
+ * letters, digits and _./:@%+,- (and is not empty), else in single quotes
+ * (a ' inside as '\''). For every value in a command vaultwise prints. */
+void strbuf_add_shell_word(struct strbuf *sb, const char *s);
+
 /* Copies src into dst of size n, always NUL-terminating; returns strlen(src). */
 size_t strlcpy_vw(char *dst, const char *src, size_t n);
 

@@ -1,6 +1,6 @@
 # hostile_names.py: copies a snapshot directory and gives it the names an
-# attacker would choose (a formula, a leading @ and -, bytes that are
-# not UTF-8), then reseals the
+# attacker would choose (a formula, a leading @ and -, shell syntax, bytes
+# that are not UTF-8), then reseals the
 # manifest's SHA-256 so that vaultwise reads it as a good snapshot.
 # Usage: python3 hostile_names.py SRC DST
 import csv
@@ -54,6 +54,8 @@ def main():
               'policy_name', '@SUM(1)')
     set_field(dst, 'vaults.csv', 'vault_name', 'vault-dev', 'vault_name',
               '-dev')
+    set_field(dst, 'vaults.csv', 'vault_name', '-dev', 'resource_group',
+              "rg-dev';$(touch pwned)")
     # Latin-1, not UTF-8: "café"
     set_bytes(dst, 'policies.csv', b',vm-hourly,', b',vm-hourly-caf\xe9,')
     reseal(dst)

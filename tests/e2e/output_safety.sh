@@ -3,7 +3,8 @@
 # attacker chose (a formula, a leading @ or -) reach no spreadsheet as a
 # formula: every CSV cell that would run gets an apostrophe, which our own
 # readers take off again (report reads plan.csv back unchanged), and
-# --csv-raw opts out. Bytes that are not UTF-8 become U+FFFD. A link
+# --csv-raw opts out. Bytes that are not UTF-8 become U+FFFD; the
+# commands posture.csv prints quote every value as a shell word. A link
 # planted where a temporary file goes is refused (73), never followed.
 . tests/e2e/lib.sh
 BASE="$VW_TOP/tests/bad/base-snapshot"
@@ -62,6 +63,12 @@ for f in plan/summary.csv report/policies.csv report/report.html; do
 	grep_ok "$f shows the name that is not UTF-8 with U+FFFD" \
 		"vm-hourly-caf$(printf '\357\277\275')" "$T/run/$f"
 done
+# posture.csv's fix commands: every value one shell word
+grep_ok "posture.csv quotes a resource group holding shell syntax" \
+	"az backup vault update -g 'rg-dev'\\\\'';\\\$\\(touch pwned\\)' -n -dev " \
+	"$T/run/posture.csv"
+check "no fix command leaves the resource group unquoted" \
+	sh -c "! grep -q -- \"-g rg-dev';\" '$T/run/posture.csv'"
 
 expect_exit 0 "run --csv-raw writes the cells as they are" \
 	"$VAULTWISE" run --snapshot "$SNAP" --out "$T/raw" --csv-raw

@@ -249,6 +249,29 @@ static void test_util__edit_distance(void **state)
 	assert_int_equal(edit_distance("concurency", "concurrency"), 1);
 }
 
+static void test_util__shell_word_quotes_what_a_shell_would_read(
+	void **state)
+{
+	static const char *const cases[][2] = {
+		{ "rg-prod", "rg-prod" },
+		{ "eastus", "eastus" },
+		{ "", "''" },
+		{ "a b", "'a b'" },
+		{ "x;rm -rf ~", "'x;rm -rf ~'" },
+		{ "$(id)`id`", "'$(id)`id`'" },
+		{ "it's", "'it'\\''s'" },
+		{ "line\nbreak", "'line\nbreak'" },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct strbuf sb = STRBUF_INIT;
+		strbuf_add_shell_word(&sb, cases[i][0]);
+		assert_string_equal(sb.buf, cases[i][1]);
+		strbuf_release(&sb);
+	}
+}
+
 static void test_util__utf8_invalid_bytes_become_replacement(void **state)
 {
 	struct strbuf sb = STRBUF_INIT;
@@ -279,6 +302,8 @@ int main(void)
 		cmocka_unit_test(test_util__str_split_stops_at_max),
 		cmocka_unit_test(test_util__string_helpers),
 		cmocka_unit_test(test_util__edit_distance),
+		cmocka_unit_test(
+			test_util__shell_word_quotes_what_a_shell_would_read),
 		cmocka_unit_test(
 			test_util__utf8_invalid_bytes_become_replacement),
 	};
