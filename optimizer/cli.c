@@ -195,13 +195,27 @@ static int store(const char *cmd, const struct opt_spec *o, void *base,
 	return usage_error(cmd, "internal: bad option type");
 }
 
+/* Prices, retention and schedules are modelled for this century and
+ * the next; a later --as-of would only fail further on, in a stage's own
+ * output, blaming it. */
+static int as_of_in_range(const char *cmd, const char *value)
+{
+	if (cli_common.as_of < time_from_civil(2200, 1, 1, 0, 0, 0))
+		return 0;
+	return usage_error(cmd,
+			   "option '--as-of': expected a date before "
+			   "2200-01-01, got '%s'",
+			   value);
+}
+
 /* Each option changes its own setting and keeps the others as log.c has
  * them, whoever set them. */
 static int apply_common(const char *cmd, const struct opt_spec *o,
 			const char *value)
 {
 	if (strcmp(o->name, "as-of") == 0)
-		return store(cmd, o, &cli_common.as_of, value);
+		return store(cmd, o, &cli_common.as_of, value) ? -1
+		       : as_of_in_range(cmd, value);
 	if (strcmp(o->name, "quiet") == 0)
 		log_setup(LOG_ERROR, log_is_json());
 	else if (strcmp(o->name, "verbose") == 0)
