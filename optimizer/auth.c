@@ -25,6 +25,7 @@
 
 #include "arm_parse.h"
 #include "log.h"
+#include "timeutil.h"
 #include "util.h"
 
 #define CLI_TIMEOUT_S 60
@@ -313,9 +314,13 @@ static int take_token(struct auth *a, const char *body, struct err *e)
 	a->token = xstrdup(tok->valuestring);
 	OPENSSL_cleanse(tok->valuestring, strlen(tok->valuestring));
 	cJSON_Delete(o);
-	/* Renew with a margin: 5 minutes, or a quarter of a short life. */
-	if (lifetime < 1)
+	/* Renew with a margin: 5 minutes, or a quarter of a short life.
+	 * No token lives past a day: a longer lifetime (1e300) is clamped
+	 * before the cast to time_t, which it would overflow. */
+	if (!(lifetime >= 1))
 		lifetime = 1;
+	else if (lifetime > DAY_S)
+		lifetime = DAY_S;
 	a->expires = now + (time_t)lifetime -
 		     (time_t)(lifetime >= 1200 ? 300 : lifetime / 4);
 	a->gen++;

@@ -234,8 +234,10 @@ expect_exit 0 "managed identity through IDENTITY_ENDPOINT/IDENTITY_HEADER" \
 mkdir -p "$T/bin"
 cat >"$T/bin/az" <<'EOF'
 #!/bin/sh
-# A stand-in Azure CLI: gets its token from the emulator.
+# A stand-in Azure CLI: gets its token from the emulator. FAKE_AZ_LOG
+# counts its calls; FAKE_AZ_EXPIRES_IN gives the lifetime it reports.
 [ "$1 $2" = "account get-access-token" ] || exit 2
+[ -n "${FAKE_AZ_LOG:-}" ] && echo call >>"$FAKE_AZ_LOG"
 exec python3 - <<'PY'
 import json, os, ssl, time, urllib.parse, urllib.request
 ctx = ssl.create_default_context(cafile=os.environ["FAKE_AZ_CA"])
@@ -246,8 +248,12 @@ form = urllib.parse.urlencode({
     "grant_type": "client_credentials"}).encode()
 r = json.load(urllib.request.urlopen(os.environ["FAKE_AZ_URL"], form,
                                      context=ctx))
-print(json.dumps({"accessToken": r["access_token"], "tokenType": "Bearer",
-                  "expires_on": int(time.time()) + int(r["expires_in"])}))
+if os.environ.get("FAKE_AZ_EXPIRES_IN"):
+    print(json.dumps({"accessToken": r["access_token"],
+                      "expires_in": float(os.environ["FAKE_AZ_EXPIRES_IN"])}))
+else:
+    print(json.dumps({"accessToken": r["access_token"], "tokenType": "Bearer",
+                      "expires_on": int(time.time()) + int(r["expires_in"])}))
 PY
 EOF
 chmod +x "$T/bin/az"
@@ -258,6 +264,16 @@ expect_exit 0 "the Azure CLI's token when nothing else is there" \
 	FAKE_AZ_URL="$URL_A/$TENANT/oauth2/v2.0/token" "$VAULTWISE" export \
 	--out "$T/cli" $(endpoints "$URL_A")
 grep_ok "... says so" "the Azure CLI" "$T/err"
+# an expires_in of 1e300 is clamped, not an undefined cast that expires
+# the token at once and fetches a new one before every request
+# shellcheck disable=SC2046
+expect_exit 0 "a token lifetime of 1e300 seconds" \
+	vw FAKE_AZ_CA="$CA" FAKE_AZ_CLIENT="$CLIENT" FAKE_AZ_SECRET="$SECRET" \
+	FAKE_AZ_URL="$URL_A/$TENANT/oauth2/v2.0/token" \
+	FAKE_AZ_EXPIRES_IN=1e300 FAKE_AZ_LOG="$T/az.calls" "$VAULTWISE" \
+	export --out "$T/cli-long" $(endpoints "$URL_A")
+check "... fetches the token once for the whole export" \
+	sh -c "[ \$(wc -l <'$T/az.calls') -eq 1 ]"
 VW_PATH=""
 # shellcheck disable=SC2046
 expect_exit 77 "no credential at all: 77" \
