@@ -239,10 +239,9 @@ int csv_read(const char *path, const struct csv_schema *schema,
 	size_t n;
 	int first = 1;
 
-	f = fopen(path, "rb");
+	f = open_input(path, "", e);
 	if (!f)
-		return err_errno(e, errno == ENOENT ? EXIT_NOINPUT : EXIT_IOERR,
-				 "cannot open '%s'", path);
+		return -1;
 	if (csv_init(&p, CSV_STRICT | CSV_REPALL_NL | CSV_STRICT_FINI |
 				 CSV_APPEND_NULL) != 0) {
 		fclose(f);

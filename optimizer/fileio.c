@@ -338,17 +338,54 @@ void outdir_abort(struct outdir *d)
 	d->tmp = d->final = d->kind = NULL;
 }
 
+FILE *open_input(const char *path, const char *what, struct err *e)
+{
+	/* O_NONBLOCK: opening a FIFO with no writer would otherwise hang */
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	struct stat st;
+	FILE *f;
+
+	if (fd < 0) {
+		err_errno(e, errno == ENOENT ? EXIT_NOINPUT : EXIT_IOERR,
+			  "cannot open %s'%s'", what, path);
+		return NULL;
+	}
+	if (fstat(fd, &st) != 0) {
+		err_errno(e, EXIT_IOERR, "cannot read %s'%s'", what, path);
+		close(fd);
+		return NULL;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		err_set(e, EXIT_NOINPUT,
+			"cannot read %s'%s': it is %s, not a regular file",
+			what, path,
+			S_ISDIR(st.st_mode)    ? "a directory"
+			: S_ISFIFO(st.st_mode) ? "a FIFO"
+			: S_ISSOCK(st.st_mode) ? "a socket"
+					       : "a device");
+		close(fd);
+		return NULL;
+	}
+	if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) != 0 ||
+	    !(f = fdopen(fd, "rb"))) {
+		err_errno(e, EXIT_IOERR, "cannot open %s'%s'", what, path);
+		close(fd);
+		return NULL;
+	}
+	return f;
+}
+
 int sha256_file(const char *path, char out[SHA256_HEX_LEN], struct err *e)
 {
 	unsigned char buf[65536], md[EVP_MAX_MD_SIZE];
 	unsigned int mdlen = 0;
 	EVP_MD_CTX *ctx = NULL;
-	FILE *f = fopen(path, "rb");
+	FILE *f = open_input(path, "", e);
 	size_t n;
 	int rc = -1;
 
 	if (!f)
-		return err_errno(e, EXIT_NOINPUT, "cannot open '%s'", path);
+		return -1;
 	ctx = EVP_MD_CTX_new();
 	if (!ctx || EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1) {
 		err_set(e, EXIT_SOFTWARE, "cannot start SHA-256");
@@ -372,14 +409,13 @@ done:
 int read_file(const char *path, size_t max, char **out, size_t *len,
 	      struct err *e)
 {
-	FILE *f = fopen(path, "rb");
+	FILE *f = open_input(path, "", e);
 	struct strbuf sb = STRBUF_INIT;
 	char buf[65536];
 	size_t n;
 
 	if (!f)
-		return err_errno(e, errno == ENOENT ? EXIT_NOINPUT : EXIT_IOERR,
-				 "cannot open '%s'", path);
+		return -1;
 	while ((n = fread(buf, 1, sizeof(buf), f)) > 0) {
 		if (sb.len + n > max) {
 			fclose(f);

@@ -68,6 +68,12 @@ int remove_tree(const char *path);
 /* True when dir exists and holds nothing (false when it cannot be read). */
 bool dir_is_empty(const char *dir);
 
+/* Opens an input for reading: a regular file only. A FIFO, socket,
+ * device or directory is a 66 saying so (a FIFO is never waited on);
+ * a missing file is a 66, another failure a 74. what ("journal ", or "")
+ * goes before the quoted path in messages. */
+FILE *open_input(const char *path, const char *what, struct err *e);
+
 /* SHA-256 of a file's contents as lowercase hex. */
 int sha256_file(const char *path, char out[SHA256_HEX_LEN], struct err *e);
 

@@ -97,13 +97,12 @@ int journal_read(const char *path, journal_fn fn, void *ctx,
 {
 	struct reader_state st = { path, fn, ctx, out, ZERO_HASH, 0, 0 };
 	struct strbuf line = STRBUF_INIT;
-	FILE *f = fopen(path, "rb");
+	FILE *f;
 	int c, rc = 0;
 
 	memset(out, 0, sizeof(*out));
-	if (!f)
-		return err_errno(e, errno == ENOENT ? EXIT_NOINPUT : EXIT_IOERR,
-				 "cannot open journal '%s'", path);
+	if (!(f = open_input(path, "journal ", e)))
+		return -1;
 	while (rc == 0 && (c = getc(f)) != EOF) {
 		if (c != '\n') {
 			if (line.len >= JOURNAL_MAX_LINE) {
