@@ -326,9 +326,16 @@ expect_exit 69 "an answer over 64 MiB once unpacked: 69, not read on" \
 grep_ok "... naming the request and the bound" \
 	"list backup policies: GET https://127.0.0.1:[0-9]+/subscriptions/.*/backupPolicies.*: response larger than 64 MiB" \
 	"$T/err"
+# an endless chain of distinct nextLinks stops at the page cap, saying so
+# shellcheck disable=SC2046
+expect_exit 69 "a listing past --max-pages: 69, with a message" \
+	vw $(secret_env) "$VAULTWISE" export --out "$T/pages" \
+	$(endpoints "$URL_A") --max-pages 1
+grep_ok "... naming the listing, the cap and the option" \
+	"nextLinks go on past 1 pages; stopped .*raise --max-pages" "$T/err"
 check "nothing is written when an export fails" \
 	test ! -e "$T/fails" -a ! -e "$T/throttled" -a ! -e "$T/denied" \
-	-a ! -e "$T/oversize"
+	-a ! -e "$T/oversize" -a ! -e "$T/pages"
 
 # ---- shards ----
 for k in 0 1 2; do
