@@ -244,7 +244,8 @@ int journal_open(struct journal *j, const char *path, const char *plan_sha,
 	memset(j, 0, sizeof(*j));
 	j->fd = -1;
 	j->path = xstrdup(path);
-	j->fd = open_nofollow(path, O_WRONLY | O_APPEND | (exists ? 0 : O_CREAT),
+	j->fd = open_nofollow(path,
+			      O_WRONLY | O_APPEND | (exists ? 0 : O_CREAT),
 			      path, e);
 	if (j->fd < 0) {
 		free(j->path);

@@ -168,8 +168,10 @@ static int lock_out(struct run_out *ro, struct err *e)
 				       ro->final, who);
 		}
 		/* the lock is good only on the file still at the name */
-		if (fstat(fd, &held) != 0 || lstat(ro->lock_path, &named) != 0 ||
-		    held.st_ino != named.st_ino || held.st_dev != named.st_dev) {
+		if (fstat(fd, &held) != 0 ||
+		    lstat(ro->lock_path, &named) != 0 ||
+		    held.st_ino != named.st_ino ||
+		    held.st_dev != named.st_dev) {
 			close(fd);
 			continue;
 		}
