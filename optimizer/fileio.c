@@ -338,22 +338,19 @@ void outdir_abort(struct outdir *d)
 	d->tmp = d->final = d->kind = NULL;
 }
 
-FILE *open_input(const char *path, const char *what, struct err *e)
+int open_input_fd(const char *path, const char *what, struct err *e)
 {
 	/* O_NONBLOCK: opening a FIFO with no writer would otherwise hang */
 	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	struct stat st;
-	FILE *f;
 
-	if (fd < 0) {
-		err_errno(e, errno == ENOENT ? EXIT_NOINPUT : EXIT_IOERR,
-			  "cannot open %s'%s'", what, path);
-		return NULL;
-	}
+	if (fd < 0)
+		return err_errno(e, errno == ENOENT ? EXIT_NOINPUT : EXIT_IOERR,
+				 "cannot open %s'%s'", what, path);
 	if (fstat(fd, &st) != 0) {
 		err_errno(e, EXIT_IOERR, "cannot read %s'%s'", what, path);
 		close(fd);
-		return NULL;
+		return -1;
 	}
 	if (!S_ISREG(st.st_mode)) {
 		err_set(e, EXIT_NOINPUT,
@@ -364,13 +361,26 @@ FILE *open_input(const char *path, const char *what, struct err *e)
 			: S_ISSOCK(st.st_mode) ? "a socket"
 					       : "a device");
 		close(fd);
-		return NULL;
+		return -1;
 	}
-	if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) != 0 ||
-	    !(f = fdopen(fd, "rb"))) {
+	if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) != 0) {
 		err_errno(e, EXIT_IOERR, "cannot open %s'%s'", what, path);
 		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+FILE *open_input(const char *path, const char *what, struct err *e)
+{
+	int fd = open_input_fd(path, what, e);
+	FILE *f;
+
+	if (fd < 0)
 		return NULL;
+	if (!(f = fdopen(fd, "rb"))) {
+		err_errno(e, EXIT_IOERR, "cannot open %s'%s'", what, path);
+		close(fd);
 	}
 	return f;
 }

@@ -73,6 +73,8 @@ bool dir_is_empty(const char *dir);
  * a missing file is a 66, another failure a 74. what ("journal ", or "")
  * goes before the quoted path in messages. */
 FILE *open_input(const char *path, const char *what, struct err *e);
+/* The same as a descriptor (-1 with e set). */
+int open_input_fd(const char *path, const char *what, struct err *e);
 
 /* SHA-256 of a file's contents as lowercase hex. */
 int sha256_file(const char *path, char out[SHA256_HEX_LEN], struct err *e);
