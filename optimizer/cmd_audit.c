@@ -66,7 +66,8 @@ static size_t name_width(const struct posture_summary *sum)
 	size_t w = strlen("all vaults");
 
 	for (size_t i = 0; i < sum->nvaults; i++)
-		if (strlen(sum->vaults[i].vault_name) > w)
+		if (sum->vaults[i].total &&
+		    strlen(sum->vaults[i].vault_name) > w)
 			w = strlen(sum->vaults[i].vault_name);
 	return w;
 }
@@ -83,10 +84,17 @@ static void print_scores(const struct posture_summary *sum)
 
 	for (size_t i = 0; i < sum->nvaults; i++) {
 		const struct posture_vault_score *vs = &sum->vaults[i];
+		if (!vs->total)
+			continue;
 		printf("%-*s  %2u/%u passed  score %3d/100  ", w,
 		       vs->vault_name, vs->passed, vs->total, vs->score);
 		print_counts(vs->fails);
 	}
+	if (sum->nempty)
+		printf("%-*s  not checked: %zu vault%s protect%s no items\n", w,
+		       "empty vaults", sum->nempty,
+		       sum->nempty == 1 ? "" : "s",
+		       sum->nempty == 1 ? "s" : "");
 	printf("%-*s  %2u/%u passed  mean score %.0f/100, lowest %d  ", w,
 	       "all vaults", sum->passed, sum->rows, sum->mean_score,
 	       sum->min_score);

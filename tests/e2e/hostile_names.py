@@ -2,7 +2,8 @@
 # attacker would choose (a formula, a leading @ and -, shell syntax, bytes
 # that are not UTF-8), then reseals the
 # manifest's SHA-256 so that vaultwise reads it as a good snapshot.
-# Usage: python3 hostile_names.py SRC DST
+# Usage: python3 hostile_names.py SRC DST [EMPTY]
+# EMPTY: that many vaults that protect nothing, added to vaults.csv
 import csv
 import hashlib
 import json
@@ -34,13 +35,30 @@ def set_bytes(snap, name, old, new):
         f.write(data.replace(old, new, 1))
 
 
+def add_empty_vaults(snap, n):
+    path = os.path.join(snap, 'vaults.csv')
+    with open(path, newline='') as f:
+        rows = list(csv.reader(f))
+    head, model = rows[0], rows[1]
+    for i in range(n):
+        row = list(model)
+        row[head.index('vault_id')] = 'v-empty%06d' % i
+        row[head.index('vault_name')] = 'empty-%06d' % i
+        rows.append(row)
+    with open(path, 'w', newline='') as f:
+        csv.writer(f, lineterminator='\r\n').writerows(rows)
+
+
 def reseal(snap):
     path = os.path.join(snap, 'manifest.json')
     with open(path) as f:
         manifest = json.load(f)
     for name, entry in manifest['files'].items():
         with open(os.path.join(snap, name), 'rb') as f:
-            entry['sha256'] = hashlib.sha256(f.read()).hexdigest()
+            data = f.read()
+        entry['sha256'] = hashlib.sha256(data).hexdigest()
+        entry['rows'] = data.count(b'\n') - 1
+        manifest['counts'][name[:-4]] = entry['rows']
     with open(path, 'w') as f:
         json.dump(manifest, f, indent=2)
 
@@ -58,6 +76,8 @@ def main():
               "rg-dev';$(touch pwned)")
     # Latin-1, not UTF-8: "café"
     set_bytes(dst, 'policies.csv', b',vm-hourly,', b',vm-hourly-caf\xe9,')
+    if len(sys.argv) > 3:
+        add_empty_vaults(dst, int(sys.argv[3]))
     reseal(dst)
 
 

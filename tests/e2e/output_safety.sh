@@ -75,6 +75,19 @@ expect_exit 0 "run --csv-raw writes the cells as they are" \
 grep_ok "with --csv-raw plan.csv has the raw =HYPERLINK" \
 	'(^|,)"=HYPERLINK' "$T/raw/plan/plan.csv"
 
+# 20,000 vaults that protect nothing: one posture.csv row says so, not
+# 200,000 rows of checks on nothing
+python3 "$VW_TOP/tests/e2e/hostile_names.py" "$BASE" "$T/empty" 20000
+expect_exit 0 "audit of 2 vaults and 20,000 that protect nothing" \
+	"$VAULTWISE" audit "$T/empty" --out "$T/empty.csv"
+check "posture.csv: the 2 vaults' 20 rows and one for the empty ones" \
+	test "$(wc -l <"$T/empty.csv")" -eq 22
+grep_ok "... which counts and names them" \
+	"^,no_protected_items,info,pass,\"20000 vaults protect no items .*empty-000000, .*\(\+19980 more\)" \
+	"$T/empty.csv"
+grep_ok "audit's table says so in one line" \
+	"not checked: 20000 vaults protect no items" "$T/out"
+
 # A link where audit's temporary twin goes: the shell's PID is the one
 # vaultwise runs under after exec, so the link is where it will write.
 mkdir "$T/shared"
