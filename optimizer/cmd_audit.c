@@ -84,10 +84,15 @@ static void print_scores(const struct posture_summary *sum)
 
 	for (size_t i = 0; i < sum->nvaults; i++) {
 		const struct posture_vault_score *vs = &sum->vaults[i];
+		struct strbuf name = STRBUF_INIT;
+
 		if (!vs->total)
 			continue;
-		printf("%-*s  %2u/%u passed  score %3d/100  ", w,
-		       vs->vault_name, vs->passed, vs->total, vs->score);
+		/* a vault's name is input: no escape reaches the terminal */
+		strbuf_add_printable(&name, vs->vault_name);
+		printf("%-*s  %2u/%u passed  score %3d/100  ", w, name.buf,
+		       vs->passed, vs->total, vs->score);
+		strbuf_release(&name);
 		print_counts(vs->fails);
 	}
 	if (sum->nempty)

@@ -41,35 +41,6 @@ unsigned log_warning_count(void)
 static const char *const level_names[] = { "error", "warning", "note",
 					    "debug" };
 
-/* A message for a terminal: control characters from input values (an
- * ANSI escape, a newline that would forge a line) shown as \n, \x1b,
- * \u009b; bytes that are not UTF-8 as U+FFFD. */
-static void text_escape(struct strbuf *out, const char *msg)
-{
-	const unsigned char *p = (const unsigned char *)msg;
-	size_t n = strlen(msg);
-
-	for (size_t i = 0, len; i < n; i += len) {
-		len = utf8_len(p + i, n - i);
-		if (!len) {
-			strbuf_adds(out, UTF8_REPLACEMENT);
-			len = 1;
-		} else if (p[i] == '\n') {
-			strbuf_adds(out, "\\n");
-		} else if (p[i] == '\r') {
-			strbuf_adds(out, "\\r");
-		} else if (p[i] == '\t') {
-			strbuf_adds(out, "\\t");
-		} else if (p[i] < 0x20 || p[i] == 0x7f) {
-			strbuf_addf(out, "\\x%02x", p[i]);
-		} else if (p[i] == 0xc2 && p[i + 1] < 0xa0) {
-			strbuf_addf(out, "\\u%04x", p[i + 1]);
-		} else {
-			strbuf_add(out, p + i, len);
-		}
-	}
-}
-
 static void log_emit(enum log_level level, const char *fmt, va_list ap)
 {
 	char msg[2048];
@@ -95,7 +66,7 @@ static void log_emit(enum log_level level, const char *fmt, va_list ap)
 		cJSON_Delete(o);
 	} else {
 		struct strbuf safe = STRBUF_INIT;
-		text_escape(&safe, msg);
+		strbuf_add_printable(&safe, msg);
 		if (level == LOG_NOTE)
 			fprintf(stderr, "vaultwise: %s\n", safe.buf);
 		else

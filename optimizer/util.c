@@ -315,6 +315,32 @@ bool utf8_valid(const char *s)
 	return true;
 }
 
+void strbuf_add_printable(struct strbuf *out, const char *msg)
+{
+	const unsigned char *p = (const unsigned char *)msg;
+	size_t n = strlen(msg);
+
+	for (size_t i = 0, len; i < n; i += len) {
+		len = utf8_len(p + i, n - i);
+		if (!len) {
+			strbuf_adds(out, UTF8_REPLACEMENT);
+			len = 1;
+		} else if (p[i] == '\n') {
+			strbuf_adds(out, "\\n");
+		} else if (p[i] == '\r') {
+			strbuf_adds(out, "\\r");
+		} else if (p[i] == '\t') {
+			strbuf_adds(out, "\\t");
+		} else if (p[i] < 0x20 || p[i] == 0x7f) {
+			strbuf_addf(out, "\\x%02x", p[i]);
+		} else if (p[i] == 0xc2 && p[i + 1] < 0xa0) {
+			strbuf_addf(out, "\\u%04x", p[i + 1]);
+		} else {
+			strbuf_add(out, p + i, len);
+		}
+	}
+}
+
 void strbuf_add_shell_word(struct strbuf *sb, const char *s)
 {
 	static const char plain[] = "abcdefghijklmnopqrstuvwxyz"

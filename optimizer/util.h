@@ -78,6 +78,11 @@ bool utf8_valid(const char *s);
 #define UTF8_REPLACEMENT "\xef\xbf\xbd"
 void utf8_sanitize(struct strbuf *out, const char *s);
 
+/* Appends msg for a terminal: control characters (an ANSI escape, a
+ * newline that would forge a line) shown as \n, \r, \t, \x1b, \u009b;
+ * bytes that are not UTF-8 as U+FFFD. For text from input values. */
+void strbuf_add_printable(struct strbuf *out, const char *msg);
+
 /* Appends s as one POSIX shell word: as it is when it holds only
  * letters, digits and _./:@%+,- (and is not empty), else in single quotes
  * (a ' inside as '\''). For every value in a command vaultwise prints. */

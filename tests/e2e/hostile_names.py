@@ -1,6 +1,6 @@
 # hostile_names.py: copies a snapshot directory and gives it the names an
-# attacker would choose (a formula, a leading @ and -, shell syntax, bytes
-# that are not UTF-8), then reseals the
+# attacker would choose (a formula, a leading @ and -, shell syntax, an
+# ANSI escape, bytes that are not UTF-8), then reseals the
 # manifest's SHA-256 so that vaultwise reads it as a good snapshot.
 # Usage: python3 hostile_names.py SRC DST [EMPTY]
 # EMPTY: that many vaults that protect nothing, added to vaults.csv
@@ -74,6 +74,9 @@ def main():
               '-dev')
     set_field(dst, 'vaults.csv', 'vault_name', '-dev', 'resource_group',
               "rg-dev';$(touch pwned)")
+    # an escape that retitles the terminal
+    set_bytes(dst, 'vaults.csv', b',vault-prod,',
+              b',"vault-\x1b]0;pwned\x07prod",')
     # Latin-1, not UTF-8: "café"
     set_bytes(dst, 'policies.csv', b',vm-hourly,', b',vm-hourly-caf\xe9,')
     if len(sys.argv) > 3:

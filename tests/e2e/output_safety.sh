@@ -75,6 +75,14 @@ expect_exit 0 "run --csv-raw writes the cells as they are" \
 grep_ok "with --csv-raw plan.csv has the raw =HYPERLINK" \
 	'(^|,)"=HYPERLINK' "$T/raw/plan/plan.csv"
 
+# a vault name with an ANSI escape: shown escaped, never raw
+expect_exit 0 "audit of a vault whose name holds an ANSI escape" \
+	"$VAULTWISE" audit "$SNAP" --out "$T/esc.csv"
+grep_ok "audit's table shows the escape as text" \
+	'vault-\\x1b\]0;pwned\\x07prod' "$T/out"
+check "no raw ESC reaches the terminal" \
+	sh -c "! grep -q \"\$(printf '\\033')\" '$T/out' '$T/err'"
+
 # 20,000 vaults that protect nothing: one posture.csv row says so, not
 # 200,000 rows of checks on nothing
 python3 "$VW_TOP/tests/e2e/hostile_names.py" "$BASE" "$T/empty" 20000
