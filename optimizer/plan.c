@@ -921,6 +921,7 @@ static int plan_item(void *ctx, const struct item *it, const struct rp *rps,
 	(void)e;
 
 	plan_base(p, it, rps, n);
+	levers_add_points(p, it, rps, n);
 	prepare_item(p, it, rps, n);
 	for (size_t i = 0; i < n; i++)
 		plan_point(p, it, rps, n, i);
@@ -966,7 +967,8 @@ static int plan_write_all(struct plan_ctx *p, const char *out_dir,
 	    plan_write_strategies(p, &dir, e) ||
 	    plan_write_changes(p, &dir, e) ||
 	    plan_write_vault_months(p, &dir, e) ||
-	    plan_write_items(p, &dir, e) || plan_write_meta(p, &dir, e))
+	    plan_write_items(p, &dir, e) || plan_write_levers(p, &dir, e) ||
+	    plan_write_meta(p, &dir, e))
 		goto fail;
 	return outdir_commit(&dir, e);
 fail:
@@ -1004,6 +1006,7 @@ int plan_run(struct snapshot *s, const struct plan_options *o,
 	if (load_rate_cards(&p, e) ||
 	    snapshot_each_job(s, collect_restore, &p, e))
 		goto done;
+	levers_init(&p);
 	qsort(p.restores, p.nrestores, sizeof(*p.restores), cmp_restore);
 	rto_samples_fit(&p.rto_samples, p.rto);
 	rc = plan_write_all(&p, out_dir, e);
@@ -1020,6 +1023,7 @@ done:
 	free(p.pstate);
 	free(p.forecasts);
 	free(p.planned);
+	levers_release(&p.levers);
 	free(p.work.el);
 	free(p.work.freed);
 	free(p.work.candidate);

@@ -154,6 +154,19 @@ struct rep_posture {
 	size_t nlisted;
 };
 
+/* plan/levers.csv: the other ways to cut the bill, largest first. */
+#define REP_MAX_LEVERS 12
+struct rep_lever {
+	char *lever, *where, *constraint;
+	double saving;               /* per month; NAN: not priced */
+};
+struct rep_levers {
+	bool present;                /* the plan has a levers.csv */
+	size_t rows, unpriced;
+	struct rep_lever listed[REP_MAX_LEVERS];
+	size_t nlisted;
+};
+
 struct report_data {
 	/* what the report was made from (strings borrowed or owned: see
 	 * report_data_release) */
@@ -189,11 +202,21 @@ struct report_data {
 	struct rep_model model;
 	struct rep_rpo rpo;
 	struct rep_posture posture;
+	struct rep_levers levers;
 
 	char **caveats;              /* said on the page, and by the command */
 	size_t ncaveats;
+	/* per caveat: the monthly cost (currency) of what it touches, so
+	 * that the page can list the costliest first; a caveat added again
+	 * adds caveat_weight once more */
+	double *caveat_money;
+	double caveat_weight;        /* the weight of the next caveats */
+
+	int64_t made_at;             /* when the report was made (UTC) */
+	bool letter;                 /* print on US Letter, not A4 */
 };
 
+/* Adds a caveat (once) and caveat_weight to its money. */
 void report_data_add_caveat(struct report_data *d, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void report_data_release(struct report_data *d);
