@@ -24,6 +24,7 @@
 #include <openssl/x509.h>
 
 #include "arm_parse.h"
+#include "fileio.h"
 #include "log.h"
 #include "timeutil.h"
 #include "util.h"
@@ -776,7 +777,8 @@ struct http_auth auth_hook(struct auth *a)
 static bool file_has(const char *path, const char *text)
 {
 	char buf[64] = "";
-	FILE *f = fopen(path, "r");
+	struct err ignored = ERR_INIT;
+	FILE *f = open_input(path, "", &ignored); /* never waits on a FIFO */
 	size_t n;
 
 	if (!f)
