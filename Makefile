@@ -23,6 +23,9 @@ LIB_SRC = $(filter-out optimizer/main.c, \
 LIB_OBJ = $(LIB_SRC:%.c=$(BUILD)/%.o)
 TEST_SRC = $(wildcard tests/unit/test_*.c)
 TEST_BIN = $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+# The decision simulation harness (tests/sim): a small case in check.
+SIM_SRC = tests/sim/harness.c
+TEST_BIN += $(BUILD)/tests/test_sim
 BIN = $(BUILD)/vaultwise
 
 .PHONY: all deps demo check test-bins asan tsan bench clean sample-data fuzz \
@@ -48,6 +51,14 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libvaultwise.a tests/unit/testutil.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS_ALL) -Itests/unit $(CFLAGS_ALL) \
 	    $(shell pkg-config --cflags cmocka) -o $@ $< \
+	    $(BUILD)/libvaultwise.a $(LDFLAGS_ALL) $(PKG_LIBS) \
+	    $(shell pkg-config --libs cmocka)
+
+$(BUILD)/tests/test_sim: tests/sim/test_sim.c $(SIM_SRC) tests/sim/harness.h \
+    $(BUILD)/libvaultwise.a tests/unit/testutil.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS_ALL) -Itests/unit -Itests/sim $(CFLAGS_ALL) \
+	    $(shell pkg-config --cflags cmocka) -o $@ $(filter %.c,$^) \
 	    $(BUILD)/libvaultwise.a $(LDFLAGS_ALL) $(PKG_LIBS) \
 	    $(shell pkg-config --libs cmocka)
 
@@ -89,9 +100,16 @@ $(BUILD)/bench/%: tests/bench/%.c $(BUILD)/libvaultwise.a
 	$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) -o $@ $< $(BUILD)/libvaultwise.a \
 	    $(LDFLAGS_ALL) $(PKG_LIBS)
 
+$(BUILD)/bench/sim_full: tests/sim/sim_full.c $(SIM_SRC) tests/sim/harness.h \
+    $(BUILD)/libvaultwise.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS_ALL) -Itests/sim $(CFLAGS_ALL) -o $@ \
+	    $(filter %.c,$^) $(BUILD)/libvaultwise.a $(LDFLAGS_ALL) $(PKG_LIBS)
+
 bench: deps
 	@$(MAKE) --no-print-directory vaultwise $(BUILD)/bench/parse_only \
-	    $(BUILD)/bench/refscan
+	    $(BUILD)/bench/refscan $(BUILD)/bench/vmset_chain \
+	    $(BUILD)/bench/sim_full
 	@sh tests/bench/run.sh
 
 # Regenerates the committed sample estate (tests check it is unchanged).
