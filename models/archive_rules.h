@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT
  * archive_rules.h: Azure's rules for moving a recovery point from
- * Vault-standard to Vault-archive (reference/azure-backup.md §3.1):
+ * Vault-standard to Vault-archive (docs/azure-backup.md §3.1):
  *   Azure VM:      monthly or yearly points, >= 90 days in Standard,
  *                  >= 180 days of retention left at the move;
  *   SQL/SAP HANA:  full points, >= 45 days in Standard, >= 180 days left;

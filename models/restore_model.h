@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT
  * restore_model.h: how likely a recovery point is to be restored, by age
- * (shared/reference/modeling.md §2). `vaultwise fit` builds the model from
+ * (docs/modeling.md §2). `vaultwise fit` builds the model from
  * a snapshot's job history and writes it as JSON; `plan` reads it and asks
  * for rates and forecasts per point. Never prints, never exits.
  *

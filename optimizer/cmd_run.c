@@ -2,12 +2,12 @@
  * cmd_run.c: `vaultwise run`: the monthly batch. Takes a snapshot (the
  * given one, or the bundled sample when there is neither a snapshot nor
  * Azure credentials), then fits the restore model, plans, checks RPO/RTO
- * and audits the vaults into one output directory laid out as SPEC.md
- * says, and prints a short summary of each stage. The stages write into a
- * staging directory that replaces OUT as a whole at the end (run_out.c):
- * OUT is last month's complete output or this month's, never a mix, and
- * never a directory of someone else's. A failed run leaves OUT as it was,
- * keeping an exported snapshot beside it. */
+ * and audits the vaults into one output directory laid out as
+ * docs/commands/run.md says, and prints a short summary of each stage. The
+ * stages write into a staging directory that replaces OUT as a whole at
+ * the end (run_out.c): OUT is last month's complete output or this
+ * month's, never a mix, and never a directory of someone else's. A failed
+ * run leaves OUT as it was, keeping an exported snapshot beside it. */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>

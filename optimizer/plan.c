@@ -187,7 +187,7 @@ static void add_setting(struct policy_state *ps, int mode, int duration)
 			(struct setting){ mode, duration, 0 };
 }
 
-/* Azure's allowed range (reference/azure-backup.md §3.5): VM TierAfter in
+/* Azure's allowed range (docs/azure-backup.md §3.5): VM TierAfter in
  * months from 3 to (monthly or yearly retention - 6); SQL/HANA in days
  * from 45 to (retention - 180). */
 static void init_settings(struct policy_state *ps, const struct policy *pol)

@@ -4,10 +4,10 @@
  * atomically: one row per vault and rule, passes included, vaults in
  * vaults.csv order and rules in the fixed order of enum posture_rule; the
  * vaults that protect no items share one last row (no_protected_items).
- * Columns: vault_id, rule_id, severity, status, evidence, fix (SPEC.md),
- * then vault_name, subscription_id, reference, detail, saving_total,
- * currency. Called by `vaultwise audit` (cmd_audit.c) and by `run`.
- * Never prints: the caller reports the summary. */
+ * Columns: vault_id, rule_id, severity, status, evidence, fix
+ * (docs/outputs.md), then vault_name, subscription_id, reference, detail,
+ * saving_total, currency. Called by `vaultwise audit` (cmd_audit.c) and by
+ * `run`. Never prints: the caller reports the summary. */
 #ifndef VW_POSTURE_AUDIT_H
 #define VW_POSTURE_AUDIT_H
 
