@@ -308,7 +308,7 @@ static int gather(struct report_ctx *c, struct err *e)
 	report_build_groups(c);
 	apply_plan_rows(c);
 	if (report_read_rpo(c, e) || report_read_posture(c, e) ||
-	    report_bill_load(c->d, e))
+	    report_bill_load(c->d, c->o->plan_dir, e))
 		return -1;
 	set_billing_account(c);
 	price_caveats(c);

@@ -43,9 +43,10 @@ static int bill_row(void *ctx, const struct csv_row *r, struct err *e)
 	return 0;
 }
 
-int report_bill_load(struct report_data *d, struct err *e)
+int report_bill_load(struct report_data *d, const char *plan_dir,
+		     struct err *e)
 {
-	char *path = path_join(d->plan_dir, "reconcile.csv");
+	char *path = path_join(plan_dir, "reconcile.csv");
 	int rc = 0;
 
 	if (access(path, F_OK) == 0)

@@ -27,8 +27,10 @@ struct rep_bill {
 struct report_data;
 
 /* Reads plan_dir/reconcile.csv into d->bill; none (n = 0) when the plan
- * had no bill. */
-int report_bill_load(struct report_data *d, struct err *e);
+ * had no bill. plan_dir is where the plan is now (d->plan_dir is the path
+ * shown, which a staged run has not moved into place yet). */
+int report_bill_load(struct report_data *d, const char *plan_dir,
+		     struct err *e);
 void report_bill_release(struct rep_bill *b);
 void page_bill(struct strbuf *o, const struct report_data *d);
 /* The report's cost now per month: the bill's total (the vaults' Backup
