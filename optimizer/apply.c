@@ -961,6 +961,7 @@ int apply_verify_journal(const char *path, struct apply_journal_info *out,
 		out->lines = chk.lines;
 		out->rows = v.n;
 		out->incomplete_tail = chk.incomplete_tail;
+		out->anchored = chk.anchored;
 		strlcpy_vw(out->plan, chk.plan, sizeof(out->plan));
 		for (size_t i = 0; i < v.n; i++)
 			out->states[v.state[i]]++;

@@ -113,6 +113,7 @@ struct apply_journal_info {
 	unsigned long lines, rows;
 	long states[8];                 /* by journal state, see apply.c */
 	bool incomplete_tail;
+	bool anchored;                  /* its .head file matched */
 	char plan[65];
 };
 int apply_verify_journal(const char *path, struct apply_journal_info *out,

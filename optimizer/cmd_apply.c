@@ -307,6 +307,14 @@ static int verify(const char *path)
 	       "SHA-256 %.16s...\n  %lu rows: %s\n",
 	       path, info.lines, info.plan, info.rows,
 	       sb.len ? sb.buf : "none yet");
+	if (info.anchored)
+		printf("  its length and last line match its head file "
+		       "'%s.head'\n",
+		       path);
+	else
+		printf("  no head file '%s.head' (a journal of an older "
+		       "vaultwise): lines cut from its end cannot be told\n",
+		       path);
 	if (info.incomplete_tail)
 		printf("  its last line was cut short by a crash; it was "
 		       "never acknowledged and the next run removes it\n");
