@@ -52,6 +52,7 @@
  * look for. */
 #include <strings.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "apply_internal.h"
 #include "arm_parse.h"
@@ -842,7 +843,7 @@ int apply_run(const struct apply_options *o, struct apply_summary *sum,
 	      struct err *e)
 {
 	struct apply_ctx a;
-	int rc = -1;
+	int rc = -1, lock_fd = -1;
 
 	memset(&a, 0, sizeof(a));
 	memset(sum, 0, sizeof(*sum));
@@ -854,6 +855,12 @@ int apply_run(const struct apply_options *o, struct apply_summary *sum,
 	sum->journal_path = o->journal ? xstrdup(o->journal)
 				       : path_join(o->plan_dir, APPLY_JOURNAL);
 	sum->results_path = path_join(o->plan_dir, APPLY_RESULTS);
+	/* one run writes a plan's journal at a time; taken before the
+	 * journal is read, so that a second run never acts on it */
+	if (o->yes && access(o->plan_dir, F_OK) == 0 &&
+	    apply_lock_take(o->plan_dir, "rerun the same command", &lock_fd,
+			    e))
+		goto done;
 	if (apply_jstates_load(&a.js, sum->journal_path, e) ||
 	    apply_plan_load(&a.plan, o->plan_dir, a.now, &a.js, e))
 		goto done;
@@ -885,6 +892,7 @@ int apply_run(const struct apply_options *o, struct apply_summary *sum,
 	}
 done:
 	teardown(&a);
+	apply_lock_release(lock_fd);
 	return rc;
 }
 

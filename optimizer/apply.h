@@ -121,4 +121,24 @@ int apply_verify_journal(const char *path, struct apply_journal_info *out,
 /* The name of state index i of apply_journal_info.states. */
 const char *apply_journal_state_name(int i);
 
+/* ---- the plan directory's guards (apply_guard.c) ---- */
+
+/* Takes the exclusive lock of plan_dir (PLANDIR/apply.lock, holding this
+ * process's pid) into *fd; held by another process: 75 naming its pid
+ * and saying to `who` ("rerun") once it has ended. */
+int apply_lock_take(const char *plan_dir, const char *who, int *fd,
+		    struct err *e);
+void apply_lock_release(int fd);
+/* Before plan or run replaces dir: its lock (held in *lock_fd, -1 when
+ * dir is not a vaultwise directory, until apply_lock_release), and 73
+ * when its journal has rows not done. */
+int apply_plan_dir_guard(const char *dir, int *lock_fd, struct err *e);
+/* Carries dir's apply.journal, its head and apply_results.csv into the
+ * new plan directory tmp: as they are when tmp holds the same plan, else
+ * into tmp/applied-SHA12/ (with those of earlier plans). */
+int apply_plan_dir_carry(const char *dir, const char *tmp, struct err *e);
+/* The SHA-256 that binds a journal to the plan in dir (of plan.csv and
+ * policy_changes.csv). */
+int apply_plan_dir_sha(const char *dir, char out[65], struct err *e);
+
 #endif

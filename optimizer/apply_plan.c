@@ -433,9 +433,8 @@ static void read_meta(struct apply_plan *p, const char *dir)
 }
 
 /* SHA-256 over both files' own SHA-256: a journal belongs to exactly
- * this plan.csv and this policy_changes.csv. */
-static void plan_sha(struct apply_plan *p, const char *moves,
-		     const char *changes)
+ * this plan.csv and this policy_changes.csv ("-" when absent). */
+static void plan_sha(char out[65], const char *moves, const char *changes)
 {
 	char *text = xasprintf("plan.csv %s\npolicy_changes.csv %s\n", moves,
 			       changes);
@@ -443,8 +442,24 @@ static void plan_sha(struct apply_plan *p, const char *moves,
 	unsigned int len = 0;
 
 	EVP_Digest(text, strlen(text), md, &len, EVP_sha256(), NULL);
-	hex_encode(md, len, p->sha);
+	hex_encode(md, len, out);
 	free(text);
+}
+
+int apply_plan_dir_sha(const char *dir, char out[65], struct err *e)
+{
+	char *mpath = path_join(dir, "plan.csv");
+	char *cpath = path_join(dir, "policy_changes.csv");
+	char moves[SHA256_HEX_LEN], changes[SHA256_HEX_LEN] = "-";
+	int rc = sha256_file(mpath, moves, e);
+
+	if (rc == 0 && access(cpath, F_OK) == 0)
+		rc = sha256_file(cpath, changes, e);
+	if (rc == 0)
+		plan_sha(out, moves, changes);
+	free(mpath);
+	free(cpath);
+	return rc;
 }
 
 int apply_plan_load(struct apply_plan *p, const char *dir, int64_t now,
@@ -481,7 +496,7 @@ int apply_plan_load(struct apply_plan *p, const char *dir, int64_t now,
 		goto done;
 	if (csv_read(mpath, &move_schema, on_move, &l, &moves, e))
 		goto done;
-	plan_sha(p, moves.sha256, changes.sha256);
+	plan_sha(p->sha, moves.sha256, changes.sha256);
 	rc = 0;
 done:
 	free(mpath);

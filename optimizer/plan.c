@@ -10,6 +10,7 @@
 #include <math.h>
 #include <stdio.h>
 
+#include "apply.h"
 #include "decision.h"
 #include "fileio.h"
 #include "plan_internal.h"
@@ -945,9 +946,14 @@ static int plan_write_all(struct plan_ctx *p, const char *out_dir,
 {
 	struct outdir dir;
 	char *path;
+	int lock_fd, rc;
 
-	if (outdir_begin(&dir, out_dir, "plan", e))
+	if (apply_plan_dir_guard(out_dir, &lock_fd, e))
 		return -1;
+	if (outdir_begin(&dir, out_dir, "plan", e)) {
+		apply_lock_release(lock_fd);
+		return -1;
+	}
 	path = outdir_file(&dir, "plan.csv");
 	p->plan_w = csv_writer_open(path, &plan_schema, e);
 	free(path);
@@ -966,13 +972,17 @@ static int plan_write_all(struct plan_ctx *p, const char *out_dir,
 	    plan_write_strategies(p, &dir, e) ||
 	    plan_write_changes(p, &dir, e) ||
 	    plan_write_vault_months(p, &dir, e) ||
-	    plan_write_items(p, &dir, e) || plan_write_meta(p, &dir, e))
+	    plan_write_items(p, &dir, e) || plan_write_meta(p, &dir, e) ||
+	    apply_plan_dir_carry(out_dir, dir.tmp, e))
 		goto fail;
-	return outdir_commit(&dir, e);
+	rc = outdir_commit(&dir, e);
+	apply_lock_release(lock_fd);
+	return rc;
 fail:
 	csv_writer_abort(p->plan_w);
 	p->plan_w = NULL;
 	outdir_abort(&dir);
+	apply_lock_release(lock_fd);
 	return -1;
 }
 
