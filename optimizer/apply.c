@@ -146,6 +146,70 @@ void apply_arm_error(const cJSON *o, const struct http_response *hr,
 
 static int pump(struct apply_ctx *a, struct err *e);
 
+/* The ARM errors of a credential that cannot act on the subscription:
+ * retrying it, or reading its 404 as "gone", would be wrong. */
+static bool identity_error(long status, const char *code)
+{
+	static const char *const codes[] = {
+		"SubscriptionNotFound", "InvalidAuthenticationTokenTenant",
+		"InvalidAuthenticationToken", "ExpiredAuthenticationToken",
+		"AuthenticationFailed", "InvalidSubscriptionId",
+	};
+
+	if (status == 401)
+		return true;
+	for (size_t k = 0; k < ARRAY_SIZE(codes); k++)
+		if (code && str_eq_ci(code, codes[k]))
+			return true;
+	return false;
+}
+
+int apply_identity_refused(struct apply_ctx *a, size_t i, long status,
+			   const char *code, const char *message,
+			   struct err *e)
+{
+	struct row *r = row_at(a, i);
+
+	if (!identity_error(status, code))
+		return 0;
+	if (!a->sum->stopped_denied) {
+		a->sum->stopped_denied = true;
+		a->sum->wrong_identity = true;
+		snprintf(a->sum->denied, sizeof(a->sum->denied),
+			 "Azure refused the credential for this subscription "
+			 "(HTTP %ld %s: %.300s)",
+			 status, code, message);
+	}
+	a->stop_new = true;
+	a->held = "not started: the run stopped when Azure refused the "
+		  "credential";
+	apply_set_phase(a, r, PH_END);
+	apply_free_work(r);
+	if (r->state == RS_NONE)
+		r->message = a->held;
+	return pump(a, e) ? -1 : 1;
+}
+
+/* Every answer to apply_submit passes here first. */
+static int on_answer(void *ctx, const struct http_response *hr,
+		     struct err *e)
+{
+	struct rq *q = ctx;
+	char code[128], msg[MSG_LEN];
+	cJSON *o;
+	int rc;
+
+	if (hr->status < 400)
+		return q->done(ctx, hr, e);
+	o = hr->len ? cJSON_ParseWithLength(hr->body, hr->len) : NULL;
+	apply_arm_error(o, hr, code, sizeof(code), msg, sizeof(msg));
+	cJSON_Delete(o);
+	rc = apply_identity_refused(q->a, q->i, hr->status, code, msg, e);
+	if (rc)
+		return rc < 0 ? -1 : 0;
+	return q->done(ctx, hr, e);
+}
+
 int apply_submit(struct apply_ctx *a, size_t i, const char *method,
 		  const char *url, const char *body,
 		  const char *const *headers, double delay, const char *what,
@@ -167,8 +231,9 @@ int apply_submit(struct apply_ctx *a, size_t i, const char *method,
 	rq.kind = strcmp(method, "GET") ? HTTP_WRITE : HTTP_READ;
 	rq.delay_s = delay;
 	rq.what = what;
-	rq.done = done;
+	rq.done = on_answer;
 	rq.ctx = &a->rqs[i];
+	a->rqs[i].done = done;
 	return http_submit(a->http, &rq, e);
 }
 
@@ -876,7 +941,7 @@ int apply_run(const struct apply_options *o, struct apply_summary *sum,
 		goto done;
 	a.rqs = xcalloc(a.plan.nrows + 1, sizeof(*a.rqs));
 	for (size_t i = 0; i < a.plan.nrows; i++)
-		a.rqs[i] = (struct rq){ &a, i };
+		a.rqs[i] = (struct rq){ &a, i, NULL };
 	if (connect_azure(&a, e) || run_rows(&a, e))
 		rc = stopped(&a, e);
 	else

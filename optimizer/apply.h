@@ -90,6 +90,7 @@ struct apply_summary {
 	double elapsed_s, write_phase_s;
 	unsigned long requests, retries, throttled;
 	bool stopped_denied;            /* RBAC: exit 77 */
+	bool wrong_identity;            /* ... the credential, not a role */
 	char denied[512];               /* what was denied, the action */
 	char *journal_path, *results_path;
 	char credential[64];

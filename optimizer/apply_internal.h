@@ -188,6 +188,7 @@ struct apply_ctx;
 struct rq {
 	struct apply_ctx *a;
 	size_t i;
+	http_done_fn done;         /* the flow's callback (apply_submit) */
 };
 
 struct apply_ctx {
@@ -266,6 +267,13 @@ int apply_read_failed(struct apply_ctx *a, size_t i, cJSON *o,
 int apply_write_forbidden(struct apply_ctx *a, size_t i, const char *what,
 			  const char *dflt, const char *code,
 			  const char *message, struct err *e);
+/* Azure's answer says the credential cannot act on the subscription at
+ * all (401, SubscriptionNotFound, a token of another tenant): the run
+ * stops (77) and the row is left as the journal has it. Returns 1 with
+ * that done, 0 when the answer is not such an error. */
+int apply_identity_refused(struct apply_ctx *a, size_t i, long status,
+			   const char *code, const char *message,
+			   struct err *e);
 /* The row may be written: queued for a slot and a bucket token. */
 int apply_wait_write(struct apply_ctx *a, size_t i, struct err *e);
 /* A 202: journals the operation's URL and polls it. */

@@ -267,7 +267,12 @@ static int report_end(const struct apply_summary *s, bool dry)
 	int rc = dry ? EXIT_NOPERM : apply_exit_status(s);
 	long mua = s->moves[AO_MUA] + s->policies[AO_MUA];
 
-	if (rc == EXIT_NOPERM)
+	if (rc == EXIT_NOPERM && s->wrong_identity)
+		errorf("apply: %s; check the tenant (AZURE_TENANT_ID), the "
+		       "subscription and the credential, then rerun the same "
+		       "command: no row was marked",
+		       s->denied);
+	else if (rc == EXIT_NOPERM)
 		errorf("apply: %s; grant it (e.g. the Backup Contributor "
 		       "role on the vault) and rerun the same command",
 		       s->denied);
