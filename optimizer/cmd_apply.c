@@ -5,6 +5,7 @@
  * and problems on stderr. */
 #include <signal.h>
 #include <stdio.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "apply.h"
@@ -408,6 +409,12 @@ static int setup(struct apply_cli *c, struct apply_options *o,
 	if (c->retry_budget)
 		o->retry_budget_s = c->retry_budget;
 	o->now = cli_common.as_of;
+	if (o->yes && o->now != TIME_NONE && o->now > (int64_t)time(NULL))
+		return usage_error("apply",
+				   "--yes with an --as-of later than now would "
+				   "move points before they are due and take "
+				   "live ones for expired; apply as of now, or "
+				   "leave out --yes for a dry run as of then");
 	o->cloud = c->cloud;
 	return 0;
 }
