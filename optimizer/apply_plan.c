@@ -13,6 +13,7 @@
 #include "apply_internal.h"
 #include "csvio.h"
 #include "fileio.h"
+#include "plan_meta.h"
 #include "snapshot.h"
 #include "timeutil.h"
 #include "util.h"
@@ -405,31 +406,19 @@ static int on_move(void *ctx, const struct csv_row *row, struct err *e)
 
 /* ---- the plan directory ---- */
 
-static void read_meta(struct apply_plan *p, const char *dir)
+/* plan.json, checked as report checks it. */
+static int read_meta(struct apply_plan *p, const char *dir, struct err *e)
 {
-	char *path = path_join(dir, "plan.json"), *text = NULL;
-	struct err e = ERR_INIT;
-	cJSON *o = NULL;
-	const cJSON *v;
+	struct plan_meta m;
 
-	p->as_of = TIME_NONE;
-	if (read_file(path, 1 << 20, &text, NULL, &e) == 0)
-		o = cJSON_Parse(text);
-	v = cJSON_GetObjectItemCaseSensitive(o, "as_of");
-	if (cJSON_IsString(v) && time_parse_iso(v->valuestring, 1, &p->as_of))
-		p->as_of = TIME_NONE;
-	v = cJSON_GetObjectItemCaseSensitive(o, "currency");
-	if (cJSON_IsString(v))
-		strlcpy_vw(p->currency, v->valuestring, sizeof(p->currency));
-	v = cJSON_GetObjectItemCaseSensitive(o, "method");
-	p->net_of_restores = cJSON_IsString(v) &&
-			     strcmp(v->valuestring, "model") == 0;
-	v = cJSON_GetObjectItemCaseSensitive(o, "horizon_months");
-	if (cJSON_IsNumber(v))
-		p->horizon_months = v->valueint;
-	cJSON_Delete(o);
-	free(text);
-	free(path);
+	if (plan_meta_read(dir, &m, e))
+		return -1;
+	p->as_of = m.as_of;
+	strlcpy_vw(p->currency, m.currency, sizeof(p->currency));
+	p->net_of_restores = m.net_of_restores;
+	p->horizon_months = m.horizon_months;
+	plan_meta_release(&m);
+	return 0;
 }
 
 /* SHA-256 over both files' own SHA-256: a journal belongs to exactly
@@ -473,7 +462,7 @@ int apply_plan_load(struct apply_plan *p, const char *dir, int64_t now,
 	int rc = -1;
 
 	memset(p, 0, sizeof(*p));
-	read_meta(p, dir);
+	p->as_of = TIME_NONE;
 	if (access(mpath, F_OK) != 0) {
 		err_set(e, EXIT_NOINPUT,
 			"'%s' is not a plan directory (no plan.csv): make one "
@@ -481,6 +470,8 @@ int apply_plan_load(struct apply_plan *p, const char *dir, int64_t now,
 			dir);
 		goto done;
 	}
+	if (read_meta(p, dir, e))
+		goto done;
 	if (access(ipath, F_OK) != 0) {
 		err_set(e, EXIT_NOINPUT,
 			"%s not found: the plan directory was made by an older "

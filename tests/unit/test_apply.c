@@ -363,11 +363,19 @@ static const char changes_csv[] =
 	"36,/subscriptions/s1/resourceGroups/g/providers/"
 	"Microsoft.RecoveryServices/vaults/vault1/backupPolicies/pol2\n";
 
+static const char plan_json[] =
+	"{\"as_of\": \"2026-11-01T00:00:00Z\", \"currency\": \"EUR\", "
+	"\"prices\": \"prices.csv\", \"horizon_months\": 36, "
+	"\"method\": \"breakeven\"}\n";
+
 static char *plan_dir(const char *name)
 {
 	char *dir = test_path(name), *p;
 
 	mkdir(dir, 0755);
+	p = path_join(dir, "plan.json");
+	free(test_write(p + strlen(test_scratch()) + 1, plan_json));
+	free(p);
 	p = path_join(dir, "plan.csv");
 	free(test_write(p + strlen(test_scratch()) + 1, plan_csv));
 	free(p);
@@ -461,6 +469,17 @@ static void test_apply__plan_errors_named(void **state)
 			"vault_id,policy_id,item_id,rp_id,action,move_date,"
 			"saving_total,currency\n"
 			"v,p,i9,rp,move_now,2026-11-01,1,EUR\n"));
+	/* plan.json is checked as report checks it */
+	free(test_write("noplan/plan.json",
+			"{\"as_of\": \"2026-11-01T00:00:00Z\", "
+			"\"currency\": \"EURO\"}"));
+	e = (struct err)ERR_INIT;
+	assert_int_equal(apply_plan_load(&p, dir, NOW, &js, &e), -1);
+	assert_err(&e, EXIT_DATAERR,
+		   "%s/plan.json: field 'currency': expected a currency code",
+		   dir);
+	apply_plan_release(&p);
+	free(test_write("noplan/plan.json", plan_json));
 	e = (struct err)ERR_INIT;
 	assert_int_equal(apply_plan_load(&p, dir, NOW, &js, &e), -1);
 	assert_err(&e, EXIT_NOINPUT,
