@@ -863,6 +863,7 @@ static void fill_plan_summary(struct apply_ctx *a)
 	s->horizon_months = a->plan.horizon_months;
 	s->net_of_restores = a->plan.net_of_restores;
 	s->moves_later = a->plan.moves_later;
+	s->merged = a->plan.merged;
 	apply_plan_groups(&a->plan, s);
 }
 

@@ -74,6 +74,7 @@ struct apply_summary {
 	int horizon_months;
 	bool net_of_restores;   /* the plan's savings deduct restores */
 	long moves_due, moves_later, changes;
+	long merged;                    /* duplicate plan.csv rows */
 	double move_saving, change_saving; /* of the rows not done yet */
 	struct apply_group *groups;     /* vaults, each followed by its
 					   policies */

@@ -108,6 +108,7 @@ struct apply_plan {
 	int horizon_months;
 	bool net_of_restores;  /* plan.json method "model" */
 	long moves_later;
+	long merged;               /* plan.csv rows naming a point again */
 };
 
 /* The latest journal state of a row, as the journal left it. */

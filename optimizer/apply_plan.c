@@ -130,6 +130,8 @@ struct loader {
 	struct apply_plan *p;
 	const struct jstates *js;
 	int64_t now;
+	struct strmap points;      /* "item_id/rp_id" of the moves taken */
+	struct strmap policies;    /* policy ARM ids of the changes */
 };
 
 static struct row *new_row(struct apply_plan *p, int kind, uint32_t line,
@@ -168,6 +170,54 @@ static char *arm_prefix(const char *id, const char *sep)
 			return xstrndup(id, (size_t)(p - id));
 	return NULL;
 }
+
+/* A name in an ARM path: not empty, not a dot segment, nothing that
+ * would end the path or be decoded into another. */
+static bool arm_name_ok(const char *s, size_t n)
+{
+	if (n == 0 || (n == 1 && s[0] == '.') ||
+	    (n == 2 && s[0] == '.' && s[1] == '.'))
+		return false;
+	for (size_t k = 0; k < n; k++) {
+		unsigned char c = (unsigned char)s[k];
+		if (c < ' ' || c == 0x7f || c == '/' || c == '\\' ||
+		    c == '?' || c == '#' || c == '%')
+			return false;
+	}
+	return true;
+}
+
+/* Whether id is exactly the path of the resource type that the pattern
+ * spells ("*" for a name, other segments compared ignoring case). */
+static bool arm_id_is(const char *id, const char *const *pattern)
+{
+	const char *p = id;
+
+	for (; *pattern; pattern++) {
+		const char *end;
+		size_t n;
+		if (*p != '/')
+			return false;
+		p++;
+		end = strchr(p, '/');
+		n = end ? (size_t)(end - p) : strlen(p);
+		if (strcmp(*pattern, "*") == 0 ? !arm_name_ok(p, n)
+		    : strlen(*pattern) != n || strncasecmp(p, *pattern, n))
+			return false;
+		p += n;
+	}
+	return *p == '\0';
+}
+
+#define VAULT_PATH \
+	"subscriptions", "*", "resourceGroups", "*", "providers", \
+		"Microsoft.RecoveryServices", "vaults", "*"
+static const char *const item_path[] = {
+	VAULT_PATH, "backupFabrics", "*", "protectionContainers", "*",
+	"protectedItems", "*", NULL
+};
+static const char *const policy_path[] = { VAULT_PATH, "backupPolicies",
+					   "*", NULL };
 
 /* ---- policy_changes.csv ---- */
 
@@ -241,6 +291,7 @@ static int on_change(void *ctx, const struct csv_row *row, struct err *e)
 	const struct jentry *je;
 	struct row *r;
 	char *vault_arm;
+	size_t at;
 	static const int keep_col[KEEP_N] = { C_DAILY, C_WEEKLY, C_MONTHLY,
 					      C_YEARLY };
 
@@ -263,11 +314,18 @@ static int on_change(void *ctx, const struct csv_row *row, struct err *e)
 		return row_error(row, C_ARM,
 				 e, "the policy's ARM id (made by vaultwise "
 				    "plan 0.1 and later: re-run plan)");
-	vault_arm = arm_prefix(row->val[C_ARM], "/backupPolicies/");
-	if (!vault_arm)
+	if (!arm_id_is(row->val[C_ARM], policy_path))
 		return row_error(row, C_ARM, e,
-				 "an ARM id of a backup policy "
-				 "(.../vaults/V/backupPolicies/P)");
+				 "the ARM id of a backup policy "
+				 "(/subscriptions/S/resourceGroups/G/"
+				 "providers/Microsoft.RecoveryServices/"
+				 "vaults/V/backupPolicies/P)");
+	if (strmap_get(&l->policies, row->val[C_ARM], &at) == 0)
+		return row_error(row, C_ARM, e,
+				 "a policy listed once (two rows would set it "
+				 "twice)");
+	strmap_put(&l->policies, strpool_dup(&p->pool, row->val[C_ARM]), 0);
+	vault_arm = arm_prefix(row->val[C_ARM], "/backupPolicies/");
 	c.vault_arm = strpool_dup(&p->pool, vault_arm);
 	free(vault_arm);
 	c.arm_id = strpool_dup(&p->pool, row->val[C_ARM]);
@@ -328,11 +386,14 @@ static int on_item(void *ctx, const struct csv_row *row, struct err *e)
 			      &p->items_alloc);
 	it = &p->items[p->nitems];
 	memset(it, 0, sizeof(*it));
-	it->vault_arm = arm_prefix(arm, "/backupFabrics/");
-	if (!it->vault_arm)
+	if (!arm_id_is(arm, item_path))
 		return row_error(row, I_ARM, e,
-				 "an ARM id of a protected item "
-				 "(.../vaults/V/backupFabrics/...)");
+				 "the ARM id of a protected item "
+				 "(/subscriptions/S/resourceGroups/G/"
+				 "providers/Microsoft.RecoveryServices/"
+				 "vaults/V/backupFabrics/F/"
+				 "protectionContainers/C/protectedItems/I)");
+	it->vault_arm = arm_prefix(arm, "/backupFabrics/");
 	it->arm_id = strpool_dup(&p->pool, arm);
 	it->item_id = strpool_dup(&p->pool, row->val[I_ID]);
 	it->name = strpool_dup(&p->pool, row->val[I_NAME]);
@@ -360,6 +421,24 @@ static int item_of(struct apply_plan *p, const struct csv_row *row,
 	return 0;
 }
 
+/* A point listed again (a copied row): merged into its first row, so
+ * that it is moved and counted once. */
+static bool duplicate_point(struct loader *l, const struct csv_row *row,
+			    uint32_t item)
+{
+	char *key = xasprintf("%s/%s", l->p->items[item].item_id,
+			      row->val[M_RP]);
+	size_t at;
+	bool dup = strmap_get(&l->points, key, &at) == 0;
+
+	if (dup)
+		l->p->merged++;
+	else
+		strmap_put(&l->points, strpool_dup(&l->p->pool, key), 0);
+	free(key);
+	return dup;
+}
+
 static int on_move(void *ctx, const struct csv_row *row, struct err *e)
 {
 	struct loader *l = ctx;
@@ -385,6 +464,10 @@ static int on_move(void *ctx, const struct csv_row *row, struct err *e)
 		p->moves_later++;
 		return 0;
 	}
+	if (!arm_name_ok(row->val[M_RP], strlen(row->val[M_RP])))
+		return row_error(row, M_RP, e,
+				 "a recovery point's name (one segment of its "
+				 "ARM id)");
 	if (!p->currency[0])
 		strlcpy_vw(p->currency, row->val[M_CURRENCY],
 			   sizeof(p->currency));
@@ -393,6 +476,8 @@ static int on_move(void *ctx, const struct csv_row *row, struct err *e)
 		     &tier, e) ||
 	    item_of(p, row, &item, e))
 		return -1;
+	if (duplicate_point(l, row, item))
+		return 0;
 	r = new_row(p, ROW_MOVE, (uint32_t)row->line, je);
 	r->ref = item;
 	r->saving = saving;
@@ -454,7 +539,7 @@ int apply_plan_dir_sha(const char *dir, char out[65], struct err *e)
 int apply_plan_load(struct apply_plan *p, const char *dir, int64_t now,
 		    const struct jstates *js, struct err *e)
 {
-	struct loader l = { p, js, now };
+	struct loader l = { p, js, now, STRMAP_INIT, STRMAP_INIT };
 	struct csv_file_info moves, changes;
 	char *mpath = path_join(dir, "plan.csv");
 	char *cpath = path_join(dir, "policy_changes.csv");
@@ -490,6 +575,8 @@ int apply_plan_load(struct apply_plan *p, const char *dir, int64_t now,
 	plan_sha(p->sha, moves.sha256, changes.sha256);
 	rc = 0;
 done:
+	strmap_release(&l.points);
+	strmap_release(&l.policies);
 	free(mpath);
 	free(cpath);
 	free(ipath);

@@ -171,6 +171,10 @@ static void print_plan(const struct apply_summary *s, const char *dir)
 	       "later), %ld policy change%s\n",
 	       s->moves_due, s->moves_later, s->changes,
 	       s->changes == 1 ? "" : "s");
+	if (s->merged)
+		printf("  %ld row%s of plan.csv named a point already listed: "
+		       "merged, moved and counted once\n",
+		       s->merged, s->merged == 1 ? "" : "s");
 	printf("  projected saving: %.2f %s over the moved points' remaining "
 	       "lives %s, and %.2f %s over %d months from the policy "
 	       "changes\n",

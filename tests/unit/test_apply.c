@@ -492,10 +492,24 @@ static void test_apply__plan_errors_named(void **state)
 	e = (struct err)ERR_INIT;
 	assert_int_equal(apply_plan_load(&p, dir, NOW, &js, &e), -1);
 	assert_err(&e, EXIT_DATAERR,
-		   "%s/items.csv:2: column 'arm_id': expected an ARM id of "
-		   "a protected item (.../vaults/V/backupFabrics/...), got "
-		   "'/not/an/item'",
+		   "%s/items.csv:2: column 'arm_id': expected the ARM id of "
+		   "a protected item (/subscriptions/S/resourceGroups/G/"
+		   "providers/Microsoft.RecoveryServices/vaults/V/"
+		   "backupFabrics/F/protectionContainers/C/protectedItems/I)"
+		   ", got '/not/an/item'",
 		   dir);
+	apply_plan_release(&p);
+	/* an id with a dot segment reaches another ARM path: refused */
+	free(test_write("noplan/items.csv",
+			ITEMS_HEADER "i1,v,p,vault,pol,vm,AzureVM,"
+			"/subscriptions/s1/resourceGroups/g/providers/"
+			"Microsoft.RecoveryServices/vaults/v/backupFabrics/"
+			"Azure/protectionContainers/../../../vaults/w/"
+			"protectedItems/vm1\n"));
+	e = (struct err)ERR_INIT;
+	assert_int_equal(apply_plan_load(&p, dir, NOW, &js, &e), -1);
+	assert_int_equal(e.code, EXIT_DATAERR);
+	assert_non_null(strstr(e.msg, "items.csv:2: column 'arm_id'"));
 	apply_plan_release(&p);
 	free(test_write("noplan/items.csv", items_csv));
 	e = (struct err)ERR_INIT;
@@ -504,6 +518,55 @@ static void test_apply__plan_errors_named(void **state)
 		   "%s/plan.csv:2: column 'item_id': expected an item listed "
 		   "in the plan's items.csv, got 'i9'",
 		   dir);
+	apply_plan_release(&p);
+	free(test_write("noplan/plan.csv",
+			"vault_id,policy_id,item_id,rp_id,action,move_date,"
+			"saving_total,currency\n"
+			"v,p,i1,../../move,move_now,2026-11-01,1,EUR\n"));
+	e = (struct err)ERR_INIT;
+	assert_int_equal(apply_plan_load(&p, dir, NOW, &js, &e), -1);
+	assert_err(&e, EXIT_DATAERR,
+		   "%s/plan.csv:2: column 'rp_id': expected a recovery "
+		   "point's name (one segment of its ARM id), got "
+		   "'../../move'",
+		   dir);
+	apply_plan_release(&p);
+	free(dir);
+}
+
+/* A row copied in plan.csv: the point is moved and counted once; a
+ * policy listed twice is refused (which setting would win?). */
+static void test_apply__duplicates(void **state)
+{
+	struct apply_plan p;
+	struct jstates js;
+	struct err e = ERR_INIT;
+	char *dir = plan_dir("dups"), *text;
+	const char *first = strchr(plan_csv, '\n') + 1;
+	const char *second = strchr(first, '\n') + 1;
+
+	(void)state;
+	memset(&js, 0, sizeof(js));
+	text = xasprintf("%s%.*s", plan_csv, (int)(second - first), first);
+	free(test_write("dups/plan.csv", text));
+	free(text);
+	assert_int_equal(apply_plan_load(&p, dir, NOW, &js, &e), 0);
+	assert_int_equal(p.nrows, 2); /* the policy change, rp1 once */
+	assert_string_equal(p.rows[1].rp_id, "rp1");
+	assert_int_equal(p.merged, 1);
+	apply_plan_release(&p);
+
+	first = strrchr(changes_csv, '\n');
+	while (first > changes_csv && first[-1] != '\n')
+		first--;
+	text = xasprintf("%s%s", changes_csv, first);
+	free(test_write("dups/policy_changes.csv", text));
+	free(text);
+	assert_int_equal(apply_plan_load(&p, dir, NOW, &js, &e), -1);
+	assert_int_equal(e.code, EXIT_DATAERR);
+	assert_non_null(strstr(e.msg, "policy_changes.csv:4: column "
+				      "'policy_arm_id': expected a policy "
+				      "listed once"));
 	apply_plan_release(&p);
 	free(dir);
 }
@@ -521,6 +584,7 @@ int main(void)
 		cmocka_unit_test(test_apply__write_bucket),
 		cmocka_unit_test(test_apply__rows_taken),
 		cmocka_unit_test(test_apply__plan_errors_named),
+		cmocka_unit_test(test_apply__duplicates),
 	};
 	return cmocka_run_group_tests(tests, NULL, test_teardown_scratch);
 }
