@@ -682,11 +682,12 @@ static void report_progress(struct apply_ctx *a)
 	if (!a->o->progress || now - a->last_progress < 0.25)
 		return;
 	a->last_progress = now;
+	p.rows = a->total;
+	p.elapsed_s = now - a->started;
 	for (size_t i = 0; i < a->plan.nrows; i++) {
 		const struct row *r = row_at(a, i);
 		if (r->phase == PH_IDLE)
 			continue;
-		p.rows++;
 		if (r->phase == PH_END)
 			p.ended++;
 		if (r->phase == PH_END && r->state == RS_DONE)
@@ -694,6 +695,11 @@ static void report_progress(struct apply_ctx *a)
 		if (r->phase == PH_POLL)
 			p.inflight++;
 	}
+	if (p.ended > p.rows)
+		p.ended = p.rows;
+	p.eta_s = p.ended ? p.elapsed_s * (double)(p.rows - p.ended) /
+				    (double)p.ended
+			  : -1;
 	http_get_stats(a->http, &p.http);
 	a->o->progress(a->o->progress_ctx, &p);
 }
@@ -733,6 +739,9 @@ static bool http_busy(struct apply_ctx *a)
 /* Runs until every row that can go is done (or the run stops). */
 static int run_rows(struct apply_ctx *a, struct err *e)
 {
+	a->started = http_now();
+	for (size_t i = 0; i < a->plan.nrows; i++)
+		a->total += startable(a, row_at(a, i));
 	for (;;) {
 		if (pump(a, e))
 			return -1;

@@ -24,8 +24,11 @@
 #define APPLY_JOURNAL "apply.journal"
 
 struct apply_progress {
-	long rows, ended;          /* rows acted on this run, ended so far */
+	long rows, ended;          /* rows this run takes (fixed at its
+				      start), ended so far */
 	long done, inflight;       /* moves and changes done, being polled */
+	double elapsed_s;          /* since the run started */
+	double eta_s;              /* at the rate so far; < 0: unknown */
 	struct http_stats http;
 };
 

@@ -219,6 +219,8 @@ struct apply_ctx {
 	struct err failed;           /* set by the tick; stops the run */
 	double first_write, last_done;
 	double last_progress;
+	double started;              /* http_now() when the rows began */
+	long total;                  /* rows startable at the start */
 };
 
 static inline struct row *row_at(struct apply_ctx *a, size_t i)

@@ -92,14 +92,35 @@ struct progress_line {
 	bool shown;
 };
 
+/* "42s", "3m05s", "1h02m". */
+static void duration_text(double s, char *out, size_t n)
+{
+	long t = (long)(s + 0.5);
+
+	if (t < 60)
+		snprintf(out, n, "%lds", t);
+	else if (t < 3600)
+		snprintf(out, n, "%ldm%02lds", t / 60, t % 60);
+	else
+		snprintf(out, n, "%ldh%02ldm", t / 3600, t / 60 % 60);
+}
+
 static void show_progress(void *ctx, const struct apply_progress *p)
 {
 	struct progress_line *pl = ctx;
+	char elapsed[48], eta[64] = "ETA unknown";
 
+	duration_text(p->elapsed_s, elapsed, sizeof(elapsed));
+	if (p->eta_s >= 0) {
+		strlcpy_vw(eta, "ETA ", sizeof(eta));
+		duration_text(p->eta_s, eta + 4, sizeof(eta) - 4);
+	}
 	fprintf(stderr,
-		"\rrows %ld/%ld ended, %ld done, %ld being followed, %.1f "
-		"req/s, %lu retries\033[K",
-		p->ended, p->rows, p->done, p->inflight, p->http.rate,
+		"\rrows %ld/%ld ended (%.0f%%), %ld done, %ld being followed; "
+		"%s elapsed, %s; %.1f req/s, %lu retries\033[K",
+		p->ended, p->rows,
+		p->rows ? 100.0 * (double)p->ended / (double)p->rows : 100.0,
+		p->done, p->inflight, elapsed, eta, p->http.rate,
 		p->http.retries);
 	fflush(stderr);
 	pl->shown = true;

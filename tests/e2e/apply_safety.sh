@@ -158,6 +158,28 @@ expect_exit 0 "... the rerun with the right ids moves them all" \
 	apply "$URL_W" "$T/w" --yes
 check "... each once" tool moved-once "$T/W.moves" "$T/due"
 
+# ---- progress: a fixed denominator, elapsed time and an ETA ----
+if command -v script >/dev/null 2>&1; then
+	cp -r "$T/plan" "$T/p2"
+	cat >"$T/p2.sh" <<EOF
+env -i PATH=/usr/bin:/bin HOME="$T" AZURE_CONFIG_DIR="$T/noaz" \\
+	VAULTWISE_IMDS_ENDPOINT=http://127.0.0.1:9 AZURE_TENANT_ID="$TENANT" \\
+	AZURE_CLIENT_ID=$CLIENT AZURE_CLIENT_SECRET="$SECRET" "$VAULTWISE" \\
+	apply "$T/p2" --yes --arm-endpoint "$URL_W" --authority "$URL_W" \\
+	--ca-bundle "$CA" --as-of $AS_OF --poll-interval 0.05 --concurrency 1
+EOF
+	script -qec "sh $T/p2.sh" "$T/p2.tty" >/dev/null 2>&1
+	tr '\r' '\n' <"$T/p2.tty" | grep -E '^rows [0-9]+/' >"$T/p2.progress"
+	ROWS=$(rows "$T/p2/apply_results.csv")
+	check "progress on a terminal: every line over the same $ROWS rows" \
+		sh -c "test -s '$T/p2.progress' && ! grep -v '^rows [0-9]*/$ROWS ended' '$T/p2.progress'"
+	grep_ok "... with the time elapsed and an ETA" \
+		"ended \([0-9]+%\), .* [0-9]+s elapsed, ETA [0-9]+(s|m[0-9]{2}s)" \
+		"$T/p2.progress"
+else
+	ok "progress # SKIP script(1) not installed"
+fi
+
 # ---- plan refuses to replace a journal with a row not done ----
 "$VAULTWISE" plan -q "$SRC" --out "$T/g" >/dev/null 2>&1
 expect_exit 77 "an RBAC denial leaves a row failed" apply "$URL_X" "$T/g" \
