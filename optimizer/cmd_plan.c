@@ -14,6 +14,8 @@
 
 struct plan_cli {
 	const char *out, *prices, *currency, *model, *targets;
+	const char *tiering, *moves;
+	struct scope_options scope;
 	long horizon, rehydration_days;
 	int high_priority;
 	double delay_cost, risk, cut_risk;
@@ -53,6 +55,14 @@ static const struct opt_spec plan_specs[] = {
 	  "AMOUNT",
 	  "business cost of one hour of restore delay, in the plan currency "
 	  "(default 0)", 0, 1e9 },
+	OPT_SCOPE(struct plan_cli, scope),
+	{ "tiering", 0, OPT_STR, offsetof(struct plan_cli, tiering), "SETTING",
+	  "the tieringPolicy to propose for every policy in scope: cheapest "
+	  "(default), keep, DoNotTier, TierRecommended or TierAfter:N{d,m} "
+	  "(within what Azure allows per policy)", 0, 0 },
+	{ "moves", 0, OPT_STR, offsetof(struct plan_cli, moves), "WHICH",
+	  "which points to move: plan (each at its break-even, default), "
+	  "all-eligible (each as soon as Azure allows) or none", 0, 0 },
 	OPT_END,
 };
 
@@ -64,9 +74,41 @@ static const struct cmd_doc plan_doc = {
 	"strategies month by month. Writes plan.csv, policy_changes.csv,\n"
 	"strategies.csv, summary.csv and plan.json into DIR.",
 	"  vaultwise plan data/sample --out out/plan\n"
-	"  vaultwise plan snap --out plan --currency USD --horizon-months 24",
+	"  vaultwise plan snap --out plan --currency USD --horizon-months 24\n"
+	"  vaultwise plan snap --out legacy --vault 'rsv-legacy-*' "
+	"--tiering TierAfter:3m \\\n      --moves all-eligible",
 	1, 1
 };
+
+/* The scope and intent options into o; 64 when one is not understood. */
+static int plan_intent(const struct plan_cli *cli, struct plan_options *o)
+{
+	if (scope_from_options(&o->scope, &cli->scope))
+		return usage_error("plan",
+				   "--workload: expected AzureVM, SQL, HANA or "
+				   "AzureFiles, got '%s'",
+				   cli->scope.workload);
+	if (cli->tiering && tiering_choice_parse(cli->tiering, &o->tiering))
+		return usage_error("plan",
+				   "--tiering: expected cheapest, keep, "
+				   "DoNotTier, TierRecommended or "
+				   "TierAfter:N{d,m} (e.g. TierAfter:3m), got "
+				   "'%s'",
+				   cli->tiering);
+	o->moves = MOVES_PLAN;
+	if (cli->moves) {
+		o->moves = -1;
+		for (int k = 0; k < MOVES_COUNT; k++)
+			if (strcmp(cli->moves, plan_moves_names[k]) == 0)
+				o->moves = k;
+		if (o->moves < 0)
+			return usage_error("plan",
+					   "--moves: expected plan, "
+					   "all-eligible or none, got '%s'",
+					   cli->moves);
+	}
+	return 0;
+}
 
 int cmd_plan(int argc, char **argv)
 {
@@ -87,6 +129,9 @@ int cmd_plan(int argc, char **argv)
 		goto out;
 	}
 	plan_options_init(&o);
+	rc = plan_intent(&cli, &o);
+	if (rc)
+		goto out;
 	o.prices_path = cli.prices;
 	o.currency = cli.currency;
 	if (cli.horizon)

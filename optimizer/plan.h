@@ -12,6 +12,7 @@
 #include <stdio.h>
 
 #include "err.h"
+#include "plan_scope.h"
 #include "snapshot.h"
 #include "tiercost.h"
 
@@ -33,6 +34,13 @@ struct plan_options {
 	/* RPO/RTO targets (borrowed); NULL: none. Points an RTO target needs
 	 * back faster than rehydration allows stay in Standard. */
 	const struct target_set *targets;
+	/* What the admin asks (plan_scope.h): only the items and policies
+	 * in scope are planned; tieringPolicy proposed for every in-scope
+	 * policy; which points move. Default: everything, cheapest, the
+	 * rule's moves. */
+	struct scope scope;
+	struct tiering_choice tiering;
+	int moves;                /* enum plan_moves */
 };
 
 void plan_options_init(struct plan_options *o);

@@ -107,6 +107,9 @@ int plan_write_meta(struct plan_ctx *p, struct outdir *dir, struct err *e);
 int plan_write_vault_months(struct plan_ctx *p, struct outdir *dir,
 			    struct err *e);
 int plan_write_items(struct plan_ctx *p, struct outdir *dir, struct err *e);
+/* Whether the policy is in the plan's scope (its vault's subscription
+ * and name, its name and workload). */
+bool plan_policy_in_scope(const struct plan_ctx *p, const struct policy *pol);
 /* Copies the totals into the caller's plan_summary. */
 void plan_fill_summary(struct plan_ctx *p);
 
