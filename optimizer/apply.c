@@ -873,6 +873,7 @@ static void fill_plan_summary(struct apply_ctx *a)
 	s->net_of_restores = a->plan.net_of_restores;
 	s->moves_later = a->plan.moves_later;
 	s->merged = a->plan.merged;
+	s->out_of_scope = a->plan.out_of_scope;
 	apply_plan_groups(&a->plan, s);
 }
 
@@ -937,7 +938,7 @@ int apply_run(const struct apply_options *o, struct apply_summary *sum,
 			    e))
 		goto done;
 	if (apply_jstates_load(&a.js, sum->journal_path, e) ||
-	    apply_plan_load(&a.plan, o->plan_dir, a.now, &a.js, e))
+	    apply_plan_load(&a.plan, o->plan_dir, a.now, &a.js, o->scope, e))
 		goto done;
 	fill_plan_summary(&a);
 	a.online = o->yes || (!o->offline && auth_configured());

@@ -19,6 +19,7 @@
 #include "cloud.h"
 #include "err.h"
 #include "http.h"
+#include "plan_scope.h"
 
 #define APPLY_RESULTS "apply_results.csv"
 #define APPLY_JOURNAL "apply.journal"
@@ -44,6 +45,7 @@ struct apply_options {
 	double poll_interval_s;    /* polls without a Retry-After (5) */
 	double retry_budget_s;     /* per request (300) */
 	int64_t now;               /* due dates and expiry; TIME_NONE: now */
+	const struct scope *scope; /* rows taken (plan_scope.h); NULL: all */
 	struct cloud_options cloud;
 	void (*progress)(void *ctx, const struct apply_progress *p);
 	void *progress_ctx;
@@ -78,6 +80,7 @@ struct apply_summary {
 	bool net_of_restores;   /* the plan's savings deduct restores */
 	long moves_due, moves_later, changes;
 	long merged;                    /* duplicate plan.csv rows */
+	long out_of_scope;              /* rows left out by the scope */
 	double move_saving, change_saving; /* of the rows not done yet */
 	struct apply_group *groups;     /* vaults, each followed by its
 					   policies */

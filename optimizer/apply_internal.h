@@ -19,6 +19,7 @@
 #include "cloud.h"
 #include "http.h"
 #include "journal.h"
+#include "plan_scope.h"
 #include "strpool.h"
 
 /* The journal's states of a row, in the order a row goes through them.
@@ -109,6 +110,7 @@ struct apply_plan {
 	bool net_of_restores;  /* plan.json method "model" */
 	long moves_later;
 	long merged;               /* plan.csv rows naming a point again */
+	long out_of_scope;         /* rows left out by apply's scope */
 };
 
 /* The latest journal state of a row, as the journal left it. */
@@ -133,8 +135,11 @@ int apply_jstates_load(struct jstates *js, const char *path,
 void apply_jstates_release(struct jstates *js);
 const struct jentry *apply_jstate(const struct jstates *js,
 				  const char *file, uint32_t line);
+/* The rows of the plan in dir to act on at time now: due, or named by
+ * the journal, and in scope (NULL: all). */
 int apply_plan_load(struct apply_plan *p, const char *dir, int64_t now,
-		    const struct jstates *js, struct err *e);
+		    const struct jstates *js, const struct scope *scope,
+		    struct err *e);
 void apply_plan_release(struct apply_plan *p);
 void apply_row_key(const struct row *r, char *out, size_t n);
 void apply_plan_groups(const struct apply_plan *p,

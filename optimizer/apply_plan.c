@@ -11,6 +11,7 @@
 #include <openssl/evp.h>
 
 #include "apply_internal.h"
+#include "arm_parse.h"
 #include "csvio.h"
 #include "fileio.h"
 #include "plan_meta.h"
@@ -130,6 +131,7 @@ struct loader {
 	struct apply_plan *p;
 	const struct jstates *js;
 	int64_t now;
+	const struct scope *scope; /* NULL: all */
 	struct strmap points;      /* "item_id/rp_id" of the moves taken */
 	struct strmap policies;    /* policy ARM ids of the changes */
 };
@@ -218,6 +220,25 @@ static const char *const item_path[] = {
 };
 static const char *const policy_path[] = { VAULT_PATH, "backupPolicies",
 					   "*", NULL };
+
+/* Whether apply's scope takes a row: of the vault (subscription from
+ * the ARM id, name), the policy's name and the workload's name. */
+static bool in_scope(struct loader *l, const char *arm_id, const char *vault,
+		     const char *policy, const char *workload)
+{
+	char sub[64];
+	int wl = -1;
+
+	if (!l->scope)
+		return true;
+	if (arm_id_value(arm_id, "subscriptions", sub, sizeof(sub)))
+		sub[0] = '\0';
+	scope_parse_workload(workload, &wl);
+	if (scope_match(l->scope, sub, vault, policy, wl))
+		return true;
+	l->p->out_of_scope++;
+	return false;
+}
 
 /* ---- policy_changes.csv ---- */
 
@@ -309,6 +330,9 @@ static int on_change(void *ctx, const struct csv_row *row, struct err *e)
 		return -1;
 	je = apply_jstate(l->js, "policy_changes.csv", (uint32_t)row->line);
 	if (!changes_something(&c) && !je)
+		return 0;
+	if (!in_scope(l, row->val[C_ARM], row->val[C_VNAME],
+		      row->val[C_PNAME], row->val[C_WL]))
 		return 0;
 	if (!row->val[C_ARM][0])
 		return row_error(row, C_ARM,
@@ -478,6 +502,9 @@ static int on_move(void *ctx, const struct csv_row *row, struct err *e)
 		return -1;
 	if (duplicate_point(l, row, item))
 		return 0;
+	if (!in_scope(l, p->items[item].arm_id, p->items[item].vault_name,
+		      p->items[item].policy_name, p->items[item].workload))
+		return 0;
 	r = new_row(p, ROW_MOVE, (uint32_t)row->line, je);
 	r->ref = item;
 	r->saving = saving;
@@ -537,9 +564,10 @@ int apply_plan_dir_sha(const char *dir, char out[65], struct err *e)
 }
 
 int apply_plan_load(struct apply_plan *p, const char *dir, int64_t now,
-		    const struct jstates *js, struct err *e)
+		    const struct jstates *js, const struct scope *scope,
+		    struct err *e)
 {
-	struct loader l = { p, js, now, STRMAP_INIT, STRMAP_INIT };
+	struct loader l = { p, js, now, scope, STRMAP_INIT, STRMAP_INIT };
 	struct csv_file_info moves, changes;
 	char *mpath = path_join(dir, "plan.csv");
 	char *cpath = path_join(dir, "policy_changes.csv");

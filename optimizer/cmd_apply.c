@@ -18,6 +18,8 @@
 
 struct apply_cli {
 	const char *journal, *verify, *bucket;
+	struct scope_options scope;
+	struct scope sc;
 	struct cloud_options cloud;
 	long concurrency, max;
 	double poll, retry_budget;
@@ -50,6 +52,7 @@ static const struct opt_spec opts[] = {
 	{ "retry-budget", 0, OPT_DOUBLE, OFF(retry_budget), "SECONDS",
 	  "give up on a request failing this long (default 300)", 1, 86400 },
 	OPT_CLOUD_CONNECTION(struct apply_cli, cloud),
+	OPT_SCOPE(struct apply_cli, scope),
 	OPT_END,
 };
 #undef OFF
@@ -82,6 +85,7 @@ static const struct cmd_doc doc = {
 	"  vaultwise apply out/plan\n"
 	"  vaultwise apply out/plan --yes\n"
 	"  vaultwise apply out/plan --yes --max 500 --concurrency 16\n"
+	"  vaultwise apply out/plan --yes --vault 'rsv-legacy-*'\n"
 	"  vaultwise apply --verify-journal out/plan/apply.journal",
 	0, 1
 };
@@ -192,6 +196,10 @@ static void print_plan(const struct apply_summary *s, const char *dir)
 	       "later), %ld policy change%s\n",
 	       s->moves_due, s->moves_later, s->changes,
 	       s->changes == 1 ? "" : "s");
+	if (s->out_of_scope)
+		printf("  %ld row%s left out: outside the scope asked for "
+		       "(--subscription, --vault, --policy, --workload)\n",
+		       s->out_of_scope, s->out_of_scope == 1 ? "" : "s");
 	if (s->merged)
 		printf("  %ld row%s of plan.csv named a point already listed: "
 		       "merged, moved and counted once\n",
@@ -424,6 +432,12 @@ static int setup(struct apply_cli *c, struct apply_options *o,
 		o->concurrency = (int)c->concurrency;
 	if (c->max >= 0)
 		o->max_actions = c->max;
+	if (scope_from_options(&c->sc, &c->scope))
+		return usage_error("apply",
+				   "--workload: expected AzureVM, SQL, HANA or "
+				   "AzureFiles, got '%s'",
+				   c->scope.workload);
+	o->scope = &c->sc;
 	if (c->bucket && parse_bucket(c->bucket, o))
 		return usage_error("apply",
 				   "--write-bucket: expected SIZE/RATE, e.g. "

@@ -1,0 +1,132 @@
+#!/bin/sh
+# apply_bulk.sh: the admin's task "archive tiering on every policy of the
+# legacy vaults, and move everything eligible" as one plan and one apply
+# against the ARM emulator: plan --vault 'rsv-legacy-*' --tiering
+# TierAfter:3m --moves all-eligible (only those vaults, every policy
+# Azure allows set to TierAfter 3 Months, the others said why, every
+# eligible point moved as soon as allowed), its dry run, apply --yes
+# (each point moved once, each policy set); --moves none and --tiering
+# keep; apply's own scope on a whole plan; bad scope and intent options
+# (64). Needs python3.
+. tests/e2e/lib.sh
+
+if ! command -v python3 >/dev/null 2>&1; then
+	echo "ok 1 # SKIP python3 not installed"
+	echo "1..1"
+	exit 0
+fi
+
+EMU_PIDS=""
+trap 'for p in $EMU_PIDS; do kill "$p" 2>/dev/null; done; rm -rf "$T"' EXIT
+
+CLIENT=0a5e7c3d-5b2f-4c1e-9a7b-3c2d1e0f9a8b
+SECRET="vw-bulk-secret-$$"
+CA="$VW_TOP/tests/emulator/certs/ca.pem"
+TOOL="$VW_TOP/tests/e2e/apply_tool.py"
+AS_OF=2026-11-01
+FAST="--write-bucket 100000/10000 --read-bucket 100000/10000 --async-retry-after 0"
+SRC="$T/src"
+
+emu() {
+	name=$1
+	shift
+	python3 "$VW_TOP/tests/emulator/armemu.py" --snapshot "$SRC" \
+		--port 0 --port-file "$T/$name.port" --client-secret "$SECRET" \
+		--request-log "$T/$name.req" --moves-log "$T/$name.moves" \
+		$FAST "$@" 2>"$T/$name.emu" &
+	EMU_PIDS="$EMU_PIDS $!"
+}
+apply() {
+	url=$1
+	shift
+	env -i PATH=/usr/bin:/bin HOME="$T" AZURE_CONFIG_DIR="$T/noaz" \
+		VAULTWISE_IMDS_ENDPOINT=http://127.0.0.1:9 \
+		AZURE_TENANT_ID="$TENANT" AZURE_CLIENT_ID=$CLIENT \
+		AZURE_CLIENT_SECRET="$SECRET" "$VAULTWISE" apply "$@" \
+		--arm-endpoint "$url" --authority "$url" --ca-bundle "$CA" \
+		--as-of $AS_OF --write-bucket 100000/10000 --poll-interval 0.05
+}
+tool() { python3 "$TOOL" "$@"; }
+# csvq FILE EXPR: how many rows r of FILE make the Python EXPR true
+csvq() {
+	python3 -c 'import csv,sys
+print(sum(1 for r in csv.DictReader(open(sys.argv[1])) if eval(sys.argv[2])))' "$1" "$2"
+}
+
+"$VAULTWISE" sample -q --out "$SRC" --items 60 --seed 3
+TENANT=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["tenant_id"])' "$SRC/manifest.json")
+emu A
+emu B
+URL_A=$(emu_url "$T/A.port")
+URL_B=$(emu_url "$T/B.port")
+
+# ---- the plan ----
+expect_exit 0 "plan --vault 'rsv-legacy-*' --tiering TierAfter:3m --moves all-eligible" \
+	"$VAULTWISE" plan "$SRC" --out "$T/L" --vault 'rsv-legacy-*' \
+	--tiering TierAfter:3m --moves all-eligible
+P="$T/L/plan.csv"
+C="$T/L/policy_changes.csv"
+check "... plan.csv holds the legacy vaults' points only" \
+	test "$(csvq "$P" 'not r["vault_name"].startswith("rsv-legacy-")')" -eq 0 -a \
+	"$(csvq "$P" True)" -gt 0
+check "... no eligible point is kept in Standard" \
+	test "$(csvq "$P" 'r["action"] == "keep"')" -eq 0
+check "... each eligible now moves now" test \
+	"$(csvq "$P" 'r["eligible_from"] and r["eligible_from"] <= "2026-11-01" and r["action"] != "move_now"')" -eq 0
+check "... each eligible later moves on its first allowed day" test \
+	"$(csvq "$P" 'r["action"] == "move_on" and r["move_date"] != r["eligible_from"]')" -eq 0
+grep_ok "... saying why" "as asked \(plan --moves all-eligible\)" "$P"
+LEGACY_POLICIES=$(python3 -c 'import csv,sys
+d=sys.argv[1]
+v={r["vault_id"] for r in csv.DictReader(open(d+"/vaults.csv")) if r["vault_name"].startswith("rsv-legacy-")}
+print(sum(1 for r in csv.DictReader(open(d+"/policies.csv")) if r["vault_id"] in v and r["workload"] != "AzureFiles"))' "$SRC")
+check "... policy_changes.csv: each of the $LEGACY_POLICIES legacy policies, no other" \
+	test "$(csvq "$C" 'r["vault_name"].startswith("rsv-legacy-")')" -eq \
+	"$LEGACY_POLICIES" -a "$(csvq "$C" True)" -eq "$LEGACY_POLICIES"
+check "... each either set to TierAfter 3 Months or not changed, saying why" \
+	test "$(csvq "$C" 'not ((r["proposed_tiering"], r["duration"], r["duration_type"]) == ("TierAfter", "3", "Months") or r["reason"].startswith("not changed: Azure does not allow TierAfter 3 months"))')" -eq 0
+TIERED=$(csvq "$C" 'r["proposed_tiering"] == "TierAfter" and r["current_tier_after_days"] != "90"')
+check "... $TIERED of them change" test "$TIERED" -gt 0
+
+# ---- dry run, then apply ----
+tool due "$T/L" $AS_OF >"$T/due"
+DUE=$(wc -l <"$T/due")
+expect_exit 0 "apply's dry run, offline" "$VAULTWISE" apply "$T/L" --offline \
+	--as-of $AS_OF
+grep_ok "... counts every due move and change" \
+	"to do: $DUE moves to Archive due now .*, $TIERED policy change" "$T/out"
+expect_exit 0 "apply --yes" apply "$URL_A" "$T/L" --yes
+check "... moved each eligible point once" tool moved-once "$T/A.moves" "$T/due"
+check "... set every changed policy to TierAfter 3 Months" test \
+	"$(csvq "$T/L/apply_results.csv" 'r["action"] == "set_tiering" and r["outcome"] == "done" and "set to TierAfter 3 Months" in r["message"]')" -eq "$TIERED"
+
+# ---- --moves none, --tiering keep ----
+expect_exit 0 "plan --moves none --tiering keep" "$VAULTWISE" plan "$SRC" \
+	--out "$T/N" --moves none --tiering keep
+check "... moves nothing" test \
+	"$(csvq "$T/N/plan.csv" 'r["action"] in ("move_now", "move_on")')" -eq 0
+check "... changes no policy" test \
+	"$(csvq "$T/N/policy_changes.csv" 'r["proposed_tiering"] != r["current_tiering"]')" -eq 0
+
+# ---- apply's scope on a whole plan ----
+"$VAULTWISE" plan -q "$SRC" --out "$T/all" >/dev/null 2>&1
+expect_exit 0 "apply --vault 'rsv-legacy-*' on a plan of every vault: dry run" \
+	"$VAULTWISE" apply "$T/all" --offline --as-of $AS_OF --vault 'rsv-legacy-*'
+grep_ok "... says how many rows it leaves out" \
+	"[0-9]+ rows? left out: outside the scope" "$T/out"
+expect_exit 0 "... apply --yes" apply "$URL_B" "$T/all" --yes \
+	--vault 'rsv-legacy-*'
+check "... moved the legacy vaults' points only" sh -c \
+	"test -s '$T/B.moves' && ! grep -v 'rsv-legacy-' '$T/B.moves'"
+check "... and its results name no other vault" test \
+	"$(csvq "$T/all/apply_results.csv" 'not r["vault_name"].startswith("rsv-legacy-")')" -eq 0
+
+# ---- options that are not understood ----
+expect_exit 64 "plan --tiering TierAfter:3x is refused" "$VAULTWISE" plan \
+	"$SRC" --out "$T/bad" --tiering TierAfter:3x
+grep_ok "... naming the forms" "TierAfter:N\{d,m\}" "$T/err"
+expect_exit 64 "plan --moves some is refused" "$VAULTWISE" plan "$SRC" \
+	--out "$T/bad" --moves some
+expect_exit 64 "apply --workload VMs is refused" "$VAULTWISE" apply \
+	"$T/all" --workload VMs
+finish
