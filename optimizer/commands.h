@@ -4,7 +4,7 @@
  *      a static struct cmd_doc and a static opt_spec[] parsed by cli_parse;
  *   2. declare it below;
  *   3. add a row to the table in commands.c (name, function, summary);
- *   4. add its example to README.md and a test under tests/.
+ *   4. add its page docs/commands/NAME.md and a test under tests/.
  * A command returns its exit status (err.h). Only commands print. */
 #ifndef VW_COMMANDS_H
 #define VW_COMMANDS_H
