@@ -204,13 +204,16 @@ static void print_plan(const struct apply_summary *s, const char *dir)
 		printf("  %ld row%s of plan.csv named a point already listed: "
 		       "merged, moved and counted once\n",
 		       s->merged, s->merged == 1 ? "" : "s");
-	printf("  projected saving: %.2f %s over the moved points' remaining "
-	       "lives %s, and %.2f %s over %d months from the policy "
-	       "changes\n",
+	printf("  projected saving of the moves: %.2f %s over the moved "
+	       "points' remaining lives %s\n",
 	       s->move_saving, s->currency,
 	       s->net_of_restores ? "net of the restores the model expects"
-				  : "if none is restored",
-	       s->change_saving, s->currency, s->horizon_months);
+				  : "if none is restored");
+	if (s->changes)
+		printf("  projected saving of the policy changes: %.2f %s over "
+		       "%d months against the current settings; it counts "
+		       "many of the same points, so do not add the two\n",
+		       s->change_saving, s->currency, s->horizon_months);
 }
 
 static void print_journal_state(const struct apply_summary *s)
