@@ -946,7 +946,7 @@ int apply_run(const struct apply_options *o, struct apply_summary *sum,
 	if (!a.online) {
 		count_outcomes(&a);
 		rc = 0;
-		goto done;
+		goto what_if;
 	}
 	if (!a.dry && open_journal(&a, e))
 		goto done;
@@ -966,6 +966,10 @@ int apply_run(const struct apply_options *o, struct apply_summary *sum,
 			rc = -1;
 		}
 	}
+what_if:
+	if (rc == 0 && a.dry && o->what_if &&
+	    apply_whatif_write(&a.plan, a.now, o->what_if, e))
+		rc = -1;
 done:
 	teardown(&a);
 	apply_lock_release(lock_fd);

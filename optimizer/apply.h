@@ -46,6 +46,7 @@ struct apply_options {
 	double retry_budget_s;     /* per request (300) */
 	int64_t now;               /* due dates and expiry; TIME_NONE: now */
 	const struct scope *scope; /* rows taken (plan_scope.h); NULL: all */
+	const char *what_if;       /* dry run: write its writes here (CSV) */
 	struct cloud_options cloud;
 	void (*progress)(void *ctx, const struct apply_progress *p);
 	void *progress_ctx;

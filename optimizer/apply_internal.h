@@ -86,6 +86,8 @@ struct row {
 	double since;              /* first poll of its operation */
 	int8_t tier;
 	double saving;
+	double after_month;        /* the point's Archive cost per month */
+	double full_gb;            /* the point's size once archived */
 	const char *job, *code, *message;   /* the outcome (pooled) */
 	const char *note;          /* a policy's retention cuts (pooled) */
 	char *op;                  /* URL polled while submitted */
@@ -108,6 +110,7 @@ struct apply_plan {
 	int64_t as_of;
 	int horizon_months;
 	bool net_of_restores;  /* plan.json method "model" */
+	const char *snapshot;  /* plan.json's (pooled), or NULL */
 	long moves_later;
 	long merged;               /* plan.csv rows naming a point again */
 	long out_of_scope;         /* rows left out by apply's scope */
@@ -175,6 +178,10 @@ cJSON *apply_policy_props(const cJSON *props,
  * the cuts ("weekly 364 -> 182 days") in out, true when there is one. */
 bool apply_retention_reduced(const cJSON *before, const cJSON *after,
 			     char *out, size_t n);
+
+/* apply_whatif.c: the dry run's writes as a CSV (apply --what-if). */
+int apply_whatif_write(const struct apply_plan *p, int64_t now,
+		       const char *path, struct err *e);
 
 /* apply_results.c */
 int apply_results_write(const struct apply_plan *p, const char *path,

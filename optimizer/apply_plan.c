@@ -5,6 +5,7 @@
  * policy_changes.csv that change something; the plan's SHA-256 that binds
  * a journal to it; the dry run's tables per vault and policy. Reads files
  * only; never talks to Azure. */
+#include <math.h>
 #include <strings.h>
 #include <unistd.h>
 
@@ -370,12 +371,13 @@ static int on_change(void *ctx, const struct csv_row *row, struct err *e)
 /* ---- plan.csv ---- */
 
 enum { M_VAULT, M_POLICY, M_ITEM, M_RP, M_ACTION, M_DATE, M_SAVING,
-       M_CURRENCY, M_RPTIME, M_TIER, M_EXPIRY, M_NCOLS };
+       M_CURRENCY, M_RPTIME, M_TIER, M_EXPIRY, M_AFTER, M_FULL, M_NCOLS };
 static const struct csv_column move_cols[] = {
 	{ "vault_id", R }, { "policy_id", R }, { "item_id", R },
 	{ "rp_id", R }, { "action", R }, { "move_date", R },
 	{ "saving_total", R }, { "currency", R }, { "rp_time", 0 },
-	{ "tier", 0 }, { "expiry_time", 0 },
+	{ "tier", 0 }, { "expiry_time", 0 }, { "monthly_cost_after", 0 },
+	{ "full_gb", 0 },
 };
 _Static_assert(ARRAY_SIZE(move_cols) == M_NCOLS, "move columns");
 static const struct csv_schema move_schema = { "plan.csv", move_cols,
@@ -510,8 +512,12 @@ static int on_move(void *ctx, const struct csv_row *row, struct err *e)
 	r->saving = saving;
 	r->tier = (int8_t)tier;
 	r->rp_id = strpool_dup(&p->pool, row->val[M_RP]);
+	r->after_month = r->full_gb = NAN;
 	if (row_time(row, M_RPTIME, ROW_OPTIONAL, &r->rp_time, e) ||
-	    row_time(row, M_EXPIRY, ROW_OPTIONAL, &r->expiry, e))
+	    row_time(row, M_EXPIRY, ROW_OPTIONAL, &r->expiry, e) ||
+	    row_double(row, M_AFTER, ROW_OPTIONAL, 0, 1e12, &r->after_month,
+		       e) ||
+	    row_double(row, M_FULL, ROW_OPTIONAL, 0, 1e12, &r->full_gb, e))
 		return -1;
 	return 0;
 }
@@ -529,6 +535,8 @@ static int read_meta(struct apply_plan *p, const char *dir, struct err *e)
 	strlcpy_vw(p->currency, m.currency, sizeof(p->currency));
 	p->net_of_restores = m.net_of_restores;
 	p->horizon_months = m.horizon_months;
+	if (m.snapshot)
+		p->snapshot = strpool_dup(&p->pool, m.snapshot);
 	plan_meta_release(&m);
 	return 0;
 }

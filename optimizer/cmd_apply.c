@@ -17,7 +17,7 @@
 #include "util.h"
 
 struct apply_cli {
-	const char *journal, *verify, *bucket;
+	const char *journal, *verify, *bucket, *what_if;
 	struct scope_options scope;
 	struct scope sc;
 	struct cloud_options cloud;
@@ -41,6 +41,10 @@ static const struct opt_spec opts[] = {
 	{ "verify-journal", 0, OPT_STR, OFF(verify), "FILE",
 	  "check a journal's hash chain and count its rows' states; no "
 	  "PLANDIR", 0, 0 },
+	{ "what-if", 0, OPT_STR, OFF(what_if), "FILE",
+	  "dry run: also write every write it would send to FILE (CSV): "
+	  "tiering and retention before and after, Resource Guard holds, "
+	  "early-deletion exposure, rehydration delay", 0, 0 },
 	{ "offline", 0, OPT_FLAG, OFF(offline), NULL,
 	  "dry run from the plan alone, even with Azure credentials", 0, 0 },
 	{ "write-bucket", 0, OPT_STR, OFF(bucket), "SIZE/RATE",
@@ -441,6 +445,10 @@ static int setup(struct apply_cli *c, struct apply_options *o,
 				   "AzureFiles, got '%s'",
 				   c->scope.workload);
 	o->scope = &c->sc;
+	if (c->what_if && c->yes)
+		return usage_error("apply", "--what-if is a dry run's: leave "
+					    "out --yes");
+	o->what_if = c->what_if;
 	if (c->bucket && parse_bucket(c->bucket, o))
 		return usage_error("apply",
 				   "--write-bucket: expected SIZE/RATE, e.g. "

@@ -57,6 +57,8 @@ int plan_meta_read(const char *dir, struct plan_meta *m, struct err *e)
 		m->prices = xstrdup(prices);
 		m->horizon_months = (int)h->valuedouble;
 		m->net_of_restores = method && strcmp(method, "model") == 0;
+		if (json_str(o, "snapshot"))
+			m->snapshot = xstrdup(json_str(o, "snapshot"));
 	}
 done:
 	cJSON_Delete(o);
@@ -67,5 +69,6 @@ done:
 void plan_meta_release(struct plan_meta *m)
 {
 	free(m->prices);
-	m->prices = NULL;
+	free(m->snapshot);
+	m->prices = m->snapshot = NULL;
 }

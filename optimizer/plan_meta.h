@@ -20,6 +20,7 @@ struct plan_meta {
 	char *prices;
 	int horizon_months;
 	bool net_of_restores; /* method "model": savings deduct restores */
+	char *snapshot;       /* the snapshot it was made from, or NULL */
 };
 
 /* Reads dir/plan.json into m (release with plan_meta_release); its path

@@ -95,6 +95,20 @@ expect_exit 0 "apply's dry run, offline" "$VAULTWISE" apply "$T/L" --offline \
 	--as-of $AS_OF
 grep_ok "... counts every due move and change" \
 	"to do: $DUE moves to Archive due now .*, $TIERED policy change" "$T/out"
+expect_exit 0 "apply --what-if FILE: the dry run's writes as CSV" \
+	"$VAULTWISE" apply "$T/L" --offline --as-of $AS_OF --what-if "$T/wi.csv"
+W="$T/wi.csv"
+check "... one row per write: $DUE moves, $TIERED policy changes" test \
+	"$(csvq "$W" 'r["action"] == "move"')" -eq "$DUE" -a \
+	"$(csvq "$W" 'r["action"] == "set_tiering"')" -eq "$TIERED"
+check "... each policy: tiering before and after, retention unchanged" test \
+	"$(csvq "$W" 'r["action"] == "set_tiering" and not (r["tiering_after"] == "TierAfter 3 Months" and r["tiering_before"] and r["monthly_keep_months_before"] == r["monthly_keep_months_after"] != "" and r["retention_reduced"] == "no")')" -eq 0
+check "... each move: 180-day early deletion and rehydration delay" test \
+	"$(csvq "$W" 'r["action"] == "move" and not (r["early_deletion_until"] == "2027-04-30" and float(r["early_deletion_max"]) >= 0 and r["rehydration_hours_standard"] == "15.0" and float(r["rehydration_hours_high"]) >= 1)')" -eq 0
+check "... savings with their basis, policies' not to be added" test \
+	"$(csvq "$W" 'r["action"] == "set_tiering" and "do not add" not in r["saving_basis"]')" -eq 0
+expect_exit 64 "... and only for a dry run" "$VAULTWISE" apply "$T/L" --yes \
+	--what-if "$T/wi2.csv"
 expect_exit 0 "apply --yes" apply "$URL_A" "$T/L" --yes
 check "... moved each eligible point once" tool moved-once "$T/A.moves" "$T/due"
 check "... set every changed policy to TierAfter 3 Months" test \
@@ -120,6 +134,39 @@ check "... moved the legacy vaults' points only" sh -c \
 	"test -s '$T/B.moves' && ! grep -v 'rsv-legacy-' '$T/B.moves'"
 check "... and its results name no other vault" test \
 	"$(csvq "$T/all/apply_results.csv" 'not r["vault_name"].startswith("rsv-legacy-")')" -eq 0
+
+# ---- a retention cut in a guarded vault: held for MUA approval ----
+"$VAULTWISE" plan -q "$SRC" --out "$T/g" --vault rsv-prod-uks-01 \
+	--tiering keep --moves none >/dev/null 2>&1
+python3 - "$T/g/policy_changes.csv" <<'EOF2'
+import csv, sys
+with open(sys.argv[1], newline="") as f:
+    rd = csv.DictReader(f)
+    rows = list(rd)
+for r in rows:
+    if r["policy_name"] == "VM-Enhanced-Weekly":
+        r["proposed_weekly_keep_weeks"] = "4"
+with open(sys.argv[1], "w", newline="") as f:
+    w = csv.DictWriter(f, fieldnames=rd.fieldnames +
+                       ["proposed_weekly_keep_weeks"], lineterminator="\r\n")
+    w.writeheader()
+    w.writerows(rows)
+EOF2
+expect_exit 0 "what-if of a weekly retention cut in a guarded vault" \
+	"$VAULTWISE" apply "$T/g" --offline --as-of $AS_OF --what-if "$T/g.csv"
+check "... says the Resource Guard will hold it, with the weeks" test \
+	"$(csvq "$T/g.csv" 'r["policy_name"] == "VM-Enhanced-Weekly" and r["retention_reduced"] == "yes" and r["resource_guard_hold"].startswith("yes") and r["weekly_keep_weeks_after"] == "4" and int(r["weekly_keep_weeks_before"]) > 4')" -eq 1
+cp -r "$SRC" "$T/src2"
+sed -i 's/,rsv-prod-uks-01,\([^,]*\),\([^,]*\),\([^,]*\),Unlocked,/,rsv-prod-uks-01,\1,\2,\3,Disabled,/' \
+	"$T/src2/vaults.csv"
+python3 "$VW_TOP/tests/emulator/armemu.py" --snapshot "$T/src2" --port 0 \
+	--port-file "$T/C.port" --client-secret "$SECRET" $FAST --mua-block \
+	2>"$T/C.emu" &
+EMU_PIDS="$EMU_PIDS $!"
+URL_C=$(emu_url "$T/C.port")
+expect_exit 75 "... and apply --yes leaves it needs_mua_approval (75)" \
+	apply "$URL_C" "$T/g" --yes
+check "... as the what-if said" test "$(csvq "$T/g/apply_results.csv" 'r["policy_name"] == "VM-Enhanced-Weekly" and r["outcome"] == "needs_mua_approval"')" -eq 1
 
 # ---- options that are not understood ----
 expect_exit 64 "plan --tiering TierAfter:3x is refused" "$VAULTWISE" plan \
