@@ -960,7 +960,8 @@ int apply_run(const struct apply_options *o, struct apply_summary *sum,
 	finish_summary(&a);
 	if (!a.dry) {
 		struct err we = ERR_INIT;
-		if (apply_results_write(&a.plan, sum->results_path, &we) &&
+		if (apply_results_write(&a.plan, a.jopen ? &a.j : NULL,
+					sum->results_path, &we) &&
 		    rc == 0) {
 			*e = we;
 			rc = -1;
@@ -1036,6 +1037,35 @@ static int verify_entry(void *ctx, size_t line, const cJSON *o,
 	return 0;
 }
 
+/* The anchor apply_results.csv keeps beside the journal (when the journal
+ * is a plan directory's own, apply.journal). */
+static int check_results_anchor(const char *path,
+				struct apply_journal_info *out,
+				struct err *e)
+{
+	const char *slash = strrchr(path, '/');
+	char *dir = slash ? xstrndup(path, (size_t)(slash - path))
+			  : xstrdup(".");
+	char *results = path_join(dir, APPLY_RESULTS), *desc;
+	struct journal_head h;
+	int rc = 0;
+
+	if (strcmp(slash ? slash + 1 : path, APPLY_JOURNAL) == 0 &&
+	    access(results, F_OK) == 0) {
+		rc = apply_results_anchor(results, &h, e);
+		if (rc == 0) {
+			desc = xasprintf("%s (%s)", APPLY_RESULTS, results);
+			rc = journal_check_anchor(path, &h, desc, e);
+			free(desc);
+			out->results_anchored = rc == 0;
+		}
+		rc = rc < 0 ? -1 : 0;
+	}
+	free(results);
+	free(dir);
+	return rc;
+}
+
 int apply_verify_journal(const char *path, struct apply_journal_info *out,
 			 struct err *e)
 {
@@ -1045,6 +1075,8 @@ int apply_verify_journal(const char *path, struct apply_journal_info *out,
 
 	memset(out, 0, sizeof(*out));
 	rc = journal_read(path, verify_entry, &v, &chk, e);
+	if (rc == 0)
+		rc = check_results_anchor(path, out, e);
 	if (rc == 0) {
 		out->lines = chk.lines;
 		out->rows = v.n;

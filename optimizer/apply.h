@@ -123,6 +123,7 @@ struct apply_journal_info {
 	long states[8];                 /* by journal state, see apply.c */
 	bool incomplete_tail;
 	bool anchored;                  /* its .head file matched */
+	bool results_anchored;          /* apply_results.csv's anchor did */
 	char plan[65];
 };
 int apply_verify_journal(const char *path, struct apply_journal_info *out,

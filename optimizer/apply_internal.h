@@ -184,8 +184,15 @@ int apply_whatif_write(const struct apply_plan *p, int64_t now,
 		       const char *path, struct err *e);
 
 /* apply_results.c */
-int apply_results_write(const struct apply_plan *p, const char *path,
-			struct err *e);
+/* Writes the results; j (may be NULL) is the journal as it stands, whose
+ * line count and last SHA-256 each row carries, an anchor kept outside
+ * it. */
+int apply_results_write(const struct apply_plan *p, const struct journal *j,
+			const char *path, struct err *e);
+/* That anchor from a results file: 0, 1 when it has none (an older
+ * vaultwise, or no journal), -1 when it cannot be read. */
+int apply_results_anchor(const char *path, struct journal_head *h,
+			 struct err *e);
 enum apply_outcome apply_row_outcome(const struct row *r);
 const char *apply_row_message(const struct row *r);
 

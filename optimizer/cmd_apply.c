@@ -361,6 +361,9 @@ static int verify(const char *path)
 		printf("  no head file '%s.head' (a journal of an older "
 		       "vaultwise): lines cut from its end cannot be told\n",
 		       path);
+	if (info.results_anchored)
+		printf("  and the line apply_results.csv recorded is there, "
+		       "unchanged\n");
 	if (info.incomplete_tail)
 		printf("  its last line was cut short by a crash; it was "
 		       "never acknowledged and the next run removes it\n");

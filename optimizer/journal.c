@@ -38,6 +38,7 @@ struct reader_state {
 	size_t line;
 	size_t good_bytes; /* end of the last complete line */
 	const struct journal_head *head; /* NULL: not anchored */
+	const char *anchor;   /* who recorded head: "its head (F.head)" */
 };
 
 static int bad_line(struct reader_state *st, struct err *e, const char *why)
@@ -91,9 +92,10 @@ static int check_line(struct reader_state *st, const char *text, size_t n,
 	sha256_hex(text, n, st->prev);
 	if (st->head && st->head->lines == st->line &&
 	    strcmp(st->head->sha, st->prev) != 0) {
-		bad_line(st, e, "not the line the journal's head recorded "
-				"(its SHA-256 differs from the one in the "
-				".head file): the journal was rewritten");
+		err_set(e, EXIT_DATAERR,
+			"%s:%zu: not the line %s recorded (its SHA-256 "
+			"differs): the journal was rewritten",
+			st->path, st->line, st->anchor);
 		goto done;
 	}
 	st->out->lines++;
@@ -147,29 +149,23 @@ static int check_length(struct reader_state *st, struct err *e)
 	if (!st->head || st->line >= st->head->lines)
 		return 0;
 	return err_set(e, EXIT_DATAERR,
-		       "%s: cut short: it has %zu complete lines but its head "
-		       "(%s%s) recorded %lu; lines were removed from its end",
-		       st->path, st->line, st->path, JOURNAL_HEAD_SUFFIX,
-		       st->head->lines);
+		       "%s: cut short: it has %zu complete lines but %s "
+		       "recorded %lu; lines were removed from its end",
+		       st->path, st->line, st->anchor, st->head->lines);
 }
 
-int journal_read(const char *path, journal_fn fn, void *ctx,
-		 struct journal_check *out, struct err *e)
+static int read_journal(const char *path, journal_fn fn, void *ctx,
+			struct journal_check *out,
+			const struct journal_head *anchor,
+			const char *anchor_desc, struct err *e)
 {
 	struct reader_state st = { path, fn, ctx, out, ZERO_HASH, 0, 0,
-				   NULL };
+				   anchor, anchor_desc };
 	struct strbuf line = STRBUF_INIT;
-	struct journal_head head;
 	FILE *f;
-	int c, rc;
+	int c, rc = 0;
 
 	memset(out, 0, sizeof(*out));
-	rc = journal_head_read(path, &head, e);
-	if (rc < 0)
-		return -1;
-	if (rc == 0)
-		st.head = &head;
-	rc = 0;
 	f = fopen(path, "rb");
 	if (!f)
 		return err_errno(e, errno == ENOENT ? EXIT_NOINPUT : EXIT_IOERR,
@@ -203,6 +199,32 @@ int journal_read(const char *path, journal_fn fn, void *ctx,
 	strbuf_release(&line);
 	fclose(f);
 	return rc;
+}
+
+int journal_read(const char *path, journal_fn fn, void *ctx,
+		 struct journal_check *out, struct err *e)
+{
+	struct journal_head head;
+	char *desc;
+	int rc = journal_head_read(path, &head, e);
+
+	if (rc < 0) {
+		memset(out, 0, sizeof(*out));
+		return -1;
+	}
+	desc = xasprintf("its head (%s%s)", path, JOURNAL_HEAD_SUFFIX);
+	rc = read_journal(path, fn, ctx, out, rc == 0 ? &head : NULL, desc,
+			  e);
+	free(desc);
+	return rc;
+}
+
+int journal_check_anchor(const char *path, const struct journal_head *anchor,
+			 const char *anchor_desc, struct err *e)
+{
+	struct journal_check chk;
+
+	return read_journal(path, NULL, NULL, &chk, anchor, anchor_desc, e);
 }
 
 /* Appends one line and fsyncs it. A line written in part (a full disk) is

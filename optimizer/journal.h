@@ -84,6 +84,12 @@ int journal_append(struct journal *j, const char *row, const char *state,
 
 void journal_close(struct journal *j);
 
+/* Verifies path against an anchor kept elsewhere (apply_results.csv):
+ * as journal_read against its head; anchor_desc names it in messages
+ * ("apply_results.csv (out/plan/apply_results.csv)"). */
+int journal_check_anchor(const char *path, const struct journal_head *anchor,
+			 const char *anchor_desc, struct err *e);
+
 /* Reads PATH.head into h; 1 when there is none (or it is empty, created
  * but never written before a crash), 0 when read, -1 (65) when it is not
  * a head. */

@@ -117,6 +117,7 @@ check "... and received one write per row done, none twice" \
 expect_exit 0 "... the journal verifies" \
 	"$VAULTWISE" apply --verify-journal "$T/c/apply.journal"
 grep_ok "... anchored by its head" "match its head file" "$T/out"
+cp "$T/out" "$T/c.verify"
 expect_exit 0 "... the plan directory is not blocked: a dry run reads it" \
 	vw "$VAULTWISE" apply "$T/c" --offline
 
@@ -137,8 +138,20 @@ tool rechain "$T/cut/apply.journal" '"state":"done"' '"state":"skipped"'
 expect_exit 65 "a journal edited and re-chained does not verify" \
 	"$VAULTWISE" apply --verify-journal "$T/cut/apply.journal"
 grep_ok "... the head's line is named" \
-	"apply.journal:[0-9]+: not the line the journal's head recorded" \
+	"apply.journal:[0-9]+: not the line its head \(.*apply.journal.head\) recorded" \
 	"$T/err"
+rm "$T/cut/apply.journal.head"
+expect_exit 65 "... still caught without its head, by apply_results.csv's anchor" \
+	"$VAULTWISE" apply --verify-journal "$T/cut/apply.journal"
+grep_ok "... which it names" \
+	"not the line apply_results.csv \(.*\) recorded" "$T/err"
+head -n -5 "$T/c/apply.journal" >"$T/cut/apply.journal"
+expect_exit 65 "... and so is the cut journal" \
+	"$VAULTWISE" apply --verify-journal "$T/cut/apply.journal"
+grep_ok "... saying so" \
+	"cut short: .* but apply_results.csv \(.*\) recorded" "$T/err"
+grep_ok "the intact journal: both anchors hold" \
+	"line apply_results.csv recorded is there" "$T/c.verify"
 
 # ---- a subscription Azure does not know ----
 cp -r "$T/plan" "$T/w"

@@ -307,10 +307,9 @@ static void test_journal__rechained_caught(void **state)
 	free(test_write("rechained.journal.head", head));
 	assert_int_equal(journal_read(path, NULL, NULL, &chk, &e), -1);
 	assert_err(&e, EXIT_DATAERR,
-		   "%s:6: not the line the journal's head recorded (its "
-		   "SHA-256 differs from the one in the .head file): the "
-		   "journal was rewritten",
-		   path);
+		   "%s:6: not the line its head (%s.head) recorded (its "
+		   "SHA-256 differs): the journal was rewritten",
+		   path, path);
 	free(head);
 	free(hp);
 	free(path);
