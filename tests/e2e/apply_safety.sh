@@ -8,7 +8,9 @@
 # --as-of later than now (64); a subscription Azure does not know (77,
 # the rows left pending, the rerun with the right ids does them); `plan`
 # refusing to replace a plan directory whose journal has a row not done
-# (73) and otherwise carrying the journal over. Needs python3.
+# (73) and otherwise carrying the journal over; a copied plan.csv row
+# (moved once), an arm_id with dot segments and an invalid plan.json
+# (65, nothing sent); progress on a terminal. Needs python3.
 . tests/e2e/lib.sh
 
 if ! command -v python3 >/dev/null 2>&1; then
@@ -74,7 +76,8 @@ emu S --latency-ms 25
 emu W
 emu X --deny "*/protecteditems/$DENIED/recoverypoints/*/move"
 emu D
-emu_wait S W X D
+emu E
+emu_wait S W X D E
 
 # ---- --as-of later than now ----
 cp -r "$T/plan" "$T/future"
@@ -170,6 +173,36 @@ cp "$T/plan/items.csv" "$T/w/items.csv"
 expect_exit 0 "... the rerun with the right ids moves them all" \
 	apply "$URL_W" "$T/w" --yes
 check "... each once" tool moved-once "$T/W.moves" "$T/due"
+
+# ---- plans that must not reach Azure as they are ----
+cp -r "$T/plan" "$T/dup"
+python3 - "$T/dup/plan.csv" <<'EOF'
+import sys
+lines = open(sys.argv[1], newline="").readlines()
+first = next(l for l in lines[1:] if ",move_now," in l)
+open(sys.argv[1], "w", newline="").writelines(lines + [first, first])
+EOF
+expect_exit 0 "a plan.csv row copied twice: the dry run" \
+	vw "$VAULTWISE" apply "$T/dup" --offline --as-of $AS_OF
+grep_ok "... says the copies are merged" \
+	"2 rows of plan.csv named a point already listed: merged" "$T/out"
+expect_exit 0 "... apply --yes" apply "$URL_E" "$T/dup" --yes
+grep_ok "... all $DUE moves done" "moves to Archive: $DUE done" "$T/out"
+check "... each point moved once by the emulator's record" \
+	tool moved-once "$T/E.moves" "$T/due"
+cp -r "$T/plan" "$T/dots"
+sed -i '2s#/protectedItems/#/protectedItems/../../../../backupPolicies/x/#' \
+	"$T/dots/items.csv"
+before=$(writes E)
+expect_exit 65 "an arm_id with dot segments is refused" \
+	apply "$URL_E" "$T/dots" --yes
+grep_ok "... naming the cell" "items.csv:2: column 'arm_id'" "$T/err"
+check "... before any request" test "$(writes E)" -eq "$before"
+cp -r "$T/plan" "$T/badjson"
+sed -i 's/"currency":[^,]*/"currency": "EURO"/' "$T/badjson/plan.json"
+expect_exit 65 "an invalid plan.json is refused, as report refuses it" \
+	vw "$VAULTWISE" apply "$T/badjson" --offline
+grep_ok "... naming the field" "plan.json: field 'currency'" "$T/err"
 
 # ---- progress: a fixed denominator, elapsed time and an ETA ----
 if command -v script >/dev/null 2>&1; then
