@@ -677,17 +677,26 @@ static int cmp_groups(const void *a, const void *b)
 static void count_change(struct apply_summary *s, struct apply_group *v,
 			 struct apply_group *g, const struct apply_change *c)
 {
+	static const char *const rules[KEEP_N][2] = {
+		{ "daily", "days" }, { "weekly", "weeks" },
+		{ "monthly", "months" }, { "yearly", "years" }
+	};
 	char cur[48], prop[48];
+	struct strbuf keep = STRBUF_INIT;
 
 	apply_tiering_text(c->current, c->workload, cur, sizeof(cur));
 	apply_tiering_text(c->proposed, c->workload, prop, sizeof(prop));
+	for (int k = 0; k < KEEP_N; k++)
+		if (c->keep[k] >= 0)
+			strbuf_addf(&keep, "%s%s to %ld %s",
+				    keep.len ? ", " : " and retention: ",
+				    rules[k][0], c->keep[k], rules[k][1]);
+	if (keep.len)
+		strbuf_adds(&keep, " (--what-if: before and after)");
 	free(g->change);
 	g->change = xasprintf("%s -> %s%s", cur, prop,
-			      c->keep[0] >= 0 || c->keep[1] >= 0 ||
-					      c->keep[2] >= 0 ||
-					      c->keep[3] >= 0
-				      ? " and retention"
-				      : "");
+			      keep.len ? keep.buf : "");
+	strbuf_release(&keep);
 	g->change_saving += c->saving;
 	v->change_saving += c->saving;
 	s->changes++;

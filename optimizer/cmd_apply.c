@@ -168,7 +168,7 @@ static void print_groups(const struct apply_summary *s)
 	       "change and its saving):\n");
 	for (size_t i = 0; i < s->ngroups; i++) {
 		const struct apply_group *g = &s->groups[i];
-		char moves[64] = "", change[160] = "";
+		char moves[64] = "", change[320] = "";
 		if (g->moves)
 			snprintf(moves, sizeof(moves), "%5ld moves %10.2f %s",
 				 g->moves, g->move_saving, s->currency);
