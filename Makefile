@@ -12,7 +12,7 @@ WARN = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
        -Wmissing-prototypes -Wpointer-arith -Wformat=2 -Wvla -Wundef
 # Recursive (=) so pkg-config runs after `make deps` has installed things.
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
-PKG_LIBS = $(shell pkg-config --libs $(PKGS)) -lcsv -lm
+PKG_LIBS = $(shell pkg-config --libs $(PKGS)) -lm
 CPPFLAGS_ALL = -D_XOPEN_SOURCE=700 -Ioptimizer -Imodels -Ireports \
 	       -DVW_DATADIR='"$(CURDIR)/data"' $(CPPFLAGS)
 CFLAGS_ALL = -std=c11 -g -pthread $(OPT) $(WARN) $(PKG_CFLAGS) $(SAN) $(CFLAGS)
@@ -79,13 +79,19 @@ tsan: deps
 	    SAN="-fsanitize=thread" test-bins
 	@TSAN_OPTIONS="halt_on_error=1" sh tests/run.sh build-tsan
 
+# The reference scanner stands alone: it links nothing of vaultwise's.
+$(BUILD)/bench/refscan: tests/bench/refscan.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=c11 -O2 -D_XOPEN_SOURCE=700 $(WARN) -o $@ $<
+
 $(BUILD)/bench/%: tests/bench/%.c $(BUILD)/libvaultwise.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) -o $@ $< $(BUILD)/libvaultwise.a \
 	    $(LDFLAGS_ALL) $(PKG_LIBS)
 
 bench: deps
-	@$(MAKE) --no-print-directory vaultwise $(BUILD)/bench/parse_only
+	@$(MAKE) --no-print-directory vaultwise $(BUILD)/bench/parse_only \
+	    $(BUILD)/bench/refscan
 	@sh tests/bench/run.sh
 
 # Regenerates the committed sample estate (tests check it is unchanged).

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT
- * csvio.c: the streaming CSV reader (libcsv callbacks, header mapping, line
- * tracking, typed getters) and the hashing, atomically renamed writer. */
+ * csvio.c: the streaming CSV reader (header mapping over csvscan.c, typed
+ * getters) and the hashing, atomically renamed writer. */
 #include "csvio.h"
 
 #include <errno.h>
@@ -10,269 +10,121 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <csv.h>
 #include <openssl/evp.h>
 
+#include "csvscan.h"
 #include "timeutil.h"
 #include "util.h"
 
-#define MAX_FIELD (1u << 20)   /* 1 MiB: no snapshot field is near this */
 #define MAX_COLUMNS 512
 
 struct reader {
-	const char *path;
 	const struct csv_schema *schema;
-	csv_row_fn fn;
-	void *ctx;
-	struct err *e;
-	int failed;
-
-	size_t line;          /* line the parser is on */
-	size_t row_line;      /* line the current row started on */
-	size_t pending_nl;    /* newlines inside the current row's fields */
-	int header_done;
-
-	size_t nfile;         /* columns in the header */
+	struct csvscan scan;
 	int *map;             /* file column -> schema column, or -1 */
-	struct strbuf arena;  /* the current row's fields, NUL-separated */
-	size_t *offsets;
-	size_t offsets_alloc;
-	size_t nfields;       /* fields seen in the current row */
+	size_t nfile;         /* columns in the header */
 	const char **val;     /* schema order, handed to fn */
-	uint64_t rows;
 };
 
-static int reader_fail(struct reader *r, int code, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int reader_fail(struct reader *r, int code, const char *fmt, ...)
-{
-	char msg[600];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	r->failed = 1;
-	return err_set(r->e, code, "%s", msg);
-}
-
-static void field_too_long(struct reader *r)
-{
-	reader_fail(r, EXIT_DATAERR,
-		    "%s:%zu: field %zu is longer than %u bytes", r->path,
-		    r->line, r->nfields + 1, MAX_FIELD);
-}
-
-static void on_field(void *s, size_t len, void *data)
-{
-	struct reader *r = data;
-	const char *p = s ? s : "";
-
-	if (r->failed)
-		return;
-	if (r->nfields == 0)
-		r->row_line = r->line;
-	for (size_t i = 0; i < len; i++)
-		if (p[i] == '\n')
-			r->pending_nl++;
-	if (len > MAX_FIELD) {
-		field_too_long(r);
-		return;
-	}
-	r->offsets = grow_array(r->offsets, sizeof(*r->offsets),
-				r->nfields + 1, &r->offsets_alloc);
-	r->offsets[r->nfields++] = r->arena.len;
-	strbuf_add(&r->arena, p, len);
-	strbuf_addch(&r->arena, '\0');
-}
-
-static const char *field_at(struct reader *r, size_t i)
-{
-	return r->arena.buf + r->offsets[i];
-}
-
-static int map_header(struct reader *r)
+static int map_header(struct reader *r, struct err *e)
 {
 	const struct csv_schema *s = r->schema;
-	int *seen = xcalloc(s->ncols, sizeof(int));
+	const char *path = r->scan.path;
+	size_t line = r->scan.row_line;
+	int *seen;
 	int rc = 0;
 
-	r->nfile = r->nfields;
-	if (r->nfile > MAX_COLUMNS) {
-		free(seen);
-		return reader_fail(r, EXIT_DATAERR,
-				   "%s:%zu: header has %zu columns; at most %d "
-				   "are allowed",
-				   r->path, r->row_line, r->nfile, MAX_COLUMNS);
-	}
+	r->nfile = r->scan.nfields;
+	if (r->nfile > MAX_COLUMNS)
+		return err_set(e, EXIT_DATAERR, "%s:%zu: header has %zu "
+			       "columns; at most %d are allowed", path, line,
+			       r->nfile, MAX_COLUMNS);
+	seen = xcalloc(s->ncols, sizeof(int));
 	r->map = xmalloc(r->nfile * sizeof(int));
 	for (size_t i = 0; i < r->nfile && !rc; i++) {
-		const char *name = field_at(r, i);
+		const char *name = r->scan.field[i];
 		r->map[i] = -1;
 		for (size_t c = 0; c < s->ncols; c++) {
 			if (!str_eq_ci(name, s->cols[c].name))
 				continue;
 			if (seen[c])
-				rc = reader_fail(r, EXIT_DATAERR,
-						 "%s:%zu: column '%s' appears "
-						 "twice in the header",
-						 r->path, r->row_line, name);
+				rc = err_set(e, EXIT_DATAERR, "%s:%zu: column "
+					     "'%s' appears twice in the header",
+					     path, line, name);
 			seen[c] = 1;
 			r->map[i] = (int)c;
 		}
 	}
 	for (size_t c = 0; c < s->ncols && !rc; c++)
 		if ((s->cols[c].flags & CSV_REQUIRED) && !seen[c])
-			rc = reader_fail(r, EXIT_DATAERR,
-					 "%s:%zu: missing required column '%s' "
-					 "in the header",
-					 r->path, r->row_line, s->cols[c].name);
+			rc = err_set(e, EXIT_DATAERR, "%s:%zu: missing "
+				     "required column '%s' in the header",
+				     path, line, s->cols[c].name);
 	free(seen);
-	r->header_done = 1;
 	return rc;
 }
 
-static void deliver_row(struct reader *r)
+/* The current row in schema order. */
+static int map_row(struct reader *r, struct csv_row *row, struct err *e)
 {
-	struct csv_row row;
+	const struct csvscan *sc = &r->scan;
 
-	if (r->nfields != r->nfile) {
-		reader_fail(r, EXIT_DATAERR,
-			    "%s:%zu: expected %zu fields as in the header, "
-			    "found %zu",
-			    r->path, r->row_line, r->nfile, r->nfields);
-		return;
-	}
+	if (sc->nfields != r->nfile)
+		return err_set(e, EXIT_DATAERR, "%s:%zu: expected %zu fields "
+			       "as in the header, found %zu", sc->path,
+			       sc->row_line, r->nfile, sc->nfields);
 	for (size_t c = 0; c < r->schema->ncols; c++)
 		r->val[c] = "";
 	for (size_t i = 0; i < r->nfile; i++)
 		if (r->map[i] >= 0)
-			r->val[r->map[i]] = field_at(r, i);
-	row.path = r->path;
-	row.line = r->row_line;
-	row.schema = r->schema;
-	row.val = r->val;
-	r->rows++;
-	if (r->fn(r->ctx, &row, r->e))
-		r->failed = 1;
+			r->val[r->map[i]] = sc->field[i];
+	row->path = sc->path;
+	row->line = sc->row_line;
+	row->schema = r->schema;
+	row->val = r->val;
+	return 0;
 }
 
-static void on_row_end(int c, void *data)
+static int read_rows(struct reader *r, csv_row_fn fn, void *ctx,
+		     uint64_t *rows, struct err *e)
 {
-	struct reader *r = data;
+	struct csv_row row;
+	int rc = csvscan_next(&r->scan, e);
 
-	if (r->failed)
-		return;
-	if (r->nfields > 0) {
-		if (!r->header_done)
-			map_header(r);
-		else
-			deliver_row(r);
+	if (rc == 0)
+		return err_set(e, EXIT_DATAERR,
+			       "%s:1: empty file: expected a header row",
+			       r->scan.path);
+	if (rc < 0 || map_header(r, e))
+		return -1;
+	while ((rc = csvscan_next(&r->scan, e)) > 0) {
+		if (map_row(r, &row, e) || fn(ctx, &row, e))
+			return -1;
+		(*rows)++;
 	}
-	r->line += r->pending_nl;
-	r->pending_nl = 0;
-	if (c == '\n')
-		r->line++;
-	r->nfields = 0;
-	strbuf_reset(&r->arena);
-}
-
-static void reader_release(struct reader *r)
-{
-	free(r->map);
-	free(r->offsets);
-	free(r->val);
-	strbuf_release(&r->arena);
+	return rc;
 }
 
 int csv_read(const char *path, const struct csv_schema *schema,
 	     csv_row_fn fn, void *ctx, struct csv_file_info *info,
 	     struct err *e)
 {
-	struct reader r = { 0 };
-	struct csv_parser p;
-	unsigned char buf[1 << 16];
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int mdlen = 0;
-	EVP_MD_CTX *sha = NULL;
-	uint64_t bytes = 0;
-	FILE *f;
-	size_t n;
-	int first = 1;
+	struct reader r = { .schema = schema };
+	uint64_t rows = 0;
+	int rc;
 
-	f = fopen(path, "rb");
-	if (!f)
-		return err_errno(e, errno == ENOENT ? EXIT_NOINPUT : EXIT_IOERR,
-				 "cannot open '%s'", path);
-	if (csv_init(&p, CSV_STRICT | CSV_REPALL_NL | CSV_STRICT_FINI |
-				 CSV_APPEND_NULL) != 0) {
-		fclose(f);
-		return err_set(e, EXIT_SOFTWARE, "cannot start the CSV parser");
-	}
-	r.path = path;
-	r.schema = schema;
-	r.fn = fn;
-	r.ctx = ctx;
-	r.e = e;
-	r.line = 1;
-	r.arena = (struct strbuf)STRBUF_INIT;
+	if (csvscan_open(&r.scan, path, info != NULL, e))
+		return -1;
 	r.val = xcalloc(schema->ncols, sizeof(*r.val));
-	if (info) {
-		sha = EVP_MD_CTX_new();
-		if (!sha || EVP_DigestInit_ex(sha, EVP_sha256(), NULL) != 1)
-			reader_fail(&r, EXIT_SOFTWARE, "cannot start SHA-256");
+	rc = read_rows(&r, fn, ctx, &rows, e);
+	if (rc == 0 && info) {
+		csvscan_digest(&r.scan, info->sha256, &info->bytes);
+		info->rows = rows;
 	}
-
-	while (!r.failed && (n = fread(buf, 1, sizeof(buf), f)) > 0) {
-		unsigned char *start = buf;
-
-		if (sha)
-			EVP_DigestUpdate(sha, buf, n);
-		bytes += n;
-		if (first && n >= 3 && buf[0] == 0xEF && buf[1] == 0xBB &&
-		    buf[2] == 0xBF) {
-			start += 3;
-			n -= 3;
-		}
-		first = 0;
-		if (csv_parse(&p, start, n, on_field, on_row_end, &r) != n &&
-		    !r.failed)
-			reader_fail(&r, EXIT_DATAERR,
-				    "%s:%zu: malformed CSV (%s): a quote inside "
-				    "an unquoted field, or text after a closing "
-				    "quote",
-				    path, r.line + r.pending_nl,
-				    csv_strerror(csv_error(&p)));
-		/* libcsv holds a field until it ends: stop a runaway one
-		 * (an unclosed quote) here, not at the end of the file */
-		if (!r.failed && p.entry_pos > MAX_FIELD)
-			field_too_long(&r);
-	}
-	if (!r.failed && ferror(f)) {
-		err_errno(e, EXIT_IOERR, "cannot read '%s'", path);
-		r.failed = 1;
-	}
-	if (!r.failed && csv_fini(&p, on_field, on_row_end, &r) != 0 &&
-	    !r.failed)
-		reader_fail(&r, EXIT_DATAERR,
-			    "%s:%zu: malformed CSV: a quoted field is not "
-			    "closed before the end of the file",
-			    path, r.line + r.pending_nl);
-	if (!r.failed && !r.header_done)
-		reader_fail(&r, EXIT_DATAERR,
-			    "%s:1: empty file: expected a header row", path);
-	if (!r.failed && info) {
-		EVP_DigestFinal_ex(sha, md, &mdlen);
-		hex_encode(md, mdlen, info->sha256);
-		info->rows = r.rows;
-		info->bytes = bytes;
-	}
-	EVP_MD_CTX_free(sha);
-	csv_free(&p);
-	fclose(f);
-	reader_release(&r);
-	return r.failed ? -1 : 0;
+	csvscan_close(&r.scan);
+	free(r.map);
+	free(r.val);
+	return rc;
 }
 
 int row_error(const struct csv_row *r, int col, struct err *e,

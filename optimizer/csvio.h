@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: MIT
- * csvio.h: streaming CSV (RFC 4180, UTF-8) over libcsv.
+ * csvio.h: streaming CSV (RFC 4180, UTF-8) over csvscan.h's scanner.
  *
  * Reading calls a function once per data row with the fields in the
  * schema's column order, whatever order the file uses; unknown columns are
  * ignored, missing required columns are an error, and every error names the
  * file, the line and the column. Unquoted fields lose leading and trailing
- * spaces and tabs (libcsv's rule); the writer quotes values that have them.
- * Memory stays flat however long the file: a field is at most 1 MiB.
+ * spaces and tabs (csvscan.h has the rules); the writer quotes values that
+ * have them. Memory stays flat however long the file: a field is at most
+ * 1 MiB, and a NUL byte in one is an error.
  *
  * Writing buffers, hashes (SHA-256) and counts as it goes, to a temporary
  * file renamed into place by csv_writer_commit. Lines end in CRLF as RFC

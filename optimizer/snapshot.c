@@ -539,6 +539,16 @@ static int group_check(struct grouping *g, const struct csv_row *r, int col,
 	return 0;
 }
 
+/* The item of a streamed row: rows come grouped by item, so the item of
+ * the row before is checked first, before the map. */
+static long grouped_item(const struct snapshot *s, const struct grouping *g,
+			 const char *item_id)
+{
+	if (g->current >= 0 && !strcmp(s->items[g->current].item_id, item_id))
+		return g->current;
+	return snapshot_find_item(s, item_id);
+}
+
 struct rp_stream {
 	struct snapshot *s;
 	struct grouping g;
@@ -575,7 +585,7 @@ static int stream_rp_row(void *ctx, const struct csv_row *r, struct err *e)
 
 	if (parse_rp(r, &rp, e))
 		return -1;
-	item = snapshot_find_item(st->s, rp.item_id);
+	item = grouped_item(st->s, &st->g, rp.item_id);
 	if (item < 0)
 		return unknown_ref(r, RP_ITEM, "items.csv", e);
 	if (group_check(&st->g, r, RP_ITEM, item, e))
@@ -659,13 +669,23 @@ static int duplicate_point(const struct snapshot *s,
 	return 0;
 }
 
+/* Snapshots list an item's points by time: no sort needed then. */
+static bool sorted(const struct rp_buffer *b)
+{
+	for (size_t i = 1; i < b->n; i++)
+		if (by_rp_time(&b->rps[i - 1], &b->rps[i]) > 0)
+			return false;
+	return true;
+}
+
 /* Reader: the filled buffer, sorted and checked, goes to fn; the reader
  * goes on with the other one once fn is done with it. */
 static int hand_over(struct item_pipe *p, struct err *e)
 {
 	struct rp_buffer *b = &p->buf[p->fill];
 
-	qsort(b->rps, b->n, sizeof(*b->rps), by_rp_time);
+	if (!sorted(b))
+		qsort(b->rps, b->n, sizeof(*b->rps), by_rp_time);
 	if (duplicate_point(p->s, b, e))
 		return -1;
 	pthread_mutex_lock(&p->mu);
@@ -825,7 +845,7 @@ static int stream_job_row(void *ctx, const struct csv_row *r, struct err *e)
 	if (snapshot_find_vault(st->s, j.vault_id) < 0)
 		return unknown_ref(r, J_VAULT, "vaults.csv", e);
 	if (j.item_id[0]) {
-		long item = snapshot_find_item(st->s, j.item_id);
+		long item = grouped_item(st->s, &st->g, j.item_id);
 		if (item < 0)
 			return unknown_ref(r, J_ITEM, "items.csv", e);
 		if (group_check(&st->g, r, J_ITEM, item, e))

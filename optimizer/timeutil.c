@@ -80,12 +80,42 @@ static const char *digits(const char *p, int n, int *out)
 	return p + n;
 }
 
+/* The form snapshots are written in, 2026-11-01T08:00:00Z, read without
+ * the general parser's branches; 1 when s has another form. */
+static int parse_utc_fixed(const char *s, int64_t *out)
+{
+	static const signed char pos[] = { 0, 1, 2, 3, 5, 6, 8, 9, 11, 12,
+					   14, 15, 17, 18 };
+	int v[14];
+
+	if (s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' ||
+	    s[16] != ':' || s[19] != 'Z' || s[20] != '\0')
+		return 1;
+	for (int i = 0; i < 14; i++) {
+		v[i] = s[pos[i]] - '0';
+		if (v[i] < 0 || v[i] > 9)
+			return 1;
+	}
+	int y = v[0] * 1000 + v[1] * 100 + v[2] * 10 + v[3];
+	int mo = v[4] * 10 + v[5], d = v[6] * 10 + v[7];
+	int h = v[8] * 10 + v[9], mi = v[10] * 10 + v[11];
+	int sec = v[12] * 10 + v[13];
+	if (mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo) ||
+	    h > 23 || mi > 59 || sec > 60)
+		return -1;
+	*out = time_from_civil(y, mo, d, h, mi, sec);
+	return 0;
+}
+
 int time_parse_iso(const char *s, int allow_date, int64_t *out)
 {
 	int y, mo, d, h = 0, mi = 0, sec = 0, oh = 0, om = 0, sign = 0;
 	const char *p = s;
 	int64_t t;
+	int rc;
 
+	if (s && strnlen(s, 21) == 20 && (rc = parse_utc_fixed(s, out)) <= 0)
+		return rc;
 	if (!p || !(p = digits(p, 4, &y)) || *p++ != '-' ||
 	    !(p = digits(p, 2, &mo)) || *p++ != '-' ||
 	    !(p = digits(p, 2, &d)))

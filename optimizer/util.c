@@ -176,6 +176,37 @@ int parse_long(const char *s, long min, long max, long *out)
 	return 0;
 }
 
+/* A plain decimal of at most 15 digits ("58.320", "-3"): the digits as an
+ * integer are exact in a double, and so is 10^k, so one division is the
+ * correctly rounded value strtod gives. 1 when s is not of that form. */
+static int parse_short_decimal(const char *s, double *out)
+{
+	static const double pow10[] = { 1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6,
+					1e7, 1e8, 1e9, 1e10, 1e11, 1e12,
+					1e13, 1e14, 1e15 };
+	const char *p = s + (*s == '-' || *s == '+');
+	int64_t m = 0;
+	int digits = 0, frac = -1;
+
+	for (; *p; p++) {
+		if (*p == '.' && frac < 0 && digits) {
+			frac = 0;
+			continue;
+		}
+		if (*p < '0' || *p > '9' || ++digits > 15)
+			return 1;
+		m = m * 10 + (*p - '0');
+		if (frac >= 0)
+			frac++;
+	}
+	if (!digits || frac == 0)
+		return 1;
+	*out = (double)m / pow10[frac < 0 ? 0 : frac];
+	if (*s == '-')
+		*out = -*out;
+	return 0;
+}
+
 int parse_double(const char *s, double min, double max, double *out)
 {
 	char *end;
@@ -183,6 +214,12 @@ int parse_double(const char *s, double min, double max, double *out)
 
 	if (!s || !*s || is_space(*s))
 		return -1;
+	if (parse_short_decimal(s, &v) == 0) {
+		if (v < min || v > max)
+			return -1;
+		*out = v;
+		return 0;
+	}
 	/* Only plain decimals: no hex floats, inf or nan from a data file. */
 	for (const char *p = s; *p; p++)
 		if (!strchr("0123456789+-.eE", *p))

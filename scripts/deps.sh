@@ -9,7 +9,7 @@
 set -eu
 
 PACKAGES="gcc make pkg-config libcurl4-openssl-dev libcjson-dev libssl-dev \
-libgsl-dev libcsv-dev libcmocka-dev python3 ca-certificates $*"
+libgsl-dev libcmocka-dev python3 ca-certificates $*"
 
 missing=""
 for p in $PACKAGES; do

@@ -11,22 +11,11 @@
 # kept), not of points: the memory check holds the items and multiplies
 # the points (the 1M estate with every point five times,
 # tests/bench/replicate.py). The estates are cached
-# under build/bench-data (about 2.5 GB).
+# under build/bench-data (about 2.5 GB, tests/bench/estates.sh).
 . tests/e2e/lib.sh
-DATA="$VW_TOP/build/bench-data"
+. tests/bench/estates.sh
 PARSE="$VW_TOP/build/bench/parse_only"
 M="python3 $VW_TOP/tests/bench/measure.py"
-mkdir -p "$DATA"
-
-estate() { # NAME ITEMS VAULTS
-	if [ ! -f "$DATA/$1/manifest.json" ]; then
-		"$VAULTWISE" sample --out "$DATA/$1" --items "$2" \
-			--vaults "$3" >/dev/null 2>&1 || return 1
-	fi
-	[ -f "$DATA/$1.model.json" ] ||
-		"$VAULTWISE" fit "$DATA/$1" --out "$DATA/$1.model.json" \
-			>/dev/null 2>&1
-}
 
 # best "SECONDS MB" "SECONDS MB": the shorter time, the larger memory (an
 # empty first argument: the second); fails when the second is empty.

@@ -526,6 +526,35 @@ static void test_csvio__embedded_quotes_and_newlines(void **state)
 	free(path);
 }
 
+/* A NUL byte would cut a field short where C reads it ("12\0 34" read as
+ * 12): it is refused, quoted or not, naming the line the field starts
+ * on and the field. */
+static void test_csvio__nul_byte_refused(void **state)
+{
+	static const char plain[] = "a,b,c\n1,2,3\n4,5\0x,6\n";
+	static const char quoted[] = "a,b,c\n1,2,3\n\n7,8,\"a\nb\0\"\n";
+	const char *text[] = { plain, quoted };
+	size_t len[] = { sizeof(plain) - 1, sizeof(quoted) - 1 };
+	const char *where[] = { "3: field 2", "4: field 3" };
+
+	(void)state;
+	for (int i = 0; i < 2; i++) {
+		struct err e = ERR_INIT;
+		struct texts t;
+		char *path = test_path(i ? "nul-q.csv" : "nul.csv");
+		FILE *f = fopen(path, "wb");
+
+		assert_non_null(f);
+		assert_int_equal(fwrite(text[i], 1, len[i], f), len[i]);
+		fclose(f);
+		assert_int_equal(read_texts(path, &t, NULL, &e), -1);
+		assert_err(&e, EXIT_DATAERR, "%s:%s holds a NUL byte", path,
+			   where[i]);
+		texts_free(&t);
+		free(path);
+	}
+}
+
 static void test_csvio__line_numbers_after_multiline_fields(void **state)
 {
 	(void)state;
@@ -893,6 +922,7 @@ int main(void)
 		cmocka_unit_test(test_csvio__unterminated_quote_at_eof),
 		cmocka_unit_test(test_csvio__quote_inside_unquoted_field),
 		cmocka_unit_test(test_csvio__huge_field_refused),
+		cmocka_unit_test(test_csvio__nul_byte_refused),
 		cmocka_unit_test(test_csvio__embedded_quotes_and_newlines),
 		cmocka_unit_test(
 			test_csvio__line_numbers_after_multiline_fields),
