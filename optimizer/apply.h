@@ -139,9 +139,10 @@ const char *apply_journal_state_name(int i);
 int apply_lock_take(const char *plan_dir, const char *who, int *fd,
 		    struct err *e);
 void apply_lock_release(int fd);
-/* Before plan or run replaces dir: its lock (held in *lock_fd, -1 when
- * dir is not a vaultwise directory, until apply_lock_release), and 73
- * when its journal has rows not done. */
+/* Before plan or run replaces dir: its lock (held in *lock_fd until
+ * apply_lock_release; -1 when dir is not a vaultwise directory or no
+ * apply ever ran there, as nothing in dir is changed), and 73 when its
+ * journal has rows not done. */
 int apply_plan_dir_guard(const char *dir, int *lock_fd, struct err *e);
 /* Carries dir's apply.journal, its head and apply_results.csv into the
  * new plan directory tmp: as they are when tmp holds the same plan, else

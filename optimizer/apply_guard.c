@@ -30,14 +30,20 @@ static void lock_holder(int fd, char *out, size_t n)
 		snprintf(out, n, "a process that has not written its pid yet");
 }
 
-int apply_lock_take(const char *plan_dir, const char *who, int *fd,
-		    struct err *e)
+/* Takes the lock; an apply creates the file and writes its pid into it,
+ * plan (apply false) only locks a file an apply made, changing nothing
+ * in the directory (a plan that fails leaves it as it was). */
+static int lock_take(const char *plan_dir, const char *who, bool apply,
+		     int *fd, struct err *e)
 {
 	char *path = path_join(plan_dir, LOCK_FILE), holder[64], pid[32];
+	int flags = O_RDWR | O_NOFOLLOW | O_CLOEXEC | (apply ? O_CREAT : 0);
 	int n, rc = 0;
 
-	*fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
-	if (*fd < 0) {
+	*fd = open(path, flags, 0644);
+	if (*fd < 0 && !apply && errno == ENOENT) {
+		rc = 0; /* no apply ever ran here */
+	} else if (*fd < 0) {
 		rc = err_errno(e, EXIT_CANTCREAT, "cannot open '%s'", path);
 	} else if (flock(*fd, LOCK_EX | LOCK_NB) != 0) {
 		if (errno == EWOULDBLOCK) {
@@ -51,7 +57,7 @@ int apply_lock_take(const char *plan_dir, const char *who, int *fd,
 			rc = err_errno(e, EXIT_IOERR, "cannot lock '%s'",
 				       path);
 		}
-	} else {
+	} else if (apply) {
 		n = snprintf(pid, sizeof(pid), "%ld\n", (long)getpid());
 		if (ftruncate(*fd, 0) || pwrite(*fd, pid, (size_t)n, 0) != n)
 			rc = err_errno(e, EXIT_IOERR, "cannot write '%s'",
@@ -63,6 +69,12 @@ int apply_lock_take(const char *plan_dir, const char *who, int *fd,
 	}
 	free(path);
 	return rc;
+}
+
+int apply_lock_take(const char *plan_dir, const char *who, int *fd,
+		    struct err *e)
+{
+	return lock_take(plan_dir, who, true, fd, e);
 }
 
 void apply_lock_release(int fd)
@@ -99,7 +111,7 @@ int apply_plan_dir_guard(const char *dir, int *lock_fd, struct err *e)
 
 	*lock_fd = -1;
 	if (access(marker, F_OK) == 0 &&
-	    apply_lock_take(dir, "replace it", lock_fd, e))
+	    lock_take(dir, "replace it", false, lock_fd, e))
 		rc = -1;
 	else if (access(journal, F_OK) == 0 &&
 		 rows_not_done(journal, &left, plan, e))
