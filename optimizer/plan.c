@@ -1011,6 +1011,7 @@ static int plan_item(void *ctx, const struct item *it, const struct rp *rps,
 	if (!item_in_scope(p, it))
 		return 0;
 	plan_base(p, it, rps, n);
+	levers_add_points(p, it, rps, n);
 	prepare_item(p, it, rps, n);
 	for (size_t i = 0; i < n; i++)
 		plan_point(p, it, rps, n, i);
@@ -1065,7 +1066,8 @@ static int plan_write_all(struct plan_ctx *p, const char *out_dir,
 	    plan_write_strategies(p, &dir, e) ||
 	    plan_write_changes(p, &dir, e) ||
 	    plan_write_vault_months(p, &dir, e) ||
-	    plan_write_items(p, &dir, e) || plan_write_meta(p, &dir, e) ||
+	    plan_write_items(p, &dir, e) || plan_write_levers(p, &dir, e) ||
+	    plan_write_meta(p, &dir, e) ||
 	    apply_plan_dir_carry(out_dir, dir.tmp, e))
 		goto fail;
 	rc = outdir_commit(&dir, e);
@@ -1107,6 +1109,7 @@ int plan_run(struct snapshot *s, const struct plan_options *o,
 	if (load_rate_cards(&p, e) ||
 	    snapshot_each_job(s, collect_restore, &p, e))
 		goto done;
+	levers_init(&p);
 	qsort(p.restores, p.nrestores, sizeof(*p.restores), cmp_restore);
 	rto_samples_fit(&p.rto_samples, p.rto);
 	rc = plan_write_all(&p, out_dir, e);
@@ -1123,6 +1126,7 @@ done:
 	free(p.pstate);
 	free(p.forecasts);
 	free(p.planned);
+	levers_release(&p.levers);
 	free(p.work.el);
 	free(p.work.freed);
 	free(p.work.candidate);

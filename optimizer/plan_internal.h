@@ -74,6 +74,17 @@ struct forecast_entry {
 	struct restore_forecast fc;
 };
 
+/* levers.csv (plan_levers.c): its rows, and per policy the daily
+ * retention it proposes (0: none) and the Standard GiB that would free,
+ * and what differentials in place of daily fulls would free. */
+struct lever_row;
+struct levers {
+	struct lever_row *rows;
+	size_t n, alloc;
+	int *daily_keep;
+	double *daily_gb, *sql_gb;
+};
+
 struct plan_ctx {
 	struct snapshot *s;
 	const struct plan_options *o;
@@ -94,6 +105,7 @@ struct plan_ctx {
 	struct item_work work;
 	struct forecast_entry *forecasts;  /* FORECAST_CACHE entries */
 	bool *planned;               /* per item: has rows in plan.csv */
+	struct levers levers;
 	struct plan_summary *sum;
 };
 
@@ -110,6 +122,12 @@ int plan_write_items(struct plan_ctx *p, struct outdir *dir, struct err *e);
 /* Whether the policy is in the plan's scope (its vault's subscription
  * and name, its name and workload). */
 bool plan_policy_in_scope(const struct plan_ctx *p, const struct policy *pol);
+void levers_init(struct plan_ctx *p);
+void levers_add_points(struct plan_ctx *p, const struct item *it,
+		       const struct rp *rps, size_t n);
+int plan_write_levers(struct plan_ctx *p, struct outdir *dir,
+		      struct err *e);
+void levers_release(struct levers *lv);
 /* Copies the totals into the caller's plan_summary. */
 void plan_fill_summary(struct plan_ctx *p);
 

@@ -239,7 +239,7 @@ static int gather(struct report_ctx *c, struct err *e)
 	    report_estate_pass(c, c->s, c->now_vault, c->now_policy, true,
 			       e) ||
 	    report_read_vault_months(c, e) || report_read_plan_points(c, e) ||
-	    read_previous(c, e))
+	    report_read_levers(c, e) || read_previous(c, e))
 		return -1;
 	report_build_groups(c);
 	apply_plan_rows(c);

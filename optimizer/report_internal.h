@@ -49,6 +49,10 @@ int report_read_plan_points(struct report_ctx *c, struct err *e);
  * cards (report_estate_pass) and strategies.csv read. */
 int report_read_vault_months(struct report_ctx *c, struct err *e);
 
+/* levers.csv: the largest levers into d->levers (none when the plan was
+ * made by a vaultwise without levers). */
+int report_read_levers(struct report_ctx *c, struct err *e);
+
 /* One pass over a snapshot's items and points: storage and fees per
  * vault and policy (into vault[] and policy[], npolicies + 1 long).
  * For the current snapshot, also sets each vault's rate card and counts

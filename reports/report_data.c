@@ -81,6 +81,11 @@ void report_data_release(struct report_data *d)
 {
 	if (!d)
 		return;
+	for (size_t i = 0; i < d->levers.nlisted; i++) {
+		free(d->levers.listed[i].lever);
+		free(d->levers.listed[i].where);
+		free(d->levers.listed[i].constraint);
+	}
 	release_series(d);
 	release_lists(d);
 	if (d->vm && d->s)

@@ -154,6 +154,19 @@ struct rep_posture {
 	size_t nlisted;
 };
 
+/* plan/levers.csv: the other ways to cut the bill, largest first. */
+#define REP_MAX_LEVERS 12
+struct rep_lever {
+	char *lever, *where, *constraint;
+	double saving;               /* per month; NAN: not priced */
+};
+struct rep_levers {
+	bool present;                /* the plan has a levers.csv */
+	size_t rows, unpriced;
+	struct rep_lever listed[REP_MAX_LEVERS];
+	size_t nlisted;
+};
+
 struct report_data {
 	/* what the report was made from (strings borrowed or owned: see
 	 * report_data_release) */
@@ -189,6 +202,7 @@ struct report_data {
 	struct rep_model model;
 	struct rep_rpo rpo;
 	struct rep_posture posture;
+	struct rep_levers levers;
 
 	char **caveats;              /* said on the page, and by the command */
 	size_t ncaveats;

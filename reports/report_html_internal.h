@@ -35,5 +35,6 @@ void page_restore_model(struct strbuf *o, const struct report_data *d);
 void page_rpo(struct strbuf *o, const struct report_data *d);
 void page_posture(struct strbuf *o, const struct report_data *d);
 void page_changes(struct strbuf *o, const struct report_data *d);
+void page_levers(struct strbuf *o, const struct report_data *d);
 
 #endif

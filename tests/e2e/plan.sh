@@ -144,4 +144,73 @@ expect_exit 66 "a missing model file" "$VAULTWISE" plan "$S" --out "$T/x" --mode
 echo '{"not": "a model"}' >"$T/bad.json"
 expect_exit 65 "a file that is not a model" "$VAULTWISE" plan "$S" --out "$T/x" --model "$T/bad.json"
 check "no output after a bad model" test ! -e "$T/x"
+# levers.csv: the other ways to cut the bill, priced, never a retention cut
+# below a target's min_retention_days or on a vault whose immutability is
+# Locked; a stopped item's saving recomputed from items.csv and the sheet.
+expect_exit 0 "plan with targets writes levers.csv" "$VAULTWISE" plan "$S" \
+	--out "$T/pl" --targets "$VW_TOP/data/targets.example.csv"
+cat >"$T/long.csv" <<'CSV'
+target_id,scope_type,scope,tier,rpo_hours,rto_hours,min_retention_days
+keep-90,workload,AzureVM,any,48,,90
+CSV
+expect_exit 0 "plan with a 90-day minimum retention" "$VAULTWISE" plan "$S" \
+	--out "$T/pl90" --targets "$T/long.csv"
+check "levers.csv: priced kinds, constraints kept, savings by hand" \
+	python3 - "$T/pl/levers.csv" "$T/pl90/levers.csv" "$S" \
+	"$VW_TOP/data/prices/prices.csv" <<'PY'
+import csv, math, sys
+rows = list(csv.DictReader(open(sys.argv[1], newline='')))
+rows90 = list(csv.DictReader(open(sys.argv[2], newline='')))
+snap, sheet = sys.argv[3], sys.argv[4]
+vaults = {v['vault_id']: v for v in csv.DictReader(open(snap + '/vaults.csv'))}
+items = {i['item_id']: i for i in csv.DictReader(open(snap + '/items.csv'))}
+priced = {r['lever'] for r in rows if r['saving_month']}
+assert len(priced) >= 4, priced
+kinds = {r['lever'] for r in rows}
+assert len(kinds) >= 6, kinds
+for r in rows + rows90:
+    assert r['currency'] == 'EUR', r
+    assert r['saving_month'] or r['constraint'].startswith('not priced'), r
+    assert r['change'], r
+    if r['lever'] in ('retention-daily', 'stale-stopped', 'stale-idle'):
+        assert vaults[r['vault_id']]['immutability'] != 'Locked', r
+    if r['lever'] == 'retention-daily' and \
+            vaults[r['vault_id']]['immutability'] == 'Unlocked':
+        assert 'Azure refuses' in r['constraint'], r
+savings = [float(r['saving_month']) for r in rows if r['saving_month']]
+assert savings == sorted(savings, reverse=True), "sorted by saving"
+policies = {p['policy_id']: p
+            for p in csv.DictReader(open(snap + '/policies.csv'))}
+for r in rows90:
+    if r['lever'] != 'retention-daily':
+        continue
+    count = int(r['change'].split('"count": ')[1].split('"')[0].strip(', '))
+    assert 30 <= count < int(policies[r['policy_id']]['daily_keep_days']), r
+    if policies[r['policy_id']]['workload'] == 'AzureVM':
+        assert count >= 90 and r['constraint'].startswith('target keep-90'), r
+# a stopped item: the fee (half a unit up to 50 GB, then one per 500 GB
+# started) plus its Standard and Archive GiB at the vault's prices
+price, first = {}, {}
+for p in csv.DictReader(open(sheet)):
+    price[(p['region'], p['currency'], p['meter'])] = float(p['price'])
+    first.setdefault((p['currency'], p['meter']), float(p['price']))
+meter = {'LocallyRedundant': 'standard_lrs', 'ZoneRedundant': 'standard_zrs',
+         'GeoRedundant': 'standard_grs'}
+for r in rows:
+    if r['lever'] != 'stale-stopped':
+        continue
+    it, v = items[r['item_id']], vaults[r['vault_id']]
+    red = meter[v['redundancy']]
+    if red == 'standard_grs' and v['cross_region_restore'] == 'Enabled':
+        red = 'standard_ragrs'
+    arc = 'archive_grs' if v['redundancy'] == 'GeoRedundant' else 'archive_lrs'
+    pi = {'AzureVM': 'pi_vm', 'SQL': 'pi_sql', 'HANA': 'pi_hana',
+          'AzureFiles': 'pi_files'}[it['workload']]
+    g = lambda m: price.get((v['location'], 'EUR', m), first[('EUR', m)])
+    src = float(it['source_gb'])
+    fee = g(pi) / 2 if src <= 50 else g(pi) * math.ceil(src / 500)
+    want = fee + float(it['standard_gb']) * g(red) + \
+        float(it['archive_gb']) * g(arc)
+    assert abs(want - float(r['saving_month'])) < 0.01, (want, r)
+PY
 finish

@@ -262,6 +262,20 @@ for col in ("standard_cost", "archive_cost", "pi_cost", "total_cost"):
     assert shown in html, (col, shown)
 PY
 grep_ok "report.html: the charts are inline SVG" '<svg class="chart"' "$H"
+check "report.html: other ways to cut the bill, as levers.csv has them" \
+	python3 - "$H" "$R/plan/levers.csv" <<'PY'
+import csv, html, re, sys
+page = open(sys.argv[1], encoding="utf-8").read()
+rows = list(csv.DictReader(open(sys.argv[2], newline="")))
+sec = page[page.index('<section id="levers">'):]
+sec = html.unescape(re.sub(r"<[^>]+>", " ", sec[:sec.index("</section>")]))
+assert "Other ways to cut the bill" in sec
+assert "%d changes would cut the bill" % len(rows) in sec, sec[:300]
+for r in rows[:12]:
+    shown = ("{:,.2f} EUR/month".format(float(r["saving_month"]))
+             if r["saving_month"] else "not priced")
+    assert r["lever"] in sec and shown in sec and r["constraint"] in sec, r
+PY
 
 expect_exit 0 "report again from the same inputs" \
 	"$VAULTWISE" report "$S" --plan "$R/plan" --previous "$T/prev" \
