@@ -83,9 +83,16 @@ static const struct cmd_doc doc = {
 	"Needs Backup Contributor\n(the recoveryPoints/move and "
 	"backupPolicies/write actions) on the vaults.\n--as-of sets the "
 	"time that decides which moves are due and which points\nhave "
-	"expired (default: now).\n\nExit 0 when every "
+	"expired (default: now; with --yes, not later than now).\n\n"
+	"One apply --yes per plan directory at a time (PLANDIR/apply.lock; "
+	"a second\nexits 75 naming the first's pid). The journal is anchored "
+	"in apply.journal.head\nand apply_results.csv, so a journal cut or "
+	"rewritten fails to verify (65).\n--subscription, --vault, --policy "
+	"and --workload take part of the plan;\n--what-if FILE writes the dry "
+	"run's writes as CSV for an approver.\n\nExit 0 when every "
 	"row is done, skipped or refused; 75 when rows are left\n(rerun); "
-	"77 when Azure denied an action (its name is given).",
+	"77 when Azure denied an action (its name is given) or refused the\n"
+	"credential for the subscription.",
 	"  vaultwise apply out/plan\n"
 	"  vaultwise apply out/plan --yes\n"
 	"  vaultwise apply out/plan --yes --max 500 --concurrency 16\n"

@@ -72,7 +72,12 @@ static const struct cmd_doc plan_doc = {
 	"move it now, on a later date, or keep it in Standard, with the money\n"
 	"and the reason; propose tieringPolicy settings per policy and compare\n"
 	"strategies month by month. Writes plan.csv, policy_changes.csv,\n"
-	"strategies.csv, summary.csv and plan.json into DIR.",
+	"strategies.csv, summary.csv and plan.json into DIR.\n\n"
+	"--subscription, --vault, --policy and --workload plan part of the\n"
+	"estate; --tiering proposes one setting for every policy in scope\n"
+	"(where Azure allows it), --moves all-eligible moves every point as\n"
+	"soon as allowed. Refuses (73) to replace a plan directory whose\n"
+	"apply journal has rows not done; otherwise keeps the journal.",
 	"  vaultwise plan data/sample --out out/plan\n"
 	"  vaultwise plan snap --out plan --currency USD --horizon-months 24\n"
 	"  vaultwise plan snap --out legacy --vault 'rsv-legacy-*' "
