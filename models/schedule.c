@@ -296,17 +296,55 @@ static void describe(const struct schedule *sc, const struct policy *p,
 static void tz_note(struct rpo_predicted *out, const struct policy *p,
 		    const struct tz_zone *z)
 {
-	if (!z) {
+	if (!z)
 		snprintf(out->tz_note, sizeof(out->tz_note),
 			 "time zone '%.60s' is not in timezones.csv: "
 			 "evaluated at UTC (gaps do not depend on the offset)",
 			 p->time_zone);
-	} else if (z->rule != DST_NONE) {
-		snprintf(out->tz_note, sizeof(out->tz_note),
-			 "%.60s: Azure keeps the UTC hour, so backups run 1 h "
-			 "later by the wall clock during daylight saving",
-			 z->windows_name);
+}
+
+/* The first clock change of z in [from, to], or TIME_NONE. */
+static int64_t dst_change_in(const struct tz_zone *z, int64_t from,
+			     int64_t to)
+{
+	struct civil a, b;
+	int64_t best = TIME_NONE;
+
+	time_to_civil(from, &a);
+	time_to_civil(to, &b);
+	for (int y = a.year; y <= b.year; y++) {
+		int64_t start, end;
+
+		if (!tz_dst_period(z, y, &start, &end))
+			return TIME_NONE;
+		if (start >= from && start <= to &&
+		    (best == TIME_NONE || start < best))
+			best = start;
+		if (end >= from && end <= to &&
+		    (best == TIME_NONE || end < best))
+			best = end;
 	}
+	return best;
+}
+
+int64_t rpo_dst_gaps(const struct policy *p, const struct tz_table *zones,
+		     bool vault_tier, int64_t from, int64_t to,
+		     double *utc_h, double *wall_h)
+{
+	const struct tz_zone *z = tz_find(zones, p->time_zone);
+	int64_t change = z ? dst_change_in(z, from, to) : TIME_NONE;
+	struct sched_gaps utc, wall;
+	struct schedule sc;
+	char why[160];
+
+	if (change == TIME_NONE ||
+	    schedule_from_policy(&sc, p, why, sizeof(why)) ||
+	    schedule_gaps_between(&sc, z, false, vault_tier, from, to, &utc) ||
+	    schedule_gaps_between(&sc, z, true, vault_tier, from, to, &wall))
+		return TIME_NONE;
+	*utc_h = utc.worst_h;
+	*wall_h = wall.worst_h;
+	return change;
 }
 
 /* "<desc>: worst gap 12 h + 2 h jitter = 14 h" */

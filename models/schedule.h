@@ -93,13 +93,21 @@ struct rpo_predicted {
 	char snapshot_why[200];   /* "Enhanced every 4 h from 08:00 for 12 h:
 				     worst gap 12 h + 2 h jitter = 14 h" */
 	char vault_why[200];
-	char tz_note[200];        /* "" or the DST drift / unknown-zone note */
+	char tz_note[200];        /* "" or the unknown-zone note */
 };
 
 /* The RPO a policy promises per tier, evaluated around as_of. zones may
  * be NULL (every zone is then unknown, evaluated as UTC). */
 void rpo_predict(struct rpo_predicted *out, const struct policy *p,
 		 const struct tz_table *zones, int64_t as_of);
+
+/* Daylight saving inside a check over [from, to]: the first clock change
+ * of the policy's zone in the window (TIME_NONE: none, or no usable
+ * schedule), with the worst gap of the tier's schedule as Azure runs it
+ * (keeping the UTC hour) and as it would run on the wall clock. */
+int64_t rpo_dst_gaps(const struct policy *p, const struct tz_table *zones,
+		     bool vault_tier, int64_t from, int64_t to,
+		     double *utc_h, double *wall_h);
 
 /* Hours for people: "12 h", "2.1 h", "0.25 h" (into out, n bytes). */
 void format_hours(double h, char *out, size_t n);

@@ -22,6 +22,8 @@
 #define ARM_API_GUARDS "2025-07-01"        /* Microsoft.DataProtection
 					      resourceGuards */
 #define ARM_API_SUBSCRIPTIONS "2022-12-01" /* /subscriptions */
+#define ARM_API_TAGS "2021-04-01"   /* {scope}/providers/Microsoft.Resources/
+				       tags/default */
 
 #define ARM_MAX_PAGES 100000
 

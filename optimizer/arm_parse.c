@@ -10,6 +10,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "tags.h"
 #include "timeutil.h"
 #include "util.h"
 
@@ -82,6 +83,17 @@ int64_t arm_time(const cJSON *o, const char *key)
 static const char *pooled(struct strpool *pool, const char *s)
 {
 	return strpool_dup(pool, s ? s : "");
+}
+
+const char *arm_parse_tags(const cJSON *tags, struct strpool *pool)
+{
+	struct strbuf sb = STRBUF_INIT;
+	const char *s;
+
+	tags_from_json(tags, &sb);
+	s = pooled(pool, sb.buf);
+	strbuf_release(&sb);
+	return s;
 }
 
 int arm_page(const cJSON *root, struct arm_page *out)
@@ -208,6 +220,8 @@ int arm_parse_vault(const cJSON *o, const char *tenant_id,
 	v->vault_name = pooled(pool, str_or(o, "name", name));
 	v->location = pooled(pool, str_or(o, "location", ""));
 	v->tenant_id = pooled(pool, tenant_id);
+	v->tags = arm_parse_tags(cJSON_GetObjectItemCaseSensitive(o, "tags"),
+				 pool);
 	v->redundancy = ENUM_OR(
 		arm_str(p, "redundancySettings.standardTierStorageRedundancy"),
 		redundancy_names, RED_GRS);

@@ -48,6 +48,9 @@ struct arm_vault {
 	bool has_soft_delete;   /* securitySettings.softDeleteSettings given */
 	bool has_mua;           /* securitySettings.multiUserAuthorization */
 };
+/* An ARM `tags` object as the snapshot keeps it (tags.h), pooled. */
+const char *arm_parse_tags(const cJSON *tags, struct strpool *pool);
+
 int arm_parse_vault(const cJSON *o, const char *tenant_id,
 		    struct strpool *pool, struct arm_vault *out,
 		    struct err *e);

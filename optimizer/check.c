@@ -3,38 +3,14 @@
  * jobs then recovery points, leave a small summary per item; the restore
  * jobs give one duration fit per workload; then each (item, target) pair
  * gets its numbers, verdict and reason (check_verdict.c), written in
- * items.csv order and targets file order. */
+ * items.csv order and targets file order (check_output.c). */
 #include "check.h"
 
 #include <math.h>
 
 #include "check_internal.h"
-#include "csvio.h"
 #include "sizes.h"
 #include "timeutil.h"
-
-enum { C_ITEM, C_TARGET, C_TIER, C_RPO_T, C_RPO_P, C_RPO_O, C_RTO_T,
-       C_RTO_E, C_VERDICT, C_REASON, C_VAULT, C_NAME, C_POLICY, C_WL,
-       C_EVAL_TIER, C_P95, C_AGE, C_STREAK, C_RTO_NEW, C_RTO_OLD,
-       C_OLD_TIME, C_OLD_TIER, C_MIN_RET, C_NCOLS };
-static const struct csv_column out_cols[] = {
-	{ "item_id", 0 },	   { "target_id", 0 },
-	{ "tier", 0 },		   { "rpo_target_h", 0 },
-	{ "rpo_predicted_h", 0 },  { "rpo_observed_h", 0 },
-	{ "rto_target_h", 0 },	   { "rto_estimated_h", 0 },
-	{ "verdict", 0 },	   { "reason", 0 },
-	{ "vault_name", 0 },	   { "item_name", 0 },
-	{ "policy_name", 0 },	   { "workload", 0 },
-	{ "evaluated_tier", 0 },   { "rpo_observed_p95_h", 0 },
-	{ "newest_point_age_h", 0 }, { "failure_streak", 0 },
-	{ "rto_newest_h", 0 },	   { "rto_oldest_h", 0 },
-	{ "oldest_point_needed", 0 }, { "oldest_point_tier", 0 },
-	{ "min_retention_days", 0 },
-};
-_Static_assert(ARRAY_SIZE(out_cols) == C_NCOLS, "out_cols out of step");
-static const struct csv_schema out_schema = { "rpo_rto.csv", out_cols,
-					      C_NCOLS };
-
 
 struct check_ctx {
 	struct snapshot *s;
@@ -43,6 +19,7 @@ struct check_ctx {
 	struct tz_table zones;
 	int64_t as_of, from, jobs_from;
 	unsigned char *match;         /* [item * ntargets + target] */
+	size_t *hits;                 /* items each target covers */
 	struct item_state *st;
 	struct needed_point *need;    /* [item * ntargets + target] */
 	const struct item *cur;       /* item whose jobs are gathered */
@@ -75,21 +52,68 @@ static int64_t *times_buf(struct check_ctx *c, size_t n)
 
 /* ---- matching ---- */
 
-static size_t match_targets(struct check_ctx *c)
+/* Drops the item's matches that a matching target of higher priority
+ * on the same tier shadows. */
+static void apply_precedence(const struct check_ctx *c, unsigned char *m)
 {
-	size_t nt = c->ts->n, checked = 0;
+	const struct target *t = c->ts->t;
+	size_t nt = c->ts->n;
+
+	for (size_t k = 0; k < nt; k++)
+		for (size_t j = 0; m[k] && j < nt; j++)
+			if (m[j] && target_shadows(&t[j], &t[k]))
+				m[k] = 0;
+}
+
+/* A target that covers no item: an error naming it and what its scope
+ * type can match, or with allow_empty a count in the summary. */
+static int empty_target(const struct check_ctx *c, const struct target *t,
+			struct check_summary *sum, struct err *e)
+{
+	struct strbuf values = STRBUF_INIT;
+
+	sum->empty_targets++;
+	if (c->o.allow_empty)
+		return 0;
+	target_scope_values(t->scope_type, c->s, &values);
+	err_set(e, EXIT_DATAERR,
+		"%s:%zu: target '%s' (%s '%s') covers no item of the "
+		"snapshot; valid %s values: %s (--allow-empty accepts it)",
+		c->ts->path, t->line, t->target_id,
+		scope_type_names[t->scope_type], t->scope,
+		scope_type_names[t->scope_type], values.buf);
+	strbuf_release(&values);
+	return -1;
+}
+
+static void match_targets(struct check_ctx *c, struct check_summary *sum)
+{
+	size_t nt = c->ts->n;
 
 	for (size_t i = 0; i < c->s->nitems; i++) {
+		unsigned char *m = &c->match[i * nt];
+
 		for (size_t k = 0; k < nt; k++) {
-			if (!target_matches(&c->ts->t[k], c->s,
-					    &c->s->items[i]))
-				continue;
-			c->match[i * nt + k] = 1;
-			c->st[i].checked = true;
+			m[k] = target_matches(&c->ts->t[k], c->s,
+					      &c->s->items[i]);
+			c->hits[k] += m[k];
 		}
-		checked += c->st[i].checked;
+		apply_precedence(c, m);
+		for (size_t k = 0; k < nt; k++)
+			c->st[i].checked |= m[k];
+		sum->items_checked += c->st[i].checked;
 	}
-	return checked;
+}
+
+/* After the data's own errors and the output's: a bad file or an
+ * unwritable output is the first thing to fix. */
+static int empty_targets(const struct check_ctx *c,
+			 struct check_summary *sum, struct err *e)
+{
+	for (size_t k = 0; k < c->ts->n; k++)
+		if (!c->hits[k] && empty_target(c, &c->ts->t[k], sum, e))
+			return -1;
+	return 0;
 }
 
 /* ---- pass 1: jobs ---- */
@@ -334,72 +358,157 @@ static void check_input_of(const struct check_ctx *c, size_t i, size_t k,
 	in->as_of = c->as_of;
 	in->lookback_days = c->o.lookback_days;
 	in->rehydrate_priority = c->o.rehydrate_priority;
+	in->rehydration_hours = c->o.rehydration_hours;
+	in->tolerance_hours = isnan(t->tolerance_hours) ? c->o.tolerance_hours
+							: t->tolerance_hours;
 }
 
-static void put_row(struct csv_writer *w, const struct check_ctx *c,
-		    const struct item *it, const struct target *t,
-		    const struct check_row *r, const char *reason)
+/* "IaasVMContainer;iaasvmcontainerv2;rg;vm" out of a protected item's
+ * ARM id (.../protectionContainers/NAME/protectedItems/...), or "". */
+static void container_of(const char *arm_id, char *out, size_t n)
+{
+	static const char seg[] = "/protectionContainers/";
+	const char *p = arm_id ? strstr(arm_id, seg) : NULL;
+	const char *end;
+
+	out[0] = '\0';
+	if (!p)
+		return;
+	p += sizeof(seg) - 1;
+	end = strchr(p, '/');
+	snprintf(out, n, "%.*s", (int)(end ? end - p : (long)strlen(p)), p);
+}
+
+/* The row's values as text, for any output format. */
+struct row_text {
+	const char *v[C_NCOLS];
+	char num[C_NCOLS][32];
+	char container[256];
+};
+
+static void put_num(struct row_text *x, int col, double v, int decimals)
+{
+	if (isnan(v))
+		x->num[col][0] = '\0';
+	else
+		format_fixed(x->num[col], sizeof(x->num[col]), v, decimals);
+	x->v[col] = x->num[col];
+}
+
+static void row_numbers(struct row_text *x, const struct target *t,
+			const struct check_row *r)
+{
+	put_num(x, C_RPO_T, t->rpo_hours, 2);
+	put_num(x, C_RPO_P, r->rpo_pred, 2);
+	put_num(x, C_RPO_O, r->rpo_obs, 2);
+	put_num(x, C_RTO_T, t->rto_hours, 2);
+	put_num(x, C_RTO_E, r->rto_est, 2);
+	put_num(x, C_P95, r->p95, 2);
+	put_num(x, C_AGE, r->age, 2);
+	put_num(x, C_STREAK, r->streak, 0);
+	put_num(x, C_RTO_NEW, r->rto_newest, 2);
+	put_num(x, C_RTO_OLD, r->rto_oldest, 2);
+	put_num(x, C_MIN_RET, t->min_retention_days, 0);
+	put_num(x, C_MARGIN, r->margin, 2);
+	x->v[C_OLD_TIME] = x->num[C_OLD_TIME];
+	x->num[C_OLD_TIME][0] = '\0';
+	if (r->needed_time != TIME_NONE)
+		time_format_iso(r->needed_time, x->num[C_OLD_TIME]);
+}
+
+static void row_text_of(struct row_text *x, const struct check_ctx *c,
+			const struct item *it, const struct target *t,
+			const struct check_row *r, const char *reason,
+			const struct check_fix *fix)
 {
 	const struct policy *p = item_policy(c, it);
 
-	csv_put(w, it->item_id);
-	csv_put(w, t->target_id);
-	csv_put(w, target_tier_names[t->tier]);
-	csv_put_double(w, t->rpo_hours, 2);
-	csv_put_double(w, r->rpo_pred, 2);
-	csv_put_double(w, r->rpo_obs, 2);
-	csv_put_double(w, t->rto_hours, 2);
-	csv_put_double(w, r->rto_est, 2);
-	csv_put(w, verdict_names[r->verdict]);
-	csv_put(w, reason);
-	csv_put(w, c->s->vaults[it->vault_idx].vault_name);
-	csv_put(w, it->item_name);
-	csv_put(w, p ? p->policy_name : "");
-	csv_put(w, workload_names[it->workload]);
-	csv_put(w, r->tier < 0 ? "" : target_tier_names[r->tier]);
-	csv_put_double(w, r->p95, 2);
-	csv_put_double(w, r->age, 2);
-	csv_put_long(w, (long)r->streak);
-	csv_put_double(w, r->rto_newest, 2);
-	csv_put_double(w, r->rto_oldest, 2);
-	csv_put_time(w, r->needed_time);
-	csv_put(w, r->needed_time != TIME_NONE ? rp_tier_names[r->needed_tier]
-					       : "");
-	csv_put_double(w, t->min_retention_days, 0);
-	csv_end_row(w);
+	row_numbers(x, t, r);
+	put_num(x, C_FIX_RPO, fix->rpo_h, 2);
+	x->v[C_FIX] = fix->text.buf;
+	x->v[C_FIX_EDIT] = fix->edit.buf;
+	container_of(it->arm_id, x->container, sizeof(x->container));
+	x->v[C_ITEM] = it->item_id;
+	x->v[C_TARGET] = t->target_id;
+	x->v[C_TIER] = target_tier_names[t->tier];
+	x->v[C_VERDICT] = verdict_names[r->verdict];
+	x->v[C_REASON] = reason;
+	x->v[C_VAULT] = c->s->vaults[it->vault_idx].vault_name;
+	x->v[C_NAME] = it->item_name;
+	x->v[C_POLICY] = p ? p->policy_name : "";
+	x->v[C_WL] = workload_names[it->workload];
+	x->v[C_EVAL_TIER] = r->tier < 0 ? "" : target_tier_names[r->tier];
+	x->v[C_OLD_TIER] = r->needed_time != TIME_NONE
+				   ? rp_tier_names[r->needed_tier]
+				   : "";
+	x->v[C_CAUSE] = r->cause == CAUSE_NONE ? "" : cause_names[r->cause];
+	x->v[C_SEVERITY] = target_severity_names[t->severity];
+	x->v[C_CONTAINER] = x->container;
+	x->v[C_ARM_ID] = it->arm_id ? it->arm_id : "";
+	x->v[C_SOURCE_ID] = it->source_resource_id ? it->source_resource_id
+						   : "";
+}
+
+/* Whether a row fails the CI gate. */
+static bool row_fails(const struct check_ctx *c, const struct target *t,
+		      const struct check_row *r)
+{
+	if (t->severity != TSEV_ERROR)
+		return false;
+	return r->verdict == V_BREACHED ||
+	       (r->verdict == V_UNKNOWN && c->o.fail_on == FAIL_ON_UNKNOWN);
+}
+
+static void count_row(struct check_summary *sum, const struct check_row *r,
+		      bool failing)
+{
+	sum->rows++;
+	sum->met += r->verdict == V_MET;
+	sum->breached += r->verdict == V_BREACHED;
+	sum->unknown += r->verdict == V_UNKNOWN;
+	sum->failing += failing;
 }
 
 static int write_rows(struct check_ctx *c, const char *out_path,
 		      struct check_summary *sum, struct err *e)
 {
-	struct csv_writer *w = csv_writer_open(out_path, &out_schema, e);
+	struct check_sink *sink = check_sink_open(out_path, c->o.format, e);
 	struct strbuf reason = STRBUF_INIT;
+	struct check_fix fix = CHECK_FIX_INIT;
 	size_t nt = c->ts->n;
 
-	if (!w)
+	if (!sink)
 		return -1;
+	if (empty_targets(c, sum, e)) {
+		check_sink_abort(sink);
+		return -1;
+	}
 	for (size_t i = 0; i < c->s->nitems; i++) {
 		const struct item *it = &c->s->items[i];
 
 		for (size_t k = 0; k < nt; k++) {
 			struct check_row r = CHECK_ROW_INIT;
 			struct check_input in;
+			struct row_text x;
+			bool failing;
 
 			if (!c->match[i * nt + k])
 				continue;
 			check_input_of(c, i, k, &in);
 			check_row_evaluate(&r, &in);
 			check_row_reason(&r, &reason);
-			put_row(w, c, it, in.t, &r, reason.buf);
-			sum->rows++;
-			sum->met += r.verdict == V_MET;
-			sum->breached += r.verdict == V_BREACHED;
-			sum->unknown += r.verdict == V_UNKNOWN;
+			failing = row_fails(c, in.t, &r);
+			check_fix_suggest(&in, &r, &fix);
+			row_text_of(&x, c, it, in.t, &r, reason.buf, &fix);
+			check_sink_row(sink, x.v, failing);
+			count_row(sum, &r, failing);
 			check_row_release(&r);
 		}
 	}
 	strbuf_release(&reason);
-	return csv_writer_commit(w, NULL, e);
+	strbuf_release(&fix.text);
+	strbuf_release(&fix.edit);
+	return check_sink_commit(sink, e);
 }
 
 /* ---- the stage ---- */
@@ -408,7 +517,12 @@ void check_options_init(struct check_options *o)
 {
 	o->lookback_days = CHECK_DEFAULT_LOOKBACK_DAYS;
 	o->rehydrate_priority = REHYDRATE_STANDARD;
+	o->rehydration_hours = NAN;
 	o->timezones_path = NULL;
+	o->allow_empty = false;
+	o->tolerance_hours = 0;
+	o->fail_on = FAIL_ON_BREACH;
+	o->format = CF_CSV;
 }
 
 void check_summary_print(FILE *f, const struct check_summary *s)
@@ -418,6 +532,12 @@ void check_summary_print(FILE *f, const struct check_summary *s)
 		"%zu met, %zu breached, %zu unknown\n",
 		s->items_checked, s->items, s->targets, s->rows, s->met,
 		s->breached, s->unknown);
+	if (s->failing != s->breached)
+		fprintf(f, "failing the gate: %zu rows\n", s->failing);
+	if (s->empty_targets)
+		fprintf(f, "%zu target%s cover%s no item\n", s->empty_targets,
+			s->empty_targets == 1 ? "" : "s",
+			s->empty_targets == 1 ? "s" : "");
 	if (s->restores_used >= RTO_MIN_RESTORES)
 		fprintf(f, "vault restore times: fitted on %zu restore jobs\n",
 			s->restores_used);
@@ -440,6 +560,7 @@ static void ctx_release(struct check_ctx *c)
 {
 	tz_table_release(&c->zones);
 	free(c->match);
+	free(c->hits);
 	free(c->st);
 	free(c->need);
 	free(c->runs);
@@ -465,6 +586,7 @@ static void ctx_init(struct check_ctx *c, struct snapshot *s,
 			       ? jobs_from
 			       : c->from;
 	c->match = xcalloc(pairs ? pairs : 1, 1);
+	c->hits = xcalloc(t->n ? t->n : 1, sizeof(*c->hits));
 	c->st = xcalloc(s->nitems ? s->nitems : 1, sizeof(*c->st));
 	c->need = xcalloc(pairs ? pairs : 1, sizeof(*c->need));
 	for (size_t i = 0; i < s->nitems; i++)
@@ -489,7 +611,7 @@ int rpo_check_run_opts(struct snapshot *s, const struct target_set *t,
 		goto done;
 	out->targets = t->n;
 	out->items = s->nitems;
-	out->items_checked = match_targets(&c);
+	match_targets(&c, out);
 	if (snapshot_each_job(s, on_job, &c, e))
 		goto done;
 	flush_runs(&c);
@@ -508,5 +630,9 @@ int rpo_check_run(struct snapshot *s, const struct target_set *t,
 		  const char *out_path, struct check_summary *out,
 		  struct err *e)
 {
-	return rpo_check_run_opts(s, t, NULL, out_path, out, e);
+	struct check_options o;
+
+	check_options_init(&o);
+	o.allow_empty = true;
+	return rpo_check_run_opts(s, t, &o, out_path, out, e);
 }

@@ -9,7 +9,11 @@
  *     min_retention_days, of the oldest point that retention must still
  *     hold (models/rto.h; rehydration when that point is in Archive),
  * and writes one row per (item, target) to rpo_rto.csv (SPEC.md columns
- * first), each with a verdict met/breached/unknown and a plain reason.
+ * first), each with a verdict met/breached/unknown, a plain reason, the
+ * signed margin and a cause a pivot table can use; or the same rows as
+ * JSON or JUnit XML. Targets with a priority shadow lower-priority ones
+ * on the same tier, so each item is judged once per tier by those; a
+ * target that covers no item is an error unless allowed.
  *
  * Streams jobs and recovery points one item at a time: memory grows with
  * the number of items (times targets), not of points. Called by `check`
@@ -18,6 +22,7 @@
 #ifndef VW_CHECK_H
 #define VW_CHECK_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -28,14 +33,27 @@
 #define CHECK_DEFAULT_LOOKBACK_DAYS 30.0
 #define CHECK_DEFAULT_OUT "rpo_rto.csv"
 
+enum check_format { CF_CSV, CF_JSON, CF_JUNIT, CF_COUNT };
+extern const char *const check_format_names[CF_COUNT];
+
+/* Which rows fail the CI gate (exit 1): breaches of severity-error
+ * targets, and with FAIL_ON_UNKNOWN their unknown rows too. */
+enum check_fail_on { FAIL_ON_BREACH, FAIL_ON_UNKNOWN };
+
 struct check_options {
 	double lookback_days;       /* observed-RPO window before as_of */
 	int rehydrate_priority;     /* enum rehydrate_priority (rto.h) */
+	double rehydration_hours;   /* NAN: rto.h's figure for the priority */
 	const char *timezones_path; /* NULL: the bundled data/timezones.csv */
+	bool allow_empty;           /* a target covering no item: warning */
+	double tolerance_hours;     /* for targets without tolerance_hours */
+	int fail_on;                /* enum check_fail_on */
+	int format;                 /* enum check_format */
 };
 
 /* Fills the defaults: 30 d look-back, Standard-priority rehydration, the
- * bundled time-zone table. */
+ * bundled time-zone table, no empty target, no tolerance, fail on
+ * breaches, CSV. */
 void check_options_init(struct check_options *o);
 
 struct check_summary {
@@ -43,12 +61,17 @@ struct check_summary {
 	size_t items;          /* items in the snapshot */
 	size_t items_checked;  /* items covered by at least one target */
 	size_t rows, met, breached, unknown;
+	size_t failing;        /* rows that fail the gate (fail_on) */
+	size_t empty_targets;  /* targets covering no item (allow_empty) */
 	size_t restores_used;  /* restore jobs behind the vault RTO fit */
 };
 
 /* Runs the check as of s->as_of (the caller applies --as-of) with the
- * default options, writing rpo_rto.csv at out_path. Returns 0 (whatever
- * the verdicts: see out->breached) or -1 with e set. */
+ * default options but allow_empty (for `run`'s report), writing
+ * rpo_rto.csv at out_path. Returns 0 (whatever
+ * the verdicts: see out->failing) or -1 with e set: EXIT_DATAERR when a
+ * target covers no item (naming it and the values its scope type can
+ * match) unless allow_empty. */
 int rpo_check_run(struct snapshot *s, const struct target_set *t,
 		  const char *out_path, struct check_summary *out,
 		  struct err *e);

@@ -14,6 +14,11 @@
 #define EPS 1e-9
 
 const char *const verdict_names[3] = { "met", "breached", "unknown" };
+const char *const cause_names[CAUSE_COUNT] = {
+	"schedule",	       "start_jitter",	     "failed_jobs",
+	"stale_backup",	       "retention_short",    "archive_rehydration",
+	"restore_throughput", "unknown",
+};
 
 bool rp_has_snapshot_copy(int tier)
 {
@@ -58,6 +63,35 @@ static void clause(struct strbuf *sb, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* One measure against its target: the row's margin is the smallest, and
+ * the measure short by most names the cause unless a root cause (the
+ * schedule, no backup at all) named it first. */
+static void measure(struct check_row *r, double target, double value,
+		    int cause)
+{
+	double m = target - value;
+
+	if (isnan(m) || (!isnan(r->margin) && m >= r->margin))
+		return;
+	r->margin = m;
+	if (m < -EPS && !r->cause_fixed)
+		r->cause = cause;
+}
+
+static void root_cause(struct check_row *r, int cause)
+{
+	if (!r->cause_fixed)
+		r->cause = cause;
+	r->cause_fixed = true;
+}
+
+/* A failure no number measures (no backup at all): it names the cause. */
+static void unmeasured_fail(struct check_row *r, int cause)
+{
+	root_cause(r, cause);
+	r->unmeasured_fail = true;
+}
+
 static bool is_stopped(const struct item *it)
 {
 	return it->policy_idx < 0 ||
@@ -75,6 +109,8 @@ static void check_predicted(const struct item *it, double target,
 {
 	const char *why = r->tier == TT_SNAPSHOT ? pred->snapshot_why
 						 : pred->vault_why;
+	double gap = r->tier == TT_SNAPSHOT ? pred->snapshot_gap_h
+					    : pred->vault_gap_h;
 	char t[24];
 
 	format_hours(target, t, sizeof(t));
@@ -82,6 +118,7 @@ static void check_predicted(const struct item *it, double target,
 					     : pred->vault_h;
 	if (is_stopped(it)) {
 		r->rpo_pred = NAN;
+		unmeasured_fail(r, CAUSE_SCHEDULE);
 		clause(&r->fail,
 		       "protection is stopped (state %s%s): no backups are "
 		       "scheduled",
@@ -90,8 +127,13 @@ static void check_predicted(const struct item *it, double target,
 	} else if (isnan(r->rpo_pred)) {
 		clause(&r->unknown, "%s", why);
 	} else if (r->rpo_pred > target + EPS) {
+		/* the schedule breaches even when every job succeeds */
+		measure(r, target, r->rpo_pred, CAUSE_SCHEDULE);
+		root_cause(r, gap <= target + EPS ? CAUSE_START_JITTER
+						  : CAUSE_SCHEDULE);
 		clause(&r->fail, "%s > %s target", why, t);
 	} else {
+		measure(r, target, r->rpo_pred, CAUSE_SCHEDULE);
 		clause(&r->pass, "%s <= %s target", why, t);
 	}
 }
@@ -169,6 +211,44 @@ static void observed_breach(const struct observed_gaps *g,
 	strbuf_release(&sb);
 }
 
+/* Whether two worst gaps share time (a gap between points and the gap
+ * between successful jobs that failed jobs fall in). */
+static bool overlap(const struct observed_gaps *a,
+		    const struct observed_gaps *b)
+{
+	int64_t a_end, b_end;
+
+	if (isnan(a->worst_h) || isnan(b->worst_h))
+		return false;
+	a_end = a->worst_from + (int64_t)llround(a->worst_h * HOUR_S);
+	b_end = b->worst_from + (int64_t)llround(b->worst_h * HOUR_S);
+	return a->worst_from < b_end && b->worst_from < a_end;
+}
+
+/* Why an observed gap is longer than the target: a stale newest backup
+ * (failed jobs when they are failing), failed jobs inside the gap, the
+ * schedule itself, a later start than the jitter allowed, or unknown. */
+static int observed_cause(const struct observed_gaps *g,
+			  const struct item_state *st, int src,
+			  const struct check_row *r)
+{
+	if (g->worst_is_tail)
+		return src == OBS_JOBS && st->streak.trailing
+			       ? CAUSE_FAILED_JOBS
+			       : CAUSE_STALE_BACKUP;
+	if (st->failed_in_worst && (src == OBS_JOBS || overlap(g, &st->jobs)))
+		return CAUSE_FAILED_JOBS;
+	if (isnan(r->rpo_pred))
+		return CAUSE_UNKNOWN;
+	if (g->worst_h <= r->rpo_pred + EPS)
+		return CAUSE_SCHEDULE;
+	if (src == OBS_LOG) /* no start jitter: a longer gap is a miss */
+		return CAUSE_UNKNOWN;
+	return g->worst_h <= r->rpo_pred + SCHEDULE_JITTER_H + EPS
+		       ? CAUSE_START_JITTER
+		       : CAUSE_UNKNOWN;
+}
+
 static int obs_source(const struct item_state *st, int tier)
 {
 	if (tier == TT_VAULT)
@@ -194,6 +274,10 @@ static void check_observed(const struct check_input *in, double target,
 	r->age = g->newest_age_h;
 	if (isnan(g->worst_h)) {
 		if (src == OBS_JOBS)
+			unmeasured_fail(r, st->streak.failed
+						   ? CAUSE_FAILED_JOBS
+						   : CAUSE_STALE_BACKUP);
+		if (src == OBS_JOBS)
 			clause(&r->fail,
 			       "no successful backup in the %g d look-back "
 			       "(%zu failed job%s)",
@@ -207,6 +291,7 @@ static void check_observed(const struct check_input *in, double target,
 			       in->it->protection_state);
 		return;
 	}
+	measure(r, target, g->worst_h, observed_cause(g, st, src, r));
 	if (g->worst_h > target + EPS) {
 		observed_breach(g, st, src, t, r);
 		return;
@@ -217,13 +302,29 @@ static void check_observed(const struct check_input *in, double target,
 	       p95, src == OBS_LOG ? " in the log chain" : "", t);
 }
 
+/* Rehydration hours: the user's, else the Blob Storage figure. */
+static double rehydrate_hours(const struct check_input *in, double gib,
+			      const char **basis)
+{
+	if (!isnan(in->rehydration_hours)) {
+		*basis = "rehydration time from --rehydration-hours";
+		return in->rehydration_hours;
+	}
+	*basis = "rehydration time: Blob Storage's published figure, Azure "
+		 "Backup publishes none; set --rehydration-hours";
+	return rto_rehydrate_hours(in->rehydrate_priority, gib);
+}
+
 /* RTO of a restore from a point in the given rp tier. */
-static double point_rto(const struct rto_model *m, int prio, int tier,
-			double gib, char *desc, size_t n)
+static double point_rto(const struct check_input *in, int tier, double gib,
+			char *desc, size_t n)
 {
 	char v[24], rh[24], tot[24];
+	const struct rto_model *m = in->rto;
+	int prio = in->rehydrate_priority;
 	double vault = rto_model_hours(m, gib);
-	double rehydrate = rto_rehydrate_hours(prio, gib);
+	const char *basis;
+	double rehydrate = rehydrate_hours(in, gib, &basis);
 
 	format_hours(vault, v, sizeof(v));
 	if (rp_has_snapshot_copy(tier)) {
@@ -236,8 +337,8 @@ static double point_rto(const struct rto_model *m, int prio, int tier,
 		format_hours(rehydrate + vault, tot, sizeof(tot));
 		snprintf(desc, n,
 			 "is in Archive: %s %s-priority rehydration + %s "
-			 "restore = %s",
-			 rh, rehydrate_priority_names[prio], v, tot);
+			 "restore = %s (%s)",
+			 rh, rehydrate_priority_names[prio], v, tot, basis);
 		return rehydrate + vault;
 	}
 	snprintf(desc, n, "is in %s: %s restore", rp_tier_names[tier], v);
@@ -280,14 +381,19 @@ static void check_rto(const struct check_input *in, struct check_row *r)
 		bool covered = np->time != TIME_NONE;
 		r->needed_time = when;
 		r->needed_tier = covered ? np->tier : np->oldest_tier;
-		r->rto_oldest = point_rto(m, in->rehydrate_priority,
-					  r->needed_tier,
+		r->rto_oldest = point_rto(in, r->needed_tier,
 					  covered ? np->gib : np->oldest_gib,
 					  od, sizeof(od));
 	}
 	r->rto_est = fmax(r->rto_newest, r->rto_oldest);
 	if (!want)
 		return;
+	measure(r, t->rto_hours, r->rto_newest, CAUSE_RESTORE_THROUGHPUT);
+	if (!isnan(r->rto_oldest))
+		measure(r, t->rto_hours, r->rto_oldest,
+			r->needed_tier == TIER_ARCHIVE
+				? CAUSE_ARCHIVE_REHYDRATION
+				: CAUSE_RESTORE_THROUGHPUT);
 	if (r->rto_newest > t->rto_hours + EPS)
 		clause(&r->fail, "%s > %s target", nd, tt);
 	else
@@ -319,6 +425,7 @@ static void check_retention(const struct check_input *in,
 		: t->tier == TT_SNAPSHOT ? snapshot_reach_days(p)
 					  : vault_reach_days(p);
 	if (!isnan(reach) && reach + 0.5 < need) {
+		measure(r, need * 24, reach * 24, CAUSE_RETENTION_SHORT);
 		clause(&r->fail,
 		       "retention too short: policy '%s' keeps %s for at "
 		       "most %.0f d < %g d needed",
@@ -367,6 +474,65 @@ static bool resolve_tier(const struct item *it, const struct target *t,
 	return true;
 }
 
+/* Daylight saving, only when a clock change inside the look-back moves
+ * the verdict: read on the wall clock, the schedule's worst gap would be
+ * on the other side of the target (never for log backups). */
+static void dst_note(const struct check_input *in, double target,
+		     struct check_row *r)
+{
+	int64_t from = in->as_of - (int64_t)llround(in->lookback_days * DAY_S);
+	double utc, wall, j = SCHEDULE_JITTER_H;
+	char day[DATE_ISO_LEN], w[24], t[24];
+	int64_t change;
+
+	if (!in->p || (r->tier == TT_VAULT &&
+		       workload_is_db(in->it->workload) &&
+		       in->p->log_interval_min > 0))
+		return;
+	change = rpo_dst_gaps(in->p, in->zones, r->tier == TT_VAULT, from,
+			      in->as_of, &utc, &wall);
+	if (change == TIME_NONE ||
+	    (utc + j > target + EPS) == (wall + j > target + EPS))
+		return;
+	time_format_date(change, day);
+	format_hours(wall + j, w, sizeof(w));
+	format_hours(target, t, sizeof(t));
+	clause(&r->note,
+	       "'%s' changed its clocks on %s: Azure keeps the UTC hour, so "
+	       "backups run 1 h later by the wall clock during daylight "
+	       "saving (read on the wall clock, the schedule would give %s "
+	       "%s the %s target)",
+	       in->p->time_zone, day, w, wall + j > target + EPS ? ">" : "<=",
+	       t);
+}
+
+/* The verdict: a breach whose every shortfall is within the tolerance
+ * counts as met (the reason keeps the shortfall as a note). */
+static void settle_verdict(struct check_row *r, double tolerance)
+{
+	char m[24], tol[24];
+
+	if (r->fail.len && !r->unmeasured_fail && !isnan(r->margin) &&
+	    r->margin >= -tolerance - EPS) {
+		format_hours(-r->margin, m, sizeof(m));
+		format_hours(tolerance, tol, sizeof(tol));
+		clause(&r->note, "short by %s, within the %s tolerance: %s", m,
+		       tol, r->fail.buf);
+		strbuf_reset(&r->fail);
+	}
+	r->verdict = r->fail.len      ? V_BREACHED
+		     : r->unknown.len ? V_UNKNOWN
+				      : V_MET;
+	if (r->verdict == V_BREACHED && !(r->margin < -EPS))
+		r->margin = NAN; /* no number measures this breach */
+	if (r->verdict == V_UNKNOWN)
+		r->cause = CAUSE_UNKNOWN;
+	else if (r->verdict == V_MET)
+		r->cause = CAUSE_NONE;
+	else if (r->cause == CAUSE_NONE)
+		r->cause = CAUSE_UNKNOWN;
+}
+
 void check_row_evaluate(struct check_row *r, const struct check_input *in)
 {
 	const struct item *it = in->it;
@@ -377,6 +543,8 @@ void check_row_evaluate(struct check_row *r, const struct check_input *in)
 	r->rto_newest = r->rto_oldest = r->rto_est = NAN;
 	r->needed_time = TIME_NONE;
 	r->tier = -1;
+	r->margin = NAN;
+	r->cause = CAUSE_NONE;
 	r->streak = in->st->streak.trailing;
 	memset(&pred, 0, sizeof(pred));
 	pred.snapshot_h = pred.vault_h = NAN;
@@ -389,14 +557,13 @@ void check_row_evaluate(struct check_row *r, const struct check_input *in)
 			check_observed(in, t->rpo_hours, r);
 			if (pred.tz_note[0])
 				clause(&r->note, "%s", pred.tz_note);
+			dst_note(in, t->rpo_hours, r);
 		}
 		check_rto(in, r);
 		if (in->np)
 			check_retention(in, r);
 	}
-	r->verdict = r->fail.len      ? V_BREACHED
-		     : r->unknown.len ? V_UNKNOWN
-				      : V_MET;
+	settle_verdict(r, in->tolerance_hours);
 }
 
 void check_row_reason(const struct check_row *r, struct strbuf *out)

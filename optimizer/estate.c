@@ -447,6 +447,7 @@ static void make_vault(struct estate *es, long index)
 	v->public_network_access = pf->pna;
 	v->cmk = pf->cmk;
 	v->job_failure_alerts = pf->alerts;
+	v->tags = pooledf(es, "env=%s", pf->env);
 	if (v->mua == ON)
 		put_guard(es, gv);
 	snapshot_put_vault(&es->x.sw, v);

@@ -173,6 +173,20 @@ static void special_states(struct estate *es, struct unit *u)
 	}
 }
 
+/* The tags of a source resource: its application and environment, and
+ * tier=1 on the first application of a production vault. */
+static const char *source_tags(struct strpool *pool, const struct unit *u)
+{
+	const char *env = u->gv->prof->env;
+	char *s = xasprintf("app=%s;env=%s%s", u->app, env,
+			    u->app_idx == 0 && !strcmp(env, "prd") ? ";tier=1"
+								   : "");
+	const char *kept = strpool_dup(pool, s);
+
+	free(s);
+	return kept;
+}
+
 static void emit_item(struct estate *es, const struct unit *u,
 		      const char *name, const char *arm_id,
 		      const char *source_id, double source_gb)
@@ -200,6 +214,7 @@ static void emit_item(struct estate *es, const struct unit *u,
 	it->size_source = SS_REPORTED;
 	it->arm_id = arm_id;
 	it->source_resource_id = source_id;
+	it->source_tags = source_tags(&names, u);
 	gi.pol = u->pol;
 	gi.vault_crr = u->gv->v.cross_region_restore == ON;
 	gi.start = u->start;

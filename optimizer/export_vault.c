@@ -526,6 +526,56 @@ static void item_sizes(struct ex_item *it)
 		row->size_source = SS_REPORTED;
 }
 
+/* The item's sizes from fetchTieringCost when asked, then its row. */
+static int item_last_step(struct ex_item *it, struct err *e)
+{
+	if (it->v->ex->o->tiering_cost &&
+	    it->ai.it.size_source != SS_REPORTED && it->n)
+		return fetch_tiering_cost(it, e);
+	return item_finish(it, e);
+}
+
+static int on_source_tags(void *ctx, const struct arm_reply *r,
+			  struct err *e)
+{
+	struct ex_item *it = ctx;
+	const cJSON *props;
+
+	if (r->status == 200) {
+		props = cJSON_GetObjectItemCaseSensitive(r->body, "properties");
+		it->ai.it.source_tags = arm_parse_tags(
+			cJSON_GetObjectItemCaseSensitive(props, "tags"),
+			&it->pool);
+	} else if (ex_is_denial(r->status) || r->status == 404) {
+		ex_vault_warn(it->v, "tags of source resources", r->status,
+			      r->code, "items.csv source_tags left empty");
+	} else {
+		return ex_unexpected("read the tags of a source resource",
+				     r->status, r->code, e);
+	}
+	return item_last_step(it, e);
+}
+
+/* The tags of the item's source resource (VM, SQL/HANA host, storage
+ * account), by the Tags API, which answers for any resource type. */
+static int read_source_tags(struct ex_item *it, struct err *e)
+{
+	const char *src = it->ai.it.source_resource_id;
+	char *path, *url;
+	int rc;
+
+	if (!src || !src[0])
+		return item_last_step(it, e);
+	path = xasprintf("%s/providers/Microsoft.Resources/tags/default", src);
+	url = arm_url(&it->v->ex->arm, path, ARM_API_TAGS, NULL);
+	rc = arm_get_json(&it->v->ex->arm, url,
+			  "read the tags of a source resource", false,
+			  on_source_tags, it, e);
+	free(url);
+	free(path);
+	return rc;
+}
+
 static int on_rp_end(void *ctx, const struct arm_reply *r, struct err *e)
 {
 	long status = r->status;
@@ -548,10 +598,7 @@ static int on_rp_end(void *ctx, const struct arm_reply *r, struct err *e)
 	if (it->n)
 		qsort(it->rps, it->n, sizeof(*it->rps), cmp_rp);
 	item_sizes(it);
-	if (x->o->tiering_cost && it->ai.it.size_source != SS_REPORTED &&
-	    it->n)
-		return fetch_tiering_cost(it, e);
-	return item_finish(it, e);
+	return read_source_tags(it, e);
 }
 
 static int list_rps(struct ex_item *it, struct err *e)

@@ -7,7 +7,9 @@
 #include "report.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "fileio.h"
 #include "focus.h"
@@ -35,6 +37,43 @@ static int check_plan_dir(const char *dir, struct err *e)
 		       "plan directory '%s' not found; write one with "
 		       "'vaultwise plan SNAPSHOT --out %s'",
 		       dir, dir);
+}
+
+/* When the report is made: now, or SOURCE_DATE_EPOCH for reproducible
+ * output (https://reproducible-builds.org/specs/source-date-epoch/). */
+static int64_t made_at(void)
+{
+	const char *s = getenv("SOURCE_DATE_EPOCH");
+	char *end;
+	long long t;
+
+	if (s && *s) {
+		t = strtoll(s, &end, 10);
+		if (!*end && t >= 0)
+			return (int64_t)t;
+	}
+	return (int64_t)time(NULL);
+}
+
+/* The paper the page prints on: US Letter where the locale's paper is
+ * (LC_ALL, LC_PAPER, LANG as POSIX orders them: en_US, es_MX...), else
+ * A4. */
+static bool letter_paper(void)
+{
+	static const char *const letter[] = { "_US", "_CA", "_MX", "_PH",
+					      "_CL", "_CO", "_VE", "_PR" };
+	const char *names[] = { "LC_ALL", "LC_PAPER", "LANG" };
+	const char *loc = NULL;
+
+	for (size_t i = 0; i < ARRAY_SIZE(names) && !loc; i++) {
+		loc = getenv(names[i]);
+		if (loc && !*loc)
+			loc = NULL;
+	}
+	for (size_t i = 0; loc && i < ARRAY_SIZE(letter); i++)
+		if (strstr(loc, letter[i]))
+			return true;
+	return false;
 }
 
 static double *nan_array(size_t n)
@@ -65,6 +104,8 @@ static void ctx_init(struct report_ctx *c, struct report_data *d,
 	d->posture_path = o->posture_path;
 	d->top_n = o->top_n > 0 ? o->top_n : DEFAULT_TOP_N;
 	d->prev_as_of = TIME_NONE;
+	d->made_at = made_at();
+	d->letter = letter_paper();
 	d->vm = xcalloc(nv, sizeof(*d->vm));
 	c->now_vault = xcalloc(nv, sizeof(*c->now_vault));
 	c->now_policy = xcalloc(np, sizeof(*c->now_policy));
@@ -180,6 +221,7 @@ static void price_caveats(struct report_ctx *c)
 	for (size_t v = 0; v < c->s->nvaults; v++) {
 		const struct rep_vault_months *vm = &d->vm[v];
 
+		d->caveat_weight = rep_stats_total(&c->now_vault[v]);
 		plan_price_caveat(d, &c->s->vaults[v], "Standard",
 				  vm->std_price, vm->card.std_gb_month);
 		plan_price_caveat(d, &c->s->vaults[v], "Archive",
@@ -195,6 +237,8 @@ static void agreement_caveats(struct report_ctx *c)
 	double mine = d->total_now.std_cost + d->total_now.arc_cost;
 	double plan = c->plan_total.storage_now;
 
+	/* these put every figure in doubt */
+	d->caveat_weight = rep_stats_total(&d->total_now);
 	if (c->plan_total.set && fabs(mine - plan) > 0.005 * fabs(plan) + 0.01)
 		report_data_add_caveat(
 			d, "the snapshot's storage (%.2f %s/month) differs "

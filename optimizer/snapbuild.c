@@ -142,6 +142,7 @@ int snapbuild_vault(struct snapbuild *b, const struct vault *v,
 	c.location = keep(b, v->location);
 	c.resource_guard_id = keep(b, v->resource_guard_id);
 	c.tenant_id = keep(b, v->tenant_id);
+	c.tags = keep(b, v->tags);
 	b->vaults = grow_array(b->vaults, sizeof(c), b->nvaults + 1,
 			       &b->avaults);
 	b->vaults[b->nvaults++] = c;
@@ -184,6 +185,7 @@ int snapbuild_item(struct snapbuild *b, const struct item *it,
 	c.it.protection_state = keep(b, it->protection_state);
 	c.it.arm_id = keep(b, it->arm_id);
 	c.it.source_resource_id = keep(b, it->source_resource_id);
+	c.it.source_tags = keep(b, it->source_tags);
 	b->items = grow_array(b->items, sizeof(c), b->nitems + 1, &b->aitems);
 	b->items[b->nitems++] = c;
 	return 0;

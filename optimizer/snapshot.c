@@ -15,6 +15,7 @@
 
 #include <openssl/evp.h>
 
+#include "tags.h"
 #include "timeutil.h"
 #include "util.h"
 
@@ -49,7 +50,8 @@ const char *const onoff_names[ONOFF_COUNT] = { "Disabled", "Enabled" };
 #define R CSV_REQUIRED
 
 enum { V_ID, V_SUB, V_RG, V_NAME, V_LOC, V_RED, V_CRR, V_IMM, V_SD, V_SDD,
-       V_MUA, V_GUARD, V_XSR, V_PNA, V_CMK, V_TENANT, V_ALERTS, V_NCOLS };
+       V_MUA, V_GUARD, V_XSR, V_PNA, V_CMK, V_TENANT, V_ALERTS, V_TAGS,
+       V_NCOLS };
 static const struct csv_column vault_cols[] = {
 	{ "vault_id", R }, { "subscription_id", R }, { "resource_group", R },
 	{ "vault_name", R }, { "location", R }, { "redundancy", R },
@@ -57,7 +59,7 @@ static const struct csv_column vault_cols[] = {
 	{ "soft_delete", R }, { "soft_delete_days", R }, { "mua", R },
 	{ "resource_guard_id", R }, { "cross_subscription_restore", R },
 	{ "public_network_access", R }, { "cmk", R }, { "tenant_id", 0 },
-	{ "job_failure_alerts", 0 },
+	{ "job_failure_alerts", 0 }, { "tags", 0 },
 };
 
 enum { P_ID, P_VAULT, P_NAME, P_WL, P_TYPE, P_FREQ, P_INTERVAL, P_WSTART,
@@ -78,13 +80,15 @@ static const struct csv_column policy_cols[] = {
 };
 
 enum { I_ID, I_VAULT, I_POLICY, I_NAME, I_WL, I_STATE, I_SRC, I_CHURN,
-       I_STD, I_ARC, I_SIZESRC, I_ARM, I_SRCRES, I_LAST, I_NCOLS };
+       I_STD, I_ARC, I_SIZESRC, I_ARM, I_SRCRES, I_LAST, I_STAGS,
+       I_NCOLS };
 static const struct csv_column item_cols[] = {
 	{ "item_id", R }, { "vault_id", R }, { "policy_id", R },
 	{ "item_name", R }, { "workload", R }, { "protection_state", R },
 	{ "source_gb", R }, { "daily_churn", R }, { "standard_gb", R },
 	{ "archive_gb", R }, { "size_source", R }, { "arm_id", 0 },
 	{ "source_resource_id", 0 }, { "last_backup_time", 0 },
+	{ "source_tags", 0 },
 };
 
 enum { RP_ID, RP_ITEM, RP_TIME, RP_KIND, RP_TIER, RP_EXPIRY, RP_READY,
@@ -143,6 +147,20 @@ static const char *pooled(struct snapshot *s, const char *v)
 	return strpool_dup(&s->pool, v);
 }
 
+/* An optional tags column (tags.h): "" when absent or empty. */
+static int row_tags(const struct csv_row *r, int col, const char **out,
+		    struct err *e)
+{
+	*out = "";
+	if (row_str(r, col, ROW_OPTIONAL, out, e))
+		return -1;
+	if (!tags_valid(*out))
+		return row_error(r, col, e,
+				 "key=value pairs joined by ';' (with ';', "
+				 "'=' and '%' percent-encoded)");
+	return 0;
+}
+
 static int duplicate_key(const struct csv_row *r, int col, struct err *e)
 {
 	return row_error(r, col, e, "an id not used by an earlier row");
@@ -182,7 +200,8 @@ static int load_vault(void *ctx, const struct csv_row *r, struct err *e)
 	    ENUM(r, V_CMK, 0, onoff_names, &v.cmk, e) ||
 	    row_str(r, V_TENANT, ROW_OPTIONAL, &v.tenant_id, e) ||
 	    ENUM(r, V_ALERTS, ROW_OPTIONAL, onoff_names,
-		 &v.job_failure_alerts, e))
+		 &v.job_failure_alerts, e) ||
+	    row_tags(r, V_TAGS, &v.tags, e))
 		return -1;
 	v.resource_guard_id = r->val[V_GUARD];
 	v.vault_id = pooled(s, v.vault_id);
@@ -194,6 +213,7 @@ static int load_vault(void *ctx, const struct csv_row *r, struct err *e)
 	v.location = pooled(s, v.location);
 	v.resource_guard_id = pooled(s, v.resource_guard_id);
 	v.tenant_id = pooled(s, v.tenant_id);
+	v.tags = pooled(s, v.tags);
 	s->vaults = grow_array(s->vaults, sizeof(v), s->nvaults + 1, &l->alloc);
 	s->vaults[s->nvaults++] = v;
 	return 0;
@@ -344,7 +364,8 @@ static int load_item(void *ctx, const struct csv_row *r, struct err *e)
 	    ENUM(r, I_SIZESRC, 0, size_source_names, &it.size_source, e) ||
 	    row_str(r, I_ARM, O, &it.arm_id, e) ||
 	    row_str(r, I_SRCRES, O, &it.source_resource_id, e) ||
-	    row_time(r, I_LAST, O, &it.last_backup_time, e))
+	    row_time(r, I_LAST, O, &it.last_backup_time, e) ||
+	    row_tags(r, I_STAGS, &it.source_tags, e))
 		return -1;
 	vi = snapshot_find_vault(s, it.vault_id);
 	if (vi < 0)
@@ -370,6 +391,7 @@ static int load_item(void *ctx, const struct csv_row *r, struct err *e)
 	it.protection_state = pooled(s, it.protection_state);
 	it.arm_id = pooled(s, it.arm_id);
 	it.source_resource_id = pooled(s, it.source_resource_id);
+	it.source_tags = pooled(s, it.source_tags);
 	s->items = grow_array(s->items, sizeof(it), s->nitems + 1, &l->alloc);
 	s->items[s->nitems++] = it;
 	return 0;
@@ -953,6 +975,7 @@ void snapshot_put_vault(struct snapshot_writer *sw, const struct vault *v)
 	put_onoff(w, v->cmk);
 	csv_put(w, v->tenant_id);
 	put_onoff(w, v->job_failure_alerts);
+	csv_put(w, v->tags);
 	csv_end_row(w);
 }
 
@@ -1005,6 +1028,7 @@ void snapshot_put_item(struct snapshot_writer *sw, const struct item *it)
 	csv_put(w, it->arm_id);
 	csv_put(w, it->source_resource_id);
 	csv_put_time(w, it->last_backup_time);
+	csv_put(w, it->source_tags);
 	csv_end_row(w);
 }
 

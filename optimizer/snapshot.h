@@ -77,6 +77,7 @@ struct vault {
 	int public_network_access;      /* enum onoff */
 	int cmk;                        /* enum onoff */
 	int job_failure_alerts;  /* enum onoff, may be ONOFF_UNKNOWN */
+	const char *tags;        /* "k=v;k2=v2" (tags.h), NULL or "": none */
 };
 
 struct policy {
@@ -98,6 +99,7 @@ struct policy {
 struct item {
 	const char *item_id, *vault_id, *policy_id, *item_name;
 	const char *protection_state, *arm_id, *source_resource_id;
+	const char *source_tags;         /* of the source resource (tags.h) */
 	int workload, size_source;
 	double source_gb, daily_churn;   /* churn is a fraction per day */
 	double standard_gb, archive_gb;

@@ -24,11 +24,15 @@ void report_data_add_caveat(struct report_data *d, const char *fmt, ...)
 	va_end(ap);
 	for (size_t i = 0; i < d->ncaveats; i++)
 		if (strcmp(d->caveats[i], sb.buf) == 0) {
+			d->caveat_money[i] += d->caveat_weight;
 			strbuf_release(&sb);
 			return;
 		}
 	d->caveats = xrealloc(d->caveats,
 			      (d->ncaveats + 1) * sizeof(*d->caveats));
+	d->caveat_money = xrealloc(d->caveat_money, (d->ncaveats + 1) *
+						   sizeof(*d->caveat_money));
+	d->caveat_money[d->ncaveats] = d->caveat_weight;
 	d->caveats[d->ncaveats++] = strbuf_detach(&sb);
 }
 
@@ -103,6 +107,7 @@ void report_data_release(struct report_data *d)
 	for (size_t i = 0; i < d->ncaveats; i++)
 		free(d->caveats[i]);
 	free(d->caveats);
+	free(d->caveat_money);
 	prices_release(&d->prices);
 	memset(d, 0, sizeof(*d));
 }

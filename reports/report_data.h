@@ -206,8 +206,17 @@ struct report_data {
 
 	char **caveats;              /* said on the page, and by the command */
 	size_t ncaveats;
+	/* per caveat: the monthly cost (currency) of what it touches, so
+	 * that the page can list the costliest first; a caveat added again
+	 * adds caveat_weight once more */
+	double *caveat_money;
+	double caveat_weight;        /* the weight of the next caveats */
+
+	int64_t made_at;             /* when the report was made (UTC) */
+	bool letter;                 /* print on US Letter, not A4 */
 };
 
+/* Adds a caveat (once) and caveat_weight to its money. */
 void report_data_add_caveat(struct report_data *d, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void report_data_release(struct report_data *d);

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT
- * report_html.c: report.html (report_html.h): the page, its style sheet,
- * the headline figures, the strategies chart and the cost by vault and by
- * policy. The checks sections are in report_html_checks.c. */
+ * report_html.c: report.html (report_html.h): the page, its style sheet
+ * (screen, phone and print on A4), its title and dates, the cost by vault
+ * and by policy, the words used and the sources. The headline and the
+ * strategies are in report_html_summary.c, the checks sections in
+ * report_html_checks.c. */
 #include "report_html.h"
 
 #include <math.h>
@@ -22,30 +24,37 @@ static const char style_sheet[] =
 	"h1{font-size:1.6rem;margin:.5rem 0 .25rem;line-height:1.25}\n"
 	"h2{font-size:1.3rem;margin:2rem 0 .5rem;padding-top:.75rem;"
 	"border-top:2px solid var(--line);line-height:1.3}\n"
+	"#headline h2{border-top:0;margin-top:.75rem;padding-top:0}\n"
 	"h3{font-size:1.05rem;margin:1.25rem 0 .25rem}\n"
-	"p,.cards,.caveats{margin:.5rem 0;max-width:56rem}\n"
+	"p,.caveats,dl{margin:.5rem 0;max-width:56rem}\n"
 	".sub,.source,figcaption,.note{color:var(--muted)}\n"
 	".source{font-size:.8rem}\n"
 	".cards{display:grid;grid-template-columns:"
-	"repeat(auto-fit,minmax(15rem,1fr));gap:.75rem;margin:.75rem 0}\n"
+	"repeat(auto-fit,minmax(16rem,1fr));gap:.75rem;margin:.75rem 0}\n"
 	".card{border:1px solid var(--line);border-radius:.5rem;"
 	"padding:.75rem}\n"
-	".card .label{font-size:.9rem;color:var(--muted)}\n"
-	".card .value{font-size:1.4rem;font-weight:650;"
+	".card .label{font-size:1rem;font-weight:600}\n"
+	".card .value{font-size:1.75rem;font-weight:650;"
 	"font-variant-numeric:tabular-nums;line-height:1.3}\n"
-	".card .detail{font-size:.85rem}\n"
+	".card .per{font-size:1rem;font-weight:400;white-space:nowrap}\n"
+	".card .detail{font-size:.875rem;color:var(--muted)}\n"
 	".caveats{border-left:4px solid #E69F00;background:#fff8e6;"
 	"padding:.5rem .75rem;margin:1rem 0}\n"
+	".caveats summary{font-weight:600;cursor:pointer}\n"
 	".caveats ul{margin:.25rem 0;padding-left:1.25rem}\n"
+	".flag{color:var(--bad);white-space:nowrap}\n"
+	"dt{font-weight:600}dd{margin:0 0 .5rem 1.25rem}\n"
 	"figure{margin:1rem 0}\n"
+	"figcaption{font-size:.9rem;max-width:40rem}\n"
 	"svg.chart{display:block;width:100%;max-width:40rem;height:auto}\n"
 	".legend{list-style:none;padding:0;margin:.5rem 0;display:flex;"
-	"flex-wrap:wrap;gap:.25rem 1.25rem;font-size:.9rem}\n"
+	"flex-wrap:wrap;gap:.25rem 1.25rem}\n"
 	".legend svg{vertical-align:middle;margin-right:.35rem}\n"
 	".scroll{overflow-x:auto;-webkit-overflow-scrolling:touch;"
 	"margin:.5rem 0}\n"
 	"table{border-collapse:collapse;width:100%;font-size:.9rem;"
 	"font-variant-numeric:tabular-nums}\n"
+	"table.parts{max-width:56rem}\n"
 	"th,td{padding:.3rem .5rem;border-bottom:1px solid var(--line);"
 	"text-align:left;vertical-align:top}\n"
 	"th{font-weight:600;background:#f3f3f3}\n"
@@ -54,19 +63,25 @@ static const char style_sheet[] =
 	"th .unit{font-weight:400;color:var(--muted)}\n"
 	"table.text{table-layout:fixed;min-width:46rem}\n"
 	"table.text td{overflow-wrap:anywhere}\n"
-	"tr.total td{font-weight:600;border-top:2px solid #888}\n"
+	"tr.total td,tfoot td{font-weight:600;border-top:2px solid #888}\n"
 	".sev-high{color:var(--bad);font-weight:650}\n"
-	"code{font-size:.85em;overflow-wrap:anywhere}\n"
+	"code{font-size:.9em;overflow-wrap:anywhere}\n"
 	"footer{margin-top:2rem;font-size:.8rem;color:var(--muted)}\n"
+	/* a phone: the charts' text at least 11 px (they are drawn 440
+	 * units wide, so about 0.83 px a unit at 390 px) */
 	"@media (max-width:40rem){body{padding:.75rem;font-size:15px}"
-	".card .value{font-size:1.25rem}th,td{padding:.25rem .35rem}}\n"
+	".card .value{font-size:1.5rem}th,td{padding:.25rem .35rem}"
+	"svg.chart text{font-size:13.5px}}\n"
 	"@media print{body{max-width:none;padding:0;font-size:10pt}"
-	"h2{break-after:avoid}.card,figure,tr{break-inside:avoid}"
+	"h2{break-after:avoid}.card,figure,tr,.scroll{break-inside:avoid}"
 	".scroll{overflow:visible}th{background:none}"
 	"table{font-size:8pt}th,td{padding:.15rem .25rem}"
 	"td.n,th.n,td.name{white-space:normal}table.text{min-width:0}"
-	".caveats{background:none}svg.chart{max-width:16cm}}\n"
-	"@page{margin:15mm}\n";
+	".caveats{background:none}.caveats summary{list-style:none}"
+	".caveats::details-content{content-visibility:visible;"
+	"display:block}svg.chart{max-width:12cm}"
+	".cards{grid-template-columns:repeat(3,1fr);gap:.5rem}"
+	".card{padding:.5rem}.card .value{font-size:1.15rem}}\n";
 
 /* ---- shared helpers (report_html_internal.h) ---- */
 
@@ -142,14 +157,14 @@ void page_path(struct strbuf *o, const char *path)
 	page_code(o, start);
 }
 
-/* ---- header and headline ---- */
+/* ---- dates and flags ---- */
 
 static const char *const month_names[12] = {
 	"January", "February", "March", "April", "May", "June", "July",
 	"August", "September", "October", "November", "December",
 };
 
-static void human_date(struct strbuf *o, int64_t t)
+void page_date(struct strbuf *o, int64_t t)
 {
 	struct civil c;
 
@@ -158,11 +173,77 @@ static void human_date(struct strbuf *o, int64_t t)
 		    c.year);
 }
 
-static void page_head(struct strbuf *o, const struct report_data *d)
+void page_month_label(struct strbuf *o, const char *ym)
+{
+	int y, m;
+
+	if (sscanf(ym, "%d-%d", &y, &m) == 2 && m >= 1 && m <= 12)
+		strbuf_addf(o, "%s %d", month_names[m - 1], y);
+	else
+		html_escape(o, ym);
+}
+
+void page_flag(struct strbuf *o, double then, double now, double least)
+{
+	char pct[32];
+
+	if (then < least && now < least)
+		return;
+	if (then > 0 && now >= 2 * then)
+		strbuf_addf(o, " <strong class=\"flag\">&#9873;&nbsp;+%s"
+			       "</strong>",
+			    fmt_percent(pct, sizeof(pct), now / then - 1, 0));
+	else if (now <= then / 2)
+		strbuf_addf(o, " <strong class=\"flag\">&#9873;&nbsp;&minus;%s"
+			       "</strong>",
+			    fmt_percent(pct, sizeof(pct), 1 - now / then, 0));
+}
+
+/* ---- header ---- */
+
+/* The month a snapshot describes: the one that ended at a snapshot taken
+ * at the very start of a month (1 December, 00:00: November), else the
+ * one it was taken in. */
+static bool month_end(int64_t as_of, struct civil *month)
 {
 	struct civil c;
 
-	time_to_civil(d->as_of, &c);
+	time_to_civil(as_of, &c);
+	time_to_civil(as_of - 1, month);
+	return c.day == 1 && c.hour == 0 && c.min == 0 && c.sec == 0;
+}
+
+static void report_title(struct strbuf *o, const struct report_data *d)
+{
+	struct civil m;
+
+	if (!month_end(d->as_of, &m))
+		time_to_civil(d->as_of, &m);
+	strbuf_addf(o, "Azure Backup cost report, %s %d",
+		    month_names[(m.month + 11) % 12], m.year);
+}
+
+/* The @page rule: A4 (or Letter), the report's month and the page
+ * number in the bottom margin of every printed page. */
+static void page_rule(struct strbuf *o, const struct report_data *d)
+{
+	static const char box[] = "font:8pt system-ui,Arial,sans-serif;"
+				  "color:#555";
+
+	strbuf_addf(o, "@page{size:%s;margin:14mm 14mm 16mm;@bottom-left{"
+		       "content:\"",
+		    d->letter ? "letter" : "A4");
+	report_title(o, d);
+	strbuf_addf(o, "\";%s}@bottom-right{content:\"page \" counter(page) "
+		       "\" of \" counter(pages);%s}}\n",
+		    box, box);
+}
+
+static void page_head(struct strbuf *o, const struct report_data *d)
+{
+	struct civil m, t;
+
+	time_to_civil(d->as_of, &t);
 	strbuf_adds(o, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
 		       "<meta charset=\"utf-8\">\n"
 		       "<meta name=\"viewport\" content=\"width=device-width, "
@@ -172,350 +253,30 @@ static void page_head(struct strbuf *o, const struct report_data *d)
 		       "'unsafe-inline'; img-src data:\">\n"
 		       "<meta name=\"generator\" content=\"vaultwise "
 		       VAULTWISE_VERSION "\">\n<title>");
-	strbuf_addf(o, "Azure Backup cost report, %s %d",
-		    month_names[(c.month + 11) % 12], c.year);
-	strbuf_addf(o, "</title>\n<style>\n%s</style>\n</head>\n<body>\n",
-		    style_sheet);
-	strbuf_addf(o, "<header>\n<h1>Azure Backup cost report, %s %d</h1>\n",
-		    month_names[(c.month + 11) % 12], c.year);
-	strbuf_adds(o, "<p class=\"sub\">The backup estate as of ");
-	human_date(o, d->as_of);
-	strbuf_addf(o, " (UTC): %zu vaults, %ld protected items, ",
-		    d->s->nvaults, d->total_now.items);
+	report_title(o, d);
+	strbuf_addf(o, "</title>\n<style>\n%s", style_sheet);
+	page_rule(o, d);
+	strbuf_adds(o, "</style>\n</head>\n<body>\n<header>\n<h1>");
+	report_title(o, d);
+	strbuf_adds(o, "</h1>\n<p class=\"sub\">The backup estate ");
+	if (month_end(d->as_of, &m))
+		strbuf_addf(o, "as %s %d ended (snapshot of ",
+			    month_names[(m.month + 11) % 12], m.year);
+	else
+		strbuf_adds(o, "part way through the month (snapshot of ");
+	page_date(o, d->as_of);
+	strbuf_addf(o, ", %02d:%02d UTC): %zu vaults, %ld protected items, ",
+		    t.hour, t.min, d->s->nvaults, d->total_now.items);
 	html_number(o, (double)d->total_now.points, 0);
 	strbuf_adds(o, " recovery points. Money in ");
 	html_escape(o, d->currency);
-	strbuf_addf(o, " per month at list prices; projections over %d "
-		       "months.</p>\n</header>\n<main>\n",
-		    d->h.months);
-}
-
-static void card(struct strbuf *o, const char *label, const char *value,
-		 const char *detail)
-{
-	strbuf_adds(o, "<div class=\"card\"><div class=\"label\">");
-	html_escape(o, label);
-	strbuf_adds(o, "</div><div class=\"value\">");
-	strbuf_adds(o, value);
-	strbuf_adds(o, "</div><div class=\"detail\">");
-	strbuf_adds(o, detail);
-	strbuf_adds(o, "</div></div>\n");
-}
-
-static char *money_text(const struct report_data *d, double v)
-{
-	struct strbuf sb = STRBUF_INIT;
-
-	page_money(&sb, d, v);
-	return strbuf_detach(&sb);
-}
-
-static void storage_cards(struct strbuf *o, const struct report_data *d)
-{
-	const struct rep_stats *t = &d->total_now;
-	struct strbuf detail = STRBUF_INIT;
-	char *v;
-
-	v = money_text(d, t->std_cost);
-	html_number(&detail, t->std_gb, 1);
-	strbuf_adds(&detail, " GiB in the vault-standard tier");
-	card(o, "Standard storage now", v, detail.buf);
-	free(v);
-	strbuf_reset(&detail);
-	v = money_text(d, t->arc_cost);
-	html_number(&detail, t->arc_gb, 1);
-	strbuf_adds(&detail, " GiB in the vault-archive tier");
-	card(o, "Archive storage now", v, detail.buf);
-	free(v);
-	strbuf_reset(&detail);
-	v = money_text(d, t->pi_cost);
-	strbuf_addf(&detail, "%ld protected items (a fee per instance, by "
-			     "size)",
-		    t->items);
-	card(o, "Protected-instance fees", v, detail.buf);
-	free(v);
-	strbuf_reset(&detail);
-	v = money_text(d, rep_stats_total(t));
-	if (d->prev) {
-		char delta[64];
-		strbuf_addf(&detail, "%s ",
-			    fmt_delta(delta, sizeof(delta),
-				      rep_stats_total(t) -
-					      rep_stats_total(&d->total_prev),
-				      2));
-		html_escape(&detail, d->currency);
-		strbuf_adds(&detail, "/month against the snapshot of ");
-		human_date(&detail, d->prev_as_of);
-	} else {
-		strbuf_adds(&detail, "storage and fees together");
+	strbuf_adds(o, " at list prices. ");
+	if (d->made_at != TIME_NONE) {
+		strbuf_adds(o, "Report made on ");
+		page_date(o, d->made_at);
+		strbuf_adds(o, ".");
 	}
-	card(o, "Total backup cost now", v, detail.buf);
-	free(v);
-	strbuf_release(&detail);
-}
-
-static void saving_card(struct strbuf *o, const struct report_data *d)
-{
-	struct strbuf detail = STRBUF_INIT;
-	char *v;
-
-	if (isnan(d->avg_saving)) {
-		card(o, "Recommended saving", "not shown",
-		     "strategies.csv lacks the plan or do_nothing line");
-		return;
-	}
-	v = money_text(d, d->avg_saving);
-	if (d->avg_saving >= 0)
-		strbuf_addf(&detail, "on average over %d months: the plan "
-				     "against doing nothing. ",
-			    d->h.months);
-	else
-		strbuf_addf(&detail, "on average over %d months the plan's "
-				     "storage costs more than the current "
-				     "settings: it keeps in Standard points "
-				     "whose restores from Archive would cost "
-				     "more than the storage saved. ",
-			    d->h.months);
-	strbuf_addf(&detail, "It moves %ld points to Archive now and %ld "
-			     "later; storage then costs ",
-		    d->move_now, d->move_on);
-	page_money(&detail, d, d->storage_after);
-	strbuf_adds(&detail, ".");
-	card(o, "Recommended saving", v, detail.buf);
-	free(v);
-	strbuf_release(&detail);
-}
-
-static void risk_card(struct strbuf *o, const struct report_data *d)
-{
-	const struct rep_risk *r = &d->risk;
-	struct strbuf value = STRBUF_INIT, detail = STRBUF_INIT;
-
-	if (!r->assessed) {
-		card(o, "Restore risk taken",
-		     r->points ? "not assessed" : "none",
-		     r->points ? "The plan was made without a restore model: "
-				 "run <code>vaultwise fit</code>, then "
-				 "<code>vaultwise plan --model</code>, to see "
-				 "how often the points it moves to Archive "
-				 "are likely to be needed back."
-			       : "The plan moves no recovery point to "
-				 "Archive.");
-		return;
-	}
-	html_number(&value, r->expected, 2);
-	strbuf_adds(&value, " restores");
-	strbuf_adds(&detail, "expected over the remaining lives of the ");
-	html_number(&detail, (double)r->points, 0);
-	strbuf_adds(&detail, " points the plan moves to Archive. Those after "
-			     "the move wait for a rehydration (up to 15 h) "
-			     "and are expected to cost ");
-	html_number(&detail, r->cost, 2);
-	strbuf_addch(&detail, ' ');
-	html_escape(&detail, d->currency);
-	strbuf_adds(&detail, " in all, which the saving already counts.");
-	card(o, "Restore risk taken", value.buf, detail.buf);
-	strbuf_release(&value);
-	strbuf_release(&detail);
-}
-
-static void caveats(struct strbuf *o, const struct report_data *d)
-{
-	if (!d->ncaveats)
-		return;
-	strbuf_adds(o, "<div class=\"caveats\"><strong>Read with care:"
-		       "</strong><ul>\n");
-	for (size_t i = 0; i < d->ncaveats; i++) {
-		strbuf_adds(o, "<li>");
-		html_escape(o, d->caveats[i]);
-		strbuf_adds(o, "</li>\n");
-	}
-	strbuf_adds(o, "</ul></div>\n");
-}
-
-static void headline(struct strbuf *o, const struct report_data *d)
-{
-	page_section(o, "headline", "At a glance");
-	strbuf_adds(o, "<div class=\"cards\">\n");
-	storage_cards(o, d);
-	saving_card(o, d);
-	risk_card(o, d);
-	strbuf_adds(o, "</div>\n");
-	page_source(o, "Storage, fees, items and restores: "
-		       "<code>vaults.csv</code>, row <em>total</em> "
-		       "(standard_cost, archive_cost, pi_cost, total_cost, "
-		       "restores_expected, restore_cost_expected; moves and "
-		       "storage after the plan from <code>plan/summary.csv"
-		       "</code>). Restores: the sums of <em>expected_restores"
-		       "</em> and <em>expected_restore_cost</em> over the "
-		       "move_now and move_on rows of <code>plan/plan.csv"
-		       "</code>. Saving: the mean over the months of "
-		       "<code>plan/strategies.csv</code> of <em>cost</em> on "
-		       "the do_nothing rows minus the plan rows.");
-	caveats(o, d);
-	strbuf_adds(o, "</section>\n");
-}
-
-/* ---- strategies ---- */
-
-static const struct {
-	const char *name, *label, *what;
-} strategy_text[] = {
-	{ "do_nothing", "Do nothing",
-	  "every policy keeps its current tiering setting" },
-	{ "tier_after_3m", "Azure: tier after 3 months",
-	  "every eligible point moves at 3 months of age (TierAfter)" },
-	{ "tier_recommended", "Azure: tier recommended",
-	  "Azure's TierRecommended setting, approximated" },
-	{ "move_all_eligible", "Move all eligible",
-	  "every point moves as soon as Azure allows" },
-	{ "plan", "This plan",
-	  "each point moves once it has gone its break-even time "
-	  "without a restore (the ski-rental rule; plan.csv)" },
-};
-
-/* The plan's own rule: with a restore model (plan.csv has expected
- * restores), or the ski-rental rule without one. */
-static const char *const plan_with_model =
-	"each point moves at the age when what Archive saves outweighs the "
-	"cost of the restores the model expects from it (plan.csv)";
-
-static const char *strategy_label(const struct report_data *d,
-				  const char *name, const char **what)
-{
-	for (size_t i = 0; i < ARRAY_SIZE(strategy_text); i++)
-		if (strcmp(strategy_text[i].name, name) == 0) {
-			*what = strategy_text[i].what;
-			if (strcmp(name, "plan") == 0 && d->risk.assessed)
-				*what = plan_with_model;
-			return strategy_text[i].label;
-		}
-	*what = "";
-	return name;
-}
-
-static double series_sum(const struct rep_series *s)
-{
-	double sum = 0;
-
-	for (size_t m = 0; m < s->n; m++)
-		sum += s->cost[m];
-	return sum;
-}
-
-static void strategy_chart(struct strbuf *o, const struct report_data *d,
-			   const struct rep_series *first)
-{
-	struct svg_series *ser = xcalloc(d->nseries, sizeof(*ser));
-	struct svg_tick ticks[16];
-	double *x = xcalloc(first->n, sizeof(double));
-	size_t nt = 0, step = first->n > 24 ? 6 : first->n > 12 ? 3 : 1;
-	char ytitle[64];
-	struct svg_line_chart c;
-
-	for (size_t m = 0; m < first->n; m++) {
-		x[m] = (double)m;
-		if (m % step == 0 && nt < ARRAY_SIZE(ticks))
-			ticks[nt++] = (struct svg_tick){ (double)m,
-							 first->month[m] };
-	}
-	for (size_t k = 0; k < d->nseries; k++) {
-		const char *what;
-		ser[k] = (struct svg_series){
-			strategy_label(d, d->series[k].name, &what), SVG_LINE,
-			x, d->series[k].cost, NULL, NULL,
-			d->series[k].n < first->n ? d->series[k].n : first->n,
-			(int)k
-		};
-	}
-	snprintf(ytitle, sizeof(ytitle), "%s per month (storage)",
-		 d->currency);
-	c = (struct svg_line_chart){
-		"strategies", "Projected monthly storage cost by strategy",
-		"One line per strategy: the projected cost of vault storage "
-		"each month; lower is cheaper.",
-		{ "month", 0, (double)(first->n ? first->n - 1 : 1), false,
-		  ticks, nt, 0, false },
-		{ ytitle, NAN, NAN, false, NULL, 0, 0, true },
-		ser, d->nseries
-	};
-	strbuf_adds(o, "<figure>\n");
-	svg_line_chart(o, &c);
-	strbuf_adds(o, "<figcaption><ul class=\"legend\">");
-	for (size_t k = 0; k < d->nseries; k++)
-		page_legend_item(o, (int)k, true, ser[k].name);
-	strbuf_adds(o, "</ul></figcaption>\n</figure>\n");
-	free(ser);
-	free(x);
-}
-
-static void strategy_table(struct strbuf *o, const struct report_data *d)
-{
-	const struct rep_series *none = report_series(d, "do_nothing");
-	double base = none && none->n ? series_sum(none) / (double)none->n
-				      : NAN;
-
-	strbuf_adds(o, "<div class=\"scroll\"><table>\n<thead><tr>"
-		       "<th>Strategy</th><th>What it does</th>");
-	strbuf_addf(o, "<th class=\"n\">Mean<br><span class=\"unit\">"
-		       "%s/month</span></th><th class=\"n\">Total over %d "
-		       "months<br><span class=\"unit\">%s</span></th>"
-		       "<th class=\"n\">Against doing nothing<br><span "
-		       "class=\"unit\">%s/month</span></th></tr></thead>\n"
-		       "<tbody>\n",
-		    d->currency, d->h.months, d->currency, d->currency);
-	for (size_t k = 0; k < d->nseries; k++) {
-		const struct rep_series *s = &d->series[k];
-		const char *what, *label = strategy_label(d, s->name, &what);
-		double mean = s->n ? series_sum(s) / (double)s->n : NAN;
-		char delta[64];
-		strbuf_adds(o, "<tr><td>");
-		svg_swatch(o, (int)k, true);
-		strbuf_addch(o, ' ');
-		html_escape(o, label);
-		strbuf_adds(o, "</td><td>");
-		html_escape(o, what);
-		strbuf_adds(o, "</td><td class=\"n\">");
-		html_number(o, mean, 2);
-		strbuf_adds(o, "</td><td class=\"n\">");
-		html_number(o, series_sum(s), 2);
-		strbuf_addf(o, "</td><td class=\"n\">%s</td></tr>\n",
-			    fmt_delta(delta, sizeof(delta), mean - base, 2));
-	}
-	strbuf_adds(o, "</tbody></table></div>\n");
-}
-
-static void strategies(struct strbuf *o, const struct report_data *d)
-{
-	const struct rep_series *first = d->nseries ? &d->series[0] : NULL;
-	const struct rep_series *plan = report_series(d, "plan");
-
-	page_section(o, "strategies", "Projected monthly cost by strategy");
-	if (!first || !first->n) {
-		strbuf_adds(o, "<p>strategies.csv has no rows.</p>\n"
-			       "</section>\n");
-		return;
-	}
-	strbuf_adds(o, "<p>What vault storage would cost each month under "
-		       "each way of tiering, new recovery points included. "
-		       "Protected-instance fees are the same under every "
-		       "strategy");
-	if (plan && plan->n && isfinite(plan->pi[0])) {
-		strbuf_adds(o, " (");
-		page_money(o, d, plan->pi[0]);
-		strbuf_adds(o, ")");
-	}
-	strbuf_adds(o, " and are left out. When the plan used a restore "
-		       "model, each line includes the expected cost of "
-		       "restores from Archive (rehydration and the Standard "
-		       "copy while restored), which is why the plan does not "
-		       "simply move everything Azure allows.</p>\n");
-	strategy_chart(o, d, first);
-	strategy_table(o, d);
-	page_source(o, "From <code>plan/strategies.csv</code>: column "
-		       "<em>cost</em>, one row per strategy and month; the "
-		       "table's means and totals are over those rows.");
-	strbuf_adds(o, "</section>\n");
+	strbuf_adds(o, "</p>\n</header>\n<main>\n");
 }
 
 /* ---- cost by vault and by policy ---- */
@@ -760,12 +521,64 @@ static void sources(struct strbuf *o, const struct report_data *d)
 		       "</section>\n");
 }
 
+/* ---- words used ---- */
+
+static const char *const words[][2] = {
+	{ "Recovery point", "one backup copy of a machine, database or file "
+	  "share at a moment in time; a policy keeps daily, weekly, monthly "
+	  "and yearly ones for set periods." },
+	{ "Standard and Archive", "the two storage tiers of a Recovery "
+	  "Services vault. Archive costs much less per GiB but a restore "
+	  "from it must first bring the data back (rehydration)." },
+	{ "Rehydration", "copying a point from Archive back to Standard "
+	  "before a restore: up to 15 hours at standard priority (Azure "
+	  "Storage's figure; Azure Backup publishes none), at a cost, and "
+	  "the copy is kept in Standard for 10 to 30 days." },
+	{ "Protected-instance fee", "Azure Backup's monthly fee for each "
+	  "backed-up machine or database, in size bands; it does not "
+	  "change with tiering." },
+	{ "Strategy", "a way of deciding which points move to Archive and "
+	  "when: doing nothing, Azure's own settings, or this plan." },
+	{ "Saves", "the storage cost of doing nothing minus the storage "
+	  "cost under a strategy, restores from Archive included; a "
+	  "positive amount is money not spent." },
+	{ "Expected restores", "how many restores the restore model "
+	  "predicts from a point over the rest of its life, from the "
+	  "restore history: an average, so a fraction such as 0.3 is "
+	  "meaningful across many points." },
+	{ "Coverage-day", "one day of history a point stands for (a daily "
+	  "point 1, a weekly 7, a monthly 30); restore rates are counted "
+	  "per million of them." },
+	{ "Break-even time", "the age at which what Archive saves on a "
+	  "point outweighs what a restore from Archive would cost." },
+	{ "List prices", "Azure's published prices, before any discount "
+	  "or agreement: the bill may be lower." },
+	{ "&#9873; flag", "a vault's points, size or cost, or a tier's "
+	  "size, that more than doubled or fell by half or more since the "
+	  "previous snapshot: check it before reading the totals." },
+};
+
+static void glossary(struct strbuf *o)
+{
+	page_section(o, "glossary", "Words used in this report");
+	strbuf_adds(o, "<dl class=\"words\">\n");
+	for (size_t i = 0; i < ARRAY_SIZE(words); i++)
+		strbuf_addf(o, "<dt>%s</dt><dd>%s</dd>\n", words[i][0],
+			    words[i][1]);
+	strbuf_adds(o, "</dl>\n</section>\n");
+}
+
 static void page_foot(struct strbuf *o, const struct report_data *d)
 {
-	(void)d;
-	strbuf_adds(o, "</main>\n<footer>Made by vaultwise " VAULTWISE_VERSION
-		       ". This page runs no script and loads nothing from the "
-		       "network.</footer>\n</body>\n</html>\n");
+	strbuf_adds(o, "</main>\n<footer>");
+	report_title(o, d);
+	if (d->made_at != TIME_NONE) {
+		strbuf_adds(o, ", made on ");
+		page_date(o, d->made_at);
+	}
+	strbuf_adds(o, " by vaultwise " VAULTWISE_VERSION ". This page runs "
+		       "no script and loads nothing from the network."
+		       "</footer>\n</body>\n</html>\n");
 }
 
 int report_html_write(const struct report_data *d, const char *path,
@@ -779,8 +592,8 @@ int report_html_write(const struct report_data *d, const char *path,
 	int rc;
 
 	page_head(&o, d);
-	headline(&o, d);
-	strategies(&o, d);
+	page_headline(&o, d);
+	page_strategies(&o, d);
 	groups(&o, d, &vaults, d->vaults, d->nvaults, "Cost by vault");
 	groups(&o, d, &policies, d->policies, d->npolicies,
 	       "Cost by policy");
@@ -789,6 +602,7 @@ int report_html_write(const struct report_data *d, const char *path,
 	page_restore_model(&o, d);
 	page_rpo(&o, d);
 	page_posture(&o, d);
+	glossary(&o);
 	sources(&o, d);
 	page_foot(&o, d);
 	rc = afile_write_string(path, o.buf, e);

@@ -17,14 +17,19 @@ static void not_included(struct strbuf *o, const char *how)
 
 /* ---- changes since the previous snapshot ---- */
 
-static void then_now(struct strbuf *o, double then, double now,
-		     int decimals)
+/* then -> now, flagged when it doubled or halved (a vault's first or
+ * last month is new or removed, not flagged; sizes under least not) */
+static void then_now(struct strbuf *o, const struct rep_group *g,
+		     double then, double now, int decimals, double least)
 {
 	char a[48], b[48];
 
-	strbuf_addf(o, "<td class=\"n\">%s &rarr; %s</td>",
+	strbuf_addf(o, "<td class=\"n\">%s &rarr; %s",
 		    fmt_number(a, sizeof(a), then, decimals),
 		    fmt_number(b, sizeof(b), now, decimals));
+	if (g->presence == REP_BOTH)
+		page_flag(o, then, now, least);
+	strbuf_adds(o, "</td>");
 }
 
 static void change_row(struct strbuf *o, const struct rep_group *g,
@@ -36,10 +41,11 @@ static void change_row(struct strbuf *o, const struct rep_group *g,
 	strbuf_addf(o, "<tr%s><td class=\"name\">", cls);
 	html_escape(o, g->name);
 	strbuf_addf(o, "%s</td>", tags[g->presence]);
-	then_now(o, (double)g->prev.points, (double)g->now.points, 0);
-	then_now(o, g->prev.std_gb, g->now.std_gb, 1);
-	then_now(o, g->prev.arc_gb, g->now.arc_gb, 1);
-	then_now(o, rep_stats_total(&g->prev), rep_stats_total(&g->now), 2);
+	then_now(o, g, (double)g->prev.points, (double)g->now.points, 0, 10);
+	then_now(o, g, g->prev.std_gb, g->now.std_gb, 1, 100);
+	then_now(o, g, g->prev.arc_gb, g->now.arc_gb, 1, 100);
+	then_now(o, g, rep_stats_total(&g->prev), rep_stats_total(&g->now), 2,
+		 1);
 	strbuf_addf(o, "<td class=\"n\">%s</td></tr>\n",
 		    fmt_delta(delta, sizeof(delta),
 			      rep_stats_total(&g->now) -
@@ -58,7 +64,6 @@ static void human_day(struct strbuf *o, int64_t t)
 void page_changes(struct strbuf *o, const struct report_data *d)
 {
 	struct rep_group total;
-	char delta[48];
 	double then = rep_stats_total(&d->total_prev);
 	double now = rep_stats_total(&d->total_now);
 
@@ -70,19 +75,22 @@ void page_changes(struct strbuf *o, const struct report_data *d)
 				"one per month).");
 		return;
 	}
-	strbuf_adds(o, "<p>From ");
-	human_day(o, d->prev_as_of);
-	strbuf_adds(o, " to ");
-	human_day(o, d->as_of);
+	strbuf_adds(o, "<p>From the snapshot of ");
+	page_date(o, d->prev_as_of);
+	strbuf_adds(o, " to that of ");
+	page_date(o, d->as_of);
 	strbuf_adds(o, " the backup cost went from ");
 	page_money(o, d, then);
 	strbuf_adds(o, " to ");
 	page_money(o, d, now);
-	strbuf_addf(o, " (%s ", fmt_delta(delta, sizeof(delta), now - then, 2));
-	html_escape(o, d->currency);
-	strbuf_adds(o, "/month). Both snapshots are priced with the same "
+	strbuf_adds(o, ", ");
+	page_change(o, d, then, now);
+	strbuf_adds(o, ". Both snapshots are priced with the same "
 		       "price sheet, so the change is in what is stored, not "
-		       "in prices.</p>\n");
+		       "in prices. A <strong class=\"flag\">&#9873;</strong> "
+		       "marks a vault's figure that more than doubled or fell "
+		       "by half or more: check it before reading the total."
+		       "</p>\n");
 	strbuf_addf(o, "<div class=\"scroll\"><table>\n<thead><tr><th>Vault"
 		       "</th><th class=\"n\">Points<br><span class=\"unit\">"
 		       "then &rarr; now</span></th><th class=\"n\">Standard"

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT
  * report_html_internal.h: what the two halves of the HTML writer share
- * (report_html.c: page, headline, strategies, vaults and policies;
+ * (report_html.c: page, vaults and policies, words, sources;
+ * report_html_summary.c: headline, caveats, strategies;
  * report_html_checks.c: restore model, RPO/RTO, posture, changes). */
 #ifndef VW_REPORT_HTML_INTERNAL_H
 #define VW_REPORT_HTML_INTERNAL_H
@@ -31,6 +32,20 @@ void page_code(struct strbuf *o, const char *s);
 /* A path for the small print: its last two components. */
 void page_path(struct strbuf *o, const char *path);
 
+/* "1 November 2026" */
+void page_date(struct strbuf *o, int64_t t);
+/* "2026-11" as "November 2026" */
+void page_month_label(struct strbuf *o, const char *ym);
+/* "down 584.15 EUR/month (4.6%)", "up ...", "unchanged" */
+void page_change(struct strbuf *o, const struct report_data *d,
+		 double then, double now);
+/* A flag after a figure that more than doubled or fell by half or more
+ * from then to now (nothing when both are under least). */
+void page_flag(struct strbuf *o, double then, double now, double least);
+
+/* the sections, in page order */
+void page_headline(struct strbuf *o, const struct report_data *d);
+void page_strategies(struct strbuf *o, const struct report_data *d);
 void page_restore_model(struct strbuf *o, const struct report_data *d);
 void page_rpo(struct strbuf *o, const struct report_data *d);
 void page_posture(struct strbuf *o, const struct report_data *d);

@@ -12,7 +12,7 @@ static void lever_table(struct strbuf *o, const struct report_data *d)
 
 	strbuf_adds(o, "<div class=\"scroll\"><table class=\"text\">\n"
 		       "<thead><tr><th>Lever</th><th>Where</th>"
-		       "<th class=\"num\">Saves per month</th>"
+		       "<th class=\"n\">Saves per month</th>"
 		       "<th>What bounds it</th></tr></thead>\n<tbody>\n");
 	for (size_t i = 0; i < lv->nlisted; i++) {
 		const struct rep_lever *l = &lv->listed[i];
@@ -20,7 +20,7 @@ static void lever_table(struct strbuf *o, const struct report_data *d)
 		html_escape(o, l->lever);
 		strbuf_adds(o, "</td><td>");
 		html_escape(o, l->where);
-		strbuf_adds(o, "</td><td class=\"num\">");
+		strbuf_adds(o, "</td><td class=\"n\">");
 		if (isnan(l->saving))
 			strbuf_adds(o, "not priced");
 		else

@@ -16,12 +16,13 @@
 #define BAR_ROW 24.0
 #define BAR_ROW2 32.0  /* with a sublabel */
 #define BAR_H 14.0
-#define BAR_LABEL_W 150.0
+#define BAR_LABEL_W 160.0
 #define BAR_VALUE_W 100.0
 #define BAR_TOP 6.0
 #define BAR_BOTTOM 42.0
-#define LABEL_MAX 19   /* characters of a bar label before "..." */
-#define SUBLABEL_MAX 25
+#define LABEL_MAX 17   /* characters of a bar label before "..." (fits
+			  BAR_LABEL_W in a phone's larger text) */
+#define SUBLABEL_MAX 18
 #define MAX_TICKS 16
 
 /* Okabe-Ito colours; a dash per style so that print in grey still works. */
@@ -127,8 +128,9 @@ static int log_decimals(double v)
 	return d > 0 ? d : 0;
 }
 
+/* want: about how many ticks to choose when the axis gives none */
 static void scale_init(struct scale *sc, const struct svg_axis *ax,
-		       double data_lo, double data_hi)
+		       double data_lo, double data_hi, size_t want)
 {
 	double lo = isnan(ax->min) ? data_lo : ax->min;
 	double hi = isnan(ax->max) ? data_hi : ax->max;
@@ -155,7 +157,7 @@ static void scale_init(struct scale *sc, const struct svg_axis *ax,
 			lo = lo > 0 ? 0 : lo;
 			hi = hi < 0 ? 0 : hi;
 		}
-		sc->nticks = svg_nice_ticks(&lo, &hi, 5, sc->at, MAX_TICKS);
+		sc->nticks = svg_nice_ticks(&lo, &hi, want, sc->at, MAX_TICKS);
 	}
 	if (!(hi > lo))
 		hi = lo + 1;
@@ -411,9 +413,9 @@ void svg_line_chart(struct strbuf *out, const struct svg_line_chart *c)
 	double lo, hi;
 
 	data_range(c->series, c->nseries, true, c->x.log, &lo, &hi);
-	scale_init(&xs, &c->x, lo, hi);
+	scale_init(&xs, &c->x, lo, hi, 5);
 	data_range(c->series, c->nseries, false, c->y.log, &lo, &hi);
-	scale_init(&ys, &c->y, lo, hi);
+	scale_init(&ys, &c->y, lo, hi, 5);
 	f = (struct frame){ &xs, &ys, PAD_L, W - PAD_R, PAD_T,
 			    LINE_H - PAD_B };
 	svg_open(out, LINE_H, c->title, c->desc, c->id);
@@ -540,7 +542,8 @@ void svg_bar_chart(struct strbuf *out, const struct svg_bar_chart *c)
 	}
 	x.log = false;
 	x.from_zero = true;
-	scale_init(&xs, &x, 0, most > 0 ? most : 1);
+	/* the bars' axis is narrow (a phone's text is larger): few ticks */
+	scale_init(&xs, &x, 0, most > 0 ? most : 1, 3);
 	memset(&ys, 0, sizeof(ys));
 	ys.min = 0;
 	ys.max = 1;

@@ -5,11 +5,12 @@
 # otherwise prints the one apt-get line to run and exits 69 (EX_UNAVAILABLE).
 # Called by `make deps`, and so by `make demo` and `make check`; extra
 # package names given as arguments are checked too (`make fuzz` and
-# `make valgrind` add clang and valgrind).
+# `make valgrind` add clang and valgrind). libxml2-utils gives the tests
+# xmllint, which validates `check --format junit` against a JUnit schema.
 set -eu
 
 PACKAGES="gcc make pkg-config libcurl4-openssl-dev libcjson-dev libssl-dev \
-libgsl-dev libcmocka-dev python3 ca-certificates $*"
+libgsl-dev libcmocka-dev python3 ca-certificates libxml2-utils $*"
 
 missing=""
 for p in $PACKAGES; do

@@ -108,6 +108,9 @@ cp "$T/err" "$T/j.err"
 check "the export reproduces the estate (sizes from --sizes)" \
 	same_estate "$SRC" "$T/one"
 grep_ok "the summary names the credential" "client secret" "$T/err"
+grep_ok "vault tags come from the vault" ',env=prd' "$T/one/vaults.csv"
+grep_ok "source_tags come from the Tags API" ',app=[a-z]+;env=prd;tier=1' \
+	"$T/one/items.csv"
 
 # shellcheck disable=SC2046
 expect_exit 0 "export without backup job details (one GET per job), -v" \

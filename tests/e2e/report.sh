@@ -9,9 +9,16 @@
 # self-contained page (no script, nothing fetched), with text from data
 # escaped, the same bytes for the same inputs, and clear errors. Then
 # headless Chromium opens it: no network request, no console message, the
-# charts on screen at desktop and phone width, screenshots and a print
+# charts on screen at desktop and phone width, the headline figures on the
+# first screen, no sideways scroll and no text under 11 px on a phone, A4
+# pages with page numbers in print; screenshots and the printed pages
 # saved under $TEST_OUT/report/ (skipped when Chromium is not installed).
 . tests/e2e/lib.sh
+
+# A4 unless the locale asks for Letter (checked below), and a fixed "made
+# on" date: 2026-12-07T09:00:00Z
+export LC_ALL=C
+export SOURCE_DATE_EPOCH=1796634000
 
 S="$VW_TOP/data/sample"
 SHOTS="${TEST_OUT:-$T}/report"
@@ -248,18 +255,89 @@ assert ids[:4] == ["headline", "strategies", "vaults", "policies"], ids
 for wanted in ("changes", "restores", "rpo", "posture"):
     assert wanted in ids, ids
 for sid, body in sections:
-    if sid != "sources":
+    if sid not in ("sources", "glossary"):
         assert 'class="source"' in body, sid
 PY
 check "report.html: the headline figures are vaults.csv's total row" \
 	python3 - "$H" "$T/rep/vaults.csv" <<'PY'
-import csv, sys
+import csv, re, sys
 html = open(sys.argv[1], encoding="utf-8").read()
+head = re.search(r'<section id="headline">(.*?)</section>', html, re.S)[1]
 total = [r for r in csv.DictReader(open(sys.argv[2], newline=""))
          if r["level"] == "total"][0]
 for col in ("standard_cost", "archive_cost", "pi_cost", "total_cost"):
-    shown = "{:,.2f} EUR/month".format(float(total[col]))
-    assert shown in html, (col, shown)
+    shown = "{:,.2f}".format(float(total[col]))
+    assert shown in head, (col, shown)
+values = re.findall(r'<div class="value">(.*?)</div>', head)
+assert len(values) == 3, values
+assert values[0].startswith("{:,.2f} EUR".format(float(total["total_cost"])))
+then = float(total["previous_total_cost"])
+delta = float(total["delta_total_cost"])
+words = "{} {:,.2f} EUR/month ({:.1f}%) from the snapshot of 1 October 2026"
+assert words.format("down" if delta < 0 else "up", abs(delta),
+                    abs(delta) / then * 100) in head, head[:2000]
+PY
+check "report.html: savings are positive amounts that say 'saves'" \
+	python3 - "$H" "$R/plan/strategies.csv" <<'PY'
+import csv, re, sys
+from collections import defaultdict
+html = open(sys.argv[1], encoding="utf-8").read()
+cost = defaultdict(list)
+for r in csv.DictReader(open(sys.argv[2], newline="")):
+    cost[r["strategy"]].append(float(r["cost"]))
+mean = {k: sum(v) / len(v) for k, v in cost.items()}
+saving = mean["do_nothing"] - mean["plan"]
+card = re.search(r'The plan saves</div><div class="value">([^<]*)', html)
+assert card and card[1].strip() == "{:,.2f} EUR".format(saving), card
+sect = re.search(r'<section id="strategies">(.*?)</section>', html, re.S)[1]
+assert "saves {:,.2f}".format(saving) in sect
+assert not re.search(r"<td[^>]*>-[0-9]", sect), "a negative saving"
+PY
+check "report.html: names the month the snapshot describes and when it was made" \
+	python3 - "$H" <<'PY'
+import sys
+html = open(sys.argv[1], encoding="utf-8").read()
+# the sample snapshot is of 1 November 2026, 00:00 UTC: October's state
+assert "<title>Azure Backup cost report, October 2026</title>" in html
+assert "<h1>Azure Backup cost report, October 2026</h1>" in html
+assert "as October 2026 ended (snapshot of 1 November 2026, 00:00 UTC)" in html
+assert "Report made on 7 December 2026." in html
+PY
+check "report.html: caveats in one closed note with a count, costliest first" \
+	python3 - "$H" <<'PY'
+import re, sys
+html = open(sys.argv[1], encoding="utf-8").read()
+notes = re.findall(r'<details class="caveats"><summary>(\d+) notes? (.*?)'
+                   r'</details>', html, re.S)
+assert len(notes) == 1, notes
+count, body = int(notes[0][0]), notes[0][1]
+items = re.findall(r"<li>(.*?)</li>", body, re.S)
+assert count == len(items) >= 2, (count, items)
+money = [float(m.replace(",", "")) for m in
+         re.findall(r"\(touches ([0-9,.]+) EUR/month of cost\)", body)]
+assert len(money) == count and money == sorted(money, reverse=True), money
+head = html.index('<section id="headline">')
+assert html.index('<div class="value">', head) < html.index("<details")
+PY
+check "report.html: a vault's tier that doubled or halved is flagged" \
+	python3 - "$H" "$T/rep/vaults.csv" <<'PY'
+import csv, re, sys
+html = open(sys.argv[1], encoding="utf-8").read()
+sect = re.search(r'<section id="changes">(.*?)</section>', html, re.S)[1]
+rows = {m[0]: m[1] for m in re.findall(
+    r'<tr><td class="name">([^<]*)</td>(.*?)</tr>', sect, re.S)}
+flagged = 0
+for r in csv.DictReader(open(sys.argv[2], newline="")):
+    if r["level"] != "vault" or r["vault_name"] not in rows:
+        continue
+    cells = re.findall(r'<td class="n">(.*?)</td>', rows[r["vault_name"]])
+    for i, col in ((1, "standard_gb"), (2, "archive_gb")):
+        then, now = float(r["previous_" + col]), float(r[col])
+        big = (then >= 100 or now >= 100) and (now >= 2 * then or
+                                               now <= then / 2)
+        assert ('class="flag"' in cells[i]) == big, (r["vault_name"], cells)
+        flagged += big
+assert flagged >= 1, "the sample's months have no doubling or halving"
 PY
 grep_ok "report.html: the charts are inline SVG" '<svg class="chart"' "$H"
 check "report.html: other ways to cut the bill, as levers.csv has them" \
@@ -282,6 +360,22 @@ expect_exit 0 "report again from the same inputs" \
 	--model "$R/model.json" --rpo "$R/rpo_rto.csv" \
 	--posture "$R/posture.csv" --out "$T/rep2"
 check "the same inputs give the same report.html" cmp "$H" "$T/rep2/report.html"
+grep_ok "report.html prints on A4 by default" '@page{size:A4;' "$H"
+expect_exit 0 "a snapshot taken part way through a month" \
+	"$VAULTWISE" sample --out "$T/mid" --as-of 2026-11-15T08:30:00Z
+expect_exit 0 "... planned" "$VAULTWISE" plan "$T/mid" --out "$T/mid-plan"
+expect_exit 0 "... reported" "$VAULTWISE" report "$T/mid" \
+	--plan "$T/mid-plan" --out "$T/mid-rep"
+grep_ok "... is named for its own month" \
+	'<h1>Azure Backup cost report, November 2026</h1>' \
+	"$T/mid-rep/report.html"
+grep_ok "... and says so" \
+	'part way through the month \(snapshot of 15 November 2026, 08:30 UTC\)' \
+	"$T/mid-rep/report.html"
+expect_exit 0 "report where the locale's paper is US Letter" \
+	env -u LC_ALL LC_PAPER=en_US.UTF-8 "$VAULTWISE" report "$S" \
+	--plan "$R/plan" --out "$T/rep-letter"
+grep_ok "... prints on Letter" '@page{size:letter;' "$T/rep-letter/report.html"
 check "the same inputs give the same focus.csv" \
 	cmp "$T/rep/focus.csv" "$T/rep2/focus.csv"
 
@@ -375,22 +469,51 @@ assert r["requests"] == [], r["requests"]
 assert r["console"] == [], r["console"]
 assert r["desktop"]["scripts"] == 0 and r["desktop"]["external"] == 0
 PY
-	check "six charts, each drawn with a real size, on desktop and phone" \
+	check "seven charts, each drawn with a real size, on desktop and phone" \
 		python3 - "$T/browser.json" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1]))
 for view, min_w in (("desktop", 400), ("phone", 300)):
     charts = r[view]["charts"]
-    assert len(charts) == 6, charts
+    assert len(charts) == 7, charts
     for c in charts:
         assert c["width"] >= min_w and c["height"] >= 80, (view, c)
 PY
-	check "fits a phone's width without scrolling sideways, and every table fits a desktop" \
+	check "the levers are shown with their savings and what bounds them" \
+		python3 - "$T/browser.json" "$R/plan/levers.csv" <<'PY'
+import csv, json, sys
+shown = json.load(open(sys.argv[1]))["desktop"]["levers"]
+rows = list(csv.DictReader(open(sys.argv[2], newline="")))
+assert len(shown) == min(12, len(rows)) > 0, shown
+for cells, r in zip(shown, rows):
+    money = ("{:,.2f} EUR/month".format(float(r["saving_month"]))
+             if r["saving_month"] else "not priced")
+    assert cells[0] == r["lever"] and cells[2] == money, (cells, r)
+    assert cells[3] == r["constraint"], (cells, r)
+PY
+	check "at 1366x900 the three headline figures are on the first screen, no caveat above them" \
+		python3 - "$T/browser.json" <<'PY'
+import json, sys
+f = json.load(open(sys.argv[1]))["first_screen"]
+assert len(f["headline"]) == 3, f
+for v in f["headline"]:
+    assert 0 <= v["top"] and v["bottom"] <= f["innerHeight"] == 900, f
+assert f["caveats"] is None or \
+    f["caveats"]["top"] >= max(v["bottom"] for v in f["headline"]), f
+PY
+	check "at 390x844 no sideways scroll (tables scroll in their box), no text under 11 px" \
 		python3 - "$T/browser.json" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1]))
 p = r["phone"]
-assert p["scrollWidth"] <= p["innerWidth"], p
+assert p["innerWidth"] == 390 and p["scrollWidth"] <= p["innerWidth"], p
+assert p["unboxedTables"] == 0, p  # each table scrolls in its own box
+assert p["text"]["nsmall"] == 0 and p["text"]["least"] >= 11, p["text"]
+PY
+	check "every table fits a desktop's width" \
+		python3 - "$T/browser.json" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
 assert r["desktop"]["wideTables"] == 0, r["desktop"]
 PY
 	check "prints to PDF, every table within the page's width" \
@@ -401,9 +524,37 @@ assert r["pdf_bytes"] > 10000 and r["pdf_pages"] >= 2, r
 p = r["print"]
 assert p["wideTables"] == 0 and p["scrollWidth"] <= p["innerWidth"], p
 PY
-	check "screenshots saved under \$TEST_OUT/report" sh -c \
-		"head -c 8 '$SHOTS/report-desktop.png' | grep -q PNG &&
-		 head -c 8 '$SHOTS/report-phone.png' | grep -q PNG"
-	echo "# screenshots: $SHOTS/report-desktop.png, report-phone.png, report-print.pdf"
+	if command -v pdfinfo >/dev/null && command -v pdftotext >/dev/null; then
+		check "prints on A4, every page numbered and naming the month" \
+			python3 - "$SHOTS/report-print.pdf" <<'PY'
+import re, subprocess, sys
+info = subprocess.run(["pdfinfo", sys.argv[1]], capture_output=True,
+                      text=True, check=True).stdout
+pages = int(re.search(r"^Pages:\s+(\d+)", info, re.M)[1])
+w, h = map(float, re.search(r"^Page size:\s+([0-9.]+) x ([0-9.]+) pts",
+                            info, re.M).groups())
+assert abs(w - 595.3) < 1.5 and abs(h - 841.9) < 1.5, (w, h)  # A4
+text = subprocess.run(["pdftotext", "-layout", sys.argv[1], "-"],
+                      capture_output=True, text=True, check=True).stdout
+per_page = text.split("\f")[:pages]
+assert pages >= 2 and len(per_page) == pages, (pages, len(per_page))
+for i, t in enumerate(per_page, 1):
+    assert "page %d of %d" % (i, pages) in t, (i, t[-300:])
+    assert "Azure Backup cost report, October 2026" in t, i
+# the caveats, closed on screen, are printed
+assert "touches" in text
+PY
+		pdftoppm -r 50 -png "$SHOTS/report-print.pdf" "$SHOTS/report-page"
+	else
+		n=$((n + 1))
+		echo "ok $n # SKIP skipped: poppler-utils (pdfinfo) not installed"
+	fi
+	check "screenshots of each width and the printed pages saved under \$TEST_OUT/report" sh -c \
+		"for f in desktop desktop-full phone phone-full; do
+			head -c 8 '$SHOTS/report-'\$f.png | grep -q PNG || exit 1
+		done
+		! command -v pdftoppm >/dev/null ||
+		head -c 8 '$SHOTS/report-page-01.png' | grep -q PNG"
+	echo "# screenshots: $SHOTS/report-{desktop,phone}{,-full}.png, report-print.pdf, report-page-*.png"
 fi
 finish

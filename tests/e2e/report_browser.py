@@ -12,13 +12,19 @@ turned off, and records:
   - the size on screen of each chart (svg.chart) at desktop width;
   - whether the page fits a phone's width (390 CSS px) without scrolling
     sideways, and whether, printed, every table fits the page's width;
-  - screenshots (desktop full page, phone first screen) and a PDF print.
+  - at 1366x900, where the three headline figures and the caveats sit
+    against the first screen;
+  - the smallest text drawn at each width, in CSS px on screen (SVG text
+    scaled by its chart), and the text drawn under 11 px;
+  - screenshots (desktop and phone, first screen and full page) and a PDF
+    print as Chrome's print dialog makes it (the page's own @page size).
 
 Usage: report_browser.py REPORT.html OUT_DIR
 The browser is $VW_CHROMIUM if set, else the first of chromium,
 chromium-browser, google-chrome on PATH.
-Writes OUT_DIR/report-desktop.png, report-phone.png, report-print.pdf and
-prints one JSON object on stdout. Exit status: 0 measured (the caller
+Writes OUT_DIR/report-desktop.png, report-desktop-full.png,
+report-phone.png, report-phone-full.png and report-print.pdf and prints
+one JSON object on stdout. Exit status: 0 measured (the caller
 judges the result), 77 no Chromium here, 1 could not measure."""
 import base64
 import fcntl
@@ -49,12 +55,61 @@ CHART_JS = """(() => {
     scripts: count('script'),
     wideTables: Array.from(document.querySelectorAll('table')).filter(
       t => t.scrollWidth > t.parentElement.clientWidth + 1).length,
+    unboxedTables: Array.from(document.querySelectorAll('table')).filter(
+      t => !['auto', 'scroll'].includes(
+             getComputedStyle(t.parentElement).overflowX)).length,
     external: count('img, link, iframe, object, embed, video, audio, ' +
                     'source, use[href], image'),
     title: document.title,
+    levers: Array.from(document.querySelectorAll('#levers tbody tr'))
+                 .filter(tr => tr.getBoundingClientRect().height > 0)
+                 .map(tr => Array.from(tr.cells).map(c => c.innerText)),
     scrollWidth: document.documentElement.scrollWidth,
     innerWidth: window.innerWidth
   });
+})()"""
+
+
+# Where the headline figures and the caveats are, in CSS px of the page.
+FIRST_SCREEN_JS = """(() => {
+  const box = e => { const r = e.getBoundingClientRect();
+    return {top: r.top + scrollY, bottom: r.bottom + scrollY,
+            text: e.textContent.trim().slice(0, 40)}; };
+  const cav = document.querySelector('.caveats');
+  return JSON.stringify({
+    headline: Array.from(document.querySelectorAll('#headline .card .value'))
+                   .map(box),
+    caveats: cav ? box(cav) : null,
+    innerHeight: innerHeight
+  });
+})()"""
+
+# The text a reader sees, with its size on screen: an element's font size,
+# times the scale of its chart for SVG text; hidden text is left out.
+TEXT_SIZE_JS = """(() => {
+  const small = [];
+  let least = 1e9;
+  const walk = document.createTreeWalker(document.body,
+                                         NodeFilter.SHOW_TEXT);
+  for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+    const e = n.parentElement;
+    if (!n.textContent.trim() || !e || e.closest('title, desc, style'))
+      continue;
+    const r = document.createRange();
+    r.selectNodeContents(n);
+    if (!r.getClientRects().length) continue;
+    let px = parseFloat(getComputedStyle(e).fontSize);
+    if (e instanceof SVGElement) {
+      const m = e.getScreenCTM();
+      px *= Math.hypot(m.a, m.b);
+    }
+    least = Math.min(least, px);
+    if (px < 11 - 1e-6)
+      small.push({text: n.textContent.trim().slice(0, 30),
+                  px: Math.round(px * 100) / 100});
+  }
+  return JSON.stringify({least: least, small: small.slice(0, 20),
+                         nsmall: small.length});
 })()"""
 
 
@@ -197,16 +252,23 @@ def measure(exe, html, out_dir, profile, log):
         for domain in ("Page", "Network", "Runtime", "Log"):
             b.call(domain + ".enable", {}, session)
         b.call("Emulation.setDeviceMetricsOverride",
-               {"width": 1280, "height": 900, "deviceScaleFactor": 1,
+               {"width": 1366, "height": 900, "deviceScaleFactor": 1,
                 "mobile": False}, session)
         b.call("Page.navigate", {"url": page_url}, session)
         b.wait_event("Page.loadEventFired", session)
         desktop = evaluate(b, session, CHART_JS)
+        first = evaluate(b, session, FIRST_SCREEN_JS)
         screenshot(b, session, os.path.join(out_dir, "report-desktop.png"),
-                   1280, 0, SHOT_SCALE, False)
+                   1366, 900, SHOT_SCALE, False)
+        screenshot(b, session,
+                   os.path.join(out_dir, "report-desktop-full.png"),
+                   1366, 0, SHOT_SCALE, False)
         screenshot(b, session, os.path.join(out_dir, "report-phone.png"),
                    390, 844, 2, True)
         phone = evaluate(b, session, CHART_JS)
+        phone_text = evaluate(b, session, TEXT_SIZE_JS)
+        screenshot(b, session, os.path.join(out_dir, "report-phone-full.png"),
+                   390, 0, 1, True)
         # the print style sheet on a page's width (A4 less its margins)
         b.call("Emulation.setEmulatedMedia", {"media": "print"}, session)
         b.call("Emulation.setDeviceMetricsOverride",
@@ -215,7 +277,9 @@ def measure(exe, html, out_dir, profile, log):
         printed = evaluate(b, session, CHART_JS)
         b.call("Emulation.setEmulatedMedia", {"media": ""}, session)
         b.call("Emulation.clearDeviceMetricsOverride", {}, session)
-        pdf = b.call("Page.printToPDF", {"printBackground": False},
+        # as the print dialog does: the page's @page size and margins
+        pdf = b.call("Page.printToPDF", {"printBackground": False,
+                                         "preferCSSPageSize": True},
                      session)["data"]
         pdf = base64.b64decode(pdf)
         with open(os.path.join(out_dir, "report-print.pdf"), "wb") as f:
@@ -228,9 +292,12 @@ def measure(exe, html, out_dir, profile, log):
             "requests": requests,
             "console": console,
             "desktop": desktop,
+            "first_screen": first,
             "phone": {"scrollWidth": phone["scrollWidth"],
                       "innerWidth": phone["innerWidth"],
-                      "charts": phone["charts"]},
+                      "charts": phone["charts"],
+                      "unboxedTables": phone["unboxedTables"],
+                      "text": phone_text},
             "print": {"scrollWidth": printed["scrollWidth"],
                       "innerWidth": printed["innerWidth"],
                       "wideTables": printed["wideTables"]},

@@ -184,7 +184,9 @@ def rbac_action(method, path):
     parts = [p for p in path.split("/") if p]
     low = [p.lower() for p in parts]
     if "providers" in low and low.index("providers") + 1 < len(parts):
-        i = low.index("providers")
+        # the last provider: .../virtualMachines/vm/providers/
+        # Microsoft.Resources/tags/default is a Microsoft.Resources action
+        i = len(low) - 1 - low[::-1].index("providers")
         types = [parts[i + 1]] + parts[i + 2::2]
     else:
         types = ["Microsoft.Resources"] + parts[0::2]

@@ -25,6 +25,8 @@ API_VERSIONS = {
     "vault": ("2026-08-01", "2025-02-01"),
     "backup": ("2026-02-01", "2025-02-01"),
     "guard": ("2025-07-01", "2026-06-01", "2025-02-01"),
+    "tags": ("2021-04-01", "2022-09-01", "2023-07-01", "2024-03-01",
+             "2025-04-01"),
 }
 
 SUB = r"/subscriptions/(?P<sub>[^/]+)"
@@ -255,6 +257,24 @@ def list_vaults(app, req, m):
 
 def get_vault(app, req, m):
     return Response(200, E.vault_json(vault_of(app, m)))
+
+
+def get_tags(app, req, m):
+    """Tags_GetAtScope for a vault or a protected item's source resource
+    (items.csv source_tags); other scopes are not in the estate."""
+    scope = m["scope"]
+    for v in app.estate.vaults:
+        if v.arm_id.lower() == scope.lower():
+            return Response(200, E.tags_json(scope, v.row.get("tags")))
+        for it in v.items:
+            src = it.row.get("source_resource_id") or ""
+            if src.lower() == scope.lower():
+                return Response(200, E.tags_json(
+                    scope, it.row.get("source_tags")))
+    raise ArmError(404, "ResourceNotFound",
+                   "The Resource '%s' was not found. For more details "
+                   "please go to https://aka.ms/ARMResourceNotFoundFix" %
+                   scope)
 
 
 def vault_config(app, req, m):
@@ -773,6 +793,8 @@ ROUTES = [(method, re.compile("^" + pattern + "/?$", re.I), group, fn)
     ("GET", SUB + r"/resourceGroups/(?P<rg>[^/]+)/providers/"
      r"Microsoft\.RecoveryServices/vaults", "vault", list_vaults),
     ("GET", V, "vault", get_vault),
+    ("GET", r"(?P<scope>/subscriptions/.+?)/providers/"
+            r"Microsoft\.Resources/tags/default", "tags", get_tags),
     ("GET", V + r"/backupconfig/vaultconfig", "backup", vault_config),
     ("GET", V + r"/backupstorageconfig/vaultstorageconfig", "backup",
      storage_config),

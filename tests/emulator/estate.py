@@ -17,6 +17,7 @@ import hashlib
 import json
 import os
 import sys
+import urllib.parse
 import uuid
 
 from policies import policy_properties, split_list
@@ -486,6 +487,26 @@ def full_operation(op):
     return op if op.startswith("Microsoft.") else RS_VAULTS + op
 
 
+# ---- tags ----
+
+def tags_of(field):
+    """An ARM tags object from a snapshot tags field: key=value pairs
+    joined by ';', with ';', '=' and '%' percent-encoded."""
+    tags = {}
+    for pair in (field or "").split(";"):
+        if pair:
+            k, _, v = pair.partition("=")
+            tags[urllib.parse.unquote(k)] = urllib.parse.unquote(v)
+    return tags
+
+
+def tags_json(scope, field):
+    """The Tags API's answer for a scope (Tags_GetAtScope)."""
+    return {"id": scope + "/providers/Microsoft.Resources/tags/default",
+            "name": "default", "type": "Microsoft.Resources/tags",
+            "properties": {"tags": tags_of(field)}}
+
+
 # ---- vault ----
 
 def vault_json(v, full=True):
@@ -494,7 +515,8 @@ def vault_json(v, full=True):
     body = {"id": v.arm_id, "name": v.name,
             "type": "Microsoft.RecoveryServices/vaults",
             "etag": v.etag,
-            "location": v.row["location"], "tags": {},
+            "location": v.row["location"],
+            "tags": tags_of(v.row.get("tags")),
             "sku": {"name": "RS0", "tier": "Standard"},
             "properties": {"provisioningState": "Succeeded"}}
     if not full:

@@ -258,6 +258,16 @@ def test_arm_basics(emu):
         body["properties"]["redundancySettings"][
             "standardTierStorageRedundancy"] == "GeoRedundant",
         "vault GET carries the snapshot's security settings", body)
+    tags = "/providers/Microsoft.Resources/tags/default?api-version=2021-04-01"
+    src = csv_rows("items.csv")[0]["source_resource_id"]
+    status, _, body = emu.json("GET", src + tags)
+    tap(status == 200 and body["name"] == "default" and
+        body["id"].startswith(src) and body["properties"]["tags"] == {},
+        "the Tags API answers for an item's source resource", body)
+    status, _, body = emu.json("GET", src.replace("vm-app01", "vm-zz") +
+                               tags)
+    tap(status == 404 and error_code(body) == "ResourceNotFound",
+        "... and 404 for a resource outside the estate", body)
     status, headers, raw = emu.call(
         "GET", V_PROD + "/backupPolicies?" + BACKUP,
         headers={"Accept-Encoding": "gzip"})

@@ -381,7 +381,7 @@ static const char targets_csv[] =
 
 struct out_row {
 	char *item, *target, *tier, *verdict, *reason, *pred, *obs, *rto;
-	char *age, *streak;
+	char *age, *streak, *margin, *cause;
 };
 
 struct out_rows {
@@ -395,6 +395,7 @@ static const struct csv_column read_cols[] = {
 	{ "reason", 1 },	 { "rpo_predicted_h", 1 },
 	{ "rpo_observed_h", 1 }, { "rto_estimated_h", 1 },
 	{ "newest_point_age_h", 1 }, { "failure_streak", 1 },
+	{ "margin_hours", 1 },	 { "cause", 1 },
 };
 static const struct csv_schema read_schema = { "rpo_rto.csv", read_cols,
 					       ARRAY_SIZE(read_cols) };
@@ -405,7 +406,7 @@ static int read_row(void *ctx, const struct csv_row *r, struct err *e)
 	struct out_row *w = &o->r[o->n++];
 	char **f[] = { &w->item, &w->target, &w->tier,	 &w->verdict,
 		       &w->reason, &w->pred, &w->obs, &w->rto,
-		       &w->age, &w->streak };
+		       &w->age, &w->streak, &w->margin, &w->cause };
 
 	(void)e;
 	for (size_t i = 0; i < ARRAY_SIZE(f); i++)
@@ -419,7 +420,7 @@ static void rows_free(struct out_rows *o)
 		struct out_row *w = &o->r[i];
 		char *f[] = { w->item,	 w->target, w->tier, w->verdict,
 			      w->reason, w->pred,   w->obs,  w->rto,
-			      w->age,	 w->streak };
+			      w->age,	 w->streak, w->margin, w->cause };
 		for (size_t k = 0; k < ARRAY_SIZE(f); k++)
 			free(f[k]);
 	}
@@ -509,11 +510,17 @@ static void test_rpo__check_stage_verdicts(void **state)
 	assert_non_null(strstr(r->reason,
 			       "oldest point needed (365 d) is in Archive: "
 			       "15 h standard-priority rehydration + 2 h "
-			       "restore = 17 h > 12 h target"));
+			       "restore = 17 h (rehydration time: Blob "
+			       "Storage's published figure, Azure Backup "
+			       "publishes none; set --rehydration-hours) > "
+			       "12 h target"));
+	assert_string_equal(r->margin, "-5.00");
+	assert_string_equal(r->cause, "archive_rehydration");
 
 	/* vm-bad: every run since 30 October 16:00 failed (6 jobs) */
 	r = row_of(&rows, "i-000000000002", "snap-16h");
 	assert_string_equal(r->verdict, "breached");
+	assert_string_equal(r->cause, "failed_jobs");
 	assert_string_equal(r->streak, "6");
 	assert_string_equal(r->age, "35.83");
 	assert_non_null(strstr(r->reason,

@@ -152,8 +152,8 @@ static void test_schedule__weekly(void **state)
 	assert_string_equal(r.snapshot_why,
 			    "weekly on Sun, Wed at 22:00: worst gap 96 h + "
 			    "2 h jitter = 98 h");
-	assert_non_null(strstr(r.tz_note, "daylight saving"));
-	assert_non_null(strstr(r.tz_note, "Pacific Standard Time: "));
+	/* daylight saving is the check's note, over its window */
+	assert_string_equal(r.tz_note, "");
 }
 
 static void test_schedule__weekly_runs_on_local_days(void **state)
@@ -301,10 +301,31 @@ static void test_schedule__dst_change_in_non_utc_zone(void **state)
 
 	rpo_predict(&r, &p, &zones, time_from_civil(2026, 3, 30, 0, 0, 0));
 	assert_true(fabs(r.snapshot_h - 26) < 1e-9);
-	assert_string_equal(r.tz_note,
-			    "W. Europe Standard Time: Azure keeps the UTC "
-			    "hour, so backups run 1 h later by the wall clock "
-			    "during daylight saving");
+	assert_string_equal(r.tz_note, "");
+}
+
+static void test_schedule__dst_gaps_only_around_a_change(void **state)
+{
+	struct policy p = vm_policy();
+	int64_t oct1 = time_from_civil(2026, 10, 1, 0, 0, 0);
+	int64_t nov1 = time_from_civil(2026, 11, 1, 0, 0, 0);
+	int64_t nov30 = time_from_civil(2026, 11, 30, 0, 0, 0);
+	double utc = 0, wall = 0;
+
+	(void)state;
+	p.time_zone = "W. Europe Standard Time";
+	/* the change of 25 October 01:00 UTC is inside October */
+	assert_true(rpo_dst_gaps(&p, &zones, false, oct1, nov1, &utc,
+				 &wall) ==
+		    time_from_civil(2026, 10, 25, 1, 0, 0));
+	assert_true(fabs(utc - 24) < 1e-9);
+	assert_true(fabs(wall - 25) < 1e-9);
+	/* none in November; none in a zone without daylight saving */
+	assert_true(rpo_dst_gaps(&p, &zones, false, nov1, nov30, &utc,
+				 &wall) == TIME_NONE);
+	p.time_zone = "UTC";
+	assert_true(rpo_dst_gaps(&p, &zones, false, oct1, nov1, &utc,
+				 &wall) == TIME_NONE);
 }
 
 static void test_schedule__unknown_zone_is_noted(void **state)
@@ -363,6 +384,7 @@ int main(void)
 		cmocka_unit_test(test_schedule__bad_timezone_table),
 		cmocka_unit_test(test_schedule__dst_rules),
 		cmocka_unit_test(test_schedule__dst_change_in_non_utc_zone),
+		cmocka_unit_test(test_schedule__dst_gaps_only_around_a_change),
 		cmocka_unit_test(test_schedule__unknown_zone_is_noted),
 		cmocka_unit_test(test_schedule__unusable_schedule),
 		cmocka_unit_test(test_schedule__format_hours),

@@ -139,7 +139,7 @@ static void test_svg__bars_are_proportional(void **state)
 		    0.2);
 	assert_non_null(strstr(sb.buf, "first &lt;vault&gt;"));
 	/* a long label is cut, with the whole name in its tooltip */
-	assert_non_null(strstr(sb.buf, "a very long name th\xe2\x80\xa6"));
+	assert_non_null(strstr(sb.buf, "a very long name \xe2\x80\xa6"));
 	assert_non_null(strstr(sb.buf, "<title>a very long name that does "
 				       "not fit the chart, its vault"));
 	strbuf_release(&sb);

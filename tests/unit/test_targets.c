@@ -10,6 +10,8 @@
 
 #define HEADER "target_id,scope_type,scope,tier,rpo_hours,rto_hours," \
 	       "min_retention_days\n"
+#define HEADER_PRIO "target_id,scope_type,scope,tier,rpo_hours,rto_hours," \
+		    "min_retention_days,priority,tolerance_hours,severity\n"
 
 static void test_targets__loads_every_scope_type_and_tier(void **state)
 {
@@ -118,7 +120,7 @@ static void test_targets__bad_values(void **state)
 	expect_targets_error("scope.csv", HEADER "T1,region,*,any,24,,\n",
 			     EXIT_DATAERR,
 			     "%s:2: column 'scope_type': expected one of "
-			     "vault, policy, item, workload, name, got "
+			     "vault, policy, item, workload, name, tag, got "
 			     "'region'");
 	expect_targets_error("tier.csv", HEADER "T1,vault,*,archive,24,,\n",
 			     EXIT_DATAERR,
@@ -153,6 +155,62 @@ static void test_targets__missing_file(void **state)
 	assert_err(&e, EXIT_NOINPUT,
 		   "cannot open '%s': No such file or directory", path);
 	free(path);
+}
+
+static void test_targets__priority_tolerance_severity(void **state)
+{
+	struct err e = ERR_INIT;
+	struct target_set ts;
+	char *path = test_write("prio.csv",
+				HEADER_PRIO
+				"tier1,name,vm-*,any,4,2,,1,,\n"
+				"rest,vault,*,any,24,,,9,0.5,warning\n"
+				"plain,vault,*,snapshot,24,,,,,\n");
+
+	(void)state;
+	if (targets_load(&ts, path, &e))
+		fail_msg("%s", e.msg);
+	assert_int_equal(ts.t[0].priority, 1);
+	assert_true(isnan(ts.t[0].tolerance_hours));
+	assert_int_equal(ts.t[0].severity, TSEV_ERROR);
+	assert_int_equal(ts.t[1].priority, 9);
+	assert_true(ts.t[1].tolerance_hours == 0.5);
+	assert_int_equal(ts.t[1].severity, TSEV_WARNING);
+	assert_int_equal(ts.t[2].priority, -1);
+	targets_release(&ts);
+	free(path);
+	expect_targets_error("sev.csv",
+			     HEADER_PRIO "T,vault,*,any,1,,,,,fatal\n",
+			     EXIT_DATAERR,
+			     "%s:2: column 'severity': expected one of error, "
+			     "warning, got 'fatal'");
+	expect_targets_error("prio2.csv",
+			     HEADER_PRIO "T,vault,*,any,1,,,-1,,\n",
+			     EXIT_DATAERR,
+			     "%s:2: column 'priority': expected an integer "
+			     "from 0 to 1000000, got '-1'");
+}
+
+static void test_targets__shadows(void **state)
+{
+	struct target a = { .priority = 1, .tier = TT_ANY, .line = 2 };
+	struct target b = { .priority = 9, .tier = TT_ANY, .line = 3 };
+	struct target c = { .priority = 9, .tier = TT_ANY, .line = 4 };
+	struct target v = { .priority = 9, .tier = TT_VAULT, .line = 5 };
+	struct target none = { .priority = -1, .tier = TT_ANY, .line = 6 };
+
+	(void)state;
+	assert_true(target_shadows(&a, &b));
+	assert_false(target_shadows(&b, &a));
+	/* equal priorities: the earlier row wins */
+	assert_true(target_shadows(&b, &c));
+	assert_false(target_shadows(&c, &b));
+	/* another tier is another kind of target: both apply */
+	assert_false(target_shadows(&a, &v));
+	/* no priority: never shadowed, never shadows */
+	assert_false(target_shadows(&a, &none));
+	assert_false(target_shadows(&none, &b));
+	assert_false(target_shadows(&a, &a));
 }
 
 /* ---- matching ---- */
@@ -253,6 +311,70 @@ static void test_targets__match_workload(void **state)
 	assert_string_equal(covered(SCOPE_WORKLOAD, "HANA"), "0000");
 }
 
+static void test_targets__scope_values(void **state)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	(void)state;
+	target_scope_values(SCOPE_WORKLOAD, &snap, &sb);
+	assert_string_equal(sb.buf, "AzureVM, SQL, HANA, AzureFiles");
+	target_scope_values(SCOPE_VAULT, &snap, &sb);
+	assert_string_equal(sb.buf, "prod-weu-01, DR");
+	target_scope_values(SCOPE_NAME, &snap, &sb);
+	assert_string_equal(sb.buf, "WebServer01, sqlsrv\\SalesDB, VM1, share");
+	strbuf_release(&sb);
+}
+
+static void test_targets__scope_values_long_list(void **state)
+{
+	struct item many[12];
+	struct snapshot s = snap;
+	struct strbuf sb = STRBUF_INIT;
+	char names[12][8];
+
+	(void)state;
+	for (int i = 0; i < 12; i++) {
+		snprintf(names[i], sizeof(names[i]), "db%02d", i % 10);
+		many[i] = items[0];
+		many[i].item_name = names[i];
+	}
+	s.items = many;
+	s.nitems = 12;
+	target_scope_values(SCOPE_ITEM, &s, &sb);
+	/* duplicates once, at most eight, then the count */
+	assert_string_equal(sb.buf, "db00, db01, db02, db03, db04, db05, "
+				    "db06, db07, ... (12 items in the "
+				    "snapshot)");
+	s.npolicies = 0;
+	target_scope_values(SCOPE_POLICY, &s, &sb);
+	assert_string_equal(sb.buf, "none (the snapshot has no policies)");
+	strbuf_release(&sb);
+}
+
+static void test_targets__match_tag(void **state)
+{
+	(void)state;
+	items[0].source_tags = "env=prod;tier=1";
+	items[2].source_tags = "Tier=2";
+	vaults[1].tags = "tier=1;owner=ops%3Bsec";
+	/* the item's own tags, or its vault's (DR holds items 1 and 2) */
+	assert_string_equal(covered(SCOPE_TAG, "tier=1"), "1110");
+	assert_string_equal(covered(SCOPE_TAG, "TIER=2"), "0010");
+	assert_string_equal(covered(SCOPE_TAG, "tier=*"), "1110");
+	assert_string_equal(covered(SCOPE_TAG, "env"), "1000");
+	assert_string_equal(covered(SCOPE_TAG, "owner=ops;sec"), "0110");
+	assert_string_equal(covered(SCOPE_TAG, "env=dev"), "0000");
+	{
+		struct strbuf sb = STRBUF_INIT;
+
+		target_scope_values(SCOPE_TAG, &snap, &sb);
+		assert_string_equal(sb.buf, "env=prod, tier=1, Tier=2, "
+					    "owner=ops;sec");
+		strbuf_release(&sb);
+	}
+	items[0].source_tags = items[2].source_tags = vaults[1].tags = NULL;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -266,6 +388,11 @@ int main(void)
 		cmocka_unit_test(test_targets__match_policy),
 		cmocka_unit_test(test_targets__match_item_and_name),
 		cmocka_unit_test(test_targets__match_workload),
+		cmocka_unit_test(test_targets__priority_tolerance_severity),
+		cmocka_unit_test(test_targets__shadows),
+		cmocka_unit_test(test_targets__scope_values),
+		cmocka_unit_test(test_targets__scope_values_long_list),
+		cmocka_unit_test(test_targets__match_tag),
 	};
 	return cmocka_run_group_tests(tests, setup_estate,
 				      test_teardown_scratch);
