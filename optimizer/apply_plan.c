@@ -235,7 +235,7 @@ static bool in_scope(struct loader *l, const char *arm_id, const char *vault,
 	if (arm_id_value(arm_id, "subscriptions", sub, sizeof(sub)))
 		sub[0] = '\0';
 	scope_parse_workload(workload, &wl);
-	if (scope_match(l->scope, sub, vault, policy, wl))
+	if (scope_match(l->scope, sub, vault, NULL, policy, wl))
 		return true;
 	l->p->out_of_scope++;
 	return false;

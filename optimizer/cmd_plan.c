@@ -56,6 +56,7 @@ static const struct opt_spec plan_specs[] = {
 	  "business cost of one hour of restore delay, in the plan currency "
 	  "(default 0)", 0, 1e9 },
 	OPT_SCOPE(struct plan_cli, scope),
+	OPT_SCOPE_TAG(struct plan_cli, scope),
 	{ "tiering", 0, OPT_STR, offsetof(struct plan_cli, tiering), "SETTING",
 	  "the tieringPolicy to propose for every policy in scope: cheapest "
 	  "(default), keep, DoNotTier, TierRecommended or TierAfter:N{d,m} "
@@ -73,11 +74,11 @@ static const struct cmd_doc plan_doc = {
 	"and the reason; propose tieringPolicy settings per policy and compare\n"
 	"strategies month by month. Writes plan.csv, policy_changes.csv,\n"
 	"strategies.csv, summary.csv and plan.json into DIR.\n\n"
-	"--subscription, --vault, --policy and --workload plan part of the\n"
-	"estate; --tiering proposes one setting for every policy in scope\n"
-	"(where Azure allows it), --moves all-eligible moves every point as\n"
-	"soon as allowed. Refuses (73) to replace a plan directory whose\n"
-	"apply journal has rows not done; otherwise keeps the journal.",
+	"--subscription, --vault, --policy, --workload and --tag plan part\n"
+	"of the estate; --tiering proposes one setting for every policy in\n"
+	"scope (where Azure allows it), --moves all-eligible moves every\n"
+	"point as soon as allowed. Refuses (73) to replace a plan directory\n"
+	"whose apply journal has rows not done; otherwise keeps the journal.",
 	"  vaultwise plan data/sample --out out/plan\n"
 	"  vaultwise plan snap --out plan --currency USD --horizon-months 24\n"
 	"  vaultwise plan snap --out legacy --vault 'rsv-legacy-*' "
@@ -88,6 +89,11 @@ static const struct cmd_doc plan_doc = {
 /* The scope and intent options into o; 64 when one is not understood. */
 static int plan_intent(const struct plan_cli *cli, struct plan_options *o)
 {
+	if (cli->scope.tag &&
+	    (!strchr(cli->scope.tag, '=') || cli->scope.tag[0] == '='))
+		return usage_error("plan",
+				   "--tag: expected KEY=VALUE, got '%s'",
+				   cli->scope.tag);
 	if (scope_from_options(&o->scope, &cli->scope))
 		return usage_error("plan",
 				   "--workload: expected AzureVM, SQL, HANA or "

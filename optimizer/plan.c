@@ -988,7 +988,7 @@ bool plan_policy_in_scope(const struct plan_ctx *p, const struct policy *pol)
 	const struct vault *vt = v >= 0 ? &p->s->vaults[v] : NULL;
 
 	return vt && scope_match(&p->o->scope, vt->subscription_id,
-				 vt->vault_name, pol->policy_name,
+				 vt->vault_name, vt->tags, pol->policy_name,
 				 pol->workload);
 }
 
@@ -999,7 +999,8 @@ static bool item_in_scope(const struct plan_ctx *p, const struct item *it)
 		it->policy_idx >= 0 ? &p->s->policies[it->policy_idx] : NULL;
 
 	return scope_match(&p->o->scope, v->subscription_id, v->vault_name,
-			   pol ? pol->policy_name : NULL, it->workload);
+			   v->tags, pol ? pol->policy_name : NULL,
+			   it->workload);
 }
 
 static int plan_item(void *ctx, const struct item *it, const struct rp *rps,

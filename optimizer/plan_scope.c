@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "snapshot.h"
+#include "tags.h"
 #include "util.h"
 
 const char *const plan_moves_names[MOVES_COUNT] = { "plan", "all-eligible",
@@ -26,8 +27,27 @@ int scope_from_options(struct scope *s, const struct scope_options *o)
 	s->subscription = o->subscription;
 	s->vault = o->vault;
 	s->policy = o->policy;
+	s->tag = o->tag;
+	if (o->tag && (!strchr(o->tag, '=') || o->tag[0] == '='))
+		return -1;
 	return o->workload ? scope_parse_workload(o->workload, &s->workload)
 			   : 0;
+}
+
+/* Whether the vault's tags hold want ("KEY=VALUE"). */
+static bool tag_ok(const char *want, const char *tags)
+{
+	const char *eq = want ? strchr(want, '=') : NULL;
+	char key[TAG_KEY_MAX], value[TAG_VALUE_MAX];
+
+	if (!want)
+		return true;
+	while (tags && eq && tags_next(&tags, key, value))
+		if (strlen(key) == (size_t)(eq - want) &&
+		    strncasecmp(key, want, (size_t)(eq - want)) == 0 &&
+		    strcmp(value, eq + 1) == 0)
+			return true;
+	return false;
 }
 
 static bool glob_ok(const char *glob, const char *name)
@@ -36,14 +56,15 @@ static bool glob_ok(const char *glob, const char *name)
 }
 
 bool scope_match(const struct scope *s, const char *subscription,
-		 const char *vault, const char *policy, int workload)
+		 const char *vault, const char *tags, const char *policy,
+		 int workload)
 {
 	if (s->subscription &&
 	    (!subscription || !str_eq_ci(s->subscription, subscription)))
 		return false;
 	if (s->workload >= 0 && s->workload != workload)
 		return false;
-	return glob_ok(s->vault, vault) &&
+	return glob_ok(s->vault, vault) && tag_ok(s->tag, tags) &&
 	       glob_ok(s->policy, policy && *policy ? policy : NULL);
 }
 

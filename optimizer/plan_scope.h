@@ -14,6 +14,7 @@ struct scope {
 	const char *vault;         /* fnmatch(3) glob on the name; NULL: all */
 	const char *policy;        /* likewise; items without one are out */
 	int workload;              /* enum workload; -1: all */
+	const char *tag;           /* "KEY=VALUE" of the vault; NULL: all */
 };
 
 void scope_init(struct scope *s);
@@ -21,7 +22,7 @@ void scope_init(struct scope *s);
 /* The scope options as a command reads them (cli.h), and their table
  * entries: OPT_SCOPE(struct my_cli, scope). */
 struct scope_options {
-	const char *subscription, *vault, *policy, *workload;
+	const char *subscription, *vault, *policy, *workload, *tag;
 };
 #define OPT_SCOPE(T, M)                                                    \
 	{ "subscription", 0, OPT_STR, offsetof(T, M.subscription), "ID",   \
@@ -34,12 +35,20 @@ struct scope_options {
 	  0 },                                                               \
 	{ "workload", 0, OPT_STR, offsetof(T, M.workload), "NAME",         \
 	  "only AzureVM, SQL, HANA or AzureFiles items and policies", 0, 0 }
-/* Fills s from o; -1 when o's workload is none of the four. */
+/* plan's --tag (vault tags are in the snapshot, not in a plan). */
+#define OPT_SCOPE_TAG(T, M)                                                \
+	{ "tag", 0, OPT_STR, offsetof(T, M.tag), "KEY=VALUE",              \
+	  "only the vaults with this tag (name ignoring case)", 0, 0 }
+/* Fills s from o; -1 when o's workload is none of the four or its tag
+ * has no "=". */
 int scope_from_options(struct scope *s, const struct scope_options *o);
-/* Whether a vault (subscription, name), its policy (NULL: none) and
- * workload are in the scope. Names compare ignoring case, as Azure's. */
+/* Whether a vault (subscription, name, tags as tags.h keeps them: NULL
+ * when unknown), its policy (NULL: none) and workload are in the scope.
+ * Names and tag names compare ignoring case, as Azure's; tag values
+ * exactly. */
 bool scope_match(const struct scope *s, const char *subscription,
-		 const char *vault, const char *policy, int workload);
+		 const char *vault, const char *tags, const char *policy,
+		 int workload);
 /* "AzureVM", "SQL", "HANA" or "AzureFiles" (any case) into *workload;
  * -1 when it is none of them. */
 int scope_parse_workload(const char *name, int *workload);

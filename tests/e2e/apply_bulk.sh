@@ -6,7 +6,7 @@
 # Azure allows set to TierAfter 3 Months, the others said why, every
 # eligible point moved as soon as allowed), its dry run, apply --yes
 # (each point moved once, each policy set); --moves none and --tiering
-# keep; apply's own scope on a whole plan; bad scope and intent options
+# keep; --tag; apply's own scope on a whole plan; bad scope and intent options
 # (64). Needs python3.
 . tests/e2e/lib.sh
 
@@ -121,6 +121,15 @@ check "... moves nothing" test \
 	"$(csvq "$T/N/plan.csv" 'r["action"] in ("move_now", "move_on")')" -eq 0
 check "... changes no policy" test \
 	"$(csvq "$T/N/policy_changes.csv" 'r["proposed_tiering"] != r["current_tiering"]')" -eq 0
+
+# ---- --tag: the vaults with a tag ----
+expect_exit 0 "plan --tag env=dr" "$VAULTWISE" plan "$SRC" --out "$T/dr" \
+	--tag ENV=dr
+check "... plans the points of the vaults tagged env=dr only" test \
+	"$(csvq "$T/dr/summary.csv" 'r["level"] == "vault" and int(r["points"]) > 0 and r["vault_name"] != "rsv-dr-eus2-01"')" -eq 0 -a \
+	"$(csvq "$T/dr/summary.csv" 'r["level"] == "vault" and r["vault_name"] == "rsv-dr-eus2-01" and int(r["points"]) > 0')" -eq 1
+expect_exit 64 "plan --tag without a value is refused" "$VAULTWISE" plan \
+	"$SRC" --out "$T/bad" --tag env
 
 # ---- apply's scope on a whole plan ----
 "$VAULTWISE" plan -q "$SRC" --out "$T/all" >/dev/null 2>&1

@@ -39,26 +39,52 @@ static void test_plan_scope__tiering_forms(void **state)
 static void test_plan_scope__match(void **state)
 {
 	struct scope s;
-	struct scope_options o = { "SUB-1", "rsv-legacy-*", NULL, "azurevm" };
+	struct scope_options o = { "SUB-1", "rsv-legacy-*", NULL, "azurevm",
+				   NULL };
 
 	(void)state;
 	scope_init(&s);
-	assert_true(scope_match(&s, "x", "any", NULL, WL_SQL));
+	assert_true(scope_match(&s, "x", "any", NULL, NULL, WL_SQL));
 	assert_int_equal(scope_from_options(&s, &o), 0);
 	assert_int_equal(s.workload, WL_VM);
-	assert_true(scope_match(&s, "sub-1", "RSV-Legacy-weu-01", "P", WL_VM));
-	assert_false(scope_match(&s, "sub-2", "rsv-legacy-weu-01", "P",
+	assert_true(scope_match(&s, "sub-1", "RSV-Legacy-weu-01", NULL, "P",
+				WL_VM));
+	assert_false(scope_match(&s, "sub-2", "rsv-legacy-weu-01", NULL, "P",
 				 WL_VM));
-	assert_false(scope_match(&s, "sub-1", "rsv-prod-weu-01", "P", WL_VM));
-	assert_false(scope_match(&s, "sub-1", "rsv-legacy-weu-01", "P",
+	assert_false(scope_match(&s, "sub-1", "rsv-prod-weu-01", NULL, "P",
+				 WL_VM));
+	assert_false(scope_match(&s, "sub-1", "rsv-legacy-weu-01", NULL, "P",
 				 WL_SQL));
 	/* --policy: an item without a policy is out */
 	s.policy = "VM-*";
-	assert_true(scope_match(&s, "sub-1", "rsv-legacy-1", "vm-daily",
+	assert_true(scope_match(&s, "sub-1", "rsv-legacy-1", NULL, "vm-daily",
 				WL_VM));
-	assert_false(scope_match(&s, "sub-1", "rsv-legacy-1", "", WL_VM));
-	assert_false(scope_match(&s, "sub-1", "rsv-legacy-1", NULL, WL_VM));
+	assert_false(scope_match(&s, "sub-1", "rsv-legacy-1", NULL, "",
+				 WL_VM));
+	assert_false(scope_match(&s, "sub-1", "rsv-legacy-1", NULL, NULL,
+				 WL_VM));
 	o.workload = "VMs";
+	assert_int_equal(scope_from_options(&s, &o), -1);
+}
+
+/* --tag KEY=VALUE: the vault's tags as the snapshot keeps them. */
+static void test_plan_scope__tag(void **state)
+{
+	struct scope s;
+	struct scope_options o = { NULL, NULL, NULL, NULL, "Env=legacy" };
+
+	(void)state;
+	assert_int_equal(scope_from_options(&s, &o), 0);
+	assert_true(scope_match(&s, "s", "v", "env=legacy;owner=ops", NULL,
+				WL_VM));
+	assert_false(scope_match(&s, "s", "v", "env=Legacy", NULL, WL_VM));
+	assert_false(scope_match(&s, "s", "v", "", NULL, WL_VM));
+	assert_false(scope_match(&s, "s", "v", NULL, NULL, WL_VM));
+	/* an encoded "=" in a value */
+	o.tag = "cc=a=b";
+	assert_int_equal(scope_from_options(&s, &o), 0);
+	assert_true(scope_match(&s, "s", "v", "cc=a%3Db", NULL, WL_VM));
+	o.tag = "novalue";
 	assert_int_equal(scope_from_options(&s, &o), -1);
 }
 
@@ -67,6 +93,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_plan_scope__tiering_forms),
 		cmocka_unit_test(test_plan_scope__match),
+		cmocka_unit_test(test_plan_scope__tag),
 	};
 	return cmocka_run_group_tests(tests, NULL, test_teardown_scratch);
 }
