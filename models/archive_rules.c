@@ -75,6 +75,15 @@ void archive_eligibility(const struct item *it, const struct rp *rp,
 		out->status = ELIG_LATER;
 		return;
 	}
+	if (rp_move_undetermined(rp)) {
+		/* Azure: "still determining ... check again after some
+		 * time": not now, and not never */
+		out->status = ELIG_LATER;
+		out->from = now + DAY_S;
+		strfmt(out->held, sizeof(out->held),
+		       "Azure is still determining whether it can move");
+		return;
+	}
 	if (rp->move_ready == MR_FALSE) {
 		strfmt(out->why, sizeof(out->why),
 			 "Azure reports it not ready for move%s%.150s",
@@ -101,7 +110,7 @@ int64_t vm_dependencies_end(const struct policy *pol, const struct rp *rps,
 		    (rps[j].kind != RK_DAILY && rps[j].kind != RK_WEEKLY))
 			continue;
 		if (rps[j].expiry_time == TIME_NONE)
-			return rps[j].expiry_time;
+			return HOLD_FOREVER; /* a dependant kept forever */
 		if (end == TIME_NONE || rps[j].expiry_time > end)
 			end = rps[j].expiry_time;
 	}
@@ -126,6 +135,12 @@ void eligibility_hold(struct eligibility *el, int64_t hold, int64_t now,
 
 	if (el->status == ELIG_NEVER || hold == TIME_NONE || hold <= el->from)
 		return;
+	if (hold == HOLD_FOREVER) {
+		strfmt(el->why, sizeof(el->why),
+			 "%s forever (they never expire)", reason);
+		el->status = ELIG_NEVER;
+		return;
+	}
 	time_format_date(hold, date);
 	el->from = hold;
 	if (el->until != TIME_NONE && hold > el->until) {

@@ -1,11 +1,10 @@
 /* SPDX-License-Identifier: MIT
- * posture.h: the vault protection rules of `vaultwise audit` (SPEC.md
- * "posture.csv"). Each rule is a pure function over the snapshot structs
- * of one vault that fills a finding: severity, pass/fail, the evidence
- * (snapshot field = value), the fix (what to change, as an az command where
- * one exists), a reference (docs URL or CIS/AzTS/PSRule id) and a detail
- * sentence. Called by optimizer/posture_audit.c; never reads files, never
- * prints.
+ * posture.h: the vault protection rules of `vaultwise audit` (docs/outputs.md,
+ * "posture.csv"). Each rule is a pure function over the snapshot structs of one
+ * vault that fills a finding: severity, pass/fail, the evidence (snapshot field
+ * = value), the fix (what to change, as an az command where one exists), a
+ * reference (docs URL or CIS/AzTS/PSRule id) and a detail sentence. Called by
+ * optimizer/posture_audit.c; never reads files, never prints.
  *
  * Rules, in the fixed order of posture.csv:
  *   immutable-vault       Disabled high, Unlocked medium, Locked pass;
@@ -13,6 +12,9 @@
  *                         before a lock is recommended (see posture.c)
  *   soft-delete           Disabled high; Enabled pass (note: AlwaysOn);
  *                         AlwaysOn pass; retention days shown
+ *   (immutable-vault, soft-delete and cross-subscription-restore: a
+ *   setting Azure did not send, empty in vaults.csv, is an info finding
+ *   "unknown", never a default)
  *   mua-resource-guard    no proxy high; guard in the vault's subscription
  *                         medium; other subscription/tenant pass; mandatory
  *                         operations excluded or missing: inconsistent
