@@ -2,6 +2,7 @@
  * cmd_plan.c: `vaultwise plan SNAPSHOT --out DIR`: the tiering plan. */
 #include <stdio.h>
 
+#include "apply.h"
 #include "cli.h"
 #include "commands.h"
 #include "err.h"
@@ -11,6 +12,12 @@
 #include "snapshot.h"
 #include "targets.h"
 #include "util.h"
+
+/* plan refuses to replace a plan directory whose apply journal has rows
+ * not done, and keeps the journal (apply.h). */
+static const struct plan_dir_hooks keep_apply_journal = {
+	apply_plan_dir_guard, apply_plan_dir_carry, apply_lock_release
+};
 
 struct plan_cli {
 	const char *out, *prices, *currency, *model, *targets;
@@ -140,6 +147,7 @@ int cmd_plan(int argc, char **argv)
 		goto out;
 	}
 	plan_options_init(&o);
+	o.dir_hooks = &keep_apply_journal;
 	rc = plan_intent(&cli, &o);
 	if (rc)
 		goto out;

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "apply.h"
 #include "check.h"
 #include "cli.h"
 #include "commands.h"
@@ -28,6 +29,12 @@
 #include "strpool.h"
 #include "targets.h"
 #include "util.h"
+
+/* plan refuses to replace a plan directory whose apply journal has rows
+ * not done, and keeps the journal (apply.h). */
+static const struct plan_dir_hooks keep_apply_journal = {
+	apply_plan_dir_guard, apply_plan_dir_carry, apply_lock_release
+};
 
 struct run_cli {
 	const char *snapshot, *out, *prices, *currency, *targets, *previous;
@@ -130,6 +137,7 @@ static int run_plan(struct run_state *rs, struct err *e)
 	int rc;
 
 	plan_options_init(&o);
+	o.dir_hooks = &keep_apply_journal;
 	o.prices_path = cli->prices;
 	o.currency = cli->currency;
 	if (cli->horizon)

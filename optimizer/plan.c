@@ -10,10 +10,10 @@
 #include <math.h>
 #include <stdio.h>
 
-#include "apply.h"
 #include "decision.h"
 #include "fileio.h"
 #include "plan_internal.h"
+#include "plan_meta.h"
 #include "sizes.h"
 #include "targets.h"
 #include "timeutil.h"
@@ -1042,12 +1042,14 @@ static int plan_write_all(struct plan_ctx *p, const char *out_dir,
 {
 	struct outdir dir;
 	char *path;
-	int lock_fd, rc;
+	const struct plan_dir_hooks *h = p->o->dir_hooks;
+	int lock_fd = -1, rc;
 
-	if (apply_plan_dir_guard(out_dir, &lock_fd, e))
+	if (h && h->guard(out_dir, &lock_fd, e))
 		return -1;
 	if (outdir_begin(&dir, out_dir, "plan", e)) {
-		apply_lock_release(lock_fd);
+		if (h)
+			h->release(lock_fd);
 		return -1;
 	}
 	path = outdir_file(&dir, "plan.csv");
@@ -1070,16 +1072,18 @@ static int plan_write_all(struct plan_ctx *p, const char *out_dir,
 	    plan_write_vault_months(p, &dir, e) ||
 	    plan_write_items(p, &dir, e) || plan_write_levers(p, &dir, e) ||
 	    plan_write_meta(p, &dir, e) ||
-	    apply_plan_dir_carry(out_dir, dir.tmp, e))
+	    (h && h->carry(out_dir, dir.tmp, e)))
 		goto fail;
 	rc = outdir_commit(&dir, e);
-	apply_lock_release(lock_fd);
+	if (h)
+		h->release(lock_fd);
 	return rc;
 fail:
 	csv_writer_abort(p->plan_w);
 	p->plan_w = NULL;
 	outdir_abort(&dir);
-	apply_lock_release(lock_fd);
+	if (h)
+		h->release(lock_fd);
 	return -1;
 }
 
@@ -1103,6 +1107,8 @@ int plan_run(struct snapshot *s, const struct plan_options *o,
 	p.pstate = xcalloc(s->npolicies + 1, sizeof(*p.pstate));
 	p.forecasts = xcalloc(FORECAST_CACHE, sizeof(*p.forecasts));
 	p.planned = xcalloc(s->nitems + 1, sizeof(*p.planned));
+	_Static_assert(PLAN_HORIZON_MAX == PROJ_MAX_MONTHS,
+		       "plan.json's horizon is the projection's");
 	for (size_t i = 0; i < s->npolicies; i++)
 		init_settings(&p.pstate[i], &s->policies[i], &o->tiering);
 	/* The documented prior is a model too: with few restores its

@@ -19,6 +19,17 @@
 struct restore_model;
 struct target_set;
 
+/* What replacing a plan directory must respect (apply's journal): guard
+ * before the work (may hold a lock in *lock_fd, released by release),
+ * carry from the old directory into the new one assembled at tmp before
+ * it is swapped in. Set by the commands (apply_plan_dir_guard and its
+ * kin); the plan stage knows nothing of apply. */
+struct plan_dir_hooks {
+	int (*guard)(const char *dir, int *lock_fd, struct err *e);
+	int (*carry)(const char *dir, const char *tmp, struct err *e);
+	void (*release)(int lock_fd);
+};
+
 struct plan_options {
 	const char *prices_path;  /* default data/prices/prices.csv */
 	const char *currency;     /* NULL: the one covering most vaults */
@@ -41,6 +52,7 @@ struct plan_options {
 	struct scope scope;
 	struct tiering_choice tiering;
 	int moves;                /* enum plan_moves */
+	const struct plan_dir_hooks *dir_hooks; /* NULL: none */
 };
 
 void plan_options_init(struct plan_options *o);

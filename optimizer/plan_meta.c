@@ -5,7 +5,6 @@
 #include <cjson/cJSON.h>
 
 #include "jsonutil.h"
-#include "projection.h"
 #include "timeutil.h"
 #include "util.h"
 
@@ -48,7 +47,7 @@ int plan_meta_read(const char *dir, struct plan_meta *m, struct err *e)
 	else if (!prices || !*prices)
 		field_error(path, "prices", "the price sheet's path", e);
 	else if (!cJSON_IsNumber(h) || h->valuedouble < 1 ||
-		 h->valuedouble > PROJ_MAX_MONTHS)
+		 h->valuedouble > PLAN_HORIZON_MAX)
 		field_error(path, "horizon_months", "1 to 120", e);
 	else
 		rc = 0;

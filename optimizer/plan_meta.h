@@ -13,6 +13,7 @@
 #include "err.h"
 
 #define PLAN_JSON "plan.json"
+#define PLAN_HORIZON_MAX 120  /* months; projection.h's PROJ_MAX_MONTHS */
 
 struct plan_meta {
 	int64_t as_of;
