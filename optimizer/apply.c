@@ -52,6 +52,7 @@
  * look for. */
 #include <strings.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "apply_internal.h"
 #include "arm_parse.h"
@@ -145,6 +146,70 @@ void apply_arm_error(const cJSON *o, const struct http_response *hr,
 
 static int pump(struct apply_ctx *a, struct err *e);
 
+/* The ARM errors of a credential that cannot act on the subscription:
+ * retrying it, or reading its 404 as "gone", would be wrong. */
+static bool identity_error(long status, const char *code)
+{
+	static const char *const codes[] = {
+		"SubscriptionNotFound", "InvalidAuthenticationTokenTenant",
+		"InvalidAuthenticationToken", "ExpiredAuthenticationToken",
+		"AuthenticationFailed", "InvalidSubscriptionId",
+	};
+
+	if (status == 401)
+		return true;
+	for (size_t k = 0; k < ARRAY_SIZE(codes); k++)
+		if (code && str_eq_ci(code, codes[k]))
+			return true;
+	return false;
+}
+
+int apply_identity_refused(struct apply_ctx *a, size_t i, long status,
+			   const char *code, const char *message,
+			   struct err *e)
+{
+	struct row *r = row_at(a, i);
+
+	if (!identity_error(status, code))
+		return 0;
+	if (!a->sum->stopped_denied) {
+		a->sum->stopped_denied = true;
+		a->sum->wrong_identity = true;
+		snprintf(a->sum->denied, sizeof(a->sum->denied),
+			 "Azure refused the credential for this subscription "
+			 "(HTTP %ld %s: %.300s)",
+			 status, code, message);
+	}
+	a->stop_new = true;
+	a->held = "not started: the run stopped when Azure refused the "
+		  "credential";
+	apply_set_phase(a, r, PH_END);
+	apply_free_work(r);
+	if (r->state == RS_NONE)
+		r->message = a->held;
+	return pump(a, e) ? -1 : 1;
+}
+
+/* Every answer to apply_submit passes here first. */
+static int on_answer(void *ctx, const struct http_response *hr,
+		     struct err *e)
+{
+	struct rq *q = ctx;
+	char code[128], msg[MSG_LEN];
+	cJSON *o;
+	int rc;
+
+	if (hr->status < 400)
+		return q->done(ctx, hr, e);
+	o = hr->len ? cJSON_ParseWithLength(hr->body, hr->len) : NULL;
+	apply_arm_error(o, hr, code, sizeof(code), msg, sizeof(msg));
+	cJSON_Delete(o);
+	rc = apply_identity_refused(q->a, q->i, hr->status, code, msg, e);
+	if (rc)
+		return rc < 0 ? -1 : 0;
+	return q->done(ctx, hr, e);
+}
+
 int apply_submit(struct apply_ctx *a, size_t i, const char *method,
 		  const char *url, const char *body,
 		  const char *const *headers, double delay, const char *what,
@@ -166,8 +231,9 @@ int apply_submit(struct apply_ctx *a, size_t i, const char *method,
 	rq.kind = strcmp(method, "GET") ? HTTP_WRITE : HTTP_READ;
 	rq.delay_s = delay;
 	rq.what = what;
-	rq.done = done;
+	rq.done = on_answer;
 	rq.ctx = &a->rqs[i];
+	a->rqs[i].done = done;
 	return http_submit(a->http, &rq, e);
 }
 
@@ -616,11 +682,12 @@ static void report_progress(struct apply_ctx *a)
 	if (!a->o->progress || now - a->last_progress < 0.25)
 		return;
 	a->last_progress = now;
+	p.rows = a->total;
+	p.elapsed_s = now - a->started;
 	for (size_t i = 0; i < a->plan.nrows; i++) {
 		const struct row *r = row_at(a, i);
 		if (r->phase == PH_IDLE)
 			continue;
-		p.rows++;
 		if (r->phase == PH_END)
 			p.ended++;
 		if (r->phase == PH_END && r->state == RS_DONE)
@@ -628,6 +695,11 @@ static void report_progress(struct apply_ctx *a)
 		if (r->phase == PH_POLL)
 			p.inflight++;
 	}
+	if (p.ended > p.rows)
+		p.ended = p.rows;
+	p.eta_s = p.ended ? p.elapsed_s * (double)(p.rows - p.ended) /
+				    (double)p.ended
+			  : -1;
 	http_get_stats(a->http, &p.http);
 	a->o->progress(a->o->progress_ctx, &p);
 }
@@ -667,6 +739,9 @@ static bool http_busy(struct apply_ctx *a)
 /* Runs until every row that can go is done (or the run stops). */
 static int run_rows(struct apply_ctx *a, struct err *e)
 {
+	a->started = http_now();
+	for (size_t i = 0; i < a->plan.nrows; i++)
+		a->total += startable(a, row_at(a, i));
 	for (;;) {
 		if (pump(a, e))
 			return -1;
@@ -797,6 +872,8 @@ static void fill_plan_summary(struct apply_ctx *a)
 	s->horizon_months = a->plan.horizon_months;
 	s->net_of_restores = a->plan.net_of_restores;
 	s->moves_later = a->plan.moves_later;
+	s->merged = a->plan.merged;
+	s->out_of_scope = a->plan.out_of_scope;
 	apply_plan_groups(&a->plan, s);
 }
 
@@ -842,7 +919,7 @@ int apply_run(const struct apply_options *o, struct apply_summary *sum,
 	      struct err *e)
 {
 	struct apply_ctx a;
-	int rc = -1;
+	int rc = -1, lock_fd = -1;
 
 	memset(&a, 0, sizeof(a));
 	memset(sum, 0, sizeof(*sum));
@@ -854,8 +931,14 @@ int apply_run(const struct apply_options *o, struct apply_summary *sum,
 	sum->journal_path = o->journal ? xstrdup(o->journal)
 				       : path_join(o->plan_dir, APPLY_JOURNAL);
 	sum->results_path = path_join(o->plan_dir, APPLY_RESULTS);
+	/* one run writes a plan's journal at a time; taken before the
+	 * journal is read, so that a second run never acts on it */
+	if (o->yes && access(o->plan_dir, F_OK) == 0 &&
+	    apply_lock_take(o->plan_dir, "rerun the same command", &lock_fd,
+			    e))
+		goto done;
 	if (apply_jstates_load(&a.js, sum->journal_path, e) ||
-	    apply_plan_load(&a.plan, o->plan_dir, a.now, &a.js, e))
+	    apply_plan_load(&a.plan, o->plan_dir, a.now, &a.js, o->scope, e))
 		goto done;
 	fill_plan_summary(&a);
 	a.online = o->yes || (!o->offline && auth_configured());
@@ -863,13 +946,13 @@ int apply_run(const struct apply_options *o, struct apply_summary *sum,
 	if (!a.online) {
 		count_outcomes(&a);
 		rc = 0;
-		goto done;
+		goto what_if;
 	}
 	if (!a.dry && open_journal(&a, e))
 		goto done;
 	a.rqs = xcalloc(a.plan.nrows + 1, sizeof(*a.rqs));
 	for (size_t i = 0; i < a.plan.nrows; i++)
-		a.rqs[i] = (struct rq){ &a, i };
+		a.rqs[i] = (struct rq){ &a, i, NULL };
 	if (connect_azure(&a, e) || run_rows(&a, e))
 		rc = stopped(&a, e);
 	else
@@ -877,14 +960,20 @@ int apply_run(const struct apply_options *o, struct apply_summary *sum,
 	finish_summary(&a);
 	if (!a.dry) {
 		struct err we = ERR_INIT;
-		if (apply_results_write(&a.plan, sum->results_path, &we) &&
+		if (apply_results_write(&a.plan, a.jopen ? &a.j : NULL,
+					sum->results_path, &we) &&
 		    rc == 0) {
 			*e = we;
 			rc = -1;
 		}
 	}
+what_if:
+	if (rc == 0 && a.dry && o->what_if &&
+	    apply_whatif_write(&a.plan, a.now, o->what_if, e))
+		rc = -1;
 done:
 	teardown(&a);
+	apply_lock_release(lock_fd);
 	return rc;
 }
 
@@ -948,6 +1037,35 @@ static int verify_entry(void *ctx, size_t line, const cJSON *o,
 	return 0;
 }
 
+/* The anchor apply_results.csv keeps beside the journal (when the journal
+ * is a plan directory's own, apply.journal). */
+static int check_results_anchor(const char *path,
+				struct apply_journal_info *out,
+				struct err *e)
+{
+	const char *slash = strrchr(path, '/');
+	char *dir = slash ? xstrndup(path, (size_t)(slash - path))
+			  : xstrdup(".");
+	char *results = path_join(dir, APPLY_RESULTS), *desc;
+	struct journal_head h;
+	int rc = 0;
+
+	if (strcmp(slash ? slash + 1 : path, APPLY_JOURNAL) == 0 &&
+	    access(results, F_OK) == 0) {
+		rc = apply_results_anchor(results, &h, e);
+		if (rc == 0) {
+			desc = xasprintf("%s (%s)", APPLY_RESULTS, results);
+			rc = journal_check_anchor(path, &h, desc, e);
+			free(desc);
+			out->results_anchored = rc == 0;
+		}
+		rc = rc < 0 ? -1 : 0;
+	}
+	free(results);
+	free(dir);
+	return rc;
+}
+
 int apply_verify_journal(const char *path, struct apply_journal_info *out,
 			 struct err *e)
 {
@@ -957,10 +1075,13 @@ int apply_verify_journal(const char *path, struct apply_journal_info *out,
 
 	memset(out, 0, sizeof(*out));
 	rc = journal_read(path, verify_entry, &v, &chk, e);
+	if (rc == 0)
+		rc = check_results_anchor(path, out, e);
 	if (rc == 0) {
 		out->lines = chk.lines;
 		out->rows = v.n;
 		out->incomplete_tail = chk.incomplete_tail;
+		out->anchored = chk.anchored;
 		strlcpy_vw(out->plan, chk.plan, sizeof(out->plan));
 		for (size_t i = 0; i < v.n; i++)
 			out->states[v.state[i]]++;

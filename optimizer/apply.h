@@ -19,13 +19,17 @@
 #include "cloud.h"
 #include "err.h"
 #include "http.h"
+#include "plan_scope.h"
 
 #define APPLY_RESULTS "apply_results.csv"
 #define APPLY_JOURNAL "apply.journal"
 
 struct apply_progress {
-	long rows, ended;          /* rows acted on this run, ended so far */
+	long rows, ended;          /* rows this run takes (fixed at its
+				      start), ended so far */
 	long done, inflight;       /* moves and changes done, being polled */
+	double elapsed_s;          /* since the run started */
+	double eta_s;              /* at the rate so far; < 0: unknown */
 	struct http_stats http;
 };
 
@@ -41,6 +45,8 @@ struct apply_options {
 	double poll_interval_s;    /* polls without a Retry-After (5) */
 	double retry_budget_s;     /* per request (300) */
 	int64_t now;               /* due dates and expiry; TIME_NONE: now */
+	const struct scope *scope; /* rows taken (plan_scope.h); NULL: all */
+	const char *what_if;       /* dry run: write its writes here (CSV) */
 	struct cloud_options cloud;
 	void (*progress)(void *ctx, const struct apply_progress *p);
 	void *progress_ctx;
@@ -74,6 +80,8 @@ struct apply_summary {
 	int horizon_months;
 	bool net_of_restores;   /* the plan's savings deduct restores */
 	long moves_due, moves_later, changes;
+	long merged;                    /* duplicate plan.csv rows */
+	long out_of_scope;              /* rows left out by the scope */
 	double move_saving, change_saving; /* of the rows not done yet */
 	struct apply_group *groups;     /* vaults, each followed by its
 					   policies */
@@ -90,6 +98,7 @@ struct apply_summary {
 	double elapsed_s, write_phase_s;
 	unsigned long requests, retries, throttled;
 	bool stopped_denied;            /* RBAC: exit 77 */
+	bool wrong_identity;            /* ... the credential, not a role */
 	char denied[512];               /* what was denied, the action */
 	char *journal_path, *results_path;
 	char credential[64];
@@ -113,11 +122,34 @@ struct apply_journal_info {
 	unsigned long lines, rows;
 	long states[8];                 /* by journal state, see apply.c */
 	bool incomplete_tail;
+	bool anchored;                  /* its .head file matched */
+	bool results_anchored;          /* apply_results.csv's anchor did */
 	char plan[65];
 };
 int apply_verify_journal(const char *path, struct apply_journal_info *out,
 			 struct err *e);
 /* The name of state index i of apply_journal_info.states. */
 const char *apply_journal_state_name(int i);
+
+/* ---- the plan directory's guards (apply_guard.c) ---- */
+
+/* Takes the exclusive lock of plan_dir (PLANDIR/apply.lock, holding this
+ * process's pid) into *fd; held by another process: 75 naming its pid
+ * and saying to `who` ("rerun") once it has ended. */
+int apply_lock_take(const char *plan_dir, const char *who, int *fd,
+		    struct err *e);
+void apply_lock_release(int fd);
+/* Before plan or run replaces dir: its lock (held in *lock_fd until
+ * apply_lock_release; -1 when dir is not a vaultwise directory or no
+ * apply ever ran there, as nothing in dir is changed), and 73 when its
+ * journal has rows not done. */
+int apply_plan_dir_guard(const char *dir, int *lock_fd, struct err *e);
+/* Carries dir's apply.journal, its head and apply_results.csv into the
+ * new plan directory tmp: as they are when tmp holds the same plan, else
+ * into tmp/applied-SHA12/ (with those of earlier plans). */
+int apply_plan_dir_carry(const char *dir, const char *tmp, struct err *e);
+/* The SHA-256 that binds a journal to the plan in dir (of plan.csv and
+ * policy_changes.csv). */
+int apply_plan_dir_sha(const char *dir, char out[65], struct err *e);
 
 #endif

@@ -23,7 +23,12 @@ static int on_vault(void *ctx, const struct arm_reply *rep, struct err *e)
 	const char *imm = arm_str(rep->body, "properties.securitySettings."
 					     "immutabilitySettings.state");
 	char msg[MSG_LEN + 64];
+	int rc = apply_identity_refused(
+		a, q->i, rep->status, rep->code,
+		apply_or_empty(arm_str(rep->body, "error.message")), e);
 
+	if (rc)
+		return rc < 0 ? -1 : 0;
 	if (rep->status == 403)
 		return apply_denied(
 			a, q->i, "reading a vault", ACT_VAULT, rep->code,

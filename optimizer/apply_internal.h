@@ -19,6 +19,7 @@
 #include "cloud.h"
 #include "http.h"
 #include "journal.h"
+#include "plan_scope.h"
 #include "strpool.h"
 
 /* The journal's states of a row, in the order a row goes through them.
@@ -85,6 +86,8 @@ struct row {
 	double since;              /* first poll of its operation */
 	int8_t tier;
 	double saving;
+	double after_month;        /* the point's Archive cost per month */
+	double full_gb;            /* the point's size once archived */
 	const char *job, *code, *message;   /* the outcome (pooled) */
 	const char *note;          /* a policy's retention cuts (pooled) */
 	char *op;                  /* URL polled while submitted */
@@ -107,7 +110,10 @@ struct apply_plan {
 	int64_t as_of;
 	int horizon_months;
 	bool net_of_restores;  /* plan.json method "model" */
+	const char *snapshot;  /* plan.json's (pooled), or NULL */
 	long moves_later;
+	long merged;               /* plan.csv rows naming a point again */
+	long out_of_scope;         /* rows left out by apply's scope */
 };
 
 /* The latest journal state of a row, as the journal left it. */
@@ -132,8 +138,11 @@ int apply_jstates_load(struct jstates *js, const char *path,
 void apply_jstates_release(struct jstates *js);
 const struct jentry *apply_jstate(const struct jstates *js,
 				  const char *file, uint32_t line);
+/* The rows of the plan in dir to act on at time now: due, or named by
+ * the journal, and in scope (NULL: all). */
 int apply_plan_load(struct apply_plan *p, const char *dir, int64_t now,
-		    const struct jstates *js, struct err *e);
+		    const struct jstates *js, const struct scope *scope,
+		    struct err *e);
 void apply_plan_release(struct apply_plan *p);
 void apply_row_key(const struct row *r, char *out, size_t n);
 void apply_plan_groups(const struct apply_plan *p,
@@ -170,9 +179,20 @@ cJSON *apply_policy_props(const cJSON *props,
 bool apply_retention_reduced(const cJSON *before, const cJSON *after,
 			     char *out, size_t n);
 
+/* apply_whatif.c: the dry run's writes as a CSV (apply --what-if). */
+int apply_whatif_write(const struct apply_plan *p, int64_t now,
+		       const char *path, struct err *e);
+
 /* apply_results.c */
-int apply_results_write(const struct apply_plan *p, const char *path,
-			struct err *e);
+/* Writes the results; j (may be NULL) is the journal as it stands, whose
+ * line count and last SHA-256 each row carries, an anchor kept outside
+ * it. */
+int apply_results_write(const struct apply_plan *p, const struct journal *j,
+			const char *path, struct err *e);
+/* That anchor from a results file: 0, 1 when it has none (an older
+ * vaultwise, or no journal), -1 when it cannot be read. */
+int apply_results_anchor(const char *path, struct journal_head *h,
+			 struct err *e);
 enum apply_outcome apply_row_outcome(const struct row *r);
 const char *apply_row_message(const struct row *r);
 
@@ -188,6 +208,7 @@ struct apply_ctx;
 struct rq {
 	struct apply_ctx *a;
 	size_t i;
+	http_done_fn done;         /* the flow's callback (apply_submit) */
 };
 
 struct apply_ctx {
@@ -217,6 +238,8 @@ struct apply_ctx {
 	struct err failed;           /* set by the tick; stops the run */
 	double first_write, last_done;
 	double last_progress;
+	double started;              /* http_now() when the rows began */
+	long total;                  /* rows startable at the start */
 };
 
 static inline struct row *row_at(struct apply_ctx *a, size_t i)
@@ -266,6 +289,13 @@ int apply_read_failed(struct apply_ctx *a, size_t i, cJSON *o,
 int apply_write_forbidden(struct apply_ctx *a, size_t i, const char *what,
 			  const char *dflt, const char *code,
 			  const char *message, struct err *e);
+/* Azure's answer says the credential cannot act on the subscription at
+ * all (401, SubscriptionNotFound, a token of another tenant): the run
+ * stops (77) and the row is left as the journal has it. Returns 1 with
+ * that done, 0 when the answer is not such an error. */
+int apply_identity_refused(struct apply_ctx *a, size_t i, long status,
+			   const char *code, const char *message,
+			   struct err *e);
 /* The row may be written: queued for a slot and a bucket token. */
 int apply_wait_write(struct apply_ctx *a, size_t i, struct err *e);
 /* A 202: journals the operation's URL and polls it. */

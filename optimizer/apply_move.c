@@ -273,7 +273,12 @@ static int on_jobs_end(void *ctx, const struct arm_reply *rep,
 	struct rq *q = ctx;
 	struct apply_ctx *a = q->a;
 	char msg[MSG_LEN];
+	int rc = apply_identity_refused(
+		a, q->i, rep->status, rep->code,
+		apply_or_empty(arm_str(rep->body, "error.message")), e);
 
+	if (rc)
+		return rc < 0 ? -1 : 0;
 	if (rep->status == 403)
 		return apply_denied(
 			a, q->i, "listing backup jobs", ACT_JOBS, rep->code,

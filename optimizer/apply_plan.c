@@ -5,14 +5,17 @@
  * policy_changes.csv that change something; the plan's SHA-256 that binds
  * a journal to it; the dry run's tables per vault and policy. Reads files
  * only; never talks to Azure. */
+#include <math.h>
 #include <strings.h>
 #include <unistd.h>
 
 #include <openssl/evp.h>
 
 #include "apply_internal.h"
+#include "arm_parse.h"
 #include "csvio.h"
 #include "fileio.h"
+#include "plan_meta.h"
 #include "snapshot.h"
 #include "timeutil.h"
 #include "util.h"
@@ -129,6 +132,9 @@ struct loader {
 	struct apply_plan *p;
 	const struct jstates *js;
 	int64_t now;
+	const struct scope *scope; /* NULL: all */
+	struct strmap points;      /* "item_id/rp_id" of the moves taken */
+	struct strmap policies;    /* policy ARM ids of the changes */
 };
 
 static struct row *new_row(struct apply_plan *p, int kind, uint32_t line,
@@ -166,6 +172,73 @@ static char *arm_prefix(const char *id, const char *sep)
 		if (strncasecmp(p, sep, k) == 0 && p > id)
 			return xstrndup(id, (size_t)(p - id));
 	return NULL;
+}
+
+/* A name in an ARM path: not empty, not a dot segment, nothing that
+ * would end the path or be decoded into another. */
+static bool arm_name_ok(const char *s, size_t n)
+{
+	if (n == 0 || (n == 1 && s[0] == '.') ||
+	    (n == 2 && s[0] == '.' && s[1] == '.'))
+		return false;
+	for (size_t k = 0; k < n; k++) {
+		unsigned char c = (unsigned char)s[k];
+		if (c < ' ' || c == 0x7f || c == '/' || c == '\\' ||
+		    c == '?' || c == '#' || c == '%')
+			return false;
+	}
+	return true;
+}
+
+/* Whether id is exactly the path of the resource type that the pattern
+ * spells ("*" for a name, other segments compared ignoring case). */
+static bool arm_id_is(const char *id, const char *const *pattern)
+{
+	const char *p = id;
+
+	for (; *pattern; pattern++) {
+		const char *end;
+		size_t n;
+		if (*p != '/')
+			return false;
+		p++;
+		end = strchr(p, '/');
+		n = end ? (size_t)(end - p) : strlen(p);
+		if (strcmp(*pattern, "*") == 0 ? !arm_name_ok(p, n)
+		    : strlen(*pattern) != n || strncasecmp(p, *pattern, n))
+			return false;
+		p += n;
+	}
+	return *p == '\0';
+}
+
+#define VAULT_PATH \
+	"subscriptions", "*", "resourceGroups", "*", "providers", \
+		"Microsoft.RecoveryServices", "vaults", "*"
+static const char *const item_path[] = {
+	VAULT_PATH, "backupFabrics", "*", "protectionContainers", "*",
+	"protectedItems", "*", NULL
+};
+static const char *const policy_path[] = { VAULT_PATH, "backupPolicies",
+					   "*", NULL };
+
+/* Whether apply's scope takes a row: of the vault (subscription from
+ * the ARM id, name), the policy's name and the workload's name. */
+static bool in_scope(struct loader *l, const char *arm_id, const char *vault,
+		     const char *policy, const char *workload)
+{
+	char sub[64];
+	int wl = -1;
+
+	if (!l->scope)
+		return true;
+	if (arm_id_value(arm_id, "subscriptions", sub, sizeof(sub)))
+		sub[0] = '\0';
+	scope_parse_workload(workload, &wl);
+	if (scope_match(l->scope, sub, vault, NULL, policy, wl))
+		return true;
+	l->p->out_of_scope++;
+	return false;
 }
 
 /* ---- policy_changes.csv ---- */
@@ -240,6 +313,7 @@ static int on_change(void *ctx, const struct csv_row *row, struct err *e)
 	const struct jentry *je;
 	struct row *r;
 	char *vault_arm;
+	size_t at;
 	static const int keep_col[KEEP_N] = { C_DAILY, C_WEEKLY, C_MONTHLY,
 					      C_YEARLY };
 
@@ -258,15 +332,25 @@ static int on_change(void *ctx, const struct csv_row *row, struct err *e)
 	je = apply_jstate(l->js, "policy_changes.csv", (uint32_t)row->line);
 	if (!changes_something(&c) && !je)
 		return 0;
+	if (!in_scope(l, row->val[C_ARM], row->val[C_VNAME],
+		      row->val[C_PNAME], row->val[C_WL]))
+		return 0;
 	if (!row->val[C_ARM][0])
 		return row_error(row, C_ARM,
 				 e, "the policy's ARM id (made by vaultwise "
 				    "plan 0.1 and later: re-run plan)");
-	vault_arm = arm_prefix(row->val[C_ARM], "/backupPolicies/");
-	if (!vault_arm)
+	if (!arm_id_is(row->val[C_ARM], policy_path))
 		return row_error(row, C_ARM, e,
-				 "an ARM id of a backup policy "
-				 "(.../vaults/V/backupPolicies/P)");
+				 "the ARM id of a backup policy "
+				 "(/subscriptions/S/resourceGroups/G/"
+				 "providers/Microsoft.RecoveryServices/"
+				 "vaults/V/backupPolicies/P)");
+	if (strmap_get(&l->policies, row->val[C_ARM], &at) == 0)
+		return row_error(row, C_ARM, e,
+				 "a policy listed once (two rows would set it "
+				 "twice)");
+	strmap_put(&l->policies, strpool_dup(&p->pool, row->val[C_ARM]), 0);
+	vault_arm = arm_prefix(row->val[C_ARM], "/backupPolicies/");
 	c.vault_arm = strpool_dup(&p->pool, vault_arm);
 	free(vault_arm);
 	c.arm_id = strpool_dup(&p->pool, row->val[C_ARM]);
@@ -287,12 +371,13 @@ static int on_change(void *ctx, const struct csv_row *row, struct err *e)
 /* ---- plan.csv ---- */
 
 enum { M_VAULT, M_POLICY, M_ITEM, M_RP, M_ACTION, M_DATE, M_SAVING,
-       M_CURRENCY, M_RPTIME, M_TIER, M_EXPIRY, M_NCOLS };
+       M_CURRENCY, M_RPTIME, M_TIER, M_EXPIRY, M_AFTER, M_FULL, M_NCOLS };
 static const struct csv_column move_cols[] = {
 	{ "vault_id", R }, { "policy_id", R }, { "item_id", R },
 	{ "rp_id", R }, { "action", R }, { "move_date", R },
 	{ "saving_total", R }, { "currency", R }, { "rp_time", 0 },
-	{ "tier", 0 }, { "expiry_time", 0 },
+	{ "tier", 0 }, { "expiry_time", 0 }, { "monthly_cost_after", 0 },
+	{ "full_gb", 0 },
 };
 _Static_assert(ARRAY_SIZE(move_cols) == M_NCOLS, "move columns");
 static const struct csv_schema move_schema = { "plan.csv", move_cols,
@@ -327,11 +412,14 @@ static int on_item(void *ctx, const struct csv_row *row, struct err *e)
 			      &p->items_alloc);
 	it = &p->items[p->nitems];
 	memset(it, 0, sizeof(*it));
-	it->vault_arm = arm_prefix(arm, "/backupFabrics/");
-	if (!it->vault_arm)
+	if (!arm_id_is(arm, item_path))
 		return row_error(row, I_ARM, e,
-				 "an ARM id of a protected item "
-				 "(.../vaults/V/backupFabrics/...)");
+				 "the ARM id of a protected item "
+				 "(/subscriptions/S/resourceGroups/G/"
+				 "providers/Microsoft.RecoveryServices/"
+				 "vaults/V/backupFabrics/F/"
+				 "protectionContainers/C/protectedItems/I)");
+	it->vault_arm = arm_prefix(arm, "/backupFabrics/");
 	it->arm_id = strpool_dup(&p->pool, arm);
 	it->item_id = strpool_dup(&p->pool, row->val[I_ID]);
 	it->name = strpool_dup(&p->pool, row->val[I_NAME]);
@@ -359,6 +447,24 @@ static int item_of(struct apply_plan *p, const struct csv_row *row,
 	return 0;
 }
 
+/* A point listed again (a copied row): merged into its first row, so
+ * that it is moved and counted once. */
+static bool duplicate_point(struct loader *l, const struct csv_row *row,
+			    uint32_t item)
+{
+	char *key = xasprintf("%s/%s", l->p->items[item].item_id,
+			      row->val[M_RP]);
+	size_t at;
+	bool dup = strmap_get(&l->points, key, &at) == 0;
+
+	if (dup)
+		l->p->merged++;
+	else
+		strmap_put(&l->points, strpool_dup(&l->p->pool, key), 0);
+	free(key);
+	return dup;
+}
+
 static int on_move(void *ctx, const struct csv_row *row, struct err *e)
 {
 	struct loader *l = ctx;
@@ -384,6 +490,10 @@ static int on_move(void *ctx, const struct csv_row *row, struct err *e)
 		p->moves_later++;
 		return 0;
 	}
+	if (!arm_name_ok(row->val[M_RP], strlen(row->val[M_RP])))
+		return row_error(row, M_RP, e,
+				 "a recovery point's name (one segment of its "
+				 "ARM id)");
 	if (!p->currency[0])
 		strlcpy_vw(p->currency, row->val[M_CURRENCY],
 			   sizeof(p->currency));
@@ -392,50 +502,48 @@ static int on_move(void *ctx, const struct csv_row *row, struct err *e)
 		     &tier, e) ||
 	    item_of(p, row, &item, e))
 		return -1;
+	if (duplicate_point(l, row, item))
+		return 0;
+	if (!in_scope(l, p->items[item].arm_id, p->items[item].vault_name,
+		      p->items[item].policy_name, p->items[item].workload))
+		return 0;
 	r = new_row(p, ROW_MOVE, (uint32_t)row->line, je);
 	r->ref = item;
 	r->saving = saving;
 	r->tier = (int8_t)tier;
 	r->rp_id = strpool_dup(&p->pool, row->val[M_RP]);
+	r->after_month = r->full_gb = NAN;
 	if (row_time(row, M_RPTIME, ROW_OPTIONAL, &r->rp_time, e) ||
-	    row_time(row, M_EXPIRY, ROW_OPTIONAL, &r->expiry, e))
+	    row_time(row, M_EXPIRY, ROW_OPTIONAL, &r->expiry, e) ||
+	    row_double(row, M_AFTER, ROW_OPTIONAL, 0, 1e12, &r->after_month,
+		       e) ||
+	    row_double(row, M_FULL, ROW_OPTIONAL, 0, 1e12, &r->full_gb, e))
 		return -1;
 	return 0;
 }
 
 /* ---- the plan directory ---- */
 
-static void read_meta(struct apply_plan *p, const char *dir)
+/* plan.json, checked as report checks it. */
+static int read_meta(struct apply_plan *p, const char *dir, struct err *e)
 {
-	char *path = path_join(dir, "plan.json"), *text = NULL;
-	struct err e = ERR_INIT;
-	cJSON *o = NULL;
-	const cJSON *v;
+	struct plan_meta m;
 
-	p->as_of = TIME_NONE;
-	if (read_file(path, 1 << 20, &text, NULL, &e) == 0)
-		o = cJSON_Parse(text);
-	v = cJSON_GetObjectItemCaseSensitive(o, "as_of");
-	if (cJSON_IsString(v) && time_parse_iso(v->valuestring, 1, &p->as_of))
-		p->as_of = TIME_NONE;
-	v = cJSON_GetObjectItemCaseSensitive(o, "currency");
-	if (cJSON_IsString(v))
-		strlcpy_vw(p->currency, v->valuestring, sizeof(p->currency));
-	v = cJSON_GetObjectItemCaseSensitive(o, "method");
-	p->net_of_restores = cJSON_IsString(v) &&
-			     strcmp(v->valuestring, "model") == 0;
-	v = cJSON_GetObjectItemCaseSensitive(o, "horizon_months");
-	if (cJSON_IsNumber(v))
-		p->horizon_months = v->valueint;
-	cJSON_Delete(o);
-	free(text);
-	free(path);
+	if (plan_meta_read(dir, &m, e))
+		return -1;
+	p->as_of = m.as_of;
+	strlcpy_vw(p->currency, m.currency, sizeof(p->currency));
+	p->net_of_restores = m.net_of_restores;
+	p->horizon_months = m.horizon_months;
+	if (m.snapshot)
+		p->snapshot = strpool_dup(&p->pool, m.snapshot);
+	plan_meta_release(&m);
+	return 0;
 }
 
 /* SHA-256 over both files' own SHA-256: a journal belongs to exactly
- * this plan.csv and this policy_changes.csv. */
-static void plan_sha(struct apply_plan *p, const char *moves,
-		     const char *changes)
+ * this plan.csv and this policy_changes.csv ("-" when absent). */
+static void plan_sha(char out[65], const char *moves, const char *changes)
 {
 	char *text = xasprintf("plan.csv %s\npolicy_changes.csv %s\n", moves,
 			       changes);
@@ -443,14 +551,31 @@ static void plan_sha(struct apply_plan *p, const char *moves,
 	unsigned int len = 0;
 
 	EVP_Digest(text, strlen(text), md, &len, EVP_sha256(), NULL);
-	hex_encode(md, len, p->sha);
+	hex_encode(md, len, out);
 	free(text);
 }
 
-int apply_plan_load(struct apply_plan *p, const char *dir, int64_t now,
-		    const struct jstates *js, struct err *e)
+int apply_plan_dir_sha(const char *dir, char out[65], struct err *e)
 {
-	struct loader l = { p, js, now };
+	char *mpath = path_join(dir, "plan.csv");
+	char *cpath = path_join(dir, "policy_changes.csv");
+	char moves[SHA256_HEX_LEN], changes[SHA256_HEX_LEN] = "-";
+	int rc = sha256_file(mpath, moves, e);
+
+	if (rc == 0 && access(cpath, F_OK) == 0)
+		rc = sha256_file(cpath, changes, e);
+	if (rc == 0)
+		plan_sha(out, moves, changes);
+	free(mpath);
+	free(cpath);
+	return rc;
+}
+
+int apply_plan_load(struct apply_plan *p, const char *dir, int64_t now,
+		    const struct jstates *js, const struct scope *scope,
+		    struct err *e)
+{
+	struct loader l = { p, js, now, scope, STRMAP_INIT, STRMAP_INIT };
 	struct csv_file_info moves, changes;
 	char *mpath = path_join(dir, "plan.csv");
 	char *cpath = path_join(dir, "policy_changes.csv");
@@ -458,7 +583,7 @@ int apply_plan_load(struct apply_plan *p, const char *dir, int64_t now,
 	int rc = -1;
 
 	memset(p, 0, sizeof(*p));
-	read_meta(p, dir);
+	p->as_of = TIME_NONE;
 	if (access(mpath, F_OK) != 0) {
 		err_set(e, EXIT_NOINPUT,
 			"'%s' is not a plan directory (no plan.csv): make one "
@@ -466,6 +591,8 @@ int apply_plan_load(struct apply_plan *p, const char *dir, int64_t now,
 			dir);
 		goto done;
 	}
+	if (read_meta(p, dir, e))
+		goto done;
 	if (access(ipath, F_OK) != 0) {
 		err_set(e, EXIT_NOINPUT,
 			"%s not found: the plan directory was made by an older "
@@ -481,9 +608,11 @@ int apply_plan_load(struct apply_plan *p, const char *dir, int64_t now,
 		goto done;
 	if (csv_read(mpath, &move_schema, on_move, &l, &moves, e))
 		goto done;
-	plan_sha(p, moves.sha256, changes.sha256);
+	plan_sha(p->sha, moves.sha256, changes.sha256);
 	rc = 0;
 done:
+	strmap_release(&l.points);
+	strmap_release(&l.policies);
 	free(mpath);
 	free(cpath);
 	free(ipath);
@@ -548,17 +677,26 @@ static int cmp_groups(const void *a, const void *b)
 static void count_change(struct apply_summary *s, struct apply_group *v,
 			 struct apply_group *g, const struct apply_change *c)
 {
+	static const char *const rules[KEEP_N][2] = {
+		{ "daily", "days" }, { "weekly", "weeks" },
+		{ "monthly", "months" }, { "yearly", "years" }
+	};
 	char cur[48], prop[48];
+	struct strbuf keep = STRBUF_INIT;
 
 	apply_tiering_text(c->current, c->workload, cur, sizeof(cur));
 	apply_tiering_text(c->proposed, c->workload, prop, sizeof(prop));
+	for (int k = 0; k < KEEP_N; k++)
+		if (c->keep[k] >= 0)
+			strbuf_addf(&keep, "%s%s to %ld %s",
+				    keep.len ? ", " : " and retention: ",
+				    rules[k][0], c->keep[k], rules[k][1]);
+	if (keep.len)
+		strbuf_adds(&keep, " (--what-if: before and after)");
 	free(g->change);
 	g->change = xasprintf("%s -> %s%s", cur, prop,
-			      c->keep[0] >= 0 || c->keep[1] >= 0 ||
-					      c->keep[2] >= 0 ||
-					      c->keep[3] >= 0
-				      ? " and retention"
-				      : "");
+			      keep.len ? keep.buf : "");
+	strbuf_release(&keep);
 	g->change_saving += c->saving;
 	v->change_saving += c->saving;
 	s->changes++;

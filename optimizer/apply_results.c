@@ -19,6 +19,7 @@ static const struct csv_column result_cols[] = {
 	{ "vault_name", R }, { "item_id", R }, { "item_name", R },
 	{ "rp_id", R }, { "policy_id", R }, { "policy_name", R },
 	{ "saving_total", R }, { "currency", R }, { "arm_id", R },
+	{ "journal_lines", 0 }, { "journal_sha256", 0 },
 };
 #undef R
 static const struct csv_schema result_schema = {
@@ -59,7 +60,7 @@ const char *apply_row_message(const struct row *r)
 }
 
 static void put_row(struct csv_writer *w, const struct apply_plan *p,
-		    const struct row *r)
+		    const struct row *r, const struct journal *j)
 {
 	char key[64];
 
@@ -93,17 +94,58 @@ static void put_row(struct csv_writer *w, const struct apply_plan *p,
 	csv_put(w, p->currency);
 	csv_put(w, r->kind == ROW_MOVE ? p->items[r->ref].arm_id
 				       : p->changes[r->ref].arm_id);
+	if (j) {
+		csv_put_long(w, (long)(j->seq + 1));
+		csv_put(w, j->prev);
+	} else {
+		csv_put(w, "");
+		csv_put(w, "");
+	}
 	csv_end_row(w);
 }
 
-int apply_results_write(const struct apply_plan *p, const char *path,
-			struct err *e)
+int apply_results_write(const struct apply_plan *p, const struct journal *j,
+			const char *path, struct err *e)
 {
 	struct csv_writer *w = csv_writer_open(path, &result_schema, e);
 
 	if (!w)
 		return -1;
 	for (size_t i = 0; i < p->nrows; i++)
-		put_row(w, p, &p->rows[i]);
+		put_row(w, p, &p->rows[i], j);
 	return csv_writer_commit(w, NULL, e);
+}
+
+/* ---- the journal's anchor kept in the results ---- */
+
+enum { A_LINES, A_SHA, A_NCOLS };
+static const struct csv_column anchor_cols[] = {
+	{ "journal_lines", 0 }, { "journal_sha256", 0 },
+};
+static const struct csv_schema anchor_schema = { APPLY_RESULTS, anchor_cols,
+						 A_NCOLS };
+
+static int on_anchor(void *ctx, const struct csv_row *row, struct err *e)
+{
+	struct journal_head *h = ctx;
+	long n = 0;
+
+	if (h->lines || !row->val[A_LINES][0])
+		return 0;
+	if (row_long(row, A_LINES, 0, 1, 1L << 40, &n, e))
+		return -1;
+	if (strlen(row->val[A_SHA]) != SHA256_HEX_LEN - 1)
+		return row_error(row, A_SHA, e, "a SHA-256 in hex");
+	h->lines = (unsigned long)n;
+	strlcpy_vw(h->sha, row->val[A_SHA], sizeof(h->sha));
+	return 0;
+}
+
+int apply_results_anchor(const char *path, struct journal_head *h,
+			 struct err *e)
+{
+	memset(h, 0, sizeof(*h));
+	if (csv_read(path, &anchor_schema, on_anchor, h, NULL, e))
+		return -1;
+	return h->lines ? 0 : 1;
 }

@@ -5,6 +5,7 @@
  * and problems on stderr. */
 #include <signal.h>
 #include <stdio.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "apply.h"
@@ -16,7 +17,9 @@
 #include "util.h"
 
 struct apply_cli {
-	const char *journal, *verify, *bucket;
+	const char *journal, *verify, *bucket, *what_if;
+	struct scope_options scope;
+	struct scope sc;
 	struct cloud_options cloud;
 	long concurrency, max;
 	double poll, retry_budget;
@@ -38,6 +41,10 @@ static const struct opt_spec opts[] = {
 	{ "verify-journal", 0, OPT_STR, OFF(verify), "FILE",
 	  "check a journal's hash chain and count its rows' states; no "
 	  "PLANDIR", 0, 0 },
+	{ "what-if", 0, OPT_STR, OFF(what_if), "FILE",
+	  "dry run: also write every write it would send to FILE (CSV): "
+	  "tiering and retention before and after, Resource Guard holds, "
+	  "early-deletion exposure, rehydration delay", 0, 0 },
 	{ "offline", 0, OPT_FLAG, OFF(offline), NULL,
 	  "dry run from the plan alone, even with Azure credentials", 0, 0 },
 	{ "write-bucket", 0, OPT_STR, OFF(bucket), "SIZE/RATE",
@@ -49,6 +56,7 @@ static const struct opt_spec opts[] = {
 	{ "retry-budget", 0, OPT_DOUBLE, OFF(retry_budget), "SECONDS",
 	  "give up on a request failing this long (default 300)", 1, 86400 },
 	OPT_CLOUD_CONNECTION(struct apply_cli, cloud),
+	OPT_SCOPE(struct apply_cli, scope),
 	OPT_END,
 };
 #undef OFF
@@ -75,12 +83,20 @@ static const struct cmd_doc doc = {
 	"Needs Backup Contributor\n(the recoveryPoints/move and "
 	"backupPolicies/write actions) on the vaults.\n--as-of sets the "
 	"time that decides which moves are due and which points\nhave "
-	"expired (default: now).\n\nExit 0 when every "
+	"expired (default: now; with --yes, not later than now).\n\n"
+	"One apply --yes per plan directory at a time (PLANDIR/apply.lock; "
+	"a second\nexits 75 naming the first's pid). The journal is anchored "
+	"in apply.journal.head\nand apply_results.csv, so a journal cut or "
+	"rewritten fails to verify (65).\n--subscription, --vault, --policy "
+	"and --workload take part of the plan;\n--what-if FILE writes the dry "
+	"run's writes as CSV for an approver.\n\nExit 0 when every "
 	"row is done, skipped or refused; 75 when rows are left\n(rerun); "
-	"77 when Azure denied an action (its name is given).",
+	"77 when Azure denied an action (its name is given) or refused the\n"
+	"credential for the subscription.",
 	"  vaultwise apply out/plan\n"
 	"  vaultwise apply out/plan --yes\n"
 	"  vaultwise apply out/plan --yes --max 500 --concurrency 16\n"
+	"  vaultwise apply out/plan --yes --vault 'rsv-legacy-*'\n"
 	"  vaultwise apply --verify-journal out/plan/apply.journal",
 	0, 1
 };
@@ -91,14 +107,35 @@ struct progress_line {
 	bool shown;
 };
 
+/* "42s", "3m05s", "1h02m". */
+static void duration_text(double s, char *out, size_t n)
+{
+	long t = (long)(s + 0.5);
+
+	if (t < 60)
+		snprintf(out, n, "%lds", t);
+	else if (t < 3600)
+		snprintf(out, n, "%ldm%02lds", t / 60, t % 60);
+	else
+		snprintf(out, n, "%ldh%02ldm", t / 3600, t / 60 % 60);
+}
+
 static void show_progress(void *ctx, const struct apply_progress *p)
 {
 	struct progress_line *pl = ctx;
+	char elapsed[48], eta[64] = "ETA unknown";
 
+	duration_text(p->elapsed_s, elapsed, sizeof(elapsed));
+	if (p->eta_s >= 0) {
+		strlcpy_vw(eta, "ETA ", sizeof(eta));
+		duration_text(p->eta_s, eta + 4, sizeof(eta) - 4);
+	}
 	fprintf(stderr,
-		"\rrows %ld/%ld ended, %ld done, %ld being followed, %.1f "
-		"req/s, %lu retries\033[K",
-		p->ended, p->rows, p->done, p->inflight, p->http.rate,
+		"\rrows %ld/%ld ended (%.0f%%), %ld done, %ld being followed; "
+		"%s elapsed, %s; %.1f req/s, %lu retries\033[K",
+		p->ended, p->rows,
+		p->rows ? 100.0 * (double)p->ended / (double)p->rows : 100.0,
+		p->done, p->inflight, elapsed, eta, p->http.rate,
 		p->http.retries);
 	fflush(stderr);
 	pl->shown = true;
@@ -138,7 +175,7 @@ static void print_groups(const struct apply_summary *s)
 	       "change and its saving):\n");
 	for (size_t i = 0; i < s->ngroups; i++) {
 		const struct apply_group *g = &s->groups[i];
-		char moves[64] = "", change[160] = "";
+		char moves[64] = "", change[320] = "";
 		if (g->moves)
 			snprintf(moves, sizeof(moves), "%5ld moves %10.2f %s",
 				 g->moves, g->move_saving, s->currency);
@@ -170,13 +207,24 @@ static void print_plan(const struct apply_summary *s, const char *dir)
 	       "later), %ld policy change%s\n",
 	       s->moves_due, s->moves_later, s->changes,
 	       s->changes == 1 ? "" : "s");
-	printf("  projected saving: %.2f %s over the moved points' remaining "
-	       "lives %s, and %.2f %s over %d months from the policy "
-	       "changes\n",
+	if (s->out_of_scope)
+		printf("  %ld row%s left out: outside the scope asked for "
+		       "(--subscription, --vault, --policy, --workload)\n",
+		       s->out_of_scope, s->out_of_scope == 1 ? "" : "s");
+	if (s->merged)
+		printf("  %ld row%s of plan.csv named a point already listed: "
+		       "merged, moved and counted once\n",
+		       s->merged, s->merged == 1 ? "" : "s");
+	printf("  projected saving of the moves: %.2f %s over the moved "
+	       "points' remaining lives %s\n",
 	       s->move_saving, s->currency,
 	       s->net_of_restores ? "net of the restores the model expects"
-				  : "if none is restored",
-	       s->change_saving, s->currency, s->horizon_months);
+				  : "if none is restored");
+	if (s->changes)
+		printf("  projected saving of the policy changes: %.2f %s over "
+		       "%d months against the current settings; it counts "
+		       "many of the same points, so do not add the two\n",
+		       s->change_saving, s->currency, s->horizon_months);
 }
 
 static void print_journal_state(const struct apply_summary *s)
@@ -267,7 +315,12 @@ static int report_end(const struct apply_summary *s, bool dry)
 	int rc = dry ? EXIT_NOPERM : apply_exit_status(s);
 	long mua = s->moves[AO_MUA] + s->policies[AO_MUA];
 
-	if (rc == EXIT_NOPERM)
+	if (rc == EXIT_NOPERM && s->wrong_identity)
+		errorf("apply: %s; check the tenant (AZURE_TENANT_ID), the "
+		       "subscription and the credential, then rerun the same "
+		       "command: no row was marked",
+		       s->denied);
+	else if (rc == EXIT_NOPERM)
 		errorf("apply: %s; grant it (e.g. the Backup Contributor "
 		       "role on the vault) and rerun the same command",
 		       s->denied);
@@ -307,6 +360,17 @@ static int verify(const char *path)
 	       "SHA-256 %.16s...\n  %lu rows: %s\n",
 	       path, info.lines, info.plan, info.rows,
 	       sb.len ? sb.buf : "none yet");
+	if (info.anchored)
+		printf("  its length and last line match its head file "
+		       "'%s.head'\n",
+		       path);
+	else
+		printf("  no head file '%s.head' (a journal of an older "
+		       "vaultwise): lines cut from its end cannot be told\n",
+		       path);
+	if (info.results_anchored)
+		printf("  and the line apply_results.csv recorded is there, "
+		       "unchanged\n");
 	if (info.incomplete_tail)
 		printf("  its last line was cut short by a crash; it was "
 		       "never acknowledged and the next run removes it\n");
@@ -385,6 +449,16 @@ static int setup(struct apply_cli *c, struct apply_options *o,
 		o->concurrency = (int)c->concurrency;
 	if (c->max >= 0)
 		o->max_actions = c->max;
+	if (scope_from_options(&c->sc, &c->scope))
+		return usage_error("apply",
+				   "--workload: expected AzureVM, SQL, HANA or "
+				   "AzureFiles, got '%s'",
+				   c->scope.workload);
+	o->scope = &c->sc;
+	if (c->what_if && c->yes)
+		return usage_error("apply", "--what-if is a dry run's: leave "
+					    "out --yes");
+	o->what_if = c->what_if;
 	if (c->bucket && parse_bucket(c->bucket, o))
 		return usage_error("apply",
 				   "--write-bucket: expected SIZE/RATE, e.g. "
@@ -395,6 +469,12 @@ static int setup(struct apply_cli *c, struct apply_options *o,
 	if (c->retry_budget)
 		o->retry_budget_s = c->retry_budget;
 	o->now = cli_common.as_of;
+	if (o->yes && o->now != TIME_NONE && o->now > (int64_t)time(NULL))
+		return usage_error("apply",
+				   "--yes with an --as-of later than now would "
+				   "move points before they are due and take "
+				   "live ones for expired; apply as of now, or "
+				   "leave out --yes for a dry run as of then");
 	o->cloud = c->cloud;
 	return 0;
 }

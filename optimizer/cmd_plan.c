@@ -2,6 +2,7 @@
  * cmd_plan.c: `vaultwise plan SNAPSHOT --out DIR`: the tiering plan. */
 #include <stdio.h>
 
+#include "apply.h"
 #include "cli.h"
 #include "commands.h"
 #include "err.h"
@@ -12,8 +13,16 @@
 #include "targets.h"
 #include "util.h"
 
+/* plan refuses to replace a plan directory whose apply journal has rows
+ * not done, and keeps the journal (apply.h). */
+static const struct plan_dir_hooks keep_apply_journal = {
+	apply_plan_dir_guard, apply_plan_dir_carry, apply_lock_release
+};
+
 struct plan_cli {
 	const char *out, *prices, *currency, *model, *targets, *costs;
+	const char *tiering, *moves;
+	struct scope_options scope;
 	long horizon, rehydration_days;
 	int high_priority;
 	double delay_cost, risk, cut_risk;
@@ -57,6 +66,15 @@ static const struct opt_spec plan_specs[] = {
 	  "AMOUNT",
 	  "business cost of one hour of restore delay, in the plan currency "
 	  "(default 0)", 0, 1e9 },
+	OPT_SCOPE(struct plan_cli, scope),
+	OPT_SCOPE_TAG(struct plan_cli, scope),
+	{ "tiering", 0, OPT_STR, offsetof(struct plan_cli, tiering), "SETTING",
+	  "the tieringPolicy to propose for every policy in scope: cheapest "
+	  "(default), keep, DoNotTier, TierRecommended or TierAfter:N{d,m} "
+	  "(within what Azure allows per policy)", 0, 0 },
+	{ "moves", 0, OPT_STR, offsetof(struct plan_cli, moves), "WHICH",
+	  "which points to move: plan (each at its break-even, default), "
+	  "all-eligible (each as soon as Azure allows) or none", 0, 0 },
 	OPT_END,
 };
 
@@ -68,11 +86,53 @@ static const struct cmd_doc plan_doc = {
 	"strategies month by month. Writes plan.csv, policy_changes.csv,\n"
 	"strategies.csv, summary.csv and plan.json into DIR, and with\n"
 	"--costs reconcile.csv: per vault and meter, the bill against the\n"
-	"model.",
+	"model.\n\n"
+	"--subscription, --vault, --policy, --workload and --tag plan part\n"
+	"of the estate; --tiering proposes one setting for every policy in\n"
+	"scope (where Azure allows it), --moves all-eligible moves every\n"
+	"point as soon as allowed. Refuses (73) to replace a plan directory\n"
+	"whose apply journal has rows not done; otherwise keeps the journal.",
 	"  vaultwise plan data/sample --out out/plan\n"
-	"  vaultwise plan snap --out plan --currency USD --horizon-months 24",
+	"  vaultwise plan snap --out plan --currency USD --horizon-months 24\n"
+	"  vaultwise plan snap --out legacy --vault 'rsv-legacy-*' "
+	"--tiering TierAfter:3m \\\n      --moves all-eligible",
 	1, 1
 };
+
+/* The scope and intent options into o; 64 when one is not understood. */
+static int plan_intent(const struct plan_cli *cli, struct plan_options *o)
+{
+	if (cli->scope.tag &&
+	    (!strchr(cli->scope.tag, '=') || cli->scope.tag[0] == '='))
+		return usage_error("plan",
+				   "--tag: expected KEY=VALUE, got '%s'",
+				   cli->scope.tag);
+	if (scope_from_options(&o->scope, &cli->scope))
+		return usage_error("plan",
+				   "--workload: expected AzureVM, SQL, HANA or "
+				   "AzureFiles, got '%s'",
+				   cli->scope.workload);
+	if (cli->tiering && tiering_choice_parse(cli->tiering, &o->tiering))
+		return usage_error("plan",
+				   "--tiering: expected cheapest, keep, "
+				   "DoNotTier, TierRecommended or "
+				   "TierAfter:N{d,m} (e.g. TierAfter:3m), got "
+				   "'%s'",
+				   cli->tiering);
+	o->moves = MOVES_PLAN;
+	if (cli->moves) {
+		o->moves = -1;
+		for (int k = 0; k < MOVES_COUNT; k++)
+			if (strcmp(cli->moves, plan_moves_names[k]) == 0)
+				o->moves = k;
+		if (o->moves < 0)
+			return usage_error("plan",
+					   "--moves: expected plan, "
+					   "all-eligible or none, got '%s'",
+					   cli->moves);
+	}
+	return 0;
+}
 
 int cmd_plan(int argc, char **argv)
 {
@@ -93,6 +153,10 @@ int cmd_plan(int argc, char **argv)
 		goto out;
 	}
 	plan_options_init(&o);
+	o.dir_hooks = &keep_apply_journal;
+	rc = plan_intent(&cli, &o);
+	if (rc)
+		goto out;
 	o.prices_path = cli.prices;
 	o.currency = cli.currency;
 	if (cli.horizon)

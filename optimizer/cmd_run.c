@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "apply.h"
 #include "check.h"
 #include "cli.h"
 #include "commands.h"
@@ -32,6 +33,12 @@
 #include "strpool.h"
 #include "targets.h"
 #include "util.h"
+
+/* plan refuses to replace a plan directory whose apply journal has rows
+ * not done, and keeps the journal (apply.h). */
+static const struct plan_dir_hooks keep_apply_journal = {
+	apply_plan_dir_guard, apply_plan_dir_carry, apply_lock_release
+};
 
 struct run_cli {
 	const char *snapshot, *out, *prices, *currency, *targets, *previous;
@@ -150,9 +157,12 @@ static int run_plan(struct run_state *rs, struct err *e)
 	struct plan_options o;
 	struct plan_summary sum;
 	char *dir = path_join(rs->out, "plan");
+	char *replaces = path_join(rs->ro.final, "plan");
 	int rc;
 
 	plan_options_init(&o);
+	o.dir_hooks = &keep_apply_journal;
+	o.replaces = replaces; /* OUT/plan, not the staging directory's */
 	o.prices_path = cli->prices;
 	o.currency = cli->currency;
 	o.costs_path = cli->costs;
@@ -175,6 +185,7 @@ static int run_plan(struct run_state *rs, struct err *e)
 	}
 	plan_summary_release(&sum);
 	free(dir);
+	free(replaces);
 	return rc;
 }
 

@@ -16,6 +16,9 @@
 
 #define ZERO_HASH \
 	"0000000000000000000000000000000000000000000000000000000000000000"
+/* One fixed-width line, so that rewriting it in place leaves no tail. */
+#define HEAD_FMT "vaultwise journal head: lines %010lu sha256 %s\n"
+#define HEAD_MAX 256
 
 static void sha256_hex(const char *data, size_t n, char out[SHA256_HEX_LEN])
 {
@@ -34,6 +37,8 @@ struct reader_state {
 	char prev[SHA256_HEX_LEN];
 	size_t line;
 	size_t good_bytes; /* end of the last complete line */
+	const struct journal_head *head; /* NULL: not anchored */
+	const char *anchor;   /* who recorded head: "its head (F.head)" */
 };
 
 static int bad_line(struct reader_state *st, struct err *e, const char *why)
@@ -85,6 +90,14 @@ static int check_line(struct reader_state *st, const char *text, size_t n,
 		goto done;
 	}
 	sha256_hex(text, n, st->prev);
+	if (st->head && st->head->lines == st->line &&
+	    strcmp(st->head->sha, st->prev) != 0) {
+		err_set(e, EXIT_DATAERR,
+			"%s:%zu: not the line %s recorded (its SHA-256 "
+			"differs): the journal was rewritten",
+			st->path, st->line, st->anchor);
+		goto done;
+	}
 	st->out->lines++;
 	rc = 0;
 done:
@@ -92,10 +105,62 @@ done:
 	return rc;
 }
 
-int journal_read(const char *path, journal_fn fn, void *ctx,
-		 struct journal_check *out, struct err *e)
+static char *head_path(const char *path)
 {
-	struct reader_state st = { path, fn, ctx, out, ZERO_HASH, 0, 0 };
+	return xasprintf("%s%s", path, JOURNAL_HEAD_SUFFIX);
+}
+
+int journal_head_read(const char *path, struct journal_head *h,
+		      struct err *e)
+{
+	char *hp = head_path(path), *text = NULL;
+	struct err re = ERR_INIT;
+	size_t len = 0;
+	int used = 0, rc = 1;
+
+	memset(h, 0, sizeof(*h));
+	if (read_file(hp, HEAD_MAX, &text, &len, &re)) {
+		if (re.code != EXIT_NOINPUT) {
+			*e = re;
+			rc = -1;
+		}
+	} else if (len) {
+		rc = sscanf(text, "vaultwise journal head: lines %lu sha256 "
+				  "%64[0-9a-f]%n",
+			    &h->lines, h->sha, &used) == 2 &&
+				     strlen(h->sha) == SHA256_HEX_LEN - 1 &&
+				     (size_t)used + 1 == len &&
+				     text[used] == '\n'
+			     ? 0
+			     : err_set(e, EXIT_DATAERR,
+				       "%s: not a journal head (expected "
+				       "'vaultwise journal head: lines N "
+				       "sha256 HEX')",
+				       hp);
+	}
+	free(text);
+	free(hp);
+	return rc;
+}
+
+/* After the last line: a journal shorter than its head was cut. */
+static int check_length(struct reader_state *st, struct err *e)
+{
+	if (!st->head || st->line >= st->head->lines)
+		return 0;
+	return err_set(e, EXIT_DATAERR,
+		       "%s: cut short: it has %zu complete lines but %s "
+		       "recorded %lu; lines were removed from its end",
+		       st->path, st->line, st->anchor, st->head->lines);
+}
+
+static int read_journal(const char *path, journal_fn fn, void *ctx,
+			struct journal_check *out,
+			const struct journal_head *anchor,
+			const char *anchor_desc, struct err *e)
+{
+	struct reader_state st = { path, fn, ctx, out, ZERO_HASH, 0, 0,
+				   anchor, anchor_desc };
 	struct strbuf line = STRBUF_INIT;
 	FILE *f;
 	int c, rc = 0;
@@ -124,11 +189,40 @@ int journal_read(const char *path, journal_fn fn, void *ctx,
 		out->incomplete_tail = true;
 	out->complete_bytes = st.good_bytes;
 	strlcpy_vw(out->last, st.prev, sizeof(out->last));
+	if (rc == 0)
+		rc = check_length(&st, e);
+	out->anchored = rc == 0 && st.head;
 	if (rc == 0 && st.line == 0 && !line.len)
 		rc = err_set(e, EXIT_DATAERR, "%s: empty journal", path);
 	strbuf_release(&line);
 	fclose(f);
 	return rc;
+}
+
+int journal_read(const char *path, journal_fn fn, void *ctx,
+		 struct journal_check *out, struct err *e)
+{
+	struct journal_head head;
+	char *desc;
+	int rc = journal_head_read(path, &head, e);
+
+	if (rc < 0) {
+		memset(out, 0, sizeof(*out));
+		return -1;
+	}
+	desc = xasprintf("its head (%s%s)", path, JOURNAL_HEAD_SUFFIX);
+	rc = read_journal(path, fn, ctx, out, rc == 0 ? &head : NULL, desc,
+			  e);
+	free(desc);
+	return rc;
+}
+
+int journal_check_anchor(const char *path, const struct journal_head *anchor,
+			 const char *anchor_desc, struct err *e)
+{
+	struct journal_check chk;
+
+	return read_journal(path, NULL, NULL, &chk, anchor, anchor_desc, e);
 }
 
 /* Appends one line and fsyncs it. A line written in part (a full disk) is
@@ -159,6 +253,37 @@ static int write_line(struct journal *j, cJSON *o, struct err *e)
 	sha256_hex(text, n, j->prev);
 	cJSON_free(text);
 	return 0;
+}
+
+/* Rewrites the head in place: the lines written so far and the last
+ * one's SHA-256. Returns its length, or -1. */
+static int write_head(struct journal *j, struct err *e)
+{
+	char buf[HEAD_MAX];
+	int n = snprintf(buf, sizeof(buf), HEAD_FMT, j->seq + 1, j->prev);
+
+	if (pwrite(j->head_fd, buf, (size_t)n, 0) != n)
+		return err_errno(e, EXIT_IOERR, "cannot write '%s%s'",
+				 j->path, JOURNAL_HEAD_SUFFIX);
+	return n;
+}
+
+/* Opens PATH.head and anchors the journal as it now is, durably. */
+static int open_head(struct journal *j, struct err *e)
+{
+	char *hp = head_path(j->path);
+	int rc = 0, n;
+
+	j->head_fd = open(hp, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC,
+			  0644);
+	if (j->head_fd < 0)
+		rc = err_errno(e, EXIT_CANTCREAT, "cannot open '%s'", hp);
+	else if ((n = write_head(j, e)) < 0)
+		rc = -1;
+	else if (ftruncate(j->head_fd, n) || fsync(j->head_fd))
+		rc = err_errno(e, EXIT_IOERR, "cannot write '%s'", hp);
+	free(hp);
+	return rc;
 }
 
 /* Makes a new file's directory entry durable too. */
@@ -243,6 +368,7 @@ int journal_open(struct journal *j, const char *path, const char *plan_sha,
 
 	memset(j, 0, sizeof(*j));
 	j->fd = -1;
+	j->head_fd = -1;
 	j->path = xstrdup(path);
 	j->fd = open_nofollow(path,
 			      O_WRONLY | O_APPEND | (exists ? 0 : O_CREAT),
@@ -252,8 +378,9 @@ int journal_open(struct journal *j, const char *path, const char *plan_sha,
 		j->path = NULL;
 		return -1;
 	}
-	if (exists ? resume_journal(j, plan_sha, e)
-		   : create_journal(j, plan_sha, e)) {
+	if ((exists ? resume_journal(j, plan_sha, e)
+		    : create_journal(j, plan_sha, e)) ||
+	    open_head(j, e)) {
 		journal_close(j);
 		return -1;
 	}
@@ -281,6 +408,8 @@ int journal_append(struct journal *j, const char *row, const char *state,
 	cJSON_Delete(o);
 	if (rc == 0)
 		j->seq++;
+	if (rc == 0 && j->head_fd >= 0 && write_head(j, e) < 0)
+		rc = -1;
 	return rc;
 }
 
@@ -288,7 +417,9 @@ void journal_close(struct journal *j)
 {
 	if (j->fd >= 0)
 		close(j->fd);
-	j->fd = -1;
+	if (j->head_fd >= 0)
+		close(j->head_fd);
+	j->fd = j->head_fd = -1;
 	free(j->path);
 	j->path = NULL;
 }

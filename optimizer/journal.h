@@ -10,6 +10,11 @@
  * newline at the end) was never acknowledged: reading ignores it and
  * reopening removes it (a journal whose header was cut short starts
  * over).
+ * The journal's length and last hash are anchored outside it, in PATH.head
+ * (one fixed-width line, rewritten in place after each line's fsync), so
+ * that a journal cut at its end, or edited and re-chained, no longer
+ * matches its head. The head is not fsync'd: after a crash it may name an
+ * earlier line, which the journal must then still hold unchanged.
  * Used by apply to resume a run: the latest state of each row tells what is
  * done and what is left. Touches only the journal file. */
 #ifndef VW_JOURNAL_H
@@ -32,6 +37,16 @@ struct journal {
 	char prev[SHA256_HEX_LEN];  /* SHA-256 of the last line */
 	unsigned long seq;          /* of the last line */
 	off_t size;                 /* bytes of complete lines */
+	int head_fd;                /* PATH.head, or -1 */
+};
+
+#define JOURNAL_HEAD_SUFFIX ".head"
+
+/* The journal's anchor: its number of complete lines and the SHA-256 of
+ * the last of them. */
+struct journal_head {
+	unsigned long lines;
+	char sha[SHA256_HEX_LEN];
 };
 
 /* Called per complete line after its chain link is checked; entry is the
@@ -45,10 +60,14 @@ struct journal_check {
 	size_t complete_bytes;   /* length of the verified lines */
 	char last[SHA256_HEX_LEN]; /* SHA-256 of the last verified line */
 	char plan[SHA256_HEX_LEN];
+	bool anchored;           /* PATH.head exists and matched */
 };
 
 /* Reads and verifies path; calls fn (may be NULL) for each entry line.
- * A broken chain, bad JSON or a gap in seq is an error naming the line. */
+ * A broken chain, bad JSON or a gap in seq is an error naming the line;
+ * so is a journal shorter than its head says, or whose line the head
+ * names is not the one the head recorded (65). A missing head (a journal
+ * of an older vaultwise) is accepted: out->anchored is false. */
 int journal_read(const char *path, journal_fn fn, void *ctx,
 		 struct journal_check *out, struct err *e);
 
@@ -64,5 +83,17 @@ int journal_append(struct journal *j, const char *row, const char *state,
 		   const cJSON *fields, struct err *e);
 
 void journal_close(struct journal *j);
+
+/* Verifies path against an anchor kept elsewhere (apply_results.csv):
+ * as journal_read against its head; anchor_desc names it in messages
+ * ("apply_results.csv (out/plan/apply_results.csv)"). */
+int journal_check_anchor(const char *path, const struct journal_head *anchor,
+			 const char *anchor_desc, struct err *e);
+
+/* Reads PATH.head into h; 1 when there is none (or it is empty, created
+ * but never written before a crash), 0 when read, -1 (65) when it is not
+ * a head. */
+int journal_head_read(const char *path, struct journal_head *h,
+		      struct err *e);
 
 #endif

@@ -13,6 +13,7 @@
 #include "decision.h"
 #include "fileio.h"
 #include "plan_internal.h"
+#include "plan_meta.h"
 #include "sizes.h"
 #include "targets.h"
 #include "timeutil.h"
@@ -25,6 +26,7 @@ void plan_options_init(struct plan_options *o)
 	o->cost.rehydration_days = REHYDRATION_DAYS_DEFAULT;
 	o->risk_q = 0.5;
 	o->level = 0.90;
+	scope_init(&o->scope);
 }
 
 /* ---- output schemas ---- */
@@ -180,15 +182,36 @@ static int longest_retention_days(const struct policy *pol)
 
 static void add_setting(struct policy_state *ps, int mode, int duration)
 {
+	for (int i = 0; i < ps->nsettings; i++)
+		if (ps->settings[i].mode == mode &&
+		    ps->settings[i].duration == duration)
+			return;
 	if (ps->nsettings < MAX_SETTINGS)
 		ps->settings[ps->nsettings++] =
 			(struct setting){ mode, duration, 0 };
 }
 
+/* plan --tiering TierAfter:N: scored too when Azure allows it here (in
+ * whole months for a VM policy). */
+static void add_asked(struct policy_state *ps, const struct policy *pol,
+		      const struct tiering_choice *t, int vm_max_months,
+		      int db_max_days)
+{
+	if (t->intent != TI_SET || t->mode != TM_TIERAFTER)
+		return;
+	if (pol->workload == WL_VM && t->days % 30 == 0 &&
+	    t->days / 30 >= 3 && t->days / 30 <= vm_max_months)
+		add_setting(ps, TM_TIERAFTER, t->days / 30);
+	else if (pol->workload != WL_VM && t->days >= 45 &&
+		 t->days <= db_max_days)
+		add_setting(ps, TM_TIERAFTER, t->days);
+}
+
 /* Azure's allowed range (docs/azure-backup.md §3.5): VM TierAfter in
  * months from 3 to (monthly or yearly retention - 6); SQL/HANA in days
  * from 45 to (retention - 180). */
-static void init_settings(struct policy_state *ps, const struct policy *pol)
+static void init_settings(struct policy_state *ps, const struct policy *pol,
+			  const struct tiering_choice *asked)
 {
 	/* The round figures admins choose; each is scored on every point. */
 	static const int vm_months[] = { 3, 6, 9, 12, 24, 36 };
@@ -207,10 +230,12 @@ static void init_settings(struct policy_state *ps, const struct policy *pol)
 		for (size_t i = 0; i < ARRAY_SIZE(vm_months); i++)
 			if (vm_months[i] <= months - 6)
 				add_setting(ps, TM_TIERAFTER, vm_months[i]);
+		add_asked(ps, pol, asked, months - 6, 0);
 	} else {
 		for (size_t i = 0; i < ARRAY_SIZE(db_days); i++)
 			if (db_days[i] <= longest - MIN_REMAINING_DAYS)
 				add_setting(ps, TM_TIERAFTER, db_days[i]);
+		add_asked(ps, pol, asked, 0, longest - MIN_REMAINING_DAYS);
 	}
 }
 
@@ -661,6 +686,48 @@ static void decide_point(struct plan_ctx *p, struct point_ctx *pc,
 			  d);
 }
 
+/* plan --moves: the admin's choice over the rule's. all-eligible moves
+ * every point as soon as Azure (and any RTO or dependency hold) allows,
+ * quoting what that saves or costs if it is not restored; none keeps
+ * them all. */
+static void force_moves(const struct plan_ctx *p, const struct point_ctx *pc,
+			struct decision *d)
+{
+	const struct eligibility *el = pc->el;
+	const struct rp *rp = pc->rp;
+	int64_t at = el->from > p->now ? el->from : p->now;
+	int64_t end = rp->expiry_time != TIME_NONE ? rp->expiry_time
+						   : p->proj.h.end;
+	bool moves = d->action == ACT_MOVE_NOW || d->action == ACT_MOVE_ON;
+
+	if (p->o->moves == MOVES_PLAN || el->status == ELIG_NEVER)
+		return;
+	if (p->o->moves == MOVES_NONE) {
+		if (!moves)
+			return;
+		d->action = ACT_KEEP;
+		d->move_at = TIME_NONE;
+		d->saving_total = 0;
+		strfmt(d->reason, sizeof(d->reason),
+		       "kept in Standard as asked (plan --moves none)");
+		return;
+	}
+	if ((moves && d->move_at == at) ||
+	    (el->until != TIME_NONE && at > el->until))
+		return;
+	d->action = at <= p->now ? ACT_MOVE_NOW : ACT_MOVE_ON;
+	d->move_at = at;
+	d->saving_total = (pc->c->s_day - pc->c->q_day) *
+			  (double)(end - at) / DAY_S;
+	strfmt(d->reason, sizeof(d->reason),
+	       "moved as soon as Azure allows, as asked (plan --moves "
+	       "all-eligible): %s %.2f %s over its remaining %.1f months if "
+	       "not restored",
+	       d->saving_total >= 0 ? "saves" : "costs",
+	       fabs(d->saving_total), p->currency,
+	       (double)(end - at) / DAY_S / DAYS_PER_MONTH);
+}
+
 /* An item none of whose candidates pays even when moved together. */
 static void explain_kept_set(const struct plan_ctx *p, const struct item *it,
 			     struct decision *d)
@@ -726,6 +793,7 @@ static void plan_point(struct plan_ctx *p, const struct item *it,
 						 rp->rp_time),
 				    p->proj.h.end };
 	decide_point(p, &pc, &in, &d);
+	force_moves(p, &pc, &d);
 	pc.d = &d;
 	if (it->workload == WL_VM && w->candidate[i] && !w->set.chosen &&
 	    d.action == ACT_KEEP && c.q_day >= c.s_day)
@@ -913,12 +981,35 @@ static void prepare_item(struct plan_ctx *p, const struct item *it,
 	}
 }
 
+bool plan_policy_in_scope(const struct plan_ctx *p, const struct policy *pol)
+{
+	long v = snapshot_find_vault(p->s, pol->vault_id);
+	const struct vault *vt = v >= 0 ? &p->s->vaults[v] : NULL;
+
+	return vt && scope_match(&p->o->scope, vt->subscription_id,
+				 vt->vault_name, vt->tags, pol->policy_name,
+				 pol->workload);
+}
+
+static bool item_in_scope(const struct plan_ctx *p, const struct item *it)
+{
+	const struct vault *v = &p->s->vaults[it->vault_idx];
+	const struct policy *pol =
+		it->policy_idx >= 0 ? &p->s->policies[it->policy_idx] : NULL;
+
+	return scope_match(&p->o->scope, v->subscription_id, v->vault_name,
+			   v->tags, pol ? pol->policy_name : NULL,
+			   it->workload);
+}
+
 static int plan_item(void *ctx, const struct item *it, const struct rp *rps,
 		     size_t n, struct err *e)
 {
 	struct plan_ctx *p = ctx;
 	(void)e;
 
+	if (!item_in_scope(p, it))
+		return 0;
 	rps = plan_calibrated_rps(p, it, rps, n);
 	plan_base(p, it, rps, n);
 	levers_add_points(p, it, rps, n);
@@ -936,7 +1027,11 @@ static void add_item_fees(struct plan_ctx *p)
 
 	pi_item_fees(p->s, p->cards, fee);
 	for (size_t i = 0; i < p->s->nitems; i++) {
-		add_to_totals(p, &p->s->items[i], add_item, &fee[i]);
+		const struct item *it = &p->s->items[i];
+
+		if (!item_in_scope(p, it))
+			continue;
+		add_to_totals(p, it, add_item, &fee[i]);
 		projection_add_pi(&p->proj, fee[i]);
 	}
 	free(fee);
@@ -947,9 +1042,17 @@ static int plan_write_all(struct plan_ctx *p, const char *out_dir,
 {
 	struct outdir dir;
 	char *path;
+	const struct plan_dir_hooks *h = p->o->dir_hooks;
+	const char *old = p->o->replaces ? p->o->replaces : out_dir;
+	int lock_fd = -1, rc;
 
-	if (outdir_begin(&dir, out_dir, "plan", e))
+	if (h && h->guard(old, &lock_fd, e))
 		return -1;
+	if (outdir_begin(&dir, out_dir, "plan", e)) {
+		if (h)
+			h->release(lock_fd);
+		return -1;
+	}
 	path = outdir_file(&dir, "plan.csv");
 	p->plan_w = csv_writer_open(path, &plan_schema, e);
 	free(path);
@@ -969,13 +1072,19 @@ static int plan_write_all(struct plan_ctx *p, const char *out_dir,
 	    plan_write_changes(p, &dir, e) ||
 	    plan_write_vault_months(p, &dir, e) ||
 	    plan_write_items(p, &dir, e) || plan_write_levers(p, &dir, e) ||
-	    plan_write_meta(p, &dir, e) || plan_write_reconcile(p, &dir, e))
+	    plan_write_meta(p, &dir, e) || plan_write_reconcile(p, &dir, e) ||
+	    (h && h->carry(old, dir.tmp, e)))
 		goto fail;
-	return outdir_commit(&dir, e);
+	rc = outdir_commit(&dir, e);
+	if (h)
+		h->release(lock_fd);
+	return rc;
 fail:
 	csv_writer_abort(p->plan_w);
 	p->plan_w = NULL;
 	outdir_abort(&dir);
+	if (h)
+		h->release(lock_fd);
 	return -1;
 }
 
@@ -1000,8 +1109,10 @@ int plan_run(struct snapshot *s, const struct plan_options *o,
 	p.pstate = xcalloc(s->npolicies + 1, sizeof(*p.pstate));
 	p.forecasts = xcalloc(FORECAST_CACHE, sizeof(*p.forecasts));
 	p.planned = xcalloc(s->nitems + 1, sizeof(*p.planned));
+	_Static_assert(PLAN_HORIZON_MAX == PROJ_MAX_MONTHS,
+		       "plan.json's horizon is the projection's");
 	for (size_t i = 0; i < s->npolicies; i++)
-		init_settings(&p.pstate[i], &s->policies[i]);
+		init_settings(&p.pstate[i], &s->policies[i], &o->tiering);
 	/* The documented prior is a model too: with few restores its
 	 * posterior still beats a rule that ignores it (issue 17). */
 	p.use_model = o->model != NULL;

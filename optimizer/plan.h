@@ -12,11 +12,23 @@
 #include <stdio.h>
 
 #include "err.h"
+#include "plan_scope.h"
 #include "snapshot.h"
 #include "tiercost.h"
 
 struct restore_model;
 struct target_set;
+
+/* What replacing a plan directory must respect (apply's journal): guard
+ * before the work (may hold a lock in *lock_fd, released by release),
+ * carry from the old directory into the new one assembled at tmp before
+ * it is swapped in. Set by the commands (apply_plan_dir_guard and its
+ * kin); the plan stage knows nothing of apply. */
+struct plan_dir_hooks {
+	int (*guard)(const char *dir, int *lock_fd, struct err *e);
+	int (*carry)(const char *dir, const char *tmp, struct err *e);
+	void (*release)(int lock_fd);
+};
 
 struct plan_options {
 	const char *prices_path;  /* default data/prices/prices.csv */
@@ -37,6 +49,18 @@ struct plan_options {
 	/* A Cost Management export (bill.h) to reconcile the model with in
 	 * reconcile.csv; NULL: none. */
 	const char *costs_path;
+	/* What the admin asks (plan_scope.h): only the items and policies
+	 * in scope are planned; tieringPolicy proposed for every in-scope
+	 * policy; which points move. Default: everything, cheapest, the
+	 * rule's moves. */
+	struct scope scope;
+	struct tiering_choice tiering;
+	int moves;                /* enum plan_moves */
+	const struct plan_dir_hooks *dir_hooks; /* NULL: none */
+	/* The plan directory the output replaces in the end, when it is
+	 * written elsewhere first (run's staging directory); its journal is
+	 * the one the hooks guard and carry. NULL: the output directory. */
+	const char *replaces;
 };
 
 void plan_options_init(struct plan_options *o);

@@ -135,6 +135,9 @@ void plan_calibration_free(struct plan_ctx *p);
 /* reconcile.csv with a bill. */
 int plan_write_reconcile(struct plan_ctx *p, struct outdir *dir,
 			 struct err *e);
+/* Whether the policy is in the plan's scope (its vault's subscription
+ * and name, its name and workload). */
+bool plan_policy_in_scope(const struct plan_ctx *p, const struct policy *pol);
 void levers_init(struct plan_ctx *p);
 void levers_add_points(struct plan_ctx *p, const struct item *it,
 		       const struct rp *rps, size_t n);

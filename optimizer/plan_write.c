@@ -317,27 +317,87 @@ static const struct setting *best_setting(const struct policy_state *ps)
 	return best;
 }
 
+/* The setting plan --tiering asks for, if Azure allows it for this
+ * policy (init_settings scored it then); else NULL and why. */
+static const struct setting *asked_setting(const struct plan_ctx *p,
+					   const struct policy *pol,
+					   const struct policy_state *ps,
+					   char *why, size_t n)
+{
+	const struct tiering_choice *t = &p->o->tiering;
+	int dur = t->mode != TM_TIERAFTER ? 0
+		  : pol->workload != WL_VM ? t->days
+		  : t->days % 30 == 0	   ? t->days / 30
+					   : -1;
+	char asked[64];
+
+	for (int i = 0; i < ps->nsettings; i++)
+		if (ps->settings[i].mode == t->mode &&
+		    ps->settings[i].duration == dur)
+			return &ps->settings[i];
+	if (t->mode == TM_TIERAFTER)
+		snprintf(asked, sizeof(asked), "TierAfter %d %s",
+			 t->months ? t->days / 30 : t->days,
+			 t->months ? "months" : "days");
+	else
+		snprintf(asked, sizeof(asked), "%s",
+			 tiering_mode_names[t->mode]);
+	snprintf(why, n,
+		 "not changed: Azure does not allow %s on this %s policy "
+		 "(VM: TierRecommended, or TierAfter in whole months from 3 "
+		 "to its longest retention less 6; SQL/HANA: TierAfter in "
+		 "days from 45 to its longest retention less 180)",
+		 asked, workload_names[pol->workload]);
+	return NULL;
+}
+
 static void write_change(struct plan_ctx *p, struct csv_writer *w,
 			 const struct policy *pol,
 			 const struct policy_state *ps)
 {
-	const struct setting *best = best_setting(ps);
+	const struct tiering_choice *t = &p->o->tiering;
+	char refused[400] = "";
+	const struct setting *best =
+		t->intent == TI_CHEAPEST ? best_setting(ps)
+		: t->intent == TI_SET
+			? asked_setting(p, pol, ps, refused, sizeof(refused))
+			: NULL;
 	const struct vault *v =
 		&p->s->vaults[snapshot_find_vault(p->s, pol->vault_id)];
-	double saving = ps->current_cost - best->cost;
+	double saving = best ? ps->current_cost - best->cost : 0;
 	int current_duration = pol->workload == WL_VM
 				       ? pol->tier_after_days / 30
 				       : pol->tier_after_days;
 	char current[64], proposed[64], reason[400];
-	bool same = best->mode == pol->tiering_mode &&
-		    (best->mode != TM_TIERAFTER ||
-		     best->duration == current_duration);
+	bool same = !best || (best->mode == pol->tiering_mode &&
+			      (best->mode != TM_TIERAFTER ||
+			       best->duration == current_duration));
 
 	describe_setting(current, sizeof(current), pol->workload,
 			 pol->tiering_mode, current_duration);
-	describe_setting(proposed, sizeof(proposed), pol->workload,
-			 best->mode, best->duration);
-	if (same || saving < 0.005) {
+	if (best)
+		describe_setting(proposed, sizeof(proposed), pol->workload,
+				 best->mode, best->duration);
+	if (!best) {
+		saving = 0;
+		snprintf(reason, sizeof(reason), "%s",
+			 refused[0] ? refused
+				    : "kept as it is, as asked (plan "
+				      "--tiering keep)");
+	} else if (t->intent == TI_SET && same) {
+		best = NULL;
+		saving = 0;
+		snprintf(reason, sizeof(reason),
+			 "already %s, as asked (plan --tiering)", current);
+	} else if (t->intent == TI_SET) {
+		p->sum->policy_changes++;
+		snprintf(reason, sizeof(reason),
+			 "%s as asked (plan --tiering) instead of %s: %s %.2f "
+			 "%s over the next %d months on %d archivable points",
+			 proposed, current, saving >= 0 ? "saves" : "costs",
+			 fabs(saving), p->currency, p->proj.h.months,
+			 ps->archivable);
+	} else if (same || saving < 0.005) {
 		best = NULL;
 		saving = 0;
 		snprintf(reason, sizeof(reason),
@@ -394,8 +454,12 @@ int plan_write_changes(struct plan_ctx *p, struct outdir *dir,
 	free(path);
 	if (!w)
 		return -1;
+	/* every in-scope policy when one setting is asked for all */
 	for (size_t i = 0; i < p->s->npolicies; i++)
-		if (p->pstate[i].archivable && p->pstate[i].nsettings)
+		if ((p->pstate[i].archivable ||
+		     p->o->tiering.intent == TI_SET) &&
+		    p->pstate[i].nsettings &&
+		    plan_policy_in_scope(p, &p->s->policies[i]))
 			write_change(p, w, &p->s->policies[i], &p->pstate[i]);
 	return csv_writer_commit(w, NULL, e);
 }

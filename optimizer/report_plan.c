@@ -17,29 +17,15 @@
 #include "csvio.h"
 #include "decision.h"
 #include "fileio.h"
-#include "jsonutil.h"
+#include "plan_meta.h"
 #include "report_internal.h"
 #include "tiercost.h"
 #include "timeutil.h"
 #include "util.h"
 
-#define PLAN_JSON_MAX (1u << 20)
 #define R CSV_REQUIRED
 
 /* ---- plan.json ---- */
-
-static const char *json_str(const cJSON *o, const char *key)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-	return cJSON_IsString(v) ? v->valuestring : NULL;
-}
-
-static int plan_json_error(const char *path, const char *key,
-			   const char *expected, struct err *e)
-{
-	return err_set(e, EXIT_DATAERR, "%s: field '%s': expected %s", path,
-		       key, expected);
-}
 
 static int check_as_of(struct report_ctx *c, const char *path,
 		       int64_t plan_as_of, struct err *e)
@@ -60,39 +46,20 @@ static int check_as_of(struct report_ctx *c, const char *path,
 int report_read_plan_meta(struct report_ctx *c, struct err *e)
 {
 	struct report_data *d = c->d;
-	char *path = path_join(c->o->plan_dir, "plan.json");
-	cJSON *o = NULL;
-	const char *as_of, *cur, *prices;
-	const cJSON *h;
-	int64_t t;
+	char *path = path_join(c->o->plan_dir, PLAN_JSON);
+	struct plan_meta m;
 	int rc = -1;
 
-	o = json_read_object(path, PLAN_JSON_MAX, e);
-	if (!o)
-		goto done;
-	as_of = json_str(o, "as_of");
-	cur = json_str(o, "currency");
-	prices = json_str(o, "prices");
-	h = cJSON_GetObjectItemCaseSensitive(o, "horizon_months");
-	if (!as_of || time_parse_iso(as_of, 0, &t))
-		plan_json_error(path, "as_of", "an ISO 8601 UTC time", e);
-	else if (!cur || strlen(cur) != 3)
-		plan_json_error(path, "currency", "a currency code", e);
-	else if (!prices || !*prices)
-		plan_json_error(path, "prices", "the price sheet's path", e);
-	else if (!cJSON_IsNumber(h) || h->valuedouble < 1 ||
-		 h->valuedouble > PROJ_MAX_MONTHS)
-		plan_json_error(path, "horizon_months", "1 to 120", e);
-	else if (check_as_of(c, path, t, e) == 0 &&
-		 prices_load(&d->prices, prices, e) == 0)
+	if (plan_meta_read(c->o->plan_dir, &m, e) == 0 &&
+	    check_as_of(c, path, m.as_of, e) == 0 &&
+	    prices_load(&d->prices, m.prices, e) == 0)
 		rc = 0;
 	if (rc == 0) {
-		snprintf(d->currency, sizeof(d->currency), "%s", cur);
+		snprintf(d->currency, sizeof(d->currency), "%s", m.currency);
 		d->as_of = c->s->as_of;
-		horizon_init(&d->h, d->as_of, (int)h->valuedouble);
+		horizon_init(&d->h, d->as_of, m.horizon_months);
 	}
-done:
-	cJSON_Delete(o);
+	plan_meta_release(&m);
 	free(path);
 	return rc;
 }

@@ -137,7 +137,9 @@ grep_ok "... says nothing was changed" "^dry run: nothing was changed" "$T/out"
 grep_ok "... counts the moves due and the policy changes" \
 	"to do: $DUE moves to Archive due now \([0-9]+ more are due later\), $CHANGES policy changes" "$T/out"
 grep_ok "... gives the projected saving" \
-	"projected saving: [0-9]+\.[0-9]{2} EUR over the moved points" "$T/out"
+	"projected saving of the moves: [0-9]+\.[0-9]{2} EUR over the moved points" "$T/out"
+grep_ok "... and the policy changes', not to be added to it" \
+	"saving of the policy changes: [0-9]+\.[0-9]{2} EUR over 36 months .* do not add the two" "$T/out"
 grep_ok "... per vault and policy" "^  rsv-prod-weu-01 +[0-9]+ moves" "$T/out"
 check "... and asked Azure nothing" test ! -s "$T/D.req"
 expect_exit 0 "a dry run with credentials re-reads every point and policy" \

@@ -19,6 +19,10 @@ made in the emulator behind apply's back, as another admin would.
                                     first 200 (the burst)
   azure URL TENANT SECRET CA CMD... act in the emulator: `move ITEM RP`,
                                     `set-tiering POLICY_ARM_ID MODE`
+  rechain JOURNAL FROM TO           replace FROM by TO in the first line
+                                    holding it and recompute every "prev"
+                                    after it, as someone covering an edit
+                                    would
 """
 import csv
 import json
@@ -199,6 +203,20 @@ class Azure:
         return st
 
 
+def rechain(path, old, new):
+    import hashlib
+    import re
+    lines = open(path, encoding="utf-8").read().split("\n")[:-1]
+    at = next(i for i, l in enumerate(lines) if old in l)
+    lines[at] = lines[at].replace(old, new, 1)
+    for i in range(at + 1, len(lines)):
+        prev = hashlib.sha256(lines[i - 1].encode()).hexdigest()
+        lines[i] = re.sub(r'"prev":"[0-9a-f]{64}"}$',
+                          '"prev":"%s"}' % prev, lines[i])
+    with open(path, "w", encoding="utf-8") as f:
+        f.write("\n".join(lines) + "\n")
+
+
 def main(argv):
     cmd = argv[1]
     if cmd == "due":
@@ -213,6 +231,8 @@ def main(argv):
         outcomes(argv[2])
     elif cmd == "cut":
         cut(argv[2], argv[3], argv[4], argv[5:])
+    elif cmd == "rechain":
+        rechain(argv[2], argv[3], argv[4])
     elif cmd == "rates":
         rates(argv[2])
     elif cmd == "azure":

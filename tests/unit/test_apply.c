@@ -363,11 +363,19 @@ static const char changes_csv[] =
 	"36,/subscriptions/s1/resourceGroups/g/providers/"
 	"Microsoft.RecoveryServices/vaults/vault1/backupPolicies/pol2\n";
 
+static const char plan_json[] =
+	"{\"as_of\": \"2026-11-01T00:00:00Z\", \"currency\": \"EUR\", "
+	"\"prices\": \"prices.csv\", \"horizon_months\": 36, "
+	"\"method\": \"breakeven\"}\n";
+
 static char *plan_dir(const char *name)
 {
 	char *dir = test_path(name), *p;
 
 	mkdir(dir, 0755);
+	p = path_join(dir, "plan.json");
+	free(test_write(p + strlen(test_scratch()) + 1, plan_json));
+	free(p);
 	p = path_join(dir, "plan.csv");
 	free(test_write(p + strlen(test_scratch()) + 1, plan_csv));
 	free(p);
@@ -393,7 +401,7 @@ static void test_apply__rows_taken(void **state)
 	(void)state;
 	time_parse_iso("2026-12-15", 1, &dec15);
 	memset(&js, 0, sizeof(js));
-	assert_int_equal(apply_plan_load(&p, dir, NOW, &js, &e), 0);
+	assert_int_equal(apply_plan_load(&p, dir, NOW, &js, NULL, &e), 0);
 	/* the policy that changes, then the one move due on Nov 1 */
 	assert_int_equal(p.nrows, 2);
 	assert_int_equal(p.rows[0].kind, ROW_POLICY);
@@ -417,7 +425,7 @@ static void test_apply__rows_taken(void **state)
 	journal_close(&j);
 	assert_int_equal(apply_jstates_load(&js, jpath, &e), 0);
 	assert_string_equal(js.plan, sha);
-	assert_int_equal(apply_plan_load(&p, dir, dec15, &js, &e), 0);
+	assert_int_equal(apply_plan_load(&p, dir, dec15, &js, NULL, &e), 0);
 	assert_int_equal(p.nrows, 4); /* rp1 and rp2 due, rp3 journalled */
 	assert_string_equal(p.rows[3].rp_id, "rp3");
 	assert_int_equal(p.rows[3].state, RS_SUBMITTING);
@@ -434,7 +442,7 @@ static void test_apply__rows_taken(void **state)
 	free(test_write("plan1/plan.csv", text));
 	free(text);
 	memset(&js, 0, sizeof(js));
-	assert_int_equal(apply_plan_load(&p, dir, NOW, &js, &e), 0);
+	assert_int_equal(apply_plan_load(&p, dir, NOW, &js, NULL, &e), 0);
 	assert_string_not_equal(p.sha, sha);
 	apply_plan_release(&p);
 	free(jpath);
@@ -451,7 +459,7 @@ static void test_apply__plan_errors_named(void **state)
 	(void)state;
 	memset(&js, 0, sizeof(js));
 	mkdir(dir, 0755);
-	assert_int_equal(apply_plan_load(&p, dir, NOW, &js, &e), -1);
+	assert_int_equal(apply_plan_load(&p, dir, NOW, &js, NULL, &e), -1);
 	assert_err(&e, EXIT_NOINPUT,
 		   "'%s' is not a plan directory (no plan.csv): make one "
 		   "with vaultwise plan",
@@ -461,8 +469,19 @@ static void test_apply__plan_errors_named(void **state)
 			"vault_id,policy_id,item_id,rp_id,action,move_date,"
 			"saving_total,currency\n"
 			"v,p,i9,rp,move_now,2026-11-01,1,EUR\n"));
+	/* plan.json is checked as report checks it */
+	free(test_write("noplan/plan.json",
+			"{\"as_of\": \"2026-11-01T00:00:00Z\", "
+			"\"currency\": \"EURO\"}"));
 	e = (struct err)ERR_INIT;
-	assert_int_equal(apply_plan_load(&p, dir, NOW, &js, &e), -1);
+	assert_int_equal(apply_plan_load(&p, dir, NOW, &js, NULL, &e), -1);
+	assert_err(&e, EXIT_DATAERR,
+		   "%s/plan.json: field 'currency': expected a currency code",
+		   dir);
+	apply_plan_release(&p);
+	free(test_write("noplan/plan.json", plan_json));
+	e = (struct err)ERR_INIT;
+	assert_int_equal(apply_plan_load(&p, dir, NOW, &js, NULL, &e), -1);
 	assert_err(&e, EXIT_NOINPUT,
 		   "%s/items.csv not found: the plan directory was made by an "
 		   "older vaultwise; run vaultwise plan again",
@@ -471,20 +490,83 @@ static void test_apply__plan_errors_named(void **state)
 	free(test_write("noplan/items.csv",
 			ITEMS_HEADER "i1,v,p,vault,pol,vm,AzureVM,/not/an/item\n"));
 	e = (struct err)ERR_INIT;
-	assert_int_equal(apply_plan_load(&p, dir, NOW, &js, &e), -1);
+	assert_int_equal(apply_plan_load(&p, dir, NOW, &js, NULL, &e), -1);
 	assert_err(&e, EXIT_DATAERR,
-		   "%s/items.csv:2: column 'arm_id': expected an ARM id of "
-		   "a protected item (.../vaults/V/backupFabrics/...), got "
-		   "'/not/an/item'",
+		   "%s/items.csv:2: column 'arm_id': expected the ARM id of "
+		   "a protected item (/subscriptions/S/resourceGroups/G/"
+		   "providers/Microsoft.RecoveryServices/vaults/V/"
+		   "backupFabrics/F/protectionContainers/C/protectedItems/I)"
+		   ", got '/not/an/item'",
 		   dir);
+	apply_plan_release(&p);
+	/* an id with a dot segment reaches another ARM path: refused */
+	free(test_write("noplan/items.csv",
+			ITEMS_HEADER "i1,v,p,vault,pol,vm,AzureVM,"
+			"/subscriptions/s1/resourceGroups/g/providers/"
+			"Microsoft.RecoveryServices/vaults/v/backupFabrics/"
+			"Azure/protectionContainers/../../../vaults/w/"
+			"protectedItems/vm1\n"));
+	e = (struct err)ERR_INIT;
+	assert_int_equal(apply_plan_load(&p, dir, NOW, &js, NULL, &e), -1);
+	assert_int_equal(e.code, EXIT_DATAERR);
+	assert_non_null(strstr(e.msg, "items.csv:2: column 'arm_id'"));
 	apply_plan_release(&p);
 	free(test_write("noplan/items.csv", items_csv));
 	e = (struct err)ERR_INIT;
-	assert_int_equal(apply_plan_load(&p, dir, NOW, &js, &e), -1);
+	assert_int_equal(apply_plan_load(&p, dir, NOW, &js, NULL, &e), -1);
 	assert_err(&e, EXIT_DATAERR,
 		   "%s/plan.csv:2: column 'item_id': expected an item listed "
 		   "in the plan's items.csv, got 'i9'",
 		   dir);
+	apply_plan_release(&p);
+	free(test_write("noplan/plan.csv",
+			"vault_id,policy_id,item_id,rp_id,action,move_date,"
+			"saving_total,currency\n"
+			"v,p,i1,../../move,move_now,2026-11-01,1,EUR\n"));
+	e = (struct err)ERR_INIT;
+	assert_int_equal(apply_plan_load(&p, dir, NOW, &js, NULL, &e), -1);
+	assert_err(&e, EXIT_DATAERR,
+		   "%s/plan.csv:2: column 'rp_id': expected a recovery "
+		   "point's name (one segment of its ARM id), got "
+		   "'../../move'",
+		   dir);
+	apply_plan_release(&p);
+	free(dir);
+}
+
+/* A row copied in plan.csv: the point is moved and counted once; a
+ * policy listed twice is refused (which setting would win?). */
+static void test_apply__duplicates(void **state)
+{
+	struct apply_plan p;
+	struct jstates js;
+	struct err e = ERR_INIT;
+	char *dir = plan_dir("dups"), *text;
+	const char *first = strchr(plan_csv, '\n') + 1;
+	const char *second = strchr(first, '\n') + 1;
+
+	(void)state;
+	memset(&js, 0, sizeof(js));
+	text = xasprintf("%s%.*s", plan_csv, (int)(second - first), first);
+	free(test_write("dups/plan.csv", text));
+	free(text);
+	assert_int_equal(apply_plan_load(&p, dir, NOW, &js, NULL, &e), 0);
+	assert_int_equal(p.nrows, 2); /* the policy change, rp1 once */
+	assert_string_equal(p.rows[1].rp_id, "rp1");
+	assert_int_equal(p.merged, 1);
+	apply_plan_release(&p);
+
+	first = strrchr(changes_csv, '\n');
+	while (first > changes_csv && first[-1] != '\n')
+		first--;
+	text = xasprintf("%s%s", changes_csv, first);
+	free(test_write("dups/policy_changes.csv", text));
+	free(text);
+	assert_int_equal(apply_plan_load(&p, dir, NOW, &js, NULL, &e), -1);
+	assert_int_equal(e.code, EXIT_DATAERR);
+	assert_non_null(strstr(e.msg, "policy_changes.csv:4: column "
+				      "'policy_arm_id': expected a policy "
+				      "listed once"));
 	apply_plan_release(&p);
 	free(dir);
 }
@@ -502,6 +584,7 @@ int main(void)
 		cmocka_unit_test(test_apply__write_bucket),
 		cmocka_unit_test(test_apply__rows_taken),
 		cmocka_unit_test(test_apply__plan_errors_named),
+		cmocka_unit_test(test_apply__duplicates),
 	};
 	return cmocka_run_group_tests(tests, NULL, test_teardown_scratch);
 }

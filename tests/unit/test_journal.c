@@ -2,8 +2,9 @@
  * test_journal.c: the apply journal: a chain that verifies, an edited or
  * missing line named by its number, a line cut short by a crash ignored on
  * read and removed on reopen (and a header cut short started over), a
- * journal of another plan refused, and the latest state of each row as a
- * resumed run sees it. */
+ * journal of another plan refused, a journal cut at its end or rewritten
+ * with a fresh chain caught by its head file, and the latest state of each
+ * row as a resumed run sees it. */
 #include "testutil.h"
 
 #include <sys/stat.h>
@@ -36,8 +37,11 @@ static char *make_journal(const char *name)
 	struct journal j;
 	struct err e = ERR_INIT;
 	char *path = test_path(name);
+	char *head = xasprintf("%s.head", path);
 
 	unlink(path);
+	unlink(head);
+	free(head);
 	assert_int_equal(journal_open(&j, path, PLAN_A, &e), 0);
 	append(&j, "plan.csv:2", "submitting", NULL);
 	append(&j, "plan.csv:2", "submitted", "https://x/op/1");
@@ -212,8 +216,16 @@ static void test_journal__header_cut_starts_over(void **state)
 	assert_int_equal(chk.lines, 2);
 	assert_string_equal(chk.plan, PLAN_B);
 
-	/* reading (not opening) an empty journal is an error */
+	/* reading (not opening) an empty journal is an error; emptied
+	 * after its head recorded a line, it was cut */
 	free(test_write("empty.journal", ""));
+	assert_int_equal(journal_read(empty, NULL, NULL, &chk, &e), -1);
+	assert_err(&e, EXIT_DATAERR,
+		   "%s: cut short: it has 0 complete lines but its head "
+		   "(%s.head) recorded 1; lines were removed from its end",
+		   empty, empty);
+	free(test_write("empty.journal.head", ""));
+	err_clear(&e);
 	assert_int_equal(journal_read(empty, NULL, NULL, &chk, &e), -1);
 	assert_err(&e, EXIT_DATAERR, "%s: empty journal", empty);
 	free(empty);
@@ -235,6 +247,101 @@ static void test_journal__other_plan_refused(void **state)
 		   "that plan",
 		   path);
 	assert_int_equal(file_size(path), before);
+	free(path);
+}
+
+/* The last lines removed (head -n -2): the head still names line 6. */
+static void test_journal__cut_at_end_caught(void **state)
+{
+	struct journal_check chk;
+	struct journal j;
+	struct err e = ERR_INIT;
+	char *path = make_journal("short.journal");
+	char *text = test_read(path), *end;
+
+	(void)state;
+	assert_int_equal(journal_read(path, NULL, NULL, &chk, &e), 0);
+	assert_true(chk.anchored);
+	end = strrchr(text, '\n');
+	*end = '\0';
+	end = strrchr(text, '\n');
+	*end = '\0';
+	end = strrchr(text, '\n');
+	end[1] = '\0';
+	free(test_write("short.journal", text));
+	assert_int_equal(journal_read(path, NULL, NULL, &chk, &e), -1);
+	assert_err(&e, EXIT_DATAERR,
+		   "%s: cut short: it has 4 complete lines but its head "
+		   "(%s.head) recorded 6; lines were removed from its end",
+		   path, path);
+	/* and apply does not resume from it */
+	err_clear(&e);
+	assert_int_equal(journal_open(&j, path, PLAN_A, &e), -1);
+	assert_int_equal(e.code, EXIT_DATAERR);
+	free(text);
+	free(path);
+}
+
+/* Rewritten with a chain of its own (every hash recomputed), as someone
+ * would who "fixes" a journal: the head's line no longer matches. */
+static void test_journal__rechained_caught(void **state)
+{
+	struct journal_check chk;
+	struct journal j;
+	struct err e = ERR_INIT;
+	char *path = make_journal("rechained.journal");
+	char *hp = xasprintf("%s.head", path);
+	char *head = test_read(hp);
+
+	(void)state;
+	unlink(path);
+	unlink(hp);
+	assert_int_equal(journal_open(&j, path, PLAN_A, &e), 0);
+	append(&j, "plan.csv:2", "submitting", NULL);
+	append(&j, "plan.csv:2", "submitted", "https://x/op/1");
+	append(&j, "plan.csv:3", "submitting", NULL);
+	append(&j, "plan.csv:2", "done", NULL);
+	append(&j, "policy_changes.csv:2", "done", NULL);
+	journal_close(&j);
+	assert_int_equal(journal_read(path, NULL, NULL, &chk, &e), 0);
+	free(test_write("rechained.journal.head", head));
+	assert_int_equal(journal_read(path, NULL, NULL, &chk, &e), -1);
+	assert_err(&e, EXIT_DATAERR,
+		   "%s:6: not the line its head (%s.head) recorded (its "
+		   "SHA-256 differs): the journal was rewritten",
+		   path, path);
+	free(head);
+	free(hp);
+	free(path);
+}
+
+/* A crash after a line's fsync but before its head reached the disk:
+ * the head names an earlier line, which is still there: accepted. */
+static void test_journal__head_behind_accepted(void **state)
+{
+	struct journal_check chk;
+	struct journal j;
+	struct err e = ERR_INIT;
+	char *path = make_journal("behind.journal");
+	char *hp = xasprintf("%s.head", path);
+	char *head = test_read(hp);
+
+	(void)state;
+	assert_int_equal(journal_open(&j, path, PLAN_A, &e), 0);
+	append(&j, "plan.csv:3", "done", NULL);
+	journal_close(&j);
+	free(test_write("behind.journal.head", head));
+	assert_int_equal(journal_read(path, NULL, NULL, &chk, &e), 0);
+	assert_int_equal(chk.lines, 7);
+	free(test_write("behind.journal.head", "lines 6\n"));
+	err_clear(&e);
+	assert_int_equal(journal_read(path, NULL, NULL, &chk, &e), -1);
+	assert_err(&e, EXIT_DATAERR,
+		   "%s: not a journal head (expected 'vaultwise journal head: "
+		   "lines N sha256 HEX')",
+		   hp);
+	free(head);
+	free(hp);
 	free(path);
 }
 
@@ -375,6 +482,9 @@ int main(void)
 		cmocka_unit_test(test_journal__crash_cut_line),
 		cmocka_unit_test(test_journal__header_cut_starts_over),
 		cmocka_unit_test(test_journal__other_plan_refused),
+		cmocka_unit_test(test_journal__cut_at_end_caught),
+		cmocka_unit_test(test_journal__rechained_caught),
+		cmocka_unit_test(test_journal__head_behind_accepted),
 		cmocka_unit_test(test_journal__resume_state_per_row),
 		cmocka_unit_test(test_journal__callback_error_stops),
 		cmocka_unit_test(test_journal__missing_file),

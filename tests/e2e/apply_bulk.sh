@@ -1,0 +1,188 @@
+#!/bin/sh
+# apply_bulk.sh: the admin's task "archive tiering on every policy of the
+# legacy vaults, and move everything eligible" as one plan and one apply
+# against the ARM emulator: plan --vault 'rsv-legacy-*' --tiering
+# TierAfter:3m --moves all-eligible (only those vaults, every policy
+# Azure allows set to TierAfter 3 Months, the others said why, every
+# eligible point moved as soon as allowed), its dry run, apply --yes
+# (each point moved once, each policy set); --moves none and --tiering
+# keep; --tag; apply's own scope on a whole plan; bad scope and intent options
+# (64). Needs python3.
+. tests/e2e/lib.sh
+
+if ! command -v python3 >/dev/null 2>&1; then
+	echo "ok 1 # SKIP python3 not installed"
+	echo "1..1"
+	exit 0
+fi
+
+EMU_PIDS=""
+trap 'for p in $EMU_PIDS; do kill "$p" 2>/dev/null; done; rm -rf "$T"' EXIT
+
+CLIENT=0a5e7c3d-5b2f-4c1e-9a7b-3c2d1e0f9a8b
+SECRET="vw-bulk-secret-$$"
+CA="$VW_TOP/tests/emulator/certs/ca.pem"
+TOOL="$VW_TOP/tests/e2e/apply_tool.py"
+AS_OF=2026-11-01
+FAST="--write-bucket 100000/10000 --read-bucket 100000/10000 --async-retry-after 0"
+SRC="$T/src"
+
+emu() {
+	name=$1
+	shift
+	python3 "$VW_TOP/tests/emulator/armemu.py" --snapshot "$SRC" \
+		--port 0 --port-file "$T/$name.port" --client-secret "$SECRET" \
+		--request-log "$T/$name.req" --moves-log "$T/$name.moves" \
+		$FAST "$@" 2>"$T/$name.emu" &
+	EMU_PIDS="$EMU_PIDS $!"
+}
+apply() {
+	url=$1
+	shift
+	env -i PATH=/usr/bin:/bin HOME="$T" AZURE_CONFIG_DIR="$T/noaz" \
+		VAULTWISE_IMDS_ENDPOINT=http://127.0.0.1:9 \
+		AZURE_TENANT_ID="$TENANT" AZURE_CLIENT_ID=$CLIENT \
+		AZURE_CLIENT_SECRET="$SECRET" "$VAULTWISE" apply "$@" \
+		--arm-endpoint "$url" --authority "$url" --ca-bundle "$CA" \
+		--as-of $AS_OF --write-bucket 100000/10000 --poll-interval 0.05
+}
+tool() { python3 "$TOOL" "$@"; }
+# csvq FILE EXPR: how many rows r of FILE make the Python EXPR true
+csvq() {
+	python3 -c 'import csv,sys
+print(sum(1 for r in csv.DictReader(open(sys.argv[1])) if eval(sys.argv[2])))' "$1" "$2"
+}
+
+"$VAULTWISE" sample -q --out "$SRC" --items 60 --seed 3
+TENANT=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["tenant_id"])' "$SRC/manifest.json")
+emu A
+emu B
+URL_A=$(emu_url "$T/A.port")
+URL_B=$(emu_url "$T/B.port")
+
+# ---- the plan ----
+expect_exit 0 "plan --vault 'rsv-legacy-*' --tiering TierAfter:3m --moves all-eligible" \
+	"$VAULTWISE" plan "$SRC" --out "$T/L" --vault 'rsv-legacy-*' \
+	--tiering TierAfter:3m --moves all-eligible
+P="$T/L/plan.csv"
+C="$T/L/policy_changes.csv"
+check "... plan.csv holds the legacy vaults' points only" \
+	test "$(csvq "$P" 'not r["vault_name"].startswith("rsv-legacy-")')" -eq 0 -a \
+	"$(csvq "$P" True)" -gt 0
+check "... no eligible point is kept in Standard" \
+	test "$(csvq "$P" 'r["action"] == "keep"')" -eq 0
+check "... each eligible now moves now" test \
+	"$(csvq "$P" 'r["eligible_from"] and r["eligible_from"] <= "2026-11-01" and r["action"] != "move_now"')" -eq 0
+check "... each eligible later moves on its first allowed day" test \
+	"$(csvq "$P" 'r["action"] == "move_on" and r["move_date"] != r["eligible_from"]')" -eq 0
+grep_ok "... saying why" "as asked \(plan --moves all-eligible\)" "$P"
+LEGACY_POLICIES=$(python3 -c 'import csv,sys
+d=sys.argv[1]
+v={r["vault_id"] for r in csv.DictReader(open(d+"/vaults.csv")) if r["vault_name"].startswith("rsv-legacy-")}
+print(sum(1 for r in csv.DictReader(open(d+"/policies.csv")) if r["vault_id"] in v and r["workload"] != "AzureFiles"))' "$SRC")
+check "... policy_changes.csv: each of the $LEGACY_POLICIES legacy policies, no other" \
+	test "$(csvq "$C" 'r["vault_name"].startswith("rsv-legacy-")')" -eq \
+	"$LEGACY_POLICIES" -a "$(csvq "$C" True)" -eq "$LEGACY_POLICIES"
+check "... each either set to TierAfter 3 Months or not changed, saying why" \
+	test "$(csvq "$C" 'not ((r["proposed_tiering"], r["duration"], r["duration_type"]) == ("TierAfter", "3", "Months") or r["reason"].startswith("not changed: Azure does not allow TierAfter 3 months"))')" -eq 0
+TIERED=$(csvq "$C" 'r["proposed_tiering"] == "TierAfter" and r["current_tier_after_days"] != "90"')
+check "... $TIERED of them change" test "$TIERED" -gt 0
+
+# ---- dry run, then apply ----
+tool due "$T/L" $AS_OF >"$T/due"
+DUE=$(wc -l <"$T/due")
+expect_exit 0 "apply's dry run, offline" "$VAULTWISE" apply "$T/L" --offline \
+	--as-of $AS_OF
+grep_ok "... counts every due move and change" \
+	"to do: $DUE moves to Archive due now .*, $TIERED policy change" "$T/out"
+expect_exit 0 "apply --what-if FILE: the dry run's writes as CSV" \
+	"$VAULTWISE" apply "$T/L" --offline --as-of $AS_OF --what-if "$T/wi.csv"
+W="$T/wi.csv"
+check "... one row per write: $DUE moves, $TIERED policy changes" test \
+	"$(csvq "$W" 'r["action"] == "move"')" -eq "$DUE" -a \
+	"$(csvq "$W" 'r["action"] == "set_tiering"')" -eq "$TIERED"
+check "... each policy: tiering before and after, retention unchanged" test \
+	"$(csvq "$W" 'r["action"] == "set_tiering" and not (r["tiering_after"] == "TierAfter 3 Months" and r["tiering_before"] and r["monthly_keep_months_before"] == r["monthly_keep_months_after"] != "" and r["retention_reduced"] == "no")')" -eq 0
+check "... each move: 180-day early deletion and rehydration delay" test \
+	"$(csvq "$W" 'r["action"] == "move" and not (r["early_deletion_until"] == "2027-04-30" and float(r["early_deletion_max"]) >= 0 and r["rehydration_hours_standard"] == "15.0" and float(r["rehydration_hours_high"]) >= 1)')" -eq 0
+check "... savings with their basis, policies' not to be added" test \
+	"$(csvq "$W" 'r["action"] == "set_tiering" and "do not add" not in r["saving_basis"]')" -eq 0
+expect_exit 64 "... and only for a dry run" "$VAULTWISE" apply "$T/L" --yes \
+	--what-if "$T/wi2.csv"
+expect_exit 0 "apply --yes" apply "$URL_A" "$T/L" --yes
+check "... moved each eligible point once" tool moved-once "$T/A.moves" "$T/due"
+check "... set every changed policy to TierAfter 3 Months" test \
+	"$(csvq "$T/L/apply_results.csv" 'r["action"] == "set_tiering" and r["outcome"] == "done" and "set to TierAfter 3 Months" in r["message"]')" -eq "$TIERED"
+
+# ---- --moves none, --tiering keep ----
+expect_exit 0 "plan --moves none --tiering keep" "$VAULTWISE" plan "$SRC" \
+	--out "$T/N" --moves none --tiering keep
+check "... moves nothing" test \
+	"$(csvq "$T/N/plan.csv" 'r["action"] in ("move_now", "move_on")')" -eq 0
+check "... changes no policy" test \
+	"$(csvq "$T/N/policy_changes.csv" 'r["proposed_tiering"] != r["current_tiering"]')" -eq 0
+
+# ---- --tag: the vaults with a tag ----
+expect_exit 0 "plan --tag env=dr" "$VAULTWISE" plan "$SRC" --out "$T/dr" \
+	--tag ENV=dr
+check "... plans the points of the vaults tagged env=dr only" test \
+	"$(csvq "$T/dr/summary.csv" 'r["level"] == "vault" and int(r["points"]) > 0 and r["vault_name"] != "rsv-dr-eus2-01"')" -eq 0 -a \
+	"$(csvq "$T/dr/summary.csv" 'r["level"] == "vault" and r["vault_name"] == "rsv-dr-eus2-01" and int(r["points"]) > 0')" -eq 1
+expect_exit 64 "plan --tag without a value is refused" "$VAULTWISE" plan \
+	"$SRC" --out "$T/bad" --tag env
+
+# ---- apply's scope on a whole plan ----
+"$VAULTWISE" plan -q "$SRC" --out "$T/all" >/dev/null 2>&1
+expect_exit 0 "apply --vault 'rsv-legacy-*' on a plan of every vault: dry run" \
+	"$VAULTWISE" apply "$T/all" --offline --as-of $AS_OF --vault 'rsv-legacy-*'
+grep_ok "... says how many rows it leaves out" \
+	"[0-9]+ rows? left out: outside the scope" "$T/out"
+expect_exit 0 "... apply --yes" apply "$URL_B" "$T/all" --yes \
+	--vault 'rsv-legacy-*'
+check "... moved the legacy vaults' points only" sh -c \
+	"test -s '$T/B.moves' && ! grep -v 'rsv-legacy-' '$T/B.moves'"
+check "... and its results name no other vault" test \
+	"$(csvq "$T/all/apply_results.csv" 'not r["vault_name"].startswith("rsv-legacy-")')" -eq 0
+
+# ---- a retention cut in a guarded vault: held for MUA approval ----
+"$VAULTWISE" plan -q "$SRC" --out "$T/g" --vault rsv-prod-uks-01 \
+	--tiering keep --moves none >/dev/null 2>&1
+python3 - "$T/g/policy_changes.csv" <<'EOF2'
+import csv, sys
+with open(sys.argv[1], newline="") as f:
+    rd = csv.DictReader(f)
+    rows = list(rd)
+for r in rows:
+    if r["policy_name"] == "VM-Enhanced-Weekly":
+        r["proposed_weekly_keep_weeks"] = "4"
+with open(sys.argv[1], "w", newline="") as f:
+    w = csv.DictWriter(f, fieldnames=rd.fieldnames +
+                       ["proposed_weekly_keep_weeks"], lineterminator="\r\n")
+    w.writeheader()
+    w.writerows(rows)
+EOF2
+expect_exit 0 "what-if of a weekly retention cut in a guarded vault" \
+	"$VAULTWISE" apply "$T/g" --offline --as-of $AS_OF --what-if "$T/g.csv"
+check "... says the Resource Guard will hold it, with the weeks" test \
+	"$(csvq "$T/g.csv" 'r["policy_name"] == "VM-Enhanced-Weekly" and r["retention_reduced"] == "yes" and r["resource_guard_hold"].startswith("yes") and r["weekly_keep_weeks_after"] == "4" and int(r["weekly_keep_weeks_before"]) > 4')" -eq 1
+cp -r "$SRC" "$T/src2"
+sed -i 's/,rsv-prod-uks-01,\([^,]*\),\([^,]*\),\([^,]*\),Unlocked,/,rsv-prod-uks-01,\1,\2,\3,Disabled,/' \
+	"$T/src2/vaults.csv"
+python3 "$VW_TOP/tests/emulator/armemu.py" --snapshot "$T/src2" --port 0 \
+	--port-file "$T/C.port" --client-secret "$SECRET" $FAST --mua-block \
+	2>"$T/C.emu" &
+EMU_PIDS="$EMU_PIDS $!"
+URL_C=$(emu_url "$T/C.port")
+expect_exit 75 "... and apply --yes leaves it needs_mua_approval (75)" \
+	apply "$URL_C" "$T/g" --yes
+check "... as the what-if said" test "$(csvq "$T/g/apply_results.csv" 'r["policy_name"] == "VM-Enhanced-Weekly" and r["outcome"] == "needs_mua_approval"')" -eq 1
+
+# ---- options that are not understood ----
+expect_exit 64 "plan --tiering TierAfter:3x is refused" "$VAULTWISE" plan \
+	"$SRC" --out "$T/bad" --tiering TierAfter:3x
+grep_ok "... naming the forms" "TierAfter:N\{d,m\}" "$T/err"
+expect_exit 64 "plan --moves some is refused" "$VAULTWISE" plan "$SRC" \
+	--out "$T/bad" --moves some
+expect_exit 64 "apply --workload VMs is refused" "$VAULTWISE" apply \
+	"$T/all" --workload VMs
+finish
