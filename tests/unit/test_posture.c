@@ -1078,7 +1078,7 @@ static void write_arm_snapshot(const char *dir, char v1[SNAPSHOT_ID_LEN],
 	assert_int_equal(afile_write_string(p, sb.buf, &e), 0);
 	free(p);
 	strbuf_release(&sb);
-	for (int f = SF_POLICIES; f < SF_COUNT; f++) {
+	for (int f = SF_POLICIES; f < SF_BVAULTS; f++) {
 		const struct csv_schema *sc = snapshot_schemas[f];
 		struct strbuf hdr = STRBUF_INIT;
 		if (f == SF_GUARDS)
