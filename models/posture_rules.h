@@ -95,6 +95,31 @@ static inline bool arm_segment(const char *id, const char *key, char *out,
 	return true;
 }
 
+/* Appends s as one shell word: as is when it is made of characters no
+ * shell treats specially, else in single quotes ('\'' for a quote). */
+static inline void shell_word(struct strbuf *sb, const char *s)
+{
+	const char *safe = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUV"
+			   "WXYZ0123456789-_./:=@%+,";
+
+	if (*s && strspn(s, safe) == strlen(s)) {
+		strbuf_adds(sb, s);
+		return;
+	}
+	strbuf_addch(sb, '\'');
+	for (; *s; s++)
+		if (*s == '\'')
+			strbuf_adds(sb, "'\\''");
+		else
+			strbuf_addch(sb, *s);
+	strbuf_addch(sb, '\'');
+}
+
+/* A token of a vault's name or resource group that marks it as not
+ * production ("dev", "test", ...), or NULL. */
+const char *non_production_token(const char *vault_name,
+				 const char *resource_group);
+
 /* The rules (one finding each; see posture.h). */
 #define POSTURE_RULE(name)                                      \
 	void name(const struct vault_view *vv,                  \

@@ -947,7 +947,8 @@ static void test_posture__audit_run_writes_posture_csv(void **state)
 	assert_true(str_starts_with(text, "vault_id,rule_id,severity,status,"
 					  "evidence,fix,vault_name,"
 					  "subscription_id,reference,detail,"
-					  "saving_total,currency\r\n"));
+					  "saving_total,currency,"
+					  "vault_kind\r\n"));
 	assert_non_null(strstr(text, "v-000000000001,immutable-vault,info,"
 				     "pass,immutability=Locked,,"
 				     "rsv-prod-weu-01,"));
