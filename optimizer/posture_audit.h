@@ -5,11 +5,11 @@
  * vaults.csv order and rules in the fixed order of enum posture_rule,
  * then the Backup vaults of backup_vaults.csv with the rules that apply
  * to them (posture_bv_rules).
- * Columns: vault_id, rule_id, severity, status, evidence, fix (SPEC.md),
- * then vault_name, subscription_id, reference, detail, saving_total,
- * currency, vault_kind (RecoveryServices or BackupVault). Called by
- * `vaultwise audit` (cmd_audit.c) and by `run`.
- * Never prints: the caller reports the summary. */
+ * Columns: vault_id, rule_id, severity, status, evidence, fix
+ * (docs/outputs.md), then vault_name, subscription_id, reference, detail,
+ * saving_total, currency, vault_kind (RecoveryServices or BackupVault).
+ * Called by `vaultwise audit` (cmd_audit.c) and by `run`. Never prints:
+ * the caller reports the summary. */
 #ifndef VW_POSTURE_AUDIT_H
 #define VW_POSTURE_AUDIT_H
 
