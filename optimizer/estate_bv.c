@@ -211,21 +211,24 @@ static void bv_make_instance(struct estate *es, const struct bvault *v,
 
 void estate_make_backup_vaults(struct estate *es)
 {
-	for (size_t i = 0; i < ARRAY_SIZE(bv_profiles); i++) {
-		const struct bv_profile *pf = &bv_profiles[i];
-		struct bvault v;
-		struct bpolicy pols[BV_NPOL];
-		struct binstance bi;
+	enum { NV = ARRAY_SIZE(bv_profiles) };
+	struct bvault v[NV];
+	struct bpolicy p[NV * BV_NPOL];
+	struct binstance bi[NV * BV_NINST];
+	struct bv_tables t = { v, bi, p, NV, NV * BV_NINST, NV * BV_NPOL };
 
-		bv_make_vault(es, pf, &v);
-		snapshot_put_bvault(&es->x.sw, &v);
-		for (int p = 0; p < BV_NPOL; p++) {
-			bv_make_policy(es, &v, &bv_policies[p], &pols[p]);
-			snapshot_put_bpolicy(&es->x.sw, &pols[p]);
-		}
-		for (int k = 0; k < BV_NINST; k++) {
-			bv_make_instance(es, &v, pols, &pf->inst[k], &bi);
-			snapshot_put_binstance(&es->x.sw, &bi);
-		}
+	for (size_t i = 0; i < NV; i++) {
+		const struct bv_profile *pf = &bv_profiles[i];
+		struct bpolicy *pols = &p[i * BV_NPOL];
+
+		bv_make_vault(es, pf, &v[i]);
+		for (int k = 0; k < BV_NPOL; k++)
+			bv_make_policy(es, &v[i], &bv_policies[k], &pols[k]);
+		for (int k = 0; k < BV_NINST; k++)
+			bv_make_instance(es, &v[i], pols, &pf->inst[k],
+					 &bi[i * BV_NINST + k]);
 	}
+	/* in the order an export writes them */
+	snapshot_bv_sort(&t);
+	snapshot_put_bv(&es->x.sw, &t);
 }

@@ -230,6 +230,46 @@ long snapshot_find_bvault(const struct snapshot *s, const char *vault_id)
 
 /* ---- writing ---- */
 
+static int cmp_bvault(const void *a, const void *b)
+{
+	return strcmp(((const struct bvault *)a)->vault_id,
+		      ((const struct bvault *)b)->vault_id);
+}
+
+static int cmp_bpolicy(const void *a, const void *b)
+{
+	return strcmp(((const struct bpolicy *)a)->policy_id,
+		      ((const struct bpolicy *)b)->policy_id);
+}
+
+static int cmp_binstance(const void *a, const void *b)
+{
+	return strcmp(((const struct binstance *)a)->instance_id,
+		      ((const struct binstance *)b)->instance_id);
+}
+
+void snapshot_bv_sort(struct bv_tables *t)
+{
+	if (t->nvaults > 1)
+		qsort(t->vaults, t->nvaults, sizeof(*t->vaults), cmp_bvault);
+	if (t->npolicies > 1)
+		qsort(t->policies, t->npolicies, sizeof(*t->policies),
+		      cmp_bpolicy);
+	if (t->ninstances > 1)
+		qsort(t->instances, t->ninstances, sizeof(*t->instances),
+		      cmp_binstance);
+}
+
+void snapshot_put_bv(struct snapshot_writer *sw, const struct bv_tables *t)
+{
+	for (size_t i = 0; i < t->nvaults; i++)
+		snapshot_put_bvault(sw, &t->vaults[i]);
+	for (size_t i = 0; i < t->npolicies; i++)
+		snapshot_put_bpolicy(sw, &t->policies[i]);
+	for (size_t i = 0; i < t->ninstances; i++)
+		snapshot_put_binstance(sw, &t->instances[i]);
+}
+
 static void put_onoff(struct csv_writer *w, int v)
 {
 	csv_put(w, v == ONOFF_UNKNOWN ? "" : onoff_names[v]);

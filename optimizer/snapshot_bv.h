@@ -67,6 +67,11 @@ int snapshot_bv_load(struct snapshot *s, struct err *e);
 void snapshot_bv_release(struct bv_tables *t);
 long snapshot_find_bvault(const struct snapshot *s, const char *vault_id);
 
+/* The canonical order of the files: each by its id. */
+void snapshot_bv_sort(struct bv_tables *t);
+/* Writes the three tables' rows in their order. */
+void snapshot_put_bv(struct snapshot_writer *sw, const struct bv_tables *t);
+
 void snapshot_put_bvault(struct snapshot_writer *sw, const struct bvault *v);
 void snapshot_put_binstance(struct snapshot_writer *sw,
 			    const struct binstance *bi);
