@@ -60,7 +60,7 @@ static const struct bv_profile bv_profiles[] = {
 	  SD_ENABLED, 14, 0, XSR_ENABLED, OFF, OFF,
 	  { { "pg-shop-catalog", "rg-shop-prod", 2, "ProtectionConfigured" },
 	    { "datadisk-shop-01", "rg-shop-prod", 0, "ProtectionError" },
-	    { "stshopmedia01", "rg-shop-prod", -1, "ProtectionStopped" },
+	    { "stshopmedia01", "rg-shop-prod", 1, "ProtectionStopped" },
 	    { "osdisk-shop-01", "rg-shop-prod", 0,
 	      "ProtectionConfigured" } } },
 	{ "dev", "uksouth", "uks", 2, RED_LRS, OFF, IMM_DISABLED,
