@@ -195,7 +195,7 @@ static int add_subscription(struct ex *x, const char *id, const char *tenant,
 	s = &x->subs[x->nsubs++];
 	s->id = ex_pooled(x, id);
 	s->tenant = ex_pooled(x, tenant);
-	return list_vaults(x, s, e);
+	return list_vaults(x, s, e) || ex_bv_list(x, s, e) ? -1 : 0;
 }
 
 static int on_subscription_item(void *ctx, const cJSON *o, struct err *e)

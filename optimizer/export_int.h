@@ -118,4 +118,8 @@ void ex_vault_warn(struct ex_vault *v, const char *part, long status,
 		   const char *code, const char *consequence);
 void ex_vault_free(struct ex_vault *v);
 
+/* export_bv.c: lists the subscription's Backup vaults and reads each
+ * one's Resource Guard mapping, policies and instances. */
+int ex_bv_list(struct ex *x, const struct ex_sub *sub, struct err *e);
+
 #endif

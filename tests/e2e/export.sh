@@ -67,7 +67,8 @@ same_estate() { # same_estate A B: the rows a user compares
 
 same_bytes() { # same_bytes A B: every file identical
 	for f in manifest.json vaults.csv policies.csv items.csv \
-		recovery_points.csv jobs.csv guards.csv; do
+		recovery_points.csv jobs.csv guards.csv backup_vaults.csv \
+		backup_policies.csv backup_instances.csv; do
 		cmp -s "$1/$f" "$2/$f" || { echo "# $f differs"; return 1; }
 	done
 }
@@ -94,7 +95,7 @@ emu D --deny '*/backupJobs*'
 emu E --deny '*'
 emu F --faults 500:1
 emu G --faults 429:1
-emu H --faults oversize:1 --fault-only '*/backupPolicies*'
+emu H --faults oversize:1 --fault-only '*RecoveryServices*/backupPolicies*'
 emu_wait A B C D E F G H
 
 # ---- round trip ----
@@ -107,6 +108,10 @@ cp "$T/out" "$T/j.out"
 cp "$T/err" "$T/j.err"
 check "the export reproduces the estate (sizes from --sizes)" \
 	same_estate "$SRC" "$T/one"
+for f in backup_vaults.csv backup_policies.csv backup_instances.csv; do
+	check "... and its Backup vaults, $f byte for byte" \
+		cmp "$SRC/$f" "$T/one/$f"
+done
 grep_ok "the summary names the credential" "client secret" "$T/err"
 grep_ok "vault tags come from the vault" ',env=prd' "$T/one/vaults.csv"
 grep_ok "source_tags come from the Tags API" ',app=[a-z]+;env=prd;tier=1' \
