@@ -384,14 +384,16 @@ static int on_bvault(void *ctx, const cJSON *o, struct err *e)
 {
 	struct bv_sub *s = ctx;
 	struct bv_read *r = ex_own(s->x, xcalloc(1, sizeof(*r)));
+	const char *id = arm_str(o, "id") ? arm_str(o, "id") : "?";
 	char key[300];
 
 	r->x = s->x;
 	if (parse_bvault(s->x, o, s->tenant, &r->v)) {
-		snprintf(key, sizeof(key), "bv:%s", arm_str(o, "id") ?
-			 arm_str(o, "id") : "?");
-		ex_warn(s->x, key, "Backup vault %s skipped: unexpected "
-			"properties", arm_str(o, "id") ? arm_str(o, "id") : "?");
+		snprintf(key, sizeof(key), "bv:%s", id);
+		ex_warn(s->x, key,
+			"Backup vault %s skipped: no storage redundancy or "
+			"name in its properties",
+			id);
 		return 0;
 	}
 	r->pending = 3;
