@@ -92,14 +92,36 @@ static void lock_warning(struct strbuf *fix, const struct strbuf *suspects,
 				 "unintended)");
 }
 
+/* A setting the snapshot leaves empty (Azure did not send it): audited as
+ * unknown, an info finding that says where to look, never as a default. */
+static void unknown_setting(struct finding *f, const char *column,
+			    const char *arm_field)
+{
+	fail(f, SEV_INFO);
+	strbuf_addf(&f->evidence, "%s=(empty)", column);
+	strbuf_addf(&f->detail,
+		    "Azure's answer for the vault did not include %s: the "
+		    "snapshot doesn't say how it is set",
+		    arm_field);
+	strbuf_addf(&f->fix, "check %s of the vault (az backup vault show), "
+			     "or re-export",
+		    arm_field);
+}
+
 void posture_immutable(const struct vault_view *vv,
 		       const struct posture_inputs *in, struct finding *f)
 {
 	const struct vault *v = vv->v;
 	struct strbuf suspects = STRBUF_INIT;
-	size_t n = list_suspects(vv, &suspects);
+	size_t n;
 
 	(void)in;
+	if (v->immutability == IMM_UNKNOWN) {
+		unknown_setting(f, "immutability",
+				"securitySettings.immutabilitySettings");
+		return;
+	}
+	n = list_suspects(vv, &suspects);
 	strbuf_addf(&f->evidence, "immutability=%s",
 		    immutability_names[v->immutability]);
 	switch (v->immutability) {
@@ -153,6 +175,13 @@ void posture_soft_delete(const struct vault_view *vv,
 	int days = v->soft_delete_days;
 
 	(void)in;
+	if (v->soft_delete == SD_UNKNOWN) {
+		unknown_setting(f, "soft_delete",
+				"securitySettings.softDeleteSettings or "
+				"backupconfig/vaultconfig's "
+				"softDeleteFeatureState");
+		return;
+	}
 	strbuf_addf(&f->evidence, "soft_delete=%s; soft_delete_days=%d",
 		    soft_delete_names[v->soft_delete], days);
 	switch (v->soft_delete) {
@@ -303,6 +332,12 @@ void posture_xsub_restore(const struct vault_view *vv,
 	const struct vault *v = vv->v;
 
 	(void)in;
+	if (v->cross_subscription_restore == XSR_UNKNOWN) {
+		unknown_setting(f, "cross_subscription_restore",
+				"restoreSettings.crossSubscriptionRestore"
+				"Settings");
+		return;
+	}
 	strbuf_addf(&f->evidence, "cross_subscription_restore=%s",
 		    xsub_restore_names[v->cross_subscription_restore]);
 	if (v->cross_subscription_restore != XSR_ENABLED) {

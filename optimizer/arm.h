@@ -15,7 +15,7 @@
 #include "err.h"
 #include "http.h"
 
-/* api-version per endpoint family (ARM-CONTRACT.md). */
+/* api-version per endpoint family (docs/arm-contract.md). */
 #define ARM_API_BACKUP "2026-02-01"        /* Microsoft.RecoveryServices
 					      backup endpoints */
 #define ARM_API_VAULTS "2026-08-01"        /* .../vaults */

@@ -58,11 +58,13 @@ secret_env() {
 	echo "AZURE_TENANT_ID=$TENANT AZURE_CLIENT_ID=$CLIENT AZURE_CLIENT_SECRET=$SECRET"
 }
 
-same_estate() { # same_estate A B: the rows a user compares
+same_estate() { # same_estate A B: the rows a user compares (a sample
+	# has no recommended_for_move: the emulator's set is checked apart)
 	python3 "$VW_TOP/tests/e2e/snapdiff.py" "$1" "$2" \
 		--ignore items.size_source \
+		--ignore recovery_points.recommended_for_move \
 		--ignore-when policies.instant_rp_days:workload=AzureFiles \
-		--namesake-jobs
+		--namesake-jobs --served-error-codes
 }
 
 same_bytes() { # same_bytes A B: every file identical
@@ -74,6 +76,19 @@ same_bytes() { # same_bytes A B: every file identical
 }
 
 "$VAULTWISE" sample -q --out "$SRC" --items 24 --vaults 4 --seed 11
+# restores from Archive under the name real Azure lists them by, and a
+# soft-deleted item (isScheduledForDeferredDelete) that must say so
+python3 "$VW_TOP/tests/e2e/snapedit.py" rehydrate "$SRC" >/dev/null
+python3 "$VW_TOP/tests/e2e/snapedit.py" set "$SRC" items.csv soft_deleted 2 \
+	true
+python3 "$VW_TOP/tests/e2e/snapedit.py" set "$SRC" items.csv \
+	deferred_delete_time 2 2026-10-20T08:00:00Z
+# a vault whose answer (an older shape) has no securitySettings.
+# immutabilitySettings, softDeleteSettings or restoreSettings: unknown
+for col in immutability soft_delete soft_delete_days \
+	cross_subscription_restore; do
+	python3 "$VW_TOP/tests/e2e/snapedit.py" set "$SRC" vaults.csv "$col" 2 ""
+done
 TENANT=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["tenant_id"])' "$SRC/manifest.json")
 python3 - "$SRC/items.csv" "$T/sizes.csv" <<'EOF'
 import csv, sys
@@ -96,7 +111,11 @@ emu E --deny '*'
 emu F --faults 500:1
 emu G --faults 429:1
 emu H --faults oversize:1 --fault-only '*RecoveryServices*/backupPolicies*'
-emu_wait A B C D E F G H
+emu I --faults 404:1 --fault-only '*RecoveryServices*/backupPolicies' \
+	--fault-only '*/backupJobs' --fault-only '*/backupconfig/vaultconfig' \
+	--fault-only '*RecoveryServices*/backupResourceGuardProxies'
+emu J --faults 404:1 --fault-only '*/backupProtectedItems'
+emu_wait A B C D E F G H I J
 
 # ---- round trip ----
 # shellcheck disable=SC2046
@@ -113,6 +132,28 @@ for f in backup_vaults.csv backup_policies.csv backup_instances.csv; do
 		cmp "$SRC/$f" "$T/one/$f"
 done
 grep_ok "the summary names the credential" "client secret" "$T/err"
+check "... Azure's recommended-for-move sets are kept, for VM items only" \
+	python3 - "$T/one" <<'EOF'
+import csv, sys
+d = sys.argv[1]
+wl = {r["item_id"]: r["workload"] for r in csv.DictReader(open(d + "/items.csv"))}
+rec = [(r["item_id"], r["recommended_for_move"])
+       for r in csv.DictReader(open(d + "/recovery_points.csv"))]
+yes = [i for i, v in rec if v == "true"]
+asked = [i for i, v in rec if v]
+print("%d points asked, %d recommended" % (len(asked), len(yes)))
+sys.exit(not yes or any(wl[i] != "AzureVM" for i in asked))
+EOF
+grep_ok "... a soft-deleted item says so, and since when" \
+	",true,2026-10-20T08:00:00Z" "$T/one/items.csv"
+expect_exit 0 "audit of a vault whose security settings Azure did not send" \
+	"$VAULTWISE" audit "$T/one" --out "$T/posture.csv"
+for rule in 'immutable-vault,info,fail,immutability=\(empty\)' \
+	'soft-delete,info,fail,soft_delete=\(empty\)' \
+	'cross-subscription-restore,info,fail,cross_subscription_restore=\(empty\)'; do
+	grep_ok "... reports unknown, not a default: $rule" "$rule" \
+		"$T/posture.csv"
+done
 grep_ok "vault tags come from the vault" ',env=prd' "$T/one/vaults.csv"
 grep_ok "source_tags come from the Tags API" ',app=[a-z]+;env=prd;tier=1' \
 	"$T/one/items.csv"
@@ -135,6 +176,9 @@ check "... gives the same files, byte for byte" same_bytes "$T/plain" \
 grep_ok "... after retries" "[1-9][0-9]* retried" "$T/err"
 check "... renewing 2-second tokens before they expire" sh -c \
 	"[ \$(grep -c 'oauth2/v2.0/token' '$T/B.log') -ge 3 ]"
+grep_ok "... asking for restores from Archive by Azure's name for them" \
+	"backupJobs.*operation(%20|\\+| )eq(%20|\\+| )(%27|')RestoreWithRehydrate" \
+	"$T/B.log"
 
 # shellcheck disable=SC2046
 expect_exit 0 "export with sizes from fetchTieringCost" \
@@ -171,8 +215,9 @@ check "sizes differ only in items.csv and point sizes" \
 	--ignore items.daily_churn --ignore items.standard_gb \
 	--ignore items.archive_gb --ignore recovery_points.unique_gb \
 	--ignore recovery_points.full_gb --ignore jobs.data_gb \
+	--ignore recovery_points.recommended_for_move \
 	--ignore-when policies.instant_rp_days:workload=AzureFiles \
-	--namesake-jobs
+	--namesake-jobs --served-error-codes
 
 # ---- choosing what to export ----
 SUB=$(sed -n '2p' "$SRC/vaults.csv" | cut -d, -f2)
@@ -318,9 +363,45 @@ expect_exit 69 "an answer over 64 MiB once unpacked: 69, not read on" \
 grep_ok "... naming the request and the bound" \
 	"list backup policies: GET https://127.0.0.1:[0-9]+/subscriptions/.*/backupPolicies.*: response larger than 64 MiB" \
 	"$T/err"
+# shellcheck disable=SC2046
+expect_exit 0 "404s on policies, jobs, backup config and guard proxies" \
+	vw $(secret_env) "$VAULTWISE" export --out "$T/gone" \
+	$(endpoints "$URL_I")
+for part in "backup policies" "backup jobs" "backupconfig/vaultconfig" \
+	"backupResourceGuardProxies"; do
+	grep_ok "... each warned: $part" \
+		"cannot read $part \\(HTTP 404 ResourceNotFound\\)" "$T/err"
+done
+grep_ok "... and the items that lost their policy link are named" \
+	"names policy .*which the vault's policy list does not hold" "$T/err"
+# shellcheck disable=SC2046
+expect_exit 0 "a 404 on a vault's protected items" \
+	vw $(secret_env) "$VAULTWISE" export --out "$T/noitems" \
+	$(endpoints "$URL_J")
+grep_ok "... is warned, not a silent vault of 0 items" \
+	"cannot read protected items \\(HTTP 404 ResourceNotFound\\); the vault is exported without items" \
+	"$T/err"
 check "nothing is written when an export fails" \
 	test ! -e "$T/fails" -a ! -e "$T/throttled" -a ! -e "$T/denied" \
 	-a ! -e "$T/oversize"
+
+# ---- a vault Azure gives no location for ----
+cp -R "$SRC" "$T/noloc"
+python3 "$VW_TOP/tests/e2e/snapedit.py" set "$T/noloc" vaults.csv \
+	location 1 ""
+emu K --snapshot "$T/noloc"
+emu_wait K
+# shellcheck disable=SC2046
+expect_exit 0 "a vault without location is exported" \
+	vw $(secret_env) "$VAULTWISE" export --out "$T/noloc-out" \
+	$(endpoints "$URL_K")
+grep_ok "... skipped, and said why" \
+	"skipped: Azure gave no location for it" "$T/err"
+expect_exit 0 "... into a snapshot vaultwise reads back" \
+	"$VAULTWISE" plan "$T/noloc-out" --out "$T/noloc-plan"
+check "... with the other vaults" test \
+	"$(grep -c . "$T/noloc-out/vaults.csv")" -eq \
+	"$(($(grep -c . "$SRC/vaults.csv") - 1))"
 
 # ---- shards ----
 for k in 0 1 2; do
