@@ -383,10 +383,14 @@ struct bv_sub {
 static int on_bvault(void *ctx, const cJSON *o, struct err *e)
 {
 	struct bv_sub *s = ctx;
-	struct bv_read *r = ex_own(s->x, xcalloc(1, sizeof(*r)));
 	const char *id = arm_str(o, "id") ? arm_str(o, "id") : "?";
+	const char *name = arm_str(o, "name");
+	struct bv_read *r;
 	char key[300];
 
+	if (!name || !ex_vault_selected(s->x, name))
+		return 0;
+	r = ex_own(s->x, xcalloc(1, sizeof(*r)));
 	r->x = s->x;
 	if (parse_bvault(s->x, o, s->tenant, &r->v)) {
 		snprintf(key, sizeof(key), "bv:%s", id);

@@ -109,6 +109,8 @@ void *ex_own(struct ex *x, void *p);
 /* Tenants of the subscriptions seen so far (NULL: unknown). */
 const char *ex_known_tenant(const struct ex *x, const char *sub);
 void ex_add_known(struct ex *x, const char *sub, const char *tenant);
+/* Whether --vault (a glob, any case) selects a vault of this name. */
+bool ex_vault_selected(const struct ex *x, const char *name);
 
 /* export_vault.c: a vault read with GET starts its parts here; its rows
  * go to the builder when its last outstanding call ends. */

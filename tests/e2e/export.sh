@@ -232,6 +232,7 @@ expect_exit 0 "--vault GLOB: vaults by name" \
 	vw $(secret_env) "$VAULTWISE" export --out "$T/onevault" \
 	$(endpoints "$URL_A") --vault "$(echo "$VAULT" | tr a-z A-Z | cut -c1-3)*${VAULT#???}"
 check "... exactly that one" sh -c "[ \$(tail -n +2 '$T/onevault/vaults.csv' | cut -d, -f4) = '$VAULT' ]"
+check "... and no Backup vault" sh -c "[ \$(wc -l <'$T/onevault/backup_vaults.csv') -eq 1 ]"
 # shellcheck disable=SC2046
 expect_exit 77 "--subscription the credential cannot see: 77" \
 	vw $(secret_env) "$VAULTWISE" export --out "$T/nosub" \
