@@ -6,10 +6,10 @@
  * (docs/snapshot-format.md "Backup vaults") once its three lists ended.
  * A list that is denied is a warning: the vault is exported without it.
  * Never prints. */
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "arm_parse_bv.h"
 #include "export_int.h"
 #include "util.h"
 
@@ -29,237 +29,6 @@ struct bv_part {
 	struct bv_read *r;
 	const char *what;         /* "backup policies" */
 };
-
-static const char *pooled(struct ex *x, const char *s)
-{
-	return ex_pooled(x, s ? s : "");
-}
-
-/* Index of s (any case) in names, or dflt. */
-static int name_index(const char *s, const char *const *names, int n,
-		      int dflt)
-{
-	for (int i = 0; s && i < n; i++)
-		if (str_eq_ci(s, names[i]))
-			return i;
-	return dflt;
-}
-
-/* An ISO 8601 duration's days (P7D, P12W, P6M, P10Y, P1Y6M; months are
- * 30.5 days, years 365.25), rounded; 0 when unparseable. */
-static int duration_days(const char *d)
-{
-	double days = 0;
-
-	if (!d || (*d != 'P' && *d != 'p'))
-		return 0;
-	for (d++; *d && *d != 'T'; ) {
-		char *end;
-		double n = strtod(d, &end);
-		if (end == d)
-			return 0;
-		switch (*end) {
-		case 'D': days += n; break;
-		case 'W': days += 7 * n; break;
-		case 'M': days += 30.5 * n; break;
-		case 'Y': days += 365.25 * n; break;
-		default: return 0;
-		}
-		d = end + 1;
-	}
-	return (int)floor(days + 0.5);
-}
-
-/* ---- the vault ---- */
-
-static int parse_bvault(struct ex *x, const cJSON *o, const char *tenant,
-			struct bvault *v)
-{
-	static const char *const soft[SD_COUNT] = { "Off", "On", "AlwaysOn" };
-	const char *id = arm_str(o, "id");
-	const cJSON *p = arm_get(o, "properties");
-	const cJSON *st = arm_get(p, "storageSettings");
-	const char *alerts = arm_str(p, "monitoringSettings."
-					"azureMonitorAlertSettings."
-					"alertsForAllJobFailures");
-	const cJSON *days = arm_get(p, "securitySettings.softDeleteSettings."
-				       "retentionDurationInDays");
-	char sub[128], rg[128], vid[SNAPSHOT_ID_LEN];
-
-	if (!id || arm_id_value(id, "subscriptions", sub, sizeof(sub)) ||
-	    arm_id_value(id, "resourceGroups", rg, sizeof(rg)))
-		return -1;
-	memset(v, 0, sizeof(*v));
-	snapshot_make_id(vid, 'v', id);
-	v->vault_id = pooled(x, vid);
-	v->subscription_id = pooled(x, sub);
-	v->resource_group = pooled(x, rg);
-	v->vault_name = pooled(x, arm_str(o, "name"));
-	v->location = pooled(x, arm_str(o, "location"));
-	v->tenant_id = pooled(x, tenant);
-	v->arm_id = pooled(x, id);
-	v->resource_guard_id = "";
-	v->redundancy = name_index(
-		arm_str(cJSON_GetArrayItem(st, 0), "type"), redundancy_names,
-		RED_COUNT, -1);
-	v->cross_region_restore = name_index(
-		arm_str(p, "featureSettings.crossRegionRestoreSettings.state"),
-		onoff_names, ONOFF_COUNT, OFF);
-	v->cross_subscription_restore = name_index(
-		arm_str(p, "featureSettings.crossSubscriptionRestoreSettings."
-			   "state"),
-		xsub_restore_names, XSR_COUNT, XSR_ENABLED);
-	v->immutability = name_index(
-		arm_str(p, "securitySettings.immutabilitySettings.state"),
-		immutability_names, IMM_COUNT, IMM_DISABLED);
-	v->soft_delete = name_index(
-		arm_str(p, "securitySettings.softDeleteSettings.state"), soft,
-		SD_COUNT, SD_DISABLED);
-	v->soft_delete_days = cJSON_IsNumber(days)
-				      ? (int)floor(days->valuedouble + 0.5)
-				      : 0;
-	v->cmk = name_index(arm_str(p, "securitySettings.encryptionSettings."
-				       "state"),
-			    onoff_names, ONOFF_COUNT, OFF);
-	v->job_failure_alerts = alerts ? name_index(alerts, onoff_names,
-						    ONOFF_COUNT, OFF)
-				       : ONOFF_UNKNOWN;
-	return v->redundancy < 0 || !v->vault_name[0] ? -1 : 0;
-}
-
-/* ---- policies ---- */
-
-static const char *const store_kinds[3] = { "OperationalStore",
-					    "VaultStore", "ArchiveStore" };
-
-/* Whether list (";"-joined) holds word. */
-static bool in_list(const char *list, const char *word)
-{
-	size_t n = strlen(word);
-
-	for (const char *p = list; *p; p += strcspn(p, ";"), p += *p == ';')
-		if (!strncmp(p, word, n) && (p[n] == ';' || !p[n]))
-			return true;
-	return false;
-}
-
-struct policy_text {
-	struct strbuf rules, stores, sched;
-	int keep[3];              /* longest days per store_kinds */
-};
-
-/* Adds a retention rule's lifecycles. */
-static void retention_rule(const cJSON *rule, struct policy_text *t)
-{
-	const char *name = arm_str(rule, "name");
-	const cJSON *lc;
-
-	cJSON_ArrayForEach(lc, arm_get(rule, "lifecycles"))
-	{
-		const char *ds = arm_str(lc, "sourceDataStore.dataStoreType");
-		const char *dur = arm_str(lc, "deleteAfter.duration");
-		int k = name_index(ds, store_kinds, 3, -1);
-
-		if (!ds || !dur)
-			continue;
-		strbuf_addf(&t->rules, "%s%s:%s:%s", t->rules.len ? ";" : "",
-			    name ? name : "", ds, dur);
-		if (!in_list(t->stores.buf, ds))
-			strbuf_addf(&t->stores, "%s%s",
-				    t->stores.len ? ";" : "", ds);
-		if (k >= 0 && duration_days(dur) > t->keep[k])
-			t->keep[k] = duration_days(dur);
-	}
-}
-
-/* The backup rule's schedule; returns its time zone (or ""). */
-static const char *backup_rule(const cJSON *rule, struct policy_text *t)
-{
-	const cJSON *sched = arm_get(rule, "trigger.schedule");
-	const cJSON *iv;
-	const char *tz = arm_str(sched, "timeZone");
-
-	cJSON_ArrayForEach(iv, arm_get(sched, "repeatingTimeIntervals"))
-		if (cJSON_IsString(iv))
-			strbuf_addf(&t->sched, "%s%s", t->sched.len ? ";" : "",
-				    iv->valuestring);
-	return tz ? tz : "";
-}
-
-static int parse_bpolicy(struct ex *x, const struct bvault *v,
-			 const cJSON *o, struct bpolicy *p)
-{
-	struct policy_text t = { STRBUF_INIT, STRBUF_INIT, STRBUF_INIT,
-				 { 0, 0, 0 } };
-	const char *id = arm_str(o, "id"), *tz = "";
-	const cJSON *dt = cJSON_GetArrayItem(
-		arm_get(o, "properties.datasourceTypes"), 0);
-	const cJSON *rule;
-	char pid[SNAPSHOT_ID_LEN];
-
-	if (!id || !arm_str(o, "name"))
-		return -1;
-	cJSON_ArrayForEach(rule, arm_get(o, "properties.policyRules"))
-	{
-		const char *type = arm_str(rule, "objectType");
-		if (type && str_eq_ci(type, "AzureRetentionRule"))
-			retention_rule(rule, &t);
-		else if (type && str_eq_ci(type, "AzureBackupRule"))
-			tz = backup_rule(rule, &t);
-	}
-	memset(p, 0, sizeof(*p));
-	snapshot_make_id(pid, 'p', id);
-	p->policy_id = pooled(x, pid);
-	p->vault_id = v->vault_id;
-	p->policy_name = pooled(x, arm_str(o, "name"));
-	p->datasource_type = pooled(x, cJSON_IsString(dt) ? dt->valuestring
-							  : "");
-	p->schedule = pooled(x, t.sched.buf);
-	p->time_zone = pooled(x, tz);
-	p->data_stores = pooled(x, t.stores.buf);
-	p->retention_rules = pooled(x, t.rules.buf);
-	p->arm_id = pooled(x, id);
-	p->operational_keep_days = t.keep[0];
-	p->vault_keep_days = t.keep[1];
-	p->archive_keep_days = t.keep[2];
-	strbuf_release(&t.rules);
-	strbuf_release(&t.stores);
-	strbuf_release(&t.sched);
-	return 0;
-}
-
-/* ---- instances ---- */
-
-static int parse_binstance(struct ex *x, const struct bvault *v,
-			   const cJSON *o, struct binstance *bi)
-{
-	const char *id = arm_str(o, "id");
-	const cJSON *p = arm_get(o, "properties");
-	const char *status = arm_str(p, "protectionStatus.status");
-	const char *policy = arm_str(p, "policyInfo.policyId");
-	char iid[SNAPSHOT_ID_LEN], pid[SNAPSHOT_ID_LEN];
-
-	if (!id || !arm_str(o, "name"))
-		return -1;
-	memset(bi, 0, sizeof(*bi));
-	snapshot_make_id(iid, 'i', id);
-	bi->instance_id = pooled(x, iid);
-	bi->vault_id = v->vault_id;
-	bi->instance_name = pooled(x, arm_str(o, "name"));
-	bi->datasource_type = pooled(
-		x, arm_str(p, "dataSourceInfo.datasourceType"));
-	bi->protection_status = pooled(
-		x, status ? status : arm_str(p, "currentProtectionState"));
-	bi->source_resource_id = pooled(x, arm_str(p, "dataSourceInfo."
-						      "resourceID"));
-	bi->arm_id = pooled(x, id);
-	bi->policy_id = "";
-	if (policy) {
-		snapshot_make_id(pid, 'p', policy);
-		bi->policy_id = pooled(x, pid);
-	}
-	return bi->datasource_type[0] ? 0 : -1;
-}
 
 /* ---- the flow ---- */
 
@@ -320,7 +89,7 @@ static int on_policy(void *ctx, const cJSON *o, struct err *e)
 	struct bpolicy p;
 
 	(void)e;
-	if (parse_bpolicy(r->x, &r->v, o, &p))
+	if (arm_parse_bpolicy(o, r->v.vault_id, &r->x->pool, &p))
 		return 0;
 	r->policies = grow_array(r->policies, sizeof(p), r->npolicies + 1,
 				 &r->apolicies);
@@ -334,7 +103,7 @@ static int on_instance(void *ctx, const cJSON *o, struct err *e)
 	struct binstance bi;
 
 	(void)e;
-	if (parse_binstance(r->x, &r->v, o, &bi))
+	if (arm_parse_binstance(o, r->v.vault_id, &r->x->pool, &bi))
 		return 0;
 	r->instances = grow_array(r->instances, sizeof(bi),
 				  r->ninstances + 1, &r->ainstances);
@@ -349,7 +118,7 @@ static int on_proxy(void *ctx, const cJSON *o, struct err *e)
 
 	(void)e;
 	if (guard && *guard)
-		r->v.resource_guard_id = pooled(r->x, guard);
+		r->v.resource_guard_id = ex_pooled(r->x, guard);
 	return 0;
 }
 
@@ -392,7 +161,7 @@ static int on_bvault(void *ctx, const cJSON *o, struct err *e)
 		return 0;
 	r = ex_own(s->x, xcalloc(1, sizeof(*r)));
 	r->x = s->x;
-	if (parse_bvault(s->x, o, s->tenant, &r->v)) {
+	if (arm_parse_bvault(o, s->tenant, &s->x->pool, &r->v)) {
 		snprintf(key, sizeof(key), "bv:%s", id);
 		ex_warn(s->x, key,
 			"Backup vault %s skipped: no storage redundancy or "
