@@ -18,9 +18,9 @@ const int posture_bv_rules[POSTURE_BV_NRULES] = {
 static void bv_update(struct strbuf *sb, const struct bvault *v)
 {
 	strbuf_adds(sb, "az dataprotection backup-vault update -g ");
-	shell_word(sb, v->resource_group);
+	strbuf_add_shell_word(sb, v->resource_group);
 	strbuf_adds(sb, " --vault-name ");
-	shell_word(sb, v->vault_name);
+	strbuf_add_shell_word(sb, v->vault_name);
 }
 
 /* ---- immutable-vault ---- */
@@ -149,9 +149,9 @@ static void bv_mua(const struct bvault_view *bv, struct finding *f)
 			    "--resource-guard-name GUARD), then map it: az "
 			    "dataprotection backup-vault resource-guard-"
 			    "mapping create -g ");
-		shell_word(&f->fix, v->resource_group);
+		strbuf_add_shell_word(&f->fix, v->resource_group);
 		strbuf_adds(&f->fix, " --vault-name ");
-		shell_word(&f->fix, v->vault_name);
+		strbuf_add_shell_word(&f->fix, v->vault_name);
 		strbuf_adds(&f->fix, " -n DppResourceGuardProxy "
 				     "--resource-guard-id GUARD_ID");
 		return;
@@ -237,9 +237,9 @@ static void bv_redundancy(const struct bvault_view *bv, struct finding *f)
 		    "redundancy can't be changed once instances are "
 		    "protected: create a vault with az dataprotection "
 		    "backup-vault create -g ");
-	shell_word(&f->fix, v->resource_group);
+	strbuf_add_shell_word(&f->fix, v->resource_group);
 	strbuf_adds(&f->fix, " --vault-name NEW_VAULT -l ");
-	shell_word(&f->fix, v->location);
+	strbuf_add_shell_word(&f->fix, v->location);
 	strbuf_adds(&f->fix, " --type SystemAssigned --storage-setting "
 			     "\"[{type:GeoRedundant,datastore-type:"
 			     "VaultStore}]\" and protect the production "
@@ -362,11 +362,11 @@ static void bv_instances(const struct bvault_view *bv, struct finding *f)
 		    bad, bv->ninstances, errors);
 	strbuf_adds(&f->fix, "see why: az dataprotection backup-instance "
 			     "show -g ");
-	shell_word(&f->fix, bv->v->resource_group);
+	strbuf_add_shell_word(&f->fix, bv->v->resource_group);
 	strbuf_adds(&f->fix, " --vault-name ");
-	shell_word(&f->fix, bv->v->vault_name);
+	strbuf_add_shell_word(&f->fix, bv->v->vault_name);
 	strbuf_adds(&f->fix, " --backup-instance-name ");
-	shell_word(&f->fix, first->instance_name);
+	strbuf_add_shell_word(&f->fix, first->instance_name);
 	strbuf_adds(&f->fix, "; resume a stopped one with az dataprotection "
 			     "backup-instance resume-protection (same "
 			     "arguments)");

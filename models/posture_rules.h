@@ -47,10 +47,13 @@ static inline void list_end(struct strbuf *sb, size_t listed)
 		strbuf_addf(sb, " (+%zu more)", listed - POSTURE_LIST_MAX);
 }
 
-/* "-g RG -n VAULT" for az commands. */
+/* "-g RG -n VAULT" for az commands, each value a quoted shell word. */
 static inline void vault_args(struct strbuf *sb, const struct vault *v)
 {
-	strbuf_addf(sb, "-g %s -n %s", v->resource_group, v->vault_name);
+	strbuf_adds(sb, "-g ");
+	strbuf_add_shell_word(sb, v->resource_group);
+	strbuf_adds(sb, " -n ");
+	strbuf_add_shell_word(sb, v->vault_name);
 }
 
 static inline char ascii_lower(char c)
@@ -93,26 +96,6 @@ static inline bool arm_segment(const char *id, const char *key, char *out,
 	memcpy(out, p, len);
 	out[len] = '\0';
 	return true;
-}
-
-/* Appends s as one shell word: as is when it is made of characters no
- * shell treats specially, else in single quotes ('\'' for a quote). */
-static inline void shell_word(struct strbuf *sb, const char *s)
-{
-	const char *safe = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUV"
-			   "WXYZ0123456789-_./:=@%+,";
-
-	if (*s && strspn(s, safe) == strlen(s)) {
-		strbuf_adds(sb, s);
-		return;
-	}
-	strbuf_addch(sb, '\'');
-	for (; *s; s++)
-		if (*s == '\'')
-			strbuf_adds(sb, "'\\''");
-		else
-			strbuf_addch(sb, *s);
-	strbuf_addch(sb, '\'');
 }
 
 /* A token of a vault's name or resource group that marks it as not

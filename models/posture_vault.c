@@ -311,16 +311,21 @@ void posture_redundancy(const struct vault_view *vv,
 		    "the data",
 		    v->redundancy == RED_ZRS ? "a zone-redundant"
 					     : "a locally redundant");
-	strbuf_addf(&f->fix,
+	strbuf_adds(&f->fix,
 		    "storage redundancy can't be changed once items are "
-		    "protected: create a vault (az backup vault create -g %s "
-		    "-n NEW_VAULT -l %s), make it GeoRedundant with "
-		    "cross-region restore before protecting anything (az "
-		    "backup vault backup-properties set -g %s -n NEW_VAULT "
-		    "--backup-storage-redundancy GeoRedundant "
+		    "protected: create a vault (az backup vault create -g ");
+	strbuf_add_shell_word(&f->fix, v->resource_group);
+	strbuf_adds(&f->fix, " -n NEW_VAULT -l ");
+	strbuf_add_shell_word(&f->fix, v->location);
+	strbuf_adds(&f->fix,
+		    "), make it GeoRedundant with cross-region restore "
+		    "before protecting anything (az backup vault "
+		    "backup-properties set -g ");
+	strbuf_add_shell_word(&f->fix, v->resource_group);
+	strbuf_adds(&f->fix,
+		    " -n NEW_VAULT --backup-storage-redundancy GeoRedundant "
 		    "--cross-region-restore-flag True) and move protection "
-		    "of the production items to it",
-		    v->resource_group, v->location, v->resource_group);
+		    "of the production items to it");
 }
 
 /* ---- simple vault settings ---- */

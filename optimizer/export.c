@@ -612,6 +612,7 @@ static int setup(struct ex *x, const char *out_dir, struct err *e)
 	http_set_tick(x->http, tick, x);
 	x->arm.http = x->http;
 	x->arm.base = x->cloud.arm;
+	x->arm.max_pages = x->o->max_pages;
 	x->b = snapbuild_new(out_dir, e);
 	return x->b ? 0 : -1;
 }

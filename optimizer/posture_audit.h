@@ -4,7 +4,8 @@
  * atomically: one row per vault and rule, passes included, vaults in
  * vaults.csv order and rules in the fixed order of enum posture_rule,
  * then the Backup vaults of backup_vaults.csv with the rules that apply
- * to them (posture_bv_rules).
+ * to them (posture_bv_rules); the Recovery Services vaults that protect
+ * no items share one last row (no_protected_items).
  * Columns: vault_id, rule_id, severity, status, evidence, fix
  * (docs/outputs.md), then vault_name, subscription_id, reference, detail,
  * saving_total, currency, vault_kind (RecoveryServices or BackupVault).
@@ -38,8 +39,10 @@ struct posture_vault_score {
 
 struct posture_summary {
 	struct posture_vault_score *vaults; /* nvaults: vaults.csv order,
-					       then backup_vaults.csv's */
-	size_t nvaults;
+					       then backup_vaults.csv's;
+					       total 0: protects no items,
+					       not checked */
+	size_t nvaults, nempty;
 	unsigned rows, passed;
 	unsigned fails[SEV_COUNT];          /* failing findings by severity */
 	unsigned rule_fails[PR_ALL_COUNT];  /* failing findings per rule */

@@ -288,8 +288,10 @@ expect_exit 0 "managed identity through IDENTITY_ENDPOINT/IDENTITY_HEADER" \
 mkdir -p "$T/bin"
 cat >"$T/bin/az" <<'EOF'
 #!/bin/sh
-# A stand-in Azure CLI: gets its token from the emulator.
+# A stand-in Azure CLI: gets its token from the emulator. FAKE_AZ_LOG
+# counts its calls; FAKE_AZ_EXPIRES_IN gives the lifetime it reports.
 [ "$1 $2" = "account get-access-token" ] || exit 2
+[ -n "${FAKE_AZ_LOG:-}" ] && echo call >>"$FAKE_AZ_LOG"
 exec python3 - <<'PY'
 import json, os, ssl, time, urllib.parse, urllib.request
 ctx = ssl.create_default_context(cafile=os.environ["FAKE_AZ_CA"])
@@ -300,8 +302,12 @@ form = urllib.parse.urlencode({
     "grant_type": "client_credentials"}).encode()
 r = json.load(urllib.request.urlopen(os.environ["FAKE_AZ_URL"], form,
                                      context=ctx))
-print(json.dumps({"accessToken": r["access_token"], "tokenType": "Bearer",
-                  "expires_on": int(time.time()) + int(r["expires_in"])}))
+if os.environ.get("FAKE_AZ_EXPIRES_IN"):
+    print(json.dumps({"accessToken": r["access_token"],
+                      "expires_in": float(os.environ["FAKE_AZ_EXPIRES_IN"])}))
+else:
+    print(json.dumps({"accessToken": r["access_token"], "tokenType": "Bearer",
+                      "expires_on": int(time.time()) + int(r["expires_in"])}))
 PY
 EOF
 chmod +x "$T/bin/az"
@@ -312,6 +318,16 @@ expect_exit 0 "the Azure CLI's token when nothing else is there" \
 	FAKE_AZ_URL="$URL_A/$TENANT/oauth2/v2.0/token" "$VAULTWISE" export \
 	--out "$T/cli" $(endpoints "$URL_A")
 grep_ok "... says so" "the Azure CLI" "$T/err"
+# an expires_in of 1e300 is clamped, not an undefined cast that expires
+# the token at once and fetches a new one before every request
+# shellcheck disable=SC2046
+expect_exit 0 "a token lifetime of 1e300 seconds" \
+	vw FAKE_AZ_CA="$CA" FAKE_AZ_CLIENT="$CLIENT" FAKE_AZ_SECRET="$SECRET" \
+	FAKE_AZ_URL="$URL_A/$TENANT/oauth2/v2.0/token" \
+	FAKE_AZ_EXPIRES_IN=1e300 FAKE_AZ_LOG="$T/az.calls" "$VAULTWISE" \
+	export --out "$T/cli-long" $(endpoints "$URL_A")
+check "... fetches the token once for the whole export" \
+	sh -c "[ \$(wc -l <'$T/az.calls') -eq 1 ]"
 VW_PATH=""
 # shellcheck disable=SC2046
 expect_exit 77 "no credential at all: 77" \
@@ -364,6 +380,13 @@ expect_exit 69 "an answer over 64 MiB once unpacked: 69, not read on" \
 grep_ok "... naming the request and the bound" \
 	"list backup policies: GET https://127.0.0.1:[0-9]+/subscriptions/.*/backupPolicies.*: response larger than 64 MiB" \
 	"$T/err"
+# an endless chain of distinct nextLinks stops at the page cap, saying so
+# shellcheck disable=SC2046
+expect_exit 69 "a listing past --max-pages: 69, with a message" \
+	vw $(secret_env) "$VAULTWISE" export --out "$T/pages" \
+	$(endpoints "$URL_A") --max-pages 1
+grep_ok "... naming the listing, the cap and the option" \
+	"nextLinks go on past 1 pages; stopped .*raise --max-pages" "$T/err"
 # shellcheck disable=SC2046
 expect_exit 0 "404s on policies, jobs, backup config and guard proxies" \
 	vw $(secret_env) "$VAULTWISE" export --out "$T/gone" \
@@ -384,7 +407,7 @@ grep_ok "... is warned, not a silent vault of 0 items" \
 	"$T/err"
 check "nothing is written when an export fails" \
 	test ! -e "$T/fails" -a ! -e "$T/throttled" -a ! -e "$T/denied" \
-	-a ! -e "$T/oversize"
+	-a ! -e "$T/oversize" -a ! -e "$T/pages"
 
 # ---- a vault Azure gives no location for ----
 cp -R "$SRC" "$T/noloc"
