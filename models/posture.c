@@ -12,17 +12,18 @@
 const char *const severity_names[SEV_COUNT] = { "info", "low", "medium",
 						"high" };
 
-const char *const posture_rule_ids[PR_COUNT] = {
+const char *const posture_rule_ids[PR_ALL_COUNT] = {
 	"immutable-vault",	     "soft-delete",
 	"mua-resource-guard",	     "enhanced-policy",
 	"smart-tiering",	     "redundancy-crr",
 	"cross-subscription-restore", "public-network-access",
 	"customer-managed-keys",     "job-failure-alerts",
+	"instance-protection",
 };
 
 #define LEARN "https://learn.microsoft.com/azure/backup/"
 
-static const char *const rule_refs[PR_COUNT] = {
+static const char *const rule_refs[PR_ALL_COUNT] = {
 	"AzTS Azure_RecoveryServicesVault_DP_Enable_Immutability; " LEARN
 	"backup-azure-immutable-vault-concept",
 	"AzTS Azure_RecoveryServicesVault_DP_Enable_Soft_Delete; " LEARN
@@ -37,6 +38,7 @@ static const char *const rule_refs[PR_COUNT] = {
 	LEARN "private-endpoints",
 	LEARN "encryption-at-rest-with-cmk",
 	LEARN "monitoring-and-alerts-overview",
+	LEARN "backup-vault-overview",
 };
 
 int severity_parse(const char *s)

@@ -52,12 +52,15 @@ int severity_parse(const char *s);
 /* Points a failing finding of this severity takes off the score. */
 int severity_penalty(int severity);
 
+/* PR_COUNT rules for Recovery Services vaults; Backup vaults take those
+ * that apply to them (posture_bv_rules) and instance-protection. */
 enum posture_rule {
 	PR_IMMUTABLE, PR_SOFT_DELETE, PR_MUA, PR_ENHANCED, PR_TIERING,
 	PR_REDUNDANCY, PR_XSUB_RESTORE, PR_PUBLIC_NETWORK, PR_CMK,
-	PR_JOB_ALERTS, PR_COUNT
+	PR_JOB_ALERTS, PR_COUNT,
+	PR_BV_INSTANCES = PR_COUNT, PR_ALL_COUNT
 };
-extern const char *const posture_rule_ids[PR_COUNT];
+extern const char *const posture_rule_ids[PR_ALL_COUNT];
 
 /* Heuristics, stated here because the findings quote them. */
 #define POSTURE_LONG_YEARS 10         /* yearly retention that looks
@@ -146,6 +149,32 @@ void posture_rule_eval(int rule, const struct vault_view *vv,
 
 /* The score of a vault's findings (see the top of this file). */
 int posture_score(const struct finding *f, size_t n);
+
+/* What the rules read about one Backup vault (snapshot_bv.h): its
+ * policies and instances in snapshot order. */
+struct bvault_view {
+	const struct snapshot *s;
+	const struct bvault *v;
+	const struct bpolicy **policies;
+	size_t npolicies;
+	const struct binstance **instances;
+	size_t ninstances;
+	const char *tenant_id;      /* vault's, else the manifest's, or "" */
+};
+
+/* The rules of a Backup vault, in posture.csv order:
+ *   immutable-vault, soft-delete, mua-resource-guard, redundancy-crr,
+ *   cross-subscription-restore, customer-managed-keys and
+ *   job-failure-alerts as for Recovery Services vaults (fixes with
+ *   az dataprotection); instance-protection: instances not in
+ *   ProtectionConfigured, ProtectionError high, others medium.
+ * enhanced-policy and smart-tiering (Recovery Services policies) and
+ * public-network-access (a Backup vault has no such setting) don't
+ * apply. */
+#define POSTURE_BV_NRULES 8
+extern const int posture_bv_rules[POSTURE_BV_NRULES];
+void posture_bv_eval(int rule, const struct bvault_view *bv,
+		     struct finding *out);
 
 /* "backupconfig/write" for any spelling of a vault critical operation
  * (full ARM name, Resource Guard request type, CLI name), with what it

@@ -98,6 +98,11 @@ static inline bool arm_segment(const char *id, const char *key, char *out,
 	return true;
 }
 
+/* A token of a vault's name or resource group that marks it as not
+ * production ("dev", "test", ...), or NULL. */
+const char *non_production_token(const char *vault_name,
+				 const char *resource_group);
+
 /* The rules (one finding each; see posture.h). */
 #define POSTURE_RULE(name)                                      \
 	void name(const struct vault_view *vv,                  \

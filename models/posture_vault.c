@@ -230,16 +230,15 @@ void posture_soft_delete(const struct vault_view *vv,
 
 /* ---- redundancy-crr ---- */
 
-/* A token of the vault's name or resource group that marks it as not
- * production ("dev", "test", ...), or NULL. */
-static const char *non_production_token(const struct vault *v)
+const char *non_production_token(const char *vault_name,
+				 const char *resource_group)
 {
 	static const char *const tokens[] = {
 		"dev",	 "test",    "tst",     "qa",	  "uat",
 		"stg",	 "staging", "sandbox", "sbx",	  "lab",
 		"demo",	 "poc",	    "nonprod", "preprod", "training",
 	};
-	const char *names[2] = { v->vault_name, v->resource_group };
+	const char *names[2] = { vault_name, resource_group };
 	const char *found = NULL;
 
 	for (size_t k = 0; k < 2 && !found; k++) {
@@ -265,7 +264,8 @@ void posture_redundancy(const struct vault_view *vv,
 			struct finding *f)
 {
 	const struct vault *v = vv->v;
-	const char *nonprod = non_production_token(v);
+	const char *nonprod = non_production_token(v->vault_name,
+						   v->resource_group);
 
 	(void)in;
 	strbuf_addf(&f->evidence,

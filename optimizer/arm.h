@@ -21,6 +21,8 @@
 #define ARM_API_VAULTS "2026-08-01"        /* .../vaults */
 #define ARM_API_GUARDS "2025-07-01"        /* Microsoft.DataProtection
 					      resourceGuards */
+#define ARM_API_DATAPROTECTION "2025-07-01" /* Microsoft.DataProtection
+					       backupVaults */
 #define ARM_API_SUBSCRIPTIONS "2022-12-01" /* /subscriptions */
 #define ARM_API_TAGS "2021-04-01"   /* {scope}/providers/Microsoft.Resources/
 				       tags/default */

@@ -101,6 +101,15 @@ static int add_tables(struct snapbuild *b, const struct snapshot *s,
 	for (size_t i = 0; i < s->nitems; i++)
 		if (snapbuild_item(b, &s->items[i], e))
 			return -1;
+	for (size_t i = 0; i < s->bv.nvaults; i++)
+		if (snapbuild_bvault(b, &s->bv.vaults[i], e))
+			return -1;
+	for (size_t i = 0; i < s->bv.npolicies; i++)
+		if (snapbuild_bpolicy(b, &s->bv.policies[i], e))
+			return -1;
+	for (size_t i = 0; i < s->bv.ninstances; i++)
+		if (snapbuild_binstance(b, &s->bv.instances[i], e))
+			return -1;
 	for (size_t i = 0; i < s->nguards; i++)
 		if (snapbuild_guard(b, &s->guards[i], e))
 			return -1;

@@ -628,6 +628,7 @@ int estate_write(const struct estate_options *o, const char *dir,
 	estate_share_items(&es);
 	for (long i = 0; i < o->vaults; i++)
 		estate_make_items(&es, &es.vaults[i]);
+	estate_make_backup_vaults(&es);
 	fill_manifest(&es, &m);
 	rc = snapshot_writer_commit(&es.x.sw, &m, e);
 	manifest_release(&m);

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT
  * estate_internal.h: what the parts of the sample estate generator share:
  * estate.c (tenancy, vaults, guards, policies, the manifest),
- * estate_items.c (the items) and estate_history.c (one item's recovery
- * points and jobs). Only these three files include it. */
+ * estate_items.c (the items), estate_history.c (one item's recovery
+ * points and jobs) and estate_bv.c (the Backup vaults). Only these files
+ * include it. */
 #ifndef VW_ESTATE_INTERNAL_H
 #define VW_ESTATE_INTERNAL_H
 
@@ -109,6 +110,10 @@ void estate_history_free(struct estate_history *h);
  * writes one vault's items. */
 void estate_share_items(struct estate *es);
 void estate_make_items(struct estate *es, struct gen_vault *gv);
+
+/* estate_bv.c: writes the estate's Backup vaults, their policies and
+ * instances. */
+void estate_make_backup_vaults(struct estate *es);
 
 /* Builds the item's points and jobs, completes its row (sizes, last
  * backup) and writes the item, its points and its jobs. */

@@ -195,7 +195,7 @@ static int add_subscription(struct ex *x, const char *id, const char *tenant,
 	s = &x->subs[x->nsubs++];
 	s->id = ex_pooled(x, id);
 	s->tenant = ex_pooled(x, tenant);
-	return list_vaults(x, s, e);
+	return list_vaults(x, s, e) || ex_bv_list(x, s, e) ? -1 : 0;
 }
 
 static int on_subscription_item(void *ctx, const cJSON *o, struct err *e)
@@ -311,7 +311,7 @@ struct sub_ctx {
 	const char *id, *tenant;
 };
 
-static bool vault_selected(const struct ex *x, const char *name)
+bool ex_vault_selected(const struct ex *x, const char *name)
 {
 	char *n, *g;
 	bool yes;
@@ -338,7 +338,7 @@ static int on_vault_item(void *ctx, const cJSON *o, struct err *e)
 	const char *id = arm_str(o, "id");
 	const char *name = arm_str(o, "name");
 
-	if (!id || !name || !vault_selected(s->x, name))
+	if (!id || !name || !ex_vault_selected(s->x, name))
 		return 0;
 	return read_vault(s->x, id, s->tenant, arm_str(o, "location"), e);
 }

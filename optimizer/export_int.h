@@ -109,6 +109,8 @@ void *ex_own(struct ex *x, void *p);
 /* Tenants of the subscriptions seen so far (NULL: unknown). */
 const char *ex_known_tenant(const struct ex *x, const char *sub);
 void ex_add_known(struct ex *x, const char *sub, const char *tenant);
+/* Whether --vault (a glob, any case) selects a vault of this name. */
+bool ex_vault_selected(const struct ex *x, const char *name);
 
 /* export_vault.c: a vault read with GET starts its parts here; its rows
  * go to the builder when its last outstanding call ends. */
@@ -117,5 +119,9 @@ int ex_vault_step(struct ex_vault *v, struct err *e);
 void ex_vault_warn(struct ex_vault *v, const char *part, long status,
 		   const char *code, const char *consequence);
 void ex_vault_free(struct ex_vault *v);
+
+/* export_bv.c: lists the subscription's Backup vaults and reads each
+ * one's Resource Guard mapping, policies and instances. */
+int ex_bv_list(struct ex *x, const struct ex_sub *sub, struct err *e);
 
 #endif

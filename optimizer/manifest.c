@@ -200,8 +200,9 @@ static int read_files(struct manifest *m, const cJSON *files,
 			return bad_field(e, path, "files",
 					 "file names of at most 31 characters");
 		mf = manifest_file_add(m, f->string);
+		_Static_assert(MANIFEST_MAX_FILES == 12, "message says 12");
 		if (!mf)
-			return bad_field(e, path, "files", "at most 8 files");
+			return bad_field(e, path, "files", "at most 12 files");
 		if (sha && (!cJSON_IsString(sha) ||
 			    !is_sha256_hex(sha->valuestring)))
 			return bad_field(e, path, "files.sha256",

@@ -14,7 +14,7 @@
 #include "fileio.h"
 
 #define MANIFEST_FORMAT_VERSION 1
-#define MANIFEST_MAX_FILES 8
+#define MANIFEST_MAX_FILES 12
 
 struct manifest_file {
 	char name[32];

@@ -17,6 +17,7 @@ static const struct csv_column posture_cols[] = {
 	{ "status", 0 },	  { "evidence", 0 },	    { "fix", 0 },
 	{ "vault_name", 0 },	  { "subscription_id", 0 }, { "reference", 0 },
 	{ "detail", 0 },	  { "saving_total", 0 },    { "currency", 0 },
+	{ "vault_kind", 0 },
 };
 static const struct csv_schema posture_schema = {
 	"posture.csv", posture_cols, ARRAY_SIZE(posture_cols)
@@ -236,21 +237,27 @@ static unsigned *extra_backups_read(struct snapshot *s, struct err *e)
 
 /* ---- writing ---- */
 
-static void put_finding(struct csv_writer *w, const struct vault *v,
+/* The vault a row is about. */
+struct row_vault {
+	const char *id, *name, *subscription_id, *kind;
+};
+
+static void put_finding(struct csv_writer *w, const struct row_vault *v,
 			const struct finding *f)
 {
-	csv_put(w, v->vault_id);
+	csv_put(w, v->id);
 	csv_put(w, posture_rule_ids[f->rule]);
 	csv_put(w, severity_names[f->severity]);
 	csv_put(w, f->pass ? "pass" : "fail");
 	csv_put(w, f->evidence.buf);
 	csv_put(w, f->fix.buf);
-	csv_put(w, v->vault_name);
+	csv_put(w, v->name);
 	csv_put(w, v->subscription_id);
 	csv_put(w, f->reference);
 	csv_put(w, f->detail.buf);
 	csv_put_double(w, f->saving, 2);
 	csv_put(w, f->currency);
+	csv_put(w, v->kind);
 	csv_end_row(w);
 }
 
@@ -278,17 +285,110 @@ static void audit_vault(struct csv_writer *w, const struct vault_view *vv,
 			struct posture_vault_score *vs)
 {
 	struct finding f[PR_COUNT];
+	const struct row_vault rv = { vv->v->vault_id, vv->v->vault_name,
+				      vv->v->subscription_id,
+				      "RecoveryServices" };
 
 	vs->vault_id = vv->v->vault_id;
 	vs->vault_name = vv->v->vault_name;
 	for (int r = 0; r < PR_COUNT; r++) {
 		posture_rule_eval(r, vv, in, &f[r]);
-		put_finding(w, vv->v, &f[r]);
+		put_finding(w, &rv, &f[r]);
 		count_finding(sum, vs, &f[r]);
 	}
 	vs->score = posture_score(f, PR_COUNT);
 	for (int r = 0; r < PR_COUNT; r++)
 		finding_release(&f[r]);
+}
+
+/* ---- Backup vaults ---- */
+
+/* The views of all Backup vaults; policies and instances in snapshot
+ * order. */
+struct bv_estate {
+	struct bvault_view *views;
+	const struct bpolicy **policies;
+	const struct binstance **instances;
+};
+
+static void bv_estate_build(struct bv_estate *es, const struct snapshot *s)
+{
+	const struct bv_tables *t = &s->bv;
+	size_t *np = xcalloc(t->nvaults + 1, sizeof(size_t));
+	size_t *ni = xcalloc(t->nvaults + 1, sizeof(size_t));
+	size_t off_p = 0, off_i = 0;
+
+	es->views = xcalloc(t->nvaults + 1, sizeof(*es->views));
+	es->policies = xcalloc(t->npolicies + 1, sizeof(*es->policies));
+	es->instances = xcalloc(t->ninstances + 1, sizeof(*es->instances));
+	/* snapshot_open checked that every policy's vault exists. */
+	for (size_t i = 0; i < t->npolicies; i++)
+		np[snapshot_find_bvault(s, t->policies[i].vault_id)]++;
+	for (size_t i = 0; i < t->ninstances; i++)
+		ni[t->instances[i].vault_idx]++;
+	for (size_t v = 0; v < t->nvaults; v++) {
+		struct bvault_view *bv = &es->views[v];
+		bv->s = s;
+		bv->v = &t->vaults[v];
+		bv->policies = es->policies + off_p;
+		bv->instances = es->instances + off_i;
+		bv->tenant_id = t->vaults[v].tenant_id[0]
+					? t->vaults[v].tenant_id
+				: s->manifest.tenant_id ? s->manifest.tenant_id
+							: "";
+		off_p += np[v];
+		off_i += ni[v];
+	}
+	for (size_t i = 0; i < t->npolicies; i++) {
+		long v = snapshot_find_bvault(s, t->policies[i].vault_id);
+		struct bvault_view *bv = &es->views[v];
+		bv->policies[bv->npolicies++] = &t->policies[i];
+	}
+	for (size_t i = 0; i < t->ninstances; i++) {
+		struct bvault_view *bv = &es->views[t->instances[i].vault_idx];
+		bv->instances[bv->ninstances++] = &t->instances[i];
+	}
+	free(np);
+	free(ni);
+}
+
+static void bv_estate_release(struct bv_estate *es)
+{
+	free(es->views);
+	free(es->policies);
+	free(es->instances);
+}
+
+static void audit_bvault(struct csv_writer *w, const struct bvault_view *bv,
+			 struct posture_summary *sum,
+			 struct posture_vault_score *vs)
+{
+	struct finding f[POSTURE_BV_NRULES];
+	const struct row_vault rv = { bv->v->vault_id, bv->v->vault_name,
+				      bv->v->subscription_id, "BackupVault" };
+
+	vs->vault_id = bv->v->vault_id;
+	vs->vault_name = bv->v->vault_name;
+	for (int r = 0; r < POSTURE_BV_NRULES; r++) {
+		posture_bv_eval(posture_bv_rules[r], bv, &f[r]);
+		put_finding(w, &rv, &f[r]);
+		count_finding(sum, vs, &f[r]);
+	}
+	vs->score = posture_score(f, POSTURE_BV_NRULES);
+	for (int r = 0; r < POSTURE_BV_NRULES; r++)
+		finding_release(&f[r]);
+}
+
+static void audit_bvaults(struct csv_writer *w, const struct snapshot *s,
+			  struct posture_summary *sum,
+			  struct posture_vault_score *scores)
+{
+	struct bv_estate es = { 0 };
+
+	bv_estate_build(&es, s);
+	for (size_t v = 0; v < s->bv.nvaults; v++)
+		audit_bvault(w, &es.views[v], sum, &scores[v]);
+	bv_estate_release(&es);
 }
 
 /* Vaults that protect nothing have nothing to say one by one: one row
@@ -324,6 +424,7 @@ static void put_empty_vaults(struct csv_writer *w,
 		csv_put(w, "");
 	csv_put_double(w, NAN, 2);
 	csv_put(w, "");
+	csv_put(w, "RecoveryServices");
 	csv_end_row(w);
 	strbuf_release(&ev);
 }
@@ -373,8 +474,8 @@ int posture_audit_run(struct snapshot *s, const struct posture_options *o,
 	if (!w)
 		goto done;
 	estate_build(&es, s);
-	out->nvaults = s->nvaults;
-	out->vaults = xcalloc(s->nvaults + 1, sizeof(*out->vaults));
+	out->nvaults = s->nvaults + s->bv.nvaults;
+	out->vaults = xcalloc(out->nvaults + 1, sizeof(*out->vaults));
 	for (size_t v = 0; v < s->nvaults; v++) {
 		struct posture_vault_score *vs = &out->vaults[v];
 		if (es.views[v].nitems) {
@@ -386,6 +487,7 @@ int posture_audit_run(struct snapshot *s, const struct posture_options *o,
 		vs->score = 100;
 		out->nempty++;
 	}
+	audit_bvaults(w, s, out, out->vaults + s->nvaults);
 	if (out->nempty)
 		put_empty_vaults(w, out);
 	summary_scores(out);

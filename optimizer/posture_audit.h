@@ -2,12 +2,15 @@
  * posture_audit.h: the audit stage. Runs every posture rule
  * (models/posture.h) on every vault of a snapshot and writes posture.csv
  * atomically: one row per vault and rule, passes included, vaults in
- * vaults.csv order and rules in the fixed order of enum posture_rule; the
- * vaults that protect no items share one last row (no_protected_items).
+ * vaults.csv order and rules in the fixed order of enum posture_rule,
+ * then the Backup vaults of backup_vaults.csv with the rules that apply
+ * to them (posture_bv_rules); the Recovery Services vaults that protect
+ * no items share one last row (no_protected_items).
  * Columns: vault_id, rule_id, severity, status, evidence, fix
  * (docs/outputs.md), then vault_name, subscription_id, reference, detail,
- * saving_total, currency. Called by `vaultwise audit` (cmd_audit.c) and by
- * `run`. Never prints: the caller reports the summary. */
+ * saving_total, currency, vault_kind (RecoveryServices or BackupVault).
+ * Called by `vaultwise audit` (cmd_audit.c) and by `run`. Never prints:
+ * the caller reports the summary. */
 #ifndef VW_POSTURE_AUDIT_H
 #define VW_POSTURE_AUDIT_H
 
@@ -35,13 +38,14 @@ struct posture_vault_score {
 };
 
 struct posture_summary {
-	struct posture_vault_score *vaults; /* nvaults, vaults.csv order;
+	struct posture_vault_score *vaults; /* nvaults: vaults.csv order,
+					       then backup_vaults.csv's;
 					       total 0: protects no items,
 					       not checked */
 	size_t nvaults, nempty;
 	unsigned rows, passed;
 	unsigned fails[SEV_COUNT];          /* failing findings by severity */
-	unsigned rule_fails[PR_COUNT];      /* failing findings per rule */
+	unsigned rule_fails[PR_ALL_COUNT];  /* failing findings per rule */
 	int worst;                          /* highest failing severity, or
 					       -1 when everything passed */
 	int min_score;                      /* 100 for an empty estate */

@@ -36,6 +36,9 @@ struct snapbuild {
 	struct bitem *items;
 	struct guard *guards;
 	struct job *vjobs;           /* jobs of no item */
+	struct bv_tables bv;         /* Backup vaults (snapshot_bv.h) */
+	struct strmap bv_ids;        /* their vault, policy, instance ids */
+	size_t abvaults, abpolicies, abinstances;
 	struct expiry_fix *fixes;    /* snapbuild_rp_expiry */
 	size_t nfixes, afixes;
 	size_t nvaults, npolicies, nitems, nguards, nvjobs;
@@ -125,6 +128,8 @@ void snapbuild_free(struct snapbuild *b)
 	free(b->items);
 	free(b->guards);
 	free(b->vjobs);
+	snapshot_bv_release(&b->bv);
+	strmap_release(&b->bv_ids);
 	free(b->fixes);
 	free(b->spool_path);
 	free(b);
@@ -215,6 +220,70 @@ int snapbuild_guard(struct snapbuild *b, const struct guard *g,
 	b->guards = grow_array(b->guards, sizeof(c), b->nguards + 1,
 			       &b->aguards);
 	b->guards[b->nguards++] = c;
+	return 0;
+}
+
+int snapbuild_bvault(struct snapbuild *b, const struct bvault *v,
+		     struct err *e)
+{
+	struct bvault c = *v;
+
+	c.vault_id = keep(b, v->vault_id);
+	if (strmap_put(&b->bv_ids, c.vault_id, 0))
+		return twice(e, "Backup vault", v->vault_id);
+	c.subscription_id = keep(b, v->subscription_id);
+	c.resource_group = keep(b, v->resource_group);
+	c.vault_name = keep(b, v->vault_name);
+	c.location = keep(b, v->location);
+	c.resource_guard_id = keep(b, v->resource_guard_id);
+	c.tenant_id = keep(b, v->tenant_id);
+	c.arm_id = keep(b, v->arm_id);
+	b->bv.vaults = grow_array(b->bv.vaults, sizeof(c), b->bv.nvaults + 1,
+				  &b->abvaults);
+	b->bv.vaults[b->bv.nvaults++] = c;
+	return 0;
+}
+
+int snapbuild_bpolicy(struct snapbuild *b, const struct bpolicy *p,
+		      struct err *e)
+{
+	struct bpolicy c = *p;
+
+	c.policy_id = keep(b, p->policy_id);
+	if (strmap_put(&b->bv_ids, c.policy_id, 0))
+		return twice(e, "Backup vault policy", p->policy_id);
+	c.vault_id = keep(b, p->vault_id);
+	c.policy_name = keep(b, p->policy_name);
+	c.datasource_type = keep(b, p->datasource_type);
+	c.schedule = keep(b, p->schedule);
+	c.time_zone = keep(b, p->time_zone);
+	c.data_stores = keep(b, p->data_stores);
+	c.retention_rules = keep(b, p->retention_rules);
+	c.arm_id = keep(b, p->arm_id);
+	b->bv.policies = grow_array(b->bv.policies, sizeof(c),
+				    b->bv.npolicies + 1, &b->abpolicies);
+	b->bv.policies[b->bv.npolicies++] = c;
+	return 0;
+}
+
+int snapbuild_binstance(struct snapbuild *b, const struct binstance *bi,
+			struct err *e)
+{
+	struct binstance c = *bi;
+
+	c.instance_id = keep(b, bi->instance_id);
+	if (strmap_put(&b->bv_ids, c.instance_id, 0))
+		return twice(e, "backup instance", bi->instance_id);
+	c.vault_id = keep(b, bi->vault_id);
+	c.policy_id = keep(b, bi->policy_id);
+	c.instance_name = keep(b, bi->instance_name);
+	c.datasource_type = keep(b, bi->datasource_type);
+	c.protection_status = keep(b, bi->protection_status);
+	c.source_resource_id = keep(b, bi->source_resource_id);
+	c.arm_id = keep(b, bi->arm_id);
+	b->bv.instances = grow_array(b->bv.instances, sizeof(c),
+				     b->bv.ninstances + 1, &b->abinstances);
+	b->bv.instances[b->bv.ninstances++] = c;
 	return 0;
 }
 
@@ -679,6 +748,8 @@ int snapbuild_commit(struct snapbuild *b, const char *out_path,
 		snapshot_put_item(&sw, &b->items[i].it);
 	for (size_t i = 0; i < b->nguards; i++)
 		snapshot_put_guard(&sw, &b->guards[i]);
+	snapshot_bv_sort(&b->bv);
+	snapshot_put_bv(&sw, &b->bv);
 	if (write_streams(b, &sw, e)) {
 		snapshot_writer_abort(&sw);
 		return -1;

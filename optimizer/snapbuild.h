@@ -8,7 +8,8 @@
  *   vault_id then resource_guard_id; recovery points grouped by item in
  *   items order, each item's sorted by rp_time then rp_id; jobs grouped by
  *   item in items order, each item's sorted by start_time then job_id,
- *   then the jobs that belong to no item, by vault_id, start_time, job_id.
+ *   then the jobs that belong to no item, by vault_id, start_time, job_id;
+ *   Backup vaults, their policies and instances by their ids.
  *
  * Recovery points and item jobs wait in a spool file (binary records,
  * unlinked at once, next to the output) with one byte range per item, so
@@ -40,6 +41,13 @@ int snapbuild_item(struct snapbuild *b, const struct item *it,
 		   struct err *e);
 int snapbuild_guard(struct snapbuild *b, const struct guard *g,
 		    struct err *e);
+/* Backup vault rows (snapshot_bv.h), written sorted by their ids. */
+int snapbuild_bvault(struct snapbuild *b, const struct bvault *v,
+		     struct err *e);
+int snapbuild_bpolicy(struct snapbuild *b, const struct bpolicy *p,
+		      struct err *e);
+int snapbuild_binstance(struct snapbuild *b, const struct binstance *bi,
+			struct err *e);
 /* All points of one item (added before), at once. */
 int snapbuild_item_rps(struct snapbuild *b, const char *item_id,
 		       const struct rp *rps, size_t n, struct err *e);

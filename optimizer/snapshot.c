@@ -13,6 +13,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <openssl/evp.h>
 
@@ -134,17 +135,13 @@ SCHEMA(guards_schema, "guards.csv", guard_cols, G_NCOLS);
 const struct csv_schema *const snapshot_schemas[SF_COUNT] = {
 	&vaults_schema, &policies_schema, &items_schema,
 	&rps_schema,    &jobs_schema,     &guards_schema,
+	&bvaults_schema, &binstances_schema, &bpolicies_schema,
 };
 
 #define ENUM(r, col, flags, names, out, e) \
 	row_enum(r, col, flags, names, (int)ARRAY_SIZE(names), out, e)
 
 /* ---- small-table loading ---- */
-
-struct loader {
-	struct snapshot *s;
-	size_t alloc;
-};
 
 static const char *pooled(struct snapshot *s, const char *v)
 {
@@ -181,7 +178,7 @@ static int unknown_ref(const struct csv_row *r, int col, const char *table,
 
 static int load_vault(void *ctx, const struct csv_row *r, struct err *e)
 {
-	struct loader *l = ctx;
+	struct snapshot_loader *l = ctx;
 	struct snapshot *s = l->s;
 	struct vault v = { 0 };
 
@@ -292,7 +289,7 @@ static int check_schedule_text(const struct csv_row *r, struct policy *p,
 
 static int load_policy(void *ctx, const struct csv_row *r, struct err *e)
 {
-	struct loader *l = ctx;
+	struct snapshot_loader *l = ctx;
 	struct snapshot *s = l->s;
 	struct policy p = { 0 };
 	const unsigned O = ROW_OPTIONAL;
@@ -353,7 +350,7 @@ static int load_policy(void *ctx, const struct csv_row *r, struct err *e)
 
 static int load_item(void *ctx, const struct csv_row *r, struct err *e)
 {
-	struct loader *l = ctx;
+	struct snapshot_loader *l = ctx;
 	struct snapshot *s = l->s;
 	struct item it = { 0 };
 	const unsigned O = ROW_OPTIONAL;
@@ -416,7 +413,7 @@ static int load_item(void *ctx, const struct csv_row *r, struct err *e)
 
 static int load_guard(void *ctx, const struct csv_row *r, struct err *e)
 {
-	struct loader *l = ctx;
+	struct snapshot_loader *l = ctx;
 	struct snapshot *s = l->s;
 	struct guard g = { 0 };
 
@@ -462,14 +459,21 @@ static int verify_file(const struct snapshot *s, const char *name,
 	return 0;
 }
 
-static int read_table(struct snapshot *s, int file, csv_row_fn fn,
-		      struct err *e)
+int snapshot_read_table(struct snapshot *s, int file, csv_row_fn fn,
+			struct err *e)
 {
 	const struct csv_schema *schema = snapshot_schemas[file];
-	struct loader l = { s, 0 };
+	struct snapshot_loader l = { s, 0 };
 	struct csv_file_info info;
 	char *path = path_join(s->dir, schema->file);
-	int rc = csv_read(path, schema, fn, &l, &info, e);
+	int rc;
+
+	if (file >= SF_BVAULTS && !manifest_file(&s->manifest, schema->file) &&
+	    access(path, F_OK) != 0) {
+		free(path);
+		return 0;
+	}
+	rc = csv_read(path, schema, fn, &l, &info, e);
 
 	if (!rc)
 		rc = verify_file(s, schema->file, &info, e);
@@ -511,10 +515,13 @@ int snapshot_open(struct snapshot *s, const char *dir, struct err *e)
 	if (rc)
 		return -1;
 	s->as_of = s->manifest.exported_at;
-	return read_table(s, SF_VAULTS, load_vault, e) ||
-			       read_table(s, SF_POLICIES, load_policy, e) ||
-			       read_table(s, SF_ITEMS, load_item, e) ||
-			       read_table(s, SF_GUARDS, load_guard, e)
+	return snapshot_read_table(s, SF_VAULTS, load_vault, e) ||
+			       snapshot_read_table(s, SF_POLICIES, load_policy,
+						   e) ||
+			       snapshot_read_table(s, SF_ITEMS, load_item, e) ||
+			       snapshot_read_table(s, SF_GUARDS, load_guard,
+						   e) ||
+			       snapshot_bv_load(s, e)
 		       ? -1
 		       : 0;
 }
@@ -526,6 +533,10 @@ void snapshot_release(struct snapshot *s)
 	free(s->policies);
 	free(s->items);
 	free(s->guards);
+	snapshot_bv_release(&s->bv);
+	strmap_release(&s->bvault_map);
+	strmap_release(&s->bpolicy_map);
+	strmap_release(&s->binstance_map);
 	strmap_release(&s->vault_map);
 	strmap_release(&s->policy_map);
 	strmap_release(&s->item_map);

@@ -28,6 +28,7 @@
 #include "err.h"
 #include "fileio.h"
 #include "manifest.h"
+#include "snapshot_bv.h"
 #include "strpool.h"
 
 enum workload { WL_VM, WL_SQL, WL_HANA, WL_FILES, WL_COUNT };
@@ -141,8 +142,10 @@ struct guard {
 	const char *protected_operations, *excluded_operations; /* ";" lists */
 };
 
+/* The Backup vault files come last: optional on reading (snapshot_bv.h). */
 enum snap_file { SF_VAULTS, SF_POLICIES, SF_ITEMS, SF_RPS, SF_JOBS,
-		 SF_GUARDS, SF_COUNT };
+		 SF_GUARDS, SF_BVAULTS, SF_BINSTANCES, SF_BPOLICIES,
+		 SF_COUNT };
 extern const struct csv_schema *const snapshot_schemas[SF_COUNT];
 
 struct snapshot {
@@ -155,6 +158,8 @@ struct snapshot {
 	size_t nvaults, npolicies, nitems, nguards;
 	struct strpool pool;
 	struct strmap vault_map, policy_map, item_map;
+	struct bv_tables bv;   /* Backup vaults (snapshot_bv.h) */
+	struct strmap bvault_map, bpolicy_map, binstance_map;
 	int64_t as_of; /* manifest exported_at; commands apply --as-of */
 };
 
@@ -162,6 +167,16 @@ struct snapshot {
  * values and references. */
 int snapshot_open(struct snapshot *s, const char *dir, struct err *e);
 void snapshot_release(struct snapshot *s);
+
+/* Loads one small table: fn gets a struct snapshot_loader. A Backup
+ * vault file (SF_BVAULTS and after) that the snapshot lacks, and
+ * manifest.json does not list, is read as empty. */
+struct snapshot_loader {
+	struct snapshot *s;
+	size_t alloc;
+};
+int snapshot_read_table(struct snapshot *s, int file, csv_row_fn fn,
+			struct err *e);
 
 /* Index of an id, or -1. */
 long snapshot_find_vault(const struct snapshot *s, const char *vault_id);

@@ -7,6 +7,7 @@
 
 SAMPLE="${VW_SAMPLE:-$VW_TOP/data/sample}"
 NRULES=10
+NBV_RULES=8 # Backup vaults: 7 of the 10, plus instance-protection
 
 # csv_rows FILE: the rows of an RFC 4180 file as tab-separated fields
 # (header included; fields hold no tabs or newlines).
@@ -71,14 +72,22 @@ grep_ok "then vault_name, subscription_id, reference, detail" \
 	"$T/posture.tsv"
 
 nvaults=$(csv_rows "$SAMPLE/vaults.csv" | tail -n +2 | wc -l)
+nbv=$(csv_rows "$SAMPLE/backup_vaults.csv" | tail -n +2 | wc -l)
 nrows=$(tail -n +2 "$T/posture.tsv" | wc -l)
-check "one row per vault and rule ($nvaults vaults)" \
-	test "$nrows" -eq $((nvaults * NRULES))
+check "one row per vault and rule ($nvaults vaults, $nbv Backup vaults)" \
+	test "$nrows" -eq $((nvaults * NRULES + nbv * NBV_RULES))
+check "... the Backup vaults' rows say so in vault_kind" test \
+	"$(col vault_kind "$T/posture.tsv" | grep -c '^BackupVault$')" \
+	-eq $((nbv * NBV_RULES))
 
-# Vaults in vaults.csv order, each with the rules in the fixed order.
-csv_rows "$SAMPLE/vaults.csv" | col vault_id /dev/stdin >"$T/vault_order"
+# Vaults in vaults.csv order, then backup_vaults.csv's, each with the
+# rules in the fixed order.
+{ csv_rows "$SAMPLE/vaults.csv" | col vault_id /dev/stdin
+  csv_rows "$SAMPLE/backup_vaults.csv" | col vault_id /dev/stdin
+} >"$T/vault_order"
 col vault_id "$T/posture.tsv" | uniq >"$T/posture_order"
-check "vaults in vaults.csv order" cmp "$T/vault_order" "$T/posture_order"
+check "vaults in vaults.csv order, then backup_vaults.csv's" \
+	cmp "$T/vault_order" "$T/posture_order"
 col rule_id "$T/posture.tsv" | head -n $NRULES >"$T/rules"
 printf '%s\n' immutable-vault soft-delete mua-resource-guard \
 	enhanced-policy smart-tiering redundancy-crr \
@@ -133,7 +142,7 @@ grep_ok "a score line per vault" \
 	'^rsv-[a-z0-9-]+ +[0-9]+/10 passed  score +[0-9]+/100  high:[0-9]+ medium:[0-9]+ low:[0-9]+' \
 	"$T/scores.txt"
 check "one score line per vault, then the total" \
-	test "$(wc -l <"$T/scores.txt")" -eq $((nvaults + 1))
+	test "$(wc -l <"$T/scores.txt")" -eq $((nvaults + nbv + 1))
 grep_ok "a total line" '^all vaults +[0-9]+/[0-9]+ passed  mean score' \
 	"$T/scores.txt"
 awk -F '\t' 'NR > 1 && $4 == "pass" { p[$7]++ } NR > 1 { p[$7] += 0 }
@@ -174,7 +183,8 @@ expect_exit 0 "audit --plan" \
 csv_rows "$T/p6.csv" >"$T/p6.tsv"
 grep_ok "the plan's saving is in the evidence" \
 	"smart-tiering	low	fail	[^	]*saving 123\.45 EUR" "$T/p6.tsv"
-grep_ok "and in saving_total, currency" "	123\.45	EUR$" "$T/p6.tsv"
+grep_ok "and in saving_total, currency" "	123\.45	EUR	RecoveryServices$" \
+	"$T/p6.tsv"
 expect_exit 66 "--plan without policy_changes.csv exits 66" \
 	"$VAULTWISE" audit "$SAMPLE" --out "$T/p7.csv" --plan "$T/nowhere"
 grep_ok "naming the file" "policy_changes.csv" "$T/err"

@@ -69,7 +69,8 @@ same_estate() { # same_estate A B: the rows a user compares (a sample
 
 same_bytes() { # same_bytes A B: every file identical
 	for f in manifest.json vaults.csv policies.csv items.csv \
-		recovery_points.csv jobs.csv guards.csv; do
+		recovery_points.csv jobs.csv guards.csv backup_vaults.csv \
+		backup_policies.csv backup_instances.csv; do
 		cmp -s "$1/$f" "$2/$f" || { echo "# $f differs"; return 1; }
 	done
 }
@@ -109,10 +110,10 @@ emu D --deny '*/backupJobs*'
 emu E --deny '*'
 emu F --faults 500:1
 emu G --faults 429:1
-emu H --faults oversize:1 --fault-only '*/backupPolicies*'
-emu I --faults 404:1 --fault-only '*/backupPolicies' \
+emu H --faults oversize:1 --fault-only '*RecoveryServices*/backupPolicies*'
+emu I --faults 404:1 --fault-only '*RecoveryServices*/backupPolicies' \
 	--fault-only '*/backupJobs' --fault-only '*/backupconfig/vaultconfig' \
-	--fault-only '*/backupResourceGuardProxies'
+	--fault-only '*RecoveryServices*/backupResourceGuardProxies'
 emu J --faults 404:1 --fault-only '*/backupProtectedItems'
 emu_wait A B C D E F G H I J
 
@@ -126,6 +127,10 @@ cp "$T/out" "$T/j.out"
 cp "$T/err" "$T/j.err"
 check "the export reproduces the estate (sizes from --sizes)" \
 	same_estate "$SRC" "$T/one"
+for f in backup_vaults.csv backup_policies.csv backup_instances.csv; do
+	check "... and its Backup vaults, $f byte for byte" \
+		cmp "$SRC/$f" "$T/one/$f"
+done
 grep_ok "the summary names the credential" "client secret" "$T/err"
 check "... Azure's recommended-for-move sets are kept, for VM items only" \
 	python3 - "$T/one" <<'EOF'
@@ -227,6 +232,7 @@ expect_exit 0 "--vault GLOB: vaults by name" \
 	vw $(secret_env) "$VAULTWISE" export --out "$T/onevault" \
 	$(endpoints "$URL_A") --vault "$(echo "$VAULT" | tr a-z A-Z | cut -c1-3)*${VAULT#???}"
 check "... exactly that one" sh -c "[ \$(tail -n +2 '$T/onevault/vaults.csv' | cut -d, -f4) = '$VAULT' ]"
+check "... and no Backup vault" sh -c "[ \$(wc -l <'$T/onevault/backup_vaults.csv') -eq 1 ]"
 # shellcheck disable=SC2046
 expect_exit 77 "--subscription the credential cannot see: 77" \
 	vw $(secret_env) "$VAULTWISE" export --out "$T/nosub" \

@@ -37,6 +37,7 @@ sys.dont_write_bytecode = True
 
 import auth as A  # noqa: E402
 import backup  # noqa: E402
+import dataprotection  # noqa: E402,F401 (adds its routes to backup's)
 import estate as E  # noqa: E402
 import prices as P  # noqa: E402
 from errors import ArmError, Request, Response  # noqa: E402

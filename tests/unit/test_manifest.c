@@ -193,8 +193,9 @@ static void test_manifest__broken_json_and_fields(void **state)
 			      "\"2026-11-01T00:00:00Z\", \"files\": {"
 			      "\"a\": {}, \"b\": {}, \"c\": {}, \"d\": {}, "
 			      "\"e\": {}, \"f\": {}, \"g\": {}, \"h\": {}, "
-			      "\"i\": {}}}",
-			      "%s: field 'files': expected at most 8 files");
+			      "\"i\": {}, \"j\": {}, \"k\": {}, \"l\": {}, "
+			      "\"m\": {}}}",
+			      "%s: field 'files': expected at most 12 files");
 	/* found by fuzz_manifest: two names alike in their first 31
 	 * characters were cut to one name and kept as two entries */
 	expect_manifest_error("longname.json",

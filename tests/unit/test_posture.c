@@ -947,7 +947,8 @@ static void test_posture__audit_run_writes_posture_csv(void **state)
 	assert_true(str_starts_with(text, "vault_id,rule_id,severity,status,"
 					  "evidence,fix,vault_name,"
 					  "subscription_id,reference,detail,"
-					  "saving_total,currency\r\n"));
+					  "saving_total,currency,"
+					  "vault_kind\r\n"));
 	assert_non_null(strstr(text, "v-000000000001,immutable-vault,info,"
 				     "pass,immutability=Locked,,"
 				     "rsv-prod-weu-01,"));
@@ -1078,7 +1079,7 @@ static void write_arm_snapshot(const char *dir, char v1[SNAPSHOT_ID_LEN],
 	assert_int_equal(afile_write_string(p, sb.buf, &e), 0);
 	free(p);
 	strbuf_release(&sb);
-	for (int f = SF_POLICIES; f < SF_COUNT; f++) {
+	for (int f = SF_POLICIES; f < SF_BVAULTS; f++) {
 		const struct csv_schema *sc = snapshot_schemas[f];
 		struct strbuf hdr = STRBUF_INIT;
 		if (f == SF_GUARDS)

@@ -420,7 +420,9 @@ static void test_snapshot__round_trip_tables(void **state)
 	fixture_init(&f);
 	dir = write_fixture("roundtrip", &f);
 	ls = test_ls(dir);
-	assert_string_equal(ls, ".vaultwise guards.csv items.csv jobs.csv "
+	assert_string_equal(ls, ".vaultwise backup_instances.csv "
+				"backup_policies.csv backup_vaults.csv "
+				"guards.csv items.csv jobs.csv "
 				"manifest.json policies.csv "
 				"recovery_points.csv vaults.csv");
 	free(ls);
@@ -550,6 +552,8 @@ static void test_snapshot__manifest_counts_and_checksums(void **state)
 		{ "vaults.csv", 2 },	       { "policies.csv", 3 },
 		{ "items.csv", 3 },	       { "recovery_points.csv", 5 },
 		{ "jobs.csv", 3 },	       { "guards.csv", 1 },
+		{ "backup_vaults.csv", 0 },    { "backup_instances.csv", 0 },
+		{ "backup_policies.csv", 0 },
 	};
 
 	(void)state;
