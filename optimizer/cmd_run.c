@@ -25,6 +25,7 @@
 #include "posture_audit.h"
 #include "report.h"
 #include "restore_model.h"
+#include "snapcache.h"
 #include "snapshot.h"
 #include "strpool.h"
 #include "targets.h"
@@ -332,6 +333,17 @@ static void take_back_outputs(const struct run_state *rs)
 		rmdir(rs->out);
 }
 
+/* Every stage streams the same points and jobs: they are read, checked
+ * and verified once, and replayed to the stages after the first. */
+static int open_snapshot(struct run_state *rs, const char *dir,
+			 struct err *e)
+{
+	if (cli_open_snapshot(&rs->s, dir, e))
+		return -1;
+	snapshot_keep_rows(&rs->s);
+	return 0;
+}
+
 static int run_stages(struct run_state *rs, struct err *e)
 {
 	char *snap = NULL;
@@ -342,7 +354,7 @@ static int run_stages(struct run_state *rs, struct err *e)
 	int rc = !targets || check_out_dir(rs, e) ||
 		 targets_load(&rs->targets, targets, e) ||
 		 snapshot_dir(rs->cli, rs->out, &snap, e) ||
-		 cli_open_snapshot(&rs->s, snap, e) || mkdir_p(rs->out, e) ||
+		 open_snapshot(rs, snap, e) || mkdir_p(rs->out, e) ||
 		 run_fit(rs, e) || run_plan(rs, e) || run_check(rs, e) ||
 		 run_audit(rs, e) || run_report(rs, e);
 

@@ -144,6 +144,7 @@ struct snapshot {
 	struct strpool pool;
 	struct strmap vault_map, policy_map, item_map;
 	int64_t as_of; /* manifest exported_at; commands apply --as-of */
+	struct snap_cache *cache; /* kept rows (snapcache.h), or NULL */
 };
 
 /* Reads manifest.json and the four small tables, checking checksums,
