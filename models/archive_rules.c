@@ -101,7 +101,7 @@ int64_t vm_dependencies_end(const struct policy *pol, const struct rp *rps,
 		    (rps[j].kind != RK_DAILY && rps[j].kind != RK_WEEKLY))
 			continue;
 		if (rps[j].expiry_time == TIME_NONE)
-			return rps[j].expiry_time;
+			return HOLD_FOREVER; /* a dependant kept forever */
 		if (end == TIME_NONE || rps[j].expiry_time > end)
 			end = rps[j].expiry_time;
 	}
@@ -126,6 +126,12 @@ void eligibility_hold(struct eligibility *el, int64_t hold, int64_t now,
 
 	if (el->status == ELIG_NEVER || hold == TIME_NONE || hold <= el->from)
 		return;
+	if (hold == HOLD_FOREVER) {
+		strfmt(el->why, sizeof(el->why),
+			 "%s forever (they never expire)", reason);
+		el->status = ELIG_NEVER;
+		return;
+	}
 	time_format_date(hold, date);
 	el->from = hold;
 	if (el->until != TIME_NONE && hold > el->until) {

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT
  * archive_rules.h: Azure's rules for moving a recovery point from
- * Vault-standard to Vault-archive (reference/azure-backup.md §3.1):
+ * Vault-standard to Vault-archive (docs/azure-backup.md §3.1):
  *   Azure VM:      monthly or yearly points, >= 90 days in Standard,
  *                  >= 180 days of retention left at the move;
  *   SQL/SAP HANA:  full points, >= 45 days in Standard, >= 180 days left;
@@ -19,6 +19,8 @@
 #define WORKLOAD_MIN_AGE_DAYS 45
 #define MIN_REMAINING_DAYS 180
 #define EARLY_DELETION_DAYS 180
+/* A hold that never ends: the point can never be moved. */
+#define HOLD_FOREVER INT64_MAX
 
 enum elig_status {
 	ELIG_NOW,   /* may be moved now */
@@ -47,14 +49,15 @@ void archive_eligibility(const struct item *it, const struct rp *rp,
  * the item are rps[0..n) sorted by time; for the newest monthly/yearly
  * point the dependants still to come are counted through the policy's
  * daily and weekly retention (pol may be NULL: stopped protection).
- * Returns TIME_NONE when nothing depends on point i. */
+ * Returns TIME_NONE when nothing depends on point i, HOLD_FOREVER when a
+ * dependant is kept forever (stopped protection keeps its dailies). */
 int64_t vm_dependencies_end(const struct policy *pol, const struct rp *rps,
 			    size_t n, size_t i);
 
 /* Holds el until `hold` for the reason given (a sentence starting with a
  * lowercase word, e.g. "the daily points that depend on it are kept"):
  * from moves there, turning the point LATER, or NEVER when the hold runs
- * past the last moment a move leaves 180 days. */
+ * past the last moment a move leaves 180 days or is HOLD_FOREVER. */
 void eligibility_hold(struct eligibility *el, int64_t hold, int64_t now,
 		      const char *reason);
 

@@ -263,7 +263,6 @@ void decide_with_model(const struct decide_input *in,
 				? a_end
 				: age_days(in->el->until, rp->rp_time);
 	double theta, tau, gain, expected, restore_cost, early;
-	struct restore_scale sc;
 	char when[DATE_ISO_LEN];
 
 	decision_init(out, c);
@@ -281,9 +280,9 @@ void decide_with_model(const struct decide_input *in,
 	theta = c->restore_extra > 0 ? (c->s_day - c->q_day) / c->restore_extra
 				     : INFINITY;
 	if (mv->risk_q == 0.5) {
-		restore_model_scale(mv->m, mv->policy_id, mv->workload, &sc);
-		tau = optimal_move_age(restore_model_hazard(mv->m),
-				       mv->weight * sc.shape / sc.rate, theta);
+		tau = restore_model_best_age(mv->m, mv->policy_id,
+					     mv->workload, mv->weight, theta,
+					     a_start, a_last);
 	} else {
 		tau = move_age_by_brent(mv, theta, a_start, a_last);
 	}

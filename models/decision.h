@@ -2,7 +2,7 @@
  * decision.h: what to do with one recovery point that Azure's rules allow
  * (or will allow) in Archive: move now, move on a date, or keep — with
  * the money and a reason a person understands. This is the deterministic
- * ski-rental rule of reference/modeling.md §3.4: once the point is
+ * ski-rental rule of docs/modeling.md §3.4: once the point is
  * eligible, move it after it has gone T_BE = (dc + m)/(s - q) days without
  * a restore; never when Archive costs more than it frees (q >= s).
  * Pure functions, no I/O. */

@@ -1,11 +1,10 @@
 /* SPDX-License-Identifier: MIT
- * posture.h: the vault protection rules of `vaultwise audit` (SPEC.md
- * "posture.csv"). Each rule is a pure function over the snapshot structs
- * of one vault that fills a finding: severity, pass/fail, the evidence
- * (snapshot field = value), the fix (what to change, as an az command where
- * one exists), a reference (docs URL or CIS/AzTS/PSRule id) and a detail
- * sentence. Called by optimizer/posture_audit.c; never reads files, never
- * prints.
+ * posture.h: the vault protection rules of `vaultwise audit` (docs/outputs.md,
+ * "posture.csv"). Each rule is a pure function over the snapshot structs of one
+ * vault that fills a finding: severity, pass/fail, the evidence (snapshot field
+ * = value), the fix (what to change, as an az command where one exists), a
+ * reference (docs URL or CIS/AzTS/PSRule id) and a detail sentence. Called by
+ * optimizer/posture_audit.c; never reads files, never prints.
  *
  * Rules, in the fixed order of posture.csv:
  *   immutable-vault       Disabled high, Unlocked medium, Locked pass;

@@ -85,7 +85,7 @@ void rate_card_caveats(const struct rate_card *rc, const char *location,
 		       bool with_rehydration, price_caveat_fn fn, void *ctx);
 
 /* Protected-instance fee per month: <= 50 GB half a unit, then one unit
- * per 500 GB started (reference/azure-backup.md §4.1). */
+ * per 500 GB started (docs/azure-backup.md §4.1). */
 double pi_monthly_fee(const struct rate_card *rc, int workload,
 		      double source_gb);
 

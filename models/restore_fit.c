@@ -714,6 +714,27 @@ static void fill_groups(struct restore_model *m, const struct restore_data *d)
 		group_expectation(m, d, &d->policy[i], &m->policy[i]);
 }
 
+/* Events and expected restores (pooled, at the fitted shape) per age
+ * band of the flexible hazard, and whether it is used. */
+static void fill_bands(struct restore_model *m, const struct restore_data *d)
+{
+	struct age_bands *b = &m->bands;
+
+	memset(b, 0, sizeof(*b));
+	for (size_t i = 0; i < d->nev; i++) {
+		int k = 0;
+		while (k + 1 < AGE_BANDS &&
+		       d->ev[i].age >= restore_band_edges[k + 1])
+			k++;
+		b->events[k]++;
+	}
+	for (int k = 0; k < AGE_BANDS; k++)
+		b->expected[k] = expo_integrate_range(
+			d, &d->pooled, omori_cum, &m->h, restore_band_edges[k],
+			restore_band_edges[k + 1]);
+	restore_bands_choose(m);
+}
+
 /* In the prior every group takes the pooled Gamma(n + 1, U). */
 static void prior_scales(struct restore_model *m)
 {
@@ -751,6 +772,7 @@ int restore_model_fit_data(struct restore_model **out,
 			goto fail;
 	}
 	fill_table(m, d);
+	fill_bands(m, d);
 	restore_model_finish_summary(m);
 	*out = m;
 	return 0;

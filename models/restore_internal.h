@@ -55,6 +55,20 @@ struct table_row {
 	double point_days, cov_days, expected, expected_exp;
 };
 
+/* The flexible hazard (restore_bands.c): lambda times ratio[k] in age
+ * band k (restore_band_edges: 15 days wide through the first year, where
+ * moves are decided), used when its AIC beats the Omori shape's. events
+ * and expected (pooled, at the fitted shape) are what the ratios come
+ * from; they are written to and read from the model's JSON. */
+#define AGE_BANDS 28
+extern const double restore_band_edges[AGE_BANDS + 1]; /* last: inf */
+struct age_bands {
+	bool used;
+	long events[AGE_BANDS];
+	double expected[AGE_BANDS], ratio[AGE_BANDS];
+	double loglik_gain, aic;
+};
+
 struct restore_model {
 	char *method;         /* "mle" or "prior" */
 	struct hazard h;
@@ -74,6 +88,7 @@ struct restore_model {
 	struct strmap policy_map;
 	struct eb_fit eb_workload, eb_policy;
 	struct table_row table[AGE_TABLE_BINS];
+	struct age_bands bands;
 	struct expo_stats kinds[RK_COUNT]; /* no histograms */
 };
 
@@ -92,6 +107,20 @@ int eb_estimate(const long *n, const double *E, size_t G, double cap,
 		struct eb_fit *out, struct err *e);
 /* Sets id -> index for the policies. */
 void restore_model_index(struct restore_model *m);
+/* Sets m->bands' ratios and whether they are used, from their events
+ * and expected (after the fit or a read). */
+void restore_bands_choose(struct restore_model *m);
+/* lambda and Lambda of h with the bands (b NULL or unused: h alone). */
+double bands_rate(const struct hazard *h, const struct age_bands *b,
+		  double a);
+double bands_cum(const struct hazard *h, const struct age_bands *b,
+		 double a);
+/* The age in [lo, hi] at which a move costs least for a point of scale
+ * w_rho when Archive pays at rate theta; without bands the closed form
+ * optimal_move_age (which may lie outside [lo, hi]). */
+double bands_best_age(const struct hazard *h, const struct age_bands *b,
+		      double w_rho, double theta, double lo, double hi);
+
 /* Copies the fit's outcome into m->sum. */
 void restore_model_finish_summary(struct restore_model *m);
 

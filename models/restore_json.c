@@ -238,13 +238,37 @@ static cJSON *table_json(const struct restore_model *m)
 	return a;
 }
 
+/* The flexible hazard's bands (restore_internal.h). */
+static cJSON *bands_json(const struct restore_model *m)
+{
+	const struct age_bands *b = &m->bands;
+	cJSON *o = cJSON_CreateObject(), *a = cJSON_CreateArray();
+
+	cJSON_AddStringToObject(o, "formula",
+				"the rate above times ratio in each age band, "
+				"(events + 2) / (expected + 2)");
+	cJSON_AddBoolToObject(o, "used", b->used);
+	put_num(o, "aic", b->aic);
+	for (int k = 0; k < AGE_BANDS; k++) {
+		cJSON *x = cJSON_CreateObject();
+		put_num(x, "from_days", restore_band_edges[k]);
+		put_num(x, "to_days", restore_band_edges[k + 1]);
+		cJSON_AddNumberToObject(x, "events", (double)b->events[k]);
+		put_num(x, "expected", b->expected[k]);
+		put_num(x, "ratio", b->ratio[k]);
+		cJSON_AddItemToArray(a, x);
+	}
+	cJSON_AddItemToObject(o, "bands", a);
+	return o;
+}
+
 static const char *model_note(const struct restore_model *m)
 {
 	if (strcmp(m->method, "prior") == 0)
 		return "too few restores to fit: documented prior (p = 1, "
 		       "c = 1 d, lambda(0)/lambda(365 d) = 100, scaled to "
-		       "the 95% upper bound of the restores seen); prefer "
-		       "the ski-rental break-even rule";
+		       "the 95% upper bound of the restores seen); plan "
+		       "decides on its posterior";
 	if (!m->diag.converged)
 		return "the optimiser did not meet its convergence checks; "
 		       "treat the estimates with care";
@@ -285,6 +309,7 @@ static cJSON *model_json(const struct restore_model *m)
 	cJSON_AddItemToObject(o, "empirical_bayes", eb);
 	cJSON_AddItemToObject(o, "by_kind", kinds_json(m));
 	cJSON_AddItemToObject(o, "observed_vs_expected", table_json(m));
+	cJSON_AddItemToObject(o, "age_bands", bands_json(m));
 	return o;
 }
 
@@ -642,6 +667,32 @@ static void read_table(struct jr *r, const cJSON *o,
 	}
 }
 
+/* The bands' events and expected; a model written before them has none
+ * and follows the Omori shape alone. */
+static void read_bands(struct jr *r, const cJSON *o,
+		       struct restore_model *m)
+{
+	const char *where = "age_bands.bands";
+	const cJSON *x = cJSON_GetObjectItemCaseSensitive(o, "age_bands");
+	const cJSON *a;
+
+	memset(&m->bands, 0, sizeof(m->bands));
+	if (!x || r->failed)
+		return;
+	a = jr_sub(r, x, "bands", "age_bands", true);
+	if (!r->failed && cJSON_GetArraySize(a) != AGE_BANDS) {
+		jr_bad(r, "age_bands", "bands", "28 age bands");
+		return;
+	}
+	for (int k = 0; !r->failed && k < AGE_BANDS; k++) {
+		const cJSON *it = cJSON_GetArrayItem(a, k);
+		m->bands.events[k] = jr_count(r, it, "events", where);
+		m->bands.expected[k] = jr_num(r, it, "expected", where);
+	}
+	if (!r->failed)
+		restore_bands_choose(m);
+}
+
 static void read_model(struct jr *r, const cJSON *o,
 		       struct restore_model *m)
 {
@@ -672,6 +723,7 @@ static void read_model(struct jr *r, const cJSON *o,
 	read_eb(r, o, "policy", &m->eb_policy);
 	read_kinds(r, o, m);
 	read_table(r, o, m);
+	read_bands(r, o, m);
 }
 
 int restore_model_read(struct restore_model **out, const char *path,

@@ -203,17 +203,18 @@ void restore_model_scale(const struct restore_model *m,
 
 struct span {
 	double weight, a0, a1;
+	const struct age_bands *bands;
 };
 
 static double log_expected(const struct hazard *h, const struct span *s)
 {
-	return log(s->weight) +
-	       log(hazard_cum(h, s->a1) - hazard_cum(h, s->a0));
+	return log(s->weight) + log(bands_cum(h, s->bands, s->a1) -
+				    bands_cum(h, s->bands, s->a0));
 }
 
 static double log_rate(const struct hazard *h, const struct span *s)
 {
-	return log(s->weight) + log(hazard_rate(h, s->a0));
+	return log(s->weight) + log(bands_rate(h, s->bands, s->a0));
 }
 
 /* Multiplies parameter i by f. */
@@ -311,7 +312,7 @@ void restore_model_forecast(const struct restore_model *m,
 			    double weight, double a0, double a1,
 			    double level, struct restore_forecast *out)
 {
-	struct span s = { weight, fmax(a0, 0), a1 };
+	struct span s = { weight, fmax(a0, 0), a1, &m->bands };
 	struct restore_scale sc;
 	double m0, k;
 
@@ -336,7 +337,7 @@ double restore_model_expected(const struct restore_model *m,
 			      const char *policy_id, int workload,
 			      double weight, double a0, double a1)
 {
-	struct span s = { weight, fmax(a0, 0), a1 };
+	struct span s = { weight, fmax(a0, 0), a1, &m->bands };
 	struct restore_scale sc;
 
 	if (!(weight > 0) || !(s.a1 > s.a0))
@@ -349,16 +350,34 @@ double restore_model_rate_quantile(const struct restore_model *m,
 				   const char *policy_id, int workload,
 				   double weight, double age, double q)
 {
-	struct span s = { weight, fmax(age, 0), 0 };
+	struct span s = { weight, fmax(age, 0), 0, &m->bands };
 	struct restore_scale sc;
 	double mean, k;
 
 	if (!(weight > 0))
 		return 0;
 	restore_model_scale(m, policy_id, workload, &sc);
-	mean = weight * hazard_rate(&m->h, s.a0) * sc.shape / sc.rate;
+	mean = weight * bands_rate(&m->h, &m->bands, s.a0) * sc.shape /
+	       sc.rate;
 	if (q == 0.5)
 		return mean;
 	k = combined_shape(sc.shape, delta_var(m, log_rate, &s));
 	return mean * unit_gamma_quantile(q, k);
+}
+
+double restore_model_best_age(const struct restore_model *m,
+			      const char *policy_id, int workload,
+			      double weight, double theta, double lo,
+			      double hi)
+{
+	struct restore_scale sc;
+
+	restore_model_scale(m, policy_id, workload, &sc);
+	return bands_best_age(&m->h, &m->bands, weight * sc.shape / sc.rate,
+			      theta, lo, hi);
+}
+
+double restore_model_cum(const struct restore_model *m, double age_days)
+{
+	return bands_cum(&m->h, &m->bands, age_days);
 }

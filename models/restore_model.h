@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT
  * restore_model.h: how likely a recovery point is to be restored, by age
- * (shared/reference/modeling.md §2). `vaultwise fit` builds the model from
+ * (docs/modeling.md §2). `vaultwise fit` builds the model from
  * a snapshot's job history and writes it as JSON; `plan` reads it and asks
  * for rates and forecasts per point. Never prints, never exits.
  *
@@ -14,11 +14,11 @@
  *     shrunk towards the pool by empirical Bayes.
  * With fewer than min_events restores in the whole history the model is
  * the documented prior (method "prior": p = 1, c = 1 d, scale from the
- * rule of three); a caller should then prefer the ski-rental rule
- * (modeling.md §3.4). */
+ * rule of three), and plan decides on its posterior like on any fit. */
 #ifndef VW_RESTORE_MODEL_H
 #define VW_RESTORE_MODEL_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "err.h"
@@ -149,5 +149,19 @@ double restore_model_expected(const struct restore_model *m,
 double restore_model_rate_quantile(const struct restore_model *m,
 				   const char *policy_id, int workload,
 				   double weight, double age, double q);
+
+/* The age (days) in [lo, hi] at which moving a point of coverage weight
+ * costs least when Archive pays below restore rate theta (per day; see
+ * decision.h): for the Omori shape the first age its rate falls to theta
+ * (closed form, possibly outside [lo, hi]: INFINITY when the floor stays
+ * above theta); with the age bands (chosen by AIC, restore_bands.c) the
+ * best of the bands. */
+double restore_model_best_age(const struct restore_model *m,
+			      const char *policy_id, int workload,
+			      double weight, double theta, double lo,
+			      double hi);
+/* Lambda(a) of the model's shape, with its age bands when it uses them
+ * (hazard_cum of restore_model_hazard otherwise), at rho = 1. */
+double restore_model_cum(const struct restore_model *m, double age_days);
 
 #endif

@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: MIT
- * targets.h: RPO/RTO targets handed in by architects (SPEC.md "targets
- * file"): which items a target covers (scope_type + glob), on which tier,
- * and the hours it allows; optionally its priority (the lowest that
- * covers an item on a tier judges it), a tolerance and a severity. Read by check (RPO/RTO verdicts), audit (does a
- * target need the Enhanced policy) and plan (never archive a point an RTO
- * target needs back faster than rehydration allows). No I/O beyond reading
- * the file. */
+ * targets.h: RPO/RTO targets handed in by architects (docs/outputs.md,
+ * "targets file"): which items a target covers (scope_type + glob), on
+ * which tier, and the hours it allows; optionally its priority (the lowest
+ * that covers an item on a tier judges it), a tolerance and a severity.
+ * Read by check (RPO/RTO verdicts), audit (does a target need the Enhanced
+ * policy) and plan (never archive a point an RTO target needs back faster
+ * than rehydration allows). No I/O beyond reading the file. */
 #ifndef VW_TARGETS_H
 #define VW_TARGETS_H
 

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT
  * tiercost.h: what keeping a recovery point in Standard costs, what it
  * would cost in Archive, and what one restore from Archive adds
- * (reference/modeling.md §3.1):
+ * (docs/modeling.md §3.1):
  *   s  = Standard price x the GiB the move frees (a VM point's unique
  *        blocks; a database full's whole size), per day;
  *   q  = Archive price x the archived size (a VM point becomes a full

@@ -9,13 +9,14 @@
  * i..j moved together frees
  *     source * sum_{k=i..j} f(t_k - t_{k-1}) * f(t_{j+1} - t_k),
  * where the chain is the item's monthly and yearly points with a Standard
- * copy (daily and weekly points are gone by the time these may move), t_0
- * the point before the run and t_{j+1} the one after it (next month's
- * point for the newest). Which candidates to move is a small dynamic
- * programme over the chain: it maximises Standard saved minus Archive
- * added per month, so a low-churn point may move because its neighbours
- * do, and an item whose points cost more archived even together is kept
- * as a set. Pure arithmetic. */
+ * copy, and its daily and weekly points kept there forever (stopped
+ * protection; other daily and weekly points are gone by the time these
+ * may move), t_0 the point before the run and t_{j+1} the one after it
+ * (next month's point for the newest). Which candidates to move is a
+ * small dynamic programme over the chain (linear time, vmset.c): it
+ * maximises Standard saved minus Archive added per month, so a low-churn
+ * point may move because its neighbours do, and an item whose points
+ * cost more archived even together is kept as a set. Pure arithmetic. */
 #ifndef VW_VMSET_H
 #define VW_VMSET_H
 
@@ -35,8 +36,10 @@ struct vmset_result {
 /* rps: the item's points sorted by time; candidate[i]: point i may be
  * archived now or later; std/arc: prices per GiB-month; refills: new
  * points keep coming (next month's point follows the newest). freed[i] is
- * set to what point i frees when moved with its run, or NAN when it is
- * not in the best set (or not a chain point). */
+ * set to point i's share of what its run frees when moved together (the
+ * run's GiB shared by Archive size, so each point of a run that pays
+ * frees more than its own Archive copy costs), or NAN when it is not in
+ * the best set (or not a chain point). */
 void vmset_score(const struct item *it, const struct rp *rps, size_t n,
 		 const bool *candidate, double std_price, double arc_price,
 		 bool refills, double *freed, struct vmset_result *out);

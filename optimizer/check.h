@@ -8,9 +8,9 @@
  *   - the RTO of its newest point and, when the target asks for
  *     min_retention_days, of the oldest point that retention must still
  *     hold (models/rto.h; rehydration when that point is in Archive),
- * and writes one row per (item, target) to rpo_rto.csv (SPEC.md columns
- * first), each with a verdict met/breached/unknown, a plain reason, the
- * signed margin and a cause a pivot table can use; or the same rows as
+ * and writes one row per (item, target) to rpo_rto.csv (docs/outputs.md
+ * columns first), each with a verdict met/breached/unknown, a plain reason,
+ * the signed margin and a cause a pivot table can use; or the same rows as
  * JSON or JUnit XML. Targets with a priority shadow lower-priority ones
  * on the same tier, so each item is judged once per tier by those; a
  * target that covers no item is an error unless allowed.

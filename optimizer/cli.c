@@ -7,13 +7,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli_doc.h"
+#include "commands.h"
 #include "err.h"
 #include "log.h"
 #include "snapshot.h"
 #include "timeutil.h"
 #include "util.h"
 
-struct cli_common cli_common = { TIME_NONE, 0 };
+struct cli_common cli_common = { TIME_NONE, 0, HELP_TEXT };
 
 size_t edit_distance(const char *a, const char *b)
 {
@@ -79,6 +81,18 @@ static const struct opt_spec common_specs[] = {
 	  "no progress line, even on a terminal", 0, 0 },
 	OPT_END,
 };
+
+/* Not in the help: the shape of the help, for scripts/gendoc.sh. */
+static const struct opt_spec hidden_specs[] = {
+	{ "help-format", 0, OPT_STR, 0, "text|man|words",
+	  "print the help as text, a man page or completion words", 0, 0 },
+	OPT_END,
+};
+
+const struct opt_spec *cli_common_specs(void)
+{
+	return common_specs;
+}
 
 /* One help line: "  -q, --quiet   help" or "      --as-of DATE   help". */
 static void print_option(FILE *out, const struct opt_spec *o)
@@ -191,6 +205,21 @@ static int store(const char *cmd, const struct opt_spec *o, void *base,
 	return usage_error(cmd, "internal: bad option type");
 }
 
+static int set_help_format(const char *cmd, const char *value)
+{
+	static const char *const names[] = { "text", "man", "words" };
+
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
+		if (strcmp(value, names[i]) == 0) {
+			cli_common.help_format = (int)i;
+			return 0;
+		}
+	return usage_error(cmd,
+			   "option '--help-format': expected text, man or "
+			   "words, got '%s'",
+			   value);
+}
+
 /* Each option changes its own setting and keeps the others as log.c has
  * them, whoever set them. */
 static int apply_common(const char *cmd, const struct opt_spec *o,
@@ -204,6 +233,8 @@ static int apply_common(const char *cmd, const struct opt_spec *o,
 		log_setup(LOG_DEBUG, log_is_json());
 	else if (strcmp(o->name, "no-progress") == 0)
 		cli_common.no_progress = 1;
+	else if (strcmp(o->name, "help-format") == 0)
+		return set_help_format(cmd, value);
 	else if (strcmp(value, "json") == 0)
 		log_setup(log_get_level(), 1);
 	else if (strcmp(value, "text") == 0)
@@ -219,21 +250,25 @@ static int apply_common(const char *cmd, const struct opt_spec *o,
 /* Shared by main and cli_parse: 1 = consumed, 0 = not common, -1 = bad. */
 static int try_common(const char *cmd, int argc, char **argv, int *i)
 {
-	for (const struct opt_spec *o = common_specs; o->name; o++) {
-		const char *inl, *value = "";
-		if (!matches(o, argv[*i], &inl))
-			continue;
-		if (o->type != OPT_FLAG) {
-			value = option_value(cmd, o, inl, argc, argv, i);
-			if (!value)
+	const struct opt_spec *tables[] = { common_specs, hidden_specs };
+
+	for (size_t t = 0; t < ARRAY_SIZE(tables); t++)
+		for (const struct opt_spec *o = tables[t]; o->name; o++) {
+			const char *inl, *value = "";
+			if (!matches(o, argv[*i], &inl))
+				continue;
+			if (o->type != OPT_FLAG) {
+				value = option_value(cmd, o, inl, argc, argv,
+						     i);
+				if (!value)
+					return -1;
+			} else if (inl) {
+				usage_error(cmd, "option '--%s' takes no value",
+					    o->name);
 				return -1;
-		} else if (inl) {
-			usage_error(cmd, "option '--%s' takes no value",
-				    o->name);
-			return -1;
+			}
+			return apply_common(cmd, o, value) ? -1 : 1;
 		}
-		return apply_common(cmd, o, value) ? -1 : 1;
-	}
 	return 0;
 }
 
@@ -355,6 +390,17 @@ int cli_parse(const struct cmd_doc *doc, const struct opt_spec *spec,
 void cli_print_help(FILE *out, const struct cmd_doc *doc,
 		    const struct opt_spec *spec)
 {
+	const struct command *c = command_find(doc->name);
+
+	if (cli_common.help_format == HELP_MAN) {
+		cli_doc_man(out, doc, c ? c->summary : doc->name, spec,
+			    common_specs);
+		return;
+	}
+	if (cli_common.help_format == HELP_WORDS) {
+		cli_doc_words(out, spec, common_specs);
+		return;
+	}
 	fprintf(out, "usage: vaultwise %s %s\n\n%s\n", doc->name, doc->usage,
 		doc->summary);
 	if (spec[0].name) {

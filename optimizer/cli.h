@@ -62,6 +62,7 @@ struct cmd_doc {
 struct cli_common {
 	int64_t as_of;        /* TIME_NONE unless --as-of */
 	int no_progress;
+	int help_format;      /* enum help_format (cli_doc.h) */
 };
 extern struct cli_common cli_common;
 
@@ -78,8 +79,12 @@ int cli_parse(const struct cmd_doc *doc, const struct opt_spec *spec,
  * not, -1 on a bad value (reported). Used by main before the command. */
 int cli_common_option(int argc, char **argv, int *i);
 
+/* The help of a command in the --help-format asked for (text by
+ * default). */
 void cli_print_help(FILE *out, const struct cmd_doc *doc,
 		    const struct opt_spec *spec);
+/* The table of the common options. */
+const struct opt_spec *cli_common_specs(void);
 void cli_print_common_help(FILE *out);
 
 /* Reports a usage error for cmd and returns 64. */

@@ -70,7 +70,7 @@ int cmd_fit(int argc, char **argv)
 	}
 	if (strcmp(restore_model_method(m), "prior") == 0)
 		warnf("only %ld restores: using the documented prior; plan "
-		      "should use the ski-rental break-even rule",
+		      "decides on its posterior",
 		      restore_model_summary(m)->events_used);
 	else if (!restore_model_summary(m)->converged)
 		warnf("the fit did not meet its convergence checks (see "

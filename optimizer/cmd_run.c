@@ -1,12 +1,11 @@
 /* SPDX-License-Identifier: MIT
- * cmd_run.c: `vaultwise run`: the monthly batch. Takes a snapshot (the
- * given one, or the bundled sample when there is neither a snapshot nor
- * Azure credentials), then fits the restore model, plans, checks RPO/RTO
- * and audits the vaults into one output directory laid out as SPEC.md
- * says, and prints a short summary of each stage. It never writes into a
- * directory of someone else's, and a run that fails in a new (or empty)
- * directory takes back what it wrote there, an exported snapshot
- * excepted. */
+ * cmd_run.c: `vaultwise run`: the monthly batch. Takes a snapshot (the given
+ * one, or the bundled sample when there is neither a snapshot nor Azure
+ * credentials), then fits the restore model, plans, checks RPO/RTO and audits
+ * the vaults into one output directory laid out as docs/commands/run.md says,
+ * and prints a short summary of each stage. It never writes into a directory of
+ * someone else's, and a run that fails in a new (or empty) directory takes back
+ * what it wrote there, an exported snapshot excepted. */
 #include <errno.h>
 #include <stdio.h>
 #include <sys/stat.h>

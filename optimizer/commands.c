@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cli_doc.h"
 #include "err.h"
 #include "util.h"
 
@@ -44,8 +45,25 @@ const struct command *command_find(const char *name)
 	return NULL;
 }
 
+static const char exit_status[] =
+	"0 done; 1 checks ran and found failures; 64 usage;\n65 bad input "
+	"data; 66 input missing; 69 Azure unavailable;\n70 internal error; "
+	"73 cannot create output; 74 I/O error;\n75 temporary failure, safe "
+	"to rerun; 77 permission denied.";
+
 void commands_print_usage(void)
 {
+	if (cli_common.help_format == HELP_MAN) {
+		cli_doc_man_main(stdout, commands, ncommands,
+				 cli_common_specs(), exit_status);
+		return;
+	}
+	if (cli_common.help_format == HELP_WORDS) {
+		for (size_t i = 0; i < ncommands; i++)
+			printf("%s\t%s\n", commands[i].name,
+			       commands[i].summary);
+		return;
+	}
 	printf("usage: vaultwise [common options] <command> [options]\n\n"
 	       "Cost, tiering, RPO/RTO and protection audit for Azure "
 	       "Backup.\n\nCommands:\n");
@@ -54,11 +72,8 @@ void commands_print_usage(void)
 	printf("\n");
 	cli_print_common_help(stdout);
 	printf("  %-28s %s\n", "    --version", "print the version");
-	printf("\nExit status: 0 done; 1 checks ran and found failures; 64 "
-	       "usage;\n65 bad input data; 66 input missing; 69 Azure "
-	       "unavailable;\n70 internal error; 73 cannot create output; 74 "
-	       "I/O error;\n75 temporary failure, safe to rerun; 77 permission "
-	       "denied.\n\nSee 'vaultwise help <command>' for one command.\n");
+	printf("\nExit status: %s\n\nSee 'vaultwise help <command>' for one "
+	       "command.\n", exit_status);
 }
 
 static const struct cmd_doc help_doc = {

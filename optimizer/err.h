@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT
  * err.h: the one error type of vaultwise. Library functions return 0 on
  * success and -1 on failure, after filling a caller-owned struct err with an
- * exit code (sysexits style, fixed in SPEC.md) and a message. The first error
+ * exit code (sysexits style, docs/commands.md) and a message. The first error
  * set wins, so a low-level message naming file and line is not overwritten by
  * a vaguer one further up. Never prints; commands report through log.h. */
 #ifndef VW_ERR_H

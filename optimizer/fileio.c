@@ -14,6 +14,7 @@
 
 #include <openssl/evp.h>
 
+#include "datadir.h"
 #include "util.h"
 
 /* ".name.tmp.PID" next to path. */
@@ -375,23 +376,31 @@ int read_file(const char *path, size_t max, char **out, size_t *len,
 char *data_path(const char *rel)
 {
 	const char *dir = getenv("VAULTWISE_DATA");
+	char *installed, *path;
 
-	return path_join(dir && *dir ? dir : VW_DATADIR, rel);
+	if (dir && *dir)
+		return path_join(dir, rel);
+	installed = data_dir();
+	path = path_join(installed, rel);
+	free(installed);
+	return path;
 }
 
 char *data_file(const char *rel, struct err *e)
 {
 	const char *dir = getenv("VAULTWISE_DATA");
-	char *path = data_path(rel);
+	char *path = data_path(rel), *installed;
 
 	if (access(path, F_OK) == 0)
 		return path;
-	if (dir && *dir)
+	if (dir && *dir) {
+		installed = data_dir();
 		err_set(e, EXIT_NOINPUT,
 			"VAULTWISE_DATA is '%s', which has no %s (unset it to "
 			"use the data installed with vaultwise in %s)",
-			dir, rel, VW_DATADIR);
-	else
+			dir, rel, installed);
+		free(installed);
+	} else
 		err_errno(e, EXIT_NOINPUT, "vaultwise's data file '%s'", path);
 	free(path);
 	return NULL;

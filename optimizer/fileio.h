@@ -69,8 +69,8 @@ int sha256_file(const char *path, char out[SHA256_HEX_LEN], struct err *e);
 int read_file(const char *path, size_t max, char **out, size_t *len,
 	      struct err *e);
 
-/* A bundled data file: $VAULTWISE_DATA/rel if set, else the data
- * directory of the source tree the binary was built from. Caller frees. */
+/* A bundled data file: $VAULTWISE_DATA/rel if set, else in the data
+ * directory next to the binary (datadir.h). Caller frees. */
 char *data_path(const char *rel);
 /* data_path(rel) when it exists; else NULL and a 66 naming VAULTWISE_DATA
  * when that is what points elsewhere. Caller frees. */

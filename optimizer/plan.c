@@ -187,7 +187,7 @@ static void add_setting(struct policy_state *ps, int mode, int duration)
 			(struct setting){ mode, duration, 0 };
 }
 
-/* Azure's allowed range (reference/azure-backup.md §3.5): VM TierAfter in
+/* Azure's allowed range (docs/azure-backup.md §3.5): VM TierAfter in
  * months from 3 to (monthly or yearly retention - 6); SQL/HANA in days
  * from 45 to (retention - 180). */
 static void init_settings(struct policy_state *ps, const struct policy *pol)
@@ -349,15 +349,16 @@ struct point_ctx {
 	int ncum;
 };
 
-static double cum_at(struct point_ctx *pc, const struct hazard *h, double a)
+static double cum_at(struct point_ctx *pc, const struct restore_model *m,
+		     double a)
 {
 	for (int i = 0; i < pc->ncum; i++)
 		if (pc->cum_age[i] == a)
 			return pc->cum[i];
 	if (pc->ncum == (int)ARRAY_SIZE(pc->cum))
-		return hazard_cum(h, a);
+		return restore_model_cum(m, a);
 	pc->cum_age[pc->ncum] = a;
-	return pc->cum[pc->ncum++] = hazard_cum(h, a);
+	return pc->cum[pc->ncum++] = restore_model_cum(m, a);
 }
 
 static double life_days(const struct plan_ctx *p, const struct rp *rp)
@@ -372,13 +373,12 @@ static double life_days(const struct plan_ctx *p, const struct rp *rp)
 static double restores_per_day(const struct plan_ctx *p, struct point_ctx *pc,
 			       double from, double to)
 {
-	const struct hazard *h;
+	const struct restore_model *m = p->o->model;
 
 	if (!p->use_model || from < 0 || !(to > from))
 		return 0;
-	h = restore_model_hazard(p->o->model);
 	return pc->weight * p->work.rho *
-	       (cum_at(pc, h, to) - cum_at(pc, h, from)) / (to - from);
+	       (cum_at(pc, m, to) - cum_at(pc, m, from)) / (to - from);
 }
 
 /* The restores from Archive a slot's points expect per month while
@@ -421,11 +421,12 @@ static double plan_new_age(const struct plan_ctx *p,
 		return -1;
 	if (!p->use_model)
 		return min_age + breakeven_days(c);
-	tau = optimal_move_age(restore_model_hazard(p->o->model),
-			       pc->weight * p->work.rho,
-			       c->restore_extra > 0
-				       ? (c->s_day - c->q_day) / c->restore_extra
-				       : INFINITY);
+	tau = restore_model_best_age(
+		p->o->model, pc->pol ? pc->pol->policy_id : NULL,
+		pc->it->workload, pc->weight,
+		c->restore_extra > 0 ? (c->s_day - c->q_day) / c->restore_extra
+				     : INFINITY,
+		min_age, life_days(p, pc->rp) - MIN_REMAINING_DAYS);
 	return tau > min_age ? tau : min_age;
 }
 
@@ -1000,8 +1001,9 @@ int plan_run(struct snapshot *s, const struct plan_options *o,
 	p.planned = xcalloc(s->nitems + 1, sizeof(*p.planned));
 	for (size_t i = 0; i < s->npolicies; i++)
 		init_settings(&p.pstate[i], &s->policies[i]);
-	p.use_model = o->model &&
-		      strcmp(restore_model_method(o->model), "prior") != 0;
+	/* The documented prior is a model too: with few restores its
+	 * posterior still beats a rule that ignores it (issue 17). */
+	p.use_model = o->model != NULL;
 	out->method = p.use_model ? "model" : "breakeven";
 	if (load_rate_cards(&p, e) ||
 	    snapshot_each_job(s, collect_restore, &p, e))

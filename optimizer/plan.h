@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT
  * plan.h: the plan stage. Reads a snapshot and a price sheet and writes the
- * plan directory (SPEC.md "Plan directory"): plan.csv (one row per
+ * plan directory (docs/outputs.md "Plan directory"): plan.csv (one row per
  * recovery point that Azure's rules could ever archive), policy_changes.csv,
  * strategies.csv, summary.csv and plan.json (what the plan was made from,
  * for apply and report). Streams recovery points one item at a time.

@@ -12,6 +12,7 @@
 
 #include "levers.h"
 #include "plan_internal.h"
+#include "tags.h"
 #include "targets.h"
 #include "timeutil.h"
 #include "util.h"
@@ -290,15 +291,28 @@ static void instant_restore_lever(struct plan_ctx *p, size_t pi)
 			      "%d", pol->policy_name, dflt);
 }
 
-/* Words in a vault's name that say it holds no production data. */
-static bool non_production(const struct vault *v)
+/* Words that say a vault holds no production data, in its name or in the
+ * value of its `env` or `environment` tag. */
+static bool non_production_word(const char *s)
 {
-	static const char *const words[] = { "dev", "test", "nonprod", "qa",
-					     "uat", "sandbox", "lab" };
-	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
-		if (strstr(v->vault_name, words[i]))
+	static const char *const words[] = { "dev", "test", "tst", "nonprod",
+					     "qa", "uat", "sandbox", "lab" };
+	for (size_t i = 0; i < ARRAY_SIZE(words); i++)
+		if (strstr(s, words[i]))
 			return true;
 	return false;
+}
+
+static bool non_production(const struct vault *v)
+{
+	const char *t = v->tags ? v->tags : "";
+	char key[TAG_KEY_MAX], value[TAG_VALUE_MAX];
+
+	while (tags_next(&t, key, value))
+		if ((str_eq_ci(key, "env") || str_eq_ci(key, "environment")) &&
+		    non_production_word(value))
+			return true;
+	return non_production_word(v->vault_name);
 }
 
 static char *vault_create_command(const struct vault *v)

@@ -3,10 +3,10 @@
  * (models/posture.h) on every vault of a snapshot and writes posture.csv
  * atomically: one row per vault and rule, passes included, vaults in
  * vaults.csv order and rules in the fixed order of enum posture_rule.
- * Columns: vault_id, rule_id, severity, status, evidence, fix (SPEC.md),
- * then vault_name, subscription_id, reference, detail, saving_total,
- * currency. Called by `vaultwise audit` (cmd_audit.c) and by `run`.
- * Never prints: the caller reports the summary. */
+ * Columns: vault_id, rule_id, severity, status, evidence, fix
+ * (docs/outputs.md), then vault_name, subscription_id, reference, detail,
+ * saving_total, currency. Called by `vaultwise audit` (cmd_audit.c) and by
+ * `run`. Never prints: the caller reports the summary. */
 #ifndef VW_POSTURE_AUDIT_H
 #define VW_POSTURE_AUDIT_H
 

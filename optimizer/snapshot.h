@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT
- * snapshot.h: the snapshot directory, the data every stage shares (SPEC.md
- * "Snapshot"). Defines the columns of each CSV, the typed row structs and
- * their enums, and how a snapshot is read and written:
+ * snapshot.h: the snapshot directory, the data every stage shares
+ * (docs/snapshot-format.md). Defines the columns of each CSV, the typed row
+ * structs and their enums, and how a snapshot is read and written:
  *
  *  - vaults, policies, items and guards are small and loaded into memory;
  *  - recovery points and jobs are streamed, one row (or one item's rows)

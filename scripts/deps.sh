@@ -10,7 +10,8 @@
 set -eu
 
 PACKAGES="gcc make pkg-config libcurl4-openssl-dev libcjson-dev libssl-dev \
-libgsl-dev libcmocka-dev python3 ca-certificates libxml2-utils $*"
+libgsl-dev libcmocka-dev python3 ca-certificates libxml2-utils groff-base \
+man-db $*"
 
 missing=""
 for p in $PACKAGES; do

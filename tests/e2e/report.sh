@@ -479,6 +479,18 @@ for view, min_w in (("desktop", 400), ("phone", 300)):
     for c in charts:
         assert c["width"] >= min_w and c["height"] >= 80, (view, c)
 PY
+	check "the levers are shown with their savings and what bounds them" \
+		python3 - "$T/browser.json" "$R/plan/levers.csv" <<'PY'
+import csv, json, sys
+shown = json.load(open(sys.argv[1]))["desktop"]["levers"]
+rows = list(csv.DictReader(open(sys.argv[2], newline="")))
+assert len(shown) == min(12, len(rows)) > 0, shown
+for cells, r in zip(shown, rows):
+    money = ("{:,.2f} EUR/month".format(float(r["saving_month"]))
+             if r["saving_month"] else "not priced")
+    assert cells[0] == r["lever"] and cells[2] == money, (cells, r)
+    assert cells[3] == r["constraint"], (cells, r)
+PY
 	check "at 1366x900 the three headline figures are on the first screen, no caveat above them" \
 		python3 - "$T/browser.json" <<'PY'
 import json, sys

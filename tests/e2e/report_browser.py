@@ -61,6 +61,9 @@ CHART_JS = """(() => {
     external: count('img, link, iframe, object, embed, video, audio, ' +
                     'source, use[href], image'),
     title: document.title,
+    levers: Array.from(document.querySelectorAll('#levers tbody tr'))
+                 .filter(tr => tr.getBoundingClientRect().height > 0)
+                 .map(tr => Array.from(tr.cells).map(c => c.innerText)),
     scrollWidth: document.documentElement.scrollWidth,
     innerWidth: window.innerWidth
   });

@@ -198,6 +198,32 @@ static void test_archive_rules__vm_dependencies(void **state)
 				       "2026-10-28"));
 }
 
+/* Issue 17, cause 3: a stopped-protection item keeps its daily points
+ * forever, so the monthly point they depend on can never move (the bug
+ * read the dependant's "no expiry" as "no hold" and moved it). */
+static void test_archive_rules__dependant_kept_forever(void **state)
+{
+	struct rp rps[3];
+	struct item it = vm_item(WL_VM);
+	struct eligibility el;
+	int64_t now = T0 + 400LL * DAY_S;
+	(void)state;
+
+	rps[0] = point(RK_MONTHLY, TIME_NONE);
+	rps[1] = point(RK_DAILY, TIME_NONE);
+	rps[1].rp_time = T0 + DAY_S;
+	rps[2] = point(RK_DAILY, T0 + 40LL * DAY_S);
+	rps[2].rp_time = T0 + 2LL * DAY_S;
+	assert_true(vm_dependencies_end(NULL, rps, 3, 0) == HOLD_FOREVER);
+	archive_eligibility(&it, &rps[0], now, &el);
+	assert_int_equal(el.status, ELIG_NOW);
+	eligibility_hold(&el, vm_dependencies_end(NULL, rps, 3, 0), now,
+			 "the daily and weekly points that depend on it are "
+			 "kept");
+	assert_int_equal(el.status, ELIG_NEVER);
+	assert_non_null(strstr(el.why, "depend on it are kept forever"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -209,6 +235,7 @@ int main(void)
 		cmocka_unit_test(test_archive_rules__kept_forever),
 		cmocka_unit_test(test_archive_rules__azure_not_ready),
 		cmocka_unit_test(test_archive_rules__vm_dependencies),
+		cmocka_unit_test(test_archive_rules__dependant_kept_forever),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -5,6 +5,8 @@
  * VAULTWISE_DATA. */
 #include "testutil.h"
 
+#include "datadir.h"
+
 static void test_fileio__sha256_of_known_contents(void **state)
 {
 	struct err e = ERR_INIT;
@@ -297,6 +299,7 @@ static void test_fileio__data_file_names_vaultwise_data(void **state)
 {
 	struct err e = ERR_INIT;
 	char *dir = test_path("data");
+	char *installed = data_dir();
 	char *path;
 
 	(void)state;
@@ -312,8 +315,27 @@ static void test_fileio__data_file_names_vaultwise_data(void **state)
 		   "VAULTWISE_DATA is '%s', which has no prices/prices.csv "
 		   "(unset it to use the data installed with vaultwise in "
 		   "%s)",
-		   dir, VW_DATADIR);
+		   dir, installed);
 	unsetenv("VAULTWISE_DATA");
+	free(installed);
+	free(dir);
+}
+
+/* Without VAULTWISE_DATA the data is found next to the binary: for a test
+ * binary in build/tests/, the source tree's data/. */
+static void test_fileio__data_file_next_to_the_binary(void **state)
+{
+	struct err e = ERR_INIT;
+	char *dir = data_dir();
+	char *path;
+
+	(void)state;
+	unsetenv("VAULTWISE_DATA");
+	assert_true(str_ends_with(dir, "/data"));
+	path = data_file("timezones.csv", &e);
+	assert_non_null(path);
+	assert_true(str_starts_with(path, dir));
+	free(path);
 	free(dir);
 }
 
@@ -332,6 +354,7 @@ int main(void)
 		cmocka_unit_test(test_fileio__afile_check_before_the_work),
 		cmocka_unit_test(test_fileio__remove_tree),
 		cmocka_unit_test(test_fileio__data_file_names_vaultwise_data),
+		cmocka_unit_test(test_fileio__data_file_next_to_the_binary),
 	};
 	return cmocka_run_group_tests(tests, NULL, test_teardown_scratch);
 }

@@ -1,0 +1,308 @@
+/* SPDX-License-Identifier: MIT
+ * test_plan.c: the plan and report hubs (plan_run, report_run) on a small
+ * hand-made snapshot: one westeurope LRS vault, one SQL item with five
+ * recovery points whose fate is plain (a full eligible now, a full too
+ * young, a full already archived, a full with too little retention left,
+ * a log point), so a failure names the stage and the point, not "plan.csv
+ * differs". Prices are the bundled sheet's westeurope EUR rows. */
+#include "testutil.h"
+
+#include <math.h>
+
+#include "plan.h"
+#include "report.h"
+#include "snapshot.h"
+#include "timeutil.h"
+
+#define T0 INT64_C(1793491200) /* 2026-11-01T00:00:00Z, the as-of */
+#define STD_LRS 0.019658       /* EUR per GB-month, data/prices */
+#define ARC_LRS 0.002106
+#define PI_SQL 28.52           /* EUR per instance-month */
+
+#define VAULT_ARM "/subscriptions/sub-1/resourceGroups/rg/providers/" \
+		  "Microsoft.RecoveryServices/vaults/vault-sql"
+
+/* |a - b| <= tol, saying both when not. */
+#define assert_near(a, b, tol)                                            \
+	do {                                                              \
+		double a_ = (a), b_ = (b);                                \
+		if (!(fabs(a_ - b_) <= (tol)))                            \
+			fail_msg("%s = %.6f, wanted %.6f", #a, a_, b_);   \
+	} while (0)
+
+static char vid[SNAPSHOT_ID_LEN], iid[SNAPSHOT_ID_LEN];
+
+static void put_estate(struct snapshot_writer *sw)
+{
+	snapshot_make_id(vid, 'v', VAULT_ARM);
+	snapshot_make_id(iid, 'i', VAULT_ARM "/items/salesdb");
+	snapshot_put_vault(sw, &(struct vault){
+		.vault_id = vid, .subscription_id = "sub-1",
+		.resource_group = "rg", .vault_name = "vault-sql",
+		.location = "westeurope", .resource_guard_id = "",
+		.tenant_id = "tenant-1", .redundancy = RED_LRS,
+		.cross_region_restore = OFF, .immutability = IMM_DISABLED,
+		.soft_delete = SD_ENABLED, .soft_delete_days = 14, .mua = OFF,
+		.cross_subscription_restore = XSR_ENABLED,
+		.public_network_access = ON, .cmk = OFF,
+		.job_failure_alerts = ON });
+	snapshot_put_policy(sw, &(struct policy){
+		.policy_id = "p-000000000001", .vault_id = vid,
+		.policy_name = "sql-weekly", .arm_id = VAULT_ARM "/p/sql",
+		.window_start = "", .run_times = "22:00",
+		.run_days = "Saturday", .time_zone = "UTC",
+		.diff_run_days = "", .workload = WL_SQL,
+		.policy_type = PT_STANDARD, .frequency = FREQ_WEEKLY,
+		.weekly_keep_weeks = 12, .monthly_keep_months = 60,
+		.tiering_mode = TM_NONE, .log_interval_min = 60,
+		.log_keep_days = 15 });
+	snapshot_put_item(sw, &(struct item){
+		.item_id = iid, .vault_id = vid,
+		.policy_id = "p-000000000001", .item_name = "salesdb",
+		.protection_state = "Protected",
+		.arm_id = VAULT_ARM "/items/salesdb", .source_resource_id = "",
+		.workload = WL_SQL, .size_source = SS_REPORTED,
+		.source_gb = 200, .daily_churn = 0.01, .standard_gb = 260,
+		.archive_gb = 100, .last_backup_time = T0 - DAY_S });
+}
+
+/* rp_id, kind, tier, age in days, days of retention left, GiB */
+static void put_point(struct snapshot_writer *sw, const char *id, int kind,
+		      int tier, int age, int left, double gb)
+{
+	snapshot_put_rp(sw, &(struct rp){
+		id, iid, "", T0 - age * DAY_S, T0 + left * DAY_S, kind, tier,
+		tier == TIER_ARCHIVE ? MR_FALSE : MR_TRUE, gb, gb });
+}
+
+static char *write_snapshot(void)
+{
+	struct err e = ERR_INIT;
+	struct snapshot_writer sw;
+	struct manifest m;
+	char *dir = test_path("snap");
+
+	assert_int_equal(snapshot_writer_begin(&sw, dir, &e), 0);
+	put_estate(&sw);
+	put_point(&sw, "archived", RK_FULL, TIER_ARCHIVE, 400, 1400, 100);
+	put_point(&sw, "old", RK_FULL, TIER_STANDARD, 300, 1500, 100);
+	put_point(&sw, "short", RK_FULL, TIER_STANDARD, 250, 100, 100);
+	put_point(&sw, "young", RK_FULL, TIER_STANDARD, 20, 1780, 50);
+	put_point(&sw, "log", RK_LOG, TIER_STANDARD, 1, 14, 10);
+	manifest_init(&m);
+	m.source = xstrdup("sample");
+	m.tenant_id = xstrdup("tenant-1");
+	m.exported_at = T0;
+	m.restore_jobs_from = T0 - 365 * DAY_S;
+	manifest_add_subscription(&m, "sub-1");
+	if (snapshot_writer_commit(&sw, &m, &e))
+		fail_msg("writing the snapshot: %s", e.msg);
+	manifest_release(&m);
+	return dir;
+}
+
+/* The plan.csv row of rp_id, as a line of text; caller frees. */
+static char *plan_row(const char *plan_dir, const char *rp_id)
+{
+	char *path = xasprintf("%s/plan.csv", plan_dir);
+	char *text = test_read(path), *line, *save = NULL, *found = NULL;
+	char *key = xasprintf(",%s,", rp_id);
+
+	assert_non_null(text);
+	for (line = strtok_r(text, "\n", &save); line && !found;
+	     line = strtok_r(NULL, "\n", &save))
+		if (strstr(line, key))
+			found = xstrdup(line);
+	free(key);
+	free(text);
+	free(path);
+	return found;
+}
+
+static void make_plan(const char *snap, const char *out, int64_t as_of,
+		      struct plan_summary *sum)
+{
+	struct err e = ERR_INIT;
+	struct plan_options o;
+	struct snapshot s;
+
+	plan_options_init(&o);
+	assert_int_equal(snapshot_open(&s, snap, &e), 0);
+	s.as_of = as_of;
+	if (plan_run(&s, &o, out, sum, &e))
+		fail_msg("plan_run: %s", e.msg);
+	snapshot_release(&s);
+}
+
+static const char *const plan_files[] = {
+	"plan.csv", "policy_changes.csv", "strategies.csv", "vault_months.csv",
+	"summary.csv", "plan.json",
+};
+
+static void test_plan__files_counts_and_money(void **state)
+{
+	struct plan_summary sum = { 0 };
+	char *snap = write_snapshot(), *out = test_path("plan");
+
+	(void)state;
+	make_plan(snap, out, T0, &sum);
+	/* the files docs/commands/plan.md names (others may follow) */
+	for (size_t i = 0; i < ARRAY_SIZE(plan_files); i++) {
+		char *f = xasprintf("%s/%s", out, plan_files[i]);
+		if (!test_exists(f))
+			fail_msg("plan_run wrote no %s", plan_files[i]);
+		free(f);
+	}
+	assert_string_equal(sum.currency, "EUR");
+	assert_int_equal(sum.points, 5);
+	/* the four fulls could ever be archived, the log point never */
+	assert_int_equal(sum.considered, 4);
+	assert_int_equal(sum.move_now + sum.move_on + sum.keep +
+				 sum.ineligible,
+			 4);
+	assert_int_equal(sum.eligible_now, 1);
+	assert_int_equal(sum.move_now, 1);
+	/* Standard: old, short, young and log (unique GiB); Archive: the
+	 * archived full, at LRS prices; one SQL instance under 500 GB */
+	assert_near(sum.standard_gb, 260, 1e-9);
+	assert_near(sum.archive_gb, 100, 1e-9);
+	assert_near(sum.monthly_storage_now,
+			    260 * STD_LRS + 100 * ARC_LRS, 0.01);
+	assert_near(sum.monthly_pi, PI_SQL, 0.01);
+	assert_int_equal(sum.move_on, 1);
+	assert_int_equal(sum.ineligible, 2);
+	/* once old (100 GiB) and young (50 GiB) have moved, each GiB costs
+	 * the Archive price instead of the Standard one */
+	assert_near(sum.monthly_storage_now - sum.monthly_storage_after,
+		    150 * (STD_LRS - ARC_LRS), 0.01);
+	assert_true(sum.saving_total > 0);
+	plan_summary_release(&sum);
+	free(out);
+	free(snap);
+}
+
+static void test_plan__each_point_says_why(void **state)
+{
+	struct plan_summary sum = { 0 };
+	char *snap = write_snapshot(), *out = test_path("plan");
+	char *row;
+
+	(void)state;
+	make_plan(snap, out, T0, &sum);
+	row = plan_row(out, "old");
+	assert_non_null(row);
+	assert_non_null(strstr(row, ",move_now,2026-11-01,"));
+	assert_non_null(strstr(row, "EUR"));
+	free(row);
+	/* SQL fulls wait 45 days: the young one (2026-10-12) is eligible
+	 * from 2026-11-26; without a model the ski-rental rule waits the
+	 * break-even time on top: a restore from Archive costs 50 x 0.02
+	 * (rehydration) + 50 x STD_LRS x 15 / 30.436875 (the copy kept 15
+	 * days) = 1.484 EUR, moving saves 50 x (STD_LRS - ARC_LRS) = 0.878
+	 * EUR a month, so 1.69 months = 51.5 days: 2027-01-17. */
+	row = plan_row(out, "young");
+	assert_non_null(row);
+	assert_non_null(strstr(row, ",move_on,2027-01-17,"));
+	assert_non_null(strstr(row, "eligible from 2026-11-26"));
+	assert_non_null(strstr(row, "break-even after 51 days"));
+	free(row);
+	/* 100 days of retention left, under the 180 Azure requires */
+	row = plan_row(out, "short");
+	assert_non_null(row);
+	assert_non_null(strstr(row, ",ineligible,,retention ends 2027-02-09: "
+				    "fewer than 180 days would be left in "
+				    "Archive (Azure requires 180),"));
+	free(row);
+	row = plan_row(out, "archived");
+	assert_non_null(row);
+	assert_non_null(strstr(row, ",ineligible,,already in Archive,"));
+	free(row);
+	assert_null(plan_row(out, "log"));
+	plan_summary_release(&sum);
+	free(out);
+	free(snap);
+}
+
+static void test_report__agrees_with_its_plan(void **state)
+{
+	struct err e = ERR_INIT;
+	struct plan_summary ps = { 0 };
+	struct report_summary rs = { 0 };
+	struct report_options o;
+	struct snapshot s;
+	char *snap = write_snapshot(), *plan = test_path("plan");
+	char *out = test_path("report");
+	static const char *const report_files[] = {
+		"report.html", "focus.csv", "vaults.csv", "policies.csv",
+	};
+
+	(void)state;
+	make_plan(snap, plan, T0, &ps);
+	report_options_init(&o);
+	o.plan_dir = plan;
+	assert_int_equal(snapshot_open(&s, snap, &e), 0);
+	if (report_run(&s, &o, out, &rs, &e))
+		fail_msg("report_run: %s", e.msg);
+	for (size_t i = 0; i < ARRAY_SIZE(report_files); i++) {
+		char *f = xasprintf("%s/%s", out, report_files[i]);
+		if (!test_exists(f))
+			fail_msg("report_run wrote no %s", report_files[i]);
+		free(f);
+	}
+	assert_string_equal(rs.currency, "EUR");
+	/* the report projects nothing itself: its figures are the plan's */
+	assert_near(rs.standard_cost + rs.archive_cost,
+			    ps.monthly_storage_now, 0.01);
+	assert_near(rs.pi_cost, ps.monthly_pi, 0.01);
+	assert_near(rs.avg_saving, ps.avg_monthly_saving, 0.01);
+	assert_int_equal(rs.horizon_months, ps.horizon_months);
+	assert_near(rs.standard_gb, ps.standard_gb, 0.01);
+	assert_near(rs.archive_gb, ps.archive_gb, 0.01);
+	assert_false(rs.has_previous);
+	assert_true(rs.focus_rows > 0);
+	report_summary_release(&rs);
+	plan_summary_release(&ps);
+	snapshot_release(&s);
+	free(out);
+	free(plan);
+	free(snap);
+}
+
+static void test_report__refuses_a_plan_of_another_day(void **state)
+{
+	struct err e = ERR_INIT;
+	struct plan_summary ps = { 0 };
+	struct report_summary rs = { 0 };
+	struct report_options o;
+	struct snapshot s;
+	char *snap = write_snapshot(), *plan = test_path("plan-oct31");
+	char *out = test_path("report-refused");
+
+	(void)state;
+	make_plan(snap, plan, T0 - DAY_S, &ps);
+	report_options_init(&o);
+	o.plan_dir = plan;
+	assert_int_equal(snapshot_open(&s, snap, &e), 0);
+	assert_int_not_equal(report_run(&s, &o, out, &rs, &e), 0);
+	assert_int_equal(e.code, EXIT_DATAERR);
+	assert_non_null(strstr(e.msg, "2026-10-31"));
+	assert_non_null(strstr(e.msg, "2026-11-01"));
+	assert_false(test_exists(out));
+	report_summary_release(&rs);
+	plan_summary_release(&ps);
+	snapshot_release(&s);
+	free(out);
+	free(plan);
+	free(snap);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_plan__files_counts_and_money),
+		cmocka_unit_test(test_plan__each_point_says_why),
+		cmocka_unit_test(test_report__agrees_with_its_plan),
+		cmocka_unit_test(test_report__refuses_a_plan_of_another_day),
+	};
+	return cmocka_run_group_tests(tests, NULL, test_teardown_scratch);
+}
