@@ -333,13 +333,15 @@ static void take_back_outputs(const struct run_state *rs)
 }
 
 /* Every stage streams the same points and jobs: they are read, checked
- * and verified once, and replayed to the stages after the first. */
+ * and verified once, and replayed to the stages after the first. The
+ * points are read on the other core while the first stage reads the
+ * jobs. */
 static int open_snapshot(struct run_state *rs, const char *dir,
 			 struct err *e)
 {
 	if (cli_open_snapshot(&rs->s, dir, e))
 		return -1;
-	snapshot_keep_rows(&rs->s);
+	snapshot_read_points_ahead(&rs->s);
 	return 0;
 }
 

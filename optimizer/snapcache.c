@@ -7,6 +7,8 @@
  * share it, and memory stays one block per replay. */
 #include "snapcache.h"
 
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,12 +34,66 @@ struct keeper {
 
 struct snap_cache {
 	struct keeper k[2]; /* recovery points, jobs */
+	/* the points kept ahead, on a thread of their own */
+	pthread_t ahead;
+	bool ahead_running;  /* until a stream of the points joins it */
+	atomic_bool stop;    /* the snapshot is released: give up */
 };
+
+/* Set on the read-ahead thread, whose own stream must not wait for it. */
+static _Thread_local bool on_ahead_thread;
 
 void snapshot_keep_rows(struct snapshot *s)
 {
-	if (!s->cache)
+	if (!s->cache) {
 		s->cache = xcalloc(1, sizeof(*s->cache));
+		atomic_init(&s->cache->stop, false);
+	}
+}
+
+static int keep_only(void *ctx, const struct item *it, const struct rp *rp,
+		     struct err *e)
+{
+	const struct snap_cache *c = ctx;
+
+	(void)it;
+	(void)rp;
+	if (atomic_load(&c->stop))
+		return err_set(e, EXIT_SOFTWARE, "stopped");
+	return 0;
+}
+
+/* A failure keeps nothing: the stage's own stream then reads the file
+ * again and reports it where it always did. */
+static void *read_ahead(void *arg)
+{
+	struct snapshot *s = arg;
+	struct err e = ERR_INIT;
+
+	on_ahead_thread = true;
+	(void)snapshot_each_rp(s, keep_only, s->cache, &e);
+	return NULL;
+}
+
+void snapshot_read_points_ahead(struct snapshot *s)
+{
+	snapshot_keep_rows(s);
+	if (s->cache->ahead_running ||
+	    s->cache->k[0].state != KEEP_NONE)
+		return;
+	s->cache->ahead_running =
+		pthread_create(&s->cache->ahead, NULL, read_ahead, s) == 0;
+}
+
+/* The read-ahead thread itself never looks at ahead_running (it may run
+ * before pthread_create has set it). */
+
+static void join_ahead(struct snap_cache *c)
+{
+	if (!on_ahead_thread && c->ahead_running) {
+		pthread_join(c->ahead, NULL);
+		c->ahead_running = false;
+	}
 }
 
 static struct keeper *keeper(struct snap_cache *c, int file)
@@ -62,14 +118,20 @@ void snap_cache_free(struct snap_cache *c)
 {
 	if (!c)
 		return;
+	atomic_store(&c->stop, true);
+	join_ahead(c);
 	for (int i = 0; i < 2; i++)
 		keeper_reset(&c->k[i]);
 	free(c);
 }
 
-bool snap_cache_ready(const struct snap_cache *c, int file)
+bool snap_cache_ready(struct snap_cache *c, int file)
 {
-	return c && c->k[file == SF_JOBS].state == KEEP_READY;
+	if (!c)
+		return false;
+	if (file == SF_RPS)
+		join_ahead(c);
+	return c->k[file == SF_JOBS].state == KEEP_READY;
 }
 
 void snap_cache_begin(struct snap_cache *c, int file)

@@ -19,10 +19,16 @@
 
 /* Makes s keep its streamed rows from now on. */
 void snapshot_keep_rows(struct snapshot *s);
+/* Keeps s's rows and starts keeping the recovery points now, on a thread
+ * of their own, so that they are parsed on the other core while the
+ * caller reads the jobs; the first stream of the points waits for it and
+ * replays them. The caller must not add items to s meanwhile. */
+void snapshot_read_points_ahead(struct snapshot *s);
 void snap_cache_free(struct snap_cache *c);
 
-/* Whether file's (SF_RPS or SF_JOBS) rows are kept complete. */
-bool snap_cache_ready(const struct snap_cache *c, int file);
+/* Whether file's (SF_RPS or SF_JOBS) rows are kept complete; for the
+ * points, waits for the read-ahead first. */
+bool snap_cache_ready(struct snap_cache *c, int file);
 
 /* Keeping: begin before a stream, one put per row that passed every
  * check, end after it (complete: every row was read and verified). */

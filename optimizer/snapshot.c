@@ -505,6 +505,7 @@ int snapshot_open(struct snapshot *s, const char *dir, struct err *e)
 
 void snapshot_release(struct snapshot *s)
 {
+	snap_cache_free(s->cache); /* first: a read-ahead uses the tables */
 	manifest_release(&s->manifest);
 	free(s->vaults);
 	free(s->policies);
@@ -514,7 +515,6 @@ void snapshot_release(struct snapshot *s)
 	strmap_release(&s->policy_map);
 	strmap_release(&s->item_map);
 	strpool_release(&s->pool);
-	snap_cache_free(s->cache);
 	free(s->dir);
 	memset(s, 0, sizeof(*s));
 }

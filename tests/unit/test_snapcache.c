@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT
  * test_snapcache.c: kept snapshot rows (snapcache.h): a replay gives every
  * recovery point and job exactly as the CSV stream does, the CSV is not
- * read again once kept, and a stream stopped early keeps nothing. */
+ * read again once kept, a stream stopped early keeps nothing, and points
+ * read ahead on a thread of their own come out the same. */
 #include "testutil.h"
 
 #include "estate.h"
@@ -108,6 +109,29 @@ static void test_snapcache__replay_equals_the_csv(void **state)
 	free(again);
 }
 
+static void test_snapcache__points_read_ahead(void **state)
+{
+	struct snapshot plain, ahead, dropped;
+	char *want, *got;
+
+	(void)state;
+	open_snap(&plain, false);
+	want = rows(&plain);
+	open_snap(&ahead, false);
+	snapshot_read_points_ahead(&ahead);
+	got = rows(&ahead);
+	assert_true(snap_cache_ready(ahead.cache, SF_RPS));
+	assert_string_equal(got, want);
+	/* released while it reads: it stops, and nothing leaks */
+	open_snap(&dropped, false);
+	snapshot_read_points_ahead(&dropped);
+	snapshot_release(&dropped);
+	snapshot_release(&plain);
+	snapshot_release(&ahead);
+	free(want);
+	free(got);
+}
+
 static int stop_at_third(void *ctx, const struct item *it,
 			 const struct rp *rp, struct err *e)
 {
@@ -160,6 +184,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_snapcache__replay_equals_the_csv),
 		cmocka_unit_test(test_snapcache__stopped_stream_keeps_nothing),
+		cmocka_unit_test(test_snapcache__points_read_ahead),
 	};
 	return cmocka_run_group_tests(tests, NULL, teardown);
 }
