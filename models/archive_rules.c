@@ -75,6 +75,15 @@ void archive_eligibility(const struct item *it, const struct rp *rp,
 		out->status = ELIG_LATER;
 		return;
 	}
+	if (rp_move_undetermined(rp)) {
+		/* Azure: "still determining ... check again after some
+		 * time": not now, and not never */
+		out->status = ELIG_LATER;
+		out->from = now + DAY_S;
+		strfmt(out->held, sizeof(out->held),
+		       "Azure is still determining whether it can move");
+		return;
+	}
 	if (rp->move_ready == MR_FALSE) {
 		strfmt(out->why, sizeof(out->why),
 			 "Azure reports it not ready for move%s%.150s",

@@ -12,6 +12,9 @@
  *                         before a lock is recommended (see posture.c)
  *   soft-delete           Disabled high; Enabled pass (note: AlwaysOn);
  *                         AlwaysOn pass; retention days shown
+ *   (immutable-vault, soft-delete and cross-subscription-restore: a
+ *   setting Azure did not send, empty in vaults.csv, is an info finding
+ *   "unknown", never a default)
  *   mua-resource-guard    no proxy high; guard in the vault's subscription
  *                         medium; other subscription/tenant pass; mandatory
  *                         operations excluded or missing: inconsistent

@@ -152,6 +152,7 @@ static void scan_protected(const char *list, struct guard_ops *go)
 static void mua_no_guard(const struct vault_view *vv, struct finding *f)
 {
 	const struct vault *v = vv->v;
+	struct strbuf loc = STRBUF_INIT;
 
 	fail(f, SEV_HIGH);
 	strbuf_addf(&f->evidence,
@@ -166,6 +167,7 @@ static void mua_no_guard(const struct vault_view *vv, struct finding *f)
 		strbuf_adds(&f->detail,
 			    "; mua=Enabled but no proxy is linked: check the "
 			    "export");
+	strbuf_add_shell_word(&loc, v->location);
 	strbuf_addf(&f->fix,
 		    "have a security admin create a Resource Guard in "
 		    "another subscription or tenant, in region %s (az "
@@ -173,7 +175,8 @@ static void mua_no_guard(const struct vault_view *vv, struct finding *f)
 		    "--resource-guard-name GUARD --location %s), give the "
 		    "backup admins Reader on it, then link it: az backup "
 		    "vault resource-guard-mapping update ",
-		    v->location, v->location);
+		    v->location, loc.buf);
+	strbuf_release(&loc);
 	vault_args(&f->fix, v);
 	strbuf_adds(&f->fix, " --resource-guard-id GUARD_ID");
 }
@@ -259,16 +262,20 @@ void posture_mua(const struct vault_view *vv,
 			 go.excluded.buf);
 		if (f->pass && arm_segment(gid, "resourceGroups", rg,
 					   sizeof(rg)) &&
-		    arm_segment(gid, "resourceGuards", name, sizeof(name)))
+		    arm_segment(gid, "resourceGuards", name, sizeof(name))) {
 			add_part(&f->fix, "; ",
 				 "optional: protect the excluded operations "
 				 "too: az dataprotection resource-guard "
-				 "update -g %s --resource-guard-name %s "
-				 "--resource-type "
-				 "Microsoft.RecoveryServices/vaults "
-				 "--critical-operation-exclusion-list (only "
-				 "those to keep excluded)",
-				 rg, name);
+				 "update -g ");
+			strbuf_add_shell_word(&f->fix, rg);
+			strbuf_adds(&f->fix, " --resource-guard-name ");
+			strbuf_add_shell_word(&f->fix, name);
+			strbuf_adds(&f->fix,
+				    " --resource-type "
+				    "Microsoft.RecoveryServices/vaults "
+				    "--critical-operation-exclusion-list "
+				    "(only those to keep excluded)");
+		}
 	}
 	if (go.inconsistent.len) {
 		if (f->pass || f->severity < SEV_MEDIUM)

@@ -137,11 +137,15 @@ static void enhanced_fix(const struct vault_view *vv,
 	strbuf_addf(&f->fix,
 		    "create an Enhanced policy with an Hourly schedule every "
 		    "%d h and instant restore of 7 days or more (1-30), then "
-		    "move these items to it: az backup item set-policy -g %s "
-		    "-v %s -c CONTAINER -n ITEM -p ENHANCED_POLICY --yes "
+		    "move these items to it: az backup item set-policy -g ",
+		    every);
+	strbuf_add_shell_word(&f->fix, vv->v->resource_group);
+	strbuf_adds(&f->fix, " -v ");
+	strbuf_add_shell_word(&f->fix, vv->v->vault_name);
+	strbuf_adds(&f->fix,
+		    " -c CONTAINER -n ITEM -p ENHANCED_POLICY --yes "
 		    "(a VM can't go back to a Standard policy, and snapshots "
-		    "cost more)",
-		    every, vv->v->resource_group, vv->v->vault_name);
+		    "cost more)");
 	if (sc->tightest < 4)
 		strbuf_addf(&f->fix,
 			    "; a target of %g h is below the 4 h minimum of "

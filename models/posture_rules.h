@@ -47,10 +47,13 @@ static inline void list_end(struct strbuf *sb, size_t listed)
 		strbuf_addf(sb, " (+%zu more)", listed - POSTURE_LIST_MAX);
 }
 
-/* "-g RG -n VAULT" for az commands. */
+/* "-g RG -n VAULT" for az commands, each value a quoted shell word. */
 static inline void vault_args(struct strbuf *sb, const struct vault *v)
 {
-	strbuf_addf(sb, "-g %s -n %s", v->resource_group, v->vault_name);
+	strbuf_adds(sb, "-g ");
+	strbuf_add_shell_word(sb, v->resource_group);
+	strbuf_adds(sb, " -n ");
+	strbuf_add_shell_word(sb, v->vault_name);
 }
 
 static inline char ascii_lower(char c)

@@ -92,14 +92,36 @@ static void lock_warning(struct strbuf *fix, const struct strbuf *suspects,
 				 "unintended)");
 }
 
+/* A setting the snapshot leaves empty (Azure did not send it): audited as
+ * unknown, an info finding that says where to look, never as a default. */
+static void unknown_setting(struct finding *f, const char *column,
+			    const char *arm_field)
+{
+	fail(f, SEV_INFO);
+	strbuf_addf(&f->evidence, "%s=(empty)", column);
+	strbuf_addf(&f->detail,
+		    "Azure's answer for the vault did not include %s: the "
+		    "snapshot doesn't say how it is set",
+		    arm_field);
+	strbuf_addf(&f->fix, "check %s of the vault (az backup vault show), "
+			     "or re-export",
+		    arm_field);
+}
+
 void posture_immutable(const struct vault_view *vv,
 		       const struct posture_inputs *in, struct finding *f)
 {
 	const struct vault *v = vv->v;
 	struct strbuf suspects = STRBUF_INIT;
-	size_t n = list_suspects(vv, &suspects);
+	size_t n;
 
 	(void)in;
+	if (v->immutability == IMM_UNKNOWN) {
+		unknown_setting(f, "immutability",
+				"securitySettings.immutabilitySettings");
+		return;
+	}
+	n = list_suspects(vv, &suspects);
 	strbuf_addf(&f->evidence, "immutability=%s",
 		    immutability_names[v->immutability]);
 	switch (v->immutability) {
@@ -153,6 +175,13 @@ void posture_soft_delete(const struct vault_view *vv,
 	int days = v->soft_delete_days;
 
 	(void)in;
+	if (v->soft_delete == SD_UNKNOWN) {
+		unknown_setting(f, "soft_delete",
+				"securitySettings.softDeleteSettings or "
+				"backupconfig/vaultconfig's "
+				"softDeleteFeatureState");
+		return;
+	}
 	strbuf_addf(&f->evidence, "soft_delete=%s; soft_delete_days=%d",
 		    soft_delete_names[v->soft_delete], days);
 	switch (v->soft_delete) {
@@ -282,16 +311,21 @@ void posture_redundancy(const struct vault_view *vv,
 		    "the data",
 		    v->redundancy == RED_ZRS ? "a zone-redundant"
 					     : "a locally redundant");
-	strbuf_addf(&f->fix,
+	strbuf_adds(&f->fix,
 		    "storage redundancy can't be changed once items are "
-		    "protected: create a vault (az backup vault create -g %s "
-		    "-n NEW_VAULT -l %s), make it GeoRedundant with "
-		    "cross-region restore before protecting anything (az "
-		    "backup vault backup-properties set -g %s -n NEW_VAULT "
-		    "--backup-storage-redundancy GeoRedundant "
+		    "protected: create a vault (az backup vault create -g ");
+	strbuf_add_shell_word(&f->fix, v->resource_group);
+	strbuf_adds(&f->fix, " -n NEW_VAULT -l ");
+	strbuf_add_shell_word(&f->fix, v->location);
+	strbuf_adds(&f->fix,
+		    "), make it GeoRedundant with cross-region restore "
+		    "before protecting anything (az backup vault "
+		    "backup-properties set -g ");
+	strbuf_add_shell_word(&f->fix, v->resource_group);
+	strbuf_adds(&f->fix,
+		    " -n NEW_VAULT --backup-storage-redundancy GeoRedundant "
 		    "--cross-region-restore-flag True) and move protection "
-		    "of the production items to it",
-		    v->resource_group, v->location, v->resource_group);
+		    "of the production items to it");
 }
 
 /* ---- simple vault settings ---- */
@@ -303,6 +337,12 @@ void posture_xsub_restore(const struct vault_view *vv,
 	const struct vault *v = vv->v;
 
 	(void)in;
+	if (v->cross_subscription_restore == XSR_UNKNOWN) {
+		unknown_setting(f, "cross_subscription_restore",
+				"restoreSettings.crossSubscriptionRestore"
+				"Settings");
+		return;
+	}
 	strbuf_addf(&f->evidence, "cross_subscription_restore=%s",
 		    xsub_restore_names[v->cross_subscription_restore]);
 	if (v->cross_subscription_restore != XSR_ENABLED) {

@@ -259,7 +259,7 @@ static int on_job_item(void *ctx, const cJSON *job, struct err *e)
 	(void)e;
 	/* the job of a move of this item (Azure's operation name for it is
 	 * not documented: anything with "move" in it) */
-	if (!name || !entity || !str_eq_ci(entity, it->name) ||
+	if (!name || !entity || !arm_job_names(entity, it->name) ||
 	    !has_ci(op, "move"))
 		return 0;
 	r->jobs = xrealloc(r->jobs, (r->njobs + 1) * sizeof(*r->jobs));

@@ -38,23 +38,6 @@ static cJSON *tiering_home(const cJSON *props, int workload)
 	return NULL;
 }
 
-static int duration_days(const cJSON *count, const char *type)
-{
-	int n = cJSON_IsNumber(count) ? count->valueint : 0;
-
-	if (!type)
-		return 0;
-	if (strcmp(type, "Days") == 0)
-		return n;
-	if (strcmp(type, "Weeks") == 0)
-		return 7 * n;
-	if (strcmp(type, "Months") == 0)
-		return 30 * n;
-	if (strcmp(type, "Years") == 0)
-		return 365 * n;
-	return 0;
-}
-
 struct tiering apply_tiering_of(const cJSON *props, int workload)
 {
 	const cJSON *home = tiering_home(props, workload);
@@ -66,7 +49,7 @@ struct tiering apply_tiering_of(const cJSON *props, int workload)
 		if (strcmp(mode, tiering_mode_names[m]) == 0)
 			out.mode = m;
 	if (out.mode == TM_TIERAFTER)
-		out.days = duration_days(
+		out.days = arm_duration_days(
 			cJSON_GetObjectItemCaseSensitive(t, "duration"),
 			arm_str(t, "durationType"));
 	return out;
@@ -172,7 +155,7 @@ static void policy_rules(struct rules *r, const char *prefix,
 
 	if (d)
 		add_rule(r, prefix, "retention",
-			 duration_days(
+			 arm_duration_days(
 				 cJSON_GetObjectItemCaseSensitive(d, "count"),
 				 arm_str(d, "durationType")));
 	for (int k = 0; k < KEEP_N; k++) {
@@ -184,7 +167,7 @@ static void policy_rules(struct rules *r, const char *prefix,
 			continue;
 		d = cJSON_GetObjectItemCaseSensitive(s, "retentionDuration");
 		add_rule(r, prefix, keep_rules[k],
-			 duration_days(
+			 arm_duration_days(
 				 cJSON_GetObjectItemCaseSensitive(d, "count"),
 				 arm_str(d, "durationType")));
 	}

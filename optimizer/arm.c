@@ -143,6 +143,11 @@ static int end_with_error(struct listing *l, const struct http_response *r,
 	return rc;
 }
 
+static long max_pages(const struct arm *arm)
+{
+	return arm->max_pages > 0 ? arm->max_pages : ARM_MAX_PAGES;
+}
+
 static int next_page(struct listing *l, const char *next, struct err *e)
 {
 	if (!url_same_origin(next, l->arm->base))
@@ -155,10 +160,12 @@ static int next_page(struct listing *l, const char *next, struct err *e)
 			       "%s: Azure's paging loops (nextLink '%s' was "
 			       "already read)",
 			       l->what, next);
-	if (l->pages >= ARM_MAX_PAGES)
+	if (l->pages >= (size_t)max_pages(l->arm))
 		return err_set(e, EXIT_UNAVAILABLE,
-			       "%s: more than %d pages; stopped", l->what,
-			       ARM_MAX_PAGES);
+			       "%s: Azure's nextLinks go on past %ld pages; "
+			       "stopped (a listing this long is a paging "
+			       "fault; if it is real, raise --max-pages)",
+			       l->what, max_pages(l->arm));
 	/* Continuations go first, so partial listings finish soon. */
 	return request_page(l, next, true, e);
 }

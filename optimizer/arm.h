@@ -15,7 +15,7 @@
 #include "err.h"
 #include "http.h"
 
-/* api-version per endpoint family (ARM-CONTRACT.md). */
+/* api-version per endpoint family (docs/arm-contract.md). */
 #define ARM_API_BACKUP "2026-02-01"        /* Microsoft.RecoveryServices
 					      backup endpoints */
 #define ARM_API_VAULTS "2026-08-01"        /* .../vaults */
@@ -25,11 +25,15 @@
 #define ARM_API_TAGS "2021-04-01"   /* {scope}/providers/Microsoft.Resources/
 				       tags/default */
 
-#define ARM_MAX_PAGES 100000
+/* Pages one listing may take: 10,000 pages of 100-1000 rows each is far
+ * more than any vault holds, and about 7 minutes of paging; an endless
+ * chain of distinct nextLinks stops here with a message. */
+#define ARM_MAX_PAGES 10000
 
 struct arm {
 	struct http_client *http;
 	const char *base;   /* "https://management.azure.com" */
+	long max_pages;     /* per listing; 0: ARM_MAX_PAGES */
 };
 
 /* base + path + "?api-version=" + api [+ "&" + query]; query is escaped

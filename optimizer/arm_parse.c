@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: MIT
  * arm_parse.c: ARM payloads -> snapshot rows (see arm_parse.h). Where a
  * payload leaves a field out, the value Azure itself defaults to is used:
- * redundancy GeoRedundant, soft delete Enabled for 14 days, cross-
- * subscription restore Enabled, public network access Enabled, instant
- * restore 2 days (Standard VM policy) or 7 (Enhanced), time zone UTC. */
+ * redundancy GeoRedundant, public network access Enabled, instant
+ * restore 2 days (Standard VM policy) or 7 (Enhanced), time zone UTC.
+ * Security settings Azure did not send (immutability, soft delete, cross-
+ * subscription restore) are recorded as unknown, never as defaults: an
+ * audit must not report what Azure never said. */
 #include "arm_parse.h"
 
 #include <math.h>
@@ -69,13 +71,26 @@ static bool bool_or(const cJSON *o, const char *path, bool dflt)
 	return dflt;
 }
 
+/* An ARM time text; one without 'Z' or an offset ("2026-01-31T02:00:00"
+ * or with 7-digit fractions, as ARM sends in places) is UTC. */
+static int arm_time_text(const char *s, int64_t *t)
+{
+	char zoned[64];
+
+	if (!time_parse_iso(s, 0, t))
+		return 0;
+	if (snprintf(zoned, sizeof(zoned), "%sZ", s) >= (int)sizeof(zoned))
+		return -1;
+	return time_parse_iso(zoned, 0, t);
+}
+
 int64_t arm_time(const cJSON *o, const char *key)
 {
 	const char *s = arm_str(o, key);
 	int64_t t;
 
-	if (!s || time_parse_iso(s, 0, &t) || t < time_from_civil(1971, 1, 1,
-								   0, 0, 0))
+	if (!s || arm_time_text(s, &t) || t < time_from_civil(1971, 1, 1,
+								0, 0, 0))
 		return TIME_NONE;
 	return t;
 }
@@ -228,20 +243,24 @@ int arm_parse_vault(const cJSON *o, const char *tenant_id,
 	v->cross_region_restore = onoff_or(
 		arm_str(p, "redundancySettings.crossRegionRestore"), OFF);
 	v->immutability = ENUM_OR(arm_str(sec, "immutabilitySettings.state"),
-				  immutability_names, IMM_DISABLED);
+				  immutability_names, IMM_UNKNOWN);
 	sd = soft_delete_state(
 		arm_str(sec, "softDeleteSettings.softDeleteState"));
 	out->has_soft_delete = sd >= 0;
-	v->soft_delete = sd >= 0 ? sd : SD_ENABLED;
-	v->soft_delete_days = (int)num_or(
-		sec, "softDeleteSettings.softDeleteRetentionPeriodInDays", 14);
+	v->soft_delete = sd;
+	v->soft_delete_days =
+		sd < 0 ? -1
+		       : (int)num_or(sec,
+				     "softDeleteSettings."
+				     "softDeleteRetentionPeriodInDays",
+				     14);
 	out->has_mua = arm_str(sec, "multiUserAuthorization") != NULL;
 	v->mua = onoff_or(arm_str(sec, "multiUserAuthorization"), OFF);
 	v->resource_guard_id = "";
 	v->cross_subscription_restore = ENUM_OR(
 		arm_str(p, "restoreSettings.crossSubscriptionRestoreSettings."
 			   "crossSubscriptionRestoreState"),
-		xsub_restore_names, XSR_ENABLED);
+		xsub_restore_names, XSR_UNKNOWN);
 	v->public_network_access =
 		onoff_or(arm_str(p, "publicNetworkAccess"), ON);
 	v->cmk = arm_str(p, "encryption.keyVaultProperties.keyUri") &&
@@ -265,8 +284,7 @@ void arm_apply_vaultconfig(const cJSON *o, struct arm_vault *av)
 		return;
 	av->v.soft_delete = sd;
 	av->v.soft_delete_days =
-		(int)num_or(p, "softDeleteRetentionPeriodInDays",
-			    av->v.soft_delete_days);
+		(int)num_or(p, "softDeleteRetentionPeriodInDays", 14);
 }
 
 /* ---- policies ---- */
@@ -349,22 +367,34 @@ static void parse_schedule(const cJSON *s, struct strpool *pool,
 		p->run_days = join(days, pool, NULL);
 }
 
+static const struct {
+	const char *name;
+	double days;
+} duration_units[] = { { "Days", 1 }, { "Weeks", 7 }, { "Months", 30 },
+		       { "Years", 365 } };
+
+int arm_duration_days(const cJSON *count, const char *type)
+{
+	double n = num_or(count, "", 0);
+
+	for (size_t i = 0; type && n > 0 && i < ARRAY_SIZE(duration_units);
+	     i++)
+		if (str_eq_ci(type, duration_units[i].name))
+			return (int)lround(n * duration_units[i].days);
+	return 0;
+}
+
 /* A retentionDuration converted to unit (Days, Weeks, Months, Years). */
 static int duration_in(const cJSON *d, const char *unit)
 {
-	static const struct {
-		const char *name;
-		double days;
-	} units[] = { { "Days", 1 }, { "Weeks", 7 }, { "Months", 30 },
-		      { "Years", 365 } };
 	double count = num_or(d, "count", 0), from = 0, to = 0;
 	const char *type = arm_str(d, "durationType");
 
-	for (size_t i = 0; i < ARRAY_SIZE(units); i++) {
-		if (type && str_eq_ci(type, units[i].name))
-			from = units[i].days;
-		if (str_eq_ci(unit, units[i].name))
-			to = units[i].days;
+	for (size_t i = 0; i < ARRAY_SIZE(duration_units); i++) {
+		if (type && str_eq_ci(type, duration_units[i].name))
+			from = duration_units[i].days;
+		if (str_eq_ci(unit, duration_units[i].name))
+			to = duration_units[i].days;
 	}
 	if (!from || !to || count <= 0)
 		return 0;
@@ -401,8 +431,10 @@ static void parse_tiering(const cJSON *t, struct policy *p)
 		return;
 	if (str_eq_ci(mode, "TierAfter") && dur > 0) {
 		p->tiering_mode = TM_TIERAFTER;
-		p->tier_after_days =
-			unit && str_eq_ci(unit, "Months") ? 30 * dur : dur;
+		p->tier_after_days = arm_duration_days(
+			arm_get(a, "duration"), unit ? unit : "Days");
+		if (!p->tier_after_days) /* a durationType we do not know */
+			p->tier_after_days = dur;
 	} else if (str_eq_ci(mode, "DoNotTier")) {
 		p->tiering_mode = TM_DONOTTIER;
 	} else if (str_eq_ci(mode, "TierRecommended")) {
@@ -578,6 +610,9 @@ int arm_parse_item(const cJSON *o, const char *vault_arm_id,
 	it->source_resource_id =
 		pooled(pool, arm_str(props, "sourceResourceId"));
 	it->last_backup_time = arm_time(props, "lastBackupTime");
+	it->soft_deleted =
+		bool_or(props, "isScheduledForDeferredDelete", false);
+	it->deferred_delete_time = arm_time(props, "deferredDeleteTimeInUTC");
 	it->size_source = SS_ESTIMATED;
 	it->policy_idx = -1;
 	return 0;
@@ -723,6 +758,11 @@ int arm_parse_rp(const cJSON *o, const struct item *it,
 	out->rp_time = arm_time(props, workload ? utc : plain);
 	if (out->rp_time == TIME_NONE)
 		out->rp_time = arm_time(props, workload ? plain : utc);
+	/* SQL/HANA list a DefaultRangeRecoveryPoint: the log chain's
+	 * point-in-time ranges (timeRanges), not a point */
+	if (out->rp_time == TIME_NONE &&
+	    cJSON_IsArray(arm_get(props, "timeRanges")))
+		return 1;
 	if (out->rp_time == TIME_NONE)
 		return bad_payload(e, "a recovery point", "recoveryPointTime");
 	out->expiry_time =
@@ -774,6 +814,30 @@ static int job_workload(const cJSON *props)
 	return -1;
 }
 
+bool arm_job_names(const char *entity, const char *item_name)
+{
+	size_t n = strlen(item_name), k = strlen(entity);
+
+	if (str_eq_ci(entity, item_name))
+		return true;
+	return n && k > n + 3 && strncasecmp(entity, item_name, n) == 0 &&
+	       entity[n] == ' ' && entity[n + 1] == '[' && entity[k - 1] == ']';
+}
+
+/* errorDetails[].errorCode: an integer in the spec for VM, workload and
+ * Files jobs (kept as its decimal text), a string in older answers. */
+static const char *job_error_code(const cJSON *err, struct strpool *pool)
+{
+	const cJSON *c = arm_get(err, "errorCode");
+	char num[32];
+
+	if (cJSON_IsNumber(c)) {
+		snprintf(num, sizeof(num), "%.0f", c->valuedouble);
+		return pooled(pool, num);
+	}
+	return pooled(pool, cJSON_IsString(c) ? c->valuestring : "");
+}
+
 int arm_parse_job(const cJSON *o, const char *vault_id,
 		  struct strpool *pool, struct arm_job *out, struct err *e)
 {
@@ -802,14 +866,16 @@ int arm_parse_job(const cJSON *o, const char *vault_id,
 	j->rp_time = TIME_NONE;
 	j->source_tier = "";
 	j->data_gb = NAN;
-	j->error_code = "";
-	if (cJSON_IsArray(errs) && cJSON_GetArraySize(errs) > 0)
-		j->error_code = pooled(pool, arm_str(errs->child, "errorCode"));
+	j->error_code = job_error_code(cJSON_IsArray(errs) ? errs->child
+							  : NULL,
+				       pool);
 	out->friendly_name = pooled(pool, arm_str(props, "entityFriendlyName"));
 	out->container = pooled(pool, arm_str(props, "containerName"));
 	out->storage_account =
 		pooled(pool, arm_str(props, "storageAccountName"));
 	out->workload = job_workload(props);
+	out->user_triggered = bool_or(props, "isUserTriggered", false);
+	out->rp_expiry = TIME_NONE;
 	arm_apply_job_details(o, pool, j);
 	return 0;
 }
@@ -853,7 +919,7 @@ void arm_apply_job_details(const cJSON *o, struct strpool *pool,
 
 	if (!cJSON_IsObject(bag))
 		return;
-	if (rp_time && !time_parse_iso(rp_time, 0, &t))
+	if (rp_time && !arm_time_text(rp_time, &t))
 		j->rp_time = t;
 	if (tier && *tier)
 		j->source_tier = pooled(pool, tier);
@@ -861,6 +927,40 @@ void arm_apply_job_details(const cJSON *o, struct strpool *pool,
 		j->data_gb = size_text_gb(gb);
 	else if (backup)
 		j->data_gb = size_text_gb(backup);
+}
+
+/* "12/29/2026 7:25:20 AM" (the portal's US form), UTC. */
+static int us_time_text(const char *s, int64_t *t)
+{
+	int mo, d, y, h, mi, sec, used = 0;
+	char ampm[3] = "";
+
+	if (sscanf(s, "%d/%d/%d %d:%d:%d %n", &mo, &d, &y, &h, &mi, &sec,
+		   &used) != 6)
+		return -1;
+	if (s[used])
+		snprintf(ampm, sizeof(ampm), "%.2s", s + used);
+	if (str_eq_ci(ampm, "PM") && h < 12)
+		h += 12;
+	else if (str_eq_ci(ampm, "AM") && h == 12)
+		h = 0;
+	if (y < 1971 || y > 9999 || mo < 1 || mo > 12 || d < 1 || d > 31 ||
+	    h < 0 || h > 23 || mi < 0 || mi > 59 || sec < 0 || sec > 60)
+		return -1;
+	*t = time_from_civil(y, mo, d, h, mi, sec);
+	return 0;
+}
+
+int64_t arm_job_rp_expiry(const cJSON *details)
+{
+	const char *s = arm_str(
+		arm_get(details, "properties.extendedInfo.propertyBag"),
+		"Recovery Point Expiry Time in UTC");
+	int64_t t;
+
+	if (!s || (arm_time_text(s, &t) && us_time_text(s, &t)))
+		return TIME_NONE;
+	return t;
 }
 
 /* ---- Resource Guard ---- */

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT
  * arm_parse.h: Azure Resource Manager JSON -> snapshot rows. Pure
  * conversion of one parsed payload (cJSON) at a time into the structs of
- * snapshot.h, following ARM-CONTRACT.md and Microsoft's published examples
+ * snapshot.h, following docs/arm-contract.md and Microsoft's published examples
  * (tests/data/azure-examples). Strings in the results are copies in the
  * caller's strpool. Never does I/O, never prints; called by export.c and
  * the unit tests. */
@@ -96,13 +96,23 @@ struct arm_job {
 	const char *container;      /* VM jobs' containerName, or "" */
 	const char *storage_account;/* Azure Files jobs', or "" */
 	int workload;
+	bool user_triggered;        /* isUserTriggered: an on-demand backup */
+	int64_t rp_expiry;          /* arm_job_rp_expiry of its details */
 };
 int arm_parse_job(const cJSON *o, const char *vault_id,
 		  struct strpool *pool, struct arm_job *out, struct err *e);
+/* Whether a job's entityFriendlyName names the item: its name, or for a
+ * SQL/HANA job the name followed by " [host]" ("systemdb [H01]"). */
+bool arm_job_names(const char *entity, const char *item_name);
 /* Fills a restore job's rp_time, source_tier and data_gb from GET
  * V/backupJobs/{id} (extendedInfo.propertyBag). */
 void arm_apply_job_details(const cJSON *o, struct strpool *pool,
 			   struct job *j);
+
+/* An on-demand backup's point expiry, which only its job's details carry
+ * (extendedInfo.propertyBag "Recovery Point Expiry Time in UTC", ISO 8601
+ * or "12/29/2026 7:25:20 AM"); TIME_NONE when absent or unreadable. */
+int64_t arm_job_rp_expiry(const cJSON *details);
 
 /* Resource Guard proxy: the guard id and the operations it lists. */
 struct arm_proxy {
@@ -124,8 +134,14 @@ int arm_parse_guard(const cJSON *o, struct strpool *pool,
 int arm_parse_tiering_cost(const cJSON *o, double *reduction_bytes,
 			   double *increase_bytes);
 
-/* An ARM time string ("2017-12-21T22:48:25.4353958Z"); TIME_NONE when
- * absent, unparseable or Azure's "0001-01-01" placeholder. */
+/* A duration (count, a number or a numeric string) in durationType units
+ * (Days, Weeks, Months as 30 days, Years as 365) as days; 0 when unknown.
+ * The one reader of TierAfter durations, for export and apply alike. */
+int arm_duration_days(const cJSON *count, const char *type);
+
+/* An ARM time string ("2017-12-21T22:48:25.4353958Z"; without a zone it
+ * is UTC); TIME_NONE when absent, unparseable or Azure's "0001-01-01"
+ * placeholder. */
 int64_t arm_time(const cJSON *o, const char *key);
 
 /* Navigates "a.b.c" through objects; NULL when any step is missing. */

@@ -24,7 +24,9 @@
 #include <openssl/x509.h>
 
 #include "arm_parse.h"
+#include "fileio.h"
 #include "log.h"
+#include "timeutil.h"
 #include "util.h"
 
 #define CLI_TIMEOUT_S 60
@@ -313,9 +315,13 @@ static int take_token(struct auth *a, const char *body, struct err *e)
 	a->token = xstrdup(tok->valuestring);
 	OPENSSL_cleanse(tok->valuestring, strlen(tok->valuestring));
 	cJSON_Delete(o);
-	/* Renew with a margin: 5 minutes, or a quarter of a short life. */
-	if (lifetime < 1)
+	/* Renew with a margin: 5 minutes, or a quarter of a short life.
+	 * No token lives past a day: a longer lifetime (1e300) is clamped
+	 * before the cast to time_t, which it would overflow. */
+	if (!(lifetime >= 1))
 		lifetime = 1;
+	else if (lifetime > DAY_S)
+		lifetime = DAY_S;
 	a->expires = now + (time_t)lifetime -
 		     (time_t)(lifetime >= 1200 ? 300 : lifetime / 4);
 	a->gen++;
@@ -771,7 +777,8 @@ struct http_auth auth_hook(struct auth *a)
 static bool file_has(const char *path, const char *text)
 {
 	char buf[64] = "";
-	FILE *f = fopen(path, "r");
+	struct err ignored = ERR_INIT;
+	FILE *f = open_input(path, "", &ignored); /* never waits on a FIFO */
 	size_t n;
 
 	if (!f)

@@ -2,8 +2,8 @@
  * cli.h: table-driven option parsing and help for the commands. Each command
  * declares a static opt_spec[] whose entries point (by offset) into its own
  * options struct; the same table prints its --help. The common options
- * (--as-of, -q, -v, --log-format, --no-progress, --help) are accepted by
- * every command and by main before the command name. */
+ * (--as-of, -q, -v, --log-format, --no-progress, --csv-raw, --help) are
+ * accepted by every command and by main before the command name. */
 #ifndef VW_CLI_H
 #define VW_CLI_H
 

@@ -66,7 +66,8 @@ static size_t name_width(const struct posture_summary *sum)
 	size_t w = strlen("all vaults");
 
 	for (size_t i = 0; i < sum->nvaults; i++)
-		if (strlen(sum->vaults[i].vault_name) > w)
+		if (sum->vaults[i].total &&
+		    strlen(sum->vaults[i].vault_name) > w)
 			w = strlen(sum->vaults[i].vault_name);
 	return w;
 }
@@ -83,10 +84,22 @@ static void print_scores(const struct posture_summary *sum)
 
 	for (size_t i = 0; i < sum->nvaults; i++) {
 		const struct posture_vault_score *vs = &sum->vaults[i];
-		printf("%-*s  %2u/%u passed  score %3d/100  ", w,
-		       vs->vault_name, vs->passed, vs->total, vs->score);
+		struct strbuf name = STRBUF_INIT;
+
+		if (!vs->total)
+			continue;
+		/* a vault's name is input: no escape reaches the terminal */
+		strbuf_add_printable(&name, vs->vault_name);
+		printf("%-*s  %2u/%u passed  score %3d/100  ", w, name.buf,
+		       vs->passed, vs->total, vs->score);
+		strbuf_release(&name);
 		print_counts(vs->fails);
 	}
+	if (sum->nempty)
+		printf("%-*s  not checked: %zu vault%s protect%s no items\n", w,
+		       "empty vaults", sum->nempty,
+		       sum->nempty == 1 ? "" : "s",
+		       sum->nempty == 1 ? "s" : "");
 	printf("%-*s  %2u/%u passed  mean score %.0f/100, lowest %d  ", w,
 	       "all vaults", sum->passed, sum->rows, sum->mean_score,
 	       sum->min_score);

@@ -17,7 +17,7 @@ struct export_cli {
 	struct cloud_options cloud;
 	const char *sizes;
 	struct opt_list subs;
-	long concurrency, lookback, backup_days;
+	long concurrency, lookback, backup_days, max_pages;
 	double retry_budget;
 	int tiering_cost, job_details;
 };
@@ -51,6 +51,9 @@ static const struct opt_spec opts[] = {
 	OPT_CLOUD_CONNECTION(struct export_cli, cloud),
 	{ "retry-budget", 0, OPT_DOUBLE, OFF(retry_budget), "SECONDS",
 	  "give up on a request failing this long (default 300)", 1, 86400 },
+	{ "max-pages", 0, OPT_INT, OFF(max_pages), "N",
+	  "stop a listing whose nextLinks go on past N pages (default "
+	  "10000)", 1, 10000000 },
 	OPT_END,
 };
 #undef OFF
@@ -120,6 +123,7 @@ int cmd_export(int argc, char **argv)
 	o.backup_jobs_days = (int)c.backup_days;
 	o.as_of = cli_common.as_of;
 	o.retry_budget_s = c.retry_budget;
+	o.max_pages = c.max_pages;
 	rc = 0;
 	if (export_with_progress(&o, c.out, &e)) {
 		errorf("export: %s", e.msg);

@@ -1,13 +1,16 @@
 /* SPDX-License-Identifier: MIT
- * cmd_run.c: `vaultwise run`: the monthly batch. Takes a snapshot (the given
- * one, or the bundled sample when there is neither a snapshot nor Azure
- * credentials), then fits the restore model, plans, checks RPO/RTO and audits
- * the vaults into one output directory laid out as docs/commands/run.md says,
- * and prints a short summary of each stage. It never writes into a directory of
- * someone else's, and a run that fails in a new (or empty) directory takes back
- * what it wrote there, an exported snapshot excepted. */
+ * cmd_run.c: `vaultwise run`: the monthly batch. Takes a snapshot (the
+ * given one, or the bundled sample when there is neither a snapshot nor
+ * Azure credentials), then fits the restore model, plans, checks RPO/RTO
+ * and audits the vaults into one output directory laid out as
+ * docs/commands/run.md says, and prints a short summary of each stage. The
+ * stages write into a staging directory that replaces OUT as a whole at
+ * the end (run_out.c): OUT is last month's complete output or this
+ * month's, never a mix, and never a directory of someone else's. A failed
+ * run leaves OUT as it was, keeping an exported snapshot beside it. */
 #include <errno.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -24,6 +27,7 @@
 #include "posture_audit.h"
 #include "report.h"
 #include "restore_model.h"
+#include "run_out.h"
 #include "snapcache.h"
 #include "snapshot.h"
 #include "strpool.h"
@@ -91,34 +95,48 @@ static const struct cmd_doc run_doc = {
 	0, 0
 };
 
-/* What --out was before the run (UNCHECKED and EARLIER_RUN: a failed run
- * leaves it alone). */
-enum out_state { OUT_UNCHECKED, OUT_EARLIER_RUN, OUT_EMPTY, OUT_ABSENT };
-
 /* What the stages share. */
 struct run_state {
 	const struct run_cli *cli;
-	const char *out;
-	enum out_state out_state;
+	struct run_out ro;
+	const char *out;       /* where the stages write: the staging dir */
+	const char *shown;     /* OUT, the name the user knows */
+	char *command;         /* for OUT's marker */
 	struct snapshot s;
 	struct target_set targets;
 	struct restore_model *model;
 	char *model_path;
+	char *model_shown;
+	char *snap_shown;      /* the snapshot, where it will be */
 	/* the price caveats plan warned of, not repeated by the report */
 	struct strpool said_pool;
 	struct strmap said;
 };
+
+/* A path under the staging directory as it will be under OUT; caller
+ * frees. */
+static char *shown_path(const struct run_state *rs, const char *path)
+{
+	size_t n = strlen(rs->out);
+
+	if (!path)
+		return NULL;
+	if (strncmp(path, rs->out, n) == 0 && path[n] == '/')
+		return xasprintf("%s%s", rs->shown, path + n);
+	return xstrdup(path);
+}
 
 static int run_fit(struct run_state *rs, struct err *e)
 {
 	struct fit_options fo = FIT_OPTIONS_INIT;
 
 	rs->model_path = path_join(rs->out, "model.json");
+	rs->model_shown = shown_path(rs, rs->model_path);
 	if (restore_model_fit(&rs->model, &rs->s, &fo, e) ||
 	    restore_model_write(rs->model, rs->model_path, e))
 		return -1;
 	printf("restore model:\n");
-	fit_print_headline(stdout, rs->model, rs->model_path);
+	fit_print_headline(stdout, rs->model, rs->model_shown);
 	return 0;
 }
 
@@ -136,7 +154,8 @@ static int run_plan(struct run_state *rs, struct err *e)
 	if (cli->horizon)
 		o.horizon_months = (int)cli->horizon;
 	o.model = rs->model;
-	o.model_path = rs->model_path;
+	o.model_path = rs->model_shown; /* recorded in plan.json */
+	o.snapshot_path = rs->snap_shown;
 	o.targets = &rs->targets;
 	rc = plan_run(&rs->s, &o, dir, &sum, e);
 	if (rc == 0) {
@@ -146,7 +165,7 @@ static int run_plan(struct run_state *rs, struct err *e)
 				   strpool_dup(&rs->said_pool, sum.caveats[i]),
 				   i);
 		}
-		printf("\nplan (%s/):\n", dir);
+		printf("\nplan (%s/plan/):\n", rs->shown);
 		plan_summary_print(stdout, &sum);
 	}
 	plan_summary_release(&sum);
@@ -161,7 +180,7 @@ static int run_check(struct run_state *rs, struct err *e)
 	int rc = rpo_check_run(&rs->s, &rs->targets, path, &cs, e);
 
 	if (rc == 0) {
-		printf("\nRPO/RTO (%s):\n", path);
+		printf("\nRPO/RTO (%s/rpo_rto.csv):\n", rs->shown);
 		check_summary_print(stdout, &cs);
 	}
 	free(path);
@@ -180,10 +199,10 @@ static int run_audit(struct run_state *rs, struct err *e)
 	o.plan_dir = plan_dir;
 	rc = posture_audit_run(&rs->s, &o, path, &sum, e);
 	if (rc == 0) {
-		printf("\naudit (%s): %u of %u checks passed over %zu vaults; "
-		       "failing: high %u, medium %u, low %u; mean score "
-		       "%.0f/100\n",
-		       path, sum.passed, sum.rows, sum.nvaults,
+		printf("\naudit (%s/posture.csv): %u of %u checks passed over "
+		       "%zu vaults; failing: high %u, medium %u, low %u; mean "
+		       "score %.0f/100\n",
+		       rs->shown, sum.passed, sum.rows, sum.nvaults,
 		       sum.fails[SEV_HIGH], sum.fails[SEV_MEDIUM],
 		       sum.fails[SEV_LOW], sum.mean_score);
 		posture_summary_release(&sum);
@@ -201,6 +220,7 @@ static int run_report(struct run_state *rs, struct err *e)
 	char *rpo = path_join(rs->out, "rpo_rto.csv");
 	char *posture = path_join(rs->out, "posture.csv");
 	char *dir = path_join(rs->out, "report");
+	char *shown = path_join(rs->shown, "report");
 	int rc;
 
 	report_options_init(&o);
@@ -209,15 +229,18 @@ static int run_report(struct run_state *rs, struct err *e)
 	o.rpo_path = rpo;
 	o.posture_path = posture;
 	o.previous = rs->cli->previous;
+	o.staged = rs->out;
+	o.shown = rs->shown;
 	rc = report_run(&rs->s, &o, dir, &sum, e);
 	if (rc == 0) {
 		for (size_t i = 0; i < sum.ncaveats; i++)
 			if (strmap_get(&rs->said, sum.caveats[i], &(size_t){ 0 }))
 				warnf("report: %s", sum.caveats[i]);
 		printf("\n");
-		report_summary_print(stdout, &sum, dir);
+		report_summary_print(stdout, &sum, shown);
 		report_summary_release(&sum);
 	}
+	free(shown);
 	free(plan);
 	free(rpo);
 	free(posture);
@@ -243,7 +266,7 @@ static int run_export(const struct run_cli *cli, const char *dir,
 /* The snapshot to use (exported when that is the way), saying where it
  * comes from. The path in *out is the caller's to free. */
 static int snapshot_dir(const struct run_cli *cli, const char *out_dir,
-			char **out, struct err *e)
+			const char *shown, char **out, struct err *e)
 {
 	if (cli->snapshot) {
 		*out = xstrdup(cli->snapshot);
@@ -251,7 +274,7 @@ static int snapshot_dir(const struct run_cli *cli, const char *out_dir,
 	}
 	if (cli->do_export || export_credentials_configured()) {
 		*out = path_join(out_dir, "snapshot");
-		notef("exporting from Azure into %s", *out);
+		notef("exporting from Azure into %s/snapshot", shown);
 		return run_export(cli, *out, e);
 	}
 	*out = data_file("sample", e);
@@ -263,73 +286,36 @@ static int snapshot_dir(const struct run_cli *cli, const char *out_dir,
 	return 0;
 }
 
-/* What a run writes into --out besides an exported snapshot. */
-static const char *const run_outputs[] = { "model.json", "plan",
-					   "rpo_rto.csv", "posture.csv",
-					   "report" };
-
-static bool has_file(const char *dir, const char *name)
+/* After a failure: OUT stays as it was; an exported snapshot is kept
+ * beside it, as OUT.snapshot, so that a rerun need not export again. */
+static void abandon(struct run_state *rs)
 {
-	char *path = path_join(dir, name);
-	bool yes = access(path, F_OK) == 0;
+	char *keep = xasprintf("%s.snapshot", rs->ro.final ? rs->ro.final
+							 : rs->shown);
+	char *marker = path_join(keep, OUTDIR_MARKER);
+	bool had = access(marker, F_OK) == 0;
 
-	free(path);
-	return yes;
-}
-
-/* --out must be absent, empty, or the output of an earlier run (it holds
- * a directory that vaultwise wrote: plan/, report/ or snapshot/). */
-static int check_out_dir(struct run_state *rs, struct err *e)
-{
-	static const char *const marked[] = { "plan/" OUTDIR_MARKER,
-					      "report/" OUTDIR_MARKER,
-					      "snapshot/" OUTDIR_MARKER };
-	struct stat st;
-
-	if (stat(rs->out, &st) != 0) {
-		if (errno != ENOENT)
-			return err_errno(e, EXIT_CANTCREAT, "cannot use '%s'",
-					 rs->out);
-		rs->out_state = OUT_ABSENT;
-		return 0;
-	}
-	if (!S_ISDIR(st.st_mode))
-		return err_set(e, EXIT_CANTCREAT,
-			       "cannot write into '%s': it is not a directory",
-			       rs->out);
-	if (dir_is_empty(rs->out)) {
-		rs->out_state = OUT_EMPTY;
-		return 0;
-	}
-	for (size_t i = 0; i < ARRAY_SIZE(marked); i++)
-		if (has_file(rs->out, marked[i])) {
-			rs->out_state = OUT_EARLIER_RUN;
-			return 0;
-		}
-	return err_set(e, EXIT_CANTCREAT,
-		       "refusing to write into '%s': it is not empty and was "
-		       "not written by vaultwise",
-		       rs->out);
-}
-
-/* After a failure in a directory that held nothing of an earlier run:
- * removes what this run wrote, and the directory when the run made it
- * and no exported snapshot is left in it. */
-static void take_back_outputs(const struct run_state *rs)
-{
-	if (rs->out_state != OUT_EMPTY && rs->out_state != OUT_ABSENT)
-		return;
-	for (size_t i = 0; i < ARRAY_SIZE(run_outputs); i++) {
-		char *path = path_join(rs->out, run_outputs[i]);
-		remove_tree(path);
-		free(path);
-	}
-	if (has_file(rs->out, "snapshot/" OUTDIR_MARKER))
+	run_out_abort(&rs->ro, keep);
+	if (!had && access(marker, F_OK) == 0)
 		notef("the exported snapshot is kept: rerun with --snapshot "
-		      "%s/snapshot to skip the export",
-		      rs->out);
-	else if (rs->out_state == OUT_ABSENT)
-		rmdir(rs->out);
+		      "%s to skip the export",
+		      keep);
+	free(marker);
+	free(keep);
+}
+
+/* "vaultwise run --snapshot snap --out OUT", each argument a shell
+ * word; caller frees. */
+static char *command_line(int argc, char **argv)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	strbuf_adds(&sb, "vaultwise");
+	for (int i = 0; i < argc; i++) {
+		strbuf_addch(&sb, ' ');
+		strbuf_add_shell_word(&sb, argv[i]);
+	}
+	return strbuf_detach(&sb);
 }
 
 /* Every stage streams the same points and jobs: they are read, checked
@@ -351,16 +337,22 @@ static int run_stages(struct run_state *rs, struct err *e)
 	char *targets = rs->cli->targets
 				? xstrdup(rs->cli->targets)
 				: data_file("targets.example.csv", e);
-	/* inputs first: a bad one leaves no directory behind */
-	int rc = !targets || check_out_dir(rs, e) ||
-		 targets_load(&rs->targets, targets, e) ||
-		 snapshot_dir(rs->cli, rs->out, &snap, e) ||
-		 open_snapshot(rs, snap, e) || mkdir_p(rs->out, e) ||
-		 run_fit(rs, e) || run_plan(rs, e) || run_check(rs, e) ||
-		 run_audit(rs, e) || run_report(rs, e);
+	/* inputs first: a bad one leaves nothing behind */
+	int rc = !targets || targets_load(&rs->targets, targets, e) ||
+		 run_out_begin(&rs->ro, rs->shown, e);
 
+	if (!rc) {
+		rs->out = rs->ro.stage;
+		rc = snapshot_dir(rs->cli, rs->out, rs->shown, &snap, e) ||
+		     open_snapshot(rs, snap, e);
+		rs->snap_shown = shown_path(rs, snap);
+		rc = rc || run_fit(rs, e) || run_plan(rs, e) ||
+		     run_check(rs, e) || run_audit(rs, e) ||
+		     run_report(rs, e) ||
+		     run_out_commit(&rs->ro, rs->command, e);
+	}
 	if (rc)
-		take_back_outputs(rs);
+		abandon(rs);
 	free(snap);
 	free(targets);
 	return rc ? -1 : 0;
@@ -384,18 +376,22 @@ int cmd_run(int argc, char **argv)
 	}
 	memset(&rs, 0, sizeof(rs));
 	rs.cli = &cli;
-	rs.out = cli.out ? cli.out : "out";
+	rs.shown = cli.out ? cli.out : "out";
+	rs.command = command_line(argc, argv);
 	if (run_stages(&rs, &e)) {
 		errorf("%s", e.msg);
 		rc = e.code;
 	} else {
-		printf("\nresults in %s/\n", rs.out);
+		printf("\nresults in %s/\n", rs.shown);
 		rc = 0;
 	}
 	snapshot_release(&rs.s);
 	targets_release(&rs.targets);
 	restore_model_free(rs.model);
 	free(rs.model_path);
+	free(rs.model_shown);
+	free(rs.snap_shown);
+	free(rs.command);
 	strmap_release(&rs.said);
 	strpool_release(&rs.said_pool);
 done:

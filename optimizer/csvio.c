@@ -26,6 +26,12 @@ struct reader {
 	const char **val;     /* schema order, handed to fn */
 };
 
+/* A spreadsheet reads a cell starting with one of these as a formula. */
+static bool formula_start(char c)
+{
+	return c && strchr("=+-@\t\r", c);
+}
+
 static int map_header(struct reader *r, struct err *e)
 {
 	const struct csv_schema *s = r->schema;
@@ -75,9 +81,15 @@ static int map_row(struct reader *r, struct csv_row *row, struct err *e)
 			       sc->row_line, r->nfile, sc->nfields);
 	for (size_t c = 0; c < r->schema->ncols; c++)
 		r->val[c] = "";
-	for (size_t i = 0; i < r->nfile; i++)
+	for (size_t i = 0; i < r->nfile; i++) {
+		const char *v = sc->field[i];
+		/* the writer's apostrophe against formula injection comes
+		 * off */
+		if (v[0] == '\'' && (v[1] == '\'' || formula_start(v[1])))
+			v++;
 		if (r->map[i] >= 0)
-			r->val[r->map[i]] = sc->field[i];
+			r->val[r->map[i]] = v;
+	}
 	row->path = sc->path;
 	row->line = sc->row_line;
 	row->schema = r->schema;
@@ -298,6 +310,47 @@ static void writer_raw(struct csv_writer *w, const char *s, size_t n)
 	}
 }
 
+static bool csv_raw;
+
+void csv_set_raw(bool raw)
+{
+	csv_raw = raw;
+}
+
+/* The whole text is a decimal number: [+-]digits[.digits][e[+-]digits]. */
+static bool is_number(const char *s)
+{
+	const char *p = s + (*s == '+' || *s == '-');
+	const char *digits = p;
+
+	p += strspn(p, "0123456789");
+	if (*p == '.')
+		p += 1 + strspn(p + 1, "0123456789");
+	if (p == digits || (p == digits + 1 && *digits == '.'))
+		return false;
+	if (*p == 'e' || *p == 'E') {
+		const char *exp = p + 1 + (p[1] == '+' || p[1] == '-');
+		size_t n = strspn(exp, "0123456789");
+		if (!n)
+			return false;
+		p = exp + n;
+	}
+	return *p == '\0';
+}
+
+/* OWASP's rule against formula injection: a cell a spreadsheet would take
+ * for a formula gets a leading apostrophe, and so does one that starts
+ * with an apostrophe before such a character or another apostrophe, so
+ * that the reader's undo (map_row) gives back every value. */
+static bool needs_apostrophe(const char *s)
+{
+	if (csv_raw)
+		return false;
+	if (s[0] == '\'')
+		return s[1] == '\'' || formula_start(s[1]);
+	return formula_start(s[0]) && !is_number(s);
+}
+
 static bool needs_quotes(const char *s, size_t n)
 {
 	if (n && (s[0] == ' ' || s[0] == '\t' || s[n - 1] == ' ' ||
@@ -316,18 +369,30 @@ static void put_plain(struct csv_writer *w, const char *s, size_t n)
 
 void csv_put(struct csv_writer *w, const char *s)
 {
+	bool apostrophe;
 	size_t n;
 
 	if (!s)
 		s = "";
+	if (!utf8_valid(s)) {
+		struct strbuf clean = STRBUF_INIT;
+		utf8_sanitize(&clean, s);
+		csv_put(w, clean.buf);
+		strbuf_release(&clean);
+		return;
+	}
 	n = strlen(s);
+	apostrophe = needs_apostrophe(s);
 	if (!needs_quotes(s, n)) {
-		put_plain(w, s, n);
+		if (w->field++)
+			writer_raw(w, ",", 1);
+		writer_raw(w, "'", apostrophe);
+		writer_raw(w, s, n);
 		return;
 	}
 	if (w->field++)
 		writer_raw(w, ",", 1);
-	writer_raw(w, "\"", 1);
+	writer_raw(w, "\"'", 1 + apostrophe);
 	for (const char *q; (q = strchr(s, '"')); s = q + 1) {
 		writer_raw(w, s, (size_t)(q - s) + 1);
 		writer_raw(w, "\"", 1);

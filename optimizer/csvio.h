@@ -83,6 +83,14 @@ int row_error(const struct csv_row *r, int col, struct err *e,
 
 struct csv_writer;
 
+/* Every writer puts an apostrophe before a text cell that a spreadsheet
+ * would run as a formula (one starting with =, +, -, @, tab or CR, and
+ * not a number), and before one starting with an apostrophe followed by
+ * one of those or another apostrophe; the reader takes it off again, so
+ * values round-trip. csv_set_raw(true) (--csv-raw) writes cells as they
+ * are. */
+void csv_set_raw(bool raw);
+
 struct csv_writer *csv_writer_open(const char *path,
 				   const struct csv_schema *schema,
 				   struct err *e);

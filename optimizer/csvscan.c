@@ -30,10 +30,9 @@ int csvscan_open(struct csvscan *s, const char *path, bool hash,
 	s->line = 1;
 	s->first_read = true;
 	s->side = (struct strbuf)STRBUF_INIT;
-	s->fd = open(path, O_RDONLY | O_CLOEXEC);
+	s->fd = open_input_fd(path, "", e);
 	if (s->fd < 0)
-		return err_errno(e, errno == ENOENT ? EXIT_NOINPUT : EXIT_IOERR,
-				 "cannot open '%s'", path);
+		return -1;
 	if (hash) {
 		s->sha = EVP_MD_CTX_new();
 		if (!s->sha ||

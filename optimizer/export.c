@@ -304,7 +304,7 @@ static struct ex_vault *new_vault(struct ex *x)
 /* ---- vault list and GET ---- */
 
 static int read_vault(struct ex *x, const char *id, const char *tenant,
-		      struct err *e);
+		      const char *location, struct err *e);
 
 struct sub_ctx {
 	struct ex *x;
@@ -340,7 +340,7 @@ static int on_vault_item(void *ctx, const cJSON *o, struct err *e)
 
 	if (!id || !name || !vault_selected(s->x, name))
 		return 0;
-	return read_vault(s->x, id, s->tenant, e);
+	return read_vault(s->x, id, s->tenant, arm_str(o, "location"), e);
 }
 
 static int on_vault_list_end(void *ctx, const struct arm_reply *r,
@@ -396,7 +396,23 @@ struct vault_get {
 	struct ex *x;
 	const char *tenant;
 	const char *id;
+	const char *listed_location; /* the vault list's, or "" */
 };
+
+/* A vault GET without location takes the vault list's; with neither the
+ * vault cannot be priced or read back, and is skipped. */
+static int no_location(const struct vault_get *g, struct arm_vault *av,
+		       struct err *bad)
+{
+	if (*av->v.location)
+		return 0;
+	if (*g->listed_location) {
+		av->v.location = g->listed_location;
+		return 0;
+	}
+	return err_set(bad, EXIT_UNAVAILABLE,
+		       "Azure gave no location for it (GET and list)");
+}
 
 static int on_vault_get(void *ctx, const struct arm_reply *r, struct err *e)
 {
@@ -412,7 +428,8 @@ static int on_vault_get(void *ctx, const struct arm_reply *r, struct err *e)
 	int rc = 0;
 
 	if (status == 200 &&
-	    arm_parse_vault(body, g->tenant, &x->pool, &av, &bad)) {
+	    (arm_parse_vault(body, g->tenant, &x->pool, &av, &bad) ||
+	     no_location(g, &av, &bad))) {
 		snprintf(key, sizeof(key), "vault:%s", g->id);
 		ex_warn(x, key, "vault %s skipped: %s", g->id, bad.msg);
 	} else if (status == 200) {
@@ -434,7 +451,7 @@ static int on_vault_get(void *ctx, const struct arm_reply *r, struct err *e)
 }
 
 static int read_vault(struct ex *x, const char *id, const char *tenant,
-		      struct err *e)
+		      const char *location, struct err *e)
 {
 	struct vault_get *g = ex_own(x, xcalloc(1, sizeof(*g)));
 	char *url = arm_url(&x->arm, id, ARM_API_VAULTS, NULL);
@@ -443,6 +460,7 @@ static int read_vault(struct ex *x, const char *id, const char *tenant,
 	g->x = x;
 	g->tenant = tenant;
 	g->id = ex_pooled(x, id);
+	g->listed_location = ex_pooled(x, location ? location : "");
 	rc = arm_get_json(&x->arm, url, "read a vault", false, on_vault_get, g,
 			  e);
 	free(url);
@@ -594,6 +612,7 @@ static int setup(struct ex *x, const char *out_dir, struct err *e)
 	http_set_tick(x->http, tick, x);
 	x->arm.http = x->http;
 	x->arm.base = x->cloud.arm;
+	x->arm.max_pages = x->o->max_pages;
 	x->b = snapbuild_new(out_dir, e);
 	return x->b ? 0 : -1;
 }

@@ -41,6 +41,7 @@ struct export_options {
 	int backup_jobs_days;         /* backup jobs; default 35 */
 	int64_t as_of;                /* TIME_NONE: now */
 	double retry_budget_s;        /* per request; default 300 */
+	long max_pages;               /* per listing; default ARM_MAX_PAGES */
 	void (*progress)(void *ctx, const struct export_progress *p);
 	void *progress_ctx;
 };

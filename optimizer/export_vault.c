@@ -62,10 +62,10 @@ static int on_vaultconfig(void *ctx, const struct arm_reply *r, struct err *e)
 
 	if (status == 200)
 		arm_apply_vaultconfig(body, &v->av);
-	else if (ex_is_denial(status))
+	else if (ex_is_denial(status) || status == 404)
 		ex_vault_warn(v, "backupconfig/vaultconfig", status, code,
 			   "soft delete taken from the vault's own settings");
-	else if (status != 404)
+	else
 		return ex_unexpected("read the backup config", status, code, e);
 	return ex_vault_step(v, e);
 }
@@ -94,11 +94,11 @@ static int on_proxy_end(void *ctx, const struct arm_reply *r, struct err *e)
 	if (status == 200 && v->has_proxy) {
 		if (read_guard(v, e))
 			return -1;
-	} else if (ex_is_denial(status)) {
+	} else if (ex_is_denial(status) || status == 404) {
 		ex_vault_warn(v, "backupResourceGuardProxies", status, code,
 			   "multi-user authorization taken from the vault's "
 			   "settings");
-	} else if (status != 200 && status != 404) {
+	} else if (status != 200) {
 		return ex_unexpected("list Resource Guard proxies", status,
 				     code, e);
 	}
@@ -288,10 +288,10 @@ static int on_policy_end(void *ctx, const struct arm_reply *r, struct err *e)
 	const char *code = r->code;
 	struct ex_vault *v = ctx;
 
-	if (ex_is_denial(status))
+	if (ex_is_denial(status) || status == 404)
 		ex_vault_warn(v, "backup policies", status, code,
 			   "its items are exported without a policy");
-	else if (status != 200 && status != 404)
+	else if (status != 200)
 		return ex_unexpected("list backup policies", status, code, e);
 	if (list_items(v, e))
 		return -1;
@@ -363,6 +363,21 @@ static void bad_row(struct ex_vault *v, const char *kind,
 	     v->what, kind, bad->msg);
 }
 
+/* An item whose policyId the vault's policy list does not hold: the
+ * snapshot cannot link it, and says so (plan and check then read it as
+ * an item without a policy). */
+static void lost_policy(struct ex_item *it)
+{
+	char key[200];
+
+	snprintf(key, sizeof(key), "policy-link:%s", it->v->av.v.vault_id);
+	ex_warn(it->v->ex, key,
+		"%s: item %s names policy %s, which the vault's policy list "
+		"does not hold; exported without a policy (read as stopped)",
+		it->v->what, it->ai.it.item_name, it->ai.policy_arm_id);
+	it->ai.it.policy_id = "";
+}
+
 static int on_item(void *ctx, const cJSON *o, struct err *e)
 {
 	struct ex_vault *v = ctx;
@@ -382,7 +397,7 @@ static int on_item(void *ctx, const cJSON *o, struct err *e)
 	if (it->ai.it.policy_id[0]) {
 		it->policy = find_policy(v, it->ai.it.policy_id);
 		if (!it->policy)
-			it->ai.it.policy_id = "";
+			lost_policy(it);
 	}
 	v->items = grow_array(v->items, sizeof(*v->items), v->nitems + 1,
 			      &v->aitems);
@@ -397,10 +412,10 @@ static int on_item_end(void *ctx, const struct arm_reply *r, struct err *e)
 	const char *code = r->code;
 	struct ex_vault *v = ctx;
 
-	if (ex_is_denial(status))
+	if (ex_is_denial(status) || status == 404)
 		ex_vault_warn(v, "protected items", status, code,
 			   "the vault is exported without items");
-	else if (status != 200 && status != 404)
+	else if (status != 200)
 		return ex_unexpected("list protected items", status, code, e);
 	if (list_jobs(v, e))
 		return -1;
@@ -576,6 +591,85 @@ static int read_source_tags(struct ex_item *it, struct err *e)
 	return rc;
 }
 
+/* A VM item with monthly or yearly points in Vault-standard: Azure's
+ * recommended set is worth asking for. */
+static bool wants_recommended(const struct ex_item *it)
+{
+	if (it->ai.it.workload != WL_VM)
+		return false;
+	for (size_t i = 0; i < it->n; i++)
+		if ((it->rps[i].kind == RK_MONTHLY ||
+		     it->rps[i].kind == RK_YEARLY) &&
+		    it->rps[i].tier != TIER_ARCHIVE &&
+		    it->rps[i].tier != TIER_SNAPSHOT_ARCHIVE)
+			return true;
+	return false;
+}
+
+/* Marks the points named in the answer's value[] as recommended and
+ * every other point of the item as asked and not. */
+static void mark_recommended(struct ex_item *it, const cJSON *body)
+{
+	struct arm_page pg;
+	const cJSON *o;
+
+	for (size_t i = 0; i < it->n; i++)
+		it->rps[i].recommended = -1;
+	if (arm_page(body, &pg))
+		return;
+	cJSON_ArrayForEach(o, pg.value) {
+		const char *name = arm_str(o, "name");
+		for (size_t i = 0; name && i < it->n; i++)
+			if (strcmp(it->rps[i].rp_id, name) == 0)
+				it->rps[i].recommended = 1;
+	}
+}
+
+static int on_recommended(void *ctx, const struct arm_reply *r,
+			  struct err *e)
+{
+	struct ex_item *it = ctx;
+	struct ex *x = it->v->ex;
+	char key[200], b[96];
+
+	if (r->status == 200) {
+		mark_recommended(it, r->body);
+	} else if (ex_is_denial(r->status) || r->status == 404 ||
+		   r->status == 400 || r->status == 0) {
+		x->denied += ex_is_denial(r->status);
+		snprintf(key, sizeof(key), "recommended:%s",
+			 it->v->av.v.vault_id);
+		ex_warn(x, key,
+			"%s: recoveryPointsRecommendedForMove failed for item "
+			"%s (%s); its points are exported without Azure's "
+			"recommendation",
+			it->v->what, it->ai.it.item_name,
+			ex_why(r->status, r->code, b));
+	} else {
+		return ex_unexpected("list the points recommended for move",
+				     r->status, r->code, e);
+	}
+	return read_source_tags(it, e);
+}
+
+static int fetch_recommended(struct ex_item *it, struct err *e)
+{
+	struct ex *x = it->v->ex;
+	char *path = xasprintf("%s/recoveryPointsRecommendedForMove",
+			       it->ai.path);
+	char *url = arm_url(&x->arm, path, ARM_API_BACKUP, NULL);
+	int rc = arm_post_json(&x->arm, url,
+			       "{\"objectType\":\"ListRecoveryPoints"
+			       "RecommendedForMoveRequest\","
+			       "\"excludedRPList\":[]}",
+			       "list the points recommended for move",
+			       on_recommended, it, e);
+
+	free(url);
+	free(path);
+	return rc;
+}
+
 static int on_rp_end(void *ctx, const struct arm_reply *r, struct err *e)
 {
 	long status = r->status;
@@ -598,6 +692,8 @@ static int on_rp_end(void *ctx, const struct arm_reply *r, struct err *e)
 	if (it->n)
 		qsort(it->rps, it->n, sizeof(*it->rps), cmp_rp);
 	item_sizes(it);
+	if (wants_recommended(it))
+		return fetch_recommended(it, e);
 	return read_source_tags(it, e);
 }
 
@@ -650,8 +746,11 @@ static int on_job(void *ctx, const cJSON *o, struct err *e)
 		return 0; /* listed by both windows */
 	v->jobs = grow_array(v->jobs, sizeof(aj), v->njobs + 1, &v->ajobs);
 	v->jobs[v->njobs++] = aj;
+	/* restores for the point restored; an on-demand backup for its
+	 * point's expiry, which only the job's details carry */
 	if (job_is_restore(&aj.j) ||
-	    (v->ex->o->backup_job_details && job_is_backup(&aj.j)))
+	    (job_is_backup(&aj.j) &&
+	     (v->ex->o->backup_job_details || aj.user_triggered)))
 		return job_details(v, v->njobs - 1, e);
 	return 0;
 }
@@ -662,19 +761,21 @@ static int on_job_end(void *ctx, const struct arm_reply *r, struct err *e)
 	const char *code = r->code;
 	struct ex_vault *v = ctx;
 
-	if (ex_is_denial(status))
+	if (ex_is_denial(status) || status == 404)
 		ex_vault_warn(v, "backup jobs", status, code,
 			   "no job history for it");
-	else if (status != 200 && status != 404)
+	else if (status != 200)
 		return ex_unexpected("list backup jobs", status, code, e);
 	return ex_vault_step(v, e);
 }
 
-/* Restore and cross-region restore jobs over the restore window, then
- * every job of the backup window (restores in both are read once). */
+/* Restore, restore-from-archive and cross-region restore jobs over the
+ * restore window, then every job of the backup window (restores in both
+ * are read once). */
 static int list_jobs(struct ex_vault *v, struct err *e)
 {
 	static const char *const restores[] = { "Restore",
+						"RestoreWithRehydrate",
 						"CrossRegionRestore" };
 	struct ex *x = v->ex;
 	char from[32], to[32], *filter;
@@ -713,9 +814,10 @@ static int on_job_details(void *ctx, const struct arm_reply *r, struct err *e)
 	struct job_ref *ref = ctx;
 	struct ex_vault *v = ref->v;
 
-	if (status == 200)
+	if (status == 200) {
 		arm_apply_job_details(body, &v->jpool, &v->jobs[ref->idx].j);
-	else if (ex_is_denial(status) || status == 404)
+		v->jobs[ref->idx].rp_expiry = arm_job_rp_expiry(body);
+	} else if (ex_is_denial(status) || status == 404)
 		ex_vault_warn(v, "job details", status, code,
 			   "restores exported without the point restored");
 	else
@@ -833,7 +935,7 @@ static const char *job_item(struct ex_vault *v, const struct arm_job *aj,
 	for (size_t i = 0; i < v->nitems; i++) {
 		const struct ex_item *it = v->items[i];
 		if ((aj->workload >= 0 && it->ai.it.workload != aj->workload) ||
-		    !str_eq_ci(it->ai.friendly_name, aj->friendly_name) ||
+		    !arm_job_names(aj->friendly_name, it->ai.friendly_name) ||
 		    !job_fits(aj, it))
 			continue;
 		candidates++;
@@ -898,9 +1000,15 @@ static int vault_finish(struct ex_vault *v, struct err *e)
 			v->av.v.mua = ON;
 	}
 	ns = namesakes(v, &nns);
-	for (size_t i = 0; i < v->njobs; i++) {
+	for (size_t i = 0; i < v->njobs && !rc; i++) {
 		jobs[i] = v->jobs[i].j;
 		jobs[i].item_id = job_item(v, &v->jobs[i], ns, nns, e);
+		if (v->jobs[i].rp_expiry != TIME_NONE && *jobs[i].item_id) {
+			int64_t lo, hi;
+			job_point_window(&jobs[i], &lo, &hi);
+			rc = snapbuild_rp_expiry(x->b, jobs[i].item_id, lo, hi,
+						 v->jobs[i].rp_expiry, e);
+		}
 	}
 	for (size_t i = 0; i < nns; i++)
 		free(ns[i].times);

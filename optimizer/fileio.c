@@ -28,13 +28,43 @@ static char *temp_twin(const char *path)
 			 (long)getpid());
 }
 
+int open_nofollow(const char *path, int flags, const char *shown,
+		  struct err *e)
+{
+	int fd;
+
+	if (flags & O_CREAT)
+		flags |= O_EXCL;
+	fd = open(path, flags | O_NOFOLLOW | O_CLOEXEC, 0666);
+	if (fd >= 0)
+		return fd;
+	if (errno == EEXIST || errno == ELOOP)
+		return err_set(e, EXIT_CANTCREAT,
+			       "cannot write '%s': '%s' is %s; vaultwise "
+			       "never writes through a link (remove it and "
+			       "run again)",
+			       shown, path,
+			       errno == ELOOP ? "a symbolic link"
+					      : "already there (a symbolic "
+						"link or a leftover)");
+	return err_errno(e, EXIT_CANTCREAT, "cannot create '%s'", shown);
+}
+
 int afile_open(struct afile *af, const char *path, struct err *e)
 {
+	int fd;
+
 	af->final = xstrdup(path);
 	af->tmp = temp_twin(path);
-	af->f = fopen(af->tmp, "wb");
+	fd = open_nofollow(af->tmp, O_WRONLY | O_CREAT, path, e);
+	af->f = fd < 0 ? NULL : fdopen(fd, "wb");
 	if (!af->f) {
-		err_errno(e, EXIT_CANTCREAT, "cannot create '%s'", path);
+		if (fd >= 0) {
+			err_errno(e, EXIT_CANTCREAT, "cannot create '%s'",
+				  path);
+			close(fd);
+			unlink(af->tmp);
+		}
 		free(af->tmp);
 		free(af->final);
 		af->tmp = af->final = NULL;
@@ -309,17 +339,64 @@ void outdir_abort(struct outdir *d)
 	d->tmp = d->final = d->kind = NULL;
 }
 
+int open_input_fd(const char *path, const char *what, struct err *e)
+{
+	/* O_NONBLOCK: opening a FIFO with no writer would otherwise hang */
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	struct stat st;
+
+	if (fd < 0)
+		return err_errno(e, errno == ENOENT ? EXIT_NOINPUT : EXIT_IOERR,
+				 "cannot open %s'%s'", what, path);
+	if (fstat(fd, &st) != 0) {
+		err_errno(e, EXIT_IOERR, "cannot read %s'%s'", what, path);
+		close(fd);
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		err_set(e, EXIT_NOINPUT,
+			"cannot read %s'%s': it is %s, not a regular file",
+			what, path,
+			S_ISDIR(st.st_mode)    ? "a directory"
+			: S_ISFIFO(st.st_mode) ? "a FIFO"
+			: S_ISSOCK(st.st_mode) ? "a socket"
+					       : "a device");
+		close(fd);
+		return -1;
+	}
+	if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) != 0) {
+		err_errno(e, EXIT_IOERR, "cannot open %s'%s'", what, path);
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+FILE *open_input(const char *path, const char *what, struct err *e)
+{
+	int fd = open_input_fd(path, what, e);
+	FILE *f;
+
+	if (fd < 0)
+		return NULL;
+	if (!(f = fdopen(fd, "rb"))) {
+		err_errno(e, EXIT_IOERR, "cannot open %s'%s'", what, path);
+		close(fd);
+	}
+	return f;
+}
+
 int sha256_file(const char *path, char out[SHA256_HEX_LEN], struct err *e)
 {
 	unsigned char buf[65536], md[EVP_MAX_MD_SIZE];
 	unsigned int mdlen = 0;
 	EVP_MD_CTX *ctx = NULL;
-	FILE *f = fopen(path, "rb");
+	FILE *f = open_input(path, "", e);
 	size_t n;
 	int rc = -1;
 
 	if (!f)
-		return err_errno(e, EXIT_NOINPUT, "cannot open '%s'", path);
+		return -1;
 	ctx = EVP_MD_CTX_new();
 	if (!ctx || EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1) {
 		err_set(e, EXIT_SOFTWARE, "cannot start SHA-256");
@@ -343,14 +420,13 @@ done:
 int read_file(const char *path, size_t max, char **out, size_t *len,
 	      struct err *e)
 {
-	FILE *f = fopen(path, "rb");
+	FILE *f = open_input(path, "", e);
 	struct strbuf sb = STRBUF_INIT;
 	char buf[65536];
 	size_t n;
 
 	if (!f)
-		return err_errno(e, errno == ENOENT ? EXIT_NOINPUT : EXIT_IOERR,
-				 "cannot open '%s'", path);
+		return -1;
 	while ((n = fread(buf, 1, sizeof(buf), f)) > 0) {
 		if (sb.len + n > max) {
 			fclose(f);

@@ -23,7 +23,13 @@ struct afile {
 	char *final;
 };
 
-/* Opens path's temporary twin for writing. */
+/* open(2) that never follows a link at path: O_NOFOLLOW always, and with
+ * O_CREAT also O_EXCL (the mode is the umask's). A link or a file already
+ * at a path to create is a 73 that names it; shown is the name the user
+ * knows. Returns the descriptor, or -1 with e set. */
+int open_nofollow(const char *path, int flags, const char *shown,
+		  struct err *e);
+/* Opens path's temporary twin for writing (open_nofollow, O_CREAT). */
 int afile_open(struct afile *af, const char *path, struct err *e);
 /* Flushes, fsyncs, closes and renames into place; frees af's strings. */
 int afile_commit(struct afile *af, struct err *e);
@@ -61,6 +67,14 @@ int mkdir_p(const char *path, struct err *e);
 int remove_tree(const char *path);
 /* True when dir exists and holds nothing (false when it cannot be read). */
 bool dir_is_empty(const char *dir);
+
+/* Opens an input for reading: a regular file only. A FIFO, socket,
+ * device or directory is a 66 saying so (a FIFO is never waited on);
+ * a missing file is a 66, another failure a 74. what ("journal ", or "")
+ * goes before the quoted path in messages. */
+FILE *open_input(const char *path, const char *what, struct err *e);
+/* The same as a descriptor (-1 with e set). */
+int open_input_fd(const char *path, const char *what, struct err *e);
 
 /* SHA-256 of a file's contents as lowercase hex. */
 int sha256_file(const char *path, char out[SHA256_HEX_LEN], struct err *e);

@@ -97,13 +97,12 @@ int journal_read(const char *path, journal_fn fn, void *ctx,
 {
 	struct reader_state st = { path, fn, ctx, out, ZERO_HASH, 0, 0 };
 	struct strbuf line = STRBUF_INIT;
-	FILE *f = fopen(path, "rb");
+	FILE *f;
 	int c, rc = 0;
 
 	memset(out, 0, sizeof(*out));
-	if (!f)
-		return err_errno(e, errno == ENOENT ? EXIT_NOINPUT : EXIT_IOERR,
-				 "cannot open journal '%s'", path);
+	if (!(f = open_input(path, "journal ", e)))
+		return -1;
 	while (rc == 0 && (c = getc(f)) != EOF) {
 		if (c != '\n') {
 			if (line.len >= JOURNAL_MAX_LINE) {
@@ -245,9 +244,10 @@ int journal_open(struct journal *j, const char *path, const char *plan_sha,
 	memset(j, 0, sizeof(*j));
 	j->fd = -1;
 	j->path = xstrdup(path);
-	j->fd = open(path, O_WRONLY | O_CREAT | O_APPEND, 0644);
+	j->fd = open_nofollow(path,
+			      O_WRONLY | O_APPEND | (exists ? 0 : O_CREAT),
+			      path, e);
 	if (j->fd < 0) {
-		err_errno(e, EXIT_CANTCREAT, "cannot open journal '%s'", path);
 		free(j->path);
 		j->path = NULL;
 		return -1;

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT
  * log.c: leveled stderr logging; text ("vaultwise: warning: ...") or JSON
- * lines ({"time":..., "level":..., "msg":...}) for log collectors. */
+ * lines ({"time":..., "level":..., "msg":...}) for log collectors; text
+ * shows control characters escaped, never raw. */
 #include "log.h"
 
 #include <stdarg.h>
@@ -63,11 +64,15 @@ static void log_emit(enum log_level level, const char *fmt, va_list ap)
 			fprintf(stderr, "%s\n", line);
 		cJSON_free(line);
 		cJSON_Delete(o);
-	} else if (level == LOG_NOTE) {
-		fprintf(stderr, "vaultwise: %s\n", msg);
 	} else {
-		fprintf(stderr, "vaultwise: %s: %s\n", level_names[level],
-			msg);
+		struct strbuf safe = STRBUF_INIT;
+		strbuf_add_printable(&safe, msg);
+		if (level == LOG_NOTE)
+			fprintf(stderr, "vaultwise: %s\n", safe.buf);
+		else
+			fprintf(stderr, "vaultwise: %s: %s\n",
+				level_names[level], safe.buf);
+		strbuf_release(&safe);
 	}
 }
 

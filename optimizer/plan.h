@@ -27,6 +27,7 @@ struct plan_options {
 	 * mode, means the ski-rental rule. */
 	const struct restore_model *model;
 	const char *model_path;   /* for plan.json */
+	const char *snapshot_path; /* for plan.json; NULL: the snapshot's */
 	double risk_q;            /* decide on this quantile of the rate */
 	double level;             /* of the P(restore) intervals */
 	double cut_risk;          /* P(a point is deleted right after a move) */

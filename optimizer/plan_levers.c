@@ -52,18 +52,6 @@ static struct lever_row *add_row(struct levers *lv, int kind,
 	return r;
 }
 
-/* 'text' for a shell: one word whatever it holds. */
-static void sh_word(struct strbuf *sb, const char *text)
-{
-	strbuf_addch(sb, '\'');
-	for (const char *p = text; *p; p++)
-		if (*p == '\'')
-			strbuf_adds(sb, "'\\''");
-		else
-			strbuf_addch(sb, *p);
-	strbuf_addch(sb, '\'');
-}
-
 /* The value after "/NAME/" in an ARM id, or "" (borrowed copy). */
 static char *arm_segment(const char *id, const char *name)
 {
@@ -89,13 +77,13 @@ static char *disable_command(const struct vault *v, const struct item *it)
 	char *i = arm_segment(it->arm_id, "protectedItems");
 
 	strbuf_adds(&sb, "az backup protection disable --resource-group ");
-	sh_word(&sb, v->resource_group);
+	strbuf_add_shell_word(&sb, v->resource_group);
 	strbuf_adds(&sb, " --vault-name ");
-	sh_word(&sb, v->vault_name);
+	strbuf_add_shell_word(&sb, v->vault_name);
 	strbuf_adds(&sb, " --container-name ");
-	sh_word(&sb, c);
+	strbuf_add_shell_word(&sb, c);
 	strbuf_adds(&sb, " --item-name ");
-	sh_word(&sb, i);
+	strbuf_add_shell_word(&sb, i);
 	strbuf_addf(&sb, " --backup-management-type %s --delete-backup-data "
 		    "true --yes", mgmt[it->workload]);
 	free(c);
@@ -321,16 +309,16 @@ static char *vault_create_command(const struct vault *v)
 
 	strbuf_addf(&name, "%s-lrs", v->vault_name);
 	strbuf_adds(&sb, "az backup vault create --resource-group ");
-	sh_word(&sb, v->resource_group);
+	strbuf_add_shell_word(&sb, v->resource_group);
 	strbuf_adds(&sb, " --name ");
-	sh_word(&sb, name.buf);
+	strbuf_add_shell_word(&sb, name.buf);
 	strbuf_adds(&sb, " --location ");
-	sh_word(&sb, v->location);
+	strbuf_add_shell_word(&sb, v->location);
 	strbuf_adds(&sb, " && az backup vault backup-properties set "
 		    "--resource-group ");
-	sh_word(&sb, v->resource_group);
+	strbuf_add_shell_word(&sb, v->resource_group);
 	strbuf_adds(&sb, " --name ");
-	sh_word(&sb, name.buf);
+	strbuf_add_shell_word(&sb, name.buf);
 	strbuf_adds(&sb, " --backup-storage-redundancy LocallyRedundant");
 	strbuf_release(&name);
 	return strbuf_detach(&sb);

@@ -410,7 +410,9 @@ int plan_write_meta(struct plan_ctx *p, struct outdir *dir, struct err *e)
 
 	time_format_iso(p->now, when);
 	cJSON_AddStringToObject(o, "tool_version", VAULTWISE_VERSION);
-	cJSON_AddStringToObject(o, "snapshot", p->s->dir);
+	cJSON_AddStringToObject(o, "snapshot", p->o->snapshot_path
+						      ? p->o->snapshot_path
+						      : p->s->dir);
 	cJSON_AddStringToObject(o, "as_of", when);
 	cJSON_AddStringToObject(o, "currency", p->currency);
 	cJSON_AddStringToObject(o, "prices", p->prices.path);

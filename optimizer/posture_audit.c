@@ -291,17 +291,58 @@ static void audit_vault(struct csv_writer *w, const struct vault_view *vv,
 		finding_release(&f[r]);
 }
 
+/* Vaults that protect nothing have nothing to say one by one: one row
+ * says how many there are and names the first few, however many there
+ * are (1e5 empty vaults once made 467 MB of posture.csv). */
+#define EMPTY_NAMED 20
+
+static void put_empty_vaults(struct csv_writer *w,
+			     const struct posture_summary *sum)
+{
+	struct strbuf ev = STRBUF_INIT;
+	size_t listed = 0;
+
+	strbuf_addf(&ev, "%zu vault%s protect%s no items and %s not checked "
+			 "one by one:",
+		    sum->nempty, sum->nempty == 1 ? "" : "s",
+		    sum->nempty == 1 ? "s" : "",
+		    sum->nempty == 1 ? "was" : "were");
+	for (size_t i = 0; i < sum->nvaults && listed < EMPTY_NAMED; i++)
+		if (!sum->vaults[i].total)
+			strbuf_addf(&ev, "%s %s", listed++ ? "," : "",
+				    sum->vaults[i].vault_name);
+	if (sum->nempty > listed)
+		strbuf_addf(&ev, " (+%zu more)", sum->nempty - listed);
+	csv_put(w, "");
+	csv_put(w, "no_protected_items");
+	csv_put(w, severity_names[SEV_INFO]);
+	csv_put(w, "pass");
+	csv_put(w, ev.buf);
+	csv_put(w, "remove the vaults no longer needed; a vault's settings "
+		   "are checked once it protects an item");
+	for (int c = 0; c < 4; c++)
+		csv_put(w, "");
+	csv_put_double(w, NAN, 2);
+	csv_put(w, "");
+	csv_end_row(w);
+	strbuf_release(&ev);
+}
+
 static void summary_scores(struct posture_summary *sum)
 {
 	double total = 0;
+	size_t scored = 0;
 
 	sum->min_score = 100;
 	for (size_t i = 0; i < sum->nvaults; i++) {
+		if (!sum->vaults[i].total)
+			continue;
+		scored++;
 		total += sum->vaults[i].score;
 		if (sum->vaults[i].score < sum->min_score)
 			sum->min_score = sum->vaults[i].score;
 	}
-	sum->mean_score = sum->nvaults ? total / (double)sum->nvaults : 100;
+	sum->mean_score = scored ? total / (double)scored : 100;
 }
 
 int posture_audit_run(struct snapshot *s, const struct posture_options *o,
@@ -334,8 +375,19 @@ int posture_audit_run(struct snapshot *s, const struct posture_options *o,
 	estate_build(&es, s);
 	out->nvaults = s->nvaults;
 	out->vaults = xcalloc(s->nvaults + 1, sizeof(*out->vaults));
-	for (size_t v = 0; v < s->nvaults; v++)
-		audit_vault(w, &es.views[v], &in, out, &out->vaults[v]);
+	for (size_t v = 0; v < s->nvaults; v++) {
+		struct posture_vault_score *vs = &out->vaults[v];
+		if (es.views[v].nitems) {
+			audit_vault(w, &es.views[v], &in, out, vs);
+			continue;
+		}
+		vs->vault_id = s->vaults[v].vault_id;
+		vs->vault_name = s->vaults[v].vault_name;
+		vs->score = 100;
+		out->nempty++;
+	}
+	if (out->nempty)
+		put_empty_vaults(w, out);
 	summary_scores(out);
 	rc = csv_writer_commit(w, NULL, e);
 	w = NULL;

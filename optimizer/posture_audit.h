@@ -2,7 +2,8 @@
  * posture_audit.h: the audit stage. Runs every posture rule
  * (models/posture.h) on every vault of a snapshot and writes posture.csv
  * atomically: one row per vault and rule, passes included, vaults in
- * vaults.csv order and rules in the fixed order of enum posture_rule.
+ * vaults.csv order and rules in the fixed order of enum posture_rule; the
+ * vaults that protect no items share one last row (no_protected_items).
  * Columns: vault_id, rule_id, severity, status, evidence, fix
  * (docs/outputs.md), then vault_name, subscription_id, reference, detail,
  * saving_total, currency. Called by `vaultwise audit` (cmd_audit.c) and by
@@ -34,8 +35,10 @@ struct posture_vault_score {
 };
 
 struct posture_summary {
-	struct posture_vault_score *vaults; /* nvaults, vaults.csv order */
-	size_t nvaults;
+	struct posture_vault_score *vaults; /* nvaults, vaults.csv order;
+					       total 0: protects no items,
+					       not checked */
+	size_t nvaults, nempty;
 	unsigned rows, passed;
 	unsigned fails[SEV_COUNT];          /* failing findings by severity */
 	unsigned rule_fails[PR_COUNT];      /* failing findings per rule */

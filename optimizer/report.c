@@ -85,6 +85,21 @@ static double *nan_array(size_t n)
 	return a;
 }
 
+/* path as the page names it: under o->shown when it is under o->staged.
+ * The copy is kept in c->shown[slot]. */
+static const char *shown_path(struct report_ctx *c, int slot,
+			      const char *path)
+{
+	const struct report_options *o = c->o;
+	size_t n = o->staged ? strlen(o->staged) : 0;
+
+	if (!path || !n || !o->shown || strncmp(path, o->staged, n) != 0 ||
+	    (path[n] != '/' && path[n] != '\0'))
+		return path;
+	c->shown[slot] = xasprintf("%s%s", o->shown, path + n);
+	return c->shown[slot];
+}
+
 static void ctx_init(struct report_ctx *c, struct report_data *d,
 		     struct snapshot *s, const struct report_options *o)
 {
@@ -96,12 +111,12 @@ static void ctx_init(struct report_ctx *c, struct report_data *d,
 	c->o = o;
 	c->s = s;
 	d->s = s;
-	d->snapshot_dir = s->dir;
-	d->plan_dir = o->plan_dir;
-	d->prev_dir = o->previous;
-	d->model_path = o->model_path;
-	d->rpo_path = o->rpo_path;
-	d->posture_path = o->posture_path;
+	d->snapshot_dir = shown_path(c, 0, s->dir);
+	d->plan_dir = shown_path(c, 1, o->plan_dir);
+	d->prev_dir = shown_path(c, 2, o->previous);
+	d->model_path = shown_path(c, 3, o->model_path);
+	d->rpo_path = shown_path(c, 4, o->rpo_path);
+	d->posture_path = shown_path(c, 5, o->posture_path);
 	d->top_n = o->top_n > 0 ? o->top_n : DEFAULT_TOP_N;
 	d->prev_as_of = TIME_NONE;
 	d->made_at = made_at();
@@ -129,6 +144,8 @@ static void ctx_release(struct report_ctx *c)
 	free(c->vault_restore_cost);
 	free(c->policy_restores);
 	free(c->policy_restore_cost);
+	for (size_t i = 0; i < ARRAY_SIZE(c->shown); i++)
+		free(c->shown[i]);
 	if (c->has_prev)
 		snapshot_release(&c->prev);
 }

@@ -32,6 +32,9 @@ struct report_options {
 	const char *billing_account;
 	int top_n;                /* vaults and policies charted (others
 				     summed); 0: 10 */
+	/* run's staging directory and OUT: the page names a path under
+	 * staged as the same path under shown, where it will be */
+	const char *staged, *shown;
 };
 
 void report_options_init(struct report_options *o);

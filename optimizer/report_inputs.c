@@ -416,6 +416,8 @@ static int posture_row(void *ctx, const struct csv_row *r, struct err *e)
 		     e) ||
 	    row_enum(r, PO_STATUS, 0, statuses, 2, &status, e))
 		return -1;
+	if (!r->val[PO_VAULT][0])
+		return 0; /* the no_protected_items row: no vault checked */
 	if (strcmp(pr->last_vault, r->val[PO_VAULT]) != 0) {
 		p->vaults++;
 		snprintf(pr->last_vault, sizeof(pr->last_vault), "%s",

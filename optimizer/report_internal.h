@@ -30,6 +30,7 @@ struct report_ctx {
 	 * the moved points; NAN: not assessed */
 	double *vault_restores, *policy_restores;
 	double *vault_restore_cost, *policy_restore_cost;
+	char *shown[6];              /* the paths as the page names them */
 	struct rep_planned *plan_vault, *plan_policy, plan_total;
 };
 

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "strpool.h"
+#include "timeutil.h"
 #include "util.h"
 
 struct range {
@@ -22,6 +23,11 @@ struct bitem {
 	struct range rps, jobs;
 };
 
+struct expiry_fix {
+	const char *item_id;         /* the item's own (kept) id */
+	int64_t lo, hi, expiry;
+};
+
 struct snapbuild {
 	struct strpool pool;
 	struct strmap vault_ids, policy_ids, item_ids;
@@ -30,6 +36,8 @@ struct snapbuild {
 	struct bitem *items;
 	struct guard *guards;
 	struct job *vjobs;           /* jobs of no item */
+	struct expiry_fix *fixes;    /* snapbuild_rp_expiry */
+	size_t nfixes, afixes;
 	size_t nvaults, npolicies, nitems, nguards, nvjobs;
 	size_t avaults, apolicies, aitems, aguards, avjobs;
 	FILE *spool;
@@ -117,6 +125,7 @@ void snapbuild_free(struct snapbuild *b)
 	free(b->items);
 	free(b->guards);
 	free(b->vjobs);
+	free(b->fixes);
 	free(b->spool_path);
 	free(b);
 }
@@ -326,22 +335,56 @@ int snapbuild_item_rps(struct snapbuild *b, const char *item_id,
 		put_i64(f, r->move_ready);
 		put_f64(f, r->unique_gb);
 		put_f64(f, r->full_gb);
+		put_i64(f, r->recommended);
 	}
 	bi->rps.n = (uint32_t)n;
 	b->nrps += n;
 	return appended(b, e);
 }
 
+int snapbuild_rp_expiry(struct snapbuild *b, const char *item_id,
+			int64_t lo, int64_t hi, int64_t expiry,
+			struct err *e)
+{
+	struct bitem *bi = find_item(b, item_id, e);
+	struct expiry_fix *f;
+
+	if (!bi)
+		return -1;
+	b->fixes = grow_array(b->fixes, sizeof(*b->fixes), b->nfixes + 1,
+			      &b->afixes);
+	f = &b->fixes[b->nfixes++];
+	f->item_id = bi->it.item_id;
+	f->lo = lo;
+	f->hi = hi;
+	f->expiry = expiry;
+	return 0;
+}
+
+/* The fixes of r's item applied to r. */
+static void fix_expiry(const struct snapbuild *b, struct rp *r)
+{
+	for (size_t k = 0; k < b->nfixes; k++) {
+		const struct expiry_fix *f = &b->fixes[k];
+		if (f->item_id == r->item_id && r->expiry_time == TIME_NONE &&
+		    r->rp_time >= f->lo && r->rp_time <= f->hi &&
+		    f->expiry > r->rp_time)
+			r->expiry_time = f->expiry;
+	}
+}
+
 static int read_rp(struct snapbuild *b, struct rp *r)
 {
-	int64_t kind, tier, ready;
+	int64_t kind, tier, ready, rec;
 	FILE *f = b->spool;
 
 	if (get_str(b, &r->rp_id) || get_str(b, &r->move_info) ||
 	    get_i64(f, &r->rp_time) || get_i64(f, &r->expiry_time) ||
 	    get_i64(f, &kind) || get_i64(f, &tier) || get_i64(f, &ready) ||
-	    get_f64(f, &r->unique_gb) || get_f64(f, &r->full_gb))
+	    get_f64(f, &r->unique_gb) || get_f64(f, &r->full_gb) ||
+	    get_i64(f, &rec))
 		return -1;
+	r->recommended = (int)rec;
 	r->kind = (int)kind;
 	r->tier = (int)tier;
 	r->move_ready = (int)ready;
@@ -562,6 +605,7 @@ static int write_item_rps(struct snapbuild *b, struct snapshot_writer *sw,
 		if (read_rp(b, &(*buf)[i]))
 			return spool_error(b, e);
 		(*buf)[i].item_id = bi->it.item_id;
+		fix_expiry(b, &(*buf)[i]);
 	}
 	sort(*buf, bi->rps.n, sizeof(**buf), cmp_rp);
 	for (uint32_t i = 0; i < bi->rps.n; i++)

@@ -48,6 +48,14 @@ int snapbuild_item_rps(struct snapbuild *b, const char *item_id,
 int snapbuild_jobs(struct snapbuild *b, const struct job *jobs, size_t n,
 		   struct err *e);
 
+/* An expiry Azure gives only elsewhere than the point (an on-demand
+ * backup's, in its job's details): the points of item_id taken in
+ * [lo, hi] that have no expiry get this one when the snapshot is
+ * written. */
+int snapbuild_rp_expiry(struct snapbuild *b, const char *item_id,
+			int64_t lo, int64_t hi, int64_t expiry,
+			struct err *e);
+
 /* The rp_time of every point given for item_id (in the order given);
  * caller frees *times. */
 int snapbuild_item_rp_times(struct snapbuild *b, const char *item_id,

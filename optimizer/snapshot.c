@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 #include <openssl/evp.h>
@@ -47,6 +48,7 @@ const char *const rp_tier_names[TIER_COUNT] = {
 const char *const move_ready_names[MR_COUNT] = { "false", "true", "unknown" };
 const char *const size_source_names[SS_COUNT] = { "reported", "estimated" };
 const char *const onoff_names[ONOFF_COUNT] = { "Disabled", "Enabled" };
+static const char *const false_true[] = { "false", "true" };
 
 #define R CSV_REQUIRED
 
@@ -82,22 +84,24 @@ static const struct csv_column policy_cols[] = {
 
 enum { I_ID, I_VAULT, I_POLICY, I_NAME, I_WL, I_STATE, I_SRC, I_CHURN,
        I_STD, I_ARC, I_SIZESRC, I_ARM, I_SRCRES, I_LAST, I_STAGS,
-       I_NCOLS };
+       I_SOFTDEL, I_DEFERRED, I_NCOLS };
 static const struct csv_column item_cols[] = {
 	{ "item_id", R }, { "vault_id", R }, { "policy_id", R },
 	{ "item_name", R }, { "workload", R }, { "protection_state", R },
 	{ "source_gb", R }, { "daily_churn", R }, { "standard_gb", R },
 	{ "archive_gb", R }, { "size_source", R }, { "arm_id", 0 },
 	{ "source_resource_id", 0 }, { "last_backup_time", 0 },
-	{ "source_tags", 0 },
+	{ "source_tags", 0 }, { "soft_deleted", 0 },
+	{ "deferred_delete_time", 0 },
 };
 
 enum { RP_ID, RP_ITEM, RP_TIME, RP_KIND, RP_TIER, RP_EXPIRY, RP_READY,
-       RP_INFO, RP_UNIQUE, RP_FULL, RP_NCOLS };
+       RP_INFO, RP_UNIQUE, RP_FULL, RP_REC, RP_NCOLS };
 static const struct csv_column rp_cols[] = {
 	{ "rp_id", R }, { "item_id", R }, { "rp_time", R }, { "rp_kind", R },
 	{ "tier", R }, { "expiry_time", R }, { "move_ready", R },
 	{ "move_info", R }, { "unique_gb", R }, { "full_gb", R },
+	{ "recommended_for_move", 0 },
 };
 
 enum { J_ID, J_VAULT, J_ITEM, J_OP, J_STATUS, J_START, J_END, J_DUR,
@@ -183,6 +187,10 @@ static int load_vault(void *ctx, const struct csv_row *r, struct err *e)
 	struct vault v = { 0 };
 
 	v.job_failure_alerts = ONOFF_UNKNOWN;
+	v.immutability = IMM_UNKNOWN;
+	v.soft_delete = SD_UNKNOWN;
+	v.soft_delete_days = -1;
+	v.cross_subscription_restore = XSR_UNKNOWN;
 	v.tenant_id = "";
 	if (row_str(r, V_ID, 0, &v.vault_id, e) ||
 	    row_str(r, V_SUB, 0, &v.subscription_id, e) ||
@@ -191,11 +199,14 @@ static int load_vault(void *ctx, const struct csv_row *r, struct err *e)
 	    row_str(r, V_LOC, 0, &v.location, e) ||
 	    ENUM(r, V_RED, 0, redundancy_names, &v.redundancy, e) ||
 	    ENUM(r, V_CRR, 0, onoff_names, &v.cross_region_restore, e) ||
-	    ENUM(r, V_IMM, 0, immutability_names, &v.immutability, e) ||
-	    ENUM(r, V_SD, 0, soft_delete_names, &v.soft_delete, e) ||
-	    row_int(r, V_SDD, 0, 0, 180, &v.soft_delete_days, e) ||
+	    ENUM(r, V_IMM, ROW_OPTIONAL, immutability_names,
+		 &v.immutability, e) ||
+	    ENUM(r, V_SD, ROW_OPTIONAL, soft_delete_names, &v.soft_delete,
+		 e) ||
+	    row_int(r, V_SDD, ROW_OPTIONAL, 0, 180, &v.soft_delete_days,
+		    e) ||
 	    ENUM(r, V_MUA, 0, onoff_names, &v.mua, e) ||
-	    ENUM(r, V_XSR, 0, xsub_restore_names,
+	    ENUM(r, V_XSR, ROW_OPTIONAL, xsub_restore_names,
 		 &v.cross_subscription_restore, e) ||
 	    ENUM(r, V_PNA, 0, onoff_names, &v.public_network_access, e) ||
 	    ENUM(r, V_CMK, 0, onoff_names, &v.cmk, e) ||
@@ -347,10 +358,11 @@ static int load_item(void *ctx, const struct csv_row *r, struct err *e)
 	struct snapshot *s = l->s;
 	struct item it = { 0 };
 	const unsigned O = ROW_OPTIONAL;
+	int soft_deleted = 0;
 	long vi;
 
 	it.arm_id = it.source_resource_id = "";
-	it.last_backup_time = TIME_NONE;
+	it.last_backup_time = it.deferred_delete_time = TIME_NONE;
 	it.policy_id = "";
 	if (row_str(r, I_ID, 0, &it.item_id, e) ||
 	    row_str(r, I_VAULT, 0, &it.vault_id, e) ||
@@ -366,8 +378,13 @@ static int load_item(void *ctx, const struct csv_row *r, struct err *e)
 	    row_str(r, I_ARM, O, &it.arm_id, e) ||
 	    row_str(r, I_SRCRES, O, &it.source_resource_id, e) ||
 	    row_time(r, I_LAST, O, &it.last_backup_time, e) ||
-	    row_tags(r, I_STAGS, &it.source_tags, e))
+	    row_tags(r, I_STAGS, &it.source_tags, e) ||
+	    ENUM(r, I_SOFTDEL, O, false_true, &soft_deleted, e) ||
+	    row_time(r, I_DEFERRED, O, &it.deferred_delete_time, e))
 		return -1;
+	it.soft_deleted = soft_deleted == 1;
+	if (!it.soft_deleted)
+		it.deferred_delete_time = TIME_NONE;
 	vi = snapshot_find_vault(s, it.vault_id);
 	if (vi < 0)
 		return unknown_ref(r, I_VAULT, "vaults.csv", e);
@@ -582,6 +599,8 @@ struct rp_stream {
 
 static int parse_rp(const struct csv_row *r, struct rp *rp, struct err *e)
 {
+	int rec = -1;
+
 	memset(rp, 0, sizeof(*rp));
 	rp->expiry_time = TIME_NONE;
 	rp->move_info = r->val[RP_INFO];
@@ -593,8 +612,10 @@ static int parse_rp(const struct csv_row *r, struct rp *rp, struct err *e)
 	    row_time(r, RP_EXPIRY, ROW_OPTIONAL, &rp->expiry_time, e) ||
 	    ENUM(r, RP_READY, 0, move_ready_names, &rp->move_ready, e) ||
 	    row_double(r, RP_UNIQUE, 0, 0, 1e7, &rp->unique_gb, e) ||
-	    row_double(r, RP_FULL, 0, 0, 1e7, &rp->full_gb, e))
+	    row_double(r, RP_FULL, 0, 0, 1e7, &rp->full_gb, e) ||
+	    ENUM(r, RP_REC, ROW_OPTIONAL, false_true, &rec, e))
 		return -1;
+	rp->recommended = rec < 0 ? 0 : rec ? 1 : -1;
 	if (rp->expiry_time != TIME_NONE && rp->expiry_time < rp->rp_time)
 		return row_error(r, RP_EXPIRY, e,
 				 "an expiry time after rp_time");
@@ -903,10 +924,25 @@ int snapshot_each_job(struct snapshot *s, job_fn fn, void *ctx,
 	return rc;
 }
 
+/* Archive restores are listed as RestoreWithRehydrate. */
 bool job_is_restore(const struct job *j)
 {
 	return str_eq_ci(j->operation, "Restore") ||
-	       str_eq_ci(j->operation, "CrossRegionRestore");
+	       str_eq_ci(j->operation, "CrossRegionRestore") ||
+	       str_eq_ci(j->operation, "RestoreWithRehydrate");
+}
+
+bool rp_move_undetermined(const struct rp *rp)
+{
+	static const char words[] = "still determining";
+	size_t n = sizeof(words) - 1;
+
+	if (rp->move_ready != MR_FALSE || !rp->move_info)
+		return false;
+	for (const char *p = rp->move_info; *p; p++)
+		if (strncasecmp(p, words, n) == 0)
+			return true;
+	return false;
 }
 
 bool job_is_backup(const struct job *j)
@@ -984,12 +1020,18 @@ void snapshot_put_vault(struct snapshot_writer *sw, const struct vault *v)
 	csv_put(w, v->location);
 	csv_put(w, redundancy_names[v->redundancy]);
 	put_onoff(w, v->cross_region_restore);
-	csv_put(w, immutability_names[v->immutability]);
-	csv_put(w, soft_delete_names[v->soft_delete]);
-	csv_put_long(w, v->soft_delete_days);
+	csv_put(w, v->immutability < 0 ? ""
+				       : immutability_names[v->immutability]);
+	csv_put(w, v->soft_delete < 0 ? "" : soft_delete_names[v->soft_delete]);
+	if (v->soft_delete_days < 0)
+		csv_put(w, "");
+	else
+		csv_put_long(w, v->soft_delete_days);
 	put_onoff(w, v->mua);
 	csv_put(w, v->resource_guard_id);
-	csv_put(w, xsub_restore_names[v->cross_subscription_restore]);
+	csv_put(w, v->cross_subscription_restore < 0
+			   ? ""
+			   : xsub_restore_names[v->cross_subscription_restore]);
 	put_onoff(w, v->public_network_access);
 	put_onoff(w, v->cmk);
 	csv_put(w, v->tenant_id);
@@ -1048,6 +1090,9 @@ void snapshot_put_item(struct snapshot_writer *sw, const struct item *it)
 	csv_put(w, it->source_resource_id);
 	csv_put_time(w, it->last_backup_time);
 	csv_put(w, it->source_tags);
+	csv_put(w, false_true[it->soft_deleted]);
+	csv_put_time(w, it->soft_deleted ? it->deferred_delete_time
+					 : TIME_NONE);
 	csv_end_row(w);
 }
 
@@ -1065,6 +1110,7 @@ void snapshot_put_rp(struct snapshot_writer *sw, const struct rp *rp)
 	csv_put(w, rp->move_info);
 	csv_put_double(w, rp->unique_gb, 3);
 	csv_put_double(w, rp->full_gb, 3);
+	csv_put(w, rp->recommended ? false_true[rp->recommended > 0] : "");
 	csv_end_row(w);
 }
 

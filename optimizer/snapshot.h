@@ -32,10 +32,13 @@
 
 enum workload { WL_VM, WL_SQL, WL_HANA, WL_FILES, WL_COUNT };
 enum redundancy { RED_LRS, RED_ZRS, RED_GRS, RED_COUNT };
-enum immutability { IMM_DISABLED, IMM_UNLOCKED, IMM_LOCKED, IMM_COUNT };
-enum soft_delete { SD_DISABLED, SD_ENABLED, SD_ALWAYSON, SD_COUNT };
+/* Security settings Azure did not send are UNKNOWN (an empty column). */
+enum immutability { IMM_DISABLED, IMM_UNLOCKED, IMM_LOCKED, IMM_COUNT,
+		    IMM_UNKNOWN = -1 };
+enum soft_delete { SD_DISABLED, SD_ENABLED, SD_ALWAYSON, SD_COUNT,
+		   SD_UNKNOWN = -1 };
 enum xsub_restore { XSR_ENABLED, XSR_DISABLED, XSR_PERMANENTLY_DISABLED,
-		    XSR_COUNT };
+		    XSR_COUNT, XSR_UNKNOWN = -1 };
 enum policy_type { PT_STANDARD, PT_ENHANCED, PT_COUNT };
 enum frequency { FREQ_HOURLY, FREQ_DAILY, FREQ_WEEKLY, FREQ_COUNT };
 enum tiering_mode { TM_NONE, TM_DONOTTIER, TM_TIERAFTER, TM_TIERRECOMMENDED,
@@ -69,11 +72,12 @@ struct vault {
 	const char *location, *resource_guard_id, *tenant_id;
 	int redundancy;          /* enum redundancy */
 	int cross_region_restore;/* enum onoff */
-	int immutability;        /* enum immutability */
-	int soft_delete;         /* enum soft_delete */
-	int soft_delete_days;
+	int immutability;        /* enum immutability, may be IMM_UNKNOWN */
+	int soft_delete;         /* enum soft_delete, may be SD_UNKNOWN */
+	int soft_delete_days;    /* -1 when unknown */
 	int mua;                 /* enum onoff */
-	int cross_subscription_restore; /* enum xsub_restore */
+	int cross_subscription_restore; /* enum xsub_restore, may be
+					   XSR_UNKNOWN */
 	int public_network_access;      /* enum onoff */
 	int cmk;                        /* enum onoff */
 	int job_failure_alerts;  /* enum onoff, may be ONOFF_UNKNOWN */
@@ -104,6 +108,11 @@ struct item {
 	double source_gb, daily_churn;   /* churn is a fraction per day */
 	double standard_gb, archive_gb;
 	int64_t last_backup_time;        /* TIME_NONE when unknown */
+	/* soft-deleted (isScheduledForDeferredDelete): its storage is billed
+	 * until Azure purges it; deferredDeleteTimeInUTC, or TIME_NONE (and
+	 * read as TIME_NONE unless soft_deleted) */
+	bool soft_deleted;
+	int64_t deferred_delete_time;
 	/* resolved by snapshot_open: */
 	size_t vault_idx;
 	long policy_idx;                 /* -1: no policy (protection stopped) */
@@ -114,6 +123,9 @@ struct rp {
 	int64_t rp_time, expiry_time;    /* expiry TIME_NONE: kept forever */
 	int kind, tier, move_ready;
 	double unique_gb, full_gb;
+	/* Azure's recoveryPointsRecommendedForMove set: 1 in it, -1 asked
+	 * and not in it, 0 not asked (column recommended_for_move) */
+	int recommended;
 };
 
 struct job {
@@ -185,6 +197,9 @@ void snapshot_make_id(char out[SNAPSHOT_ID_LEN], char prefix,
 bool job_is_restore(const struct job *j);
 bool job_is_backup(const struct job *j);
 bool job_succeeded(const struct job *j);
+/* isReadyForMove false while Azure is "still determining" whether the
+ * point can move: a passing state, not "never eligible". */
+bool rp_move_undetermined(const struct rp *rp);
 
 /* ---- writing ---- */
 

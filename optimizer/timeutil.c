@@ -55,9 +55,15 @@ static int64_t floor_div(int64_t a, int64_t b)
 
 void time_to_civil(int64_t t, struct civil *out)
 {
-	int64_t days = floor_div(t, DAY_S);
-	int64_t rem = t - days * DAY_S;
+	int64_t days, rem;
 
+	/* four-digit years: "never" (INT64_MAX) reads as 9999-12-31 */
+	if (t < TIME_CIVIL_MIN)
+		t = TIME_CIVIL_MIN;
+	else if (t > TIME_CIVIL_MAX)
+		t = TIME_CIVIL_MAX;
+	days = floor_div(t, DAY_S);
+	rem = t - days * DAY_S;
 	civil_from_days(days, &out->year, &out->month, &out->day);
 	out->hour = (int)(rem / HOUR_S);
 	out->min = (int)(rem % HOUR_S / 60);
@@ -160,8 +166,7 @@ int time_parse_iso(const char *s, int allow_date, int64_t *out)
 	    sign * (oh * HOUR_S + om * 60);
 	/* an offset must not carry the instant out of years 0000-9999,
 	 * which time_format_iso could not write back */
-	if (t < time_from_civil(0, 1, 1, 0, 0, 0) ||
-	    t > time_from_civil(9999, 12, 31, 23, 59, 59))
+	if (t < TIME_CIVIL_MIN || t > TIME_CIVIL_MAX)
 		return -1;
 	*out = t;
 	return 0;
@@ -278,5 +283,10 @@ int64_t time_add_months(int64_t t, int months)
 
 int64_t days_between(int64_t a, int64_t b)
 {
-	return floor_div(b - a, DAY_S);
+	int64_t d;
+
+	/* b - a of "never" and a date before 1970 does not fit int64_t */
+	if (__builtin_sub_overflow(b, a, &d))
+		d = b > a ? INT64_MAX : INT64_MIN;
+	return floor_div(d, DAY_S);
 }

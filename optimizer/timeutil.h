@@ -13,6 +13,12 @@
 #define TIME_ISO_LEN 21  /* "2026-11-01T08:00:00Z" + NUL */
 #define DATE_ISO_LEN 11  /* "2026-11-01" + NUL */
 
+/* 0000-01-01T00:00:00Z and 9999-12-31T23:59:59Z: what four digits of
+ * year can write. time_to_civil clamps to them, so any int64_t time,
+ * "never" included, formats without overflow. */
+#define TIME_CIVIL_MIN (-62167219200LL)
+#define TIME_CIVIL_MAX 253402300799LL
+
 struct civil {
 	int year, month, day;      /* month 1-12, day 1-31 */
 	int hour, min, sec;
@@ -26,6 +32,7 @@ void civil_from_days(int64_t z, int *y, int *m, int *d);
 int days_in_month(int y, int m);
 
 int64_t time_from_civil(int y, int mo, int d, int h, int mi, int s);
+/* t clamped to [TIME_CIVIL_MIN, TIME_CIVIL_MAX] first. */
 void time_to_civil(int64_t t, struct civil *out);
 
 /* Parses "2026-11-01T08:00:00Z", with optional fractional seconds and a

@@ -257,6 +257,110 @@ bool str_ends_with(const char *s, const char *suffix)
 	return n >= m && memcmp(s + n - m, suffix, m) == 0;
 }
 
+/* Length of the valid UTF-8 sequence at s (at most n bytes), or 0. */
+size_t utf8_len(const unsigned char *s, size_t n)
+{
+	size_t len;
+	unsigned min;
+	unsigned cp;
+
+	if (s[0] < 0x80)
+		return 1;
+	if ((s[0] & 0xe0) == 0xc0) {
+		len = 2, min = 0x80, cp = s[0] & 0x1f;
+	} else if ((s[0] & 0xf0) == 0xe0) {
+		len = 3, min = 0x800, cp = s[0] & 0x0f;
+	} else if ((s[0] & 0xf8) == 0xf0) {
+		len = 4, min = 0x10000, cp = s[0] & 0x07;
+	} else {
+		return 0;
+	}
+	if (len > n)
+		return 0;
+	for (size_t i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (s[i] & 0x3f);
+	}
+	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return len;
+}
+
+void utf8_sanitize(struct strbuf *out, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = strlen(s);
+
+	for (size_t i = 0; i < n;) {
+		size_t len = utf8_len(p + i, n - i);
+		if (len) {
+			strbuf_add(out, p + i, len);
+			i += len;
+		} else {
+			strbuf_adds(out, UTF8_REPLACEMENT);
+			i++;
+		}
+	}
+}
+
+bool utf8_valid(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = strlen(s);
+
+	for (size_t i = 0, len; i < n; i += len)
+		if (!(len = utf8_len(p + i, n - i)))
+			return false;
+	return true;
+}
+
+void strbuf_add_printable(struct strbuf *out, const char *msg)
+{
+	const unsigned char *p = (const unsigned char *)msg;
+	size_t n = strlen(msg);
+
+	for (size_t i = 0, len; i < n; i += len) {
+		len = utf8_len(p + i, n - i);
+		if (!len) {
+			strbuf_adds(out, UTF8_REPLACEMENT);
+			len = 1;
+		} else if (p[i] == '\n') {
+			strbuf_adds(out, "\\n");
+		} else if (p[i] == '\r') {
+			strbuf_adds(out, "\\r");
+		} else if (p[i] == '\t') {
+			strbuf_adds(out, "\\t");
+		} else if (p[i] < 0x20 || p[i] == 0x7f) {
+			strbuf_addf(out, "\\x%02x", p[i]);
+		} else if (p[i] == 0xc2 && p[i + 1] < 0xa0) {
+			strbuf_addf(out, "\\u%04x", p[i + 1]);
+		} else {
+			strbuf_add(out, p + i, len);
+		}
+	}
+}
+
+void strbuf_add_shell_word(struct strbuf *sb, const char *s)
+{
+	static const char plain[] = "abcdefghijklmnopqrstuvwxyz"
+				    "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+				    "0123456789_./:@%+,-";
+
+	if (*s && s[strspn(s, plain)] == '\0') {
+		strbuf_adds(sb, s);
+		return;
+	}
+	strbuf_addch(sb, '\'');
+	for (; *s; s++) {
+		if (*s == '\'')
+			strbuf_adds(sb, "'\\''");
+		else
+			strbuf_addch(sb, *s);
+	}
+	strbuf_addch(sb, '\'');
+}
+
 size_t strlcpy_vw(char *dst, const char *src, size_t n)
 {
 	size_t len = strlen(src);

@@ -68,6 +68,26 @@ bool str_eq_ci(const char *a, const char *b);
 bool str_starts_with(const char *s, const char *prefix);
 bool str_ends_with(const char *s, const char *suffix);
 
+/* Length of the valid UTF-8 sequence at s (at most n bytes), or 0: no
+ * overlong forms, surrogates or code points past U+10FFFF. */
+size_t utf8_len(const unsigned char *s, size_t n);
+/* Whether s is valid UTF-8 throughout. */
+bool utf8_valid(const char *s);
+/* Appends s with each byte that is not part of valid UTF-8 replaced by
+ * U+FFFD, vaultwise's one rule for invalid UTF-8 in every output. */
+#define UTF8_REPLACEMENT "\xef\xbf\xbd"
+void utf8_sanitize(struct strbuf *out, const char *s);
+
+/* Appends msg for a terminal: control characters (an ANSI escape, a
+ * newline that would forge a line) shown as \n, \r, \t, \x1b, \u009b;
+ * bytes that are not UTF-8 as U+FFFD. For text from input values. */
+void strbuf_add_printable(struct strbuf *out, const char *msg);
+
+/* Appends s as one POSIX shell word: as it is when it holds only
+ * letters, digits and _./:@%+,- (and is not empty), else in single quotes
+ * (a ' inside as '\''). For every value in a command vaultwise prints. */
+void strbuf_add_shell_word(struct strbuf *sb, const char *s);
+
 /* Copies src into dst of size n, always NUL-terminating; returns strlen(src). */
 size_t strlcpy_vw(char *dst, const char *src, size_t n);
 

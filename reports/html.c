@@ -4,36 +4,6 @@
 
 #include <math.h>
 
-/* Length of the valid UTF-8 sequence at s (at most n bytes), or 0. */
-static size_t utf8_len(const unsigned char *s, size_t n)
-{
-	size_t len;
-	unsigned min;
-	unsigned cp;
-
-	if (s[0] < 0x80)
-		return 1;
-	if ((s[0] & 0xe0) == 0xc0) {
-		len = 2, min = 0x80, cp = s[0] & 0x1f;
-	} else if ((s[0] & 0xf0) == 0xe0) {
-		len = 3, min = 0x800, cp = s[0] & 0x0f;
-	} else if ((s[0] & 0xf8) == 0xf0) {
-		len = 4, min = 0x10000, cp = s[0] & 0x07;
-	} else {
-		return 0;
-	}
-	if (len > n)
-		return 0;
-	for (size_t i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3f);
-	}
-	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return len;
-}
-
 void html_escape_n(struct strbuf *out, const char *s, size_t n)
 {
 	const unsigned char *p = (const unsigned char *)s;
@@ -51,13 +21,13 @@ void html_escape_n(struct strbuf *out, const char *s, size_t n)
 		}
 		if ((p[i] < 0x20 && p[i] != '\t' && p[i] != '\n') ||
 		    p[i] == 0x7f) {
-			strbuf_adds(out, "\xef\xbf\xbd");
+			strbuf_adds(out, UTF8_REPLACEMENT);
 			i++;
 			continue;
 		}
 		len = utf8_len(p + i, n - i);
 		if (!len) {
-			strbuf_adds(out, "\xef\xbf\xbd");
+			strbuf_adds(out, UTF8_REPLACEMENT);
 			i++;
 			continue;
 		}

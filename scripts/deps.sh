@@ -9,9 +9,11 @@
 # xmllint, which validates `check --format junit` against a JUnit schema.
 set -eu
 
+# python3-azure: Microsoft's Python SDK, which tests/e2e/sdk.sh points at
+# the ARM emulator (for Debian's /usr/bin/python3).
 PACKAGES="gcc make pkg-config libcurl4-openssl-dev libcjson-dev libssl-dev \
 libgsl-dev libcmocka-dev python3 ca-certificates libxml2-utils groff-base \
-man-db $*"
+man-db python3-azure $*"
 
 missing=""
 for p in $PACKAGES; do

@@ -58,11 +58,13 @@ secret_env() {
 	echo "AZURE_TENANT_ID=$TENANT AZURE_CLIENT_ID=$CLIENT AZURE_CLIENT_SECRET=$SECRET"
 }
 
-same_estate() { # same_estate A B: the rows a user compares
+same_estate() { # same_estate A B: the rows a user compares (a sample
+	# has no recommended_for_move: the emulator's set is checked apart)
 	python3 "$VW_TOP/tests/e2e/snapdiff.py" "$1" "$2" \
 		--ignore items.size_source \
+		--ignore recovery_points.recommended_for_move \
 		--ignore-when policies.instant_rp_days:workload=AzureFiles \
-		--namesake-jobs
+		--namesake-jobs --served-error-codes
 }
 
 same_bytes() { # same_bytes A B: every file identical
@@ -73,6 +75,19 @@ same_bytes() { # same_bytes A B: every file identical
 }
 
 "$VAULTWISE" sample -q --out "$SRC" --items 24 --vaults 4 --seed 11
+# restores from Archive under the name real Azure lists them by, and a
+# soft-deleted item (isScheduledForDeferredDelete) that must say so
+python3 "$VW_TOP/tests/e2e/snapedit.py" rehydrate "$SRC" >/dev/null
+python3 "$VW_TOP/tests/e2e/snapedit.py" set "$SRC" items.csv soft_deleted 2 \
+	true
+python3 "$VW_TOP/tests/e2e/snapedit.py" set "$SRC" items.csv \
+	deferred_delete_time 2 2026-10-20T08:00:00Z
+# a vault whose answer (an older shape) has no securitySettings.
+# immutabilitySettings, softDeleteSettings or restoreSettings: unknown
+for col in immutability soft_delete soft_delete_days \
+	cross_subscription_restore; do
+	python3 "$VW_TOP/tests/e2e/snapedit.py" set "$SRC" vaults.csv "$col" 2 ""
+done
 TENANT=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["tenant_id"])' "$SRC/manifest.json")
 python3 - "$SRC/items.csv" "$T/sizes.csv" <<'EOF'
 import csv, sys
@@ -95,7 +110,11 @@ emu E --deny '*'
 emu F --faults 500:1
 emu G --faults 429:1
 emu H --faults oversize:1 --fault-only '*/backupPolicies*'
-emu_wait A B C D E F G H
+emu I --faults 404:1 --fault-only '*/backupPolicies' \
+	--fault-only '*/backupJobs' --fault-only '*/backupconfig/vaultconfig' \
+	--fault-only '*/backupResourceGuardProxies'
+emu J --faults 404:1 --fault-only '*/backupProtectedItems'
+emu_wait A B C D E F G H I J
 
 # ---- round trip ----
 # shellcheck disable=SC2046
@@ -108,6 +127,28 @@ cp "$T/err" "$T/j.err"
 check "the export reproduces the estate (sizes from --sizes)" \
 	same_estate "$SRC" "$T/one"
 grep_ok "the summary names the credential" "client secret" "$T/err"
+check "... Azure's recommended-for-move sets are kept, for VM items only" \
+	python3 - "$T/one" <<'EOF'
+import csv, sys
+d = sys.argv[1]
+wl = {r["item_id"]: r["workload"] for r in csv.DictReader(open(d + "/items.csv"))}
+rec = [(r["item_id"], r["recommended_for_move"])
+       for r in csv.DictReader(open(d + "/recovery_points.csv"))]
+yes = [i for i, v in rec if v == "true"]
+asked = [i for i, v in rec if v]
+print("%d points asked, %d recommended" % (len(asked), len(yes)))
+sys.exit(not yes or any(wl[i] != "AzureVM" for i in asked))
+EOF
+grep_ok "... a soft-deleted item says so, and since when" \
+	",true,2026-10-20T08:00:00Z" "$T/one/items.csv"
+expect_exit 0 "audit of a vault whose security settings Azure did not send" \
+	"$VAULTWISE" audit "$T/one" --out "$T/posture.csv"
+for rule in 'immutable-vault,info,fail,immutability=\(empty\)' \
+	'soft-delete,info,fail,soft_delete=\(empty\)' \
+	'cross-subscription-restore,info,fail,cross_subscription_restore=\(empty\)'; do
+	grep_ok "... reports unknown, not a default: $rule" "$rule" \
+		"$T/posture.csv"
+done
 grep_ok "vault tags come from the vault" ',env=prd' "$T/one/vaults.csv"
 grep_ok "source_tags come from the Tags API" ',app=[a-z]+;env=prd;tier=1' \
 	"$T/one/items.csv"
@@ -130,6 +171,9 @@ check "... gives the same files, byte for byte" same_bytes "$T/plain" \
 grep_ok "... after retries" "[1-9][0-9]* retried" "$T/err"
 check "... renewing 2-second tokens before they expire" sh -c \
 	"[ \$(grep -c 'oauth2/v2.0/token' '$T/B.log') -ge 3 ]"
+grep_ok "... asking for restores from Archive by Azure's name for them" \
+	"backupJobs.*operation(%20|\\+| )eq(%20|\\+| )(%27|')RestoreWithRehydrate" \
+	"$T/B.log"
 
 # shellcheck disable=SC2046
 expect_exit 0 "export with sizes from fetchTieringCost" \
@@ -166,8 +210,9 @@ check "sizes differ only in items.csv and point sizes" \
 	--ignore items.daily_churn --ignore items.standard_gb \
 	--ignore items.archive_gb --ignore recovery_points.unique_gb \
 	--ignore recovery_points.full_gb --ignore jobs.data_gb \
+	--ignore recovery_points.recommended_for_move \
 	--ignore-when policies.instant_rp_days:workload=AzureFiles \
-	--namesake-jobs
+	--namesake-jobs --served-error-codes
 
 # ---- choosing what to export ----
 SUB=$(sed -n '2p' "$SRC/vaults.csv" | cut -d, -f2)
@@ -237,8 +282,10 @@ expect_exit 0 "managed identity through IDENTITY_ENDPOINT/IDENTITY_HEADER" \
 mkdir -p "$T/bin"
 cat >"$T/bin/az" <<'EOF'
 #!/bin/sh
-# A stand-in Azure CLI: gets its token from the emulator.
+# A stand-in Azure CLI: gets its token from the emulator. FAKE_AZ_LOG
+# counts its calls; FAKE_AZ_EXPIRES_IN gives the lifetime it reports.
 [ "$1 $2" = "account get-access-token" ] || exit 2
+[ -n "${FAKE_AZ_LOG:-}" ] && echo call >>"$FAKE_AZ_LOG"
 exec python3 - <<'PY'
 import json, os, ssl, time, urllib.parse, urllib.request
 ctx = ssl.create_default_context(cafile=os.environ["FAKE_AZ_CA"])
@@ -249,8 +296,12 @@ form = urllib.parse.urlencode({
     "grant_type": "client_credentials"}).encode()
 r = json.load(urllib.request.urlopen(os.environ["FAKE_AZ_URL"], form,
                                      context=ctx))
-print(json.dumps({"accessToken": r["access_token"], "tokenType": "Bearer",
-                  "expires_on": int(time.time()) + int(r["expires_in"])}))
+if os.environ.get("FAKE_AZ_EXPIRES_IN"):
+    print(json.dumps({"accessToken": r["access_token"],
+                      "expires_in": float(os.environ["FAKE_AZ_EXPIRES_IN"])}))
+else:
+    print(json.dumps({"accessToken": r["access_token"], "tokenType": "Bearer",
+                      "expires_on": int(time.time()) + int(r["expires_in"])}))
 PY
 EOF
 chmod +x "$T/bin/az"
@@ -261,6 +312,16 @@ expect_exit 0 "the Azure CLI's token when nothing else is there" \
 	FAKE_AZ_URL="$URL_A/$TENANT/oauth2/v2.0/token" "$VAULTWISE" export \
 	--out "$T/cli" $(endpoints "$URL_A")
 grep_ok "... says so" "the Azure CLI" "$T/err"
+# an expires_in of 1e300 is clamped, not an undefined cast that expires
+# the token at once and fetches a new one before every request
+# shellcheck disable=SC2046
+expect_exit 0 "a token lifetime of 1e300 seconds" \
+	vw FAKE_AZ_CA="$CA" FAKE_AZ_CLIENT="$CLIENT" FAKE_AZ_SECRET="$SECRET" \
+	FAKE_AZ_URL="$URL_A/$TENANT/oauth2/v2.0/token" \
+	FAKE_AZ_EXPIRES_IN=1e300 FAKE_AZ_LOG="$T/az.calls" "$VAULTWISE" \
+	export --out "$T/cli-long" $(endpoints "$URL_A")
+check "... fetches the token once for the whole export" \
+	sh -c "[ \$(wc -l <'$T/az.calls') -eq 1 ]"
 VW_PATH=""
 # shellcheck disable=SC2046
 expect_exit 77 "no credential at all: 77" \
@@ -313,9 +374,52 @@ expect_exit 69 "an answer over 64 MiB once unpacked: 69, not read on" \
 grep_ok "... naming the request and the bound" \
 	"list backup policies: GET https://127.0.0.1:[0-9]+/subscriptions/.*/backupPolicies.*: response larger than 64 MiB" \
 	"$T/err"
+# an endless chain of distinct nextLinks stops at the page cap, saying so
+# shellcheck disable=SC2046
+expect_exit 69 "a listing past --max-pages: 69, with a message" \
+	vw $(secret_env) "$VAULTWISE" export --out "$T/pages" \
+	$(endpoints "$URL_A") --max-pages 1
+grep_ok "... naming the listing, the cap and the option" \
+	"nextLinks go on past 1 pages; stopped .*raise --max-pages" "$T/err"
+# shellcheck disable=SC2046
+expect_exit 0 "404s on policies, jobs, backup config and guard proxies" \
+	vw $(secret_env) "$VAULTWISE" export --out "$T/gone" \
+	$(endpoints "$URL_I")
+for part in "backup policies" "backup jobs" "backupconfig/vaultconfig" \
+	"backupResourceGuardProxies"; do
+	grep_ok "... each warned: $part" \
+		"cannot read $part \\(HTTP 404 ResourceNotFound\\)" "$T/err"
+done
+grep_ok "... and the items that lost their policy link are named" \
+	"names policy .*which the vault's policy list does not hold" "$T/err"
+# shellcheck disable=SC2046
+expect_exit 0 "a 404 on a vault's protected items" \
+	vw $(secret_env) "$VAULTWISE" export --out "$T/noitems" \
+	$(endpoints "$URL_J")
+grep_ok "... is warned, not a silent vault of 0 items" \
+	"cannot read protected items \\(HTTP 404 ResourceNotFound\\); the vault is exported without items" \
+	"$T/err"
 check "nothing is written when an export fails" \
 	test ! -e "$T/fails" -a ! -e "$T/throttled" -a ! -e "$T/denied" \
-	-a ! -e "$T/oversize"
+	-a ! -e "$T/oversize" -a ! -e "$T/pages"
+
+# ---- a vault Azure gives no location for ----
+cp -R "$SRC" "$T/noloc"
+python3 "$VW_TOP/tests/e2e/snapedit.py" set "$T/noloc" vaults.csv \
+	location 1 ""
+emu K --snapshot "$T/noloc"
+emu_wait K
+# shellcheck disable=SC2046
+expect_exit 0 "a vault without location is exported" \
+	vw $(secret_env) "$VAULTWISE" export --out "$T/noloc-out" \
+	$(endpoints "$URL_K")
+grep_ok "... skipped, and said why" \
+	"skipped: Azure gave no location for it" "$T/err"
+expect_exit 0 "... into a snapshot vaultwise reads back" \
+	"$VAULTWISE" plan "$T/noloc-out" --out "$T/noloc-plan"
+check "... with the other vaults" test \
+	"$(grep -c . "$T/noloc-out/vaults.csv")" -eq \
+	"$(($(grep -c . "$SRC/vaults.csv") - 1))"
 
 # ---- shards ----
 for k in 0 1 2; do

@@ -36,6 +36,19 @@ for seed in 1 2 3; do
 done
 grep_ok "headline: restores used and dropped" \
 	'^restores: [0-9]+ used of [0-9]+ restore jobs' "$T/out"
+
+# Real Azure lists restores from Archive as RestoreWithRehydrate: the same
+# estate so named gives the same restore counts.
+"$VAULTWISE" fit "$T/s1" --out "$T/m1.json" >"$T/fit1" 2>&1 ||
+	not_ok "fit seed 1 again"
+cp -R "$T/s1" "$T/r1"
+renamed=$(python3 "$VW_TOP/tests/e2e/snapedit.py" rehydrate "$T/r1")
+within "RestoreWithRehydrate: the estate has archive restores" \
+	"$renamed" 0 1e9
+expect_exit 0 "fit an estate whose archive restores are RestoreWithRehydrate" \
+	"$VAULTWISE" fit "$T/r1" --out "$T/r1.json"
+check "... counts them: the same restores used of the same restore jobs" \
+	test "$(grep '^restores:' "$T/out")" = "$(grep '^restores:' "$T/fit1")"
 grep_ok "headline: dropped restores of expired points are counted" \
 	'^dropped: [0-9]+ \([0-9]+: point no longer in the snapshot' "$T/out"
 grep_ok "headline: P(restore) of a year-old monthly VM point" \

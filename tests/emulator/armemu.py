@@ -44,7 +44,8 @@ from errors import ArmError, Request, Response  # noqa: E402
 DEFAULT_CLIENT_ID = "0a5e7c3d-5b2f-4c1e-9a7b-3c2d1e0f9a8b"
 DEFAULT_SECRET = "vaultwise-emu-secret"
 DEFAULT_IDENTITY_HEADER = "vaultwise-emu-identity-header"
-FAULT_KINDS = ("429", "503", "500", "reset", "truncate", "oversize")
+FAULT_KINDS = ("429", "503", "500", "404", "reset", "truncate",
+               "oversize")
 # An "oversize" answer: the real body padded past a client's 64 MiB bound
 # (JSON whitespace; gzip makes it small on the wire, large unpacked).
 OVERSIZE_PAD = (64 << 20) + 1
@@ -319,6 +320,10 @@ class App:
                                 "Retry-After":
                                     str(self.cfg.fault_retry_after)}
                             ).response()
+        if fault == "404":
+            return ArmError(404, "ResourceNotFound", "The resource was "
+                            "not found (a vault moved or deleted while "
+                            "it was read).").response()
         if fault == "500":
             return ArmError(500, "InternalServerError", "Encountered "
                             "internal server error. Diagnostic "

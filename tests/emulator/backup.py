@@ -2,7 +2,7 @@
 """backup.py: the ARM resource handlers of the emulator: subscriptions,
 Recovery Services vaults and their backup sub-resources, resource guards,
 paging, async operations (moves, policy updates, fetchTieringCost) and the
-archive-move rules, as ARM-CONTRACT.md and Microsoft's examples describe.
+archive-move rules, as docs/arm-contract.md and Microsoft's examples describe.
 
 route() is called by armemu.py with the app lock held, after
 authentication, throttling and fault injection. Every answer is computed
@@ -14,17 +14,18 @@ import re
 import time
 import uuid
 
+import apiversions
 import estate as E
 import odata
 import policies
 from errors import ArmError, Response
 
 API_VERSIONS = {
-    "subs": ("2022-12-01", "2021-01-01", "2020-01-01", "2016-06-01",
-             "2025-02-01"),
-    "vault": ("2026-08-01", "2025-02-01"),
-    "backup": ("2026-02-01", "2025-02-01"),
-    "guard": ("2025-07-01", "2026-06-01", "2025-02-01"),
+    "subs": ("2022-12-01", "2021-01-01", "2020-01-01", "2019-11-01",
+             "2019-06-01", "2018-06-01", "2016-06-01", "2025-02-01"),
+    "vault": apiversions.VAULTS,
+    "backup": apiversions.BACKUP,
+    "guard": apiversions.GUARDS,
     "tags": ("2021-04-01", "2022-09-01", "2023-07-01", "2024-03-01",
              "2025-04-01"),
 }

@@ -2,7 +2,7 @@
 """estate.py: a vaultwise snapshot directory loaded into memory and shown
 as Azure Resource Manager shows an estate: vault, policy, protected item,
 recovery point, job, resource guard and proxy JSON, each built from the
-snapshot's rows (ARM-CONTRACT.md gives the mapping), plus the archive-move
+snapshot's rows (docs/arm-contract.md gives the mapping), plus the archive-move
 eligibility rules of azure-backup.md section 3.
 
 Used by backup.py (the ARM handlers) and armemu.py (start-up). Reads the
@@ -19,6 +19,7 @@ import os
 import sys
 import urllib.parse
 import uuid
+import zlib
 
 from policies import policy_properties, split_list
 
@@ -50,7 +51,7 @@ WORKLOADS = {
 }
 
 # recoveryPointTierDetails per snapshot tier; read back with the CLI's
-# rule order (ARM-CONTRACT.md, azure-backup.md 1.3) each gives the same tier.
+# rule order (docs/arm-contract.md, azure-backup.md 1.3) each gives the same tier.
 TIER_DETAILS = {
     "Snapshot": [("InstantRP", "Valid")],
     "Standard": [("InstantRP", "Deleted"), ("HardenedRP", "Valid")],
@@ -305,7 +306,7 @@ class Estate:
         self.sub_tenants = {}     # lower id -> (id, tenant): all known
         for sub in manifest.get("subscriptions") or []:
             self.sub_tenants[sub.lower()] = (sub, self.tenant)
-        # GET /subscriptions lists the manifest's (ARM-CONTRACT.md); the
+        # GET /subscriptions lists the manifest's (docs/arm-contract.md); the
         # vaults' when it names none. Guard subscriptions answer a GET only.
         self.listed = set(self.sub_tenants)
         self._load_vaults()
@@ -522,7 +523,6 @@ def vault_json(v, full=True):
     if not full:
         return body
     r = v.row
-    soft = r["soft_delete"]
     props = body["properties"]
     props.update({
         "privateEndpointStateForBackup": "None",
@@ -531,20 +531,14 @@ def vault_json(v, full=True):
         "redundancySettings": {
             "standardTierStorageRedundancy": r["redundancy"],
             "crossRegionRestore": r["cross_region_restore"]},
-        "securitySettings": {
-            "immutabilitySettings": {"state": r["immutability"]},
-            "softDeleteSettings": {
-                "softDeleteState": "AlwaysON" if soft == "AlwaysOn" else soft,
-                "softDeleteRetentionPeriodInDays":
-                    int(r["soft_delete_days"] or 0),
-                "enhancedSecurityState": "Enabled"},
-            "multiUserAuthorization": r["mua"]},
-        "restoreSettings": {"crossSubscriptionRestoreSettings": {
-            "crossSubscriptionRestoreState":
-                r["cross_subscription_restore"]}},
+        "securitySettings": security_settings(v),
         "secureScore": "None",
         "bcdrSecurityLevel": "Fair",
     })
+    if r["cross_subscription_restore"]:
+        props["restoreSettings"] = {"crossSubscriptionRestoreSettings": {
+            "crossSubscriptionRestoreState":
+                r["cross_subscription_restore"]}}
     if r.get("job_failure_alerts"):
         props["monitoringSettings"] = {
             "azureMonitorAlertSettings": {
@@ -568,20 +562,38 @@ def soft_delete_state(v):
     return "AlwaysON" if soft == "AlwaysOn" else soft
 
 
+def security_settings(v):
+    """securitySettings with what the snapshot knows: a setting left
+    empty (unknown) is left out, as older vault answers leave it out."""
+    r = v.row
+    sec = {"multiUserAuthorization": r["mua"]}
+    if r["immutability"]:
+        sec["immutabilitySettings"] = {"state": r["immutability"]}
+    if r["soft_delete"]:
+        sec["softDeleteSettings"] = {
+            "softDeleteState": soft_delete_state(v),
+            "softDeleteRetentionPeriodInDays":
+                int(r["soft_delete_days"] or 0),
+            "enhancedSecurityState": "Enabled"}
+    return sec
+
+
 def vault_config_json(v):
+    props = {"enhancedSecurityState": "Enabled",
+             "storageModelType": v.row["redundancy"],
+             "storageType": v.row["redundancy"],
+             "storageTypeState": "Locked" if v.items else "Unlocked"}
+    if v.row["soft_delete"]:
+        props.update({
+            "softDeleteFeatureState": soft_delete_state(v),
+            "softDeleteRetentionPeriodInDays":
+                int(v.row["soft_delete_days"] or 0),
+            "isSoftDeleteFeatureStateEditable":
+                v.row["soft_delete"] != "AlwaysOn"})
     return {"id": v.arm_id + "/backupconfig/vaultconfig",
             "name": "vaultconfig",
             "type": "Microsoft.RecoveryServices/vaults/backupconfig",
-            "properties": {
-                "enhancedSecurityState": "Enabled",
-                "softDeleteFeatureState": soft_delete_state(v),
-                "softDeleteRetentionPeriodInDays":
-                    int(v.row["soft_delete_days"] or 0),
-                "isSoftDeleteFeatureStateEditable":
-                    v.row["soft_delete"] != "AlwaysOn",
-                "storageModelType": v.row["redundancy"],
-                "storageType": v.row["redundancy"],
-                "storageTypeState": "Locked" if v.items else "Unlocked"}}
+            "properties": props}
 
 
 def storage_config_json(v):
@@ -684,7 +696,10 @@ def item_json(it):
                  it.arm_id.lower().encode()).hexdigest()[:15], 16)),
              "softDeleteRetentionPeriodInDays":
                  int(it.vault.row["soft_delete_days"] or 0),
-             "isScheduledForDeferredDelete": False}
+             "isScheduledForDeferredDelete": r.get("soft_deleted") == "true"}
+    if props["isScheduledForDeferredDelete"] and \
+            r.get("deferred_delete_time"):
+        props["deferredDeleteTimeInUTC"] = r["deferred_delete_time"]
     if r.get("source_resource_id"):
         props["sourceResourceId"] = r["source_resource_id"]
         if it.workload == "AzureVM":
@@ -846,14 +861,14 @@ def job_json(job, detailed):
              "operation": job.operation, "status": job.status,
              "startTime": job.start_s}
     if it is not None:
-        props["entityFriendlyName"] = it.friendly
+        props["entityFriendlyName"] = job_entity_name(it)
     if job.end_s:
         props["endTime"] = job.end_s
     if job.duration != "":
         props["duration"] = "PT%sS" % job.duration
     if job.error_code:
         props["errorDetails"] = [{
-            "errorCode": job.error_code,
+            "errorCode": error_number(job.error_code),
             "errorString": "The operation failed with %s." % job.error_code,
             "errorTitle": "", "recommendations": []}]
     if it is not None and it.workload == "AzureVM":
@@ -877,15 +892,32 @@ def job_json(job, detailed):
             "properties": props}
 
 
+def job_entity_name(it):
+    """A workload job names its database "db [host]" ("systemdb [H01]");
+    VM and Files jobs name the item alone."""
+    if it.workload in ("SQL", "HANA"):
+        return "%s [%s]" % (it.friendly, it.container.split(";")[-1])
+    return it.friendly
+
+
+def error_number(code):
+    """errorDetails[].errorCode is an integer (int32) in the spec for VM,
+    workload and Files jobs: a numeric code as given, a named one (as the
+    sample writes them) as a stable number derived from its name."""
+    if code.isdigit():
+        return int(code)
+    return zlib.crc32(code.encode()) % 900000 + 100000
+
+
 def job_property_bag(job):
-    """Restore and backup details, under the key names ARM-CONTRACT.md
+    """Restore and backup details, under the key names docs/arm-contract.md
     chose (the real ones are unconfirmed)."""
     bag = {}
     if job.item is not None:
         bag["VM Name" if job.item.workload == "AzureVM"
             else "Item Name"] = job.item.friendly
     op = job.operation.lower()
-    if op in ("restore", "crossregionrestore"):
+    if op in ("restore", "crossregionrestore", "restorewithrehydrate"):
         if job.rp_time:
             bag["Recovery point time"] = job.rp_time
         if job.source_tier:

@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: MIT
 """policies.py: backup policies between policies.csv rows and ARM's
-ProtectionPolicy JSON (ARM-CONTRACT.md "policies.csv"), and the checks a
+ProtectionPolicy JSON (docs/arm-contract.md "policies.csv"), and the checks a
 policy PUT meets: retention comparisons (immutable vaults, MUA) and the
 documented tiering limits (azure-backup.md 3.5).
 
@@ -99,7 +99,7 @@ def _v2_schedule(row, times, days):
 
 
 def policy_properties(row):
-    """policies.csv row -> ProtectionPolicy properties (ARM-CONTRACT.md)."""
+    """policies.csv row -> ProtectionPolicy properties (docs/arm-contract.md)."""
     times = [_clock(t) for t in split_list(row["run_times"])]
     days = split_list(row["run_days"])
     ret_times = times or ([_clock(row["window_start"])]

@@ -234,9 +234,18 @@ def test_arm_basics(emu):
     status, headers, body = emu.json("GET", "/subscriptions", token=True)
     tap(status == 400 and error_code(body) == "MissingApiVersionParameter",
         "a missing api-version is 400 MissingApiVersionParameter", body)
-    status, _, body = emu.json("GET", V_PROD + "?api-version=2026-02-01")
+    status, _, body = emu.json("GET", V_PROD + "?api-version=2021-10-01")
     tap(status == 400 and error_code(body) == "InvalidApiVersionParameter",
-        "a vault GET with the backup api-version is refused", body)
+        "a vault GET at a backup-only api-version is refused", body)
+    status, _, body = emu.json("GET", "/subscriptions/%s/providers/"
+                               "Microsoft.RecoveryServices/vaults"
+                               "?api-version=2022-10-01" % SUB)
+    tap(status == 200 and "value" in body,
+        "the vault list at 2022-10-01 (the SDK's default) is served", body)
+    status, _, body = emu.json("GET", V_PROD + "/backupJobs"
+                               "?api-version=2022-09-01-preview")
+    tap(status == 200 and "value" in body,
+        "jobs at 2022-09-01-preview (the SDK's default) are served", body)
     status, headers, body = emu.json(
         "GET", "/subscriptions?api-version=2022-12-01", token=False)
     tap(status == 401 and error_code(body) == "AuthenticationFailed" and

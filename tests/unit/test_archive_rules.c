@@ -154,6 +154,25 @@ static void test_archive_rules__azure_not_ready(void **state)
 	assert_int_equal(el.status, ELIG_LATER);
 }
 
+/* isReadyForMove false while Azure is "still determining" is temporary:
+ * eligible later (re-checked), not never. */
+static void test_archive_rules__azure_still_determining(void **state)
+{
+	struct rp rp = point(RK_MONTHLY, T0 + 900LL * DAY_S);
+	struct item it = vm_item(WL_VM);
+	struct eligibility el;
+	int64_t now = T0 + 100LL * DAY_S;
+	(void)state;
+
+	rp.move_ready = MR_FALSE;
+	rp.move_info = "We're still determining if this Recovery Point can be "
+		       "moved.. Please check again after some time.";
+	archive_eligibility(&it, &rp, now, &el);
+	assert_int_equal(el.status, ELIG_LATER);
+	assert_true(el.from > now);
+	assert_non_null(strstr(el.held, "still determining"));
+}
+
 static void test_archive_rules__vm_dependencies(void **state)
 {
 	/* A monthly point, then dailies kept 30 days and a weekly kept 84. */
@@ -234,6 +253,7 @@ int main(void)
 		cmocka_unit_test(test_archive_rules__kinds_and_tiers),
 		cmocka_unit_test(test_archive_rules__kept_forever),
 		cmocka_unit_test(test_archive_rules__azure_not_ready),
+		cmocka_unit_test(test_archive_rules__azure_still_determining),
 		cmocka_unit_test(test_archive_rules__vm_dependencies),
 		cmocka_unit_test(test_archive_rules__dependant_kept_forever),
 	};

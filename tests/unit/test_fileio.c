@@ -112,6 +112,36 @@ static void test_fileio__afile_commit_and_abort(void **state)
 	free(dir);
 }
 
+/* A link planted where the temporary twin goes (a shared directory, a
+ * guessed PID) is refused with 73, and its target is never written. */
+static void test_fileio__afile_refuses_a_planted_link(void **state)
+{
+	struct err e = ERR_INIT;
+	struct afile af;
+	char *victim = test_write("victim.txt", "precious\n");
+	char *path = test_path("out.csv");
+	char *twin = xasprintf("%s/.out.csv.tmp.%ld", test_scratch(),
+			       (long)getpid());
+	char *text;
+
+	(void)state;
+	assert_int_equal(symlink(victim, twin), 0);
+	assert_int_equal(afile_open(&af, path, &e), -1);
+	assert_err(&e, EXIT_CANTCREAT,
+		   "cannot write '%s': '%s' is already there (a symbolic link "
+		   "or a leftover); vaultwise never writes through a link "
+		   "(remove it and run again)",
+		   path, twin);
+	text = test_read(victim);
+	assert_string_equal(text, "precious\n");
+	assert_false(test_exists(path));
+	free(text);
+	unlink(twin);
+	free(twin);
+	free(path);
+	free(victim);
+}
+
 static void test_fileio__afile_in_a_missing_directory(void **state)
 {
 	struct err e = ERR_INIT;
@@ -347,6 +377,7 @@ int main(void)
 		cmocka_unit_test(test_fileio__mkdir_p),
 		cmocka_unit_test(test_fileio__afile_commit_and_abort),
 		cmocka_unit_test(test_fileio__afile_in_a_missing_directory),
+		cmocka_unit_test(test_fileio__afile_refuses_a_planted_link),
 		cmocka_unit_test(test_fileio__afile_where_a_file_cannot_be),
 		cmocka_unit_test(test_fileio__outdir_assembled_then_swapped_in),
 		cmocka_unit_test(test_fileio__outdir_under_a_file),

@@ -333,6 +333,38 @@ static void test_journal__missing_file(void **state)
 	free(path);
 }
 
+/* A link where the journal goes is refused with 73, whether its target
+ * exists or not, and the target is never written or created. */
+static void test_journal__planted_link_refused(void **state)
+{
+	struct journal j;
+	struct err e = ERR_INIT;
+	char *victim = test_write("victim.txt", "precious\n");
+	char *absent = test_path("absent.txt");
+	char *link = test_path("linked.journal");
+	char *dangling = test_path("dangling.journal");
+	char *text;
+
+	(void)state;
+	assert_int_equal(symlink(victim, link), 0);
+	assert_int_equal(symlink(absent, dangling), 0);
+	assert_int_equal(journal_open(&j, link, PLAN_A, &e), -1);
+	assert_int_equal(e.code, EXIT_CANTCREAT);
+	assert_non_null(strstr(e.msg, "is a symbolic link"));
+	err_clear(&e);
+	assert_int_equal(journal_open(&j, dangling, PLAN_A, &e), -1);
+	assert_int_equal(e.code, EXIT_CANTCREAT);
+	assert_non_null(strstr(e.msg, "never writes through a link"));
+	text = test_read(victim);
+	assert_string_equal(text, "precious\n");
+	assert_false(test_exists(absent));
+	free(text);
+	free(dangling);
+	free(link);
+	free(absent);
+	free(victim);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -346,6 +378,7 @@ int main(void)
 		cmocka_unit_test(test_journal__resume_state_per_row),
 		cmocka_unit_test(test_journal__callback_error_stops),
 		cmocka_unit_test(test_journal__missing_file),
+		cmocka_unit_test(test_journal__planted_link_refused),
 	};
 	return cmocka_run_group_tests(tests, NULL, test_teardown_scratch);
 }

@@ -72,7 +72,7 @@ static void put_point(struct snapshot_writer *sw, const char *id, int kind,
 {
 	snapshot_put_rp(sw, &(struct rp){
 		id, iid, "", T0 - age * DAY_S, T0 + left * DAY_S, kind, tier,
-		tier == TIER_ARCHIVE ? MR_FALSE : MR_TRUE, gb, gb });
+		tier == TIER_ARCHIVE ? MR_FALSE : MR_TRUE, gb, gb, 0 });
 }
 
 static char *write_snapshot(void)

@@ -5,7 +5,7 @@
  * one test maps Microsoft's example payloads (GETVault.json,
  * BackupResourceVaultConfigs_Get.json, GetResourceGuardProxy.json,
  * GetResourceGuard.json, PUTVault_*.json) into rows by hand, as
- * ARM-CONTRACT.md says, and checks the verdicts. */
+ * docs/arm-contract.md says, and checks the verdicts. */
 #include "testutil.h"
 
 #include <math.h>
@@ -984,7 +984,7 @@ static void test_posture__audit_run_output_error(void **state)
 	free(out);
 }
 
-/* ---- Microsoft's example payloads, mapped by hand (ARM-CONTRACT.md) ---- */
+/* ---- Microsoft's example payloads, mapped by hand (docs/arm-contract.md) ---- */
 
 /* A vault row from GETVault.json (2026-08-01): redundancySettings
  * GeoRedundant / crossRegionRestore Enabled; immutabilitySettings.state

@@ -129,6 +129,12 @@ static void build(const char *out, bool reverse)
 		}
 		assert_int_equal(snapbuild_item(b, &it[i], &e), 0);
 	}
+	/* an on-demand backup's expiry, from its job: before or after the
+	 * points are given, it lands on the point of the job's window */
+	if (reverse)
+		assert_int_equal(snapbuild_rp_expiry(b, "i-3", T0 - 60, T0 + 60,
+						     T0 + 30 * DAY_S, &e),
+				 0);
 	if (reverse) {
 		assert_int_equal(snapbuild_item_rps(b, "i-1", r1, 1, &e), 0);
 		assert_int_equal(snapbuild_jobs(b, vjobs, 1, &e), 0);
@@ -136,6 +142,9 @@ static void build(const char *out, bool reverse)
 	assert_int_equal(snapbuild_item_rps(b, "i-3", r3, 3, &e), 0);
 	assert_int_equal(snapbuild_jobs(b, jobs, 4, &e), 0);
 	if (!reverse) {
+		assert_int_equal(snapbuild_rp_expiry(b, "i-3", T0 - 60, T0 + 60,
+						     T0 + 30 * DAY_S, &e),
+				 0);
 		assert_int_equal(snapbuild_jobs(b, vjobs, 1, &e), 0);
 		assert_int_equal(snapbuild_item_rps(b, "i-1", r1, 1, &e), 0);
 	}
@@ -204,6 +213,21 @@ static int note_job(void *ctx, const struct item *it, const struct job *j,
 	return 0;
 }
 
+static int note_expiry(void *ctx, const struct item *it, const struct rp *r,
+		       struct err *e)
+{
+	struct seen *s = ctx;
+	size_t n = strlen(s->order);
+
+	(void)e;
+	snprintf(s->order + n, sizeof(s->order) - n, "%s:%s:%s ",
+		 it->item_id, r->rp_id,
+		 r->expiry_time == TIME_NONE ? "-" : "30d");
+	if (r->expiry_time != TIME_NONE)
+		assert_true(r->expiry_time == T0 + 30 * DAY_S);
+	return 0;
+}
+
 static void test_snapbuild__canonical_and_loadable(void **state)
 {
 	char *dir = test_path("snap");
@@ -222,6 +246,10 @@ static void test_snapbuild__canonical_and_loadable(void **state)
 	assert_string_equal(s.items[2].item_id, "i-3");
 	assert_int_equal(snapshot_each_rp(&s, note_rp, &rps, &e), 0);
 	assert_string_equal(rps.order, "i-1:5 i-3:10 i-3:20 i-3:30 ");
+	rps.order[0] = '\0';
+	assert_int_equal(snapshot_each_rp(&s, note_expiry, &rps, &e), 0);
+	assert_string_equal(rps.order,
+			    "i-1:5:- i-3:10:- i-3:20:- i-3:30:30d ");
 	assert_int_equal(snapshot_each_job(&s, note_job, &jobs, &e), 0);
 	assert_string_equal(jobs.order,
 			    "i-2:j9 i-3:j1 i-3:j2 v-a:j0 v-b:j5 ");

@@ -130,7 +130,8 @@ static void fixture_items(struct fixture *f)
 		.arm_id = "", .source_resource_id = "", .workload = WL_FILES,
 		.size_source = SS_ESTIMATED, .source_gb = 0,
 		.daily_churn = 0, .standard_gb = 12.75, .archive_gb = 0,
-		.last_backup_time = TIME_NONE,
+		.last_backup_time = TIME_NONE, .soft_deleted = true,
+		.deferred_delete_time = T0 - 86400,
 	};
 	f->nit = 3;
 }
@@ -142,21 +143,21 @@ static void fixture_streams(struct fixture *f)
 
 	f->rp[0] = (struct rp){ "rp-3", i1, "", T0 - 1 * DAY_S, TIME_NONE,
 				RK_DAILY, TIER_SNAPSHOT_STANDARD, MR_FALSE,
-				1.125, 128.5 };
+				1.125, 128.5, 0 };
 	f->rp[1] = (struct rp){ "rp-1", i1,
 				"{\"reason\": \"a,b\"}\r\nsecond line",
 				T0 - 400 * DAY_S, T0 + 3000 * DAY_S,
 				RK_YEARLY, TIER_ARCHIVE, MR_TRUE, 128.5,
-				128.5 };
+				128.5, -1 };
 	f->rp[2] = (struct rp){ "rp-2", i1, " spaced ", T0 - 30 * DAY_S,
 				T0 + 335 * DAY_S, RK_MONTHLY, TIER_STANDARD,
-				MR_UNKNOWN, 4.5, 128.5 };
+				MR_UNKNOWN, 4.5, 128.5, 1 };
 	f->rp[3] = (struct rp){ "s-full", i2, "", T0 - 7 * DAY_S,
 				T0 + 100 * DAY_S, RK_FULL, TIER_STANDARD,
-				MR_FALSE, 0.25, 0.25 };
+				MR_FALSE, 0.25, 0.25, 0 };
 	f->rp[4] = (struct rp){ "s-log", i2, "", T0 - DAY_S,
 				T0 - DAY_S, RK_LOG, TIER_STANDARD, MR_FALSE,
-				0.25, 0.25 };
+				0.25, 0.25, 0 };
 	f->nrp = 5;
 	f->j[0] = (struct job){ "job-1", f->vid[0], i1, "Backup",
 				"Completed", "", "", T0 - 3600, T0 - 1800,
@@ -297,6 +298,10 @@ static void assert_item_equal(const struct item *a, const struct item *b)
 	assert_true(a->standard_gb == b->standard_gb);
 	assert_true(a->archive_gb == b->archive_gb);
 	assert_int_equal(a->last_backup_time, b->last_backup_time);
+	assert_int_equal(a->soft_deleted, b->soft_deleted);
+	if (a->soft_deleted)
+		assert_int_equal(a->deferred_delete_time,
+				 b->deferred_delete_time);
 }
 
 static void assert_rp_equal(const struct rp *a, const struct rp *b)
@@ -311,6 +316,7 @@ static void assert_rp_equal(const struct rp *a, const struct rp *b)
 	assert_int_equal(a->move_ready, b->move_ready);
 	assert_true(a->unique_gb == b->unique_gb);
 	assert_true(a->full_gb == b->full_gb);
+	assert_int_equal(a->recommended, b->recommended);
 }
 
 static void assert_same_double(double a, double b)

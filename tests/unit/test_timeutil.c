@@ -339,6 +339,33 @@ static void test_timeutil__bad_durations(void **state)
 	assert_int_equal(duration_parse_iso(NULL, &v), -1);
 }
 
+/* Any int64_t time formats without overflow: "never" (INT64_MAX) and
+ * TIME_NONE clamp to the four-digit years. */
+static void test_timeutil__extremes_clamp_without_overflow(void **state)
+{
+	char iso[TIME_ISO_LEN], date[DATE_ISO_LEN];
+	struct civil c;
+
+	(void)state;
+	time_format_iso(INT64_MAX, iso);
+	assert_string_equal(iso, "9999-12-31T23:59:59Z");
+	time_format_date(INT64_MAX - 1, date);
+	assert_string_equal(date, "9999-12-31");
+	time_format_iso(INT64_MIN + 1, iso);
+	assert_string_equal(iso, "0000-01-01T00:00:00Z");
+	time_format_iso(TIME_NONE, iso);
+	assert_string_equal(iso, "0000-01-01T00:00:00Z");
+	time_to_civil(INT64_MAX, &c);
+	assert_int_equal(c.year, 9999);
+	assert_int_equal(c.yday, 364);
+	assert_int_equal(time_from_civil(0, 1, 1, 0, 0, 0), TIME_CIVIL_MIN);
+	assert_int_equal(time_from_civil(9999, 12, 31, 23, 59, 59),
+			 TIME_CIVIL_MAX);
+	assert_true(time_add_months(INT64_MAX, 1) > TIME_CIVIL_MAX);
+	assert_true(days_between(INT64_MIN + 1, INT64_MAX) > 0);
+	assert_true(days_between(INT64_MAX, INT64_MIN) < 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -356,6 +383,8 @@ int main(void)
 		cmocka_unit_test(test_timeutil__known_days),
 		cmocka_unit_test(test_timeutil__weekdays_of_known_dates),
 		cmocka_unit_test(test_timeutil__add_months_clamps),
+		cmocka_unit_test(
+			test_timeutil__extremes_clamp_without_overflow),
 		cmocka_unit_test(test_timeutil__days_between_rounds_down),
 		cmocka_unit_test(test_timeutil__durations),
 		cmocka_unit_test(test_timeutil__bad_durations),

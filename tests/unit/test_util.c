@@ -249,6 +249,44 @@ static void test_util__edit_distance(void **state)
 	assert_int_equal(edit_distance("concurency", "concurrency"), 1);
 }
 
+static void test_util__shell_word_quotes_what_a_shell_would_read(
+	void **state)
+{
+	static const char *const cases[][2] = {
+		{ "rg-prod", "rg-prod" },
+		{ "eastus", "eastus" },
+		{ "", "''" },
+		{ "a b", "'a b'" },
+		{ "x;rm -rf ~", "'x;rm -rf ~'" },
+		{ "$(id)`id`", "'$(id)`id`'" },
+		{ "it's", "'it'\\''s'" },
+		{ "line\nbreak", "'line\nbreak'" },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct strbuf sb = STRBUF_INIT;
+		strbuf_add_shell_word(&sb, cases[i][0]);
+		assert_string_equal(sb.buf, cases[i][1]);
+		strbuf_release(&sb);
+	}
+}
+
+static void test_util__utf8_invalid_bytes_become_replacement(void **state)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	(void)state;
+	assert_true(utf8_valid("caf\xc3\xa9 \xe2\x9c\x93"));
+	assert_false(utf8_valid("caf\xe9"));
+	assert_false(utf8_valid("\xc0\xaf"));         /* overlong '/' */
+	assert_false(utf8_valid("\xed\xa0\x80"));     /* a surrogate */
+	assert_false(utf8_valid("\xe2\x9c"));         /* cut short */
+	utf8_sanitize(&sb, "caf\xe9-\xc3\xa9\xff");
+	assert_string_equal(sb.buf, "caf\xef\xbf\xbd-\xc3\xa9\xef\xbf\xbd");
+	strbuf_release(&sb);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -264,6 +302,10 @@ int main(void)
 		cmocka_unit_test(test_util__str_split_stops_at_max),
 		cmocka_unit_test(test_util__string_helpers),
 		cmocka_unit_test(test_util__edit_distance),
+		cmocka_unit_test(
+			test_util__shell_word_quotes_what_a_shell_would_read),
+		cmocka_unit_test(
+			test_util__utf8_invalid_bytes_become_replacement),
 	};
 	return cmocka_run_group_tests(tests, NULL, test_teardown_scratch);
 }
