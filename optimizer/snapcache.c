@@ -21,6 +21,11 @@
 #define BLOCK (1u << 20) /* written and read at a time */
 #define NSLOTS 6 /* strings per row, at most (a job's) */
 
+/* A field added to struct rp or struct job must be kept too: these fail
+ * the build until snap_cache_put_* and get_* have it (x86-64 sizes). */
+_Static_assert(sizeof(struct rp) == 80, "keep struct rp's new field");
+_Static_assert(sizeof(struct job) == 96, "keep struct job's new field");
+
 enum keep_state { KEEP_NONE, KEEP_WRITING, KEEP_READY };
 
 struct keeper {
@@ -189,6 +194,7 @@ void snap_cache_put_rp(struct snap_cache *c, long item, const struct rp *rp)
 	int32_t it = (int32_t)item;
 	uint8_t kind = (uint8_t)rp->kind, tier = (uint8_t)rp->tier,
 		ready = (uint8_t)rp->move_ready;
+	int8_t rec = (int8_t)rp->recommended;
 
 	if (!k || k->state != KEEP_WRITING)
 		return;
@@ -200,6 +206,7 @@ void snap_cache_put_rp(struct snap_cache *c, long item, const struct rp *rp)
 	put(k, &kind, 1);
 	put(k, &tier, 1);
 	put(k, &ready, 1);
+	put(k, &rec, 1);
 	put_str(k, 0, rp->rp_id);
 	put_str(k, 1, rp->move_info);
 	put_row_end(k);
@@ -328,12 +335,13 @@ static int get_str(struct cursor *c, int slot, const char **out)
 }
 
 /* The fixed-size part of a row, before its strings. */
-#define RP_FIXED (4 + 8 * 4 + 3)
+#define RP_FIXED (4 + 8 * 4 + 4)
 #define JOB_FIXED (4 + 8 * 5)
 
 static int get_rp(struct cursor *c, int32_t *it, struct rp *rp)
 {
 	uint8_t kind, tier, ready;
+	int8_t rec;
 
 	if (need(c, RP_FIXED))
 		return -1;
@@ -345,9 +353,11 @@ static int get_rp(struct cursor *c, int32_t *it, struct rp *rp)
 	get(c, &kind, 1);
 	get(c, &tier, 1);
 	get(c, &ready, 1);
+	get(c, &rec, 1);
 	rp->kind = kind;
 	rp->tier = tier;
 	rp->move_ready = ready;
+	rp->recommended = rec;
 	return get_str(c, 0, &rp->rp_id) || get_str(c, 1, &rp->move_info);
 }
 

@@ -39,11 +39,11 @@ static int note_rp(void *ctx, const struct item *it, const struct rp *rp,
 		   struct err *e)
 {
 	(void)e;
-	strbuf_addf(ctx, "%s|%s|%s|%s|%lld|%lld|%d|%d|%d|%a|%a\n",
+	strbuf_addf(ctx, "%s|%s|%s|%s|%lld|%lld|%d|%d|%d|%a|%a|%d\n",
 		    it->item_id, rp->item_id, rp->rp_id, rp->move_info,
 		    (long long)rp->rp_time, (long long)rp->expiry_time,
 		    rp->kind, rp->tier, rp->move_ready, rp->unique_gb,
-		    rp->full_gb);
+		    rp->full_gb, rp->recommended);
 	return 0;
 }
 
