@@ -6,7 +6,7 @@
 CC ?= cc
 OPT ?= -O2
 BUILD ?= build
-PKGS = libcurl libcjson openssl gsl
+PKGS = libcurl libcjson openssl gsl zlib
 
 WARN = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
        -Wmissing-prototypes -Wpointer-arith -Wformat=2 -Wvla -Wundef

@@ -3,6 +3,8 @@
 #include "prices.h"
 
 #include <math.h>
+#include <stdlib.h>
+#include <strings.h>
 
 #include "csvio.h"
 #include "timeutil.h"
@@ -13,6 +15,7 @@ const char *const meter_names[M_COUNT] = {
 	"archive_lrs", "archive_grs",
 	"pi_vm", "pi_sql", "pi_hana", "pi_files",
 	"rehydrate_standard", "rehydrate_high",
+	"files_vaulted_lrs", "files_vaulted_grs",
 };
 const char *const price_quality_names[PQ_COUNT] = {
 	"published", "third-party", "estimate", "placeholder"
@@ -113,22 +116,37 @@ void prices_release(struct price_sheet *ps)
 	memset(ps, 0, sizeof(*ps));
 }
 
+static bool region_priced(const struct price_sheet *ps, const char *region,
+			  const char *currency)
+{
+	for (size_t i = 0; i < ps->n; i++)
+		if (str_eq_ci(ps->rows[i].region, region) &&
+		    str_eq_ci(ps->rows[i].currency, currency))
+			return true;
+	return false;
+}
+
 const struct price_row *prices_find(const struct price_sheet *ps,
 				    const char *region, const char *currency,
 				    int meter)
 {
-	const struct price_row *other = NULL;
+	const char *from = region;
 
+	if (!region_priced(ps, region, currency)) {
+		from = NULL;
+		for (size_t i = 0; i < ps->n && !from; i++)
+			if (str_eq_ci(ps->rows[i].currency, currency))
+				from = ps->rows[i].region;
+		if (!from)
+			return NULL;
+	}
 	for (size_t i = 0; i < ps->n; i++) {
 		const struct price_row *p = &ps->rows[i];
-		if (p->meter != meter || !str_eq_ci(p->currency, currency))
-			continue;
-		if (str_eq_ci(p->region, region))
+		if (p->meter == meter && str_eq_ci(p->currency, currency) &&
+		    str_eq_ci(p->region, from))
 			return p;
-		if (!other)
-			other = p;
 	}
-	return other;
+	return NULL;
 }
 
 const char *prices_currency(const struct price_sheet *ps,
@@ -150,16 +168,6 @@ char *prices_currency_list(const struct price_sheet *ps)
 			strbuf_addf(&sb, "%s%s", sb.len ? ", " : "", cur);
 	}
 	return strbuf_detach(&sb);
-}
-
-static bool region_priced(const struct price_sheet *ps, const char *region,
-			  const char *currency)
-{
-	for (size_t i = 0; i < ps->n; i++)
-		if (str_eq_ci(ps->rows[i].region, region) &&
-		    str_eq_ci(ps->rows[i].currency, currency))
-			return true;
-	return false;
 }
 
 const char *prices_default_currency(const struct price_sheet *ps,
@@ -205,6 +213,14 @@ void rate_card_caveats(const struct rate_card *rc, const char *location,
 	size_t n = with_rehydration ? 3 : 2;
 	char text[400];
 
+	if (rc->files_mixed) {
+		snprintf(text, sizeof(text),
+			 "a vault in %s protects file shares with other "
+			 "workloads: its vaulted Files points are priced at "
+			 "its %s rate, not the Files Vaulted meter", location,
+			 meter_names[rc->standard_meter]);
+		fn(ctx, text);
+	}
 	for (size_t i = 0; i < n; i++) {
 		const struct price_row *r = rc->row[used[i]];
 		if (!r) {
@@ -232,64 +248,225 @@ void rate_card_caveats(const struct rate_card *rc, const char *location,
 	}
 }
 
+static int missing_meter(const struct price_sheet *ps, const struct vault *v,
+			 const char *currency, int meter, const char *why,
+			 struct err *e)
+{
+	const struct price_row *any = prices_find(ps, v->location, currency,
+						  M_STD_LRS);
+	const char *region = any ? any->region : v->location;
+
+	return err_set(e, EXIT_DATAERR,
+		       "%s: region %s has no %s price in %s (vault '%s' in "
+		       "%s needs it%s); add the row: another region's "
+		       "price is never used for a region the sheet prices",
+		       ps->path, region, meter_names[meter], currency,
+		       v->vault_name, v->location, why);
+}
+
 int rate_card_for(struct rate_card *out, const struct price_sheet *ps,
 		  const struct vault *v, const char *currency, struct err *e)
 {
-	static const int required[] = { M_PI_VM };
+	int required[] = { 0, 0, M_PI_VM, M_REHYDRATE_STANDARD,
+			   M_REHYDRATE_HIGH };
 
 	memset(out, 0, sizeof(*out));
 	out->currency = currency;
-	for (int m = 0; m < M_COUNT; m++) {
+	out->fallback_region = !region_priced(ps, v->location, currency);
+	for (int m = 0; m < M_COUNT; m++)
 		out->row[m] = prices_find(ps, v->location, currency, m);
-		if (out->row[m] && !str_eq_ci(out->row[m]->region, v->location))
-			out->fallback_region = true;
-	}
 	out->standard_meter = standard_meter_for(v);
 	out->archive_meter = v->redundancy == RED_GRS ? M_ARC_GRS : M_ARC_LRS;
-	if (!out->row[out->archive_meter])
-		out->archive_meter = M_ARC_LRS;
-	for (int i = 0; i < 2; i++) {
-		int m = i ? out->archive_meter : out->standard_meter;
-		if (!out->row[m])
-			return err_set(e, EXIT_DATAERR,
-				       "%s: no %s price in %s for any region "
-				       "(vault '%s' in %s needs one)",
-				       ps->path, meter_names[m], currency,
-				       v->vault_name, v->location);
-	}
+	required[0] = out->standard_meter;
+	required[1] = out->archive_meter;
 	for (size_t i = 0; i < ARRAY_SIZE(required); i++)
 		if (!out->row[required[i]])
-			return err_set(e, EXIT_DATAERR,
-				       "%s: no %s price in %s", ps->path,
-				       meter_names[required[i]], currency);
+			return missing_meter(ps, v, currency, required[i], "",
+					     e);
 	out->std_gb_month = out->row[out->standard_meter]->price;
 	out->arc_gb_month = out->row[out->archive_meter]->price;
-	for (int k = 0; k < 2; k++) {
-		const struct price_row *r =
-			out->row[k ? M_REHYDRATE_HIGH : M_REHYDRATE_STANDARD];
-		out->rehydrate_gb[k] = r ? r->price : 0;
-	}
+	for (int k = 0; k < 2; k++)
+		out->rehydrate_gb_month[k] =
+			out->row[k ? M_REHYDRATE_HIGH : M_REHYDRATE_STANDARD]
+				->price;
 	out->worst_quality = out->row[out->standard_meter]->quality;
 	if (out->row[out->archive_meter]->quality > out->worst_quality)
 		out->worst_quality = out->row[out->archive_meter]->quality;
 	return 0;
 }
 
-static const struct price_row *pi_row(const struct rate_card *rc,
-				      int workload)
+int pi_meter(int workload)
 {
 	static const int meter_of[WL_COUNT] = { M_PI_VM, M_PI_SQL, M_PI_HANA,
 						M_PI_FILES };
-	const struct price_row *r = rc->row[meter_of[workload]];
-	return r ? r : rc->row[M_PI_VM];
+	return meter_of[workload];
+}
+
+double pi_unit_price(const struct rate_card *rc, int workload)
+{
+	return rc->pi_unit[workload] > 0 ? rc->pi_unit[workload]
+					 : rc->row[pi_meter(workload)]->price;
 }
 
 double pi_monthly_fee(const struct rate_card *rc, int workload,
 		      double source_gb)
 {
-	double unit = pi_row(rc, workload)->price;
+	double unit = pi_unit_price(rc, workload);
 
 	if (source_gb <= 50)
 		return unit / 2;
 	return unit * ceil(source_gb / 500);
+}
+
+static int files_meter_for(const struct vault *v)
+{
+	return v->redundancy == RED_GRS ? M_FILES_VAULTED_GRS
+					: M_FILES_VAULTED_LRS;
+}
+
+/* Vaulted Azure Files has its own storage meter (domain-audit P7): the
+ * Standard meter of a vault of file shares only. */
+static void use_files_meter(struct rate_card *rc, const struct vault *v)
+{
+	const struct price_row *r = rc->row[files_meter_for(v)];
+
+	rc->standard_meter = files_meter_for(v);
+	rc->std_gb_month = r->price;
+	rc->worst_quality = r->quality;
+	if (rc->row[rc->archive_meter]->quality > rc->worst_quality)
+		rc->worst_quality = rc->row[rc->archive_meter]->quality;
+}
+
+int rate_cards_for(struct rate_card *cards, const struct price_sheet *ps,
+		   const struct snapshot *s, const char *currency,
+		   struct err *e)
+{
+	unsigned char *mix = xcalloc(s->nvaults + 1, 1); /* 1 Files, 2 other */
+	int rc = -1;
+
+	for (size_t v = 0; v < s->nvaults; v++)
+		if (rate_card_for(&cards[v], ps, &s->vaults[v], currency, e))
+			goto done;
+	for (size_t i = 0; i < s->nitems; i++) {
+		const struct item *it = &s->items[i];
+		const struct vault *v = &s->vaults[it->vault_idx];
+		int m = pi_meter(it->workload);
+
+		if (!cards[it->vault_idx].row[m]) {
+			missing_meter(ps, v, currency, m,
+				      ": it protects that workload", e);
+			goto done;
+		}
+		m = files_meter_for(v);
+		if (it->workload == WL_FILES && !cards[it->vault_idx].row[m]) {
+			missing_meter(ps, v, currency, m,
+				      ": it protects file shares", e);
+			goto done;
+		}
+		mix[it->vault_idx] |= it->workload == WL_FILES ? 1 : 2;
+	}
+	for (size_t v = 0; v < s->nvaults; v++) {
+		if (mix[v] == 1)
+			use_files_meter(&cards[v], &s->vaults[v]);
+		cards[v].files_mixed = mix[v] == 3;
+	}
+	rc = 0;
+done:
+	free(mix);
+	return rc;
+}
+
+/* ---- protected instances ---- */
+
+/* One SQL/HANA database and the instance it belongs to. */
+struct pi_member {
+	size_t item, vault;
+	int workload;
+	const char *key; /* the instance, in the item's ARM id */
+	size_t len;
+};
+
+/* The instance of a database: its ARM id up to the instance field of the
+ * protected item's name (".../protectionContainers/VMAppContainer;
+ * Compute;rg;vm/protectedItems/SQLDataBase;mssqlserver"); without one,
+ * the host VM (source_resource_id); without that, the item alone. */
+static void instance_key(const struct item *it, struct pi_member *m)
+{
+	const char *p = strstr(it->arm_id, "/protectedItems/");
+	const char *semi = p ? strchr(p, ';') : NULL;
+
+	if (semi) {
+		const char *end = strchr(semi + 1, ';');
+		m->key = it->arm_id;
+		m->len = end ? (size_t)(end - it->arm_id) : strlen(it->arm_id);
+	} else if (it->source_resource_id[0]) {
+		m->key = it->source_resource_id;
+		m->len = strlen(m->key);
+	} else {
+		m->key = it->item_id;
+		m->len = strlen(m->key);
+	}
+}
+
+static int member_cmp(const void *a, const void *b)
+{
+	const struct pi_member *x = a, *y = b;
+	size_t n = x->len < y->len ? x->len : y->len;
+	int c;
+
+	if (x->vault != y->vault)
+		return x->vault < y->vault ? -1 : 1;
+	if (x->workload != y->workload)
+		return x->workload - y->workload;
+	c = strncasecmp(x->key, y->key, n);
+	if (c)
+		return c;
+	return x->len < y->len ? -1 : x->len > y->len;
+}
+
+/* Members [a, b) form one instance: one fee on their total size, shared
+ * in proportion to each database's size (equally when all are empty). */
+static void instance_fee(const struct snapshot *s,
+			 const struct rate_card *cards,
+			 const struct pi_member *m, size_t a, size_t b,
+			 double *fee)
+{
+	const struct item *first = &s->items[m[a].item];
+	double total = 0, whole;
+
+	for (size_t i = a; i < b; i++)
+		total += s->items[m[i].item].source_gb;
+	whole = pi_monthly_fee(&cards[first->vault_idx], first->workload,
+			       total);
+	for (size_t i = a; i < b; i++)
+		fee[m[i].item] = total > 0
+			? whole * s->items[m[i].item].source_gb / total
+			: whole / (double)(b - a);
+}
+
+void pi_item_fees(const struct snapshot *s, const struct rate_card *cards,
+		  double *fee)
+{
+	struct pi_member *m = xcalloc(s->nitems + 1, sizeof(*m));
+	size_t n = 0;
+
+	for (size_t i = 0; i < s->nitems; i++) {
+		const struct item *it = &s->items[i];
+		if (it->workload != WL_SQL && it->workload != WL_HANA) {
+			fee[i] = pi_monthly_fee(&cards[it->vault_idx],
+						it->workload, it->source_gb);
+			continue;
+		}
+		m[n].item = i;
+		m[n].vault = it->vault_idx;
+		m[n].workload = it->workload;
+		instance_key(it, &m[n++]);
+	}
+	qsort(m, n, sizeof(*m), member_cmp);
+	for (size_t a = 0, b; a < n; a = b) {
+		for (b = a + 1; b < n && member_cmp(&m[a], &m[b]) == 0; b++)
+			;
+		instance_fee(s, cards, m, a, b, fee);
+	}
+	free(m);
 }

@@ -18,8 +18,8 @@ void point_costs_for(struct point_costs *out, const struct rate_card *rc,
 	out->s_day = rc->std_gb_month * out->freed_gb / DAYS_PER_MONTH;
 	out->q_day = rc->arc_gb_month * out->archived_gb / DAYS_PER_MONTH;
 	out->restore_extra =
-		rc->rehydrate_gb[o->high_priority ? 1 : 0] * out->archived_gb +
-		rc->std_gb_month * out->archived_gb * o->rehydration_days /
+		rc->rehydrate_gb_month[o->high_priority ? 1 : 0] *
+			out->archived_gb * o->rehydration_days /
 			DAYS_PER_MONTH +
 		o->delay_cost_hour * hours;
 	out->move_cost = 0;

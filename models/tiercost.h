@@ -6,10 +6,12 @@
  *        blocks; a database full's whole size), per day;
  *   q  = Archive price x the archived size (a VM point becomes a full
  *        copy), per day;
- *   dc = extra cost of one restore from Archive: rehydration per GiB x
- *        archived size + the temporary Standard copy kept for the
- *        rehydration period (default 15 days) + the cost of waiting, when
- *        the user prices an hour of delay;
+ *   dc = extra cost of one restore from Archive: the rehydrated copy,
+ *        archived size x the rehydration price per GB-month x the
+ *        rehydration period (default 15 days), as fetchTieringCost's
+ *        TieringCostRehydrationInfo prices it (no one-off retrieval fee
+ *        is documented for Backup) + the cost of waiting, when the user
+ *        prices an hour of delay;
  *   m  = one-off move cost (no charge is known: 0).
  * Pure arithmetic, no I/O. */
 #ifndef VW_TIERCOST_H

@@ -13,7 +13,7 @@
 #include "util.h"
 
 struct plan_cli {
-	const char *out, *prices, *currency, *model, *targets;
+	const char *out, *prices, *currency, *model, *targets, *costs;
 	long horizon, rehydration_days;
 	int high_priority;
 	double delay_cost, risk, cut_risk;
@@ -49,6 +49,10 @@ static const struct opt_spec plan_specs[] = {
 	  offsetof(struct plan_cli, cut_risk), "P",
 	  "probability that a point is deleted right after its move (prices "
 	  "the 180-day early deletion; default 0)", 0, 1 },
+	{ "costs", 0, OPT_STR, offsetof(struct plan_cli, costs), "FILE",
+	  "a Cost Management export (FOCUS or actual-cost usage details, "
+	  "plain or gzip): write reconcile.csv, the model against the bill",
+	  0, 0 },
 	{ "delay-cost", 0, OPT_DOUBLE, offsetof(struct plan_cli, delay_cost),
 	  "AMOUNT",
 	  "business cost of one hour of restore delay, in the plan currency "
@@ -62,7 +66,9 @@ static const struct cmd_doc plan_doc = {
 	"move it now, on a later date, or keep it in Standard, with the money\n"
 	"and the reason; propose tieringPolicy settings per policy and compare\n"
 	"strategies month by month. Writes plan.csv, policy_changes.csv,\n"
-	"strategies.csv, summary.csv and plan.json into DIR.",
+	"strategies.csv, summary.csv and plan.json into DIR, and with\n"
+	"--costs reconcile.csv: per vault and meter, the bill against the\n"
+	"model.",
 	"  vaultwise plan data/sample --out out/plan\n"
 	"  vaultwise plan snap --out plan --currency USD --horizon-months 24",
 	1, 1
@@ -99,6 +105,7 @@ int cmd_plan(int argc, char **argv)
 		o.risk_q = cli.risk;
 	o.cut_risk = cli.cut_risk;
 	o.model_path = cli.model;
+	o.costs_path = cli.costs;
 	memset(&s, 0, sizeof(s));
 	memset(&ts, 0, sizeof(ts));
 	if ((!cli.model || restore_model_read(&model, cli.model, &e) == 0) &&
@@ -112,8 +119,8 @@ int cmd_plan(int argc, char **argv)
 			warnf("prices: %s", sum.caveats[i]);
 		plan_summary_print(stdout, &sum);
 		printf("wrote %s/ (plan.csv, policy_changes.csv, "
-		       "strategies.csv, summary.csv)\n",
-		       cli.out);
+		       "strategies.csv, summary.csv%s)\n",
+		       cli.out, cli.costs ? ", reconcile.csv" : "");
 		rc = 0;
 	} else {
 		errorf("%s", e.msg);

@@ -36,6 +36,7 @@
 
 struct run_cli {
 	const char *snapshot, *out, *prices, *currency, *targets, *previous;
+	const char *costs;
 	long horizon;
 	/* the export, when there is one */
 	int do_export, tiering_cost;
@@ -68,6 +69,10 @@ static const struct opt_spec run_specs[] = {
 	  0, 0 },
 	{ "prices", 0, OPT_STR, offsetof(struct run_cli, prices), "FILE",
 	  "price sheet (default: the bundled data/prices/prices.csv)", 0, 0 },
+	{ "costs", 0, OPT_STR, offsetof(struct run_cli, costs), "FILE",
+	  "a Cost Management export (FOCUS or actual-cost usage details, "
+	  "plain or gzip): plan/reconcile.csv, the model against the bill",
+	  0, 0 },
 	{ "currency", 0, OPT_STR, offsetof(struct run_cli, currency), "CODE",
 	  "price in this currency (default: the one covering most vaults)",
 	  0, 0 },
@@ -83,11 +88,11 @@ static const struct cmd_doc run_doc = {
 	"the report, laying the results out in DIR: snapshot/ (when it\n"
 	"exported), model.json, plan/ (plan.csv, policy_changes.csv,\n"
 	"strategies.csv, summary.csv, vault_months.csv), rpo_rto.csv,\n"
-	"posture.csv, report/ (report.html, focus.csv, vaults.csv,\n"
-	"policies.csv). Without --snapshot it exports when Azure credentials\n"
-	"are configured (or with --export), and otherwise runs on the bundled\n"
-	"sample estate and says so. Exits 0 once every stage ran, whatever\n"
-	"the findings: use check and audit with --fail-on to gate.",
+	"posture.csv, report/ (report.html, focus.csv, forecast.csv,\n"
+	"vaults.csv, policies.csv). Without --snapshot it exports when Azure\n"
+	"credentials are configured (or with --export), and otherwise runs on\n"
+	"the bundled sample estate and says so. Exits 0 once every stage ran,\n"
+	"whatever the findings: use check and audit with --fail-on to gate.",
 	"  vaultwise run                      # the bundled sample, into ./out\n"
 	"  vaultwise run --snapshot snap --out 2026-11\n"
 	"  vaultwise run --export --out out/2026-12 "
@@ -151,6 +156,7 @@ static int run_plan(struct run_state *rs, struct err *e)
 	plan_options_init(&o);
 	o.prices_path = cli->prices;
 	o.currency = cli->currency;
+	o.costs_path = cli->costs;
 	if (cli->horizon)
 		o.horizon_months = (int)cli->horizon;
 	o.model = rs->model;

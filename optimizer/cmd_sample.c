@@ -13,7 +13,7 @@
 #include "util.h"
 
 struct sample_opts {
-	const char *out;
+	const char *out, *bill;
 	long vaults, items, seed;
 	const char *hazard;
 };
@@ -28,6 +28,9 @@ static const struct opt_spec sample_spec[] = {
 	{ "seed", 0, OPT_INT, offsetof(struct sample_opts, seed), "N",
 	  "random seed; the same seed gives the same files (default 42)", 0,
 	  4294967295.0 },
+	{ "bill", 0, OPT_STR, offsetof(struct sample_opts, bill), "DIR",
+	  "also write the month's bill (focus.csv, usage-details.csv) from "
+	  "hidden true sizes and negotiated prices", 0, 0 },
 	{ "hazard", 0, OPT_STR, offsetof(struct sample_opts, hazard),
 	  "B,K,c,p",
 	  "restore intensity B + K*(age_days + c)^-p per unit of coverage "
@@ -39,7 +42,7 @@ static const struct opt_spec sample_spec[] = {
 static const struct cmd_doc sample_doc = {
 	"sample",
 	"--out DIR [--vaults N] [--items N] [--seed N] [--as-of DATE] "
-	"[--hazard B,K,c,p]",
+	"[--hazard B,K,c,p] [--bill DIR]",
 	"Write a realistic synthetic Azure Backup estate as a snapshot: vaults "
 	"with\nvaried protections, Resource Guards, Standard and Enhanced "
 	"policies, VMs,\nSQL and HANA databases and file shares, recovery "
@@ -64,7 +67,7 @@ static int report(const char *out, const struct estate_stats *st)
 
 int cmd_sample(int argc, char **argv)
 {
-	struct sample_opts so = { NULL, ESTATE_DEFAULT_VAULTS,
+	struct sample_opts so = { NULL, NULL, ESTATE_DEFAULT_VAULTS,
 				  ESTATE_DEFAULT_ITEMS, ESTATE_DEFAULT_SEED,
 				  NULL };
 	struct estate_options eo;
@@ -91,9 +94,13 @@ int cmd_sample(int argc, char **argv)
 				   "0 < c <= 1000, 0 < p <= 5 (for example "
 				   "4e-07,0.0002,1,1.3), got '%s'",
 				   so.hazard);
-	if (estate_write(&eo, so.out, &st, &e)) {
+	if (estate_write(&eo, so.out, &st, &e) ||
+	    (so.bill && estate_write_bill(so.out, so.bill, eo.seed, &e))) {
 		errorf("sample: %s", e.msg);
 		return e.code;
 	}
+	if (so.bill)
+		notef("wrote the month's bill to '%s' (focus.csv, "
+		      "usage-details.csv)", so.bill);
 	return report(so.out, &st);
 }

@@ -32,7 +32,7 @@ const struct command commands[] = {
 	{ "audit", cmd_audit, "check vault protections; write posture.csv" },
 	{ "report", cmd_report,
 	  "the monthly report: report.html, focus.csv (FOCUS 1.2), "
-	  "summaries" },
+	  "forecast.csv, summaries" },
 	{ "help", cmd_help, "show the help of a command" },
 };
 const size_t ncommands = ARRAY_SIZE(commands);

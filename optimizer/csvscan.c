@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <openssl/evp.h>
+#include <zlib.h>
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
@@ -22,6 +23,51 @@
 
 enum { ROW_DONE, ROW_BLANK, ROW_MORE, ROW_FAIL };
 
+/* A gzip file goes through zlib from here on. */
+static int open_gzip(struct csvscan *s, struct err *e)
+{
+	unsigned char magic[2];
+
+	if (pread(s->fd, magic, 2, 0) != 2 || magic[0] != 0x1f ||
+	    magic[1] != 0x8b)
+		return 0;
+	s->gz = gzdopen(s->fd, "rb");
+	if (!s->gz) {
+		csvscan_close(s);
+		return err_set(e, EXIT_SOFTWARE, "cannot start zlib on '%s'",
+			       s->path);
+	}
+	s->fd = -1;
+	gzbuffer(s->gz, 1u << 17);
+	return 0;
+}
+
+static ssize_t read_more(struct csvscan *s, size_t n, struct err *e)
+{
+	ssize_t got;
+	int zerr;
+
+	if (!s->gz) {
+		do
+			got = read(s->fd, s->buf + s->len, n);
+		while (got < 0 && errno == EINTR);
+		if (got < 0)
+			err_errno(e, EXIT_IOERR, "cannot read '%s'", s->path);
+		return got;
+	}
+	got = gzread(s->gz, s->buf + s->len,
+		     (unsigned)(n < (1u << 30) ? n : 1u << 30));
+	if (got < 0) {
+		const char *why = gzerror(s->gz, &zerr);
+		if (zerr == Z_ERRNO)
+			err_errno(e, EXIT_IOERR, "cannot read '%s'", s->path);
+		else
+			err_set(e, EXIT_DATAERR, "%s: not a valid gzip file "
+				"(%s)", s->path, why);
+	}
+	return got;
+}
+
 int csvscan_open(struct csvscan *s, const char *path, bool hash,
 		 struct err *e)
 {
@@ -31,7 +77,7 @@ int csvscan_open(struct csvscan *s, const char *path, bool hash,
 	s->first_read = true;
 	s->side = (struct strbuf)STRBUF_INIT;
 	s->fd = open_input_fd(path, "", e);
-	if (s->fd < 0)
+	if (s->fd < 0 || open_gzip(s, e))
 		return -1;
 	if (hash) {
 		s->sha = EVP_MD_CTX_new();
@@ -52,6 +98,9 @@ void csvscan_close(struct csvscan *s)
 	if (s->fd >= 0)
 		close(s->fd);
 	s->fd = -1;
+	if (s->gz)
+		gzclose(s->gz);
+	s->gz = NULL;
 	EVP_MD_CTX_free(s->sha);
 	s->sha = NULL;
 	free(s->buf);
@@ -89,11 +138,9 @@ static int refill(struct csvscan *s, struct err *e)
 		s->cap *= 2;
 		s->buf = xrealloc(s->buf, s->cap + PAD);
 	}
-	do
-		n = read(s->fd, s->buf + s->len, s->cap - s->len);
-	while (n < 0 && errno == EINTR);
+	n = read_more(s, s->cap - s->len, e);
 	if (n < 0)
-		return err_errno(e, EXIT_IOERR, "cannot read '%s'", s->path);
+		return -1;
 	if (n == 0) {
 		s->eof = true;
 		return 0;

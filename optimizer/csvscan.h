@@ -11,7 +11,11 @@
  *
  * A row without a quote is split in place in the read buffer (no copy, no
  * allocation); a row with one is unescaped into a side buffer. Fields stay
- * valid until the next call. Errors name the file and the line. */
+ * valid until the next call. Errors name the file and the line.
+ *
+ * A gzip file (it starts with 1f 8b) reads as its content through zlib:
+ * Cost Management writes its exports gzipped (docs/money.md). Other files
+ * are read as they are. */
 #ifndef VW_CSVSCAN_H
 #define VW_CSVSCAN_H
 
@@ -28,6 +32,7 @@
 struct csvscan {
 	const char *path;
 	int fd;
+	void *gz;             /* gzFile for a gzip file (fd then -1) */
 	void *sha;            /* EVP_MD_CTX, NULL when not hashing */
 	char *buf;            /* cap + 1 bytes: room for a final NUL */
 	size_t cap, len, pos;

@@ -145,4 +145,10 @@ int estate_zone_offset(const char *time_zone, int *offset_s);
 int estate_write(const struct estate_options *o, const char *dir,
 		 struct estate_stats *stats, struct err *e);
 
+/* The month's bill of the snapshot in snap_dir (the month before its
+ * as-of), from hidden true sizes and negotiated prices: bill_dir/focus.csv
+ * and bill_dir/usage-details.csv (estate_bill.c says how). */
+int estate_write_bill(const char *snap_dir, const char *bill_dir,
+		      unsigned long seed, struct err *e);
+
 #endif

@@ -155,13 +155,11 @@ static int load_rate_cards(struct plan_ctx *p, struct err *e)
 	snprintf(p->sum->currency, sizeof(p->sum->currency), "%s",
 		 p->currency);
 	p->cards = xcalloc(s->nvaults ? s->nvaults : 1, sizeof(*p->cards));
-	for (size_t v = 0; v < s->nvaults; v++) {
-		if (rate_card_for(&p->cards[v], &p->prices, &s->vaults[v],
-				  p->currency, e))
-			return -1;
+	if (rate_cards_for(p->cards, &p->prices, s, p->currency, e))
+		return -1;
+	for (size_t v = 0; v < s->nvaults; v++)
 		rate_card_caveats(&p->cards[v], s->vaults[v].location, true,
 				  add_caveat, p->sum);
-	}
 	return 0;
 }
 
@@ -921,6 +919,7 @@ static int plan_item(void *ctx, const struct item *it, const struct rp *rps,
 	struct plan_ctx *p = ctx;
 	(void)e;
 
+	rps = plan_calibrated_rps(p, it, rps, n);
 	plan_base(p, it, rps, n);
 	levers_add_points(p, it, rps, n);
 	prepare_item(p, it, rps, n);
@@ -933,13 +932,14 @@ static int plan_item(void *ctx, const struct item *it, const struct rp *rps,
  * not they have points. */
 static void add_item_fees(struct plan_ctx *p)
 {
+	double *fee = xcalloc(p->s->nitems + 1, sizeof(*fee));
+
+	pi_item_fees(p->s, p->cards, fee);
 	for (size_t i = 0; i < p->s->nitems; i++) {
-		const struct item *it = &p->s->items[i];
-		double fee = pi_monthly_fee(&p->cards[it->vault_idx],
-					    it->workload, it->source_gb);
-		add_to_totals(p, it, add_item, &fee);
-		projection_add_pi(&p->proj, fee);
+		add_to_totals(p, &p->s->items[i], add_item, &fee[i]);
+		projection_add_pi(&p->proj, fee[i]);
 	}
+	free(fee);
 }
 
 static int plan_write_all(struct plan_ctx *p, const char *out_dir,
@@ -969,7 +969,7 @@ static int plan_write_all(struct plan_ctx *p, const char *out_dir,
 	    plan_write_changes(p, &dir, e) ||
 	    plan_write_vault_months(p, &dir, e) ||
 	    plan_write_items(p, &dir, e) || plan_write_levers(p, &dir, e) ||
-	    plan_write_meta(p, &dir, e))
+	    plan_write_meta(p, &dir, e) || plan_write_reconcile(p, &dir, e))
 		goto fail;
 	return outdir_commit(&dir, e);
 fail:
@@ -986,6 +986,7 @@ int plan_run(struct snapshot *s, const struct plan_options *o,
 	int rc = -1;
 
 	memset(out, 0, sizeof(*out));
+	out->bill_rows = -1;
 	p.s = s;
 	p.o = o;
 	p.now = s->as_of;
@@ -1005,7 +1006,7 @@ int plan_run(struct snapshot *s, const struct plan_options *o,
 	 * posterior still beats a rule that ignores it (issue 17). */
 	p.use_model = o->model != NULL;
 	out->method = p.use_model ? "model" : "breakeven";
-	if (load_rate_cards(&p, e) ||
+	if (load_rate_cards(&p, e) || plan_calibrate(&p, e) ||
 	    snapshot_each_job(s, collect_restore, &p, e))
 		goto done;
 	levers_init(&p);
@@ -1031,6 +1032,7 @@ done:
 	free(p.work.candidate);
 	free(p.work.holds);
 	rto_samples_release(&p.rto_samples);
+	plan_calibration_free(&p);
 	return rc;
 }
 

@@ -34,6 +34,9 @@ struct plan_options {
 	/* RPO/RTO targets (borrowed); NULL: none. Points an RTO target needs
 	 * back faster than rehydration allows stay in Standard. */
 	const struct target_set *targets;
+	/* A Cost Management export (bill.h) to reconcile the model with in
+	 * reconcile.csv; NULL: none. */
+	const char *costs_path;
 };
 
 void plan_options_init(struct plan_options *o);
@@ -54,6 +57,11 @@ struct plan_summary {
 	long moved_with_set;                    /* VM points moving because
 						   their neighbours do */
 	const char *method;                     /* "model" or "breakeven" */
+	/* With costs_path: the bill's Backup rows kept (-1: no bill), its
+	 * month, and its total against the model's, for those vaults. */
+	long bill_rows;
+	char bill_month[8];
+	double billed, modelled, uncalibrated;
 	char **caveats;                         /* about the prices used */
 	size_t ncaveats;
 };

@@ -74,6 +74,7 @@ struct forecast_entry {
 	struct restore_forecast fc;
 };
 
+struct calibration; /* plan_reconcile.c */
 /* levers.csv (plan_levers.c): its rows, and per policy the daily
  * retention it proposes (0: none) and the Standard GiB that would free,
  * and what differentials in place of daily fulls would free. */
@@ -107,6 +108,7 @@ struct plan_ctx {
 	bool *planned;               /* per item: has rows in plan.csv */
 	struct levers levers;
 	struct plan_summary *sum;
+	struct calibration *cal;     /* with a bill (costs_path) */
 };
 
 int plan_write_summary(struct plan_ctx *p, struct outdir *dir,
@@ -119,6 +121,20 @@ int plan_write_meta(struct plan_ctx *p, struct outdir *dir, struct err *e);
 int plan_write_vault_months(struct plan_ctx *p, struct outdir *dir,
 			    struct err *e);
 int plan_write_items(struct plan_ctx *p, struct outdir *dir, struct err *e);
+/* With a bill (costs_path; plan_reconcile.c): read it, keep the model
+ * before calibration, then calibrate, per vault, the sizes (items in
+ * place until plan_calibration_free puts them back, points through
+ * plan_calibrated_rps) and the prices of the rate cards to what was
+ * billed. Call after the rate cards are loaded. */
+int plan_calibrate(struct plan_ctx *p, struct err *e);
+/* The item's points at their calibrated sizes (rps itself without a
+ * bill); valid until the next call. */
+const struct rp *plan_calibrated_rps(struct plan_ctx *p, const struct item *it,
+				     const struct rp *rps, size_t n);
+void plan_calibration_free(struct plan_ctx *p);
+/* reconcile.csv with a bill. */
+int plan_write_reconcile(struct plan_ctx *p, struct outdir *dir,
+			 struct err *e);
 void levers_init(struct plan_ctx *p);
 void levers_add_points(struct plan_ctx *p, const struct item *it,
 		       const struct rp *rps, size_t n);

@@ -451,6 +451,11 @@ void plan_fill_summary(struct plan_ctx *p)
 }
 
 
+static double pct_of(double model, double billed)
+{
+	return billed != 0 ? 100 * (model - billed) / billed : 0;
+}
+
 void plan_summary_print(FILE *out, const struct plan_summary *sum)
 {
 	const char *cur = sum->currency;
@@ -487,4 +492,16 @@ void plan_summary_print(FILE *out, const struct plan_summary *sum)
 			? "the restore-likelihood model"
 			: "the break-even rule (no restore model)",
 		sum->moved_with_set, sum->held_by_rto);
+	if (sum->bill_rows >= 0)
+		fprintf(out,
+			"the model against the bill: %.2f %s billed in %s for "
+			"the vaults' Backup meters (%ld rows), %.2f %s "
+			"modelled once calibrated (%+.1f%%), %.2f before "
+			"(%+.1f%%); see reconcile.csv\n",
+			sum->billed, cur, sum->bill_month[0] ? sum->bill_month
+							     : "no month",
+			sum->bill_rows, sum->modelled, cur,
+			pct_of(sum->modelled, sum->billed),
+			sum->uncalibrated,
+			pct_of(sum->uncalibrated, sum->billed));
 }

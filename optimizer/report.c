@@ -211,17 +211,18 @@ static bool has_restore_cost(const struct report_data *d,
 	return false;
 }
 
-/* vault_months.csv carries the prices the plan used; focus.csv uses
- * them. */
+/* vault_months.csv carries the prices the plan used; forecast.csv uses
+ * them. A plan calibrated to a bill (reconcile.csv) uses the billed
+ * prices, which the bill section shows. */
 static void plan_price_caveat(struct report_data *d, const struct vault *v,
 			      const char *tier, double plan, double sheet)
 {
-	if (fabs(plan - sheet) <= 1e-6)
+	if (fabs(plan - sheet) <= 1e-6 || d->bill.n)
 		return;
 	report_data_add_caveat(
 		d, "plan/vault_months.csv prices %s's %s storage at %.6f "
 		   "%s/GB-month but the price sheet now says %.6f: was the "
-		   "sheet changed after the plan? focus.csv uses the plan's "
+		   "sheet changed after the plan? forecast.csv uses the plan's "
 		   "price",
 		v->vault_name, tier, plan, d->currency, sheet);
 }
@@ -256,7 +257,9 @@ static void agreement_caveats(struct report_ctx *c)
 
 	/* these put every figure in doubt */
 	d->caveat_weight = rep_stats_total(&d->total_now);
-	if (c->plan_total.set && fabs(mine - plan) > 0.005 * fabs(plan) + 0.01)
+	/* a plan calibrated to a bill differs on purpose (its section) */
+	if (c->plan_total.set && !d->bill.n &&
+	    fabs(mine - plan) > 0.005 * fabs(plan) + 0.01)
 		report_data_add_caveat(
 			d, "the snapshot's storage (%.2f %s/month) differs "
 			   "from the plan's summary.csv (%.2f %s/month): was "
@@ -265,7 +268,7 @@ static void agreement_caveats(struct report_ctx *c)
 			mine, d->currency, plan, d->currency);
 	if (d->focus_max_gap > 0.01)
 		report_data_add_caveat(
-			d, "plan/vault_months.csv (focus.csv's storage and "
+			d, "plan/vault_months.csv (forecast.csv's storage and "
 			   "restore rows) differs from strategies.csv's plan "
 			   "line by up to %.1f%% (in %s): do the plan "
 			   "directory's files come from different runs?",
@@ -304,7 +307,8 @@ static int gather(struct report_ctx *c, struct err *e)
 		return -1;
 	report_build_groups(c);
 	apply_plan_rows(c);
-	if (report_read_rpo(c, e) || report_read_posture(c, e))
+	if (report_read_rpo(c, e) || report_read_posture(c, e) ||
+	    report_bill_load(c->d, c->o->plan_dir, e))
 		return -1;
 	set_billing_account(c);
 	price_caveats(c);
@@ -313,24 +317,27 @@ static int gather(struct report_ctx *c, struct err *e)
 }
 
 static int write_all(const struct report_data *d, const char *out_dir,
-		     long *focus_rows, struct err *e)
+		     struct report_summary *out, struct err *e)
 {
 	struct outdir dir;
-	char *html = NULL, *focus = NULL;
+	char *html = NULL, *focus = NULL, *forecast = NULL;
 	int rc = -1;
 
 	if (outdir_begin(&dir, out_dir, "report", e))
 		return -1;
 	html = outdir_file(&dir, "report.html");
 	focus = outdir_file(&dir, "focus.csv");
+	forecast = outdir_file(&dir, "forecast.csv");
 	if (report_html_write(d, html, e) == 0 &&
-	    focus_write(d, focus, focus_rows, e) == 0 &&
+	    focus_write(d, focus, &out->focus_rows, e) == 0 &&
+	    forecast_write(d, forecast, &out->forecast_rows, e) == 0 &&
 	    summary_csv_write(d, &dir, e) == 0)
 		rc = outdir_commit(&dir, e);
 	if (rc)
 		outdir_abort(&dir);
 	free(html);
 	free(focus);
+	free(forecast);
 	return rc;
 }
 
@@ -374,8 +381,7 @@ int report_run(struct snapshot *s, const struct report_options *o,
 	if (check_plan_dir(o->plan_dir, e))
 		return -1;
 	ctx_init(&c, &d, s, o);
-	if (gather(&c, e) == 0 && write_all(&d, out_dir, &out->focus_rows,
-					    e) == 0) {
+	if (gather(&c, e) == 0 && write_all(&d, out_dir, out, e) == 0) {
 		fill_summary(out, &d);
 		rc = 0;
 	}
@@ -432,8 +438,9 @@ void report_summary_print(FILE *out, const struct report_summary *sum,
 			now, cur, now - sum->previous_total, cur);
 	}
 	fprintf(out,
-		"wrote %s/report.html, focus.csv (%ld rows), vaults.csv, "
+		"wrote %s/report.html, focus.csv (%ld rows charged), "
+		"forecast.csv (%ld rows projected), vaults.csv, "
 		"policies.csv%s\n",
-		out_dir, sum->focus_rows,
+		out_dir, sum->focus_rows, sum->forecast_rows,
 		sum->restore_ages ? ", restore_by_age.csv" : "");
 }

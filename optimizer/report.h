@@ -6,8 +6,10 @@
  * (`vaultwise audit`), and writes the report directory atomically:
  *   report.html   one self-contained page for people (inline CSS and SVG,
  *                 no script, nothing fetched), printable, phone-readable;
- *   focus.csv     the plan's projected cost per vault, meter and month in
- *                 FOCUS 1.2 columns (projections: BilledCost is 0);
+ *   focus.csv     cost incurred in FOCUS 1.2 columns (header only when
+ *                 no bill is given);
+ *   forecast.csv  the plan's projected cost per vault, meter and month in
+ *                 the same columns, its amounts in x_Projected* columns;
  *   vaults.csv    per vault: storage and fees now, the plan, and the
  *   policies.csv  change since the previous snapshot (per policy alike);
  *   restore_by_age.csv  with a model: the restore chart's figures.
@@ -52,14 +54,16 @@ struct report_summary {
 	double restores, restore_cost;
 	bool has_previous;
 	double previous_total;    /* per month, the previous snapshot */
-	long focus_rows;
+	long focus_rows;          /* charged (focus.csv) */
+	long forecast_rows;       /* projected (forecast.csv) */
 	bool restore_ages;        /* restore_by_age.csv written (a model) */
 	char **caveats;           /* also shown on the page */
 	size_t ncaveats;
 };
 
-/* Writes report.html, focus.csv, vaults.csv and policies.csv into out_dir
- * (replaced as a whole, only if vaultwise made it). s is evaluated at
+/* Writes report.html, focus.csv, forecast.csv, vaults.csv and
+ * policies.csv into out_dir (replaced as a whole, only if vaultwise made
+ * it). s is evaluated at
  * s->as_of, which must be the plan's as_of. On failure nothing is written
  * and e says why: 65 bad input data (file, line, column), 66 an input
  * missing, 73/74 output. */

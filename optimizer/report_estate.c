@@ -43,6 +43,8 @@ static void add_money(struct estate_pass *p, const struct item *it,
 		t[i]->std_cost += std_gb * rc->std_gb_month;
 		t[i]->arc_cost += arc_gb * rc->arc_gb_month;
 	}
+	if (p->current && it->size_source == SS_ESTIMATED)
+		p->c->d->estimated_gb += std_gb + arc_gb;
 }
 
 /* The chain's base stays in Standard while the item has Standard points
@@ -77,27 +79,18 @@ static int estate_item(void *ctx, const struct item *it, const struct rp *rps,
 	return 0;
 }
 
-/* The price row of a workload's protected-instance fee (as prices.c). */
-static const struct price_row *pi_price(const struct rate_card *rc,
-					int workload)
-{
-	static const int meter[WL_COUNT] = { M_PI_VM, M_PI_SQL, M_PI_HANA,
-					     M_PI_FILES };
-	const struct price_row *r = rc->row[meter[workload]];
-
-	return r ? r : rc->row[M_PI_VM];
-}
-
 /* Items count (and pay their fee) whether or not they have points. */
 static void add_items(struct estate_pass *p)
 {
 	struct report_data *d = p->c->d;
+	double *fees = xcalloc(p->s->nitems + 1, sizeof(*fees));
 
+	pi_item_fees(p->s, p->cards, fees);
 	for (size_t i = 0; i < p->s->nitems; i++) {
 		const struct item *it = &p->s->items[i];
 		const struct rate_card *rc = &p->cards[it->vault_idx];
-		double fee = pi_monthly_fee(rc, it->workload, it->source_gb);
-		const struct price_row *unit = pi_price(rc, it->workload);
+		double fee = fees[i];
+		const struct price_row *unit = rc->row[pi_meter(it->workload)];
 		struct rep_stats *t[2] = { &p->vault[it->vault_idx],
 					   policy_stats(p, it) };
 
@@ -111,6 +104,7 @@ static void add_items(struct estate_pass *p)
 			vm->pi_items[it->workload]++;
 		}
 	}
+	free(fees);
 }
 
 int report_estate_pass(struct report_ctx *c, struct snapshot *s,
@@ -121,10 +115,8 @@ int report_estate_pass(struct report_ctx *c, struct snapshot *s,
 	int rc = -1;
 
 	p.cards = xcalloc(s->nvaults + 1, sizeof(*p.cards));
-	for (size_t v = 0; v < s->nvaults; v++)
-		if (rate_card_for(&p.cards[v], &c->d->prices, &s->vaults[v],
-				  c->d->currency, e))
-			goto done;
+	if (rate_cards_for(p.cards, &c->d->prices, s, c->d->currency, e))
+		goto done;
 	if (current)
 		for (size_t v = 0; v < s->nvaults; v++)
 			c->d->vm[v].card = p.cards[v];

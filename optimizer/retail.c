@@ -3,7 +3,6 @@
 #include "retail.h"
 
 #include <string.h>
-#include <strings.h>
 
 #include <curl/curl.h>
 
@@ -22,16 +21,6 @@ static const char *const sheet_units[M_COUNT] = {
 	"1/Month per 500 GB",
 	"1 GB", "1 GB",
 };
-
-static bool contains_ci(const char *s, const char *word)
-{
-	size_t n = strlen(word);
-
-	for (; s && *s; s++)
-		if (strncasecmp(s, word, n) == 0)
-			return true;
-	return false;
-}
 
 int retail_meter_of(const char *meter, const char *product)
 {
@@ -56,11 +45,11 @@ int retail_meter_of(const char *meter, const char *product)
 	for (size_t i = 0; i < ARRAY_SIZE(exact); i++)
 		if (str_eq_ci(meter, exact[i].meter))
 			return exact[i].id;
-	if (contains_ci(meter, "HANA") &&
-	    contains_ci(meter, "Protected Instance"))
+	if (str_contains_ci(meter, "HANA") &&
+	    str_contains_ci(meter, "Protected Instance"))
 		return M_PI_HANA;
-	if (contains_ci(meter, "Rehydrat"))
-		return contains_ci(meter, "High") ? M_REHYDRATE_HIGH
+	if (str_contains_ci(meter, "Rehydrat"))
+		return str_contains_ci(meter, "High") ? M_REHYDRATE_HIGH
 						  : M_REHYDRATE_STANDARD;
 	return -1;
 }

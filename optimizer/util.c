@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 char strbuf_empty[1];
 
@@ -249,6 +250,16 @@ bool str_eq_ci(const char *a, const char *b)
 bool str_starts_with(const char *s, const char *prefix)
 {
 	return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+bool str_contains_ci(const char *s, const char *word)
+{
+	size_t n = strlen(word);
+
+	for (; s && *s; s++)
+		if (strncasecmp(s, word, n) == 0)
+			return true;
+	return false;
 }
 
 bool str_ends_with(const char *s, const char *suffix)

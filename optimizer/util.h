@@ -67,6 +67,8 @@ void strfmt(char *buf, size_t n, const char *fmt, ...)
 bool str_eq_ci(const char *a, const char *b);
 bool str_starts_with(const char *s, const char *prefix);
 bool str_ends_with(const char *s, const char *suffix);
+/* word occurs in s (NULL: no), ignoring ASCII case. */
+bool str_contains_ci(const char *s, const char *word);
 
 /* Length of the valid UTF-8 sequence at s (at most n bytes), or 0: no
  * overlong forms, surrogates or code points past U+10FFFF. */

@@ -1,15 +1,17 @@
 /* SPDX-License-Identifier: MIT
- * focus.c: focus.csv (focus.h). Per vault and month, from the plan's
- * plan/vault_months.csv: what the plan keeps in vault-standard and
- * vault-archive (GB-Months: its day-averaged GiB kept for a mean month of
- * 30.436875 days, as Azure's "1 GB/Month" meters and the plan price it,
- * at the plan's price) and the expected cost of restores from Archive
- * (Restores: the plan's expected number, at their mean expected cost;
- * only when the plan used a restore model); then the protected-instance
- * fees (Instance-Months: Azure's billed instances, one per started 500 GB,
- * half one up to 50 GB). The storage and restore rows add up to the
- * plan's `cost`, and so to strategies.csv's plan line. Times are ISO 8601
- * UTC; a row covers the calendar month [start, end). */
+ * focus.c: focus.csv and forecast.csv (focus.h). focus.csv carries cost
+ * incurred only: with no bill given, its header alone. forecast.csv has,
+ * per vault and month, from the plan's plan/vault_months.csv: what the
+ * plan keeps in vault-standard and vault-archive (GB-Months: its
+ * day-averaged GiB kept for a mean month of 30.436875 days, as Azure's
+ * "1 GB/Month" meters and the plan price it, at the plan's price) and the
+ * expected cost of restores from Archive (Restores: the plan's expected
+ * number, at their mean expected cost; only when the plan used a restore
+ * model); then the protected-instance fees (Instance-Months: Azure's
+ * billed instances, one per started 500 GB, half one up to 50 GB). The
+ * storage and restore rows add up to the plan's `cost`, and so to
+ * strategies.csv's plan line. Times are ISO 8601 UTC; a row covers the
+ * calendar month [start, end). */
 #include "focus.h"
 
 #include <math.h>
@@ -21,12 +23,12 @@
 #include "version.h"
 
 #define FOCUS_COLUMN_LIST                                                  \
-	/* the 21 mandatory columns */                                     \
-	X(BilledCost) X(BillingAccountId) X(BillingAccountName)            \
+	/* the 21 mandatory columns (C: a cost, x_Projected in forecast) */ \
+	C(BilledCost) X(BillingAccountId) X(BillingAccountName)            \
 	X(BillingCurrency) X(BillingPeriodStart) X(BillingPeriodEnd)       \
 	X(ChargeCategory) X(ChargeClass) X(ChargeDescription)              \
-	X(ChargePeriodStart) X(ChargePeriodEnd) X(ContractedCost)          \
-	X(EffectiveCost) X(InvoiceIssuerName) X(ListCost)                  \
+	X(ChargePeriodStart) X(ChargePeriodEnd) C(ContractedCost)          \
+	C(EffectiveCost) X(InvoiceIssuerName) C(ListCost)                  \
 	X(PricingQuantity) X(PricingUnit) X(ProviderName)                  \
 	X(PublisherName) X(ServiceCategory) X(ServiceName)                 \
 	/* conditional and recommended columns used */                     \
@@ -41,13 +43,26 @@
 	X(x_GeneratedBy)
 
 #define X(name) #name,
+#define C(name) #name,
 const char *const focus_columns[] = { FOCUS_COLUMN_LIST NULL };
+#undef C
+#define C(name) "x_Projected" #name,
+const char *const forecast_columns[] = { FOCUS_COLUMN_LIST NULL };
+#undef C
 #undef X
 #define X(name) { #name, 0 },
+#define C(name) { #name, 0 },
 static const struct csv_column cols[] = { FOCUS_COLUMN_LIST };
+#undef C
+#define C(name) { "x_Projected" #name, 0 },
+static const struct csv_column forecast_cols[] = { FOCUS_COLUMN_LIST };
+#undef C
 #undef X
 static const struct csv_schema focus_schema = { "focus.csv", cols,
 						ARRAY_SIZE(cols) };
+static const struct csv_schema forecast_schema = {
+	"forecast.csv", forecast_cols, ARRAY_SIZE(forecast_cols)
+};
 
 static const struct {
 	const char *id, *name;
@@ -201,8 +216,9 @@ static void price_from(struct line *l, const struct price_row *r)
 }
 
 /* The plan's day-averaged GiB of a tier, at the plan's price. */
-static void storage_line(struct line *l, const struct rep_vault_months *vm,
-			 bool archive, const struct month *mo)
+static void storage_line(struct line *l, const struct report_data *d,
+			 const struct rep_vault_months *vm, bool archive,
+			 const struct month *mo)
 {
 	const struct rate_card *rc = &vm->card;
 	int meter = archive ? rc->archive_meter : rc->standard_meter;
@@ -213,6 +229,10 @@ static void storage_line(struct line *l, const struct rep_vault_months *vm,
 	l->meter = meter_names[meter];
 	price_from(l, rc->row[meter]);
 	l->unit_price = archive ? vm->arc_price : vm->std_price;
+	/* a plan calibrated to a bill prices with the billed unit price */
+	if (d->bill.n && rc->row[meter] &&
+	    fabs(l->unit_price - rc->row[meter]->price) > 1e-6)
+		l->quality = "billed";
 	l->gib = archive ? vm->arc_gb[mo->m] : vm->std_gb[mo->m];
 	l->qty = l->consumed = l->gib * days / DAYS_PER_MONTH;
 	l->unit = l->consumed_unit = "GB-Months";
@@ -255,10 +275,8 @@ static void restore_line(struct line *l, const struct rep_vault_months *vm,
 static void fee_line(struct line *l, const struct rep_vault_months *vm,
 		     int workload, const struct month *mo)
 {
-	static const int meter[WL_COUNT] = { M_PI_VM, M_PI_SQL, M_PI_HANA,
-					     M_PI_FILES };
 	const struct rate_card *rc = &vm->card;
-	int m = rc->row[meter[workload]] ? meter[workload] : M_PI_VM;
+	int m = pi_meter(workload);
 
 	memset(l, 0, sizeof(*l));
 	l->tier = "";
@@ -285,12 +303,12 @@ static long vault_month(struct csv_writer *w, const struct report_data *d,
 	long rows = 0;
 
 	if (vm->std_gb[mo->m] > 0) {
-		storage_line(&l, vm, false, mo);
+		storage_line(&l, d, vm, false, mo);
 		put_line(w, d, vault, mo, &l);
 		rows++;
 	}
 	if (vm->arc_gb[mo->m] > 0) {
-		storage_line(&l, vm, true, mo);
+		storage_line(&l, d, vm, true, mo);
 		put_line(w, d, vault, mo, &l);
 		rows++;
 	}
@@ -313,6 +331,18 @@ int focus_write(const struct report_data *d, const char *path, long *rows,
 		struct err *e)
 {
 	struct csv_writer *w = csv_writer_open(path, &focus_schema, e);
+
+	(void)d;
+	*rows = 0;
+	if (!w)
+		return -1;
+	return csv_writer_commit(w, NULL, e);
+}
+
+int forecast_write(const struct report_data *d, const char *path,
+		   long *rows, struct err *e)
+{
+	struct csv_writer *w = csv_writer_open(path, &forecast_schema, e);
 
 	*rows = 0;
 	if (!w)

@@ -109,5 +109,6 @@ void report_data_release(struct report_data *d)
 	free(d->caveats);
 	free(d->caveat_money);
 	prices_release(&d->prices);
+	report_bill_release(&d->bill);
 	memset(d, 0, sizeof(*d));
 }

@@ -18,6 +18,7 @@
 
 #include "prices.h"
 #include "projection.h"
+#include "report_bill.h"
 #include "snapshot.h"
 
 /* One snapshot's storage and fees for a vault, a policy or everything,
@@ -181,6 +182,9 @@ struct report_data {
 
 	struct horizon h;            /* the plan's months */
 	struct rep_stats total_now, total_prev;
+	double estimated_gb;         /* of total_now's GiB: items sized by
+					workload defaults (size_source
+					estimated) */
 	double storage_after;        /* summary.csv total */
 	double saving_total;         /* summary.csv total: over the points'
 					remaining lives */
@@ -202,6 +206,7 @@ struct report_data {
 	struct rep_model model;
 	struct rep_rpo rpo;
 	struct rep_posture posture;
+	struct rep_bill bill;        /* plan/reconcile.csv, when a bill */
 	struct rep_levers levers;
 
 	char **caveats;              /* said on the page, and by the command */

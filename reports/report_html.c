@@ -602,6 +602,7 @@ int report_html_write(const struct report_data *d, const char *path,
 	page_restore_model(&o, d);
 	page_rpo(&o, d);
 	page_posture(&o, d);
+	page_bill(&o, d);
 	glossary(&o);
 	sources(&o, d);
 	page_foot(&o, d);

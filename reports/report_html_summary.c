@@ -54,7 +54,7 @@ static void cost_card(struct strbuf *o, const struct report_data *d)
 	const struct rep_stats *t = &d->total_now;
 	struct strbuf value = STRBUF_INIT, detail = STRBUF_INIT;
 
-	amount(&value, d, rep_stats_total(t), "a month");
+	amount(&value, d, report_cost_now(d), "a month");
 	if (d->prev) {
 		page_change(&detail, d, rep_stats_total(&d->total_prev),
 			    rep_stats_total(t));
@@ -70,6 +70,8 @@ static void cost_card(struct strbuf *o, const struct report_data *d)
 	strbuf_adds(&detail, " and protected-instance fees ");
 	page_money(&detail, d, t->pi_cost);
 	strbuf_adds(&detail, ".");
+	page_cost_now_basis(&detail, d);
+	page_estimated_share(&detail, d);
 	card(o, "Backup costs", value.buf, detail.buf);
 	strbuf_release(&value);
 	strbuf_release(&detail);

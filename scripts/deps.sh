@@ -13,7 +13,7 @@ set -eu
 # the ARM emulator (for Debian's /usr/bin/python3).
 PACKAGES="gcc make pkg-config libcurl4-openssl-dev libcjson-dev libssl-dev \
 libgsl-dev libcmocka-dev python3 ca-certificates libxml2-utils groff-base \
-man-db python3-azure $*"
+man-db python3-azure zlib1g-dev $*"
 
 missing=""
 for p in $PACKAGES; do

@@ -1,7 +1,8 @@
 #!/bin/sh
 # report.sh: `vaultwise report` as a FinOps analyst would check it: the
-# files are there; focus.csv has the FOCUS 1.2 columns in order, with the
-# right types and units, projections kept out of BilledCost, is the plan's
+# files are there; focus.csv holds no projection (header only without a
+# bill); forecast.csv has the FOCUS 1.2 columns in order, with the
+# right types and units, projections only in x_ columns, is the plan's
 # vault_months.csv row for row and adds up to strategies.csv's plan line;
 # vaults.csv agrees with the plan's summary, its restore risk with
 # plan.csv, and its month-over-month columns are now minus then;
@@ -50,18 +51,36 @@ grep_ok "prints the saving and the restore risk" \
 	'^restore risk taken: [0-9.]+ restores expected' "$T/out"
 grep_ok "prints the month-over-month change" \
 	'^month over month: [0-9.]+ EUR/month, [-+][0-9.]+ EUR/month' "$T/out"
-for f in report.html focus.csv vaults.csv policies.csv restore_by_age.csv; do
+for f in report.html forecast.csv vaults.csv policies.csv \
+	restore_by_age.csv; do
 	check "report wrote $f" test -s "$T/rep/$f"
 done
 
-# ---- focus.csv ----
-check "focus.csv: FOCUS 1.2 columns in order, types, units, values" \
-	python3 - "$T/rep/focus.csv" <<'PY'
+# ---- focus.csv: cost incurred only (issue 13 item 6) ----
+check "focus.csv without a bill: the FOCUS 1.2 header, no row charged" \
+	python3 - "$T/rep/focus.csv" "$T/rep/forecast.csv" <<'PY'
+import csv, sys
+rows = list(csv.reader(open(sys.argv[1], newline="")))
+assert rows[0][:3] == ["BilledCost", "BillingAccountId",
+                       "BillingAccountName"], rows[0][:3]
+assert "EffectiveCost" in rows[0]
+# no bill given: nothing was charged, so nothing after the as-of date and
+# summing EffectiveCost counts no projection
+assert len(rows) == 1, rows[1:3]
+head = next(csv.reader(open(sys.argv[2], newline="")))
+for c in ("BilledCost", "EffectiveCost", "ListCost", "ContractedCost"):
+    assert c not in head and "x_Projected" + c in head, c
+PY
+# ---- forecast.csv: the plan's projections ----
+check "forecast.csv: FOCUS 1.2 columns in order, types, units, values" \
+	python3 - "$T/rep/forecast.csv" <<'PY'
 import csv, re, sys
-MANDATORY = ("BilledCost BillingAccountId BillingAccountName BillingCurrency "
+MANDATORY = ("x_ProjectedBilledCost BillingAccountId BillingAccountName "
+             "BillingCurrency "
              "BillingPeriodStart BillingPeriodEnd ChargeCategory ChargeClass "
              "ChargeDescription ChargePeriodStart ChargePeriodEnd "
-             "ContractedCost EffectiveCost InvoiceIssuerName ListCost "
+             "x_ProjectedContractedCost x_ProjectedEffectiveCost "
+             "InvoiceIssuerName x_ProjectedListCost "
              "PricingQuantity PricingUnit ProviderName PublisherName "
              "ServiceCategory ServiceName").split()
 CONDITIONAL = {"ResourceId", "ResourceName", "ResourceType", "RegionId",
@@ -74,7 +93,7 @@ with open(sys.argv[1], newline="") as f:
     rows = list(csv.reader(f))
 head, body = rows[0], rows[1:]
 assert head[:21] == MANDATORY, head[:21]
-n_x = next(i for i, c in enumerate(head) if c.startswith("x_"))
+n_x = next(i for i, c in enumerate(head[21:], 21) if c.startswith("x_"))
 assert set(head[21:n_x]) <= CONDITIONAL, head[21:n_x]
 assert all(c.startswith("x_") for c in head[n_x:]), "x_ columns come last"
 assert {"x_Strategy", "x_Tier", "x_ProjectedMonthlyCost",
@@ -82,7 +101,8 @@ assert {"x_Strategy", "x_Tier", "x_ProjectedMonthlyCost",
 assert body, "no rows"
 for r in body:
     r = dict(zip(head, r))
-    for c in ("BilledCost", "ContractedCost", "EffectiveCost", "ListCost",
+    for c in ("x_ProjectedBilledCost", "x_ProjectedContractedCost",
+              "x_ProjectedEffectiveCost", "x_ProjectedListCost",
               "PricingQuantity", "ListUnitPrice", "ConsumedQuantity",
               "x_ProjectedMonthlyCost"):
         assert DECIMAL.match(r[c]), (c, r[c])
@@ -91,7 +111,7 @@ for r in body:
         assert TIME.match(r[c]), (c, r[c])
     assert r["BillingPeriodStart"] < r["BillingPeriodEnd"]
     assert r["BillingPeriodStart"][8:] == "01T00:00:00Z", r
-    assert float(r["BilledCost"]) == 0, "a projection is not billed"
+    assert float(r["x_ProjectedBilledCost"]) == 0, "a projection is not billed"
     assert r["ChargeCategory"] == "Usage" and r["ChargeClass"] == ""
     assert r["ServiceCategory"] == "Storage"
     assert r["ServiceSubcategory"] == "Backup Storage"
@@ -105,9 +125,10 @@ for r in body:
         r["x_Tier"] in ("Standard", "Archive") and not restore)
     assert (r["PricingUnit"] == "Restores") == restore, r
     q, p, cost = (float(r["PricingQuantity"]), float(r["ListUnitPrice"]),
-                  float(r["ListCost"]))
+                  float(r["x_ProjectedListCost"]))
     assert abs(q * p - cost) < 1e-6, ("ListCost = price x quantity", r)
-    assert r["ListCost"] == r["EffectiveCost"] == r["ContractedCost"]
+    assert r["x_ProjectedListCost"] == r["x_ProjectedEffectiveCost"] \
+        == r["x_ProjectedContractedCost"]
     assert abs(float(r["x_ProjectedMonthlyCost"]) - cost) < 0.006
     assert r["ResourceId"].startswith("/subscriptions/") and \
         "/providers/Microsoft.RecoveryServices/vaults/" in r["ResourceId"]
@@ -121,15 +142,15 @@ for r in body:
     else:
         assert r["x_ExpectedRestores"] == r["x_RestoreProbability"] == "", r
 assert any(r[head.index("x_Meter")] == "archive_restores" for r in body), \
-    "the plan used a model: focus.csv has restore rows"
+    "the plan used a model: forecast.csv has restore rows"
 PY
-check "focus.csv storage adds up to strategies.csv's plan line each month" \
-	python3 - "$T/rep/focus.csv" "$R/plan/strategies.csv" <<'PY'
+check "forecast.csv storage adds up to strategies.csv's plan line each month" \
+	python3 - "$T/rep/forecast.csv" "$R/plan/strategies.csv" <<'PY'
 import collections, csv, sys
 cost, fees = collections.Counter(), collections.Counter()
 for r in csv.DictReader(open(sys.argv[1], newline="")):
     m = r["BillingPeriodStart"][:7]
-    (cost if r["x_Tier"] else fees)[m] += float(r["ListCost"])
+    (cost if r["x_Tier"] else fees)[m] += float(r["x_ProjectedListCost"])
 plan = [r for r in csv.DictReader(open(sys.argv[2], newline=""))
         if r["strategy"] == "plan"]
 assert len(plan) == 36 and set(cost) == {r["month"] for r in plan}
@@ -138,8 +159,8 @@ for r in plan:
     assert abs(cost[r["month"]] - want) <= 0.05, (r, cost[r["month"]])
     assert abs(fees[r["month"]] - float(r["pi_cost"])) < 0.05, r
 PY
-check "focus.csv is plan/vault_months.csv, vault by vault and month by month" \
-	python3 - "$T/rep/focus.csv" "$R/plan/vault_months.csv" <<'PY'
+check "forecast.csv is plan/vault_months.csv, vault by vault and month" \
+	python3 - "$T/rep/forecast.csv" "$R/plan/vault_months.csv" <<'PY'
 import collections, csv, sys
 got = collections.defaultdict(dict)
 for r in csv.DictReader(open(sys.argv[1], newline="")):
@@ -161,10 +182,11 @@ for p in plan:
             assert float(rows[tier]["ListUnitPrice"]) == float(p[price])
     if float(p["restore_cost"]) > 0:
         r = rows["restore"]
-        assert abs(float(r["ListCost"]) - float(p["restore_cost"])) < 1e-4
+        assert abs(float(r["x_ProjectedListCost"]) -
+                   float(p["restore_cost"])) < 1e-4
         assert abs(float(r["PricingQuantity"]) -
                    float(p["expected_restores"])) < 1e-6
-    mine = sum(float(r["ListCost"]) for r in rows.values())
+    mine = sum(float(r["x_ProjectedListCost"]) for r in rows.values())
     assert abs(mine - float(p["cost"])) < 0.006, (p, mine)
 PY
 check "the restore risk is plan.csv's, for the points the plan moves" \
@@ -376,8 +398,8 @@ expect_exit 0 "report where the locale's paper is US Letter" \
 	env -u LC_ALL LC_PAPER=en_US.UTF-8 "$VAULTWISE" report "$S" \
 	--plan "$R/plan" --out "$T/rep-letter"
 grep_ok "... prints on Letter" '@page{size:letter;' "$T/rep-letter/report.html"
-check "the same inputs give the same focus.csv" \
-	cmp "$T/rep/focus.csv" "$T/rep2/focus.csv"
+check "the same inputs give the same forecast.csv" \
+	cmp "$T/rep/forecast.csv" "$T/rep2/forecast.csv"
 
 # ---- text from data is escaped ----
 check "a snapshot whose names hold markup" python3 - "$S" "$T/odd" <<'PY'

@@ -39,7 +39,9 @@ static void price_vaults(const struct price_sheet *ps, const char *currency)
 			continue;
 		for (int w = 0; w < WL_COUNT; w++)
 			for (size_t s = 0; s < ARRAY_SIZE(sizes); s++)
-				(void)pi_monthly_fee(&rc, w, sizes[s]);
+				if (rc.row[pi_meter(w)])
+					(void)pi_monthly_fee(&rc, w,
+							     sizes[s]);
 	}
 }
 

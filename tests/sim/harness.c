@@ -174,7 +174,7 @@ static void score_point(const struct restore_model *m, int truth,
 	rc.currency = "EUR";
 	rc.std_gb_month = 0.019658;
 	rc.arc_gb_month = 0.002106;
-	rc.rehydrate_gb[0] = 0.022;
+	rc.rehydrate_gb_month[0] = 0.019658; /* the sheet's westeurope rate */
 	item.workload = WL_VM;
 	rp.rp_time = NOW;
 	rp.expiry_time = NOW + (int64_t)LIFE * DAY_S;

@@ -13,15 +13,17 @@
 
 static const int64_t T0 = 1767225600; /* 2026-01-01T00:00:00Z */
 
-/* 0.02 EUR/GB-month Standard, 0.002 Archive, 0.02 EUR/GB rehydration. */
+/* 0.02 EUR/GB-month Standard, 0.002 Archive, 0.0605825 EUR/GB-month for
+ * a rehydrated copy at either priority (a copy of 100 GiB kept 15 days
+ * then costs 2.98567 EUR: break-even 151.46 days). */
 static struct rate_card card(void)
 {
 	struct rate_card rc = { 0 };
 	rc.currency = "EUR";
 	rc.std_gb_month = 0.02;
 	rc.arc_gb_month = 0.002;
-	rc.rehydrate_gb[0] = 0.02;
-	rc.rehydrate_gb[1] = 0.10;
+	rc.rehydrate_gb_month[0] = 0.0605825;
+	rc.rehydrate_gb_month[1] = 0.0605825;
 	return rc;
 }
 
@@ -52,8 +54,10 @@ static void test_decision__costs_by_hand(void **state)
 	point_costs_for(&c, &rc, &opts, &rp);
 	assert_float_equal(c.s_day * DAYS_PER_MONTH, 0.80, 1e-12);
 	assert_float_equal(c.q_day * DAYS_PER_MONTH, 0.20, 1e-12);
-	/* 100 GiB x 0.02 rehydration + 100 GiB in Standard for 15 days. */
-	assert_float_equal(c.restore_extra, 2.0 + 2.0 * 15 / 30.436875,
+	/* The rehydrated copy only, per GB-month for 15 days: no one-off
+	 * retrieval fee (domain-audit R4; TieringCostRehydrationInfo's
+	 * retailRehydrationCostPerGBPerMonth in FetchTieringCost). */
+	assert_float_equal(c.restore_extra, 100 * 0.0605825 * 15 / 30.436875,
 			   1e-12);
 	/* (2 x 30.436875 + 30) / 0.6 days. */
 	assert_float_equal(breakeven_days(&c), 151.45625, 1e-9);
@@ -62,7 +66,8 @@ static void test_decision__costs_by_hand(void **state)
 		struct cost_options hi = { 15, 1, 10 };
 		point_costs_for(&c, &rc, &hi, &rp);
 		assert_float_equal(c.restore_extra,
-				   10.0 + 2.0 * 15 / 30.436875 + 10.0, 1e-12);
+				   100 * 0.0605825 * 15 / 30.436875 + 10.0,
+				   1e-12);
 	}
 }
 

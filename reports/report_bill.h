@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: MIT
+ * report_bill.h: what the report's money rests on: the section "The
+ * model against the bill", from the plan's reconcile.csv (written when the
+ * plan had --costs): per vault, billed against modelled once calibrated
+ * and before, and the largest differences by meter with what explains
+ * them; and the headline's word on storage sized by estimates. */
+#ifndef VW_REPORT_BILL_H
+#define VW_REPORT_BILL_H
+
+#include <stddef.h>
+
+#include "err.h"
+#include "util.h"
+
+struct rep_bill_row {
+	char *vault, *meter, *calibrated, *note;
+	double billed, modelled, before; /* cost in the bill month */
+};
+
+struct rep_bill {
+	struct rep_bill_row *rows; /* reconcile.csv's, in its order */
+	size_t n, alloc;
+	char month[8];
+	double billed, modelled, before; /* over the vault totals */
+};
+
+struct report_data;
+
+/* Reads plan_dir/reconcile.csv into d->bill; none (n = 0) when the plan
+ * had no bill. plan_dir is where the plan is now (d->plan_dir is the path
+ * shown, which a staged run has not moved into place yet). */
+int report_bill_load(struct report_data *d, const char *plan_dir,
+		     struct err *e);
+void report_bill_release(struct rep_bill *b);
+void page_bill(struct strbuf *o, const struct report_data *d);
+/* The report's cost now per month: the bill's total (the vaults' Backup
+ * charges in its month) when the plan had a bill, else the snapshot's
+ * storage and fees at the plan's prices; and, for the headline card's
+ * detail, which of the two it is. */
+double report_cost_now(const struct report_data *d);
+void page_cost_now_basis(struct strbuf *o, const struct report_data *d);
+/* When more than 10% of the storage now rests on estimated sizes (items
+ * sized by workload defaults), a sentence with the share, for the
+ * headline card's detail. */
+void page_estimated_share(struct strbuf *o, const struct report_data *d);
+
+#endif
