@@ -29,6 +29,7 @@
 #include "report.h"
 #include "restore_model.h"
 #include "run_out.h"
+#include "snapcache.h"
 #include "snapshot.h"
 #include "strpool.h"
 #include "targets.h"
@@ -334,6 +335,19 @@ static char *command_line(int argc, char **argv)
 	return strbuf_detach(&sb);
 }
 
+/* Every stage streams the same points and jobs: they are read, checked
+ * and verified once, and replayed to the stages after the first. The
+ * points are read on the other core while the first stage reads the
+ * jobs. */
+static int open_snapshot(struct run_state *rs, const char *dir,
+			 struct err *e)
+{
+	if (cli_open_snapshot(&rs->s, dir, e))
+		return -1;
+	snapshot_read_points_ahead(&rs->s);
+	return 0;
+}
+
 static int run_stages(struct run_state *rs, struct err *e)
 {
 	char *snap = NULL;
@@ -347,7 +361,7 @@ static int run_stages(struct run_state *rs, struct err *e)
 	if (!rc) {
 		rs->out = rs->ro.stage;
 		rc = snapshot_dir(rs->cli, rs->out, rs->shown, &snap, e) ||
-		     cli_open_snapshot(&rs->s, snap, e);
+		     open_snapshot(rs, snap, e);
 		rs->snap_shown = shown_path(rs, snap);
 		rc = rc || run_fit(rs, e) || run_plan(rs, e) ||
 		     run_check(rs, e) || run_audit(rs, e) ||

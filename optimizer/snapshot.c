@@ -17,6 +17,7 @@
 
 #include <openssl/evp.h>
 
+#include "snapcache.h"
 #include "tags.h"
 #include "timeutil.h"
 #include "util.h"
@@ -528,6 +529,7 @@ int snapshot_open(struct snapshot *s, const char *dir, struct err *e)
 
 void snapshot_release(struct snapshot *s)
 {
+	snap_cache_free(s->cache); /* first: a read-ahead uses the tables */
 	manifest_release(&s->manifest);
 	free(s->vaults);
 	free(s->policies);
@@ -644,6 +646,7 @@ static int stream_rp_row(void *ctx, const struct csv_row *r, struct err *e)
 		return unknown_ref(r, RP_ITEM, "items.csv", e);
 	if (group_check(&st->g, r, RP_ITEM, item, e))
 		return -1;
+	snap_cache_put_rp(st->s->cache, item, &rp);
 	return st->fn(st->ctx, &st->s->items[item], &rp, e);
 }
 
@@ -669,7 +672,14 @@ static int stream_file(struct snapshot *s, int file, csv_row_fn fn,
 int snapshot_each_rp(struct snapshot *s, rp_fn fn, void *ctx, struct err *e)
 {
 	struct rp_stream st = { s, { NULL, -1 }, fn, ctx };
-	return stream_file(s, SF_RPS, stream_rp_row, &st, &st.g, e);
+	int rc;
+
+	if (snap_cache_ready(s->cache, SF_RPS))
+		return snap_cache_each_rp(s, fn, ctx, e);
+	snap_cache_begin(s->cache, SF_RPS);
+	rc = stream_file(s, SF_RPS, stream_rp_row, &st, &st.g, e);
+	snap_cache_end(s->cache, SF_RPS, rc == 0);
+	return rc;
 }
 
 /* snapshot_each_item_rps reads on a thread of its own: while the caller's
@@ -892,6 +902,7 @@ static int stream_job_row(void *ctx, const struct csv_row *r, struct err *e)
 {
 	struct job_stream *st = ctx;
 	const struct item *it = NULL;
+	long item = -1;
 	struct job j;
 
 	if (parse_job(r, &j, e))
@@ -899,13 +910,14 @@ static int stream_job_row(void *ctx, const struct csv_row *r, struct err *e)
 	if (snapshot_find_vault(st->s, j.vault_id) < 0)
 		return unknown_ref(r, J_VAULT, "vaults.csv", e);
 	if (j.item_id[0]) {
-		long item = grouped_item(st->s, &st->g, j.item_id);
+		item = grouped_item(st->s, &st->g, j.item_id);
 		if (item < 0)
 			return unknown_ref(r, J_ITEM, "items.csv", e);
 		if (group_check(&st->g, r, J_ITEM, item, e))
 			return -1;
 		it = &st->s->items[item];
 	}
+	snap_cache_put_job(st->s->cache, item, &j);
 	return st->fn(st->ctx, it, &j, e);
 }
 
@@ -913,7 +925,14 @@ int snapshot_each_job(struct snapshot *s, job_fn fn, void *ctx,
 		      struct err *e)
 {
 	struct job_stream st = { s, { NULL, -1 }, fn, ctx };
-	return stream_file(s, SF_JOBS, stream_job_row, &st, &st.g, e);
+	int rc;
+
+	if (snap_cache_ready(s->cache, SF_JOBS))
+		return snap_cache_each_job(s, fn, ctx, e);
+	snap_cache_begin(s->cache, SF_JOBS);
+	rc = stream_file(s, SF_JOBS, stream_job_row, &st, &st.g, e);
+	snap_cache_end(s->cache, SF_JOBS, rc == 0);
+	return rc;
 }
 
 /* Archive restores are listed as RestoreWithRehydrate. */

@@ -161,6 +161,7 @@ struct snapshot {
 	struct bv_tables bv;   /* Backup vaults (snapshot_bv.h) */
 	struct strmap bvault_map, bpolicy_map, binstance_map;
 	int64_t as_of; /* manifest exported_at; commands apply --as-of */
+	struct snap_cache *cache; /* kept rows (snapcache.h), or NULL */
 };
 
 /* Reads manifest.json and the four small tables, checking checksums,
