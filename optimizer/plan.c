@@ -1121,7 +1121,9 @@ int plan_run(struct snapshot *s, const struct plan_options *o,
 	    snapshot_each_job(s, collect_restore, &p, e))
 		goto done;
 	levers_init(&p);
-	qsort(p.restores, p.nrestores, sizeof(*p.restores), cmp_restore);
+	if (p.nrestores) /* qsort wants a pointer even for none */
+		qsort(p.restores, p.nrestores, sizeof(*p.restores),
+		      cmp_restore);
 	rto_samples_fit(&p.rto_samples, p.rto);
 	rc = plan_write_all(&p, out_dir, e);
 done:
