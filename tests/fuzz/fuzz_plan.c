@@ -92,7 +92,7 @@ static void load_for_apply(void)
 	struct err e = ERR_INIT;
 
 	memset(&js, 0, sizeof(js));
-	if (apply_plan_load(&p, plan_dir, snap.as_of, &js, &e) &&
+	if (apply_plan_load(&p, plan_dir, snap.as_of, &js, NULL, &e) &&
 	    (!e.code || !e.msg[0]))
 		abort();
 	apply_plan_release(&p);
