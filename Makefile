@@ -13,7 +13,7 @@ WARN = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 # Recursive (=) so pkg-config runs after `make deps` has installed things.
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS = $(shell pkg-config --libs $(PKGS)) -lm
-CPPFLAGS_ALL = -D_XOPEN_SOURCE=700 -Ioptimizer -Imodels -Ireports \
+CPPFLAGS_ALL = -D_XOPEN_SOURCE=700 -I. \
 	       $(CPPFLAGS)
 # -ffile-prefix-map: the binary's debug information and __FILE__ name the
 # sources relative to the tree, so it holds no path of the build machine.
@@ -22,11 +22,11 @@ CFLAGS_ALL = -std=c11 -g -pthread -ffile-prefix-map=$(CURDIR)=. $(OPT) \
 LDFLAGS_ALL = -pthread $(SAN) $(LDFLAGS)
 # The unit tests and fuzz targets, never installed, read the source tree's
 # data/ and tests/data/ by name; the program itself finds its data at run
-# time (optimizer/datadir.c).
+# time (optimizer/base/datadir.c).
 TEST_CPPFLAGS = -DVW_DATADIR='"$(CURDIR)/data"'
 
-LIB_SRC = $(filter-out optimizer/main.c, \
-	    $(wildcard optimizer/*.c models/*.c reports/*.c))
+LIB_SRC = $(filter-out optimizer/cli/main.c, \
+	    $(wildcard optimizer/*/*.c models/*/*.c reports/*.c))
 LIB_OBJ = $(LIB_SRC:%.c=$(BUILD)/%.o)
 TEST_SRC = $(wildcard tests/unit/test_*.c)
 TEST_BIN = $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
@@ -51,7 +51,7 @@ $(BUILD)/libvaultwise.a: $(LIB_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
-$(BIN): $(BUILD)/optimizer/main.o $(BUILD)/libvaultwise.a
+$(BIN): $(BUILD)/optimizer/cli/main.o $(BUILD)/libvaultwise.a
 	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(PKG_LIBS)
 
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libvaultwise.a tests/unit/testutil.h
@@ -191,4 +191,4 @@ clean:
 	rm -rf build build-asan build-tsan build-fuzz build-vg vaultwise man \
 	    completion
 
--include $(LIB_OBJ:.o=.d) $(BUILD)/optimizer/main.d
+-include $(LIB_OBJ:.o=.d) $(BUILD)/optimizer/cli/main.d

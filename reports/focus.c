@@ -12,15 +12,15 @@
  * storage and restore rows add up to the plan's `cost`, and so to
  * strategies.csv's plan line. Times are ISO 8601 UTC; a row covers the
  * calendar month [start, end). */
-#include "focus.h"
+#include "reports/focus.h"
 
 #include <math.h>
 
-#include "csvio.h"
-#include "tiercost.h"
-#include "timeutil.h"
-#include "util.h"
-#include "version.h"
+#include "optimizer/base/csvio.h"
+#include "models/cost/tiercost.h"
+#include "optimizer/base/timeutil.h"
+#include "optimizer/base/util.h"
+#include "optimizer/base/version.h"
 
 #define FOCUS_COLUMN_LIST                                                  \
 	/* the 21 mandatory columns (C: a cost, x_Projected in forecast) */ \

@@ -19,8 +19,8 @@
 #ifndef VW_FOCUS_H
 #define VW_FOCUS_H
 
-#include "err.h"
-#include "report_data.h"
+#include "optimizer/base/err.h"
+#include "reports/report_data.h"
 
 #define FOCUS_MANDATORY_COLUMNS 21
 

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT
  * html.c: HTML escaping and number formatting for the report writers. */
-#include "html.h"
+#include "reports/html.h"
 
 #include <math.h>
 

@@ -7,7 +7,7 @@
 #ifndef VW_HTML_H
 #define VW_HTML_H
 
-#include "util.h"
+#include "optimizer/base/util.h"
 
 /* Appends s with & < > " ' escaped: safe in element content and in a
  * quoted attribute value. Bytes that are not valid UTF-8, and control

@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: MIT
  * report_bill.c: "The model against the bill" (report_bill.h). */
-#include "report_bill.h"
+#include "reports/report_bill.h"
 
 #include <math.h>
 #include <unistd.h>
 
-#include "csvio.h"
-#include "report_html_internal.h"
+#include "optimizer/base/csvio.h"
+#include "reports/report_html_internal.h"
 
 enum { B_VAULT, B_METER, B_BILLED, B_MODELLED, B_MONTH, B_CALIBRATED,
        B_NOTE, B_BEFORE, B_NCOLS };

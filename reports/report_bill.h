@@ -9,8 +9,8 @@
 
 #include <stddef.h>
 
-#include "err.h"
-#include "util.h"
+#include "optimizer/base/err.h"
+#include "optimizer/base/util.h"
 
 struct rep_bill_row {
 	char *vault, *meter, *calibrated, *note;

@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: MIT
  * report_data.c: owning and freeing the report's figures (report_data.h). */
-#include "report_data.h"
+#include "reports/report_data.h"
 
 #include <stdarg.h>
 
-#include "util.h"
+#include "optimizer/base/util.h"
 
 const char *const rep_severity_names[REP_SEVERITIES] = { "high", "medium",
 							 "low", "info" };

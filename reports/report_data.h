@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT
  * report_data.h: the figures of a monthly report, as the report stage
- * (optimizer/report.c) gathers them from the snapshot, the plan directory
+ * (optimizer/report/report.c) gathers them from the snapshot, the plan directory
  * and the optional model, RPO/RTO and posture files, and as the writers
  * in reports/ print them: report.html (report_html.c), focus.csv
  * (focus.c), vaults.csv and policies.csv (summary_csv.c).
@@ -16,10 +16,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "prices.h"
-#include "projection.h"
-#include "report_bill.h"
-#include "snapshot.h"
+#include "models/cost/prices.h"
+#include "models/cost/projection.h"
+#include "reports/report_bill.h"
+#include "optimizer/snapshot/snapshot.h"
 
 /* One snapshot's storage and fees for a vault, a policy or everything,
  * priced with the plan's price sheet and currency. */

@@ -4,15 +4,15 @@
  * and by policy, the words used and the sources. The headline and the
  * strategies are in report_html_summary.c, the checks sections in
  * report_html_checks.c. */
-#include "report_html.h"
+#include "reports/report_html.h"
 
 #include <math.h>
 #include <stdarg.h>
 
-#include "fileio.h"
-#include "report_html_internal.h"
-#include "timeutil.h"
-#include "version.h"
+#include "optimizer/base/fileio.h"
+#include "reports/report_html_internal.h"
+#include "optimizer/base/timeutil.h"
+#include "optimizer/base/version.h"
 
 static const char style_sheet[] =
 	":root{--fg:#1a1a1a;--muted:#555;--line:#d0d0d0;--bad:#a0001c}\n"

@@ -10,8 +10,8 @@
 #ifndef VW_REPORT_HTML_H
 #define VW_REPORT_HTML_H
 
-#include "err.h"
-#include "report_data.h"
+#include "optimizer/base/err.h"
+#include "reports/report_data.h"
 
 int report_html_write(const struct report_data *d, const char *path,
 		      struct err *e);

@@ -6,8 +6,8 @@
  * says how to add it. */
 #include <math.h>
 
-#include "report_html_internal.h"
-#include "timeutil.h"
+#include "reports/report_html_internal.h"
+#include "optimizer/base/timeutil.h"
 
 static void not_included(struct strbuf *o, const char *how)
 {

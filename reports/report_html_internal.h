@@ -6,10 +6,10 @@
 #ifndef VW_REPORT_HTML_INTERNAL_H
 #define VW_REPORT_HTML_INTERNAL_H
 
-#include "html.h"
-#include "report_data.h"
-#include "svg.h"
-#include "util.h"
+#include "reports/html.h"
+#include "reports/report_data.h"
+#include "reports/svg.h"
+#include "optimizer/base/util.h"
 
 /* <section id=..><h2>title</h2> */
 void page_section(struct strbuf *o, const char *id, const char *title);

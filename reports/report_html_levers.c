@@ -4,7 +4,7 @@
  * bounds it. */
 #include <math.h>
 
-#include "report_html_internal.h"
+#include "reports/report_html_internal.h"
 
 static void lever_table(struct strbuf *o, const struct report_data *d)
 {

@@ -5,7 +5,7 @@
  * note, and what each way of tiering would save. */
 #include <math.h>
 
-#include "report_html_internal.h"
+#include "reports/report_html_internal.h"
 
 /* ---- headline ---- */
 

@@ -5,12 +5,12 @@
  * the same price sheet, so that a change is a change in storage, not in
  * prices. The previous_* and delta_* columns are empty without
  * --previous. */
-#include "summary_csv.h"
+#include "reports/summary_csv.h"
 
 #include <math.h>
 
-#include "csvio.h"
-#include "util.h"
+#include "optimizer/base/csvio.h"
+#include "optimizer/base/util.h"
 
 /* Columns after the group's own, the same in both files. */
 #define MONEY_COLUMNS                                                     \

@@ -7,9 +7,9 @@
 #ifndef VW_SUMMARY_CSV_H
 #define VW_SUMMARY_CSV_H
 
-#include "err.h"
-#include "fileio.h"
-#include "report_data.h"
+#include "optimizer/base/err.h"
+#include "optimizer/base/fileio.h"
+#include "reports/report_data.h"
 
 int summary_csv_write(const struct report_data *d, struct outdir *dir,
 		      struct err *e);

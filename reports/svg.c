@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: MIT
  * svg.c: line and bar charts as inline SVG (see svg.h). Coordinates are in
  * a fixed viewBox; the page scales the whole drawing. */
-#include "svg.h"
+#include "reports/svg.h"
 
 #include <math.h>
 
-#include "html.h"
+#include "reports/html.h"
 
 #define W 440.0
 #define LINE_H 250.0

@@ -16,7 +16,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "util.h"
+#include "optimizer/base/util.h"
 
 #define SVG_STYLES 7     /* distinct colour + dash pairs */
 #define SVG_MAX_PARTS 4  /* stacked parts of one bar */

@@ -5,8 +5,8 @@
  * read. Built by `make bench`, never by `make check`. */
 #include <stdio.h>
 
-#include "err.h"
-#include "snapshot.h"
+#include "optimizer/base/err.h"
+#include "optimizer/snapshot/snapshot.h"
 
 static int count_item(void *ctx, const struct item *it, const struct rp *rps,
 		      size_t n, struct err *e)

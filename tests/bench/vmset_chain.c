@@ -9,10 +9,10 @@
 #include <stdlib.h>
 #include <time.h>
 
-#include "sizes.h"
-#include "timeutil.h"
-#include "util.h"
-#include "vmset.h"
+#include "models/cost/sizes.h"
+#include "optimizer/base/timeutil.h"
+#include "optimizer/base/util.h"
+#include "models/cost/vmset.h"
 
 static double seconds(void)
 {

@@ -34,14 +34,15 @@ expect_exit 1 "and fails once docs/arm-contract.md exists" \
 # Seeded: a model including the CLI, a stage including another stage.
 mkdir -p "$T/tree"
 cp -R optimizer models reports CONTRIBUTING.md "$T/tree/"
-echo '#include "cli.h"' >>"$T/tree/models/sizes.c"
-echo '#include "plan.h"' >>"$T/tree/optimizer/check.c"
+echo '#include "optimizer/cli/cli.h"' >>"$T/tree/models/cost/sizes.c"
+echo '#include "optimizer/plan/plan.h"' >>"$T/tree/optimizer/check/check.c"
 expect_exit 1 "layers.py fails on an upward and a sideways include" \
 	python3 tests/lint/layers.py "$T/tree"
 grep_ok "it names the upward include" \
-	'models/sizes\.c:[0-9]+: models includes optimizer/cli\.h' "$T/out"
+	'models/cost/sizes\.c:[0-9]+: models includes optimizer/cli/cli\.h' \
+	"$T/out"
 grep_ok "it names the sideways include" \
-	'optimizer/check\.c:[0-9]+: stage:check includes optimizer/plan\.h' \
+	'optimizer/check/check\.c:[0-9]+: stage:check includes optimizer/plan/plan\.h' \
 	"$T/out"
 : >"$T/tree/optimizer/newstage.c"
 expect_exit 1 "layers.py fails on a file in no layer" \

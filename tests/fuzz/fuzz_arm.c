@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT
- * fuzz_arm.c: libFuzzer target for optimizer/arm_parse.h, the Azure
+ * fuzz_arm.c: libFuzzer target for optimizer/azure/arm_parse.h, the Azure
  * Resource Manager JSON parsers. The first byte picks the parser (a
  * list page and its items, subscription, vault and vaultconfig, policy,
  * protected item, recovery point of a VM, SQL, HANA or Azure Files item,
@@ -9,10 +9,10 @@
  * payload itself. Pure: no files, no network. */
 #include <math.h>
 
-#include "arm_parse.h"
+#include "optimizer/azure/arm_parse.h"
 #include "fuzzutil.h"
-#include "snapshot.h"
-#include "timeutil.h"
+#include "optimizer/snapshot/snapshot.h"
+#include "optimizer/base/timeutil.h"
 
 enum kind { K_SUBSCRIPTION, K_VAULT, K_POLICY, K_ITEM, K_RP, K_JOB,
 	    K_PROXY, K_GUARD, K_TIERING, K_MISC, K_COUNT };

@@ -1,14 +1,14 @@
 /* SPDX-License-Identifier: MIT
- * fuzz_bill.c: libFuzzer target for optimizer/bill.h: the input is a Cost
+ * fuzz_bill.c: libFuzzer target for optimizer/snapshot/bill.h: the input is a Cost
  * Management export (FOCUS or usage details, possibly gzip), read against
  * the tiny test snapshot (opened once). What bill_read accepts must hold
  * finite figures for the snapshot's vaults only. Files only in the
  * fuzzer's scratch directory. */
 #include <math.h>
 
-#include "bill.h"
+#include "optimizer/snapshot/bill.h"
 #include "fuzzutil.h"
-#include "snapshot.h"
+#include "optimizer/snapshot/snapshot.h"
 
 static struct snapshot snap;
 static char *path;

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT
- * fuzz_csv.c: libFuzzer target for optimizer/csvio.h, the streaming CSV
+ * fuzz_csv.c: libFuzzer target for optimizer/base/csvio.h, the streaming CSV
  * reader. The first byte picks one of the snapshot schemas (vaults,
  * policies, items, recovery points, jobs, guards); the rest is the file.
  * Every field of every row goes through each typed getter (string, long,
@@ -8,9 +8,9 @@
  * only in the fuzzer's scratch directory. */
 #include <openssl/evp.h>
 
-#include "csvio.h"
+#include "optimizer/base/csvio.h"
 #include "fuzzutil.h"
-#include "snapshot.h"
+#include "optimizer/snapshot/snapshot.h"
 
 static char *path;
 

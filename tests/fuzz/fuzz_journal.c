@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT
- * fuzz_journal.c: libFuzzer target for optimizer/journal.h, the apply
+ * fuzz_journal.c: libFuzzer target for optimizer/apply/journal.h, the apply
  * journal. The first byte picks a mode; the rest is the journal file.
  * Mode bit 0 re-chains the lines first: in each line, the 64 characters
  * after "prev":" are replaced by the SHA-256 of the line before (zeros
@@ -10,7 +10,7 @@
 #include <openssl/evp.h>
 
 #include "fuzzutil.h"
-#include "journal.h"
+#include "optimizer/apply/journal.h"
 
 #define PREV_KEY "\"prev\":\""
 #define ZEROS "00000000000000000000000000000000" \

@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: MIT
- * fuzz_manifest.c: libFuzzer target for optimizer/manifest.h: the input is
+ * fuzz_manifest.c: libFuzzer target for optimizer/snapshot/manifest.h: the input is
  * a snapshot's manifest.json. What manifest_read accepts must write back
  * with manifest_write and read again to the same fields. Files only in
  * the fuzzer's scratch directory. */
 #include "fuzzutil.h"
-#include "manifest.h"
+#include "optimizer/snapshot/manifest.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {

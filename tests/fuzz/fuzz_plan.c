@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT
  * fuzz_plan.c: libFuzzer target for the readers of a plan directory and
- * of the report's other inputs: report_run (optimizer/report.h) reading
+ * of the report's other inputs: report_run (optimizer/report/report.h) reading
  * plan.json, summary.csv, strategies.csv and plan.csv (report_plan.c),
  * model.json, rpo_rto.csv and posture.csv (report_inputs.c), and the
  * audit's posture_plan_load reading policy_changes.csv, and apply's
@@ -10,12 +10,12 @@
  * the others staying as made. Files only in the fuzzer's scratch
  * directory. */
 #include "fuzzutil.h"
-#include "apply_internal.h"
-#include "plan.h"
-#include "posture.h"
-#include "posture_audit.h"
-#include "report.h"
-#include "snapshot.h"
+#include "optimizer/apply/apply_internal.h"
+#include "optimizer/plan/plan.h"
+#include "models/audit/audit_rules.h"
+#include "optimizer/audit/audit.h"
+#include "optimizer/report/report.h"
+#include "optimizer/snapshot/snapshot.h"
 
 enum which { W_PLAN_CSV, W_SUMMARY, W_STRATEGIES, W_PLAN_JSON, W_ITEMS,
 	     W_POLICY_CHANGES, W_MODEL, W_RPO, W_POSTURE, W_COUNT };

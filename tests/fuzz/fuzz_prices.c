@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT
- * fuzz_prices.c: libFuzzer target for models/prices.h: the input is a
+ * fuzz_prices.c: libFuzzer target for models/cost/prices.h: the input is a
  * price sheet (data/prices/prices.csv or `prices fetch` output). What
  * prices_load accepts is looked up for every vault of the tiny test
  * snapshot (opened once) in every currency the sheet names: the default
@@ -8,8 +8,8 @@
 #include <math.h>
 
 #include "fuzzutil.h"
-#include "prices.h"
-#include "snapshot.h"
+#include "models/cost/prices.h"
+#include "optimizer/snapshot/snapshot.h"
 
 static struct snapshot snap;
 static char *path;

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT
- * fuzz_schedule.c: libFuzzer target for models/schedule.h: a backup
+ * fuzz_schedule.c: libFuzzer target for models/check/schedule.h: a backup
  * policy's schedule strings (run_times "HH:MM;HH:MM", run_days,
  * window_start, diff_run_days, time_zone) and numbers, as the snapshot
  * loader hands them over, through schedule_from_policy, rpo_predict (with
@@ -11,9 +11,9 @@
 #include <math.h>
 
 #include "fuzzutil.h"
-#include "schedule.h"
-#include "timeutil.h"
-#include "tz.h"
+#include "models/check/schedule.h"
+#include "optimizer/base/timeutil.h"
+#include "models/check/tz.h"
 
 #define HEAD 6
 #define NSTR 5

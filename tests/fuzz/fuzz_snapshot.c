@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT
  * fuzz_snapshot.c: libFuzzer target for the snapshot reader through its
- * public entry points (optimizer/snapshot.h): snapshot_open (manifest and
+ * public entry points (optimizer/snapshot/snapshot.h): snapshot_open (manifest and
  * the four small tables, their values and references), then
  * snapshot_each_rp, snapshot_each_item_rps and snapshot_each_job. A
  * scratch snapshot is made once from tests/data/tiny-snapshot with a
@@ -12,8 +12,8 @@
 #include <string.h>
 
 #include "fuzzutil.h"
-#include "snapshot.h"
-#include "timeutil.h"
+#include "optimizer/snapshot/snapshot.h"
+#include "optimizer/base/timeutil.h"
 
 #define TINY "tests/data/tiny-snapshot/"
 

@@ -1,13 +1,13 @@
 /* SPDX-License-Identifier: MIT
- * fuzz_targets.c: libFuzzer target for models/targets.h: the input is an
+ * fuzz_targets.c: libFuzzer target for models/check/targets.h: the input is an
  * RPO/RTO targets file. What targets_load accepts is matched against every
  * item of the tiny test snapshot (tests/data/tiny-snapshot, opened once).
  * Files only in the fuzzer's scratch directory. */
 #include <math.h>
 
 #include "fuzzutil.h"
-#include "snapshot.h"
-#include "targets.h"
+#include "optimizer/snapshot/snapshot.h"
+#include "models/check/targets.h"
 
 static struct snapshot snap;
 static char *path;

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT
- * fuzz_timeutil.c: libFuzzer target for optimizer/timeutil.h: ISO 8601
+ * fuzz_timeutil.c: libFuzzer target for optimizer/base/timeutil.h: ISO 8601
  * times (with and without a date-only form) and durations. A parsed time
  * must format and parse back to itself, and its civil fields must give
  * the same instant; month arithmetic must not overflow. Pure functions:
@@ -7,7 +7,7 @@
 #include <math.h>
 
 #include "fuzzutil.h"
-#include "timeutil.h"
+#include "optimizer/base/timeutil.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {

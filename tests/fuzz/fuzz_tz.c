@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT
- * fuzz_tz.c: libFuzzer target for models/tz.h: the input is a time-zone
+ * fuzz_tz.c: libFuzzer target for models/check/tz.h: the input is a time-zone
  * table in the format of data/timezones.csv (Windows name, IANA name,
  * standard offset, daylight-saving rule). For every zone the loader
  * accepts: found again by both names, its daylight-saving periods over a
@@ -7,8 +7,8 @@
  * around them mapped to UTC. Files only in the fuzzer's scratch
  * directory. */
 #include "fuzzutil.h"
-#include "timeutil.h"
-#include "tz.h"
+#include "optimizer/base/timeutil.h"
+#include "models/check/tz.h"
 
 static char *path;
 

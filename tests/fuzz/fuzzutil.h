@@ -13,10 +13,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "err.h"
-#include "fileio.h"
-#include "log.h"
-#include "util.h"
+#include "optimizer/base/err.h"
+#include "optimizer/base/fileio.h"
+#include "optimizer/base/log.h"
+#include "optimizer/base/util.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

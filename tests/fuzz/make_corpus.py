@@ -202,23 +202,23 @@ def regression_seeds():
 
 
 def dicts():
-    write_dict("csv", literals("optimizer/snapshot.c", "optimizer/csvio.c")
+    write_dict("csv", literals("optimizer/snapshot/snapshot.c", "optimizer/base/csvio.c")
                + ["\r\n", "\"\"", ",", "true", "false", "Z", "T"])
-    write_dict("snapshot", literals("optimizer/snapshot.c") + ["\r\n"])
-    write_dict("arm", literals("optimizer/arm_parse.c") +
+    write_dict("snapshot", literals("optimizer/snapshot/snapshot.c") + ["\r\n"])
+    write_dict("arm", literals("optimizer/azure/arm_parse.c") +
                ["{", "}", "[", "]", ":", "null", "true", "false"])
-    write_dict("schedule", literals("models/schedule.c") +
+    write_dict("schedule", literals("models/check/schedule.c") +
                ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday",
                 "Friday", "Saturday", ";", "00:00", "23:59", "\n"])
-    write_dict("tz", literals("models/tz.c") + ["+14:00", "-12:00"])
-    write_dict("targets", literals("models/targets.c"))
-    write_dict("prices", literals("models/prices.c"))
-    write_dict("manifest", literals("optimizer/manifest.c"))
-    write_dict("journal", literals("optimizer/journal.c") + ['"prev":"'])
-    write_dict("plan", literals("optimizer/report_plan.c",
-                                "optimizer/report_inputs.c",
-                                "optimizer/posture_audit.c",
-                                "optimizer/plan_write.c"))
+    write_dict("tz", literals("models/check/tz.c") + ["+14:00", "-12:00"])
+    write_dict("targets", literals("models/check/targets.c"))
+    write_dict("prices", literals("models/cost/prices.c"))
+    write_dict("manifest", literals("optimizer/snapshot/manifest.c"))
+    write_dict("journal", literals("optimizer/apply/journal.c") + ['"prev":"'])
+    write_dict("plan", literals("optimizer/report/report_plan.c",
+                                "optimizer/report/report_inputs.c",
+                                "optimizer/audit/audit.c",
+                                "optimizer/plan/plan_write.c"))
     write_dict("timeutil", ["T", "Z", "P", "W", "D", "H", "M", "S", ".",
                             "+00:00", "-", ":", "0001-01-01", "9999"])
 

@@ -38,15 +38,18 @@ def layer_of(rows, path):
 
 def sources(root):
     for d in SRC_DIRS:
-        for name in sorted(os.listdir(os.path.join(root, d))):
-            if name.endswith((".c", ".h")):
-                yield d + "/" + name
+        for here, dirs, names in sorted(os.walk(os.path.join(root, d))):
+            dirs.sort()
+            rel = os.path.relpath(here, root)
+            for name in sorted(names):
+                if name.endswith((".c", ".h")):
+                    yield rel + "/" + name
 
 
 def resolve(root, src, header):
     """The file an #include "header" in src names: its own folder first,
-    then the -I folders, as the compiler looks."""
-    for d in (os.path.dirname(src),) + SRC_DIRS:
+    then the -I folder (the top of the tree), as the compiler looks."""
+    for d in (os.path.dirname(src), "."):
         if os.path.exists(os.path.join(root, d, header)):
             return os.path.normpath(d + "/" + header)
     return None

@@ -8,14 +8,14 @@
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 
-#include "archive_rules.h"
-#include "decision.h"
-#include "restore_data.h"
-#include "restore_internal.h"
-#include "restore_model.h"
-#include "tiercost.h"
-#include "timeutil.h"
-#include "util.h"
+#include "models/cost/archive_rules.h"
+#include "models/cost/decision.h"
+#include "models/restore/restore_data.h"
+#include "models/restore/restore_internal.h"
+#include "models/restore/restore_model.h"
+#include "models/cost/tiercost.h"
+#include "optimizer/base/timeutil.h"
+#include "optimizer/base/util.h"
 
 #define NPOL 4
 #define ITEMS 12

@@ -11,9 +11,9 @@
 #include <math.h>
 #include <sys/stat.h>
 
-#include "apply_internal.h"
-#include "snapshot.h"
-#include "timeutil.h"
+#include "optimizer/apply/apply_internal.h"
+#include "optimizer/snapshot/snapshot.h"
+#include "optimizer/base/timeutil.h"
 
 #define NOW INT64_C(1793491200) /* 2026-11-01T00:00:00Z */
 

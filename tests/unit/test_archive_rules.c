@@ -4,8 +4,8 @@
  * 180 days of retention left, point kinds, tiers, Azure's readiness. */
 #include "testutil.h"
 
-#include "archive_rules.h"
-#include "timeutil.h"
+#include "models/cost/archive_rules.h"
+#include "optimizer/base/timeutil.h"
 
 static const int64_t T0 = 1767225600; /* 2026-01-01T00:00:00Z */
 

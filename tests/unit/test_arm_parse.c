@@ -10,10 +10,10 @@
 
 #include <cjson/cJSON.h>
 
-#include "arm_parse.h"
-#include "snapshot.h"
-#include "strpool.h"
-#include "timeutil.h"
+#include "optimizer/azure/arm_parse.h"
+#include "optimizer/snapshot/snapshot.h"
+#include "optimizer/base/strpool.h"
+#include "optimizer/base/timeutil.h"
 
 #define EX "tests/data/azure-examples/"
 #define BMS EX "recoveryservicesbackup/resource-manager/Microsoft." \

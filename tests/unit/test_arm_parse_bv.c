@@ -7,7 +7,7 @@
  * objects that are refused. */
 #include "testutil.h"
 
-#include "arm_parse_bv.h"
+#include "optimizer/azure/arm_parse_bv.h"
 
 #define VAULT_ID "/subscriptions/0b352192-dcac-4cc7-992e-a96190ccc68c/" \
 		 "resourceGroups/SampleResourceGroup/providers/"        \

@@ -16,9 +16,9 @@
 #include <openssl/rsa.h>
 #include <openssl/x509.h>
 
-#include "auth.h"
-#include "cloud.h"
-#include "http.h"
+#include "optimizer/azure/auth.h"
+#include "optimizer/azure/cloud.h"
+#include "optimizer/azure/http.h"
 
 #define CERT "tests/emulator/certs/client.pem"
 #define AUD "https://login.example.test/tenant-1/oauth2/v2.0/token"

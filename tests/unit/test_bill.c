@@ -8,7 +8,7 @@
 
 #include <zlib.h>
 
-#include "bill.h"
+#include "optimizer/snapshot/bill.h"
 
 #define TINY (VW_DATADIR "/../tests/data/tiny-snapshot")
 #define COSTS(name) (VW_DATADIR "/../tests/data/costs/" name)

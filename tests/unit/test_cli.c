@@ -6,9 +6,9 @@
 
 #include <stdarg.h>
 
-#include "cli.h"
-#include "log.h"
-#include "timeutil.h"
+#include "optimizer/cli/cli.h"
+#include "optimizer/base/log.h"
+#include "optimizer/base/timeutil.h"
 
 struct demo_opts {
 	const char *out;

@@ -5,8 +5,8 @@
  * options after the command's, and --help-format choosing the shape. */
 #include "testutil.h"
 
-#include "cli.h"
-#include "cli_doc.h"
+#include "optimizer/cli/cli.h"
+#include "optimizer/cli/cli_doc.h"
 
 struct doc_opts {
 	const char *out;

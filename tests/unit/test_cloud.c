@@ -4,7 +4,7 @@
  * overrides, and same-origin checks for the links Azure hands back. */
 #include "testutil.h"
 
-#include "cloud.h"
+#include "optimizer/azure/cloud.h"
 
 static void test_cloud__loopback_hosts(void **state)
 {

@@ -9,8 +9,8 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
-#include "csvio.h"
-#include "timeutil.h"
+#include "optimizer/base/csvio.h"
+#include "optimizer/base/timeutil.h"
 
 /* ---- a small typed table read through the getters ---- */
 

@@ -5,11 +5,11 @@
 
 #include <math.h>
 
-#include "decision.h"
-#include "restore_model.h"
+#include "models/cost/decision.h"
+#include "models/restore/restore_model.h"
 
 #include <gsl/gsl_rng.h>
-#include "timeutil.h"
+#include "optimizer/base/timeutil.h"
 
 static const int64_t T0 = 1767225600; /* 2026-01-01T00:00:00Z */
 

@@ -8,9 +8,9 @@
 #include <math.h>
 #include <sys/stat.h>
 
-#include "estate.h"
-#include "snapshot.h"
-#include "timeutil.h"
+#include "optimizer/sample/sample.h"
+#include "optimizer/snapshot/snapshot.h"
+#include "optimizer/base/timeutil.h"
 
 static const char *const csv_files[] = {
 	"vaults.csv", "policies.csv", "items.csv", "recovery_points.csv",

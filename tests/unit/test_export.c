@@ -4,7 +4,7 @@
  * depend on case (so every run and every shard agree). */
 #include "testutil.h"
 
-#include "export.h"
+#include "optimizer/export/export.h"
 
 static void test_export__parse_shard(void **state)
 {

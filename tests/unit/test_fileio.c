@@ -5,7 +5,7 @@
  * VAULTWISE_DATA. */
 #include "testutil.h"
 
-#include "datadir.h"
+#include "optimizer/base/datadir.h"
 
 static void test_fileio__sha256_of_known_contents(void **state)
 {

@@ -6,7 +6,7 @@
  * checks the values.) */
 #include "testutil.h"
 
-#include "focus.h"
+#include "reports/focus.h"
 
 static const char *const mandatory[FOCUS_MANDATORY_COLUMNS] = {
 	"BilledCost", "BillingAccountId", "BillingAccountName",

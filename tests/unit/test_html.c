@@ -6,7 +6,7 @@
 
 #include <math.h>
 
-#include "html.h"
+#include "reports/html.h"
 
 static char *escaped(const char *s)
 {

@@ -7,9 +7,9 @@
 
 #include <math.h>
 
-#include "itemsize.h"
-#include "sizes.h"
-#include "timeutil.h"
+#include "optimizer/export/itemsize.h"
+#include "models/cost/sizes.h"
+#include "optimizer/base/timeutil.h"
 
 #define GIB 1073741824.0
 #define T0 INT64_C(1793491200) /* 2026-11-01T00:00:00Z */

@@ -9,7 +9,7 @@
 
 #include <sys/stat.h>
 
-#include "journal.h"
+#include "optimizer/apply/journal.h"
 
 #define PLAN_A \
 	"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT
- * test_levers.c: each lever's saving on the bill (models/levers.h)
+ * test_levers.c: each lever's saving on the bill (models/cost/levers.h)
  * recomputed by hand: a stopped item's fee and storage, the daily points a
  * shorter retention deletes, GRS against LRS, a VM just over a
  * protected-instance band edge, and daily SQL fulls against a weekly full
@@ -8,8 +8,8 @@
 
 #include <math.h>
 
-#include "levers.h"
-#include "timeutil.h"
+#include "models/cost/levers.h"
+#include "optimizer/base/timeutil.h"
 
 static const int64_t NOW = 1798761600; /* 2027-01-01T00:00:00Z */
 

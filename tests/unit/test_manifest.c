@@ -7,10 +7,10 @@
 
 #include "testutil.h"
 
-#include "manifest.h"
-#include "snapshot.h"
-#include "timeutil.h"
-#include "version.h"
+#include "optimizer/snapshot/manifest.h"
+#include "optimizer/snapshot/snapshot.h"
+#include "optimizer/base/timeutil.h"
+#include "optimizer/base/version.h"
 
 #define T0 INT64_C(1793491200) /* 2026-11-01T00:00:00Z */
 

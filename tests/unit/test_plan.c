@@ -9,10 +9,10 @@
 
 #include <math.h>
 
-#include "plan.h"
-#include "report.h"
-#include "snapshot.h"
-#include "timeutil.h"
+#include "optimizer/plan/plan.h"
+#include "optimizer/report/report.h"
+#include "optimizer/snapshot/snapshot.h"
+#include "optimizer/base/timeutil.h"
 
 #define T0 INT64_C(1793491200) /* 2026-11-01T00:00:00Z, the as-of */
 #define STD_LRS 0.019658       /* EUR per GB-month, data/prices */

@@ -4,8 +4,8 @@
  * vaults, policies and workloads a scope takes. */
 #include "testutil.h"
 
-#include "plan_scope.h"
-#include "snapshot.h"
+#include "optimizer/snapshot/plan_scope.h"
+#include "optimizer/snapshot/snapshot.h"
 
 static void test_plan_scope__tiering_forms(void **state)
 {

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT
- * test_posture.c: the vault protection rules (models/posture.h) and the
- * audit stage (optimizer/posture_audit.h). Every rule gets a passing and a
+ * test_posture.c: the vault protection rules (models/audit/audit_rules.h) and the
+ * audit stage (optimizer/audit/audit.h). Every rule gets a passing and a
  * failing vault built from snapshot rows written with snapshot_writer_*;
  * one test maps Microsoft's example payloads (GETVault.json,
  * BackupResourceVaultConfigs_Get.json, GetResourceGuardProxy.json,
@@ -10,12 +10,12 @@
 
 #include <math.h>
 
-#include "manifest.h"
-#include "posture.h"
-#include "posture_audit.h"
-#include "snapshot.h"
-#include "targets.h"
-#include "timeutil.h"
+#include "optimizer/snapshot/manifest.h"
+#include "models/audit/audit_rules.h"
+#include "optimizer/audit/audit.h"
+#include "optimizer/snapshot/snapshot.h"
+#include "models/check/targets.h"
+#include "optimizer/base/timeutil.h"
 
 #define SUB "11111111-1111-1111-1111-111111111111"
 #define SUB_GUARD "22222222-2222-2222-2222-222222222222"

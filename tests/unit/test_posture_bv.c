@@ -7,8 +7,8 @@
  * vault_kind BackupVault. */
 #include "testutil.h"
 
-#include "posture_audit.h"
-#include "snapshot.h"
+#include "optimizer/audit/audit.h"
+#include "optimizer/snapshot/snapshot.h"
 
 #define T0 INT64_C(1793491200) /* 2026-11-01T00:00:00Z */
 #define SUB_A "11111111-1111-1111-1111-111111111111"

@@ -5,8 +5,8 @@
  * naming file, line and column. */
 #include "testutil.h"
 
-#include "prices.h"
-#include "tiercost.h"
+#include "models/cost/prices.h"
+#include "models/cost/tiercost.h"
 
 static struct vault vault_in(const char *location, int redundancy, int crr)
 {

@@ -5,9 +5,9 @@
  * expected restores from Archive counted only while archived. */
 #include "testutil.h"
 
-#include "projection.h"
-#include "tiercost.h"
-#include "timeutil.h"
+#include "models/cost/projection.h"
+#include "models/cost/tiercost.h"
+#include "optimizer/base/timeutil.h"
 
 static const int64_t AS_OF = 1793491200; /* 2026-11-01T00:00:00Z */
 

@@ -10,10 +10,10 @@
 
 #include <gsl/gsl_errno.h>
 
-#include "restore_data.h"
-#include "restore_model.h"
-#include "snapshot.h"
-#include "timeutil.h"
+#include "models/restore/restore_data.h"
+#include "models/restore/restore_model.h"
+#include "optimizer/snapshot/snapshot.h"
+#include "optimizer/base/timeutil.h"
 
 #define AS_OF 1793491200 /* 2026-11-01T00:00:00Z */
 #define D(n) ((int64_t)(n) * DAY_S)

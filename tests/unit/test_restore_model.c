@@ -14,10 +14,10 @@
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 
-#include "decision.h"
-#include "restore_data.h"
-#include "restore_internal.h"
-#include "restore_model.h"
+#include "models/cost/decision.h"
+#include "models/restore/restore_data.h"
+#include "models/restore/restore_internal.h"
+#include "models/restore/restore_model.h"
 
 /* ---- a simulated estate ---- */
 

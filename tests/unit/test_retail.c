@@ -2,14 +2,14 @@
  * test_retail.c: Azure Retail Prices API pages -> price sheet: which meter
  * each Backup item is, Reservation rows dropped, the base tier of the
  * latest price kept, other regions ignored, paging links, the query URL
- * (region and currency checked), and the sheet as models/prices.c reads
+ * (region and currency checked), and the sheet as models/cost/prices.c reads
  * it back. */
 #include "testutil.h"
 
 #include <cjson/cJSON.h>
 
-#include "prices.h"
-#include "retail.h"
+#include "models/cost/prices.h"
+#include "optimizer/prices/prices_fetch.h"
 
 static const char *const page1 =
 	"{\"BillingCurrency\":\"EUR\",\"Items\":["

@@ -6,12 +6,12 @@
 
 #include <math.h>
 
-#include "check.h"
-#include "rpo.h"
-#include "rto.h"
-#include "snapshot.h"
-#include "targets.h"
-#include "timeutil.h"
+#include "optimizer/check/check.h"
+#include "models/check/rpo.h"
+#include "models/check/rto.h"
+#include "optimizer/snapshot/snapshot.h"
+#include "models/check/targets.h"
+#include "optimizer/base/timeutil.h"
 
 #define AS_OF time_from_civil(2026, 11, 1, 0, 0, 0)
 #define OCT(d, h, m) time_from_civil(2026, 10, d, h, m, 0)

@@ -5,9 +5,9 @@
 
 #include <math.h>
 
-#include "schedule.h"
-#include "timeutil.h"
-#include "tz.h"
+#include "models/check/schedule.h"
+#include "optimizer/base/timeutil.h"
+#include "models/check/tz.h"
 
 static struct tz_table zones;
 

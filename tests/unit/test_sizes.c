@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT
- * test_sizes.c: the recovery-point size model of models/sizes.h against
+ * test_sizes.c: the recovery-point size model of models/cost/sizes.h against
  * figures worked out by hand: churn fractions, incremental points with
  * their gaps to the previous and next vault point, snapshot-only points,
  * SQL fulls, differentials and logs, and an item's Standard/Archive totals. */
@@ -7,8 +7,8 @@
 
 #include <math.h>
 
-#include "sizes.h"
-#include "timeutil.h"
+#include "models/cost/sizes.h"
+#include "optimizer/base/timeutil.h"
 
 #define T0 INT64_C(1793491200) /* 2026-11-01T00:00:00Z */
 

@@ -7,10 +7,10 @@
 
 #include <math.h>
 
-#include "manifest.h"
-#include "snapbuild.h"
-#include "snapshot.h"
-#include "timeutil.h"
+#include "optimizer/snapshot/manifest.h"
+#include "optimizer/snapshot/snapbuild.h"
+#include "optimizer/snapshot/snapshot.h"
+#include "optimizer/base/timeutil.h"
 
 #define T0 INT64_C(1793491200) /* 2026-11-01T00:00:00Z */
 

@@ -5,9 +5,9 @@
  * read ahead on a thread of their own come out the same. */
 #include "testutil.h"
 
-#include "estate.h"
-#include "snapcache.h"
-#include "snapshot.h"
+#include "optimizer/sample/sample.h"
+#include "optimizer/snapshot/snapcache.h"
+#include "optimizer/snapshot/snapshot.h"
 
 static char *estate(void)
 {

@@ -6,8 +6,8 @@
  * column (exit 65); a snapshot without the files still opens. */
 #include "testutil.h"
 
-#include "snapshot.h"
-#include "timeutil.h"
+#include "optimizer/snapshot/snapshot.h"
+#include "optimizer/base/timeutil.h"
 
 #define T0 INT64_C(1793491200) /* 2026-11-01T00:00:00Z */
 #define BV_ARM "/subscriptions/2222/resourceGroups/rg-bv/providers/" \

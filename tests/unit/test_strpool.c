@@ -3,7 +3,7 @@
  * and release) and the id map (insert, lookup, duplicates, growth). */
 #include "testutil.h"
 
-#include "strpool.h"
+#include "optimizer/base/strpool.h"
 
 static void test_strpool__copies_stay_valid_across_chunks(void **state)
 {

@@ -6,7 +6,7 @@
 
 #include <math.h>
 
-#include "svg.h"
+#include "reports/svg.h"
 
 static size_t count(const char *hay, const char *needle)
 {

@@ -3,7 +3,7 @@
  * (sorted, ";", "=" and "%" escaped), fields checked, pairs decoded. */
 #include "testutil.h"
 
-#include "tags.h"
+#include "optimizer/base/tags.h"
 
 static char *encode(const char *json)
 {

@@ -6,7 +6,7 @@
 
 #include <math.h>
 
-#include "targets.h"
+#include "models/check/targets.h"
 
 #define HEADER "target_id,scope_type,scope,tier,rpo_hours,rto_hours," \
 	       "min_retention_days\n"

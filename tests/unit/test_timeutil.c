@@ -5,7 +5,7 @@
 
 #include <math.h>
 
-#include "timeutil.h"
+#include "optimizer/base/timeutil.h"
 
 /* 2026-11-01T08:00:00Z, computed independently: 20758 days after 1970. */
 #define NOV1_0800 (INT64_C(20758) * DAY_S + 8 * HOUR_S)

@@ -6,7 +6,7 @@
 #include <limits.h>
 #include <math.h>
 
-#include "cli.h"
+#include "optimizer/cli/cli.h"
 
 static void test_util__parse_long_accepts_plain_integers(void **state)
 {

@@ -7,9 +7,9 @@
 
 #include <math.h>
 
-#include "sizes.h"
-#include "timeutil.h"
-#include "vmset.h"
+#include "models/cost/sizes.h"
+#include "optimizer/base/timeutil.h"
+#include "models/cost/vmset.h"
 
 static const int64_t T0 = 1767225600; /* 2026-01-01T00:00:00Z */
 

@@ -19,9 +19,9 @@
 
 #include <cmocka.h>
 
-#include "err.h"
-#include "fileio.h"
-#include "util.h"
+#include "optimizer/base/err.h"
+#include "optimizer/base/fileio.h"
+#include "optimizer/base/util.h"
 
 /* A fresh directory under $TMPDIR for this test binary; removed by
  * test_scratch_cleanup. */

@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: MIT
+ * levers.c: the arithmetic of each lever on the bill (levers.h). */
+#include "models/cost/levers.h"
+
+#include <math.h>
+
+#include "models/cost/sizes.h"
+#include "optimizer/base/timeutil.h"
+
+const char *const lever_names[LV_COUNT] = {
+	"stale-stopped", "stale-idle", "retention-daily", "redundancy",
+	"pi-band-edge", "sql-schedule", "instant-restore", "reserved-capacity",
+};
+
+double lever_stored_monthly(const struct rate_card *rc,
+			    const struct item *it)
+{
+	return pi_monthly_fee(rc, it->workload, it->source_gb) +
+	       it->standard_gb * rc->std_gb_month +
+	       it->archive_gb * rc->arc_gb_month;
+}
+
+double lever_daily_freed_gb(const struct rp *rps, size_t n, int64_t now,
+			    int keep_days)
+{
+	int64_t cut = now - (int64_t)keep_days * DAY_S;
+	double gb = 0;
+
+	for (size_t i = 0; i < n; i++)
+		if (rps[i].kind == RK_DAILY && rps[i].rp_time < cut &&
+		    tier_in_standard(rps[i].tier))
+			gb += rps[i].unique_gb;
+	return gb;
+}
+
+double lever_lrs_saving(const struct rate_card *rc, double gb)
+{
+	const struct price_row *lrs = rc->row[M_STD_LRS];
+
+	if (!lrs || rc->standard_meter == M_STD_LRS)
+		return 0;
+	return gb * (rc->std_gb_month - lrs->price);
+}
+
+double lever_band_excess_units(double source_gb, double *below_gb)
+{
+	double edge = floor(source_gb / 500) * 500;
+
+	*below_gb = edge;
+	if (source_gb <= 500 || source_gb == edge ||
+	    source_gb - edge > LEVER_BAND_SHARE * 500)
+		return 0;
+	return 1;
+}
+
+double lever_sql_schedule_gb(const struct item *it, const struct rp *rps,
+			     size_t n, int64_t now, int keep_days)
+{
+	int64_t cut = now - (int64_t)keep_days * DAY_S;
+	double fulls = 0, diff = 0;
+	long count = 0;
+
+	for (int d = 1; d <= 6; d++)
+		diff += churn_fraction(it->daily_churn, d) / 6;
+	for (size_t i = 0; i < n; i++)
+		if (rps[i].kind == RK_FULL && rps[i].rp_time >= cut &&
+		    tier_in_standard(rps[i].tier)) {
+			fulls += rps[i].unique_gb;
+			count++;
+		}
+	return fmax(0, (fulls - count * it->source_gb * diff) * 6 / 7);
+}

@@ -1,0 +1,307 @@
+/* SPDX-License-Identifier: MIT
+ * projection.c: slot timelines, daily difference arrays, monthly totals. */
+#include "models/cost/projection.h"
+
+#include <math.h>
+
+#include "optimizer/base/timeutil.h"
+#include "models/cost/tiercost.h"
+#include "optimizer/base/util.h"
+
+const char *const strategy_names[STRAT_COUNT] = {
+	"do_nothing", "tier_after_3m", "tier_recommended",
+	"move_all_eligible", "plan",
+};
+
+void horizon_init(struct horizon *h, int64_t as_of, int months)
+{
+	struct civil c;
+
+	if (months > PROJ_MAX_MONTHS)
+		months = PROJ_MAX_MONTHS;
+	time_to_civil(as_of, &c);
+	h->months = months;
+	h->month_start[0] = time_from_civil(c.year, c.month, 1, 0, 0, 0);
+	for (int k = 1; k <= months; k++)
+		h->month_start[k] = time_add_months(h->month_start[0], k);
+	h->start = h->month_start[0];
+	h->end = h->month_start[months];
+	h->days = (long)((h->end - h->start) / DAY_S);
+}
+
+/* Restores from Archive per month while a point is archived: their
+ * expected cost and number. */
+struct restore_rate {
+	double cost, count;
+};
+
+/* What a piece [t0, t1) of a slot's life holds and costs per month. */
+struct segment {
+	double std_gb, arc_gb, cost_month, restores_month;
+};
+
+/* Calls fn for each piece [t0, t1) of the slot's life inside the horizon
+ * with the GiB in Standard and Archive during it. */
+typedef void (*segment_fn)(void *ctx, int64_t t0, int64_t t1,
+			   const struct segment *sg);
+
+static void emit_sized(const struct horizon *h, const struct slot *s,
+		       int64_t t0, int64_t t1, bool archived,
+		       const struct restore_rate *rr, double std_gb,
+		       segment_fn fn, void *ctx)
+{
+	struct segment sg;
+
+	sg.std_gb = archived ? 0 : std_gb;
+	sg.arc_gb = archived ? s->arc_gb : 0;
+	sg.cost_month = sg.std_gb * s->std_gb_month +
+			sg.arc_gb * s->arc_gb_month +
+			(archived ? rr->cost : 0);
+	sg.restores_month = archived ? rr->count : 0;
+	if (t0 < h->start)
+		t0 = h->start;
+	if (t1 > h->end)
+		t1 = h->end;
+	if (t1 > t0)
+		fn(ctx, t0, t1, &sg);
+}
+
+/* A piece of the current point's life: its Standard size grows at
+ * grows_at. */
+static void emit(const struct horizon *h, const struct slot *s, int64_t t0,
+		 int64_t t1, bool archived, const struct restore_rate *rr,
+		 segment_fn fn, void *ctx)
+{
+	int64_t g = s->grows_at;
+
+	if (archived || g == TIME_NONE || g >= t1) {
+		emit_sized(h, s, t0, t1, archived, rr, s->std_gb, fn, ctx);
+		return;
+	}
+	if (g > t0)
+		emit_sized(h, s, t0, g, false, rr, s->std_gb, fn, ctx);
+	emit_sized(h, s, g > t0 ? g : t0, t1, false, rr, s->std_gb_later, fn,
+		   ctx);
+}
+
+/* A piece of a later point's life (at its grown size). */
+static void emit_later(const struct horizon *h, const struct slot *s,
+		       int64_t t0, int64_t t1, bool archived,
+		       const struct restore_rate *rr, segment_fn fn, void *ctx)
+{
+	emit_sized(h, s, t0, t1, archived, rr,
+		   s->grows_at == TIME_NONE ? s->std_gb : s->std_gb_later, fn,
+		   ctx);
+}
+
+static void current_point(const struct horizon *h, const struct slot *s,
+			  const struct slot_moves *m, segment_fn fn, void *ctx)
+{
+	int64_t end = s->expiry == TIME_NONE ? h->end : s->expiry;
+	int64_t move = m->current_move;
+	struct restore_rate rr = { s->restore_month, s->restores_month };
+
+	if (s->in_archive) {
+		emit(h, s, h->start, end, true, &rr, fn, ctx);
+	} else if (s->in_standard) {
+		if (move == TIME_NONE || move >= end) {
+			emit(h, s, h->start, end, false, &rr, fn, ctx);
+		} else {
+			emit(h, s, h->start, move, false, &rr, fn, ctx);
+			emit(h, s, move, end, true, &rr, fn, ctx);
+		}
+	}
+}
+
+static void successors(const struct horizon *h, const struct slot *s,
+		       const struct slot_moves *m, segment_fn fn, void *ctx)
+{
+	int64_t life, born;
+	struct restore_rate rr = { s->restore_month_new,
+				   s->restores_month_new };
+
+	if (!s->refills || s->expiry == TIME_NONE)
+		return;
+	life = s->expiry - s->rp_time;
+	if (life < DAY_S)
+		life = DAY_S;
+	for (born = s->expiry; born < h->end; born += life) {
+		if (m->new_move_age < 0 || m->new_move_age * DAY_S >= life) {
+			emit_later(h, s, born, born + life, false, &rr, fn,
+				   ctx);
+		} else {
+			int64_t move = born + (int64_t)(m->new_move_age * DAY_S);
+			emit_later(h, s, born, move, false, &rr, fn, ctx);
+			emit_later(h, s, move, born + life, true, &rr, fn, ctx);
+		}
+	}
+}
+
+static void slot_segments(const struct horizon *h, const struct slot *s,
+			  const struct slot_moves *m, segment_fn fn,
+			  void *ctx)
+{
+	current_point(h, s, m, fn, ctx);
+	successors(h, s, m, fn, ctx);
+}
+
+void projection_init(struct projection *p, int64_t as_of, int months)
+{
+	memset(p, 0, sizeof(*p));
+	horizon_init(&p->h, as_of, months);
+}
+
+/* The arrays of one strategy, made on first use: a projection kept per
+ * vault only ever touches one or two. */
+static void need_arrays(struct projection *p, int k)
+{
+	if (!p->days[k])
+		p->days[k] = xcalloc((size_t)p->h.days + 1,
+				     sizeof(struct proj_day));
+}
+
+void projection_release(struct projection *p)
+{
+	for (int k = 0; k <= STRAT_COUNT; k++) {
+		free(p->days[k]);
+	}
+	memset(p, 0, sizeof(*p));
+}
+
+struct accumulate {
+	struct projection *p;
+	int strategy;
+};
+
+/* Day index of t, rounding to the nearest day boundary. */
+static long day_index(const struct horizon *h, int64_t t)
+{
+	return (long)((t - h->start + DAY_S / 2) / DAY_S);
+}
+
+static void add_segment(void *ctx, int64_t t0, int64_t t1,
+			const struct segment *sg)
+{
+	struct accumulate *a = ctx;
+	struct projection *p = a->p;
+	long d0 = day_index(&p->h, t0), d1 = day_index(&p->h, t1);
+	struct proj_day *start, *end;
+
+	if (d1 <= d0)
+		return;
+	need_arrays(p, a->strategy);
+	start = &p->days[a->strategy][d0];
+	end = &p->days[a->strategy][d1];
+	start->std_gb += sg->std_gb;
+	end->std_gb -= sg->std_gb;
+	start->arc_gb += sg->arc_gb;
+	end->arc_gb -= sg->arc_gb;
+	start->cost += sg->cost_month / DAYS_PER_MONTH;
+	end->cost -= sg->cost_month / DAYS_PER_MONTH;
+	start->restores += sg->restores_month / DAYS_PER_MONTH;
+	end->restores -= sg->restores_month / DAYS_PER_MONTH;
+}
+
+void projection_add(struct projection *p, int strategy,
+		    const struct slot *s, const struct slot_moves *m)
+{
+	struct accumulate a = { p, strategy };
+	slot_segments(&p->h, s, m, add_segment, &a);
+}
+
+void projection_add_fixed(struct projection *p, const struct slot *s)
+{
+	struct accumulate a = { p, PROJ_SHARED };
+	struct restore_rate rr = { s->restore_month, s->restores_month };
+	int64_t end = s->expiry;
+
+	if (!s->in_archive && !s->in_standard)
+		return;
+	if (end == TIME_NONE || s->refills)
+		end = p->h.end;
+	emit(&p->h, s, p->h.start, end, s->in_archive, &rr, add_segment, &a);
+}
+
+void projection_add_pi(struct projection *p, double monthly_fee)
+{
+	for (int k = 0; k < STRAT_COUNT; k++)
+		p->pi_month[k] += monthly_fee;
+}
+
+void projection_month(const struct projection *p, int strategy, int month,
+		      struct month_total *out)
+{
+	long d0 = day_index(&p->h, p->h.month_start[month]);
+	long d1 = day_index(&p->h, p->h.month_start[month + 1]);
+	double std = 0, arc = 0, cost = 0, rest = 0, sum_std = 0,
+	       sum_arc = 0, sum_cost = 0, sum_rest = 0;
+
+	/* Running sums turn the difference arrays back into daily values. */
+	for (long d = 0; d < d1; d++) {
+		for (int k = 0; k < 2; k++) {
+			const struct proj_day *day =
+				p->days[k ? PROJ_SHARED : strategy];
+			if (!day)
+				continue;
+			std += day[d].std_gb;
+			arc += day[d].arc_gb;
+			cost += day[d].cost;
+			rest += day[d].restores;
+		}
+		if (d >= d0) {
+			sum_std += std;
+			sum_arc += arc;
+			sum_cost += cost;
+			sum_rest += rest;
+		}
+	}
+	out->std_gb = sum_std / (double)(d1 - d0);
+	out->arc_gb = sum_arc / (double)(d1 - d0);
+	out->cost = sum_cost;
+	out->restores = sum_rest;
+}
+
+static void add_cost(void *ctx, int64_t t0, int64_t t1,
+		     const struct segment *sg)
+{
+	double *total = ctx;
+	*total += sg->cost_month * (double)(t1 - t0) / DAY_S / DAYS_PER_MONTH;
+}
+
+/* The points that replace the slot's one, in closed form: every full
+ * life costs the same, so count them and add the partial last one
+ * (equal to walking them with successors() and add_cost). */
+static double successors_cost(const struct horizon *h, const struct slot *s,
+			      const struct slot_moves *m)
+{
+	double std_gb = s->grows_at == TIME_NONE ? s->std_gb : s->std_gb_later;
+	double std_rate = std_gb * s->std_gb_month;
+	double arc_rate = s->arc_gb * s->arc_gb_month + s->restore_month_new;
+	int64_t life, span, full, rest, in_std;
+
+	if (!s->refills || s->expiry == TIME_NONE || s->expiry >= h->end)
+		return 0;
+	life = s->expiry - s->rp_time;
+	if (life < DAY_S)
+		life = DAY_S;
+	span = h->end - s->expiry;
+	full = span / life;
+	rest = span - full * life;
+	in_std = m->new_move_age < 0 || m->new_move_age * DAY_S >= life
+			 ? life
+			 : (int64_t)(m->new_move_age * DAY_S);
+	return ((double)full * (std_rate * (double)in_std +
+				arc_rate * (double)(life - in_std)) +
+		std_rate * (double)(rest < in_std ? rest : in_std) +
+		arc_rate * (double)(rest > in_std ? rest - in_std : 0)) /
+	       DAY_S / DAYS_PER_MONTH;
+}
+
+double slot_horizon_cost(const struct horizon *h, const struct slot *s,
+			 const struct slot_moves *m)
+{
+	double total = 0;
+
+	current_point(h, s, m, add_cost, &total);
+	return total + successors_cost(h, s, m);
+}

@@ -1,0 +1,274 @@
+/* SPDX-License-Identifier: MIT
+ * vmset.c: the best set of a VM item's long-term points to archive. */
+#include "models/cost/vmset.h"
+
+#include <math.h>
+
+#include "models/cost/sizes.h"
+#include "optimizer/base/timeutil.h"
+#include "optimizer/base/util.h"
+
+struct chain {
+	size_t *idx;       /* positions in rps */
+	double *fprev;     /* f(gap to the previous chain point) */
+	double *lkeep;     /* ln (1 - churn)^(gap to the next chain point) */
+	int64_t *t;        /* times, plus one past the newest */
+	size_t m;
+};
+
+/* Monthly and yearly points in Standard, and the daily and weekly points
+ * kept there forever (stopped protection): they hold their neighbours'
+ * blocks for good. */
+static bool in_chain(const struct rp *rp)
+{
+	if (!tier_in_standard(rp->tier))
+		return false;
+	if (rp->kind == RK_MONTHLY || rp->kind == RK_YEARLY)
+		return true;
+	return (rp->kind == RK_DAILY || rp->kind == RK_WEEKLY) &&
+	       rp->expiry_time == TIME_NONE;
+}
+
+static double gap_days(int64_t a, int64_t b)
+{
+	return (double)(b - a) / DAY_S;
+}
+
+static void chain_build(struct chain *c, const struct item *it,
+			const struct rp *rps, size_t n, bool refills)
+{
+	double lc = log1p(-fmin(it->daily_churn, 0.999999));
+
+	c->idx = xmalloc((n + 1) * sizeof(*c->idx));
+	c->fprev = xmalloc((n + 1) * sizeof(*c->fprev));
+	c->lkeep = xmalloc((n + 1) * sizeof(*c->lkeep));
+	c->t = xmalloc((n + 1) * sizeof(*c->t));
+	c->m = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (!in_chain(&rps[i]))
+			continue;
+		c->idx[c->m] = i;
+		c->t[c->m] = rps[i].rp_time;
+		c->fprev[c->m] = c->m == 0
+					 ? 1
+					 : churn_fraction(
+						   it->daily_churn,
+						   gap_days(c->t[c->m - 1],
+								rps[i].rp_time));
+		c->m++;
+	}
+	c->t[c->m] = refills && c->m ? time_add_months(c->t[c->m - 1], 1)
+				      : TIME_NONE;
+	for (size_t k = 0; k < c->m; k++)
+		c->lkeep[k] = c->t[k + 1] == TIME_NONE
+				      ? -INFINITY /* nothing later holds them */
+				      : lc * fmax(1, gap_days(c->t[k],
+								  c->t[k + 1]));
+}
+
+/* GiB freed by point k when the run it belongs to ends at j. */
+static double freed_in_run(const struct chain *c, const struct item *it,
+			   size_t k, size_t j)
+{
+	double after;
+
+	if (c->t[j + 1] == TIME_NONE)
+		after = 1; /* no later point: nothing else will hold them */
+	else
+		after = churn_fraction(it->daily_churn,
+				       fmax(1, gap_days(c->t[k],
+							    c->t[j + 1])));
+	return it->source_gb * c->fprev[k] * after;
+}
+
+static void chain_release(struct chain *c)
+{
+	free(c->idx);
+	free(c->fprev);
+	free(c->lkeep);
+	free(c->t);
+}
+
+/* ---- the dynamic programme ----
+ * With b_k = std * source * f(t_k - t_{k-1}) the Standard money point k
+ * frees, a_k = b_k - arc * full_k, and R_j = prod_{l=s..j} keep_l over
+ * the candidate run that began at s, the run i..j is worth
+ *     best[i - 1] + sum_{k=i..j} a_k - H(i, j),
+ * H(i, j) = sum_{k=i..j} b_k R_j / R_{k-1} (what its neighbours still
+ * hold) = H(s, j) - R_j Q_i with Q_i = sum_{k=s..i-1} b_k / R_{k-1}.
+ * So each start i is a line u_i + Q_i x queried at x = R_j: slopes grow
+ * with i and x only falls along the run, so an upper hull kept as a stack
+ * answers every query at its top, each line pushed and popped once:
+ * O(m) instead of the O(m^2) of trying every start. Q_i and R_j are
+ * kept as logarithms (R underflows long before the products do). */
+
+struct line {
+	double u, lq; /* value u + exp(lq + ln x) */
+	long i;       /* the run's start */
+};
+
+static double line_at(const struct line *l, double lx)
+{
+	return l->u + exp(l->lq + lx);
+}
+
+static double log_add(double a, double b)
+{
+	double hi = fmax(a, b), lo = fmin(a, b);
+
+	if (lo == -INFINITY)
+		return hi;
+	return hi + log1p(exp(lo - hi));
+}
+
+/* Whether b, between a and c (slopes a <= b <= c), is never above both. */
+static bool line_useless(const struct line *a, const struct line *b,
+			 const struct line *c)
+{
+	double qa = exp(a->lq - c->lq), qb = exp(b->lq - c->lq);
+
+	return (c->u - a->u) * (qb - qa) >= (b->u - a->u) * (1 - qa);
+}
+
+static void hull_push(struct line *h, size_t *nh, struct line l)
+{
+	while (*nh >= 1 && h[*nh - 1].lq == l.lq) {
+		if (h[*nh - 1].u >= l.u)
+			return; /* same slope, never better */
+		(*nh)--;
+	}
+	while (*nh >= 2 && line_useless(&h[*nh - 2], &h[*nh - 1], &l))
+		(*nh)--;
+	h[(*nh)++] = l;
+}
+
+/* The best start at x: lines above the top's are gone for good as x
+ * falls. */
+static const struct line *hull_best(struct line *h, size_t *nh, double lx)
+{
+	while (*nh >= 2 && line_at(&h[*nh - 1], lx) <= line_at(&h[*nh - 2], lx))
+		(*nh)--;
+	return &h[*nh - 1];
+}
+
+struct run_state {
+	double lr;    /* ln R_{j-1} */
+	double lq;    /* ln Q_j */
+	double held;  /* H(s, j - 1), money a month */
+};
+
+/* best[j + 1] (best over chain[0..j]) and start[j] (start of the run
+ * ending at j in it, or -1). */
+static void best_sets(const struct chain *c, const struct item *it,
+		      const struct rp *rps, const bool *candidate,
+		      double std_price, double arc_price, double *best,
+		      long *start)
+{
+	struct line *h = xmalloc((c->m + 1) * sizeof(*h));
+	struct run_state r = { 0, -INFINITY, 0 };
+	double sum_a = 0; /* A[j] = sum_{k < j} a_k */
+	size_t nh = 0;
+
+	best[0] = 0;
+	for (size_t j = 0; j < c->m; j++) {
+		const struct rp *rp = &rps[c->idx[j]];
+		double b = std_price * it->source_gb * c->fprev[j];
+		double a = b - arc_price * rp->full_gb, v;
+		const struct line *top;
+
+		best[j + 1] = best[j];
+		start[j] = -1;
+		if (!candidate[c->idx[j]]) {
+			nh = 0;
+			r = (struct run_state){ 0, -INFINITY, 0 };
+			sum_a += a;
+			continue;
+		}
+		hull_push(h, &nh,
+			  (struct line){ (j ? best[j - 1] : 0) - sum_a, r.lq,
+					 (long)j });
+		r.lq = log_add(r.lq, log(b) - r.lr);
+		r.lr += c->lkeep[j];
+		r.held = exp(c->lkeep[j]) * (r.held + b);
+		sum_a += a;
+		top = hull_best(h, &nh, r.lr);
+		v = line_at(top, r.lr) + sum_a - r.held;
+		if (v > best[j + 1] + 1e-12) {
+			best[j + 1] = v;
+			start[j] = top->i;
+		}
+	}
+	free(h);
+}
+
+/* The chosen run k0..j shares what it frees by Archive size: a set moves
+ * or stays, so no point of it looks like a loss on its own while its
+ * run-mates move (every share frees more than its Archive copy costs,
+ * since the run as a whole does). */
+static size_t share_run(const struct chain *c, const struct item *it,
+			const struct rp *rps, size_t k0, size_t j,
+			double *freed)
+{
+	double total = 0, full = 0;
+
+	for (size_t k = k0; k <= j; k++) {
+		total += freed_in_run(c, it, k, j);
+		full += rps[c->idx[k]].full_gb;
+	}
+	for (size_t k = k0; k <= j; k++)
+		freed[c->idx[k]] = full > 0 ? total * rps[c->idx[k]].full_gb /
+						      full
+					    : freed_in_run(c, it, k, j);
+	return j - k0 + 1;
+}
+
+/* All candidates together, for the reason of a kept set. */
+static void all_candidates(const struct chain *c, const struct item *it,
+			   const struct rp *rps, const bool *candidate,
+			   struct vmset_result *out)
+{
+	for (size_t j = 0; j < c->m; j++) {
+		size_t end = j;
+		if (!candidate[c->idx[j]])
+			continue;
+		while (end + 1 < c->m && candidate[c->idx[end + 1]])
+			end++;
+		for (size_t k = j; k <= end; k++) {
+			out->candidates++;
+			out->all_full_gb += rps[c->idx[k]].full_gb;
+			out->all_freed_gb += freed_in_run(c, it, k, end);
+		}
+		j = end;
+	}
+}
+
+void vmset_score(const struct item *it, const struct rp *rps, size_t n,
+		 const bool *candidate, double std_price, double arc_price,
+		 bool refills, double *freed, struct vmset_result *out)
+{
+	struct chain c;
+	double *best;
+	long *start;
+
+	memset(out, 0, sizeof(*out));
+	for (size_t i = 0; i < n; i++)
+		freed[i] = NAN;
+	chain_build(&c, it, rps, n, refills);
+	best = xmalloc((c.m + 1) * sizeof(*best));
+	start = xmalloc((c.m + 1) * sizeof(*start));
+	best_sets(&c, it, rps, candidate, std_price, arc_price, best, start);
+	all_candidates(&c, it, rps, candidate, out);
+	/* Walk back through the chosen runs. */
+	for (long j = (long)c.m - 1; j >= 0;) {
+		if (start[j] < 0) {
+			j--;
+			continue;
+		}
+		out->chosen += share_run(&c, it, rps, (size_t)start[j],
+					 (size_t)j, freed);
+		j = start[j] - 2; /* chain[start - 1] separates the runs */
+	}
+	free(best);
+	free(start);
+	chain_release(&c);
+}

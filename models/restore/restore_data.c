@@ -1,0 +1,231 @@
+/* SPDX-License-Identifier: MIT
+ * restore_data.c: restore events and exposure sufficient statistics for
+ * the restore-model fit (see restore_data.h), and their collection from a
+ * snapshot: restore jobs from jobs.csv, exposure streamed from
+ * recovery_points.csv. Never prints. */
+#include "models/restore/restore_data.h"
+
+#include <math.h>
+
+#include "optimizer/base/timeutil.h"
+#include "optimizer/base/util.h"
+
+const double age_table_edges[AGE_TABLE_BINS + 1] = {
+	0, 15, 30, 45, 60, 90, 120, 180, 365, 730, INFINITY
+};
+
+#define GRID_A0 0.25       /* the grid is log-spaced in age + GRID_A0 */
+#define GRID_DELTA 0.0125  /* target log-width of a bin */
+#define GRID_MAX_AGE 36500 /* one open bin beyond (100 years) */
+
+enum { H_XW, H_XWA, H_EW, H_EWA, H_COUNT };
+
+/* ---- the grid ---- */
+
+static size_t bins_between(double lo, double hi)
+{
+	double n = ceil(log((hi + GRID_A0) / (lo + GRID_A0)) / GRID_DELTA);
+	return n < 1 ? 1 : (size_t)n;
+}
+
+/* Edges: each table interval (and [730, GRID_MAX_AGE]) cut into
+ * log-spaced bins, then one open bin. */
+static void grid_build(struct restore_data *d)
+{
+	double stops[AGE_TABLE_BINS + 1];
+	size_t n = 0, k;
+
+	for (k = 0; k < AGE_TABLE_BINS; k++)
+		stops[k] = age_table_edges[k];
+	stops[AGE_TABLE_BINS] = GRID_MAX_AGE;
+	for (k = 0; k < AGE_TABLE_BINS; k++)
+		n += bins_between(stops[k], stops[k + 1]);
+	d->nbins = n + 1;
+	d->edges = xmalloc((d->nbins + 1) * sizeof(*d->edges));
+	n = 0;
+	for (k = 0; k < AGE_TABLE_BINS; k++) {
+		size_t m = bins_between(stops[k], stops[k + 1]);
+		double lo = log(stops[k] + GRID_A0);
+		double hi = log(stops[k + 1] + GRID_A0);
+		for (size_t i = 0; i < m; i++)
+			d->edges[n++] = i == 0 ? stops[k]
+					       : exp(lo + (hi - lo) *
+							      (double)i /
+							      (double)m) -
+							 GRID_A0;
+	}
+	d->edges[n++] = GRID_MAX_AGE;
+	d->edges[n] = INFINITY;
+}
+
+size_t restore_data_bin(const struct restore_data *d, double age)
+{
+	size_t lo = 0, hi = d->nbins; /* edges[lo] <= age < edges[hi] */
+
+	if (!(age > 0))
+		return 0;
+	while (hi - lo > 1) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (d->edges[mid] <= age)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+void restore_data_init(struct restore_data *d, size_t npolicies,
+		       const char **policy_ids, const int *policy_workloads)
+{
+	memset(d, 0, sizeof(*d));
+	grid_build(d);
+	d->npolicies = npolicies;
+	d->policy = xcalloc(npolicies ? npolicies : 1, sizeof(*d->policy));
+	d->policy_ids = xcalloc(npolicies ? npolicies : 1, sizeof(char *));
+	d->policy_workload = xcalloc(npolicies ? npolicies : 1, sizeof(int));
+	for (size_t i = 0; i < npolicies; i++) {
+		d->policy_ids[i] = policy_ids[i];
+		d->policy_workload[i] = policy_workloads[i];
+	}
+	d->sum.history_from = d->sum.as_of = TIME_NONE;
+}
+
+void restore_data_release(struct restore_data *d)
+{
+	free(d->pooled.hist);
+	for (int w = 0; w < WL_COUNT; w++)
+		free(d->workload[w].hist);
+	for (size_t i = 0; i < d->npolicies; i++)
+		free(d->policy[i].hist);
+	free(d->policy);
+	free(d->policy_ids);
+	free(d->policy_workload);
+	free(d->edges);
+	free(d->ev);
+	memset(d, 0, sizeof(*d));
+}
+
+/* ---- adding data ---- */
+
+static void stats_add(const struct restore_data *d, struct expo_stats *g,
+		      double w, double entry, double exit, size_t bx,
+		      size_t be)
+{
+	g->points++;
+	g->point_days += exit - entry;
+	g->cov_days += w * (exit - entry);
+	if (!d->nbins)
+		return;
+	if (!g->hist)
+		g->hist = xcalloc(H_COUNT * d->nbins, sizeof(double));
+	g->hist[H_XW * d->nbins + bx] += w;
+	g->hist[H_XWA * d->nbins + bx] += w * exit;
+	g->hist[H_EW * d->nbins + be] += w;
+	g->hist[H_EWA * d->nbins + be] += w * entry;
+}
+
+static void table_add(struct restore_data *d, double w, double entry,
+		      double exit)
+{
+	for (int k = 0; k < AGE_TABLE_BINS; k++) {
+		double lo = fmax(entry, age_table_edges[k]);
+		double hi = fmin(exit, age_table_edges[k + 1]);
+		if (hi > lo) {
+			d->tab_point_days[k] += hi - lo;
+			d->tab_cov_days[k] += w * (hi - lo);
+		}
+	}
+}
+
+void restore_data_add_exposure(struct restore_data *d, int workload,
+			       long policy, int kind, double w, double entry,
+			       double exit)
+{
+	size_t bx, be;
+
+	if (!(w > 0) || !(exit > entry))
+		return;
+	bx = restore_data_bin(d, exit);
+	be = restore_data_bin(d, entry);
+	stats_add(d, &d->pooled, w, entry, exit, bx, be);
+	stats_add(d, &d->workload[workload], w, entry, exit, bx, be);
+	if (policy >= 0)
+		stats_add(d, &d->policy[policy], w, entry, exit, bx, be);
+	d->kind[kind].points++;
+	d->kind[kind].point_days += exit - entry;
+	d->kind[kind].cov_days += w * (exit - entry);
+	table_add(d, w, entry, exit);
+	d->sum.points++;
+	d->sum.point_days += exit - entry;
+	d->sum.coverage_point_days += w * (exit - entry);
+}
+
+static int table_bin(double age)
+{
+	int k = 0;
+
+	while (k < AGE_TABLE_BINS - 1 && age >= age_table_edges[k + 1])
+		k++;
+	return k;
+}
+
+void restore_data_add_event(struct restore_data *d, int workload,
+			    long policy, int kind, double w, double age)
+{
+	struct restore_event *ev;
+
+	d->ev = grow_array(d->ev, sizeof(*d->ev), d->nev + 1, &d->ev_alloc);
+	ev = &d->ev[d->nev++];
+	ev->age = age;
+	ev->weight = w;
+	ev->workload = workload;
+	ev->kind = kind;
+	ev->policy = policy;
+	d->pooled.events++;
+	d->workload[workload].events++;
+	if (policy >= 0)
+		d->policy[policy].events++;
+	d->kind[kind].events++;
+	d->tab_events[table_bin(age)]++;
+	d->sum.events_used++;
+}
+
+/* ---- integrals over the histograms ---- */
+
+static double bin_sum(const struct restore_data *d, const double *w,
+		      const double *wa, double (*F)(const void *, double),
+		      const void *ctx, double lo, double hi)
+{
+	double s = 0;
+
+	for (size_t b = 0; b < d->nbins; b++) {
+		double a;
+		if (w[b] <= 0)
+			continue;
+		a = wa[b] / w[b];
+		s += w[b] * F(ctx, fmin(fmax(a, lo), hi));
+	}
+	return s;
+}
+
+double expo_integrate_range(const struct restore_data *d,
+			    const struct expo_stats *g,
+			    double (*F)(const void *ctx, double age),
+			    const void *ctx, double lo, double hi)
+{
+	const double *h = g->hist;
+	size_t n = d->nbins;
+
+	if (!h)
+		return 0;
+	return bin_sum(d, h + H_XW * n, h + H_XWA * n, F, ctx, lo, hi) -
+	       bin_sum(d, h + H_EW * n, h + H_EWA * n, F, ctx, lo, hi);
+}
+
+double expo_integrate(const struct restore_data *d,
+		      const struct expo_stats *g,
+		      double (*F)(const void *ctx, double age),
+		      const void *ctx)
+{
+	return expo_integrate_range(d, g, F, ctx, 0, INFINITY);
+}

@@ -1,0 +1,528 @@
+/* SPDX-License-Identifier: MIT
+ * csvio.c: the streaming CSV reader (header mapping over csvscan.c, typed
+ * getters) and the hashing, atomically renamed writer. */
+#include "optimizer/base/csvio.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/evp.h>
+
+#include "optimizer/base/csvscan.h"
+#include "optimizer/base/timeutil.h"
+#include "optimizer/base/util.h"
+
+#define MAX_COLUMNS 512
+
+struct reader {
+	const struct csv_schema *schema;
+	struct csvscan scan;
+	int *map;             /* file column -> schema column, or -1 */
+	size_t nfile;         /* columns in the header */
+	const char **val;     /* schema order, handed to fn */
+};
+
+/* A spreadsheet reads a cell starting with one of these as a formula. */
+static bool formula_start(char c)
+{
+	return c && strchr("=+-@\t\r", c);
+}
+
+static int map_header(struct reader *r, struct err *e)
+{
+	const struct csv_schema *s = r->schema;
+	const char *path = r->scan.path;
+	size_t line = r->scan.row_line;
+	int *seen;
+	int rc = 0;
+
+	r->nfile = r->scan.nfields;
+	if (r->nfile > MAX_COLUMNS)
+		return err_set(e, EXIT_DATAERR, "%s:%zu: header has %zu "
+			       "columns; at most %d are allowed", path, line,
+			       r->nfile, MAX_COLUMNS);
+	seen = xcalloc(s->ncols, sizeof(int));
+	r->map = xmalloc(r->nfile * sizeof(int));
+	for (size_t i = 0; i < r->nfile && !rc; i++) {
+		const char *name = r->scan.field[i];
+		r->map[i] = -1;
+		for (size_t c = 0; c < s->ncols; c++) {
+			if (!str_eq_ci(name, s->cols[c].name))
+				continue;
+			if (seen[c])
+				rc = err_set(e, EXIT_DATAERR, "%s:%zu: column "
+					     "'%s' appears twice in the header",
+					     path, line, name);
+			seen[c] = 1;
+			r->map[i] = (int)c;
+		}
+	}
+	for (size_t c = 0; c < s->ncols && !rc; c++)
+		if ((s->cols[c].flags & CSV_REQUIRED) && !seen[c])
+			rc = err_set(e, EXIT_DATAERR, "%s:%zu: missing "
+				     "required column '%s' in the header",
+				     path, line, s->cols[c].name);
+	free(seen);
+	return rc;
+}
+
+/* The current row in schema order. */
+static int map_row(struct reader *r, struct csv_row *row, struct err *e)
+{
+	const struct csvscan *sc = &r->scan;
+
+	if (sc->nfields != r->nfile)
+		return err_set(e, EXIT_DATAERR, "%s:%zu: expected %zu fields "
+			       "as in the header, found %zu", sc->path,
+			       sc->row_line, r->nfile, sc->nfields);
+	for (size_t c = 0; c < r->schema->ncols; c++)
+		r->val[c] = "";
+	for (size_t i = 0; i < r->nfile; i++) {
+		const char *v = sc->field[i];
+		/* the writer's apostrophe against formula injection comes
+		 * off */
+		if (v[0] == '\'' && (v[1] == '\'' || formula_start(v[1])))
+			v++;
+		if (r->map[i] >= 0)
+			r->val[r->map[i]] = v;
+	}
+	row->path = sc->path;
+	row->line = sc->row_line;
+	row->schema = r->schema;
+	row->val = r->val;
+	return 0;
+}
+
+static int read_rows(struct reader *r, csv_row_fn fn, void *ctx,
+		     uint64_t *rows, struct err *e)
+{
+	struct csv_row row;
+	int rc = csvscan_next(&r->scan, e);
+
+	if (rc == 0)
+		return err_set(e, EXIT_DATAERR,
+			       "%s:1: empty file: expected a header row",
+			       r->scan.path);
+	if (rc < 0 || map_header(r, e))
+		return -1;
+	while ((rc = csvscan_next(&r->scan, e)) > 0) {
+		if (map_row(r, &row, e) || fn(ctx, &row, e))
+			return -1;
+		(*rows)++;
+	}
+	return rc;
+}
+
+int csv_read(const char *path, const struct csv_schema *schema,
+	     csv_row_fn fn, void *ctx, struct csv_file_info *info,
+	     struct err *e)
+{
+	struct reader r = { .schema = schema };
+	uint64_t rows = 0;
+	int rc;
+
+	if (csvscan_open(&r.scan, path, info != NULL, e))
+		return -1;
+	r.val = xcalloc(schema->ncols, sizeof(*r.val));
+	rc = read_rows(&r, fn, ctx, &rows, e);
+	if (rc == 0 && info) {
+		csvscan_digest(&r.scan, info->sha256, &info->bytes);
+		info->rows = rows;
+	}
+	csvscan_close(&r.scan);
+	free(r.map);
+	free(r.val);
+	return rc;
+}
+
+int row_error(const struct csv_row *r, int col, struct err *e,
+	      const char *expected)
+{
+	const char *v = r->val[col];
+	return err_set(e, EXIT_DATAERR,
+		       "%s:%zu: column '%s': expected %s, got '%.60s%s'",
+		       r->path, r->line, r->schema->cols[col].name, expected,
+		       v, strlen(v) > 60 ? "..." : "");
+}
+
+/* 1 when the field is empty and allowed to be; -1 on error; 0 to parse. */
+static int check_empty(const struct csv_row *r, int col, unsigned flags,
+		       const char *what, struct err *e)
+{
+	if (r->val[col][0])
+		return 0;
+	if (flags & ROW_OPTIONAL)
+		return 1;
+	return row_error(r, col, e, what);
+}
+
+int row_str(const struct csv_row *r, int col, unsigned flags,
+	    const char **out, struct err *e)
+{
+	int rc = check_empty(r, col, flags, "a value", e);
+
+	if (rc)
+		return rc < 0 ? -1 : 0;
+	*out = r->val[col];
+	return 0;
+}
+
+int row_long(const struct csv_row *r, int col, unsigned flags, long min,
+	     long max, long *out, struct err *e)
+{
+	char what[96];
+	int rc;
+
+	/* the message is only formatted for an error: this runs per row */
+	if (r->val[col][0] && parse_long(r->val[col], min, max, out) == 0)
+		return 0;
+	if (!r->val[col][0] && (flags & ROW_OPTIONAL))
+		return 0;
+	snprintf(what, sizeof(what), "an integer from %ld to %ld", min, max);
+	rc = check_empty(r, col, flags, what, e);
+	if (rc)
+		return rc < 0 ? -1 : 0;
+	return row_error(r, col, e, what);
+}
+
+int row_int(const struct csv_row *r, int col, unsigned flags, int min,
+	    int max, int *out, struct err *e)
+{
+	long v = *out;
+
+	if (row_long(r, col, flags, min, max, &v, e))
+		return -1;
+	*out = (int)v;
+	return 0;
+}
+
+int row_double(const struct csv_row *r, int col, unsigned flags,
+	       double min, double max, double *out, struct err *e)
+{
+	char what[96];
+	int rc;
+
+	if (r->val[col][0] && parse_double(r->val[col], min, max, out) == 0)
+		return 0;
+	if (!r->val[col][0] && (flags & ROW_OPTIONAL))
+		return 0;
+	/* %.15g: "1000000", not "1e+06", in a message a person reads */
+	snprintf(what, sizeof(what), "a decimal number from %.15g to %.15g",
+		 min, max);
+	rc = check_empty(r, col, flags, what, e);
+	if (rc)
+		return rc < 0 ? -1 : 0;
+	return row_error(r, col, e, what);
+}
+
+int row_time(const struct csv_row *r, int col, unsigned flags,
+	     int64_t *out, struct err *e)
+{
+	static const char what[] =
+		"an ISO 8601 UTC time such as 2026-11-01T08:00:00Z";
+	int rc = check_empty(r, col, flags, what, e);
+
+	if (rc)
+		return rc < 0 ? -1 : 0;
+	if (time_parse_iso(r->val[col], 0, out))
+		return row_error(r, col, e, what);
+	return 0;
+}
+
+int row_bool(const struct csv_row *r, int col, unsigned flags, bool *out,
+	     struct err *e)
+{
+	const char *v = r->val[col];
+	int rc = check_empty(r, col, flags, "true or false", e);
+
+	if (rc)
+		return rc < 0 ? -1 : 0;
+	if (str_eq_ci(v, "true"))
+		*out = true;
+	else if (str_eq_ci(v, "false"))
+		*out = false;
+	else
+		return row_error(r, col, e, "true or false");
+	return 0;
+}
+
+int row_enum(const struct csv_row *r, int col, unsigned flags,
+	     const char *const *names, int n, int *out, struct err *e)
+{
+	struct strbuf what = STRBUF_INIT;
+	int rc;
+
+	for (int i = 0; i < n; i++)
+		if (str_eq_ci(r->val[col], names[i])) {
+			*out = i;
+			return 0;
+		}
+	strbuf_adds(&what, "one of ");
+	for (int i = 0; i < n; i++)
+		strbuf_addf(&what, "%s%s", i ? ", " : "", names[i]);
+	rc = check_empty(r, col, flags, what.buf, e);
+	if (rc == 0)
+		rc = row_error(r, col, e, what.buf);
+	strbuf_release(&what);
+	return rc < 0 ? -1 : 0;
+}
+
+/* ---- writer ---- */
+
+struct csv_writer {
+	struct afile af;
+	EVP_MD_CTX *sha;
+	const struct csv_schema *schema;
+	char buf[1 << 16];
+	size_t used;
+	size_t field;      /* fields written in the current row */
+	uint64_t rows;
+	uint64_t bytes;
+	int failed;
+};
+
+static void writer_flush(struct csv_writer *w)
+{
+	if (!w->used)
+		return;
+	EVP_DigestUpdate(w->sha, w->buf, w->used);
+	if (fwrite(w->buf, 1, w->used, w->af.f) != w->used)
+		w->failed = 1;
+	w->bytes += w->used;
+	w->used = 0;
+}
+
+static void writer_raw(struct csv_writer *w, const char *s, size_t n)
+{
+	while (n) {
+		size_t room = sizeof(w->buf) - w->used;
+		size_t k = n < room ? n : room;
+		memcpy(w->buf + w->used, s, k);
+		w->used += k;
+		s += k;
+		n -= k;
+		if (w->used == sizeof(w->buf))
+			writer_flush(w);
+	}
+}
+
+static bool csv_raw;
+
+void csv_set_raw(bool raw)
+{
+	csv_raw = raw;
+}
+
+/* The whole text is a decimal number: [+-]digits[.digits][e[+-]digits]. */
+static bool is_number(const char *s)
+{
+	const char *p = s + (*s == '+' || *s == '-');
+	const char *digits = p;
+
+	p += strspn(p, "0123456789");
+	if (*p == '.')
+		p += 1 + strspn(p + 1, "0123456789");
+	if (p == digits || (p == digits + 1 && *digits == '.'))
+		return false;
+	if (*p == 'e' || *p == 'E') {
+		const char *exp = p + 1 + (p[1] == '+' || p[1] == '-');
+		size_t n = strspn(exp, "0123456789");
+		if (!n)
+			return false;
+		p = exp + n;
+	}
+	return *p == '\0';
+}
+
+/* OWASP's rule against formula injection: a cell a spreadsheet would take
+ * for a formula gets a leading apostrophe, and so does one that starts
+ * with an apostrophe before such a character or another apostrophe, so
+ * that the reader's undo (map_row) gives back every value. */
+static bool needs_apostrophe(const char *s)
+{
+	if (csv_raw)
+		return false;
+	if (s[0] == '\'')
+		return s[1] == '\'' || formula_start(s[1]);
+	return formula_start(s[0]) && !is_number(s);
+}
+
+static bool needs_quotes(const char *s, size_t n)
+{
+	if (n && (s[0] == ' ' || s[0] == '\t' || s[n - 1] == ' ' ||
+		  s[n - 1] == '\t'))
+		return true;
+	return strcspn(s, ",\"\r\n") != n;
+}
+
+/* A field known to need no quotes: a number, a time, a date. */
+static void put_plain(struct csv_writer *w, const char *s, size_t n)
+{
+	if (w->field++)
+		writer_raw(w, ",", 1);
+	writer_raw(w, s, n);
+}
+
+void csv_put(struct csv_writer *w, const char *s)
+{
+	bool apostrophe;
+	size_t n;
+
+	if (!s)
+		s = "";
+	if (!utf8_valid(s)) {
+		struct strbuf clean = STRBUF_INIT;
+		utf8_sanitize(&clean, s);
+		csv_put(w, clean.buf);
+		strbuf_release(&clean);
+		return;
+	}
+	n = strlen(s);
+	apostrophe = needs_apostrophe(s);
+	if (!needs_quotes(s, n)) {
+		if (w->field++)
+			writer_raw(w, ",", 1);
+		writer_raw(w, "'", apostrophe);
+		writer_raw(w, s, n);
+		return;
+	}
+	if (w->field++)
+		writer_raw(w, ",", 1);
+	writer_raw(w, "\"'", 1 + apostrophe);
+	for (const char *q; (q = strchr(s, '"')); s = q + 1) {
+		writer_raw(w, s, (size_t)(q - s) + 1);
+		writer_raw(w, "\"", 1);
+	}
+	writer_raw(w, s, strlen(s));
+	writer_raw(w, "\"", 1);
+}
+
+void csv_putf(struct csv_writer *w, const char *fmt, ...)
+{
+	char small[256];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(small, sizeof(small), fmt, ap);
+	va_end(ap);
+	if (n >= 0 && (size_t)n < sizeof(small)) {
+		csv_put(w, small);
+	} else {
+		struct strbuf sb = STRBUF_INIT;
+		va_start(ap, fmt);
+		strbuf_vaddf(&sb, fmt, ap);
+		va_end(ap);
+		csv_put(w, sb.buf);
+		strbuf_release(&sb);
+	}
+}
+
+void csv_put_long(struct csv_writer *w, long v)
+{
+	csv_putf(w, "%ld", v);
+}
+
+void csv_put_double(struct csv_writer *w, double v, int decimals)
+{
+	char s[64];
+
+	if (isnan(v)) {
+		csv_put(w, "");
+		return;
+	}
+	format_fixed(s, sizeof(s), v, decimals);
+	put_plain(w, s, strlen(s));
+}
+
+void csv_put_time(struct csv_writer *w, int64_t t)
+{
+	char s[TIME_ISO_LEN];
+
+	if (t == TIME_NONE) {
+		csv_put(w, "");
+		return;
+	}
+	time_format_iso(t, s);
+	put_plain(w, s, TIME_ISO_LEN - 1);
+}
+
+void csv_put_bool(struct csv_writer *w, bool v)
+{
+	csv_put(w, v ? "true" : "false");
+}
+
+void csv_end_row(struct csv_writer *w)
+{
+	if (w->field != w->schema->ncols) {
+		fprintf(stderr,
+			"vaultwise: BUG: %s row has %zu fields, schema %zu\n",
+			w->schema->file, w->field, w->schema->ncols);
+		abort();
+	}
+	writer_raw(w, "\r\n", 2);
+	w->field = 0;
+	w->rows++;
+}
+
+struct csv_writer *csv_writer_open(const char *path,
+				   const struct csv_schema *schema,
+				   struct err *e)
+{
+	struct csv_writer *w = xcalloc(1, sizeof(*w));
+
+	if (afile_open(&w->af, path, e)) {
+		free(w);
+		return NULL;
+	}
+	w->sha = EVP_MD_CTX_new();
+	if (!w->sha || EVP_DigestInit_ex(w->sha, EVP_sha256(), NULL) != 1) {
+		err_set(e, EXIT_SOFTWARE, "cannot start SHA-256");
+		csv_writer_abort(w);
+		return NULL;
+	}
+	w->schema = schema;
+	for (size_t c = 0; c < schema->ncols; c++)
+		csv_put(w, schema->cols[c].name);
+	writer_raw(w, "\r\n", 2);
+	w->field = 0;
+	return w;
+}
+
+int csv_writer_commit(struct csv_writer *w, struct csv_file_info *info,
+		      struct err *e)
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen = 0;
+	int rc;
+
+	writer_flush(w);
+	if (w->failed) {
+		err_errno(e, EXIT_IOERR, "cannot write '%s'", w->af.final);
+		csv_writer_abort(w);
+		return -1;
+	}
+	EVP_DigestFinal_ex(w->sha, md, &mdlen);
+	if (info) {
+		hex_encode(md, mdlen, info->sha256);
+		info->rows = w->rows;
+		info->bytes = w->bytes;
+	}
+	rc = afile_commit(&w->af, e);
+	EVP_MD_CTX_free(w->sha);
+	free(w);
+	return rc;
+}
+
+void csv_writer_abort(struct csv_writer *w)
+{
+	if (!w)
+		return;
+	afile_abort(&w->af);
+	EVP_MD_CTX_free(w->sha);
+	free(w);
+}

@@ -1,0 +1,1160 @@
+/* SPDX-License-Identifier: MIT
+ * plan.c: the plan stage: the decision for every point Azure could
+ * archive (plan.csv) with the restore-likelihood model when one is given
+ * (else the ski-rental rule), VM points scored as sets, RTO targets
+ * honoured; and the projections behind strategies.csv and
+ * policy_changes.csv (written by plan_write.c). One pass over
+ * recovery_points.csv, one item at a time. */
+#include "optimizer/plan/plan.h"
+
+#include <math.h>
+#include <stdio.h>
+
+#include "models/cost/decision.h"
+#include "optimizer/base/fileio.h"
+#include "optimizer/plan/plan_internal.h"
+#include "optimizer/snapshot/plan_meta.h"
+#include "models/cost/sizes.h"
+#include "models/check/targets.h"
+#include "optimizer/base/timeutil.h"
+#include "optimizer/base/util.h"
+
+void plan_options_init(struct plan_options *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->horizon_months = 36;
+	o->cost.rehydration_days = REHYDRATION_DAYS_DEFAULT;
+	o->risk_q = 0.5;
+	o->level = 0.90;
+	scope_init(&o->scope);
+}
+
+/* ---- output schemas ---- */
+
+#define R CSV_REQUIRED
+enum { PL_VAULT, PL_POLICY, PL_ITEM, PL_RP, PL_ACTION, PL_DATE, PL_REASON,
+       PL_NOW, PL_AFTER, PL_SAVING, PL_P, PL_PLO, PL_PHI, PL_CURRENCY,
+       PL_VNAME, PL_PNAME, PL_INAME, PL_WL, PL_RPTIME, PL_KIND, PL_TIER,
+       PL_EXPIRY, PL_UNIQUE, PL_FULL, PL_FROM, PL_UNTIL, PL_BE, PL_EXPECT,
+       PL_RCOST, PL_FREED, PL_SET, PL_METHOD, PL_NCOLS };
+static const struct csv_column plan_cols[] = {
+	{ "vault_id", R }, { "policy_id", R }, { "item_id", R },
+	{ "rp_id", R }, { "action", R }, { "move_date", R }, { "reason", R },
+	{ "monthly_cost_now", R }, { "monthly_cost_after", R },
+	{ "saving_total", R }, { "p_restore", R }, { "p_restore_lo", R },
+	{ "p_restore_hi", R }, { "currency", R }, { "vault_name", 0 },
+	{ "policy_name", 0 }, { "item_name", 0 }, { "workload", 0 },
+	{ "rp_time", 0 }, { "rp_kind", 0 }, { "tier", 0 },
+	{ "expiry_time", 0 }, { "unique_gb", 0 }, { "full_gb", 0 },
+	{ "eligible_from", 0 }, { "last_move_date", 0 },
+	{ "breakeven_days", 0 }, { "expected_restores", 0 },
+	{ "expected_restore_cost", 0 }, { "freed_gb", 0 },
+	{ "set_points", 0 }, { "method", 0 },
+};
+_Static_assert(ARRAY_SIZE(plan_cols) == PL_NCOLS, "plan columns");
+static const struct csv_schema plan_schema = { "plan.csv", plan_cols, PL_NCOLS };
+
+#undef R
+
+/* ---- restores of each point, from jobs.csv ---- */
+
+static int collect_restore(void *ctx, const struct item *it,
+			   const struct job *j, struct err *e)
+{
+	struct plan_ctx *p = ctx;
+	struct restore_event *ev;
+	(void)e;
+
+	if (!it || !job_is_restore(j))
+		return 0;
+	rto_samples_add(&p->rto_samples, it, j, p->now);
+	if (j->rp_time == TIME_NONE)
+		return 0;
+	p->restores = grow_array(p->restores, sizeof(*p->restores),
+				 p->nrestores + 1, &p->restores_alloc);
+	ev = &p->restores[p->nrestores++];
+	ev->item = it - p->s->items;
+	ev->rp_time = j->rp_time;
+	ev->when = j->start_time;
+	return 0;
+}
+
+static int cmp_restore(const void *a, const void *b)
+{
+	const struct restore_event *x = a, *y = b;
+	if (x->item != y->item)
+		return x->item < y->item ? -1 : 1;
+	if (x->rp_time != y->rp_time)
+		return x->rp_time < y->rp_time ? -1 : 1;
+	return (x->when > y->when) - (x->when < y->when);
+}
+
+/* The latest restore of (item, rp_time) before now, or TIME_NONE. */
+static int64_t last_restore(const struct plan_ctx *p, long item,
+			    int64_t rp_time)
+{
+	size_t lo = 0, hi = p->nrestores;
+	int64_t found = TIME_NONE;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		const struct restore_event *ev = &p->restores[mid];
+		if (ev->item < item ||
+		    (ev->item == item && ev->rp_time < rp_time))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < p->nrestores && p->restores[lo].item == item &&
+	       p->restores[lo].rp_time == rp_time;
+	     lo++)
+		if (p->restores[lo].when <= p->now)
+			found = p->restores[lo].when;
+	return found;
+}
+
+/* ---- prices ---- */
+
+/* A price caveat for the summary, once (a price_caveat_fn). */
+static void add_caveat(void *ctx, const char *text)
+{
+	struct plan_summary *sum = ctx;
+
+	for (size_t i = 0; i < sum->ncaveats; i++)
+		if (strcmp(sum->caveats[i], text) == 0)
+			return;
+	sum->caveats = xrealloc(sum->caveats,
+				(sum->ncaveats + 1) * sizeof(char *));
+	sum->caveats[sum->ncaveats++] = xstrdup(text);
+}
+
+static int load_rate_cards(struct plan_ctx *p, struct err *e)
+{
+	struct snapshot *s = p->s;
+	char *path = p->o->prices_path ? xstrdup(p->o->prices_path)
+				       : data_file("prices/prices.csv", e);
+	int rc = path ? prices_load(&p->prices, path, e) : -1;
+
+	free(path);
+	if (rc)
+		return -1;
+	if (p->o->currency) {
+		p->currency = prices_currency(&p->prices, p->o->currency);
+		if (!p->currency) {
+			char *have = prices_currency_list(&p->prices);
+			err_set(e, EXIT_USAGE,
+				"--currency %s: the price sheet %s has no "
+				"prices in %s (it has %s)",
+				p->o->currency, p->prices.path,
+				p->o->currency, have);
+			free(have);
+			return -1;
+		}
+	} else {
+		p->currency = prices_default_currency(&p->prices, s->vaults,
+						      s->nvaults);
+	}
+	snprintf(p->sum->currency, sizeof(p->sum->currency), "%s",
+		 p->currency);
+	p->cards = xcalloc(s->nvaults ? s->nvaults : 1, sizeof(*p->cards));
+	if (rate_cards_for(p->cards, &p->prices, s, p->currency, e))
+		return -1;
+	for (size_t v = 0; v < s->nvaults; v++)
+		rate_card_caveats(&p->cards[v], s->vaults[v].location, true,
+				  add_caveat, p->sum);
+	return 0;
+}
+
+/* ---- policy settings (tieringPolicy candidates) ---- */
+
+static int longest_retention_days(const struct policy *pol)
+{
+	int days = pol->daily_keep_days;
+
+	if (pol->weekly_keep_weeks * 7 > days)
+		days = pol->weekly_keep_weeks * 7;
+	if (pol->monthly_keep_months * 30 > days)
+		days = pol->monthly_keep_months * 30;
+	if (pol->yearly_keep_years * 365 > days)
+		days = pol->yearly_keep_years * 365;
+	return days;
+}
+
+static void add_setting(struct policy_state *ps, int mode, int duration)
+{
+	for (int i = 0; i < ps->nsettings; i++)
+		if (ps->settings[i].mode == mode &&
+		    ps->settings[i].duration == duration)
+			return;
+	if (ps->nsettings < MAX_SETTINGS)
+		ps->settings[ps->nsettings++] =
+			(struct setting){ mode, duration, 0 };
+}
+
+/* plan --tiering TierAfter:N: scored too when Azure allows it here (in
+ * whole months for a VM policy). */
+static void add_asked(struct policy_state *ps, const struct policy *pol,
+		      const struct tiering_choice *t, int vm_max_months,
+		      int db_max_days)
+{
+	if (t->intent != TI_SET || t->mode != TM_TIERAFTER)
+		return;
+	if (pol->workload == WL_VM && t->days % 30 == 0 &&
+	    t->days / 30 >= 3 && t->days / 30 <= vm_max_months)
+		add_setting(ps, TM_TIERAFTER, t->days / 30);
+	else if (pol->workload != WL_VM && t->days >= 45 &&
+		 t->days <= db_max_days)
+		add_setting(ps, TM_TIERAFTER, t->days);
+}
+
+/* Azure's allowed range (docs/azure-backup.md §3.5): VM TierAfter in
+ * months from 3 to (monthly or yearly retention - 6); SQL/HANA in days
+ * from 45 to (retention - 180). */
+static void init_settings(struct policy_state *ps, const struct policy *pol,
+			  const struct tiering_choice *asked)
+{
+	/* The round figures admins choose; each is scored on every point. */
+	static const int vm_months[] = { 3, 6, 9, 12, 24, 36 };
+	static const int db_days[] = { 45, 60, 90, 180, 365 };
+	int longest = longest_retention_days(pol);
+
+	ps->nsettings = 0;
+	if (pol->workload == WL_FILES)
+		return;
+	add_setting(ps, TM_DONOTTIER, 0);
+	if (pol->workload == WL_VM) {
+		int months = pol->monthly_keep_months;
+		if (pol->yearly_keep_years * 12 > months)
+			months = pol->yearly_keep_years * 12;
+		add_setting(ps, TM_TIERRECOMMENDED, 0);
+		for (size_t i = 0; i < ARRAY_SIZE(vm_months); i++)
+			if (vm_months[i] <= months - 6)
+				add_setting(ps, TM_TIERAFTER, vm_months[i]);
+		add_asked(ps, pol, asked, months - 6, 0);
+	} else {
+		for (size_t i = 0; i < ARRAY_SIZE(db_days); i++)
+			if (db_days[i] <= longest - MIN_REMAINING_DAYS)
+				add_setting(ps, TM_TIERAFTER, db_days[i]);
+		add_asked(ps, pol, asked, 0, longest - MIN_REMAINING_DAYS);
+	}
+}
+
+static int setting_age_days(int workload, const struct setting *st)
+{
+	return workload == WL_VM ? st->duration * 30 : st->duration;
+}
+
+/* ---- when each strategy moves a point ---- */
+
+/* Age at which a new point of this slot moves, or -1: clipped to Azure's
+ * minimum age and to the 180 days that must remain. */
+static double allowed_age(double age, int workload, const struct slot *sl)
+{
+	double life;
+
+	if (age < 0)
+		return -1;
+	if (age < min_age_days(workload))
+		age = min_age_days(workload);
+	if (sl->expiry == TIME_NONE)
+		return age;
+	life = (double)(sl->expiry - sl->rp_time) / DAY_S;
+	return life - age >= MIN_REMAINING_DAYS ? age : -1;
+}
+
+static double policy_setting_age(int mode, int tier_after_days, int workload,
+				 const struct point_costs *c)
+{
+	switch (mode) {
+	case TM_TIERAFTER:
+		return tier_after_days;
+	case TM_TIERRECOMMENDED:
+		/* Azure recommends (VM only) the points whose move saves. */
+		return workload == WL_VM && c->q_day < c->s_day
+			       ? min_age_days(workload)
+			       : -1;
+	default:
+		return -1;
+	}
+}
+
+static double strategy_age(int strategy, const struct policy *pol,
+			   int workload, const struct point_costs *c)
+{
+	double be;
+
+	switch (strategy) {
+	case STRAT_DO_NOTHING:
+		return pol ? policy_setting_age(pol->tiering_mode,
+						pol->tier_after_days,
+						workload, c)
+			   : -1;
+	case STRAT_TIER_AFTER_3M:
+		return 90;
+	case STRAT_TIER_RECOMMENDED:
+		if (workload == WL_VM)
+			return policy_setting_age(TM_TIERRECOMMENDED, 0,
+						  workload, c);
+		return strategy_age(STRAT_DO_NOTHING, pol, workload, c);
+	case STRAT_MOVE_ALL_ELIGIBLE:
+		return min_age_days(workload);
+	default:
+		be = breakeven_days(c);
+		return isinf(be) ? -1 : min_age_days(workload) + be;
+	}
+}
+
+/* When the current point moves if the rule is "move at this age". */
+static int64_t current_move_at(double age, const struct rp *rp,
+			       const struct eligibility *el, int64_t now)
+{
+	int64_t t;
+
+	if (age < 0 || el->status == ELIG_NEVER)
+		return TIME_NONE;
+	t = rp->rp_time + (int64_t)(age * DAY_S);
+	if (t < el->from)
+		t = el->from;
+	if (t < now)
+		t = now;
+	if (el->until != TIME_NONE && t > el->until)
+		return TIME_NONE;
+	return t;
+}
+
+/* ---- per point ---- */
+
+static bool item_refills(const struct item *it)
+{
+	return it->policy_idx >= 0 &&
+	       (str_eq_ci(it->protection_state, "Protected") ||
+		str_eq_ci(it->protection_state, "IRPending") ||
+		str_eq_ci(it->protection_state, "ProtectionError"));
+}
+
+static void make_slot(struct slot *sl, bool refills, const struct rp *rp,
+		      const struct rate_card *rc)
+{
+	memset(sl, 0, sizeof(*sl));
+	sl->rp_time = rp->rp_time;
+	sl->expiry = rp->expiry_time;
+	sl->refills = refills;
+	sl->in_archive = tier_in_archive(rp->tier);
+	sl->in_standard = tier_in_standard(rp->tier);
+	sl->std_gb = rp->unique_gb;
+	sl->arc_gb = rp->full_gb;
+	sl->grows_at = TIME_NONE;
+	sl->std_gb_month = rc->std_gb_month;
+	sl->arc_gb_month = rc->arc_gb_month;
+}
+
+static void project_fixed(struct plan_ctx *p, const struct item *it,
+			  const struct slot *sl)
+{
+	projection_add_fixed(&p->proj, sl);
+	projection_add_fixed(&p->vault_proj[it->vault_idx], sl);
+}
+
+/* One archivable point while it is planned and projected. */
+struct point_ctx {
+	const struct item *it;
+	const struct policy *pol;
+	const struct rp *rp;
+	const struct eligibility *el;
+	const struct point_costs *c;
+	const struct decision *d;
+	struct slot sl;
+	double weight;  /* coverage days, for the model */
+	/* Lambda at the ages asked so far: the same few (a strategy's or a
+	 * setting's move age, the point's life) come back for every
+	 * strategy and setting. */
+	double cum_age[12], cum[12];
+	int ncum;
+};
+
+static double cum_at(struct point_ctx *pc, const struct restore_model *m,
+		     double a)
+{
+	for (int i = 0; i < pc->ncum; i++)
+		if (pc->cum_age[i] == a)
+			return pc->cum[i];
+	if (pc->ncum == (int)ARRAY_SIZE(pc->cum))
+		return restore_model_cum(m, a);
+	pc->cum_age[pc->ncum] = a;
+	return pc->cum[pc->ncum++] = restore_model_cum(m, a);
+}
+
+static double life_days(const struct plan_ctx *p, const struct rp *rp)
+{
+	int64_t end = rp->expiry_time != TIME_NONE ? rp->expiry_time
+						   : p->proj.h.end;
+	return (double)(end - rp->rp_time) / DAY_S;
+}
+
+/* Expected restores per day of a point archived from age `from` to age
+ * `to` (0 without a fitted model). */
+static double restores_per_day(const struct plan_ctx *p, struct point_ctx *pc,
+			       double from, double to)
+{
+	const struct restore_model *m = p->o->model;
+
+	if (!p->use_model || from < 0 || !(to > from))
+		return 0;
+	return pc->weight * p->work.rho *
+	       (cum_at(pc, m, to) - cum_at(pc, m, from)) / (to - from);
+}
+
+/* The restores from Archive a slot's points expect per month while
+ * archived, and what they cost: the current point (from its move or
+ * now) and the points that follow it (from new_move_age). */
+static void set_restore_costs(const struct plan_ctx *p, struct point_ctx *pc,
+			      const struct slot_moves *m)
+{
+	const struct rp *rp = pc->rp;
+	struct slot *sl = &pc->sl;
+	double life = life_days(p, rp), extra = pc->c->restore_extra;
+	double now_age = (double)(p->now - rp->rp_time) / DAY_S;
+	double cur = 0, next = 0;
+
+	if (sl->in_archive)
+		cur = restores_per_day(p, pc, now_age, life);
+	else if (m->current_move != TIME_NONE)
+		cur = restores_per_day(
+			p, pc, (double)(m->current_move - rp->rp_time) / DAY_S,
+			life);
+	if (rp->expiry_time != TIME_NONE)
+		next = restores_per_day(p, pc, m->new_move_age,
+					(double)(rp->expiry_time -
+						 rp->rp_time) /
+						DAY_S);
+	sl->restores_month = cur * DAYS_PER_MONTH;
+	sl->restores_month_new = next * DAYS_PER_MONTH;
+	sl->restore_month = extra * cur * DAYS_PER_MONTH;
+	sl->restore_month_new = extra * next * DAYS_PER_MONTH;
+}
+
+/* Age at which the plan moves the points that replace this one. */
+static double plan_new_age(const struct plan_ctx *p,
+			   const struct point_ctx *pc)
+{
+	const struct point_costs *c = pc->c;
+	double min_age = min_age_days(pc->it->workload), tau;
+
+	if (c->q_day >= c->s_day)
+		return -1;
+	if (!p->use_model)
+		return min_age + breakeven_days(c);
+	tau = restore_model_best_age(
+		p->o->model, pc->pol ? pc->pol->policy_id : NULL,
+		pc->it->workload, pc->weight,
+		c->restore_extra > 0 ? (c->s_day - c->q_day) / c->restore_extra
+				     : INFINITY,
+		min_age, life_days(p, pc->rp) - MIN_REMAINING_DAYS);
+	return tau > min_age ? tau : min_age;
+}
+
+static void moves_for(const struct plan_ctx *p, const struct point_ctx *pc,
+		      int strategy, struct slot_moves *m)
+{
+	double age = strategy == STRAT_PLAN
+			     ? plan_new_age(p, pc)
+			     : strategy_age(strategy, pc->pol,
+					    pc->it->workload, pc->c);
+
+	m->new_move_age = allowed_age(age, pc->it->workload, &pc->sl);
+	m->current_move = strategy == STRAT_PLAN
+				  ? pc->d->move_at
+				  : current_move_at(age, pc->rp, pc->el, p->now);
+}
+
+static void project_archivable(struct plan_ctx *p, struct point_ctx *pc)
+{
+	for (int k = 0; k < STRAT_COUNT; k++) {
+		struct slot_moves m;
+
+		moves_for(p, pc, k, &m);
+		set_restore_costs(p, pc, &m);
+		/* The plan is projected per vault; its total is their sum. */
+		projection_add(k == STRAT_PLAN
+				       ? &p->vault_proj[pc->it->vault_idx]
+				       : &p->proj,
+			       k, &pc->sl, &m);
+	}
+}
+
+static double setting_cost(struct plan_ctx *p, struct point_ctx *pc,
+			   double age)
+{
+	struct slot_moves m;
+
+	m.new_move_age = allowed_age(age, pc->it->workload, &pc->sl);
+	m.current_move = current_move_at(age, pc->rp, pc->el, p->now);
+	set_restore_costs(p, pc, &m);
+	return slot_horizon_cost(&p->proj.h, &pc->sl, &m);
+}
+
+static void score_settings(struct plan_ctx *p, struct point_ctx *pc)
+{
+	struct policy_state *ps = &p->pstate[pc->it->policy_idx];
+	int wl = pc->it->workload;
+	struct slot_moves m;
+
+	ps->archivable++;
+	for (int i = 0; i < ps->nsettings; i++) {
+		struct setting *st = &ps->settings[i];
+		st->cost += setting_cost(
+			p, pc,
+			policy_setting_age(st->mode, setting_age_days(wl, st),
+					   wl, pc->c));
+	}
+	ps->current_cost += setting_cost(
+		p, pc, strategy_age(STRAT_DO_NOTHING, pc->pol, wl, pc->c));
+	moves_for(p, pc, STRAT_PLAN, &m);
+	set_restore_costs(p, pc, &m);
+	ps->plan_cost += slot_horizon_cost(&p->proj.h, &pc->sl, &m);
+}
+
+static void count_decision(struct totals *t, const struct decision *d,
+			   const struct eligibility *el)
+{
+	t->considered++;
+	if (el->status == ELIG_NOW)
+		t->eligible_now++;
+	switch (d->action) {
+	case ACT_MOVE_NOW: t->move_now++; break;
+	case ACT_MOVE_ON: t->move_on++; break;
+	case ACT_KEEP: t->keep++; break;
+	default: t->ineligible++; break;
+	}
+	t->saving += d->saving_total;
+}
+
+static void put_date(struct csv_writer *w, int64_t t)
+{
+	char d[DATE_ISO_LEN];
+
+	if (t == TIME_NONE) {
+		csv_put(w, "");
+		return;
+	}
+	time_format_date(t, d);
+	csv_put(w, d);
+}
+
+static void write_plan_row(struct plan_ctx *p, const struct item *it,
+			   const struct rp *rp, const struct eligibility *el,
+			   const struct decision *d, double now_cost,
+			   double after_cost, double freed_gb,
+			   size_t set_points)
+{
+	struct csv_writer *w = p->plan_w;
+	const struct vault *v = &p->s->vaults[it->vault_idx];
+	const struct policy *pol =
+		it->policy_idx >= 0 ? &p->s->policies[it->policy_idx] : NULL;
+
+	csv_put(w, it->vault_id);
+	csv_put(w, it->policy_id);
+	csv_put(w, it->item_id);
+	csv_put(w, rp->rp_id);
+	csv_put(w, plan_action_names[d->action]);
+	put_date(w, d->move_at);
+	csv_put(w, d->reason);
+	csv_put_double(w, now_cost, 4);
+	csv_put_double(w, after_cost, 4);
+	csv_put_double(w, d->saving_total, 2);
+	csv_put_double(w, d->p_restore, 4);
+	csv_put_double(w, d->p_restore_lo, 4);
+	csv_put_double(w, d->p_restore_hi, 4);
+	csv_put(w, p->currency);
+	csv_put(w, v->vault_name);
+	csv_put(w, pol ? pol->policy_name : "");
+	csv_put(w, it->item_name);
+	csv_put(w, workload_names[it->workload]);
+	csv_put_time(w, rp->rp_time);
+	csv_put(w, rp_kind_names[rp->kind]);
+	csv_put(w, rp_tier_names[rp->tier]);
+	csv_put_time(w, rp->expiry_time);
+	csv_put_double(w, rp->unique_gb, 3);
+	csv_put_double(w, rp->full_gb, 3);
+	put_date(w, el->status == ELIG_NEVER ? TIME_NONE : el->from);
+	put_date(w, el->status == ELIG_NEVER ? TIME_NONE : el->until);
+	csv_put_double(w, isinf(d->breakeven_days) ? NAN : d->breakeven_days,
+		       1);
+	csv_put_double(w, d->expected_restores, 4);
+	csv_put_double(w, p->use_model ? d->restore_cost : NAN, 2);
+	csv_put_double(w, freed_gb, 3);
+	if (set_points)
+		csv_put_long(w, (long)set_points);
+	else
+		csv_put(w, "");
+	csv_put(w, p->use_model ? "model" : "breakeven");
+	csv_end_row(w);
+	p->planned[it - p->s->items] = true;
+}
+
+static void add_to_totals(struct plan_ctx *p, const struct item *it,
+			  void (*fn)(struct totals *, const void *),
+			  const void *arg)
+{
+	fn(&p->vault_tot[it->vault_idx], arg);
+	if (it->policy_idx >= 0)
+		fn(&p->policy_tot[it->policy_idx], arg);
+	fn(&p->all, arg);
+}
+
+struct point_money {
+	const struct rp *rp;
+	double now, after;
+};
+
+static void add_point(struct totals *t, const void *arg)
+{
+	const struct point_money *pm = arg;
+
+	t->points++;
+	if (tier_in_standard(pm->rp->tier))
+		t->standard_gb += pm->rp->unique_gb;
+	if (tier_in_archive(pm->rp->tier))
+		t->archive_gb += pm->rp->full_gb;
+	t->storage_now += pm->now;
+	t->storage_after += pm->after;
+}
+
+struct decision_counts {
+	const struct decision *d;
+	const struct eligibility *el;
+};
+
+static void add_decision(struct totals *t, const void *arg)
+{
+	const struct decision_counts *dc = arg;
+	count_decision(t, dc->d, dc->el);
+}
+
+/* The model's forecast for ages [a0, a1] rounded to whole days. */
+static const struct restore_forecast *
+forecast(struct plan_ctx *p, const struct point_ctx *pc, double a0, double a1)
+{
+	const char *pid = pc->pol ? pc->pol->policy_id : NULL;
+	long d0 = lround(a0), d1 = lround(a1);
+	uint64_t h = (uint64_t)(uintptr_t)pid * 0x9E3779B97F4A7C15ULL ^
+		     (uint64_t)d0 * 0xBF58476D1CE4E5B9ULL ^
+		     (uint64_t)d1 * 0x94D049BB133111EBULL ^
+		     (uint64_t)(pc->weight * 1000) ^ (uint64_t)pc->it->workload;
+	struct forecast_entry *fe = &p->forecasts[(h ^ (h >> 29)) &
+						  (FORECAST_CACHE - 1)];
+
+	if (fe->used && fe->policy_id == pid &&
+	    fe->workload == pc->it->workload && fe->weight == pc->weight &&
+	    fe->a0 == d0 && fe->a1 == d1)
+		return &fe->fc;
+	restore_model_forecast(p->o->model, pid, pc->it->workload,
+			       pc->weight, (double)d0, (double)d1,
+			       p->o->level, &fe->fc);
+	fe->used = true;
+	fe->policy_id = pid;
+	fe->workload = pc->it->workload;
+	fe->weight = pc->weight;
+	fe->a0 = d0;
+	fe->a1 = d1;
+	return &fe->fc;
+}
+
+/* The decision for one point, with the model when there is a fitted one. */
+static void decide_point(struct plan_ctx *p, struct point_ctx *pc,
+			 const struct decide_input *in, struct decision *d)
+{
+	struct model_view mv;
+	const struct rp *rp = pc->rp;
+	int64_t end = rp->expiry_time != TIME_NONE ? rp->expiry_time
+						   : p->proj.h.end;
+
+	if (!p->use_model) {
+		decide_breakeven(in, d);
+		return;
+	}
+	mv.m = p->o->model;
+	mv.policy_id = pc->pol ? pc->pol->policy_id : NULL;
+	mv.workload = pc->it->workload;
+	mv.weight = pc->weight;
+	mv.risk_q = p->o->risk_q;
+	mv.level = p->o->level;
+	mv.cut_risk = p->o->cut_risk;
+	decide_with_model(in, &mv,
+			  forecast(p, pc, (double)(p->now - rp->rp_time) / DAY_S,
+				   (double)(end - rp->rp_time) / DAY_S),
+			  d);
+}
+
+/* plan --moves: the admin's choice over the rule's. all-eligible moves
+ * every point as soon as Azure (and any RTO or dependency hold) allows,
+ * quoting what that saves or costs if it is not restored; none keeps
+ * them all. */
+static void force_moves(const struct plan_ctx *p, const struct point_ctx *pc,
+			struct decision *d)
+{
+	const struct eligibility *el = pc->el;
+	const struct rp *rp = pc->rp;
+	int64_t at = el->from > p->now ? el->from : p->now;
+	int64_t end = rp->expiry_time != TIME_NONE ? rp->expiry_time
+						   : p->proj.h.end;
+	bool moves = d->action == ACT_MOVE_NOW || d->action == ACT_MOVE_ON;
+
+	if (p->o->moves == MOVES_PLAN || el->status == ELIG_NEVER)
+		return;
+	if (p->o->moves == MOVES_NONE) {
+		if (!moves)
+			return;
+		d->action = ACT_KEEP;
+		d->move_at = TIME_NONE;
+		d->saving_total = 0;
+		strfmt(d->reason, sizeof(d->reason),
+		       "kept in Standard as asked (plan --moves none)");
+		return;
+	}
+	if ((moves && d->move_at == at) ||
+	    (el->until != TIME_NONE && at > el->until))
+		return;
+	d->action = at <= p->now ? ACT_MOVE_NOW : ACT_MOVE_ON;
+	d->move_at = at;
+	d->saving_total = (pc->c->s_day - pc->c->q_day) *
+			  (double)(end - at) / DAY_S;
+	strfmt(d->reason, sizeof(d->reason),
+	       "moved as soon as Azure allows, as asked (plan --moves "
+	       "all-eligible): %s %.2f %s over its remaining %.1f months if "
+	       "not restored",
+	       d->saving_total >= 0 ? "saves" : "costs",
+	       fabs(d->saving_total), p->currency,
+	       (double)(end - at) / DAY_S / DAYS_PER_MONTH);
+}
+
+/* An item none of whose candidates pays even when moved together. */
+static void explain_kept_set(const struct plan_ctx *p, const struct item *it,
+			     struct decision *d)
+{
+	const struct vmset_result *set = &p->work.set;
+	const struct rate_card *rc = &p->cards[it->vault_idx];
+
+	strfmt(d->reason, sizeof(d->reason),
+		 "low churn: even moved together, the Archive copies of its "
+		 "%zu eligible monthly and yearly points are full size (%.1f "
+		 "GiB, %.2f %s/month) and cost more than the %.1f GiB they "
+		 "would free in Standard (%.2f %s/month)",
+		 set->candidates, set->all_full_gb,
+		 set->all_full_gb * rc->arc_gb_month, p->currency,
+		 set->all_freed_gb, set->all_freed_gb * rc->std_gb_month,
+		 p->currency);
+}
+
+/* Decisions use what the point will free when it may move: with its set
+ * (vmset.h) or on its own, with the neighbours it will have then. */
+static void plan_point(struct plan_ctx *p, const struct item *it,
+		       const struct rp *rps, size_t n, size_t i)
+{
+	const struct rp *rp = &rps[i];
+	const struct rate_card *rc = &p->cards[it->vault_idx];
+	struct item_work *w = &p->work;
+	struct point_money pm = { rp, point_monthly_cost(rc, rp), 0 };
+	struct point_ctx pc = { 0 };
+	struct point_costs c;
+	struct decide_input in;
+	struct decision d;
+	struct rp at_move;
+	bool with_set = !isnan(w->freed[i]);
+
+	pc.it = it;
+	pc.pol = it->policy_idx >= 0 ? &p->s->policies[it->policy_idx] : NULL;
+	pc.rp = rp;
+	make_slot(&pc.sl, w->refills, rp, rc);
+	pm.after = pm.now;
+	if (!archivable_kind(it->workload, rp->kind)) {
+		project_fixed(p, it, &pc.sl);
+		add_to_totals(p, it, add_point, &pm);
+		return;
+	}
+	pc.el = &w->el[i];
+	pc.weight = point_coverage_days(it->workload, rp->kind, rp->tier,
+					pc.pol);
+	at_move = *rp;
+	if (with_set)
+		at_move.unique_gb = w->freed[i];
+	else if (pc.el->status != ELIG_NEVER)
+		at_move.unique_gb = unique_gb_at(
+			it, rps, n, i,
+			pc.el->from > p->now ? pc.el->from : p->now);
+	point_costs_for(&c, rc, &p->o->cost, &at_move);
+	pc.c = &c;
+	if (pc.el->status != ELIG_NEVER) {
+		pc.sl.grows_at = pc.el->from > p->now ? pc.el->from : p->now;
+		pc.sl.std_gb_later = at_move.unique_gb;
+	}
+	in = (struct decide_input){ it, rp, pc.el, &c, p->currency, p->now,
+				    last_restore(p, it - p->s->items,
+						 rp->rp_time),
+				    p->proj.h.end };
+	decide_point(p, &pc, &in, &d);
+	force_moves(p, &pc, &d);
+	pc.d = &d;
+	if (it->workload == WL_VM && w->candidate[i] && !w->set.chosen &&
+	    d.action == ACT_KEEP && c.q_day >= c.s_day)
+		explain_kept_set(p, it, &d);
+	if (d.action == ACT_MOVE_NOW || d.action == ACT_MOVE_ON) {
+		pm.after = c.q_day * DAYS_PER_MONTH;
+		if (with_set && unique_gb_at(it, rps, n, i, pc.el->from) *
+						rc->std_gb_month <
+					c.q_day * DAYS_PER_MONTH)
+			p->sum->moved_with_set++;
+	}
+	if (pc.el->held[0] && str_starts_with(pc.el->held, "target "))
+		p->sum->held_by_rto++;
+	/* A point that may move is quoted at the Standard cost its move
+	 * removes (with its set: the versions it shares with them). */
+	write_plan_row(p, it, rp, pc.el, &d,
+		       pc.el->status == ELIG_NEVER
+			       ? pm.now
+			       : at_move.unique_gb * rc->std_gb_month,
+		       pm.after, at_move.unique_gb,
+		       with_set ? w->set.chosen : 0);
+	add_to_totals(p, it, add_point, &pm);
+	add_to_totals(p, it, add_decision,
+		      &(struct decision_counts){ &d, pc.el });
+	project_archivable(p, &pc);
+	if (pc.pol)
+		score_settings(p, &pc);
+}
+
+static void add_item(struct totals *t, const void *arg)
+{
+	t->items++;
+	t->pi += *(const double *)arg;
+}
+
+struct base_money {
+	double gb, month;
+};
+
+static void add_base(struct totals *t, const void *arg)
+{
+	const struct base_money *b = arg;
+
+	t->standard_gb += b->gb;
+	t->storage_now += b->month;
+	t->storage_after += b->month;
+}
+
+/* When the item's last Standard point expires; TIME_NONE if one is kept
+ * forever. The caller knows there is at least one. */
+static int64_t last_standard_expiry(const struct rp *rps, size_t n)
+{
+	int64_t last = INT64_MIN;
+
+	for (size_t i = 0; i < n; i++) {
+		if (!tier_in_standard(rps[i].tier))
+			continue;
+		if (rps[i].expiry_time == TIME_NONE)
+			return TIME_NONE;
+		if (rps[i].expiry_time > last)
+			last = rps[i].expiry_time;
+	}
+	return last;
+}
+
+/* The chain's base (sizes.h) stays in Standard whatever is archived, for
+ * as long as the item keeps points in Standard. */
+static void plan_base(struct plan_ctx *p, const struct item *it,
+		      const struct rp *rps, size_t n)
+{
+	const struct rate_card *rc = &p->cards[it->vault_idx];
+	struct base_money b = { item_base_gb(it, rps, n), 0 };
+	struct slot sl = { 0 };
+
+	if (b.gb <= 0)
+		return;
+	b.month = b.gb * rc->std_gb_month;
+	add_to_totals(p, it, add_base, &b);
+	sl.rp_time = p->now;
+	sl.grows_at = TIME_NONE;
+	sl.expiry = item_refills(it) ? TIME_NONE
+				     : last_standard_expiry(rps, n);
+	sl.in_standard = true;
+	sl.std_gb = b.gb;
+	sl.std_gb_month = rc->std_gb_month;
+	project_fixed(p, it, &sl);
+}
+
+/* ---- per item: eligibility, RTO holds, VM sets ---- */
+
+static void grow_work(struct item_work *w, size_t n)
+{
+	if (n <= w->alloc)
+		return;
+	w->alloc = n;
+	w->el = xrealloc(w->el, n * sizeof(*w->el));
+	w->freed = xrealloc(w->freed, n * sizeof(*w->freed));
+	w->candidate = xrealloc(w->candidate, n * sizeof(*w->candidate));
+}
+
+/* Targets with an RTO and a retention that cover this item on a vault
+ * tier: the points they need must stay restorable within the RTO. */
+static void find_holds(struct plan_ctx *p, const struct item *it)
+{
+	const struct target_set *ts = p->o->targets;
+	struct item_work *w = &p->work;
+
+	w->nholds = 0;
+	for (size_t k = 0; ts && k < ts->n; k++) {
+		const struct target *t = &ts->t[k];
+		if (t->tier == TT_SNAPSHOT || isnan(t->rto_hours) ||
+		    isnan(t->min_retention_days) ||
+		    !target_matches(t, p->s, it))
+			continue;
+		w->holds = grow_array(w->holds, sizeof(*w->holds),
+				      w->nholds + 1, &w->holds_alloc);
+		w->holds[w->nholds++].t = t;
+	}
+}
+
+static void hold_for_rto(struct plan_ctx *p, const struct item *it,
+			 const struct rp *rp, struct eligibility *el)
+{
+	int prio = p->o->cost.high_priority ? REHYDRATE_HIGH
+					    : REHYDRATE_STANDARD;
+	double rehydrate = rto_rehydrate_hours(prio, rp->full_gb);
+	double restore = rto_model_hours(&p->rto[it->workload], rp->full_gb);
+	char why[200];
+
+	for (size_t k = 0; k < p->work.nholds; k++) {
+		const struct target *t = p->work.holds[k].t;
+		if (t->rto_hours >= rehydrate + restore)
+			continue;
+		strfmt(why, sizeof(why),
+			 "target %s needs it back within %.4g h, and from "
+			 "Archive it takes %.1f h (%.1f h rehydration + %.1f h "
+			 "restore), so it stays in Standard",
+			 t->target_id, t->rto_hours, rehydrate + restore,
+			 rehydrate, restore);
+		eligibility_hold(el, rp->rp_time +
+					     (int64_t)(t->min_retention_days *
+						       DAY_S),
+				 p->now, why);
+	}
+}
+
+static void prepare_item(struct plan_ctx *p, const struct item *it,
+			 const struct rp *rps, size_t n)
+{
+	struct item_work *w = &p->work;
+	const struct policy *pol =
+		it->policy_idx >= 0 ? &p->s->policies[it->policy_idx] : NULL;
+	const struct rate_card *rc = &p->cards[it->vault_idx];
+
+	grow_work(w, n);
+	find_holds(p, it);
+	w->refills = item_refills(it);
+	for (size_t i = 0; i < n; i++) {
+		struct eligibility *el = &w->el[i];
+
+		w->freed[i] = NAN;
+		w->candidate[i] = false;
+		if (!archivable_kind(it->workload, rps[i].kind))
+			continue;
+		archive_eligibility(it, &rps[i], p->now, el);
+		if (it->workload == WL_VM)
+			eligibility_hold(el, vm_dependencies_end(pol, rps, n, i),
+					 p->now,
+					 "the daily and weekly points that "
+					 "depend on it are kept");
+		hold_for_rto(p, it, &rps[i], el);
+		w->candidate[i] = el->status != ELIG_NEVER;
+	}
+	memset(&w->set, 0, sizeof(w->set));
+	if (it->workload == WL_VM)
+		vmset_score(it, rps, n, w->candidate, rc->std_gb_month,
+			    rc->arc_gb_month, w->refills, w->freed,
+			    &w->set);
+	w->rho = 0;
+	if (p->use_model) {
+		struct restore_scale sc;
+		restore_model_scale(p->o->model, pol ? pol->policy_id : NULL,
+				    it->workload, &sc);
+		w->rho = sc.shape / sc.rate;
+	}
+}
+
+bool plan_policy_in_scope(const struct plan_ctx *p, const struct policy *pol)
+{
+	long v = snapshot_find_vault(p->s, pol->vault_id);
+	const struct vault *vt = v >= 0 ? &p->s->vaults[v] : NULL;
+
+	return vt && scope_match(&p->o->scope, vt->subscription_id,
+				 vt->vault_name, vt->tags, pol->policy_name,
+				 pol->workload);
+}
+
+static bool item_in_scope(const struct plan_ctx *p, const struct item *it)
+{
+	const struct vault *v = &p->s->vaults[it->vault_idx];
+	const struct policy *pol =
+		it->policy_idx >= 0 ? &p->s->policies[it->policy_idx] : NULL;
+
+	return scope_match(&p->o->scope, v->subscription_id, v->vault_name,
+			   v->tags, pol ? pol->policy_name : NULL,
+			   it->workload);
+}
+
+static int plan_item(void *ctx, const struct item *it, const struct rp *rps,
+		     size_t n, struct err *e)
+{
+	struct plan_ctx *p = ctx;
+	(void)e;
+
+	if (!item_in_scope(p, it))
+		return 0;
+	rps = plan_calibrated_rps(p, it, rps, n);
+	plan_base(p, it, rps, n);
+	levers_add_points(p, it, rps, n);
+	prepare_item(p, it, rps, n);
+	for (size_t i = 0; i < n; i++)
+		plan_point(p, it, rps, n, i);
+	return 0;
+}
+
+/* Items are counted (and their protected-instance fee added) whether or
+ * not they have points. */
+static void add_item_fees(struct plan_ctx *p)
+{
+	double *fee = xcalloc(p->s->nitems + 1, sizeof(*fee));
+
+	pi_item_fees(p->s, p->cards, fee);
+	for (size_t i = 0; i < p->s->nitems; i++) {
+		const struct item *it = &p->s->items[i];
+
+		if (!item_in_scope(p, it))
+			continue;
+		add_to_totals(p, it, add_item, &fee[i]);
+		projection_add_pi(&p->proj, fee[i]);
+	}
+	free(fee);
+}
+
+static int plan_write_all(struct plan_ctx *p, const char *out_dir,
+			  struct err *e)
+{
+	struct outdir dir;
+	char *path;
+	const struct plan_dir_hooks *h = p->o->dir_hooks;
+	const char *old = p->o->replaces ? p->o->replaces : out_dir;
+	int lock_fd = -1, rc;
+
+	if (h && h->guard(old, &lock_fd, e))
+		return -1;
+	if (outdir_begin(&dir, out_dir, "plan", e)) {
+		if (h)
+			h->release(lock_fd);
+		return -1;
+	}
+	path = outdir_file(&dir, "plan.csv");
+	p->plan_w = csv_writer_open(path, &plan_schema, e);
+	free(path);
+	if (!p->plan_w)
+		goto fail;
+	add_item_fees(p);
+	if (snapshot_each_item_rps(p->s, plan_item, p, e))
+		goto fail;
+	if (csv_writer_commit(p->plan_w, NULL, e)) {
+		p->plan_w = NULL;
+		goto fail;
+	}
+	p->plan_w = NULL;
+	plan_fill_summary(p);
+	if (plan_write_summary(p, &dir, e) ||
+	    plan_write_strategies(p, &dir, e) ||
+	    plan_write_changes(p, &dir, e) ||
+	    plan_write_vault_months(p, &dir, e) ||
+	    plan_write_items(p, &dir, e) || plan_write_levers(p, &dir, e) ||
+	    plan_write_meta(p, &dir, e) || plan_write_reconcile(p, &dir, e) ||
+	    (h && h->carry(old, dir.tmp, e)))
+		goto fail;
+	rc = outdir_commit(&dir, e);
+	if (h)
+		h->release(lock_fd);
+	return rc;
+fail:
+	csv_writer_abort(p->plan_w);
+	p->plan_w = NULL;
+	outdir_abort(&dir);
+	if (h)
+		h->release(lock_fd);
+	return -1;
+}
+
+int plan_run(struct snapshot *s, const struct plan_options *o,
+	     const char *out_dir, struct plan_summary *out, struct err *e)
+{
+	struct plan_ctx p = { 0 };
+	int rc = -1;
+
+	memset(out, 0, sizeof(*out));
+	out->bill_rows = -1;
+	p.s = s;
+	p.o = o;
+	p.now = s->as_of;
+	p.sum = out;
+	projection_init(&p.proj, p.now, o->horizon_months);
+	p.vault_proj = xcalloc(s->nvaults + 1, sizeof(*p.vault_proj));
+	for (size_t v = 0; v < s->nvaults; v++)
+		projection_init(&p.vault_proj[v], p.now, o->horizon_months);
+	p.vault_tot = xcalloc(s->nvaults + 1, sizeof(*p.vault_tot));
+	p.policy_tot = xcalloc(s->npolicies + 1, sizeof(*p.policy_tot));
+	p.pstate = xcalloc(s->npolicies + 1, sizeof(*p.pstate));
+	p.forecasts = xcalloc(FORECAST_CACHE, sizeof(*p.forecasts));
+	p.planned = xcalloc(s->nitems + 1, sizeof(*p.planned));
+	_Static_assert(PLAN_HORIZON_MAX == PROJ_MAX_MONTHS,
+		       "plan.json's horizon is the projection's");
+	for (size_t i = 0; i < s->npolicies; i++)
+		init_settings(&p.pstate[i], &s->policies[i], &o->tiering);
+	/* The documented prior is a model too: with few restores its
+	 * posterior still beats a rule that ignores it (issue 17). */
+	p.use_model = o->model != NULL;
+	out->method = p.use_model ? "model" : "breakeven";
+	if (load_rate_cards(&p, e) || plan_calibrate(&p, e) ||
+	    snapshot_each_job(s, collect_restore, &p, e))
+		goto done;
+	levers_init(&p);
+	if (p.nrestores) /* qsort wants a pointer even for none */
+		qsort(p.restores, p.nrestores, sizeof(*p.restores),
+		      cmp_restore);
+	rto_samples_fit(&p.rto_samples, p.rto);
+	rc = plan_write_all(&p, out_dir, e);
+done:
+	projection_release(&p.proj);
+	for (size_t v = 0; v < s->nvaults; v++)
+		projection_release(&p.vault_proj[v]);
+	free(p.vault_proj);
+	prices_release(&p.prices);
+	free(p.cards);
+	free(p.restores);
+	free(p.vault_tot);
+	free(p.policy_tot);
+	free(p.pstate);
+	free(p.forecasts);
+	free(p.planned);
+	levers_release(&p.levers);
+	free(p.work.el);
+	free(p.work.freed);
+	free(p.work.candidate);
+	free(p.work.holds);
+	rto_samples_release(&p.rto_samples);
+	plan_calibration_free(&p);
+	return rc;
+}
+
+void plan_summary_release(struct plan_summary *sum)
+{
+	for (size_t i = 0; i < sum->ncaveats; i++)
+		free(sum->caveats[i]);
+	free(sum->caveats);
+	sum->caveats = NULL;
+	sum->ncaveats = 0;
+}
+

@@ -1,0 +1,150 @@
+/* SPDX-License-Identifier: MIT
+ * plan_internal.h: state shared by the plan stage's two files: plan.c
+ * (decisions per point, projections) and plan_write.c (the summary,
+ * strategies, policy changes and plan.json). Not for other callers. */
+#ifndef VW_PLAN_INTERNAL_H
+#define VW_PLAN_INTERNAL_H
+
+#include <stdbool.h>
+
+#include "models/cost/archive_rules.h"
+#include "optimizer/base/csvio.h"
+#include "optimizer/plan/plan.h"
+#include "models/cost/prices.h"
+#include "models/cost/projection.h"
+#include "models/restore/restore_model.h"
+#include "models/check/rto.h"
+#include "models/cost/vmset.h"
+
+struct totals {
+	long items, points, considered, eligible_now, move_now, move_on,
+		keep, ineligible;
+	double standard_gb, archive_gb, storage_now, storage_after, pi,
+		saving;
+};
+
+/* One tieringPolicy setting a policy could have. */
+struct setting {
+	int mode;          /* enum tiering_mode: DONOTTIER/TIERAFTER/RECOMMENDED */
+	int duration;      /* TierAfter: months (VM) or days (SQL/HANA) */
+	double cost;       /* projected over the horizon */
+};
+
+#define MAX_SETTINGS 16
+struct policy_state {
+	struct setting settings[MAX_SETTINGS];
+	int nsettings;
+	int archivable;    /* points the settings apply to */
+	double current_cost, plan_cost;
+};
+
+struct restore_event {
+	long item;
+	int64_t rp_time, when;
+};
+
+/* An RTO target that holds an item's points in Standard. */
+struct rto_hold {
+	const struct target *t;
+};
+
+/* One item's points while they are decided (reused from item to item). */
+struct item_work {
+	struct eligibility *el;
+	double *freed;       /* what a point frees moving with its set */
+	bool *candidate;
+	size_t alloc;
+	struct vmset_result set;
+	bool refills;        /* new points keep replacing old ones */
+	double rho;          /* the restore scale's posterior mean */
+	struct rto_hold *holds;
+	size_t nholds, holds_alloc;
+};
+
+/* Forecasts of restores by (group, coverage, ages in whole days): the
+ * points of one policy share their schedule, so most points ask what an
+ * earlier one asked. A direct-mapped cache: bounded, no eviction logic. */
+#define FORECAST_CACHE 65536
+struct forecast_entry {
+	const char *policy_id; /* borrowed from the snapshot; NULL: none */
+	int workload;
+	double weight;
+	long a0, a1;
+	bool used;
+	struct restore_forecast fc;
+};
+
+struct calibration; /* plan_reconcile.c */
+/* levers.csv (plan_levers.c): its rows, and per policy the daily
+ * retention it proposes (0: none) and the Standard GiB that would free,
+ * and what differentials in place of daily fulls would free. */
+struct lever_row;
+struct levers {
+	struct lever_row *rows;
+	size_t n, alloc;
+	int *daily_keep;
+	double *daily_gb, *sql_gb;
+};
+
+struct plan_ctx {
+	struct snapshot *s;
+	const struct plan_options *o;
+	int64_t now;
+	const char *currency;
+	bool use_model;              /* a fitted model, not the prior */
+	struct price_sheet prices;
+	struct rate_card *cards;     /* per vault */
+	struct restore_event *restores;
+	size_t nrestores, restores_alloc;
+	struct rto_samples rto_samples;
+	struct rto_model rto[WL_COUNT];
+	struct csv_writer *plan_w;
+	struct totals *vault_tot, *policy_tot, all;
+	struct policy_state *pstate; /* per policy */
+	struct projection proj;
+	struct projection *vault_proj; /* per vault, the plan strategy only */
+	struct item_work work;
+	struct forecast_entry *forecasts;  /* FORECAST_CACHE entries */
+	bool *planned;               /* per item: has rows in plan.csv */
+	struct levers levers;
+	struct plan_summary *sum;
+	struct calibration *cal;     /* with a bill (costs_path) */
+};
+
+int plan_write_summary(struct plan_ctx *p, struct outdir *dir,
+		       struct err *e);
+int plan_write_strategies(struct plan_ctx *p, struct outdir *dir,
+			  struct err *e);
+int plan_write_changes(struct plan_ctx *p, struct outdir *dir,
+		       struct err *e);
+int plan_write_meta(struct plan_ctx *p, struct outdir *dir, struct err *e);
+int plan_write_vault_months(struct plan_ctx *p, struct outdir *dir,
+			    struct err *e);
+int plan_write_items(struct plan_ctx *p, struct outdir *dir, struct err *e);
+/* With a bill (costs_path; plan_reconcile.c): read it, keep the model
+ * before calibration, then calibrate, per vault, the sizes (items in
+ * place until plan_calibration_free puts them back, points through
+ * plan_calibrated_rps) and the prices of the rate cards to what was
+ * billed. Call after the rate cards are loaded. */
+int plan_calibrate(struct plan_ctx *p, struct err *e);
+/* The item's points at their calibrated sizes (rps itself without a
+ * bill); valid until the next call. */
+const struct rp *plan_calibrated_rps(struct plan_ctx *p, const struct item *it,
+				     const struct rp *rps, size_t n);
+void plan_calibration_free(struct plan_ctx *p);
+/* reconcile.csv with a bill. */
+int plan_write_reconcile(struct plan_ctx *p, struct outdir *dir,
+			 struct err *e);
+/* Whether the policy is in the plan's scope (its vault's subscription
+ * and name, its name and workload). */
+bool plan_policy_in_scope(const struct plan_ctx *p, const struct policy *pol);
+void levers_init(struct plan_ctx *p);
+void levers_add_points(struct plan_ctx *p, const struct item *it,
+		       const struct rp *rps, size_t n);
+int plan_write_levers(struct plan_ctx *p, struct outdir *dir,
+		      struct err *e);
+void levers_release(struct levers *lv);
+/* Copies the totals into the caller's plan_summary. */
+void plan_fill_summary(struct plan_ctx *p);
+
+#endif

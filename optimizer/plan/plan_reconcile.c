@@ -1,0 +1,351 @@
+/* SPDX-License-Identifier: MIT
+ * plan_reconcile.c: the model against the bill (issue 13). With --costs,
+ * the Cost Management export's latest month (bill.h) calibrates the plan
+ * before it runs, and reconcile.csv sets, per vault and meter, what was
+ * billed beside what the plan models for a month of the snapshot as it is
+ * (Standard and Archive GiB at the vault's prices, protected instances by
+ * workload), after calibration and before it.
+ *
+ * Calibration, per vault: Standard sizes (item sources and the points'
+ * unique GiB) are scaled so that the modelled Standard GiB equal the
+ * billed GB-months, Archive sizes (the points' full GiB) likewise; and
+ * the billed unit prices (cost / quantity: negotiated discounts,
+ * reservations) replace the sheet's for Standard, Archive and each
+ * workload's protected instance, in every projection. A meter the bill
+ * does not charge keeps the model's size and the sheet's price. */
+#include <math.h>
+
+#include "optimizer/snapshot/bill.h"
+#include "optimizer/plan/plan_internal.h"
+#include "models/cost/sizes.h"
+#include "optimizer/base/util.h"
+
+struct modelled {
+	double qty, cost;
+};
+
+struct calibration {
+	struct bill bill;
+	struct modelled (*before)[BM_COUNT]; /* per vault, uncalibrated */
+	double (*factor)[2];                 /* per vault: Standard, Archive */
+	char (*note)[200];                   /* per vault: what changed */
+	double (*orig)[3];   /* per item: its sizes before calibration, put
+				back when the plan is done (the snapshot is
+				the next stages' too) */
+	struct rp *scratch;
+	size_t alloc;
+};
+
+static const int pi_of[WL_COUNT] = { BM_PI_VM, BM_PI_SQL, BM_PI_HANA,
+				     BM_PI_FILES };
+
+static int add_storage(void *ctx, const struct item *it, const struct rp *rps,
+		       size_t n, struct err *e)
+{
+	struct plan_ctx *p = ctx;
+	struct modelled *m = p->cal->before[it->vault_idx];
+	double std_gb, arc_gb;
+	(void)e;
+
+	item_storage_totals(it, rps, n, &std_gb, &arc_gb);
+	m[BM_STANDARD].qty += std_gb;
+	m[BM_ARCHIVE].qty += arc_gb;
+	return 0;
+}
+
+/* The protected instances of every vault at the cards' unit prices. */
+static void model_pi(const struct plan_ctx *p, struct modelled (*m)[BM_COUNT])
+{
+	double *fee = xcalloc(p->s->nitems + 1, sizeof(*fee));
+
+	pi_item_fees(p->s, p->cards, fee);
+	for (size_t i = 0; i < p->s->nitems; i++) {
+		const struct item *it = &p->s->items[i];
+		const struct rate_card *rc = &p->cards[it->vault_idx];
+		struct modelled *c = &m[it->vault_idx][pi_of[it->workload]];
+
+		c->cost += fee[i];
+		c->qty += fee[i] / pi_unit_price(rc, it->workload);
+	}
+	free(fee);
+}
+
+static void price_storage(const struct plan_ctx *p,
+			  struct modelled (*m)[BM_COUNT])
+{
+	for (size_t v = 0; v < p->s->nvaults; v++) {
+		m[v][BM_STANDARD].cost =
+			m[v][BM_STANDARD].qty * p->cards[v].std_gb_month;
+		m[v][BM_ARCHIVE].cost =
+			m[v][BM_ARCHIVE].qty * p->cards[v].arc_gb_month;
+	}
+}
+
+/* The billed unit price of a meter, or keep (not billed). */
+static double billed_price(const struct bill_cell *c, double keep)
+{
+	return c->qty > 0 && c->cost > 0 ? c->cost / c->qty : keep;
+}
+
+static void calibrate_vault(struct plan_ctx *p, size_t v)
+{
+	struct calibration *cal = p->cal;
+	const struct bill_cell *b = cal->bill.cell[v];
+	const struct modelled *m = cal->before[v];
+	struct rate_card *rc = &p->cards[v];
+	double *f = cal->factor[v];
+
+	for (int k = 0; k < 2; k++) {
+		int meter = k ? BM_ARCHIVE : BM_STANDARD;
+		f[k] = b[meter].qty > 0 && m[meter].qty > 0
+			       ? b[meter].qty / m[meter].qty
+			       : 1;
+	}
+	rc->std_gb_month = billed_price(&b[BM_STANDARD], rc->std_gb_month);
+	rc->arc_gb_month = billed_price(&b[BM_ARCHIVE], rc->arc_gb_month);
+	for (int w = 0; w < WL_COUNT; w++)
+		rc->pi_unit[w] = billed_price(&b[pi_of[w]], 0);
+	if (b[BM_STANDARD].rows || b[BM_ARCHIVE].rows)
+		snprintf(cal->note[v], sizeof(cal->note[v]),
+			 "sizes x%.4f Standard, x%.4f Archive; unit prices "
+			 "as billed",
+			 f[0], f[1]);
+	else
+		snprintf(cal->note[v], sizeof(cal->note[v]), "none");
+}
+
+static void scale_items(struct plan_ctx *p)
+{
+	p->cal->orig = xcalloc(p->s->nitems + 1, sizeof(*p->cal->orig));
+	for (size_t i = 0; i < p->s->nitems; i++) {
+		struct item *it = &p->s->items[i];
+		const double *f = p->cal->factor[it->vault_idx];
+
+		p->cal->orig[i][0] = it->source_gb;
+		p->cal->orig[i][1] = it->standard_gb;
+		p->cal->orig[i][2] = it->archive_gb;
+		it->source_gb *= f[0];
+		it->standard_gb *= f[0];
+		it->archive_gb *= f[1];
+	}
+}
+
+static int check_currency(const struct plan_ctx *p, struct err *e)
+{
+	const struct bill *b = &p->cal->bill;
+
+	if (!b->currency[0] || str_eq_ci(b->currency, p->currency))
+		return 0;
+	return err_set(e, EXIT_DATAERR,
+		       "%s: the bill is in %s but the plan prices in %s: "
+		       "give --currency %s",
+		       p->o->costs_path, b->currency, p->currency,
+		       b->currency);
+}
+
+int plan_calibrate(struct plan_ctx *p, struct err *e)
+{
+	struct calibration *cal;
+	size_t nv = p->s->nvaults + 1;
+
+	if (!p->o->costs_path)
+		return 0;
+	cal = p->cal = xcalloc(1, sizeof(*cal));
+	cal->before = xcalloc(nv, sizeof(*cal->before));
+	cal->factor = xcalloc(nv, sizeof(*cal->factor));
+	cal->note = xcalloc(nv, sizeof(*cal->note));
+	if (bill_read(&cal->bill, p->o->costs_path, p->s, e) ||
+	    check_currency(p, e) ||
+	    snapshot_each_item_rps(p->s, add_storage, p, e))
+		return -1;
+	price_storage(p, cal->before);
+	model_pi(p, cal->before);
+	for (size_t v = 0; v < p->s->nvaults; v++)
+		calibrate_vault(p, v);
+	scale_items(p);
+	return 0;
+}
+
+const struct rp *plan_calibrated_rps(struct plan_ctx *p, const struct item *it,
+				     const struct rp *rps, size_t n)
+{
+	struct calibration *cal = p->cal;
+	const double *f;
+
+	if (!cal)
+		return rps;
+	f = cal->factor[it->vault_idx];
+	cal->scratch = grow_array(cal->scratch, sizeof(*cal->scratch), n + 1,
+				  &cal->alloc);
+	for (size_t i = 0; i < n; i++) {
+		cal->scratch[i] = rps[i];
+		cal->scratch[i].unique_gb *= f[0];
+		cal->scratch[i].full_gb *= f[1];
+	}
+	return cal->scratch;
+}
+
+void plan_calibration_free(struct plan_ctx *p)
+{
+	if (!p->cal)
+		return;
+	for (size_t i = 0; p->cal->orig && i < p->s->nitems; i++) {
+		struct item *it = &p->s->items[i];
+		it->source_gb = p->cal->orig[i][0];
+		it->standard_gb = p->cal->orig[i][1];
+		it->archive_gb = p->cal->orig[i][2];
+	}
+	free(p->cal->orig);
+	bill_release(&p->cal->bill);
+	free(p->cal->before);
+	free(p->cal->factor);
+	free(p->cal->note);
+	free(p->cal->scratch);
+	free(p->cal);
+	p->cal = NULL;
+}
+
+/* ---- reconcile.csv ---- */
+
+static const struct csv_column reconcile_cols[] = {
+	{ "vault_id", 0 }, { "vault_name", 0 }, { "meter", 0 },
+	{ "unit", 0 }, { "billed_qty", 0 }, { "billed_cost", 0 },
+	{ "modelled_qty", 0 }, { "modelled_cost", 0 },
+	{ "difference", 0 }, { "difference_pct", 0 }, { "currency", 0 },
+	{ "bill_month", 0 }, { "calibrated", 0 }, { "note", 0 },
+	{ "uncalibrated_qty", 0 }, { "uncalibrated_cost", 0 },
+	{ "uncalibrated_difference_pct", 0 },
+};
+static const struct csv_schema reconcile_schema = {
+	"reconcile.csv", reconcile_cols, ARRAY_SIZE(reconcile_cols)
+};
+
+static const char *const units[BM_COUNT] = {
+	"GB-Months", "GB-Months", "Instance-Months", "Instance-Months",
+	"Instance-Months", "Instance-Months", "GB-Months", "",
+};
+
+/* The plan's month now, per vault and bill meter, as calibrated. */
+static void model_vaults(const struct plan_ctx *p,
+			 struct modelled (*m)[BM_COUNT])
+{
+	for (size_t v = 0; v < p->s->nvaults; v++) {
+		m[v][BM_STANDARD].qty = p->vault_tot[v].standard_gb;
+		m[v][BM_ARCHIVE].qty = p->vault_tot[v].archive_gb;
+	}
+	price_storage(p, m);
+	model_pi(p, m);
+}
+
+static double pct(double diff, double billed)
+{
+	return billed != 0 ? 100 * diff / billed : NAN;
+}
+
+struct recon_row {
+	const char *meter, *unit, *note;
+	const struct bill_cell *billed;
+	const struct modelled *now, *before;
+};
+
+static void put_row(struct csv_writer *w, const struct plan_ctx *p,
+		    size_t v, const struct recon_row *r)
+{
+	double diff = r->now->cost - r->billed->cost;
+
+	csv_put(w, p->s->vaults[v].vault_id);
+	csv_put(w, p->s->vaults[v].vault_name);
+	csv_put(w, r->meter);
+	csv_put(w, r->unit);
+	csv_put_double(w, r->billed->qty, 3);
+	csv_put_double(w, r->billed->cost, 4);
+	csv_put_double(w, r->now->qty, 3);
+	csv_put_double(w, r->now->cost, 4);
+	csv_put_double(w, diff, 4);
+	csv_put_double(w, pct(diff, r->billed->cost), 2);
+	csv_put(w, p->currency);
+	csv_put(w, p->cal->bill.month);
+	csv_put(w, p->cal->note[v]);
+	csv_put(w, r->note);
+	csv_put_double(w, r->before->qty, 3);
+	csv_put_double(w, r->before->cost, 4);
+	csv_put_double(w, pct(r->before->cost - r->billed->cost,
+			      r->billed->cost), 2);
+	csv_end_row(w);
+}
+
+static const char *meter_note(int m)
+{
+	switch (m) {
+	case BM_SNAPSHOTS:
+		return "instant-restore snapshots are billed under Storage; "
+		       "the plan does not model them";
+	case BM_OTHER:
+		return "other Backup meters; not modelled";
+	default:
+		return "";
+	}
+}
+
+static void write_vault(struct csv_writer *w, const struct plan_ctx *p,
+			size_t v, const struct modelled *now)
+{
+	const struct bill_cell *b = p->cal->bill.cell[v];
+	const struct modelled *before = p->cal->before[v];
+	struct bill_cell bt = { NAN, 0, 0 };
+	struct modelled nt = { NAN, 0 }, pt = { NAN, 0 };
+
+	for (int m = 0; m < BM_COUNT; m++) {
+		if (b[m].rows == 0 && now[m].cost == 0 && now[m].qty == 0)
+			continue;
+		put_row(w, p, v,
+			&(struct recon_row){ bill_meter_names[m], units[m],
+					     meter_note(m), &b[m], &now[m],
+					     &before[m] });
+		bt.cost += b[m].cost;
+		nt.cost += now[m].cost;
+		pt.cost += before[m].cost;
+	}
+	put_row(w, p, v,
+		&(struct recon_row){ "total", "",
+				     "the vault's Backup charges in the bill "
+				     "month against the plan's month now",
+				     &bt, &nt, &pt });
+}
+
+static void summarise(struct plan_summary *sum, const struct calibration *c,
+		      struct modelled (*now)[BM_COUNT])
+{
+	sum->bill_rows = c->bill.kept;
+	snprintf(sum->bill_month, sizeof(sum->bill_month), "%s",
+		 c->bill.month);
+	for (size_t v = 0; v < c->bill.nvaults; v++)
+		for (int m = 0; m < BM_COUNT; m++) {
+			sum->billed += c->bill.cell[v][m].cost;
+			sum->modelled += now[v][m].cost;
+			sum->uncalibrated += c->before[v][m].cost;
+		}
+}
+
+int plan_write_reconcile(struct plan_ctx *p, struct outdir *dir,
+			 struct err *e)
+{
+	struct modelled (*now)[BM_COUNT];
+	struct csv_writer *w;
+	char *path;
+
+	if (!p->cal)
+		return 0;
+	now = xcalloc(p->s->nvaults + 1, sizeof(*now));
+	model_vaults(p, now);
+	path = outdir_file(dir, "reconcile.csv");
+	w = csv_writer_open(path, &reconcile_schema, e);
+	free(path);
+	if (w) {
+		for (size_t v = 0; v < p->s->nvaults; v++)
+			write_vault(w, p, v, now[v]);
+		summarise(p->sum, p->cal, now);
+	}
+	free(now);
+	return w ? csv_writer_commit(w, NULL, e) : -1;
+}

@@ -1,0 +1,343 @@
+/* SPDX-License-Identifier: MIT
+ * estate_bill.c: `sample --bill DIR`, the month's bill of a sample estate
+ * (estate.h): what Azure would have charged its vaults in the month
+ * before the as-of, from sizes and prices the snapshot does not hold, so
+ * that calibration has something to find:
+ *  - true sizes: every size of a vault's items and points (source, each
+ *    point's unique and full GiB) is the snapshot's times a hidden factor
+ *    drawn per vault, uniform in [0.8, 1.25];
+ *  - negotiated prices: the bundled sheet's list prices in the default
+ *    currency, less 15% on storage and 10% on protected instances.
+ * One row per vault and meter for the month: vault-standard storage (or
+ * Files Vaulted for a vault of file shares), vault-archive storage, and
+ * the protected instances of each workload (instance-months, banded as
+ * Azure bills them, SQL/HANA per instance). DIR/focus.csv is a FOCUS 1.0
+ * export as Cost Management writes it (meter category in
+ * x_SkuMeterCategory, ServiceName "Azure Site Recovery"), and
+ * DIR/usage-details.csv an EA actual-cost export with the older meter
+ * names ("GRS Data Stored", "Azure VM Protected Instances"). */
+#include "optimizer/sample/sample.h"
+
+#include <math.h>
+
+#include <gsl/gsl_rng.h>
+
+#include "optimizer/base/csvio.h"
+#include "optimizer/base/fileio.h"
+#include "models/cost/prices.h"
+#include "models/cost/sizes.h"
+#include "optimizer/base/timeutil.h"
+#include "optimizer/base/util.h"
+
+#define STORAGE_PRICE 0.85 /* negotiated / list */
+#define PI_PRICE 0.90
+
+static const struct csv_column focus_cols[] = {
+	{ "BilledCost", 0 }, { "BillingAccountId", 0 },
+	{ "BillingAccountName", 0 }, { "BillingCurrency", 0 },
+	{ "BillingPeriodStart", 0 }, { "BillingPeriodEnd", 0 },
+	{ "ChargeCategory", 0 }, { "ChargeClass", 0 },
+	{ "ChargeDescription", 0 }, { "ChargePeriodStart", 0 },
+	{ "ChargePeriodEnd", 0 }, { "ContractedCost", 0 },
+	{ "EffectiveCost", 0 }, { "InvoiceIssuerName", 0 },
+	{ "ListCost", 0 }, { "PricingQuantity", 0 }, { "PricingUnit", 0 },
+	{ "ProviderName", 0 }, { "PublisherName", 0 },
+	{ "ServiceCategory", 0 }, { "ServiceName", 0 },
+	{ "ConsumedQuantity", 0 }, { "ConsumedUnit", 0 },
+	{ "ListUnitPrice", 0 }, { "ContractedUnitPrice", 0 },
+	{ "ResourceId", 0 }, { "ResourceName", 0 }, { "RegionId", 0 },
+	{ "SubAccountId", 0 }, { "x_SkuMeterCategory", 0 },
+	{ "x_SkuMeterName", 0 },
+};
+static const struct csv_schema focus_schema = { "focus.csv", focus_cols,
+						ARRAY_SIZE(focus_cols) };
+static const struct csv_column usage_cols[] = {
+	{ "Date", 0 }, { "BillingCurrency", 0 }, { "SubscriptionId", 0 },
+	{ "ResourceGroup", 0 }, { "ResourceId", 0 },
+	{ "ResourceLocation", 0 }, { "MeterCategory", 0 },
+	{ "MeterName", 0 }, { "Quantity", 0 }, { "EffectivePrice", 0 },
+	{ "Cost", 0 }, { "PayGPrice", 0 }, { "ChargeType", 0 },
+	{ "UnitOfMeasure", 0 },
+};
+static const struct csv_schema usage_schema = {
+	"usage-details.csv", usage_cols, ARRAY_SIZE(usage_cols)
+};
+
+/* One charge: a vault's meter in the month. */
+struct charge {
+	const char *meter, *old_meter; /* FOCUS and older spellings */
+	const char *unit;
+	double qty, list_price, price;
+};
+
+struct bill_ctx {
+	struct snapshot *s;
+	const double *factor;            /* per vault */
+	double (*gb)[2];                 /* per vault: Standard, Archive */
+	int64_t start, end;              /* the month billed */
+	const char *currency;
+	struct rate_card *cards;
+};
+
+static int true_sizes(void *ctx, const struct item *it, const struct rp *rps,
+		      size_t n, struct err *e)
+{
+	struct bill_ctx *b = ctx;
+	double std_gb, arc_gb, f = b->factor[it->vault_idx];
+	(void)e;
+
+	item_storage_totals(it, rps, n, &std_gb, &arc_gb);
+	b->gb[it->vault_idx][0] += f * std_gb;
+	b->gb[it->vault_idx][1] += f * arc_gb;
+	return 0;
+}
+
+static const char *std_meter(const struct rate_card *rc, bool old)
+{
+	static const char *const names[][2] = {
+		[M_STD_LRS] = { "Standard LRS Data Stored", "LRS Data Stored" },
+		[M_STD_ZRS] = { "Standard ZRS Data Stored", "ZRS Data Stored" },
+		[M_STD_GRS] = { "Standard GRS Data Stored", "GRS Data Stored" },
+		[M_STD_RAGRS] = { "Standard RA-GRS Data Stored",
+				  "RA-GRS Data Stored" },
+		[M_FILES_VAULTED_LRS] = { "Azure Files Vaulted LRS Data Stored",
+					  "Azure Files Vaulted LRS Data Stored" },
+		[M_FILES_VAULTED_GRS] = { "Azure Files Vaulted GRS Data Stored",
+					  "Azure Files Vaulted GRS Data Stored" },
+	};
+	return names[rc->standard_meter][old];
+}
+
+static void put_focus(struct csv_writer *w, const struct bill_ctx *b,
+		      const struct vault *v, const char *id,
+		      const struct charge *c)
+{
+	double cost = c->qty * c->price, list = c->qty * c->list_price;
+
+	csv_put_double(w, cost, 6);
+	csv_put(w, v->tenant_id);
+	csv_put(w, "vaultwise sample estate");
+	csv_put(w, b->currency);
+	csv_put_time(w, b->start);
+	csv_put_time(w, b->end);
+	csv_put(w, "Usage");
+	csv_put(w, "");
+	csv_put(w, c->meter);
+	csv_put_time(w, b->start);
+	csv_put_time(w, b->end);
+	csv_put_double(w, cost, 6);
+	csv_put_double(w, cost, 6);
+	csv_put(w, "Microsoft");
+	csv_put_double(w, list, 6);
+	csv_put_double(w, c->qty, 6);
+	csv_put(w, c->unit);
+	csv_put(w, "Microsoft");
+	csv_put(w, "Microsoft");
+	csv_put(w, "Storage");
+	csv_put(w, "Azure Site Recovery");
+	csv_put_double(w, c->qty, 6);
+	csv_put(w, c->unit);
+	csv_put_double(w, c->list_price, 6);
+	csv_put_double(w, c->price, 6);
+	csv_put(w, id);
+	csv_put(w, v->vault_name);
+	csv_put(w, v->location);
+	csv_putf(w, "/subscriptions/%s", v->subscription_id);
+	csv_put(w, "Backup");
+	csv_put(w, c->meter);
+	csv_end_row(w);
+}
+
+static void put_usage(struct csv_writer *w, const struct bill_ctx *b,
+		      const struct vault *v, const char *id,
+		      const struct charge *c)
+{
+	struct civil d;
+
+	time_to_civil(b->start, &d);
+	csv_putf(w, "%02d/%02d/%04d", d.month, d.day, d.year);
+	csv_put(w, b->currency);
+	csv_put(w, v->subscription_id);
+	csv_put(w, v->resource_group);
+	csv_put(w, id);
+	csv_put(w, v->location);
+	csv_put(w, "Backup");
+	csv_put(w, c->old_meter);
+	csv_put_double(w, c->qty, 6);
+	csv_put_double(w, c->price, 6);
+	csv_put_double(w, c->qty * c->price, 6);
+	csv_put_double(w, c->list_price, 6);
+	csv_put(w, "Usage");
+	csv_put(w, c->unit);
+	csv_end_row(w);
+}
+
+/* The charges of vault v; returns how many. */
+static size_t vault_charges(const struct bill_ctx *b, size_t v,
+			    const double *pi_units, struct charge *out)
+{
+	static const char *const pi_names[WL_COUNT][2] = {
+		{ "Azure VM Protected Instance",
+		  "Azure VM Protected Instances" },
+		{ "SQL Server in Azure VM Protected Instance",
+		  "SQL Server in Azure VM Protected Instances" },
+		{ "SAP HANA on Azure VM Protected Instance",
+		  "SAP HANA on Azure VM Protected Instances" },
+		{ "Azure Files Protected Instance",
+		  "Azure Files Protected Instances" },
+	};
+	const struct rate_card *rc = &b->cards[v];
+	size_t n = 0;
+
+	if (b->gb[v][0] > 0)
+		out[n++] = (struct charge){
+			std_meter(rc, false), std_meter(rc, true), "GB/Month",
+			b->gb[v][0], rc->std_gb_month,
+			rc->std_gb_month * STORAGE_PRICE };
+	if (b->gb[v][1] > 0) {
+		const char *m = rc->archive_meter == M_ARC_GRS
+					? "Archive GRS Data Stored"
+					: "Archive LRS Data Stored";
+		out[n++] = (struct charge){
+			m, m, "GB/Month", b->gb[v][1], rc->arc_gb_month,
+			rc->arc_gb_month * STORAGE_PRICE };
+	}
+	for (int w = 0; w < WL_COUNT; w++) {
+		double unit;
+		if (pi_units[w] <= 0)
+			continue;
+		unit = rc->row[pi_meter(w)]->price;
+		out[n++] = (struct charge){ pi_names[w][0], pi_names[w][1],
+					    "1/Month", pi_units[w], unit,
+					    unit * PI_PRICE };
+	}
+	return n;
+}
+
+static void write_rows(struct bill_ctx *b, struct csv_writer *fw,
+		       struct csv_writer *uw, const double (*units)[WL_COUNT])
+{
+	for (size_t v = 0; v < b->s->nvaults; v++) {
+		const struct vault *vault = &b->s->vaults[v];
+		struct charge c[2 + WL_COUNT];
+		size_t n = vault_charges(b, v, units[v], c);
+		char *id = xasprintf("/subscriptions/%s/resourceGroups/%s/"
+				     "providers/Microsoft.RecoveryServices/"
+				     "vaults/%s",
+				     vault->subscription_id,
+				     vault->resource_group, vault->vault_name);
+
+		for (size_t k = 0; k < n; k++) {
+			put_focus(fw, b, vault, id, &c[k]);
+			put_usage(uw, b, vault, id, &c[k]);
+		}
+		free(id);
+	}
+}
+
+/* Protected-instance units per vault and workload on the true sizes. */
+static double (*true_units(struct bill_ctx *b))[WL_COUNT]
+{
+	struct snapshot *s = b->s;
+	double (*units)[WL_COUNT] = xcalloc(s->nvaults + 1, sizeof(*units));
+	double *fee = xcalloc(s->nitems + 1, sizeof(*fee));
+
+	for (size_t i = 0; i < s->nitems; i++)
+		s->items[i].source_gb *= b->factor[s->items[i].vault_idx];
+	pi_item_fees(s, b->cards, fee);
+	for (size_t i = 0; i < s->nitems; i++) {
+		const struct item *it = &s->items[i];
+		const struct rate_card *rc = &b->cards[it->vault_idx];
+		units[it->vault_idx][it->workload] +=
+			fee[i] / rc->row[pi_meter(it->workload)]->price;
+	}
+	free(fee);
+	return units;
+}
+
+static int write_bill(struct bill_ctx *b, const char *dir_path,
+		      struct err *e)
+{
+	double (*units)[WL_COUNT] = true_units(b);
+	struct csv_writer *fw = NULL, *uw = NULL;
+	struct outdir dir;
+	char *fp, *up;
+	int rc = -1;
+
+	if (outdir_begin(&dir, dir_path, "bill", e)) {
+		free(units);
+		return -1;
+	}
+	fp = outdir_file(&dir, "focus.csv");
+	up = outdir_file(&dir, "usage-details.csv");
+	fw = csv_writer_open(fp, &focus_schema, e);
+	uw = fw ? csv_writer_open(up, &usage_schema, e) : NULL;
+	if (uw) {
+		write_rows(b, fw, uw, (const double (*)[WL_COUNT])units);
+		rc = csv_writer_commit(fw, NULL, e);
+		fw = NULL;
+		if (rc == 0)
+			rc = csv_writer_commit(uw, NULL, e);
+		uw = NULL;
+	}
+	csv_writer_abort(fw);
+	csv_writer_abort(uw);
+	rc = rc == 0 ? outdir_commit(&dir, e) : (outdir_abort(&dir), -1);
+	free(fp);
+	free(up);
+	free(units);
+	return rc;
+}
+
+static int price_vaults(struct bill_ctx *b, struct price_sheet *ps,
+			struct err *e)
+{
+	char *path = data_file("prices/prices.csv", e);
+	int rc = path ? prices_load(ps, path, e) : -1;
+
+	free(path);
+	if (rc)
+		return -1;
+	b->currency = prices_default_currency(ps, b->s->vaults,
+					      b->s->nvaults);
+	b->cards = xcalloc(b->s->nvaults + 1, sizeof(*b->cards));
+	return rate_cards_for(b->cards, ps, b->s, b->currency, e);
+}
+
+int estate_write_bill(const char *snap_dir, const char *bill_dir,
+		      unsigned long seed, struct err *e)
+{
+	struct snapshot s;
+	struct price_sheet ps = { 0 };
+	struct bill_ctx b = { &s, NULL, NULL, 0, 0, NULL, NULL };
+	gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+	double *factor;
+	struct civil c;
+	int rc = -1;
+
+	if (snapshot_open(&s, snap_dir, e)) {
+		gsl_rng_free(rng);
+		return -1;
+	}
+	gsl_rng_set(rng, seed ^ 0xb1111b1UL);
+	factor = xcalloc(s.nvaults + 1, sizeof(*factor));
+	for (size_t v = 0; v < s.nvaults; v++)
+		factor[v] = 0.8 + 0.45 * gsl_rng_uniform(rng);
+	b.factor = factor;
+	b.gb = xcalloc(s.nvaults + 1, sizeof(*b.gb));
+	time_to_civil(s.as_of, &c);
+	b.end = time_from_civil(c.year, c.month, 1, 0, 0, 0);
+	b.start = c.month == 1 ? time_from_civil(c.year - 1, 12, 1, 0, 0, 0)
+			       : time_from_civil(c.year, c.month - 1, 1, 0, 0,
+						 0);
+	if (price_vaults(&b, &ps, e) == 0 &&
+	    snapshot_each_item_rps(&s, true_sizes, &b, e) == 0)
+		rc = write_bill(&b, bill_dir, e);
+	free(b.cards);
+	free(b.gb);
+	free(factor);
+	gsl_rng_free(rng);
+	prices_release(&ps);
+	snapshot_release(&s);
+	return rc;
+}

@@ -1,0 +1,234 @@
+/* SPDX-License-Identifier: MIT
+ * estate_bv.c: the Backup vaults of the sample estate (Microsoft.
+ * DataProtection): three vaults, one well protected, one production vault
+ * with gaps and one dev vault with few protections, holding Azure Disks,
+ * Blobs and Azure Database for PostgreSQL flexible server instances with
+ * varied protection states. A fixed table in the estate's tenancy: it draws
+ * nothing from the generators, so the Recovery Services part of a seed's
+ * estate stays as it was. */
+#include "optimizer/sample/sample_internal.h"
+
+#include "optimizer/base/util.h"
+
+#define DS_DISK "Microsoft.Compute/disks"
+#define DS_BLOB "Microsoft.Storage/storageAccounts/blobServices"
+#define DS_PG "Microsoft.DBforPostgreSQL/flexibleServers"
+
+enum { BV_NPOL = 3, BV_NINST = 4 };
+
+struct bv_policy_tpl {
+	const char *name, *ds, *schedule, *stores, *rules;
+	int op_days, vault_days, archive_days;
+};
+
+/* Policies every Backup vault of the sample has. */
+static const struct bv_policy_tpl bv_policies[BV_NPOL] = {
+	{ "disk-daily-7d", DS_DISK, "R/2026-01-01T02:00:00+00:00/P1D",
+	  "OperationalStore", "Default:OperationalStore:P7D", 7, 0, 0 },
+	{ "blob-ops-30d-vault-12m", DS_BLOB,
+	  "R/2026-01-01T03:00:00+00:00/P1D", "OperationalStore;VaultStore",
+	  "Default:OperationalStore:P30D;Monthly:VaultStore:P12M", 30, 366,
+	  0 },
+	{ "pg-weekly-3m-yearly-10y", DS_PG,
+	  "R/2026-01-04T22:00:00+00:00/P1W", "VaultStore",
+	  "Default:VaultStore:P3M;Yearly:VaultStore:P10Y", 0, 3653, 0 },
+};
+
+struct bv_instance_tpl {
+	const char *name, *rg;  /* the source's name and resource group */
+	int policy;             /* index in bv_policies, -1: none */
+	const char *status;
+};
+
+struct bv_profile {
+	const char *name, *location, *region;
+	int sub, redundancy, crr, immutability, soft_delete, sd_days;
+	int guard;              /* 0 none, 1 own subscription, 2 another */
+	int xsr, cmk, alerts;
+	struct bv_instance_tpl inst[BV_NINST];
+};
+
+static const struct bv_profile bv_profiles[] = {
+	{ "prod", "westeurope", "weu", 0, RED_GRS, ON, IMM_LOCKED,
+	  SD_ALWAYSON, 14, 2, XSR_PERMANENTLY_DISABLED, ON, ON,
+	  { { "osdisk-erp-01", "rg-erp-prod", 0, "ProtectionConfigured" },
+	    { "sterpdocs01", "rg-erp-prod", 1, "ProtectionConfigured" },
+	    { "pg-erp-orders", "rg-erp-prod", 2, "ProtectionConfigured" },
+	    { "pg-erp-billing", "rg-erp-prod", 2,
+	      "ProtectionConfigured" } } },
+	{ "app", "northeurope", "neu", 1, RED_LRS, OFF, IMM_UNLOCKED,
+	  SD_ENABLED, 14, 0, XSR_ENABLED, OFF, OFF,
+	  { { "pg-shop-catalog", "rg-shop-prod", 2, "ProtectionConfigured" },
+	    { "datadisk-shop-01", "rg-shop-prod", 0, "ProtectionError" },
+	    { "stshopmedia01", "rg-shop-prod", 1, "ProtectionStopped" },
+	    { "osdisk-shop-01", "rg-shop-prod", 0,
+	      "ProtectionConfigured" } } },
+	{ "dev", "uksouth", "uks", 2, RED_LRS, OFF, IMM_DISABLED,
+	  SD_DISABLED, 0, 1, XSR_DISABLED, OFF, ONOFF_UNKNOWN,
+	  { { "osdisk-build-01", "rg-build-dev", 0, "ProtectionConfigured" },
+	    { "osdisk-build-02", "rg-build-dev", 0, "ProtectionConfigured" },
+	    { "stbuildlogs01", "rg-build-dev", 1, "ProtectionConfigured" },
+	    { "pg-build-meta", "rg-build-dev", 2,
+	      "ProtectionConfigured" } } },
+};
+
+static const char *bv_pool(struct estate *es, struct strbuf *sb)
+{
+	const char *s = strpool_dup(&es->pool, sb->buf);
+
+	strbuf_reset(sb);
+	return s;
+}
+
+static const char *bv_id(struct estate *es, char prefix, const char *arm)
+{
+	char id[SNAPSHOT_ID_LEN];
+
+	snapshot_make_id(id, prefix, arm);
+	return strpool_dup(&es->pool, id);
+}
+
+static void bv_guard(struct estate *es, const struct bv_profile *pf,
+		     struct bvault *v, struct strbuf *sb)
+{
+	if (!pf->guard) {
+		v->resource_guard_id = "";
+		return;
+	}
+	if (pf->guard == 1)
+		strbuf_addf(sb, "/subscriptions/%s/resourceGroups/%s/"
+				"providers/Microsoft.DataProtection/"
+				"resourceGuards/guard-bv-%s",
+			    v->subscription_id, v->resource_group, pf->region);
+	else
+		strbuf_addf(sb, "/subscriptions/%s/resourceGroups/"
+				"rg-security-guards-%s/providers/"
+				"Microsoft.DataProtection/resourceGuards/"
+				"guard-backup-%s",
+			    es->subs[3], pf->region, pf->region);
+	v->resource_guard_id = bv_pool(es, sb);
+}
+
+static void bv_make_vault(struct estate *es, const struct bv_profile *pf,
+			  struct bvault *v)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	memset(v, 0, sizeof(*v));
+	v->subscription_id = es->subs[pf->sub];
+	v->tenant_id = es->tenant;
+	strbuf_addf(&sb, "rg-backup-%s-%s", pf->name, pf->region);
+	v->resource_group = bv_pool(es, &sb);
+	strbuf_addf(&sb, "bv-%s-%s-01", pf->name, pf->region);
+	v->vault_name = bv_pool(es, &sb);
+	v->location = pf->location;
+	strbuf_addf(&sb, "/subscriptions/%s/resourceGroups/%s/providers/"
+			 "Microsoft.DataProtection/backupVaults/%s",
+		    v->subscription_id, v->resource_group, v->vault_name);
+	v->arm_id = bv_pool(es, &sb);
+	v->vault_id = bv_id(es, 'v', v->arm_id);
+	v->redundancy = pf->redundancy;
+	v->cross_region_restore = pf->crr;
+	v->immutability = pf->immutability;
+	v->soft_delete = pf->soft_delete;
+	v->soft_delete_days = pf->sd_days;
+	v->cross_subscription_restore = pf->xsr;
+	v->cmk = pf->cmk;
+	v->job_failure_alerts = pf->alerts;
+	bv_guard(es, pf, v, &sb);
+	strbuf_release(&sb);
+}
+
+static void bv_make_policy(struct estate *es, const struct bvault *v,
+			   const struct bv_policy_tpl *t, struct bpolicy *p)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	memset(p, 0, sizeof(*p));
+	strbuf_addf(&sb, "%s/backupPolicies/%s", v->arm_id, t->name);
+	p->arm_id = bv_pool(es, &sb);
+	p->policy_id = bv_id(es, 'p', p->arm_id);
+	p->vault_id = v->vault_id;
+	p->policy_name = t->name;
+	p->datasource_type = t->ds;
+	p->schedule = t->schedule;
+	p->time_zone = "UTC";
+	p->data_stores = t->stores;
+	p->retention_rules = t->rules;
+	p->operational_keep_days = t->op_days;
+	p->vault_keep_days = t->vault_days;
+	p->archive_keep_days = t->archive_days;
+	strbuf_release(&sb);
+}
+
+/* The datasource type of an instance follows its source's name. */
+static const char *bv_source(struct estate *es, const struct bvault *v,
+			     const struct bv_instance_tpl *t,
+			     const char **ds)
+{
+	struct strbuf sb = STRBUF_INIT;
+	const char *s;
+
+	strbuf_addf(&sb, "/subscriptions/%s/resourceGroups/%s/providers/",
+		    v->subscription_id, t->rg);
+	if (!strncmp(t->name, "pg-", 3)) {
+		*ds = DS_PG;
+		strbuf_addf(&sb, "Microsoft.DBforPostgreSQL/flexibleServers/%s",
+			    t->name);
+	} else if (!strncmp(t->name, "st", 2)) {
+		*ds = DS_BLOB;
+		strbuf_addf(&sb, "Microsoft.Storage/storageAccounts/%s",
+			    t->name);
+	} else {
+		*ds = DS_DISK;
+		strbuf_addf(&sb, "Microsoft.Compute/disks/%s", t->name);
+	}
+	s = bv_pool(es, &sb);
+	strbuf_release(&sb);
+	return s;
+}
+
+static void bv_make_instance(struct estate *es, const struct bvault *v,
+			     const struct bpolicy *pols,
+			     const struct bv_instance_tpl *t,
+			     struct binstance *bi)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	memset(bi, 0, sizeof(*bi));
+	bi->source_resource_id = bv_source(es, v, t, &bi->datasource_type);
+	strbuf_addf(&sb, "%s-%s", t->rg, t->name);
+	bi->instance_name = bv_pool(es, &sb);
+	strbuf_addf(&sb, "%s/backupInstances/%s", v->arm_id,
+		    bi->instance_name);
+	bi->arm_id = bv_pool(es, &sb);
+	bi->instance_id = bv_id(es, 'i', bi->arm_id);
+	bi->vault_id = v->vault_id;
+	bi->policy_id = t->policy >= 0 ? pols[t->policy].policy_id : "";
+	bi->protection_status = t->status;
+	strbuf_release(&sb);
+}
+
+void estate_make_backup_vaults(struct estate *es)
+{
+	enum { NV = ARRAY_SIZE(bv_profiles) };
+	struct bvault v[NV];
+	struct bpolicy p[NV * BV_NPOL];
+	struct binstance bi[NV * BV_NINST];
+	struct bv_tables t = { v, bi, p, NV, NV * BV_NINST, NV * BV_NPOL };
+
+	for (size_t i = 0; i < NV; i++) {
+		const struct bv_profile *pf = &bv_profiles[i];
+		struct bpolicy *pols = &p[i * BV_NPOL];
+
+		bv_make_vault(es, pf, &v[i]);
+		for (int k = 0; k < BV_NPOL; k++)
+			bv_make_policy(es, &v[i], &bv_policies[k], &pols[k]);
+		for (int k = 0; k < BV_NINST; k++)
+			bv_make_instance(es, &v[i], pols, &pf->inst[k],
+					 &bi[i * BV_NINST + k]);
+	}
+	/* in the order an export writes them */
+	snapshot_bv_sort(&t);
+	snapshot_put_bv(&es->x.sw, &t);
+}

@@ -1,0 +1,122 @@
+/* SPDX-License-Identifier: MIT
+ * estate_internal.h: what the parts of the sample estate generator share:
+ * estate.c (tenancy, vaults, guards, policies, the manifest),
+ * estate_items.c (the items), estate_history.c (one item's recovery
+ * points and jobs) and estate_bv.c (the Backup vaults). Only these files
+ * include it. */
+#ifndef VW_ESTATE_INTERNAL_H
+#define VW_ESTATE_INTERNAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <gsl/gsl_rng.h>
+
+#include "optimizer/sample/sample.h"
+#include "optimizer/snapshot/snapshot.h"
+
+#define ESTATE_MAX_RUNS 8
+
+/* A policy with its schedule decoded for the generator. */
+struct gen_policy {
+	struct policy p;          /* strings live in the estate's pool */
+	int offset_s;             /* the time zone's standard offset */
+	int nruns;                /* runs a day: run_times or hourly slots */
+	int run_min[ESTATE_MAX_RUNS]; /* local minutes after midnight */
+	unsigned run_days;        /* bit per weekday (0 = Sunday) */
+	unsigned diff_days;       /* SQL/HANA differential days */
+	int ret_wday;             /* weekly/monthly/yearly retention day */
+	int max_age_days;         /* oldest protection start for its items */
+};
+
+/* An item with what the history needs beyond the snapshot row. */
+struct gen_item {
+	struct item it;
+	const struct gen_policy *pol; /* the schedule it runs (or ran) */
+	bool vault_crr;               /* vault allows cross-region restore */
+	int64_t start;                /* protection configured */
+	int64_t stop;                 /* protection stopped, or TIME_NONE */
+	int64_t streak_from, streak_to; /* every run in [from, to) fails */
+	const char *streak_code;
+};
+
+/* A vault profile: protections, naming and the policies of its items. */
+#define ESTATE_MAX_VAULT_POLICIES 6
+#define ESTATE_NROLES 6
+
+struct vault_profile {
+	const char *name, *location, *region, *env;
+	int sub; /* 0..2: the subscriptions holding vaults */
+	const char *apps[4];
+	int redundancy, crr, immutability, soft_delete, soft_delete_days;
+	int guard;         /* G_NONE, G_SAME_SUB, ... (estate.c) */
+	unsigned excluded; /* bit i: critical operation i excluded */
+	int xsr, pna, cmk, alerts;
+	int weight; /* share of the items */
+	struct {
+		int tpl, weight; /* policy template, share of its items */
+	} policies[ESTATE_MAX_VAULT_POLICIES];
+	/* Passes every audit rule: its admins keep low-churn VMs off
+	 * TierAfter policies (where the full Archive copy costs more). */
+	int exemplary;
+};
+
+struct estate_history;
+
+struct estate_ctx {
+	const struct estate_options *o;
+	gsl_rng *rng;            /* the estate */
+	gsl_rng *restore_rng;    /* restore events and restore jobs */
+	int64_t as_of, restore_from, backup_from;
+	struct snapshot_writer sw;
+	struct estate_stats stats;
+	struct estate_history *h;
+	int drills_left;         /* restore drills from Archive still to do */
+};
+
+struct gen_vault {
+	struct vault v;
+	const struct vault_profile *prof;
+	char *arm_id;
+	size_t pol_first, npol; /* its policies in estate.policies */
+	long nitems;
+	/* name counters: VMs per (app, role); SQL, HANA, storage per app */
+	int vm_count[4][ESTATE_NROLES], sql_count[4], hana_count[4];
+	int st_count[4];
+};
+
+/* The whole estate while it is written. */
+struct estate {
+	struct estate_ctx x;
+	struct strpool pool;
+	char tenant[37], foreign_tenant[37], foreign_sub[37];
+	char subs[4][37]; /* 0-2 hold vaults, 3 the Resource Guards */
+	struct gen_vault *vaults;
+	struct gen_policy *policies;
+	size_t npolicies;
+	long items_done;
+	bool irpending_done, vm_gone_done;
+};
+
+/* Random helpers on the estate's generators. */
+double estate_uniform(gsl_rng *r, double lo, double hi);
+/* A GUID-like lowercase id (version 4 shape) into out[37]. */
+void estate_guid(gsl_rng *r, char out[37]);
+
+struct estate_history *estate_history_new(void);
+void estate_history_free(struct estate_history *h);
+
+/* estate_items.c: splits the items over the vaults, then creates and
+ * writes one vault's items. */
+void estate_share_items(struct estate *es);
+void estate_make_items(struct estate *es, struct gen_vault *gv);
+
+/* estate_bv.c: writes the estate's Backup vaults, their policies and
+ * instances. */
+void estate_make_backup_vaults(struct estate *es);
+
+/* Builds the item's points and jobs, completes its row (sizes, last
+ * backup) and writes the item, its points and its jobs. */
+void estate_history_write_item(struct estate_ctx *x, struct gen_item *gi);
+
+#endif

@@ -1,0 +1,249 @@
+/* SPDX-License-Identifier: MIT
+ * bill.c: reading a Cost Management export into what each vault was
+ * billed (bill.h). */
+#include "optimizer/snapshot/bill.h"
+
+#include <strings.h>
+
+#include "optimizer/base/csvio.h"
+#include "optimizer/base/util.h"
+
+const char *const bill_meter_names[BM_COUNT] = {
+	"vault_standard", "vault_archive", "pi_vm", "pi_sql", "pi_hana",
+	"pi_files", "instant_restore_snapshots", "other",
+};
+
+/* The union of the two column sets; names match ignoring case (EA writes
+ * MeterCategory, MCA meterCategory). */
+enum { C_RESOURCE, C_EFFECTIVE, C_BILLED, C_CONSUMED, C_PRICING_QTY,
+       C_CHARGE_CAT, C_PERIOD, C_SKU_CAT, C_SKU_METER, C_CURRENCY,
+       C_METER_CAT, C_METER_NAME, C_QTY, C_COST_BC, C_COST, C_PRETAX,
+       C_CHARGE_TYPE, C_DATE, C_SKUMETER, C_NCOLS };
+static const struct csv_column bill_cols[] = {
+	{ "ResourceId", CSV_REQUIRED }, { "EffectiveCost", 0 },
+	{ "BilledCost", 0 }, { "ConsumedQuantity", 0 },
+	{ "PricingQuantity", 0 }, { "ChargeCategory", 0 },
+	{ "ChargePeriodStart", 0 }, { "x_SkuMeterCategory", 0 },
+	{ "x_SkuMeterName", 0 }, { "BillingCurrency", 0 },
+	{ "MeterCategory", 0 }, { "MeterName", 0 }, { "Quantity", 0 },
+	{ "CostInBillingCurrency", 0 }, { "Cost", 0 }, { "PreTaxCost", 0 },
+	{ "ChargeType", 0 }, { "Date", 0 }, { "SkuMeter", 0 },
+};
+static const struct csv_schema bill_schema = { "costs", bill_cols,
+					       C_NCOLS };
+
+int bill_meter_of(const char *category, const char *meter)
+{
+	if (str_eq_ci(category, "Storage"))
+		return str_contains_ci(meter, "Snapshot") ? BM_SNAPSHOTS : -1;
+	if (!str_eq_ci(category, "Backup"))
+		return -1;
+	if (str_contains_ci(meter, "Protected Instance")) {
+		if (str_contains_ci(meter, "HANA"))
+			return BM_PI_HANA;
+		if (str_contains_ci(meter, "SQL"))
+			return BM_PI_SQL;
+		if (str_contains_ci(meter, "Files"))
+			return BM_PI_FILES;
+		if (str_contains_ci(meter, "Azure VM"))
+			return BM_PI_VM;
+		return BM_OTHER;
+	}
+	if (str_contains_ci(meter, "Data Stored"))
+		return str_contains_ci(meter, "Archive") ? BM_ARCHIVE
+							 : BM_STANDARD;
+	return BM_OTHER;
+}
+
+struct bill_reader {
+	struct bill *b;
+	const struct snapshot *s;
+	char **vault_ids;   /* per vault: its ARM id */
+	bool format_known;
+};
+
+/* The vault whose ARM id is resource, or a child of it (a protected item
+ * when the vault reports per item); -1 when none. */
+static long vault_of(const struct bill_reader *r, const char *resource)
+{
+	for (size_t v = 0; v < r->s->nvaults; v++) {
+		size_t n = strlen(r->vault_ids[v]);
+		if (strncasecmp(resource, r->vault_ids[v], n) == 0 &&
+		    (resource[n] == '\0' || resource[n] == '/'))
+			return (long)v;
+	}
+	return -1;
+}
+
+/* An instant-restore snapshot's restore point collection,
+ * ".../resourceGroups/AzureBackupRG_<region>_<n>/providers/
+ * Microsoft.Compute/restorePointCollections/AzureBackup_<vm>_<id>": the
+ * vault protecting <vm>; -1 when not Azure Backup's or no vault does. */
+static long snapshot_vault(const struct bill_reader *r, const char *resource)
+{
+	static const char rpc[] = "/restorePointCollections/AzureBackup_";
+	const char *p = resource, *vm, *end;
+
+	if (!str_contains_ci(resource, "/resourceGroups/AzureBackupRG"))
+		return -1;
+	for (; *p && strncasecmp(p, rpc, sizeof(rpc) - 1); p++)
+		;
+	if (!*p)
+		return -1;
+	vm = p + sizeof(rpc) - 1;
+	end = strrchr(vm, '_');
+	if (!end || end == vm)
+		return -1;
+	for (size_t i = 0; i < r->s->nitems; i++) {
+		const struct item *it = &r->s->items[i];
+		const char *slash = strrchr(it->source_resource_id, '/');
+		if (it->workload == WL_VM && slash &&
+		    strlen(slash + 1) == (size_t)(end - vm) &&
+		    strncasecmp(slash + 1, vm, (size_t)(end - vm)) == 0)
+			return (long)it->vault_idx;
+	}
+	return -1;
+}
+
+/* "YYYY-MM" of an ISO 8601 date (FOCUS, MCA) or MM/DD/YYYY (EA). */
+static int month_of(const char *d, char out[8])
+{
+	if (strlen(d) >= 7 && d[4] == '-') {
+		snprintf(out, 8, "%.7s", d);
+		return 0;
+	}
+	if (strlen(d) >= 10 && d[2] == '/' && d[5] == '/') {
+		snprintf(out, 8, "%.4s-%.2s", d + 6, d);
+		return 0;
+	}
+	return -1;
+}
+
+/* Keeps the latest month: a later month's first row drops what was kept
+ * (so the cells end as the sum of the latest month's rows). */
+static int keep_month(struct bill_reader *r, const struct csv_row *row,
+		      const char *date, struct err *e)
+{
+	struct bill *b = r->b;
+	char month[8];
+
+	if (month_of(date, month))
+		return row_error(row, b->format == BILL_FOCUS ? C_PERIOD
+							      : C_DATE,
+				 e, "a date (2026-05-01T00:00:00Z, 2026-05-01 "
+				    "or 05/01/2026)");
+	if (b->month[0] && strcmp(month, b->month) < 0) {
+		b->other_months++;
+		return 1;
+	}
+	if (strcmp(month, b->month) > 0) {
+		if (b->month[0])
+			b->other_months += b->kept;
+		memset(b->cell, 0, b->nvaults * sizeof(*b->cell));
+		b->kept = 0;
+		memcpy(b->month, month, sizeof(month));
+	}
+	return 0;
+}
+
+static int add_row(struct bill_reader *r, const struct csv_row *row,
+		   long v, int meter, struct err *e)
+{
+	struct bill *b = r->b;
+	bool focus = b->format == BILL_FOCUS;
+	int qcol = focus ? (row->val[C_CONSUMED][0] ? C_CONSUMED
+						    : C_PRICING_QTY)
+			 : C_QTY;
+	int ccol = focus ? (row->val[C_EFFECTIVE][0] ? C_EFFECTIVE
+						     : C_BILLED)
+			 : (row->val[C_COST_BC][0] ? C_COST_BC
+			    : row->val[C_COST][0]  ? C_COST
+						   : C_PRETAX);
+	const char *cur = row->val[C_CURRENCY];
+	double qty = 0, cost = 0;
+	int k = keep_month(r, row, row->val[focus ? C_PERIOD : C_DATE], e);
+
+	if (k)
+		return k < 0 ? -1 : 0;
+	if (row_double(row, qcol, ROW_OPTIONAL, -1e15, 1e15, &qty, e) ||
+	    row_double(row, ccol, 0, -1e15, 1e15, &cost, e))
+		return -1;
+	if (!b->currency[0])
+		snprintf(b->currency, sizeof(b->currency), "%s", cur);
+	else if (cur[0] && !str_eq_ci(cur, b->currency))
+		return row_error(row, C_CURRENCY, e,
+				 "one billing currency in the file");
+	b->cell[v][meter].qty += qty;
+	b->cell[v][meter].cost += cost;
+	b->cell[v][meter].rows++;
+	b->kept++;
+	return 0;
+}
+
+static int bill_row(void *ctx, const struct csv_row *row, struct err *e)
+{
+	struct bill_reader *r = ctx;
+	struct bill *b = r->b;
+	const char *resource = row->val[C_RESOURCE];
+	int meter;
+	long v;
+
+	b->rows++;
+	if (!r->format_known) {
+		b->format = row->val[C_BILLED][0] || row->val[C_EFFECTIVE][0]
+				    ? BILL_FOCUS
+				    : BILL_USAGE_DETAILS;
+		r->format_known = true;
+	}
+	/* FOCUS 1.2 exports may name the meter in SkuMeter only */
+	meter = b->format == BILL_FOCUS
+			? bill_meter_of(row->val[C_SKU_CAT],
+					row->val[C_SKU_METER][0]
+						? row->val[C_SKU_METER]
+						: row->val[C_SKUMETER])
+			: bill_meter_of(row->val[C_METER_CAT],
+					row->val[C_METER_NAME]);
+	if (meter < 0 || !resource[0])
+		return 0;
+	v = meter == BM_SNAPSHOTS ? snapshot_vault(r, resource)
+				  : vault_of(r, resource);
+	if (v < 0)
+		return 0;
+	if (str_eq_ci(row->val[C_CHARGE_CAT], "Purchase") ||
+	    str_eq_ci(row->val[C_CHARGE_TYPE], "Purchase")) {
+		b->purchases++;
+		return 0;
+	}
+	return add_row(r, row, v, meter, e);
+}
+
+int bill_read(struct bill *b, const char *path, const struct snapshot *s,
+	      struct err *e)
+{
+	struct bill_reader r = { b, s, NULL, false };
+	int rc;
+
+	memset(b, 0, sizeof(*b));
+	b->nvaults = s->nvaults;
+	b->cell = xcalloc(s->nvaults + 1, sizeof(*b->cell));
+	r.vault_ids = xcalloc(s->nvaults + 1, sizeof(*r.vault_ids));
+	for (size_t v = 0; v < s->nvaults; v++)
+		r.vault_ids[v] = xasprintf(
+			"/subscriptions/%s/resourceGroups/%s/providers/"
+			"Microsoft.RecoveryServices/vaults/%s",
+			s->vaults[v].subscription_id,
+			s->vaults[v].resource_group, s->vaults[v].vault_name);
+	rc = csv_read(path, &bill_schema, bill_row, &r, NULL, e);
+	for (size_t v = 0; v < s->nvaults; v++)
+		free(r.vault_ids[v]);
+	free(r.vault_ids);
+	if (rc)
+		bill_release(b);
+	return rc;
+}
+
+void bill_release(struct bill *b)
+{
+	free(b->cell);
+	memset(b, 0, sizeof(*b));
+}

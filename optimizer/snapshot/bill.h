@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: MIT
+ * bill.h: what Azure billed the snapshot's vaults, read from a Cost
+ * Management export: the FOCUS export (1.0 and 1.2 column sets) or the
+ * actual-cost usage-details CSV (EA and MCA spellings), plain or gzip.
+ *
+ * Streams the file and keeps only Azure Backup charges of the snapshot's
+ * vaults: rows whose meter category is `Backup` (FOCUS: x_SkuMeterCategory;
+ * ServiceName is not used, as Microsoft's FOCUS mapping files Recovery
+ * Services vaults under "Azure Site Recovery") and whose ResourceId is a
+ * vault of the snapshot, plus the instant-restore snapshots Azure Backup
+ * takes (meter category Storage, "... Snapshots" meters, restore point
+ * collections in AzureBackupRG_* resource groups), charged to the vault
+ * protecting the VM. Purchases (reservations, savings plans) are dropped.
+ * Both generations of meter names are accepted ("Azure VM Protected
+ * Instances" / "Azure VM Protected Instance", "LRS Data Stored" /
+ * "Standard LRS Data Stored"). When the file spans several months, the
+ * latest is kept. Memory stays flat however long the file. */
+#ifndef VW_BILL_H
+#define VW_BILL_H
+
+#include <stdbool.h>
+
+#include "optimizer/base/err.h"
+#include "optimizer/snapshot/snapshot.h"
+
+enum bill_meter { BM_STANDARD, BM_ARCHIVE, BM_PI_VM, BM_PI_SQL, BM_PI_HANA,
+		  BM_PI_FILES, BM_SNAPSHOTS, BM_OTHER, BM_COUNT };
+extern const char *const bill_meter_names[BM_COUNT];
+
+enum bill_format { BILL_FOCUS, BILL_USAGE_DETAILS };
+
+/* One vault's charges on one meter in the month. */
+struct bill_cell {
+	double qty;  /* the meter's unit: GB-months, instances */
+	double cost; /* EffectiveCost (FOCUS) or the cost in billing currency */
+	long rows;
+};
+
+struct bill {
+	int format;               /* enum bill_format */
+	char currency[8];         /* BillingCurrency; "" if no row kept */
+	char month[8];            /* "YYYY-MM" of the rows kept */
+	size_t nvaults;
+	struct bill_cell (*cell)[BM_COUNT]; /* per vault of the snapshot */
+	long rows, kept, purchases, other_months;
+};
+
+/* The bill class of a meter (category and name as the export spells
+ * them), or -1 when it is not an Azure Backup charge. */
+int bill_meter_of(const char *category, const char *meter);
+
+int bill_read(struct bill *b, const char *path, const struct snapshot *s,
+	      struct err *e);
+void bill_release(struct bill *b);
+
+#endif

@@ -1,0 +1,420 @@
+/* SPDX-License-Identifier: MIT
+ * snapcache.c: streamed snapshot rows kept in a temporary file and
+ * replayed (snapcache.h). A kept row is its fields in native byte order,
+ * each string as a 32-bit length and its bytes, or as SAME when it equals
+ * the row before's (move_info, vault_id, status repeat a lot). Replay
+ * reads the file in blocks with pread, so that replays on several threads
+ * share it, and memory stays one block per replay. */
+#include "optimizer/snapshot/snapcache.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "optimizer/base/util.h"
+
+#define SAME UINT32_MAX
+#define BLOCK (1u << 20) /* written and read at a time */
+#define NSLOTS 6 /* strings per row, at most (a job's) */
+
+/* A field added to struct rp or struct job must be kept too: these fail
+ * the build until snap_cache_put_* and get_* have it (x86-64 sizes). */
+_Static_assert(sizeof(struct rp) == 80, "keep struct rp's new field");
+_Static_assert(sizeof(struct job) == 96, "keep struct job's new field");
+
+enum keep_state { KEEP_NONE, KEEP_WRITING, KEEP_READY };
+
+struct keeper {
+	enum keep_state state;
+	FILE *f;                      /* unlinked temporary file */
+	bool failed;                  /* a write failed: nothing kept */
+	off_t size;                   /* bytes written */
+	struct strbuf buf;            /* bytes not yet written */
+	struct strbuf prev[NSLOTS];   /* each slot's last string */
+};
+
+struct snap_cache {
+	struct keeper k[2]; /* recovery points, jobs */
+	/* the points kept ahead, on a thread of their own */
+	pthread_t ahead;
+	bool ahead_running;  /* until a stream of the points joins it */
+	atomic_bool stop;    /* the snapshot is released: give up */
+};
+
+/* Set on the read-ahead thread, whose own stream must not wait for it. */
+static _Thread_local bool on_ahead_thread;
+
+void snapshot_keep_rows(struct snapshot *s)
+{
+	if (!s->cache) {
+		s->cache = xcalloc(1, sizeof(*s->cache));
+		atomic_init(&s->cache->stop, false);
+	}
+}
+
+static int keep_only(void *ctx, const struct item *it, const struct rp *rp,
+		     struct err *e)
+{
+	const struct snap_cache *c = ctx;
+
+	(void)it;
+	(void)rp;
+	if (atomic_load(&c->stop))
+		return err_set(e, EXIT_SOFTWARE, "stopped");
+	return 0;
+}
+
+/* A failure keeps nothing: the stage's own stream then reads the file
+ * again and reports it where it always did. */
+static void *read_ahead(void *arg)
+{
+	struct snapshot *s = arg;
+	struct err e = ERR_INIT;
+
+	on_ahead_thread = true;
+	(void)snapshot_each_rp(s, keep_only, s->cache, &e);
+	return NULL;
+}
+
+void snapshot_read_points_ahead(struct snapshot *s)
+{
+	snapshot_keep_rows(s);
+	if (s->cache->ahead_running ||
+	    s->cache->k[0].state != KEEP_NONE)
+		return;
+	s->cache->ahead_running =
+		pthread_create(&s->cache->ahead, NULL, read_ahead, s) == 0;
+}
+
+/* The read-ahead thread itself never looks at ahead_running (it may run
+ * before pthread_create has set it). */
+
+static void join_ahead(struct snap_cache *c)
+{
+	if (!on_ahead_thread && c->ahead_running) {
+		pthread_join(c->ahead, NULL);
+		c->ahead_running = false;
+	}
+}
+
+static struct keeper *keeper(struct snap_cache *c, int file)
+{
+	return c ? &c->k[file == SF_JOBS] : NULL;
+}
+
+static void keeper_reset(struct keeper *k)
+{
+	if (k->f)
+		fclose(k->f);
+	strbuf_release(&k->buf);
+	for (int i = 0; i < NSLOTS; i++)
+		strbuf_release(&k->prev[i]);
+	memset(k, 0, sizeof(*k));
+	k->buf = (struct strbuf)STRBUF_INIT;
+	for (int i = 0; i < NSLOTS; i++)
+		k->prev[i] = (struct strbuf)STRBUF_INIT;
+}
+
+void snap_cache_free(struct snap_cache *c)
+{
+	if (!c)
+		return;
+	atomic_store(&c->stop, true);
+	join_ahead(c);
+	for (int i = 0; i < 2; i++)
+		keeper_reset(&c->k[i]);
+	free(c);
+}
+
+bool snap_cache_ready(struct snap_cache *c, int file)
+{
+	if (!c)
+		return false;
+	if (file == SF_RPS)
+		join_ahead(c);
+	return c->k[file == SF_JOBS].state == KEEP_READY;
+}
+
+void snap_cache_begin(struct snap_cache *c, int file)
+{
+	struct keeper *k = keeper(c, file);
+
+	if (!k || k->state != KEEP_NONE)
+		return;
+	keeper_reset(k);
+	k->f = tmpfile();
+	if (k->f)
+		k->state = KEEP_WRITING;
+}
+
+static void flush(struct keeper *k)
+{
+	if (k->buf.len &&
+	    fwrite(k->buf.buf, 1, k->buf.len, k->f) != k->buf.len)
+		k->failed = true;
+	k->size += (off_t)k->buf.len;
+	strbuf_reset(&k->buf);
+}
+
+static void put(struct keeper *k, const void *v, size_t n)
+{
+	strbuf_add(&k->buf, v, n);
+}
+
+static void put_str(struct keeper *k, int slot, const char *s)
+{
+	struct strbuf *prev = &k->prev[slot];
+	size_t n = strlen(s);
+	uint32_t len = (uint32_t)n;
+
+	if (n == prev->len && !memcmp(s, prev->buf, n)) {
+		len = SAME;
+		put(k, &len, sizeof(len));
+		return;
+	}
+	put(k, &len, sizeof(len));
+	put(k, s, n);
+	strbuf_reset(prev);
+	strbuf_add(prev, s, n);
+}
+
+static void put_row_end(struct keeper *k)
+{
+	if (k->buf.len >= BLOCK)
+		flush(k);
+}
+
+void snap_cache_put_rp(struct snap_cache *c, long item, const struct rp *rp)
+{
+	struct keeper *k = keeper(c, SF_RPS);
+	int32_t it = (int32_t)item;
+	uint8_t kind = (uint8_t)rp->kind, tier = (uint8_t)rp->tier,
+		ready = (uint8_t)rp->move_ready;
+	int8_t rec = (int8_t)rp->recommended;
+
+	if (!k || k->state != KEEP_WRITING)
+		return;
+	put(k, &it, sizeof(it));
+	put(k, &rp->rp_time, sizeof(rp->rp_time));
+	put(k, &rp->expiry_time, sizeof(rp->expiry_time));
+	put(k, &rp->unique_gb, sizeof(rp->unique_gb));
+	put(k, &rp->full_gb, sizeof(rp->full_gb));
+	put(k, &kind, 1);
+	put(k, &tier, 1);
+	put(k, &ready, 1);
+	put(k, &rec, 1);
+	put_str(k, 0, rp->rp_id);
+	put_str(k, 1, rp->move_info);
+	put_row_end(k);
+}
+
+void snap_cache_put_job(struct snap_cache *c, long item,
+			const struct job *j)
+{
+	struct keeper *k = keeper(c, SF_JOBS);
+	int32_t it = (int32_t)item;
+
+	if (!k || k->state != KEEP_WRITING)
+		return;
+	put(k, &it, sizeof(it));
+	put(k, &j->start_time, sizeof(j->start_time));
+	put(k, &j->end_time, sizeof(j->end_time));
+	put(k, &j->rp_time, sizeof(j->rp_time));
+	put(k, &j->duration_s, sizeof(j->duration_s));
+	put(k, &j->data_gb, sizeof(j->data_gb));
+	put_str(k, 0, j->job_id);
+	put_str(k, 1, j->vault_id);
+	put_str(k, 2, j->operation);
+	put_str(k, 3, j->status);
+	put_str(k, 4, j->source_tier);
+	put_str(k, 5, j->error_code);
+	put_row_end(k);
+}
+
+void snap_cache_end(struct snap_cache *c, int file, bool complete)
+{
+	struct keeper *k = keeper(c, file);
+
+	if (!k || k->state != KEEP_WRITING)
+		return;
+	if (complete)
+		flush(k);
+	if (complete && !k->failed && fflush(k->f) == 0)
+		k->state = KEEP_READY;
+	else
+		keeper_reset(k);
+}
+
+/* ---- replay ---- */
+
+struct cursor {
+	int fd;
+	off_t off, size;       /* next byte of the file to read; its size */
+	char *buf;             /* buf[pos..len) read, not yet used */
+	size_t pos, len, cap;
+	struct strbuf str[NSLOTS]; /* the row's strings */
+	struct err *e;
+};
+
+static void cursor_init(struct cursor *c, const struct keeper *k,
+			struct err *e)
+{
+	memset(c, 0, sizeof(*c));
+	c->fd = fileno(k->f);
+	c->size = k->size;
+	c->cap = BLOCK;
+	c->buf = xmalloc(c->cap);
+	for (int i = 0; i < NSLOTS; i++)
+		c->str[i] = (struct strbuf)STRBUF_INIT;
+	c->e = e;
+}
+
+static void cursor_release(struct cursor *c)
+{
+	free(c->buf);
+	for (int i = 0; i < NSLOTS; i++)
+		strbuf_release(&c->str[i]);
+}
+
+static bool more_rows(const struct cursor *c)
+{
+	return c->pos < c->len || c->off < c->size;
+}
+
+/* Makes n bytes available at buf + pos. */
+static int need(struct cursor *c, size_t n)
+{
+	if (c->len - c->pos >= n)
+		return 0;
+	memmove(c->buf, c->buf + c->pos, c->len - c->pos);
+	c->len -= c->pos;
+	c->pos = 0;
+	if (n > c->cap) {
+		c->cap = n;
+		c->buf = xrealloc(c->buf, c->cap);
+	}
+	while (c->len < n) {
+		ssize_t got = pread(c->fd, c->buf + c->len, c->cap - c->len,
+				    c->off);
+		if (got <= 0)
+			return err_errno(c->e, EXIT_IOERR,
+					 "cannot read back the snapshot's "
+					 "kept rows");
+		c->len += (size_t)got;
+		c->off += got;
+	}
+	return 0;
+}
+
+static void get(struct cursor *c, void *out, size_t n)
+{
+	memcpy(out, c->buf + c->pos, n);
+	c->pos += n;
+}
+
+static int get_str(struct cursor *c, int slot, const char **out)
+{
+	uint32_t n;
+
+	if (need(c, sizeof(n)))
+		return -1;
+	get(c, &n, sizeof(n));
+	if (n != SAME) {
+		if (need(c, n))
+			return -1;
+		strbuf_reset(&c->str[slot]);
+		strbuf_add(&c->str[slot], c->buf + c->pos, n);
+		c->pos += n;
+	}
+	*out = c->str[slot].buf;
+	return 0;
+}
+
+/* The fixed-size part of a row, before its strings. */
+#define RP_FIXED (4 + 8 * 4 + 4)
+#define JOB_FIXED (4 + 8 * 5)
+
+static int get_rp(struct cursor *c, int32_t *it, struct rp *rp)
+{
+	uint8_t kind, tier, ready;
+	int8_t rec;
+
+	if (need(c, RP_FIXED))
+		return -1;
+	get(c, it, sizeof(*it));
+	get(c, &rp->rp_time, sizeof(rp->rp_time));
+	get(c, &rp->expiry_time, sizeof(rp->expiry_time));
+	get(c, &rp->unique_gb, sizeof(rp->unique_gb));
+	get(c, &rp->full_gb, sizeof(rp->full_gb));
+	get(c, &kind, 1);
+	get(c, &tier, 1);
+	get(c, &ready, 1);
+	get(c, &rec, 1);
+	rp->kind = kind;
+	rp->tier = tier;
+	rp->move_ready = ready;
+	rp->recommended = rec;
+	return get_str(c, 0, &rp->rp_id) || get_str(c, 1, &rp->move_info);
+}
+
+int snap_cache_each_rp(struct snapshot *s, rp_fn fn, void *ctx,
+		       struct err *e)
+{
+	struct cursor c;
+	int rc = 0;
+
+	cursor_init(&c, keeper(s->cache, SF_RPS), e);
+	while (!rc && more_rows(&c)) {
+		struct rp rp;
+		int32_t it;
+
+		rc = get_rp(&c, &it, &rp);
+		if (!rc) {
+			rp.item_id = s->items[it].item_id;
+			rc = fn(ctx, &s->items[it], &rp, e);
+		}
+	}
+	cursor_release(&c);
+	return rc ? -1 : 0;
+}
+
+static int get_job(struct cursor *c, int32_t *it, struct job *j)
+{
+	if (need(c, JOB_FIXED))
+		return -1;
+	get(c, it, sizeof(*it));
+	get(c, &j->start_time, sizeof(j->start_time));
+	get(c, &j->end_time, sizeof(j->end_time));
+	get(c, &j->rp_time, sizeof(j->rp_time));
+	get(c, &j->duration_s, sizeof(j->duration_s));
+	get(c, &j->data_gb, sizeof(j->data_gb));
+	return get_str(c, 0, &j->job_id) || get_str(c, 1, &j->vault_id) ||
+	       get_str(c, 2, &j->operation) || get_str(c, 3, &j->status) ||
+	       get_str(c, 4, &j->source_tier) ||
+	       get_str(c, 5, &j->error_code);
+}
+
+int snap_cache_each_job(struct snapshot *s, job_fn fn, void *ctx,
+			struct err *e)
+{
+	struct cursor c;
+	int rc = 0;
+
+	cursor_init(&c, keeper(s->cache, SF_JOBS), e);
+	while (!rc && more_rows(&c)) {
+		struct job j;
+		int32_t it;
+
+		rc = get_job(&c, &it, &j);
+		if (!rc) {
+			j.item_id = it >= 0 ? s->items[it].item_id : "";
+			rc = fn(ctx, it >= 0 ? &s->items[it] : NULL, &j, e);
+		}
+	}
+	cursor_release(&c);
+	return rc ? -1 : 0;
+}

@@ -1,0 +1,335 @@
+/* SPDX-License-Identifier: MIT
+ * snapshot_bv.c: schemas, loading and writing of the Backup vault files of
+ * a snapshot (snapshot_bv.h). */
+#include "optimizer/snapshot/snapshot.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "optimizer/base/util.h"
+
+#define R CSV_REQUIRED
+
+enum { BV_ID, BV_SUB, BV_RG, BV_NAME, BV_LOC, BV_RED, BV_CRR, BV_IMM,
+       BV_SD, BV_SDD, BV_GUARD, BV_XSR, BV_CMK, BV_ALERTS, BV_TENANT,
+       BV_ARM, BV_NCOLS };
+static const struct csv_column bvault_cols[] = {
+	{ "vault_id", R }, { "subscription_id", R }, { "resource_group", R },
+	{ "vault_name", R }, { "location", R }, { "redundancy", R },
+	{ "cross_region_restore", R }, { "immutability", R },
+	{ "soft_delete", R }, { "soft_delete_days", R },
+	{ "resource_guard_id", R }, { "cross_subscription_restore", R },
+	{ "cmk", R }, { "job_failure_alerts", R }, { "tenant_id", R },
+	{ "arm_id", R },
+};
+
+enum { BI_ID, BI_VAULT, BI_POLICY, BI_NAME, BI_DSTYPE, BI_STATUS,
+       BI_SRCRES, BI_ARM, BI_NCOLS };
+static const struct csv_column binstance_cols[] = {
+	{ "instance_id", R }, { "vault_id", R }, { "policy_id", R },
+	{ "instance_name", R }, { "datasource_type", R },
+	{ "protection_status", R }, { "source_resource_id", R },
+	{ "arm_id", R },
+};
+
+enum { BP_ID, BP_VAULT, BP_NAME, BP_DSTYPE, BP_SCHED, BP_TZ, BP_STORES,
+       BP_OPKEEP, BP_VKEEP, BP_AKEEP, BP_RULES, BP_ARM, BP_NCOLS };
+static const struct csv_column bpolicy_cols[] = {
+	{ "policy_id", R }, { "vault_id", R }, { "policy_name", R },
+	{ "datasource_type", R }, { "schedule", R }, { "time_zone", R },
+	{ "data_stores", R }, { "operational_keep_days", R },
+	{ "vault_keep_days", R }, { "archive_keep_days", R },
+	{ "retention_rules", R }, { "arm_id", R },
+};
+#undef R
+
+_Static_assert(ARRAY_SIZE(bvault_cols) == BV_NCOLS, "bvault_cols");
+_Static_assert(ARRAY_SIZE(binstance_cols) == BI_NCOLS, "binstance_cols");
+_Static_assert(ARRAY_SIZE(bpolicy_cols) == BP_NCOLS, "bpolicy_cols");
+
+const struct csv_schema bvaults_schema = { "backup_vaults.csv",
+					   bvault_cols, BV_NCOLS };
+const struct csv_schema binstances_schema = { "backup_instances.csv",
+					      binstance_cols, BI_NCOLS };
+const struct csv_schema bpolicies_schema = { "backup_policies.csv",
+					     bpolicy_cols, BP_NCOLS };
+
+#define ENUM(r, col, flags, names, out, e) \
+	row_enum(r, col, flags, names, (int)ARRAY_SIZE(names), out, e)
+
+/* A string column copied into the pool; with ROW_OPTIONAL "" when empty. */
+static int pool_str(struct snapshot *s, const struct csv_row *r, int col,
+		    unsigned flags, const char **out, struct err *e)
+{
+	const char *v = "";
+
+	if (row_str(r, col, flags, &v, e))
+		return -1;
+	*out = strpool_dup(&s->pool, v);
+	return 0;
+}
+
+static int dup_id(const struct csv_row *r, int col, struct err *e)
+{
+	return row_error(r, col, e, "an id not used by an earlier row");
+}
+
+static int load_bvault(void *ctx, const struct csv_row *r, struct err *e)
+{
+	struct snapshot_loader *l = ctx;
+	struct snapshot *s = l->s;
+	struct bvault v = { 0 };
+	const unsigned O = ROW_OPTIONAL;
+
+	v.job_failure_alerts = ONOFF_UNKNOWN;
+	if (pool_str(s, r, BV_ID, 0, &v.vault_id, e) ||
+	    pool_str(s, r, BV_SUB, 0, &v.subscription_id, e) ||
+	    pool_str(s, r, BV_RG, 0, &v.resource_group, e) ||
+	    pool_str(s, r, BV_NAME, 0, &v.vault_name, e) ||
+	    pool_str(s, r, BV_LOC, 0, &v.location, e) ||
+	    ENUM(r, BV_RED, 0, redundancy_names, &v.redundancy, e) ||
+	    ENUM(r, BV_CRR, 0, onoff_names, &v.cross_region_restore, e) ||
+	    ENUM(r, BV_IMM, 0, immutability_names, &v.immutability, e) ||
+	    ENUM(r, BV_SD, 0, soft_delete_names, &v.soft_delete, e) ||
+	    row_int(r, BV_SDD, 0, 0, 180, &v.soft_delete_days, e) ||
+	    pool_str(s, r, BV_GUARD, O, &v.resource_guard_id, e) ||
+	    ENUM(r, BV_XSR, 0, xsub_restore_names,
+		 &v.cross_subscription_restore, e) ||
+	    ENUM(r, BV_CMK, 0, onoff_names, &v.cmk, e) ||
+	    ENUM(r, BV_ALERTS, ROW_OPTIONAL, onoff_names,
+		 &v.job_failure_alerts, e) ||
+	    pool_str(s, r, BV_TENANT, O, &v.tenant_id, e) ||
+	    pool_str(s, r, BV_ARM, O, &v.arm_id, e))
+		return -1;
+	if (strmap_put(&s->bvault_map, v.vault_id, s->bv.nvaults))
+		return dup_id(r, BV_ID, e);
+	s->bv.vaults = grow_array(s->bv.vaults, sizeof(v), s->bv.nvaults + 1,
+				  &l->alloc);
+	s->bv.vaults[s->bv.nvaults++] = v;
+	return 0;
+}
+
+static int load_bpolicy(void *ctx, const struct csv_row *r, struct err *e)
+{
+	struct snapshot_loader *l = ctx;
+	struct snapshot *s = l->s;
+	struct bpolicy p = { 0 };
+	const unsigned O = ROW_OPTIONAL;
+	const char *id, *vid;
+
+	if (row_str(r, BP_ID, 0, &id, e) || row_str(r, BP_VAULT, 0, &vid, e) ||
+	    pool_str(s, r, BP_NAME, O, &p.policy_name, e) ||
+	    pool_str(s, r, BP_DSTYPE, O, &p.datasource_type, e) ||
+	    pool_str(s, r, BP_SCHED, O, &p.schedule, e) ||
+	    pool_str(s, r, BP_TZ, O, &p.time_zone, e) ||
+	    pool_str(s, r, BP_STORES, O, &p.data_stores, e) ||
+	    row_int(r, BP_OPKEEP, O, 0, 36500, &p.operational_keep_days, e) ||
+	    row_int(r, BP_VKEEP, O, 0, 36500, &p.vault_keep_days, e) ||
+	    row_int(r, BP_AKEEP, O, 0, 36500, &p.archive_keep_days, e) ||
+	    pool_str(s, r, BP_RULES, O, &p.retention_rules, e) ||
+	    pool_str(s, r, BP_ARM, O, &p.arm_id, e))
+		return -1;
+	if (snapshot_find_bvault(s, vid) < 0)
+		return row_error(r, BP_VAULT, e,
+				 "an id listed in backup_vaults.csv");
+	p.policy_id = strpool_dup(&s->pool, id);
+	if (strmap_put(&s->bpolicy_map, p.policy_id, s->bv.npolicies))
+		return dup_id(r, BP_ID, e);
+	p.vault_id = s->bv.vaults[snapshot_find_bvault(s, vid)].vault_id;
+	s->bv.policies = grow_array(s->bv.policies, sizeof(p),
+				    s->bv.npolicies + 1, &l->alloc);
+	s->bv.policies[s->bv.npolicies++] = p;
+	return 0;
+}
+
+/* Resolves an instance's vault and policy; the policy must be the
+ * instance's own vault's. */
+static int resolve_binstance(struct snapshot *s, const struct csv_row *r,
+			     struct binstance *bi, struct err *e)
+{
+	long vi = snapshot_find_bvault(s, bi->vault_id);
+	size_t pi;
+
+	if (vi < 0)
+		return row_error(r, BI_VAULT, e,
+				 "an id listed in backup_vaults.csv");
+	bi->vault_idx = (size_t)vi;
+	bi->vault_id = s->bv.vaults[vi].vault_id;
+	bi->policy_idx = -1;
+	if (!bi->policy_id[0])
+		return 0;
+	if (strmap_get(&s->bpolicy_map, bi->policy_id, &pi))
+		return row_error(r, BI_POLICY, e,
+				 "an id listed in backup_policies.csv");
+	if (strcmp(s->bv.policies[pi].vault_id, bi->vault_id))
+		return row_error(r, BI_POLICY, e,
+				 "a policy of the instance's own vault");
+	bi->policy_idx = (long)pi;
+	bi->policy_id = s->bv.policies[pi].policy_id;
+	return 0;
+}
+
+static int load_binstance(void *ctx, const struct csv_row *r,
+			  struct err *e)
+{
+	struct snapshot_loader *l = ctx;
+	struct snapshot *s = l->s;
+	struct binstance bi = { 0 };
+	const unsigned O = ROW_OPTIONAL;
+	const char *id;
+
+	bi.policy_id = "";
+	if (row_str(r, BI_ID, 0, &id, e) ||
+	    row_str(r, BI_VAULT, 0, &bi.vault_id, e) ||
+	    row_str(r, BI_POLICY, ROW_OPTIONAL, &bi.policy_id, e) ||
+	    pool_str(s, r, BI_NAME, O, &bi.instance_name, e) ||
+	    pool_str(s, r, BI_DSTYPE, O, &bi.datasource_type, e) ||
+	    pool_str(s, r, BI_STATUS, O, &bi.protection_status, e) ||
+	    pool_str(s, r, BI_SRCRES, O, &bi.source_resource_id, e) ||
+	    pool_str(s, r, BI_ARM, O, &bi.arm_id, e) ||
+	    resolve_binstance(s, r, &bi, e))
+		return -1;
+	if (!bi.datasource_type[0])
+		return row_error(r, BI_DSTYPE, e,
+				 "a datasource type (e.g. "
+				 "Microsoft.Compute/disks)");
+	bi.instance_id = strpool_dup(&s->pool, id);
+	if (strmap_put(&s->binstance_map, bi.instance_id, s->bv.ninstances))
+		return dup_id(r, BI_ID, e);
+	s->bv.instances = grow_array(s->bv.instances, sizeof(bi),
+				     s->bv.ninstances + 1, &l->alloc);
+	s->bv.instances[s->bv.ninstances++] = bi;
+	return 0;
+}
+
+int snapshot_bv_load(struct snapshot *s, struct err *e)
+{
+	return snapshot_read_table(s, SF_BVAULTS, load_bvault, e) ||
+			       snapshot_read_table(s, SF_BPOLICIES,
+						   load_bpolicy, e) ||
+			       snapshot_read_table(s, SF_BINSTANCES,
+						   load_binstance, e)
+		       ? -1
+		       : 0;
+}
+
+void snapshot_bv_release(struct bv_tables *t)
+{
+	free(t->vaults);
+	free(t->instances);
+	free(t->policies);
+	memset(t, 0, sizeof(*t));
+}
+
+long snapshot_find_bvault(const struct snapshot *s, const char *vault_id)
+{
+	size_t v;
+
+	return strmap_get(&s->bvault_map, vault_id, &v) ? -1 : (long)v;
+}
+
+/* ---- writing ---- */
+
+static int cmp_bvault(const void *a, const void *b)
+{
+	return strcmp(((const struct bvault *)a)->vault_id,
+		      ((const struct bvault *)b)->vault_id);
+}
+
+static int cmp_bpolicy(const void *a, const void *b)
+{
+	return strcmp(((const struct bpolicy *)a)->policy_id,
+		      ((const struct bpolicy *)b)->policy_id);
+}
+
+static int cmp_binstance(const void *a, const void *b)
+{
+	return strcmp(((const struct binstance *)a)->instance_id,
+		      ((const struct binstance *)b)->instance_id);
+}
+
+void snapshot_bv_sort(struct bv_tables *t)
+{
+	if (t->nvaults > 1)
+		qsort(t->vaults, t->nvaults, sizeof(*t->vaults), cmp_bvault);
+	if (t->npolicies > 1)
+		qsort(t->policies, t->npolicies, sizeof(*t->policies),
+		      cmp_bpolicy);
+	if (t->ninstances > 1)
+		qsort(t->instances, t->ninstances, sizeof(*t->instances),
+		      cmp_binstance);
+}
+
+void snapshot_put_bv(struct snapshot_writer *sw, const struct bv_tables *t)
+{
+	for (size_t i = 0; i < t->nvaults; i++)
+		snapshot_put_bvault(sw, &t->vaults[i]);
+	for (size_t i = 0; i < t->npolicies; i++)
+		snapshot_put_bpolicy(sw, &t->policies[i]);
+	for (size_t i = 0; i < t->ninstances; i++)
+		snapshot_put_binstance(sw, &t->instances[i]);
+}
+
+static void put_onoff(struct csv_writer *w, int v)
+{
+	csv_put(w, v == ONOFF_UNKNOWN ? "" : onoff_names[v]);
+}
+
+void snapshot_put_bvault(struct snapshot_writer *sw, const struct bvault *v)
+{
+	struct csv_writer *w = sw->w[SF_BVAULTS];
+
+	csv_put(w, v->vault_id);
+	csv_put(w, v->subscription_id);
+	csv_put(w, v->resource_group);
+	csv_put(w, v->vault_name);
+	csv_put(w, v->location);
+	csv_put(w, redundancy_names[v->redundancy]);
+	put_onoff(w, v->cross_region_restore);
+	csv_put(w, immutability_names[v->immutability]);
+	csv_put(w, soft_delete_names[v->soft_delete]);
+	csv_put_long(w, v->soft_delete_days);
+	csv_put(w, v->resource_guard_id);
+	csv_put(w, xsub_restore_names[v->cross_subscription_restore]);
+	put_onoff(w, v->cmk);
+	put_onoff(w, v->job_failure_alerts);
+	csv_put(w, v->tenant_id);
+	csv_put(w, v->arm_id);
+	csv_end_row(w);
+}
+
+void snapshot_put_binstance(struct snapshot_writer *sw,
+			    const struct binstance *bi)
+{
+	struct csv_writer *w = sw->w[SF_BINSTANCES];
+
+	csv_put(w, bi->instance_id);
+	csv_put(w, bi->vault_id);
+	csv_put(w, bi->policy_id);
+	csv_put(w, bi->instance_name);
+	csv_put(w, bi->datasource_type);
+	csv_put(w, bi->protection_status);
+	csv_put(w, bi->source_resource_id);
+	csv_put(w, bi->arm_id);
+	csv_end_row(w);
+}
+
+void snapshot_put_bpolicy(struct snapshot_writer *sw,
+			  const struct bpolicy *p)
+{
+	struct csv_writer *w = sw->w[SF_BPOLICIES];
+
+	csv_put(w, p->policy_id);
+	csv_put(w, p->vault_id);
+	csv_put(w, p->policy_name);
+	csv_put(w, p->datasource_type);
+	csv_put(w, p->schedule);
+	csv_put(w, p->time_zone);
+	csv_put(w, p->data_stores);
+	csv_put_long(w, p->operational_keep_days);
+	csv_put_long(w, p->vault_keep_days);
+	csv_put_long(w, p->archive_keep_days);
+	csv_put(w, p->retention_rules);
+	csv_put(w, p->arm_id);
+	csv_end_row(w);
+}

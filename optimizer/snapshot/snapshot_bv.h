@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: MIT
+ * snapshot_bv.h: the Backup vault files of a snapshot
+ * (Microsoft.DataProtection; docs/snapshot-format.md "Backup vaults"):
+ * backup_vaults.csv, backup_instances.csv and backup_policies.csv, their
+ * row structs, loading and writing. The files are optional on reading, so
+ * snapshots written before them still open; every writer writes them.
+ * Ids follow the scheme of the other files (snapshot_make_id): "v-", "i-"
+ * and "p-" from the lowercased ARM id. Strings are borrowed from the
+ * snapshot's pool. */
+#ifndef VW_SNAPSHOT_BV_H
+#define VW_SNAPSHOT_BV_H
+
+#include <stddef.h>
+
+#include "optimizer/base/csvio.h"
+#include "optimizer/base/err.h"
+
+struct bvault {
+	const char *vault_id, *subscription_id, *resource_group, *vault_name;
+	const char *location, *resource_guard_id, *tenant_id, *arm_id;
+	int redundancy;          /* enum redundancy */
+	int cross_region_restore;/* enum onoff */
+	int immutability;        /* enum immutability */
+	int soft_delete;         /* enum soft_delete (Off/On/AlwaysOn) */
+	int soft_delete_days;
+	int cross_subscription_restore; /* enum xsub_restore */
+	int cmk;                 /* enum onoff: encryptionSettings.state */
+	int job_failure_alerts;  /* enum onoff, may be ONOFF_UNKNOWN */
+};
+
+struct binstance {
+	const char *instance_id, *vault_id, *policy_id, *instance_name;
+	const char *datasource_type;   /* e.g. Microsoft.Compute/disks */
+	const char *protection_status; /* e.g. ProtectionConfigured */
+	const char *source_resource_id, *arm_id;
+	size_t vault_idx;              /* resolved on loading */
+	long policy_idx;               /* -1: no policy */
+};
+
+struct bpolicy {
+	const char *policy_id, *vault_id, *policy_name, *datasource_type;
+	const char *schedule;     /* ISO 8601 repeating intervals, ';' */
+	const char *time_zone;    /* "" when the policy gives none */
+	const char *data_stores;  /* e.g. "OperationalStore;VaultStore" */
+	const char *retention_rules; /* "name:store:duration" joined by ';' */
+	const char *arm_id;
+	int operational_keep_days, vault_keep_days; /* longest; 0: none */
+	int archive_keep_days;
+};
+
+extern const struct csv_schema bvaults_schema, binstances_schema,
+	bpolicies_schema;
+
+struct bv_tables {
+	struct bvault *vaults;
+	struct binstance *instances;
+	struct bpolicy *policies;
+	size_t nvaults, ninstances, npolicies;
+};
+
+struct snapshot;
+struct snapshot_writer;
+
+/* Loads the three files, if the snapshot has them (called by
+ * snapshot_open after the other small tables). */
+int snapshot_bv_load(struct snapshot *s, struct err *e);
+void snapshot_bv_release(struct bv_tables *t);
+long snapshot_find_bvault(const struct snapshot *s, const char *vault_id);
+
+/* The canonical order of the files: each by its id. */
+void snapshot_bv_sort(struct bv_tables *t);
+/* Writes the three tables' rows in their order. */
+void snapshot_put_bv(struct snapshot_writer *sw, const struct bv_tables *t);
+
+void snapshot_put_bvault(struct snapshot_writer *sw, const struct bvault *v);
+void snapshot_put_binstance(struct snapshot_writer *sw,
+			    const struct binstance *bi);
+void snapshot_put_bpolicy(struct snapshot_writer *sw,
+			  const struct bpolicy *p);
+
+#endif
