@@ -9,8 +9,9 @@ echo
 echo "Open the report:  out/report/report.html"
 echo "The figures behind it:"
 for f in out/plan/plan.csv out/plan/policy_changes.csv \
-	out/plan/strategies.csv out/plan/summary.csv out/rpo_rto.csv \
-	out/posture.csv out/model.json out/report/focus.csv \
+	out/plan/strategies.csv out/plan/summary.csv out/plan/levers.csv \
+	out/rpo_rto.csv out/posture.csv out/model.json \
+	out/report/focus.csv out/report/forecast.csv \
 	out/report/vaults.csv out/report/policies.csv \
 	out/report/restore_by_age.csv; do
 	[ -f "$f" ] && echo "  $f"
