@@ -454,7 +454,9 @@ static void levers_collect(struct plan_ctx *p)
 		instant_restore_lever(p, i);
 	}
 	vault_levers(p);
-	qsort(p->levers.rows, p->levers.n, sizeof(*p->levers.rows), by_saving);
+	if (p->levers.n) /* qsort wants a pointer even for none */
+		qsort(p->levers.rows, p->levers.n, sizeof(*p->levers.rows),
+		      by_saving);
 }
 
 int plan_write_levers(struct plan_ctx *p, struct outdir *dir, struct err *e)
