@@ -674,12 +674,13 @@ static int pump(struct apply_ctx *a, struct err *e)
 	return 0;
 }
 
-static void report_progress(struct apply_ctx *a)
+/* At most four lines a second, and always the last one (force). */
+static void report_progress(struct apply_ctx *a, bool force)
 {
 	struct apply_progress p = { 0 };
 	double now = http_now();
 
-	if (!a->o->progress || now - a->last_progress < 0.25)
+	if (!a->o->progress || (!force && now - a->last_progress < 0.25))
 		return;
 	a->last_progress = now;
 	p.rows = a->total;
@@ -711,7 +712,7 @@ static void on_tick(void *ctx)
 
 	if (!a->failed.code && pump(a, &e))
 		a->failed = e;
-	report_progress(a);
+	report_progress(a, false);
 }
 
 static void sleep_until(double t)
@@ -757,6 +758,7 @@ static int run_rows(struct apply_ctx *a, struct err *e)
 			sleep_until(a->wake_at);
 			continue;
 		}
+		report_progress(a, true);
 		return 0;
 	}
 }
