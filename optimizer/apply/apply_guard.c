@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sys/file.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "optimizer/apply/apply_internal.h"
@@ -16,18 +17,25 @@
 
 #define LOCK_FILE "apply.lock"
 
-/* Who holds the lock, as the holder wrote it: "pid 1234" or "?". */
+/* Who holds the lock, as the holder wrote it: "pid 1234". The holder
+ * writes its pid just after it takes the lock, so an empty file is read
+ * again for up to a second before saying so. */
 static void lock_holder(int fd, char *out, size_t n)
 {
+	const struct timespec pause = { 0, 50 * 1000 * 1000 };
 	char buf[32];
-	ssize_t got = pread(fd, buf, sizeof(buf) - 1, 0);
 	long pid = 0;
 
-	buf[got > 0 ? got : 0] = '\0';
-	if (sscanf(buf, "%ld", &pid) == 1 && pid > 0)
-		snprintf(out, n, "pid %ld", pid);
-	else
-		snprintf(out, n, "a process that has not written its pid yet");
+	for (int tries = 0; tries < 20; tries++) {
+		ssize_t got = pread(fd, buf, sizeof(buf) - 1, 0);
+		buf[got > 0 ? got : 0] = '\0';
+		if (sscanf(buf, "%ld", &pid) == 1 && pid > 0) {
+			snprintf(out, n, "pid %ld", pid);
+			return;
+		}
+		nanosleep(&pause, NULL);
+	}
+	snprintf(out, n, "a process that has not written its pid yet");
 }
 
 /* Takes the lock; an apply creates the file and writes its pid into it,
