@@ -52,7 +52,8 @@ static void parse_vault(const cJSON *o, struct strpool *pool, struct err *e)
 		check_str(av.arm_id);
 		check_str(av.v.vault_name);
 		if (av.v.redundancy < 0 || av.v.redundancy >= RED_COUNT ||
-		    av.v.soft_delete < 0 || av.v.soft_delete >= SD_COUNT)
+		    av.v.soft_delete < SD_UNKNOWN ||
+		    av.v.soft_delete >= SD_COUNT)
 			abort();
 	}
 }
