@@ -1,8 +1,9 @@
 #!/bin/sh
 # paths.sh: fails when a file of the repository cites something a clone
-# does not have: the old shared contract (../shared, SPEC.md,
-# reference/*.md) or an absolute path of a machine (/work/, /home/, ...;
-# /srv/ and /usr/ are where a user installs, and pass).
+# does not have: the old shared contract (the shared folder beside the
+# checkout, SPEC.md, reference/*.md) or an absolute path of a machine (a
+# home or work directory; /srv/ and /usr/ are where a user installs, and
+# pass).
 # ARM-CONTRACT.md passes until docs/arm-contract.md exists (issue 14), then
 # it must be cited by that name. Usage: paths.sh [ROOT]; prints TAP.
 # Fuzz corpora are inputs, not citations, and are not read.
@@ -27,7 +28,7 @@ echo "1..2"
 hits=$(printf '%s\n' $files | tr '\n' '\0' |
 	xargs -0 grep -HnIE -e "$outside" -- 2>/dev/null)
 if [ -z "$hits" ]; then
-	echo "ok 1 - nothing cites ../shared, SPEC.md or reference/*.md"
+	echo "ok 1 - nothing cites the shared folder, SPEC.md or reference/*.md"
 else
 	failed=1
 	echo "not ok 1 - files cite the contract outside the repository (cite docs/)"
