@@ -60,6 +60,16 @@ static double num_or(const cJSON *o, const char *path, double dflt)
 	return dflt;
 }
 
+/* An integer field. No count Azure sends comes near ARM_INT_MAX (retention
+ * stops at 9999 days or 99 years), so larger values are clamped there and
+ * the int arithmetic done on them later cannot overflow. */
+#define ARM_INT_MAX 1000000L
+
+static int int_or(const cJSON *o, const char *path, int dflt)
+{
+	return (int)clamp_round(num_or(o, path, dflt), ARM_INT_MAX);
+}
+
 static bool bool_or(const cJSON *o, const char *path, bool dflt)
 {
 	const cJSON *v = arm_get(o, path);
@@ -250,7 +260,7 @@ int arm_parse_vault(const cJSON *o, const char *tenant_id,
 	v->soft_delete = sd;
 	v->soft_delete_days =
 		sd < 0 ? -1
-		       : (int)num_or(sec,
+		       : int_or(sec,
 				     "softDeleteSettings."
 				     "softDeleteRetentionPeriodInDays",
 				     14);
@@ -284,7 +294,7 @@ void arm_apply_vaultconfig(const cJSON *o, struct arm_vault *av)
 		return;
 	av->v.soft_delete = sd;
 	av->v.soft_delete_days =
-		(int)num_or(p, "softDeleteRetentionPeriodInDays", 14);
+		int_or(p, "softDeleteRetentionPeriodInDays", 14);
 }
 
 /* ---- policies ---- */
@@ -350,10 +360,10 @@ static void parse_schedule(const cJSON *s, struct strpool *pool,
 	p->frequency = frequency_of(arm_str(s, "scheduleRunFrequency"));
 	if (p->frequency == FREQ_HOURLY) {
 		const cJSON *h = arm_get(s, "hourlySchedule");
-		p->hourly_interval_h = (int)num_or(h, "interval", 4);
+		p->hourly_interval_h = int_or(h, "interval", 4);
 		clock_of(arm_str(h, "scheduleWindowStartTime"), clock);
 		p->window_start = pooled(pool, clock);
-		p->window_hours = (int)num_or(h, "scheduleWindowDuration", 24);
+		p->window_hours = int_or(h, "scheduleWindowDuration", 24);
 		return;
 	}
 	if (!times && p->frequency == FREQ_DAILY)
@@ -380,7 +390,8 @@ int arm_duration_days(const cJSON *count, const char *type)
 	for (size_t i = 0; type && n > 0 && i < ARRAY_SIZE(duration_units);
 	     i++)
 		if (str_eq_ci(type, duration_units[i].name))
-			return (int)lround(n * duration_units[i].days);
+			return (int)clamp_round(n * duration_units[i].days,
+						ARM_INT_MAX);
 	return 0;
 }
 
@@ -398,11 +409,9 @@ static int duration_in(const cJSON *d, const char *unit)
 	}
 	if (!from || !to || count <= 0)
 		return 0;
-	if (from == to)
-		return (int)count;
 	if (to == 30 && from == 365)
-		return (int)count * 12;
-	return (int)lround(count * from / to);
+		return (int)clamp_round(count * 12, ARM_INT_MAX);
+	return (int)clamp_round(count * from / to, ARM_INT_MAX);
 }
 
 static void parse_retention(const cJSON *r, struct policy *p)
@@ -423,7 +432,7 @@ static void parse_tiering(const cJSON *t, struct policy *p)
 	const cJSON *a = arm_get(t, "ArchivedRP");
 	const char *mode = arm_str(a, "tieringMode");
 	const char *unit = arm_str(a, "durationType");
-	int dur = (int)num_or(a, "duration", 0);
+	int dur = int_or(a, "duration", 0);
 
 	p->tiering_mode = TM_NONE;
 	p->tier_after_days = 0;
@@ -466,7 +475,7 @@ static void parse_sub_policies(const cJSON *subs, struct strpool *pool,
 				arm_get(sched, "scheduleRunDays"), pool, NULL);
 			p->diff_keep_days = simple_days;
 		} else if (str_eq_ci(type, "Log")) {
-			p->log_interval_min = (int)num_or(
+			p->log_interval_min = int_or(
 				sched, "scheduleFrequencyInMins", 0);
 			p->log_keep_days = simple_days;
 		}
@@ -529,7 +538,7 @@ int arm_parse_policy(const cJSON *o, const char *vault_id,
 	parse_retention(arm_get(props, "retentionPolicy"), out);
 	parse_tiering(arm_get(props, "tieringPolicy"), out);
 	if (wl == WL_VM)
-		out->instant_rp_days = (int)num_or(
+		out->instant_rp_days = int_or(
 			props, "instantRpRetentionRangeInDays",
 			out->policy_type == PT_ENHANCED ? 7 : 2);
 	return 0;
@@ -591,8 +600,9 @@ int arm_parse_item(const cJSON *o, const char *vault_arm_id,
 	out->name = pooled(pool, name);
 	out->friendly_name = pooled(pool, str_or(props, "friendlyName", name));
 	out->policy_arm_id = pooled(pool, policy);
-	out->rp_count = (long)num_or(props, "extendedInfo.recoveryPointCount",
-				     -1);
+	out->rp_count = clamp_round(
+		num_or(props, "extendedInfo.recoveryPointCount", -1),
+		ARM_INT_MAX * 1000);
 	snapshot_make_id(iid, 'i', id);
 	it->item_id = pooled(pool, iid);
 	it->vault_id = pooled(pool, vault_id);

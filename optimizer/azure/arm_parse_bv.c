@@ -47,7 +47,7 @@ int arm_iso_duration_days(const char *d)
 		}
 		d = end + 1;
 	}
-	return (int)floor(days + 0.5);
+	return (int)clamp_round(floor(days + 0.5), 1000000);
 }
 
 /* ---- the vault ---- */
@@ -95,9 +95,10 @@ int arm_parse_bvault(const cJSON *o, const char *tenant,
 	v->soft_delete = name_index(
 		arm_str(p, "securitySettings.softDeleteSettings.state"), soft,
 		SD_COUNT, SD_DISABLED);
-	v->soft_delete_days = cJSON_IsNumber(days)
-				      ? (int)floor(days->valuedouble + 0.5)
-				      : 0;
+	v->soft_delete_days =
+		cJSON_IsNumber(days)
+			? (int)clamp_round(days->valuedouble, 1000000)
+			: 0;
 	v->cmk = name_index(arm_str(p, "securitySettings.encryptionSettings."
 				       "state"),
 			    onoff_names, ONOFF_COUNT, OFF);

@@ -177,6 +177,17 @@ int parse_long(const char *s, long min, long max, long *out)
 	return 0;
 }
 
+long clamp_round(double v, long lim)
+{
+	if (isnan(v))
+		return 0;
+	if (v >= (double)lim)
+		return lim;
+	if (v <= -(double)lim)
+		return -lim;
+	return lround(v);
+}
+
 /* A plain decimal of at most 15 digits ("58.320", "-3"): the digits as an
  * integer are exact in a double, and so is 10^k, so one division is the
  * correctly rounded value strtod gives. 1 when s is not of that form. */

@@ -54,6 +54,10 @@ void strbuf_release(struct strbuf *sb);
 int parse_long(const char *s, long min, long max, long *out);
 int parse_double(const char *s, double min, double max, double *out);
 
+/* v rounded to the nearest integer within [-lim, lim] (0 if not a number):
+ * for counts read from outside, whose size a cast must not trust. */
+long clamp_round(double v, long lim);
+
 /* snprintf("%.*f"): fixed decimals (0-9) without printf's cost. */
 void format_fixed(char *out, size_t n, double v, int decimals);
 

@@ -491,6 +491,31 @@ static void test_arm_parse__policy_tiering_units(void **state)
 	}
 }
 
+/* Counts no real policy has (fuzzing found 1e10 years) are clamped, not
+ * cast into an int they overflow. */
+static void test_arm_parse__policy_huge_counts(void **state)
+{
+	struct policy p;
+
+	(void)state;
+	parse_policy(inline_json(
+		"{'id':'/x/backupPolicies/h','name':'h','properties':{"
+		"'backupManagementType':'AzureIaasVM',"
+		"'instantRpRetentionRangeInDays':1e300,"
+		"'retentionPolicy':{'retentionPolicyType':"
+		"'LongTermRetentionPolicy','dailySchedule':{"
+		"'retentionDuration':{'count':1e10,'durationType':'Days'}},"
+		"'monthlySchedule':{'retentionDuration':{'count':1.0123e10,"
+		"'durationType':'Years'}}},"
+		"'tieringPolicy':{'ArchivedRP':{'tieringMode':'TierAfter',"
+		"'duration':-1e30,'durationType':'Years'}}}}"),
+		&p);
+	assert_int_equal(p.daily_keep_days, 1000000);
+	assert_int_equal(p.monthly_keep_months, 1000000);
+	assert_int_equal(p.instant_rp_days, 1000000);
+	assert_int_equal(p.tier_after_days, 0);
+}
+
 static void test_arm_parse__policy_unsupported(void **state)
 {
 	struct policy p;
@@ -1220,7 +1245,8 @@ int main(void)
 		T_(policy_sql_list),
 		T_(policy_tiering),
 		T_(policy_tiering_units),
-		T_(policy_unsupported),
+		T_(policy_huge_counts),
+	T_(policy_unsupported),
 		T_(items_list),
 		T_(item_get),
 		T_(item_workloads),
