@@ -101,6 +101,9 @@ struct apply_plan {
 	struct apply_item *items;
 	size_t nitems, items_alloc;
 	struct strmap item_index;  /* item_id -> items[] (items.csv) */
+	const char **vault_tags;   /* vault_tags.csv's tags, by vault */
+	size_t nvault_tags, vault_tags_alloc;
+	struct strmap vault_index; /* vault_id -> vault_tags[] */
 	struct apply_change *changes;
 	size_t nchanges, changes_alloc;
 	struct row *rows;          /* policy changes first, then moves */

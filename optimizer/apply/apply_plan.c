@@ -15,6 +15,7 @@
 #include "optimizer/azure/arm_parse.h"
 #include "optimizer/base/csvio.h"
 #include "optimizer/base/fileio.h"
+#include "optimizer/base/tags.h"
 #include "optimizer/snapshot/plan_meta.h"
 #include "optimizer/snapshot/snapshot.h"
 #include "optimizer/base/timeutil.h"
@@ -222,9 +223,20 @@ static const char *const item_path[] = {
 static const char *const policy_path[] = { VAULT_PATH, "backupPolicies",
 					   "*", NULL };
 
+/* The vault's tags as vault_tags.csv has them, NULL when unknown. */
+static const char *vault_tags(const struct apply_plan *p,
+			      const char *vault_id)
+{
+	size_t i;
+
+	return strmap_get(&p->vault_index, vault_id, &i) ? NULL
+							  : p->vault_tags[i];
+}
+
 /* Whether apply's scope takes a row: of the vault (subscription from
- * the ARM id, name), the policy's name and the workload's name. */
-static bool in_scope(struct loader *l, const char *arm_id, const char *vault,
+ * the ARM id, name, tags), the policy's name and the workload's name. */
+static bool in_scope(struct loader *l, const char *arm_id,
+		     const char *vault_id, const char *vault,
 		     const char *policy, const char *workload)
 {
 	char sub[64];
@@ -235,7 +247,8 @@ static bool in_scope(struct loader *l, const char *arm_id, const char *vault,
 	if (arm_id_value(arm_id, "subscriptions", sub, sizeof(sub)))
 		sub[0] = '\0';
 	scope_parse_workload(workload, &wl);
-	if (scope_match(l->scope, sub, vault, NULL, policy, wl))
+	if (scope_match(l->scope, sub, vault, vault_tags(l->p, vault_id),
+			policy, wl))
 		return true;
 	l->p->out_of_scope++;
 	return false;
@@ -332,7 +345,7 @@ static int on_change(void *ctx, const struct csv_row *row, struct err *e)
 	je = apply_jstate(l->js, "policy_changes.csv", (uint32_t)row->line);
 	if (!changes_something(&c) && !je)
 		return 0;
-	if (!in_scope(l, row->val[C_ARM], row->val[C_VNAME],
+	if (!in_scope(l, row->val[C_ARM], row->val[C_VAULT], row->val[C_VNAME],
 		      row->val[C_PNAME], row->val[C_WL]))
 		return 0;
 	if (!row->val[C_ARM][0])
@@ -435,6 +448,61 @@ static int on_item(void *ctx, const struct csv_row *row, struct err *e)
 	return 0;
 }
 
+/* ---- vault_tags.csv: the vaults' tags, for --tag ---- */
+
+enum { T_VAULT, T_TAGS, T_NCOLS };
+static const struct csv_column vault_tag_cols[] = {
+	{ "vault_id", CSV_REQUIRED }, { "tags", CSV_REQUIRED },
+};
+_Static_assert(ARRAY_SIZE(vault_tag_cols) == T_NCOLS, "vault tag columns");
+static const struct csv_schema vault_tags_schema = {
+	"vault_tags.csv", vault_tag_cols, T_NCOLS
+};
+
+static int on_vault_tags(void *ctx, const struct csv_row *row,
+			 struct err *e)
+{
+	struct apply_plan *p = ((struct loader *)ctx)->p;
+
+	if (!tags_valid(row->val[T_TAGS]))
+		return row_error(row, T_TAGS, e,
+				 "key=value pairs joined by ';'");
+	p->vault_tags = grow_array(p->vault_tags, sizeof(*p->vault_tags),
+				   p->nvault_tags + 1, &p->vault_tags_alloc);
+	p->vault_tags[p->nvault_tags] = strpool_dup(&p->pool,
+						    row->val[T_TAGS]);
+	if (strmap_put(&p->vault_index,
+		       strpool_dup(&p->pool, row->val[T_VAULT]),
+		       p->nvault_tags))
+		return row_error(row, T_VAULT, e,
+				 "a vault_id not listed before");
+	p->nvault_tags++;
+	return 0;
+}
+
+/* The vaults' tags when the scope asks for one (66 when the plan is
+ * older than vault_tags.csv). */
+static int read_vault_tags(struct loader *l, const char *dir, struct err *e)
+{
+	char *path;
+	int rc;
+
+	if (!l->scope || !l->scope->tag)
+		return 0;
+	path = path_join(dir, "vault_tags.csv");
+	if (access(path, F_OK) != 0)
+		rc = err_set(e, EXIT_NOINPUT,
+			     "%s not found: --tag needs the vaults' tags, "
+			     "which an older vaultwise did not write into the "
+			     "plan directory; run vaultwise plan again",
+			     path);
+	else
+		rc = csv_read(path, &vault_tags_schema, on_vault_tags, l,
+			      NULL, e);
+	free(path);
+	return rc;
+}
+
 static int item_of(struct apply_plan *p, const struct csv_row *row,
 		   uint32_t *out, struct err *e)
 {
@@ -504,8 +572,9 @@ static int on_move(void *ctx, const struct csv_row *row, struct err *e)
 		return -1;
 	if (duplicate_point(l, row, item))
 		return 0;
-	if (!in_scope(l, p->items[item].arm_id, p->items[item].vault_name,
-		      p->items[item].policy_name, p->items[item].workload))
+	if (!in_scope(l, p->items[item].arm_id, p->items[item].vault_id,
+		      p->items[item].vault_name, p->items[item].policy_name,
+		      p->items[item].workload))
 		return 0;
 	r = new_row(p, ROW_MOVE, (uint32_t)row->line, je);
 	r->ref = item;
@@ -600,7 +669,8 @@ int apply_plan_load(struct apply_plan *p, const char *dir, int64_t now,
 			ipath);
 		goto done;
 	}
-	if (csv_read(ipath, &item_schema, on_item, &l, NULL, e))
+	if (read_vault_tags(&l, dir, e) ||
+	    csv_read(ipath, &item_schema, on_item, &l, NULL, e))
 		goto done;
 	strlcpy_vw(changes.sha256, "-", sizeof(changes.sha256));
 	if (access(cpath, F_OK) == 0 &&
@@ -636,6 +706,8 @@ void apply_plan_release(struct apply_plan *p)
 	free(p->changes);
 	free(p->rows);
 	strmap_release(&p->item_index);
+	free(p->vault_tags);
+	strmap_release(&p->vault_index);
 	strpool_release(&p->pool);
 	memset(p, 0, sizeof(*p));
 }

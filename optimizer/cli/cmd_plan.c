@@ -102,16 +102,8 @@ static const struct cmd_doc plan_doc = {
 /* The scope and intent options into o; 64 when one is not understood. */
 static int plan_intent(const struct plan_cli *cli, struct plan_options *o)
 {
-	if (cli->scope.tag &&
-	    (!strchr(cli->scope.tag, '=') || cli->scope.tag[0] == '='))
-		return usage_error("plan",
-				   "--tag: expected KEY=VALUE, got '%s'",
-				   cli->scope.tag);
-	if (scope_from_options(&o->scope, &cli->scope))
-		return usage_error("plan",
-				   "--workload: expected AzureVM, SQL, HANA or "
-				   "AzureFiles, got '%s'",
-				   cli->scope.workload);
+	if (cli_scope("plan", &cli->scope, &o->scope))
+		return EXIT_USAGE;
 	if (cli->tiering && tiering_choice_parse(cli->tiering, &o->tiering))
 		return usage_error("plan",
 				   "--tiering: expected cheapest, keep, "

@@ -1072,6 +1072,7 @@ static int plan_write_all(struct plan_ctx *p, const char *out_dir,
 	    plan_write_changes(p, &dir, e) ||
 	    plan_write_vault_months(p, &dir, e) ||
 	    plan_write_items(p, &dir, e) || plan_write_levers(p, &dir, e) ||
+	    plan_write_vault_tags(p, &dir, e) ||
 	    plan_write_meta(p, &dir, e) || plan_write_reconcile(p, &dir, e) ||
 	    (h && h->carry(old, dir.tmp, e)))
 		goto fail;

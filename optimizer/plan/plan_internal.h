@@ -121,6 +121,10 @@ int plan_write_meta(struct plan_ctx *p, struct outdir *dir, struct err *e);
 int plan_write_vault_months(struct plan_ctx *p, struct outdir *dir,
 			    struct err *e);
 int plan_write_items(struct plan_ctx *p, struct outdir *dir, struct err *e);
+/* vault_tags.csv: every vault's id, name, subscription and tags (what
+ * apply --tag reads). */
+int plan_write_vault_tags(struct plan_ctx *p, struct outdir *dir,
+			  struct err *e);
 /* With a bill (costs_path; plan_reconcile.c): read it, keep the model
  * before calibration, then calibrate, per vault, the sizes (items in
  * place until plan_calibration_free puts them back, points through

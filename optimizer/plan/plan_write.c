@@ -60,6 +60,16 @@ static const struct csv_schema items_schema = {
 	"items.csv", item_cols, ARRAY_SIZE(item_cols)
 };
 
+/* The vaults' tags, for apply --tag (the plan's other files name vaults
+ * by id and name only). */
+static const struct csv_column vault_tag_cols[] = {
+	{ "vault_id", R }, { "vault_name", R }, { "subscription_id", R },
+	{ "tags", R },
+};
+static const struct csv_schema vault_tags_schema = {
+	"vault_tags.csv", vault_tag_cols, ARRAY_SIZE(vault_tag_cols)
+};
+
 static const struct csv_column summary_cols[] = {
 	{ "level", R }, { "id", R }, { "name", R }, { "vault_name", R },
 	{ "items", R }, { "points", R }, { "considered", R },
@@ -292,6 +302,27 @@ int plan_write_items(struct plan_ctx *p, struct outdir *dir, struct err *e)
 		csv_put(w, it->item_name);
 		csv_put(w, workload_names[it->workload]);
 		csv_put(w, it->arm_id);
+		csv_end_row(w);
+	}
+	return csv_writer_commit(w, NULL, e);
+}
+
+int plan_write_vault_tags(struct plan_ctx *p, struct outdir *dir,
+			  struct err *e)
+{
+	char *path = outdir_file(dir, "vault_tags.csv");
+	struct csv_writer *w = csv_writer_open(path, &vault_tags_schema, e);
+
+	free(path);
+	if (!w)
+		return -1;
+	for (size_t i = 0; i < p->s->nvaults; i++) {
+		const struct vault *v = &p->s->vaults[i];
+
+		csv_put(w, v->vault_id);
+		csv_put(w, v->vault_name);
+		csv_put(w, v->subscription_id);
+		csv_put(w, v->tags ? v->tags : "");
 		csv_end_row(w);
 	}
 	return csv_writer_commit(w, NULL, e);

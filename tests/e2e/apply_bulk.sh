@@ -6,7 +6,8 @@
 # Azure allows set to TierAfter 3 Months, the others said why, every
 # eligible point moved as soon as allowed), its dry run, apply --yes
 # (each point moved once, each policy set); --moves none and --tiering
-# keep; --tag; apply's own scope on a whole plan; bad scope and intent options
+# keep; --tag on plan and on apply (the plan's vault_tags.csv); apply's own
+# scope on a whole plan; bad scope and intent options
 # (64). Needs python3.
 . tests/e2e/lib.sh
 
@@ -144,6 +145,41 @@ check "... moved the legacy vaults' points only" sh -c \
 check "... and its results name no other vault" test \
 	"$(csvq "$T/all/apply_results.csv" 'not r["vault_name"].startswith("rsv-legacy-")')" -eq 0
 
+# ---- apply --tag: the plan keeps the vaults' tags (vault_tags.csv) ----
+cp -r "$SRC" "$T/tagged"
+for v in rsv-prod-weu-01 rsv-legacy-weu-01; do
+	row=$(python3 -c 'import csv,sys
+rows=list(csv.DictReader(open(sys.argv[1])))
+print(1+[r["vault_name"] for r in rows].index(sys.argv[2]))' "$T/tagged/vaults.csv" $v)
+	python3 "$VW_TOP/tests/e2e/snapedit.py" set "$T/tagged" vaults.csv \
+		tags "$row" 'env=prd;owner=finops'
+done
+"$VAULTWISE" plan -q "$T/tagged" --out "$T/tg" >/dev/null 2>&1
+check "... plan's vault_tags.csv holds the vaults' tags" test \
+	"$(csvq "$T/tg/vault_tags.csv" 'r["tags"] == "env=prd;owner=finops"')" -eq 2
+tool due "$T/tg" $AS_OF | grep -E '/vaults/rsv-(prod|legacy)-weu-01/' \
+	>"$T/tg.due"
+TG_DUE=$(wc -l <"$T/tg.due")
+expect_exit 0 "apply --tag Owner=finops: dry run" "$VAULTWISE" apply \
+	"$T/tg" --offline --as-of $AS_OF --tag Owner=finops --what-if "$T/tg.csv"
+check "... what-if: all $TG_DUE due moves of the two tagged vaults, no other" \
+	test "$TG_DUE" -gt 0 -a \
+	"$(csvq "$T/tg.csv" 'r["action"] == "move" and r["vault_name"] in ("rsv-prod-weu-01", "rsv-legacy-weu-01")')" -eq "$TG_DUE" -a \
+	"$(csvq "$T/tg.csv" 'r["vault_name"] not in ("rsv-prod-weu-01", "rsv-legacy-weu-01")')" -eq 0
+emu D
+expect_exit 0 "... apply --yes --tag Owner=finops" apply \
+	"$(emu_url "$T/D.port")" "$T/tg" --yes --tag Owner=finops
+check "... moved each of their due points once and nothing else" \
+	tool moved-once "$T/D.moves" "$T/tg.due"
+expect_exit 0 "... a tag value is exact: --tag owner=FinOps takes nothing" \
+	"$VAULTWISE" apply "$T/tg" --offline --as-of $AS_OF --tag owner=FinOps
+grep_ok "... and says so" "to do: 0 moves.*, 0 policy changes" "$T/out"
+rm "$T/tg/vault_tags.csv"
+expect_exit 66 "... a plan without vault_tags.csv: run plan again (66)" \
+	"$VAULTWISE" apply "$T/tg" --offline --as-of $AS_OF --tag owner=finops
+grep_ok "... saying so" "vault_tags.csv not found.*run vaultwise plan again" \
+	"$T/err"
+
 # ---- a retention cut in a guarded vault: held for MUA approval ----
 "$VAULTWISE" plan -q "$SRC" --out "$T/g" --vault rsv-prod-uks-01 \
 	--tiering keep --moves none >/dev/null 2>&1
@@ -185,4 +221,6 @@ expect_exit 64 "plan --moves some is refused" "$VAULTWISE" plan "$SRC" \
 	--out "$T/bad" --moves some
 expect_exit 64 "apply --workload VMs is refused" "$VAULTWISE" apply \
 	"$T/all" --workload VMs
+expect_exit 64 "apply --tag without a value is refused" "$VAULTWISE" apply \
+	"$T/all" --tag owner
 finish
