@@ -991,7 +991,7 @@ bool plan_policy_in_scope(const struct plan_ctx *p, const struct policy *pol)
 				 pol->workload);
 }
 
-static bool item_in_scope(const struct plan_ctx *p, const struct item *it)
+bool plan_item_in_scope(const struct plan_ctx *p, const struct item *it)
 {
 	const struct vault *v = &p->s->vaults[it->vault_idx];
 	const struct policy *pol =
@@ -1008,7 +1008,7 @@ static int plan_item(void *ctx, const struct item *it, const struct rp *rps,
 	struct plan_ctx *p = ctx;
 	(void)e;
 
-	if (!item_in_scope(p, it))
+	if (!plan_item_in_scope(p, it))
 		return 0;
 	rps = plan_calibrated_rps(p, it, rps, n);
 	plan_base(p, it, rps, n);
@@ -1029,7 +1029,7 @@ static void add_item_fees(struct plan_ctx *p)
 	for (size_t i = 0; i < p->s->nitems; i++) {
 		const struct item *it = &p->s->items[i];
 
-		if (!item_in_scope(p, it))
+		if (!plan_item_in_scope(p, it))
 			continue;
 		add_to_totals(p, it, add_item, &fee[i]);
 		projection_add_pi(&p->proj, fee[i]);

@@ -142,6 +142,8 @@ int plan_write_reconcile(struct plan_ctx *p, struct outdir *dir,
 /* Whether the policy is in the plan's scope (its vault's subscription
  * and name, its name and workload). */
 bool plan_policy_in_scope(const struct plan_ctx *p, const struct policy *pol);
+/* Whether the item is: its vault's, its policy's and its workload. */
+bool plan_item_in_scope(const struct plan_ctx *p, const struct item *it);
 void levers_init(struct plan_ctx *p);
 void levers_add_points(struct plan_ctx *p, const struct item *it,
 		       const struct rp *rps, size_t n);

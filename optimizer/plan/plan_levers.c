@@ -264,7 +264,8 @@ static void instant_restore_lever(struct plan_ctx *p, size_t pi)
 	int dflt = pol->policy_type == PT_ENHANCED ? 7 : 2;
 	struct lever_row *r;
 
-	if (pol->workload != WL_VM || pol->instant_rp_days <= dflt)
+	if (pol->workload != WL_VM || pol->instant_rp_days <= dflt ||
+	    !plan_policy_in_scope(p, pol))
 		return;
 	r = add_row(&p->levers, LV_INSTANT_RESTORE,
 		    &p->s->vaults[snapshot_find_vault(p->s, pol->vault_id)]);
@@ -349,7 +350,9 @@ static void vault_levers(struct plan_ctx *p)
 	double total = 0;
 
 	for (size_t i = 0; i < p->s->nitems; i++)
-		gb[p->s->items[i].vault_idx] += p->s->items[i].standard_gb;
+		if (plan_item_in_scope(p, &p->s->items[i]))
+			gb[p->s->items[i].vault_idx] +=
+				p->s->items[i].standard_gb;
 	for (size_t v = 0; v < p->s->nvaults; v++) {
 		redundancy_lever(p, v, gb[v]);
 		total += gb[v];
@@ -444,7 +447,11 @@ static void put_row(struct csv_writer *w, const struct plan_ctx *p,
 
 static void levers_collect(struct plan_ctx *p)
 {
+	/* plan's scope: only its items, policies and their vaults (the
+	 * retention and SQL levers count the in-scope items' points only) */
 	for (size_t i = 0; i < p->s->nitems; i++) {
+		if (!plan_item_in_scope(p, &p->s->items[i]))
+			continue;
 		item_data_levers(p, &p->s->items[i]);
 		band_lever(p, &p->s->items[i]);
 	}
