@@ -453,18 +453,66 @@ static double plan_new_age(const struct plan_ctx *p,
 	return tau > min_age ? tau : min_age;
 }
 
+/* The age at which the point's policy moves points once the plan is
+ * applied, as plan --tiering asks: the setting asked where Azure allows it
+ * on the policy, else the current one (keep, or a setting refused); -1
+ * for cheapest, a proposal the plan's own figures leave aside. */
+static double intent_policy_age(const struct plan_ctx *p,
+				const struct point_ctx *pc)
+{
+	const struct tiering_choice *t = &p->o->tiering;
+	const struct policy_state *ps;
+	int wl = pc->it->workload;
+
+	if (t->intent == TI_CHEAPEST || !pc->pol)
+		return -1;
+	ps = &p->pstate[pc->it->policy_idx];
+	for (int i = 0; t->intent == TI_SET && i < ps->nsettings; i++)
+		if (ps->settings[i].mode == t->mode &&
+		    setting_age_days(wl, &ps->settings[i]) ==
+			    (t->mode == TM_TIERAFTER ? t->days : 0))
+			return policy_setting_age(t->mode, t->days, wl, pc->c);
+	return strategy_age(STRAT_DO_NOTHING, pc->pol, wl, pc->c);
+}
+
+/* The earlier of two ages (-1: never). */
+static double first_age(double a, double b)
+{
+	return a < 0 || (b >= 0 && b < a) ? b : a;
+}
+
+/* The plan as asked: its moves (plan --moves: the rule's age, as soon as
+ * Azure allows, or none; the current point as plan.csv has it) and the
+ * policy's tieringPolicy (--tiering), whichever moves a point first. */
+static void plan_moves_for(const struct plan_ctx *p,
+			   const struct point_ctx *pc, struct slot_moves *m)
+{
+	int wl = pc->it->workload;
+	double policy = intent_policy_age(p, pc);
+	double ours = p->o->moves == MOVES_ALL_ELIGIBLE ? min_age_days(wl)
+		      : p->o->moves == MOVES_NONE	  ? -1
+							  : plan_new_age(p, pc);
+	int64_t by_policy = current_move_at(policy, pc->rp, pc->el, p->now);
+
+	m->new_move_age = allowed_age(first_age(ours, policy), wl, &pc->sl);
+	m->current_move = pc->d->move_at;
+	if (by_policy != TIME_NONE &&
+	    (m->current_move == TIME_NONE || by_policy < m->current_move))
+		m->current_move = by_policy;
+}
+
 static void moves_for(const struct plan_ctx *p, const struct point_ctx *pc,
 		      int strategy, struct slot_moves *m)
 {
-	double age = strategy == STRAT_PLAN
-			     ? plan_new_age(p, pc)
-			     : strategy_age(strategy, pc->pol,
-					    pc->it->workload, pc->c);
+	double age;
 
+	if (strategy == STRAT_PLAN) {
+		plan_moves_for(p, pc, m);
+		return;
+	}
+	age = strategy_age(strategy, pc->pol, pc->it->workload, pc->c);
 	m->new_move_age = allowed_age(age, pc->it->workload, &pc->sl);
-	m->current_move = strategy == STRAT_PLAN
-				  ? pc->d->move_at
-				  : current_move_at(age, pc->rp, pc->el, p->now);
+	m->current_move = current_move_at(age, pc->rp, pc->el, p->now);
 }
 
 static void project_archivable(struct plan_ctx *p, struct point_ctx *pc)

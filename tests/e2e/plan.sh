@@ -262,4 +262,33 @@ for n, (opt, val) in enumerate(scopes):
     want = sorted(key(r) for r in whole if in_scope(opt, val, r))
     assert want and got == want, (opt, val, got, want)
 PY
+# strategies.csv's "plan" is the plan as asked: --moves and --tiering
+# decide when its points move, now and in every month to come.
+same_strategy() { # DIR A B: strategies A and B equal month by month
+	python3 - "$1/strategies.csv" "$2" "$3" <<'PY'
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1], newline='')))
+by = lambda s: {r['month']: r for r in rows if r['strategy'] == s}
+a, b = by(sys.argv[2]), by(sys.argv[3])
+assert a and a.keys() == b.keys()
+for m in a:
+    for k in ('standard_gb', 'archive_gb', 'cost'):
+        assert abs(float(a[m][k]) - float(b[m][k])) < 0.01, (m, k, a[m], b[m])
+PY
+}
+"$VAULTWISE" plan -q "$S" --out "$T/si" --moves none --tiering keep \
+	>/dev/null 2>&1
+check "strategies: --moves none --tiering keep projects as do_nothing" \
+	same_strategy "$T/si" plan do_nothing
+"$VAULTWISE" plan -q "$S" --out "$T/si" --moves all-eligible \
+	--tiering keep >/dev/null 2>&1
+check "... --moves all-eligible as move_all_eligible" \
+	same_strategy "$T/si" plan move_all_eligible
+"$VAULTWISE" plan -q "$S" --out "$T/si" --vault 'rsv-legacy-*' \
+	--moves none --tiering TierAfter:3m >/dev/null 2>&1
+check "... --moves none --tiering TierAfter:3m as tier_after_3m" \
+	same_strategy "$T/si" plan tier_after_3m
+differs() { ! same_strategy "$@" 2>/dev/null; }
+check "... and the rule's plan (plan.csv's moves) as none of them" \
+	differs "$T/p1" plan do_nothing
 finish
