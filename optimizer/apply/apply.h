@@ -139,11 +139,14 @@ const char *apply_journal_state_name(int i);
 int apply_lock_take(const char *plan_dir, const char *who, int *fd,
 		    struct err *e);
 void apply_lock_release(int fd);
-/* Before plan or run replaces dir: its lock (held in *lock_fd until
- * apply_lock_release; -1 when dir is not a vaultwise directory or no
- * apply ever ran there, as nothing in dir is changed), and 73 when its
+/* Before plan replaces dir: its lock (held in *lock_fd until
+ * apply_lock_release, so that no apply, not even the first, starts
+ * meanwhile; -1 when dir is not a vaultwise directory), and 73 when its
  * journal has rows not done. */
 int apply_plan_dir_guard(const char *dir, int *lock_fd, struct err *e);
+/* The same for run, which holds it from its plan stage until OUT is
+ * swapped. */
+int apply_run_dir_guard(const char *dir, int *lock_fd, struct err *e);
 /* Carries dir's apply.journal, its head and apply_results.csv into the
  * new plan directory tmp: as they are when tmp holds the same plan, else
  * into tmp/applied-SHA12/ (with those of earlier plans). */

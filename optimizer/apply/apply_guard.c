@@ -17,56 +17,56 @@
 
 #define LOCK_FILE "apply.lock"
 
-/* Who holds the lock, as the holder wrote it: "pid 1234". The holder
- * writes its pid just after it takes the lock, so an empty file is read
- * again for up to a second before saying so. */
+/* Who holds the lock, as the holder wrote it: "pid 1234, a vaultwise
+ * plan". The holder writes its pid just after it takes the lock, so an
+ * empty file is read again for up to a second before saying so. */
 static void lock_holder(int fd, char *out, size_t n)
 {
 	const struct timespec pause = { 0, 50 * 1000 * 1000 };
-	char buf[32];
+	char buf[48], role[16] = "apply";
 	long pid = 0;
 
 	for (int tries = 0; tries < 20; tries++) {
 		ssize_t got = pread(fd, buf, sizeof(buf) - 1, 0);
 		buf[got > 0 ? got : 0] = '\0';
-		if (sscanf(buf, "%ld", &pid) == 1 && pid > 0) {
-			snprintf(out, n, "pid %ld", pid);
+		if (sscanf(buf, "%ld %15s", &pid, role) >= 1 && pid > 0) {
+			snprintf(out, n, "vaultwise %s (pid %ld", role, pid);
 			return;
 		}
 		nanosleep(&pause, NULL);
 	}
-	snprintf(out, n, "a process that has not written its pid yet");
+	snprintf(out, n, "vaultwise process (one that has not written its "
+			 "pid yet");
 }
 
-/* Takes the lock; an apply creates the file and writes its pid into it,
- * plan (apply false) only locks a file an apply made, changing nothing
- * in the directory (a plan that fails leaves it as it was). */
-static int lock_take(const char *plan_dir, const char *who, bool apply,
-		     int *fd, struct err *e)
+/* Takes the lock for role ("apply", "plan", "run"), creating the file
+ * and writing "PID ROLE" into it. plan and run lock only a vaultwise
+ * directory (apply_plan_dir_guard checks), so that even the first apply
+ * cannot start while they replace it. */
+static int lock_take(const char *plan_dir, const char *who,
+		     const char *role, int *fd, struct err *e)
 {
-	char *path = path_join(plan_dir, LOCK_FILE), holder[64], pid[32];
-	int flags = O_RDWR | O_NOFOLLOW | O_CLOEXEC | (apply ? O_CREAT : 0);
+	char *path = path_join(plan_dir, LOCK_FILE), holder[96], pid[48];
 	int n, rc = 0;
 
-	*fd = open(path, flags, 0644);
-	if (*fd < 0 && !apply && errno == ENOENT) {
-		rc = 0; /* no apply ever ran here */
-	} else if (*fd < 0) {
+	*fd = open(path, O_RDWR | O_NOFOLLOW | O_CLOEXEC | O_CREAT, 0644);
+	if (*fd < 0) {
 		rc = err_errno(e, EXIT_CANTCREAT, "cannot open '%s'", path);
 	} else if (flock(*fd, LOCK_EX | LOCK_NB) != 0) {
 		if (errno == EWOULDBLOCK) {
 			lock_holder(*fd, holder, sizeof(holder));
 			rc = err_set(e, EXIT_TEMPFAIL,
 				     "the plan directory '%s' is in use by "
-				     "another vaultwise apply (%s, lock %s): "
-				     "%s once it has ended",
+				     "another %s, lock %s): %s once it has "
+				     "ended",
 				     plan_dir, holder, path, who);
 		} else {
 			rc = err_errno(e, EXIT_IOERR, "cannot lock '%s'",
 				       path);
 		}
-	} else if (apply) {
-		n = snprintf(pid, sizeof(pid), "%ld\n", (long)getpid());
+	} else {
+		n = snprintf(pid, sizeof(pid), "%ld %s\n", (long)getpid(),
+			     role);
 		if (ftruncate(*fd, 0) || pwrite(*fd, pid, (size_t)n, 0) != n)
 			rc = err_errno(e, EXIT_IOERR, "cannot write '%s'",
 				       path);
@@ -82,7 +82,7 @@ static int lock_take(const char *plan_dir, const char *who, bool apply,
 int apply_lock_take(const char *plan_dir, const char *who, int *fd,
 		    struct err *e)
 {
-	return lock_take(plan_dir, who, true, fd, e);
+	return lock_take(plan_dir, who, "apply", fd, e);
 }
 
 void apply_lock_release(int fd)
@@ -109,7 +109,8 @@ static int rows_not_done(const char *path, long *n, char *plan,
 	return 0;
 }
 
-int apply_plan_dir_guard(const char *dir, int *lock_fd, struct err *e)
+static int dir_guard(const char *dir, const char *role, int *lock_fd,
+		     struct err *e)
 {
 	char *marker = path_join(dir, OUTDIR_MARKER);
 	char *journal = path_join(dir, APPLY_JOURNAL);
@@ -119,7 +120,7 @@ int apply_plan_dir_guard(const char *dir, int *lock_fd, struct err *e)
 
 	*lock_fd = -1;
 	if (access(marker, F_OK) == 0 &&
-	    lock_take(dir, "replace it", false, lock_fd, e))
+	    lock_take(dir, "replace it", role, lock_fd, e))
 		rc = -1;
 	else if (access(journal, F_OK) == 0 &&
 		 rows_not_done(journal, &left, plan, e))
@@ -139,6 +140,16 @@ int apply_plan_dir_guard(const char *dir, int *lock_fd, struct err *e)
 	free(marker);
 	free(journal);
 	return rc;
+}
+
+int apply_plan_dir_guard(const char *dir, int *lock_fd, struct err *e)
+{
+	return dir_guard(dir, "plan", lock_fd, e);
+}
+
+int apply_run_dir_guard(const char *dir, int *lock_fd, struct err *e)
+{
+	return dir_guard(dir, "run", lock_fd, e);
 }
 
 /* Hard-links (or else copies) from/name to to/name when it exists. */

@@ -8,7 +8,8 @@
 # --as-of later than now (64); a subscription Azure does not know (77,
 # the rows left pending, the rerun with the right ids does them); `plan`
 # refusing to replace a plan directory whose journal has a row not done
-# (73) and otherwise carrying the journal over; a copied plan.csv row
+# (73) and otherwise carrying the journal over; the first apply while
+# plan or run replaces a plan directory (75); a copied plan.csv row
 # (moved once), an arm_id with dot segments and an invalid plan.json
 # (65, nothing sent); progress on a terminal. Needs python3.
 . tests/e2e/lib.sh
@@ -123,6 +124,36 @@ grep_ok "... anchored by its head" "match its head file" "$T/out"
 cp "$T/out" "$T/c.verify"
 expect_exit 0 "... the plan directory is not blocked: a dry run reads it" \
 	vw "$VAULTWISE" apply "$T/c" --offline
+
+# ---- the first apply while plan or run replaces the plan directory ----
+# (no apply ran there before: plan and run lock it all the same, run from
+# its plan stage until OUT is swapped)
+for who in plan run; do
+	rm -rf "$T/rp"
+	"$VAULTWISE" run -q --snapshot "$VW_TOP/data/sample" --out "$T/rp" \
+		>/dev/null 2>&1
+	if [ $who = plan ]; then
+		"$VAULTWISE" plan -q "$VW_TOP/data/sample" --out "$T/rp/plan" \
+			>/dev/null 2>&1 &
+	else
+		"$VAULTWISE" run -q --snapshot "$VW_TOP/data/sample" \
+			--out "$T/rp" >/dev/null 2>&1 &
+	fi
+	bg=$!
+	i=0
+	while ! grep -qs " $who" "$T/rp/plan/apply.lock" && [ $i -lt 1000 ]; do
+		sleep 0.01
+		i=$((i + 1))
+	done
+	expect_exit 75 "the first apply --yes while $who replaces the plan directory: 75" \
+		vw "$VAULTWISE" apply "$T/rp/plan" --yes
+	grep_ok "... naming the $who and its pid" \
+		"in use by another vaultwise $who \(pid $bg, lock " "$T/err"
+	wait $bg
+	check "... and $who ends 0, the plan replaced, no journal in it" \
+		test $? -eq 0 -a -s "$T/rp/plan/plan.csv" -a \
+		! -e "$T/rp/plan/apply.journal"
+done
 
 # ---- a journal cut short, or edited and re-chained ----
 cp -r "$T/c" "$T/cut"
