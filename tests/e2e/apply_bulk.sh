@@ -201,6 +201,14 @@ expect_exit 0 "what-if of a weekly retention cut in a guarded vault" \
 	"$VAULTWISE" apply "$T/g" --offline --as-of $AS_OF --what-if "$T/g.csv"
 check "... says the Resource Guard will hold it, with the weeks" test \
 	"$(csvq "$T/g.csv" 'r["policy_name"] == "VM-Enhanced-Weekly" and r["retention_reduced"] == "yes" and r["resource_guard_hold"].startswith("yes") and r["weekly_keep_weeks_after"] == "4" and int(r["weekly_keep_weeks_before"]) > 4')" -eq 1
+cp -r "$T/g" "$T/gu"
+emu E
+expect_exit 0 "... where the vault is Unlocked: refused before any write" \
+	apply "$(emu_url "$T/E.port")" "$T/gu" --yes
+check "... naming the vault, the policy and the cut" test "$(csvq "$T/gu/apply_results.csv" 'r["policy_name"] == "VM-Enhanced-Weekly" and r["outcome"] == "refused" and r["error_code"] == "ImmutableVaultUnlocked" and "(vault rsv-prod-uks-01, policy VM-Enhanced-Weekly)" in r["message"] and "weekly " in r["message"] and "immutability-state Disabled" in r["message"]')" -eq 1
+check "... and the emulator received no PUT of it" sh -c \
+	"! python3 '$TOOL' statuses '$T/E.req' 'backupPolicies/VM-Enhanced-Weekly' | grep -q PUT"
+grep_ok "... the run says it was refused" "refused" "$T/out"
 cp -r "$SRC" "$T/src2"
 sed -i 's/,rsv-prod-uks-01,\([^,]*\),\([^,]*\),\([^,]*\),Unlocked,/,rsv-prod-uks-01,\1,\2,\3,Disabled,/' \
 	"$T/src2/vaults.csv"
