@@ -5,10 +5,11 @@
 # naming the other's pid, no write is sent twice, the journal verifies)
 # and `plan` into the directory meanwhile (75); a journal cut short or
 # edited and re-chained (65, and apply refuses it too); --yes with an
-# --as-of later than now (64); a subscription Azure does not know (77,
-# the rows left pending, the rerun with the right ids does them); `plan`
-# refusing to replace a plan directory whose journal has a row not done
-# (73) and otherwise carrying the journal over; the first apply while
+# --as-of later than now (64); a subscription Azure does not know, or of
+# another tenant (77, the rows left pending, the rerun with the right ids
+# does them); `plan` refusing to replace a plan directory whose journal
+# has a row not done (73) and otherwise carrying the journal over; the
+# first apply while
 # plan or run replaces a plan directory (75); a copied plan.csv row
 # (moved once), an arm_id with dot segments and an invalid plan.json
 # (65, nothing sent); progress on a terminal. Needs python3.
@@ -78,7 +79,8 @@ emu W
 emu X --deny "*/protecteditems/$DENIED/recoverypoints/*/move"
 emu D
 emu E
-emu_wait S W X D E
+emu N
+emu_wait S W X D E N
 
 # ---- --as-of later than now ----
 cp -r "$T/plan" "$T/future"
@@ -204,6 +206,27 @@ cp "$T/plan/items.csv" "$T/w/items.csv"
 expect_exit 0 "... the rerun with the right ids moves them all" \
 	apply "$URL_W" "$T/w" --yes
 check "... each once" tool moved-once "$T/W.moves" "$T/due"
+
+# ---- a subscription of another tenant: the token's tenant is wrong ----
+OTHER=$(python3 -c 'import csv,json,sys
+t=json.load(open(sys.argv[1]+"/manifest.json"))["tenant_id"]
+print([g["guard_subscription_id"] for g in csv.DictReader(open(sys.argv[1]+"/guards.csv")) if g["guard_tenant_id"] != t][0])' "$SRC")
+cp -r "$T/plan" "$T/tn"
+sed -E -i "s#/subscriptions/[0-9a-f-]{36}/#/subscriptions/$OTHER/#g" \
+	"$T/tn/items.csv"
+expect_exit 77 "moves in another tenant's subscription: exit 77" \
+	apply "$URL_N" "$T/tn" --yes
+grep_ok "... naming InvalidAuthenticationTokenTenant" \
+	"refused the credential .*InvalidAuthenticationTokenTenant" "$T/err"
+check "... no move was sent" test ! -s "$T/N.moves"
+check "... every move is left pending, none skipped or failed" \
+	test "$(outcome "$T/tn/apply_results.csv" pending)" -eq "$DUE" -a \
+	"$(outcome "$T/tn/apply_results.csv" skipped)" -eq 0 -a \
+	"$(outcome "$T/tn/apply_results.csv" failed)" -eq 0
+cp "$T/plan/items.csv" "$T/tn/items.csv"
+expect_exit 0 "... the rerun in the right subscriptions moves them all" \
+	apply "$URL_N" "$T/tn" --yes
+check "... each once" tool moved-once "$T/N.moves" "$T/due"
 
 # ---- plans that must not reach Azure as they are ----
 cp -r "$T/plan" "$T/dup"
