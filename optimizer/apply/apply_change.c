@@ -89,7 +89,8 @@ static bool retention_differs(const cJSON *x, const cJSON *y)
 	char cuts[8];
 
 	return apply_retention_reduced(x, y, cuts, sizeof(cuts)) ||
-	       apply_retention_reduced(y, x, cuts, sizeof(cuts));
+	       apply_retention_reduced(y, x, cuts, sizeof(cuts)) ||
+	       apply_instant_rp_of(x) != apply_instant_rp_of(y);
 }
 
 /* What a policy as read calls for: done, skipped, refused or a PUT. */

@@ -259,7 +259,7 @@ static bool in_scope(struct loader *l, const char *arm_id,
 #define R CSV_REQUIRED
 enum { C_POLICY, C_VAULT, C_VNAME, C_PNAME, C_WL, C_CUR, C_PROP, C_DUR,
        C_DTYPE, C_SAVING, C_CURRENCY, C_CUR_DAYS, C_HORIZON, C_ARM,
-       C_DAILY, C_WEEKLY, C_MONTHLY, C_YEARLY, C_NCOLS };
+       C_DAILY, C_WEEKLY, C_MONTHLY, C_YEARLY, C_INSTANT, C_MIN, C_NCOLS };
 static const struct csv_column change_cols[] = {
 	{ "policy_id", R }, { "vault_id", R }, { "vault_name", R },
 	{ "policy_name", R }, { "workload", R }, { "current_tiering", R },
@@ -270,6 +270,7 @@ static const struct csv_column change_cols[] = {
 	{ "proposed_weekly_keep_weeks", 0 },
 	{ "proposed_monthly_keep_months", 0 },
 	{ "proposed_yearly_keep_years", 0 },
+	{ "proposed_instant_rp_days", 0 }, { "min_retention_days", 0 },
 };
 _Static_assert(ARRAY_SIZE(change_cols) == C_NCOLS, "change columns");
 static const struct csv_schema change_schema = {
@@ -281,7 +282,7 @@ static bool changes_something(const struct apply_change *c)
 	for (int k = 0; k < KEEP_N; k++)
 		if (c->keep[k] >= 0)
 			return true;
-	if (c->proposed.mode != c->current.mode)
+	if (c->instant_rp_days > 0 || c->proposed.mode != c->current.mode)
 		return true;
 	return c->proposed.mode == TM_TIERAFTER &&
 	       c->proposed.days != c->current.days;
@@ -318,6 +319,40 @@ static int read_tiering(const struct csv_row *row, struct apply_change *c,
 	return 0;
 }
 
+/* The retention levers of a row (levers.csv's retention-daily and
+ * instant-restore, or a reviewer's counts): never below the target's
+ * minimum the plan wrote beside them, instant restore on VM policies only
+ * and within Azure's 1 to 30 days. */
+static int read_retention(const struct csv_row *row, struct apply_change *c,
+			  struct err *e)
+{
+	static const int keep_col[KEEP_N] = { C_DAILY, C_WEEKLY, C_MONTHLY,
+					      C_YEARLY };
+	char want[96];
+
+	for (int k = 0; k < KEEP_N; k++) {
+		c->keep[k] = -1;
+		if (row_long(row, keep_col[k], ROW_OPTIONAL, 0, 36500,
+			     &c->keep[k], e))
+			return -1;
+	}
+	if (row_long(row, C_INSTANT, ROW_OPTIONAL, 1, 30, &c->instant_rp_days,
+		     e) ||
+	    row_long(row, C_MIN, ROW_OPTIONAL, 0, 36500, &c->min_days, e))
+		return -1;
+	if (c->instant_rp_days > 0 && c->workload != WL_VM)
+		return row_error(row, C_INSTANT, e,
+				 "nothing: instant restore is an AzureVM "
+				 "policy's");
+	if (c->keep[KEEP_DAILY] >= 0 && c->keep[KEEP_DAILY] < c->min_days) {
+		snprintf(want, sizeof(want),
+			 "at least %ld days (min_retention_days: a target "
+			 "needs them)", c->min_days);
+		return row_error(row, C_DAILY, e, want);
+	}
+	return 0;
+}
+
 static int on_change(void *ctx, const struct csv_row *row, struct err *e)
 {
 	struct loader *l = ctx;
@@ -327,19 +362,11 @@ static int on_change(void *ctx, const struct csv_row *row, struct err *e)
 	struct row *r;
 	char *vault_arm;
 	size_t at;
-	static const int keep_col[KEEP_N] = { C_DAILY, C_WEEKLY, C_MONTHLY,
-					      C_YEARLY };
 
 	memset(&c, 0, sizeof(c));
-	for (int k = 0; k < KEEP_N; k++) {
-		c.keep[k] = -1;
-		if (row_long(row, keep_col[k], ROW_OPTIONAL, 0, 36500,
-			     &c.keep[k], e))
-			return -1;
-	}
 	if (row_enum(row, C_WL, 0, workload_names, WL_COUNT, &c.workload,
 		     e) ||
-	    read_tiering(row, &c, e) ||
+	    read_retention(row, &c, e) || read_tiering(row, &c, e) ||
 	    row_double(row, C_SAVING, 0, -1e12, 1e12, &c.saving, e))
 		return -1;
 	je = apply_jstate(l->js, "policy_changes.csv", (uint32_t)row->line);
@@ -763,6 +790,10 @@ static void count_change(struct apply_summary *s, struct apply_group *v,
 			strbuf_addf(&keep, "%s%s to %ld %s",
 				    keep.len ? ", " : " and retention: ",
 				    rules[k][0], c->keep[k], rules[k][1]);
+	if (c->instant_rp_days > 0)
+		strbuf_addf(&keep, "%sinstant restore to %ld days",
+			    keep.len ? ", " : " and retention: ",
+			    c->instant_rp_days);
 	if (keep.len)
 		strbuf_adds(&keep, " (--what-if: before and after)");
 	free(g->change);

@@ -5,9 +5,10 @@
  * and every retention rule before (from the snapshot the plan was made
  * from) and after, and whether the vault's Resource Guard will hold it
  * for multi-user authorization (a policy write that cuts retention, when
- * the guard protects backupPolicies/write); for a move the 180-day
- * early-deletion exposure and the rehydration delay a restore would then
- * wait. Savings keep their basis: a move's is its point's, a policy's is
+ * the guard protects backupPolicies/write), its instant-restore days
+ * before and after and the target minimum the daily count keeps to; for
+ * a move the 180-day early-deletion exposure and the rehydration delay a
+ * restore would then wait. Savings keep their basis: a move's is its point's, a policy's is
  * against its current setting and overlaps the moves' (never add them).
  * Reads the snapshot's policies.csv and guards.csv; prints nothing. */
 #include <math.h>
@@ -38,6 +39,8 @@ static const struct csv_column whatif_cols[] = {
 	{ "early_deletion_max", R }, { "rehydration_hours_standard", R },
 	{ "rehydration_hours_high", R }, { "saving_total", R },
 	{ "saving_basis", R }, { "currency", R }, { "arm_id", R },
+	{ "instant_rp_days_before", R }, { "instant_rp_days_after", R },
+	{ "min_retention_days", R },
 };
 static const struct csv_schema whatif_schema = {
 	"what-if", whatif_cols, ARRAY_SIZE(whatif_cols)
@@ -49,16 +52,18 @@ struct snap_info {
 	struct strpool pool;
 	struct strmap policies;  /* policy_id -> keep[] */
 	long (*keep)[KEEP_N];
-	size_t npolicies, alloc;
+	long *irp;               /* instant_rp_days, -1: unknown */
+	size_t npolicies, alloc, irp_alloc;
 	struct strmap guarded;   /* vault_id whose guard holds policy cuts */
 	bool read;               /* the snapshot was found and read */
 };
 
-enum { SP_ID, SP_DAILY, SP_WEEKLY, SP_MONTHLY, SP_YEARLY, SP_NCOLS };
+enum { SP_ID, SP_DAILY, SP_WEEKLY, SP_MONTHLY, SP_YEARLY, SP_IRP,
+       SP_NCOLS };
 static const struct csv_column snap_policy_cols[] = {
 	{ "policy_id", R }, { "daily_keep_days", R },
 	{ "weekly_keep_weeks", R }, { "monthly_keep_months", R },
-	{ "yearly_keep_years", R },
+	{ "yearly_keep_years", R }, { "instant_rp_days", R },
 };
 static const struct csv_schema snap_policy_schema = {
 	"policies.csv", snap_policy_cols, SP_NCOLS
@@ -83,6 +88,11 @@ static int on_policy(void *ctx, const struct csv_row *row, struct err *e)
 		if (row_long(row, SP_DAILY + k, ROW_OPTIONAL, 0, 36500,
 			     &si->keep[i][k], e))
 			return -1;
+	si->irp = grow_array(si->irp, sizeof(*si->irp), i + 1,
+			     &si->irp_alloc);
+	si->irp[i] = -1;
+	if (row_long(row, SP_IRP, ROW_OPTIONAL, 0, 30, &si->irp[i], e))
+		return -1;
 	if (strmap_put(&si->policies,
 		       strpool_dup(&si->pool, row->val[SP_ID]), i) == 0)
 		si->npolicies++;
@@ -123,6 +133,7 @@ static int snap_read(struct snap_info *si, const char *dir, struct err *e)
 static void snap_release(struct snap_info *si)
 {
 	free(si->keep);
+	free(si->irp);
 	strmap_release(&si->policies);
 	strmap_release(&si->guarded);
 	strpool_release(&si->pool);
@@ -200,6 +211,35 @@ static void put_change(struct csv_writer *w, const struct apply_plan *p,
 		   "overlaps the moves' savings: do not add");
 }
 
+/* Instant restore before (the snapshot's) and after, and the target
+ * minimum the daily count keeps to. */
+static void put_instant(struct csv_writer *w, const struct apply_change *c,
+			const struct snap_info *si)
+{
+	long now = -1;
+	size_t i;
+
+	if (si->read && strmap_get(&si->policies, c->policy_id, &i) == 0)
+		now = si->irp[i];
+	if (c->workload != WL_VM) {
+		put_blanks(w, 2);
+	} else {
+		long then = c->instant_rp_days > 0 ? c->instant_rp_days : now;
+		if (now >= 0)
+			csv_put_long(w, now);
+		else
+			csv_put(w, "unknown");
+		if (then >= 0)
+			csv_put_long(w, then);
+		else
+			csv_put(w, "unchanged");
+	}
+	if (c->min_days > 0)
+		csv_put_long(w, c->min_days);
+	else
+		csv_put(w, "");
+}
+
 static void put_move(struct csv_writer *w, const struct apply_plan *p,
 		     const struct row *r, int64_t now)
 {
@@ -227,8 +267,8 @@ static void put_move(struct csv_writer *w, const struct apply_plan *p,
 int apply_whatif_write(const struct apply_plan *p, int64_t now,
 		       const char *path, struct err *e)
 {
-	struct snap_info si = { STRPOOL_INIT, STRMAP_INIT, NULL, 0, 0,
-				STRMAP_INIT, false };
+	struct snap_info si = { STRPOOL_INIT, STRMAP_INIT, NULL, NULL, 0, 0,
+				0, STRMAP_INIT, false };
 	struct csv_writer *w;
 	int rc = -1;
 
@@ -246,6 +286,10 @@ int apply_whatif_write(const struct apply_plan *p, int64_t now,
 		csv_put(w, p->currency);
 		csv_put(w, r->kind == ROW_MOVE ? p->items[r->ref].arm_id
 					       : p->changes[r->ref].arm_id);
+		if (r->kind == ROW_MOVE)
+			put_blanks(w, 3);
+		else
+			put_instant(w, &p->changes[r->ref], &si);
 		csv_end_row(w);
 	}
 	rc = csv_writer_commit(w, NULL, e);

@@ -56,12 +56,18 @@ struct plan_options {
 	struct scope scope;
 	struct tiering_choice tiering;
 	int moves;                /* enum plan_moves */
+	/* plan --propose: the levers put into policy_changes.csv for apply
+	 * (PROPOSE_*), beside levers.csv's rows; 0: tiering only. */
+	unsigned propose;
 	const struct plan_dir_hooks *dir_hooks; /* NULL: none */
 	/* The plan directory the output replaces in the end, when it is
 	 * written elsewhere first (run's staging directory); its journal is
 	 * the one the hooks guard and carry. NULL: the output directory. */
 	const char *replaces;
 };
+
+#define PROPOSE_RETENTION 1u  /* levers.csv's retention-daily */
+#define PROPOSE_INSTANT 2u    /* levers.csv's instant-restore */
 
 void plan_options_init(struct plan_options *o);
 

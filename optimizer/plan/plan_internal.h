@@ -150,6 +150,16 @@ void levers_add_points(struct plan_ctx *p, const struct item *it,
 int plan_write_levers(struct plan_ctx *p, struct outdir *dir,
 		      struct err *e);
 void levers_release(struct levers *lv);
+/* What plan --propose puts into policy_changes.csv for a policy: the
+ * daily days of its retention-daily lever (0: none) with the target
+ * minimum that bounds them (0: none) and the saving per month, the
+ * instant-restore days of its instant-restore lever (0: none). */
+struct lever_proposal {
+	int daily_days, instant_days;
+	double min_days, saving_month;
+};
+bool levers_proposal(const struct plan_ctx *p, size_t pi,
+		     struct lever_proposal *out);
 /* Copies the totals into the caller's plan_summary. */
 void plan_fill_summary(struct plan_ctx *p);
 

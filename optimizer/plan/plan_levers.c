@@ -200,22 +200,73 @@ static int proposed_daily_days(const struct plan_ctx *p, size_t pol,
 	return need > LEVER_DAILY_DAYS ? (int)ceil(need) : LEVER_DAILY_DAYS;
 }
 
+/* The retention-daily lever of policy pi: its vault, or NULL when there
+ * is none (nothing to delete, or immutability Locked). */
+static const struct vault *retention_cut(const struct plan_ctx *p,
+					 size_t pi)
+{
+	const struct policy *pol = &p->s->policies[pi];
+	const struct vault *v =
+		&p->s->vaults[snapshot_find_vault(p->s, pol->vault_id)];
+
+	if (!p->levers.daily_keep[pi] || v->immutability == IMM_LOCKED ||
+	    p->levers.daily_gb[pi] <= 0)
+		return NULL;
+	return v;
+}
+
+static double retention_saving(const struct plan_ctx *p, size_t pi)
+{
+	long vi = snapshot_find_vault(p->s, p->s->policies[pi].vault_id);
+
+	return p->levers.daily_gb[pi] * p->cards[vi].std_gb_month;
+}
+
+/* The instant-restore days Azure sets by default (and the lever
+ * proposes): 7 on an Enhanced policy, 2 on a Standard one. */
+static int instant_default(const struct policy *pol)
+{
+	return pol->policy_type == PT_ENHANCED ? 7 : 2;
+}
+
+static bool instant_cut(const struct plan_ctx *p, const struct policy *pol)
+{
+	return pol->workload == WL_VM &&
+	       pol->instant_rp_days > instant_default(pol) &&
+	       plan_policy_in_scope(p, pol);
+}
+
+bool levers_proposal(const struct plan_ctx *p, size_t pi,
+		     struct lever_proposal *out)
+{
+	const struct policy *pol = &p->s->policies[pi];
+	const struct target *who;
+
+	memset(out, 0, sizeof(*out));
+	if ((p->o->propose & PROPOSE_RETENTION) && retention_cut(p, pi)) {
+		out->daily_days = p->levers.daily_keep[pi];
+		out->min_days = target_min_days(p, pi, &who);
+		out->saving_month = retention_saving(p, pi);
+	}
+	if ((p->o->propose & PROPOSE_INSTANT) && instant_cut(p, pol))
+		out->instant_days = instant_default(pol);
+	return out->daily_days || out->instant_days;
+}
+
 static void retention_lever(struct plan_ctx *p, size_t pi)
 {
 	const struct policy *pol = &p->s->policies[pi];
-	size_t vi = (size_t)snapshot_find_vault(p->s, pol->vault_id);
-	const struct vault *v = &p->s->vaults[vi];
+	const struct vault *v = retention_cut(p, pi);
 	int keep = p->levers.daily_keep[pi];
 	const struct target *who = NULL;
 	struct lever_row *r;
 
-	if (!keep || v->immutability == IMM_LOCKED ||
-	    p->levers.daily_gb[pi] <= 0)
+	if (!v)
 		return;
 	proposed_daily_days(p, pi, &who);
 	r = add_row(&p->levers, LV_RETENTION, v);
 	r->pol = pol;
-	r->saving = p->levers.daily_gb[pi] * p->cards[vi].std_gb_month;
+	r->saving = retention_saving(p, pi);
 	r->constraint = who ?
 		xasprintf("target %s needs %g days", who->target_id,
 			  who->min_retention_days) :
@@ -261,11 +312,10 @@ static void sql_schedule_lever(struct plan_ctx *p, size_t pi)
 static void instant_restore_lever(struct plan_ctx *p, size_t pi)
 {
 	const struct policy *pol = &p->s->policies[pi];
-	int dflt = pol->policy_type == PT_ENHANCED ? 7 : 2;
+	int dflt = instant_default(pol);
 	struct lever_row *r;
 
-	if (pol->workload != WL_VM || pol->instant_rp_days <= dflt ||
-	    !plan_policy_in_scope(p, pol))
+	if (!instant_cut(p, pol))
 		return;
 	r = add_row(&p->levers, LV_INSTANT_RESTORE,
 		    &p->s->vaults[snapshot_find_vault(p->s, pol->vault_id)]);

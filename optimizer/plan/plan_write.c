@@ -32,7 +32,9 @@ static const struct csv_column change_cols[] = {
 	{ "duration_type", R }, { "saving_total", R }, { "currency", R },
 	{ "reason", R }, { "current_tier_after_days", 0 },
 	{ "plan_saving_total", 0 }, { "horizon_months", 0 },
-	{ "policy_arm_id", 0 },
+	{ "policy_arm_id", 0 }, { "proposed_daily_keep_days", 0 },
+	{ "proposed_instant_rp_days", 0 }, { "min_retention_days", 0 },
+	{ "lever_saving_month", 0 },
 };
 static const struct csv_schema changes_schema = {
 	"policy_changes.csv", change_cols, ARRAY_SIZE(change_cols)
@@ -382,14 +384,60 @@ static const struct setting *asked_setting(const struct plan_ctx *p,
 	return NULL;
 }
 
+/* plan --propose: the levers' columns, empty for none. */
+static void put_proposal(struct csv_writer *w,
+			 const struct lever_proposal *lp)
+{
+	if (lp->daily_days)
+		csv_put_long(w, lp->daily_days);
+	else
+		csv_put(w, "");
+	if (lp->instant_days)
+		csv_put_long(w, lp->instant_days);
+	else
+		csv_put(w, "");
+	if (lp->min_days > 0)
+		csv_put_long(w, (long)ceil(lp->min_days));
+	else
+		csv_put(w, "");
+	if (lp->daily_days)
+		csv_put_double(w, lp->saving_month, 2);
+	else
+		csv_put(w, "");
+}
+
+/* The reason's words for what plan --propose adds. */
+static void say_proposal(char *reason, size_t n, const struct policy *pol,
+			 const struct lever_proposal *lp, const char *currency)
+{
+	size_t len = strlen(reason);
+
+	if (lp->daily_days)
+		len += (size_t)snprintf(
+			reason + len, len < n ? n - len : 0,
+			"; as asked (plan --propose retention): daily points "
+			"kept %d days instead of %d (levers.csv "
+			"retention-daily: saves %.2f %s/month)",
+			lp->daily_days, pol->daily_keep_days, lp->saving_month,
+			currency);
+	if (lp->instant_days && len < n)
+		snprintf(reason + len, n - len,
+			 "; as asked (plan --propose instant-restore): "
+			 "instant restore %d days instead of %d (levers.csv "
+			 "instant-restore: not priced)",
+			 lp->instant_days, pol->instant_rp_days);
+}
+
 static void write_change(struct plan_ctx *p, struct csv_writer *w,
 			 const struct policy *pol,
-			 const struct policy_state *ps)
+			 const struct policy_state *ps,
+			 const struct lever_proposal *lp)
 {
 	const struct tiering_choice *t = &p->o->tiering;
 	char refused[400] = "";
 	const struct setting *best =
-		t->intent == TI_CHEAPEST ? best_setting(ps)
+		!ps->nsettings		 ? NULL
+		: t->intent == TI_CHEAPEST ? best_setting(ps)
 		: t->intent == TI_SET
 			? asked_setting(p, pol, ps, refused, sizeof(refused))
 			: NULL;
@@ -399,7 +447,7 @@ static void write_change(struct plan_ctx *p, struct csv_writer *w,
 	int current_duration = pol->workload == WL_VM
 				       ? pol->tier_after_days / 30
 				       : pol->tier_after_days;
-	char current[64], proposed[64], reason[400];
+	char current[64], proposed[64], reason[800];
 	bool same = !best || (best->mode == pol->tiering_mode &&
 			      (best->mode != TM_TIERAFTER ||
 			       best->duration == current_duration));
@@ -412,9 +460,11 @@ static void write_change(struct plan_ctx *p, struct csv_writer *w,
 	if (!best) {
 		saving = 0;
 		snprintf(reason, sizeof(reason), "%s",
-			 refused[0] ? refused
-				    : "kept as it is, as asked (plan "
-				      "--tiering keep)");
+			 refused[0]	  ? refused
+			 : !ps->nsettings ? "no tieringPolicy: Azure allows "
+					    "none on this policy"
+					  : "kept as it is, as asked (plan "
+					    "--tiering keep)");
 	} else if (t->intent == TI_SET && same) {
 		best = NULL;
 		saving = 0;
@@ -465,6 +515,7 @@ static void write_change(struct plan_ctx *p, struct csv_writer *w,
 	}
 	csv_put_double(w, saving, 2);
 	csv_put(w, p->currency);
+	say_proposal(reason, sizeof(reason), pol, lp, p->currency);
 	csv_put(w, reason);
 	if (pol->tiering_mode == TM_TIERAFTER)
 		csv_put_long(w, pol->tier_after_days);
@@ -473,6 +524,7 @@ static void write_change(struct plan_ctx *p, struct csv_writer *w,
 	csv_put_double(w, ps->current_cost - ps->plan_cost, 2);
 	csv_put_long(w, p->proj.h.months);
 	csv_put(w, pol->arm_id);
+	put_proposal(w, lp);
 	csv_end_row(w);
 }
 
@@ -485,13 +537,19 @@ int plan_write_changes(struct plan_ctx *p, struct outdir *dir,
 	free(path);
 	if (!w)
 		return -1;
-	/* every in-scope policy when one setting is asked for all */
-	for (size_t i = 0; i < p->s->npolicies; i++)
-		if ((p->pstate[i].archivable ||
-		     p->o->tiering.intent == TI_SET) &&
-		    p->pstate[i].nsettings &&
+	/* every in-scope policy when one setting is asked for all, and
+	 * those with a lever plan --propose puts here */
+	for (size_t i = 0; i < p->s->npolicies; i++) {
+		struct lever_proposal lp;
+		bool levers = levers_proposal(p, i, &lp);
+		if ((levers ||
+		     ((p->pstate[i].archivable ||
+		       p->o->tiering.intent == TI_SET) &&
+		      p->pstate[i].nsettings)) &&
 		    plan_policy_in_scope(p, &p->s->policies[i]))
-			write_change(p, w, &p->s->policies[i], &p->pstate[i]);
+			write_change(p, w, &p->s->policies[i], &p->pstate[i],
+				     &lp);
+	}
 	return csv_writer_commit(w, NULL, e);
 }
 

@@ -7,7 +7,10 @@
 # eligible point moved as soon as allowed), its dry run, apply --yes
 # (each point moved once, each policy set); --moves none and --tiering
 # keep; --tag on plan and on apply (the plan's vault_tags.csv); apply's own
-# scope on a whole plan; bad scope and intent options
+# scope on a whole plan; a retention cut held for MUA approval, or refused
+# on an Unlocked vault; the retention and instant-restore levers plan
+# --propose puts into policy_changes.csv, carried out (a target's minimum
+# kept); bad scope and intent options
 # (64). Needs python3.
 . tests/e2e/lib.sh
 
@@ -221,12 +224,110 @@ expect_exit 75 "... and apply --yes leaves it needs_mua_approval (75)" \
 	apply "$URL_C" "$T/g" --yes
 check "... as the what-if said" test "$(csvq "$T/g/apply_results.csv" 'r["policy_name"] == "VM-Enhanced-Weekly" and r["outcome"] == "needs_mua_approval"')" -eq 1
 
+# ---- the retention and instant-restore levers, carried out ----
+cat >"$T/keep45.csv" <<'CSV'
+target_id,scope_type,scope,tier,rpo_hours,rto_hours,min_retention_days
+keep-45,workload,AzureVM,any,48,,45
+CSV
+expect_exit 0 "plan --propose retention,instant-restore, a 45-day target" \
+	"$VAULTWISE" plan "$SRC" --out "$T/lv" --vault rsv-legacy-weu-01 \
+	--tiering keep --moves none --propose retention,instant-restore \
+	--targets "$T/keep45.csv"
+LC="$T/lv/policy_changes.csv"
+check "... VM-Daily-90d: dailies 45 days (the target's, not 30), instant restore 2" \
+	test "$(csvq "$LC" 'r["policy_name"] == "VM-Daily-90d" and r["proposed_daily_keep_days"] == "45" and r["min_retention_days"] == "45" and r["proposed_instant_rp_days"] == "2" and float(r["lever_saving_month"]) > 0 and "as asked (plan --propose retention): daily points kept 45 days instead of 90" in r["reason"]')" -eq 1
+check "... VM-Compliance-10Y: instant restore 5 -> 2 days, its dailies kept" \
+	test "$(csvq "$LC" 'r["policy_name"] == "VM-Compliance-10Y" and r["proposed_daily_keep_days"] == "" and r["proposed_instant_rp_days"] == "2"')" -eq 1
+check "... the same levers, and saving, as levers.csv" python3 - \
+	"$T/lv/levers.csv" "$LC" <<'PY'
+import csv, sys
+lv = list(csv.DictReader(open(sys.argv[1], newline='')))
+ch = {r['policy_id']: r for r in csv.DictReader(open(sys.argv[2], newline=''))}
+ret = [r for r in lv if r['lever'] == 'retention-daily']
+irp = [r for r in lv if r['lever'] == 'instant-restore']
+assert ret and irp, lv
+for r in ret:
+    c = ch[r['policy_id']]
+    assert '"count": %s,' % c['proposed_daily_keep_days'] in r['change'], r
+    assert c['lever_saving_month'] == r['saving_month'], (c, r)
+for r in irp:
+    c = ch[r['policy_id']]
+    assert r['change'].endswith(': ' + c['proposed_instant_rp_days']), r
+assert sum(1 for c in ch.values() if c['proposed_daily_keep_days']) == len(ret)
+assert sum(1 for c in ch.values() if c['proposed_instant_rp_days']) == len(irp)
+PY
+cp -r "$T/lv" "$T/lv2"
+cp -r "$T/lv" "$T/lv3"
+expect_exit 0 "... apply's what-if" "$VAULTWISE" apply "$T/lv" --offline \
+	--as-of $AS_OF --what-if "$T/lv.csv"
+check "... lists the cut with days before and after, the instant restore and the minimum" \
+	test "$(csvq "$T/lv.csv" 'r["policy_name"] == "VM-Daily-90d" and r["daily_keep_days_before"] == "90" and r["daily_keep_days_after"] == "45" and r["weekly_keep_weeks_before"] == r["weekly_keep_weeks_after"] == "8" and r["retention_reduced"] == "yes" and r["instant_rp_days_before"] == "3" and r["instant_rp_days_after"] == "2" and r["min_retention_days"] == "45"')" -eq 1
+emu F
+URL_F=$(emu_url "$T/F.port")
+expect_exit 0 "... apply --yes" apply "$URL_F" "$T/lv" --yes
+check "... done, saying what it cut" test "$(csvq "$T/lv/apply_results.csv" 'r["policy_name"] == "VM-Daily-90d" and r["outcome"] == "done" and "retention cut: daily 90 -> 45 days; instant restore 2 days" in r["message"]')" -eq 1
+POL=$(python3 -c 'import csv,sys
+print([r for r in csv.DictReader(open(sys.argv[1])) if r["policy_name"] == "VM-Daily-90d"][0]["policy_arm_id"])' "$LC")
+tool azure "$URL_F" "$TENANT" "$SECRET" "$CA" get "$POL" >"$T/pol.json"
+check "... Azure's policy now keeps dailies 45 days, instant restore 2, the rest as it was" \
+	python3 - "$T/pol.json" <<'PY'
+import json, sys
+p = json.load(open(sys.argv[1]))['properties']
+assert p['backupManagementType'] == 'AzureIaasVM', p
+assert p['instantRpRetentionRangeInDays'] == 2, p
+rp = p['retentionPolicy']
+assert rp['retentionPolicyType'] == 'LongTermRetentionPolicy', rp
+assert rp['dailySchedule']['retentionDuration'] == {
+    'count': 45, 'durationType': 'Days'}, rp
+assert rp['weeklySchedule']['retentionDuration']['count'] == 8, rp
+assert rp['monthlySchedule']['retentionDuration']['count'] == 12, rp
+PY
+python3 - "$T/lv2/policy_changes.csv" <<'EOF2'
+import csv, sys
+with open(sys.argv[1], newline="") as f:
+    rd = csv.DictReader(f)
+    rows = list(rd)
+for r in rows:
+    if r["policy_name"] == "VM-Daily-90d":
+        r["proposed_daily_keep_days"] = "30"
+with open(sys.argv[1], "w", newline="") as f:
+    w = csv.DictWriter(f, fieldnames=rd.fieldnames, lineterminator="\r\n")
+    w.writeheader()
+    w.writerows(rows)
+EOF2
+expect_exit 65 "a reviewer's daily count below the target's minimum is refused (65)" \
+	apply "$URL_F" "$T/lv2" --yes
+grep_ok "... naming the cell and the minimum" \
+	"policy_changes.csv:[0-9]+: column 'proposed_daily_keep_days': expected at least 45 days" \
+	"$T/err"
+python3 - "$T/lv3/policy_changes.csv" <<'EOF2'
+import csv, sys
+with open(sys.argv[1], newline="") as f:
+    rd = csv.DictReader(f)
+    rows = list(rd)
+for r in rows:
+    if r["policy_name"] == "VM-Compliance-10Y":
+        r["proposed_instant_rp_days"] = "10"
+with open(sys.argv[1], "w", newline="") as f:
+    w = csv.DictWriter(f, fieldnames=rd.fieldnames, lineterminator="\r\n")
+    w.writeheader()
+    w.writerows(rows)
+EOF2
+emu H
+expect_exit 0 "instant restore of 10 days on a Standard policy: apply --yes" \
+	apply "$(emu_url "$T/H.port")" "$T/lv3" --yes
+check "... skipped: Azure allows 1 to 5 there, nothing sent for it" test \
+	"$(csvq "$T/lv3/apply_results.csv" 'r["policy_name"] == "VM-Compliance-10Y" and r["outcome"] == "skipped" and r["error_code"] == "UnsupportedChange" and "Azure allows 1 to 5 on this Standard policy" in r["message"]')" -eq 1 -a \
+	"$(csvq "$T/lv3/apply_results.csv" 'r["policy_name"] == "VM-Daily-90d" and r["outcome"] == "done"')" -eq 1
+
 # ---- options that are not understood ----
 expect_exit 64 "plan --tiering TierAfter:3x is refused" "$VAULTWISE" plan \
 	"$SRC" --out "$T/bad" --tiering TierAfter:3x
 grep_ok "... naming the forms" "TierAfter:N\{d,m\}" "$T/err"
 expect_exit 64 "plan --moves some is refused" "$VAULTWISE" plan "$SRC" \
 	--out "$T/bad" --moves some
+expect_exit 64 "plan --propose weekly is refused" "$VAULTWISE" plan "$SRC" \
+	--out "$T/bad" --propose retention,weekly
 expect_exit 64 "apply --workload VMs is refused" "$VAULTWISE" apply \
 	"$T/all" --workload VMs
 expect_exit 64 "apply --tag without a value is refused" "$VAULTWISE" apply \
