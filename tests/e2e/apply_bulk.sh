@@ -204,6 +204,8 @@ expect_exit 0 "what-if of a weekly retention cut in a guarded vault" \
 	"$VAULTWISE" apply "$T/g" --offline --as-of $AS_OF --what-if "$T/g.csv"
 check "... says the Resource Guard will hold it, with the weeks" test \
 	"$(csvq "$T/g.csv" 'r["policy_name"] == "VM-Enhanced-Weekly" and r["retention_reduced"] == "yes" and r["resource_guard_hold"].startswith("yes") and r["weekly_keep_weeks_after"] == "4" and int(r["weekly_keep_weeks_before"]) > 4')" -eq 1
+check "... and that the vault's Unlocked immutability makes apply refuse it" \
+	test "$(csvq "$T/g.csv" 'r["policy_name"] == "VM-Enhanced-Weekly" and r["immutability_refusal"].startswith("yes: the vault'"'"'s immutability is Unlocked")')" -eq 1
 cp -r "$T/g" "$T/gu"
 emu E
 expect_exit 0 "... where the vault is Unlocked: refused before any write" \
@@ -261,7 +263,7 @@ cp -r "$T/lv" "$T/lv3"
 expect_exit 0 "... apply's what-if" "$VAULTWISE" apply "$T/lv" --offline \
 	--as-of $AS_OF --what-if "$T/lv.csv"
 check "... lists the cut with days before and after, the instant restore and the minimum" \
-	test "$(csvq "$T/lv.csv" 'r["policy_name"] == "VM-Daily-90d" and r["daily_keep_days_before"] == "90" and r["daily_keep_days_after"] == "45" and r["weekly_keep_weeks_before"] == r["weekly_keep_weeks_after"] == "8" and r["retention_reduced"] == "yes" and r["instant_rp_days_before"] == "3" and r["instant_rp_days_after"] == "2" and r["min_retention_days"] == "45"')" -eq 1
+	test "$(csvq "$T/lv.csv" 'r["policy_name"] == "VM-Daily-90d" and r["daily_keep_days_before"] == "90" and r["daily_keep_days_after"] == "45" and r["weekly_keep_weeks_before"] == r["weekly_keep_weeks_after"] == "8" and r["retention_reduced"] == "yes" and r["instant_rp_days_before"] == "3" and r["instant_rp_days_after"] == "2" and r["min_retention_days"] == "45" and r["immutability_refusal"] == "no: the vault is not immutable"')" -eq 1
 emu F
 URL_F=$(emu_url "$T/F.port")
 expect_exit 0 "... apply --yes" apply "$URL_F" "$T/lv" --yes
