@@ -85,7 +85,7 @@ static const struct cmd_doc doc = {
 	"backupPolicies/write actions) on the vaults.\n--as-of sets the "
 	"time that decides which moves are due and which points\nhave "
 	"expired (default: now; with --yes, not later than now).\n\n"
-	"One apply --yes per plan directory at a time (PLANDIR/apply.lock; "
+	"One apply --yes per plan directory at a time (a lock on PLANDIR; "
 	"a second\nexits 75 naming the first's pid). The journal is anchored "
 	"in apply.journal.head\nand apply_results.csv, so a journal cut or "
 	"rewritten fails to verify (65).\n--subscription, --vault, --policy "

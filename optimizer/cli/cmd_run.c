@@ -35,7 +35,7 @@
 #include "models/check/targets.h"
 #include "optimizer/base/util.h"
 
-/* run takes OUT/plan's guard itself (apply_run_dir_guard: it refuses a
+/* run takes OUT/plan's guard itself (apply_plan_dir_guard: it refuses a
  * journal with rows not done) and holds its lock until OUT is swapped,
  * so no apply starts on the old plan meanwhile; plan carries the
  * journal over (apply.h). */
@@ -185,7 +185,7 @@ static int run_plan(struct run_state *rs, struct err *e)
 	o.snapshot_path = rs->snap_shown;
 	o.targets = &rs->targets;
 	memset(&sum, 0, sizeof(sum));
-	rc = apply_run_dir_guard(replaces, &rs->plan_lock, e) ||
+	rc = apply_plan_dir_guard(replaces, &rs->plan_lock, e) ||
 	     plan_run(&rs->s, &o, dir, &sum, e);
 	if (rc == 0) {
 		for (size_t i = 0; i < sum.ncaveats; i++) {

@@ -111,8 +111,11 @@ def cut(plan, out, n, changes):
     with open(plan + "/policy_changes.csv", newline="") as f:
         rd = csv.DictReader(f)
         header = list(rd.fieldnames) + [
-            "proposed_daily_keep_days", "proposed_weekly_keep_weeks",
-            "proposed_monthly_keep_months", "proposed_yearly_keep_years"]
+            c for c in ("proposed_daily_keep_days",
+                        "proposed_weekly_keep_weeks",
+                        "proposed_monthly_keep_months",
+                        "proposed_yearly_keep_years")
+            if c not in rd.fieldnames]
         keep = []
         for r in rd:
             for spec in changes:
