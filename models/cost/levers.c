@@ -10,6 +10,7 @@
 const char *const lever_names[LV_COUNT] = {
 	"stale-stopped", "stale-idle", "retention-daily", "redundancy",
 	"pi-band-edge", "sql-schedule", "instant-restore", "reserved-capacity",
+	"soft-deleted",
 };
 
 double lever_stored_monthly(const struct rate_card *rc,
@@ -69,4 +70,44 @@ double lever_sql_schedule_gb(const struct item *it, const struct rp *rps,
 			count++;
 		}
 	return fmax(0, (fulls - count * it->source_gb * diff) * 6 / 7);
+}
+
+double lever_snapshot_gb(const struct item *it, int keep_days, int to_days)
+{
+	if (keep_days <= to_days)
+		return 0;
+	return it->source_gb * churn_fraction(it->daily_churn, 1) *
+	       (keep_days - to_days);
+}
+
+static double reserved_at(double gb, double rate, double share,
+			  double unit_gb, int units)
+{
+	double cover = units * unit_gb;
+	return rate * (fmin(gb, cover) - cover * share);
+}
+
+double lever_reserved_saving(double gb, double rate, double share,
+			     double unit_gb, int *units)
+{
+	int n = (int)floor(gb / unit_gb);
+	double best = n ? reserved_at(gb, rate, share, unit_gb, n) : 0;
+	double more = reserved_at(gb, rate, share, unit_gb, n + 1);
+
+	*units = n;
+	if (more > best) {
+		best = more;
+		*units = n + 1;
+	}
+	if (best <= 0)
+		*units = 0;
+	return fmax(0, best);
+}
+
+int64_t lever_soft_deleted_billed_until(const struct item *it)
+{
+	if (it->deferred_delete_time == TIME_NONE)
+		return TIME_NONE;
+	return it->deferred_delete_time -
+	       (int64_t)LEVER_SOFT_DELETE_FREE_DAYS * DAY_S;
 }

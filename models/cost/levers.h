@@ -3,10 +3,11 @@
  * (docs/domain-audit.md §9), each priced from the vault's rate card:
  * protection stopped with data kept, idle items, daily retention longer
  * than the targets need, geo-redundancy on a non-production vault, a VM
- * just over a protected-instance band edge, SQL/HANA daily fulls, and the
- * two whose meters the price sheet lacks (instant-restore snapshots,
- * reserved capacity). Pure arithmetic: the plan stage finds the scopes
- * and writes levers.csv (optimizer/plan/plan_levers.c). */
+ * just over a protected-instance band edge, SQL/HANA daily fulls,
+ * instant-restore snapshots kept longer than the default, Backup Storage
+ * reserved capacity, and soft-deleted data billed beyond its free days.
+ * Pure arithmetic: the plan stage finds the scopes and writes levers.csv
+ * (optimizer/plan/plan_levers.c). */
 #ifndef VW_LEVERS_H
 #define VW_LEVERS_H
 
@@ -19,7 +20,8 @@
 
 enum lever_kind {
 	LV_STOPPED, LV_IDLE, LV_RETENTION, LV_REDUNDANCY, LV_PI_BAND,
-	LV_SQL_SCHEDULE, LV_INSTANT_RESTORE, LV_RESERVED, LV_COUNT
+	LV_SQL_SCHEDULE, LV_INSTANT_RESTORE, LV_RESERVED, LV_SOFT_DELETED,
+	LV_COUNT
 };
 extern const char *const lever_names[LV_COUNT];
 
@@ -32,8 +34,14 @@ extern const char *const lever_names[LV_COUNT];
 /* A VM whose used size is within this share of a 500 GB band's start pays
  * a whole unit for the last few GB. */
 #define LEVER_BAND_SHARE 0.10
-/* Reserved capacity is sold for Vault-standard in 100 TB units. */
+/* Reserved capacity is sold for vault-standard in units of 100 TiB and
+ * 1 PiB (backup-azure-reserved-pricing-optimize-cost). */
 #define LEVER_RESERVED_GB (100.0 * 1024)
+#define LEVER_RESERVED_PB_GB (1024.0 * 1024)
+/* Soft-deleted data is free for the last 14 days of its soft-delete
+ * retention and billed like stopped-with-retained data before them
+ * (backup-azure-enhanced-soft-delete-about, Pricing). */
+#define LEVER_SOFT_DELETE_FREE_DAYS 14
 
 /* What an item with its protection stopped costs each month while its data
  * is kept: the protected-instance fee and its Standard and Archive GiB. */
@@ -61,5 +69,23 @@ double lever_band_excess_units(double source_gb, double *below_gb);
  * model: f(d) = 1 - (1 - churn)^d, models/cost/sizes.h). */
 double lever_sql_schedule_gb(const struct item *it, const struct rp *rps,
 			     size_t n, int64_t now, int keep_days);
+
+/* GiB of managed-disk snapshot an item's instant-restore snapshots hold
+ * for keep_days beyond to_days: one daily incremental snapshot holds the
+ * blocks rewritten in a day, source x f(1) (sizes.h); the oldest snapshot,
+ * the full one, is kept either way. */
+double lever_snapshot_gb(const struct item *it, int keep_days, int to_days);
+
+/* The monthly saving of reserving *units blocks of unit_gb of Standard at
+ * share of the pay-as-you-go rate when gb are stored: rate x (what the
+ * blocks cover - what they cost), the better of the whole blocks gb fills
+ * and one more (a block pays once its use exceeds share); 0 and *units 0
+ * when neither saves. */
+double lever_reserved_saving(double gb, double rate, double share,
+			     double unit_gb, int *units);
+
+/* The time until which a soft-deleted item's data is billed: its purge
+ * time less the free days; TIME_NONE when the purge time is unknown. */
+int64_t lever_soft_deleted_billed_until(const struct item *it);
 
 #endif

@@ -84,6 +84,7 @@ struct levers {
 	size_t n, alloc;
 	int *daily_keep;
 	double *daily_gb, *sql_gb;
+	double *snap_gb; /* snapshot GiB beyond the default instant restore */
 };
 
 struct plan_ctx {
