@@ -81,9 +81,30 @@ for c in $cmds; do
 done
 [ -z "$missing" ] && ok "bash offers every option of --help" ||
 	not_ok "bash misses:$missing"
+# zsh: the same checks, through zsh's own completion system.
+zcomplete() {
+	zsh tests/e2e/zsh_complete.zsh "$G/completion" "vaultwise $*"
+}
 if command -v zsh >/dev/null 2>&1; then
 	check "the zsh completion parses" zsh -n "$G/completion/_vaultwise"
+	[ "$(zcomplete pl)" = plan ] && ok "zsh completes a command" ||
+		not_ok "zsh completes a command (got '$(zcomplete pl)')"
+	[ "$(zcomplete plan --horizon-m)" = --horizon-months ] &&
+		ok "zsh completes an option of the command" ||
+		not_ok "zsh completes an option of the command"
+	[ "$(zcomplete '--log-format ' | tr '\n' ' ')" = "text json " ] &&
+		ok "zsh completes an option's choices" ||
+		not_ok "zsh completes an option's choices"
+	missing=
+	for c in $cmds; do
+		got=$(zcomplete "$c --" | tr '\n' ' ')
+		for o in $("$VAULTWISE" "$c" --help | help_options); do
+			case " $got " in *" $o "*) ;; *) missing="$missing $c:$o" ;; esac
+		done
+	done
+	[ -z "$missing" ] && ok "zsh offers every option of --help" ||
+		not_ok "zsh misses:$missing"
 else
-	ok "the zsh completion parses # SKIP no zsh"
+	ok "the zsh completion # SKIP no zsh"
 fi
 finish
