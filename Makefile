@@ -178,7 +178,7 @@ fuzz: deps
 fuzz-smoke: deps
 	@sh scripts/deps.sh clang libclang-rt-dev
 	@$(FUZZ_MAKE)
-	@sh tests/fuzz/run.sh build-fuzz 15
+	@FUZZ_SEED=1 sh tests/fuzz/run.sh build-fuzz 15
 
 # The unit-test binaries and the commands the end-to-end tests run, under
 # valgrind (tests/valgrind.sh).
