@@ -72,10 +72,14 @@ double lever_sql_schedule_gb(const struct item *it, const struct rp *rps,
 	return fmax(0, (fulls - count * it->source_gb * diff) * 6 / 7);
 }
 
-double lever_snapshot_gb(const struct item *it, int keep_days, int to_days)
+double lever_snapshot_gb(const struct item *it, bool weekly, int keep_days,
+			 int to_days)
 {
-	if (keep_days <= to_days)
+	if (keep_days <= to_days || it->last_backup_time == TIME_NONE)
 		return 0;
+	if (weekly)
+		return it->source_gb * (fmin(keep_days, 7) - fmin(to_days, 7)) /
+		       7;
 	return it->source_gb * churn_fraction(it->daily_churn, 1) *
 	       (keep_days - to_days);
 }

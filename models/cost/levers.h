@@ -71,10 +71,13 @@ double lever_sql_schedule_gb(const struct item *it, const struct rp *rps,
 			     size_t n, int64_t now, int keep_days);
 
 /* GiB of managed-disk snapshot an item's instant-restore snapshots hold
- * for keep_days beyond to_days: one daily incremental snapshot holds the
- * blocks rewritten in a day, source x f(1) (sizes.h); the oldest snapshot,
- * the full one, is kept either way. */
-double lever_snapshot_gb(const struct item *it, int keep_days, int to_days);
+ * for keep_days beyond to_days, on average over a month. Daily (or more
+ * often): one day's incremental snapshots hold the blocks rewritten in a
+ * day, source x f(1) (sizes.h), and the oldest snapshot, the full one, is
+ * kept either way. Weekly: the week's one snapshot is the whole disk,
+ * kept min(days, 7) of every 7 days. 0 for an item never backed up. */
+double lever_snapshot_gb(const struct item *it, bool weekly, int keep_days,
+			 int to_days);
 
 /* The monthly saving of reserving *units blocks of unit_gb of Standard at
  * share of the pay-as-you-go rate when gb are stored: rate x (what the

@@ -591,7 +591,8 @@ void levers_add_points(struct plan_ctx *p, const struct item *it,
 	pol = &p->s->policies[pi];
 	if (pol->workload == WL_VM)
 		p->levers.snap_gb[pi] += lever_snapshot_gb(
-			it, pol->instant_rp_days, default_instant_days(pol));
+			it, pol->frequency == FREQ_WEEKLY, pol->instant_rp_days,
+			default_instant_days(pol));
 	if (p->levers.daily_keep[pi])
 		p->levers.daily_gb[pi] += lever_daily_freed_gb(
 			rps, n, p->now, p->levers.daily_keep[pi]);

@@ -285,9 +285,14 @@ def by_hand(r):
         return gb * std(v)
     if k == 'instant-restore':
         enh = pol['policy_type'] == 'Enhanced'
-        extra = int(pol['instant_rp_days']) - (7 if enh else 2)
-        gb = sum(float(i['source_gb']) * float(i['daily_churn']) * extra
-                 for i in live(pol['policy_id']))
+        keep, dflt = int(pol['instant_rp_days']), 7 if enh else 2
+        # a day's snapshots hold a day's churn; weekly, the one snapshot
+        # is the whole disk, kept min(days, 7) of every 7 days
+        weekly = pol['frequency'] == 'Weekly'
+        per_gb = lambda i: (min(keep, 7) - min(dflt, 7)) / 7 if weekly \
+            else float(i['daily_churn']) * (keep - dflt)
+        gb = sum(float(i['source_gb']) * per_gb(i)
+                 for i in live(pol['policy_id']) if i['last_backup_time'])
         return gb * g(v, 'snapshot_zrs' if enh else 'snapshot_lrs')
     raise AssertionError('no hand computation for ' + k)
 done = set()

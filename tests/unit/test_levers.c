@@ -134,9 +134,17 @@ static void test_levers__instant_restore_snapshots(void **state)
 	 * kept instead of 2 keep 8 of them: 48 GB */
 	it.source_gb = 200;
 	it.daily_churn = 0.03;
-	assert_float_equal(lever_snapshot_gb(&it, 10, 2), 48, 1e-9);
-	assert_float_equal(lever_snapshot_gb(&it, 2, 2), 0, 1e-9);
-	assert_float_equal(lever_snapshot_gb(&it, 1, 2), 0, 1e-9);
+	it.last_backup_time = NOW - DAY_S;
+	assert_float_equal(lever_snapshot_gb(&it, false, 10, 2), 48, 1e-9);
+	assert_float_equal(lever_snapshot_gb(&it, false, 2, 2), 0, 1e-9);
+	assert_float_equal(lever_snapshot_gb(&it, false, 1, 2), 0, 1e-9);
+	/* weekly: the one snapshot, the whole 200 GB disk, kept 5 days of
+	 * every 7 instead of 2: 200 x 3 / 7 on average */
+	assert_float_equal(lever_snapshot_gb(&it, true, 5, 2), 200.0 * 3 / 7,
+			   1e-9);
+	/* never backed up: no snapshot yet */
+	it.last_backup_time = TIME_NONE;
+	assert_float_equal(lever_snapshot_gb(&it, false, 10, 2), 0, 1e-9);
 }
 
 static void test_levers__reserved_capacity(void **state)
