@@ -387,4 +387,23 @@ for r in res:
     assert abs(best - float(r['saving_month'])) < 0.01, (best, r)
     assert 'Reservations' in r['change'] and 'northeurope' in r['change'], r
 PY
+# A sheet without the levers' meters (as `prices fetch` writes) still
+# plans; the levers that need them say which meter is missing.
+grep -v ',snapshot_\|,reserved_' "$VW_TOP/data/prices/prices.csv" \
+	>"$T/nolever.csv"
+expect_exit 0 "plan on the larger copy with a sheet lacking those meters" \
+	"$VAULTWISE" plan "$T/big" --out "$T/plnone" --prices "$T/nolever.csv"
+check "levers.csv: snapshots and reservations not priced, the meter named" \
+	python3 - "$T/plnone/levers.csv" <<'PY'
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1], newline='')))
+for kind, meter in (('instant-restore', 'snapshot_'),
+                    ('reserved-capacity', 'reserved_')):
+    got = [r for r in rows if r['lever'] == kind]
+    assert got, kind
+    for r in got:
+        assert r['saving_month'] == '' and r['basis'] == '', r
+        assert r['constraint'].startswith('not priced: the price sheet has '
+                                          'no ' + meter), r
+PY
 finish
