@@ -10,7 +10,7 @@
 const char *const lever_names[LV_COUNT] = {
 	"stale-stopped", "stale-idle", "retention-daily", "redundancy",
 	"pi-band-edge", "sql-schedule", "instant-restore", "reserved-capacity",
-	"soft-deleted",
+	"soft-deleted", "sql-log-retention",
 };
 
 double lever_stored_monthly(const struct rate_card *rc,
@@ -21,17 +21,30 @@ double lever_stored_monthly(const struct rate_card *rc,
 	       it->archive_gb * rc->arc_gb_month;
 }
 
-double lever_daily_freed_gb(const struct rp *rps, size_t n, int64_t now,
-			    int keep_days)
+/* GiB of Standard the points of one kind older than keep_days hold. */
+static double freed_gb(const struct rp *rps, size_t n, int64_t now,
+		       int keep_days, int kind)
 {
 	int64_t cut = now - (int64_t)keep_days * DAY_S;
 	double gb = 0;
 
 	for (size_t i = 0; i < n; i++)
-		if (rps[i].kind == RK_DAILY && rps[i].rp_time < cut &&
+		if (rps[i].kind == kind && rps[i].rp_time < cut &&
 		    tier_in_standard(rps[i].tier))
 			gb += rps[i].unique_gb;
 	return gb;
+}
+
+double lever_daily_freed_gb(const struct rp *rps, size_t n, int64_t now,
+			    int keep_days)
+{
+	return freed_gb(rps, n, now, keep_days, RK_DAILY);
+}
+
+double lever_log_freed_gb(const struct rp *rps, size_t n, int64_t now,
+			  int keep_days)
+{
+	return freed_gb(rps, n, now, keep_days, RK_LOG);
 }
 
 double lever_lrs_saving(const struct rate_card *rc, double gb)

@@ -5,7 +5,8 @@
  * than the targets need, geo-redundancy on a non-production vault, a VM
  * just over a protected-instance band edge, SQL/HANA daily fulls,
  * instant-restore snapshots kept longer than the default, Backup Storage
- * reserved capacity, and soft-deleted data billed beyond its free days.
+ * reserved capacity, soft-deleted data billed beyond its free days, and
+ * SQL/HANA log backups kept longer than Azure's minimum.
  * Pure arithmetic: the plan stage finds the scopes and writes levers.csv
  * (optimizer/plan/plan_levers.c). */
 #ifndef VW_LEVERS_H
@@ -21,7 +22,7 @@
 enum lever_kind {
 	LV_STOPPED, LV_IDLE, LV_RETENTION, LV_REDUNDANCY, LV_PI_BAND,
 	LV_SQL_SCHEDULE, LV_INSTANT_RESTORE, LV_RESERVED, LV_SOFT_DELETED,
-	LV_COUNT
+	LV_LOG_RETENTION, LV_COUNT
 };
 extern const char *const lever_names[LV_COUNT];
 
@@ -31,6 +32,9 @@ extern const char *const lever_names[LV_COUNT];
 /* Daily retention proposed where monthly or weekly points keep the long
  * term, unless a target asks for more. */
 #define LEVER_DAILY_DAYS 30
+/* Log-backup retention proposed for SQL and SAP HANA policies: the least
+ * Azure accepts (7 to 35 days), unless a target asks for more. */
+#define LEVER_LOG_DAYS 7
 /* A VM whose used size is within this share of a 500 GB band's start pays
  * a whole unit for the last few GB. */
 #define LEVER_BAND_SHARE 0.10
@@ -52,6 +56,11 @@ double lever_stored_monthly(const struct rate_card *rc,
  * were the daily retention keep_days (what those points hold alone). */
 double lever_daily_freed_gb(const struct rp *rps, size_t n, int64_t now,
 			    int keep_days);
+
+/* The same for the log points of a SQL/HANA item (each holds a day's log
+ * chain) were the log retention keep_days. */
+double lever_log_freed_gb(const struct rp *rps, size_t n, int64_t now,
+			  int keep_days);
 
 /* The monthly saving of pricing gb of Standard at LRS instead of the
  * vault's redundancy; 0 when the vault is LRS or LRS is not priced. */

@@ -113,6 +113,18 @@ static const char *immutability_note(const struct vault *v)
 	return NULL;
 }
 
+/* Appends the vault's immutability note to a row's constraint. */
+static void add_immutability_note(struct lever_row *r, const struct vault *v)
+{
+	char *c;
+
+	if (!immutability_note(v))
+		return;
+	c = xasprintf("%s; %s", r->constraint, immutability_note(v));
+	free(r->constraint);
+	r->constraint = c;
+}
+
 static char *soft_delete_risk(const struct vault *v, const char *what)
 {
 	if (v->soft_delete == SD_DISABLED)
@@ -185,12 +197,8 @@ static void soft_deleted_lever(struct plan_ctx *p, const struct item *it)
 			"; immutability Locked: it cannot be purged sooner" :
 			"; soft delete AlwaysOn: it cannot be purged sooner");
 	}
-	if (can && immutability_note(v)) {
-		char *c = xasprintf("%s; %s", r->constraint,
-				    immutability_note(v));
-		free(r->constraint);
-		r->constraint = c;
-	}
+	if (can)
+		add_immutability_note(r, v);
 	r->risk = xstrdup("purged at once: it can no longer be undeleted or "
 			  "restored, and soft delete is off for the vault "
 			  "while it runs");
@@ -315,18 +323,57 @@ static void retention_lever(struct plan_ctx *p, size_t pi)
 			  who->min_retention_days) :
 		xasprintf("no target asks for more than %d days",
 			  LEVER_DAILY_DAYS);
-	if (immutability_note(v)) {
-		char *c = xasprintf("%s; %s", r->constraint,
-				    immutability_note(v));
-		free(r->constraint);
-		r->constraint = c;
-	}
+	add_immutability_note(r, v);
 	r->risk = xasprintf("daily points older than %d days are deleted "
 			    "(%d now); the weekly, monthly and yearly points "
 			    "stay", keep, pol->daily_keep_days);
 	r->change = xasprintf("policy %s: {\"retentionPolicy\": "
 			      "{\"dailySchedule\": {\"retentionDuration\": "
 			      "{\"count\": %d, \"durationType\": \"Days\"}}}}",
+			      pol->policy_name, keep);
+}
+
+static int proposed_log_days(const struct plan_ctx *p, size_t pol,
+			     const struct target **who)
+{
+	double need = target_min_days(p, pol, who);
+	return need > LEVER_LOG_DAYS ? (int)ceil(need) : LEVER_LOG_DAYS;
+}
+
+/* SQL/HANA log backups kept longer than Azure's least: the log points
+ * beyond it hold a day's log chain each. A retention cut, so never on a
+ * Locked vault. */
+static void log_retention_lever(struct plan_ctx *p, size_t pi)
+{
+	const struct policy *pol = &p->s->policies[pi];
+	size_t vi = (size_t)snapshot_find_vault(p->s, pol->vault_id);
+	const struct vault *v = &p->s->vaults[vi];
+	int keep = p->levers.log_keep[pi];
+	const struct target *who = NULL;
+	struct lever_row *r;
+
+	if (!keep || v->immutability == IMM_LOCKED ||
+	    p->levers.log_gb[pi] <= 0)
+		return;
+	proposed_log_days(p, pi, &who);
+	r = add_row(&p->levers, LV_LOG_RETENTION, v);
+	r->pol = pol;
+	r->saving = p->levers.log_gb[pi] * p->cards[vi].std_gb_month;
+	r->constraint = who ?
+		xasprintf("target %s needs %g days", who->target_id,
+			  who->min_retention_days) :
+		xasprintf("Azure keeps log backups %d to 35 days",
+			  LEVER_LOG_DAYS);
+	add_immutability_note(r, v);
+	r->risk = xasprintf("point-in-time restore only within the last %d "
+			    "days (%d now); older restores go to a full or "
+			    "differential", keep, pol->log_keep_days);
+	r->change = xasprintf("policy %s: {\"subProtectionPolicy\": "
+			      "[{\"policyType\": \"Log\", "
+			      "\"retentionPolicy\": {\"retentionPolicyType\": "
+			      "\"SimpleRetentionPolicy\", "
+			      "\"retentionDuration\": {\"count\": %d, "
+			      "\"durationType\": \"Days\"}}}]}",
 			      pol->policy_name, keep);
 }
 
@@ -570,13 +617,19 @@ void levers_init(struct plan_ctx *p)
 	lv->daily_keep = xcalloc(p->s->npolicies + 1, sizeof(int));
 	lv->sql_gb = xcalloc(p->s->npolicies + 1, sizeof(double));
 	lv->snap_gb = xcalloc(p->s->npolicies + 1, sizeof(double));
+	lv->log_keep = xcalloc(p->s->npolicies + 1, sizeof(int));
+	lv->log_gb = xcalloc(p->s->npolicies + 1, sizeof(double));
 	for (size_t i = 0; i < p->s->npolicies; i++) {
 		const struct policy *pol = &p->s->policies[i];
 		const struct target *who;
 		int keep = proposed_daily_days(p, i, &who);
+		int logs = proposed_log_days(p, i, &who);
 		if (pol->daily_keep_days > keep &&
 		    (pol->weekly_keep_weeks > 0 || pol->monthly_keep_months > 0))
 			lv->daily_keep[i] = keep;
+		if ((pol->workload == WL_SQL || pol->workload == WL_HANA) &&
+		    pol->log_interval_min > 0 && pol->log_keep_days > logs)
+			lv->log_keep[i] = logs;
 	}
 }
 
@@ -596,6 +649,9 @@ void levers_add_points(struct plan_ctx *p, const struct item *it,
 	if (p->levers.daily_keep[pi])
 		p->levers.daily_gb[pi] += lever_daily_freed_gb(
 			rps, n, p->now, p->levers.daily_keep[pi]);
+	if (p->levers.log_keep[pi])
+		p->levers.log_gb[pi] += lever_log_freed_gb(
+			rps, n, p->now, p->levers.log_keep[pi]);
 	if (daily_fulls(pol))
 		p->levers.sql_gb[pi] += lever_sql_schedule_gb(
 			it, rps, n, p->now, pol->daily_keep_days);
@@ -640,6 +696,7 @@ static void levers_collect(struct plan_ctx *p)
 	}
 	for (size_t i = 0; i < p->s->npolicies; i++) {
 		retention_lever(p, i);
+		log_retention_lever(p, i);
 		sql_schedule_lever(p, i);
 		instant_restore_lever(p, i);
 	}
@@ -675,4 +732,6 @@ void levers_release(struct levers *lv)
 	free(lv->daily_keep);
 	free(lv->sql_gb);
 	free(lv->snap_gb);
+	free(lv->log_keep);
+	free(lv->log_gb);
 }

@@ -172,9 +172,10 @@ for r in rows + rows90:
     assert r['currency'] == 'EUR', r
     assert r['saving_month'] or r['constraint'].startswith('not priced'), r
     assert r['change'], r
-    if r['lever'] in ('retention-daily', 'stale-stopped', 'stale-idle'):
+    if r['lever'] in ('retention-daily', 'sql-log-retention', 'stale-stopped',
+                      'stale-idle'):
         assert vaults[r['vault_id']]['immutability'] != 'Locked', r
-    if r['lever'] == 'retention-daily' and \
+    if r['lever'] in ('retention-daily', 'sql-log-retention') and \
             vaults[r['vault_id']]['immutability'] == 'Unlocked':
         assert 'Azure refuses' in r['constraint'], r
 savings = [float(r['saving_month']) for r in rows if r['saving_month']]
@@ -182,6 +183,9 @@ assert savings == sorted(savings, reverse=True), "sorted by saving"
 policies = {p['policy_id']: p
             for p in csv.DictReader(open(snap + '/policies.csv'))}
 for r in rows90:
+    if r['lever'] == 'sql-log-retention':
+        count = int(r['change'].split('"count": ')[1].split(',')[0])
+        assert 7 <= count < int(policies[r['policy_id']]['log_keep_days']), r
     if r['lever'] != 'retention-daily':
         continue
     count = int(r['change'].split('"count": ')[1].split('"')[0].strip(', '))
@@ -270,6 +274,13 @@ def by_hand(r):
         return std(v) * sum(float(p['unique_gb']) for i in live(pol['policy_id'])
                             for p in rps.get(i['item_id'], [])
                             if p['rp_kind'] == 'daily' and p['tier'] in in_std
+                            and ts(p['rp_time']) < cut)
+    if k == 'sql-log-retention':
+        keep = int(r['change'].split('"count": ')[1].split(',')[0])
+        cut = now - datetime.timedelta(days=keep)
+        return std(v) * sum(float(p['unique_gb']) for i in live(pol['policy_id'])
+                            for p in rps.get(i['item_id'], [])
+                            if p['rp_kind'] == 'log' and p['tier'] in in_std
                             and ts(p['rp_time']) < cut)
     if k == 'sql-schedule':
         cut = now - datetime.timedelta(days=int(pol['daily_keep_days']))

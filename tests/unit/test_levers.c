@@ -4,7 +4,8 @@
  * shorter retention deletes, GRS against LRS, a VM just over a
  * protected-instance band edge, daily SQL fulls against a weekly full
  * with six differentials, instant-restore snapshots kept past the
- * default, reserved capacity, and soft-deleted data's billed days. */
+ * default, reserved capacity, soft-deleted data's billed days, and the
+ * log points a shorter log retention deletes. */
 #include "testutil.h"
 
 #include <math.h>
@@ -71,6 +72,11 @@ static void test_levers__daily_retention_frees_old_dailies(void **state)
 	rps[4].tier = TIER_ARCHIVE;                       /* not in Standard */
 	assert_float_equal(lever_daily_freed_gb(rps, 5, NOW, 30), 5, 1e-9);
 	assert_float_equal(lever_daily_freed_gb(rps, 5, NOW, 45), 0, 1e-9);
+	/* log points: only they count for the log retention */
+	rps[0].kind = RK_LOG;
+	rps[2].kind = RK_LOG;
+	assert_float_equal(lever_log_freed_gb(rps, 5, NOW, 7), 8, 1e-9);
+	assert_float_equal(lever_log_freed_gb(rps, 5, NOW, 35), 3, 1e-9);
 }
 
 static void test_levers__lrs_against_the_vaults_redundancy(void **state)
