@@ -75,15 +75,19 @@ struct forecast_entry {
 };
 
 struct calibration; /* plan_reconcile.c */
-/* levers.csv (plan_levers.c): its rows, and per policy the daily
- * retention it proposes (0: none) and the Standard GiB that would free,
- * and what differentials in place of daily fulls would free. */
+/* levers.csv (plan_levers.c): its rows, and per policy the daily and log
+ * retentions it proposes (0: none) and the Standard GiB they would free,
+ * what differentials in place of daily fulls would free, and the
+ * snapshot GiB of instant restore kept past the default. */
 struct lever_row;
 struct levers {
 	struct lever_row *rows;
 	size_t n, alloc;
 	int *daily_keep;
 	double *daily_gb, *sql_gb;
+	double *snap_gb; /* snapshot GiB beyond the default instant restore */
+	int *log_keep;   /* proposed SQL/HANA log retention (0: none) */
+	double *log_gb;  /* the Standard GiB it would free */
 };
 
 struct plan_ctx {
@@ -152,11 +156,12 @@ int plan_write_levers(struct plan_ctx *p, struct outdir *dir,
 void levers_release(struct levers *lv);
 /* What plan --propose puts into policy_changes.csv for a policy: the
  * daily days of its retention-daily lever (0: none) with the target
- * minimum that bounds them (0: none) and the saving per month, the
- * instant-restore days of its instant-restore lever (0: none). */
+ * minimum that bounds them (0: none), the instant-restore days of its
+ * instant-restore lever (0: none), and what each saves per month (NAN:
+ * not priced). */
 struct lever_proposal {
 	int daily_days, instant_days;
-	double min_days, saving_month;
+	double min_days, daily_saving, instant_saving;
 };
 bool levers_proposal(const struct plan_ctx *p, size_t pi,
 		     struct lever_proposal *out);

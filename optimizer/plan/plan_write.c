@@ -9,6 +9,7 @@
 #include <cjson/cJSON.h>
 
 #include "optimizer/base/fileio.h"
+#include "optimizer/base/jsonutil.h"
 #include "optimizer/plan/plan_internal.h"
 #include "models/cost/tiercost.h"
 #include "optimizer/base/timeutil.h"
@@ -400,10 +401,15 @@ static void put_proposal(struct csv_writer *w,
 		csv_put_long(w, (long)ceil(lp->min_days));
 	else
 		csv_put(w, "");
-	if (lp->daily_days)
-		csv_put_double(w, lp->saving_month, 2);
-	else
+	if (!lp->daily_days && !lp->instant_days)
 		csv_put(w, "");
+	else
+		csv_put_double(w, (lp->daily_days ? lp->daily_saving : 0) +
+					  (lp->instant_days &&
+						   !isnan(lp->instant_saving)
+						   ? lp->instant_saving
+						   : 0),
+			       2);
 }
 
 /* The reason's words for what plan --propose adds. */
@@ -411,6 +417,7 @@ static void say_proposal(char *reason, size_t n, const struct policy *pol,
 			 const struct lever_proposal *lp, const char *currency)
 {
 	size_t len = strlen(reason);
+	char saves[64] = "not priced";
 
 	if (lp->daily_days)
 		len += (size_t)snprintf(
@@ -418,14 +425,17 @@ static void say_proposal(char *reason, size_t n, const struct policy *pol,
 			"; as asked (plan --propose retention): daily points "
 			"kept %d days instead of %d (levers.csv "
 			"retention-daily: saves %.2f %s/month)",
-			lp->daily_days, pol->daily_keep_days, lp->saving_month,
+			lp->daily_days, pol->daily_keep_days, lp->daily_saving,
 			currency);
+	if (!isnan(lp->instant_saving))
+		snprintf(saves, sizeof(saves), "saves %.2f %s/month",
+			 lp->instant_saving, currency);
 	if (lp->instant_days && len < n)
 		snprintf(reason + len, n - len,
 			 "; as asked (plan --propose instant-restore): "
 			 "instant restore %d days instead of %d (levers.csv "
-			 "instant-restore: not priced)",
-			 lp->instant_days, pol->instant_rp_days);
+			 "instant-restore: %s)",
+			 lp->instant_days, pol->instant_rp_days, saves);
 }
 
 static void write_change(struct plan_ctx *p, struct csv_writer *w,
@@ -563,16 +573,15 @@ int plan_write_meta(struct plan_ctx *p, struct outdir *dir, struct err *e)
 
 	time_format_iso(p->now, when);
 	cJSON_AddStringToObject(o, "tool_version", VAULTWISE_VERSION);
-	cJSON_AddStringToObject(o, "snapshot", p->o->snapshot_path
-						      ? p->o->snapshot_path
-						      : p->s->dir);
+	json_add_text(o, "snapshot", p->o->snapshot_path ? p->o->snapshot_path
+							  : p->s->dir);
 	cJSON_AddStringToObject(o, "as_of", when);
 	cJSON_AddStringToObject(o, "currency", p->currency);
-	cJSON_AddStringToObject(o, "prices", p->prices.path);
+	json_add_text(o, "prices", p->prices.path);
 	cJSON_AddNumberToObject(o, "horizon_months", p->proj.h.months);
 	cJSON_AddStringToObject(o, "method", p->sum->method);
 	if (p->use_model && p->o->model_path)
-		cJSON_AddStringToObject(o, "model", p->o->model_path);
+		json_add_text(o, "model", p->o->model_path);
 	cJSON_AddNumberToObject(o, "risk_quantile", p->o->risk_q);
 	text = cJSON_Print(o);
 	cJSON_Delete(o);

@@ -251,10 +251,15 @@ assert ret and irp, lv
 for r in ret:
     c = ch[r['policy_id']]
     assert '"count": %s,' % c['proposed_daily_keep_days'] in r['change'], r
-    assert c['lever_saving_month'] == r['saving_month'], (c, r)
 for r in irp:
     c = ch[r['policy_id']]
     assert r['change'].endswith(': ' + c['proposed_instant_rp_days']), r
+# lever_saving_month: the policy's priced levers of the two kinds, summed
+for pid, c in ch.items():
+    want = sum(float(r['saving_month']) for r in ret + irp
+               if r['policy_id'] == pid and r['saving_month'])
+    if c['proposed_daily_keep_days'] or c['proposed_instant_rp_days']:
+        assert abs(float(c['lever_saving_month']) - want) < 0.011, (c, want)
 assert sum(1 for c in ch.values() if c['proposed_daily_keep_days']) == len(ret)
 assert sum(1 for c in ch.values() if c['proposed_instant_rp_days']) == len(irp)
 PY
