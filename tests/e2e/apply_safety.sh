@@ -143,10 +143,11 @@ for who in plan run; do
 	fi
 	bg=$!
 	# the directory's flock, as /proc/locks lists it: pid, then inode
+	# (the $who reads the whole snapshot first: slow on a loaded machine)
 	inode=$(stat -c %i "$T/rp/plan")
 	i=0
 	while ! grep -Eqs "FLOCK .* $bg [0-9a-f]+:[0-9a-f]+:$inode " \
-		/proc/locks && [ $i -lt 1000 ]; do
+		/proc/locks && kill -0 $bg 2>/dev/null && [ $i -lt 12000 ]; do
 		sleep 0.01
 		i=$((i + 1))
 	done
