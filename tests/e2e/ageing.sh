@@ -1,0 +1,126 @@
+#!/bin/sh
+# ageing.sh: `sample --from SNAPSHOT --months N` as issue 13 item 8 asks:
+# the same vaults and items N months later. Every item id survives
+# unless its data was deleted, a few items are added and stopped, old
+# points keep their ids until they expire, the new month's points follow
+# each schedule, the as-of moves by N months, the same options give the
+# same files, and the aged month's bill comes from the same hidden true
+# sizes (the same per-vault factor) as the first month's.
+. tests/e2e/lib.sh
+SAMPLE="$VW_TOP/data/sample"
+
+check "sample --from data/sample --months 1 ages it, with a bill" \
+	"$VAULTWISE" -q sample --from "$SAMPLE" --months 1 --out "$T/a" \
+	--bill "$T/ab"
+grep_ok "the as-of is a month later" \
+	'"exported_at":[^"]*"2026-12-01T00:00:00Z"' "$T/a/manifest.json"
+grep_ok "the manifest says where it was aged from" \
+	'"generator":.*seed=42 .* aged_from=2026-11-01T00:00:00Z months=1' \
+	"$T/a/manifest.json"
+check "the same options give the same files" \
+	"$VAULTWISE" -q sample --from "$SAMPLE" --months 1 --out "$T/a2"
+check "... byte for byte" cmp -s "$T/a/recovery_points.csv" \
+	"$T/a2/recovery_points.csv"
+check "items, points and jobs a month on" \
+	python3 - "$SAMPLE" "$T/a" <<'PY'
+import csv, sys
+def rows(d, f):
+    return list(csv.DictReader(open(f"{d}/{f}", newline="")))
+old, new = sys.argv[1], sys.argv[2]
+oi = {r["item_id"]: r for r in rows(old, "items.csv")}
+ni = {r["item_id"]: r for r in rows(new, "items.csv")}
+gone = set(oi) - set(ni)
+added = set(ni) - set(oi)
+# Only items whose data was deleted (and purged) go: a handful.
+assert len(gone) <= 3, gone
+assert 1 <= len(added) <= 12, len(added)
+for k in gone:
+    assert oi[k]["protection_state"] == "Protected", oi[k]
+stopped = [k for k in set(oi) & set(ni)
+           if oi[k]["protection_state"] == "Protected"
+           and ni[k]["protection_state"] == "ProtectionStopped"]
+assert 1 <= len(stopped) <= 12, stopped
+for k in stopped:
+    assert ni[k]["policy_id"] == "", ni[k]
+for k in added:
+    assert ni[k]["protection_state"] == "Protected", ni[k]
+    assert ni[k]["item_name"].endswith("-202612"), ni[k]
+orp = {r["rp_id"]: r for r in rows(old, "recovery_points.csv")}
+nrp = rows(new, "recovery_points.csv")
+as_of, old_as_of = "2026-12-01T00:00:00Z", "2026-11-01T00:00:00Z"
+kept = [r for r in nrp if r["rp_id"] in orp]
+fresh = [r for r in nrp if r["rp_id"] not in orp]
+for r in kept:
+    o = orp[r["rp_id"]]
+    assert r["rp_time"] == o["rp_time"] and r["rp_kind"] == o["rp_kind"], r
+    assert r["expiry_time"] == "" or r["expiry_time"] > as_of, r
+for r in fresh:
+    assert old_as_of <= r["rp_time"] < as_of, r
+# Every old point alive at the new as-of is still there, and those of
+# the items stopped this month are kept for good.
+alive = [k for k, o in orp.items() if o["item_id"] in ni and
+         (o["expiry_time"] == "" or o["expiry_time"] > as_of)]
+held = [k for k, o in orp.items() if o["item_id"] in stopped and
+        o["tier"] != "Snapshot" and o["expiry_time"] != "" and
+        old_as_of < o["expiry_time"] <= as_of]
+assert len(alive) <= len(kept) <= len(alive) + len(held), \
+    (len(kept), len(alive), len(held))
+for r in kept:
+    if r["item_id"] in stopped and r["tier"] != "Snapshot":
+        assert r["expiry_time"] == "", r
+# A protected daily VM item gets about a point a day.
+vm = [k for k in ni if ni[k]["workload"] == "AzureVM" and k in oi and
+      ni[k]["protection_state"] == "Protected"]
+per = sum(1 for r in fresh if r["item_id"] in vm) / len(vm)
+assert 20 <= per <= 200, per
+# Points that reached their policy's archive age moved.
+moved = [r for r in kept if orp[r["rp_id"]]["tier"] == "Standard"
+         and r["tier"] == "Archive"]
+assert moved, "no point moved to Archive in a month"
+jobs = rows(new, "jobs.csv")
+assert min(j["start_time"] for j in jobs
+           if j["operation"] == "Backup") >= "2026-10-27", "old backups"
+assert any(j["start_time"] >= old_as_of for j in jobs
+           if j["operation"] != "Backup"), "no restore in the new month"
+PY
+check "the aged bill uses the same hidden sizes: per vault, its billed \
+GB-months over the snapshot's GiB is the first month's factor" \
+	python3 - "$SAMPLE" "$T/a" "$T/ab" <<'PY'
+import csv, subprocess, sys, os, tempfile
+sample, aged, bill2 = sys.argv[1:]
+def ratio(snap, bill):
+    gib = {}
+    names = {r["vault_id"]: r["vault_name"]
+             for r in csv.DictReader(open(f"{snap}/vaults.csv"))}
+    for r in csv.DictReader(open(f"{snap}/items.csv")):
+        n = names[r["vault_id"]]
+        gib[n] = gib.get(n, 0) + float(r["standard_gb"])
+    billed = {}
+    for r in csv.DictReader(open(f"{bill}/focus.csv")):
+        if "Data Stored" in r["x_SkuMeterName"] and \
+           "Archive" not in r["x_SkuMeterName"]:
+            billed[r["ResourceName"]] = float(r["ConsumedQuantity"])
+    return {v: billed[v] / gib[v] for v in billed}
+b1 = tempfile.mkdtemp()
+subprocess.run([os.environ["VAULTWISE"], "-q", "sample", "--out",
+                b1 + "/s", "--bill", b1 + "/b"], check=True)
+r1, r2 = ratio(b1 + "/s", b1 + "/b"), ratio(aged, bill2)
+assert r1.keys() == r2.keys()
+for v in r1:
+    assert 0.8 <= r1[v] <= 1.25 and abs(r1[v] - r2[v]) < 1e-3, (v, r1, r2)
+PY
+check "--months 3 ages by three months" \
+	"$VAULTWISE" -q sample --from "$SAMPLE" --months 3 --out "$T/m3"
+grep_ok "... to 2027-02-01" '"exported_at":[^"]*"2027-02-01T00:00:00Z"' \
+	"$T/m3/manifest.json"
+check "the aged snapshot plans" \
+	"$VAULTWISE" -q plan "$T/m3" --out "$T/m3p"
+expect_exit 64 "--months without --from is a usage error" \
+	"$VAULTWISE" sample --out "$T/u" --months 2
+expect_exit 64 "--from with --items is a usage error" \
+	"$VAULTWISE" sample --out "$T/u" --from "$SAMPLE" --items 5
+expect_exit 64 "--from with --as-of is a usage error" \
+	"$VAULTWISE" sample --out "$T/u" --from "$SAMPLE" --as-of 2027-01-01
+expect_exit 66 "--from a missing snapshot fails" \
+	"$VAULTWISE" sample --out "$T/u" --from "$T/nothing"
+finish
