@@ -13,7 +13,7 @@
 #include "optimizer/base/util.h"
 
 struct sample_opts {
-	const char *out, *bill, *from;
+	const char *out, *bill, *from, *applied;
 	long vaults, items, seed, months;
 	const char *hazard;
 };
@@ -34,6 +34,9 @@ static const struct opt_spec sample_spec[] = {
 	{ "from", 0, OPT_STR, offsetof(struct sample_opts, from), "SNAPSHOT",
 	  "age this snapshot instead: the same vaults and items --months "
 	  "later", 0, 0 },
+	{ "applied", 0, OPT_STR, offsetof(struct sample_opts, applied), "PLAN",
+	  "with --from: apply this plan of the snapshot first (its moves and "
+	  "policy changes)", 0, 0 },
 	{ "months", 0, OPT_INT, offsetof(struct sample_opts, months), "N",
 	  "with --from: months to age it by (default 1)", 1, 120 },
 	{ "hazard", 0, OPT_STR, offsetof(struct sample_opts, hazard),
@@ -47,7 +50,7 @@ static const struct opt_spec sample_spec[] = {
 static const struct cmd_doc sample_doc = {
 	"sample",
 	"--out DIR [--vaults N] [--items N] [--seed N] [--as-of DATE] "
-	"[--hazard B,K,c,p] [--bill DIR] [--from SNAPSHOT [--months N]]",
+	"[--hazard B,K,c,p] [--bill DIR] [--from SNAPSHOT [--months N] [--applied PLAN]]",
 	"Write a realistic synthetic Azure Backup estate as a snapshot: vaults "
 	"with\nvaried protections, Resource Guards, Standard and Enhanced "
 	"policies, VMs,\nSQL and HANA databases and file shares, recovery "
@@ -96,7 +99,7 @@ static int age(const struct sample_opts *so)
 	struct estate_age_options ao = { so->from, so->months ? (int)so->months
 							     : 1,
 					 (unsigned long)so->seed, so->seed >= 0,
-					 NULL };
+					 NULL, so->applied };
 	struct estate_stats st;
 	struct err e = ERR_INIT;
 
@@ -123,7 +126,7 @@ static int age(const struct sample_opts *so)
 
 int cmd_sample(int argc, char **argv)
 {
-	struct sample_opts so = { NULL, NULL, NULL, 0, 0, -1, 0, NULL };
+	struct sample_opts so = { NULL, NULL, NULL, NULL, 0, 0, -1, 0, NULL };
 	struct estate_options eo;
 	struct estate_stats st;
 	struct opt_list args;
@@ -137,8 +140,9 @@ int cmd_sample(int argc, char **argv)
 		return usage_error("sample", "--out DIR is required");
 	if (so.from)
 		return age(&so);
-	if (so.months)
-		return usage_error("sample", "--months needs --from SNAPSHOT");
+	if (so.months || so.applied)
+		return usage_error("sample", "--months and --applied need "
+				   "--from SNAPSHOT");
 	estate_options_init(&eo);
 	eo.vaults = so.vaults ? so.vaults : ESTATE_DEFAULT_VAULTS;
 	eo.items = so.items ? so.items : ESTATE_DEFAULT_ITEMS;

@@ -166,7 +166,10 @@ int estate_write(const struct estate_options *o, const char *dir,
  *    account) is configured at a uniform time in the months, named after
  *    it and the new month ("-202612");
  *  - an item pending its first backup starts; a VM whose source is gone
- *    keeps failing.
+ *    keeps failing;
+ *  - with a plan applied (`applied`, a plan directory of the snapshot):
+ *    the points its plan.csv moves before the new as-of are in Archive,
+ *    and its policies tier as its policy_changes.csv proposes.
  * The manifest's generator says where the estate was aged from. */
 struct estate_age_options {
 	const char *from;
@@ -174,6 +177,7 @@ struct estate_age_options {
 	unsigned long seed;                /* set to the seed used */
 	bool seed_given;                   /* else the snapshot's, or 42 */
 	const struct estate_hazard *hazard; /* NULL: the snapshot's */
+	const char *applied;               /* a plan directory, or NULL */
 };
 int estate_age(struct estate_age_options *ao, const char *dir,
 	       struct estate_stats *stats, struct err *e);

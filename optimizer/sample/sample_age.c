@@ -9,6 +9,7 @@
 #include <math.h>
 #include <stdio.h>
 
+#include "models/cost/sizes.h"
 #include "optimizer/base/timeutil.h"
 #include "optimizer/base/util.h"
 
@@ -36,6 +37,7 @@ struct ager {
 	struct strpool pool;
 	struct gen_policy *pols;
 	struct old_item *old;
+	struct strmap moved; /* points an applied plan moved */
 	int months;
 	char when[16]; /* the new month, for new item names */
 };
@@ -43,6 +45,18 @@ struct ager {
 static const char *kept(struct ager *a, const char *s)
 {
 	return s ? strpool_dup(&a->pool, s) : NULL;
+}
+
+/* Moved by the applied plan (apply moves Standard points only). */
+static bool moved(struct ager *a, const struct rp *rp)
+{
+	char *key = xasprintf("%s/%s", rp->item_id, rp->rp_id);
+	size_t v;
+	bool hit = strmap_get(&a->moved, key, &v) == 0 &&
+		   tier_in_standard(rp->tier) && rp->tier != TIER_SNAPSHOT;
+
+	free(key);
+	return hit;
 }
 
 static int load_rps(void *ctx, const struct item *it, const struct rp *rps,
@@ -60,6 +74,8 @@ static int load_rps(void *ctx, const struct item *it, const struct rp *rps,
 		rp->rp_id = kept(a, rps[i].rp_id);
 		rp->item_id = it->item_id;
 		rp->move_info = "";
+		if (a->moved.len && moved(a, rp))
+			rp->tier = TIER_ARCHIVE;
 	}
 	return 0;
 }
@@ -293,6 +309,7 @@ static void ager_release(struct ager *a)
 	}
 	free(a->old);
 	free(a->pols);
+	strmap_release(&a->moved);
 	strpool_release(&a->pool);
 	estate_history_free(a->x.h);
 	gsl_rng_free(a->x.rng);
@@ -343,13 +360,16 @@ int estate_age(struct estate_age_options *ao, const char *dir,
 	ao->seed = a.o.seed;
 	start_ctx(&a);
 	a.old = xcalloc(a.s.nitems + 1, sizeof(*a.old));
-	decode_policies(&a);
-	if (snapshot_each_item_rps(&a.s, load_rps, &a, e) ||
+	if ((ao->applied &&
+	     estate_read_applied(&a.s, ao->applied, a.x.as_of, &a.moved,
+				 &a.pool, e)) ||
+	    snapshot_each_item_rps(&a.s, load_rps, &a, e) ||
 	    snapshot_each_job(&a.s, load_job, &a, e) ||
 	    snapshot_writer_begin(&a.x.sw, dir, e)) {
 		ager_release(&a);
 		return -1;
 	}
+	decode_policies(&a);
 	put_small_tables(&a);
 	for (size_t i = 0; i < a.s.nitems; i++)
 		age_item(&a, i);

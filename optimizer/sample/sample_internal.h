@@ -126,6 +126,13 @@ void estate_make_backup_vaults(struct estate *es);
  * backup) and writes the item, its points and its jobs. */
 void estate_history_write_item(struct estate_ctx *x, struct gen_item *gi);
 
+/* sample_applied.c: reads plan_dir's plan.csv and policy_changes.csv:
+ * "item_id/rp_id" of every point moved before until into moved (keys in
+ * pool), and each policy's proposed tiering into s->policies. */
+int estate_read_applied(struct snapshot *s, const char *plan_dir,
+			int64_t until, struct strmap *moved,
+			struct strpool *pool, struct err *e);
+
 /* sample --from: the same for an item of the snapshot aged, from its
  * points and jobs there (gi->start is where its runs resume, gi->pol a
  * policy with no runs when it has none): old points are kept until they

@@ -5,7 +5,8 @@
 # points keep their ids until they expire, the new month's points follow
 # each schedule, the as-of moves by N months, the same options give the
 # same files, and the aged month's bill comes from the same hidden true
-# sizes (the same per-vault factor) as the first month's.
+# sizes (the same per-vault factor) as the first month's. With
+# --applied PLAN, the plan's moves and policy changes were made.
 . tests/e2e/lib.sh
 SAMPLE="$VW_TOP/data/sample"
 
@@ -109,6 +110,28 @@ assert r1.keys() == r2.keys()
 for v in r1:
     assert 0.8 <= r1[v] <= 1.25 and abs(r1[v] - r2[v]) < 1e-3, (v, r1, r2)
 PY
+check "a plan of data/sample" "$VAULTWISE" -q plan "$SAMPLE" --out "$T/p"
+check "sample --from --applied PLAN ages it with the plan applied" \
+	"$VAULTWISE" -q sample --from "$SAMPLE" --applied "$T/p" --out "$T/ap"
+check "the plan's moves are in Archive, its policies tier as proposed" \
+	python3 - "$T/p" "$T/ap" <<'PY'
+import csv, sys
+plan, aged = sys.argv[1:]
+def rows(p):
+    return list(csv.DictReader(open(p, newline="")))
+tier = {(r["item_id"], r["rp_id"]): r["tier"]
+        for r in rows(f"{aged}/recovery_points.csv")}
+moves = [r for r in rows(f"{plan}/plan.csv")
+         if r["action"] in ("move_now", "move_on")
+         and r["move_date"] < "2026-12-01"]
+assert moves
+for r in moves:
+    t = tier.get((r["item_id"], r["rp_id"]))
+    assert t is None or t == "Archive", (r["rp_id"], t)
+pol = {r["policy_id"]: r for r in rows(f"{aged}/policies.csv")}
+for c in rows(f"{plan}/policy_changes.csv"):
+    assert pol[c["policy_id"]]["tiering_mode"] == c["proposed_tiering"], c
+PY
 check "--months 3 ages by three months" \
 	"$VAULTWISE" -q sample --from "$SAMPLE" --months 3 --out "$T/m3"
 grep_ok "... to 2027-02-01" '"exported_at":[^"]*"2027-02-01T00:00:00Z"' \
@@ -117,6 +140,8 @@ check "the aged snapshot plans" \
 	"$VAULTWISE" -q plan "$T/m3" --out "$T/m3p"
 expect_exit 64 "--months without --from is a usage error" \
 	"$VAULTWISE" sample --out "$T/u" --months 2
+expect_exit 64 "--applied without --from is a usage error" \
+	"$VAULTWISE" sample --out "$T/u" --applied "$T/p"
 expect_exit 64 "--from with --items is a usage error" \
 	"$VAULTWISE" sample --out "$T/u" --from "$SAMPLE" --items 5
 expect_exit 64 "--from with --as-of is a usage error" \
