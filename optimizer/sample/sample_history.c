@@ -551,6 +551,11 @@ static void plan_archive_moves(struct walk *w)
 		int64_t at = pt->rp.rp_time + (int64_t)age * DAY_S;
 		int64_t exp = pt->rp.expiry_time;
 
+		/* An aged estate's policy tiers the points older than its age
+		 * now: those it left in Standard before did not qualify. */
+		if (at < w->x->resume_at)
+			at = w->x->resume_at;
+
 		if (!archive_kind(gi->it.workload, pt->rp.kind) ||
 		    pt->archived_at != TIME_NONE || pt->snapshot_only ||
 		    at > w->x->as_of ||
