@@ -272,16 +272,33 @@ static void restore_line(struct line *l, const struct rep_vault_months *vm,
 		 mo->label, n);
 }
 
+/* The plan's fees over the sheet's for the vault's items: a plan
+ * calibrated to a bill prices instances at the billed unit prices. */
+static double fee_scale(const struct rep_vault_months *vm)
+{
+	double list = 0;
+
+	for (int k = 0; k < WL_COUNT; k++) {
+		const struct price_row *r = vm->card.row[pi_meter(k)];
+		list += r ? vm->pi_units[k] * r->price : 0;
+	}
+	return isfinite(vm->pi_cost) && list > 0 ? vm->pi_cost / list : 1;
+}
+
 static void fee_line(struct line *l, const struct rep_vault_months *vm,
 		     int workload, const struct month *mo)
 {
 	const struct rate_card *rc = &vm->card;
 	int m = pi_meter(workload);
+	double scale = fee_scale(vm);
 
 	memset(l, 0, sizeof(*l));
 	l->tier = "";
 	l->meter = meter_names[m];
 	price_from(l, rc->row[m]);
+	l->unit_price *= scale;
+	if (fabs(scale - 1) > 1e-6)
+		l->quality = "billed";
 	l->qty = vm->pi_units[workload];
 	l->unit = "Instance-Months";
 	l->consumed = (double)vm->pi_items[workload];

@@ -86,6 +86,9 @@ struct rep_vault_months {
 	 * model) */
 	double *std_gb, *arc_gb, *restore_cost, *restores;
 	double pi_units[WL_COUNT];   /* billed protected-instance units */
+	/* the plan's monthly protected-instance fees (calibrated prices when
+	 * the plan had a bill), or NAN */
+	double pi_cost;
 	long pi_items[WL_COUNT];     /* protected items */
 };
 
