@@ -467,17 +467,12 @@ static void alloc_months(struct report_data *d, size_t nvaults)
 static double focus_month_cost(const struct report_ctx *c, int m)
 {
 	const struct report_data *d = c->d;
-	double months = (double)(d->h.month_start[m + 1] -
-				 d->h.month_start[m]) /
-			DAY_S / DAYS_PER_MONTH;
 	double cost = 0;
 
 	for (size_t v = 0; v < c->s->nvaults; v++) {
 		const struct rep_vault_months *vm = &d->vm[v];
-		cost += (vm->std_gb[m] * vm->std_price +
-			 vm->arc_gb[m] * vm->arc_price) *
-				months +
-			vm->restore_cost[m];
+		cost += vm->std_gb[m] * vm->std_price +
+			vm->arc_gb[m] * vm->arc_price + vm->restore_cost[m];
 	}
 	return cost;
 }
