@@ -785,8 +785,14 @@ static void plan_point(struct plan_ctx *p, const struct item *it,
 	point_costs_for(&c, rc, &p->o->cost, &at_move);
 	pc.c = &c;
 	if (pc.el->status != ELIG_NEVER) {
+		/* While in Standard the point holds its own unique GiB, as the
+		 * snapshot's Standard total counts it (sizes.h): the versions
+		 * it shares with its VM set are freed only when the set moves,
+		 * and counting them here would grow Standard from month one. */
 		pc.sl.grows_at = pc.el->from > p->now ? pc.el->from : p->now;
-		pc.sl.std_gb_later = at_move.unique_gb;
+		pc.sl.std_gb_later =
+			with_set ? unique_gb_at(it, rps, n, i, pc.sl.grows_at)
+				 : at_move.unique_gb;
 	}
 	in = (struct decide_input){ it, rp, pc.el, &c, p->currency, p->now,
 				    last_restore(p, it - p->s->items,

@@ -3,8 +3,8 @@
 # several files repeat agree. A vault's saving is the sum of its plan.csv
 # rows (summary.csv and the report's vaults.csv alike), and the estate's
 # protected-instance fees are the same in summary.csv, strategies.csv and
-# vaults.csv. (Not yet asserted, as they do not hold: the do-nothing first
-# month against "now" within 1%; see docs/money.md.)
+# vaults.csv, and doing nothing costs in its first month what the estate
+# costs now, within 1% (docs/money.md).
 . tests/e2e/lib.sh
 
 expect_exit 0 "run on the sample" "$VAULTWISE" run --out "$T/run"
@@ -40,5 +40,16 @@ assert abs(float(first["pi_cost"]) - pi) < 0.05, (first, pi)
 vaults = sum(float(r["pi_cost"]) for r in rows("report/vaults.csv")
              if r["level"] == "vault")
 assert abs(vaults - pi) < 0.05, (vaults, pi)
+PY
+check "the do-nothing first month is 'now' within 1%" \
+	python3 - "$T/run" <<'PY'
+import csv, os, sys
+d = sys.argv[1]
+rows = lambda f: list(csv.DictReader(open(os.path.join(d, f), newline="")))
+now = sum(float(r["monthly_storage_now"]) for r in rows("plan/summary.csv")
+          if r["level"] == "vault")
+first = [r for r in rows("plan/strategies.csv")
+         if r["strategy"] == "do_nothing"][0]
+assert abs(float(first["cost"]) / now - 1) < 0.01, (first["cost"], now)
 PY
 finish
