@@ -13,6 +13,7 @@
 
 #include "optimizer/base/fileio.h"
 #include "reports/focus.h"
+#include "reports/report_changes.h"
 #include "reports/report_html.h"
 #include "optimizer/report/report_internal.h"
 #include "reports/summary_csv.h"
@@ -305,6 +306,8 @@ static int gather(struct report_ctx *c, struct err *e)
 	    report_read_vault_months(c, e) || report_read_plan_points(c, e) ||
 	    report_read_levers(c, e) || read_previous(c, e))
 		return -1;
+	if (c->has_prev && report_causes(c, e))
+		return -1;
 	report_build_groups(c);
 	apply_plan_rows(c);
 	if (report_read_rpo(c, e) || report_read_posture(c, e) ||
@@ -331,7 +334,8 @@ static int write_all(const struct report_data *d, const char *out_dir,
 	if (report_html_write(d, html, e) == 0 &&
 	    focus_write(d, focus, &out->focus_rows, e) == 0 &&
 	    forecast_write(d, forecast, &out->forecast_rows, e) == 0 &&
-	    summary_csv_write(d, &dir, e) == 0)
+	    summary_csv_write(d, &dir, e) == 0 &&
+	    report_changes_write(d, &dir, e) == 0)
 		rc = outdir_commit(&dir, e);
 	if (rc)
 		outdir_abort(&dir);

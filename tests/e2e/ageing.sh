@@ -6,7 +6,8 @@
 # each schedule, the as-of moves by N months, the same options give the
 # same files, and the aged month's bill comes from the same hidden true
 # sizes (the same per-vault factor) as the first month's. With
-# --applied PLAN, the plan's moves and policy changes were made.
+# --applied PLAN, the plan's moves and policy changes were made; the
+# report against the month before splits the change by cause.
 . tests/e2e/lib.sh
 SAMPLE="$VW_TOP/data/sample"
 
@@ -132,6 +133,39 @@ pol = {r["policy_id"]: r for r in rows(f"{aged}/policies.csv")}
 for c in rows(f"{plan}/policy_changes.csv"):
     assert pol[c["policy_id"]]["tiering_mode"] == c["proposed_tiering"], c
 PY
+check "run on the aged sample with --previous data/sample" \
+	"$VAULTWISE" -q run --snapshot "$T/ap" --previous "$SAMPLE" \
+	--out "$T/mom"
+check "changes.csv: the month's change by named cause, 95% explained" \
+	python3 - "$T/mom/report/changes.csv" <<'PY'
+import collections, csv, sys
+rows = list(csv.DictReader(open(sys.argv[1], newline="")))
+by = collections.defaultdict(dict)
+for r in rows:
+    if r["cause"] != "outlier":
+        by[r["vault_name"]][r["cause"]] = float(r["change"])
+    assert r["currency"] == "EUR" and r["basis"], r
+causes = ("new_items", "removed_items", "growth", "tier_moves", "prices")
+for v, c in by.items():
+    named = sum(c[k] for k in causes)
+    assert abs(named + c["unexplained"] - c["total"]) < 0.02, (v, c)
+t = by["All vaults"]
+assert abs(t["unexplained"]) <= 0.05 * abs(t["total"]), t
+assert sum(by[v]["total"] for v in by if v != "All vaults") - \
+    t["total"] < 0.05, t
+# the aged month added and purged items, and the applied plan moved
+# points to Archive
+assert t["new_items"] > 0 and t["removed_items"] < 0, t
+assert t["tier_moves"] < 0 and t["growth"] > 0, t
+# a vault whose Standard halved under the plan is flagged
+out = [r for r in rows if r["cause"] == "outlier"]
+assert any(r["meter"] == "standard" and r["note"] == "halved or less"
+           for r in out), out
+PY
+grep_ok "the report says why it changed" "Why it changed" \
+	"$T/mom/report/report.html"
+grep_ok "... and what to check first" "Check first: rsv-" \
+	"$T/mom/report/report.html"
 check "--months 3 ages by three months" \
 	"$VAULTWISE" -q sample --from "$SAMPLE" --months 3 --out "$T/m3"
 grep_ok "... to 2027-02-01" '"exported_at":[^"]*"2027-02-01T00:00:00Z"' \
