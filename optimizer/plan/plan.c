@@ -1025,6 +1025,29 @@ static int plan_item(void *ctx, const struct item *it, const struct rp *rps,
 	return 0;
 }
 
+/* An item pending its first backup (IRPending) holds nothing yet; its
+ * first backup sends its whole source to Standard, where the chain's
+ * base then stays: projected from now (VMs and file shares, whose
+ * chains have a base; sizes.h). */
+static void plan_pending(struct plan_ctx *p, const struct item *it)
+{
+	const struct rate_card *rc = &p->cards[it->vault_idx];
+	struct slot sl = { 0 };
+
+	if (!str_eq_ci(it->protection_state, "IRPending") ||
+	    it->policy_idx < 0 || it->source_gb <= 0 ||
+	    it->workload == WL_SQL || it->workload == WL_HANA ||
+	    it->standard_gb > 0 || it->archive_gb > 0)
+		return;
+	sl.rp_time = p->now;
+	sl.grows_at = TIME_NONE;
+	sl.expiry = TIME_NONE;
+	sl.in_standard = true;
+	sl.std_gb = it->source_gb;
+	sl.std_gb_month = rc->std_gb_month;
+	project_fixed(p, it, &sl);
+}
+
 /* Items are counted (and their protected-instance fee added) whether or
  * not they have points. */
 static void add_item_fees(struct plan_ctx *p)
@@ -1039,6 +1062,7 @@ static void add_item_fees(struct plan_ctx *p)
 			continue;
 		add_to_totals(p, it, add_item, &fee[i]);
 		projection_add_pi(&p->proj, fee[i]);
+		plan_pending(p, it);
 	}
 	free(fee);
 }
