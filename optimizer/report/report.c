@@ -365,6 +365,10 @@ static void fill_summary(struct report_summary *out,
 	out->has_previous = d->prev != NULL;
 	out->restore_ages = d->model.present;
 	out->previous_total = rep_stats_total(&d->total_prev);
+	memcpy(out->causes, d->causes_total.by, sizeof(out->causes));
+	out->billed = d->bill.n ? d->bill.billed : 0;
+	snprintf(out->bill_month, sizeof(out->bill_month), "%s",
+		 d->bill.n ? d->bill.month : "");
 	out->caveats = xcalloc(d->ncaveats + 1, sizeof(char *));
 	for (size_t i = 0; i < d->ncaveats; i++)
 		out->caveats[i] = xstrdup(d->caveats[i]);
@@ -411,10 +415,15 @@ void report_summary_print(FILE *out, const struct report_summary *sum,
 	fprintf(out,
 		"backup cost now: %.2f %s/month Standard (%.1f GiB) + %.2f "
 		"%s/month Archive (%.1f GiB) + %.2f %s/month "
-		"protected-instance fees = %.2f %s/month\n",
+		"protected-instance fees = %.2f %s/month at the sheet's "
+		"prices\n",
 		sum->standard_cost, cur, sum->standard_gb, sum->archive_cost,
 		cur, sum->archive_gb, sum->pi_cost, cur,
 		sum->standard_cost + sum->archive_cost + sum->pi_cost, cur);
+	if (sum->bill_month[0])
+		fprintf(out, "backup cost billed: %.2f %s in %s (the report's "
+			     "cost now)\n",
+			sum->billed, cur, sum->bill_month);
 	if (isfinite(sum->avg_saving))
 		fprintf(out,
 			"the plan %s %.2f %s/month of storage on average over "
@@ -438,13 +447,21 @@ void report_summary_print(FILE *out, const struct report_summary *sum,
 			     sum->pi_cost;
 		fprintf(out,
 			"month over month: %.2f %s/month, %+.2f %s/month "
-			"against the previous snapshot\n",
-			now, cur, now - sum->previous_total, cur);
+			"against the previous snapshot: new items %+.2f, "
+			"removed items %+.2f, growth %+.2f, tier moves %+.2f, "
+			"prices %+.2f (changes.csv)\n",
+			now, cur, now - sum->previous_total, cur,
+			sum->causes[CAUSE_NEW_ITEMS],
+			sum->causes[CAUSE_REMOVED_ITEMS],
+			sum->causes[CAUSE_GROWTH],
+			sum->causes[CAUSE_TIER_MOVES],
+			sum->causes[CAUSE_PRICES]);
 	}
 	fprintf(out,
 		"wrote %s/report.html, focus.csv (%ld rows charged), "
 		"forecast.csv (%ld rows projected), vaults.csv, "
-		"policies.csv%s\n",
+		"policies.csv%s%s\n",
 		out_dir, sum->focus_rows, sum->forecast_rows,
-		sum->restore_ages ? ", restore_by_age.csv" : "");
+		sum->restore_ages ? ", restore_by_age.csv" : "",
+		sum->has_previous ? ", changes.csv" : "");
 }

@@ -133,9 +133,12 @@ pol = {r["policy_id"]: r for r in rows(f"{aged}/policies.csv")}
 for c in rows(f"{plan}/policy_changes.csv"):
     assert pol[c["policy_id"]]["tiering_mode"] == c["proposed_tiering"], c
 PY
-check "run on the aged sample with --previous data/sample" \
+expect_exit 0 "run on the aged sample with --previous data/sample" \
 	"$VAULTWISE" -q run --snapshot "$T/ap" --previous "$SAMPLE" \
 	--out "$T/mom"
+grep_ok "stdout gives the month's change by cause" \
+	'^month over month: .* new items \+[0-9.]+, removed items -[0-9.]+, growth \+[0-9.]+, tier moves -[0-9.]+, prices [-+]0\.00 \(changes\.csv\)' \
+	"$T/out"
 check "changes.csv: the month's change by named cause, 95% explained" \
 	python3 - "$T/mom/report/changes.csv" <<'PY'
 import collections, csv, sys
