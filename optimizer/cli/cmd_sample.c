@@ -113,7 +113,8 @@ static int age(const struct sample_opts *so)
 	if (so->hazard)
 		ao.hazard = &hz;
 	if (estate_age(&ao, so->out, &st, &e) ||
-	    (so->bill && estate_write_bill(so->out, so->bill, ao.seed, &e))) {
+	    (so->bill && estate_write_bill(so->out, so->from, so->bill,
+					  ao.seed, &e))) {
 		errorf("sample: %s", e.msg);
 		return e.code;
 	}
@@ -152,7 +153,8 @@ int cmd_sample(int argc, char **argv)
 	if (so.hazard && parse_hazard(so.hazard, &eo.hazard))
 		return EXIT_USAGE;
 	if (estate_write(&eo, so.out, &st, &e) ||
-	    (so.bill && estate_write_bill(so.out, so.bill, eo.seed, &e))) {
+	    (so.bill && estate_write_bill(so.out, NULL, so.bill, eo.seed,
+					 &e))) {
 		errorf("sample: %s", e.msg);
 		return e.code;
 	}

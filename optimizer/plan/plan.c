@@ -11,6 +11,7 @@
 #include <stdio.h>
 
 #include "models/cost/decision.h"
+#include "models/cost/levers.h"
 #include "optimizer/base/fileio.h"
 #include "optimizer/plan/plan_internal.h"
 #include "optimizer/snapshot/plan_meta.h"
@@ -346,6 +347,20 @@ static void make_slot(struct slot *sl, bool refills, const struct rp *rp,
 	sl->grows_at = TIME_NONE;
 	sl->std_gb_month = rc->std_gb_month;
 	sl->arc_gb_month = rc->arc_gb_month;
+}
+
+/* A soft-deleted item's data is billed until its purge less the free
+ * days (levers.h), then gone: no slot of it outlives that. */
+static void end_at_purge(struct slot *sl, const struct item *it)
+{
+	int64_t until = it->soft_deleted ? lever_soft_deleted_billed_until(it)
+					 : TIME_NONE;
+
+	if (until == TIME_NONE)
+		return;
+	sl->refills = false;
+	if (sl->expiry == TIME_NONE || sl->expiry > until)
+		sl->expiry = until;
 }
 
 static void project_fixed(struct plan_ctx *p, const struct item *it,
@@ -766,6 +781,7 @@ static void plan_point(struct plan_ctx *p, const struct item *it,
 	pc.pol = it->policy_idx >= 0 ? &p->s->policies[it->policy_idx] : NULL;
 	pc.rp = rp;
 	make_slot(&pc.sl, w->refills, rp, rc);
+	end_at_purge(&pc.sl, it);
 	pm.after = pm.now;
 	if (!archivable_kind(it->workload, rp->kind)) {
 		project_fixed(p, it, &pc.sl);
@@ -885,6 +901,7 @@ static void plan_base(struct plan_ctx *p, const struct item *it,
 	sl.in_standard = true;
 	sl.std_gb = b.gb;
 	sl.std_gb_month = rc->std_gb_month;
+	end_at_purge(&sl, it);
 	project_fixed(p, it, &sl);
 }
 

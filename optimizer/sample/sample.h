@@ -184,8 +184,11 @@ int estate_age(struct estate_age_options *ao, const char *dir,
 
 /* The month's bill of the snapshot in snap_dir (the month before its
  * as-of), from hidden true sizes and negotiated prices: bill_dir/focus.csv
- * and bill_dir/usage-details.csv (estate_bill.c says how). */
-int estate_write_bill(const char *snap_dir, const char *bill_dir,
-		      unsigned long seed, struct err *e);
+ * and bill_dir/usage-details.csv (estate_bill.c says how). prev_dir, or
+ * NULL: the snapshot snap_dir was aged from; when it is of the month's
+ * first day, the month is billed on the mean of the two. */
+int estate_write_bill(const char *snap_dir, const char *prev_dir,
+		      const char *bill_dir, unsigned long seed,
+		      struct err *e);
 
 #endif
