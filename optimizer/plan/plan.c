@@ -468,6 +468,30 @@ static double plan_new_age(const struct plan_ctx *p,
 	return tau > min_age ? tau : min_age;
 }
 
+/* A plan that keeps the policies (--tiering keep) still has them tier
+ * what they tier, existing points included, as Azure does: a point moves
+ * when the plan moves it or when its policy does, the earlier; with
+ * --moves none, only when its policy does. (A plan that changes a policy
+ * is projected at the points' own ages, as before: which setting it
+ * proposes is known only once every point is scored.) */
+static void policy_in_force(const struct plan_ctx *p,
+			    const struct point_ctx *pc, struct slot_moves *m)
+{
+	double age = strategy_age(STRAT_DO_NOTHING, pc->pol, pc->it->workload,
+				  pc->c);
+	double by_policy = allowed_age(age, pc->it->workload, &pc->sl);
+	int64_t at = current_move_at(age, pc->rp, pc->el, p->now);
+
+	if (p->o->tiering.intent != TI_KEEP)
+		return;
+	if (p->o->moves == MOVES_NONE || m->new_move_age < 0 ||
+	    (by_policy >= 0 && by_policy < m->new_move_age))
+		m->new_move_age = by_policy;
+	if (at != TIME_NONE &&
+	    (m->current_move == TIME_NONE || at < m->current_move))
+		m->current_move = at;
+}
+
 static void moves_for(const struct plan_ctx *p, const struct point_ctx *pc,
 		      int strategy, struct slot_moves *m)
 {
@@ -480,6 +504,8 @@ static void moves_for(const struct plan_ctx *p, const struct point_ctx *pc,
 	m->current_move = strategy == STRAT_PLAN
 				  ? pc->d->move_at
 				  : current_move_at(age, pc->rp, pc->el, p->now);
+	if (strategy == STRAT_PLAN)
+		policy_in_force(p, pc, m);
 }
 
 static void project_archivable(struct plan_ctx *p, struct point_ctx *pc)
