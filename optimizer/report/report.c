@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "optimizer/base/fileio.h"
 #include "reports/focus.h"
@@ -151,14 +152,34 @@ static void ctx_release(struct report_ctx *c)
 		snapshot_release(&c->prev);
 }
 
+/* --previous: last month's snapshot, or last month's run output, which
+ * keeps the snapshot it exported in snapshot/. */
+static char *previous_snapshot(const char *dir)
+{
+	char *manifest = path_join(dir, "manifest.json");
+	char *sub = path_join(dir, "snapshot/manifest.json");
+	char *path = access(manifest, F_OK) != 0 && access(sub, F_OK) == 0
+			     ? path_join(dir, "snapshot")
+			     : xstrdup(dir);
+
+	free(manifest);
+	free(sub);
+	return path;
+}
+
 static int read_previous(struct report_ctx *c, struct err *e)
 {
 	struct snapshot *p = &c->prev;
+	char *dir;
+	int rc;
 
 	if (!c->o->previous)
 		return 0;
 	memset(p, 0, sizeof(*p));
-	if (snapshot_open(p, c->o->previous, e)) {
+	dir = previous_snapshot(c->o->previous);
+	rc = snapshot_open(p, dir, e);
+	free(dir);
+	if (rc) {
 		snapshot_release(p);
 		return -1;
 	}

@@ -184,6 +184,12 @@ grep_ok "the report says why it changed" "Why it changed" \
 	"$T/mom/report/report.html"
 grep_ok "... and what to check first" "Check first: rsv-" \
 	"$T/mom/report/report.html"
+mkdir -p "$T/lastrun" && cp -R "$SAMPLE" "$T/lastrun/snapshot"
+expect_exit 0 "report --previous takes last month's run output too" \
+	"$VAULTWISE" -q report "$T/ap" --plan "$T/mom/plan" \
+	--previous "$T/lastrun" --out "$T/mom2"
+check "... the same changes as from its snapshot" \
+	cmp "$T/mom/report/changes.csv" "$T/mom2/changes.csv"
 check "--months 3 ages by three months" \
 	"$VAULTWISE" -q sample --from "$SAMPLE" --months 3 --out "$T/m3"
 grep_ok "... to 2027-02-01" '"exported_at":[^"]*"2027-02-01T00:00:00Z"' \
