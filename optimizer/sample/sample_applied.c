@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "optimizer/base/csvio.h"
+#include "optimizer/snapshot/plan_meta.h"
 #include "optimizer/base/timeutil.h"
 #include "optimizer/base/util.h"
 
@@ -87,10 +88,24 @@ int estate_read_applied(struct snapshot *s, const char *plan_dir,
 			struct strpool *pool, struct err *e)
 {
 	struct applied_ctx a = { s, moved, pool, until };
-	char *mp = path_join(plan_dir, "plan.csv");
-	char *cp = path_join(plan_dir, "policy_changes.csv");
-	int rc = csv_read(mp, &move_schema, on_move, &a, NULL, e);
+	struct plan_meta m;
+	char *mp, *cp;
+	int rc;
 
+	if (plan_meta_read(plan_dir, &m, e))
+		return -1;
+	rc = m.as_of == s->as_of
+		     ? 0
+		     : err_set(e, EXIT_DATAERR,
+			       "%s: the plan was made as of another time than "
+			       "the snapshot aged (%s): plan that snapshot",
+			       plan_dir, s->dir);
+	plan_meta_release(&m);
+	if (rc)
+		return -1;
+	mp = path_join(plan_dir, "plan.csv");
+	cp = path_join(plan_dir, "policy_changes.csv");
+	rc = csv_read(mp, &move_schema, on_move, &a, NULL, e);
 	if (rc == 0)
 		rc = csv_read(cp, &change_schema, on_change, &a, NULL, e);
 	free(mp);

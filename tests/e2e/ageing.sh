@@ -204,6 +204,9 @@ expect_exit 64 "--from with --items is a usage error" \
 	"$VAULTWISE" sample --out "$T/u" --from "$SAMPLE" --items 5
 expect_exit 64 "--from with --as-of is a usage error" \
 	"$VAULTWISE" sample --out "$T/u" --from "$SAMPLE" --as-of 2027-01-01
+expect_exit 65 "--applied with a plan of another as-of is refused" \
+	"$VAULTWISE" sample --out "$T/u" --from "$T/a" --applied "$T/p"
+grep_ok "... saying so" "plan was made as of another time" "$T/err"
 expect_exit 66 "--from a missing snapshot fails" \
 	"$VAULTWISE" sample --out "$T/u" --from "$T/nothing"
 finish
