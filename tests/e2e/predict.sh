@@ -50,4 +50,16 @@ print(f"# total billed {sum(bill.values()):.2f} forecast "
 assert abs(total) <= 0.01, total
 assert len(news) < len(bill) / 2, news
 PY
+check "calibrated, doing nothing costs in its first month the bill, within 1%" \
+	python3 - "$T" <<'PY'
+import csv, sys
+t = sys.argv[1]
+billed = sum(float(r["BilledCost"])
+             for r in csv.DictReader(open(f"{t}/b/focus.csv", newline="")))
+first = [r for r in csv.DictReader(open(f"{t}/p/strategies.csv",
+                                        newline=""))
+         if r["strategy"] == "do_nothing"][0]
+assert abs(float(first["total_cost"]) / billed - 1) < 0.01, \
+    (first["total_cost"], billed)
+PY
 finish
