@@ -11,6 +11,7 @@
 #include <stdio.h>
 
 #include "models/cost/decision.h"
+#include "models/cost/levers.h"
 #include "optimizer/base/fileio.h"
 #include "optimizer/plan/plan_internal.h"
 #include "optimizer/snapshot/plan_meta.h"
@@ -346,6 +347,20 @@ static void make_slot(struct slot *sl, bool refills, const struct rp *rp,
 	sl->grows_at = TIME_NONE;
 	sl->std_gb_month = rc->std_gb_month;
 	sl->arc_gb_month = rc->arc_gb_month;
+}
+
+/* A soft-deleted item's data is billed until its purge less the free
+ * days (levers.h), then gone: no slot of it outlives that. */
+static void end_at_purge(struct slot *sl, const struct item *it)
+{
+	int64_t until = it->soft_deleted ? lever_soft_deleted_billed_until(it)
+					 : TIME_NONE;
+
+	if (until == TIME_NONE)
+		return;
+	sl->refills = false;
+	if (sl->expiry == TIME_NONE || sl->expiry > until)
+		sl->expiry = until;
 }
 
 static void project_fixed(struct plan_ctx *p, const struct item *it,
@@ -814,6 +829,7 @@ static void plan_point(struct plan_ctx *p, const struct item *it,
 	pc.pol = it->policy_idx >= 0 ? &p->s->policies[it->policy_idx] : NULL;
 	pc.rp = rp;
 	make_slot(&pc.sl, w->refills, rp, rc);
+	end_at_purge(&pc.sl, it);
 	pm.after = pm.now;
 	if (!archivable_kind(it->workload, rp->kind)) {
 		project_fixed(p, it, &pc.sl);
@@ -833,8 +849,14 @@ static void plan_point(struct plan_ctx *p, const struct item *it,
 	point_costs_for(&c, rc, &p->o->cost, &at_move);
 	pc.c = &c;
 	if (pc.el->status != ELIG_NEVER) {
+		/* While in Standard the point holds its own unique GiB, as the
+		 * snapshot's Standard total counts it (sizes.h): the versions
+		 * it shares with its VM set are freed only when the set moves,
+		 * and counting them here would grow Standard from month one. */
 		pc.sl.grows_at = pc.el->from > p->now ? pc.el->from : p->now;
-		pc.sl.std_gb_later = at_move.unique_gb;
+		pc.sl.std_gb_later =
+			with_set ? unique_gb_at(it, rps, n, i, pc.sl.grows_at)
+				 : at_move.unique_gb;
 	}
 	in = (struct decide_input){ it, rp, pc.el, &c, p->currency, p->now,
 				    last_restore(p, it - p->s->items,
@@ -927,6 +949,7 @@ static void plan_base(struct plan_ctx *p, const struct item *it,
 	sl.in_standard = true;
 	sl.std_gb = b.gb;
 	sl.std_gb_month = rc->std_gb_month;
+	end_at_purge(&sl, it);
 	project_fixed(p, it, &sl);
 }
 
@@ -1067,6 +1090,29 @@ static int plan_item(void *ctx, const struct item *it, const struct rp *rps,
 	return 0;
 }
 
+/* An item pending its first backup (IRPending) holds nothing yet; its
+ * first backup sends its whole source to Standard, where the chain's
+ * base then stays: projected from now (VMs and file shares, whose
+ * chains have a base; sizes.h). */
+static void plan_pending(struct plan_ctx *p, const struct item *it)
+{
+	const struct rate_card *rc = &p->cards[it->vault_idx];
+	struct slot sl = { 0 };
+
+	if (!str_eq_ci(it->protection_state, "IRPending") ||
+	    it->policy_idx < 0 || it->source_gb <= 0 ||
+	    it->workload == WL_SQL || it->workload == WL_HANA ||
+	    it->standard_gb > 0 || it->archive_gb > 0)
+		return;
+	sl.rp_time = p->now;
+	sl.grows_at = TIME_NONE;
+	sl.expiry = TIME_NONE;
+	sl.in_standard = true;
+	sl.std_gb = it->source_gb;
+	sl.std_gb_month = rc->std_gb_month;
+	project_fixed(p, it, &sl);
+}
+
 /* Items are counted (and their protected-instance fee added) whether or
  * not they have points. */
 static void add_item_fees(struct plan_ctx *p)
@@ -1081,6 +1127,7 @@ static void add_item_fees(struct plan_ctx *p)
 			continue;
 		add_to_totals(p, it, add_item, &fee[i]);
 		projection_add_pi(&p->proj, fee[i]);
+		plan_pending(p, it);
 	}
 	free(fee);
 }
