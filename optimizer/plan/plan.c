@@ -10,6 +10,7 @@
 #include <math.h>
 #include <stdio.h>
 
+#include "models/cost/backtest.h"
 #include "models/cost/decision.h"
 #include "optimizer/base/fileio.h"
 #include "optimizer/plan/plan_internal.h"
@@ -1002,6 +1003,23 @@ static bool item_in_scope(const struct plan_ctx *p, const struct item *it)
 			   it->workload);
 }
 
+/* Planned as of a date before the export: the item's points as they
+ * stood then (backtest.h); rps itself otherwise. */
+static const struct rp *past_view(struct plan_ctx *p, const struct item *it,
+				  const struct rp *rps, size_t *n)
+{
+	if (p->now >= p->s->manifest.exported_at)
+		return rps;
+	p->past = grow_array(p->past, sizeof(*p->past), *n + 1,
+			     &p->past_alloc);
+	memcpy(p->past, rps, *n * sizeof(*rps));
+	*n = backtest_past_points(it->policy_idx >= 0
+					  ? &p->s->policies[it->policy_idx]
+					  : NULL,
+				  p->past, *n, p->now);
+	return p->past;
+}
+
 static int plan_item(void *ctx, const struct item *it, const struct rp *rps,
 		     size_t n, struct err *e)
 {
@@ -1009,6 +1027,9 @@ static int plan_item(void *ctx, const struct item *it, const struct rp *rps,
 	(void)e;
 
 	if (!item_in_scope(p, it))
+		return 0;
+	rps = past_view(p, it, rps, &n);
+	if (!n)
 		return 0;
 	rps = plan_calibrated_rps(p, it, rps, n);
 	plan_base(p, it, rps, n);
@@ -1139,6 +1160,7 @@ done:
 	free(p.pstate);
 	free(p.forecasts);
 	free(p.planned);
+	free(p.past);
 	levers_release(&p.levers);
 	free(p.work.el);
 	free(p.work.freed);
