@@ -747,6 +747,23 @@ static void explain_kept_set(const struct plan_ctx *p, const struct item *it,
 		 p->currency);
 }
 
+/* The decided point to plan_options.on_point, with every strategy's
+ * move (the ones strategies.csv projects). */
+static void report_point(const struct plan_ctx *p,
+			 const struct point_ctx *pc)
+{
+	struct planned_point pp = { pc->it, pc->rp, pc->c, pc->d, { 0 } };
+
+	if (!p->o->on_point)
+		return;
+	for (int k = 0; k < STRAT_COUNT; k++) {
+		struct slot_moves m;
+		moves_for(p, pc, k, &m);
+		pp.move_at[k] = m.current_move;
+	}
+	p->o->on_point(p->o->on_point_ctx, &pp);
+}
+
 /* Decisions use what the point will free when it may move: with its set
  * (vmset.h) or on its own, with the neighbours it will have then. */
 static void plan_point(struct plan_ctx *p, const struct item *it,
@@ -822,6 +839,7 @@ static void plan_point(struct plan_ctx *p, const struct item *it,
 	project_archivable(p, &pc);
 	if (pc.pol)
 		score_settings(p, &pc);
+	report_point(p, &pc);
 }
 
 static void add_item(struct totals *t, const void *arg)
