@@ -368,7 +368,7 @@ static size_t chain_on(struct replan *r, double now, long k0, int tau_m,
 		int tau = yearly ? tau_y : tau_m;
 		if (now >= b + life)
 			continue;
-		if (b >= now - cs->daily_keep)
+		if (b > now - cs->daily_keep)
 			continue; /* among the dailies: added below */
 		if (k == k0)
 			*me = n;
@@ -462,7 +462,9 @@ static int replanned_age(struct replan *r, long k0, int tau_m, int tau_y)
 }
 
 /* plan's ages in the steady state: each kind's age given the other
- * points', until they agree (a few rounds). */
+ * points', until they agree, or after six rounds the last (monthly runs
+ * can leave two neighbouring pairs alternating, e.g. 117/829 and
+ * 129/858 days). */
 static void replanned_ages(struct replan *r, int *tau_m, int *tau_y)
 {
 	for (int round = 0; round < 6; round++) {
