@@ -10,6 +10,7 @@
 #include <math.h>
 #include <stdio.h>
 
+#include "models/cost/backtest.h"
 #include "models/cost/decision.h"
 #include "models/cost/levers.h"
 #include "optimizer/base/fileio.h"
@@ -809,6 +810,23 @@ static void explain_kept_set(const struct plan_ctx *p, const struct item *it,
 		 p->currency);
 }
 
+/* The decided point to plan_options.on_point, with every strategy's
+ * move (the ones strategies.csv projects). */
+static void report_point(const struct plan_ctx *p,
+			 const struct point_ctx *pc)
+{
+	struct planned_point pp = { pc->it, pc->rp, pc->c, pc->d, { 0 } };
+
+	if (!p->o->on_point)
+		return;
+	for (int k = 0; k < STRAT_COUNT; k++) {
+		struct slot_moves m;
+		moves_for(p, pc, k, &m);
+		pp.move_at[k] = m.current_move;
+	}
+	p->o->on_point(p->o->on_point_ctx, &pp);
+}
+
 /* Decisions use what the point will free when it may move: with its set
  * (vmset.h) or on its own, with the neighbours it will have then. */
 static void plan_point(struct plan_ctx *p, const struct item *it,
@@ -891,6 +909,7 @@ static void plan_point(struct plan_ctx *p, const struct item *it,
 	project_archivable(p, &pc);
 	if (pc.pol)
 		score_settings(p, &pc);
+	report_point(p, &pc);
 }
 
 static void add_item(struct totals *t, const void *arg)
@@ -1073,6 +1092,23 @@ bool plan_item_in_scope(const struct plan_ctx *p, const struct item *it)
 			   it->workload);
 }
 
+/* Planned as of a date before the export: the item's points as they
+ * stood then (backtest.h); rps itself otherwise. */
+static const struct rp *past_view(struct plan_ctx *p, const struct item *it,
+				  const struct rp *rps, size_t *n)
+{
+	if (p->now >= p->s->manifest.exported_at)
+		return rps;
+	p->past = grow_array(p->past, sizeof(*p->past), *n + 1,
+			     &p->past_alloc);
+	memcpy(p->past, rps, *n * sizeof(*rps));
+	*n = backtest_past_points(it->policy_idx >= 0
+					  ? &p->s->policies[it->policy_idx]
+					  : NULL,
+				  p->past, *n, p->now);
+	return p->past;
+}
+
 static int plan_item(void *ctx, const struct item *it, const struct rp *rps,
 		     size_t n, struct err *e)
 {
@@ -1080,6 +1116,9 @@ static int plan_item(void *ctx, const struct item *it, const struct rp *rps,
 	(void)e;
 
 	if (!plan_item_in_scope(p, it))
+		return 0;
+	rps = past_view(p, it, rps, &n);
+	if (!n)
 		return 0;
 	rps = plan_calibrated_rps(p, it, rps, n);
 	plan_base(p, it, rps, n);
@@ -1235,6 +1274,7 @@ done:
 	free(p.pstate);
 	free(p.forecasts);
 	free(p.planned);
+	free(p.past);
 	levers_release(&p.levers);
 	free(p.work.el);
 	free(p.work.freed);

@@ -113,6 +113,9 @@ struct plan_ctx {
 	struct levers levers;
 	struct plan_summary *sum;
 	struct calibration *cal;     /* with a bill (costs_path) */
+	struct rp *past;             /* an item's points as of now, when
+					now is before the export */
+	size_t past_alloc;
 };
 
 int plan_write_summary(struct plan_ctx *p, struct outdir *dir,
