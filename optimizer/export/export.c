@@ -628,6 +628,12 @@ static void teardown(struct ex *x)
 	for (size_t i = 0; i < x->nowned; i++)
 		free(x->owned[i]);
 	free(x->owned);
+	for (size_t i = 0; i < x->nsrcs; i++) {
+		free(x->srcs[i]->waiting);
+		free(x->srcs[i]);
+	}
+	free(x->srcs);
+	strmap_release(&x->src_ids);
 	free(x->subs);
 	free(x->known);
 	snapbuild_free(x->b);

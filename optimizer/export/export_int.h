@@ -59,6 +59,17 @@ struct ex_vault {
 	struct strpool jpool;      /* job strings until the vault is done */
 };
 
+/* What the Tags API answered for one source resource, shared by the
+ * items backing it up (the databases of one VM): asked once, the items
+ * listed meanwhile wait for the answer. */
+struct src_tags {
+	bool done;
+	long status;
+	const char *code, *tags;
+	struct ex_item **waiting;
+	size_t nwaiting, awaiting;
+};
+
 /* A manifest warning; repeats of its key only count. */
 struct warning {
 	char key[160];
@@ -92,6 +103,9 @@ struct ex {
 	void **owned;              /* callback contexts, freed at the end */
 	size_t nowned, aowned;
 	bool sub_list_denied;
+	struct src_tags **srcs;    /* source resources whose tags were asked */
+	size_t nsrcs, asrcs;
+	struct strmap src_ids;     /* lowercased ARM id -> index in srcs */
 };
 
 /* Records a warning for the manifest; the same key again only counts. */

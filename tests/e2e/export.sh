@@ -101,7 +101,7 @@ with open(sys.argv[2], "w", newline="") as f:
 EOF
 
 emu A --retail-prices "$VW_TOP/tests/data/retail-prices/backup-westeurope.json" \
-	--retail-page-size 3 --async-retry-after 0
+	--retail-page-size 3 --async-retry-after 0 --request-log "$T/A.log"
 emu B --faults 429:0.05,503:0.01,500:0.02,reset:0.01,truncate:0.01 \
 	--expire-tokens-after 60 --seed 5 --token-lifetime 2 --latency-ms 50 \
 	--request-log "$T/B.log"
@@ -125,6 +125,7 @@ expect_exit 0 "export with a client secret (-v, JSON log lines)" \
 	--backup-job-details
 cp "$T/out" "$T/j.out"
 cp "$T/err" "$T/j.err"
+cp "$T/A.log" "$T/A1.log"
 check "the export reproduces the estate (sizes from --sizes)" \
 	same_estate "$SRC" "$T/one"
 for f in backup_vaults.csv backup_policies.csv backup_instances.csv; do
@@ -157,6 +158,19 @@ done
 grep_ok "vault tags come from the vault" ',env=prd' "$T/one/vaults.csv"
 grep_ok "source_tags come from the Tags API" ',app=[a-z]+;env=prd;tier=1' \
 	"$T/one/items.csv"
+check "... asked once per source resource, not once per item" \
+	python3 - "$SRC/items.csv" "$T/A1.log" <<'EOF'
+import csv, json, sys
+src = [r["source_resource_id"].lower()
+       for r in csv.DictReader(open(sys.argv[1])) if r["source_resource_id"]]
+asked = [json.loads(l)["path"].split("?")[0].lower()
+         for l in open(sys.argv[2]) if "/tags/default" in l]
+print("%d items with a source, %d sources, %d requests" %
+      (len(src), len(set(src)), len(asked)))
+sys.exit(len(asked) != len(set(src)) or len(set(src)) == len(src) or
+         {p.split("/providers/microsoft.resources/")[0]
+          for p in asked} != set(src))
+EOF
 
 # shellcheck disable=SC2046
 expect_exit 0 "export without backup job details (one GET per job), -v" \
