@@ -1040,6 +1040,12 @@ static struct namesake *namesakes(const struct ex_vault *v, size_t *n)
 
 /* ---- the end of a vault ---- */
 
+static int cmp_job_id(const void *a, const void *b)
+{
+	return strcmp(((const struct arm_job *)a)->j.job_id,
+		      ((const struct arm_job *)b)->j.job_id);
+}
+
 static int vault_finish(struct ex_vault *v, struct err *e)
 {
 	struct ex *x = v->ex;
@@ -1054,6 +1060,10 @@ static int vault_finish(struct ex_vault *v, struct err *e)
 			v->av.v.mua = ON;
 	}
 	ns = namesakes(v, &nns);
+	/* in id order, not as the answers came: the warnings name the same
+	 * job whatever the listings' interleaving or source */
+	if (v->njobs)
+		qsort(v->jobs, v->njobs, sizeof(*v->jobs), cmp_job_id);
 	for (size_t i = 0; i < v->njobs && !rc; i++) {
 		jobs[i] = v->jobs[i].j;
 		jobs[i].item_id = job_item(v, &v->jobs[i], ns, nns, e);
