@@ -37,6 +37,8 @@ struct export_options {
 	const char *sizes_file;       /* --sizes FILE */
 	bool tiering_cost;            /* --tiering-cost */
 	bool backup_job_details;      /* GET each backup job for its size */
+	bool resource_graph;          /* --inventory resource-graph: jobs by
+					 Resource Graph queries */
 	int lookback_days;            /* restore jobs; default 400 */
 	int backup_jobs_days;         /* backup jobs; default 35 */
 	int64_t as_of;                /* TIME_NONE: now */

@@ -134,6 +134,11 @@ void ex_vault_warn(struct ex_vault *v, const char *part, long status,
 		   const char *code, const char *consequence);
 void ex_vault_free(struct ex_vault *v);
 
+/* export_graph.c: the vault's restore and backup jobs by one Resource
+ * Graph query (--inventory resource-graph); rows and end as a listing's. */
+int ex_graph_jobs(struct ex_vault *v, arm_item_fn row, arm_end_fn end,
+		  struct err *e);
+
 /* export_bv.c: lists the subscription's Backup vaults and reads each
  * one's Resource Guard mapping, policies and instances. */
 int ex_bv_list(struct ex *x, const struct ex_sub *sub, struct err *e);

@@ -825,7 +825,7 @@ static int on_job_end(void *ctx, const struct arm_reply *r, struct err *e)
 
 /* Restore, restore-from-archive and cross-region restore jobs over the
  * restore window, then every job of the backup window (restores in both
- * are read once). */
+ * are read once); or all of them by one Resource Graph query. */
 static int list_jobs(struct ex_vault *v, struct err *e)
 {
 	static const char *const restores[] = { "Restore",
@@ -835,6 +835,8 @@ static int list_jobs(struct ex_vault *v, struct err *e)
 	char from[32], to[32], *filter;
 	int rc = 0;
 
+	if (x->o->resource_graph)
+		return ex_graph_jobs(v, on_job, on_job_end, e);
 	filter_time(x->as_of, to);
 	filter_time(x->as_of - (int64_t)x->o->lookback_days * DAY_S, from);
 	for (size_t i = 0; i < ARRAY_SIZE(restores) && !rc; i++) {

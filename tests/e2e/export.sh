@@ -182,6 +182,22 @@ check "... differs only in the backup jobs' sizes" \
 	python3 "$VW_TOP/tests/e2e/snapdiff.py" "$T/one" "$T/plain" \
 	--ignore-when jobs.data_gb:operation=Backup
 # shellcheck disable=SC2046
+expect_exit 0 "export with --inventory resource-graph" \
+	vw $(secret_env) "$VAULTWISE" export --out "$T/graph" \
+	$(endpoints "$URL_A") --sizes "$T/sizes.csv" \
+	--inventory resource-graph
+check "... gives the same files as the ARM job listings, byte for byte" \
+	same_bytes "$T/plain" "$T/graph"
+requests() { sed -n 's/.*: \([0-9,]*\) requests (.*/\1/p' "$1" | tr -d ,; }
+check "... in fewer requests ($(requests "$T/err") against $(requests "$T/v.err"))" \
+	test "$(requests "$T/err")" -lt "$(requests "$T/v.err")"
+grep_ok "... by Resource Graph queries" \
+	'"POST","path":"/providers/Microsoft.ResourceGraph/resources' "$T/A.log"
+# shellcheck disable=SC2046
+expect_exit 64 "--inventory takes arm or resource-graph only" \
+	vw $(secret_env) "$VAULTWISE" export --out "$T/bad" \
+	$(endpoints "$URL_A") --inventory graph
+# shellcheck disable=SC2046
 expect_exit 0 "export again under 429/503/500, resets, truncation and a token expiry" \
 	vw $(secret_env) "$VAULTWISE" export --out "$T/faulty" \
 	$(endpoints "$URL_B") --sizes "$T/sizes.csv" --concurrency 2
