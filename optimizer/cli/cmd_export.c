@@ -16,7 +16,7 @@
 struct export_cli {
 	const char *out, *vault, *shard;
 	struct cloud_options cloud;
-	const char *sizes, *inventory;
+	const char *sizes, *inventory, *since;
 	struct opt_list subs;
 	long concurrency, lookback, backup_days, max_pages;
 	double retry_budget;
@@ -48,6 +48,9 @@ static const struct opt_spec opts[] = {
 	{ "inventory", 0, OPT_STR, OFF(inventory), "SOURCE",
 	  "where jobs are listed: arm (default) or resource-graph (one "
 	  "query per vault)", 0, 0 },
+	{ "since", 0, OPT_STR, OFF(since), "DIR",
+	  "a previous export: ended jobs' details are taken from it, not "
+	  "read again", 0, 0 },
 	{ "lookback-days", 0, OPT_INT, OFF(lookback), "N",
 	  "restore jobs of the last N days (default 400)", 1, 3650 },
 	{ "backup-jobs-days", 0, OPT_INT, OFF(backup_days), "N",
@@ -125,6 +128,7 @@ int cmd_export(int argc, char **argv)
 	}
 	o.resource_graph = c.inventory &&
 			   strcmp(c.inventory, "resource-graph") == 0;
+	o.since = c.since;
 	o.cloud = c.cloud;
 	o.subscriptions = c.subs.items;
 	o.nsubscriptions = c.subs.n;

@@ -106,6 +106,10 @@ struct ex {
 	struct src_tags **srcs;    /* source resources whose tags were asked */
 	size_t nsrcs, asrcs;
 	struct strmap src_ids;     /* lowercased ARM id -> index in srcs */
+	struct job *prev_jobs;     /* --since: ended jobs of that snapshot */
+	size_t nprev_jobs, aprev_jobs;
+	struct strmap prev_job_ids; /* "vault_id/job_id" -> prev_jobs index */
+	unsigned long reused;      /* job details taken from it */
 };
 
 /* Records a warning for the manifest; the same key again only counts. */
@@ -138,6 +142,11 @@ void ex_vault_free(struct ex_vault *v);
  * Graph query (--inventory resource-graph); rows and end as a listing's. */
 int ex_graph_jobs(struct ex_vault *v, arm_item_fn row, arm_end_fn end,
 		  struct err *e);
+
+/* export_since.c: the ended jobs of the --since snapshot; whether a
+ * listed job's details could be taken from them (then j has them). */
+int ex_since_load(struct ex *x, const char *dir, struct err *e);
+bool ex_since_details(struct ex *x, const char *vault_id, struct job *j);
 
 /* export_bv.c: lists the subscription's Backup vaults and reads each
  * one's Resource Guard mapping, policies and instances. */

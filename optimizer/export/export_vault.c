@@ -802,11 +802,16 @@ static int on_job(void *ctx, const cJSON *o, struct err *e)
 	v->jobs[v->njobs++] = aj;
 	/* restores for the point restored; an on-demand backup for its
 	 * point's expiry, which only the job's details carry */
-	if (job_is_restore(&aj.j) ||
-	    (job_is_backup(&aj.j) &&
-	     (v->ex->o->backup_job_details || aj.user_triggered)))
-		return job_details(v, v->njobs - 1, e);
-	return 0;
+	if (!job_is_restore(&aj.j) &&
+	    !(job_is_backup(&aj.j) &&
+	      (v->ex->o->backup_job_details || aj.user_triggered)))
+		return 0;
+	/* an ended job's details from --since, unless it is an on-demand
+	 * backup (its point's expiry is in no snapshot column) */
+	if (!(job_is_backup(&aj.j) && aj.user_triggered) &&
+	    ex_since_details(v->ex, v->av.v.vault_id, &v->jobs[v->njobs - 1].j))
+		return 0;
+	return job_details(v, v->njobs - 1, e);
 }
 
 static int on_job_end(void *ctx, const struct arm_reply *r, struct err *e)

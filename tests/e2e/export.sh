@@ -198,6 +198,25 @@ expect_exit 64 "--inventory takes arm or resource-graph only" \
 	vw $(secret_env) "$VAULTWISE" export --out "$T/bad" \
 	$(endpoints "$URL_A") --inventory graph
 # shellcheck disable=SC2046
+expect_exit 0 "export of the same estate as of a month earlier" \
+	vw $(secret_env) "$VAULTWISE" export --out "$T/old" \
+	--arm-endpoint "$URL_A" --authority "$URL_A" --ca-bundle "$CA" \
+	--as-of 2026-10-01T00:00:00Z --sizes "$T/sizes.csv"
+# shellcheck disable=SC2046
+expect_exit 0 "export --since that month-older snapshot" \
+	vw $(secret_env) "$VAULTWISE" export --out "$T/since" \
+	$(endpoints "$URL_A") --sizes "$T/sizes.csv" --since "$T/old"
+check "... gives the same files as a full export, byte for byte" \
+	same_bytes "$T/plain" "$T/since"
+grep_ok "... taking ended jobs' details from the older snapshot" \
+	"[1-9][0-9]* job details taken from the --since snapshot" "$T/err"
+check "... in fewer requests ($(requests "$T/err") against $(requests "$T/v.err"))" \
+	test "$(requests "$T/err")" -lt "$(requests "$T/v.err")"
+# shellcheck disable=SC2046
+expect_exit 66 "--since a directory that is no snapshot" \
+	vw $(secret_env) "$VAULTWISE" export --out "$T/bad" \
+	$(endpoints "$URL_A") --since "$T/nowhere"
+# shellcheck disable=SC2046
 expect_exit 0 "export again under 429/503/500, resets, truncation and a token expiry" \
 	vw $(secret_env) "$VAULTWISE" export --out "$T/faulty" \
 	$(endpoints "$URL_B") --sizes "$T/sizes.csv" --concurrency 2
