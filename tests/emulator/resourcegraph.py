@@ -37,6 +37,8 @@ API = ("2021-03-01", "2022-10-01", "2024-04-01")
 TABLE = "recoveryservicesresources"
 QUOTA, WINDOW_S = 15, 5
 TOP_DEFAULT, TOP_MAX = 100, 1000
+ITEM_TYPE = ("Microsoft.RecoveryServices/vaults/backupFabrics/"
+             "protectionContainers/protectedItems")
 
 _TOKEN = re.compile(r"""\s*(?:
     (?P<str>'(?:[^'\\]|\\.)*')
@@ -235,23 +237,42 @@ def compile_query(text):
     return (lambda r: all(f(r) for f in filters)), columns
 
 
+class Row:
+    """A row whose JSON is built only when a filter or the answer needs
+    more than its id and type (most rows fail on those)."""
+
+    def __init__(self, arm_id, rtype, build, vault):
+        self.cols = {"id": arm_id, "type": rtype.lower()}
+        self.build, self.vault, self.built = build, vault, False
+
+    def get(self, key):
+        if key not in self.cols and not self.built:
+            d = self.build()
+            self.cols.update({k.lower(): val for k, val in d.items()
+                              if k.lower() not in ("id", "type")})
+            v = self.vault
+            self.cols.update({"subscriptionid": v.sub, "resourcegroup": v.rg,
+                              "tenantid": v.tenant,
+                              "location": v.row.get("location", "")})
+            self.built = True
+        return self.cols.get(key)
+
+
 def rows(app, subs):
     """Every RecoveryServicesResources row of the subscriptions."""
     out = []
     for v in app.estate.vaults:
         if v.sub.lower() not in subs:
             continue
-        docs = [E.job_json(j, detailed=False) for j in v.jobs]
-        docs += [E.item_json(it) for it in v.items]
-        docs += [policies.policy_json(p) for p in B._policies(v)]
-        for d in docs:
-            row = {k.lower(): val for k, val in d.items()}
-            row["type"] = d["type"].lower()
-            row.update({"subscriptionid": v.sub, "resourcegroup": v.rg,
-                        "tenantid": v.tenant,
-                        "location": v.row.get("location", "")})
-            out.append(row)
-    out.sort(key=lambda r: r["id"].lower())
+        out += [Row(v.arm_id + "/backupJobs/" + j.job_id,
+                    "Microsoft.RecoveryServices/vaults/backupJobs",
+                    (lambda j=j: E.job_json(j, detailed=False)), v)
+                for j in v.jobs]
+        out += [Row(it.arm_id, ITEM_TYPE,
+                    (lambda it=it: E.item_json(it)), v) for it in v.items]
+        out += [Row(p.arm_id, "Microsoft.RecoveryServices/vaults/"
+                    "backupPolicies", (lambda p=p: policies.policy_json(p)),
+                    v) for p in B._policies(v)]
     return out
 
 
@@ -263,7 +284,7 @@ NAMES = {"id": "id", "name": "name", "type": "type",
 
 def shaped(row, columns):
     keep = [c.lower() for c in columns] if columns else list(NAMES)
-    return {NAMES[c]: row[c] for c in keep if c in row}
+    return {NAMES[c]: row.get(c) for c in keep if row.get(c) is not None}
 
 
 class Quota:
@@ -318,7 +339,8 @@ def query(app, req, m):
         raise ArmError(400, "BadRequest", "$top must be 1 to %d." % TOP_MAX)
     start = offset_of(opts["$skipToken"]) if opts.get("$skipToken") \
         else int(opts.get("$skip") or 0)
-    found = [r for r in rows(app, subs) if keep(r)]
+    found = sorted((r for r in rows(app, subs) if keep(r)),
+                   key=lambda r: r.get("id").lower())
     data = [shaped(r, columns) for r in found[start:start + top]]
     out = {"totalRecords": len(found), "count": len(data),
            "resultTruncated": "false", "facets": [], "data": data}
