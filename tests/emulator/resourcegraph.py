@@ -7,8 +7,8 @@ listings give it) plus Resource Graph's columns (type lowercased,
 subscriptionId, resourceGroup, tenantId). The request and answer follow the
 Microsoft.ResourceGraph 2024-04-01 spec: {subscriptions, query, options:
 {$top (100, at most 1000), $skip, $skipToken}} -> {totalRecords, count,
-resultTruncated, $skipToken, data, facets}, rows ordered by id so pages are
-stable. Every answer carries the quota headers x-ms-user-quota-remaining
+resultTruncated, $skipToken, data, facets}, rows ordered by id; the
+$skipToken pages one result (the query is evaluated for its first page). Every answer carries the quota headers x-ms-user-quota-remaining
 and x-ms-user-quota-resets-after (hh:mm:ss); a query beyond the quota (15
 per 5-second window, Resource Graph's default) is 429 RateLimiting.
 
@@ -306,15 +306,37 @@ class Quota:
             return ok, QUOTA - self.used, resets
 
 
-def skip_token(offset):
-    return base64.b64encode(json.dumps({"$skip": offset}).encode()).decode()
+def skip_token(result, offset):
+    return base64.b64encode(json.dumps(
+        {"result": result, "$skip": offset}).encode()).decode()
 
 
-def offset_of(token):
+def token_of(token):
+    """(result id or None, offset) of a $skipToken."""
     try:
-        return int(json.loads(base64.b64decode(token))["$skip"])
-    except (ValueError, TypeError, KeyError):
+        t = json.loads(base64.b64decode(token))
+        return t.get("result"), int(t["$skip"])
+    except (ValueError, TypeError, KeyError, AttributeError):
         raise ArmError(400, "BadRequest", "The $skipToken is invalid.")
+
+
+class Results:
+    """The rows of recent queries, so that the pages of one query are of
+    one result (as Resource Graph's are) and cost one evaluation."""
+
+    def __init__(self, keep=32):
+        self.keep, self.sets, self.next_id = keep, {}, 1
+
+    def put(self, rows_):
+        rid = self.next_id
+        self.next_id += 1
+        self.sets[rid] = rows_
+        while len(self.sets) > self.keep:
+            del self.sets[min(self.sets)]
+        return rid
+
+    def get(self, rid):
+        return self.sets.get(rid)
 
 
 def query(app, req, m):
@@ -337,15 +359,20 @@ def query(app, req, m):
     top = opts.get("$top", TOP_DEFAULT)
     if not isinstance(top, int) or not 1 <= top <= TOP_MAX:
         raise ArmError(400, "BadRequest", "$top must be 1 to %d." % TOP_MAX)
-    start = offset_of(opts["$skipToken"]) if opts.get("$skipToken") \
-        else int(opts.get("$skip") or 0)
-    found = sorted((r for r in rows(app, subs) if keep(r)),
-                   key=lambda r: r.get("id").lower())
+    if not hasattr(app, "graph_results"):
+        app.graph_results = Results()
+    rid, start = token_of(opts["$skipToken"]) if opts.get("$skipToken") \
+        else (None, int(opts.get("$skip") or 0))
+    found = app.graph_results.get(rid)
+    if found is None:
+        found = sorted((r for r in rows(app, subs) if keep(r)),
+                       key=lambda r: r.get("id").lower())
+        rid = app.graph_results.put(found)
     data = [shaped(r, columns) for r in found[start:start + top]]
     out = {"totalRecords": len(found), "count": len(data),
            "resultTruncated": "false", "facets": [], "data": data}
     if start + top < len(found):
-        out["$skipToken"] = skip_token(start + top)
+        out["$skipToken"] = skip_token(rid, start + top)
     return Response(200, out, headers)
 
 
