@@ -7,6 +7,7 @@
  * recovery_points.csv, one item at a time. */
 #include "optimizer/plan/plan.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 
@@ -17,6 +18,7 @@
 #include "optimizer/plan/plan_internal.h"
 #include "optimizer/snapshot/plan_meta.h"
 #include "models/cost/sizes.h"
+#include "models/restore/restore_model.h"
 #include "models/check/targets.h"
 #include "optimizer/base/timeutil.h"
 #include "optimizer/base/util.h"
@@ -64,55 +66,12 @@ static int collect_restore(void *ctx, const struct item *it,
 			   const struct job *j, struct err *e)
 {
 	struct plan_ctx *p = ctx;
-	struct restore_event *ev;
 	(void)e;
 
 	if (!it || !job_is_restore(j))
 		return 0;
 	rto_samples_add(&p->rto_samples, it, j, p->now);
-	if (j->rp_time == TIME_NONE)
-		return 0;
-	p->restores = grow_array(p->restores, sizeof(*p->restores),
-				 p->nrestores + 1, &p->restores_alloc);
-	ev = &p->restores[p->nrestores++];
-	ev->item = it - p->s->items;
-	ev->rp_time = j->rp_time;
-	ev->when = j->start_time;
 	return 0;
-}
-
-static int cmp_restore(const void *a, const void *b)
-{
-	const struct restore_event *x = a, *y = b;
-	if (x->item != y->item)
-		return x->item < y->item ? -1 : 1;
-	if (x->rp_time != y->rp_time)
-		return x->rp_time < y->rp_time ? -1 : 1;
-	return (x->when > y->when) - (x->when < y->when);
-}
-
-/* The latest restore of (item, rp_time) before now, or TIME_NONE. */
-static int64_t last_restore(const struct plan_ctx *p, long item,
-			    int64_t rp_time)
-{
-	size_t lo = 0, hi = p->nrestores;
-	int64_t found = TIME_NONE;
-
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		const struct restore_event *ev = &p->restores[mid];
-		if (ev->item < item ||
-		    (ev->item == item && ev->rp_time < rp_time))
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	for (; lo < p->nrestores && p->restores[lo].item == item &&
-	       p->restores[lo].rp_time == rp_time;
-	     lo++)
-		if (p->restores[lo].when <= p->now)
-			found = p->restores[lo].when;
-	return found;
 }
 
 /* ---- prices ---- */
@@ -283,8 +242,6 @@ static double policy_setting_age(int mode, int tier_after_days, int workload,
 static double strategy_age(int strategy, const struct policy *pol,
 			   int workload, const struct point_costs *c)
 {
-	double be;
-
 	switch (strategy) {
 	case STRAT_DO_NOTHING:
 		return pol ? policy_setting_age(pol->tiering_mode,
@@ -298,11 +255,8 @@ static double strategy_age(int strategy, const struct policy *pol,
 			return policy_setting_age(TM_TIERRECOMMENDED, 0,
 						  workload, c);
 		return strategy_age(STRAT_DO_NOTHING, pol, workload, c);
-	case STRAT_MOVE_ALL_ELIGIBLE:
+	default: /* STRAT_MOVE_ALL_ELIGIBLE; the plan's are plan_new_age */
 		return min_age_days(workload);
-	default:
-		be = breakeven_days(c);
-		return isinf(be) ? -1 : min_age_days(workload) + be;
 	}
 }
 
@@ -408,13 +362,13 @@ static double life_days(const struct plan_ctx *p, const struct rp *rp)
 }
 
 /* Expected restores per day of a point archived from age `from` to age
- * `to` (0 without a fitted model). */
+ * `to` (0 when it is not). */
 static double restores_per_day(const struct plan_ctx *p, struct point_ctx *pc,
 			       double from, double to)
 {
-	const struct restore_model *m = p->o->model;
+	const struct restore_model *m = p->model;
 
-	if (!p->use_model || from < 0 || !(to > from))
+	if (from < 0 || !(to > from))
 		return 0;
 	return pc->weight * p->work.rho *
 	       (cum_at(pc, m, to) - cum_at(pc, m, from)) / (to - from);
@@ -458,10 +412,8 @@ static double plan_new_age(const struct plan_ctx *p,
 
 	if (c->q_day >= c->s_day)
 		return -1;
-	if (!p->use_model)
-		return min_age + breakeven_days(c);
 	tau = restore_model_best_age(
-		p->o->model, pc->pol ? pc->pol->policy_id : NULL,
+		p->model, pc->pol ? pc->pol->policy_id : NULL,
 		pc->it->workload, pc->weight,
 		c->restore_extra > 0 ? (c->s_day - c->q_day) / c->restore_extra
 				     : INFINITY,
@@ -645,13 +597,13 @@ static void write_plan_row(struct plan_ctx *p, const struct item *it,
 	csv_put_double(w, isinf(d->breakeven_days) ? NAN : d->breakeven_days,
 		       1);
 	csv_put_double(w, d->expected_restores, 4);
-	csv_put_double(w, p->use_model ? d->restore_cost : NAN, 2);
+	csv_put_double(w, d->restore_cost, 2);
 	csv_put_double(w, freed_gb, 3);
 	if (set_points)
 		csv_put_long(w, (long)set_points);
 	else
 		csv_put(w, "");
-	csv_put(w, p->use_model ? "model" : "breakeven");
+	csv_put(w, p->sum->method);
 	csv_end_row(w);
 	p->planned[it - p->s->items] = true;
 }
@@ -712,7 +664,7 @@ forecast(struct plan_ctx *p, const struct point_ctx *pc, double a0, double a1)
 	    fe->workload == pc->it->workload && fe->weight == pc->weight &&
 	    fe->a0 == d0 && fe->a1 == d1)
 		return &fe->fc;
-	restore_model_forecast(p->o->model, pid, pc->it->workload,
+	restore_model_forecast(p->model, pid, pc->it->workload,
 			       pc->weight, (double)d0, (double)d1,
 			       p->o->level, &fe->fc);
 	fe->used = true;
@@ -724,7 +676,7 @@ forecast(struct plan_ctx *p, const struct point_ctx *pc, double a0, double a1)
 	return &fe->fc;
 }
 
-/* The decision for one point, with the model when there is a fitted one. */
+/* The decision for one point on the model (a fit or the prior). */
 static void decide_point(struct plan_ctx *p, struct point_ctx *pc,
 			 const struct decide_input *in, struct decision *d)
 {
@@ -733,11 +685,7 @@ static void decide_point(struct plan_ctx *p, struct point_ctx *pc,
 	int64_t end = rp->expiry_time != TIME_NONE ? rp->expiry_time
 						   : p->proj.h.end;
 
-	if (!p->use_model) {
-		decide_breakeven(in, d);
-		return;
-	}
-	mv.m = p->o->model;
+	mv.m = p->model;
 	mv.policy_id = pc->pol ? pc->pol->policy_id : NULL;
 	mv.workload = pc->it->workload;
 	mv.weight = pc->weight;
@@ -877,8 +825,6 @@ static void plan_point(struct plan_ctx *p, const struct item *it,
 				 : at_move.unique_gb;
 	}
 	in = (struct decide_input){ it, rp, pc.el, &c, p->currency, p->now,
-				    last_restore(p, it - p->s->items,
-						 rp->rp_time),
 				    p->proj.h.end };
 	decide_point(p, &pc, &in, &d);
 	force_moves(p, &pc, &d);
@@ -1037,6 +983,7 @@ static void prepare_item(struct plan_ctx *p, const struct item *it,
 	const struct policy *pol =
 		it->policy_idx >= 0 ? &p->s->policies[it->policy_idx] : NULL;
 	const struct rate_card *rc = &p->cards[it->vault_idx];
+	struct restore_scale sc;
 
 	grow_work(w, n);
 	find_holds(p, it);
@@ -1062,13 +1009,9 @@ static void prepare_item(struct plan_ctx *p, const struct item *it,
 		vmset_score(it, rps, n, w->candidate, rc->std_gb_month,
 			    rc->arc_gb_month, w->refills, w->freed,
 			    &w->set);
-	w->rho = 0;
-	if (p->use_model) {
-		struct restore_scale sc;
-		restore_model_scale(p->o->model, pol ? pol->policy_id : NULL,
-				    it->workload, &sc);
-		w->rho = sc.shape / sc.rate;
-	}
+	restore_model_scale(p->model, pol ? pol->policy_id : NULL,
+			    it->workload, &sc);
+	w->rho = sc.shape / sc.rate;
 }
 
 bool plan_policy_in_scope(const struct plan_ctx *p, const struct policy *pol)
@@ -1223,6 +1166,25 @@ fail:
 	return -1;
 }
 
+/* The model plan decides on: the one given, else the documented prior
+ * fitted on the snapshot's restores as `fit` writes it with under 5 (its
+ * posterior, never a rule that ignores it: issue 17). */
+static int use_model(struct plan_ctx *p, struct err *e)
+{
+	struct fit_options fo = FIT_OPTIONS_INIT;
+
+	p->sum->method = p->o->model ? "model" : "prior";
+	p->model = p->o->model;
+	if (p->model)
+		return 0;
+	fo.level = p->o->level;
+	fo.min_events = LONG_MAX;
+	if (restore_model_fit(&p->prior, p->s, &fo, e))
+		return -1;
+	p->model = p->prior;
+	return 0;
+}
+
 int plan_run(struct snapshot *s, const struct plan_options *o,
 	     const char *out_dir, struct plan_summary *out, struct err *e)
 {
@@ -1248,17 +1210,11 @@ int plan_run(struct snapshot *s, const struct plan_options *o,
 		       "plan.json's horizon is the projection's");
 	for (size_t i = 0; i < s->npolicies; i++)
 		init_settings(&p.pstate[i], &s->policies[i], &o->tiering);
-	/* The documented prior is a model too: with few restores its
-	 * posterior still beats a rule that ignores it (issue 17). */
-	p.use_model = o->model != NULL;
-	out->method = p.use_model ? "model" : "breakeven";
 	if (load_rate_cards(&p, e) || plan_calibrate(&p, e) ||
+	    use_model(&p, e) ||
 	    snapshot_each_job(s, collect_restore, &p, e))
 		goto done;
 	levers_init(&p);
-	if (p.nrestores) /* qsort wants a pointer even for none */
-		qsort(p.restores, p.nrestores, sizeof(*p.restores),
-		      cmp_restore);
 	rto_samples_fit(&p.rto_samples, p.rto);
 	rc = plan_write_all(&p, out_dir, e);
 done:
@@ -1268,7 +1224,7 @@ done:
 	free(p.vault_proj);
 	prices_release(&p.prices);
 	free(p.cards);
-	free(p.restores);
+	restore_model_free(p.prior);
 	free(p.vault_tot);
 	free(p.policy_tot);
 	free(p.pstate);

@@ -38,11 +38,6 @@ struct policy_state {
 	double current_cost, plan_cost;
 };
 
-struct restore_event {
-	long item;
-	int64_t rp_time, when;
-};
-
 /* An RTO target that holds an item's points in Standard. */
 struct rto_hold {
 	const struct target *t;
@@ -95,11 +90,12 @@ struct plan_ctx {
 	const struct plan_options *o;
 	int64_t now;
 	const char *currency;
-	bool use_model;              /* a fitted model, not the prior */
+	/* what plan decides on: the options' model, else prior, the
+	 * documented prior fitted on the snapshot */
+	const struct restore_model *model;
+	struct restore_model *prior;
 	struct price_sheet prices;
 	struct rate_card *cards;     /* per vault */
-	struct restore_event *restores;
-	size_t nrestores, restores_alloc;
 	struct rto_samples rto_samples;
 	struct rto_model rto[WL_COUNT];
 	struct csv_writer *plan_w;

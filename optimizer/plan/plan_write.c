@@ -268,7 +268,7 @@ int plan_write_vault_months(struct plan_ctx *p, struct outdir *dir,
 			csv_put_double(w, sp.std_cost, 4);
 			csv_put_double(w, sp.arc_cost, 4);
 			csv_put_double(w, sp.restore_cost, 4);
-			csv_put_double(w, p->use_model ? mt.restores : NAN, 6);
+			csv_put_double(w, mt.restores, 6);
 			csv_end_row(w);
 		}
 	}
@@ -576,7 +576,7 @@ int plan_write_meta(struct plan_ctx *p, struct outdir *dir, struct err *e)
 	json_add_text(o, "prices", p->prices.path);
 	cJSON_AddNumberToObject(o, "horizon_months", p->proj.h.months);
 	cJSON_AddStringToObject(o, "method", p->sum->method);
-	if (p->use_model && p->o->model_path)
+	if (p->o->model && p->o->model_path)
 		json_add_text(o, "model", p->o->model_path);
 	cJSON_AddNumberToObject(o, "risk_quantile", p->o->risk_q);
 	text = cJSON_Print(o);
@@ -634,9 +634,7 @@ void plan_summary_print(FILE *out, const struct plan_summary *sum)
 		"after the planned moves: %.2f %s/month; the moves save "
 		"%.2f %s over the points' remaining lives %s\n",
 		sum->monthly_storage_after, cur, sum->saving_total, cur,
-		strcmp(sum->method, "model") == 0
-			? "net of the restores from Archive the model expects"
-			: "if none is restored");
+		"net of the restores from Archive the model expects");
 	fprintf(out,
 		"projected saving: %.2f %s/month on average over %d months "
 		"(plan against doing nothing, new points included)\n",
@@ -648,7 +646,7 @@ void plan_summary_print(FILE *out, const struct plan_summary *sum)
 		"%ld are held in Standard by RTO targets\n",
 		strcmp(sum->method, "model") == 0
 			? "the restore-likelihood model"
-			: "the break-even rule (no restore model)",
+			: "the documented restore prior (no --model)",
 		sum->moved_with_set, sum->held_by_rto);
 	if (sum->bill_rows >= 0)
 		fprintf(out,
