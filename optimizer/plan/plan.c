@@ -775,8 +775,34 @@ static void report_point(const struct plan_ctx *p,
 	p->o->on_point(p->o->on_point_ctx, &pp);
 }
 
-/* Decisions use what the point will free when it may move: with its set
- * (vmset.h) or on its own, with the neighbours it will have then. */
+/* Decisions use what point i will free when it may move: with its set
+ * (vmset.h) or on its own, with the neighbours it will have then. Fills
+ * pc->weight and pc->c (c), at_move's unique GiB, and d. */
+static void decide_on_freed(struct plan_ctx *p, struct point_ctx *pc,
+			    const struct rp *rps, size_t n, size_t i,
+			    struct rp *at_move, struct point_costs *c,
+			    struct decision *d)
+{
+	const struct item *it = pc->it;
+	const double freed = p->work.freed[i];
+	struct decide_input in;
+
+	pc->weight = point_coverage_days(it->workload, pc->rp->kind,
+					 pc->rp->tier, pc->pol);
+	*at_move = *pc->rp;
+	if (!isnan(freed))
+		at_move->unique_gb = freed;
+	else if (pc->el->status != ELIG_NEVER)
+		at_move->unique_gb = unique_gb_at(
+			it, rps, n, i,
+			pc->el->from > p->now ? pc->el->from : p->now);
+	point_costs_for(c, &p->cards[it->vault_idx], &p->o->cost, at_move);
+	pc->c = c;
+	in = (struct decide_input){ it, pc->rp, pc->el, c, p->currency,
+				    p->now, p->proj.h.end };
+	decide_point(p, pc, &in, d);
+}
+
 static void plan_point(struct plan_ctx *p, const struct item *it,
 		       const struct rp *rps, size_t n, size_t i)
 {
@@ -786,7 +812,6 @@ static void plan_point(struct plan_ctx *p, const struct item *it,
 	struct point_money pm = { rp, point_monthly_cost(rc, rp), 0 };
 	struct point_ctx pc = { 0 };
 	struct point_costs c;
-	struct decide_input in;
 	struct decision d;
 	struct rp at_move;
 	bool with_set = !isnan(w->freed[i]);
@@ -803,17 +828,7 @@ static void plan_point(struct plan_ctx *p, const struct item *it,
 		return;
 	}
 	pc.el = &w->el[i];
-	pc.weight = point_coverage_days(it->workload, rp->kind, rp->tier,
-					pc.pol);
-	at_move = *rp;
-	if (with_set)
-		at_move.unique_gb = w->freed[i];
-	else if (pc.el->status != ELIG_NEVER)
-		at_move.unique_gb = unique_gb_at(
-			it, rps, n, i,
-			pc.el->from > p->now ? pc.el->from : p->now);
-	point_costs_for(&c, rc, &p->o->cost, &at_move);
-	pc.c = &c;
+	decide_on_freed(p, &pc, rps, n, i, &at_move, &c, &d);
 	if (pc.el->status != ELIG_NEVER) {
 		/* While in Standard the point holds its own unique GiB, as the
 		 * snapshot's Standard total counts it (sizes.h): the versions
@@ -824,9 +839,6 @@ static void plan_point(struct plan_ctx *p, const struct item *it,
 			with_set ? unique_gb_at(it, rps, n, i, pc.sl.grows_at)
 				 : at_move.unique_gb;
 	}
-	in = (struct decide_input){ it, rp, pc.el, &c, p->currency, p->now,
-				    p->proj.h.end };
-	decide_point(p, &pc, &in, &d);
 	force_moves(p, &pc, &d);
 	pc.d = &d;
 	if (it->workload == WL_VM && w->candidate[i] && !w->set.chosen &&
@@ -976,13 +988,48 @@ static void hold_for_rto(struct plan_ctx *p, const struct item *it,
 	}
 }
 
+/* A VM set moves or stays (issue 17): a point of the chosen set that
+ * the model keeps for restore risk leaves the candidates and the set is
+ * chosen again, so no run-mate moves on a share that assumes it moves
+ * too. Each round drops a point, so it ends. */
+static void settle_vm_set(struct plan_ctx *p, const struct item *it,
+			  const struct rp *rps, size_t n)
+{
+	struct item_work *w = &p->work;
+	const struct rate_card *rc = &p->cards[it->vault_idx];
+	bool dropped = true;
+
+	while (dropped) {
+		vmset_score(it, rps, n, w->candidate, rc->std_gb_month,
+			    rc->arc_gb_month, w->refills, w->freed, &w->set);
+		dropped = false;
+		for (size_t i = 0; p->o->moves == MOVES_PLAN && i < n; i++) {
+			struct point_ctx pc = { .it = it, .rp = &rps[i],
+						.el = &w->el[i] };
+			struct point_costs c;
+			struct rp at_move;
+			struct decision d;
+
+			if (isnan(w->freed[i]))
+				continue;
+			pc.pol = it->policy_idx >= 0
+					 ? &p->s->policies[it->policy_idx]
+					 : NULL;
+			decide_on_freed(p, &pc, rps, n, i, &at_move, &c, &d);
+			if (d.action == ACT_KEEP) {
+				w->candidate[i] = false;
+				dropped = true;
+			}
+		}
+	}
+}
+
 static void prepare_item(struct plan_ctx *p, const struct item *it,
 			 const struct rp *rps, size_t n)
 {
 	struct item_work *w = &p->work;
 	const struct policy *pol =
 		it->policy_idx >= 0 ? &p->s->policies[it->policy_idx] : NULL;
-	const struct rate_card *rc = &p->cards[it->vault_idx];
 	struct restore_scale sc;
 
 	grow_work(w, n);
@@ -1005,13 +1052,11 @@ static void prepare_item(struct plan_ctx *p, const struct item *it,
 		w->candidate[i] = el->status != ELIG_NEVER;
 	}
 	memset(&w->set, 0, sizeof(w->set));
-	if (it->workload == WL_VM)
-		vmset_score(it, rps, n, w->candidate, rc->std_gb_month,
-			    rc->arc_gb_month, w->refills, w->freed,
-			    &w->set);
 	restore_model_scale(p->model, pol ? pol->policy_id : NULL,
 			    it->workload, &sc);
 	w->rho = sc.shape / sc.rate;
+	if (it->workload == WL_VM)
+		settle_vm_set(p, it, rps, n);
 }
 
 bool plan_policy_in_scope(const struct plan_ctx *p, const struct policy *pol)
