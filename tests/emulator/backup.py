@@ -236,8 +236,7 @@ def list_subscriptions(app, req, m):
     subs = sorted(app.estate.sub_tenants[s] for s in app.estate.listed
                   if app.estate.sub_tenants[s][1].lower() == home)
     return Response(200, {
-        "value": [subscription_json(s, t) for s, t in subs],
-        "count": {"type": "Total", "value": len(subs)}})
+        "value": [subscription_json(s, t) for s, t in subs]})
 
 
 def get_subscription(app, req, m):

@@ -31,7 +31,7 @@ GIB = 1 << 30
 WORKLOADS = {
     "AzureVM": dict(bmt="AzureIaasVM", item_type="VM", workload_type="VM",
                     protected_item_type="Microsoft.Compute/virtualMachines",
-                    job_type="AzureIaaSVMJobV2",
+                    job_type="AzureIaaSVMJob",
                     rp_object="IaasVMRecoveryPoint"),
     "SQL": dict(bmt="AzureWorkload", item_type="SQLDataBase",
                 workload_type="SQLDataBase",
@@ -689,11 +689,8 @@ def item_json(it):
              "friendlyName": it.friendly,
              "protectionState": r["protection_state"],
              "protectionStatus": "Healthy",
-             "healthStatus": "Passed",
-             "lastBackupStatus": "Completed",
+             "lastBackupStatus": "Healthy",
              "isArchiveEnabled": it.workload != "AzureFiles",
-             "protectedItemDataId": str(int(hashlib.sha256(
-                 it.arm_id.lower().encode()).hexdigest()[:15], 16)),
              "softDeleteRetentionPeriodInDays":
                  int(it.vault.row["soft_delete_days"] or 0),
              "isScheduledForDeferredDelete": r.get("soft_deleted") == "true"}
@@ -704,6 +701,7 @@ def item_json(it):
         props["sourceResourceId"] = r["source_resource_id"]
         if it.workload == "AzureVM":
             props["virtualMachineId"] = r["source_resource_id"]
+    item_kind_json(it, props)
     if r.get("last_backup_time"):
         props["lastBackupTime"] = r["last_backup_time"]
     if it.policy is not None:
@@ -711,7 +709,11 @@ def item_json(it):
         props["policyName"] = it.policy.name
         if it.workload == "AzureVM":
             props["policyType"] = it.policy.properties.get("policyType", "V1")
-    ext = {"recoveryPointCount": len(rps), "policyInconsistent": False}
+    ext = {"recoveryPointCount": len(rps)}
+    if it.workload == "AzureVM":
+        ext["policyInconsistent"] = False
+    else:
+        ext["policyState"] = "Consistent"
     if rps:
         props["lastRecoveryPoint"] = rps[-1].time_s
         ext["oldestRecoveryPoint"] = rps[0].time_s
@@ -730,12 +732,24 @@ def item_json(it):
                                if it.workload == "SQL"
                                else "AzureVmWorkloadSAPHanaSystem")
         props["serverName"] = it.container.split(";")[-1]
-        props["protectedItemHealthStatus"] = "Healthy"
-        del props["healthStatus"]
     return {"id": it.arm_id, "name": it.name,
             "type": "Microsoft.RecoveryServices/vaults/backupFabrics/"
                     "protectionContainers/protectedItems",
             "properties": props}
+
+
+def item_kind_json(it, props):
+    """The properties only one kind of item has in the spec: a VM's
+    healthStatus and protectedItemDataId, a database's
+    protectedItemDataSourceId and protectedItemHealthStatus."""
+    data_id = str(int(hashlib.sha256(
+        it.arm_id.lower().encode()).hexdigest()[:15], 16))
+    if it.workload == "AzureVM":
+        props.update({"healthStatus": "Passed",
+                      "protectedItemDataId": data_id})
+    elif it.workload in ("SQL", "HANA"):
+        props.update({"protectedItemDataSourceId": data_id,
+                      "protectedItemHealthStatus": "Healthy"})
 
 
 # ---- recovery points ----
@@ -880,11 +894,12 @@ def job_json(job, detailed):
     elif it is not None:
         props["storageAccountName"] = it.container.split(";")[-1]
         props["storageAccountVersion"] = "Storage"
-    props["actionsInfo"] = ["Cancel"] if job.status == "InProgress" else []
+    props["actionsInfo"] = ["Cancellable"] if job.status == "InProgress" \
+        else []
     if detailed:
         props["extendedInfo"] = {"tasksList": [], "propertyBag":
                                  job_property_bag(job)}
-        if job.status == "InProgress":
+        if job.status == "InProgress" and wl["job_type"] == "AzureIaaSVMJob":
             props["extendedInfo"]["progressPercentage"] = 0.0
     return {"id": job.vault.arm_id + "/backupJobs/" + job.job_id,
             "name": job.job_id,
