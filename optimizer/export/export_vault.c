@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT
  * export_vault.c: the export pipeline inside one vault: backup config,
- * Resource Guard proxy -> guard -> the guard's subscription, policies ->
- * protected items -> each item's recovery points (-> fetchTieringCost),
+ * usages, Resource Guard proxy -> guard -> the guard's subscription,
+ * policies -> protected items -> each item's recovery points (->
+ * fetchTieringCost),
  * items done -> restore and backup job lists -> job details. The vault
  * counts its outstanding calls (ex_vault_step); when none is left its
  * rows go to the snapshot builder. An item's points are held in memory
@@ -298,12 +299,13 @@ static int on_policy_end(void *ctx, const struct arm_reply *r, struct err *e)
 	return ex_vault_step(v, e);
 }
 
-static int start_list(struct ex_vault *v, const char *suffix,
-		      const char *what, const char *filter, arm_item_fn item,
-		      arm_end_fn end, void *ctx, struct err *e)
+static int start_list_at(struct ex_vault *v, const char *suffix,
+			 const char *api, const char *what,
+			 const char *filter, arm_item_fn item, arm_end_fn end,
+			 void *ctx, struct err *e)
 {
 	struct arm_list_spec s = { 0 };
-	char *url = vault_url(v, suffix, ARM_API_BACKUP, filter);
+	char *url = vault_url(v, suffix, api, filter);
 	int rc;
 
 	s.url = url;
@@ -315,6 +317,38 @@ static int start_list(struct ex_vault *v, const char *suffix,
 	rc = arm_list(&v->ex->arm, &s, e);
 	free(url);
 	return rc;
+}
+
+static int start_list(struct ex_vault *v, const char *suffix,
+		      const char *what, const char *filter, arm_item_fn item,
+		      arm_end_fn end, void *ctx, struct err *e)
+{
+	return start_list_at(v, suffix, ARM_API_BACKUP, what, filter, item,
+			     end, ctx, e);
+}
+
+static int on_usage_item(void *ctx, const cJSON *o, struct err *e)
+{
+	struct ex_vault *v = ctx;
+
+	(void)e;
+	arm_vault_usage(o, &v->av.v);
+	return 0;
+}
+
+static int on_usage_end(void *ctx, const struct arm_reply *r, struct err *e)
+{
+	struct ex_vault *v = ctx;
+
+	if (r->status == 200)
+		v->av.v.has_usages = true;
+	else if (ex_is_denial(r->status) || r->status == 404)
+		ex_vault_warn(v, "usages", r->status, r->code,
+			      "its usage columns are left empty");
+	else
+		return ex_unexpected("list the vault's usages", r->status,
+				     r->code, e);
+	return ex_vault_step(v, e);
 }
 
 int ex_vault_start(struct ex_vault *v, struct err *e)
@@ -333,7 +367,9 @@ int ex_vault_start(struct ex_vault *v, struct err *e)
 		       "list Resource Guard proxies", NULL, on_proxy_item,
 		       on_proxy_end, v, e) ||
 	    start_list(v, "/backupPolicies", "list backup policies", NULL,
-		       on_policy_item, on_policy_end, v, e))
+		       on_policy_item, on_policy_end, v, e) ||
+	    start_list_at(v, "/usages", ARM_API_VAULTS, "list the vault's "
+			  "usages", NULL, on_usage_item, on_usage_end, v, e))
 		return -1;
 	return ex_vault_step(v, e);
 }

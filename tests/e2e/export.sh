@@ -63,6 +63,7 @@ same_estate() { # same_estate A B: the rows a user compares (a sample
 	python3 "$VW_TOP/tests/e2e/snapdiff.py" "$1" "$2" \
 		--ignore items.size_source \
 		--ignore recovery_points.recommended_for_move \
+		--ignore vaults.usage_storage_gb --ignore vaults.usage_items \
 		--ignore-when policies.instant_rp_days:workload=AzureFiles \
 		--namesake-jobs --served-error-codes
 }
@@ -144,6 +145,21 @@ asked = [i for i, v in rec if v]
 print("%d points asked, %d recommended" % (len(asked), len(yes)))
 sys.exit(not yes or any(wl[i] != "AzureVM" for i in asked))
 EOF
+check "... each vault's usages: its items and their vault-standard GiB" \
+	python3 - "$SRC" "$T/one" <<'EOF'
+import csv, sys
+src, out = sys.argv[1:3]
+items, gb = {}, {}
+for r in csv.DictReader(open(src + "/items.csv")):
+    items[r["vault_id"]] = items.get(r["vault_id"], 0) + 1
+    gb[r["vault_id"]] = gb.get(r["vault_id"], 0) + float(r["standard_gb"])
+bad = [r["vault_name"] for r in csv.DictReader(open(out + "/vaults.csv"))
+       if int(r["usage_items"]) != items.get(r["vault_id"], 0) or
+       abs(float(r["usage_storage_gb"]) - gb.get(r["vault_id"], 0)) > 0.01]
+print("%d vaults, %d items, %.2f GiB" % (len(items), sum(items.values()),
+                                         sum(gb.values())))
+sys.exit(bool(bad))
+EOF
 grep_ok "... a soft-deleted item says so, and since when" \
 	",true,2026-10-20T08:00:00Z" "$T/one/items.csv"
 expect_exit 0 "audit of a vault whose security settings Azure did not send" \
@@ -218,6 +234,7 @@ check "sizes differ only in items.csv and point sizes" \
 	--ignore items.daily_churn --ignore items.standard_gb \
 	--ignore items.archive_gb --ignore recovery_points.unique_gb \
 	--ignore recovery_points.full_gb --ignore jobs.data_gb \
+	--ignore vaults.usage_storage_gb --ignore vaults.usage_items \
 	--ignore recovery_points.recommended_for_move \
 	--ignore-when policies.instant_rp_days:workload=AzureFiles \
 	--namesake-jobs --served-error-codes

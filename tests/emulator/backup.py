@@ -281,6 +281,10 @@ def vault_config(app, req, m):
     return Response(200, E.vault_config_json(vault_of(app, m)))
 
 
+def vault_usages(app, req, m):
+    return Response(200, E.usages_json(vault_of(app, m)))
+
+
 def storage_config(app, req, m):
     return Response(200, E.storage_config_json(vault_of(app, m)))
 
@@ -793,6 +797,7 @@ ROUTES = [(method, re.compile("^" + pattern + "/?$", re.I), group, fn)
     ("GET", SUB + r"/resourceGroups/(?P<rg>[^/]+)/providers/"
      r"Microsoft\.RecoveryServices/vaults", "vault", list_vaults),
     ("GET", V, "vault", get_vault),
+    ("GET", V + r"/usages", "vault", vault_usages),
     ("GET", r"(?P<scope>/subscriptions/.+?)/providers/"
             r"Microsoft\.Resources/tags/default", "tags", get_tags),
     ("GET", V + r"/backupconfig/vaultconfig", "backup", vault_config),

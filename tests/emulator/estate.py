@@ -596,6 +596,60 @@ def vault_config_json(v):
             "properties": props}
 
 
+# Usages_ListByVaults: Microsoft's ListUsages example's entries, in its
+# order; the emulator fills ProtectedItemCount, IaaSVMProtectedItemCount
+# and the vault's redundancy's storage (the ZRS name follows the GRS and
+# LRS ones: a guess); the rest are 0.
+USAGES = (("MABContainersCount", "Backup management servers", "Count"),
+          ("ProtectedItemCount", "Backup items/Azure virtual machine "
+           "backup", "Count"),
+          ("ProtectedItemCriticalCount", "Critical", "Count"),
+          ("ProtectedItemWarningCount", "Warning", "Count"),
+          ("IaaSVMProtectedItemCount", "Azure Virtual Machines", "Count"),
+          ("IaaSVMProtectedItemCriticalCount", "Critical", "Count"),
+          ("IaaSVMProtectedItemWarningCount", "Warning", "Count"),
+          ("MABProtectedItemCount", "File-Folders", "Count"),
+          ("DPMProtectedItemCount", "DPM Protected Items Count", "Count"),
+          ("AzureBackupServerProtectedItemCount",
+           "Azure Backup Server Protected Items Count", "Count"),
+          ("InProgressJobsCount", "In progress", "Count"),
+          ("FailedJobsCount", "Failed", "Count"),
+          ("GRSStorageUsage", "Cloud - GRS", "Bytes"),
+          ("LRSStorageUsage", "Cloud - LRS", "Bytes"),
+          ("ZRSStorageUsage", "Cloud - ZRS", "Bytes"),
+          ("ManagedInstances", "Protected Instances", "Count"),
+          ("GRSDedupStorageUsage", "Dedup - GRS", "Bytes"),
+          ("LRSDedupStorageUsage", "Dedup - LRS", "Bytes"),
+          ("UsedDiskSize", "Backup Engines' Disk Used", "Bytes"))
+STORAGE_USAGE = {"GeoRedundant": "GRSStorageUsage",
+                 "LocallyRedundant": "LRSStorageUsage",
+                 "ZoneRedundant": "ZRSStorageUsage"}
+
+
+def usages_json(v):
+    """A vault's usages: vaults.csv usage_items and usage_storage_gb when
+    the snapshot has them, else its items and the vault-standard GiB of
+    their points."""
+    r = v.row
+    items = int(r["usage_items"]) if r.get("usage_items") else len(v.items)
+    gb = float(r["usage_storage_gb"]) if r.get("usage_storage_gb") else \
+        sum(float(it.row["standard_gb"] or 0) for it in v.items)
+    values = {"ProtectedItemCount": items, "ManagedInstances": items,
+              "IaaSVMProtectedItemCount": sum(
+                  1 for it in v.items if it.workload == "AzureVM"),
+              STORAGE_USAGE.get(r["redundancy"], "GRSStorageUsage"):
+                  round(gb * GIB)}
+    out = []
+    for name, local, unit in USAGES:
+        u = {"name": {"localizedValue": local, "value": name},
+             "currentValue": values.get(name, 0), "limit": -1,
+             "unit": unit}
+        if name in ("InProgressJobsCount", "FailedJobsCount"):
+            u["quotaPeriod"] = "P1D"
+        out.append(u)
+    return {"value": out}
+
+
 def storage_config_json(v):
     return {"id": v.arm_id + "/backupstorageconfig/vaultstorageconfig",
             "name": "vaultstorageconfig",
