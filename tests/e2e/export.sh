@@ -101,8 +101,26 @@ with open(sys.argv[2], "w", newline="") as f:
         w.writerow([r["arm_id"], r["source_gb"], r["daily_churn"]])
 EOF
 
+# an on-demand backup (a VM's, 40 days old): Azure gives its point's
+# expiry in the job's details only, not in the point list
+python3 - "$SRC" >"$T/ondemand" <<'EOF'
+import csv, sys
+d = sys.argv[1]
+vm = {r["item_id"] for r in csv.DictReader(open(d + "/items.csv"))
+      if r["workload"] == "AzureVM"}
+rps = {(r["item_id"], r["rp_time"]): r
+       for r in csv.DictReader(open(d + "/recovery_points.csv"))}
+jobs = [j for j in csv.DictReader(open(d + "/jobs.csv"))
+        if j["operation"] == "Backup" and j["item_id"] in vm and
+        (j["item_id"], j["start_time"]) in rps and
+        rps[(j["item_id"], j["start_time"])]["expiry_time"]]
+j = jobs[len(jobs) // 2]
+p = rps[(j["item_id"], j["start_time"])]
+print(j["job_id"], p["item_id"], p["rp_id"], p["expiry_time"])
+EOF
+read -r OD_JOB OD_ITEM OD_RP OD_EXPIRY <"$T/ondemand"
 emu A --retail-prices "$VW_TOP/tests/data/retail-prices/backup-westeurope.json" \
-	--retail-page-size 3 --async-retry-after 0
+	--retail-page-size 3 --async-retry-after 0 --on-demand "$OD_JOB"
 emu B --faults 429:0.05,503:0.01,500:0.02,reset:0.01,truncate:0.01 \
 	--expire-tokens-after 60 --seed 5 --token-lifetime 2 --latency-ms 50 \
 	--request-log "$T/B.log"
@@ -145,6 +163,8 @@ asked = [i for i, v in rec if v]
 print("%d points asked, %d recommended" % (len(asked), len(yes)))
 sys.exit(not yes or any(wl[i] != "AzureVM" for i in asked))
 EOF
+grep_ok "an on-demand backup's point has the expiry of its job's details" \
+	"^$OD_RP,$OD_ITEM,.*,$OD_EXPIRY," "$T/one/recovery_points.csv"
 check "... each vault's usages: its items and their vault-standard GiB" \
 	python3 - "$SRC" "$T/one" <<'EOF'
 import csv, sys

@@ -144,6 +144,10 @@ def parse_args(argv):
                     "append each violation here (env ARMEMU_SPEC_LOG)")
     ap.add_argument("--deny", action="append", default=[],
                     metavar="PATTERN")
+    ap.add_argument("--on-demand", action="append", default=[],
+                    metavar="JOB_ID",
+                    help="serve this backup job (VM or Azure Files) as an "
+                    "on-demand one (repeatable)")
     ap.add_argument("--mua-block", action="store_true")
     ap.add_argument("--retail-prices", metavar="FILE")
     ap.add_argument("--retail-page-size", type=int, default=P.PAGE,
@@ -214,6 +218,7 @@ class App:
         self.lock = threading.RLock()
         self.log_lock = threading.Lock()
         self.estate = E.Estate(args.snapshot, warn=self.warn)
+        self.estate.mark_on_demand(args.on_demand)
         self.prices = P.Prices(args.retail_prices, args.retail_page_size)
         self.auth = A.Auth(args.tenant or self.estate.tenant, args.client_id,
                            args.client_secret, args.client_cert,

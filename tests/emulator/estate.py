@@ -218,7 +218,7 @@ class Item:
 class Rp:
     __slots__ = ("rp_id", "time", "time_s", "kind", "tier", "expiry",
                  "expiry_s", "ready", "info", "unique_gb", "full_gb",
-                 "moving")
+                 "moving", "on_demand")
 
     def __init__(self, rp_id, time_s, kind, tier, expiry_s, ready, info,
                  unique_gb, full_gb):
@@ -230,6 +230,7 @@ class Rp:
         self.ready, self.info = sys.intern(ready), sys.intern(info)
         self.unique_gb, self.full_gb = float(unique_gb), float(full_gb)
         self.moving = None       # id of a move operation in progress
+        self.on_demand = False   # taken by an on-demand backup
 
 
 class Job:
@@ -246,6 +247,7 @@ class Job:
         self.source_tier, self.data_gb = source_tier, data_gb
         self.error_code = error_code
         self.op = None     # the async operation of a job the emulator ran
+        self.on_demand = None  # an on-demand backup: the point it took
 
 
 # ---- loading ----
@@ -432,6 +434,26 @@ class Estate:
     def add_job(self, job):
         job.vault.jobs.append(job)
         job.vault.job_index[job.job_id.lower()] = job
+
+    def mark_on_demand(self, job_ids):
+        """Serves these backup jobs (VM or Files) as on-demand ones, as
+        Azure shows them: isUserTriggered, and the expiry of the point the
+        job took only in the job's details, not in the point list."""
+        for job_id in job_ids:
+            job = next((v.job_index[job_id.lower()] for v in self.vaults
+                        if job_id.lower() in v.job_index), None)
+            if job is None or job.operation != "Backup" or \
+                    job.item is None or \
+                    job.item.workload not in ("AzureVM", "AzureFiles"):
+                raise SnapshotError("--on-demand %s: not a VM or Azure Files "
+                                    "backup job of the snapshot" % job_id)
+            end = parse_time(job.end_s) if job.end_s else job.start
+            rp = next((p for p in job.item.rps
+                       if job.start <= p.time <= end and p.expiry_s), None)
+            if rp is None:
+                raise SnapshotError("--on-demand %s: no point with an expiry "
+                                    "was taken during the job" % job_id)
+            job.on_demand, rp.on_demand = rp, True
 
     def _vault_of(self, row, name):
         v = self.by_vault_id.get(row["vault_id"])
@@ -827,7 +849,7 @@ def rp_json(it, rp, exported_at):
              "recoveryPointTierDetails": rp_tier_details(it, rp,
                                                          exported_at)}
     extra = {"isSoftDeleted": False}
-    if rp.expiry_s:
+    if rp.expiry_s and not rp.on_demand:
         extra["expiryTime"] = rp.expiry_s
     if it.workload in ("SQL", "HANA"):
         props["recoveryPointTimeInUTC"] = rp.time_s
@@ -942,12 +964,14 @@ def job_json(job, detailed):
     if it is not None and it.workload == "AzureVM":
         props.update({"containerName": it.container,
                       "virtualMachineVersion": "Compute",
-                      "isUserTriggered": job.operation != "Backup"})
+                      "isUserTriggered": job.operation != "Backup" or
+                      job.on_demand is not None})
     elif it is not None and it.workload in ("SQL", "HANA"):
         props["workloadType"] = wl["workload_type"]
     elif it is not None:
         props["storageAccountName"] = it.container.split(";")[-1]
         props["storageAccountVersion"] = "Storage"
+        props["isUserTriggered"] = job.on_demand is not None
     props["actionsInfo"] = ["Cancellable"] if job.status == "InProgress" \
         else []
     if detailed:
@@ -995,4 +1019,6 @@ def job_property_bag(job):
             bag["Data transferred (GB)"] = job.data_gb
     elif op == "backup" and job.data_gb != "":
         bag["Backup Size"] = "%d MB" % round(float(job.data_gb) * 1024)
+    if job.on_demand is not None:
+        bag["Recovery Point Expiry Time in UTC"] = job.on_demand.expiry_s
     return bag
