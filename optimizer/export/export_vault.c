@@ -12,6 +12,7 @@
 #include <cjson/cJSON.h>
 
 #include "optimizer/export/export_int.h"
+#include "optimizer/azure/cloud.h"
 #include "models/cost/sizes.h"
 #include "optimizer/base/timeutil.h"
 #include "optimizer/base/util.h"
@@ -642,23 +643,27 @@ static bool wants_recommended(const struct ex_item *it)
 	return false;
 }
 
-/* Marks the points named in the answer's value[] as recommended and
- * every other point of the item as asked and not. */
-static void mark_recommended(struct ex_item *it, const cJSON *body)
+/* Page limit of one item's recommended set (it names points of one
+ * item: a few hundred at most). */
+#define REC_MAX_PAGES 1000
+
+/* Marks the points named in one page's value[] as recommended (the
+ * item's points were all marked asked-and-not when the set was asked
+ * for); returns the page's nextLink, or NULL. */
+static const char *mark_recommended(struct ex_item *it, const cJSON *body)
 {
 	struct arm_page pg;
 	const cJSON *o;
 
-	for (size_t i = 0; i < it->n; i++)
-		it->rps[i].recommended = -1;
 	if (arm_page(body, &pg))
-		return;
+		return NULL;
 	cJSON_ArrayForEach(o, pg.value) {
 		const char *name = arm_str(o, "name");
 		for (size_t i = 0; name && i < it->n; i++)
 			if (strcmp(it->rps[i].rp_id, name) == 0)
 				it->rps[i].recommended = 1;
 	}
+	return pg.next_link && *pg.next_link ? pg.next_link : NULL;
 }
 
 static int on_recommended(void *ctx, const struct arm_reply *r,
@@ -667,11 +672,26 @@ static int on_recommended(void *ctx, const struct arm_reply *r,
 	struct ex_item *it = ctx;
 	struct ex *x = it->v->ex;
 	char key[200], b[96];
+	const char *next;
 
 	if (r->status == 200) {
-		mark_recommended(it, r->body);
+		next = mark_recommended(it, r->body);
+		if (next && url_same_origin(next, x->arm.base) &&
+		    ++it->rec_pages < REC_MAX_PAGES)
+			return arm_get_json(&x->arm, next, "list the points "
+					    "recommended for move", false,
+					    on_recommended, it, e);
+		if (next)
+			ex_warn(x, "recommended-paging", "%s: item %s: the "
+				"recommended-for-move set's nextLink '%s' is "
+				"not followed (another host, or over %d "
+				"pages); the rest of the set is not marked",
+				it->v->what, it->ai.it.item_name, next,
+				REC_MAX_PAGES);
 	} else if (ex_is_denial(r->status) || r->status == 404 ||
 		   r->status == 400 || r->status == 0) {
+		for (size_t i = 0; i < it->n; i++)
+			it->rps[i].recommended = 0;
 		x->denied += ex_is_denial(r->status);
 		snprintf(key, sizeof(key), "recommended:%s",
 			 it->v->av.v.vault_id);
@@ -694,12 +714,17 @@ static int fetch_recommended(struct ex_item *it, struct err *e)
 	char *path = xasprintf("%s/recoveryPointsRecommendedForMove",
 			       it->ai.path);
 	char *url = arm_url(&x->arm, path, ARM_API_BACKUP, NULL);
-	int rc = arm_post_json(&x->arm, url,
-			       "{\"objectType\":\"ListRecoveryPoints"
-			       "RecommendedForMoveRequest\","
-			       "\"excludedRPList\":[]}",
-			       "list the points recommended for move",
-			       on_recommended, it, e);
+	int rc;
+
+	for (size_t i = 0; i < it->n; i++)
+		it->rps[i].recommended = -1;
+	it->rec_pages = 0;
+	rc = arm_post_json(&x->arm, url,
+			   "{\"objectType\":\"ListRecoveryPoints"
+			   "RecommendedForMoveRequest\","
+			   "\"excludedRPList\":[]}",
+			   "list the points recommended for move",
+			   on_recommended, it, e);
 
 	free(url);
 	free(path);

@@ -124,7 +124,7 @@ emu A --retail-prices "$VW_TOP/tests/data/retail-prices/backup-westeurope.json" 
 emu B --faults 429:0.05,503:0.01,500:0.02,reset:0.01,truncate:0.01 \
 	--expire-tokens-after 60 --seed 5 --token-lifetime 2 --latency-ms 50 \
 	--request-log "$T/B.log"
-emu C --assertion-algs RS256
+emu C --assertion-algs RS256 --page-size 1
 emu D --deny '*/backupJobs*'
 emu E --deny '*'
 emu F --faults 500:1
@@ -315,6 +315,15 @@ expect_exit 0 "client certificate where the authority refuses PS256" \
 	--out "$T/cert2" $(endpoints "$URL_C")
 grep_ok "... falls back to RS256 with x5t" "client certificate \(RS256\)" \
 	"$T/err"
+check "... one point a page: the same points and recommended sets" \
+	cmp "$T/cert/recovery_points.csv" "$T/cert2/recovery_points.csv"
+check "... an item's recommended set spans pages" python3 -c '
+import csv, sys
+n = {}
+for r in csv.DictReader(open(sys.argv[1])):
+    n[r["item_id"]] = n.get(r["item_id"], 0) + (r["recommended_for_move"] == "true")
+print(max(n.values()))
+sys.exit(max(n.values()) < 2)' "$T/cert2/recovery_points.csv"
 # shellcheck disable=SC2046
 expect_exit 0 "managed identity through IMDS" \
 	env -i PATH=/usr/bin:/bin HOME="$T" VAULTWISE_IMDS_ENDPOINT="$URL_A" \

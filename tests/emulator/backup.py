@@ -506,8 +506,11 @@ def get_rp(app, req, m):
 
 
 def recommended_for_move(app, req, m):
+    """The POST, or a GET of its nextLink (as ARM clients follow the
+    nextLink of a POST list), paged by --page-size."""
     it = item_of(app, m)
-    body = req.json()
+    body = req.json() if req.method == "POST" else {
+        "objectType": "ListRecoveryPointsRecommendedForMoveRequest"}
     if not isinstance(body, dict) or body.get("objectType") != \
             "ListRecoveryPointsRecommendedForMoveRequest":
         raise bad_input("objectType must be "
@@ -527,8 +530,9 @@ def recommended_for_move(app, req, m):
            if rp.rp_id.lower() not in skip and
            E.move_refusal(it, rp, now) is None and
            rp.unique_gb * std > rp.full_gb * arc]
-    return Response(200, {"value": [E.rp_json(it, rp, app.estate.exported_at)
-                                    for rp in rec], "nextLink": None})
+    return page(req, rec, app.cfg.page_size,
+                lambda rp: E.rp_json(it, rp, app.estate.exported_at),
+                null_next=True)
 
 
 def move_rp(app, req, m):
@@ -819,6 +823,8 @@ ROUTES = [(method, re.compile("^" + pattern + "/?$", re.I), group, fn)
     ("GET", ITEM + r"/recoveryPoints", "backup", list_rps),
     ("GET", ITEM + r"/recoveryPoints/(?P<rp>[^/]+)", "backup", get_rp),
     ("POST", ITEM + r"/recoveryPointsRecommendedForMove", "backup",
+     recommended_for_move),
+    ("GET", ITEM + r"/recoveryPointsRecommendedForMove", "backup",
      recommended_for_move),
     ("POST", ITEM + r"/recoveryPoints/(?P<rp>[^/]+)/move", "backup", move_rp),
     ("GET", ITEM + r"/operationsStatus/(?P<op>[^/]+)", "backup",
