@@ -163,6 +163,25 @@ asked = [i for i, v in rec if v]
 print("%d points asked, %d recommended" % (len(asked), len(yes)))
 sys.exit(not yes or any(wl[i] != "AzureVM" for i in asked))
 EOF
+expect_exit 0 "plan of that snapshot" "$VAULTWISE" plan "$T/one" \
+	--out "$T/oneplan"
+check "... says beside each VM point whether Azure's set has it" \
+	python3 - "$T/one" "$T/oneplan" <<'EOF'
+import csv, sys
+snap, plan = sys.argv[1:3]
+rec = {(r["item_id"], r["rp_id"]): r["recommended_for_move"]
+       for r in csv.DictReader(open(snap + "/recovery_points.csv"))}
+rows = list(csv.DictReader(open(plan + "/plan.csv")))
+bad = [r["rp_id"] for r in rows
+       if r["azure_recommended"] != rec[(r["item_id"], r["rp_id"])]]
+print("%d rows, %d in Azure's sets, %d of them moved by the plan" % (
+    len(rows), sum(r["azure_recommended"] == "true" for r in rows),
+    sum(r["azure_recommended"] == "true" and
+        r["action"] in ("move_now", "move_on") for r in rows)))
+sys.exit(bool(bad) or not any(r["azure_recommended"] == "true"
+                              for r in rows))
+EOF
+sed 's/^/# /' "$T/check.out"
 grep_ok "an on-demand backup's point has the expiry of its job's details" \
 	"^$OD_RP,$OD_ITEM,.*,$OD_EXPIRY," "$T/one/recovery_points.csv"
 check "... each vault's usages: its items and their vault-standard GiB" \
