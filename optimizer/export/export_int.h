@@ -36,6 +36,7 @@ struct ex_item {
 	struct rp *rps;
 	size_t n, alloc;
 	struct strpool pool;       /* the points' strings, while listing */
+	unsigned rec_pages;        /* recommended-for-move pages read */
 };
 
 /* A vault being read: everything it needs until its rows are written. */

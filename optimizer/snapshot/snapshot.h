@@ -83,6 +83,12 @@ struct vault {
 	int cmk;                        /* enum onoff */
 	int job_failure_alerts;  /* enum onoff, may be ONOFF_UNKNOWN */
 	const char *tags;        /* "k=v;k2=v2" (tags.h), NULL or "": none */
+	/* The vault's usages as Azure reports them (GET {vault}/usages):
+	 * backup storage in GiB (NAN when not reported) and protected items
+	 * (-1 when not reported); neither is read unless has_usages. */
+	bool has_usages;
+	double usage_storage_gb;
+	long usage_items;
 };
 
 struct policy {

@@ -41,6 +41,7 @@ import dataprotection  # noqa: E402,F401 (adds its routes to backup's)
 import estate as E  # noqa: E402
 import prices as P  # noqa: E402
 import resourcegraph  # noqa: E402,F401 (adds its route to backup's)
+import specvalidate  # noqa: E402
 from errors import ArmError, Request, Response  # noqa: E402
 
 DEFAULT_CLIENT_ID = "0a5e7c3d-5b2f-4c1e-9a7b-3c2d1e0f9a8b"
@@ -138,8 +139,16 @@ def parse_args(argv):
                     help="estate clock start (default: exported_at)")
     ap.add_argument("--request-log", metavar="FILE")
     ap.add_argument("--moves-log", metavar="FILE")
+    ap.add_argument("--spec-log", metavar="FILE",
+                    default=os.environ.get("ARMEMU_SPEC_LOG") or None,
+                    help="check every ARM exchange against tests/spec/ and "
+                    "append each violation here (env ARMEMU_SPEC_LOG)")
     ap.add_argument("--deny", action="append", default=[],
                     metavar="PATTERN")
+    ap.add_argument("--on-demand", action="append", default=[],
+                    metavar="JOB_ID",
+                    help="serve this backup job (VM or Azure Files) as an "
+                    "on-demand one (repeatable)")
     ap.add_argument("--mua-block", action="store_true")
     ap.add_argument("--retail-prices", metavar="FILE")
     ap.add_argument("--retail-page-size", type=int, default=P.PAGE,
@@ -210,6 +219,7 @@ class App:
         self.lock = threading.RLock()
         self.log_lock = threading.Lock()
         self.estate = E.Estate(args.snapshot, warn=self.warn)
+        self.estate.mark_on_demand(args.on_demand)
         self.prices = P.Prices(args.retail_prices, args.retail_page_size)
         self.auth = A.Auth(args.tenant or self.estate.tenant, args.client_id,
                            args.client_secret, args.client_cert,
@@ -227,6 +237,11 @@ class App:
             if args.request_log else None
         self.moves_log = open(args.moves_log, "a", encoding="utf-8") \
             if args.moves_log else None
+        self.specs = specvalidate.Specs() if args.spec_log else None
+        self.spec_log = open(args.spec_log, "a", encoding="utf-8") \
+            if args.spec_log else None
+        self.spec_counts = dict.fromkeys(
+            ("requests", "responses", "unchecked", "violations"), 0)
 
     def warn(self, text):
         sys.stderr.write("armemu: warning: %s\n" % text)
@@ -236,7 +251,8 @@ class App:
         return int(self.clock0 + (time.time() - self.started))
 
     def close(self):
-        for f in (self.request_log, self.moves_log):
+        self._line(self.spec_log, {"summary": self.spec_counts})
+        for f in (self.request_log, self.moves_log, self.spec_log):
             if f:
                 f.close()
 
@@ -408,7 +424,34 @@ class App:
             resp.headers.setdefault(k, v)
         if fault in ("reset", "truncate", "oversize"):
             resp.fault = fault
+        self.spec_check(req, resp)
         return resp
+
+    def spec_check(self, req, resp):
+        """With --spec-log: the request (when vaultwise sent it) and the
+        response against Microsoft's OpenAPI documents (tests/spec/)."""
+        if self.specs is None:
+            return
+        version = req.q("api-version")
+        found = []
+        if (req.headers.get("User-Agent") or "").startswith("vaultwise/"):
+            found.append(("request", "requests", self.specs.check_request(
+                req.method, req.path, version, req.body)))
+        found.append(("response", "responses", self.specs.check_response(
+            req.method, req.path, version, resp.status, resp.body)))
+        with self.log_lock:
+            for side, count, problems in found:
+                if problems is None:
+                    self.spec_counts["unchecked"] += 1
+                    continue
+                self.spec_counts[count] += 1
+                self.spec_counts["violations"] += len(problems)
+                for where, problem in problems:
+                    self.spec_log.write(json.dumps({
+                        "side": side, "method": req.method,
+                        "path": req.raw_path, "status": resp.status,
+                        "where": where, "problem": problem}) + "\n")
+            self.spec_log.flush()
 
 
 def _utc_ms():
