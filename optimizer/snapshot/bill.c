@@ -4,8 +4,10 @@
 #include "optimizer/snapshot/bill.h"
 
 #include <strings.h>
+#include <unistd.h>
 
 #include "optimizer/base/csvio.h"
+#include "optimizer/base/fileio.h"
 #include "optimizer/base/util.h"
 
 const char *const bill_meter_names[BM_COUNT] = {
@@ -217,8 +219,9 @@ static int bill_row(void *ctx, const struct csv_row *row, struct err *e)
 	return add_row(r, row, v, meter, e);
 }
 
-int bill_read(struct bill *b, const char *path, const struct snapshot *s,
-	      struct err *e)
+static int read_bill(struct bill *b, const char *path,
+		     const struct snapshot *s, struct csv_file_info *info,
+		     struct err *e)
 {
 	struct bill_reader r = { b, s, NULL, false };
 	int rc;
@@ -233,13 +236,62 @@ int bill_read(struct bill *b, const char *path, const struct snapshot *s,
 			"Microsoft.RecoveryServices/vaults/%s",
 			s->vaults[v].subscription_id,
 			s->vaults[v].resource_group, s->vaults[v].vault_name);
-	rc = csv_read(path, &bill_schema, bill_row, &r, NULL, e);
+	rc = csv_read(path, &bill_schema, bill_row, &r, info, e);
 	for (size_t v = 0; v < s->nvaults; v++)
 		free(r.vault_ids[v]);
 	free(r.vault_ids);
 	if (rc)
 		bill_release(b);
 	return rc;
+}
+
+int bill_read(struct bill *b, const char *path, const struct snapshot *s,
+	      struct err *e)
+{
+	return read_bill(b, path, s, NULL, e);
+}
+
+int bill_read_snapshot(struct bill *b, const struct snapshot *s,
+		       struct err *e)
+{
+	char *path = path_join(s->dir, bill_costs_schema.file);
+	struct csv_file_info info;
+	int rc = 1;
+
+	memset(b, 0, sizeof(*b));
+	if (manifest_file(&s->manifest, bill_costs_schema.file) ||
+	    access(path, F_OK) == 0) {
+		rc = read_bill(b, path, s, &info, e);
+		if (!rc && snapshot_check_file(s, bill_costs_schema.file,
+					       &info, e)) {
+			bill_release(b);
+			rc = -1;
+		}
+	}
+	free(path);
+	return rc;
+}
+
+static const struct csv_column cost_cols[] = {
+	{ "Date", CSV_REQUIRED }, { "ResourceId", CSV_REQUIRED },
+	{ "MeterCategory", CSV_REQUIRED }, { "MeterName", CSV_REQUIRED },
+	{ "Quantity", CSV_REQUIRED }, { "CostInBillingCurrency", CSV_REQUIRED },
+	{ "BillingCurrency", CSV_REQUIRED }, { "ChargeType", CSV_REQUIRED },
+};
+const struct csv_schema bill_costs_schema = { "costs.csv", cost_cols,
+					      ARRAY_SIZE(cost_cols) };
+
+void bill_put_cost(struct csv_writer *w, const struct cost_row *r)
+{
+	csv_put(w, r->date);
+	csv_put(w, r->resource_id);
+	csv_put(w, r->meter_category);
+	csv_put(w, r->meter);
+	csv_put_double(w, r->qty, 6);
+	csv_put_double(w, r->cost, 6);
+	csv_put(w, r->currency);
+	csv_put(w, "Usage");
+	csv_end_row(w);
 }
 
 void bill_release(struct bill *b)

@@ -20,6 +20,7 @@
 
 #include <stdbool.h>
 
+#include "optimizer/base/csvio.h"
 #include "optimizer/base/err.h"
 #include "optimizer/snapshot/snapshot.h"
 
@@ -51,6 +52,25 @@ int bill_meter_of(const char *category, const char *meter);
 
 int bill_read(struct bill *b, const char *path, const struct snapshot *s,
 	      struct err *e);
+
+/* costs.csv of a snapshot (`export --costs`): the month's cost of the
+ * vaults in scope as the Cost Management Query API reports it, one row
+ * per resource and meter, in the columns of an actual-cost usage-details
+ * export (Date, ResourceId, MeterCategory, MeterName, Quantity,
+ * CostInBillingCurrency, BillingCurrency, ChargeType), so that bill_read
+ * and any tool that reads such exports read it. */
+struct cost_row {
+	const char *date;        /* the month's first day, YYYY-MM-DD */
+	const char *resource_id, *meter_category, *meter, *currency;
+	double qty, cost;
+};
+extern const struct csv_schema bill_costs_schema;
+void bill_put_cost(struct csv_writer *w, const struct cost_row *r);
+
+/* The snapshot's costs.csv, checked against its manifest, as the bill:
+ * 0 with b filled, 1 when the snapshot has none (b empty), -1 on error. */
+int bill_read_snapshot(struct bill *b, const struct snapshot *s,
+		       struct err *e);
 void bill_release(struct bill *b);
 
 #endif
