@@ -120,6 +120,10 @@ void ex_vault_warn(struct ex_vault *v, const char *part, long status,
 		   const char *code, const char *consequence);
 void ex_vault_free(struct ex_vault *v);
 
+/* export_costs.c: with --costs, once every vault is read, queries Cost
+ * Management for the month before the as-of into the builder's costs. */
+int ex_costs_start(struct ex *x, struct err *e);
+
 /* export_bv.c: lists the subscription's Backup vaults and reads each
  * one's Resource Guard mapping, policies and instances. */
 int ex_bv_list(struct ex *x, const struct ex_sub *sub, struct err *e);
