@@ -78,7 +78,8 @@ static const struct opt_spec run_specs[] = {
 	  "price sheet (default: the bundled data/prices/prices.csv)", 0, 0 },
 	{ "costs", 0, OPT_STR, offsetof(struct run_cli, costs), "FILE",
 	  "a Cost Management export (FOCUS or actual-cost usage details, "
-	  "plain or gzip): plan/reconcile.csv, the model against the bill",
+	  "plain or gzip): plan/reconcile.csv, the model against the bill "
+	  "(default: the snapshot's costs.csv, from export --costs)",
 	  0, 0 },
 	{ "currency", 0, OPT_STR, offsetof(struct run_cli, currency), "CODE",
 	  "price in this currency (default: the one covering most vaults)",

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT
- * plan_reconcile.c: the model against the bill (issue 13). With --costs,
- * the Cost Management export's latest month (bill.h) calibrates the plan
+ * plan_reconcile.c: the model against the bill (issue 13). With --costs
+ * (or, without it, the snapshot's costs.csv from `export --costs`), the
+ * Cost Management export's latest month (bill.h) calibrates the plan
  * before it runs, and reconcile.csv sets, per vault and meter, what was
  * billed beside what the plan models for a month of the snapshot as it is
  * (Standard and Archive GiB at the vault's prices, protected instances by
@@ -34,6 +35,7 @@ struct calibration {
 				the next stages' too) */
 	struct rp *scratch;
 	size_t alloc;
+	char *source;        /* --costs FILE, or the snapshot's costs.csv */
 };
 
 static const int pi_of[WL_COUNT] = { BM_PI_VM, BM_PI_SQL, BM_PI_HANA,
@@ -139,23 +141,37 @@ static int check_currency(const struct plan_ctx *p, struct err *e)
 	return err_set(e, EXIT_DATAERR,
 		       "%s: the bill is in %s but the plan prices in %s: "
 		       "give --currency %s",
-		       p->o->costs_path, b->currency, p->currency,
+		       p->cal->source, b->currency, p->currency,
 		       b->currency);
+}
+
+/* The bill: --costs FILE, else the snapshot's costs.csv (export
+ * --costs); 1 when there is neither. */
+static int read_bill(struct plan_ctx *p, struct bill *b, struct err *e)
+{
+	if (p->o->costs_path)
+		return bill_read(b, p->o->costs_path, p->s, e);
+	return bill_read_snapshot(b, p->s, e);
 }
 
 int plan_calibrate(struct plan_ctx *p, struct err *e)
 {
 	struct calibration *cal;
 	size_t nv = p->s->nvaults + 1;
+	struct bill b;
+	int rc = read_bill(p, &b, e);
 
-	if (!p->o->costs_path)
-		return 0;
+	if (rc)
+		return rc < 0 ? -1 : 0;
 	cal = p->cal = xcalloc(1, sizeof(*cal));
+	cal->bill = b;
+	cal->source = p->o->costs_path
+			      ? xstrdup(p->o->costs_path)
+			      : path_join(p->s->dir, bill_costs_schema.file);
 	cal->before = xcalloc(nv, sizeof(*cal->before));
 	cal->factor = xcalloc(nv, sizeof(*cal->factor));
 	cal->note = xcalloc(nv, sizeof(*cal->note));
-	if (bill_read(&cal->bill, p->o->costs_path, p->s, e) ||
-	    check_currency(p, e) ||
+	if (check_currency(p, e) ||
 	    snapshot_each_item_rps(p->s, add_storage, p, e))
 		return -1;
 	price_storage(p, cal->before);
@@ -201,6 +217,7 @@ void plan_calibration_free(struct plan_ctx *p)
 	free(p->cal->factor);
 	free(p->cal->note);
 	free(p->cal->scratch);
+	free(p->cal->source);
 	free(p->cal);
 	p->cal = NULL;
 }
