@@ -64,6 +64,16 @@ struct bill_reader {
 	bool format_known;
 };
 
+/* The item of the snapshot whose ARM id is resource (ids are made from
+ * the lowercased ARM id), or -1. */
+static long item_of(const struct bill_reader *r, const char *resource)
+{
+	char id[SNAPSHOT_ID_LEN];
+
+	snapshot_make_id(id, 'i', resource);
+	return snapshot_find_item(r->s, id);
+}
+
 /* The vault whose ARM id is resource, or a child of it (a protected item
  * when the vault reports per item); -1 when none. */
 static long vault_of(const struct bill_reader *r, const char *resource)
@@ -142,10 +152,29 @@ static int keep_month(struct bill_reader *r, const struct csv_row *row,
 		if (b->month[0])
 			b->other_months += b->kept;
 		memset(b->cell, 0, b->nvaults * sizeof(*b->cell));
-		b->kept = 0;
+		if (b->item)
+			memset(b->item, 0, r->s->nitems * sizeof(*b->item));
+		b->kept = b->item_rows = 0;
 		memcpy(b->month, month, sizeof(month));
 	}
 	return 0;
+}
+
+/* Adds a charge to the item it names, when it names one. */
+static void add_item(struct bill_reader *r, const char *resource, int meter,
+		     double qty, double cost)
+{
+	struct bill *b = r->b;
+	long i = item_of(r, resource);
+
+	if (i < 0)
+		return;
+	if (!b->item)
+		b->item = xcalloc(r->s->nitems + 1, sizeof(*b->item));
+	b->item[i][meter].qty += qty;
+	b->item[i][meter].cost += cost;
+	b->item[i][meter].rows++;
+	b->item_rows++;
 }
 
 static int add_row(struct bill_reader *r, const struct csv_row *row,
@@ -179,6 +208,9 @@ static int add_row(struct bill_reader *r, const struct csv_row *row,
 	b->cell[v][meter].cost += cost;
 	b->cell[v][meter].rows++;
 	b->kept++;
+	if (meter != BM_SNAPSHOTS && strchr(row->val[C_RESOURCE] +
+					    strlen(r->vault_ids[v]), '/'))
+		add_item(r, row->val[C_RESOURCE], meter, qty, cost);
 	return 0;
 }
 
@@ -297,5 +329,6 @@ void bill_put_cost(struct csv_writer *w, const struct cost_row *r)
 void bill_release(struct bill *b)
 {
 	free(b->cell);
+	free(b->item);
 	memset(b, 0, sizeof(*b));
 }

@@ -43,7 +43,12 @@ struct bill {
 	char month[8];            /* "YYYY-MM" of the rows kept */
 	size_t nvaults;
 	struct bill_cell (*cell)[BM_COUNT]; /* per vault of the snapshot */
-	long rows, kept, purchases, other_months;
+	/* Per item of the snapshot, the charges billed to it: a vault at
+	 * ProtectedItemLevel granularity (costManagementSettings) bills
+	 * each protected item under its own ResourceId. NULL when no charge
+	 * names an item; item charges count in their vault's cells too. */
+	struct bill_cell (*item)[BM_COUNT];
+	long rows, kept, purchases, other_months, item_rows;
 };
 
 /* The bill class of a meter (category and name as the export spells
