@@ -430,6 +430,67 @@ static int scan_row(struct csvscan *s, size_t *end, size_t *nl,
 	return rc;
 }
 
+/* Whether [p, lim) holds an odd number of quotes: sixteen bytes a step
+ * where SSE2 is there (their masks XORed, the parity taken at the end). */
+static bool odd_quotes(const char *p, const char *lim)
+{
+	unsigned x = 0;
+
+#ifdef __SSE2__
+	const __m128i quote = _mm_set1_epi8('"');
+
+	for (; lim - p >= 16; p += 16)
+		x ^= (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(
+			_mm_loadu_si128((const __m128i *)(const void *)p),
+			quote));
+#endif
+	for (; p < lim; p++)
+		x ^= *p == '"';
+	x ^= x >> 8;
+	x ^= x >> 4;
+	x ^= x >> 2;
+	x ^= x >> 1;
+	return x & 1;
+}
+
+/* With a keep filter: the raw row at pos, up to the first LF after an
+ * even number of quotes (a quoted field may hold line ends), found with
+ * memchr and offered to keep(): ROW_BLANK to skip it (*end its LF, *nl
+ * the lines it spans), ROW_DONE to read it, ROW_MORE for more data. A
+ * row longer than a field may be without an LF (CR line ends) is read
+ * as usual. */
+static int offer_row(struct csvscan *s, size_t *end, size_t *nl)
+{
+	const char *p = s->buf + s->pos, *lim = s->buf + s->len;
+	const char *from = p, *lf;
+	size_t lines = 0, len;
+	bool odd = false;
+
+	for (;;) {
+		lf = memchr(from, '\n', (size_t)(lim - from));
+		if (!lf && !s->eof)
+			return lim - p > CSVSCAN_MAX_FIELD ? ROW_DONE
+							   : ROW_MORE;
+		if (!lf) {
+			lf = lim;
+			break;
+		}
+		lines++;
+		odd ^= odd_quotes(from, lf);
+		if (!odd)
+			break;
+		from = lf + 1;
+	}
+	len = (size_t)(lf - p);
+	if (s->keep(s->keep_ctx, p, len))
+		return ROW_DONE;
+	if (len > (len && p[len - 1] == '\r'))
+		s->skipped++;
+	*end = (size_t)(lf - s->buf);
+	*nl = lines;
+	return ROW_BLANK;
+}
+
 int csvscan_next(struct csvscan *s, struct err *e)
 {
 	for (;;) {
@@ -444,7 +505,9 @@ int csvscan_next(struct csvscan *s, struct err *e)
 			continue;
 		}
 		s->row_line = s->line;
-		rc = scan_row(s, &end, &nl, e);
+		rc = s->keep ? offer_row(s, &end, &nl) : ROW_DONE;
+		if (rc == ROW_DONE)
+			rc = scan_row(s, &end, &nl, e);
 		if (rc == ROW_FAIL)
 			return -1;
 		if (rc == ROW_MORE) {

@@ -46,6 +46,13 @@ struct csvscan {
 	struct strbuf side;   /* fields of a row with quotes */
 	size_t *off;
 	size_t offalloc;
+
+	/* When set (csvio.c sets it after the header), each row is first
+	 * offered raw (quotes and all, without its line end) to keep(): a
+	 * row it refuses is skipped unsplit, and counted in skipped. */
+	bool (*keep)(void *ctx, const char *row, size_t len);
+	void *keep_ctx;
+	uint64_t skipped;
 };
 
 /* Opens path; with hash, the SHA-256 of every byte read is kept. */
