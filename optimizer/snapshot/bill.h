@@ -38,7 +38,7 @@ struct bill_cell {
 };
 
 struct bill {
-	int format;               /* enum bill_format */
+	int format;               /* enum bill_format, of the rows kept */
 	char currency[8];         /* BillingCurrency; "" if no row kept */
 	char month[8];            /* "YYYY-MM" of the rows kept */
 	size_t nvaults;
