@@ -155,6 +155,36 @@ static int check_currency(const struct plan_ctx *p, struct err *e)
 		       b->currency);
 }
 
+/* Bases from the strongest to the weakest (plan_basis). */
+enum { B_CALIBRATED, B_REPORTED, B_ESTIMATED };
+static const char *const basis_names[] = { "calibrated", "reported",
+					   "estimated" };
+
+static void set_basis(struct plan_ctx *p)
+{
+	size_t nv = p->s->nvaults;
+
+	p->basis = xcalloc(nv + 1, 1);
+	for (size_t v = 0; v < nv; v++)
+		p->basis[v] = B_REPORTED;
+	for (size_t i = 0; i < p->s->nitems; i++)
+		if (p->s->items[i].size_source == SS_ESTIMATED)
+			p->basis[p->s->items[i].vault_idx] = B_ESTIMATED;
+	for (size_t v = 0; p->cal && v < nv; v++)
+		if (p->cal->bill.cell[v][BM_STANDARD].rows ||
+		    p->cal->bill.cell[v][BM_ARCHIVE].rows)
+			p->basis[v] = B_CALIBRATED;
+	p->basis[nv] = B_CALIBRATED;
+	for (size_t v = 0; v < nv; v++)
+		if (p->basis[v] > p->basis[nv])
+			p->basis[nv] = p->basis[v];
+}
+
+const char *plan_basis(const struct plan_ctx *p, long v)
+{
+	return basis_names[p->basis[v < 0 ? (long)p->s->nvaults : v]];
+}
+
 /* The bill: --costs FILE, else the snapshot's costs.csv (export
  * --costs); 1 when there is neither. */
 static int read_bill(struct plan_ctx *p, struct bill *b, struct err *e)
@@ -171,8 +201,10 @@ int plan_calibrate(struct plan_ctx *p, struct err *e)
 	struct bill b;
 	int rc = read_bill(p, &b, e);
 
-	if (rc)
+	if (rc) {
+		set_basis(p);
 		return rc < 0 ? -1 : 0;
+	}
 	cal = p->cal = xcalloc(1, sizeof(*cal));
 	cal->bill = b;
 	cal->source = p->o->costs_path
@@ -191,6 +223,7 @@ int plan_calibrate(struct plan_ctx *p, struct err *e)
 	for (size_t v = 0; v < p->s->nvaults; v++)
 		calibrate_vault(p, v);
 	scale_items(p);
+	set_basis(p);
 	return 0;
 }
 
@@ -215,6 +248,8 @@ const struct rp *plan_calibrated_rps(struct plan_ctx *p, const struct item *it,
 
 void plan_calibration_free(struct plan_ctx *p)
 {
+	free(p->basis);
+	p->basis = NULL;
 	if (!p->cal)
 		return;
 	for (size_t i = 0; p->cal->orig && i < p->s->nitems; i++) {

@@ -9,7 +9,8 @@
 # calibrated, every vault's model is within 2% of the bill, and
 # reconcile.csv shows the error before calibration; and a snapshot whose
 # sizes are estimates says so, with the share, in the headline card. A
-# vault billed per protected item gets reconcile_items.csv.
+# vault billed per protected item gets reconcile_items.csv. Every row of
+# the plan's money CSVs says its basis: calibrated, reported, estimated.
 . tests/e2e/lib.sh
 TINY="$VW_TOP/tests/data/tiny-snapshot"
 C="$VW_TOP/tests/data/costs"
@@ -204,6 +205,31 @@ rows = [r for r in csv.DictReader(open(sys.argv[1], newline=""))
 assert rows and all(r["x_PriceQuality"] == "billed" for r in rows), \
     {r["x_PriceQuality"] for r in rows}
 PY
+# basis LABEL DIR...: every row of the plan's money CSVs in DIR says what
+# it rests on; LABEL is the estate's (the weakest of its vaults')
+basis_ok() {
+	python3 - "$@" <<'PY'
+import csv, os, sys
+want, dirs = sys.argv[1], sys.argv[2:]
+for d in dirs:
+    for f in ("plan.csv", "summary.csv", "strategies.csv",
+              "vault_months.csv"):
+        rows = list(csv.DictReader(open(os.path.join(d, f), newline="")))
+        got = {r["basis"] for r in rows}
+        assert rows and got <= {"calibrated", "reported", "estimated"}, \
+            (f, got)
+        if f == "strategies.csv" or want != "estimated":
+            assert got == {want}, (d, f, got)
+    total = [r for r in csv.DictReader(open(os.path.join(d, "summary.csv"),
+                                            newline=""))
+             if r["level"] == "total"]
+    assert total[0]["basis"] == want, total
+PY
+}
+check "every money row says it is calibrated to the bill" \
+	basis_ok calibrated "$T/O-focus.csv/plan" "$T/O-usage-details.csv/plan"
+check "... and reported (sizes from Azure, list prices) without one" \
+	basis_ok reported "$T/O-none/plan"
 check "the FOCUS and usage-details bills calibrate alike" \
 	cmp "$T/O-focus.csv/plan/reconcile.csv" \
 	"$T/O-usage-details.csv/plan/reconcile.csv"
@@ -231,6 +257,21 @@ json.dump(m, open(os.path.join(dst, "manifest.json"), "w"), indent=1)
 PY
 expect_exit 0 "run on it without a bill" \
 	"$VAULTWISE" run --snapshot "$T/est" --out "$T/E"
+check "its money rows say estimated, where the vault has estimated sizes" \
+	python3 - "$T/E/plan" "$T/est/items.csv" "$T/est/vaults.csv" <<'PY'
+import csv, os, sys
+d, items, vaults = sys.argv[1:]
+est = {r["vault_id"] for r in csv.DictReader(open(items, newline=""))
+       if r["size_source"] == "estimated"}
+assert est
+for f in ("plan.csv", "vault_months.csv"):
+    for r in csv.DictReader(open(os.path.join(d, f), newline="")):
+        assert r["basis"] == ("estimated" if r["vault_id"] in est
+                              else "reported"), (f, r["vault_id"])
+for f in ("strategies.csv",):
+    assert {r["basis"] for r in csv.DictReader(
+        open(os.path.join(d, f), newline=""))} == {"estimated"}
+PY
 check "the headline card states the share of storage on estimated sizes" \
 	python3 - "$T/E/report/report.html" "$T/O-focus.csv/report/report.html" <<'PY'
 import re, sys
