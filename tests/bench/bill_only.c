@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT
  * bill_only.c: the bill benchmark's subject: read a Cost Management
  * export for a snapshot's vaults (bill_read, as plan --costs does) and
- * print the rows read and kept. Built by `make bench`, never by
+ * print the rows in the file and the Backup charges kept. Built by `make bench`, never by
  * `make check`. */
 #include <stdio.h>
 
