@@ -321,6 +321,49 @@ static const struct csv_column cost_cols[] = {
 const struct csv_schema bill_costs_schema = { "costs.csv", cost_cols,
 					      ARRAY_SIZE(cost_cols) };
 
+/* costs.csv's columns (cost_cols, below) */
+enum { K_DATE, K_RESOURCE, K_CATEGORY, K_METER, K_QTY, K_COST, K_CURRENCY };
+
+struct cost_reader {
+	int (*fn)(void *ctx, const struct cost_row *r, struct err *e);
+	void *ctx;
+};
+
+static int cost_row(void *ctx, const struct csv_row *row, struct err *e)
+{
+	struct cost_reader *c = ctx;
+	const char *const *v = row->val;
+	struct cost_row r = { v[K_DATE], v[K_RESOURCE], v[K_CATEGORY],
+			      v[K_METER], v[K_CURRENCY], 0, 0 };
+
+	if (row_double(row, K_QTY, 0, -1e15, 1e15, &r.qty, e) ||
+	    row_double(row, K_COST, 0, -1e15, 1e15, &r.cost, e))
+		return -1;
+	return c->fn(c->ctx, &r, e);
+}
+
+int bill_each_cost(const struct snapshot *s,
+		   int (*fn)(void *ctx, const struct cost_row *r,
+			     struct err *e),
+		   void *ctx, struct err *e)
+{
+	char *path = path_join(s->dir, bill_costs_schema.file);
+	struct cost_reader c = { fn, ctx };
+	struct csv_file_info info;
+	int rc = 1;
+
+	if (manifest_file(&s->manifest, bill_costs_schema.file) ||
+	    access(path, F_OK) == 0) {
+		rc = csv_read(path, &bill_costs_schema, cost_row, &c, &info,
+			      e);
+		if (!rc)
+			rc = snapshot_check_file(s, bill_costs_schema.file,
+						 &info, e);
+	}
+	free(path);
+	return rc;
+}
+
 void bill_put_cost(struct csv_writer *w, const struct cost_row *r)
 {
 	csv_put(w, r->date);

@@ -72,6 +72,14 @@ struct cost_row {
 extern const struct csv_schema bill_costs_schema;
 void bill_put_cost(struct csv_writer *w, const struct cost_row *r);
 
+/* Calls fn with each row of the snapshot's costs.csv, checked against
+ * its manifest (strings valid during the call): 0, 1 when the snapshot
+ * has none, or -1 on error (fn's or the file's). */
+int bill_each_cost(const struct snapshot *s,
+		   int (*fn)(void *ctx, const struct cost_row *r,
+			     struct err *e),
+		   void *ctx, struct err *e);
+
 /* The snapshot's costs.csv, checked against its manifest, as the bill:
  * 0 with b filled, 1 when the snapshot has none (b empty), -1 on error. */
 int bill_read_snapshot(struct bill *b, const struct snapshot *s,

@@ -6,7 +6,8 @@
 # own throttling (429 with x-ms-ratelimit-microsoft.costmanagement-
 # entity-retry-after, no Retry-After) is waited out, and `run` without
 # --costs takes costs.csv as the bill: every vault within 2% once
-# calibrated, cost now the billed total to the cent. A costs.csv changed
+# calibrated, cost now the billed total to the cent. Shards exported
+# with --costs merge into the single export's costs.csv. A costs.csv changed
 # after the export is refused; costs Azure refuses are a warning, and no
 # costs.csv when nothing was answered. Needs python3.
 . tests/e2e/lib.sh
@@ -37,14 +38,16 @@ emu() {
 	eval "URL_$name=$(emu_url "$T/$name.port")"
 }
 
-# export_costs URL OUT: export --costs in a clean environment.
+# export_costs URL OUT [ARGS...]: export --costs in a clean environment.
 export_costs() {
+	url=$1 out=$2
+	shift 2
 	env -i PATH=/usr/bin:/bin HOME="$T" AZURE_CONFIG_DIR="$T/noaz" \
 		VAULTWISE_IMDS_ENDPOINT=http://127.0.0.1:9 \
 		AZURE_TENANT_ID="$TENANT" AZURE_CLIENT_ID="$CLIENT" \
 		AZURE_CLIENT_SECRET="$SECRET" "$VAULTWISE" export --costs \
-		--out "$2" --arm-endpoint "$1" --authority "$1" \
-		--ca-bundle "$CA" --as-of "$AS_OF" --sizes "$T/sizes.csv"
+		--out "$out" --arm-endpoint "$url" --authority "$url" \
+		--ca-bundle "$CA" --as-of "$AS_OF" --sizes "$T/sizes.csv" "$@"
 }
 
 expect_exit 0 "sample --bill: an estate and its month's bill" \
@@ -107,6 +110,15 @@ data = open(os.path.join(sys.argv[1], "costs.csv"), "rb").read()
 assert f["sha256"] == hashlib.sha256(data).hexdigest(), f
 assert f["rows"] == data.count(b"\n") - 1, f
 PY
+
+for k in 0 1; do
+	expect_exit 0 "export --costs --shard $k/2" \
+		export_costs "$URL_A" "$T/shard$k" --shard $k/2
+done
+expect_exit 0 "merge the two shards" \
+	"$VAULTWISE" merge --out "$T/M" "$T/shard0" "$T/shard1"
+check "... their costs.csv join into the single export's, byte for byte" \
+	cmp "$T/X/costs.csv" "$T/M/costs.csv"
 
 expect_exit 0 "run on the exported snapshot, without --costs" \
 	"$VAULTWISE" run --snapshot "$T/X" --out "$T/O"
