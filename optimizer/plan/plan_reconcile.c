@@ -155,26 +155,21 @@ static int check_currency(const struct plan_ctx *p, struct err *e)
 		       b->currency);
 }
 
-/* Bases from the strongest to the weakest (plan_basis). */
-enum { B_CALIBRATED, B_REPORTED, B_ESTIMATED };
-static const char *const basis_names[] = { "calibrated", "reported",
-					   "estimated" };
-
 static void set_basis(struct plan_ctx *p)
 {
 	size_t nv = p->s->nvaults;
 
 	p->basis = xcalloc(nv + 1, 1);
 	for (size_t v = 0; v < nv; v++)
-		p->basis[v] = B_REPORTED;
+		p->basis[v] = MB_REPORTED;
 	for (size_t i = 0; i < p->s->nitems; i++)
 		if (p->s->items[i].size_source == SS_ESTIMATED)
-			p->basis[p->s->items[i].vault_idx] = B_ESTIMATED;
+			p->basis[p->s->items[i].vault_idx] = MB_ESTIMATED;
 	for (size_t v = 0; p->cal && v < nv; v++)
 		if (p->cal->bill.cell[v][BM_STANDARD].rows ||
 		    p->cal->bill.cell[v][BM_ARCHIVE].rows)
-			p->basis[v] = B_CALIBRATED;
-	p->basis[nv] = B_CALIBRATED;
+			p->basis[v] = MB_CALIBRATED;
+	p->basis[nv] = MB_CALIBRATED;
 	for (size_t v = 0; v < nv; v++)
 		if (p->basis[v] > p->basis[nv])
 			p->basis[nv] = p->basis[v];
@@ -182,7 +177,7 @@ static void set_basis(struct plan_ctx *p)
 
 const char *plan_basis(const struct plan_ctx *p, long v)
 {
-	return basis_names[p->basis[v < 0 ? (long)p->s->nvaults : v]];
+	return money_basis_names[p->basis[v < 0 ? (long)p->s->nvaults : v]];
 }
 
 /* The bill: --costs FILE, else the snapshot's costs.csv (export

@@ -15,6 +15,9 @@ const char *const bill_meter_names[BM_COUNT] = {
 	"pi_files", "instant_restore_snapshots", "other",
 };
 
+const char *const money_basis_names[MB_COUNT] = { "calibrated", "reported",
+						  "estimated" };
+
 /* The union of the two column sets; names match ignoring case (EA writes
  * MeterCategory, MCA meterCategory). */
 enum { C_RESOURCE, C_EFFECTIVE, C_BILLED, C_CONSUMED, C_PRICING_QTY,

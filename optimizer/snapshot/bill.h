@@ -51,6 +51,12 @@ struct bill {
 	long rows, kept, purchases, other_months, item_rows;
 };
 
+/* What a money figure rests on (issue 13's labels), strongest first:
+ * calibrated to a bill, sizes reported by Azure at the sheet's prices,
+ * or sizes estimated from workload defaults. */
+enum money_basis { MB_CALIBRATED, MB_REPORTED, MB_ESTIMATED, MB_COUNT };
+extern const char *const money_basis_names[MB_COUNT];
+
 /* The bill class of a meter (category and name as the export spells
  * them), or -1 when it is not an Azure Backup charge. */
 int bill_meter_of(const char *category, const char *meter);

@@ -205,8 +205,9 @@ rows = [r for r in csv.DictReader(open(sys.argv[1], newline=""))
 assert rows and all(r["x_PriceQuality"] == "billed" for r in rows), \
     {r["x_PriceQuality"] for r in rows}
 PY
-# basis LABEL DIR...: every row of the plan's money CSVs in DIR says what
-# it rests on; LABEL is the estate's (the weakest of its vaults')
+# basis LABEL DIR...: every row of the plan's money CSVs in DIR (and of
+# the report's vaults.csv, policies.csv beside it) says what it rests on;
+# LABEL is the estate's (the weakest of its vaults')
 basis_ok() {
 	python3 - "$@" <<'PY'
 import csv, os, sys
@@ -224,6 +225,14 @@ for d in dirs:
                                             newline=""))
              if r["level"] == "total"]
     assert total[0]["basis"] == want, total
+    # run's report says the same in its vaults.csv and policies.csv
+    for f in ("vaults.csv", "policies.csv"):
+        rows = list(csv.DictReader(open(os.path.join(d, "..", "report", f),
+                                        newline="")))
+        assert rows[-1]["level"] == "total" and \
+            rows[-1]["basis"] == want, (f, rows[-1])
+        if want != "estimated":
+            assert {r["basis"] for r in rows} == {want}, f
 PY
 }
 check "every money row says it is calibrated to the bill" \
@@ -271,6 +280,10 @@ for f in ("plan.csv", "vault_months.csv"):
 for f in ("strategies.csv",):
     assert {r["basis"] for r in csv.DictReader(
         open(os.path.join(d, f), newline=""))} == {"estimated"}
+for r in csv.DictReader(open(os.path.join(d, "..", "report", "vaults.csv"),
+                             newline="")):
+    assert r["basis"] == ("reported" if r["level"] == "vault" and
+                          r["vault_id"] not in est else "estimated"), r
 PY
 check "the headline card states the share of storage on estimated sizes" \
 	python3 - "$T/E/report/report.html" "$T/O-focus.csv/report/report.html" <<'PY'
