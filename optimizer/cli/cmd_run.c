@@ -46,7 +46,7 @@ struct run_cli {
 	const char *costs;
 	long horizon;
 	/* the export, when there is one */
-	int do_export, tiering_cost;
+	int do_export, tiering_cost, export_costs;
 	const char *sizes;
 	struct cloud_options cloud;
 	struct opt_list subs;
@@ -65,6 +65,10 @@ static const struct opt_spec run_specs[] = {
 	  "item sizes for the export (see export --help)", 0, 0 },
 	{ "tiering-cost", 0, OPT_FLAG, offsetof(struct run_cli, tiering_cost),
 	  NULL, "derive item sizes from fetchTieringCost", 0, 0 },
+	{ "export-costs", 0, OPT_FLAG,
+	  offsetof(struct run_cli, export_costs), NULL,
+	  "the export also reads last month's cost from Cost Management "
+	  "(export --costs): the plan is calibrated to it", 0, 0 },
 	OPT_CLOUD_CONNECTION(struct run_cli, cloud),
 	{ "out", 0, OPT_STR, offsetof(struct run_cli, out), "DIR",
 	  "output directory (default ./out)", 0, 0 },
@@ -277,6 +281,7 @@ static int run_export(const struct run_cli *cli, const char *dir,
 	o.nsubscriptions = cli->subs.n;
 	o.sizes_file = cli->sizes;
 	o.tiering_cost = cli->tiering_cost;
+	o.costs = cli->export_costs;
 	o.as_of = cli_common.as_of;
 	return export_with_progress(&o, dir, e);
 }

@@ -152,6 +152,17 @@ expect_exit 0 "plan --costs B/focus.csv on the export" \
 check "... reconciles as costs.csv does" \
 	cmp "$T/O/plan/reconcile.csv" "$T/P/reconcile.csv"
 
+expect_exit 0 "run --export --export-costs: export, bill and plan at once" \
+	env -i PATH=/usr/bin:/bin HOME="$T" AZURE_CONFIG_DIR="$T/noaz" \
+	VAULTWISE_IMDS_ENDPOINT=http://127.0.0.1:9 AZURE_TENANT_ID="$TENANT" \
+	AZURE_CLIENT_ID="$CLIENT" AZURE_CLIENT_SECRET="$SECRET" \
+	"$VAULTWISE" run --as-of "$AS_OF" --export --export-costs \
+	--arm-endpoint "$URL_A" --authority "$URL_A" --ca-bundle "$CA" \
+	--sizes "$T/sizes.csv" --out "$T/R"
+check "... its snapshot has costs.csv, its plan reconcile.csv as above" \
+	sh -c "cmp '$T/X/costs.csv' '$T/R/snapshot/costs.csv' &&
+		cmp '$T/O/plan/reconcile.csv' '$T/R/plan/reconcile.csv'"
+
 cp -r "$T/X" "$T/Y"
 sed -i 's/,Usage\r$/,Usage \r/' "$T/Y/costs.csv"
 expect_exit 65 "a costs.csv changed after the export is refused" \
