@@ -890,6 +890,7 @@ static void plan_point(struct plan_ctx *p, const struct item *it,
 	if (it->workload == WL_VM && w->candidate[i] && !w->set.chosen &&
 	    d.action == ACT_KEEP && c.q_day >= c.s_day)
 		explain_kept_set(p, it, &d);
+	azset_note(p, rp, with_set, &d);
 	if (d.action == ACT_MOVE_NOW || d.action == ACT_MOVE_ON) {
 		pm.after = c.q_day * DAYS_PER_MONTH;
 		if (with_set && unique_gb_at(it, rps, n, i, pc.el->from) *
@@ -1066,6 +1067,7 @@ static void prepare_item(struct plan_ctx *p, const struct item *it,
 		vmset_score(it, rps, n, w->candidate, rc->std_gb_month,
 			    rc->arc_gb_month, w->refills, w->freed,
 			    &w->set);
+	azset_item(p, it, rps, n);
 	w->rho = 0;
 	if (p->use_model) {
 		struct restore_scale sc;
@@ -1212,6 +1214,7 @@ static int plan_write_all(struct plan_ctx *p, const char *out_dir,
 	    plan_write_items(p, &dir, e) || plan_write_levers(p, &dir, e) ||
 	    plan_write_vault_tags(p, &dir, e) ||
 	    plan_write_meta(p, &dir, e) || plan_write_reconcile(p, &dir, e) ||
+	    plan_write_vm_sets(p, &dir, e) ||
 	    (h && h->carry(old, dir.tmp, e)))
 		goto fail;
 	rc = outdir_commit(&dir, e);
@@ -1280,6 +1283,7 @@ done:
 	free(p.planned);
 	free(p.past);
 	levers_release(&p.levers);
+	azsets_release(&p.az);
 	free(p.work.el);
 	free(p.work.freed);
 	free(p.work.candidate);

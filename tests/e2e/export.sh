@@ -184,6 +184,36 @@ sys.exit(bool(bad) or not any(r["azure_recommended"] == "true"
                               for r in rows))
 EOF
 sed 's/^/# /' "$T/check.out"
+check "... its VM moves are Azure's whole sets, or each difference says why and its worth" \
+	python3 - "$T/oneplan" <<'EOF'
+import csv, sys
+plan = sys.argv[1]
+sets = {r["item_id"]: r for r in csv.DictReader(open(plan + "/vm_sets.csv"))}
+rows = [r for r in csv.DictReader(open(plan + "/plan.csv"))
+        if r["workload"] == "AzureVM" and r["azure_recommended"]]
+bad, whole, explained = [], set(), set()
+for r in rows:
+    s = sets.get(r["item_id"])
+    moved = r["action"] in ("move_now", "move_on")
+    if not s:
+        bad.append(r["rp_id"] + ": no vm_sets.csv row")
+    elif moved != (r["azure_recommended"] == "true"):
+        explained.add(r["item_id"])
+        if "Azure's recommended set" not in r["reason"]:
+            bad.append(r["rp_id"] + ": differs, reason silent")
+        if s["relation"] != "same" and s["difference"] == "":
+            bad.append(r["rp_id"] + ": differs, worth missing")
+    else:
+        whole.add(r["item_id"])
+whole -= explained
+print("%d VM items asked: %d moved as Azure's whole set, %d differ, "
+      "each explained" % (len(sets), len(whole), len(explained)))
+print("relations: %s" % sorted({s["relation"] for s in sets.values()}))
+for b in bad[:5]:
+    print(b)
+sys.exit(bool(bad) or not sets)
+EOF
+sed 's/^/# /' "$T/check.out"
 grep_ok "an on-demand backup's point has the expiry of its job's details" \
 	"^$OD_RP,$OD_ITEM,.*,$OD_EXPIRY," "$T/one/recovery_points.csv"
 check "... each vault's usages: its items and their vault-standard GiB" \
