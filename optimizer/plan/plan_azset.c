@@ -119,6 +119,29 @@ static void explain(const struct plan_ctx *p, struct vm_set_row *r,
 	       diff >= 0 ? "more" : "less");
 }
 
+/* Which of the item's archivable points TierRecommended is projected
+ * for from Azure's set and which from the local model, per policy and
+ * in all (the last slot). */
+static void count_tier_basis(struct plan_ctx *p, const struct item *it,
+			     const struct rp *rps, size_t n)
+{
+	struct azsets *a = &p->az;
+	size_t all = p->s->npolicies;
+
+	if (!a->tr_azure) {
+		a->tr_azure = xcalloc(all + 1, sizeof(*a->tr_azure));
+		a->tr_local = xcalloc(all + 1, sizeof(*a->tr_local));
+	}
+	for (size_t i = 0; i < n; i++) {
+		long *c = rps[i].recommended ? a->tr_azure : a->tr_local;
+		if (!archivable_kind(it->workload, rps[i].kind))
+			continue;
+		c[all]++;
+		if (it->policy_idx >= 0)
+			c[it->policy_idx]++;
+	}
+}
+
 /* After vmset_score: Azure's set, when asked, as a candidate. */
 void azset_item(struct plan_ctx *p, const struct item *it,
 		const struct rp *rps, size_t n)
@@ -131,9 +154,12 @@ void azset_item(struct plan_ctx *p, const struct item *it,
 	bool asked = false;
 
 	a->current = NULL;
+	if (it->workload != WL_VM)
+		return;
+	count_tier_basis(p, it, rps, n);
 	for (size_t i = 0; i < n; i++)
 		asked = asked || rps[i].recommended != 0;
-	if (it->workload != WL_VM || !asked)
+	if (!asked)
 		return;
 	grow(a, n);
 	for (size_t i = 0; i < n; i++) {
@@ -192,6 +218,48 @@ void azset_note(const struct plan_ctx *p, const struct rp *rp,
 		       r->reason);
 }
 
+const char *azset_tier_basis(struct plan_ctx *p, long pi)
+{
+	struct azsets *a = &p->az;
+	size_t k = pi < 0 ? p->s->npolicies : (size_t)pi;
+	long az = a->tr_azure ? a->tr_azure[k] : 0,
+	     local = a->tr_local ? a->tr_local[k] : 0;
+
+	if (!az && !local)
+		return "";
+	if (!az)
+		strfmt(a->basis, sizeof(a->basis),
+		       "the local model of Azure's recommendation (%ld VM "
+		       "points; the snapshot has no recommended sets)",
+		       local);
+	else if (!local)
+		strfmt(a->basis, sizeof(a->basis),
+		       "Azure's recommended sets (all %ld VM points)", az);
+	else
+		strfmt(a->basis, sizeof(a->basis),
+		       "Azure's recommended sets for %ld of %ld VM points, the "
+		       "local model of its recommendation for the rest",
+		       az, az + local);
+	return a->basis;
+}
+
+void azset_say_tier_basis(struct plan_ctx *p, const struct policy *pol,
+			  const struct setting *best, char *reason,
+			  size_t size)
+{
+	size_t len = strlen(reason);
+	const char *basis;
+
+	if (pol->workload != WL_VM ||
+	    (pol->tiering_mode != TM_TIERRECOMMENDED &&
+	     (!best || best->mode != TM_TIERRECOMMENDED)))
+		return;
+	basis = azset_tier_basis(p, pol - p->s->policies);
+	if (*basis)
+		strfmt(reason + len, size - len,
+		       "; TierRecommended projected from %s", basis);
+}
+
 int plan_write_vm_sets(struct plan_ctx *p, struct outdir *dir,
 		       struct err *e)
 {
@@ -234,5 +302,7 @@ void azsets_release(struct azsets *a)
 	free(a->in_plan);
 	free(a->months);
 	free(a->freed);
+	free(a->tr_azure);
+	free(a->tr_local);
 	memset(a, 0, sizeof(*a));
 }

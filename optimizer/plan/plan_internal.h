@@ -83,6 +83,9 @@ struct azsets {
 	size_t n, rows_alloc, alloc;
 	bool *in_az, *in_plan;
 	double *months, *freed;
+	long *tr_azure, *tr_local; /* per policy and all: TierRecommended
+				      from Azure's set, from the model */
+	char basis[200];
 };
 
 struct calibration; /* plan_reconcile.c */
@@ -192,6 +195,15 @@ void azset_note(const struct plan_ctx *p, const struct rp *rp,
 /* vm_sets.csv: per item, Azure's set and the plan's, their worth. */
 int plan_write_vm_sets(struct plan_ctx *p, struct outdir *dir,
 		       struct err *e);
+/* What TierRecommended was projected from for policy pi (every VM point
+ * when pi < 0): Azure's sets, the local model, or both with counts; ""
+ * without VM points. Valid until the next call. */
+const char *azset_tier_basis(struct plan_ctx *p, long pi);
+/* Appends that to a VM policy's policy_changes.csv reason when its
+ * current or proposed setting is TierRecommended. */
+void azset_say_tier_basis(struct plan_ctx *p, const struct policy *pol,
+			  const struct setting *best, char *reason,
+			  size_t size);
 void azsets_release(struct azsets *a);
 /* Copies the totals into the caller's plan_summary. */
 void plan_fill_summary(struct plan_ctx *p);
