@@ -97,10 +97,11 @@ static void explain(const struct plan_ctx *p, struct vm_set_row *r,
 		       d->held);
 	if (d->only_az > d->held)
 		strfmt(out, sizeof(out),
-		       "%zu of Azure's %zu points stay: moved with the plan's "
-		       "runs they would cost more in Archive (full copies) "
-		       "than they free in Standard; ",
-		       d->only_az - d->held, r->az.points);
+		       "%zu of Azure's %zu points stay: moved%s, they would "
+		       "cost more in Archive (full copies) than they free in "
+		       "Standard; ",
+		       d->only_az - d->held, r->az.points,
+		       r->plan.points ? " with the plan's runs" : "");
 	if (d->only_plan)
 		strfmt(in, sizeof(in),
 		       r->az.points
