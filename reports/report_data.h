@@ -48,6 +48,8 @@ struct rep_group {
 	bool planned;
 	long considered, move_now, move_on, keep;
 	double storage_after, saving_total;
+	const char *basis;           /* what its money rests on
+					(money_basis_names), NULL: not said */
 	/* of the points the plan moves: restores expected over their
 	 * remaining lives and the expected cost of those from Archive
 	 * (plan.csv; see struct rep_risk); NAN when not assessed */
@@ -204,6 +206,8 @@ struct report_data {
 	double storage_after;        /* summary.csv total */
 	double saving_total;         /* summary.csv total: over the points'
 					remaining lives */
+	const char *basis;           /* summary.csv total's
+					(money_basis_names), NULL: none */
 	double avg_saving;           /* do_nothing - plan, mean per month */
 	long move_now, move_on, considered;
 	struct rep_risk risk;

@@ -133,6 +133,21 @@ int arm_page(const cJSON *root, struct arm_page *out)
 	return 0;
 }
 
+int arm_query_page(const cJSON *root, struct arm_page *out)
+{
+	const cJSON *p = cJSON_GetObjectItemCaseSensitive(root, "properties");
+	const char *next;
+
+	if (!cJSON_IsObject(p) ||
+	    !cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(p, "columns")) ||
+	    !cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(p, "rows")))
+		return -1;
+	out->value = p;
+	next = arm_str(p, "nextLink");
+	out->next_link = next && *next ? next : NULL;
+	return 0;
+}
+
 int arm_id_value(const char *id, const char *key, char *out, size_t n)
 {
 	size_t klen = strlen(key);

@@ -24,6 +24,9 @@ struct arm_page {
 	const char *next_link;
 };
 int arm_page(const cJSON *root, struct arm_page *out);
+/* A Cost Management query page: value is its "properties" (arrays
+ * "columns" and "rows"), next_link its properties.nextLink. */
+int arm_query_page(const cJSON *root, struct arm_page *out);
 
 /* The value after "/key/" in an ARM id (key matched case-insensitively),
  * e.g. key "resourceGroups". Copies into out; returns 0, or -1 if absent

@@ -286,9 +286,7 @@ int plan_write_vm_sets(struct plan_ctx *p, struct outdir *dir,
 		csv_put_double(w, r->plan.worth, 2);
 		csv_put_double(w, r->plan.worth - r->az.worth, 2);
 		csv_put(w, p->currency);
-		csv_put(w, "estimated: Standard freed less Archive added, "
-			   "over each point's months archived, before "
-			   "restore costs");
+		csv_put(w, plan_basis(p, (long)r->it->vault_idx));
 		csv_put(w, r->relation);
 		csv_put(w, r->reason);
 		csv_end_row(w);

@@ -468,6 +468,12 @@ static int verify_file(const struct snapshot *s, const char *name,
 	return 0;
 }
 
+int snapshot_check_file(const struct snapshot *s, const char *name,
+			const struct csv_file_info *info, struct err *e)
+{
+	return verify_file(s, name, info, e);
+}
+
 int snapshot_read_table(struct snapshot *s, int file, csv_row_fn fn,
 			struct err *e)
 {
@@ -1170,9 +1176,39 @@ void snapshot_put_guard(struct snapshot_writer *sw, const struct guard *g)
 	csv_end_row(w);
 }
 
+struct csv_writer *snapshot_writer_extra(struct snapshot_writer *sw,
+					 const struct csv_schema *schema,
+					 struct err *e)
+{
+	char *p = outdir_file(&sw->dir, schema->file);
+
+	sw->extra = csv_writer_open(p, schema, e);
+	sw->extra_schema = schema;
+	free(p);
+	return sw->extra;
+}
+
+/* Commits w and lists it in m. */
+static int commit_file(struct csv_writer *w, const char *name,
+		       struct manifest *m, struct err *e)
+{
+	struct csv_file_info info;
+	struct manifest_file *mf;
+
+	if (csv_writer_commit(w, &info, e))
+		return -1;
+	mf = manifest_file_add(m, name);
+	memcpy(mf->sha256, info.sha256, sizeof(mf->sha256));
+	mf->has_sha256 = true;
+	mf->rows = info.rows;
+	mf->has_rows = true;
+	return 0;
+}
+
 int snapshot_writer_commit(struct snapshot_writer *sw, struct manifest *m,
 			   struct err *e)
 {
+	struct csv_writer *extra = sw->extra;
 	char *mpath;
 	int rc;
 
@@ -1191,6 +1227,11 @@ int snapshot_writer_commit(struct snapshot_writer *sw, struct manifest *m,
 		mf->rows = sw->info[f].rows;
 		mf->has_rows = true;
 	}
+	sw->extra = NULL;
+	if (extra && commit_file(extra, sw->extra_schema->file, m, e)) {
+		snapshot_writer_abort(sw);
+		return -1;
+	}
 	mpath = outdir_file(&sw->dir, "manifest.json");
 	rc = manifest_write(m, mpath, e);
 	free(mpath);
@@ -1207,5 +1248,7 @@ void snapshot_writer_abort(struct snapshot_writer *sw)
 		csv_writer_abort(sw->w[f]);
 		sw->w[f] = NULL;
 	}
+	csv_writer_abort(sw->extra);
+	sw->extra = NULL;
 	outdir_abort(&sw->dir);
 }

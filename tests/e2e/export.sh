@@ -217,7 +217,8 @@ check "... TierRecommended is projected from Azure's sets, and says so" \
 	python3 - "$T/oneplan" <<'EOF'
 import csv, sys
 plan = sys.argv[1]
-basis = {r["basis"] for r in csv.DictReader(open(plan + "/strategies.csv"))
+basis = {r["recommended_from"]
+         for r in csv.DictReader(open(plan + "/strategies.csv"))
          if r["strategy"] == "tier_recommended"}
 tr = [r for r in csv.DictReader(open(plan + "/policy_changes.csv"))
       if r["workload"] == "AzureVM" and "TierRecommended" in

@@ -37,6 +37,7 @@ sys.dont_write_bytecode = True
 
 import auth as A  # noqa: E402
 import backup  # noqa: E402
+import costmanagement as C  # noqa: E402 (adds its route to backup's)
 import dataprotection  # noqa: E402,F401 (adds its routes to backup's)
 import estate as E  # noqa: E402
 import prices as P  # noqa: E402
@@ -153,6 +154,14 @@ def parse_args(argv):
     ap.add_argument("--retail-prices", metavar="FILE")
     ap.add_argument("--retail-page-size", type=int, default=P.PAGE,
                     metavar="N")
+    ap.add_argument("--bill", metavar="DIR",
+                    help="serve the Cost Management Query API over "
+                    "DIR/focus.csv (what `vaultwise sample --bill DIR` "
+                    "writes)")
+    ap.add_argument("--cost-bucket", type=parse_bucket, default=(4, 4 / 60),
+                    metavar="C/R", help="Cost Management queries per "
+                    "scope: capacity C, refill R per second (default 4 a "
+                    "minute)")
     ap.add_argument("--verbose", action="store_true")
     args = ap.parse_args(argv)
     if args.page_size < 1 or args.list_page_size < 1 or \
@@ -221,6 +230,7 @@ class App:
         self.estate = E.Estate(args.snapshot, warn=self.warn)
         self.estate.mark_on_demand(args.on_demand)
         self.prices = P.Prices(args.retail_prices, args.retail_page_size)
+        self.estate.cost_bill = C.Bill(args.bill)
         self.auth = A.Auth(args.tenant or self.estate.tenant, args.client_id,
                            args.client_secret, args.client_cert,
                            args.token_lifetime, args.identity_header,
@@ -349,16 +359,20 @@ class App:
                             "'%s'." % (_utc_ms(), uuid.uuid4())).response()
         return None
 
+    def bucket(self, key, capacity, rate):
+        """The token bucket of key, made on first use."""
+        bucket = self.buckets.get(key)
+        if bucket is None:
+            bucket = self.buckets[key] = Bucket(capacity, rate)
+        return bucket
+
     def throttle(self, sub, kind):
         """Remaining-count headers; ArmError 429 when the bucket is empty."""
         scope = "subscription" if sub else "tenant"
         capacity, rate = self.cfg.read_bucket if kind == "reads" \
             else self.cfg.write_bucket
-        key = ((sub or "").lower(), kind)
-        bucket = self.buckets.get(key)
-        if bucket is None:
-            bucket = self.buckets[key] = Bucket(capacity, rate)
-        ok, remaining, wait = bucket.take()
+        ok, remaining, wait = self.bucket(((sub or "").lower(), kind),
+                                          capacity, rate).take()
         header = "x-ms-ratelimit-remaining-%s-%s" % (scope, kind)
         if not ok:
             raise ArmError(429, "SubscriptionRequestsThrottled" if sub

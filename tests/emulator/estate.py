@@ -793,6 +793,8 @@ def item_json(it):
     if rps:
         props["lastRecoveryPoint"] = rps[-1].time_s
         ext["oldestRecoveryPoint"] = rps[0].time_s
+    # AzureFileshareProtectedItemExtendedInfo has no per-tier dates
+    if rps and it.workload != "AzureFiles":
         vault_rps = [p for p in rps if p.tier in IN_STANDARD]
         arch = [p for p in rps if p.tier in IN_ARCHIVE]
         if vault_rps:
@@ -960,7 +962,10 @@ def job_json(job, detailed):
         props["errorDetails"] = [{
             "errorCode": error_number(job.error_code),
             "errorString": "The operation failed with %s." % job.error_code,
-            "errorTitle": "", "recommendations": []}]
+            "recommendations": []}]
+        # AzureStorageErrorInfo (Files jobs) has no errorTitle
+        if it is None or it.workload != "AzureFiles":
+            props["errorDetails"][0]["errorTitle"] = ""
     if it is not None and it.workload == "AzureVM":
         props.update({"containerName": it.container,
                       "virtualMachineVersion": "Compute",
