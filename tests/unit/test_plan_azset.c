@@ -2,9 +2,10 @@
  * test_plan_azset.c: Azure's recommended set of a VM item beside the
  * plan's own runs, through plan_run on a hand-made snapshot: one
  * westeurope LRS vault, one VM item with four monthly points old enough
- * to move, Azure's set the two oldest. With 1% daily churn the plan
+ * to move. With Azure's set the two oldest and 1% daily churn the plan
  * moves all four together and says per item (vm_sets.csv) and per point
- * (plan.csv) why and what that is worth; with 0.2% it keeps them all. */
+ * (plan.csv) why and what that is worth; with 0.2% it keeps them all;
+ * where Azure's whole set is worth more, the plan moves it. */
 #include "testutil.h"
 
 #include <math.h>
@@ -54,9 +55,21 @@ static void put_estate(struct snapshot_writer *sw, double churn)
 		.deferred_delete_time = TIME_NONE });
 }
 
-/* Four monthly points 300, 270, 240 and 210 days old, five years kept;
- * Azure's set (recommended_for_move) the two oldest. */
-static char *write_snapshot(double churn)
+/* The four monthly points: Archive GiB, days of retention left and
+ * whether Azure's set (recommended_for_move) has them. */
+struct points {
+	double full[4];
+	int left[4];
+	int azure[4];
+};
+
+/* Four points, as Azure's set has them, the two oldest. */
+static const struct points two_of_four = {
+	{ 100, 100, 100, 100 }, { 1525, 1555, 1585, 1615 }, { 1, 1, -1, -1 }
+};
+
+/* Four monthly points 300, 270, 240 and 210 days old. */
+static char *write_snapshot(double churn, const struct points *pt)
 {
 	static const char *const ids[] = { "m1", "m2", "m3", "m4" };
 	struct err e = ERR_INIT;
@@ -69,8 +82,9 @@ static char *write_snapshot(double churn)
 	for (int i = 0; i < 4; i++) {
 		int64_t t = T0 - (300 - 30 * i) * DAY_S;
 		snapshot_put_rp(&sw, &(struct rp){
-			ids[i], iid, "", t, t + 1825 * DAY_S, RK_MONTHLY,
-			TIER_STANDARD, MR_TRUE, 10, 100, i < 2 ? 1 : -1 });
+			ids[i], iid, "", t, T0 + pt->left[i] * DAY_S,
+			RK_MONTHLY, TIER_STANDARD, MR_TRUE, 10, pt->full[i],
+			pt->azure[i] });
 	}
 	manifest_init(&m);
 	m.source = xstrdup("sample");
@@ -101,13 +115,13 @@ static char *line_of(const char *dir, const char *file, const char *key)
 	return found;
 }
 
-static char *make_plan(double churn)
+static char *make_plan(double churn, const struct points *pt)
 {
 	struct err e = ERR_INIT;
 	struct plan_summary sum = { 0 };
 	struct plan_options o;
 	struct snapshot s;
-	char *snap = write_snapshot(churn), *out = test_path("plan");
+	char *snap = write_snapshot(churn, pt), *out = test_path("plan");
 
 	plan_options_init(&o);
 	assert_int_equal(snapshot_open(&s, snap, &e), 0);
@@ -123,7 +137,7 @@ static char *make_plan(double churn)
  * ends before a point that stays and still holds their blocks. */
 static void test_plan_azset__plan_moves_more_and_says_why(void **state)
 {
-	char *out = make_plan(0.01), *row;
+	char *out = make_plan(0.01, &two_of_four), *row;
 	double az, plan, diff;
 	int naz, nplan;
 	(void)state;
@@ -175,7 +189,7 @@ static void test_plan_azset__plan_moves_more_and_says_why(void **state)
  * lose. */
 static void test_plan_azset__plan_keeps_azure_set(void **state)
 {
-	char *out = make_plan(0.002), *row;
+	char *out = make_plan(0.002, &two_of_four), *row;
 	(void)state;
 
 	row = line_of(out, "vm_sets.csv", iid);
@@ -192,12 +206,49 @@ static void test_plan_azset__plan_keeps_azure_set(void **state)
 	free(out);
 }
 
+/* Azure's set is the three oldest; the plan's own runs would add the
+ * newest, a large point with six months left: a little more a month,
+ * but spread over the set it shortens what the others save over their
+ * long lives. Azure's whole set is worth more: the plan moves it. */
+static void test_plan_azset__plan_moves_azure_set(void **state)
+{
+	static const struct points three_of_four = {
+		{ 100, 60, 100, 150 }, { 609, 1674, 1674, 189 }, { 1, 1, 1, -1 }
+	};
+	char *out = make_plan(0.01, &three_of_four), *row;
+	(void)state;
+
+	row = line_of(out, "vm_sets.csv", iid);
+	assert_non_null(row);
+	assert_non_null(strstr(row, ",adopted,\"the plan moves Azure's whole "
+				    "set, worth as much as the plan's own "
+				    "runs or more"));
+	free(row);
+	for (int i = 1; i <= 3; i++) {
+		char key[8];
+		snprintf(key, sizeof(key), ",m%d,", i);
+		row = line_of(out, "plan.csv", key);
+		assert_non_null(row);
+		assert_non_null(strstr(row, ",move_now,"));
+		/* moved with Azure's three */
+		assert_non_null(strstr(row, ",3,breakeven,true,"));
+		free(row);
+	}
+	row = line_of(out, "plan.csv", ",m4,");
+	assert_non_null(row);
+	assert_null(strstr(row, ",move_now,"));
+	assert_null(strstr(row, ",move_on,"));
+	free(row);
+	free(out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(
 			test_plan_azset__plan_moves_more_and_says_why),
 		cmocka_unit_test(test_plan_azset__plan_keeps_azure_set),
+		cmocka_unit_test(test_plan_azset__plan_moves_azure_set),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
