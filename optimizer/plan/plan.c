@@ -226,13 +226,18 @@ static double allowed_age(double age, int workload, const struct slot *sl)
 }
 
 static double policy_setting_age(int mode, int tier_after_days, int workload,
-				 const struct point_costs *c)
+				 const struct point_costs *c,
+				 const struct rp *rp)
 {
 	switch (mode) {
 	case TM_TIERAFTER:
 		return tier_after_days;
 	case TM_TIERRECOMMENDED:
-		/* Azure recommends (VM only) the points whose move saves. */
+		/* Azure recommends (VM only) the points whose move saves:
+		 * its own set where the snapshot has it, else our model. */
+		if (workload == WL_VM && rp->recommended)
+			return rp->recommended > 0 ? min_age_days(workload)
+						   : -1;
 		return workload == WL_VM && c->q_day < c->s_day
 			       ? min_age_days(workload)
 			       : -1;
@@ -242,21 +247,22 @@ static double policy_setting_age(int mode, int tier_after_days, int workload,
 }
 
 static double strategy_age(int strategy, const struct policy *pol,
-			   int workload, const struct point_costs *c)
+			   int workload, const struct point_costs *c,
+			   const struct rp *rp)
 {
 	switch (strategy) {
 	case STRAT_DO_NOTHING:
 		return pol ? policy_setting_age(pol->tiering_mode,
 						pol->tier_after_days,
-						workload, c)
+						workload, c, rp)
 			   : -1;
 	case STRAT_TIER_AFTER_3M:
 		return 90;
 	case STRAT_TIER_RECOMMENDED:
 		if (workload == WL_VM)
 			return policy_setting_age(TM_TIERRECOMMENDED, 0,
-						  workload, c);
-		return strategy_age(STRAT_DO_NOTHING, pol, workload, c);
+						  workload, c, rp);
+		return strategy_age(STRAT_DO_NOTHING, pol, workload, c, rp);
 	default: /* STRAT_MOVE_ALL_ELIGIBLE; the plan's are plan_new_age */
 		return min_age_days(workload);
 	}
@@ -441,8 +447,9 @@ static double intent_policy_age(const struct plan_ctx *p,
 		if (ps->settings[i].mode == t->mode &&
 		    setting_age_days(wl, &ps->settings[i]) ==
 			    (t->mode == TM_TIERAFTER ? t->days : 0))
-			return policy_setting_age(t->mode, t->days, wl, pc->c);
-	return strategy_age(STRAT_DO_NOTHING, pc->pol, wl, pc->c);
+			return policy_setting_age(t->mode, t->days, wl, pc->c,
+						  pc->rp);
+	return strategy_age(STRAT_DO_NOTHING, pc->pol, wl, pc->c, pc->rp);
 }
 
 /* The earlier of two ages (-1: never). */
@@ -480,7 +487,8 @@ static void moves_for(const struct plan_ctx *p, const struct point_ctx *pc,
 		plan_moves_for(p, pc, m);
 		return;
 	}
-	age = strategy_age(strategy, pc->pol, pc->it->workload, pc->c);
+	age = strategy_age(strategy, pc->pol, pc->it->workload, pc->c,
+			   pc->rp);
 	m->new_move_age = allowed_age(age, pc->it->workload, &pc->sl);
 	m->current_move = current_move_at(age, pc->rp, pc->el, p->now);
 }
@@ -523,10 +531,11 @@ static void score_settings(struct plan_ctx *p, struct point_ctx *pc)
 		st->cost += setting_cost(
 			p, pc,
 			policy_setting_age(st->mode, setting_age_days(wl, st),
-					   wl, pc->c));
+					   wl, pc->c, pc->rp));
 	}
 	ps->current_cost += setting_cost(
-		p, pc, strategy_age(STRAT_DO_NOTHING, pc->pol, wl, pc->c));
+		p, pc,
+		strategy_age(STRAT_DO_NOTHING, pc->pol, wl, pc->c, pc->rp));
 	moves_for(p, pc, STRAT_PLAN, &m);
 	set_restore_costs(p, pc, &m);
 	ps->plan_cost += slot_horizon_cost(&p->proj.h, &pc->sl, &m);
@@ -851,6 +860,7 @@ static void plan_point(struct plan_ctx *p, const struct item *it,
 	if (it->workload == WL_VM && w->candidate[i] && !w->set.chosen &&
 	    d.action == ACT_KEEP && c.q_day >= c.s_day)
 		explain_kept_set(p, it, &d);
+	azset_note(p, rp, with_set, &d);
 	if (d.action == ACT_MOVE_NOW || d.action == ACT_MOVE_ON) {
 		pm.after = c.q_day * DAYS_PER_MONTH;
 		if (with_set && unique_gb_at(it, rps, n, i, pc.el->from) *
@@ -1064,6 +1074,7 @@ static void prepare_item(struct plan_ctx *p, const struct item *it,
 	w->rho = sc.shape / sc.rate;
 	if (it->workload == WL_VM)
 		settle_vm_set(p, it, rps, n);
+	azset_item(p, it, rps, n);
 }
 
 bool plan_policy_in_scope(const struct plan_ctx *p, const struct policy *pol)
@@ -1203,6 +1214,7 @@ static int plan_write_all(struct plan_ctx *p, const char *out_dir,
 	    plan_write_items(p, &dir, e) || plan_write_levers(p, &dir, e) ||
 	    plan_write_vault_tags(p, &dir, e) ||
 	    plan_write_meta(p, &dir, e) || plan_write_reconcile(p, &dir, e) ||
+	    plan_write_vm_sets(p, &dir, e) ||
 	    (h && h->carry(old, dir.tmp, e)))
 		goto fail;
 	rc = outdir_commit(&dir, e);
@@ -1284,6 +1296,7 @@ done:
 	free(p.planned);
 	free(p.past);
 	levers_release(&p.levers);
+	azsets_release(&p.az);
 	free(p.work.el);
 	free(p.work.freed);
 	free(p.work.candidate);

@@ -69,6 +69,20 @@ struct forecast_entry {
 	struct restore_forecast fc;
 };
 
+/* Azure's recommended sets beside the plan's (plan_azset.c): a row
+ * per VM item Azure was asked about, the one being planned, and scratch
+ * per point. */
+struct vm_set_row;
+struct azsets {
+	struct vm_set_row *rows, *current;
+	size_t n, rows_alloc, alloc;
+	bool *in_az, *in_plan;
+	double *months, *freed;
+	long *tr_azure, *tr_local; /* per policy and all: TierRecommended
+				      from Azure's set, from the model */
+	char basis[200];
+};
+
 struct calibration; /* plan_reconcile.c */
 /* levers.csv (plan_levers.c): its rows, and per policy the daily and log
  * retentions it proposes (0: none) and the Standard GiB they would free,
@@ -114,6 +128,7 @@ struct plan_ctx {
 	struct rp *past;             /* an item's points as of now, when
 					now is before the export */
 	size_t past_alloc;
+	struct azsets az;
 };
 
 int plan_write_summary(struct plan_ctx *p, struct outdir *dir,
@@ -172,6 +187,28 @@ struct lever_proposal {
 };
 bool levers_proposal(const struct plan_ctx *p, size_t pi,
 		     struct lever_proposal *out);
+/* After vmset_score on a VM item Azure was asked about: scores Azure's
+ * whole recommended set beside the plan's runs and moves it instead when
+ * it is worth as much (work.freed and work.set.chosen follow). */
+void azset_item(struct plan_ctx *p, const struct item *it,
+		const struct rp *rps, size_t n);
+/* Appends to a point's reason where Azure's set and the plan differ. */
+struct decision;
+void azset_note(const struct plan_ctx *p, const struct rp *rp,
+		bool in_plan_set, struct decision *d);
+/* vm_sets.csv: per item, Azure's set and the plan's, their worth. */
+int plan_write_vm_sets(struct plan_ctx *p, struct outdir *dir,
+		       struct err *e);
+/* What TierRecommended was projected from for policy pi (every VM point
+ * when pi < 0): Azure's sets, the local model, or both with counts; ""
+ * without VM points. Valid until the next call. */
+const char *azset_tier_basis(struct plan_ctx *p, long pi);
+/* Appends that to a VM policy's policy_changes.csv reason when its
+ * current or proposed setting is TierRecommended. */
+void azset_say_tier_basis(struct plan_ctx *p, const struct policy *pol,
+			  const struct setting *best, char *reason,
+			  size_t size);
+void azsets_release(struct azsets *a);
 /* Copies the totals into the caller's plan_summary. */
 void plan_fill_summary(struct plan_ctx *p);
 

@@ -21,6 +21,7 @@ static const struct csv_column strategy_cols[] = {
 	{ "strategy", R }, { "month", R }, { "standard_gb", R },
 	{ "archive_gb", R }, { "cost", R }, { "currency", R },
 	{ "pi_cost", 0 }, { "total_cost", 0 }, { "basis", 0 },
+	{ "recommended_from", 0 },
 };
 static const struct csv_schema strategies_schema = {
 	"strategies.csv", strategy_cols, ARRAY_SIZE(strategy_cols)
@@ -205,6 +206,9 @@ int plan_write_strategies(struct plan_ctx *p, struct outdir *dir,
 			csv_put_double(w, pr->pi_month[k], 2);
 			csv_put_double(w, mt.cost + pr->pi_month[k], 2);
 			csv_put(w, plan_basis(p, -1));
+			csv_put(w, k == STRAT_TIER_RECOMMENDED
+					   ? azset_tier_basis(p, -1)
+					   : "");
 			csv_end_row(w);
 		}
 	p->sum->avg_monthly_saving =
@@ -526,6 +530,7 @@ static void write_change(struct plan_ctx *p, struct csv_writer *w,
 	}
 	csv_put_double(w, saving, 2);
 	csv_put(w, p->currency);
+	azset_say_tier_basis(p, pol, best, reason, sizeof(reason));
 	say_proposal(reason, sizeof(reason), pol, lp, p->currency);
 	csv_put(w, reason);
 	if (pol->tiering_mode == TM_TIERAFTER)
