@@ -208,8 +208,9 @@ rows = [r for r in csv.DictReader(open(sys.argv[1], newline=""))
 assert rows and all(r["x_PriceQuality"] == "billed" for r in rows), \
     {r["x_PriceQuality"] for r in rows}
 PY
-# basis LABEL DIR...: every row of the plan's money CSVs in DIR (and of
-# the report's vaults.csv, policies.csv beside it) says what it rests on;
+# basis LABEL DIR...: every row of the plan's money CSVs in DIR (levers.csv
+# too, and the report's vaults.csv, policies.csv beside it) says what it
+# rests on;
 # LABEL is the estate's (the weakest of its vaults')
 basis_ok() {
 	python3 - "$@" <<'PY'
@@ -217,9 +218,10 @@ import csv, os, sys
 want, dirs = sys.argv[1], sys.argv[2:]
 for d in dirs:
     for f in ("plan.csv", "summary.csv", "strategies.csv",
-              "vault_months.csv"):
+              "vault_months.csv", "levers.csv"):
         rows = list(csv.DictReader(open(os.path.join(d, f), newline="")))
-        got = {r["basis"] for r in rows}
+        # a lever the sheet cannot price has no saving and no basis
+        got = {r["basis"] for r in rows if r.get("saving_month", "x")}
         assert rows and got <= {"calibrated", "reported", "estimated"}, \
             (f, got)
         if f == "strategies.csv" or want != "estimated":
