@@ -19,6 +19,7 @@ enum meter {
 	M_PI_VM, M_PI_SQL, M_PI_HANA, M_PI_FILES,
 	M_REHYDRATE_STANDARD, M_REHYDRATE_HIGH,
 	M_FILES_VAULTED_LRS, M_FILES_VAULTED_GRS,
+	M_PI_BLOB, M_PI_PGSQL,  /* Backup vaults: vaulted blobs, PostgreSQL */
 	M_COUNT
 };
 enum price_quality { PQ_PUBLISHED, PQ_THIRD_PARTY, PQ_ESTIMATE,
@@ -83,6 +84,10 @@ struct rate_card {
 	bool fallback_region;  /* priced from another region's rows */
 	int worst_quality;     /* of the storage meters used */
 };
+
+/* The Standard storage meter of a vault of this redundancy: RA-GRS for
+ * GRS with cross-region restore (crr ON). */
+int standard_meter_of(int redundancy, int crr);
 
 int rate_card_for(struct rate_card *out, const struct price_sheet *ps,
 		  const struct vault *v, const char *currency, struct err *e);
