@@ -4,7 +4,8 @@
  * month in the plan's currency, sizes in GiB, both snapshots priced with
  * the same price sheet, so that a change is a change in storage, not in
  * prices. The previous_* and delta_* columns are empty without
- * --previous. */
+ * --previous. vaults.csv ends with the Backup vaults' rows and their
+ * total (fees and storage now, by basis). */
 #include "reports/summary_csv.h"
 
 #include <math.h>
@@ -31,6 +32,7 @@ static const struct csv_column vault_cols[] = {
 	{ "level", 0 }, { "vault_id", 0 }, { "vault_name", 0 },
 	{ "subscription_id", 0 }, { "resource_group", 0 },
 	{ "location", 0 }, { "redundancy", 0 }, MONEY_COLUMNS,
+	{ "vault_kind", 0 }, { "cost_basis", 0 }, { "cost_note", 0 },
 };
 static const struct csv_schema vault_schema = { "vaults.csv", vault_cols,
 						ARRAY_SIZE(vault_cols) };
@@ -115,6 +117,63 @@ static void total_group(const struct report_data *d, struct rep_group *t)
 	t->restore_cost = d->risk.assessed ? d->risk.cost : NAN;
 }
 
+/* After a Recovery Services row: its kind; the basis and notes are the
+ * Backup vaults' (their cost is not modelled the same way). */
+static void put_rs_kind(struct csv_writer *w)
+{
+	csv_put(w, "RecoveryServices");
+	csv_put(w, "");
+	csv_put(w, "");
+}
+
+/* "vaulted 2, operational 1": the instances by basis. */
+static void put_basis(struct csv_writer *w, const struct rep_bvault *b)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	for (int k = 0; k < BVB_COUNT; k++)
+		if (b->by_basis[k])
+			strbuf_addf(&sb, "%s%s %ld", sb.len ? ", " : "",
+				    bv_basis_names[k], b->by_basis[k]);
+	csv_put(w, sb.buf);
+	strbuf_release(&sb);
+}
+
+/* A Backup vault's row (or their total when b->v is NULL): its
+ * instances' fees and storage now; no points, plan or previous. */
+static void put_bvault(struct csv_writer *w, const struct report_data *d,
+		       const struct rep_bvault *b)
+{
+	const struct bvault *v = b->v;
+
+	csv_put(w, v ? "backup_vault" : "backup_total");
+	csv_put(w, v ? v->vault_id : "");
+	csv_put(w, v ? v->vault_name : "all Backup vaults");
+	csv_put(w, v ? v->subscription_id : "");
+	csv_put(w, v ? v->resource_group : "");
+	csv_put(w, v ? v->location : "");
+	csv_put(w, v ? redundancy_names[v->redundancy] : "");
+	csv_put(w, "");
+	csv_put_long(w, b->instances);
+	csv_put(w, "");
+	csv_put_double(w, b->vault_gb, 2);
+	csv_put_double(w, b->archive_gb, 2);
+	csv_put_double(w, b->vault_cost, 2);
+	csv_put_double(w, b->archive_cost, 2);
+	csv_put_double(w, b->pi_fee, 2);
+	csv_put_double(w, rep_bvault_total(b), 2);
+	for (int i = 0; i < 6; i++)
+		csv_put(w, "");
+	csv_put(w, d->currency);
+	csv_put_time(w, d->as_of);
+	for (int i = 0; i < 10; i++)
+		csv_put(w, "");
+	csv_put(w, "BackupVault");
+	put_basis(w, b);
+	csv_put(w, b->notes);
+	csv_end_row(w);
+}
+
 static int write_vaults(const struct report_data *d, struct outdir *dir,
 			struct err *e)
 {
@@ -136,6 +195,7 @@ static int write_vaults(const struct report_data *d, struct outdir *dir,
 		csv_put(w, v->location);
 		csv_put(w, redundancy_names[v->redundancy]);
 		put_money(w, d, g, &g->now, &g->prev);
+		put_rs_kind(w);
 		csv_end_row(w);
 	}
 	total_group(d, &total);
@@ -143,7 +203,12 @@ static int write_vaults(const struct report_data *d, struct outdir *dir,
 	for (int i = 0; i < 6; i++)
 		csv_put(w, i == 1 ? "all vaults" : "");
 	put_money(w, d, &total, &d->total_now, &d->total_prev);
+	put_rs_kind(w);
 	csv_end_row(w);
+	for (size_t i = 0; i < d->nbvaults; i++)
+		put_bvault(w, d, &d->bvaults[i]);
+	if (d->nbvaults)
+		put_bvault(w, d, &d->bv_total);
 	return csv_writer_commit(w, NULL, e);
 }
 

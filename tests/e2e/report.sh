@@ -242,6 +242,8 @@ for path in sys.argv[1:]:
     rows = list(csv.DictReader(open(path, newline="")))
     assert rows
     for r in rows:
+        if r.get("vault_kind") == "BackupVault":
+            continue  # Backup vaults: their cost now only
         assert r["previous_as_of"] == "2026-10-01T00:00:00Z", r
         for now, then, delta in (("points", "previous_points", "delta_points"),
                                  ("total_cost", "previous_total_cost",
@@ -512,6 +514,30 @@ for cells, r in zip(shown, rows):
              if r["saving_month"] else "not priced")
     assert cells[0] == r["lever"] and cells[2] == money, (cells, r)
     assert cells[3] == r["constraint"], (cells, r)
+PY
+	check "the cost section shows each Backup vault as vaults.csv prices it" \
+		python3 - "$T/browser.json" "$T/rep/vaults.csv" <<'PY'
+import csv, json, sys
+shown = json.load(open(sys.argv[1]))["desktop"]["backupVaults"]
+rows = [r for r in csv.DictReader(open(sys.argv[2], newline=""))
+        if r["level"] in ("backup_vault", "backup_total")]
+assert len(shown) == len(rows) == 4, (shown, rows)
+money = lambda v: "{:,.2f}".format(float(v))
+for cells, r in zip(shown, rows):
+    name = r["vault_name"] if r["level"] == "backup_vault" else \
+        "All Backup vaults"
+    assert cells[0] == name and cells[1] == r["items"], (cells, r)
+    assert cells[3] == money(r["pi_cost"]), (cells, r)
+    assert cells[6] == money(r["total_cost"]), (cells, r)
+    assert r["vault_kind"] == "BackupVault" and r["cost_basis"], r
+PY
+	check "the protection section counts both kinds and marks Backup vaults" \
+		python3 - "$T/browser.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))["desktop"]
+assert "(12 Recovery Services vaults, 3 Backup vaults)" in d["posture"], d
+assert any(v.endswith("(Backup vault)") for v in d["postureVaults"]), d
+assert any(not v.endswith("(Backup vault)") for v in d["postureVaults"])
 PY
 	check "at 1366x900 the three headline figures are on the first screen, no caveat above them" \
 		python3 - "$T/browser.json" <<'PY'
