@@ -180,6 +180,11 @@ struct rep_bvault {
 	long unpriced;               /* instances with a part left out */
 	double pi_fee, vault_gb, archive_gb, vault_cost, archive_cost;
 	char *notes;                 /* owned; "" when all is priced */
+	/* the price rows used (NULL: none), for forecast.csv: storage, and
+	 * each protected-instance meter with its instances (0 blobs, 1
+	 * PostgreSQL) */
+	const struct price_row *std_row, *arc_row, *pi_row[2];
+	long pi_n[2];
 };
 
 double rep_bvault_total(const struct rep_bvault *b);

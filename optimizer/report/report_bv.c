@@ -45,6 +45,15 @@ static void add_instance(struct rep_bvault *b, const struct bv_cost *c,
 	add_part(&b->vault_cost, c->vault_cost);
 	add_part(&b->archive_cost, c->archive_cost);
 	add_note(notes, c->note);
+	if (c->std_row)
+		b->std_row = c->std_row;
+	if (c->arc_row)
+		b->arc_row = c->arc_row;
+	if (c->pi_row) {
+		int k = c->pi_row->meter == M_PI_PGSQL;
+		b->pi_row[k] = c->pi_row;
+		b->pi_n[k]++;
+	}
 }
 
 static void add_vault(struct rep_bvault *t, const struct rep_bvault *b)

