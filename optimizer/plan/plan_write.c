@@ -123,6 +123,7 @@ int plan_write_summary(struct plan_ctx *p, struct outdir *dir,
 		csv_put(w, s->vaults[v].vault_name);
 		put_totals(w, &p->policy_tot[i], p->currency);
 	}
+	plan_write_bv_summary(p, w);
 	csv_put(w, "total");
 	csv_put(w, "");
 	csv_put(w, "all vaults");

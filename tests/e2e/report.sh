@@ -561,6 +561,21 @@ for cells, r in zip(shown, rows):
     assert cells[6] == money(r["total_cost"]), (cells, r)
     assert r["vault_kind"] == "BackupVault" and r["cost_basis"], r
 PY
+	check "... and as the plan's summary.csv does, unchanged by the plan" \
+		python3 - "$R/plan/summary.csv" "$T/rep/vaults.csv" <<'PY'
+import csv, sys
+plan = {r["id"]: r for r in csv.DictReader(open(sys.argv[1], newline=""))
+        if r["level"] == "backup_vault"}
+rep = [r for r in csv.DictReader(open(sys.argv[2], newline=""))
+       if r["level"] == "backup_vault"]
+assert len(plan) == len(rep) == 3, (plan, rep)
+for r in rep:
+    p = plan[r["vault_id"]]
+    assert p["monthly_pi"] == r["pi_cost"] and p["items"] == r["items"], p
+    assert p["monthly_storage_now"] == p["monthly_storage_after"], p
+    assert abs(float(p["monthly_storage_now"]) - float(r["standard_cost"])
+               - float(r["archive_cost"])) < 0.011, (p, r)
+PY
 	check "the protection section counts both kinds and marks Backup vaults" \
 		python3 - "$T/browser.json" <<'PY'
 import json, sys
