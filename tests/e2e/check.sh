@@ -18,7 +18,7 @@ SPEC_COLS="${SPEC_COLS}reason"
 expect_exit 1 "check exits 1 when a target is breached" \
 	"$VAULTWISE" check "$SNAP" --targets "$TARGETS" --out "$OUT"
 grep_ok "summary: targets, items checked, met, breached, unknown" \
-	'^checked [0-9]+ of [0-9]+ items against 12 targets: [0-9]+ rows, [1-9][0-9]* met, [1-9][0-9]* breached, [1-9][0-9]* unknown$' \
+	'^checked [0-9]+ of [0-9]+ items( and [0-9]+ of [0-9]+ Backup-vault instances)? against 12 targets: [0-9]+ rows, [1-9][0-9]* met, [1-9][0-9]* breached, [1-9][0-9]* unknown$' \
 	"$T/out"
 
 tr -d '\r' <"$OUT" >"$T/rows.csv"
