@@ -10,10 +10,11 @@
 set -eu
 
 # python3-azure: Microsoft's Python SDK, which tests/e2e/sdk.sh points at
-# the ARM emulator (for Debian's /usr/bin/python3).
+# the ARM emulator (for Debian's /usr/bin/python3). zsh: the test of the
+# zsh completion runs it.
 PACKAGES="gcc make pkg-config libcurl4-openssl-dev libcjson-dev libssl-dev \
 libgsl-dev libcmocka-dev python3 ca-certificates libxml2-utils groff-base \
-man-db python3-azure zlib1g-dev $*"
+man-db python3-azure zlib1g-dev zsh $*"
 
 missing=""
 for p in $PACKAGES; do

@@ -10,6 +10,7 @@
 const char *const lever_names[LV_COUNT] = {
 	"stale-stopped", "stale-idle", "retention-daily", "redundancy",
 	"pi-band-edge", "sql-schedule", "instant-restore", "reserved-capacity",
+	"soft-deleted", "sql-log-retention",
 };
 
 double lever_stored_monthly(const struct rate_card *rc,
@@ -20,17 +21,30 @@ double lever_stored_monthly(const struct rate_card *rc,
 	       it->archive_gb * rc->arc_gb_month;
 }
 
-double lever_daily_freed_gb(const struct rp *rps, size_t n, int64_t now,
-			    int keep_days)
+/* GiB of Standard the points of one kind older than keep_days hold. */
+static double freed_gb(const struct rp *rps, size_t n, int64_t now,
+		       int keep_days, int kind)
 {
 	int64_t cut = now - (int64_t)keep_days * DAY_S;
 	double gb = 0;
 
 	for (size_t i = 0; i < n; i++)
-		if (rps[i].kind == RK_DAILY && rps[i].rp_time < cut &&
+		if (rps[i].kind == kind && rps[i].rp_time < cut &&
 		    tier_in_standard(rps[i].tier))
 			gb += rps[i].unique_gb;
 	return gb;
+}
+
+double lever_daily_freed_gb(const struct rp *rps, size_t n, int64_t now,
+			    int keep_days)
+{
+	return freed_gb(rps, n, now, keep_days, RK_DAILY);
+}
+
+double lever_log_freed_gb(const struct rp *rps, size_t n, int64_t now,
+			  int keep_days)
+{
+	return freed_gb(rps, n, now, keep_days, RK_LOG);
 }
 
 double lever_lrs_saving(const struct rate_card *rc, double gb)
@@ -69,4 +83,48 @@ double lever_sql_schedule_gb(const struct item *it, const struct rp *rps,
 			count++;
 		}
 	return fmax(0, (fulls - count * it->source_gb * diff) * 6 / 7);
+}
+
+double lever_snapshot_gb(const struct item *it, bool weekly, int keep_days,
+			 int to_days)
+{
+	if (keep_days <= to_days || it->last_backup_time == TIME_NONE)
+		return 0;
+	if (weekly)
+		return it->source_gb * (fmin(keep_days, 7) - fmin(to_days, 7)) /
+		       7;
+	return it->source_gb * churn_fraction(it->daily_churn, 1) *
+	       (keep_days - to_days);
+}
+
+static double reserved_at(double gb, double rate, double share,
+			  double unit_gb, int units)
+{
+	double cover = units * unit_gb;
+	return rate * (fmin(gb, cover) - cover * share);
+}
+
+double lever_reserved_saving(double gb, double rate, double share,
+			     double unit_gb, int *units)
+{
+	int n = (int)floor(gb / unit_gb);
+	double best = n ? reserved_at(gb, rate, share, unit_gb, n) : 0;
+	double more = reserved_at(gb, rate, share, unit_gb, n + 1);
+
+	*units = n;
+	if (more > best) {
+		best = more;
+		*units = n + 1;
+	}
+	if (best <= 0)
+		*units = 0;
+	return fmax(0, best);
+}
+
+int64_t lever_soft_deleted_billed_until(const struct item *it)
+{
+	if (it->deferred_delete_time == TIME_NONE)
+		return TIME_NONE;
+	return it->deferred_delete_time -
+	       (int64_t)LEVER_SOFT_DELETE_FREE_DAYS * DAY_S;
 }

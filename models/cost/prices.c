@@ -16,6 +16,9 @@ const char *const meter_names[M_COUNT] = {
 	"pi_vm", "pi_sql", "pi_hana", "pi_files",
 	"rehydrate_standard", "rehydrate_high",
 	"files_vaulted_lrs", "files_vaulted_grs",
+	"snapshot_lrs", "snapshot_zrs",
+	"reserved_100tb_1y", "reserved_100tb_3y", "reserved_1pb_1y",
+	"reserved_1pb_3y",
 	"pi_blob_vaulted", "pi_postgresql",
 };
 const char *const price_quality_names[PQ_COUNT] = {
@@ -58,6 +61,11 @@ static int load_price(void *ctx, const struct csv_row *r, struct err *e)
 		return -1;
 	if (time_parse_iso(date, 1, &t))
 		return row_error(r, C_DATE, e, "a date such as 2026-11-01");
+	if (p.meter >= M_RESERVED_100T_1Y && p.meter <= M_RESERVED_1P_3Y &&
+	    (p.price <= 0 || p.price > 1))
+		return row_error(r, C_PRICE, e,
+				 "a share of the pay-as-you-go rate, above 0 "
+				 "and at most 1");
 	if (strlen(currency) != 3)
 		return row_error(r, C_CURRENCY, e,
 				 "a three-letter ISO 4217 code such as EUR");

@@ -19,6 +19,15 @@ enum meter {
 	M_PI_VM, M_PI_SQL, M_PI_HANA, M_PI_FILES,
 	M_REHYDRATE_STANDARD, M_REHYDRATE_HIGH,
 	M_FILES_VAULTED_LRS, M_FILES_VAULTED_GRS,
+	/* Instant-restore snapshots: incremental managed-disk snapshots,
+	 * billed by Compute per GB-month (LRS for Standard policies, ZRS for
+	 * Enhanced ones); levers only, never required. */
+	M_SNAPSHOT_LRS, M_SNAPSHOT_ZRS,
+	/* Backup Storage reserved capacity (vault-standard only): the share
+	 * of the pay-as-you-go Standard rate a reservation of 100 TiB or
+	 * 1 PiB for 1 or 3 years costs; levers only, never required. */
+	M_RESERVED_100T_1Y, M_RESERVED_100T_3Y, M_RESERVED_1P_1Y,
+	M_RESERVED_1P_3Y,
 	M_PI_BLOB, M_PI_PGSQL,  /* Backup vaults: vaulted blobs, PostgreSQL */
 	M_COUNT
 };

@@ -156,7 +156,7 @@ static cJSON *group_json(const struct group_fit *g)
 {
 	cJSON *o = cJSON_CreateObject();
 
-	cJSON_AddStringToObject(o, "id", g->id);
+	json_add_text(o, "id", g->id);
 	if (g->workload >= 0)
 		cJSON_AddStringToObject(o, "workload",
 					workload_names[g->workload]);

@@ -20,6 +20,15 @@ void json_add_time(cJSON *o, const char *key, int64_t t)
 	cJSON_AddStringToObject(o, key, s);
 }
 
+void json_add_text(cJSON *o, const char *key, const char *s)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	utf8_sanitize(&sb, s ? s : "");
+	cJSON_AddStringToObject(o, key, sb.buf);
+	strbuf_release(&sb);
+}
+
 cJSON *json_read_object(const char *path, size_t max_bytes, struct err *e)
 {
 	char *text = NULL;

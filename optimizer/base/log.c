@@ -10,6 +10,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "optimizer/base/jsonutil.h"
 #include "optimizer/base/timeutil.h"
 #include "optimizer/base/util.h"
 
@@ -58,7 +59,7 @@ static void log_emit(enum log_level level, const char *fmt, va_list ap)
 		time_format_iso(time(NULL), when);
 		cJSON_AddStringToObject(o, "time", when);
 		cJSON_AddStringToObject(o, "level", level_names[level]);
-		cJSON_AddStringToObject(o, "msg", msg);
+		json_add_text(o, "msg", msg);
 		line = cJSON_PrintUnformatted(o);
 		if (line)
 			fprintf(stderr, "%s\n", line);

@@ -93,8 +93,9 @@ static const char *cost_note(const struct fix *f)
 		       "often";
 	if (f->interval_h)
 		return "monthly cost change not priced: more snapshots a day "
-		       "are billed as snapshot storage, which data/prices "
-		       "has no meter for";
+		       "add snapshot storage (Enhanced: on ZRS) for blocks "
+		       "rewritten between them, which the daily churn model "
+		       "cannot split by hour";
 	return "monthly cost change not priced: a backup every day instead "
 	       "of a few a week adds vault storage for the extra points";
 }

@@ -9,6 +9,7 @@
 
 #include "optimizer/check/check_internal.h"
 #include "optimizer/base/csvio.h"
+#include "optimizer/base/jsonutil.h"
 #include "optimizer/base/fileio.h"
 #include "reports/html.h"
 
@@ -89,7 +90,7 @@ static void json_row(struct check_sink *k, const char *const *v)
 
 	for (int c = 0; c < C_NCOLS; c++) {
 		if (!numeric_col(c))
-			cJSON_AddStringToObject(o, out_cols[c].name, v[c]);
+			json_add_text(o, out_cols[c].name, v[c]);
 		else if (!v[c][0])
 			cJSON_AddNullToObject(o, out_cols[c].name);
 		else

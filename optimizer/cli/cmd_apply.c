@@ -167,6 +167,24 @@ static void outcome_list(const long *by, bool dry, char *out, size_t n)
 	strbuf_release(&sb);
 }
 
+/* One line of print_groups. Vault and policy names, and the policy change
+ * that quotes them, are input: no escape reaches the terminal. */
+static void print_group_line(const struct apply_group *g, const char *moves,
+			     const char *change)
+{
+	struct strbuf name = STRBUF_INIT, what = STRBUF_INIT;
+
+	strbuf_add_printable(&name, g->policy_name ? g->policy_name
+						    : g->vault_name);
+	strbuf_add_printable(&what, change);
+	if (g->policy_name)
+		printf("    %-34s %-30s%s\n", name.buf, moves, what.buf);
+	else
+		printf("  %-36s %-30s%s\n", name.buf, moves, what.buf);
+	strbuf_release(&name);
+	strbuf_release(&what);
+}
+
 static void print_groups(const struct apply_summary *s)
 {
 	if (!s->ngroups)
@@ -186,12 +204,7 @@ static void print_groups(const struct apply_summary *s)
 			snprintf(change, sizeof(change),
 				 "  policy changes %.2f %s", g->change_saving,
 				 s->currency);
-		if (g->policy_name)
-			printf("    %-34s %-30s%s\n", g->policy_name, moves,
-			       change);
-		else
-			printf("  %-36s %-30s%s\n", g->vault_name, moves,
-			       change);
+		print_group_line(g, moves, change);
 	}
 }
 

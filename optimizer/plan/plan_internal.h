@@ -75,15 +75,19 @@ struct forecast_entry {
 };
 
 struct calibration; /* plan_reconcile.c */
-/* levers.csv (plan_levers.c): its rows, and per policy the daily
- * retention it proposes (0: none) and the Standard GiB that would free,
- * and what differentials in place of daily fulls would free. */
+/* levers.csv (plan_levers.c): its rows, and per policy the daily and log
+ * retentions it proposes (0: none) and the Standard GiB they would free,
+ * what differentials in place of daily fulls would free, and the
+ * snapshot GiB of instant restore kept past the default. */
 struct lever_row;
 struct levers {
 	struct lever_row *rows;
 	size_t n, alloc;
 	int *daily_keep;
 	double *daily_gb, *sql_gb;
+	double *snap_gb; /* snapshot GiB beyond the default instant restore */
+	int *log_keep;   /* proposed SQL/HANA log retention (0: none) */
+	double *log_gb;  /* the Standard GiB it would free */
 };
 
 struct plan_ctx {

@@ -67,7 +67,10 @@ static char *arm_segment(const char *id, const char *name)
 	return end ? xstrndup(p, (size_t)(end - p)) : xstrdup(p);
 }
 
-static char *disable_command(const struct vault *v, const struct item *it)
+/* "VERB --resource-group RG --vault-name V --container-name C
+ * --item-name I --backup-management-type T" for an item. */
+static char *item_command(const char *verb, const struct vault *v,
+			  const struct item *it)
 {
 	static const char *const mgmt[WL_COUNT] = {
 		"AzureIaasVM", "AzureWorkload", "AzureWorkload", "AzureStorage"
@@ -76,7 +79,7 @@ static char *disable_command(const struct vault *v, const struct item *it)
 	char *c = arm_segment(it->arm_id, "protectionContainers");
 	char *i = arm_segment(it->arm_id, "protectedItems");
 
-	strbuf_adds(&sb, "az backup protection disable --resource-group ");
+	strbuf_addf(&sb, "%s --resource-group ", verb);
 	strbuf_add_shell_word(&sb, v->resource_group);
 	strbuf_adds(&sb, " --vault-name ");
 	strbuf_add_shell_word(&sb, v->vault_name);
@@ -84,11 +87,19 @@ static char *disable_command(const struct vault *v, const struct item *it)
 	strbuf_add_shell_word(&sb, c);
 	strbuf_adds(&sb, " --item-name ");
 	strbuf_add_shell_word(&sb, i);
-	strbuf_addf(&sb, " --backup-management-type %s --delete-backup-data "
-		    "true --yes", mgmt[it->workload]);
+	strbuf_addf(&sb, " --backup-management-type %s", mgmt[it->workload]);
 	free(c);
 	free(i);
 	return strbuf_detach(&sb);
+}
+
+static char *disable_command(const struct vault *v, const struct item *it)
+{
+	char *c = item_command("az backup protection disable", v, it);
+	char *full = xasprintf("%s --delete-backup-data true --yes", c);
+
+	free(c);
+	return full;
 }
 
 /* What immutability means for deleting data or cutting retention; NULL
@@ -100,6 +111,18 @@ static const char *immutability_note(const struct vault *v)
 		       "data or cut retention until it is disabled (az backup "
 		       "vault update --immutability-state Disabled)";
 	return NULL;
+}
+
+/* Appends the vault's immutability note to a row's constraint. */
+static void add_immutability_note(struct lever_row *r, const struct vault *v)
+{
+	char *c;
+
+	if (!immutability_note(v))
+		return;
+	c = xasprintf("%s; %s", r->constraint, immutability_note(v));
+	free(r->constraint);
+	r->constraint = c;
 }
 
 static char *soft_delete_risk(const struct vault *v, const char *what)
@@ -118,6 +141,80 @@ static bool stopped(const struct item *it)
 	       str_eq_ci(it->protection_state, "ProtectionStopped");
 }
 
+static const char *workload_type(const struct item *it)
+{
+	static const char *const wt[WL_COUNT] = {
+		"VM", "MSSQL", "SAPHANA", "AzureFileShare"
+	};
+	return wt[it->workload];
+}
+
+static char *soft_delete_command(const struct vault *v, const char *state)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	strbuf_adds(&sb, "az backup vault backup-properties set "
+		    "--resource-group ");
+	strbuf_add_shell_word(&sb, v->resource_group);
+	strbuf_adds(&sb, " --name ");
+	strbuf_add_shell_word(&sb, v->vault_name);
+	strbuf_addf(&sb, " --soft-delete-feature-state %s", state);
+	return strbuf_detach(&sb);
+}
+
+/* Soft-deleted data is billed like stopped-with-retained data until the
+ * last 14 days before its purge. Purging it early means turning soft
+ * delete off, undeleting the item and deleting its data (then soft
+ * delete back on); AlwaysOn soft delete and a Locked vault allow
+ * neither, so there the row only says what it costs until when. */
+static void soft_deleted_lever(struct plan_ctx *p, const struct item *it)
+{
+	const struct vault *v = &p->s->vaults[it->vault_idx];
+	int64_t until = lever_soft_deleted_billed_until(it);
+	double cost = lever_stored_monthly(&p->cards[it->vault_idx], it);
+	bool can = v->soft_delete == SD_ENABLED &&
+		   v->immutability != IMM_LOCKED;
+	char billed[DATE_ISO_LEN], purge[DATE_ISO_LEN];
+	struct lever_row *r;
+	char *off, *undel, *del, *on;
+
+	if (until != TIME_NONE && until <= p->now)
+		return;
+	r = add_row(&p->levers, LV_SOFT_DELETED, v);
+	r->it = it;
+	r->saving = can ? cost : 0;
+	if (until == TIME_NONE) {
+		r->constraint = xstrdup("Azure reported no purge time: billed "
+					"until 14 days before it");
+	} else {
+		time_format_date(until, billed);
+		time_format_date(it->deferred_delete_time, purge);
+		r->constraint = xasprintf(
+			"billed until %s (%.2f %s/month), the last %d days "
+			"free; purged on %s%s", billed, cost, p->currency,
+			LEVER_SOFT_DELETE_FREE_DAYS, purge,
+			can ? "" : v->immutability == IMM_LOCKED ?
+			"; immutability Locked: it cannot be purged sooner" :
+			"; soft delete AlwaysOn: it cannot be purged sooner");
+	}
+	if (can)
+		add_immutability_note(r, v);
+	r->risk = xstrdup("purged at once: it can no longer be undeleted or "
+			  "restored, and soft delete is off for the vault "
+			  "while it runs");
+	off = soft_delete_command(v, "Disable");
+	undel = item_command("az backup protection undelete", v, it);
+	del = disable_command(v, it);
+	on = soft_delete_command(v, "Enable");
+	r->change = can ? xasprintf("%s && %s --workload-type %s && %s && %s",
+				    off, undel, workload_type(it), del, on)
+			: xstrdup("none before the purge: wait for it");
+	free(off);
+	free(undel);
+	free(del);
+	free(on);
+}
+
 static void item_data_levers(struct plan_ctx *p, const struct item *it)
 {
 	const struct vault *v = &p->s->vaults[it->vault_idx];
@@ -126,6 +223,10 @@ static void item_data_levers(struct plan_ctx *p, const struct item *it)
 		    p->now - it->last_backup_time > LEVER_IDLE_DAYS * DAY_S;
 	struct lever_row *r;
 
+	if (it->soft_deleted) {
+		soft_deleted_lever(p, it);
+		return;
+	}
 	if (v->immutability == IMM_LOCKED || (!stopped(it) && !idle))
 		return;
 	if (stopped(it) && it->standard_gb + it->archive_gb <= 0)
@@ -150,7 +251,8 @@ static void band_lever(struct plan_ctx *p, const struct item *it)
 	double below, units;
 	struct lever_row *r;
 
-	if (it->workload != WL_VM || stopped(it) || !unit)
+	if (it->workload != WL_VM || stopped(it) || it->soft_deleted ||
+	    !unit)
 		return;
 	units = lever_band_excess_units(it->source_gb, &below);
 	if (units <= 0)
@@ -221,18 +323,57 @@ static void retention_lever(struct plan_ctx *p, size_t pi)
 			  who->min_retention_days) :
 		xasprintf("no target asks for more than %d days",
 			  LEVER_DAILY_DAYS);
-	if (immutability_note(v)) {
-		char *c = xasprintf("%s; %s", r->constraint,
-				    immutability_note(v));
-		free(r->constraint);
-		r->constraint = c;
-	}
+	add_immutability_note(r, v);
 	r->risk = xasprintf("daily points older than %d days are deleted "
 			    "(%d now); the weekly, monthly and yearly points "
 			    "stay", keep, pol->daily_keep_days);
 	r->change = xasprintf("policy %s: {\"retentionPolicy\": "
 			      "{\"dailySchedule\": {\"retentionDuration\": "
 			      "{\"count\": %d, \"durationType\": \"Days\"}}}}",
+			      pol->policy_name, keep);
+}
+
+static int proposed_log_days(const struct plan_ctx *p, size_t pol,
+			     const struct target **who)
+{
+	double need = target_min_days(p, pol, who);
+	return need > LEVER_LOG_DAYS ? (int)ceil(need) : LEVER_LOG_DAYS;
+}
+
+/* SQL/HANA log backups kept longer than Azure's least: the log points
+ * beyond it hold a day's log chain each. A retention cut, so never on a
+ * Locked vault. */
+static void log_retention_lever(struct plan_ctx *p, size_t pi)
+{
+	const struct policy *pol = &p->s->policies[pi];
+	size_t vi = (size_t)snapshot_find_vault(p->s, pol->vault_id);
+	const struct vault *v = &p->s->vaults[vi];
+	int keep = p->levers.log_keep[pi];
+	const struct target *who = NULL;
+	struct lever_row *r;
+
+	if (!keep || v->immutability == IMM_LOCKED ||
+	    p->levers.log_gb[pi] <= 0)
+		return;
+	proposed_log_days(p, pi, &who);
+	r = add_row(&p->levers, LV_LOG_RETENTION, v);
+	r->pol = pol;
+	r->saving = p->levers.log_gb[pi] * p->cards[vi].std_gb_month;
+	r->constraint = who ?
+		xasprintf("target %s needs %g days", who->target_id,
+			  who->min_retention_days) :
+		xasprintf("Azure keeps log backups %d to 35 days",
+			  LEVER_LOG_DAYS);
+	add_immutability_note(r, v);
+	r->risk = xasprintf("point-in-time restore only within the last %d "
+			    "days (%d now); older restores go to a full or "
+			    "differential", keep, pol->log_keep_days);
+	r->change = xasprintf("policy %s: {\"subProtectionPolicy\": "
+			      "[{\"policyType\": \"Log\", "
+			      "\"retentionPolicy\": {\"retentionPolicyType\": "
+			      "\"SimpleRetentionPolicy\", "
+			      "\"retentionDuration\": {\"count\": %d, "
+			      "\"durationType\": \"Days\"}}}]}",
 			      pol->policy_name, keep);
 }
 
@@ -258,21 +399,42 @@ static void sql_schedule_lever(struct plan_ctx *p, size_t pi)
 			      "sub-policies)", pol->policy_name);
 }
 
+/* Instant restore kept by Standard and Enhanced policies by default. */
+static int default_instant_days(const struct policy *pol)
+{
+	return pol->policy_type == PT_ENHANCED ? 7 : 2;
+}
+
 static void instant_restore_lever(struct plan_ctx *p, size_t pi)
 {
 	const struct policy *pol = &p->s->policies[pi];
-	int dflt = pol->policy_type == PT_ENHANCED ? 7 : 2;
+	size_t vi = (size_t)snapshot_find_vault(p->s, pol->vault_id);
+	int dflt = default_instant_days(pol);
+	int meter = pol->policy_type == PT_ENHANCED ? M_SNAPSHOT_ZRS
+						     : M_SNAPSHOT_LRS;
+	const struct price_row *snap = p->cards[vi].row[meter];
+	double gb = p->levers.snap_gb[pi];
 	struct lever_row *r;
 
-	if (pol->workload != WL_VM || pol->instant_rp_days <= dflt)
+	if (pol->workload != WL_VM || pol->instant_rp_days <= dflt ||
+	    gb <= 0)
 		return;
-	r = add_row(&p->levers, LV_INSTANT_RESTORE,
-		    &p->s->vaults[snapshot_find_vault(p->s, pol->vault_id)]);
+	r = add_row(&p->levers, LV_INSTANT_RESTORE, &p->s->vaults[vi]);
 	r->pol = pol;
-	r->constraint = xasprintf("not priced: the price sheet has no "
-				  "managed-disk snapshot meter (%d days kept, "
-				  "%d the default)", pol->instant_rp_days,
-				  dflt);
+	if (snap) {
+		r->saving = gb * snap->price;
+		r->constraint = xasprintf("%d days kept, %d the default: "
+					  "%.1f GiB of %s at %g %s/GB-month",
+					  pol->instant_rp_days, dflt, gb,
+					  meter_names[meter], snap->price,
+					  p->currency);
+	} else {
+		r->constraint = xasprintf("not priced: the price sheet has no "
+					  "%s meter for %s (%d days kept, %d "
+					  "the default)", meter_names[meter],
+					  p->s->vaults[vi].location,
+					  pol->instant_rp_days, dflt);
+	}
 	r->risk = xstrdup("older points restore from the vault tier: slower "
 			  "(hours, not minutes)");
 	r->change = xasprintf("policy %s: \"instantRpRetentionRangeInDays\": "
@@ -343,29 +505,99 @@ static void redundancy_lever(struct plan_ctx *p, size_t vi, double gb)
 	r->change = vault_create_command(v);
 }
 
+/* Reservations are bought per region and redundancy: the vaults whose
+ * Standard meter and region match share one. */
+static bool same_reservation(const struct plan_ctx *p, size_t a, size_t b)
+{
+	return p->cards[a].standard_meter == p->cards[b].standard_meter &&
+	       str_eq_ci(p->s->vaults[a].location, p->s->vaults[b].location);
+}
+
+static void reserved_row(struct plan_ctx *p, size_t vi, double gb,
+			 int years)
+{
+	const struct rate_card *rc = &p->cards[vi];
+	int m[2] = { years == 1 ? M_RESERVED_100T_1Y : M_RESERVED_100T_3Y,
+		     years == 1 ? M_RESERVED_1P_1Y : M_RESERVED_1P_3Y };
+	const double size[2] = { LEVER_RESERVED_GB, LEVER_RESERVED_PB_GB };
+	const char *const unit[2] = { "100 TiB", "1 PiB" };
+	double best = 0;
+	int units = 0, k = 0;
+	struct lever_row *r;
+
+	for (int i = 0; i < 2; i++) {
+		int n;
+		double s = rc->row[m[i]] ? lever_reserved_saving(
+			gb, rc->std_gb_month, rc->row[m[i]]->price, size[i],
+			&n) : 0;
+		if (s > best) {
+			best = s;
+			units = n;
+			k = i;
+		}
+	}
+	if (!rc->row[m[0]] && gb >= LEVER_RESERVED_GB) {
+		r = add_row(&p->levers, LV_RESERVED, NULL);
+		r->constraint = xasprintf("not priced: the price sheet has no "
+					  "%s row for %s; %.0f GiB of %s",
+					  meter_names[m[0]],
+					  p->s->vaults[vi].location, gb,
+					  meter_names[rc->standard_meter]);
+	} else if (best > 0) {
+		r = add_row(&p->levers, LV_RESERVED, NULL);
+		r->saving = best;
+		r->constraint = xasprintf(
+			"%.0f GiB of %s in %s; %d x %s for %d year%s at %g of "
+			"the pay-as-you-go rate (%s, %s)", gb,
+			meter_names[rc->standard_meter],
+			p->s->vaults[vi].location, units, unit[k], years,
+			years > 1 ? "s" : "", rc->row[m[k]]->price,
+			meter_names[m[k]],
+			price_quality_names[rc->row[m[k]]->quality]);
+	} else {
+		return;
+	}
+	r->risk = xasprintf("a %d-year commitment, paid whether or not the "
+			    "storage is used; vault-standard only, not "
+			    "Archive nor the protected-instance fee", years);
+	r->change = xasprintf("Azure portal: Reservations > Add > Azure "
+			      "Backup: region %s, vault-standard, %s, %d x "
+			      "%s, %d year%s", p->s->vaults[vi].location,
+			      meter_names[rc->standard_meter],
+			      units ? units : 1, unit[k], years,
+			      years > 1 ? "s" : "");
+}
+
+static void reserved_levers(struct plan_ctx *p, const double *gb)
+{
+	for (size_t v = 0; v < p->s->nvaults; v++) {
+		double total = 0;
+		bool first = true;
+		int sm = p->cards[v].standard_meter;
+
+		if (sm == M_FILES_VAULTED_LRS || sm == M_FILES_VAULTED_GRS)
+			continue;
+		for (size_t w = 0; w < p->s->nvaults; w++)
+			if (same_reservation(p, v, w)) {
+				first = first && w >= v;
+				total += gb[w];
+			}
+		if (!first)
+			continue;
+		reserved_row(p, v, total, 1);
+		reserved_row(p, v, total, 3);
+	}
+}
+
 static void vault_levers(struct plan_ctx *p)
 {
 	double *gb = xcalloc(p->s->nvaults + 1, sizeof(double));
-	double total = 0;
 
 	for (size_t i = 0; i < p->s->nitems; i++)
 		gb[p->s->items[i].vault_idx] += p->s->items[i].standard_gb;
-	for (size_t v = 0; v < p->s->nvaults; v++) {
+	for (size_t v = 0; v < p->s->nvaults; v++)
 		redundancy_lever(p, v, gb[v]);
-		total += gb[v];
-	}
-	if (total >= LEVER_RESERVED_GB && p->s->nvaults) {
-		struct lever_row *r = add_row(&p->levers, LV_RESERVED, NULL);
-		r->constraint = xasprintf("not priced: the price sheet has no "
-					  "reservation rows; %.0f GiB in "
-					  "Vault-standard, reservations come "
-					  "in 100 TB", total);
-		r->risk = xstrdup("a 1- or 3-year commitment, paid whether or "
-				  "not the storage is used");
-		r->change = xstrdup("Azure portal: Reservations > Backup "
-				    "Storage (Vault-standard), 100 TB, 1 or 3 "
-				    "years");
-	}
+	reserved_levers(p, gb);
 	free(gb);
 }
 
@@ -384,13 +616,20 @@ void levers_init(struct plan_ctx *p)
 	lv->daily_gb = xcalloc(p->s->npolicies + 1, sizeof(double));
 	lv->daily_keep = xcalloc(p->s->npolicies + 1, sizeof(int));
 	lv->sql_gb = xcalloc(p->s->npolicies + 1, sizeof(double));
+	lv->snap_gb = xcalloc(p->s->npolicies + 1, sizeof(double));
+	lv->log_keep = xcalloc(p->s->npolicies + 1, sizeof(int));
+	lv->log_gb = xcalloc(p->s->npolicies + 1, sizeof(double));
 	for (size_t i = 0; i < p->s->npolicies; i++) {
 		const struct policy *pol = &p->s->policies[i];
 		const struct target *who;
 		int keep = proposed_daily_days(p, i, &who);
+		int logs = proposed_log_days(p, i, &who);
 		if (pol->daily_keep_days > keep &&
 		    (pol->weekly_keep_weeks > 0 || pol->monthly_keep_months > 0))
 			lv->daily_keep[i] = keep;
+		if ((pol->workload == WL_SQL || pol->workload == WL_HANA) &&
+		    pol->log_interval_min > 0 && pol->log_keep_days > logs)
+			lv->log_keep[i] = logs;
 	}
 }
 
@@ -400,12 +639,19 @@ void levers_add_points(struct plan_ctx *p, const struct item *it,
 	long pi = it->policy_idx;
 	const struct policy *pol;
 
-	if (pi < 0 || stopped(it))
+	if (pi < 0 || stopped(it) || it->soft_deleted)
 		return;
 	pol = &p->s->policies[pi];
+	if (pol->workload == WL_VM)
+		p->levers.snap_gb[pi] += lever_snapshot_gb(
+			it, pol->frequency == FREQ_WEEKLY, pol->instant_rp_days,
+			default_instant_days(pol));
 	if (p->levers.daily_keep[pi])
 		p->levers.daily_gb[pi] += lever_daily_freed_gb(
 			rps, n, p->now, p->levers.daily_keep[pi]);
+	if (p->levers.log_keep[pi])
+		p->levers.log_gb[pi] += lever_log_freed_gb(
+			rps, n, p->now, p->levers.log_keep[pi]);
 	if (daily_fulls(pol))
 		p->levers.sql_gb[pi] += lever_sql_schedule_gb(
 			it, rps, n, p->now, pol->daily_keep_days);
@@ -450,6 +696,7 @@ static void levers_collect(struct plan_ctx *p)
 	}
 	for (size_t i = 0; i < p->s->npolicies; i++) {
 		retention_lever(p, i);
+		log_retention_lever(p, i);
 		sql_schedule_lever(p, i);
 		instant_restore_lever(p, i);
 	}
@@ -484,4 +731,7 @@ void levers_release(struct levers *lv)
 	free(lv->daily_gb);
 	free(lv->daily_keep);
 	free(lv->sql_gb);
+	free(lv->snap_gb);
+	free(lv->log_keep);
+	free(lv->log_gb);
 }

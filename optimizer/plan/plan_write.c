@@ -9,6 +9,7 @@
 #include <cjson/cJSON.h>
 
 #include "optimizer/base/fileio.h"
+#include "optimizer/base/jsonutil.h"
 #include "optimizer/plan/plan_internal.h"
 #include "models/cost/tiercost.h"
 #include "optimizer/base/timeutil.h"
@@ -475,16 +476,15 @@ int plan_write_meta(struct plan_ctx *p, struct outdir *dir, struct err *e)
 
 	time_format_iso(p->now, when);
 	cJSON_AddStringToObject(o, "tool_version", VAULTWISE_VERSION);
-	cJSON_AddStringToObject(o, "snapshot", p->o->snapshot_path
-						      ? p->o->snapshot_path
-						      : p->s->dir);
+	json_add_text(o, "snapshot", p->o->snapshot_path ? p->o->snapshot_path
+							  : p->s->dir);
 	cJSON_AddStringToObject(o, "as_of", when);
 	cJSON_AddStringToObject(o, "currency", p->currency);
-	cJSON_AddStringToObject(o, "prices", p->prices.path);
+	json_add_text(o, "prices", p->prices.path);
 	cJSON_AddNumberToObject(o, "horizon_months", p->proj.h.months);
 	cJSON_AddStringToObject(o, "method", p->sum->method);
 	if (p->use_model && p->o->model_path)
-		cJSON_AddStringToObject(o, "model", p->o->model_path);
+		json_add_text(o, "model", p->o->model_path);
 	cJSON_AddNumberToObject(o, "risk_quantile", p->o->risk_q);
 	text = cJSON_Print(o);
 	cJSON_Delete(o);

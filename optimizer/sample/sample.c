@@ -313,7 +313,7 @@ static const struct vault_profile profiles[] = {
 	  XSR_PERMANENTLY_DISABLED, OFF, OFF, ON, 12,
 	  { { T_ENH_DEFAULT, 1 }, { T_STD_180, 4 } }, 0 },
 	{ "test", "westeurope", "weu", "tst", 2,
-	  { "qa", "perf", "uat", "lab" }, RED_LRS, OFF, IMM_DISABLED,
+	  { "qa", "perf", "uat", "lab" }, RED_GRS, OFF, IMM_DISABLED,
 	  SD_DISABLED, 14, G_NONE, 0, XSR_ENABLED, ON, OFF, OFF, 6,
 	  { { T_STD_SHORT, 3 }, { T_DEFAULT, 2 } }, 0 },
 };
@@ -626,9 +626,11 @@ int estate_write(const struct estate_options *o, const char *dir,
 		make_policies(&es, &es.vaults[i]);
 	}
 	estate_share_items(&es);
+	estate_reserve_lever_items(&es);
 	for (long i = 0; i < o->vaults; i++)
 		estate_make_items(&es, &es.vaults[i]);
 	estate_make_backup_vaults(&es);
+	estate_make_lever_items(&es);
 	fill_manifest(&es, &m);
 	rc = snapshot_writer_commit(&es.x.sw, &m, e);
 	manifest_release(&m);

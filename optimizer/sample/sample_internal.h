@@ -2,8 +2,8 @@
  * estate_internal.h: what the parts of the sample estate generator share:
  * estate.c (tenancy, vaults, guards, policies, the manifest),
  * estate_items.c (the items), estate_history.c (one item's recovery
- * points and jobs) and estate_bv.c (the Backup vaults). Only these files
- * include it. */
+ * points and jobs), estate_bv.c (the Backup vaults) and sample_levers.c
+ * (the lever cases). Only these files include it. */
 #ifndef VW_ESTATE_INTERNAL_H
 #define VW_ESTATE_INTERNAL_H
 
@@ -96,6 +96,7 @@ struct estate {
 	size_t npolicies;
 	long items_done;
 	bool irpending_done, vm_gone_done;
+	long lever_items; /* slots kept for sample_levers.c */
 };
 
 /* Random helpers on the estate's generators. */
@@ -114,6 +115,11 @@ void estate_make_items(struct estate *es, struct gen_vault *gv);
 /* estate_bv.c: writes the estate's Backup vaults, their policies and
  * instances. */
 void estate_make_backup_vaults(struct estate *es);
+
+/* sample_levers.c: keeps the last item slots for the lever cases (after
+ * estate_share_items), then writes them (after everything else). */
+void estate_reserve_lever_items(struct estate *es);
+void estate_make_lever_items(struct estate *es);
 
 /* Builds the item's points and jobs, completes its row (sizes, last
  * backup) and writes the item, its points and its jobs. */

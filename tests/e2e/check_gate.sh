@@ -216,7 +216,10 @@ moved = 0
 for x, y in zip(a, b):
     assert x["margin_hours"] == y["margin_hours"], (x, y)
     m = x["margin_hours"]
-    if x["verdict"] == "breached" and m and float(m) >= -2:
+    # an item with no successful backup stays breached (the sample's
+    # idle VM): the tolerance forgives a schedule, not failures
+    failing = "no successful backup" in x["reason"]
+    if x["verdict"] == "breached" and m and float(m) >= -2 and not failing:
         assert y["verdict"] == "met", y
         assert "within the 2 h tolerance" in y["reason"], y
         moved += 1

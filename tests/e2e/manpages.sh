@@ -58,32 +58,44 @@ expect_exit 0 "man -l renders vaultwise-plan.1" \
 grep_ok "the rendered page has the synopsis" \
 	'vaultwise plan SNAPSHOT --out DIR' "$T/out"
 
-# complete WORD...: what bash completes for the last word.
-complete_words() {
+# bash WORD...: what bash completes for the last word.
+bash_completes() {
 	bash -c '. "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1))
 		_vaultwise; printf "%s\n" "${COMPREPLY[@]}"' \
 		sh "$G/completion/vaultwise.bash" vaultwise "$@"
 }
-[ "$(complete_words pl)" = plan ] && ok "bash completes a command" ||
-	not_ok "bash completes a command (got '$(complete_words pl)')"
-[ "$(complete_words plan --horizon-m)" = --horizon-months ] &&
-	ok "bash completes an option of the command" ||
-	not_ok "bash completes an option of the command"
-[ "$(complete_words --log-format '' | tr '\n' ' ')" = "text json " ] &&
-	ok "bash completes an option's choices" ||
-	not_ok "bash completes an option's choices"
-missing=
-for c in $cmds; do
-	got=$(complete_words "$c" -- | tr '\n' ' ')
-	for o in $("$VAULTWISE" "$c" --help | help_options); do
-		case " $got " in *" $o "*) ;; *) missing="$missing $c:$o" ;; esac
+# zsh WORD...: the same through zsh's own completion system.
+zsh_completes() {
+	zsh tests/e2e/zsh_complete.zsh "$G/completion" "vaultwise $*"
+}
+# completion_checks SHELL: what SHELL's completion offers for a command,
+# an option, an option's choices, and every option --help lists.
+completion_checks() {
+	sh=$1
+	got=$("${sh}_completes" pl)
+	[ "$got" = plan ] && ok "$sh completes a command" ||
+		not_ok "$sh completes a command (got '$got')"
+	[ "$("${sh}_completes" plan --horizon-m)" = --horizon-months ] &&
+		ok "$sh completes an option of the command" ||
+		not_ok "$sh completes an option of the command"
+	[ "$("${sh}_completes" --log-format '' | tr '\n' ' ')" = "text json " ] &&
+		ok "$sh completes an option's choices" ||
+		not_ok "$sh completes an option's choices"
+	missing=
+	for c in $cmds; do
+		got=$("${sh}_completes" "$c" -- | tr '\n' ' ')
+		for o in $("$VAULTWISE" "$c" --help | help_options); do
+			case " $got " in *" $o "*) ;; *) missing="$missing $c:$o" ;; esac
+		done
 	done
-done
-[ -z "$missing" ] && ok "bash offers every option of --help" ||
-	not_ok "bash misses:$missing"
+	[ -z "$missing" ] && ok "$sh offers every option of --help" ||
+		not_ok "$sh misses:$missing"
+}
+completion_checks bash
 if command -v zsh >/dev/null 2>&1; then
 	check "the zsh completion parses" zsh -n "$G/completion/_vaultwise"
+	completion_checks zsh
 else
-	ok "the zsh completion parses # SKIP no zsh"
+	ok "the zsh completion # SKIP no zsh"
 fi
 finish

@@ -83,6 +83,13 @@ grep_ok "audit's table shows the escape as text" \
 check "no raw ESC reaches the terminal" \
 	sh -c "! grep -q \"\$(printf '\\033')\" '$T/out' '$T/err'"
 
+expect_exit 0 "apply's dry run of a plan naming that vault" \
+	"$VAULTWISE" apply "$T/run/plan"
+grep_ok "apply's per-vault lines show the escape as text" \
+	'^  vault-\\x1b\]0;pwned\\x07prod  ' "$T/out"
+check "no raw ESC reaches the terminal from apply" \
+	sh -c "! grep -q \"\$(printf '\\033')\" '$T/out' '$T/err'"
+
 # 20,000 vaults that protect nothing: one posture.csv row says so, not
 # 200,000 rows of checks on nothing
 python3 "$VW_TOP/tests/e2e/hostile_names.py" "$BASE" "$T/empty" 20000

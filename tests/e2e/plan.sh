@@ -165,16 +165,17 @@ snap, sheet = sys.argv[3], sys.argv[4]
 vaults = {v['vault_id']: v for v in csv.DictReader(open(snap + '/vaults.csv'))}
 items = {i['item_id']: i for i in csv.DictReader(open(snap + '/items.csv'))}
 priced = {r['lever'] for r in rows if r['saving_month']}
-assert len(priced) >= 4, priced
+assert len(priced) >= 6, priced
 kinds = {r['lever'] for r in rows}
 assert len(kinds) >= 6, kinds
 for r in rows + rows90:
     assert r['currency'] == 'EUR', r
     assert r['saving_month'] or r['constraint'].startswith('not priced'), r
     assert r['change'], r
-    if r['lever'] in ('retention-daily', 'stale-stopped', 'stale-idle'):
+    if r['lever'] in ('retention-daily', 'sql-log-retention', 'stale-stopped',
+                      'stale-idle'):
         assert vaults[r['vault_id']]['immutability'] != 'Locked', r
-    if r['lever'] == 'retention-daily' and \
+    if r['lever'] in ('retention-daily', 'sql-log-retention') and \
             vaults[r['vault_id']]['immutability'] == 'Unlocked':
         assert 'Azure refuses' in r['constraint'], r
 savings = [float(r['saving_month']) for r in rows if r['saving_month']]
@@ -182,6 +183,9 @@ assert savings == sorted(savings, reverse=True), "sorted by saving"
 policies = {p['policy_id']: p
             for p in csv.DictReader(open(snap + '/policies.csv'))}
 for r in rows90:
+    if r['lever'] == 'sql-log-retention':
+        count = int(r['change'].split('"count": ')[1].split(',')[0])
+        assert 7 <= count < int(policies[r['policy_id']]['log_keep_days']), r
     if r['lever'] != 'retention-daily':
         continue
     count = int(r['change'].split('"count": ')[1].split('"')[0].strip(', '))
@@ -212,5 +216,205 @@ for r in rows:
     want = fee + float(it['standard_gb']) * g(red) + \
         float(it['archive_gb']) * g(arc)
     assert abs(want - float(r['saving_month'])) < 0.01, (want, r)
+PY
+check "levers.csv: one row of each kind recomputed by hand" \
+	python3 - "$T/pl/levers.csv" "$S" "$VW_TOP/data/prices/prices.csv" <<'PY'
+import csv, datetime, math, sys
+rows = list(csv.DictReader(open(sys.argv[1], newline='')))
+snap, sheet = sys.argv[2], sys.argv[3]
+load = lambda f: list(csv.DictReader(open(snap + '/' + f, newline='')))
+vaults = {v['vault_id']: v for v in load('vaults.csv')}
+items = {i['item_id']: i for i in load('items.csv')}
+policies = {p['policy_id']: p for p in load('policies.csv')}
+rps = {}
+for p in load('recovery_points.csv'):
+    rps.setdefault(p['item_id'], []).append(p)
+price, first = {}, {}
+for p in csv.DictReader(open(sheet)):
+    price[(p['region'], p['currency'], p['meter'])] = float(p['price'])
+    first.setdefault((p['currency'], p['meter']), float(p['price']))
+def g(v, m):
+    return price.get((v['location'], 'EUR', m), first[('EUR', m)])
+def std(v):
+    m = {'LocallyRedundant': 'standard_lrs', 'ZoneRedundant': 'standard_zrs',
+         'GeoRedundant': 'standard_grs'}[v['redundancy']]
+    if m == 'standard_grs' and v['cross_region_restore'] == 'Enabled':
+        m = 'standard_ragrs'
+    return g(v, m)
+def stored(it, v):
+    arc = 'archive_grs' if v['redundancy'] == 'GeoRedundant' else 'archive_lrs'
+    pi = {'AzureVM': 'pi_vm', 'SQL': 'pi_sql', 'HANA': 'pi_hana',
+          'AzureFiles': 'pi_files'}[it['workload']]
+    src = float(it['source_gb'])
+    fee = g(v, pi) / 2 if src <= 50 else g(v, pi) * math.ceil(src / 500)
+    return fee + float(it['standard_gb']) * std(v) + \
+        float(it['archive_gb']) * g(v, arc)
+ts = lambda s: datetime.datetime.strptime(s, '%Y-%m-%dT%H:%M:%SZ')
+now = ts('2026-11-01T00:00:00Z')
+in_std = ('Standard', 'SnapshotAndStandard', 'StandardRehydrated')
+def live(pid):
+    return [i for i in items.values() if i['policy_id'] == pid and
+            i['protection_state'] != 'ProtectionStopped' and
+            i['soft_deleted'] != 'true']
+def by_hand(r):
+    v = vaults[r['vault_id']]
+    it, pol = items.get(r['item_id']), policies.get(r['policy_id'])
+    k = r['lever']
+    if k in ('stale-stopped', 'stale-idle', 'soft-deleted'):
+        return stored(it, v)
+    if k == 'pi-band-edge':
+        return g(v, 'pi_vm')
+    if k == 'redundancy':
+        gb = sum(float(i['standard_gb']) for i in items.values()
+                 if i['vault_id'] == r['vault_id'])
+        return gb * (std(v) - g(v, 'standard_lrs'))
+    if k == 'retention-daily':
+        keep = int(r['change'].split('"count": ')[1].split(',')[0])
+        cut = now - datetime.timedelta(days=keep)
+        return std(v) * sum(float(p['unique_gb']) for i in live(pol['policy_id'])
+                            for p in rps.get(i['item_id'], [])
+                            if p['rp_kind'] == 'daily' and p['tier'] in in_std
+                            and ts(p['rp_time']) < cut)
+    if k == 'sql-log-retention':
+        keep = int(r['change'].split('"count": ')[1].split(',')[0])
+        cut = now - datetime.timedelta(days=keep)
+        return std(v) * sum(float(p['unique_gb']) for i in live(pol['policy_id'])
+                            for p in rps.get(i['item_id'], [])
+                            if p['rp_kind'] == 'log' and p['tier'] in in_std
+                            and ts(p['rp_time']) < cut)
+    if k == 'sql-schedule':
+        cut = now - datetime.timedelta(days=int(pol['daily_keep_days']))
+        gb = 0
+        for i in live(pol['policy_id']):
+            c = float(i['daily_churn'])
+            diff = sum(1 - (1 - c) ** d for d in range(1, 7)) / 6
+            fulls = [float(p['unique_gb']) for p in rps.get(i['item_id'], [])
+                     if p['rp_kind'] == 'full' and p['tier'] in in_std
+                     and ts(p['rp_time']) >= cut]
+            gb += max(0, (sum(fulls) - len(fulls) * float(i['source_gb'])
+                          * diff) * 6 / 7)
+        return gb * std(v)
+    if k == 'instant-restore':
+        enh = pol['policy_type'] == 'Enhanced'
+        keep, dflt = int(pol['instant_rp_days']), 7 if enh else 2
+        # a day's snapshots hold a day's churn; weekly, the one snapshot
+        # is the whole disk, kept min(days, 7) of every 7 days
+        weekly = pol['frequency'] == 'Weekly'
+        per_gb = lambda i: (min(keep, 7) - min(dflt, 7)) / 7 if weekly \
+            else float(i['daily_churn']) * (keep - dflt)
+        gb = sum(float(i['source_gb']) * per_gb(i)
+                 for i in live(pol['policy_id']) if i['last_backup_time'])
+        return gb * g(v, 'snapshot_zrs' if enh else 'snapshot_lrs')
+    raise AssertionError('no hand computation for ' + k)
+done = set()
+for r in rows:
+    if r['lever'] in done or not r['saving_month'] or \
+            float(r['saving_month']) == 0:
+        continue
+    want = by_hand(r)
+    assert abs(want - float(r['saving_month'])) < 0.01, (want, r)
+    done.add(r['lever'])
+assert len(done) >= 6, done
+# soft-deleted data: billed until 14 days before its purge, which the row
+# names; an AlwaysOn vault allows no early purge, so it saves nothing
+for r in rows:
+    if r['lever'] != 'soft-deleted':
+        continue
+    purge = ts(items[r['item_id']]['deferred_delete_time'])
+    until = (purge - datetime.timedelta(days=14)).strftime('%Y-%m-%d')
+    assert 'billed until ' + until in r['constraint'], r
+    assert 'purged on ' + purge.strftime('%Y-%m-%d') in r['constraint'], r
+    v = vaults[r['vault_id']]
+    if v['soft_delete'] == 'AlwaysOn' or v['immutability'] == 'Locked':
+        assert float(r['saving_month']) == 0, r
+        assert 'cannot be purged sooner' in r['constraint'], r
+    else:
+        assert 'undelete' in r['change'], r
+PY
+# The redundancy lever reads the vault's env tag, not only its name; and
+# reserved capacity is priced per region and redundancy once a group of
+# vaults stores enough Standard to pay for a block.
+mkdir -p "$T/big"
+check "a copy of the sample: a prod-named vault tagged env=dev, 5x the data" \
+	python3 - "$S" "$T/big" <<'PY'
+import csv, hashlib, json, shutil, sys
+src, dst = sys.argv[1], sys.argv[2]
+shutil.copytree(src, dst, dirs_exist_ok=True)
+def rewrite(name, fix):
+    with open(src + '/' + name, newline='') as f:
+        r = csv.DictReader(f)
+        head, rows = r.fieldnames, [fix(x) or x for x in r]
+    with open(dst + '/' + name, 'w', newline='') as f:
+        w = csv.DictWriter(f, head, lineterminator='\r\n')
+        w.writeheader()
+        w.writerows(rows)
+def dev(v):
+    if v['vault_name'] == 'rsv-prod-uks-01':
+        v['tags'] = 'env=dev'
+def big(i):
+    i['standard_gb'] = '%.2f' % (float(i['standard_gb']) * 5)
+rewrite('vaults.csv', dev)
+rewrite('items.csv', big)
+m = json.load(open(src + '/manifest.json'))
+for name in ('vaults.csv', 'items.csv'):
+    m['files'][name]['sha256'] = hashlib.sha256(
+        open(dst + '/' + name, 'rb').read()).hexdigest()
+json.dump(m, open(dst + '/manifest.json', 'w'), indent='\t')
+PY
+expect_exit 0 "plan on the tagged, larger copy" "$VAULTWISE" plan "$T/big" \
+	--out "$T/plbig"
+check "levers.csv: redundancy by tag, reserved capacity by hand" \
+	python3 - "$T/plbig/levers.csv" "$T/big" \
+	"$VW_TOP/data/prices/prices.csv" <<'PY'
+import csv, math, sys
+rows = list(csv.DictReader(open(sys.argv[1], newline='')))
+snap = sys.argv[2]
+vaults = list(csv.DictReader(open(snap + '/vaults.csv', newline='')))
+items = list(csv.DictReader(open(snap + '/items.csv', newline='')))
+sheet = {(p['region'], p['meter']): float(p['price'])
+         for p in csv.DictReader(open(sys.argv[3])) if p['currency'] == 'EUR'}
+assert any(r['lever'] == 'redundancy' and r['vault_name'] ==
+           'rsv-prod-uks-01' for r in rows), 'tagged env=dev'
+# northeurope GRS with cross-region restore: RA-GRS, priced from
+# westeurope's rows (the sheet's first EUR region)
+ne = {v['vault_id'] for v in vaults if v['location'] == 'northeurope' and
+      v['redundancy'] == 'GeoRedundant' and
+      v['cross_region_restore'] == 'Enabled'}
+gb = sum(float(i['standard_gb']) for i in items if i['vault_id'] in ne)
+rate = sheet[('westeurope', 'standard_ragrs')]
+res = [r for r in rows if r['lever'] == 'reserved-capacity' and
+       'standard_ragrs in northeurope' in r['constraint']]
+assert len(res) == 2, res
+for r in res:
+    years = 1 if ' for 1 year ' in r['constraint'] else 3
+    best = 0
+    for size, m in ((100 * 1024, 'reserved_100tb_%dy'),
+                    (1024 * 1024, 'reserved_1pb_%dy')):
+        share = sheet[('westeurope', m % years)]
+        n = math.floor(gb / size)
+        for k in (n, n + 1):
+            if k:
+                best = max(best, rate * (min(gb, k * size) - k * size * share))
+    assert abs(best - float(r['saving_month'])) < 0.01, (best, r)
+    assert 'Reservations' in r['change'] and 'northeurope' in r['change'], r
+PY
+# A sheet without the levers' meters (as `prices fetch` writes) still
+# plans; the levers that need them say which meter is missing.
+grep -v ',snapshot_\|,reserved_' "$VW_TOP/data/prices/prices.csv" \
+	>"$T/nolever.csv"
+expect_exit 0 "plan on the larger copy with a sheet lacking those meters" \
+	"$VAULTWISE" plan "$T/big" --out "$T/plnone" --prices "$T/nolever.csv"
+check "levers.csv: snapshots and reservations not priced, the meter named" \
+	python3 - "$T/plnone/levers.csv" <<'PY'
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1], newline='')))
+for kind, meter in (('instant-restore', 'snapshot_'),
+                    ('reserved-capacity', 'reserved_')):
+    got = [r for r in rows if r['lever'] == kind]
+    assert got, kind
+    for r in got:
+        assert r['saving_month'] == '' and r['basis'] == '', r
+        assert r['constraint'].startswith('not priced: the price sheet has '
+                                          'no ' + meter), r
 PY
 finish

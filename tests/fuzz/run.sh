@@ -6,6 +6,9 @@
 # Crashes are written to $1/artifacts/NAME/. Called by `make fuzz` and
 # `make fuzz-smoke`. Prints one line per target (runs, corpus size) and
 # ends "fuzz: N passed, N failed"; exits 1 if any target found a crash.
+# FUZZ_SEED fixes libFuzzer's seed: `make fuzz-smoke` sets it so that a CI
+# run explores the same inputs each time and passes or fails reproducibly;
+# `make fuzz` leaves it random to search further.
 set -u
 BUILD=${1:-build-fuzz}
 SECONDS_EACH=${2:-60}
@@ -26,7 +29,7 @@ run_one() {
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 		"$bin" -max_total_time="$SECONDS_EACH" -timeout=20 \
 		-rss_limit_mb=2048 -max_len=65536 -print_final_stats=1 \
-		-artifact_prefix="$art/" $dict \
+		-artifact_prefix="$art/" $dict ${FUZZ_SEED:+-seed=$FUZZ_SEED} \
 		"$work" "tests/fuzz/corpus/$name" >"$LOGS/$name.log" 2>&1
 	echo $? >"$LOGS/$name.rc"
 }

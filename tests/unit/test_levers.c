@@ -2,8 +2,10 @@
  * test_levers.c: each lever's saving on the bill (models/cost/levers.h)
  * recomputed by hand: a stopped item's fee and storage, the daily points a
  * shorter retention deletes, GRS against LRS, a VM just over a
- * protected-instance band edge, and daily SQL fulls against a weekly full
- * with six differentials. */
+ * protected-instance band edge, daily SQL fulls against a weekly full
+ * with six differentials, instant-restore snapshots kept past the
+ * default, reserved capacity, soft-deleted data's billed days, and the
+ * log points a shorter log retention deletes. */
 #include "testutil.h"
 
 #include <math.h>
@@ -70,6 +72,11 @@ static void test_levers__daily_retention_frees_old_dailies(void **state)
 	rps[4].tier = TIER_ARCHIVE;                       /* not in Standard */
 	assert_float_equal(lever_daily_freed_gb(rps, 5, NOW, 30), 5, 1e-9);
 	assert_float_equal(lever_daily_freed_gb(rps, 5, NOW, 45), 0, 1e-9);
+	/* log points: only they count for the log retention */
+	rps[0].kind = RK_LOG;
+	rps[2].kind = RK_LOG;
+	assert_float_equal(lever_log_freed_gb(rps, 5, NOW, 7), 8, 1e-9);
+	assert_float_equal(lever_log_freed_gb(rps, 5, NOW, 35), 3, 1e-9);
 }
 
 static void test_levers__lrs_against_the_vaults_redundancy(void **state)
@@ -124,6 +131,66 @@ static void test_levers__sql_fulls_become_differentials(void **state)
 			   579.35, 0.01);
 }
 
+static void test_levers__instant_restore_snapshots(void **state)
+{
+	struct item it = { 0 };
+	(void)state;
+
+	/* a day's incremental snapshot holds 200 GB x 3% = 6 GB; 10 days
+	 * kept instead of 2 keep 8 of them: 48 GB */
+	it.source_gb = 200;
+	it.daily_churn = 0.03;
+	it.last_backup_time = NOW - DAY_S;
+	assert_float_equal(lever_snapshot_gb(&it, false, 10, 2), 48, 1e-9);
+	assert_float_equal(lever_snapshot_gb(&it, false, 2, 2), 0, 1e-9);
+	assert_float_equal(lever_snapshot_gb(&it, false, 1, 2), 0, 1e-9);
+	/* weekly: the one snapshot, the whole 200 GB disk, kept 5 days of
+	 * every 7 instead of 2: 200 x 3 / 7 on average */
+	assert_float_equal(lever_snapshot_gb(&it, true, 5, 2), 200.0 * 3 / 7,
+			   1e-9);
+	/* never backed up: no snapshot yet */
+	it.last_backup_time = TIME_NONE;
+	assert_float_equal(lever_snapshot_gb(&it, false, 10, 2), 0, 1e-9);
+}
+
+static void test_levers__reserved_capacity(void **state)
+{
+	const double tib100 = LEVER_RESERVED_GB;
+	int units;
+	(void)state;
+
+	/* 250 TiB at 0.02 and 80% of it reserved: two blocks cover 200 TiB
+	 * and cost 160, saving 40 TiB x 0.02; a third block would cover 50
+	 * TiB for 80: worse */
+	assert_float_equal(lever_reserved_saving(250 * 1024, 0.02, 0.8,
+						 tib100, &units),
+			   0.02 * 40 * 1024, 1e-6);
+	assert_int_equal(units, 2);
+	/* 95 TiB: one block covers 95 for the price of 80 */
+	assert_float_equal(lever_reserved_saving(95 * 1024, 0.02, 0.8,
+						 tib100, &units),
+			   0.02 * 15 * 1024, 1e-6);
+	assert_int_equal(units, 1);
+	/* 50 TiB: a block would cost 80 for 50 of use: no saving */
+	assert_float_equal(lever_reserved_saving(50 * 1024, 0.02, 0.8,
+						 tib100, &units), 0, 1e-9);
+	assert_int_equal(units, 0);
+}
+
+static void test_levers__soft_deleted_billed_until(void **state)
+{
+	struct item it = { 0 };
+	(void)state;
+
+	/* purged on day 60: billed until day 46, the last 14 free */
+	it.soft_deleted = true;
+	it.deferred_delete_time = NOW + 60 * DAY_S;
+	assert_true(lever_soft_deleted_billed_until(&it) ==
+		    NOW + 46 * DAY_S);
+	it.deferred_delete_time = TIME_NONE;
+	assert_true(lever_soft_deleted_billed_until(&it) == TIME_NONE);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -132,6 +199,9 @@ int main(void)
 		cmocka_unit_test(test_levers__lrs_against_the_vaults_redundancy),
 		cmocka_unit_test(test_levers__band_edge),
 		cmocka_unit_test(test_levers__sql_fulls_become_differentials),
+		cmocka_unit_test(test_levers__instant_restore_snapshots),
+		cmocka_unit_test(test_levers__reserved_capacity),
+		cmocka_unit_test(test_levers__soft_deleted_billed_until),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -45,6 +45,13 @@ static void test_prices__bundled_sheet_loads(void **state)
 	assert_int_equal(r->quality, PQ_ESTIMATE);
 	for (size_t i = 0; i < ps.n; i++)
 		assert_int_not_equal(ps.rows[i].quality, PQ_PLACEHOLDER);
+	/* The levers' meters: managed-disk snapshots per GB-month, and
+	 * reserved capacity as the share of pay-as-you-go it costs. */
+	r = prices_find(&ps, "eastus", "USD", M_SNAPSHOT_LRS);
+	assert_string_equal(r->unit, "1 GB/Month");
+	assert_float_equal(r->price, 0.05, 1e-12);
+	r = prices_find(&ps, "westeurope", "EUR", M_RESERVED_100T_3Y);
+	assert_true(r->price > 0 && r->price < 1);
 	prices_release(&ps);
 }
 
@@ -363,6 +370,10 @@ static void test_prices__sheet_errors(void **state)
 	expect_sheet_error(HEADER "eu,EUR,standard_lrs,GB,1,x,yesterday,"
 				  "published\n",
 			   "column 'source_date': expected a date");
+	expect_sheet_error(HEADER "eu,EUR,reserved_100tb_1y,share,1.2,x,"
+				  "2026-01-01,estimate\n",
+			   "column 'price': expected a share of the "
+			   "pay-as-you-go rate");
 	expect_sheet_error(HEADER, "no prices in the sheet");
 }
 

@@ -6,6 +6,7 @@
 #include <limits.h>
 #include <math.h>
 
+#include "optimizer/base/jsonutil.h"
 #include "optimizer/cli/cli.h"
 
 static void test_util__parse_long_accepts_plain_integers(void **state)
@@ -287,6 +288,36 @@ static void test_util__utf8_invalid_bytes_become_replacement(void **state)
 	strbuf_release(&sb);
 }
 
+/* A name that is not UTF-8 reaches model.json, plan.json and check's JSON
+ * as U+FFFD, so the file stays JSON a strict reader accepts. */
+static void test_util__json_text_is_valid_utf8(void **state)
+{
+	cJSON *o = cJSON_CreateObject();
+	char *text;
+
+	(void)state;
+	json_add_text(o, "name", "caf\xe9\x1b");
+	json_add_text(o, "none", NULL);
+	text = cJSON_PrintUnformatted(o);
+	assert_true(utf8_valid(text));
+	assert_string_equal(text, "{\"name\":\"caf\xef\xbf\xbd\\u001b\","
+				  "\"none\":\"\"}");
+	cJSON_free(text);
+	cJSON_Delete(o);
+}
+
+/* Counts from outside are rounded and clamped before any cast. */
+static void test_util__clamp_round(void **state)
+{
+	(void)state;
+	assert_int_equal(clamp_round(2.5, 10), 3);
+	assert_int_equal(clamp_round(-2.4, 10), -2);
+	assert_int_equal(clamp_round(1e300, 10), 10);
+	assert_int_equal(clamp_round(-1e300, 10), -10);
+	assert_int_equal(clamp_round(NAN, 10), 0);
+	assert_int_equal(clamp_round(INFINITY, 10), 10);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -302,6 +333,8 @@ int main(void)
 		cmocka_unit_test(test_util__str_split_stops_at_max),
 		cmocka_unit_test(test_util__string_helpers),
 		cmocka_unit_test(test_util__edit_distance),
+		cmocka_unit_test(test_util__json_text_is_valid_utf8),
+		cmocka_unit_test(test_util__clamp_round),
 		cmocka_unit_test(
 			test_util__shell_word_quotes_what_a_shell_would_read),
 		cmocka_unit_test(
