@@ -3,8 +3,8 @@
  * incurred only: with no bill given, its header alone. forecast.csv has,
  * per vault and month, from the plan's plan/vault_months.csv: what the
  * plan keeps in vault-standard and vault-archive (GB-Months: its
- * day-averaged GiB kept for a mean month of 30.436875 days, as Azure's
- * "1 GB/Month" meters and the plan price it, at the plan's price) and the
+ * day-averaged GiB over the month, as Azure bills its "1 GB/Month" meters
+ * whatever the month's length, at the plan's price) and the
  * expected cost of restores from Archive (Restores: the plan's expected
  * number, at their mean expected cost; only when the plan used a restore
  * model); then the protected-instance fees (Instance-Months: Azure's
@@ -240,7 +240,6 @@ static void storage_line(struct line *l, const struct report_data *d,
 {
 	const struct rate_card *rc = &vm->card;
 	int meter = archive ? rc->archive_meter : rc->standard_meter;
-	double days = (double)(mo->end - mo->start) / DAY_S;
 
 	memset(l, 0, sizeof(*l));
 	l->tier = archive ? "Archive" : "Standard";
@@ -252,7 +251,7 @@ static void storage_line(struct line *l, const struct report_data *d,
 	    fabs(l->unit_price - rc->row[meter]->price) > 1e-6)
 		l->quality = "billed";
 	l->gib = archive ? vm->arc_gb[mo->m] : vm->std_gb[mo->m];
-	l->qty = l->consumed = l->gib * days / DAYS_PER_MONTH;
+	l->qty = l->consumed = l->gib; /* the month's mean: GB-Months */
 	l->unit = l->consumed_unit = "GB-Months";
 	l->restores = NAN;
 	snprintf(l->description, sizeof(l->description),
@@ -290,16 +289,33 @@ static void restore_line(struct line *l, const struct rep_vault_months *vm,
 		 mo->label, n);
 }
 
+/* The plan's fees over the sheet's for the vault's items: a plan
+ * calibrated to a bill prices instances at the billed unit prices. */
+static double fee_scale(const struct rep_vault_months *vm)
+{
+	double list = 0;
+
+	for (int k = 0; k < WL_COUNT; k++) {
+		const struct price_row *r = vm->card.row[pi_meter(k)];
+		list += r ? vm->pi_units[k] * r->price : 0;
+	}
+	return isfinite(vm->pi_cost) && list > 0 ? vm->pi_cost / list : 1;
+}
+
 static void fee_line(struct line *l, const struct rep_vault_months *vm,
 		     int workload, const struct month *mo)
 {
 	const struct rate_card *rc = &vm->card;
 	int m = pi_meter(workload);
+	double scale = fee_scale(vm);
 
 	memset(l, 0, sizeof(*l));
 	l->tier = "";
 	l->meter = meter_names[m];
 	price_from(l, rc->row[m]);
+	l->unit_price *= scale;
+	if (fabs(scale - 1) > 1e-6)
+		l->quality = "billed";
 	l->qty = vm->pi_units[workload];
 	l->unit = "Instance-Months";
 	l->consumed = (double)vm->pi_items[workload];

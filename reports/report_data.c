@@ -6,6 +6,10 @@
 
 #include "optimizer/base/util.h"
 
+const char *const rep_cause_names[CAUSE_COUNT] = {
+	"new_items", "removed_items", "growth", "tier_moves", "prices"
+};
+
 const char *const rep_severity_names[REP_SEVERITIES] = { "high", "medium",
 							 "low", "info" };
 
@@ -105,6 +109,7 @@ void report_data_release(struct report_data *d)
 			free(d->vm[v].restores);
 		}
 	free(d->vm);
+	free(d->causes);
 	free(d->vaults);
 	free(d->policies);
 	for (size_t i = 0; i < d->nbvaults; i++)

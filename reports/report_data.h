@@ -55,6 +55,16 @@ struct rep_group {
 	double restores, restore_cost;
 };
 
+/* With --previous: the month's change by cause (report_causes.c says
+ * how each is counted), per month in the plan's currency at the prices
+ * of its sheet. */
+enum rep_cause { CAUSE_NEW_ITEMS, CAUSE_REMOVED_ITEMS, CAUSE_GROWTH,
+		 CAUSE_TIER_MOVES, CAUSE_PRICES, CAUSE_COUNT };
+extern const char *const rep_cause_names[CAUSE_COUNT];
+struct rep_causes {
+	double by[CAUSE_COUNT];
+};
+
 /* What moving points to Archive risks: restores that will need a
  * rehydration (hours, and money), as plan.csv gives them for the points
  * the plan moves (move_now, move_on rows). */
@@ -87,6 +97,9 @@ struct rep_vault_months {
 	 * model) */
 	double *std_gb, *arc_gb, *restore_cost, *restores;
 	double pi_units[WL_COUNT];   /* billed protected-instance units */
+	/* the plan's monthly protected-instance fees (calibrated prices when
+	 * the plan had a bill), or NAN */
+	double pi_cost;
 	long pi_items[WL_COUNT];     /* protected items */
 };
 
@@ -203,6 +216,9 @@ struct report_data {
 
 	struct horizon h;            /* the plan's months */
 	struct rep_stats total_now, total_prev;
+	/* with --previous: per current vault (s->vaults order) and one more
+	 * for vaults no longer there, and their sum; else NULL */
+	struct rep_causes *causes, causes_total;
 	double estimated_gb;         /* of total_now's GiB: items sized by
 					workload defaults (size_source
 					estimated) */

@@ -6,6 +6,7 @@
  * says how to add it. */
 #include <math.h>
 
+#include "reports/report_changes.h"
 #include "reports/report_html_internal.h"
 #include "optimizer/base/timeutil.h"
 
@@ -109,6 +110,7 @@ void page_changes(struct strbuf *o, const struct report_data *d)
 	total.prev = d->total_prev;
 	change_row(o, &total, " class=\"total\"");
 	strbuf_adds(o, "</tbody></table></div>\n");
+	page_causes(o, d);
 	page_source(o, "From <code>vaults.csv</code>: previous_points &rarr; "
 		       "points, previous_standard_gb &rarr; standard_gb, "
 		       "previous_archive_gb &rarr; archive_gb, "

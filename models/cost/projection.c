@@ -38,6 +38,7 @@ struct restore_rate {
 /* What a piece [t0, t1) of a slot's life holds and costs per month. */
 struct segment {
 	double std_gb, arc_gb, cost_month, restores_month;
+	double restore_cost_month; /* the part of cost_month from restores */
 };
 
 /* Calls fn for each piece [t0, t1) of the slot's life inside the horizon
@@ -58,6 +59,7 @@ static void emit_sized(const struct horizon *h, const struct slot *s,
 			sg.arc_gb * s->arc_gb_month +
 			(archived ? rr->cost : 0);
 	sg.restores_month = archived ? rr->count : 0;
+	sg.restore_cost_month = archived ? rr->cost : 0;
 	if (t0 < h->start)
 		t0 = h->start;
 	if (t1 > h->end)
@@ -200,6 +202,8 @@ static void add_segment(void *ctx, int64_t t0, int64_t t1,
 	end->cost -= sg->cost_month / DAYS_PER_MONTH;
 	start->restores += sg->restores_month / DAYS_PER_MONTH;
 	end->restores -= sg->restores_month / DAYS_PER_MONTH;
+	start->restore_cost += sg->restore_cost_month / DAYS_PER_MONTH;
+	end->restore_cost -= sg->restore_cost_month / DAYS_PER_MONTH;
 }
 
 void projection_add(struct projection *p, int strategy,
@@ -233,8 +237,8 @@ void projection_month(const struct projection *p, int strategy, int month,
 {
 	long d0 = day_index(&p->h, p->h.month_start[month]);
 	long d1 = day_index(&p->h, p->h.month_start[month + 1]);
-	double std = 0, arc = 0, cost = 0, rest = 0, sum_std = 0,
-	       sum_arc = 0, sum_cost = 0, sum_rest = 0;
+	double std = 0, arc = 0, cost = 0, rest = 0, rcost = 0, sum_std = 0,
+	       sum_arc = 0, sum_cost = 0, sum_rest = 0, sum_rcost = 0;
 
 	/* Running sums turn the difference arrays back into daily values. */
 	for (long d = 0; d < d1; d++) {
@@ -247,17 +251,24 @@ void projection_month(const struct projection *p, int strategy, int month,
 			arc += day[d].arc_gb;
 			cost += day[d].cost;
 			rest += day[d].restores;
+			rcost += day[d].restore_cost;
 		}
 		if (d >= d0) {
 			sum_std += std;
 			sum_arc += arc;
 			sum_cost += cost;
 			sum_rest += rest;
+			sum_rcost += rcost;
 		}
 	}
 	out->std_gb = sum_std / (double)(d1 - d0);
 	out->arc_gb = sum_arc / (double)(d1 - d0);
-	out->cost = sum_cost;
+	/* Azure bills storage by the month's average daily GB, whatever the
+	 * month's length: its storage costs the days' mean monthly rate.
+	 * Restores are events: a longer month expects more. */
+	out->cost = (sum_cost - sum_rcost) * DAYS_PER_MONTH /
+			    (double)(d1 - d0) +
+		    sum_rcost;
 	out->restores = sum_rest;
 }
 

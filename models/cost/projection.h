@@ -64,6 +64,7 @@ struct slot_moves {
 #define PROJ_SHARED STRAT_COUNT
 struct proj_day {
 	double std_gb, arc_gb, cost, restores; /* changes on this day */
+	double restore_cost;                   /* the restores' part of cost */
 };
 struct projection {
 	struct horizon h;
@@ -81,8 +82,11 @@ void projection_add(struct projection *p, int strategy,
 void projection_add_fixed(struct projection *p, const struct slot *s);
 void projection_add_pi(struct projection *p, double monthly_fee);
 
+/* GiB are day-averaged over the month; storage costs the month's mean
+ * GiB at the monthly price whatever the month's length (Azure bills a
+ * month's average daily GB), restores by the month's days. */
 struct month_total {
-	double std_gb, arc_gb, cost; /* GiB are day-averaged over the month */
+	double std_gb, arc_gb, cost;
 	double restores;             /* expected restores from Archive (cost
 					includes theirs) */
 };

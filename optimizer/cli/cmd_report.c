@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT
  * cmd_report.c: `vaultwise report SNAPSHOT --plan DIR --out DIR
- * [--previous SNAPSHOT] [--model FILE] [--rpo FILE] [--posture FILE]`: the
+ * [--previous DIR] [--model FILE] [--rpo FILE] [--posture FILE]`: the
  * monthly report for people (report.html), the FOCUS 1.2 cost file
  * (focus.csv) and the per vault and per policy summaries (report.h). */
 #include <math.h>
@@ -27,8 +27,8 @@ static const struct opt_spec report_specs[] = {
 	{ "out", 0, OPT_STR, offsetof(struct report_cli, out), "DIR",
 	  "write the report directory here (required)", 0, 0 },
 	{ "previous", 0, OPT_STR, offsetof(struct report_cli, previous),
-	  "SNAPSHOT", "last month's snapshot: show what changed since", 0,
-	  0 },
+	  "DIR", "last month's snapshot (or run output holding it): show "
+	  "what changed since, and why", 0, 0 },
 	{ "model", 0, OPT_STR, offsetof(struct report_cli, model), "FILE",
 	  "restore model from 'vaultwise fit': the restore curve (the "
 	  "restore risk is the plan's, from plan.csv)", 0, 0 },

@@ -72,7 +72,8 @@ static const struct opt_spec run_specs[] = {
 	  "RPO/RTO targets (default: the bundled data/targets.example.csv)",
 	  0, 0 },
 	{ "previous", 0, OPT_STR, offsetof(struct run_cli, previous), "DIR",
-	  "last month's snapshot, for the report's month-over-month changes",
+	  "last month's snapshot (or run output holding it), for the "
+	  "report's month-over-month changes and their causes",
 	  0, 0 },
 	{ "prices", 0, OPT_STR, offsetof(struct run_cli, prices), "FILE",
 	  "price sheet (default: the bundled data/prices/prices.csv)", 0, 0 },

@@ -11,6 +11,7 @@
 #include <stdio.h>
 
 #include "models/cost/decision.h"
+#include "models/cost/levers.h"
 #include "optimizer/base/fileio.h"
 #include "optimizer/plan/plan_internal.h"
 #include "optimizer/snapshot/plan_meta.h"
@@ -348,6 +349,20 @@ static void make_slot(struct slot *sl, bool refills, const struct rp *rp,
 	sl->arc_gb_month = rc->arc_gb_month;
 }
 
+/* A soft-deleted item's data is billed until its purge less the free
+ * days (levers.h), then gone: no slot of it outlives that. */
+static void end_at_purge(struct slot *sl, const struct item *it)
+{
+	int64_t until = it->soft_deleted ? lever_soft_deleted_billed_until(it)
+					 : TIME_NONE;
+
+	if (until == TIME_NONE)
+		return;
+	sl->refills = false;
+	if (sl->expiry == TIME_NONE || sl->expiry > until)
+		sl->expiry = until;
+}
+
 static void project_fixed(struct plan_ctx *p, const struct item *it,
 			  const struct slot *sl)
 {
@@ -453,6 +468,30 @@ static double plan_new_age(const struct plan_ctx *p,
 	return tau > min_age ? tau : min_age;
 }
 
+/* A plan that keeps the policies (--tiering keep) still has them tier
+ * what they tier, existing points included, as Azure does: a point moves
+ * when the plan moves it or when its policy does, the earlier; with
+ * --moves none, only when its policy does. (A plan that changes a policy
+ * is projected at the points' own ages, as before: which setting it
+ * proposes is known only once every point is scored.) */
+static void policy_in_force(const struct plan_ctx *p,
+			    const struct point_ctx *pc, struct slot_moves *m)
+{
+	double age = strategy_age(STRAT_DO_NOTHING, pc->pol, pc->it->workload,
+				  pc->c);
+	double by_policy = allowed_age(age, pc->it->workload, &pc->sl);
+	int64_t at = current_move_at(age, pc->rp, pc->el, p->now);
+
+	if (p->o->tiering.intent != TI_KEEP)
+		return;
+	if (p->o->moves == MOVES_NONE || m->new_move_age < 0 ||
+	    (by_policy >= 0 && by_policy < m->new_move_age))
+		m->new_move_age = by_policy;
+	if (at != TIME_NONE &&
+	    (m->current_move == TIME_NONE || at < m->current_move))
+		m->current_move = at;
+}
+
 static void moves_for(const struct plan_ctx *p, const struct point_ctx *pc,
 		      int strategy, struct slot_moves *m)
 {
@@ -465,6 +504,8 @@ static void moves_for(const struct plan_ctx *p, const struct point_ctx *pc,
 	m->current_move = strategy == STRAT_PLAN
 				  ? pc->d->move_at
 				  : current_move_at(age, pc->rp, pc->el, p->now);
+	if (strategy == STRAT_PLAN)
+		policy_in_force(p, pc, m);
 }
 
 static void project_archivable(struct plan_ctx *p, struct point_ctx *pc)
@@ -766,6 +807,7 @@ static void plan_point(struct plan_ctx *p, const struct item *it,
 	pc.pol = it->policy_idx >= 0 ? &p->s->policies[it->policy_idx] : NULL;
 	pc.rp = rp;
 	make_slot(&pc.sl, w->refills, rp, rc);
+	end_at_purge(&pc.sl, it);
 	pm.after = pm.now;
 	if (!archivable_kind(it->workload, rp->kind)) {
 		project_fixed(p, it, &pc.sl);
@@ -785,8 +827,14 @@ static void plan_point(struct plan_ctx *p, const struct item *it,
 	point_costs_for(&c, rc, &p->o->cost, &at_move);
 	pc.c = &c;
 	if (pc.el->status != ELIG_NEVER) {
+		/* While in Standard the point holds its own unique GiB, as the
+		 * snapshot's Standard total counts it (sizes.h): the versions
+		 * it shares with its VM set are freed only when the set moves,
+		 * and counting them here would grow Standard from month one. */
 		pc.sl.grows_at = pc.el->from > p->now ? pc.el->from : p->now;
-		pc.sl.std_gb_later = at_move.unique_gb;
+		pc.sl.std_gb_later =
+			with_set ? unique_gb_at(it, rps, n, i, pc.sl.grows_at)
+				 : at_move.unique_gb;
 	}
 	in = (struct decide_input){ it, rp, pc.el, &c, p->currency, p->now,
 				    last_restore(p, it - p->s->items,
@@ -879,6 +927,7 @@ static void plan_base(struct plan_ctx *p, const struct item *it,
 	sl.in_standard = true;
 	sl.std_gb = b.gb;
 	sl.std_gb_month = rc->std_gb_month;
+	end_at_purge(&sl, it);
 	project_fixed(p, it, &sl);
 }
 
@@ -1019,6 +1068,29 @@ static int plan_item(void *ctx, const struct item *it, const struct rp *rps,
 	return 0;
 }
 
+/* An item pending its first backup (IRPending) holds nothing yet; its
+ * first backup sends its whole source to Standard, where the chain's
+ * base then stays: projected from now (VMs and file shares, whose
+ * chains have a base; sizes.h). */
+static void plan_pending(struct plan_ctx *p, const struct item *it)
+{
+	const struct rate_card *rc = &p->cards[it->vault_idx];
+	struct slot sl = { 0 };
+
+	if (!str_eq_ci(it->protection_state, "IRPending") ||
+	    it->policy_idx < 0 || it->source_gb <= 0 ||
+	    it->workload == WL_SQL || it->workload == WL_HANA ||
+	    it->standard_gb > 0 || it->archive_gb > 0)
+		return;
+	sl.rp_time = p->now;
+	sl.grows_at = TIME_NONE;
+	sl.expiry = TIME_NONE;
+	sl.in_standard = true;
+	sl.std_gb = it->source_gb;
+	sl.std_gb_month = rc->std_gb_month;
+	project_fixed(p, it, &sl);
+}
+
 /* Items are counted (and their protected-instance fee added) whether or
  * not they have points. */
 static void add_item_fees(struct plan_ctx *p)
@@ -1033,6 +1105,7 @@ static void add_item_fees(struct plan_ctx *p)
 			continue;
 		add_to_totals(p, it, add_item, &fee[i]);
 		projection_add_pi(&p->proj, fee[i]);
+		plan_pending(p, it);
 	}
 	free(fee);
 }

@@ -200,23 +200,19 @@ int plan_write_strategies(struct plan_ctx *p, struct outdir *dir,
 }
 
 /* A vault's month of the plan strategy, cost split: Standard and Archive
- * storage are the day-averaged GiB at the month's price (GiB kept for a
- * mean month of DAYS_PER_MONTH days cost one month's price), and the rest
- * of the projection's cost is the expected cost of restores from Archive
- * (0 without a model). */
+ * storage are the day-averaged GiB at the month's price (Azure bills the
+ * month's average daily GB, whatever its length), and the rest of the
+ * projection's cost is the expected cost of restores from Archive (0
+ * without a model). */
 struct month_split {
 	double std_cost, arc_cost, restore_cost;
 };
 
-static void split_month(const struct horizon *h, int m,
-			const struct rate_card *rc,
+static void split_month(const struct rate_card *rc,
 			const struct month_total *mt, struct month_split *out)
 {
-	double months = (double)(h->month_start[m + 1] - h->month_start[m]) /
-			DAY_S / DAYS_PER_MONTH;
-
-	out->std_cost = mt->std_gb * rc->std_gb_month * months;
-	out->arc_cost = mt->arc_gb * rc->arc_gb_month * months;
+	out->std_cost = mt->std_gb * rc->std_gb_month;
+	out->arc_cost = mt->arc_gb * rc->arc_gb_month;
 	out->restore_cost = mt->cost - out->std_cost - out->arc_cost;
 	if (fabs(out->restore_cost) < 5e-7) /* rounding, not restores */
 		out->restore_cost = 0;
@@ -244,7 +240,7 @@ int plan_write_vault_months(struct plan_ctx *p, struct outdir *dir,
 			struct civil c;
 
 			projection_month(pr, STRAT_PLAN, m, &mt);
-			split_month(&pr->h, m, rc, &mt, &sp);
+			split_month(rc, &mt, &sp);
 			time_to_civil(pr->h.month_start[m], &c);
 			csv_put(w, p->s->vaults[v].vault_id);
 			csv_putf(w, "%04d-%02d", c.year, c.month);

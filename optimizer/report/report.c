@@ -10,9 +10,11 @@
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "optimizer/base/fileio.h"
 #include "reports/focus.h"
+#include "reports/report_changes.h"
 #include "reports/report_html.h"
 #include "optimizer/report/report_internal.h"
 #include "reports/summary_csv.h"
@@ -150,14 +152,34 @@ static void ctx_release(struct report_ctx *c)
 		snapshot_release(&c->prev);
 }
 
+/* --previous: last month's snapshot, or last month's run output, which
+ * keeps the snapshot it exported in snapshot/. */
+static char *previous_snapshot(const char *dir)
+{
+	char *manifest = path_join(dir, "manifest.json");
+	char *sub = path_join(dir, "snapshot/manifest.json");
+	char *path = access(manifest, F_OK) != 0 && access(sub, F_OK) == 0
+			     ? path_join(dir, "snapshot")
+			     : xstrdup(dir);
+
+	free(manifest);
+	free(sub);
+	return path;
+}
+
 static int read_previous(struct report_ctx *c, struct err *e)
 {
 	struct snapshot *p = &c->prev;
+	char *dir;
+	int rc;
 
 	if (!c->o->previous)
 		return 0;
 	memset(p, 0, sizeof(*p));
-	if (snapshot_open(p, c->o->previous, e)) {
+	dir = previous_snapshot(c->o->previous);
+	rc = snapshot_open(p, dir, e);
+	free(dir);
+	if (rc) {
 		snapshot_release(p);
 		return -1;
 	}
@@ -305,6 +327,8 @@ static int gather(struct report_ctx *c, struct err *e)
 	    report_read_vault_months(c, e) || report_read_plan_points(c, e) ||
 	    report_read_levers(c, e) || read_previous(c, e))
 		return -1;
+	if (c->has_prev && report_causes(c, e))
+		return -1;
 	report_build_groups(c);
 	apply_plan_rows(c);
 	report_bv_costs(c);
@@ -332,7 +356,8 @@ static int write_all(const struct report_data *d, const char *out_dir,
 	if (report_html_write(d, html, e) == 0 &&
 	    focus_write(d, focus, &out->focus_rows, e) == 0 &&
 	    forecast_write(d, forecast, &out->forecast_rows, e) == 0 &&
-	    summary_csv_write(d, &dir, e) == 0)
+	    summary_csv_write(d, &dir, e) == 0 &&
+	    report_changes_write(d, &dir, e) == 0)
 		rc = outdir_commit(&dir, e);
 	if (rc)
 		outdir_abort(&dir);
@@ -362,6 +387,10 @@ static void fill_summary(struct report_summary *out,
 	out->has_previous = d->prev != NULL;
 	out->restore_ages = d->model.present;
 	out->previous_total = rep_stats_total(&d->total_prev);
+	memcpy(out->causes, d->causes_total.by, sizeof(out->causes));
+	out->billed = d->bill.n ? d->bill.billed : 0;
+	snprintf(out->bill_month, sizeof(out->bill_month), "%s",
+		 d->bill.n ? d->bill.month : "");
 	out->caveats = xcalloc(d->ncaveats + 1, sizeof(char *));
 	for (size_t i = 0; i < d->ncaveats; i++)
 		out->caveats[i] = xstrdup(d->caveats[i]);
@@ -408,10 +437,15 @@ void report_summary_print(FILE *out, const struct report_summary *sum,
 	fprintf(out,
 		"backup cost now: %.2f %s/month Standard (%.1f GiB) + %.2f "
 		"%s/month Archive (%.1f GiB) + %.2f %s/month "
-		"protected-instance fees = %.2f %s/month\n",
+		"protected-instance fees = %.2f %s/month at the sheet's "
+		"prices\n",
 		sum->standard_cost, cur, sum->standard_gb, sum->archive_cost,
 		cur, sum->archive_gb, sum->pi_cost, cur,
 		sum->standard_cost + sum->archive_cost + sum->pi_cost, cur);
+	if (sum->bill_month[0])
+		fprintf(out, "backup cost billed: %.2f %s in %s (the report's "
+			     "cost now)\n",
+			sum->billed, cur, sum->bill_month);
 	if (isfinite(sum->avg_saving))
 		fprintf(out,
 			"the plan %s %.2f %s/month of storage on average over "
@@ -435,13 +469,21 @@ void report_summary_print(FILE *out, const struct report_summary *sum,
 			     sum->pi_cost;
 		fprintf(out,
 			"month over month: %.2f %s/month, %+.2f %s/month "
-			"against the previous snapshot\n",
-			now, cur, now - sum->previous_total, cur);
+			"against the previous snapshot: new items %+.2f, "
+			"removed items %+.2f, growth %+.2f, tier moves %+.2f, "
+			"prices %+.2f (changes.csv)\n",
+			now, cur, now - sum->previous_total, cur,
+			sum->causes[CAUSE_NEW_ITEMS],
+			sum->causes[CAUSE_REMOVED_ITEMS],
+			sum->causes[CAUSE_GROWTH],
+			sum->causes[CAUSE_TIER_MOVES],
+			sum->causes[CAUSE_PRICES]);
 	}
 	fprintf(out,
 		"wrote %s/report.html, focus.csv (%ld rows charged), "
 		"forecast.csv (%ld rows projected), vaults.csv, "
-		"policies.csv%s\n",
+		"policies.csv%s%s\n",
 		out_dir, sum->focus_rows, sum->forecast_rows,
-		sum->restore_ages ? ", restore_by_age.csv" : "");
+		sum->restore_ages ? ", restore_by_age.csv" : "",
+		sum->has_previous ? ", changes.csv" : "");
 }

@@ -23,6 +23,7 @@
 
 #include "optimizer/base/err.h"
 #include "optimizer/snapshot/snapshot.h"
+#include "reports/report_data.h"
 
 struct report_options {
 	const char *plan_dir;     /* required: `vaultwise plan` output */
@@ -54,6 +55,11 @@ struct report_summary {
 	double restores, restore_cost;
 	bool has_previous;
 	double previous_total;    /* per month, the previous snapshot */
+	/* with --previous: the change by cause (reports/report_data.h) */
+	double causes[CAUSE_COUNT];
+	/* the plan's bill (reconcile.csv): its total and month, else 0, "" */
+	double billed;
+	char bill_month[8];
 	long focus_rows;          /* charged (focus.csv) */
 	long forecast_rows;       /* projected (forecast.csv) */
 	bool restore_ages;        /* restore_by_age.csv written (a model) */

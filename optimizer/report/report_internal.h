@@ -50,6 +50,9 @@ int report_read_plan_points(struct report_ctx *c, struct err *e);
  * cards (report_estate_pass) and strategies.csv read. */
 int report_read_vault_months(struct report_ctx *c, struct err *e);
 
+/* With --previous: the month's change by cause into d->causes. */
+int report_causes(struct report_ctx *c, struct err *e);
+
 /* levers.csv: the largest levers into d->levers (none when the plan was
  * made by a vaultwise without levers). */
 int report_read_levers(struct report_ctx *c, struct err *e);

@@ -321,13 +321,13 @@ int report_read_plan_points(struct report_ctx *c, struct err *e)
 
 enum { VM_VAULT, VM_MONTH, VM_STRATEGY, VM_STD_GB, VM_ARC_GB, VM_COST,
        VM_CURRENCY, VM_STD_PRICE, VM_ARC_PRICE, VM_RESTORE_COST,
-       VM_RESTORES, VM_NCOLS };
+       VM_RESTORES, VM_PI_COST, VM_NCOLS };
 static const struct csv_column vault_month_cols[] = {
 	{ "vault_id", R }, { "month", R }, { "strategy", R },
 	{ "standard_gb", R }, { "archive_gb", R }, { "cost", R },
 	{ "currency", R }, { "standard_gb_month_price", R },
 	{ "archive_gb_month_price", R }, { "restore_cost", R },
-	{ "expected_restores", R },
+	{ "expected_restores", R }, { "pi_cost", 0 },
 };
 _Static_assert(ARRAY_SIZE(vault_month_cols) == VM_NCOLS,
 	       "vault_months columns");
@@ -375,7 +375,7 @@ static int vault_month_row(void *ctx, const struct csv_row *r, struct err *e)
 	struct report_ctx *c = mr->c;
 	const char *vault_id = "", *strategy = "";
 	double std = 0, arc = 0, cost = 0, sp = 0, ap = 0, rcost = 0;
-	double restores = NAN;
+	double restores = NAN, pi = NAN;
 	struct rep_vault_months *vm;
 	long v;
 	int m = 0;
@@ -392,7 +392,8 @@ static int vault_month_row(void *ctx, const struct csv_row *r, struct err *e)
 	    row_double(r, VM_STD_PRICE, 0, 0, 1e6, &sp, e) ||
 	    row_double(r, VM_ARC_PRICE, 0, 0, 1e6, &ap, e) ||
 	    row_double(r, VM_RESTORE_COST, 0, 0, 1e15, &rcost, e) ||
-	    row_double(r, VM_RESTORES, ROW_OPTIONAL, 0, 1e9, &restores, e))
+	    row_double(r, VM_RESTORES, ROW_OPTIONAL, 0, 1e9, &restores, e) ||
+	    row_double(r, VM_PI_COST, ROW_OPTIONAL, 0, 1e15, &pi, e))
 		return -1;
 	v = snapshot_find_vault(c->s, vault_id);
 	if (v < 0)
@@ -414,6 +415,7 @@ static int vault_month_row(void *ctx, const struct csv_row *r, struct err *e)
 	vm->arc_gb[m] = arc;
 	vm->restore_cost[m] = rcost;
 	vm->restores[m] = restores;
+	vm->pi_cost = pi;
 	return 0;
 }
 
@@ -460,6 +462,7 @@ static void alloc_months(struct report_data *d, size_t nvaults)
 		vm->arc_gb = xcalloc(months, sizeof(double));
 		vm->restore_cost = xcalloc(months, sizeof(double));
 		vm->restores = xcalloc(months, sizeof(double));
+		vm->pi_cost = NAN;
 	}
 }
 
@@ -467,17 +470,12 @@ static void alloc_months(struct report_data *d, size_t nvaults)
 static double focus_month_cost(const struct report_ctx *c, int m)
 {
 	const struct report_data *d = c->d;
-	double months = (double)(d->h.month_start[m + 1] -
-				 d->h.month_start[m]) /
-			DAY_S / DAYS_PER_MONTH;
 	double cost = 0;
 
 	for (size_t v = 0; v < c->s->nvaults; v++) {
 		const struct rep_vault_months *vm = &d->vm[v];
-		cost += (vm->std_gb[m] * vm->std_price +
-			 vm->arc_gb[m] * vm->arc_price) *
-				months +
-			vm->restore_cost[m];
+		cost += vm->std_gb[m] * vm->std_price +
+			vm->arc_gb[m] * vm->arc_price + vm->restore_cost[m];
 	}
 	return cost;
 }

@@ -11,7 +11,11 @@
  * One row per vault and meter for the month: vault-standard storage (or
  * Files Vaulted for a vault of file shares), vault-archive storage, and
  * the protected instances of each workload (instance-months, banded as
- * Azure bills them, SQL/HANA per instance). DIR/focus.csv is a FOCUS 1.0
+ * Azure bills them, SQL/HANA per instance). Azure bills a month's
+ * average daily use: the month is billed on the snapshot (its last day)
+ * alone, or, for an estate aged by `sample --from` from a snapshot of
+ * the month's first day, on the mean of the two. Soft-deleted data in
+ * its last free days (levers.h) is not billed. DIR/focus.csv is a FOCUS 1.0
  * export as Cost Management writes it (meter category in
  * x_SkuMeterCategory, ServiceName "Azure Site Recovery"), and
  * DIR/usage-details.csv an EA actual-cost export with the older meter
@@ -24,6 +28,7 @@
 
 #include "optimizer/base/csvio.h"
 #include "optimizer/base/fileio.h"
+#include "models/cost/levers.h"
 #include "models/cost/prices.h"
 #include "models/cost/sizes.h"
 #include "optimizer/base/timeutil.h"
@@ -77,18 +82,30 @@ struct bill_ctx {
 	int64_t start, end;              /* the month billed */
 	const char *currency;
 	struct rate_card *cards;
+	/* the snapshot being read: s, or the month's first (sample --from);
+	 * vmap[v]: s's index of its vault v; at: its time; weight: its share
+	 * of the month's average */
+	const size_t *vmap;
+	int64_t at;
+	double weight;
 };
 
 static int true_sizes(void *ctx, const struct item *it, const struct rp *rps,
 		      size_t n, struct err *e)
 {
 	struct bill_ctx *b = ctx;
-	double std_gb, arc_gb, f = b->factor[it->vault_idx];
+	size_t v = b->vmap[it->vault_idx];
+	double std_gb, arc_gb, f = b->factor[v] * b->weight;
+	int64_t until = it->soft_deleted ? lever_soft_deleted_billed_until(it)
+					 : TIME_NONE;
 	(void)e;
 
+	/* soft-deleted data in its last free days is not billed */
+	if (until != TIME_NONE && until <= b->at)
+		return 0;
 	item_storage_totals(it, rps, n, &std_gb, &arc_gb);
-	b->gb[it->vault_idx][0] += f * std_gb;
-	b->gb[it->vault_idx][1] += f * arc_gb;
+	b->gb[v][0] += f * std_gb;
+	b->gb[v][1] += f * arc_gb;
 	return 0;
 }
 
@@ -235,39 +252,40 @@ static void write_rows(struct bill_ctx *b, struct csv_writer *fw,
 	}
 }
 
-/* Protected-instance units per vault and workload on the true sizes. */
-static double (*true_units(struct bill_ctx *b))[WL_COUNT]
+/* Adds the protected-instance units of b's snapshot being read (x) per
+ * vault of s and workload, on the true sizes, times its weight. */
+static void add_true_units(struct bill_ctx *b, struct snapshot *x,
+			   double (*units)[WL_COUNT])
 {
-	struct snapshot *s = b->s;
-	double (*units)[WL_COUNT] = xcalloc(s->nvaults + 1, sizeof(*units));
-	double *fee = xcalloc(s->nitems + 1, sizeof(*fee));
+	struct rate_card *cards = xcalloc(x->nvaults + 1, sizeof(*cards));
+	double *fee = xcalloc(x->nitems + 1, sizeof(*fee));
 
-	for (size_t i = 0; i < s->nitems; i++)
-		s->items[i].source_gb *= b->factor[s->items[i].vault_idx];
-	pi_item_fees(s, b->cards, fee);
-	for (size_t i = 0; i < s->nitems; i++) {
-		const struct item *it = &s->items[i];
-		const struct rate_card *rc = &b->cards[it->vault_idx];
-		units[it->vault_idx][it->workload] +=
-			fee[i] / rc->row[pi_meter(it->workload)]->price;
+	for (size_t v = 0; v < x->nvaults; v++)
+		cards[v] = b->cards[b->vmap[v]];
+	for (size_t i = 0; i < x->nitems; i++)
+		x->items[i].source_gb *= b->factor[b->vmap[x->items[i].vault_idx]];
+	pi_item_fees(x, cards, fee);
+	for (size_t i = 0; i < x->nitems; i++) {
+		const struct item *it = &x->items[i];
+		size_t v = b->vmap[it->vault_idx];
+		units[v][it->workload] +=
+			b->weight * fee[i] /
+			b->cards[v].row[pi_meter(it->workload)]->price;
 	}
 	free(fee);
-	return units;
+	free(cards);
 }
 
-static int write_bill(struct bill_ctx *b, const char *dir_path,
-		      struct err *e)
+static int write_bill(struct bill_ctx *b, double (*units)[WL_COUNT],
+		      const char *dir_path, struct err *e)
 {
-	double (*units)[WL_COUNT] = true_units(b);
 	struct csv_writer *fw = NULL, *uw = NULL;
 	struct outdir dir;
 	char *fp, *up;
 	int rc = -1;
 
-	if (outdir_begin(&dir, dir_path, "bill", e)) {
-		free(units);
+	if (outdir_begin(&dir, dir_path, "bill", e))
 		return -1;
-	}
 	fp = outdir_file(&dir, "focus.csv");
 	up = outdir_file(&dir, "usage-details.csv");
 	fw = csv_writer_open(fp, &focus_schema, e);
@@ -285,7 +303,6 @@ static int write_bill(struct bill_ctx *b, const char *dir_path,
 	rc = rc == 0 ? outdir_commit(&dir, e) : (outdir_abort(&dir), -1);
 	free(fp);
 	free(up);
-	free(units);
 	return rc;
 }
 
@@ -304,17 +321,67 @@ static int price_vaults(struct bill_ctx *b, struct price_sheet *ps,
 	return rate_cards_for(b->cards, ps, b->s, b->currency, e);
 }
 
-int estate_write_bill(const char *snap_dir, const char *bill_dir,
-		      unsigned long seed, struct err *e)
+/* Reads x into the month's average (its storage and instances, times
+ * weight); vmap maps its vaults to s's. */
+static int read_state(struct bill_ctx *b, struct snapshot *x,
+		      const size_t *vmap, double weight,
+		      double (*units)[WL_COUNT], struct err *e)
+{
+	b->vmap = vmap;
+	b->at = x->as_of;
+	b->weight = weight;
+	if (snapshot_each_item_rps(x, true_sizes, b, e))
+		return -1;
+	add_true_units(b, x, units);
+	return 0;
+}
+
+/* The month's first day as prev (the snapshot s was aged from) saw it:
+ * averaged with s's last, half each, when prev is of that day. */
+static int read_first_day(struct bill_ctx *b, const char *prev_dir,
+			  double (*units)[WL_COUNT], bool *used,
+			  struct err *e)
+{
+	struct snapshot p;
+	size_t *vmap;
+	int rc = 0;
+
+	if (snapshot_open(&p, prev_dir, e))
+		return -1;
+	vmap = xcalloc(p.nvaults + 1, sizeof(*vmap));
+	for (size_t v = 0; v < p.nvaults && rc == 0; v++) {
+		long k = snapshot_find_vault(b->s, p.vaults[v].vault_id);
+		if (k < 0)
+			rc = err_set(e, EXIT_DATAERR,
+				     "%s: vault %s is not in %s: not the "
+				     "snapshot it was aged from",
+				     prev_dir, p.vaults[v].vault_id,
+				     b->s->dir);
+		vmap[v] = (size_t)k;
+	}
+	*used = rc == 0 && p.as_of == b->start;
+	if (*used)
+		rc = read_state(b, &p, vmap, 0.5, units, e);
+	free(vmap);
+	snapshot_release(&p);
+	return rc;
+}
+
+int estate_write_bill(const char *snap_dir, const char *prev_dir,
+		      const char *bill_dir, unsigned long seed, struct err *e)
 {
 	struct snapshot s;
 	struct price_sheet ps = { 0 };
-	struct bill_ctx b = { &s, NULL, NULL, 0, 0, NULL, NULL };
+	struct bill_ctx b;
 	gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
-	double *factor;
+	double *factor, (*units)[WL_COUNT] = NULL;
+	size_t *ident = NULL;
 	struct civil c;
+	bool two = false;
 	int rc = -1;
 
+	memset(&b, 0, sizeof(b));
+	b.s = &s;
 	if (snapshot_open(&s, snap_dir, e)) {
 		gsl_rng_free(rng);
 		return -1;
@@ -330,9 +397,17 @@ int estate_write_bill(const char *snap_dir, const char *bill_dir,
 	b.start = c.month == 1 ? time_from_civil(c.year - 1, 12, 1, 0, 0, 0)
 			       : time_from_civil(c.year, c.month - 1, 1, 0, 0,
 						 0);
+	ident = xcalloc(s.nvaults + 1, sizeof(*ident));
+	for (size_t v = 0; v < s.nvaults; v++)
+		ident[v] = v;
+	units = xcalloc(s.nvaults + 1, sizeof(*units));
 	if (price_vaults(&b, &ps, e) == 0 &&
-	    snapshot_each_item_rps(&s, true_sizes, &b, e) == 0)
-		rc = write_bill(&b, bill_dir, e);
+	    (!prev_dir ||
+	     read_first_day(&b, prev_dir, units, &two, e) == 0) &&
+	    read_state(&b, &s, ident, two ? 0.5 : 1, units, e) == 0)
+		rc = write_bill(&b, units, bill_dir, e);
+	free(units);
+	free(ident);
 	free(b.cards);
 	free(b.gb);
 	free(factor);

@@ -7,6 +7,7 @@
  * prints, never reads the clock. */
 #include "optimizer/sample/sample_internal.h"
 
+#include <ctype.h>
 #include <math.h>
 
 #include <gsl/gsl_randist.h>
@@ -456,8 +457,13 @@ static void make_vault(struct estate *es, long index)
 
 /* ---- policies ---- */
 
+/* Minutes after midnight of "HH:MM"; 0 for anything else (an exported
+ * policy aged by `sample --from` may leave a time empty). */
 static int clock_minutes(const char *hhmm)
 {
+	for (int i = 0; i < 5; i++)
+		if (i == 2 ? hhmm[i] != ':' : !isdigit((unsigned char)hhmm[i]))
+			return 0;
 	return (hhmm[0] - '0') * 600 + (hhmm[1] - '0') * 60 +
 	       (hhmm[3] - '0') * 10 + (hhmm[4] - '0');
 }
@@ -480,17 +486,21 @@ static unsigned day_mask(const char *days, int *first)
 	return mask;
 }
 
-static void decode_schedule(struct gen_policy *gp)
+void estate_decode_policy(struct gen_policy *gp)
 {
 	const struct policy *p = &gp->p;
 	int first;
 
+	int step = p->hourly_interval_h > 0 ? p->hourly_interval_h : 24;
+
+	if (estate_zone_offset(p->time_zone, &gp->offset_s))
+		gp->offset_s = 0;
 	gp->nruns = 0;
 	if (p->frequency == FREQ_HOURLY) {
 		int start = clock_minutes(p->window_start);
 		for (int h = 0; h <= p->window_hours && h < 24 &&
 				gp->nruns < ESTATE_MAX_RUNS;
-		     h += p->hourly_interval_h)
+		     h += step)
 			gp->run_min[gp->nruns++] = start + h * 60;
 		/* Local clock order within the day: wrap past midnight. */
 		for (int i = 0; i < gp->nruns; i++)
@@ -504,8 +514,8 @@ static void decode_schedule(struct gen_policy *gp)
 				gp->run_min[k - 1] = t;
 			}
 	} else {
-		for (const char *s = p->run_times; *s && gp->nruns <
-							  ESTATE_MAX_RUNS;
+		for (const char *s = p->run_times; strlen(s) >= 5 &&
+						   gp->nruns < ESTATE_MAX_RUNS;
 		     s += s[5] ? 6 : 5)
 			gp->run_min[gp->nruns++] = clock_minutes(s);
 	}
@@ -550,9 +560,8 @@ static void make_policy(struct estate *es, struct gen_vault *gv,
 	p->log_keep_days = t->log_keep;
 	p->diff_run_days = t->diff_days;
 	p->diff_keep_days = t->diff_keep;
-	estate_zone_offset(t->time_zone, &gp->offset_s);
 	gp->max_age_days = t->max_age_days;
-	decode_schedule(gp);
+	estate_decode_policy(gp);
 	snapshot_put_policy(&es->x.sw, p);
 	es->x.stats.policies++;
 }
@@ -609,6 +618,7 @@ int estate_write(const struct estate_options *o, const char *dir,
 	es.x.as_of = o->as_of;
 	es.x.restore_from = o->as_of - (int64_t)ESTATE_RESTORE_DAYS * DAY_S;
 	es.x.backup_from = o->as_of - (int64_t)ESTATE_BACKUP_DAYS * DAY_S;
+	es.x.resume_at = TIME_NONE;
 	es.x.drills_left = ESTATE_MAX_DRILLS;
 	if (snapshot_writer_begin(&es.x.sw, dir, e))
 		return -1;

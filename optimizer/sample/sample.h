@@ -90,6 +90,7 @@
 #ifndef VW_ESTATE_H
 #define VW_ESTATE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -145,10 +146,49 @@ int estate_zone_offset(const char *time_zone, int *offset_s);
 int estate_write(const struct estate_options *o, const char *dir,
 		 struct estate_stats *stats, struct err *e);
 
+/* sample --from: the estate of the snapshot `from` (any snapshot; a
+ * sample's seed and hazard are read from its manifest) `months` months
+ * later, written to dir as estate_write does. Every vault, policy and
+ * item is kept, items under their ids, and what a month does happens:
+ *  - protected items run on their policy's schedule from the old as-of
+ *    (new points, backup jobs, failures as estate.h says); points expire
+ *    and move to Archive as their policy says; a point restored from
+ *    Archive is back in Archive (a rehydrated copy lasts 15 days);
+ *  - sizes are estimate_point_sizes's on the item's source size and
+ *    churn, so the new points are what the churn wrote;
+ *  - restores of every point from the same hazard, over the new months
+ *    only; old jobs stay while inside the job windows (35 and 400 days
+ *    before the new as-of), those still running at the old as-of go;
+ *  - per month, 1% of protected items stop protection (their points are
+ *    kept), 0.5% are stopped with their data deleted (soft-deleted for
+ *    the vault's soft-delete days, then gone), and for 1.5% a new item
+ *    like it (a VM, a database on the same host, a share in the same
+ *    account) is configured at a uniform time in the months, named after
+ *    it and the new month ("-202612");
+ *  - an item pending its first backup starts; a VM whose source is gone
+ *    keeps failing;
+ *  - with a plan applied (`applied`, a plan directory of the snapshot):
+ *    the points its plan.csv moves before the new as-of are in Archive,
+ *    and its policies tier as its policy_changes.csv proposes.
+ * The manifest's generator says where the estate was aged from. */
+struct estate_age_options {
+	const char *from;
+	int months;
+	unsigned long seed;                /* set to the seed used */
+	bool seed_given;                   /* else the snapshot's, or 42 */
+	const struct estate_hazard *hazard; /* NULL: the snapshot's */
+	const char *applied;               /* a plan directory, or NULL */
+};
+int estate_age(struct estate_age_options *ao, const char *dir,
+	       struct estate_stats *stats, struct err *e);
+
 /* The month's bill of the snapshot in snap_dir (the month before its
  * as-of), from hidden true sizes and negotiated prices: bill_dir/focus.csv
- * and bill_dir/usage-details.csv (estate_bill.c says how). */
-int estate_write_bill(const char *snap_dir, const char *bill_dir,
-		      unsigned long seed, struct err *e);
+ * and bill_dir/usage-details.csv (estate_bill.c says how). prev_dir, or
+ * NULL: the snapshot snap_dir was aged from; when it is of the month's
+ * first day, the month is billed on the mean of the two. */
+int estate_write_bill(const char *snap_dir, const char *prev_dir,
+		      const char *bill_dir, unsigned long seed,
+		      struct err *e);
 
 #endif

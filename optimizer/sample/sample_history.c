@@ -67,6 +67,7 @@ static const char *const restore_errors[] = {
 struct gpoint {
 	struct rp rp;
 	char id[16];
+	const char *name;         /* an aged point's id, else NULL: id */
 	double w;                 /* coverage weight of the restore process */
 	bool snapshot_only;       /* Enhanced run not sent to the vault */
 	bool has_snapshot;        /* VM/Files: an instant snapshot first */
@@ -342,7 +343,7 @@ static bool run_outcome(struct walk *w, int64_t sched, int64_t *start,
 	else if (gsl_rng_uniform(r) < FAIL_RATE)
 		*error = random_error(r, w->gi->it.workload);
 	*start = sched + (int64_t)(JITTER_MAX_S * u * u);
-	return *start < w->end;
+	return *start < w->end && *start >= w->x->resume_at;
 }
 
 /* Transfer size of a vault run: the blocks changed since the last one. */
@@ -472,6 +473,9 @@ static void walk_logs(struct walk *w)
 		return;
 	d0 = days_between(0, w->first_full);
 	d1 = days_between(0, w->end - 1);
+	if (w->x->resume_at != TIME_NONE &&
+	    days_between(0, w->x->resume_at) > d0)
+		d0 = days_between(0, w->x->resume_at);
 	for (int64_t d = d0; d <= d1; d++) {
 		int64_t t = d * DAY_S + DAY_S - step;
 		int64_t expiry;
@@ -479,7 +483,7 @@ static void walk_logs(struct walk *w)
 		if (t >= w->end)
 			t = (w->end - 1) / step * step;
 		if (t < d * DAY_S || t <= w->first_full ||
-		    in_streak(w->gi, t))
+		    t < w->x->resume_at || in_streak(w->gi, t))
 			continue;
 		expiry = t + (int64_t)p->log_keep_days * DAY_S;
 		if (!may_matter(w, expiry, false))
@@ -547,8 +551,14 @@ static void plan_archive_moves(struct walk *w)
 		int64_t at = pt->rp.rp_time + (int64_t)age * DAY_S;
 		int64_t exp = pt->rp.expiry_time;
 
+		/* An aged estate's policy tiers the points older than its age
+		 * now: those it left in Standard before did not qualify. */
+		if (at < w->x->resume_at)
+			at = w->x->resume_at;
+
 		if (!archive_kind(gi->it.workload, pt->rp.kind) ||
-		    pt->snapshot_only || at > w->x->as_of ||
+		    pt->archived_at != TIME_NONE || pt->snapshot_only ||
+		    at > w->x->as_of ||
 		    (gi->stop != TIME_NONE && at > gi->stop))
 			continue;
 		if (exp != TIME_NONE &&
@@ -654,7 +664,10 @@ static void simulate_point(struct walk *w, size_t i)
 				       pt->rp.expiry_time > w->x->as_of
 			       ? w->x->as_of
 			       : pt->rp.expiry_time;
-	double e = fmax(0, (double)(w->x->restore_from - t0) / DAY_S);
+	int64_t from = w->x->resume_at > w->x->restore_from
+			       ? w->x->resume_at
+			       : w->x->restore_from;
+	double e = fmax(0, (double)(from - t0) / DAY_S);
 	double x = (double)(upto - t0) / DAY_S;
 	double a, cum, cum_end, draw;
 
@@ -820,7 +833,7 @@ static size_t collect_rps(struct walk *w, bool live_only)
 		    pt->rp.expiry_time <= w->x->as_of)
 			continue;
 		*rp = pt->rp;
-		rp->rp_id = pt->id;
+		rp->rp_id = pt->name ? pt->name : pt->id;
 		rp->item_id = w->gi->it.item_id;
 		rp->tier = live_only ? tier_now(w, pt)
 				     : pt->snapshot_only ? TIER_SNAPSHOT
@@ -871,32 +884,120 @@ static void write_jobs(struct estate_ctx *x, const struct gen_item *gi)
 	}
 }
 
-void estate_history_write_item(struct estate_ctx *x, struct gen_item *gi)
+/* Archive moves, restores, then the item row, its live points and its
+ * jobs (after the old ones an aged item keeps). */
+static void finish_item(struct walk *w, const struct job *old, size_t nold)
 {
-	struct estate_history *h = x->h;
-	struct walk w = { x, gi, gi->pol, h, x->as_of, TIME_NONE, TIME_NONE,
-			  TIME_NONE, TIME_NONE };
-	struct rp *sized = NULL;
-	size_t n = 0;
+	struct estate_ctx *x = w->x;
+	struct gen_item *gi = w->gi;
+	struct estate_history *h = w->h;
+	struct rp *sized;
+	size_t n;
 
-	h->npts = h->nbackups = h->nrestores = 0;
-	if (gi->stop != TIME_NONE)
-		w.end = gi->stop;
-	if (gi->start < w.end) {
-		walk_schedule(&w);
-		plan_archive_moves(&w);
-		sized = sized_copy(&w);
-		simulate_restores(&w, sized);
-		free(sized);
-		n = collect_rps(&w, true);
-	}
+	plan_archive_moves(w);
+	sized = sized_copy(w);
+	simulate_restores(w, sized);
+	free(sized);
+	n = collect_rps(w, true);
 	item_storage_totals(&gi->it, h->rps, n, &gi->it.standard_gb,
 			    &gi->it.archive_gb);
-	gi->it.last_backup_time = w.last_success;
+	gi->it.last_backup_time = w->last_success;
 	snapshot_put_item(&x->sw, &gi->it);
 	for (size_t i = 0; i < n; i++)
 		snapshot_put_rp(&x->sw, &h->rps[i]);
 	x->stats.items++;
 	x->stats.rps += n;
+	for (size_t i = 0; i < nold; i++) {
+		snapshot_put_job(&x->sw, &old[i]);
+		x->stats.jobs++;
+		x->stats.restore_jobs += job_is_restore(&old[i]);
+	}
 	write_jobs(x, gi);
+}
+
+void estate_history_write_item(struct estate_ctx *x, struct gen_item *gi)
+{
+	struct estate_history *h = x->h;
+	struct walk w = { x, gi, gi->pol, h, x->as_of, TIME_NONE, TIME_NONE,
+			  TIME_NONE, TIME_NONE };
+
+	h->npts = h->nbackups = h->nrestores = 0;
+	if (gi->stop != TIME_NONE)
+		w.end = gi->stop;
+	if (gi->start < w.end)
+		walk_schedule(&w);
+	finish_item(&w, NULL, 0);
+}
+
+/* ---- sample --from: an item of the snapshot aged ---- */
+
+/* An old point as the walk would have made it. */
+static void old_point(struct walk *w, const struct rp *rp)
+{
+	struct estate_history *h = w->h;
+	bool snap = rp->tier == TIER_SNAPSHOT;
+	struct gpoint *pt;
+
+	h->pts = grow_array(h->pts, sizeof(*h->pts), h->npts + 1, &h->apts);
+	pt = &h->pts[h->npts++];
+	memset(pt, 0, sizeof(*pt));
+	pt->rp = *rp;
+	pt->name = rp->rp_id;
+	if (kept_forever(w, rp->expiry_time == TIME_NONE ? INT64_MAX
+							 : rp->expiry_time,
+			 snap))
+		pt->rp.expiry_time = TIME_NONE;
+	pt->snapshot_only = snap;
+	pt->has_snapshot = !is_db(w->gi->it.workload);
+	pt->w = coverage_weight(w->pol, rp->kind, snap);
+	/* A rehydrated copy is gone a month on: the point is in Archive. */
+	pt->archived_at = tier_in_archive(rp->tier) ? w->x->resume_at
+						    : TIME_NONE;
+	pt->rehydrated_until = TIME_NONE;
+	if (snap)
+		return;
+	if (rp->kind == RK_FULL) {
+		if (w->first_full == TIME_NONE)
+			w->first_full = rp->rp_time;
+		w->last_full = rp->rp_time;
+	}
+	if (rp->kind != RK_LOG && rp->kind != RK_DIFFERENTIAL)
+		w->prev_vault = rp->rp_time;
+}
+
+/* Old jobs kept: finished, and inside the new job windows. */
+static size_t keep_jobs(const struct estate_ctx *x, const struct job *jobs,
+			size_t n, struct job *out)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		int64_t from = job_is_restore(&jobs[i]) ? x->restore_from
+							: x->backup_from;
+		if (jobs[i].end_time == TIME_NONE ||
+		    jobs[i].start_time < from)
+			continue;
+		out[k++] = jobs[i];
+	}
+	return k;
+}
+
+void estate_history_age_item(struct estate_ctx *x, struct gen_item *gi,
+			     const struct rp *old, size_t nold,
+			     const struct job *jobs, size_t njobs)
+{
+	struct estate_history *h = x->h;
+	struct walk w = { x, gi, gi->pol, h, x->as_of, TIME_NONE, TIME_NONE,
+			  TIME_NONE, gi->it.last_backup_time };
+	struct job *kept = xmalloc((njobs + 1) * sizeof(*kept));
+
+	h->npts = h->nbackups = h->nrestores = 0;
+	if (gi->stop != TIME_NONE)
+		w.end = gi->stop;
+	for (size_t i = 0; i < nold; i++)
+		old_point(&w, &old[i]);
+	if (gi->start < w.end)
+		walk_schedule(&w);
+	finish_item(&w, kept, keep_jobs(x, jobs, njobs, kept));
+	free(kept);
 }

@@ -68,6 +68,10 @@ struct estate_ctx {
 	gsl_rng *rng;            /* the estate */
 	gsl_rng *restore_rng;    /* restore events and restore jobs */
 	int64_t as_of, restore_from, backup_from;
+	/* sample --from: what happened before this is in the snapshot aged
+	 * (no run, log or restore before it is made again); TIME_NONE when
+	 * the estate is new */
+	int64_t resume_at;
 	struct snapshot_writer sw;
 	struct estate_stats stats;
 	struct estate_history *h;
@@ -99,6 +103,9 @@ struct estate {
 	long lever_items; /* slots kept for sample_levers.c */
 };
 
+/* Decodes a policy's schedule and time zone (unknown zones: UTC). */
+void estate_decode_policy(struct gen_policy *gp);
+
 /* Random helpers on the estate's generators. */
 double estate_uniform(gsl_rng *r, double lo, double hi);
 /* A GUID-like lowercase id (version 4 shape) into out[37]. */
@@ -124,5 +131,21 @@ void estate_make_lever_items(struct estate *es);
 /* Builds the item's points and jobs, completes its row (sizes, last
  * backup) and writes the item, its points and its jobs. */
 void estate_history_write_item(struct estate_ctx *x, struct gen_item *gi);
+
+/* sample_applied.c: reads plan_dir's plan.csv and policy_changes.csv:
+ * "item_id/rp_id" of every point moved before until into moved (keys in
+ * pool), and each policy's proposed tiering into s->policies. */
+int estate_read_applied(struct snapshot *s, const char *plan_dir,
+			int64_t until, struct strmap *moved,
+			struct strpool *pool, struct err *e);
+
+/* sample --from: the same for an item of the snapshot aged, from its
+ * points and jobs there (gi->start is where its runs resume, gi->pol a
+ * policy with no runs when it has none): old points are kept until they
+ * expire and move tiers as the policy says, new ones follow its schedule
+ * from x->resume_at, and old jobs stay while in the job windows. */
+void estate_history_age_item(struct estate_ctx *x, struct gen_item *gi,
+			     const struct rp *old, size_t nold,
+			     const struct job *jobs, size_t njobs);
 
 #endif

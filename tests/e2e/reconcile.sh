@@ -91,6 +91,9 @@ for f in focus.csv usage-details.csv; do
 	grep_ok "... prints billed, calibrated and uncalibrated totals" \
 		'^the model against the bill: [0-9.]+ EUR billed in 2026-10 .* modelled once calibrated \(\+?-?0\.0%\), [0-9.]+ before' \
 		"$T/out"
+	grep_ok "... and the billed total as the cost now" \
+		'^backup cost billed: [0-9.]+ EUR in 2026-10 \(the report.s cost now\)' \
+		"$T/out"
 	check "... every vault within 2% of the bill once calibrated" \
 		python3 - "$T/O-$f/plan/reconcile.csv" "$T/B/$f" <<'PY'
 import csv, sys
