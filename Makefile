@@ -31,7 +31,7 @@ LIB_OBJ = $(LIB_SRC:%.c=$(BUILD)/%.o)
 TEST_SRC = $(wildcard tests/unit/test_*.c)
 TEST_BIN = $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 # The decision simulation harness (tests/sim): a small case in check.
-SIM_SRC = tests/sim/harness.c
+SIM_SRC = tests/sim/harness.c tests/sim/chain.c
 TEST_BIN += $(BUILD)/tests/test_sim
 BIN = $(BUILD)/vaultwise
 
@@ -61,7 +61,7 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libvaultwise.a tests/unit/testutil.h
 	    $(BUILD)/libvaultwise.a $(LDFLAGS_ALL) $(PKG_LIBS) \
 	    $(shell pkg-config --libs cmocka)
 
-$(BUILD)/tests/test_sim: tests/sim/test_sim.c $(SIM_SRC) tests/sim/harness.h \
+$(BUILD)/tests/test_sim: tests/sim/test_sim.c $(SIM_SRC) tests/sim/harness.h tests/sim/chain.h \
     $(BUILD)/libvaultwise.a tests/unit/testutil.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS_ALL) -Itests/unit -Itests/sim $(CFLAGS_ALL) \
@@ -136,7 +136,7 @@ $(BUILD)/bench/%: tests/bench/%.c $(BUILD)/libvaultwise.a
 	$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) -o $@ $< $(BUILD)/libvaultwise.a \
 	    $(LDFLAGS_ALL) $(PKG_LIBS)
 
-$(BUILD)/bench/sim_full: tests/sim/sim_full.c $(SIM_SRC) tests/sim/harness.h \
+$(BUILD)/bench/sim_full: tests/sim/sim_full.c $(SIM_SRC) tests/sim/harness.h tests/sim/chain.h \
     $(BUILD)/libvaultwise.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS_ALL) -Itests/sim $(CFLAGS_ALL) -o $@ \

@@ -111,9 +111,11 @@ void estimate_point_sizes(const struct item *it, struct rp *rps, size_t n,
 		incremental_sizes(it, rps, n, as_of);
 }
 
-static bool alive_in_vault(const struct rp *rp, int64_t t)
+/* A neighbour that shares blocks in Standard at t: an archived point
+ * holds its own full copy in Archive, and shares nothing here. */
+static bool alive_in_standard(const struct rp *rp, int64_t t)
 {
-	return rp->tier != TIER_SNAPSHOT &&
+	return tier_in_standard(rp->tier) &&
 	       (rp->expiry_time == TIME_NONE || rp->expiry_time > t);
 }
 
@@ -125,12 +127,12 @@ double unique_gb_at(const struct item *it, const struct rp *rps, size_t n,
 	if (it->workload == WL_SQL || it->workload == WL_HANA)
 		return rps[i].unique_gb;
 	for (size_t j = i; j-- > 0;)
-		if (alive_in_vault(&rps[j], t)) {
+		if (alive_in_standard(&rps[j], t)) {
 			prev = rps[j].rp_time;
 			break;
 		}
 	for (size_t j = i + 1; j < n; j++)
-		if (alive_in_vault(&rps[j], t)) {
+		if (alive_in_standard(&rps[j], t)) {
 			next = rps[j].rp_time;
 			break;
 		}

@@ -39,8 +39,9 @@ int tier_in_standard(int tier);
 int tier_in_archive(int tier);
 
 /* What point i of an item (points sorted by rp_time) will free when moved
- * at time t: like estimate_point_sizes, but with the neighbours that are
- * still alive at t (points expire; a monthly point's daily neighbours are
+ * at time t: like estimate_point_sizes, but with the neighbours that still
+ * hold a Standard copy at t (points expire, and an archived neighbour
+ * shares nothing in Standard; a monthly point's daily neighbours are
  * usually gone by the time it may be archived). SQL/HANA: its size. */
 double unique_gb_at(const struct item *it, const struct rp *rps, size_t n,
 		    size_t i, int64_t t);

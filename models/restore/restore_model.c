@@ -199,6 +199,48 @@ void restore_model_scale(const struct restore_model *m,
 	}
 }
 
+/* ---- the shape plan decides on ----
+ * The exponential + floor fit, B + A e^(-k a), when AIC prefers it to the
+ * Omori shape (with its age bands when they are used); else that shape.
+ * The delta-method variance stays the Omori fit's over the same span (the
+ * exponential fit keeps no covariance). */
+
+static bool uses_exponential(const struct restore_model *m)
+{
+	double best = m->bands.used ? m->bands.aic : m->diag.aic;
+
+	return !is_prior(m) && m->alt.fitted && m->alt.converged &&
+	       m->alt.k > 0 && m->alt.aic < best;
+}
+
+static double shape_rate(const struct restore_model *m, double a)
+{
+	if (uses_exponential(m))
+		return m->alt.B + m->alt.A * exp(-m->alt.k * a);
+	return bands_rate(&m->h, &m->bands, a);
+}
+
+static double shape_cum(const struct restore_model *m, double a)
+{
+	if (uses_exponential(m))
+		return m->alt.B * a - m->alt.A / m->alt.k * expm1(-m->alt.k * a);
+	return bands_cum(&m->h, &m->bands, a);
+}
+
+/* First age at which w_rho (B + A e^(-k a)) <= theta: 0 when it starts
+ * below, INFINITY when the floor stays above. */
+static double exponential_best_age(const struct exp_fit *x, double w_rho,
+				   double theta)
+{
+	double t = theta / w_rho;
+
+	if (!(w_rho > 0) || x->B + x->A <= t)
+		return 0;
+	if (x->B >= t)
+		return INFINITY;
+	return log(x->A / (t - x->B)) / x->k;
+}
+
 /* ---- delta method ---- */
 
 struct span {
@@ -319,7 +361,7 @@ void restore_model_forecast(const struct restore_model *m,
 	memset(out, 0, sizeof(*out));
 	if (!(weight > 0) || !(s.a1 > s.a0))
 		return;
-	m0 = exp(log_expected(&m->h, &s));
+	m0 = weight * (shape_cum(m, s.a1) - shape_cum(m, s.a0));
 	if (!(m0 > 0))
 		return;
 	restore_model_scale(m, policy_id, workload, &sc);
@@ -343,7 +385,8 @@ double restore_model_expected(const struct restore_model *m,
 	if (!(weight > 0) || !(s.a1 > s.a0))
 		return 0;
 	restore_model_scale(m, policy_id, workload, &sc);
-	return exp(log_expected(&m->h, &s)) * sc.shape / sc.rate;
+	return weight * (shape_cum(m, s.a1) - shape_cum(m, s.a0)) * sc.shape /
+	       sc.rate;
 }
 
 double restore_model_rate_quantile(const struct restore_model *m,
@@ -357,8 +400,7 @@ double restore_model_rate_quantile(const struct restore_model *m,
 	if (!(weight > 0))
 		return 0;
 	restore_model_scale(m, policy_id, workload, &sc);
-	mean = weight * bands_rate(&m->h, &m->bands, s.a0) * sc.shape /
-	       sc.rate;
+	mean = weight * shape_rate(m, s.a0) * sc.shape / sc.rate;
 	if (q == 0.5)
 		return mean;
 	k = combined_shape(sc.shape, delta_var(m, log_rate, &s));
@@ -373,11 +415,14 @@ double restore_model_best_age(const struct restore_model *m,
 	struct restore_scale sc;
 
 	restore_model_scale(m, policy_id, workload, &sc);
+	if (uses_exponential(m))
+		return exponential_best_age(&m->alt,
+					    weight * sc.shape / sc.rate, theta);
 	return bands_best_age(&m->h, &m->bands, weight * sc.shape / sc.rate,
 			      theta, lo, hi);
 }
 
 double restore_model_cum(const struct restore_model *m, double age_days)
 {
-	return bands_cum(&m->h, &m->bands, age_days);
+	return shape_cum(m, age_days);
 }

@@ -160,8 +160,10 @@ double restore_model_best_age(const struct restore_model *m,
 			      const char *policy_id, int workload,
 			      double weight, double theta, double lo,
 			      double hi);
-/* Lambda(a) of the model's shape, with its age bands when it uses them
- * (hazard_cum of restore_model_hazard otherwise), at rho = 1. */
+/* Lambda(a) of the shape plan decides on, at rho = 1: the exponential +
+ * floor fit when AIC prefers it to the Omori shape (with its age bands
+ * when it uses them), else that shape. The forecasts, expected restores,
+ * rates and best ages follow the same shape. */
 double restore_model_cum(const struct restore_model *m, double age_days);
 
 #endif

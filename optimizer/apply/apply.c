@@ -403,7 +403,7 @@ int apply_done(struct apply_ctx *a, size_t i, const char *job,
 {
 	struct row *r = row_at(a, i);
 	const struct apply_change *c;
-	char msg[MSG_LEN], cur[48], prop[48];
+	char msg[MSG_LEN], cur[48], prop[48], irp[48] = "";
 
 	if (r->kind == ROW_MOVE) {
 		if (job && *job)
@@ -416,8 +416,13 @@ int apply_done(struct apply_ctx *a, size_t i, const char *job,
 	c = &a->plan.changes[r->ref];
 	apply_tiering_text(c->current, c->workload, cur, sizeof(cur));
 	apply_tiering_text(c->proposed, c->workload, prop, sizeof(prop));
-	snprintf(msg, sizeof(msg), "tieringPolicy set to %s (was %s)%s", prop,
-		 cur,
+	if (c->instant_rp_days > 0)
+		snprintf(irp, sizeof(irp), "; instant restore %ld days",
+			 c->instant_rp_days);
+	snprintf(msg, sizeof(msg),
+		 "tieringPolicy set to %s (was %s)%s%s%s%s", prop, cur,
+		 r->note ? "; retention cut: " : "", apply_or_empty(r->note),
+		 irp,
 		 r->flags & ROW_HAD_412
 			 ? "; re-read and re-checked after HTTP 412"
 			 : "");

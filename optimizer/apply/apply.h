@@ -133,16 +133,18 @@ const char *apply_journal_state_name(int i);
 
 /* ---- the plan directory's guards (apply_guard.c) ---- */
 
-/* Takes the exclusive lock of plan_dir (PLANDIR/apply.lock, holding this
- * process's pid) into *fd; held by another process: 75 naming its pid
- * and saying to `who` ("rerun") once it has ended. */
+/* Takes the exclusive lock of plan_dir (a flock of the directory, this
+ * process's pid written into PLANDIR/apply.lock) into *fd; held by
+ * another process: 75 naming it (an apply's pid, or a plan or run) and
+ * saying to `who` ("rerun") once it has ended. */
 int apply_lock_take(const char *plan_dir, const char *who, int *fd,
 		    struct err *e);
 void apply_lock_release(int fd);
 /* Before plan or run replaces dir: its lock (held in *lock_fd until
- * apply_lock_release; -1 when dir is not a vaultwise directory or no
- * apply ever ran there, as nothing in dir is changed), and 73 when its
- * journal has rows not done. */
+ * apply_lock_release, so that no apply, not even the first, starts
+ * meanwhile; -1 when dir is not a vaultwise directory; nothing in dir is
+ * changed), and 73 when its journal has rows not done. run holds it from
+ * its plan stage until OUT is swapped. */
 int apply_plan_dir_guard(const char *dir, int *lock_fd, struct err *e);
 /* Carries dir's apply.journal, its head and apply_results.csv into the
  * new plan directory tmp: as they are when tmp holds the same plan, else

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT
  * apply_change.c: one policy's tieringPolicy change, for the apply engine
  * (apply.c): the policy read with its ETag and judged against the plan
- * (already set, changed since the plan, a retention cut on a Locked
- * immutable vault refused), the PUT with If-Match, a 412 re-read and
- * re-checked, Azure's refusals sorted. The bodies come from
+ * (already set, changed since the plan, a retention cut on an immutable
+ * vault, Locked or Unlocked, refused), the PUT with If-Match, a 412
+ * re-read and re-checked, Azure's refusals sorted. The bodies come from
  * apply_policy.c. Prints nothing. */
 #include "optimizer/apply/apply_internal.h"
 #include "optimizer/azure/arm_parse.h"
@@ -20,9 +20,10 @@ static int on_vault(void *ctx, const struct arm_reply *rep, struct err *e)
 	struct rq *q = ctx;
 	struct apply_ctx *a = q->a;
 	struct row *r = row_at(a, q->i);
+	const struct apply_change *c = &a->plan.changes[r->ref];
 	const char *imm = arm_str(rep->body, "properties.securitySettings."
 					     "immutabilitySettings.state");
-	char msg[MSG_LEN + 64];
+	char msg[MSG_LEN * 2];
 	int rc = apply_identity_refused(
 		a, q->i, rep->status, rep->code,
 		apply_or_empty(arm_str(rep->body, "error.message")), e);
@@ -38,13 +39,29 @@ static int on_vault(void *ctx, const struct arm_reply *rep, struct err *e)
 			       "could not read the vault's immutability", e);
 	if (imm && str_eq_ci(imm, "Locked")) {
 		snprintf(msg, sizeof(msg),
-			 "refused: the vault's immutability is Locked, which "
-			 "forbids reducing retention, and this change reduces "
-			 "it (%s); take the retention out of "
-			 "policy_changes.csv",
+			 "refused: the vault's immutability is Locked (vault "
+			 "%s, policy %s), which forbids reducing retention, "
+			 "and this change reduces it (%s); take the retention "
+			 "out of policy_changes.csv",
+			 c->vault_name, c->policy_name,
 			 apply_or_empty(r->note));
 		return apply_end_row(a, q->i, RS_REFUSED, NULL,
 				     "ImmutableVaultLocked", msg, e);
+	}
+	/* Azure refuses it too (UserErrorImmutableVaultRetentionReduction):
+	 * said here, before anything is sent */
+	if (imm && str_eq_ci(imm, "Unlocked")) {
+		snprintf(msg, sizeof(msg),
+			 "refused: the vault's immutability is Unlocked (vault "
+			 "%s, policy %s), and Azure refuses to reduce "
+			 "retention until it is disabled; this change reduces "
+			 "it (%s): disable immutability first (az backup vault "
+			 "update --immutability-state Disabled) and rerun, or "
+			 "take the retention out of policy_changes.csv",
+			 c->vault_name, c->policy_name,
+			 apply_or_empty(r->note));
+		return apply_end_row(a, q->i, RS_REFUSED, NULL,
+				     "ImmutableVaultUnlocked", msg, e);
 	}
 	return apply_wait_write(a, q->i, e);
 }
@@ -72,7 +89,8 @@ static bool retention_differs(const cJSON *x, const cJSON *y)
 	char cuts[8];
 
 	return apply_retention_reduced(x, y, cuts, sizeof(cuts)) ||
-	       apply_retention_reduced(y, x, cuts, sizeof(cuts));
+	       apply_retention_reduced(y, x, cuts, sizeof(cuts)) ||
+	       apply_instant_rp_of(x) != apply_instant_rp_of(y);
 }
 
 /* What a policy as read calls for: done, skipped, refused or a PUT. */

@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: MIT
  * apply_guard.c: what keeps a plan directory's record of apply safe: the
- * exclusive lock one `apply --yes` holds on it (a second one exits 75
- * naming the holder), and, for plan and run about to replace it, the
+ * exclusive lock one `apply --yes`, or a plan or run replacing it, holds
+ * on it (a second one exits 75 naming the holder), and, for plan and run
+ * about to replace it, the
  * refusal while its journal has rows not done and the carrying over of
  * the journal, its head and apply_results.csv into the new directory. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/file.h>
 #include <time.h>
 #include <unistd.h>
@@ -17,59 +19,73 @@
 
 #define LOCK_FILE "apply.lock"
 
-/* Who holds the lock, as the holder wrote it: "pid 1234". The holder
- * writes its pid just after it takes the lock, so an empty file is read
- * again for up to a second before saying so. */
-static void lock_holder(int fd, char *out, size_t n)
+/* Whether pid is a live process. */
+static bool alive(long pid)
+{
+	return pid > 0 && (kill((pid_t)pid, 0) == 0 || errno == EPERM);
+}
+
+/* Who holds the lock: the apply whose pid is in apply.lock when it is
+ * alive, else a plan or run replacing the directory (they write nothing
+ * into it). An apply writes its pid just after it takes the lock, so a
+ * missing or dead pid is read again for up to a second first. */
+static void lock_holder(const char *plan_dir, char *out, size_t n)
 {
 	const struct timespec pause = { 0, 50 * 1000 * 1000 };
-	char buf[32];
+	char *path = path_join(plan_dir, LOCK_FILE), buf[32];
 	long pid = 0;
 
 	for (int tries = 0; tries < 20; tries++) {
-		ssize_t got = pread(fd, buf, sizeof(buf) - 1, 0);
+		int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+		ssize_t got = fd >= 0 ? pread(fd, buf, sizeof(buf) - 1, 0) : 0;
+		if (fd >= 0)
+			close(fd);
 		buf[got > 0 ? got : 0] = '\0';
-		if (sscanf(buf, "%ld", &pid) == 1 && pid > 0) {
-			snprintf(out, n, "pid %ld", pid);
+		if (sscanf(buf, "%ld", &pid) == 1 && alive(pid)) {
+			snprintf(out, n, "another vaultwise apply (pid %ld)",
+				 pid);
+			free(path);
 			return;
 		}
 		nanosleep(&pause, NULL);
 	}
-	snprintf(out, n, "a process that has not written its pid yet");
+	snprintf(out, n, "a vaultwise plan or run replacing it");
+	free(path);
 }
 
-/* Takes the lock; an apply creates the file and writes its pid into it,
- * plan (apply false) only locks a file an apply made, changing nothing
- * in the directory (a plan that fails leaves it as it was). */
+/* Takes the lock: an exclusive flock(2) on the plan directory itself,
+ * so that plan and run can hold it without writing into a directory
+ * they may leave as it was (a plan that fails, a run killed). An apply
+ * then writes its pid into apply.lock, for the message of the next. */
 static int lock_take(const char *plan_dir, const char *who, bool apply,
 		     int *fd, struct err *e)
 {
-	char *path = path_join(plan_dir, LOCK_FILE), holder[64], pid[32];
-	int flags = O_RDWR | O_NOFOLLOW | O_CLOEXEC | (apply ? O_CREAT : 0);
-	int n, rc = 0;
+	char *path = path_join(plan_dir, LOCK_FILE), holder[96], pid[32];
+	int n, rc = 0, pfd = -1;
 
-	*fd = open(path, flags, 0644);
-	if (*fd < 0 && !apply && errno == ENOENT) {
-		rc = 0; /* no apply ever ran here */
-	} else if (*fd < 0) {
-		rc = err_errno(e, EXIT_CANTCREAT, "cannot open '%s'", path);
+	*fd = open(plan_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (*fd < 0) {
+		rc = err_errno(e, EXIT_NOINPUT, "cannot open '%s'", plan_dir);
 	} else if (flock(*fd, LOCK_EX | LOCK_NB) != 0) {
 		if (errno == EWOULDBLOCK) {
-			lock_holder(*fd, holder, sizeof(holder));
+			lock_holder(plan_dir, holder, sizeof(holder));
 			rc = err_set(e, EXIT_TEMPFAIL,
-				     "the plan directory '%s' is in use by "
-				     "another vaultwise apply (%s, lock %s): "
+				     "the plan directory '%s' is in use by %s: "
 				     "%s once it has ended",
-				     plan_dir, holder, path, who);
+				     plan_dir, holder, who);
 		} else {
 			rc = err_errno(e, EXIT_IOERR, "cannot lock '%s'",
-				       path);
+				       plan_dir);
 		}
 	} else if (apply) {
 		n = snprintf(pid, sizeof(pid), "%ld\n", (long)getpid());
-		if (ftruncate(*fd, 0) || pwrite(*fd, pid, (size_t)n, 0) != n)
+		pfd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW |
+				       O_CLOEXEC, 0644);
+		if (pfd < 0 || write(pfd, pid, (size_t)n) != n)
 			rc = err_errno(e, EXIT_IOERR, "cannot write '%s'",
 				       path);
+		if (pfd >= 0)
+			close(pfd);
 	}
 	if (rc && *fd >= 0) {
 		close(*fd);

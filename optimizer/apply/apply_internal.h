@@ -74,6 +74,10 @@ struct apply_change {
 	int proposed_duration;     /* as the plan states it */
 	const char *duration_type; /* "Months", "Days" or "" */
 	long keep[KEEP_N];         /* proposed counts, -1: unchanged */
+	long instant_rp_days;      /* proposed instant restore (VM), 1 to
+				      30 days; 0: unchanged */
+	long min_days;             /* a target's min_retention_days the
+				      daily count keeps to; 0: none */
 	double saving;
 };
 
@@ -101,6 +105,9 @@ struct apply_plan {
 	struct apply_item *items;
 	size_t nitems, items_alloc;
 	struct strmap item_index;  /* item_id -> items[] (items.csv) */
+	const char **vault_tags;   /* vault_tags.csv's tags, by vault */
+	size_t nvault_tags, vault_tags_alloc;
+	struct strmap vault_index; /* vault_id -> vault_tags[] */
 	struct apply_change *changes;
 	size_t nchanges, changes_alloc;
 	struct row *rows;          /* policy changes first, then moves */
@@ -174,6 +181,11 @@ void apply_tiering_text(struct tiering t, int workload, char *out,
 cJSON *apply_policy_props(const cJSON *props,
 			  const struct apply_change *c, char *msg,
 			  size_t n);
+/* A VM policy's instantRpRetentionRangeInDays, -1 when it has none. */
+int apply_instant_rp_of(const cJSON *props);
+/* The most instant-restore days Azure allows the policy (5 Standard, 30
+ * Enhanced: policyType V2). */
+int apply_instant_rp_max(const cJSON *props);
 /* Whether after keeps less than before in any rule: a description of
  * the cuts ("weekly 364 -> 182 days") in out, true when there is one. */
 bool apply_retention_reduced(const cJSON *before, const cJSON *after,

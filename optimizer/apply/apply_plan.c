@@ -15,6 +15,7 @@
 #include "optimizer/azure/arm_parse.h"
 #include "optimizer/base/csvio.h"
 #include "optimizer/base/fileio.h"
+#include "optimizer/base/tags.h"
 #include "optimizer/snapshot/plan_meta.h"
 #include "optimizer/snapshot/snapshot.h"
 #include "optimizer/base/timeutil.h"
@@ -222,9 +223,20 @@ static const char *const item_path[] = {
 static const char *const policy_path[] = { VAULT_PATH, "backupPolicies",
 					   "*", NULL };
 
+/* The vault's tags as vault_tags.csv has them, NULL when unknown. */
+static const char *vault_tags(const struct apply_plan *p,
+			      const char *vault_id)
+{
+	size_t i;
+
+	return strmap_get(&p->vault_index, vault_id, &i) ? NULL
+							  : p->vault_tags[i];
+}
+
 /* Whether apply's scope takes a row: of the vault (subscription from
- * the ARM id, name), the policy's name and the workload's name. */
-static bool in_scope(struct loader *l, const char *arm_id, const char *vault,
+ * the ARM id, name, tags), the policy's name and the workload's name. */
+static bool in_scope(struct loader *l, const char *arm_id,
+		     const char *vault_id, const char *vault,
 		     const char *policy, const char *workload)
 {
 	char sub[64];
@@ -235,7 +247,8 @@ static bool in_scope(struct loader *l, const char *arm_id, const char *vault,
 	if (arm_id_value(arm_id, "subscriptions", sub, sizeof(sub)))
 		sub[0] = '\0';
 	scope_parse_workload(workload, &wl);
-	if (scope_match(l->scope, sub, vault, NULL, policy, wl))
+	if (scope_match(l->scope, sub, vault, vault_tags(l->p, vault_id),
+			policy, wl))
 		return true;
 	l->p->out_of_scope++;
 	return false;
@@ -246,7 +259,7 @@ static bool in_scope(struct loader *l, const char *arm_id, const char *vault,
 #define R CSV_REQUIRED
 enum { C_POLICY, C_VAULT, C_VNAME, C_PNAME, C_WL, C_CUR, C_PROP, C_DUR,
        C_DTYPE, C_SAVING, C_CURRENCY, C_CUR_DAYS, C_HORIZON, C_ARM,
-       C_DAILY, C_WEEKLY, C_MONTHLY, C_YEARLY, C_NCOLS };
+       C_DAILY, C_WEEKLY, C_MONTHLY, C_YEARLY, C_INSTANT, C_MIN, C_NCOLS };
 static const struct csv_column change_cols[] = {
 	{ "policy_id", R }, { "vault_id", R }, { "vault_name", R },
 	{ "policy_name", R }, { "workload", R }, { "current_tiering", R },
@@ -257,6 +270,7 @@ static const struct csv_column change_cols[] = {
 	{ "proposed_weekly_keep_weeks", 0 },
 	{ "proposed_monthly_keep_months", 0 },
 	{ "proposed_yearly_keep_years", 0 },
+	{ "proposed_instant_rp_days", 0 }, { "min_retention_days", 0 },
 };
 _Static_assert(ARRAY_SIZE(change_cols) == C_NCOLS, "change columns");
 static const struct csv_schema change_schema = {
@@ -268,7 +282,7 @@ static bool changes_something(const struct apply_change *c)
 	for (int k = 0; k < KEEP_N; k++)
 		if (c->keep[k] >= 0)
 			return true;
-	if (c->proposed.mode != c->current.mode)
+	if (c->instant_rp_days > 0 || c->proposed.mode != c->current.mode)
 		return true;
 	return c->proposed.mode == TM_TIERAFTER &&
 	       c->proposed.days != c->current.days;
@@ -305,6 +319,40 @@ static int read_tiering(const struct csv_row *row, struct apply_change *c,
 	return 0;
 }
 
+/* The retention levers of a row (levers.csv's retention-daily and
+ * instant-restore, or a reviewer's counts): never below the target's
+ * minimum the plan wrote beside them, instant restore on VM policies only
+ * and within Azure's 1 to 30 days. */
+static int read_retention(const struct csv_row *row, struct apply_change *c,
+			  struct err *e)
+{
+	static const int keep_col[KEEP_N] = { C_DAILY, C_WEEKLY, C_MONTHLY,
+					      C_YEARLY };
+	char want[96];
+
+	for (int k = 0; k < KEEP_N; k++) {
+		c->keep[k] = -1;
+		if (row_long(row, keep_col[k], ROW_OPTIONAL, 0, 36500,
+			     &c->keep[k], e))
+			return -1;
+	}
+	if (row_long(row, C_INSTANT, ROW_OPTIONAL, 1, 30, &c->instant_rp_days,
+		     e) ||
+	    row_long(row, C_MIN, ROW_OPTIONAL, 0, 36500, &c->min_days, e))
+		return -1;
+	if (c->instant_rp_days > 0 && c->workload != WL_VM)
+		return row_error(row, C_INSTANT, e,
+				 "nothing: instant restore is an AzureVM "
+				 "policy's");
+	if (c->keep[KEEP_DAILY] >= 0 && c->keep[KEEP_DAILY] < c->min_days) {
+		snprintf(want, sizeof(want),
+			 "at least %ld days (min_retention_days: a target "
+			 "needs them)", c->min_days);
+		return row_error(row, C_DAILY, e, want);
+	}
+	return 0;
+}
+
 static int on_change(void *ctx, const struct csv_row *row, struct err *e)
 {
 	struct loader *l = ctx;
@@ -314,25 +362,17 @@ static int on_change(void *ctx, const struct csv_row *row, struct err *e)
 	struct row *r;
 	char *vault_arm;
 	size_t at;
-	static const int keep_col[KEEP_N] = { C_DAILY, C_WEEKLY, C_MONTHLY,
-					      C_YEARLY };
 
 	memset(&c, 0, sizeof(c));
-	for (int k = 0; k < KEEP_N; k++) {
-		c.keep[k] = -1;
-		if (row_long(row, keep_col[k], ROW_OPTIONAL, 0, 36500,
-			     &c.keep[k], e))
-			return -1;
-	}
 	if (row_enum(row, C_WL, 0, workload_names, WL_COUNT, &c.workload,
 		     e) ||
-	    read_tiering(row, &c, e) ||
+	    read_retention(row, &c, e) || read_tiering(row, &c, e) ||
 	    row_double(row, C_SAVING, 0, -1e12, 1e12, &c.saving, e))
 		return -1;
 	je = apply_jstate(l->js, "policy_changes.csv", (uint32_t)row->line);
 	if (!changes_something(&c) && !je)
 		return 0;
-	if (!in_scope(l, row->val[C_ARM], row->val[C_VNAME],
+	if (!in_scope(l, row->val[C_ARM], row->val[C_VAULT], row->val[C_VNAME],
 		      row->val[C_PNAME], row->val[C_WL]))
 		return 0;
 	if (!row->val[C_ARM][0])
@@ -435,6 +475,61 @@ static int on_item(void *ctx, const struct csv_row *row, struct err *e)
 	return 0;
 }
 
+/* ---- vault_tags.csv: the vaults' tags, for --tag ---- */
+
+enum { T_VAULT, T_TAGS, T_NCOLS };
+static const struct csv_column vault_tag_cols[] = {
+	{ "vault_id", CSV_REQUIRED }, { "tags", CSV_REQUIRED },
+};
+_Static_assert(ARRAY_SIZE(vault_tag_cols) == T_NCOLS, "vault tag columns");
+static const struct csv_schema vault_tags_schema = {
+	"vault_tags.csv", vault_tag_cols, T_NCOLS
+};
+
+static int on_vault_tags(void *ctx, const struct csv_row *row,
+			 struct err *e)
+{
+	struct apply_plan *p = ((struct loader *)ctx)->p;
+
+	if (!tags_valid(row->val[T_TAGS]))
+		return row_error(row, T_TAGS, e,
+				 "key=value pairs joined by ';'");
+	p->vault_tags = grow_array(p->vault_tags, sizeof(*p->vault_tags),
+				   p->nvault_tags + 1, &p->vault_tags_alloc);
+	p->vault_tags[p->nvault_tags] = strpool_dup(&p->pool,
+						    row->val[T_TAGS]);
+	if (strmap_put(&p->vault_index,
+		       strpool_dup(&p->pool, row->val[T_VAULT]),
+		       p->nvault_tags))
+		return row_error(row, T_VAULT, e,
+				 "a vault_id not listed before");
+	p->nvault_tags++;
+	return 0;
+}
+
+/* The vaults' tags when the scope asks for one (66 when the plan is
+ * older than vault_tags.csv). */
+static int read_vault_tags(struct loader *l, const char *dir, struct err *e)
+{
+	char *path;
+	int rc;
+
+	if (!l->scope || !l->scope->tag)
+		return 0;
+	path = path_join(dir, "vault_tags.csv");
+	if (access(path, F_OK) != 0)
+		rc = err_set(e, EXIT_NOINPUT,
+			     "%s not found: --tag needs the vaults' tags, "
+			     "which an older vaultwise did not write into the "
+			     "plan directory; run vaultwise plan again",
+			     path);
+	else
+		rc = csv_read(path, &vault_tags_schema, on_vault_tags, l,
+			      NULL, e);
+	free(path);
+	return rc;
+}
+
 static int item_of(struct apply_plan *p, const struct csv_row *row,
 		   uint32_t *out, struct err *e)
 {
@@ -504,8 +599,9 @@ static int on_move(void *ctx, const struct csv_row *row, struct err *e)
 		return -1;
 	if (duplicate_point(l, row, item))
 		return 0;
-	if (!in_scope(l, p->items[item].arm_id, p->items[item].vault_name,
-		      p->items[item].policy_name, p->items[item].workload))
+	if (!in_scope(l, p->items[item].arm_id, p->items[item].vault_id,
+		      p->items[item].vault_name, p->items[item].policy_name,
+		      p->items[item].workload))
 		return 0;
 	r = new_row(p, ROW_MOVE, (uint32_t)row->line, je);
 	r->ref = item;
@@ -600,7 +696,8 @@ int apply_plan_load(struct apply_plan *p, const char *dir, int64_t now,
 			ipath);
 		goto done;
 	}
-	if (csv_read(ipath, &item_schema, on_item, &l, NULL, e))
+	if (read_vault_tags(&l, dir, e) ||
+	    csv_read(ipath, &item_schema, on_item, &l, NULL, e))
 		goto done;
 	strlcpy_vw(changes.sha256, "-", sizeof(changes.sha256));
 	if (access(cpath, F_OK) == 0 &&
@@ -636,6 +733,8 @@ void apply_plan_release(struct apply_plan *p)
 	free(p->changes);
 	free(p->rows);
 	strmap_release(&p->item_index);
+	free(p->vault_tags);
+	strmap_release(&p->vault_index);
 	strpool_release(&p->pool);
 	memset(p, 0, sizeof(*p));
 }
@@ -691,6 +790,10 @@ static void count_change(struct apply_summary *s, struct apply_group *v,
 			strbuf_addf(&keep, "%s%s to %ld %s",
 				    keep.len ? ", " : " and retention: ",
 				    rules[k][0], c->keep[k], rules[k][1]);
+	if (c->instant_rp_days > 0)
+		strbuf_addf(&keep, "%sinstant restore to %ld days",
+			    keep.len ? ", " : " and retention: ",
+			    c->instant_rp_days);
 	if (keep.len)
 		strbuf_adds(&keep, " (--what-if: before and after)");
 	free(g->change);

@@ -2,9 +2,10 @@
  * apply_policy.c: backup policies as apply changes them: the
  * tieringPolicy a policy has (at the top for VM and Azure Files policies,
  * in the Full sub-policy for SQL and HANA), the properties to PUT with the
- * plan's tieringPolicy (and a reviewer's retention counts, when the plan
- * was edited to carry them), and whether a body keeps less than the policy
- * as read: the comparison behind the refusal on a Locked immutable vault.
+ * plan's tieringPolicy (and the retention counts and instant-restore
+ * days of the levers a reviewer kept in policy_changes.csv), and whether
+ * a body keeps less than the policy as read: the comparison behind the
+ * refusal on an immutable vault.
  * Pure functions of cJSON; no I/O. */
 #include "optimizer/apply/apply_internal.h"
 #include "optimizer/azure/arm_parse.h"
@@ -105,6 +106,41 @@ static int set_keep(cJSON *home, int k, long count, char *msg, size_t n)
 	return 0;
 }
 
+int apply_instant_rp_of(const cJSON *props)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(
+		props, "instantRpRetentionRangeInDays");
+
+	return cJSON_IsNumber(v) ? (int)v->valuedouble : -1;
+}
+
+int apply_instant_rp_max(const cJSON *props)
+{
+	const char *type = arm_str(props, "policyType");
+
+	return type && strcmp(type, "V2") == 0 ? 30 : 5;
+}
+
+/* instantRpRetentionRangeInDays, at the top of an AzureIaasVM policy's
+ * properties (AzureIaaSVMProtectionPolicy in the REST spec). */
+static int set_instant_rp(cJSON *props, long days, char *msg, size_t n)
+{
+	int max = apply_instant_rp_max(props);
+
+	if (days > max) {
+		snprintf(msg, n,
+			 "instant restore of %ld days: Azure allows 1 to %d "
+			 "on this %s policy",
+			 days, max, max == 30 ? "Enhanced" : "Standard");
+		return -1;
+	}
+	cJSON_DeleteItemFromObjectCaseSensitive(
+		props, "instantRpRetentionRangeInDays");
+	cJSON_AddNumberToObject(props, "instantRpRetentionRangeInDays",
+				(double)days);
+	return 0;
+}
+
 cJSON *apply_policy_props(const cJSON *props, const struct apply_change *c,
 			  char *msg, size_t n)
 {
@@ -125,6 +161,11 @@ cJSON *apply_policy_props(const cJSON *props, const struct apply_change *c,
 			cJSON_Delete(out);
 			return NULL;
 		}
+	if (c->instant_rp_days > 0 &&
+	    set_instant_rp(out, c->instant_rp_days, msg, n)) {
+		cJSON_Delete(out);
+		return NULL;
+	}
 	return out;
 }
 

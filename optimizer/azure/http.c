@@ -43,6 +43,9 @@ struct xfer {
 	char *location, *async_operation, *www_authenticate, *etag;
 	double retry_after;
 	long remaining;             /* x-ms-ratelimit-remaining-..., -1 */
+	long quota_left;            /* Resource Graph's x-ms-user-quota-
+				       remaining, -1 */
+	double quota_resets;        /* its x-ms-user-quota-resets-after, s */
 	char errbuf[CURL_ERROR_SIZE];
 	size_t max_response;
 	/* across attempts */
@@ -168,6 +171,8 @@ static void forget_headers(struct xfer *x)
 	x->etag = NULL;
 	x->retry_after = -1;
 	x->remaining = -1;
+	x->quota_left = -1;
+	x->quota_resets = -1;
 }
 
 static void reset_attempt(struct xfer *x)
@@ -338,6 +343,18 @@ static void pacer_observe(struct pacer *p, long remaining, double now)
 	p->started_since = p->inflight;
 }
 
+/* Resource Graph's quota spent: nothing more goes to it (its pacer)
+ * until the window resets; a 429 without Retry-After waits as long. */
+static void quota_observe(struct pacer *p, struct xfer *x, double now)
+{
+	if (x->quota_resets < 0)
+		return;
+	if (x->quota_left == 0 && now + x->quota_resets > p->blocked_until)
+		p->blocked_until = now + x->quota_resets;
+	if (x->retry_after < 0)
+		x->retry_after = x->quota_resets;
+}
+
 /* ---- one attempt ---- */
 
 static size_t on_body(char *data, size_t size, size_t n, void *ud)
@@ -393,6 +410,24 @@ static double parse_retry_after(const char *v, size_t n)
 	return secs < 0 ? 0 : secs;
 }
 
+/* Resource Graph's "hh:mm:ss" until its quota window resets, in
+ * seconds; -1 when it does not read so. */
+static double parse_resets_after(const char *v, size_t n)
+{
+	char buf[32];
+	int h, m, sec, end = 0;
+
+	if (n == 0 || n >= sizeof(buf))
+		return -1;
+	memcpy(buf, v, n);
+	buf[n] = '\0';
+	if (sscanf(buf, "%d:%d:%d%n", &h, &m, &sec, &end) != 3 ||
+	    (size_t)end != strcspn(buf, "\r\n ") || h < 0 || m < 0 ||
+	    m > 59 || sec < 0 || sec > 59 || h > 24)
+		return -1;
+	return h * 3600.0 + m * 60.0 + sec;
+}
+
 static size_t on_header(char *line, size_t size, size_t n, void *ud)
 {
 	struct xfer *x = ud;
@@ -416,6 +451,19 @@ static size_t on_header(char *line, size_t size, size_t n, void *ud)
 		x->async_operation = xstrndup(v, vlen);
 	} else if (header_is(line, len, "Retry-After", &v, &vlen)) {
 		x->retry_after = parse_retry_after(v, vlen);
+	} else if (header_is(line, len, "x-ms-user-quota-resets-after", &v,
+			     &vlen)) {
+		x->quota_resets = parse_resets_after(v, vlen);
+	} else if (header_is(line, len, "x-ms-user-quota-remaining", &v,
+			     &vlen)) {
+		char buf[32];
+		long r;
+		if (vlen < sizeof(buf)) {
+			memcpy(buf, v, vlen);
+			buf[vlen] = '\0';
+			if (!parse_long(buf, 0, 1000000000L, &r))
+				x->quota_left = r;
+		}
 	} else if (header_is(line, len,
 			     x->kind == HTTP_WRITE
 				     ? "x-ms-ratelimit-remaining-subscription-"
@@ -689,6 +737,7 @@ static void finish(struct http_client *c, struct xfer *x, CURLcode rc)
 	c->inflight--;
 	p->inflight--;
 	pacer_observe(p, x->remaining, now);
+	quota_observe(p, x, now);
 	debugf("%s %s -> %ld (attempt %d)", x->method, x->url,
 	       rc == CURLE_OK ? status : 0L, x->attempts);
 	if (rc != CURLE_OK) {
@@ -774,6 +823,8 @@ int http_submit(struct http_client *c, const struct http_request *rq,
 	x->resp = (struct strbuf)STRBUF_INIT;
 	x->retry_after = -1;
 	x->remaining = -1;
+	x->quota_left = -1;
+	x->quota_resets = -1;
 	x->pacer = pacer_for(c, x->url, x->kind);
 	if (rq->delay_s > 0) {
 		x->not_before = http_now() + rq->delay_s;

@@ -12,6 +12,7 @@
 #include "optimizer/base/csvio.h"
 #include "optimizer/base/err.h"
 #include "optimizer/base/log.h"
+#include "optimizer/snapshot/plan_scope.h"
 #include "optimizer/snapshot/snapshot.h"
 #include "optimizer/base/timeutil.h"
 #include "optimizer/base/util.h"
@@ -432,6 +433,20 @@ void cli_print_help(FILE *out, const struct cmd_doc *doc,
 	cli_print_common_help(out);
 	if (doc->example)
 		fprintf(out, "\nExample:\n%s\n", doc->example);
+}
+
+int cli_scope(const char *cmd, const struct scope_options *o,
+	      struct scope *s)
+{
+	if (o->tag && (!strchr(o->tag, '=') || o->tag[0] == '='))
+		return usage_error(cmd, "--tag: expected KEY=VALUE, got '%s'",
+				   o->tag);
+	if (scope_from_options(s, o))
+		return usage_error(cmd,
+				   "--workload: expected AzureVM, SQL, HANA or "
+				   "AzureFiles, got '%s'",
+				   o->workload);
+	return 0;
 }
 
 int cli_open_snapshot(struct snapshot *s, const char *dir, struct err *e)

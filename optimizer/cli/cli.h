@@ -91,6 +91,13 @@ void cli_print_common_help(FILE *out);
 int usage_error(const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+struct scope;
+struct scope_options;
+/* The scope options (plan_scope.h) of cmd into *s; 64 naming the one
+ * that is not understood. */
+int cli_scope(const char *cmd, const struct scope_options *o,
+	      struct scope *s);
+
 struct snapshot;
 struct err;
 /* snapshot_open, then --as-of applied when given. */

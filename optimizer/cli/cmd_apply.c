@@ -57,6 +57,7 @@ static const struct opt_spec opts[] = {
 	  "give up on a request failing this long (default 300)", 1, 86400 },
 	OPT_CLOUD_CONNECTION(struct apply_cli, cloud),
 	OPT_SCOPE(struct apply_cli, scope),
+	OPT_SCOPE_TAG(struct apply_cli, scope),
 	OPT_END,
 };
 #undef OFF
@@ -84,7 +85,7 @@ static const struct cmd_doc doc = {
 	"backupPolicies/write actions) on the vaults.\n--as-of sets the "
 	"time that decides which moves are due and which points\nhave "
 	"expired (default: now; with --yes, not later than now).\n\n"
-	"One apply --yes per plan directory at a time (PLANDIR/apply.lock; "
+	"One apply --yes per plan directory at a time (a lock on PLANDIR; "
 	"a second\nexits 75 naming the first's pid). The journal is anchored "
 	"in apply.journal.head\nand apply_results.csv, so a journal cut or "
 	"rewritten fails to verify (65).\n--subscription, --vault, --policy "
@@ -222,7 +223,8 @@ static void print_plan(const struct apply_summary *s, const char *dir)
 	       s->changes == 1 ? "" : "s");
 	if (s->out_of_scope)
 		printf("  %ld row%s left out: outside the scope asked for "
-		       "(--subscription, --vault, --policy, --workload)\n",
+		       "(--subscription, --vault, --policy, --workload, "
+		       "--tag)\n",
 		       s->out_of_scope, s->out_of_scope == 1 ? "" : "s");
 	if (s->merged)
 		printf("  %ld row%s of plan.csv named a point already listed: "
@@ -462,11 +464,8 @@ static int setup(struct apply_cli *c, struct apply_options *o,
 		o->concurrency = (int)c->concurrency;
 	if (c->max >= 0)
 		o->max_actions = c->max;
-	if (scope_from_options(&c->sc, &c->scope))
-		return usage_error("apply",
-				   "--workload: expected AzureVM, SQL, HANA or "
-				   "AzureFiles, got '%s'",
-				   c->scope.workload);
+	if (cli_scope("apply", &c->scope, &c->sc))
+		return EXIT_USAGE;
 	o->scope = &c->sc;
 	if (c->what_if && c->yes)
 		return usage_error("apply", "--what-if is a dry run's: leave "

@@ -3,6 +3,7 @@
  * (export.h does the work; export_text.h shows the progress and the
  * outcome). */
 #include <stdio.h>
+#include <string.h>
 
 #include "optimizer/cli/cli.h"
 #include "optimizer/cli/commands.h"
@@ -15,7 +16,7 @@
 struct export_cli {
 	const char *out, *vault, *shard;
 	struct cloud_options cloud;
-	const char *sizes;
+	const char *sizes, *inventory, *since;
 	struct opt_list subs;
 	long concurrency, lookback, backup_days, max_pages;
 	double retry_budget;
@@ -44,6 +45,12 @@ static const struct opt_spec opts[] = {
 	  0 },
 	{ "backup-job-details", 0, OPT_FLAG, OFF(job_details), NULL,
 	  "also read each backup job for its size (one GET per job)", 0, 0 },
+	{ "inventory", 0, OPT_STR, OFF(inventory), "SOURCE",
+	  "where jobs are listed: arm (default) or resource-graph (one "
+	  "query per vault)", 0, 0 },
+	{ "since", 0, OPT_STR, OFF(since), "DIR",
+	  "a previous export: ended jobs' details are taken from it, not "
+	  "read again", 0, 0 },
 	{ "lookback-days", 0, OPT_INT, OFF(lookback), "N",
 	  "restore jobs of the last N days (default 400)", 1, 3650 },
 	{ "backup-jobs-days", 0, OPT_INT, OFF(backup_days), "N",
@@ -111,6 +118,17 @@ int cmd_export(int argc, char **argv)
 				 c.shard);
 		goto done;
 	}
+	if (c.inventory && strcmp(c.inventory, "arm") != 0 &&
+	    strcmp(c.inventory, "resource-graph") != 0) {
+		rc = usage_error("export",
+				 "--inventory: expected arm or resource-graph, "
+				 "got '%s'",
+				 c.inventory);
+		goto done;
+	}
+	o.resource_graph = c.inventory &&
+			   strcmp(c.inventory, "resource-graph") == 0;
+	o.since = c.since;
 	o.cloud = c.cloud;
 	o.subscriptions = c.subs.items;
 	o.nsubscriptions = c.subs.n;

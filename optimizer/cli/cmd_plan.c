@@ -21,7 +21,7 @@ static const struct plan_dir_hooks keep_apply_journal = {
 
 struct plan_cli {
 	const char *out, *prices, *currency, *model, *targets, *costs;
-	const char *tiering, *moves;
+	const char *tiering, *moves, *propose;
 	struct scope_options scope;
 	long horizon, rehydration_days;
 	int high_priority;
@@ -75,6 +75,11 @@ static const struct opt_spec plan_specs[] = {
 	{ "moves", 0, OPT_STR, offsetof(struct plan_cli, moves), "WHICH",
 	  "which points to move: plan (each at its break-even, default), "
 	  "all-eligible (each as soon as Azure allows) or none", 0, 0 },
+	{ "propose", 0, OPT_STR, offsetof(struct plan_cli, propose),
+	  "LEVERS",
+	  "also put these levers of levers.csv into policy_changes.csv, for "
+	  "apply: retention, instant-restore or both (comma-separated)", 0,
+	  0 },
 	OPT_END,
 };
 
@@ -99,19 +104,34 @@ static const struct cmd_doc plan_doc = {
 	1, 1
 };
 
+/* --propose retention,instant-restore into o; 64 for another word. */
+static int plan_propose(const char *list, struct plan_options *o)
+{
+	char *copy = xstrdup(list), *save = NULL;
+	bool bad = false;
+
+	for (char *w = strtok_r(copy, ",", &save); w;
+	     w = strtok_r(NULL, ",", &save))
+		if (strcmp(w, "retention") == 0)
+			o->propose |= PROPOSE_RETENTION;
+		else if (strcmp(w, "instant-restore") == 0)
+			o->propose |= PROPOSE_INSTANT;
+		else
+			bad = true;
+	free(copy);
+	if (bad || !o->propose)
+		return usage_error("plan",
+				   "--propose: expected retention, "
+				   "instant-restore or both, got '%s'",
+				   list);
+	return 0;
+}
+
 /* The scope and intent options into o; 64 when one is not understood. */
 static int plan_intent(const struct plan_cli *cli, struct plan_options *o)
 {
-	if (cli->scope.tag &&
-	    (!strchr(cli->scope.tag, '=') || cli->scope.tag[0] == '='))
-		return usage_error("plan",
-				   "--tag: expected KEY=VALUE, got '%s'",
-				   cli->scope.tag);
-	if (scope_from_options(&o->scope, &cli->scope))
-		return usage_error("plan",
-				   "--workload: expected AzureVM, SQL, HANA or "
-				   "AzureFiles, got '%s'",
-				   cli->scope.workload);
+	if (cli_scope("plan", &cli->scope, &o->scope))
+		return EXIT_USAGE;
 	if (cli->tiering && tiering_choice_parse(cli->tiering, &o->tiering))
 		return usage_error("plan",
 				   "--tiering: expected cheapest, keep, "
@@ -131,7 +151,7 @@ static int plan_intent(const struct plan_cli *cli, struct plan_options *o)
 					   "all-eligible or none, got '%s'",
 					   cli->moves);
 	}
-	return 0;
+	return cli->propose ? plan_propose(cli->propose, o) : 0;
 }
 
 int cmd_plan(int argc, char **argv)

@@ -35,10 +35,20 @@
 #include "models/check/targets.h"
 #include "optimizer/base/util.h"
 
-/* plan refuses to replace a plan directory whose apply journal has rows
- * not done, and keeps the journal (apply.h). */
+/* run takes OUT/plan's guard itself (apply_plan_dir_guard: it refuses a
+ * journal with rows not done) and holds its lock until OUT is swapped,
+ * so no apply starts on the old plan meanwhile; plan carries the
+ * journal over (apply.h). */
+static int guard_held(const char *dir, int *lock_fd, struct err *e)
+{
+	(void)dir;
+	(void)e;
+	*lock_fd = -1;
+	return 0;
+}
+
 static const struct plan_dir_hooks keep_apply_journal = {
-	apply_plan_dir_guard, apply_plan_dir_carry, apply_lock_release
+	guard_held, apply_plan_dir_carry, apply_lock_release
 };
 
 struct run_cli {
@@ -124,6 +134,7 @@ struct run_state {
 	/* the price caveats plan warned of, not repeated by the report */
 	struct strpool said_pool;
 	struct strmap said;
+	int plan_lock;         /* OUT/plan's, until OUT is swapped */
 };
 
 /* A path under the staging directory as it will be under OUT; caller
@@ -174,7 +185,9 @@ static int run_plan(struct run_state *rs, struct err *e)
 	o.model_path = rs->model_shown; /* recorded in plan.json */
 	o.snapshot_path = rs->snap_shown;
 	o.targets = &rs->targets;
-	rc = plan_run(&rs->s, &o, dir, &sum, e);
+	memset(&sum, 0, sizeof(sum));
+	rc = apply_plan_dir_guard(replaces, &rs->plan_lock, e) ||
+	     plan_run(&rs->s, &o, dir, &sum, e);
 	if (rc == 0) {
 		for (size_t i = 0; i < sum.ncaveats; i++) {
 			warnf("prices: %s", sum.caveats[i]);
@@ -371,6 +384,7 @@ static int run_stages(struct run_state *rs, struct err *e)
 	}
 	if (rc)
 		abandon(rs);
+	apply_lock_release(rs->plan_lock);
 	free(snap);
 	free(targets);
 	return rc ? -1 : 0;
@@ -394,6 +408,7 @@ int cmd_run(int argc, char **argv)
 	}
 	memset(&rs, 0, sizeof(rs));
 	rs.cli = &cli;
+	rs.plan_lock = -1;
 	rs.shown = cli.out ? cli.out : "out";
 	rs.command = command_line(argc, argv);
 	if (run_stages(&rs, &e)) {

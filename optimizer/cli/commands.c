@@ -26,6 +26,8 @@ const struct command commands[] = {
 	  "fit the restore-likelihood model from the job history" },
 	{ "plan", cmd_plan,
 	  "decide per recovery point: move to Archive now, later, or keep" },
+	{ "backtest", cmd_backtest,
+	  "score a plan made as of a past date on what happened since" },
 	{ "apply", cmd_apply,
 	  "carry a plan out against Azure (a dry run unless --yes)" },
 	{ "check", cmd_check, "check RPO/RTO of every item against targets" },

@@ -35,5 +35,6 @@ int cmd_sample(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_apply(int argc, char **argv);
+int cmd_backtest(int argc, char **argv);
 
 #endif

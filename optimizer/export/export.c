@@ -575,6 +575,7 @@ static void summarize(const struct ex *x, struct export_summary *s)
 	s->requests = h.requests;
 	s->retries = h.retries;
 	s->throttled = h.throttled;
+	s->reused = x->reused;
 	s->elapsed_s = h.elapsed_s;
 	strlcpy_vw(s->credential, auth_source(x->auth), sizeof(s->credential));
 	if (x->sizes)
@@ -599,6 +600,8 @@ static int setup(struct ex *x, const char *out_dir, struct err *e)
 	    cloud_resolve(&x->cloud, &x->o->cloud, e))
 		return -1;
 	if (x->o->sizes_file && sizes_file_load(&x->sizes, x->o->sizes_file, e))
+		return -1;
+	if (x->o->since && ex_since_load(x, x->o->since, e))
 		return -1;
 	http_config_init(&cfg);
 	cfg.concurrency = x->o->concurrency;
@@ -628,6 +631,14 @@ static void teardown(struct ex *x)
 	for (size_t i = 0; i < x->nowned; i++)
 		free(x->owned[i]);
 	free(x->owned);
+	for (size_t i = 0; i < x->nsrcs; i++) {
+		free(x->srcs[i]->waiting);
+		free(x->srcs[i]);
+	}
+	free(x->srcs);
+	strmap_release(&x->src_ids);
+	free(x->prev_jobs);
+	strmap_release(&x->prev_job_ids);
 	free(x->subs);
 	free(x->known);
 	snapbuild_free(x->b);

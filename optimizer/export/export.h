@@ -37,6 +37,10 @@ struct export_options {
 	const char *sizes_file;       /* --sizes FILE */
 	bool tiering_cost;            /* --tiering-cost */
 	bool backup_job_details;      /* GET each backup job for its size */
+	bool resource_graph;          /* --inventory resource-graph: jobs by
+					 Resource Graph queries */
+	const char *since;            /* --since DIR: ended jobs' details
+					 from that snapshot */
 	int lookback_days;            /* restore jobs; default 400 */
 	int backup_jobs_days;         /* backup jobs; default 35 */
 	int64_t as_of;                /* TIME_NONE: now */
@@ -52,6 +56,7 @@ struct export_summary {
 	uint64_t points, jobs;
 	size_t warnings;
 	unsigned long requests, retries, throttled;
+	unsigned long reused;         /* job details taken from --since */
 	double elapsed_s;
 	char credential[64];          /* "a client secret", ... */
 	char sizes[64];               /* where item sizes came from */

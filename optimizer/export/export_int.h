@@ -59,6 +59,17 @@ struct ex_vault {
 	struct strpool jpool;      /* job strings until the vault is done */
 };
 
+/* What the Tags API answered for one source resource, shared by the
+ * items backing it up (the databases of one VM): asked once, the items
+ * listed meanwhile wait for the answer. */
+struct src_tags {
+	bool done;
+	long status;
+	const char *code, *tags;
+	struct ex_item **waiting;
+	size_t nwaiting, awaiting;
+};
+
 /* A manifest warning; repeats of its key only count. */
 struct warning {
 	char key[160];
@@ -92,6 +103,13 @@ struct ex {
 	void **owned;              /* callback contexts, freed at the end */
 	size_t nowned, aowned;
 	bool sub_list_denied;
+	struct src_tags **srcs;    /* source resources whose tags were asked */
+	size_t nsrcs, asrcs;
+	struct strmap src_ids;     /* lowercased ARM id -> index in srcs */
+	struct job *prev_jobs;     /* --since: ended jobs of that snapshot */
+	size_t nprev_jobs, aprev_jobs;
+	struct strmap prev_job_ids; /* "vault_id/job_id" -> prev_jobs index */
+	unsigned long reused;      /* job details taken from it */
 };
 
 /* Records a warning for the manifest; the same key again only counts. */
@@ -119,6 +137,16 @@ int ex_vault_step(struct ex_vault *v, struct err *e);
 void ex_vault_warn(struct ex_vault *v, const char *part, long status,
 		   const char *code, const char *consequence);
 void ex_vault_free(struct ex_vault *v);
+
+/* export_graph.c: the vault's restore and backup jobs by one Resource
+ * Graph query (--inventory resource-graph); rows and end as a listing's. */
+int ex_graph_jobs(struct ex_vault *v, arm_item_fn row, arm_end_fn end,
+		  struct err *e);
+
+/* export_since.c: the ended jobs of the --since snapshot; whether a
+ * listed job's details could be taken from them (then j has them). */
+int ex_since_load(struct ex *x, const char *dir, struct err *e);
+bool ex_since_details(struct ex *x, const char *vault_id, struct job *j);
 
 /* export_bv.c: lists the subscription's Backup vaults and reads each
  * one's Resource Guard mapping, policies and instances. */

@@ -550,42 +550,96 @@ static int item_last_step(struct ex_item *it, struct err *e)
 	return item_finish(it, e);
 }
 
+/* The answer for the item's source resource, then the item's last step. */
+static int tags_to_item(struct ex_item *it, const struct src_tags *s,
+			struct err *e)
+{
+	if (s->status == 200)
+		it->ai.it.source_tags = s->tags;
+	else
+		ex_vault_warn(it->v, "tags of source resources", s->status,
+			      s->code, "items.csv source_tags left empty");
+	return item_last_step(it, e);
+}
+
 static int on_source_tags(void *ctx, const struct arm_reply *r,
 			  struct err *e)
 {
-	struct ex_item *it = ctx;
+	struct src_tags *s = ctx;
+	struct ex_item *first = s->waiting[0];
+	struct ex *x = first->v->ex;
 	const cJSON *props;
 
 	if (r->status == 200) {
 		props = cJSON_GetObjectItemCaseSensitive(r->body, "properties");
-		it->ai.it.source_tags = arm_parse_tags(
+		s->tags = arm_parse_tags(
 			cJSON_GetObjectItemCaseSensitive(props, "tags"),
-			&it->pool);
-	} else if (ex_is_denial(r->status) || r->status == 404) {
-		ex_vault_warn(it->v, "tags of source resources", r->status,
-			      r->code, "items.csv source_tags left empty");
-	} else {
+			&x->pool);
+	} else if (!ex_is_denial(r->status) && r->status != 404) {
 		return ex_unexpected("read the tags of a source resource",
 				     r->status, r->code, e);
 	}
-	return item_last_step(it, e);
+	s->done = true;
+	s->status = r->status;
+	s->code = ex_pooled(x, r->code);
+	for (size_t i = 0; i < s->nwaiting; i++)
+		if (tags_to_item(s->waiting[i], s, e))
+			return -1;
+	s->nwaiting = 0;
+	return 0;
+}
+
+/* The source resource's shared entry: found by its lowercased ARM id,
+ * else new (*fresh). */
+static struct src_tags *source_entry(struct ex *x, const char *src,
+				     bool *fresh)
+{
+	char *key = xstrdup(src);
+	const char *pooled;
+	size_t idx;
+
+	for (char *p = key; *p; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (char)(*p - 'A' + 'a');
+	*fresh = strmap_get(&x->src_ids, key, &idx) != 0;
+	if (*fresh) {
+		pooled = ex_pooled(x, key);
+		idx = x->nsrcs;
+		strmap_put(&x->src_ids, pooled, idx);
+		x->srcs = grow_array(x->srcs, sizeof(*x->srcs), x->nsrcs + 1,
+				     &x->asrcs);
+		x->srcs[x->nsrcs++] = xcalloc(1, sizeof(struct src_tags));
+	}
+	free(key);
+	return x->srcs[idx];
 }
 
 /* The tags of the item's source resource (VM, SQL/HANA host, storage
- * account), by the Tags API, which answers for any resource type. */
+ * account), by the Tags API, which answers for any resource type; asked
+ * once per resource, however many items back it up. */
 static int read_source_tags(struct ex_item *it, struct err *e)
 {
 	const char *src = it->ai.it.source_resource_id;
+	struct ex *x = it->v->ex;
+	struct src_tags *s;
+	bool fresh;
 	char *path, *url;
 	int rc;
 
 	if (!src || !src[0])
 		return item_last_step(it, e);
+	s = source_entry(x, src, &fresh);
+	if (s->done)
+		return tags_to_item(it, s, e);
+	s->waiting = grow_array(s->waiting, sizeof(*s->waiting),
+				s->nwaiting + 1, &s->awaiting);
+	s->waiting[s->nwaiting++] = it;
+	if (!fresh)
+		return 0;
 	path = xasprintf("%s/providers/Microsoft.Resources/tags/default", src);
-	url = arm_url(&it->v->ex->arm, path, ARM_API_TAGS, NULL);
-	rc = arm_get_json(&it->v->ex->arm, url,
-			  "read the tags of a source resource", false,
-			  on_source_tags, it, e);
+	url = arm_url(&x->arm, path, ARM_API_TAGS, NULL);
+	rc = arm_get_json(&x->arm, url, "read the tags of a source resource",
+			  false, on_source_tags, s, e);
 	free(url);
 	free(path);
 	return rc;
@@ -748,11 +802,16 @@ static int on_job(void *ctx, const cJSON *o, struct err *e)
 	v->jobs[v->njobs++] = aj;
 	/* restores for the point restored; an on-demand backup for its
 	 * point's expiry, which only the job's details carry */
-	if (job_is_restore(&aj.j) ||
-	    (job_is_backup(&aj.j) &&
-	     (v->ex->o->backup_job_details || aj.user_triggered)))
-		return job_details(v, v->njobs - 1, e);
-	return 0;
+	if (!job_is_restore(&aj.j) &&
+	    !(job_is_backup(&aj.j) &&
+	      (v->ex->o->backup_job_details || aj.user_triggered)))
+		return 0;
+	/* an ended job's details from --since, unless it is an on-demand
+	 * backup (its point's expiry is in no snapshot column) */
+	if (!(job_is_backup(&aj.j) && aj.user_triggered) &&
+	    ex_since_details(v->ex, v->av.v.vault_id, &v->jobs[v->njobs - 1].j))
+		return 0;
+	return job_details(v, v->njobs - 1, e);
 }
 
 static int on_job_end(void *ctx, const struct arm_reply *r, struct err *e)
@@ -771,7 +830,7 @@ static int on_job_end(void *ctx, const struct arm_reply *r, struct err *e)
 
 /* Restore, restore-from-archive and cross-region restore jobs over the
  * restore window, then every job of the backup window (restores in both
- * are read once). */
+ * are read once); or all of them by one Resource Graph query. */
 static int list_jobs(struct ex_vault *v, struct err *e)
 {
 	static const char *const restores[] = { "Restore",
@@ -781,6 +840,8 @@ static int list_jobs(struct ex_vault *v, struct err *e)
 	char from[32], to[32], *filter;
 	int rc = 0;
 
+	if (x->o->resource_graph)
+		return ex_graph_jobs(v, on_job, on_job_end, e);
 	filter_time(x->as_of, to);
 	filter_time(x->as_of - (int64_t)x->o->lookback_days * DAY_S, from);
 	for (size_t i = 0; i < ARRAY_SIZE(restores) && !rc; i++) {
@@ -986,6 +1047,12 @@ static struct namesake *namesakes(const struct ex_vault *v, size_t *n)
 
 /* ---- the end of a vault ---- */
 
+static int cmp_job_id(const void *a, const void *b)
+{
+	return strcmp(((const struct arm_job *)a)->j.job_id,
+		      ((const struct arm_job *)b)->j.job_id);
+}
+
 static int vault_finish(struct ex_vault *v, struct err *e)
 {
 	struct ex *x = v->ex;
@@ -1000,6 +1067,10 @@ static int vault_finish(struct ex_vault *v, struct err *e)
 			v->av.v.mua = ON;
 	}
 	ns = namesakes(v, &nns);
+	/* in id order, not as the answers came: the warnings name the same
+	 * job whatever the listings' interleaving or source */
+	if (v->njobs)
+		qsort(v->jobs, v->njobs, sizeof(*v->jobs), cmp_job_id);
 	for (size_t i = 0; i < v->njobs && !rc; i++) {
 		jobs[i] = v->jobs[i].j;
 		jobs[i].item_id = job_item(v, &v->jobs[i], ns, nns, e);

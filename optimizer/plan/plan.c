@@ -10,6 +10,7 @@
 #include <math.h>
 #include <stdio.h>
 
+#include "models/cost/backtest.h"
 #include "models/cost/decision.h"
 #include "models/cost/levers.h"
 #include "optimizer/base/fileio.h"
@@ -468,44 +469,66 @@ static double plan_new_age(const struct plan_ctx *p,
 	return tau > min_age ? tau : min_age;
 }
 
-/* A plan that keeps the policies (--tiering keep) still has them tier
- * what they tier, existing points included, as Azure does: a point moves
- * when the plan moves it or when its policy does, the earlier; with
- * --moves none, only when its policy does. (A plan that changes a policy
- * is projected at the points' own ages, as before: which setting it
- * proposes is known only once every point is scored.) */
-static void policy_in_force(const struct plan_ctx *p,
-			    const struct point_ctx *pc, struct slot_moves *m)
+/* The age at which the point's policy moves points once the plan is
+ * applied, as plan --tiering asks: the setting asked where Azure allows it
+ * on the policy, else the current one (keep, or a setting refused); -1
+ * for cheapest, a proposal the plan's own figures leave aside. */
+static double intent_policy_age(const struct plan_ctx *p,
+				const struct point_ctx *pc)
 {
-	double age = strategy_age(STRAT_DO_NOTHING, pc->pol, pc->it->workload,
-				  pc->c);
-	double by_policy = allowed_age(age, pc->it->workload, &pc->sl);
-	int64_t at = current_move_at(age, pc->rp, pc->el, p->now);
+	const struct tiering_choice *t = &p->o->tiering;
+	const struct policy_state *ps;
+	int wl = pc->it->workload;
 
-	if (p->o->tiering.intent != TI_KEEP)
-		return;
-	if (p->o->moves == MOVES_NONE || m->new_move_age < 0 ||
-	    (by_policy >= 0 && by_policy < m->new_move_age))
-		m->new_move_age = by_policy;
-	if (at != TIME_NONE &&
-	    (m->current_move == TIME_NONE || at < m->current_move))
-		m->current_move = at;
+	if (t->intent == TI_CHEAPEST || !pc->pol)
+		return -1;
+	ps = &p->pstate[pc->it->policy_idx];
+	for (int i = 0; t->intent == TI_SET && i < ps->nsettings; i++)
+		if (ps->settings[i].mode == t->mode &&
+		    setting_age_days(wl, &ps->settings[i]) ==
+			    (t->mode == TM_TIERAFTER ? t->days : 0))
+			return policy_setting_age(t->mode, t->days, wl, pc->c);
+	return strategy_age(STRAT_DO_NOTHING, pc->pol, wl, pc->c);
+}
+
+/* The earlier of two ages (-1: never). */
+static double first_age(double a, double b)
+{
+	return a < 0 || (b >= 0 && b < a) ? b : a;
+}
+
+/* The plan as asked: its moves (plan --moves: the rule's age, as soon as
+ * Azure allows, or none; the current point as plan.csv has it) and the
+ * policy's tieringPolicy (--tiering), whichever moves a point first. */
+static void plan_moves_for(const struct plan_ctx *p,
+			   const struct point_ctx *pc, struct slot_moves *m)
+{
+	int wl = pc->it->workload;
+	double policy = intent_policy_age(p, pc);
+	double ours = p->o->moves == MOVES_ALL_ELIGIBLE ? min_age_days(wl)
+		      : p->o->moves == MOVES_NONE	  ? -1
+							  : plan_new_age(p, pc);
+	int64_t by_policy = current_move_at(policy, pc->rp, pc->el, p->now);
+
+	m->new_move_age = allowed_age(first_age(ours, policy), wl, &pc->sl);
+	m->current_move = pc->d->move_at;
+	if (by_policy != TIME_NONE &&
+	    (m->current_move == TIME_NONE || by_policy < m->current_move))
+		m->current_move = by_policy;
 }
 
 static void moves_for(const struct plan_ctx *p, const struct point_ctx *pc,
 		      int strategy, struct slot_moves *m)
 {
-	double age = strategy == STRAT_PLAN
-			     ? plan_new_age(p, pc)
-			     : strategy_age(strategy, pc->pol,
-					    pc->it->workload, pc->c);
+	double age;
 
+	if (strategy == STRAT_PLAN) {
+		plan_moves_for(p, pc, m);
+		return;
+	}
+	age = strategy_age(strategy, pc->pol, pc->it->workload, pc->c);
 	m->new_move_age = allowed_age(age, pc->it->workload, &pc->sl);
-	m->current_move = strategy == STRAT_PLAN
-				  ? pc->d->move_at
-				  : current_move_at(age, pc->rp, pc->el, p->now);
-	if (strategy == STRAT_PLAN)
-		policy_in_force(p, pc, m);
+	m->current_move = current_move_at(age, pc->rp, pc->el, p->now);
 }
 
 static void project_archivable(struct plan_ctx *p, struct point_ctx *pc)
@@ -787,6 +810,23 @@ static void explain_kept_set(const struct plan_ctx *p, const struct item *it,
 		 p->currency);
 }
 
+/* The decided point to plan_options.on_point, with every strategy's
+ * move (the ones strategies.csv projects). */
+static void report_point(const struct plan_ctx *p,
+			 const struct point_ctx *pc)
+{
+	struct planned_point pp = { pc->it, pc->rp, pc->c, pc->d, { 0 } };
+
+	if (!p->o->on_point)
+		return;
+	for (int k = 0; k < STRAT_COUNT; k++) {
+		struct slot_moves m;
+		moves_for(p, pc, k, &m);
+		pp.move_at[k] = m.current_move;
+	}
+	p->o->on_point(p->o->on_point_ctx, &pp);
+}
+
 /* Decisions use what the point will free when it may move: with its set
  * (vmset.h) or on its own, with the neighbours it will have then. */
 static void plan_point(struct plan_ctx *p, const struct item *it,
@@ -869,6 +909,7 @@ static void plan_point(struct plan_ctx *p, const struct item *it,
 	project_archivable(p, &pc);
 	if (pc.pol)
 		score_settings(p, &pc);
+	report_point(p, &pc);
 }
 
 static void add_item(struct totals *t, const void *arg)
@@ -1040,7 +1081,7 @@ bool plan_policy_in_scope(const struct plan_ctx *p, const struct policy *pol)
 				 pol->workload);
 }
 
-static bool item_in_scope(const struct plan_ctx *p, const struct item *it)
+bool plan_item_in_scope(const struct plan_ctx *p, const struct item *it)
 {
 	const struct vault *v = &p->s->vaults[it->vault_idx];
 	const struct policy *pol =
@@ -1051,13 +1092,33 @@ static bool item_in_scope(const struct plan_ctx *p, const struct item *it)
 			   it->workload);
 }
 
+/* Planned as of a date before the export: the item's points as they
+ * stood then (backtest.h); rps itself otherwise. */
+static const struct rp *past_view(struct plan_ctx *p, const struct item *it,
+				  const struct rp *rps, size_t *n)
+{
+	if (p->now >= p->s->manifest.exported_at)
+		return rps;
+	p->past = grow_array(p->past, sizeof(*p->past), *n + 1,
+			     &p->past_alloc);
+	memcpy(p->past, rps, *n * sizeof(*rps));
+	*n = backtest_past_points(it->policy_idx >= 0
+					  ? &p->s->policies[it->policy_idx]
+					  : NULL,
+				  p->past, *n, p->now);
+	return p->past;
+}
+
 static int plan_item(void *ctx, const struct item *it, const struct rp *rps,
 		     size_t n, struct err *e)
 {
 	struct plan_ctx *p = ctx;
 	(void)e;
 
-	if (!item_in_scope(p, it))
+	if (!plan_item_in_scope(p, it))
+		return 0;
+	rps = past_view(p, it, rps, &n);
+	if (!n)
 		return 0;
 	rps = plan_calibrated_rps(p, it, rps, n);
 	plan_base(p, it, rps, n);
@@ -1101,7 +1162,7 @@ static void add_item_fees(struct plan_ctx *p)
 	for (size_t i = 0; i < p->s->nitems; i++) {
 		const struct item *it = &p->s->items[i];
 
-		if (!item_in_scope(p, it))
+		if (!plan_item_in_scope(p, it))
 			continue;
 		add_to_totals(p, it, add_item, &fee[i]);
 		projection_add_pi(&p->proj, fee[i]);
@@ -1145,6 +1206,7 @@ static int plan_write_all(struct plan_ctx *p, const char *out_dir,
 	    plan_write_changes(p, &dir, e) ||
 	    plan_write_vault_months(p, &dir, e) ||
 	    plan_write_items(p, &dir, e) || plan_write_levers(p, &dir, e) ||
+	    plan_write_vault_tags(p, &dir, e) ||
 	    plan_write_meta(p, &dir, e) || plan_write_reconcile(p, &dir, e) ||
 	    (h && h->carry(old, dir.tmp, e)))
 		goto fail;
@@ -1212,6 +1274,7 @@ done:
 	free(p.pstate);
 	free(p.forecasts);
 	free(p.planned);
+	free(p.past);
 	levers_release(&p.levers);
 	free(p.work.el);
 	free(p.work.freed);

@@ -14,10 +14,25 @@
 #include "optimizer/base/err.h"
 #include "optimizer/snapshot/plan_scope.h"
 #include "optimizer/snapshot/snapshot.h"
+#include "models/cost/projection.h"
 #include "models/cost/tiercost.h"
 
 struct restore_model;
 struct target_set;
+struct decision;
+struct point_costs;
+
+/* One archivable point as the plan decided it, for plan_options.on_point
+ * (backtest): the point as of the plan's date, its costs priced at its
+ * move, the decision, and when each strategy of strategies.csv moves it
+ * (enum strategy; TIME_NONE: it stays where it is). */
+struct planned_point {
+	const struct item *it;
+	const struct rp *rp;
+	const struct point_costs *c;
+	const struct decision *d;
+	int64_t move_at[STRAT_COUNT];
+};
 
 /* What replacing a plan directory must respect (apply's journal): guard
  * before the work (may hold a lock in *lock_fd, released by release),
@@ -56,12 +71,21 @@ struct plan_options {
 	struct scope scope;
 	struct tiering_choice tiering;
 	int moves;                /* enum plan_moves */
+	/* plan --propose: the levers put into policy_changes.csv for apply
+	 * (PROPOSE_*), beside levers.csv's rows; 0: tiering only. */
+	unsigned propose;
 	const struct plan_dir_hooks *dir_hooks; /* NULL: none */
 	/* The plan directory the output replaces in the end, when it is
 	 * written elsewhere first (run's staging directory); its journal is
 	 * the one the hooks guard and carry. NULL: the output directory. */
 	const char *replaces;
+	/* Called for every archivable point once decided; NULL: none. */
+	void (*on_point)(void *ctx, const struct planned_point *pp);
+	void *on_point_ctx;
 };
+
+#define PROPOSE_RETENTION 1u  /* levers.csv's retention-daily */
+#define PROPOSE_INSTANT 2u    /* levers.csv's instant-restore */
 
 void plan_options_init(struct plan_options *o);
 

@@ -113,6 +113,9 @@ struct plan_ctx {
 	struct levers levers;
 	struct plan_summary *sum;
 	struct calibration *cal;     /* with a bill (costs_path) */
+	struct rp *past;             /* an item's points as of now, when
+					now is before the export */
+	size_t past_alloc;
 };
 
 /* The Backup vaults' rows of summary.csv (level backup_vault): their
@@ -128,6 +131,10 @@ int plan_write_meta(struct plan_ctx *p, struct outdir *dir, struct err *e);
 int plan_write_vault_months(struct plan_ctx *p, struct outdir *dir,
 			    struct err *e);
 int plan_write_items(struct plan_ctx *p, struct outdir *dir, struct err *e);
+/* vault_tags.csv: every vault's id, name, subscription and tags (what
+ * apply --tag reads). */
+int plan_write_vault_tags(struct plan_ctx *p, struct outdir *dir,
+			  struct err *e);
 /* With a bill (costs_path; plan_reconcile.c): read it, keep the model
  * before calibration, then calibrate, per vault, the sizes (items in
  * place until plan_calibration_free puts them back, points through
@@ -145,12 +152,25 @@ int plan_write_reconcile(struct plan_ctx *p, struct outdir *dir,
 /* Whether the policy is in the plan's scope (its vault's subscription
  * and name, its name and workload). */
 bool plan_policy_in_scope(const struct plan_ctx *p, const struct policy *pol);
+/* Whether the item is: its vault's, its policy's and its workload. */
+bool plan_item_in_scope(const struct plan_ctx *p, const struct item *it);
 void levers_init(struct plan_ctx *p);
 void levers_add_points(struct plan_ctx *p, const struct item *it,
 		       const struct rp *rps, size_t n);
 int plan_write_levers(struct plan_ctx *p, struct outdir *dir,
 		      struct err *e);
 void levers_release(struct levers *lv);
+/* What plan --propose puts into policy_changes.csv for a policy: the
+ * daily days of its retention-daily lever (0: none) with the target
+ * minimum that bounds them (0: none), the instant-restore days of its
+ * instant-restore lever (0: none), and what each saves per month (NAN:
+ * not priced). */
+struct lever_proposal {
+	int daily_days, instant_days;
+	double min_days, daily_saving, instant_saving;
+};
+bool levers_proposal(const struct plan_ctx *p, size_t pi,
+		     struct lever_proposal *out);
 /* Copies the totals into the caller's plan_summary. */
 void plan_fill_summary(struct plan_ctx *p);
 

@@ -302,22 +302,94 @@ static int proposed_daily_days(const struct plan_ctx *p, size_t pol,
 	return need > LEVER_DAILY_DAYS ? (int)ceil(need) : LEVER_DAILY_DAYS;
 }
 
+/* The retention-daily lever of policy pi: its vault, or NULL when there
+ * is none (nothing to delete, or immutability Locked). */
+static const struct vault *retention_cut(const struct plan_ctx *p,
+					 size_t pi)
+{
+	const struct policy *pol = &p->s->policies[pi];
+	const struct vault *v =
+		&p->s->vaults[snapshot_find_vault(p->s, pol->vault_id)];
+
+	if (!p->levers.daily_keep[pi] || v->immutability == IMM_LOCKED ||
+	    p->levers.daily_gb[pi] <= 0)
+		return NULL;
+	return v;
+}
+
+static double retention_saving(const struct plan_ctx *p, size_t pi)
+{
+	long vi = snapshot_find_vault(p->s, p->s->policies[pi].vault_id);
+
+	return p->levers.daily_gb[pi] * p->cards[vi].std_gb_month;
+}
+
+/* Instant restore kept by Standard and Enhanced policies by default. */
+static int default_instant_days(const struct policy *pol)
+{
+	return pol->policy_type == PT_ENHANCED ? 7 : 2;
+}
+
+static int snapshot_meter(const struct policy *pol)
+{
+	return pol->policy_type == PT_ENHANCED ? M_SNAPSHOT_ZRS
+					       : M_SNAPSHOT_LRS;
+}
+
+/* The instant-restore lever of policy pi: a VM policy keeping more days
+ * than the default, with snapshots of in-scope items. */
+static bool instant_cut(const struct plan_ctx *p, size_t pi)
+{
+	const struct policy *pol = &p->s->policies[pi];
+
+	return pol->workload == WL_VM &&
+	       pol->instant_rp_days > default_instant_days(pol) &&
+	       p->levers.snap_gb[pi] > 0;
+}
+
+/* Its saving per month, NAN when the sheet has no snapshot meter. */
+static double instant_saving(const struct plan_ctx *p, size_t pi)
+{
+	const struct policy *pol = &p->s->policies[pi];
+	long vi = snapshot_find_vault(p->s, pol->vault_id);
+	const struct price_row *snap = p->cards[vi].row[snapshot_meter(pol)];
+
+	return snap ? p->levers.snap_gb[pi] * snap->price : NAN;
+}
+
+bool levers_proposal(const struct plan_ctx *p, size_t pi,
+		     struct lever_proposal *out)
+{
+	const struct policy *pol = &p->s->policies[pi];
+	const struct target *who;
+
+	memset(out, 0, sizeof(*out));
+	if ((p->o->propose & PROPOSE_RETENTION) && retention_cut(p, pi)) {
+		out->daily_days = p->levers.daily_keep[pi];
+		out->min_days = target_min_days(p, pi, &who);
+		out->daily_saving = retention_saving(p, pi);
+	}
+	if ((p->o->propose & PROPOSE_INSTANT) && instant_cut(p, pi)) {
+		out->instant_days = default_instant_days(pol);
+		out->instant_saving = instant_saving(p, pi);
+	}
+	return out->daily_days || out->instant_days;
+}
+
 static void retention_lever(struct plan_ctx *p, size_t pi)
 {
 	const struct policy *pol = &p->s->policies[pi];
-	size_t vi = (size_t)snapshot_find_vault(p->s, pol->vault_id);
-	const struct vault *v = &p->s->vaults[vi];
+	const struct vault *v = retention_cut(p, pi);
 	int keep = p->levers.daily_keep[pi];
 	const struct target *who = NULL;
 	struct lever_row *r;
 
-	if (!keep || v->immutability == IMM_LOCKED ||
-	    p->levers.daily_gb[pi] <= 0)
+	if (!v)
 		return;
 	proposed_daily_days(p, pi, &who);
 	r = add_row(&p->levers, LV_RETENTION, v);
 	r->pol = pol;
-	r->saving = p->levers.daily_gb[pi] * p->cards[vi].std_gb_month;
+	r->saving = retention_saving(p, pi);
 	r->constraint = who ?
 		xasprintf("target %s needs %g days", who->target_id,
 			  who->min_retention_days) :
@@ -399,30 +471,22 @@ static void sql_schedule_lever(struct plan_ctx *p, size_t pi)
 			      "sub-policies)", pol->policy_name);
 }
 
-/* Instant restore kept by Standard and Enhanced policies by default. */
-static int default_instant_days(const struct policy *pol)
-{
-	return pol->policy_type == PT_ENHANCED ? 7 : 2;
-}
-
 static void instant_restore_lever(struct plan_ctx *p, size_t pi)
 {
 	const struct policy *pol = &p->s->policies[pi];
 	size_t vi = (size_t)snapshot_find_vault(p->s, pol->vault_id);
 	int dflt = default_instant_days(pol);
-	int meter = pol->policy_type == PT_ENHANCED ? M_SNAPSHOT_ZRS
-						     : M_SNAPSHOT_LRS;
+	int meter = snapshot_meter(pol);
 	const struct price_row *snap = p->cards[vi].row[meter];
 	double gb = p->levers.snap_gb[pi];
 	struct lever_row *r;
 
-	if (pol->workload != WL_VM || pol->instant_rp_days <= dflt ||
-	    gb <= 0)
+	if (!instant_cut(p, pi))
 		return;
 	r = add_row(&p->levers, LV_INSTANT_RESTORE, &p->s->vaults[vi]);
 	r->pol = pol;
 	if (snap) {
-		r->saving = gb * snap->price;
+		r->saving = instant_saving(p, pi);
 		r->constraint = xasprintf("%d days kept, %d the default: "
 					  "%.1f GiB of %s at %g %s/GB-month",
 					  pol->instant_rp_days, dflt, gb,
@@ -594,7 +658,9 @@ static void vault_levers(struct plan_ctx *p)
 	double *gb = xcalloc(p->s->nvaults + 1, sizeof(double));
 
 	for (size_t i = 0; i < p->s->nitems; i++)
-		gb[p->s->items[i].vault_idx] += p->s->items[i].standard_gb;
+		if (plan_item_in_scope(p, &p->s->items[i]))
+			gb[p->s->items[i].vault_idx] +=
+				p->s->items[i].standard_gb;
 	for (size_t v = 0; v < p->s->nvaults; v++)
 		redundancy_lever(p, v, gb[v]);
 	reserved_levers(p, gb);
@@ -690,7 +756,11 @@ static void put_row(struct csv_writer *w, const struct plan_ctx *p,
 
 static void levers_collect(struct plan_ctx *p)
 {
+	/* plan's scope: only its items, policies and their vaults (the
+	 * retention and SQL levers count the in-scope items' points only) */
 	for (size_t i = 0; i < p->s->nitems; i++) {
+		if (!plan_item_in_scope(p, &p->s->items[i]))
+			continue;
 		item_data_levers(p, &p->s->items[i]);
 		band_lever(p, &p->s->items[i]);
 	}

@@ -33,7 +33,9 @@ static const struct csv_column change_cols[] = {
 	{ "duration_type", R }, { "saving_total", R }, { "currency", R },
 	{ "reason", R }, { "current_tier_after_days", 0 },
 	{ "plan_saving_total", 0 }, { "horizon_months", 0 },
-	{ "policy_arm_id", 0 },
+	{ "policy_arm_id", 0 }, { "proposed_daily_keep_days", 0 },
+	{ "proposed_instant_rp_days", 0 }, { "min_retention_days", 0 },
+	{ "lever_saving_month", 0 },
 };
 static const struct csv_schema changes_schema = {
 	"policy_changes.csv", change_cols, ARRAY_SIZE(change_cols)
@@ -59,6 +61,16 @@ static const struct csv_column item_cols[] = {
 };
 static const struct csv_schema items_schema = {
 	"items.csv", item_cols, ARRAY_SIZE(item_cols)
+};
+
+/* The vaults' tags, for apply --tag (the plan's other files name vaults
+ * by id and name only). */
+static const struct csv_column vault_tag_cols[] = {
+	{ "vault_id", R }, { "vault_name", R }, { "subscription_id", R },
+	{ "tags", R },
+};
+static const struct csv_schema vault_tags_schema = {
+	"vault_tags.csv", vault_tag_cols, ARRAY_SIZE(vault_tag_cols)
 };
 
 static const struct csv_column summary_cols[] = {
@@ -295,6 +307,27 @@ int plan_write_items(struct plan_ctx *p, struct outdir *dir, struct err *e)
 	return csv_writer_commit(w, NULL, e);
 }
 
+int plan_write_vault_tags(struct plan_ctx *p, struct outdir *dir,
+			  struct err *e)
+{
+	char *path = outdir_file(dir, "vault_tags.csv");
+	struct csv_writer *w = csv_writer_open(path, &vault_tags_schema, e);
+
+	free(path);
+	if (!w)
+		return -1;
+	for (size_t i = 0; i < p->s->nvaults; i++) {
+		const struct vault *v = &p->s->vaults[i];
+
+		csv_put(w, v->vault_id);
+		csv_put(w, v->vault_name);
+		csv_put(w, v->subscription_id);
+		csv_put(w, v->tags ? v->tags : "");
+		csv_end_row(w);
+	}
+	return csv_writer_commit(w, NULL, e);
+}
+
 static void describe_setting(char *buf, size_t n, int workload, int mode,
 			     int duration)
 {
@@ -349,14 +382,69 @@ static const struct setting *asked_setting(const struct plan_ctx *p,
 	return NULL;
 }
 
+/* plan --propose: the levers' columns, empty for none. */
+static void put_proposal(struct csv_writer *w,
+			 const struct lever_proposal *lp)
+{
+	if (lp->daily_days)
+		csv_put_long(w, lp->daily_days);
+	else
+		csv_put(w, "");
+	if (lp->instant_days)
+		csv_put_long(w, lp->instant_days);
+	else
+		csv_put(w, "");
+	if (lp->min_days > 0)
+		csv_put_long(w, (long)ceil(lp->min_days));
+	else
+		csv_put(w, "");
+	if (!lp->daily_days && !lp->instant_days)
+		csv_put(w, "");
+	else
+		csv_put_double(w, (lp->daily_days ? lp->daily_saving : 0) +
+					  (lp->instant_days &&
+						   !isnan(lp->instant_saving)
+						   ? lp->instant_saving
+						   : 0),
+			       2);
+}
+
+/* The reason's words for what plan --propose adds. */
+static void say_proposal(char *reason, size_t n, const struct policy *pol,
+			 const struct lever_proposal *lp, const char *currency)
+{
+	size_t len = strlen(reason);
+	char saves[64] = "not priced";
+
+	if (lp->daily_days)
+		len += (size_t)snprintf(
+			reason + len, len < n ? n - len : 0,
+			"; as asked (plan --propose retention): daily points "
+			"kept %d days instead of %d (levers.csv "
+			"retention-daily: saves %.2f %s/month)",
+			lp->daily_days, pol->daily_keep_days, lp->daily_saving,
+			currency);
+	if (!isnan(lp->instant_saving))
+		snprintf(saves, sizeof(saves), "saves %.2f %s/month",
+			 lp->instant_saving, currency);
+	if (lp->instant_days && len < n)
+		snprintf(reason + len, n - len,
+			 "; as asked (plan --propose instant-restore): "
+			 "instant restore %d days instead of %d (levers.csv "
+			 "instant-restore: %s)",
+			 lp->instant_days, pol->instant_rp_days, saves);
+}
+
 static void write_change(struct plan_ctx *p, struct csv_writer *w,
 			 const struct policy *pol,
-			 const struct policy_state *ps)
+			 const struct policy_state *ps,
+			 const struct lever_proposal *lp)
 {
 	const struct tiering_choice *t = &p->o->tiering;
 	char refused[400] = "";
 	const struct setting *best =
-		t->intent == TI_CHEAPEST ? best_setting(ps)
+		!ps->nsettings		 ? NULL
+		: t->intent == TI_CHEAPEST ? best_setting(ps)
 		: t->intent == TI_SET
 			? asked_setting(p, pol, ps, refused, sizeof(refused))
 			: NULL;
@@ -366,7 +454,7 @@ static void write_change(struct plan_ctx *p, struct csv_writer *w,
 	int current_duration = pol->workload == WL_VM
 				       ? pol->tier_after_days / 30
 				       : pol->tier_after_days;
-	char current[64], proposed[64], reason[400];
+	char current[64], proposed[64], reason[800];
 	bool same = !best || (best->mode == pol->tiering_mode &&
 			      (best->mode != TM_TIERAFTER ||
 			       best->duration == current_duration));
@@ -379,9 +467,11 @@ static void write_change(struct plan_ctx *p, struct csv_writer *w,
 	if (!best) {
 		saving = 0;
 		snprintf(reason, sizeof(reason), "%s",
-			 refused[0] ? refused
-				    : "kept as it is, as asked (plan "
-				      "--tiering keep)");
+			 refused[0]	  ? refused
+			 : !ps->nsettings ? "no tieringPolicy: Azure allows "
+					    "none on this policy"
+					  : "kept as it is, as asked (plan "
+					    "--tiering keep)");
 	} else if (t->intent == TI_SET && same) {
 		best = NULL;
 		saving = 0;
@@ -432,6 +522,7 @@ static void write_change(struct plan_ctx *p, struct csv_writer *w,
 	}
 	csv_put_double(w, saving, 2);
 	csv_put(w, p->currency);
+	say_proposal(reason, sizeof(reason), pol, lp, p->currency);
 	csv_put(w, reason);
 	if (pol->tiering_mode == TM_TIERAFTER)
 		csv_put_long(w, pol->tier_after_days);
@@ -440,6 +531,7 @@ static void write_change(struct plan_ctx *p, struct csv_writer *w,
 	csv_put_double(w, ps->current_cost - ps->plan_cost, 2);
 	csv_put_long(w, p->proj.h.months);
 	csv_put(w, pol->arm_id);
+	put_proposal(w, lp);
 	csv_end_row(w);
 }
 
@@ -452,13 +544,19 @@ int plan_write_changes(struct plan_ctx *p, struct outdir *dir,
 	free(path);
 	if (!w)
 		return -1;
-	/* every in-scope policy when one setting is asked for all */
-	for (size_t i = 0; i < p->s->npolicies; i++)
-		if ((p->pstate[i].archivable ||
-		     p->o->tiering.intent == TI_SET) &&
-		    p->pstate[i].nsettings &&
+	/* every in-scope policy when one setting is asked for all, and
+	 * those with a lever plan --propose puts here */
+	for (size_t i = 0; i < p->s->npolicies; i++) {
+		struct lever_proposal lp;
+		bool levers = levers_proposal(p, i, &lp);
+		if ((levers ||
+		     ((p->pstate[i].archivable ||
+		       p->o->tiering.intent == TI_SET) &&
+		      p->pstate[i].nsettings)) &&
 		    plan_policy_in_scope(p, &p->s->policies[i]))
-			write_change(p, w, &p->s->policies[i], &p->pstate[i]);
+			write_change(p, w, &p->s->policies[i], &p->pstate[i],
+				     &lp);
+	}
 	return csv_writer_commit(w, NULL, e);
 }
 

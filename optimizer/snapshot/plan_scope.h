@@ -35,7 +35,7 @@ struct scope_options {
 	  0 },                                                               \
 	{ "workload", 0, OPT_STR, offsetof(T, M.workload), "NAME",         \
 	  "only AzureVM, SQL, HANA or AzureFiles items and policies", 0, 0 }
-/* plan's --tag (vault tags are in the snapshot, not in a plan). */
+/* --tag (vault tags: the snapshot's, and the plan's vault_tags.csv). */
 #define OPT_SCOPE_TAG(T, M)                                                \
 	{ "tag", 0, OPT_STR, offsetof(T, M.tag), "KEY=VALUE",              \
 	  "only the vaults with this tag (name ignoring case)", 0, 0 }

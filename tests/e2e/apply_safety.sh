@@ -5,10 +5,12 @@
 # naming the other's pid, no write is sent twice, the journal verifies)
 # and `plan` into the directory meanwhile (75); a journal cut short or
 # edited and re-chained (65, and apply refuses it too); --yes with an
-# --as-of later than now (64); a subscription Azure does not know (77,
-# the rows left pending, the rerun with the right ids does them); `plan`
-# refusing to replace a plan directory whose journal has a row not done
-# (73) and otherwise carrying the journal over; a copied plan.csv row
+# --as-of later than now (64); a subscription Azure does not know, or of
+# another tenant (77, the rows left pending, the rerun with the right ids
+# does them); `plan` refusing to replace a plan directory whose journal
+# has a row not done (73) and otherwise carrying the journal over; the
+# first apply while
+# plan or run replaces a plan directory (75); a copied plan.csv row
 # (moved once), an arm_id with dot segments and an invalid plan.json
 # (65, nothing sent); progress on a terminal. Needs python3.
 . tests/e2e/lib.sh
@@ -77,7 +79,8 @@ emu W
 emu X --deny "*/protecteditems/$DENIED/recoverypoints/*/move"
 emu D
 emu E
-emu_wait S W X D E
+emu N
+emu_wait S W X D E N
 
 # ---- --as-of later than now ----
 cp -r "$T/plan" "$T/future"
@@ -111,7 +114,7 @@ check "two apply --yes at once: one ends 0, the other 75 ($r1, $r2)" \
 	test "$r1$r2" = "075" -o "$r1$r2" = "750"
 cat "$T/c1.err" "$T/c2.err" >"$T/c.err"
 grep_ok "... the second names the first's pid and says to rerun" \
-	"in use by another vaultwise apply \(pid [0-9]+, lock .*apply.lock\): rerun the same command once it has ended" \
+	"in use by another vaultwise apply \(pid [0-9]+\): rerun the same command once it has ended" \
 	"$T/c.err"
 check "... the emulator moved each due point once" \
 	tool moved-once "$T/S.moves" "$T/due"
@@ -123,6 +126,40 @@ grep_ok "... anchored by its head" "match its head file" "$T/out"
 cp "$T/out" "$T/c.verify"
 expect_exit 0 "... the plan directory is not blocked: a dry run reads it" \
 	vw "$VAULTWISE" apply "$T/c" --offline
+
+# ---- the first apply while plan or run replaces the plan directory ----
+# (no apply ran there before: plan and run lock it all the same, run from
+# its plan stage until OUT is swapped)
+for who in plan run; do
+	rm -rf "$T/rp"
+	"$VAULTWISE" run -q --snapshot "$VW_TOP/data/sample" --out "$T/rp" \
+		>/dev/null 2>&1
+	if [ $who = plan ]; then
+		"$VAULTWISE" plan -q "$VW_TOP/data/sample" --out "$T/rp/plan" \
+			>/dev/null 2>&1 &
+	else
+		"$VAULTWISE" run -q --snapshot "$VW_TOP/data/sample" \
+			--out "$T/rp" >/dev/null 2>&1 &
+	fi
+	bg=$!
+	# the directory's flock, as /proc/locks lists it: pid, then inode
+	# (the $who reads the whole snapshot first: slow on a loaded machine)
+	inode=$(stat -c %i "$T/rp/plan")
+	i=0
+	while ! grep -Eqs "FLOCK .* $bg [0-9a-f]+:[0-9a-f]+:$inode " \
+		/proc/locks && kill -0 $bg 2>/dev/null && [ $i -lt 12000 ]; do
+		sleep 0.01
+		i=$((i + 1))
+	done
+	expect_exit 75 "the first apply --yes while $who replaces the plan directory: 75" \
+		vw "$VAULTWISE" apply "$T/rp/plan" --yes
+	grep_ok "... saying a plan or run holds it" \
+		"in use by a vaultwise plan or run replacing it" "$T/err"
+	wait $bg
+	check "... and $who ends 0, the plan replaced, no journal in it" \
+		test $? -eq 0 -a -s "$T/rp/plan/plan.csv" -a \
+		! -e "$T/rp/plan/apply.journal" -a ! -e "$T/rp/plan/apply.lock"
+done
 
 # ---- a journal cut short, or edited and re-chained ----
 cp -r "$T/c" "$T/cut"
@@ -173,6 +210,27 @@ cp "$T/plan/items.csv" "$T/w/items.csv"
 expect_exit 0 "... the rerun with the right ids moves them all" \
 	apply "$URL_W" "$T/w" --yes
 check "... each once" tool moved-once "$T/W.moves" "$T/due"
+
+# ---- a subscription of another tenant: the token's tenant is wrong ----
+OTHER=$(python3 -c 'import csv,json,sys
+t=json.load(open(sys.argv[1]+"/manifest.json"))["tenant_id"]
+print([g["guard_subscription_id"] for g in csv.DictReader(open(sys.argv[1]+"/guards.csv")) if g["guard_tenant_id"] != t][0])' "$SRC")
+cp -r "$T/plan" "$T/tn"
+sed -E -i "s#/subscriptions/[0-9a-f-]{36}/#/subscriptions/$OTHER/#g" \
+	"$T/tn/items.csv"
+expect_exit 77 "moves in another tenant's subscription: exit 77" \
+	apply "$URL_N" "$T/tn" --yes
+grep_ok "... naming InvalidAuthenticationTokenTenant" \
+	"refused the credential .*InvalidAuthenticationTokenTenant" "$T/err"
+check "... no move was sent" test ! -s "$T/N.moves"
+check "... every move is left pending, none skipped or failed" \
+	test "$(outcome "$T/tn/apply_results.csv" pending)" -eq "$DUE" -a \
+	"$(outcome "$T/tn/apply_results.csv" skipped)" -eq 0 -a \
+	"$(outcome "$T/tn/apply_results.csv" failed)" -eq 0
+cp "$T/plan/items.csv" "$T/tn/items.csv"
+expect_exit 0 "... the rerun in the right subscriptions moves them all" \
+	apply "$URL_N" "$T/tn" --yes
+check "... each once" tool moved-once "$T/N.moves" "$T/due"
 
 # ---- plans that must not reach Azure as they are ----
 cp -r "$T/plan" "$T/dup"

@@ -18,7 +18,8 @@ made in the emulator behind apply's back, as another admin would.
   rates MOVES_LOG                   moves per second: overall, and after the
                                     first 200 (the burst)
   azure URL TENANT SECRET CA CMD... act in the emulator: `move ITEM RP`,
-                                    `set-tiering POLICY_ARM_ID MODE`
+                                    `set-tiering POLICY_ARM_ID MODE`,
+                                    `get ARM_ID` (its JSON)
   rechain JOURNAL FROM TO           replace FROM by TO in the first line
                                     holding it and recompute every "prev"
                                     after it, as someone covering an edit
@@ -110,8 +111,11 @@ def cut(plan, out, n, changes):
     with open(plan + "/policy_changes.csv", newline="") as f:
         rd = csv.DictReader(f)
         header = list(rd.fieldnames) + [
-            "proposed_daily_keep_days", "proposed_weekly_keep_weeks",
-            "proposed_monthly_keep_months", "proposed_yearly_keep_years"]
+            c for c in ("proposed_daily_keep_days",
+                        "proposed_weekly_keep_weeks",
+                        "proposed_monthly_keep_months",
+                        "proposed_yearly_keep_years")
+            if c not in rd.fieldnames]
         keep = []
         for r in rd:
             for spec in changes:
@@ -241,6 +245,8 @@ def main(argv):
             print(az.move(argv[7], argv[8]))
         elif argv[6] == "set-tiering":
             print(az.set_tiering(argv[7], argv[8]))
+        elif argv[6] == "get":
+            print(json.dumps(az.arm("GET", argv[7])[1]))
     else:
         sys.stderr.write(__doc__)
         return 2

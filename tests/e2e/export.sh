@@ -107,7 +107,7 @@ with open(sys.argv[2], "w", newline="") as f:
 EOF
 
 emu A --retail-prices "$VW_TOP/tests/data/retail-prices/backup-westeurope.json" \
-	--retail-page-size 3 --async-retry-after 0
+	--retail-page-size 3 --async-retry-after 0 --request-log "$T/A.log"
 emu B --faults 429:0.05,503:0.01,500:0.02,reset:0.01,truncate:0.01 \
 	--expire-tokens-after 60 --seed 5 --token-lifetime 2 --latency-ms 50 \
 	--request-log "$T/B.log"
@@ -131,6 +131,7 @@ expect_exit 0 "export with a client secret (-v, JSON log lines)" \
 	--backup-job-details
 cp "$T/out" "$T/j.out"
 cp "$T/err" "$T/j.err"
+cp "$T/A.log" "$T/A1.log"
 check "the export reproduces the estate (sizes from --sizes)" \
 	same_estate "$SRC" "$T/one"
 for f in backup_vaults.csv backup_policies.csv backup_instances.csv; do
@@ -163,6 +164,19 @@ done
 grep_ok "vault tags come from the vault" ',env=prd' "$T/one/vaults.csv"
 grep_ok "source_tags come from the Tags API" ',app=[a-z]+;env=prd;tier=1' \
 	"$T/one/items.csv"
+check "... asked once per source resource, not once per item" \
+	python3 - "$SRC/items.csv" "$T/A1.log" <<'EOF'
+import csv, json, sys
+src = [r["source_resource_id"].lower()
+       for r in csv.DictReader(open(sys.argv[1])) if r["source_resource_id"]]
+asked = [json.loads(l)["path"].split("?")[0].lower()
+         for l in open(sys.argv[2]) if "/tags/default" in l]
+print("%d items with a source, %d sources, %d requests" %
+      (len(src), len(set(src)), len(asked)))
+sys.exit(len(asked) != len(set(src)) or len(set(src)) == len(src) or
+         {p.split("/providers/microsoft.resources/")[0]
+          for p in asked} != set(src))
+EOF
 
 # shellcheck disable=SC2046
 expect_exit 0 "export without backup job details (one GET per job), -v" \
@@ -173,6 +187,41 @@ cp "$T/err" "$T/v.err"
 check "... differs only in the backup jobs' sizes" \
 	python3 "$VW_TOP/tests/e2e/snapdiff.py" "$T/one" "$T/plain" \
 	--ignore-when jobs.data_gb:operation=Backup
+# shellcheck disable=SC2046
+expect_exit 0 "export with --inventory resource-graph" \
+	vw $(secret_env) "$VAULTWISE" export --out "$T/graph" \
+	$(endpoints "$URL_A") --sizes "$T/sizes.csv" \
+	--inventory resource-graph
+check "... gives the same files as the ARM job listings, byte for byte" \
+	same_bytes "$T/plain" "$T/graph"
+requests() { sed -n 's/.*: \([0-9,]*\) requests (.*/\1/p' "$1" | tr -d ,; }
+check "... in fewer requests ($(requests "$T/err") against $(requests "$T/v.err"))" \
+	test "$(requests "$T/err")" -lt "$(requests "$T/v.err")"
+grep_ok "... by Resource Graph queries" \
+	'"POST","path":"/providers/Microsoft.ResourceGraph/resources' "$T/A.log"
+# shellcheck disable=SC2046
+expect_exit 64 "--inventory takes arm or resource-graph only" \
+	vw $(secret_env) "$VAULTWISE" export --out "$T/bad" \
+	$(endpoints "$URL_A") --inventory graph
+# shellcheck disable=SC2046
+expect_exit 0 "export of the same estate as of a month earlier" \
+	vw $(secret_env) "$VAULTWISE" export --out "$T/old" \
+	--arm-endpoint "$URL_A" --authority "$URL_A" --ca-bundle "$CA" \
+	--as-of 2026-10-01T00:00:00Z --sizes "$T/sizes.csv"
+# shellcheck disable=SC2046
+expect_exit 0 "export --since that month-older snapshot" \
+	vw $(secret_env) "$VAULTWISE" export --out "$T/since" \
+	$(endpoints "$URL_A") --sizes "$T/sizes.csv" --since "$T/old"
+check "... gives the same files as a full export, byte for byte" \
+	same_bytes "$T/plain" "$T/since"
+grep_ok "... taking ended jobs' details from the older snapshot" \
+	"[1-9][0-9]* job details taken from the --since snapshot" "$T/err"
+check "... in fewer requests ($(requests "$T/err") against $(requests "$T/v.err"))" \
+	test "$(requests "$T/err")" -lt "$(requests "$T/v.err")"
+# shellcheck disable=SC2046
+expect_exit 66 "--since a directory that is no snapshot" \
+	vw $(secret_env) "$VAULTWISE" export --out "$T/bad" \
+	$(endpoints "$URL_A") --since "$T/nowhere"
 # shellcheck disable=SC2046
 expect_exit 0 "export again under 429/503/500, resets, truncation and a token expiry" \
 	vw $(secret_env) "$VAULTWISE" export --out "$T/faulty" \

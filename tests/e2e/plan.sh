@@ -417,4 +417,82 @@ for kind, meter in (('instant-restore', 'snapshot_'),
         assert r['constraint'].startswith('not priced: the price sheet has '
                                           'no ' + meter), r
 PY
+# levers.csv honours plan's scope: each scope's rows are the whole plan's
+# rows of the vaults, policies and items in scope, with the same savings
+# (reserved capacity, priced on the whole estate's GiB, aside).
+check "levers.csv keeps to --vault, --workload, --tag, --subscription, --policy" \
+	python3 - "$VAULTWISE" "$S" "$T/pl" "$T/lvs" <<'PY'
+import csv, fnmatch, subprocess, sys
+vw, snap, full, out = sys.argv[1:5]
+rd = lambda f: list(csv.DictReader(open(f, newline='')))
+vaults = {v['vault_id']: v for v in rd(snap + '/vaults.csv')}
+pols = {p['policy_id']: p for p in rd(snap + '/policies.csv')}
+items = {i['item_id']: i for i in rd(snap + '/items.csv')}
+data = [v for v in vaults.values() if v['vault_name'] == 'rsv-data-eus2-01']
+scopes = [('--vault', 'rsv-data-*'), ('--workload', 'SQL'),
+          ('--tag', 'ENV=dr'), ('--subscription', data[0]['subscription_id']),
+          ('--policy', 'vm-daily-*')]
+def vault_ok(opt, val, v):
+    tags = dict(t.split('=', 1) for t in v['tags'].split(';') if t)
+    return (opt != '--vault' or fnmatch.fnmatch(v['vault_name'], val)) and \
+        (opt != '--tag' or tags.get('env') == 'dr') and \
+        (opt != '--subscription' or v['subscription_id'] == val)
+def pol_ok(opt, val, p):
+    return (opt != '--workload' or p['workload'] == val) and \
+        (opt != '--policy' or fnmatch.fnmatch(p['policy_name'].lower(), val))
+def in_scope(opt, val, r):
+    if r['item_id']:
+        it = items[r['item_id']]
+        p = pols.get(it['policy_id'])
+        return vault_ok(opt, val, vaults[it['vault_id']]) and \
+            (opt != '--workload' or it['workload'] == val) and \
+            (opt != '--policy' or (p and pol_ok(opt, val, p)))
+    if r['policy_id']:
+        return vault_ok(opt, val, vaults[r['vault_id']]) and \
+            pol_ok(opt, val, pols[r['policy_id']])
+    return vault_ok(opt, val, vaults[r['vault_id']]) and \
+        opt not in ('--workload', '--policy')
+key = lambda r: (r['lever'], r['vault_id'], r['policy_id'], r['item_id'],
+                 r['saving_month'])
+whole = [r for r in rd(full + '/levers.csv')
+         if r['lever'] != 'reserved-capacity']
+for n, (opt, val) in enumerate(scopes):
+    d = '%s/%d' % (out, n)
+    subprocess.run([vw, 'plan', '-q', snap, '--out', d, '--targets',
+                    snap + '/../targets.example.csv', opt, val], check=True,
+                   stdout=subprocess.DEVNULL)
+    got = sorted(key(r) for r in rd(d + '/levers.csv')
+                 if r['lever'] != 'reserved-capacity')
+    want = sorted(key(r) for r in whole if in_scope(opt, val, r))
+    assert want and got == want, (opt, val, got, want)
+PY
+# strategies.csv's "plan" is the plan as asked: --moves and --tiering
+# decide when its points move, now and in every month to come.
+same_strategy() { # DIR A B: strategies A and B equal month by month
+	python3 - "$1/strategies.csv" "$2" "$3" <<'PY'
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1], newline='')))
+by = lambda s: {r['month']: r for r in rows if r['strategy'] == s}
+a, b = by(sys.argv[2]), by(sys.argv[3])
+assert a and a.keys() == b.keys()
+for m in a:
+    for k in ('standard_gb', 'archive_gb', 'cost'):
+        assert abs(float(a[m][k]) - float(b[m][k])) < 0.01, (m, k, a[m], b[m])
+PY
+}
+"$VAULTWISE" plan -q "$S" --out "$T/si" --moves none --tiering keep \
+	>/dev/null 2>&1
+check "strategies: --moves none --tiering keep projects as do_nothing" \
+	same_strategy "$T/si" plan do_nothing
+"$VAULTWISE" plan -q "$S" --out "$T/si" --moves all-eligible \
+	--tiering keep >/dev/null 2>&1
+check "... --moves all-eligible as move_all_eligible" \
+	same_strategy "$T/si" plan move_all_eligible
+"$VAULTWISE" plan -q "$S" --out "$T/si" --vault 'rsv-legacy-*' \
+	--moves none --tiering TierAfter:3m >/dev/null 2>&1
+check "... --moves none --tiering TierAfter:3m as tier_after_3m" \
+	same_strategy "$T/si" plan tier_after_3m
+differs() { ! same_strategy "$@" 2>/dev/null; }
+check "... and the rule's plan (plan.csv's moves) as none of them" \
+	differs "$T/p1" plan do_nothing
 finish

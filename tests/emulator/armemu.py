@@ -40,6 +40,7 @@ import backup  # noqa: E402
 import dataprotection  # noqa: E402,F401 (adds its routes to backup's)
 import estate as E  # noqa: E402
 import prices as P  # noqa: E402
+import resourcegraph  # noqa: E402,F401 (adds its route to backup's)
 from errors import ArmError, Request, Response  # noqa: E402
 
 DEFAULT_CLIENT_ID = "0a5e7c3d-5b2f-4c1e-9a7b-3c2d1e0f9a8b"

@@ -681,11 +681,70 @@ def test_plain_listener():
         emu.stop()
 
 
+GRAPH = "/providers/Microsoft.ResourceGraph/resources?api-version=2024-04-01"
+
+
+def test_resource_graph(emu):
+    query = ("RecoveryServicesResources | where type =~ "
+             "'Microsoft.RecoveryServices/vaults/backupJobs' | where id "
+             "startswith '%s/backupJobs/' | where todatetime("
+             "properties.startTime) between (datetime(2026-10-01T00:00:00Z)"
+             " .. datetime(2026-11-01T23:59:59Z)) and properties.operation "
+             "in~ ('restore') | project id, name, type, properties" % V_PROD)
+    rows, token, pages = [], None, 0
+    while True:
+        opts = {"$top": 3}
+        if token:
+            opts["$skipToken"] = token
+        status, headers, body = emu.json(
+            "POST", GRAPH, {"subscriptions": [SUB], "query": query,
+                            "options": opts})
+        pages += 1
+        if status != 200:
+            break
+        rows += body["data"]
+        token = body.get("$skipToken")
+        if not token:
+            break
+    tap(status == 200 and pages == 2 and body["totalRecords"] == 4 and
+        sorted(r["name"] for r in rows) == sorted(
+            j["name"] for j in arm_restores(emu)) and
+        all(r["type"] == "microsoft.recoveryservices/vaults/backupjobs"
+            for r in rows),
+        "Resource Graph: the restores the jobs $filter gives, paged by "
+        "$skipToken, type lowercased", body)
+    tap(headers.get("x-ms-user-quota-remaining", "").isdigit() and
+        headers.get("x-ms-user-quota-resets-after", "").count(":") == 2,
+        "... with the quota headers", dict(headers))
+    status, _, body = emu.json("POST", GRAPH, {
+        "subscriptions": [SUB], "query": "Resources | limit 5"})
+    tap(status == 400 and error_code(body) == "BadRequest",
+        "... a query outside the served subset is 400 BadRequest", body)
+    for _ in range(16):
+        status, headers, body = emu.json("POST", GRAPH, {
+            "subscriptions": [SUB], "query": "RecoveryServicesResources"})
+        if status == 429:
+            break
+    tap(status == 429 and error_code(body) == "RateLimiting" and
+        headers.get("x-ms-user-quota-remaining") == "0",
+        "... 15 queries in 5 seconds, then 429 RateLimiting", body)
+
+
+def arm_restores(emu):
+    flt = urllib.parse.quote("startTime eq '2026-10-01 12:00:00 AM' and "
+                             "endTime eq '2026-11-01 11:59:59 PM' and "
+                             "operation eq 'Restore'")
+    _, _, body = emu.json("GET", V_PROD + "/backupJobs?" + BACKUP +
+                          "&$filter=" + flt)
+    return body["value"]
+
+
 def main():
     emu = Emu()
     try:
         for test in (test_tokens, test_arm_basics, test_tiering_cost,
-                     test_policies, test_guards_and_jobs):
+                     test_policies, test_guards_and_jobs,
+                     test_resource_graph):
             run(test, emu)
     finally:
         emu.stop()

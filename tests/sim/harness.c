@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT
  * harness.c: the decision simulation harness (see harness.h). */
 #include "harness.h"
+#include "chain.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -13,13 +14,18 @@
 #include "models/restore/restore_data.h"
 #include "models/restore/restore_internal.h"
 #include "models/restore/restore_model.h"
+#include "models/cost/sizes.h"
 #include "models/cost/tiercost.h"
+#include "models/cost/vmset.h"
 #include "optimizer/base/timeutil.h"
 #include "optimizer/base/util.h"
 
 #define NPOL 4
 #define ITEMS 12
 #define LIFE 730       /* days a monthly point is kept */
+#define YLIFE 1095     /* days a yearly point is kept */
+#define YCOVER 365.0   /* coverage days of a yearly point */
+#define SLOTS 12       /* long-term points a year: 11 monthly, 1 yearly */
 #define HISTORY 1095   /* days of restore history */
 #define COVER 30.0     /* coverage days of a monthly point */
 #define STEPS 8        /* sub-steps per day of the truth's integral */
@@ -28,7 +34,6 @@ static const int64_t NOW = 1767225600; /* 2026-01-01T00:00:00Z */
 static const char *policy_ids[NPOL] = { "pol-0", "pol-1", "pol-2",
 					"pol-3" };
 static const int policy_wl[NPOL] = { WL_VM, WL_VM, WL_VM, WL_VM };
-static const double sizes[2][2] = { { 50, 50 }, { 30, 100 } };
 
 const char *const sim_truth_names[TR_COUNT] = {
 	"omori", "exponential", "power-law", "bump-120d",
@@ -62,16 +67,16 @@ static double truth_rate(int truth, double a)
 }
 
 /* One policy restoring 20 times more in TR_HOT; coverage included. */
-static double point_scale(int truth, int pol)
+static double point_scale(int truth, int pol, double cover)
 {
-	return COVER * (truth == TR_HOT && pol == 0 ? 20 : 1);
+	return cover * (truth == TR_HOT && pol == 0 ? 20 : 1);
 }
 
-/* cum[d]: the rate's integral over ages [0, d], d = 0..LIFE. */
+/* cum[d]: the rate's integral over ages [0, d], d = 0..YLIFE. */
 static void truth_table(int truth, double *cum)
 {
 	cum[0] = 0;
-	for (int d = 0; d < LIFE; d++) {
+	for (int d = 0; d < YLIFE; d++) {
 		double s = 0;
 		for (int k = 0; k < STEPS; k++)
 			s += truth_rate(truth, d + (k + 0.5) / STEPS);
@@ -113,7 +118,7 @@ static long draw_history(gsl_rng *r, int truth, const double *cum,
 			for (double b = gsl_rng_uniform(r) * 30;
 			     b < HISTORY + LIFE; b += 30)
 				n += draw_point(r, d, pol,
-						point_scale(truth, (int)pol),
+						point_scale(truth, (int)pol, COVER),
 						cum, fmax(0, b - HISTORY),
 						fmin(LIFE, b));
 	return n;
@@ -152,50 +157,363 @@ static double best_cost(const struct eligibility *el,
 	return best;
 }
 
-/* A new monthly point of policy pol and size class k, decided every way
- * and priced under the truth. */
-static void score_point(const struct restore_model *m, int truth,
-			const double *cum, int pol, int k,
-			struct sim_result *out)
+/* The westeurope EUR list prices (data/prices) and plan's defaults, with
+ * 2 EUR per hour of delay. */
+static const struct cost_options cost_opts = { REHYDRATION_DAYS_DEFAULT, 0,
+					       2.0 };
+
+static void card_eur(struct rate_card *rc)
 {
-	struct rate_card rc = { 0 };
-	struct cost_options co = { REHYDRATION_DAYS_DEFAULT, 0, 2.0 };
-	struct item item = { 0 };
-	struct rp rp = { 0 };
+	memset(rc, 0, sizeof(*rc));
+	rc->currency = "EUR";
+	rc->std_gb_month = 0.019658;
+	rc->arc_gb_month = 0.002106;
+	rc->rehydrate_gb_month[0] = 0.019658; /* the sheet's westeurope rate */
+}
+
+/* A new point of policy pol decided by plan and by the break-even rule. */
+struct decided {
 	struct eligibility el;
 	struct point_costs c;
+	int plan, rule;  /* move ages in days; -1: never */
+};
+
+static void decide_new_point(const struct restore_model *m, int pol,
+			     int kind, double unique_gb, double full_gb,
+			     struct decided *out)
+{
+	bool yearly = kind == RK_YEARLY;
+	int life = yearly ? YLIFE : LIFE;
+	double cover = yearly ? YCOVER : COVER;
+	struct rate_card rc;
+	struct item item = { 0 };
+	struct rp rp = { 0 };
 	struct decide_input in;
-	struct model_view mv = { m, policy_ids[pol], WL_VM, COVER, 0.5,
+	struct model_view mv = { m, policy_ids[pol], WL_VM, cover, 0.5,
 				 0.90, 0 };
 	struct restore_forecast fc;
 	struct decision d;
-	double scale = point_scale(truth, pol);
 
-	rc.currency = "EUR";
-	rc.std_gb_month = 0.019658;
-	rc.arc_gb_month = 0.002106;
-	rc.rehydrate_gb_month[0] = 0.019658; /* the sheet's westeurope rate */
+	card_eur(&rc);
 	item.workload = WL_VM;
 	rp.rp_time = NOW;
-	rp.expiry_time = NOW + (int64_t)LIFE * DAY_S;
-	rp.kind = RK_MONTHLY;
+	rp.expiry_time = NOW + (int64_t)life * DAY_S;
+	rp.kind = kind;
 	rp.tier = TIER_STANDARD;
 	rp.move_info = "";
-	rp.unique_gb = sizes[k][0];
-	rp.full_gb = sizes[k][1];
-	archive_eligibility(&item, &rp, NOW, &el);
-	point_costs_for(&c, &rc, &co, &rp);
-	in = (struct decide_input){ &item, &rp, &el, &c, "EUR", NOW,
-				    TIME_NONE, rp.expiry_time };
-	restore_model_forecast(m, policy_ids[pol], WL_VM, COVER, 0, LIFE,
+	rp.unique_gb = unique_gb;
+	rp.full_gb = full_gb;
+	archive_eligibility(&item, &rp, NOW, &out->el);
+	point_costs_for(&out->c, &rc, &cost_opts, &rp);
+	in = (struct decide_input){ &item, &rp, &out->el, &out->c, "EUR",
+				    NOW, TIME_NONE, rp.expiry_time };
+	restore_model_forecast(m, policy_ids[pol], WL_VM, cover, 0, life,
 			       0.90, &fc);
 	decide_with_model(&in, &mv, &fc, &d);
-	out->plan += true_cost(&c, cum, scale, move_age(&d));
+	out->plan = move_age(&d);
 	decide_breakeven(&in, &d);
-	out->breakeven += true_cost(&c, cum, scale, move_age(&d));
-	out->best += best_cost(&el, &c, cum, scale);
-	out->tier_after_3m += true_cost(&c, cum, scale, VM_MIN_AGE_DAYS);
-	out->never += true_cost(&c, cum, scale, -1);
+	out->rule = move_age(&d);
+}
+
+/* A new monthly database-like point of policy pol (it frees what it
+ * archives, no chain), decided every way and priced under the truth. */
+static void score_point(const struct restore_model *m, int truth,
+			const double *cum, int pol, struct sim_result *out)
+{
+	struct decided dd;
+	double scale = point_scale(truth, pol, COVER);
+
+	decide_new_point(m, pol, RK_MONTHLY, 50, 50, &dd);
+	out->plan += true_cost(&dd.c, cum, scale, dd.plan);
+	out->breakeven += true_cost(&dd.c, cum, scale, dd.rule);
+	out->best += best_cost(&dd.el, &dd.c, cum, scale);
+	out->tier_after_3m += true_cost(&dd.c, cum, scale, VM_MIN_AGE_DAYS);
+	out->never += true_cost(&dd.c, cum, scale, -1);
+}
+
+/* A VM chain of policy pol (chain.h): 100 GiB at the churn at which a
+ * monthly point between two monthly neighbours holds 30 GiB. */
+struct chain_truth {
+	struct chain_spec cs;
+	const double *cum;
+	double extra, scale_m, scale_y;
+};
+
+/* Expected restore cost of a point archived at age tau (-1: never). */
+static double restores_after(const struct chain_truth *ct, double scale,
+			     int life, int tau)
+{
+	return tau < 0 ? 0
+		       : ct->extra * scale * (ct->cum[life] - ct->cum[tau]);
+}
+
+/* What the chain costs per long-term point (a year's storage and the
+ * restores of a year's points, over 12) when monthly points move at
+ * tau_m and yearly ones at tau_y. */
+static double chain_cost(const struct chain_truth *ct, int tau_m, int tau_y)
+{
+	return (chain_storage_year(&ct->cs, tau_m, tau_y) +
+		(SLOTS - 1) * restores_after(ct, ct->scale_m, LIFE, tau_m) +
+		restores_after(ct, ct->scale_y, YLIFE, tau_y)) /
+	       SLOTS;
+}
+
+/* The clairvoyant static plan: the best pair of move ages (Azure's
+ * windows, or never), on a 20-day grid, then day by day around it, one
+ * age and then the other, twice. */
+#define GRID 20
+
+static bool in_window(int tau, int hi)
+{
+	return tau == -1 || (tau >= VM_MIN_AGE_DAYS && tau <= hi);
+}
+
+static double chain_best(const struct chain_truth *ct)
+{
+	const int hi[2] = { LIFE - MIN_REMAINING_DAYS,
+			    YLIFE - MIN_REMAINING_DAYS };
+	int b[2] = { -1, -1 };
+	double best = chain_cost(ct, -1, -1);
+
+	for (int tm = VM_MIN_AGE_DAYS - GRID; tm <= hi[0]; tm += GRID)
+		for (int ty = VM_MIN_AGE_DAYS - GRID; ty <= hi[1];
+		     ty += GRID) {
+			int m = tm < VM_MIN_AGE_DAYS ? -1 : tm;
+			int y = ty < VM_MIN_AGE_DAYS ? -1 : ty;
+			double c = chain_cost(ct, m, y);
+			if (c < best) {
+				best = c;
+				b[0] = m;
+				b[1] = y;
+			}
+		}
+	for (int round = 0; round < 4; round++) {
+		int k = round % 2, at = b[k];
+		for (int d = 1 - GRID; at >= 0 && d < GRID; d++) {
+			int t[2] = { b[0], b[1] };
+			double c;
+			t[k] = at + d;
+			if (!in_window(t[k], hi[k]))
+				continue;
+			c = chain_cost(ct, t[0], t[1]);
+			if (c < best) {
+				best = c;
+				b[k] = t[k];
+			}
+		}
+	}
+	return best;
+}
+
+/* ---- plan run every month on the chain ----
+ * plan decides the points it sees on the day it runs, each priced at
+ * what it frees then (vmset.h, sizes.h: unique_gb_at with the neighbours
+ * still in Standard), and runs again a month later. In the steady state
+ * every monthly point follows the same ages, and every yearly one: so the
+ * chain is built from the ages (tau_m, tau_y) the other points follow,
+ * and a point's age under plan is the first run that moves it. */
+
+#define SLOT_DAYS 30
+#define CHAIN_MAX 128
+
+struct replan {
+	const struct restore_model *m;
+	int pol;
+	const struct chain_spec *cs;
+	struct item item;
+	struct rp rps[CHAIN_MAX];
+	double freed[CHAIN_MAX];
+	bool candidate[CHAIN_MAX];
+};
+
+static int64_t at_day(double d)
+{
+	return NOW + (int64_t)(d * DAY_S);
+}
+
+static void add_chain_point(struct replan *r, size_t *n, double born,
+			    int kind, int life, bool archived)
+{
+	struct rp *rp = &r->rps[*n];
+
+	if (*n >= CHAIN_MAX)
+		return;
+	memset(rp, 0, sizeof(*rp));
+	rp->rp_id = "";
+	rp->move_info = "";
+	rp->rp_time = at_day(born);
+	rp->expiry_time = at_day(born + life);
+	rp->kind = kind;
+	rp->tier = archived ? TIER_ARCHIVE : TIER_STANDARD;
+	rp->move_ready = MR_UNKNOWN;
+	rp->unique_gb = 0;
+	rp->full_gb = r->cs->source_gb;
+	(*n)++;
+}
+
+/* The chain on day now, oldest first: the long-term points alive (moved
+ * at the ages the others follow; slot k0's point not yet), then the last
+ * daily_keep days' points; *me: where slot k0's point is. */
+static size_t chain_on(struct replan *r, double now, long k0, int tau_m,
+		       int tau_y, size_t *me)
+{
+	const struct chain_spec *cs = r->cs;
+	size_t n = 0;
+
+	for (long k = (long)floor((now - cs->year_life) / SLOT_DAYS) - 1;
+	     SLOT_DAYS * k <= now; k++) {
+		double b = SLOT_DAYS * (double)k;
+		bool yearly = k % SLOTS == 0;
+		int life = yearly ? cs->year_life : cs->month_life;
+		int tau = yearly ? tau_y : tau_m;
+		if (now >= b + life)
+			continue;
+		if (b > now - cs->daily_keep)
+			continue; /* among the dailies: added below */
+		if (k == k0)
+			*me = n;
+		add_chain_point(r, &n, b, yearly ? RK_YEARLY : RK_MONTHLY,
+				life,
+				k != k0 && tau >= 0 && now - b >= tau);
+	}
+	for (long d = (long)floor(now - cs->daily_keep) + 1; d <= (long)now;
+	     d++) {
+		long k = d / SLOT_DAYS;
+		bool slot = d % SLOT_DAYS == 0;
+		if (slot && k == k0)
+			*me = n;
+		add_chain_point(r, &n, (double)d,
+				slot ? (k % SLOTS ? RK_MONTHLY : RK_YEARLY)
+				     : RK_DAILY,
+				slot ? (k % SLOTS ? cs->month_life
+						  : cs->year_life)
+				     : cs->daily_keep,
+				false);
+	}
+	return n;
+}
+
+/* One run of plan on day now for the point at *me: its move date, or
+ * TIME_NONE. */
+static int64_t plan_run_on(struct replan *r, size_t n, size_t me,
+			   double now)
+{
+	struct rate_card rc;
+	struct vmset_result set;
+	struct eligibility el;
+	struct point_costs c;
+	struct rp at_move = r->rps[me];
+	const struct rp *rp = &r->rps[me];
+	bool yearly = rp->kind == RK_YEARLY;
+	double cover = yearly ? YCOVER : COVER;
+	struct model_view mv = { r->m, policy_ids[r->pol], WL_VM, cover,
+				 0.5, 0.90, 0 };
+	struct restore_forecast fc;
+	struct decide_input in;
+	struct decision d;
+	int64_t t = at_day(now);
+
+	card_eur(&rc);
+	for (size_t i = 0; i < n; i++) {
+		struct eligibility e;
+		r->candidate[i] = false;
+		if (!archivable_kind(WL_VM, r->rps[i].kind))
+			continue;
+		archive_eligibility(&r->item, &r->rps[i], t, &e);
+		r->candidate[i] = e.status != ELIG_NEVER;
+	}
+	archive_eligibility(&r->item, rp, t, &el);
+	if (el.status == ELIG_NEVER)
+		return TIME_NONE;
+	vmset_score(&r->item, r->rps, n, r->candidate, rc.std_gb_month,
+		    rc.arc_gb_month, true, r->freed, &set);
+	at_move.unique_gb = !isnan(r->freed[me])
+				    ? r->freed[me]
+				    : unique_gb_at(&r->item, r->rps, n, me,
+						   el.from > t ? el.from : t);
+	point_costs_for(&c, &rc, &cost_opts, &at_move);
+	in = (struct decide_input){ &r->item, rp, &el, &c, "EUR", t,
+				    TIME_NONE, rp->expiry_time };
+	restore_model_forecast(r->m, policy_ids[r->pol], WL_VM, cover,
+			       (double)(t - rp->rp_time) / DAY_S,
+			       (double)(rp->expiry_time - rp->rp_time) /
+				       DAY_S,
+			       0.90, &fc);
+	decide_with_model(&in, &mv, &fc, &d);
+	return d.action == ACT_MOVE_NOW || d.action == ACT_MOVE_ON
+		       ? d.move_at
+		       : TIME_NONE;
+}
+
+/* The age at which monthly plan runs move slot k0's point (-1: never),
+ * the others following (tau_m, tau_y). */
+static int replanned_age(struct replan *r, long k0, int tau_m, int tau_y)
+{
+	double born = SLOT_DAYS * (double)k0;
+	int life = k0 % SLOTS ? r->cs->month_life : r->cs->year_life;
+
+	for (double a = 0; a < life; a += SLOT_DAYS) {
+		size_t me = 0, n = chain_on(r, born + a, k0, tau_m, tau_y, &me);
+		int64_t at = plan_run_on(r, n, me, born + a);
+		if (at != TIME_NONE && at < at_day(born + a + SLOT_DAYS))
+			return (int)((at - at_day(born)) / DAY_S);
+	}
+	return -1;
+}
+
+/* plan's ages in the steady state: each kind's age given the other
+ * points', until they agree, or after six rounds the last (monthly runs
+ * can leave two neighbouring pairs alternating, e.g. 117/829 and
+ * 129/858 days). */
+static void replanned_ages(struct replan *r, int *tau_m, int *tau_y)
+{
+	for (int round = 0; round < 6; round++) {
+		int m = replanned_age(r, 1, *tau_m, *tau_y);
+		int y = replanned_age(r, SLOTS, m, *tau_y);
+		if (m == *tau_m && y == *tau_y)
+			return;
+		*tau_m = m;
+		*tau_y = y;
+	}
+}
+
+static void score_chain(const struct restore_model *m, int truth,
+			const double *cum, int pol, struct sim_result *out)
+{
+	struct chain_truth ct;
+	struct decided mo, yr;
+	struct rate_card rc;
+	double f30 = sqrt(0.3);
+
+	card_eur(&rc);
+	ct.cs = (struct chain_spec){ 100, -expm1(log1p(-f30) / 30), 30, LIFE,
+				     YLIFE, rc.std_gb_month,
+				     rc.arc_gb_month };
+	ct.cum = cum;
+	ct.scale_m = point_scale(truth, pol, COVER);
+	ct.scale_y = point_scale(truth, pol, YCOVER);
+	/* plan prices a point at what it holds between monthly
+	 * neighbours */
+	decide_new_point(m, pol, RK_MONTHLY, 30, 100, &mo);
+	decide_new_point(m, pol, RK_YEARLY, 30, 100, &yr);
+	ct.extra = mo.c.restore_extra;
+	{
+		struct replan r = { 0 };
+		r.m = m;
+		r.pol = pol;
+		r.cs = &ct.cs;
+		r.item.workload = WL_VM;
+		r.item.source_gb = ct.cs.source_gb;
+		r.item.daily_churn = ct.cs.churn;
+		r.item.policy_idx = -1;
+		replanned_ages(&r, &mo.plan, &yr.plan);
+	}
+	out->plan += chain_cost(&ct, mo.plan, yr.plan);
+	out->breakeven += chain_cost(&ct, mo.rule, yr.rule);
+	out->best += chain_best(&ct);
+	out->tier_after_3m +=
+		chain_cost(&ct, VM_MIN_AGE_DAYS, VM_MIN_AGE_DAYS);
+	out->never += chain_cost(&ct, -1, -1);
 }
 
 int sim_run(int truth, unsigned long seed, struct sim_result *out)
@@ -205,7 +523,7 @@ int sim_run(int truth, unsigned long seed, struct sim_result *out)
 	struct restore_data d;
 	struct restore_model *m = NULL;
 	struct err e = ERR_INIT;
-	double cum[LIFE + 1];
+	double cum[YLIFE + 1];
 
 	memset(out, 0, sizeof(*out));
 	gsl_rng_set(r, seed);
@@ -219,9 +537,10 @@ int sim_run(int truth, unsigned long seed, struct sim_result *out)
 	}
 	strfmt(out->method, sizeof(out->method), "%s",
 	       restore_model_method(m));
-	for (int pol = 0; pol < NPOL; pol++)
-		for (int k = 0; k < 2; k++)
-			score_point(m, truth, cum, pol, k, out);
+	for (int pol = 0; pol < NPOL; pol++) {
+		score_point(m, truth, cum, pol, out);
+		score_chain(m, truth, cum, pol, out);
+	}
 	restore_model_free(m);
 	restore_data_release(&d);
 	return 0;

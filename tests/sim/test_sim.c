@@ -3,10 +3,9 @@
  * check; the full one is tests/bench/sim.sh): in the model's family, at
  * a constant rate, with a bump of restores at four months (out of the
  * family: the age bands follow it) and with no restores at all (the
- * documented prior),
- * plan costs at most 3% more than the clairvoyant best static plan and
- * captures at least 90% of its saving over TierAfter-3m; nothing beats
- * the clairvoyant. */
+ * documented prior), VM chains priced block by block, plan costs at most
+ * 3% more than the clairvoyant best static plan and captures at least
+ * 90% of its saving over TierAfter-3m; nothing beats the clairvoyant. */
 #include "testutil.h"
 
 #include <gsl/gsl_errno.h>

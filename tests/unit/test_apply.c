@@ -246,6 +246,36 @@ static void test_apply__policy_body_sets_tiering(void **state)
 	cJSON_Delete(sql);
 }
 
+/* The instant-restore lever: instantRpRetentionRangeInDays at the top of
+ * a VM policy, within 1 to 5 days (Standard) or 30 (Enhanced, V2); not a
+ * cut of the vault's retention. */
+static void test_apply__policy_body_sets_instant_restore(void **state)
+{
+	cJSON *vm = parse(VM_POLICY), *out;
+	struct apply_change c = change(WL_VM, TM_TIERAFTER, 3, "Months");
+	char msg[256] = "", cuts[256];
+
+	(void)state;
+	assert_int_equal(apply_instant_rp_of(vm), -1);
+	c.instant_rp_days = 2;
+	out = apply_policy_props(vm, &c, msg, sizeof(msg));
+	assert_non_null(out);
+	assert_int_equal(apply_instant_rp_of(out), 2);
+	assert_false(apply_retention_reduced(vm, out, cuts, sizeof(cuts)));
+	cJSON_Delete(out);
+
+	c.instant_rp_days = 10;
+	assert_null(apply_policy_props(vm, &c, msg, sizeof(msg)));
+	assert_string_equal(msg, "instant restore of 10 days: Azure allows 1 "
+				 "to 5 on this Standard policy");
+	cJSON_AddStringToObject(vm, "policyType", "V2");
+	out = apply_policy_props(vm, &c, msg, sizeof(msg));
+	assert_non_null(out);
+	assert_int_equal(apply_instant_rp_of(out), 10);
+	cJSON_Delete(out);
+	cJSON_Delete(vm);
+}
+
 static void test_apply__crafted_retention_cut_named(void **state)
 {
 	cJSON *vm = parse(VM_POLICY), *sql = parse(SQL_POLICY), *out;
@@ -579,6 +609,7 @@ int main(void)
 		cmocka_unit_test(test_apply__point_not_ready_expired_changed),
 		cmocka_unit_test(test_apply__tiering_read_and_said),
 		cmocka_unit_test(test_apply__policy_body_sets_tiering),
+		cmocka_unit_test(test_apply__policy_body_sets_instant_restore),
 		cmocka_unit_test(test_apply__crafted_retention_cut_named),
 		cmocka_unit_test(test_apply__mua_and_rbac_errors),
 		cmocka_unit_test(test_apply__write_bucket),

@@ -579,6 +579,45 @@ static void test_restore_model__age_bands_follow_a_bump(void **state)
 			   130, 1e-9);
 }
 
+/* Issue 17, cause 4: when AIC prefers the exponential + floor fit, plan
+ * decides on it: its cumulative rate, its expected restores and its best
+ * move age, the first at which w rho (B + A e^(-k a)) falls to theta. */
+static void test_restore_model__exponential_when_aic_prefers(void **state)
+{
+	char method[] = "mle";
+	struct restore_model m = { 0 };
+	double k = 1.0 / 60, a = 200;
+	(void)state;
+
+	m.method = method;
+	m.h = (struct hazard){ 5e-7, 0.02, 5, 1.3 };
+	m.diag.aic = 100;
+	m.bands.aic = 120;
+	m.workload[WL_VM] = (struct group_fit){ .points = 10, .shape = 4,
+						.rate = 2 };
+	m.alt = (struct exp_fit){ 1e-6, 2e-4, k, -40, 101, true, true };
+	/* not preferred: the Omori shape */
+	assert_float_equal(restore_model_cum(&m, a), hazard_cum(&m.h, a),
+			   1e-15);
+	m.alt.aic = 99;
+	assert_float_equal(restore_model_cum(&m, a),
+			   1e-6 * a + 2e-4 / k * (1 - exp(-k * a)), 1e-15);
+	/* 30 coverage days, rho's mean 2: 60 (B + A e^(-k a)) = 1.2e-3
+	 * at a = 60 ln(2e-4 / 1.9e-5) */
+	assert_float_equal(restore_model_best_age(&m, NULL, WL_VM, 30, 1.2e-3,
+						  90, 550),
+			   60 * log(2e-4 / 1.9e-5), 1e-9);
+	assert_float_equal(restore_model_expected(&m, NULL, WL_VM, 30, 0, a),
+			   60 * restore_model_cum(&m, a), 1e-12);
+	/* a floor above theta: never */
+	assert_true(isinf(restore_model_best_age(&m, NULL, WL_VM, 30, 5e-5,
+						 90, 550)));
+	/* not converged: the Omori shape again */
+	m.alt.converged = false;
+	assert_float_equal(restore_model_cum(&m, a), hazard_cum(&m.h, a),
+			   1e-15);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -598,6 +637,8 @@ int main(void)
 		cmocka_unit_test(test_restore_model__json_round_trip),
 		cmocka_unit_test(test_restore_model__json_errors),
 		cmocka_unit_test(test_restore_model__age_bands_follow_a_bump),
+		cmocka_unit_test(
+			test_restore_model__exponential_when_aic_prefers),
 	};
 	int rc;
 

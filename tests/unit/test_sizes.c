@@ -223,6 +223,35 @@ static void test_sizes__item_totals(void **state)
 	assert_close(arc_gb, 0);
 }
 
+/* Issue 17, cause 2: what a VM point frees follows its neighbours over
+ * time. Monthly points 30 days apart: between two monthly neighbours the
+ * middle one frees f(30) f(30) of the source; once the older one is in
+ * Archive (it holds its own full copy there, nothing in Standard) it is
+ * the oldest Standard point and frees f(30); once the newer one has
+ * expired too, its blocks are held by nothing later in Standard. */
+static void test_sizes__freed_follows_the_neighbours(void **state)
+{
+	struct item it = vm_item(100, 0.02);
+	struct rp rps[3];
+	double f30 = churn_fraction(0.02, 30);
+	int64_t t = T0 + 100 * DAY_S;
+
+	(void)state;
+	for (int i = 0; i < 3; i++)
+		rps[i] = point(T0 + i * 30 * DAY_S, RK_MONTHLY,
+			       TIER_STANDARD);
+	assert_close(unique_gb_at(&it, rps, 3, 1, t), 100 * f30 * f30);
+	rps[0].tier = TIER_ARCHIVE;
+	assert_close(unique_gb_at(&it, rps, 3, 1, t), 100 * f30);
+	rps[2].expiry_time = T0 + 90 * DAY_S;
+	assert_close(unique_gb_at(&it, rps, 3, 1, t),
+		     100 * churn_fraction(0.02, 70));
+	/* a point archived later still holds its blocks until then */
+	rps[0].tier = TIER_STANDARD;
+	assert_close(unique_gb_at(&it, rps, 3, 1, T0 + 80 * DAY_S),
+		     100 * f30 * f30);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -237,6 +266,7 @@ int main(void)
 		cmocka_unit_test(test_sizes__sql_full_diff_log),
 		cmocka_unit_test(test_sizes__tiers),
 		cmocka_unit_test(test_sizes__item_totals),
+		cmocka_unit_test(test_sizes__freed_follows_the_neighbours),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
