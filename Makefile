@@ -145,6 +145,7 @@ $(BUILD)/bench/sim_full: tests/sim/sim_full.c $(SIM_SRC) tests/sim/harness.h tes
 bench: deps
 	@$(MAKE) --no-print-directory vaultwise $(BUILD)/bench/parse_only \
 	    $(BUILD)/bench/refscan $(BUILD)/bench/vmset_chain \
+	    $(BUILD)/bench/bill_only \
 	    $(BUILD)/bench/sim_full
 	@sh tests/bench/run.sh
 

@@ -49,6 +49,8 @@ struct rep_group {
 	bool planned;
 	long considered, move_now, move_on, keep;
 	double storage_after, saving_total;
+	const char *basis;           /* what its money rests on
+					(money_basis_names), NULL: not said */
 	/* of the points the plan moves: restores expected over their
 	 * remaining lives and the expected cost of those from Archive
 	 * (plan.csv; see struct rep_risk); NAN when not assessed */
@@ -191,6 +193,7 @@ struct rep_bvault {
 	const struct bvault *v;      /* borrowed; NULL on the total */
 	long instances, by_basis[BVB_COUNT];
 	long unpriced;               /* instances with a part left out */
+	bool reported;               /* every size_source "reported" */
 	double pi_fee, vault_gb, archive_gb, vault_cost, archive_cost;
 	char *notes;                 /* owned; "" when all is priced */
 	/* the price rows used (NULL: none), for forecast.csv: storage, and
@@ -225,6 +228,8 @@ struct report_data {
 	double storage_after;        /* summary.csv total */
 	double saving_total;         /* summary.csv total: over the points'
 					remaining lives */
+	const char *basis;           /* summary.csv total's
+					(money_basis_names), NULL: none */
 	double avg_saving;           /* do_nothing - plan, mean per month */
 	long move_now, move_on, considered;
 	struct rep_risk risk;

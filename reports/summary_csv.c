@@ -12,6 +12,7 @@
 
 #include "optimizer/base/csvio.h"
 #include "optimizer/base/util.h"
+#include "optimizer/snapshot/bill.h"
 
 /* Columns after the group's own, the same in both files. */
 #define MONEY_COLUMNS                                                     \
@@ -32,6 +33,7 @@ static const struct csv_column vault_cols[] = {
 	{ "level", 0 }, { "vault_id", 0 }, { "vault_name", 0 },
 	{ "subscription_id", 0 }, { "resource_group", 0 },
 	{ "location", 0 }, { "redundancy", 0 }, MONEY_COLUMNS,
+	{ "basis", 0 },
 	{ "vault_kind", 0 }, { "cost_basis", 0 }, { "cost_note", 0 },
 };
 static const struct csv_schema vault_schema = { "vaults.csv", vault_cols,
@@ -40,7 +42,7 @@ static const struct csv_schema vault_schema = { "vaults.csv", vault_cols,
 static const struct csv_column policy_cols[] = {
 	{ "level", 0 }, { "policy_id", 0 }, { "policy_name", 0 },
 	{ "vault_id", 0 }, { "vault_name", 0 }, { "workload", 0 },
-	MONEY_COLUMNS,
+	MONEY_COLUMNS, { "basis", 0 },
 };
 static const struct csv_schema policy_schema = {
 	"policies.csv", policy_cols, ARRAY_SIZE(policy_cols)
@@ -115,15 +117,33 @@ static void total_group(const struct report_data *d, struct rep_group *t)
 	t->saving_total = d->saving_total;
 	t->restores = d->risk.assessed ? d->risk.expected : NAN;
 	t->restore_cost = d->risk.assessed ? d->risk.cost : NAN;
+	t->basis = d->basis;
 }
 
-/* After a Recovery Services row: its kind; the basis and notes are the
- * Backup vaults' (their cost is not modelled the same way). */
-static void put_rs_kind(struct csv_writer *w)
+/* The row's last column: what its money rests on, as the plan says (a
+ * group the plan has no row for, such as items without a policy, the
+ * estate's: the weakest of the vaults'). */
+static void end_row(struct csv_writer *w, const struct report_data *d,
+		    const struct rep_group *g)
 {
+	const char *basis = g->basis ? g->basis : d->basis;
+
+	csv_put(w, basis ? basis : "");
+	csv_end_row(w);
+}
+
+/* A Recovery Services vault's row ends with its kind; cost_basis and
+ * cost_note are the Backup vaults' (their cost is not the plan's). */
+static void end_rs_row(struct csv_writer *w, const struct report_data *d,
+		       const struct rep_group *g)
+{
+	const char *basis = g->basis ? g->basis : d->basis;
+
+	csv_put(w, basis ? basis : "");
 	csv_put(w, "RecoveryServices");
 	csv_put(w, "");
 	csv_put(w, "");
+	csv_end_row(w);
 }
 
 /* "vaulted 2, operational 1": the instances by basis. */
@@ -168,6 +188,8 @@ static void put_bvault(struct csv_writer *w, const struct report_data *d,
 	csv_put_time(w, d->as_of);
 	for (int i = 0; i < 10; i++)
 		csv_put(w, "");
+	csv_put(w, money_basis_names[b->reported ? MB_REPORTED
+						 : MB_ESTIMATED]);
 	csv_put(w, "BackupVault");
 	put_basis(w, b);
 	csv_put(w, b->notes);
@@ -195,16 +217,14 @@ static int write_vaults(const struct report_data *d, struct outdir *dir,
 		csv_put(w, v->location);
 		csv_put(w, redundancy_names[v->redundancy]);
 		put_money(w, d, g, &g->now, &g->prev);
-		put_rs_kind(w);
-		csv_end_row(w);
+		end_rs_row(w, d, g);
 	}
 	total_group(d, &total);
 	csv_put(w, "total");
 	for (int i = 0; i < 6; i++)
 		csv_put(w, i == 1 ? "all vaults" : "");
 	put_money(w, d, &total, &d->total_now, &d->total_prev);
-	put_rs_kind(w);
-	csv_end_row(w);
+	end_rs_row(w, d, &total);
 	for (size_t i = 0; i < d->nbvaults; i++)
 		put_bvault(w, d, &d->bvaults[i]);
 	if (d->nbvaults)
@@ -231,14 +251,14 @@ static int write_policies(const struct report_data *d, struct outdir *dir,
 		csv_put(w, g->vault_name ? g->vault_name : "");
 		csv_put(w, g->workload >= 0 ? workload_names[g->workload] : "");
 		put_money(w, d, g, &g->now, &g->prev);
-		csv_end_row(w);
+		end_row(w, d, g);
 	}
 	total_group(d, &total);
 	csv_put(w, "total");
 	for (int i = 0; i < 5; i++)
 		csv_put(w, i == 1 ? "all policies" : "");
 	put_money(w, d, &total, &d->total_now, &d->total_prev);
-	csv_end_row(w);
+	end_row(w, d, &total);
 	return csv_writer_commit(w, NULL, e);
 }
 

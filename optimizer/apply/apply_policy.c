@@ -155,7 +155,10 @@ cJSON *apply_policy_props(const cJSON *props, const struct apply_change *c,
 	}
 	/* read-only; Azure computes it */
 	cJSON_DeleteItemFromObjectCaseSensitive(out, "protectedItemsCount");
-	set_tiering(home, c);
+	/* a retention-only change of a policy without a tieringPolicy:
+	 * leave it so; "None" is not a tieringMode Azure accepts */
+	if (c->proposed.mode != TM_NONE)
+		set_tiering(home, c);
 	for (int k = 0; k < KEEP_N; k++)
 		if (c->keep[k] >= 0 && set_keep(home, k, c->keep[k], msg, n)) {
 			cJSON_Delete(out);

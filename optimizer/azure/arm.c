@@ -75,6 +75,7 @@ static int reply(const struct http_response *r, const cJSON *o,
 struct listing {
 	struct arm *arm;
 	struct arm_list_spec spec;
+	char *body;                /* a query's: POSTed to every page */
 	char *what;
 	uint64_t *seen;            /* hashes of the pages asked for */
 	size_t pages, alloc;
@@ -83,6 +84,7 @@ struct listing {
 static void listing_free(struct listing *l)
 {
 	free(l->seen);
+	free(l->body);
 	free(l->what);
 	free(l);
 }
@@ -120,6 +122,12 @@ static int request_page(struct listing *l, const char *url, bool urgent,
 	struct http_request rq = { 0 };
 
 	rq.url = url;
+	if (l->body) {
+		rq.method = "POST";
+		rq.body = l->body;
+		rq.content_type = "application/json";
+		rq.kind = HTTP_WRITE;
+	}
 	rq.auth = true;
 	rq.urgent = urgent;
 	rq.what = l->what;
@@ -178,21 +186,25 @@ static int on_page(void *ctx, const struct http_response *r, struct err *e)
 	cJSON *o;
 	int rc = 0;
 
-	if (r->status < 200 || r->status >= 300) {
+	if (r->status < 200 || r->status >= 300 ||
+	    (l->body && r->status == 204)) {
 		rc = end_with_error(l, r, e);
 		listing_free(l);
 		return rc;
 	}
 	o = cJSON_ParseWithLength(r->body, r->len);
-	if (!o || arm_page(o, &pg)) {
+	if (!o || (l->body ? arm_query_page(o, &pg) : arm_page(o, &pg))) {
 		cJSON_Delete(o);
 		return HTTP_RETRY;
 	}
-	cJSON_ArrayForEach(item, pg.value) {
-		rc = l->spec.item(l->spec.ctx, item, e);
-		if (rc)
-			break;
-	}
+	if (l->body)
+		rc = l->spec.item(l->spec.ctx, pg.value, e);
+	else
+		cJSON_ArrayForEach(item, pg.value) {
+			rc = l->spec.item(l->spec.ctx, item, e);
+			if (rc)
+				break;
+		}
 	if (!rc && pg.next_link)
 		rc = next_page(l, pg.next_link, e);
 	else if (!rc)
@@ -209,6 +221,22 @@ int arm_list(struct arm *arm, const struct arm_list_spec *s, struct err *e)
 
 	l->arm = arm;
 	l->spec = *s;
+	l->what = xstrdup(s->what);
+	if (request_page(l, s->url, s->urgent, e)) {
+		listing_free(l);
+		return -1;
+	}
+	return 0;
+}
+
+int arm_query(struct arm *arm, const struct arm_list_spec *s,
+	      const char *body, struct err *e)
+{
+	struct listing *l = xcalloc(1, sizeof(*l));
+
+	l->arm = arm;
+	l->spec = *s;
+	l->body = xstrdup(body);
 	l->what = xstrdup(s->what);
 	if (request_page(l, s->url, s->urgent, e)) {
 		listing_free(l);

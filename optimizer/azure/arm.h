@@ -26,6 +26,9 @@
 #define ARM_API_SUBSCRIPTIONS "2022-12-01" /* /subscriptions */
 #define ARM_API_TAGS "2021-04-01"   /* {scope}/providers/Microsoft.Resources/
 				       tags/default */
+#define ARM_API_COSTMANAGEMENT "2025-03-01" /* {scope}/providers/
+					       Microsoft.CostManagement/
+					       query */
 
 /* Pages one listing may take: 10,000 pages of 100-1000 rows each is far
  * more than any vault holds, and about 7 minutes of paging; an endless
@@ -70,6 +73,14 @@ struct arm_list_spec {
 	bool urgent;
 };
 int arm_list(struct arm *arm, const struct arm_list_spec *s, struct err *e);
+
+/* A Cost Management query: body (a QueryDefinition) is POSTed to url,
+ * then to each properties.nextLink as the API pages (same origin only,
+ * loops detected); s->item gets each page's "properties" (its "columns"
+ * and "rows"), s->end the end: 200, or 204 when the scope has no cost
+ * data (no page), or the error. */
+int arm_query(struct arm *arm, const struct arm_list_spec *s,
+	      const char *body, struct err *e);
 
 /* One GET: the reply (r->body is the resource on 2xx, the error document
  * otherwise). */

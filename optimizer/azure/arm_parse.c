@@ -133,6 +133,21 @@ int arm_page(const cJSON *root, struct arm_page *out)
 	return 0;
 }
 
+int arm_query_page(const cJSON *root, struct arm_page *out)
+{
+	const cJSON *p = cJSON_GetObjectItemCaseSensitive(root, "properties");
+	const char *next;
+
+	if (!cJSON_IsObject(p) ||
+	    !cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(p, "columns")) ||
+	    !cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(p, "rows")))
+		return -1;
+	out->value = p;
+	next = arm_str(p, "nextLink");
+	out->next_link = next && *next ? next : NULL;
+	return 0;
+}
+
 int arm_id_value(const char *id, const char *key, char *out, size_t n)
 {
 	size_t klen = strlen(key);
@@ -282,6 +297,8 @@ int arm_parse_vault(const cJSON *o, const char *tenant_id,
 		arm_str(p, "monitoringSettings.azureMonitorAlertSettings."
 			   "alertsForAllJobFailures"),
 		ONOFF_UNKNOWN);
+	v->usage_storage_gb = NAN;
+	v->usage_items = -1;
 	return 0;
 }
 
@@ -295,6 +312,25 @@ void arm_apply_vaultconfig(const cJSON *o, struct arm_vault *av)
 	av->v.soft_delete = sd;
 	av->v.soft_delete_days =
 		int_or(p, "softDeleteRetentionPeriodInDays", 14);
+}
+
+void arm_vault_usage(const cJSON *o, struct vault *v)
+{
+	const char *name = arm_str(o, "name.value");
+	const char *unit = arm_str(o, "unit");
+	const cJSON *cur = arm_get(o, "currentValue");
+
+	if (!name || !cJSON_IsNumber(cur) || cur->valuedouble < 0)
+		return;
+	if (strcmp(name, "ProtectedItemCount") == 0) {
+		v->usage_items = (long)cur->valuedouble;
+	} else if (unit && str_eq_ci(unit, "Bytes") &&
+		   str_ends_with(name, "StorageUsage") &&
+		   !strstr(name, "Dedup")) {
+		if (isnan(v->usage_storage_gb))
+			v->usage_storage_gb = 0;
+		v->usage_storage_gb += cur->valuedouble / (1024.0 * 1024 * 1024);
+	}
 }
 
 /* ---- policies ---- */

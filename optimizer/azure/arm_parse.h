@@ -24,6 +24,9 @@ struct arm_page {
 	const char *next_link;
 };
 int arm_page(const cJSON *root, struct arm_page *out);
+/* A Cost Management query page: value is its "properties" (arrays
+ * "columns" and "rows"), next_link its properties.nextLink. */
+int arm_query_page(const cJSON *root, struct arm_page *out);
 
 /* The value after "/key/" in an ARM id (key matched case-insensitively),
  * e.g. key "resourceGroups". Copies into out; returns 0, or -1 if absent
@@ -57,6 +60,10 @@ int arm_parse_vault(const cJSON *o, const char *tenant_id,
 /* Applies GET V/backupconfig/vaultconfig (wins when the vault GET had no
  * softDeleteSettings). */
 void arm_apply_vaultconfig(const cJSON *o, struct arm_vault *av);
+/* One element of a vault's usages (GET {vault}/usages, Usages_ListByVaults)
+ * added to its usage figures: ProtectedItemCount, and the backup storage
+ * (the *StorageUsage entries in Bytes, dedup ones aside) in GiB. */
+void arm_vault_usage(const cJSON *o, struct vault *v);
 
 /* A backup policy. Returns 0, 1 when the policy is of a workload the
  * snapshot does not cover (MAB, DPM, SAP ASE, ...), -1 on error. */

@@ -410,6 +410,28 @@ static double parse_retry_after(const char *v, size_t n)
 	return secs < 0 ? 0 : secs;
 }
 
+/* Cost Management throttles on its own and says how long to wait in
+ * x-ms-ratelimit-microsoft.costmanagement-{qpu,entity,tenant,client}-
+ * retry-after (often with no Retry-After): true for any of them, with
+ * the value as header_is gives it. */
+static bool cm_retry_after(const char *line, size_t n, const char **value,
+			   size_t *vlen)
+{
+	static const char pre[] = "x-ms-ratelimit-microsoft.costmanagement-";
+	static const char suf[] = "-retry-after";
+	const char *colon = memchr(line, ':', n);
+	size_t k = colon ? (size_t)(colon - line) : 0;
+	char name[96];
+
+	if (k < sizeof(pre) + sizeof(suf) - 2 || k >= sizeof(name) ||
+	    strncasecmp(line, pre, sizeof(pre) - 1) != 0 ||
+	    strncasecmp(colon - (sizeof(suf) - 1), suf, sizeof(suf) - 1))
+		return false;
+	memcpy(name, line, k);
+	name[k] = '\0';
+	return header_is(line, n, name, value, vlen);
+}
+
 /* Resource Graph's "hh:mm:ss" until its quota window resets, in
  * seconds; -1 when it does not read so. */
 static double parse_resets_after(const char *v, size_t n)
@@ -449,8 +471,12 @@ static size_t on_header(char *line, size_t size, size_t n, void *ud)
 	} else if (header_is(line, len, "Azure-AsyncOperation", &v, &vlen)) {
 		free(x->async_operation);
 		x->async_operation = xstrndup(v, vlen);
-	} else if (header_is(line, len, "Retry-After", &v, &vlen)) {
-		x->retry_after = parse_retry_after(v, vlen);
+	} else if (header_is(line, len, "Retry-After", &v, &vlen) ||
+		   cm_retry_after(line, len, &v, &vlen)) {
+		/* the longest wait asked for */
+		double s = parse_retry_after(v, vlen);
+		if (s > x->retry_after)
+			x->retry_after = s;
 	} else if (header_is(line, len, "x-ms-user-quota-resets-after", &v,
 			     &vlen)) {
 		x->quota_resets = parse_resets_after(v, vlen);

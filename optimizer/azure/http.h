@@ -5,9 +5,11 @@
  * where offered, compressed responses, connect and transfer timeouts, a
  * bound on response size). The engine owns retrying:
  *
- *  - 429, and 503 with Retry-After: waits as Azure asks, and when ARM
- *    says the subscription's bucket is empty, holds back every request
- *    of that subscription meanwhile;
+ *  - 429, and 503 with Retry-After: waits as Azure asks (Retry-After,
+ *    or Cost Management's x-ms-ratelimit-microsoft.costmanagement-*-
+ *    retry-after: the longest), and when ARM says the subscription's
+ *    bucket is empty, holds back every request of that subscription
+ *    meanwhile;
  *  - other 5xx, 408, connection errors, resets and truncated bodies:
  *    exponential backoff with jitter;
  *  - 401 on an authenticated request: asks the token source for a new

@@ -97,8 +97,8 @@ static int map_row(struct reader *r, struct csv_row *row, struct err *e)
 	return 0;
 }
 
-static int read_rows(struct reader *r, csv_row_fn fn, void *ctx,
-		     uint64_t *rows, struct err *e)
+static int read_rows(struct reader *r, const char *word, csv_row_fn fn,
+		     void *ctx, uint64_t *rows, struct err *e)
 {
 	struct csv_row row;
 	int rc = csvscan_next(&r->scan, e);
@@ -109,6 +109,8 @@ static int read_rows(struct reader *r, csv_row_fn fn, void *ctx,
 			       r->scan.path);
 	if (rc < 0 || map_header(r, e))
 		return -1;
+	if (word)
+		csvscan_set_word(&r->scan, word);
 	while ((rc = csvscan_next(&r->scan, e)) > 0) {
 		if (map_row(r, &row, e) || fn(ctx, &row, e))
 			return -1;
@@ -121,6 +123,14 @@ int csv_read(const char *path, const struct csv_schema *schema,
 	     csv_row_fn fn, void *ctx, struct csv_file_info *info,
 	     struct err *e)
 {
+	return csv_read_kept(path, schema, NULL, fn, ctx, info, NULL, e);
+}
+
+int csv_read_kept(const char *path, const struct csv_schema *schema,
+		  const char *word, csv_row_fn fn, void *ctx,
+		  struct csv_file_info *info, uint64_t *skipped,
+		  struct err *e)
+{
 	struct reader r = { .schema = schema };
 	uint64_t rows = 0;
 	int rc;
@@ -128,11 +138,13 @@ int csv_read(const char *path, const struct csv_schema *schema,
 	if (csvscan_open(&r.scan, path, info != NULL, e))
 		return -1;
 	r.val = xcalloc(schema->ncols, sizeof(*r.val));
-	rc = read_rows(&r, fn, ctx, &rows, e);
+	rc = read_rows(&r, word, fn, ctx, &rows, e);
 	if (rc == 0 && info) {
 		csvscan_digest(&r.scan, info->sha256, &info->bytes);
-		info->rows = rows;
+		info->rows = rows + r.scan.skipped;
 	}
+	if (skipped)
+		*skipped = r.scan.skipped;
 	csvscan_close(&r.scan);
 	free(r.map);
 	free(r.val);

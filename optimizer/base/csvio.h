@@ -57,6 +57,15 @@ struct csv_file_info {
 int csv_read(const char *path, const struct csv_schema *schema,
 	     csv_row_fn fn, void *ctx, struct csv_file_info *info,
 	     struct err *e);
+/* csv_read for files that run to gigabytes of rows not wanted: a data
+ * row whose raw text (quotes and all) does not hold word (lowercase
+ * letters; matched in any case) is skipped before it is split, in one
+ * pass over its bytes (still counted in info's rows, and in *skipped
+ * when skipped is not NULL). Every row fn would use must name the word. */
+int csv_read_kept(const char *path, const struct csv_schema *schema,
+		  const char *word, csv_row_fn fn, void *ctx,
+		  struct csv_file_info *info, uint64_t *skipped,
+		  struct err *e);
 
 /* Typed field access. An empty field is an error unless ROW_OPTIONAL is
  * given, in which case *out is left as the caller set it. */

@@ -46,6 +46,13 @@ struct csvscan {
 	struct strbuf side;   /* fields of a row with quotes */
 	size_t *off;
 	size_t offalloc;
+
+	/* With csvscan_set_word (csvio.c, after the header): a row that does
+	 * not hold the word, in any case, is skipped unsplit (one pass over
+	 * its bytes) and counted in skipped. */
+	const char *word;
+	size_t word_len, word_pair;
+	uint64_t skipped;
 };
 
 /* Opens path; with hash, the SHA-256 of every byte read is kept. */
@@ -60,6 +67,10 @@ int csvscan_next(struct csvscan *s, struct err *e);
  * returned 0, and only when opened with hash. */
 void csvscan_digest(struct csvscan *s, char hex[SHA256_HEX_LEN],
 		    uint64_t *bytes);
+
+/* From the next row on, skip rows without word (lowercase letters, two
+ * or more; borrowed). */
+void csvscan_set_word(struct csvscan *s, const char *word);
 
 void csvscan_close(struct csvscan *s);
 

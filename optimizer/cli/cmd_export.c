@@ -20,7 +20,7 @@ struct export_cli {
 	struct opt_list subs;
 	long concurrency, lookback, backup_days, max_pages;
 	double retry_budget;
-	int tiering_cost, job_details;
+	int tiering_cost, job_details, costs;
 };
 
 #define OFF(f) offsetof(struct export_cli, f)
@@ -45,6 +45,10 @@ static const struct opt_spec opts[] = {
 	  0 },
 	{ "backup-job-details", 0, OPT_FLAG, OFF(job_details), NULL,
 	  "also read each backup job for its size (one GET per job)", 0, 0 },
+	{ "costs", 0, OPT_FLAG, OFF(costs), NULL,
+	  "also read the last full month's actual cost of the vaults from "
+	  "Cost Management into costs.csv (needs Cost Management Reader)",
+	  0, 0 },
 	{ "inventory", 0, OPT_STR, OFF(inventory), "SOURCE",
 	  "where jobs are listed: arm (default) or resource-graph (one "
 	  "query per vault)", 0, 0 },
@@ -137,6 +141,7 @@ int cmd_export(int argc, char **argv)
 	o.sizes_file = c.sizes;
 	o.tiering_cost = c.tiering_cost;
 	o.backup_job_details = c.job_details;
+	o.costs = c.costs;
 	o.lookback_days = (int)c.lookback;
 	o.backup_jobs_days = (int)c.backup_days;
 	o.as_of = cli_common.as_of;

@@ -2,8 +2,9 @@
  * cmd_merge.c: `vaultwise merge --out DIR SNAPSHOT...`: joins the shards
  * of a sharded export (or any snapshots of disjoint subscriptions) into
  * one snapshot, byte for byte what a single export would have written:
- * rows go through snapbuild.h's canonical order and the manifest is
- * rebuilt the way export builds it. */
+ * rows go through snapbuild.h's canonical order (costs.csv's too, when
+ * the shards have it) and the manifest is rebuilt the way export builds
+ * it. */
 #include <stdio.h>
 #include <string.h>
 
@@ -116,13 +117,31 @@ static int add_tables(struct snapbuild *b, const struct snapshot *s,
 	return 0;
 }
 
+static int take_cost(void *ctx, const struct cost_row *r, struct err *e)
+{
+	(void)e;
+	snapbuild_cost(ctx, r);
+	return 0;
+}
+
+/* An input's costs.csv (export --costs) goes into the merged one. */
+static int add_costs(struct snapbuild *b, const struct snapshot *s,
+		     struct err *e)
+{
+	int rc = bill_each_cost(s, take_cost, b, e);
+
+	if (rc == 0)
+		snapbuild_want_costs(b);
+	return rc < 0 ? -1 : 0;
+}
+
 static int add_one(struct snapbuild *b, struct snapshot *s, struct err *e)
 {
 	struct job_batch jb = { b, NULL, 0, 0, STRPOOL_INIT, NULL };
 	int rc = add_tables(b, s, e) ||
 			 snapshot_each_item_rps(s, take_rps, b, e) ||
 			 snapshot_each_job(s, take_job, &jb, e) ||
-			 flush_jobs(&jb, e)
+			 flush_jobs(&jb, e) || add_costs(b, s, e)
 		 ? -1
 		 : 0;
 

@@ -60,7 +60,8 @@ static const struct opt_spec plan_specs[] = {
 	  "the 180-day early deletion; default 0)", 0, 1 },
 	{ "costs", 0, OPT_STR, offsetof(struct plan_cli, costs), "FILE",
 	  "a Cost Management export (FOCUS or actual-cost usage details, "
-	  "plain or gzip): write reconcile.csv, the model against the bill",
+	  "plain or gzip): write reconcile.csv, the model against the bill "
+	  "(default: the snapshot's costs.csv, from export --costs)",
 	  0, 0 },
 	{ "delay-cost", 0, OPT_DOUBLE, offsetof(struct plan_cli, delay_cost),
 	  "AMOUNT",
@@ -90,8 +91,8 @@ static const struct cmd_doc plan_doc = {
 	"and the reason; propose tieringPolicy settings per policy and compare\n"
 	"strategies month by month. Writes plan.csv, policy_changes.csv,\n"
 	"strategies.csv, summary.csv and plan.json into DIR, and with\n"
-	"--costs reconcile.csv: per vault and meter, the bill against the\n"
-	"model.\n\n"
+	"--costs (or a snapshot exported with --costs) reconcile.csv: per\n"
+	"vault and meter, the bill against the model.\n\n"
 	"--subscription, --vault, --policy, --workload and --tag plan part\n"
 	"of the estate; --tiering proposes one setting for every policy in\n"
 	"scope (where Azure allows it), --moves all-eligible moves every\n"
@@ -204,7 +205,7 @@ int cmd_plan(int argc, char **argv)
 		plan_summary_print(stdout, &sum);
 		printf("wrote %s/ (plan.csv, policy_changes.csv, "
 		       "strategies.csv, summary.csv%s)\n",
-		       cli.out, cli.costs ? ", reconcile.csv" : "");
+		       cli.out, sum.bill_rows >= 0 ? ", reconcile.csv" : "");
 		rc = 0;
 	} else {
 		errorf("%s", e.msg);

@@ -56,7 +56,7 @@ struct run_cli {
 	const char *costs;
 	long horizon;
 	/* the export, when there is one */
-	int do_export, tiering_cost;
+	int do_export, tiering_cost, export_costs;
 	const char *sizes;
 	struct cloud_options cloud;
 	struct opt_list subs;
@@ -75,6 +75,10 @@ static const struct opt_spec run_specs[] = {
 	  "item sizes for the export (see export --help)", 0, 0 },
 	{ "tiering-cost", 0, OPT_FLAG, offsetof(struct run_cli, tiering_cost),
 	  NULL, "derive item sizes from fetchTieringCost", 0, 0 },
+	{ "export-costs", 0, OPT_FLAG,
+	  offsetof(struct run_cli, export_costs), NULL,
+	  "the export also reads last month's cost from Cost Management "
+	  "(export --costs): the plan is calibrated to it", 0, 0 },
 	OPT_CLOUD_CONNECTION(struct run_cli, cloud),
 	{ "out", 0, OPT_STR, offsetof(struct run_cli, out), "DIR",
 	  "output directory (default ./out)", 0, 0 },
@@ -89,7 +93,8 @@ static const struct opt_spec run_specs[] = {
 	  "price sheet (default: the bundled data/prices/prices.csv)", 0, 0 },
 	{ "costs", 0, OPT_STR, offsetof(struct run_cli, costs), "FILE",
 	  "a Cost Management export (FOCUS or actual-cost usage details, "
-	  "plain or gzip): plan/reconcile.csv, the model against the bill",
+	  "plain or gzip): plan/reconcile.csv, the model against the bill "
+	  "(default: the snapshot's costs.csv, from export --costs)",
 	  0, 0 },
 	{ "currency", 0, OPT_STR, offsetof(struct run_cli, currency), "CODE",
 	  "price in this currency (default: the one covering most vaults)",
@@ -290,6 +295,7 @@ static int run_export(const struct run_cli *cli, const char *dir,
 	o.nsubscriptions = cli->subs.n;
 	o.sizes_file = cli->sizes;
 	o.tiering_cost = cli->tiering_cost;
+	o.costs = cli->export_costs;
 	o.as_of = cli_common.as_of;
 	return export_with_progress(&o, dir, e);
 }

@@ -85,6 +85,10 @@ static void print_summary(const char *out, const struct export_summary *s)
 	      "credential: %s; item sizes: %s",
 	      s->requests, s->retries, s->throttled, s->elapsed_s,
 	      s->credential, s->sizes);
+	if (s->costs >= 0)
+		notef("costs.csv: %ld charge%s of the last full month from "
+		      "Cost Management (billed, actual cost)",
+		      s->costs, s->costs == 1 ? "" : "s");
 	if (s->reused)
 		notef("%lu job details taken from the --since snapshot instead "
 		      "of read again", s->reused);

@@ -572,6 +572,7 @@ static void summarize(const struct ex *x, struct export_summary *s)
 	s->points = c.rps;
 	s->jobs = c.jobs;
 	s->warnings = x->nwarns;
+	s->costs = x->o->costs ? (long)c.costs : -1;
 	s->requests = h.requests;
 	s->retries = h.retries;
 	s->throttled = h.throttled;
@@ -659,7 +660,8 @@ int export_run(const struct export_options *o, const char *out_dir,
 	memset(&x, 0, sizeof(x));
 	x.o = o;
 	if (setup(&x, out_dir, e) || start_subscriptions(&x, e) ||
-	    http_run(x.http, e) || nothing_read(&x, e))
+	    http_run(x.http, e) || nothing_read(&x, e) ||
+	    ex_costs_start(&x, e) || http_run(x.http, e))
 		goto done;
 	fill_manifest(&x);
 	if (snapbuild_commit(x.b, out_dir, &x.m, e))

@@ -3,7 +3,9 @@
  * Services vaults with their security settings and backup config, backup
  * policies, protected items, every recovery point of every item, backup
  * and restore jobs over look-back windows (with restore details), and the
- * Resource Guards behind multi-user authorization. What Azure refuses
+ * Resource Guards behind multi-user authorization, and with costs the
+ * last full month's actual cost of the vaults (Cost Management, into
+ * costs.csv; export_costs.c). What Azure refuses
  * (403) is recorded as a manifest warning and the export goes on; when
  * nothing at all could be read the export fails with exit 77.
  *
@@ -37,6 +39,7 @@ struct export_options {
 	const char *sizes_file;       /* --sizes FILE */
 	bool tiering_cost;            /* --tiering-cost */
 	bool backup_job_details;      /* GET each backup job for its size */
+	bool costs;                   /* --costs: costs.csv, last month's */
 	bool resource_graph;          /* --inventory resource-graph: jobs by
 					 Resource Graph queries */
 	const char *since;            /* --since DIR: ended jobs' details
@@ -55,6 +58,7 @@ struct export_summary {
 	size_t subscriptions, vaults, policies, items, guards;
 	uint64_t points, jobs;
 	size_t warnings;
+	long costs;                   /* costs.csv rows; -1: not asked */
 	unsigned long requests, retries, throttled;
 	unsigned long reused;         /* job details taken from --since */
 	double elapsed_s;

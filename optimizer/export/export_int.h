@@ -36,6 +36,7 @@ struct ex_item {
 	struct rp *rps;
 	size_t n, alloc;
 	struct strpool pool;       /* the points' strings, while listing */
+	unsigned rec_pages;        /* recommended-for-move pages read */
 };
 
 /* A vault being read: everything it needs until its rows are written. */
@@ -138,6 +139,9 @@ void ex_vault_warn(struct ex_vault *v, const char *part, long status,
 		   const char *code, const char *consequence);
 void ex_vault_free(struct ex_vault *v);
 
+/* export_costs.c: with --costs, once every vault is read, queries Cost
+ * Management for the month before the as-of into the builder's costs. */
+int ex_costs_start(struct ex *x, struct err *e);
 /* export_graph.c: the vault's restore and backup jobs by one Resource
  * Graph query (--inventory resource-graph); rows and end as a listing's. */
 int ex_graph_jobs(struct ex_vault *v, arm_item_fn row, arm_end_fn end,

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT
  * export_vault.c: the export pipeline inside one vault: backup config,
- * Resource Guard proxy -> guard -> the guard's subscription, policies ->
- * protected items -> each item's recovery points (-> fetchTieringCost),
+ * usages, Resource Guard proxy -> guard -> the guard's subscription,
+ * policies -> protected items -> each item's recovery points (->
+ * fetchTieringCost),
  * items done -> restore and backup job lists -> job details. The vault
  * counts its outstanding calls (ex_vault_step); when none is left its
  * rows go to the snapshot builder. An item's points are held in memory
@@ -11,6 +12,7 @@
 #include <cjson/cJSON.h>
 
 #include "optimizer/export/export_int.h"
+#include "optimizer/azure/cloud.h"
 #include "models/cost/sizes.h"
 #include "optimizer/base/timeutil.h"
 #include "optimizer/base/util.h"
@@ -298,12 +300,13 @@ static int on_policy_end(void *ctx, const struct arm_reply *r, struct err *e)
 	return ex_vault_step(v, e);
 }
 
-static int start_list(struct ex_vault *v, const char *suffix,
-		      const char *what, const char *filter, arm_item_fn item,
-		      arm_end_fn end, void *ctx, struct err *e)
+static int start_list_at(struct ex_vault *v, const char *suffix,
+			 const char *api, const char *what,
+			 const char *filter, arm_item_fn item, arm_end_fn end,
+			 void *ctx, struct err *e)
 {
 	struct arm_list_spec s = { 0 };
-	char *url = vault_url(v, suffix, ARM_API_BACKUP, filter);
+	char *url = vault_url(v, suffix, api, filter);
 	int rc;
 
 	s.url = url;
@@ -315,6 +318,38 @@ static int start_list(struct ex_vault *v, const char *suffix,
 	rc = arm_list(&v->ex->arm, &s, e);
 	free(url);
 	return rc;
+}
+
+static int start_list(struct ex_vault *v, const char *suffix,
+		      const char *what, const char *filter, arm_item_fn item,
+		      arm_end_fn end, void *ctx, struct err *e)
+{
+	return start_list_at(v, suffix, ARM_API_BACKUP, what, filter, item,
+			     end, ctx, e);
+}
+
+static int on_usage_item(void *ctx, const cJSON *o, struct err *e)
+{
+	struct ex_vault *v = ctx;
+
+	(void)e;
+	arm_vault_usage(o, &v->av.v);
+	return 0;
+}
+
+static int on_usage_end(void *ctx, const struct arm_reply *r, struct err *e)
+{
+	struct ex_vault *v = ctx;
+
+	if (r->status == 200)
+		v->av.v.has_usages = true;
+	else if (ex_is_denial(r->status) || r->status == 404)
+		ex_vault_warn(v, "usages", r->status, r->code,
+			      "its usage columns are left empty");
+	else
+		return ex_unexpected("list the vault's usages", r->status,
+				     r->code, e);
+	return ex_vault_step(v, e);
 }
 
 int ex_vault_start(struct ex_vault *v, struct err *e)
@@ -333,7 +368,9 @@ int ex_vault_start(struct ex_vault *v, struct err *e)
 		       "list Resource Guard proxies", NULL, on_proxy_item,
 		       on_proxy_end, v, e) ||
 	    start_list(v, "/backupPolicies", "list backup policies", NULL,
-		       on_policy_item, on_policy_end, v, e))
+		       on_policy_item, on_policy_end, v, e) ||
+	    start_list_at(v, "/usages", ARM_API_VAULTS, "list the vault's "
+			  "usages", NULL, on_usage_item, on_usage_end, v, e))
 		return -1;
 	return ex_vault_step(v, e);
 }
@@ -660,23 +697,27 @@ static bool wants_recommended(const struct ex_item *it)
 	return false;
 }
 
-/* Marks the points named in the answer's value[] as recommended and
- * every other point of the item as asked and not. */
-static void mark_recommended(struct ex_item *it, const cJSON *body)
+/* Page limit of one item's recommended set (it names points of one
+ * item: a few hundred at most). */
+#define REC_MAX_PAGES 1000
+
+/* Marks the points named in one page's value[] as recommended (the
+ * item's points were all marked asked-and-not when the set was asked
+ * for); returns the page's nextLink, or NULL. */
+static const char *mark_recommended(struct ex_item *it, const cJSON *body)
 {
 	struct arm_page pg;
 	const cJSON *o;
 
-	for (size_t i = 0; i < it->n; i++)
-		it->rps[i].recommended = -1;
 	if (arm_page(body, &pg))
-		return;
+		return NULL;
 	cJSON_ArrayForEach(o, pg.value) {
 		const char *name = arm_str(o, "name");
 		for (size_t i = 0; name && i < it->n; i++)
 			if (strcmp(it->rps[i].rp_id, name) == 0)
 				it->rps[i].recommended = 1;
 	}
+	return pg.next_link && *pg.next_link ? pg.next_link : NULL;
 }
 
 static int on_recommended(void *ctx, const struct arm_reply *r,
@@ -685,11 +726,26 @@ static int on_recommended(void *ctx, const struct arm_reply *r,
 	struct ex_item *it = ctx;
 	struct ex *x = it->v->ex;
 	char key[200], b[96];
+	const char *next;
 
 	if (r->status == 200) {
-		mark_recommended(it, r->body);
+		next = mark_recommended(it, r->body);
+		if (next && url_same_origin(next, x->arm.base) &&
+		    ++it->rec_pages < REC_MAX_PAGES)
+			return arm_get_json(&x->arm, next, "list the points "
+					    "recommended for move", false,
+					    on_recommended, it, e);
+		if (next)
+			ex_warn(x, "recommended-paging", "%s: item %s: the "
+				"recommended-for-move set's nextLink '%s' is "
+				"not followed (another host, or over %d "
+				"pages); the rest of the set is not marked",
+				it->v->what, it->ai.it.item_name, next,
+				REC_MAX_PAGES);
 	} else if (ex_is_denial(r->status) || r->status == 404 ||
 		   r->status == 400 || r->status == 0) {
+		for (size_t i = 0; i < it->n; i++)
+			it->rps[i].recommended = 0;
 		x->denied += ex_is_denial(r->status);
 		snprintf(key, sizeof(key), "recommended:%s",
 			 it->v->av.v.vault_id);
@@ -712,12 +768,17 @@ static int fetch_recommended(struct ex_item *it, struct err *e)
 	char *path = xasprintf("%s/recoveryPointsRecommendedForMove",
 			       it->ai.path);
 	char *url = arm_url(&x->arm, path, ARM_API_BACKUP, NULL);
-	int rc = arm_post_json(&x->arm, url,
-			       "{\"objectType\":\"ListRecoveryPoints"
-			       "RecommendedForMoveRequest\","
-			       "\"excludedRPList\":[]}",
-			       "list the points recommended for move",
-			       on_recommended, it, e);
+	int rc;
+
+	for (size_t i = 0; i < it->n; i++)
+		it->rps[i].recommended = -1;
+	it->rec_pages = 0;
+	rc = arm_post_json(&x->arm, url,
+			   "{\"objectType\":\"ListRecoveryPoints"
+			   "RecommendedForMoveRequest\","
+			   "\"excludedRPList\":[]}",
+			   "list the points recommended for move",
+			   on_recommended, it, e);
 
 	free(url);
 	free(path);

@@ -38,7 +38,8 @@ enum { PL_VAULT, PL_POLICY, PL_ITEM, PL_RP, PL_ACTION, PL_DATE, PL_REASON,
        PL_NOW, PL_AFTER, PL_SAVING, PL_P, PL_PLO, PL_PHI, PL_CURRENCY,
        PL_VNAME, PL_PNAME, PL_INAME, PL_WL, PL_RPTIME, PL_KIND, PL_TIER,
        PL_EXPIRY, PL_UNIQUE, PL_FULL, PL_FROM, PL_UNTIL, PL_BE, PL_EXPECT,
-       PL_RCOST, PL_FREED, PL_SET, PL_METHOD, PL_NCOLS };
+       PL_RCOST, PL_FREED, PL_SET, PL_METHOD, PL_AZREC,
+       PL_BASIS, PL_NCOLS };
 static const struct csv_column plan_cols[] = {
 	{ "vault_id", R }, { "policy_id", R }, { "item_id", R },
 	{ "rp_id", R }, { "action", R }, { "move_date", R }, { "reason", R },
@@ -51,7 +52,8 @@ static const struct csv_column plan_cols[] = {
 	{ "eligible_from", 0 }, { "last_move_date", 0 },
 	{ "breakeven_days", 0 }, { "expected_restores", 0 },
 	{ "expected_restore_cost", 0 }, { "freed_gb", 0 },
-	{ "set_points", 0 }, { "method", 0 },
+	{ "set_points", 0 }, { "method", 0 }, { "azure_recommended", 0 },
+	{ "basis", 0 },
 };
 _Static_assert(ARRAY_SIZE(plan_cols) == PL_NCOLS, "plan columns");
 static const struct csv_schema plan_schema = { "plan.csv", plan_cols, PL_NCOLS };
@@ -652,6 +654,11 @@ static void write_plan_row(struct plan_ctx *p, const struct item *it,
 	else
 		csv_put(w, "");
 	csv_put(w, p->use_model ? "model" : "breakeven");
+	/* Azure's own recommended set (recommended_for_move), beside the
+	 * plan's action, so a user sees where the two differ */
+	csv_put(w, rp->recommended > 0 ? "true"
+		   : rp->recommended < 0 ? "false" : "");
+	csv_put(w, plan_basis(p, it->vault_idx));
 	csv_end_row(w);
 	p->planned[it - p->s->items] = true;
 }

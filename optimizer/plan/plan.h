@@ -62,7 +62,7 @@ struct plan_options {
 	 * back faster than rehydration allows stay in Standard. */
 	const struct target_set *targets;
 	/* A Cost Management export (bill.h) to reconcile the model with in
-	 * reconcile.csv; NULL: none. */
+	 * reconcile.csv; NULL: the snapshot's costs.csv if it has one. */
 	const char *costs_path;
 	/* What the admin asks (plan_scope.h): only the items and policies
 	 * in scope are planned; tieringPolicy proposed for every in-scope
@@ -105,7 +105,7 @@ struct plan_summary {
 	long moved_with_set;                    /* VM points moving because
 						   their neighbours do */
 	const char *method;                     /* "model" or "breakeven" */
-	/* With costs_path: the bill's Backup rows kept (-1: no bill), its
+	/* With a bill: the bill's Backup rows kept (-1: no bill), its
 	 * month, and its total against the model's, for those vaults. */
 	long bill_rows;
 	char bill_month[8];

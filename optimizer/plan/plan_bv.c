@@ -9,11 +9,14 @@
 
 #include "models/cost/cost_bv.h"
 #include "optimizer/base/csvio.h"
+#include "optimizer/base/util.h"
+#include "optimizer/snapshot/bill.h"
 
 /* A Backup vault's instances, priced and summed (unknown parts out). */
 struct bv_sum {
 	long n;
 	double vault_gb, archive_gb, storage, fees;
+	bool reported;        /* every size_source "reported" */
 };
 
 static void bv_totals(const struct plan_ctx *p, size_t v, struct bv_sum *out)
@@ -21,6 +24,7 @@ static void bv_totals(const struct plan_ctx *p, size_t v, struct bv_sum *out)
 	const struct bv_tables *t = &p->s->bv;
 
 	memset(out, 0, sizeof(*out));
+	out->reported = true;
 	for (size_t i = 0; i < t->ninstances; i++) {
 		const struct binstance *bi = &t->instances[i];
 		const struct bpolicy *pol =
@@ -35,6 +39,7 @@ static void bv_totals(const struct plan_ctx *p, size_t v, struct bv_sum *out)
 				 bi, pol);
 		fee = isnan(c.pi_fee) ? 0 : c.pi_fee;
 		out->n++;
+		out->reported &= str_eq_ci(bi->size_source, "reported");
 		out->vault_gb += isnan(c.vault_gb) ? 0 : c.vault_gb;
 		out->archive_gb += isnan(c.archive_gb) ? 0 : c.archive_gb;
 		out->storage += bv_cost_total(&c) - fee;
@@ -64,6 +69,8 @@ void plan_write_bv_summary(const struct plan_ctx *p, struct csv_writer *w)
 		csv_put_double(w, b.fees, 2);
 		csv_put(w, "0.00");
 		csv_put(w, p->currency);
+		csv_put(w, money_basis_names[b.reported ? MB_REPORTED
+							: MB_ESTIMATED]);
 		csv_end_row(w);
 	}
 }

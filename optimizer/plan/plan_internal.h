@@ -113,6 +113,8 @@ struct plan_ctx {
 	struct levers levers;
 	struct plan_summary *sum;
 	struct calibration *cal;     /* with a bill (costs_path) */
+	unsigned char *basis;        /* per vault, then the estate's
+					(plan_basis) */
 	struct rp *past;             /* an item's points as of now, when
 					now is before the export */
 	size_t past_alloc;
@@ -141,6 +143,12 @@ int plan_write_vault_tags(struct plan_ctx *p, struct outdir *dir,
  * plan_calibrated_rps) and the prices of the rate cards to what was
  * billed. Call after the rate cards are loaded. */
 int plan_calibrate(struct plan_ctx *p, struct err *e);
+/* What a money figure rests on (issue 13's labels): "calibrated" to a
+ * bill (the vault's storage was billed), else "estimated" when any of
+ * the vault's items is sized from workload defaults, else "reported"
+ * (sizes from Azure at the sheet's prices). Per vault v; v = -1 the
+ * estate's, the weakest of its vaults'. Set by plan_calibrate. */
+const char *plan_basis(const struct plan_ctx *p, long v);
 /* The item's points at their calibrated sizes (rps itself without a
  * bill); valid until the next call. */
 const struct rp *plan_calibrated_rps(struct plan_ctx *p, const struct item *it,

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT
- * plan_reconcile.c: the model against the bill (issue 13). With --costs,
- * the Cost Management export's latest month (bill.h) calibrates the plan
+ * plan_reconcile.c: the model against the bill (issue 13). With --costs
+ * (or, without it, the snapshot's costs.csv from `export --costs`), the
+ * Cost Management export's latest month (bill.h) calibrates the plan
  * before it runs, and reconcile.csv sets, per vault and meter, what was
  * billed beside what the plan models for a month of the snapshot as it is
  * (Standard and Archive GiB at the vault's prices, protected instances by
@@ -12,7 +13,11 @@
  * the billed unit prices (cost / quantity: negotiated discounts,
  * reservations) replace the sheet's for Standard, Archive and each
  * workload's protected instance, in every projection. A meter the bill
- * does not charge keeps the model's size and the sheet's price. */
+ * does not charge keeps the model's size and the sheet's price.
+ *
+ * A vault at ProtectedItemLevel granularity is billed per item:
+ * reconcile_items.csv then sets each such item's charges beside its
+ * calibrated month now. */
 #include <math.h>
 
 #include "optimizer/snapshot/bill.h"
@@ -34,6 +39,9 @@ struct calibration {
 				the next stages' too) */
 	struct rp *scratch;
 	size_t alloc;
+	char *source;        /* --costs FILE, or the snapshot's costs.csv */
+	double (*item_gb)[2]; /* per item, when the bill names items: its
+				 Standard and Archive GiB uncalibrated */
 };
 
 static const int pi_of[WL_COUNT] = { BM_PI_VM, BM_PI_SQL, BM_PI_HANA,
@@ -50,6 +58,10 @@ static int add_storage(void *ctx, const struct item *it, const struct rp *rps,
 	item_storage_totals(it, rps, n, &std_gb, &arc_gb);
 	m[BM_STANDARD].qty += std_gb;
 	m[BM_ARCHIVE].qty += arc_gb;
+	if (p->cal->item_gb) {
+		p->cal->item_gb[it - p->s->items][0] = std_gb;
+		p->cal->item_gb[it - p->s->items][1] = arc_gb;
+	}
 	return 0;
 }
 
@@ -139,23 +151,66 @@ static int check_currency(const struct plan_ctx *p, struct err *e)
 	return err_set(e, EXIT_DATAERR,
 		       "%s: the bill is in %s but the plan prices in %s: "
 		       "give --currency %s",
-		       p->o->costs_path, b->currency, p->currency,
+		       p->cal->source, b->currency, p->currency,
 		       b->currency);
+}
+
+static void set_basis(struct plan_ctx *p)
+{
+	size_t nv = p->s->nvaults;
+
+	p->basis = xcalloc(nv + 1, 1);
+	for (size_t v = 0; v < nv; v++)
+		p->basis[v] = MB_REPORTED;
+	for (size_t i = 0; i < p->s->nitems; i++)
+		if (p->s->items[i].size_source == SS_ESTIMATED)
+			p->basis[p->s->items[i].vault_idx] = MB_ESTIMATED;
+	for (size_t v = 0; p->cal && v < nv; v++)
+		if (p->cal->bill.cell[v][BM_STANDARD].rows ||
+		    p->cal->bill.cell[v][BM_ARCHIVE].rows)
+			p->basis[v] = MB_CALIBRATED;
+	p->basis[nv] = MB_CALIBRATED;
+	for (size_t v = 0; v < nv; v++)
+		if (p->basis[v] > p->basis[nv])
+			p->basis[nv] = p->basis[v];
+}
+
+const char *plan_basis(const struct plan_ctx *p, long v)
+{
+	return money_basis_names[p->basis[v < 0 ? (long)p->s->nvaults : v]];
+}
+
+/* The bill: --costs FILE, else the snapshot's costs.csv (export
+ * --costs); 1 when there is neither. */
+static int read_bill(struct plan_ctx *p, struct bill *b, struct err *e)
+{
+	if (p->o->costs_path)
+		return bill_read(b, p->o->costs_path, p->s, e);
+	return bill_read_snapshot(b, p->s, e);
 }
 
 int plan_calibrate(struct plan_ctx *p, struct err *e)
 {
 	struct calibration *cal;
 	size_t nv = p->s->nvaults + 1;
+	struct bill b;
+	int rc = read_bill(p, &b, e);
 
-	if (!p->o->costs_path)
-		return 0;
+	if (rc) {
+		set_basis(p);
+		return rc < 0 ? -1 : 0;
+	}
 	cal = p->cal = xcalloc(1, sizeof(*cal));
+	cal->bill = b;
+	cal->source = p->o->costs_path
+			      ? xstrdup(p->o->costs_path)
+			      : path_join(p->s->dir, bill_costs_schema.file);
 	cal->before = xcalloc(nv, sizeof(*cal->before));
 	cal->factor = xcalloc(nv, sizeof(*cal->factor));
 	cal->note = xcalloc(nv, sizeof(*cal->note));
-	if (bill_read(&cal->bill, p->o->costs_path, p->s, e) ||
-	    check_currency(p, e) ||
+	if (b.item)
+		cal->item_gb = xcalloc(p->s->nitems + 1, sizeof(*cal->item_gb));
+	if (check_currency(p, e) ||
 	    snapshot_each_item_rps(p->s, add_storage, p, e))
 		return -1;
 	price_storage(p, cal->before);
@@ -163,6 +218,7 @@ int plan_calibrate(struct plan_ctx *p, struct err *e)
 	for (size_t v = 0; v < p->s->nvaults; v++)
 		calibrate_vault(p, v);
 	scale_items(p);
+	set_basis(p);
 	return 0;
 }
 
@@ -187,6 +243,8 @@ const struct rp *plan_calibrated_rps(struct plan_ctx *p, const struct item *it,
 
 void plan_calibration_free(struct plan_ctx *p)
 {
+	free(p->basis);
+	p->basis = NULL;
 	if (!p->cal)
 		return;
 	for (size_t i = 0; p->cal->orig && i < p->s->nitems; i++) {
@@ -201,6 +259,8 @@ void plan_calibration_free(struct plan_ctx *p)
 	free(p->cal->factor);
 	free(p->cal->note);
 	free(p->cal->scratch);
+	free(p->cal->source);
+	free(p->cal->item_gb);
 	free(p->cal);
 	p->cal = NULL;
 }
@@ -327,6 +387,89 @@ static void summarise(struct plan_summary *sum, const struct calibration *c,
 		}
 }
 
+/* ---- reconcile_items.csv ---- */
+
+static const struct csv_column item_cols[] = {
+	{ "vault_id", 0 }, { "vault_name", 0 }, { "item_id", 0 },
+	{ "item_name", 0 }, { "workload", 0 },
+	{ "billed_standard_gb_months", 0 }, { "billed_archive_gb_months", 0 },
+	{ "billed_instances", 0 }, { "billed_cost", 0 },
+	{ "calibrated_standard_gb", 0 }, { "calibrated_archive_gb", 0 },
+	{ "calibrated_cost", 0 }, { "difference", 0 },
+	{ "difference_pct", 0 }, { "currency", 0 }, { "bill_month", 0 },
+};
+static const struct csv_schema items_schema = {
+	"reconcile_items.csv", item_cols, ARRAY_SIZE(item_cols)
+};
+
+/* An item's row: what the bill charged it beside its calibrated month
+ * now (storage at the vault's calibrated prices, its share of the
+ * protected-instance fee). */
+static void put_item(struct csv_writer *w, const struct plan_ctx *p,
+		     size_t i, double fee)
+{
+	const struct item *it = &p->s->items[i];
+	const struct bill_cell *b = p->cal->bill.item[i];
+	const struct rate_card *rc = &p->cards[it->vault_idx];
+	const double *f = p->cal->factor[it->vault_idx];
+	double std = p->cal->item_gb[i][0] * f[0];
+	double arc = p->cal->item_gb[i][1] * f[1];
+	double cost = std * rc->std_gb_month + arc * rc->arc_gb_month + fee;
+	double billed = 0, instances = 0;
+
+	for (int m = 0; m < BM_COUNT; m++)
+		billed += b[m].cost;
+	for (int k = 0; k < WL_COUNT; k++)
+		instances += b[pi_of[k]].qty;
+	csv_put(w, it->vault_id);
+	csv_put(w, p->s->vaults[it->vault_idx].vault_name);
+	csv_put(w, it->item_id);
+	csv_put(w, it->item_name);
+	csv_put(w, workload_names[it->workload]);
+	csv_put_double(w, b[BM_STANDARD].qty, 3);
+	csv_put_double(w, b[BM_ARCHIVE].qty, 3);
+	csv_put_double(w, instances, 3);
+	csv_put_double(w, billed, 4);
+	csv_put_double(w, std, 3);
+	csv_put_double(w, arc, 3);
+	csv_put_double(w, cost, 4);
+	csv_put_double(w, cost - billed, 4);
+	csv_put_double(w, pct(cost - billed, billed), 2);
+	csv_put(w, p->currency);
+	csv_put(w, p->cal->bill.month);
+	csv_end_row(w);
+}
+
+/* reconcile_items.csv, when the bill charges items (ProtectedItemLevel):
+ * one row per item it charges. */
+static int write_items(struct plan_ctx *p, struct outdir *dir,
+		       struct err *e)
+{
+	const struct bill *b = &p->cal->bill;
+	struct csv_writer *w;
+	double *fee;
+	char *path;
+
+	if (!b->item)
+		return 0;
+	path = outdir_file(dir, items_schema.file);
+	w = csv_writer_open(path, &items_schema, e);
+	free(path);
+	if (!w)
+		return -1;
+	fee = xcalloc(p->s->nitems + 1, sizeof(*fee));
+	pi_item_fees(p->s, p->cards, fee);
+	for (size_t i = 0; i < p->s->nitems; i++) {
+		long rows = 0;
+		for (int m = 0; m < BM_COUNT; m++)
+			rows += b->item[i][m].rows;
+		if (rows)
+			put_item(w, p, i, fee[i]);
+	}
+	free(fee);
+	return csv_writer_commit(w, NULL, e);
+}
+
 int plan_write_reconcile(struct plan_ctx *p, struct outdir *dir,
 			 struct err *e)
 {
@@ -347,5 +490,7 @@ int plan_write_reconcile(struct plan_ctx *p, struct outdir *dir,
 		summarise(p->sum, p->cal, now);
 	}
 	free(now);
-	return w ? csv_writer_commit(w, NULL, e) : -1;
+	if (!w || csv_writer_commit(w, NULL, e))
+		return -1;
+	return write_items(p, dir, e);
 }

@@ -20,7 +20,7 @@
 static const struct csv_column strategy_cols[] = {
 	{ "strategy", R }, { "month", R }, { "standard_gb", R },
 	{ "archive_gb", R }, { "cost", R }, { "currency", R },
-	{ "pi_cost", 0 }, { "total_cost", 0 },
+	{ "pi_cost", 0 }, { "total_cost", 0 }, { "basis", 0 },
 };
 static const struct csv_schema strategies_schema = {
 	"strategies.csv", strategy_cols, ARRAY_SIZE(strategy_cols)
@@ -48,7 +48,7 @@ static const struct csv_column vault_month_cols[] = {
 	{ "vault_name", 0 }, { "standard_gb_month_price", 0 },
 	{ "archive_gb_month_price", 0 }, { "standard_cost", 0 },
 	{ "archive_cost", 0 }, { "restore_cost", 0 },
-	{ "expected_restores", 0 },
+	{ "expected_restores", 0 }, { "basis", 0 },
 };
 static const struct csv_schema vault_months_schema = {
 	"vault_months.csv", vault_month_cols, ARRAY_SIZE(vault_month_cols)
@@ -80,7 +80,7 @@ static const struct csv_column summary_cols[] = {
 	{ "keep", R }, { "ineligible", R }, { "standard_gb", R },
 	{ "archive_gb", R }, { "monthly_storage_now", R },
 	{ "monthly_storage_after", R }, { "monthly_pi", R },
-	{ "saving_total", R }, { "currency", R },
+	{ "saving_total", R }, { "currency", R }, { "basis", 0 },
 };
 static const struct csv_schema summary_schema = {
 	"summary.csv", summary_cols, ARRAY_SIZE(summary_cols)
@@ -89,7 +89,7 @@ static const struct csv_schema summary_schema = {
 
 
 static void put_totals(struct csv_writer *w, const struct totals *t,
-		       const char *currency)
+		       const char *currency, const char *basis)
 {
 	csv_put_long(w, t->items);
 	csv_put_long(w, t->points);
@@ -106,6 +106,7 @@ static void put_totals(struct csv_writer *w, const struct totals *t,
 	csv_put_double(w, t->pi, 2);
 	csv_put_double(w, t->saving, 2);
 	csv_put(w, currency);
+	csv_put(w, basis);
 	csv_end_row(w);
 }
 
@@ -125,7 +126,8 @@ int plan_write_summary(struct plan_ctx *p, struct outdir *dir,
 		csv_put(w, v->vault_id);
 		csv_put(w, v->vault_name);
 		csv_put(w, v->vault_name);
-		put_totals(w, &p->vault_tot[i], p->currency);
+		put_totals(w, &p->vault_tot[i], p->currency,
+			   plan_basis(p, (long)i));
 	}
 	for (size_t i = 0; i < s->npolicies; i++) {
 		const struct policy *pol = &s->policies[i];
@@ -134,14 +136,15 @@ int plan_write_summary(struct plan_ctx *p, struct outdir *dir,
 		csv_put(w, pol->policy_id);
 		csv_put(w, pol->policy_name);
 		csv_put(w, s->vaults[v].vault_name);
-		put_totals(w, &p->policy_tot[i], p->currency);
+		put_totals(w, &p->policy_tot[i], p->currency,
+			   plan_basis(p, v));
 	}
 	plan_write_bv_summary(p, w);
 	csv_put(w, "total");
 	csv_put(w, "");
 	csv_put(w, "all vaults");
 	csv_put(w, "");
-	put_totals(w, &p->all, p->currency);
+	put_totals(w, &p->all, p->currency, plan_basis(p, -1));
 	return csv_writer_commit(w, NULL, e);
 }
 
@@ -202,6 +205,7 @@ int plan_write_strategies(struct plan_ctx *p, struct outdir *dir,
 			csv_put(w, p->currency);
 			csv_put_double(w, pr->pi_month[k], 2);
 			csv_put_double(w, mt.cost + pr->pi_month[k], 2);
+			csv_put(w, plan_basis(p, -1));
 			csv_end_row(w);
 		}
 	p->sum->avg_monthly_saving =
@@ -270,6 +274,7 @@ int plan_write_vault_months(struct plan_ctx *p, struct outdir *dir,
 			csv_put_double(w, sp.arc_cost, 4);
 			csv_put_double(w, sp.restore_cost, 4);
 			csv_put_double(w, p->use_model ? mt.restores : NAN, 6);
+			csv_put(w, plan_basis(p, (long)v));
 			csv_end_row(w);
 		}
 	}

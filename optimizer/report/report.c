@@ -203,6 +203,7 @@ static void apply_planned(struct rep_group *g, const struct rep_planned *p)
 	g->keep = p->keep;
 	g->storage_after = p->storage_after;
 	g->saving_total = p->saving;
+	g->basis = p->basis;
 }
 
 static void apply_plan_rows(struct report_ctx *c)

@@ -34,9 +34,10 @@ static void add_part(double *sum, double part)
 }
 
 static void add_instance(struct rep_bvault *b, const struct bv_cost *c,
-			 struct strbuf *notes)
+			 const char *size_source, struct strbuf *notes)
 {
 	b->instances++;
+	b->reported &= str_eq_ci(size_source, "reported");
 	b->by_basis[c->basis]++;
 	b->unpriced += !c->complete;
 	add_part(&b->pi_fee, c->pi_fee);
@@ -62,6 +63,7 @@ static void add_vault(struct rep_bvault *t, const struct rep_bvault *b)
 	for (int k = 0; k < BVB_COUNT; k++)
 		t->by_basis[k] += b->by_basis[k];
 	t->unpriced += b->unpriced;
+	t->reported &= b->reported;
 	t->pi_fee += b->pi_fee;
 	t->vault_gb += b->vault_gb;
 	t->archive_gb += b->archive_gb;
@@ -79,6 +81,7 @@ void report_bv_costs(struct report_ctx *c)
 	d->bvaults = xcalloc(t->nvaults + 1, sizeof(*d->bvaults));
 	for (size_t v = 0; v < t->nvaults; v++) {
 		d->bvaults[v].v = &t->vaults[v];
+		d->bvaults[v].reported = true;
 		notes[v] = (struct strbuf)STRBUF_INIT;
 	}
 	for (size_t i = 0; i < t->ninstances; i++) {
@@ -91,10 +94,11 @@ void report_bv_costs(struct report_ctx *c)
 		bv_instance_cost(&cost, &d->prices, d->currency,
 				 &t->vaults[bi->vault_idx], bi, p);
 		add_instance(&d->bvaults[bi->vault_idx], &cost,
-			     &notes[bi->vault_idx]);
+			     bi->size_source, &notes[bi->vault_idx]);
 	}
 	memset(&d->bv_total, 0, sizeof(d->bv_total));
 	d->bv_total.notes = xstrdup("");
+	d->bv_total.reported = true;
 	for (size_t v = 0; v < t->nvaults; v++) {
 		d->bvaults[v].notes = strbuf_detach(&notes[v]);
 		add_vault(&d->bv_total, &d->bvaults[v]);

@@ -15,6 +15,7 @@ struct rep_planned {
 	bool set;
 	long considered, move_now, move_on, keep;
 	double storage_now, storage_after, saving;
+	const char *basis;      /* money_basis_names; NULL: not given */
 };
 
 struct report_ctx {

@@ -17,6 +17,7 @@
 #include "optimizer/base/csvio.h"
 #include "models/cost/decision.h"
 #include "optimizer/base/fileio.h"
+#include "optimizer/snapshot/bill.h"
 #include "optimizer/snapshot/plan_meta.h"
 #include "optimizer/report/report_internal.h"
 #include "models/cost/tiercost.h"
@@ -67,12 +68,12 @@ int report_read_plan_meta(struct report_ctx *c, struct err *e)
 /* ---- summary.csv ---- */
 
 enum { SU_LEVEL, SU_ID, SU_CONSIDERED, SU_MOVE_NOW, SU_MOVE_ON, SU_KEEP,
-       SU_NOW, SU_AFTER, SU_SAVING, SU_CURRENCY, SU_NCOLS };
+       SU_NOW, SU_AFTER, SU_SAVING, SU_CURRENCY, SU_BASIS, SU_NCOLS };
 static const struct csv_column summary_cols[] = {
 	{ "level", R }, { "id", 0 }, { "considered", R }, { "move_now", R },
 	{ "move_on", R }, { "keep", R }, { "monthly_storage_now", R },
 	{ "monthly_storage_after", R }, { "saving_total", R },
-	{ "currency", R },
+	{ "currency", R }, { "basis", 0 },
 };
 _Static_assert(ARRAY_SIZE(summary_cols) == SU_NCOLS, "summary columns");
 static const struct csv_schema summary_schema = { "summary.csv", summary_cols,
@@ -99,9 +100,9 @@ static int summary_row(void *ctx, const struct csv_row *r, struct err *e)
 	static const char *const levels[] = { "vault", "policy", "total",
 					      "backup_vault" };
 	struct report_ctx *c = ctx;
-	struct rep_planned p = { true, 0, 0, 0, 0, 0, 0, 0 };
+	struct rep_planned p = { .set = true };
 	const char *id = "";
-	int level;
+	int level, basis = -1;
 	long k = 0;
 
 	if (row_enum(r, SU_LEVEL, 0, levels, 4, &level, e) ||
@@ -113,8 +114,11 @@ static int summary_row(void *ctx, const struct csv_row *r, struct err *e)
 	    row_double(r, SU_NOW, 0, 0, 1e15, &p.storage_now, e) ||
 	    row_double(r, SU_AFTER, 0, 0, 1e15, &p.storage_after, e) ||
 	    row_double(r, SU_SAVING, 0, -1e15, 1e15, &p.saving, e) ||
-	    row_currency(c, r, SU_CURRENCY, e))
+	    row_currency(c, r, SU_CURRENCY, e) ||
+	    row_enum(r, SU_BASIS, ROW_OPTIONAL, money_basis_names, MB_COUNT,
+		     &basis, e))
 		return -1;
+	p.basis = basis >= 0 ? money_basis_names[basis] : NULL;
 	if (level == 2) {
 		c->plan_total = p;
 		return 0;
@@ -146,6 +150,7 @@ int report_read_summary(struct report_ctx *c, struct err *e)
 	d->move_now = c->plan_total.move_now;
 	d->move_on = c->plan_total.move_on;
 	d->considered = c->plan_total.considered;
+	d->basis = c->plan_total.basis;
 	return rc;
 }
 

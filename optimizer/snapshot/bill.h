@@ -20,6 +20,7 @@
 
 #include <stdbool.h>
 
+#include "optimizer/base/csvio.h"
 #include "optimizer/base/err.h"
 #include "optimizer/snapshot/snapshot.h"
 
@@ -37,13 +38,24 @@ struct bill_cell {
 };
 
 struct bill {
-	int format;               /* enum bill_format */
+	int format;               /* enum bill_format, of the rows kept */
 	char currency[8];         /* BillingCurrency; "" if no row kept */
 	char month[8];            /* "YYYY-MM" of the rows kept */
 	size_t nvaults;
 	struct bill_cell (*cell)[BM_COUNT]; /* per vault of the snapshot */
-	long rows, kept, purchases, other_months;
+	/* Per item of the snapshot, the charges billed to it: a vault at
+	 * ProtectedItemLevel granularity (costManagementSettings) bills
+	 * each protected item under its own ResourceId. NULL when no charge
+	 * names an item; item charges count in their vault's cells too. */
+	struct bill_cell (*item)[BM_COUNT];
+	long rows, kept, purchases, other_months, item_rows;
 };
+
+/* What a money figure rests on (issue 13's labels), strongest first:
+ * calibrated to a bill, sizes reported by Azure at the sheet's prices,
+ * or sizes estimated from workload defaults. */
+enum money_basis { MB_CALIBRATED, MB_REPORTED, MB_ESTIMATED, MB_COUNT };
+extern const char *const money_basis_names[MB_COUNT];
 
 /* The bill class of a meter (category and name as the export spells
  * them), or -1 when it is not an Azure Backup charge. */
@@ -51,6 +63,33 @@ int bill_meter_of(const char *category, const char *meter);
 
 int bill_read(struct bill *b, const char *path, const struct snapshot *s,
 	      struct err *e);
+
+/* costs.csv of a snapshot (`export --costs`): the month's cost of the
+ * vaults in scope as the Cost Management Query API reports it, one row
+ * per resource and meter, in the columns of an actual-cost usage-details
+ * export (Date, ResourceId, MeterCategory, MeterName, Quantity,
+ * CostInBillingCurrency, BillingCurrency, ChargeType), so that bill_read
+ * and any tool that reads such exports read it. */
+struct cost_row {
+	const char *date;        /* the month's first day, YYYY-MM-DD */
+	const char *resource_id, *meter_category, *meter, *currency;
+	double qty, cost;
+};
+extern const struct csv_schema bill_costs_schema;
+void bill_put_cost(struct csv_writer *w, const struct cost_row *r);
+
+/* Calls fn with each row of the snapshot's costs.csv, checked against
+ * its manifest (strings valid during the call): 0, 1 when the snapshot
+ * has none, or -1 on error (fn's or the file's). */
+int bill_each_cost(const struct snapshot *s,
+		   int (*fn)(void *ctx, const struct cost_row *r,
+			     struct err *e),
+		   void *ctx, struct err *e);
+
+/* The snapshot's costs.csv, checked against its manifest, as the bill:
+ * 0 with b filled, 1 when the snapshot has none (b empty), -1 on error. */
+int bill_read_snapshot(struct bill *b, const struct snapshot *s,
+		       struct err *e);
 void bill_release(struct bill *b);
 
 #endif

@@ -48,6 +48,9 @@ struct snapbuild {
 	uint64_t nrps, njobs;
 	char *spool_path;            /* for messages */
 	struct strpool scratch;      /* strings of records read back */
+	struct cost_row *costs;      /* costs.csv, when wanted */
+	size_t ncosts, acosts;
+	bool want_costs;
 };
 
 static const char *keep(struct snapbuild *b, const char *s)
@@ -131,6 +134,7 @@ void snapbuild_free(struct snapbuild *b)
 	snapshot_bv_release(&b->bv);
 	strmap_release(&b->bv_ids);
 	free(b->fixes);
+	free(b->costs);
 	free(b->spool_path);
 	free(b);
 }
@@ -585,8 +589,30 @@ int snapbuild_jobs(struct snapbuild *b, const struct job *jobs, size_t n,
 	return rc;
 }
 
+void snapbuild_want_costs(struct snapbuild *b)
+{
+	b->want_costs = true;
+}
+
+void snapbuild_cost(struct snapbuild *b, const struct cost_row *r)
+{
+	struct cost_row *c;
+
+	b->costs = grow_array(b->costs, sizeof(*b->costs), b->ncosts + 1,
+			      &b->acosts);
+	c = &b->costs[b->ncosts++];
+	*c = *r;
+	c->date = keep(b, r->date);
+	c->resource_id = keep(b, r->resource_id);
+	c->meter_category = keep(b, r->meter_category);
+	c->meter = keep(b, r->meter);
+	c->currency = keep(b, r->currency);
+	b->want_costs = true;
+}
+
 void snapbuild_counts(const struct snapbuild *b, struct snapbuild_counts *c)
 {
+	c->costs = b->ncosts;
 	c->vaults = b->nvaults;
 	c->policies = b->npolicies;
 	c->items = b->nitems;
@@ -729,6 +755,32 @@ static int write_streams(struct snapbuild *b, struct snapshot_writer *sw,
 	return 0;
 }
 
+static int cmp_cost(const void *pa, const void *pb)
+{
+	const struct cost_row *a = pa, *b = pb;
+	int c = strcmp(a->resource_id, b->resource_id);
+
+	if (!c)
+		c = strcmp(a->meter_category, b->meter_category);
+	return c ? c : strcmp(a->meter, b->meter);
+}
+
+static int write_costs(struct snapbuild *b, struct snapshot_writer *sw,
+		       struct err *e)
+{
+	struct csv_writer *w;
+
+	if (!b->want_costs)
+		return 0;
+	w = snapshot_writer_extra(sw, &bill_costs_schema, e);
+	if (!w)
+		return -1;
+	sort(b->costs, b->ncosts, sizeof(*b->costs), cmp_cost);
+	for (size_t i = 0; i < b->ncosts; i++)
+		bill_put_cost(w, &b->costs[i]);
+	return 0;
+}
+
 int snapbuild_commit(struct snapbuild *b, const char *out_path,
 		     struct manifest *m, struct err *e)
 {
@@ -750,7 +802,7 @@ int snapbuild_commit(struct snapbuild *b, const char *out_path,
 		snapshot_put_guard(&sw, &b->guards[i]);
 	snapshot_bv_sort(&b->bv);
 	snapshot_put_bv(&sw, &b->bv);
-	if (write_streams(b, &sw, e)) {
+	if (write_streams(b, &sw, e) || write_costs(b, &sw, e)) {
 		snapshot_writer_abort(&sw);
 		return -1;
 	}

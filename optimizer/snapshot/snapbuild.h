@@ -22,6 +22,7 @@
 #include <stdint.h>
 
 #include "optimizer/base/err.h"
+#include "optimizer/snapshot/bill.h"
 #include "optimizer/snapshot/manifest.h"
 #include "optimizer/snapshot/snapshot.h"
 
@@ -69,7 +70,15 @@ int snapbuild_rp_expiry(struct snapbuild *b, const char *item_id,
 int snapbuild_item_rp_times(struct snapbuild *b, const char *item_id,
 			    int64_t **times, size_t *n, struct err *e);
 
+/* costs.csv (bill.h): once costs are wanted (Cost Management answered)
+ * the snapshot has the file, with the rows given (none: the month was
+ * read and billed nothing), written by resource id, meter category and
+ * meter. Rows are copied. */
+void snapbuild_want_costs(struct snapbuild *b);
+void snapbuild_cost(struct snapbuild *b, const struct cost_row *r);
+
 struct snapbuild_counts {
+	size_t costs;
 	size_t vaults, policies, items, guards;
 	uint64_t rps, jobs;
 };

@@ -55,7 +55,7 @@ static const char *const false_true[] = { "false", "true" };
 
 enum { V_ID, V_SUB, V_RG, V_NAME, V_LOC, V_RED, V_CRR, V_IMM, V_SD, V_SDD,
        V_MUA, V_GUARD, V_XSR, V_PNA, V_CMK, V_TENANT, V_ALERTS, V_TAGS,
-       V_NCOLS };
+       V_USTORE, V_UITEMS, V_NCOLS };
 static const struct csv_column vault_cols[] = {
 	{ "vault_id", R }, { "subscription_id", R }, { "resource_group", R },
 	{ "vault_name", R }, { "location", R }, { "redundancy", R },
@@ -64,6 +64,7 @@ static const struct csv_column vault_cols[] = {
 	{ "resource_guard_id", R }, { "cross_subscription_restore", R },
 	{ "public_network_access", R }, { "cmk", R }, { "tenant_id", 0 },
 	{ "job_failure_alerts", 0 }, { "tags", 0 },
+	{ "usage_storage_gb", 0 }, { "usage_items", 0 },
 };
 
 enum { P_ID, P_VAULT, P_NAME, P_WL, P_TYPE, P_FREQ, P_INTERVAL, P_WSTART,
@@ -189,6 +190,8 @@ static int load_vault(void *ctx, const struct csv_row *r, struct err *e)
 	v.soft_delete_days = -1;
 	v.cross_subscription_restore = XSR_UNKNOWN;
 	v.tenant_id = "";
+	v.usage_storage_gb = NAN;
+	v.usage_items = -1;
 	if (row_str(r, V_ID, 0, &v.vault_id, e) ||
 	    row_str(r, V_SUB, 0, &v.subscription_id, e) ||
 	    row_str(r, V_RG, 0, &v.resource_group, e) ||
@@ -210,8 +213,13 @@ static int load_vault(void *ctx, const struct csv_row *r, struct err *e)
 	    row_str(r, V_TENANT, ROW_OPTIONAL, &v.tenant_id, e) ||
 	    ENUM(r, V_ALERTS, ROW_OPTIONAL, onoff_names,
 		 &v.job_failure_alerts, e) ||
-	    row_tags(r, V_TAGS, &v.tags, e))
+	    row_tags(r, V_TAGS, &v.tags, e) ||
+	    row_double(r, V_USTORE, ROW_OPTIONAL, 0, 1e12,
+		       &v.usage_storage_gb, e) ||
+	    row_long(r, V_UITEMS, ROW_OPTIONAL, 0, 1000000000L,
+		     &v.usage_items, e))
 		return -1;
+	v.has_usages = !isnan(v.usage_storage_gb) || v.usage_items >= 0;
 	v.resource_guard_id = r->val[V_GUARD];
 	v.vault_id = pooled(s, v.vault_id);
 	if (strmap_put(&s->vault_map, v.vault_id, s->nvaults))
@@ -458,6 +466,12 @@ static int verify_file(const struct snapshot *s, const char *name,
 			       s->dir, name, (unsigned long long)info->rows,
 			       (unsigned long long)mf->rows);
 	return 0;
+}
+
+int snapshot_check_file(const struct snapshot *s, const char *name,
+			const struct csv_file_info *info, struct err *e)
+{
+	return verify_file(s, name, info, e);
 }
 
 int snapshot_read_table(struct snapshot *s, int file, csv_row_fn fn,
@@ -1048,6 +1062,11 @@ void snapshot_put_vault(struct snapshot_writer *sw, const struct vault *v)
 	csv_put(w, v->tenant_id);
 	put_onoff(w, v->job_failure_alerts);
 	csv_put(w, v->tags);
+	csv_put_double(w, v->has_usages ? v->usage_storage_gb : NAN, 2);
+	if (v->has_usages && v->usage_items >= 0)
+		csv_put_long(w, v->usage_items);
+	else
+		csv_put(w, "");
 	csv_end_row(w);
 }
 
@@ -1157,9 +1176,39 @@ void snapshot_put_guard(struct snapshot_writer *sw, const struct guard *g)
 	csv_end_row(w);
 }
 
+struct csv_writer *snapshot_writer_extra(struct snapshot_writer *sw,
+					 const struct csv_schema *schema,
+					 struct err *e)
+{
+	char *p = outdir_file(&sw->dir, schema->file);
+
+	sw->extra = csv_writer_open(p, schema, e);
+	sw->extra_schema = schema;
+	free(p);
+	return sw->extra;
+}
+
+/* Commits w and lists it in m. */
+static int commit_file(struct csv_writer *w, const char *name,
+		       struct manifest *m, struct err *e)
+{
+	struct csv_file_info info;
+	struct manifest_file *mf;
+
+	if (csv_writer_commit(w, &info, e))
+		return -1;
+	mf = manifest_file_add(m, name);
+	memcpy(mf->sha256, info.sha256, sizeof(mf->sha256));
+	mf->has_sha256 = true;
+	mf->rows = info.rows;
+	mf->has_rows = true;
+	return 0;
+}
+
 int snapshot_writer_commit(struct snapshot_writer *sw, struct manifest *m,
 			   struct err *e)
 {
+	struct csv_writer *extra = sw->extra;
 	char *mpath;
 	int rc;
 
@@ -1178,6 +1227,11 @@ int snapshot_writer_commit(struct snapshot_writer *sw, struct manifest *m,
 		mf->rows = sw->info[f].rows;
 		mf->has_rows = true;
 	}
+	sw->extra = NULL;
+	if (extra && commit_file(extra, sw->extra_schema->file, m, e)) {
+		snapshot_writer_abort(sw);
+		return -1;
+	}
 	mpath = outdir_file(&sw->dir, "manifest.json");
 	rc = manifest_write(m, mpath, e);
 	free(mpath);
@@ -1194,5 +1248,7 @@ void snapshot_writer_abort(struct snapshot_writer *sw)
 		csv_writer_abort(sw->w[f]);
 		sw->w[f] = NULL;
 	}
+	csv_writer_abort(sw->extra);
+	sw->extra = NULL;
 	outdir_abort(&sw->dir);
 }

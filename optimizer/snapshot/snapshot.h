@@ -83,6 +83,12 @@ struct vault {
 	int cmk;                        /* enum onoff */
 	int job_failure_alerts;  /* enum onoff, may be ONOFF_UNKNOWN */
 	const char *tags;        /* "k=v;k2=v2" (tags.h), NULL or "": none */
+	/* The vault's usages as Azure reports them (GET {vault}/usages):
+	 * backup storage in GiB (NAN when not reported) and protected items
+	 * (-1 when not reported); neither is read unless has_usages. */
+	bool has_usages;
+	double usage_storage_gb;
+	long usage_items;
 };
 
 struct policy {
@@ -169,6 +175,11 @@ struct snapshot {
 int snapshot_open(struct snapshot *s, const char *dir, struct err *e);
 void snapshot_release(struct snapshot *s);
 
+/* Checks a file of the snapshot just read (its SHA-256 and rows in info)
+ * against manifest.json: exit 65 when it has no entry or differs. */
+int snapshot_check_file(const struct snapshot *s, const char *name,
+			const struct csv_file_info *info, struct err *e);
+
 /* Loads one small table: fn gets a struct snapshot_loader. A Backup
  * vault file (SF_BVAULTS and after) that the snapshot lacks, and
  * manifest.json does not list, is read as empty. */
@@ -222,6 +233,8 @@ struct snapshot_writer {
 	struct outdir dir;
 	struct csv_writer *w[SF_COUNT];
 	struct csv_file_info info[SF_COUNT];
+	struct csv_writer *extra;              /* snapshot_writer_extra */
+	const struct csv_schema *extra_schema;
 };
 
 int snapshot_writer_begin(struct snapshot_writer *sw, const char *path,
@@ -232,6 +245,11 @@ void snapshot_put_item(struct snapshot_writer *sw, const struct item *it);
 void snapshot_put_rp(struct snapshot_writer *sw, const struct rp *rp);
 void snapshot_put_job(struct snapshot_writer *sw, const struct job *j);
 void snapshot_put_guard(struct snapshot_writer *sw, const struct guard *g);
+/* Opens an optional file beside the tables (costs.csv, which only some
+ * snapshots have): committed and listed in the manifest with them. */
+struct csv_writer *snapshot_writer_extra(struct snapshot_writer *sw,
+					 const struct csv_schema *schema,
+					 struct err *e);
 /* Completes every CSV, fills m's file entries and counts, writes
  * manifest.json and renames the directory into place. */
 int snapshot_writer_commit(struct snapshot_writer *sw, struct manifest *m,

@@ -92,8 +92,10 @@ expect_exit 0 "plan on the prior" "$VAULTWISE" plan "$T/none" \
 	--out "$T/none-plan" --model "$T/none.json"
 grep_ok "prior: plan decides on its posterior, not the break-even rule" \
 	"decided with the restore-likelihood model" "$T/out"
-check "prior: every decided row says method model" awk -F, \
-	'NR > 1 && $0 !~ /,model\r?$/ { bad = 1 } END { exit bad }' \
+check "prior: every decided row says method model" python3 -c '
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1], newline="")))
+sys.exit(not rows or any(r["method"] != "model" for r in rows))' \
 	"$T/none-plan/plan.csv"
 
 expect_exit 66 "a missing snapshot exits 66" "$VAULTWISE" fit "$T/nothere"

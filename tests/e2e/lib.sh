@@ -7,6 +7,11 @@ T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 : "${VAULTWISE:=./vaultwise}"
 : "${VW_TOP:=$(pwd)}"
+# Every ARM emulator a test starts checks its traffic against Microsoft's
+# OpenAPI documents (tests/spec/) and logs each violation here; finish
+# fails the test on any.
+ARMEMU_SPEC_LOG="$T/spec-violations.jsonl"
+export ARMEMU_SPEC_LOG
 
 ok() { n=$((n + 1)); echo "ok $n - $1"; }
 not_ok() {
@@ -58,7 +63,29 @@ emu_url() {
 	done
 	echo "https://127.0.0.1:$(cat "$1")"
 }
+# spec_check: one TAP line when an emulator ran: its requests and
+# responses broke none of Microsoft's OpenAPI documents.
+spec_check() {
+	[ -s "$ARMEMU_SPEC_LOG" ] || return 0
+	desc="the emulator's traffic follows Microsoft's OpenAPI documents"
+	if grep -v '^{"summary"' "$ARMEMU_SPEC_LOG" >"$T/spec.bad"; then
+		not_ok "$desc"
+		# one line per kind of violation (any path, any index)
+		sed -E 's/\[[0-9]+\]/[]/g; s/"path": "[^"]*", //' \
+			"$T/spec.bad" | sort | uniq -c | sort -rn | head -n 30 |
+			sed 's/^/# /'
+	else
+		ok "$desc"
+	fi
+	# the summaries of the emulators that ended: what was checked
+	sed -n 's/^{"summary":{//p' "$ARMEMU_SPEC_LOG" | tr -d '"}' | awk -F '[:,]' '
+		{ for (i = 1; i < NF; i += 2) t[$i] += $(i + 1) }
+		END { if (NR) printf "# checked %d requests, %d responses;" \
+			" %d outside the documents\n", t["requests"],
+			t["responses"], t["unchecked"] }'
+}
 finish() {
+	spec_check
 	echo "1..$n"
 	[ "$failures" -eq 0 ]
 }

@@ -8,7 +8,9 @@
 # sample with its month's bill (hidden true sizes, negotiated prices):
 # calibrated, every vault's model is within 2% of the bill, and
 # reconcile.csv shows the error before calibration; and a snapshot whose
-# sizes are estimates says so, with the share, in the headline card.
+# sizes are estimates says so, with the share, in the headline card. A
+# vault billed per protected item gets reconcile_items.csv. Every row of
+# the plan's money CSVs says its basis: calibrated, reported, estimated.
 . tests/e2e/lib.sh
 TINY="$VW_TOP/tests/data/tiny-snapshot"
 C="$VW_TOP/tests/data/costs"
@@ -73,6 +75,56 @@ expect_exit 0 "run --costs writes plan/reconcile.csv" \
 	--costs "$C/backup-focus.csv" --out "$T/run"
 check "run's reconcile.csv is plan's" \
 	cmp "$T/f/reconcile.csv" "$T/run/plan/reconcile.csv"
+
+# ---- a vault billed per protected item (ProtectedItemLevel) ----
+check "a bill of vault-dev's items, each under its own ResourceId" \
+	python3 - "$TINY/items.csv" "$T/items-bill.csv" <<'PY'
+import csv, sys
+items = [r for r in csv.DictReader(open(sys.argv[1], newline=""))
+         if "/vaults/vault-dev/" in r["arm_id"]]
+with open(sys.argv[2], "w", newline="") as f:
+    w = csv.writer(f)
+    w.writerow(["ResourceId", "EffectiveCost", "BilledCost",
+                "ChargePeriodStart", "x_SkuMeterCategory", "x_SkuMeterName",
+                "ConsumedQuantity", "BillingCurrency"])
+    for k, r in enumerate(items):
+        gb = 10.0 * (k + 1)
+        w.writerow([r["arm_id"], gb * 0.02, gb * 0.02,
+                    "2026-10-01T00:00:00Z", "Backup",
+                    "Standard LRS Data Stored", gb, "EUR"])
+        w.writerow([r["arm_id"], 5, 5, "2026-10-01T00:00:00Z", "Backup",
+                    "Azure VM Protected Instance" if r["workload"] ==
+                    "AzureVM" else "Azure Files Protected Instance", 1,
+                    "EUR"])
+PY
+expect_exit 0 "plan --costs with it" \
+	"$VAULTWISE" plan "$TINY" --currency EUR --costs "$T/items-bill.csv" \
+	--out "$T/it"
+check "reconcile_items.csv: each item's charges beside its calibrated month" \
+	python3 - "$T/it/reconcile_items.csv" "$T/it/reconcile.csv" <<'PY'
+import csv, sys
+items = list(csv.DictReader(open(sys.argv[1], newline="")))
+assert len(items) == 3 and all(r["vault_name"] == "vault-dev"
+                               for r in items), items
+for k, r in enumerate(sorted(items, key=lambda r:
+                             float(r["billed_standard_gb_months"]))):
+    assert abs(float(r["billed_standard_gb_months"]) - 10 * (k + 1)) < 1e-6
+    assert float(r["billed_instances"]) == 1, r
+    assert abs(float(r["billed_cost"]) - (0.2 * (k + 1) + 5)) < 1e-6, r
+    d = float(r["calibrated_cost"]) - float(r["billed_cost"])
+    assert abs(float(r["difference"]) - d) < 1e-3, r
+# the items add up to their vault: billed, and calibrated as the plan
+vault = {r["meter"]: r for r in csv.DictReader(open(sys.argv[2], newline=""))
+         if r["vault_name"] == "vault-dev"}
+billed = sum(float(r["billed_cost"]) for r in items)
+assert abs(billed - float(vault["total"]["billed_cost"])) < 1e-3, billed
+std = sum(float(r["calibrated_standard_gb"]) for r in items)
+assert abs(std - float(vault["vault_standard"]["modelled_qty"])) < 0.01, std
+cal = sum(float(r["calibrated_cost"]) for r in items)
+assert abs(cal - float(vault["total"]["modelled_cost"])) < 0.01, cal
+PY
+check "a bill per vault writes no reconcile_items.csv" \
+	test ! -e "$T/f/reconcile_items.csv"
 
 # ---- a sample and its month's bill ----
 expect_exit 0 "sample --bill writes the month's bill" \
@@ -158,6 +210,40 @@ rows = [r for r in csv.DictReader(open(sys.argv[1], newline=""))
 assert rows and all(r["x_PriceQuality"] == "billed" for r in rows), \
     {r["x_PriceQuality"] for r in rows}
 PY
+# basis LABEL DIR...: every row of the plan's money CSVs in DIR (and of
+# the report's vaults.csv, policies.csv beside it) says what it rests on;
+# LABEL is the estate's (the weakest of its vaults')
+basis_ok() {
+	python3 - "$@" <<'PY'
+import csv, os, sys
+want, dirs = sys.argv[1], sys.argv[2:]
+for d in dirs:
+    for f in ("plan.csv", "summary.csv", "strategies.csv",
+              "vault_months.csv"):
+        rows = list(csv.DictReader(open(os.path.join(d, f), newline="")))
+        got = {r["basis"] for r in rows}
+        assert rows and got <= {"calibrated", "reported", "estimated"}, \
+            (f, got)
+        if f == "strategies.csv" or want != "estimated":
+            assert got == {want}, (d, f, got)
+    total = [r for r in csv.DictReader(open(os.path.join(d, "summary.csv"),
+                                            newline=""))
+             if r["level"] == "total"]
+    assert total[0]["basis"] == want, total
+    # run's report says the same in its vaults.csv and policies.csv
+    for f in ("vaults.csv", "policies.csv"):
+        rows = list(csv.DictReader(open(os.path.join(d, "..", "report", f),
+                                        newline="")))
+        assert rows[-1]["level"] == "total" and \
+            rows[-1]["basis"] == want, (f, rows[-1])
+        if want != "estimated":
+            assert {r["basis"] for r in rows} == {want}, f
+PY
+}
+check "every money row says it is calibrated to the bill" \
+	basis_ok calibrated "$T/O-focus.csv/plan" "$T/O-usage-details.csv/plan"
+check "... and reported (sizes from Azure, list prices) without one" \
+	basis_ok reported "$T/O-none/plan"
 check "the FOCUS and usage-details bills calibrate alike" \
 	cmp "$T/O-focus.csv/plan/reconcile.csv" \
 	"$T/O-usage-details.csv/plan/reconcile.csv"
@@ -185,6 +271,25 @@ json.dump(m, open(os.path.join(dst, "manifest.json"), "w"), indent=1)
 PY
 expect_exit 0 "run on it without a bill" \
 	"$VAULTWISE" run --snapshot "$T/est" --out "$T/E"
+check "its money rows say estimated, where the vault has estimated sizes" \
+	python3 - "$T/E/plan" "$T/est/items.csv" "$T/est/vaults.csv" <<'PY'
+import csv, os, sys
+d, items, vaults = sys.argv[1:]
+est = {r["vault_id"] for r in csv.DictReader(open(items, newline=""))
+       if r["size_source"] == "estimated"}
+assert est
+for f in ("plan.csv", "vault_months.csv"):
+    for r in csv.DictReader(open(os.path.join(d, f), newline="")):
+        assert r["basis"] == ("estimated" if r["vault_id"] in est
+                              else "reported"), (f, r["vault_id"])
+for f in ("strategies.csv",):
+    assert {r["basis"] for r in csv.DictReader(
+        open(os.path.join(d, f), newline=""))} == {"estimated"}
+for r in csv.DictReader(open(os.path.join(d, "..", "report", "vaults.csv"),
+                             newline="")):
+    assert r["basis"] == ("reported" if r["level"] == "vault" and
+                          r["vault_id"] not in est else "estimated"), r
+PY
 check "the headline card states the share of storage on estimated sizes" \
 	python3 - "$T/E/report/report.html" "$T/O-focus.csv/report/report.html" <<'PY'
 import re, sys

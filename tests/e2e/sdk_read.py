@@ -96,6 +96,8 @@ def main():
             rg = id_part(v.id, "resourceGroups")
             name = v.name
             read("vaults.get %s" % name, lambda: rs.vaults.get(rg, name))
+            read("usages.list_by_vaults %s" % name,
+                 lambda: list(rs.usages.list_by_vaults(rg, name)))
             read("backup_resource_vault_configs.get %s" % name,
                  lambda: bk.backup_resource_vault_configs.get(name, rg))
             proxies = read("resource_guard_proxies.get %s" % name,

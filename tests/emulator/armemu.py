@@ -37,10 +37,12 @@ sys.dont_write_bytecode = True
 
 import auth as A  # noqa: E402
 import backup  # noqa: E402
+import costmanagement as C  # noqa: E402 (adds its route to backup's)
 import dataprotection  # noqa: E402,F401 (adds its routes to backup's)
 import estate as E  # noqa: E402
 import prices as P  # noqa: E402
 import resourcegraph  # noqa: E402,F401 (adds its route to backup's)
+import specvalidate  # noqa: E402
 from errors import ArmError, Request, Response  # noqa: E402
 
 DEFAULT_CLIENT_ID = "0a5e7c3d-5b2f-4c1e-9a7b-3c2d1e0f9a8b"
@@ -138,12 +140,28 @@ def parse_args(argv):
                     help="estate clock start (default: exported_at)")
     ap.add_argument("--request-log", metavar="FILE")
     ap.add_argument("--moves-log", metavar="FILE")
+    ap.add_argument("--spec-log", metavar="FILE",
+                    default=os.environ.get("ARMEMU_SPEC_LOG") or None,
+                    help="check every ARM exchange against tests/spec/ and "
+                    "append each violation here (env ARMEMU_SPEC_LOG)")
     ap.add_argument("--deny", action="append", default=[],
                     metavar="PATTERN")
+    ap.add_argument("--on-demand", action="append", default=[],
+                    metavar="JOB_ID",
+                    help="serve this backup job (VM or Azure Files) as an "
+                    "on-demand one (repeatable)")
     ap.add_argument("--mua-block", action="store_true")
     ap.add_argument("--retail-prices", metavar="FILE")
     ap.add_argument("--retail-page-size", type=int, default=P.PAGE,
                     metavar="N")
+    ap.add_argument("--bill", metavar="DIR",
+                    help="serve the Cost Management Query API over "
+                    "DIR/focus.csv (what `vaultwise sample --bill DIR` "
+                    "writes)")
+    ap.add_argument("--cost-bucket", type=parse_bucket, default=(4, 4 / 60),
+                    metavar="C/R", help="Cost Management queries per "
+                    "scope: capacity C, refill R per second (default 4 a "
+                    "minute)")
     ap.add_argument("--verbose", action="store_true")
     args = ap.parse_args(argv)
     if args.page_size < 1 or args.list_page_size < 1 or \
@@ -210,7 +228,9 @@ class App:
         self.lock = threading.RLock()
         self.log_lock = threading.Lock()
         self.estate = E.Estate(args.snapshot, warn=self.warn)
+        self.estate.mark_on_demand(args.on_demand)
         self.prices = P.Prices(args.retail_prices, args.retail_page_size)
+        self.estate.cost_bill = C.Bill(args.bill)
         self.auth = A.Auth(args.tenant or self.estate.tenant, args.client_id,
                            args.client_secret, args.client_cert,
                            args.token_lifetime, args.identity_header,
@@ -227,6 +247,11 @@ class App:
             if args.request_log else None
         self.moves_log = open(args.moves_log, "a", encoding="utf-8") \
             if args.moves_log else None
+        self.specs = specvalidate.Specs() if args.spec_log else None
+        self.spec_log = open(args.spec_log, "a", encoding="utf-8") \
+            if args.spec_log else None
+        self.spec_counts = dict.fromkeys(
+            ("requests", "responses", "unchecked", "violations"), 0)
 
     def warn(self, text):
         sys.stderr.write("armemu: warning: %s\n" % text)
@@ -236,7 +261,8 @@ class App:
         return int(self.clock0 + (time.time() - self.started))
 
     def close(self):
-        for f in (self.request_log, self.moves_log):
+        self._line(self.spec_log, {"summary": self.spec_counts})
+        for f in (self.request_log, self.moves_log, self.spec_log):
             if f:
                 f.close()
 
@@ -333,16 +359,20 @@ class App:
                             "'%s'." % (_utc_ms(), uuid.uuid4())).response()
         return None
 
+    def bucket(self, key, capacity, rate):
+        """The token bucket of key, made on first use."""
+        bucket = self.buckets.get(key)
+        if bucket is None:
+            bucket = self.buckets[key] = Bucket(capacity, rate)
+        return bucket
+
     def throttle(self, sub, kind):
         """Remaining-count headers; ArmError 429 when the bucket is empty."""
         scope = "subscription" if sub else "tenant"
         capacity, rate = self.cfg.read_bucket if kind == "reads" \
             else self.cfg.write_bucket
-        key = ((sub or "").lower(), kind)
-        bucket = self.buckets.get(key)
-        if bucket is None:
-            bucket = self.buckets[key] = Bucket(capacity, rate)
-        ok, remaining, wait = bucket.take()
+        ok, remaining, wait = self.bucket(((sub or "").lower(), kind),
+                                          capacity, rate).take()
         header = "x-ms-ratelimit-remaining-%s-%s" % (scope, kind)
         if not ok:
             raise ArmError(429, "SubscriptionRequestsThrottled" if sub
@@ -408,7 +438,34 @@ class App:
             resp.headers.setdefault(k, v)
         if fault in ("reset", "truncate", "oversize"):
             resp.fault = fault
+        self.spec_check(req, resp)
         return resp
+
+    def spec_check(self, req, resp):
+        """With --spec-log: the request (when vaultwise sent it) and the
+        response against Microsoft's OpenAPI documents (tests/spec/)."""
+        if self.specs is None:
+            return
+        version = req.q("api-version")
+        found = []
+        if (req.headers.get("User-Agent") or "").startswith("vaultwise/"):
+            found.append(("request", "requests", self.specs.check_request(
+                req.method, req.path, version, req.body)))
+        found.append(("response", "responses", self.specs.check_response(
+            req.method, req.path, version, resp.status, resp.body)))
+        with self.log_lock:
+            for side, count, problems in found:
+                if problems is None:
+                    self.spec_counts["unchecked"] += 1
+                    continue
+                self.spec_counts[count] += 1
+                self.spec_counts["violations"] += len(problems)
+                for where, problem in problems:
+                    self.spec_log.write(json.dumps({
+                        "side": side, "method": req.method,
+                        "path": req.raw_path, "status": resp.status,
+                        "where": where, "problem": problem}) + "\n")
+            self.spec_log.flush()
 
 
 def _utc_ms():

@@ -236,8 +236,7 @@ def list_subscriptions(app, req, m):
     subs = sorted(app.estate.sub_tenants[s] for s in app.estate.listed
                   if app.estate.sub_tenants[s][1].lower() == home)
     return Response(200, {
-        "value": [subscription_json(s, t) for s, t in subs],
-        "count": {"type": "Total", "value": len(subs)}})
+        "value": [subscription_json(s, t) for s, t in subs]})
 
 
 def get_subscription(app, req, m):
@@ -280,6 +279,10 @@ def get_tags(app, req, m):
 
 def vault_config(app, req, m):
     return Response(200, E.vault_config_json(vault_of(app, m)))
+
+
+def vault_usages(app, req, m):
+    return Response(200, E.usages_json(vault_of(app, m)))
 
 
 def storage_config(app, req, m):
@@ -503,8 +506,11 @@ def get_rp(app, req, m):
 
 
 def recommended_for_move(app, req, m):
+    """The POST, or a GET of its nextLink (as ARM clients follow the
+    nextLink of a POST list), paged by --page-size."""
     it = item_of(app, m)
-    body = req.json()
+    body = req.json() if req.method == "POST" else {
+        "objectType": "ListRecoveryPointsRecommendedForMoveRequest"}
     if not isinstance(body, dict) or body.get("objectType") != \
             "ListRecoveryPointsRecommendedForMoveRequest":
         raise bad_input("objectType must be "
@@ -524,8 +530,9 @@ def recommended_for_move(app, req, m):
            if rp.rp_id.lower() not in skip and
            E.move_refusal(it, rp, now) is None and
            rp.unique_gb * std > rp.full_gb * arc]
-    return Response(200, {"value": [E.rp_json(it, rp, app.estate.exported_at)
-                                    for rp in rec], "nextLink": None})
+    return page(req, rec, app.cfg.page_size,
+                lambda rp: E.rp_json(it, rp, app.estate.exported_at),
+                null_next=True)
 
 
 def move_rp(app, req, m):
@@ -794,6 +801,7 @@ ROUTES = [(method, re.compile("^" + pattern + "/?$", re.I), group, fn)
     ("GET", SUB + r"/resourceGroups/(?P<rg>[^/]+)/providers/"
      r"Microsoft\.RecoveryServices/vaults", "vault", list_vaults),
     ("GET", V, "vault", get_vault),
+    ("GET", V + r"/usages", "vault", vault_usages),
     ("GET", r"(?P<scope>/subscriptions/.+?)/providers/"
             r"Microsoft\.Resources/tags/default", "tags", get_tags),
     ("GET", V + r"/backupconfig/vaultconfig", "backup", vault_config),
@@ -815,6 +823,8 @@ ROUTES = [(method, re.compile("^" + pattern + "/?$", re.I), group, fn)
     ("GET", ITEM + r"/recoveryPoints", "backup", list_rps),
     ("GET", ITEM + r"/recoveryPoints/(?P<rp>[^/]+)", "backup", get_rp),
     ("POST", ITEM + r"/recoveryPointsRecommendedForMove", "backup",
+     recommended_for_move),
+    ("GET", ITEM + r"/recoveryPointsRecommendedForMove", "backup",
      recommended_for_move),
     ("POST", ITEM + r"/recoveryPoints/(?P<rp>[^/]+)/move", "backup", move_rp),
     ("GET", ITEM + r"/operationsStatus/(?P<op>[^/]+)", "backup",

@@ -31,7 +31,7 @@ GIB = 1 << 30
 WORKLOADS = {
     "AzureVM": dict(bmt="AzureIaasVM", item_type="VM", workload_type="VM",
                     protected_item_type="Microsoft.Compute/virtualMachines",
-                    job_type="AzureIaaSVMJobV2",
+                    job_type="AzureIaaSVMJob",
                     rp_object="IaasVMRecoveryPoint"),
     "SQL": dict(bmt="AzureWorkload", item_type="SQLDataBase",
                 workload_type="SQLDataBase",
@@ -218,7 +218,7 @@ class Item:
 class Rp:
     __slots__ = ("rp_id", "time", "time_s", "kind", "tier", "expiry",
                  "expiry_s", "ready", "info", "unique_gb", "full_gb",
-                 "moving")
+                 "moving", "on_demand")
 
     def __init__(self, rp_id, time_s, kind, tier, expiry_s, ready, info,
                  unique_gb, full_gb):
@@ -230,6 +230,7 @@ class Rp:
         self.ready, self.info = sys.intern(ready), sys.intern(info)
         self.unique_gb, self.full_gb = float(unique_gb), float(full_gb)
         self.moving = None       # id of a move operation in progress
+        self.on_demand = False   # taken by an on-demand backup
 
 
 class Job:
@@ -246,6 +247,7 @@ class Job:
         self.source_tier, self.data_gb = source_tier, data_gb
         self.error_code = error_code
         self.op = None     # the async operation of a job the emulator ran
+        self.on_demand = None  # an on-demand backup: the point it took
 
 
 # ---- loading ----
@@ -433,6 +435,26 @@ class Estate:
         job.vault.jobs.append(job)
         job.vault.job_index[job.job_id.lower()] = job
 
+    def mark_on_demand(self, job_ids):
+        """Serves these backup jobs (VM or Files) as on-demand ones, as
+        Azure shows them: isUserTriggered, and the expiry of the point the
+        job took only in the job's details, not in the point list."""
+        for job_id in job_ids:
+            job = next((v.job_index[job_id.lower()] for v in self.vaults
+                        if job_id.lower() in v.job_index), None)
+            if job is None or job.operation != "Backup" or \
+                    job.item is None or \
+                    job.item.workload not in ("AzureVM", "AzureFiles"):
+                raise SnapshotError("--on-demand %s: not a VM or Azure Files "
+                                    "backup job of the snapshot" % job_id)
+            end = parse_time(job.end_s) if job.end_s else job.start
+            rp = next((p for p in job.item.rps
+                       if job.start <= p.time <= end and p.expiry_s), None)
+            if rp is None:
+                raise SnapshotError("--on-demand %s: no point with an expiry "
+                                    "was taken during the job" % job_id)
+            job.on_demand, rp.on_demand = rp, True
+
     def _vault_of(self, row, name):
         v = self.by_vault_id.get(row["vault_id"])
         if v is None:
@@ -596,6 +618,60 @@ def vault_config_json(v):
             "properties": props}
 
 
+# Usages_ListByVaults: Microsoft's ListUsages example's entries, in its
+# order; the emulator fills ProtectedItemCount, IaaSVMProtectedItemCount
+# and the vault's redundancy's storage (the ZRS name follows the GRS and
+# LRS ones: a guess); the rest are 0.
+USAGES = (("MABContainersCount", "Backup management servers", "Count"),
+          ("ProtectedItemCount", "Backup items/Azure virtual machine "
+           "backup", "Count"),
+          ("ProtectedItemCriticalCount", "Critical", "Count"),
+          ("ProtectedItemWarningCount", "Warning", "Count"),
+          ("IaaSVMProtectedItemCount", "Azure Virtual Machines", "Count"),
+          ("IaaSVMProtectedItemCriticalCount", "Critical", "Count"),
+          ("IaaSVMProtectedItemWarningCount", "Warning", "Count"),
+          ("MABProtectedItemCount", "File-Folders", "Count"),
+          ("DPMProtectedItemCount", "DPM Protected Items Count", "Count"),
+          ("AzureBackupServerProtectedItemCount",
+           "Azure Backup Server Protected Items Count", "Count"),
+          ("InProgressJobsCount", "In progress", "Count"),
+          ("FailedJobsCount", "Failed", "Count"),
+          ("GRSStorageUsage", "Cloud - GRS", "Bytes"),
+          ("LRSStorageUsage", "Cloud - LRS", "Bytes"),
+          ("ZRSStorageUsage", "Cloud - ZRS", "Bytes"),
+          ("ManagedInstances", "Protected Instances", "Count"),
+          ("GRSDedupStorageUsage", "Dedup - GRS", "Bytes"),
+          ("LRSDedupStorageUsage", "Dedup - LRS", "Bytes"),
+          ("UsedDiskSize", "Backup Engines' Disk Used", "Bytes"))
+STORAGE_USAGE = {"GeoRedundant": "GRSStorageUsage",
+                 "LocallyRedundant": "LRSStorageUsage",
+                 "ZoneRedundant": "ZRSStorageUsage"}
+
+
+def usages_json(v):
+    """A vault's usages: vaults.csv usage_items and usage_storage_gb when
+    the snapshot has them, else its items and the vault-standard GiB of
+    their points."""
+    r = v.row
+    items = int(r["usage_items"]) if r.get("usage_items") else len(v.items)
+    gb = float(r["usage_storage_gb"]) if r.get("usage_storage_gb") else \
+        sum(float(it.row["standard_gb"] or 0) for it in v.items)
+    values = {"ProtectedItemCount": items, "ManagedInstances": items,
+              "IaaSVMProtectedItemCount": sum(
+                  1 for it in v.items if it.workload == "AzureVM"),
+              STORAGE_USAGE.get(r["redundancy"], "GRSStorageUsage"):
+                  round(gb * GIB)}
+    out = []
+    for name, local, unit in USAGES:
+        u = {"name": {"localizedValue": local, "value": name},
+             "currentValue": values.get(name, 0), "limit": -1,
+             "unit": unit}
+        if name in ("InProgressJobsCount", "FailedJobsCount"):
+            u["quotaPeriod"] = "P1D"
+        out.append(u)
+    return {"value": out}
+
+
 def storage_config_json(v):
     return {"id": v.arm_id + "/backupstorageconfig/vaultstorageconfig",
             "name": "vaultstorageconfig",
@@ -689,11 +765,8 @@ def item_json(it):
              "friendlyName": it.friendly,
              "protectionState": r["protection_state"],
              "protectionStatus": "Healthy",
-             "healthStatus": "Passed",
-             "lastBackupStatus": "Completed",
+             "lastBackupStatus": "Healthy",
              "isArchiveEnabled": it.workload != "AzureFiles",
-             "protectedItemDataId": str(int(hashlib.sha256(
-                 it.arm_id.lower().encode()).hexdigest()[:15], 16)),
              "softDeleteRetentionPeriodInDays":
                  int(it.vault.row["soft_delete_days"] or 0),
              "isScheduledForDeferredDelete": r.get("soft_deleted") == "true"}
@@ -704,6 +777,7 @@ def item_json(it):
         props["sourceResourceId"] = r["source_resource_id"]
         if it.workload == "AzureVM":
             props["virtualMachineId"] = r["source_resource_id"]
+    item_kind_json(it, props)
     if r.get("last_backup_time"):
         props["lastBackupTime"] = r["last_backup_time"]
     if it.policy is not None:
@@ -711,10 +785,16 @@ def item_json(it):
         props["policyName"] = it.policy.name
         if it.workload == "AzureVM":
             props["policyType"] = it.policy.properties.get("policyType", "V1")
-    ext = {"recoveryPointCount": len(rps), "policyInconsistent": False}
+    ext = {"recoveryPointCount": len(rps)}
+    if it.workload == "AzureVM":
+        ext["policyInconsistent"] = False
+    else:
+        ext["policyState"] = "Consistent"
     if rps:
         props["lastRecoveryPoint"] = rps[-1].time_s
         ext["oldestRecoveryPoint"] = rps[0].time_s
+    # AzureFileshareProtectedItemExtendedInfo has no per-tier dates
+    if rps and it.workload != "AzureFiles":
         vault_rps = [p for p in rps if p.tier in IN_STANDARD]
         arch = [p for p in rps if p.tier in IN_ARCHIVE]
         if vault_rps:
@@ -730,12 +810,24 @@ def item_json(it):
                                if it.workload == "SQL"
                                else "AzureVmWorkloadSAPHanaSystem")
         props["serverName"] = it.container.split(";")[-1]
-        props["protectedItemHealthStatus"] = "Healthy"
-        del props["healthStatus"]
     return {"id": it.arm_id, "name": it.name,
             "type": "Microsoft.RecoveryServices/vaults/backupFabrics/"
                     "protectionContainers/protectedItems",
             "properties": props}
+
+
+def item_kind_json(it, props):
+    """The properties only one kind of item has in the spec: a VM's
+    healthStatus and protectedItemDataId, a database's
+    protectedItemDataSourceId and protectedItemHealthStatus."""
+    data_id = str(int(hashlib.sha256(
+        it.arm_id.lower().encode()).hexdigest()[:15], 16))
+    if it.workload == "AzureVM":
+        props.update({"healthStatus": "Passed",
+                      "protectedItemDataId": data_id})
+    elif it.workload in ("SQL", "HANA"):
+        props.update({"protectedItemDataSourceId": data_id,
+                      "protectedItemHealthStatus": "Healthy"})
 
 
 # ---- recovery points ----
@@ -759,7 +851,7 @@ def rp_json(it, rp, exported_at):
              "recoveryPointTierDetails": rp_tier_details(it, rp,
                                                          exported_at)}
     extra = {"isSoftDeleted": False}
-    if rp.expiry_s:
+    if rp.expiry_s and not rp.on_demand:
         extra["expiryTime"] = rp.expiry_s
     if it.workload in ("SQL", "HANA"):
         props["recoveryPointTimeInUTC"] = rp.time_s
@@ -870,21 +962,27 @@ def job_json(job, detailed):
         props["errorDetails"] = [{
             "errorCode": error_number(job.error_code),
             "errorString": "The operation failed with %s." % job.error_code,
-            "errorTitle": "", "recommendations": []}]
+            "recommendations": []}]
+        # AzureStorageErrorInfo (Files jobs) has no errorTitle
+        if it is None or it.workload != "AzureFiles":
+            props["errorDetails"][0]["errorTitle"] = ""
     if it is not None and it.workload == "AzureVM":
         props.update({"containerName": it.container,
                       "virtualMachineVersion": "Compute",
-                      "isUserTriggered": job.operation != "Backup"})
+                      "isUserTriggered": job.operation != "Backup" or
+                      job.on_demand is not None})
     elif it is not None and it.workload in ("SQL", "HANA"):
         props["workloadType"] = wl["workload_type"]
     elif it is not None:
         props["storageAccountName"] = it.container.split(";")[-1]
         props["storageAccountVersion"] = "Storage"
-    props["actionsInfo"] = ["Cancel"] if job.status == "InProgress" else []
+        props["isUserTriggered"] = job.on_demand is not None
+    props["actionsInfo"] = ["Cancellable"] if job.status == "InProgress" \
+        else []
     if detailed:
         props["extendedInfo"] = {"tasksList": [], "propertyBag":
                                  job_property_bag(job)}
-        if job.status == "InProgress":
+        if job.status == "InProgress" and wl["job_type"] == "AzureIaaSVMJob":
             props["extendedInfo"]["progressPercentage"] = 0.0
     return {"id": job.vault.arm_id + "/backupJobs/" + job.job_id,
             "name": job.job_id,
@@ -926,4 +1024,6 @@ def job_property_bag(job):
             bag["Data transferred (GB)"] = job.data_gb
     elif op == "backup" and job.data_gb != "":
         bag["Backup Size"] = "%d MB" % round(float(job.data_gb) * 1024)
+    if job.on_demand is not None:
+        bag["Recovery Point Expiry Time in UTC"] = job.on_demand.expiry_s
     return bag

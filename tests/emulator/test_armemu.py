@@ -615,6 +615,69 @@ def test_prices():
         emu.stop()
 
 
+def test_cost_management():
+    """The Query API over a bill: grouped sums, a bad query refused, and
+    Cost Management's own throttling."""
+    d = os.path.join(TMP, "bill")
+    os.makedirs(d, exist_ok=True)
+    cols = ["BilledCost", "EffectiveCost", "BillingCurrency",
+            "ChargeCategory", "ChargePeriodStart", "ConsumedQuantity",
+            "ResourceId", "RegionId", "ServiceName", "x_SkuMeterCategory",
+            "x_SkuMeterName"]
+    rows = [(4, 100, V_PROD, "Backup", "Standard LRS Data Stored"),
+            (2, 50, V_PROD, "Backup", "Standard LRS Data Stored"),
+            (10, 1, V_PROD, "Backup", "Azure VM Protected Instance"),
+            (7, 24, V_DEV.replace("Microsoft.RecoveryServices/vaults",
+                                  "Microsoft.Compute/virtualMachines"),
+             "Virtual Machines", "D4s v5")]
+    with open(os.path.join(d, "focus.csv"), "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(cols)
+        for cost, qty, rid, cat, meter in rows:
+            w.writerow([cost, cost, "EUR", "Usage", "2026-10-01T00:00:00Z",
+                        qty, rid, "westeurope", "Azure Site Recovery", cat,
+                        meter])
+    query = {"type": "ActualCost", "timeframe": "Custom",
+             "timePeriod": {"from": "2026-10-01T00:00:00Z",
+                            "to": "2026-10-31T23:59:59Z"},
+             "dataset": {"aggregation": {
+                 "totalCost": {"name": "Cost", "function": "Sum"},
+                 "qty": {"name": "UsageQuantity", "function": "Sum"}},
+                 "grouping": [{"type": "Dimension", "name": "ResourceId"},
+                              {"type": "Dimension", "name": "Meter"}],
+                 "filter": {"dimensions": {"name": "MeterCategory",
+                                           "operator": "In",
+                                           "values": ["backup"]}}}}
+    url = ("/subscriptions/%s/providers/Microsoft.CostManagement/query"
+           "?api-version=2025-03-01" % SUB)
+    emu = Emu("--bill", d, "--cost-bucket", "2/0.2")
+    try:
+        status, _, body = emu.json("POST", url, query)
+        props = (body or {}).get("properties", {})
+        got = {(r[2], r[3]): (r[0], r[1]) for r in props.get("rows", [])}
+        tap(status == 200 and [c["name"] for c in props["columns"]] ==
+            ["Cost", "UsageQuantity", "ResourceId", "Meter", "Currency"] and
+            got == {(V_PROD, "Standard LRS Data Stored"): (6, 150),
+                    (V_PROD, "Azure VM Protected Instance"): (10, 1)} and
+            props["nextLink"] is None,
+            "Cost Management query: Backup rows summed per resource and "
+            "meter", body)
+        bad = json.loads(json.dumps(query))
+        bad["dataset"]["grouping"].append({"type": "Dimension",
+                                           "name": "ServiceName"})
+        status, _, body = emu.json("POST", url, bad)
+        tap(status == 400 and error_code(body) == "BadRequest",
+            "... more than 2 groupings: 400 BadRequest", body)
+        status, headers, body = emu.json("POST", url, query)
+        tap(status == 429 and "Retry-After" not in headers and
+            int(headers["x-ms-ratelimit-microsoft.costmanagement-entity-"
+                        "retry-after"]) >= 1,
+            "... its own bucket empty: 429 with entity-retry-after, no "
+            "Retry-After", dict(headers))
+    finally:
+        emu.stop()
+
+
 def test_token_expiry():
     emu = Emu("--expire-tokens-after", "3")
     try:
@@ -750,6 +813,7 @@ def main():
         emu.stop()
     for test in (test_paging, test_throttle, test_truncate_and_reset,
                  test_moves, test_deny_and_mua, test_prices,
+                 test_cost_management,
                  test_token_expiry, test_plain_listener,
                  test_lost_move_reply):
         run(test)

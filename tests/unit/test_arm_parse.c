@@ -230,6 +230,30 @@ static void test_arm_parse__vaultconfig_loses_to_vault(void **state)
 	assert_int_equal(av.v.soft_delete, SD_ENABLED);
 }
 
+/* Microsoft's ListUsages example: 3 protected items; the backup storage
+ * is the GRS and LRS *StorageUsage bytes, not the dedup ones nor the
+ * backup engines' disk. */
+static void test_arm_parse__vault_usages(void **state)
+{
+	const cJSON *u;
+	struct arm_vault av;
+	struct err e = ERR_INIT;
+
+	(void)state;
+	assert_int_equal(arm_parse_vault(body(RSV "examples/2026-08-01/"
+						  "GETVault.json", "200"),
+					 "t", &pool, &av, &e), 0);
+	assert_true(isnan(av.v.usage_storage_gb));
+	assert_int_equal(av.v.usage_items, -1);
+	cJSON_ArrayForEach(u, cJSON_GetObjectItemCaseSensitive(
+		body(RSV "stable/2026-08-01/examples/ListUsages.json", "200"),
+		"value"))
+		arm_vault_usage(u, &av.v);
+	assert_int_equal(av.v.usage_items, 3);
+	assert_true(fabs(av.v.usage_storage_gb -
+			 117007930.0 / (1024.0 * 1024 * 1024)) < 1e-12);
+}
+
 /* ---- policies ---- */
 
 static void parse_policy(const cJSON *o, struct policy *p)
@@ -1231,6 +1255,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 #define T_(name) cmocka_unit_test_teardown(test_arm_parse__##name, teardown)
 		T_(vault_get),
+		T_(vault_usages),
 		T_(vault_list_defaults),
 		T_(vault_immutability_and_cmk),
 		T_(vaultconfig),

@@ -3,7 +3,8 @@
  * the snapshot's vaults only, by meter category and ResourceId, both
  * generations of meter names, purchases dropped, instant-restore
  * snapshots counted, the latest month kept; FOCUS and usage details,
- * plain or gzip; public samples without Backup rows yield nothing. */
+ * plain or gzip; public samples without Backup rows yield nothing;
+ * charges billed per protected item (ProtectedItemLevel) per item. */
 #include "testutil.h"
 
 #include <zlib.h>
@@ -125,7 +126,7 @@ static void test_bill__public_samples_have_no_backup(void **state)
 		struct bill b;
 
 		read_ok(&b, files[i]);
-		assert_int_equal(b.format, i ? BILL_FOCUS : BILL_USAGE_DETAILS);
+		/* every row read, none naming Backup: all skipped unsplit */
 		assert_true(b.rows >= 4);
 		assert_int_equal(b.kept, 0);
 		assert_int_equal(b.purchases, 0); /* not Backup: not counted */
@@ -181,6 +182,81 @@ static void test_bill__focus_skumeter(void **state)
 	free(path);
 }
 
+static long item_named(const char *name)
+{
+	for (size_t i = 0; i < snap.nitems; i++)
+		if (strcmp(snap.items[i].item_name, name) == 0)
+			return (long)i;
+	fail_msg("no item %s", name);
+	return -1;
+}
+
+/* A vault at ProtectedItemLevel bills each item under its own ARM id
+ * (any case): the item gets its charges, the vault their sum. */
+static void test_bill__protected_item_level(void **state)
+{
+	struct bill b;
+	char *path = test_write(
+		"items.csv",
+		"ResourceId,EffectiveCost,BilledCost,ChargePeriodStart,"
+		"x_SkuMeterCategory,x_SkuMeterName,ConsumedQuantity,"
+		"BillingCurrency\n"
+		"/subscriptions/00000000-0000-4000-8000-000000000001/"
+		"resourceGroups/rg-prod/providers/Microsoft.RecoveryServices/"
+		"vaults/vault-prod/backupFabrics/Azure/protectionContainers/"
+		"IaasVMContainer;iaasvmcontainerv2;rg-app;vm-app01/"
+		"protectedItems/VM;iaasvmcontainerv2;rg-app;vm-app01,"
+		"3,3,2026-10-01T00:00:00Z,Backup,Standard LRS Data Stored,"
+		"150,EUR\n"
+		"/SUBSCRIPTIONS/00000000-0000-4000-8000-000000000001/"
+		"resourceGroups/RG-PROD/providers/Microsoft.RecoveryServices/"
+		"vaults/vault-prod/backupFabrics/Azure/protectionContainers/"
+		"IaasVMContainer;iaasvmcontainerv2;rg-app;vm-app01/"
+		"protectedItems/VM;iaasvmcontainerv2;rg-app;vm-app01,"
+		"10,10,2026-10-01T00:00:00Z,Backup,Azure VM Protected Instance,"
+		"1,EUR\n"
+		"/subscriptions/00000000-0000-4000-8000-000000000001/"
+		"resourceGroups/rg-prod/providers/Microsoft.RecoveryServices/"
+		"vaults/vault-prod/backupFabrics/Azure/protectionContainers/"
+		"VMAppContainer;Compute;rg-db;sqlvm01/protectedItems/"
+		"SQLDataBase;MSSQLSERVER;salesdb,"
+		"2,2,2026-10-01T00:00:00Z,Backup,Standard LRS Data Stored,"
+		"100,EUR\n"
+		"/subscriptions/00000000-0000-4000-8000-000000000001/"
+		"resourceGroups/rg-prod/providers/Microsoft.RecoveryServices/"
+		"vaults/vault-prod/backupFabrics/Azure/protectionContainers/"
+		"gone/protectedItems/gone,"
+		"1,1,2026-10-01T00:00:00Z,Backup,Standard LRS Data Stored,"
+		"50,EUR\n");
+	long prod = vault_named("vault-prod"), vm = item_named("vm-app01");
+	long db = item_named("salesdb");
+	(void)state;
+
+	read_ok(&b, path);
+	assert_non_null(b.item);
+	assert_int_equal(b.item_rows, 3);
+	assert_float_equal(b.item[vm][BM_STANDARD].cost, 3, 1e-9);
+	assert_float_equal(b.item[vm][BM_PI_VM].qty, 1, 1e-9);
+	assert_float_equal(b.item[db][BM_STANDARD].qty, 100, 1e-9);
+	/* the vault has every charge, also the unknown item's */
+	assert_float_equal(b.cell[prod][BM_STANDARD].cost, 6, 1e-9);
+	assert_float_equal(b.cell[prod][BM_STANDARD].qty, 300, 1e-9);
+	bill_release(&b);
+	free(path);
+}
+
+/* A vault-level bill names no item. */
+static void test_bill__vault_level_has_no_items(void **state)
+{
+	struct bill b;
+	(void)state;
+
+	read_ok(&b, COSTS("backup-focus.csv"));
+	assert_null(b.item);
+	assert_int_equal(b.item_rows, 0);
+	bill_release(&b);
+}
+
 static void test_bill__errors_name_file_line_column(void **state)
 {
 	struct bill b;
@@ -209,6 +285,8 @@ int main(void)
 		cmocka_unit_test(test_bill__public_samples_have_no_backup),
 		cmocka_unit_test(test_bill__meter_classes),
 		cmocka_unit_test(test_bill__focus_skumeter),
+		cmocka_unit_test(test_bill__protected_item_level),
+		cmocka_unit_test(test_bill__vault_level_has_no_items),
 		cmocka_unit_test(test_bill__errors_name_file_line_column),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -581,6 +581,50 @@ static void test_csvio__line_numbers_after_multiline_fields(void **state)
 			  "unquoted field, or text after a closing quote");
 }
 
+/* Rows without the word (any case) are skipped unsplit, quoted line
+ * ends and all (the row after one is found), and counted; line numbers
+ * and checksums stay those of the whole file. */
+static void test_csvio__read_kept_skips_refused_rows(void **state)
+{
+	char *path = test_write(
+		"kept.csv",
+		"a,b,c\r\n"
+		"1,keep,x\r\n"
+		"2,\"skip\r\nkeep,\"\"quoted\"\"\",y\r\n"
+		"\r\n"
+		"3,keep,\"z\"\r\n"
+		"4,no,\"a\r\n8,x,y\"\r\n"
+		"5,no,w\r\n"
+		"6,keep,\"last\"");
+	struct texts t;
+	struct csv_file_info info, all;
+	struct err e = ERR_INIT;
+	uint64_t skipped = 0;
+	(void)state;
+
+	memset(&t, 0, sizeof(t));
+	assert_int_equal(csv_read_kept(path, &text_schema, "keep",
+				       load_text, &t, &info, &skipped, &e),
+			 0);
+	assert_int_equal(skipped, 2);
+	/* row 2 is kept (its quoted field holds "keep"); row 4 is skipped
+	 * whole, its quoted line end starting no row */
+	assert_int_equal(t.n, 4);
+	assert_string_equal(t.v[0][0], "1");
+	assert_string_equal(t.v[1][1], "skip\r\nkeep,\"quoted\"");
+	assert_int_equal(t.line[2], 6);
+	assert_string_equal(t.v[2][0], "3");
+	assert_string_equal(t.v[3][0], "6");
+	assert_int_equal(t.line[3], 10);
+	texts_free(&t);
+	assert_int_equal(read_texts(path, &t, &all, &e), 0);
+	assert_int_equal(info.rows, all.rows);
+	assert_int_equal(info.rows, 6);
+	assert_string_equal(info.sha256, all.sha256);
+	texts_free(&t);
+	free(path);
+}
+
 static void test_csvio__bom_crlf_and_blank_lines(void **state)
 {
 	static const char content[] =
@@ -986,6 +1030,7 @@ int main(void)
 		cmocka_unit_test(test_csvio__embedded_quotes_and_newlines),
 		cmocka_unit_test(
 			test_csvio__line_numbers_after_multiline_fields),
+		cmocka_unit_test(test_csvio__read_kept_skips_refused_rows),
 		cmocka_unit_test(test_csvio__bom_crlf_and_blank_lines),
 		cmocka_unit_test(test_csvio__spaces_kept_only_when_quoted),
 		cmocka_unit_test(test_csvio__writer_quotes_what_needs_it),

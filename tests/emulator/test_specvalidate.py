@@ -1,0 +1,205 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""test_specvalidate.py: self-test of specvalidate.py, printing TAP:
+Microsoft's example payloads (tests/data/azure-examples/) pass the
+documents in tests/spec/; seeded mismatches of each kind are caught; and an
+emulator serving a snapshot with a value outside the spec logs it with
+--spec-log while the unseeded snapshot logs nothing. Run by
+tests/e2e/spec.sh."""
+
+import glob
+import json
+import os
+import shutil
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+sys.dont_write_bytecode = True
+
+import specvalidate as sv  # noqa: E402
+import test_armemu as emutest  # noqa: E402
+from test_armemu import I_APP, V_PROD, tap  # noqa: E402
+
+EXAMPLES = os.path.join(os.path.dirname(HERE), "data", "azure-examples")
+# Microsoft's example file -> the operation it illustrates
+OPERATION_OF = {
+    "GetResourceGuard.json": "ResourceGuards_Get",
+    "GETVault.json": "Vaults_Get",
+    "ListBySubscriptionIds.json": "Vaults_ListBySubscriptionId",
+    "Compute_ProtectedItem_Get.json": "ProtectedItems_Get",
+    "BackupProtectedItems_List.json": "BackupProtectedItems_List",
+    "RecoveryPoints_List.json": "RecoveryPoints_List",
+    "RecoveryPoints_Get.json": "RecoveryPoints_Get",
+    "RecoveryPointsRecommendedForMove_List.json":
+        "RecoveryPointsRecommendedForMove_List",
+    "TriggerRecoveryPointMove_Post.json": "MoveRecoveryPoint",
+    "ProtectedItemOperationStatus.json":
+        "ProtectedItemOperationStatuses_Get",
+    "BackupPolicies_List.json": "BackupPolicies_List",
+    "v2-List-Policies.json": "BackupPolicies_List",
+    "ProtectionPolicies_Get.json": "ProtectionPolicies_Get",
+    "v2-Get-Policy.json": "ProtectionPolicies_Get",
+    "IaaS_v2_daily.json": "ProtectionPolicies_CreateOrUpdate",
+    "IaaS_v2_hourly.json": "ProtectionPolicies_CreateOrUpdate",
+    "ProtectionPolicies_CreateOrUpdate_Complex.json":
+        "ProtectionPolicies_CreateOrUpdate",
+    "ListJobs.json": "BackupJobs_List",
+    "ListJobsWithAllSupportedFilters.json": "BackupJobs_List",
+    "GetJobDetails.json": "JobDetails_Get",
+    "BackupResourceVaultConfigs_Get.json": "BackupResourceVaultConfigs_Get",
+    "ListResourceGuardProxy.json": "ResourceGuardProxies_Get",
+    "GetResourceGuardProxy.json": "ResourceGuardProxy_Get",
+    "FetchTieringCostForPolicy.json": "FetchTieringCost_Post",
+    "FetchTieringCostForProtectedItem.json": "FetchTieringCost_Post",
+    "FetchTieringCostForRehydrate.json": "FetchTieringCost_Post",
+    "FetchTieringCostForVault.json": "FetchTieringCost_Post",
+    "GetTieringCostOperationResult.json":
+        "GetTieringCostOperationResult_Get",
+    "GetTieringCostOperationStatus.json": "TieringCostOperationStatus_Get",
+}
+JOBS = V_PROD + "/backupJobs"
+V = "2026-02-01"
+
+
+def example_problems(specs, by_id, path):
+    """Violations of one example's request and response bodies."""
+    doc, op = by_id[OPERATION_OF[os.path.basename(path)]]
+    with open(path, encoding="utf-8") as f:
+        example = json.load(f)
+    out = []
+    for status, answer in example.get("responses", {}).items():
+        resp = op["responses"].get(status)
+        if resp is None:
+            out.append(("status", status + " not in the operation"))
+        elif "schema" in resp and "body" in answer:
+            specs.check(sv.Schema(doc, resp["schema"]), answer["body"],
+                        status, True, out)
+    body = next((p for p in op["parameters"] if p.get("in") == "body"),
+                None)
+    if body is not None:
+        value = example["parameters"].get(body["name"])
+        if value is not None:
+            specs.check(sv.Schema(doc, body["schema"]), value, "request",
+                        True, out)
+    return out
+
+
+def test_examples(specs):
+    by_id = {op["operationId"]: (doc, op)
+             for _, _, _, _, doc, op in specs.ops}
+    files = [f for f in sorted(glob.glob(os.path.join(
+        EXAMPLES, "**", "*.json"), recursive=True))
+        if os.path.basename(f) in OPERATION_OF]
+    bad = [(os.path.basename(f), p) for f in files
+           for p in example_problems(specs, by_id, f)]
+    tap(len(files) >= 30 and not bad, "Microsoft's %d example payloads "
+        "pass the documents in tests/spec/" % len(files), bad)
+
+
+def job(**props):
+    p = {"jobType": "AzureIaaSVMJob", "operation": "Backup",
+         "status": "Completed", "startTime": "2026-11-01T02:00:00Z"}
+    p.update(props)
+    return {"value": [{"id": JOBS + "/j1", "name": "j1",
+                       "properties": p}]}
+
+
+def caught(specs, body, where, words, status=200):
+    problems = specs.check_response("GET", JOBS, V, status, body) or []
+    return any(w == where and all(x in p for x in words)
+               for w, p in problems), problems
+
+
+def test_seeded(specs):
+    e = "$.value[0].properties."
+    cases = [
+        ("an errorCode given as a string", job(errorDetails=[
+            {"errorCode": "UserErrorVmNotFound"}]),
+         e + "errorDetails[0].errorCode", ["integer expected"]),
+        ("an unknown jobType", job(jobType="AzureIaaSVMJobV3"),
+         e + "jobType", ["discriminator", "AzureIaaSVMJobV3"]),
+        ("a missing discriminator", {"value": [{"properties": {
+            "operation": "Backup"}}]}, "$.value[0].properties",
+         ["required", "jobType"]),
+        ("a value outside an enum", job(backupManagementType="AzureVM"),
+         e + "backupManagementType", ["not one of"]),
+        ("a malformed date-time", job(startTime="11/01/2026 02:00"),
+         e + "startTime", ["date-time"]),
+        ("a malformed duration", job(duration="3600"), e + "duration",
+         ["duration"]),
+        ("a property the subtype does not have",
+         job(jobType="AzureWorkloadJob", isUserTriggered=True),
+         e + "isUserTriggered", ["not in AzureWorkloadJob"]),
+        ("a boolean given as a string", job(isUserTriggered="true"),
+         e + "isUserTriggered", ["boolean expected"]),
+    ]
+    for desc, body, where, words in cases:
+        ok, problems = caught(specs, body, where, words)
+        tap(ok, "a seeded mismatch is caught: " + desc, problems)
+    problems = specs.check_response("GET", JOBS, V, 201, job())
+    tap(problems and problems[0][0] == "status",
+        "a status the operation does not have is caught", problems)
+    good = specs.check_response("GET", JOBS, V, 200, job(
+        startTime="2026-11-01T02:00:00.1234567", duration="PT1H2M3.5S",
+        isUserTriggered=True, errorDetails=[{"errorCode": 400002}]))
+    tap(good == [], "a job as the spec has it passes (7-digit fraction, "
+        "no Z)", good)
+    tap(specs.check_response("GET", JOBS, "2022-09-01-preview", 200,
+                             job()) is None,
+        "another api-version is left unchecked, not judged", "")
+    move = I_APP + "/recoveryPoints/1/move"
+    bad = specs.check_request("POST", move, V, json.dumps(
+        {"objectType": "MoveRPAcrossTiersRequest",
+         "sourceTierType": "Standard", "targetTierType": "ArchivedRP"}))
+    tap(bad and bad[0][0] == "$.sourceTierType",
+        "a request body outside the spec is caught", bad)
+
+
+def test_emulator_log():
+    """A snapshot whose item state is outside the spec's enum: the served
+    item list breaks the document and --spec-log says where; the unseeded
+    snapshot's list logs nothing."""
+    seeded = os.path.join(emutest.TMP, "seeded")
+    shutil.copytree(emutest.SNAP, seeded)
+    path = os.path.join(seeded, "items.csv")
+    with open(path, encoding="utf-8") as f:
+        text = f.read()
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(text.replace(",Protected,", ",Paused,", 1))
+    for snap, want in ((emutest.SNAP, False), (seeded, True)):
+        emutest.SNAP = snap
+        log = os.path.join(emutest.TMP, "spec.%s.jsonl" % want)
+        emu = emutest.Emu("--spec-log", log)
+        try:
+            status, _, _ = emu.json("GET", V_PROD + "/backupProtectedItems"
+                                    "?api-version=" + V)
+        finally:
+            emu.stop()
+        with open(log, encoding="utf-8") as f:
+            lines = [json.loads(x) for x in f]
+        found = [x for x in lines if "summary" not in x]
+        summary = [x["summary"] for x in lines if "summary" in x]
+        if want:
+            tap(status == 200 and any(
+                x["where"].endswith("properties.protectionState") and
+                "'Paused'" in x["problem"] for x in found),
+                "the emulator logs a seeded value outside the spec", lines)
+        else:
+            tap(status == 200 and not found and summary and
+                summary[0]["responses"] >= 1,
+                "the emulator logs nothing for the unseeded estate", lines)
+
+
+def main():
+    specs = sv.Specs()
+    for test in (test_examples, test_seeded):
+        emutest.run(test, specs)
+    emutest.run(test_emulator_log)
+    shutil.rmtree(emutest.TMP, ignore_errors=True)
+    print("1..%d" % emutest.count)
+    return 1 if emutest.failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
