@@ -217,10 +217,15 @@ basis_ok() {
 	python3 - "$@" <<'PY'
 import csv, os, sys
 want, dirs = sys.argv[1], sys.argv[2:]
+# Backup vaults' rows rest on their own sizes (the sample's estimates),
+# which no bill calibrates yet (their basis follows size_source)
+bv = ("backup_vault", "backup_total")
+read = lambda p: [r for r in csv.DictReader(open(p, newline=""))
+                  if r.get("level") not in bv]
 for d in dirs:
     for f in ("plan.csv", "summary.csv", "strategies.csv",
               "vault_months.csv"):
-        rows = list(csv.DictReader(open(os.path.join(d, f), newline="")))
+        rows = read(os.path.join(d, f))
         got = {r["basis"] for r in rows}
         assert rows and got <= {"calibrated", "reported", "estimated"}, \
             (f, got)
@@ -232,8 +237,7 @@ for d in dirs:
     assert total[0]["basis"] == want, total
     # run's report says the same in its vaults.csv and policies.csv
     for f in ("vaults.csv", "policies.csv"):
-        rows = list(csv.DictReader(open(os.path.join(d, "..", "report", f),
-                                        newline="")))
+        rows = read(os.path.join(d, "..", "report", f))
         assert rows[-1]["level"] == "total" and \
             rows[-1]["basis"] == want, (f, rows[-1])
         if want != "estimated":
