@@ -1,11 +1,10 @@
 /* SPDX-License-Identifier: MIT
  * decision.h: what to do with one recovery point that Azure's rules allow
  * (or will allow) in Archive: move now, move on a date, or keep — with
- * the money and a reason a person understands. This is the deterministic
- * ski-rental rule of docs/modeling.md §3.4: once the point is
- * eligible, move it after it has gone T_BE = (dc + m)/(s - q) days without
- * a restore; never when Archive costs more than it frees (q >= s).
- * Pure functions, no I/O. */
+ * the money and a reason a person understands, on the restore model: a
+ * fit, or with few restores the documented prior (docs/modeling.md §3.2);
+ * never when Archive costs more than it frees (q >= s). Pure functions,
+ * no I/O. */
 #ifndef VW_DECISION_H
 #define VW_DECISION_H
 
@@ -25,7 +24,6 @@ struct decide_input {
 	const struct point_costs *c;
 	const char *currency;
 	int64_t now;
-	int64_t last_restore;  /* of this point, or TIME_NONE */
 	int64_t horizon_end;   /* for points kept forever */
 };
 
@@ -33,16 +31,14 @@ struct decision {
 	int action;            /* enum plan_action */
 	int64_t move_at;       /* TIME_NONE unless a move is planned */
 	double saving_total;   /* money saved over the rest of its life */
-	double breakeven_days; /* INFINITY when Archive never saves */
-	double p_restore, p_restore_lo, p_restore_hi; /* NAN: no model */
-	double expected_restores;  /* over the remaining life; NAN: no model */
-	double restore_cost;       /* expected, once archived; 0: no model */
+	double breakeven_days; /* (dc + m) / (s - q); INFINITY: never saves */
+	double p_restore, p_restore_lo, p_restore_hi;
+	double expected_restores;  /* over the remaining life */
+	double restore_cost;       /* expected, once archived */
 	char reason[640];
 };
 
-void decide_breakeven(const struct decide_input *in, struct decision *out);
-
-/* ---- with the restore-likelihood model (modeling.md §3.2) ----
+/* ---- the restore-likelihood model (modeling.md §3.2) ----
  * Moving at age t costs C(t) = s (t - a) + q (L - t) + dc E[restores in
  * (t, L)] + m; dC/dt = (s - q) - dc r(t), so with a decreasing restore
  * rate r the best age is the first where r(t) <= theta = (s - q) / dc. */

@@ -272,3 +272,36 @@ void vmset_score(const struct item *it, const struct rp *rps, size_t n,
 	free(start);
 	chain_release(&c);
 }
+
+void vmset_value(const struct item *it, const struct rp *rps, size_t n,
+		 const bool *in_set, const double *months, double std_price,
+		 double arc_price, bool refills, double *freed,
+		 struct vmset_value *out)
+{
+	struct chain c;
+
+	memset(out, 0, sizeof(*out));
+	for (size_t i = 0; i < n; i++)
+		freed[i] = NAN;
+	chain_build(&c, it, rps, n, refills);
+	for (size_t j = 0; j < c.m; j++) {
+		size_t end = j;
+		if (!in_set[c.idx[j]])
+			continue;
+		while (end + 1 < c.m && in_set[c.idx[end + 1]])
+			end++;
+		out->points += share_run(&c, it, rps, j, end, freed);
+		j = end;
+	}
+	for (size_t i = 0; i < n; i++) {
+		double net;
+		if (isnan(freed[i]))
+			continue;
+		net = std_price * freed[i] - arc_price * rps[i].full_gb;
+		out->freed_gb += freed[i];
+		out->full_gb += rps[i].full_gb;
+		out->month += net;
+		out->worth += net * months[i];
+	}
+	chain_release(&c);
+}

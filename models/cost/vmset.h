@@ -44,4 +44,22 @@ void vmset_score(const struct item *it, const struct rp *rps, size_t n,
 		 const bool *candidate, double std_price, double arc_price,
 		 bool refills, double *freed, struct vmset_result *out);
 
+/* A given set of chain points moved together (Azure's recommended set,
+ * or the plan's chosen runs): how many, the GiB their runs free in
+ * Standard and their Archive copies, the net money a month (std * freed
+ * - arc * full) and over their lives (each point's net share times
+ * months[i], how long it stays archived). */
+struct vmset_value {
+	size_t points;
+	double freed_gb, full_gb, month, worth;
+};
+
+/* in_set[i]: point i moves with the set (points outside the chain are
+ * ignored); freed[i] as vmset_score sets it for the set's runs, NAN
+ * outside. */
+void vmset_value(const struct item *it, const struct rp *rps, size_t n,
+		 const bool *in_set, const double *months, double std_price,
+		 double arc_price, bool refills, double *freed,
+		 struct vmset_value *out);
+
 #endif

@@ -440,46 +440,60 @@ static void check_convergence(struct restore_model *m, struct lik *l,
 	m->diag.converged = size_ok && dec < DECREMENT_TOL;
 }
 
-/* ---- profile likelihood of p ---- */
+/* ---- profile likelihood ---- */
 
 /* The Hessian's interval for p is poor when c and p trade off (their
  * correlation is often above 0.9): the likelihood is then far from
  * quadratic. p's interval is the profile likelihood's instead: the p where
  * min over (B, K, c) of -loglik rises by chi2_1(level) / 2, found with
- * Brent's method on log p. */
-#define PROFILE_TOL 1e-4   /* simplex size at each p */
+ * Brent's method on log p. When the fit holds B at 0 the Hessian says
+ * nothing of B: its upper bound is the profile's too, on log B, with the
+ * critical value of a null on the boundary, chi2_1(2 level - 1) / 2 (a
+ * 50:50 mixture of chi2_0 and chi2_1, modeling.md §2.3). */
+#define PROFILE_TOL 1e-4   /* simplex size at each value */
 #define PROFILE_SPAN 1.5   /* search log p-hat +- this (a factor of 4.5) */
-#define PROFILE_XTOL 1e-3  /* in log p */
+#define PROFILE_XTOL 1e-3  /* in log units */
 
 struct profile {
 	struct lik *l;
+	int which;         /* the parameter profiled */
 	double t_hat[NPAR];
-	double slope[3];   /* of (log B, log K, log c) on log p, from cov */
-	double log_p, target;
+	double slope[NPAR]; /* of the others on it, from cov */
+	double value, target;
 	struct err *e;
 	int failed;
 };
 
-static double fixed_p_nll(const double *x, void *ctx)
+/* The log-parameters with `which` at the profiled value, x the others. */
+static void profile_theta(const struct profile *pr, const double *x,
+			  double *t)
+{
+	for (int i = 0, k = 0; i < NPAR; i++)
+		t[i] = i == pr->which ? pr->value : x[k++];
+}
+
+static double fixed_nll(const double *x, void *ctx)
 {
 	struct profile *pr = ctx;
-	double t[NPAR] = { x[0], x[1], x[2], pr->log_p };
+	double t[NPAR];
 
+	profile_theta(pr, x, t);
 	return omori_nll(t, pr->l);
 }
 
-static double profile_gap(double log_p, void *ctx)
+static double profile_gap(double value, void *ctx)
 {
 	struct profile *pr = ctx;
-	double dp = log_p - pr->t_hat[PAR_P], x[3];
+	double dv = value - pr->t_hat[pr->which], x[NPAR - 1];
 	struct nm_result r;
 
 	/* start on the ridge the covariance predicts */
-	for (int i = 0; i < 3; i++)
-		x[i] = pr->t_hat[i] + pr->slope[i] * dp;
-	pr->log_p = log_p;
-	if (pr->failed ||
-	    nm_minimize(fixed_p_nll, pr, 3, x, 0.2, PROFILE_TOL, &r, pr->e)) {
+	for (int i = 0, k = 0; i < NPAR; i++)
+		if (i != pr->which)
+			x[k++] = pr->t_hat[i] + pr->slope[i] * dv;
+	pr->value = value;
+	if (pr->failed || nm_minimize(fixed_nll, pr, NPAR - 1, x, 0.2,
+				      PROFILE_TOL, &r, pr->e)) {
 		pr->failed = 1;
 		return 0;
 	}
@@ -512,8 +526,8 @@ static int profile_root(struct profile *pr, double lo, double hi,
 		goto done;
 	if (status) {
 		err_set(pr->e, EXIT_SOFTWARE,
-			"cannot bound p's profile likelihood: %s",
-			gsl_strerror(status));
+			"cannot bound %s's profile likelihood: %s",
+			restore_param_names[pr->which], gsl_strerror(status));
 		goto done;
 	}
 	*out = gsl_root_fsolver_root(s);
@@ -523,13 +537,13 @@ done:
 	return rc;
 }
 
-/* One end of p's interval, walking from log p-hat in direction dir by
+/* One end of the interval, walking from the estimate in direction dir by
  * doubling steps until the profile has risen enough (then Brent inside
  * the last step), or up to limit (then the interval ends there). */
 static int profile_end(struct profile *pr, double dir, double limit,
 		       double *out)
 {
-	double from = pr->t_hat[PAR_P], prev = from, step = 0.05;
+	double from = pr->t_hat[pr->which], prev = from, step = 0.05;
 
 	for (;;) {
 		double x = from + dir * step;
@@ -549,18 +563,30 @@ static int profile_end(struct profile *pr, double dir, double limit,
 	}
 }
 
+static void profile_init(struct profile *pr, const struct restore_model *m,
+			 struct lik *l, int which, const double *t_hat,
+			 double target, struct err *e)
+{
+	double v = m->cov[which][which];
+
+	memset(pr, 0, sizeof(*pr));
+	pr->l = l;
+	pr->which = which;
+	memcpy(pr->t_hat, t_hat, sizeof(pr->t_hat));
+	for (int i = 0; i < NPAR; i++)
+		pr->slope[i] = v > 0 ? m->cov[i][which] / v : 0;
+	pr->target = target;
+	pr->e = e;
+}
+
 static int profile_p(struct restore_model *m, struct lik *l,
 		     const double *t_hat, double nll_min, struct err *e)
 {
-	struct profile pr = { l, { 0 }, { 0 }, 0, 0, e, 0 };
+	struct profile pr;
 	double lo, hi;
 
-	memcpy(pr.t_hat, t_hat, sizeof(pr.t_hat));
-	for (int i = 0; i < 3; i++)
-		pr.slope[i] = m->cov[PAR_P][PAR_P] > 0
-				      ? m->cov[i][PAR_P] / m->cov[PAR_P][PAR_P]
-				      : 0;
-	pr.target = nll_min + gsl_cdf_chisq_Pinv(m->level, 1) / 2;
+	profile_init(&pr, m, l, PAR_P, t_hat,
+		     nll_min + gsl_cdf_chisq_Pinv(m->level, 1) / 2, e);
 	if (profile_end(&pr, -1,
 			fmax(t_hat[PAR_P] - PROFILE_SPAN, omori_lo[PAR_P]),
 			&lo) ||
@@ -573,13 +599,45 @@ static int profile_p(struct restore_model *m, struct lik *l,
 	return 0;
 }
 
+/* B's interval when it reaches 0: the profile at B = 0 (the box's
+ * edge, the others re-fitted) within the boundary's critical value of
+ * the best fit. Then B's upper bound is the profile's crossing above
+ * both the estimate and the exact (Garwood) bound of the rate after 180
+ * days scaled down 1000 times (the floor is at most that rate; the
+ * profile is flat far below it). */
+static int profile_b(struct restore_model *m, struct lik *l,
+		     const double *t_hat, double nll_min, double b_rate,
+		     struct err *e)
+{
+	struct profile pr;
+	double t[NPAR], hi;
+
+	memcpy(t, t_hat, sizeof(t));
+	profile_init(&pr, m, l, PAR_B, t,
+		     nll_min +
+			     gsl_cdf_chisq_Pinv(2 * m->level - 1, 1) / 2,
+		     e);
+	m->b_at_zero = profile_gap(omori_lo[PAR_B], &pr) <= 0;
+	if (pr.failed)
+		return -1;
+	if (!m->b_at_zero)
+		return 0;
+	if (b_rate > 0 && isfinite(b_rate))
+		pr.t_hat[PAR_B] = fmax(t[PAR_B], log(b_rate / 1000));
+	if (profile_end(&pr, 1, omori_hi[PAR_B], &hi))
+		return -1;
+	m->b_hi = exp(hi);
+	return 0;
+}
+
 static int fit_omori(struct restore_model *m, const struct restore_data *d,
 		     struct err *e)
 {
 	struct lik l = { d, events_log_weight(d), true };
-	double t[NPAR];
+	double t[NPAR], E180, lo, rate_hi;
 	bool fixed[NPAR];
 	struct nm_result r;
+	long n180;
 
 	if (omori_search(m, &l, t, &r, e))
 		return -1;
@@ -598,14 +656,9 @@ static int fit_omori(struct restore_model *m, const struct restore_data *d,
 	m->diag.penalty = p_penalty(t[PAR_P]);
 	m->diag.loglik = -(r.f - m->diag.penalty);
 	m->diag.aic = 2.0 * NPAR - 2.0 * m->diag.loglik;
-	m->b_at_zero = fixed[PAR_B] && t[PAR_B] <= omori_lo[PAR_B] + 1e-3;
-	if (m->b_at_zero) {
-		long n180;
-		double E180, lo;
-		floor_counts(d, &n180, &E180);
-		poisson_rate_interval(n180, E180, m->level, &lo, &m->b_hi);
-	}
-	return 0;
+	floor_counts(d, &n180, &E180);
+	poisson_rate_interval(n180, E180, m->level, &lo, &rate_hi);
+	return profile_b(m, &l, t, r.f, rate_hi, e);
 }
 
 static int fit_exponential(struct restore_model *m,

@@ -77,8 +77,8 @@ struct restore_model {
 	struct restore_fit_summary sum;
 	struct fit_diag diag;
 	/* NAN where they do not apply: */
-	bool b_at_zero;       /* B ended at its lower bound: no floor seen */
-	double b_hi;          /* then: upper bound of the rate after 180 d */
+	bool b_at_zero;       /* B = 0 is within B's interval (profile) */
+	double b_hi;          /* then: B's profile-likelihood upper bound */
 	double prior_bound;   /* prior: the events' 95% upper bound */
 	double p_lo, p_hi;    /* profile-likelihood interval of p */
 	struct exp_fit alt;

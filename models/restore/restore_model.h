@@ -101,9 +101,10 @@ const struct restore_fit_summary *
 restore_model_summary(const struct restore_model *m);
 /* Estimate and interval (at the model's level) of a parameter: 0 B, 1 K,
  * 2 c, 3 p. Intervals are Hessian (Wald) intervals on the log scale,
- * except p's (profile likelihood), B's when the data show no floor
- * ([0, the exact upper bound of the rate after 180 days]) and, in the
- * prior, B's and K's (the quantiles of the scale's gamma). */
+ * except p's (profile likelihood), B's when the profile likelihood at
+ * B = 0 is within the boundary's critical value, chi2_1(2 level - 1) / 2
+ * ([0, the profile's upper bound]) and, in the prior, B's and K's (the
+ * quantiles of the scale's gamma). */
 void restore_model_param(const struct restore_model *m, int which,
 			 double *est, double *lo, double *hi);
 double restore_model_level(const struct restore_model *m);

@@ -116,7 +116,7 @@ struct apply_plan {
 	char currency[8];
 	int64_t as_of;
 	int horizon_months;
-	bool net_of_restores;  /* plan.json method "model" */
+	bool net_of_restores;  /* plan.json method "model" or "prior" */
 	const char *snapshot;  /* plan.json's (pooled), or NULL */
 	long moves_later;
 	long merged;               /* plan.csv rows naming a point again */

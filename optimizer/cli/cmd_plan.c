@@ -47,7 +47,7 @@ static const struct opt_spec plan_specs[] = {
 	  "price restores from Archive at High rehydration priority", 0, 0 },
 	{ "model", 0, OPT_STR, offsetof(struct plan_cli, model), "FILE",
 	  "restore-likelihood model from `vaultwise fit` (default: the "
-	  "ski-rental rule, which needs none)", 0, 0 },
+	  "documented prior fitted on the snapshot's restores)", 0, 0 },
 	{ "risk", 0, OPT_DOUBLE, offsetof(struct plan_cli, risk), "Q",
 	  "decide on the Q-quantile of the restore rate (0.5-0.99; default "
 	  "0.5, the mean)", 0.5, 0.99 },
@@ -74,7 +74,7 @@ static const struct opt_spec plan_specs[] = {
 	  "(default), keep, DoNotTier, TierRecommended or TierAfter:N{d,m} "
 	  "(within what Azure allows per policy)", 0, 0 },
 	{ "moves", 0, OPT_STR, offsetof(struct plan_cli, moves), "WHICH",
-	  "which points to move: plan (each at its break-even, default), "
+	  "which points to move: plan (each at its best age, default), "
 	  "all-eligible (each as soon as Azure allows) or none", 0, 0 },
 	{ "propose", 0, OPT_STR, offsetof(struct plan_cli, propose),
 	  "LEVERS",

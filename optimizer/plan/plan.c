@@ -7,6 +7,7 @@
  * recovery_points.csv, one item at a time. */
 #include "optimizer/plan/plan.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 
@@ -17,6 +18,7 @@
 #include "optimizer/plan/plan_internal.h"
 #include "optimizer/snapshot/plan_meta.h"
 #include "models/cost/sizes.h"
+#include "models/restore/restore_model.h"
 #include "models/check/targets.h"
 #include "optimizer/base/timeutil.h"
 #include "optimizer/base/util.h"
@@ -66,55 +68,12 @@ static int collect_restore(void *ctx, const struct item *it,
 			   const struct job *j, struct err *e)
 {
 	struct plan_ctx *p = ctx;
-	struct restore_event *ev;
 	(void)e;
 
 	if (!it || !job_is_restore(j))
 		return 0;
 	rto_samples_add(&p->rto_samples, it, j, p->now);
-	if (j->rp_time == TIME_NONE)
-		return 0;
-	p->restores = grow_array(p->restores, sizeof(*p->restores),
-				 p->nrestores + 1, &p->restores_alloc);
-	ev = &p->restores[p->nrestores++];
-	ev->item = it - p->s->items;
-	ev->rp_time = j->rp_time;
-	ev->when = j->start_time;
 	return 0;
-}
-
-static int cmp_restore(const void *a, const void *b)
-{
-	const struct restore_event *x = a, *y = b;
-	if (x->item != y->item)
-		return x->item < y->item ? -1 : 1;
-	if (x->rp_time != y->rp_time)
-		return x->rp_time < y->rp_time ? -1 : 1;
-	return (x->when > y->when) - (x->when < y->when);
-}
-
-/* The latest restore of (item, rp_time) before now, or TIME_NONE. */
-static int64_t last_restore(const struct plan_ctx *p, long item,
-			    int64_t rp_time)
-{
-	size_t lo = 0, hi = p->nrestores;
-	int64_t found = TIME_NONE;
-
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		const struct restore_event *ev = &p->restores[mid];
-		if (ev->item < item ||
-		    (ev->item == item && ev->rp_time < rp_time))
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	for (; lo < p->nrestores && p->restores[lo].item == item &&
-	       p->restores[lo].rp_time == rp_time;
-	     lo++)
-		if (p->restores[lo].when <= p->now)
-			found = p->restores[lo].when;
-	return found;
 }
 
 /* ---- prices ---- */
@@ -267,13 +226,18 @@ static double allowed_age(double age, int workload, const struct slot *sl)
 }
 
 static double policy_setting_age(int mode, int tier_after_days, int workload,
-				 const struct point_costs *c)
+				 const struct point_costs *c,
+				 const struct rp *rp)
 {
 	switch (mode) {
 	case TM_TIERAFTER:
 		return tier_after_days;
 	case TM_TIERRECOMMENDED:
-		/* Azure recommends (VM only) the points whose move saves. */
+		/* Azure recommends (VM only) the points whose move saves:
+		 * its own set where the snapshot has it, else our model. */
+		if (workload == WL_VM && rp->recommended)
+			return rp->recommended > 0 ? min_age_days(workload)
+						   : -1;
 		return workload == WL_VM && c->q_day < c->s_day
 			       ? min_age_days(workload)
 			       : -1;
@@ -283,28 +247,24 @@ static double policy_setting_age(int mode, int tier_after_days, int workload,
 }
 
 static double strategy_age(int strategy, const struct policy *pol,
-			   int workload, const struct point_costs *c)
+			   int workload, const struct point_costs *c,
+			   const struct rp *rp)
 {
-	double be;
-
 	switch (strategy) {
 	case STRAT_DO_NOTHING:
 		return pol ? policy_setting_age(pol->tiering_mode,
 						pol->tier_after_days,
-						workload, c)
+						workload, c, rp)
 			   : -1;
 	case STRAT_TIER_AFTER_3M:
 		return 90;
 	case STRAT_TIER_RECOMMENDED:
 		if (workload == WL_VM)
 			return policy_setting_age(TM_TIERRECOMMENDED, 0,
-						  workload, c);
-		return strategy_age(STRAT_DO_NOTHING, pol, workload, c);
-	case STRAT_MOVE_ALL_ELIGIBLE:
+						  workload, c, rp);
+		return strategy_age(STRAT_DO_NOTHING, pol, workload, c, rp);
+	default: /* STRAT_MOVE_ALL_ELIGIBLE; the plan's are plan_new_age */
 		return min_age_days(workload);
-	default:
-		be = breakeven_days(c);
-		return isinf(be) ? -1 : min_age_days(workload) + be;
 	}
 }
 
@@ -410,13 +370,13 @@ static double life_days(const struct plan_ctx *p, const struct rp *rp)
 }
 
 /* Expected restores per day of a point archived from age `from` to age
- * `to` (0 without a fitted model). */
+ * `to` (0 when it is not). */
 static double restores_per_day(const struct plan_ctx *p, struct point_ctx *pc,
 			       double from, double to)
 {
-	const struct restore_model *m = p->o->model;
+	const struct restore_model *m = p->model;
 
-	if (!p->use_model || from < 0 || !(to > from))
+	if (from < 0 || !(to > from))
 		return 0;
 	return pc->weight * p->work.rho *
 	       (cum_at(pc, m, to) - cum_at(pc, m, from)) / (to - from);
@@ -460,10 +420,8 @@ static double plan_new_age(const struct plan_ctx *p,
 
 	if (c->q_day >= c->s_day)
 		return -1;
-	if (!p->use_model)
-		return min_age + breakeven_days(c);
 	tau = restore_model_best_age(
-		p->o->model, pc->pol ? pc->pol->policy_id : NULL,
+		p->model, pc->pol ? pc->pol->policy_id : NULL,
 		pc->it->workload, pc->weight,
 		c->restore_extra > 0 ? (c->s_day - c->q_day) / c->restore_extra
 				     : INFINITY,
@@ -489,8 +447,9 @@ static double intent_policy_age(const struct plan_ctx *p,
 		if (ps->settings[i].mode == t->mode &&
 		    setting_age_days(wl, &ps->settings[i]) ==
 			    (t->mode == TM_TIERAFTER ? t->days : 0))
-			return policy_setting_age(t->mode, t->days, wl, pc->c);
-	return strategy_age(STRAT_DO_NOTHING, pc->pol, wl, pc->c);
+			return policy_setting_age(t->mode, t->days, wl, pc->c,
+						  pc->rp);
+	return strategy_age(STRAT_DO_NOTHING, pc->pol, wl, pc->c, pc->rp);
 }
 
 /* The earlier of two ages (-1: never). */
@@ -528,7 +487,8 @@ static void moves_for(const struct plan_ctx *p, const struct point_ctx *pc,
 		plan_moves_for(p, pc, m);
 		return;
 	}
-	age = strategy_age(strategy, pc->pol, pc->it->workload, pc->c);
+	age = strategy_age(strategy, pc->pol, pc->it->workload, pc->c,
+			   pc->rp);
 	m->new_move_age = allowed_age(age, pc->it->workload, &pc->sl);
 	m->current_move = current_move_at(age, pc->rp, pc->el, p->now);
 }
@@ -571,10 +531,11 @@ static void score_settings(struct plan_ctx *p, struct point_ctx *pc)
 		st->cost += setting_cost(
 			p, pc,
 			policy_setting_age(st->mode, setting_age_days(wl, st),
-					   wl, pc->c));
+					   wl, pc->c, pc->rp));
 	}
 	ps->current_cost += setting_cost(
-		p, pc, strategy_age(STRAT_DO_NOTHING, pc->pol, wl, pc->c));
+		p, pc,
+		strategy_age(STRAT_DO_NOTHING, pc->pol, wl, pc->c, pc->rp));
 	moves_for(p, pc, STRAT_PLAN, &m);
 	set_restore_costs(p, pc, &m);
 	ps->plan_cost += slot_horizon_cost(&p->proj.h, &pc->sl, &m);
@@ -647,13 +608,13 @@ static void write_plan_row(struct plan_ctx *p, const struct item *it,
 	csv_put_double(w, isinf(d->breakeven_days) ? NAN : d->breakeven_days,
 		       1);
 	csv_put_double(w, d->expected_restores, 4);
-	csv_put_double(w, p->use_model ? d->restore_cost : NAN, 2);
+	csv_put_double(w, d->restore_cost, 2);
 	csv_put_double(w, freed_gb, 3);
 	if (set_points)
 		csv_put_long(w, (long)set_points);
 	else
 		csv_put(w, "");
-	csv_put(w, p->use_model ? "model" : "breakeven");
+	csv_put(w, p->sum->method);
 	/* Azure's own recommended set (recommended_for_move), beside the
 	 * plan's action, so a user sees where the two differ */
 	csv_put(w, rp->recommended > 0 ? "true"
@@ -719,7 +680,7 @@ forecast(struct plan_ctx *p, const struct point_ctx *pc, double a0, double a1)
 	    fe->workload == pc->it->workload && fe->weight == pc->weight &&
 	    fe->a0 == d0 && fe->a1 == d1)
 		return &fe->fc;
-	restore_model_forecast(p->o->model, pid, pc->it->workload,
+	restore_model_forecast(p->model, pid, pc->it->workload,
 			       pc->weight, (double)d0, (double)d1,
 			       p->o->level, &fe->fc);
 	fe->used = true;
@@ -731,7 +692,7 @@ forecast(struct plan_ctx *p, const struct point_ctx *pc, double a0, double a1)
 	return &fe->fc;
 }
 
-/* The decision for one point, with the model when there is a fitted one. */
+/* The decision for one point on the model (a fit or the prior). */
 static void decide_point(struct plan_ctx *p, struct point_ctx *pc,
 			 const struct decide_input *in, struct decision *d)
 {
@@ -740,11 +701,7 @@ static void decide_point(struct plan_ctx *p, struct point_ctx *pc,
 	int64_t end = rp->expiry_time != TIME_NONE ? rp->expiry_time
 						   : p->proj.h.end;
 
-	if (!p->use_model) {
-		decide_breakeven(in, d);
-		return;
-	}
-	mv.m = p->o->model;
+	mv.m = p->model;
 	mv.policy_id = pc->pol ? pc->pol->policy_id : NULL;
 	mv.workload = pc->it->workload;
 	mv.weight = pc->weight;
@@ -834,8 +791,34 @@ static void report_point(const struct plan_ctx *p,
 	p->o->on_point(p->o->on_point_ctx, &pp);
 }
 
-/* Decisions use what the point will free when it may move: with its set
- * (vmset.h) or on its own, with the neighbours it will have then. */
+/* Decisions use what point i will free when it may move: with its set
+ * (vmset.h) or on its own, with the neighbours it will have then. Fills
+ * pc->weight and pc->c (c), at_move's unique GiB, and d. */
+static void decide_on_freed(struct plan_ctx *p, struct point_ctx *pc,
+			    const struct rp *rps, size_t n, size_t i,
+			    struct rp *at_move, struct point_costs *c,
+			    struct decision *d)
+{
+	const struct item *it = pc->it;
+	const double freed = p->work.freed[i];
+	struct decide_input in;
+
+	pc->weight = point_coverage_days(it->workload, pc->rp->kind,
+					 pc->rp->tier, pc->pol);
+	*at_move = *pc->rp;
+	if (!isnan(freed))
+		at_move->unique_gb = freed;
+	else if (pc->el->status != ELIG_NEVER)
+		at_move->unique_gb = unique_gb_at(
+			it, rps, n, i,
+			pc->el->from > p->now ? pc->el->from : p->now);
+	point_costs_for(c, &p->cards[it->vault_idx], &p->o->cost, at_move);
+	pc->c = c;
+	in = (struct decide_input){ it, pc->rp, pc->el, c, p->currency,
+				    p->now, p->proj.h.end };
+	decide_point(p, pc, &in, d);
+}
+
 static void plan_point(struct plan_ctx *p, const struct item *it,
 		       const struct rp *rps, size_t n, size_t i)
 {
@@ -845,7 +828,6 @@ static void plan_point(struct plan_ctx *p, const struct item *it,
 	struct point_money pm = { rp, point_monthly_cost(rc, rp), 0 };
 	struct point_ctx pc = { 0 };
 	struct point_costs c;
-	struct decide_input in;
 	struct decision d;
 	struct rp at_move;
 	bool with_set = !isnan(w->freed[i]);
@@ -862,17 +844,7 @@ static void plan_point(struct plan_ctx *p, const struct item *it,
 		return;
 	}
 	pc.el = &w->el[i];
-	pc.weight = point_coverage_days(it->workload, rp->kind, rp->tier,
-					pc.pol);
-	at_move = *rp;
-	if (with_set)
-		at_move.unique_gb = w->freed[i];
-	else if (pc.el->status != ELIG_NEVER)
-		at_move.unique_gb = unique_gb_at(
-			it, rps, n, i,
-			pc.el->from > p->now ? pc.el->from : p->now);
-	point_costs_for(&c, rc, &p->o->cost, &at_move);
-	pc.c = &c;
+	decide_on_freed(p, &pc, rps, n, i, &at_move, &c, &d);
 	if (pc.el->status != ELIG_NEVER) {
 		/* While in Standard the point holds its own unique GiB, as the
 		 * snapshot's Standard total counts it (sizes.h): the versions
@@ -883,16 +855,12 @@ static void plan_point(struct plan_ctx *p, const struct item *it,
 			with_set ? unique_gb_at(it, rps, n, i, pc.sl.grows_at)
 				 : at_move.unique_gb;
 	}
-	in = (struct decide_input){ it, rp, pc.el, &c, p->currency, p->now,
-				    last_restore(p, it - p->s->items,
-						 rp->rp_time),
-				    p->proj.h.end };
-	decide_point(p, &pc, &in, &d);
 	force_moves(p, &pc, &d);
 	pc.d = &d;
 	if (it->workload == WL_VM && w->candidate[i] && !w->set.chosen &&
 	    d.action == ACT_KEEP && c.q_day >= c.s_day)
 		explain_kept_set(p, it, &d);
+	azset_note(p, rp, with_set, &d);
 	if (d.action == ACT_MOVE_NOW || d.action == ACT_MOVE_ON) {
 		pm.after = c.q_day * DAYS_PER_MONTH;
 		if (with_set && unique_gb_at(it, rps, n, i, pc.el->from) *
@@ -1037,13 +1005,49 @@ static void hold_for_rto(struct plan_ctx *p, const struct item *it,
 	}
 }
 
+/* A VM set moves or stays (issue 17): a point of the chosen set that
+ * the model keeps for restore risk leaves the candidates and the set is
+ * chosen again, so no run-mate moves on a share that assumes it moves
+ * too. Each round drops a point, so it ends. */
+static void settle_vm_set(struct plan_ctx *p, const struct item *it,
+			  const struct rp *rps, size_t n)
+{
+	struct item_work *w = &p->work;
+	const struct rate_card *rc = &p->cards[it->vault_idx];
+	bool dropped = true;
+
+	while (dropped) {
+		vmset_score(it, rps, n, w->candidate, rc->std_gb_month,
+			    rc->arc_gb_month, w->refills, w->freed, &w->set);
+		dropped = false;
+		for (size_t i = 0; p->o->moves == MOVES_PLAN && i < n; i++) {
+			struct point_ctx pc = { .it = it, .rp = &rps[i],
+						.el = &w->el[i] };
+			struct point_costs c;
+			struct rp at_move;
+			struct decision d;
+
+			if (isnan(w->freed[i]))
+				continue;
+			pc.pol = it->policy_idx >= 0
+					 ? &p->s->policies[it->policy_idx]
+					 : NULL;
+			decide_on_freed(p, &pc, rps, n, i, &at_move, &c, &d);
+			if (d.action == ACT_KEEP) {
+				w->candidate[i] = false;
+				dropped = true;
+			}
+		}
+	}
+}
+
 static void prepare_item(struct plan_ctx *p, const struct item *it,
 			 const struct rp *rps, size_t n)
 {
 	struct item_work *w = &p->work;
 	const struct policy *pol =
 		it->policy_idx >= 0 ? &p->s->policies[it->policy_idx] : NULL;
-	const struct rate_card *rc = &p->cards[it->vault_idx];
+	struct restore_scale sc;
 
 	grow_work(w, n);
 	find_holds(p, it);
@@ -1065,17 +1069,12 @@ static void prepare_item(struct plan_ctx *p, const struct item *it,
 		w->candidate[i] = el->status != ELIG_NEVER;
 	}
 	memset(&w->set, 0, sizeof(w->set));
+	restore_model_scale(p->model, pol ? pol->policy_id : NULL,
+			    it->workload, &sc);
+	w->rho = sc.shape / sc.rate;
 	if (it->workload == WL_VM)
-		vmset_score(it, rps, n, w->candidate, rc->std_gb_month,
-			    rc->arc_gb_month, w->refills, w->freed,
-			    &w->set);
-	w->rho = 0;
-	if (p->use_model) {
-		struct restore_scale sc;
-		restore_model_scale(p->o->model, pol ? pol->policy_id : NULL,
-				    it->workload, &sc);
-		w->rho = sc.shape / sc.rate;
-	}
+		settle_vm_set(p, it, rps, n);
+	azset_item(p, it, rps, n);
 }
 
 bool plan_policy_in_scope(const struct plan_ctx *p, const struct policy *pol)
@@ -1215,6 +1214,7 @@ static int plan_write_all(struct plan_ctx *p, const char *out_dir,
 	    plan_write_items(p, &dir, e) || plan_write_levers(p, &dir, e) ||
 	    plan_write_vault_tags(p, &dir, e) ||
 	    plan_write_meta(p, &dir, e) || plan_write_reconcile(p, &dir, e) ||
+	    plan_write_vm_sets(p, &dir, e) ||
 	    (h && h->carry(old, dir.tmp, e)))
 		goto fail;
 	rc = outdir_commit(&dir, e);
@@ -1228,6 +1228,25 @@ fail:
 	if (h)
 		h->release(lock_fd);
 	return -1;
+}
+
+/* The model plan decides on: the one given, else the documented prior
+ * fitted on the snapshot's restores as `fit` writes it with under 5 (its
+ * posterior, never a rule that ignores it: issue 17). */
+static int use_model(struct plan_ctx *p, struct err *e)
+{
+	struct fit_options fo = FIT_OPTIONS_INIT;
+
+	p->sum->method = p->o->model ? "model" : "prior";
+	p->model = p->o->model;
+	if (p->model)
+		return 0;
+	fo.level = p->o->level;
+	fo.min_events = LONG_MAX;
+	if (restore_model_fit(&p->prior, p->s, &fo, e))
+		return -1;
+	p->model = p->prior;
+	return 0;
 }
 
 int plan_run(struct snapshot *s, const struct plan_options *o,
@@ -1255,17 +1274,11 @@ int plan_run(struct snapshot *s, const struct plan_options *o,
 		       "plan.json's horizon is the projection's");
 	for (size_t i = 0; i < s->npolicies; i++)
 		init_settings(&p.pstate[i], &s->policies[i], &o->tiering);
-	/* The documented prior is a model too: with few restores its
-	 * posterior still beats a rule that ignores it (issue 17). */
-	p.use_model = o->model != NULL;
-	out->method = p.use_model ? "model" : "breakeven";
 	if (load_rate_cards(&p, e) || plan_calibrate(&p, e) ||
+	    use_model(&p, e) ||
 	    snapshot_each_job(s, collect_restore, &p, e))
 		goto done;
 	levers_init(&p);
-	if (p.nrestores) /* qsort wants a pointer even for none */
-		qsort(p.restores, p.nrestores, sizeof(*p.restores),
-		      cmp_restore);
 	rto_samples_fit(&p.rto_samples, p.rto);
 	rc = plan_write_all(&p, out_dir, e);
 done:
@@ -1275,7 +1288,7 @@ done:
 	free(p.vault_proj);
 	prices_release(&p.prices);
 	free(p.cards);
-	free(p.restores);
+	restore_model_free(p.prior);
 	free(p.vault_tot);
 	free(p.policy_tot);
 	free(p.pstate);
@@ -1283,6 +1296,7 @@ done:
 	free(p.planned);
 	free(p.past);
 	levers_release(&p.levers);
+	azsets_release(&p.az);
 	free(p.work.el);
 	free(p.work.freed);
 	free(p.work.candidate);

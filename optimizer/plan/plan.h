@@ -50,8 +50,8 @@ struct plan_options {
 	const char *currency;     /* NULL: the one covering most vaults */
 	int horizon_months;       /* strategies and forever-kept points */
 	struct cost_options cost;
-	/* The restore-likelihood model (borrowed); NULL, or one in prior
-	 * mode, means the ski-rental rule. */
+	/* The restore-likelihood model (borrowed); NULL: plan fits the
+	 * documented prior on the snapshot's restores (restore_model.h). */
 	const struct restore_model *model;
 	const char *model_path;   /* for plan.json */
 	const char *snapshot_path; /* for plan.json; NULL: the snapshot's */
@@ -104,7 +104,7 @@ struct plan_summary {
 	long held_by_rto;                       /* points held by targets */
 	long moved_with_set;                    /* VM points moving because
 						   their neighbours do */
-	const char *method;                     /* "model" or "breakeven" */
+	const char *method;                     /* "model" or "prior" */
 	/* With a bill: the bill's Backup rows kept (-1: no bill), its
 	 * month, and its total against the model's, for those vaults. */
 	long bill_rows;

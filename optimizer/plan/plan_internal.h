@@ -38,11 +38,6 @@ struct policy_state {
 	double current_cost, plan_cost;
 };
 
-struct restore_event {
-	long item;
-	int64_t rp_time, when;
-};
-
 /* An RTO target that holds an item's points in Standard. */
 struct rto_hold {
 	const struct target *t;
@@ -74,6 +69,20 @@ struct forecast_entry {
 	struct restore_forecast fc;
 };
 
+/* Azure's recommended sets beside the plan's (plan_azset.c): a row
+ * per VM item Azure was asked about, the one being planned, and scratch
+ * per point. */
+struct vm_set_row;
+struct azsets {
+	struct vm_set_row *rows, *current;
+	size_t n, rows_alloc, alloc;
+	bool *in_az, *in_plan;
+	double *months, *freed;
+	long *tr_azure, *tr_local; /* per policy and all: TierRecommended
+				      from Azure's set, from the model */
+	char basis[200];
+};
+
 struct calibration; /* plan_reconcile.c */
 /* levers.csv (plan_levers.c): its rows, and per policy the daily and log
  * retentions it proposes (0: none) and the Standard GiB they would free,
@@ -95,11 +104,12 @@ struct plan_ctx {
 	const struct plan_options *o;
 	int64_t now;
 	const char *currency;
-	bool use_model;              /* a fitted model, not the prior */
+	/* what plan decides on: the options' model, else prior, the
+	 * documented prior fitted on the snapshot */
+	const struct restore_model *model;
+	struct restore_model *prior;
 	struct price_sheet prices;
 	struct rate_card *cards;     /* per vault */
-	struct restore_event *restores;
-	size_t nrestores, restores_alloc;
 	struct rto_samples rto_samples;
 	struct rto_model rto[WL_COUNT];
 	struct csv_writer *plan_w;
@@ -118,6 +128,7 @@ struct plan_ctx {
 	struct rp *past;             /* an item's points as of now, when
 					now is before the export */
 	size_t past_alloc;
+	struct azsets az;
 };
 
 /* The Backup vaults' rows of summary.csv (level backup_vault): their
@@ -179,6 +190,28 @@ struct lever_proposal {
 };
 bool levers_proposal(const struct plan_ctx *p, size_t pi,
 		     struct lever_proposal *out);
+/* After vmset_score on a VM item Azure was asked about: scores Azure's
+ * whole recommended set beside the plan's runs and moves it instead when
+ * it is worth as much (work.freed and work.set.chosen follow). */
+void azset_item(struct plan_ctx *p, const struct item *it,
+		const struct rp *rps, size_t n);
+/* Appends to a point's reason where Azure's set and the plan differ. */
+struct decision;
+void azset_note(const struct plan_ctx *p, const struct rp *rp,
+		bool in_plan_set, struct decision *d);
+/* vm_sets.csv: per item, Azure's set and the plan's, their worth. */
+int plan_write_vm_sets(struct plan_ctx *p, struct outdir *dir,
+		       struct err *e);
+/* What TierRecommended was projected from for policy pi (every VM point
+ * when pi < 0): Azure's sets, the local model, or both with counts; ""
+ * without VM points. Valid until the next call. */
+const char *azset_tier_basis(struct plan_ctx *p, long pi);
+/* Appends that to a VM policy's policy_changes.csv reason when its
+ * current or proposed setting is TierRecommended. */
+void azset_say_tier_basis(struct plan_ctx *p, const struct policy *pol,
+			  const struct setting *best, char *reason,
+			  size_t size);
+void azsets_release(struct azsets *a);
 /* Copies the totals into the caller's plan_summary. */
 void plan_fill_summary(struct plan_ctx *p);
 

@@ -21,6 +21,7 @@ static const struct csv_column strategy_cols[] = {
 	{ "strategy", R }, { "month", R }, { "standard_gb", R },
 	{ "archive_gb", R }, { "cost", R }, { "currency", R },
 	{ "pi_cost", 0 }, { "total_cost", 0 }, { "basis", 0 },
+	{ "recommended_from", 0 },
 };
 static const struct csv_schema strategies_schema = {
 	"strategies.csv", strategy_cols, ARRAY_SIZE(strategy_cols)
@@ -206,6 +207,9 @@ int plan_write_strategies(struct plan_ctx *p, struct outdir *dir,
 			csv_put_double(w, pr->pi_month[k], 2);
 			csv_put_double(w, mt.cost + pr->pi_month[k], 2);
 			csv_put(w, plan_basis(p, -1));
+			csv_put(w, k == STRAT_TIER_RECOMMENDED
+					   ? azset_tier_basis(p, -1)
+					   : "");
 			csv_end_row(w);
 		}
 	p->sum->avg_monthly_saving =
@@ -273,7 +277,7 @@ int plan_write_vault_months(struct plan_ctx *p, struct outdir *dir,
 			csv_put_double(w, sp.std_cost, 4);
 			csv_put_double(w, sp.arc_cost, 4);
 			csv_put_double(w, sp.restore_cost, 4);
-			csv_put_double(w, p->use_model ? mt.restores : NAN, 6);
+			csv_put_double(w, mt.restores, 6);
 			csv_put(w, plan_basis(p, (long)v));
 			csv_end_row(w);
 		}
@@ -527,6 +531,7 @@ static void write_change(struct plan_ctx *p, struct csv_writer *w,
 	}
 	csv_put_double(w, saving, 2);
 	csv_put(w, p->currency);
+	azset_say_tier_basis(p, pol, best, reason, sizeof(reason));
 	say_proposal(reason, sizeof(reason), pol, lp, p->currency);
 	csv_put(w, reason);
 	if (pol->tiering_mode == TM_TIERAFTER)
@@ -582,7 +587,7 @@ int plan_write_meta(struct plan_ctx *p, struct outdir *dir, struct err *e)
 	json_add_text(o, "prices", p->prices.path);
 	cJSON_AddNumberToObject(o, "horizon_months", p->proj.h.months);
 	cJSON_AddStringToObject(o, "method", p->sum->method);
-	if (p->use_model && p->o->model_path)
+	if (p->o->model && p->o->model_path)
 		json_add_text(o, "model", p->o->model_path);
 	cJSON_AddNumberToObject(o, "risk_quantile", p->o->risk_q);
 	text = cJSON_Print(o);
@@ -640,9 +645,7 @@ void plan_summary_print(FILE *out, const struct plan_summary *sum)
 		"after the planned moves: %.2f %s/month; the moves save "
 		"%.2f %s over the points' remaining lives %s\n",
 		sum->monthly_storage_after, cur, sum->saving_total, cur,
-		strcmp(sum->method, "model") == 0
-			? "net of the restores from Archive the model expects"
-			: "if none is restored");
+		"net of the restores from Archive the model expects");
 	fprintf(out,
 		"projected saving: %.2f %s/month on average over %d months "
 		"(plan against doing nothing, new points included)\n",
@@ -654,7 +657,7 @@ void plan_summary_print(FILE *out, const struct plan_summary *sum)
 		"%ld are held in Standard by RTO targets\n",
 		strcmp(sum->method, "model") == 0
 			? "the restore-likelihood model"
-			: "the break-even rule (no restore model)",
+			: "the documented restore prior (no --model)",
 		sum->moved_with_set, sum->held_by_rto);
 	if (sum->bill_rows >= 0)
 		fprintf(out,

@@ -55,7 +55,8 @@ int plan_meta_read(const char *dir, struct plan_meta *m, struct err *e)
 		strlcpy_vw(m->currency, cur, sizeof(m->currency));
 		m->prices = xstrdup(prices);
 		m->horizon_months = (int)h->valuedouble;
-		m->net_of_restores = method && strcmp(method, "model") == 0;
+		m->net_of_restores = method && (strcmp(method, "model") == 0 ||
+						strcmp(method, "prior") == 0);
 		if (json_str(o, "snapshot"))
 			m->snapshot = xstrdup(json_str(o, "snapshot"));
 	}

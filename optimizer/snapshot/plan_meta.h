@@ -20,7 +20,7 @@ struct plan_meta {
 	char currency[8];
 	char *prices;
 	int horizon_months;
-	bool net_of_restores; /* method "model": savings deduct restores */
+	bool net_of_restores; /* method "model" or "prior": net of restores */
 	char *snapshot;       /* the snapshot it was made from, or NULL */
 };
 

@@ -190,6 +190,54 @@ sys.exit(bool(bad) or not any(r["azure_recommended"] == "true"
                               for r in rows))
 EOF
 sed 's/^/# /' "$T/check.out"
+check "... its VM moves are Azure's whole sets, or each difference says why and its worth" \
+	python3 - "$T/oneplan" <<'EOF'
+import csv, sys
+plan = sys.argv[1]
+sets = {r["item_id"]: r for r in csv.DictReader(open(plan + "/vm_sets.csv"))}
+rows = [r for r in csv.DictReader(open(plan + "/plan.csv"))
+        if r["workload"] == "AzureVM" and r["azure_recommended"]]
+bad, differ = [], 0
+for r in rows:
+    s = sets.get(r["item_id"])
+    moved = r["action"] in ("move_now", "move_on")
+    if not s:
+        bad.append(r["rp_id"] + ": no vm_sets.csv row")
+    elif moved != (r["azure_recommended"] == "true"):
+        differ += 1
+        if "Azure's recommended set" not in r["reason"]:
+            bad.append(r["rp_id"] + ": differs, reason silent")
+        if s["relation"] != "same" and s["difference"] == "":
+            bad.append(r["rp_id"] + ": differs, worth missing")
+rel = {}
+for s in sets.values():
+    rel[s["relation"]] = rel.get(s["relation"], 0) + 1
+print("%d VM items asked, by relation %s; %d of %d points differ from "
+      "Azure's set, each explained" % (len(sets), rel, differ, len(rows)))
+for b in bad[:5]:
+    print(b)
+sys.exit(bool(bad) or not sets)
+EOF
+sed 's/^/# /' "$T/check.out"
+check "... TierRecommended is projected from Azure's sets, and says so" \
+	python3 - "$T/oneplan" <<'EOF'
+import csv, sys
+plan = sys.argv[1]
+basis = {r["recommended_from"]
+         for r in csv.DictReader(open(plan + "/strategies.csv"))
+         if r["strategy"] == "tier_recommended"}
+tr = [r for r in csv.DictReader(open(plan + "/policy_changes.csv"))
+      if r["workload"] == "AzureVM" and "TierRecommended" in
+      (r["current_tiering"], r["proposed_tiering"])]
+said = [r for r in tr if "projected from Azure's recommended sets"
+        in r["reason"]]
+print("strategies.csv: %s; %d of %d VM policy rows on TierRecommended "
+      "say so" % (sorted(basis), len(said), len(tr)))
+sys.exit(len(basis) != 1 or
+         not basis.pop().startswith("Azure's recommended sets") or
+         len(said) != len(tr))
+EOF
+sed 's/^/# /' "$T/check.out"
 grep_ok "an on-demand backup's point has the expiry of its job's details" \
 	"^$OD_RP,$OD_ITEM,.*,$OD_EXPIRY," "$T/one/recovery_points.csv"
 check "... each vault's usages: its items and their vault-standard GiB" \

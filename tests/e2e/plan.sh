@@ -41,6 +41,9 @@ n = collections.Counter(r['strategy'] for r in rows)
 assert set(n) == {'do_nothing', 'tier_after_3m', 'tier_recommended',
                   'move_all_eligible', 'plan'}, n
 assert all(v == 36 for v in n.values()), n
+# the sample has no recommended sets: the local model, and it says so
+assert all(r['recommended_from'].startswith("the local model of Azure's")
+           for r in rows if r['strategy'] == 'tier_recommended'), rows[0]
 PY
 check "summary totals add up over the vaults" python3 - "$T/p1/summary.csv" <<'PY'
 import csv, sys

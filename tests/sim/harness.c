@@ -3,6 +3,7 @@
 #include "harness.h"
 #include "chain.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 
@@ -171,11 +172,11 @@ static void card_eur(struct rate_card *rc)
 	rc->rehydrate_gb_month[0] = 0.019658; /* the sheet's westeurope rate */
 }
 
-/* A new point of policy pol decided by plan and by the break-even rule. */
+/* A new point of policy pol decided by plan. */
 struct decided {
 	struct eligibility el;
 	struct point_costs c;
-	int plan, rule;  /* move ages in days; -1: never */
+	int plan;  /* move age in days; -1: never */
 };
 
 static void decide_new_point(const struct restore_model *m, int pol,
@@ -206,26 +207,27 @@ static void decide_new_point(const struct restore_model *m, int pol,
 	archive_eligibility(&item, &rp, NOW, &out->el);
 	point_costs_for(&out->c, &rc, &cost_opts, &rp);
 	in = (struct decide_input){ &item, &rp, &out->el, &out->c, "EUR",
-				    NOW, TIME_NONE, rp.expiry_time };
+				    NOW, rp.expiry_time };
 	restore_model_forecast(m, policy_ids[pol], WL_VM, cover, 0, life,
 			       0.90, &fc);
 	decide_with_model(&in, &mv, &fc, &d);
 	out->plan = move_age(&d);
-	decide_breakeven(&in, &d);
-	out->rule = move_age(&d);
 }
 
 /* A new monthly database-like point of policy pol (it frees what it
- * archives, no chain), decided every way and priced under the truth. */
-static void score_point(const struct restore_model *m, int truth,
+ * archives, no chain), decided every way (m: the fit, mp: the prior) and
+ * priced under the truth. */
+static void score_point(const struct restore_model *m,
+			const struct restore_model *mp, int truth,
 			const double *cum, int pol, struct sim_result *out)
 {
-	struct decided dd;
+	struct decided dd, dp;
 	double scale = point_scale(truth, pol, COVER);
 
 	decide_new_point(m, pol, RK_MONTHLY, 50, 50, &dd);
+	decide_new_point(mp, pol, RK_MONTHLY, 50, 50, &dp);
 	out->plan += true_cost(&dd.c, cum, scale, dd.plan);
-	out->breakeven += true_cost(&dd.c, cum, scale, dd.rule);
+	out->prior += true_cost(&dp.c, cum, scale, dp.plan);
 	out->best += best_cost(&dd.el, &dd.c, cum, scale);
 	out->tier_after_3m += true_cost(&dd.c, cum, scale, VM_MIN_AGE_DAYS);
 	out->never += true_cost(&dd.c, cum, scale, -1);
@@ -433,7 +435,7 @@ static int64_t plan_run_on(struct replan *r, size_t n, size_t me,
 						   el.from > t ? el.from : t);
 	point_costs_for(&c, &rc, &cost_opts, &at_move);
 	in = (struct decide_input){ &r->item, rp, &el, &c, "EUR", t,
-				    TIME_NONE, rp->expiry_time };
+				    rp->expiry_time };
 	restore_model_forecast(r->m, policy_ids[r->pol], WL_VM, cover,
 			       (double)(t - rp->rp_time) / DAY_S,
 			       (double)(rp->expiry_time - rp->rp_time) /
@@ -477,13 +479,38 @@ static void replanned_ages(struct replan *r, int *tau_m, int *tau_y)
 	}
 }
 
-static void score_chain(const struct restore_model *m, int truth,
+/* plan's steady-state ages (tau_m, tau_y) on the chain deciding on m. */
+static void chain_ages(const struct restore_model *m, int pol,
+		       const struct chain_truth *ct, int *tau)
+{
+	struct decided mo, yr;
+	struct replan r = { 0 };
+
+	/* plan prices a point at what it holds between monthly
+	 * neighbours */
+	decide_new_point(m, pol, RK_MONTHLY, 30, 100, &mo);
+	decide_new_point(m, pol, RK_YEARLY, 30, 100, &yr);
+	r.m = m;
+	r.pol = pol;
+	r.cs = &ct->cs;
+	r.item.workload = WL_VM;
+	r.item.source_gb = ct->cs.source_gb;
+	r.item.daily_churn = ct->cs.churn;
+	r.item.policy_idx = -1;
+	tau[0] = mo.plan;
+	tau[1] = yr.plan;
+	replanned_ages(&r, &tau[0], &tau[1]);
+}
+
+static void score_chain(const struct restore_model *m,
+			const struct restore_model *mp, int truth,
 			const double *cum, int pol, struct sim_result *out)
 {
 	struct chain_truth ct;
-	struct decided mo, yr;
+	struct decided mo;
 	struct rate_card rc;
 	double f30 = sqrt(0.3);
+	int plan[2], prior[2];
 
 	card_eur(&rc);
 	ct.cs = (struct chain_spec){ 100, -expm1(log1p(-f30) / 30), 30, LIFE,
@@ -492,24 +519,12 @@ static void score_chain(const struct restore_model *m, int truth,
 	ct.cum = cum;
 	ct.scale_m = point_scale(truth, pol, COVER);
 	ct.scale_y = point_scale(truth, pol, YCOVER);
-	/* plan prices a point at what it holds between monthly
-	 * neighbours */
 	decide_new_point(m, pol, RK_MONTHLY, 30, 100, &mo);
-	decide_new_point(m, pol, RK_YEARLY, 30, 100, &yr);
 	ct.extra = mo.c.restore_extra;
-	{
-		struct replan r = { 0 };
-		r.m = m;
-		r.pol = pol;
-		r.cs = &ct.cs;
-		r.item.workload = WL_VM;
-		r.item.source_gb = ct.cs.source_gb;
-		r.item.daily_churn = ct.cs.churn;
-		r.item.policy_idx = -1;
-		replanned_ages(&r, &mo.plan, &yr.plan);
-	}
-	out->plan += chain_cost(&ct, mo.plan, yr.plan);
-	out->breakeven += chain_cost(&ct, mo.rule, yr.rule);
+	chain_ages(m, pol, &ct, plan);
+	chain_ages(mp, pol, &ct, prior);
+	out->plan += chain_cost(&ct, plan[0], plan[1]);
+	out->prior += chain_cost(&ct, prior[0], prior[1]);
 	out->best += chain_best(&ct);
 	out->tier_after_3m +=
 		chain_cost(&ct, VM_MIN_AGE_DAYS, VM_MIN_AGE_DAYS);
@@ -519,9 +534,9 @@ static void score_chain(const struct restore_model *m, int truth,
 int sim_run(int truth, unsigned long seed, struct sim_result *out)
 {
 	gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
-	struct fit_options fo = FIT_OPTIONS_INIT;
+	struct fit_options fo = FIT_OPTIONS_INIT, fp = FIT_OPTIONS_INIT;
 	struct restore_data d;
-	struct restore_model *m = NULL;
+	struct restore_model *m = NULL, *mp = NULL;
 	struct err e = ERR_INIT;
 	double cum[YLIFE + 1];
 
@@ -531,17 +546,21 @@ int sim_run(int truth, unsigned long seed, struct sim_result *out)
 	restore_data_init(&d, NPOL, policy_ids, policy_wl);
 	out->restores = draw_history(r, truth, cum, &d);
 	gsl_rng_free(r);
-	if (restore_model_fit_data(&m, &d, &fo, &e)) {
+	fp.min_events = LONG_MAX; /* plan without --model */
+	if (restore_model_fit_data(&m, &d, &fo, &e) ||
+	    restore_model_fit_data(&mp, &d, &fp, &e)) {
+		restore_model_free(m);
 		restore_data_release(&d);
 		return -1;
 	}
 	strfmt(out->method, sizeof(out->method), "%s",
 	       restore_model_method(m));
 	for (int pol = 0; pol < NPOL; pol++) {
-		score_point(m, truth, cum, pol, out);
-		score_chain(m, truth, cum, pol, out);
+		score_point(m, mp, truth, cum, pol, out);
+		score_chain(m, mp, truth, cum, pol, out);
 	}
 	restore_model_free(m);
+	restore_model_free(mp);
 	restore_data_release(&d);
 	return 0;
 }

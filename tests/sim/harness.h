@@ -3,8 +3,9 @@
  * drawn from a known truth, in the model's family and out of it; the
  * model is fitted on that history as `vaultwise fit` would, plan's
  * decisions are priced against the truth next to the clairvoyant best
- * static plan (the best move ages knowing the truth), TierAfter-3m and the
- * break-even rule.
+ * static plan (the best move ages knowing the truth), TierAfter-3m and
+ * plan without a model (on the documented prior fitted on the same
+ * history).
  *
  * The estate: 4 policies of 12 VM items, monthly points kept 24 months
  * (coverage 30 days), 3 years of restore history. Per policy two things
@@ -36,7 +37,7 @@ extern const char *const sim_truth_names[TR_COUNT];
 struct sim_result {
 	long restores;          /* drawn in the history */
 	char method[16];        /* of the fitted model */
-	double plan, best, tier_after_3m, breakeven, never;
+	double plan, best, tier_after_3m, prior, never;
 };
 
 /* Runs one truth with one seed. */

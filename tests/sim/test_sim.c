@@ -15,13 +15,14 @@
 static void check_truth(int truth, struct sim_result *r)
 {
 	assert_int_equal(sim_run(truth, 1, r), 0);
-	print_message("%s: %ld restores, %s: plan/best %.4f, break-even "
-		      "rule/best %.4f, TierAfter-3m/best %.4f, share %.1f%%\n",
+	print_message("%s: %ld restores, %s: plan/best %.4f, without a "
+		      "model/best %.4f, TierAfter-3m/best %.4f, share "
+		      "%.1f%%\n",
 		      sim_truth_names[truth], r->restores, r->method,
-		      sim_ratio(r), r->breakeven / r->best,
+		      sim_ratio(r), r->prior / r->best,
 		      r->tier_after_3m / r->best, 100 * sim_share(r));
 	assert_true(r->plan >= r->best - 1e-9);
-	assert_true(r->breakeven >= r->best - 1e-9);
+	assert_true(r->prior >= r->best - 1e-9);
 	assert_true(r->tier_after_3m >= r->best - 1e-9);
 	assert_true(sim_ratio(r) <= 1.03);
 	assert_true(sim_share(r) >= 0.90);

@@ -1,11 +1,14 @@
 /* SPDX-License-Identifier: MIT
- * test_decision.c: point costs and the break-even (ski-rental) decision
- * against hand-computed cases. */
+ * test_decision.c: point costs and the decision on the restore model (the
+ * documented prior here) against hand-computed cases. */
 #include "testutil.h"
 
+#include <limits.h>
 #include <math.h>
 
 #include "models/cost/decision.h"
+#include "models/restore/restore_data.h"
+#include "models/restore/restore_internal.h"
 #include "models/restore/restore_model.h"
 
 #include <gsl/gsl_rng.h>
@@ -71,23 +74,63 @@ static void test_decision__costs_by_hand(void **state)
 	}
 }
 
-static void test_decision__low_churn_is_kept(void **state)
+/* The documented prior fitted on `points` monthly points watched over
+ * ages [0, 400] days with `restores` restores at 30-day steps, as plan
+ * fits it without --model. */
+static struct restore_model *prior(int points, int restores)
+{
+	struct fit_options o = FIT_OPTIONS_INIT;
+	struct restore_data d;
+	struct restore_model *m = NULL;
+	struct err e = ERR_INIT;
+
+	o.min_events = LONG_MAX;
+	restore_data_init(&d, 0, NULL, NULL);
+	for (int i = 0; i < points; i++)
+		restore_data_add_exposure(&d, WL_VM, -1, RK_MONTHLY, 30, 0,
+					  400);
+	for (int i = 0; i < restores; i++)
+		restore_data_add_event(&d, WL_VM, -1, RK_MONTHLY, 30,
+				       30.0 * (i + 1));
+	assert_int_equal(restore_model_fit_data(&m, &d, &o, &e), 0);
+	assert_string_equal(restore_model_method(m), "prior");
+	restore_data_release(&d);
+	return m;
+}
+
+/* A monthly VM point of unique_gb (100 GiB full, taken at T0) decided
+ * at now on model m. */
+static void decide_at(const struct restore_model *m, int64_t now,
+		      double unique_gb, int64_t expiry, struct decision *d)
 {
 	struct rate_card rc = card();
-	struct rp rp = point(5, 100, T0 + 800LL * DAY_S); /* frees 0.10 < 0.20 */
+	struct rp rp = point(unique_gb, 100, expiry);
 	struct item it = { 0 };
 	struct eligibility el;
 	struct point_costs c;
-	struct decision d;
 	struct decide_input in;
-	(void)state;
+	struct model_view mv = { m, NULL, WL_VM, 30, 0.5, 0.90, 0 };
+	struct restore_forecast fc;
 
 	it.workload = WL_VM;
-	archive_eligibility(&it, &rp, T0 + 200LL * DAY_S, &el);
+	archive_eligibility(&it, &rp, now, &el);
 	point_costs_for(&c, &rc, &opts, &rp);
-	in = (struct decide_input){ &it, &rp, &el, &c, "EUR",
-				    T0 + 200LL * DAY_S, TIME_NONE, TIME_NONE };
-	decide_breakeven(&in, &d);
+	in = (struct decide_input){ &it, &rp, &el, &c, "EUR", now,
+				    now + 1000LL * DAY_S };
+	restore_model_forecast(m, NULL, WL_VM, 30,
+			       (double)(now - T0) / DAY_S,
+			       (double)(expiry - T0) / DAY_S, 0.90, &fc);
+	decide_with_model(&in, &mv, &fc, d);
+}
+
+static void test_decision__low_churn_is_kept(void **state)
+{
+	struct restore_model *m = prior(1000, 0);
+	struct decision d;
+	(void)state;
+
+	/* 5 GiB freed, a 100 GiB Archive copy */
+	decide_at(m, T0 + 300LL * DAY_S, 5, T0 + 1000LL * DAY_S, &d);
 	assert_int_equal(d.action, ACT_KEEP);
 	assert_true(isinf(d.breakeven_days));
 	assert_non_null(strstr(d.reason, "low churn: the Archive copy is full "
@@ -95,92 +138,78 @@ static void test_decision__low_churn_is_kept(void **state)
 	assert_non_null(strstr(d.reason, "5.0 GiB it frees in Standard "
 					 "(0.10 EUR/month)"));
 	assert_float_equal(d.saving_total, 0, 0);
+	restore_model_free(m);
 }
 
-static void decide_at(int64_t now, int64_t last_restore, int64_t expiry,
-		      struct decision *d)
+/* A thousand points watched 400 days without a restore: the prior's
+ * posterior rate is far below the 0.0066/day at which Archive pays, so
+ * the point moves at once, where the break-even rule waited 151 days. */
+static void test_decision__quiet_history_moves_now(void **state)
 {
-	struct rate_card rc = card();
-	struct rp rp = point(40, 100, expiry);
-	struct item it = { 0 };
-	struct eligibility el;
-	struct point_costs c;
-	struct decide_input in;
-
-	it.workload = WL_VM;
-	archive_eligibility(&it, &rp, now, &el);
-	point_costs_for(&c, &rc, &opts, &rp);
-	in = (struct decide_input){ &it, &rp, &el, &c, "EUR", now,
-				    last_restore, now + 1000LL * DAY_S };
-	decide_breakeven(&in, d);
-}
-
-static void test_decision__move_now_after_breakeven(void **state)
-{
-	/* Eligible at day 90, break-even 151.46 d: movable from day 242. */
-	int64_t now = T0 + 300LL * DAY_S, expiry = T0 + 1000LL * DAY_S;
+	struct restore_model *m = prior(1000, 0);
+	int64_t now = T0 + 100LL * DAY_S, expiry = T0 + 1000LL * DAY_S;
 	struct decision d;
 	(void)state;
 
-	decide_at(now, TIME_NONE, expiry, &d);
+	decide_at(m, now, 40, expiry, &d);
 	assert_int_equal(d.action, ACT_MOVE_NOW);
 	assert_true(d.move_at == now);
-	/* (0.80 - 0.20) EUR/month for the 700 days left. */
-	assert_float_equal(d.saving_total, 0.6 / 30.436875 * 700, 1e-9);
-	assert_non_null(strstr(d.reason, "eligible since 2026-04-01 and not "
-					 "restored since"));
-	assert_non_null(strstr(d.reason, "saves 13.80 EUR"));
+	assert_true(d.expected_restores < 0.01);
+	/* (0.80 - 0.20) EUR/month for the 900 days left, less the
+	 * restores expected from Archive */
+	assert_float_equal(d.saving_total + d.restore_cost,
+			   0.6 / 30.436875 * 900, 1e-9);
+	assert_true(d.restore_cost > 0 && d.restore_cost < 0.03);
+	assert_non_null(strstr(d.reason, "move now"));
+	restore_model_free(m);
 }
 
-static void test_decision__move_on_a_date(void **state)
+/* Two points watched 400 days with 8 restores: the posterior mean rate
+ * per coverage-day is 9 / (2 x 30 x Lambda(400)) = 1.233e-4 times
+ * (1 + 136.2 / (a + 1)), so a monthly point's rate falls to the
+ * 0.0066/day at which Archive pays at about 173 days: the move waits. */
+static void test_decision__restores_delay_the_move(void **state)
 {
+	struct restore_model *m = prior(2, 8);
 	int64_t now = T0 + 100LL * DAY_S, expiry = T0 + 1000LL * DAY_S;
-	int64_t expect = T0 + (90LL + 152) * DAY_S;
 	struct decision d;
 	(void)state;
 
-	decide_at(now, TIME_NONE, expiry, &d);
+	decide_at(m, now, 40, expiry, &d);
 	assert_int_equal(d.action, ACT_MOVE_ON);
-	assert_true(d.move_at == expect);
-	assert_non_null(strstr(d.reason, "so move on 2026-08-31"));
+	assert_true(d.move_at >= T0 + 172LL * DAY_S &&
+		    d.move_at <= T0 + 175LL * DAY_S);
+	assert_non_null(strstr(d.reason, "move on "));
+	restore_model_free(m);
 }
 
-static void test_decision__restore_restarts_the_clock(void **state)
+/* No history at all: the rule of three over one daily point watched a
+ * year keeps a monthly point's rate above the threshold for good. */
+static void test_decision__no_history_keeps(void **state)
 {
-	int64_t now = T0 + 300LL * DAY_S, expiry = T0 + 1000LL * DAY_S;
-	int64_t restored = T0 + 280LL * DAY_S;
+	struct restore_model *m = prior(0, 0);
+	int64_t now = T0 + 100LL * DAY_S, expiry = T0 + 1000LL * DAY_S;
 	struct decision d;
 	(void)state;
 
-	decide_at(now, restored, expiry, &d);
-	assert_int_equal(d.action, ACT_MOVE_ON);
-	assert_true(d.move_at == restored + 152LL * DAY_S);
-	assert_non_null(strstr(d.reason, "restored on 2026-10-08"));
-}
-
-static void test_decision__breakeven_past_last_move(void **state)
-{
-	/* Last allowed move: expiry - 180 d = day 220 < 90 + 152. */
-	int64_t now = T0 + 100LL * DAY_S, expiry = T0 + 400LL * DAY_S;
-	struct decision d;
-	(void)state;
-
-	decide_at(now, TIME_NONE, expiry, &d);
+	decide_at(m, now, 40, expiry, &d);
 	assert_int_equal(d.action, ACT_KEEP);
-	assert_non_null(strstr(d.reason, "break-even needs 151 days"));
 	assert_true(d.move_at == TIME_NONE);
+	assert_non_null(strstr(d.reason, "restore risk"));
+	restore_model_free(m);
 }
 
 static void test_decision__ineligible_keeps_azure_reason(void **state)
 {
+	struct restore_model *m = prior(1000, 0);
 	int64_t now = T0 + 100LL * DAY_S;
 	struct decision d;
 	(void)state;
 
-	decide_at(now, TIME_NONE, now + 100LL * DAY_S, &d);
+	decide_at(m, now, 40, now + 100LL * DAY_S, &d);
 	assert_int_equal(d.action, ACT_INELIGIBLE);
 	assert_non_null(strstr(d.reason, "Azure requires 180"));
-	assert_true(isnan(d.p_restore));
+	restore_model_free(m);
 }
 
 static void test_decision__early_deletion(void **state)
@@ -267,10 +296,9 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_decision__costs_by_hand),
 		cmocka_unit_test(test_decision__low_churn_is_kept),
-		cmocka_unit_test(test_decision__move_now_after_breakeven),
-		cmocka_unit_test(test_decision__move_on_a_date),
-		cmocka_unit_test(test_decision__restore_restarts_the_clock),
-		cmocka_unit_test(test_decision__breakeven_past_last_move),
+		cmocka_unit_test(test_decision__quiet_history_moves_now),
+		cmocka_unit_test(test_decision__restores_delay_the_move),
+		cmocka_unit_test(test_decision__no_history_keeps),
 		cmocka_unit_test(test_decision__ineligible_keeps_azure_reason),
 		cmocka_unit_test(test_decision__early_deletion),
 		cmocka_unit_test(test_decision__closed_form_matches_grid),

@@ -7,8 +7,12 @@
  * differs". Prices are the bundled sheet's westeurope EUR rows. */
 #include "testutil.h"
 
+#include <limits.h>
 #include <math.h>
 
+#include "models/restore/restore_data.h"
+#include "models/restore/restore_internal.h"
+#include "models/restore/restore_model.h"
 #include "optimizer/plan/plan.h"
 #include "optimizer/report/report.h"
 #include "optimizer/snapshot/snapshot.h"
@@ -195,18 +199,20 @@ static void test_plan__each_point_says_why(void **state)
 	assert_non_null(strstr(row, "EUR"));
 	free(row);
 	/* SQL fulls wait 45 days: the young one (2026-10-12) is eligible
-	 * from 2026-11-26; without a model the ski-rental rule waits the
-	 * break-even time on top: a restore from Archive costs the
-	 * rehydrated copy, 50 x STD_LRS (the sheet's per-GB-month
-	 * rehydration rate) x 15 / 30.436875 = 0.484 EUR (no one-off
-	 * retrieval fee: domain-audit R4), moving saves 50 x (STD_LRS -
-	 * ARC_LRS) = 0.878 EUR a month, so 0.552 months = 16.8 days:
-	 * 2026-12-13. */
+	 * from 2026-11-26. Without a model plan decides on the documented
+	 * prior fitted on the snapshot (no restores in a year): a weekly
+	 * full's expected restores over its 58 months left, 0.74, cost
+	 * 0.34 EUR from Archive (each costs the rehydrated copy, 50 x
+	 * STD_LRS x 15 / 30.436875 = 0.484 EUR; no one-off retrieval fee:
+	 * domain-audit R4), far less than the 50 x (STD_LRS - ARC_LRS) =
+	 * 0.878 EUR a month moving saves: it moves the day it may. */
 	row = plan_row(out, "young");
 	assert_non_null(row);
-	assert_non_null(strstr(row, ",move_on,2026-12-13,"));
-	assert_non_null(strstr(row, "eligible from 2026-11-26"));
-	assert_non_null(strstr(row, "break-even after 17 days"));
+	assert_non_null(strstr(row, ",move_on,2026-11-26,"));
+	assert_non_null(strstr(row, "net of 0.34 EUR expected for restores "
+				    "from Archive"));
+	/* set_points (none) and the method, the last columns */
+	assert_non_null(strstr(row, ",,prior"));
 	free(row);
 	/* 100 days of retention left, under the 180 Azure requires */
 	row = plan_row(out, "short");
@@ -300,6 +306,134 @@ static void test_report__refuses_a_plan_of_another_day(void **state)
 	free(snap);
 }
 
+/* ---- a VM set moves or stays (issue 17) ---- */
+
+static char vm_id[SNAPSHOT_ID_LEN];
+
+/* A VM of 100 GiB changing 2% a day, monthly points kept 24 months and
+ * yearly ones 3 years: its monthly points at 120-300 days, one of them
+ * (at 240 days) the yearly point. */
+static char *write_vm_snapshot(void)
+{
+	struct err e = ERR_INIT;
+	struct snapshot_writer sw;
+	struct manifest m;
+	char *dir = test_path("vmsnap");
+	char id[8];
+
+	assert_int_equal(snapshot_writer_begin(&sw, dir, &e), 0);
+	put_estate(&sw);
+	snapshot_make_id(vm_id, 'i', VAULT_ARM "/items/vm-app");
+	snapshot_put_policy(&sw, &(struct policy){
+		.policy_id = "p-000000000002", .vault_id = vid,
+		.policy_name = "vm-daily", .arm_id = VAULT_ARM "/p/vm",
+		.window_start = "", .run_times = "22:00", .run_days = "",
+		.time_zone = "UTC", .diff_run_days = "", .workload = WL_VM,
+		.policy_type = PT_STANDARD, .frequency = FREQ_DAILY,
+		.instant_rp_days = 2, .daily_keep_days = 30,
+		.monthly_keep_months = 24, .yearly_keep_years = 3,
+		.tiering_mode = TM_NONE });
+	snapshot_put_item(&sw, &(struct item){
+		.item_id = vm_id, .vault_id = vid,
+		.policy_id = "p-000000000002", .item_name = "vm-app",
+		.protection_state = "Protected",
+		.arm_id = VAULT_ARM "/items/vm-app", .source_resource_id = "",
+		.workload = WL_VM, .size_source = SS_REPORTED,
+		.source_gb = 100, .daily_churn = 0.02, .standard_gb = 300,
+		.archive_gb = 0, .last_backup_time = T0 - DAY_S });
+	for (int age = 120; age <= 300; age += 30) {
+		bool yearly = age == 240;
+		snprintf(id, sizeof(id), "%c%d", yearly ? 'y' : 'm', age);
+		snapshot_put_rp(&sw, &(struct rp){
+			id, vm_id, "", T0 - age * DAY_S,
+			T0 + ((yearly ? 1095 : 730) - age) * DAY_S,
+			yearly ? RK_YEARLY : RK_MONTHLY, TIER_STANDARD,
+			MR_TRUE, 30, 100, 0 });
+	}
+	manifest_init(&m);
+	m.source = xstrdup("sample");
+	m.tenant_id = xstrdup("tenant-1");
+	m.exported_at = T0;
+	m.restore_jobs_from = T0 - 365 * DAY_S;
+	manifest_add_subscription(&m, "sub-1");
+	if (snapshot_writer_commit(&sw, &m, &e))
+		fail_msg("writing the snapshot: %s", e.msg);
+	manifest_release(&m);
+	return dir;
+}
+
+/* The documented prior after 35 restores of 10 monthly points watched
+ * 400 days: about 1e-4 restores per coverage-day once past the first
+ * months, so a monthly point (30 days of look-back) is rarely restored
+ * and the yearly one (365 days) more than Archive can pay for. */
+static struct restore_model *vm_model(void)
+{
+	struct fit_options o = FIT_OPTIONS_INIT;
+	struct restore_data d;
+	struct restore_model *m = NULL;
+	struct err e = ERR_INIT;
+
+	o.min_events = LONG_MAX;
+	restore_data_init(&d, 0, NULL, NULL);
+	for (int i = 0; i < 10; i++)
+		restore_data_add_exposure(&d, WL_VM, -1, RK_MONTHLY, 30, 0,
+					  400);
+	for (int i = 0; i < 35; i++)
+		restore_data_add_event(&d, WL_VM, -1, RK_MONTHLY, 30,
+				       10.0 * (i + 1));
+	assert_int_equal(restore_model_fit_data(&m, &d, &o, &e), 0);
+	restore_data_release(&d);
+	return m;
+}
+
+/* Issue 17, cause 1: the yearly point, in the middle of the chosen run,
+ * was kept for restore risk while its run-mates moved on shares that
+ * assumed it moved too. Now it leaves the set, the set is chosen again
+ * without it, and every point of the set moves. */
+static void test_plan__vm_set_moves_or_stays(void **state)
+{
+	struct plan_summary sum = { 0 };
+	struct err e = ERR_INIT;
+	struct plan_options o;
+	struct snapshot s;
+	struct restore_model *m = vm_model();
+	char *snap = write_vm_snapshot(), *out = test_path("vmplan");
+	char *row;
+
+	(void)state;
+	plan_options_init(&o);
+	o.model = m;
+	assert_int_equal(snapshot_open(&s, snap, &e), 0);
+	s.as_of = T0;
+	if (plan_run(&s, &o, out, &sum, &e))
+		fail_msg("plan_run: %s", e.msg);
+	snapshot_release(&s);
+	row = plan_row(out, "y240");
+	assert_non_null(row);
+	assert_non_null(strstr(row, ",keep,,"));
+	/* not in the set: no set_points */
+	assert_non_null(strstr(row, ",,model"));
+	free(row);
+	for (int age = 120; age <= 300; age += 30) {
+		char id[8];
+		if (age == 240)
+			continue;
+		snprintf(id, sizeof(id), "m%d", age);
+		row = plan_row(out, id);
+		assert_non_null(row);
+		if (!strstr(row, ",move_now,"))
+			fail_msg("%s does not move with its set: %s", id, row);
+		/* the set is the six monthly points */
+		assert_non_null(strstr(row, ",6,model"));
+		free(row);
+	}
+	assert_int_equal(sum.move_now, 6);
+	plan_summary_release(&sum);
+	restore_model_free(m);
+	free(out);
+	free(snap);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -307,6 +441,7 @@ int main(void)
 		cmocka_unit_test(test_plan__each_point_says_why),
 		cmocka_unit_test(test_report__agrees_with_its_plan),
 		cmocka_unit_test(test_report__refuses_a_plan_of_another_day),
+		cmocka_unit_test(test_plan__vm_set_moves_or_stays),
 	};
 	return cmocka_run_group_tests(tests, NULL, test_teardown_scratch);
 }

@@ -155,6 +155,55 @@ static void test_restore_model__wide_intervals_when_few_events(void **state)
 	restore_data_release(&d);
 }
 
+static double ramp_cb(const void *ctx, double a)
+{
+	(void)ctx;
+	return fmax(0, a - 180);
+}
+
+/* Issue 17, cause 4: with no floor in the data B runs to 0, where the
+ * Hessian's interval on log B is meaningless (it was [7e-36, 4e19] for
+ * seed 2); B's interval is then [0, the profile likelihood's bound]
+ * (boundary-corrected), tighter than the exact bound of the whole rate
+ * after 180 days, and covers the true floor, 0 or 1e-7. */
+static void test_restore_model__floor_at_zero_profile(void **state)
+{
+	static const struct hazard truths[] = { { 0, 0.02, 1, 1.3 },
+						{ 1e-7, 0.02, 1, 1.3 } };
+	int misses = 0;
+
+	(void)state;
+	for (size_t k = 0; k < ARRAY_SIZE(truths); k++)
+		for (unsigned long seed = 1; seed <= 3; seed++) {
+			struct sim s = { truths[k], 12, 540, 0, { 0 } };
+			struct restore_data d;
+			struct restore_model *m = fit_sim(&s, seed, &d);
+			double est, lo, hi, rlo, rhi, E180 = 0;
+			long n180 = 0;
+
+			restore_model_param(m, PAR_B, &est, &lo, &hi);
+			for (size_t j = 0; j < d.nev; j++)
+				n180 += d.ev[j].age >= 180;
+			E180 = expo_integrate(&d, &d.pooled, ramp_cb, NULL);
+			poisson_rate_interval(n180, E180, m->level, &rlo, &rhi);
+			print_message("# B %.3g: fit %.3g [%.3g, %.3g], rate "
+				      "after 180 d <= %.3g\n",
+				      truths[k].B, est, lo, hi, rhi);
+			/* no floor: the interval reaches 0, whatever
+			 * tiny B the simplex stopped at */
+			if (truths[k].B == 0)
+				assert_true(m->b_at_zero && lo == 0);
+			if (m->b_at_zero)
+				assert_true(hi > 0 && hi < rhi);
+			misses += !(lo <= truths[k].B && truths[k].B <= hi);
+			restore_model_free(m);
+			restore_data_release(&d);
+		}
+	/* 90% intervals: seed 3 with the floor of 1e-7 fits 1.64e-6
+	 * [6.43e-7, 4.16e-6] */
+	assert_true(misses <= 1);
+}
+
 /* ---- Lambda ---- */
 
 static double rate_cb(double a, void *h)
@@ -624,6 +673,7 @@ int main(void)
 		cmocka_unit_test(test_restore_model__recovers_parameters),
 		cmocka_unit_test(
 			test_restore_model__wide_intervals_when_few_events),
+		cmocka_unit_test(test_restore_model__floor_at_zero_profile),
 		cmocka_unit_test(
 			test_restore_model__cumulative_matches_integral),
 		cmocka_unit_test(test_restore_model__histogram_error_is_small),

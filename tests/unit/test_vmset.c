@@ -197,6 +197,50 @@ static void test_vmset__daily_kept_forever_holds_its_blocks(void **state)
 			   1e-9);
 }
 
+/* Azure's recommended set beside the plan's runs: Azure recommends the
+ * two oldest points, the plan moves the three that may move. Each set
+ * is valued as its runs free: Azure's run ends before a point that
+ * stays, which still holds most of the second point's blocks. */
+static void test_vmset__azure_set_beside_the_plan(void **state)
+{
+	struct item it = { 0 };
+	struct rp rps[4];
+	bool cand[4] = { true, true, true, false };
+	bool azure[4] = { true, true, false, false }, plan[4];
+	double months[4] = { 12, 10, 8, 0 }, freed[4], std = 0.02,
+	       arc = 0.0021, c = 0.01;
+	struct vmset_result r;
+	struct vmset_value az, pv;
+	(void)state;
+
+	it.workload = WL_VM;
+	it.source_gb = 100;
+	it.daily_churn = c;
+	chain(rps);
+	vmset_score(&it, rps, 4, cand, std, arc, false, freed, &r);
+	for (int i = 0; i < 4; i++)
+		plan[i] = !isnan(freed[i]);
+	vmset_value(&it, rps, 4, azure, months, std, arc, false, freed, &az);
+	assert_int_equal(az.points, 2);
+	assert_float_equal(az.freed_gb, 100 * (f(c, 60) + f(c, 30) * f(c, 30)),
+			   1e-9);
+	assert_float_equal(az.full_gb, 200, 1e-9);
+	/* Shared by Archive size: each of the two frees half the run. */
+	assert_float_equal(freed[0], az.freed_gb / 2, 1e-9);
+	assert_true(isnan(freed[2]));
+	assert_float_equal(az.month, std * az.freed_gb - arc * 200, 1e-9);
+	assert_float_equal(az.worth,
+			   (std * az.freed_gb / 2 - arc * 100) * (12 + 10),
+			   1e-9);
+	vmset_value(&it, rps, 4, plan, months, std, arc, false, freed, &pv);
+	assert_int_equal(pv.points, 3);
+	assert_float_equal(pv.freed_gb, 78.09, 0.01);
+	/* The plan's set is the best: worth more a month than Azure's. */
+	assert_true(pv.month > az.month);
+	assert_float_equal(pv.worth, (std * pv.freed_gb / 3 - arc * 100) * 30,
+			   1e-9);
+}
+
 /* What a set of chain points frees (vmset.h), run by run. */
 static double set_value(const struct rp *rps, int m, const bool *in,
 			double churn, double std, double arc, bool refills)
@@ -291,6 +335,7 @@ int main(void)
 		cmocka_unit_test(test_vmset__tail_moves_with_its_run),
 		cmocka_unit_test(
 			test_vmset__daily_kept_forever_holds_its_blocks),
+		cmocka_unit_test(test_vmset__azure_set_beside_the_plan),
 		cmocka_unit_test(test_vmset__best_of_every_subset),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
