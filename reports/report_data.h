@@ -210,7 +210,7 @@ struct report_data {
 	 * report_data_release) */
 	const struct snapshot *s, *prev; /* prev NULL without --previous */
 	const char *snapshot_dir, *plan_dir, *prev_dir;
-	const char *model_path, *rpo_path, *posture_path;
+	const char *model_path, *rpo_path, *audit_path;
 	struct price_sheet prices;   /* the plan's (plan.json "prices") */
 	char currency[8];
 	int64_t as_of, prev_as_of;

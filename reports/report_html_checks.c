@@ -388,7 +388,7 @@ void page_rpo(struct strbuf *o, const struct report_data *d)
 
 /* ---- posture ---- */
 
-static void posture_chart(struct strbuf *o, const struct rep_posture *p)
+static void audit_chart(struct strbuf *o, const struct rep_posture *p)
 {
 	static const char *const parts[] = { "failing" };
 	static const int styles[] = { 1 };
@@ -462,7 +462,7 @@ void page_posture(struct strbuf *o, const struct report_data *d)
 		    p->rows, p->vaults, p->vaults - p->backup_vaults,
 		    p->backup_vaults, p->passed, fails, p->fails[0],
 		    p->fails[1], p->fails[2], p->fails[3]);
-	posture_chart(o, p);
+	audit_chart(o, p);
 	if (p->nlisted) {
 		strbuf_addf(o, "<h3>Failing checks%s</h3>\n",
 			    fails > p->nlisted ? ", the most severe first"
@@ -474,7 +474,7 @@ void page_posture(struct strbuf *o, const struct report_data *d)
 				    fails - p->nlisted);
 	}
 	strbuf_adds(o, "<p class=\"source\">From ");
-	page_path(o, d->posture_path);
+	page_path(o, d->audit_path);
 	strbuf_adds(o, ": one row per vault and rule (severity, status, "
 		       "evidence, fix).</p>\n</section>\n");
 }

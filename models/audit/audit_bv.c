@@ -1,15 +1,15 @@
 /* SPDX-License-Identifier: MIT
- * posture_bv.c: the protection rules applied to a Backup vault
- * (Microsoft.DataProtection; see posture.h for the list): its settings,
+ * audit_bv.c: the protection rules applied to a Backup vault
+ * (Microsoft.DataProtection; see audit_rules.h for the list): its settings,
  * Resource Guard mapping and the protection status of its instances, with
  * fixes as az dataprotection commands whose values are shell-quoted.
- * Pure functions over one vault's rows (posture_rules.h). No I/O. */
+ * Pure functions over one vault's rows (audit_internal.h). No I/O. */
 #include "models/audit/audit_internal.h"
 
 #define AZTS "AzTS Azure_BackupVault_"
 #define LEARN "https://learn.microsoft.com/azure/backup/"
 
-const int posture_bv_rules[POSTURE_BV_NRULES] = {
+const int audit_bv_rules[POSTURE_BV_NRULES] = {
 	PR_IMMUTABLE,	 PR_SOFT_DELETE, PR_MUA, PR_REDUNDANCY,
 	PR_XSUB_RESTORE, PR_CMK,	 PR_JOB_ALERTS, PR_BV_INSTANCES,
 };
@@ -376,7 +376,7 @@ static void bv_instances(const struct bvault_view *bv, struct finding *f)
 
 typedef void (*bv_rule_fn)(const struct bvault_view *bv, struct finding *f);
 
-void posture_bv_eval(int rule, const struct bvault_view *bv,
+void audit_bv_eval(int rule, const struct bvault_view *bv,
 		     struct finding *out)
 {
 	static const bv_rule_fn fns[PR_ALL_COUNT] = {

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT
- * posture_guard.c: the mua-resource-guard rule: is a Resource Guard linked,
+ * audit_guard.c: the mua-resource-guard rule: is a Resource Guard linked,
  * how isolated is it, and which critical operations does it leave out.
- * Pure functions over one vault's rows (posture_rules.h); called through
- * posture_rule_eval. No I/O. */
+ * Pure functions over one vault's rows (audit_internal.h); called through
+ * audit_rule_eval. No I/O. */
 #include "models/audit/audit_internal.h"
 
 /* ---- mua-resource-guard ---- */
@@ -220,8 +220,8 @@ static void mua_isolation(const struct vault_view *vv, const char *gsub,
 	}
 }
 
-void posture_mua(const struct vault_view *vv,
-		 const struct posture_inputs *in, struct finding *f)
+void audit_mua(const struct vault_view *vv,
+		 const struct audit_inputs *in, struct finding *f)
 {
 	const struct vault *v = vv->v;
 	const struct guard *g = vv->guard;

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT
- * posture_rules.h: what the posture rule files (models/posture*.c) share:
- * the rule functions the dispatch table in posture.c calls, and small
+ * audit_internal.h: what the posture rule files (models/audit) share:
+ * the rule functions the dispatch table in audit_rules.c calls, and small
  * helpers for writing findings. Internal to the posture module: other code
- * includes posture.h. Pure memory, no I/O. */
+ * includes audit_rules.h. Pure memory, no I/O. */
 #ifndef VW_POSTURE_RULES_H
 #define VW_POSTURE_RULES_H
 
@@ -103,19 +103,19 @@ static inline bool arm_segment(const char *id, const char *key, char *out,
 const char *non_production_token(const char *vault_name,
 				 const char *resource_group);
 
-/* The rules (one finding each; see posture.h). */
+/* The rules (one finding each; see audit_rules.h). */
 #define POSTURE_RULE(name)                                      \
 	void name(const struct vault_view *vv,                  \
-		  const struct posture_inputs *in, struct finding *f)
-POSTURE_RULE(posture_immutable);
-POSTURE_RULE(posture_soft_delete);
-POSTURE_RULE(posture_mua);
-POSTURE_RULE(posture_enhanced);
-POSTURE_RULE(posture_tiering);
-POSTURE_RULE(posture_redundancy);
-POSTURE_RULE(posture_xsub_restore);
-POSTURE_RULE(posture_public_network);
-POSTURE_RULE(posture_cmk);
-POSTURE_RULE(posture_job_alerts);
+		  const struct audit_inputs *in, struct finding *f)
+POSTURE_RULE(audit_immutable);
+POSTURE_RULE(audit_soft_delete);
+POSTURE_RULE(audit_mua);
+POSTURE_RULE(audit_enhanced);
+POSTURE_RULE(audit_tiering);
+POSTURE_RULE(audit_redundancy);
+POSTURE_RULE(audit_xsub_restore);
+POSTURE_RULE(audit_public_network);
+POSTURE_RULE(audit_cmk);
+POSTURE_RULE(audit_job_alerts);
 
 #endif

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT
- * posture_policy.c: the rules on backup policies: enhanced-policy (VM items
+ * audit_policy.c: the rules on backup policies: enhanced-policy (VM items
  * whose targets or job history need an Enhanced policy) and smart-tiering
  * (long-term retention without tiering, TierAfter on low-churn VMs).
- * Pure functions over one vault's rows (posture_rules.h); called through
- * posture_rule_eval. No I/O. */
+ * Pure functions over one vault's rows (audit_internal.h); called through
+ * audit_rule_eval. No I/O. */
 #include "models/audit/audit_internal.h"
 
 #include <math.h>
@@ -18,7 +18,7 @@ static size_t policy_index(const struct vault_view *vv,
 
 /* The tightest snapshot/any-tier target under 24 h covering an item. */
 static const struct target *tight_target(const struct vault_view *vv,
-					 const struct posture_inputs *in,
+					 const struct audit_inputs *in,
 					 const struct item *it)
 {
 	const struct target *best = NULL;
@@ -37,7 +37,7 @@ static const struct target *tight_target(const struct vault_view *vv,
 }
 
 static unsigned extra_backups(const struct vault_view *vv,
-			      const struct posture_inputs *in,
+			      const struct audit_inputs *in,
 			      const struct item *it)
 {
 	if (!in->extra_backups)
@@ -69,7 +69,7 @@ static bool vm_on_policy(const struct vault_view *vv, const struct item *it)
 }
 
 static void scan_item_need(const struct vault_view *vv,
-			   const struct posture_inputs *in,
+			   const struct audit_inputs *in,
 			   const struct item *it, struct enhanced_scan *sc)
 {
 	const struct policy *p = &vv->s->policies[it->policy_idx];
@@ -99,7 +99,7 @@ static void scan_item_need(const struct vault_view *vv,
 }
 
 static void scan_enhanced(const struct vault_view *vv,
-			  const struct posture_inputs *in,
+			  const struct audit_inputs *in,
 			  struct enhanced_scan *sc)
 {
 	size_t listed = 0;
@@ -153,8 +153,8 @@ static void enhanced_fix(const struct vault_view *vv,
 			    sc->tightest);
 }
 
-void posture_enhanced(const struct vault_view *vv,
-		      const struct posture_inputs *in, struct finding *f)
+void audit_enhanced(const struct vault_view *vv,
+		      const struct audit_inputs *in, struct finding *f)
 {
 	struct enhanced_scan sc = { 0, 0, 0, 24, STRBUF_INIT, STRBUF_INIT };
 
@@ -217,7 +217,7 @@ static bool archivable_workload(int workload)
 	       workload == WL_HANA;
 }
 
-static bool plan_tiers(const struct posture_plan_row *r)
+static bool plan_tiers(const struct audit_plan_row *r)
 {
 	return r->saving_total > 0 && !str_eq_ci(r->proposed_tiering, "None") &&
 	       !str_eq_ci(r->proposed_tiering, "DoNotTier") &&
@@ -232,7 +232,7 @@ struct tiering_scan {
 };
 
 static void add_plan_proposal(struct strbuf *sb,
-			      const struct posture_plan_row *r)
+			      const struct audit_plan_row *r)
 {
 	strbuf_adds(sb, r->proposed_tiering);
 	if (r->duration)
@@ -242,7 +242,7 @@ static void add_plan_proposal(struct strbuf *sb,
 /* A long-term policy without tiering: listed in the evidence and the fix
  * (up to POSTURE_LIST_MAX), its plan saving summed. */
 static void untiered_policy(const struct policy *p,
-			    const struct posture_plan_row *r,
+			    const struct audit_plan_row *r,
 			    struct tiering_scan *sc)
 {
 	size_t listed = sc->nuntiered++;
@@ -309,11 +309,11 @@ static void low_churn_policy(const struct vault_view *vv,
 }
 
 static void scan_policy_tiering(const struct vault_view *vv,
-				const struct posture_inputs *in,
+				const struct audit_inputs *in,
 				const struct policy *p,
 				struct tiering_scan *sc)
 {
-	const struct posture_plan_row *r;
+	const struct audit_plan_row *r;
 
 	if (!archivable_workload(p->workload) || !long_term(p))
 		return;
@@ -327,7 +327,7 @@ static void scan_policy_tiering(const struct vault_view *vv,
 				 tiering_mode_names[p->tiering_mode]);
 		return;
 	}
-	r = in->plan ? posture_plan_find(in->plan, p->policy_id) : NULL;
+	r = in->plan ? audit_plan_find(in->plan, p->policy_id) : NULL;
 	if (r && !plan_tiers(r)) {
 		if (!list_room(&sc->nskipped))
 			return;
@@ -344,7 +344,7 @@ static void scan_policy_tiering(const struct vault_view *vv,
 	untiered_policy(p, r, sc);
 }
 
-static void tiering_detail(const struct posture_inputs *in,
+static void tiering_detail(const struct audit_inputs *in,
 			   const struct tiering_scan *sc, struct finding *f)
 {
 	if (sc->nuntiered)
@@ -381,8 +381,8 @@ static void tiering_detail(const struct posture_inputs *in,
 			 "saving in tiering it");
 }
 
-void posture_tiering(const struct vault_view *vv,
-		     const struct posture_inputs *in, struct finding *f)
+void audit_tiering(const struct vault_view *vv,
+		     const struct audit_inputs *in, struct finding *f)
 {
 	struct tiering_scan sc = { 0 };
 	struct strbuf empty = STRBUF_INIT;

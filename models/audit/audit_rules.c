@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: MIT
- * posture.c: the vault protection rules' common parts (see posture.h for
- * the list, the severities and the score): names, references, findings,
- * the plan lookup and the dispatch to the rules in posture_vault.c,
- * posture_guard.c and posture_policy.c. Each rule reads one vault's rows
- * and fills a finding: evidence as snapshot field=value pairs, the risk in
- * the detail, and a fix a person can carry out. Pure functions: no I/O. */
+ * audit_rules.c: the vault protection rules' common parts (see
+ * audit_rules.h for the list, the severities and the score): names,
+ * references, findings, the plan lookup and the dispatch to the rules in
+ * audit_vault.c, audit_guard.c and audit_policy.c. Each rule reads one
+ * vault's rows and fills a finding: evidence as snapshot field=value
+ * pairs, the risk in the detail, and a fix a person can carry out. Pure
+ * functions: no I/O. */
 #include "models/audit/audit_internal.h"
 
 #include <math.h>
@@ -12,7 +13,7 @@
 const char *const severity_names[SEV_COUNT] = { "info", "low", "medium",
 						"high" };
 
-const char *const posture_rule_ids[PR_ALL_COUNT] = {
+const char *const audit_rule_ids[PR_ALL_COUNT] = {
 	"immutable-vault",	     "soft-delete",
 	"mua-resource-guard",	     "enhanced-policy",
 	"smart-tiering",	     "redundancy-crr",
@@ -55,7 +56,7 @@ int severity_penalty(int severity)
 	return severity >= 0 && severity < SEV_COUNT ? penalty[severity] : 0;
 }
 
-int posture_score(const struct finding *f, size_t n)
+int audit_score(const struct finding *f, size_t n)
 {
 	int score = 100;
 
@@ -85,8 +86,8 @@ void finding_release(struct finding *f)
 	strbuf_release(&f->detail);
 }
 
-const struct posture_plan_row *posture_plan_find(
-	const struct posture_plan *plan, const char *policy_id)
+const struct audit_plan_row *audit_plan_find(
+	const struct audit_plan *plan, const char *policy_id)
 {
 	size_t i;
 
@@ -95,7 +96,7 @@ const struct posture_plan_row *posture_plan_find(
 	return &plan->rows[i];
 }
 
-void posture_plan_release(struct posture_plan *plan)
+void audit_plan_release(struct audit_plan *plan)
 {
 	if (!plan)
 		return;
@@ -107,20 +108,20 @@ void posture_plan_release(struct posture_plan *plan)
 }
 
 typedef void (*rule_fn)(const struct vault_view *vv,
-			const struct posture_inputs *in, struct finding *f);
+			const struct audit_inputs *in, struct finding *f);
 
-/* In the order of enum posture_rule. */
+/* In the order of enum audit_rule. */
 static const rule_fn rule_fns[PR_COUNT] = {
-	posture_immutable,    posture_soft_delete,    posture_mua,
-	posture_enhanced,     posture_tiering,	      posture_redundancy,
-	posture_xsub_restore, posture_public_network, posture_cmk,
-	posture_job_alerts,
+	audit_immutable,    audit_soft_delete,    audit_mua,
+	audit_enhanced,     audit_tiering,	      audit_redundancy,
+	audit_xsub_restore, audit_public_network, audit_cmk,
+	audit_job_alerts,
 };
 
-void posture_rule_eval(int rule, const struct vault_view *vv,
-		       const struct posture_inputs *in, struct finding *out)
+void audit_rule_eval(int rule, const struct vault_view *vv,
+		       const struct audit_inputs *in, struct finding *out)
 {
-	static const struct posture_inputs none = { NULL, NULL, NULL };
+	static const struct audit_inputs none = { NULL, NULL, NULL };
 
 	finding_init(out, rule);
 	rule_fns[rule](vv, in ? in : &none, out);

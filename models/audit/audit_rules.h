@@ -1,15 +1,16 @@
 /* SPDX-License-Identifier: MIT
- * posture.h: the vault protection rules of `vaultwise audit` (docs/outputs.md,
- * "posture.csv"). Each rule is a pure function over the snapshot structs of one
- * vault that fills a finding: severity, pass/fail, the evidence (snapshot field
- * = value), the fix (what to change, as an az command where one exists), a
- * reference (docs URL or CIS/AzTS/PSRule id) and a detail sentence. Called by
- * optimizer/audit/audit.c; never reads files, never prints.
+ * audit_rules.h: the vault protection rules of `vaultwise audit`
+ * (docs/outputs.md, "posture.csv"). Each rule is a pure function over the
+ * snapshot structs of one vault that fills a finding: severity, pass/fail,
+ * the evidence (snapshot field = value), the fix (what to change, as an az
+ * command where one exists), a reference (docs URL or CIS/AzTS/PSRule id)
+ * and a detail sentence. Called by optimizer/audit/audit.c; never reads
+ * files, never prints.
  *
  * Rules, in the fixed order of posture.csv:
  *   immutable-vault       Disabled high, Unlocked medium, Locked pass;
  *                         names policies whose retention looks unintended
- *                         before a lock is recommended (see posture.c)
+ *                         before a lock is recommended (see audit_rules.c)
  *   soft-delete           Disabled high; Enabled pass (note: AlwaysOn);
  *                         AlwaysOn pass; retention days shown
  *   (immutable-vault, soft-delete and cross-subscription-restore: a
@@ -53,14 +54,14 @@ int severity_parse(const char *s);
 int severity_penalty(int severity);
 
 /* PR_COUNT rules for Recovery Services vaults; Backup vaults take those
- * that apply to them (posture_bv_rules) and instance-protection. */
-enum posture_rule {
+ * that apply to them (audit_bv_rules) and instance-protection. */
+enum audit_rule {
 	PR_IMMUTABLE, PR_SOFT_DELETE, PR_MUA, PR_ENHANCED, PR_TIERING,
 	PR_REDUNDANCY, PR_XSUB_RESTORE, PR_PUBLIC_NETWORK, PR_CMK,
 	PR_JOB_ALERTS, PR_COUNT,
 	PR_BV_INSTANCES = PR_COUNT, PR_ALL_COUNT
 };
-extern const char *const posture_rule_ids[PR_ALL_COUNT];
+extern const char *const audit_rule_ids[PR_ALL_COUNT];
 
 /* Heuristics, stated here because the findings quote them. */
 #define POSTURE_LONG_YEARS 10         /* yearly retention that looks
@@ -87,24 +88,24 @@ extern const char *const posture_rule_ids[PR_ALL_COUNT];
 
 /* One row of a plan's policy_changes.csv (strings borrowed from the
  * table's pool). */
-struct posture_plan_row {
+struct audit_plan_row {
 	const char *policy_id, *proposed_tiering, *duration_type;
 	const char *currency, *reason;
 	long duration;            /* 0 when empty */
 	double saving_total;      /* in currency, over the plan's horizon */
 };
 
-struct posture_plan {
+struct audit_plan {
 	char *path;               /* the policy_changes.csv read */
-	struct posture_plan_row *rows;
+	struct audit_plan_row *rows;
 	size_t n;
 	struct strpool pool;
 	struct strmap map;        /* policy_id -> row index */
 };
 
-const struct posture_plan_row *posture_plan_find(
-	const struct posture_plan *plan, const char *policy_id);
-void posture_plan_release(struct posture_plan *plan);
+const struct audit_plan_row *audit_plan_find(
+	const struct audit_plan *plan, const char *policy_id);
+void audit_plan_release(struct audit_plan *plan);
 
 /* What the rules read about one vault. Policies and items are the
  * vault's own, in snapshot order. */
@@ -121,17 +122,17 @@ struct vault_view {
 };
 
 /* Inputs beyond the snapshot; every member may be NULL. */
-struct posture_inputs {
+struct audit_inputs {
 	const struct target_set *targets;
 	/* Per item index of the snapshot: extra backups (see
 	 * POSTURE_EXTRA_BACKUP_HOURS) in the job window (NULL when the job
 	 * history was not read). */
 	const unsigned *extra_backups;
-	const struct posture_plan *plan;
+	const struct audit_plan *plan;
 };
 
 struct finding {
-	int rule;                 /* enum posture_rule */
+	int rule;                 /* enum audit_rule */
 	int severity;             /* enum severity; info when passing */
 	bool pass;
 	const char *reference;    /* static string */
@@ -144,11 +145,11 @@ void finding_init(struct finding *f, int rule);
 void finding_release(struct finding *f);
 
 /* Evaluates one rule. */
-void posture_rule_eval(int rule, const struct vault_view *vv,
-		       const struct posture_inputs *in, struct finding *out);
+void audit_rule_eval(int rule, const struct vault_view *vv,
+		       const struct audit_inputs *in, struct finding *out);
 
 /* The score of a vault's findings (see the top of this file). */
-int posture_score(const struct finding *f, size_t n);
+int audit_score(const struct finding *f, size_t n);
 
 /* What the rules read about one Backup vault (snapshot_bv.h): its
  * policies and instances in snapshot order. */
@@ -172,8 +173,8 @@ struct bvault_view {
  * public-network-access (a Backup vault has no such setting) don't
  * apply. */
 #define POSTURE_BV_NRULES 8
-extern const int posture_bv_rules[POSTURE_BV_NRULES];
-void posture_bv_eval(int rule, const struct bvault_view *bv,
+extern const int audit_bv_rules[POSTURE_BV_NRULES];
+void audit_bv_eval(int rule, const struct bvault_view *bv,
 		     struct finding *out);
 
 /* "backupconfig/write" for any spelling of a vault critical operation

@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: MIT
- * posture_vault.c: the rules on vault settings: immutable-vault (with the
+ * audit_vault.c: the rules on vault settings: immutable-vault (with the
  * retention check before a lock), soft-delete, redundancy-crr,
  * cross-subscription-restore, public-network-access,
  * customer-managed-keys and job-failure-alerts.
- * Pure functions over one vault's rows (posture_rules.h); called through
- * posture_rule_eval. No I/O. */
+ * Pure functions over one vault's rows (audit_internal.h); called through
+ * audit_rule_eval. No I/O. */
 #include "models/audit/audit_internal.h"
 
 /* ---- immutable-vault ---- */
@@ -108,8 +108,8 @@ static void unknown_setting(struct finding *f, const char *column,
 		    arm_field);
 }
 
-void posture_immutable(const struct vault_view *vv,
-		       const struct posture_inputs *in, struct finding *f)
+void audit_immutable(const struct vault_view *vv,
+		       const struct audit_inputs *in, struct finding *f)
 {
 	const struct vault *v = vv->v;
 	struct strbuf suspects = STRBUF_INIT;
@@ -167,8 +167,8 @@ void posture_immutable(const struct vault_view *vv,
 
 /* ---- soft-delete ---- */
 
-void posture_soft_delete(const struct vault_view *vv,
-			 const struct posture_inputs *in,
+void audit_soft_delete(const struct vault_view *vv,
+			 const struct audit_inputs *in,
 			 struct finding *f)
 {
 	const struct vault *v = vv->v;
@@ -259,8 +259,8 @@ const char *non_production_token(const char *vault_name,
 	return found;
 }
 
-void posture_redundancy(const struct vault_view *vv,
-			const struct posture_inputs *in,
+void audit_redundancy(const struct vault_view *vv,
+			const struct audit_inputs *in,
 			struct finding *f)
 {
 	const struct vault *v = vv->v;
@@ -330,8 +330,8 @@ void posture_redundancy(const struct vault_view *vv,
 
 /* ---- simple vault settings ---- */
 
-void posture_xsub_restore(const struct vault_view *vv,
-			  const struct posture_inputs *in,
+void audit_xsub_restore(const struct vault_view *vv,
+			  const struct audit_inputs *in,
 			  struct finding *f)
 {
 	const struct vault *v = vv->v;
@@ -362,8 +362,8 @@ void posture_xsub_restore(const struct vault_view *vv,
 			     "(PermanentlyDisable is irreversible)");
 }
 
-void posture_public_network(const struct vault_view *vv,
-			    const struct posture_inputs *in,
+void audit_public_network(const struct vault_view *vv,
+			    const struct audit_inputs *in,
 			    struct finding *f)
 {
 	const struct vault *v = vv->v;
@@ -387,8 +387,8 @@ void posture_public_network(const struct vault_view *vv,
 			     "in the networks that back up to it");
 }
 
-void posture_cmk(const struct vault_view *vv,
-		 const struct posture_inputs *in, struct finding *f)
+void audit_cmk(const struct vault_view *vv,
+		 const struct audit_inputs *in, struct finding *f)
 {
 	const struct vault *v = vv->v;
 
@@ -422,8 +422,8 @@ void posture_cmk(const struct vault_view *vv,
 			     "--mi-system-assigned");
 }
 
-void posture_job_alerts(const struct vault_view *vv,
-			const struct posture_inputs *in,
+void audit_job_alerts(const struct vault_view *vv,
+			const struct audit_inputs *in,
 			struct finding *f)
 {
 	const struct vault *v = vv->v;

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT
- * posture_audit.c: the audit stage (posture_audit.h). Groups the snapshot's
+ * audit.c: the audit stage (audit.h). Groups the snapshot's
  * policies, items and guards by vault, counts from the job history each
- * item's extra backups (posture.h), reads a plan's policy_changes.csv, runs
+ * item's extra backups (audit_rules.h), reads a plan's policy_changes.csv, runs
  * the rules and writes posture.csv. Memory is flat in the number of jobs:
  * they are streamed, one item's backup times at a time. Never prints. */
 #include "optimizer/audit/audit.h"
@@ -12,15 +12,15 @@
 #include "optimizer/base/timeutil.h"
 #include "optimizer/base/util.h"
 
-static const struct csv_column posture_cols[] = {
+static const struct csv_column audit_cols[] = {
 	{ "vault_id", 0 },	  { "rule_id", 0 },	    { "severity", 0 },
 	{ "status", 0 },	  { "evidence", 0 },	    { "fix", 0 },
 	{ "vault_name", 0 },	  { "subscription_id", 0 }, { "reference", 0 },
 	{ "detail", 0 },	  { "saving_total", 0 },    { "currency", 0 },
 	{ "vault_kind", 0 },
 };
-static const struct csv_schema posture_schema = {
-	"posture.csv", posture_cols, ARRAY_SIZE(posture_cols)
+static const struct csv_schema audit_schema = {
+	"posture.csv", audit_cols, ARRAY_SIZE(audit_cols)
 };
 
 /* ---- policy_changes.csv ---- */
@@ -38,15 +38,15 @@ static const struct csv_schema plan_schema = { "policy_changes.csv",
 					       plan_cols, PC_NCOLS };
 
 struct plan_loader {
-	struct posture_plan *plan;
+	struct audit_plan *plan;
 	size_t alloc;
 };
 
 static int load_plan_row(void *ctx, const struct csv_row *r, struct err *e)
 {
 	struct plan_loader *l = ctx;
-	struct posture_plan *plan = l->plan;
-	struct posture_plan_row row = { 0 };
+	struct audit_plan *plan = l->plan;
+	struct audit_plan_row row = { 0 };
 	const char *id;
 
 	row.duration_type = row.reason = row.proposed_tiering = "";
@@ -73,7 +73,7 @@ static int load_plan_row(void *ctx, const struct csv_row *r, struct err *e)
 	return 0;
 }
 
-int posture_plan_load(struct posture_plan *plan, const char *plan_dir,
+int audit_plan_load(struct audit_plan *plan, const char *plan_dir,
 		      struct err *e)
 {
 	struct plan_loader l = { plan, 0 };
@@ -81,7 +81,7 @@ int posture_plan_load(struct posture_plan *plan, const char *plan_dir,
 	memset(plan, 0, sizeof(*plan));
 	plan->path = path_join(plan_dir, plan_schema.file);
 	if (csv_read(plan->path, &plan_schema, load_plan_row, &l, NULL, e)) {
-		posture_plan_release(plan);
+		audit_plan_release(plan);
 		return -1;
 	}
 	return 0;
@@ -96,7 +96,7 @@ struct estate {
 	const struct item **items;
 };
 
-static void estate_build(struct estate *es, const struct snapshot *s)
+static void sample_build(struct estate *es, const struct snapshot *s)
 {
 	size_t *np = xcalloc(s->nvaults + 1, sizeof(size_t));
 	size_t *ni = xcalloc(s->nvaults + 1, sizeof(size_t));
@@ -145,7 +145,7 @@ static void estate_build(struct estate *es, const struct snapshot *s)
 	free(pvault);
 }
 
-static void estate_release(struct estate *es)
+static void sample_release(struct estate *es)
 {
 	free(es->views);
 	free(es->policies);
@@ -246,7 +246,7 @@ static void put_finding(struct csv_writer *w, const struct row_vault *v,
 			const struct finding *f)
 {
 	csv_put(w, v->id);
-	csv_put(w, posture_rule_ids[f->rule]);
+	csv_put(w, audit_rule_ids[f->rule]);
 	csv_put(w, severity_names[f->severity]);
 	csv_put(w, f->pass ? "pass" : "fail");
 	csv_put(w, f->evidence.buf);
@@ -261,8 +261,8 @@ static void put_finding(struct csv_writer *w, const struct row_vault *v,
 	csv_end_row(w);
 }
 
-static void count_finding(struct posture_summary *sum,
-			  struct posture_vault_score *vs,
+static void count_finding(struct audit_summary *sum,
+			  struct audit_vault_score *vs,
 			  const struct finding *f)
 {
 	sum->rows++;
@@ -280,9 +280,9 @@ static void count_finding(struct posture_summary *sum,
 }
 
 static void audit_vault(struct csv_writer *w, const struct vault_view *vv,
-			const struct posture_inputs *in,
-			struct posture_summary *sum,
-			struct posture_vault_score *vs)
+			const struct audit_inputs *in,
+			struct audit_summary *sum,
+			struct audit_vault_score *vs)
 {
 	struct finding f[PR_COUNT];
 	const struct row_vault rv = { vv->v->vault_id, vv->v->vault_name,
@@ -292,11 +292,11 @@ static void audit_vault(struct csv_writer *w, const struct vault_view *vv,
 	vs->vault_id = vv->v->vault_id;
 	vs->vault_name = vv->v->vault_name;
 	for (int r = 0; r < PR_COUNT; r++) {
-		posture_rule_eval(r, vv, in, &f[r]);
+		audit_rule_eval(r, vv, in, &f[r]);
 		put_finding(w, &rv, &f[r]);
 		count_finding(sum, vs, &f[r]);
 	}
-	vs->score = posture_score(f, PR_COUNT);
+	vs->score = audit_score(f, PR_COUNT);
 	for (int r = 0; r < PR_COUNT; r++)
 		finding_release(&f[r]);
 }
@@ -360,8 +360,8 @@ static void bv_estate_release(struct bv_estate *es)
 }
 
 static void audit_bvault(struct csv_writer *w, const struct bvault_view *bv,
-			 struct posture_summary *sum,
-			 struct posture_vault_score *vs)
+			 struct audit_summary *sum,
+			 struct audit_vault_score *vs)
 {
 	struct finding f[POSTURE_BV_NRULES];
 	const struct row_vault rv = { bv->v->vault_id, bv->v->vault_name,
@@ -370,18 +370,18 @@ static void audit_bvault(struct csv_writer *w, const struct bvault_view *bv,
 	vs->vault_id = bv->v->vault_id;
 	vs->vault_name = bv->v->vault_name;
 	for (int r = 0; r < POSTURE_BV_NRULES; r++) {
-		posture_bv_eval(posture_bv_rules[r], bv, &f[r]);
+		audit_bv_eval(audit_bv_rules[r], bv, &f[r]);
 		put_finding(w, &rv, &f[r]);
 		count_finding(sum, vs, &f[r]);
 	}
-	vs->score = posture_score(f, POSTURE_BV_NRULES);
+	vs->score = audit_score(f, POSTURE_BV_NRULES);
 	for (int r = 0; r < POSTURE_BV_NRULES; r++)
 		finding_release(&f[r]);
 }
 
 static void audit_bvaults(struct csv_writer *w, const struct snapshot *s,
-			  struct posture_summary *sum,
-			  struct posture_vault_score *scores)
+			  struct audit_summary *sum,
+			  struct audit_vault_score *scores)
 {
 	struct bv_estate es = { 0 };
 
@@ -397,7 +397,7 @@ static void audit_bvaults(struct csv_writer *w, const struct snapshot *s,
 #define EMPTY_NAMED 20
 
 static void put_empty_vaults(struct csv_writer *w,
-			     const struct posture_summary *sum)
+			     const struct audit_summary *sum)
 {
 	struct strbuf ev = STRBUF_INIT;
 	size_t listed = 0;
@@ -429,7 +429,7 @@ static void put_empty_vaults(struct csv_writer *w,
 	strbuf_release(&ev);
 }
 
-static void summary_scores(struct posture_summary *sum)
+static void summary_scores(struct audit_summary *sum)
 {
 	double total = 0;
 	size_t scored = 0;
@@ -446,12 +446,12 @@ static void summary_scores(struct posture_summary *sum)
 	sum->mean_score = scored ? total / (double)scored : 100;
 }
 
-int posture_audit_run(struct snapshot *s, const struct posture_options *o,
-		      const char *out_path, struct posture_summary *out,
+int audit_run(struct snapshot *s, const struct audit_options *o,
+		      const char *out_path, struct audit_summary *out,
 		      struct err *e)
 {
-	struct posture_plan plan = { 0 };
-	struct posture_inputs in = { o ? o->targets : NULL, NULL, NULL };
+	struct audit_plan plan = { 0 };
+	struct audit_inputs in = { o ? o->targets : NULL, NULL, NULL };
 	struct estate es = { 0 };
 	struct csv_writer *w = NULL;
 	unsigned *extra = NULL;
@@ -460,7 +460,7 @@ int posture_audit_run(struct snapshot *s, const struct posture_options *o,
 	memset(out, 0, sizeof(*out));
 	out->worst = -1;
 	if (o && o->plan_dir) {
-		if (posture_plan_load(&plan, o->plan_dir, e))
+		if (audit_plan_load(&plan, o->plan_dir, e))
 			goto done;
 		in.plan = &plan;
 	}
@@ -470,14 +470,14 @@ int posture_audit_run(struct snapshot *s, const struct posture_options *o,
 			goto done;
 		in.extra_backups = extra;
 	}
-	w = csv_writer_open(out_path, &posture_schema, e);
+	w = csv_writer_open(out_path, &audit_schema, e);
 	if (!w)
 		goto done;
-	estate_build(&es, s);
+	sample_build(&es, s);
 	out->nvaults = s->nvaults + s->bv.nvaults;
 	out->vaults = xcalloc(out->nvaults + 1, sizeof(*out->vaults));
 	for (size_t v = 0; v < s->nvaults; v++) {
-		struct posture_vault_score *vs = &out->vaults[v];
+		struct audit_vault_score *vs = &out->vaults[v];
 		if (es.views[v].nitems) {
 			audit_vault(w, &es.views[v], &in, out, vs);
 			continue;
@@ -496,14 +496,14 @@ int posture_audit_run(struct snapshot *s, const struct posture_options *o,
 done:
 	csv_writer_abort(w);
 	if (rc)
-		posture_summary_release(out);
-	estate_release(&es);
+		audit_summary_release(out);
+	sample_release(&es);
 	free(extra);
-	posture_plan_release(&plan);
+	audit_plan_release(&plan);
 	return rc;
 }
 
-void posture_summary_release(struct posture_summary *sum)
+void audit_summary_release(struct audit_summary *sum)
 {
 	if (!sum)
 		return;
@@ -512,7 +512,7 @@ void posture_summary_release(struct posture_summary *sum)
 	sum->worst = -1;
 }
 
-bool posture_summary_fails_at(const struct posture_summary *sum,
+bool audit_summary_fails_at(const struct audit_summary *sum,
 			      int severity)
 {
 	return sum->worst >= 0 && sum->worst >= severity;

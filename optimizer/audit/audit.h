@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: MIT
- * posture_audit.h: the audit stage. Runs every posture rule
+ * audit.h: the audit stage. Runs every posture rule
  * (models/audit/audit_rules.h) on every vault of a snapshot and writes posture.csv
  * atomically: one row per vault and rule, passes included, vaults in
- * vaults.csv order and rules in the fixed order of enum posture_rule,
+ * vaults.csv order and rules in the fixed order of enum audit_rule,
  * then the Backup vaults of backup_vaults.csv with the rules that apply
- * to them (posture_bv_rules); the Recovery Services vaults that protect
+ * to them (audit_bv_rules); the Recovery Services vaults that protect
  * no items share one last row (no_protected_items).
  * Columns: vault_id, rule_id, severity, status, evidence, fix
  * (docs/outputs.md), then vault_name, subscription_id, reference, detail,
@@ -22,7 +22,7 @@
 #include "optimizer/snapshot/snapshot.h"
 #include "models/check/targets.h"
 
-struct posture_options {
+struct audit_options {
 	/* RPO targets for enhanced-policy (borrowed); NULL: none. */
 	const struct target_set *targets;
 	/* A plan directory: its policy_changes.csv gives smart-tiering the
@@ -30,15 +30,15 @@ struct posture_options {
 	const char *plan_dir;
 };
 
-struct posture_vault_score {
+struct audit_vault_score {
 	const char *vault_id, *vault_name; /* borrowed from the snapshot */
 	unsigned passed, total;
 	unsigned fails[SEV_COUNT];         /* failing findings by severity */
-	int score;                         /* 0-100, see posture.h */
+	int score;                         /* 0-100, see audit_rules.h */
 };
 
-struct posture_summary {
-	struct posture_vault_score *vaults; /* nvaults: vaults.csv order,
+struct audit_summary {
+	struct audit_vault_score *vaults; /* nvaults: vaults.csv order,
 					       then backup_vaults.csv's;
 					       total 0: protects no items,
 					       not checked */
@@ -53,23 +53,23 @@ struct posture_summary {
 };
 
 /* Audits s (as of s->as_of, which bounds the job history read) and writes
- * out_path. On success fills *out (release with posture_summary_release;
+ * out_path. On success fills *out (release with audit_summary_release;
  * its vault names are borrowed from s: use it before snapshot_release);
  * on failure nothing is written and e says why (65 bad plan or job data,
  * 66 plan missing, 73/74 output). */
-int posture_audit_run(struct snapshot *s, const struct posture_options *o,
-		      const char *out_path, struct posture_summary *out,
+int audit_run(struct snapshot *s, const struct audit_options *o,
+		      const char *out_path, struct audit_summary *out,
 		      struct err *e);
-void posture_summary_release(struct posture_summary *sum);
+void audit_summary_release(struct audit_summary *sum);
 
 /* Whether a failing finding is at or above severity (for --fail-on). */
-bool posture_summary_fails_at(const struct posture_summary *sum,
+bool audit_summary_fails_at(const struct audit_summary *sum,
 			      int severity);
 
 /* Reads PLAN_DIR/policy_changes.csv (columns policy_id, proposed_tiering,
  * saving_total, currency required; duration, duration_type, reason
- * optional; others ignored). Release with posture_plan_release. */
-int posture_plan_load(struct posture_plan *plan, const char *plan_dir,
+ * optional; others ignored). Release with audit_plan_release. */
+int audit_plan_load(struct audit_plan *plan, const char *plan_dir,
 		      struct err *e);
 
 #endif

@@ -663,7 +663,7 @@ static void ctx_init(struct check_ctx *c, struct snapshot *s,
 		c->need[k].time = c->need[k].oldest = TIME_NONE;
 }
 
-int rpo_check_run_opts(struct snapshot *s, const struct target_set *t,
+int check_run_opts(struct snapshot *s, const struct target_set *t,
 		       const struct check_options *o, const char *out_path,
 		       struct check_summary *out, struct err *e)
 {
@@ -695,7 +695,7 @@ done:
 	return rc;
 }
 
-int rpo_check_run(struct snapshot *s, const struct target_set *t,
+int check_run(struct snapshot *s, const struct target_set *t,
 		  const char *out_path, struct check_summary *out,
 		  struct err *e)
 {
@@ -703,5 +703,5 @@ int rpo_check_run(struct snapshot *s, const struct target_set *t,
 
 	check_options_init(&o);
 	o.allow_empty = true;
-	return rpo_check_run_opts(s, t, &o, out_path, out, e);
+	return check_run_opts(s, t, &o, out_path, out, e);
 }

@@ -73,12 +73,12 @@ struct check_summary {
  * the verdicts: see out->failing) or -1 with e set: EXIT_DATAERR when a
  * target covers no item (naming it and the values its scope type can
  * match) unless allow_empty. */
-int rpo_check_run(struct snapshot *s, const struct target_set *t,
+int check_run(struct snapshot *s, const struct target_set *t,
 		  const char *out_path, struct check_summary *out,
 		  struct err *e);
 
 /* The same with options (NULL: the defaults). */
-int rpo_check_run_opts(struct snapshot *s, const struct target_set *t,
+int check_run_opts(struct snapshot *s, const struct target_set *t,
 		       const struct check_options *o, const char *out_path,
 		       struct check_summary *out, struct err *e);
 

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT
  * cmd_audit.c: `vaultwise audit SNAPSHOT [--out FILE] [--fail-on SEVERITY]
  * [--targets FILE] [--plan DIR]`. Checks the protections of every vault
- * (models/audit/audit_rules.h), writes posture.csv (posture_audit.h) and prints one
+ * (models/audit/audit_rules.h), writes posture.csv (audit.h) and prints one
  * line per vault on stdout:
  *   rsv-prod-weu-01  9/10 passed  score 92/100  high:0 medium:1 low:0 info:0
  * The score is 100 minus 20 per failing high, 8 per failing medium and 3
@@ -61,7 +61,7 @@ static const struct cmd_doc audit_doc = {
 	1, 1
 };
 
-static size_t name_width(const struct posture_summary *sum)
+static size_t name_width(const struct audit_summary *sum)
 {
 	size_t w = strlen("all vaults");
 
@@ -78,12 +78,12 @@ static void print_counts(const unsigned fails[SEV_COUNT])
 	       fails[SEV_MEDIUM], fails[SEV_LOW], fails[SEV_INFO]);
 }
 
-static void print_scores(const struct posture_summary *sum)
+static void print_scores(const struct audit_summary *sum)
 {
 	int w = (int)name_width(sum);
 
 	for (size_t i = 0; i < sum->nvaults; i++) {
-		const struct posture_vault_score *vs = &sum->vaults[i];
+		const struct audit_vault_score *vs = &sum->vaults[i];
 		struct strbuf name = STRBUF_INIT;
 
 		if (!vs->total)
@@ -110,8 +110,8 @@ static int audit(const struct audit_opts *o, const char *dir, int fail_on)
 {
 	struct snapshot s;
 	struct target_set ts = { 0 };
-	struct posture_summary sum = { 0 };
-	struct posture_options po = { NULL, o->plan };
+	struct audit_summary sum = { 0 };
+	struct audit_options po = { NULL, o->plan };
 	struct err e = ERR_INIT;
 	const char *out = o->out ? o->out : "posture.csv";
 	int rc;
@@ -125,7 +125,7 @@ static int audit(const struct audit_opts *o, const char *dir, int fail_on)
 	}
 	if (cli_common.as_of != TIME_NONE)
 		s.as_of = cli_common.as_of;
-	rc = posture_audit_run(&s, &po, out, &sum, &e);
+	rc = audit_run(&s, &po, out, &sum, &e);
 	if (rc) {
 		snapshot_release(&s);
 		goto fail;
@@ -135,12 +135,12 @@ static int audit(const struct audit_opts *o, const char *dir, int fail_on)
 	notef("wrote '%s': %u vaults, %u of %u checks failed", out,
 	      (unsigned)sum.nvaults, sum.rows - sum.passed, sum.rows);
 	rc = EXIT_OK;
-	if (fail_on >= 0 && posture_summary_fails_at(&sum, fail_on)) {
+	if (fail_on >= 0 && audit_summary_fails_at(&sum, fail_on)) {
 		notef("failing findings at or above '%s': exit 1",
 		      severity_names[fail_on]);
 		rc = EXIT_FINDINGS;
 	}
-	posture_summary_release(&sum);
+	audit_summary_release(&sum);
 	targets_release(&ts);
 	return rc;
 fail:

@@ -159,7 +159,7 @@ static int check(const struct check_cli *cli, const struct check_options *o,
 	}
 	if (cli_common.as_of != TIME_NONE)
 		s.as_of = cli_common.as_of;
-	rc = rpo_check_run_opts(&s, &ts, o, out, &sum, &e);
+	rc = check_run_opts(&s, &ts, o, out, &sum, &e);
 	snapshot_release(&s);
 	targets_release(&ts);
 	if (rc)

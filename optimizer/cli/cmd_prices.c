@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT
  * cmd_prices.c: `vaultwise prices fetch --region R [--currency C] --out
  * FILE`: refreshes the price sheet from the Azure Retail Prices API (no
- * credentials needed; retail.h does the work). */
+ * credentials needed; prices_fetch.h does the work). */
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -53,7 +53,7 @@ static const struct cmd_doc doc = {
 	1, 1
 };
 
-static void report_missing(const struct retail_sheet *s)
+static void report_missing(const struct prices_fetch_sheet *s)
 {
 	struct strbuf sb = STRBUF_INIT;
 
@@ -72,7 +72,7 @@ int cmd_prices(int argc, char **argv)
 	struct prices_cli c = { 0 };
 	struct cloud_options co = { 0 };
 	struct cloud cloud;
-	struct retail_sheet sheet;
+	struct prices_fetch_sheet sheet;
 	struct opt_list args;
 	struct err e = ERR_INIT;
 	char today[DATE_ISO_LEN];
@@ -104,10 +104,11 @@ int cmd_prices(int argc, char **argv)
 		rc = e.code;
 		goto done;
 	}
-	rc = retail_fetch(&sheet, &cloud, c.region,
+	rc = prices_fetch(&sheet, &cloud, c.region,
 			  c.currency ? c.currency : "USD", &e);
 	time_format_date(time(NULL), today);
-	n = rc ? -1 : retail_write(&sheet, cloud.prices, today, c.out, &e);
+	n = rc ? -1
+	       : prices_fetch_write(&sheet, cloud.prices, today, c.out, &e);
 	if (n < 0) {
 		errorf("prices: %s", e.msg);
 		rc = e.code;

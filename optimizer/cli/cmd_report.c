@@ -89,7 +89,7 @@ int cmd_report(int argc, char **argv)
 	o.previous = cli.previous;
 	o.model_path = cli.model;
 	o.rpo_path = cli.rpo;
-	o.posture_path = cli.posture;
+	o.audit_path = cli.posture;
 	o.billing_account = cli.billing_account;
 	if (cli.top)
 		o.top_n = (int)cli.top;

@@ -213,7 +213,7 @@ static int run_check(struct run_state *rs, struct err *e)
 {
 	struct check_summary cs;
 	char *path = path_join(rs->out, "rpo_rto.csv");
-	int rc = rpo_check_run(&rs->s, &rs->targets, path, &cs, e);
+	int rc = check_run(&rs->s, &rs->targets, path, &cs, e);
 
 	if (rc == 0) {
 		printf("\nRPO/RTO (%s/rpo_rto.csv):\n", rs->shown);
@@ -225,15 +225,15 @@ static int run_check(struct run_state *rs, struct err *e)
 
 static int run_audit(struct run_state *rs, struct err *e)
 {
-	struct posture_options o = { NULL, NULL };
-	struct posture_summary sum;
+	struct audit_options o = { NULL, NULL };
+	struct audit_summary sum;
 	char *plan_dir = path_join(rs->out, "plan");
 	char *path = path_join(rs->out, "posture.csv");
 	int rc;
 
 	o.targets = &rs->targets;
 	o.plan_dir = plan_dir;
-	rc = posture_audit_run(&rs->s, &o, path, &sum, e);
+	rc = audit_run(&rs->s, &o, path, &sum, e);
 	if (rc == 0) {
 		printf("\naudit (%s/posture.csv): %u of %u checks passed over "
 		       "%zu vaults; failing: high %u, medium %u, low %u; mean "
@@ -241,7 +241,7 @@ static int run_audit(struct run_state *rs, struct err *e)
 		       rs->shown, sum.passed, sum.rows, sum.nvaults,
 		       sum.fails[SEV_HIGH], sum.fails[SEV_MEDIUM],
 		       sum.fails[SEV_LOW], sum.mean_score);
-		posture_summary_release(&sum);
+		audit_summary_release(&sum);
 	}
 	free(plan_dir);
 	free(path);
@@ -263,7 +263,7 @@ static int run_report(struct run_state *rs, struct err *e)
 	o.plan_dir = plan;
 	o.model_path = rs->model_path;
 	o.rpo_path = rpo;
-	o.posture_path = posture;
+	o.audit_path = posture;
 	o.previous = rs->cli->previous;
 	o.staged = rs->out;
 	o.shown = rs->shown;

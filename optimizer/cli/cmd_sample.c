@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT
  * cmd_sample.c: `vaultwise sample`, which writes a realistic synthetic
- * estate as a snapshot (the generator is estate.c). Only parses options
+ * estate as a snapshot (the generator is sample.c). Only parses options
  * and reports; the same flags always give the same files. */
 #include <stdlib.h>
 
@@ -71,7 +71,7 @@ static const struct cmd_doc sample_doc = {
 	0, 0
 };
 
-static int report(const char *out, const struct estate_stats *st)
+static int report(const char *out, const struct sample_stats *st)
 {
 	notef("wrote a sample estate to '%s': %zu vaults, %zu policies, %zu "
 	      "items, %zu recovery points, %zu jobs (%zu restores)",
@@ -80,9 +80,9 @@ static int report(const char *out, const struct estate_stats *st)
 	return EXIT_OK;
 }
 
-static int parse_hazard(const char *s, struct estate_hazard *h)
+static int parse_hazard(const char *s, struct sample_hazard *h)
 {
-	if (estate_hazard_parse(s, h))
+	if (sample_hazard_parse(s, h))
 		return usage_error("sample",
 				   "option '--hazard': expected four numbers "
 				   "B,K,c,p with 0 <= B <= 0.01, 0 <= K <= 1, "
@@ -95,12 +95,12 @@ static int parse_hazard(const char *s, struct estate_hazard *h)
 /* sample --from: the snapshot aged; the bill with the seed it used. */
 static int age(const struct sample_opts *so)
 {
-	struct estate_hazard hz;
-	struct estate_age_options ao = { so->from, so->months ? (int)so->months
+	struct sample_hazard hz;
+	struct sample_age_options ao = { so->from, so->months ? (int)so->months
 							     : 1,
 					 (unsigned long)so->seed, so->seed >= 0,
 					 NULL, so->applied };
-	struct estate_stats st;
+	struct sample_stats st;
 	struct err e = ERR_INIT;
 
 	if (so->vaults || so->items || cli_common.as_of != TIME_NONE)
@@ -112,8 +112,8 @@ static int age(const struct sample_opts *so)
 		return EXIT_USAGE;
 	if (so->hazard)
 		ao.hazard = &hz;
-	if (estate_age(&ao, so->out, &st, &e) ||
-	    (so->bill && estate_write_bill(so->out, so->from, so->bill,
+	if (sample_age(&ao, so->out, &st, &e) ||
+	    (so->bill && sample_write_bill(so->out, so->from, so->bill,
 					  ao.seed, &e))) {
 		errorf("sample: %s", e.msg);
 		return e.code;
@@ -128,8 +128,8 @@ static int age(const struct sample_opts *so)
 int cmd_sample(int argc, char **argv)
 {
 	struct sample_opts so = { NULL, NULL, NULL, NULL, 0, 0, -1, 0, NULL };
-	struct estate_options eo;
-	struct estate_stats st;
+	struct sample_options eo;
+	struct sample_stats st;
 	struct opt_list args;
 	struct err e = ERR_INIT;
 	int rc = cli_parse(&sample_doc, sample_spec, &so, argc, argv, &args);
@@ -144,7 +144,7 @@ int cmd_sample(int argc, char **argv)
 	if (so.months || so.applied)
 		return usage_error("sample", "--months and --applied need "
 				   "--from SNAPSHOT");
-	estate_options_init(&eo);
+	sample_options_init(&eo);
 	eo.vaults = so.vaults ? so.vaults : ESTATE_DEFAULT_VAULTS;
 	eo.items = so.items ? so.items : ESTATE_DEFAULT_ITEMS;
 	eo.seed = so.seed >= 0 ? (unsigned long)so.seed : ESTATE_DEFAULT_SEED;
@@ -152,8 +152,8 @@ int cmd_sample(int argc, char **argv)
 		eo.as_of = cli_common.as_of;
 	if (so.hazard && parse_hazard(so.hazard, &eo.hazard))
 		return EXIT_USAGE;
-	if (estate_write(&eo, so.out, &st, &e) ||
-	    (so.bill && estate_write_bill(so.out, NULL, so.bill, eo.seed,
+	if (sample_write(&eo, so.out, &st, &e) ||
+	    (so.bill && sample_write_bill(so.out, NULL, so.bill, eo.seed,
 					 &e))) {
 		errorf("sample: %s", e.msg);
 		return e.code;

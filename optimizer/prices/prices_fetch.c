@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT
- * retail.c: Azure Retail Prices API pages -> price sheet (see retail.h). */
+ * prices_fetch.c: Azure Retail Prices API pages -> price sheet (see
+ * prices_fetch.h). */
 #include "optimizer/prices/prices_fetch.h"
 
 #include <string.h>
@@ -23,7 +24,7 @@ static const char *const sheet_units[M_COUNT] = {
 	[M_PI_BLOB] = "1/Month", [M_PI_PGSQL] = "1/Month",
 };
 
-int retail_meter_of(const char *meter, const char *product)
+int prices_fetch_meter_of(const char *meter, const char *product)
 {
 	static const struct {
 		const char *meter;
@@ -64,7 +65,8 @@ static double num(const cJSON *o, const char *key, double dflt)
 }
 
 /* Whether candidate c should replace the row kept so far. */
-static bool better(const struct retail_row *kept, const struct retail_row *c)
+static bool better(const struct prices_fetch_row *kept,
+		   const struct prices_fetch_row *c)
 {
 	if (!kept->found)
 		return true;
@@ -75,7 +77,7 @@ static bool better(const struct retail_row *kept, const struct retail_row *c)
 	return strcmp(c->effective, kept->effective) > 0;
 }
 
-static void take_item(struct retail_sheet *s, const cJSON *it)
+static void take_item(struct prices_fetch_sheet *s, const cJSON *it)
 {
 	const char *meter = arm_str(it, "meterName");
 	const char *product = arm_str(it, "productName");
@@ -84,7 +86,7 @@ static void take_item(struct retail_sheet *s, const cJSON *it)
 	const char *currency = arm_str(it, "currencyCode");
 	const cJSON *primary = cJSON_GetObjectItemCaseSensitive(
 		it, "isPrimaryMeterRegion");
-	struct retail_row c = { 0 };
+	struct prices_fetch_row c = { 0 };
 	int id;
 
 	s->items_seen++;
@@ -94,7 +96,7 @@ static void take_item(struct retail_sheet *s, const cJSON *it)
 	}
 	if (region && s->region[0] && !str_eq_ci(region, s->region))
 		return;
-	id = retail_meter_of(meter, product);
+	id = prices_fetch_meter_of(meter, product);
 	if (id < 0 || !cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(
 			      it, "retailPrice")))
 		return;
@@ -115,7 +117,7 @@ static void take_item(struct retail_sheet *s, const cJSON *it)
 		s->rows[id] = c;
 }
 
-int retail_add_page(struct retail_sheet *s, const cJSON *page,
+int prices_fetch_add_page(struct prices_fetch_sheet *s, const cJSON *page,
 		    const char **next)
 {
 	const cJSON *items = cJSON_GetObjectItemCaseSensitive(page, "Items");
@@ -143,7 +145,7 @@ static bool plain_word(const char *s, size_t max)
 	return true;
 }
 
-char *retail_url(const char *endpoint, const char *region,
+char *prices_fetch_url(const char *endpoint, const char *region,
 		 const char *currency, struct err *e)
 {
 	char *filter, *esc, *url;
@@ -174,7 +176,7 @@ char *retail_url(const char *endpoint, const char *region,
 }
 
 /* Reads one page into s; sets *next (caller frees) or NULL at the end. */
-static int fetch_page(struct http_client *c, struct retail_sheet *s,
+static int fetch_page(struct http_client *c, struct prices_fetch_sheet *s,
 		      const struct cloud *cloud, const char *url, char **next,
 		      struct err *e)
 {
@@ -190,7 +192,7 @@ static int fetch_page(struct http_client *c, struct retail_sheet *s,
 	if (http_fetch(c, &rq, &r, e))
 		return -1;
 	page = r.status == 200 ? cJSON_Parse(r.body) : NULL;
-	if (!page || retail_add_page(s, page, &link))
+	if (!page || prices_fetch_add_page(s, page, &link))
 		rc = err_set(e, EXIT_UNAVAILABLE,
 			     "the Azure Retail Prices API answered %s: HTTP "
 			     "%ld%s",
@@ -209,12 +211,12 @@ static int fetch_page(struct http_client *c, struct retail_sheet *s,
 	return rc;
 }
 
-int retail_fetch(struct retail_sheet *s, const struct cloud *cloud,
+int prices_fetch(struct prices_fetch_sheet *s, const struct cloud *cloud,
 		 const char *region, const char *currency, struct err *e)
 {
 	struct http_config cfg;
 	struct http_client *c;
-	char *url = retail_url(cloud->prices, region, currency, e);
+	char *url = prices_fetch_url(cloud->prices, region, currency, e);
 	int rc = 0, pages = 0;
 
 	if (!url)
@@ -254,7 +256,7 @@ static const struct csv_column sheet_cols[] = {
 static const struct csv_schema sheet_schema = { "price sheet", sheet_cols,
 						C_NCOLS };
 
-int retail_write(const struct retail_sheet *s, const char *endpoint,
+int prices_fetch_write(const struct prices_fetch_sheet *s, const char *endpoint,
 		 const char *source_date, const char *path, struct err *e)
 {
 	struct csv_writer *w = csv_writer_open(path, &sheet_schema, e);
@@ -263,7 +265,7 @@ int retail_write(const struct retail_sheet *s, const char *endpoint,
 	if (!w)
 		return -1;
 	for (int m = 0; m < M_COUNT; m++) {
-		const struct retail_row *r = &s->rows[m];
+		const struct prices_fetch_row *r = &s->rows[m];
 		char price[32];
 
 		if (!r->found)

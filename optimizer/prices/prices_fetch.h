@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT
- * retail.h: the Azure Retail Prices API -> vaultwise's price sheet. Picks
+ * prices_fetch.h: the Azure Retail Prices API -> vaultwise's price sheet. Picks
  * the Backup meters the plan prices with out of API pages and writes them
  * in the bundled price-sheet format (data/prices/prices.csv):
  *
@@ -11,7 +11,7 @@
  * productName the row came from. Reservation rows are
  * dropped; of several rows for one meter the base tier (tierMinimumUnits
  * 0) of the primary meter region with the latest effectiveStartDate wins.
- * retail_fetch does the paging over HTTP; the rest is pure. Never prints. */
+ * prices_fetch does the paging over HTTP; the rest is pure. Never prints. */
 #ifndef VW_RETAIL_H
 #define VW_RETAIL_H
 
@@ -24,7 +24,7 @@
 #include "optimizer/base/err.h"
 #include "models/cost/prices.h"
 
-struct retail_row {
+struct prices_fetch_row {
 	bool found;
 	double price;
 	char currency[8];
@@ -35,33 +35,33 @@ struct retail_row {
 	bool primary;
 };
 
-struct retail_sheet {
+struct prices_fetch_sheet {
 	char region[64];
 	char currency[8];
-	struct retail_row rows[M_COUNT];
+	struct prices_fetch_row rows[M_COUNT];
 	size_t items_seen, reservations_dropped;
 };
 
 /* The meter (enum meter) an API item is, or -1. */
-int retail_meter_of(const char *meter_name, const char *product_name);
+int prices_fetch_meter_of(const char *meter_name, const char *product_name);
 
 /* Takes one page ({Items: [...], NextPageLink}); *next points into page
  * (NULL at the end). Returns -1 when the page is not a price page. */
-int retail_add_page(struct retail_sheet *s, const cJSON *page,
+int prices_fetch_add_page(struct prices_fetch_sheet *s, const cJSON *page,
 		    const char **next);
 
 /* The query URL for a region and currency (both checked: letters and
  * digits only). Caller frees. */
-char *retail_url(const char *endpoint, const char *region,
+char *prices_fetch_url(const char *endpoint, const char *region,
 		 const char *currency, struct err *e);
 
 /* Reads every page from the endpoint into s. */
-int retail_fetch(struct retail_sheet *s, const struct cloud *cloud,
+int prices_fetch(struct prices_fetch_sheet *s, const struct cloud *cloud,
 		 const char *region, const char *currency, struct err *e);
 
 /* Writes the sheet (found meters only) atomically. source_date is
  * "YYYY-MM-DD". Returns the number of rows written, or -1. */
-int retail_write(const struct retail_sheet *s, const char *endpoint,
+int prices_fetch_write(const struct prices_fetch_sheet *s, const char *endpoint,
 		 const char *source_date, const char *path, struct err *e);
 
 #endif

@@ -118,7 +118,7 @@ static void ctx_init(struct report_ctx *c, struct report_data *d,
 	d->prev_dir = shown_path(c, 2, o->previous);
 	d->model_path = shown_path(c, 3, o->model_path);
 	d->rpo_path = shown_path(c, 4, o->rpo_path);
-	d->posture_path = shown_path(c, 5, o->posture_path);
+	d->audit_path = shown_path(c, 5, o->audit_path);
 	d->top_n = o->top_n > 0 ? o->top_n : DEFAULT_TOP_N;
 	d->prev_as_of = TIME_NONE;
 	d->made_at = made_at();

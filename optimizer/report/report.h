@@ -30,7 +30,7 @@ struct report_options {
 	const char *previous;     /* a snapshot a month older, or NULL */
 	const char *model_path;   /* model.json, or NULL */
 	const char *rpo_path;     /* rpo_rto.csv, or NULL */
-	const char *posture_path; /* posture.csv, or NULL */
+	const char *audit_path; /* posture.csv, or NULL */
 	/* FOCUS BillingAccountId/Name; NULL: the snapshot's tenant id */
 	const char *billing_account;
 	int top_n;                /* vaults and policies charted (others

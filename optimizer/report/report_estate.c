@@ -14,7 +14,7 @@
 
 /* ---- the pass ---- */
 
-struct estate_pass {
+struct sample_pass {
 	struct report_ctx *c;
 	struct snapshot *s;
 	struct rate_card *cards;       /* per vault of s */
@@ -22,7 +22,7 @@ struct estate_pass {
 	bool current;
 };
 
-static struct rep_stats *policy_stats(struct estate_pass *p,
+static struct rep_stats *policy_stats(struct sample_pass *p,
 				      const struct item *it)
 {
 	size_t k = it->policy_idx >= 0 ? (size_t)it->policy_idx
@@ -30,7 +30,7 @@ static struct rep_stats *policy_stats(struct estate_pass *p,
 	return &p->policy[k];
 }
 
-static void add_money(struct estate_pass *p, const struct item *it,
+static void add_money(struct sample_pass *p, const struct item *it,
 		      double std_gb, double arc_gb)
 {
 	const struct rate_card *rc = &p->cards[it->vault_idx];
@@ -49,7 +49,7 @@ static void add_money(struct estate_pass *p, const struct item *it,
 
 /* The chain's base stays in Standard while the item has Standard points
  * (sizes.h). */
-static void add_base(struct estate_pass *p, const struct item *it,
+static void add_base(struct sample_pass *p, const struct item *it,
 		     const struct rp *rps, size_t n)
 {
 	double gb = item_base_gb(it, rps, n);
@@ -58,7 +58,7 @@ static void add_base(struct estate_pass *p, const struct item *it,
 		add_money(p, it, gb, 0);
 }
 
-static void add_point(struct estate_pass *p, const struct item *it,
+static void add_point(struct sample_pass *p, const struct item *it,
 		      const struct rp *rp)
 {
 	p->vault[it->vault_idx].points++;
@@ -67,10 +67,10 @@ static void add_point(struct estate_pass *p, const struct item *it,
 		  tier_in_archive(rp->tier) ? rp->full_gb : 0);
 }
 
-static int estate_item(void *ctx, const struct item *it, const struct rp *rps,
+static int sample_item(void *ctx, const struct item *it, const struct rp *rps,
 		       size_t n, struct err *e)
 {
-	struct estate_pass *p = ctx;
+	struct sample_pass *p = ctx;
 	(void)e;
 
 	add_base(p, it, rps, n);
@@ -80,7 +80,7 @@ static int estate_item(void *ctx, const struct item *it, const struct rp *rps,
 }
 
 /* Items count (and pay their fee) whether or not they have points. */
-static void add_items(struct estate_pass *p)
+static void add_items(struct sample_pass *p)
 {
 	struct report_data *d = p->c->d;
 	double *fees = xcalloc(p->s->nitems + 1, sizeof(*fees));
@@ -111,7 +111,7 @@ int report_estate_pass(struct report_ctx *c, struct snapshot *s,
 		       struct rep_stats *vault, struct rep_stats *policy,
 		       bool current, struct err *e)
 {
-	struct estate_pass p = { c, s, NULL, vault, policy, current };
+	struct sample_pass p = { c, s, NULL, vault, policy, current };
 	int rc = -1;
 
 	p.cards = xcalloc(s->nvaults + 1, sizeof(*p.cards));
@@ -121,7 +121,7 @@ int report_estate_pass(struct report_ctx *c, struct snapshot *s,
 		for (size_t v = 0; v < s->nvaults; v++)
 			c->d->vm[v].card = p.cards[v];
 	add_items(&p);
-	rc = snapshot_each_item_rps(s, estate_item, &p, e);
+	rc = snapshot_each_item_rps(s, sample_item, &p, e);
 done:
 	free(p.cards);
 	return rc;

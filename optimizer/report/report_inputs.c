@@ -357,18 +357,18 @@ int report_read_rpo(struct report_ctx *c, struct err *e)
 
 enum { PO_VAULT, PO_RULE, PO_SEV, PO_STATUS, PO_EVIDENCE, PO_FIX, PO_NAME,
        PO_KIND, PO_NCOLS };
-static const struct csv_column posture_cols[] = {
+static const struct csv_column audit_cols[] = {
 	{ "vault_id", R }, { "rule_id", R }, { "severity", R },
 	{ "status", R }, { "evidence", R }, { "fix", R },
 	{ "vault_name", 0 }, { "vault_kind", 0 },
 };
 #undef R
-_Static_assert(ARRAY_SIZE(posture_cols) == PO_NCOLS, "posture columns");
-static const struct csv_schema posture_schema = {
-	"posture.csv", posture_cols, PO_NCOLS
+_Static_assert(ARRAY_SIZE(audit_cols) == PO_NCOLS, "posture columns");
+static const struct csv_schema audit_schema = {
+	"posture.csv", audit_cols, PO_NCOLS
 };
 
-struct posture_read {
+struct audit_read {
 	struct rep_posture *p;
 	char last_vault[128];
 };
@@ -406,10 +406,10 @@ static void list_finding(struct rep_posture *p, const struct csv_row *r,
 	p->nlisted++;
 }
 
-static int posture_row(void *ctx, const struct csv_row *r, struct err *e)
+static int audit_row(void *ctx, const struct csv_row *r, struct err *e)
 {
 	static const char *const statuses[] = { "pass", "fail" };
-	struct posture_read *pr = ctx;
+	struct audit_read *pr = ctx;
 	struct rep_posture *p = pr->p;
 	int sev, status;
 
@@ -438,11 +438,11 @@ static int posture_row(void *ctx, const struct csv_row *r, struct err *e)
 
 int report_read_posture(struct report_ctx *c, struct err *e)
 {
-	struct posture_read pr = { &c->d->posture, { 0 } };
+	struct audit_read pr = { &c->d->posture, { 0 } };
 
-	if (!c->o->posture_path)
+	if (!c->o->audit_path)
 		return 0;
 	c->d->posture.present = true;
-	return csv_read(c->o->posture_path, &posture_schema, posture_row, &pr,
+	return csv_read(c->o->audit_path, &audit_schema, audit_row, &pr,
 			NULL, e);
 }

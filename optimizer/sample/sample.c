@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT
- * estate.c: the sample estate's layout (tenant, subscriptions, vaults and
+ * sample.c: the sample estate's layout (tenant, subscriptions, vaults and
  * their protections, Resource Guards, policies), the restore hazard, and
- * estate_write, which streams it all into a snapshot through
- * snapshot_writer. Items are made in estate_items.c, each item's history
- * in estate_history.c. Called by cmd_sample.c and the tests; never
+ * sample_write, which streams it all into a snapshot through
+ * snapshot_writer. Items are made in sample_items.c, each item's history
+ * in sample_history.c. Called by cmd_sample.c and the tests; never
  * prints, never reads the clock. */
 #include "optimizer/sample/sample_internal.h"
 
@@ -21,9 +21,9 @@
  * thousands of restores a year in a 240-item estate. These give about a
  * hundred, and a K/B ratio that keeps the power-law part visible for
  * about 100 days, so that a fit recovers p and B. */
-static const struct estate_hazard default_hazard = { 4e-7, 2e-4, 1, 1.3 };
+static const struct sample_hazard default_hazard = { 4e-7, 2e-4, 1, 1.3 };
 
-void estate_options_init(struct estate_options *o)
+void sample_options_init(struct sample_options *o)
 {
 	o->seed = ESTATE_DEFAULT_SEED;
 	o->vaults = ESTATE_DEFAULT_VAULTS;
@@ -32,12 +32,12 @@ void estate_options_init(struct estate_options *o)
 	o->hazard = default_hazard;
 }
 
-int estate_hazard_parse(const char *s, struct estate_hazard *out)
+int sample_hazard_parse(const char *s, struct sample_hazard *out)
 {
 	const char *parts[5];
 	char *copy;
 	size_t n = str_split(s, ',', &copy, parts, ARRAY_SIZE(parts));
-	struct estate_hazard h;
+	struct sample_hazard h;
 	int rc = -1;
 
 	/* Bounded so that a typo cannot ask for billions of restores. */
@@ -52,12 +52,12 @@ int estate_hazard_parse(const char *s, struct estate_hazard *out)
 	return rc;
 }
 
-double estate_hazard_rate(const struct estate_hazard *h, double age_days)
+double sample_hazard_rate(const struct sample_hazard *h, double age_days)
 {
 	return h->B + h->K * pow(age_days + h->c, -h->p);
 }
 
-double estate_hazard_cumulative(const struct estate_hazard *h,
+double sample_hazard_cumulative(const struct sample_hazard *h,
 				double age_days)
 {
 	double q = 1 - h->p;
@@ -68,7 +68,7 @@ double estate_hazard_cumulative(const struct estate_hazard *h,
 	return h->B * age_days + h->K * shape;
 }
 
-char *estate_generator_string(const struct estate_options *o)
+char *sample_generator_string(const struct sample_options *o)
 {
 	char when[TIME_ISO_LEN];
 
@@ -89,7 +89,7 @@ static const struct {
 	{ "Pacific Standard Time", -8 * 3600 },
 };
 
-int estate_zone_offset(const char *time_zone, int *offset_s)
+int sample_zone_offset(const char *time_zone, int *offset_s)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(zones); i++)
 		if (strcmp(zones[i].name, time_zone) == 0) {
@@ -99,7 +99,7 @@ int estate_zone_offset(const char *time_zone, int *offset_s)
 	return -1;
 }
 
-void estate_guid(gsl_rng *r, char out[37])
+void sample_guid(gsl_rng *r, char out[37])
 {
 	static const char hex[] = "0123456789abcdef";
 	unsigned char b[16];
@@ -256,7 +256,7 @@ static const char *const critical_ops[] = {
 #define X_PIN (1u << 5)
 
 /* Profiles 0 and 1 pass every audit rule; each rule fails on some other
- * profile (see estate.h). */
+ * profile (see sample.h). */
 static const struct vault_profile profiles[] = {
 	{ "prod", "westeurope", "weu", "prd", 0,
 	  { "crm", "erp", "shop", "bi" }, RED_GRS, ON, IMM_LOCKED,
@@ -346,11 +346,11 @@ static void make_tenancy(struct estate *es)
 {
 	gsl_rng *r = es->x.rng;
 
-	estate_guid(r, es->tenant);
+	sample_guid(r, es->tenant);
 	for (int i = 0; i < 4; i++)
-		estate_guid(r, es->subs[i]);
-	estate_guid(r, es->foreign_tenant);
-	estate_guid(r, es->foreign_sub);
+		sample_guid(r, es->subs[i]);
+	sample_guid(r, es->foreign_tenant);
+	sample_guid(r, es->foreign_sub);
 }
 
 /* ---- vaults and guards ---- */
@@ -486,14 +486,14 @@ static unsigned day_mask(const char *days, int *first)
 	return mask;
 }
 
-void estate_decode_policy(struct gen_policy *gp)
+void sample_decode_policy(struct gen_policy *gp)
 {
 	const struct policy *p = &gp->p;
 	int first;
 
 	int step = p->hourly_interval_h > 0 ? p->hourly_interval_h : 24;
 
-	if (estate_zone_offset(p->time_zone, &gp->offset_s))
+	if (sample_zone_offset(p->time_zone, &gp->offset_s))
 		gp->offset_s = 0;
 	gp->nruns = 0;
 	if (p->frequency == FREQ_HOURLY) {
@@ -561,7 +561,7 @@ static void make_policy(struct estate *es, struct gen_vault *gv,
 	p->diff_run_days = t->diff_days;
 	p->diff_keep_days = t->diff_keep;
 	gp->max_age_days = t->max_age_days;
-	estate_decode_policy(gp);
+	sample_decode_policy(gp);
 	snapshot_put_policy(&es->x.sw, p);
 	es->x.stats.policies++;
 }
@@ -588,23 +588,23 @@ static void fill_manifest(struct estate *es, struct manifest *m)
 	m->exported_at = es->x.as_of;
 	m->restore_jobs_from = es->x.restore_from;
 	m->backup_jobs_from = es->x.backup_from;
-	m->generator = estate_generator_string(es->x.o);
+	m->generator = sample_generator_string(es->x.o);
 }
 
-static void estate_release(struct estate *es)
+static void sample_release(struct estate *es)
 {
 	for (long i = 0; es->vaults && i < es->x.o->vaults; i++)
 		free(es->vaults[i].arm_id);
 	free(es->vaults);
 	free(es->policies);
 	strpool_release(&es->pool);
-	estate_history_free(es->x.h);
+	sample_history_free(es->x.h);
 	gsl_rng_free(es->x.rng);
 	gsl_rng_free(es->x.restore_rng);
 }
 
-int estate_write(const struct estate_options *o, const char *dir,
-		 struct estate_stats *stats, struct err *e)
+int sample_write(const struct sample_options *o, const char *dir,
+		 struct sample_stats *stats, struct err *e)
 {
 	struct estate es;
 	struct manifest m;
@@ -626,7 +626,7 @@ int estate_write(const struct estate_options *o, const char *dir,
 	es.x.restore_rng = gsl_rng_alloc(gsl_rng_mt19937);
 	gsl_rng_set(es.x.rng, o->seed);
 	gsl_rng_set(es.x.restore_rng, o->seed ^ 0x5eed5eedUL);
-	es.x.h = estate_history_new();
+	es.x.h = sample_history_new();
 	es.vaults = xcalloc((size_t)o->vaults, sizeof(*es.vaults));
 	es.policies = xcalloc((size_t)o->vaults * ESTATE_MAX_VAULT_POLICIES,
 			      sizeof(*es.policies));
@@ -635,17 +635,17 @@ int estate_write(const struct estate_options *o, const char *dir,
 		make_vault(&es, i);
 		make_policies(&es, &es.vaults[i]);
 	}
-	estate_share_items(&es);
-	estate_reserve_lever_items(&es);
+	sample_share_items(&es);
+	sample_reserve_lever_items(&es);
 	for (long i = 0; i < o->vaults; i++)
-		estate_make_items(&es, &es.vaults[i]);
-	estate_make_backup_vaults(&es);
-	estate_make_lever_items(&es);
+		sample_make_items(&es, &es.vaults[i]);
+	sample_make_backup_vaults(&es);
+	sample_make_lever_items(&es);
 	fill_manifest(&es, &m);
 	rc = snapshot_writer_commit(&es.x.sw, &m, e);
 	manifest_release(&m);
 	if (stats)
 		*stats = es.x.stats;
-	estate_release(&es);
+	sample_release(&es);
 	return rc;
 }

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT
- * estate.h: a deterministic, realistic synthetic Azure Backup estate,
+ * sample.h: a deterministic, realistic synthetic Azure Backup estate,
  * written as a snapshot (the `sample` command and the tests use it). Never
  * prints, never reads the clock: the same options give byte-identical
  * files, the manifest included (its exported_at is the as-of time).
@@ -97,19 +97,19 @@
 #include "optimizer/base/err.h"
 
 /* lambda(a) = B + K (a + c)^-p restores per day per unit of coverage. */
-struct estate_hazard {
+struct sample_hazard {
 	double B, K, c, p;
 };
 
-struct estate_options {
+struct sample_options {
 	unsigned long seed;
 	long vaults, items;
 	int64_t as_of;
-	struct estate_hazard hazard;
+	struct sample_hazard hazard;
 };
 
-/* Counts of what estate_write wrote. */
-struct estate_stats {
+/* Counts of what sample_write wrote. */
+struct sample_stats {
 	size_t vaults, policies, items, guards;
 	size_t rps, jobs, restore_jobs;
 };
@@ -123,35 +123,35 @@ struct estate_stats {
 
 /* Fills the defaults (seed 42, 12 vaults, 240 items, as-of
  * 2026-11-01T00:00:00Z, the default hazard). */
-void estate_options_init(struct estate_options *o);
+void sample_options_init(struct sample_options *o);
 
 /* Parses "B,K,c,p" with 0 <= B <= 0.01, 0 <= K <= 1, 0 < c <= 1000 and
  * 0 < p <= 5; 0 or -1. */
-int estate_hazard_parse(const char *s, struct estate_hazard *out);
+int sample_hazard_parse(const char *s, struct sample_hazard *out);
 
 /* lambda(a) and Lambda(a) = integral of lambda from 0 to a. */
-double estate_hazard_rate(const struct estate_hazard *h, double age_days);
-double estate_hazard_cumulative(const struct estate_hazard *h,
+double sample_hazard_rate(const struct sample_hazard *h, double age_days);
+double sample_hazard_cumulative(const struct sample_hazard *h,
 				double age_days);
 
 /* The manifest's generator string; caller frees. */
-char *estate_generator_string(const struct estate_options *o);
+char *sample_generator_string(const struct sample_options *o);
 
 /* Fixed standard offset in seconds east of UTC of an Azure time-zone
  * name used by the generator; 0 or -1 when unknown. */
-int estate_zone_offset(const char *time_zone, int *offset_s);
+int sample_zone_offset(const char *time_zone, int *offset_s);
 
 /* Writes the estate as a snapshot directory at dir (atomically: the
  * directory appears complete or not at all). stats may be NULL. */
-int estate_write(const struct estate_options *o, const char *dir,
-		 struct estate_stats *stats, struct err *e);
+int sample_write(const struct sample_options *o, const char *dir,
+		 struct sample_stats *stats, struct err *e);
 
 /* sample --from: the estate of the snapshot `from` (any snapshot; a
  * sample's seed and hazard are read from its manifest) `months` months
- * later, written to dir as estate_write does. Every vault, policy and
+ * later, written to dir as sample_write does. Every vault, policy and
  * item is kept, items under their ids, and what a month does happens:
  *  - protected items run on their policy's schedule from the old as-of
- *    (new points, backup jobs, failures as estate.h says); points expire
+ *    (new points, backup jobs, failures as sample.h says); points expire
  *    and move to Archive as their policy says; a point restored from
  *    Archive is back in Archive (a rehydrated copy lasts 15 days);
  *  - sizes are estimate_point_sizes's on the item's source size and
@@ -171,23 +171,23 @@ int estate_write(const struct estate_options *o, const char *dir,
  *    the points its plan.csv moves before the new as-of are in Archive,
  *    and its policies tier as its policy_changes.csv proposes.
  * The manifest's generator says where the estate was aged from. */
-struct estate_age_options {
+struct sample_age_options {
 	const char *from;
 	int months;
 	unsigned long seed;                /* set to the seed used */
 	bool seed_given;                   /* else the snapshot's, or 42 */
-	const struct estate_hazard *hazard; /* NULL: the snapshot's */
+	const struct sample_hazard *hazard; /* NULL: the snapshot's */
 	const char *applied;               /* a plan directory, or NULL */
 };
-int estate_age(struct estate_age_options *ao, const char *dir,
-	       struct estate_stats *stats, struct err *e);
+int sample_age(struct sample_age_options *ao, const char *dir,
+	       struct sample_stats *stats, struct err *e);
 
 /* The month's bill of the snapshot in snap_dir (the month before its
  * as-of), from hidden true sizes and negotiated prices: bill_dir/focus.csv
- * and bill_dir/usage-details.csv (estate_bill.c says how). prev_dir, or
+ * and bill_dir/usage-details.csv (sample_bill.c says how). prev_dir, or
  * NULL: the snapshot snap_dir was aged from; when it is of the month's
  * first day, the month is billed on the mean of the two. */
-int estate_write_bill(const char *snap_dir, const char *prev_dir,
+int sample_write_bill(const char *snap_dir, const char *prev_dir,
 		      const char *bill_dir, unsigned long seed,
 		      struct err *e);
 

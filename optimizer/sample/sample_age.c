@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT
  * sample_age.c: `sample --from SNAPSHOT --months N`, the same estate N
- * months later (estate_age in sample.h says what changes). Reads the
+ * months later (sample_age in sample.h says what changes). Reads the
  * snapshot whole, then writes the aged one item by item through the
  * history walker (sample_history.c). Never prints, never reads the
  * clock: the same snapshot and options give the same files. */
@@ -32,8 +32,8 @@ struct old_item {
 
 struct ager {
 	struct snapshot s;
-	struct estate_options o;
-	struct estate_ctx x;
+	struct sample_options o;
+	struct sample_ctx x;
 	struct strpool pool;
 	struct gen_policy *pols;
 	struct old_item *old;
@@ -112,7 +112,7 @@ static void source_options(struct ager *a, bool seed_given)
 	const char *g = a->s.manifest.generator;
 	const char *h = g ? strstr(g, "hazard=") : NULL;
 	unsigned long seed;
-	struct estate_hazard hz;
+	struct sample_hazard hz;
 
 	if (!seed_given && g && sscanf(g, "sample seed=%lu", &seed) == 1)
 		a->o.seed = seed;
@@ -126,7 +126,7 @@ static void decode_policies(struct ager *a)
 	a->pols = xcalloc(a->s.npolicies + 1, sizeof(*a->pols));
 	for (size_t i = 0; i < a->s.npolicies; i++) {
 		a->pols[i].p = a->s.policies[i];
-		estate_decode_policy(&a->pols[i]);
+		sample_decode_policy(&a->pols[i]);
 	}
 }
 
@@ -159,7 +159,7 @@ static double over_months(const struct ager *a, double r)
 static int64_t in_window(struct ager *a)
 {
 	return a->x.resume_at +
-	       (int64_t)estate_uniform(a->x.rng, 0,
+	       (int64_t)sample_uniform(a->x.rng, 0,
 				       (double)(a->x.as_of - a->x.resume_at));
 }
 
@@ -216,7 +216,7 @@ static void age_item(struct ager *a, size_t i)
 	if (gi.it.soft_deleted && gi.it.deferred_delete_time != TIME_NONE &&
 	    gi.it.deferred_delete_time <= a->x.as_of)
 		return;
-	estate_history_age_item(&a->x, &gi, oi->rps, oi->nrps, oi->jobs,
+	sample_history_age_item(&a->x, &gi, oi->rps, oi->nrps, oi->jobs,
 				oi->njobs);
 }
 
@@ -266,14 +266,14 @@ static void add_item(struct ager *a, const struct item *tpl)
 	gi.it.source_resource_id = src;
 	gi.it.protection_state = "Protected";
 	gi.it.source_gb =
-		round(tpl->source_gb * estate_uniform(a->x.rng, 0.5, 1.5) *
+		round(tpl->source_gb * sample_uniform(a->x.rng, 0.5, 1.5) *
 		      100) / 100;
 	gi.it.last_backup_time = TIME_NONE;
 	gi.pol = &a->pols[tpl->policy_idx];
 	gi.vault_crr = a->s.vaults[tpl->vault_idx].cross_region_restore == ON;
 	gi.start = in_window(a);
 	gi.stop = gi.streak_from = gi.streak_to = TIME_NONE;
-	estate_history_age_item(&a->x, &gi, NULL, 0, NULL, 0);
+	sample_history_age_item(&a->x, &gi, NULL, 0, NULL, 0);
 	free(name);
 	free(sfx);
 	free(arm);
@@ -285,7 +285,7 @@ static void fill_manifest(struct ager *a, struct manifest *m)
 {
 	const struct manifest *old = &a->s.manifest;
 	char from[TIME_ISO_LEN];
-	char *gen = estate_generator_string(&a->o);
+	char *gen = sample_generator_string(&a->o);
 
 	time_format_iso(a->x.resume_at, from);
 	manifest_init(m);
@@ -311,7 +311,7 @@ static void ager_release(struct ager *a)
 	free(a->pols);
 	strmap_release(&a->moved);
 	strpool_release(&a->pool);
-	estate_history_free(a->x.h);
+	sample_history_free(a->x.h);
 	gsl_rng_free(a->x.rng);
 	gsl_rng_free(a->x.restore_rng);
 	snapshot_release(&a->s);
@@ -333,22 +333,22 @@ static void start_ctx(struct ager *a)
 	/* Other streams than the estate's: ageing draws anew. */
 	gsl_rng_set(a->x.rng, a->o.seed ^ 0xa9e0a9e0UL);
 	gsl_rng_set(a->x.restore_rng, a->o.seed ^ 0xa9e05eedUL);
-	a->x.h = estate_history_new();
+	a->x.h = sample_history_new();
 	a->o.vaults = (long)a->s.nvaults;
 	a->o.items = (long)a->s.nitems;
 	time_to_civil(a->x.as_of, &c);
 	snprintf(a->when, sizeof(a->when), "%04d%02d", c.year, c.month);
 }
 
-int estate_age(struct estate_age_options *ao, const char *dir,
-	       struct estate_stats *stats, struct err *e)
+int sample_age(struct sample_age_options *ao, const char *dir,
+	       struct sample_stats *stats, struct err *e)
 {
 	struct ager a;
 	struct manifest m;
 	int rc = -1;
 
 	memset(&a, 0, sizeof(a));
-	estate_options_init(&a.o);
+	sample_options_init(&a.o);
 	if (ao->seed_given)
 		a.o.seed = ao->seed;
 	a.months = ao->months;
@@ -361,7 +361,7 @@ int estate_age(struct estate_age_options *ao, const char *dir,
 	start_ctx(&a);
 	a.old = xcalloc(a.s.nitems + 1, sizeof(*a.old));
 	if ((ao->applied &&
-	     estate_read_applied(&a.s, ao->applied, a.x.as_of, &a.moved,
+	     sample_read_applied(&a.s, ao->applied, a.x.as_of, &a.moved,
 				 &a.pool, e)) ||
 	    snapshot_each_item_rps(&a.s, load_rps, &a, e) ||
 	    snapshot_each_job(&a.s, load_job, &a, e) ||

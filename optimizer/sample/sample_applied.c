@@ -83,7 +83,7 @@ static int on_change(void *ctx, const struct csv_row *r, struct err *e)
 	return 0;
 }
 
-int estate_read_applied(struct snapshot *s, const char *plan_dir,
+int sample_read_applied(struct snapshot *s, const char *plan_dir,
 			int64_t until, struct strmap *moved,
 			struct strpool *pool, struct err *e)
 {

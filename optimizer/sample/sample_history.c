@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: MIT
- * estate_history.c: one synthetic item's history for the sample estate.
+ * sample_history.c: one synthetic item's history for the sample estate.
  * Walks the item's policy schedule into recovery points (retention,
  * tiers, move readiness, sizes), simulates its restores from the
  * restore-likelihood process, builds its backup and restore jobs, then
- * writes the item row, its points and its jobs (estate.h documents the
- * rules). Called by estate.c only; never prints, never reads the clock. */
+ * writes the item row, its points and its jobs (sample.h documents the
+ * rules). Called by sample.c only; never prints, never reads the clock. */
 #include "optimizer/sample/sample_internal.h"
 
 #include <math.h>
@@ -85,7 +85,7 @@ struct event {
 	size_t point;
 };
 
-struct estate_history {
+struct sample_history {
 	struct gpoint *pts;
 	size_t npts, apts;
 	struct rp *rps;
@@ -96,12 +96,12 @@ struct estate_history {
 	size_t nevents, aevents;
 };
 
-struct estate_history *estate_history_new(void)
+struct sample_history *sample_history_new(void)
 {
-	return xcalloc(1, sizeof(struct estate_history));
+	return xcalloc(1, sizeof(struct sample_history));
 }
 
-void estate_history_free(struct estate_history *h)
+void sample_history_free(struct sample_history *h)
 {
 	if (!h)
 		return;
@@ -113,7 +113,7 @@ void estate_history_free(struct estate_history *h)
 	free(h);
 }
 
-double estate_uniform(gsl_rng *r, double lo, double hi)
+double sample_uniform(gsl_rng *r, double lo, double hi)
 {
 	return lo + (hi - lo) * gsl_rng_uniform(r);
 }
@@ -122,10 +122,10 @@ double estate_uniform(gsl_rng *r, double lo, double hi)
 
 /* What the walk of one item keeps between runs. */
 struct walk {
-	struct estate_ctx *x;
+	struct sample_ctx *x;
 	struct gen_item *gi;
 	const struct gen_policy *pol;
-	struct estate_history *h;
+	struct sample_history *h;
 	int64_t end;          /* runs stop here: as-of or protection stop */
 	int64_t prev_vault;   /* last vault transfer (incremental size) */
 	int64_t first_full, last_full;
@@ -241,7 +241,7 @@ static const char *random_error(gsl_rng *r, int workload)
 static void new_point(struct walk *w, int64_t t, int kind, int64_t expiry,
 		      bool snapshot_only)
 {
-	struct estate_history *h = w->h;
+	struct sample_history *h = w->h;
 	struct gpoint *pt;
 	unsigned long hi, lo;
 
@@ -275,15 +275,15 @@ static double backup_duration(gsl_rng *r, int workload, double gb,
 	double thr;
 
 	if (failed)
-		return estate_uniform(r, 300, 5400);
+		return sample_uniform(r, 300, 5400);
 	if (isnan(gb)) /* snapshot phase only */
-		return estate_uniform(r, 120, 600);
+		return sample_uniform(r, 120, 600);
 	if (is_db(workload)) {
 		thr = gsl_ran_lognormal(r, log(500), 0.4);
 		return 120 + 3600 * gb / thr;
 	}
 	thr = gsl_ran_lognormal(r, log(250), 0.5);
-	return estate_uniform(r, 120, 720) + 3600 * gb / thr;
+	return sample_uniform(r, 120, 720) + 3600 * gb / thr;
 }
 
 /* Records the backup job of a run that started inside the job window;
@@ -291,7 +291,7 @@ static double backup_duration(gsl_rng *r, int workload, double gb,
 static bool backup_job(struct walk *w, int64_t start, double gb,
 		       const char *error)
 {
-	struct estate_history *h = w->h;
+	struct sample_history *h = w->h;
 	gsl_rng *r = w->x->rng;
 	struct gjob *g;
 	struct job *j;
@@ -301,7 +301,7 @@ static bool backup_job(struct walk *w, int64_t start, double gb,
 				h->nbackups + 1, &h->abackups);
 	g = &h->backups[h->nbackups++];
 	memset(g, 0, sizeof(*g));
-	estate_guid(r, g->id);
+	sample_guid(r, g->id);
 	j = &g->j;
 	j->operation = "Backup";
 	j->start_time = start;
@@ -632,12 +632,12 @@ static void set_move_ready(const struct walk *w, struct rp *rp)
 /* ---- restores ---- */
 
 /* The age a in [lo, hi] where Lambda(a) = target (Lambda increasing). */
-static double invert_cumulative(const struct estate_hazard *hz,
+static double invert_cumulative(const struct sample_hazard *hz,
 				double target, double lo, double hi)
 {
 	for (int i = 0; i < 200 && hi - lo > 1e-9; i++) {
 		double mid = 0.5 * (lo + hi);
-		if (estate_hazard_cumulative(hz, mid) < target)
+		if (sample_hazard_cumulative(hz, mid) < target)
 			lo = mid;
 		else
 			hi = mid;
@@ -645,7 +645,7 @@ static double invert_cumulative(const struct estate_hazard *hz,
 	return 0.5 * (lo + hi);
 }
 
-static void add_event(struct estate_history *h, int64_t t, size_t point)
+static void add_event(struct sample_history *h, int64_t t, size_t point)
 {
 	h->events = grow_array(h->events, sizeof(*h->events), h->nevents + 1,
 			       &h->aevents);
@@ -657,7 +657,7 @@ static void add_event(struct estate_history *h, int64_t t, size_t point)
 /* Restores of one point over the part of its life in the job window. */
 static void simulate_point(struct walk *w, size_t i)
 {
-	const struct estate_hazard *hz = &w->x->o->hazard;
+	const struct sample_hazard *hz = &w->x->o->hazard;
 	const struct gpoint *pt = &w->h->pts[i];
 	int64_t t0 = pt->rp.rp_time;
 	int64_t upto = pt->rp.expiry_time == TIME_NONE ||
@@ -676,11 +676,11 @@ static void simulate_point(struct walk *w, size_t i)
 	/* lambda decreases, so lambda(e) (x - e) bounds the mass: most
 	 * points are passed over without the exact cumulative. */
 	draw = gsl_ran_exponential(w->x->restore_rng, 1.0) / pt->w;
-	if (draw > estate_hazard_rate(hz, e) * (x - e))
+	if (draw > sample_hazard_rate(hz, e) * (x - e))
 		return;
 	a = e;
-	cum = a > 0 ? estate_hazard_cumulative(hz, a) : 0;
-	cum_end = estate_hazard_cumulative(hz, x);
+	cum = a > 0 ? sample_hazard_cumulative(hz, a) : 0;
+	cum_end = sample_hazard_cumulative(hz, x);
 	for (;;) {
 		double target = cum + draw;
 		int64_t t;
@@ -710,14 +710,14 @@ static double restore_duration(gsl_rng *r, double gb, int source_tier)
 	double s = 600 + 3600 * gb / thr;
 
 	if (source_tier == TIER_ARCHIVE) /* Standard-priority rehydration */
-		s += 3600 * estate_uniform(r, 5, 15);
+		s += 3600 * sample_uniform(r, 5, 15);
 	return s;
 }
 
 static void restore_job(struct walk *w, const struct event *ev,
 			const struct rp *sized)
 {
-	struct estate_history *h = w->h;
+	struct sample_history *h = w->h;
 	struct gpoint *pt = &h->pts[ev->point];
 	gsl_rng *r = w->x->restore_rng;
 	int tier = tier_at(w, pt, ev->t);
@@ -729,7 +729,7 @@ static void restore_job(struct walk *w, const struct event *ev,
 				 h->nrestores + 1, &h->arestores);
 	g = &h->restores[h->nrestores++];
 	memset(g, 0, sizeof(*g));
-	estate_guid(r, g->id);
+	sample_guid(r, g->id);
 	j = &g->j;
 	j->operation = "Restore";
 	if (tier == TIER_STANDARD && w->gi->vault_crr &&
@@ -745,7 +745,7 @@ static void restore_job(struct walk *w, const struct event *ev,
 	if (gsl_rng_uniform(r) < RESTORE_FAIL_RATE) {
 		j->status = "Failed";
 		j->error_code = PICK(r, restore_errors);
-		dur *= estate_uniform(r, 0.1, 0.6);
+		dur *= sample_uniform(r, 0.1, 0.6);
 	}
 	j->duration_s = round(dur);
 	j->end_time = ev->t + (int64_t)llround(dur);
@@ -772,7 +772,7 @@ static bool drillable(const struct walk *w, const struct gpoint *pt,
  * last REHYDRATE_DAYS, at most x->drills_left times per estate. */
 static void maybe_drill(struct walk *w)
 {
-	struct estate_history *h = w->h;
+	struct sample_history *h = w->h;
 	gsl_rng *r = w->x->restore_rng;
 	int64_t from = w->x->as_of - (int64_t)REHYDRATE_DAYS * DAY_S;
 	size_t n = 0, pick;
@@ -786,7 +786,7 @@ static void maybe_drill(struct walk *w)
 	for (size_t i = 0; i < h->npts; i++) {
 		if (!drillable(w, &h->pts[i], from) || pick--)
 			continue;
-		add_event(h, from + (int64_t)estate_uniform(
+		add_event(h, from + (int64_t)sample_uniform(
 					    r, 0, (REHYDRATE_DAYS - 1) * DAY_S),
 			  i);
 		return;
@@ -797,7 +797,7 @@ static void maybe_drill(struct walk *w)
  * 24 h apart, and turns the rest into jobs. */
 static void simulate_restores(struct walk *w, const struct rp *sized)
 {
-	struct estate_history *h = w->h;
+	struct sample_history *h = w->h;
 	int64_t last = TIME_NONE;
 
 	h->nevents = 0;
@@ -821,7 +821,7 @@ static void simulate_restores(struct walk *w, const struct rp *sized)
  * and sizes them; returns the count. */
 static size_t collect_rps(struct walk *w, bool live_only)
 {
-	struct estate_history *h = w->h;
+	struct sample_history *h = w->h;
 	size_t n = 0;
 
 	h->rps = grow_array(h->rps, sizeof(*h->rps), h->npts + 1, &h->arps);
@@ -856,7 +856,7 @@ static struct rp *sized_copy(struct walk *w)
 	return copy;
 }
 
-static void put_job(struct estate_ctx *x, const struct gen_item *gi,
+static void put_job(struct sample_ctx *x, const struct gen_item *gi,
 		    struct gjob *g)
 {
 	g->j.job_id = g->id;
@@ -867,9 +867,9 @@ static void put_job(struct estate_ctx *x, const struct gen_item *gi,
 }
 
 /* Backup and restore jobs merged by start time. */
-static void write_jobs(struct estate_ctx *x, const struct gen_item *gi)
+static void write_jobs(struct sample_ctx *x, const struct gen_item *gi)
 {
-	struct estate_history *h = x->h;
+	struct sample_history *h = x->h;
 	size_t b = 0, r = 0;
 
 	while (b < h->nbackups || r < h->nrestores) {
@@ -888,9 +888,9 @@ static void write_jobs(struct estate_ctx *x, const struct gen_item *gi)
  * jobs (after the old ones an aged item keeps). */
 static void finish_item(struct walk *w, const struct job *old, size_t nold)
 {
-	struct estate_ctx *x = w->x;
+	struct sample_ctx *x = w->x;
 	struct gen_item *gi = w->gi;
-	struct estate_history *h = w->h;
+	struct sample_history *h = w->h;
 	struct rp *sized;
 	size_t n;
 
@@ -915,9 +915,9 @@ static void finish_item(struct walk *w, const struct job *old, size_t nold)
 	write_jobs(x, gi);
 }
 
-void estate_history_write_item(struct estate_ctx *x, struct gen_item *gi)
+void sample_history_write_item(struct sample_ctx *x, struct gen_item *gi)
 {
-	struct estate_history *h = x->h;
+	struct sample_history *h = x->h;
 	struct walk w = { x, gi, gi->pol, h, x->as_of, TIME_NONE, TIME_NONE,
 			  TIME_NONE, TIME_NONE };
 
@@ -934,7 +934,7 @@ void estate_history_write_item(struct estate_ctx *x, struct gen_item *gi)
 /* An old point as the walk would have made it. */
 static void old_point(struct walk *w, const struct rp *rp)
 {
-	struct estate_history *h = w->h;
+	struct sample_history *h = w->h;
 	bool snap = rp->tier == TIER_SNAPSHOT;
 	struct gpoint *pt;
 
@@ -966,7 +966,7 @@ static void old_point(struct walk *w, const struct rp *rp)
 }
 
 /* Old jobs kept: finished, and inside the new job windows. */
-static size_t keep_jobs(const struct estate_ctx *x, const struct job *jobs,
+static size_t keep_jobs(const struct sample_ctx *x, const struct job *jobs,
 			size_t n, struct job *out)
 {
 	size_t k = 0;
@@ -982,11 +982,11 @@ static size_t keep_jobs(const struct estate_ctx *x, const struct job *jobs,
 	return k;
 }
 
-void estate_history_age_item(struct estate_ctx *x, struct gen_item *gi,
+void sample_history_age_item(struct sample_ctx *x, struct gen_item *gi,
 			     const struct rp *old, size_t nold,
 			     const struct job *jobs, size_t njobs)
 {
-	struct estate_history *h = x->h;
+	struct sample_history *h = x->h;
 	struct walk w = { x, gi, gi->pol, h, x->as_of, TIME_NONE, TIME_NONE,
 			  TIME_NONE, gi->it.last_backup_time };
 	struct job *kept = xmalloc((njobs + 1) * sizeof(*kept));

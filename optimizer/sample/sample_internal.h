@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT
- * estate_internal.h: what the parts of the sample estate generator share:
- * estate.c (tenancy, vaults, guards, policies, the manifest),
- * estate_items.c (the items), estate_history.c (one item's recovery
- * points and jobs), estate_bv.c (the Backup vaults) and sample_levers.c
+ * sample_internal.h: what the parts of the sample estate generator share:
+ * sample.c (tenancy, vaults, guards, policies, the manifest),
+ * sample_items.c (the items), sample_history.c (one item's recovery
+ * points and jobs), sample_bv.c (the Backup vaults) and sample_levers.c
  * (the lever cases). Only these files include it. */
 #ifndef VW_ESTATE_INTERNAL_H
 #define VW_ESTATE_INTERNAL_H
@@ -49,7 +49,7 @@ struct vault_profile {
 	int sub; /* 0..2: the subscriptions holding vaults */
 	const char *apps[4];
 	int redundancy, crr, immutability, soft_delete, soft_delete_days;
-	int guard;         /* G_NONE, G_SAME_SUB, ... (estate.c) */
+	int guard;         /* G_NONE, G_SAME_SUB, ... (sample.c) */
 	unsigned excluded; /* bit i: critical operation i excluded */
 	int xsr, pna, cmk, alerts;
 	int weight; /* share of the items */
@@ -61,10 +61,10 @@ struct vault_profile {
 	int exemplary;
 };
 
-struct estate_history;
+struct sample_history;
 
-struct estate_ctx {
-	const struct estate_options *o;
+struct sample_ctx {
+	const struct sample_options *o;
 	gsl_rng *rng;            /* the estate */
 	gsl_rng *restore_rng;    /* restore events and restore jobs */
 	int64_t as_of, restore_from, backup_from;
@@ -73,8 +73,8 @@ struct estate_ctx {
 	 * the estate is new */
 	int64_t resume_at;
 	struct snapshot_writer sw;
-	struct estate_stats stats;
-	struct estate_history *h;
+	struct sample_stats stats;
+	struct sample_history *h;
 	int drills_left;         /* restore drills from Archive still to do */
 };
 
@@ -91,7 +91,7 @@ struct gen_vault {
 
 /* The whole estate while it is written. */
 struct estate {
-	struct estate_ctx x;
+	struct sample_ctx x;
 	struct strpool pool;
 	char tenant[37], foreign_tenant[37], foreign_sub[37];
 	char subs[4][37]; /* 0-2 hold vaults, 3 the Resource Guards */
@@ -104,38 +104,38 @@ struct estate {
 };
 
 /* Decodes a policy's schedule and time zone (unknown zones: UTC). */
-void estate_decode_policy(struct gen_policy *gp);
+void sample_decode_policy(struct gen_policy *gp);
 
 /* Random helpers on the estate's generators. */
-double estate_uniform(gsl_rng *r, double lo, double hi);
+double sample_uniform(gsl_rng *r, double lo, double hi);
 /* A GUID-like lowercase id (version 4 shape) into out[37]. */
-void estate_guid(gsl_rng *r, char out[37]);
+void sample_guid(gsl_rng *r, char out[37]);
 
-struct estate_history *estate_history_new(void);
-void estate_history_free(struct estate_history *h);
+struct sample_history *sample_history_new(void);
+void sample_history_free(struct sample_history *h);
 
-/* estate_items.c: splits the items over the vaults, then creates and
+/* sample_items.c: splits the items over the vaults, then creates and
  * writes one vault's items. */
-void estate_share_items(struct estate *es);
-void estate_make_items(struct estate *es, struct gen_vault *gv);
+void sample_share_items(struct estate *es);
+void sample_make_items(struct estate *es, struct gen_vault *gv);
 
-/* estate_bv.c: writes the estate's Backup vaults, their policies and
+/* sample_bv.c: writes the estate's Backup vaults, their policies and
  * instances. */
-void estate_make_backup_vaults(struct estate *es);
+void sample_make_backup_vaults(struct estate *es);
 
 /* sample_levers.c: keeps the last item slots for the lever cases (after
- * estate_share_items), then writes them (after everything else). */
-void estate_reserve_lever_items(struct estate *es);
-void estate_make_lever_items(struct estate *es);
+ * sample_share_items), then writes them (after everything else). */
+void sample_reserve_lever_items(struct estate *es);
+void sample_make_lever_items(struct estate *es);
 
 /* Builds the item's points and jobs, completes its row (sizes, last
  * backup) and writes the item, its points and its jobs. */
-void estate_history_write_item(struct estate_ctx *x, struct gen_item *gi);
+void sample_history_write_item(struct sample_ctx *x, struct gen_item *gi);
 
 /* sample_applied.c: reads plan_dir's plan.csv and policy_changes.csv:
  * "item_id/rp_id" of every point moved before until into moved (keys in
  * pool), and each policy's proposed tiering into s->policies. */
-int estate_read_applied(struct snapshot *s, const char *plan_dir,
+int sample_read_applied(struct snapshot *s, const char *plan_dir,
 			int64_t until, struct strmap *moved,
 			struct strpool *pool, struct err *e);
 
@@ -144,7 +144,7 @@ int estate_read_applied(struct snapshot *s, const char *plan_dir,
  * policy with no runs when it has none): old points are kept until they
  * expire and move tiers as the policy says, new ones follow its schedule
  * from x->resume_at, and old jobs stay while in the job windows. */
-void estate_history_age_item(struct estate_ctx *x, struct gen_item *gi,
+void sample_history_age_item(struct sample_ctx *x, struct gen_item *gi,
 			     const struct rp *old, size_t nold,
 			     const struct job *jobs, size_t njobs);
 

@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: MIT
- * estate_items.c: the sample estate's protected items: how many each
+ * sample_items.c: the sample estate's protected items: how many each
  * vault gets, the units they come in (a VM, a SQL or HANA host with its
  * databases, a storage account with its shares), their names and ARM ids
  * in Azure's shapes, sizes, churn, and lifecycle (protection start, stop,
  * failure streaks, the one deleted VM and the one pending first backup).
- * Each item is handed to estate_history_write_item as soon as it exists.
- * Called by estate.c only; never prints, never reads the clock. */
+ * Each item is handed to sample_history_write_item as soon as it exists.
+ * Called by sample.c only; never prints, never reads the clock. */
 #include "optimizer/sample/sample_internal.h"
 
 #include <math.h>
@@ -21,7 +21,7 @@ _Static_assert(ARRAY_SIZE(vm_roles) == ESTATE_NROLES, "one name a role");
 
 /* Splits the items over the vaults by profile weight (largest
  * remainder, ties to the earlier vault). */
-void estate_share_items(struct estate *es)
+void sample_share_items(struct estate *es)
 {
 	long nv = es->x.o->vaults, total = 0, left = es->x.o->items;
 	double *rem = xcalloc((size_t)nv, sizeof(double));
@@ -74,12 +74,12 @@ static double draw_churn(gsl_rng *r, int workload, bool low_allowed)
 
 	if (workload == WL_FILES)
 		return files[gsl_rng_uniform_int(r, 3)] *
-		       estate_uniform(r, 0.8, 1.2);
+		       sample_uniform(r, 0.8, 1.2);
 	/* Drawn for every VM, so that the stream of numbers stays the same. */
 	low = workload == WL_VM && gsl_rng_uniform(r) < 0.25;
 	if (low && low_allowed)
-		return estate_uniform(r, 0.005, 0.012); /* low-churn VM */
-	return exp(estate_uniform(r, log(0.012), log(0.07)));
+		return sample_uniform(r, 0.005, 0.012); /* low-churn VM */
+	return exp(sample_uniform(r, log(0.012), log(0.07)));
 }
 
 static double draw_size(gsl_rng *r, int workload)
@@ -133,7 +133,7 @@ static void draw_lifecycle(struct estate *es, struct unit *u)
 	u->streak_code = NULL;
 	u->state = "Protected";
 	if (gsl_rng_uniform(r) < 0.03) {
-		int64_t stop = as_of - (int64_t)(estate_uniform(r, 45, 500) *
+		int64_t stop = as_of - (int64_t)(sample_uniform(r, 45, 500) *
 						 DAY_S);
 		if (stop > u->start + 60 * (int64_t)DAY_S) {
 			u->stop = stop;
@@ -141,10 +141,10 @@ static void draw_lifecycle(struct estate *es, struct unit *u)
 		}
 	}
 	if (gsl_rng_uniform(r) < 0.06) {
-		u->streak_from = as_of - (int64_t)(estate_uniform(r, 3, 60) *
+		u->streak_from = as_of - (int64_t)(sample_uniform(r, 3, 60) *
 						   DAY_S);
 		u->streak_to = u->streak_from +
-			       (int64_t)(estate_uniform(r, 1.5, 6) * DAY_S);
+			       (int64_t)(sample_uniform(r, 1.5, 6) * DAY_S);
 		u->streak_code = streak_code(u->pol->p.workload);
 	}
 }
@@ -160,7 +160,7 @@ static void special_states(struct estate *es, struct unit *u)
 	if (!es->vm_gone_done && i >= n * 3 / 10) {
 		es->vm_gone_done = true;
 		u->state = "ProtectionError";
-		u->streak_from = es->x.as_of - (int64_t)(estate_uniform(
+		u->streak_from = es->x.as_of - (int64_t)(sample_uniform(
 						       es->x.rng, 6, 20) *
 					       DAY_S);
 		u->streak_to = es->x.as_of + DAY_S;
@@ -222,7 +222,7 @@ static void emit_item(struct estate *es, const struct unit *u,
 	gi.streak_from = u->streak_from;
 	gi.streak_to = u->streak_to;
 	gi.streak_code = u->streak_code;
-	estate_history_write_item(&es->x, &gi);
+	sample_history_write_item(&es->x, &gi);
 	strpool_release(&names);
 	es->items_done++;
 }
@@ -328,7 +328,7 @@ static void emit_hana_host(struct estate *es, struct unit *u, long room)
 		const char *db = k == 0 ? "SYSTEMDB" : sid_up;
 		char *lower = xstrdup(db);
 		char *arm;
-		double gb = k == 0 ? estate_uniform(es->x.rng, 5, 20)
+		double gb = k == 0 ? sample_uniform(es->x.rng, 5, 20)
 				   : draw_size(es->x.rng, WL_HANA);
 
 		to_lower(lower);
@@ -377,7 +377,7 @@ static void emit_storage(struct estate *es, struct unit *u, long room)
 	free(src);
 }
 
-void estate_make_items(struct estate *es, struct gen_vault *gv)
+void sample_make_items(struct estate *es, struct gen_vault *gv)
 {
 	long done_at_start = es->items_done;
 

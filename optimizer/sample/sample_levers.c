@@ -5,7 +5,7 @@
  * on a vault whose soft delete is AlwaysOn. They take the last item slots
  * of the last vault that can spare them and are drawn after everything
  * else from a generator of their own, so that no other item changes.
- * Called by estate.c only; never prints, never reads the clock. */
+ * Called by sample.c only; never prints, never reads the clock. */
 #include "optimizer/sample/sample_internal.h"
 
 #include <math.h>
@@ -57,7 +57,7 @@ static struct gen_vault *case_vault(struct estate *es, int c)
 	return NULL;
 }
 
-void estate_reserve_lever_items(struct estate *es)
+void sample_reserve_lever_items(struct estate *es)
 {
 	long n = 0;
 
@@ -98,8 +98,8 @@ static void lever_item(struct estate *es, struct gen_vault *gv, int c)
 	it->vault_id = gv->v.vault_id;
 	it->item_name = vm;
 	it->workload = WL_VM;
-	it->source_gb = round(estate_uniform(es->x.rng, 90, 390) * 100) / 100;
-	it->daily_churn = round(estate_uniform(es->x.rng, 0.015, 0.04) * 1e4) /
+	it->source_gb = round(sample_uniform(es->x.rng, 90, 390) * 100) / 100;
+	it->daily_churn = round(sample_uniform(es->x.rng, 0.015, 0.04) * 1e4) /
 			  1e4;
 	it->size_source = SS_REPORTED;
 	it->arm_id = arm;
@@ -126,7 +126,7 @@ static void lever_item(struct estate *es, struct gen_vault *gv, int c)
 		it->deferred_delete_time =
 			gi.stop + (int64_t)gv->v.soft_delete_days * DAY_S;
 	}
-	estate_history_write_item(&es->x, &gi);
+	sample_history_write_item(&es->x, &gi);
 	free(vm);
 	free(rg);
 	free(arm);
@@ -134,7 +134,7 @@ static void lever_item(struct estate *es, struct gen_vault *gv, int c)
 	free(tags);
 }
 
-void estate_make_lever_items(struct estate *es)
+void sample_make_lever_items(struct estate *es)
 {
 	gsl_rng *kept = es->x.rng;
 

@@ -3,7 +3,7 @@
  * of the report's other inputs: report_run (optimizer/report/report.h) reading
  * plan.json, summary.csv, strategies.csv and plan.csv (report_plan.c),
  * model.json, rpo_rto.csv and posture.csv (report_inputs.c), and the
- * audit's posture_plan_load reading policy_changes.csv, and apply's
+ * audit's audit_plan_load reading policy_changes.csv, and apply's
  * apply_plan_load reading plan.json, items.csv, policy_changes.csv and
  * plan.csv. A plan of tests/data/tiny-snapshot is made once with
  * plan_run; each input's first byte picks which file the rest replaces,
@@ -77,7 +77,7 @@ static void run_report(int w)
 	o.plan_dir = plan_dir;
 	o.model_path = w == W_MODEL ? paths[w] : NULL;
 	o.rpo_path = w == W_RPO ? paths[w] : NULL;
-	o.posture_path = w == W_POSTURE ? paths[w] : NULL;
+	o.audit_path = w == W_POSTURE ? paths[w] : NULL;
 	memset(&sum, 0, sizeof(sum));
 	if (report_run(&snap, &o, out_dir, &sum, &e) && (!e.code || !e.msg[0]))
 		abort();
@@ -100,11 +100,11 @@ static void load_for_apply(void)
 
 static void load_policy_changes(void)
 {
-	struct posture_plan plan;
+	struct audit_plan plan;
 	struct err e = ERR_INIT;
 
-	if (posture_plan_load(&plan, plan_dir, &e) == 0)
-		posture_plan_release(&plan);
+	if (audit_plan_load(&plan, plan_dir, &e) == 0)
+		audit_plan_release(&plan);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -12,16 +12,16 @@
 static char *estate(void)
 {
 	static char *dir;
-	struct estate_options o;
+	struct sample_options o;
 	struct err e = ERR_INIT;
 
 	if (dir)
 		return dir;
 	dir = test_path("estate");
-	estate_options_init(&o);
+	sample_options_init(&o);
 	o.items = 60;
-	if (estate_write(&o, dir, NULL, &e))
-		fail_msg("estate_write: %s", e.msg);
+	if (sample_write(&o, dir, NULL, &e))
+		fail_msg("sample_write: %s", e.msg);
 	return dir;
 }
 

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT
- * test_estate.c: the sample estate generator (estate.h): determinism,
+ * test_sample.c: the sample estate generator (sample.h): determinism,
  * the size and count budget of the default estate, recovery points and
  * jobs that follow the documented rules, vault protections that give the
  * audit something to find, and the restore hazard. */
@@ -20,18 +20,18 @@ static const char *const csv_files[] = {
 /* Writes the default estate (or one with the given seed) once per name. */
 static char *make_estate(const char *name, unsigned long seed, long items)
 {
-	struct estate_options o;
+	struct sample_options o;
 	struct err e = ERR_INIT;
 	char *dir = test_path(name);
 	struct stat st;
 
 	if (stat(dir, &st) == 0)
 		return dir;
-	estate_options_init(&o);
+	sample_options_init(&o);
 	o.seed = seed;
 	o.items = items;
-	if (estate_write(&o, dir, NULL, &e))
-		fail_msg("estate_write: %s", e.msg);
+	if (sample_write(&o, dir, NULL, &e))
+		fail_msg("sample_write: %s", e.msg);
 	return dir;
 }
 
@@ -60,7 +60,7 @@ static char *slurp(const char *dir, const char *name)
 	return text;
 }
 
-static void test_estate__same_seed_same_files(void **state)
+static void test_sample__same_seed_same_files(void **state)
 {
 	char *a = default_estate();
 	char *b = make_estate("again", ESTATE_DEFAULT_SEED,
@@ -113,7 +113,7 @@ static int count_restores(void *ctx, const struct item *it,
 	return 0;
 }
 
-static void test_estate__default_meets_budget(void **state)
+static void test_sample__default_meets_budget(void **state)
 {
 	char *dir = default_estate();
 	struct snapshot s;
@@ -152,7 +152,7 @@ static int local_day(const struct policy *p, int64_t t)
 {
 	int off = 0;
 
-	assert_int_equal(estate_zone_offset(p->time_zone, &off), 0);
+	assert_int_equal(sample_zone_offset(p->time_zone, &off), 0);
 	return (int)days_between(0, t + off);
 }
 
@@ -214,7 +214,7 @@ static int check_points(void *ctx, const struct item *it,
 	return 0;
 }
 
-static void test_estate__points_follow_the_rules(void **state)
+static void test_sample__points_follow_the_rules(void **state)
 {
 	char *dir = default_estate();
 	struct snapshot s;
@@ -296,7 +296,7 @@ static int check_restore(void *ctx, const struct item *it,
 	return 0;
 }
 
-static void test_estate__restores_reference_points(void **state)
+static void test_sample__restores_reference_points(void **state)
 {
 	char *dir = default_estate();
 	struct snapshot s;
@@ -316,20 +316,20 @@ static void test_estate__restores_reference_points(void **state)
 	free(dir);
 }
 
-static void test_estate__manifest_records_generator(void **state)
+static void test_sample__manifest_records_generator(void **state)
 {
-	struct estate_options o;
+	struct sample_options o;
 	struct err e = ERR_INIT;
 	char *dir = test_path("hazard");
 	struct snapshot s;
 
 	(void)state;
-	estate_options_init(&o);
+	sample_options_init(&o);
 	o.items = 30;
 	o.vaults = 3;
-	assert_int_equal(estate_hazard_parse("3e-06,0.001,2,1.1", &o.hazard),
+	assert_int_equal(sample_hazard_parse("3e-06,0.001,2,1.1", &o.hazard),
 			 0);
-	assert_int_equal(estate_write(&o, dir, NULL, &e), 0);
+	assert_int_equal(sample_write(&o, dir, NULL, &e), 0);
 	open_snapshot(&s, dir);
 	assert_string_equal(s.manifest.source, "sample");
 	assert_string_equal(s.manifest.generator,
@@ -423,7 +423,7 @@ static bool rule_fails(const struct snapshot *s, size_t v, enum rule r)
 	}
 }
 
-static void test_estate__vaults_give_the_audit_work(void **state)
+static void test_sample__vaults_give_the_audit_work(void **state)
 {
 	char *dir = default_estate();
 	struct snapshot s;
@@ -462,7 +462,7 @@ static bool in_list(const char *list, const char *op)
 	return found;
 }
 
-static void test_estate__guards_match_vaults(void **state)
+static void test_sample__guards_match_vaults(void **state)
 {
 	char *dir = default_estate();
 	struct snapshot s;
@@ -526,7 +526,7 @@ static int count_job(void *ctx, const struct item *it, const struct job *j,
 	return 0;
 }
 
-static void test_estate__large_estate_reads_back_grouped(void **state)
+static void test_sample__large_estate_reads_back_grouped(void **state)
 {
 	char *dir = make_estate("large", 7, 2000);
 	struct snapshot s;
@@ -548,47 +548,47 @@ static void test_estate__large_estate_reads_back_grouped(void **state)
 	free(dir);
 }
 
-static void test_estate__hazard(void **state)
+static void test_sample__hazard(void **state)
 {
-	struct estate_hazard h = { 2e-5, 0.02, 1, 1.3 }, one = h, bad;
+	struct sample_hazard h = { 2e-5, 0.02, 1, 1.3 }, one = h, bad;
 	double sum = 0, step = 1e-3;
 
 	(void)state;
 	/* Lambda is the integral of lambda (midpoint rule over 10 days). */
 	for (double a = step / 2; a < 10; a += step)
-		sum += estate_hazard_rate(&h, a) * step;
-	assert_true(fabs(sum - estate_hazard_cumulative(&h, 10)) < 1e-6);
-	assert_true(estate_hazard_cumulative(&h, 0) == 0);
+		sum += sample_hazard_rate(&h, a) * step;
+	assert_true(fabs(sum - sample_hazard_cumulative(&h, 10)) < 1e-6);
+	assert_true(sample_hazard_cumulative(&h, 0) == 0);
 	/* p = 1 is the logarithm, and p near 1 tends to it. */
 	one.p = 1;
-	assert_true(fabs(estate_hazard_cumulative(&one, 30) -
+	assert_true(fabs(sample_hazard_cumulative(&one, 30) -
 			 (2e-5 * 30 + 0.02 * log(31))) < 1e-12);
 	one.p = 1 + 1e-9;
-	assert_true(fabs(estate_hazard_cumulative(&one, 30) -
+	assert_true(fabs(sample_hazard_cumulative(&one, 30) -
 			 (2e-5 * 30 + 0.02 * log(31))) < 1e-9);
-	assert_int_equal(estate_hazard_parse("2e-5,0.02,1,1.3", &bad), 0);
+	assert_int_equal(sample_hazard_parse("2e-5,0.02,1,1.3", &bad), 0);
 	assert_true(bad.B == 2e-5 && bad.K == 0.02 && bad.c == 1 &&
 		    bad.p == 1.3);
-	assert_int_equal(estate_hazard_parse("2e-5,0.02,1", &bad), -1);
-	assert_int_equal(estate_hazard_parse("2e-5,0.02,1,1.3,4", &bad), -1);
-	assert_int_equal(estate_hazard_parse("-1,0.02,1,1.3", &bad), -1);
-	assert_int_equal(estate_hazard_parse("2e-5,0.02,0,1.3", &bad), -1);
-	assert_int_equal(estate_hazard_parse("a,b,c,d", &bad), -1);
+	assert_int_equal(sample_hazard_parse("2e-5,0.02,1", &bad), -1);
+	assert_int_equal(sample_hazard_parse("2e-5,0.02,1,1.3,4", &bad), -1);
+	assert_int_equal(sample_hazard_parse("-1,0.02,1,1.3", &bad), -1);
+	assert_int_equal(sample_hazard_parse("2e-5,0.02,0,1.3", &bad), -1);
+	assert_int_equal(sample_hazard_parse("a,b,c,d", &bad), -1);
 }
 
-static void test_estate__zones(void **state)
+static void test_sample__zones(void **state)
 {
 	int off = 1;
 
 	(void)state;
-	assert_int_equal(estate_zone_offset("UTC", &off), 0);
+	assert_int_equal(sample_zone_offset("UTC", &off), 0);
 	assert_int_equal(off, 0);
-	assert_int_equal(estate_zone_offset("W. Europe Standard Time", &off),
+	assert_int_equal(sample_zone_offset("W. Europe Standard Time", &off),
 			 0);
 	assert_int_equal(off, 3600);
-	assert_int_equal(estate_zone_offset("Pacific Standard Time", &off), 0);
+	assert_int_equal(sample_zone_offset("Pacific Standard Time", &off), 0);
 	assert_int_equal(off, -8 * 3600);
-	assert_int_equal(estate_zone_offset("Mars Standard Time", &off), -1);
+	assert_int_equal(sample_zone_offset("Mars Standard Time", &off), -1);
 }
 
 static int teardown(void **state)
@@ -601,16 +601,16 @@ static int teardown(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_estate__same_seed_same_files),
-		cmocka_unit_test(test_estate__default_meets_budget),
-		cmocka_unit_test(test_estate__points_follow_the_rules),
-		cmocka_unit_test(test_estate__restores_reference_points),
-		cmocka_unit_test(test_estate__manifest_records_generator),
-		cmocka_unit_test(test_estate__vaults_give_the_audit_work),
-		cmocka_unit_test(test_estate__guards_match_vaults),
-		cmocka_unit_test(test_estate__large_estate_reads_back_grouped),
-		cmocka_unit_test(test_estate__hazard),
-		cmocka_unit_test(test_estate__zones),
+		cmocka_unit_test(test_sample__same_seed_same_files),
+		cmocka_unit_test(test_sample__default_meets_budget),
+		cmocka_unit_test(test_sample__points_follow_the_rules),
+		cmocka_unit_test(test_sample__restores_reference_points),
+		cmocka_unit_test(test_sample__manifest_records_generator),
+		cmocka_unit_test(test_sample__vaults_give_the_audit_work),
+		cmocka_unit_test(test_sample__guards_match_vaults),
+		cmocka_unit_test(test_sample__large_estate_reads_back_grouped),
+		cmocka_unit_test(test_sample__hazard),
+		cmocka_unit_test(test_sample__zones),
 	};
 	return cmocka_run_group_tests(tests, NULL, teardown);
 }

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT
- * test_retail.c: Azure Retail Prices API pages -> price sheet: which meter
- * each Backup item is, Reservation rows dropped, the base tier of the
+ * test_prices_fetch.c: Azure Retail Prices API pages -> price sheet: which
+ * meter each Backup item is, Reservation rows dropped, the base tier of the
  * latest price kept, other regions ignored, paging links, the query URL
  * (region and currency checked), and the sheet as models/cost/prices.c reads
  * it back. */
@@ -54,47 +54,55 @@ static const char *const page2 =
 	"\"productName\":\"Backup\",\"type\":\"Consumption\"}],"
 	"\"NextPageLink\":null}";
 
-static void test_retail__meters(void **state)
+static void test_prices_fetch__meters(void **state)
 {
 	(void)state;
-	assert_int_equal(retail_meter_of("Standard RA-GRS Data Stored", ""),
-			 M_STD_RAGRS);
-	assert_int_equal(retail_meter_of("standard zrs data stored", ""),
+	assert_int_equal(
+	    prices_fetch_meter_of("Standard RA-GRS Data Stored", ""),
+	    M_STD_RAGRS);
+	assert_int_equal(prices_fetch_meter_of("standard zrs data stored", ""),
 			 M_STD_ZRS);
-	assert_int_equal(retail_meter_of("Archive GRS Data Stored", ""),
+	assert_int_equal(prices_fetch_meter_of("Archive GRS Data Stored", ""),
 			 M_ARC_GRS);
-	assert_int_equal(retail_meter_of("SQL Server in Azure VM Protected "
-					 "Instance", ""),
-			 M_PI_SQL);
-	assert_int_equal(retail_meter_of("SAP HANA on Azure VM Protected "
-					 "Instance", ""),
+	assert_int_equal(
+	    prices_fetch_meter_of("SQL Server in Azure VM Protected "
+				  "Instance",
+				  ""),
+	    M_PI_SQL);
+	assert_int_equal(prices_fetch_meter_of("SAP HANA on Azure VM Protected "
+					       "Instance",
+					       ""),
 			 M_PI_HANA);
-	assert_int_equal(retail_meter_of("Azure Files Protected Instance", ""),
-			 M_PI_FILES);
-	assert_int_equal(retail_meter_of("High Priority Rehydration", ""),
+	assert_int_equal(
+	    prices_fetch_meter_of("Azure Files Protected Instance", ""),
+	    M_PI_FILES);
+	assert_int_equal(prices_fetch_meter_of("High Priority Rehydration", ""),
 			 M_REHYDRATE_HIGH);
-	assert_int_equal(retail_meter_of("Azure Files Vaulted LRS Data "
-					 "Stored", ""),
+	assert_int_equal(prices_fetch_meter_of("Azure Files Vaulted LRS Data "
+					       "Stored",
+					       ""),
 			 -1);
-	assert_int_equal(retail_meter_of("SQL Server in Azure VM Snapshot "
-					 "Instance", ""),
-			 -1);
-	assert_int_equal(retail_meter_of(NULL, ""), -1);
+	assert_int_equal(
+	    prices_fetch_meter_of("SQL Server in Azure VM Snapshot "
+				  "Instance",
+				  ""),
+	    -1);
+	assert_int_equal(prices_fetch_meter_of(NULL, ""), -1);
 }
 
-static void test_retail__pages(void **state)
+static void test_prices_fetch__pages(void **state)
 {
-	struct retail_sheet s = { 0 };
+	struct prices_fetch_sheet s = { 0 };
 	const char *next;
 	cJSON *p1 = cJSON_Parse(page1), *p2 = cJSON_Parse(page2);
 
 	(void)state;
 	strlcpy_vw(s.region, "westeurope", sizeof(s.region));
 	strlcpy_vw(s.currency, "EUR", sizeof(s.currency));
-	assert_int_equal(retail_add_page(&s, p1, &next), 0);
+	assert_int_equal(prices_fetch_add_page(&s, p1, &next), 0);
 	assert_string_equal(next, "https://prices.azure.com/api/retail/prices?"
 				  "$skip=100");
-	assert_int_equal(retail_add_page(&s, p2, &next), 0);
+	assert_int_equal(prices_fetch_add_page(&s, p2, &next), 0);
 	assert_null(next);
 	assert_int_equal(s.items_seen, 8);
 	assert_int_equal(s.reservations_dropped, 1);
@@ -112,16 +120,17 @@ static void test_retail__pages(void **state)
 	assert_false(s.rows[M_ARC_GRS].found);
 	cJSON_Delete(p1);
 	p1 = cJSON_Parse("{\"value\":[]}");
-	assert_int_equal(retail_add_page(&s, p1, &next), -1);
+	assert_int_equal(prices_fetch_add_page(&s, p1, &next), -1);
 	cJSON_Delete(p1);
 	cJSON_Delete(p2);
 }
 
-static void test_retail__url(void **state)
+static void test_prices_fetch__url(void **state)
 {
 	struct err e = ERR_INIT;
-	char *url = retail_url("https://prices.azure.com/api/retail/prices",
-			       "westeurope", "EUR", &e);
+	char *url =
+	    prices_fetch_url("https://prices.azure.com/api/retail/prices",
+			     "westeurope", "EUR", &e);
 
 	(void)state;
 	assert_non_null(url);
@@ -132,17 +141,17 @@ static void test_retail__url(void **state)
 			    "%27westeurope%27%20and%20priceType%20eq%20"
 			    "%27Consumption%27");
 	free(url);
-	assert_null(retail_url("https://p", "west europe' or 1 eq 1", "EUR",
-			       &e));
+	assert_null(
+	    prices_fetch_url("https://p", "west europe' or 1 eq 1", "EUR", &e));
 	assert_int_equal(e.code, EXIT_USAGE);
 	err_clear(&e);
-	assert_null(retail_url("https://p", "westeurope", "EURO", &e));
+	assert_null(prices_fetch_url("https://p", "westeurope", "EURO", &e));
 	assert_int_equal(e.code, EXIT_USAGE);
 }
 
-static void test_retail__sheet_reads_back(void **state)
+static void test_prices_fetch__sheet_reads_back(void **state)
 {
-	struct retail_sheet s = { 0 };
+	struct prices_fetch_sheet s = { 0 };
 	struct price_sheet ps;
 	const struct price_row *r;
 	const char *next;
@@ -153,9 +162,9 @@ static void test_retail__sheet_reads_back(void **state)
 	(void)state;
 	strlcpy_vw(s.region, "westeurope", sizeof(s.region));
 	strlcpy_vw(s.currency, "EUR", sizeof(s.currency));
-	retail_add_page(&s, p1, &next);
-	retail_add_page(&s, p2, &next);
-	assert_int_equal(retail_write(&s, "https://prices.example/api",
+	prices_fetch_add_page(&s, p1, &next);
+	prices_fetch_add_page(&s, p2, &next);
+	assert_int_equal(prices_fetch_write(&s, "https://prices.example/api",
 				      "2026-11-29", path, &e),
 			 3);
 	if (prices_load(&ps, path, &e))
@@ -177,10 +186,10 @@ static void test_retail__sheet_reads_back(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_retail__meters),
-		cmocka_unit_test(test_retail__pages),
-		cmocka_unit_test(test_retail__url),
-		cmocka_unit_test(test_retail__sheet_reads_back),
+		cmocka_unit_test(test_prices_fetch__meters),
+		cmocka_unit_test(test_prices_fetch__pages),
+		cmocka_unit_test(test_prices_fetch__url),
+		cmocka_unit_test(test_prices_fetch__sheet_reads_back),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT
- * test_posture.c: the vault protection rules (models/audit/audit_rules.h) and the
+ * test_audit.c: the vault protection rules (models/audit/audit_rules.h) and the
  * audit stage (optimizer/audit/audit.h). Every rule gets a passing and a
  * failing vault built from snapshot rows written with snapshot_writer_*;
  * one test maps Microsoft's example payloads (GETVault.json,
@@ -220,7 +220,7 @@ static void fx_open(const struct fx *fx, struct snapshot *s)
 /* Runs one rule on vault vi of s, building the vault's view as the audit
  * stage does. */
 static void eval_rule(const struct snapshot *s, size_t vi, int rule,
-		      const struct posture_inputs *in, struct finding *f)
+		      const struct audit_inputs *in, struct finding *f)
 {
 	const struct policy *pp[16];
 	const struct item *ii[16];
@@ -241,14 +241,14 @@ static void eval_rule(const struct snapshot *s, size_t vi, int rule,
 	for (size_t i = 0; i < s->nguards && !vv.guard; i++)
 		if (!strcmp(s->guards[i].vault_id, vv.v->vault_id))
 			vv.guard = &s->guards[i];
-	posture_rule_eval(rule, &vv, in, f);
+	audit_rule_eval(rule, &vv, in, f);
 }
 
 static void show(const struct finding *f)
 {
 	print_message("# %s %s %s\n#  evidence: %s\n#  fix: %s\n"
 		      "#  detail: %s\n",
-		      posture_rule_ids[f->rule], f->pass ? "pass" : "fail",
+		      audit_rule_ids[f->rule], f->pass ? "pass" : "fail",
 		      severity_names[f->severity], f->evidence.buf,
 		      f->fix.buf, f->detail.buf);
 }
@@ -278,7 +278,7 @@ static void expect_text(const struct finding *f, const struct strbuf *sb,
 /* Opens fx, runs rule on vault 0 and checks the verdict. The finding is
  * kept in *f for further checks (release with finding_release). */
 static void run_rule(const struct fx *fx, int rule,
-		     const struct posture_inputs *in, bool pass, int severity,
+		     const struct audit_inputs *in, bool pass, int severity,
 		     struct finding *f)
 {
 	struct snapshot s;
@@ -301,7 +301,7 @@ static void verdict(const struct fx *fx, int rule, bool pass, int severity)
 
 /* ---- the default vault passes everything ---- */
 
-static void test_posture__good_vault_passes_every_rule(void **state)
+static void test_audit__good_vault_passes_every_rule(void **state)
 {
 	struct fx fx;
 	struct snapshot s;
@@ -322,7 +322,7 @@ static void test_posture__good_vault_passes_every_rule(void **state)
 
 /* ---- immutable-vault ---- */
 
-static void test_posture__immutable_states(void **state)
+static void test_audit__immutable_states(void **state)
 {
 	struct fx fx;
 	struct finding f;
@@ -350,7 +350,7 @@ static void test_posture__immutable_states(void **state)
 	finding_release(&f);
 }
 
-static void test_posture__immutable_names_unintended_retention(void **state)
+static void test_audit__immutable_names_unintended_retention(void **state)
 {
 	struct fx fx;
 	struct finding f;
@@ -387,7 +387,7 @@ static void test_posture__immutable_names_unintended_retention(void **state)
 
 /* ---- soft-delete ---- */
 
-static void test_posture__soft_delete_states(void **state)
+static void test_audit__soft_delete_states(void **state)
 {
 	struct fx fx;
 	struct finding f;
@@ -416,7 +416,7 @@ static void test_posture__soft_delete_states(void **state)
 
 /* ---- mua-resource-guard ---- */
 
-static void test_posture__mua_isolation(void **state)
+static void test_audit__mua_isolation(void **state)
 {
 	struct fx fx;
 	struct finding f;
@@ -452,7 +452,7 @@ static void test_posture__mua_isolation(void **state)
 	finding_release(&f);
 }
 
-static void test_posture__mua_guard_id_without_guards_row(void **state)
+static void test_audit__mua_guard_id_without_guards_row(void **state)
 {
 	struct fx fx;
 	struct finding f;
@@ -465,7 +465,7 @@ static void test_posture__mua_guard_id_without_guards_row(void **state)
 	finding_release(&f);
 }
 
-static void test_posture__mua_exclusions(void **state)
+static void test_audit__mua_exclusions(void **state)
 {
 	struct fx fx;
 	struct finding f;
@@ -500,7 +500,7 @@ static void test_posture__mua_exclusions(void **state)
 	finding_release(&f);
 }
 
-static void test_posture__critical_op_spellings(void **state)
+static void test_audit__critical_op_spellings(void **state)
 {
 	const char *name, *meaning;
 	bool mandatory = false;
@@ -535,12 +535,12 @@ static void load_targets(struct target_set *ts, const char *text)
 	free(path);
 }
 
-static void test_posture__enhanced_policy_targets(void **state)
+static void test_audit__enhanced_policy_targets(void **state)
 {
 	struct fx fx;
 	struct finding f;
 	struct target_set ts;
-	struct posture_inputs in = { NULL, NULL, NULL };
+	struct audit_inputs in = { NULL, NULL, NULL };
 
 	(void)state;
 	load_targets(&ts, "target_id,scope_type,scope,tier,rpo_hours,"
@@ -582,12 +582,12 @@ static void test_posture__enhanced_policy_targets(void **state)
 	targets_release(&ts);
 }
 
-static void test_posture__enhanced_policy_job_history(void **state)
+static void test_audit__enhanced_policy_job_history(void **state)
 {
 	struct fx fx;
 	struct finding f;
 	unsigned extra[2] = { POSTURE_EXTRA_BACKUPS, 0 };
-	struct posture_inputs in = { NULL, extra, NULL };
+	struct audit_inputs in = { NULL, extra, NULL };
 
 	(void)state;
 	fx_default(&fx);
@@ -605,7 +605,7 @@ static void test_posture__enhanced_policy_job_history(void **state)
 
 /* ---- smart-tiering ---- */
 
-static void test_posture__smart_tiering_untiered(void **state)
+static void test_audit__smart_tiering_untiered(void **state)
 {
 	struct fx fx;
 	struct finding f;
@@ -635,7 +635,7 @@ static void test_posture__smart_tiering_untiered(void **state)
 	verdict(&fx, PR_TIERING, true, SEV_INFO);
 }
 
-static void test_posture__smart_tiering_low_churn(void **state)
+static void test_audit__smart_tiering_low_churn(void **state)
 {
 	struct fx fx;
 	struct finding f;
@@ -655,15 +655,15 @@ static void test_posture__smart_tiering_low_churn(void **state)
 	finding_release(&f);
 }
 
-static void test_posture__smart_tiering_plan_saving(void **state)
+static void test_audit__smart_tiering_plan_saving(void **state)
 {
 	struct fx fx;
 	struct finding f;
-	struct posture_plan plan;
+	struct audit_plan plan;
 	struct err e = ERR_INIT;
 	char *dir = test_path("plan");
 	char *csv = path_join(dir, "policy_changes.csv");
-	struct posture_inputs in = { NULL, NULL, &plan };
+	struct audit_inputs in = { NULL, NULL, &plan };
 	FILE *out;
 
 	(void)state;
@@ -679,7 +679,7 @@ static void test_posture__smart_tiering_plan_saving(void **state)
 	      "None,None,,,0,USD,low churn: archive copy costs more\n",
 	      out);
 	fclose(out);
-	if (posture_plan_load(&plan, dir, &e))
+	if (audit_plan_load(&plan, dir, &e))
 		fail_msg("%s", e.msg);
 	assert_int_equal(plan.n, 2);
 
@@ -705,21 +705,21 @@ static void test_posture__smart_tiering_plan_saving(void **state)
 				   "more)");
 	finding_release(&f);
 
-	posture_plan_release(&plan);
+	audit_plan_release(&plan);
 	free(csv);
 	free(dir);
 }
 
-static void test_posture__plan_errors(void **state)
+static void test_audit__plan_errors(void **state)
 {
-	struct posture_plan plan;
+	struct audit_plan plan;
 	struct err e = ERR_INIT;
 	char *dir = test_path("badplan");
 	char *csv = path_join(dir, "policy_changes.csv");
 	FILE *out;
 
 	(void)state;
-	assert_int_equal(posture_plan_load(&plan, dir, &e), -1);
+	assert_int_equal(audit_plan_load(&plan, dir, &e), -1);
 	assert_int_equal(e.code, EXIT_NOINPUT);
 	err_clear(&e);
 	assert_int_equal(mkdir_p(dir, &e), 0);
@@ -729,7 +729,7 @@ static void test_posture__plan_errors(void **state)
 	      "p-1,TierAfter,lots,USD\n",
 	      out);
 	fclose(out);
-	assert_int_equal(posture_plan_load(&plan, dir, &e), -1);
+	assert_int_equal(audit_plan_load(&plan, dir, &e), -1);
 	assert_int_equal(e.code, EXIT_DATAERR);
 	assert_non_null(strstr(e.msg, "policy_changes.csv"));
 	assert_non_null(strstr(e.msg, "saving_total"));
@@ -739,7 +739,7 @@ static void test_posture__plan_errors(void **state)
 
 /* ---- redundancy-crr ---- */
 
-static void test_posture__redundancy(void **state)
+static void test_audit__redundancy(void **state)
 {
 	struct fx fx;
 	struct finding f;
@@ -774,7 +774,7 @@ static void test_posture__redundancy(void **state)
 
 /* ---- the simple vault settings ---- */
 
-static void test_posture__cross_subscription_restore(void **state)
+static void test_audit__cross_subscription_restore(void **state)
 {
 	struct fx fx;
 	struct finding f;
@@ -791,7 +791,7 @@ static void test_posture__cross_subscription_restore(void **state)
 	finding_release(&f);
 }
 
-static void test_posture__public_network_access(void **state)
+static void test_audit__public_network_access(void **state)
 {
 	struct fx fx;
 	struct finding f;
@@ -805,7 +805,7 @@ static void test_posture__public_network_access(void **state)
 	finding_release(&f);
 }
 
-static void test_posture__customer_managed_keys(void **state)
+static void test_audit__customer_managed_keys(void **state)
 {
 	struct fx fx;
 	struct finding f;
@@ -823,7 +823,7 @@ static void test_posture__customer_managed_keys(void **state)
 	finding_release(&f);
 }
 
-static void test_posture__job_failure_alerts(void **state)
+static void test_audit__job_failure_alerts(void **state)
 {
 	struct fx fx;
 	struct finding f;
@@ -842,26 +842,26 @@ static void test_posture__job_failure_alerts(void **state)
 
 /* ---- score and severities ---- */
 
-static void test_posture__score_and_severity(void **state)
+static void test_audit__score_and_severity(void **state)
 {
 	struct finding f[4];
 
 	(void)state;
 	for (int i = 0; i < 4; i++)
 		finding_init(&f[i], i);
-	assert_int_equal(posture_score(f, 4), 100);
+	assert_int_equal(audit_score(f, 4), 100);
 	f[0].pass = false;
 	f[0].severity = SEV_MEDIUM;
-	assert_int_equal(posture_score(f, 4), 92);
+	assert_int_equal(audit_score(f, 4), 92);
 	f[1].pass = false;
 	f[1].severity = SEV_HIGH;
 	f[2].pass = false;
 	f[2].severity = SEV_LOW;
 	f[3].pass = false;
 	f[3].severity = SEV_INFO;
-	assert_int_equal(posture_score(f, 4), 69);
+	assert_int_equal(audit_score(f, 4), 69);
 	f[0].severity = f[2].severity = f[3].severity = SEV_HIGH;
-	assert_int_equal(posture_score(f, 4), 20);
+	assert_int_equal(audit_score(f, 4), 20);
 	assert_int_equal(severity_parse("HIGH"), SEV_HIGH);
 	assert_int_equal(severity_parse("info"), SEV_INFO);
 	assert_int_equal(severity_parse("critical"), -1);
@@ -882,11 +882,11 @@ static char *read_all(const char *path)
 	return text;
 }
 
-static void test_posture__audit_run_writes_posture_csv(void **state)
+static void test_audit__audit_run_writes_posture_csv(void **state)
 {
 	struct fx fx;
 	struct snapshot s;
-	struct posture_summary sum;
+	struct audit_summary sum;
 	struct err e = ERR_INIT;
 	char *out = test_path("posture.csv");
 	char *text;
@@ -924,7 +924,7 @@ static void test_posture__audit_run_writes_posture_csv(void **state)
 						   22 * 3600 + 1800 + late);
 	}
 	fx_open(&fx, &s);
-	if (posture_audit_run(&s, NULL, out, &sum, &e))
+	if (audit_run(&s, NULL, out, &sum, &e))
 		fail_msg("%s", e.msg);
 	assert_int_equal(sum.nvaults, 2);
 	assert_int_equal(sum.rows, 2 * PR_COUNT);
@@ -938,9 +938,9 @@ static void test_posture__audit_run_writes_posture_csv(void **state)
 	assert_int_equal(sum.vaults[1].score, 100 - 20 - 16);
 	assert_int_equal(sum.rule_fails[PR_ENHANCED], 1);
 	assert_int_equal(sum.worst, SEV_HIGH);
-	assert_true(posture_summary_fails_at(&sum, SEV_HIGH));
-	assert_true(posture_summary_fails_at(&sum, SEV_LOW));
-	posture_summary_release(&sum);
+	assert_true(audit_summary_fails_at(&sum, SEV_HIGH));
+	assert_true(audit_summary_fails_at(&sum, SEV_LOW));
+	audit_summary_release(&sum);
 	snapshot_release(&s);
 
 	text = read_all(out);
@@ -962,30 +962,30 @@ static void test_posture__audit_run_writes_posture_csv(void **state)
 	free(out);
 }
 
-static void test_posture__audit_run_output_error(void **state)
+static void test_audit__audit_run_output_error(void **state)
 {
 	struct fx fx;
 	struct snapshot s;
-	struct posture_summary sum;
+	struct audit_summary sum;
 	struct err e = ERR_INIT;
-	struct posture_options o = { NULL, "/nonexistent/plan" };
+	struct audit_options o = { NULL, "/nonexistent/plan" };
 	char *out = test_path("no/such/dir/posture.csv");
 
 	(void)state;
 	fx_default(&fx);
 	fx_open(&fx, &s);
-	assert_int_equal(posture_audit_run(&s, NULL, out, &sum, &e), -1);
+	assert_int_equal(audit_run(&s, NULL, out, &sum, &e), -1);
 	assert_true(e.code == EXIT_CANTCREAT || e.code == EXIT_IOERR ||
 		    e.code == EXIT_NOINPUT);
 	err_clear(&e);
-	assert_int_equal(posture_audit_run(&s, &o, out, &sum, &e), -1);
+	assert_int_equal(audit_run(&s, &o, out, &sum, &e), -1);
 	assert_int_equal(e.code, EXIT_NOINPUT);
 	assert_non_null(strstr(e.msg, "policy_changes.csv"));
 	snapshot_release(&s);
 	free(out);
 }
 
-/* ---- Microsoft's example payloads, mapped by hand (docs/arm-contract.md) ---- */
+/* ---- Microsoft's example payloads, mapped by hand (arm-contract.md) ---- */
 
 /* A vault row from GETVault.json (2026-08-01): redundancySettings
  * GeoRedundant / crossRegionRestore Enabled; immutabilitySettings.state
@@ -1110,7 +1110,7 @@ static void write_arm_snapshot(const char *dir, char v1[SNAPSHOT_ID_LEN],
 	free(p);
 }
 
-static void test_posture__arm_example_payloads(void **state)
+static void test_audit__arm_example_payloads(void **state)
 {
 	char v1[SNAPSHOT_ID_LEN], v2[SNAPSHOT_ID_LEN], v3[SNAPSHOT_ID_LEN];
 	char *dir = test_path("armsnap");
@@ -1169,31 +1169,31 @@ static void test_posture__arm_example_payloads(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_posture__good_vault_passes_every_rule),
-		cmocka_unit_test(test_posture__immutable_states),
+		cmocka_unit_test(test_audit__good_vault_passes_every_rule),
+		cmocka_unit_test(test_audit__immutable_states),
 		cmocka_unit_test(
-			test_posture__immutable_names_unintended_retention),
-		cmocka_unit_test(test_posture__soft_delete_states),
-		cmocka_unit_test(test_posture__mua_isolation),
+			test_audit__immutable_names_unintended_retention),
+		cmocka_unit_test(test_audit__soft_delete_states),
+		cmocka_unit_test(test_audit__mua_isolation),
 		cmocka_unit_test(
-			test_posture__mua_guard_id_without_guards_row),
-		cmocka_unit_test(test_posture__mua_exclusions),
-		cmocka_unit_test(test_posture__critical_op_spellings),
-		cmocka_unit_test(test_posture__enhanced_policy_targets),
-		cmocka_unit_test(test_posture__enhanced_policy_job_history),
-		cmocka_unit_test(test_posture__smart_tiering_untiered),
-		cmocka_unit_test(test_posture__smart_tiering_low_churn),
-		cmocka_unit_test(test_posture__smart_tiering_plan_saving),
-		cmocka_unit_test(test_posture__plan_errors),
-		cmocka_unit_test(test_posture__redundancy),
-		cmocka_unit_test(test_posture__cross_subscription_restore),
-		cmocka_unit_test(test_posture__public_network_access),
-		cmocka_unit_test(test_posture__customer_managed_keys),
-		cmocka_unit_test(test_posture__job_failure_alerts),
-		cmocka_unit_test(test_posture__score_and_severity),
-		cmocka_unit_test(test_posture__audit_run_writes_posture_csv),
-		cmocka_unit_test(test_posture__audit_run_output_error),
-		cmocka_unit_test(test_posture__arm_example_payloads),
+			test_audit__mua_guard_id_without_guards_row),
+		cmocka_unit_test(test_audit__mua_exclusions),
+		cmocka_unit_test(test_audit__critical_op_spellings),
+		cmocka_unit_test(test_audit__enhanced_policy_targets),
+		cmocka_unit_test(test_audit__enhanced_policy_job_history),
+		cmocka_unit_test(test_audit__smart_tiering_untiered),
+		cmocka_unit_test(test_audit__smart_tiering_low_churn),
+		cmocka_unit_test(test_audit__smart_tiering_plan_saving),
+		cmocka_unit_test(test_audit__plan_errors),
+		cmocka_unit_test(test_audit__redundancy),
+		cmocka_unit_test(test_audit__cross_subscription_restore),
+		cmocka_unit_test(test_audit__public_network_access),
+		cmocka_unit_test(test_audit__customer_managed_keys),
+		cmocka_unit_test(test_audit__job_failure_alerts),
+		cmocka_unit_test(test_audit__score_and_severity),
+		cmocka_unit_test(test_audit__audit_run_writes_posture_csv),
+		cmocka_unit_test(test_audit__audit_run_output_error),
+		cmocka_unit_test(test_audit__arm_example_payloads),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT
- * test_posture_bv.c: `audit` on Backup vaults, from snapshot rows to
+ * test_audit_bv.c: `audit` on Backup vaults, from snapshot rows to
  * posture.csv: every rule that applies to a Backup vault passes on a
  * well-protected vault and fails on a poorly protected one, with its
  * severity and an az dataprotection fix whose values are shell-quoted;
@@ -151,19 +151,19 @@ static void rows_release(struct rows *rows)
 }
 
 static void audit(const struct bv_fx *fx, const char *name,
-		  struct rows *rows, struct posture_summary *sum)
+		  struct rows *rows, struct audit_summary *sum)
 {
 	struct snapshot s;
 	struct err e = ERR_INIT;
 	char *out = test_path("posture.csv");
 
 	fx_open(fx, name, &s);
-	if (posture_audit_run(&s, NULL, out, sum, &e))
+	if (audit_run(&s, NULL, out, sum, &e))
 		fail_msg("%s", e.msg);
 	memset(rows, 0, sizeof(*rows));
 	if (csv_read(out, &schema, keep_row, rows, NULL, &e))
 		fail_msg("%s", e.msg);
-	posture_summary_release(sum);
+	audit_summary_release(sum);
 	snapshot_release(&s);
 	free(out);
 }
@@ -179,11 +179,11 @@ static char **row(struct rows *rows, const char *vid, const char *rule)
 	return NULL;
 }
 
-static void test_posture_bv__rows_and_kind(void **state)
+static void test_audit_bv__rows_and_kind(void **state)
 {
 	struct bv_fx fx;
 	struct rows rows;
-	struct posture_summary sum;
+	struct audit_summary sum;
 
 	(void)state;
 	fx_init(&fx);
@@ -202,7 +202,7 @@ static void test_posture_bv__rows_and_kind(void **state)
 }
 
 /* Each rule: pass on the good vault, fail (at severity) on the bad. */
-static void test_posture_bv__each_rule_passes_and_fails(void **state)
+static void test_audit_bv__each_rule_passes_and_fails(void **state)
 {
 	static const struct {
 		const char *rule, *sev, *evidence, *fix;
@@ -236,7 +236,7 @@ static void test_posture_bv__each_rule_passes_and_fails(void **state)
 	};
 	struct bv_fx fx;
 	struct rows rows;
-	struct posture_summary sum;
+	struct audit_summary sum;
 
 	(void)state;
 	fx_init(&fx);
@@ -262,11 +262,11 @@ static void test_posture_bv__each_rule_passes_and_fails(void **state)
 }
 
 /* The in-between states fail at a lower severity. */
-static void test_posture_bv__partial_protections(void **state)
+static void test_audit_bv__partial_protections(void **state)
 {
 	struct bv_fx fx;
 	struct rows rows;
-	struct posture_summary sum;
+	struct audit_summary sum;
 	char **r;
 
 	(void)state;
@@ -301,11 +301,11 @@ static void test_posture_bv__partial_protections(void **state)
 }
 
 /* Without data in the vault store, local redundancy is no finding. */
-static void test_posture_bv__operational_only_redundancy(void **state)
+static void test_audit_bv__operational_only_redundancy(void **state)
 {
 	struct bv_fx fx;
 	struct rows rows;
-	struct posture_summary sum;
+	struct audit_summary sum;
 	char **r;
 
 	(void)state;
@@ -323,10 +323,10 @@ static void test_posture_bv__operational_only_redundancy(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_posture_bv__rows_and_kind),
-		cmocka_unit_test(test_posture_bv__each_rule_passes_and_fails),
-		cmocka_unit_test(test_posture_bv__partial_protections),
-		cmocka_unit_test(test_posture_bv__operational_only_redundancy),
+		cmocka_unit_test(test_audit_bv__rows_and_kind),
+		cmocka_unit_test(test_audit_bv__each_rule_passes_and_fails),
+		cmocka_unit_test(test_audit_bv__partial_protections),
+		cmocka_unit_test(test_audit_bv__operational_only_redundancy),
 	};
 	return cmocka_run_group_tests(tests, NULL, test_teardown_scratch);
 }

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT
- * estate_bv.c: the Backup vaults of the sample estate (Microsoft.
+ * sample_bv.c: the Backup vaults of the sample estate (Microsoft.
  * DataProtection): three vaults, one well protected, one production vault
  * with gaps and one dev vault with few protections, holding Azure Disks,
  * Blobs and Azure Database for PostgreSQL flexible server instances with
@@ -219,7 +219,7 @@ static void bv_make_instance(struct estate *es, const struct bvault *v,
 	strbuf_release(&sb);
 }
 
-void estate_make_backup_vaults(struct estate *es)
+void sample_make_backup_vaults(struct estate *es)
 {
 	enum { NV = ARRAY_SIZE(bv_profiles) };
 	struct bvault v[NV];

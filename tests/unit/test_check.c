@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT
- * test_rpo.c: achieved RPO from history (gaps, p95, failure streaks, SQL
+ * test_check.c: achieved RPO from history (gaps, p95, failure streaks, SQL
  * log chains), restore-time model and rehydration, and the check stage on
  * a small snapshot written with snapshot_writer_*. */
 #include "testutil.h"
@@ -29,7 +29,7 @@ static bool near(double a, double b)
 }
 
 /* Daily backups at 22:00 through October; the 10th, 11th and 12th fail. */
-static void test_rpo__observed_gaps_with_failed_jobs(void **state)
+static void test_check__observed_gaps_with_failed_jobs(void **state)
 {
 	struct backup_run runs[31];
 	int64_t ok[31];
@@ -62,7 +62,7 @@ static void test_rpo__observed_gaps_with_failed_jobs(void **state)
 }
 
 /* The last success is 52 h old, three failed jobs since. */
-static void test_rpo__trailing_failures(void **state)
+static void test_check__trailing_failures(void **state)
 {
 	struct backup_run runs[] = {
 		{ OCT(28, 22, 0), true },  { OCT(29, 22, 0), true },
@@ -86,7 +86,7 @@ static void test_rpo__trailing_failures(void **state)
 	assert_true(near(g.newest_age_h, 52));
 }
 
-static void test_rpo__no_backup_seen(void **state)
+static void test_check__no_backup_seen(void **state)
 {
 	struct observed_gaps g;
 
@@ -97,7 +97,7 @@ static void test_rpo__no_backup_seen(void **state)
 }
 
 /* Log every 15 min; one log point a day at 23:45; the 25th is missing. */
-static void test_rpo__sql_log_chain(void **state)
+static void test_check__sql_log_chain(void **state)
 {
 	int64_t t[16];
 	size_t n = 0;
@@ -124,7 +124,7 @@ static void test_rpo__sql_log_chain(void **state)
 /* Restores on the line 0.5 h + GiB / 200, +-0.05 h in balanced pairs, and
  * one 3 h outlier the bisquare fit ignores. By hand: the residuals sorted
  * are -0.05 x4, +0.05 x4, +3; p90 = r[7] + 0.2 (r[8] - r[7]) = 0.64 h. */
-static void test_rpo__rto_by_hand(void **state)
+static void test_check__rto_by_hand(void **state)
 {
 	struct rto_sample s[9];
 	struct rto_model m;
@@ -156,7 +156,7 @@ static void test_rpo__rto_by_hand(void **state)
 	assert_non_null(strstr(m.basis, "fit on 9 restores"));
 }
 
-static void test_rpo__rto_defaults_with_few_restores(void **state)
+static void test_check__rto_defaults_with_few_restores(void **state)
 {
 	struct rto_sample s[3] = { { 10, 1 }, { 20, 1.5 }, { 30, 2 } };
 	struct rto_model m;
@@ -448,7 +448,7 @@ static void run_check(struct out_rows *rows, struct check_summary *sum)
 
 	if (targets_load(&ts, tpath, &e) || snapshot_open(&s, snap, &e))
 		fail_msg("%s", e.msg);
-	if (rpo_check_run(&s, &ts, out, sum, &e))
+	if (check_run(&s, &ts, out, sum, &e))
 		fail_msg("%s", e.msg);
 	memset(rows, 0, sizeof(*rows));
 	if (csv_read(out, &read_schema, read_row, rows, NULL, &e))
@@ -460,7 +460,7 @@ static void run_check(struct out_rows *rows, struct check_summary *sum)
 	free(out);
 }
 
-static void test_rpo__check_stage_verdicts(void **state)
+static void test_check__check_stage_verdicts(void **state)
 {
 	struct out_rows rows;
 	struct check_summary sum;
@@ -543,7 +543,7 @@ static void test_rpo__check_stage_verdicts(void **state)
 	rows_free(&rows);
 }
 
-static void test_rpo__check_missing_timezones_table(void **state)
+static void test_check__check_missing_timezones_table(void **state)
 {
 	char *snap = write_estate();
 	char *tpath = test_write("t2.csv", targets_csv);
@@ -559,7 +559,7 @@ static void test_rpo__check_missing_timezones_table(void **state)
 	o.timezones_path = "/nonexistent/timezones.csv";
 	if (targets_load(&ts, tpath, &e) || snapshot_open(&s, snap, &e))
 		fail_msg("%s", e.msg);
-	assert_int_equal(rpo_check_run_opts(&s, &ts, &o, out, &sum, &e), -1);
+	assert_int_equal(check_run_opts(&s, &ts, &o, out, &sum, &e), -1);
 	assert_int_equal(e.code, EXIT_NOINPUT);
 	assert_int_equal(access(out, F_OK), -1);
 	snapshot_release(&s);
@@ -572,14 +572,14 @@ static void test_rpo__check_missing_timezones_table(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_rpo__observed_gaps_with_failed_jobs),
-		cmocka_unit_test(test_rpo__trailing_failures),
-		cmocka_unit_test(test_rpo__no_backup_seen),
-		cmocka_unit_test(test_rpo__sql_log_chain),
-		cmocka_unit_test(test_rpo__rto_by_hand),
-		cmocka_unit_test(test_rpo__rto_defaults_with_few_restores),
-		cmocka_unit_test(test_rpo__check_stage_verdicts),
-		cmocka_unit_test(test_rpo__check_missing_timezones_table),
+		cmocka_unit_test(test_check__observed_gaps_with_failed_jobs),
+		cmocka_unit_test(test_check__trailing_failures),
+		cmocka_unit_test(test_check__no_backup_seen),
+		cmocka_unit_test(test_check__sql_log_chain),
+		cmocka_unit_test(test_check__rto_by_hand),
+		cmocka_unit_test(test_check__rto_defaults_with_few_restores),
+		cmocka_unit_test(test_check__check_stage_verdicts),
+		cmocka_unit_test(test_check__check_missing_timezones_table),
 	};
 	return cmocka_run_group_tests(tests, NULL, teardown);
 }

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT
- * estate_bill.c: `sample --bill DIR`, the month's bill of a sample estate
- * (estate.h): what Azure would have charged its vaults in the month
+ * sample_bill.c: `sample --bill DIR`, the month's bill of a sample estate
+ * (sample.h): what Azure would have charged its vaults in the month
  * before the as-of, from sizes and prices the snapshot does not hold, so
  * that calibration has something to find:
  *  - true sizes: every size of a vault's items and points (source, each
@@ -263,7 +263,8 @@ static void add_true_units(struct bill_ctx *b, struct snapshot *x,
 	for (size_t v = 0; v < x->nvaults; v++)
 		cards[v] = b->cards[b->vmap[v]];
 	for (size_t i = 0; i < x->nitems; i++)
-		x->items[i].source_gb *= b->factor[b->vmap[x->items[i].vault_idx]];
+		x->items[i].source_gb *=
+		    b->factor[b->vmap[x->items[i].vault_idx]];
 	pi_item_fees(x, cards, fee);
 	for (size_t i = 0; i < x->nitems; i++) {
 		const struct item *it = &x->items[i];
@@ -367,7 +368,7 @@ static int read_first_day(struct bill_ctx *b, const char *prev_dir,
 	return rc;
 }
 
-int estate_write_bill(const char *snap_dir, const char *prev_dir,
+int sample_write_bill(const char *snap_dir, const char *prev_dir,
 		      const char *bill_dir, unsigned long seed, struct err *e)
 {
 	struct snapshot s;
