@@ -57,6 +57,7 @@ OPERATION_OF = {
     "GetTieringCostOperationResult.json":
         "GetTieringCostOperationResult_Get",
     "GetTieringCostOperationStatus.json": "TieringCostOperationStatus_Get",
+    "SubscriptionQuery.json": "Query_Usage",
 }
 JOBS = V_PROD + "/backupJobs"
 V = "2026-02-01"
@@ -154,6 +155,41 @@ def test_seeded(specs):
          "sourceTierType": "Standard", "targetTierType": "ArchivedRP"}))
     tap(bad and bad[0][0] == "$.sourceTierType",
         "a request body outside the spec is caught", bad)
+    test_seeded_query(specs)
+
+
+def test_seeded_query(specs):
+    """Cost Management's query: its {scope} spans path segments, and a
+    QueryDefinition or QueryResult outside the spec is caught."""
+    path = "/subscriptions/%s/providers/Microsoft.CostManagement/query" % \
+        V_PROD.split("/")[2]
+    query = {"type": "ActualCost", "timeframe": "Custom",
+             "timePeriod": {"from": "2026-11-01T00:00:00Z",
+                            "to": "2026-11-30T23:59:59Z"},
+             "dataset": {"aggregation": {"totalCost": {
+                 "name": "Cost", "function": "Sum"}},
+                 "grouping": [{"type": "Dimension", "name": "ResourceId"}],
+                 "filter": {"dimensions": {"name": "MeterCategory",
+                                           "operator": "In",
+                                           "values": ["Backup"]}}}}
+    good = specs.check_request("POST", path, "2025-03-01", json.dumps(query))
+    tap(good == [], "a subscription's cost query as the spec has it "
+        "passes", good)
+    query["dataset"]["filter"]["dimensions"]["operator"] = "Contains"
+    del query["timeframe"]
+    bad = specs.check_request("POST", path, "2025-03-01", json.dumps(query))
+    tap(("$.dataset.filter.dimensions.operator", "'Contains' is not one "
+         "of In") in bad and ("$", "required property 'timeframe' "
+                               "missing") in bad,
+        "a cost query outside the spec is caught", bad)
+    answer = {"id": path + "/q1", "name": "q1",
+              "properties": {"columns": [{"name": "Cost", "type": 1}],
+                             "rows": {"Cost": 1.5}}}
+    bad = specs.check_response("POST", path, "2025-03-01", 200, answer)
+    tap(("$.properties.columns[0].type", "string expected, got integer 1")
+        in bad and ("$.properties.rows", "array expected, got object "
+                    '{"Cost": 1.5}') in bad,
+        "a query result outside the spec is caught", bad)
 
 
 def test_emulator_log():
