@@ -8,7 +8,7 @@ only; used by armemu.py (--spec-log) and test_specvalidate.py.
 
 An exchange is checked when its path matches an operation of a document
 whose version is the request's api-version; others are "unchecked". A
-{scope} path parameter (Cost Management's, sent unencoded) spans segments.
+{scope} path parameter (sent unencoded: Cost Management, Tags) spans segments.
 A JSON null stands for an absent optional property, as AutoRest clients
 read it.
 Error bodies (status 400 and up) are checked against the operation's

@@ -156,6 +156,7 @@ def test_seeded(specs):
     tap(bad and bad[0][0] == "$.sourceTierType",
         "a request body outside the spec is caught", bad)
     test_seeded_query(specs)
+    test_seeded_tags(specs)
 
 
 def test_seeded_query(specs):
@@ -190,6 +191,22 @@ def test_seeded_query(specs):
         in bad and ("$.properties.rows", "array expected, got object "
                     '{"Cost": 1.5}') in bad,
         "a query result outside the spec is caught", bad)
+
+
+def test_seeded_tags(specs):
+    """The Tags API at a resource's scope: its answer as the spec has it
+    passes, a tag value that is not a string is caught."""
+    path = I_APP + "/providers/Microsoft.Resources/tags/default"
+    answer = {"id": path, "name": "default",
+              "type": "Microsoft.Resources/tags",
+              "properties": {"tags": {"env": "prod"}}}
+    good = specs.check_response("GET", path, "2021-04-01", 200, answer)
+    tap(good == [], "a resource's tags as the spec has them pass", good)
+    answer["properties"]["tags"]["tier"] = 2
+    bad = specs.check_response("GET", path, "2021-04-01", 200, answer)
+    tap(bad == [("$.properties.tags.tier", "string expected, got "
+                 "integer 2")], "a tag value given as a number is caught",
+        bad)
 
 
 def test_emulator_log():
