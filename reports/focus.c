@@ -10,8 +10,10 @@
  * model); then the protected-instance fees (Instance-Months: Azure's
  * billed instances, one per started 500 GB, half one up to 50 GB). The
  * storage and restore rows add up to the plan's `cost`, and so to
- * strategies.csv's plan line. Times are ISO 8601 UTC; a row covers the
- * calendar month [start, end). */
+ * strategies.csv's plan line. After them, the Backup vaults' rows
+ * (x_Strategy "unchanged": the plan does not tier them): their storage
+ * at today's GiB and their protected-instance fees, each month. Times
+ * are ISO 8601 UTC; a row covers the calendar month [start, end). */
 #include "reports/focus.h"
 
 #include <math.h>
@@ -139,6 +141,23 @@ struct month {
 	char label[8];
 };
 
+/* The vault a row is for, of either kind, and the strategy it follows. */
+struct fres {
+	const char *provider;        /* "Microsoft.RecoveryServices/vaults" */
+	const char *type;            /* ResourceType */
+	const char *subscription_id, *resource_group, *name, *location;
+	const char *vault_id;
+	const char *strategy;        /* x_Strategy */
+};
+
+static struct fres rs_vault(const struct vault *v)
+{
+	return (struct fres){ "Microsoft.RecoveryServices/vaults",
+			      "Recovery Services vault", v->subscription_id,
+			      v->resource_group, v->vault_name, v->location,
+			      v->vault_id, "plan" };
+}
+
 static void put_fixed(struct csv_writer *w, const struct report_data *d,
 		      const struct month *mo)
 {
@@ -153,7 +172,7 @@ static void put_fixed(struct csv_writer *w, const struct report_data *d,
 }
 
 static void put_line(struct csv_writer *w, const struct report_data *d,
-		     const struct vault *v, const struct month *mo,
+		     const struct fres *v, const struct month *mo,
 		     const struct line *l)
 {
 	double unit_price = l->unit_price;
@@ -175,11 +194,10 @@ static void put_line(struct csv_writer *w, const struct report_data *d,
 	csv_put(w, "Microsoft");            /* PublisherName */
 	csv_put(w, "Storage");
 	csv_put(w, "Backup");
-	csv_putf(w, "/subscriptions/%s/resourceGroups/%s/providers/"
-		    "Microsoft.RecoveryServices/vaults/%s",
-		 v->subscription_id, v->resource_group, v->vault_name);
-	csv_put(w, v->vault_name);
-	csv_put(w, "Recovery Services vault");
+	csv_putf(w, "/subscriptions/%s/resourceGroups/%s/providers/%s/%s",
+		 v->subscription_id, v->resource_group, v->provider, v->name);
+	csv_put(w, v->name);
+	csv_put(w, v->type);
 	csv_put(w, v->location);
 	csv_put(w, region_name(v->location));
 	snprintf(sub, sizeof(sub), "/subscriptions/%s", v->subscription_id);
@@ -191,7 +209,7 @@ static void put_line(struct csv_writer *w, const struct report_data *d,
 	csv_put(w, "Backup Storage");
 	csv_put(w, "Usage-Based");
 	csv_put(w, "Standard");             /* PricingCategory: list price */
-	csv_put(w, "plan");
+	csv_put(w, v->strategy);
 	csv_put(w, l->tier);
 	csv_put(w, l->meter);
 	csv_put_double(w, cost, 2);
@@ -314,7 +332,8 @@ static long vault_month(struct csv_writer *w, const struct report_data *d,
 			size_t v, const struct month *mo)
 {
 	const struct rep_vault_months *vm = &d->vm[v];
-	const struct vault *vault = &d->s->vaults[v];
+	const struct fres vres = rs_vault(&d->s->vaults[v]);
+	const struct fres *vault = &vres;
 	struct line l;
 	long rows = 0;
 
@@ -343,6 +362,84 @@ static long vault_month(struct csv_writer *w, const struct report_data *d,
 	return rows;
 }
 
+/* ---- Backup vaults: their cost now, held through the horizon ---- */
+
+static struct fres bv_vault(const struct bvault *v)
+{
+	return (struct fres){ "Microsoft.DataProtection/backupVaults",
+			      "Backup vault", v->subscription_id,
+			      v->resource_group, v->vault_name, v->location,
+			      v->vault_id, "unchanged" };
+}
+
+/* A Backup vault's storage in a tier at today's GiB. */
+static void bv_storage_line(struct line *l, const struct price_row *r,
+			    double gib, bool archive, const struct month *mo)
+{
+	double days = (double)(mo->end - mo->start) / DAY_S;
+
+	memset(l, 0, sizeof(*l));
+	l->tier = archive ? "Archive" : "Standard";
+	l->meter = meter_names[r->meter];
+	price_from(l, r);
+	l->gib = gib;
+	l->qty = l->consumed = gib * days / DAYS_PER_MONTH;
+	l->unit = l->consumed_unit = "GB-Months";
+	l->restores = NAN;
+	snprintf(l->description, sizeof(l->description),
+		 "Projected Azure Backup vault-%s storage (%s) of Backup-vault "
+		 "instances for %s, at today's size; a projection, not a "
+		 "charge",
+		 archive ? "archive" : "standard", l->meter, mo->label);
+}
+
+/* One protected-instance fee per instance a month (cost_bv.h). */
+static void bv_fee_line(struct line *l, const struct price_row *r, long n,
+			const struct month *mo)
+{
+	memset(l, 0, sizeof(*l));
+	l->tier = "";
+	l->meter = meter_names[r->meter];
+	price_from(l, r);
+	l->qty = l->consumed = (double)n;
+	l->unit = "Instance-Months";
+	l->consumed_unit = "Item-Months";
+	l->gib = NAN;
+	l->restores = NAN;
+	snprintf(l->description, sizeof(l->description),
+		 "Projected Azure Backup protected-instance fees (%s, %ld "
+		 "Backup-vault instance%s) for %s; a projection, not a "
+		 "charge",
+		 l->meter, n, n == 1 ? "" : "s", mo->label);
+}
+
+static long bv_month(struct csv_writer *w, const struct report_data *d,
+		     const struct rep_bvault *b, const struct month *mo)
+{
+	const struct fres res = bv_vault(b->v);
+	struct line l;
+	long rows = 0;
+
+	if (b->std_row && b->vault_gb > 0) {
+		bv_storage_line(&l, b->std_row, b->vault_gb, false, mo);
+		put_line(w, d, &res, mo, &l);
+		rows++;
+	}
+	if (b->arc_row && b->archive_gb > 0) {
+		bv_storage_line(&l, b->arc_row, b->archive_gb, true, mo);
+		put_line(w, d, &res, mo, &l);
+		rows++;
+	}
+	for (int k = 0; k < 2; k++) {
+		if (!b->pi_row[k])
+			continue;
+		bv_fee_line(&l, b->pi_row[k], b->pi_n[k], mo);
+		put_line(w, d, &res, mo, &l);
+		rows++;
+	}
+	return rows;
+}
+
 int focus_write(const struct report_data *d, const char *path, long *rows,
 		struct err *e)
 {
@@ -363,7 +460,7 @@ int forecast_write(const struct report_data *d, const char *path,
 	*rows = 0;
 	if (!w)
 		return -1;
-	for (size_t v = 0; v < d->s->nvaults; v++)
+	for (size_t v = 0; v < d->s->nvaults + d->nbvaults; v++)
 		for (int m = 0; m < d->h.months; m++) {
 			struct month mo = { m, d->h.month_start[m],
 					    d->h.month_start[m + 1], { 0 } };
@@ -372,7 +469,11 @@ int forecast_write(const struct report_data *d, const char *path,
 			snprintf(mo.label, sizeof(mo.label), "%04d-%02d",
 				 (c.year % 10000 + 10000) % 10000,
 				 (c.month % 100 + 100) % 100);
-			*rows += vault_month(w, d, v, &mo);
+			*rows += v < d->s->nvaults
+				 ? vault_month(w, d, v, &mo)
+				 : bv_month(w, d,
+					    &d->bvaults[v - d->s->nvaults],
+					    &mo);
 		}
 	return csv_writer_commit(w, NULL, e);
 }

@@ -18,6 +18,11 @@ double rep_stats_total(const struct rep_stats *s)
 	return s->std_cost + s->arc_cost + s->pi_cost;
 }
 
+double rep_bvault_total(const struct rep_bvault *b)
+{
+	return b->pi_fee + b->vault_cost + b->archive_cost;
+}
+
 void report_data_add_caveat(struct report_data *d, const char *fmt, ...)
 {
 	struct strbuf sb = STRBUF_INIT;
@@ -107,6 +112,10 @@ void report_data_release(struct report_data *d)
 	free(d->causes);
 	free(d->vaults);
 	free(d->policies);
+	for (size_t i = 0; i < d->nbvaults; i++)
+		free(d->bvaults[i].notes);
+	free(d->bvaults);
+	free(d->bv_total.notes);
 	free(d->model.method);
 	free(d->model.note);
 	for (size_t i = 0; i < d->ncaveats; i++)

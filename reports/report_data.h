@@ -16,6 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "models/cost/cost_bv.h"
 #include "models/cost/prices.h"
 #include "models/cost/projection.h"
 #include "reports/report_bill.h"
@@ -160,11 +161,13 @@ extern const char *const rep_severity_names[REP_SEVERITIES];
 struct rep_finding {
 	char *vault, *rule_id, *evidence, *fix;
 	int severity;
+	bool backup_vault;           /* vault_kind BackupVault */
 };
 #define REP_MAX_FINDINGS 20
 struct rep_posture {
 	bool present;
 	size_t rows, passed, vaults;
+	size_t backup_vaults;        /* of vaults: vault_kind BackupVault */
 	size_t fails[REP_SEVERITIES], passes[REP_SEVERITIES];
 	struct rep_finding listed[REP_MAX_FINDINGS]; /* worst first */
 	size_t nlisted;
@@ -182,6 +185,25 @@ struct rep_levers {
 	struct rep_lever listed[REP_MAX_LEVERS];
 	size_t nlisted;
 };
+
+/* A Backup vault (Microsoft.DataProtection): its instances' cost a month
+ * at the plan's prices, by basis (models/cost/cost_bv.h). Parts that
+ * cannot be priced are left out of the sums and said in notes. */
+struct rep_bvault {
+	const struct bvault *v;      /* borrowed; NULL on the total */
+	long instances, by_basis[BVB_COUNT];
+	long unpriced;               /* instances with a part left out */
+	bool reported;               /* every size_source "reported" */
+	double pi_fee, vault_gb, archive_gb, vault_cost, archive_cost;
+	char *notes;                 /* owned; "" when all is priced */
+	/* the price rows used (NULL: none), for forecast.csv: storage, and
+	 * each protected-instance meter with its instances (0 blobs, 1
+	 * PostgreSQL) */
+	const struct price_row *std_row, *arc_row, *pi_row[2];
+	long pi_n[2];
+};
+
+double rep_bvault_total(const struct rep_bvault *b);
 
 struct report_data {
 	/* what the report was made from (strings borrowed or owned: see
@@ -228,6 +250,9 @@ struct report_data {
 	struct rep_posture posture;
 	struct rep_bill bill;        /* plan/reconcile.csv, when a bill */
 	struct rep_levers levers;
+	struct rep_bvault *bvaults;  /* per Backup vault of s, in order */
+	size_t nbvaults;
+	struct rep_bvault bv_total;
 
 	char **caveats;              /* said on the page, and by the command */
 	size_t ncaveats;

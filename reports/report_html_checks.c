@@ -429,6 +429,9 @@ static void finding_table(struct strbuf *o, const struct rep_posture *p)
 			    f->severity == 0 ? " class=\"sev-high\"" : "",
 			    rep_severity_names[f->severity]);
 		html_escape(o, f->vault);
+		if (f->backup_vault)
+			strbuf_adds(o, " <span class=\"unit\">(Backup "
+				       "vault)</span>");
 		strbuf_adds(o, "</td><td>");
 		html_escape(o, f->rule_id);
 		strbuf_adds(o, "</td><td>");
@@ -452,10 +455,12 @@ void page_posture(struct strbuf *o, const struct report_data *d)
 				"posture.csv</code>.");
 		return;
 	}
-	strbuf_addf(o, "<p>%zu checks over %zu vaults: %zu passed, %zu "
+	strbuf_addf(o, "<p>%zu checks over %zu vaults (%zu Recovery Services "
+		       "vaults, %zu Backup vaults): %zu passed, %zu "
 		       "failed (%zu high, %zu medium, %zu low, %zu info)."
 		       "</p>\n",
-		    p->rows, p->vaults, p->passed, fails, p->fails[0],
+		    p->rows, p->vaults, p->vaults - p->backup_vaults,
+		    p->backup_vaults, p->passed, fails, p->fails[0],
 		    p->fails[1], p->fails[2], p->fails[3]);
 	posture_chart(o, p);
 	if (p->nlisted) {

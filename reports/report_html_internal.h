@@ -2,7 +2,8 @@
  * report_html_internal.h: what the two halves of the HTML writer share
  * (report_html.c: page, vaults and policies, words, sources;
  * report_html_summary.c: headline, caveats, strategies;
- * report_html_checks.c: restore model, RPO/RTO, posture, changes). */
+ * report_html_checks.c: restore model, RPO/RTO, posture, changes;
+ * report_html_bv.c: the Backup vaults' cost). */
 #ifndef VW_REPORT_HTML_INTERNAL_H
 #define VW_REPORT_HTML_INTERNAL_H
 
@@ -51,5 +52,6 @@ void page_rpo(struct strbuf *o, const struct report_data *d);
 void page_posture(struct strbuf *o, const struct report_data *d);
 void page_changes(struct strbuf *o, const struct report_data *d);
 void page_levers(struct strbuf *o, const struct report_data *d);
+void page_bvaults(struct strbuf *o, const struct report_data *d);
 
 #endif

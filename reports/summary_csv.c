@@ -4,13 +4,15 @@
  * month in the plan's currency, sizes in GiB, both snapshots priced with
  * the same price sheet, so that a change is a change in storage, not in
  * prices. The previous_* and delta_* columns are empty without
- * --previous. */
+ * --previous. vaults.csv ends with the Backup vaults' rows and their
+ * total (fees and storage now, by basis). */
 #include "reports/summary_csv.h"
 
 #include <math.h>
 
 #include "optimizer/base/csvio.h"
 #include "optimizer/base/util.h"
+#include "optimizer/snapshot/bill.h"
 
 /* Columns after the group's own, the same in both files. */
 #define MONEY_COLUMNS                                                     \
@@ -32,6 +34,7 @@ static const struct csv_column vault_cols[] = {
 	{ "subscription_id", 0 }, { "resource_group", 0 },
 	{ "location", 0 }, { "redundancy", 0 }, MONEY_COLUMNS,
 	{ "basis", 0 },
+	{ "vault_kind", 0 }, { "cost_basis", 0 }, { "cost_note", 0 },
 };
 static const struct csv_schema vault_schema = { "vaults.csv", vault_cols,
 						ARRAY_SIZE(vault_cols) };
@@ -129,6 +132,70 @@ static void end_row(struct csv_writer *w, const struct report_data *d,
 	csv_end_row(w);
 }
 
+/* A Recovery Services vault's row ends with its kind; cost_basis and
+ * cost_note are the Backup vaults' (their cost is not the plan's). */
+static void end_rs_row(struct csv_writer *w, const struct report_data *d,
+		       const struct rep_group *g)
+{
+	const char *basis = g->basis ? g->basis : d->basis;
+
+	csv_put(w, basis ? basis : "");
+	csv_put(w, "RecoveryServices");
+	csv_put(w, "");
+	csv_put(w, "");
+	csv_end_row(w);
+}
+
+/* "vaulted 2, operational 1": the instances by basis. */
+static void put_basis(struct csv_writer *w, const struct rep_bvault *b)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	for (int k = 0; k < BVB_COUNT; k++)
+		if (b->by_basis[k])
+			strbuf_addf(&sb, "%s%s %ld", sb.len ? ", " : "",
+				    bv_basis_names[k], b->by_basis[k]);
+	csv_put(w, sb.buf);
+	strbuf_release(&sb);
+}
+
+/* A Backup vault's row (or their total when b->v is NULL): its
+ * instances' fees and storage now; no points, plan or previous. */
+static void put_bvault(struct csv_writer *w, const struct report_data *d,
+		       const struct rep_bvault *b)
+{
+	const struct bvault *v = b->v;
+
+	csv_put(w, v ? "backup_vault" : "backup_total");
+	csv_put(w, v ? v->vault_id : "");
+	csv_put(w, v ? v->vault_name : "all Backup vaults");
+	csv_put(w, v ? v->subscription_id : "");
+	csv_put(w, v ? v->resource_group : "");
+	csv_put(w, v ? v->location : "");
+	csv_put(w, v ? redundancy_names[v->redundancy] : "");
+	csv_put(w, "");
+	csv_put_long(w, b->instances);
+	csv_put(w, "");
+	csv_put_double(w, b->vault_gb, 2);
+	csv_put_double(w, b->archive_gb, 2);
+	csv_put_double(w, b->vault_cost, 2);
+	csv_put_double(w, b->archive_cost, 2);
+	csv_put_double(w, b->pi_fee, 2);
+	csv_put_double(w, rep_bvault_total(b), 2);
+	for (int i = 0; i < 6; i++)
+		csv_put(w, "");
+	csv_put(w, d->currency);
+	csv_put_time(w, d->as_of);
+	for (int i = 0; i < 10; i++)
+		csv_put(w, "");
+	csv_put(w, money_basis_names[b->reported ? MB_REPORTED
+						 : MB_ESTIMATED]);
+	csv_put(w, "BackupVault");
+	put_basis(w, b);
+	csv_put(w, b->notes);
+	csv_end_row(w);
+}
+
 static int write_vaults(const struct report_data *d, struct outdir *dir,
 			struct err *e)
 {
@@ -150,14 +217,18 @@ static int write_vaults(const struct report_data *d, struct outdir *dir,
 		csv_put(w, v->location);
 		csv_put(w, redundancy_names[v->redundancy]);
 		put_money(w, d, g, &g->now, &g->prev);
-		end_row(w, d, g);
+		end_rs_row(w, d, g);
 	}
 	total_group(d, &total);
 	csv_put(w, "total");
 	for (int i = 0; i < 6; i++)
 		csv_put(w, i == 1 ? "all vaults" : "");
 	put_money(w, d, &total, &d->total_now, &d->total_prev);
-	end_row(w, d, &total);
+	end_rs_row(w, d, &total);
+	for (size_t i = 0; i < d->nbvaults; i++)
+		put_bvault(w, d, &d->bvaults[i]);
+	if (d->nbvaults)
+		put_bvault(w, d, &d->bv_total);
 	return csv_writer_commit(w, NULL, e);
 }
 

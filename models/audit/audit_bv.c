@@ -144,11 +144,13 @@ static void bv_mua(const struct bvault_view *bv, struct finding *f)
 			    "delete or stop protection with delete data");
 		strbuf_adds(&f->fix,
 			    "create a Resource Guard in a subscription the "
-			    "vault's admins don't control (az dataprotection "
-			    "resource-guard create -g GUARD_RG "
-			    "--resource-guard-name GUARD), then map it: az "
-			    "dataprotection backup-vault resource-guard-"
-			    "mapping create -g ");
+			    "vault's admins don't control, in the vault's "
+			    "region (az dataprotection resource-guard create "
+			    "-g GUARD_RG --resource-guard-name GUARD -l ");
+		strbuf_add_shell_word(&f->fix, v->location);
+		strbuf_adds(&f->fix,
+			    "), then map it: az dataprotection backup-vault "
+			    "resource-guard-mapping create -g ");
 		strbuf_add_shell_word(&f->fix, v->resource_group);
 		strbuf_adds(&f->fix, " --vault-name ");
 		strbuf_add_shell_word(&f->fix, v->vault_name);

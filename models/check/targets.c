@@ -167,6 +167,31 @@ bool target_matches(const struct target *t, const struct snapshot *s,
 	return false;
 }
 
+bool target_matches_bv(const struct target *t, const struct snapshot *s,
+		       const struct binstance *bi)
+{
+	const struct bvault *v = &s->bv.vaults[bi->vault_idx];
+	const struct bpolicy *p =
+		bi->policy_idx >= 0 ? &s->bv.policies[bi->policy_idx] : NULL;
+
+	switch (t->scope_type) {
+	case SCOPE_VAULT:
+		return glob_ci(t->scope, v->vault_name) ||
+		       glob_ci(t->scope, v->vault_id);
+	case SCOPE_POLICY:
+		return p && (glob_ci(t->scope, p->policy_name) ||
+			     glob_ci(t->scope, p->policy_id));
+	case SCOPE_ITEM:
+		return glob_ci(t->scope, bi->instance_name) ||
+		       glob_ci(t->scope, bi->instance_id);
+	case SCOPE_WORKLOAD:
+		return glob_ci(t->scope, bi->datasource_type);
+	case SCOPE_NAME:
+		return glob_ci(t->scope, bi->instance_name);
+	}
+	return false;
+}
+
 bool target_shadows(const struct target *a, const struct target *b)
 {
 	if (a == b || a->priority < 0 || b->priority < 0 ||

@@ -58,6 +58,13 @@ void targets_release(struct target_set *ts);
 bool target_matches(const struct target *t, const struct snapshot *s,
 		    const struct item *it);
 
+/* Whether a target covers a Backup vault's instance (docs/rpo-check.md
+ * "Backup vaults"): vault, policy, item and name as for items (the
+ * instance name); workload: the datasource type (Microsoft.Compute/
+ * disks, ...); tag: never (the snapshot has no tags of Backup vaults). */
+bool target_matches_bv(const struct target *t, const struct snapshot *s,
+		       const struct binstance *bi);
+
 /* Whether target a takes precedence over b for an item both cover: both
  * have a priority, on the same tier, and a's is lower (or equal and a
  * comes first in the file). Targets without a priority never shadow. */

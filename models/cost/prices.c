@@ -19,6 +19,7 @@ const char *const meter_names[M_COUNT] = {
 	"snapshot_lrs", "snapshot_zrs",
 	"reserved_100tb_1y", "reserved_100tb_3y", "reserved_1pb_1y",
 	"reserved_1pb_3y",
+	"pi_blob_vaulted", "pi_postgresql",
 };
 const char *const price_quality_names[PQ_COUNT] = {
 	"published", "third-party", "estimate", "placeholder"
@@ -200,17 +201,22 @@ const char *prices_default_currency(const struct price_sheet *ps,
 	return best;
 }
 
-static int standard_meter_for(const struct vault *v)
+int standard_meter_of(int redundancy, int crr)
 {
-	switch (v->redundancy) {
+	switch (redundancy) {
 	case RED_LRS:
 		return M_STD_LRS;
 	case RED_ZRS:
 		return M_STD_ZRS;
 	default:
 		/* Cross-region restore makes the secondary readable: RA-GRS. */
-		return v->cross_region_restore == ON ? M_STD_RAGRS : M_STD_GRS;
+		return crr == ON ? M_STD_RAGRS : M_STD_GRS;
 	}
+}
+
+static int standard_meter_for(const struct vault *v)
+{
+	return standard_meter_of(v->redundancy, v->cross_region_restore);
 }
 
 void rate_card_caveats(const struct rate_card *rc, const char *location,

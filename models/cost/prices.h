@@ -28,6 +28,7 @@ enum meter {
 	 * 1 PiB for 1 or 3 years costs; levers only, never required. */
 	M_RESERVED_100T_1Y, M_RESERVED_100T_3Y, M_RESERVED_1P_1Y,
 	M_RESERVED_1P_3Y,
+	M_PI_BLOB, M_PI_PGSQL,  /* Backup vaults: vaulted blobs, PostgreSQL */
 	M_COUNT
 };
 enum price_quality { PQ_PUBLISHED, PQ_THIRD_PARTY, PQ_ESTIMATE,
@@ -92,6 +93,10 @@ struct rate_card {
 	bool fallback_region;  /* priced from another region's rows */
 	int worst_quality;     /* of the storage meters used */
 };
+
+/* The Standard storage meter of a vault of this redundancy: RA-GRS for
+ * GRS with cross-region restore (crr ON). */
+int standard_meter_of(int redundancy, int crr);
 
 int rate_card_for(struct rate_card *out, const struct price_sheet *ps,
 		  const struct vault *v, const char *currency, struct err *e);

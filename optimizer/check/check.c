@@ -19,6 +19,7 @@ struct check_ctx {
 	struct tz_table zones;
 	int64_t as_of, from, jobs_from;
 	unsigned char *match;         /* [item * ntargets + target] */
+	unsigned char *bvmatch;       /* [instance * ntargets + target] */
 	size_t *hits;                 /* items each target covers */
 	struct item_state *st;
 	struct needed_point *need;    /* [item * ntargets + target] */
@@ -102,6 +103,20 @@ static void match_targets(struct check_ctx *c, struct check_summary *sum)
 		for (size_t k = 0; k < nt; k++)
 			c->st[i].checked |= m[k];
 		sum->items_checked += c->st[i].checked;
+	}
+	for (size_t i = 0; i < c->s->bv.ninstances; i++) {
+		unsigned char *m = &c->bvmatch[i * nt];
+		bool any = false;
+
+		for (size_t k = 0; k < nt; k++) {
+			m[k] = target_matches_bv(&c->ts->t[k], c->s,
+						 &c->s->bv.instances[i]);
+			c->hits[k] += m[k];
+		}
+		apply_precedence(c, m);
+		for (size_t k = 0; k < nt; k++)
+			any |= m[k];
+		sum->instances_checked += any;
 	}
 }
 
@@ -447,6 +462,7 @@ static void row_text_of(struct row_text *x, const struct check_ctx *c,
 	x->v[C_ARM_ID] = it->arm_id ? it->arm_id : "";
 	x->v[C_SOURCE_ID] = it->source_resource_id ? it->source_resource_id
 						   : "";
+	x->v[C_KIND] = "RecoveryServices";
 }
 
 /* Whether a row fails the CI gate. */
@@ -467,6 +483,49 @@ static void count_row(struct check_summary *sum, const struct check_row *r,
 	sum->breached += r->verdict == V_BREACHED;
 	sum->unknown += r->verdict == V_UNKNOWN;
 	sum->failing += failing;
+}
+
+/* The Backup-vault instances' rows, after the items' (check_bv.c). */
+static void write_bv_rows(struct check_ctx *c, struct check_sink *sink,
+			  struct check_summary *sum, struct strbuf *reason)
+{
+	size_t nt = c->ts->n;
+
+	for (size_t i = 0; i < c->s->bv.ninstances; i++)
+		for (size_t k = 0; k < nt; k++) {
+			const struct target *t = &c->ts->t[k];
+			struct check_row r = CHECK_ROW_INIT;
+			struct row_text x;
+			bool failing;
+
+			if (!c->bvmatch[i * nt + k])
+				continue;
+			check_bv_evaluate(&r, c->s, &c->s->bv.instances[i], t,
+					  isnan(t->tolerance_hours)
+						  ? c->o.tolerance_hours
+						  : t->tolerance_hours);
+			check_row_reason(&r, reason);
+			failing = row_fails(c, t, &r);
+			memset(&x, 0, sizeof(x));
+			row_numbers(&x, t, &r);
+			for (int col = 0; col < C_NCOLS; col++)
+				if (!x.v[col])
+					x.v[col] = "";
+			check_bv_text(x.v, c->s, &c->s->bv.instances[i]);
+			x.v[C_TARGET] = t->target_id;
+			x.v[C_TIER] = target_tier_names[t->tier];
+			x.v[C_VERDICT] = verdict_names[r.verdict];
+			x.v[C_REASON] = reason->buf;
+			x.v[C_EVAL_TIER] =
+				r.tier < 0 ? "" : target_tier_names[r.tier];
+			x.v[C_CAUSE] = r.cause == CAUSE_NONE
+					       ? ""
+					       : cause_names[r.cause];
+			x.v[C_SEVERITY] = target_severity_names[t->severity];
+			check_sink_row(sink, x.v, failing);
+			count_row(sum, &r, failing);
+			check_row_release(&r);
+		}
 }
 
 static int write_rows(struct check_ctx *c, const char *out_path,
@@ -505,6 +564,7 @@ static int write_rows(struct check_ctx *c, const char *out_path,
 			check_row_release(&r);
 		}
 	}
+	write_bv_rows(c, sink, sum, &reason);
 	strbuf_release(&reason);
 	strbuf_release(&fix.text);
 	strbuf_release(&fix.edit);
@@ -527,10 +587,16 @@ void check_options_init(struct check_options *o)
 
 void check_summary_print(FILE *f, const struct check_summary *s)
 {
+	char bv[96] = "";
+
+	if (s->instances)
+		snprintf(bv, sizeof(bv), " and %zu of %zu Backup-vault "
+					 "instances",
+			 s->instances_checked, s->instances);
 	fprintf(f,
-		"checked %zu of %zu items against %zu targets: %zu rows, "
+		"checked %zu of %zu items%s against %zu targets: %zu rows, "
 		"%zu met, %zu breached, %zu unknown\n",
-		s->items_checked, s->items, s->targets, s->rows, s->met,
+		s->items_checked, s->items, bv, s->targets, s->rows, s->met,
 		s->breached, s->unknown);
 	if (s->failing != s->breached)
 		fprintf(f, "failing the gate: %zu rows\n", s->failing);
@@ -560,6 +626,7 @@ static void ctx_release(struct check_ctx *c)
 {
 	tz_table_release(&c->zones);
 	free(c->match);
+	free(c->bvmatch);
 	free(c->hits);
 	free(c->st);
 	free(c->need);
@@ -586,6 +653,7 @@ static void ctx_init(struct check_ctx *c, struct snapshot *s,
 			       ? jobs_from
 			       : c->from;
 	c->match = xcalloc(pairs ? pairs : 1, 1);
+	c->bvmatch = xcalloc(s->bv.ninstances * t->n + 1, 1);
 	c->hits = xcalloc(t->n ? t->n : 1, sizeof(*c->hits));
 	c->st = xcalloc(s->nitems ? s->nitems : 1, sizeof(*c->st));
 	c->need = xcalloc(pairs ? pairs : 1, sizeof(*c->need));
@@ -611,6 +679,7 @@ int rpo_check_run_opts(struct snapshot *s, const struct target_set *t,
 		goto done;
 	out->targets = t->n;
 	out->items = s->nitems;
+	out->instances = s->bv.ninstances;
 	match_targets(&c, out);
 	if (snapshot_each_job(s, on_job, &c, e))
 		goto done;

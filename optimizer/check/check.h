@@ -60,6 +60,7 @@ struct check_summary {
 	size_t targets;        /* targets in the file */
 	size_t items;          /* items in the snapshot */
 	size_t items_checked;  /* items covered by at least one target */
+	size_t instances, instances_checked; /* Backup-vault instances */
 	size_t rows, met, breached, unknown;
 	size_t failing;        /* rows that fail the gate (fail_on) */
 	size_t empty_targets;  /* targets covering no item (allow_empty) */

@@ -83,12 +83,34 @@ struct check_row {
 	{ .fail = STRBUF_INIT, .unknown = STRBUF_INIT, .pass = STRBUF_INIT, \
 	  .note = STRBUF_INIT }
 
+/* The pieces of a verdict (check_verdict.c), shared with check_bv.c:
+ * a "; "-joined clause; a measure against its target (the smallest
+ * margin wins, and names the cause); a failure no number measures; the
+ * verdict from the clauses, a breach within the tolerance being met. */
+void clause(struct strbuf *sb, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void measure(struct check_row *r, double target, double value, int cause);
+void unmeasured_fail(struct check_row *r, int cause);
+void settle_verdict(struct check_row *r, double tolerance);
+
 /* Fills r (initialised with CHECK_ROW_INIT) for one item and target. */
 void check_row_evaluate(struct check_row *r, const struct check_input *in);
 /* The reason a person reads: the failures of a breach, else what is
  * unknown, then what passed, then notes. */
 void check_row_reason(const struct check_row *r, struct strbuf *out);
 void check_row_release(struct check_row *r);
+
+/* Fills r (CHECK_ROW_INIT) for Backup vault instance bi of s against
+ * t (check_bv.c): the predicted RPO of the tier's data store from the
+ * policy's schedule, its retention, the protection status; no observed
+ * RPO or RTO estimate (their jobs and points are not in the snapshot). */
+void check_bv_evaluate(struct check_row *r, const struct snapshot *s,
+		       const struct binstance *bi, const struct target *t,
+		       double tolerance_hours);
+/* The row's text columns for bi (v[], "" when empty); the numbers are
+ * the caller's (its own formatting). */
+void check_bv_text(const char **v, const struct snapshot *s,
+		   const struct binstance *bi);
 
 bool rp_has_snapshot_copy(int tier);
 bool rp_has_vault_copy(int tier);
@@ -118,7 +140,7 @@ enum { C_ITEM, C_TARGET, C_TIER, C_RPO_T, C_RPO_P, C_RPO_O, C_RTO_T,
        C_EVAL_TIER, C_P95, C_AGE, C_STREAK, C_RTO_NEW, C_RTO_OLD,
        C_OLD_TIME, C_OLD_TIER, C_MIN_RET, C_MARGIN, C_CAUSE, C_SEVERITY,
        C_CONTAINER, C_ARM_ID, C_SOURCE_ID, C_FIX, C_FIX_EDIT, C_FIX_RPO,
-       C_NCOLS };
+       C_KIND, C_NCOLS };
 
 /* Where the rows go, in one of enum check_format (check.h); written
  * atomically on commit. A failing row fails the CI gate. */

@@ -49,10 +49,7 @@ static double snapshot_reach_days(const struct policy *p)
 				       : p->instant_rp_days;
 }
 
-static void clause(struct strbuf *sb, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void clause(struct strbuf *sb, const char *fmt, ...)
+void clause(struct strbuf *sb, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -66,8 +63,7 @@ static void clause(struct strbuf *sb, const char *fmt, ...)
 /* One measure against its target: the row's margin is the smallest, and
  * the measure short by most names the cause unless a root cause (the
  * schedule, no backup at all) named it first. */
-static void measure(struct check_row *r, double target, double value,
-		    int cause)
+void measure(struct check_row *r, double target, double value, int cause)
 {
 	double m = target - value;
 
@@ -86,7 +82,7 @@ static void root_cause(struct check_row *r, int cause)
 }
 
 /* A failure no number measures (no backup at all): it names the cause. */
-static void unmeasured_fail(struct check_row *r, int cause)
+void unmeasured_fail(struct check_row *r, int cause)
 {
 	root_cause(r, cause);
 	r->unmeasured_fail = true;
@@ -508,7 +504,7 @@ static void dst_note(const struct check_input *in, double target,
 
 /* The verdict: a breach whose every shortfall is within the tolerance
  * counts as met (the reason keeps the shortfall as a note). */
-static void settle_verdict(struct check_row *r, double tolerance)
+void settle_verdict(struct check_row *r, double tolerance)
 {
 	char m[24], tol[24];
 

@@ -131,6 +131,9 @@ struct plan_ctx {
 	struct azsets az;
 };
 
+/* The Backup vaults' rows of summary.csv (level backup_vault): their
+ * instances, GiB, storage and fees now, unchanged by the plan. */
+void plan_write_bv_summary(const struct plan_ctx *p, struct csv_writer *w);
 int plan_write_summary(struct plan_ctx *p, struct outdir *dir,
 		       struct err *e);
 int plan_write_strategies(struct plan_ctx *p, struct outdir *dir,

@@ -747,7 +747,10 @@ static void put_row(struct csv_writer *w, const struct plan_ctx *p,
 	csv_put_double(w, r->saving, 2);
 	csv_put(w, "");
 	csv_put(w, p->currency);
-	csv_put(w, isnan(r->saving) ? "" : "estimated");
+	/* what the saving rests on, as plan.csv's basis: calibrated to the
+	 * bill, reported sizes, or estimated ones */
+	csv_put(w, isnan(r->saving) ? ""
+		   : plan_basis(p, r->v ? r->v - p->s->vaults : -1));
 	csv_put(w, r->constraint ? r->constraint : "");
 	csv_put(w, r->risk ? r->risk : "");
 	csv_put(w, r->change ? r->change : "");

@@ -140,6 +140,7 @@ int plan_write_summary(struct plan_ctx *p, struct outdir *dir,
 		put_totals(w, &p->policy_tot[i], p->currency,
 			   plan_basis(p, v));
 	}
+	plan_write_bv_summary(p, w);
 	csv_put(w, "total");
 	csv_put(w, "");
 	csv_put(w, "all vaults");

@@ -20,6 +20,7 @@ static const char *const sheet_units[M_COUNT] = {
 	"1/Month per 500 GB", "1/Month per 500 GB", "1/Month per 500 GB",
 	"1/Month per 500 GB",
 	"1 GB", "1 GB",
+	[M_PI_BLOB] = "1/Month", [M_PI_PGSQL] = "1/Month",
 };
 
 int retail_meter_of(const char *meter, const char *product)
@@ -37,6 +38,8 @@ int retail_meter_of(const char *meter, const char *product)
 		{ "Azure VM Protected Instance", M_PI_VM },
 		{ "SQL Server in Azure VM Protected Instance", M_PI_SQL },
 		{ "Azure Files Protected Instance", M_PI_FILES },
+		{ "Azure Blob Protected Instance", M_PI_BLOB },
+		{ "PostgreSQL Protected Instance", M_PI_PGSQL },
 	};
 
 	(void)product;

@@ -332,6 +332,7 @@ static int gather(struct report_ctx *c, struct err *e)
 		return -1;
 	report_build_groups(c);
 	apply_plan_rows(c);
+	report_bv_costs(c);
 	if (report_read_rpo(c, e) || report_read_posture(c, e) ||
 	    report_bill_load(c->d, c->o->plan_dir, e))
 		return -1;

@@ -356,11 +356,11 @@ int report_read_rpo(struct report_ctx *c, struct err *e)
 /* ---- posture.csv ---- */
 
 enum { PO_VAULT, PO_RULE, PO_SEV, PO_STATUS, PO_EVIDENCE, PO_FIX, PO_NAME,
-       PO_NCOLS };
+       PO_KIND, PO_NCOLS };
 static const struct csv_column posture_cols[] = {
 	{ "vault_id", R }, { "rule_id", R }, { "severity", R },
 	{ "status", R }, { "evidence", R }, { "fix", R },
-	{ "vault_name", 0 },
+	{ "vault_name", 0 }, { "vault_kind", 0 },
 };
 #undef R
 _Static_assert(ARRAY_SIZE(posture_cols) == PO_NCOLS, "posture columns");
@@ -396,6 +396,7 @@ static void list_finding(struct rep_posture *p, const struct csv_row *r,
 	f.vault = xstrdup(r->val[PO_NAME][0] ? r->val[PO_NAME]
 					      : r->val[PO_VAULT]);
 	f.rule_id = xstrdup(r->val[PO_RULE]);
+	f.backup_vault = !strcmp(r->val[PO_KIND], "BackupVault");
 	f.evidence = xstrdup(r->val[PO_EVIDENCE]);
 	f.fix = xstrdup(r->val[PO_FIX]);
 	f.severity = sev;
@@ -420,6 +421,7 @@ static int posture_row(void *ctx, const struct csv_row *r, struct err *e)
 		return 0; /* the no_protected_items row: no vault checked */
 	if (strcmp(pr->last_vault, r->val[PO_VAULT]) != 0) {
 		p->vaults++;
+		p->backup_vaults += !strcmp(r->val[PO_KIND], "BackupVault");
 		snprintf(pr->last_vault, sizeof(pr->last_vault), "%s",
 			 r->val[PO_VAULT]);
 	}

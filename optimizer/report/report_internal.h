@@ -69,6 +69,10 @@ int report_estate_pass(struct report_ctx *c, struct snapshot *s,
 /* Vault and policy groups, now against previous. */
 void report_build_groups(struct report_ctx *c);
 
+/* The Backup vaults' cost now (d->bvaults, d->bv_total) at the plan's
+ * prices; needs report_read_plan_meta. */
+void report_bv_costs(struct report_ctx *c);
+
 int report_read_model(struct report_ctx *c, struct err *e);
 int report_read_rpo(struct report_ctx *c, struct err *e);
 int report_read_posture(struct report_ctx *c, struct err *e);

@@ -97,14 +97,15 @@ static int row_currency(struct report_ctx *c, const struct csv_row *r,
 
 static int summary_row(void *ctx, const struct csv_row *r, struct err *e)
 {
-	static const char *const levels[] = { "vault", "policy", "total" };
+	static const char *const levels[] = { "vault", "policy", "total",
+					      "backup_vault" };
 	struct report_ctx *c = ctx;
 	struct rep_planned p = { .set = true };
 	const char *id = "";
 	int level, basis = -1;
 	long k = 0;
 
-	if (row_enum(r, SU_LEVEL, 0, levels, 3, &level, e) ||
+	if (row_enum(r, SU_LEVEL, 0, levels, 4, &level, e) ||
 	    row_str(r, SU_ID, ROW_OPTIONAL, &id, e) ||
 	    row_long(r, SU_CONSIDERED, 0, 0, LONG_MAX, &p.considered, e) ||
 	    row_long(r, SU_MOVE_NOW, 0, 0, LONG_MAX, &p.move_now, e) ||
@@ -122,6 +123,8 @@ static int summary_row(void *ctx, const struct csv_row *r, struct err *e)
 		c->plan_total = p;
 		return 0;
 	}
+	if (level == 3)
+		return 0; /* Backup vaults: priced again by report_bv.c */
 	k = level == 0 ? snapshot_find_vault(c->s, id)
 		       : snapshot_find_policy(c->s, id);
 	if (k < 0)

@@ -3,9 +3,9 @@
  * DataProtection): three vaults, one well protected, one production vault
  * with gaps and one dev vault with few protections, holding Azure Disks,
  * Blobs and Azure Database for PostgreSQL flexible server instances with
- * varied protection states. A fixed table in the estate's tenancy: it draws
- * nothing from the generators, so the Recovery Services part of a seed's
- * estate stays as it was. */
+ * varied protection states and estimated vault-store sizes. A fixed table
+ * in the estate's tenancy: it draws nothing from the generators, so the
+ * Recovery Services part of a seed's estate stays as it was. */
 #include "optimizer/sample/sample_internal.h"
 
 #include "optimizer/base/util.h"
@@ -38,6 +38,7 @@ struct bv_instance_tpl {
 	const char *name, *rg;  /* the source's name and resource group */
 	int policy;             /* index in bv_policies, -1: none */
 	const char *status;
+	double vault_gb;        /* in the vault store (0: operational only) */
 };
 
 struct bv_profile {
@@ -51,25 +52,31 @@ struct bv_profile {
 static const struct bv_profile bv_profiles[] = {
 	{ "prod", "westeurope", "weu", 0, RED_GRS, ON, IMM_LOCKED,
 	  SD_ALWAYSON, 14, 2, XSR_PERMANENTLY_DISABLED, ON, ON,
-	  { { "osdisk-erp-01", "rg-erp-prod", 0, "ProtectionConfigured" },
-	    { "sterpdocs01", "rg-erp-prod", 1, "ProtectionConfigured" },
-	    { "pg-erp-orders", "rg-erp-prod", 2, "ProtectionConfigured" },
+	  { { "osdisk-erp-01", "rg-erp-prod", 0, "ProtectionConfigured", 0 },
+	    { "sterpdocs01", "rg-erp-prod", 1, "ProtectionConfigured", 820 },
+	    { "pg-erp-orders", "rg-erp-prod", 2, "ProtectionConfigured",
+	      310 },
 	    { "pg-erp-billing", "rg-erp-prod", 2,
-	      "ProtectionConfigured" } } },
+	      "ProtectionConfigured", 145.5 } } },
 	{ "app", "northeurope", "neu", 1, RED_LRS, OFF, IMM_UNLOCKED,
 	  SD_ENABLED, 14, 0, XSR_ENABLED, OFF, OFF,
-	  { { "pg-shop-catalog", "rg-shop-prod", 2, "ProtectionConfigured" },
-	    { "datadisk-shop-01", "rg-shop-prod", 0, "ProtectionError" },
-	    { "stshopmedia01", "rg-shop-prod", 1, "ProtectionStopped" },
+	  { { "pg-shop-catalog", "rg-shop-prod", 2, "ProtectionConfigured",
+	      96 },
+	    { "datadisk-shop-01", "rg-shop-prod", 0, "ProtectionError", 0 },
+	    { "stshopmedia01", "rg-shop-prod", 1, "ProtectionStopped",
+	      1240 },
 	    { "osdisk-shop-01", "rg-shop-prod", 0,
-	      "ProtectionConfigured" } } },
+	      "ProtectionConfigured", 0 } } },
 	{ "dev", "uksouth", "uks", 2, RED_LRS, OFF, IMM_DISABLED,
 	  SD_DISABLED, 0, 1, XSR_DISABLED, OFF, ONOFF_UNKNOWN,
-	  { { "osdisk-build-01", "rg-build-dev", 0, "ProtectionConfigured" },
-	    { "osdisk-build-02", "rg-build-dev", 0, "ProtectionConfigured" },
-	    { "stbuildlogs01", "rg-build-dev", 1, "ProtectionConfigured" },
+	  { { "osdisk-build-01", "rg-build-dev", 0, "ProtectionConfigured",
+	      0 },
+	    { "osdisk-build-02", "rg-build-dev", 0, "ProtectionConfigured",
+	      0 },
+	    { "stbuildlogs01", "rg-build-dev", 1, "ProtectionConfigured",
+	      55 },
 	    { "pg-build-meta", "rg-build-dev", 2,
-	      "ProtectionConfigured" } } },
+	      "ProtectionConfigured", 12.5 } } },
 };
 
 static const char *bv_pool(struct estate *es, struct strbuf *sb)
@@ -206,6 +213,9 @@ static void bv_make_instance(struct estate *es, const struct bvault *v,
 	bi->vault_id = v->vault_id;
 	bi->policy_id = t->policy >= 0 ? pols[t->policy].policy_id : "";
 	bi->protection_status = t->status;
+	bi->vault_gb = t->vault_gb;
+	bi->archive_gb = 0;
+	bi->size_source = "estimated";
 	strbuf_release(&sb);
 }
 

@@ -33,6 +33,11 @@ struct binstance {
 	const char *datasource_type;   /* e.g. Microsoft.Compute/disks */
 	const char *protection_status; /* e.g. ProtectionConfigured */
 	const char *source_resource_id, *arm_id;
+	/* GiB kept in the vault store and in its archive tier (what the
+	 * vault bills as storage); NAN: not known. size_source says where
+	 * the sizes come from: "estimated", "reported", or "" (unknown). */
+	double vault_gb, archive_gb;
+	const char *size_source;
 	size_t vault_idx;              /* resolved on loading */
 	long policy_idx;               /* -1: no policy */
 };

@@ -18,7 +18,7 @@ SPEC_COLS="${SPEC_COLS}reason"
 expect_exit 1 "check exits 1 when a target is breached" \
 	"$VAULTWISE" check "$SNAP" --targets "$TARGETS" --out "$OUT"
 grep_ok "summary: targets, items checked, met, breached, unknown" \
-	'^checked [0-9]+ of [0-9]+ items against 12 targets: [0-9]+ rows, [1-9][0-9]* met, [1-9][0-9]* breached, [1-9][0-9]* unknown$' \
+	'^checked [0-9]+ of [0-9]+ items( and [0-9]+ of [0-9]+ Backup-vault instances)? against 13 targets: [0-9]+ rows, [1-9][0-9]* met, [1-9][0-9]* breached, [1-9][0-9]* unknown$' \
 	"$T/out"
 
 tr -d '\r' <"$OUT" >"$T/rows.csv"
@@ -34,6 +34,26 @@ awk -F, 'NR > 1 && !($9 ~ /^(met|breached|unknown)$/ && $10 != "" &&
 check "every row has a verdict and a reason" test ! -s "$T/bad_rows"
 check "one row per (item, target), no duplicates" \
 	sh -c "cut -d, -f1,2 '$T/rows.csv' | sort | uniq -d | grep -q . && exit 1 || exit 0"
+check "Backup vault instances get verdicts from their policies' data stores" \
+	python3 - "$OUT" <<'PY'
+import csv, sys
+rows = [r for r in csv.DictReader(open(sys.argv[1], newline=""))
+        if r["vault_kind"] == "BackupVault"]
+assert len(rows) == 12 and {r["target_id"] for r in rows} == \
+    {"backup-vaults-daily"}, rows[:1]
+by = {r["item_name"]: r for r in rows}
+pg = [r for n, r in by.items() if "-pg-" in n]
+assert pg and all(r["verdict"] == "breached" and r["cause"] == "schedule"
+                  and r["rpo_predicted_h"] == "168.00" for r in pg), pg
+blob = by["rg-erp-prod-sterpdocs01"]
+assert blob["verdict"] == "met" and blob["rpo_predicted_h"] == "0.00", blob
+assert blob["evaluated_tier"] == "snapshot", blob
+assert by["rg-shop-prod-stshopmedia01"]["cause"] == "stale_backup"
+assert by["rg-shop-prod-datadisk-shop-01"]["cause"] == "failed_jobs"
+assert all(r["vault_kind"] == "RecoveryServices" for r in
+           csv.DictReader(open(sys.argv[1], newline=""))
+           if r not in rows and not r["item_id"].startswith("i-"))
+PY
 grep_ok "an Enhanced 4 h schedule misses an 8 h snapshot target" \
 	'Enhanced every 4 h from 08:00 for 12 h: worst gap 12 h \+ 2 h jitter = 14 h > 8 h target' \
 	"$T/rows.csv"

@@ -42,11 +42,15 @@ everything-else,vault,*,any,24,,,9
 EOF
 expect_exit 1 "breaches fail the gate" \
 	"$VAULTWISE" check "$SNAP" --targets "$T/tiers.csv" --out "$T/tiers.out"
-grep_ok "every item is checked once" \
-	'^checked 240 of 240 items against 3 targets: 240 rows' "$T/out"
+grep_ok "every item and Backup-vault instance is checked once" \
+	'^checked 240 of 240 items and 12 of 12 Backup-vault instances against 3 targets: 252 rows' "$T/out"
 python3 - "$T/tiers.out" >"$T/pivot" 2>&1 <<'EOF'
 import csv, sys
 rows = list(csv.DictReader(open(sys.argv[1], newline="")))
+bv = [r for r in rows if r["vault_kind"] == "BackupVault"]
+rows = [r for r in rows if r["vault_kind"] == "RecoveryServices"]
+assert len(bv) == len({r["item_id"] for r in bv}) == 12, "one per instance"
+assert all(r["target_id"] == "everything-else" for r in bv), bv[:1]
 ids = [r["item_id"] for r in rows]
 assert len(ids) == len(set(ids)) == 240, "one row per item"
 causes = {"schedule", "start_jitter", "failed_jobs", "stale_backup",
@@ -87,7 +91,8 @@ EOF
 	>/dev/null 2>&1
 python3 - "$T/tagged.out" "$SNAP/items.csv" >"$T/tag" 2>&1 <<'EOF'
 import csv, sys
-rows = list(csv.DictReader(open(sys.argv[1], newline="")))
+rows = [r for r in csv.DictReader(open(sys.argv[1], newline=""))
+        if r["vault_kind"] == "RecoveryServices"]
 items = {r["item_id"]: r for r in csv.DictReader(open(sys.argv[2],
                                                       newline=""))}
 tier1 = {i for i, r in items.items()
@@ -306,7 +311,7 @@ python3 - "$T/tiers.json" "$T/tiers.out" >"$T/json" 2>&1 <<'EOF'
 import csv, json, sys
 rows = json.load(open(sys.argv[1]))
 ref = list(csv.DictReader(open(sys.argv[2], newline="")))
-assert len(rows) == len(ref) == 240
+assert len(rows) == len(ref) == 252  # 240 items, 12 Backup instances
 for j, c in zip(rows, ref):
     assert list(j) == list(c), "the same columns in the same order"
     assert j["verdict"] == c["verdict"] and j["cause"] == c["cause"]

@@ -202,24 +202,33 @@ check "forecast.csv's Standard rows are priced as billed" \
 	python3 - "$T/O-focus.csv/report/forecast.csv" <<'PY'
 import csv, sys
 # every vault was billed Standard storage (a meter not billed, such as
-# Archive in a vault with nothing archived yet, keeps the sheet's price)
+# Archive in a vault with nothing archived yet, keeps the sheet's price);
+# Backup vaults (x_Strategy unchanged) are not read from the bill yet
 rows = [r for r in csv.DictReader(open(sys.argv[1], newline=""))
-        if r["x_Tier"] == "Standard" and r["PricingUnit"] == "GB-Months"]
+        if r["x_Tier"] == "Standard" and r["PricingUnit"] == "GB-Months"
+        and r["x_Strategy"] == "plan"]
 assert rows and all(r["x_PriceQuality"] == "billed" for r in rows), \
     {r["x_PriceQuality"] for r in rows}
 PY
-# basis LABEL DIR...: every row of the plan's money CSVs in DIR (and of
-# the report's vaults.csv, policies.csv beside it) says what it rests on;
+# basis LABEL DIR...: every row of the plan's money CSVs in DIR (levers.csv
+# too, and the report's vaults.csv, policies.csv beside it) says what it
+# rests on;
 # LABEL is the estate's (the weakest of its vaults')
 basis_ok() {
 	python3 - "$@" <<'PY'
 import csv, os, sys
 want, dirs = sys.argv[1], sys.argv[2:]
+# Backup vaults' rows rest on their own sizes (the sample's estimates),
+# which no bill calibrates yet (their basis follows size_source)
+bv = ("backup_vault", "backup_total")
+read = lambda p: [r for r in csv.DictReader(open(p, newline=""))
+                  if r.get("level") not in bv]
 for d in dirs:
     for f in ("plan.csv", "summary.csv", "strategies.csv",
-              "vault_months.csv"):
-        rows = list(csv.DictReader(open(os.path.join(d, f), newline="")))
-        got = {r["basis"] for r in rows}
+              "vault_months.csv", "levers.csv"):
+        rows = read(os.path.join(d, f))
+        # a lever the sheet cannot price has no saving and no basis
+        got = {r["basis"] for r in rows if r.get("saving_month", "x")}
         assert rows and got <= {"calibrated", "reported", "estimated"}, \
             (f, got)
         if f == "strategies.csv" or want != "estimated":
@@ -230,8 +239,7 @@ for d in dirs:
     assert total[0]["basis"] == want, total
     # run's report says the same in its vaults.csv and policies.csv
     for f in ("vaults.csv", "policies.csv"):
-        rows = list(csv.DictReader(open(os.path.join(d, "..", "report", f),
-                                        newline="")))
+        rows = read(os.path.join(d, "..", "report", f))
         assert rows[-1]["level"] == "total" and \
             rows[-1]["basis"] == want, (f, rows[-1])
         if want != "estimated":

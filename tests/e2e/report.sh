@@ -130,8 +130,11 @@ for r in body:
     assert r["x_ProjectedListCost"] == r["x_ProjectedEffectiveCost"] \
         == r["x_ProjectedContractedCost"]
     assert abs(float(r["x_ProjectedMonthlyCost"]) - cost) < 0.006
+    kind = "Microsoft.RecoveryServices/vaults/" \
+        if r["x_Strategy"] == "plan" else "Microsoft.DataProtection/backupVaults/"
+    assert r["x_Strategy"] in ("plan", "unchanged"), r
     assert r["ResourceId"].startswith("/subscriptions/") and \
-        "/providers/Microsoft.RecoveryServices/vaults/" in r["ResourceId"]
+        "/providers/" + kind in r["ResourceId"], r
     assert r["SubAccountId"] == "/subscriptions/" + r["SubAccountName"]
     assert r["RegionId"] and r["RegionName"]
     assert "projection" in r["ChargeDescription"]
@@ -149,6 +152,8 @@ check "forecast.csv storage adds up to strategies.csv's plan line each month" \
 import collections, csv, sys
 cost, fees = collections.Counter(), collections.Counter()
 for r in csv.DictReader(open(sys.argv[1], newline="")):
+    if r["x_Strategy"] != "plan":
+        continue  # Backup vaults: not in the plan
     m = r["BillingPeriodStart"][:7]
     (cost if r["x_Tier"] else fees)[m] += float(r["x_ProjectedListCost"])
 plan = [r for r in csv.DictReader(open(sys.argv[2], newline=""))
@@ -164,7 +169,7 @@ check "forecast.csv is plan/vault_months.csv, vault by vault and month" \
 import collections, csv, sys
 got = collections.defaultdict(dict)
 for r in csv.DictReader(open(sys.argv[1], newline="")):
-    if r["x_Tier"]:
+    if r["x_Tier"] and r["x_Strategy"] == "plan":
         key = (r["x_VaultId"], r["BillingPeriodStart"][:7])
         kind = "restore" if r["x_Meter"] == "archive_restores" else r["x_Tier"]
         got[key][kind] = r
@@ -188,6 +193,31 @@ for p in plan:
                    float(p["expected_restores"])) < 1e-6
     mine = sum(float(r["x_ProjectedListCost"]) for r in rows.values())
     assert abs(mine - float(p["cost"])) < 0.006, (p, mine)
+PY
+check "forecast.csv holds each Backup vault's fees and storage of vaults.csv every month" \
+	python3 - "$T/rep/forecast.csv" "$T/rep/vaults.csv" <<'PY'
+import collections, csv, sys
+fees, gib = collections.Counter(), {}
+for r in csv.DictReader(open(sys.argv[1], newline="")):
+    if r["x_Strategy"] != "unchanged":
+        continue
+    assert r["ResourceType"] == "Backup vault", r
+    key = (r["x_VaultId"], r["BillingPeriodStart"][:7])
+    if r["x_Tier"]:
+        gib[key + (r["x_Tier"],)] = float(r["x_ProjectedGiB"])
+    else:
+        fees[key] += float(r["x_ProjectedListCost"])
+bv = [r for r in csv.DictReader(open(sys.argv[2], newline=""))
+      if r["level"] == "backup_vault"]
+assert len(bv) == 3 and fees, (bv, fees)
+months = {k[1] for k in fees}
+assert len(months) == 36, months
+for r in bv:
+    for m in months:
+        assert abs(fees[(r["vault_id"], m)] - float(r["pi_cost"])) < 0.01
+        if float(r["standard_gb"]) > 0:
+            assert abs(gib[(r["vault_id"], m, "Standard")] -
+                       float(r["standard_gb"])) < 0.001, r
 PY
 check "the restore risk is plan.csv's, for the points the plan moves" \
 	python3 - "$T/rep/vaults.csv" "$R/plan/plan.csv" "$T/out" <<'PY'
@@ -242,6 +272,8 @@ for path in sys.argv[1:]:
     rows = list(csv.DictReader(open(path, newline="")))
     assert rows
     for r in rows:
+        if r.get("vault_kind") == "BackupVault":
+            continue  # Backup vaults: their cost now only
         assert r["previous_as_of"] == "2026-10-01T00:00:00Z", r
         for now, then, delta in (("points", "previous_points", "delta_points"),
                                  ("total_cost", "previous_total_cost",
@@ -512,6 +544,45 @@ for cells, r in zip(shown, rows):
              if r["saving_month"] else "not priced")
     assert cells[0] == r["lever"] and cells[2] == money, (cells, r)
     assert cells[3] == r["constraint"], (cells, r)
+PY
+	check "the cost section shows each Backup vault as vaults.csv prices it" \
+		python3 - "$T/browser.json" "$T/rep/vaults.csv" <<'PY'
+import csv, json, sys
+shown = json.load(open(sys.argv[1]))["desktop"]["backupVaults"]
+rows = [r for r in csv.DictReader(open(sys.argv[2], newline=""))
+        if r["level"] in ("backup_vault", "backup_total")]
+assert len(shown) == len(rows) == 4, (shown, rows)
+money = lambda v: "{:,.2f}".format(float(v))
+for cells, r in zip(shown, rows):
+    name = r["vault_name"] if r["level"] == "backup_vault" else \
+        "All Backup vaults"
+    assert cells[0] == name and cells[1] == r["items"], (cells, r)
+    assert cells[3] == money(r["pi_cost"]), (cells, r)
+    assert cells[6] == money(r["total_cost"]), (cells, r)
+    assert r["vault_kind"] == "BackupVault" and r["cost_basis"], r
+PY
+	check "... and as the plan's summary.csv does, unchanged by the plan" \
+		python3 - "$R/plan/summary.csv" "$T/rep/vaults.csv" <<'PY'
+import csv, sys
+plan = {r["id"]: r for r in csv.DictReader(open(sys.argv[1], newline=""))
+        if r["level"] == "backup_vault"}
+rep = [r for r in csv.DictReader(open(sys.argv[2], newline=""))
+       if r["level"] == "backup_vault"]
+assert len(plan) == len(rep) == 3, (plan, rep)
+for r in rep:
+    p = plan[r["vault_id"]]
+    assert p["monthly_pi"] == r["pi_cost"] and p["items"] == r["items"], p
+    assert p["monthly_storage_now"] == p["monthly_storage_after"], p
+    assert abs(float(p["monthly_storage_now"]) - float(r["standard_cost"])
+               - float(r["archive_cost"])) < 0.011, (p, r)
+PY
+	check "the protection section counts both kinds and marks Backup vaults" \
+		python3 - "$T/browser.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))["desktop"]
+assert "(12 Recovery Services vaults, 3 Backup vaults)" in d["posture"], d
+assert any(v.endswith("(Backup vault)") for v in d["postureVaults"]), d
+assert any(not v.endswith("(Backup vault)") for v in d["postureVaults"])
 PY
 	check "at 1366x900 the three headline figures are on the first screen, no caveat above them" \
 		python3 - "$T/browser.json" <<'PY'

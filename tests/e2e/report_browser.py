@@ -10,6 +10,8 @@ turned off, and records:
     than the report file itself;
   - every console message, uncaught exception and browser log error;
   - the size on screen of each chart (svg.chart) at desktop width;
+  - the rows shown of the levers and of the Backup vaults' cost, and the
+    protection findings' summary and vaults;
   - whether the page fits a phone's width (390 CSS px) without scrolling
     sideways, and whether, printed, every table fits the page's width;
   - at 1366x900, where the three headline figures and the caveats sit
@@ -64,6 +66,14 @@ CHART_JS = """(() => {
     levers: Array.from(document.querySelectorAll('#levers tbody tr'))
                  .filter(tr => tr.getBoundingClientRect().height > 0)
                  .map(tr => Array.from(tr.cells).map(c => c.innerText)),
+    backupVaults: Array.from(
+                 document.querySelectorAll('#backup-vaults tbody tr'))
+                 .filter(tr => tr.getBoundingClientRect().height > 0)
+                 .map(tr => Array.from(tr.cells).map(c => c.innerText)),
+    posture: (document.querySelector('#posture p') || {}).innerText || '',
+    postureVaults: Array.from(
+                 document.querySelectorAll('#posture tbody tr'))
+                 .map(tr => tr.cells[1].innerText),
     scrollWidth: document.documentElement.scrollWidth,
     innerWidth: window.innerWidth
   });

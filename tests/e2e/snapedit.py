@@ -10,7 +10,8 @@ Standard library only.
     snapedit.py set DIR TABLE COLUMN ROW VALUE
                                    sets COLUMN of data row ROW (1 is the
                                    first) of TABLE, e.g. a vault's location
-                                   to "" or an item's soft_deleted to true
+                                   to "" or an item's soft_deleted to true;
+                                   ROW "all" sets it in every data row
 """
 
 import csv
@@ -55,7 +56,9 @@ def rehydrate(snap):
 
 def set_value(snap, table, column, row, value):
     rows = load(os.path.join(snap, table))
-    rows[int(row)][rows[0].index(column)] = value
+    col = rows[0].index(column)
+    for r in rows[1:] if row == "all" else [rows[int(row)]]:
+        r[col] = value
     save(snap, table, rows)
 
 

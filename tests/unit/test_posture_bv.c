@@ -215,6 +215,7 @@ static void test_posture_bv__each_rule_passes_and_fails(void **state)
 		  "--vault-name bv-app-weu --soft-delete-state AlwaysOn "
 		  "--retention-duration-in-days 14" },
 		{ "mua-resource-guard", "high", "resource_guard_id=(empty)",
+		  "--resource-guard-name GUARD -l westeurope), then map it: "
 		  "az dataprotection backup-vault resource-guard-mapping "
 		  "create -g 'rg (prod)' --vault-name bv-app-weu" },
 		{ "redundancy-crr", "medium", "redundancy=LocallyRedundant",

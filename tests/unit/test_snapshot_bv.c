@@ -6,6 +6,8 @@
  * column (exit 65); a snapshot without the files still opens. */
 #include "testutil.h"
 
+#include <math.h>
+
 #include "optimizer/snapshot/snapshot.h"
 #include "optimizer/base/timeutil.h"
 
@@ -73,6 +75,7 @@ static void bv_fixture_init(struct bv_fixture *f)
 		.protection_status = "ProtectionConfigured",
 		.source_resource_id = DISK_ARM,
 		.arm_id = BV_ARM "/backupInstances/app-os",
+		.vault_gb = 0, .archive_gb = 0, .size_source = "estimated",
 	};
 	f->bi[1] = (struct binstance){
 		.instance_id = f->iid[1], .vault_id = f->vid, .policy_id = "",
@@ -81,6 +84,8 @@ static void bv_fixture_init(struct bv_fixture *f)
 			"Microsoft.Storage/storageAccounts/blobServices",
 		.protection_status = "ProtectionStopped",
 		.source_resource_id = "", .arm_id = "",
+		/* as an export writes it: Azure reports no size */
+		.vault_gb = NAN, .archive_gb = NAN, .size_source = "",
 	};
 }
 
@@ -156,6 +161,13 @@ static void assert_binstance_equal(const struct binstance *a,
 	assert_string_equal(a->protection_status, b->protection_status);
 	assert_string_equal(a->source_resource_id, b->source_resource_id);
 	assert_string_equal(a->arm_id, b->arm_id);
+	assert_string_equal(a->size_source, b->size_source);
+	assert_int_equal(isnan(a->vault_gb), isnan(b->vault_gb));
+	assert_int_equal(isnan(a->archive_gb), isnan(b->archive_gb));
+	if (!isnan(a->vault_gb))
+		assert_float_equal(a->vault_gb, b->vault_gb, 1e-9);
+	if (!isnan(a->archive_gb))
+		assert_float_equal(a->archive_gb, b->archive_gb, 1e-9);
 }
 
 static void test_snapshot_bv__round_trip(void **state)

@@ -1,0 +1,110 @@
+/* SPDX-License-Identifier: MIT
+ * report_html_bv.c: the report's "Cost of Backup vaults" section: per
+ * Backup vault (Microsoft.DataProtection) its instances by basis, their
+ * protected-instance fees and vault storage now, and what is not priced
+ * (vaults.csv's backup_vault rows, report_data.h struct rep_bvault). */
+#include "reports/report_html_internal.h"
+
+#include <math.h>
+
+static void basis_cell(struct strbuf *o, const struct rep_bvault *b)
+{
+	static const char *const words[BVB_COUNT] = {
+		"vaulted", "operational (blobs)", "snapshot-based (disks)",
+		"without a price-sheet meter"
+	};
+	bool first = true;
+
+	for (int k = 0; k < BVB_COUNT; k++) {
+		if (!b->by_basis[k])
+			continue;
+		strbuf_addf(o, "%s%ld %s", first ? "" : ", ", b->by_basis[k],
+			    words[k]);
+		first = false;
+	}
+}
+
+static void bv_row(struct strbuf *o, const struct rep_bvault *b,
+		   const char *name, const char *cls)
+{
+	strbuf_addf(o, "<tr%s><td class=\"name\">", cls);
+	html_escape(o, name);
+	strbuf_addf(o, "</td><td class=\"n\">%ld</td><td>", b->instances);
+	basis_cell(o, b);
+	strbuf_adds(o, "</td><td class=\"n\">");
+	html_number(o, b->pi_fee, 2);
+	strbuf_adds(o, "</td><td class=\"n\">");
+	html_number(o, b->vault_gb + b->archive_gb, 1);
+	strbuf_adds(o, "</td><td class=\"n\">");
+	html_number(o, b->vault_cost + b->archive_cost, 2);
+	strbuf_adds(o, "</td><td class=\"n\">");
+	html_number(o, rep_bvault_total(b), 2);
+	strbuf_addf(o, "</td><td class=\"n\">%ld</td></tr>\n", b->unpriced);
+}
+
+static void bv_table(struct strbuf *o, const struct report_data *d)
+{
+	const char *cur = d->currency;
+
+	strbuf_addf(o, "<div class=\"scroll\"><table>\n<thead><tr><th>Backup "
+		       "vault</th><th class=\"n\">Instances</th><th>Basis"
+		       "</th><th class=\"n\">Protected-instance fees<br><span "
+		       "class=\"unit\">%s/month</span></th><th class=\"n\">"
+		       "Vault storage<br><span class=\"unit\">GiB</span></th>"
+		       "<th class=\"n\">Storage<br><span class=\"unit\">"
+		       "%s/month</span></th><th class=\"n\">Now<br><span "
+		       "class=\"unit\">%s/month</span></th><th class=\"n\">"
+		       "Not fully priced</th></tr></thead>\n<tbody>\n",
+		    cur, cur, cur);
+	for (size_t i = 0; i < d->nbvaults; i++)
+		bv_row(o, &d->bvaults[i], d->bvaults[i].v->vault_name, "");
+	bv_row(o, &d->bv_total, "All Backup vaults", " class=\"total\"");
+	strbuf_adds(o, "</tbody></table></div>\n");
+}
+
+/* What each vault's figure rests on and leaves out (its notes). */
+static void bv_notes(struct strbuf *o, const struct report_data *d)
+{
+	strbuf_adds(o, "<h3>What the figures rest on</h3>\n<ul>\n");
+	for (size_t i = 0; i < d->nbvaults; i++) {
+		const struct rep_bvault *b = &d->bvaults[i];
+		if (!b->notes[0])
+			continue;
+		strbuf_adds(o, "<li>");
+		html_escape(o, b->v->vault_name);
+		strbuf_adds(o, ": ");
+		html_escape(o, b->notes);
+		strbuf_adds(o, "</li>\n");
+	}
+	strbuf_adds(o, "</ul>\n");
+}
+
+void page_bvaults(struct strbuf *o, const struct report_data *d)
+{
+	double rs = rep_stats_total(&d->total_now);
+	double bv = rep_bvault_total(&d->bv_total);
+
+	if (!d->nbvaults)
+		return;
+	page_section(o, "backup-vaults", "Cost of Backup vaults");
+	strbuf_adds(o, "<p>Backup vaults (Microsoft.DataProtection) cost ");
+	page_money(o, d, bv);
+	strbuf_adds(o, " now, on top of the Recovery Services vaults' ");
+	page_money(o, d, rs);
+	strbuf_adds(o, ": ");
+	page_money(o, d, rs + bv);
+	strbuf_adds(o, " in all. Vaulted blobs and PostgreSQL flexible "
+		       "servers pay a protected-instance fee and the vault's "
+		       "storage; disk backups are incremental snapshots "
+		       "billed by Managed Disks, and operational blob backup "
+		       "is kept and billed in the storage account, so neither "
+		       "costs Backup anything. The plan does not tier them."
+		       "</p>\n");
+	bv_table(o, d);
+	bv_notes(o, d);
+	page_source(o, "From <code>vaults.csv</code>: its backup_vault rows "
+		       "and their backup_total (pi_cost, standard_gb + "
+		       "archive_gb, standard_cost + archive_cost, total_cost;"
+		       " cost_basis, cost_note), at the plan's price sheet.");
+	strbuf_adds(o, "</section>\n");
+}
