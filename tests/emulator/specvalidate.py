@@ -9,8 +9,9 @@ only; used by armemu.py (--spec-log) and test_specvalidate.py.
 An exchange is checked when its path matches an operation of a document
 whose version is the request's api-version; others are "unchecked". A
 {scope} path parameter (sent unencoded: Cost Management, Tags) spans segments.
-A JSON null stands for an absent optional property, as AutoRest clients
-read it.
+A JSON null stands for an absent optional property, and a bare "type":
+"object" (no properties) stands for any JSON value, as AutoRest clients
+read them.
 Error bodies (status 400 and up) are checked against the operation's
 "default" schema without the unknown-property rule. One rule comes from
 ARM's resource-provider contract rather than the documents: the result
@@ -160,6 +161,10 @@ class Specs:
         kind = node.get("type")
         if kind is None and ("properties" in node or "allOf" in node):
             kind = "object"
+        if kind == "object" and not any(
+                k in node for k in ("properties", "allOf",
+                                    "additionalProperties")):
+            return  # a bare object is AutoRest's "any" (ARG's data)
         if kind == "object":
             self._object(s, value, where, strict, out)
         elif kind == "array":

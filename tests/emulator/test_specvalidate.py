@@ -157,6 +157,7 @@ def test_seeded(specs):
         "a request body outside the spec is caught", bad)
     test_seeded_query(specs)
     test_seeded_tags(specs)
+    test_seeded_graph(specs)
 
 
 def test_seeded_query(specs):
@@ -207,6 +208,24 @@ def test_seeded_tags(specs):
     tap(bad == [("$.properties.tags.tier", "string expected, got "
                  "integer 2")], "a tag value given as a number is caught",
         bad)
+
+
+def test_seeded_graph(specs):
+    """Resource Graph: data is a bare object (any JSON: here an object
+    array) and passes; a count given as a string and a missing
+    resultTruncated are caught."""
+    path = "/providers/Microsoft.ResourceGraph/resources"
+    answer = {"totalRecords": 1, "count": 1, "resultTruncated": "false",
+              "data": [{"id": I_APP, "type": "microsoft.compute/vm"}]}
+    good = specs.check_response("POST", path, "2024-04-01", 200, answer)
+    tap(good == [], "a Resource Graph answer as the spec has it passes",
+        good)
+    answer["count"] = "1"
+    del answer["resultTruncated"]
+    bad = specs.check_response("POST", path, "2024-04-01", 200, answer)
+    tap(("$.count", 'integer expected, got string "1"') in bad and
+        ("$", "required property 'resultTruncated' missing") in bad,
+        "a Resource Graph answer outside the spec is caught", bad)
 
 
 def test_emulator_log():
