@@ -7,8 +7,11 @@ formats, and properties the schema does not have. Python standard library
 only; used by armemu.py (--spec-log) and test_specvalidate.py.
 
 An exchange is checked when its path matches an operation of a document
-whose version is the request's api-version; others are "unchecked". A JSON
-null stands for an absent optional property, as AutoRest clients read it.
+whose version is the request's api-version; others are "unchecked". A
+{scope} path parameter (sent unencoded: Cost Management, Tags) spans segments.
+A JSON null stands for an absent optional property, and a bare "type":
+"object" (no properties) stands for any JSON value, as AutoRest clients
+read them.
 Error bodies (status 400 and up) are checked against the operation's
 "default" schema without the unknown-property rule. One rule comes from
 ARM's resource-provider contract rather than the documents: the result
@@ -61,9 +64,10 @@ class Specs:
         doc = self.docs[path]
         version = doc.get("info", {}).get("version")
         for template, item in doc.get("paths", {}).items():
+            escaped = re.escape(template.rstrip("/"))
+            escaped = escaped.replace(r"\{scope\}", ".+")
             regex = re.compile("^" + re.sub(
-                r"\\\{[^}]+\\\}", "[^/]+", re.escape(template.rstrip("/")))
-                + "/?$", re.I)
+                r"\\\{[^}]+\\\}", "[^/]+", escaped) + "/?$", re.I)
             literal = len(re.sub(r"\{[^}]+\}", "", template))
             for method, op in item.items():
                 self.ops.append((method.upper(), regex, literal, version,
@@ -157,6 +161,10 @@ class Specs:
         kind = node.get("type")
         if kind is None and ("properties" in node or "allOf" in node):
             kind = "object"
+        if kind == "object" and not any(
+                k in node for k in ("properties", "allOf",
+                                    "additionalProperties")):
+            return  # a bare object is AutoRest's "any" (ARG's data)
         if kind == "object":
             self._object(s, value, where, strict, out)
         elif kind == "array":

@@ -57,6 +57,7 @@ OPERATION_OF = {
     "GetTieringCostOperationResult.json":
         "GetTieringCostOperationResult_Get",
     "GetTieringCostOperationStatus.json": "TieringCostOperationStatus_Get",
+    "SubscriptionQuery.json": "Query_Usage",
 }
 JOBS = V_PROD + "/backupJobs"
 V = "2026-02-01"
@@ -154,6 +155,77 @@ def test_seeded(specs):
          "sourceTierType": "Standard", "targetTierType": "ArchivedRP"}))
     tap(bad and bad[0][0] == "$.sourceTierType",
         "a request body outside the spec is caught", bad)
+    test_seeded_query(specs)
+    test_seeded_tags(specs)
+    test_seeded_graph(specs)
+
+
+def test_seeded_query(specs):
+    """Cost Management's query: its {scope} spans path segments, and a
+    QueryDefinition or QueryResult outside the spec is caught."""
+    path = "/subscriptions/%s/providers/Microsoft.CostManagement/query" % \
+        V_PROD.split("/")[2]
+    query = {"type": "ActualCost", "timeframe": "Custom",
+             "timePeriod": {"from": "2026-11-01T00:00:00Z",
+                            "to": "2026-11-30T23:59:59Z"},
+             "dataset": {"aggregation": {"totalCost": {
+                 "name": "Cost", "function": "Sum"}},
+                 "grouping": [{"type": "Dimension", "name": "ResourceId"}],
+                 "filter": {"dimensions": {"name": "MeterCategory",
+                                           "operator": "In",
+                                           "values": ["Backup"]}}}}
+    good = specs.check_request("POST", path, "2025-03-01", json.dumps(query))
+    tap(good == [], "a subscription's cost query as the spec has it "
+        "passes", good)
+    query["dataset"]["filter"]["dimensions"]["operator"] = "Contains"
+    del query["timeframe"]
+    bad = specs.check_request("POST", path, "2025-03-01", json.dumps(query))
+    tap(("$.dataset.filter.dimensions.operator", "'Contains' is not one "
+         "of In") in bad and ("$", "required property 'timeframe' "
+                               "missing") in bad,
+        "a cost query outside the spec is caught", bad)
+    answer = {"id": path + "/q1", "name": "q1",
+              "properties": {"columns": [{"name": "Cost", "type": 1}],
+                             "rows": {"Cost": 1.5}}}
+    bad = specs.check_response("POST", path, "2025-03-01", 200, answer)
+    tap(("$.properties.columns[0].type", "string expected, got integer 1")
+        in bad and ("$.properties.rows", "array expected, got object "
+                    '{"Cost": 1.5}') in bad,
+        "a query result outside the spec is caught", bad)
+
+
+def test_seeded_tags(specs):
+    """The Tags API at a resource's scope: its answer as the spec has it
+    passes, a tag value that is not a string is caught."""
+    path = I_APP + "/providers/Microsoft.Resources/tags/default"
+    answer = {"id": path, "name": "default",
+              "type": "Microsoft.Resources/tags",
+              "properties": {"tags": {"env": "prod"}}}
+    good = specs.check_response("GET", path, "2021-04-01", 200, answer)
+    tap(good == [], "a resource's tags as the spec has them pass", good)
+    answer["properties"]["tags"]["tier"] = 2
+    bad = specs.check_response("GET", path, "2021-04-01", 200, answer)
+    tap(bad == [("$.properties.tags.tier", "string expected, got "
+                 "integer 2")], "a tag value given as a number is caught",
+        bad)
+
+
+def test_seeded_graph(specs):
+    """Resource Graph: data is a bare object (any JSON: here an object
+    array) and passes; a count given as a string and a missing
+    resultTruncated are caught."""
+    path = "/providers/Microsoft.ResourceGraph/resources"
+    answer = {"totalRecords": 1, "count": 1, "resultTruncated": "false",
+              "data": [{"id": I_APP, "type": "microsoft.compute/vm"}]}
+    good = specs.check_response("POST", path, "2024-04-01", 200, answer)
+    tap(good == [], "a Resource Graph answer as the spec has it passes",
+        good)
+    answer["count"] = "1"
+    del answer["resultTruncated"]
+    bad = specs.check_response("POST", path, "2024-04-01", 200, answer)
+    tap(("$.count", 'integer expected, got string "1"') in bad and
+        ("$", "required property 'resultTruncated' missing") in bad,
+        "a Resource Graph answer outside the spec is caught", bad)
 
 
 def test_emulator_log():
