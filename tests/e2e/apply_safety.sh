@@ -130,11 +130,15 @@ expect_exit 0 "... the plan directory is not blocked: a dry run reads it" \
 # ---- the first apply while plan or run replaces the plan directory ----
 # (no apply ran there before: plan and run lock it all the same, run from
 # its plan stage until OUT is swapped)
-for who in plan run; do
+# start_holder WHO: starts WHO (plan or run) replacing $T/rp/plan in the
+# background ($bg) and waits until /proc/locks lists its flock of the
+# directory (pid, then inode); 1 when WHO ended first (on a loaded machine
+# the window can pass between two looks: the caller starts it again).
+start_holder() {
 	rm -rf "$T/rp"
 	"$VAULTWISE" run -q --snapshot "$VW_TOP/data/sample" --out "$T/rp" \
 		>/dev/null 2>&1
-	if [ $who = plan ]; then
+	if [ "$1" = plan ]; then
 		"$VAULTWISE" plan -q "$VW_TOP/data/sample" --out "$T/rp/plan" \
 			>/dev/null 2>&1 &
 	else
@@ -142,14 +146,18 @@ for who in plan run; do
 			--out "$T/rp" >/dev/null 2>&1 &
 	fi
 	bg=$!
-	# the directory's flock, as /proc/locks lists it: pid, then inode
-	# (the $who reads the whole snapshot first: slow on a loaded machine)
 	inode=$(stat -c %i "$T/rp/plan")
-	i=0
 	while ! grep -Eqs "FLOCK .* $bg [0-9a-f]+:[0-9a-f]+:$inode " \
-		/proc/locks && kill -0 $bg 2>/dev/null && [ $i -lt 12000 ]; do
+		/proc/locks; do
+		kill -0 $bg 2>/dev/null || { wait $bg; return 1; }
 		sleep 0.01
-		i=$((i + 1))
+	done
+}
+for who in plan run; do
+	tries=0
+	until start_holder $who; do
+		tries=$((tries + 1))
+		[ $tries -lt 10 ] || break
 	done
 	expect_exit 75 "the first apply --yes while $who replaces the plan directory: 75" \
 		vw "$VAULTWISE" apply "$T/rp/plan" --yes
