@@ -319,7 +319,7 @@ static char *write_vm_snapshot(void)
 	struct snapshot_writer sw;
 	struct manifest m;
 	char *dir = test_path("vmsnap");
-	char id[8];
+	char id[16];
 
 	assert_int_equal(snapshot_writer_begin(&sw, dir, &e), 0);
 	put_estate(&sw);
@@ -415,7 +415,7 @@ static void test_plan__vm_set_moves_or_stays(void **state)
 	assert_non_null(strstr(row, ",,model"));
 	free(row);
 	for (int age = 120; age <= 300; age += 30) {
-		char id[8];
+		char id[16];
 		if (age == 240)
 			continue;
 		snprintf(id, sizeof(id), "m%d", age);

@@ -225,7 +225,7 @@ static void test_plan_azset__plan_moves_azure_set(void **state)
 				    "runs or more"));
 	free(row);
 	for (int i = 1; i <= 3; i++) {
-		char key[8];
+		char key[16];
 		snprintf(key, sizeof(key), ",m%d,", i);
 		row = line_of(out, "plan.csv", key);
 		assert_non_null(row);
