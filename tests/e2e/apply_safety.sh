@@ -15,18 +15,9 @@
 # (65, nothing sent); progress on a terminal. Needs python3.
 . tests/e2e/lib.sh
 
-if ! command -v python3 >/dev/null 2>&1; then
-	echo "ok 1 # SKIP python3 not installed"
-	echo "1..1"
-	exit 0
-fi
+emulator_tests
 
-EMU_PIDS=""
-trap 'for p in $EMU_PIDS; do kill "$p" 2>/dev/null; done; rm -rf "$T"' EXIT
-
-CLIENT=0a5e7c3d-5b2f-4c1e-9a7b-3c2d1e0f9a8b
 SECRET="vw-safety-secret-$$"
-CA="$VW_TOP/tests/emulator/certs/ca.pem"
 TOOL="$VW_TOP/tests/e2e/apply_tool.py"
 AS_OF=2026-11-01
 FAST="--write-bucket 100000/10000 --read-bucket 100000/10000 --async-retry-after 0"

@@ -9,19 +9,10 @@
 # merge == one export, and the Retail Prices API. Needs python3.
 . tests/e2e/lib.sh
 
-if ! command -v python3 >/dev/null 2>&1; then
-	echo "ok 1 # SKIP python3 not installed"
-	echo "1..1"
-	exit 0
-fi
-
-EMU_PIDS=""
-trap 'for p in $EMU_PIDS; do kill "$p" 2>/dev/null; done; rm -rf "$T"' EXIT
+emulator_tests
 
 TENANT=""
-CLIENT=0a5e7c3d-5b2f-4c1e-9a7b-3c2d1e0f9a8b
 SECRET="vw-test-secret-$$-Zq8"
-CA="$VW_TOP/tests/emulator/certs/ca.pem"
 AS_OF=2026-11-01T00:00:00Z
 SRC="$T/src"
 

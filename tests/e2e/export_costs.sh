@@ -12,18 +12,9 @@
 # costs.csv when nothing was answered. Needs python3.
 . tests/e2e/lib.sh
 
-if ! command -v python3 >/dev/null 2>&1; then
-	echo "ok 1 # SKIP python3 not installed"
-	echo "1..1"
-	exit 0
-fi
+emulator_tests
 
-EMU_PIDS=""
-trap 'for p in $EMU_PIDS; do kill "$p" 2>/dev/null; done; rm -rf "$T"' EXIT
-
-CLIENT=0a5e7c3d-5b2f-4c1e-9a7b-3c2d1e0f9a8b
 SECRET="vw-test-secret-$$-Cm4"
-CA="$VW_TOP/tests/emulator/certs/ca.pem"
 
 # emu NAME ARGS...: an emulator serving the sample (URL_NAME once it
 # listens).

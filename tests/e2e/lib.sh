@@ -13,6 +13,23 @@ trap 'rm -rf "$T"' EXIT
 ARMEMU_SPEC_LOG="$T/spec-violations.jsonl"
 export ARMEMU_SPEC_LOG
 
+# emulator_tests: for a script that runs the ARM emulator
+# (tests/emulator): the whole script skips without python3; every
+# emulator whose pid is in EMU_PIDS is stopped at exit; CLIENT is the
+# emulator's app id and CA its certificate authority.
+emulator_tests() {
+	if ! command -v python3 >/dev/null 2>&1; then
+		echo "ok 1 # SKIP python3 not installed"
+		echo "1..1"
+		exit 0
+	fi
+	EMU_PIDS=""
+	trap 'for p in $EMU_PIDS; do kill "$p" 2>/dev/null; done
+		rm -rf "$T"' EXIT
+	CLIENT=0a5e7c3d-5b2f-4c1e-9a7b-3c2d1e0f9a8b
+	CA="$VW_TOP/tests/emulator/certs/ca.pem"
+}
+
 ok() { n=$((n + 1)); echo "ok $n - $1"; }
 not_ok() {
 	n=$((n + 1))
