@@ -514,12 +514,11 @@ static int check_snapshot_dir(const char *dir, struct err *e)
 	return 0;
 }
 
-int snapshot_open(struct snapshot *s, const char *dir, struct err *e)
+static int snapshot_load(struct snapshot *s, const char *dir, struct err *e)
 {
 	char *mpath = path_join(dir, "manifest.json");
 	int rc;
 
-	memset(s, 0, sizeof(*s));
 	s->dir = xstrdup(dir);
 	if (check_snapshot_dir(dir, e)) {
 		free(mpath);
@@ -539,6 +538,17 @@ int snapshot_open(struct snapshot *s, const char *dir, struct err *e)
 			       snapshot_bv_load(s, e)
 		       ? -1
 		       : 0;
+}
+
+int snapshot_open(struct snapshot *s, const char *dir, struct err *e)
+{
+	memset(s, 0, sizeof(*s));
+	if (snapshot_load(s, dir, e) == 0)
+		return 0;
+	/* nothing held on failure; a release after it is harmless */
+	snapshot_release(s);
+	memset(s, 0, sizeof(*s));
+	return -1;
 }
 
 void snapshot_release(struct snapshot *s)

@@ -171,7 +171,8 @@ struct snapshot {
 };
 
 /* Reads manifest.json and the four small tables, checking checksums,
- * values and references. */
+ * values and references. On failure nothing is held (s is zeroed), so a
+ * caller need not release it, and a release is harmless. */
 int snapshot_open(struct snapshot *s, const char *dir, struct err *e);
 void snapshot_release(struct snapshot *s);
 

@@ -426,8 +426,10 @@ static void test_manifest__tampered_hand_made_file(void **state)
 {
 	struct err e = ERR_INIT;
 	struct snapshot s;
+	struct manifest m;
 	char *dir = write_hand_made("tampered", HM_SHA);
 	char *path = path_join(dir, "items.csv");
+	char *mpath = path_join(dir, "manifest.json");
 	char sum[SHA256_HEX_LEN];
 	char *want;
 	FILE *f;
@@ -441,16 +443,17 @@ static void test_manifest__tampered_hand_made_file(void **state)
 	fputc('9', f);
 	fclose(f);
 	assert_int_equal(sha256_file(path, sum, &e), 0);
+	assert_int_equal(manifest_read(&m, mpath, &e), 0);
 	assert_int_equal(snapshot_open(&s, dir, &e), -1);
 	want = xasprintf("%s/items.csv has changed since manifest.json was "
 			 "written (SHA-256 %.12s..., manifest says %.12s...): "
 			 "re-export it, or restore the original file",
-			 dir, sum,
-			 manifest_file(&s.manifest, "items.csv")->sha256);
+			 dir, sum, manifest_file(&m, "items.csv")->sha256);
 	assert_string_equal(e.msg, want);
 	assert_int_equal(e.code, EXIT_DATAERR);
-	snapshot_release(&s);
+	manifest_release(&m);
 	free(want);
+	free(mpath);
 	free(path);
 	free(dir);
 }
