@@ -33,10 +33,11 @@ run_one() {
 	echo "$start $(date +%s.%N)" >"$LOGS/$name.time"
 }
 
-# lib.sh is the helpers the scripts source, not a test. SKIP_TESTS names
-# tests to leave out (make valgrind leaves out the slowest).
+# lib.sh and *_lib.sh are helpers the scripts source, not tests.
+# SKIP_TESTS names tests to leave out (make valgrind leaves out the
+# slowest).
 tests=$(ls "$BUILD"/tests/test_* tests/e2e/*.sh 2>/dev/null |
-	grep -v '^tests/e2e/lib\.sh$')
+	grep -v '^tests/e2e/\(.*_\)*lib\.sh$')
 for s in ${SKIP_TESTS:-}; do
 	tests=$(printf '%s\n' $tests | grep -v "/$s\(\.sh\)*\$")
 done

@@ -15,51 +15,8 @@
 
 emulator_tests
 
-SECRET="vw-apply-secret-$$"
-TOOL="$VW_TOP/tests/e2e/apply_tool.py"
-AS_OF=2026-11-01
-FAST="--write-bucket 100000/10000 --read-bucket 100000/10000 --async-retry-after 0"
-SRC="$T/src"
+. tests/e2e/apply_lib.sh
 
-# emu NAME SNAPSHOT ARGS...: an emulator with request and moves logs.
-emu() {
-	name=$1
-	snap=$2
-	shift 2
-	python3 "$VW_TOP/tests/emulator/armemu.py" --snapshot "$snap" \
-		--port 0 --port-file "$T/$name.port" --client-secret "$SECRET" \
-		--request-log "$T/$name.req" --moves-log "$T/$name.moves" \
-		$FAST "$@" 2>"$T/$name.emu" &
-	EMU_PIDS="$EMU_PIDS $!"
-}
-
-emu_wait() {
-	for name in "$@"; do
-		eval "URL_$name=$(emu_url "$T/$name.port")"
-	done
-}
-
-# vw [VAR=VALUE...] vaultwise ARGS: in a clean environment, no Azure CLI
-vw() {
-	env -i PATH=/usr/bin:/bin HOME="$T" AZURE_CONFIG_DIR="$T/noaz" \
-		VAULTWISE_IMDS_ENDPOINT=http://127.0.0.1:9 "$@"
-}
-
-# apply URL PLANDIR ARGS...: apply with the emulator's credentials
-apply() {
-	url=$1
-	shift
-	vw AZURE_TENANT_ID="$TENANT" AZURE_CLIENT_ID=$CLIENT \
-		AZURE_CLIENT_SECRET="$SECRET" "$VAULTWISE" apply "$@" \
-		--arm-endpoint "$url" --authority "$url" --ca-bundle "$CA" \
-		--as-of $AS_OF --write-bucket 100000/10000 --poll-interval 0.05
-}
-
-tool() { python3 "$TOOL" "$@"; }
-writes() { tool writes "$T/$1.req"; }
-outcome() { # outcome RESULTS OUTCOME: how many rows have it
-	tool outcomes "$1" | awk -v o="$2" '$1 == o { n = $2 } END { print n + 0 }'
-}
 row_of() { # row_of RESULTS RP_OR_POLICY: "outcome,job,code,message"
 	python3 -c 'import csv,sys
 for r in csv.DictReader(open(sys.argv[1])):

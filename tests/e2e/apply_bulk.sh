@@ -16,32 +16,7 @@
 
 emulator_tests
 
-SECRET="vw-bulk-secret-$$"
-TOOL="$VW_TOP/tests/e2e/apply_tool.py"
-AS_OF=2026-11-01
-FAST="--write-bucket 100000/10000 --read-bucket 100000/10000 --async-retry-after 0"
-SRC="$T/src"
-
-emu() {
-	name=$1
-	shift
-	python3 "$VW_TOP/tests/emulator/armemu.py" --snapshot "$SRC" \
-		--port 0 --port-file "$T/$name.port" --client-secret "$SECRET" \
-		--request-log "$T/$name.req" --moves-log "$T/$name.moves" \
-		$FAST "$@" 2>"$T/$name.emu" &
-	EMU_PIDS="$EMU_PIDS $!"
-}
-apply() {
-	url=$1
-	shift
-	env -i PATH=/usr/bin:/bin HOME="$T" AZURE_CONFIG_DIR="$T/noaz" \
-		VAULTWISE_IMDS_ENDPOINT=http://127.0.0.1:9 \
-		AZURE_TENANT_ID="$TENANT" AZURE_CLIENT_ID=$CLIENT \
-		AZURE_CLIENT_SECRET="$SECRET" "$VAULTWISE" apply "$@" \
-		--arm-endpoint "$url" --authority "$url" --ca-bundle "$CA" \
-		--as-of $AS_OF --write-bucket 100000/10000 --poll-interval 0.05
-}
-tool() { python3 "$TOOL" "$@"; }
+. tests/e2e/apply_lib.sh
 # csvq FILE EXPR: how many rows r of FILE make the Python EXPR true
 csvq() {
 	python3 -c 'import csv,sys
@@ -50,8 +25,8 @@ print(sum(1 for r in csv.DictReader(open(sys.argv[1])) if eval(sys.argv[2])))' "
 
 "$VAULTWISE" sample -q --out "$SRC" --items 60 --seed 3
 TENANT=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["tenant_id"])' "$SRC/manifest.json")
-emu A
-emu B
+emu A "$SRC"
+emu B "$SRC"
 URL_A=$(emu_url "$T/A.port")
 URL_B=$(emu_url "$T/B.port")
 
@@ -160,7 +135,7 @@ check "... what-if: all $TG_DUE due moves of the two tagged vaults, no other" \
 	test "$TG_DUE" -gt 0 -a \
 	"$(csvq "$T/tg.csv" 'r["action"] == "move" and r["vault_name"] in ("rsv-prod-weu-01", "rsv-legacy-weu-01")')" -eq "$TG_DUE" -a \
 	"$(csvq "$T/tg.csv" 'r["vault_name"] not in ("rsv-prod-weu-01", "rsv-legacy-weu-01")')" -eq 0
-emu D
+emu D "$SRC"
 expect_exit 0 "... apply --yes --tag Owner=finops" apply \
 	"$(emu_url "$T/D.port")" "$T/tg" --yes --tag Owner=finops
 check "... moved each of their due points once and nothing else" \
@@ -198,7 +173,7 @@ check "... says the Resource Guard will hold it, with the weeks" test \
 check "... and that the vault's Unlocked immutability makes apply refuse it" \
 	test "$(csvq "$T/g.csv" 'r["policy_name"] == "VM-Enhanced-Weekly" and r["immutability_refusal"].startswith("yes: the vault'"'"'s immutability is Unlocked")')" -eq 1
 cp -r "$T/g" "$T/gu"
-emu E
+emu E "$SRC"
 expect_exit 0 "... where the vault is Unlocked: refused before any write" \
 	apply "$(emu_url "$T/E.port")" "$T/gu" --yes
 check "... naming the vault, the policy and the cut" test "$(csvq "$T/gu/apply_results.csv" 'r["policy_name"] == "VM-Enhanced-Weekly" and r["outcome"] == "refused" and r["error_code"] == "ImmutableVaultUnlocked" and "(vault rsv-prod-uks-01, policy VM-Enhanced-Weekly)" in r["message"] and "weekly " in r["message"] and "immutability-state Disabled" in r["message"]')" -eq 1
@@ -260,7 +235,7 @@ expect_exit 0 "... apply's what-if" "$VAULTWISE" apply "$T/lv" --offline \
 	--as-of $AS_OF --what-if "$T/lv.csv"
 check "... lists the cut with days before and after, the instant restore and the minimum" \
 	test "$(csvq "$T/lv.csv" 'r["policy_name"] == "VM-Daily-90d" and r["daily_keep_days_before"] == "90" and r["daily_keep_days_after"] == "45" and r["weekly_keep_weeks_before"] == r["weekly_keep_weeks_after"] == "8" and r["retention_reduced"] == "yes" and r["instant_rp_days_before"] == "3" and r["instant_rp_days_after"] == "2" and r["min_retention_days"] == "45" and r["immutability_refusal"] == "no: the vault is not immutable"')" -eq 1
-emu F
+emu F "$SRC"
 URL_F=$(emu_url "$T/F.port")
 expect_exit 0 "... apply --yes" apply "$URL_F" "$T/lv" --yes
 check "... done, saying what it cut" test "$(csvq "$T/lv/apply_results.csv" 'r["policy_name"] == "VM-Daily-90d" and r["outcome"] == "done" and "retention cut: daily 90 -> 45 days; instant restore 2 days" in r["message"]')" -eq 1
@@ -311,7 +286,7 @@ with open(sys.argv[1], "w", newline="") as f:
     w.writeheader()
     w.writerows(rows)
 EOF2
-emu H
+emu H "$SRC"
 expect_exit 0 "instant restore of 10 days on a Standard policy: apply --yes" \
 	apply "$(emu_url "$T/H.port")" "$T/lv3" --yes
 check "... skipped: Azure allows 1 to 5 there, nothing sent for it" test \

@@ -17,43 +17,7 @@
 
 emulator_tests
 
-SECRET="vw-safety-secret-$$"
-TOOL="$VW_TOP/tests/e2e/apply_tool.py"
-AS_OF=2026-11-01
-FAST="--write-bucket 100000/10000 --read-bucket 100000/10000 --async-retry-after 0"
-SRC="$T/src"
-
-emu() {
-	name=$1
-	shift
-	python3 "$VW_TOP/tests/emulator/armemu.py" --snapshot "$SRC" \
-		--port 0 --port-file "$T/$name.port" --client-secret "$SECRET" \
-		--request-log "$T/$name.req" --moves-log "$T/$name.moves" \
-		$FAST "$@" 2>"$T/$name.emu" &
-	EMU_PIDS="$EMU_PIDS $!"
-}
-emu_wait() {
-	for name in "$@"; do
-		eval "URL_$name=$(emu_url "$T/$name.port")"
-	done
-}
-vw() {
-	env -i PATH=/usr/bin:/bin HOME="$T" AZURE_CONFIG_DIR="$T/noaz" \
-		VAULTWISE_IMDS_ENDPOINT=http://127.0.0.1:9 "$@"
-}
-apply() {
-	url=$1
-	shift
-	vw AZURE_TENANT_ID="$TENANT" AZURE_CLIENT_ID=$CLIENT \
-		AZURE_CLIENT_SECRET="$SECRET" "$VAULTWISE" apply "$@" \
-		--arm-endpoint "$url" --authority "$url" --ca-bundle "$CA" \
-		--as-of $AS_OF --write-bucket 100000/10000 --poll-interval 0.05
-}
-tool() { python3 "$TOOL" "$@"; }
-writes() { tool writes "$T/$1.req"; }
-outcome() {
-	tool outcomes "$1" | awk -v o="$2" '$1 == o { n = $2 } END { print n + 0 }'
-}
+. tests/e2e/apply_lib.sh
 rows() { tail -n +2 "$1" | wc -l; }
 
 "$VAULTWISE" sample -q --out "$SRC" --items 60 --seed 3
@@ -65,12 +29,12 @@ DUE=$(wc -l <"$T/due")
 DENIED=$(python3 -c 'import csv,sys
 d=sys.argv[1]; rp=[r for r in csv.DictReader(open(d+"/plan.csv")) if r["action"]=="move_now"][9]
 print([r for r in csv.DictReader(open(d+"/items.csv")) if r["item_id"]==rp["item_id"]][0]["arm_id"].split("/")[-1].lower())' "$T/plan")
-emu S --latency-ms 25
-emu W
-emu X --deny "*/protecteditems/$DENIED/recoverypoints/*/move"
-emu D
-emu E
-emu N
+emu S "$SRC" --latency-ms 25
+emu W "$SRC"
+emu X "$SRC" --deny "*/protecteditems/$DENIED/recoverypoints/*/move"
+emu D "$SRC"
+emu E "$SRC"
+emu N "$SRC"
 emu_wait S W X D E N
 
 # ---- --as-of later than now ----
