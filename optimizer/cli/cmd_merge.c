@@ -124,6 +124,24 @@ static int take_cost(void *ctx, const struct cost_row *r, struct err *e)
 	return 0;
 }
 
+static int take_brp(void *ctx, const struct binstance *bi,
+		    const struct brp *rp, struct err *e)
+{
+	(void)bi;
+	(void)e;
+	snapbuild_brp(ctx, rp);
+	return 0;
+}
+
+static int take_bjob(void *ctx, const struct binstance *bi,
+		     const struct bjob *j, struct err *e)
+{
+	(void)bi;
+	(void)e;
+	snapbuild_bjob(ctx, j);
+	return 0;
+}
+
 /* An input's costs.csv (export --costs) goes into the merged one. */
 static int add_costs(struct snapbuild *b, const struct snapshot *s,
 		     struct err *e)
@@ -141,7 +159,10 @@ static int add_one(struct snapbuild *b, struct snapshot *s, struct err *e)
 	int rc = add_tables(b, s, e) ||
 			 snapshot_each_item_rps(s, take_rps, b, e) ||
 			 snapshot_each_job(s, take_job, &jb, e) ||
-			 flush_jobs(&jb, e) || add_costs(b, s, e)
+			 flush_jobs(&jb, e) ||
+			 snapshot_each_brp(s, take_brp, b, e) ||
+			 snapshot_each_bjob(s, take_bjob, b, e) ||
+			 add_costs(b, s, e)
 		 ? -1
 		 : 0;
 

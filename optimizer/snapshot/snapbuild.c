@@ -37,8 +37,9 @@ struct snapbuild {
 	struct guard *guards;
 	struct job *vjobs;           /* jobs of no item */
 	struct bv_tables bv;         /* Backup vaults (snapshot_bv.h) */
+	struct bv_history bvh;       /* their points and jobs */
 	struct strmap bv_ids;        /* their vault, policy, instance ids */
-	size_t abvaults, abpolicies, abinstances;
+	size_t abvaults, abpolicies, abinstances, abrps, abjobs;
 	struct expiry_fix *fixes;    /* snapbuild_rp_expiry */
 	size_t nfixes, afixes;
 	size_t nvaults, npolicies, nitems, nguards, nvjobs;
@@ -132,6 +133,7 @@ void snapbuild_free(struct snapbuild *b)
 	free(b->guards);
 	free(b->vjobs);
 	snapshot_bv_release(&b->bv);
+	snapshot_bv_history_release(&b->bvh);
 	strmap_release(&b->bv_ids);
 	free(b->fixes);
 	free(b->costs);
@@ -289,6 +291,36 @@ int snapbuild_binstance(struct snapbuild *b, const struct binstance *bi,
 				     b->bv.ninstances + 1, &b->abinstances);
 	b->bv.instances[b->bv.ninstances++] = c;
 	return 0;
+}
+
+void snapbuild_brp(struct snapbuild *b, const struct brp *rp)
+{
+	struct brp c = *rp;
+
+	c.rp_id = keep(b, rp->rp_id);
+	c.instance_id = keep(b, rp->instance_id);
+	c.rp_type = keep(b, rp->rp_type);
+	c.data_stores = keep(b, rp->data_stores);
+	b->bvh.rps = grow_array(b->bvh.rps, sizeof(c), b->bvh.nrps + 1,
+				&b->abrps);
+	b->bvh.rps[b->bvh.nrps++] = c;
+}
+
+void snapbuild_bjob(struct snapbuild *b, const struct bjob *j)
+{
+	struct bjob c = *j;
+
+	c.job_id = keep(b, j->job_id);
+	c.vault_id = keep(b, j->vault_id);
+	c.instance_id = keep(b, j->instance_id);
+	c.operation = keep(b, j->operation);
+	c.category = keep(b, j->category);
+	c.status = keep(b, j->status);
+	c.datasource_type = keep(b, j->datasource_type);
+	c.error_code = keep(b, j->error_code);
+	b->bvh.jobs = grow_array(b->bvh.jobs, sizeof(c), b->bvh.njobs + 1,
+				 &b->abjobs);
+	b->bvh.jobs[b->bvh.njobs++] = c;
 }
 
 /* ---- spool records ---- */
@@ -802,6 +834,8 @@ int snapbuild_commit(struct snapbuild *b, const char *out_path,
 		snapshot_put_guard(&sw, &b->guards[i]);
 	snapshot_bv_sort(&b->bv);
 	snapshot_put_bv(&sw, &b->bv);
+	snapshot_bv_history_sort(&b->bvh);
+	snapshot_put_bv_history(&sw, &b->bvh);
 	if (write_streams(b, &sw, e) || write_costs(b, &sw, e)) {
 		snapshot_writer_abort(&sw);
 		return -1;

@@ -9,7 +9,8 @@
  *   items order, each item's sorted by rp_time then rp_id; jobs grouped by
  *   item in items order, each item's sorted by start_time then job_id,
  *   then the jobs that belong to no item, by vault_id, start_time, job_id;
- *   Backup vaults, their policies and instances by their ids.
+ *   Backup vaults, their policies and instances by their ids, their
+ *   points by instance and time, their jobs by vault, instance and time.
  *
  * Recovery points and item jobs wait in a spool file (binary records,
  * unlinked at once, next to the output) with one byte range per item, so
@@ -49,6 +50,11 @@ int snapbuild_bpolicy(struct snapbuild *b, const struct bpolicy *p,
 		      struct err *e);
 int snapbuild_binstance(struct snapbuild *b, const struct binstance *bi,
 			struct err *e);
+/* A Backup vault instance's recovery point and a Backup vault's job,
+ * copied; written by instance and time (snapshot_bv_sort). Few enough
+ * to be kept in memory. */
+void snapbuild_brp(struct snapbuild *b, const struct brp *rp);
+void snapbuild_bjob(struct snapbuild *b, const struct bjob *j);
 /* All points of one item (added before), at once. */
 int snapbuild_item_rps(struct snapbuild *b, const char *item_id,
 		       const struct rp *rps, size_t n, struct err *e);

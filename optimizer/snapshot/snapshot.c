@@ -138,6 +138,7 @@ const struct csv_schema *const snapshot_schemas[SF_COUNT] = {
 	&vaults_schema, &policies_schema, &items_schema,
 	&rps_schema,    &jobs_schema,     &guards_schema,
 	&bvaults_schema, &binstances_schema, &bpolicies_schema,
+	&brps_schema, &bjobs_schema,
 };
 
 #define ENUM(r, col, flags, names, out, e) \
@@ -477,8 +478,15 @@ int snapshot_check_file(const struct snapshot *s, const char *name,
 int snapshot_read_table(struct snapshot *s, int file, csv_row_fn fn,
 			struct err *e)
 {
-	const struct csv_schema *schema = snapshot_schemas[file];
 	struct snapshot_loader l = { s, 0 };
+
+	return snapshot_read_rows(s, file, fn, &l, e);
+}
+
+int snapshot_read_rows(struct snapshot *s, int file, csv_row_fn fn,
+		       void *ctx, struct err *e)
+{
+	const struct csv_schema *schema = snapshot_schemas[file];
 	struct csv_file_info info;
 	char *path = path_join(s->dir, schema->file);
 	int rc;
@@ -488,7 +496,7 @@ int snapshot_read_table(struct snapshot *s, int file, csv_row_fn fn,
 		free(path);
 		return 0;
 	}
-	rc = csv_read(path, schema, fn, &l, &info, e);
+	rc = csv_read(path, schema, fn, ctx, &info, e);
 
 	if (!rc)
 		rc = verify_file(s, schema->file, &info, e);

@@ -151,7 +151,7 @@ struct guard {
 /* The Backup vault files come last: optional on reading (snapshot_bv.h). */
 enum snap_file { SF_VAULTS, SF_POLICIES, SF_ITEMS, SF_RPS, SF_JOBS,
 		 SF_GUARDS, SF_BVAULTS, SF_BINSTANCES, SF_BPOLICIES,
-		 SF_COUNT };
+		 SF_BRPS, SF_BJOBS, SF_COUNT };
 extern const struct csv_schema *const snapshot_schemas[SF_COUNT];
 
 struct snapshot {
@@ -190,6 +190,9 @@ struct snapshot_loader {
 };
 int snapshot_read_table(struct snapshot *s, int file, csv_row_fn fn,
 			struct err *e);
+/* The same with the caller's ctx (a file streamed, not kept). */
+int snapshot_read_rows(struct snapshot *s, int file, csv_row_fn fn,
+		       void *ctx, struct err *e);
 
 /* Index of an id, or -1. */
 long snapshot_find_vault(const struct snapshot *s, const char *vault_id);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "optimizer/base/timeutil.h"
 #include "optimizer/base/util.h"
 
 #define R CSV_REQUIRED
@@ -44,8 +45,25 @@ static const struct csv_column bpolicy_cols[] = {
 	{ "vault_keep_days", R }, { "archive_keep_days", R },
 	{ "retention_rules", R }, { "arm_id", R },
 };
+
+enum { BR_ID, BR_INST, BR_TIME, BR_TYPE, BR_STORES, BR_EXPIRY, BR_NCOLS };
+static const struct csv_column brp_cols[] = {
+	{ "rp_id", R }, { "instance_id", R }, { "rp_time", R },
+	{ "rp_type", R }, { "data_stores", R }, { "expiry_time", R },
+};
+
+enum { BJ_ID, BJ_VAULT, BJ_INST, BJ_OP, BJ_CAT, BJ_STATUS, BJ_START,
+       BJ_END, BJ_DUR, BJ_DSTYPE, BJ_ERRCODE, BJ_NCOLS };
+static const struct csv_column bjob_cols[] = {
+	{ "job_id", R }, { "vault_id", R }, { "instance_id", R },
+	{ "operation", R }, { "operation_category", R }, { "status", R },
+	{ "start_time", R }, { "end_time", R }, { "duration_s", R },
+	{ "datasource_type", R }, { "error_code", R },
+};
 #undef R
 
+_Static_assert(ARRAY_SIZE(brp_cols) == BR_NCOLS, "brp_cols");
+_Static_assert(ARRAY_SIZE(bjob_cols) == BJ_NCOLS, "bjob_cols");
 _Static_assert(ARRAY_SIZE(bvault_cols) == BV_NCOLS, "bvault_cols");
 _Static_assert(ARRAY_SIZE(binstance_cols) == BI_NCOLS, "binstance_cols");
 _Static_assert(ARRAY_SIZE(bpolicy_cols) == BP_NCOLS, "bpolicy_cols");
@@ -56,6 +74,10 @@ const struct csv_schema binstances_schema = { "backup_instances.csv",
 					      binstance_cols, BI_NCOLS };
 const struct csv_schema bpolicies_schema = { "backup_policies.csv",
 					     bpolicy_cols, BP_NCOLS };
+const struct csv_schema brps_schema = { "backup_recovery_points.csv",
+				       brp_cols, BR_NCOLS };
+const struct csv_schema bjobs_schema = { "backup_jobs.csv", bjob_cols,
+					 BJ_NCOLS };
 
 #define ENUM(r, col, flags, names, out, e) \
 	row_enum(r, col, flags, names, (int)ARRAY_SIZE(names), out, e)
@@ -228,11 +250,124 @@ void snapshot_bv_release(struct bv_tables *t)
 	memset(t, 0, sizeof(*t));
 }
 
+void snapshot_bv_history_release(struct bv_history *h)
+{
+	free(h->rps);
+	free(h->jobs);
+	memset(h, 0, sizeof(*h));
+}
+
 long snapshot_find_bvault(const struct snapshot *s, const char *vault_id)
 {
 	size_t v;
 
 	return strmap_get(&s->bvault_map, vault_id, &v) ? -1 : (long)v;
+}
+
+/* ---- streaming ---- */
+
+struct bv_stream {
+	struct snapshot *s;
+	brp_fn rp_fn;      /* one of the two */
+	bjob_fn job_fn;
+	void *ctx;
+};
+
+/* The instance an id names; NULL (and an error) when unknown. */
+static const struct binstance *instance_of(const struct snapshot *s,
+					   const struct csv_row *r, int col,
+					   const char *id, struct err *e)
+{
+	size_t i;
+
+	if (strmap_get(&s->binstance_map, id, &i)) {
+		row_error(r, col, e, "an id listed in backup_instances.csv");
+		return NULL;
+	}
+	return &s->bv.instances[i];
+}
+
+static int stream_brp(void *ctx, const struct csv_row *r, struct err *e)
+{
+	struct bv_stream *st = ctx;
+	const struct binstance *bi;
+	struct brp rp = { 0 };
+	const unsigned O = ROW_OPTIONAL;
+
+	rp.rp_type = rp.data_stores = "";
+	rp.expiry_time = TIME_NONE;
+	if (row_str(r, BR_ID, 0, &rp.rp_id, e) ||
+	    row_str(r, BR_INST, 0, &rp.instance_id, e) ||
+	    row_time(r, BR_TIME, 0, &rp.rp_time, e) ||
+	    row_str(r, BR_TYPE, O, &rp.rp_type, e) ||
+	    row_str(r, BR_STORES, O, &rp.data_stores, e) ||
+	    row_time(r, BR_EXPIRY, O, &rp.expiry_time, e))
+		return -1;
+	bi = instance_of(st->s, r, BR_INST, rp.instance_id, e);
+	if (!bi)
+		return -1;
+	return st->rp_fn(st->ctx, bi, &rp, e);
+}
+
+static int stream_bjob(void *ctx, const struct csv_row *r, struct err *e)
+{
+	struct bv_stream *st = ctx;
+	const struct binstance *bi = NULL;
+	struct bjob j = { 0 };
+	const unsigned O = ROW_OPTIONAL;
+
+	j.instance_id = j.category = j.datasource_type = j.error_code = "";
+	j.end_time = TIME_NONE;
+	j.duration_s = NAN;
+	if (row_str(r, BJ_ID, 0, &j.job_id, e) ||
+	    row_str(r, BJ_VAULT, 0, &j.vault_id, e) ||
+	    row_str(r, BJ_INST, O, &j.instance_id, e) ||
+	    row_str(r, BJ_OP, 0, &j.operation, e) ||
+	    row_str(r, BJ_CAT, O, &j.category, e) ||
+	    row_str(r, BJ_STATUS, 0, &j.status, e) ||
+	    row_time(r, BJ_START, 0, &j.start_time, e) ||
+	    row_time(r, BJ_END, O, &j.end_time, e) ||
+	    row_double(r, BJ_DUR, O, 0, 1e9, &j.duration_s, e) ||
+	    row_str(r, BJ_DSTYPE, O, &j.datasource_type, e) ||
+	    row_str(r, BJ_ERRCODE, O, &j.error_code, e))
+		return -1;
+	if (snapshot_find_bvault(st->s, j.vault_id) < 0)
+		return row_error(r, BJ_VAULT, e,
+				 "an id listed in backup_vaults.csv");
+	if (j.end_time != TIME_NONE && j.end_time < j.start_time)
+		return row_error(r, BJ_END, e, "an end time after start_time");
+	if (j.instance_id[0]) {
+		bi = instance_of(st->s, r, BJ_INST, j.instance_id, e);
+		if (!bi)
+			return -1;
+		if (strcmp(bi->vault_id, j.vault_id))
+			return row_error(r, BJ_INST, e,
+					 "an instance of the job's own vault");
+	}
+	return st->job_fn(st->ctx, bi, &j, e);
+}
+
+int snapshot_each_brp(struct snapshot *s, brp_fn fn, void *ctx,
+		      struct err *e)
+{
+	struct bv_stream st = { s, fn, NULL, ctx };
+
+	return snapshot_read_rows(s, SF_BRPS, stream_brp, &st, e);
+}
+
+int snapshot_each_bjob(struct snapshot *s, bjob_fn fn, void *ctx,
+		       struct err *e)
+{
+	struct bv_stream st = { s, NULL, fn, ctx };
+
+	return snapshot_read_rows(s, SF_BJOBS, stream_bjob, &st, e);
+}
+
+bool bjob_is_restore(const struct bjob *j)
+{
+	return str_eq_ci(j->category, "Restore") ||
+	       str_eq_ci(j->operation, "Restore") ||
+	       str_eq_ci(j->operation, "CrossRegionRestore");
 }
 
 /* ---- writing ---- */
@@ -255,6 +390,41 @@ static int cmp_binstance(const void *a, const void *b)
 		      ((const struct binstance *)b)->instance_id);
 }
 
+static int cmp_time(int64_t a, int64_t b)
+{
+	return (a > b) - (a < b);
+}
+
+static int cmp_brp(const void *pa, const void *pb)
+{
+	const struct brp *a = pa, *b = pb;
+	int c = strcmp(a->instance_id, b->instance_id);
+
+	if (!c)
+		c = cmp_time(a->rp_time, b->rp_time);
+	return c ? c : strcmp(a->rp_id, b->rp_id);
+}
+
+static int cmp_bjob(const void *pa, const void *pb)
+{
+	const struct bjob *a = pa, *b = pb;
+	int c = strcmp(a->vault_id, b->vault_id);
+
+	if (!c)
+		c = strcmp(a->instance_id, b->instance_id);
+	if (!c)
+		c = cmp_time(a->start_time, b->start_time);
+	return c ? c : strcmp(a->job_id, b->job_id);
+}
+
+void snapshot_bv_history_sort(struct bv_history *h)
+{
+	if (h->nrps > 1)
+		qsort(h->rps, h->nrps, sizeof(*h->rps), cmp_brp);
+	if (h->njobs > 1)
+		qsort(h->jobs, h->njobs, sizeof(*h->jobs), cmp_bjob);
+}
+
 void snapshot_bv_sort(struct bv_tables *t)
 {
 	if (t->nvaults > 1)
@@ -275,6 +445,15 @@ void snapshot_put_bv(struct snapshot_writer *sw, const struct bv_tables *t)
 		snapshot_put_bpolicy(sw, &t->policies[i]);
 	for (size_t i = 0; i < t->ninstances; i++)
 		snapshot_put_binstance(sw, &t->instances[i]);
+}
+
+void snapshot_put_bv_history(struct snapshot_writer *sw,
+			     const struct bv_history *h)
+{
+	for (size_t i = 0; i < h->nrps; i++)
+		snapshot_put_brp(sw, &h->rps[i]);
+	for (size_t i = 0; i < h->njobs; i++)
+		snapshot_put_bjob(sw, &h->jobs[i]);
 }
 
 static void put_onoff(struct csv_writer *w, int v)
@@ -341,5 +520,36 @@ void snapshot_put_bpolicy(struct snapshot_writer *sw,
 	csv_put_long(w, p->archive_keep_days);
 	csv_put(w, p->retention_rules);
 	csv_put(w, p->arm_id);
+	csv_end_row(w);
+}
+
+void snapshot_put_brp(struct snapshot_writer *sw, const struct brp *rp)
+{
+	struct csv_writer *w = sw->w[SF_BRPS];
+
+	csv_put(w, rp->rp_id);
+	csv_put(w, rp->instance_id);
+	csv_put_time(w, rp->rp_time);
+	csv_put(w, rp->rp_type);
+	csv_put(w, rp->data_stores);
+	csv_put_time(w, rp->expiry_time);
+	csv_end_row(w);
+}
+
+void snapshot_put_bjob(struct snapshot_writer *sw, const struct bjob *j)
+{
+	struct csv_writer *w = sw->w[SF_BJOBS];
+
+	csv_put(w, j->job_id);
+	csv_put(w, j->vault_id);
+	csv_put(w, j->instance_id);
+	csv_put(w, j->operation);
+	csv_put(w, j->category);
+	csv_put(w, j->status);
+	csv_put_time(w, j->start_time);
+	csv_put_time(w, j->end_time);
+	csv_put_double(w, j->duration_s, 0);
+	csv_put(w, j->datasource_type);
+	csv_put(w, j->error_code);
 	csv_end_row(w);
 }

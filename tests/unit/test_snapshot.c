@@ -421,7 +421,8 @@ static void test_snapshot__round_trip_tables(void **state)
 	dir = write_fixture("roundtrip", &f);
 	ls = test_ls(dir);
 	assert_string_equal(ls, ".vaultwise backup_instances.csv "
-				"backup_policies.csv backup_vaults.csv "
+				"backup_jobs.csv backup_policies.csv "
+				"backup_recovery_points.csv backup_vaults.csv "
 				"guards.csv items.csv jobs.csv "
 				"manifest.json policies.csv "
 				"recovery_points.csv vaults.csv");
@@ -553,7 +554,8 @@ static void test_snapshot__manifest_counts_and_checksums(void **state)
 		{ "items.csv", 3 },	       { "recovery_points.csv", 5 },
 		{ "jobs.csv", 3 },	       { "guards.csv", 1 },
 		{ "backup_vaults.csv", 0 },    { "backup_instances.csv", 0 },
-		{ "backup_policies.csv", 0 },
+		{ "backup_policies.csv", 0 },  { "backup_recovery_points.csv", 0 },
+		{ "backup_jobs.csv", 0 },
 	};
 
 	(void)state;

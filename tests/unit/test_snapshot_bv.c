@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT
  * test_snapshot_bv.c: the Backup vault files of a snapshot
- * (backup_vaults.csv, backup_policies.csv, backup_instances.csv) written
- * with the snapshot writer and read back field by field, with their
- * manifest rows and checksums; broken references named by file, line and
- * column (exit 65); a snapshot without the files still opens. */
+ * (backup_vaults.csv, backup_policies.csv, backup_instances.csv,
+ * backup_recovery_points.csv, backup_jobs.csv) written with the snapshot
+ * writer and read back field by field, with their manifest rows and
+ * checksums; broken references named by file, line and column (exit 65);
+ * a snapshot without the files still opens. */
 #include "testutil.h"
 
 #include <math.h>
@@ -25,6 +26,8 @@ struct bv_fixture {
 	struct bvault v;
 	struct bpolicy p[2];
 	struct binstance bi[2];
+	struct brp rp[2];
+	struct bjob job[2];
 };
 
 static void bv_fixture_init(struct bv_fixture *f)
@@ -87,6 +90,32 @@ static void bv_fixture_init(struct bv_fixture *f)
 		/* as an export writes it: Azure reports no size */
 		.vault_gb = NAN, .archive_gb = NAN, .size_source = "",
 	};
+	f->rp[0] = (struct brp){
+		.rp_id = "7fb2cddd-c5b3-44f6-a0d9-db3c4f9d5e35",
+		.instance_id = f->iid[0], .rp_type = "Incremental",
+		.data_stores = "OperationalStore", .rp_time = T0 - DAY_S,
+		.expiry_time = T0 + 6 * DAY_S,
+	};
+	f->rp[1] = (struct brp){
+		.rp_id = "rp-2", .instance_id = f->iid[0], .rp_type = "Full",
+		.data_stores = "OperationalStore;VaultStore",
+		.rp_time = T0 - 2 * DAY_S, .expiry_time = TIME_NONE,
+	};
+	f->job[0] = (struct bjob){
+		.job_id = "43252662-1b43-44fd-a856-0055665cb097",
+		.vault_id = f->vid, .instance_id = f->iid[0],
+		.operation = "Restore", .category = "Restore",
+		.status = "Succeeded", .datasource_type = "Microsoft.Compute/disks",
+		.error_code = "", .start_time = T0 - 5 * HOUR_S,
+		.end_time = T0 - 4 * HOUR_S, .duration_s = 3600,
+	};
+	f->job[1] = (struct bjob){
+		.job_id = "job-2", .vault_id = f->vid, .instance_id = "",
+		.operation = "Backup", .category = "Backup", .status = "Started",
+		.datasource_type = "", .error_code = "",
+		.start_time = T0 - HOUR_S, .end_time = TIME_NONE,
+		.duration_s = NAN,
+	};
 }
 
 static char *bv_write(const char *name, const struct bv_fixture *f)
@@ -103,6 +132,10 @@ static char *bv_write(const char *name, const struct bv_fixture *f)
 		snapshot_put_bpolicy(&sw, &f->p[i]);
 	for (size_t i = 0; i < 2; i++)
 		snapshot_put_binstance(&sw, &f->bi[i]);
+	for (size_t i = 0; i < 2; i++) {
+		snapshot_put_brp(&sw, &f->rp[i]);
+		snapshot_put_bjob(&sw, &f->job[i]);
+	}
 	manifest_init(&m);
 	m.source = xstrdup("sample");
 	m.exported_at = T0;
@@ -203,6 +236,141 @@ static void test_snapshot_bv__round_trip(void **state)
 	assert_int_equal(mf->rows, 2);
 	snapshot_release(&s);
 	free(dir);
+}
+
+/* What the streams gave: each row copied field by field. */
+struct seen {
+	const struct bv_fixture *f;
+	const struct snapshot *s;
+	size_t nrps, njobs;
+};
+
+static int see_rp(void *ctx, const struct binstance *bi,
+		  const struct brp *rp, struct err *e)
+{
+	struct seen *sn = ctx;
+	const struct brp *want = &sn->f->rp[sn->nrps++];
+
+	(void)e;
+	assert_ptr_equal(bi, &sn->s->bv.instances[0]);
+	assert_string_equal(rp->rp_id, want->rp_id);
+	assert_string_equal(rp->instance_id, want->instance_id);
+	assert_string_equal(rp->rp_type, want->rp_type);
+	assert_string_equal(rp->data_stores, want->data_stores);
+	assert_int_equal(rp->rp_time, want->rp_time);
+	assert_int_equal(rp->expiry_time, want->expiry_time);
+	return 0;
+}
+
+static int see_job(void *ctx, const struct binstance *bi,
+		   const struct bjob *j, struct err *e)
+{
+	struct seen *sn = ctx;
+	const struct bjob *want = &sn->f->job[sn->njobs++];
+
+	(void)e;
+	assert_ptr_equal(bi, want->instance_id[0] ? &sn->s->bv.instances[0]
+						  : NULL);
+	assert_string_equal(j->job_id, want->job_id);
+	assert_string_equal(j->vault_id, want->vault_id);
+	assert_string_equal(j->instance_id, want->instance_id);
+	assert_string_equal(j->operation, want->operation);
+	assert_string_equal(j->category, want->category);
+	assert_string_equal(j->status, want->status);
+	assert_string_equal(j->datasource_type, want->datasource_type);
+	assert_string_equal(j->error_code, want->error_code);
+	assert_int_equal(j->start_time, want->start_time);
+	assert_int_equal(j->end_time, want->end_time);
+	if (isnan(want->duration_s))
+		assert_true(isnan(j->duration_s));
+	else
+		assert_true(j->duration_s == want->duration_s);
+	assert_int_equal(bjob_is_restore(j), j == NULL ? 0 : sn->njobs == 1);
+	return 0;
+}
+
+static void test_snapshot_bv__points_and_jobs_stream_back(void **state)
+{
+	struct bv_fixture f;
+	struct snapshot s;
+	struct err e = ERR_INIT;
+	struct seen sn;
+	const struct manifest_file *mf;
+	char *dir;
+
+	(void)state;
+	bv_fixture_init(&f);
+	dir = bv_write("history", &f);
+	if (snapshot_open(&s, dir, &e))
+		fail_msg("%s", e.msg);
+	sn = (struct seen){ &f, &s, 0, 0 };
+	if (snapshot_each_brp(&s, see_rp, &sn, &e) ||
+	    snapshot_each_bjob(&s, see_job, &sn, &e))
+		fail_msg("%s", e.msg);
+	assert_int_equal(sn.nrps, 2);
+	assert_int_equal(sn.njobs, 2);
+	mf = manifest_file(&s.manifest, "backup_recovery_points.csv");
+	assert_non_null(mf);
+	assert_true(mf->has_rows && mf->has_sha256);
+	assert_int_equal(mf->rows, 2);
+	snapshot_release(&s);
+	free(dir);
+}
+
+static int see_nothing(void *ctx, const struct binstance *bi,
+		       const struct brp *rp, struct err *e)
+{
+	(void)ctx;
+	(void)bi;
+	(void)rp;
+	(void)e;
+	fail_msg("a point streamed");
+	return -1;
+}
+
+#define expect_stream_error(name, f, fmt, ...)                          \
+	do {                                                            \
+		struct snapshot s_;                                     \
+		struct err e_ = ERR_INIT;                               \
+		struct seen sn_ = { f, &s_, 0, 0 };                     \
+		char *dir_ = bv_write(name, f);                         \
+		if (snapshot_open(&s_, dir_, &e_))                      \
+			fail_msg("%s", e_.msg);                         \
+		assert_int_equal(                                       \
+			snapshot_each_brp(&s_, see_rp, &sn_, &e_) ||    \
+				snapshot_each_bjob(&s_, see_job, &sn_,  \
+						   &e_),                \
+			1);                                             \
+		assert_err(&e_, EXIT_DATAERR, fmt, dir_, __VA_ARGS__);  \
+		snapshot_release(&s_);                                  \
+		free(dir_);                                             \
+	} while (0)
+
+static void test_snapshot_bv__points_and_jobs_name_known_rows(void **state)
+{
+	struct bv_fixture f;
+
+	(void)state;
+	bv_fixture_init(&f);
+	f.rp[1].instance_id = "i-000000000bad";
+	expect_stream_error("rpinst", &f,
+			    "%s/backup_recovery_points.csv:3: column "
+			    "'instance_id': expected an id listed in "
+			    "backup_instances.csv, got '%s'",
+			    "i-000000000bad");
+	bv_fixture_init(&f);
+	f.job[1].vault_id = "v-000000000bad";
+	expect_stream_error("jobvault", &f,
+			    "%s/backup_jobs.csv:3: column 'vault_id': "
+			    "expected an id listed in backup_vaults.csv, "
+			    "got '%s'",
+			    "v-000000000bad");
+	bv_fixture_init(&f);
+	f.job[0].end_time = f.job[0].start_time - 1;
+	expect_stream_error("jobend", &f,
+			    "%s/backup_jobs.csv:2: column 'end_time': "
+			    "expected an end time after start_time, got '%s'",
+			    "2026-10-31T18:59:59Z");
 }
 
 static void test_snapshot_bv__ids_from_the_lowercased_arm_id(void **state)
@@ -308,7 +476,7 @@ static void test_snapshot_bv__older_snapshot_without_the_files(void **state)
 		assert_int_equal(unlink(p), 0);
 		free(p);
 	}
-	/* the manifest without their entries (they are the last three) */
+	/* the manifest without their entries (they are the last five) */
 	at = strstr(mtext, ",\n\t\t\"backup_vaults.csv\"");
 	assert_non_null(at);
 	memcpy(at, "\n\t}\n}\n", sizeof("\n\t}\n}\n"));
@@ -316,6 +484,7 @@ static void test_snapshot_bv__older_snapshot_without_the_files(void **state)
 	if (snapshot_open(&s, dir, &e))
 		fail_msg("%s", e.msg);
 	assert_int_equal(s.bv.nvaults + s.bv.npolicies + s.bv.ninstances, 0);
+	assert_int_equal(snapshot_each_brp(&s, see_nothing, NULL, &e), 0);
 	snapshot_release(&s);
 	/* listed in manifest.json but missing: refused */
 	free(mtext);
@@ -335,6 +504,9 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_snapshot_bv__round_trip),
+		cmocka_unit_test(test_snapshot_bv__points_and_jobs_stream_back),
+		cmocka_unit_test(
+			test_snapshot_bv__points_and_jobs_name_known_rows),
 		cmocka_unit_test(
 			test_snapshot_bv__ids_from_the_lowercased_arm_id),
 		cmocka_unit_test(test_snapshot_bv__broken_references),
