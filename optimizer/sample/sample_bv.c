@@ -3,10 +3,15 @@
  * DataProtection): three vaults, one well protected, one production vault
  * with gaps and one dev vault with few protections, holding Azure Disks,
  * Blobs and Azure Database for PostgreSQL flexible server instances with
- * varied protection states and estimated vault-store sizes. A fixed table
- * in the estate's tenancy: it draws nothing from the generators, so the
+ * varied protection states and estimated vault-store sizes, and their
+ * points and jobs (sample_bv_history.c): a disk on schedule, a stopped
+ * blob gone stale, a failing disk, PostgreSQL backups failing, restores.
+ * A fixed table in the estate's tenancy: it draws nothing from the
+ * estate's generators (its ids come from a generator of its own), so the
  * Recovery Services part of a seed's estate stays as it was. */
 #include "optimizer/sample/sample_internal.h"
+
+#include <stdlib.h>
 
 #include "optimizer/base/util.h"
 
@@ -39,6 +44,7 @@ struct bv_instance_tpl {
 	int policy;             /* index in bv_policies, -1: none */
 	const char *status;
 	double vault_gb;        /* in the vault store (0: operational only) */
+	struct bv_events ev;    /* failed runs, stopped days ago, restores */
 };
 
 struct bv_profile {
@@ -52,31 +58,34 @@ struct bv_profile {
 static const struct bv_profile bv_profiles[] = {
 	{ "prod", "westeurope", "weu", 0, RED_GRS, ON, IMM_LOCKED,
 	  SD_ALWAYSON, 14, 2, XSR_PERMANENTLY_DISABLED, ON, ON,
-	  { { "osdisk-erp-01", "rg-erp-prod", 0, "ProtectionConfigured", 0 },
-	    { "sterpdocs01", "rg-erp-prod", 1, "ProtectionConfigured", 820 },
+	  { { "osdisk-erp-01", "rg-erp-prod", 0, "ProtectionConfigured", 0,
+	      { 0, 0, 2 } },
+	    { "sterpdocs01", "rg-erp-prod", 1, "ProtectionConfigured", 820,
+	      { 0, 0, 0 } },
 	    { "pg-erp-orders", "rg-erp-prod", 2, "ProtectionConfigured",
-	      310 },
+	      310, { 0, 0, 1 } },
 	    { "pg-erp-billing", "rg-erp-prod", 2,
-	      "ProtectionConfigured", 145.5 } } },
+	      "ProtectionConfigured", 145.5, { 0, 0, 0 } } } },
 	{ "app", "northeurope", "neu", 1, RED_LRS, OFF, IMM_UNLOCKED,
 	  SD_ENABLED, 14, 0, XSR_ENABLED, OFF, OFF,
 	  { { "pg-shop-catalog", "rg-shop-prod", 2, "ProtectionConfigured",
-	      96 },
-	    { "datadisk-shop-01", "rg-shop-prod", 0, "ProtectionError", 0 },
+	      96, { 2, 0, 0 } },
+	    { "datadisk-shop-01", "rg-shop-prod", 0, "ProtectionError", 0,
+	      { 3, 0, 0 } },
 	    { "stshopmedia01", "rg-shop-prod", 1, "ProtectionStopped",
-	      1240 },
+	      1240, { 0, 40, 0 } },
 	    { "osdisk-shop-01", "rg-shop-prod", 0,
-	      "ProtectionConfigured", 0 } } },
+	      "ProtectionConfigured", 0, { 0, 0, 0 } } } },
 	{ "dev", "uksouth", "uks", 2, RED_LRS, OFF, IMM_DISABLED,
 	  SD_DISABLED, 0, 1, XSR_DISABLED, OFF, ONOFF_UNKNOWN,
 	  { { "osdisk-build-01", "rg-build-dev", 0, "ProtectionConfigured",
-	      0 },
+	      0, { 0, 0, 0 } },
 	    { "osdisk-build-02", "rg-build-dev", 0, "ProtectionConfigured",
-	      0 },
+	      0, { 0, 0, 0 } },
 	    { "stbuildlogs01", "rg-build-dev", 1, "ProtectionConfigured",
-	      55 },
+	      55, { 0, 0, 1 } },
 	    { "pg-build-meta", "rg-build-dev", 2,
-	      "ProtectionConfigured", 12.5 } } },
+	      "ProtectionConfigured", 12.5, { 0, 0, 0 } } } },
 };
 
 static const char *bv_pool(struct estate *es, struct strbuf *sb)
@@ -219,6 +228,19 @@ static void bv_make_instance(struct estate *es, const struct bvault *v,
 	strbuf_release(&sb);
 }
 
+/* The generator of the Backup vault ids: seeded from the tenant, so an
+ * estate's ids are its own and the same each time. */
+static gsl_rng *bv_rng(const struct estate *es)
+{
+	gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+	unsigned long h = 2166136261u;
+
+	for (const char *p = es->tenant; *p; p++)
+		h = (h ^ (unsigned char)*p) * 16777619u;
+	gsl_rng_set(r, h);
+	return r;
+}
+
 void sample_make_backup_vaults(struct estate *es)
 {
 	enum { NV = ARRAY_SIZE(bv_profiles) };
@@ -226,6 +248,9 @@ void sample_make_backup_vaults(struct estate *es)
 	struct bpolicy p[NV * BV_NPOL];
 	struct binstance bi[NV * BV_NINST];
 	struct bv_tables t = { v, bi, p, NV, NV * BV_NINST, NV * BV_NPOL };
+	struct bv_history h = { NULL, NULL, 0, 0 };
+	gsl_rng *r = bv_rng(es);
+	size_t arps = 0, ajobs = 0;
 
 	for (size_t i = 0; i < NV; i++) {
 		const struct bv_profile *pf = &bv_profiles[i];
@@ -234,11 +259,22 @@ void sample_make_backup_vaults(struct estate *es)
 		bv_make_vault(es, pf, &v[i]);
 		for (int k = 0; k < BV_NPOL; k++)
 			bv_make_policy(es, &v[i], &bv_policies[k], &pols[k]);
-		for (int k = 0; k < BV_NINST; k++)
-			bv_make_instance(es, &v[i], pols, &pf->inst[k],
-					 &bi[i * BV_NINST + k]);
+		for (int k = 0; k < BV_NINST; k++) {
+			const struct bv_instance_tpl *it = &pf->inst[k];
+			struct binstance *b = &bi[i * BV_NINST + k];
+
+			bv_make_instance(es, &v[i], pols, it, b);
+			sample_bv_history(es, r, b,
+					  it->policy >= 0 ? &pols[it->policy]
+							  : NULL,
+					  &it->ev, &h, &arps, &ajobs);
+		}
 	}
+	gsl_rng_free(r);
 	/* in the order an export writes them */
 	snapshot_bv_sort(&t);
 	snapshot_put_bv(&es->x.sw, &t);
+	snapshot_bv_history_sort(&h);
+	snapshot_put_bv_history(&es->x.sw, &h);
+	snapshot_bv_history_release(&h);
 }

@@ -122,6 +122,18 @@ void sample_make_items(struct estate *es, struct gen_vault *gv);
 /* sample_bv.c: writes the estate's Backup vaults, their policies and
  * instances. */
 void sample_make_backup_vaults(struct estate *es);
+/* What happens to a sample Backup vault instance (sample_bv_history.c):
+ * its last failed_runs scheduled runs fail; its protection stopped
+ * stopped_days ago (0: it runs); it was restored restores times. */
+struct bv_events {
+	int failed_runs, stopped_days, restores;
+};
+/* Adds the points and jobs of bi (policy p, or NULL: none) to h, whose
+ * arrays' allocated sizes are *arps and *ajobs. */
+void sample_bv_history(struct estate *es, gsl_rng *r,
+		       const struct binstance *bi, const struct bpolicy *p,
+		       const struct bv_events *ev, struct bv_history *h,
+		       size_t *arps, size_t *ajobs);
 
 /* sample_levers.c: keeps the last item slots for the lever cases (after
  * sample_share_items), then writes them (after everything else). */
