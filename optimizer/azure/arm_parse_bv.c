@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT
  * arm_parse_bv.c: Microsoft.DataProtection JSON (api-version 2025-07-01:
- * BackupVaultResource, BaseBackupPolicyResource, BackupInstanceResource)
+ * BackupVaultResource, BaseBackupPolicyResource, BackupInstanceResource,
+ * AzureBackupRecoveryPointResource, AzureBackupJobResource)
  * to the Backup vault rows of a snapshot (snapshot_bv.h). Strings are
  * copied into the caller's pool. No I/O. */
 #include "optimizer/azure/arm_parse_bv.h"
@@ -10,6 +11,7 @@
 #include <string.h>
 
 #include "optimizer/azure/arm_parse.h"
+#include "optimizer/base/timeutil.h"
 #include "optimizer/base/util.h"
 
 static const char *pooled(struct strpool *pool, const char *s)
@@ -243,4 +245,105 @@ int arm_parse_binstance(const cJSON *o, const char *vault_id,
 		bi->policy_id = pooled(pool, pid);
 	}
 	return bi->datasource_type[0] ? 0 : -1;
+}
+
+/* ---- recovery points and jobs ---- */
+
+int arm_parse_brp(const cJSON *o, const char *instance_id,
+		  struct strpool *pool, struct brp *rp)
+{
+	const cJSON *p = arm_get(o, "properties");
+	const char *name = arm_str(o, "name");
+	const cJSON *d;
+	struct strbuf stores = STRBUF_INIT;
+
+	memset(rp, 0, sizeof(*rp));
+	rp->rp_time = arm_time(p, "recoveryPointTime");
+	if (!name || rp->rp_time == TIME_NONE)
+		return -1;
+	cJSON_ArrayForEach(d, arm_get(p, "recoveryPointDataStoresDetails"))
+	{
+		const char *type = arm_str(d, "type");
+		if (type && !in_list(stores.buf, type))
+			strbuf_addf(&stores, "%s%s", stores.len ? ";" : "",
+				    type);
+	}
+	rp->rp_id = pooled(pool, name);
+	rp->instance_id = instance_id;
+	rp->rp_type = pooled(pool, arm_str(p, "recoveryPointType"));
+	rp->data_stores = pooled(pool, stores.buf);
+	rp->expiry_time = arm_time(p, "expiryTime");
+	strbuf_release(&stores);
+	return 0;
+}
+
+/* "[d.]hh:mm:ss[.fffffff]" */
+static double timespan_s(const char *s)
+{
+	double days = 0, h, m, sec;
+	const char *colon = strchr(s, ':'), *dot = strchr(s, '.');
+	char *end;
+
+	if (!colon)
+		return NAN;
+	if (dot && dot < colon) {
+		days = (double)strtol(s, &end, 10);
+		if (end != dot || days < 0)
+			return NAN;
+		s = dot + 1;
+	}
+	h = strtod(s, &end);
+	if (*end != ':' || end == s)
+		return NAN;
+	m = strtod(end + 1, &end);
+	if (*end != ':')
+		return NAN;
+	sec = strtod(end + 1, &end);
+	if (*end || h < 0 || m < 0 || m >= 60 || sec < 0 || sec >= 61)
+		return NAN;
+	return days * DAY_S + h * HOUR_S + m * 60 + sec;
+}
+
+double arm_bv_duration_s(const char *s)
+{
+	double d;
+
+	if (!s || !*s)
+		return NAN;
+	if (*s == 'P')
+		return duration_parse_iso(s, &d) ? NAN : d;
+	return timespan_s(s);
+}
+
+int arm_parse_bjob(const cJSON *o, const char *vault_id,
+		   struct strpool *pool, struct bjob *j)
+{
+	const cJSON *p = arm_get(o, "properties");
+	const char *name = arm_str(o, "name");
+	const char *inst = arm_str(p, "backupInstanceId");
+	const cJSON *err = cJSON_GetArrayItem(arm_get(p, "errorDetails"), 0);
+	double d = arm_bv_duration_s(arm_str(p, "duration"));
+	char iid[SNAPSHOT_ID_LEN];
+
+	memset(j, 0, sizeof(*j));
+	j->start_time = arm_time(p, "startTime");
+	if (!name || j->start_time == TIME_NONE)
+		return -1;
+	j->job_id = pooled(pool, name);
+	j->vault_id = vault_id;
+	j->instance_id = "";
+	if (inst && *inst) {
+		snapshot_make_id(iid, 'i', inst);
+		j->instance_id = pooled(pool, iid);
+	}
+	j->operation = pooled(pool, arm_str(p, "operation"));
+	j->category = pooled(pool, arm_str(p, "operationCategory"));
+	j->status = pooled(pool, arm_str(p, "status"));
+	j->datasource_type = pooled(pool, arm_str(p, "dataSourceType"));
+	j->error_code = pooled(pool, arm_str(err, "code"));
+	j->end_time = arm_time(p, "endTime");
+	if (j->end_time != TIME_NONE && j->end_time < j->start_time)
+		j->end_time = TIME_NONE;
+	j->duration_s = isnan(d) ? NAN : round(d);
+	return 0;
 }

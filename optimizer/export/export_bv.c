@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: MIT
  * export_bv.c: the Backup vaults (Microsoft.DataProtection) of an exported
  * subscription: the vault list, then per vault its Resource Guard
- * mapping, backup policies and backup instances, turned into the rows of
- * backup_vaults.csv, backup_policies.csv and backup_instances.csv
- * (docs/snapshot-format.md "Backup vaults") once its three lists ended.
- * A list that is denied is a warning: the vault is exported without it.
- * Never prints. */
+ * mapping, backup policies, backup instances and jobs, turned into the
+ * rows of backup_vaults.csv, backup_policies.csv, backup_instances.csv and
+ * backup_jobs.csv (docs/snapshot-format.md "Backup vaults") once its four
+ * lists ended; then per instance its recovery points
+ * (backup_recovery_points.csv). A list that is denied is a warning: the
+ * vault or instance is exported without it. Never prints. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,19 +22,39 @@ struct bv_read {
 	size_t npolicies, apolicies;
 	struct binstance *instances;
 	size_t ninstances, ainstances;
+	struct bjob *jobs;
+	size_t njobs, ajobs;
 	int pending;              /* lists still outstanding */
 };
 
-/* A list of one vault's part. */
+/* A list of one vault's part, or of one instance's points. */
 struct bv_part {
 	struct bv_read *r;
 	const char *what;         /* "backup policies" */
+	const struct binstance *bi; /* the instance of a point list */
 };
+
+static int list_part(struct bv_read *r, const char *path, const char *what,
+		     arm_item_fn fn, arm_end_fn end,
+		     const struct binstance *bi, struct err *e);
+static int on_brp(void *ctx, const cJSON *o, struct err *e);
+static int on_points_end(void *ctx, const struct arm_reply *rep,
+			 struct err *e);
 
 /* ---- the flow ---- */
 
-/* Sends the vault's rows to the builder; an instance whose policy is not
- * the vault's (deleted) keeps none. */
+/* Whether the vault's instances include instance_id. */
+static bool has_instance(const struct bv_read *r, const char *instance_id)
+{
+	for (size_t i = 0; i < r->ninstances; i++)
+		if (!strcmp(r->instances[i].instance_id, instance_id))
+			return true;
+	return false;
+}
+
+/* Sends the vault's rows to the builder (an instance whose policy is not
+ * the vault's, deleted, keeps none; a job of an instance not listed
+ * keeps none) and lists each instance's recovery points. */
 static int bv_done(struct bv_read *r, struct err *e)
 {
 	struct snapbuild *b = r->x->b;
@@ -43,6 +64,11 @@ static int bv_done(struct bv_read *r, struct err *e)
 	for (size_t i = 0; i < r->npolicies; i++)
 		if (snapbuild_bpolicy(b, &r->policies[i], e))
 			return -1;
+	for (size_t i = 0; i < r->njobs; i++) {
+		if (!has_instance(r, r->jobs[i].instance_id))
+			r->jobs[i].instance_id = "";
+		snapbuild_bjob(b, &r->jobs[i]);
+	}
 	for (size_t i = 0; i < r->ninstances; i++) {
 		struct binstance *bi = &r->instances[i];
 		bool known = false;
@@ -54,10 +80,52 @@ static int bv_done(struct bv_read *r, struct err *e)
 		if (snapbuild_binstance(b, bi, e))
 			return -1;
 	}
+	/* the instances live on while their points are listed */
+	ex_own(r->x, r->instances);
+	for (size_t i = 0; i < r->ninstances; i++) {
+		const struct binstance *bi = &r->instances[i];
+		char *path = xasprintf("%s/recoveryPoints", bi->arm_id);
+		int rc = list_part(r, path, "recovery points", on_brp,
+				   on_points_end, bi, e);
+		free(path);
+		if (rc)
+			return -1;
+	}
 	free(r->policies);
-	free(r->instances);
+	free(r->jobs);
 	r->policies = NULL;
-	r->instances = NULL;
+	r->jobs = NULL;
+	return 0;
+}
+
+/* A list's end: a denial or a missing resource is a warning. */
+static int part_end_ok(struct bv_part *pt, const struct arm_reply *rep,
+		       struct err *e)
+{
+	struct bv_read *r = pt->r;
+	char key[600], b[96];
+
+	if (rep->status == 200)
+		return 0;
+	if (!ex_is_denial(rep->status) && rep->status != 404)
+		return ex_unexpected(pt->bi ? "list a backup instance's "
+					      "recovery points"
+					    : "list a Backup vault's parts",
+				     rep->status, rep->code, e);
+	snprintf(key, sizeof(key), "bv:%s:%s:%s", r->v.vault_id,
+		 pt->bi ? pt->bi->instance_id : "", pt->what);
+	if (pt->bi)
+		ex_warn(r->x, key,
+			"Backup vault %s, instance %s: cannot list its %s "
+			"(%s); exported without them",
+			r->v.vault_name, pt->bi->instance_name, pt->what,
+			ex_why(rep->status, rep->code, b));
+	else
+		ex_warn(r->x, key,
+			"Backup vault %s: cannot list its %s (%s); exported "
+			"without them",
+			r->v.vault_name, pt->what,
+			ex_why(rep->status, rep->code, b));
 	return 0;
 }
 
@@ -66,21 +134,41 @@ static int on_part_end(void *ctx, const struct arm_reply *rep,
 {
 	struct bv_part *pt = ctx;
 	struct bv_read *r = pt->r;
-	char key[300], b[96];
 
-	if (rep->status != 200) {
-		if (!ex_is_denial(rep->status) && rep->status != 404)
-			return ex_unexpected("list a Backup vault's parts",
-					     rep->status, rep->code, e);
-		snprintf(key, sizeof(key), "bv:%s:%s", r->v.vault_id,
-			 pt->what);
-		ex_warn(r->x, key,
-			"Backup vault %s: cannot list its %s (%s); exported "
-			"without them",
-			r->v.vault_name, pt->what,
-			ex_why(rep->status, rep->code, b));
-	}
+	if (part_end_ok(pt, rep, e))
+		return -1;
 	return --r->pending ? 0 : bv_done(r, e);
+}
+
+static int on_points_end(void *ctx, const struct arm_reply *rep,
+			 struct err *e)
+{
+	return part_end_ok(ctx, rep, e);
+}
+
+static int on_brp(void *ctx, const cJSON *o, struct err *e)
+{
+	struct bv_part *pt = ctx;
+	struct brp rp;
+
+	(void)e;
+	if (arm_parse_brp(o, pt->bi->instance_id, &pt->r->x->pool, &rp))
+		return 0;
+	snapbuild_brp(pt->r->x->b, &rp);
+	return 0;
+}
+
+static int on_bjob(void *ctx, const cJSON *o, struct err *e)
+{
+	struct bv_read *r = ((struct bv_part *)ctx)->r;
+	struct bjob j;
+
+	(void)e;
+	if (arm_parse_bjob(o, r->v.vault_id, &r->x->pool, &j))
+		return 0;
+	r->jobs = grow_array(r->jobs, sizeof(j), r->njobs + 1, &r->ajobs);
+	r->jobs[r->njobs++] = j;
+	return 0;
 }
 
 static int on_policy(void *ctx, const cJSON *o, struct err *e)
@@ -122,24 +210,35 @@ static int on_proxy(void *ctx, const cJSON *o, struct err *e)
 	return 0;
 }
 
-static int list_part(struct bv_read *r, const char *suffix,
-		     const char *what, arm_item_fn fn, struct err *e)
+static int list_part(struct bv_read *r, const char *path, const char *what,
+		     arm_item_fn fn, arm_end_fn end,
+		     const struct binstance *bi, struct err *e)
 {
 	struct bv_part *pt = ex_own(r->x, xcalloc(1, sizeof(*pt)));
 	struct arm_list_spec spec = { 0 };
-	char *path = xasprintf("%s/%s", r->v.arm_id, suffix);
 	char *url = arm_url(&r->x->arm, path, ARM_API_DATAPROTECTION, NULL);
 	int rc;
 
 	pt->r = r;
 	pt->what = what;
+	pt->bi = bi;
 	spec.url = url;
 	spec.what = what;
 	spec.item = fn;
-	spec.end = on_part_end;
+	spec.end = end;
 	spec.ctx = pt;
 	rc = arm_list(&r->x->arm, &spec, e);
 	free(url);
+	return rc;
+}
+
+/* One of the vault's four lists. */
+static int list_vault_part(struct bv_read *r, const char *suffix,
+			   const char *what, arm_item_fn fn, struct err *e)
+{
+	char *path = xasprintf("%s/%s", r->v.arm_id, suffix);
+	int rc = list_part(r, path, what, fn, on_part_end, NULL, e);
+
 	free(path);
 	return rc;
 }
@@ -169,13 +268,17 @@ static int on_bvault(void *ctx, const cJSON *o, struct err *e)
 			id);
 		return 0;
 	}
-	r->pending = 3;
-	return list_part(r, "backupResourceGuardProxies",
-			 "Resource Guard mappings", on_proxy, e) ||
-			       list_part(r, "backupPolicies", "backup policies",
-					 on_policy, e) ||
-			       list_part(r, "backupInstances",
-					 "backup instances", on_instance, e)
+	r->pending = 4;
+	return list_vault_part(r, "backupResourceGuardProxies",
+			       "Resource Guard mappings", on_proxy, e) ||
+			       list_vault_part(r, "backupPolicies",
+					       "backup policies", on_policy,
+					       e) ||
+			       list_vault_part(r, "backupInstances",
+					       "backup instances", on_instance,
+					       e) ||
+			       list_vault_part(r, "backupJobs", "jobs",
+					       on_bjob, e)
 		       ? -1
 		       : 0;
 }

@@ -2,12 +2,16 @@
  * test_arm_parse_bv.c: Microsoft.DataProtection payloads, in the shapes of
  * the DataProtection spec's examples (api-version 2025-07-01: VaultCRUD/
  * GetBackupVaultWithCMK, PolicyCRUD/GetBackupPolicy, BackupInstance
- * Operations/GetBackupInstance), read into Backup vault rows: every field
+ * Operations/GetBackupInstance and ListRecoveryPoints, JobCRUD/ListJobs),
+ * read into Backup vault rows: every field
  * a user sees in backup_*.csv, defaults for what Azure leaves out, and the
  * objects that are refused. */
 #include "testutil.h"
 
+#include <math.h>
+
 #include "optimizer/azure/arm_parse_bv.h"
+#include "optimizer/base/timeutil.h"
 
 #define VAULT_ID "/subscriptions/0b352192-dcac-4cc7-992e-a96190ccc68c/" \
 		 "resourceGroups/SampleResourceGroup/providers/"        \
@@ -211,6 +215,136 @@ static void test_arm_parse_bv__durations(void **state)
 	assert_int_equal(arm_iso_duration_days(NULL), 0);
 }
 
+static int64_t at(const char *iso)
+{
+	int64_t t;
+
+	assert_int_equal(time_parse_iso(iso, 0, &t), 0);
+	return t;
+}
+
+/* ListRecoveryPoints: a point in two stores with an expiry, one without
+ * an expiry, one without a time (refused). */
+static void test_arm_parse_bv__recovery_points(void **state)
+{
+	struct strpool pool = STRPOOL_INIT;
+	struct brp rp;
+	cJSON *o = parse(
+		"{\"id\": \"" VAULT_ID "/backupInstances/testInstance1/"
+		"recoveryPoints/7fb2cddd\", \"name\": \"7fb2cddd-c5b3-44f6-"
+		"a0d9-db3c4f9d5e35\", \"type\": \"microsoft.dataprotection/"
+		"backupvaults/backupInstances/recoveryPoints\","
+		" \"properties\": {\"objectType\":"
+		" \"AzureBackupDiscreteRecoveryPoint\","
+		" \"recoveryPointTime\": \"2019-03-01T13:00:00Z\","
+		" \"recoveryPointType\": \"Full\", \"friendlyName\":"
+		" \"panbha4\", \"expiryTime\": \"2023-03-01T13:00:00Z\","
+		" \"recoveryPointDataStoresDetails\": [{\"id\": \"0ff0\","
+		" \"type\": \"OperationalStore\", \"creationTime\":"
+		" \"2019-03-01T13:00:00Z\", \"metaData\": \"123456\"},"
+		" {\"id\": \"5d8c\", \"type\": \"VaultStore\"},"
+		" {\"id\": \"5d8d\", \"type\": \"VaultStore\"}],"
+		" \"recoveryPointState\": \"Completed\"}}");
+	cJSON *p = cJSON_GetObjectItem(o, "properties");
+
+	(void)state;
+	assert_int_equal(arm_parse_brp(o, "i-1", &pool, &rp), 0);
+	assert_string_equal(rp.rp_id, "7fb2cddd-c5b3-44f6-a0d9-db3c4f9d5e35");
+	assert_string_equal(rp.instance_id, "i-1");
+	assert_string_equal(rp.rp_type, "Full");
+	assert_string_equal(rp.data_stores, "OperationalStore;VaultStore");
+	assert_int_equal(rp.rp_time, at("2019-03-01T13:00:00Z"));
+	assert_int_equal(rp.expiry_time, at("2023-03-01T13:00:00Z"));
+	cJSON_DeleteItemFromObject(p, "expiryTime");
+	assert_int_equal(arm_parse_brp(o, "i-1", &pool, &rp), 0);
+	assert_int_equal(rp.expiry_time, TIME_NONE);
+	cJSON_DeleteItemFromObject(p, "recoveryPointTime");
+	assert_int_equal(arm_parse_brp(o, "i-1", &pool, &rp), -1);
+	cJSON_Delete(o);
+	strpool_release(&pool);
+}
+
+#define JOB_INSTANCE VAULT_ID "/backupInstances/0b247869-b8be-4885-b832"
+
+/* ListJobs: a finished job (duration a .NET time span), one still
+ * running, a failed one with its error code. */
+static void test_arm_parse_bv__jobs(void **state)
+{
+	struct strpool pool = STRPOOL_INIT;
+	struct bjob j;
+	char want[SNAPSHOT_ID_LEN];
+	cJSON *o = parse(
+		"{\"properties\": {\"activityID\": \"9405\","
+		" \"backupInstanceId\": \"" JOB_INSTANCE "\","
+		" \"dataSourceId\": \"/subscriptions/62b8/resourceGroups/Dpp/"
+		"providers/Microsoft.DBforPostgreSQL/servers/s1/databases/db3\","
+		" \"vaultName\": \"swaggerExample\","
+		" \"startTime\": \"2021-03-17T11:11:50.5595259Z\","
+		" \"endTime\": \"2021-03-17T11:14:02.5319646Z\","
+		" \"dataSourceType\":"
+		" \"Microsoft.DBforPostgreSQL/servers/databases\","
+		" \"operationCategory\": \"Backup\", \"operation\":"
+		" \"Backup\", \"status\": \"Succeeded\","
+		" \"isUserTriggered\": true, \"supportedActions\": [\"\"],"
+		" \"duration\": \"00:02:11.9724387\"},"
+		" \"id\": \"" VAULT_ID "/backupJobs/43252662\","
+		" \"name\": \"43252662-1b43-44fd-a856-0055665cb097\"}");
+	cJSON *p = cJSON_GetObjectItem(o, "properties");
+
+	(void)state;
+	assert_int_equal(arm_parse_bjob(o, "v-1", &pool, &j), 0);
+	snapshot_make_id(want, 'i', JOB_INSTANCE);
+	assert_string_equal(j.job_id, "43252662-1b43-44fd-a856-0055665cb097");
+	assert_string_equal(j.vault_id, "v-1");
+	assert_string_equal(j.instance_id, want);
+	assert_string_equal(j.operation, "Backup");
+	assert_string_equal(j.category, "Backup");
+	assert_string_equal(j.status, "Succeeded");
+	assert_string_equal(j.datasource_type,
+			    "Microsoft.DBforPostgreSQL/servers/databases");
+	assert_string_equal(j.error_code, "");
+	assert_int_equal(j.start_time, at("2021-03-17T11:11:50Z"));
+	assert_int_equal(j.end_time, at("2021-03-17T11:14:02Z"));
+	assert_true(j.duration_s == 132);
+	assert_false(bjob_is_restore(&j));
+	/* still running: no end, a zero span; no instance */
+	cJSON_DeleteItemFromObject(p, "endTime");
+	cJSON_DeleteItemFromObject(p, "backupInstanceId");
+	cJSON_ReplaceItemInObject(p, "duration",
+				  cJSON_CreateString("00:00:00"));
+	cJSON_ReplaceItemInObject(p, "operationCategory",
+				  cJSON_CreateString("Restore"));
+	assert_int_equal(arm_parse_bjob(o, "v-1", &pool, &j), 0);
+	assert_int_equal(j.end_time, TIME_NONE);
+	assert_true(j.duration_s == 0);
+	assert_string_equal(j.instance_id, "");
+	assert_true(bjob_is_restore(&j));
+	cJSON_AddItemToObject(
+		p, "errorDetails",
+		cJSON_Parse("[{\"code\": \"UserErrorMissingRequiredPermissions"
+			    "\", \"message\": \"no access\"}]"));
+	assert_int_equal(arm_parse_bjob(o, "v-1", &pool, &j), 0);
+	assert_string_equal(j.error_code,
+			    "UserErrorMissingRequiredPermissions");
+	cJSON_DeleteItemFromObject(p, "startTime");
+	assert_int_equal(arm_parse_bjob(o, "v-1", &pool, &j), -1);
+	cJSON_Delete(o);
+	strpool_release(&pool);
+}
+
+static void test_arm_parse_bv__job_durations(void **state)
+{
+	(void)state;
+	assert_true(arm_bv_duration_s("00:02:11.9724387") > 131.97 &&
+		    arm_bv_duration_s("00:02:11.9724387") < 131.98);
+	assert_true(arm_bv_duration_s("1.02:03:04") == 93784);
+	assert_true(arm_bv_duration_s("PT2M11S") == 131);
+	assert_true(isnan(arm_bv_duration_s("")));
+	assert_true(isnan(arm_bv_duration_s("soon")));
+	assert_true(isnan(arm_bv_duration_s("00:75:00")));
+	assert_true(isnan(arm_bv_duration_s(NULL)));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -219,6 +353,9 @@ int main(void)
 		cmocka_unit_test(test_arm_parse_bv__policy),
 		cmocka_unit_test(test_arm_parse_bv__instance),
 		cmocka_unit_test(test_arm_parse_bv__durations),
+		cmocka_unit_test(test_arm_parse_bv__recovery_points),
+		cmocka_unit_test(test_arm_parse_bv__jobs),
+		cmocka_unit_test(test_arm_parse_bv__job_durations),
 	};
 	return cmocka_run_group_tests(tests, NULL, test_teardown_scratch);
 }
