@@ -62,7 +62,8 @@ same_estate() { # same_estate A B: the rows a user compares (a sample
 same_bytes() { # same_bytes A B: every file identical
 	for f in manifest.json vaults.csv policies.csv items.csv \
 		recovery_points.csv jobs.csv guards.csv backup_vaults.csv \
-		backup_policies.csv backup_instances.csv; do
+		backup_policies.csv backup_instances.csv \
+		backup_recovery_points.csv backup_jobs.csv; do
 		cmp -s "$1/$f" "$2/$f" || { echo "# $f differs"; return 1; }
 	done
 }
@@ -145,7 +146,8 @@ cp "$T/err" "$T/j.err"
 cp "$T/A.log" "$T/A1.log"
 check "the export reproduces the estate (sizes from --sizes)" \
 	same_estate "$SRC" "$T/one"
-for f in backup_vaults.csv backup_policies.csv backup_instances.csv; do
+for f in backup_vaults.csv backup_policies.csv backup_instances.csv \
+	backup_recovery_points.csv backup_jobs.csv; do
 	check "... and its Backup vaults, $f byte for byte" \
 		cmp "$SRC/$f" "$T/one/$f"
 done

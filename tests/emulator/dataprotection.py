@@ -2,17 +2,21 @@
 """dataprotection.py: the Backup vaults of the estate (Microsoft.
 DataProtection, api-version 2025-07-01) as ARM shows them: backup vaults
 listed per subscription and read one by one, and per vault its
-backupPolicies, backupInstances and backupResourceGuardProxies, in the
-shapes of Microsoft's DataProtection spec examples (VaultCRUD/
-GetBackupVault, PolicyCRUD/GetBackupPolicy, BackupInstanceOperations/
-GetBackupInstance, ResourceGuardProxyCRUD/GetResourceGuardProxy). Built
-from the snapshot's backup_vaults.csv, backup_policies.csv and
-backup_instances.csv (docs/snapshot-format.md "Backup vaults"); a snapshot
-without them has no Backup vaults.
+backupPolicies, backupInstances, backupResourceGuardProxies and
+backupJobs, and per instance its recoveryPoints, in the shapes of
+Microsoft's DataProtection spec examples (VaultCRUD/GetBackupVault,
+PolicyCRUD/GetBackupPolicy, BackupInstanceOperations/GetBackupInstance,
+ResourceGuardProxyCRUD/GetResourceGuardProxy, BackupInstanceOperations/
+ListRecoveryPoints, JobCRUD/ListJobs). Built from the snapshot's
+backup_vaults.csv, backup_policies.csv, backup_instances.csv,
+backup_recovery_points.csv and backup_jobs.csv (docs/snapshot-format.md
+"Backup vaults"); a snapshot without them has no Backup vaults (or no
+points and jobs).
 
 Importing it adds its routes and api-versions to backup.py's tables."""
 
 import os
+import uuid
 
 import backup as B
 import estate as E
@@ -210,6 +214,130 @@ def list_proxies(app, req, m):
                           if v["resource_guard_id"] else []})
 
 
+# ---- recovery points and jobs ----
+
+class DpHistory:
+    """backup_recovery_points.csv by instance, backup_jobs.csv by vault."""
+
+    def __init__(self, snapdir):
+        def rows(name):
+            if not os.path.exists(os.path.join(snapdir, name)):
+                return []
+            return E.read_csv(snapdir, name, ())
+        self.points, self.jobs = {}, {}
+        for r in rows("backup_recovery_points.csv"):
+            self.points.setdefault(r["instance_id"], []).append(r)
+        for j in rows("backup_jobs.csv"):
+            self.jobs.setdefault(j["vault_id"], []).append(j)
+
+
+def history(app):
+    if not hasattr(app.estate, "dp_history"):
+        app.estate.dp_history = DpHistory(app.estate.dir)
+    return app.estate.dp_history
+
+
+def instance_of(app, v, name):
+    for i in dp(app).instances.get(v["vault_id"], []):
+        if i["instance_name"].lower() == name.lower():
+            return i
+    raise ArmError(404, "ResourceNotFound",
+                   "The Resource '%s/backupVaults/%s/backupInstances/%s' "
+                   "was not found." % (DP, v["vault_name"], name))
+
+
+def point_json(i, r):
+    """A point as RecoveryPoints_List shows it (ListRecoveryPoints)."""
+    stores = []
+    for store_type in [t for t in r["data_stores"].split(";") if t]:
+        d = {"id": str(uuid.uuid5(uuid.NAMESPACE_URL,
+                                  r["rp_id"] + "/" + store_type)),
+             "type": store_type, "creationTime": r["rp_time"],
+             "visible": True}
+        if r["expiry_time"]:
+            d["expiryTime"] = r["expiry_time"]
+        stores.append(d)
+    props = {"objectType": "AzureBackupDiscreteRecoveryPoint",
+             "recoveryPointTime": r["rp_time"],
+             "recoveryPointType": r["rp_type"],
+             "recoveryPointDataStoresDetails": stores,
+             "recoveryPointState": "Completed"}
+    if r["expiry_time"]:
+        props["expiryTime"] = r["expiry_time"]
+    return {"id": i["arm_id"] + "/recoveryPoints/" + r["rp_id"],
+            "name": r["rp_id"],
+            "type": "Microsoft.DataProtection/backupVaults/"
+                    "backupInstances/recoveryPoints",
+            "properties": props}
+
+
+def timespan(seconds):
+    """A .NET time span, as Azure writes a job's duration."""
+    s = int(float(seconds or 0))
+    text = "%02d:%02d:%02d" % (s // 3600 % 24, s // 60 % 60, s % 60)
+    return "%d.%s" % (s // 86400, text) if s >= 86400 else text
+
+
+def job_json(app, v, j):
+    """A job as Jobs_List shows it (ListJobs)."""
+    inst = {i["instance_id"]: i
+            for i in dp(app).instances.get(v["vault_id"], [])}
+    i = inst.get(j["instance_id"])
+    src = i["source_resource_id"] if i else ""
+    parts = src.split("/")
+    props = {
+        "activityID": j["job_id"],
+        "subscriptionId": v["subscription_id"],
+        "dataSourceId": src,
+        "vaultName": v["vault_name"],
+        "backupInstanceFriendlyName": i["instance_name"] if i else "",
+        "sourceResourceGroup": parts[4] if len(parts) > 4 else "",
+        "dataSourceSetName": parts[-1],
+        "dataSourceName": parts[-1],
+        "progressEnabled": False,
+        "sourceSubscriptionID": parts[2] if len(parts) > 2 else "",
+        "startTime": j["start_time"],
+        "dataSourceType": j["datasource_type"],
+        "operationCategory": j["operation_category"],
+        "operation": j["operation"],
+        "status": j["status"],
+        "isUserTriggered": j["operation_category"] != "Backup",
+        "supportedActions": [],
+        "dataSourceLocation": v["location"]}
+    if i:
+        props["backupInstanceId"] = i["arm_id"]
+        if i["policy_id"]:
+            arm = dp(app).policy_arm[i["policy_id"]]
+            props["policyId"] = arm
+            props["policyName"] = arm.rsplit("/", 1)[-1]
+    if j["end_time"]:
+        props["endTime"] = j["end_time"]
+    if j["duration_s"]:
+        props["duration"] = timespan(j["duration_s"])
+    if j["error_code"]:
+        props["errorDetails"] = [{
+            "code": j["error_code"],
+            "message": "The backup of %s failed." %
+                       props["backupInstanceFriendlyName"]}]
+    return {"id": "%s/backupJobs/%s" % (v["arm_id"], j["job_id"]),
+            "name": j["job_id"],
+            "type": DP + "/backupVaults/backupJobs",
+            "properties": props}
+
+
+def list_points(app, req, m):
+    v = vault_of(app, m)
+    i = instance_of(app, v, m["inst"])
+    return B.page(req, history(app).points.get(i["instance_id"], []),
+                  app.cfg.list_page_size, lambda r: point_json(i, r))
+
+
+def list_jobs(app, req, m):
+    v = vault_of(app, m)
+    return B.page(req, history(app).jobs.get(v["vault_id"], []),
+                  app.cfg.list_page_size, lambda j: job_json(app, v, j))
+
+
 ROUTES = [(method, B.re.compile("^" + pattern + "/?$", B.re.I),
            "dataprotection", fn) for method, pattern, fn in (
     ("GET", B.SUB + r"/providers/Microsoft\.DataProtection/backupVaults",
@@ -218,6 +346,9 @@ ROUTES = [(method, B.re.compile("^" + pattern + "/?$", B.re.I),
     ("GET", BV + r"/backupPolicies", list_policies),
     ("GET", BV + r"/backupInstances", list_instances),
     ("GET", BV + r"/backupResourceGuardProxies", list_proxies),
+    ("GET", BV + r"/backupInstances/(?P<inst>[^/]+)/recoveryPoints",
+     list_points),
+    ("GET", BV + r"/backupJobs", list_jobs),
 )]
 
 B.API_VERSIONS["dataprotection"] = API
