@@ -20,6 +20,7 @@ struct check_ctx {
 	int64_t as_of, from, jobs_from;
 	unsigned char *match;         /* [item * ntargets + target] */
 	unsigned char *bvmatch;       /* [instance * ntargets + target] */
+	struct bv_observed *bvobs;    /* [instance] */
 	size_t *hits;                 /* items each target covers */
 	struct item_state *st;
 	struct needed_point *need;    /* [item * ntargets + target] */
@@ -431,6 +432,17 @@ static void row_numbers(struct row_text *x, const struct target *t,
 		time_format_iso(r->needed_time, x->num[C_OLD_TIME]);
 }
 
+/* Which figures judged the row: the observed RPO when there is one,
+ * else the predicted; rto (a word) when the row has an RTO. */
+static void row_basis(struct row_text *x, const struct check_row *r,
+		      const char *rto)
+{
+	x->v[C_RPO_BASIS] = !isnan(r->rpo_obs)	 ? "observed"
+			    : !isnan(r->rpo_pred) ? "predicted"
+						  : "";
+	x->v[C_RTO_BASIS] = isnan(r->rto_est) ? "" : rto;
+}
+
 static void row_text_of(struct row_text *x, const struct check_ctx *c,
 			const struct item *it, const struct target *t,
 			const struct check_row *r, const char *reason,
@@ -463,6 +475,7 @@ static void row_text_of(struct row_text *x, const struct check_ctx *c,
 	x->v[C_SOURCE_ID] = it->source_resource_id ? it->source_resource_id
 						   : "";
 	x->v[C_KIND] = "RecoveryServices";
+	row_basis(x, r, "restore_model");
 }
 
 /* Whether a row fails the CI gate. */
@@ -500,7 +513,8 @@ static void write_bv_rows(struct check_ctx *c, struct check_sink *sink,
 
 			if (!c->bvmatch[i * nt + k])
 				continue;
-			check_bv_evaluate(&r, c->s, &c->s->bv.instances[i], t,
+			check_bv_evaluate(&r, c->s, &c->s->bv.instances[i],
+					  &c->bvobs[i], t,
 					  isnan(t->tolerance_hours)
 						  ? c->o.tolerance_hours
 						  : t->tolerance_hours);
@@ -522,6 +536,7 @@ static void write_bv_rows(struct check_ctx *c, struct check_sink *sink,
 					       ? ""
 					       : cause_names[r.cause];
 			x.v[C_SEVERITY] = target_severity_names[t->severity];
+			row_basis(&x, &r, "restore_jobs");
 			check_sink_row(sink, x.v, failing);
 			count_row(sum, &r, failing);
 			check_row_release(&r);
@@ -627,6 +642,7 @@ static void ctx_release(struct check_ctx *c)
 	tz_table_release(&c->zones);
 	free(c->match);
 	free(c->bvmatch);
+	free(c->bvobs);
 	free(c->hits);
 	free(c->st);
 	free(c->need);
@@ -688,6 +704,8 @@ int check_run_opts(struct snapshot *s, const struct target_set *t,
 		goto done;
 	fit_restore_models(&c);
 	out->restores_used = c.restores_used;
+	if (check_bv_observe(s, c.from, c.as_of, &c.bvobs, e))
+		goto done;
 	rc = write_rows(&c, out_path, out, e);
 done:
 	free(zones);

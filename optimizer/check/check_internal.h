@@ -100,12 +100,30 @@ void check_row_evaluate(struct check_row *r, const struct check_input *in);
 void check_row_reason(const struct check_row *r, struct strbuf *out);
 void check_row_release(struct check_row *r);
 
+/* What a Backup vault instance's recovery points and jobs show
+ * (check_bv.c), over the look-back [from, to]. */
+struct bv_observed {
+	bool listed;                  /* the snapshot has the points file */
+	double lookback_days;         /* to - from */
+	struct observed_gaps snap, vault; /* operational / vault points */
+	struct failure_streak streak; /* its backup jobs */
+	size_t restores;              /* its successful restore jobs */
+	double restore_max_h;         /* the longest of them; NAN: none */
+};
+
+/* Streams backup_recovery_points.csv and backup_jobs.csv once: (*out)[i]
+ * for s->bv.instances[i]; the caller frees *out. */
+int check_bv_observe(struct snapshot *s, int64_t from, int64_t to,
+		     struct bv_observed **out, struct err *e);
+
 /* Fills r (CHECK_ROW_INIT) for Backup vault instance bi of s against
  * t (check_bv.c): the predicted RPO of the tier's data store from the
- * policy's schedule, its retention, the protection status; no observed
- * RPO or RTO estimate (their jobs and points are not in the snapshot). */
+ * policy's schedule, the observed one from its recovery points and the
+ * RTO from its restore jobs (ob; NULL: none observed), its retention,
+ * the protection status. */
 void check_bv_evaluate(struct check_row *r, const struct snapshot *s,
-		       const struct binstance *bi, const struct target *t,
+		       const struct binstance *bi,
+		       const struct bv_observed *ob, const struct target *t,
 		       double tolerance_hours);
 /* The row's text columns for bi (v[], "" when empty); the numbers are
  * the caller's (its own formatting). */
@@ -140,7 +158,7 @@ enum { C_ITEM, C_TARGET, C_TIER, C_RPO_T, C_RPO_P, C_RPO_O, C_RTO_T,
        C_EVAL_TIER, C_P95, C_AGE, C_STREAK, C_RTO_NEW, C_RTO_OLD,
        C_OLD_TIME, C_OLD_TIER, C_MIN_RET, C_MARGIN, C_CAUSE, C_SEVERITY,
        C_CONTAINER, C_ARM_ID, C_SOURCE_ID, C_FIX, C_FIX_EDIT, C_FIX_RPO,
-       C_KIND, C_NCOLS };
+       C_KIND, C_RPO_BASIS, C_RTO_BASIS, C_NCOLS };
 
 /* Where the rows go, in one of enum check_format (check.h); written
  * atomically on commit. A failing row fails the CI gate. */

@@ -33,7 +33,8 @@ static const struct csv_column out_cols[] = {
 	{ "container", 0 },	   { "arm_id", 0 },
 	{ "source_resource_id", 0 }, { "suggested_fix", 0 },
 	{ "fix_policy_change", 0 }, { "fix_rpo_predicted_h", 0 },
-	{ "vault_kind", 0 },
+	{ "vault_kind", 0 },	   { "rpo_basis", 0 },
+	{ "rto_basis", 0 },
 };
 _Static_assert(ARRAY_SIZE(out_cols) == C_NCOLS, "out_cols out of step");
 static const struct csv_schema out_schema = { "rpo_rto.csv", out_cols,

@@ -114,4 +114,42 @@ expect_exit 73 "an output in a missing directory exits 73" \
 	"$VAULTWISE" check "$SNAP" --targets "$TARGETS" \
 	--out "$T/no/such/dir/rpo_rto.csv"
 check "help describes the command" "$VAULTWISE" help check
+
+# Backup vaults with recovery points and jobs (a fresh sample has them):
+# the observed RPO from the points, the RTO from the instance's restores
+"$VAULTWISE" sample -q --out "$T/bvsample" --items 24 --vaults 2
+cat >"$T/bv.csv" <<'EOF'
+target_id,scope_type,scope,tier,rpo_hours,rto_hours,min_retention_days
+bv-disks,workload,*disks,snapshot,26,1,
+bv-pg,workload,*PostgreSQL*,vault,170,2,
+EOF
+expect_exit 1 "Backup-vault targets: breaches fail the gate" \
+	"$VAULTWISE" check "$T/bvsample" --targets "$T/bv.csv" --out "$T/bv.out"
+check "Backup-vault rows say whether the RPO and RTO were observed" \
+	python3 - "$T/bv.out" <<'PY'
+import csv, sys
+rows = {r["item_name"]: r for r in csv.DictReader(open(sys.argv[1],
+                                                        newline=""))
+        if r["vault_kind"] == "BackupVault"}
+disk = rows["rg-erp-prod-osdisk-erp-01"]
+assert disk["verdict"] == "met" and disk["rpo_basis"] == "observed", disk
+assert disk["rpo_observed_h"] == "24.00", disk
+assert disk["rto_basis"] == "restore_jobs" and \
+    float(disk["rto_estimated_h"]) < 1, disk
+failing = rows["rg-shop-prod-datadisk-shop-01"]
+assert failing["verdict"] == "breached" and \
+    failing["cause"] == "failed_jobs", failing
+assert float(failing["rpo_observed_h"]) > 72, failing
+assert "backups failing" in failing["reason"], failing
+# weekly PostgreSQL meets 170 h by its schedule, not by its points
+pg = rows["rg-shop-prod-pg-shop-catalog"]
+assert pg["rpo_predicted_h"] == "168.00" and pg["verdict"] == "breached" \
+    and pg["cause"] == "failed_jobs" and pg["rpo_basis"] == "observed", pg
+orders = rows["rg-erp-prod-pg-erp-orders"]
+assert orders["verdict"] == "met" and orders["rto_basis"] == "restore_jobs"
+billing = rows["rg-erp-prod-pg-erp-billing"]
+assert billing["verdict"] == "unknown" and billing["rto_basis"] == "", \
+    billing
+assert "no restore job of its own" in billing["reason"], billing
+PY
 finish

@@ -4,13 +4,17 @@
  * hourly, two weekly days interleaved, unreadable); which targets cover
  * an instance; and a passing and a failing verdict for each measure
  * (predicted RPO per data store, retention, protection status, a tier
- * the policy keeps no copy in, an RTO target without a model). */
+ * the policy keeps no copy in, an RTO target without a model), and from
+ * a snapshot's backup_recovery_points.csv and backup_jobs.csv the
+ * observed RPO (points on schedule; stale behind failed jobs; stale;
+ * none in the look-back) and the RTO of restore jobs. */
 #include "testutil.h"
 
 #include <math.h>
 
 #include "models/check/schedule_bv.h"
 #include "models/check/targets.h"
+#include "optimizer/base/timeutil.h"
 #include "optimizer/check/check_internal.h"
 
 #define DS_DISK "Microsoft.Compute/disks"
@@ -119,7 +123,7 @@ static int verdict(struct fixture *f, int i, const struct target *t,
 		   struct check_row *r, struct strbuf *why)
 {
 	*r = (struct check_row)CHECK_ROW_INIT;
-	check_bv_evaluate(r, &f->s, &f->bi[i], t, 0);
+	check_bv_evaluate(r, &f->s, &f->bi[i], NULL, t, 0);
 	check_row_reason(r, why);
 	return r->verdict;
 }
@@ -206,7 +210,217 @@ static void test_check_bv__retention_status_and_rto(void **state)
 	assert_int_equal(verdict(&f, 0, &t, &r, &why), V_UNKNOWN);
 	assert_non_null(strstr(why.buf, "no restore-time model for "
 					"Microsoft.Compute/disks"));
+	assert_non_null(strstr(why.buf, "no observed RPO"));
 	check_row_release(&r);
+	strbuf_release(&why);
+}
+
+/* ---- observed, from snapshot rows ---- */
+
+#define T0 INT64_C(1793491200) /* 2026-11-01T00:00:00Z */
+#define LOOKBACK_D 30
+#define ARM "/subscriptions/1/resourceGroups/rg/providers/" \
+	    "Microsoft.DataProtection/backupVaults/bv"
+
+/* A snapshot of one vault: a daily disk policy and instance (0), a
+ * weekly PostgreSQL one (1); points and jobs as each test adds them. */
+struct hist {
+	struct snapshot s;
+	struct bv_observed *ob;
+	struct brp rp[64];
+	struct bjob job[16];
+	size_t nrp, njob;
+	char *dir;
+};
+
+static const char *const hist_ids[2] = { "i-000000000d15", "i-0000000000b9" };
+
+static void add_rp(struct hist *h, int inst, int64_t at)
+{
+	h->rp[h->nrp++] = (struct brp){
+		.rp_id = "rp", .instance_id = hist_ids[inst],
+		.rp_type = "Full",
+		.data_stores = inst ? "VaultStore" : "OperationalStore",
+		.rp_time = at, .expiry_time = TIME_NONE };
+}
+
+static void add_job(struct hist *h, int inst, const char *op,
+		    const char *status, int64_t at, double dur_s)
+{
+	h->job[h->njob++] = (struct bjob){
+		.job_id = "j", .vault_id = "v-000000000001",
+		.instance_id = hist_ids[inst], .operation = op,
+		.category = op, .status = status, .datasource_type = "",
+		.error_code = "", .start_time = at,
+		.end_time = at + (int64_t)dur_s, .duration_s = dur_s };
+}
+
+static void hist_open(struct hist *h, const char *name)
+{
+	static const char *const ds[2] = { DS_DISK, DS_PG };
+	static const char *const sched[2] = {
+		"R/2026-01-01T02:00:00+00:00/P1D",
+		"R/2026-01-04T22:00:00+00:00/P1W" };
+	struct snapshot_writer sw;
+	struct manifest m;
+	struct err e = ERR_INIT;
+	struct bvault v = {
+		.vault_id = "v-000000000001", .subscription_id = "1",
+		.resource_group = "rg", .vault_name = "bv", .location = "weu",
+		.resource_guard_id = "", .tenant_id = "", .arm_id = ARM,
+		.job_failure_alerts = ONOFF_UNKNOWN };
+
+	h->dir = test_path(name);
+	if (snapshot_writer_begin(&sw, h->dir, &e))
+		fail_msg("%s", e.msg);
+	snapshot_put_bvault(&sw, &v);
+	for (int i = 0; i < 2; i++) {
+		char pid[16];
+		snprintf(pid, sizeof(pid), "p-00000000000%d", i);
+		snapshot_put_bpolicy(&sw, &(struct bpolicy){
+			.policy_id = pid, .vault_id = v.vault_id,
+			.policy_name = ds[i], .datasource_type = ds[i],
+			.schedule = sched[i], .time_zone = "UTC",
+			.data_stores = i ? "VaultStore" : "OperationalStore",
+			.retention_rules = "", .arm_id = "",
+			.operational_keep_days = i ? 0 : 7,
+			.vault_keep_days = i ? 91 : 0 });
+		snapshot_put_binstance(&sw, &(struct binstance){
+			.instance_id = hist_ids[i], .vault_id = v.vault_id,
+			.policy_id = pid, .instance_name = ds[i],
+			.datasource_type = ds[i],
+			.protection_status = "ProtectionConfigured",
+			.source_resource_id = "", .arm_id = "",
+			.vault_gb = NAN, .archive_gb = NAN,
+			.size_source = "" });
+	}
+	for (size_t i = 0; i < h->nrp; i++)
+		snapshot_put_brp(&sw, &h->rp[i]);
+	for (size_t i = 0; i < h->njob; i++)
+		snapshot_put_bjob(&sw, &h->job[i]);
+	manifest_init(&m);
+	m.source = xstrdup("sample");
+	m.exported_at = T0;
+	if (snapshot_writer_commit(&sw, &m, &e) ||
+	    snapshot_open(&h->s, h->dir, &e) ||
+	    check_bv_observe(&h->s, T0 - LOOKBACK_D * DAY_S, T0, &h->ob, &e))
+		fail_msg("%s", e.msg);
+	manifest_release(&m);
+}
+
+static void hist_release(struct hist *h)
+{
+	free(h->ob);
+	snapshot_release(&h->s);
+	free(h->dir);
+	memset(h, 0, sizeof(*h));
+}
+
+static int hist_verdict(struct hist *h, int i, const struct target *t,
+			struct check_row *r, struct strbuf *why)
+{
+	*r = (struct check_row)CHECK_ROW_INIT;
+	check_bv_evaluate(r, &h->s, &h->s.bv.instances[i], &h->ob[i], t, 0);
+	check_row_reason(r, why);
+	return r->verdict;
+}
+
+/* Daily disk snapshots at 02:00 for 10 days, the newest 22 h old. */
+static void daily_disk(struct hist *h, int days, int64_t newest)
+{
+	for (int d = 0; d < days; d++)
+		add_rp(h, 0, newest - (int64_t)d * DAY_S);
+}
+
+static void test_check_bv__observed_rpo(void **state)
+{
+	struct hist h;
+	struct check_row r;
+	struct strbuf why = STRBUF_INIT;
+	struct target t = tgt(SCOPE_VAULT, "*", TT_SNAPSHOT, 26, NAN, NAN);
+
+	(void)state;
+	/* on schedule: met, the worst gap the day between points */
+	memset(&h, 0, sizeof(h));
+	daily_disk(&h, 10, T0 - 22 * HOUR_S);
+	hist_open(&h, "onschedule");
+	assert_true(h.ob[0].listed);
+	assert_int_equal(hist_verdict(&h, 0, &t, &r, &why), V_MET);
+	assert_float_equal(r.rpo_obs, 24, 1e-9);
+	assert_float_equal(r.age, 22, 1e-9);
+	assert_non_null(strstr(why.buf, "observed RPO 24 h between "
+					"operational-store points"));
+	check_row_release(&r);
+	hist_release(&h);
+	/* the last three runs failed: the newest point is 94 h old */
+	memset(&h, 0, sizeof(h));
+	daily_disk(&h, 7, T0 - 94 * HOUR_S);
+	for (int d = 0; d < 3; d++)
+		add_job(&h, 0, "Backup", "Failed", T0 - (22 + 24 * d) * HOUR_S,
+			60);
+	hist_open(&h, "failing");
+	assert_int_equal(hist_verdict(&h, 0, &t, &r, &why), V_BREACHED);
+	assert_int_equal(r.cause, CAUSE_FAILED_JOBS);
+	assert_float_equal(r.rpo_obs, 94, 1e-9);
+	assert_float_equal(r.margin, -68, 1e-9);
+	assert_int_equal(r.streak, 3);
+	assert_float_equal(r.rpo_pred, 24, 1e-9);
+	assert_non_null(strstr(why.buf, "newest operational-store point "
+					"94 h old, backups failing > 26 h"));
+	check_row_release(&r);
+	hist_release(&h);
+	/* stale without a failed job: stale_backup */
+	memset(&h, 0, sizeof(h));
+	daily_disk(&h, 7, T0 - 94 * HOUR_S);
+	hist_open(&h, "stale");
+	assert_int_equal(hist_verdict(&h, 0, &t, &r, &why), V_BREACHED);
+	assert_int_equal(r.cause, CAUSE_STALE_BACKUP);
+	check_row_release(&r);
+	hist_release(&h);
+	/* no point in the look-back at all */
+	memset(&h, 0, sizeof(h));
+	add_rp(&h, 0, T0 - (LOOKBACK_D + 5) * DAY_S);
+	add_rp(&h, 0, T0 - (LOOKBACK_D + 30) * DAY_S);
+	hist_open(&h, "none");
+	assert_int_equal(hist_verdict(&h, 0, &t, &r, &why), V_BREACHED);
+	assert_int_equal(r.cause, CAUSE_STALE_BACKUP);
+	check_row_release(&r);
+	hist_release(&h);
+	strbuf_release(&why);
+}
+
+static void test_check_bv__rto_from_restore_jobs(void **state)
+{
+	struct hist h;
+	struct check_row r;
+	struct strbuf why = STRBUF_INIT;
+	struct target t = tgt(SCOPE_VAULT, "*", TT_VAULT, NAN, 2, NAN);
+
+	(void)state;
+	memset(&h, 0, sizeof(h));
+	add_rp(&h, 1, T0 - 50 * HOUR_S);
+	add_job(&h, 1, "Restore", "Succeeded", T0 - 40 * DAY_S, 3600);
+	add_job(&h, 1, "Restore", "Succeeded", T0 - 80 * DAY_S, 5400);
+	/* a failed restore says nothing of how long one takes */
+	add_job(&h, 1, "Restore", "Failed", T0 - 20 * DAY_S, 36000);
+	hist_open(&h, "restores");
+	assert_int_equal(h.ob[1].restores, 2);
+	assert_int_equal(hist_verdict(&h, 1, &t, &r, &why), V_MET);
+	assert_float_equal(r.rto_est, 1.5, 1e-9);
+	assert_non_null(strstr(why.buf, "observed RTO 1.5 h (longest of 2 "
+					"restore jobs) <= 2 h target"));
+	check_row_release(&r);
+	t.rto_hours = 1;
+	assert_int_equal(hist_verdict(&h, 1, &t, &r, &why), V_BREACHED);
+	assert_int_equal(r.cause, CAUSE_RESTORE_THROUGHPUT);
+	assert_float_equal(r.margin, -0.5, 1e-9);
+	check_row_release(&r);
+	/* the disk has no restore of its own: unknown, said */
+	t.tier = TT_ANY;
+	assert_int_equal(hist_verdict(&h, 0, &t, &r, &why), V_UNKNOWN);
+	assert_non_null(strstr(why.buf, "no restore job of its own"));
+	check_row_release(&r);
+	hist_release(&h);
 	strbuf_release(&why);
 }
 
@@ -217,6 +431,8 @@ int main(void)
 		cmocka_unit_test(test_check_bv__targets_cover_instances),
 		cmocka_unit_test(test_check_bv__rpo_by_data_store),
 		cmocka_unit_test(test_check_bv__retention_status_and_rto),
+		cmocka_unit_test(test_check_bv__observed_rpo),
+		cmocka_unit_test(test_check_bv__rto_from_restore_jobs),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return cmocka_run_group_tests(tests, NULL, test_teardown_scratch);
 }
