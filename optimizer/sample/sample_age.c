@@ -141,6 +141,10 @@ static void put_small_tables(struct ager *a)
 	for (size_t i = 0; i < s->npolicies; i++)
 		snapshot_put_policy(&a->x.sw, &s->policies[i]);
 	snapshot_put_bv(&a->x.sw, &s->bv);
+	sample_age_backup_vaults(&a->x, &a->pool,
+				 s->manifest.tenant_id ? s->manifest.tenant_id
+						       : "",
+				 &s->bv);
 	a->x.stats.vaults = s->nvaults;
 	a->x.stats.guards = s->nguards;
 	a->x.stats.policies = s->npolicies;

@@ -230,12 +230,12 @@ static void bv_make_instance(struct estate *es, const struct bvault *v,
 
 /* The generator of the Backup vault ids: seeded from the tenant, so an
  * estate's ids are its own and the same each time. */
-static gsl_rng *bv_rng(const struct estate *es)
+static gsl_rng *bv_rng(const char *tenant)
 {
 	gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
 	unsigned long h = 2166136261u;
 
-	for (const char *p = es->tenant; *p; p++)
+	for (const char *p = tenant; *p; p++)
 		h = (h ^ (unsigned char)*p) * 16777619u;
 	gsl_rng_set(r, h);
 	return r;
@@ -249,7 +249,7 @@ void sample_make_backup_vaults(struct estate *es)
 	struct binstance bi[NV * BV_NINST];
 	struct bv_tables t = { v, bi, p, NV, NV * BV_NINST, NV * BV_NPOL };
 	struct bv_history h = { NULL, NULL, 0, 0 };
-	gsl_rng *r = bv_rng(es);
+	gsl_rng *r = bv_rng(es->tenant);
 	size_t arps = 0, ajobs = 0;
 
 	for (size_t i = 0; i < NV; i++) {
@@ -264,7 +264,7 @@ void sample_make_backup_vaults(struct estate *es)
 			struct binstance *b = &bi[i * BV_NINST + k];
 
 			bv_make_instance(es, &v[i], pols, it, b);
-			sample_bv_history(es, r, b,
+			sample_bv_history(&es->x, &es->pool, r, b,
 					  it->policy >= 0 ? &pols[it->policy]
 							  : NULL,
 					  &it->ev, &h, &arps, &ajobs);
@@ -276,5 +276,43 @@ void sample_make_backup_vaults(struct estate *es)
 	snapshot_put_bv(&es->x.sw, &t);
 	snapshot_bv_history_sort(&h);
 	snapshot_put_bv_history(&es->x.sw, &h);
+	snapshot_bv_history_release(&h);
+}
+
+/* The events of the fixed table's instance named name, or NULL. */
+static const struct bv_events *bv_events_of(const char *name)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(bv_profiles); i++)
+		for (int k = 0; k < BV_NINST; k++) {
+			const struct bv_instance_tpl *t = &bv_profiles[i].inst[k];
+			size_t n = strlen(t->rg);
+			if (!strncmp(name, t->rg, n) && name[n] == '-' &&
+			    !strcmp(name + n + 1, t->name))
+				return &t->ev;
+		}
+	return NULL;
+}
+
+void sample_age_backup_vaults(struct sample_ctx *x, struct strpool *pool,
+			      const char *tenant, const struct bv_tables *t)
+{
+	static const struct bv_events none = { 0, 0, 0 };
+	struct bv_history h = { NULL, NULL, 0, 0 };
+	gsl_rng *r = bv_rng(tenant);
+	size_t arps = 0, ajobs = 0;
+
+	for (size_t i = 0; i < t->ninstances; i++) {
+		const struct binstance *bi = &t->instances[i];
+		const struct bv_events *ev = bv_events_of(bi->instance_name);
+
+		sample_bv_history(x, pool, r, bi,
+				  bi->policy_idx >= 0
+					  ? &t->policies[bi->policy_idx]
+					  : NULL,
+				  ev ? ev : &none, &h, &arps, &ajobs);
+	}
+	gsl_rng_free(r);
+	snapshot_bv_history_sort(&h);
+	snapshot_put_bv_history(&x->sw, &h);
 	snapshot_bv_history_release(&h);
 }

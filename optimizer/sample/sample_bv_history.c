@@ -6,7 +6,8 @@
  * operational store, blobs and PostgreSQL in the vault store), the last
  * runs failed or the protection stopped as its events say, and its
  * restores. Draws only from the caller's generator (sample_bv.c's own),
- * so the Recovery Services part of the estate stays as it was. */
+ * so the Recovery Services part of the estate stays as it was. Made
+ * again for an aged estate's date (sample --from). */
 #include "optimizer/sample/sample_internal.h"
 
 #include <math.h>
@@ -28,7 +29,8 @@ struct bv_run_kind {
 };
 
 struct bv_hist {
-	struct estate *es;
+	const struct sample_ctx *x;
+	struct strpool *pool;
 	gsl_rng *r;
 	const struct binstance *bi;
 	struct bv_history *t;
@@ -82,7 +84,7 @@ static const char *guid(struct bv_hist *h)
 	char g[37];
 
 	sample_guid(h->r, g);
-	return strpool_dup(&h->es->pool, g);
+	return strpool_dup(h->pool, g);
 }
 
 /* typical * [0.8, 1.2), whole seconds */
@@ -133,7 +135,7 @@ static void add_point(struct bv_hist *h, const struct bv_run_kind *k,
 static void backup_runs(struct bv_hist *h, const struct bpolicy *p,
 			const struct bv_events *ev)
 {
-	const struct sample_ctx *x = &h->es->x;
+	const struct sample_ctx *x = h->x;
 	struct bv_run_kind k;
 	int64_t start, period, until = x->as_of, t, from;
 	int runs = 0;
@@ -159,12 +161,12 @@ static void backup_runs(struct bv_hist *h, const struct bpolicy *p,
 	}
 }
 
-void sample_bv_history(struct estate *es, gsl_rng *r,
-		       const struct binstance *bi, const struct bpolicy *p,
-		       const struct bv_events *ev, struct bv_history *t,
-		       size_t *arps, size_t *ajobs)
+void sample_bv_history(const struct sample_ctx *x, struct strpool *pool,
+		       gsl_rng *r, const struct binstance *bi,
+		       const struct bpolicy *p, const struct bv_events *ev,
+		       struct bv_history *t, size_t *arps, size_t *ajobs)
 {
-	struct bv_hist h = { es, r, bi, t, *arps, *ajobs };
+	struct bv_hist h = { x, pool, r, bi, t, *arps, *ajobs };
 	struct bv_run_kind k;
 
 	if (!p)
@@ -174,7 +176,7 @@ void sample_bv_history(struct estate *es, gsl_rng *r,
 	/* restores, a month and a bit apart, mid-morning */
 	for (int i = 0; i < ev->restores; i++)
 		add_job(&h, "Restore",
-			es->x.as_of - (int64_t)(37 * (i + 1)) * DAY_S +
+			x->as_of - (int64_t)(37 * (i + 1)) * DAY_S +
 				10 * HOUR_S,
 			vary(&h, k.restore_s), false);
 	*arps = h.arps;

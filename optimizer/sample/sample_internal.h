@@ -130,10 +130,15 @@ struct bv_events {
 };
 /* Adds the points and jobs of bi (policy p, or NULL: none) to h, whose
  * arrays' allocated sizes are *arps and *ajobs. */
-void sample_bv_history(struct estate *es, gsl_rng *r,
-		       const struct binstance *bi, const struct bpolicy *p,
-		       const struct bv_events *ev, struct bv_history *h,
-		       size_t *arps, size_t *ajobs);
+void sample_bv_history(const struct sample_ctx *x, struct strpool *pool,
+		       gsl_rng *r, const struct binstance *bi,
+		       const struct bpolicy *p, const struct bv_events *ev,
+		       struct bv_history *h, size_t *arps, size_t *ajobs);
+/* The Backup vaults of an estate sample --from ages: their tables as
+ * they were, their points and jobs made again for x->as_of (the events
+ * of the fixed table, by instance name; none for others). */
+void sample_age_backup_vaults(struct sample_ctx *x, struct strpool *pool,
+			      const char *tenant, const struct bv_tables *t);
 
 /* sample_levers.c: keeps the last item slots for the lever cases (after
  * sample_share_items), then writes them (after everything else). */
