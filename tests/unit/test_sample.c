@@ -2,7 +2,8 @@
  * test_sample.c: the sample estate generator (sample.h): determinism,
  * the size and count budget of the default estate, recovery points and
  * jobs that follow the documented rules, vault protections that give the
- * audit something to find, and the restore hazard. */
+ * audit something to find, the Backup vaults' points and jobs (on
+ * schedule, failing, stopped, restored), and the restore hazard. */
 #include "testutil.h"
 
 #include <math.h>
@@ -14,7 +15,8 @@
 
 static const char *const csv_files[] = {
 	"vaults.csv", "policies.csv", "items.csv", "recovery_points.csv",
-	"jobs.csv",   "guards.csv",
+	"jobs.csv",   "guards.csv",	"backup_recovery_points.csv",
+	"backup_jobs.csv",
 };
 
 /* Writes the default estate (or one with the given seed) once per name. */
@@ -598,6 +600,98 @@ static int teardown(void **state)
 	return 0;
 }
 
+/* One sample Backup-vault instance's history, as a user reads it. */
+struct bv_seen {
+	const char *name;       /* instance_name */
+	int64_t newest;         /* newest point, TIME_NONE: none */
+	size_t points, failed, restores, after_stop;
+	bool wrong_store;       /* a point not in its datasource's store */
+	int64_t stop;           /* jobs after this count as after_stop */
+};
+
+static int seen_rp(void *ctx, const struct binstance *bi,
+		   const struct brp *rp, struct err *e)
+{
+	struct bv_seen *w = ctx;
+	const char *store = strstr(bi->datasource_type, "disks")
+				    ? "OperationalStore"
+				    : "VaultStore";
+
+	(void)e;
+	assert_true(rp->expiry_time > rp->rp_time);
+	if (strcmp(bi->instance_name, w->name))
+		return 0;
+	w->points++;
+	w->wrong_store |= strcmp(rp->data_stores, store) != 0;
+	if (w->newest == TIME_NONE || rp->rp_time > w->newest)
+		w->newest = rp->rp_time;
+	return 0;
+}
+
+static int seen_job(void *ctx, const struct binstance *bi,
+		    const struct bjob *j, struct err *e)
+{
+	struct bv_seen *w = ctx;
+
+	(void)e;
+	assert_non_null(bi);
+	if (strcmp(bi->instance_name, w->name))
+		return 0;
+	w->failed += !strcmp(j->status, "Failed");
+	w->restores += bjob_is_restore(j);
+	w->after_stop += j->start_time > w->stop;
+	return 0;
+}
+
+static struct bv_seen bv_history(struct snapshot *s, const char *name,
+				 int64_t stop)
+{
+	struct bv_seen w = { name, TIME_NONE, 0, 0, 0, 0, false, stop };
+	struct err e = ERR_INIT;
+
+	if (snapshot_each_brp(s, seen_rp, &w, &e) ||
+	    snapshot_each_bjob(s, seen_job, &w, &e))
+		fail_msg("%s", e.msg);
+	return w;
+}
+
+static void test_sample__backup_vault_history(void **state)
+{
+	char *dir = default_estate();
+	struct snapshot s;
+	struct bv_seen w;
+	int64_t now;
+
+	(void)state;
+	open_snapshot(&s, dir);
+	now = s.manifest.exported_at;
+	/* a disk on schedule: daily snapshots for the 7 days it keeps */
+	w = bv_history(&s, "rg-erp-prod-osdisk-erp-01", now);
+	assert_int_equal(w.points, 7);
+	assert_false(w.wrong_store);
+	assert_true(now - w.newest < 26 * HOUR_S);
+	assert_int_equal(w.failed, 0);
+	assert_int_equal(w.restores, 2);
+	/* the disk in ProtectionError failed its last three runs */
+	w = bv_history(&s, "rg-shop-prod-datadisk-shop-01", now);
+	assert_int_equal(w.failed, 3);
+	assert_true(now - w.newest > 3 * DAY_S &&
+		    now - w.newest < 4 * DAY_S + 26 * HOUR_S);
+	/* the stopped blob: nothing for 40 days, its vault points kept */
+	w = bv_history(&s, "rg-shop-prod-stshopmedia01", now - 40 * DAY_S);
+	assert_true(w.points > 0);
+	assert_false(w.wrong_store);
+	assert_true(now - w.newest >= 40 * DAY_S);
+	assert_int_equal(w.after_stop, 0);
+	/* PostgreSQL backups failing: two weekly runs */
+	w = bv_history(&s, "rg-shop-prod-pg-shop-catalog", now);
+	assert_int_equal(w.failed, 2);
+	assert_false(w.wrong_store);
+	assert_true(now - w.newest > 14 * DAY_S);
+	snapshot_release(&s);
+	free(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -608,6 +702,7 @@ int main(void)
 		cmocka_unit_test(test_sample__manifest_records_generator),
 		cmocka_unit_test(test_sample__vaults_give_the_audit_work),
 		cmocka_unit_test(test_sample__guards_match_vaults),
+		cmocka_unit_test(test_sample__backup_vault_history),
 		cmocka_unit_test(test_sample__large_estate_reads_back_grouped),
 		cmocka_unit_test(test_sample__hazard),
 		cmocka_unit_test(test_sample__zones),
