@@ -433,14 +433,17 @@ static void row_numbers(struct row_text *x, const struct target *t,
 }
 
 /* Which figures judged the row: the observed RPO when there is one,
- * else the predicted; rto (a word) when the row has an RTO. */
+ * else the predicted; what the RTO rests on (rto: the word for the
+ * kind, unless the row names its own) when the row has one. */
 static void row_basis(struct row_text *x, const struct check_row *r,
 		      const char *rto)
 {
 	x->v[C_RPO_BASIS] = !isnan(r->rpo_obs)	 ? "observed"
 			    : !isnan(r->rpo_pred) ? "predicted"
 						  : "";
-	x->v[C_RTO_BASIS] = isnan(r->rto_est) ? "" : rto;
+	x->v[C_RTO_BASIS] = isnan(r->rto_est) ? ""
+			    : r->rto_basis    ? r->rto_basis
+					      : rto;
 }
 
 static void row_text_of(struct row_text *x, const struct check_ctx *c,
@@ -536,7 +539,7 @@ static void write_bv_rows(struct check_ctx *c, struct check_sink *sink,
 					       ? ""
 					       : cause_names[r.cause];
 			x.v[C_SEVERITY] = target_severity_names[t->severity];
-			row_basis(&x, &r, "restore_jobs");
+			row_basis(&x, &r, "");
 			check_sink_row(sink, x.v, failing);
 			count_row(sum, &r, failing);
 			check_row_release(&r);

@@ -6,7 +6,7 @@
  * (vaulted blobs, PostgreSQL); each is predicted from the policy's
  * schedule and observed from the instance's recovery points in that
  * store. The RTO is the longest of its own restore jobs; without any,
- * there is no restore-time model for these datasources: unknown. */
+ * rto.h's documented estimate of the tier. */
 #include "optimizer/check/check_internal.h"
 
 #include <math.h>
@@ -350,32 +350,74 @@ static void check_observed(struct check_row *r, const struct target *t,
 		       got, store, p95, want);
 }
 
-/* The RTO from the instance's own restore jobs: the longest. */
+/* Without a restore of its own, rto.h's documented estimate: a disk's
+ * snapshot restore RTO_SNAPSHOT_H; a vault-store restore the defaults of
+ * an unfitted model over the instance's vault GiB. NAN (why says so)
+ * when neither applies. */
+static double estimated_rto(const struct check_row *r,
+			    const struct binstance *bi, struct strbuf *why)
+{
+	struct rto_model m;
+
+	if (r->tier == TT_SNAPSHOT && is_disk(bi)) {
+		strbuf_adds(why, "the documented snapshot-restore estimate");
+		return RTO_SNAPSHOT_H;
+	}
+	if (r->tier != TT_VAULT) {
+		strbuf_addf(why, "no restore-time model for %s",
+			    bi->datasource_type);
+		return NAN;
+	}
+	if (isnan(bi->vault_gb)) {
+		strbuf_adds(why, "the vault-store size is not known");
+		return NAN;
+	}
+	rto_model_fit(&m, NULL, 0);
+	strbuf_addf(why, "the documented vault-restore estimate for %.0f "
+			 "GiB: %s",
+		    bi->vault_gb, m.basis);
+	return rto_model_hours(&m, bi->vault_gb);
+}
+
+/* The RTO from the instance's own restore jobs (the longest), else the
+ * documented estimate; rto_basis says which. */
 static void check_rto(struct check_row *r, const struct target *t,
 		      const struct binstance *bi, const struct bv_observed *ob)
 {
+	struct strbuf why = STRBUF_INIT;
+	const char *what = "observed";
 	char got[24], want[24];
+	double h;
 
 	if (isnan(t->rto_hours))
 		return;
-	if (!ob || !ob->restores) {
-		clause(&r->unknown, "no restore-time model for %s and no "
-				    "restore job of its own",
-		       bi->datasource_type);
+	if (ob && ob->restores) {
+		h = ob->restore_max_h;
+		r->rto_basis = "restore_jobs";
+		strbuf_addf(&why, "longest of %zu restore job%s", ob->restores,
+			    ob->restores == 1 ? "" : "s");
+	} else {
+		strbuf_adds(&why, "no restore job of its own; ");
+		h = estimated_rto(r, bi, &why);
+		r->rto_basis = "estimate";
+		what = "estimated";
+	}
+	if (isnan(h)) {
+		clause(&r->unknown, "RTO unknown (%s)", why.buf);
+		strbuf_release(&why);
 		return;
 	}
-	r->rto_est = r->rto_newest = ob->restore_max_h;
-	format_hours(ob->restore_max_h, got, sizeof(got));
+	r->rto_est = r->rto_newest = h;
+	format_hours(h, got, sizeof(got));
 	format_hours(t->rto_hours, want, sizeof(want));
-	measure(r, t->rto_hours, ob->restore_max_h, CAUSE_RESTORE_THROUGHPUT);
-	if (ob->restore_max_h > t->rto_hours + 1e-9)
-		clause(&r->fail, "observed RTO %s (longest of %zu restore "
-				 "job%s) > %s target",
-		       got, ob->restores, ob->restores == 1 ? "" : "s", want);
+	measure(r, t->rto_hours, h, CAUSE_RESTORE_THROUGHPUT);
+	if (h > t->rto_hours + 1e-9)
+		clause(&r->fail, "%s RTO %s (%s) > %s target", what, got,
+		       why.buf, want);
 	else
-		clause(&r->pass, "observed RTO %s (longest of %zu restore "
-				 "job%s) <= %s target",
-		       got, ob->restores, ob->restores == 1 ? "" : "s", want);
+		clause(&r->pass, "%s RTO %s (%s) <= %s target", what, got,
+		       why.buf, want);
+	strbuf_release(&why);
 }
 
 void check_bv_evaluate(struct check_row *r, const struct snapshot *s,

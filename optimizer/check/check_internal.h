@@ -76,6 +76,8 @@ struct check_row {
 	int cause;                /* enum cause of a breach or unknown */
 	bool unmeasured_fail;     /* a failure without a margin (no backup) */
 	bool cause_fixed;         /* a root cause named it: no other may */
+	const char *rto_basis;    /* what rto_est rests on; NULL: the
+				     caller's word for its kind */
 	struct strbuf fail, unknown, pass, note; /* "; "-joined clauses */
 };
 
@@ -119,8 +121,8 @@ int check_bv_observe(struct snapshot *s, int64_t from, int64_t to,
 /* Fills r (CHECK_ROW_INIT) for Backup vault instance bi of s against
  * t (check_bv.c): the predicted RPO of the tier's data store from the
  * policy's schedule, the observed one from its recovery points and the
- * RTO from its restore jobs (ob; NULL: none observed), its retention,
- * the protection status. */
+ * RTO from its restore jobs (ob; NULL: none observed) or else the
+ * documented estimate, its retention, the protection status. */
 void check_bv_evaluate(struct check_row *r, const struct snapshot *s,
 		       const struct binstance *bi,
 		       const struct bv_observed *ob, const struct target *t,

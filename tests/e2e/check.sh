@@ -147,9 +147,13 @@ assert pg["rpo_predicted_h"] == "168.00" and pg["verdict"] == "breached" \
     and pg["cause"] == "failed_jobs" and pg["rpo_basis"] == "observed", pg
 orders = rows["rg-erp-prod-pg-erp-orders"]
 assert orders["verdict"] == "met" and orders["rto_basis"] == "restore_jobs"
+# no restore of its own: the documented estimate, 1 h + 145.5 GiB at
+# 100 GiB/h
 billing = rows["rg-erp-prod-pg-erp-billing"]
-assert billing["verdict"] == "unknown" and billing["rto_basis"] == "", \
-    billing
+assert billing["verdict"] == "breached" and \
+    billing["cause"] == "restore_throughput" and \
+    billing["rto_basis"] == "estimate" and \
+    billing["rto_estimated_h"] == "2.46", billing
 assert "no restore job of its own" in billing["reason"], billing
 PY
 finish

@@ -4,7 +4,7 @@
  * hourly, two weekly days interleaved, unreadable); which targets cover
  * an instance; and a passing and a failing verdict for each measure
  * (predicted RPO per data store, retention, protection status, a tier
- * the policy keeps no copy in, an RTO target without a model), and from
+ * the policy keeps no copy in, the documented RTO estimates), and from
  * a snapshot's backup_recovery_points.csv and backup_jobs.csv the
  * observed RPO (points on schedule; stale behind failed jobs; stale;
  * none in the look-back) and the RTO of restore jobs. */
@@ -204,13 +204,31 @@ static void test_check_bv__retention_status_and_rto(void **state)
 	assert_int_equal(verdict(&f, 0, &t, &r, &why), V_BREACHED);
 	assert_int_equal(r.cause, CAUSE_FAILED_JOBS);
 	check_row_release(&r);
-	/* an RTO target: no restore-time model, so unknown, said */
+	/* an RTO target without restore jobs: the documented estimates */
 	f.bi[0].protection_status = "ProtectionConfigured";
 	t.rto_hours = 4;
-	assert_int_equal(verdict(&f, 0, &t, &r, &why), V_UNKNOWN);
-	assert_non_null(strstr(why.buf, "no restore-time model for "
-					"Microsoft.Compute/disks"));
+	assert_int_equal(verdict(&f, 0, &t, &r, &why), V_MET);
+	assert_float_equal(r.rto_est, 0.5, 1e-9);
+	assert_string_equal(r.rto_basis, "estimate");
+	assert_non_null(strstr(why.buf, "estimated RTO 0.5 h (no restore "
+					"job of its own; the documented "
+					"snapshot-restore estimate) <= 4 h"));
 	assert_non_null(strstr(why.buf, "no observed RPO"));
+	check_row_release(&r);
+	/* PostgreSQL: 1 h + 150 GiB at 100 GiB/h > 2 h */
+	t.rto_hours = 2;
+	t.rpo_hours = NAN;
+	f.bi[2].vault_gb = 150;
+	assert_int_equal(verdict(&f, 2, &t, &r, &why), V_BREACHED);
+	assert_float_equal(r.rto_est, 2.5, 1e-9);
+	assert_int_equal(r.cause, CAUSE_RESTORE_THROUGHPUT);
+	assert_non_null(strstr(why.buf, "vault-restore estimate for 150 GiB"));
+	check_row_release(&r);
+	/* ... and without its size: unknown, said */
+	f.bi[2].vault_gb = NAN;
+	assert_int_equal(verdict(&f, 2, &t, &r, &why), V_UNKNOWN);
+	assert_true(isnan(r.rto_est));
+	assert_non_null(strstr(why.buf, "vault-store size is not known"));
 	check_row_release(&r);
 	strbuf_release(&why);
 }
@@ -415,9 +433,12 @@ static void test_check_bv__rto_from_restore_jobs(void **state)
 	assert_int_equal(r.cause, CAUSE_RESTORE_THROUGHPUT);
 	assert_float_equal(r.margin, -0.5, 1e-9);
 	check_row_release(&r);
-	/* the disk has no restore of its own: unknown, said */
+	assert_string_equal(r.rto_basis, "restore_jobs");
+	check_row_release(&r);
+	/* the disk has no restore of its own: the estimate, said */
 	t.tier = TT_ANY;
-	assert_int_equal(hist_verdict(&h, 0, &t, &r, &why), V_UNKNOWN);
+	assert_int_equal(hist_verdict(&h, 0, &t, &r, &why), V_MET);
+	assert_string_equal(r.rto_basis, "estimate");
 	assert_non_null(strstr(why.buf, "no restore job of its own"));
 	check_row_release(&r);
 	hist_release(&h);
