@@ -31,6 +31,8 @@ KEYS = {
     "recovery_points.csv": ("item_id", "rp_id"),
     "jobs.csv": ("vault_id", "job_id"),
     "guards.csv": ("vault_id", "resource_guard_id"),
+    "backup_recovery_points.csv": ("instance_id", "rp_id"),
+    "backup_jobs.csv": ("vault_id", "job_id"),
 }
 
 
