@@ -273,6 +273,9 @@ int row_enum(const struct csv_row *r, int col, unsigned flags,
 			*out = i;
 			return 0;
 		}
+	/* the message is only formatted for an error: this runs per row */
+	if (!r->val[col][0] && (flags & ROW_OPTIONAL))
+		return 0;
 	strbuf_adds(&what, "one of ");
 	for (int i = 0; i < n; i++)
 		strbuf_addf(&what, "%s%s", i ? ", " : "", names[i]);
