@@ -439,7 +439,9 @@ void csv_putf(struct csv_writer *w, const char *fmt, ...)
 
 void csv_put_long(struct csv_writer *w, long v)
 {
-	csv_putf(w, "%ld", v);
+	char s[LONG_DEC_LEN];
+
+	put_plain(w, s, format_long(s, v));
 }
 
 void csv_put_double(struct csv_writer *w, double v, int decimals)
