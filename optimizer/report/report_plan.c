@@ -317,7 +317,10 @@ int report_read_plan_points(struct report_ctx *c, struct err *e)
 	int rc;
 
 	memset(&c->d->risk, 0, sizeof(c->d->risk));
-	rc = csv_read(path, &point_schema, plan_point_row, c, NULL, e);
+	/* only moves count: the other rows (most of a plan) are skipped
+	 * unsplit */
+	rc = csv_read_kept(path, &point_schema, "move", plan_point_row, c,
+			   NULL, NULL, e);
 	free(path);
 	return rc;
 }
