@@ -476,8 +476,7 @@ void csv_put_double(struct csv_writer *w, double v, int decimals)
 		csv_put(w, "");
 		return;
 	}
-	format_fixed(s, sizeof(s), v, decimals);
-	put_plain(w, s, strlen(s));
+	put_plain(w, s, format_fixed(s, sizeof(s), v, decimals));
 }
 
 void csv_put_time(struct csv_writer *w, int64_t t)

@@ -469,12 +469,13 @@ static int64_t scale_round(double v, double scale)
 	return (int64_t)r + (d > 0 && lo > 0) - (d < 0 && lo < 0);
 }
 
-void format_fixed(char *out, size_t n, double v, int decimals)
+size_t format_fixed(char *out, size_t n, double v, int decimals)
 {
 	static const double pow10[] = { 1,   1e1, 1e2, 1e3, 1e4,
 					 1e5, 1e6, 1e7, 1e8, 1e9 };
 	char digits[32];
 	int len = 0;
+	size_t k;
 	int64_t scaled, ip, fp;
 	bool neg;
 
@@ -482,7 +483,7 @@ void format_fixed(char *out, size_t n, double v, int decimals)
 	if (decimals < 0 || decimals > 9 ||
 	    !(fabs(v) * pow10[decimals] < 4e15)) {
 		snprintf(out, n, "%.*f", decimals, v);
-		return;
+		return n ? strlen(out) : 0;
 	}
 	scaled = scale_round(v, pow10[decimals]);
 	neg = scaled < 0;
@@ -501,9 +502,13 @@ void format_fixed(char *out, size_t n, double v, int decimals)
 	/* "-0.00" reads as a sign error to a person; it is zero. */
 	if (neg && scaled)
 		digits[len++] = '-';
-	for (int i = 0; i < len && (size_t)i + 1 < n; i++)
-		out[i] = digits[len - 1 - i];
-	out[len < (int)n ? len : (int)n - 1] = '\0';
+	if (!n)
+		return 0;
+	k = (size_t)len < n ? (size_t)len : n - 1; /* truncated as snprintf */
+	for (size_t i = 0; i < k; i++)
+		out[i] = digits[(size_t)len - 1 - i];
+	out[k] = '\0';
+	return k;
 }
 
 size_t format_long(char out[LONG_DEC_LEN], long v)

@@ -62,8 +62,9 @@ long clamp_round(double v, long lim);
  * same digits (rounded to nearest, ties to even) except that a negative
  * value that rounds to zero is written "0.00", not "-0.00". NaN and
  * values of 4e15 or more once scaled go to snprintf ("nan", "inf"):
- * the CSV writer refuses NaN before it gets here (an empty cell). */
-void format_fixed(char *out, size_t n, double v, int decimals);
+ * the CSV writer refuses NaN before it gets here (an empty cell).
+ * Returns the length written. */
+size_t format_fixed(char *out, size_t n, double v, int decimals);
 
 /* snprintf("%ld") without printf's cost; returns the length. */
 #define LONG_DEC_LEN 21 /* "-9223372036854775808" and the NUL */

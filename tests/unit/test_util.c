@@ -378,8 +378,11 @@ static void test_util__format_fixed_leaves_non_numbers_to_printf(
 	assert_string_equal(s, "nan");
 	format_fixed(s, sizeof(s), -INFINITY, 2);
 	assert_string_equal(s, "-inf");
-	format_fixed(s, 5, 123456.75, 2); /* truncated like snprintf */
+	/* truncated like snprintf; the length is what was written */
+	assert_int_equal(format_fixed(s, 5, 123456.75, 2), 4);
 	assert_string_equal(s, "1234");
+	assert_int_equal(format_fixed(s, sizeof(s), -0.5, 3), 6);
+	assert_int_equal(format_fixed(s, sizeof(s), 1e300, 2), 63);
 }
 
 static void test_util__format_long_matches_printf(void **state)
