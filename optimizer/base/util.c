@@ -450,9 +450,7 @@ void hex_encode(const unsigned char *in, size_t n, char *out)
 	out[2 * n] = '\0';
 }
 
-/* v scaled to an integer and rounded half away from zero: printf rounds
- * the exact binary value, so the two differ only on exact halves. */
-/* v * 10^decimals rounded as printf rounds the exact decimal value: to
+/* v * 10^decimals rounded as printf rounds the exact value of v: to
  * nearest, ties to even. The product's rounding error (fma) settles the
  * cases where the rounded product lies on a half that v is not on. */
 static int64_t scale_round(double v, double scale)
