@@ -400,10 +400,12 @@ double vmset_footprint(const struct item *it, const struct rp *rps,
 
 		if (end > to)
 			end = to;
-		if (isnan(fn)) /* the newest: measured up to mid-step */
-			fn = churn_fraction(it->daily_churn,
-					    fmax(1, gap_days(rps[i].rp_time,
-							     t + (end - t) / 2)));
+		if (isnan(fn)) { /* the newest: measured up to mid-step */
+			int64_t mid = t + (end - t) / 2;
+			fn = churn_fraction(
+				it->daily_churn,
+				fmax(1, gap_days(rps[i].rp_time, mid)));
+		}
 		sum += older[a].f * fn * gap_days(t, end);
 		t = end;
 		a += older[a].until == t && a + 1 < no;
