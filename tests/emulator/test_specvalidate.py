@@ -158,6 +158,20 @@ def test_seeded(specs):
     test_seeded_query(specs)
     test_seeded_tags(specs)
     test_seeded_graph(specs)
+    test_enums()
+
+
+def test_enums():
+    """A value outside an open enum (x-ms-enum modelAsString) is a note,
+    outside a closed one a violation."""
+    closed = {"type": "string", "enum": ["Off", "On", "AlwaysOn"]}
+    open_ = dict(closed, **{"x-ms-enum": {"name": "SoftDeleteState",
+                                          "modelAsString": True}})
+    note, problem = sv.scalar(open_, "Enabled"), sv.scalar(closed, "Enabled")
+    tap(isinstance(note, sv.Note) and sv.scalar(open_, "On") is None,
+        "a value outside an open enum is a note", note)
+    tap(problem and not isinstance(problem, sv.Note),
+        "a value outside a closed enum is a violation", problem)
 
 
 def test_seeded_query(specs):
