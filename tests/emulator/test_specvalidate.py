@@ -4,7 +4,8 @@
 Microsoft's example payloads (tests/data/azure-examples/) pass the
 documents in tests/spec/; seeded mismatches of each kind are caught; and an
 emulator serving a snapshot with a value outside the spec logs it with
---spec-log while the unseeded snapshot logs nothing. Run by
+--spec-log (a value outside an open enum is a note) while the unseeded
+snapshot logs nothing. Run by
 tests/e2e/spec.sh."""
 
 import glob
@@ -161,8 +162,8 @@ def test_seeded(specs):
         ("a missing discriminator", {"value": [{"properties": {
             "operation": "Backup"}}]}, "$.value[0].properties",
          ["required", "jobType"]),
-        ("a value outside an enum", job(backupManagementType="AzureVM"),
-         e + "backupManagementType", ["not one of"]),
+        ("a value outside a closed enum", job(actionsInfo=["Pausable"]),
+         e + "actionsInfo[0]", ["not one of"]),
         ("a malformed date-time", job(startTime="11/01/2026 02:00"),
          e + "startTime", ["date-time"]),
         ("a malformed duration", job(duration="3600"), e + "duration",
@@ -287,23 +288,27 @@ def test_seeded_graph(specs):
 
 
 def test_emulator_log():
-    """A snapshot whose item state is outside the spec's enum: the served
-    item list breaks the document and --spec-log says where; the unseeded
-    snapshot's list logs nothing."""
+    """A snapshot whose item state is outside its open enum and whose
+    weekly policy runs on a day outside the closed DayOfWeek: the served
+    policy list breaks the document and --spec-log says where, the item
+    state is counted as a note; the unseeded snapshot logs nothing."""
     seeded = os.path.join(emutest.TMP, "seeded")
     shutil.copytree(emutest.SNAP, seeded)
-    path = os.path.join(seeded, "items.csv")
-    with open(path, encoding="utf-8") as f:
-        text = f.read()
-    with open(path, "w", encoding="utf-8") as f:
-        f.write(text.replace(",Protected,", ",Paused,", 1))
+    for name, old, new in (("items.csv", ",Protected,", ",Paused,"),
+                           ("policies.csv", ",Saturday,", ",Caturday,")):
+        path = os.path.join(seeded, name)
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(text.replace(old, new, 1))
     for snap, want in ((emutest.SNAP, False), (seeded, True)):
         emutest.SNAP = snap
         log = os.path.join(emutest.TMP, "spec.%s.jsonl" % want)
         emu = emutest.Emu("--spec-log", log)
         try:
-            status, _, _ = emu.json("GET", V_PROD + "/backupProtectedItems"
-                                    "?api-version=" + V)
+            status = [emu.json("GET", V_PROD + path + "?api-version=" + V)[0]
+                      for path in ("/backupProtectedItems",
+                                   "/backupPolicies")]
         finally:
             emu.stop()
         with open(log, encoding="utf-8") as f:
@@ -311,13 +316,16 @@ def test_emulator_log():
         found = [x for x in lines if "summary" not in x]
         summary = [x["summary"] for x in lines if "summary" in x]
         if want:
-            tap(status == 200 and any(
-                x["where"].endswith("properties.protectionState") and
-                "'Paused'" in x["problem"] for x in found),
-                "the emulator logs a seeded value outside the spec", lines)
+            tap(status == [200, 200] and any(
+                x["where"].endswith("scheduleRunDays[0]") and
+                "'Caturday'" in x["problem"] for x in found) and
+                not any("protectionState" in x["where"] for x in found) and
+                summary and summary[0]["notes"] >= 1,
+                "the emulator logs a seeded value outside a closed enum, "
+                "and counts one outside an open enum as a note", lines)
         else:
-            tap(status == 200 and not found and summary and
-                summary[0]["responses"] >= 1,
+            tap(status == [200, 200] and not found and summary and
+                summary[0]["responses"] >= 2,
                 "the emulator logs nothing for the unseeded estate", lines)
 
 
