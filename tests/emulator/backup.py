@@ -505,48 +505,37 @@ def get_rp(app, req, m):
     return Response(200, E.rp_json(it, rp, app.estate.exported_at))
 
 
-def run_freed_gb(it, chain, run, refills):
-    """GiB a run of neighbouring chain points frees moved together: each
-    point's block versions that neither the point before the run nor the
-    one after it holds (models/cost/vmset.h's model, with the item's
-    source size and daily churn: the chain is the monthly and yearly
-    points in Standard and the daily and weekly ones kept there forever,
-    and next month's point follows the newest while protection goes
-    on)."""
-    source = float(it.row["source_gb"] or 0)
-    churn = float(it.row["daily_churn"] or 0)
-
-    def f(a, b):
-        return 1.0 if a is None or b is None else \
-            1 - (1 - churn) ** max(0.0, (b - a) / E.DAY)
-    i, j = chain.index(run[0]), chain.index(run[-1])
-    before = chain[i - 1].time if i else None
-    after = chain[j + 1].time if j + 1 < len(chain) else \
-        (add_months(run[-1].time, 1) if refills else None)
-    times = [before] + [rp.time for rp in run] + [after]
-    return source * sum(f(times[k - 1], times[k]) * f(times[k], times[-1])
-                        for k in range(1, len(times) - 1))
-
-
 def recommended_set(it, std, arc, now, skip):
     """Azure's recommended set, as Microsoft Learn ("Archive tier
     support", archive recommendations) describes it: the points which,
     moved together, ensure a saving. Here: of the monthly and yearly
     points that may move now (and are not in skip), the runs of
-    neighbouring points that together save the most a month (Standard
-    freed less the full Archive copies), so a point that costs more
-    archived is left out unless its neighbours make up for it."""
+    neighbouring points that together save the most a month, a point that
+    costs more archived being left out unless its neighbours make up for
+    it. A run frees in Standard each point's block versions that neither
+    the point before the run nor the one after it holds, in the
+    incremental model of models/cost/vmset.h (the item's source size and
+    daily churn; the chain is the monthly and yearly points in Standard
+    and the daily and weekly ones kept there forever; next month's point
+    follows the newest while protection goes on), and costs its points'
+    full copies in Archive."""
     chain = [rp for rp in it.rps if rp.tier in E.IN_STANDARD and
              (rp.kind in ("monthly", "yearly") or rp.expiry is None)]
     movable = [rp.rp_id.lower() not in skip and
                E.move_refusal(it, rp, now) is None for rp in chain]
     refills = it.policy is not None and it.row["protection_state"] in (
         "Protected", "IRPending", "ProtectionError")
+    source = float(it.row["source_gb"] or 0)
+    churn = float(it.row["daily_churn"] or 0)
 
-    def saving(i, j):
-        run = chain[i:j + 1]
-        return std * run_freed_gb(it, chain, run, refills) - \
-            arc * sum(rp.full_gb for rp in run)
+    def f(a, b):  # share of blocks written between a and b
+        return 1.0 if a is None or b is None else \
+            1 - (1 - churn) ** max(0.0, (b - a) / E.DAY)
+    times = [rp.time for rp in chain]
+    after = times[1:] + [E.add_months(times[-1], 1) if refills and times
+                         else None]
+    new = [f(times[k - 1] if k else None, times[k])
+           for k in range(len(chain))]
     # open_[k], ended[k]: the best choice among chain[:k] with chain[k - 1]
     # left out (or k == 0), and with a run ending at chain[k - 1]
     open_, ended = [(0.0, [])], [None]
@@ -554,10 +543,13 @@ def recommended_set(it, std, arc, now, skip):
         open_.append(max((c for c in (open_[k - 1], ended[k - 1]) if c),
                          key=lambda c: c[0]))
         ended.append(None)
+        freed = full = 0.0
         for i in range(k - 1, -1, -1):
             if not movable[i]:
                 break
-            v = open_[i][0] + saving(i, k - 1)
+            freed += source * new[i] * f(times[i], after[k - 1])
+            full += chain[i].full_gb
+            v = open_[i][0] + std * freed - arc * full
             if ended[k] is None or v > ended[k][0]:
                 ended[k] = (v, open_[i][1] + chain[i:k])
     last = [c for c in (open_[-1], ended[-1]) if c and c[0] > 0]
