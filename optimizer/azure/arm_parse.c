@@ -956,6 +956,14 @@ static double size_text_gb(const char *s)
 	return NAN;
 }
 
+/* The propertyBag keys are free text, in no spec and no SDK model. Of
+ * those read here and by arm_job_rp_expiry, only "Recovery Point Expiry
+ * Time in UTC" is confirmed by Microsoft (Learn, "Manage recovery
+ * points", FAQ on an on-demand backup's retention); "Recovery point
+ * time", "Recovery point tier", "Data transferred (GB)" and "Backup
+ * Size" appear in no azure-cli or azure-powershell source searched
+ * (Microsoft's GetJobDetails example shows only "VM Name"), so a
+ * restore job without them keeps its list fields alone. */
 void arm_apply_job_details(const cJSON *o, struct strpool *pool,
 			   struct job *j)
 {

@@ -98,8 +98,9 @@ spec_check() {
 	sed -n 's/^{"summary":{//p' "$ARMEMU_SPEC_LOG" | tr -d '"}' | awk -F '[:,]' '
 		{ for (i = 1; i < NF; i += 2) t[$i] += $(i + 1) }
 		END { if (NR) printf "# checked %d requests, %d responses;" \
-			" %d outside the documents\n", t["requests"],
-			t["responses"], t["unchecked"] }'
+			" %d outside the documents; %d values outside an" \
+			" open enum\n", t["requests"], t["responses"],
+			t["unchecked"], t["notes"] }'
 }
 finish() {
 	spec_check

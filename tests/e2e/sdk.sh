@@ -53,7 +53,8 @@ for op in subscriptions.list vaults.get backup_resource_vault_configs.get \
 	resource_guard_proxies.get resource_guards.get backup_policies.list \
 	backup_protected_items.list recovery_points.list \
 	recovery_points_recommended_for_move.list backup_jobs.list \
-	job_details.get; do
+	job_details.get backup_vaults.get_in_subscription backup_vaults.get \
+	dp_backup_policies.list backup_instances.list; do
 	grep_ok "... including $op" "^ok [0-9]+ - $op" "$T/sdk.out"
 done
 finish

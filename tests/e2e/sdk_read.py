@@ -1,8 +1,8 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: MIT
 """sdk_read.py: Microsoft's own Python SDK (Debian python3-azure) reads
-from the ARM emulator every operation vaultwise reads, at the SDK's
-default api-versions, and prints one TAP line per operation: ok when the
+from the ARM emulator every operation vaultwise reads (Backup vaults
+too), at the SDK's default api-versions, and prints one TAP line per operation: ok when the
 SDK deserialised every answer without an error. A real client reading
 the emulator is the check that the emulator serves Azure's shapes, not
 our reading of them (docs/arm-contract.md).
@@ -77,6 +77,20 @@ def id_part(arm_id, key):
     return parts[low.index(key.lower()) + 1]
 
 
+def read_backup_vaults(dp):
+    """A subscription's Backup vaults, their policies and instances."""
+    vaults = read("backup_vaults.get_in_subscription",
+                  lambda: list(dp.backup_vaults.get_in_subscription()))
+    for v in vaults or []:
+        rg = id_part(v.id, "resourceGroups")
+        read("backup_vaults.get %s" % v.name,
+             lambda: dp.backup_vaults.get(rg, v.name))
+        read("dp_backup_policies.list %s" % v.name,
+             lambda: list(dp.backup_policies.list(rg, v.name)))
+        read("backup_instances.list %s" % v.name,
+             lambda: list(dp.backup_instances.list(rg, v.name)))
+
+
 def main():
     base, ca, tenant, client, secret = sys.argv[1:6]
     ctx = ssl.create_default_context(cafile=ca)
@@ -137,6 +151,7 @@ def main():
             for j in (jobs or [])[:20]:
                 read("job_details.get %s" % j.name,
                      lambda: bk.job_details.get(name, rg, j.name))
+        read_backup_vaults(DataProtectionClient(cred, sid, **kw))
     print("1..%d" % count)
     return 1 if failures or not count else 0
 

@@ -251,7 +251,8 @@ class App:
         self.spec_log = open(args.spec_log, "a", encoding="utf-8") \
             if args.spec_log else None
         self.spec_counts = dict.fromkeys(
-            ("requests", "responses", "unchecked", "violations"), 0)
+            ("requests", "responses", "unchecked", "violations", "notes"),
+            0)
 
     def warn(self, text):
         sys.stderr.write("armemu: warning: %s\n" % text)
@@ -459,7 +460,9 @@ class App:
                     self.spec_counts["unchecked"] += 1
                     continue
                 self.spec_counts[count] += 1
+                problems, notes = specvalidate.split(problems)
                 self.spec_counts["violations"] += len(problems)
+                self.spec_counts["notes"] += len(notes)
                 for where, problem in problems:
                     self.spec_log.write(json.dumps({
                         "side": side, "method": req.method,

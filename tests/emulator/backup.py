@@ -505,6 +505,57 @@ def get_rp(app, req, m):
     return Response(200, E.rp_json(it, rp, app.estate.exported_at))
 
 
+def recommended_set(it, std, arc, now, skip):
+    """Azure's recommended set, as Microsoft Learn ("Archive tier
+    support", archive recommendations) describes it: the points which,
+    moved together, ensure a saving. Here: of the monthly and yearly
+    points that may move now (and are not in skip), the runs of
+    neighbouring points that together save the most a month, a point that
+    costs more archived being left out unless its neighbours make up for
+    it. A run frees in Standard each point's block versions that neither
+    the point before the run nor the one after it holds, in the
+    incremental model of models/cost/vmset.h (the item's source size and
+    daily churn; the chain is the monthly and yearly points in Standard
+    and the daily and weekly ones kept there forever; next month's point
+    follows the newest while protection goes on), and costs its points'
+    full copies in Archive."""
+    chain = [rp for rp in it.rps if rp.tier in E.IN_STANDARD and
+             (rp.kind in ("monthly", "yearly") or rp.expiry is None)]
+    movable = [rp.rp_id.lower() not in skip and
+               E.move_refusal(it, rp, now) is None for rp in chain]
+    refills = it.policy is not None and it.row["protection_state"] in (
+        "Protected", "IRPending", "ProtectionError")
+    source = float(it.row["source_gb"] or 0)
+    churn = float(it.row["daily_churn"] or 0)
+
+    def f(a, b):  # share of blocks written between a and b
+        return 1.0 if a is None or b is None else \
+            1 - (1 - churn) ** max(0.0, (b - a) / E.DAY)
+    times = [rp.time for rp in chain]
+    after = times[1:] + [E.add_months(times[-1], 1) if refills and times
+                         else None]
+    new = [f(times[k - 1] if k else None, times[k])
+           for k in range(len(chain))]
+    # open_[k], ended[k]: the best choice among chain[:k] with chain[k - 1]
+    # left out (or k == 0), and with a run ending at chain[k - 1]
+    open_, ended = [(0.0, [])], [None]
+    for k in range(1, len(chain) + 1):
+        open_.append(max((c for c in (open_[k - 1], ended[k - 1]) if c),
+                         key=lambda c: c[0]))
+        ended.append(None)
+        freed = full = 0.0
+        for i in range(k - 1, -1, -1):
+            if not movable[i]:
+                break
+            freed += source * new[i] * f(times[i], after[k - 1])
+            full += chain[i].full_gb
+            v = open_[i][0] + std * freed - arc * full
+            if ended[k] is None or v > ended[k][0]:
+                ended[k] = (v, open_[i][1] + chain[i:k])
+    last = [c for c in (open_[-1], ended[-1]) if c and c[0] > 0]
+    return max(last, key=lambda c: c[0])[1] if last else []
+
+
 def recommended_for_move(app, req, m):
     """The POST, or a GET of its nextLink (as ARM clients follow the
     nextLink of a POST list), paged by --page-size."""
@@ -525,12 +576,8 @@ def recommended_for_move(app, req, m):
                        "Azure virtual machines only.")
     skip = {str(x).lower() for x in excluded}
     std, arc = app.prices.storage_prices(it.vault.row)
-    now = app.now()
-    rec = [rp for rp in reversed(it.rps)
-           if rp.rp_id.lower() not in skip and
-           E.move_refusal(it, rp, now) is None and
-           rp.unique_gb * std > rp.full_gb * arc]
-    return page(req, rec, app.cfg.page_size,
+    rec = recommended_set(it, std, arc, app.now(), skip)
+    return page(req, list(reversed(rec)), app.cfg.page_size,
                 lambda rp: E.rp_json(it, rp, app.estate.exported_at),
                 null_next=True)
 

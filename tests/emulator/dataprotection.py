@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: MIT
 """dataprotection.py: the Backup vaults of the estate (Microsoft.
-DataProtection, api-version 2025-07-01) as ARM shows them: backup vaults
+DataProtection, vaultwise's api-version 2025-07-01 and every other that
+ARM accepts) as ARM shows them: backup vaults
 listed per subscription and read one by one, and per vault its
 backupPolicies, backupInstances, backupResourceGuardProxies and
 backupJobs, and per instance its recoveryPoints, in the shapes of
@@ -22,7 +23,7 @@ import backup as B
 import estate as E
 from errors import ArmError, Response
 
-API = ("2025-07-01",)
+API = B.apiversions.GUARDS  # every published DataProtection version
 DP = "Microsoft.DataProtection"
 BV = (B.SUB + r"/resourceGroups/(?P<rg>[^/]+)/providers/"
       r"Microsoft\.DataProtection/backupVaults/(?P<vault>[^/]+)")

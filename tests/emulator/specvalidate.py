@@ -6,6 +6,11 @@ required properties, types (integer is not string), enums, discriminators
 formats, and properties the schema does not have. Python standard library
 only; used by armemu.py (--spec-log) and test_specvalidate.py.
 
+An enum is closed unless its x-ms-enum says modelAsString: AutoRest
+clients read such an open enum as a string and accept any value, so a
+value outside it is a Note (counted, not a violation); outside a closed
+enum it is a violation.
+
 An exchange is checked when its path matches an operation of a document
 whose version is the request's api-version; others are "unchecked". A
 {scope} path parameter (sent unencoded: Cost Management, Tags) spans segments.
@@ -31,6 +36,18 @@ DURATION = re.compile(r"^-?P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?"
                       r"(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$")
 INT32 = (-2 ** 31, 2 ** 31 - 1)
 INT64 = (-2 ** 63, 2 ** 63 - 1)
+
+
+class Note(str):
+    """A finding that breaks no rule: a value outside an open enum
+    (x-ms-enum modelAsString), which AutoRest clients accept as a
+    string. Callers count notes apart from violations (split)."""
+
+
+def split(problems):
+    """(violations, notes) of a list of (where, problem)."""
+    return ([p for p in problems if not isinstance(p[1], Note)],
+            [p for p in problems if isinstance(p[1], Note)])
 
 
 class Schema:
@@ -159,7 +176,8 @@ class Specs:
         s = self.resolve(s)
         node = s.node
         kind = node.get("type")
-        if kind is None and ("properties" in node or "allOf" in node):
+        if kind is None and any(k in node for k in (
+                "properties", "allOf", "additionalProperties")):
             kind = "object"
         if kind == "object" and not any(
                 k in node for k in ("properties", "allOf",
@@ -277,7 +295,10 @@ def scalar(node, value):
         if fmt == "duration" and not DURATION.match(value):
             return "ISO 8601 duration expected, got %r" % value
         if "enum" in node and value not in node["enum"]:
-            return "%r is not one of %s" % (value, ", ".join(node["enum"]))
+            problem = "%r is not one of %s" % (value, ", ".join(node["enum"]))
+            if node.get("x-ms-enum", {}).get("modelAsString"):
+                return Note(problem + " (an open enum)")
+            return problem
         return None
     if kind == "integer":
         if isinstance(value, bool) or not isinstance(value, int):
