@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: MIT
  * csvscan.c: the CSV scanner: large reads into one buffer, quote-free rows
  * split in place, rows with quotes unescaped by a small state machine. */
+#define _DEFAULT_SOURCE /* MAP_ANONYMOUS and madvise (Linux, the BSDs) */
 #include "optimizer/base/csvscan.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -17,6 +19,7 @@
 #endif
 
 #define READ_SIZE (1u << 20)
+#define GIVE_BACK (8u << 20)   /* mapped bytes behind the reader freed */
 #define PAD 64                 /* after the data: a final NUL, wide loads */
 #define PARSE_ERROR "malformed CSV (error parsing data while strict " \
 	"checking enabled): a quote inside an unquoted field, or text " \
@@ -104,7 +107,11 @@ void csvscan_close(struct csvscan *s)
 	s->gz = NULL;
 	EVP_MD_CTX_free(s->sha);
 	s->sha = NULL;
-	free(s->buf);
+	if (s->map_len)
+		munmap(s->buf, s->map_len);
+	else
+		free(s->buf);
+	s->map_len = 0;
 	free(s->field);
 	free(s->off);
 	strbuf_release(&s->side);
@@ -431,6 +438,62 @@ static int scan_row(struct csvscan *s, size_t *end, size_t *nl,
 	return rc;
 }
 
+/* The rest of the file mapped in place of the buffer: an anonymous
+ * mapping PAD bytes longer, the file mapped over its start, so that the
+ * wide loads and the final NUL past the data land on zeroed, private
+ * pages. Any failure keeps the buffer, read() as before. */
+static void map_rest(struct csvscan *s)
+{
+	struct stat st;
+	size_t page = (size_t)sysconf(_SC_PAGESIZE), size, total, start;
+	char *area;
+
+	if (s->gz || s->sha || s->eof || fstat(s->fd, &st) != 0 ||
+	    (uint64_t)st.st_size < s->bytes)
+		return;
+	size = (size_t)st.st_size;
+	total = (size + PAD + page - 1) / page * page;
+	start = (size_t)s->bytes - (s->len - s->pos);
+	area = mmap(NULL, total, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (area == MAP_FAILED)
+		return;
+	if (mmap(area, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_FIXED,
+		 s->fd, 0) == MAP_FAILED) {
+		munmap(area, total);
+		return;
+	}
+	madvise(area, size, MADV_SEQUENTIAL);
+	free(s->buf);
+	s->buf = area;
+	s->map_len = total;
+	s->given = s->ahead = start / page * page;
+	s->cap = s->len = size;
+	s->pos = start;
+	s->bytes = size;
+	s->eof = true;
+}
+
+/* The mapped pages before the row at pos: its rows are done with; and
+ * the next GIVE_BACK bytes mapped ahead of it in one call, not a fault
+ * per page. given stays page-aligned: the mapping's start, then
+ * multiples of GIVE_BACK. */
+static void give_back(struct csvscan *s)
+{
+	size_t upto = s->pos / GIVE_BACK * GIVE_BACK;
+
+	if (s->pos + GIVE_BACK / 2 > s->ahead && s->ahead < s->len) {
+		size_t n = s->len - s->ahead < GIVE_BACK ? s->len - s->ahead
+							 : GIVE_BACK;
+		madvise(s->buf + s->ahead, n, MADV_POPULATE_READ);
+		s->ahead += n;
+	}
+	if (upto <= s->given)
+		return;
+	madvise(s->buf + s->given, upto - s->given, MADV_DONTNEED);
+	s->given = upto;
+}
+
 void csvscan_set_word(struct csvscan *s, const char *word)
 {
 	static const char rank[] = "etaoinsrhldcumfpgwybvkxjqz";
@@ -447,6 +510,7 @@ void csvscan_set_word(struct csvscan *s, const char *word)
 			best = i;
 	}
 	s->word_pair = best;
+	map_rest(s);
 }
 
 /* The parity of the bits of x. */
@@ -592,6 +656,8 @@ int csvscan_next(struct csvscan *s, struct err *e)
 			continue;
 		}
 		s->row_line = s->line;
+		if (s->map_len)
+			give_back(s);
 		rc = s->word ? offer_row(s, &end, &nl) : ROW_DONE;
 		if (rc == ROW_DONE)
 			rc = scan_row(s, &end, &nl, e);
