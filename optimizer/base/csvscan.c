@@ -25,7 +25,7 @@
 	"checking enabled): a quote inside an unquoted field, or text " \
 	"after a closing quote"
 
-enum { ROW_DONE, ROW_BLANK, ROW_MORE, ROW_FAIL };
+enum { ROW_DONE, ROW_BLANK, ROW_MORE, ROW_FAIL, ROW_QUOTED };
 
 /* A gzip file goes through zlib from here on. */
 static int open_gzip(struct csvscan *s, struct err *e)
@@ -188,13 +188,15 @@ static int nul_byte(struct csvscan *s, size_t line, size_t nfield,
 		       s->path, line, nfield + 1);
 }
 
-/* The first ',', CR, LF or NUL in [p, lim), or lim: sixteen bytes a step
- * where SSE2 is there (the buffer's padding makes the last load safe). */
+/* The first ',', CR, LF, quote or NUL in [p, lim), or lim: sixteen bytes
+ * a step where SSE2 is there (the buffer's padding makes the last load
+ * safe). */
 static char *field_end(char *p, char *lim)
 {
 #ifdef __SSE2__
 	const __m128i comma = _mm_set1_epi8(','), cr = _mm_set1_epi8('\r');
 	const __m128i lf = _mm_set1_epi8('\n'), nul = _mm_setzero_si128();
+	const __m128i quote = _mm_set1_epi8('"');
 
 	for (; p < lim; p += 16) {
 		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
@@ -203,7 +205,8 @@ static char *field_end(char *p, char *lim)
 				     _mm_cmpeq_epi8(v, cr)),
 			_mm_or_si128(_mm_cmpeq_epi8(v, lf),
 				     _mm_cmpeq_epi8(v, nul)));
-		int bits = _mm_movemask_epi8(m);
+		int bits = _mm_movemask_epi8(
+			_mm_or_si128(m, _mm_cmpeq_epi8(v, quote)));
 		if (bits) {
 			p += __builtin_ctz((unsigned)bits);
 			return p < lim ? p : lim;
@@ -212,7 +215,8 @@ static char *field_end(char *p, char *lim)
 	return lim;
 #else
 	for (; p < lim; p++)
-		if (*p == ',' || *p == '\r' || *p == '\n' || *p == '\0')
+		if (*p == ',' || *p == '\r' || *p == '\n' || *p == '\0' ||
+		    *p == '"')
 			return p;
 	return lim;
 #endif
@@ -223,8 +227,20 @@ static bool is_blank(char c)
 	return c == ' ' || c == '\t';
 }
 
-/* Splits the quote-free row at buf[pos] in place; *end is its CR or LF
- * (or len at the end of the file), *nl 1 when that is an LF. */
+/* Where the row's fields end, to be cut there (NUL) once the whole row
+ * is known to take the fast path. */
+static void push_end(struct csvscan *s, char *last)
+{
+	if (s->nfields > s->offalloc)
+		s->off = grow_array(s->off, sizeof(*s->off), s->nfields,
+				    &s->offalloc);
+	s->off[s->nfields - 1] = (size_t)(last - s->buf);
+}
+
+/* Splits the row at buf[pos] in place in one pass when it has no quote
+ * and its line end is in the buffer (or the file ends without one): *end
+ * is its CR or LF (or len), *nl 1 when that is an LF. ROW_QUOTED for a
+ * row with a quote, ROW_MORE for one not whole: nothing is cut then. */
 static int fast_row(struct csvscan *s, size_t *end, size_t *nl,
 		    struct err *e)
 {
@@ -232,6 +248,8 @@ static int fast_row(struct csvscan *s, size_t *end, size_t *nl,
 
 	while (p < lim && is_blank(*p))
 		p++;
+	if (p == lim && !s->eof)
+		return ROW_MORE;
 	if (p == lim || *p == '\r' || *p == '\n') {
 		*end = (size_t)(p - s->buf);
 		*nl = p < lim && *p == '\n';
@@ -244,6 +262,10 @@ static int fast_row(struct csvscan *s, size_t *end, size_t *nl,
 			p++;
 		start = p;
 		p = field_end(p, lim);
+		if (p < lim && *p == '"')
+			return ROW_QUOTED;
+		if (p == lim && !s->eof)
+			return ROW_MORE;
 		if (p < lim && *p == '\0')
 			return nul_byte(s, s->row_line, s->nfields, e),
 			       ROW_FAIL;
@@ -252,15 +274,17 @@ static int fast_row(struct csvscan *s, size_t *end, size_t *nl,
 		if ((size_t)(last - start) > CSVSCAN_MAX_FIELD)
 			return too_long(s, s->nfields, e), ROW_FAIL;
 		push_field(s, start);
+		push_end(s, last);
 		if (p == lim || *p != ',') {
 			*end = (size_t)(p - s->buf);
 			*nl = p < lim && *p == '\n';
-			*last = '\0';
-			return ROW_DONE;
+			break;
 		}
-		*last = '\0';
 		p++;
 	}
+	for (size_t i = 0; i < s->nfields; i++)
+		s->buf[s->off[i]] = '\0';
+	return ROW_DONE;
 }
 
 /* The state machine for a row with quotes, or one not known to be whole:
@@ -417,21 +441,19 @@ static void slow_fields(struct csvscan *s)
 }
 
 /* The row at pos, by the fast path when it has no quote and its line end
- * is in the buffer (or the file ends without one); *nl: the lines it
- * ends, its own included. */
+ * is in the buffer (or the file ends without one), else by the state
+ * machine; *nl: the lines it ends, its own included. */
 static int scan_row(struct csvscan *s, size_t *end, size_t *nl,
 		    struct err *e)
 {
-	const char *p = s->buf + s->pos;
-	size_t avail = s->len - s->pos;
-	const char *lf = memchr(p, '\n', avail);
-	size_t span = lf ? (size_t)(lf - p) : avail;
 	int rc;
 
 	*nl = 0;
 	s->nfields = 0;
-	if ((lf || s->eof) && !memchr(p, '"', span))
-		return fast_row(s, end, nl, e);
+	rc = fast_row(s, end, nl, e);
+	if (rc != ROW_QUOTED && (rc != ROW_MORE || s->eof))
+		return rc;
+	*nl = 0;
 	rc = slow_row(s, end, nl, e);
 	if (rc == ROW_DONE)
 		slow_fields(s);
