@@ -451,7 +451,7 @@ static int scan_row(struct csvscan *s, size_t *end, size_t *nl,
 	*nl = 0;
 	s->nfields = 0;
 	rc = fast_row(s, end, nl, e);
-	if (rc != ROW_QUOTED && (rc != ROW_MORE || s->eof))
+	if (rc != ROW_QUOTED && rc != ROW_MORE)
 		return rc;
 	*nl = 0;
 	rc = slow_row(s, end, nl, e);
@@ -507,7 +507,9 @@ static void give_back(struct csvscan *s)
 	if (s->pos + GIVE_BACK / 2 > s->ahead && s->ahead < s->len) {
 		size_t n = s->len - s->ahead < GIVE_BACK ? s->len - s->ahead
 							 : GIVE_BACK;
+#ifdef MADV_POPULATE_READ /* Linux 5.14; else a fault a page */
 		madvise(s->buf + s->ahead, n, MADV_POPULATE_READ);
+#endif
 		s->ahead += n;
 	}
 	if (upto <= s->given)
