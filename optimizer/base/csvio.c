@@ -266,15 +266,18 @@ int row_enum(const struct csv_row *r, int col, unsigned flags,
 	     const char *const *names, int n, int *out, struct err *e)
 {
 	struct strbuf what = STRBUF_INIT;
+	const char *v = r->val[col];
 	int rc;
 
+	/* per row: the first letter, any case, before the whole name */
 	for (int i = 0; i < n; i++)
-		if (str_eq_ci(r->val[col], names[i])) {
+		if ((v[0] | 0x20) == (names[i][0] | 0x20) &&
+		    str_eq_ci(v, names[i])) {
 			*out = i;
 			return 0;
 		}
-	/* the message is only formatted for an error: this runs per row */
-	if (!r->val[col][0] && (flags & ROW_OPTIONAL))
+	/* an optional column left empty: no message to compose */
+	if (!v[0] && (flags & ROW_OPTIONAL))
 		return 0;
 	strbuf_adds(&what, "one of ");
 	for (int i = 0; i < n; i++)

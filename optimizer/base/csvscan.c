@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: MIT
  * csvscan.c: the CSV scanner: large reads into one buffer, quote-free rows
  * split in place, rows with quotes unescaped by a small state machine. */
+#define _DEFAULT_SOURCE /* MAP_ANONYMOUS and madvise (Linux, the BSDs) */
 #include "optimizer/base/csvscan.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -17,12 +19,13 @@
 #endif
 
 #define READ_SIZE (1u << 20)
+#define GIVE_BACK (8u << 20)   /* mapped bytes behind the reader freed */
 #define PAD 64                 /* after the data: a final NUL, wide loads */
 #define PARSE_ERROR "malformed CSV (error parsing data while strict " \
 	"checking enabled): a quote inside an unquoted field, or text " \
 	"after a closing quote"
 
-enum { ROW_DONE, ROW_BLANK, ROW_MORE, ROW_FAIL };
+enum { ROW_DONE, ROW_BLANK, ROW_MORE, ROW_FAIL, ROW_QUOTED };
 
 /* A gzip file goes through zlib from here on. */
 static int open_gzip(struct csvscan *s, struct err *e)
@@ -104,7 +107,11 @@ void csvscan_close(struct csvscan *s)
 	s->gz = NULL;
 	EVP_MD_CTX_free(s->sha);
 	s->sha = NULL;
-	free(s->buf);
+	if (s->map_len)
+		munmap(s->buf, s->map_len);
+	else
+		free(s->buf);
+	s->map_len = 0;
 	free(s->field);
 	free(s->off);
 	strbuf_release(&s->side);
@@ -181,13 +188,15 @@ static int nul_byte(struct csvscan *s, size_t line, size_t nfield,
 		       s->path, line, nfield + 1);
 }
 
-/* The first ',', CR, LF or NUL in [p, lim), or lim: sixteen bytes a step
- * where SSE2 is there (the buffer's padding makes the last load safe). */
+/* The first ',', CR, LF, quote or NUL in [p, lim), or lim: sixteen bytes
+ * a step where SSE2 is there (the buffer's padding makes the last load
+ * safe). */
 static char *field_end(char *p, char *lim)
 {
 #ifdef __SSE2__
 	const __m128i comma = _mm_set1_epi8(','), cr = _mm_set1_epi8('\r');
 	const __m128i lf = _mm_set1_epi8('\n'), nul = _mm_setzero_si128();
+	const __m128i quote = _mm_set1_epi8('"');
 
 	for (; p < lim; p += 16) {
 		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
@@ -196,7 +205,8 @@ static char *field_end(char *p, char *lim)
 				     _mm_cmpeq_epi8(v, cr)),
 			_mm_or_si128(_mm_cmpeq_epi8(v, lf),
 				     _mm_cmpeq_epi8(v, nul)));
-		int bits = _mm_movemask_epi8(m);
+		int bits = _mm_movemask_epi8(
+			_mm_or_si128(m, _mm_cmpeq_epi8(v, quote)));
 		if (bits) {
 			p += __builtin_ctz((unsigned)bits);
 			return p < lim ? p : lim;
@@ -205,7 +215,8 @@ static char *field_end(char *p, char *lim)
 	return lim;
 #else
 	for (; p < lim; p++)
-		if (*p == ',' || *p == '\r' || *p == '\n' || *p == '\0')
+		if (*p == ',' || *p == '\r' || *p == '\n' || *p == '\0' ||
+		    *p == '"')
 			return p;
 	return lim;
 #endif
@@ -216,8 +227,20 @@ static bool is_blank(char c)
 	return c == ' ' || c == '\t';
 }
 
-/* Splits the quote-free row at buf[pos] in place; *end is its CR or LF
- * (or len at the end of the file), *nl 1 when that is an LF. */
+/* Where the row's fields end, to be cut there (NUL) once the whole row
+ * is known to take the fast path. */
+static void push_end(struct csvscan *s, char *last)
+{
+	if (s->nfields > s->offalloc)
+		s->off = grow_array(s->off, sizeof(*s->off), s->nfields,
+				    &s->offalloc);
+	s->off[s->nfields - 1] = (size_t)(last - s->buf);
+}
+
+/* Splits the row at buf[pos] in place in one pass when it has no quote
+ * and its line end is in the buffer (or the file ends without one): *end
+ * is its CR or LF (or len), *nl 1 when that is an LF. ROW_QUOTED for a
+ * row with a quote, ROW_MORE for one not whole: nothing is cut then. */
 static int fast_row(struct csvscan *s, size_t *end, size_t *nl,
 		    struct err *e)
 {
@@ -225,6 +248,8 @@ static int fast_row(struct csvscan *s, size_t *end, size_t *nl,
 
 	while (p < lim && is_blank(*p))
 		p++;
+	if (p == lim && !s->eof)
+		return ROW_MORE;
 	if (p == lim || *p == '\r' || *p == '\n') {
 		*end = (size_t)(p - s->buf);
 		*nl = p < lim && *p == '\n';
@@ -237,6 +262,10 @@ static int fast_row(struct csvscan *s, size_t *end, size_t *nl,
 			p++;
 		start = p;
 		p = field_end(p, lim);
+		if (p < lim && *p == '"')
+			return ROW_QUOTED;
+		if (p == lim && !s->eof)
+			return ROW_MORE;
 		if (p < lim && *p == '\0')
 			return nul_byte(s, s->row_line, s->nfields, e),
 			       ROW_FAIL;
@@ -245,15 +274,17 @@ static int fast_row(struct csvscan *s, size_t *end, size_t *nl,
 		if ((size_t)(last - start) > CSVSCAN_MAX_FIELD)
 			return too_long(s, s->nfields, e), ROW_FAIL;
 		push_field(s, start);
+		push_end(s, last);
 		if (p == lim || *p != ',') {
 			*end = (size_t)(p - s->buf);
 			*nl = p < lim && *p == '\n';
-			*last = '\0';
-			return ROW_DONE;
+			break;
 		}
-		*last = '\0';
 		p++;
 	}
+	for (size_t i = 0; i < s->nfields; i++)
+		s->buf[s->off[i]] = '\0';
+	return ROW_DONE;
 }
 
 /* The state machine for a row with quotes, or one not known to be whole:
@@ -410,25 +441,81 @@ static void slow_fields(struct csvscan *s)
 }
 
 /* The row at pos, by the fast path when it has no quote and its line end
- * is in the buffer (or the file ends without one); *nl: the lines it
- * ends, its own included. */
+ * is in the buffer (or the file ends without one), else by the state
+ * machine; *nl: the lines it ends, its own included. */
 static int scan_row(struct csvscan *s, size_t *end, size_t *nl,
 		    struct err *e)
 {
-	const char *p = s->buf + s->pos;
-	size_t avail = s->len - s->pos;
-	const char *lf = memchr(p, '\n', avail);
-	size_t span = lf ? (size_t)(lf - p) : avail;
 	int rc;
 
 	*nl = 0;
 	s->nfields = 0;
-	if ((lf || s->eof) && !memchr(p, '"', span))
-		return fast_row(s, end, nl, e);
+	rc = fast_row(s, end, nl, e);
+	if (rc != ROW_QUOTED && rc != ROW_MORE)
+		return rc;
+	*nl = 0;
 	rc = slow_row(s, end, nl, e);
 	if (rc == ROW_DONE)
 		slow_fields(s);
 	return rc;
+}
+
+/* The rest of the file mapped in place of the buffer: an anonymous
+ * mapping PAD bytes longer, the file mapped over its start, so that the
+ * wide loads and the final NUL past the data land on zeroed, private
+ * pages. Any failure keeps the buffer, read() as before. */
+static void map_rest(struct csvscan *s)
+{
+	struct stat st;
+	size_t page = (size_t)sysconf(_SC_PAGESIZE), size, total, start;
+	char *area;
+
+	if (s->gz || s->sha || s->eof || fstat(s->fd, &st) != 0 ||
+	    (uint64_t)st.st_size < s->bytes)
+		return;
+	size = (size_t)st.st_size;
+	total = (size + PAD + page - 1) / page * page;
+	start = (size_t)s->bytes - (s->len - s->pos);
+	area = mmap(NULL, total, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (area == MAP_FAILED)
+		return;
+	if (mmap(area, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_FIXED,
+		 s->fd, 0) == MAP_FAILED) {
+		munmap(area, total);
+		return;
+	}
+	madvise(area, size, MADV_SEQUENTIAL);
+	free(s->buf);
+	s->buf = area;
+	s->map_len = total;
+	s->given = s->ahead = start / page * page;
+	s->cap = s->len = size;
+	s->pos = start;
+	s->bytes = size;
+	s->eof = true;
+}
+
+/* The mapped pages before the row at pos: its rows are done with; and
+ * the next GIVE_BACK bytes mapped ahead of it in one call, not a fault
+ * per page. given stays page-aligned: the mapping's start, then
+ * multiples of GIVE_BACK. */
+static void give_back(struct csvscan *s)
+{
+	size_t upto = s->pos / GIVE_BACK * GIVE_BACK;
+
+	if (s->pos + GIVE_BACK / 2 > s->ahead && s->ahead < s->len) {
+		size_t n = s->len - s->ahead < GIVE_BACK ? s->len - s->ahead
+							 : GIVE_BACK;
+#ifdef MADV_POPULATE_READ /* Linux 5.14; else a fault a page */
+		madvise(s->buf + s->ahead, n, MADV_POPULATE_READ);
+#endif
+		s->ahead += n;
+	}
+	if (upto <= s->given)
+		return;
+	madvise(s->buf + s->given, upto - s->given, MADV_DONTNEED);
+	s->given = upto;
 }
 
 void csvscan_set_word(struct csvscan *s, const char *word)
@@ -447,6 +534,7 @@ void csvscan_set_word(struct csvscan *s, const char *word)
 			best = i;
 	}
 	s->word_pair = best;
+	map_rest(s);
 }
 
 /* The parity of the bits of x. */
@@ -592,6 +680,8 @@ int csvscan_next(struct csvscan *s, struct err *e)
 			continue;
 		}
 		s->row_line = s->line;
+		if (s->map_len)
+			give_back(s);
 		rc = s->word ? offer_row(s, &end, &nl) : ROW_DONE;
 		if (rc == ROW_DONE)
 			rc = scan_row(s, &end, &nl, e);

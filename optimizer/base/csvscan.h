@@ -53,6 +53,11 @@ struct csvscan {
 	const char *word;
 	size_t word_len, word_pair;
 	uint64_t skipped;
+
+	/* With a word, and no hash, the rest of a plain file is mapped
+	 * instead of read (buf then is the mapping, map_len long); the
+	 * pages behind the reader, buf[0, given), are given back. */
+	size_t map_len, given, ahead;
 };
 
 /* Opens path; with hash, the SHA-256 of every byte read is kept. */
@@ -69,7 +74,8 @@ void csvscan_digest(struct csvscan *s, char hex[SHA256_HEX_LEN],
 		    uint64_t *bytes);
 
 /* From the next row on, skip rows without word (lowercase letters, two
- * or more; borrowed). */
+ * or more; borrowed). A plain file opened without hash is then mapped:
+ * its skipped rows are never copied. */
 void csvscan_set_word(struct csvscan *s, const char *word);
 
 void csvscan_close(struct csvscan *s);

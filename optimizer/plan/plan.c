@@ -17,6 +17,7 @@
 #include "optimizer/base/fileio.h"
 #include "optimizer/plan/plan_internal.h"
 #include "optimizer/snapshot/plan_meta.h"
+#include "optimizer/snapshot/snapcache.h"
 #include "models/cost/sizes.h"
 #include "models/restore/restore_model.h"
 #include "models/check/targets.h"
@@ -1304,6 +1305,9 @@ static int use_model(struct plan_ctx *p, struct err *e)
 		return 0;
 	fo.level = p->o->level;
 	fo.min_events = LONG_MAX;
+	/* the fit and the plan stream the same rows: parse them once (the
+	 * points on the other core while the fit reads the jobs) */
+	snapshot_read_points_ahead(p->s);
 	if (restore_model_fit(&p->prior, p->s, &fo, e))
 		return -1;
 	p->model = p->prior;

@@ -723,25 +723,38 @@ int snapshot_each_rp(struct snapshot *s, rp_fn fn, void *ctx, struct err *e)
 }
 
 /* snapshot_each_item_rps reads on a thread of its own: while the caller's
- * fn works on one item's points, the reader parses the next item's into
- * the other of two buffers. fn runs on the caller's thread, one item at a
- * time in file order, exactly as a single thread would call it; the
- * reader touches nothing but the file, its buffer and the snapshot's
- * tables, which nobody writes while points stream. */
-struct rp_buffer {
+ * fn works on one batch of items' points, the reader parses the next
+ * items into the other batches of a ring. A batch holds whole items, at
+ * least BATCH_ROWS points unless the file ends first, so that the threads
+ * meet once a batch, not once an item. fn runs on the caller's thread,
+ * one item at a time in file order, exactly as a single thread would call
+ * it; the reader touches nothing but the file, its batches and the
+ * snapshot's tables, which nobody writes while points stream. */
+#define NBATCH 4
+#define BATCH_ROWS 4096
+
+struct item_span {
 	const struct item *item;
+	size_t first, n;      /* its points: rps[first, first + n) */
+};
+
+struct rp_batch {
 	struct rp *rps;
 	size_t n, alloc;
-	struct strpool pool;  /* rp_id, move_info; reset per item */
+	struct item_span *items;
+	size_t nitems, ialloc;
+	struct strpool pool;  /* rp_id, move_info; reset per batch */
+	const char *info;     /* the pool's copy of the last move_info */
 	bool full;            /* handed to fn; the reader waits for it */
 };
 
 struct item_pipe {
 	struct snapshot *s;
 	pthread_mutex_t mu;
-	pthread_cond_t cv;
-	struct rp_buffer buf[2];
-	int fill;             /* the buffer the reader fills */
+	pthread_cond_t ready; /* a batch is full, or the reader is done */
+	pthread_cond_t space; /* a batch is given back, or fn failed */
+	struct rp_batch buf[NBATCH];
+	int fill;             /* the batch the reader fills */
 	bool done;            /* the reader has finished: rc and err */
 	int rc;
 	struct err err;
@@ -758,126 +771,174 @@ static int by_rp_time(const void *a, const void *b)
 
 /* The same point (rp_id and time) twice in an item: a row copied twice
  * would be priced, planned and moved twice. Sorted, copies are adjacent. */
-static int duplicate_point(const struct snapshot *s,
-			   const struct rp_buffer *b, struct err *e)
+static int duplicate_point(const struct snapshot *s, const struct item *it,
+			   const struct rp *rps, size_t n, struct err *e)
 {
-	for (size_t i = 1; i < b->n; i++) {
-		const struct rp *x = &b->rps[i - 1], *y = &b->rps[i];
+	for (size_t i = 1; i < n; i++) {
+		const struct rp *x = &rps[i - 1], *y = &rps[i];
 		if (x->rp_time == y->rp_time && !strcmp(x->rp_id, y->rp_id))
 			return err_set(e, EXIT_DATAERR,
 				       "%s/recovery_points.csv: column "
 				       "'rp_id': expected one row per recovery "
 				       "point, got '%s' twice for item '%s'",
-				       s->dir, y->rp_id, b->item->item_id);
+				       s->dir, y->rp_id, it->item_id);
 	}
 	return 0;
 }
 
 /* Snapshots list an item's points by time: no sort needed then. */
-static bool sorted(const struct rp_buffer *b)
+static bool sorted(const struct rp *rps, size_t n)
 {
-	for (size_t i = 1; i < b->n; i++)
-		if (by_rp_time(&b->rps[i - 1], &b->rps[i]) > 0)
+	for (size_t i = 1; i < n; i++)
+		if (by_rp_time(&rps[i - 1], &rps[i]) > 0)
 			return false;
 	return true;
 }
 
-/* Reader: the filled buffer, sorted and checked, goes to fn; the reader
- * goes on with the other one once fn is done with it. */
-static int hand_over(struct item_pipe *p, struct err *e)
+/* Reader: the batch's last item is whole: sorted and checked. */
+static int end_item(struct item_pipe *p, struct rp_batch *b, struct err *e)
 {
-	struct rp_buffer *b = &p->buf[p->fill];
+	const struct item_span *sp = &b->items[b->nitems - 1];
+	struct rp *rps = b->rps + sp->first;
 
-	if (!sorted(b))
-		qsort(b->rps, b->n, sizeof(*b->rps), by_rp_time);
-	if (duplicate_point(p->s, b, e))
-		return -1;
+	if (!sorted(rps, sp->n))
+		qsort(rps, sp->n, sizeof(*rps), by_rp_time);
+	return duplicate_point(p->s, sp->item, rps, sp->n, e);
+}
+
+/* Reader: the filled batch goes to fn; with more, the reader goes on
+ * with the next one once fn is done with it. */
+static int hand_over(struct item_pipe *p, bool more)
+{
+	struct rp_batch *b = &p->buf[p->fill];
+
 	pthread_mutex_lock(&p->mu);
 	b->full = true;
-	pthread_cond_broadcast(&p->cv);
-	p->fill ^= 1;
+	pthread_cond_signal(&p->ready);
+	p->fill = (p->fill + 1) % NBATCH;
 	b = &p->buf[p->fill];
-	while (b->full && !atomic_load(&p->stop))
-		pthread_cond_wait(&p->cv, &p->mu);
+	while (more && b->full && !atomic_load(&p->stop))
+		pthread_cond_wait(&p->space, &p->mu);
 	pthread_mutex_unlock(&p->mu);
+	if (!more)
+		return 0;
 	b->n = 0;
-	b->item = NULL;
+	b->nitems = 0;
+	b->info = NULL;
 	strpool_reset(&b->pool);
 	return atomic_load(&p->stop) ? -1 : 0;
+}
+
+/* Reader: a row of the item being read, or of the next one. */
+static struct rp *add_row(struct item_pipe *p, const struct item *it,
+			  struct err *e)
+{
+	struct rp_batch *b = &p->buf[p->fill];
+	struct item_span *sp = b->nitems ? &b->items[b->nitems - 1] : NULL;
+
+	if (sp && sp->item != it) {
+		if (end_item(p, b, e))
+			return NULL;
+		if (b->n >= BATCH_ROWS && hand_over(p, true))
+			return NULL;
+		b = &p->buf[p->fill];
+		sp = NULL;
+	}
+	if (!sp) {
+		b->items = grow_array(b->items, sizeof(*b->items),
+				      b->nitems + 1, &b->ialloc);
+		sp = &b->items[b->nitems++];
+		*sp = (struct item_span){ it, b->n, 0 };
+	}
+	sp->n++;
+	b->rps = grow_array(b->rps, sizeof(*b->rps), b->n + 1, &b->alloc);
+	return &b->rps[b->n++];
 }
 
 static int collect_rp(void *ctx, const struct item *it, const struct rp *rp,
 		      struct err *e)
 {
 	struct item_pipe *p = ctx;
-	struct rp_buffer *b = &p->buf[p->fill];
-	struct rp *copy;
+	struct rp *copy = add_row(p, it, e);
+	struct rp_batch *b = &p->buf[p->fill];
 
-	if (it != b->item && b->n) {
-		if (hand_over(p, e))
-			return -1;
-		b = &p->buf[p->fill];
-	}
-	b->item = it;
-	b->rps = grow_array(b->rps, sizeof(*b->rps), b->n + 1, &b->alloc);
-	copy = &b->rps[b->n++];
+	if (!copy)
+		return -1;
 	*copy = *rp;
 	copy->rp_id = strpool_dup(&b->pool, rp->rp_id);
 	copy->item_id = it->item_id;
-	copy->move_info = strpool_dup(&b->pool, rp->move_info);
+	/* a few sentences repeat over most points: kept once in a row */
+	if (!b->info || strcmp(b->info, rp->move_info))
+		b->info = strpool_dup(&b->pool, rp->move_info);
+	copy->move_info = b->info;
 	return 0;
 }
 
 static void *read_items(void *arg)
 {
 	struct item_pipe *p = arg;
+	struct rp_batch *b;
 	int rc = snapshot_each_rp(p->s, collect_rp, p, &p->err);
 
-	if (!rc && p->buf[p->fill].n)
-		rc = hand_over(p, &p->err);
+	b = &p->buf[p->fill];
+	if (!rc && b->nitems)
+		rc = end_item(p, b, &p->err) || hand_over(p, false) ? -1 : 0;
 	pthread_mutex_lock(&p->mu);
 	p->rc = rc;
 	p->done = true;
-	pthread_cond_broadcast(&p->cv);
+	pthread_cond_signal(&p->ready);
 	pthread_mutex_unlock(&p->mu);
 	return NULL;
 }
 
-/* Caller: buffer i once it is full, or NULL when the reader is done. */
-static struct rp_buffer *next_full(struct item_pipe *p, int i)
+/* Caller: batch i once it is full, or NULL when the reader is done. */
+static struct rp_batch *next_full(struct item_pipe *p, int i)
 {
-	struct rp_buffer *b = &p->buf[i];
+	struct rp_batch *b = &p->buf[i];
 	bool full;
 
 	pthread_mutex_lock(&p->mu);
 	while (!b->full && !p->done)
-		pthread_cond_wait(&p->cv, &p->mu);
+		pthread_cond_wait(&p->ready, &p->mu);
 	full = b->full;
 	pthread_mutex_unlock(&p->mu);
 	return full ? b : NULL;
 }
 
-static void release_buffer(struct item_pipe *p, struct rp_buffer *b,
-			   bool stop)
+static void release_batch(struct item_pipe *p, struct rp_batch *b,
+			  bool stop)
 {
 	pthread_mutex_lock(&p->mu);
 	b->full = false;
 	if (stop)
 		atomic_store(&p->stop, true);
-	pthread_cond_broadcast(&p->cv);
+	pthread_cond_signal(&p->space);
 	pthread_mutex_unlock(&p->mu);
+}
+
+/* Caller: fn for each item of a full batch. */
+static int each_item(const struct rp_batch *b, item_rps_fn fn, void *ctx,
+		     struct err *e)
+{
+	for (size_t i = 0; i < b->nitems; i++) {
+		const struct item_span *sp = &b->items[i];
+		if (fn(ctx, sp->item, b->rps + sp->first, sp->n, e))
+			return -1;
+	}
+	return 0;
 }
 
 int snapshot_each_item_rps(struct snapshot *s, item_rps_fn fn, void *ctx,
 			   struct err *e)
 {
 	struct item_pipe p = { .s = s, .err = ERR_INIT };
-	struct rp_buffer *b;
+	struct rp_batch *b;
 	pthread_t reader;
 	int rc = 0, err;
 
 	pthread_mutex_init(&p.mu, NULL);
-	pthread_cond_init(&p.cv, NULL);
+	pthread_cond_init(&p.ready, NULL);
+	pthread_cond_init(&p.space, NULL);
 	atomic_init(&p.stop, false);
 	err = pthread_create(&reader, NULL, read_items, &p);
 	if (err) {
@@ -885,9 +946,9 @@ int snapshot_each_item_rps(struct snapshot *s, item_rps_fn fn, void *ctx,
 			     strerror(err));
 		goto out;
 	}
-	for (int i = 0; (b = next_full(&p, i)); i ^= 1) {
-		rc = fn(ctx, b->item, b->rps, b->n, e);
-		release_buffer(&p, b, rc != 0);
+	for (int i = 0; (b = next_full(&p, i)); i = (i + 1) % NBATCH) {
+		rc = each_item(b, fn, ctx, e);
+		release_batch(&p, b, rc != 0);
 		if (rc)
 			break;
 	}
@@ -897,11 +958,13 @@ int snapshot_each_item_rps(struct snapshot *s, item_rps_fn fn, void *ctx,
 		rc = -1;
 	}
 out:
-	for (int i = 0; i < 2; i++) {
+	for (int i = 0; i < NBATCH; i++) {
 		free(p.buf[i].rps);
+		free(p.buf[i].items);
 		strpool_release(&p.buf[i].pool);
 	}
-	pthread_cond_destroy(&p.cv);
+	pthread_cond_destroy(&p.ready);
+	pthread_cond_destroy(&p.space);
 	pthread_mutex_destroy(&p.mu);
 	return rc;
 }

@@ -625,6 +625,46 @@ static void test_csvio__read_kept_skips_refused_rows(void **state)
 	free(path);
 }
 
+/* A file read with a word is mapped, not read: rows kept after the
+ * pages behind them were given back, and a last row without a line end
+ * that fills the file's last page exactly (the scanner's NUL and wide
+ * loads past it land on the mapping's padding). */
+static void test_csvio__read_kept_maps_long_files(void **state)
+{
+	struct strbuf sb = STRBUF_INIT;
+	struct texts t;
+	struct err e = ERR_INIT;
+	uint64_t skipped = 0;
+	size_t rows = 0, fill;
+	char *path;
+
+	(void)state;
+	strbuf_adds(&sb, "a,b,c\n");
+	for (; sb.len < (20u << 20); rows++)
+		strbuf_adds(&sb, "x,no,\"a row of another service\"\n");
+	strbuf_adds(&sb, "1,keep,mid\n");
+	strbuf_adds(&sb, "2,KEEP,");
+	fill = 4096 - sb.len % 4096;
+	for (size_t i = 0; i < fill; i++)
+		strbuf_addch(&sb, 'z');
+	assert_int_equal(sb.len % 4096, 0);
+	path = test_write("mapped.csv", sb.buf);
+	memset(&t, 0, sizeof(t));
+	assert_int_equal(csv_read_kept(path, &text_schema, "keep", load_text,
+				       &t, NULL, &skipped, &e),
+			 0);
+	assert_int_equal(skipped, rows);
+	assert_int_equal(t.n, 2);
+	assert_string_equal(t.v[0][2], "mid");
+	assert_int_equal(t.line[0], rows + 2);
+	assert_string_equal(t.v[1][0], "2");
+	assert_int_equal(strlen(t.v[1][2]), fill);
+	assert_int_equal(t.line[1], rows + 3);
+	texts_free(&t);
+	strbuf_release(&sb);
+	free(path);
+}
+
 static void test_csvio__bom_crlf_and_blank_lines(void **state)
 {
 	static const char content[] =
@@ -1031,6 +1071,7 @@ int main(void)
 		cmocka_unit_test(
 			test_csvio__line_numbers_after_multiline_fields),
 		cmocka_unit_test(test_csvio__read_kept_skips_refused_rows),
+		cmocka_unit_test(test_csvio__read_kept_maps_long_files),
 		cmocka_unit_test(test_csvio__bom_crlf_and_blank_lines),
 		cmocka_unit_test(test_csvio__spaces_kept_only_when_quoted),
 		cmocka_unit_test(test_csvio__writer_quotes_what_needs_it),

@@ -8,6 +8,7 @@
 
 #include <math.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "optimizer/snapshot/snapshot.h"
 #include "optimizer/base/timeutil.h"
@@ -895,6 +896,109 @@ static void test_snapshot__caller_error_stops_the_stream(void **state)
 	free(dir);
 }
 
+/* ---- many items: the reader hands them over in batches ---- */
+
+#define MANY_ITEMS 40
+#define MANY_POINTS 500 /* 20,000 points: several batches, the ring wraps */
+
+/* The fixture's tables with MANY_ITEMS items of MANY_POINTS points each,
+ * listed newest first in every other item. */
+static char *write_many(const char *name)
+{
+	struct fixture f;
+	struct snapshot_writer sw;
+	struct manifest m;
+	struct err e = ERR_INIT;
+	char *dir = test_path(name);
+	char id[32], rp_id[32];
+
+	fixture_init(&f);
+	assert_int_equal(snapshot_writer_begin(&sw, dir, &e), 0);
+	snapshot_put_vault(&sw, &f.v[0]);
+	for (int i = 0; i < MANY_ITEMS; i++) {
+		struct item it = f.it[2];
+		snprintf(id, sizeof(id), "i-many-%02d", i);
+		it.item_id = id;
+		snapshot_put_item(&sw, &it);
+	}
+	for (int i = 0; i < MANY_ITEMS; i++)
+		for (int k = 0; k < MANY_POINTS; k++) {
+			struct rp rp = f.rp[3];
+			int age = i % 2 ? k + 1 : MANY_POINTS - k;
+			snprintf(id, sizeof(id), "i-many-%02d", i);
+			snprintf(rp_id, sizeof(rp_id), "r-%d-%d", i, k);
+			rp.item_id = id;
+			rp.rp_id = rp_id;
+			rp.rp_time = T0 - age * HOUR_S;
+			rp.expiry_time = TIME_NONE;
+			rp.move_info = k % 3 ? "not yet" : "";
+			snapshot_put_rp(&sw, &rp);
+		}
+	manifest_init(&m);
+	m.source = xstrdup("sample");
+	m.exported_at = T0;
+	assert_int_equal(snapshot_writer_commit(&sw, &m, &e), 0);
+	manifest_release(&m);
+	return dir;
+}
+
+struct many {
+	const struct snapshot *s;
+	int calls, fail_at;
+	size_t points;
+};
+
+/* Each item once, in file order, with all its points sorted by time. */
+static int see_many(void *ctx, const struct item *it, const struct rp *rps,
+		    size_t n, struct err *e)
+{
+	struct many *m = ctx;
+	/* each item lingers: the reader runs ahead, fills the ring of
+	 * batches and reaches the end of the file with batches unread */
+	struct timespec linger = { 0, 5 * 1000 * 1000 };
+
+	nanosleep(&linger, NULL);
+	assert_ptr_equal(it, &m->s->items[m->calls]);
+	assert_int_equal(n, MANY_POINTS);
+	for (size_t k = 0; k < n; k++) {
+		assert_string_equal(rps[k].item_id, it->item_id);
+		assert_int_equal(rps[k].rp_time,
+				 T0 - (int64_t)(MANY_POINTS - k) * HOUR_S);
+		assert_string_equal(rps[k].move_info,
+				    (m->calls % 2 ? MANY_POINTS - 1 - k
+						  : k) % 3
+					    ? "not yet"
+					    : "");
+	}
+	m->points += n;
+	if (++m->calls == m->fail_at)
+		return err_set(e, EXIT_IOERR, "the stage failed");
+	return 0;
+}
+
+static void test_snapshot__many_items_in_order_across_batches(void **state)
+{
+	struct snapshot s;
+	struct err e = ERR_INIT;
+	struct many m = { &s, 0, 0, 0 };
+	char *dir = write_many("many");
+
+	(void)state;
+	if (snapshot_open(&s, dir, &e))
+		fail_msg("%s", e.msg);
+	assert_int_equal(snapshot_each_item_rps(&s, see_many, &m, &e), 0);
+	assert_int_equal(m.calls, MANY_ITEMS);
+	assert_int_equal(m.points, MANY_ITEMS * MANY_POINTS);
+
+	/* an error in a late batch stops the reader, and nothing follows */
+	m = (struct many){ &s, 0, MANY_ITEMS - 5, 0 };
+	assert_int_equal(snapshot_each_item_rps(&s, see_many, &m, &e), -1);
+	assert_int_equal(m.calls, MANY_ITEMS - 5);
+	assert_err(&e, EXIT_IOERR, "the stage failed");
+	snapshot_release(&s);
+	free(dir);
+}
+
 /* ---- tampering after export ---- */
 
 /* Changes the first occurrence of from (same length) in dir/file. */
@@ -1145,6 +1249,8 @@ int main(void)
 		cmocka_unit_test(test_snapshot__a_point_listed_twice),
 		cmocka_unit_test(test_snapshot__job_with_unknown_references),
 		cmocka_unit_test(test_snapshot__caller_error_stops_the_stream),
+		cmocka_unit_test(
+			test_snapshot__many_items_in_order_across_batches),
 		cmocka_unit_test(
 			test_snapshot__one_byte_changed_in_recovery_points),
 		cmocka_unit_test(test_snapshot__one_byte_changed_in_vaults),
