@@ -742,28 +742,36 @@ static int by_rp_time(const void *a, const void *b)
 
 /* The same point (rp_id and time) twice in an item: a row copied twice
  * would be priced, planned and moved twice. Sorted, copies are adjacent. */
-static int duplicate_point(const struct snapshot *s,
-			   const struct rp_buffer *b, struct err *e)
+static int duplicate_point(const struct snapshot *s, const struct item *it,
+			   const struct rp *rps, size_t n, struct err *e)
 {
-	for (size_t i = 1; i < b->n; i++) {
-		const struct rp *x = &b->rps[i - 1], *y = &b->rps[i];
+	for (size_t i = 1; i < n; i++) {
+		const struct rp *x = &rps[i - 1], *y = &rps[i];
 		if (x->rp_time == y->rp_time && !strcmp(x->rp_id, y->rp_id))
 			return err_set(e, EXIT_DATAERR,
 				       "%s/recovery_points.csv: column "
 				       "'rp_id': expected one row per recovery "
 				       "point, got '%s' twice for item '%s'",
-				       s->dir, y->rp_id, b->item->item_id);
+				       s->dir, y->rp_id, it->item_id);
 	}
 	return 0;
 }
 
 /* Snapshots list an item's points by time: no sort needed then. */
-static bool sorted(const struct rp_buffer *b)
+static bool sorted(const struct rp *rps, size_t n)
 {
-	for (size_t i = 1; i < b->n; i++)
-		if (by_rp_time(&b->rps[i - 1], &b->rps[i]) > 0)
+	for (size_t i = 1; i < n; i++)
+		if (by_rp_time(&rps[i - 1], &rps[i]) > 0)
 			return false;
 	return true;
+}
+
+int snapshot_order_item_rps(const struct snapshot *s, const struct item *it,
+			    struct rp *rps, size_t n, struct err *e)
+{
+	if (!sorted(rps, n))
+		qsort(rps, n, sizeof(*rps), by_rp_time);
+	return duplicate_point(s, it, rps, n, e);
 }
 
 /* Reader: the filled buffer, sorted and checked, goes to fn; the reader
@@ -772,9 +780,7 @@ static int hand_over(struct item_pipe *p, struct err *e)
 {
 	struct rp_buffer *b = &p->buf[p->fill];
 
-	if (!sorted(b))
-		qsort(b->rps, b->n, sizeof(*b->rps), by_rp_time);
-	if (duplicate_point(p->s, b, e))
+	if (snapshot_order_item_rps(p->s, b->item, b->rps, b->n, e))
 		return -1;
 	pthread_mutex_lock(&p->mu);
 	b->full = true;
