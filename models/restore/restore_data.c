@@ -6,6 +6,7 @@
 #include "models/restore/restore_data.h"
 
 #include <math.h>
+#include <pthread.h>
 
 #include "optimizer/base/timeutil.h"
 #include "optimizer/base/util.h"
@@ -19,6 +20,10 @@ const double age_table_edges[AGE_TABLE_BINS + 1] = {
 #define GRID_MAX_AGE 36500 /* one open bin beyond (100 years) */
 
 enum { H_XW, H_XWA, H_EW, H_EWA, H_COUNT };
+
+/* Events from which restore_data_events_sum shares its terms with a
+ * helper thread: below, a hand-over costs more than it saves. */
+#define EV_PARALLEL_MIN 2048
 
 /* ---- the grid ---- */
 
@@ -74,6 +79,120 @@ size_t restore_data_bin(const struct restore_data *d, double age)
 	return lo;
 }
 
+/* ---- the events' helper thread ---- */
+
+/* The helper computes terms[lo, hi) of each sum posted (gen), then says
+ * so (done); the caller computes the rest and adds them all in order. */
+struct ev_pool {
+	pthread_t thread;
+	bool running, failed, quit;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	unsigned long gen, done;
+	const struct restore_data *d;
+	double (*f)(const void *ctx, double age);
+	const void *ctx;
+	size_t lo, hi;
+	double *terms;         /* one per event */
+	size_t terms_alloc;
+};
+
+static void fill_terms(const struct ev_pool *p, size_t lo, size_t hi)
+{
+	for (size_t j = lo; j < hi; j++)
+		p->terms[j] = p->f(p->ctx, p->d->ev[j].age);
+}
+
+static void *pool_main(void *arg)
+{
+	struct ev_pool *p = arg;
+	unsigned long seen = 0;
+
+	pthread_mutex_lock(&p->mu);
+	for (;;) {
+		while (p->gen == seen && !p->quit)
+			pthread_cond_wait(&p->cv, &p->mu);
+		if (p->quit)
+			break;
+		seen = p->gen;
+		pthread_mutex_unlock(&p->mu);
+		fill_terms(p, p->lo, p->hi);
+		pthread_mutex_lock(&p->mu);
+		p->done = seen;
+		pthread_cond_broadcast(&p->cv);
+	}
+	pthread_mutex_unlock(&p->mu);
+	return NULL;
+}
+
+/* Starts the helper once; false when no thread can be had. */
+static bool pool_ready(struct ev_pool *p)
+{
+	if (p->running || p->failed)
+		return p->running;
+	pthread_mutex_init(&p->mu, NULL);
+	pthread_cond_init(&p->cv, NULL);
+	if (pthread_create(&p->thread, NULL, pool_main, p)) {
+		pthread_cond_destroy(&p->cv);
+		pthread_mutex_destroy(&p->mu);
+		p->failed = true;
+		return false;
+	}
+	p->running = true;
+	return true;
+}
+
+static void pool_stop(struct ev_pool *p)
+{
+	if (!p)
+		return;
+	if (p->running) {
+		pthread_mutex_lock(&p->mu);
+		p->quit = true;
+		pthread_cond_broadcast(&p->cv);
+		pthread_mutex_unlock(&p->mu);
+		pthread_join(p->thread, NULL);
+		pthread_cond_destroy(&p->cv);
+		pthread_mutex_destroy(&p->mu);
+	}
+	free(p->terms);
+	free(p);
+}
+
+double restore_data_events_sum(const struct restore_data *d, double start,
+			       double (*f)(const void *ctx, double age),
+			       const void *ctx)
+{
+	struct ev_pool *p = d->pool;
+	size_t n = d->nev, mid = n / 2;
+	double s = start;
+
+	if (n < EV_PARALLEL_MIN || !pool_ready(p)) {
+		for (size_t j = 0; j < n; j++)
+			s += f(ctx, d->ev[j].age);
+		return s;
+	}
+	p->terms = grow_array(p->terms, sizeof(*p->terms), n,
+			      &p->terms_alloc);
+	pthread_mutex_lock(&p->mu);
+	p->d = d;
+	p->f = f;
+	p->ctx = ctx;
+	p->lo = mid;
+	p->hi = n;
+	p->gen++;
+	pthread_cond_broadcast(&p->cv);
+	pthread_mutex_unlock(&p->mu);
+	fill_terms(p, 0, mid);
+	pthread_mutex_lock(&p->mu);
+	while (p->done != p->gen)
+		pthread_cond_wait(&p->cv, &p->mu);
+	pthread_mutex_unlock(&p->mu);
+	for (size_t j = 0; j < n; j++)
+		s += p->terms[j];
+	return s;
+}
+
 void restore_data_init(struct restore_data *d, size_t npolicies,
 		       const char **policy_ids, const int *policy_workloads)
 {
@@ -88,6 +207,7 @@ void restore_data_init(struct restore_data *d, size_t npolicies,
 		d->policy_workload[i] = policy_workloads[i];
 	}
 	d->sum.history_from = d->sum.as_of = TIME_NONE;
+	d->pool = xcalloc(1, sizeof(*d->pool));
 }
 
 void restore_data_release(struct restore_data *d)
@@ -102,6 +222,7 @@ void restore_data_release(struct restore_data *d)
 	free(d->policy_workload);
 	free(d->edges);
 	free(d->ev);
+	pool_stop(d->pool);
 	memset(d, 0, sizeof(*d));
 }
 

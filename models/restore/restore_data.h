@@ -64,6 +64,7 @@ struct restore_data {
 	double tab_point_days[AGE_TABLE_BINS], tab_cov_days[AGE_TABLE_BINS];
 	struct restore_event *ev;
 	size_t nev, ev_alloc;
+	struct ev_pool *pool;         /* restore_data_events_sum's helper */
 	struct restore_fit_summary sum;
 };
 
@@ -97,6 +98,15 @@ double expo_integrate_range(const struct restore_data *d,
 			    const struct expo_stats *g,
 			    double (*F)(const void *ctx, double age),
 			    const void *ctx, double lo, double hi);
+
+/* start + f(ctx, age_1) + f(ctx, age_2) + ... over the events in their
+ * order, the terms computed on two cores when there are many (a helper
+ * thread, started at the first such call and ended by
+ * restore_data_release): the same result, bit for bit, as the plain
+ * loop. f must be safe to call from two threads at once. */
+double restore_data_events_sum(const struct restore_data *d, double start,
+			       double (*f)(const void *ctx, double age),
+			       const void *ctx);
 
 /* Reads the snapshot's restore jobs and streams its recovery points,
  * evaluated at s->as_of, into d (initialised here; release it). */

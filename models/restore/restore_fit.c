@@ -182,6 +182,11 @@ static double p_penalty(double log_p)
 
 /* The negative log-likelihood (penalised when l->penalize). Outside the
  * box: the value at the box's edge plus a steep quadratic. */
+static double omori_log_rate(const void *ctx, double a)
+{
+	return log(hazard_rate(ctx, a));
+}
+
 static double omori_nll(const double *theta, void *ctx)
 {
 	struct lik *l = ctx;
@@ -191,8 +196,7 @@ static double omori_nll(const double *theta, void *ctx)
 	memcpy(t, theta, sizeof(t));
 	ex = box_clamp(t, omori_lo, omori_hi, NPAR);
 	theta_hazard(t, &h);
-	for (size_t j = 0; j < l->d->nev; j++)
-		ll += log(hazard_rate(&h, l->d->ev[j].age));
+	ll = restore_data_events_sum(l->d, ll, omori_log_rate, &h);
 	ll -= expo_integrate(l->d, &l->d->pooled, omori_cum, &h);
 	return -ll + (l->penalize ? p_penalty(t[PAR_P]) : 0) + BARRIER * ex;
 }
