@@ -143,67 +143,114 @@ int restore_scan_jobs(struct restore_scan *sc, bool restores_only,
 	return rc;
 }
 
-/* ---- recovery points ---- */
+/* ---- recovery points ----
+ *
+ * A reader thread parses the points into batches of whole items (about
+ * BATCH_POINTS points each); the caller's thread hands each item to fn
+ * while the reader fills the other batch. Two hand-overs per batch, not
+ * per item; memory: two batches. */
 
-struct rp_scan {
-	struct restore_scan *sc;
-	item_rps_fn fn;
-	void *ctx;
-	long item;            /* the item being gathered, or -1 */
-	unsigned char *done;  /* one bit per item whose rows have ended */
-	struct rp *rps;
-	size_t n, alloc;
-	struct strpool pool;  /* the item's rp_ids */
+#define BATCH_POINTS 16384
+
+struct span {
+	long item;
+	size_t start, n;
 };
 
-/* Hands the gathered item's points to fn and starts afresh. */
-static int flush_item(struct rp_scan *ps, struct err *e)
-{
-	const struct snapshot *s = ps->sc->s;
-	const struct item *it = &s->items[ps->item];
-	int rc;
+struct rp_batch {
+	struct rp *rps;
+	size_t n, alloc;
+	struct span *items;
+	size_t nitems, items_alloc;
+	struct strpool pool;  /* the rp_ids */
+	bool full;            /* the caller's; the reader waits for it */
+};
 
-	if (!ps->n)
+struct rp_pipe {
+	struct restore_scan *sc;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct rp_batch batch[2];
+	int fill;             /* the batch the reader fills */
+	long item;            /* the item being gathered, or -1 */
+	unsigned char *done;  /* one bit per item whose rows have ended */
+	bool finished, stop;  /* reader done (rc, err); caller failed */
+	int rc;
+	struct err err;
+};
+
+/* Ends the current item: its points sorted and checked. */
+static int close_item(struct rp_pipe *p, struct err *e)
+{
+	struct rp_batch *b = &p->batch[p->fill];
+	struct span *sp;
+
+	if (p->item < 0)
 		return 0;
-	rc = snapshot_order_item_rps(s, it, ps->rps, ps->n, e);
-	if (!rc)
-		rc = ps->fn(ps->ctx, it, ps->rps, ps->n, e);
-	ps->n = 0;
-	strpool_reset(&ps->pool);
-	return rc;
+	sp = &b->items[b->nitems - 1];
+	sp->n = b->n - sp->start;
+	p->done[p->item / 8] |= (unsigned char)(1u << (p->item % 8));
+	return snapshot_order_item_rps(p->sc->s, &p->sc->s->items[p->item],
+				       b->rps + sp->start, sp->n, e);
+}
+
+/* Gives the filled batch to the caller; waits for the other one. */
+static int hand_over(struct rp_pipe *p, struct err *e)
+{
+	struct rp_batch *b = &p->batch[p->fill];
+	bool stop;
+
+	pthread_mutex_lock(&p->mu);
+	b->full = true;
+	pthread_cond_broadcast(&p->cv);
+	p->fill ^= 1;
+	b = &p->batch[p->fill];
+	while (b->full && !p->stop)
+		pthread_cond_wait(&p->cv, &p->mu);
+	stop = p->stop;
+	pthread_mutex_unlock(&p->mu);
+	b->n = b->nitems = 0;
+	strpool_reset(&b->pool);
+	return stop ? err_set(e, EXIT_SOFTWARE, "stopped") : 0;
 }
 
 /* Moves on to the row's item: rows of an item must be contiguous. */
-static int next_item(struct rp_scan *ps, const struct csv_row *r, long item,
+static int next_item(struct rp_pipe *p, const struct csv_row *r, long item,
 		     struct err *e)
 {
-	if (ps->item >= 0) {
-		if (flush_item(ps, e))
-			return -1;
-		ps->done[ps->item / 8] |= (unsigned char)(1u << (ps->item % 8));
-	}
-	if (ps->done[item / 8] & (1u << (item % 8)))
+	struct rp_batch *b;
+
+	if (close_item(p, e))
+		return -1;
+	if (p->batch[p->fill].n >= BATCH_POINTS && hand_over(p, e))
+		return -1;
+	if (p->done[item / 8] & (1u << (item % 8)))
 		return row_error(r, P_ITEM, e,
 				 "rows grouped by item_id (this item appeared "
 				 "earlier, before rows of other items)");
-	ps->item = item;
+	p->item = item;
+	b = &p->batch[p->fill];
+	b->items = grow_array(b->items, sizeof(*b->items), b->nitems + 1,
+			      &b->items_alloc);
+	b->items[b->nitems++] = (struct span){ item, b->n, 0 };
 	return 0;
 }
 
 static int scan_rp_row(void *ctx, const struct csv_row *r, struct err *e)
 {
-	struct rp_scan *ps = ctx;
-	const struct snapshot *s = ps->sc->s;
-	long item = ps->item;
+	struct rp_pipe *p = ctx;
+	const struct snapshot *s = p->sc->s;
+	struct rp_batch *b;
+	long item = p->item;
 	struct rp *rp;
 
-	ps->sc->rows[RSCAN_RPS]++;
+	p->sc->rows[RSCAN_RPS]++;
 	if (row_item(s, r, P_ITEM, &item, e) ||
-	    (item != ps->item && next_item(ps, r, item, e)))
+	    (item != p->item && next_item(p, r, item, e)))
 		return -1;
-	ps->rps = grow_array(ps->rps, sizeof(*ps->rps), ps->n + 1,
-			     &ps->alloc);
-	rp = &ps->rps[ps->n];
+	b = &p->batch[p->fill];
+	b->rps = grow_array(b->rps, sizeof(*b->rps), b->n + 1, &b->alloc);
+	rp = &b->rps[b->n];
 	memset(rp, 0, sizeof(*rp));
 	rp->item_id = s->items[item].item_id;
 	rp->move_info = "";
@@ -217,24 +264,99 @@ static int scan_rp_row(void *ctx, const struct csv_row *r, struct err *e)
 	if (rp->expiry_time != TIME_NONE && rp->expiry_time < rp->rp_time)
 		return row_error(r, P_EXPIRY, e,
 				 "an expiry time after rp_time");
-	rp->rp_id = strpool_dup(&ps->pool, rp->rp_id);
-	ps->n++;
+	rp->rp_id = strpool_dup(&b->pool, rp->rp_id);
+	b->n++;
+	return 0;
+}
+
+static void *read_points(void *arg)
+{
+	struct rp_pipe *p = arg;
+	int rc = csv_read(p->sc->path[RSCAN_RPS], &rps_schema, scan_rp_row,
+			  p, NULL, &p->err);
+
+	if (!rc)
+		rc = close_item(p, &p->err);
+	if (!rc && p->batch[p->fill].n)
+		rc = hand_over(p, &p->err);
+	pthread_mutex_lock(&p->mu);
+	p->rc = rc;
+	p->finished = true;
+	pthread_cond_broadcast(&p->cv);
+	pthread_mutex_unlock(&p->mu);
+	return NULL;
+}
+
+/* The caller: batch i once full, or NULL when the reader has finished. */
+static struct rp_batch *next_batch(struct rp_pipe *p, int i)
+{
+	struct rp_batch *b = &p->batch[i];
+	bool full;
+
+	pthread_mutex_lock(&p->mu);
+	while (!b->full && !p->finished)
+		pthread_cond_wait(&p->cv, &p->mu);
+	full = b->full;
+	pthread_mutex_unlock(&p->mu);
+	return full ? b : NULL;
+}
+
+static void release_batch(struct rp_pipe *p, struct rp_batch *b, bool stop)
+{
+	pthread_mutex_lock(&p->mu);
+	b->full = false;
+	p->stop = p->stop || stop;
+	pthread_cond_broadcast(&p->cv);
+	pthread_mutex_unlock(&p->mu);
+}
+
+static int each_item(const struct snapshot *s, const struct rp_batch *b,
+		     item_rps_fn fn, void *ctx, struct err *e)
+{
+	for (size_t i = 0; i < b->nitems; i++) {
+		const struct span *sp = &b->items[i];
+		if (fn(ctx, &s->items[sp->item], b->rps + sp->start, sp->n, e))
+			return -1;
+	}
 	return 0;
 }
 
 int restore_scan_points(struct restore_scan *sc, item_rps_fn fn, void *ctx,
 			struct err *e)
 {
-	struct rp_scan ps = { .sc = sc, .fn = fn, .ctx = ctx, .item = -1 };
-	int rc;
+	struct rp_pipe p = { .sc = sc, .item = -1, .err = ERR_INIT };
+	struct rp_batch *b;
+	pthread_t reader;
+	int rc = 0, err;
 
-	ps.done = xcalloc(sc->s->nitems / 8 + 1, 1);
-	rc = csv_read(sc->path[RSCAN_RPS], &rps_schema, scan_rp_row, &ps,
-		      NULL, e);
-	if (!rc && ps.item >= 0)
-		rc = flush_item(&ps, e);
-	free(ps.done);
-	free(ps.rps);
-	strpool_release(&ps.pool);
+	p.done = xcalloc(sc->s->nitems / 8 + 1, 1);
+	pthread_mutex_init(&p.mu, NULL);
+	pthread_cond_init(&p.cv, NULL);
+	err = pthread_create(&reader, NULL, read_points, &p);
+	if (err) {
+		rc = err_set(e, EXIT_SOFTWARE, "cannot start a thread: %s",
+			     strerror(err));
+		goto out;
+	}
+	for (int i = 0; (b = next_batch(&p, i)); i ^= 1) {
+		rc = each_item(sc->s, b, fn, ctx, e);
+		release_batch(&p, b, rc != 0);
+		if (rc)
+			break;
+	}
+	pthread_join(reader, NULL);
+	if (!rc && p.rc) {
+		*e = p.err;
+		rc = -1;
+	}
+out:
+	for (int i = 0; i < 2; i++) {
+		free(p.batch[i].rps);
+		free(p.batch[i].items);
+		strpool_release(&p.batch[i].pool);
+	}
+	free(p.done);
+	pthread_cond_destroy(&p.cv);
+	pthread_mutex_destroy(&p.mu);
 	return rc;
 }
