@@ -52,6 +52,7 @@ struct restore_event {
 struct restore_data {
 	size_t nbins;
 	double *edges;                /* nbins + 1; edges[nbins] = inf */
+	uint16_t *bin_from;           /* restore_data_bin's first guess */
 	struct expo_stats pooled, workload[WL_COUNT];
 	struct expo_stats *policy;    /* npolicies */
 	size_t npolicies;

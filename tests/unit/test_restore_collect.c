@@ -5,7 +5,8 @@
  * delayed entry and censoring of each point's exposure, coverage weights;
  * then `fit` end to end on that snapshot (too few restores: the prior).
  * The fit's own read (restore_scan.c) and run's shared stream give the
- * same data; sums over many events on two cores equal the plain loop. */
+ * same data; sums over many events on two cores equal the plain loop;
+ * the bin of an age found by a first guess is the edges' own. */
 #include "testutil.h"
 
 #include <math.h>
@@ -340,6 +341,36 @@ static void test_restore_collect__events_sum_on_two_cores(void **state)
 	restore_data_release(&d);
 }
 
+/* The bin of an age is the one whose edges hold it, at the edges, just
+ * off them and anywhere between, as a search of the edges would say. */
+static void test_restore_collect__bin_of_an_age(void **state)
+{
+	struct restore_data d;
+
+	(void)state;
+	restore_data_init(&d, 0, NULL, NULL);
+	assert_int_equal(restore_data_bin(&d, 0), 0);
+	assert_int_equal(restore_data_bin(&d, -3), 0);
+	assert_int_equal(restore_data_bin(&d, NAN), 0);
+	assert_int_equal(restore_data_bin(&d, 1e9), d.nbins - 1);
+	assert_int_equal(restore_data_bin(&d, INFINITY), d.nbins - 1);
+	for (size_t b = 0; b + 1 < d.nbins; b++) {
+		double lo = d.edges[b], hi = d.edges[b + 1];
+		double ages[] = { lo, nextafter(lo, INFINITY),
+				  nextafter(hi, 0), lo + (hi - lo) / 3 };
+		for (size_t i = 0; i < 4; i++)
+			if (ages[i] > 0 && restore_data_bin(&d, ages[i]) != b)
+				fail_msg("age %.17g: bin %zu, expected %zu",
+					 ages[i], restore_data_bin(&d, ages[i]),
+					 b);
+	}
+	for (double a = 1e-9; a < 40000; a *= 1.0007) {
+		size_t b = restore_data_bin(&d, a);
+		assert_true(d.edges[b] <= a && a < d.edges[b + 1]);
+	}
+	restore_data_release(&d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -349,6 +380,7 @@ int main(void)
 		cmocka_unit_test(
 			test_restore_collect__own_read_equals_shared_stream),
 		cmocka_unit_test(test_restore_collect__events_sum_on_two_cores),
+		cmocka_unit_test(test_restore_collect__bin_of_an_age),
 	};
 	int rc;
 
