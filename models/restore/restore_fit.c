@@ -222,6 +222,11 @@ static double exp_cum(const void *ctx, double a)
 						      : -expm1(-ka) / ka);
 }
 
+static double exp_log_rate(const void *ctx, double a)
+{
+	return log(exp_rate(ctx, a));
+}
+
 static double exp_nll(const double *theta, void *ctx)
 {
 	struct lik *l = ctx;
@@ -233,8 +238,7 @@ static double exp_nll(const double *theta, void *ctx)
 	x.B = exp(t[0]);
 	x.A = exp(t[1]);
 	x.k = exp(t[2]);
-	for (size_t j = 0; j < l->d->nev; j++)
-		ll += log(exp_rate(&x, l->d->ev[j].age));
+	ll = restore_data_events_sum(l->d, ll, exp_log_rate, &x);
 	ll -= expo_integrate(l->d, &l->d->pooled, exp_cum, &x);
 	return -ll + BARRIER * ex;
 }
