@@ -21,7 +21,7 @@ const double age_table_edges[AGE_TABLE_BINS + 1] = {
 
 enum { H_XW, H_XWA, H_EW, H_EWA, H_COUNT };
 
-/* Events from which restore_data_events_sum shares its terms with a
+/* Events from which restore_data_loglik shares its terms with a
  * helper thread: below, a hand-over costs more than it saves. */
 #define EV_PARALLEL_MIN 2048
 
@@ -214,19 +214,35 @@ static void pool_stop(struct ev_pool *p)
 	free(p);
 }
 
-double restore_data_events_sum(const struct restore_data *d, double start,
-			       double (*f)(const void *ctx, double age),
-			       const void *ctx)
+/* Events left to the helper beyond half: the caller also computes the
+ * integral, about 1.5 events' work per bin in use. */
+static size_t caller_share(const struct restore_data *d, size_t n)
+{
+	const double *h = d->pooled.hist;
+	size_t used = 0, half = n / 2, give;
+
+	for (size_t b = 0; h && b < d->nbins; b++)
+		used += (h[H_XW * d->nbins + b] > 0) +
+			(h[H_EW * d->nbins + b] > 0);
+	give = used * 3 / 4;
+	return give < half ? half - give : 0;
+}
+
+double restore_data_loglik(const struct restore_data *d, double start,
+			   double (*f)(const void *ctx, double age),
+			   double (*F)(const void *ctx, double age),
+			   const void *ctx)
 {
 	struct ev_pool *p = d->pool;
-	size_t n = d->nev, mid = n * 2 / 5; /* the caller has the bins too */
-	double s = start;
+	size_t n = d->nev, mid;
+	double s = start, integral;
 
 	if (n < EV_PARALLEL_MIN || !pool_ready(p)) {
 		for (size_t j = 0; j < n; j++)
 			s += f(ctx, d->ev[j].age);
-		return s;
+		return s - expo_integrate(d, &d->pooled, F, ctx);
 	}
+	mid = caller_share(d, n);
 	p->terms = grow_array(p->terms, sizeof(*p->terms), n,
 			      &p->terms_alloc);
 	pthread_mutex_lock(&p->mu);
@@ -239,13 +255,14 @@ double restore_data_events_sum(const struct restore_data *d, double start,
 	pthread_cond_broadcast(&p->cv);
 	pthread_mutex_unlock(&p->mu);
 	fill_terms(p, 0, mid);
+	integral = expo_integrate(d, &d->pooled, F, ctx);
 	pthread_mutex_lock(&p->mu);
 	while (p->done != p->gen)
 		pthread_cond_wait(&p->cv, &p->mu);
 	pthread_mutex_unlock(&p->mu);
 	for (size_t j = 0; j < n; j++)
 		s += p->terms[j];
-	return s;
+	return s - integral;
 }
 
 void restore_data_init(struct restore_data *d, size_t npolicies,

@@ -65,7 +65,7 @@ struct restore_data {
 	double tab_point_days[AGE_TABLE_BINS], tab_cov_days[AGE_TABLE_BINS];
 	struct restore_event *ev;
 	size_t nev, ev_alloc;
-	struct ev_pool *pool;         /* restore_data_events_sum's helper */
+	struct ev_pool *pool;         /* restore_data_loglik's helper */
 	struct restore_fit_summary sum;
 };
 
@@ -100,14 +100,19 @@ double expo_integrate_range(const struct restore_data *d,
 			    double (*F)(const void *ctx, double age),
 			    const void *ctx, double lo, double hi);
 
-/* start + f(ctx, age_1) + f(ctx, age_2) + ... over the events in their
- * order, the terms computed on two cores when there are many (a helper
- * thread, started at the first such call and ended by
- * restore_data_release): the same result, bit for bit, as the plain
- * loop. f must be safe to call from two threads at once. */
-double restore_data_events_sum(const struct restore_data *d, double start,
-			       double (*f)(const void *ctx, double age),
-			       const void *ctx);
+/* The pooled log-likelihood's two sums:
+ *     start + f(ctx, age_1) + f(ctx, age_2) + ...  (the events, in order)
+ *     - expo_integrate(d, &d->pooled, F, ctx),
+ * with many events computed on two cores (a helper thread takes a share
+ * of the events' terms while the caller computes the rest and the
+ * integral; started at the first such call, ended by
+ * restore_data_release) and added in the plain loop's order: the same
+ * result to the last bit. f and F must be safe to call from two threads
+ * at once. */
+double restore_data_loglik(const struct restore_data *d, double start,
+			   double (*f)(const void *ctx, double age),
+			   double (*F)(const void *ctx, double age),
+			   const void *ctx);
 
 /* Reads the snapshot's restore jobs and streams its recovery points,
  * evaluated at s->as_of, into d (initialised here; release it). */

@@ -196,8 +196,7 @@ static double omori_nll(const double *theta, void *ctx)
 	memcpy(t, theta, sizeof(t));
 	ex = box_clamp(t, omori_lo, omori_hi, NPAR);
 	theta_hazard(t, &h);
-	ll = restore_data_events_sum(l->d, ll, omori_log_rate, &h);
-	ll -= expo_integrate(l->d, &l->d->pooled, omori_cum, &h);
+	ll = restore_data_loglik(l->d, ll, omori_log_rate, omori_cum, &h);
 	return -ll + (l->penalize ? p_penalty(t[PAR_P]) : 0) + BARRIER * ex;
 }
 
@@ -238,8 +237,7 @@ static double exp_nll(const double *theta, void *ctx)
 	x.B = exp(t[0]);
 	x.A = exp(t[1]);
 	x.k = exp(t[2]);
-	ll = restore_data_events_sum(l->d, ll, exp_log_rate, &x);
-	ll -= expo_integrate(l->d, &l->d->pooled, exp_cum, &x);
+	ll = restore_data_loglik(l->d, ll, exp_log_rate, exp_cum, &x);
 	return -ll + BARRIER * ex;
 }
 

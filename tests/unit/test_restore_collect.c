@@ -5,7 +5,7 @@
  * delayed entry and censoring of each point's exposure, coverage weights;
  * then `fit` end to end on that snapshot (too few restores: the prior).
  * The fit's own read (restore_scan.c) and run's shared stream give the
- * same data; sums over many events on two cores equal the plain loop;
+ * same data; the likelihood's sums on two cores equal the plain loops;
  * the bin of an age found by a first guess is the edges' own. */
 #include "testutil.h"
 
@@ -320,22 +320,32 @@ static double log_rate(const void *ctx, double a)
 	return log(1e-6 + 1e-3 * pow(a + *c, -1.3));
 }
 
-/* Many events: the terms are shared with a helper thread, the sum is
- * the plain loop's to the last bit, call after call. */
-static void test_restore_collect__events_sum_on_two_cores(void **state)
+static double cum(const void *ctx, double a)
+{
+	const double *c = ctx;
+	return 1e-6 * a + 1e-3 * (pow(a + *c, -0.3) - pow(*c, -0.3)) / -0.3;
+}
+
+/* Many events: the terms are shared with a helper thread, the result is
+ * the plain loops' to the last bit, call after call. */
+static void test_restore_collect__loglik_on_two_cores(void **state)
 {
 	struct restore_data d;
 
 	(void)state;
 	restore_data_init(&d, 0, NULL, NULL);
-	for (int j = 0; j < 20000; j++)
-		restore_data_add_event(&d, WL_VM, -1, RK_DAILY, 1,
-				       fmod(j * 7.31, 900.0));
+	for (int j = 0; j < 20000; j++) {
+		double a = fmod(j * 7.31, 900.0);
+		restore_data_add_event(&d, WL_VM, -1, RK_DAILY, 1, a);
+		restore_data_add_exposure(&d, WL_VM, -1, RK_DAILY, 1 + j % 3,
+					  a / 2, a + 1);
+	}
 	for (int k = 0; k < 3; k++) {
 		double c = 0.5 + k, plain = 12.5;
 		for (size_t j = 0; j < d.nev; j++)
 			plain += log_rate(&c, d.ev[j].age);
-		assert_true(restore_data_events_sum(&d, 12.5, log_rate, &c) ==
+		plain -= expo_integrate(&d, &d.pooled, cum, &c);
+		assert_true(restore_data_loglik(&d, 12.5, log_rate, cum, &c) ==
 			    plain);
 	}
 	restore_data_release(&d);
@@ -379,7 +389,7 @@ int main(void)
 		cmocka_unit_test(test_restore_collect__fit_writes_the_prior),
 		cmocka_unit_test(
 			test_restore_collect__own_read_equals_shared_stream),
-		cmocka_unit_test(test_restore_collect__events_sum_on_two_cores),
+		cmocka_unit_test(test_restore_collect__loglik_on_two_cores),
 		cmocka_unit_test(test_restore_collect__bin_of_an_age),
 	};
 	int rc;
