@@ -180,13 +180,13 @@ static double p_penalty(double log_p)
 	return log_p * log_p / (2 * P_SIGMA_LOG * P_SIGMA_LOG);
 }
 
-/* The negative log-likelihood (penalised when l->penalize). Outside the
- * box: the value at the box's edge plus a steep quadratic. */
 static double omori_log_rate(const void *ctx, double a)
 {
 	return log(hazard_rate(ctx, a));
 }
 
+/* The negative log-likelihood (penalised when l->penalize). Outside the
+ * box: the value at the box's edge plus a steep quadratic. */
 static double omori_nll(const double *theta, void *ctx)
 {
 	struct lik *l = ctx;
