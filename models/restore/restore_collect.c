@@ -17,10 +17,14 @@
  *     export) have no exposure: dropped and counted, like restores of log
  *     points (coverage 0) and restores dated before their point.
  * Memory: the restore jobs, one index per item and one item's points at
- * a time. */
+ * a time. Standalone, the files are read by restore_scan.c (the columns
+ * used, restore jobs only, SHA-256 on a second thread); under `run`,
+ * through the stream the other stages share. */
 #include "models/restore/restore_data.h"
 
 #include <math.h>
+
+#include "models/restore/restore_scan.h"
 
 #include "optimizer/base/timeutil.h"
 #include "optimizer/base/util.h"
@@ -246,6 +250,44 @@ static int64_t history_start(const struct collector *c)
 	return h < c->history_from ? h : c->history_from;
 }
 
+/* Between the jobs and the points: the restores indexed, the history's
+ * start known. */
+static void begin_points(struct collector *c)
+{
+	index_restores(c);
+	c->history_from = history_start(c);
+	c->d->sum.history_from = c->history_from;
+	c->d->sum.as_of = c->s->as_of;
+}
+
+/* Steps 1 and 3: through the snapshot's stream when other stages share
+ * it (run keeps its rows), else with the fit's own lighter read; the same
+ * rows reach the same functions either way. */
+static int read_snapshot(struct collector *c, struct err *e)
+{
+	struct snapshot *s = c->s;
+	struct restore_scan sc;
+	int rc;
+
+	if (s->cache) {
+		if (snapshot_each_job(s, gather_restore, c, e))
+			return -1;
+		begin_points(c);
+		return snapshot_each_item_rps(s, add_item_points, c, e);
+	}
+	if (restore_scan_start(&sc, s, e))
+		return -1;
+	/* the oldest job of any kind is only needed when the manifest does
+	 * not date the history */
+	rc = restore_scan_jobs(&sc, s->manifest.restore_jobs_from != TIME_NONE,
+			       gather_restore, c, e);
+	if (!rc) {
+		begin_points(c);
+		rc = restore_scan_points(&sc, add_item_points, c, e);
+	}
+	return restore_scan_finish(&sc, rc, e);
+}
+
 int restore_data_collect(struct restore_data *d, struct snapshot *s,
 			 struct err *e)
 {
@@ -266,13 +308,7 @@ int restore_data_collect(struct restore_data *d, struct snapshot *s,
 	for (size_t i = 0; i <= s->nitems; i++)
 		c.first[i] = -1;
 	build_weights(&c);
-	if (snapshot_each_job(s, gather_restore, &c, e))
-		goto done;
-	index_restores(&c);
-	c.history_from = history_start(&c);
-	d->sum.history_from = c.history_from;
-	d->sum.as_of = s->as_of;
-	if (snapshot_each_item_rps(s, add_item_points, &c, e))
+	if (read_snapshot(&c, e))
 		goto done;
 	count_unmatched(&c);
 	rc = 0;

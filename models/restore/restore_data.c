@@ -6,6 +6,7 @@
 #include "models/restore/restore_data.h"
 
 #include <math.h>
+#include <pthread.h>
 
 #include "optimizer/base/timeutil.h"
 #include "optimizer/base/util.h"
@@ -19,6 +20,10 @@ const double age_table_edges[AGE_TABLE_BINS + 1] = {
 #define GRID_MAX_AGE 36500 /* one open bin beyond (100 years) */
 
 enum { H_XW, H_XWA, H_EW, H_EWA, H_COUNT };
+
+/* Events from which restore_data_loglik shares its terms with a
+ * helper thread: below, a hand-over costs more than it saves. */
+#define EV_PARALLEL_MIN 2048
 
 /* ---- the grid ---- */
 
@@ -58,7 +63,27 @@ static void grid_build(struct restore_data *d)
 	d->edges[n] = INFINITY;
 }
 
-size_t restore_data_bin(const struct restore_data *d, double age)
+/* restore_data_bin looks its first guess up by the leading bits of
+ * age + GRID_A0: exponent and GUESS_BITS of mantissa, a step under 0.8%,
+ * finer than a bin (1.25%), so the guess is the bin or one next to it. */
+#define GUESS_BITS 7
+#define GUESS_SHIFT (52 - GUESS_BITS)
+
+static uint64_t guess_key(double age)
+{
+	double x = age + GRID_A0;
+	uint64_t u;
+
+	memcpy(&u, &x, sizeof(u));
+	return u >> GUESS_SHIFT;
+}
+
+static size_t guess_count(void)
+{
+	return (size_t)(guess_key(GRID_MAX_AGE) - guess_key(0)) + 1;
+}
+
+static size_t bin_search(const struct restore_data *d, double age)
 {
 	size_t lo = 0, hi = d->nbins; /* edges[lo] <= age < edges[hi] */
 
@@ -74,11 +99,178 @@ size_t restore_data_bin(const struct restore_data *d, double age)
 	return lo;
 }
 
+/* For each key, the bin of the smallest age with that key (or, rounded,
+ * just under it). */
+static void guesses_build(struct restore_data *d)
+{
+	size_t n = guess_count();
+	uint64_t k0 = guess_key(0);
+
+	d->bin_from = xmalloc(n * sizeof(*d->bin_from));
+	for (size_t i = 0; i < n; i++) {
+		uint64_t u = (k0 + i) << GUESS_SHIFT;
+		double x;
+		memcpy(&x, &u, sizeof(x));
+		d->bin_from[i] = (uint16_t)bin_search(
+			d, fmax(0, x - GRID_A0) * (1 - 1e-12));
+	}
+}
+
+/* The same bin as bin_search: from the guess, step to the one bin with
+ * edges[b] <= age < edges[b + 1]. */
+size_t restore_data_bin(const struct restore_data *d, double age)
+{
+	size_t b;
+
+	if (!(age > 0))
+		return 0;
+	if (!(age < GRID_MAX_AGE) || !d->bin_from)
+		return bin_search(d, age);
+	b = d->bin_from[guess_key(age) - guess_key(0)];
+	while (b > 0 && d->edges[b] > age)
+		b--;
+	while (b + 1 < d->nbins && d->edges[b + 1] <= age)
+		b++;
+	return b;
+}
+
+/* ---- the events' helper thread ---- */
+
+/* The helper computes terms[lo, hi) of each sum posted (gen), then says
+ * so (done); the caller computes the rest and adds them all in order. */
+struct ev_pool {
+	pthread_t thread;
+	bool running, failed, quit;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	unsigned long gen, done;
+	const struct restore_data *d;
+	double (*f)(const void *ctx, double age);
+	const void *ctx;
+	size_t lo, hi;
+	double *terms;         /* one per event */
+	size_t terms_alloc;
+};
+
+static void fill_terms(const struct ev_pool *p, size_t lo, size_t hi)
+{
+	for (size_t j = lo; j < hi; j++)
+		p->terms[j] = p->f(p->ctx, p->d->ev[j].age);
+}
+
+static void *pool_main(void *arg)
+{
+	struct ev_pool *p = arg;
+	unsigned long seen = 0;
+
+	pthread_mutex_lock(&p->mu);
+	for (;;) {
+		while (p->gen == seen && !p->quit)
+			pthread_cond_wait(&p->cv, &p->mu);
+		if (p->quit)
+			break;
+		seen = p->gen;
+		pthread_mutex_unlock(&p->mu);
+		fill_terms(p, p->lo, p->hi);
+		pthread_mutex_lock(&p->mu);
+		p->done = seen;
+		pthread_cond_broadcast(&p->cv);
+	}
+	pthread_mutex_unlock(&p->mu);
+	return NULL;
+}
+
+/* Starts the helper once; false when no thread can be had. */
+static bool pool_ready(struct ev_pool *p)
+{
+	if (p->running || p->failed)
+		return p->running;
+	pthread_mutex_init(&p->mu, NULL);
+	pthread_cond_init(&p->cv, NULL);
+	if (pthread_create(&p->thread, NULL, pool_main, p)) {
+		pthread_cond_destroy(&p->cv);
+		pthread_mutex_destroy(&p->mu);
+		p->failed = true;
+		return false;
+	}
+	p->running = true;
+	return true;
+}
+
+static void pool_stop(struct ev_pool *p)
+{
+	if (!p)
+		return;
+	if (p->running) {
+		pthread_mutex_lock(&p->mu);
+		p->quit = true;
+		pthread_cond_broadcast(&p->cv);
+		pthread_mutex_unlock(&p->mu);
+		pthread_join(p->thread, NULL);
+		pthread_cond_destroy(&p->cv);
+		pthread_mutex_destroy(&p->mu);
+	}
+	free(p->terms);
+	free(p);
+}
+
+/* Events left to the helper beyond half: the caller also computes the
+ * integral, about 1.5 events' work per bin in use. */
+static size_t caller_share(const struct restore_data *d, size_t n)
+{
+	const double *h = d->pooled.hist;
+	size_t used = 0, half = n / 2, give;
+
+	for (size_t b = 0; h && b < d->nbins; b++)
+		used += (h[H_XW * d->nbins + b] > 0) +
+			(h[H_EW * d->nbins + b] > 0);
+	give = used * 3 / 4;
+	return give < half ? half - give : 0;
+}
+
+double restore_data_loglik(const struct restore_data *d, double start,
+			   double (*f)(const void *ctx, double age),
+			   double (*F)(const void *ctx, double age),
+			   const void *ctx)
+{
+	struct ev_pool *p = d->pool;
+	size_t n = d->nev, mid;
+	double s = start, integral;
+
+	if (n < EV_PARALLEL_MIN || !pool_ready(p)) {
+		for (size_t j = 0; j < n; j++)
+			s += f(ctx, d->ev[j].age);
+		return s - expo_integrate(d, &d->pooled, F, ctx);
+	}
+	mid = caller_share(d, n);
+	p->terms = grow_array(p->terms, sizeof(*p->terms), n,
+			      &p->terms_alloc);
+	pthread_mutex_lock(&p->mu);
+	p->d = d;
+	p->f = f;
+	p->ctx = ctx;
+	p->lo = mid;
+	p->hi = n;
+	p->gen++;
+	pthread_cond_broadcast(&p->cv);
+	pthread_mutex_unlock(&p->mu);
+	fill_terms(p, 0, mid);
+	integral = expo_integrate(d, &d->pooled, F, ctx);
+	pthread_mutex_lock(&p->mu);
+	while (p->done != p->gen)
+		pthread_cond_wait(&p->cv, &p->mu);
+	pthread_mutex_unlock(&p->mu);
+	for (size_t j = 0; j < n; j++)
+		s += p->terms[j];
+	return s - integral;
+}
+
 void restore_data_init(struct restore_data *d, size_t npolicies,
 		       const char **policy_ids, const int *policy_workloads)
 {
 	memset(d, 0, sizeof(*d));
 	grid_build(d);
+	guesses_build(d);
 	d->npolicies = npolicies;
 	d->policy = xcalloc(npolicies ? npolicies : 1, sizeof(*d->policy));
 	d->policy_ids = xcalloc(npolicies ? npolicies : 1, sizeof(char *));
@@ -88,6 +280,7 @@ void restore_data_init(struct restore_data *d, size_t npolicies,
 		d->policy_workload[i] = policy_workloads[i];
 	}
 	d->sum.history_from = d->sum.as_of = TIME_NONE;
+	d->pool = xcalloc(1, sizeof(*d->pool));
 }
 
 void restore_data_release(struct restore_data *d)
@@ -101,7 +294,9 @@ void restore_data_release(struct restore_data *d)
 	free(d->policy_ids);
 	free(d->policy_workload);
 	free(d->edges);
+	free(d->bin_from);
 	free(d->ev);
+	pool_stop(d->pool);
 	memset(d, 0, sizeof(*d));
 }
 
@@ -124,10 +319,14 @@ static void stats_add(const struct restore_data *d, struct expo_stats *g,
 	g->hist[H_EWA * d->nbins + be] += w * entry;
 }
 
+static int table_bin(double age);
+
+/* From the interval holding entry: those before add nothing. */
 static void table_add(struct restore_data *d, double w, double entry,
 		      double exit)
 {
-	for (int k = 0; k < AGE_TABLE_BINS; k++) {
+	for (int k = entry > 0 ? table_bin(entry) : 0;
+	     k < AGE_TABLE_BINS && age_table_edges[k] < exit; k++) {
 		double lo = fmax(entry, age_table_edges[k]);
 		double hi = fmin(exit, age_table_edges[k + 1]);
 		if (hi > lo) {

@@ -52,6 +52,7 @@ struct restore_event {
 struct restore_data {
 	size_t nbins;
 	double *edges;                /* nbins + 1; edges[nbins] = inf */
+	uint16_t *bin_from;           /* restore_data_bin's first guess */
 	struct expo_stats pooled, workload[WL_COUNT];
 	struct expo_stats *policy;    /* npolicies */
 	size_t npolicies;
@@ -64,6 +65,7 @@ struct restore_data {
 	double tab_point_days[AGE_TABLE_BINS], tab_cov_days[AGE_TABLE_BINS];
 	struct restore_event *ev;
 	size_t nev, ev_alloc;
+	struct ev_pool *pool;         /* restore_data_loglik's helper */
 	struct restore_fit_summary sum;
 };
 
@@ -97,6 +99,20 @@ double expo_integrate_range(const struct restore_data *d,
 			    const struct expo_stats *g,
 			    double (*F)(const void *ctx, double age),
 			    const void *ctx, double lo, double hi);
+
+/* The pooled log-likelihood's two sums:
+ *     start + f(ctx, age_1) + f(ctx, age_2) + ...  (the events, in order)
+ *     - expo_integrate(d, &d->pooled, F, ctx),
+ * with many events computed on two cores (a helper thread takes a share
+ * of the events' terms while the caller computes the rest and the
+ * integral; started at the first such call, ended by
+ * restore_data_release) and added in the plain loop's order: the same
+ * result to the last bit. f and F must be safe to call from two threads
+ * at once. */
+double restore_data_loglik(const struct restore_data *d, double start,
+			   double (*f)(const void *ctx, double age),
+			   double (*F)(const void *ctx, double age),
+			   const void *ctx);
 
 /* Reads the snapshot's restore jobs and streams its recovery points,
  * evaluated at s->as_of, into d (initialised here; release it). */

@@ -180,6 +180,11 @@ static double p_penalty(double log_p)
 	return log_p * log_p / (2 * P_SIGMA_LOG * P_SIGMA_LOG);
 }
 
+static double omori_log_rate(const void *ctx, double a)
+{
+	return log(hazard_rate(ctx, a));
+}
+
 /* The negative log-likelihood (penalised when l->penalize). Outside the
  * box: the value at the box's edge plus a steep quadratic. */
 static double omori_nll(const double *theta, void *ctx)
@@ -191,9 +196,7 @@ static double omori_nll(const double *theta, void *ctx)
 	memcpy(t, theta, sizeof(t));
 	ex = box_clamp(t, omori_lo, omori_hi, NPAR);
 	theta_hazard(t, &h);
-	for (size_t j = 0; j < l->d->nev; j++)
-		ll += log(hazard_rate(&h, l->d->ev[j].age));
-	ll -= expo_integrate(l->d, &l->d->pooled, omori_cum, &h);
+	ll = restore_data_loglik(l->d, ll, omori_log_rate, omori_cum, &h);
 	return -ll + (l->penalize ? p_penalty(t[PAR_P]) : 0) + BARRIER * ex;
 }
 
@@ -218,6 +221,11 @@ static double exp_cum(const void *ctx, double a)
 						      : -expm1(-ka) / ka);
 }
 
+static double exp_log_rate(const void *ctx, double a)
+{
+	return log(exp_rate(ctx, a));
+}
+
 static double exp_nll(const double *theta, void *ctx)
 {
 	struct lik *l = ctx;
@@ -229,9 +237,7 @@ static double exp_nll(const double *theta, void *ctx)
 	x.B = exp(t[0]);
 	x.A = exp(t[1]);
 	x.k = exp(t[2]);
-	for (size_t j = 0; j < l->d->nev; j++)
-		ll += log(exp_rate(&x, l->d->ev[j].age));
-	ll -= expo_integrate(l->d, &l->d->pooled, exp_cum, &x);
+	ll = restore_data_loglik(l->d, ll, exp_log_rate, exp_cum, &x);
 	return -ll + BARRIER * ex;
 }
 

@@ -795,15 +795,21 @@ static bool sorted(const struct rp *rps, size_t n)
 	return true;
 }
 
+int snapshot_order_item_rps(const struct snapshot *s, const struct item *it,
+			    struct rp *rps, size_t n, struct err *e)
+{
+	if (!sorted(rps, n))
+		qsort(rps, n, sizeof(*rps), by_rp_time);
+	return duplicate_point(s, it, rps, n, e);
+}
+
 /* Reader: the batch's last item is whole: sorted and checked. */
 static int end_item(struct item_pipe *p, struct rp_batch *b, struct err *e)
 {
 	const struct item_span *sp = &b->items[b->nitems - 1];
 	struct rp *rps = b->rps + sp->first;
 
-	if (!sorted(rps, sp->n))
-		qsort(rps, sp->n, sizeof(*rps), by_rp_time);
-	return duplicate_point(p->s, sp->item, rps, sp->n, e);
+	return snapshot_order_item_rps(p->s, sp->item, rps, sp->n, e);
 }
 
 /* Reader: the filled batch goes to fn; with more, the reader goes on

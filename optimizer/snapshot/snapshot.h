@@ -217,6 +217,10 @@ typedef int (*item_rps_fn)(void *ctx, const struct item *it,
 			   const struct rp *rps, size_t n, struct err *e);
 int snapshot_each_item_rps(struct snapshot *s, item_rps_fn fn, void *ctx,
 			   struct err *e);
+/* Sorts an item's points as snapshot_each_item_rps hands them over (by
+ * rp_time, then rp_id); exit 65 when one is listed twice. */
+int snapshot_order_item_rps(const struct snapshot *s, const struct item *it,
+			    struct rp *rps, size_t n, struct err *e);
 
 /* Streams jobs.csv; it is NULL for vault-level jobs without an item. */
 typedef int (*job_fn)(void *ctx, const struct item *it,

@@ -98,6 +98,36 @@ rows = list(csv.DictReader(open(sys.argv[1], newline="")))
 sys.exit(not rows or any(r["method"] != "model" for r in rows))' \
 	"$T/none-plan/plan.csv"
 
+# fit reads the columns it needs and only the restore jobs, but still
+# checks both files against manifest.json, and the values it reads.
+cp -R "$T/s1" "$T/edited"
+sed -i '2s/,monthly,/,yearly,/' "$T/edited/recovery_points.csv"
+expect_exit 65 "a recovery_points.csv edited after export is refused" \
+	"$VAULTWISE" fit "$T/edited" --out "$T/edited.json"
+grep_ok "... saying the file changed" \
+	"recovery_points.csv has changed since manifest.json was written" \
+	"$T/err"
+cp -R "$T/s1" "$T/edited-jobs"
+sed -i '0,/,Backup,/s/,Backup,/,backup,/' "$T/edited-jobs/jobs.csv"
+expect_exit 65 "a jobs.csv whose backup job was edited is refused" \
+	"$VAULTWISE" fit "$T/edited-jobs" --out "$T/edited.json"
+grep_ok "... saying the file changed" \
+	"jobs.csv has changed since manifest.json was written" "$T/err"
+cp -R "$T/s1" "$T/badtime"
+python3 "$VW_TOP/tests/e2e/snapedit.py" set "$T/badtime" \
+	recovery_points.csv rp_time 3 2026-13-01T00:00:00Z
+expect_exit 65 "a bad rp_time is refused" \
+	"$VAULTWISE" fit "$T/badtime" --out "$T/edited.json"
+grep_ok "... naming the file, line and column" \
+	"recovery_points.csv:4: column 'rp_time': expected an ISO 8601" "$T/err"
+check "no model is written from a refused snapshot" \
+	test ! -e "$T/edited.json"
+# run fits on the stream it shares with its other stages: same model.
+expect_exit 0 "run on the same snapshot" \
+	"$VAULTWISE" run -q --snapshot "$T/s1" --out "$T/run1"
+check "run's model.json is fit's, byte for byte" \
+	cmp "$T/run1/model.json" "$T/m1.json"
+
 expect_exit 66 "a missing snapshot exits 66" "$VAULTWISE" fit "$T/nothere"
 expect_exit 64 "no snapshot is a usage error" "$VAULTWISE" fit
 expect_exit 64 "a level out of range is a usage error" \

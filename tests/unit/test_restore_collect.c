@@ -3,7 +3,10 @@
  * snapshot: restore events keyed to their point, retries merged, failed
  * restores kept, restores of vanished or log points dropped and counted,
  * delayed entry and censoring of each point's exposure, coverage weights;
- * then `fit` end to end on that snapshot (too few restores: the prior). */
+ * then `fit` end to end on that snapshot (too few restores: the prior).
+ * The fit's own read (restore_scan.c) and run's shared stream give the
+ * same data; the likelihood's sums on two cores equal the plain loops;
+ * the bin of an age found by a first guess is the edges' own. */
 #include "testutil.h"
 
 #include <math.h>
@@ -12,6 +15,7 @@
 
 #include "models/restore/restore_data.h"
 #include "models/restore/restore_model.h"
+#include "optimizer/snapshot/snapcache.h"
 #include "optimizer/snapshot/snapshot.h"
 #include "optimizer/base/timeutil.h"
 
@@ -268,12 +272,125 @@ static void test_restore_collect__fit_writes_the_prior(void **state)
 	free(out);
 }
 
+static void assert_same_stats(size_t nbins, const struct expo_stats *x,
+			      const struct expo_stats *y)
+{
+	assert_int_equal(x->points, y->points);
+	assert_int_equal(x->events, y->events);
+	assert_true(x->point_days == y->point_days);
+	assert_true(x->cov_days == y->cov_days);
+	assert_int_equal(!x->hist, !y->hist);
+	if (x->hist)
+		assert_memory_equal(x->hist, y->hist,
+				    4 * nbins * sizeof(double));
+}
+
+/* run streams through the rows it keeps for its other stages; fit alone
+ * reads only what it needs: the same data either way. */
+static void test_restore_collect__own_read_equals_shared_stream(void **state)
+{
+	char *dir = write_snapshot();
+	struct snapshot s;
+	struct restore_data own, shared;
+	struct err e = ERR_INIT;
+
+	(void)state;
+	if (snapshot_open(&s, dir, &e) || restore_data_collect(&own, &s, &e))
+		fail_msg("%s", e.msg);
+	snapshot_keep_rows(&s);
+	if (restore_data_collect(&shared, &s, &e))
+		fail_msg("%s", e.msg);
+	assert_memory_equal(&own.sum, &shared.sum, sizeof(own.sum));
+	assert_int_equal(own.nev, shared.nev);
+	assert_memory_equal(own.ev, shared.ev, own.nev * sizeof(*own.ev));
+	assert_same_stats(own.nbins, &own.pooled, &shared.pooled);
+	for (size_t i = 0; i < own.npolicies; i++)
+		assert_same_stats(own.nbins, &own.policy[i], &shared.policy[i]);
+	assert_memory_equal(own.tab_cov_days, shared.tab_cov_days,
+			    sizeof(own.tab_cov_days));
+	restore_data_release(&own);
+	restore_data_release(&shared);
+	snapshot_release(&s);
+	free(dir);
+}
+
+static double log_rate(const void *ctx, double a)
+{
+	const double *c = ctx;
+	return log(1e-6 + 1e-3 * pow(a + *c, -1.3));
+}
+
+static double cum(const void *ctx, double a)
+{
+	const double *c = ctx;
+	return 1e-6 * a + 1e-3 * (pow(a + *c, -0.3) - pow(*c, -0.3)) / -0.3;
+}
+
+/* Many events: the terms are shared with a helper thread, the result is
+ * the plain loops' to the last bit, call after call. */
+static void test_restore_collect__loglik_on_two_cores(void **state)
+{
+	struct restore_data d;
+
+	(void)state;
+	restore_data_init(&d, 0, NULL, NULL);
+	for (int j = 0; j < 20000; j++) {
+		double a = fmod(j * 7.31, 900.0);
+		restore_data_add_event(&d, WL_VM, -1, RK_DAILY, 1, a);
+		restore_data_add_exposure(&d, WL_VM, -1, RK_DAILY, 1 + j % 3,
+					  a / 2, a + 1);
+	}
+	for (int k = 0; k < 3; k++) {
+		double c = 0.5 + k, plain = 12.5;
+		for (size_t j = 0; j < d.nev; j++)
+			plain += log_rate(&c, d.ev[j].age);
+		plain -= expo_integrate(&d, &d.pooled, cum, &c);
+		assert_true(restore_data_loglik(&d, 12.5, log_rate, cum, &c) ==
+			    plain);
+	}
+	restore_data_release(&d);
+}
+
+/* The bin of an age is the one whose edges hold it, at the edges, just
+ * off them and anywhere between, as a search of the edges would say. */
+static void test_restore_collect__bin_of_an_age(void **state)
+{
+	struct restore_data d;
+
+	(void)state;
+	restore_data_init(&d, 0, NULL, NULL);
+	assert_int_equal(restore_data_bin(&d, 0), 0);
+	assert_int_equal(restore_data_bin(&d, -3), 0);
+	assert_int_equal(restore_data_bin(&d, NAN), 0);
+	assert_int_equal(restore_data_bin(&d, 1e9), d.nbins - 1);
+	assert_int_equal(restore_data_bin(&d, INFINITY), d.nbins - 1);
+	for (size_t b = 0; b + 1 < d.nbins; b++) {
+		double lo = d.edges[b], hi = d.edges[b + 1];
+		double ages[] = { lo, nextafter(lo, INFINITY),
+				  nextafter(hi, 0), lo + (hi - lo) / 3 };
+		for (size_t i = 0; i < 4; i++)
+			if (ages[i] > 0 && restore_data_bin(&d, ages[i]) != b)
+				fail_msg("age %.17g: bin %zu, expected %zu",
+					 ages[i], restore_data_bin(&d, ages[i]),
+					 b);
+	}
+	for (double a = 1e-9; a < 40000; a *= 1.0007) {
+		size_t b = restore_data_bin(&d, a);
+		assert_true(d.edges[b] <= a && a < d.edges[b + 1]);
+	}
+	restore_data_release(&d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_restore_collect__events_and_exposure),
 		cmocka_unit_test(test_restore_collect__as_of),
 		cmocka_unit_test(test_restore_collect__fit_writes_the_prior),
+		cmocka_unit_test(
+			test_restore_collect__own_read_equals_shared_stream),
+		cmocka_unit_test(test_restore_collect__loglik_on_two_cores),
+		cmocka_unit_test(test_restore_collect__bin_of_an_age),
 	};
 	int rc;
 

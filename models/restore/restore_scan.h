@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: MIT
+ * restore_scan.h: the fit's own read of a snapshot's jobs.csv and
+ * recovery_points.csv, for restore_collect.c when no other stage shares
+ * the stream (snapshot.cache is NULL). The fit takes only the restore
+ * jobs, skipped to before they are split when the manifest dates the
+ * job history, and six of the points' columns, parsed on a reader
+ * thread. A checker thread meanwhile streams jobs.csv as every stage
+ * does (each row and column checked, SHA-256 and rows against
+ * manifest.json), then hashes recovery_points.csv, whose rows and hash
+ * are checked at the end: a snapshot is refused as before, except for a
+ * bad value in a column of recovery_points.csv the fit does not read.
+ * What fn gets is what snapshot_each_job and snapshot_each_item_rps
+ * would give: the same rows in the same order, with the columns the fit
+ * does not read left empty (strings "", numbers 0 or NAN, TIME_NONE for
+ * times). Never prints. */
+#ifndef VW_RESTORE_SCAN_H
+#define VW_RESTORE_SCAN_H
+
+#include <pthread.h>
+#include <stdbool.h>
+
+#include "optimizer/base/err.h"
+#include "optimizer/snapshot/snapshot.h"
+
+enum { RSCAN_JOBS, RSCAN_RPS, RSCAN_FILES };
+
+struct restore_scan {
+	struct snapshot *s;
+	char *path[RSCAN_FILES];
+	uint64_t rps_rows;
+	/* the checker thread's results */
+	pthread_t checker;
+	bool started;
+	int jobs_rc, hash_rc;
+	struct err jobs_err, hash_err;
+	char rps_sha[SHA256_HEX_LEN];
+};
+
+/* Starts the checker thread. */
+int restore_scan_start(struct restore_scan *sc, struct snapshot *s,
+		       struct err *e);
+
+/* The jobs: with restores_only, only rows naming "restore" (in any case)
+ * reach fn; the others are skipped unsplit (the checker reads them). */
+int restore_scan_jobs(struct restore_scan *sc, bool restores_only,
+		      job_fn fn, void *ctx, struct err *e);
+
+/* The recovery points, one item at a time, sorted by rp_time. */
+int restore_scan_points(struct restore_scan *sc, item_rps_fn fn, void *ctx,
+			struct err *e);
+
+/* Waits for the checker: its error on jobs.csv comes first (a single
+ * pass reads the jobs first), then rc's, then recovery_points.csv's rows
+ * and SHA-256 against manifest.json (exit 65 when they differ). Returns
+ * rc, or -1 when a check fails. Call it once restore_scan_start
+ * succeeded. */
+int restore_scan_finish(struct restore_scan *sc, int rc, struct err *e);
+
+#endif
