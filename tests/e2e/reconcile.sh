@@ -147,11 +147,16 @@ for f in focus.csv usage-details.csv; do
 		'^backup cost billed: [0-9.]+ EUR in 2026-10 \(the report.s cost now\)' \
 		"$T/out"
 	check "... every vault within 2% of the bill once calibrated" \
-		python3 - "$T/O-$f/plan/reconcile.csv" "$T/B/$f" <<'PY'
-import csv, sys
+		python3 - "$T/O-$f/plan/reconcile.csv" "$T/B/$f" "$T/S" <<'PY'
+import csv, os, sys
 rows = [r for r in csv.DictReader(open(sys.argv[1], newline=""))
         if r["meter"] == "total"]
-assert len(rows) == 12, len(rows)
+# one total per vault of either kind: Backup vaults are billed too
+kinds = [[r["vault_id"] for r in csv.DictReader(open(os.path.join(
+    sys.argv[3], f), newline=""))]
+    for f in ("vaults.csv", "backup_vaults.csv")]
+assert len(kinds[0]) == 12 and len(kinds[1]) == 3, kinds
+assert [r["vault_id"] for r in rows] == kinds[0] + kinds[1], rows
 bill = sum(float(r.get("EffectiveCost") or r.get("Cost"))
            for r in csv.DictReader(open(sys.argv[2], newline="")))
 assert abs(sum(float(r["billed_cost"]) for r in rows) - bill) < 0.05
@@ -166,6 +171,42 @@ for r in rows:
 assert worst_before > 0.02, worst_before
 PY
 done
+check "Backup vaults: a row per vault and meter, as billed, and calibrated" \
+	python3 - "$T/O-focus.csv/plan" "$T/B/focus.csv" <<'PY'
+import csv, os, sys
+d, bill = sys.argv[1:]
+meters = {"Standard LRS Data Stored": "vault_standard",
+          "Standard RA-GRS Data Stored": "vault_standard",
+          "Azure Blob Protected Instance": "pi_blob",
+          "PostgreSQL Protected Instance": "pi_postgresql"}
+want = {}
+for r in csv.DictReader(open(bill, newline="")):
+    if "/Microsoft.DataProtection/backupVaults/" in r["ResourceId"]:
+        k = (r["ResourceName"], meters[r["x_SkuMeterName"]])
+        want[k] = want.get(k, 0) + float(r["EffectiveCost"])
+assert {v for v, _ in want} == {"bv-prod-weu-01", "bv-app-neu-01",
+                                "bv-dev-uks-01"}, want
+rows = list(csv.DictReader(open(os.path.join(d, "reconcile.csv"),
+                                newline="")))
+got = {(r["vault_name"], r["meter"]): r for r in rows
+       if r["vault_name"].startswith("bv-")}
+assert {k for k in got if k[1] != "total"} == set(want), got.keys()
+for k, cost in want.items():
+    r = got[k]
+    assert abs(float(r["billed_cost"]) - cost) < 1e-3, (k, r)
+    assert abs(float(r["modelled_cost"]) - cost) <= 0.02 * cost, (k, r)
+    assert r["calibrated"].startswith("sizes x"), r
+# the sizes the sample's bill hides differ from the snapshot's
+assert any(abs(float(got[(v, "total")]["uncalibrated_difference_pct"]))
+           > 2 for v, _ in want), got
+# summary.csv's Backup-vault rows are the calibrated month
+for r in csv.DictReader(open(os.path.join(d, "summary.csv"), newline="")):
+    if r["level"] == "backup_vault":
+        t = got[(r["vault_name"], "total")]
+        month = float(r["monthly_storage_now"]) + float(r["monthly_pi"])
+        assert abs(month - float(t["modelled_cost"])) < 0.011, (r, t)
+        assert r["basis"] == "calibrated", r
+PY
 check "report.html: the model against the bill, cost now as billed to the cent" \
 	python3 - "$T/O-focus.csv/report/report.html" "$T/B/focus.csv" <<'PY'
 import csv, re, sys
