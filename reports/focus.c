@@ -12,7 +12,9 @@
  * storage and restore rows add up to the plan's `cost`, and so to
  * strategies.csv's plan line. After them, the Backup vaults' rows
  * (x_Strategy "unchanged": the plan does not tier them): their storage
- * at today's GiB and their protected-instance fees, each month. Times
+ * at today's GiB and their protected-instance fees, each month, and
+ * their disks' incremental snapshots at today's GiB (ServiceName
+ * "Managed Disks", which bills them). Times
  * are ISO 8601 UTC; a row covers the calendar month [start, end). */
 #include "reports/focus.h"
 
@@ -132,6 +134,7 @@ struct line {
 	const char *consumed_unit;
 	double gib;                  /* x_ProjectedGiB, NAN for fees */
 	double restores;             /* x_ExpectedRestores, NAN */
+	const char *service;         /* ServiceName; NULL: Backup */
 	char description[320];
 };
 
@@ -193,7 +196,7 @@ static void put_line(struct csv_writer *w, const struct report_data *d,
 	csv_put(w, "Microsoft");            /* ProviderName */
 	csv_put(w, "Microsoft");            /* PublisherName */
 	csv_put(w, "Storage");
-	csv_put(w, "Backup");
+	csv_put(w, l->service ? l->service : "Backup");
 	csv_putf(w, "/subscriptions/%s/resourceGroups/%s/providers/%s/%s",
 		 v->subscription_id, v->resource_group, v->provider, v->name);
 	csv_put(w, v->name);
@@ -413,6 +416,21 @@ static void bv_fee_line(struct line *l, const struct price_row *r, long n,
 		 l->meter, n, n == 1 ? "" : "s", mo->label);
 }
 
+/* A Backup vault's disks' incremental snapshots at today's GiB: billed
+ * by Managed Disks, shown as part of what their backup costs. */
+static void bv_snapshot_line(struct line *l, const struct price_row *r,
+			     double gib, const struct month *mo)
+{
+	bv_storage_line(l, r, gib, false, mo);
+	l->tier = "Operational";
+	l->service = "Managed Disks";
+	snprintf(l->description, sizeof(l->description),
+		 "Projected Managed Disks incremental snapshot storage (%s) "
+		 "of Backup-vault disk instances for %s, at today's size; a "
+		 "projection, not a charge",
+		 l->meter, mo->label);
+}
+
 static long bv_month(struct csv_writer *w, const struct report_data *d,
 		     const struct rep_bvault *b, const struct month *mo)
 {
@@ -434,6 +452,11 @@ static long bv_month(struct csv_writer *w, const struct report_data *d,
 		if (!b->pi_row[k])
 			continue;
 		bv_fee_line(&l, b->pi_row[k], b->pi_n[k], mo);
+		put_line(w, d, &res, mo, &l);
+		rows++;
+	}
+	if (b->snap_row && b->snapshot_gb > 0) {
+		bv_snapshot_line(&l, b->snap_row, b->snapshot_gb, mo);
 		put_line(w, d, &res, mo, &l);
 		rows++;
 	}

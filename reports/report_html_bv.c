@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT
  * report_html_bv.c: the report's "Cost of Backup vaults" section: per
  * Backup vault (Microsoft.DataProtection) its instances by basis, their
- * protected-instance fees and vault storage now, and what is not priced
+ * protected-instance fees and vault storage now, its disks' snapshots
+ * (billed by Managed Disks, shown apart), and what is not priced
  * (vaults.csv's backup_vault rows, report_data.h struct rep_bvault). */
 #include "reports/report_html_internal.h"
 
@@ -39,6 +40,10 @@ static void bv_row(struct strbuf *o, const struct rep_bvault *b,
 	html_number(o, b->vault_cost + b->archive_cost, 2);
 	strbuf_adds(o, "</td><td class=\"n\">");
 	html_number(o, rep_bvault_total(b), 2);
+	strbuf_adds(o, "</td><td class=\"n\">");
+	html_number(o, b->snapshot_gb, 1);
+	strbuf_adds(o, "</td><td class=\"n\">");
+	html_number(o, b->snapshot_cost, 2);
 	strbuf_addf(o, "</td><td class=\"n\">%ld</td></tr>\n", b->unpriced);
 }
 
@@ -54,8 +59,12 @@ static void bv_table(struct strbuf *o, const struct report_data *d)
 		       "<th class=\"n\">Storage<br><span class=\"unit\">"
 		       "%s/month</span></th><th class=\"n\">Now<br><span "
 		       "class=\"unit\">%s/month</span></th><th class=\"n\">"
-		       "Not fully priced</th></tr></thead>\n<tbody>\n",
-		    cur, cur, cur);
+		       "Disk snapshots<br><span class=\"unit\">GiB</span>"
+		       "</th><th class=\"n\">Disk snapshots, billed by "
+		       "Managed Disks<br><span class=\"unit\">%s/month"
+		       "</span></th><th class=\"n\">Not fully priced</th>"
+		       "</tr></thead>\n<tbody>\n",
+		    cur, cur, cur, cur);
 	for (size_t i = 0; i < d->nbvaults; i++)
 		bv_row(o, &d->bvaults[i], d->bvaults[i].v->vault_name, "");
 	bv_row(o, &d->bv_total, "All Backup vaults", " class=\"total\"");
@@ -98,8 +107,13 @@ void page_bvaults(struct strbuf *o, const struct report_data *d)
 		       "storage; disk backups are incremental snapshots "
 		       "billed by Managed Disks, and operational blob backup "
 		       "is kept and billed in the storage account, so neither "
-		       "costs Backup anything. The plan does not tier them."
-		       "</p>\n");
+		       "costs Backup anything. The plan does not tier them "
+		       "(none of these datasources has an Archive data "
+		       "store). The disks' snapshots, part of what their "
+		       "backup costs, add ");
+	page_money(o, d, d->bv_total.snapshot_cost);
+	strbuf_adds(o, " on the Managed Disks bill (left out where their "
+		       "size is not known).</p>\n");
 	bv_table(o, d);
 	bv_notes(o, d);
 	page_source(o, "From <code>vaults.csv</code>: its backup_vault rows "
