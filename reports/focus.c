@@ -12,7 +12,9 @@
  * storage and restore rows add up to the plan's `cost`, and so to
  * strategies.csv's plan line. After them, the Backup vaults' rows
  * (x_Strategy "unchanged": the plan does not tier them): their storage
- * at today's GiB and their protected-instance fees, each month, and
+ * at today's GiB and their protected-instance fees, each month (with a
+ * bill, as reconcile.csv calibrates them: its GiB and instances at the
+ * billed unit prices, x_PriceQuality "billed"), and
  * their disks' incremental snapshots at today's GiB (ServiceName
  * "Managed Disks", which bills them). Times
  * are ISO 8601 UTC; a row covers the calendar month [start, end). */
@@ -431,27 +433,72 @@ static void bv_snapshot_line(struct line *l, const struct price_row *r,
 		 l->meter, mo->label);
 }
 
+/* A Backup vault's meter as reconcile.csv calibrated it to the bill:
+ * its quantity (GiB, instances) and unit price; false when the plan had
+ * no bill or the meter no calibrated quantity. */
+static bool bv_calibrated(const struct report_data *d, const char *vault,
+			  const char *meter, double *qty, double *price)
+{
+	for (size_t i = 0; i < d->bill.n; i++) {
+		const struct rep_bill_row *r = &d->bill.rows[i];
+		if (strcmp(r->vault, vault) == 0 &&
+		    strcmp(r->meter, meter) == 0 && r->modelled_qty > 0) {
+			*qty = r->modelled_qty;
+			*price = r->modelled / r->modelled_qty;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Storage in a tier: today's GiB at the sheet's price, or as calibrated
+ * to the bill. */
+static bool bv_storage(struct line *l, const struct report_data *d,
+		       const struct rep_bvault *b, bool archive,
+		       const struct month *mo)
+{
+	const struct price_row *r = archive ? b->arc_row : b->std_row;
+	double gib = archive ? b->archive_gb : b->vault_gb, price;
+	bool billed = bv_calibrated(d, b->v->vault_name,
+				    archive ? "vault_archive"
+					    : "vault_standard",
+				    &gib, &price);
+
+	if (!r || gib <= 0)
+		return false;
+	bv_storage_line(l, r, gib, archive, mo);
+	if (billed) {
+		l->unit_price = price;
+		l->quality = "billed";
+	}
+	return true;
+}
+
 static long bv_month(struct csv_writer *w, const struct report_data *d,
 		     const struct rep_bvault *b, const struct month *mo)
 {
+	static const char *const pi_meters[2] = { "pi_blob",
+						  "pi_postgresql" };
 	const struct fres res = bv_vault(b->v);
 	struct line l;
 	long rows = 0;
 
-	if (b->std_row && b->vault_gb > 0) {
-		bv_storage_line(&l, b->std_row, b->vault_gb, false, mo);
-		put_line(w, d, &res, mo, &l);
-		rows++;
-	}
-	if (b->arc_row && b->archive_gb > 0) {
-		bv_storage_line(&l, b->arc_row, b->archive_gb, true, mo);
-		put_line(w, d, &res, mo, &l);
-		rows++;
-	}
+	for (int k = 0; k < 2; k++)
+		if (bv_storage(&l, d, b, k, mo)) {
+			put_line(w, d, &res, mo, &l);
+			rows++;
+		}
 	for (int k = 0; k < 2; k++) {
+		double n, price;
+
 		if (!b->pi_row[k])
 			continue;
 		bv_fee_line(&l, b->pi_row[k], b->pi_n[k], mo);
+		if (bv_calibrated(d, b->v->vault_name, pi_meters[k], &n,
+				  &price)) {
+			l.unit_price = price;
+			l.quality = "billed";
+		}
 		put_line(w, d, &res, mo, &l);
 		rows++;
 	}

@@ -9,12 +9,13 @@
 #include "reports/report_html_internal.h"
 
 enum { B_VAULT, B_METER, B_BILLED, B_MODELLED, B_MONTH, B_CALIBRATED,
-       B_NOTE, B_BEFORE, B_NCOLS };
+       B_NOTE, B_BEFORE, B_MQTY, B_NCOLS };
 static const struct csv_column bill_cols[] = {
 	{ "vault_name", CSV_REQUIRED }, { "meter", CSV_REQUIRED },
 	{ "billed_cost", CSV_REQUIRED }, { "modelled_cost", CSV_REQUIRED },
 	{ "bill_month", CSV_REQUIRED }, { "calibrated", CSV_REQUIRED },
 	{ "note", 0 }, { "uncalibrated_cost", CSV_REQUIRED },
+	{ "modelled_qty", 0 },
 };
 static const struct csv_schema bill_schema = { "reconcile.csv", bill_cols,
 					       B_NCOLS };
@@ -24,7 +25,10 @@ static int bill_row(void *ctx, const struct csv_row *r, struct err *e)
 	struct rep_bill *b = ctx;
 	struct rep_bill_row row = { 0 };
 
-	if (row_double(r, B_BILLED, 0, -1e15, 1e15, &row.billed, e) ||
+	row.modelled_qty = NAN;
+	if (row_double(r, B_MQTY, ROW_OPTIONAL, -1e15, 1e15,
+		       &row.modelled_qty, e) ||
+	    row_double(r, B_BILLED, 0, -1e15, 1e15, &row.billed, e) ||
 	    row_double(r, B_MODELLED, 0, -1e15, 1e15, &row.modelled, e) ||
 	    row_double(r, B_BEFORE, 0, -1e15, 1e15, &row.before, e))
 		return -1;

@@ -15,6 +15,7 @@
 struct rep_bill_row {
 	char *vault, *meter, *calibrated, *note;
 	double billed, modelled, before; /* cost in the bill month */
+	double modelled_qty;             /* calibrated; NAN: none given */
 };
 
 struct rep_bill {

@@ -239,17 +239,22 @@ assert now(sys.argv[1]) == now(sys.argv[2])
 rpo = lambda d: open(os.path.join(d, "rpo_rto.csv")).read()
 assert rpo(sys.argv[1]) == rpo(sys.argv[2])
 PY
-check "forecast.csv's Standard rows are priced as billed" \
+check "forecast.csv's Standard rows and Backup-vault fees are priced as billed" \
 	python3 - "$T/O-focus.csv/report/forecast.csv" <<'PY'
 import csv, sys
 # every vault was billed Standard storage (a meter not billed, such as
-# Archive in a vault with nothing archived yet, keeps the sheet's price);
-# Backup vaults (x_Strategy unchanged) are not read from the bill yet
+# Archive in a vault with nothing archived yet, keeps the sheet's price),
+# Backup vaults' (x_Strategy unchanged) too, and their protected
+# instances
 rows = [r for r in csv.DictReader(open(sys.argv[1], newline=""))
-        if r["x_Tier"] == "Standard" and r["PricingUnit"] == "GB-Months"
-        and r["x_Strategy"] == "plan"]
+        if r["x_Tier"] == "Standard" and r["PricingUnit"] == "GB-Months"]
+assert {r["x_Strategy"] for r in rows} == {"plan", "unchanged"}
 assert rows and all(r["x_PriceQuality"] == "billed" for r in rows), \
     {r["x_PriceQuality"] for r in rows}
+fees = [r for r in csv.DictReader(open(sys.argv[1], newline=""))
+        if r["x_Strategy"] == "unchanged" and
+        r["PricingUnit"] == "Instance-Months"]
+assert fees and all(r["x_PriceQuality"] == "billed" for r in fees), fees
 PY
 # basis LABEL DIR...: every row of the plan's money CSVs in DIR (levers.csv
 # too, and the report's vaults.csv, policies.csv beside it) says what it
