@@ -207,6 +207,28 @@ for r in csv.DictReader(open(os.path.join(d, "summary.csv"), newline="")):
         assert abs(month - float(t["modelled_cost"])) < 0.011, (r, t)
         assert r["basis"] == "calibrated", r
 PY
+check "focus.csv: the bill's charges of both kinds of vault, nothing projected" \
+	python3 - "$T/O-focus.csv/report/focus.csv" "$T/B/focus.csv" \
+	"$T/S/manifest.json" <<'PY'
+import collections, csv, json, sys
+rows = list(csv.DictReader(open(sys.argv[1], newline="")))
+bill = list(csv.DictReader(open(sys.argv[2], newline="")))
+as_of = json.load(open(sys.argv[3]))["exported_at"]
+# per vault, to the cent, Backup vaults included
+want, got = collections.Counter(), collections.Counter()
+for r in bill:
+    want[r["ResourceId"].lower()] += float(r["EffectiveCost"])
+for r in rows:
+    got[r["ResourceId"].lower()] += float(r["EffectiveCost"])
+    assert r["BilledCost"] == r["EffectiveCost"], r
+    assert r["ChargePeriodStart"] == "2026-10-01T00:00:00Z" < as_of, r
+    assert r["ChargeCategory"] == "Usage" and r["x_PriceQuality"] == \
+        "billed" and r["x_ProjectedMonthlyCost"] == "", r
+assert set(got) == set(want), set(got) ^ set(want)
+for k in want:
+    assert abs(got[k] - want[k]) < 0.005, (k, got[k], want[k])
+assert sum(1 for k in got if "/microsoft.dataprotection/" in k) == 3, got
+PY
 check "report.html: the model against the bill, cost now as billed to the cent" \
 	python3 - "$T/O-focus.csv/report/report.html" "$T/B/focus.csv" <<'PY'
 import csv, re, sys
