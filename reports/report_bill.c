@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "optimizer/base/csvio.h"
+#include "optimizer/snapshot/bill.h"
 #include "reports/report_html_internal.h"
 
 enum { B_VAULT, B_METER, B_BILLED, B_MODELLED, B_MONTH, B_CALIBRATED,
@@ -97,9 +98,14 @@ static void vault_table(struct strbuf *o, const struct report_data *d)
 {
 	const struct rep_bill *b = &d->bill;
 
-	strbuf_adds(o, "<div class=\"scroll\"><table>\n<tr><th>Vault</th>"
-		       "<th class=\"n\">Billed</th><th class=\"n\">Model"
-		       "</th><th class=\"n\">Difference</th>"
+	strbuf_adds(o, "<div class=\"scroll\"><table>\n");
+	page_basis_caption(o, "billed",
+			   "the bill month's charges; the model beside them "
+			   "is calibrated to them, and estimated or reported "
+			   "before calibration");
+	strbuf_adds(o, "<tr><th>Vault</th><th class=\"n\">Billed</th>"
+		       "<th class=\"n\">Model</th><th class=\"n\">Difference"
+		       "</th>"
 		       "<th class=\"n\">Before calibration</th>"
 		       "<th>Calibrated</th></tr>\n");
 	for (size_t i = 0; i < b->n; i++) {
@@ -226,4 +232,36 @@ void page_cost_now_basis(struct strbuf *o, const struct report_data *d)
 	strbuf_adds(o, "; the snapshot at list prices says ");
 	page_money(o, d, rep_stats_total(&d->total_now));
 	strbuf_adds(o, ".");
+}
+
+const char *rep_sizes_basis(const struct rep_stats *now,
+			    const struct rep_stats *prev)
+{
+	bool estimated = now->estimated_gb > 0 ||
+			 (prev && prev->estimated_gb > 0);
+
+	return money_basis_names[estimated ? MB_ESTIMATED : MB_REPORTED];
+}
+
+static int basis_rank(const char *basis)
+{
+	for (int k = 0; basis && k < MB_COUNT; k++)
+		if (strcmp(basis, money_basis_names[k]) == 0)
+			return k;
+	return -1;
+}
+
+const char *rep_weaker_basis(const char *a, const char *b)
+{
+	return basis_rank(b) > basis_rank(a) ? b : a;
+}
+
+void page_basis_caption(struct strbuf *o, const char *basis,
+			const char *why)
+{
+	strbuf_adds(o, "<caption>Basis: <strong class=\"basis\">");
+	html_escape(o, basis ? basis : "not said");
+	strbuf_adds(o, "</strong>: ");
+	html_escape(o, why);
+	strbuf_adds(o, "</caption>\n");
 }

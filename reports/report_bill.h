@@ -47,4 +47,19 @@ void page_cost_now_basis(struct strbuf *o, const struct report_data *d);
  * headline card's detail. */
 void page_estimated_share(struct strbuf *o, const struct report_data *d);
 
+/* What the figures the report prices itself rest on (the snapshots at
+ * the sheet's list prices, never calibrated): "estimated" when any of
+ * now's or prev's storage rests on estimated sizes, else "reported".
+ * prev may be NULL. */
+struct rep_stats;
+const char *rep_sizes_basis(const struct rep_stats *now,
+			    const struct rep_stats *prev);
+/* The weaker of two bases (estimated, then reported, then calibrated;
+ * NULL: not said, the other wins). */
+const char *rep_weaker_basis(const char *a, const char *b);
+/* A money table's <caption>: its basis (billed, calibrated, reported,
+ * estimated; NULL: not said) and what that means for it (escaped). */
+void page_basis_caption(struct strbuf *o, const char *basis,
+			const char *why);
+
 #endif

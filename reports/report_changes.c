@@ -60,9 +60,14 @@ static const struct csv_schema change_schema = {
 };
 
 struct change_row {
-	const char *cause, *meter, *note;
+	const char *cause, *meter, *why, *basis;
 	double then, now, change;
 };
+
+/* What every change is: a month's cost at one sheet, for changes.csv's
+ * note (after an outlier's why). */
+static const char change_note[] =
+	"per month; both snapshots at the plan's price sheet (list prices)";
 
 static void put_row(struct csv_writer *w, const struct report_data *d,
 		    const struct rep_group *g, const struct change_row *r)
@@ -76,21 +81,24 @@ static void put_row(struct csv_writer *w, const struct report_data *d,
 	csv_put_double(w, r->change, 2);
 	csv_put_double(w, r->then > 0 ? 100 * r->change / r->then : NAN, 2);
 	csv_put(w, d->currency);
-	csv_put(w, "per month; both snapshots at the plan's sheet");
-	csv_put(w, r->note ? r->note : "");
+	csv_put(w, r->basis);
+	if (r->why)
+		csv_putf(w, "%s; %s", r->why, change_note);
+	else
+		csv_put(w, change_note);
 	csv_end_row(w);
 }
 
 static void put_outlier(struct csv_writer *w, const struct report_data *d,
-			const struct rep_group *g, const char *meter,
-			double then, double now)
+			const struct rep_group *g, const char *basis,
+			const char *meter, double then, double now)
 {
 	const char *why = report_outlier(then, now);
 
 	if (why && g->presence == REP_BOTH)
 		put_row(w, d, g,
-			&(struct change_row){ "outlier", meter, why, then,
-					      now, now - then });
+			&(struct change_row){ "outlier", meter, why, basis,
+					      then, now, now - then });
 }
 
 /* A vault's (or the estate's) causes, what they leave unexplained, its
@@ -100,21 +108,25 @@ static void put_group(struct csv_writer *w, const struct report_data *d,
 		      const struct rep_stats *now, const struct rep_stats *then)
 {
 	double a = rep_stats_total(then), b = rep_stats_total(now);
+	const char *basis = rep_sizes_basis(now, then);
 
 	for (int k = 0; k < CAUSE_COUNT; k++)
 		put_row(w, d, g,
 			&(struct change_row){ rep_cause_names[k], "all", NULL,
-					      a, b, c->by[k] });
+					      basis, a, b, c->by[k] });
 	put_row(w, d, g,
-		&(struct change_row){ "unexplained", "all", NULL, a, b,
-				      b - a - named(c) });
+		&(struct change_row){ "unexplained", "all", NULL, basis, a,
+				      b, b - a - named(c) });
 	put_row(w, d, g,
-		&(struct change_row){ "total", "all", NULL, a, b, b - a });
-	put_outlier(w, d, g, "standard", then->std_cost, now->std_cost);
-	put_outlier(w, d, g, "archive", then->arc_cost, now->arc_cost);
-	put_outlier(w, d, g, "protected_instances", then->pi_cost,
+		&(struct change_row){ "total", "all", NULL, basis, a, b,
+				      b - a });
+	put_outlier(w, d, g, basis, "standard", then->std_cost,
+		    now->std_cost);
+	put_outlier(w, d, g, basis, "archive", then->arc_cost,
+		    now->arc_cost);
+	put_outlier(w, d, g, basis, "protected_instances", then->pi_cost,
 		    now->pi_cost);
-	put_outlier(w, d, g, "total", a, b);
+	put_outlier(w, d, g, basis, "total", a, b);
 }
 
 int report_changes_write(const struct report_data *d, struct outdir *dir,
@@ -205,13 +217,17 @@ void page_causes(struct strbuf *o, const struct report_data *d)
 		strbuf_addf(o, "The causes below explain %s of the change. ",
 			    fmt_percent(pct, sizeof(pct),
 					1 - fabs(rest) / fabs(change), 1));
-	strbuf_addf(o, "Growth is what the items kept in both snapshots added "
+	strbuf_adds(o, "Growth is what the items kept in both snapshots added "
 		       "or freed: new points, expired ones, points re-sized "
 		       "as their neighbours expire, their chain's base and "
-		       "fees.</p>\n<div class=\"scroll\"><table>\n<thead><tr>"
-		       "<th>Cause</th><th class=\"n\">Change<br><span "
-		       "class=\"unit\">%s/month</span></th><th class=\"n\">"
-		       "Of the cost then</th></tr></thead>\n<tbody>\n",
+		       "fees.</p>\n<div class=\"scroll\"><table>\n");
+	page_basis_caption(o, rep_sizes_basis(&d->total_now, &d->total_prev),
+			   "both snapshots' sizes at the price sheet's list "
+			   "prices, never calibrated");
+	strbuf_addf(o, "<thead><tr><th>Cause</th><th class=\"n\">Change<br>"
+		       "<span class=\"unit\">%s/month</span></th><th "
+		       "class=\"n\">Of the cost then</th></tr></thead>\n"
+		       "<tbody>\n",
 		    d->currency);
 	for (int k = 0; k < CAUSE_COUNT; k++)
 		cause_row(o, cause_words[k], d->causes_total.by[k], then);

@@ -29,6 +29,8 @@ struct rep_stats {
 	double std_gb, arc_gb;       /* GiB now */
 	double std_cost, arc_cost;   /* per month */
 	double pi_cost;              /* protected-instance fees per month */
+	double estimated_gb;         /* of std_gb + arc_gb: items sized by
+					workload defaults */
 };
 
 double rep_stats_total(const struct rep_stats *s);

@@ -61,6 +61,8 @@ static const char style_sheet[] =
 	"td.n,th.n{text-align:right}td.n{white-space:nowrap}\n"
 	"td.name{white-space:nowrap}\n"
 	"th .unit{font-weight:400;color:var(--muted)}\n"
+	"caption{caption-side:top;text-align:left;font-size:.8rem;"
+	"color:var(--muted);padding:.2rem 0}\n"
 	"table.text{table-layout:fixed;min-width:46rem}\n"
 	"table.text td{overflow-wrap:anywhere}\n"
 	"tr.total td,tfoot td{font-weight:600;border-top:2px solid #888}\n"
@@ -320,6 +322,8 @@ static void add_group(struct rep_group *sum, const struct rep_group *g)
 	sum->now.std_cost += g->now.std_cost;
 	sum->now.arc_cost += g->now.arc_cost;
 	sum->now.pi_cost += g->now.pi_cost;
+	sum->now.estimated_gb += g->now.estimated_gb;
+	sum->basis = rep_weaker_basis(sum->basis, g->basis);
 	if (g->planned) {
 		sum->planned = true;
 		sum->storage_after += g->storage_after;
@@ -398,6 +402,8 @@ static void group_row(struct strbuf *o, const struct group_view *gv,
 		strbuf_adds(o, "-</td><td class=\"n\">-</td><td class=\"n\">"
 			       "-");
 	}
+	strbuf_adds(o, "</td><td>");
+	html_escape(o, g->basis ? g->basis : "-");
 	strbuf_adds(o, "</td></tr>\n");
 }
 
@@ -409,7 +415,12 @@ static void group_table(struct strbuf *o, const struct report_data *d,
 {
 	const char *cur = d->currency;
 
-	strbuf_adds(o, "<div class=\"scroll\"><table>\n<thead><tr><th>");
+	strbuf_adds(o, "<div class=\"scroll\"><table>\n");
+	page_basis_caption(o, rep_sizes_basis(&total->now, NULL),
+			   "now: the snapshot's sizes at the price sheet's "
+			   "list prices; after the plan, moves and saving: "
+			   "the plan's, on the basis of the last column");
+	strbuf_adds(o, "<thead><tr><th>");
 	strbuf_adds(o, gv->policies ? "Policy</th><th>Vault" : "Vault");
 	strbuf_addf(o, "</th><th class=\"n\">Items</th>"
 		       "<th class=\"n\">Standard<br><span class=\"unit\">GiB"
@@ -420,7 +431,8 @@ static void group_table(struct strbuf *o, const struct report_data *d,
 		       "%s/month</span></th><th class=\"n\">Moves<br><span "
 		       "class=\"unit\">now / later</span></th><th class=\"n\">"
 		       "Saving<br><span class=\"unit\">%s over the points' "
-		       "lives</span></th></tr></thead>\n<tbody>\n",
+		       "lives</span></th><th>Basis</th></tr></thead>\n"
+		       "<tbody>\n",
 		    cur, cur, cur);
 	for (size_t i = 0; i < n; i++)
 		group_row(o, gv, rows[i], "");
@@ -457,6 +469,7 @@ static void groups(struct strbuf *o, const struct report_data *d,
 	total.saving_total = d->saving_total;
 	total.move_now = d->move_now;
 	total.move_on = d->move_on;
+	total.basis = d->basis;
 	page_section(o, gv->id, title);
 	if (shown < n) {
 		rows[shown] = &rest;

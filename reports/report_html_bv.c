@@ -80,7 +80,11 @@ static void bv_table(struct strbuf *o, const struct report_data *d)
 {
 	const char *cur = d->currency;
 
-	strbuf_addf(o, "<div class=\"scroll\"><table>\n<thead><tr><th>Backup "
+	strbuf_adds(o, "<div class=\"scroll\"><table>\n");
+	page_basis_caption(o, d->bv_total.reported ? "reported" : "estimated",
+			   "the instances' sizes at the price sheet's list "
+			   "prices; what is not known is left out");
+	strbuf_addf(o, "<thead><tr><th>Backup "
 		       "vault</th><th class=\"n\">Instances</th><th>Basis"
 		       "</th><th class=\"n\">Protected-instance fees<br><span "
 		       "class=\"unit\">%s/month</span></th><th class=\"n\">"

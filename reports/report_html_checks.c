@@ -92,7 +92,11 @@ void page_changes(struct strbuf *o, const struct report_data *d)
 		       "marks a vault's figure that more than doubled or fell "
 		       "by half or more: check it before reading the total."
 		       "</p>\n");
-	strbuf_addf(o, "<div class=\"scroll\"><table>\n<thead><tr><th>Vault"
+	strbuf_adds(o, "<div class=\"scroll\"><table>\n");
+	page_basis_caption(o, rep_sizes_basis(&d->total_now, &d->total_prev),
+			   "both snapshots' sizes at the price sheet's list "
+			   "prices, never calibrated");
+	strbuf_addf(o, "<thead><tr><th>Vault"
 		       "</th><th class=\"n\">Points<br><span class=\"unit\">"
 		       "then &rarr; now</span></th><th class=\"n\">Standard"
 		       "<br><span class=\"unit\">GiB</span></th><th "

@@ -10,8 +10,10 @@ static void lever_table(struct strbuf *o, const struct report_data *d)
 {
 	const struct rep_levers *lv = &d->levers;
 
-	strbuf_adds(o, "<div class=\"scroll\"><table class=\"text\">\n"
-		       "<thead><tr><th>Lever</th><th>Where</th>"
+	strbuf_adds(o, "<div class=\"scroll\"><table class=\"text\">\n");
+	page_basis_caption(o, d->basis, "the plan's sizes and prices "
+					"(its summary.csv)");
+	strbuf_adds(o, "<thead><tr><th>Lever</th><th>Where</th>"
 		       "<th class=\"n\">Saves per month</th>"
 		       "<th>What bounds it</th></tr></thead>\n<tbody>\n");
 	for (size_t i = 0; i < lv->nlisted; i++) {

@@ -208,8 +208,14 @@ static void cost_parts(struct strbuf *o, const struct report_data *d)
 	const struct rep_stats *t = &d->total_now, *p = &d->total_prev;
 	char items[64];
 
-	strbuf_addf(o, "<div class=\"scroll\"><table class=\"parts\">\n"
-		       "<thead><tr><th>What backup costs</th><th class=\"n\">"
+	strbuf_adds(o, "<div class=\"scroll\"><table class=\"parts\">\n");
+	page_basis_caption(o, rep_sizes_basis(t, d->prev ? p : NULL),
+			   d->bill.n ? "the snapshot's sizes at the price "
+				       "sheet's list prices; the bill's "
+				       "figure is the headline's cost now"
+				     : "the snapshot's sizes at the price "
+				       "sheet's list prices");
+	strbuf_addf(o, "<thead><tr><th>What backup costs</th><th class=\"n\">"
 		       "Size</th><th class=\"n\">Now<br><span class=\"unit\">"
 		       "%s/month</span></th>",
 		    d->currency);
@@ -483,8 +489,13 @@ static void strategy_table(struct strbuf *o, const struct report_data *d,
 {
 	double base = none->n ? series_sum(none) / (double)none->n : NAN;
 
-	strbuf_adds(o, "<div class=\"scroll\"><table>\n<thead><tr>"
-		       "<th>Strategy</th><th>What it does</th>");
+	strbuf_adds(o, "<div class=\"scroll\"><table>\n");
+	page_basis_caption(o, d->basis,
+			   d->bill.n ? "the plan's projections, sizes and "
+				       "prices calibrated to the bill"
+				     : "the plan's projections at the price "
+				       "sheet's list prices");
+	strbuf_adds(o, "<thead><tr><th>Strategy</th><th>What it does</th>");
 	strbuf_addf(o, "<th class=\"n\">Storage cost, mean<br><span "
 		       "class=\"unit\">%s/month</span></th><th class=\"n\">"
 		       "Total over %d months<br><span class=\"unit\">%s"

@@ -326,7 +326,10 @@ double pi_monthly_fee(const struct rate_card *rc, int workload,
 		      double source_gb)
 {
 	double unit = pi_unit_price(rc, workload);
+	double scale = rc->pi_units_scale[workload];
 
+	if (scale > 0)
+		unit *= scale;
 	if (source_gb <= 50)
 		return unit / 2;
 	return unit * ceil(source_gb / 500);

@@ -90,6 +90,10 @@ struct rate_card {
 	/* Protected-instance unit price per workload once calibrated to a
 	 * bill; 0: the sheet's (pi_unit_price) */
 	double pi_unit[WL_COUNT];
+	/* Protected-instance units per workload once calibrated to a bill:
+	 * the billed quantity over the modelled one (bands from estimated
+	 * sizes miss); 0: as modelled */
+	double pi_units_scale[WL_COUNT];
 	bool fallback_region;  /* priced from another region's rows */
 	int worst_quality;     /* of the storage meters used */
 };
@@ -115,7 +119,8 @@ int pi_meter(int workload);
 double pi_unit_price(const struct rate_card *rc, int workload);
 
 /* Protected-instance fee per month: <= 50 GB half a unit, then one unit
- * per 500 GB started (docs/azure-backup.md §4.1). */
+ * per 500 GB started (docs/azure-backup.md §4.1), times the card's
+ * calibrated units scale. */
 double pi_monthly_fee(const struct rate_card *rc, int workload,
 		      double source_gb);
 

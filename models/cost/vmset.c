@@ -305,3 +305,113 @@ void vmset_value(const struct item *it, const struct rp *rps, size_t n,
 	}
 	chain_release(&c);
 }
+
+/* ---- a point's footprint over time ---- */
+
+/* One side's neighbour from the previous step's end until `until`: f of
+ * the gap to it, or NAN for none on the newer side (measured up to the
+ * day, as sizes.h does). */
+struct fstep {
+	int64_t until;
+	double f;
+};
+
+/* When neighbour j leaves Standard, as point i's footprint sees it. */
+static int64_t leave_at(const struct rp *rps, const int64_t *leave,
+			size_t j, bool mate)
+{
+	int64_t t = mate ? rps[j].expiry_time : leave[j];
+
+	return t == TIME_NONE ? INT64_MAX : t;
+}
+
+/* The neighbours of point i on one side (dir -1: older, +1: newer), each
+ * while it is the nearest still in Standard; returns the steps, the last
+ * ending at or after to. */
+static size_t side_steps(const struct item *it, const struct rp *rps,
+			 size_t n, size_t i, int dir, const int64_t *leave,
+			 const double *freed, int64_t from, int64_t to,
+			 struct fstep *st)
+{
+	bool mate = !isnan(freed[i]);
+	int64_t cur = from;
+	size_t ns = 0;
+
+	for (size_t j = i; cur < to && (dir < 0 ? j-- > 0 : ++j < n);) {
+		int64_t until;
+
+		if (!tier_in_standard(rps[j].tier))
+			continue;
+		if (in_chain(&rps[j]))
+			mate = mate && !isnan(freed[j]);
+		until = leave_at(rps, leave, j, mate);
+		if (until <= cur)
+			continue;
+		st[ns++] = (struct fstep){
+			until, churn_fraction(it->daily_churn,
+					      fmax(1, gap_days(rps[i].rp_time,
+							       rps[j].rp_time) *
+							      dir))
+		};
+		cur = until;
+	}
+	if (cur < to)
+		st[ns++] = (struct fstep){ INT64_MAX, dir < 0 ? 1 : NAN };
+	return ns;
+}
+
+/* The newest chain point's time, for next month's point. */
+static int64_t newest_chain_time(const struct rp *rps, size_t n)
+{
+	for (size_t j = n; j-- > 0;)
+		if (in_chain(&rps[j]))
+			return rps[j].rp_time;
+	return TIME_NONE;
+}
+
+double vmset_footprint(const struct item *it, const struct rp *rps,
+		       size_t n, size_t i, const int64_t *leave,
+		       const double *freed, bool refills, int64_t from,
+		       int64_t to)
+{
+	struct fstep *older = xmalloc((n + 1) * sizeof(*older));
+	struct fstep *newer = xmalloc((n + 1) * sizeof(*newer));
+	int64_t newest = newest_chain_time(rps, n), t = from;
+	size_t no, nn, a = 0, b = 0;
+	double sum = 0;
+
+	if (!(to > from)) {
+		free(older);
+		free(newer);
+		return unique_gb_at(it, rps, n, i, from);
+	}
+	no = side_steps(it, rps, n, i, -1, leave, freed, from, to, older);
+	nn = side_steps(it, rps, n, i, +1, leave, freed, from, to, newer);
+	if (refills && newest != TIME_NONE && isnan(newer[nn - 1].f))
+		newer[nn - 1].f = churn_fraction(
+			it->daily_churn,
+			fmax(1, gap_days(rps[i].rp_time,
+					 time_add_months(newest, 1))));
+	while (t < to) {
+		int64_t end = older[a].until < newer[b].until
+				      ? older[a].until
+				      : newer[b].until;
+		double fn = newer[b].f;
+
+		if (end > to)
+			end = to;
+		if (isnan(fn)) { /* the newest: measured up to mid-step */
+			int64_t mid = t + (end - t) / 2;
+			fn = churn_fraction(
+				it->daily_churn,
+				fmax(1, gap_days(rps[i].rp_time, mid)));
+		}
+		sum += older[a].f * fn * gap_days(t, end);
+		t = end;
+		a += older[a].until == t && a + 1 < no;
+		b += newer[b].until == t && b + 1 < nn;
+	}
+	free(older);
+	free(newer);
+	return it->source_gb * sum / gap_days(from, to);
+}

@@ -62,4 +62,23 @@ void vmset_value(const struct item *it, const struct rp *rps, size_t n,
 		 double arc_price, bool refills, double *freed,
 		 struct vmset_value *out);
 
+/* What point i holds in Standard over time (issue 17, cause 2): the GiB
+ * moving it frees changes as its neighbours leave Standard, so a point
+ * priced once at its move is underpriced when they leave after it (a
+ * yearly point whose monthly neighbours expire or move ends up holding
+ * nearly a full copy). The mean over [from, to) of
+ *     source * f(t_i - t_prev(t)) * f(t_next(t) - t_i),
+ * prev(t) and next(t) the nearest points still in Standard at t: every
+ * point with a Standard copy (dailies and weeklies too) stays there until
+ * leave[j] (its expiry or planned move; TIME_NONE: never), except i's
+ * run-mates in its chosen set (freed[] not NAN, as vmset_score sets it),
+ * which stay until their expiry: a set moves or stays, and its share
+ * counts what they free together. refills: next month's point follows
+ * the newest chain point and never leaves. Walks each side once,
+ * outwards, keeping the neighbours that outlive the nearer ones: O(n). */
+double vmset_footprint(const struct item *it, const struct rp *rps,
+		       size_t n, size_t i, const int64_t *leave,
+		       const double *freed, bool refills, int64_t from,
+		       int64_t to);
+
 #endif

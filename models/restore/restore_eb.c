@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT
  * restore_eb.c: gamma-Poisson empirical Bayes of the group scales
- * (modeling.md §2.4; Clayton & Kaldor 1987), after the pooled fit.
+ * (modeling.md §2.4; Clayton & Kaldor 1987) given the shape: one step of
+ * the joint fit of shape and scales (restore_fit.c: fit_joint).
  *
  * A group's n_g restores are Poisson(rho_g E_g), E_g being its restores
- * expected under the pooled intensity, and rho_g ~ Gamma(alpha, rate
+ * expected under the fitted intensity, and rho_g ~ Gamma(alpha, rate
  * alpha/mu); the posterior is Gamma(alpha + n_g, alpha/mu + E_g).
  *  - Workloads: groups are the workloads with exposure.
  *  - Policies, nested in their workload: rho_p = r_w delta_p with r_w the

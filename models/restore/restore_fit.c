@@ -639,6 +639,7 @@ static int fit_omori(struct restore_model *m, const struct restore_data *d,
 	struct nm_result r;
 	long n180;
 
+	memset(&m->diag, 0, sizeof(m->diag)); /* of this fit, not a round's */
 	if (omori_search(m, &l, t, &r, e))
 		return -1;
 	box_clamp(t, omori_lo, omori_hi, NPAR);
@@ -806,30 +807,159 @@ static void prior_scales(struct restore_model *m)
 	m->eb_workload.method = m->eb_policy.method = "none";
 }
 
+/* ---- shape and scales jointly ----
+ * One likelihood: restores Poisson with rate rho_g lambda(a; theta) in
+ * group g, rho_g ~ Gamma (restore_eb.c), the scales integrated out. An
+ * ECM fit of that marginal likelihood: given the scales' posteriors the
+ * expected complete log-likelihood in theta is the Omori fit with each
+ * group's exposure weighted by its posterior mean scale (the events' log
+ * rho terms do not depend on theta), and given theta the Gamma prior is
+ * the negative-binomial fit restore_eb.c makes. So the shape is fitted on
+ * exposure reweighted by the scales, the scales again on the new shape,
+ * until the shape settles: a hot policy's restores then raise its own
+ * scale, not the pooled shape (and through it every group's rate). */
+#define JOINT_ROUNDS 12
+#define JOINT_TOL 1e-3      /* largest change of a log-parameter */
+#define HIST_ARRAYS 4       /* restore_data.h: 4 arrays of nbins */
+
+/* acc += k * g's histogram (g may have none). */
+static void hist_add(double *acc, const struct restore_data *d,
+		     const struct expo_stats *g, double k)
+{
+	size_t n = HIST_ARRAYS * d->nbins;
+
+	for (size_t i = 0; g->hist && i < n; i++)
+		acc[i] += k * g->hist[i];
+}
+
+static double scale_mean(const struct group_fit *g)
+{
+	return g->rate > 0 ? g->shape / g->rate : 1;
+}
+
+/* The pooled exposure with each policy's weighted by its scale, and the
+ * rest of each workload's (points without a policy) by the workload's. */
+static void scaled_exposure(const struct restore_model *m,
+			    const struct restore_data *d, double *acc)
+{
+	memset(acc, 0, HIST_ARRAYS * d->nbins * sizeof(*acc));
+	for (int w = 0; w < WL_COUNT; w++)
+		hist_add(acc, d, &d->workload[w],
+			 scale_mean(&m->workload[w]));
+	for (size_t i = 0; i < d->npolicies; i++) {
+		int w = m->policy[i].workload;
+		hist_add(acc, d, &d->policy[i],
+			 scale_mean(&m->policy[i]) -
+				 scale_mean(&m->workload[w]));
+	}
+}
+
+static double theta_change(const struct hazard *a, const struct hazard *b)
+{
+	double x[] = { a->B, a->K, a->c, a->p }, y[] = { b->B, b->K, b->c,
+							 b->p };
+	double worst = 0;
+
+	for (int i = 0; i < NPAR; i++)
+		if (x[i] > 0 && y[i] > 0)
+			worst = fmax(worst, fabs(log(x[i] / y[i])));
+	return worst;
+}
+
+/* The pooled shape's estimate alone (every start, no intervals): where
+ * the rounds begin. */
+static int omori_estimate(struct restore_model *m,
+			  const struct restore_data *d, struct err *e)
+{
+	struct lik l = { d, events_log_weight(d), true };
+	double t[NPAR];
+	struct nm_result r;
+
+	if (omori_search(m, &l, t, &r, e))
+		return -1;
+	box_clamp(t, omori_lo, omori_hi, NPAR);
+	theta_hazard(t, &m->h);
+	return 0;
+}
+
+/* One round's shape: a single simplex from the current one. */
+static int omori_refit(struct restore_model *m, const struct restore_data *d,
+		       struct err *e)
+{
+	struct lik l = { d, events_log_weight(d), true };
+	double t[NPAR] = { log(m->h.B), log(m->h.K), log(m->h.c),
+			   log(m->h.p) };
+	struct nm_result r;
+
+	box_clamp(t, omori_lo, omori_hi, NPAR);
+	if (nm_minimize(omori_nll, &l, NPAR, t, 0.2, NM_SIZE_TOL, &r, e))
+		return -1;
+	box_clamp(t, omori_lo, omori_hi, NPAR);
+	theta_hazard(t, &m->h);
+	return 0;
+}
+
+/* The pooled fit, then rounds of scales and shape on the scaled
+ * exposure until the shape settles, then the whole fit (every start,
+ * intervals, the exponential alternative) on the last scales; sd: d
+ * with the scaled exposure as its pool (the bands and the table are
+ * then read against it too). */
+static int fit_joint(struct restore_model *m, const struct restore_data *d,
+		     struct restore_data *sd, struct err *e)
+{
+	struct hazard prev;
+	int round = 0;
+
+	if (omori_estimate(m, d, e))
+		return -1;
+	fill_groups(m, d);
+	if (restore_eb_fit(m, e))
+		return -1;
+	do {
+		prev = m->h;
+		scaled_exposure(m, d, sd->pooled.hist);
+		if (omori_refit(m, sd, e))
+			return -1;
+		fill_groups(m, d);
+		if (restore_eb_fit(m, e))
+			return -1;
+	} while (++round < JOINT_ROUNDS &&
+		 theta_change(&prev, &m->h) >= JOINT_TOL);
+	m->joint_rounds = round;
+	scaled_exposure(m, d, sd->pooled.hist);
+	if (fit_omori(m, sd, e) || fit_exponential(m, sd, e))
+		return -1;
+	fill_groups(m, d);
+	return restore_eb_fit(m, e);
+}
+
 int restore_model_fit_data(struct restore_model **out,
 			   const struct restore_data *d,
 			   const struct fit_options *o, struct err *e)
 {
 	struct restore_model *m = restore_model_new(d);
+	struct restore_data sd = *d;
+	double *scaled = xmalloc(HIST_ARRAYS * d->nbins * sizeof(*scaled));
 
 	m->level = o->level;
+	sd.pooled.hist = d->pooled.hist;
 	if ((long)d->nev < o->min_events || !(d->pooled.cov_days > 0)) {
 		fit_prior(m, d);
 		fill_groups(m, d);
 		prior_scales(m);
 	} else {
-		if (fit_omori(m, d, e) || fit_exponential(m, d, e))
-			goto fail;
-		fill_groups(m, d);
-		if (restore_eb_fit(m, e))
+		sd.pooled.hist = scaled;
+		if (fit_joint(m, d, &sd, e))
 			goto fail;
 	}
-	fill_table(m, d);
-	fill_bands(m, d);
+	fill_table(m, &sd);
+	fill_bands(m, &sd);
 	restore_model_finish_summary(m);
+	free(scaled);
 	*out = m;
 	return 0;
 fail:
+	free(scaled);
 	restore_model_free(m);
 	return -1;
 }

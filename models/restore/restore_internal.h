@@ -90,6 +90,7 @@ struct restore_model {
 	struct table_row table[AGE_TABLE_BINS];
 	struct age_bands bands;
 	struct expo_stats kinds[RK_COUNT]; /* no histograms */
+	int joint_rounds;     /* of shape and scales fitted jointly; 0: none */
 };
 
 /* A model with groups copied from d (ids duplicated), not yet fitted. */

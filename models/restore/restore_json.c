@@ -310,6 +310,8 @@ static cJSON *model_json(const struct restore_model *m)
 	cJSON_AddItemToObject(o, "by_kind", kinds_json(m));
 	cJSON_AddItemToObject(o, "observed_vs_expected", table_json(m));
 	cJSON_AddItemToObject(o, "age_bands", bands_json(m));
+	/* rounds of shape and scales fitted jointly (0: none, the prior) */
+	cJSON_AddNumberToObject(o, "joint_rounds", m->joint_rounds);
 	return o;
 }
 
@@ -693,6 +695,14 @@ static void read_bands(struct jr *r, const cJSON *o,
 		restore_bands_choose(m);
 }
 
+/* joint_rounds, 0 in a model written before it. */
+static int read_rounds(const cJSON *o)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, "joint_rounds");
+
+	return cJSON_IsNumber(v) ? v->valueint : 0;
+}
+
 static void read_model(struct jr *r, const cJSON *o,
 		       struct restore_model *m)
 {
@@ -724,6 +734,7 @@ static void read_model(struct jr *r, const cJSON *o,
 	read_kinds(r, o, m);
 	read_table(r, o, m);
 	read_bands(r, o, m);
+	m->joint_rounds = read_rounds(o);
 }
 
 int restore_model_read(struct restore_model **out, const char *path,

@@ -245,7 +245,7 @@ int arm_parse_vault(const cJSON *o, const char *tenant_id,
 	char sub[128], rg[256], name[256];
 	struct vault *v = &out->v;
 	char vid[SNAPSHOT_ID_LEN];
-	int sd;
+	int sd, gran;
 
 	memset(out, 0, sizeof(*out));
 	if (!id || arm_id_value(id, "subscriptions", sub, sizeof(sub)) ||
@@ -299,6 +299,9 @@ int arm_parse_vault(const cJSON *o, const char *tenant_id,
 		ONOFF_UNKNOWN);
 	v->usage_storage_gb = NAN;
 	v->usage_items = -1;
+	gran = ENUM_OR(arm_str(p, "costManagementSettings.granularityLevel"),
+		       cost_granularity_names, -1);
+	v->cost_granularity = gran < 0 ? "" : cost_granularity_names[gran];
 	return 0;
 }
 

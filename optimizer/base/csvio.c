@@ -273,6 +273,9 @@ int row_enum(const struct csv_row *r, int col, unsigned flags,
 			*out = i;
 			return 0;
 		}
+	/* the message is only formatted for an error: this runs per row */
+	if (!r->val[col][0] && (flags & ROW_OPTIONAL))
+		return 0;
 	strbuf_adds(&what, "one of ");
 	for (int i = 0; i < n; i++)
 		strbuf_addf(&what, "%s%s", i ? ", " : "", names[i]);
@@ -363,12 +366,34 @@ static bool needs_apostrophe(const char *s)
 	return formula_start(s[0]) && !is_number(s);
 }
 
+/* Spaces or tabs at either end, which the reader would strip unquoted. */
+static bool edge_blank(const char *s, size_t n)
+{
+	return n && (s[0] == ' ' || s[0] == '\t' || s[n - 1] == ' ' ||
+		     s[n - 1] == '\t');
+}
+
 static bool needs_quotes(const char *s, size_t n)
 {
-	if (n && (s[0] == ' ' || s[0] == '\t' || s[n - 1] == ' ' ||
-		  s[n - 1] == '\t'))
-		return true;
-	return strcspn(s, ",\"\r\n") != n;
+	return edge_blank(s, n) || strcspn(s, ",\"\r\n") != n;
+}
+
+/* The length of s when it is ASCII without a byte that needs quotes,
+ * found in one pass (most cells: ids, names, enums); else -1. */
+static ptrdiff_t plain_ascii_length(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	for (;; p++)
+		switch (*p) {
+		case '\0':
+			return (ptrdiff_t)(p - (const unsigned char *)s);
+		case ',': case '"': case '\r': case '\n':
+			return -1;
+		default:
+			if (*p >= 0x80)
+				return -1;
+		}
 }
 
 /* A field known to need no quotes: a number, a time, a date. */
@@ -382,20 +407,22 @@ static void put_plain(struct csv_writer *w, const char *s, size_t n)
 void csv_put(struct csv_writer *w, const char *s)
 {
 	bool apostrophe;
+	ptrdiff_t plain;
 	size_t n;
 
 	if (!s)
 		s = "";
-	if (!utf8_valid(s)) {
+	plain = plain_ascii_length(s);
+	if (plain < 0 && !utf8_valid(s)) {
 		struct strbuf clean = STRBUF_INIT;
 		utf8_sanitize(&clean, s);
 		csv_put(w, clean.buf);
 		strbuf_release(&clean);
 		return;
 	}
-	n = strlen(s);
+	n = plain >= 0 ? (size_t)plain : strlen(s);
 	apostrophe = needs_apostrophe(s);
-	if (!needs_quotes(s, n)) {
+	if (plain >= 0 ? !edge_blank(s, n) : !needs_quotes(s, n)) {
 		if (w->field++)
 			writer_raw(w, ",", 1);
 		writer_raw(w, "'", apostrophe);
@@ -436,7 +463,9 @@ void csv_putf(struct csv_writer *w, const char *fmt, ...)
 
 void csv_put_long(struct csv_writer *w, long v)
 {
-	csv_putf(w, "%ld", v);
+	char s[LONG_DEC_LEN];
+
+	put_plain(w, s, format_long(s, v));
 }
 
 void csv_put_double(struct csv_writer *w, double v, int decimals)
@@ -447,8 +476,7 @@ void csv_put_double(struct csv_writer *w, double v, int decimals)
 		csv_put(w, "");
 		return;
 	}
-	format_fixed(s, sizeof(s), v, decimals);
-	put_plain(w, s, strlen(s));
+	put_plain(w, s, format_fixed(s, sizeof(s), v, decimals));
 }
 
 void csv_put_time(struct csv_writer *w, int64_t t)

@@ -450,23 +450,40 @@ void hex_encode(const unsigned char *in, size_t n, char *out)
 	out[2 * n] = '\0';
 }
 
-/* v scaled to an integer and rounded half away from zero: printf rounds
- * the exact binary value, so the two differ only on exact halves. */
-void format_fixed(char *out, size_t n, double v, int decimals)
+/* v * 10^decimals rounded as printf rounds the exact value of v: to
+ * nearest, ties to even. The product's rounding error (fma) settles the
+ * cases where the rounded product lies on a half that v is not on. */
+static int64_t scale_round(double v, double scale)
+{
+	double hi = v * scale;
+	/* below 2^52 in magnitude, adding 2^52 leaves no fraction: the
+	 * sum is hi rounded to nearest, ties to even (the default mode) */
+	double r = hi >= 0 ? (hi + 0x1p52) - 0x1p52 : (hi - 0x1p52) + 0x1p52;
+	double d = hi - r, lo;
+
+	if (d != 0.5 && d != -0.5)
+		return (int64_t)r;
+	lo = fma(v, scale, -hi); /* v * scale - hi, exactly */
+	return (int64_t)r + (d > 0 && lo > 0) - (d < 0 && lo < 0);
+}
+
+size_t format_fixed(char *out, size_t n, double v, int decimals)
 {
 	static const double pow10[] = { 1,   1e1, 1e2, 1e3, 1e4,
 					 1e5, 1e6, 1e7, 1e8, 1e9 };
 	char digits[32];
 	int len = 0;
+	size_t k;
 	int64_t scaled, ip, fp;
 	bool neg;
 
+	/* scale_round's range: below 2^52 */
 	if (decimals < 0 || decimals > 9 ||
-	    !(fabs(v) * pow10[decimals] < 9e15)) {
+	    !(fabs(v) * pow10[decimals] < 4e15)) {
 		snprintf(out, n, "%.*f", decimals, v);
-		return;
+		return n ? strlen(out) : 0;
 	}
-	scaled = llround(v * pow10[decimals]);
+	scaled = scale_round(v, pow10[decimals]);
 	neg = scaled < 0;
 	if (neg)
 		scaled = -scaled;
@@ -483,9 +500,32 @@ void format_fixed(char *out, size_t n, double v, int decimals)
 	/* "-0.00" reads as a sign error to a person; it is zero. */
 	if (neg && scaled)
 		digits[len++] = '-';
-	for (int i = 0; i < len && (size_t)i + 1 < n; i++)
-		out[i] = digits[len - 1 - i];
-	out[len < (int)n ? len : (int)n - 1] = '\0';
+	if (!n)
+		return 0;
+	k = (size_t)len < n ? (size_t)len : n - 1; /* truncated as snprintf */
+	for (size_t i = 0; i < k; i++)
+		out[i] = digits[(size_t)len - 1 - i];
+	out[k] = '\0';
+	return k;
+}
+
+size_t format_long(char out[LONG_DEC_LEN], long v)
+{
+	char digits[LONG_DEC_LEN];
+	/* in unsigned: -LONG_MIN does not fit a long */
+	unsigned long u = v < 0 ? 0UL - (unsigned long)v : (unsigned long)v;
+	size_t len = 0, n = 0;
+
+	do {
+		digits[len++] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		out[n++] = '-';
+	while (len)
+		out[n++] = digits[--len];
+	out[n] = '\0';
+	return n;
 }
 
 

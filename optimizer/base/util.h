@@ -58,8 +58,17 @@ int parse_double(const char *s, double min, double max, double *out);
  * for counts read from outside, whose size a cast must not trust. */
 long clamp_round(double v, long lim);
 
-/* snprintf("%.*f"): fixed decimals (0-9) without printf's cost. */
-void format_fixed(char *out, size_t n, double v, int decimals);
+/* snprintf("%.*f"): fixed decimals (0-9) without printf's cost, the
+ * same digits (rounded to nearest, ties to even) except that a negative
+ * value that rounds to zero is written "0.00", not "-0.00". NaN and
+ * values of 4e15 or more once scaled go to snprintf ("nan", "inf"):
+ * the CSV writer refuses NaN before it gets here (an empty cell).
+ * Returns the length written. */
+size_t format_fixed(char *out, size_t n, double v, int decimals);
+
+/* snprintf("%ld") without printf's cost; returns the length. */
+#define LONG_DEC_LEN 21 /* "-9223372036854775808" and the NUL */
+size_t format_long(char out[LONG_DEC_LEN], long v);
 
 /* snprintf for the reasons written per recovery point: %s and %.Nf (the
  * bulk) are formatted here, any other conversion by snprintf. Always

@@ -267,6 +267,7 @@ static int run_report(struct run_state *rs, struct err *e)
 	o.previous = rs->cli->previous;
 	o.staged = rs->out;
 	o.shown = rs->shown;
+	o.plan_written = true;
 	rc = report_run(&rs->s, &o, dir, &sum, e);
 	if (rc == 0) {
 		for (size_t i = 0; i < sum.ncaveats; i++)

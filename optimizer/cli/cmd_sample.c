@@ -113,8 +113,8 @@ static int age(const struct sample_opts *so)
 	if (so->hazard)
 		ao.hazard = &hz;
 	if (sample_age(&ao, so->out, &st, &e) ||
-	    (so->bill && sample_write_bill(so->out, so->from, so->bill,
-					  ao.seed, &e))) {
+	    (so->bill && sample_write_bill(so->out, so->from, so->applied,
+					  so->bill, ao.seed, &e))) {
 		errorf("sample: %s", e.msg);
 		return e.code;
 	}
@@ -153,8 +153,8 @@ int cmd_sample(int argc, char **argv)
 	if (so.hazard && parse_hazard(so.hazard, &eo.hazard))
 		return EXIT_USAGE;
 	if (sample_write(&eo, so.out, &st, &e) ||
-	    (so.bill && sample_write_bill(so.out, NULL, so.bill, eo.seed,
-					 &e))) {
+	    (so.bill && sample_write_bill(so.out, NULL, NULL, so.bill,
+					 eo.seed, &e))) {
 		errorf("sample: %s", e.msg);
 		return e.code;
 	}

@@ -812,6 +812,8 @@ static void decide_on_freed(struct plan_ctx *p, struct point_ctx *pc,
 		at_move->unique_gb = unique_gb_at(
 			it, rps, n, i,
 			pc->el->from > p->now ? pc->el->from : p->now);
+	if (p->work.footprint[i] > at_move->unique_gb)
+		at_move->unique_gb = p->work.footprint[i];
 	point_costs_for(c, &p->cards[it->vault_idx], &p->o->cost, at_move);
 	pc->c = c;
 	in = (struct decide_input){ it, pc->rp, pc->el, c, p->currency,
@@ -957,6 +959,8 @@ static void grow_work(struct item_work *w, size_t n)
 	w->el = xrealloc(w->el, n * sizeof(*w->el));
 	w->freed = xrealloc(w->freed, n * sizeof(*w->freed));
 	w->candidate = xrealloc(w->candidate, n * sizeof(*w->candidate));
+	w->leave = xrealloc(w->leave, n * sizeof(*w->leave));
+	w->footprint = xrealloc(w->footprint, n * sizeof(*w->footprint));
 }
 
 /* Targets with an RTO and a retention that cover this item on a vault
@@ -1041,6 +1045,61 @@ static void settle_vm_set(struct plan_ctx *p, const struct item *it,
 	}
 }
 
+/* Azure's rules let point i move, now or later (a candidate of the VM
+ * set, or one the set left out that may still move on its own). */
+static bool may_move(const struct item *it, const struct rp *rps, size_t i,
+		     const struct item_work *w)
+{
+	return archivable_kind(it->workload, rps[i].kind) &&
+	       w->el[i].status != ELIG_NEVER;
+}
+
+/* When point i leaves Standard: at its expiry, or at its move as the plan
+ * decides it on what it frees at the move (or as --moves asks). */
+static int64_t planned_leave(struct plan_ctx *p, const struct item *it,
+			     const struct rp *rps, size_t n, size_t i)
+{
+	struct item_work *w = &p->work;
+	struct point_ctx pc = { .it = it, .rp = &rps[i], .el = &w->el[i] };
+	struct point_costs c;
+	struct rp at_move;
+	struct decision d;
+
+	if (!may_move(it, rps, i, w) || p->o->moves == MOVES_NONE)
+		return rps[i].expiry_time;
+	if (p->o->moves == MOVES_ALL_ELIGIBLE)
+		return w->el[i].from > p->now ? w->el[i].from : p->now;
+	pc.pol = it->policy_idx >= 0 ? &p->s->policies[it->policy_idx] : NULL;
+	decide_on_freed(p, &pc, rps, n, i, &at_move, &c, &d);
+	return d.action == ACT_MOVE_NOW || d.action == ACT_MOVE_ON
+		       ? d.move_at
+		       : rps[i].expiry_time;
+}
+
+/* A VM point is priced at what it holds in Standard over its life, as
+ * its neighbours expire or move (issue 17, cause 2; vmset_footprint),
+ * when that is more than what it frees at its move. */
+static void vm_footprints(struct plan_ctx *p, const struct item *it,
+			  const struct rp *rps, size_t n)
+{
+	struct item_work *w = &p->work;
+
+	for (size_t i = 0; i < n; i++)
+		w->leave[i] = planned_leave(p, it, rps, n, i);
+	for (size_t i = 0; i < n; i++) {
+		const struct eligibility *el = &w->el[i];
+		int64_t end = rps[i].expiry_time != TIME_NONE
+				      ? rps[i].expiry_time
+				      : p->proj.h.end;
+
+		if (!may_move(it, rps, i, w))
+			continue;
+		w->footprint[i] = vmset_footprint(
+			it, rps, n, i, w->leave, w->freed, w->refills,
+			el->from > p->now ? el->from : p->now, end);
+	}
+}
+
 static void prepare_item(struct plan_ctx *p, const struct item *it,
 			 const struct rp *rps, size_t n)
 {
@@ -1055,7 +1114,7 @@ static void prepare_item(struct plan_ctx *p, const struct item *it,
 	for (size_t i = 0; i < n; i++) {
 		struct eligibility *el = &w->el[i];
 
-		w->freed[i] = NAN;
+		w->freed[i] = w->footprint[i] = NAN;
 		w->candidate[i] = false;
 		if (!archivable_kind(it->workload, rps[i].kind))
 			continue;
@@ -1075,6 +1134,8 @@ static void prepare_item(struct plan_ctx *p, const struct item *it,
 	if (it->workload == WL_VM)
 		settle_vm_set(p, it, rps, n);
 	azset_item(p, it, rps, n);
+	if (it->workload == WL_VM)
+		vm_footprints(p, it, rps, n);
 }
 
 bool plan_policy_in_scope(const struct plan_ctx *p, const struct policy *pol)
@@ -1300,6 +1361,8 @@ done:
 	free(p.work.el);
 	free(p.work.freed);
 	free(p.work.candidate);
+	free(p.work.leave);
+	free(p.work.footprint);
 	free(p.work.holds);
 	rto_samples_release(&p.rto_samples);
 	plan_calibration_free(&p);

@@ -49,6 +49,8 @@ struct item_work {
 	struct eligibility *el;
 	double *freed;       /* what a point frees moving with its set */
 	bool *candidate;
+	int64_t *leave;      /* when a point leaves Standard (plan's move) */
+	double *footprint;   /* GiB it holds there over its life; NAN */
 	size_t alloc;
 	struct vmset_result set;
 	bool refills;        /* new points keep replacing old ones */

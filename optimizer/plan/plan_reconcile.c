@@ -20,6 +20,7 @@
  * calibrated month now. Backup vaults follow, calibrated alike
  * (plan_bv.c). */
 #include <math.h>
+#include <string.h>
 
 #include "optimizer/snapshot/bill.h"
 #include "optimizer/plan/plan_internal.h"
@@ -30,7 +31,7 @@ struct calibration {
 	struct bill bill;
 	struct modelled (*before)[BM_COUNT]; /* per vault, uncalibrated */
 	double (*factor)[2];                 /* per vault: Standard, Archive */
-	char (*note)[200];                   /* per vault: what changed */
+	char (*note)[400];                   /* per vault: what changed */
 	double (*orig)[3];   /* per item: its sizes before calibration, put
 				back when the plan is done (the snapshot is
 				the next stages' too) */
@@ -119,8 +120,48 @@ static void calibrate_vault(struct plan_ctx *p, size_t v)
 			 "sizes x%.4f Standard, x%.4f Archive; unit prices "
 			 "as billed",
 			 f[0], f[1]);
-	else
-		snprintf(cal->note[v], sizeof(cal->note[v]), "none");
+}
+
+/* Adds to a vault's note that a workload's protected instances follow
+ * the bill. */
+static void note_units(char *note, size_t size, int meter, double billed,
+		       double modelled)
+{
+	size_t len = strlen(note);
+
+	snprintf(note + len, size - len,
+		 "%sinstances x%.4f %s (%.1f billed, %.1f modelled)",
+		 len ? "; " : "", billed / modelled, bill_meter_names[meter],
+		 billed, modelled);
+}
+
+/* Once sizes and prices are calibrated, each workload's modelled
+ * protected-instance units follow the quantity billed: bands drawn from
+ * estimated (or calibrated) sizes can still miss the bill's. */
+static void calibrate_units(struct plan_ctx *p)
+{
+	struct calibration *cal = p->cal;
+	struct modelled (*m)[BM_COUNT] =
+		xcalloc(p->s->nvaults + 1, sizeof(*m));
+
+	model_pi(p, m);
+	for (size_t v = 0; v < p->s->nvaults; v++) {
+		for (int w = 0; w < WL_COUNT; w++) {
+			const struct bill_cell *b =
+				&cal->bill.cell[v][pi_of[w]];
+			double q = m[v][pi_of[w]].qty;
+
+			if (!(b->qty > 0 && q > 0))
+				continue;
+			p->cards[v].pi_units_scale[w] = b->qty / q;
+			if (fabs(b->qty - q) > 1e-9 * q)
+				note_units(cal->note[v], sizeof(cal->note[v]),
+					   pi_of[w], b->qty, q);
+		}
+		if (!cal->note[v][0])
+			snprintf(cal->note[v], sizeof(cal->note[v]), "none");
+	}
+	free(m);
 }
 
 static void scale_items(struct plan_ctx *p)
@@ -216,6 +257,7 @@ int plan_calibrate(struct plan_ctx *p, struct err *e)
 		calibrate_vault(p, v);
 	p->bv_months = plan_bv_months(p, &cal->bill);
 	scale_items(p);
+	calibrate_units(p);
 	set_basis(p);
 	return 0;
 }

@@ -19,6 +19,7 @@
 #ifndef VW_REPORT_H
 #define VW_REPORT_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "optimizer/base/err.h"
@@ -38,6 +39,9 @@ struct report_options {
 	/* run's staging directory and OUT: the page names a path under
 	 * staged as the same path under shown, where it will be */
 	const char *staged, *shown;
+	/* plan_dir was written by this process (run): plan.csv's rows other
+	 * than moves are skipped unchecked */
+	bool plan_written;
 };
 
 void report_options_init(struct report_options *o);

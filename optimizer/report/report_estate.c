@@ -42,6 +42,8 @@ static void add_money(struct sample_pass *p, const struct item *it,
 		t[i]->arc_gb += arc_gb;
 		t[i]->std_cost += std_gb * rc->std_gb_month;
 		t[i]->arc_cost += arc_gb * rc->arc_gb_month;
+		if (it->size_source == SS_ESTIMATED)
+			t[i]->estimated_gb += std_gb + arc_gb;
 	}
 	if (p->current && it->size_source == SS_ESTIMATED)
 		p->c->d->estimated_gb += std_gb + arc_gb;
@@ -138,6 +140,7 @@ static void add_stats(struct rep_stats *to, const struct rep_stats *s)
 	to->std_cost += s->std_cost;
 	to->arc_cost += s->arc_cost;
 	to->pi_cost += s->pi_cost;
+	to->estimated_gb += s->estimated_gb;
 }
 
 static struct rep_group *new_group(struct rep_group **arr, size_t *n,

@@ -317,7 +317,11 @@ int report_read_plan_points(struct report_ctx *c, struct err *e)
 	int rc;
 
 	memset(&c->d->risk, 0, sizeof(c->d->risk));
-	rc = csv_read(path, &point_schema, plan_point_row, c, NULL, e);
+	/* only moves count: a plan run has just written needs no check of
+	 * its other rows (most of them), which are skipped unsplit */
+	rc = csv_read_kept(path, &point_schema,
+			   c->o->plan_written ? "move" : NULL, plan_point_row,
+			   c, NULL, NULL, e);
 	free(path);
 	return rc;
 }

@@ -186,9 +186,11 @@ int sample_age(struct sample_age_options *ao, const char *dir,
  * as-of), from hidden true sizes and negotiated prices: bill_dir/focus.csv
  * and bill_dir/usage-details.csv (sample_bill.c says how). prev_dir, or
  * NULL: the snapshot snap_dir was aged from; when it is of the month's
- * first day, the month is billed on the mean of the two. */
+ * first day, the month is billed on the mean of the two. applied, or
+ * NULL: the plan of prev_dir applied on that day (sample --applied),
+ * whose moves the first day's state has already made. */
 int sample_write_bill(const char *snap_dir, const char *prev_dir,
-		      const char *bill_dir, unsigned long seed,
-		      struct err *e);
+		      const char *applied, const char *bill_dir,
+		      unsigned long seed, struct err *e);
 
 #endif

@@ -47,17 +47,6 @@ static const char *kept(struct ager *a, const char *s)
 	return s ? strpool_dup(&a->pool, s) : NULL;
 }
 
-/* Moved by the applied plan (apply moves Standard points only). */
-static bool moved(struct ager *a, const struct rp *rp)
-{
-	char *key = xasprintf("%s/%s", rp->item_id, rp->rp_id);
-	size_t v;
-	bool hit = strmap_get(&a->moved, key, &v) == 0 &&
-		   tier_in_standard(rp->tier) && rp->tier != TIER_SNAPSHOT;
-
-	free(key);
-	return hit;
-}
 
 static int load_rps(void *ctx, const struct item *it, const struct rp *rps,
 		    size_t n, struct err *e)
@@ -74,7 +63,7 @@ static int load_rps(void *ctx, const struct item *it, const struct rp *rps,
 		rp->rp_id = kept(a, rps[i].rp_id);
 		rp->item_id = it->item_id;
 		rp->move_info = "";
-		if (a->moved.len && moved(a, rp))
+		if (sample_applied_moved(&a->moved, rp))
 			rp->tier = TIER_ARCHIVE;
 	}
 	return 0;

@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "optimizer/base/csvio.h"
+#include "models/cost/sizes.h"
 #include "optimizer/snapshot/plan_meta.h"
 #include "optimizer/base/timeutil.h"
 #include "optimizer/base/util.h"
@@ -81,6 +82,21 @@ static int on_change(void *ctx, const struct csv_row *r, struct err *e)
 					     ? n
 					     : n * 30;
 	return 0;
+}
+
+bool sample_applied_moved(const struct strmap *moved, const struct rp *rp)
+{
+	char *key;
+	size_t v;
+	bool hit;
+
+	if (!moved->len)
+		return false;
+	key = xasprintf("%s/%s", rp->item_id, rp->rp_id);
+	hit = strmap_get(moved, key, &v) == 0 && tier_in_standard(rp->tier) &&
+	      rp->tier != TIER_SNAPSHOT;
+	free(key);
+	return hit;
 }
 
 int sample_read_applied(struct snapshot *s, const char *plan_dir,

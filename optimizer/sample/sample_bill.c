@@ -30,6 +30,7 @@
  * Disk snapshots and operational blob backup are billed by Managed Disks
  * and Storage, not Backup (cost_bv.h), and have no Backup charge. */
 #include "optimizer/sample/sample.h"
+#include "optimizer/sample/sample_internal.h"
 
 #include <math.h>
 
@@ -100,7 +101,29 @@ struct bill_ctx {
 	const size_t *vmap;
 	int64_t at;
 	double weight;
+	/* the first day's points an applied plan has moved (empty: none),
+	 * and a copy of an item's points with them in Archive */
+	struct strmap moved;
+	struct rp *scratch;
+	size_t alloc;
 };
+
+/* An item's points as the first day saw them: those the applied plan
+ * moved are in Archive. */
+static const struct rp *applied_view(struct bill_ctx *b,
+				     const struct rp *rps, size_t n)
+{
+	if (!b->moved.len)
+		return rps;
+	b->scratch = grow_array(b->scratch, sizeof(*b->scratch), n + 1,
+				&b->alloc);
+	for (size_t i = 0; i < n; i++) {
+		b->scratch[i] = rps[i];
+		if (sample_applied_moved(&b->moved, &rps[i]))
+			b->scratch[i].tier = TIER_ARCHIVE;
+	}
+	return b->scratch;
+}
 
 static int true_sizes(void *ctx, const struct item *it, const struct rp *rps,
 		      size_t n, struct err *e)
@@ -115,7 +138,7 @@ static int true_sizes(void *ctx, const struct item *it, const struct rp *rps,
 	/* soft-deleted data in its last free days is not billed */
 	if (until != TIME_NONE && until <= b->at)
 		return 0;
-	item_storage_totals(it, rps, n, &std_gb, &arc_gb);
+	item_storage_totals(it, applied_view(b, rps, n), n, &std_gb, &arc_gb);
 	b->gb[v][0] += f * std_gb;
 	b->gb[v][1] += f * arc_gb;
 	return 0;
@@ -437,13 +460,15 @@ static int read_state(struct bill_ctx *b, struct snapshot *x,
 	return 0;
 }
 
-/* The month's first day as prev (the snapshot s was aged from) saw it:
- * averaged with s's last, half each, when prev is of that day. */
+/* The month's first day as prev (the snapshot s was aged from) saw it,
+ * with the moves of the plan applied that day (applied, or NULL): averaged
+ * with s's last, half each, when prev is of that day. */
 static int read_first_day(struct bill_ctx *b, const char *prev_dir,
-			  double (*units)[WL_COUNT], bool *used,
-			  struct err *e)
+			  const char *applied, double (*units)[WL_COUNT],
+			  bool *used, struct err *e)
 {
 	struct snapshot p;
+	struct strpool pool = STRPOOL_INIT;
 	size_t *vmap;
 	int rc = 0;
 
@@ -461,15 +486,22 @@ static int read_first_day(struct bill_ctx *b, const char *prev_dir,
 		vmap[v] = (size_t)k;
 	}
 	*used = rc == 0 && p.as_of == b->start;
-	if (*used)
+	if (*used && applied)
+		rc = sample_read_applied(&p, applied, p.as_of + DAY_S,
+					 &b->moved, &pool, e);
+	if (*used && rc == 0)
 		rc = read_state(b, &p, vmap, 0.5, units, e);
+	strmap_release(&b->moved);
+	b->moved = (struct strmap)STRMAP_INIT;
+	strpool_release(&pool);
 	free(vmap);
 	snapshot_release(&p);
 	return rc;
 }
 
 int sample_write_bill(const char *snap_dir, const char *prev_dir,
-		      const char *bill_dir, unsigned long seed, struct err *e)
+		      const char *applied, const char *bill_dir,
+		      unsigned long seed, struct err *e)
 {
 	struct snapshot s;
 	struct price_sheet ps = { 0 };
@@ -510,11 +542,12 @@ int sample_write_bill(const char *snap_dir, const char *prev_dir,
 	units = xcalloc(s.nvaults + 1, sizeof(*units));
 	if (price_vaults(&b, &ps, e) == 0 &&
 	    (!prev_dir ||
-	     read_first_day(&b, prev_dir, units, &two, e) == 0) &&
+	     read_first_day(&b, prev_dir, applied, units, &two, e) == 0) &&
 	    read_state(&b, &s, ident, two ? 0.5 : 1, units, e) == 0)
 		rc = write_bill(&b, units, bill_dir, e);
 	free(units);
 	free(ident);
+	free(b.scratch);
 	free(b.cards);
 	free(b.gb);
 	free(factor);

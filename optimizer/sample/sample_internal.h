@@ -138,6 +138,8 @@ void sample_history_write_item(struct sample_ctx *x, struct gen_item *gi);
 int sample_read_applied(struct snapshot *s, const char *plan_dir,
 			int64_t until, struct strmap *moved,
 			struct strpool *pool, struct err *e);
+/* Whether rp is one of those moved (apply moves Standard points only). */
+bool sample_applied_moved(const struct strmap *moved, const struct rp *rp);
 
 /* sample --from: the same for an item of the snapshot aged, from its
  * points and jobs there (gi->start is where its runs resume, gi->pol a

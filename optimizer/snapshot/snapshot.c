@@ -49,13 +49,16 @@ const char *const rp_tier_names[TIER_COUNT] = {
 const char *const move_ready_names[MR_COUNT] = { "false", "true", "unknown" };
 const char *const size_source_names[SS_COUNT] = { "reported", "estimated" };
 const char *const onoff_names[ONOFF_COUNT] = { "Disabled", "Enabled" };
+const char *const cost_granularity_names[CG_COUNT] = {
+	"VaultLevel", "ProtectedItemLevel", "ProtectedItemWithParentTag"
+};
 static const char *const false_true[] = { "false", "true" };
 
 #define R CSV_REQUIRED
 
 enum { V_ID, V_SUB, V_RG, V_NAME, V_LOC, V_RED, V_CRR, V_IMM, V_SD, V_SDD,
        V_MUA, V_GUARD, V_XSR, V_PNA, V_CMK, V_TENANT, V_ALERTS, V_TAGS,
-       V_USTORE, V_UITEMS, V_NCOLS };
+       V_USTORE, V_UITEMS, V_COSTGRAN, V_NCOLS };
 static const struct csv_column vault_cols[] = {
 	{ "vault_id", R }, { "subscription_id", R }, { "resource_group", R },
 	{ "vault_name", R }, { "location", R }, { "redundancy", R },
@@ -65,6 +68,7 @@ static const struct csv_column vault_cols[] = {
 	{ "public_network_access", R }, { "cmk", R }, { "tenant_id", 0 },
 	{ "job_failure_alerts", 0 }, { "tags", 0 },
 	{ "usage_storage_gb", 0 }, { "usage_items", 0 },
+	{ "cost_granularity", 0 },
 };
 
 enum { P_ID, P_VAULT, P_NAME, P_WL, P_TYPE, P_FREQ, P_INTERVAL, P_WSTART,
@@ -183,6 +187,7 @@ static int load_vault(void *ctx, const struct csv_row *r, struct err *e)
 	struct snapshot_loader *l = ctx;
 	struct snapshot *s = l->s;
 	struct vault v = { 0 };
+	int gran = -1;
 
 	v.job_failure_alerts = ONOFF_UNKNOWN;
 	v.immutability = IMM_UNKNOWN;
@@ -217,8 +222,11 @@ static int load_vault(void *ctx, const struct csv_row *r, struct err *e)
 	    row_double(r, V_USTORE, ROW_OPTIONAL, 0, 1e12,
 		       &v.usage_storage_gb, e) ||
 	    row_long(r, V_UITEMS, ROW_OPTIONAL, 0, 1000000000L,
-		     &v.usage_items, e))
+		     &v.usage_items, e) ||
+	    ENUM(r, V_COSTGRAN, ROW_OPTIONAL, cost_granularity_names, &gran,
+		 e))
 		return -1;
+	v.cost_granularity = gran < 0 ? "" : cost_granularity_names[gran];
 	v.has_usages = !isnan(v.usage_storage_gb) || v.usage_items >= 0;
 	v.resource_guard_id = r->val[V_GUARD];
 	v.vault_id = pooled(s, v.vault_id);
@@ -1077,6 +1085,7 @@ void snapshot_put_vault(struct snapshot_writer *sw, const struct vault *v)
 		csv_put_long(w, v->usage_items);
 	else
 		csv_put(w, "");
+	csv_put(w, v->cost_granularity ? v->cost_granularity : "");
 	csv_end_row(w);
 }
 

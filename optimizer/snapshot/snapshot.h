@@ -67,6 +67,10 @@ extern const char *const rp_tier_names[TIER_COUNT];
 extern const char *const move_ready_names[MR_COUNT];
 extern const char *const size_source_names[SS_COUNT];
 extern const char *const onoff_names[ONOFF_COUNT];
+/* costManagementSettings.granularityLevel (recoveryservices 2026-08-01
+ * GranularityLevel): how Cost Management reports the vault's charges. */
+enum { CG_COUNT = 3 };
+extern const char *const cost_granularity_names[CG_COUNT];
 
 struct vault {
 	const char *vault_id, *subscription_id, *resource_group, *vault_name;
@@ -89,6 +93,8 @@ struct vault {
 	bool has_usages;
 	double usage_storage_gb;
 	long usage_items;
+	/* One of cost_granularity_names; NULL or "": not reported */
+	const char *cost_granularity;
 };
 
 struct policy {

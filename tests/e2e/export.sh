@@ -81,6 +81,10 @@ for col in immutability soft_delete soft_delete_days \
 	cross_subscription_restore; do
 	python3 "$VW_TOP/tests/e2e/snapedit.py" set "$SRC" vaults.csv "$col" 2 ""
 done
+# a vault whose Cost Management reports its charges per protected item
+# (costManagementSettings, recoveryservices 2026-08-01)
+python3 "$VW_TOP/tests/e2e/snapedit.py" set "$SRC" vaults.csv \
+	cost_granularity 3 ProtectedItemLevel
 # Azure reports no size for a Backup instance: an export leaves its
 # vault_gb, archive_gb, size_source and snapshot_gb empty (not known)
 for col in vault_gb archive_gb size_source snapshot_gb; do
@@ -246,6 +250,8 @@ print("%d vaults, %d items, %.2f GiB" % (len(items), sum(items.values()),
                                          sum(gb.values())))
 sys.exit(bool(bad))
 EOF
+grep_ok "... a vault's cost-management granularity, as Azure reports it" \
+	',ProtectedItemLevel' "$T/one/vaults.csv"
 grep_ok "... a soft-deleted item says so, and since when" \
 	",true,2026-10-20T08:00:00Z" "$T/one/items.csv"
 expect_exit 0 "audit of a vault whose security settings Azure did not send" \

@@ -6,10 +6,12 @@
 # own throttling (429 with x-ms-ratelimit-microsoft.costmanagement-
 # entity-retry-after, no Retry-After) is waited out, and `run` without
 # --costs takes costs.csv as the bill: every vault within 2% once
-# calibrated, cost now the billed total to the cent. Shards exported
-# with --costs merge into the single export's costs.csv. A costs.csv changed
-# after the export is refused; costs Azure refuses are a warning, and no
-# costs.csv when nothing was answered. Needs python3.
+# calibrated, cost now the billed total to the cent; exported without
+# --sizes too, its protected instances following the billed quantities.
+# Shards exported with --costs merge into the single export's costs.csv.
+# A costs.csv changed after the export is refused; costs Azure refuses
+# are a warning, and no costs.csv when nothing was answered. Needs
+# python3.
 . tests/e2e/lib.sh
 
 emulator_tests
@@ -138,6 +140,32 @@ i = html.index(">Backup costs<")
 card = re.sub(r"<[^>]+>", " ", html[i:html.index("</div></div>", i)])
 assert re.search(re.escape(f"{bill:,.2f}") + r"\s+EUR", card), card
 assert "Billed in 2026-10" in card, card
+PY
+expect_exit 0 "export --costs without --sizes: sizes from workload defaults" \
+	env -i PATH=/usr/bin:/bin HOME="$T" AZURE_CONFIG_DIR="$T/noaz" \
+	VAULTWISE_IMDS_ENDPOINT=http://127.0.0.1:9 AZURE_TENANT_ID="$TENANT" \
+	AZURE_CLIENT_ID="$CLIENT" AZURE_CLIENT_SECRET="$SECRET" \
+	"$VAULTWISE" export --costs --out "$T/N" --arm-endpoint "$URL_A" \
+	--authority "$URL_A" --ca-bundle "$CA" --as-of "$AS_OF"
+expect_exit 0 "... and run on it" \
+	"$VAULTWISE" run --snapshot "$T/N" --out "$T/ON"
+check "... protected instances follow the bill: every vault within 2%" \
+	python3 - "$T/ON/plan/reconcile.csv" <<'PY'
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1], newline="")))
+pi = [r for r in rows if r["meter"].startswith("pi_")]
+# estimated sizes draw other bands than the bill's (before calibration)
+assert any(r["uncalibrated_qty"] != r["billed_qty"] for r in pi), pi
+for r in pi:
+    assert abs(float(r["modelled_qty"]) - float(r["billed_qty"])) < 1e-3, r
+    assert abs(float(r["modelled_cost"]) - float(r["billed_cost"])) < 0.01
+for r in rows:
+    if r["meter"] != "total":
+        continue
+    b, m = float(r["billed_cost"]), float(r["modelled_cost"])
+    assert b > 0 and abs(m - b) <= 0.02 * b, r
+assert any("instances x" in r["calibrated"] and " billed, " in
+           r["calibrated"] for r in rows), rows
 PY
 expect_exit 0 "plan --costs B/focus.csv on the export" \
 	"$VAULTWISE" plan "$T/X" --costs "$T/B/focus.csv" --out "$T/P"

@@ -10,7 +10,8 @@
 # reconcile.csv shows the error before calibration; and a snapshot whose
 # sizes are estimates says so, with the share, in the headline card. A
 # vault billed per protected item gets reconcile_items.csv. Every row of
-# the plan's money CSVs says its basis: calibrated, reported, estimated.
+# the plan's money CSVs says its basis: calibrated, reported, estimated,
+# and so does every money table of report.html.
 . tests/e2e/lib.sh
 TINY="$VW_TOP/tests/data/tiny-snapshot"
 C="$VW_TOP/tests/data/costs"
@@ -375,5 +376,31 @@ est = total_card(sys.argv[1])
 m = re.search(r"([0-9]+)% of the storage rests on estimated sizes", est)
 assert m and 10 < int(m.group(1)) < 100, est
 assert "estimated sizes" not in total_card(sys.argv[2])
+PY
+check "report.html's money tables say billed, calibrated, reported, estimated" \
+	python3 - "$T/O-focus.csv/report/report.html" "$T/E/report/report.html" \
+	<<'PY'
+import re, sys
+def captions(path):
+    html = open(path).read()
+    out = {}
+    for t in re.findall(r"<table.*?</table>", html, re.S):
+        cap = re.search(r'<caption>Basis: <strong class="basis">(\w+)'
+                        r'</strong>', t)
+        head = re.search(r"<th>([^<]+)</th>", t)
+        if "EUR" in t:
+            assert cap, t[:300]
+            out[head[1]] = cap[1]
+    return out
+billed, est = captions(sys.argv[1]), captions(sys.argv[2])
+# with a bill: the bill's table is billed, the plan's figures calibrated,
+# the snapshot at list prices reported
+assert billed["Vault"] == "reported" and billed["Strategy"] == \
+    "calibrated" and billed["Lever"] == "calibrated", billed
+assert billed["What backup costs"] == "reported", billed
+assert re.search(r'<caption>Basis: <strong class="basis">billed</strong>',
+                 open(sys.argv[1]).read())
+# sizes from workload defaults, no bill: every figure estimated
+assert set(est.values()) == {"estimated"}, est
 PY
 finish

@@ -354,6 +354,39 @@ words = "{} {:,.2f} EUR/month ({:.1f}%) from the snapshot of 1 October 2026"
 assert words.format("down" if delta < 0 else "up", abs(delta),
                     abs(delta) / then * 100) in head, head[:2000]
 PY
+check "report.html: every money table says its basis, the vaults' per row" \
+	python3 - "$H" "$T/rep/vaults.csv" <<'PY'
+import csv, re, sys
+html = open(sys.argv[1], encoding="utf-8").read()
+labels = ("billed", "calibrated", "reported", "estimated")
+money = [t for t in re.findall(r"<table.*?</table>", html, re.S)
+         if "EUR" in t]
+assert len(money) >= 6, len(money)
+for t in money:
+    cap = re.search(r'<caption>Basis: <strong class="basis">(\w+)</strong>'
+                    r'[^<]+</caption>', t)
+    assert cap and cap[1] in labels, t[:400]
+# the vault table's last column is vaults.csv's basis, row by row
+want = {r["vault_name"]: r["basis"]
+        for r in csv.DictReader(open(sys.argv[2], newline=""))
+        if r["level"] == "vault"}
+vt = re.search(r'<section id="vaults">.*?(<table.*?</table>)', html, re.S)[1]
+assert "<th>Basis</th>" in vt, vt[:600]
+rows = re.findall(r'<tr[^>]*><td class="name">([^<]*)</td>.*?'
+                  r'<td>(\w+|-)</td></tr>', vt, re.S)
+named = [(n, b) for n, b in rows if n in want]
+assert named and all(want[n] == b for n, b in named), (named, want)
+PY
+check "changes.csv: basis is a label, the sentence in note" \
+	python3 - "$T/rep/changes.csv" <<'PY'
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1], newline="")))
+assert rows and list(rows[0])[-2:] == ["basis", "note"], list(rows[0])
+for r in rows:
+    assert r["basis"] in ("reported", "estimated"), r
+    assert r["note"].endswith("both snapshots at the plan's price sheet "
+                              "(list prices)"), r
+PY
 check "report.html: savings are positive amounts that say 'saves'" \
 	python3 - "$H" "$R/plan/strategies.csv" <<'PY'
 import csv, re, sys

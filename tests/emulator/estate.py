@@ -567,6 +567,9 @@ def vault_json(v, full=True):
                 "alertsForAllJobFailures": r["job_failure_alerts"]},
             "classicAlertSettings": {
                 "alertsForCriticalOperations": "Disabled"}}
+    if r.get("cost_granularity"):
+        props["costManagementSettings"] = {
+            "granularityLevel": r["cost_granularity"]}
     if r["cmk"] == "Enabled":
         props["encryption"] = {
             "keyVaultProperties": {"keyUri": "https://kv-%s.vault.azure.net/"

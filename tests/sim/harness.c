@@ -325,6 +325,7 @@ struct replan {
 	struct item item;
 	struct rp rps[CHAIN_MAX];
 	double freed[CHAIN_MAX];
+	int64_t leave[CHAIN_MAX];
 	bool candidate[CHAIN_MAX];
 };
 
@@ -395,44 +396,35 @@ static size_t chain_on(struct replan *r, double now, long k0, int tau_m,
 	return n;
 }
 
-/* One run of plan on day now for the point at *me: its move date, or
+/* plan's decision on day t for chain point i, priced at what it frees at
+ * its move or, when more, at what it holds in Standard over its life
+ * (fp, vmset_footprint; NAN: not known yet): its move date, or
  * TIME_NONE. */
-static int64_t plan_run_on(struct replan *r, size_t n, size_t me,
-			   double now)
+static int64_t decide_chain_point(struct replan *r, size_t n, size_t i,
+				  int64_t t, double fp)
 {
 	struct rate_card rc;
-	struct vmset_result set;
 	struct eligibility el;
 	struct point_costs c;
-	struct rp at_move = r->rps[me];
-	const struct rp *rp = &r->rps[me];
-	bool yearly = rp->kind == RK_YEARLY;
-	double cover = yearly ? YCOVER : COVER;
+	struct rp at_move = r->rps[i];
+	const struct rp *rp = &r->rps[i];
+	double cover = rp->kind == RK_YEARLY ? YCOVER : COVER;
 	struct model_view mv = { r->m, policy_ids[r->pol], WL_VM, cover,
 				 0.5, 0.90, 0 };
 	struct restore_forecast fc;
 	struct decide_input in;
 	struct decision d;
-	int64_t t = at_day(now);
 
 	card_eur(&rc);
-	for (size_t i = 0; i < n; i++) {
-		struct eligibility e;
-		r->candidate[i] = false;
-		if (!archivable_kind(WL_VM, r->rps[i].kind))
-			continue;
-		archive_eligibility(&r->item, &r->rps[i], t, &e);
-		r->candidate[i] = e.status != ELIG_NEVER;
-	}
 	archive_eligibility(&r->item, rp, t, &el);
 	if (el.status == ELIG_NEVER)
 		return TIME_NONE;
-	vmset_score(&r->item, r->rps, n, r->candidate, rc.std_gb_month,
-		    rc.arc_gb_month, true, r->freed, &set);
-	at_move.unique_gb = !isnan(r->freed[me])
-				    ? r->freed[me]
-				    : unique_gb_at(&r->item, r->rps, n, me,
+	at_move.unique_gb = !isnan(r->freed[i])
+				    ? r->freed[i]
+				    : unique_gb_at(&r->item, r->rps, n, i,
 						   el.from > t ? el.from : t);
+	if (fp > at_move.unique_gb)
+		at_move.unique_gb = fp;
 	point_costs_for(&c, &rc, &cost_opts, &at_move);
 	in = (struct decide_input){ &r->item, rp, &el, &c, "EUR", t,
 				    rp->expiry_time };
@@ -445,6 +437,44 @@ static int64_t plan_run_on(struct replan *r, size_t n, size_t me,
 	return d.action == ACT_MOVE_NOW || d.action == ACT_MOVE_ON
 		       ? d.move_at
 		       : TIME_NONE;
+}
+
+/* One run of plan on day now for the point at me, as plan does it: the
+ * VM set, each candidate's move on what it frees then, and me's on what
+ * it holds over its life as the others expire or move. */
+static int64_t plan_run_on(struct replan *r, size_t n, size_t me,
+			   double now)
+{
+	struct rate_card rc;
+	struct vmset_result set;
+	struct eligibility el;
+	int64_t t = at_day(now), from;
+
+	card_eur(&rc);
+	for (size_t i = 0; i < n; i++) {
+		struct eligibility e;
+		r->candidate[i] = false;
+		if (!archivable_kind(WL_VM, r->rps[i].kind))
+			continue;
+		archive_eligibility(&r->item, &r->rps[i], t, &e);
+		r->candidate[i] = e.status != ELIG_NEVER;
+	}
+	archive_eligibility(&r->item, &r->rps[me], t, &el);
+	if (el.status == ELIG_NEVER)
+		return TIME_NONE;
+	vmset_score(&r->item, r->rps, n, r->candidate, rc.std_gb_month,
+		    rc.arc_gb_month, true, r->freed, &set);
+	for (size_t i = 0; i < n; i++) {
+		int64_t at = r->candidate[i]
+				     ? decide_chain_point(r, n, i, t, NAN)
+				     : TIME_NONE;
+		r->leave[i] = at != TIME_NONE ? at : r->rps[i].expiry_time;
+	}
+	from = el.from > t ? el.from : t;
+	return decide_chain_point(
+		r, n, me, t,
+		vmset_footprint(&r->item, r->rps, n, me, r->leave, r->freed,
+				true, from, r->rps[me].expiry_time));
 }
 
 /* The age at which monthly plan runs move slot k0's point (-1: never),

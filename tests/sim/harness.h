@@ -17,9 +17,11 @@
  *    dailies kept 30 days, monthly points 24 months, yearly ones 3 years
  *    (coverage 365 days). plan runs every month on the chain as it
  *    stands (vmset.h, unique_gb_at), so a point is priced at what it
- *    frees then; in the steady state every monthly point, and every
- *    yearly one, follows the same ages, found by a few rounds. The
- *    clairvoyant picks the best pair of ages.
+ *    frees then or, when more, at what it holds over its life as the
+ *    others expire or move as planned (vmset_footprint); in the steady
+ *    state every monthly point, and every yearly one, follows the same
+ *    ages, found by a few rounds. The clairvoyant picks the best pair of
+ *    ages.
  * Prices: westeurope EUR per GiB-month from data/prices (Standard LRS
  * 0.019658, Archive LRS 0.002106), rehydration 0.019658 EUR per GiB-month
  * of the rehydrated copy, 15 days of it, and 2 EUR per hour of delay (15 h

@@ -129,6 +129,7 @@ static void test_arm_parse__vault_get(void **state)
 	assert_int_equal(av.v.public_network_access, ON);
 	assert_int_equal(av.v.cmk, OFF);
 	assert_int_equal(av.v.job_failure_alerts, ON);
+	assert_string_equal(av.v.cost_granularity, "ProtectedItemLevel");
 }
 
 static void test_arm_parse__vault_list_defaults(void **state)
@@ -158,6 +159,7 @@ static void test_arm_parse__vault_list_defaults(void **state)
 	assert_int_equal(av.v.soft_delete_days, -1);
 	assert_int_equal(av.v.cross_subscription_restore, XSR_UNKNOWN);
 	assert_int_equal(av.v.job_failure_alerts, ONOFF_UNKNOWN);
+	assert_string_equal(av.v.cost_granularity, "");
 	assert_int_equal(arm_parse_vault(page_item(b, 2), "t", &pool, &av, &e),
 			 0);
 	assert_string_equal(av.v.vault_name, "today1");

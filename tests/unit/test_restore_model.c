@@ -390,6 +390,53 @@ static void test_restore_model__group_scales(void **state)
 	restore_data_release(&d);
 }
 
+/* Issue 17: one VM policy restoring 20 times more, seen only at ages
+ * 365-730 (its points were all old in the history); the others at every
+ * age. Shape and scales fitted jointly (one likelihood, the scales
+ * integrated out) give it its 20x and leave the others' late rate at the
+ * truth; the pooled shape first took its old points' restores for a
+ * higher floor, which raised every other policy's late rate. */
+static void test_restore_model__joint_fit_hot_policy(void **state)
+{
+	const struct sim_kind *mo = &sim_kinds[2];
+	gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+	struct fit_options o = FIT_OPTIONS_INIT;
+	struct restore_model *m = NULL;
+	struct restore_data d;
+	struct err e = ERR_INIT;
+	double late = 30 * (hazard_cum(&true_h, 730) -
+			    hazard_cum(&true_h, 365)), ratio[4];
+
+	(void)state;
+	gsl_rng_set(r, 7);
+	restore_data_init(&d, 4, sim_policy_ids, sim_policy_wl);
+	for (long pol = 0; pol < 4; pol++)
+		for (int item = 0; item < 40; item++)
+			for (double b = gsl_rng_uniform(r) * 30; b < 730;
+			     b += 30)
+				sim_point(r, &d, &true_h, pol ? 1 : 20,
+					  sim_policy_wl[pol], pol, mo,
+					  pol ? 0 : 365, b + (pol ? 0 : 365));
+	gsl_rng_free(r);
+	if (restore_model_fit_data(&m, &d, &o, &e))
+		fail_msg("fit failed: %s", e.msg);
+	for (int i = 0; i < 4; i++)
+		ratio[i] = restore_model_expected(m, sim_policy_ids[i],
+						  sim_policy_wl[i], 30, 365,
+						  730) /
+			   late;
+	print_message("# %zu events, %d rounds: restores at ages 365-730 "
+		      "over the truth: %.2f %.2f %.2f %.2f\n",
+		      d.nev, m->joint_rounds, ratio[0], ratio[1], ratio[2],
+		      ratio[3]);
+	assert_true(m->joint_rounds > 0);
+	assert_true(ratio[0] > 16 && ratio[0] < 24);
+	for (int i = 1; i < 4; i++)
+		assert_true(ratio[i] > 0.75 && ratio[i] < 1.33);
+	restore_model_free(m);
+	restore_data_release(&d);
+}
+
 /* ---- forecasts ---- */
 
 static void test_restore_model__forecast(void **state)
@@ -681,6 +728,7 @@ int main(void)
 		cmocka_unit_test(test_restore_model__eb_hand_example),
 		cmocka_unit_test(test_restore_model__eb_marginal_likelihood),
 		cmocka_unit_test(test_restore_model__group_scales),
+		cmocka_unit_test(test_restore_model__joint_fit_hot_policy),
 		cmocka_unit_test(test_restore_model__forecast),
 		cmocka_unit_test(test_restore_model__forecast_extreme_shapes),
 		cmocka_unit_test(test_restore_model__prior_with_two_events),

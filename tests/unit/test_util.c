@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT
  * test_util.c: strict number parsing (what a data file or a flag may hold),
- * strbuf, str_split, the small string helpers and edit_distance. */
+ * strbuf, str_split, the small string helpers, edit_distance and the
+ * number formatters checked against printf. */
 #include "testutil.h"
 
 #include <limits.h>
@@ -318,6 +319,88 @@ static void test_util__clamp_round(void **state)
 	assert_int_equal(clamp_round(INFINITY, 10), 10);
 }
 
+/* format_fixed writes what snprintf("%.*f") writes (bar "-0.00"). */
+static void expect_fixed_as_printf(double v, int decimals)
+{
+	char got[64], want[64];
+
+	format_fixed(got, sizeof(got), v, decimals);
+	snprintf(want, sizeof(want), "%.*f", decimals, v);
+	if (want[0] == '-' && strspn(want + 1, "0.") == strlen(want + 1))
+		memmove(want, want + 1, strlen(want));
+	if (strcmp(got, want) != 0)
+		fail_msg("%.17g to %d decimals: '%s', printf '%s'", v,
+			 decimals, got, want);
+}
+
+static void test_util__format_fixed_matches_printf(void **state)
+{
+	static const double edge[] = {
+		0, 0.5, 1.5, 2.5, -0.5, -2.5, 0.125, -0.125, 0.375, 2.675,
+		1.005, 0.045, 1.0000000005, 0.00049999999999999999,
+		1234.5678, -1234.5678, 4.2, 99.995, 999999.9999999,
+		3.9e15, -3.9e15, 3.9e6, 4.1e15, 1e300, -1e-300, 5e-324,
+		-0.001, -0.0, 0.999999999, 9.9999999995,
+	};
+	uint64_t x = 0x9E3779B97F4A7C15ULL;
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(edge); i++)
+		for (int d = 0; d <= 9; d++)
+			expect_fixed_as_printf(edge[i], d);
+	/* halves at every scale, and values a rounding step either side */
+	for (long k = -2000; k <= 2000; k++)
+		for (int d = 0; d <= 9; d++) {
+			double v = ((double)k + 0.5) / pow(10, d);
+			expect_fixed_as_printf(v, d);
+			expect_fixed_as_printf(nextafter(v, INFINITY), d);
+			expect_fixed_as_printf(nextafter(v, -INFINITY), d);
+		}
+	for (int i = 0; i < 200000; i++) {
+		double v;
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+		v = (double)(x >> 11) / 9007199254740992.0 *
+		    pow(10, (int)(x % 13) - 3);
+		expect_fixed_as_printf(x & 1 ? -v : v, (int)((x >> 3) % 10));
+	}
+}
+
+/* NaN and infinities are not numbers a cell can hold: format_fixed
+ * hands them to snprintf, and the CSV writer leaves NaN's cell empty
+ * (test_csvio). */
+static void test_util__format_fixed_leaves_non_numbers_to_printf(
+	void **state)
+{
+	char s[64];
+
+	(void)state;
+	format_fixed(s, sizeof(s), NAN, 2);
+	assert_string_equal(s, "nan");
+	format_fixed(s, sizeof(s), -INFINITY, 2);
+	assert_string_equal(s, "-inf");
+	/* truncated like snprintf; the length is what was written */
+	assert_int_equal(format_fixed(s, 5, 123456.75, 2), 4);
+	assert_string_equal(s, "1234");
+	assert_int_equal(format_fixed(s, sizeof(s), -0.5, 3), 6);
+	assert_int_equal(format_fixed(s, sizeof(s), 1e300, 2), 63);
+}
+
+static void test_util__format_long_matches_printf(void **state)
+{
+	static const long v[] = { 0, 1, -1, 9, 10, -10, 99, 100, 12345,
+				  -987654321, LONG_MAX, LONG_MIN,
+				  LONG_MIN + 1 };
+	char got[LONG_DEC_LEN], want[32];
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(v); i++) {
+		size_t n = format_long(got, v[i]);
+		snprintf(want, sizeof(want), "%ld", v[i]);
+		assert_string_equal(got, want);
+		assert_int_equal(n, strlen(want));
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -335,6 +418,10 @@ int main(void)
 		cmocka_unit_test(test_util__edit_distance),
 		cmocka_unit_test(test_util__json_text_is_valid_utf8),
 		cmocka_unit_test(test_util__clamp_round),
+		cmocka_unit_test(test_util__format_fixed_matches_printf),
+		cmocka_unit_test(
+			test_util__format_fixed_leaves_non_numbers_to_printf),
+		cmocka_unit_test(test_util__format_long_matches_printf),
 		cmocka_unit_test(
 			test_util__shell_word_quotes_what_a_shell_would_read),
 		cmocka_unit_test(

@@ -241,6 +241,65 @@ static void test_vmset__azure_set_beside_the_plan(void **state)
 			   1e-9);
 }
 
+/* Issue 17, cause 2: a yearly point born between monthly ones that the
+ * plan moves a few months later. At its move it frees f(30)^2 = 30 GiB
+ * of 100 (what plan priced it at); as its neighbours leave it holds more
+ * and, once they are all gone, all but what next month's point shares:
+ * 88 GiB on average over its three years. */
+static void test_vmset__yearly_ends_up_holding_a_copy(void **state)
+{
+	struct item it = { 0 };
+	struct rp rps[5];
+	double c = 1 - pow(1 - sqrt(0.3), 1.0 / 30), freed[5];
+	int64_t leave[5], from = T0 + 90 * DAY_S, to = T0 + 1095 * DAY_S;
+	const int born[5] = { -30, 0, 30, 60, 89 };
+	const int life[5] = { 730, 1095, 730, 730, 30 };
+	const int moved[5] = { 100, 0, 150, 180, 0 };
+	double fp, want;
+	(void)state;
+
+	it.workload = WL_VM;
+	it.source_gb = 100;
+	it.daily_churn = c;
+	for (int i = 0; i < 5; i++) {
+		memset(&rps[i], 0, sizeof(rps[i]));
+		rps[i].rp_time = T0 + (int64_t)born[i] * DAY_S;
+		rps[i].expiry_time = rps[i].rp_time + life[i] * DAY_S;
+		rps[i].kind = i == 1 ? RK_YEARLY
+				     : i == 4 ? RK_DAILY : RK_MONTHLY;
+		rps[i].tier = TIER_STANDARD;
+		rps[i].full_gb = 100;
+		rps[i].move_info = "";
+		freed[i] = NAN;
+		leave[i] = moved[i] ? T0 + (int64_t)moved[i] * DAY_S
+				    : rps[i].expiry_time;
+	}
+	assert_float_equal(unique_gb_at(&it, rps, 5, 1, from), 30, 1e-9);
+	fp = vmset_footprint(&it, rps, 5, 1, leave, freed, true, from, to);
+	/* Days 90-100 between both monthly neighbours; to 150 with no older
+	 * one; to 180 the next is 60 days on; then next month's point,
+	 * 2026-04-02, 91 days on. */
+	want = 100 *
+	       (10 * 0.3 + 50 * f(c, 30) + 30 * f(c, 60) + 915 * f(c, 91)) /
+	       1005;
+	assert_float_equal(fp, want, 1e-6);
+	assert_true(fp > 88 && fp < 89);
+	/* In a chosen set with its older neighbour, that one stays with it
+	 * until it expires on day 700: its share counts what they free
+	 * together. */
+	freed[0] = freed[1] = 60;
+	fp = vmset_footprint(&it, rps, 5, 1, leave, freed, true, from, to);
+	want = 100 *
+	       (f(c, 30) * (60 * f(c, 30) + 30 * f(c, 60) + 520 * f(c, 91)) +
+		395 * f(c, 91)) /
+	       1005;
+	assert_float_equal(fp, want, 1e-6);
+	/* Nothing left of its life: what it frees then. */
+	assert_float_equal(
+		vmset_footprint(&it, rps, 5, 1, leave, freed, true, to, to),
+		unique_gb_at(&it, rps, 5, 1, to), 1e-9);
+}
+
 /* What a set of chain points frees (vmset.h), run by run. */
 static double set_value(const struct rp *rps, int m, const bool *in,
 			double churn, double std, double arc, bool refills)
@@ -337,6 +396,7 @@ int main(void)
 			test_vmset__daily_kept_forever_holds_its_blocks),
 		cmocka_unit_test(test_vmset__azure_set_beside_the_plan),
 		cmocka_unit_test(test_vmset__best_of_every_subset),
+		cmocka_unit_test(test_vmset__yearly_ends_up_holding_a_copy),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
