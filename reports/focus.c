@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: MIT
  * focus.c: focus.csv and forecast.csv (focus.h). focus.csv carries cost
- * incurred only: with no bill given, its header alone. forecast.csv has,
+ * incurred only: with no bill given, its header alone; with one, what it
+ * charged each vault of either kind per meter in its month (the plan's
+ * reconcile.csv: Backup meters, and the instant-restore snapshots under
+ * Managed Disks). forecast.csv has,
  * per vault and month, from the plan's plan/vault_months.csv: what the
  * plan keeps in vault-standard and vault-archive (GB-Months: its
  * day-averaged GiB over the month, as Azure bills its "1 GB/Month" meters
@@ -12,7 +15,11 @@
  * storage and restore rows add up to the plan's `cost`, and so to
  * strategies.csv's plan line. After them, the Backup vaults' rows
  * (x_Strategy "unchanged": the plan does not tier them): their storage
- * at today's GiB and their protected-instance fees, each month. Times
+ * at today's GiB and their protected-instance fees, each month (with a
+ * bill, as reconcile.csv calibrates them: its GiB and instances at the
+ * billed unit prices, x_PriceQuality "billed"), and
+ * their disks' incremental snapshots at today's GiB (ServiceName
+ * "Managed Disks", which bills them). Times
  * are ISO 8601 UTC; a row covers the calendar month [start, end). */
 #include "reports/focus.h"
 
@@ -132,6 +139,9 @@ struct line {
 	const char *consumed_unit;
 	double gib;                  /* x_ProjectedGiB, NAN for fees */
 	double restores;             /* x_ExpectedRestores, NAN */
+	const char *service;         /* ServiceName; NULL: Backup */
+	bool charged;                /* focus.csv: cost was billed */
+	double cost;                 /* when charged */
 	char description[320];
 };
 
@@ -159,9 +169,12 @@ static struct fres rs_vault(const struct vault *v)
 }
 
 static void put_fixed(struct csv_writer *w, const struct report_data *d,
-		      const struct month *mo)
+		      const struct month *mo, const struct line *l)
 {
-	csv_put(w, "0");                    /* BilledCost: not a charge */
+	if (l->charged)
+		csv_put_double(w, l->cost, 8);
+	else
+		csv_put(w, "0");            /* BilledCost: not a charge */
 	csv_put(w, d->billing_account_id);
 	csv_put(w, d->billing_account_name);
 	csv_put(w, d->currency);
@@ -177,10 +190,10 @@ static void put_line(struct csv_writer *w, const struct report_data *d,
 {
 	double unit_price = l->unit_price;
 	double qty = round(l->qty * 1e6) / 1e6;
-	double cost = qty * unit_price;
+	double cost = l->charged ? l->cost : qty * unit_price;
 	char sub[80];
 
-	put_fixed(w, d, mo);
+	put_fixed(w, d, mo, l);
 	csv_put(w, l->description);
 	csv_put_time(w, mo->start);
 	csv_put_time(w, mo->end);
@@ -193,7 +206,7 @@ static void put_line(struct csv_writer *w, const struct report_data *d,
 	csv_put(w, "Microsoft");            /* ProviderName */
 	csv_put(w, "Microsoft");            /* PublisherName */
 	csv_put(w, "Storage");
-	csv_put(w, "Backup");
+	csv_put(w, l->service ? l->service : "Backup");
 	csv_putf(w, "/subscriptions/%s/resourceGroups/%s/providers/%s/%s",
 		 v->subscription_id, v->resource_group, v->provider, v->name);
 	csv_put(w, v->name);
@@ -212,7 +225,7 @@ static void put_line(struct csv_writer *w, const struct report_data *d,
 	csv_put(w, v->strategy);
 	csv_put(w, l->tier);
 	csv_put(w, l->meter);
-	csv_put_double(w, cost, 2);
+	csv_put_double(w, l->charged ? NAN : cost, 2);
 	csv_put_double(w, l->gib, 3);
 	csv_put_double(w, l->restores, 6);
 	csv_put_double(w, isnan(l->restores) ? NAN : 1 - exp(-l->restores),
@@ -413,42 +426,180 @@ static void bv_fee_line(struct line *l, const struct price_row *r, long n,
 		 l->meter, n, n == 1 ? "" : "s", mo->label);
 }
 
+/* A Backup vault's disks' incremental snapshots at today's GiB: billed
+ * by Managed Disks, shown as part of what their backup costs. */
+static void bv_snapshot_line(struct line *l, const struct price_row *r,
+			     double gib, const struct month *mo)
+{
+	bv_storage_line(l, r, gib, false, mo);
+	l->tier = "Operational";
+	l->service = "Managed Disks";
+	snprintf(l->description, sizeof(l->description),
+		 "Projected Managed Disks incremental snapshot storage (%s) "
+		 "of Backup-vault disk instances for %s, at today's size; a "
+		 "projection, not a charge",
+		 l->meter, mo->label);
+}
+
+/* A Backup vault's meter as reconcile.csv calibrated it to the bill:
+ * its quantity (GiB, instances) and unit price; false when the plan had
+ * no bill or the meter no calibrated quantity. */
+static bool bv_calibrated(const struct report_data *d, const char *vault,
+			  const char *meter, double *qty, double *price)
+{
+	for (size_t i = 0; i < d->bill.n; i++) {
+		const struct rep_bill_row *r = &d->bill.rows[i];
+		if (strcmp(r->vault, vault) == 0 &&
+		    strcmp(r->meter, meter) == 0 && r->modelled_qty > 0) {
+			*qty = r->modelled_qty;
+			*price = r->modelled / r->modelled_qty;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Storage in a tier: today's GiB at the sheet's price, or as calibrated
+ * to the bill. */
+static bool bv_storage(struct line *l, const struct report_data *d,
+		       const struct rep_bvault *b, bool archive,
+		       const struct month *mo)
+{
+	const struct price_row *r = archive ? b->arc_row : b->std_row;
+	double gib = archive ? b->archive_gb : b->vault_gb, price;
+	bool billed = bv_calibrated(d, b->v->vault_name,
+				    archive ? "vault_archive"
+					    : "vault_standard",
+				    &gib, &price);
+
+	if (!r || gib <= 0)
+		return false;
+	bv_storage_line(l, r, gib, archive, mo);
+	if (billed) {
+		l->unit_price = price;
+		l->quality = "billed";
+	}
+	return true;
+}
+
 static long bv_month(struct csv_writer *w, const struct report_data *d,
 		     const struct rep_bvault *b, const struct month *mo)
 {
+	static const char *const pi_meters[2] = { "pi_blob",
+						  "pi_postgresql" };
 	const struct fres res = bv_vault(b->v);
 	struct line l;
 	long rows = 0;
 
-	if (b->std_row && b->vault_gb > 0) {
-		bv_storage_line(&l, b->std_row, b->vault_gb, false, mo);
-		put_line(w, d, &res, mo, &l);
-		rows++;
-	}
-	if (b->arc_row && b->archive_gb > 0) {
-		bv_storage_line(&l, b->arc_row, b->archive_gb, true, mo);
-		put_line(w, d, &res, mo, &l);
-		rows++;
-	}
+	for (int k = 0; k < 2; k++)
+		if (bv_storage(&l, d, b, k, mo)) {
+			put_line(w, d, &res, mo, &l);
+			rows++;
+		}
 	for (int k = 0; k < 2; k++) {
+		double n, price;
+
 		if (!b->pi_row[k])
 			continue;
 		bv_fee_line(&l, b->pi_row[k], b->pi_n[k], mo);
+		if (bv_calibrated(d, b->v->vault_name, pi_meters[k], &n,
+				  &price)) {
+			l.unit_price = price;
+			l.quality = "billed";
+		}
+		put_line(w, d, &res, mo, &l);
+		rows++;
+	}
+	if (b->snap_row && b->snapshot_gb > 0) {
+		bv_snapshot_line(&l, b->snap_row, b->snapshot_gb, mo);
 		put_line(w, d, &res, mo, &l);
 		rows++;
 	}
 	return rows;
 }
 
+/* The vault, of either kind, of a reconcile.csv row; false if neither. */
+static bool billed_vault(const struct report_data *d, const char *vault_id,
+			 struct fres *out)
+{
+	long v = snapshot_find_vault(d->s, vault_id);
+
+	if (v >= 0) {
+		*out = rs_vault(&d->s->vaults[v]);
+		out->strategy = "";
+		return true;
+	}
+	v = snapshot_find_bvault(d->s, vault_id);
+	if (v < 0)
+		return false;
+	*out = bv_vault(&d->s->bv.vaults[v]);
+	out->strategy = "";
+	return true;
+}
+
+/* What the bill charged a vault on a meter in its month. */
+static void billed_line(struct line *l, const struct rep_bill_row *r,
+			const struct fres *v, const struct month *mo)
+{
+	double qty = isnan(r->billed_qty) ? 0 : r->billed_qty;
+
+	memset(l, 0, sizeof(*l));
+	l->charged = true;
+	l->cost = r->billed;
+	l->tier = "";
+	l->meter = r->meter;
+	l->unit_price = qty > 0 ? r->billed / qty : 0;
+	l->quality = "billed";
+	l->price_region = v->location;
+	l->qty = l->consumed = qty;
+	l->unit = l->consumed_unit = r->unit;
+	l->gib = l->restores = NAN;
+	if (strcmp(r->meter, "instant_restore_snapshots") == 0)
+		l->service = "Managed Disks";
+	snprintf(l->description, sizeof(l->description),
+		 "Azure Backup %s of %s in %s, as billed (the Cost Management "
+		 "export the plan was calibrated to)",
+		 r->meter, v->name, mo->label);
+}
+
+/* The bill month of "YYYY-MM"; false when it is not one. */
+static bool bill_month(const char *label, struct month *mo)
+{
+	int y, m;
+
+	if (sscanf(label, "%4d-%2d", &y, &m) != 2 || m < 1 || m > 12)
+		return false;
+	memset(mo, 0, sizeof(*mo));
+	mo->start = time_from_civil(y, m, 1, 0, 0, 0);
+	mo->end = m == 12 ? time_from_civil(y + 1, 1, 1, 0, 0, 0)
+			  : time_from_civil(y, m + 1, 1, 0, 0, 0);
+	snprintf(mo->label, sizeof(mo->label), "%.7s", label);
+	return true;
+}
+
 int focus_write(const struct report_data *d, const char *path, long *rows,
 		struct err *e)
 {
 	struct csv_writer *w = csv_writer_open(path, &focus_schema, e);
+	struct month mo;
 
-	(void)d;
 	*rows = 0;
 	if (!w)
 		return -1;
+	for (size_t i = 0; bill_month(d->bill.month, &mo) && i < d->bill.n;
+	     i++) {
+		const struct rep_bill_row *r = &d->bill.rows[i];
+		struct fres v;
+		struct line l;
+
+		if (strcmp(r->meter, "total") == 0 ||
+		    (r->billed == 0 && !(r->billed_qty > 0)) ||
+		    !billed_vault(d, r->vault_id, &v))
+			continue;
+		billed_line(&l, r, &v, &mo);
+		put_line(w, d, &v, &mo, &l);
+		(*rows)++;
+	}
 	return csv_writer_commit(w, NULL, e);
 }
 

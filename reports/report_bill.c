@@ -10,12 +10,14 @@
 #include "reports/report_html_internal.h"
 
 enum { B_VAULT, B_METER, B_BILLED, B_MODELLED, B_MONTH, B_CALIBRATED,
-       B_NOTE, B_BEFORE, B_NCOLS };
+       B_NOTE, B_BEFORE, B_MQTY, B_VID, B_UNIT, B_BQTY, B_NCOLS };
 static const struct csv_column bill_cols[] = {
 	{ "vault_name", CSV_REQUIRED }, { "meter", CSV_REQUIRED },
 	{ "billed_cost", CSV_REQUIRED }, { "modelled_cost", CSV_REQUIRED },
 	{ "bill_month", CSV_REQUIRED }, { "calibrated", CSV_REQUIRED },
 	{ "note", 0 }, { "uncalibrated_cost", CSV_REQUIRED },
+	{ "modelled_qty", 0 }, { "vault_id", 0 }, { "unit", 0 },
+	{ "billed_qty", 0 },
 };
 static const struct csv_schema bill_schema = { "reconcile.csv", bill_cols,
 					       B_NCOLS };
@@ -25,12 +27,19 @@ static int bill_row(void *ctx, const struct csv_row *r, struct err *e)
 	struct rep_bill *b = ctx;
 	struct rep_bill_row row = { 0 };
 
-	if (row_double(r, B_BILLED, 0, -1e15, 1e15, &row.billed, e) ||
+	row.modelled_qty = row.billed_qty = NAN;
+	if (row_double(r, B_MQTY, ROW_OPTIONAL, -1e15, 1e15,
+		       &row.modelled_qty, e) ||
+	    row_double(r, B_BQTY, ROW_OPTIONAL, -1e15, 1e15,
+		       &row.billed_qty, e) ||
+	    row_double(r, B_BILLED, 0, -1e15, 1e15, &row.billed, e) ||
 	    row_double(r, B_MODELLED, 0, -1e15, 1e15, &row.modelled, e) ||
 	    row_double(r, B_BEFORE, 0, -1e15, 1e15, &row.before, e))
 		return -1;
 	row.vault = xstrdup(r->val[B_VAULT]);
 	row.meter = xstrdup(r->val[B_METER]);
+	row.vault_id = xstrdup(r->val[B_VID]);
+	row.unit = xstrdup(r->val[B_UNIT]);
 	row.calibrated = xstrdup(r->val[B_CALIBRATED]);
 	row.note = xstrdup(r->val[B_NOTE]);
 	snprintf(b->month, sizeof(b->month), "%s", r->val[B_MONTH]);
@@ -61,6 +70,8 @@ void report_bill_release(struct rep_bill *b)
 	for (size_t i = 0; i < b->n; i++) {
 		free(b->rows[i].vault);
 		free(b->rows[i].meter);
+		free(b->rows[i].vault_id);
+		free(b->rows[i].unit);
 		free(b->rows[i].calibrated);
 		free(b->rows[i].note);
 	}

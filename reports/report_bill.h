@@ -14,7 +14,10 @@
 
 struct rep_bill_row {
 	char *vault, *meter, *calibrated, *note;
+	char *vault_id, *unit;           /* "" when not given */
 	double billed, modelled, before; /* cost in the bill month */
+	double modelled_qty;             /* calibrated; NAN: none given */
+	double billed_qty;               /* NAN: none given */
 };
 
 struct rep_bill {

@@ -197,11 +197,14 @@ struct rep_bvault {
 	long unpriced;               /* instances with a part left out */
 	bool reported;               /* every size_source "reported" */
 	double pi_fee, vault_gb, archive_gb, vault_cost, archive_cost;
+	/* its disks' incremental snapshots: a Managed Disks charge, not in
+	 * rep_bvault_total */
+	double snapshot_gb, snapshot_cost;
 	char *notes;                 /* owned; "" when all is priced */
 	/* the price rows used (NULL: none), for forecast.csv: storage, and
 	 * each protected-instance meter with its instances (0 blobs, 1
 	 * PostgreSQL) */
-	const struct price_row *std_row, *arc_row, *pi_row[2];
+	const struct price_row *std_row, *arc_row, *pi_row[2], *snap_row;
 	long pi_n[2];
 };
 

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "models/cost/sizes.h"
 #include "optimizer/base/util.h"
 
 const char *const bv_basis_names[BVB_COUNT] = {
@@ -121,6 +122,25 @@ static void vaulted_cost(struct bv_cost *c, const struct price_sheet *ps,
 				       c->archive_gb, &c->arc_row);
 }
 
+/* A disk's snapshots at the Managed Disks incremental snapshot meter:
+ * Azure keeps them on Standard HDD, LRS, whatever the disk's type
+ * (disk-backup-overview.md, "How the backup and restore process
+ * works"). */
+static void snapshot_cost(struct bv_cost *c, const struct price_sheet *ps,
+			  const char *currency, const struct bvault *v,
+			  const struct binstance *bi)
+{
+	c->snapshot_gb = bi->snapshot_gb;
+	if (isnan(bi->snapshot_gb)) {
+		note_add(c, "snapshot size not known: the Managed Disks "
+			    "snapshot charge left out");
+		c->snapshot_cost = NAN;
+		return;
+	}
+	c->snapshot_cost = storage_cost(c, ps, currency, v, M_SNAPSHOT_LRS,
+					bi->snapshot_gb, &c->snap_row);
+}
+
 void bv_instance_cost(struct bv_cost *out, const struct price_sheet *ps,
 		      const char *currency, const struct bvault *v,
 		      const struct binstance *bi, const struct bpolicy *p)
@@ -146,6 +166,7 @@ void bv_instance_cost(struct bv_cost *out, const struct price_sheet *ps,
 		note_add(out, "incremental disk snapshots in the snapshot "
 			      "resource group, billed by Managed Disks; no "
 			      "protected-instance fee or backup storage");
+		snapshot_cost(out, ps, currency, v, bi);
 		break;
 	default:
 		snprintf(text, sizeof(text),
@@ -155,6 +176,15 @@ void bv_instance_cost(struct bv_cost *out, const struct price_sheet *ps,
 		out->pi_fee = out->vault_cost = out->archive_cost = NAN;
 		out->complete = false;
 	}
+}
+
+double bv_disk_snapshot_gb(double disk_gb, double daily_churn,
+			   double interval_days, int snapshots)
+{
+	int later = snapshots > 1 ? snapshots - 1 : 0;
+
+	return disk_gb *
+	       (1 + later * churn_fraction(daily_churn, interval_days));
 }
 
 double bv_cost_total(const struct bv_cost *c)

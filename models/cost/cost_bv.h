@@ -4,7 +4,9 @@
  * (docs/backup-vaults.md "Cost"): vaulted blobs and PostgreSQL flexible
  * servers pay a protected-instance fee and the vault's storage; disk
  * snapshots and operational blob backup are billed by Managed Disks and
- * Storage with the source, not by Backup. Pure: never prints. */
+ * Storage with the source, not by Backup. The disks' incremental
+ * snapshots are priced too, apart (snapshot_cost: part of what backup
+ * costs, billed by Managed Disks). Pure: never prints. */
 #ifndef VW_COST_BV_H
 #define VW_COST_BV_H
 
@@ -28,8 +30,12 @@ struct bv_cost {
 	int basis;            /* enum bv_basis */
 	double pi_fee, vault_cost, archive_cost;
 	double vault_gb, archive_gb;
+	/* BVB_SNAPSHOTS: the disk's snapshot GiB at the Managed Disks
+	 * incremental snapshot meter (snapshot_lrs); 0 on other bases */
+	double snapshot_gb, snapshot_cost;
 	bool complete;        /* every part the basis bills is priced */
 	const struct price_row *pi_row, *std_row, *arc_row; /* NULL: none */
+	const struct price_row *snap_row;
 	char note[320];
 };
 
@@ -40,7 +46,16 @@ void bv_instance_cost(struct bv_cost *out, const struct price_sheet *ps,
 		      const char *currency, const struct bvault *v,
 		      const struct binstance *bi, const struct bpolicy *p);
 
-/* The parts that are priced, summed (0 when none is). */
+/* The parts Backup bills that are priced, summed (0 when none is): the
+ * disks' snapshot_cost, a Managed Disks charge, is not in it. */
 double bv_cost_total(const struct bv_cost *c);
+
+/* What a disk's incremental snapshots hold, GiB: the oldest kept is a
+ * full copy of the disk's used size, each later one what changed since
+ * the one before (churn_fraction of the interval, models/cost/sizes.h);
+ * snapshots kept: at least 1. The estimate for an instance whose export
+ * gives no snapshot size. */
+double bv_disk_snapshot_gb(double disk_gb, double daily_churn,
+			   double interval_days, int snapshots);
 
 #endif

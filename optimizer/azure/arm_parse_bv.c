@@ -237,7 +237,7 @@ int arm_parse_binstance(const cJSON *o, const char *vault_id,
 		pool, arm_str(p, "dataSourceInfo.resourceID"));
 	bi->arm_id = pooled(pool, id);
 	/* A backup instance reports no size: its storage is not known */
-	bi->vault_gb = bi->archive_gb = NAN;
+	bi->vault_gb = bi->archive_gb = bi->snapshot_gb = NAN;
 	bi->size_source = "";
 	bi->policy_id = "";
 	if (policy) {

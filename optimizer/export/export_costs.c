@@ -8,7 +8,9 @@
  *
  *  - meter category Backup, charge type Usage: the vaults' storage and
  *    protected instances, at the vault or, for a vault that reports at
- *    ProtectedItemLevel, below it;
+ *    ProtectedItemLevel, below it; and the Backup vaults'
+ *    (Microsoft.DataProtection/backupVaults and below), which the bill
+ *    reader keeps for the snapshot's Backup vaults (bill.h);
  *  - meter category Storage on restore point collections: the
  *    instant-restore snapshots Azure Backup keeps in AzureBackupRG_*.
  *
@@ -49,9 +51,12 @@ struct cost_query {
 };
 
 /* Whether a Backup charge's resource is an exported vault or below it
- * (a protected item's, at ProtectedItemLevel). */
+ * (a protected item's, at ProtectedItemLevel), or a Backup vault's. */
 static bool of_exported_vault(const struct ex *x, const char *resource)
 {
+	if (str_contains_ci(resource,
+			    "/providers/Microsoft.DataProtection/backupVaults/"))
+		return true;
 	for (size_t v = 0; v < x->nvaults; v++) {
 		const char *id = x->vaults[v]->av.arm_id;
 		size_t n = strlen(id);

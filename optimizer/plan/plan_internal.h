@@ -14,6 +14,7 @@
 #include "models/cost/projection.h"
 #include "models/restore/restore_model.h"
 #include "models/check/rto.h"
+#include "optimizer/snapshot/bill.h"
 #include "models/cost/vmset.h"
 
 struct totals {
@@ -86,6 +87,20 @@ struct azsets {
 };
 
 struct calibration; /* plan_reconcile.c */
+/* A meter's quantity and cost in a month, as the plan models it. */
+struct modelled {
+	double qty, cost;
+};
+/* A Backup vault's month against the bill (plan_bv.c), per bill meter:
+ * its instances priced from the sheet (before), and once calibrated to
+ * the bill (now: vault-store and Archive sizes scaled to the billed
+ * GB-months, unit prices as billed; without a bill, as before). */
+struct bv_month {
+	struct modelled before[BM_COUNT], now[BM_COUNT];
+	double factor[2];   /* vault store, Archive */
+	bool calibrated;    /* its storage was billed */
+	char note[200];     /* what calibration changed, or "none" */
+};
 /* levers.csv (plan_levers.c): its rows, and per policy the daily and log
  * retentions it proposes (0: none) and the Standard GiB they would free,
  * what differentials in place of daily fulls would free, and the
@@ -125,6 +140,7 @@ struct plan_ctx {
 	struct levers levers;
 	struct plan_summary *sum;
 	struct calibration *cal;     /* with a bill (costs_path) */
+	struct bv_month *bv_months;  /* per Backup vault, with a bill */
 	unsigned char *basis;        /* per vault, then the estate's
 					(plan_basis) */
 	struct rp *past;             /* an item's points as of now, when
@@ -136,6 +152,9 @@ struct plan_ctx {
 /* The Backup vaults' rows of summary.csv (level backup_vault): their
  * instances, GiB, storage and fees now, unchanged by the plan. */
 void plan_write_bv_summary(const struct plan_ctx *p, struct csv_writer *w);
+/* Every Backup vault's month against bill b (plan_bv.c); caller frees. */
+struct bv_month *plan_bv_months(const struct plan_ctx *p,
+				const struct bill *b);
 int plan_write_summary(struct plan_ctx *p, struct outdir *dir,
 		       struct err *e);
 int plan_write_strategies(struct plan_ctx *p, struct outdir *dir,

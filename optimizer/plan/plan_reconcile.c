@@ -17,7 +17,8 @@
  *
  * A vault at ProtectedItemLevel granularity is billed per item:
  * reconcile_items.csv then sets each such item's charges beside its
- * calibrated month now. */
+ * calibrated month now. Backup vaults follow, calibrated alike
+ * (plan_bv.c). */
 #include <math.h>
 #include <string.h>
 
@@ -25,10 +26,6 @@
 #include "optimizer/plan/plan_internal.h"
 #include "models/cost/sizes.h"
 #include "optimizer/base/util.h"
-
-struct modelled {
-	double qty, cost;
-};
 
 struct calibration {
 	struct bill bill;
@@ -258,6 +255,7 @@ int plan_calibrate(struct plan_ctx *p, struct err *e)
 	model_pi(p, cal->before);
 	for (size_t v = 0; v < p->s->nvaults; v++)
 		calibrate_vault(p, v);
+	p->bv_months = plan_bv_months(p, &cal->bill);
 	scale_items(p);
 	calibrate_units(p);
 	set_basis(p);
@@ -287,6 +285,8 @@ void plan_calibration_free(struct plan_ctx *p)
 {
 	free(p->basis);
 	p->basis = NULL;
+	free(p->bv_months);
+	p->bv_months = NULL;
 	if (!p->cal)
 		return;
 	for (size_t i = 0; p->cal->orig && i < p->s->nitems; i++) {
@@ -324,7 +324,8 @@ static const struct csv_schema reconcile_schema = {
 
 static const char *const units[BM_COUNT] = {
 	"GB-Months", "GB-Months", "Instance-Months", "Instance-Months",
-	"Instance-Months", "Instance-Months", "GB-Months", "",
+	"Instance-Months", "Instance-Months", "Instance-Months",
+	"Instance-Months", "GB-Months", "",
 };
 
 /* The plan's month now, per vault and bill meter, as calibrated. */
@@ -350,13 +351,20 @@ struct recon_row {
 	const struct modelled *now, *before;
 };
 
+/* A vault of either kind: its bill and model per meter. */
+struct recon_vault {
+	const char *id, *name, *calibrated;
+	const struct bill_cell *billed;
+	const struct modelled *now, *before;
+};
+
 static void put_row(struct csv_writer *w, const struct plan_ctx *p,
-		    size_t v, const struct recon_row *r)
+		    const struct recon_vault *rv, const struct recon_row *r)
 {
 	double diff = r->now->cost - r->billed->cost;
 
-	csv_put(w, p->s->vaults[v].vault_id);
-	csv_put(w, p->s->vaults[v].vault_name);
+	csv_put(w, rv->id);
+	csv_put(w, rv->name);
 	csv_put(w, r->meter);
 	csv_put(w, r->unit);
 	csv_put_double(w, r->billed->qty, 3);
@@ -367,7 +375,7 @@ static void put_row(struct csv_writer *w, const struct plan_ctx *p,
 	csv_put_double(w, pct(diff, r->billed->cost), 2);
 	csv_put(w, p->currency);
 	csv_put(w, p->cal->bill.month);
-	csv_put(w, p->cal->note[v]);
+	csv_put(w, rv->calibrated);
 	csv_put(w, r->note);
 	csv_put_double(w, r->before->qty, 3);
 	csv_put_double(w, r->before->cost, 4);
@@ -390,17 +398,17 @@ static const char *meter_note(int m)
 }
 
 static void write_vault(struct csv_writer *w, const struct plan_ctx *p,
-			size_t v, const struct modelled *now)
+			const struct recon_vault *rv)
 {
-	const struct bill_cell *b = p->cal->bill.cell[v];
-	const struct modelled *before = p->cal->before[v];
+	const struct bill_cell *b = rv->billed;
+	const struct modelled *now = rv->now, *before = rv->before;
 	struct bill_cell bt = { NAN, 0, 0 };
 	struct modelled nt = { NAN, 0 }, pt = { NAN, 0 };
 
 	for (int m = 0; m < BM_COUNT; m++) {
 		if (b[m].rows == 0 && now[m].cost == 0 && now[m].qty == 0)
 			continue;
-		put_row(w, p, v,
+		put_row(w, p, rv,
 			&(struct recon_row){ bill_meter_names[m], units[m],
 					     meter_note(m), &b[m], &now[m],
 					     &before[m] });
@@ -408,7 +416,7 @@ static void write_vault(struct csv_writer *w, const struct plan_ctx *p,
 		nt.cost += now[m].cost;
 		pt.cost += before[m].cost;
 	}
-	put_row(w, p, v,
+	put_row(w, p, rv,
 		&(struct recon_row){ "total", "",
 				     "the vault's Backup charges in the bill "
 				     "month against the plan's month now",
@@ -416,17 +424,41 @@ static void write_vault(struct csv_writer *w, const struct plan_ctx *p,
 }
 
 static void summarise(struct plan_summary *sum, const struct calibration *c,
-		      struct modelled (*now)[BM_COUNT])
+		      const struct recon_vault *rv, size_t n)
 {
 	sum->bill_rows = c->bill.kept;
 	snprintf(sum->bill_month, sizeof(sum->bill_month), "%s",
 		 c->bill.month);
-	for (size_t v = 0; v < c->bill.nvaults; v++)
+	for (size_t v = 0; v < n; v++)
 		for (int m = 0; m < BM_COUNT; m++) {
-			sum->billed += c->bill.cell[v][m].cost;
-			sum->modelled += now[v][m].cost;
-			sum->uncalibrated += c->before[v][m].cost;
+			sum->billed += rv[v].billed[m].cost;
+			sum->modelled += rv[v].now[m].cost;
+			sum->uncalibrated += rv[v].before[m].cost;
 		}
+}
+
+/* Every vault of both kinds, Recovery Services vaults first; caller
+ * frees. */
+static struct recon_vault *recon_vaults(const struct plan_ctx *p,
+					struct modelled (*now)[BM_COUNT],
+					size_t *n)
+{
+	const struct bv_tables *t = &p->s->bv;
+	struct recon_vault *rv;
+
+	*n = p->s->nvaults + t->nvaults;
+	rv = xcalloc(*n + 1, sizeof(*rv));
+	for (size_t v = 0; v < p->s->nvaults; v++)
+		rv[v] = (struct recon_vault){
+			p->s->vaults[v].vault_id, p->s->vaults[v].vault_name,
+			p->cal->note[v], p->cal->bill.cell[v], now[v],
+			p->cal->before[v] };
+	for (size_t v = 0; v < t->nvaults; v++)
+		rv[p->s->nvaults + v] = (struct recon_vault){
+			t->vaults[v].vault_id, t->vaults[v].vault_name,
+			p->bv_months[v].note, p->cal->bill.bvcell[v],
+			p->bv_months[v].now, p->bv_months[v].before };
+	return rv;
 }
 
 /* ---- reconcile_items.csv ---- */
@@ -527,9 +559,13 @@ int plan_write_reconcile(struct plan_ctx *p, struct outdir *dir,
 	w = csv_writer_open(path, &reconcile_schema, e);
 	free(path);
 	if (w) {
-		for (size_t v = 0; v < p->s->nvaults; v++)
-			write_vault(w, p, v, now[v]);
-		summarise(p->sum, p->cal, now);
+		size_t n;
+		struct recon_vault *rv = recon_vaults(p, now, &n);
+
+		for (size_t v = 0; v < n; v++)
+			write_vault(w, p, &rv[v]);
+		summarise(p->sum, p->cal, rv, n);
+		free(rv);
 	}
 	free(now);
 	if (!w || csv_writer_commit(w, NULL, e))

@@ -45,11 +45,15 @@ static void add_instance(struct rep_bvault *b, const struct bv_cost *c,
 	add_part(&b->archive_gb, c->archive_gb);
 	add_part(&b->vault_cost, c->vault_cost);
 	add_part(&b->archive_cost, c->archive_cost);
+	add_part(&b->snapshot_gb, c->snapshot_gb);
+	add_part(&b->snapshot_cost, c->snapshot_cost);
 	add_note(notes, c->note);
 	if (c->std_row)
 		b->std_row = c->std_row;
 	if (c->arc_row)
 		b->arc_row = c->arc_row;
+	if (c->snap_row)
+		b->snap_row = c->snap_row;
 	if (c->pi_row) {
 		int k = c->pi_row->meter == M_PI_PGSQL;
 		b->pi_row[k] = c->pi_row;
@@ -69,6 +73,8 @@ static void add_vault(struct rep_bvault *t, const struct rep_bvault *b)
 	t->archive_gb += b->archive_gb;
 	t->vault_cost += b->vault_cost;
 	t->archive_cost += b->archive_cost;
+	t->snapshot_gb += b->snapshot_gb;
+	t->snapshot_cost += b->snapshot_cost;
 }
 
 void report_bv_costs(struct report_ctx *c)

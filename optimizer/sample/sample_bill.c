@@ -19,7 +19,16 @@
  * export as Cost Management writes it (meter category in
  * x_SkuMeterCategory, ServiceName "Azure Site Recovery"), and
  * DIR/usage-details.csv an EA actual-cost export with the older meter
- * names ("GRS Data Stored", "Azure VM Protected Instances"). */
+ * names ("GRS Data Stored", "Azure VM Protected Instances").
+ *
+ * The Backup vaults (Microsoft.DataProtection) follow, billed under their
+ * own ResourceId with the same meter category: vaulted storage and its
+ * Archive (each vault's instances' vault-store GiB times a hidden factor
+ * of the same law), and one "Azure Blob" or "PostgreSQL" protected
+ * instance a month per vaulted instance, at the same discounts (their
+ * tables are the snapshot's alone: the month is billed on its last day).
+ * Disk snapshots and operational blob backup are billed by Managed Disks
+ * and Storage, not Backup (cost_bv.h), and have no Backup charge. */
 #include "optimizer/sample/sample.h"
 #include "optimizer/sample/sample_internal.h"
 
@@ -29,6 +38,7 @@
 
 #include "optimizer/base/csvio.h"
 #include "optimizer/base/fileio.h"
+#include "models/cost/cost_bv.h"
 #include "models/cost/levers.h"
 #include "models/cost/prices.h"
 #include "models/cost/sizes.h"
@@ -79,6 +89,8 @@ struct charge {
 struct bill_ctx {
 	struct snapshot *s;
 	const double *factor;            /* per vault */
+	const double *bv_factor;         /* per Backup vault */
+	const struct price_sheet *ps;
 	double (*gb)[2];                 /* per vault: Standard, Archive */
 	int64_t start, end;              /* the month billed */
 	const char *currency;
@@ -132,7 +144,13 @@ static int true_sizes(void *ctx, const struct item *it, const struct rp *rps,
 	return 0;
 }
 
-static const char *std_meter(const struct rate_card *rc, bool old)
+/* The payer of a charge: a vault of either kind. */
+struct payer {
+	const char *tenant_id, *subscription_id, *resource_group, *name;
+	const char *location;
+};
+
+static const char *std_meter(int meter, bool old)
 {
 	static const char *const names[][2] = {
 		[M_STD_LRS] = { "Standard LRS Data Stored", "LRS Data Stored" },
@@ -145,11 +163,11 @@ static const char *std_meter(const struct rate_card *rc, bool old)
 		[M_FILES_VAULTED_GRS] = { "Azure Files Vaulted GRS Data Stored",
 					  "Azure Files Vaulted GRS Data Stored" },
 	};
-	return names[rc->standard_meter][old];
+	return names[meter][old];
 }
 
 static void put_focus(struct csv_writer *w, const struct bill_ctx *b,
-		      const struct vault *v, const char *id,
+		      const struct payer *v, const char *id,
 		      const struct charge *c)
 {
 	double cost = c->qty * c->price, list = c->qty * c->list_price;
@@ -180,7 +198,7 @@ static void put_focus(struct csv_writer *w, const struct bill_ctx *b,
 	csv_put_double(w, c->list_price, 6);
 	csv_put_double(w, c->price, 6);
 	csv_put(w, id);
-	csv_put(w, v->vault_name);
+	csv_put(w, v->name);
 	csv_put(w, v->location);
 	csv_putf(w, "/subscriptions/%s", v->subscription_id);
 	csv_put(w, "Backup");
@@ -189,7 +207,7 @@ static void put_focus(struct csv_writer *w, const struct bill_ctx *b,
 }
 
 static void put_usage(struct csv_writer *w, const struct bill_ctx *b,
-		      const struct vault *v, const char *id,
+		      const struct payer *v, const char *id,
 		      const struct charge *c)
 {
 	struct civil d;
@@ -231,7 +249,8 @@ static size_t vault_charges(const struct bill_ctx *b, size_t v,
 
 	if (b->gb[v][0] > 0)
 		out[n++] = (struct charge){
-			std_meter(rc, false), std_meter(rc, true), "GB/Month",
+			std_meter(rc->standard_meter, false),
+			std_meter(rc->standard_meter, true), "GB/Month",
 			b->gb[v][0], rc->std_gb_month,
 			rc->std_gb_month * STORAGE_PRICE };
 	if (b->gb[v][1] > 0) {
@@ -254,11 +273,90 @@ static size_t vault_charges(const struct bill_ctx *b, size_t v,
 	return n;
 }
 
+/* A Backup vault's charges (at most 4: vault store, Archive, the two
+ * protected-instance meters); returns how many. */
+static size_t bv_charges(const struct bill_ctx *b, size_t v,
+			 struct charge *out)
+{
+	const struct bv_tables *t = &b->s->bv;
+	const struct price_row *std = NULL, *arc = NULL, *pi[2] = { 0 };
+	double gb[2] = { 0 }, count[2] = { 0 };
+	size_t n = 0;
+
+	for (size_t i = 0; i < t->ninstances; i++) {
+		const struct binstance *bi = &t->instances[i];
+		struct bv_cost c;
+		int k;
+
+		if (bi->vault_idx != v)
+			continue;
+		bv_instance_cost(&c, b->ps, b->currency, &t->vaults[v], bi,
+				 bi->policy_idx >= 0
+					 ? &t->policies[bi->policy_idx]
+					 : NULL);
+		if (c.basis != BVB_VAULTED)
+			continue;
+		std = c.std_row ? c.std_row : std;
+		arc = c.arc_row ? c.arc_row : arc;
+		gb[0] += isnan(c.vault_gb) ? 0 : c.vault_gb;
+		gb[1] += isnan(c.archive_gb) ? 0 : c.archive_gb;
+		if (!c.pi_row)
+			continue;
+		k = c.pi_row->meter == M_PI_PGSQL;
+		pi[k] = c.pi_row;
+		count[k]++;
+	}
+	if (std && gb[0] > 0)
+		out[n++] = (struct charge){
+			std_meter(std->meter, false), std_meter(std->meter, true),
+			"GB/Month", gb[0] * b->bv_factor[v], std->price,
+			std->price * STORAGE_PRICE };
+	if (arc && gb[1] > 0) {
+		const char *m = arc->meter == M_ARC_GRS
+					? "Archive GRS Data Stored"
+					: "Archive LRS Data Stored";
+		out[n++] = (struct charge){
+			m, m, "GB/Month", gb[1] * b->bv_factor[v], arc->price,
+			arc->price * STORAGE_PRICE };
+	}
+	for (int k = 0; k < 2; k++)
+		if (pi[k])
+			out[n++] = (struct charge){
+				k ? "PostgreSQL Protected Instance"
+				  : "Azure Blob Protected Instance",
+				k ? "PostgreSQL Protected Instances"
+				  : "Azure Blob Protected Instances",
+				"1/Month", count[k], pi[k]->price,
+				pi[k]->price * PI_PRICE };
+	return n;
+}
+
+static void write_bv_rows(struct bill_ctx *b, struct csv_writer *fw,
+			  struct csv_writer *uw)
+{
+	for (size_t v = 0; v < b->s->bv.nvaults; v++) {
+		const struct bvault *bv = &b->s->bv.vaults[v];
+		struct payer who = { bv->tenant_id, bv->subscription_id,
+				     bv->resource_group, bv->vault_name,
+				     bv->location };
+		struct charge c[4];
+		size_t n = bv_charges(b, v, c);
+
+		for (size_t k = 0; k < n; k++) {
+			put_focus(fw, b, &who, bv->arm_id, &c[k]);
+			put_usage(uw, b, &who, bv->arm_id, &c[k]);
+		}
+	}
+}
+
 static void write_rows(struct bill_ctx *b, struct csv_writer *fw,
 		       struct csv_writer *uw, const double (*units)[WL_COUNT])
 {
 	for (size_t v = 0; v < b->s->nvaults; v++) {
 		const struct vault *vault = &b->s->vaults[v];
+		struct payer who = { vault->tenant_id, vault->subscription_id,
+				     vault->resource_group, vault->vault_name,
+				     vault->location };
 		struct charge c[2 + WL_COUNT];
 		size_t n = vault_charges(b, v, units[v], c);
 		char *id = xasprintf("/subscriptions/%s/resourceGroups/%s/"
@@ -268,11 +366,12 @@ static void write_rows(struct bill_ctx *b, struct csv_writer *fw,
 				     vault->resource_group, vault->vault_name);
 
 		for (size_t k = 0; k < n; k++) {
-			put_focus(fw, b, vault, id, &c[k]);
-			put_usage(uw, b, vault, id, &c[k]);
+			put_focus(fw, b, &who, id, &c[k]);
+			put_usage(uw, b, &who, id, &c[k]);
 		}
 		free(id);
 	}
+	write_bv_rows(b, fw, uw);
 }
 
 /* Adds the protected-instance units of b's snapshot being read (x) per
@@ -339,6 +438,7 @@ static int price_vaults(struct bill_ctx *b, struct price_sheet *ps,
 	free(path);
 	if (rc)
 		return -1;
+	b->ps = ps;
 	b->currency = prices_default_currency(ps, b->s->vaults,
 					      b->s->nvaults);
 	b->cards = xcalloc(b->s->nvaults + 1, sizeof(*b->cards));
@@ -407,7 +507,7 @@ int sample_write_bill(const char *snap_dir, const char *prev_dir,
 	struct price_sheet ps = { 0 };
 	struct bill_ctx b;
 	gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
-	double *factor, (*units)[WL_COUNT] = NULL;
+	double *factor, *bv_factor, (*units)[WL_COUNT] = NULL;
 	size_t *ident = NULL;
 	struct civil c;
 	bool two = false;
@@ -424,6 +524,12 @@ int sample_write_bill(const char *snap_dir, const char *prev_dir,
 	for (size_t v = 0; v < s.nvaults; v++)
 		factor[v] = 0.8 + 0.45 * gsl_rng_uniform(rng);
 	b.factor = factor;
+	/* drawn after the Recovery Services vaults', which stay as they
+	 * were */
+	bv_factor = xcalloc(s.bv.nvaults + 1, sizeof(*bv_factor));
+	for (size_t v = 0; v < s.bv.nvaults; v++)
+		bv_factor[v] = 0.8 + 0.45 * gsl_rng_uniform(rng);
+	b.bv_factor = bv_factor;
 	b.gb = xcalloc(s.nvaults + 1, sizeof(*b.gb));
 	time_to_civil(s.as_of, &c);
 	b.end = time_from_civil(c.year, c.month, 1, 0, 0, 0);
@@ -445,6 +551,7 @@ int sample_write_bill(const char *snap_dir, const char *prev_dir,
 	free(b.cards);
 	free(b.gb);
 	free(factor);
+	free(bv_factor);
 	gsl_rng_free(rng);
 	prices_release(&ps);
 	snapshot_release(&s);

@@ -3,16 +3,19 @@
  * DataProtection): three vaults, one well protected, one production vault
  * with gaps and one dev vault with few protections, holding Azure Disks,
  * Blobs and Azure Database for PostgreSQL flexible server instances with
- * varied protection states and estimated vault-store sizes, and their
- * points and jobs (sample_bv_history.c): a disk on schedule, a stopped
- * blob gone stale, a failing disk, PostgreSQL backups failing, restores.
- * A fixed table in the estate's tenancy: it draws nothing from the
- * estate's generators (its ids come from a generator of its own), so the
- * Recovery Services part of a seed's estate stays as it was. */
+ * varied protection states and estimated vault-store sizes (for disks,
+ * their snapshots' size from the disk's and a default churn: cost_bv.h),
+ * and their points and jobs (sample_bv_history.c): a disk on schedule, a
+ * stopped blob gone stale, a failing disk, PostgreSQL backups failing,
+ * restores. A fixed table in the estate's tenancy: it draws nothing from
+ * the estate's generators (its ids come from a generator of its own), so
+ * the Recovery Services part of a seed's estate stays as it was. */
 #include "optimizer/sample/sample_internal.h"
 
+#include <math.h>
 #include <stdlib.h>
 
+#include "models/cost/cost_bv.h"
 #include "optimizer/base/util.h"
 
 #define DS_DISK "Microsoft.Compute/disks"
@@ -20,6 +23,8 @@
 #define DS_PG "Microsoft.DBforPostgreSQL/flexibleServers"
 
 enum { BV_NPOL = 3, BV_NINST = 4 };
+/* A disk's blocks rewritten a day (the sample's assumption). */
+#define DISK_DAILY_CHURN 0.02
 
 struct bv_policy_tpl {
 	const char *name, *ds, *schedule, *stores, *rules;
@@ -44,6 +49,7 @@ struct bv_instance_tpl {
 	int policy;             /* index in bv_policies, -1: none */
 	const char *status;
 	double vault_gb;        /* in the vault store (0: operational only) */
+	double disk_gb;         /* a disk's used size (0: not a disk) */
 	struct bv_events ev;    /* failed runs, stopped days ago, restores */
 };
 
@@ -59,33 +65,33 @@ static const struct bv_profile bv_profiles[] = {
 	{ "prod", "westeurope", "weu", 0, RED_GRS, ON, IMM_LOCKED,
 	  SD_ALWAYSON, 14, 2, XSR_PERMANENTLY_DISABLED, ON, ON,
 	  { { "osdisk-erp-01", "rg-erp-prod", 0, "ProtectionConfigured", 0,
-	      { 0, 0, 2 } },
+	      96, { 0, 0, 2 } },
 	    { "sterpdocs01", "rg-erp-prod", 1, "ProtectionConfigured", 820,
-	      { 0, 0, 0 } },
+	      0, { 0, 0, 0 } },
 	    { "pg-erp-orders", "rg-erp-prod", 2, "ProtectionConfigured",
-	      310, { 0, 0, 1 } },
+	      310, 0, { 0, 0, 1 } },
 	    { "pg-erp-billing", "rg-erp-prod", 2,
-	      "ProtectionConfigured", 145.5, { 0, 0, 0 } } } },
+	      "ProtectionConfigured", 145.5, 0, { 0, 0, 0 } } } },
 	{ "app", "northeurope", "neu", 1, RED_LRS, OFF, IMM_UNLOCKED,
 	  SD_ENABLED, 14, 0, XSR_ENABLED, OFF, OFF,
 	  { { "pg-shop-catalog", "rg-shop-prod", 2, "ProtectionConfigured",
-	      96, { 2, 0, 0 } },
+	      96, 0, { 2, 0, 0 } },
 	    { "datadisk-shop-01", "rg-shop-prod", 0, "ProtectionError", 0,
-	      { 3, 0, 0 } },
+	      410, { 3, 0, 0 } },
 	    { "stshopmedia01", "rg-shop-prod", 1, "ProtectionStopped",
-	      1240, { 0, 40, 0 } },
+	      1240, 0, { 0, 40, 0 } },
 	    { "osdisk-shop-01", "rg-shop-prod", 0,
-	      "ProtectionConfigured", 0, { 0, 0, 0 } } } },
+	      "ProtectionConfigured", 0, 64, { 0, 0, 0 } } } },
 	{ "dev", "uksouth", "uks", 2, RED_LRS, OFF, IMM_DISABLED,
 	  SD_DISABLED, 0, 1, XSR_DISABLED, OFF, ONOFF_UNKNOWN,
 	  { { "osdisk-build-01", "rg-build-dev", 0, "ProtectionConfigured",
-	      0, { 0, 0, 0 } },
+	      0, 48, { 0, 0, 0 } },
 	    { "osdisk-build-02", "rg-build-dev", 0, "ProtectionConfigured",
-	      0, { 0, 0, 0 } },
+	      0, 48, { 0, 0, 0 } },
 	    { "stbuildlogs01", "rg-build-dev", 1, "ProtectionConfigured",
-	      55, { 0, 0, 1 } },
+	      55, 0, { 0, 0, 1 } },
 	    { "pg-build-meta", "rg-build-dev", 2,
-	      "ProtectionConfigured", 12.5, { 0, 0, 0 } } } },
+	      "ProtectionConfigured", 12.5, 0, { 0, 0, 0 } } } },
 };
 
 static const char *bv_pool(struct estate *es, struct strbuf *sb)
@@ -224,6 +230,12 @@ static void bv_make_instance(struct estate *es, const struct bvault *v,
 	bi->protection_status = t->status;
 	bi->vault_gb = t->vault_gb;
 	bi->archive_gb = 0;
+	bi->snapshot_gb = NAN;
+	if (t->disk_gb > 0)
+		bi->snapshot_gb = bv_disk_snapshot_gb(
+			t->disk_gb, DISK_DAILY_CHURN, 1,
+			t->policy >= 0 ? pols[t->policy].operational_keep_days
+				       : 1);
 	bi->size_source = "estimated";
 	strbuf_release(&sb);
 }

@@ -12,7 +12,8 @@
 
 const char *const bill_meter_names[BM_COUNT] = {
 	"vault_standard", "vault_archive", "pi_vm", "pi_sql", "pi_hana",
-	"pi_files", "instant_restore_snapshots", "other",
+	"pi_files", "pi_blob", "pi_postgresql", "instant_restore_snapshots",
+	"other",
 };
 
 const char *const money_basis_names[MB_COUNT] = { "calibrated", "reported",
@@ -47,10 +48,15 @@ int bill_meter_of(const char *category, const char *meter)
 	if (str_contains_ci(meter, "Protected Instance")) {
 		if (str_contains_ci(meter, "HANA"))
 			return BM_PI_HANA;
+		/* before SQL, which "PostgreSQL" contains */
+		if (str_contains_ci(meter, "PostgreSQL"))
+			return BM_PI_PGSQL;
 		if (str_contains_ci(meter, "SQL"))
 			return BM_PI_SQL;
 		if (str_contains_ci(meter, "Files"))
 			return BM_PI_FILES;
+		if (str_contains_ci(meter, "Blob"))
+			return BM_PI_BLOB;
 		if (str_contains_ci(meter, "Azure VM"))
 			return BM_PI_VM;
 		return BM_OTHER;
@@ -85,6 +91,21 @@ static long vault_of(const struct bill_reader *r, const char *resource)
 	for (size_t v = 0; v < r->s->nvaults; v++) {
 		size_t n = strlen(r->vault_ids[v]);
 		if (strncasecmp(resource, r->vault_ids[v], n) == 0 &&
+		    (resource[n] == '\0' || resource[n] == '/'))
+			return (long)v;
+	}
+	return -1;
+}
+
+/* The Backup vault whose ARM id is resource, or a child of it (a backup
+ * instance, when it bills per instance); -1 when none. */
+static long bvault_of(const struct bill_reader *r, const char *resource)
+{
+	const struct bv_tables *t = &r->s->bv;
+
+	for (size_t v = 0; v < t->nvaults; v++) {
+		size_t n = strlen(t->vaults[v].arm_id);
+		if (strncasecmp(resource, t->vaults[v].arm_id, n) == 0 &&
 		    (resource[n] == '\0' || resource[n] == '/'))
 			return (long)v;
 	}
@@ -156,6 +177,7 @@ static int keep_month(struct bill_reader *r, const struct csv_row *row,
 		if (b->month[0])
 			b->other_months += b->kept;
 		memset(b->cell, 0, b->nvaults * sizeof(*b->cell));
+		memset(b->bvcell, 0, b->nbvaults * sizeof(*b->bvcell));
 		if (b->item)
 			memset(b->item, 0, r->s->nitems * sizeof(*b->item));
 		b->kept = b->item_rows = 0;
@@ -181,8 +203,9 @@ static void add_item(struct bill_reader *r, const char *resource, int meter,
 	b->item_rows++;
 }
 
+/* v: a vault of the snapshot, or, when bv, a Backup vault. */
 static int add_row(struct bill_reader *r, const struct csv_row *row,
-		   long v, int meter, struct err *e)
+		   long v, bool bv, int meter, struct err *e)
 {
 	struct bill *b = r->b;
 	bool focus = b->format == BILL_FOCUS;
@@ -195,6 +218,7 @@ static int add_row(struct bill_reader *r, const struct csv_row *row,
 			    : row->val[C_COST][0]  ? C_COST
 						   : C_PRETAX);
 	const char *cur = row->val[C_CURRENCY];
+	struct bill_cell *cell;
 	double qty = 0, cost = 0;
 	int k = keep_month(r, row, row->val[focus ? C_PERIOD : C_DATE], e);
 
@@ -208,11 +232,12 @@ static int add_row(struct bill_reader *r, const struct csv_row *row,
 	else if (cur[0] && !str_eq_ci(cur, b->currency))
 		return row_error(row, C_CURRENCY, e,
 				 "one billing currency in the file");
-	b->cell[v][meter].qty += qty;
-	b->cell[v][meter].cost += cost;
-	b->cell[v][meter].rows++;
+	cell = bv ? &b->bvcell[v][meter] : &b->cell[v][meter];
+	cell->qty += qty;
+	cell->cost += cost;
+	cell->rows++;
 	b->kept++;
-	if (meter != BM_SNAPSHOTS && strchr(row->val[C_RESOURCE] +
+	if (!bv && meter != BM_SNAPSHOTS && strchr(row->val[C_RESOURCE] +
 					    strlen(r->vault_ids[v]), '/'))
 		add_item(r, row->val[C_RESOURCE], meter, qty, cost);
 	return 0;
@@ -224,6 +249,7 @@ static int bill_row(void *ctx, const struct csv_row *row, struct err *e)
 	struct bill *b = r->b;
 	const char *resource = row->val[C_RESOURCE];
 	int meter;
+	bool bv = false;
 	long v;
 
 	b->rows++;
@@ -245,6 +271,10 @@ static int bill_row(void *ctx, const struct csv_row *row, struct err *e)
 		return 0;
 	v = meter == BM_SNAPSHOTS ? snapshot_vault(r, resource)
 				  : vault_of(r, resource);
+	if (v < 0 && meter != BM_SNAPSHOTS) {
+		v = bvault_of(r, resource);
+		bv = true;
+	}
 	if (v < 0)
 		return 0;
 	if (str_eq_ci(row->val[C_CHARGE_CAT], "Purchase") ||
@@ -252,7 +282,7 @@ static int bill_row(void *ctx, const struct csv_row *row, struct err *e)
 		b->purchases++;
 		return 0;
 	}
-	return add_row(r, row, v, meter, e);
+	return add_row(r, row, v, bv, meter, e);
 }
 
 static int read_bill(struct bill *b, const char *path,
@@ -266,6 +296,8 @@ static int read_bill(struct bill *b, const char *path,
 	memset(b, 0, sizeof(*b));
 	b->nvaults = s->nvaults;
 	b->cell = xcalloc(s->nvaults + 1, sizeof(*b->cell));
+	b->nbvaults = s->bv.nvaults;
+	b->bvcell = xcalloc(s->bv.nvaults + 1, sizeof(*b->bvcell));
 	r.vault_ids = xcalloc(s->nvaults + 1, sizeof(*r.vault_ids));
 	for (size_t v = 0; v < s->nvaults; v++)
 		r.vault_ids[v] = xasprintf(
@@ -383,6 +415,7 @@ void bill_put_cost(struct csv_writer *w, const struct cost_row *r)
 void bill_release(struct bill *b)
 {
 	free(b->cell);
+	free(b->bvcell);
 	free(b->item);
 	memset(b, 0, sizeof(*b));
 }

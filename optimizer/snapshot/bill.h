@@ -14,7 +14,13 @@
  * Both generations of meter names are accepted ("Azure VM Protected
  * Instances" / "Azure VM Protected Instance", "LRS Data Stored" /
  * "Standard LRS Data Stored"). When the file spans several months, the
- * latest is kept. Memory stays flat however long the file. */
+ * latest is kept. Memory stays flat however long the file.
+ *
+ * Backup vaults (Microsoft.DataProtection) are billed under the same
+ * meter category and their own ResourceId: their charges go to bvcell,
+ * per Backup vault of the snapshot (vaulted storage, Archive, the
+ * "Azure Blob" and "PostgreSQL" protected instances), at the vault or
+ * below it (per backup instance). */
 #ifndef VW_BILL_H
 #define VW_BILL_H
 
@@ -25,7 +31,8 @@
 #include "optimizer/snapshot/snapshot.h"
 
 enum bill_meter { BM_STANDARD, BM_ARCHIVE, BM_PI_VM, BM_PI_SQL, BM_PI_HANA,
-		  BM_PI_FILES, BM_SNAPSHOTS, BM_OTHER, BM_COUNT };
+		  BM_PI_FILES, BM_PI_BLOB, BM_PI_PGSQL, BM_SNAPSHOTS,
+		  BM_OTHER, BM_COUNT };
 extern const char *const bill_meter_names[BM_COUNT];
 
 enum bill_format { BILL_FOCUS, BILL_USAGE_DETAILS };
@@ -48,6 +55,8 @@ struct bill {
 	 * each protected item under its own ResourceId. NULL when no charge
 	 * names an item; item charges count in their vault's cells too. */
 	struct bill_cell (*item)[BM_COUNT];
+	size_t nbvaults;
+	struct bill_cell (*bvcell)[BM_COUNT]; /* per Backup vault */
 	long rows, kept, purchases, other_months, item_rows;
 };
 

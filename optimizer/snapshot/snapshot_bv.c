@@ -26,7 +26,8 @@ static const struct csv_column bvault_cols[] = {
 };
 
 enum { BI_ID, BI_VAULT, BI_POLICY, BI_NAME, BI_DSTYPE, BI_STATUS,
-       BI_SRCRES, BI_ARM, BI_VGB, BI_AGB, BI_SIZESRC, BI_NCOLS };
+       BI_SRCRES, BI_ARM, BI_VGB, BI_AGB, BI_SIZESRC, BI_SNAPGB,
+       BI_NCOLS };
 static const struct csv_column binstance_cols[] = {
 	{ "instance_id", R }, { "vault_id", R }, { "policy_id", R },
 	{ "instance_name", R }, { "datasource_type", R },
@@ -34,6 +35,7 @@ static const struct csv_column binstance_cols[] = {
 	{ "arm_id", R },
 	/* added later: optional, so snapshots written before still open */
 	{ "vault_gb", 0 }, { "archive_gb", 0 }, { "size_source", 0 },
+	{ "snapshot_gb", 0 },
 };
 
 enum { BP_ID, BP_VAULT, BP_NAME, BP_DSTYPE, BP_SCHED, BP_TZ, BP_STORES,
@@ -204,7 +206,7 @@ static int load_binstance(void *ctx, const struct csv_row *r,
 	const char *id;
 
 	bi.policy_id = "";
-	bi.vault_gb = bi.archive_gb = NAN;
+	bi.vault_gb = bi.archive_gb = bi.snapshot_gb = NAN;
 	if (row_str(r, BI_ID, 0, &id, e) ||
 	    row_str(r, BI_VAULT, 0, &bi.vault_id, e) ||
 	    row_str(r, BI_POLICY, ROW_OPTIONAL, &bi.policy_id, e) ||
@@ -216,6 +218,7 @@ static int load_binstance(void *ctx, const struct csv_row *r,
 	    row_double(r, BI_VGB, O, 0, 1e9, &bi.vault_gb, e) ||
 	    row_double(r, BI_AGB, O, 0, 1e9, &bi.archive_gb, e) ||
 	    pool_str(s, r, BI_SIZESRC, O, &bi.size_source, e) ||
+	    row_double(r, BI_SNAPGB, O, 0, 1e9, &bi.snapshot_gb, e) ||
 	    resolve_binstance(s, r, &bi, e))
 		return -1;
 	if (!bi.datasource_type[0])
@@ -500,6 +503,7 @@ void snapshot_put_binstance(struct snapshot_writer *sw,
 	csv_put_double(w, bi->vault_gb, 3);
 	csv_put_double(w, bi->archive_gb, 3);
 	csv_put(w, bi->size_source ? bi->size_source : "");
+	csv_put_double(w, bi->snapshot_gb, 3);
 	csv_end_row(w);
 }
 

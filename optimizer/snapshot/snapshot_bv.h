@@ -41,6 +41,10 @@ struct binstance {
 	 * the sizes come from: "estimated", "reported", or "" (unknown). */
 	double vault_gb, archive_gb;
 	const char *size_source;
+	/* A disk's incremental snapshots kept in the operational store
+	 * (billed by Managed Disks), GiB; NAN: not known. size_source says
+	 * where it comes from too. */
+	double snapshot_gb;
 	size_t vault_idx;              /* resolved on loading */
 	long policy_idx;               /* -1: no policy */
 };

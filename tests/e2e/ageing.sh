@@ -111,6 +111,9 @@ def billed(bill):
     out = {}
     for r in csv.DictReader(open(f"{bill}/focus.csv")):
         m = r["x_SkuMeterName"]
+        # Recovery Services vaults: the Backup vaults' sizes are not items
+        if "/Microsoft.RecoveryServices/" not in r["ResourceId"]:
+            continue
         if "Data Stored" in m and "Archive" not in m:
             out[r["ResourceName"]] = float(r["ConsumedQuantity"])
     return out

@@ -87,8 +87,8 @@ done
 python3 "$VW_TOP/tests/e2e/snapedit.py" set "$SRC" vaults.csv \
 	cost_granularity 3 ProtectedItemLevel
 # Azure reports no size for a Backup instance: an export leaves its
-# vault_gb, archive_gb and size_source empty (storage not known)
-for col in vault_gb archive_gb size_source; do
+# vault_gb, archive_gb, size_source and snapshot_gb empty (not known)
+for col in vault_gb archive_gb size_source snapshot_gb; do
 	python3 "$VW_TOP/tests/e2e/snapedit.py" set "$SRC" \
 		backup_instances.csv "$col" all ""
 done

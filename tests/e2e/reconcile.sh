@@ -148,11 +148,16 @@ for f in focus.csv usage-details.csv; do
 		'^backup cost billed: [0-9.]+ EUR in 2026-10 \(the report.s cost now\)' \
 		"$T/out"
 	check "... every vault within 2% of the bill once calibrated" \
-		python3 - "$T/O-$f/plan/reconcile.csv" "$T/B/$f" <<'PY'
-import csv, sys
+		python3 - "$T/O-$f/plan/reconcile.csv" "$T/B/$f" "$T/S" <<'PY'
+import csv, os, sys
 rows = [r for r in csv.DictReader(open(sys.argv[1], newline=""))
         if r["meter"] == "total"]
-assert len(rows) == 12, len(rows)
+# one total per vault of either kind: Backup vaults are billed too
+kinds = [[r["vault_id"] for r in csv.DictReader(open(os.path.join(
+    sys.argv[3], f), newline=""))]
+    for f in ("vaults.csv", "backup_vaults.csv")]
+assert len(kinds[0]) == 12 and len(kinds[1]) == 3, kinds
+assert [r["vault_id"] for r in rows] == kinds[0] + kinds[1], rows
 bill = sum(float(r.get("EffectiveCost") or r.get("Cost"))
            for r in csv.DictReader(open(sys.argv[2], newline="")))
 assert abs(sum(float(r["billed_cost"]) for r in rows) - bill) < 0.05
@@ -167,6 +172,64 @@ for r in rows:
 assert worst_before > 0.02, worst_before
 PY
 done
+check "Backup vaults: a row per vault and meter, as billed, and calibrated" \
+	python3 - "$T/O-focus.csv/plan" "$T/B/focus.csv" <<'PY'
+import csv, os, sys
+d, bill = sys.argv[1:]
+meters = {"Standard LRS Data Stored": "vault_standard",
+          "Standard RA-GRS Data Stored": "vault_standard",
+          "Azure Blob Protected Instance": "pi_blob",
+          "PostgreSQL Protected Instance": "pi_postgresql"}
+want = {}
+for r in csv.DictReader(open(bill, newline="")):
+    if "/Microsoft.DataProtection/backupVaults/" in r["ResourceId"]:
+        k = (r["ResourceName"], meters[r["x_SkuMeterName"]])
+        want[k] = want.get(k, 0) + float(r["EffectiveCost"])
+assert {v for v, _ in want} == {"bv-prod-weu-01", "bv-app-neu-01",
+                                "bv-dev-uks-01"}, want
+rows = list(csv.DictReader(open(os.path.join(d, "reconcile.csv"),
+                                newline="")))
+got = {(r["vault_name"], r["meter"]): r for r in rows
+       if r["vault_name"].startswith("bv-")}
+assert {k for k in got if k[1] != "total"} == set(want), got.keys()
+for k, cost in want.items():
+    r = got[k]
+    assert abs(float(r["billed_cost"]) - cost) < 1e-3, (k, r)
+    assert abs(float(r["modelled_cost"]) - cost) <= 0.02 * cost, (k, r)
+    assert r["calibrated"].startswith("sizes x"), r
+# the sizes the sample's bill hides differ from the snapshot's
+assert any(abs(float(got[(v, "total")]["uncalibrated_difference_pct"]))
+           > 2 for v, _ in want), got
+# summary.csv's Backup-vault rows are the calibrated month
+for r in csv.DictReader(open(os.path.join(d, "summary.csv"), newline="")):
+    if r["level"] == "backup_vault":
+        t = got[(r["vault_name"], "total")]
+        month = float(r["monthly_storage_now"]) + float(r["monthly_pi"])
+        assert abs(month - float(t["modelled_cost"])) < 0.011, (r, t)
+        assert r["basis"] == "calibrated", r
+PY
+check "focus.csv: the bill's charges of both kinds of vault, nothing projected" \
+	python3 - "$T/O-focus.csv/report/focus.csv" "$T/B/focus.csv" \
+	"$T/S/manifest.json" <<'PY'
+import collections, csv, json, sys
+rows = list(csv.DictReader(open(sys.argv[1], newline="")))
+bill = list(csv.DictReader(open(sys.argv[2], newline="")))
+as_of = json.load(open(sys.argv[3]))["exported_at"]
+# per vault, to the cent, Backup vaults included
+want, got = collections.Counter(), collections.Counter()
+for r in bill:
+    want[r["ResourceId"].lower()] += float(r["EffectiveCost"])
+for r in rows:
+    got[r["ResourceId"].lower()] += float(r["EffectiveCost"])
+    assert r["BilledCost"] == r["EffectiveCost"], r
+    assert r["ChargePeriodStart"] == "2026-10-01T00:00:00Z" < as_of, r
+    assert r["ChargeCategory"] == "Usage" and r["x_PriceQuality"] == \
+        "billed" and r["x_ProjectedMonthlyCost"] == "", r
+assert set(got) == set(want), set(got) ^ set(want)
+for k in want:
+    assert abs(got[k] - want[k]) < 0.005, (k, got[k], want[k])
+assert sum(1 for k in got if "/microsoft.dataprotection/" in k) == 3, got
+PY
 check "report.html: the model against the bill, cost now as billed to the cent" \
 	python3 - "$T/O-focus.csv/report/report.html" "$T/B/focus.csv" <<'PY'
 import csv, re, sys
@@ -199,17 +262,22 @@ assert now(sys.argv[1]) == now(sys.argv[2])
 rpo = lambda d: open(os.path.join(d, "rpo_rto.csv")).read()
 assert rpo(sys.argv[1]) == rpo(sys.argv[2])
 PY
-check "forecast.csv's Standard rows are priced as billed" \
+check "forecast.csv's Standard rows and Backup-vault fees are priced as billed" \
 	python3 - "$T/O-focus.csv/report/forecast.csv" <<'PY'
 import csv, sys
 # every vault was billed Standard storage (a meter not billed, such as
-# Archive in a vault with nothing archived yet, keeps the sheet's price);
-# Backup vaults (x_Strategy unchanged) are not read from the bill yet
+# Archive in a vault with nothing archived yet, keeps the sheet's price),
+# Backup vaults' (x_Strategy unchanged) too, and their protected
+# instances
 rows = [r for r in csv.DictReader(open(sys.argv[1], newline=""))
-        if r["x_Tier"] == "Standard" and r["PricingUnit"] == "GB-Months"
-        and r["x_Strategy"] == "plan"]
+        if r["x_Tier"] == "Standard" and r["PricingUnit"] == "GB-Months"]
+assert {r["x_Strategy"] for r in rows} == {"plan", "unchanged"}
 assert rows and all(r["x_PriceQuality"] == "billed" for r in rows), \
     {r["x_PriceQuality"] for r in rows}
+fees = [r for r in csv.DictReader(open(sys.argv[1], newline=""))
+        if r["x_Strategy"] == "unchanged" and
+        r["PricingUnit"] == "Instance-Months"]
+assert fees and all(r["x_PriceQuality"] == "billed" for r in fees), fees
 PY
 # basis LABEL DIR...: every row of the plan's money CSVs in DIR (levers.csv
 # too, and the report's vaults.csv, policies.csv beside it) says what it

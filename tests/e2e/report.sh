@@ -121,8 +121,10 @@ for r in body:
                                 "Restores"), r
     assert r["ConsumedUnit"] in ("GB-Months", "Item-Months", "Restores"), r
     restore = r["x_Meter"] == "archive_restores"
+    # Operational: Backup vaults' disk snapshots (Managed Disks)
     assert (r["PricingUnit"] == "GB-Months") == (
-        r["x_Tier"] in ("Standard", "Archive") and not restore)
+        r["x_Tier"] in ("Standard", "Archive", "Operational")
+        and not restore)
     assert (r["PricingUnit"] == "Restores") == restore, r
     q, p, cost = (float(r["PricingQuantity"]), float(r["ListUnitPrice"]),
                   float(r["x_ProjectedListCost"]))
@@ -218,6 +220,27 @@ for r in bv:
         if float(r["standard_gb"]) > 0:
             assert abs(gib[(r["vault_id"], m, "Standard")] -
                        float(r["standard_gb"])) < 0.001, r
+PY
+check "forecast.csv: Backup vaults' disk snapshots, billed by Managed Disks" \
+	python3 - "$T/rep/forecast.csv" "$S/backup_instances.csv" <<'PY'
+import collections, csv, sys
+want = collections.Counter()
+for r in csv.DictReader(open(sys.argv[2], newline="")):
+    if r["datasource_type"] == "Microsoft.Compute/disks":
+        want[r["vault_id"]] += float(r["snapshot_gb"])
+assert len(want) == 3 and all(v > 0 for v in want.values()), want
+got = collections.defaultdict(dict)
+for r in csv.DictReader(open(sys.argv[1], newline="")):
+    if r["ServiceName"] != "Managed Disks":
+        continue
+    assert r["x_Strategy"] == "unchanged" and \
+        r["x_Meter"] == "snapshot_lrs", r
+    got[r["x_VaultId"]][r["BillingPeriodStart"][:7]] = \
+        float(r["x_ProjectedGiB"])
+assert set(got) == set(want), (got.keys(), want)
+for v, months in got.items():
+    assert len(months) == 36 and all(abs(g - want[v]) < 0.001
+                                     for g in months.values()), months
 PY
 check "the restore risk is plan.csv's, for the points the plan moves" \
 	python3 - "$T/rep/vaults.csv" "$R/plan/plan.csv" "$T/out" <<'PY'

@@ -4,7 +4,8 @@
  * generations of meter names, purchases dropped, instant-restore
  * snapshots counted, the latest month kept; FOCUS and usage details,
  * plain or gzip; public samples without Backup rows yield nothing;
- * charges billed per protected item (ProtectedItemLevel) per item. */
+ * charges billed per protected item (ProtectedItemLevel) per item;
+ * Backup vaults' charges per Backup vault. */
 #include "testutil.h"
 
 #include <zlib.h>
@@ -155,6 +156,13 @@ static void test_bill__meter_classes(void **state)
 			 BM_PI_FILES);
 	assert_int_equal(bill_meter_of("Storage", "ZRS Snapshots"),
 			 BM_SNAPSHOTS);
+	/* Backup vaults' protected instances; PostgreSQL is not SQL */
+	assert_int_equal(bill_meter_of("Backup",
+				       "Azure Blob Protected Instance"),
+			 BM_PI_BLOB);
+	assert_int_equal(bill_meter_of("Backup",
+				       "PostgreSQL Protected Instances"),
+			 BM_PI_PGSQL);
 	assert_int_equal(bill_meter_of("Storage", "Hot LRS Data Stored"), -1);
 	/* ServiceName is not the test: a Backup meter is a Backup meter */
 	assert_int_equal(bill_meter_of("Azure Site Recovery", "VM Replicated"),
@@ -257,6 +265,61 @@ static void test_bill__vault_level_has_no_items(void **state)
 	bill_release(&b);
 }
 
+#define BV_PROD                                                         \
+	"/subscriptions/6af463bb-47d4-49c7-bcae-4199142ccb98/resourceGroups/" \
+	"rg-backup-prod-weu/providers/Microsoft.DataProtection/"              \
+	"backupVaults/bv-prod-weu-01"
+
+/* Backup vaults (Microsoft.DataProtection) are billed under their own
+ * ResourceId, at the vault or per backup instance: each charge goes to
+ * its Backup vault, none to a Recovery Services vault. */
+static void test_bill__backup_vaults(void **state)
+{
+	struct snapshot s;
+	struct bill b;
+	struct err e = ERR_INIT;
+	char *path = test_write(
+		"bv.csv",
+		"ResourceId,EffectiveCost,BilledCost,ChargePeriodStart,"
+		"x_SkuMeterCategory,x_SkuMeterName,ConsumedQuantity,"
+		"BillingCurrency\n" BV_PROD ",40,40,2026-10-01T00:00:00Z,"
+		"Backup,Standard RA-GRS Data Stored,800,EUR\n"
+		/* per instance, in another case */
+		"/SUBSCRIPTIONS/6af463bb-47d4-49c7-bcae-4199142ccb98/"
+		"resourceGroups/RG-BACKUP-PROD-WEU/providers/"
+		"Microsoft.DataProtection/backupVaults/bv-prod-weu-01/"
+		"backupInstances/rg-erp-prod-pg-erp-orders,6,6,"
+		"2026-10-01T00:00:00Z,Backup,PostgreSQL Protected Instance,"
+		"1,EUR\n" BV_PROD ",10,10,2026-10-01T00:00:00Z,Backup,"
+		"Azure Blob Protected Instance,1,EUR\n"
+		/* a Backup vault the snapshot does not have */
+		"/subscriptions/6af463bb-47d4-49c7-bcae-4199142ccb98/"
+		"resourceGroups/rg-x/providers/Microsoft.DataProtection/"
+		"backupVaults/bv-other,99,99,2026-10-01T00:00:00Z,Backup,"
+		"Standard LRS Data Stored,9,EUR\n");
+	long v;
+	(void)state;
+
+	if (snapshot_open(&s, VW_DATADIR "/sample", &e))
+		fail_msg("%s", e.msg);
+	v = snapshot_find_bvault(&s, "v-4c0c9fcf8262");
+	assert_true(v >= 0);
+	if (bill_read(&b, path, &s, &e))
+		fail_msg("%s", e.msg);
+	assert_int_equal(b.nbvaults, s.bv.nvaults);
+	assert_int_equal(b.kept, 3);
+	assert_float_equal(b.bvcell[v][BM_STANDARD].qty, 800, 1e-9);
+	assert_float_equal(b.bvcell[v][BM_STANDARD].cost, 40, 1e-9);
+	assert_float_equal(b.bvcell[v][BM_PI_PGSQL].cost, 6, 1e-9);
+	assert_float_equal(b.bvcell[v][BM_PI_BLOB].qty, 1, 1e-9);
+	for (size_t k = 0; k < b.nvaults; k++)
+		for (int m = 0; m < BM_COUNT; m++)
+			assert_int_equal(b.cell[k][m].rows, 0);
+	bill_release(&b);
+	snapshot_release(&s);
+	free(path);
+}
+
 static void test_bill__errors_name_file_line_column(void **state)
 {
 	struct bill b;
@@ -287,6 +350,7 @@ int main(void)
 		cmocka_unit_test(test_bill__focus_skumeter),
 		cmocka_unit_test(test_bill__protected_item_level),
 		cmocka_unit_test(test_bill__vault_level_has_no_items),
+		cmocka_unit_test(test_bill__backup_vaults),
 		cmocka_unit_test(test_bill__errors_name_file_line_column),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -4,7 +4,8 @@
  * protected-instance fee and the vault's storage by redundancy; disk
  * snapshots and operational blob backup cost Backup nothing and say who
  * bills them; a missing price, an unknown size or an unpriced datasource
- * is left out and said, never taken as 0 silently. */
+ * is left out and said, never taken as 0 silently. A disk's snapshots
+ * are priced apart, at the Managed Disks snapshot meter. */
 #include "testutil.h"
 
 #include <math.h>
@@ -132,6 +133,35 @@ static void test_cost_bv__not_billed_by_backup(void **state)
 	assert_float_equal(c.vault_cost, 12 * 0.019658, 1e-9);
 }
 
+/* Disk backups are incremental snapshots billed by Managed Disks: priced
+ * at the sheet's snapshot_lrs row (Standard HDD, whatever the disk:
+ * disk-backup-overview.md), apart from what Backup bills. */
+static void test_cost_bv__disk_snapshots_apart(void **state)
+{
+	struct bvault v = bv_in("eastus", RED_LRS, OFF);
+	struct binstance disk = inst("Microsoft.Compute/disks", 0, 0);
+	struct bpolicy ops = pol("OperationalStore");
+	struct bv_cost c;
+
+	(void)state;
+	/* 128 GiB used, 2% a day, 7 daily snapshots kept: the oldest full,
+	 * six of one day's changes each */
+	disk.snapshot_gb = bv_disk_snapshot_gb(128, 0.02, 1, 7);
+	assert_float_equal(disk.snapshot_gb, 128 * (1 + 6 * 0.02), 1e-9);
+	assert_float_equal(bv_disk_snapshot_gb(128, 0.02, 1, 1), 128, 1e-9);
+	bv_instance_cost(&c, &sheet, "USD", &v, &disk, &ops);
+	assert_int_equal(c.snap_row->meter, M_SNAPSHOT_LRS);
+	/* eastus snapshot_lrs: 0.05 USD per GB-month */
+	assert_float_equal(c.snapshot_cost, disk.snapshot_gb * 0.05, 1e-9);
+	assert_float_equal(bv_cost_total(&c), 0, 0);
+	assert_true(c.complete);
+	/* an export gives no snapshot size: left out, and said */
+	disk.snapshot_gb = NAN;
+	bv_instance_cost(&c, &sheet, "USD", &v, &disk, &ops);
+	assert_true(isnan(c.snapshot_cost));
+	assert_non_null(strstr(c.note, "snapshot size not known"));
+}
+
 static void test_cost_bv__what_cannot_be_priced_says_so(void **state)
 {
 	struct bvault v = bv_in("westeurope", RED_LRS, OFF);
@@ -178,6 +208,7 @@ int main(void)
 		cmocka_unit_test(test_cost_bv__vaulted_postgresql),
 		cmocka_unit_test(test_cost_bv__vaulted_blobs_by_redundancy),
 		cmocka_unit_test(test_cost_bv__not_billed_by_backup),
+		cmocka_unit_test(test_cost_bv__disk_snapshots_apart),
 		cmocka_unit_test(test_cost_bv__what_cannot_be_priced_says_so),
 	};
 	return cmocka_run_group_tests(tests, load_sheet, release_sheet);

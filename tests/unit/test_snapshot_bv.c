@@ -79,6 +79,7 @@ static void bv_fixture_init(struct bv_fixture *f)
 		.source_resource_id = DISK_ARM,
 		.arm_id = BV_ARM "/backupInstances/app-os",
 		.vault_gb = 0, .archive_gb = 0, .size_source = "estimated",
+		.snapshot_gb = 107.52,
 	};
 	f->bi[1] = (struct binstance){
 		.instance_id = f->iid[1], .vault_id = f->vid, .policy_id = "",
@@ -89,6 +90,7 @@ static void bv_fixture_init(struct bv_fixture *f)
 		.source_resource_id = "", .arm_id = "",
 		/* as an export writes it: Azure reports no size */
 		.vault_gb = NAN, .archive_gb = NAN, .size_source = "",
+		.snapshot_gb = NAN,
 	};
 	f->rp[0] = (struct brp){
 		.rp_id = "7fb2cddd-c5b3-44f6-a0d9-db3c4f9d5e35",
@@ -201,6 +203,9 @@ static void assert_binstance_equal(const struct binstance *a,
 		assert_float_equal(a->vault_gb, b->vault_gb, 1e-9);
 	if (!isnan(a->archive_gb))
 		assert_float_equal(a->archive_gb, b->archive_gb, 1e-9);
+	assert_int_equal(isnan(a->snapshot_gb), isnan(b->snapshot_gb));
+	if (!isnan(a->snapshot_gb))
+		assert_float_equal(a->snapshot_gb, b->snapshot_gb, 1e-9);
 }
 
 static void test_snapshot_bv__round_trip(void **state)
