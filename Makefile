@@ -54,7 +54,8 @@ $(BUILD)/libvaultwise.a: $(LIB_OBJ)
 $(BIN): $(BUILD)/optimizer/cli/main.o $(BUILD)/libvaultwise.a
 	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(PKG_LIBS)
 
-$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libvaultwise.a tests/unit/testutil.h
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libvaultwise.a tests/unit/testutil.h \
+    tests/unit/testsnap.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS_ALL) $(TEST_CPPFLAGS) -Itests/unit $(CFLAGS_ALL) \
 	    $(shell pkg-config --cflags cmocka) -o $@ $< \

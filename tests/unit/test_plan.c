@@ -5,7 +5,7 @@
  * young, a full already archived, a full with too little retention left,
  * a log point), so a failure names the stage and the point, not "plan.csv
  * differs". Prices are the bundled sheet's westeurope EUR rows. */
-#include "testutil.h"
+#include "testsnap.h"
 
 #include <limits.h>
 #include <math.h>
@@ -40,16 +40,7 @@ static void put_estate(struct snapshot_writer *sw)
 {
 	snapshot_make_id(vid, 'v', VAULT_ARM);
 	snapshot_make_id(iid, 'i', VAULT_ARM "/items/salesdb");
-	snapshot_put_vault(sw, &(struct vault){
-		.vault_id = vid, .subscription_id = "sub-1",
-		.resource_group = "rg", .vault_name = "vault-sql",
-		.location = "westeurope", .resource_guard_id = "",
-		.tenant_id = "tenant-1", .redundancy = RED_LRS,
-		.cross_region_restore = OFF, .immutability = IMM_DISABLED,
-		.soft_delete = SD_ENABLED, .soft_delete_days = 14, .mua = OFF,
-		.cross_subscription_restore = XSR_ENABLED,
-		.public_network_access = ON, .cmk = OFF,
-		.job_failure_alerts = ON });
+	test_put_vault(sw, vid, "vault-sql");
 	snapshot_put_policy(sw, &(struct policy){
 		.policy_id = "p-000000000001", .vault_id = vid,
 		.policy_name = "sql-weekly", .arm_id = VAULT_ARM "/p/sql",
@@ -83,7 +74,6 @@ static char *write_snapshot(void)
 {
 	struct err e = ERR_INIT;
 	struct snapshot_writer sw;
-	struct manifest m;
 	char *dir = test_path("snap");
 
 	assert_int_equal(snapshot_writer_begin(&sw, dir, &e), 0);
@@ -93,15 +83,7 @@ static char *write_snapshot(void)
 	put_point(&sw, "short", RK_FULL, TIER_STANDARD, 250, 100, 100);
 	put_point(&sw, "young", RK_FULL, TIER_STANDARD, 20, 1780, 50);
 	put_point(&sw, "log", RK_LOG, TIER_STANDARD, 1, 14, 10);
-	manifest_init(&m);
-	m.source = xstrdup("sample");
-	m.tenant_id = xstrdup("tenant-1");
-	m.exported_at = T0;
-	m.restore_jobs_from = T0 - 365 * DAY_S;
-	manifest_add_subscription(&m, "sub-1");
-	if (snapshot_writer_commit(&sw, &m, &e))
-		fail_msg("writing the snapshot: %s", e.msg);
-	manifest_release(&m);
+	test_commit_snapshot(&sw, T0);
 	return dir;
 }
 
@@ -317,7 +299,6 @@ static char *write_vm_snapshot(void)
 {
 	struct err e = ERR_INIT;
 	struct snapshot_writer sw;
-	struct manifest m;
 	char *dir = test_path("vmsnap");
 	char id[16];
 
@@ -350,15 +331,7 @@ static char *write_vm_snapshot(void)
 			yearly ? RK_YEARLY : RK_MONTHLY, TIER_STANDARD,
 			MR_TRUE, 30, 100, 0 });
 	}
-	manifest_init(&m);
-	m.source = xstrdup("sample");
-	m.tenant_id = xstrdup("tenant-1");
-	m.exported_at = T0;
-	m.restore_jobs_from = T0 - 365 * DAY_S;
-	manifest_add_subscription(&m, "sub-1");
-	if (snapshot_writer_commit(&sw, &m, &e))
-		fail_msg("writing the snapshot: %s", e.msg);
-	manifest_release(&m);
+	test_commit_snapshot(&sw, T0);
 	return dir;
 }
 

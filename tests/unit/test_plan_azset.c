@@ -6,7 +6,7 @@
  * moves all four together and says per item (vm_sets.csv) and per point
  * (plan.csv) why and what that is worth; with 0.2% it keeps them all;
  * where Azure's whole set is worth more, the plan moves it. */
-#include "testutil.h"
+#include "testsnap.h"
 
 #include <math.h>
 
@@ -25,16 +25,7 @@ static void put_estate(struct snapshot_writer *sw, double churn)
 {
 	snapshot_make_id(vid, 'v', VAULT_ARM);
 	snapshot_make_id(iid, 'i', VAULT_ARM "/items/web01");
-	snapshot_put_vault(sw, &(struct vault){
-		.vault_id = vid, .subscription_id = "sub-1",
-		.resource_group = "rg", .vault_name = "vault-vm",
-		.location = "westeurope", .resource_guard_id = "",
-		.tenant_id = "tenant-1", .redundancy = RED_LRS,
-		.cross_region_restore = OFF, .immutability = IMM_DISABLED,
-		.soft_delete = SD_ENABLED, .soft_delete_days = 14, .mua = OFF,
-		.cross_subscription_restore = XSR_ENABLED,
-		.public_network_access = ON, .cmk = OFF,
-		.job_failure_alerts = ON });
+	test_put_vault(sw, vid, "vault-vm");
 	snapshot_put_policy(sw, &(struct policy){
 		.policy_id = "p-000000000001", .vault_id = vid,
 		.policy_name = "vm-daily", .arm_id = VAULT_ARM "/p/vm",
@@ -74,7 +65,6 @@ static char *write_snapshot(double churn, const struct points *pt)
 	static const char *const ids[] = { "m1", "m2", "m3", "m4" };
 	struct err e = ERR_INIT;
 	struct snapshot_writer sw;
-	struct manifest m;
 	char *dir = test_path("snap");
 
 	assert_int_equal(snapshot_writer_begin(&sw, dir, &e), 0);
@@ -86,33 +76,8 @@ static char *write_snapshot(double churn, const struct points *pt)
 			RK_MONTHLY, TIER_STANDARD, MR_TRUE, 10, pt->full[i],
 			pt->azure[i] });
 	}
-	manifest_init(&m);
-	m.source = xstrdup("sample");
-	m.tenant_id = xstrdup("tenant-1");
-	m.exported_at = T0;
-	m.restore_jobs_from = T0 - 365 * DAY_S;
-	manifest_add_subscription(&m, "sub-1");
-	if (snapshot_writer_commit(&sw, &m, &e))
-		fail_msg("writing the snapshot: %s", e.msg);
-	manifest_release(&m);
+	test_commit_snapshot(&sw, T0);
 	return dir;
-}
-
-/* Line `key` of the plan's file (the first one containing it); caller
- * frees. */
-static char *line_of(const char *dir, const char *file, const char *key)
-{
-	char *path = xasprintf("%s/%s", dir, file);
-	char *text = test_read(path), *line, *save = NULL, *found = NULL;
-
-	assert_non_null(text);
-	for (line = strtok_r(text, "\n", &save); line && !found;
-	     line = strtok_r(NULL, "\n", &save))
-		if (strstr(line, key))
-			found = xstrdup(line);
-	free(text);
-	free(path);
-	return found;
 }
 
 static char *make_plan(double churn, const struct points *pt)
@@ -142,7 +107,7 @@ static void test_plan_azset__plan_moves_more_and_says_why(void **state)
 	int naz, nplan;
 	(void)state;
 
-	row = line_of(out, "vm_sets.csv", iid);
+	row = test_line_of(out, "vm_sets.csv", iid);
 	assert_non_null(row);
 	/* item_id,item_name,vault_name,azure_points,azure_freed_gb,
 	 * azure_archive_gb,azure_saving,plan_points,plan_freed_gb,
@@ -161,7 +126,7 @@ static void test_plan_azset__plan_moves_more_and_says_why(void **state)
 				    "set leaves out"));
 	free(row);
 	/* the points Azure leaves out say so, with the worth */
-	row = line_of(out, "plan.csv", ",m4,");
+	row = test_line_of(out, "plan.csv", ",m4,");
 	assert_non_null(row);
 	assert_non_null(strstr(row, ",move_now,"));
 	assert_non_null(strstr(row, "not in Azure's recommended set "
@@ -170,13 +135,13 @@ static void test_plan_azset__plan_moves_more_and_says_why(void **state)
 				    "lives (estimated)"));
 	free(row);
 	/* Azure's own points move, with nothing to add */
-	row = line_of(out, "plan.csv", ",m1,");
+	row = test_line_of(out, "plan.csv", ",m1,");
 	assert_non_null(row);
 	assert_non_null(strstr(row, ",move_now,"));
 	assert_null(strstr(row, "Azure's recommended set"));
 	free(row);
 	/* the policy is on TierRecommended: projected from Azure's set */
-	row = line_of(out, "strategies.csv", "tier_recommended,");
+	row = test_line_of(out, "strategies.csv", "tier_recommended,");
 	assert_non_null(row);
 	assert_non_null(strstr(row, "Azure's recommended sets (all 4 VM "
 				    "points)"));
@@ -192,12 +157,12 @@ static void test_plan_azset__plan_keeps_azure_set(void **state)
 	char *out = make_plan(0.002, &two_of_four), *row;
 	(void)state;
 
-	row = line_of(out, "vm_sets.csv", iid);
+	row = test_line_of(out, "vm_sets.csv", iid);
 	assert_non_null(row);
 	assert_non_null(strstr(row, ",kept,"));
 	assert_non_null(strstr(row, "2 of Azure's 2 points stay"));
 	free(row);
-	row = line_of(out, "plan.csv", ",m2,");
+	row = test_line_of(out, "plan.csv", ",m2,");
 	assert_non_null(row);
 	assert_non_null(strstr(row, ",keep,"));
 	assert_non_null(strstr(row, "; in Azure's recommended set (kept, "
@@ -218,7 +183,7 @@ static void test_plan_azset__plan_moves_azure_set(void **state)
 	char *out = make_plan(0.01, &three_of_four), *row;
 	(void)state;
 
-	row = line_of(out, "vm_sets.csv", iid);
+	row = test_line_of(out, "vm_sets.csv", iid);
 	assert_non_null(row);
 	assert_non_null(strstr(row, ",adopted,\"the plan moves Azure's whole "
 				    "set, worth as much as the plan's own "
@@ -227,7 +192,7 @@ static void test_plan_azset__plan_moves_azure_set(void **state)
 	for (int i = 1; i <= 3; i++) {
 		char key[16];
 		snprintf(key, sizeof(key), ",m%d,", i);
-		row = line_of(out, "plan.csv", key);
+		row = test_line_of(out, "plan.csv", key);
 		assert_non_null(row);
 		assert_non_null(strstr(row, ",move_now,"));
 		/* moved with Azure's three */
@@ -236,7 +201,7 @@ static void test_plan_azset__plan_moves_azure_set(void **state)
 	}
 	/* m4 is not in the set: decided alone (no set_points), on the
 	 * prior, and its reason says it is outside Azure's set */
-	row = line_of(out, "plan.csv", ",m4,");
+	row = test_line_of(out, "plan.csv", ",m4,");
 	assert_non_null(row);
 	assert_non_null(strstr(row, ",,prior,false,"));
 	assert_non_null(strstr(row, "not in Azure's recommended set"));

@@ -5,7 +5,7 @@
  * Priced at what it frees at its move (54.8 GiB of 100) the yearly point
  * stayed for restore risk; priced at what it holds over the rest of its
  * life as its neighbours leave Standard (nearly a full copy) it moves. */
-#include "testutil.h"
+#include "testsnap.h"
 
 #include <math.h>
 
@@ -31,16 +31,7 @@ static void put_estate(struct snapshot_writer *sw)
 {
 	snapshot_make_id(vid, 'v', VAULT_ARM);
 	snapshot_make_id(iid, 'i', VAULT_ARM "/items/db01");
-	snapshot_put_vault(sw, &(struct vault){
-		.vault_id = vid, .subscription_id = "sub-1",
-		.resource_group = "rg", .vault_name = "vault-vm",
-		.location = "westeurope", .resource_guard_id = "",
-		.tenant_id = "tenant-1", .redundancy = RED_LRS,
-		.cross_region_restore = OFF, .immutability = IMM_DISABLED,
-		.soft_delete = SD_ENABLED, .soft_delete_days = 14, .mua = OFF,
-		.cross_subscription_restore = XSR_ENABLED,
-		.public_network_access = ON, .cmk = OFF,
-		.job_failure_alerts = ON });
+	test_put_vault(sw, vid, "vault-vm");
 	snapshot_put_policy(sw, &(struct policy){
 		.policy_id = "p-000000000001", .vault_id = vid,
 		.policy_name = "vm-daily", .arm_id = VAULT_ARM "/p/vm",
@@ -67,7 +58,6 @@ static char *write_snapshot(void)
 {
 	struct err e = ERR_INIT;
 	struct snapshot_writer sw;
-	struct manifest m;
 	char *dir = test_path("snap"), id[16];
 
 	assert_int_equal(snapshot_writer_begin(&sw, dir, &e), 0);
@@ -82,33 +72,8 @@ static char *write_snapshot(void)
 			yearly ? RK_YEARLY : RK_MONTHLY, TIER_STANDARD,
 			MR_TRUE, 30, 100, -1 });
 	}
-	manifest_init(&m);
-	m.source = xstrdup("sample");
-	m.tenant_id = xstrdup("tenant-1");
-	m.exported_at = T0;
-	m.restore_jobs_from = T0 - 365 * DAY_S;
-	manifest_add_subscription(&m, "sub-1");
-	if (snapshot_writer_commit(&sw, &m, &e))
-		fail_msg("writing the snapshot: %s", e.msg);
-	manifest_release(&m);
+	test_commit_snapshot(&sw, T0);
 	return dir;
-}
-
-/* Line `key` of the plan's file (the first one containing it); caller
- * frees. */
-static char *line_of(const char *dir, const char *file, const char *key)
-{
-	char *path = xasprintf("%s/%s", dir, file);
-	char *text = test_read(path), *line, *save = NULL, *found = NULL;
-
-	assert_non_null(text);
-	for (line = strtok_r(text, "\n", &save); line && !found;
-	     line = strtok_r(NULL, "\n", &save))
-		if (strstr(line, key))
-			found = xstrdup(line);
-	free(text);
-	free(path);
-	return found;
 }
 
 /* Its monthly neighbours expire over the next months, or move, so the
@@ -134,14 +99,14 @@ static void test_plan_footprint__yearly_moves(void **state)
 	plan_summary_release(&sum);
 	/* plan.csv: ...,action,move_date,reason,... freed_gb,set_points,
 	 * method,azure_recommended,basis */
-	row = line_of(out, "plan.csv", ",y700,");
+	row = test_line_of(out, "plan.csv", ",y700,");
 	assert_non_null(row);
 	assert_non_null(strstr(row, ",move_now,2026-11-01,\"saves "));
 	assert_non_null(strstr(row, "frees 90.6 GiB of Standard"));
 	assert_non_null(strstr(row, ",90.555,,prior,"));
 	free(row);
 	/* its neighbours, which leave Standard within months, may not move */
-	row = line_of(out, "plan.csv", ",m670,");
+	row = test_line_of(out, "plan.csv", ",m670,");
 	assert_non_null(row);
 	assert_non_null(strstr(row, ",ineligible,"));
 	free(row);
