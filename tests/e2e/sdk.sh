@@ -57,4 +57,7 @@ for op in subscriptions.list vaults.get backup_resource_vault_configs.get \
 	dp_backup_policies.list backup_instances.list; do
 	grep_ok "... including $op" "^ok [0-9]+ - $op" "$T/sdk.out"
 done
+# stop the emulator so that it writes its spec summary before finish
+kill "$EMU_PID" 2>/dev/null && wait "$EMU_PID"
+EMU_PID=""
 finish
