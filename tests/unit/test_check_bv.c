@@ -293,8 +293,7 @@ static void hist_open(struct hist *h, const char *name)
 		fail_msg("%s", e.msg);
 	snapshot_put_bvault(&sw, &v);
 	for (int i = 0; i < 2; i++) {
-		char pid[16];
-		snprintf(pid, sizeof(pid), "p-00000000000%d", i);
+		const char *pid = i ? "p-000000000001" : "p-000000000000";
 		snapshot_put_bpolicy(&sw, &(struct bpolicy){
 			.policy_id = pid, .vault_id = v.vault_id,
 			.policy_name = ds[i], .datasource_type = ds[i],
