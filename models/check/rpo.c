@@ -119,7 +119,8 @@ static int by_run_time(const void *a, const void *b)
 
 void backup_runs_sort(struct backup_run *r, size_t n)
 {
-	qsort(r, n, sizeof(*r), by_run_time);
+	if (n > 1) /* qsort wants a pointer even for none */
+		qsort(r, n, sizeof(*r), by_run_time);
 }
 
 void failure_streak_compute(struct failure_streak *out,
