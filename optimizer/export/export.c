@@ -158,6 +158,18 @@ void *ex_own(struct ex *x, void *p)
 	return p;
 }
 
+size_t ex_own_slot(struct ex *x)
+{
+	ex_own(x, NULL);
+	return x->nowned - 1;
+}
+
+void *ex_own_at(struct ex *x, size_t slot, void *p)
+{
+	x->owned[slot] = p;
+	return p;
+}
+
 const char *ex_known_tenant(const struct ex *x, const char *sub)
 {
 	for (size_t i = 0; i < x->nknown; i++)

@@ -24,6 +24,9 @@ struct bv_read {
 	size_t ninstances, ainstances;
 	struct bjob *jobs;
 	size_t njobs, ajobs;
+	/* the three arrays' places among what the export frees: a failed
+	 * list ends the export before bv_done */
+	size_t policies_slot, instances_slot, jobs_slot;
 	int pending;              /* lists still outstanding */
 };
 
@@ -81,7 +84,6 @@ static int bv_done(struct bv_read *r, struct err *e)
 			return -1;
 	}
 	/* the instances live on while their points are listed */
-	ex_own(r->x, r->instances);
 	for (size_t i = 0; i < r->ninstances; i++) {
 		const struct binstance *bi = &r->instances[i];
 		char *path = xasprintf("%s/recoveryPoints", bi->arm_id);
@@ -91,10 +93,6 @@ static int bv_done(struct bv_read *r, struct err *e)
 		if (rc)
 			return -1;
 	}
-	free(r->policies);
-	free(r->jobs);
-	r->policies = NULL;
-	r->jobs = NULL;
 	return 0;
 }
 
@@ -166,7 +164,9 @@ static int on_bjob(void *ctx, const cJSON *o, struct err *e)
 	(void)e;
 	if (arm_parse_bjob(o, r->v.vault_id, &r->x->pool, &j))
 		return 0;
-	r->jobs = grow_array(r->jobs, sizeof(j), r->njobs + 1, &r->ajobs);
+	r->jobs = ex_own_at(r->x, r->jobs_slot,
+			    grow_array(r->jobs, sizeof(j), r->njobs + 1,
+				       &r->ajobs));
 	r->jobs[r->njobs++] = j;
 	return 0;
 }
@@ -179,8 +179,9 @@ static int on_policy(void *ctx, const cJSON *o, struct err *e)
 	(void)e;
 	if (arm_parse_bpolicy(o, r->v.vault_id, &r->x->pool, &p))
 		return 0;
-	r->policies = grow_array(r->policies, sizeof(p), r->npolicies + 1,
-				 &r->apolicies);
+	r->policies = ex_own_at(r->x, r->policies_slot,
+				grow_array(r->policies, sizeof(p),
+					   r->npolicies + 1, &r->apolicies));
 	r->policies[r->npolicies++] = p;
 	return 0;
 }
@@ -193,8 +194,10 @@ static int on_instance(void *ctx, const cJSON *o, struct err *e)
 	(void)e;
 	if (arm_parse_binstance(o, r->v.vault_id, &r->x->pool, &bi))
 		return 0;
-	r->instances = grow_array(r->instances, sizeof(bi),
-				  r->ninstances + 1, &r->ainstances);
+	r->instances = ex_own_at(r->x, r->instances_slot,
+				 grow_array(r->instances, sizeof(bi),
+					    r->ninstances + 1,
+					    &r->ainstances));
 	r->instances[r->ninstances++] = bi;
 	return 0;
 }
@@ -260,6 +263,9 @@ static int on_bvault(void *ctx, const cJSON *o, struct err *e)
 		return 0;
 	r = ex_own(s->x, xcalloc(1, sizeof(*r)));
 	r->x = s->x;
+	r->policies_slot = ex_own_slot(s->x);
+	r->instances_slot = ex_own_slot(s->x);
+	r->jobs_slot = ex_own_slot(s->x);
 	if (arm_parse_bvault(o, s->tenant, &s->x->pool, &r->v)) {
 		snprintf(key, sizeof(key), "bv:%s", id);
 		ex_warn(s->x, key,

@@ -125,6 +125,10 @@ int ex_unexpected(const char *what, long status, const char *code,
 const char *ex_pooled(struct ex *x, const char *s);
 /* p, freed with the export (callback contexts outlive a failed run). */
 void *ex_own(struct ex *x, void *p);
+/* A place among what the export frees, for an array that grows (and so
+ * moves): ex_own_at puts its latest address there. */
+size_t ex_own_slot(struct ex *x);
+void *ex_own_at(struct ex *x, size_t slot, void *p);
 /* Tenants of the subscriptions seen so far (NULL: unknown). */
 const char *ex_known_tenant(const struct ex *x, const char *sub);
 void ex_add_known(struct ex *x, const char *sub, const char *tenant);
