@@ -622,6 +622,34 @@ static void write_plan_row(struct plan_ctx *p, const struct item *it,
 		   : rp->recommended < 0 ? "false" : "");
 	csv_put(w, plan_basis(p, it->vault_idx));
 	csv_end_row(w);
+}
+
+/* On plan.csv's writer thread (plan_rows.c). */
+static void write_row(struct plan_ctx *p, const struct plan_row *r)
+{
+	write_plan_row(p, r->it, &r->rp, &r->el, &r->d, r->now_cost,
+		       r->after_cost, r->freed_gb, r->set_points);
+}
+
+/* write_plan_row's arguments, copied for the writer thread. */
+static void queue_plan_row(struct plan_ctx *p, const struct item *it,
+			   const struct rp *rp, const struct eligibility *el,
+			   const struct decision *d, double now_cost,
+			   double after_cost, double freed_gb,
+			   size_t set_points)
+{
+	struct plan_row *r = plan_rows_next(p->rows);
+
+	r->it = it;
+	r->rp = *rp;
+	r->rp.rp_id = plan_rows_keep(p->rows, rp->rp_id);
+	r->rp.move_info = NULL;
+	r->el = *el;
+	r->d = *d;
+	r->now_cost = now_cost;
+	r->after_cost = after_cost;
+	r->freed_gb = freed_gb;
+	r->set_points = set_points;
 	p->planned[it - p->s->items] = true;
 }
 
@@ -875,7 +903,7 @@ static void plan_point(struct plan_ctx *p, const struct item *it,
 		p->sum->held_by_rto++;
 	/* A point that may move is quoted at the Standard cost its move
 	 * removes (with its set: the versions it shares with them). */
-	write_plan_row(p, it, rp, pc.el, &d,
+	queue_plan_row(p, it, rp, pc.el, &d,
 		       pc.el->status == ELIG_NEVER
 			       ? pm.now
 			       : at_move.unique_gb * rc->std_gb_month,
@@ -1260,9 +1288,14 @@ static int plan_write_all(struct plan_ctx *p, const char *out_dir,
 	free(path);
 	if (!p->plan_w)
 		goto fail;
+	p->rows = plan_rows_start(p, write_row, e);
+	if (!p->rows)
+		goto fail;
 	add_item_fees(p);
 	if (snapshot_each_item_rps(p->s, plan_item, p, e))
 		goto fail;
+	plan_rows_finish(p->rows);
+	p->rows = NULL;
 	if (csv_writer_commit(p->plan_w, NULL, e)) {
 		p->plan_w = NULL;
 		goto fail;
@@ -1284,6 +1317,8 @@ static int plan_write_all(struct plan_ctx *p, const char *out_dir,
 		h->release(lock_fd);
 	return rc;
 fail:
+	plan_rows_finish(p->rows);
+	p->rows = NULL;
 	csv_writer_abort(p->plan_w);
 	p->plan_w = NULL;
 	outdir_abort(&dir);
