@@ -9,6 +9,7 @@
 
 #include <limits.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 
 #include "models/cost/backtest.h"
@@ -75,6 +76,65 @@ static int collect_restore(void *ctx, const struct item *it,
 		return 0;
 	rto_samples_add(&p->rto_samples, it, j, p->now);
 	return 0;
+}
+
+/* Without RTO targets, nothing planned depends on the restores: jobs.csv
+ * is then read (and checked) on a thread of its own while the points are
+ * planned, and the plan waits for it only before it is committed. With
+ * targets the RTO model is fitted from them first. */
+struct jobs_pass {
+	pthread_t thread;
+	int rc;
+	struct err err;
+};
+
+static void rto_fit(struct plan_ctx *p)
+{
+	rto_samples_fit(&p->rto_samples, p->rto);
+}
+
+static void *read_jobs(void *arg)
+{
+	struct plan_ctx *p = arg;
+
+	p->jobs->rc = snapshot_each_job(p->s, collect_restore, p,
+					&p->jobs->err);
+	return NULL;
+}
+
+static int jobs_begin(struct plan_ctx *p, struct err *e)
+{
+	if (!p->o->targets) {
+		p->jobs = xcalloc(1, sizeof(*p->jobs));
+		if (!pthread_create(&p->jobs->thread, NULL, read_jobs, p))
+			return 0;
+		free(p->jobs);
+		p->jobs = NULL;
+	}
+	if (snapshot_each_job(p->s, collect_restore, p, e))
+		return -1;
+	rto_fit(p);
+	return 0;
+}
+
+/* rc after the jobs are read: theirs first when they failed, as when
+ * they were read before the points. */
+static int jobs_end(struct plan_ctx *p, int rc, struct err *e)
+{
+	struct jobs_pass *j = p->jobs;
+
+	if (!j)
+		return rc;
+	pthread_join(j->thread, NULL);
+	p->jobs = NULL;
+	if (j->rc) {
+		*e = j->err;
+		rc = -1;
+	} else if (!rc) {
+		rto_fit(p);
+	}
+	free(j);
+	return rc;
 }
 
 /* ---- prices ---- */
@@ -1292,7 +1352,7 @@ static int plan_write_all(struct plan_ctx *p, const char *out_dir,
 	if (!p->rows)
 		goto fail;
 	add_item_fees(p);
-	if (snapshot_each_item_rps(p->s, plan_item, p, e))
+	if (jobs_end(p, snapshot_each_item_rps(p->s, plan_item, p, e), e))
 		goto fail;
 	plan_rows_finish(p->rows);
 	p->rows = NULL;
@@ -1375,12 +1435,10 @@ int plan_run(struct snapshot *s, const struct plan_options *o,
 	for (size_t i = 0; i < s->npolicies; i++)
 		init_settings(&p.pstate[i], &s->policies[i], &o->tiering);
 	if (load_rate_cards(&p, e) || plan_calibrate(&p, e) ||
-	    use_model(&p, e) ||
-	    snapshot_each_job(s, collect_restore, &p, e))
+	    use_model(&p, e) || jobs_begin(&p, e))
 		goto done;
 	levers_init(&p);
-	rto_samples_fit(&p.rto_samples, p.rto);
-	rc = plan_write_all(&p, out_dir, e);
+	rc = jobs_end(&p, plan_write_all(&p, out_dir, e), e);
 done:
 	projection_release(&p.proj);
 	for (size_t v = 0; v < s->nvaults; v++)

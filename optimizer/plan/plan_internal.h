@@ -132,6 +132,7 @@ struct plan_ctx {
 	struct rto_model rto[WL_COUNT];
 	struct csv_writer *plan_w;
 	struct plan_rows *rows;      /* plan.csv's writer thread */
+	struct jobs_pass *jobs;      /* jobs.csv read meanwhile (plan.c) */
 	struct totals *vault_tot, *policy_tot, all;
 	struct policy_state *pstate; /* per policy */
 	struct projection proj;
