@@ -199,10 +199,17 @@ static void test_check_bv__retention_status_and_rto(void **state)
 	assert_true(isnan(r.margin));
 	assert_non_null(strstr(why.buf, "ProtectionStopped"));
 	check_row_release(&r);
-	/* failing backups */
+	/* failing backups: either status that says so */
 	f.bi[0].protection_status = "ProtectionError";
 	assert_int_equal(verdict(&f, 0, &t, &r, &why), V_BREACHED);
 	assert_int_equal(r.cause, CAUSE_FAILED_JOBS);
+	check_row_release(&r);
+	f.bi[0].protection_status = "ConfiguringProtectionFailed";
+	assert_int_equal(verdict(&f, 0, &t, &r, &why), V_BREACHED);
+	assert_int_equal(r.cause, CAUSE_FAILED_JOBS);
+	assert_non_null(strstr(why.buf, "protection status "
+					"ConfiguringProtectionFailed: its "
+					"backups are failing"));
 	check_row_release(&r);
 	/* an RTO target without restore jobs: the documented estimates */
 	f.bi[0].protection_status = "ProtectionConfigured";
