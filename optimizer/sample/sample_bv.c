@@ -65,10 +65,12 @@ static const struct bv_profile bv_profiles[BV_NVAULTS] = {
 		     ONOFF_UNKNOWN },
 };
 
-/* Protection states of the instances (ProtectionStatusDetails). */
+/* Protection states of the instances, from the status enum of the Data
+ * Protection API's ProtectionStatusDetails. */
 enum { BI_OK, BI_ERROR, BI_STOPPED };
 static const char *const bv_status_names[] = {
-	"ProtectionConfigured", "ProtectionError", "ProtectionStopped",
+	"ProtectionConfigured", "ConfiguringProtectionFailed",
+	"ProtectionStopped",
 };
 
 struct bv_instance_tpl {
