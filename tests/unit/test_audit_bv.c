@@ -5,7 +5,7 @@
  * severity and an az dataprotection fix whose values are shell-quoted;
  * Backup-vault rows come after the Recovery Services ones and say
  * vault_kind BackupVault. */
-#include "testutil.h"
+#include "testsnap.h"
 
 #include "optimizer/audit/audit.h"
 #include "optimizer/snapshot/snapshot.h"
@@ -106,13 +106,10 @@ static void fx_open(const struct bv_fx *fx, const char *name,
 	}
 	for (int i = 0; i < 4; i++)
 		snapshot_put_binstance(&sw, &fx->bi[i]);
-	manifest_init(&m);
-	m.source = xstrdup("azure");
-	m.exported_at = T0;
-	if (snapshot_writer_commit(&sw, &m, &e) ||
-	    snapshot_open(s, dir, &e))
+	test_manifest(&m, "azure", T0, NULL, NULL);
+	test_commit_with(&sw, &m);
+	if (snapshot_open(s, dir, &e))
 		fail_msg("%s", e.msg);
-	manifest_release(&m);
 	free(dir);
 }
 
