@@ -243,7 +243,8 @@ void plan_fill_summary(struct plan_ctx *p);
  * and the planner's work buffers may change before it is written. */
 struct plan_row {
 	const struct item *it;
-	struct rp rp;                /* rp_id: plan_rows_keep's copy */
+	struct rp rp;                /* rp_id: plan_rows_keep's copy;
+					move_info: NULL (not written) */
 	struct eligibility el;
 	struct decision d;
 	double now_cost, after_cost, freed_gb;
