@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT
  * restore_scan.c: the fit's read of jobs.csv and recovery_points.csv
- * (restore_scan.h): the columns it uses, its restore jobs; the checks of
- * every job and of both files' SHA-256 on a second thread. Never
- * prints. */
+ * (restore_scan.h): the columns it uses, its restore jobs, both files'
+ * SHA-256 and rows against the manifest (recovery_points.csv's hash on
+ * a second thread). Never prints. */
 #include "models/restore/restore_scan.h"
 
 #include <math.h>
@@ -29,25 +29,11 @@ static const struct csv_schema rps_schema = { "recovery_points.csv",
 					      rp_cols, P_NCOLS };
 #undef R
 
-static int ignore_job(void *ctx, const struct item *it, const struct job *j,
-		      struct err *e)
-{
-	(void)ctx;
-	(void)it;
-	(void)j;
-	(void)e;
-	return 0;
-}
-
-/* The checker: jobs.csv through the snapshot's own stream (every row and
- * column checked, SHA-256 and rows against the manifest), then the
- * SHA-256 of recovery_points.csv. */
+/* The checker: the SHA-256 of recovery_points.csv. */
 static void *check_files(void *arg)
 {
 	struct restore_scan *sc = arg;
 
-	sc->jobs_rc = snapshot_each_job(sc->s, ignore_job, NULL,
-					&sc->jobs_err);
 	sc->hash_rc = sha256_file(sc->path[RSCAN_RPS], sc->rps_sha,
 				  &sc->hash_err);
 	return NULL;
@@ -60,7 +46,7 @@ int restore_scan_start(struct restore_scan *sc, struct snapshot *s,
 
 	memset(sc, 0, sizeof(*sc));
 	sc->s = s;
-	sc->jobs_err = sc->hash_err = (struct err)ERR_INIT;
+	sc->hash_err = (struct err)ERR_INIT;
 	sc->path[RSCAN_JOBS] = path_join(s->dir, "jobs.csv");
 	sc->path[RSCAN_RPS] = path_join(s->dir, "recovery_points.csv");
 	err = pthread_create(&sc->checker, NULL, check_files, sc);
@@ -74,18 +60,15 @@ int restore_scan_start(struct restore_scan *sc, struct snapshot *s,
 	return 0;
 }
 
-/* Errors in the order a single pass would meet them: jobs.csv (its
- * first bad row, whatever the fit read of it), then the points. */
+/* The points' rows and SHA-256 against the manifest (jobs.csv's were
+ * checked as it was read). */
 int restore_scan_finish(struct restore_scan *sc, int rc, struct err *e)
 {
 	if (!sc->started)
 		return rc;
 	pthread_join(sc->checker, NULL);
 	sc->started = false;
-	if (sc->jobs_rc) {
-		*e = sc->jobs_err;
-		rc = -1;
-	} else if (!rc && sc->hash_rc) {
+	if (!rc && sc->hash_rc) {
 		*e = sc->hash_err;
 		rc = -1;
 	}
@@ -151,10 +134,13 @@ int restore_scan_jobs(struct restore_scan *sc, bool restores_only,
 		      job_fn fn, void *ctx, struct err *e)
 {
 	struct job_scan js = { sc, fn, ctx, -1 };
+	struct csv_file_info info;
 
-	return csv_read_kept(sc->path[RSCAN_JOBS], &jobs_schema,
-			     restores_only ? "restore" : NULL, scan_job_row,
-			     &js, NULL, NULL, e);
+	if (csv_read_kept(sc->path[RSCAN_JOBS], &jobs_schema,
+			  restores_only ? "restore" : NULL, scan_job_row, &js,
+			  &info, NULL, e))
+		return -1;
+	return snapshot_check_file(sc->s, "jobs.csv", &info, e);
 }
 
 /* ---- recovery points ----
