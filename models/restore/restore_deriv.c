@@ -15,7 +15,12 @@
  *     dD/dp = -(ln c D + c^q G_1),
  *     d2D/dp2 = ln^2 c D + 2 ln c c^q G_1 + c^q G_2;
  * in c: dD/dc = x^-p - c^-p, d2D/dc2 = p (c^-p / c - x^-p / x),
- * d2D/dc dp = ln c c^-p - ln x x^-p. */
+ * d2D/dc dp = ln c c^-p - ln x x^-p.
+ *
+ * The exponential alternative B + A e^(-k a) likewise in (log B, log A,
+ * log k): with s = A e^(-k a), z = k a and phi = (1 - e^-z) / z, its
+ * Lambda = B a + A a phi has d/dlog k = A a (e^-z - phi) and second
+ * derivative A a (phi - e^-z (1 + z)). */
 #include "models/restore/restore_internal.h"
 
 #include <math.h>
@@ -52,6 +57,14 @@ static void add_outer(double H[NPAR][NPAR], const double v[NPAR], double k)
 	for (int i = 0; i < NPAR; i++)
 		for (int j = i; j < NPAR; j++)
 			H[i][j] += k * v[i] * v[j];
+}
+
+/* H's lower triangle from its upper. */
+static void mirror(struct nll_deriv *out)
+{
+	for (int i = 0; i < NPAR; i++)
+		for (int j = 0; j < i; j++)
+			out->H[i][j] = out->H[j][i];
 }
 
 /* One event: out += the derivatives of log lambda(a). */
@@ -139,8 +152,54 @@ void omori_deriv(const struct restore_data *d, const struct hazard *h,
 		event_terms(h, d->ev[j].age, out);
 	for (size_t i = 0; i < n; i++)
 		node_terms(h, &s, age[i], w[i], out);
-	for (int i = 0; i < NPAR; i++)
-		for (int j = 0; j < i; j++)
-			out->H[i][j] = out->H[j][i];
+	mirror(out);
+	free(age);
+}
+
+static void exp_event(const double x[3], double a, struct nll_deriv *out)
+{
+	double s = x[1] * exp(-x[2] * a), lam = x[0] + s;
+	double d1[NPAR] = { x[0], s, -x[2] * a * s, 0 };
+
+	out->f -= log(lam);
+	for (int i = 0; i < 3; i++)
+		out->g[i] -= d1[i] / lam;
+	out->H[0][0] -= x[0] / lam;
+	out->H[1][1] -= s / lam;
+	out->H[1][2] -= d1[2] / lam;
+	out->H[2][2] -= d1[2] * (1 - x[2] * a) / lam;
+	add_outer(out->H, d1, 1 / (lam * lam));
+}
+
+static void exp_node(const double x[3], double a, double w,
+		     struct nll_deriv *out)
+{
+	double z = x[2] * a, ez = exp(-z);
+	double phi = z < 1e-8 ? 1 - z / 2 : -expm1(-z) / z;
+	double lb = x[0] * a, la = x[1] * a * phi, lk = x[1] * a * (ez - phi);
+
+	out->f += w * (lb + la);
+	out->g[0] += w * lb;
+	out->g[1] += w * la;
+	out->g[2] += w * lk;
+	out->H[0][0] += w * lb;
+	out->H[1][1] += w * la;
+	out->H[1][2] += w * lk;
+	out->H[2][2] += w * x[1] * a * (phi - ez * (1 + z));
+}
+
+void exp_deriv(const struct restore_data *d, const double x[3],
+	       struct nll_deriv *out)
+{
+	double *age = xmalloc(4 * d->nbins * sizeof(*age));
+	double *w = age + 2 * d->nbins;
+	size_t n = expo_nodes(d, &d->pooled, age, w);
+
+	memset(out, 0, sizeof(*out));
+	for (size_t j = 0; j < d->nev; j++)
+		exp_event(x, d->ev[j].age, out);
+	for (size_t i = 0; i < n; i++)
+		exp_node(x, age[i], w[i], out);
+	mirror(out);
 	free(age);
 }

@@ -17,10 +17,10 @@
  * covariance of the log-parameters is the inverse of the closed-form
  * Hessian (gsl_linalg_cholesky_decomp1 / _invert); p's own interval is
  * its profile likelihood's (see profile_p), each profile point by Newton
- * steps too. A parameter that ends on the edge of its search box (B -> 0
- * when the data show no floor) is held there and gets no variance; B's
- * interval is then [0, the exact upper bound of the rate after 180
- * days]. */
+ * steps too, as are the exponential alternative's starts. A parameter
+ * that ends on the edge of its search box (B -> 0 when the data show no
+ * floor) is held there and gets no variance; B's interval is then [0,
+ * the exact upper bound of the rate after 180 days]. */
 #include "models/restore/restore_internal.h"
 
 #include <math.h>
@@ -258,6 +258,16 @@ static double exp_nll(const double *theta, void *ctx)
 #define NEWTON_ROUNDING 1e-6 /* converged when rounding stops the steps */
 #define NEWTON_QUADRATIC 1e-8 /* from here the full step is taken or none */
 
+/* A negative log-likelihood with its derivatives, for newton_min: the
+ * first n of NPAR log-parameters, inside the box [lo, hi]. */
+struct newton_fn {
+	void (*deriv)(const struct lik *l, const double *t,
+		      struct nll_deriv *o);
+	const struct lik *l;
+	size_t n;
+	const double *lo, *hi;
+};
+
 /* omori_nll (inside the box) with its gradient and Hessian. */
 static void omori_nll_deriv(const struct lik *l, const double *t,
 			    struct nll_deriv *o)
@@ -272,6 +282,16 @@ static void omori_nll_deriv(const struct lik *l, const double *t,
 		o->g[PAR_P] += t[PAR_P] / (P_SIGMA_LOG * P_SIGMA_LOG);
 		o->H[PAR_P][PAR_P] += 1 / (P_SIGMA_LOG * P_SIGMA_LOG);
 	}
+}
+
+/* exp_nll (inside the box) with its gradient and Hessian. */
+static void exp_nll_deriv(const struct lik *l, const double *t,
+			  struct nll_deriv *o)
+{
+	double x[3] = { exp(t[0]), exp(t[1]), exp(t[2]) };
+
+	exp_deriv(l->d, x, o);
+	o->f -= l->sum_log_w;
 }
 
 /* The Newton step s = -H^-1 g over the parameters not held (held ones
@@ -317,28 +337,28 @@ static double newton_step(const struct nll_deriv *o, const bool *held,
 	return dec;
 }
 
-/* Minimises omori_nll over the parameters hold does not fix, from t
- * (which gets the minimum), by Newton steps halved until the value
- * falls (a ridge on H where it is not positive definite), inside the
- * box: a parameter at an edge that the gradient pushes out stays there.
- * Converged (true) when the Newton decrement
- * fell under NEWTON_TOL, or under NEWTON_ROUNDING when rounding stops
- * the steps; *f gets the value. */
-static bool omori_newton(const struct lik *l, double *t, const bool *hold,
-			 double *f)
+/* Minimises fn over the parameters hold does not fix, from t (which
+ * gets the minimum), by Newton steps halved until the value falls (a
+ * ridge on H where it is not positive definite), inside the box: a
+ * parameter at an edge that the gradient pushes out stays there.
+ * Converged (true) when the Newton decrement fell under NEWTON_TOL, or
+ * under NEWTON_ROUNDING when rounding stops the steps; *f gets the
+ * value. */
+static bool newton_min(const struct newton_fn *fn, double *t,
+		       const bool *hold, double *f)
 {
 	struct nll_deriv o, trial;
-	double s[NPAR], x[NPAR], dec = INFINITY;
+	double s[NPAR], x[NPAR] = { 0 }, dec = INFINITY;
 	bool held[NPAR];
 
-	box_clamp(t, omori_lo, omori_hi, NPAR);
-	omori_nll_deriv(l, t, &o);
+	box_clamp(t, fn->lo, fn->hi, fn->n);
+	fn->deriv(fn->l, t, &o);
 	for (int it = 0; it < NEWTON_MAX_ITER; it++) {
 		double step = 1;
-		for (int i = 0; i < NPAR; i++)
-			held[i] = hold[i] ||
-				  (t[i] <= omori_lo[i] && o.g[i] > 0) ||
-				  (t[i] >= omori_hi[i] && o.g[i] < 0);
+		for (size_t i = 0; i < NPAR; i++)
+			held[i] = i >= fn->n || hold[i] ||
+				  (t[i] <= fn->lo[i] && o.g[i] > 0) ||
+				  (t[i] >= fn->hi[i] && o.g[i] < 0);
 		dec = newton_step(&o, held, s);
 		if (dec < NEWTON_TOL)
 			break;
@@ -346,20 +366,29 @@ static bool omori_newton(const struct lik *l, double *t, const bool *hold,
 		 * value is rounding: no halving */
 		for (; step > (dec < NEWTON_QUADRATIC ? 0.5 : 1e-9);
 		     step /= 2) {
-			for (int i = 0; i < NPAR; i++)
+			for (size_t i = 0; i < fn->n; i++)
 				x[i] = t[i] + step * s[i];
-			box_clamp(x, omori_lo, omori_hi, NPAR);
-			omori_nll_deriv(l, x, &trial);
+			box_clamp(x, fn->lo, fn->hi, fn->n);
+			fn->deriv(fn->l, x, &trial);
 			if (trial.f < o.f)
 				break;
 		}
 		if (!(trial.f < o.f))
 			break;
-		memcpy(t, x, sizeof(x));
+		memcpy(t, x, fn->n * sizeof(*t));
 		o = trial;
 	}
 	*f = o.f;
 	return dec < NEWTON_ROUNDING;
+}
+
+static bool omori_newton(const struct lik *l, double *t, const bool *hold,
+			 double *f)
+{
+	struct newton_fn fn = { omori_nll_deriv, l, NPAR, omori_lo,
+				omori_hi };
+
+	return newton_min(&fn, t, hold, f);
 }
 
 /* ---- starting values ---- */
@@ -774,7 +803,9 @@ static int fit_exponential(struct restore_model *m,
 			   const struct restore_data *d, struct err *e)
 {
 	static const double k0s[] = { 1.0 / 3, 1.0 / 30, 1.0 / 300 };
+	static const bool none[NPAR];
 	struct lik l = { d, events_log_weight(d), false };
+	struct newton_fn fn = { exp_nll_deriv, &l, 3, exp_lo, exp_hi };
 	double n = (double)d->nev, best = INFINITY;
 
 	for (size_t s = 0; s < ARRAY_SIZE(k0s); s++) {
@@ -792,8 +823,11 @@ static int fit_exponential(struct restore_model *m,
 		t[1] = log(fmax(n - exp(t[0]) * d->pooled.cov_days, 0.5 * n) /
 			   expo_integrate(d, &d->pooled, exp_cum, &x));
 		t[2] = log(k0s[s]);
-		if (nm_minimize(exp_nll, &l, 3, t, 1.0, NM_SIZE_TOL, &r, e))
+		if (nm_search(exp_nll, &l, 3, t, 1.0, NM_SEARCH_TOL, false, &r,
+			      e))
 			return -1;
+		r.size_ok = newton_min(&fn, t, none, &r.f);
+		r.f = exp_nll(t, &l);
 		if (r.f < best) {
 			best = r.f;
 			box_clamp(t, exp_lo, exp_hi, 3);

@@ -131,6 +131,10 @@ struct nll_deriv {
 };
 void omori_deriv(const struct restore_data *d, const struct hazard *h,
 		 struct nll_deriv *out);
+/* The same for the exponential alternative at x = (B, A, k), its
+ * derivatives in (log B, log A, log k) (the fourth row and column 0). */
+void exp_deriv(const struct restore_data *d, const double x[3],
+	       struct nll_deriv *out);
 
 /* Copies the fit's outcome into m->sum. */
 void restore_model_finish_summary(struct restore_model *m);

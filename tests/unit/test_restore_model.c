@@ -339,6 +339,50 @@ static void test_restore_model__analytic_derivatives(void **state)
 	restore_data_release(&d);
 }
 
+/* The exponential alternative's, likewise (k small and large). */
+static void exp_at(const struct restore_data *d, const double *t,
+		   struct nll_deriv *out)
+{
+	double x[3] = { exp(t[0]), exp(t[1]), exp(t[2]) };
+
+	exp_deriv(d, x, out);
+}
+
+static void test_restore_model__exponential_derivatives(void **state)
+{
+	static const double xs[][3] = {
+		{ 2e-5, 0.02, 0.2 }, { 1e-6, 0.05, 3 }, { 1e-4, 0.01, 1e-4 },
+	};
+	struct sim s = { true_h, 4, 365, 0, { 0 } };
+	struct restore_data d;
+	const double step = 1e-5;
+
+	(void)state;
+	simulate(&d, &s, 6);
+	for (size_t k = 0; k < ARRAY_SIZE(xs); k++) {
+		double t[3] = { log(xs[k][0]), log(xs[k][1]), log(xs[k][2]) };
+		struct nll_deriv at, up, down;
+		exp_at(&d, t, &at);
+		for (int i = 0; i < 3; i++) {
+			double x[3], fd;
+			memcpy(x, t, sizeof(x));
+			x[i] = t[i] + step;
+			exp_at(&d, x, &up);
+			x[i] = t[i] - step;
+			exp_at(&d, x, &down);
+			fd = (up.f - down.f) / (2 * step);
+			assert_true(fabs(fd - at.g[i]) <=
+				    1e-6 * (1 + fabs(at.g[i])));
+			for (int j = 0; j < 3; j++) {
+				fd = (up.g[j] - down.g[j]) / (2 * step);
+				assert_true(fabs(fd - at.H[i][j]) <=
+					    1e-6 * (1 + fabs(at.H[i][j])));
+			}
+		}
+	}
+	restore_data_release(&d);
+}
+
 /* ---- exact Poisson intervals ---- */
 
 static void test_restore_model__garwood_intervals(void **state)
@@ -785,6 +829,8 @@ int main(void)
 			test_restore_model__cumulative_matches_integral),
 		cmocka_unit_test(test_restore_model__histogram_error_is_small),
 		cmocka_unit_test(test_restore_model__analytic_derivatives),
+		cmocka_unit_test(
+			test_restore_model__exponential_derivatives),
 		cmocka_unit_test(test_restore_model__garwood_intervals),
 		cmocka_unit_test(test_restore_model__eb_hand_example),
 		cmocka_unit_test(test_restore_model__eb_marginal_likelihood),
