@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT
  * restore_scan.c: the fit's read of jobs.csv and recovery_points.csv
  * (restore_scan.h): the columns it uses, its restore jobs, both files'
- * SHA-256 and rows against the manifest (recovery_points.csv's hash on
- * a second thread). Never prints. */
+ * SHA-256 (on a second thread) and rows against the manifest. Never
+ * prints. */
 #include "models/restore/restore_scan.h"
 
 #include <math.h>
@@ -29,13 +29,14 @@ static const struct csv_schema rps_schema = { "recovery_points.csv",
 					      rp_cols, P_NCOLS };
 #undef R
 
-/* The checker: the SHA-256 of recovery_points.csv. */
+/* The checker: the SHA-256 of both files. */
 static void *check_files(void *arg)
 {
 	struct restore_scan *sc = arg;
 
-	sc->hash_rc = sha256_file(sc->path[RSCAN_RPS], sc->rps_sha,
-				  &sc->hash_err);
+	for (int f = 0; f < RSCAN_FILES && !sc->hash_rc; f++)
+		sc->hash_rc = sha256_file(sc->path[f], sc->sha[f],
+					  &sc->hash_err);
 	return NULL;
 }
 
@@ -60,10 +61,13 @@ int restore_scan_start(struct restore_scan *sc, struct snapshot *s,
 	return 0;
 }
 
-/* The points' rows and SHA-256 against the manifest (jobs.csv's were
- * checked as it was read). */
+/* Both files' rows and SHA-256 against the manifest, jobs.csv first. */
 int restore_scan_finish(struct restore_scan *sc, int rc, struct err *e)
 {
+	static const char *const names[RSCAN_FILES] = {
+		"jobs.csv", "recovery_points.csv"
+	};
+
 	if (!sc->started)
 		return rc;
 	pthread_join(sc->checker, NULL);
@@ -72,11 +76,10 @@ int restore_scan_finish(struct restore_scan *sc, int rc, struct err *e)
 		*e = sc->hash_err;
 		rc = -1;
 	}
-	if (!rc) {
-		struct csv_file_info info = { .rows = sc->rps_rows };
-		memcpy(info.sha256, sc->rps_sha, sizeof(info.sha256));
-		rc = snapshot_check_file(sc->s, "recovery_points.csv", &info,
-					 e);
+	for (int f = 0; f < RSCAN_FILES && !rc; f++) {
+		struct csv_file_info info = { .rows = sc->rows[f] };
+		memcpy(info.sha256, sc->sha[f], sizeof(info.sha256));
+		rc = snapshot_check_file(sc->s, names[f], &info, e);
 	}
 	for (int f = 0; f < RSCAN_FILES; f++)
 		free(sc->path[f]);
@@ -95,6 +98,7 @@ struct job_scan {
 	job_fn fn;
 	void *ctx;
 	long last;            /* the item of the row before, or -1 */
+	uint64_t rows;        /* read (the skipped ones are counted apart) */
 };
 
 /* The item named in column col into *last (exit 65 when items.csv does
@@ -117,6 +121,7 @@ static int scan_job_row(void *ctx, const struct csv_row *r, struct err *e)
 	struct job j = { "", "", "", "", "", "", "", TIME_NONE, TIME_NONE,
 			 TIME_NONE, NAN, NAN };
 
+	js->rows++;
 	if (row_str(r, J_OP, 0, &j.operation, e) ||
 	    row_str(r, J_STATUS, 0, &j.status, e) ||
 	    row_time(r, J_START, 0, &j.start_time, e) ||
@@ -133,14 +138,15 @@ static int scan_job_row(void *ctx, const struct csv_row *r, struct err *e)
 int restore_scan_jobs(struct restore_scan *sc, bool restores_only,
 		      job_fn fn, void *ctx, struct err *e)
 {
-	struct job_scan js = { sc, fn, ctx, -1 };
-	struct csv_file_info info;
+	struct job_scan js = { sc, fn, ctx, -1, 0 };
+	uint64_t skipped = 0;
 
 	if (csv_read_kept(sc->path[RSCAN_JOBS], &jobs_schema,
 			  restores_only ? "restore" : NULL, scan_job_row, &js,
-			  &info, NULL, e))
+			  NULL, &skipped, e))
 		return -1;
-	return snapshot_check_file(sc->s, "jobs.csv", &info, e);
+	sc->rows[RSCAN_JOBS] = js.rows + skipped;
+	return 0;
 }
 
 /* ---- recovery points ----
@@ -244,7 +250,7 @@ static int scan_rp_row(void *ctx, const struct csv_row *r, struct err *e)
 	long item = p->item;
 	struct rp *rp;
 
-	p->sc->rps_rows++;
+	p->sc->rows[RSCAN_RPS]++;
 	if (row_item(s, r, P_ITEM, &item, e) ||
 	    (item != p->item && next_item(p, r, item, e)))
 		return -1;

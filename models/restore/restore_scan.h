@@ -4,7 +4,7 @@
  * the stream (snapshot.cache is NULL). The fit takes only the restore
  * jobs, skipped to before they are split when the manifest dates the
  * job history, and six of the points' columns, parsed on a reader
- * thread; a checker thread meanwhile hashes recovery_points.csv. Both
+ * thread; a checker thread meanwhile hashes both files. Their
  * files' rows and SHA-256 are checked against manifest.json, and every
  * value the fit reads (the five columns of the jobs it reads, the six of
  * the points) is checked as every stage checks it: a snapshot is refused
@@ -29,13 +29,13 @@ enum { RSCAN_JOBS, RSCAN_RPS, RSCAN_FILES };
 struct restore_scan {
 	struct snapshot *s;
 	char *path[RSCAN_FILES];
-	uint64_t rps_rows;
+	uint64_t rows[RSCAN_FILES];
 	/* the checker thread's results */
 	pthread_t checker;
 	bool started;
 	int hash_rc;
 	struct err hash_err;
-	char rps_sha[SHA256_HEX_LEN];
+	char sha[RSCAN_FILES][SHA256_HEX_LEN];
 };
 
 /* Starts the checker thread. */
@@ -43,8 +43,7 @@ int restore_scan_start(struct restore_scan *sc, struct snapshot *s,
 		       struct err *e);
 
 /* The jobs: with restores_only, only rows naming "restore" (in any case)
- * reach fn; the others are skipped unsplit. Then the file's rows and
- * SHA-256 against the manifest. */
+ * reach fn; the others are skipped unsplit (and counted). */
 int restore_scan_jobs(struct restore_scan *sc, bool restores_only,
 		      job_fn fn, void *ctx, struct err *e);
 
@@ -52,8 +51,9 @@ int restore_scan_jobs(struct restore_scan *sc, bool restores_only,
 int restore_scan_points(struct restore_scan *sc, item_rps_fn fn, void *ctx,
 			struct err *e);
 
-/* Waits for the checker: rc's error first, then recovery_points.csv's
- * rows and SHA-256 against manifest.json (exit 65 when they differ).
+/* Waits for the checker: rc's error first, then jobs.csv's and
+ * recovery_points.csv's rows and SHA-256 against manifest.json (exit 65
+ * when they differ).
  * Returns rc, or -1 when a check fails. Call it once restore_scan_start
  * succeeded. */
 int restore_scan_finish(struct restore_scan *sc, int rc, struct err *e);
