@@ -38,7 +38,7 @@ const char *const restore_param_names[NPAR] = { "B", "K", "c", "p" };
 
 #define NM_MAX_ITER 10000
 #define NM_SIZE_TOL 1e-6
-#define NM_SEARCH_TOL 1e-1   /* the starts' simplex, then Newton steps */
+#define NM_SEARCH_TOL 1e-2   /* the starts' simplex, then Newton steps */
 #define P_SIGMA_LOG 0.3
 #define DECREMENT_TOL 1e-3   /* converged: a Newton step gains less */
 #define BARRIER 1e4
