@@ -196,6 +196,10 @@ static void test_restore_model__floor_at_zero_profile(void **state)
 			if (m->b_at_zero)
 				assert_true(hi > 0 && hi < rhi);
 			misses += !(lo <= truths[k].B && truths[k].B <= hi);
+			/* Newton steps hold B at its box's edge */
+			assert_true(m->diag.converged);
+			assert_int_equal(m->diag.starts_converged,
+					 m->diag.starts);
 			restore_model_free(m);
 			restore_data_release(&d);
 		}
