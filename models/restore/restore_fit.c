@@ -504,6 +504,22 @@ static const double omori_starts[][2] = {
 };
 
 /* Runs every start; best gets the winner. */
+/* Start s (of omori_starts): the simplex, then Newton steps; r->size_ok
+ * when those converged, r->f the value at t. */
+static int omori_run_start(struct lik *l, size_t s, double t[NPAR],
+			   struct nm_result *r, struct err *e)
+{
+	static const bool none[NPAR];
+
+	omori_start(l->d, omori_starts[s][0], omori_starts[s][1], t);
+	if (nm_search(omori_nll, l, NPAR, t, 1.0, NM_SEARCH_TOL, false, r,
+		      e))
+		return -1;
+	r->size_ok = omori_newton(l, t, none, &r->f);
+	r->f = omori_nll(t, l);
+	return 0;
+}
+
 static int omori_search(struct restore_model *m, struct lik *l,
 			double best[NPAR], struct nm_result *br,
 			struct err *e)
@@ -514,15 +530,10 @@ static int omori_search(struct restore_model *m, struct lik *l,
 	memset(br, 0, sizeof(*br));
 	br->f = INFINITY;
 	for (size_t s = 0; s < ns; s++) {
-		static const bool none[NPAR];
 		double t[NPAR];
 		struct nm_result r;
-		omori_start(l->d, omori_starts[s][0], omori_starts[s][1], t);
-		if (nm_search(omori_nll, l, NPAR, t, 1.0, NM_SEARCH_TOL, false,
-			      &r, e))
+		if (omori_run_start(l, s, t, &r, e))
 			return -1;
-		r.size_ok = omori_newton(l, t, none, &r.f);
-		r.f = omori_nll(t, l);
 		fs[s] = r.f;
 		m->diag.iterations += r.iterations;
 		m->diag.starts_converged += r.size_ok;
@@ -1008,8 +1019,10 @@ static double theta_change(const struct hazard *a, const struct hazard *b)
 	return worst;
 }
 
-/* The pooled shape's estimate alone (every start, no intervals): where
- * the rounds begin. */
+/* The pooled shape's estimate alone (no intervals): where the rounds
+ * begin. The first start's when its Newton steps converge (the final fit
+ * runs every start and checks that they agree), else every start's
+ * best. */
 static int omori_estimate(struct restore_model *m,
 			  const struct restore_data *d, struct err *e)
 {
@@ -1017,7 +1030,8 @@ static int omori_estimate(struct restore_model *m,
 	double t[NPAR];
 	struct nm_result r;
 
-	if (omori_search(m, &l, t, &r, e))
+	if (omori_run_start(&l, 0, t, &r, e) ||
+	    (!r.size_ok && omori_search(m, &l, t, &r, e)))
 		return -1;
 	box_clamp(t, omori_lo, omori_hi, NPAR);
 	theta_hazard(t, &m->h);
