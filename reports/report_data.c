@@ -105,6 +105,7 @@ void report_data_release(struct report_data *d)
 		for (size_t v = 0; v < d->s->nvaults; v++) {
 			free(d->vm[v].std_gb);
 			free(d->vm[v].arc_gb);
+			free(d->vm[v].files_gb);
 			free(d->vm[v].restore_cost);
 			free(d->vm[v].restores);
 		}

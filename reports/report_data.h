@@ -96,10 +96,12 @@ struct rep_series {
 struct rep_vault_months {
 	struct rate_card card;       /* price rows: meters, quality, region */
 	double std_price, arc_price; /* per GB-Month, as the plan priced */
-	/* per month of the horizon: day-averaged GiB, the expected cost of
+	double files_price;          /* Files Vaulted, likewise */
+	/* per month of the horizon: day-averaged GiB (std_gb on the Standard
+	 * meter, files_gb on the Files Vaulted one), the expected cost of
 	 * restores from Archive and their number (NAN: the plan had no
 	 * model) */
-	double *std_gb, *arc_gb, *restore_cost, *restores;
+	double *std_gb, *arc_gb, *restore_cost, *restores, *files_gb;
 	double pi_units[WL_COUNT];   /* billed protected-instance units */
 	/* the plan's monthly protected-instance fees (calibrated prices when
 	 * the plan had a bill), or NAN */

@@ -17,7 +17,7 @@ double lever_stored_monthly(const struct rate_card *rc,
 			    const struct item *it)
 {
 	return pi_monthly_fee(rc, it->workload, it->source_gb) +
-	       it->standard_gb * rc->std_gb_month +
+	       it->standard_gb * std_price_of(rc, it->workload) +
 	       it->archive_gb * rc->arc_gb_month;
 }
 

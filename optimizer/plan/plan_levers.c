@@ -319,9 +319,11 @@ static const struct vault *retention_cut(const struct plan_ctx *p,
 
 static double retention_saving(const struct plan_ctx *p, size_t pi)
 {
-	long vi = snapshot_find_vault(p->s, p->s->policies[pi].vault_id);
+	const struct policy *pol = &p->s->policies[pi];
+	long vi = snapshot_find_vault(p->s, pol->vault_id);
 
-	return p->levers.daily_gb[pi] * p->cards[vi].std_gb_month;
+	return p->levers.daily_gb[pi] *
+	       std_price_of(&p->cards[vi], pol->workload);
 }
 
 /* Instant restore kept by Standard and Enhanced policies by default. */
@@ -637,10 +639,7 @@ static void reserved_levers(struct plan_ctx *p, const double *gb)
 	for (size_t v = 0; v < p->s->nvaults; v++) {
 		double total = 0;
 		bool first = true;
-		int sm = p->cards[v].standard_meter;
 
-		if (sm == M_FILES_VAULTED_LRS || sm == M_FILES_VAULTED_GRS)
-			continue;
 		for (size_t w = 0; w < p->s->nvaults; w++)
 			if (same_reservation(p, v, w)) {
 				first = first && w >= v;
@@ -657,8 +656,11 @@ static void vault_levers(struct plan_ctx *p)
 {
 	double *gb = xcalloc(p->s->nvaults + 1, sizeof(double));
 
+	/* the Standard meter's GiB: vaulted file shares' are on their own
+	 * meter, which reserved capacity does not cover */
 	for (size_t i = 0; i < p->s->nitems; i++)
-		if (plan_item_in_scope(p, &p->s->items[i]))
+		if (plan_item_in_scope(p, &p->s->items[i]) &&
+		    p->s->items[i].workload != WL_FILES)
 			gb[p->s->items[i].vault_idx] +=
 				p->s->items[i].standard_gb;
 	for (size_t v = 0; v < p->s->nvaults; v++)

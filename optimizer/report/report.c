@@ -267,6 +267,10 @@ static void price_caveats(struct report_ctx *c)
 				  vm->std_price, vm->card.std_gb_month);
 		plan_price_caveat(d, &c->s->vaults[v], "Archive",
 				  vm->arc_price, vm->card.arc_gb_month);
+		if (vm->card.has_files)
+			plan_price_caveat(d, &c->s->vaults[v], "Files Vaulted",
+					  vm->files_price,
+					  vm->card.files_gb_month);
 		rate_card_caveats(&vm->card, c->s->vaults[v].location,
 				  has_restore_cost(d, vm), add_price_caveat, d);
 	}
