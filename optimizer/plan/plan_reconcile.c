@@ -137,12 +137,16 @@ static void calibrate_vault(struct plan_ctx *p, size_t v)
 		billed_price(&b[BM_FILES_VAULTED], rc->files_gb_month);
 	for (int w = 0; w < WL_COUNT; w++)
 		rc->pi_unit[w] = billed_price(&b[pi_of[w]], 0);
-	if (b[BM_STANDARD].rows || b[BM_ARCHIVE].rows ||
-	    b[BM_FILES_VAULTED].rows)
+	if (b[BM_FILES_VAULTED].rows || m[BM_FILES_VAULTED].qty > 0)
 		snprintf(cal->note[v], sizeof(cal->note[v]),
 			 "sizes x%.4f Standard, x%.4f Archive, x%.4f Files "
 			 "Vaulted; unit prices as billed",
 			 f[0], f[1], f[2]);
+	else if (b[BM_STANDARD].rows || b[BM_ARCHIVE].rows)
+		snprintf(cal->note[v], sizeof(cal->note[v]),
+			 "sizes x%.4f Standard, x%.4f Archive; unit prices "
+			 "as billed",
+			 f[0], f[1]);
 }
 
 /* Adds to a vault's note that a workload's protected instances follow
