@@ -51,6 +51,10 @@ struct rep_group {
 	bool planned;
 	long considered, move_now, move_on, keep;
 	double storage_after, saving_total;
+	/* its month now as the plan priced it (summary.csv
+	 * monthly_storage_now, and monthly_pi or NAN): calibrated to the
+	 * bill when the plan had one */
+	double plan_now, plan_pi;
 	const char *basis;           /* what its money rests on
 					(money_basis_names), NULL: not said */
 	/* of the points the plan moves: restores expected over their

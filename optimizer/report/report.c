@@ -203,6 +203,8 @@ static void apply_planned(struct rep_group *g, const struct rep_planned *p)
 	g->keep = p->keep;
 	g->storage_after = p->storage_after;
 	g->saving_total = p->saving;
+	g->plan_now = p->storage_now;
+	g->plan_pi = p->pi;
 	g->basis = p->basis;
 }
 

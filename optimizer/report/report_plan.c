@@ -68,12 +68,12 @@ int report_read_plan_meta(struct report_ctx *c, struct err *e)
 /* ---- summary.csv ---- */
 
 enum { SU_LEVEL, SU_ID, SU_CONSIDERED, SU_MOVE_NOW, SU_MOVE_ON, SU_KEEP,
-       SU_NOW, SU_AFTER, SU_SAVING, SU_CURRENCY, SU_BASIS, SU_NCOLS };
+       SU_NOW, SU_AFTER, SU_SAVING, SU_CURRENCY, SU_BASIS, SU_PI, SU_NCOLS };
 static const struct csv_column summary_cols[] = {
 	{ "level", R }, { "id", 0 }, { "considered", R }, { "move_now", R },
 	{ "move_on", R }, { "keep", R }, { "monthly_storage_now", R },
 	{ "monthly_storage_after", R }, { "saving_total", R },
-	{ "currency", R }, { "basis", 0 },
+	{ "currency", R }, { "basis", 0 }, { "monthly_pi", 0 },
 };
 _Static_assert(ARRAY_SIZE(summary_cols) == SU_NCOLS, "summary columns");
 static const struct csv_schema summary_schema = { "summary.csv", summary_cols,
@@ -100,7 +100,7 @@ static int summary_row(void *ctx, const struct csv_row *r, struct err *e)
 	static const char *const levels[] = { "vault", "policy", "total",
 					      "backup_vault" };
 	struct report_ctx *c = ctx;
-	struct rep_planned p = { .set = true };
+	struct rep_planned p = { .set = true, .pi = NAN };
 	const char *id = "";
 	int level, basis = -1;
 	long k = 0;
@@ -116,7 +116,8 @@ static int summary_row(void *ctx, const struct csv_row *r, struct err *e)
 	    row_double(r, SU_SAVING, 0, -1e15, 1e15, &p.saving, e) ||
 	    row_currency(c, r, SU_CURRENCY, e) ||
 	    row_enum(r, SU_BASIS, ROW_OPTIONAL, money_basis_names, MB_COUNT,
-		     &basis, e))
+		     &basis, e) ||
+	    row_double(r, SU_PI, ROW_OPTIONAL, 0, 1e15, &p.pi, e))
 		return -1;
 	p.basis = basis >= 0 ? money_basis_names[basis] : NULL;
 	if (level == 2) {

@@ -419,14 +419,43 @@ def captions(path):
             out[head[1]] = cap[1]
     return out
 billed, est = captions(sys.argv[1]), captions(sys.argv[2])
-# with a bill: the bill's table is billed, the plan's figures calibrated,
-# the snapshot at list prices reported
-assert billed["Vault"] == "reported" and billed["Strategy"] == \
+# with a bill: the bill's table is billed, the plan's figures (the vault
+# table's too) calibrated, the snapshot at list prices reported
+assert billed["Vault"] == "calibrated" and billed["Strategy"] == \
     "calibrated" and billed["Lever"] == "calibrated", billed
 assert billed["What backup costs"] == "reported", billed
 assert re.search(r'<caption>Basis: <strong class="basis">billed</strong>',
                  open(sys.argv[1]).read())
 # sizes from workload defaults, no bill: every figure estimated
 assert set(est.values()) == {"estimated"}, est
+PY
+check "with a bill, the vault table's Now is calibrated, summing to cost now" \
+	python3 - "$T/O-focus.csv/report/report.html" \
+	"$T/O-focus.csv/plan/reconcile.csv" <<'PY'
+import csv, re, sys
+html = open(sys.argv[1]).read()
+num = lambda s: float(re.sub(r"<[^>]+>|,", "", s))
+def table(first):
+    for t in re.findall(r"<table.*?</table>", html, re.S):
+        head = re.search(r"<th>([^<]+)</th>", t)
+        if head and head[1] == first:
+            rows = [re.findall(r"<td[^>]*>(.*?)</td>", r, re.S)
+                    for r in re.findall(r"<tr[^>]*>(.*?)</tr>", t, re.S)]
+            return [r for r in rows if r]
+vaults, bv = table("Vault"), table("Backup vault")
+# each vault's Now is the plan's calibrated month now, as reconciled
+model = {r["vault_name"]: float(r["modelled_cost"]) for r in
+         csv.DictReader(open(sys.argv[2], newline="")) if r["meter"] == "total"}
+for r in vaults[:-1]:
+    name = re.sub(r"<[^>]+>", "", r[0])
+    if name in model:
+        assert abs(num(r[4]) - model[name]) < 0.02, (name, r[4], model[name])
+# with the Backup vaults' billed column, the table's Now is the headline
+i = html.index(">Backup costs<")
+card = re.sub(r"<[^>]+>", "", html[i:html.index("</div></div>", i)])
+headline = float(re.search(r"([0-9][0-9,]*\.[0-9]+) EUR", card)[1]
+                 .replace(",", ""))
+now = num(vaults[-1][4]) + num(bv[-1][-1])
+assert abs(now / headline - 1) < 0.01, (now, headline)
 PY
 finish
