@@ -56,6 +56,15 @@ double lever_lrs_saving(const struct rate_card *rc, double gb)
 	return gb * (rc->std_gb_month - lrs->price);
 }
 
+double lever_files_lrs_saving(const struct rate_card *rc, double gb)
+{
+	const struct price_row *lrs = rc->row[M_FILES_VAULTED_LRS];
+
+	if (!lrs || rc->files_meter != M_FILES_VAULTED_GRS)
+		return 0;
+	return gb * (rc->files_gb_month - lrs->price);
+}
+
 double lever_band_excess_units(double source_gb, double *below_gb)
 {
 	double edge = floor(source_gb / 500) * 500;
