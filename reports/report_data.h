@@ -282,6 +282,15 @@ void report_data_add_caveat(struct report_data *d, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void report_data_release(struct report_data *d);
 
+/* With a bill, a group's month now as the plan priced it, calibrated to
+ * the bill (summary.csv monthly_storage_now + monthly_pi: reconcile.csv's
+ * model); NAN without a bill or a plan row. Of n groups, the sum over
+ * those not removed (NAN if one has none). */
+double rep_calibrated_now(const struct report_data *d,
+			  const struct rep_group *g);
+double rep_calibrated_total(const struct report_data *d,
+			    const struct rep_group *g, size_t n);
+
 /* The strategies.csv series named name, or NULL. */
 const struct rep_series *report_series(const struct report_data *d,
 				       const char *name);

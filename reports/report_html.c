@@ -320,13 +320,13 @@ struct group_view {
 static bool shown_calibrated(const struct report_data *d,
 			     const struct rep_group *g)
 {
-	return d->bill.n && g->planned && !isnan(g->plan_pi);
+	return !isnan(rep_calibrated_now(d, g));
 }
 
 static double shown_now(const struct report_data *d,
 			const struct rep_group *g)
 {
-	return shown_calibrated(d, g) ? g->plan_now + g->plan_pi
+	return shown_calibrated(d, g) ? rep_calibrated_now(d, g)
 				      : rep_stats_total(&g->now);
 }
 

@@ -431,7 +431,8 @@ assert set(est.values()) == {"estimated"}, est
 PY
 check "with a bill, the vault table's Now is calibrated, summing to cost now" \
 	python3 - "$T/O-focus.csv/report/report.html" \
-	"$T/O-focus.csv/plan/reconcile.csv" <<'PY'
+	"$T/O-focus.csv/plan/reconcile.csv" \
+	"$T/O-focus.csv/report/vaults.csv" <<'PY'
 import csv, re, sys
 html = open(sys.argv[1]).read()
 num = lambda s: float(re.sub(r"<[^>]+>|,", "", s))
@@ -446,10 +447,16 @@ vaults, bv = table("Vault"), table("Backup vault")
 # each vault's Now is the plan's calibrated month now, as reconciled
 model = {r["vault_name"]: float(r["modelled_cost"]) for r in
          csv.DictReader(open(sys.argv[2], newline="")) if r["meter"] == "total"}
+# and vaults.csv's calibrated_total_cost
+csvs = {r["vault_name"]: r for r in csv.DictReader(open(sys.argv[3],
+                                                        newline=""))}
 for r in vaults[:-1]:
     name = re.sub(r"<[^>]+>", "", r[0])
     if name in model:
         assert abs(num(r[4]) - model[name]) < 0.02, (name, r[4], model[name])
+        assert num(r[4]) == float(csvs[name]["calibrated_total_cost"]), name
+assert num(vaults[-1][4]) == \
+    float(csvs["all vaults"]["calibrated_total_cost"])
 # with the Backup vaults' billed column, the table's Now is the headline
 i = html.index(">Backup costs<")
 card = re.sub(r"<[^>]+>", "", html[i:html.index("</div></div>", i)])
