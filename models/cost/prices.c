@@ -234,11 +234,6 @@ double std_price_of(const struct rate_card *rc, int workload)
 	return workload == WL_FILES ? rc->files_gb_month : rc->std_gb_month;
 }
 
-int std_meter_of(const struct rate_card *rc, int workload)
-{
-	return workload == WL_FILES ? rc->files_meter : rc->standard_meter;
-}
-
 void rate_card_caveats(const struct rate_card *rc, const char *location,
 		       bool with_rehydration, price_caveat_fn fn, void *ctx)
 {

@@ -110,8 +110,6 @@ int standard_meter_of(int redundancy, int crr);
  * of rc: a file share's on the Files Vaulted meter (files_gb_month), the
  * others' on the vault's Standard meter (std_gb_month). */
 double std_price_of(const struct rate_card *rc, int workload);
-/* The sheet's storage meter of such points. */
-int std_meter_of(const struct rate_card *rc, int workload);
 
 int rate_card_for(struct rate_card *out, const struct price_sheet *ps,
 		  const struct vault *v, const char *currency, struct err *e);

@@ -325,8 +325,7 @@ static void test_prices__azure_files_storage(void **state)
 	assert_int_equal(rate_cards_for(rc, &ps, &s, "EUR", &e), 0);
 	/* the mixed vault: Standard LRS for VMs, Files Vaulted LRS too */
 	assert_int_equal(rc[0].standard_meter, M_STD_LRS);
-	assert_int_equal(std_meter_of(&rc[0], WL_VM), M_STD_LRS);
-	assert_int_equal(std_meter_of(&rc[0], WL_FILES), M_FILES_VAULTED_LRS);
+	assert_int_equal(rc[0].files_meter, M_FILES_VAULTED_LRS);
 	assert_true(rc[0].has_files);
 	rp.tier = TIER_STANDARD;
 	rp.unique_gb = rp.full_gb = 100;
@@ -340,7 +339,7 @@ static void test_prices__azure_files_storage(void **state)
 	assert_float_equal(shares, 10 * 100 * 0.046775, 1e-9);
 	assert_float_equal(vms, 3 * 100 * 0.019658, 1e-9);
 	/* a GRS vault of shares only: the Files Vaulted GRS meter */
-	assert_int_equal(std_meter_of(&rc[1], WL_FILES), M_FILES_VAULTED_GRS);
+	assert_int_equal(rc[1].files_meter, M_FILES_VAULTED_GRS);
 	assert_float_equal(std_price_of(&rc[1], WL_FILES),
 			   rc[1].row[M_FILES_VAULTED_GRS]->price, 1e-12);
 	rp.tier = TIER_SNAPSHOT;
