@@ -515,8 +515,11 @@ static void groups(struct strbuf *o, const struct report_data *d,
 	total.move_now = d->move_now;
 	total.move_on = d->move_on;
 	total.basis = d->basis;
-	for (size_t i = 0; i < n; i++)
-		add_group(&all, rows[i]);
+	/* the estate's, as the vaults have it: items without a policy have
+	 * no policy row in the plan */
+	for (size_t i = 0; i < d->nvaults; i++)
+		if (d->vaults[i].presence != REP_REMOVED)
+			add_group(&all, &d->vaults[i]);
 	total.plan_now = all.plan_now;
 	total.plan_pi = all.plan_pi;
 	page_section(o, gv->id, title);

@@ -265,8 +265,9 @@ static int write_policies(const struct report_data *d, struct outdir *dir,
 	for (int i = 0; i < 5; i++)
 		csv_put(w, i == 1 ? "all policies" : "");
 	put_money(w, d, &total, &d->total_now, &d->total_prev);
-	end_row(w, d, &total,
-		rep_calibrated_total(d, d->policies, d->npolicies));
+	/* the estate's, as the vaults have it (items without a policy have
+	 * no policy row in the plan) */
+	end_row(w, d, &total, rep_calibrated_total(d, d->vaults, d->nvaults));
 	return csv_writer_commit(w, NULL, e);
 }
 

@@ -208,6 +208,31 @@ static void apply_planned(struct rep_group *g, const struct rep_planned *p)
 	g->basis = p->basis;
 }
 
+/* Items without a policy (protection stopped) have no policy row in the
+ * plan's summary.csv but are in its totals: their group is the total
+ * less the policies' rows. */
+static void apply_no_policy(struct report_ctx *c, struct rep_group *g)
+{
+	struct rep_planned r = c->plan_total;
+
+	if (!r.set)
+		return;
+	for (size_t k = 0; k < c->s->npolicies; k++) {
+		const struct rep_planned *p = &c->plan_policy[k];
+		if (!p->set)
+			continue;
+		r.considered -= p->considered;
+		r.move_now -= p->move_now;
+		r.move_on -= p->move_on;
+		r.keep -= p->keep;
+		r.storage_now -= p->storage_now;
+		r.storage_after -= p->storage_after;
+		r.saving -= p->saving;
+		r.pi -= p->pi;
+	}
+	apply_planned(g, &r);
+}
+
 static void apply_plan_rows(struct report_ctx *c)
 {
 	struct report_data *d = c->d;
@@ -222,6 +247,8 @@ static void apply_plan_rows(struct report_ctx *c)
 		long k = snapshot_find_policy(c->s, g->id);
 		if (g->presence != REP_REMOVED && k >= 0)
 			apply_planned(g, &c->plan_policy[k]);
+		else if (g->presence != REP_REMOVED && !g->id[0])
+			apply_no_policy(c, g);
 	}
 }
 

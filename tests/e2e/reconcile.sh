@@ -464,5 +464,11 @@ headline = float(re.search(r"([0-9][0-9,]*\.[0-9]+) EUR", card)[1]
                  .replace(",", ""))
 now = num(vaults[-1][4]) + num(bv[-1][-1])
 assert abs(now / headline - 1) < 0.01, (now, headline)
+# the policy table's rows (items without a policy among them) add up to
+# the same total
+policies = table("Policy")
+assert policies[-1][5] == vaults[-1][4], (policies[-1], vaults[-1])
+rows = sum(num(r[5]) for r in policies[:-1])
+assert abs(rows - num(policies[-1][5])) < 0.01 * len(policies), rows
 PY
 finish
