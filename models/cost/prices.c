@@ -237,10 +237,13 @@ double std_price_of(const struct rate_card *rc, int workload)
 void rate_card_caveats(const struct rate_card *rc, const char *location,
 		       bool with_rehydration, price_caveat_fn fn, void *ctx)
 {
-	int used[4] = { rc->standard_meter, rc->archive_meter };
-	size_t n = 2;
+	int used[4] = { rc->archive_meter };
+	size_t n = 1;
 	char text[400];
 
+	/* a vault of file shares alone uses no Standard meter */
+	if (rc->has_other || !rc->has_files)
+		used[n++] = rc->standard_meter;
 	if (rc->has_files)
 		used[n++] = rc->files_meter;
 	if (with_rehydration)
@@ -375,6 +378,8 @@ int rate_cards_for(struct rate_card *cards, const struct price_sheet *ps,
 		if (!rc->row[m])
 			return missing_meter(ps, v, currency, m,
 					     ": it protects that workload", e);
+		if (it->workload != WL_FILES)
+			rc->has_other = true;
 		if (it->workload != WL_FILES || rc->has_files)
 			continue;
 		if (!rc->row[rc->files_meter])

@@ -91,6 +91,7 @@ struct rate_card {
 	int files_meter;
 	double files_gb_month;
 	bool has_files;
+	bool has_other;        /* protects workloads other than file shares */
 	/* Protected-instance unit price per workload once calibrated to a
 	 * bill; 0: the sheet's (pi_unit_price) */
 	double pi_unit[WL_COUNT];
@@ -116,8 +117,10 @@ int rate_card_for(struct rate_card *out, const struct price_sheet *ps,
 
 /* What a user should know about the prices rc gives a vault in location,
  * one sentence per call of fn: a meter missing (taken as 0), another
- * region's prices used, an estimate or a placeholder. The storage meters,
- * and the Standard-priority rehydration when with_rehydration. */
+ * region's prices used, an estimate or a placeholder. The storage meters
+ * it uses (Archive; Standard unless it protects file shares alone; Files
+ * Vaulted when it protects any), and the Standard-priority rehydration
+ * when with_rehydration. */
 typedef void (*price_caveat_fn)(void *ctx, const char *text);
 void rate_card_caveats(const struct rate_card *rc, const char *location,
 		       bool with_rehydration, price_caveat_fn fn, void *ctx);

@@ -289,6 +289,13 @@ static void test_prices__one_instance_per_sql_server(void **state)
 	prices_release(&ps);
 }
 
+static void add_caveat(void *ctx, const char *text)
+{
+	struct strbuf *sb = ctx;
+
+	strbuf_addf(sb, "%s\n", text);
+}
+
 /* domain-audit P7: vaulted Azure Files has its own storage meter, "Azure
  * Files Vaulted LRS/GRS Data Stored" (westeurope, the Azure Retail Prices
  * API slice of the bundled sheet: 0.046775 EUR/GB-month against 0.019658
@@ -307,6 +314,7 @@ static void test_prices__azure_files_storage(void **state)
 	struct snapshot s = { 0 };
 	struct rate_card rc[2];
 	struct rp rp = { 0 };
+	struct strbuf sb = STRBUF_INIT;
 	double shares = 0, vms = 0;
 	(void)state;
 
@@ -326,7 +334,8 @@ static void test_prices__azure_files_storage(void **state)
 	/* the mixed vault: Standard LRS for VMs, Files Vaulted LRS too */
 	assert_int_equal(rc[0].standard_meter, M_STD_LRS);
 	assert_int_equal(rc[0].files_meter, M_FILES_VAULTED_LRS);
-	assert_true(rc[0].has_files);
+	assert_true(rc[0].has_files && rc[0].has_other);
+	assert_true(rc[1].has_files && !rc[1].has_other);
 	rp.tier = TIER_STANDARD;
 	rp.unique_gb = rp.full_gb = 100;
 	for (int i = 0; i < 13; i++) {
@@ -344,6 +353,22 @@ static void test_prices__azure_files_storage(void **state)
 			   rc[1].row[M_FILES_VAULTED_GRS]->price, 1e-12);
 	rp.tier = TIER_SNAPSHOT;
 	assert_float_equal(point_monthly_cost(&rc[0], WL_FILES, &rp), 0, 0);
+	/* the caveats name the meters used: the shares' (an estimate in
+	 * eastus), not the Standard one of a vault of shares alone (ZRS, an
+	 * estimate there too) */
+	v[0] = vault_in("eastus", RED_ZRS, OFF);
+	s.nvaults = 1;
+	s.nitems = 1;
+	items[0] = items[13];
+	items[0].vault_idx = 0;
+	assert_int_equal(rate_cards_for(rc, &ps, &s, "USD", &e), 0);
+	rate_card_caveats(&rc[0], "eastus", false, add_caveat, &sb);
+	assert_non_null(strstr(sb.buf, "files_vaulted_lrs"));
+	assert_null(strstr(sb.buf, "standard_zrs"));
+	rc[0].has_other = true;
+	rate_card_caveats(&rc[0], "eastus", false, add_caveat, &sb);
+	assert_non_null(strstr(sb.buf, "standard_zrs"));
+	strbuf_release(&sb);
 	prices_release(&ps);
 }
 
