@@ -41,6 +41,7 @@ static void keep_low_churn(const struct decide_input *in,
 		 c->archived_gb, c->q_day * DAYS_PER_MONTH, in->currency,
 		 c->freed_gb, c->s_day * DAYS_PER_MONTH, in->currency);
 	out->action = ACT_KEEP;
+	out->code = RC_LOW_CHURN;
 }
 
 static void decision_init(struct decision *out, const struct point_costs *c)
@@ -165,6 +166,7 @@ static void keep_for_restores(const struct decide_input *in, double gain,
 		 100 * out->p_restore_lo, 100 * out->p_restore_hi,
 		 restore_cost, in->currency);
 	out->action = ACT_KEEP;
+	out->code = RC_RESTORE_COST;
 }
 
 void decide_with_model(const struct decide_input *in,
@@ -183,6 +185,7 @@ void decide_with_model(const struct decide_input *in,
 				? a_end
 				: age_days(in->el->until, rp->rp_time);
 	double theta, tau, gain, expected, restore_cost, early;
+	bool held;
 	char when[DATE_ISO_LEN];
 
 	decision_init(out, c);
@@ -192,6 +195,7 @@ void decide_with_model(const struct decide_input *in,
 	out->p_restore_hi = fc->p_any_hi;
 	if (in->el->status == ELIG_NEVER) {
 		out->action = ACT_INELIGIBLE;
+		out->code = in->el->code;
 		strfmt(out->reason, sizeof(out->reason), "%s", in->el->why);
 		return;
 	}
@@ -225,6 +229,7 @@ void decide_with_model(const struct decide_input *in,
 			 100 * out->p_restore_hi, theta, c->restore_extra,
 			 in->currency, when);
 		out->action = ACT_KEEP;
+		out->code = RC_RESTORE_RISK;
 		return;
 	}
 	early = mv->cut_risk * c->q_day * EARLY_DELETION_DAYS;
@@ -235,6 +240,12 @@ void decide_with_model(const struct decide_input *in,
 	out->action = out->move_at <= in->now ? ACT_MOVE_NOW : ACT_MOVE_ON;
 	out->restore_cost = restore_cost;
 	out->saving_total = gain - restore_cost - c->move_cost - early;
+	held = out->action == ACT_MOVE_ON && in->el->held[0];
+	out->code = held && in->el->held_code == RC_DEPENDANTS
+			    ? RC_BREAKEVEN_LATER
+			    : RC_BREAKEVEN;
+	out->says_more = early > 0 ||
+			 (held && out->code != RC_BREAKEVEN_LATER);
 	time_format_date(out->move_at, when);
 	strfmt(out->reason, sizeof(out->reason),
 		 "saves %.2f %s over the remaining %.1f months; P(restore) "

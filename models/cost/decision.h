@@ -8,6 +8,7 @@
 #ifndef VW_DECISION_H
 #define VW_DECISION_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "models/cost/archive_rules.h"
@@ -35,6 +36,9 @@ struct decision {
 	double p_restore, p_restore_lo, p_restore_hi;
 	double expected_restores;  /* over the remaining life */
 	double restore_cost;       /* expected, once archived */
+	int code;                  /* enum reason_code (reason.h) */
+	bool says_more;            /* reason holds more than code's sentence
+				    * and the row's columns */
 	char reason[640];
 };
 

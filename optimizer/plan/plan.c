@@ -42,7 +42,7 @@ enum { PL_VAULT, PL_POLICY, PL_ITEM, PL_RP, PL_ACTION, PL_DATE, PL_REASON,
        PL_VNAME, PL_PNAME, PL_INAME, PL_WL, PL_RPTIME, PL_KIND, PL_TIER,
        PL_EXPIRY, PL_UNIQUE, PL_FULL, PL_FROM, PL_UNTIL, PL_BE, PL_EXPECT,
        PL_RCOST, PL_FREED, PL_SET, PL_METHOD, PL_AZREC,
-       PL_BASIS, PL_NCOLS };
+       PL_BASIS, PL_CODE, PL_NCOLS };
 static const struct csv_column plan_cols[] = {
 	{ "vault_id", R }, { "policy_id", R }, { "item_id", R },
 	{ "rp_id", R }, { "action", R }, { "move_date", R }, { "reason", R },
@@ -56,7 +56,7 @@ static const struct csv_column plan_cols[] = {
 	{ "breakeven_days", 0 }, { "expected_restores", 0 },
 	{ "expected_restore_cost", 0 }, { "freed_gb", 0 },
 	{ "set_points", 0 }, { "method", 0 }, { "azure_recommended", 0 },
-	{ "basis", 0 },
+	{ "basis", 0 }, { "reason_code", 0 },
 };
 _Static_assert(ARRAY_SIZE(plan_cols) == PL_NCOLS, "plan columns");
 static const struct csv_schema plan_schema = { "plan.csv", plan_cols, PL_NCOLS };
@@ -586,7 +586,10 @@ static void write_plan_row(struct plan_ctx *p, const struct item *it,
 	csv_put(w, rp->rp_id);
 	csv_put(w, plan_action_names[d->action]);
 	put_date(w, d->move_at);
-	csv_put(w, d->reason);
+	/* the sentence only where reasons.csv's and the columns fall short */
+	csv_put(w, reason_kinds[d->code].in_columns && !d->says_more
+			   ? ""
+			   : d->reason);
 	csv_put_double(w, now_cost, 4);
 	csv_put_double(w, after_cost, 4);
 	csv_put_double(w, d->saving_total, 2);
@@ -621,7 +624,10 @@ static void write_plan_row(struct plan_ctx *p, const struct item *it,
 	csv_put(w, rp->recommended > 0 ? "true"
 		   : rp->recommended < 0 ? "false" : "");
 	csv_put(w, plan_basis(p, it->vault_idx));
+	csv_put(w, reason_kinds[d->code].code);
 	csv_end_row(w);
+	p->reason_points[d->code]++;
+	p->reason_saving[d->code] += d->saving_total;
 	p->planned[it - p->s->items] = true;
 }
 
@@ -737,6 +743,8 @@ static void force_moves(const struct plan_ctx *p, const struct point_ctx *pc,
 		d->action = ACT_KEEP;
 		d->move_at = TIME_NONE;
 		d->saving_total = 0;
+		d->code = RC_KEPT_AS_ASKED;
+		d->says_more = false;
 		strfmt(d->reason, sizeof(d->reason),
 		       "kept in Standard as asked (plan --moves none)");
 		return;
@@ -748,6 +756,8 @@ static void force_moves(const struct plan_ctx *p, const struct point_ctx *pc,
 	d->move_at = at;
 	d->saving_total = (pc->c->s_day - pc->c->q_day) *
 			  (double)(end - at) / DAY_S;
+	d->code = RC_MOVED_AS_ASKED;
+	d->says_more = false;
 	strfmt(d->reason, sizeof(d->reason),
 	       "moved as soon as Azure allows, as asked (plan --moves "
 	       "all-eligible): %s %.2f %s over its remaining %.1f months if "
@@ -764,6 +774,7 @@ static void explain_kept_set(const struct plan_ctx *p, const struct item *it,
 	const struct vmset_result *set = &p->work.set;
 	const struct rate_card *rc = &p->cards[it->vault_idx];
 
+	d->code = RC_LOW_CHURN_SET;
 	strfmt(d->reason, sizeof(d->reason),
 		 "low churn: even moved together, the Archive copies of its "
 		 "%zu eligible monthly and yearly points are full size (%.1f "
@@ -1006,7 +1017,7 @@ static void hold_for_rto(struct plan_ctx *p, const struct item *it,
 		eligibility_hold(el, rp->rp_time +
 					     (int64_t)(t->min_retention_days *
 						       DAY_S),
-				 p->now, why);
+				 p->now, RC_RTO_TARGET, why);
 	}
 }
 
@@ -1122,7 +1133,7 @@ static void prepare_item(struct plan_ctx *p, const struct item *it,
 		archive_eligibility(it, &rps[i], p->now, el);
 		if (it->workload == WL_VM)
 			eligibility_hold(el, vm_dependencies_end(pol, rps, n, i),
-					 p->now,
+					 p->now, RC_DEPENDANTS,
 					 "the daily and weekly points that "
 					 "depend on it are kept");
 		hold_for_rto(p, it, &rps[i], el);
@@ -1275,7 +1286,8 @@ static int plan_write_all(struct plan_ctx *p, const char *out_dir,
 	    plan_write_vault_months(p, &dir, e) ||
 	    plan_write_items(p, &dir, e) || plan_write_levers(p, &dir, e) ||
 	    plan_write_vault_tags(p, &dir, e) ||
-	    plan_write_meta(p, &dir, e) || plan_write_reconcile(p, &dir, e) ||
+	    plan_write_meta(p, &dir, e) || plan_write_reasons(p, &dir, e) ||
+	    plan_write_reconcile(p, &dir, e) ||
 	    plan_write_vm_sets(p, &dir, e) ||
 	    (h && h->carry(old, dir.tmp, e)))
 		goto fail;

@@ -208,6 +208,7 @@ void azset_note(const struct plan_ctx *p, const struct rp *rp,
 
 	if (!r || rp->recommended == 0 || (rp->recommended > 0) == moves)
 		return;
+	d->says_more = true;
 	if (rp->recommended > 0 && in_plan_set)
 		strfmt(d->reason + len, sizeof(d->reason) - len,
 		       "; in Azure's recommended set, which moves without "
