@@ -99,6 +99,10 @@ void report_data_release(struct report_data *d)
 		free(d->levers.listed[i].where);
 		free(d->levers.listed[i].constraint);
 	}
+	for (size_t i = 0; i < d->reasons.nlisted; i++) {
+		free(d->reasons.listed[i].code);
+		free(d->reasons.listed[i].sentence);
+	}
 	release_series(d);
 	release_lists(d);
 	if (d->vm && d->s)

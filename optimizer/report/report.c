@@ -326,7 +326,8 @@ static int gather(struct report_ctx *c, struct err *e)
 	    report_estate_pass(c, c->s, c->now_vault, c->now_policy, true,
 			       e) ||
 	    report_read_vault_months(c, e) || report_read_plan_points(c, e) ||
-	    report_read_levers(c, e) || read_previous(c, e))
+	    report_read_levers(c, e) || report_read_reasons(c, e) ||
+	    read_previous(c, e))
 		return -1;
 	if (c->has_prev && report_causes(c, e))
 		return -1;

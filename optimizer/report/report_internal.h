@@ -57,6 +57,9 @@ int report_causes(struct report_ctx *c, struct err *e);
 /* levers.csv: the largest levers into d->levers (none when the plan was
  * made by a vaultwise without levers). */
 int report_read_levers(struct report_ctx *c, struct err *e);
+/* reasons.csv: the plan's reason codes into d->reasons (none when the
+ * plan was made by a vaultwise without them). */
+int report_read_reasons(struct report_ctx *c, struct err *e);
 
 /* One pass over a snapshot's items and points: storage and fees per
  * vault and policy (into vault[] and policy[], npolicies + 1 long).

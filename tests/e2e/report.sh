@@ -464,6 +464,25 @@ for r in rows[:12]:
              if r["saving_month"] else "not priced")
     assert r["lever"] in sec and shown in sec and r["constraint"] in sec, r
 PY
+check "report.html: why points move or stay, each code of plan.csv with its sentence" \
+	python3 - "$H" "$R/plan/reasons.csv" "$R/plan/plan.csv" <<'PY'
+import collections, csv, html, re, sys
+page = open(sys.argv[1], encoding="utf-8").read()
+reasons = list(csv.DictReader(open(sys.argv[2], newline="")))
+n = collections.Counter(r["reason_code"]
+                        for r in csv.DictReader(open(sys.argv[3], newline="")))
+sec = page[page.index('<section id="reasons">'):]
+sec = html.unescape(re.sub(r"<[^>]+>", "", sec[:sec.index("</section>")]))
+assert "Why points move or stay" in sec
+for r in reasons:
+    # the sentence as people read it: {column} shows as the column's name
+    said = r["sentence"].replace("{", "").replace("}", "")
+    shown = "{:,d}".format(int(r["points"]))
+    assert r["reason_code"] in sec and said in sec and shown in sec, r
+    assert int(r["points"]) == n[r["reason_code"]], r
+assert set(n) == {r["reason_code"] for r in reasons}, n
+assert "saves saving_total currency over its remaining life" in sec, sec[:500]
+PY
 
 expect_exit 0 "report again from the same inputs" \
 	"$VAULTWISE" report "$S" --plan "$R/plan" --previous "$T/prev" \
