@@ -140,6 +140,7 @@ struct run_state {
 	struct strpool said_pool;
 	struct strmap said;
 	int plan_lock;         /* OUT/plan's, until OUT is swapped */
+	struct plan_risk risk; /* the plan's moves', for the report */
 };
 
 /* A path under the staging directory as it will be under OUT; caller
@@ -202,6 +203,8 @@ static int run_plan(struct run_state *rs, struct err *e)
 		}
 		printf("\nplan (%s/plan/):\n", rs->shown);
 		plan_summary_print(stdout, &sum);
+		rs->risk = sum.risk;
+		memset(&sum.risk, 0, sizeof(sum.risk));
 	}
 	plan_summary_release(&sum);
 	free(dir);
@@ -267,7 +270,7 @@ static int run_report(struct run_state *rs, struct err *e)
 	o.previous = rs->cli->previous;
 	o.staged = rs->out;
 	o.shown = rs->shown;
-	o.plan_written = true;
+	o.plan_risk = &rs->risk;
 	rc = report_run(&rs->s, &o, dir, &sum, e);
 	if (rc == 0) {
 		for (size_t i = 0; i < sum.ncaveats; i++)
@@ -434,6 +437,7 @@ int cmd_run(int argc, char **argv)
 	free(rs.command);
 	strmap_release(&rs.said);
 	strpool_release(&rs.said_pool);
+	plan_risk_release(&rs.risk);
 done:
 	free(cli.subs.items);
 	return rc;

@@ -569,6 +569,11 @@ static void put_date(struct csv_writer *w, int64_t t)
 	csv_put(w, d);
 }
 
+/* plan.csv's expected_restores and expected_restore_cost, as written
+ * and as handed to run's report (plan_risk.h) */
+#define RESTORES_DECIMALS 4
+#define RESTORE_COST_DECIMALS 2
+
 static void write_plan_row(struct plan_ctx *p, const struct item *it,
 			   const struct rp *rp, const struct eligibility *el,
 			   const struct decision *d, double now_cost,
@@ -611,8 +616,8 @@ static void write_plan_row(struct plan_ctx *p, const struct item *it,
 	put_date(w, el->status == ELIG_NEVER ? TIME_NONE : el->until);
 	csv_put_double(w, isinf(d->breakeven_days) ? NAN : d->breakeven_days,
 		       1);
-	csv_put_double(w, d->expected_restores, 4);
-	csv_put_double(w, d->restore_cost, 2);
+	csv_put_double(w, d->expected_restores, RESTORES_DECIMALS);
+	csv_put_double(w, d->restore_cost, RESTORE_COST_DECIMALS);
 	csv_put_double(w, freed_gb, 3);
 	if (set_points)
 		csv_put_long(w, (long)set_points);
@@ -628,6 +633,13 @@ static void write_plan_row(struct plan_ctx *p, const struct item *it,
 	csv_end_row(w);
 	p->reason_points[d->code]++;
 	p->reason_saving[d->code] += d->saving_total;
+	if (d->action == ACT_MOVE_NOW || d->action == ACT_MOVE_ON)
+		plan_risk_add(&p->sum->risk, (size_t)it->vault_idx,
+			      it->policy_idx,
+			      round_fixed(d->expected_restores,
+					  RESTORES_DECIMALS),
+			      round_fixed(d->restore_cost,
+					  RESTORE_COST_DECIMALS));
 	p->planned[it - p->s->items] = true;
 }
 
@@ -1334,6 +1346,7 @@ int plan_run(struct snapshot *s, const struct plan_options *o,
 
 	memset(out, 0, sizeof(*out));
 	out->bill_rows = -1;
+	plan_risk_init(&out->risk, s->nvaults, s->npolicies);
 	p.s = s;
 	p.o = o;
 	p.now = s->as_of;
@@ -1392,5 +1405,6 @@ void plan_summary_release(struct plan_summary *sum)
 	free(sum->caveats);
 	sum->caveats = NULL;
 	sum->ncaveats = 0;
+	plan_risk_release(&sum->risk);
 }
 

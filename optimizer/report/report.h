@@ -23,6 +23,7 @@
 #include <stdio.h>
 
 #include "optimizer/base/err.h"
+#include "optimizer/snapshot/plan_risk.h"
 #include "optimizer/snapshot/snapshot.h"
 #include "reports/report_data.h"
 
@@ -39,9 +40,10 @@ struct report_options {
 	/* run's staging directory and OUT: the page names a path under
 	 * staged as the same path under shown, where it will be */
 	const char *staged, *shown;
-	/* plan_dir was written by this process (run): plan.csv's rows other
-	 * than moves are skipped unchecked */
-	bool plan_written;
+	/* run: the restore risk of the moves of the plan it has just
+	 * written in plan_dir, so that plan.csv is not read again; NULL:
+	 * plan.csv is read */
+	const struct plan_risk *plan_risk;
 };
 
 void report_options_init(struct report_options *o);

@@ -28,7 +28,8 @@ struct report_ctx {
 	struct rep_stats *now_vault, *now_policy;
 	struct rep_stats *prev_vault, *prev_policy;
 	/* plan.csv's expected_restores and expected_restore_cost summed over
-	 * the moved points; NAN: not assessed */
+	 * the moved points; NAN: not assessed (the arrays are risk's) */
+	struct plan_risk risk;
 	double *vault_restores, *policy_restores;
 	double *vault_restore_cost, *policy_restore_cost;
 	char *shown[6];              /* the paths as the page names them */

@@ -32,6 +32,14 @@ grep_ok "run warns of the estimated prices" \
 	"$T/err"
 check "... once: the report does not repeat the plan's price warnings" \
 	sh -c "! grep -q 'warning: report: .*price' '$T/err'"
+# run hands its report the plan's restore risk in memory; report reads
+# it from plan.csv: the same figures, to the last digit
+expect_exit 0 "report on run's plan and inputs" \
+	"$VAULTWISE" report "$S" --plan "$R/plan" --model "$R/model.json" \
+	--rpo "$R/rpo_rto.csv" --posture "$R/posture.csv" --out "$T/same"
+for f in vaults.csv policies.csv forecast.csv; do
+	check "... the same $f as run's" cmp "$R/report/$f" "$T/same/$f"
+done
 expect_exit 0 "fit writes model.json" \
 	"$VAULTWISE" fit "$S" --out "$R/model.json"
 expect_exit 1 "check writes rpo_rto.csv (and finds breaches)" \
