@@ -24,6 +24,7 @@ struct check_ctx {
 	size_t *hits;                 /* items each target covers */
 	struct item_state *st;
 	struct needed_point *need;    /* [item * ntargets + target] */
+	struct policy_memo *memo;     /* [policy] */
 	const struct item *cur;       /* item whose jobs are gathered */
 	struct backup_run *runs;
 	size_t nruns, aruns;
@@ -365,6 +366,7 @@ static void check_input_of(const struct check_ctx *c, size_t i, size_t k,
 
 	in->it = it;
 	in->p = item_policy(c, it);
+	in->memo = in->p ? &c->memo[it->policy_idx] : NULL;
 	in->st = &c->st[i];
 	in->t = t;
 	in->np = isnan(t->min_retention_days) ? NULL
@@ -644,6 +646,7 @@ static void ctx_release(struct check_ctx *c)
 {
 	tz_table_release(&c->zones);
 	free(c->match);
+	free(c->memo);
 	free(c->bvmatch);
 	free(c->bvobs);
 	free(c->hits);
@@ -672,6 +675,7 @@ static void ctx_init(struct check_ctx *c, struct snapshot *s,
 			       ? jobs_from
 			       : c->from;
 	c->match = xcalloc(pairs ? pairs : 1, 1);
+	c->memo = xcalloc(s->npolicies + 1, sizeof(*c->memo));
 	c->bvmatch = xcalloc(s->bv.ninstances * t->n + 1, 1);
 	c->hits = xcalloc(t->n ? t->n : 1, sizeof(*c->hits));
 	c->st = xcalloc(s->nitems ? s->nitems : 1, sizeof(*c->st));

@@ -11,6 +11,7 @@
 
 #include "models/check/rpo.h"
 #include "models/check/rto.h"
+#include "models/check/schedule.h"
 #include "optimizer/snapshot/snapshot.h"
 #include "models/check/targets.h"
 #include "models/check/tz.h"
@@ -37,10 +38,22 @@ struct needed_point {
 	double oldest_gib;
 };
 
+/* What a policy's schedule gives every row of its items, worked out
+ * once: its predicted RPO, and per tier (vault or not) the first clock
+ * change in the look-back with the worst gaps around it. */
+struct policy_memo {
+	bool predicted;
+	struct rpo_predicted pred;
+	bool dst_done[2];
+	int64_t dst_change[2];
+	double dst_utc_h[2], dst_wall_h[2];
+};
+
 /* Everything one verdict depends on (all borrowed). */
 struct check_input {
 	const struct item *it;
 	const struct policy *p;         /* NULL: no policy */
+	struct policy_memo *memo;       /* p's, filled as rows need it */
 	const struct item_state *st;
 	const struct target *t;
 	const struct needed_point *np;  /* NULL: no min_retention_days */

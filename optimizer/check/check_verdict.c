@@ -470,6 +470,24 @@ static bool resolve_tier(const struct item *it, const struct target *t,
 	return true;
 }
 
+/* rpo_dst_gaps for the row's policy, once per policy and tier. */
+static int64_t dst_gaps(const struct check_input *in, bool vault,
+			int64_t from, double *utc, double *wall)
+{
+	struct policy_memo *m = in->memo;
+
+	if (!m->dst_done[vault]) {
+		m->dst_change[vault] = rpo_dst_gaps(in->p, in->zones, vault,
+						    from, in->as_of,
+						    &m->dst_utc_h[vault],
+						    &m->dst_wall_h[vault]);
+		m->dst_done[vault] = true;
+	}
+	*utc = m->dst_utc_h[vault];
+	*wall = m->dst_wall_h[vault];
+	return m->dst_change[vault];
+}
+
 /* Daylight saving, only when a clock change inside the look-back moves
  * the verdict: read on the wall clock, the schedule's worst gap would be
  * on the other side of the target (never for log backups). */
@@ -485,8 +503,7 @@ static void dst_note(const struct check_input *in, double target,
 		       workload_is_db(in->it->workload) &&
 		       in->p->log_interval_min > 0))
 		return;
-	change = rpo_dst_gaps(in->p, in->zones, r->tier == TT_VAULT, from,
-			      in->as_of, &utc, &wall);
+	change = dst_gaps(in, r->tier == TT_VAULT, from, &utc, &wall);
 	if (change == TIME_NONE ||
 	    (utc + j > target + EPS) == (wall + j > target + EPS))
 		return;
@@ -545,8 +562,12 @@ void check_row_evaluate(struct check_row *r, const struct check_input *in)
 	memset(&pred, 0, sizeof(pred));
 	pred.snapshot_h = pred.vault_h = NAN;
 	pred.have_vault = it->workload != WL_FILES;
+	if (in->p && !in->memo->predicted) {
+		rpo_predict(&in->memo->pred, in->p, in->zones, in->as_of);
+		in->memo->predicted = true;
+	}
 	if (in->p)
-		rpo_predict(&pred, in->p, in->zones, in->as_of);
+		pred = in->memo->pred;
 	if (resolve_tier(it, t, &pred, in->st, r)) {
 		if (!isnan(t->rpo_hours)) {
 			check_predicted(it, t->rpo_hours, &pred, r);
