@@ -307,7 +307,8 @@ static void writer_flush(struct csv_writer *w)
 {
 	if (!w->used)
 		return;
-	EVP_DigestUpdate(w->sha, w->buf, w->used);
+	if (w->sha)
+		EVP_DigestUpdate(w->sha, w->buf, w->used);
 	if (fwrite(w->buf, 1, w->used, w->af.f) != w->used)
 		w->failed = 1;
 	w->bytes += w->used;
@@ -512,9 +513,9 @@ void csv_end_row(struct csv_writer *w)
 	w->rows++;
 }
 
-struct csv_writer *csv_writer_open(const char *path,
-				   const struct csv_schema *schema,
-				   struct err *e)
+static struct csv_writer *writer_open(const char *path,
+				      const struct csv_schema *schema,
+				      bool digest, struct err *e)
 {
 	struct csv_writer *w = xcalloc(1, sizeof(*w));
 
@@ -522,8 +523,9 @@ struct csv_writer *csv_writer_open(const char *path,
 		free(w);
 		return NULL;
 	}
-	w->sha = EVP_MD_CTX_new();
-	if (!w->sha || EVP_DigestInit_ex(w->sha, EVP_sha256(), NULL) != 1) {
+	w->sha = digest ? EVP_MD_CTX_new() : NULL;
+	if (digest && (!w->sha || EVP_DigestInit_ex(w->sha, EVP_sha256(),
+						    NULL) != 1)) {
 		err_set(e, EXIT_SOFTWARE, "cannot start SHA-256");
 		csv_writer_abort(w);
 		return NULL;
@@ -534,6 +536,20 @@ struct csv_writer *csv_writer_open(const char *path,
 	writer_raw(w, "\r\n", 2);
 	w->field = 0;
 	return w;
+}
+
+struct csv_writer *csv_writer_open(const char *path,
+				   const struct csv_schema *schema,
+				   struct err *e)
+{
+	return writer_open(path, schema, true, e);
+}
+
+struct csv_writer *csv_writer_open_output(const char *path,
+					  const struct csv_schema *schema,
+					  struct err *e)
+{
+	return writer_open(path, schema, false, e);
 }
 
 int csv_writer_commit(struct csv_writer *w, struct csv_file_info *info,
@@ -549,8 +565,13 @@ int csv_writer_commit(struct csv_writer *w, struct csv_file_info *info,
 		csv_writer_abort(w);
 		return -1;
 	}
-	EVP_DigestFinal_ex(w->sha, md, &mdlen);
+	if (info && !w->sha) {
+		fprintf(stderr, "vaultwise: BUG: %s was written without its "
+			"SHA-256\n", w->schema->file);
+		abort();
+	}
 	if (info) {
+		EVP_DigestFinal_ex(w->sha, md, &mdlen);
 		hex_encode(md, mdlen, info->sha256);
 		info->rows = w->rows;
 		info->bytes = w->bytes;

@@ -1279,7 +1279,7 @@ static int plan_write_all(struct plan_ctx *p, const char *out_dir,
 		return -1;
 	}
 	path = outdir_file(&dir, "plan.csv");
-	p->plan_w = csv_writer_open(path, &plan_schema, e);
+	p->plan_w = csv_writer_open_output(path, &plan_schema, e);
 	free(path);
 	if (!p->plan_w)
 		goto fail;

@@ -954,6 +954,38 @@ static void test_csvio__writer_sums_match_reader_and_sha256sum(
 	free(path);
 }
 
+/* An output no manifest records is written without a SHA-256: the same
+ * bytes as a hashed one. */
+static void test_csvio__output_writer_writes_the_same_bytes(void **state)
+{
+	static const char *const rows[2][3] = {
+		{ "a", "b, c", "=d" }, { "1", "\"q\"", "" },
+	};
+	struct err e = ERR_INIT;
+	char *hashed = write_texts("hashed.csv", rows, 2, NULL);
+	char *path = test_path("output.csv");
+	struct csv_writer *w = csv_writer_open_output(path, &text_schema, &e);
+	char *a, *b;
+
+	(void)state;
+	assert_non_null(w);
+	for (size_t i = 0; i < 2; i++) {
+		for (int c = 0; c < 3; c++)
+			csv_put(w, rows[i][c]);
+		csv_end_row(w);
+	}
+	assert_int_equal(csv_writer_commit(w, NULL, &e), 0);
+	a = test_read(hashed);
+	b = test_read(path);
+	assert_non_null(a);
+	assert_non_null(b);
+	assert_string_equal(a, b);
+	free(a);
+	free(b);
+	free(hashed);
+	free(path);
+}
+
 static void test_csvio__aborted_writer_leaves_nothing(void **state)
 {
 	struct err e = ERR_INIT;
@@ -1079,6 +1111,7 @@ int main(void)
 		cmocka_unit_test(test_csvio__write_read_round_trip),
 		cmocka_unit_test(
 			test_csvio__writer_sums_match_reader_and_sha256sum),
+		cmocka_unit_test(test_csvio__output_writer_writes_the_same_bytes),
 		cmocka_unit_test(test_csvio__aborted_writer_leaves_nothing),
 		cmocka_unit_test(
 			test_csvio__commit_replaces_existing_file_atomically),
