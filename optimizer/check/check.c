@@ -25,6 +25,8 @@ struct check_ctx {
 	struct item_state *st;
 	struct needed_point *need;    /* [item * ntargets + target] */
 	struct policy_memo *memo;     /* [policy] */
+	struct fix_memo *fixes;       /* [(policy * ntargets + target) * 2
+					 + vault tier] */
 	const struct item *cur;       /* item whose jobs are gathered */
 	struct backup_run *runs;
 	size_t nruns, aruns;
@@ -367,6 +369,9 @@ static void check_input_of(const struct check_ctx *c, size_t i, size_t k,
 	in->it = it;
 	in->p = item_policy(c, it);
 	in->memo = in->p ? &c->memo[it->policy_idx] : NULL;
+	in->fix = in->p ? &c->fixes[((size_t)it->policy_idx * c->ts->n + k) *
+				    2]
+			: NULL;
 	in->st = &c->st[i];
 	in->t = t;
 	in->np = isnan(t->min_retention_days) ? NULL
@@ -647,6 +652,11 @@ static void ctx_release(struct check_ctx *c)
 	tz_table_release(&c->zones);
 	free(c->match);
 	free(c->memo);
+	for (size_t i = 0; i < c->s->npolicies * c->ts->n * 2; i++) {
+		strbuf_release(&c->fixes[i].fix.text);
+		strbuf_release(&c->fixes[i].fix.edit);
+	}
+	free(c->fixes);
 	free(c->bvmatch);
 	free(c->bvobs);
 	free(c->hits);
@@ -676,6 +686,7 @@ static void ctx_init(struct check_ctx *c, struct snapshot *s,
 			       : c->from;
 	c->match = xcalloc(pairs ? pairs : 1, 1);
 	c->memo = xcalloc(s->npolicies + 1, sizeof(*c->memo));
+	c->fixes = xcalloc(s->npolicies * t->n * 2 + 1, sizeof(*c->fixes));
 	c->bvmatch = xcalloc(s->bv.ninstances * t->n + 1, 1);
 	c->hits = xcalloc(t->n ? t->n : 1, sizeof(*c->hits));
 	c->st = xcalloc(s->nitems ? s->nitems : 1, sizeof(*c->st));

@@ -54,6 +54,7 @@ struct check_input {
 	const struct item *it;
 	const struct policy *p;         /* NULL: no policy */
 	struct policy_memo *memo;       /* p's, filled as rows need it */
+	struct fix_memo *fix;           /* p's for t, [vault tier] */
 	const struct item_state *st;
 	const struct target *t;
 	const struct needed_point *np;  /* NULL: no min_retention_days */
@@ -163,6 +164,13 @@ struct check_fix {
 };
 
 #define CHECK_FIX_INIT { STRBUF_INIT, STRBUF_INIT, 0 }
+
+/* A policy's fix for a target and tier, the same for all its items:
+ * worked out for the first breached row that needs it. */
+struct fix_memo {
+	bool done;
+	struct check_fix fix;
+};
 
 void check_fix_suggest(const struct check_input *in,
 		       const struct check_row *r, struct check_fix *out);
