@@ -105,6 +105,8 @@ struct check_row {
  * verdict from the clauses, a breach within the tolerance being met. */
 void clause(struct strbuf *sb, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* A clause of the strings given, up to NULL, without printf. */
+void clause_strs(struct strbuf *sb, ...) __attribute__((sentinel));
 void measure(struct check_row *r, double target, double value, int cause);
 void unmeasured_fail(struct check_row *r, int cause);
 void settle_verdict(struct check_row *r, double tolerance);

@@ -56,7 +56,24 @@ void clause(struct strbuf *sb, const char *fmt, ...)
 	if (sb->len)
 		strbuf_adds(sb, "; ");
 	va_start(ap, fmt);
-	strbuf_vaddf(sb, fmt, ap);
+	/* most clauses are a sentence made elsewhere: no printf for them */
+	if (fmt[0] == '%' && fmt[1] == 's' && !fmt[2])
+		strbuf_adds(sb, va_arg(ap, const char *));
+	else
+		strbuf_vaddf(sb, fmt, ap);
+	va_end(ap);
+}
+
+void clause_strs(struct strbuf *sb, ...)
+{
+	va_list ap;
+	const char *s;
+
+	if (sb->len)
+		strbuf_adds(sb, "; ");
+	va_start(ap, sb);
+	while ((s = va_arg(ap, const char *)))
+		strbuf_adds(sb, s);
 	va_end(ap);
 }
 
@@ -127,10 +144,10 @@ static void check_predicted(const struct item *it, double target,
 		measure(r, target, r->rpo_pred, CAUSE_SCHEDULE);
 		root_cause(r, gap <= target + EPS ? CAUSE_START_JITTER
 						  : CAUSE_SCHEDULE);
-		clause(&r->fail, "%s > %s target", why, t);
+		clause_strs(&r->fail, why, " > ", t, " target", NULL);
 	} else {
 		measure(r, target, r->rpo_pred, CAUSE_SCHEDULE);
-		clause(&r->pass, "%s <= %s target", why, t);
+		clause_strs(&r->pass, why, " <= ", t, " target", NULL);
 	}
 }
 
@@ -294,8 +311,9 @@ static void check_observed(const struct check_input *in, double target,
 	}
 	format_hours(g->worst_h, w, sizeof(w));
 	format_hours(g->p95_h, p95, sizeof(p95));
-	clause(&r->pass, "observed worst gap %s (p95 %s)%s <= %s target", w,
-	       p95, src == OBS_LOG ? " in the log chain" : "", t);
+	clause_strs(&r->pass, "observed worst gap ", w, " (p95 ", p95, ")",
+		    src == OBS_LOG ? " in the log chain" : "", " <= ", t,
+		    " target", NULL);
 }
 
 /* Rehydration hours: the user's, else the Blob Storage figure. */
@@ -391,9 +409,9 @@ static void check_rto(const struct check_input *in, struct check_row *r)
 				? CAUSE_ARCHIVE_REHYDRATION
 				: CAUSE_RESTORE_THROUGHPUT);
 	if (r->rto_newest > t->rto_hours + EPS)
-		clause(&r->fail, "%s > %s target", nd, tt);
+		clause_strs(&r->fail, nd, " > ", tt, " target", NULL);
 	else
-		clause(&r->pass, "%s <= %s target", nd, tt);
+		clause_strs(&r->pass, nd, " <= ", tt, " target", NULL);
 	if (isnan(r->rto_oldest))
 		return;
 	if (r->rto_oldest > t->rto_hours + EPS)
