@@ -68,19 +68,25 @@ static void release_series(struct report_data *d)
 	free(d->series);
 }
 
-static void release_lists(struct report_data *d)
+void rep_rpo_release(struct rep_rpo *rp)
 {
-	for (size_t i = 0; i < d->rpo.ntargets; i++)
-		free(d->rpo.targets[i].target_id);
-	free(d->rpo.targets);
-	for (size_t i = 0; i < d->rpo.nlisted; i++) {
-		struct rep_breach *b = &d->rpo.listed[i];
+	for (size_t i = 0; i < rp->ntargets; i++)
+		free(rp->targets[i].target_id);
+	free(rp->targets);
+	for (size_t i = 0; i < rp->nlisted; i++) {
+		struct rep_breach *b = &rp->listed[i];
 		free(b->item);
 		free(b->vault);
 		free(b->target_id);
 		free(b->tier);
 		free(b->reason);
 	}
+	memset(rp, 0, sizeof(*rp));
+}
+
+static void release_lists(struct report_data *d)
+{
+	rep_rpo_release(&d->rpo);
 	for (size_t i = 0; i < d->posture.nlisted; i++) {
 		struct rep_finding *f = &d->posture.listed[i];
 		free(f->vault);

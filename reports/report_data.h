@@ -290,6 +290,8 @@ struct report_data {
 void report_data_add_caveat(struct report_data *d, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void report_data_release(struct report_data *d);
+/* Frees what rp holds and zeroes it. */
+void rep_rpo_release(struct rep_rpo *rp);
 
 /* The strategies.csv series named name, or NULL. */
 const struct rep_series *report_series(const struct report_data *d,

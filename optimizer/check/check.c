@@ -510,7 +510,8 @@ static void count_row(struct check_summary *sum, const struct check_row *r,
 
 /* The Backup-vault instances' rows, after the items' (check_bv.c). */
 static void write_bv_rows(struct check_ctx *c, struct check_sink *sink,
-			  struct check_summary *sum, struct strbuf *reason)
+			  struct check_summary *sum, struct strbuf *reason,
+			  int *failed, struct err *e)
 {
 	size_t nt = c->ts->n;
 
@@ -548,6 +549,9 @@ static void write_bv_rows(struct check_ctx *c, struct check_sink *sink,
 			x.v[C_SEVERITY] = target_severity_names[t->severity];
 			row_basis(&x, &r, "");
 			check_sink_row(sink, x.v, failing);
+			if (c->o.on_row && !*failed)
+				*failed = c->o.on_row(c->o.on_row_ctx, x.v,
+						      e);
 			count_row(sum, &r, failing);
 			check_row_release(&r);
 		}
@@ -560,6 +564,7 @@ static int write_rows(struct check_ctx *c, const char *out_path,
 	struct strbuf reason = STRBUF_INIT;
 	struct check_fix fix = CHECK_FIX_INIT;
 	size_t nt = c->ts->n;
+	int failed = 0;
 
 	if (!sink)
 		return -1;
@@ -585,14 +590,20 @@ static int write_rows(struct check_ctx *c, const char *out_path,
 			check_fix_suggest(&in, &r, &fix);
 			row_text_of(&x, c, it, in.t, &r, reason.buf, &fix);
 			check_sink_row(sink, x.v, failing);
+			if (c->o.on_row && !failed)
+				failed = c->o.on_row(c->o.on_row_ctx, x.v, e);
 			count_row(sum, &r, failing);
 			check_row_release(&r);
 		}
 	}
-	write_bv_rows(c, sink, sum, &reason);
+	write_bv_rows(c, sink, sum, &reason, &failed, e);
 	strbuf_release(&reason);
 	strbuf_release(&fix.text);
 	strbuf_release(&fix.edit);
+	if (failed) {
+		check_sink_abort(sink);
+		return -1;
+	}
 	return check_sink_commit(sink, e);
 }
 
@@ -608,6 +619,8 @@ void check_options_init(struct check_options *o)
 	o->tolerance_hours = 0;
 	o->fail_on = FAIL_ON_BREACH;
 	o->format = CF_CSV;
+	o->on_row = NULL;
+	o->on_row_ctx = NULL;
 }
 
 void check_summary_print(FILE *f, const struct check_summary *s)

@@ -44,7 +44,15 @@ struct report_options {
 	 * written in plan_dir, so that plan.csv is not read again; NULL:
 	 * plan.csv is read */
 	const struct plan_risk *plan_risk;
+	/* run: rpo_rto.csv's rows as check wrote them (report_rpo_add),
+	 * taken over instead of reading rpo_path again; NULL: read it */
+	struct rep_rpo *rpo_rows;
 };
+
+/* One row of rpo_rto.csv into rp, v its values in the file's column
+ * order (check writes them so): what reading the file would add. */
+int report_rpo_add(struct rep_rpo *rp, const char *const *v,
+		   struct err *e);
 
 void report_options_init(struct report_options *o);
 

@@ -40,6 +40,14 @@ expect_exit 0 "report on run's plan and inputs" \
 for f in vaults.csv policies.csv forecast.csv; do
 	check "... the same $f as run's" cmp "$R/report/$f" "$T/same/$f"
 done
+check "... and the same RPO/RTO section, which run took from check in memory" \
+	python3 - "$R/report/report.html" "$T/same/report.html" <<'PY'
+import re, sys
+sec = [re.search(r'<section id="rpo">.*?</section>',
+                 open(f, encoding="utf-8").read(), re.S)[0]
+       for f in sys.argv[1:]]
+assert sec[0] == sec[1] and "breach" in sec[0], sec[0][:300]
+PY
 expect_exit 0 "fit writes model.json" \
 	"$VAULTWISE" fit "$S" --out "$R/model.json"
 expect_exit 1 "check writes rpo_rto.csv (and finds breaches)" \
