@@ -66,9 +66,11 @@ void archive_eligibility(const struct item *it, const struct rp *rp,
 		if (out->until < out->from || out->until < now) {
 			time_format_date(rp->expiry_time, date);
 			strfmt(out->why, sizeof(out->why),
-				 "retention ends %s: fewer than %d days would "
-				 "be left in Archive (Azure requires %d)",
-				 date, MIN_REMAINING_DAYS, MIN_REMAINING_DAYS);
+				 "retention ends %s: fewer than "
+				 MIN_REMAINING_DAYS_TEXT " days would be left "
+				 "in Archive (Azure requires "
+				 MIN_REMAINING_DAYS_TEXT ")",
+				 date);
 			out->status = ELIG_NEVER;
 			out->code = RC_RETENTION;
 			return;

@@ -19,6 +19,10 @@
 #define VM_MIN_AGE_DAYS 90
 #define WORKLOAD_MIN_AGE_DAYS 45
 #define MIN_REMAINING_DAYS 180
+/* the same in a sentence, without printf */
+#define ARCHIVE_STR_(x) #x
+#define ARCHIVE_STR(x) ARCHIVE_STR_(x)
+#define MIN_REMAINING_DAYS_TEXT ARCHIVE_STR(MIN_REMAINING_DAYS)
 #define EARLY_DELETION_DAYS 180
 /* A hold that never ends: the point can never be moved. */
 #define HOLD_FOREVER INT64_MAX

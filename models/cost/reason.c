@@ -4,9 +4,7 @@
 
 #include "models/cost/archive_rules.h"
 
-#define STR_(x) #x
-#define STR(x) STR_(x)
-#define DAYS STR(MIN_REMAINING_DAYS)
+#define DAYS MIN_REMAINING_DAYS_TEXT
 
 const struct reason_kind reason_kinds[RC_COUNT] = {
 	[RC_NOT_ARCHIVABLE] = { "not-archivable-kind",
