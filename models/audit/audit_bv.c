@@ -341,7 +341,7 @@ static void bv_instances(const struct bvault_view *bv, struct finding *f)
 		if (str_eq_ci(bi->protection_status, "ProtectionConfigured"))
 			continue;
 		bad++;
-		errors += str_eq_ci(bi->protection_status, "ProtectionError");
+		errors += binstance_in_error(bi);
 		if (!first)
 			first = bi;
 		if (list_room(&listed))
@@ -359,7 +359,7 @@ static void bv_instances(const struct bvault_view *bv, struct finding *f)
 	fail(f, errors ? SEV_HIGH : SEV_MEDIUM);
 	strbuf_addf(&f->detail,
 		    "%zu of %zu backup instances are not protected "
-		    "(%zu in ProtectionError): their datasources get no new "
+		    "(%zu in error): their datasources get no new "
 		    "recovery points",
 		    bad, bv->ninstances, errors);
 	strbuf_adds(&f->fix, "see why: az dataprotection backup-instance "

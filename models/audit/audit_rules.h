@@ -168,7 +168,8 @@ struct bvault_view {
  *   cross-subscription-restore, customer-managed-keys and
  *   job-failure-alerts as for Recovery Services vaults (fixes with
  *   az dataprotection); instance-protection: instances not in
- *   ProtectionConfigured, ProtectionError high, others medium.
+ *   ProtectionConfigured, in error (binstance_in_error) high, others
+ *   medium.
  * enhanced-policy and smart-tiering (Recovery Services policies) and
  * public-network-access (a Backup vault has no such setting) don't
  * apply. */

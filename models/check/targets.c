@@ -139,32 +139,55 @@ static bool tags_match(const char *pattern, const char *tags)
 	return false;
 }
 
+/* What a target's glob can name, for an item or a Backup vault's
+ * instance; NULL where there is no such name (no policy, no tags). */
+struct target_names {
+	const char *vault_name, *vault_id;
+	const char *policy_name, *policy_id;
+	const char *item_name, *item_id;
+	const char *workload;
+	const char *item_tags, *vault_tags;
+};
+
+static bool names_match(const struct target *t, const struct target_names *n)
+{
+	switch (t->scope_type) {
+	case SCOPE_VAULT:
+		return glob_ci(t->scope, n->vault_name) ||
+		       glob_ci(t->scope, n->vault_id);
+	case SCOPE_POLICY:
+		return glob_ci(t->scope, n->policy_name) ||
+		       glob_ci(t->scope, n->policy_id);
+	case SCOPE_ITEM:
+		return glob_ci(t->scope, n->item_name) ||
+		       glob_ci(t->scope, n->item_id);
+	case SCOPE_WORKLOAD:
+		return glob_ci(t->scope, n->workload);
+	case SCOPE_NAME:
+		return glob_ci(t->scope, n->item_name);
+	case SCOPE_TAG:
+		return tags_match(t->scope, n->item_tags) ||
+		       tags_match(t->scope, n->vault_tags);
+	}
+	return false;
+}
+
 bool target_matches(const struct target *t, const struct snapshot *s,
 		    const struct item *it)
 {
 	const struct vault *v = &s->vaults[it->vault_idx];
 	const struct policy *p =
 		it->policy_idx >= 0 ? &s->policies[it->policy_idx] : NULL;
+	struct target_names n = {
+		.vault_name = v->vault_name, .vault_id = v->vault_id,
+		.policy_name = p ? p->policy_name : NULL,
+		.policy_id = p ? p->policy_id : NULL,
+		.item_name = it->item_name, .item_id = it->item_id,
+		.workload = workload_names[it->workload],
+		.item_tags = it->source_tags, .vault_tags = v->tags,
+	};
 
-	switch (t->scope_type) {
-	case SCOPE_VAULT:
-		return glob_ci(t->scope, v->vault_name) ||
-		       glob_ci(t->scope, v->vault_id);
-	case SCOPE_POLICY:
-		return p && (glob_ci(t->scope, p->policy_name) ||
-			     glob_ci(t->scope, p->policy_id));
-	case SCOPE_ITEM:
-		return glob_ci(t->scope, it->item_name) ||
-		       glob_ci(t->scope, it->item_id);
-	case SCOPE_WORKLOAD:
-		return glob_ci(t->scope, workload_names[it->workload]);
-	case SCOPE_NAME:
-		return glob_ci(t->scope, it->item_name);
-	case SCOPE_TAG:
-		return tags_match(t->scope, it->source_tags) ||
-		       tags_match(t->scope, v->tags);
-	}
-	return false;
+	return names_match(t, &n);
 }
 
 bool target_matches_bv(const struct target *t, const struct snapshot *s,
@@ -173,23 +196,15 @@ bool target_matches_bv(const struct target *t, const struct snapshot *s,
 	const struct bvault *v = &s->bv.vaults[bi->vault_idx];
 	const struct bpolicy *p =
 		bi->policy_idx >= 0 ? &s->bv.policies[bi->policy_idx] : NULL;
+	struct target_names n = {
+		.vault_name = v->vault_name, .vault_id = v->vault_id,
+		.policy_name = p ? p->policy_name : NULL,
+		.policy_id = p ? p->policy_id : NULL,
+		.item_name = bi->instance_name, .item_id = bi->instance_id,
+		.workload = bi->datasource_type,
+	};
 
-	switch (t->scope_type) {
-	case SCOPE_VAULT:
-		return glob_ci(t->scope, v->vault_name) ||
-		       glob_ci(t->scope, v->vault_id);
-	case SCOPE_POLICY:
-		return p && (glob_ci(t->scope, p->policy_name) ||
-			     glob_ci(t->scope, p->policy_id));
-	case SCOPE_ITEM:
-		return glob_ci(t->scope, bi->instance_name) ||
-		       glob_ci(t->scope, bi->instance_id);
-	case SCOPE_WORKLOAD:
-		return glob_ci(t->scope, bi->datasource_type);
-	case SCOPE_NAME:
-		return glob_ci(t->scope, bi->instance_name);
-	}
-	return false;
+	return names_match(t, &n);
 }
 
 bool target_shadows(const struct target *a, const struct target *b)

@@ -234,10 +234,10 @@ static void check_status(struct check_row *r, const struct binstance *bi)
 
 	if (str_eq_ci(st, "ProtectionConfigured"))
 		return;
-	if (str_eq_ci(st, "ProtectionError")) {
+	if (binstance_in_error(bi)) {
 		unmeasured_fail(r, CAUSE_FAILED_JOBS);
-		clause(&r->fail, "protection status ProtectionError: its "
-				 "backups are failing");
+		clause(&r->fail, "protection status %s: its backups are "
+				 "failing", st);
 		return;
 	}
 	unmeasured_fail(r, CAUSE_STALE_BACKUP);

@@ -69,18 +69,38 @@ static void print_warnings(const char *out)
 	free(path);
 }
 
+/* What an export wrote of one kind of vault: "12 vaults, 30 policies,
+ * 240 items, 1,234 recovery points and 567 jobs". */
+static void add_counts(struct strbuf *sb, const char *vault, size_t vaults,
+		       size_t policies, const char *unit, size_t units,
+		       uint64_t points, uint64_t jobs)
+{
+	char pts[32], njobs[32];
+
+	human_count(points, pts);
+	human_count(jobs, njobs);
+	strbuf_reset(sb);
+	strbuf_addf(sb, "%zu %s%s, %zu polic%s, %zu %s%s, %s recovery points "
+			"and %s jobs",
+		    vaults, vault, vaults == 1 ? "" : "s", policies,
+		    policies == 1 ? "y" : "ies", units, unit,
+		    units == 1 ? "" : "s", pts, njobs);
+}
+
 static void print_summary(const char *out, const struct export_summary *s)
 {
-	char pts[32], jobs[32];
+	struct strbuf sb = STRBUF_INIT;
 
-	human_count(s->points, pts);
-	human_count(s->jobs, jobs);
-	notef("exported %zu vault%s, %zu polic%s, %zu item%s, %s recovery "
-	      "points and %s jobs from %zu subscription%s to '%s'",
-	      s->vaults, s->vaults == 1 ? "" : "s", s->policies,
-	      s->policies == 1 ? "y" : "ies", s->items,
-	      s->items == 1 ? "" : "s", pts, jobs, s->subscriptions,
-	      s->subscriptions == 1 ? "" : "s", out);
+	add_counts(&sb, "vault", s->vaults, s->policies, "item", s->items,
+		   s->points, s->jobs);
+	notef("exported %s from %zu subscription%s to '%s'", sb.buf,
+	      s->subscriptions, s->subscriptions == 1 ? "" : "s", out);
+	if (s->bvaults) {
+		add_counts(&sb, "Backup vault", s->bvaults, s->bpolicies,
+			   "instance", s->binstances, s->bpoints, s->bjobs);
+		notef("and %s", sb.buf);
+	}
+	strbuf_release(&sb);
 	notef("%lu requests (%lu retried, %lu throttled) in %.1f s; "
 	      "credential: %s; item sizes: %s",
 	      s->requests, s->retries, s->throttled, s->elapsed_s,

@@ -583,6 +583,11 @@ static void summarize(const struct ex *x, struct export_summary *s)
 	s->guards = c.guards;
 	s->points = c.rps;
 	s->jobs = c.jobs;
+	s->bvaults = c.bvaults;
+	s->bpolicies = c.bpolicies;
+	s->binstances = c.binstances;
+	s->bpoints = c.brps;
+	s->bjobs = c.bjobs;
 	s->warnings = x->nwarns;
 	s->costs = x->o->costs ? (long)c.costs : -1;
 	s->requests = h.requests;

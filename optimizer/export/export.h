@@ -57,6 +57,9 @@ void export_options_init(struct export_options *o);
 struct export_summary {
 	size_t subscriptions, vaults, policies, items, guards;
 	uint64_t points, jobs;
+	/* Backup vaults: their policies, instances, points and jobs */
+	size_t bvaults, bpolicies, binstances;
+	uint64_t bpoints, bjobs;
 	size_t warnings;
 	long costs;                   /* costs.csv rows; -1: not asked */
 	unsigned long requests, retries, throttled;

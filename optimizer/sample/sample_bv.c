@@ -22,7 +22,7 @@
 #define DS_BLOB "Microsoft.Storage/storageAccounts/blobServices"
 #define DS_PG "Microsoft.DBforPostgreSQL/flexibleServers"
 
-enum { BV_NPOL = 3, BV_NINST = 4 };
+enum { BV_NPOL = 3 };
 /* A disk's blocks rewritten a day (the sample's assumption). */
 #define DISK_DAILY_CHURN 0.02
 
@@ -44,54 +44,70 @@ static const struct bv_policy_tpl bv_policies[BV_NPOL] = {
 	  "Default:VaultStore:P3M;Yearly:VaultStore:P10Y", 0, 3653, 0 },
 };
 
+struct bv_profile {
+	const char *name, *location, *region;
+	const char *rg;         /* its sources' resource group */
+	int sub, redundancy, crr, immutability, soft_delete, sd_days;
+	int guard;              /* 0 none, 1 own subscription, 2 another */
+	int xsr, cmk, alerts;
+};
+
+enum { BV_PROD, BV_APP, BV_DEV, BV_NVAULTS };
+static const struct bv_profile bv_profiles[BV_NVAULTS] = {
+	[BV_PROD] = { "prod", "westeurope", "weu", "rg-erp-prod", 0, RED_GRS,
+		      ON, IMM_LOCKED, SD_ALWAYSON, 14, 2,
+		      XSR_PERMANENTLY_DISABLED, ON, ON },
+	[BV_APP] = { "app", "northeurope", "neu", "rg-shop-prod", 1, RED_LRS,
+		     OFF, IMM_UNLOCKED, SD_ENABLED, 14, 0, XSR_ENABLED, OFF,
+		     OFF },
+	[BV_DEV] = { "dev", "uksouth", "uks", "rg-build-dev", 2, RED_LRS, OFF,
+		     IMM_DISABLED, SD_DISABLED, 0, 1, XSR_DISABLED, OFF,
+		     ONOFF_UNKNOWN },
+};
+
+/* Protection states of the instances, from the status enum of the Data
+ * Protection API's ProtectionStatusDetails. */
+enum { BI_OK, BI_ERROR, BI_STOPPED };
+static const char *const bv_status_names[] = {
+	"ProtectionConfigured", "ConfiguringProtectionFailed",
+	"ProtectionStopped",
+};
+
 struct bv_instance_tpl {
-	const char *name, *rg;  /* the source's name and resource group */
+	int vault;              /* index in bv_profiles */
+	const char *name;       /* the source's name */
 	int policy;             /* index in bv_policies, -1: none */
-	const char *status;
+	int status;             /* index in bv_status_names */
 	double vault_gb;        /* in the vault store (0: operational only) */
 	double disk_gb;         /* a disk's used size (0: not a disk) */
 	struct bv_events ev;    /* failed runs, stopped days ago, restores */
 };
 
-struct bv_profile {
-	const char *name, *location, *region;
-	int sub, redundancy, crr, immutability, soft_delete, sd_days;
-	int guard;              /* 0 none, 1 own subscription, 2 another */
-	int xsr, cmk, alerts;
-	struct bv_instance_tpl inst[BV_NINST];
+/* A vault's instances in a row, in the order their histories are drawn;
+ * policy 0 disks, 1 blobs, 2 PostgreSQL. */
+static const struct bv_instance_tpl bv_instances[] = {
+	{ BV_PROD, "osdisk-erp-01", 0, BI_OK, 0, 96, { 0, 0, 2 } },
+	{ BV_PROD, "sterpdocs01", 1, BI_OK, 820, 0, { 0, 0, 0 } },
+	{ BV_PROD, "pg-erp-orders", 2, BI_OK, 310, 0, { 0, 0, 1 } },
+	{ BV_PROD, "pg-erp-billing", 2, BI_OK, 145.5, 0, { 0, 0, 0 } },
+	{ BV_APP, "pg-shop-catalog", 2, BI_OK, 96, 0, { 2, 0, 0 } },
+	{ BV_APP, "datadisk-shop-01", 0, BI_ERROR, 0, 410, { 3, 0, 0 } },
+	{ BV_APP, "stshopmedia01", 1, BI_STOPPED, 1240, 0, { 0, 40, 0 } },
+	{ BV_APP, "osdisk-shop-01", 0, BI_OK, 0, 64, { 0, 0, 0 } },
+	{ BV_DEV, "osdisk-build-01", 0, BI_OK, 0, 48, { 0, 0, 0 } },
+	{ BV_DEV, "osdisk-build-02", 0, BI_OK, 0, 48, { 0, 0, 0 } },
+	{ BV_DEV, "stbuildlogs01", 1, BI_OK, 55, 0, { 0, 0, 1 } },
+	{ BV_DEV, "pg-build-meta", 2, BI_OK, 12.5, 0, { 0, 0, 0 } },
 };
 
-static const struct bv_profile bv_profiles[] = {
-	{ "prod", "westeurope", "weu", 0, RED_GRS, ON, IMM_LOCKED,
-	  SD_ALWAYSON, 14, 2, XSR_PERMANENTLY_DISABLED, ON, ON,
-	  { { "osdisk-erp-01", "rg-erp-prod", 0, "ProtectionConfigured", 0,
-	      96, { 0, 0, 2 } },
-	    { "sterpdocs01", "rg-erp-prod", 1, "ProtectionConfigured", 820,
-	      0, { 0, 0, 0 } },
-	    { "pg-erp-orders", "rg-erp-prod", 2, "ProtectionConfigured",
-	      310, 0, { 0, 0, 1 } },
-	    { "pg-erp-billing", "rg-erp-prod", 2,
-	      "ProtectionConfigured", 145.5, 0, { 0, 0, 0 } } } },
-	{ "app", "northeurope", "neu", 1, RED_LRS, OFF, IMM_UNLOCKED,
-	  SD_ENABLED, 14, 0, XSR_ENABLED, OFF, OFF,
-	  { { "pg-shop-catalog", "rg-shop-prod", 2, "ProtectionConfigured",
-	      96, 0, { 2, 0, 0 } },
-	    { "datadisk-shop-01", "rg-shop-prod", 0, "ProtectionError", 0,
-	      410, { 3, 0, 0 } },
-	    { "stshopmedia01", "rg-shop-prod", 1, "ProtectionStopped",
-	      1240, 0, { 0, 40, 0 } },
-	    { "osdisk-shop-01", "rg-shop-prod", 0,
-	      "ProtectionConfigured", 0, 64, { 0, 0, 0 } } } },
-	{ "dev", "uksouth", "uks", 2, RED_LRS, OFF, IMM_DISABLED,
-	  SD_DISABLED, 0, 1, XSR_DISABLED, OFF, ONOFF_UNKNOWN,
-	  { { "osdisk-build-01", "rg-build-dev", 0, "ProtectionConfigured",
-	      0, 48, { 0, 0, 0 } },
-	    { "osdisk-build-02", "rg-build-dev", 0, "ProtectionConfigured",
-	      0, 48, { 0, 0, 0 } },
-	    { "stbuildlogs01", "rg-build-dev", 1, "ProtectionConfigured",
-	      55, 0, { 0, 0, 1 } },
-	    { "pg-build-meta", "rg-build-dev", 2,
-	      "ProtectionConfigured", 12.5, 0, { 0, 0, 0 } } } },
+/* A source's datasource type and provider path, by its name's prefix
+ * (the first that matches). */
+static const struct {
+	const char *prefix, *ds, *provider;
+} bv_sources[] = {
+	{ "pg-", DS_PG, "Microsoft.DBforPostgreSQL/flexibleServers" },
+	{ "st", DS_BLOB, "Microsoft.Storage/storageAccounts" },
+	{ "", DS_DISK, "Microsoft.Compute/disks" },
 };
 
 static const char *bv_pool(struct estate *es, struct strbuf *sb)
@@ -190,21 +206,16 @@ static const char *bv_source(struct estate *es, const struct bvault *v,
 {
 	struct strbuf sb = STRBUF_INIT;
 	const char *s;
+	size_t k = 0;
 
-	strbuf_addf(&sb, "/subscriptions/%s/resourceGroups/%s/providers/",
-		    v->subscription_id, t->rg);
-	if (!strncmp(t->name, "pg-", 3)) {
-		*ds = DS_PG;
-		strbuf_addf(&sb, "Microsoft.DBforPostgreSQL/flexibleServers/%s",
-			    t->name);
-	} else if (!strncmp(t->name, "st", 2)) {
-		*ds = DS_BLOB;
-		strbuf_addf(&sb, "Microsoft.Storage/storageAccounts/%s",
-			    t->name);
-	} else {
-		*ds = DS_DISK;
-		strbuf_addf(&sb, "Microsoft.Compute/disks/%s", t->name);
-	}
+	while (strncmp(t->name, bv_sources[k].prefix,
+		       strlen(bv_sources[k].prefix)))
+		k++;
+	*ds = bv_sources[k].ds;
+	strbuf_addf(&sb, "/subscriptions/%s/resourceGroups/%s/providers/"
+			 "%s/%s",
+		    v->subscription_id, bv_profiles[t->vault].rg,
+		    bv_sources[k].provider, t->name);
 	s = bv_pool(es, &sb);
 	strbuf_release(&sb);
 	return s;
@@ -219,7 +230,7 @@ static void bv_make_instance(struct estate *es, const struct bvault *v,
 
 	memset(bi, 0, sizeof(*bi));
 	bi->source_resource_id = bv_source(es, v, t, &bi->datasource_type);
-	strbuf_addf(&sb, "%s-%s", t->rg, t->name);
+	strbuf_addf(&sb, "%s-%s", bv_profiles[t->vault].rg, t->name);
 	bi->instance_name = bv_pool(es, &sb);
 	strbuf_addf(&sb, "%s/backupInstances/%s", v->arm_id,
 		    bi->instance_name);
@@ -227,7 +238,7 @@ static void bv_make_instance(struct estate *es, const struct bvault *v,
 	bi->instance_id = bv_id(es, 'i', bi->arm_id);
 	bi->vault_id = v->vault_id;
 	bi->policy_id = t->policy >= 0 ? pols[t->policy].policy_id : "";
-	bi->protection_status = t->status;
+	bi->protection_status = bv_status_names[t->status];
 	bi->vault_gb = t->vault_gb;
 	bi->archive_gb = 0;
 	bi->snapshot_gb = NAN;
@@ -255,32 +266,30 @@ static gsl_rng *bv_rng(const char *tenant)
 
 void sample_make_backup_vaults(struct estate *es)
 {
-	enum { NV = ARRAY_SIZE(bv_profiles) };
+	enum { NV = BV_NVAULTS, NI = ARRAY_SIZE(bv_instances) };
 	struct bvault v[NV];
 	struct bpolicy p[NV * BV_NPOL];
-	struct binstance bi[NV * BV_NINST];
-	struct bv_tables t = { v, bi, p, NV, NV * BV_NINST, NV * BV_NPOL };
+	struct binstance bi[NI];
+	struct bv_tables t = { v, bi, p, NV, NI, NV * BV_NPOL };
 	struct bv_history h = { NULL, NULL, 0, 0 };
-	gsl_rng *r = bv_rng(es->tenant);
+	gsl_rng *r;
 	size_t arps = 0, ajobs = 0;
 
 	for (size_t i = 0; i < NV; i++) {
-		const struct bv_profile *pf = &bv_profiles[i];
-		struct bpolicy *pols = &p[i * BV_NPOL];
-
-		bv_make_vault(es, pf, &v[i]);
+		bv_make_vault(es, &bv_profiles[i], &v[i]);
 		for (int k = 0; k < BV_NPOL; k++)
-			bv_make_policy(es, &v[i], &bv_policies[k], &pols[k]);
-		for (int k = 0; k < BV_NINST; k++) {
-			const struct bv_instance_tpl *it = &pf->inst[k];
-			struct binstance *b = &bi[i * BV_NINST + k];
+			bv_make_policy(es, &v[i], &bv_policies[k],
+				       &p[i * BV_NPOL + k]);
+	}
+	r = bv_rng(es->tenant);
+	for (size_t i = 0; i < NI; i++) {
+		const struct bv_instance_tpl *it = &bv_instances[i];
+		const struct bpolicy *pols = &p[it->vault * BV_NPOL];
 
-			bv_make_instance(es, &v[i], pols, it, b);
-			sample_bv_history(&es->x, &es->pool, r, b,
-					  it->policy >= 0 ? &pols[it->policy]
-							  : NULL,
-					  &it->ev, &h, &arps, &ajobs);
-		}
+		bv_make_instance(es, &v[it->vault], pols, it, &bi[i]);
+		sample_bv_history(&es->x, &es->pool, r, &bi[i],
+				  it->policy >= 0 ? &pols[it->policy] : NULL,
+				  &it->ev, &h, &arps, &ajobs);
 	}
 	gsl_rng_free(r);
 	/* in the order an export writes them */
@@ -294,14 +303,15 @@ void sample_make_backup_vaults(struct estate *es)
 /* The events of the fixed table's instance named name, or NULL. */
 static const struct bv_events *bv_events_of(const char *name)
 {
-	for (size_t i = 0; i < ARRAY_SIZE(bv_profiles); i++)
-		for (int k = 0; k < BV_NINST; k++) {
-			const struct bv_instance_tpl *t = &bv_profiles[i].inst[k];
-			size_t n = strlen(t->rg);
-			if (!strncmp(name, t->rg, n) && name[n] == '-' &&
-			    !strcmp(name + n + 1, t->name))
-				return &t->ev;
-		}
+	for (size_t i = 0; i < ARRAY_SIZE(bv_instances); i++) {
+		const struct bv_instance_tpl *t = &bv_instances[i];
+		const char *rg = bv_profiles[t->vault].rg;
+		size_t n = strlen(rg);
+
+		if (!strncmp(name, rg, n) && name[n] == '-' &&
+		    !strcmp(name + n + 1, t->name))
+			return &t->ev;
+	}
 	return NULL;
 }
 

@@ -651,6 +651,11 @@ void snapbuild_counts(const struct snapbuild *b, struct snapbuild_counts *c)
 	c->guards = b->nguards;
 	c->rps = b->nrps;
 	c->jobs = b->njobs;
+	c->bvaults = b->bv.nvaults;
+	c->bpolicies = b->bv.npolicies;
+	c->binstances = b->bv.ninstances;
+	c->brps = b->bvh.nrps;
+	c->bjobs = b->bvh.njobs;
 }
 
 /* ---- canonical order ---- */

@@ -87,6 +87,9 @@ struct snapbuild_counts {
 	size_t costs;
 	size_t vaults, policies, items, guards;
 	uint64_t rps, jobs;
+	/* Backup vaults: their policies, instances, points and jobs */
+	size_t bvaults, bpolicies, binstances;
+	uint64_t brps, bjobs;
 };
 void snapbuild_counts(const struct snapbuild *b, struct snapbuild_counts *c);
 

@@ -373,6 +373,13 @@ bool bjob_is_restore(const struct bjob *j)
 	       str_eq_ci(j->operation, "CrossRegionRestore");
 }
 
+bool binstance_in_error(const struct binstance *bi)
+{
+	return str_eq_ci(bi->protection_status,
+			 "ConfiguringProtectionFailed") ||
+	       str_eq_ci(bi->protection_status, "ProtectionError");
+}
+
 /* ---- writing ---- */
 
 static int cmp_bvault(const void *a, const void *b)

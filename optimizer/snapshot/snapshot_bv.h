@@ -116,6 +116,10 @@ int snapshot_each_brp(struct snapshot *s, brp_fn fn, void *ctx,
 int snapshot_each_bjob(struct snapshot *s, bjob_fn fn, void *ctx,
 		       struct err *e);
 bool bjob_is_restore(const struct bjob *j);
+/* Whether an instance's protection is in error: ConfiguringProtectionFailed
+ * (the status enum of ProtectionStatusDetails) or ProtectionError (one of
+ * currentProtectionState's, which instances also report as their status). */
+bool binstance_in_error(const struct binstance *bi);
 
 /* The canonical order of the files: vaults, policies, instances by their
  * ids; points by instance, rp_time, rp_id; jobs by vault, instance,

@@ -156,6 +156,17 @@ for f in backup_vaults.csv backup_policies.csv backup_instances.csv \
 		cmp "$SRC/$f" "$T/one/$f"
 done
 grep_ok "the summary names the credential" "client secret" "$T/err"
+check "the summary counts the Backup vaults, their points and jobs" \
+	python3 - "$T/one" "$T/j.err" <<'EOF'
+import csv, sys
+d = sys.argv[1]
+n = {f: sum(1 for _ in csv.DictReader(open(f"{d}/backup_{f}.csv")))
+     for f in ("vaults", "policies", "instances", "recovery_points", "jobs")}
+want = (f"and {n['vaults']} Backup vaults, {n['policies']} policies, "
+        f"{n['instances']} instances, {n['recovery_points']:,} recovery "
+        f"points and {n['jobs']:,} jobs")
+sys.exit(0 if want in open(sys.argv[2]).read() else "not found: " + want)
+EOF
 check "... Azure's recommended-for-move sets are kept, for VM items only" \
 	python3 - "$T/one" <<'EOF'
 import csv, sys

@@ -6,7 +6,7 @@
  * BackupResourceVaultConfigs_Get.json, GetResourceGuardProxy.json,
  * GetResourceGuard.json, PUTVault_*.json) into rows by hand, as
  * docs/arm-contract.md says, and checks the verdicts. */
-#include "testutil.h"
+#include "testsnap.h"
 
 #include <math.h>
 
@@ -71,22 +71,15 @@ static struct vault good_vault(const char *id, const char *name)
 static struct policy vm_policy(const char *id, const char *vault_id,
 			       const char *name)
 {
-	struct policy p = { 0 };
+	struct policy p = test_policy(id, vault_id, name);
 
-	p.policy_id = id;
-	p.vault_id = vault_id;
-	p.policy_name = name;
-	p.arm_id = "";
 	p.window_start = "08:00";
-	p.run_times = p.run_days = p.diff_run_days = "";
-	p.time_zone = "UTC";
-	p.workload = WL_VM;
+	p.run_times = "";
 	p.policy_type = PT_ENHANCED;
 	p.frequency = FREQ_HOURLY;
 	p.hourly_interval_h = 4;
 	p.window_hours = 24;
 	p.instant_rp_days = 7;
-	p.daily_keep_days = 30;
 	p.weekly_keep_weeks = 12;
 	p.monthly_keep_months = 12;
 	p.tiering_mode = TM_TIERRECOMMENDED;
@@ -111,20 +104,11 @@ static struct policy standard_policy(const char *id, const char *vault_id,
 static struct item vm_item(const char *id, const char *vault_id,
 			   const char *policy_id, const char *name)
 {
-	struct item it = { 0 };
+	struct item it = test_item(id, vault_id, policy_id, name);
 
-	it.item_id = id;
-	it.vault_id = vault_id;
-	it.policy_id = policy_id;
-	it.item_name = name;
-	it.protection_state = "Protected";
-	it.arm_id = it.source_resource_id = "";
-	it.workload = WL_VM;
-	it.size_source = SS_ESTIMATED;
 	it.source_gb = 128;
 	it.daily_churn = 0.03;
 	it.standard_gb = 400;
-	it.last_backup_time = TIME_NONE;
 	return it;
 }
 
@@ -191,14 +175,8 @@ static void fx_write(const struct fx *fx, const char *path)
 		snapshot_put_guard(&sw, &fx->g[i]);
 	for (size_t i = 0; i < fx->nj; i++)
 		snapshot_put_job(&sw, &fx->j[i]);
-	manifest_init(&m);
-	m.exported_at = AS_OF;
-	m.source = xstrdup("csv");
-	m.tenant_id = xstrdup(TENANT);
-	manifest_add_subscription(&m, SUB);
-	if (snapshot_writer_commit(&sw, &m, &e))
-		fail_msg("%s", e.msg);
-	manifest_release(&m);
+	test_manifest(&m, "csv", AS_OF, TENANT, SUB);
+	test_commit_with(&sw, &m);
 }
 
 /* Writes fx as a snapshot in a fresh directory and opens it. */

@@ -5,7 +5,7 @@
  * severity and an az dataprotection fix whose values are shell-quoted;
  * Backup-vault rows come after the Recovery Services ones and say
  * vault_kind BackupVault. */
-#include "testutil.h"
+#include "testsnap.h"
 
 #include "optimizer/audit/audit.h"
 #include "optimizer/snapshot/snapshot.h"
@@ -106,13 +106,10 @@ static void fx_open(const struct bv_fx *fx, const char *name,
 	}
 	for (int i = 0; i < 4; i++)
 		snapshot_put_binstance(&sw, &fx->bi[i]);
-	manifest_init(&m);
-	m.source = xstrdup("azure");
-	m.exported_at = T0;
-	if (snapshot_writer_commit(&sw, &m, &e) ||
-	    snapshot_open(s, dir, &e))
+	test_manifest(&m, "azure", T0, NULL, NULL);
+	test_commit_with(&sw, &m);
+	if (snapshot_open(s, dir, &e))
 		fail_msg("%s", e.msg);
-	manifest_release(&m);
 	free(dir);
 }
 
@@ -300,6 +297,32 @@ static void test_audit_bv__partial_protections(void **state)
 	rows_release(&rows);
 }
 
+/* An instance in error, by either status that says so (the Data
+ * Protection API's ConfiguringProtectionFailed, or ProtectionError), is a
+ * high finding. */
+static void test_audit_bv__instance_in_error(void **state)
+{
+	static const char *const in_error[] = {
+		"ProtectionError", "ConfiguringProtectionFailed" };
+	struct bv_fx fx;
+	struct rows rows;
+	struct audit_summary sum;
+	char **r, want[64];
+
+	(void)state;
+	for (int i = 0; i < 2; i++) {
+		fx_init(&fx);
+		fx.bi[3].protection_status = in_error[i];
+		audit(&fx, in_error[i], &rows, &sum);
+		r = row(&rows, fx.vid[1], "instance-protection");
+		assert_string_equal(r[C_STATUS], "fail");
+		assert_string_equal(r[C_SEV], "high");
+		snprintf(want, sizeof(want), "'pg-billing' %s", in_error[i]);
+		assert_non_null(strstr(r[C_EVID], want));
+		rows_release(&rows);
+	}
+}
+
 /* Without data in the vault store, local redundancy is no finding. */
 static void test_audit_bv__operational_only_redundancy(void **state)
 {
@@ -326,6 +349,7 @@ int main(void)
 		cmocka_unit_test(test_audit_bv__rows_and_kind),
 		cmocka_unit_test(test_audit_bv__each_rule_passes_and_fails),
 		cmocka_unit_test(test_audit_bv__partial_protections),
+		cmocka_unit_test(test_audit_bv__instance_in_error),
 		cmocka_unit_test(test_audit_bv__operational_only_redundancy),
 	};
 	return cmocka_run_group_tests(tests, NULL, test_teardown_scratch);

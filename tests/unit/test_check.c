@@ -2,7 +2,7 @@
  * test_check.c: achieved RPO from history (gaps, p95, failure streaks, SQL
  * log chains), restore-time model and rehydration, and the check stage on
  * a small snapshot written with snapshot_writer_*. */
-#include "testutil.h"
+#include "testsnap.h"
 
 #include <math.h>
 
@@ -184,42 +184,28 @@ struct fx {
 
 static void put_vault(struct fx *fx)
 {
-	struct vault v = { 0 };
+	struct vault v = test_vault(VAULT, "rsv-prod-01");
 
-	v.vault_id = VAULT;
 	v.subscription_id = "00000000-0000-0000-0000-000000000001";
 	v.resource_group = "rg-backup";
-	v.vault_name = "rsv-prod-01";
-	v.location = "westeurope";
-	v.resource_guard_id = v.tenant_id = "";
+	v.tenant_id = "";
 	v.redundancy = RED_GRS;
-	v.immutability = IMM_DISABLED;
-	v.soft_delete = SD_ENABLED;
-	v.soft_delete_days = 14;
-	v.cross_subscription_restore = XSR_ENABLED;
 	v.job_failure_alerts = ONOFF_UNKNOWN;
 	snapshot_put_vault(&fx->sw, &v);
 }
 
 static void put_policies(struct fx *fx)
 {
-	struct policy p = { 0 };
+	struct policy p = test_policy(P_VM, VAULT, "EnhancedHourly");
 
-	p.policy_id = P_VM;
-	p.vault_id = VAULT;
-	p.policy_name = "EnhancedHourly";
-	p.workload = WL_VM;
 	p.policy_type = PT_ENHANCED;
 	p.frequency = FREQ_HOURLY;
 	p.hourly_interval_h = 4;
 	p.window_start = "08:00";
 	p.window_hours = 12;
-	p.run_times = p.run_days = p.diff_run_days = p.arm_id = "";
-	p.time_zone = "UTC";
+	p.run_times = "";
 	p.instant_rp_days = 7;
-	p.daily_keep_days = 30;
 	p.monthly_keep_months = 24;
-	p.tiering_mode = TM_NONE;
 	snapshot_put_policy(&fx->sw, &p);
 
 	p.policy_id = P_SQL;
@@ -240,19 +226,11 @@ static void put_policies(struct fx *fx)
 static struct item item_row(const char *id, const char *policy,
 			    const char *name, int workload)
 {
-	struct item it = { 0 };
+	struct item it = test_item(id, VAULT, policy, name);
 
-	it.item_id = id;
-	it.vault_id = VAULT;
-	it.policy_id = policy;
-	it.item_name = name;
-	it.protection_state = "Protected";
-	it.arm_id = it.source_resource_id = "";
 	it.workload = workload;
-	it.size_source = SS_ESTIMATED;
 	it.source_gb = 100;
 	it.daily_churn = 0.03;
-	it.last_backup_time = TIME_NONE;
 	return it;
 }
 
@@ -358,14 +336,9 @@ static char *write_estate(void)
 	put_vm_history(&fx, good.item_id, AS_OF);
 	put_vm_history(&fx, bad.item_id, OCT(30, 16, 0));
 	put_sql_history(&fx, sql.item_id);
-	manifest_init(&m);
-	m.exported_at = AS_OF;
+	test_manifest(&m, "csv", AS_OF, "t", NULL);
 	m.backup_jobs_from = time_from_civil(2026, 9, 26, 0, 0, 0);
-	m.source = xstrdup("csv");
-	m.tenant_id = xstrdup("t");
-	if (snapshot_writer_commit(&fx.sw, &m, &e))
-		fail_msg("%s", e.msg);
-	manifest_release(&m);
+	test_commit_with(&fx.sw, &m);
 	return path;
 }
 

@@ -8,7 +8,7 @@
  * a snapshot's backup_recovery_points.csv and backup_jobs.csv the
  * observed RPO (points on schedule; stale behind failed jobs; stale;
  * none in the look-back) and the RTO of restore jobs. */
-#include "testutil.h"
+#include "testsnap.h"
 
 #include <math.h>
 
@@ -199,10 +199,17 @@ static void test_check_bv__retention_status_and_rto(void **state)
 	assert_true(isnan(r.margin));
 	assert_non_null(strstr(why.buf, "ProtectionStopped"));
 	check_row_release(&r);
-	/* failing backups */
+	/* failing backups: either status that says so */
 	f.bi[0].protection_status = "ProtectionError";
 	assert_int_equal(verdict(&f, 0, &t, &r, &why), V_BREACHED);
 	assert_int_equal(r.cause, CAUSE_FAILED_JOBS);
+	check_row_release(&r);
+	f.bi[0].protection_status = "ConfiguringProtectionFailed";
+	assert_int_equal(verdict(&f, 0, &t, &r, &why), V_BREACHED);
+	assert_int_equal(r.cause, CAUSE_FAILED_JOBS);
+	assert_non_null(strstr(why.buf, "protection status "
+					"ConfiguringProtectionFailed: its "
+					"backups are failing"));
 	check_row_release(&r);
 	/* an RTO target without restore jobs: the documented estimates */
 	f.bi[0].protection_status = "ProtectionConfigured";
@@ -315,14 +322,11 @@ static void hist_open(struct hist *h, const char *name)
 		snapshot_put_brp(&sw, &h->rp[i]);
 	for (size_t i = 0; i < h->njob; i++)
 		snapshot_put_bjob(&sw, &h->job[i]);
-	manifest_init(&m);
-	m.source = xstrdup("sample");
-	m.exported_at = T0;
-	if (snapshot_writer_commit(&sw, &m, &e) ||
-	    snapshot_open(&h->s, h->dir, &e) ||
+	test_manifest(&m, "sample", T0, NULL, NULL);
+	test_commit_with(&sw, &m);
+	if (snapshot_open(&h->s, h->dir, &e) ||
 	    check_bv_observe(&h->s, T0 - LOOKBACK_D * DAY_S, T0, &h->ob, &e))
 		fail_msg("%s", e.msg);
-	manifest_release(&m);
 }
 
 static void hist_release(struct hist *h)

@@ -672,7 +672,8 @@ static void test_sample__backup_vault_history(void **state)
 	assert_true(now - w.newest < 26 * HOUR_S);
 	assert_int_equal(w.failed, 0);
 	assert_int_equal(w.restores, 2);
-	/* the disk in ProtectionError failed its last three runs */
+	/* the disk in ConfiguringProtectionFailed failed its last three
+	 * runs */
 	w = bv_history(&s, "rg-shop-prod-datadisk-shop-01", now);
 	assert_int_equal(w.failed, 3);
 	assert_true(now - w.newest > 3 * DAY_S &&

@@ -3,7 +3,7 @@
  * order rows arrive in (the canonical order of snapbuild.h), the result
  * loads with snapshot_open, points and jobs come back grouped and sorted,
  * and an id given twice is refused. */
-#include "testutil.h"
+#include "testsnap.h"
 
 #include <math.h>
 
@@ -14,54 +14,13 @@
 
 #define T0 INT64_C(1793491200) /* 2026-11-01T00:00:00Z */
 
-static struct vault vault(const char *id)
-{
-	struct vault v = { 0 };
-
-	v.vault_id = id;
-	v.subscription_id = "sub";
-	v.resource_group = "rg";
-	v.vault_name = id;
-	v.location = "westeurope";
-	v.resource_guard_id = "";
-	v.tenant_id = "t";
-	v.soft_delete = SD_ENABLED;
-	v.soft_delete_days = 14;
-	v.job_failure_alerts = ONOFF_UNKNOWN;
-	return v;
-}
-
-static struct policy policy(const char *id, const char *vault_id)
-{
-	struct policy p = { 0 };
-
-	p.policy_id = id;
-	p.vault_id = vault_id;
-	p.policy_name = id;
-	p.arm_id = "";
-	p.window_start = p.run_days = p.diff_run_days = "";
-	p.run_times = "02:00";
-	p.time_zone = "UTC";
-	p.frequency = FREQ_DAILY;
-	p.daily_keep_days = 30;
-	return p;
-}
-
 static struct item item(const char *id, const char *vault_id,
 			const char *policy_id)
 {
-	struct item it = { 0 };
+	struct item it = test_item(id, vault_id, policy_id, id);
 
-	it.item_id = id;
-	it.vault_id = vault_id;
-	it.policy_id = policy_id;
-	it.item_name = id;
-	it.protection_state = "Protected";
-	it.arm_id = it.source_resource_id = "";
 	it.source_gb = 10;
 	it.daily_churn = 0.01;
-	it.size_source = SS_ESTIMATED;
-	it.last_backup_time = TIME_NONE;
 	return it;
 }
 
@@ -106,8 +65,10 @@ static void build(const char *out, bool reverse)
 	struct err e = ERR_INIT;
 	struct snapbuild *b = snapbuild_new(out, &e);
 	struct manifest m;
-	struct vault v[2] = { vault("v-b"), vault("v-a") };
-	struct policy p[2] = { policy("p-2", "v-a"), policy("p-1", "v-b") };
+	struct vault v[2] = { test_vault("v-b", "v-b"),
+			      test_vault("v-a", "v-a") };
+	struct policy p[2] = { test_policy("p-2", "v-a", "p-2"),
+			       test_policy("p-1", "v-b", "p-1") };
 	struct item it[3] = { item("i-3", "v-a", "p-2"),
 			      item("i-1", "v-b", "p-1"),
 			      item("i-2", "v-a", "") };
@@ -148,9 +109,7 @@ static void build(const char *out, bool reverse)
 		assert_int_equal(snapbuild_jobs(b, vjobs, 1, &e), 0);
 		assert_int_equal(snapbuild_item_rps(b, "i-1", r1, 1, &e), 0);
 	}
-	manifest_init(&m);
-	m.source = xstrdup("azure");
-	m.exported_at = T0;
+	test_manifest(&m, "azure", T0, NULL, NULL);
 	if (snapbuild_commit(b, out, &m, &e))
 		fail_msg("commit: %s", e.msg);
 	manifest_release(&m);
@@ -264,7 +223,7 @@ static void test_snapbuild__twice_is_refused(void **state)
 	char *dir = test_path("dup");
 	struct err e = ERR_INIT;
 	struct snapbuild *b = snapbuild_new(dir, &e);
-	struct vault v = vault("v-a");
+	struct vault v = test_vault("v-a", "v-a");
 	struct item it = item("i-1", "v-a", "");
 	struct rp r = rp("1", T0);
 
