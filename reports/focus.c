@@ -5,7 +5,8 @@
  * reconcile.csv: Backup meters, and the instant-restore snapshots under
  * Managed Disks). forecast.csv has,
  * per vault and month, from the plan's plan/vault_months.csv: what the
- * plan keeps in vault-standard and vault-archive (GB-Months: its
+ * plan keeps in vault-standard, its vaulted file shares on the Files
+ * Vaulted meter, and vault-archive (GB-Months: its
  * day-averaged GiB over the month, as Azure bills its "1 GB/Month" meters
  * whatever the month's length, at the plan's price) and the
  * expected cost of restores from Archive (Restores: the plan's expected
@@ -273,6 +274,28 @@ static void storage_line(struct line *l, const struct report_data *d,
 		 archive ? "archive" : "standard", l->meter, mo->label);
 }
 
+/* The plan's day-averaged GiB of vaulted file shares on their own meter
+ * ("Azure Files Vaulted LRS/GRS Data Stored"), at the plan's price. */
+static void files_line(struct line *l, const struct report_data *d,
+		       const struct rep_vault_months *vm,
+		       const struct month *mo)
+{
+	const struct rate_card *rc = &vm->card;
+
+	storage_line(l, d, vm, false, mo);
+	l->meter = meter_names[rc->files_meter];
+	price_from(l, rc->row[rc->files_meter]);
+	l->unit_price = vm->files_price;
+	if (d->bill.n && rc->row[rc->files_meter] &&
+	    fabs(l->unit_price - rc->row[rc->files_meter]->price) > 1e-6)
+		l->quality = "billed";
+	l->gib = l->qty = l->consumed = vm->files_gb[mo->m];
+	snprintf(l->description, sizeof(l->description),
+		 "Projected Azure Backup vaulted Azure Files storage (%s) for "
+		 "%s under the vaultwise plan; a projection, not a charge",
+		 l->meter, mo->label);
+}
+
 /* The restores from Archive the plan expects, at their mean expected
  * cost: an estimate built on the rehydration price (its quality, unless
  * worse than "estimate", and region are that row's). */
@@ -352,6 +375,11 @@ static long vault_month(struct csv_writer *w, const struct report_data *d,
 
 	if (vm->std_gb[mo->m] > 0) {
 		storage_line(&l, d, vm, false, mo);
+		put_line(w, d, vault, mo, &l);
+		rows++;
+	}
+	if (vm->files_gb[mo->m] > 0) {
+		files_line(&l, d, vm, mo);
 		put_line(w, d, vault, mo, &l);
 		rows++;
 	}

@@ -2,6 +2,7 @@
  * report_data.c: owning and freeing the report's figures (report_data.h). */
 #include "reports/report_data.h"
 
+#include <math.h>
 #include <stdarg.h>
 
 #include "optimizer/base/util.h"
@@ -16,6 +17,23 @@ const char *const rep_severity_names[REP_SEVERITIES] = { "high", "medium",
 double rep_stats_total(const struct rep_stats *s)
 {
 	return s->std_cost + s->arc_cost + s->pi_cost;
+}
+
+double rep_calibrated_now(const struct report_data *d,
+			  const struct rep_group *g)
+{
+	return d->bill.n && g->planned ? g->plan_now + g->plan_pi : NAN;
+}
+
+double rep_calibrated_total(const struct report_data *d,
+			    const struct rep_group *g, size_t n)
+{
+	double sum = 0;
+
+	for (size_t i = 0; i < n; i++)
+		if (g[i].presence != REP_REMOVED)
+			sum += rep_calibrated_now(d, &g[i]);
+	return sum;
 }
 
 double rep_bvault_total(const struct rep_bvault *b)
@@ -105,6 +123,7 @@ void report_data_release(struct report_data *d)
 		for (size_t v = 0; v < d->s->nvaults; v++) {
 			free(d->vm[v].std_gb);
 			free(d->vm[v].arc_gb);
+			free(d->vm[v].files_gb);
 			free(d->vm[v].restore_cost);
 			free(d->vm[v].restores);
 		}

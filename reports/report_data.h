@@ -51,6 +51,10 @@ struct rep_group {
 	bool planned;
 	long considered, move_now, move_on, keep;
 	double storage_after, saving_total;
+	/* its month now as the plan priced it (summary.csv
+	 * monthly_storage_now, and monthly_pi or NAN): calibrated to the
+	 * bill when the plan had one */
+	double plan_now, plan_pi;
 	const char *basis;           /* what its money rests on
 					(money_basis_names), NULL: not said */
 	/* of the points the plan moves: restores expected over their
@@ -96,10 +100,12 @@ struct rep_series {
 struct rep_vault_months {
 	struct rate_card card;       /* price rows: meters, quality, region */
 	double std_price, arc_price; /* per GB-Month, as the plan priced */
-	/* per month of the horizon: day-averaged GiB, the expected cost of
+	double files_price;          /* Files Vaulted, likewise */
+	/* per month of the horizon: day-averaged GiB (std_gb on the Standard
+	 * meter, files_gb on the Files Vaulted one), the expected cost of
 	 * restores from Archive and their number (NAN: the plan had no
 	 * model) */
-	double *std_gb, *arc_gb, *restore_cost, *restores;
+	double *std_gb, *arc_gb, *restore_cost, *restores, *files_gb;
 	double pi_units[WL_COUNT];   /* billed protected-instance units */
 	/* the plan's monthly protected-instance fees (calibrated prices when
 	 * the plan had a bill), or NAN */
@@ -275,6 +281,15 @@ struct report_data {
 void report_data_add_caveat(struct report_data *d, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void report_data_release(struct report_data *d);
+
+/* With a bill, a group's month now as the plan priced it, calibrated to
+ * the bill (summary.csv monthly_storage_now + monthly_pi: reconcile.csv's
+ * model); NAN without a bill or a plan row. Of n groups, the sum over
+ * those not removed (NAN if one has none). */
+double rep_calibrated_now(const struct report_data *d,
+			  const struct rep_group *g);
+double rep_calibrated_total(const struct report_data *d,
+			    const struct rep_group *g, size_t n);
 
 /* The strategies.csv series named name, or NULL. */
 const struct rep_series *report_series(const struct report_data *d,

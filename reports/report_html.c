@@ -313,6 +313,29 @@ struct group_view {
 	bool policies;
 };
 
+/* With a bill, a group the plan has a row for is shown at the plan's
+ * month now, calibrated to the bill (storage and fees: what reconcile.csv
+ * models and the headline's billed cost now); else at the snapshot's
+ * sizes and the sheet's list prices. */
+static bool shown_calibrated(const struct report_data *d,
+			     const struct rep_group *g)
+{
+	return !isnan(rep_calibrated_now(d, g));
+}
+
+static double shown_now(const struct report_data *d,
+			const struct rep_group *g)
+{
+	return shown_calibrated(d, g) ? rep_calibrated_now(d, g)
+				      : rep_stats_total(&g->now);
+}
+
+static double shown_pi(const struct report_data *d,
+		       const struct rep_group *g)
+{
+	return shown_calibrated(d, g) ? g->plan_pi : g->now.pi_cost;
+}
+
 static void add_group(struct rep_group *sum, const struct rep_group *g)
 {
 	sum->now.items += g->now.items;
@@ -324,8 +347,12 @@ static void add_group(struct rep_group *sum, const struct rep_group *g)
 	sum->now.pi_cost += g->now.pi_cost;
 	sum->now.estimated_gb += g->now.estimated_gb;
 	sum->basis = rep_weaker_basis(sum->basis, g->basis);
+	if (!g->planned)
+		sum->plan_pi = NAN; /* a sum the plan does not price whole */
 	if (g->planned) {
 		sum->planned = true;
+		sum->plan_now += g->plan_now;
+		sum->plan_pi += g->plan_pi;
 		sum->storage_after += g->storage_after;
 		sum->saving_total += g->saving_total;
 		sum->move_now += g->move_now;
@@ -365,8 +392,14 @@ static void group_chart(struct strbuf *o, const struct report_data *d,
 	snprintf(id, sizeof(id), "by-%s", gv->what);
 	c = (struct svg_bar_chart){
 		id, title,
-		"One bar per row of the table below: Standard storage, "
-		"Archive storage and protected-instance fees per month.",
+		d->bill.n ? "One bar per row of the table below: Standard "
+			    "storage, Archive storage and protected-instance "
+			    "fees per month, at the snapshot's sizes and the "
+			    "sheet's list prices (the table's Now is "
+			    "calibrated to the bill)."
+			  : "One bar per row of the table below: Standard "
+			    "storage, Archive storage and protected-instance "
+			    "fees per month.",
 		parts, styles, 3, bars, n,
 		{ xtitle, NAN, NAN, false, NULL, 0, 0, true }
 	};
@@ -375,8 +408,9 @@ static void group_chart(struct strbuf *o, const struct report_data *d,
 	free(values);
 }
 
-static void group_row(struct strbuf *o, const struct group_view *gv,
-		      const struct rep_group *g, const char *cls)
+static void group_row(struct strbuf *o, const struct report_data *d,
+		      const struct group_view *gv, const struct rep_group *g,
+		      const char *cls)
 {
 	char a[48], b[48];
 
@@ -390,10 +424,10 @@ static void group_row(struct strbuf *o, const struct group_view *gv,
 		       "<td class=\"n\">%s</td><td class=\"n\">",
 		    g->now.items, fmt_number(a, sizeof(a), g->now.std_gb, 1),
 		    fmt_number(b, sizeof(b), g->now.arc_gb, 1));
-	html_number(o, rep_stats_total(&g->now), 2);
+	html_number(o, shown_now(d, g), 2);
 	strbuf_adds(o, "</td><td class=\"n\">");
 	if (g->planned) {
-		html_number(o, g->storage_after + g->now.pi_cost, 2);
+		html_number(o, g->storage_after + shown_pi(d, g), 2);
 		strbuf_addf(o, "</td><td class=\"n\">%ld / %ld</td>"
 			       "<td class=\"n\">",
 			    g->move_now, g->move_on);
@@ -416,10 +450,20 @@ static void group_table(struct strbuf *o, const struct report_data *d,
 	const char *cur = d->currency;
 
 	strbuf_adds(o, "<div class=\"scroll\"><table>\n");
-	page_basis_caption(o, rep_sizes_basis(&total->now, NULL),
-			   "now: the snapshot's sizes at the price sheet's "
-			   "list prices; after the plan, moves and saving: "
-			   "the plan's, on the basis of the last column");
+	if (shown_calibrated(d, total))
+		page_basis_caption(o, total->basis,
+				   "now and after the plan: the plan's month "
+				   "now and after its moves, sizes and unit "
+				   "prices calibrated to the bill (they add "
+				   "up to reconcile.csv's model); GiB: the "
+				   "snapshot's; moves and saving: the plan's, "
+				   "on the basis of the last column");
+	else
+		page_basis_caption(o, rep_sizes_basis(&total->now, NULL),
+				   "now: the snapshot's sizes at the price "
+				   "sheet's list prices; after the plan, "
+				   "moves and saving: the plan's, on the "
+				   "basis of the last column");
 	strbuf_adds(o, "<thead><tr><th>");
 	strbuf_adds(o, gv->policies ? "Policy</th><th>Vault" : "Vault");
 	strbuf_addf(o, "</th><th class=\"n\">Items</th>"
@@ -435,10 +479,10 @@ static void group_table(struct strbuf *o, const struct report_data *d,
 		       "<tbody>\n",
 		    cur, cur, cur);
 	for (size_t i = 0; i < n; i++)
-		group_row(o, gv, rows[i], "");
+		group_row(o, d, gv, rows[i], "");
 	if (rest)
-		group_row(o, gv, rest, "");
-	group_row(o, gv, total, " class=\"total\"");
+		group_row(o, d, gv, rest, "");
+	group_row(o, d, gv, total, " class=\"total\"");
 	strbuf_adds(o, "</tbody></table></div>\n");
 }
 
@@ -448,11 +492,12 @@ static void groups(struct strbuf *o, const struct report_data *d,
 {
 	size_t n, shown;
 	const struct rep_group **rows = ranked(g, ng, &n);
-	struct rep_group rest, total;
+	struct rep_group rest, total, all;
 	char rest_name[64];
 
 	memset(&rest, 0, sizeof(rest));
 	memset(&total, 0, sizeof(total));
+	memset(&all, 0, sizeof(all));
 	shown = n > (size_t)d->top_n ? (size_t)d->top_n - 1 : n;
 	snprintf(rest_name, sizeof(rest_name), "%zu other %s", n - shown,
 		 gv->id);
@@ -470,6 +515,13 @@ static void groups(struct strbuf *o, const struct report_data *d,
 	total.move_now = d->move_now;
 	total.move_on = d->move_on;
 	total.basis = d->basis;
+	/* the estate's, as the vaults have it: items without a policy have
+	 * no policy row in the plan */
+	for (size_t i = 0; i < d->nvaults; i++)
+		if (d->vaults[i].presence != REP_REMOVED)
+			add_group(&all, &d->vaults[i]);
+	total.plan_now = all.plan_now;
+	total.plan_pi = all.plan_pi;
 	page_section(o, gv->id, title);
 	if (shown < n) {
 		rows[shown] = &rest;
@@ -484,8 +536,13 @@ static void groups(struct strbuf *o, const struct report_data *d,
 		       "/ move_on; saving = saving_total); the &ldquo;other"
 		       "&rdquo; row sums the rest. Its figures are "
 		       "<code>plan/summary.csv</code>'s, split by tier with "
-		       "the price sheet.",
-		    gv->file, gv->what);
+		       "the price sheet%s.",
+		    gv->file, gv->what,
+		    d->bill.n ? "; with a bill, Now and After the plan are "
+				"summary.csv's monthly_storage_now and "
+				"monthly_storage_after plus monthly_pi, "
+				"calibrated to it"
+			      : "");
 	strbuf_adds(o, "</section>\n");
 	free(rows);
 }

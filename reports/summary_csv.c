@@ -35,6 +35,7 @@ static const struct csv_column vault_cols[] = {
 	{ "location", 0 }, { "redundancy", 0 }, MONEY_COLUMNS,
 	{ "basis", 0 },
 	{ "vault_kind", 0 }, { "cost_basis", 0 }, { "cost_note", 0 },
+	{ "calibrated_total_cost", 0 },
 };
 static const struct csv_schema vault_schema = { "vaults.csv", vault_cols,
 						ARRAY_SIZE(vault_cols) };
@@ -42,7 +43,7 @@ static const struct csv_schema vault_schema = { "vaults.csv", vault_cols,
 static const struct csv_column policy_cols[] = {
 	{ "level", 0 }, { "policy_id", 0 }, { "policy_name", 0 },
 	{ "vault_id", 0 }, { "vault_name", 0 }, { "workload", 0 },
-	MONEY_COLUMNS, { "basis", 0 },
+	MONEY_COLUMNS, { "basis", 0 }, { "calibrated_total_cost", 0 },
 };
 static const struct csv_schema policy_schema = {
 	"policies.csv", policy_cols, ARRAY_SIZE(policy_cols)
@@ -120,22 +121,25 @@ static void total_group(const struct report_data *d, struct rep_group *t)
 	t->basis = d->basis;
 }
 
-/* The row's last column: what its money rests on, as the plan says (a
+/* The row's last columns: what its money rests on, as the plan says (a
  * group the plan has no row for, such as items without a policy, the
- * estate's: the weakest of the vaults'). */
+ * estate's: the weakest of the vaults'), and its calibrated month now
+ * (NAN: empty). */
 static void end_row(struct csv_writer *w, const struct report_data *d,
-		    const struct rep_group *g)
+		    const struct rep_group *g, double calibrated)
 {
 	const char *basis = g->basis ? g->basis : d->basis;
 
 	csv_put(w, basis ? basis : "");
+	csv_put_double(w, calibrated, 2);
 	csv_end_row(w);
 }
 
 /* A Recovery Services vault's row ends with its kind; cost_basis and
- * cost_note are the Backup vaults' (their cost is not the plan's). */
+ * cost_note are the Backup vaults' (their cost is not the plan's); then
+ * its calibrated month now (NAN: empty). */
 static void end_rs_row(struct csv_writer *w, const struct report_data *d,
-		       const struct rep_group *g)
+		       const struct rep_group *g, double calibrated)
 {
 	const char *basis = g->basis ? g->basis : d->basis;
 
@@ -143,6 +147,7 @@ static void end_rs_row(struct csv_writer *w, const struct report_data *d,
 	csv_put(w, "RecoveryServices");
 	csv_put(w, "");
 	csv_put(w, "");
+	csv_put_double(w, calibrated, 2);
 	csv_end_row(w);
 }
 
@@ -193,6 +198,7 @@ static void put_bvault(struct csv_writer *w, const struct report_data *d,
 	csv_put(w, "BackupVault");
 	put_basis(w, b);
 	csv_put(w, b->notes);
+	csv_put(w, ""); /* not the plan's: see the bill's section */
 	csv_end_row(w);
 }
 
@@ -217,14 +223,15 @@ static int write_vaults(const struct report_data *d, struct outdir *dir,
 		csv_put(w, v->location);
 		csv_put(w, redundancy_names[v->redundancy]);
 		put_money(w, d, g, &g->now, &g->prev);
-		end_rs_row(w, d, g);
+		end_rs_row(w, d, g, rep_calibrated_now(d, g));
 	}
 	total_group(d, &total);
 	csv_put(w, "total");
 	for (int i = 0; i < 6; i++)
 		csv_put(w, i == 1 ? "all vaults" : "");
 	put_money(w, d, &total, &d->total_now, &d->total_prev);
-	end_rs_row(w, d, &total);
+	end_rs_row(w, d, &total,
+		   rep_calibrated_total(d, d->vaults, d->nvaults));
 	for (size_t i = 0; i < d->nbvaults; i++)
 		put_bvault(w, d, &d->bvaults[i]);
 	if (d->nbvaults)
@@ -251,14 +258,16 @@ static int write_policies(const struct report_data *d, struct outdir *dir,
 		csv_put(w, g->vault_name ? g->vault_name : "");
 		csv_put(w, g->workload >= 0 ? workload_names[g->workload] : "");
 		put_money(w, d, g, &g->now, &g->prev);
-		end_row(w, d, g);
+		end_row(w, d, g, rep_calibrated_now(d, g));
 	}
 	total_group(d, &total);
 	csv_put(w, "total");
 	for (int i = 0; i < 5; i++)
 		csv_put(w, i == 1 ? "all policies" : "");
 	put_money(w, d, &total, &d->total_now, &d->total_prev);
-	end_row(w, d, &total);
+	/* the estate's, as the vaults have it (items without a policy have
+	 * no policy row in the plan) */
+	end_row(w, d, &total, rep_calibrated_total(d, d->vaults, d->nvaults));
 	return csv_writer_commit(w, NULL, e);
 }
 

@@ -17,7 +17,7 @@ double lever_stored_monthly(const struct rate_card *rc,
 			    const struct item *it)
 {
 	return pi_monthly_fee(rc, it->workload, it->source_gb) +
-	       it->standard_gb * rc->std_gb_month +
+	       it->standard_gb * std_price_of(rc, it->workload) +
 	       it->archive_gb * rc->arc_gb_month;
 }
 
@@ -54,6 +54,15 @@ double lever_lrs_saving(const struct rate_card *rc, double gb)
 	if (!lrs || rc->standard_meter == M_STD_LRS)
 		return 0;
 	return gb * (rc->std_gb_month - lrs->price);
+}
+
+double lever_files_lrs_saving(const struct rate_card *rc, double gb)
+{
+	const struct price_row *lrs = rc->row[M_FILES_VAULTED_LRS];
+
+	if (!lrs || rc->files_meter != M_FILES_VAULTED_GRS)
+		return 0;
+	return gb * (rc->files_gb_month - lrs->price);
 }
 
 double lever_band_excess_units(double source_gb, double *below_gb)

@@ -65,6 +65,10 @@ double lever_log_freed_gb(const struct rp *rps, size_t n, int64_t now,
 /* The monthly saving of pricing gb of Standard at LRS instead of the
  * vault's redundancy; 0 when the vault is LRS or LRS is not priced. */
 double lever_lrs_saving(const struct rate_card *rc, double gb);
+/* The same for gb of vaulted Azure Files, on the Files Vaulted meter:
+ * GRS instead of LRS; 0 when the vault's shares are at LRS or its LRS
+ * row is not priced. */
+double lever_files_lrs_saving(const struct rate_card *rc, double gb);
 
 /* The protected-instance units a VM of source_gb pays above the band
  * below it when within LEVER_BAND_SHARE of the edge, else 0; *below_gb is

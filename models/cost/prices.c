@@ -219,22 +219,35 @@ static int standard_meter_for(const struct vault *v)
 	return standard_meter_of(v->redundancy, v->cross_region_restore);
 }
 
+/* Vaulted Azure Files has its own storage meters (domain-audit P7;
+ * "Azure Files Vaulted LRS/GRS Data Stored" in the Azure Retail Prices
+ * API). The sheet has LRS and GRS rows: a ZRS vault's shares are priced
+ * at LRS, an RA-GRS one's at GRS. */
+static int files_meter_for(const struct vault *v)
+{
+	return v->redundancy == RED_GRS ? M_FILES_VAULTED_GRS
+					: M_FILES_VAULTED_LRS;
+}
+
+double std_price_of(const struct rate_card *rc, int workload)
+{
+	return workload == WL_FILES ? rc->files_gb_month : rc->std_gb_month;
+}
+
 void rate_card_caveats(const struct rate_card *rc, const char *location,
 		       bool with_rehydration, price_caveat_fn fn, void *ctx)
 {
-	const int used[] = { rc->standard_meter, rc->archive_meter,
-			     M_REHYDRATE_STANDARD };
-	size_t n = with_rehydration ? 3 : 2;
+	int used[4] = { rc->archive_meter };
+	size_t n = 1;
 	char text[400];
 
-	if (rc->files_mixed) {
-		snprintf(text, sizeof(text),
-			 "a vault in %s protects file shares with other "
-			 "workloads: its vaulted Files points are priced at "
-			 "its %s rate, not the Files Vaulted meter", location,
-			 meter_names[rc->standard_meter]);
-		fn(ctx, text);
-	}
+	/* a vault of file shares alone uses no Standard meter */
+	if (rc->has_other || !rc->has_files)
+		used[n++] = rc->standard_meter;
+	if (rc->has_files)
+		used[n++] = rc->files_meter;
+	if (with_rehydration)
+		used[n++] = M_REHYDRATE_STANDARD;
 	for (size_t i = 0; i < n; i++) {
 		const struct price_row *r = rc->row[used[i]];
 		if (!r) {
@@ -303,6 +316,9 @@ int rate_card_for(struct rate_card *out, const struct price_sheet *ps,
 		out->rehydrate_gb_month[k] =
 			out->row[k ? M_REHYDRATE_HIGH : M_REHYDRATE_STANDARD]
 				->price;
+	out->files_meter = files_meter_for(v);
+	if (out->row[out->files_meter])
+		out->files_gb_month = out->row[out->files_meter]->price;
 	out->worst_quality = out->row[out->standard_meter]->quality;
 	if (out->row[out->archive_meter]->quality > out->worst_quality)
 		out->worst_quality = out->row[out->archive_meter]->quality;
@@ -335,62 +351,43 @@ double pi_monthly_fee(const struct rate_card *rc, int workload,
 	return unit * ceil(source_gb / 500);
 }
 
-static int files_meter_for(const struct vault *v)
+/* A vault protecting file shares has their meter among its storage
+ * meters (caveats, worst quality). */
+static void add_files(struct rate_card *rc)
 {
-	return v->redundancy == RED_GRS ? M_FILES_VAULTED_GRS
-					: M_FILES_VAULTED_LRS;
-}
+	int q = rc->row[rc->files_meter]->quality;
 
-/* Vaulted Azure Files has its own storage meter (domain-audit P7): the
- * Standard meter of a vault of file shares only. */
-static void use_files_meter(struct rate_card *rc, const struct vault *v)
-{
-	const struct price_row *r = rc->row[files_meter_for(v)];
-
-	rc->standard_meter = files_meter_for(v);
-	rc->std_gb_month = r->price;
-	rc->worst_quality = r->quality;
-	if (rc->row[rc->archive_meter]->quality > rc->worst_quality)
-		rc->worst_quality = rc->row[rc->archive_meter]->quality;
+	rc->has_files = true;
+	if (q > rc->worst_quality)
+		rc->worst_quality = q;
 }
 
 int rate_cards_for(struct rate_card *cards, const struct price_sheet *ps,
 		   const struct snapshot *s, const char *currency,
 		   struct err *e)
 {
-	unsigned char *mix = xcalloc(s->nvaults + 1, 1); /* 1 Files, 2 other */
-	int rc = -1;
-
 	for (size_t v = 0; v < s->nvaults; v++)
 		if (rate_card_for(&cards[v], ps, &s->vaults[v], currency, e))
-			goto done;
+			return -1;
 	for (size_t i = 0; i < s->nitems; i++) {
 		const struct item *it = &s->items[i];
 		const struct vault *v = &s->vaults[it->vault_idx];
+		struct rate_card *rc = &cards[it->vault_idx];
 		int m = pi_meter(it->workload);
 
-		if (!cards[it->vault_idx].row[m]) {
-			missing_meter(ps, v, currency, m,
-				      ": it protects that workload", e);
-			goto done;
-		}
-		m = files_meter_for(v);
-		if (it->workload == WL_FILES && !cards[it->vault_idx].row[m]) {
-			missing_meter(ps, v, currency, m,
-				      ": it protects file shares", e);
-			goto done;
-		}
-		mix[it->vault_idx] |= it->workload == WL_FILES ? 1 : 2;
+		if (!rc->row[m])
+			return missing_meter(ps, v, currency, m,
+					     ": it protects that workload", e);
+		if (it->workload != WL_FILES)
+			rc->has_other = true;
+		if (it->workload != WL_FILES || rc->has_files)
+			continue;
+		if (!rc->row[rc->files_meter])
+			return missing_meter(ps, v, currency, rc->files_meter,
+					     ": it protects file shares", e);
+		add_files(rc);
 	}
-	for (size_t v = 0; v < s->nvaults; v++) {
-		if (mix[v] == 1)
-			use_files_meter(&cards[v], &s->vaults[v]);
-		cards[v].files_mixed = mix[v] == 3;
-	}
-	rc = 0;
-done:
-	free(mix);
-	return rc;
+	return 0;
 }
 
 /* ---- protected instances ---- */

@@ -84,9 +84,14 @@ struct rate_card {
 	/* A rehydrated copy per GB-month (fetchTieringCost's
 	 * retailRehydrationCostPerGBPerMonth): 0 Standard priority, 1 High */
 	double rehydrate_gb_month[2];
-	/* The vault protects file shares and other workloads: its vaulted
-	 * Files points are priced at its Standard rate (rate_cards_for). */
-	bool files_mixed;
+	/* Vaulted Azure Files storage per GB-month, on its own meter
+	 * ("Azure Files Vaulted LRS/GRS Data Stored", domain-audit P7):
+	 * files_meter by the vault's redundancy; its row is required when
+	 * the vault protects file shares (has_files, rate_cards_for). */
+	int files_meter;
+	double files_gb_month;
+	bool has_files;
+	bool has_other;        /* protects workloads other than file shares */
 	/* Protected-instance unit price per workload once calibrated to a
 	 * bill; 0: the sheet's (pi_unit_price) */
 	double pi_unit[WL_COUNT];
@@ -102,13 +107,20 @@ struct rate_card {
  * GRS with cross-region restore (crr ON). */
 int standard_meter_of(int redundancy, int crr);
 
+/* What a workload's points cost per GB-month in the vault-standard tier
+ * of rc: a file share's on the Files Vaulted meter (files_gb_month), the
+ * others' on the vault's Standard meter (std_gb_month). */
+double std_price_of(const struct rate_card *rc, int workload);
+
 int rate_card_for(struct rate_card *out, const struct price_sheet *ps,
 		  const struct vault *v, const char *currency, struct err *e);
 
 /* What a user should know about the prices rc gives a vault in location,
  * one sentence per call of fn: a meter missing (taken as 0), another
- * region's prices used, an estimate or a placeholder. The storage meters,
- * and the Standard-priority rehydration when with_rehydration. */
+ * region's prices used, an estimate or a placeholder. The storage meters
+ * it uses (Archive; Standard unless it protects file shares alone; Files
+ * Vaulted when it protects any), and the Standard-priority rehydration
+ * when with_rehydration. */
 typedef void (*price_caveat_fn)(void *ctx, const char *text);
 void rate_card_caveats(const struct rate_card *rc, const char *location,
 		       bool with_rehydration, price_caveat_fn fn, void *ctx);
@@ -135,8 +147,9 @@ void pi_item_fees(const struct snapshot *s, const struct rate_card *cards,
 /* The rate cards of every vault of s (cards[v] for s->vaults[v]). Exits
  * 65 naming the region and meter when a region the sheet prices lacks a
  * meter one of its vaults needs: the protected instance of each workload
- * it holds, and vaulted Files storage when it holds file shares. A vault
- * of file shares only has the Files Vaulted meter as its Standard meter
+ * it holds, and vaulted Files storage when it holds file shares. Its file
+ * shares' vaulted points are priced on the Files Vaulted meter, its other
+ * workloads' on the Standard meter, whether or not the vault mixes them
  * (snapshot-only Files points are billed by Azure Files, not the vault,
  * and cost the vault nothing: they are never in the Standard tier). */
 int rate_cards_for(struct rate_card *cards, const struct price_sheet *ps,

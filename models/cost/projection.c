@@ -38,6 +38,7 @@ struct restore_rate {
 /* What a piece [t0, t1) of a slot's life holds and costs per month. */
 struct segment {
 	double std_gb, arc_gb, cost_month, restores_month;
+	double files_gb; /* of std_gb: a vaulted file share's */
 	double restore_cost_month; /* the part of cost_month from restores */
 };
 
@@ -54,6 +55,7 @@ static void emit_sized(const struct horizon *h, const struct slot *s,
 	struct segment sg;
 
 	sg.std_gb = archived ? 0 : std_gb;
+	sg.files_gb = s->files ? sg.std_gb : 0;
 	sg.arc_gb = archived ? s->arc_gb : 0;
 	sg.cost_month = sg.std_gb * s->std_gb_month +
 			sg.arc_gb * s->arc_gb_month +
@@ -196,6 +198,8 @@ static void add_segment(void *ctx, int64_t t0, int64_t t1,
 	end = &p->days[a->strategy][d1];
 	start->std_gb += sg->std_gb;
 	end->std_gb -= sg->std_gb;
+	start->files_gb += sg->files_gb;
+	end->files_gb -= sg->files_gb;
 	start->arc_gb += sg->arc_gb;
 	end->arc_gb -= sg->arc_gb;
 	start->cost += sg->cost_month / DAYS_PER_MONTH;
@@ -239,6 +243,7 @@ void projection_month(const struct projection *p, int strategy, int month,
 	long d1 = day_index(&p->h, p->h.month_start[month + 1]);
 	double std = 0, arc = 0, cost = 0, rest = 0, rcost = 0, sum_std = 0,
 	       sum_arc = 0, sum_cost = 0, sum_rest = 0, sum_rcost = 0;
+	double files = 0, sum_files = 0;
 
 	/* Running sums turn the difference arrays back into daily values. */
 	for (long d = 0; d < d1; d++) {
@@ -248,6 +253,7 @@ void projection_month(const struct projection *p, int strategy, int month,
 			if (!day)
 				continue;
 			std += day[d].std_gb;
+			files += day[d].files_gb;
 			arc += day[d].arc_gb;
 			cost += day[d].cost;
 			rest += day[d].restores;
@@ -255,6 +261,7 @@ void projection_month(const struct projection *p, int strategy, int month,
 		}
 		if (d >= d0) {
 			sum_std += std;
+			sum_files += files;
 			sum_arc += arc;
 			sum_cost += cost;
 			sum_rest += rest;
@@ -263,6 +270,7 @@ void projection_month(const struct projection *p, int strategy, int month,
 	}
 	out->std_gb = sum_std / (double)(d1 - d0);
 	out->arc_gb = sum_arc / (double)(d1 - d0);
+	out->files_gb = sum_files / (double)(d1 - d0);
 	/* Azure bills storage by the month's average daily GB, whatever the
 	 * month's length: its storage costs the days' mean monthly rate.
 	 * Restores are events: a longer month expects more. */

@@ -43,6 +43,10 @@ struct slot {
 	int64_t grows_at;
 	double std_gb_later;
 	double std_gb_month, arc_gb_month; /* prices */
+	/* A vaulted file share's point: its Standard GiB are on the Files
+	 * Vaulted meter (std_gb_month is that meter's price), counted in
+	 * files_gb as well as std_gb. */
+	bool files;
 	/* Expected cost of restores from Archive per month while archived
 	 * (0 without a model): the current point, and the points that follow
 	 * it (they are archived at another age); and the expected number of
@@ -64,6 +68,7 @@ struct slot_moves {
 #define PROJ_SHARED STRAT_COUNT
 struct proj_day {
 	double std_gb, arc_gb, cost, restores; /* changes on this day */
+	double files_gb;                       /* of std_gb: Files Vaulted */
 	double restore_cost;                   /* the restores' part of cost */
 };
 struct projection {
@@ -87,6 +92,7 @@ void projection_add_pi(struct projection *p, double monthly_fee);
  * month's average daily GB), restores by the month's days. */
 struct month_total {
 	double std_gb, arc_gb, cost;
+	double files_gb;             /* of std_gb, on the Files Vaulted meter */
 	double restores;             /* expected restores from Archive (cost
 					includes theirs) */
 };

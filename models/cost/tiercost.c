@@ -39,12 +39,13 @@ double early_deletion_charge(const struct point_costs *c,
 	return left > 0 ? c->q_day * left : 0;
 }
 
-double point_monthly_cost(const struct rate_card *rc, const struct rp *rp)
+double point_monthly_cost(const struct rate_card *rc, int workload,
+			  const struct rp *rp)
 {
 	double cost = 0;
 
 	if (tier_in_standard(rp->tier))
-		cost += rc->std_gb_month * rp->unique_gb;
+		cost += std_price_of(rc, workload) * rp->unique_gb;
 	if (tier_in_archive(rp->tier))
 		cost += rc->arc_gb_month * rp->full_gb;
 	return cost;

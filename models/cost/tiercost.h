@@ -52,8 +52,10 @@ double breakeven_days(const struct point_costs *c);
 double early_deletion_charge(const struct point_costs *c,
 			     double days_in_archive);
 
-/* Monthly cost of a point in its current tier (Standard unique size,
- * Archive full size, nothing for snapshot-only points). */
-double point_monthly_cost(const struct rate_card *rc, const struct rp *rp);
+/* Monthly cost of a point of a workload in its current tier (Standard
+ * unique size at std_price_of, Archive full size, nothing for
+ * snapshot-only points). */
+double point_monthly_cost(const struct rate_card *rc, int workload,
+			  const struct rp *rp);
 
 #endif

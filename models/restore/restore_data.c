@@ -428,3 +428,28 @@ double expo_integrate(const struct restore_data *d,
 {
 	return expo_integrate_range(d, g, F, ctx, 0, INFINITY);
 }
+
+static size_t add_nodes(const struct restore_data *d, const double *w,
+			const double *wa, double sign, double *age,
+			double *out, size_t n)
+{
+	for (size_t b = 0; b < d->nbins; b++)
+		if (w[b] > 0) {
+			age[n] = wa[b] / w[b];
+			out[n++] = sign * w[b];
+		}
+	return n;
+}
+
+size_t expo_nodes(const struct restore_data *d, const struct expo_stats *g,
+		  double *age, double *w)
+{
+	const double *h = g->hist;
+	size_t n = d->nbins;
+
+	if (!h)
+		return 0;
+	return add_nodes(d, h + H_EW * n, h + H_EWA * n, -1, age, w,
+			 add_nodes(d, h + H_XW * n, h + H_XWA * n, 1, age, w,
+				   0));
+}

@@ -100,6 +100,13 @@ double expo_integrate_range(const struct restore_data *d,
 			    double (*F)(const void *ctx, double age),
 			    const void *ctx, double lo, double hi);
 
+/* The integral's nodes: each bin's mean age in the exit (weight +w)
+ * and entry (weight -w) histograms of g, bins without weight left out,
+ * so that expo_integrate is sum w F(age) over them. age and w hold
+ * 2 d->nbins; returns the count. */
+size_t expo_nodes(const struct restore_data *d, const struct expo_stats *g,
+		  double *age, double *w);
+
 /* The pooled log-likelihood's two sums:
  *     start + f(ctx, age_1) + f(ctx, age_2) + ...  (the events, in order)
  *     - expo_integrate(d, &d->pooled, F, ctx),

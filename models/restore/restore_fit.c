@@ -8,17 +8,19 @@
  *   sum_j log(w_j lambda(a_j)) - sum_i w_i [Lambda(x_i) - Lambda(e_i)]
  * (the second sum from the exposure histograms, restore_data.h), with a
  * weak log-normal penalty on p (centre 1, sigma_log 0.3). It is maximised
- * with GSL's nmsimplex2 on the log-parameters from three starts, each
- * restarted once at its minimum. Convergence is checked twice: the
- * simplex size (gsl_multimin_test_size) and, at the best point, a
- * finite-difference gradient through the Newton decrement g' H^-1 g (the
- * log-likelihood a Newton step would still gain). The covariance of the
- * log-parameters is the inverse of the finite-difference Hessian
- * (gsl_linalg_cholesky_decomp1 / _invert); p's own interval is its
- * profile likelihood's (see profile_p). A parameter that ends on the
- * edge of its search box (B -> 0 when the data show no floor) is held
- * there and gets no variance; B's interval is then [0, the exact upper
- * bound of the rate after 180 days]. */
+ * on the log-parameters from three starts, each by GSL's nmsimplex2 until
+ * the simplex is under NM_SEARCH_TOL, then by Newton steps on the
+ * closed-form gradient and Hessian (restore_deriv.c) until a step would
+ * gain under NEWTON_TOL (a start is converged when that decrement falls
+ * under NEWTON_ROUNDING, where rounding stops the steps). The winner's
+ * Newton decrement g' H^-1 g is checked again (DECREMENT_TOL). The
+ * covariance of the log-parameters is the inverse of the closed-form
+ * Hessian (gsl_linalg_cholesky_decomp1 / _invert); p's own interval is
+ * its profile likelihood's (see profile_p), each profile point by Newton
+ * steps too, as are the exponential alternative's starts. A parameter
+ * that ends on the edge of its search box (B -> 0 when the data show no
+ * floor) is held there and gets no variance; B's interval is then [0,
+ * the exact upper bound of the rate after 180 days]. */
 #include "models/restore/restore_internal.h"
 
 #include <math.h>
@@ -36,8 +38,8 @@ const char *const restore_param_names[NPAR] = { "B", "K", "c", "p" };
 
 #define NM_MAX_ITER 10000
 #define NM_SIZE_TOL 1e-6
+#define NM_SEARCH_TOL 1e-2   /* the starts' simplex, then Newton steps */
 #define P_SIGMA_LOG 0.3
-#define FD_STEP 1e-3         /* finite differences, in log units */
 #define DECREMENT_TOL 1e-3   /* converged: a Newton step gains less */
 #define BARRIER 1e4
 #define FLOOR_AGE 180.0      /* B's starting value: the rate after this */
@@ -113,9 +115,10 @@ done:
 	return rc;
 }
 
-int nm_minimize(double (*f)(const double *x, void *ctx), void *ctx,
-		size_t n, double *x, double step, double tol,
-		struct nm_result *out, struct err *e)
+/* nm_minimize, restarted (twice the work) or not. */
+static int nm_search(double (*f)(const double *x, void *ctx), void *ctx,
+		     size_t n, double *x, double step, double tol,
+		     bool restart, struct nm_result *out, struct err *e)
 {
 	struct nm_ctx c = { f, ctx, n };
 	gsl_multimin_function fn = { nm_eval, n, &c };
@@ -132,12 +135,19 @@ int nm_minimize(double (*f)(const double *x, void *ctx), void *ctx,
 			       "cannot allocate the optimiser");
 	/* the restart at the minimum guards against a collapsed simplex */
 	if (nm_run(s, &fn, x, step, tol, out, e) ||
-	    nm_run(s, &fn, x, step / 10, tol, out, e))
+	    (restart && nm_run(s, &fn, x, step / 10, tol, out, e)))
 		goto done;
 	rc = 0;
 done:
 	gsl_multimin_fminimizer_free(s);
 	return rc;
+}
+
+int nm_minimize(double (*f)(const double *x, void *ctx), void *ctx,
+		size_t n, double *x, double step, double tol,
+		struct nm_result *out, struct err *e)
+{
+	return nm_search(f, ctx, n, x, step, tol, true, out, e);
 }
 
 /* ---- likelihoods ---- */
@@ -241,6 +251,146 @@ static double exp_nll(const double *theta, void *ctx)
 	return -ll + BARRIER * ex;
 }
 
+/* ---- Newton steps on the closed-form derivatives ---- */
+
+#define NEWTON_MAX_ITER 50
+#define NEWTON_TOL 1e-20     /* stop: a Newton step would gain less */
+#define NEWTON_ROUNDING 1e-6 /* converged when rounding stops the steps */
+#define NEWTON_QUADRATIC 1e-8 /* from here the full step is taken or none */
+
+/* A negative log-likelihood with its derivatives, for newton_min: the
+ * first n of NPAR log-parameters, inside the box [lo, hi]. */
+struct newton_fn {
+	void (*deriv)(const struct lik *l, const double *t,
+		      struct nll_deriv *o);
+	const struct lik *l;
+	size_t n;
+	const double *lo, *hi;
+};
+
+/* omori_nll (inside the box) with its gradient and Hessian. */
+static void omori_nll_deriv(const struct lik *l, const double *t,
+			    struct nll_deriv *o)
+{
+	struct hazard h;
+
+	theta_hazard(t, &h);
+	omori_deriv(l->d, &h, o);
+	o->f -= l->sum_log_w;
+	if (l->penalize) {
+		o->f += p_penalty(t[PAR_P]);
+		o->g[PAR_P] += t[PAR_P] / (P_SIGMA_LOG * P_SIGMA_LOG);
+		o->H[PAR_P][PAR_P] += 1 / (P_SIGMA_LOG * P_SIGMA_LOG);
+	}
+}
+
+/* exp_nll (inside the box) with its gradient and Hessian. */
+static void exp_nll_deriv(const struct lik *l, const double *t,
+			  struct nll_deriv *o)
+{
+	double x[3] = { exp(t[0]), exp(t[1]), exp(t[2]) };
+
+	exp_deriv(l->d, x, o);
+	o->f -= l->sum_log_w;
+}
+
+/* The Newton step s = -H^-1 g over the parameters not held (held ones
+ * get 0), a ridge added while H is not positive definite; returns the
+ * Newton decrement g' H^-1 g (0, no step, when H is not a number). */
+static double newton_step(const struct nll_deriv *o, const bool *held,
+			  double *s)
+{
+	size_t idx[NPAR], m = 0;
+	double ridge = 0, dec = 0, hb[NPAR * NPAR], gb[NPAR], xb[NPAR];
+	gsl_matrix_view H;
+	gsl_vector_view g, x;
+
+	for (size_t i = 0; i < NPAR; i++) {
+		s[i] = 0;
+		if (!held[i])
+			idx[m++] = i;
+	}
+	if (m == 0)
+		return 0;
+	H = gsl_matrix_view_array(hb, m, m);
+	g = gsl_vector_view_array(gb, m);
+	x = gsl_vector_view_array(xb, m);
+	for (;;) {
+		for (size_t a = 0; a < m; a++) {
+			for (size_t b = 0; b < m; b++)
+				hb[a * m + b] = o->H[idx[a]][idx[b]];
+			hb[a * m + a] += ridge;
+			gb[a] = -o->g[idx[a]];
+		}
+		if (gsl_linalg_cholesky_decomp1(&H.matrix) == GSL_SUCCESS)
+			break;
+		ridge = ridge > 0 ? ridge * 10
+				  : 1e-6 * (1 + fabs(o->H[idx[0]][idx[0]]));
+		if (!(ridge < 1e30))
+			return 0; /* not a number: no step */
+	}
+	gsl_linalg_cholesky_solve(&H.matrix, &g.vector, &x.vector);
+	for (size_t a = 0; a < m; a++) {
+		s[idx[a]] = xb[a];
+		dec -= o->g[idx[a]] * xb[a];
+	}
+	return dec;
+}
+
+/* Minimises fn over the parameters hold does not fix, from t (which
+ * gets the minimum), by Newton steps halved until the value falls (a
+ * ridge on H where it is not positive definite), inside the box: a
+ * parameter at an edge that the gradient pushes out stays there.
+ * Converged (true) when the Newton decrement fell under NEWTON_TOL, or
+ * under NEWTON_ROUNDING when rounding stops the steps; *f gets the
+ * value. */
+static bool newton_min(const struct newton_fn *fn, double *t,
+		       const bool *hold, double *f)
+{
+	struct nll_deriv o, trial;
+	double s[NPAR], x[NPAR] = { 0 }, dec = INFINITY;
+	bool held[NPAR];
+
+	box_clamp(t, fn->lo, fn->hi, fn->n);
+	fn->deriv(fn->l, t, &o);
+	for (int it = 0; it < NEWTON_MAX_ITER; it++) {
+		double step = 1;
+		for (size_t i = 0; i < NPAR; i++)
+			held[i] = i >= fn->n || hold[i] ||
+				  (t[i] <= fn->lo[i] && o.g[i] > 0) ||
+				  (t[i] >= fn->hi[i] && o.g[i] < 0);
+		dec = newton_step(&o, held, s);
+		if (dec < NEWTON_TOL)
+			break;
+		/* near the minimum a full step that does not lower the
+		 * value is rounding: no halving */
+		for (; step > (dec < NEWTON_QUADRATIC ? 0.5 : 1e-9);
+		     step /= 2) {
+			for (size_t i = 0; i < fn->n; i++)
+				x[i] = t[i] + step * s[i];
+			box_clamp(x, fn->lo, fn->hi, fn->n);
+			fn->deriv(fn->l, x, &trial);
+			if (trial.f < o.f)
+				break;
+		}
+		if (!(trial.f < o.f))
+			break;
+		memcpy(t, x, fn->n * sizeof(*t));
+		o = trial;
+	}
+	*f = o.f;
+	return dec < NEWTON_ROUNDING;
+}
+
+static bool omori_newton(const struct lik *l, double *t, const bool *hold,
+			 double *f)
+{
+	struct newton_fn fn = { omori_nll_deriv, l, NPAR, omori_lo,
+				omori_hi };
+
+	return newton_min(&fn, t, hold, f);
+}
+
 /* ---- starting values ---- */
 
 static double ramp_floor(const void *ctx, double a)
@@ -281,60 +431,14 @@ static void omori_start(const struct restore_data *d, double c0, double p0,
 
 /* ---- uncertainty ---- */
 
-static void fd_gradient(double (*f)(const double *, void *), void *ctx,
-			const double *t, size_t n, const bool *fixed,
-			double *g)
-{
-	double x[NPAR];
-
-	for (size_t i = 0; i < n; i++) {
-		double fp, fm;
-		g[i] = 0;
-		if (fixed[i])
-			continue;
-		memcpy(x, t, n * sizeof(*x));
-		x[i] = t[i] + FD_STEP;
-		fp = f(x, ctx);
-		x[i] = t[i] - FD_STEP;
-		fm = f(x, ctx);
-		g[i] = (fp - fm) / (2 * FD_STEP);
-	}
-}
-
-static double fd_second(double (*f)(const double *, void *), void *ctx,
-			const double *t, size_t n, size_t i, size_t j,
-			double f0)
-{
-	double x[NPAR], s[4];
-	const double h = FD_STEP;
-
-	if (i == j) {
-		memcpy(x, t, n * sizeof(*x));
-		x[i] = t[i] + h;
-		s[0] = f(x, ctx);
-		x[i] = t[i] - h;
-		s[1] = f(x, ctx);
-		return (s[0] - 2 * f0 + s[1]) / (h * h);
-	}
-	for (int k = 0; k < 4; k++) {
-		memcpy(x, t, n * sizeof(*x));
-		x[i] += k & 1 ? -h : h;
-		x[j] += k & 2 ? -h : h;
-		s[k] = f(x, ctx);
-	}
-	return (s[0] - s[1] - s[2] + s[3]) / (4 * h * h);
-}
-
 /* Inverts the Hessian of the free parameters into cov (fixed ones get
  * variance 0). A Hessian that is not positive definite gets a ridge of
  * 1/9 (a log-scale sd of 3) and the result is flagged. */
-static int invert_hessian(double (*f)(const double *, void *), void *ctx,
-			  const double *t, const bool *fixed,
+static int invert_hessian(const struct nll_deriv *o, const bool *fixed,
 			  double cov[NPAR][NPAR], bool *regularized,
 			  struct err *e)
 {
 	size_t idx[NPAR], m = 0;
-	double f0 = f(t, ctx);
 	gsl_matrix *H = NULL;
 	int status, rc = -1;
 
@@ -351,8 +455,7 @@ static int invert_hessian(double (*f)(const double *, void *), void *ctx,
 	for (int attempt = 0; attempt < 2; attempt++) {
 		for (size_t a = 0; a < m; a++)
 			for (size_t b = 0; b <= a; b++) {
-				double v = fd_second(f, ctx, t, NPAR, idx[a],
-						     idx[b], f0);
+				double v = o->H[idx[a]][idx[b]];
 				if (a == b && attempt)
 					v += 1.0 / 9.0;
 				gsl_matrix_set(H, a, b, v);
@@ -401,6 +504,22 @@ static const double omori_starts[][2] = {
 };
 
 /* Runs every start; best gets the winner. */
+/* Start s (of omori_starts): the simplex, then Newton steps; r->size_ok
+ * when those converged, r->f the value at t. */
+static int omori_run_start(struct lik *l, size_t s, double t[NPAR],
+			   struct nm_result *r, struct err *e)
+{
+	static const bool none[NPAR];
+
+	omori_start(l->d, omori_starts[s][0], omori_starts[s][1], t);
+	if (nm_search(omori_nll, l, NPAR, t, 1.0, NM_SEARCH_TOL, false, r,
+		      e))
+		return -1;
+	r->size_ok = omori_newton(l, t, none, &r->f);
+	r->f = omori_nll(t, l);
+	return 0;
+}
+
 static int omori_search(struct restore_model *m, struct lik *l,
 			double best[NPAR], struct nm_result *br,
 			struct err *e)
@@ -413,8 +532,7 @@ static int omori_search(struct restore_model *m, struct lik *l,
 	for (size_t s = 0; s < ns; s++) {
 		double t[NPAR];
 		struct nm_result r;
-		omori_start(l->d, omori_starts[s][0], omori_starts[s][1], t);
-		if (nm_minimize(omori_nll, l, NPAR, t, 1.0, NM_SIZE_TOL, &r, e))
+		if (omori_run_start(l, s, t, &r, e))
 			return -1;
 		fs[s] = r.f;
 		m->diag.iterations += r.iterations;
@@ -430,12 +548,14 @@ static int omori_search(struct restore_model *m, struct lik *l,
 	return 0;
 }
 
-static void check_convergence(struct restore_model *m, struct lik *l,
-			      const double *t, const bool *fixed, bool size_ok)
+static void check_convergence(struct restore_model *m,
+			      const struct nll_deriv *o, const bool *fixed,
+			      bool size_ok)
 {
 	double g[NPAR], dec = 0, norm = 0;
 
-	fd_gradient(omori_nll, l, t, NPAR, fixed, g);
+	for (int i = 0; i < NPAR; i++)
+		g[i] = fixed[i] ? 0 : o->g[i];
 	for (int i = 0; i < NPAR; i++) {
 		norm += g[i] * g[i];
 		for (int j = 0; j < NPAR; j++)
@@ -456,7 +576,8 @@ static void check_convergence(struct restore_model *m, struct lik *l,
  * nothing of B: its upper bound is the profile's too, on log B, with the
  * critical value of a null on the boundary, chi2_1(2 level - 1) / 2 (a
  * 50:50 mixture of chi2_0 and chi2_1, modeling.md §2.3). */
-#define PROFILE_TOL 1e-4   /* simplex size at each value */
+#define PROFILE_TOL 1e-4   /* simplex size at each value (Newton's
+			    * fallback) */
 #define PROFILE_SPAN 1.5   /* search log p-hat +- this (a factor of 4.5) */
 #define PROFILE_XTOL 1e-3  /* in log units */
 
@@ -466,6 +587,7 @@ struct profile {
 	double t_hat[NPAR];
 	double slope[NPAR]; /* of the others on it, from cov */
 	double value, target;
+	bool hold[NPAR];   /* the profiled one and those at the box's edge */
 	struct err *e;
 	int failed;
 };
@@ -487,19 +609,28 @@ static double fixed_nll(const double *x, void *ctx)
 	return omori_nll(t, pr->l);
 }
 
+/* The profile at value: min over the others of omori_nll, by Newton
+ * steps from the ridge the covariance predicts (a simplex from there
+ * when they do not converge). */
 static double profile_gap(double value, void *ctx)
 {
 	struct profile *pr = ctx;
-	double dv = value - pr->t_hat[pr->which], x[NPAR - 1];
+	double dv = value - pr->t_hat[pr->which], t[NPAR], x[NPAR - 1], f;
 	struct nm_result r;
 
-	/* start on the ridge the covariance predicts */
+	for (int i = 0; i < NPAR; i++)
+		t[i] = i == pr->which ? value
+				      : pr->t_hat[i] + pr->slope[i] * dv;
+	pr->value = value;
+	if (pr->failed)
+		return 0;
+	if (omori_newton(pr->l, t, pr->hold, &f))
+		return omori_nll(t, pr->l) - pr->target;
 	for (int i = 0, k = 0; i < NPAR; i++)
 		if (i != pr->which)
 			x[k++] = pr->t_hat[i] + pr->slope[i] * dv;
-	pr->value = value;
-	if (pr->failed || nm_minimize(fixed_nll, pr, NPAR - 1, x, 0.2,
-				      PROFILE_TOL, &r, pr->e)) {
+	if (nm_minimize(fixed_nll, pr, NPAR - 1, x, 0.2, PROFILE_TOL, &r,
+			pr->e)) {
 		pr->failed = 1;
 		return 0;
 	}
@@ -571,7 +702,7 @@ static int profile_end(struct profile *pr, double dir, double limit,
 
 static void profile_init(struct profile *pr, const struct restore_model *m,
 			 struct lik *l, int which, const double *t_hat,
-			 double target, struct err *e)
+			 const bool *fixed, double target, struct err *e)
 {
 	double v = m->cov[which][which];
 
@@ -582,16 +713,19 @@ static void profile_init(struct profile *pr, const struct restore_model *m,
 	for (int i = 0; i < NPAR; i++)
 		pr->slope[i] = v > 0 ? m->cov[i][which] / v : 0;
 	pr->target = target;
+	for (int i = 0; i < NPAR; i++)
+		pr->hold[i] = i == which || fixed[i];
 	pr->e = e;
 }
 
 static int profile_p(struct restore_model *m, struct lik *l,
-		     const double *t_hat, double nll_min, struct err *e)
+		     const double *t_hat, const bool *fixed, double nll_min,
+		     struct err *e)
 {
 	struct profile pr;
 	double lo, hi;
 
-	profile_init(&pr, m, l, PAR_P, t_hat,
+	profile_init(&pr, m, l, PAR_P, t_hat, fixed,
 		     nll_min + gsl_cdf_chisq_Pinv(m->level, 1) / 2, e);
 	if (profile_end(&pr, -1,
 			fmax(t_hat[PAR_P] - PROFILE_SPAN, omori_lo[PAR_P]),
@@ -612,14 +746,14 @@ static int profile_p(struct restore_model *m, struct lik *l,
  * days scaled down 1000 times (the floor is at most that rate; the
  * profile is flat far below it). */
 static int profile_b(struct restore_model *m, struct lik *l,
-		     const double *t_hat, double nll_min, double b_rate,
-		     struct err *e)
+		     const double *t_hat, const bool *fixed, double nll_min,
+		     double b_rate, struct err *e)
 {
 	struct profile pr;
 	double t[NPAR], hi;
 
 	memcpy(t, t_hat, sizeof(t));
-	profile_init(&pr, m, l, PAR_B, t,
+	profile_init(&pr, m, l, PAR_B, t, fixed,
 		     nll_min +
 			     gsl_cdf_chisq_Pinv(2 * m->level - 1, 1) / 2,
 		     e);
@@ -636,6 +770,15 @@ static int profile_b(struct restore_model *m, struct lik *l,
 	return 0;
 }
 
+/* Clamps t into the box; fixed: the parameters on its edge. */
+static void mark_fixed(double *t, bool *fixed)
+{
+	box_clamp(t, omori_lo, omori_hi, NPAR);
+	for (int i = 0; i < NPAR; i++)
+		fixed[i] = t[i] <= omori_lo[i] + 1e-3 ||
+			   t[i] >= omori_hi[i] - 1e-3;
+}
+
 static int fit_omori(struct restore_model *m, const struct restore_data *d,
 		     struct err *e)
 {
@@ -643,21 +786,20 @@ static int fit_omori(struct restore_model *m, const struct restore_data *d,
 	double t[NPAR], E180, lo, rate_hi;
 	bool fixed[NPAR];
 	struct nm_result r;
+	struct nll_deriv o;
 	long n180;
 
 	memset(&m->diag, 0, sizeof(m->diag)); /* of this fit, not a round's */
 	if (omori_search(m, &l, t, &r, e))
 		return -1;
-	box_clamp(t, omori_lo, omori_hi, NPAR);
-	for (int i = 0; i < NPAR; i++)
-		fixed[i] = t[i] <= omori_lo[i] + 1e-3 ||
-			   t[i] >= omori_hi[i] - 1e-3;
+	mark_fixed(t, fixed);
 	theta_hazard(t, &m->h);
-	if (invert_hessian(omori_nll, &l, t, fixed, m->cov,
-			   &m->diag.hessian_regularized, e))
+	omori_nll_deriv(&l, t, &o);
+	if (invert_hessian(&o, fixed, m->cov, &m->diag.hessian_regularized,
+			   e))
 		return -1;
-	check_convergence(m, &l, t, fixed, r.size_ok);
-	if (!fixed[PAR_P] && profile_p(m, &l, t, r.f, e))
+	check_convergence(m, &o, fixed, r.size_ok);
+	if (!fixed[PAR_P] && profile_p(m, &l, t, fixed, r.f, e))
 		return -1;
 	m->diag.size = r.size;
 	m->diag.penalty = p_penalty(t[PAR_P]);
@@ -665,14 +807,16 @@ static int fit_omori(struct restore_model *m, const struct restore_data *d,
 	m->diag.aic = 2.0 * NPAR - 2.0 * m->diag.loglik;
 	floor_counts(d, &n180, &E180);
 	poisson_rate_interval(n180, E180, m->level, &lo, &rate_hi);
-	return profile_b(m, &l, t, r.f, rate_hi, e);
+	return profile_b(m, &l, t, fixed, r.f, rate_hi, e);
 }
 
 static int fit_exponential(struct restore_model *m,
 			   const struct restore_data *d, struct err *e)
 {
 	static const double k0s[] = { 1.0 / 3, 1.0 / 30, 1.0 / 300 };
+	static const bool none[NPAR];
 	struct lik l = { d, events_log_weight(d), false };
+	struct newton_fn fn = { exp_nll_deriv, &l, 3, exp_lo, exp_hi };
 	double n = (double)d->nev, best = INFINITY;
 
 	for (size_t s = 0; s < ARRAY_SIZE(k0s); s++) {
@@ -690,8 +834,11 @@ static int fit_exponential(struct restore_model *m,
 		t[1] = log(fmax(n - exp(t[0]) * d->pooled.cov_days, 0.5 * n) /
 			   expo_integrate(d, &d->pooled, exp_cum, &x));
 		t[2] = log(k0s[s]);
-		if (nm_minimize(exp_nll, &l, 3, t, 1.0, NM_SIZE_TOL, &r, e))
+		if (nm_search(exp_nll, &l, 3, t, 1.0, NM_SEARCH_TOL, false, &r,
+			      e))
 			return -1;
+		r.size_ok = newton_min(&fn, t, none, &r.f);
+		r.f = exp_nll(t, &l);
 		if (r.f < best) {
 			best = r.f;
 			box_clamp(t, exp_lo, exp_hi, 3);
@@ -872,8 +1019,10 @@ static double theta_change(const struct hazard *a, const struct hazard *b)
 	return worst;
 }
 
-/* The pooled shape's estimate alone (every start, no intervals): where
- * the rounds begin. */
+/* The pooled shape's estimate alone (no intervals): where the rounds
+ * begin. The first start's when its Newton steps converge (the final fit
+ * runs every start and checks that they agree), else every start's
+ * best. */
 static int omori_estimate(struct restore_model *m,
 			  const struct restore_data *d, struct err *e)
 {
@@ -881,24 +1030,29 @@ static int omori_estimate(struct restore_model *m,
 	double t[NPAR];
 	struct nm_result r;
 
-	if (omori_search(m, &l, t, &r, e))
+	if (omori_run_start(&l, 0, t, &r, e) ||
+	    (!r.size_ok && omori_search(m, &l, t, &r, e)))
 		return -1;
 	box_clamp(t, omori_lo, omori_hi, NPAR);
 	theta_hazard(t, &m->h);
 	return 0;
 }
 
-/* One round's shape: a single simplex from the current one. */
+/* One round's shape: Newton steps from the current one (a simplex when
+ * they do not converge). */
 static int omori_refit(struct restore_model *m, const struct restore_data *d,
 		       struct err *e)
 {
+	static const bool none[NPAR];
 	struct lik l = { d, events_log_weight(d), true };
 	double t[NPAR] = { log(m->h.B), log(m->h.K), log(m->h.c),
 			   log(m->h.p) };
+	double f;
 	struct nm_result r;
 
 	box_clamp(t, omori_lo, omori_hi, NPAR);
-	if (nm_minimize(omori_nll, &l, NPAR, t, 0.2, NM_SIZE_TOL, &r, e))
+	if (!omori_newton(&l, t, none, &f) &&
+	    nm_minimize(omori_nll, &l, NPAR, t, 0.2, NM_SIZE_TOL, &r, e))
 		return -1;
 	box_clamp(t, omori_lo, omori_hi, NPAR);
 	theta_hazard(t, &m->h);

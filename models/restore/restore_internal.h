@@ -122,6 +122,20 @@ double bands_cum(const struct hazard *h, const struct age_bands *b,
 double bands_best_age(const struct hazard *h, const struct age_bands *b,
 		      double w_rho, double theta, double lo, double hi);
 
+/* The negative log-likelihood of d's pooled events and exposure under h,
+ * without the events' sum of log w and without the penalty on p, with
+ * its gradient and Hessian in (log B, log K, log c, log p), in closed
+ * form (restore_deriv.c). */
+struct nll_deriv {
+	double f, g[NPAR], H[NPAR][NPAR];
+};
+void omori_deriv(const struct restore_data *d, const struct hazard *h,
+		 struct nll_deriv *out);
+/* The same for the exponential alternative at x = (B, A, k), its
+ * derivatives in (log B, log A, log k) (the fourth row and column 0). */
+void exp_deriv(const struct restore_data *d, const double x[3],
+	       struct nll_deriv *out);
+
 /* Copies the fit's outcome into m->sum. */
 void restore_model_finish_summary(struct restore_model *m);
 

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT
  * restore_scan.c: the fit's read of jobs.csv and recovery_points.csv
- * (restore_scan.h): the columns it uses, its restore jobs; the checks of
- * every job and of both files' SHA-256 on a second thread. Never
+ * (restore_scan.h): the columns it uses, its restore jobs, both files'
+ * SHA-256 (on a second thread) and rows against the manifest. Never
  * prints. */
 #include "models/restore/restore_scan.h"
 
@@ -29,27 +29,14 @@ static const struct csv_schema rps_schema = { "recovery_points.csv",
 					      rp_cols, P_NCOLS };
 #undef R
 
-static int ignore_job(void *ctx, const struct item *it, const struct job *j,
-		      struct err *e)
-{
-	(void)ctx;
-	(void)it;
-	(void)j;
-	(void)e;
-	return 0;
-}
-
-/* The checker: jobs.csv through the snapshot's own stream (every row and
- * column checked, SHA-256 and rows against the manifest), then the
- * SHA-256 of recovery_points.csv. */
+/* The checker: the SHA-256 of both files. */
 static void *check_files(void *arg)
 {
 	struct restore_scan *sc = arg;
 
-	sc->jobs_rc = snapshot_each_job(sc->s, ignore_job, NULL,
-					&sc->jobs_err);
-	sc->hash_rc = sha256_file(sc->path[RSCAN_RPS], sc->rps_sha,
-				  &sc->hash_err);
+	for (int f = 0; f < RSCAN_FILES && !sc->hash_rc; f++)
+		sc->hash_rc = sha256_file(sc->path[f], sc->sha[f],
+					  &sc->hash_err);
 	return NULL;
 }
 
@@ -60,7 +47,7 @@ int restore_scan_start(struct restore_scan *sc, struct snapshot *s,
 
 	memset(sc, 0, sizeof(*sc));
 	sc->s = s;
-	sc->jobs_err = sc->hash_err = (struct err)ERR_INIT;
+	sc->hash_err = (struct err)ERR_INIT;
 	sc->path[RSCAN_JOBS] = path_join(s->dir, "jobs.csv");
 	sc->path[RSCAN_RPS] = path_join(s->dir, "recovery_points.csv");
 	err = pthread_create(&sc->checker, NULL, check_files, sc);
@@ -74,26 +61,25 @@ int restore_scan_start(struct restore_scan *sc, struct snapshot *s,
 	return 0;
 }
 
-/* Errors in the order a single pass would meet them: jobs.csv (its
- * first bad row, whatever the fit read of it), then the points. */
+/* Both files' rows and SHA-256 against the manifest, jobs.csv first. */
 int restore_scan_finish(struct restore_scan *sc, int rc, struct err *e)
 {
+	static const char *const names[RSCAN_FILES] = {
+		"jobs.csv", "recovery_points.csv"
+	};
+
 	if (!sc->started)
 		return rc;
 	pthread_join(sc->checker, NULL);
 	sc->started = false;
-	if (sc->jobs_rc) {
-		*e = sc->jobs_err;
-		rc = -1;
-	} else if (!rc && sc->hash_rc) {
+	if (!rc && sc->hash_rc) {
 		*e = sc->hash_err;
 		rc = -1;
 	}
-	if (!rc) {
-		struct csv_file_info info = { .rows = sc->rps_rows };
-		memcpy(info.sha256, sc->rps_sha, sizeof(info.sha256));
-		rc = snapshot_check_file(sc->s, "recovery_points.csv", &info,
-					 e);
+	for (int f = 0; f < RSCAN_FILES && !rc; f++) {
+		struct csv_file_info info = { .rows = sc->rows[f] };
+		memcpy(info.sha256, sc->sha[f], sizeof(info.sha256));
+		rc = snapshot_check_file(sc->s, names[f], &info, e);
 	}
 	for (int f = 0; f < RSCAN_FILES; f++)
 		free(sc->path[f]);
@@ -112,6 +98,7 @@ struct job_scan {
 	job_fn fn;
 	void *ctx;
 	long last;            /* the item of the row before, or -1 */
+	uint64_t rows;        /* read (the skipped ones are counted apart) */
 };
 
 /* The item named in column col into *last (exit 65 when items.csv does
@@ -134,6 +121,7 @@ static int scan_job_row(void *ctx, const struct csv_row *r, struct err *e)
 	struct job j = { "", "", "", "", "", "", "", TIME_NONE, TIME_NONE,
 			 TIME_NONE, NAN, NAN };
 
+	js->rows++;
 	if (row_str(r, J_OP, 0, &j.operation, e) ||
 	    row_str(r, J_STATUS, 0, &j.status, e) ||
 	    row_time(r, J_START, 0, &j.start_time, e) ||
@@ -150,11 +138,15 @@ static int scan_job_row(void *ctx, const struct csv_row *r, struct err *e)
 int restore_scan_jobs(struct restore_scan *sc, bool restores_only,
 		      job_fn fn, void *ctx, struct err *e)
 {
-	struct job_scan js = { sc, fn, ctx, -1 };
+	struct job_scan js = { sc, fn, ctx, -1, 0 };
+	uint64_t skipped = 0;
 
-	return csv_read_kept(sc->path[RSCAN_JOBS], &jobs_schema,
-			     restores_only ? "restore" : NULL, scan_job_row,
-			     &js, NULL, NULL, e);
+	if (csv_read_kept(sc->path[RSCAN_JOBS], &jobs_schema,
+			  restores_only ? "restore" : NULL, scan_job_row, &js,
+			  NULL, &skipped, e))
+		return -1;
+	sc->rows[RSCAN_JOBS] = js.rows + skipped;
+	return 0;
 }
 
 /* ---- recovery points ----
@@ -258,7 +250,7 @@ static int scan_rp_row(void *ctx, const struct csv_row *r, struct err *e)
 	long item = p->item;
 	struct rp *rp;
 
-	p->sc->rps_rows++;
+	p->sc->rows[RSCAN_RPS]++;
 	if (row_item(s, r, P_ITEM, &item, e) ||
 	    (item != p->item && next_item(p, r, item, e)))
 		return -1;

@@ -4,11 +4,13 @@
  * the stream (snapshot.cache is NULL). The fit takes only the restore
  * jobs, skipped to before they are split when the manifest dates the
  * job history, and six of the points' columns, parsed on a reader
- * thread. A checker thread meanwhile streams jobs.csv as every stage
- * does (each row and column checked, SHA-256 and rows against
- * manifest.json), then hashes recovery_points.csv, whose rows and hash
- * are checked at the end: a snapshot is refused as before, except for a
- * bad value in a column of recovery_points.csv the fit does not read.
+ * thread; a checker thread meanwhile hashes both files. Their
+ * files' rows and SHA-256 are checked against manifest.json, and every
+ * value the fit reads (the five columns of the jobs it reads, the six of
+ * the points) is checked as every stage checks it: a snapshot is refused
+ * as before, except for a bad value in a column or a job the fit does
+ * not read, which is left to the stages that read it (docs/commands/
+ * fit.md, "What fit checks").
  * What fn gets is what snapshot_each_job and snapshot_each_item_rps
  * would give: the same rows in the same order, with the columns the fit
  * does not read left empty (strings "", numbers 0 or NAN, TIME_NONE for
@@ -27,13 +29,13 @@ enum { RSCAN_JOBS, RSCAN_RPS, RSCAN_FILES };
 struct restore_scan {
 	struct snapshot *s;
 	char *path[RSCAN_FILES];
-	uint64_t rps_rows;
+	uint64_t rows[RSCAN_FILES];
 	/* the checker thread's results */
 	pthread_t checker;
 	bool started;
-	int jobs_rc, hash_rc;
-	struct err jobs_err, hash_err;
-	char rps_sha[SHA256_HEX_LEN];
+	int hash_rc;
+	struct err hash_err;
+	char sha[RSCAN_FILES][SHA256_HEX_LEN];
 };
 
 /* Starts the checker thread. */
@@ -41,7 +43,7 @@ int restore_scan_start(struct restore_scan *sc, struct snapshot *s,
 		       struct err *e);
 
 /* The jobs: with restores_only, only rows naming "restore" (in any case)
- * reach fn; the others are skipped unsplit (the checker reads them). */
+ * reach fn; the others are skipped unsplit (and counted). */
 int restore_scan_jobs(struct restore_scan *sc, bool restores_only,
 		      job_fn fn, void *ctx, struct err *e);
 
@@ -49,10 +51,10 @@ int restore_scan_jobs(struct restore_scan *sc, bool restores_only,
 int restore_scan_points(struct restore_scan *sc, item_rps_fn fn, void *ctx,
 			struct err *e);
 
-/* Waits for the checker: its error on jobs.csv comes first (a single
- * pass reads the jobs first), then rc's, then recovery_points.csv's rows
- * and SHA-256 against manifest.json (exit 65 when they differ). Returns
- * rc, or -1 when a check fails. Call it once restore_scan_start
+/* Waits for the checker: rc's error first, then jobs.csv's and
+ * recovery_points.csv's rows and SHA-256 against manifest.json (exit 65
+ * when they differ).
+ * Returns rc, or -1 when a check fails. Call it once restore_scan_start
  * succeeded. */
 int restore_scan_finish(struct restore_scan *sc, int rc, struct err *e);
 

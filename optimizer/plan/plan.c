@@ -297,8 +297,10 @@ static bool item_refills(const struct item *it)
 		str_eq_ci(it->protection_state, "ProtectionError"));
 }
 
+/* A point of a workload at its tier's prices: a vaulted file share's
+ * Standard GiB on the Files Vaulted meter (prices.h std_price_of). */
 static void make_slot(struct slot *sl, bool refills, const struct rp *rp,
-		      const struct rate_card *rc)
+		      const struct rate_card *rc, int workload)
 {
 	memset(sl, 0, sizeof(*sl));
 	sl->rp_time = rp->rp_time;
@@ -309,8 +311,9 @@ static void make_slot(struct slot *sl, bool refills, const struct rp *rp,
 	sl->std_gb = rp->unique_gb;
 	sl->arc_gb = rp->full_gb;
 	sl->grows_at = TIME_NONE;
-	sl->std_gb_month = rc->std_gb_month;
+	sl->std_gb_month = std_price_of(rc, workload);
 	sl->arc_gb_month = rc->arc_gb_month;
+	sl->files = workload == WL_FILES;
 }
 
 /* A soft-deleted item's data is billed until its purge less the free
@@ -638,6 +641,7 @@ static void add_to_totals(struct plan_ctx *p, const struct item *it,
 struct point_money {
 	const struct rp *rp;
 	double now, after;
+	bool files; /* a vaulted file share's */
 };
 
 static void add_point(struct totals *t, const void *arg)
@@ -645,8 +649,11 @@ static void add_point(struct totals *t, const void *arg)
 	const struct point_money *pm = arg;
 
 	t->points++;
-	if (tier_in_standard(pm->rp->tier))
+	if (tier_in_standard(pm->rp->tier)) {
 		t->standard_gb += pm->rp->unique_gb;
+		if (pm->files)
+			t->files_gb += pm->rp->unique_gb;
+	}
 	if (tier_in_archive(pm->rp->tier))
 		t->archive_gb += pm->rp->full_gb;
 	t->storage_now += pm->now;
@@ -828,7 +835,8 @@ static void plan_point(struct plan_ctx *p, const struct item *it,
 	const struct rp *rp = &rps[i];
 	const struct rate_card *rc = &p->cards[it->vault_idx];
 	struct item_work *w = &p->work;
-	struct point_money pm = { rp, point_monthly_cost(rc, rp), 0 };
+	struct point_money pm = { rp, point_monthly_cost(rc, it->workload, rp),
+				  0, it->workload == WL_FILES };
 	struct point_ctx pc = { 0 };
 	struct point_costs c;
 	struct decision d;
@@ -838,7 +846,7 @@ static void plan_point(struct plan_ctx *p, const struct item *it,
 	pc.it = it;
 	pc.pol = it->policy_idx >= 0 ? &p->s->policies[it->policy_idx] : NULL;
 	pc.rp = rp;
-	make_slot(&pc.sl, w->refills, rp, rc);
+	make_slot(&pc.sl, w->refills, rp, rc, it->workload);
 	end_at_purge(&pc.sl, it);
 	pm.after = pm.now;
 	if (!archivable_kind(it->workload, rp->kind)) {
@@ -898,6 +906,7 @@ static void add_item(struct totals *t, const void *arg)
 
 struct base_money {
 	double gb, month;
+	bool files; /* a vaulted file share's */
 };
 
 static void add_base(struct totals *t, const void *arg)
@@ -905,6 +914,8 @@ static void add_base(struct totals *t, const void *arg)
 	const struct base_money *b = arg;
 
 	t->standard_gb += b->gb;
+	if (b->files)
+		t->files_gb += b->gb;
 	t->storage_now += b->month;
 	t->storage_after += b->month;
 }
@@ -932,12 +943,13 @@ static void plan_base(struct plan_ctx *p, const struct item *it,
 		      const struct rp *rps, size_t n)
 {
 	const struct rate_card *rc = &p->cards[it->vault_idx];
-	struct base_money b = { item_base_gb(it, rps, n), 0 };
+	struct base_money b = { item_base_gb(it, rps, n), 0,
+				it->workload == WL_FILES };
 	struct slot sl = { 0 };
 
 	if (b.gb <= 0)
 		return;
-	b.month = b.gb * rc->std_gb_month;
+	b.month = b.gb * std_price_of(rc, it->workload);
 	add_to_totals(p, it, add_base, &b);
 	sl.rp_time = p->now;
 	sl.grows_at = TIME_NONE;
@@ -945,7 +957,8 @@ static void plan_base(struct plan_ctx *p, const struct item *it,
 				     : last_standard_expiry(rps, n);
 	sl.in_standard = true;
 	sl.std_gb = b.gb;
-	sl.std_gb_month = rc->std_gb_month;
+	sl.std_gb_month = std_price_of(rc, it->workload);
+	sl.files = b.files;
 	end_at_purge(&sl, it);
 	project_fixed(p, it, &sl);
 }
@@ -1216,7 +1229,8 @@ static void plan_pending(struct plan_ctx *p, const struct item *it)
 	sl.expiry = TIME_NONE;
 	sl.in_standard = true;
 	sl.std_gb = it->source_gb;
-	sl.std_gb_month = rc->std_gb_month;
+	sl.std_gb_month = std_price_of(rc, it->workload);
+	sl.files = it->workload == WL_FILES;
 	project_fixed(p, it, &sl);
 }
 

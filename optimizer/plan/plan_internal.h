@@ -22,6 +22,7 @@ struct totals {
 		keep, ineligible;
 	double standard_gb, archive_gb, storage_now, storage_after, pi,
 		saving;
+	double files_gb; /* of standard_gb: on the Files Vaulted meter */
 };
 
 /* One tieringPolicy setting a policy could have. */

@@ -319,9 +319,11 @@ static const struct vault *retention_cut(const struct plan_ctx *p,
 
 static double retention_saving(const struct plan_ctx *p, size_t pi)
 {
-	long vi = snapshot_find_vault(p->s, p->s->policies[pi].vault_id);
+	const struct policy *pol = &p->s->policies[pi];
+	long vi = snapshot_find_vault(p->s, pol->vault_id);
 
-	return p->levers.daily_gb[pi] * p->cards[vi].std_gb_month;
+	return p->levers.daily_gb[pi] *
+	       std_price_of(&p->cards[vi], pol->workload);
 }
 
 /* Instant restore kept by Standard and Enhanced policies by default. */
@@ -550,10 +552,13 @@ static char *vault_create_command(const struct vault *v)
 	return strbuf_detach(&sb);
 }
 
-static void redundancy_lever(struct plan_ctx *p, size_t vi, double gb)
+/* gb on the Standard meter, files_gb on the Files Vaulted one */
+static void redundancy_lever(struct plan_ctx *p, size_t vi, double gb,
+			     double files_gb)
 {
 	const struct vault *v = &p->s->vaults[vi];
-	double saving = lever_lrs_saving(&p->cards[vi], gb);
+	double saving = lever_lrs_saving(&p->cards[vi], gb) +
+			lever_files_lrs_saving(&p->cards[vi], files_gb);
 	struct lever_row *r;
 
 	if (!non_production(v) || saving <= 0)
@@ -637,10 +642,7 @@ static void reserved_levers(struct plan_ctx *p, const double *gb)
 	for (size_t v = 0; v < p->s->nvaults; v++) {
 		double total = 0;
 		bool first = true;
-		int sm = p->cards[v].standard_meter;
 
-		if (sm == M_FILES_VAULTED_LRS || sm == M_FILES_VAULTED_GRS)
-			continue;
 		for (size_t w = 0; w < p->s->nvaults; w++)
 			if (same_reservation(p, v, w)) {
 				first = first && w >= v;
@@ -656,15 +658,21 @@ static void reserved_levers(struct plan_ctx *p, const double *gb)
 static void vault_levers(struct plan_ctx *p)
 {
 	double *gb = xcalloc(p->s->nvaults + 1, sizeof(double));
+	double *files_gb = xcalloc(p->s->nvaults + 1, sizeof(double));
 
-	for (size_t i = 0; i < p->s->nitems; i++)
-		if (plan_item_in_scope(p, &p->s->items[i]))
-			gb[p->s->items[i].vault_idx] +=
-				p->s->items[i].standard_gb;
+	/* the Standard meter's GiB apart from vaulted file shares', on
+	 * their own meter, which reserved capacity does not cover */
+	for (size_t i = 0; i < p->s->nitems; i++) {
+		const struct item *it = &p->s->items[i];
+		double *to = it->workload == WL_FILES ? files_gb : gb;
+		if (plan_item_in_scope(p, it))
+			to[it->vault_idx] += it->standard_gb;
+	}
 	for (size_t v = 0; v < p->s->nvaults; v++)
-		redundancy_lever(p, v, gb[v]);
+		redundancy_lever(p, v, gb[v], files_gb[v]);
 	reserved_levers(p, gb);
 	free(gb);
+	free(files_gb);
 }
 
 /* SQL/HANA policies taking a full backup every day, no differential. */

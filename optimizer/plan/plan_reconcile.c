@@ -9,11 +9,12 @@
  *
  * Calibration, per vault: Standard sizes (item sources and the points'
  * unique GiB) are scaled so that the modelled Standard GiB equal the
- * billed GB-months, Archive sizes (the points' full GiB) likewise; and
- * the billed unit prices (cost / quantity: negotiated discounts,
- * reservations) replace the sheet's for Standard, Archive and each
- * workload's protected instance, in every projection. A meter the bill
- * does not charge keeps the model's size and the sheet's price.
+ * billed GB-months, vaulted file shares' sizes so that theirs equal the
+ * Files Vaulted meter's, Archive sizes (the points' full GiB) likewise;
+ * and the billed unit prices (cost / quantity: negotiated discounts,
+ * reservations) replace the sheet's for Standard, Files Vaulted, Archive
+ * and each workload's protected instance, in every projection. A meter
+ * the bill does not charge keeps the model's size and the sheet's price.
  *
  * A vault at ProtectedItemLevel granularity is billed per item:
  * reconcile_items.csv then sets each such item's charges beside its
@@ -30,7 +31,7 @@
 struct calibration {
 	struct bill bill;
 	struct modelled (*before)[BM_COUNT]; /* per vault, uncalibrated */
-	double (*factor)[2];                 /* per vault: Standard, Archive */
+	double (*factor)[3]; /* per vault: Standard, Archive, Files Vaulted */
 	char (*note)[400];                   /* per vault: what changed */
 	double (*orig)[3];   /* per item: its sizes before calibration, put
 				back when the plan is done (the snapshot is
@@ -39,11 +40,25 @@ struct calibration {
 	size_t alloc;
 	char *source;        /* --costs FILE, or the snapshot's costs.csv */
 	double (*item_gb)[2]; /* per item, when the bill names items: its
-				 Standard and Archive GiB uncalibrated */
+				 Standard (or Files Vaulted) and Archive GiB
+				 uncalibrated */
 };
 
 static const int pi_of[WL_COUNT] = { BM_PI_VM, BM_PI_SQL, BM_PI_HANA,
 				     BM_PI_FILES };
+
+/* The bill meter of a workload's vault-standard GiB: a file share's are
+ * on the Files Vaulted meter. */
+static int std_of(int workload)
+{
+	return workload == WL_FILES ? BM_FILES_VAULTED : BM_STANDARD;
+}
+
+/* The calibration factor of a workload's vault-standard sizes. */
+static double std_factor(const double *f, int workload)
+{
+	return f[workload == WL_FILES ? 2 : 0];
+}
 
 static int add_storage(void *ctx, const struct item *it, const struct rp *rps,
 		       size_t n, struct err *e)
@@ -54,7 +69,7 @@ static int add_storage(void *ctx, const struct item *it, const struct rp *rps,
 	(void)e;
 
 	item_storage_totals(it, rps, n, &std_gb, &arc_gb);
-	m[BM_STANDARD].qty += std_gb;
+	m[std_of(it->workload)].qty += std_gb;
 	m[BM_ARCHIVE].qty += arc_gb;
 	if (p->cal->item_gb) {
 		p->cal->item_gb[it - p->s->items][0] = std_gb;
@@ -86,6 +101,8 @@ static void price_storage(const struct plan_ctx *p,
 	for (size_t v = 0; v < p->s->nvaults; v++) {
 		m[v][BM_STANDARD].cost =
 			m[v][BM_STANDARD].qty * p->cards[v].std_gb_month;
+		m[v][BM_FILES_VAULTED].cost = m[v][BM_FILES_VAULTED].qty *
+					      p->cards[v].files_gb_month;
 		m[v][BM_ARCHIVE].cost =
 			m[v][BM_ARCHIVE].qty * p->cards[v].arc_gb_month;
 	}
@@ -105,17 +122,27 @@ static void calibrate_vault(struct plan_ctx *p, size_t v)
 	struct rate_card *rc = &p->cards[v];
 	double *f = cal->factor[v];
 
-	for (int k = 0; k < 2; k++) {
-		int meter = k ? BM_ARCHIVE : BM_STANDARD;
+	static const int meters[3] = { BM_STANDARD, BM_ARCHIVE,
+				       BM_FILES_VAULTED };
+
+	for (int k = 0; k < 3; k++) {
+		int meter = meters[k];
 		f[k] = b[meter].qty > 0 && m[meter].qty > 0
 			       ? b[meter].qty / m[meter].qty
 			       : 1;
 	}
 	rc->std_gb_month = billed_price(&b[BM_STANDARD], rc->std_gb_month);
 	rc->arc_gb_month = billed_price(&b[BM_ARCHIVE], rc->arc_gb_month);
+	rc->files_gb_month =
+		billed_price(&b[BM_FILES_VAULTED], rc->files_gb_month);
 	for (int w = 0; w < WL_COUNT; w++)
 		rc->pi_unit[w] = billed_price(&b[pi_of[w]], 0);
-	if (b[BM_STANDARD].rows || b[BM_ARCHIVE].rows)
+	if (b[BM_FILES_VAULTED].rows || m[BM_FILES_VAULTED].qty > 0)
+		snprintf(cal->note[v], sizeof(cal->note[v]),
+			 "sizes x%.4f Standard, x%.4f Archive, x%.4f Files "
+			 "Vaulted; unit prices as billed",
+			 f[0], f[1], f[2]);
+	else if (b[BM_STANDARD].rows || b[BM_ARCHIVE].rows)
 		snprintf(cal->note[v], sizeof(cal->note[v]),
 			 "sizes x%.4f Standard, x%.4f Archive; unit prices "
 			 "as billed",
@@ -174,8 +201,8 @@ static void scale_items(struct plan_ctx *p)
 		p->cal->orig[i][0] = it->source_gb;
 		p->cal->orig[i][1] = it->standard_gb;
 		p->cal->orig[i][2] = it->archive_gb;
-		it->source_gb *= f[0];
-		it->standard_gb *= f[0];
+		it->source_gb *= std_factor(f, it->workload);
+		it->standard_gb *= std_factor(f, it->workload);
 		it->archive_gb *= f[1];
 	}
 }
@@ -205,7 +232,8 @@ static void set_basis(struct plan_ctx *p)
 			p->basis[p->s->items[i].vault_idx] = MB_ESTIMATED;
 	for (size_t v = 0; p->cal && v < nv; v++)
 		if (p->cal->bill.cell[v][BM_STANDARD].rows ||
-		    p->cal->bill.cell[v][BM_ARCHIVE].rows)
+		    p->cal->bill.cell[v][BM_ARCHIVE].rows ||
+		    p->cal->bill.cell[v][BM_FILES_VAULTED].rows)
 			p->basis[v] = MB_CALIBRATED;
 	p->basis[nv] = MB_CALIBRATED;
 	for (size_t v = 0; v < nv; v++)
@@ -275,7 +303,7 @@ const struct rp *plan_calibrated_rps(struct plan_ctx *p, const struct item *it,
 				  &cal->alloc);
 	for (size_t i = 0; i < n; i++) {
 		cal->scratch[i] = rps[i];
-		cal->scratch[i].unique_gb *= f[0];
+		cal->scratch[i].unique_gb *= std_factor(f, it->workload);
 		cal->scratch[i].full_gb *= f[1];
 	}
 	return cal->scratch;
@@ -323,9 +351,9 @@ static const struct csv_schema reconcile_schema = {
 };
 
 static const char *const units[BM_COUNT] = {
-	"GB-Months", "GB-Months", "Instance-Months", "Instance-Months",
+	"GB-Months", "GB-Months", "GB-Months", "Instance-Months",
 	"Instance-Months", "Instance-Months", "Instance-Months",
-	"Instance-Months", "GB-Months", "",
+	"Instance-Months", "Instance-Months", "GB-Months", "",
 };
 
 /* The plan's month now, per vault and bill meter, as calibrated. */
@@ -333,8 +361,10 @@ static void model_vaults(const struct plan_ctx *p,
 			 struct modelled (*m)[BM_COUNT])
 {
 	for (size_t v = 0; v < p->s->nvaults; v++) {
-		m[v][BM_STANDARD].qty = p->vault_tot[v].standard_gb;
-		m[v][BM_ARCHIVE].qty = p->vault_tot[v].archive_gb;
+		const struct totals *t = &p->vault_tot[v];
+		m[v][BM_STANDARD].qty = t->standard_gb - t->files_gb;
+		m[v][BM_FILES_VAULTED].qty = t->files_gb;
+		m[v][BM_ARCHIVE].qty = t->archive_gb;
 	}
 	price_storage(p, m);
 	model_pi(p, m);
@@ -486,9 +516,10 @@ static void put_item(struct csv_writer *w, const struct plan_ctx *p,
 	const struct bill_cell *b = p->cal->bill.item[i];
 	const struct rate_card *rc = &p->cards[it->vault_idx];
 	const double *f = p->cal->factor[it->vault_idx];
-	double std = p->cal->item_gb[i][0] * f[0];
+	double std = p->cal->item_gb[i][0] * std_factor(f, it->workload);
 	double arc = p->cal->item_gb[i][1] * f[1];
-	double cost = std * rc->std_gb_month + arc * rc->arc_gb_month + fee;
+	double cost = std * std_price_of(rc, it->workload) +
+		      arc * rc->arc_gb_month + fee;
 	double billed = 0, instances = 0;
 
 	for (int m = 0; m < BM_COUNT; m++)
@@ -500,7 +531,7 @@ static void put_item(struct csv_writer *w, const struct plan_ctx *p,
 	csv_put(w, it->item_id);
 	csv_put(w, it->item_name);
 	csv_put(w, workload_names[it->workload]);
-	csv_put_double(w, b[BM_STANDARD].qty, 3);
+	csv_put_double(w, b[std_of(it->workload)].qty, 3);
 	csv_put_double(w, b[BM_ARCHIVE].qty, 3);
 	csv_put_double(w, instances, 3);
 	csv_put_double(w, billed, 4);

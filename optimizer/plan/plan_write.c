@@ -50,6 +50,8 @@ static const struct csv_column vault_month_cols[] = {
 	{ "archive_gb_month_price", 0 }, { "standard_cost", 0 },
 	{ "archive_cost", 0 }, { "restore_cost", 0 },
 	{ "expected_restores", 0 }, { "basis", 0 },
+	{ "files_vaulted_gb", 0 }, { "files_vaulted_gb_month_price", 0 },
+	{ "files_vaulted_cost", 0 },
 };
 static const struct csv_schema vault_months_schema = {
 	"vault_months.csv", vault_month_cols, ARRAY_SIZE(vault_month_cols)
@@ -163,6 +165,7 @@ static void strategy_month(const struct plan_ctx *p, int k, int m,
 		struct month_total mt;
 		projection_month(&p->vault_proj[v], k, m, &mt);
 		out->std_gb += mt.std_gb;
+		out->files_gb += mt.files_gb;
 		out->arc_gb += mt.arc_gb;
 		out->cost += mt.cost;
 		out->restores += mt.restores;
@@ -219,21 +222,27 @@ int plan_write_strategies(struct plan_ctx *p, struct outdir *dir,
 	return csv_writer_commit(w, NULL, e);
 }
 
-/* A vault's month of the plan strategy, cost split: Standard and Archive
- * storage are the day-averaged GiB at the month's price (Azure bills the
- * month's average daily GB, whatever its length), and the rest of the
- * projection's cost is the expected cost of restores from Archive (0
- * without a model). */
+/* A vault's month of the plan strategy, cost split: Standard, Files
+ * Vaulted and Archive storage are the day-averaged GiB at the month's
+ * price (Azure bills the month's average daily GB, whatever its length),
+ * and the rest of the projection's cost is the expected cost of restores
+ * from Archive (0 without a model). std_gb is the Standard meter's GiB,
+ * the Files Vaulted meter's apart. */
 struct month_split {
-	double std_cost, arc_cost, restore_cost;
+	double std_gb, std_cost, files_cost, arc_cost, restore_cost;
 };
 
 static void split_month(const struct rate_card *rc,
 			const struct month_total *mt, struct month_split *out)
 {
-	out->std_cost = mt->std_gb * rc->std_gb_month;
+	out->std_gb = mt->std_gb - mt->files_gb;
+	if (fabs(out->std_gb) < 5e-7) /* rounding */
+		out->std_gb = 0;
+	out->std_cost = out->std_gb * rc->std_gb_month;
+	out->files_cost = mt->files_gb * rc->files_gb_month;
 	out->arc_cost = mt->arc_gb * rc->arc_gb_month;
-	out->restore_cost = mt->cost - out->std_cost - out->arc_cost;
+	out->restore_cost = mt->cost - out->std_cost - out->files_cost -
+			    out->arc_cost;
 	if (fabs(out->restore_cost) < 5e-7) /* rounding, not restores */
 		out->restore_cost = 0;
 }
@@ -265,7 +274,7 @@ int plan_write_vault_months(struct plan_ctx *p, struct outdir *dir,
 			csv_put(w, p->s->vaults[v].vault_id);
 			csv_putf(w, "%04d-%02d", c.year, c.month);
 			csv_put(w, strategy_names[STRAT_PLAN]);
-			csv_put_double(w, mt.std_gb, 2);
+			csv_put_double(w, sp.std_gb, 2);
 			csv_put_double(w, mt.arc_gb, 2);
 			csv_put_double(w, mt.cost, 2);
 			csv_put_double(w, p->vault_tot[v].pi, 2);
@@ -279,6 +288,9 @@ int plan_write_vault_months(struct plan_ctx *p, struct outdir *dir,
 			csv_put_double(w, sp.restore_cost, 4);
 			csv_put_double(w, mt.restores, 6);
 			csv_put(w, plan_basis(p, (long)v));
+			csv_put_double(w, mt.files_gb, 2);
+			csv_put_double(w, rc->files_gb_month, 6);
+			csv_put_double(w, sp.files_cost, 4);
 			csv_end_row(w);
 		}
 	}

@@ -203,7 +203,34 @@ static void apply_planned(struct rep_group *g, const struct rep_planned *p)
 	g->keep = p->keep;
 	g->storage_after = p->storage_after;
 	g->saving_total = p->saving;
+	g->plan_now = p->storage_now;
+	g->plan_pi = p->pi;
 	g->basis = p->basis;
+}
+
+/* Items without a policy (protection stopped) have no policy row in the
+ * plan's summary.csv but are in its totals: their group is the total
+ * less the policies' rows. */
+static void apply_no_policy(struct report_ctx *c, struct rep_group *g)
+{
+	struct rep_planned r = c->plan_total;
+
+	if (!r.set)
+		return;
+	for (size_t k = 0; k < c->s->npolicies; k++) {
+		const struct rep_planned *p = &c->plan_policy[k];
+		if (!p->set)
+			continue;
+		r.considered -= p->considered;
+		r.move_now -= p->move_now;
+		r.move_on -= p->move_on;
+		r.keep -= p->keep;
+		r.storage_now -= p->storage_now;
+		r.storage_after -= p->storage_after;
+		r.saving -= p->saving;
+		r.pi -= p->pi;
+	}
+	apply_planned(g, &r);
 }
 
 static void apply_plan_rows(struct report_ctx *c)
@@ -220,6 +247,8 @@ static void apply_plan_rows(struct report_ctx *c)
 		long k = snapshot_find_policy(c->s, g->id);
 		if (g->presence != REP_REMOVED && k >= 0)
 			apply_planned(g, &c->plan_policy[k]);
+		else if (g->presence != REP_REMOVED && !g->id[0])
+			apply_no_policy(c, g);
 	}
 }
 
@@ -267,6 +296,10 @@ static void price_caveats(struct report_ctx *c)
 				  vm->std_price, vm->card.std_gb_month);
 		plan_price_caveat(d, &c->s->vaults[v], "Archive",
 				  vm->arc_price, vm->card.arc_gb_month);
+		if (vm->card.has_files)
+			plan_price_caveat(d, &c->s->vaults[v], "Files Vaulted",
+					  vm->files_price,
+					  vm->card.files_gb_month);
 		rate_card_caveats(&vm->card, c->s->vaults[v].location,
 				  has_restore_cost(d, vm), add_price_caveat, d);
 	}

@@ -41,10 +41,13 @@ struct causes_pass {
 	bool *streamed;                 /* per item of s: had points */
 };
 
-static double point_cost(const struct rate_card *rc, int tier, double ugb,
-			 double fgb)
+/* A point of a workload: a vaulted file share's Standard GiB are on the
+ * Files Vaulted meter (prices.h std_price_of). */
+static double point_cost(const struct rate_card *rc, int workload, int tier,
+			 double ugb, double fgb)
 {
-	return (tier_in_standard(tier) ? ugb * rc->std_gb_month : 0) +
+	return (tier_in_standard(tier) ? ugb * std_price_of(rc, workload)
+				       : 0) +
 	       (tier_in_archive(tier) ? fgb * rc->arc_gb_month : 0);
 }
 
@@ -100,12 +103,14 @@ static void both_item(struct causes_pass *cp, const struct item *it,
 	const struct rate_card *now = &cp->now_cards[it->vault_idx];
 	size_t si = (size_t)(it - cp->s->items);
 	double base = item_base_gb(it, rps, n);
-	double at_then = base * then->std_gb_month + cp->fee_then[si];
-	double at_now = base * now->std_gb_month + cp->fee_now[si];
-	double growth = at_then - cp->prev_base[pi] *
-					  cp->prev_cards[cp->p->items[pi]
-								 .vault_idx]
-						  .std_gb_month -
+	const struct item *was_it = &cp->p->items[pi];
+	int wl = it->workload;
+	double at_then = base * std_price_of(then, wl) + cp->fee_then[si];
+	double at_now = base * std_price_of(now, wl) + cp->fee_now[si];
+	double growth = at_then -
+			cp->prev_base[pi] *
+				std_price_of(&cp->prev_cards[was_it->vault_idx],
+					     was_it->workload) -
 			cp->prev_fee[pi];
 	struct rep_causes *rc = vault_causes(cp, it->vault_id);
 
@@ -113,19 +118,19 @@ static void both_item(struct causes_pass *cp, const struct item *it,
 		const struct rp *rp = &rps[i];
 		char *k = xasprintf("%s/%s", it->item_id, rp->rp_id);
 		size_t j;
-		double c = point_cost(then, rp->tier, rp->unique_gb,
+		double c = point_cost(then, wl, rp->tier, rp->unique_gb,
 				      rp->full_gb);
 
 		at_then += c;
-		at_now += point_cost(now, rp->tier, rp->unique_gb,
+		at_now += point_cost(now, wl, rp->tier, rp->unique_gb,
 				     rp->full_gb);
 		if (strmap_get(&cp->index, k, &j) == 0 &&
 		    cp->pts[j].item == (size_t)pi) {
 			struct prev_point *pp = &cp->pts[j];
-			double was = point_cost(then, pp->tier, pp->unique_gb,
-						pp->full_gb);
-			double same = point_cost(then, pp->tier, rp->unique_gb,
-						 rp->full_gb);
+			double was = point_cost(then, wl, pp->tier,
+						pp->unique_gb, pp->full_gb);
+			double same = point_cost(then, wl, pp->tier,
+						 rp->unique_gb, rp->full_gb);
 			pp->seen = true;
 			growth += same - was;
 			rc->by[CAUSE_TIER_MOVES] += c - same;
@@ -142,12 +147,12 @@ static double item_now(struct causes_pass *cp, const struct item *it,
 		       const struct rp *rps, size_t n)
 {
 	const struct rate_card *now = &cp->now_cards[it->vault_idx];
-	double c = item_base_gb(it, rps, n) * now->std_gb_month +
+	double c = item_base_gb(it, rps, n) * std_price_of(now, it->workload) +
 		   cp->fee_now[it - cp->s->items];
 
 	for (size_t i = 0; i < n; i++)
-		c += point_cost(now, rps[i].tier, rps[i].unique_gb,
-				rps[i].full_gb);
+		c += point_cost(now, it->workload, rps[i].tier,
+				rps[i].unique_gb, rps[i].full_gb);
 	return c;
 }
 
@@ -195,7 +200,8 @@ static void gone(struct causes_pass *cp)
 		const struct prev_point *pp = &cp->pts[k];
 		const struct item *it = &p->items[pp->item];
 		double c = point_cost(&cp->prev_cards[it->vault_idx],
-				      pp->tier, pp->unique_gb, pp->full_gb);
+				      it->workload, pp->tier, pp->unique_gb,
+				      pp->full_gb);
 
 		if (pp->seen)
 			continue;
@@ -209,7 +215,8 @@ static void gone(struct causes_pass *cp)
 			continue;
 		vault_causes(cp, it->vault_id)->by[CAUSE_REMOVED_ITEMS] -=
 			cp->prev_base[i] *
-				cp->prev_cards[it->vault_idx].std_gb_month +
+				std_price_of(&cp->prev_cards[it->vault_idx],
+					     it->workload) +
 			cp->prev_fee[i];
 	}
 	free(removed);

@@ -40,7 +40,7 @@ static void add_money(struct sample_pass *p, const struct item *it,
 	for (int i = 0; i < 2; i++) {
 		t[i]->std_gb += std_gb;
 		t[i]->arc_gb += arc_gb;
-		t[i]->std_cost += std_gb * rc->std_gb_month;
+		t[i]->std_cost += std_gb * std_price_of(rc, it->workload);
 		t[i]->arc_cost += arc_gb * rc->arc_gb_month;
 		if (it->size_source == SS_ESTIMATED)
 			t[i]->estimated_gb += std_gb + arc_gb;

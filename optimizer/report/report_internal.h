@@ -15,6 +15,7 @@ struct rep_planned {
 	bool set;
 	long considered, move_now, move_on, keep;
 	double storage_now, storage_after, saving;
+	double pi;              /* monthly_pi; NAN: not given */
 	const char *basis;      /* money_basis_names; NULL: not given */
 };
 

@@ -68,12 +68,12 @@ int report_read_plan_meta(struct report_ctx *c, struct err *e)
 /* ---- summary.csv ---- */
 
 enum { SU_LEVEL, SU_ID, SU_CONSIDERED, SU_MOVE_NOW, SU_MOVE_ON, SU_KEEP,
-       SU_NOW, SU_AFTER, SU_SAVING, SU_CURRENCY, SU_BASIS, SU_NCOLS };
+       SU_NOW, SU_AFTER, SU_SAVING, SU_CURRENCY, SU_BASIS, SU_PI, SU_NCOLS };
 static const struct csv_column summary_cols[] = {
 	{ "level", R }, { "id", 0 }, { "considered", R }, { "move_now", R },
 	{ "move_on", R }, { "keep", R }, { "monthly_storage_now", R },
 	{ "monthly_storage_after", R }, { "saving_total", R },
-	{ "currency", R }, { "basis", 0 },
+	{ "currency", R }, { "basis", 0 }, { "monthly_pi", 0 },
 };
 _Static_assert(ARRAY_SIZE(summary_cols) == SU_NCOLS, "summary columns");
 static const struct csv_schema summary_schema = { "summary.csv", summary_cols,
@@ -100,7 +100,7 @@ static int summary_row(void *ctx, const struct csv_row *r, struct err *e)
 	static const char *const levels[] = { "vault", "policy", "total",
 					      "backup_vault" };
 	struct report_ctx *c = ctx;
-	struct rep_planned p = { .set = true };
+	struct rep_planned p = { .set = true, .pi = NAN };
 	const char *id = "";
 	int level, basis = -1;
 	long k = 0;
@@ -116,7 +116,8 @@ static int summary_row(void *ctx, const struct csv_row *r, struct err *e)
 	    row_double(r, SU_SAVING, 0, -1e15, 1e15, &p.saving, e) ||
 	    row_currency(c, r, SU_CURRENCY, e) ||
 	    row_enum(r, SU_BASIS, ROW_OPTIONAL, money_basis_names, MB_COUNT,
-		     &basis, e))
+		     &basis, e) ||
+	    row_double(r, SU_PI, ROW_OPTIONAL, 0, 1e15, &p.pi, e))
 		return -1;
 	p.basis = basis >= 0 ? money_basis_names[basis] : NULL;
 	if (level == 2) {
@@ -330,13 +331,14 @@ int report_read_plan_points(struct report_ctx *c, struct err *e)
 
 enum { VM_VAULT, VM_MONTH, VM_STRATEGY, VM_STD_GB, VM_ARC_GB, VM_COST,
        VM_CURRENCY, VM_STD_PRICE, VM_ARC_PRICE, VM_RESTORE_COST,
-       VM_RESTORES, VM_PI_COST, VM_NCOLS };
+       VM_RESTORES, VM_PI_COST, VM_FILES_GB, VM_FILES_PRICE, VM_NCOLS };
 static const struct csv_column vault_month_cols[] = {
 	{ "vault_id", R }, { "month", R }, { "strategy", R },
 	{ "standard_gb", R }, { "archive_gb", R }, { "cost", R },
 	{ "currency", R }, { "standard_gb_month_price", R },
 	{ "archive_gb_month_price", R }, { "restore_cost", R },
 	{ "expected_restores", R }, { "pi_cost", 0 },
+	{ "files_vaulted_gb", 0 }, { "files_vaulted_gb_month_price", 0 },
 };
 _Static_assert(ARRAY_SIZE(vault_month_cols) == VM_NCOLS,
 	       "vault_months columns");
@@ -384,7 +386,7 @@ static int vault_month_row(void *ctx, const struct csv_row *r, struct err *e)
 	struct report_ctx *c = mr->c;
 	const char *vault_id = "", *strategy = "";
 	double std = 0, arc = 0, cost = 0, sp = 0, ap = 0, rcost = 0;
-	double restores = NAN, pi = NAN;
+	double restores = NAN, pi = NAN, files = 0, fp = 0;
 	struct rep_vault_months *vm;
 	long v;
 	int m = 0;
@@ -402,7 +404,9 @@ static int vault_month_row(void *ctx, const struct csv_row *r, struct err *e)
 	    row_double(r, VM_ARC_PRICE, 0, 0, 1e6, &ap, e) ||
 	    row_double(r, VM_RESTORE_COST, 0, 0, 1e15, &rcost, e) ||
 	    row_double(r, VM_RESTORES, ROW_OPTIONAL, 0, 1e9, &restores, e) ||
-	    row_double(r, VM_PI_COST, ROW_OPTIONAL, 0, 1e15, &pi, e))
+	    row_double(r, VM_PI_COST, ROW_OPTIONAL, 0, 1e15, &pi, e) ||
+	    row_double(r, VM_FILES_GB, ROW_OPTIONAL, 0, 1e15, &files, e) ||
+	    row_double(r, VM_FILES_PRICE, ROW_OPTIONAL, 0, 1e6, &fp, e))
 		return -1;
 	v = snapshot_find_vault(c->s, vault_id);
 	if (v < 0)
@@ -420,7 +424,9 @@ static int vault_month_row(void *ctx, const struct csv_row *r, struct err *e)
 	vm = &c->d->vm[v];
 	vm->std_price = sp;
 	vm->arc_price = ap;
+	vm->files_price = fp;
 	vm->std_gb[m] = std;
+	vm->files_gb[m] = files;
 	vm->arc_gb[m] = arc;
 	vm->restore_cost[m] = rcost;
 	vm->restores[m] = restores;
@@ -469,6 +475,7 @@ static void alloc_months(struct report_data *d, size_t nvaults)
 		struct rep_vault_months *vm = &d->vm[v];
 		vm->std_gb = xcalloc(months, sizeof(double));
 		vm->arc_gb = xcalloc(months, sizeof(double));
+		vm->files_gb = xcalloc(months, sizeof(double));
 		vm->restore_cost = xcalloc(months, sizeof(double));
 		vm->restores = xcalloc(months, sizeof(double));
 		vm->pi_cost = NAN;
@@ -484,6 +491,7 @@ static double focus_month_cost(const struct report_ctx *c, int m)
 	for (size_t v = 0; v < c->s->nvaults; v++) {
 		const struct rep_vault_months *vm = &d->vm[v];
 		cost += vm->std_gb[m] * vm->std_price +
+			vm->files_gb[m] * vm->files_price +
 			vm->arc_gb[m] * vm->arc_price + vm->restore_cost[m];
 	}
 	return cost;

@@ -8,8 +8,9 @@
  *    drawn per vault, uniform in [0.8, 1.25];
  *  - negotiated prices: the bundled sheet's list prices in the default
  *    currency, less 15% on storage and 10% on protected instances.
- * One row per vault and meter for the month: vault-standard storage (or
- * Files Vaulted for a vault of file shares), vault-archive storage, and
+ * One row per vault and meter for the month: vault-standard storage, the
+ * vaulted file shares' storage on its own meter ("Azure Files Vaulted
+ * LRS/GRS Data Stored"), vault-archive storage, and
  * the protected instances of each workload (instance-months, banded as
  * Azure bills them, SQL/HANA per instance). Azure bills a month's
  * average daily use: the month is billed on the snapshot (its last day)
@@ -91,7 +92,7 @@ struct bill_ctx {
 	const double *factor;            /* per vault */
 	const double *bv_factor;         /* per Backup vault */
 	const struct price_sheet *ps;
-	double (*gb)[2];                 /* per vault: Standard, Archive */
+	double (*gb)[3]; /* per vault: Standard, Archive, Files Vaulted */
 	int64_t start, end;              /* the month billed */
 	const char *currency;
 	struct rate_card *cards;
@@ -139,7 +140,7 @@ static int true_sizes(void *ctx, const struct item *it, const struct rp *rps,
 	if (until != TIME_NONE && until <= b->at)
 		return 0;
 	item_storage_totals(it, applied_view(b, rps, n), n, &std_gb, &arc_gb);
-	b->gb[v][0] += f * std_gb;
+	b->gb[v][it->workload == WL_FILES ? 2 : 0] += f * std_gb;
 	b->gb[v][1] += f * arc_gb;
 	return 0;
 }
@@ -253,6 +254,12 @@ static size_t vault_charges(const struct bill_ctx *b, size_t v,
 			std_meter(rc->standard_meter, true), "GB/Month",
 			b->gb[v][0], rc->std_gb_month,
 			rc->std_gb_month * STORAGE_PRICE };
+	if (b->gb[v][2] > 0)
+		out[n++] = (struct charge){
+			std_meter(rc->files_meter, false),
+			std_meter(rc->files_meter, true), "GB/Month",
+			b->gb[v][2], rc->files_gb_month,
+			rc->files_gb_month * STORAGE_PRICE };
 	if (b->gb[v][1] > 0) {
 		const char *m = rc->archive_meter == M_ARC_GRS
 					? "Archive GRS Data Stored"
@@ -357,7 +364,7 @@ static void write_rows(struct bill_ctx *b, struct csv_writer *fw,
 		struct payer who = { vault->tenant_id, vault->subscription_id,
 				     vault->resource_group, vault->vault_name,
 				     vault->location };
-		struct charge c[2 + WL_COUNT];
+		struct charge c[3 + WL_COUNT];
 		size_t n = vault_charges(b, v, units[v], c);
 		char *id = xasprintf("/subscriptions/%s/resourceGroups/%s/"
 				     "providers/Microsoft.RecoveryServices/"

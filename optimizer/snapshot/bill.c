@@ -11,7 +11,8 @@
 #include "optimizer/base/util.h"
 
 const char *const bill_meter_names[BM_COUNT] = {
-	"vault_standard", "vault_archive", "pi_vm", "pi_sql", "pi_hana",
+	"vault_standard", "vault_archive", "files_vaulted", "pi_vm", "pi_sql",
+	"pi_hana",
 	"pi_files", "pi_blob", "pi_postgresql", "instant_restore_snapshots",
 	"other",
 };
@@ -61,10 +62,13 @@ int bill_meter_of(const char *category, const char *meter)
 			return BM_PI_VM;
 		return BM_OTHER;
 	}
-	if (str_contains_ci(meter, "Data Stored"))
-		return str_contains_ci(meter, "Archive") ? BM_ARCHIVE
-							 : BM_STANDARD;
-	return BM_OTHER;
+	if (!str_contains_ci(meter, "Data Stored"))
+		return BM_OTHER;
+	if (str_contains_ci(meter, "Archive"))
+		return BM_ARCHIVE;
+	/* "Azure Files Vaulted LRS Data Stored" */
+	return str_contains_ci(meter, "Files") ? BM_FILES_VAULTED
+					       : BM_STANDARD;
 }
 
 struct bill_reader {

@@ -30,9 +30,11 @@
 #include "optimizer/base/err.h"
 #include "optimizer/snapshot/snapshot.h"
 
-enum bill_meter { BM_STANDARD, BM_ARCHIVE, BM_PI_VM, BM_PI_SQL, BM_PI_HANA,
-		  BM_PI_FILES, BM_PI_BLOB, BM_PI_PGSQL, BM_SNAPSHOTS,
-		  BM_OTHER, BM_COUNT };
+/* BM_FILES_VAULTED: vaulted Azure Files storage, "Azure Files Vaulted
+ * LRS/GRS Data Stored" (its own meter, not the vault's Standard one). */
+enum bill_meter { BM_STANDARD, BM_ARCHIVE, BM_FILES_VAULTED, BM_PI_VM,
+		  BM_PI_SQL, BM_PI_HANA, BM_PI_FILES, BM_PI_BLOB, BM_PI_PGSQL,
+		  BM_SNAPSHOTS, BM_OTHER, BM_COUNT };
 extern const char *const bill_meter_names[BM_COUNT];
 
 enum bill_format { BILL_FOCUS, BILL_USAGE_DETAILS };

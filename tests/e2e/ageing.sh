@@ -114,8 +114,10 @@ def billed(bill):
         # Recovery Services vaults: the Backup vaults' sizes are not items
         if "/Microsoft.RecoveryServices/" not in r["ResourceId"]:
             continue
+        # vault-standard: the Standard meter and vaulted Files' own
         if "Data Stored" in m and "Archive" not in m:
-            out[r["ResourceName"]] = float(r["ConsumedQuantity"])
+            out[r["ResourceName"]] = out.get(r["ResourceName"], 0) + \
+                float(r["ConsumedQuantity"])
     return out
 nov, dec = datetime(2026, 11, 1), datetime(2026, 12, 1)
 d = tempfile.mkdtemp()

@@ -118,15 +118,21 @@ PY
 grep_ok "a low-churn VM is kept, with the reason" ",keep,[^,]*,\"?low churn" "$T/pm/plan.csv"
 grep_ok "RTO targets hold points in Standard, naming the target" \
 	"target [a-z0-9-]+ needs it back within" "$T/pm/plan.csv"
-check "vault_months.csv: per vault, the plan line; cost = Standard + Archive + restores" \
+check "vault_months.csv: per vault, the plan line; cost = its storage + restores" \
 	python3 - "$T/pm/vault_months.csv" "$T/pm/strategies.csv" <<'PY'
 import collections, csv, sys
 cost, restores = collections.Counter(), 0.0
 for r in csv.DictReader(open(sys.argv[1], newline='')):
     assert r['strategy'] == 'plan' and r['currency'] == 'EUR', r
-    parts = sum(float(r[k]) for k in ('standard_cost', 'archive_cost',
-                                      'restore_cost'))
+    parts = sum(float(r[k]) for k in ('standard_cost', 'files_vaulted_cost',
+                                      'archive_cost', 'restore_cost'))
     assert abs(parts - float(r['cost'])) < 0.006, r
+    for gb, price, money in (
+            ('standard_gb', 'standard_gb_month_price', 'standard_cost'),
+            ('files_vaulted_gb', 'files_vaulted_gb_month_price',
+             'files_vaulted_cost')):
+        assert abs(float(r[gb]) * float(r[price]) - float(r[money])) \
+            < 0.006 + 1e-6 * float(r[money]), r
     assert float(r['restore_cost']) >= 0 and float(r['expected_restores']) >= 0
     cost[r['month']] += float(r['cost'])
     restores += float(r['expected_restores'])
@@ -136,6 +142,26 @@ assert len(plan) == 36 and set(cost) == {r['month'] for r in plan}
 for r in plan:
     assert abs(cost[r['month']] - float(r['cost'])) < 0.07, (r, cost)
 assert restores > 0, "the model expects restores from Archive"
+PY
+# domain-audit P7: rsv-files-weu-01 protects 3 VMs and 10 vaulted shares;
+# the shares' GiB are priced on the Files Vaulted meter, the VMs' on Standard
+check "vault_months.csv: vaulted file shares on their own meter" \
+	python3 - "$T/pm/vault_months.csv" "$VW_TOP/data/prices/prices.csv" <<'PY'
+import csv, sys
+sheet = {(r["region"], r["meter"]): float(r["price"])
+         for r in csv.DictReader(open(sys.argv[2], newline=''))}
+rows = [r for r in csv.DictReader(open(sys.argv[1], newline=''))
+        if r['vault_name'] == 'rsv-files-weu-01']
+assert len(rows) == 36, len(rows)
+for r in rows:
+    assert float(r['files_vaulted_gb']) > 0 and float(r['standard_gb']) > 0, r
+    assert float(r['files_vaulted_gb_month_price']) == \
+        sheet[("westeurope", "files_vaulted_grs")], r
+    assert float(r['standard_gb_month_price']) == \
+        sheet[("westeurope", "standard_grs")], r
+# a vault without file shares has no Files Vaulted GiB
+assert any(float(r['files_vaulted_gb']) == 0 for r in
+           csv.DictReader(open(sys.argv[1], newline='')))
 PY
 expect_exit 0 "a conservative plan (--risk 0.9)" \
 	"$VAULTWISE" plan "$S" --out "$T/p90" --model "$T/model.json" --risk 0.9 \

@@ -90,9 +90,11 @@ with open(sys.argv[2], "w", newline="") as f:
                 "ConsumedQuantity", "BillingCurrency"])
     for k, r in enumerate(items):
         gb = 10.0 * (k + 1)
+        vm = r["workload"] == "AzureVM"
         w.writerow([r["arm_id"], gb * 0.02, gb * 0.02,
                     "2026-10-01T00:00:00Z", "Backup",
-                    "Standard LRS Data Stored", gb, "EUR"])
+                    "Standard LRS Data Stored" if vm else
+                    "Azure Files Vaulted LRS Data Stored", gb, "EUR"])
         w.writerow([r["arm_id"], 5, 5, "2026-10-01T00:00:00Z", "Backup",
                     "Azure VM Protected Instance" if r["workload"] ==
                     "AzureVM" else "Azure Files Protected Instance", 1,
@@ -119,8 +121,11 @@ vault = {r["meter"]: r for r in csv.DictReader(open(sys.argv[2], newline=""))
          if r["vault_name"] == "vault-dev"}
 billed = sum(float(r["billed_cost"]) for r in items)
 assert abs(billed - float(vault["total"]["billed_cost"])) < 1e-3, billed
+# a file share's vault-standard GiB are on the Files Vaulted meter
 std = sum(float(r["calibrated_standard_gb"]) for r in items)
-assert abs(std - float(vault["vault_standard"]["modelled_qty"])) < 0.01, std
+model = sum(float(vault[m]["modelled_qty"])
+            for m in ("vault_standard", "files_vaulted") if m in vault)
+assert abs(std - model) < 0.01, (std, model)
 cal = sum(float(r["calibrated_cost"]) for r in items)
 assert abs(cal - float(vault["total"]["modelled_cost"])) < 0.01, cal
 PY
@@ -170,6 +175,27 @@ for r in rows:
 # the bill's hidden sizes and prices differ from the snapshot's: the
 # uncalibrated model misses some vault by more than 2%
 assert worst_before > 0.02, worst_before
+PY
+	# domain-audit P7: vaulted Azure Files has its own meter ("Azure Files
+	# Vaulted LRS/GRS Data Stored"); rsv-files-weu-01 protects 3 VMs and
+	# 10 vaulted shares, billed on both meters
+	check "... rsv-files-weu-01: Files Vaulted and Standard within 2%" \
+		python3 - "$T/O-$f/plan/reconcile.csv" "$T/B/$f" <<'PY'
+import csv, sys
+rows = {r["meter"]: r for r in csv.DictReader(open(sys.argv[1], newline=""))
+        if r["vault_name"] == "rsv-files-weu-01"}
+for m in ("vault_standard", "files_vaulted", "pi_vm", "pi_files"):
+    b, c = float(rows[m]["billed_cost"]), float(rows[m]["modelled_cost"])
+    assert b > 0 and abs(c - b) <= 0.02 * b, rows[m]
+# the shares' unit price is the Files Vaulted meter's, not the Standard one's
+unit = {m: float(rows[m]["modelled_cost"]) / float(rows[m]["modelled_qty"])
+        for m in ("vault_standard", "files_vaulted")}
+assert unit["files_vaulted"] > 2 * unit["vault_standard"], unit
+billed = [r for r in csv.DictReader(open(sys.argv[2], newline=""))
+          if "rsv-files-weu-01" in (r.get("ResourceId") or "") and
+          "Files Vaulted" in (r.get("x_SkuMeterName") or
+                              r.get("MeterName") or "")]
+assert len(billed) == 1, billed
 PY
 done
 check "Backup vaults: a row per vault and meter, as billed, and calibrated" \
@@ -393,14 +419,56 @@ def captions(path):
             out[head[1]] = cap[1]
     return out
 billed, est = captions(sys.argv[1]), captions(sys.argv[2])
-# with a bill: the bill's table is billed, the plan's figures calibrated,
-# the snapshot at list prices reported
-assert billed["Vault"] == "reported" and billed["Strategy"] == \
+# with a bill: the bill's table is billed, the plan's figures (the vault
+# table's too) calibrated, the snapshot at list prices reported
+assert billed["Vault"] == "calibrated" and billed["Strategy"] == \
     "calibrated" and billed["Lever"] == "calibrated", billed
 assert billed["What backup costs"] == "reported", billed
 assert re.search(r'<caption>Basis: <strong class="basis">billed</strong>',
                  open(sys.argv[1]).read())
 # sizes from workload defaults, no bill: every figure estimated
 assert set(est.values()) == {"estimated"}, est
+PY
+check "with a bill, the vault table's Now is calibrated, summing to cost now" \
+	python3 - "$T/O-focus.csv/report/report.html" \
+	"$T/O-focus.csv/plan/reconcile.csv" \
+	"$T/O-focus.csv/report/vaults.csv" <<'PY'
+import csv, re, sys
+html = open(sys.argv[1]).read()
+num = lambda s: float(re.sub(r"<[^>]+>|,", "", s))
+def table(first):
+    for t in re.findall(r"<table.*?</table>", html, re.S):
+        head = re.search(r"<th>([^<]+)</th>", t)
+        if head and head[1] == first:
+            rows = [re.findall(r"<td[^>]*>(.*?)</td>", r, re.S)
+                    for r in re.findall(r"<tr[^>]*>(.*?)</tr>", t, re.S)]
+            return [r for r in rows if r]
+vaults, bv = table("Vault"), table("Backup vault")
+# each vault's Now is the plan's calibrated month now, as reconciled
+model = {r["vault_name"]: float(r["modelled_cost"]) for r in
+         csv.DictReader(open(sys.argv[2], newline="")) if r["meter"] == "total"}
+# and vaults.csv's calibrated_total_cost
+csvs = {r["vault_name"]: r for r in csv.DictReader(open(sys.argv[3],
+                                                        newline=""))}
+for r in vaults[:-1]:
+    name = re.sub(r"<[^>]+>", "", r[0])
+    if name in model:
+        assert abs(num(r[4]) - model[name]) < 0.02, (name, r[4], model[name])
+        assert num(r[4]) == float(csvs[name]["calibrated_total_cost"]), name
+assert num(vaults[-1][4]) == \
+    float(csvs["all vaults"]["calibrated_total_cost"])
+# with the Backup vaults' billed column, the table's Now is the headline
+i = html.index(">Backup costs<")
+card = re.sub(r"<[^>]+>", "", html[i:html.index("</div></div>", i)])
+headline = float(re.search(r"([0-9][0-9,]*\.[0-9]+) EUR", card)[1]
+                 .replace(",", ""))
+now = num(vaults[-1][4]) + num(bv[-1][-1])
+assert abs(now / headline - 1) < 0.01, (now, headline)
+# the policy table's rows (items without a policy among them) add up to
+# the same total
+policies = table("Policy")
+assert policies[-1][5] == vaults[-1][4], (policies[-1], vaults[-1])
+rows = sum(num(r[5]) for r in policies[:-1])
+assert abs(rows - num(policies[-1][5])) < 0.01 * len(policies), rows
 PY
 finish

@@ -173,7 +173,9 @@ got = collections.defaultdict(dict)
 for r in csv.DictReader(open(sys.argv[1], newline="")):
     if r["x_Tier"] and r["x_Strategy"] == "plan":
         key = (r["x_VaultId"], r["BillingPeriodStart"][:7])
-        kind = "restore" if r["x_Meter"] == "archive_restores" else r["x_Tier"]
+        kind = ("restore" if r["x_Meter"] == "archive_restores" else
+                "Files" if r["x_Meter"].startswith("files_vaulted") else
+                r["x_Tier"])
         got[key][kind] = r
 plan = list(csv.DictReader(open(sys.argv[2], newline="")))
 assert len(plan) == 12 * 36
@@ -182,7 +184,9 @@ for p in plan:
     for tier, gb, price in (("Standard", "standard_gb",
                              "standard_gb_month_price"),
                             ("Archive", "archive_gb",
-                             "archive_gb_month_price")):
+                             "archive_gb_month_price"),
+                            ("Files", "files_vaulted_gb",
+                             "files_vaulted_gb_month_price")):
         if float(p[gb]) > 0:
             assert abs(float(rows[tier]["x_ProjectedGiB"]) - float(p[gb])) \
                 < 0.001, (p, rows[tier])

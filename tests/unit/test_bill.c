@@ -147,6 +147,10 @@ static void test_bill__meter_classes(void **state)
 			 BM_STANDARD);
 	assert_int_equal(bill_meter_of("backup", "Archive LRS Data Stored"),
 			 BM_ARCHIVE);
+	/* vaulted Azure Files' own storage meter (domain-audit P7) */
+	assert_int_equal(bill_meter_of("Backup", "Azure Files Vaulted GRS "
+						 "Data Stored"),
+			 BM_FILES_VAULTED);
 	assert_int_equal(
 		bill_meter_of("Backup", "SAP HANA on Azure VM Protected "
 					"Instance"),

@@ -91,6 +91,24 @@ static void test_levers__lrs_against_the_vaults_redundancy(void **state)
 	assert_float_equal(lever_lrs_saving(&rc, 1000), 0, 1e-9);
 }
 
+/* Vaulted Azure Files has its own LRS and GRS meters (domain-audit P7):
+ * a GRS vault's shares would cost the Files Vaulted LRS rate, not the
+ * Standard one (westeurope: 0.09355 GRS, an estimate, against 0.046775). */
+static void test_levers__files_lrs_on_their_own_meter(void **state)
+{
+	struct price_row files_lrs = { .price = 0.046775 };
+	struct rate_card rc = grs_card();
+	(void)state;
+
+	rc.row[M_FILES_VAULTED_LRS] = &files_lrs;
+	rc.files_meter = M_FILES_VAULTED_GRS;
+	rc.files_gb_month = 0.09355;
+	assert_float_equal(lever_files_lrs_saving(&rc, 1000), 46.775, 1e-9);
+	rc.files_meter = M_FILES_VAULTED_LRS;
+	rc.files_gb_month = 0.046775;
+	assert_float_equal(lever_files_lrs_saving(&rc, 1000), 0, 1e-12);
+}
+
 static void test_levers__band_edge(void **state)
 {
 	double below;
@@ -197,6 +215,7 @@ int main(void)
 		cmocka_unit_test(test_levers__stopped_item_pays_fee_and_storage),
 		cmocka_unit_test(test_levers__daily_retention_frees_old_dailies),
 		cmocka_unit_test(test_levers__lrs_against_the_vaults_redundancy),
+		cmocka_unit_test(test_levers__files_lrs_on_their_own_meter),
 		cmocka_unit_test(test_levers__band_edge),
 		cmocka_unit_test(test_levers__sql_fulls_become_differentials),
 		cmocka_unit_test(test_levers__instant_restore_snapshots),

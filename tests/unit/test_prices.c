@@ -289,21 +289,33 @@ static void test_prices__one_instance_per_sql_server(void **state)
 	prices_release(&ps);
 }
 
-/* domain-audit P7: a vault of file shares stores its vaulted points on
- * the "Azure Files Vaulted LRS/GRS Data Stored" meter (0.046775 EUR in
- * westeurope against 0.019658 for Standard LRS), and a snapshot-only
- * Files point (billed by Azure Files with the share) costs the vault
- * nothing. A vault mixing shares and VMs keeps its Standard meter. */
+static void add_caveat(void *ctx, const char *text)
+{
+	struct strbuf *sb = ctx;
+
+	strbuf_addf(sb, "%s\n", text);
+}
+
+/* domain-audit P7: vaulted Azure Files has its own storage meter, "Azure
+ * Files Vaulted LRS/GRS Data Stored" (westeurope, the Azure Retail Prices
+ * API slice of the bundled sheet: 0.046775 EUR/GB-month against 0.019658
+ * for Standard LRS), whatever else the vault protects; a snapshot-only
+ * Files point is billed by Azure Files with the share ("storage charges
+ * ... for snapshots are billed along with Azure Files usage",
+ * MicrosoftDocs/azure-docs #51034) and costs the vault nothing. Like
+ * rsv-files-weu-01 of the sample: 3 VMs and 10 vaulted shares. */
 static void test_prices__azure_files_storage(void **state)
 {
 	struct price_sheet ps;
 	struct err e = ERR_INIT;
 	struct vault v[2] = { vault_in("westeurope", RED_LRS, OFF),
-			      vault_in("westeurope", RED_LRS, OFF) };
-	struct item items[3] = { 0 };
+			      vault_in("westeurope", RED_GRS, OFF) };
+	struct item items[14] = { 0 };
 	struct snapshot s = { 0 };
 	struct rate_card rc[2];
 	struct rp rp = { 0 };
+	struct strbuf sb = STRBUF_INIT;
+	double shares = 0, vms = 0;
 	(void)state;
 
 	assert_int_equal(prices_load(&ps, TEST_DATA("prices/prices.csv"), &e),
@@ -311,25 +323,52 @@ static void test_prices__azure_files_storage(void **state)
 	s.vaults = v;
 	s.nvaults = 2;
 	s.items = items;
-	s.nitems = 3;
-	for (int i = 0; i < 3; i++) {
+	s.nitems = 14;
+	for (int i = 0; i < 14; i++) {
 		items[i].arm_id = items[i].source_resource_id = "";
-		items[i].item_id = "share";
-		items[i].workload = WL_FILES;
-		items[i].vault_idx = i ? 1 : 0;
+		items[i].item_id = "item";
+		items[i].workload = i < 3 ? WL_VM : WL_FILES;
+		items[i].vault_idx = i == 13;
 	}
-	items[2].workload = WL_VM;
 	assert_int_equal(rate_cards_for(rc, &ps, &s, "EUR", &e), 0);
-	assert_int_equal(rc[0].standard_meter, M_FILES_VAULTED_LRS);
-	assert_float_equal(rc[0].std_gb_month, 0.046775, 1e-12);
-	assert_false(rc[0].files_mixed);
-	assert_int_equal(rc[1].standard_meter, M_STD_LRS);
-	assert_true(rc[1].files_mixed);
+	/* the mixed vault: Standard LRS for VMs, Files Vaulted LRS too */
+	assert_int_equal(rc[0].standard_meter, M_STD_LRS);
+	assert_int_equal(rc[0].files_meter, M_FILES_VAULTED_LRS);
+	assert_true(rc[0].has_files && rc[0].has_other);
+	assert_true(rc[1].has_files && !rc[1].has_other);
 	rp.tier = TIER_STANDARD;
 	rp.unique_gb = rp.full_gb = 100;
-	assert_float_equal(point_monthly_cost(&rc[0], &rp), 4.6775, 1e-9);
+	for (int i = 0; i < 13; i++) {
+		double c = point_monthly_cost(&rc[0], items[i].workload, &rp);
+		if (items[i].workload == WL_FILES)
+			shares += c;
+		else
+			vms += c;
+	}
+	assert_float_equal(shares, 10 * 100 * 0.046775, 1e-9);
+	assert_float_equal(vms, 3 * 100 * 0.019658, 1e-9);
+	/* a GRS vault of shares only: the Files Vaulted GRS meter */
+	assert_int_equal(rc[1].files_meter, M_FILES_VAULTED_GRS);
+	assert_float_equal(std_price_of(&rc[1], WL_FILES),
+			   rc[1].row[M_FILES_VAULTED_GRS]->price, 1e-12);
 	rp.tier = TIER_SNAPSHOT;
-	assert_float_equal(point_monthly_cost(&rc[0], &rp), 0, 0);
+	assert_float_equal(point_monthly_cost(&rc[0], WL_FILES, &rp), 0, 0);
+	/* the caveats name the meters used: the shares' (an estimate in
+	 * eastus), not the Standard one of a vault of shares alone (ZRS, an
+	 * estimate there too) */
+	v[0] = vault_in("eastus", RED_ZRS, OFF);
+	s.nvaults = 1;
+	s.nitems = 1;
+	items[0] = items[13];
+	items[0].vault_idx = 0;
+	assert_int_equal(rate_cards_for(rc, &ps, &s, "USD", &e), 0);
+	rate_card_caveats(&rc[0], "eastus", false, add_caveat, &sb);
+	assert_non_null(strstr(sb.buf, "files_vaulted_lrs"));
+	assert_null(strstr(sb.buf, "standard_zrs"));
+	rc[0].has_other = true;
+	rate_card_caveats(&rc[0], "eastus", false, add_caveat, &sb);
+	assert_non_null(strstr(sb.buf, "standard_zrs"));
+	strbuf_release(&sb);
 	prices_release(&ps);
 }
 

@@ -67,6 +67,30 @@ static void test_projection__steady_standard(void **state)
 	projection_release(&p);
 }
 
+/* A vaulted file share's point (slot.files): its GiB are counted apart,
+ * as the Files Vaulted meter's, and at its own price. */
+static void test_projection__files_vaulted_apart(void **state)
+{
+	struct projection p;
+	struct slot s = standard_slot(AS_OF - 10 * DAY_S, AS_OF + 20 * DAY_S);
+	struct slot f = s;
+	struct slot_moves none = { TIME_NONE, -1 };
+	struct month_total t;
+	(void)state;
+
+	f.files = true;
+	f.std_gb = 10;
+	f.std_gb_month = 0.046775;
+	projection_init(&p, AS_OF, 12);
+	projection_add(&p, STRAT_DO_NOTHING, &s, &none);
+	projection_add(&p, STRAT_DO_NOTHING, &f, &none);
+	projection_month(&p, STRAT_DO_NOTHING, 2, &t);
+	assert_float_equal(t.std_gb, 40, 1e-9);
+	assert_float_equal(t.files_gb, 10, 1e-9);
+	assert_float_equal(t.cost, 30 * 0.02 + 10 * 0.046775, 1e-9);
+	projection_release(&p);
+}
+
 static void test_projection__move_then_successors(void **state)
 {
 	/* A yearly point, 100 days old, living 3 years; moved on Jan 1 2027;
@@ -228,6 +252,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_projection__horizon_months),
 		cmocka_unit_test(test_projection__steady_standard),
+		cmocka_unit_test(test_projection__files_vaulted_apart),
 		cmocka_unit_test(test_projection__move_then_successors),
 		cmocka_unit_test(test_projection__successor_cycle),
 		cmocka_unit_test(test_projection__forever_and_stopped),

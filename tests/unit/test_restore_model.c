@@ -196,6 +196,10 @@ static void test_restore_model__floor_at_zero_profile(void **state)
 			if (m->b_at_zero)
 				assert_true(hi > 0 && hi < rhi);
 			misses += !(lo <= truths[k].B && truths[k].B <= hi);
+			/* Newton steps hold B at its box's edge */
+			assert_true(m->diag.converged);
+			assert_int_equal(m->diag.starts_converged,
+					 m->diag.starts);
 			restore_model_free(m);
 			restore_data_release(&d);
 		}
@@ -277,6 +281,110 @@ static void test_restore_model__histogram_error_is_small(void **state)
 	}
 	restore_data_release(&d);
 	gsl_rng_free(r);
+}
+
+/* The closed-form gradient and Hessian (restore_deriv.c) against
+ * central differences of the value and of the gradient, at shapes with
+ * p below, at and above 1 (the series and the recurrence of g_k). */
+static void deriv_at(const struct restore_data *d, const double *t,
+		     struct nll_deriv *out)
+{
+	struct hazard h = { exp(t[PAR_B]), exp(t[PAR_K]), exp(t[PAR_C]),
+			    exp(t[PAR_P]) };
+
+	omori_deriv(d, &h, out);
+}
+
+static double log_rate_cb(const void *h, double a)
+{
+	return log(hazard_rate(h, a));
+}
+
+static void test_restore_model__analytic_derivatives(void **state)
+{
+	static const struct hazard hs[] = {
+		{ 2e-5, 0.02, 1, 1.3 }, { 1e-6, 0.05, 0.1, 2.5 },
+		{ 1e-4, 0.01, 5, 0.7 }, { 3e-5, 0.03, 2, 1.0 },
+	};
+	struct sim s = { true_h, 4, 365, 0, { 0 } };
+	struct restore_data d;
+	const double step = 1e-5;
+
+	(void)state;
+	simulate(&d, &s, 5);
+	for (size_t k = 0; k < ARRAY_SIZE(hs); k++) {
+		double t[NPAR] = { log(hs[k].B), log(hs[k].K), log(hs[k].c),
+				   log(hs[k].p) };
+		double direct = -restore_data_loglik(&d, 0, log_rate_cb,
+						     cum_cb, &hs[k]);
+		struct nll_deriv at, up, down;
+		deriv_at(&d, t, &at);
+		print_message("# shape %zu: %zu events, g %.3g %.3g %.3g %.3g, "
+			      "H_pp %.4g\n", k, d.nev, at.g[0], at.g[1],
+			      at.g[2], at.g[3], at.H[PAR_P][PAR_P]);
+		assert_true(fabs(at.f - direct) <= 1e-12 * fabs(direct));
+		for (int i = 0; i < NPAR; i++) {
+			double x[NPAR], fd;
+			memcpy(x, t, sizeof(x));
+			x[i] = t[i] + step;
+			deriv_at(&d, x, &up);
+			x[i] = t[i] - step;
+			deriv_at(&d, x, &down);
+			fd = (up.f - down.f) / (2 * step);
+			assert_true(fabs(fd - at.g[i]) <=
+				    1e-6 * (1 + fabs(at.g[i])));
+			for (int j = 0; j < NPAR; j++) {
+				fd = (up.g[j] - down.g[j]) / (2 * step);
+				assert_true(fabs(fd - at.H[i][j]) <=
+					    1e-6 * (1 + fabs(at.H[i][j])));
+			}
+		}
+	}
+	restore_data_release(&d);
+}
+
+/* The exponential alternative's, likewise (k small and large). */
+static void exp_at(const struct restore_data *d, const double *t,
+		   struct nll_deriv *out)
+{
+	double x[3] = { exp(t[0]), exp(t[1]), exp(t[2]) };
+
+	exp_deriv(d, x, out);
+}
+
+static void test_restore_model__exponential_derivatives(void **state)
+{
+	static const double xs[][3] = {
+		{ 2e-5, 0.02, 0.2 }, { 1e-6, 0.05, 3 }, { 1e-4, 0.01, 1e-4 },
+	};
+	struct sim s = { true_h, 4, 365, 0, { 0 } };
+	struct restore_data d;
+	const double step = 1e-5;
+
+	(void)state;
+	simulate(&d, &s, 6);
+	for (size_t k = 0; k < ARRAY_SIZE(xs); k++) {
+		double t[3] = { log(xs[k][0]), log(xs[k][1]), log(xs[k][2]) };
+		struct nll_deriv at, up, down;
+		exp_at(&d, t, &at);
+		for (int i = 0; i < 3; i++) {
+			double x[3], fd;
+			memcpy(x, t, sizeof(x));
+			x[i] = t[i] + step;
+			exp_at(&d, x, &up);
+			x[i] = t[i] - step;
+			exp_at(&d, x, &down);
+			fd = (up.f - down.f) / (2 * step);
+			assert_true(fabs(fd - at.g[i]) <=
+				    1e-6 * (1 + fabs(at.g[i])));
+			for (int j = 0; j < 3; j++) {
+				fd = (up.g[j] - down.g[j]) / (2 * step);
+				assert_true(fabs(fd - at.H[i][j]) <=
+					    1e-6 * (1 + fabs(at.H[i][j])));
+			}
+		}
+	}
+	restore_data_release(&d);
 }
 
 /* ---- exact Poisson intervals ---- */
@@ -724,6 +832,9 @@ int main(void)
 		cmocka_unit_test(
 			test_restore_model__cumulative_matches_integral),
 		cmocka_unit_test(test_restore_model__histogram_error_is_small),
+		cmocka_unit_test(test_restore_model__analytic_derivatives),
+		cmocka_unit_test(
+			test_restore_model__exponential_derivatives),
 		cmocka_unit_test(test_restore_model__garwood_intervals),
 		cmocka_unit_test(test_restore_model__eb_hand_example),
 		cmocka_unit_test(test_restore_model__eb_marginal_likelihood),
