@@ -86,19 +86,25 @@ static void release_series(struct report_data *d)
 	free(d->series);
 }
 
-static void release_lists(struct report_data *d)
+void rep_rpo_release(struct rep_rpo *rp)
 {
-	for (size_t i = 0; i < d->rpo.ntargets; i++)
-		free(d->rpo.targets[i].target_id);
-	free(d->rpo.targets);
-	for (size_t i = 0; i < d->rpo.nlisted; i++) {
-		struct rep_breach *b = &d->rpo.listed[i];
+	for (size_t i = 0; i < rp->ntargets; i++)
+		free(rp->targets[i].target_id);
+	free(rp->targets);
+	for (size_t i = 0; i < rp->nlisted; i++) {
+		struct rep_breach *b = &rp->listed[i];
 		free(b->item);
 		free(b->vault);
 		free(b->target_id);
 		free(b->tier);
 		free(b->reason);
 	}
+	memset(rp, 0, sizeof(*rp));
+}
+
+static void release_lists(struct report_data *d)
+{
+	rep_rpo_release(&d->rpo);
 	for (size_t i = 0; i < d->posture.nlisted; i++) {
 		struct rep_finding *f = &d->posture.listed[i];
 		free(f->vault);
@@ -116,6 +122,10 @@ void report_data_release(struct report_data *d)
 		free(d->levers.listed[i].lever);
 		free(d->levers.listed[i].where);
 		free(d->levers.listed[i].constraint);
+	}
+	for (size_t i = 0; i < d->reasons.nlisted; i++) {
+		free(d->reasons.listed[i].code);
+		free(d->reasons.listed[i].sentence);
 	}
 	release_series(d);
 	release_lists(d);

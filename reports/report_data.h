@@ -194,6 +194,20 @@ struct rep_levers {
 	size_t nlisted;
 };
 
+/* plan/reasons.csv: why the plan's points move or stay, per reason
+ * code, in the plan's order. */
+#define REP_MAX_REASONS 32
+struct rep_reason {
+	char *code, *sentence;       /* sentence: {column} for a figure */
+	long points;
+	double saving;               /* over the points' remaining lives */
+};
+struct rep_reasons {
+	bool present;                /* the plan has a reasons.csv */
+	struct rep_reason listed[REP_MAX_REASONS];
+	size_t nlisted;
+};
+
 /* A Backup vault (Microsoft.DataProtection): its instances' cost a month
  * at the plan's prices, by basis (models/cost/cost_bv.h). Parts that
  * cannot be priced are left out of the sums and said in notes. */
@@ -261,6 +275,7 @@ struct report_data {
 	struct rep_posture posture;
 	struct rep_bill bill;        /* plan/reconcile.csv, when a bill */
 	struct rep_levers levers;
+	struct rep_reasons reasons;
 	struct rep_bvault *bvaults;  /* per Backup vault of s, in order */
 	size_t nbvaults;
 	struct rep_bvault bv_total;
@@ -281,6 +296,8 @@ struct report_data {
 void report_data_add_caveat(struct report_data *d, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void report_data_release(struct report_data *d);
+/* Frees what rp holds and zeroes it. */
+void rep_rpo_release(struct rep_rpo *rp);
 
 /* With a bill, a group's month now as the plan priced it, calibrated to
  * the bill (summary.csv monthly_storage_now + monthly_pi: reconcile.csv's

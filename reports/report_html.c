@@ -668,6 +668,7 @@ int report_html_write(const struct report_data *d, const char *path,
 	groups(&o, d, &policies, d->policies, d->npolicies,
 	       "Cost by policy");
 	page_bvaults(&o, d);
+	page_reasons(&o, d);
 	page_levers(&o, d);
 	page_changes(&o, d);
 	page_restore_model(&o, d);

@@ -52,6 +52,7 @@ void page_rpo(struct strbuf *o, const struct report_data *d);
 void page_posture(struct strbuf *o, const struct report_data *d);
 void page_changes(struct strbuf *o, const struct report_data *d);
 void page_levers(struct strbuf *o, const struct report_data *d);
+void page_reasons(struct strbuf *o, const struct report_data *d);
 void page_bvaults(struct strbuf *o, const struct report_data *d);
 
 #endif

@@ -16,9 +16,18 @@ static const char *const day_names[7] = { "Sunday",   "Monday", "Tuesday",
 
 void format_hours(double h, char *out, size_t n)
 {
+	bool whole = fabs(h - round(h)) < 0.05;
+
+	/* per row of a check: "%.0f h" and "%.1f h" without printf */
+	if (h >= 0 && (whole || h >= 1) && n >= 24 && h < 1e15) {
+		size_t len = format_fixed(out, n - 2, whole ? round(h) : h,
+					  whole ? 0 : 1);
+		memcpy(out + len, " h", 3);
+		return;
+	}
 	if (isnan(h))
 		snprintf(out, n, "? h");
-	else if (fabs(h - round(h)) < 0.05)
+	else if (whole)
 		snprintf(out, n, "%.0f h", round(h));
 	else if (h < 1)
 		snprintf(out, n, "%.2g h", h);

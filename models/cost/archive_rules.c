@@ -26,9 +26,10 @@ int min_age_days(int workload)
 	return workload == WL_VM ? VM_MIN_AGE_DAYS : WORKLOAD_MIN_AGE_DAYS;
 }
 
-static void never(struct eligibility *out, const char *why)
+static void never(struct eligibility *out, int code, const char *why)
 {
 	out->status = ELIG_NEVER;
+	out->code = code;
 	strfmt(out->why, sizeof(out->why), "%s", why);
 }
 
@@ -52,22 +53,26 @@ void archive_eligibility(const struct item *it, const struct rp *rp,
 	memset(out, 0, sizeof(*out));
 	out->until = TIME_NONE;
 	if (!archivable_kind(it->workload, rp->kind))
-		return never(out, kind_rule(it->workload));
+		return never(out, RC_NOT_ARCHIVABLE, kind_rule(it->workload));
 	if (tier_in_archive(rp->tier))
-		return never(out, "already in Archive");
+		return never(out, RC_ALREADY_ARCHIVE, "already in Archive");
 	if (!tier_in_standard(rp->tier))
-		return never(out, "only in the snapshot tier, not yet in the "
-				  "vault");
+		return never(out, RC_SNAPSHOT_ONLY,
+			     "only in the snapshot tier, not yet in the "
+			     "vault");
 	out->from = rp->rp_time + (int64_t)min_age_days(it->workload) * DAY_S;
 	if (rp->expiry_time != TIME_NONE) {
 		out->until = rp->expiry_time - (int64_t)MIN_REMAINING_DAYS * DAY_S;
 		if (out->until < out->from || out->until < now) {
 			time_format_date(rp->expiry_time, date);
 			strfmt(out->why, sizeof(out->why),
-				 "retention ends %s: fewer than %d days would "
-				 "be left in Archive (Azure requires %d)",
-				 date, MIN_REMAINING_DAYS, MIN_REMAINING_DAYS);
+				 "retention ends %s: fewer than "
+				 MIN_REMAINING_DAYS_TEXT " days would be left "
+				 "in Archive (Azure requires "
+				 MIN_REMAINING_DAYS_TEXT ")",
+				 date);
 			out->status = ELIG_NEVER;
+			out->code = RC_RETENTION;
 			return;
 		}
 	}
@@ -89,6 +94,7 @@ void archive_eligibility(const struct item *it, const struct rp *rp,
 			 "Azure reports it not ready for move%s%.150s",
 			 rp->move_info[0] ? ": " : "", rp->move_info);
 		out->status = ELIG_NEVER;
+		out->code = RC_NOT_READY;
 		return;
 	}
 	out->status = ELIG_NOW;
@@ -129,7 +135,7 @@ int64_t vm_dependencies_end(const struct policy *pol, const struct rp *rps,
 }
 
 void eligibility_hold(struct eligibility *el, int64_t hold, int64_t now,
-		      const char *reason)
+		      int code, const char *reason)
 {
 	char date[DATE_ISO_LEN];
 
@@ -139,6 +145,7 @@ void eligibility_hold(struct eligibility *el, int64_t hold, int64_t now,
 		strfmt(el->why, sizeof(el->why),
 			 "%s forever (they never expire)", reason);
 		el->status = ELIG_NEVER;
+		el->code = code;
 		return;
 	}
 	time_format_date(hold, date);
@@ -149,9 +156,11 @@ void eligibility_hold(struct eligibility *el, int64_t hold, int64_t now,
 			 "requires",
 			 reason, date, MIN_REMAINING_DAYS);
 		el->status = ELIG_NEVER;
+		el->code = code;
 		return;
 	}
 	strfmt(el->held, sizeof(el->held), "%s until %s", reason, date);
+	el->held_code = code;
 	if (hold > now)
 		el->status = ELIG_LATER;
 }

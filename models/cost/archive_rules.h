@@ -13,11 +13,16 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "models/cost/reason.h"
 #include "optimizer/snapshot/snapshot.h"
 
 #define VM_MIN_AGE_DAYS 90
 #define WORKLOAD_MIN_AGE_DAYS 45
 #define MIN_REMAINING_DAYS 180
+/* the same in a sentence, without printf */
+#define ARCHIVE_STR_(x) #x
+#define ARCHIVE_STR(x) ARCHIVE_STR_(x)
+#define MIN_REMAINING_DAYS_TEXT ARCHIVE_STR(MIN_REMAINING_DAYS)
 #define EARLY_DELETION_DAYS 180
 /* A hold that never ends: the point can never be moved. */
 #define HOLD_FOREVER INT64_MAX
@@ -30,10 +35,12 @@ enum elig_status {
 
 struct eligibility {
 	int status;
+	int code;       /* enum reason_code, for ELIG_NEVER */
 	int64_t from;   /* first moment a move is allowed */
 	int64_t until;  /* last moment a move leaves 180 days; TIME_NONE: none */
 	char why[200];  /* for ELIG_NEVER */
 	char held[200]; /* why `from` is later than Azure's own rules say */
+	int held_code;  /* enum reason_code of held, when a hold set it */
 };
 
 /* Whether points of this kind can ever be archived for this workload. */
@@ -55,10 +62,11 @@ int64_t vm_dependencies_end(const struct policy *pol, const struct rp *rps,
 			    size_t n, size_t i);
 
 /* Holds el until `hold` for the reason given (a sentence starting with a
- * lowercase word, e.g. "the daily points that depend on it are kept"):
+ * lowercase word, e.g. "the daily points that depend on it are kept"; code
+ * its enum reason_code):
  * from moves there, turning the point LATER, or NEVER when the hold runs
  * past the last moment a move leaves 180 days or is HOLD_FOREVER. */
 void eligibility_hold(struct eligibility *el, int64_t hold, int64_t now,
-		      const char *reason);
+		      int code, const char *reason);
 
 #endif

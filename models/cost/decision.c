@@ -41,6 +41,7 @@ static void keep_low_churn(const struct decide_input *in,
 		 c->archived_gb, c->q_day * DAYS_PER_MONTH, in->currency,
 		 c->freed_gb, c->s_day * DAYS_PER_MONTH, in->currency);
 	out->action = ACT_KEEP;
+	out->code = RC_LOW_CHURN;
 }
 
 static void decision_init(struct decision *out, const struct point_costs *c)
@@ -165,6 +166,7 @@ static void keep_for_restores(const struct decide_input *in, double gain,
 		 100 * out->p_restore_lo, 100 * out->p_restore_hi,
 		 restore_cost, in->currency);
 	out->action = ACT_KEEP;
+	out->code = RC_RESTORE_COST;
 }
 
 void decide_with_model(const struct decide_input *in,
@@ -183,6 +185,7 @@ void decide_with_model(const struct decide_input *in,
 				? a_end
 				: age_days(in->el->until, rp->rp_time);
 	double theta, tau, gain, expected, restore_cost, early;
+	bool held;
 	char when[DATE_ISO_LEN];
 
 	decision_init(out, c);
@@ -192,6 +195,7 @@ void decide_with_model(const struct decide_input *in,
 	out->p_restore_hi = fc->p_any_hi;
 	if (in->el->status == ELIG_NEVER) {
 		out->action = ACT_INELIGIBLE;
+		out->code = in->el->code;
 		strfmt(out->reason, sizeof(out->reason), "%s", in->el->why);
 		return;
 	}
@@ -225,6 +229,7 @@ void decide_with_model(const struct decide_input *in,
 			 100 * out->p_restore_hi, theta, c->restore_extra,
 			 in->currency, when);
 		out->action = ACT_KEEP;
+		out->code = RC_RESTORE_RISK;
 		return;
 	}
 	early = mv->cut_risk * c->q_day * EARLY_DELETION_DAYS;
@@ -235,24 +240,43 @@ void decide_with_model(const struct decide_input *in,
 	out->action = out->move_at <= in->now ? ACT_MOVE_NOW : ACT_MOVE_ON;
 	out->restore_cost = restore_cost;
 	out->saving_total = gain - restore_cost - c->move_cost - early;
-	time_format_date(out->move_at, when);
-	strfmt(out->reason, sizeof(out->reason),
+	held = out->action == ACT_MOVE_ON && in->el->held[0];
+	out->code = held && in->el->held_code == RC_DEPENDANTS
+			    ? RC_BREAKEVEN_LATER
+			    : RC_BREAKEVEN;
+	out->says_more = early > 0 ||
+			 (held && out->code != RC_BREAKEVEN_LATER);
+	out->words = (struct move_words){
+		months_between(out->move_at, end), c->freed_gb,
+		c->s_day * DAYS_PER_MONTH, c->archived_gb,
+		c->q_day * DAYS_PER_MONTH, early, in->currency,
+		out->action == ACT_MOVE_ON ? in->el->held : ""
+	};
+	if (out->says_more)
+		decision_say(out);
+}
+
+void decision_say(struct decision *d)
+{
+	const struct move_words *w = &d->words;
+	char when[DATE_ISO_LEN];
+
+	if (d->reason[0] ||
+	    (d->action != ACT_MOVE_NOW && d->action != ACT_MOVE_ON))
+		return;
+	time_format_date(d->move_at, when);
+	strfmt(d->reason, sizeof(d->reason),
 		 "saves %.2f %s over the remaining %.1f months; P(restore) "
 		 "%.0f%% [%.0f-%.0f%%]; %s%s: frees %.1f GiB of Standard "
 		 "(%.2f %s/month) for a %.1f GiB Archive copy (%.2f "
 		 "%s/month), net of %.2f %s expected for restores from "
 		 "Archive%s%s%s",
-		 out->saving_total, in->currency,
-		 months_between(out->move_at, end), 100 * out->p_restore,
-		 100 * out->p_restore_lo, 100 * out->p_restore_hi,
-		 out->action == ACT_MOVE_NOW ? "move now" : "move on ",
-		 out->action == ACT_MOVE_NOW ? "" : when, c->freed_gb,
-		 c->s_day * DAYS_PER_MONTH, in->currency, c->archived_gb,
-		 c->q_day * DAYS_PER_MONTH, in->currency, restore_cost,
-		 in->currency,
-		 early > 0 ? " and of the early-deletion risk" : "",
-		 out->action == ACT_MOVE_ON && in->el->held[0] ? "; not "
-								 "before: "
-							       : "",
-		 out->action == ACT_MOVE_ON ? in->el->held : "");
+		 d->saving_total, w->currency, w->months, 100 * d->p_restore,
+		 100 * d->p_restore_lo, 100 * d->p_restore_hi,
+		 d->action == ACT_MOVE_NOW ? "move now" : "move on ",
+		 d->action == ACT_MOVE_NOW ? "" : when, w->freed_gb,
+		 w->s_month, w->currency, w->archived_gb, w->q_month,
+		 w->currency, d->restore_cost, w->currency,
+		 w->early > 0 ? " and of the early-deletion risk" : "",
+		 w->held[0] ? "; not before: " : "", w->held);
 }

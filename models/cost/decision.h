@@ -8,6 +8,7 @@
 #ifndef VW_DECISION_H
 #define VW_DECISION_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "models/cost/archive_rules.h"
@@ -27,6 +28,17 @@ struct decide_input {
 	int64_t horizon_end;   /* for points kept forever */
 };
 
+/* A move's figures for its sentence, composed only when a row needs it
+ * (decision_say): reasons.csv's sentence and the row's columns say the
+ * same for most moves. */
+struct move_words {
+	double months;           /* left after the move */
+	double freed_gb, s_month, archived_gb, q_month;
+	double early;            /* the early-deletion risk priced */
+	const char *currency;
+	const char *held;        /* "" or why not before (borrowed) */
+};
+
 struct decision {
 	int action;            /* enum plan_action */
 	int64_t move_at;       /* TIME_NONE unless a move is planned */
@@ -35,6 +47,10 @@ struct decision {
 	double p_restore, p_restore_lo, p_restore_hi;
 	double expected_restores;  /* over the remaining life */
 	double restore_cost;       /* expected, once archived */
+	int code;                  /* enum reason_code (reason.h) */
+	struct move_words words;   /* a move's, for decision_say */
+	bool says_more;            /* reason holds more than code's sentence
+				    * and the row's columns */
 	char reason[640];
 };
 
@@ -70,6 +86,10 @@ void decide_with_model(const struct decide_input *in,
 		       const struct model_view *mv,
 		       const struct restore_forecast *fc,
 		       struct decision *out);
+
+/* A move's reason is left empty unless says_more: this composes it
+ * (nothing for other decisions, whose reason is always there). */
+void decision_say(struct decision *d);
 
 /* Months between two times, for reasons ("over the remaining 11.2 months"). */
 double months_between(int64_t a, int64_t b);

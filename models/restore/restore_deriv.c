@@ -51,12 +51,13 @@ static void g_funcs(double z, double g[3])
 	g[2] = (exp(z) - 2 * g[1]) / z;
 }
 
-/* H += k v v' (the upper triangle). */
-static void add_outer(double H[NPAR][NPAR], const double v[NPAR], double k)
+/* H += k v v' (the upper triangle). Takes the whole struct: given H as
+ * an array parameter, GCC at -O1 reads it as one row and refuses. */
+static void add_outer(struct nll_deriv *out, const double v[NPAR], double k)
 {
 	for (int i = 0; i < NPAR; i++)
 		for (int j = i; j < NPAR; j++)
-			H[i][j] += k * v[i] * v[j];
+			out->H[i][j] += k * v[i] * v[j];
 }
 
 /* H's lower triangle from its upper. */
@@ -91,7 +92,7 @@ static void event_terms(const struct hazard *h, double a,
 		for (int j = i; j < NPAR; j++)
 			out->H[i][j] -= d2[i][j] / lam;
 	}
-	add_outer(out->H, d1, 1 / (lam * lam));
+	add_outer(out, d1, 1 / (lam * lam));
 }
 
 /* Constants of the exposure's terms at one shape. */
@@ -168,7 +169,7 @@ static void exp_event(const double x[3], double a, struct nll_deriv *out)
 	out->H[1][1] -= s / lam;
 	out->H[1][2] -= d1[2] / lam;
 	out->H[2][2] -= d1[2] * (1 - x[2] * a) / lam;
-	add_outer(out->H, d1, 1 / (lam * lam));
+	add_outer(out, d1, 1 / (lam * lam));
 }
 
 static void exp_node(const double x[3], double a, double w,

@@ -103,6 +103,11 @@ void csv_set_raw(bool raw);
 struct csv_writer *csv_writer_open(const char *path,
 				   const struct csv_schema *schema,
 				   struct err *e);
+/* The same for a file no manifest records (plan.csv, rpo_rto.csv): no
+ * SHA-256 is computed, and csv_writer_commit's info must be NULL. */
+struct csv_writer *csv_writer_open_output(const char *path,
+					  const struct csv_schema *schema,
+					  struct err *e);
 void csv_put(struct csv_writer *w, const char *s);
 void csv_putf(struct csv_writer *w, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

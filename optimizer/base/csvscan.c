@@ -3,11 +3,11 @@
  * split in place, rows with quotes unescaped by a small state machine. */
 #define _DEFAULT_SOURCE /* MAP_ANONYMOUS and madvise (Linux, the BSDs) */
 #include "optimizer/base/csvscan.h"
+#include "optimizer/base/csvskip.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -161,8 +161,8 @@ static int refill(struct csvscan *s, struct err *e)
 		s->pos = 3;
 	s->first_read = false;
 	s->len += (size_t)n;
-	/* wide loads read up to 15 bytes past the data: make them defined */
-	memset(s->buf + s->len, 0, 16);
+	/* wide loads read up to 63 bytes past the data: make them defined */
+	memset(s->buf + s->len, 0, PAD);
 	return 0;
 }
 
@@ -534,135 +534,28 @@ void csvscan_set_word(struct csvscan *s, const char *word)
 			best = i;
 	}
 	s->word_pair = best;
+	s->isa = csvskip_best();
 	map_rest(s);
 }
 
-/* The parity of the bits of x. */
-static unsigned parity(unsigned x)
-{
-	x ^= x >> 8;
-	x ^= x >> 4;
-	x ^= x >> 2;
-	x ^= x >> 1;
-	return x & 1;
-}
-
-/* Sixteen bytes at q (bit i: byte i): quotes, LFs, and where the pair
- * c0 c1 ends (c0 at i - 1, any case; one at bit 15 of the step before
- * comes in *carry). SSE2 where it is there (the constants made once, in
- * v); the loads may read the buffer's padding. */
-struct masks {
-	unsigned quote, lf, pair;
-};
-
-#ifdef __SSE2__
-struct consts {
-	__m128i quote, lf, low, c0, c1;
-};
-#else
-struct consts {
-	char c0, c1;
-};
-#endif
-
-static void consts_init(struct consts *k, const struct csvscan *s)
-{
-	char c0 = s->word[s->word_pair], c1 = s->word[s->word_pair + 1];
-#ifdef __SSE2__
-	k->quote = _mm_set1_epi8('"');
-	k->lf = _mm_set1_epi8('\n');
-	k->low = _mm_set1_epi8(0x20);
-	k->c0 = _mm_set1_epi8(c0);
-	k->c1 = _mm_set1_epi8(c1);
-#else
-	k->c0 = c0;
-	k->c1 = c1;
-#endif
-}
-
-static struct masks block_masks(const struct consts *k, const char *q,
-				unsigned *carry)
-{
-	struct masks m;
-	unsigned m0, m1;
-#ifdef __SSE2__
-	__m128i v = _mm_loadu_si128((const __m128i *)(const void *)q);
-	__m128i l = _mm_or_si128(v, k->low);
-
-	m.quote = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, k->quote));
-	m.lf = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, k->lf));
-	m0 = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(l, k->c0));
-	m1 = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(l, k->c1));
-#else
-	m.quote = m.lf = m0 = m1 = 0;
-	for (unsigned i = 0; i < 16; i++) {
-		m.quote |= (unsigned)(q[i] == '"') << i;
-		m.lf |= (unsigned)(q[i] == '\n') << i;
-		m0 |= (unsigned)((q[i] | 0x20) == k->c0) << i;
-		m1 |= (unsigned)((q[i] | 0x20) == k->c1) << i;
-	}
-#endif
-	m.pair = ((m0 << 1) | *carry) & m1;
-	*carry = m0 >> 15;
-	return m;
-}
-
-/* Whether a pair end in hits (bits of the step at q) is the word's, the
- * word starting at or after p. */
-static bool names_word(const struct csvscan *s, const char *p,
-		       const char *q, unsigned hits)
-{
-	for (; hits; hits &= hits - 1) {
-		const char *w = q + __builtin_ctz(hits) - 1 - s->word_pair;
-		if (w >= p && strncasecmp(w, s->word, s->word_len) == 0)
-			return true;
-	}
-	return false;
-}
-
-/* With a word: the raw row at pos, up to the first LF after an even
- * number of quotes (a quoted field may hold line ends), scanned once,
- * sixteen bytes a step, for that end and for the word: ROW_DONE to read
- * it (it names the word), ROW_BLANK to skip it (*end its LF, *nl the
- * lines it spans), ROW_MORE for more data. A row longer than a field
- * may be without an LF (CR line ends) is read as usual. */
+/* With a word: the rows from pos that do not name it skipped together
+ * (ROW_BLANK: *end the last one's LF, *nl the lines they span), or
+ * ROW_DONE to read the row at pos, or ROW_MORE for more data. */
 static int offer_row(struct csvscan *s, size_t *end, size_t *nl)
 {
-	const char *p = s->buf + s->pos, *lim = s->buf + s->len, *q, *e = NULL;
-	unsigned carry = 0, quotes = 0; /* quotes: their masks XORed */
-	size_t lines = 0;
-	bool named = false;
-	struct consts k;
+	struct csvskip k;
 
-	consts_init(&k, s);
-	for (q = p; q < lim && !e; q += 16) {
-		struct masks m = block_masks(&k, q, &carry);
-		unsigned live = lim - q >= 16 ? 0xffffu
-					      : (1u << (lim - q)) - 1;
-
-		for (unsigned lf = m.lf & live; lf; lf &= lf - 1) {
-			unsigned below = (1u << __builtin_ctz(lf)) - 1;
-			lines++;
-			if (!parity(quotes ^ (m.quote & below))) {
-				e = q + __builtin_ctz(lf);
-				live = below;
-				break;
-			}
-		}
-		quotes ^= m.quote & live;
-		if (m.pair & live)
-			named = named || names_word(s, p, q, m.pair & live);
-	}
-	if (!e && !s->eof)
-		return lim - p > CSVSCAN_MAX_FIELD ? ROW_DONE : ROW_MORE;
-	if (named)
+	if (s->named) {
+		s->named = false;
 		return ROW_DONE;
-	if (!e)
-		e = lim;
-	if (e - p > (e > p && e[-1] == '\r'))
-		s->skipped++;
-	*end = (size_t)(e - s->buf);
-	*nl = lines;
+	}
+	csvskip_scan(s, &k);
+	if (k.how != CSVSKIP_ROWS)
+		return k.how == CSVSKIP_READ ? ROW_DONE : ROW_MORE;
+	s->named = k.named;
+	s->skipped += k.rows;
+	*end = k.end;
+	*nl = k.lines;
 	return ROW_BLANK;
 }
 

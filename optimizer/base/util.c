@@ -467,10 +467,27 @@ static int64_t scale_round(double v, double scale)
 	return (int64_t)r + (d > 0 && lo > 0) - (d < 0 && lo < 0);
 }
 
+static const double pow10[] = { 1, 1e1, 1e2, 1e3, 1e4,
+				1e5, 1e6, 1e7, 1e8, 1e9 };
+
+double round_fixed(double v, int decimals)
+{
+	char text[400];
+
+	if (isnan(v))
+		return v;
+	/* the decimal text's value, correctly rounded either way: the
+	 * quotient of two exact doubles is, and so is strtod */
+	if (decimals >= 0 && decimals <= 9 &&
+	    fabs(v) * pow10[decimals] < 4e15)
+		return (double)scale_round(v, pow10[decimals]) /
+		       pow10[decimals];
+	format_fixed(text, sizeof(text), v, decimals);
+	return strtod(text, NULL);
+}
+
 size_t format_fixed(char *out, size_t n, double v, int decimals)
 {
-	static const double pow10[] = { 1,   1e1, 1e2, 1e3, 1e4,
-					 1e5, 1e6, 1e7, 1e8, 1e9 };
 	char digits[32];
 	int len = 0;
 	size_t k;

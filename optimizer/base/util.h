@@ -65,6 +65,9 @@ long clamp_round(double v, long lim);
  * the CSV writer refuses NaN before it gets here (an empty cell).
  * Returns the length written. */
 size_t format_fixed(char *out, size_t n, double v, int decimals);
+/* The value a reader parses back from format_fixed's text (NaN stays
+ * NaN): what a sum of a CSV column's figures adds, to the bit. */
+double round_fixed(double v, int decimals);
 
 /* snprintf("%ld") without printf's cost; returns the length. */
 #define LONG_DEC_LEN 21 /* "-9223372036854775808" and the NUL */

@@ -24,6 +24,9 @@ struct check_ctx {
 	size_t *hits;                 /* items each target covers */
 	struct item_state *st;
 	struct needed_point *need;    /* [item * ntargets + target] */
+	struct policy_memo *memo;     /* [policy] */
+	struct fix_memo *fixes;       /* [(policy * ntargets + target) * 2
+					 + vault tier] */
 	const struct item *cur;       /* item whose jobs are gathered */
 	struct backup_run *runs;
 	size_t nruns, aruns;
@@ -365,6 +368,10 @@ static void check_input_of(const struct check_ctx *c, size_t i, size_t k,
 
 	in->it = it;
 	in->p = item_policy(c, it);
+	in->memo = in->p ? &c->memo[it->policy_idx] : NULL;
+	in->fix = in->p ? &c->fixes[((size_t)it->policy_idx * c->ts->n + k) *
+				    2]
+			: NULL;
 	in->st = &c->st[i];
 	in->t = t;
 	in->np = isnan(t->min_retention_days) ? NULL
@@ -503,7 +510,8 @@ static void count_row(struct check_summary *sum, const struct check_row *r,
 
 /* The Backup-vault instances' rows, after the items' (check_bv.c). */
 static void write_bv_rows(struct check_ctx *c, struct check_sink *sink,
-			  struct check_summary *sum, struct strbuf *reason)
+			  struct check_summary *sum, struct strbuf *reason,
+			  int *failed, struct err *e)
 {
 	size_t nt = c->ts->n;
 
@@ -541,6 +549,9 @@ static void write_bv_rows(struct check_ctx *c, struct check_sink *sink,
 			x.v[C_SEVERITY] = target_severity_names[t->severity];
 			row_basis(&x, &r, "");
 			check_sink_row(sink, x.v, failing);
+			if (c->o.on_row && !*failed)
+				*failed = c->o.on_row(c->o.on_row_ctx, x.v,
+						      e);
 			count_row(sum, &r, failing);
 			check_row_release(&r);
 		}
@@ -553,6 +564,7 @@ static int write_rows(struct check_ctx *c, const char *out_path,
 	struct strbuf reason = STRBUF_INIT;
 	struct check_fix fix = CHECK_FIX_INIT;
 	size_t nt = c->ts->n;
+	int failed = 0;
 
 	if (!sink)
 		return -1;
@@ -578,14 +590,20 @@ static int write_rows(struct check_ctx *c, const char *out_path,
 			check_fix_suggest(&in, &r, &fix);
 			row_text_of(&x, c, it, in.t, &r, reason.buf, &fix);
 			check_sink_row(sink, x.v, failing);
+			if (c->o.on_row && !failed)
+				failed = c->o.on_row(c->o.on_row_ctx, x.v, e);
 			count_row(sum, &r, failing);
 			check_row_release(&r);
 		}
 	}
-	write_bv_rows(c, sink, sum, &reason);
+	write_bv_rows(c, sink, sum, &reason, &failed, e);
 	strbuf_release(&reason);
 	strbuf_release(&fix.text);
 	strbuf_release(&fix.edit);
+	if (failed) {
+		check_sink_abort(sink);
+		return -1;
+	}
 	return check_sink_commit(sink, e);
 }
 
@@ -601,6 +619,8 @@ void check_options_init(struct check_options *o)
 	o->tolerance_hours = 0;
 	o->fail_on = FAIL_ON_BREACH;
 	o->format = CF_CSV;
+	o->on_row = NULL;
+	o->on_row_ctx = NULL;
 }
 
 void check_summary_print(FILE *f, const struct check_summary *s)
@@ -644,6 +664,12 @@ static void ctx_release(struct check_ctx *c)
 {
 	tz_table_release(&c->zones);
 	free(c->match);
+	free(c->memo);
+	for (size_t i = 0; i < c->s->npolicies * c->ts->n * 2; i++) {
+		strbuf_release(&c->fixes[i].fix.text);
+		strbuf_release(&c->fixes[i].fix.edit);
+	}
+	free(c->fixes);
 	free(c->bvmatch);
 	free(c->bvobs);
 	free(c->hits);
@@ -672,6 +698,8 @@ static void ctx_init(struct check_ctx *c, struct snapshot *s,
 			       ? jobs_from
 			       : c->from;
 	c->match = xcalloc(pairs ? pairs : 1, 1);
+	c->memo = xcalloc(s->npolicies + 1, sizeof(*c->memo));
+	c->fixes = xcalloc(s->npolicies * t->n * 2 + 1, sizeof(*c->fixes));
 	c->bvmatch = xcalloc(s->bv.ninstances * t->n + 1, 1);
 	c->hits = xcalloc(t->n ? t->n : 1, sizeof(*c->hits));
 	c->st = xcalloc(s->nitems ? s->nitems : 1, sizeof(*c->st));

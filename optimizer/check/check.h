@@ -49,6 +49,10 @@ struct check_options {
 	double tolerance_hours;     /* for targets without tolerance_hours */
 	int fail_on;                /* enum check_fail_on */
 	int format;                 /* enum check_format */
+	/* each row as written, its values in rpo_rto.csv's column order
+	 * (run hands them to the report); NULL: none */
+	int (*on_row)(void *ctx, const char *const *v, struct err *e);
+	void *on_row_ctx;
 };
 
 /* Fills the defaults: 30 d look-back, Standard-priority rehydration, the

@@ -100,8 +100,8 @@ static const char *cost_note(const struct fix *f)
 	       "of a few a week adds vault storage for the extra points";
 }
 
-void check_fix_suggest(const struct check_input *in,
-		       const struct check_row *r, struct check_fix *out)
+static void suggest(const struct check_input *in, const struct check_row *r,
+		    struct check_fix *out)
 {
 	const double target = in->t->rpo_hours;
 	struct fix c[16];
@@ -109,12 +109,6 @@ void check_fix_suggest(const struct check_input *in,
 	char best_why[200] = "", t[24];
 	size_t n;
 
-	out->rpo_h = NAN;
-	strbuf_reset(&out->text);
-	strbuf_reset(&out->edit);
-	if (!in->p || r->verdict != V_BREACHED || isnan(r->rpo_pred) ||
-	    r->rpo_pred <= target + EPS)
-		return;
 	format_hours(target, t, sizeof(t));
 	n = candidates(in->p, c);
 	for (size_t i = 0; i < n; i++) {
@@ -149,4 +143,35 @@ void check_fix_suggest(const struct check_input *in,
 		    r->tier == TT_VAULT && in->p->workload == WL_VM
 			    ? " (the vault keeps one VM backup a day)"
 			    : "");
+}
+
+static void copy_fix(struct check_fix *to, const struct check_fix *from)
+{
+	strbuf_reset(&to->text);
+	strbuf_reset(&to->edit);
+	strbuf_add(&to->text, from->text.buf, from->text.len);
+	strbuf_add(&to->edit, from->edit.buf, from->edit.len);
+	to->rpo_h = from->rpo_h;
+}
+
+void check_fix_suggest(const struct check_input *in,
+		       const struct check_row *r, struct check_fix *out)
+{
+	struct fix_memo *m;
+
+	out->rpo_h = NAN;
+	strbuf_reset(&out->text);
+	strbuf_reset(&out->edit);
+	if (!in->p || r->verdict != V_BREACHED || isnan(r->rpo_pred) ||
+	    r->rpo_pred <= in->t->rpo_hours + EPS)
+		return;
+	/* the policy's, the target's and the tier's alone */
+	m = &in->fix[r->tier == TT_VAULT];
+	if (!m->done) {
+		m->fix = (struct check_fix)CHECK_FIX_INIT;
+		m->fix.rpo_h = NAN;
+		suggest(in, r, &m->fix);
+		m->done = true;
+	}
+	copy_fix(out, &m->fix);
 }

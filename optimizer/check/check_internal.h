@@ -11,6 +11,7 @@
 
 #include "models/check/rpo.h"
 #include "models/check/rto.h"
+#include "models/check/schedule.h"
 #include "optimizer/snapshot/snapshot.h"
 #include "models/check/targets.h"
 #include "models/check/tz.h"
@@ -37,10 +38,23 @@ struct needed_point {
 	double oldest_gib;
 };
 
+/* What a policy's schedule gives every row of its items, worked out
+ * once: its predicted RPO, and per tier (vault or not) the first clock
+ * change in the look-back with the worst gaps around it. */
+struct policy_memo {
+	bool predicted;
+	struct rpo_predicted pred;
+	bool dst_done[2];
+	int64_t dst_change[2];
+	double dst_utc_h[2], dst_wall_h[2];
+};
+
 /* Everything one verdict depends on (all borrowed). */
 struct check_input {
 	const struct item *it;
 	const struct policy *p;         /* NULL: no policy */
+	struct policy_memo *memo;       /* p's, filled as rows need it */
+	struct fix_memo *fix;           /* p's for t, [vault tier] */
 	const struct item_state *st;
 	const struct target *t;
 	const struct needed_point *np;  /* NULL: no min_retention_days */
@@ -91,6 +105,8 @@ struct check_row {
  * verdict from the clauses, a breach within the tolerance being met. */
 void clause(struct strbuf *sb, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* A clause of the strings given, up to NULL, without printf. */
+void clause_strs(struct strbuf *sb, ...) __attribute__((sentinel));
 void measure(struct check_row *r, double target, double value, int cause);
 void unmeasured_fail(struct check_row *r, int cause);
 void settle_verdict(struct check_row *r, double tolerance);
@@ -150,6 +166,13 @@ struct check_fix {
 };
 
 #define CHECK_FIX_INIT { STRBUF_INIT, STRBUF_INIT, 0 }
+
+/* A policy's fix for a target and tier, the same for all its items:
+ * worked out for the first breached row that needs it. */
+struct fix_memo {
+	bool done;
+	struct check_fix fix;
+};
 
 void check_fix_suggest(const struct check_input *in,
 		       const struct check_row *r, struct check_fix *out);

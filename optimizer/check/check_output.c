@@ -71,7 +71,7 @@ struct check_sink *check_sink_open(const char *path, int format,
 	k->format = format;
 	k->xml = (struct strbuf)STRBUF_INIT;
 	if (format == CF_CSV) {
-		k->csv = csv_writer_open(path, &out_schema, e);
+		k->csv = csv_writer_open_output(path, &out_schema, e);
 		if (!k->csv) {
 			free(k);
 			return NULL;

@@ -56,7 +56,24 @@ void clause(struct strbuf *sb, const char *fmt, ...)
 	if (sb->len)
 		strbuf_adds(sb, "; ");
 	va_start(ap, fmt);
-	strbuf_vaddf(sb, fmt, ap);
+	/* most clauses are a sentence made elsewhere: no printf for them */
+	if (fmt[0] == '%' && fmt[1] == 's' && !fmt[2])
+		strbuf_adds(sb, va_arg(ap, const char *));
+	else
+		strbuf_vaddf(sb, fmt, ap);
+	va_end(ap);
+}
+
+void clause_strs(struct strbuf *sb, ...)
+{
+	va_list ap;
+	const char *s;
+
+	if (sb->len)
+		strbuf_adds(sb, "; ");
+	va_start(ap, sb);
+	while ((s = va_arg(ap, const char *)))
+		strbuf_adds(sb, s);
 	va_end(ap);
 }
 
@@ -127,10 +144,10 @@ static void check_predicted(const struct item *it, double target,
 		measure(r, target, r->rpo_pred, CAUSE_SCHEDULE);
 		root_cause(r, gap <= target + EPS ? CAUSE_START_JITTER
 						  : CAUSE_SCHEDULE);
-		clause(&r->fail, "%s > %s target", why, t);
+		clause_strs(&r->fail, why, " > ", t, " target", NULL);
 	} else {
 		measure(r, target, r->rpo_pred, CAUSE_SCHEDULE);
-		clause(&r->pass, "%s <= %s target", why, t);
+		clause_strs(&r->pass, why, " <= ", t, " target", NULL);
 	}
 }
 
@@ -294,8 +311,9 @@ static void check_observed(const struct check_input *in, double target,
 	}
 	format_hours(g->worst_h, w, sizeof(w));
 	format_hours(g->p95_h, p95, sizeof(p95));
-	clause(&r->pass, "observed worst gap %s (p95 %s)%s <= %s target", w,
-	       p95, src == OBS_LOG ? " in the log chain" : "", t);
+	clause_strs(&r->pass, "observed worst gap ", w, " (p95 ", p95, ")",
+		    src == OBS_LOG ? " in the log chain" : "", " <= ", t,
+		    " target", NULL);
 }
 
 /* Rehydration hours: the user's, else the Blob Storage figure. */
@@ -391,9 +409,9 @@ static void check_rto(const struct check_input *in, struct check_row *r)
 				? CAUSE_ARCHIVE_REHYDRATION
 				: CAUSE_RESTORE_THROUGHPUT);
 	if (r->rto_newest > t->rto_hours + EPS)
-		clause(&r->fail, "%s > %s target", nd, tt);
+		clause_strs(&r->fail, nd, " > ", tt, " target", NULL);
 	else
-		clause(&r->pass, "%s <= %s target", nd, tt);
+		clause_strs(&r->pass, nd, " <= ", tt, " target", NULL);
 	if (isnan(r->rto_oldest))
 		return;
 	if (r->rto_oldest > t->rto_hours + EPS)
@@ -470,6 +488,24 @@ static bool resolve_tier(const struct item *it, const struct target *t,
 	return true;
 }
 
+/* rpo_dst_gaps for the row's policy, once per policy and tier. */
+static int64_t dst_gaps(const struct check_input *in, bool vault,
+			int64_t from, double *utc, double *wall)
+{
+	struct policy_memo *m = in->memo;
+
+	if (!m->dst_done[vault]) {
+		m->dst_change[vault] = rpo_dst_gaps(in->p, in->zones, vault,
+						    from, in->as_of,
+						    &m->dst_utc_h[vault],
+						    &m->dst_wall_h[vault]);
+		m->dst_done[vault] = true;
+	}
+	*utc = m->dst_utc_h[vault];
+	*wall = m->dst_wall_h[vault];
+	return m->dst_change[vault];
+}
+
 /* Daylight saving, only when a clock change inside the look-back moves
  * the verdict: read on the wall clock, the schedule's worst gap would be
  * on the other side of the target (never for log backups). */
@@ -485,8 +521,7 @@ static void dst_note(const struct check_input *in, double target,
 		       workload_is_db(in->it->workload) &&
 		       in->p->log_interval_min > 0))
 		return;
-	change = rpo_dst_gaps(in->p, in->zones, r->tier == TT_VAULT, from,
-			      in->as_of, &utc, &wall);
+	change = dst_gaps(in, r->tier == TT_VAULT, from, &utc, &wall);
 	if (change == TIME_NONE ||
 	    (utc + j > target + EPS) == (wall + j > target + EPS))
 		return;
@@ -545,8 +580,12 @@ void check_row_evaluate(struct check_row *r, const struct check_input *in)
 	memset(&pred, 0, sizeof(pred));
 	pred.snapshot_h = pred.vault_h = NAN;
 	pred.have_vault = it->workload != WL_FILES;
+	if (in->p && !in->memo->predicted) {
+		rpo_predict(&in->memo->pred, in->p, in->zones, in->as_of);
+		in->memo->predicted = true;
+	}
 	if (in->p)
-		rpo_predict(&pred, in->p, in->zones, in->as_of);
+		pred = in->memo->pred;
 	if (resolve_tier(it, t, &pred, in->st, r)) {
 		if (!isnan(t->rpo_hours)) {
 			check_predicted(it, t->rpo_hours, &pred, r);

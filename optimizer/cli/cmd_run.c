@@ -140,6 +140,8 @@ struct run_state {
 	struct strpool said_pool;
 	struct strmap said;
 	int plan_lock;         /* OUT/plan's, until OUT is swapped */
+	struct plan_risk risk; /* the plan's moves', for the report */
+	struct rep_rpo rpo;    /* the check's rows, for the report */
 };
 
 /* A path under the staging directory as it will be under OUT; caller
@@ -202,6 +204,8 @@ static int run_plan(struct run_state *rs, struct err *e)
 		}
 		printf("\nplan (%s/plan/):\n", rs->shown);
 		plan_summary_print(stdout, &sum);
+		rs->risk = sum.risk;
+		memset(&sum.risk, 0, sizeof(sum.risk));
 	}
 	plan_summary_release(&sum);
 	free(dir);
@@ -209,11 +213,23 @@ static int run_plan(struct run_state *rs, struct err *e)
 	return rc;
 }
 
+static int add_rpo_row(void *ctx, const char *const *v, struct err *e)
+{
+	return report_rpo_add(ctx, v, e);
+}
+
 static int run_check(struct run_state *rs, struct err *e)
 {
+	struct check_options o;
 	struct check_summary cs;
 	char *path = path_join(rs->out, "rpo_rto.csv");
-	int rc = check_run(&rs->s, &rs->targets, path, &cs, e);
+	int rc;
+
+	check_options_init(&o);
+	o.allow_empty = true; /* as check_run */
+	o.on_row = add_rpo_row;
+	o.on_row_ctx = &rs->rpo;
+	rc = check_run_opts(&rs->s, &rs->targets, &o, path, &cs, e);
 
 	if (rc == 0) {
 		printf("\nRPO/RTO (%s/rpo_rto.csv):\n", rs->shown);
@@ -267,7 +283,8 @@ static int run_report(struct run_state *rs, struct err *e)
 	o.previous = rs->cli->previous;
 	o.staged = rs->out;
 	o.shown = rs->shown;
-	o.plan_written = true;
+	o.plan_risk = &rs->risk;
+	o.rpo_rows = &rs->rpo;
 	rc = report_run(&rs->s, &o, dir, &sum, e);
 	if (rc == 0) {
 		for (size_t i = 0; i < sum.ncaveats; i++)
@@ -434,6 +451,8 @@ int cmd_run(int argc, char **argv)
 	free(rs.command);
 	strmap_release(&rs.said);
 	strpool_release(&rs.said_pool);
+	plan_risk_release(&rs.risk);
+	rep_rpo_release(&rs.rpo);
 done:
 	free(cli.subs.items);
 	return rc;

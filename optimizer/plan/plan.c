@@ -43,7 +43,7 @@ enum { PL_VAULT, PL_POLICY, PL_ITEM, PL_RP, PL_ACTION, PL_DATE, PL_REASON,
        PL_VNAME, PL_PNAME, PL_INAME, PL_WL, PL_RPTIME, PL_KIND, PL_TIER,
        PL_EXPIRY, PL_UNIQUE, PL_FULL, PL_FROM, PL_UNTIL, PL_BE, PL_EXPECT,
        PL_RCOST, PL_FREED, PL_SET, PL_METHOD, PL_AZREC,
-       PL_BASIS, PL_NCOLS };
+       PL_BASIS, PL_CODE, PL_NCOLS };
 static const struct csv_column plan_cols[] = {
 	{ "vault_id", R }, { "policy_id", R }, { "item_id", R },
 	{ "rp_id", R }, { "action", R }, { "move_date", R }, { "reason", R },
@@ -57,7 +57,7 @@ static const struct csv_column plan_cols[] = {
 	{ "breakeven_days", 0 }, { "expected_restores", 0 },
 	{ "expected_restore_cost", 0 }, { "freed_gb", 0 },
 	{ "set_points", 0 }, { "method", 0 }, { "azure_recommended", 0 },
-	{ "basis", 0 },
+	{ "basis", 0 }, { "reason_code", 0 },
 };
 _Static_assert(ARRAY_SIZE(plan_cols) == PL_NCOLS, "plan columns");
 static const struct csv_schema plan_schema = { "plan.csv", plan_cols, PL_NCOLS };
@@ -632,6 +632,11 @@ static void put_date(struct csv_writer *w, int64_t t)
 	csv_put(w, d);
 }
 
+/* plan.csv's expected_restores and expected_restore_cost, as written
+ * and as handed to run's report (plan_risk.h) */
+#define RESTORES_DECIMALS 4
+#define RESTORE_COST_DECIMALS 2
+
 static void write_plan_row(struct plan_ctx *p, const struct item *it,
 			   const struct rp *rp, const struct eligibility *el,
 			   const struct decision *d, double now_cost,
@@ -649,7 +654,10 @@ static void write_plan_row(struct plan_ctx *p, const struct item *it,
 	csv_put(w, rp->rp_id);
 	csv_put(w, plan_action_names[d->action]);
 	put_date(w, d->move_at);
-	csv_put(w, d->reason);
+	/* the sentence only where reasons.csv's and the columns fall short */
+	csv_put(w, reason_kinds[d->code].in_columns && !d->says_more
+			   ? ""
+			   : d->reason);
 	csv_put_double(w, now_cost, 4);
 	csv_put_double(w, after_cost, 4);
 	csv_put_double(w, d->saving_total, 2);
@@ -671,8 +679,8 @@ static void write_plan_row(struct plan_ctx *p, const struct item *it,
 	put_date(w, el->status == ELIG_NEVER ? TIME_NONE : el->until);
 	csv_put_double(w, isinf(d->breakeven_days) ? NAN : d->breakeven_days,
 		       1);
-	csv_put_double(w, d->expected_restores, 4);
-	csv_put_double(w, d->restore_cost, 2);
+	csv_put_double(w, d->expected_restores, RESTORES_DECIMALS);
+	csv_put_double(w, d->restore_cost, RESTORE_COST_DECIMALS);
 	csv_put_double(w, freed_gb, 3);
 	if (set_points)
 		csv_put_long(w, (long)set_points);
@@ -684,6 +692,7 @@ static void write_plan_row(struct plan_ctx *p, const struct item *it,
 	csv_put(w, rp->recommended > 0 ? "true"
 		   : rp->recommended < 0 ? "false" : "");
 	csv_put(w, plan_basis(p, it->vault_idx));
+	csv_put(w, reason_kinds[d->code].code);
 	csv_end_row(w);
 }
 
@@ -694,7 +703,8 @@ static void write_row(struct plan_ctx *p, const struct plan_row *r)
 		       r->after_cost, r->freed_gb, r->set_points);
 }
 
-/* write_plan_row's arguments, copied for the writer thread. */
+/* write_plan_row's arguments, copied for the writer thread, and what
+ * the row adds to the plan's totals, here in row order. */
 static void queue_plan_row(struct plan_ctx *p, const struct item *it,
 			   const struct rp *rp, const struct eligibility *el,
 			   const struct decision *d, double now_cost,
@@ -713,6 +723,15 @@ static void queue_plan_row(struct plan_ctx *p, const struct item *it,
 	r->after_cost = after_cost;
 	r->freed_gb = freed_gb;
 	r->set_points = set_points;
+	p->reason_points[d->code]++;
+	p->reason_saving[d->code] += d->saving_total;
+	if (d->action == ACT_MOVE_NOW || d->action == ACT_MOVE_ON)
+		plan_risk_add(&p->sum->risk, (size_t)it->vault_idx,
+			      it->policy_idx,
+			      round_fixed(d->expected_restores,
+					  RESTORES_DECIMALS),
+			      round_fixed(d->restore_cost,
+					  RESTORE_COST_DECIMALS));
 	p->planned[it - p->s->items] = true;
 }
 
@@ -832,6 +851,8 @@ static void force_moves(const struct plan_ctx *p, const struct point_ctx *pc,
 		d->action = ACT_KEEP;
 		d->move_at = TIME_NONE;
 		d->saving_total = 0;
+		d->code = RC_KEPT_AS_ASKED;
+		d->says_more = false;
 		strfmt(d->reason, sizeof(d->reason),
 		       "kept in Standard as asked (plan --moves none)");
 		return;
@@ -843,6 +864,8 @@ static void force_moves(const struct plan_ctx *p, const struct point_ctx *pc,
 	d->move_at = at;
 	d->saving_total = (pc->c->s_day - pc->c->q_day) *
 			  (double)(end - at) / DAY_S;
+	d->code = RC_MOVED_AS_ASKED;
+	d->says_more = false;
 	strfmt(d->reason, sizeof(d->reason),
 	       "moved as soon as Azure allows, as asked (plan --moves "
 	       "all-eligible): %s %.2f %s over its remaining %.1f months if "
@@ -859,6 +882,7 @@ static void explain_kept_set(const struct plan_ctx *p, const struct item *it,
 	const struct vmset_result *set = &p->work.set;
 	const struct rate_card *rc = &p->cards[it->vault_idx];
 
+	d->code = RC_LOW_CHURN_SET;
 	strfmt(d->reason, sizeof(d->reason),
 		 "low churn: even moved together, the Archive copies of its "
 		 "%zu eligible monthly and yearly points are full size (%.1f "
@@ -1107,7 +1131,7 @@ static void hold_for_rto(struct plan_ctx *p, const struct item *it,
 		eligibility_hold(el, rp->rp_time +
 					     (int64_t)(t->min_retention_days *
 						       DAY_S),
-				 p->now, why);
+				 p->now, RC_RTO_TARGET, why);
 	}
 }
 
@@ -1223,7 +1247,7 @@ static void prepare_item(struct plan_ctx *p, const struct item *it,
 		archive_eligibility(it, &rps[i], p->now, el);
 		if (it->workload == WL_VM)
 			eligibility_hold(el, vm_dependencies_end(pol, rps, n, i),
-					 p->now,
+					 p->now, RC_DEPENDANTS,
 					 "the daily and weekly points that "
 					 "depend on it are kept");
 		hold_for_rto(p, it, &rps[i], el);
@@ -1358,7 +1382,7 @@ static int plan_write_all(struct plan_ctx *p, const char *out_dir,
 		return -1;
 	}
 	path = outdir_file(&dir, "plan.csv");
-	p->plan_w = csv_writer_open(path, &plan_schema, e);
+	p->plan_w = csv_writer_open_output(path, &plan_schema, e);
 	free(path);
 	if (!p->plan_w)
 		goto fail;
@@ -1382,7 +1406,8 @@ static int plan_write_all(struct plan_ctx *p, const char *out_dir,
 	    plan_write_vault_months(p, &dir, e) ||
 	    plan_write_items(p, &dir, e) || plan_write_levers(p, &dir, e) ||
 	    plan_write_vault_tags(p, &dir, e) ||
-	    plan_write_meta(p, &dir, e) || plan_write_reconcile(p, &dir, e) ||
+	    plan_write_meta(p, &dir, e) || plan_write_reasons(p, &dir, e) ||
+	    plan_write_reconcile(p, &dir, e) ||
 	    plan_write_vm_sets(p, &dir, e) ||
 	    (h && h->carry(old, dir.tmp, e)))
 		goto fail;
@@ -1431,6 +1456,7 @@ int plan_run(struct snapshot *s, const struct plan_options *o,
 
 	memset(out, 0, sizeof(*out));
 	out->bill_rows = -1;
+	plan_risk_init(&out->risk, s->nvaults, s->npolicies);
 	p.s = s;
 	p.o = o;
 	p.now = s->as_of;
@@ -1487,5 +1513,6 @@ void plan_summary_release(struct plan_summary *sum)
 	free(sum->caveats);
 	sum->caveats = NULL;
 	sum->ncaveats = 0;
+	plan_risk_release(&sum->risk);
 }
 

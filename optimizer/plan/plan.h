@@ -12,6 +12,7 @@
 #include <stdio.h>
 
 #include "optimizer/base/err.h"
+#include "optimizer/snapshot/plan_risk.h"
 #include "optimizer/snapshot/plan_scope.h"
 #include "optimizer/snapshot/snapshot.h"
 #include "models/cost/projection.h"
@@ -112,6 +113,8 @@ struct plan_summary {
 	double billed, modelled, uncalibrated;
 	char **caveats;                         /* about the prices used */
 	size_t ncaveats;
+	struct plan_risk risk;                  /* of the points moved, as
+						   plan.csv adds up */
 };
 
 int plan_run(struct snapshot *s, const struct plan_options *o,

@@ -204,10 +204,13 @@ void azset_note(const struct plan_ctx *p, const struct rp *rp,
 {
 	const struct vm_set_row *r = p->az.current;
 	bool moves = d->action == ACT_MOVE_NOW || d->action == ACT_MOVE_ON;
-	size_t len = strlen(d->reason);
+	size_t len;
 
 	if (!r || rp->recommended == 0 || (rp->recommended > 0) == moves)
 		return;
+	d->says_more = true;
+	decision_say(d);
+	len = strlen(d->reason);
 	if (rp->recommended > 0 && in_plan_set)
 		strfmt(d->reason + len, sizeof(d->reason) - len,
 		       "; in Azure's recommended set, which moves without "

@@ -141,6 +141,8 @@ struct plan_ctx {
 	struct item_work work;
 	struct forecast_entry *forecasts;  /* FORECAST_CACHE entries */
 	bool *planned;               /* per item: has rows in plan.csv */
+	long reason_points[RC_COUNT]; /* plan.csv's rows per reason_code */
+	double reason_saving[RC_COUNT]; /* and their saving_total */
 	struct levers levers;
 	struct plan_summary *sum;
 	struct calibration *cal;     /* with a bill (costs_path) */
@@ -166,6 +168,10 @@ int plan_write_strategies(struct plan_ctx *p, struct outdir *dir,
 int plan_write_changes(struct plan_ctx *p, struct outdir *dir,
 		       struct err *e);
 int plan_write_meta(struct plan_ctx *p, struct outdir *dir, struct err *e);
+/* reasons.csv: per reason_code of plan.csv, its sentence, rows and
+ * saving (plan_write_reasons.c). */
+int plan_write_reasons(struct plan_ctx *p, struct outdir *dir,
+		       struct err *e);
 int plan_write_vault_months(struct plan_ctx *p, struct outdir *dir,
 			    struct err *e);
 int plan_write_items(struct plan_ctx *p, struct outdir *dir, struct err *e);

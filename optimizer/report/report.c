@@ -78,15 +78,6 @@ static bool letter_paper(void)
 	return false;
 }
 
-static double *nan_array(size_t n)
-{
-	double *a = xmalloc(n * sizeof(double));
-
-	for (size_t i = 0; i < n; i++)
-		a[i] = NAN;
-	return a;
-}
-
 /* path as the page names it: under o->shown when it is under o->staged.
  * The copy is kept in c->shown[slot]. */
 static const char *shown_path(struct report_ctx *c, int slot,
@@ -128,10 +119,11 @@ static void ctx_init(struct report_ctx *c, struct report_data *d,
 	c->now_policy = xcalloc(np, sizeof(*c->now_policy));
 	c->plan_vault = xcalloc(nv, sizeof(*c->plan_vault));
 	c->plan_policy = xcalloc(np, sizeof(*c->plan_policy));
-	c->vault_restores = nan_array(nv);
-	c->vault_restore_cost = nan_array(nv);
-	c->policy_restores = nan_array(np);
-	c->policy_restore_cost = nan_array(np);
+	plan_risk_init(&c->risk, s->nvaults, s->npolicies);
+	c->vault_restores = c->risk.vault_restores;
+	c->vault_restore_cost = c->risk.vault_cost;
+	c->policy_restores = c->risk.policy_restores;
+	c->policy_restore_cost = c->risk.policy_cost;
 }
 
 static void ctx_release(struct report_ctx *c)
@@ -142,10 +134,7 @@ static void ctx_release(struct report_ctx *c)
 	free(c->prev_policy);
 	free(c->plan_vault);
 	free(c->plan_policy);
-	free(c->vault_restores);
-	free(c->vault_restore_cost);
-	free(c->policy_restores);
-	free(c->policy_restore_cost);
+	plan_risk_release(&c->risk);
 	for (size_t i = 0; i < ARRAY_SIZE(c->shown); i++)
 		free(c->shown[i]);
 	if (c->has_prev)
@@ -359,7 +348,8 @@ static int gather(struct report_ctx *c, struct err *e)
 	    report_estate_pass(c, c->s, c->now_vault, c->now_policy, true,
 			       e) ||
 	    report_read_vault_months(c, e) || report_read_plan_points(c, e) ||
-	    report_read_levers(c, e) || read_previous(c, e))
+	    report_read_levers(c, e) || report_read_reasons(c, e) ||
+	    read_previous(c, e))
 		return -1;
 	if (c->has_prev && report_causes(c, e))
 		return -1;

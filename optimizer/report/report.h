@@ -23,6 +23,7 @@
 #include <stdio.h>
 
 #include "optimizer/base/err.h"
+#include "optimizer/snapshot/plan_risk.h"
 #include "optimizer/snapshot/snapshot.h"
 #include "reports/report_data.h"
 
@@ -39,10 +40,19 @@ struct report_options {
 	/* run's staging directory and OUT: the page names a path under
 	 * staged as the same path under shown, where it will be */
 	const char *staged, *shown;
-	/* plan_dir was written by this process (run): plan.csv's rows other
-	 * than moves are skipped unchecked */
-	bool plan_written;
+	/* run: the restore risk of the moves of the plan it has just
+	 * written in plan_dir, so that plan.csv is not read again; NULL:
+	 * plan.csv is read */
+	const struct plan_risk *plan_risk;
+	/* run: rpo_rto.csv's rows as check wrote them (report_rpo_add),
+	 * taken over instead of reading rpo_path again; NULL: read it */
+	struct rep_rpo *rpo_rows;
 };
+
+/* One row of rpo_rto.csv into rp, v its values in the file's column
+ * order (check writes them so): what reading the file would add. */
+int report_rpo_add(struct rep_rpo *rp, const char *const *v,
+		   struct err *e);
 
 void report_options_init(struct report_options *o);
 

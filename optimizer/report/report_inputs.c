@@ -344,10 +344,39 @@ static int rpo_row(void *ctx, const struct csv_row *r, struct err *e)
 	return 0;
 }
 
+int report_rpo_add(struct rep_rpo *rp, const char *const *v,
+		   struct err *e)
+{
+	struct strbuf clean[RR_NCOLS];
+	const char *val[RR_NCOLS];
+	struct csv_row r = { "rpo_rto.csv", rp->rows + 2, &rpo_schema, val };
+	int rc;
+
+	/* the text as the file would give it back: valid UTF-8 */
+	for (int i = 0; i < RR_NCOLS; i++) {
+		clean[i] = (struct strbuf)STRBUF_INIT;
+		val[i] = v[i];
+		if (!utf8_valid(v[i])) {
+			utf8_sanitize(&clean[i], v[i]);
+			val[i] = clean[i].buf;
+		}
+	}
+	rc = rpo_row(rp, &r, e);
+	for (int i = 0; i < RR_NCOLS; i++)
+		strbuf_release(&clean[i]);
+	return rc;
+}
+
 int report_read_rpo(struct report_ctx *c, struct err *e)
 {
 	if (!c->o->rpo_path)
 		return 0;
+	if (c->o->rpo_rows) {
+		c->d->rpo = *c->o->rpo_rows;
+		memset(c->o->rpo_rows, 0, sizeof(*c->o->rpo_rows));
+		c->d->rpo.present = true;
+		return 0;
+	}
 	c->d->rpo.present = true;
 	return csv_read(c->o->rpo_path, &rpo_schema, rpo_row, &c->d->rpo,
 			NULL, e);

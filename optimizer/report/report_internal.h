@@ -29,7 +29,8 @@ struct report_ctx {
 	struct rep_stats *now_vault, *now_policy;
 	struct rep_stats *prev_vault, *prev_policy;
 	/* plan.csv's expected_restores and expected_restore_cost summed over
-	 * the moved points; NAN: not assessed */
+	 * the moved points; NAN: not assessed (the arrays are risk's) */
+	struct plan_risk risk;
 	double *vault_restores, *policy_restores;
 	double *vault_restore_cost, *policy_restore_cost;
 	char *shown[6];              /* the paths as the page names them */
@@ -58,6 +59,9 @@ int report_causes(struct report_ctx *c, struct err *e);
 /* levers.csv: the largest levers into d->levers (none when the plan was
  * made by a vaultwise without levers). */
 int report_read_levers(struct report_ctx *c, struct err *e);
+/* reasons.csv: the plan's reason codes into d->reasons (none when the
+ * plan was made by a vaultwise without them). */
+int report_read_reasons(struct report_ctx *c, struct err *e);
 
 /* One pass over a snapshot's items and points: storage and fees per
  * vault and policy (into vault[] and policy[], npolicies + 1 long).

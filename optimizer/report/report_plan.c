@@ -4,7 +4,7 @@
  * savings per vault and policy), strategies.csv (the projected cost per
  * strategy), vault_months.csv (the plan strategy per vault and month:
  * what focus.csv breaks down) and plan.csv, streamed, for the restore
- * risk of the points the plan moves. The report takes the plan's figures
+ * risk of the points the plan moves (run hands it over in memory). The report takes the plan's figures
  * as they are: it projects and forecasts nothing itself. Columns are
  * found by name; columns added to these files later are ignored. Never
  * prints. */
@@ -263,21 +263,14 @@ _Static_assert(ARRAY_SIZE(point_cols) == PC_NCOLS, "plan columns");
 static const struct csv_schema point_schema = { "plan.csv", point_cols,
 						PC_NCOLS };
 
-static void add_to(double *slot, double v)
-{
-	*slot = isnan(*slot) ? v : *slot + v;
-}
-
 /* A moved point's expected restores (over its remaining life) and their
  * expected cost from Archive, both empty when the plan had no model. */
 static int plan_point_row(void *ctx, const struct csv_row *r, struct err *e)
 {
 	struct report_ctx *c = ctx;
-	struct rep_risk *risk = &c->d->risk;
 	const char *item_id = "";
 	const struct item *it;
 	double restores = NAN, cost = NAN;
-	size_t pol;
 	long k;
 	int action;
 
@@ -296,34 +289,45 @@ static int plan_point_row(void *ctx, const struct csv_row *r, struct err *e)
 				 "an item of this snapshot (was the plan made "
 				 "from another one?)");
 	it = &c->s->items[k];
-	pol = it->policy_idx >= 0 ? (size_t)it->policy_idx : c->s->npolicies;
-	risk->points++;
-	if (isnan(restores))
-		return 0;
-	if (isnan(cost))
-		cost = 0;
-	risk->assessed = true;
-	risk->expected += restores;
-	risk->cost += cost;
-	add_to(&c->vault_restores[it->vault_idx], restores);
-	add_to(&c->vault_restore_cost[it->vault_idx], cost);
-	add_to(&c->policy_restores[pol], restores);
-	add_to(&c->policy_restore_cost[pol], cost);
+	plan_risk_add(&c->risk, (size_t)it->vault_idx, it->policy_idx,
+		      restores, cost);
 	return 0;
+}
+
+/* run's plan, in memory: the same sums, to the bit. */
+static void copy_risk(struct plan_risk *to, const struct plan_risk *from)
+{
+	size_t nv = (to->nvaults + 1) * sizeof(double);
+	size_t np = (to->npolicies + 1) * sizeof(double);
+
+	to->points = from->points;
+	to->assessed = from->assessed;
+	to->expected = from->expected;
+	to->cost = from->cost;
+	memcpy(to->vault_restores, from->vault_restores, nv);
+	memcpy(to->vault_cost, from->vault_cost, nv);
+	memcpy(to->policy_restores, from->policy_restores, np);
+	memcpy(to->policy_cost, from->policy_cost, np);
 }
 
 int report_read_plan_points(struct report_ctx *c, struct err *e)
 {
-	char *path = path_join(c->o->plan_dir, "plan.csv");
-	int rc;
+	struct rep_risk *risk = &c->d->risk;
+	char *path;
+	int rc = 0;
 
-	memset(&c->d->risk, 0, sizeof(c->d->risk));
-	/* only moves count: a plan run has just written needs no check of
-	 * its other rows (most of them), which are skipped unsplit */
-	rc = csv_read_kept(path, &point_schema,
-			   c->o->plan_written ? "move" : NULL, plan_point_row,
-			   c, NULL, NULL, e);
-	free(path);
+	if (c->o->plan_risk) {
+		copy_risk(&c->risk, c->o->plan_risk);
+	} else {
+		path = path_join(c->o->plan_dir, "plan.csv");
+		rc = csv_read(path, &point_schema, plan_point_row, c, NULL,
+			      e);
+		free(path);
+	}
+	risk->points = c->risk.points;
+	risk->assessed = c->risk.assessed;
+	risk->expected = c->risk.expected;
+	risk->cost = c->risk.cost;
 	return rc;
 }
 

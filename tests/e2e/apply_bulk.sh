@@ -46,8 +46,10 @@ check "... each eligible now moves now" test \
 check "... each eligible later moves on its first allowed day" test \
 	"$(csvq "$P" 'r["action"] == "move_on" and r["move_date"] != r["eligible_from"]')" -eq 0
 # a move the plan would make anyway gives the plan's own reason; one it
-# makes only as asked says so
-check "... saying why" test "$(csvq "$P" 'r["action"].startswith("move") and not (r["reason"].startswith("saves ") or "as asked (plan --moves all-eligible)" in r["reason"])')" -eq 0
+# makes only as asked says so (its sentence in reasons.csv)
+check "... saying why" test "$(csvq "$P" 'r["action"].startswith("move") and r["reason_code"] not in ("breakeven", "breakeven-after-dependants", "moved-as-asked")')" -eq 0
+check "... reasons.csv says what each move's code stands for" test \
+	"$(csvq "$T/L/reasons.csv" 'not r["sentence"].startswith("saves {saving_total} {currency}" if r["reason_code"].startswith("breakeven") else "moved as soon as Azure allows, as asked (plan --moves all-eligible)" if r["reason_code"] == "moved-as-asked" else "")')" -eq 0
 LEGACY_POLICIES=$(python3 -c 'import csv,sys
 d=sys.argv[1]
 v={r["vault_id"] for r in csv.DictReader(open(d+"/vaults.csv")) if r["vault_name"].startswith("rsv-legacy-")}

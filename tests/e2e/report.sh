@@ -32,6 +32,22 @@ grep_ok "run warns of the estimated prices" \
 	"$T/err"
 check "... once: the report does not repeat the plan's price warnings" \
 	sh -c "! grep -q 'warning: report: .*price' '$T/err'"
+# run hands its report the plan's restore risk in memory; report reads
+# it from plan.csv: the same figures, to the last digit
+expect_exit 0 "report on run's plan and inputs" \
+	"$VAULTWISE" report "$S" --plan "$R/plan" --model "$R/model.json" \
+	--rpo "$R/rpo_rto.csv" --posture "$R/posture.csv" --out "$T/same"
+for f in vaults.csv policies.csv forecast.csv; do
+	check "... the same $f as run's" cmp "$R/report/$f" "$T/same/$f"
+done
+check "... and the same RPO/RTO section, which run took from check in memory" \
+	python3 - "$R/report/report.html" "$T/same/report.html" <<'PY'
+import re, sys
+sec = [re.search(r'<section id="rpo">.*?</section>',
+                 open(f, encoding="utf-8").read(), re.S)[0]
+       for f in sys.argv[1:]]
+assert sec[0] == sec[1] and "breach" in sec[0], sec[0][:300]
+PY
 expect_exit 0 "fit writes model.json" \
 	"$VAULTWISE" fit "$S" --out "$R/model.json"
 expect_exit 1 "check writes rpo_rto.csv (and finds breaches)" \
@@ -467,6 +483,25 @@ for r in rows[:12]:
     shown = ("{:,.2f} EUR/month".format(float(r["saving_month"]))
              if r["saving_month"] else "not priced")
     assert r["lever"] in sec and shown in sec and r["constraint"] in sec, r
+PY
+check "report.html: why points move or stay, each code of plan.csv with its sentence" \
+	python3 - "$H" "$R/plan/reasons.csv" "$R/plan/plan.csv" <<'PY'
+import collections, csv, html, re, sys
+page = open(sys.argv[1], encoding="utf-8").read()
+reasons = list(csv.DictReader(open(sys.argv[2], newline="")))
+n = collections.Counter(r["reason_code"]
+                        for r in csv.DictReader(open(sys.argv[3], newline="")))
+sec = page[page.index('<section id="reasons">'):]
+sec = html.unescape(re.sub(r"<[^>]+>", "", sec[:sec.index("</section>")]))
+assert "Why points move or stay" in sec
+for r in reasons:
+    # the sentence as people read it: {column} shows as the column's name
+    said = r["sentence"].replace("{", "").replace("}", "")
+    shown = "{:,d}".format(int(r["points"]))
+    assert r["reason_code"] in sec and said in sec and shown in sec, r
+    assert int(r["points"]) == n[r["reason_code"]], r
+assert set(n) == {r["reason_code"] for r in reasons}, n
+assert "saves saving_total currency over its remaining life" in sec, sec[:500]
 PY
 
 expect_exit 0 "report again from the same inputs" \

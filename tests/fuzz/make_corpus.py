@@ -70,6 +70,21 @@ def csv_seeds():
     seed("csv", b"\x03\xef\xbb\xbfrp_id,item_id\n1,2\n")
 
 
+def csvskip_seeds():
+    """Exports with rows of other services, quoted line ends, CRLF and
+    the word in any case, around 64-byte block edges."""
+    seed("csvskip", "a,b\n" + "x" * 61 + "\nBackup,1\n\"q\nbackup\",2\n")
+    seed("csvskip", "a,b\r\n\"" + "y" * 60 + "\r\n\"\"\",z\r\n\r\n"
+         "x,BACK" + "\r\n" + "UP,backup")
+    seed("csvskip", "date,resourceId,meterCategory,meterName,quantity\r\n"
+         "2026-10-01,/subscriptions/s/resourceGroups/rg/providers/"
+         "Microsoft.Compute/virtualMachines/vm,\"Virtual Machines\","
+         "\"D4s v5\",24\r\n"
+         "2026-10-01,/subscriptions/s/resourceGroups/rg/providers/"
+         "Microsoft.RecoveryServices/vaults/v,Backup,"
+         "\"LRS Data Stored\",100\r\n")
+
+
 def arm_seeds():
     kinds = [("Subscription", 0), ("Vault", 1), ("VaultConfig", 1),
              ("Polic", 2), ("IaaS_v2", 2), ("ProtectedItem", 3),
@@ -219,6 +234,8 @@ def dicts():
                                 "optimizer/report/report_inputs.c",
                                 "optimizer/audit/audit.c",
                                 "optimizer/plan/plan_write.c"))
+    write_dict("csvskip", ["backup", "BACKUP", "ku", "\r\n", "\"", ",",
+                           "\n"])
     write_dict("timeutil", ["T", "Z", "P", "W", "D", "H", "M", "S", ".",
                             "+00:00", "-", ":", "0001-01-01", "9999"])
 
@@ -226,6 +243,7 @@ def dicts():
 if __name__ == "__main__":
     shutil.rmtree(OUT, ignore_errors=True)
     csv_seeds()
+    csvskip_seeds()
     arm_seeds()
     schedule_seeds()
     simple_seeds()

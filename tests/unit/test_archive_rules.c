@@ -88,6 +88,7 @@ static void test_archive_rules__never_reaches_both(void **state)
 	archive_eligibility(&it, &rp, T0 + 10LL * DAY_S, &el);
 	assert_int_equal(el.status, ELIG_NEVER);
 	assert_non_null(strstr(el.why, "retention ends 2026-09-27"));
+	assert_string_equal(reason_kinds[el.code].code, "retention-too-short");
 	rp.expiry_time = T0 + 270LL * DAY_S;
 	archive_eligibility(&it, &rp, T0 + 10LL * DAY_S, &el);
 	assert_int_equal(el.status, ELIG_LATER);
@@ -113,6 +114,7 @@ static void test_archive_rules__kinds_and_tiers(void **state)
 	rp.tier = TIER_ARCHIVE;
 	archive_eligibility(&it, &rp, now, &el);
 	assert_string_equal(el.why, "already in Archive");
+	assert_string_equal(reason_kinds[el.code].code, "already-archive");
 	rp.tier = TIER_SNAPSHOT;
 	assert_int_equal(status_at(WL_VM, rp, now), ELIG_NEVER);
 	rp.tier = TIER_SNAPSHOT_STANDARD;
@@ -202,17 +204,18 @@ static void test_archive_rules__vm_dependencies(void **state)
 	archive_eligibility(&it, &rps[0], T0 + 90LL * DAY_S, &el);
 	assert_int_equal(el.status, ELIG_NOW);
 	eligibility_hold(&el, T0 + 91LL * DAY_S, T0 + 90LL * DAY_S,
-			 "daily and weekly points that depend on it are kept");
+			 RC_DEPENDANTS, "daily and weekly points that depend on it are kept");
 	assert_int_equal(el.status, ELIG_LATER);
 	assert_true(el.from == T0 + 91LL * DAY_S);
 	archive_eligibility(&it, &rps[0], now, &el);
-	eligibility_hold(&el, T0 + 91LL * DAY_S, now,
+	eligibility_hold(&el, T0 + 91LL * DAY_S, now, RC_DEPENDANTS,
 			 "daily and weekly points that depend on it are kept");
 	assert_int_equal(el.status, ELIG_NOW);
 	/* Dependants outliving the last possible move. */
-	eligibility_hold(&el, T0 + 300LL * DAY_S, now,
+	eligibility_hold(&el, T0 + 300LL * DAY_S, now, RC_DEPENDANTS,
 			 "daily and weekly points that depend on it are kept");
 	assert_int_equal(el.status, ELIG_NEVER);
+	assert_string_equal(reason_kinds[el.code].code, "dependants-kept");
 	assert_non_null(strstr(el.why, "depend on it are kept until "
 				       "2026-10-28"));
 }
@@ -237,7 +240,7 @@ static void test_archive_rules__dependant_kept_forever(void **state)
 	archive_eligibility(&it, &rps[0], now, &el);
 	assert_int_equal(el.status, ELIG_NOW);
 	eligibility_hold(&el, vm_dependencies_end(NULL, rps, 3, 0), now,
-			 "the daily and weekly points that depend on it are "
+			 RC_DEPENDANTS, "the daily and weekly points that depend on it are "
 			 "kept");
 	assert_int_equal(el.status, ELIG_NEVER);
 	assert_non_null(strstr(el.why, "depend on it are kept forever"));

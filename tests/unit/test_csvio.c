@@ -919,8 +919,8 @@ static int count_row(void *ctx, const struct csv_row *r, struct err *e)
 static void test_csvio__writer_sums_match_reader_and_sha256sum(
 	void **state)
 {
-	static char cells[2000][3][48];
-	static const char *rows[2000][3];
+	static char cells[12000][3][48];
+	static const char *rows[12000][3];
 	struct err e = ERR_INIT;
 	struct csv_file_info winfo, rinfo;
 	char sum[SHA256_HEX_LEN];
@@ -929,28 +929,62 @@ static void test_csvio__writer_sums_match_reader_and_sha256sum(
 	char *path;
 
 	(void)state;
-	/* well over one 64 KiB buffer of output, with quoting */
-	for (int i = 0; i < 2000; i++)
+	/* over one 1 MiB buffer of output, cells quoted and plain */
+	for (int i = 0; i < 12000; i++)
 		for (int c = 0; c < 3; c++) {
 			snprintf(cells[i][c], sizeof(cells[i][c]),
-				 "r%04d c%d, \"padding\" padding", i, c);
+				 c == 1 ? "r%05d-c%d-plain-padding-padding"
+					: "r%05d c%d, \"padding\" padding",
+				 i, c);
 			rows[i][c] = cells[i][c];
 		}
-	path = write_texts("sums.csv", (const char *const(*)[3])rows, 2000,
+	path = write_texts("sums.csv", (const char *const(*)[3])rows, 12000,
 			   &winfo);
 	assert_int_equal(csv_read(path, &text_schema, count_row, &seen,
 				  &rinfo, &e),
 			 0);
-	assert_int_equal(seen, 2000);
-	assert_int_equal(winfo.rows, 2000);
-	assert_int_equal(rinfo.rows, 2000);
+	assert_int_equal(seen, 12000);
+	assert_int_equal(winfo.rows, 12000);
+	assert_int_equal(rinfo.rows, 12000);
 	assert_int_equal(stat(path, &st), 0);
-	assert_true(st.st_size > 65536 * 2);
+	assert_true(st.st_size > (1 << 20));
 	assert_int_equal(winfo.bytes, (uint64_t)st.st_size);
 	assert_int_equal(rinfo.bytes, (uint64_t)st.st_size);
 	sha256sum(path, sum);
 	assert_string_equal(winfo.sha256, sum);
 	assert_string_equal(rinfo.sha256, sum);
+	free(path);
+}
+
+/* An output no manifest records is written without a SHA-256: the same
+ * bytes as a hashed one. */
+static void test_csvio__output_writer_writes_the_same_bytes(void **state)
+{
+	static const char *const rows[2][3] = {
+		{ "a", "b, c", "=d" }, { "1", "\"q\"", "" },
+	};
+	struct err e = ERR_INIT;
+	char *hashed = write_texts("hashed.csv", rows, 2, NULL);
+	char *path = test_path("output.csv");
+	struct csv_writer *w = csv_writer_open_output(path, &text_schema, &e);
+	char *a, *b;
+
+	(void)state;
+	assert_non_null(w);
+	for (size_t i = 0; i < 2; i++) {
+		for (int c = 0; c < 3; c++)
+			csv_put(w, rows[i][c]);
+		csv_end_row(w);
+	}
+	assert_int_equal(csv_writer_commit(w, NULL, &e), 0);
+	a = test_read(hashed);
+	b = test_read(path);
+	assert_non_null(a);
+	assert_non_null(b);
+	assert_string_equal(a, b);
+	free(a);
+	free(b);
+	free(hashed);
 	free(path);
 }
 
@@ -1079,6 +1113,7 @@ int main(void)
 		cmocka_unit_test(test_csvio__write_read_round_trip),
 		cmocka_unit_test(
 			test_csvio__writer_sums_match_reader_and_sha256sum),
+		cmocka_unit_test(test_csvio__output_writer_writes_the_same_bytes),
 		cmocka_unit_test(test_csvio__aborted_writer_leaves_nothing),
 		cmocka_unit_test(
 			test_csvio__commit_replaces_existing_file_atomically),

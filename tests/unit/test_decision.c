@@ -160,6 +160,11 @@ static void test_decision__quiet_history_moves_now(void **state)
 	assert_float_equal(d.saving_total + d.restore_cost,
 			   0.6 / 30.436875 * 900, 1e-9);
 	assert_true(d.restore_cost > 0 && d.restore_cost < 0.03);
+	/* reasons.csv's breakeven sentence says it with the row's columns:
+	 * the row's own is composed only when asked for */
+	assert_string_equal(reason_kinds[d.code].code, "breakeven");
+	assert_string_equal(d.reason, "");
+	decision_say(&d);
 	assert_non_null(strstr(d.reason, "move now"));
 	restore_model_free(m);
 }
@@ -179,6 +184,7 @@ static void test_decision__restores_delay_the_move(void **state)
 	assert_int_equal(d.action, ACT_MOVE_ON);
 	assert_true(d.move_at >= T0 + 172LL * DAY_S &&
 		    d.move_at <= T0 + 175LL * DAY_S);
+	decision_say(&d);
 	assert_non_null(strstr(d.reason, "move on "));
 	restore_model_free(m);
 }

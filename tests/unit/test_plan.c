@@ -87,21 +87,31 @@ static char *write_snapshot(void)
 	return dir;
 }
 
-/* The plan.csv row of rp_id, as a line of text; caller frees. */
-static char *plan_row(const char *plan_dir, const char *rp_id)
+/* The first row of the plan's file holding key, as a line of text;
+ * caller frees. */
+static char *plan_file_row(const char *plan_dir, const char *file,
+			   const char *key)
 {
-	char *path = xasprintf("%s/plan.csv", plan_dir);
+	char *path = xasprintf("%s/%s", plan_dir, file);
 	char *text = test_read(path), *line, *save = NULL, *found = NULL;
-	char *key = xasprintf(",%s,", rp_id);
 
 	assert_non_null(text);
 	for (line = strtok_r(text, "\n", &save); line && !found;
 	     line = strtok_r(NULL, "\n", &save))
 		if (strstr(line, key))
 			found = xstrdup(line);
-	free(key);
 	free(text);
 	free(path);
+	return found;
+}
+
+/* The plan.csv row of rp_id; caller frees. */
+static char *plan_row(const char *plan_dir, const char *rp_id)
+{
+	char *key = xasprintf(",%s,", rp_id);
+	char *found = plan_file_row(plan_dir, "plan.csv", key);
+
+	free(key);
 	return found;
 }
 
@@ -190,24 +200,34 @@ static void test_plan__each_point_says_why(void **state)
 	 * 0.878 EUR a month moving saves: it moves the day it may. */
 	row = plan_row(out, "young");
 	assert_non_null(row);
-	assert_non_null(strstr(row, ",move_on,2026-11-26,"));
-	assert_non_null(strstr(row, "net of 0.34 EUR expected for restores "
-				    "from Archive"));
-	/* set_points (none) and the method, the last columns */
-	assert_non_null(strstr(row, ",,prior"));
+	/* its reason is reasons.csv's breakeven sentence with the row's
+	 * figures: no sentence of its own */
+	assert_non_null(strstr(row, ",move_on,2026-11-26,,"));
+	assert_non_null(strstr(row, ",0.34,"));
+	/* set_points (none), the method, then the reason code, last */
+	assert_non_null(strstr(row, ",,prior,,reported,breakeven\r"));
 	free(row);
 	/* 100 days of retention left, under the 180 Azure requires */
 	row = plan_row(out, "short");
 	assert_non_null(row);
-	assert_non_null(strstr(row, ",ineligible,,retention ends 2027-02-09: "
-				    "fewer than 180 days would be left in "
-				    "Archive (Azure requires 180),"));
+	assert_non_null(strstr(row, ",ineligible,,,"));
+	assert_non_null(strstr(row, ",2027-02-09T"));
+	assert_non_null(strstr(row, ",retention-too-short\r"));
 	free(row);
 	row = plan_row(out, "archived");
 	assert_non_null(row);
-	assert_non_null(strstr(row, ",ineligible,,already in Archive,"));
+	assert_non_null(strstr(row, ",ineligible,,,"));
+	assert_non_null(strstr(row, ",already-archive\r"));
 	free(row);
 	assert_null(plan_row(out, "log"));
+	/* reasons.csv: each code once, its sentence and its rows */
+	row = plan_file_row(out, "reasons.csv", "retention-too-short,");
+	assert_non_null(row);
+	assert_non_null(strstr(row, "retention ends {expiry_time}: fewer "
+				    "than 180 days would be left in Archive "
+				    "(Azure requires 180),1,0.00,EUR,"
+				    "when-more"));
+	free(row);
 	plan_summary_release(&sum);
 	free(out);
 	free(snap);
@@ -387,9 +407,9 @@ static void test_plan__vm_set_moves_or_stays(void **state)
 	row = plan_row(out, "y240");
 	assert_non_null(row);
 	assert_non_null(strstr(row, ",move_now,"));
-	assert_non_null(strstr(row, "frees 95.3 GiB of Standard"));
-	/* not in the set: no set_points */
+	/* freed_gb: 95.3 GiB of Standard; not in the set: no set_points */
 	assert_non_null(strstr(row, ",95.267,,model"));
+	assert_non_null(strstr(row, ",breakeven\r"));
 	free(row);
 	for (int age = 120; age <= 300; age += 30) {
 		char id[16];

@@ -368,6 +368,21 @@ static void test_schedule__format_hours(void **state)
 	assert_string_equal(b, "0.5 h");
 	format_hours(51.98, b, sizeof(b));
 	assert_string_equal(b, "52 h");
+	/* without printf for most, the same text as its formats */
+	for (int i = -2000; i <= 200000; i += 7) {
+		double h = i / 100.0 + i % 3 * 0.005;
+		bool whole = fabs(h - round(h)) < 0.05;
+		char want[24];
+
+		if (whole)
+			snprintf(want, sizeof(want), "%.0f h", round(h));
+		else if (h < 1)
+			snprintf(want, sizeof(want), "%.2g h", h);
+		else
+			snprintf(want, sizeof(want), "%.1f h", h);
+		format_hours(h, b, sizeof(b));
+		assert_string_equal(b, want);
+	}
 }
 
 int main(void)

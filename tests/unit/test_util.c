@@ -365,6 +365,37 @@ static void test_util__format_fixed_matches_printf(void **state)
 	}
 }
 
+/* round_fixed is what a reader of the written text gets back: plan
+ * hands run's report in memory the sums it would read from plan.csv. */
+static void test_util__round_fixed_is_the_text_read_back(void **state)
+{
+	static const double edge[] = {
+		0, 0.5, 2.5, -0.5, 0.125, 2.675, 1.005, 0.045, 99.995,
+		-0.001, -0.0, 3.9e15, 4.1e15, 1e300, 0.01455, 1234.56785,
+	};
+	uint64_t x = 0x2545F4914F6CDD1DULL;
+	char text[400];
+
+	(void)state;
+	assert_true(isnan(round_fixed(NAN, 4)));
+	for (size_t i = 0; i < ARRAY_SIZE(edge); i++)
+		for (int d = 0; d <= 9; d++) {
+			format_fixed(text, sizeof(text), edge[i], d);
+			assert_true(round_fixed(edge[i], d) ==
+				    strtod(text, NULL));
+		}
+	for (int i = 0; i < 200000; i++) {
+		double v;
+		int d;
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+		v = (double)(x >> 11) / 9007199254740992.0 *
+		    pow(10, (int)(x % 9) - 3);
+		d = (int)((x >> 3) % 10);
+		format_fixed(text, sizeof(text), v, d);
+		assert_true(round_fixed(v, d) == strtod(text, NULL));
+	}
+}
+
 /* NaN and infinities are not numbers a cell can hold: format_fixed
  * hands them to snprintf, and the CSV writer leaves NaN's cell empty
  * (test_csvio). */
@@ -419,6 +450,7 @@ int main(void)
 		cmocka_unit_test(test_util__json_text_is_valid_utf8),
 		cmocka_unit_test(test_util__clamp_round),
 		cmocka_unit_test(test_util__format_fixed_matches_printf),
+		cmocka_unit_test(test_util__round_fixed_is_the_text_read_back),
 		cmocka_unit_test(
 			test_util__format_fixed_leaves_non_numbers_to_printf),
 		cmocka_unit_test(test_util__format_long_matches_printf),
