@@ -641,15 +641,46 @@ static long grouped_item(const struct snapshot *s, const struct grouping *g,
 	return snapshot_find_item(s, item_id);
 }
 
+/* An enum column's value mostly repeats the row before's: the name it
+ * matched is tried first, exactly, before row_enum's search (which also
+ * takes any case and names the column when nothing matches). */
+static int repeat_enum(const struct csv_row *r, int col, unsigned flags,
+		       const char *const *names, int n, int *last, int *out,
+		       struct err *e)
+{
+	const char *v = r->val[col];
+
+	if (*last >= 0 && v[0] == names[*last][0] && !strcmp(v, names[*last])) {
+		*out = *last;
+		return 0;
+	}
+	if (row_enum(r, col, flags, names, n, out, e))
+		return -1;
+	if (v[0])
+		*last = *out;
+	return 0;
+}
+
+#define REPEAT_ENUM(r, col, flags, names, last, out, e) \
+	repeat_enum(r, col, flags, names, (int)ARRAY_SIZE(names), last, \
+		    out, e)
+
+/* The enum columns of recovery_points.csv, as repeat_enum remembers. */
+struct rp_enums {
+	int kind, tier, ready, rec;
+};
+
 struct rp_stream {
 	struct snapshot *s;
 	struct grouping g;
 	rp_fn fn;
 	void *ctx;
 	uint64_t rows;
+	struct rp_enums last;
 };
 
-static int parse_rp(const struct csv_row *r, struct rp *rp, struct err *e)
+static int parse_rp(const struct csv_row *r, struct rp *rp,
+		    struct rp_enums *last, struct err *e)
 {
 	int rec = -1;
 
@@ -659,13 +690,17 @@ static int parse_rp(const struct csv_row *r, struct rp *rp, struct err *e)
 	if (row_str(r, RP_ID, 0, &rp->rp_id, e) ||
 	    row_str(r, RP_ITEM, 0, &rp->item_id, e) ||
 	    row_time(r, RP_TIME, 0, &rp->rp_time, e) ||
-	    ENUM(r, RP_KIND, 0, rp_kind_names, &rp->kind, e) ||
-	    ENUM(r, RP_TIER, 0, rp_tier_names, &rp->tier, e) ||
+	    REPEAT_ENUM(r, RP_KIND, 0, rp_kind_names, &last->kind,
+			&rp->kind, e) ||
+	    REPEAT_ENUM(r, RP_TIER, 0, rp_tier_names, &last->tier,
+			&rp->tier, e) ||
 	    row_time(r, RP_EXPIRY, ROW_OPTIONAL, &rp->expiry_time, e) ||
-	    ENUM(r, RP_READY, 0, move_ready_names, &rp->move_ready, e) ||
+	    REPEAT_ENUM(r, RP_READY, 0, move_ready_names, &last->ready,
+			&rp->move_ready, e) ||
 	    row_double(r, RP_UNIQUE, 0, 0, 1e7, &rp->unique_gb, e) ||
 	    row_double(r, RP_FULL, 0, 0, 1e7, &rp->full_gb, e) ||
-	    ENUM(r, RP_REC, ROW_OPTIONAL, false_true, &rec, e))
+	    REPEAT_ENUM(r, RP_REC, ROW_OPTIONAL, false_true, &last->rec,
+			&rec, e))
 		return -1;
 	rp->recommended = rec < 0 ? 0 : rec ? 1 : -1;
 	if (rp->expiry_time != TIME_NONE && rp->expiry_time < rp->rp_time)
@@ -680,7 +715,7 @@ static int stream_rp_row(void *ctx, const struct csv_row *r, struct err *e)
 	struct rp rp;
 	long item;
 
-	if (parse_rp(r, &rp, e))
+	if (parse_rp(r, &rp, &st->last, e))
 		return -1;
 	item = grouped_item(st->s, &st->g, rp.item_id);
 	if (item < 0)
@@ -717,7 +752,8 @@ static int stream_file(struct snapshot *s, int file, csv_row_fn fn,
 int snapshot_each_rp_unhashed(struct snapshot *s, rp_fn fn, void *ctx,
 			      uint64_t *rows, struct err *e)
 {
-	struct rp_stream st = { s, { NULL, -1 }, fn, ctx, 0 };
+	struct rp_stream st = { s, { NULL, -1 }, fn, ctx, 0,
+				  { -1, -1, -1, -1 } };
 	int rc = stream_file(s, SF_RPS, stream_rp_row, &st, &st.g, false, e);
 
 	*rows = st.rows;
@@ -726,7 +762,8 @@ int snapshot_each_rp_unhashed(struct snapshot *s, rp_fn fn, void *ctx,
 
 int snapshot_each_rp(struct snapshot *s, rp_fn fn, void *ctx, struct err *e)
 {
-	struct rp_stream st = { s, { NULL, -1 }, fn, ctx, 0 };
+	struct rp_stream st = { s, { NULL, -1 }, fn, ctx, 0,
+				  { -1, -1, -1, -1 } };
 	int rc;
 
 	if (snap_cache_ready(s->cache, SF_RPS))
@@ -995,6 +1032,7 @@ struct job_stream {
 	struct grouping g;
 	job_fn fn;
 	void *ctx;
+	long vault;           /* the row before's vault, or -1 */
 };
 
 static int parse_job(const struct csv_row *r, struct job *j, struct err *e)
@@ -1031,7 +1069,11 @@ static int stream_job_row(void *ctx, const struct csv_row *r, struct err *e)
 
 	if (parse_job(r, &j, e))
 		return -1;
-	if (snapshot_find_vault(st->s, j.vault_id) < 0)
+	/* jobs come grouped by item, so mostly by vault too */
+	if (st->vault < 0 || strcmp(st->s->vaults[st->vault].vault_id,
+				    j.vault_id))
+		st->vault = snapshot_find_vault(st->s, j.vault_id);
+	if (st->vault < 0)
 		return unknown_ref(r, J_VAULT, "vaults.csv", e);
 	if (j.item_id[0]) {
 		item = grouped_item(st->s, &st->g, j.item_id);
@@ -1048,7 +1090,7 @@ static int stream_job_row(void *ctx, const struct csv_row *r, struct err *e)
 int snapshot_each_job(struct snapshot *s, job_fn fn, void *ctx,
 		      struct err *e)
 {
-	struct job_stream st = { s, { NULL, -1 }, fn, ctx };
+	struct job_stream st = { s, { NULL, -1 }, fn, ctx, -1 };
 	int rc;
 
 	if (snap_cache_ready(s->cache, SF_JOBS))
