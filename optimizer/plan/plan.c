@@ -9,6 +9,7 @@
 
 #include <limits.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 
 #include "models/cost/backtest.h"
@@ -75,6 +76,65 @@ static int collect_restore(void *ctx, const struct item *it,
 		return 0;
 	rto_samples_add(&p->rto_samples, it, j, p->now);
 	return 0;
+}
+
+/* Without RTO targets, nothing planned depends on the restores: jobs.csv
+ * is then read (and checked) on a thread of its own while the points are
+ * planned, and the plan waits for it only before it is committed. With
+ * targets the RTO model is fitted from them first. */
+struct jobs_pass {
+	pthread_t thread;
+	int rc;
+	struct err err;
+};
+
+static void rto_fit(struct plan_ctx *p)
+{
+	rto_samples_fit(&p->rto_samples, p->rto);
+}
+
+static void *read_jobs(void *arg)
+{
+	struct plan_ctx *p = arg;
+
+	p->jobs->rc = snapshot_each_job(p->s, collect_restore, p,
+					&p->jobs->err);
+	return NULL;
+}
+
+static int jobs_begin(struct plan_ctx *p, struct err *e)
+{
+	if (!p->o->targets) {
+		p->jobs = xcalloc(1, sizeof(*p->jobs));
+		if (!pthread_create(&p->jobs->thread, NULL, read_jobs, p))
+			return 0;
+		free(p->jobs);
+		p->jobs = NULL;
+	}
+	if (snapshot_each_job(p->s, collect_restore, p, e))
+		return -1;
+	rto_fit(p);
+	return 0;
+}
+
+/* rc after the jobs are read: theirs first when they failed, as when
+ * they were read before the points. */
+static int jobs_end(struct plan_ctx *p, int rc, struct err *e)
+{
+	struct jobs_pass *j = p->jobs;
+
+	if (!j)
+		return rc;
+	pthread_join(j->thread, NULL);
+	p->jobs = NULL;
+	if (j->rc) {
+		*e = j->err;
+		rc = -1;
+	} else if (!rc) {
+		rto_fit(p);
+	}
+	free(j);
+	return rc;
 }
 
 /* ---- prices ---- */
@@ -634,6 +694,35 @@ static void write_plan_row(struct plan_ctx *p, const struct item *it,
 	csv_put(w, plan_basis(p, it->vault_idx));
 	csv_put(w, reason_kinds[d->code].code);
 	csv_end_row(w);
+}
+
+/* On plan.csv's writer thread (plan_rows.c). */
+static void write_row(struct plan_ctx *p, const struct plan_row *r)
+{
+	write_plan_row(p, r->it, &r->rp, &r->el, &r->d, r->now_cost,
+		       r->after_cost, r->freed_gb, r->set_points);
+}
+
+/* write_plan_row's arguments, copied for the writer thread, and what
+ * the row adds to the plan's totals, here in row order. */
+static void queue_plan_row(struct plan_ctx *p, const struct item *it,
+			   const struct rp *rp, const struct eligibility *el,
+			   const struct decision *d, double now_cost,
+			   double after_cost, double freed_gb,
+			   size_t set_points)
+{
+	struct plan_row *r = plan_rows_next(p->rows);
+
+	r->it = it;
+	r->rp = *rp;
+	r->rp.rp_id = plan_rows_keep(p->rows, rp->rp_id);
+	r->rp.move_info = NULL;
+	r->el = *el;
+	r->d = *d;
+	r->now_cost = now_cost;
+	r->after_cost = after_cost;
+	r->freed_gb = freed_gb;
+	r->set_points = set_points;
 	p->reason_points[d->code]++;
 	p->reason_saving[d->code] += d->saving_total;
 	if (d->action == ACT_MOVE_NOW || d->action == ACT_MOVE_ON)
@@ -906,7 +995,7 @@ static void plan_point(struct plan_ctx *p, const struct item *it,
 		p->sum->held_by_rto++;
 	/* A point that may move is quoted at the Standard cost its move
 	 * removes (with its set: the versions it shares with them). */
-	write_plan_row(p, it, rp, pc.el, &d,
+	queue_plan_row(p, it, rp, pc.el, &d,
 		       pc.el->status == ELIG_NEVER
 			       ? pm.now
 			       : at_move.unique_gb * rc->std_gb_month,
@@ -1297,9 +1386,14 @@ static int plan_write_all(struct plan_ctx *p, const char *out_dir,
 	free(path);
 	if (!p->plan_w)
 		goto fail;
-	add_item_fees(p);
-	if (snapshot_each_item_rps(p->s, plan_item, p, e))
+	p->rows = plan_rows_start(p, write_row, e);
+	if (!p->rows)
 		goto fail;
+	add_item_fees(p);
+	if (jobs_end(p, snapshot_each_item_rps(p->s, plan_item, p, e), e))
+		goto fail;
+	plan_rows_finish(p->rows);
+	p->rows = NULL;
 	if (csv_writer_commit(p->plan_w, NULL, e)) {
 		p->plan_w = NULL;
 		goto fail;
@@ -1322,6 +1416,8 @@ static int plan_write_all(struct plan_ctx *p, const char *out_dir,
 		h->release(lock_fd);
 	return rc;
 fail:
+	plan_rows_finish(p->rows);
+	p->rows = NULL;
 	csv_writer_abort(p->plan_w);
 	p->plan_w = NULL;
 	outdir_abort(&dir);
@@ -1379,12 +1475,10 @@ int plan_run(struct snapshot *s, const struct plan_options *o,
 	for (size_t i = 0; i < s->npolicies; i++)
 		init_settings(&p.pstate[i], &s->policies[i], &o->tiering);
 	if (load_rate_cards(&p, e) || plan_calibrate(&p, e) ||
-	    use_model(&p, e) ||
-	    snapshot_each_job(s, collect_restore, &p, e))
+	    use_model(&p, e) || jobs_begin(&p, e))
 		goto done;
 	levers_init(&p);
-	rto_samples_fit(&p.rto_samples, p.rto);
-	rc = plan_write_all(&p, out_dir, e);
+	rc = jobs_end(&p, plan_write_all(&p, out_dir, e), e);
 done:
 	projection_release(&p.proj);
 	for (size_t v = 0; v < s->nvaults; v++)

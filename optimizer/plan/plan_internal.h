@@ -8,6 +8,7 @@
 #include <stdbool.h>
 
 #include "models/cost/archive_rules.h"
+#include "models/cost/decision.h"
 #include "optimizer/base/csvio.h"
 #include "optimizer/plan/plan.h"
 #include "models/cost/prices.h"
@@ -131,6 +132,8 @@ struct plan_ctx {
 	struct rto_samples rto_samples;
 	struct rto_model rto[WL_COUNT];
 	struct csv_writer *plan_w;
+	struct plan_rows *rows;      /* plan.csv's writer thread */
+	struct jobs_pass *jobs;      /* jobs.csv read meanwhile (plan.c) */
 	struct totals *vault_tot, *policy_tot, all;
 	struct policy_state *pstate; /* per policy */
 	struct projection proj;
@@ -242,5 +245,32 @@ void azset_say_tier_basis(struct plan_ctx *p, const struct policy *pol,
 void azsets_release(struct azsets *a);
 /* Copies the totals into the caller's plan_summary. */
 void plan_fill_summary(struct plan_ctx *p);
+
+/* A row of plan.csv as the planner decided it, copied so that the point
+ * and the planner's work buffers may change before it is written. */
+struct plan_row {
+	const struct item *it;
+	struct rp rp;                /* rp_id: plan_rows_keep's copy;
+					move_info: NULL (not written) */
+	struct eligibility el;
+	struct decision d;
+	double now_cost, after_cost, freed_gb;
+	size_t set_points;
+};
+/* plan.csv's rows are formatted and written by write, in the order the
+ * planner queues them, on a thread of their own (plan_rows.c): the
+ * planner's core then only decides. write reads only what does not
+ * change while points are planned (the snapshot, the options, the rate
+ * cards' basis) and p->plan_w, which nothing else touches meanwhile. */
+typedef void (*plan_row_fn)(struct plan_ctx *p, const struct plan_row *r);
+struct plan_rows;
+struct plan_rows *plan_rows_start(struct plan_ctx *p, plan_row_fn write,
+				  struct err *e);
+/* The next row to fill; queued when the next one is asked for. */
+struct plan_row *plan_rows_next(struct plan_rows *r);
+/* A copy of s that lives as long as the row last asked for. */
+const char *plan_rows_keep(struct plan_rows *r, const char *s);
+/* Writes every queued row, stops the thread and frees r; accepts NULL. */
+void plan_rows_finish(struct plan_rows *r);
 
 #endif

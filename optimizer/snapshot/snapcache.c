@@ -40,19 +40,25 @@ struct keeper {
 struct snap_cache {
 	struct keeper k[2]; /* recovery points, jobs */
 	/* the points kept ahead, on a thread of their own */
+	struct snapshot *s;
 	pthread_t ahead;
 	bool ahead_running;  /* until a stream of the points joins it */
 	atomic_bool stop;    /* the snapshot is released: give up */
+	/* The read-ahead does not hash as it reads: the points file's
+	 * SHA-256 is taken by the first thread free for it, the caller
+	 * when it wants the points before the read-ahead is done (its
+	 * core would wait), else the read-ahead once it has read them. */
+	atomic_bool hash_claimed;
+	struct csv_file_info info; /* the read-ahead's rows, the hash */
+	int read_rc, hash_rc;
 };
-
-/* Set on the read-ahead thread, whose own stream must not wait for it. */
-static _Thread_local bool on_ahead_thread;
 
 void snapshot_keep_rows(struct snapshot *s)
 {
 	if (!s->cache) {
 		s->cache = xcalloc(1, sizeof(*s->cache));
 		atomic_init(&s->cache->stop, false);
+		atomic_init(&s->cache->hash_claimed, false);
 	}
 }
 
@@ -68,37 +74,61 @@ static int keep_only(void *ctx, const struct item *it, const struct rp *rp,
 	return 0;
 }
 
+/* The points file's SHA-256, by the first thread to come here. */
+static void hash_points(struct snap_cache *c)
+{
+	struct err e = ERR_INIT;
+	char *path;
+
+	if (atomic_exchange(&c->hash_claimed, true))
+		return;
+	path = path_join(c->s->dir, snapshot_schemas[SF_RPS]->file);
+	c->hash_rc = sha256_file(path, c->info.sha256, &e);
+	free(path);
+}
+
 /* A failure keeps nothing: the stage's own stream then reads the file
  * again and reports it where it always did. */
 static void *read_ahead(void *arg)
 {
-	struct snapshot *s = arg;
+	struct snap_cache *c = arg;
 	struct err e = ERR_INIT;
 
-	on_ahead_thread = true;
-	(void)snapshot_each_rp(s, keep_only, s->cache, &e);
+	snap_cache_begin(c, SF_RPS);
+	c->read_rc = snapshot_each_rp_unhashed(c->s, keep_only, c,
+					       &c->info.rows, &e);
+	if (!c->read_rc)
+		hash_points(c);
 	return NULL;
 }
 
 void snapshot_read_points_ahead(struct snapshot *s)
 {
+	struct snap_cache *c;
+
 	snapshot_keep_rows(s);
-	if (s->cache->ahead_running ||
-	    s->cache->k[0].state != KEEP_NONE)
+	c = s->cache;
+	if (c->ahead_running || c->k[0].state != KEEP_NONE)
 		return;
-	s->cache->ahead_running =
-		pthread_create(&s->cache->ahead, NULL, read_ahead, s) == 0;
+	c->s = s;
+	c->ahead_running = pthread_create(&c->ahead, NULL, read_ahead, c) == 0;
 }
 
-/* The read-ahead thread itself never looks at ahead_running (it may run
- * before pthread_create has set it). */
-
-static void join_ahead(struct snap_cache *c)
+/* The points kept ahead: hashed here unless the read-ahead got to it
+ * first, then checked against manifest.json (a gzipped file's hash, of
+ * its compressed bytes, differs: its points are then read again). */
+static void finish_ahead(struct snap_cache *c)
 {
-	if (!on_ahead_thread && c->ahead_running) {
-		pthread_join(c->ahead, NULL);
-		c->ahead_running = false;
-	}
+	struct err e = ERR_INIT;
+	bool ok;
+
+	hash_points(c);
+	pthread_join(c->ahead, NULL);
+	c->ahead_running = false;
+	ok = !c->read_rc && !c->hash_rc &&
+	     !snapshot_check_file(c->s, snapshot_schemas[SF_RPS]->file,
+				  &c->info, &e);
+	snap_cache_end(c, SF_RPS, ok);
 }
 
 static struct keeper *keeper(struct snap_cache *c, int file)
@@ -124,7 +154,8 @@ void snap_cache_free(struct snap_cache *c)
 	if (!c)
 		return;
 	atomic_store(&c->stop, true);
-	join_ahead(c);
+	if (c->ahead_running)
+		pthread_join(c->ahead, NULL);
 	for (int i = 0; i < 2; i++)
 		keeper_reset(&c->k[i]);
 	free(c);
@@ -134,8 +165,8 @@ bool snap_cache_ready(struct snap_cache *c, int file)
 {
 	if (!c)
 		return false;
-	if (file == SF_RPS)
-		join_ahead(c);
+	if (file == SF_RPS && c->ahead_running)
+		finish_ahead(c);
 	return c->k[file == SF_JOBS].state == KEEP_READY;
 }
 

@@ -21,8 +21,10 @@
 void snapshot_keep_rows(struct snapshot *s);
 /* Keeps s's rows and starts keeping the recovery points now, on a thread
  * of their own, so that they are parsed on the other core while the
- * caller reads the jobs; the first stream of the points waits for it and
- * replays them. The caller must not add items to s meanwhile. */
+ * caller reads the jobs; the first stream of the points takes the file's
+ * SHA-256 while the read-ahead finishes (or lets it take it, when it has
+ * finished reading first), waits for it and replays them. The caller
+ * must not add items to s meanwhile. */
 void snapshot_read_points_ahead(struct snapshot *s);
 void snap_cache_free(struct snap_cache *c);
 

@@ -646,6 +646,7 @@ struct rp_stream {
 	struct grouping g;
 	rp_fn fn;
 	void *ctx;
+	uint64_t rows;
 };
 
 static int parse_rp(const struct csv_row *r, struct rp *rp, struct err *e)
@@ -687,12 +688,16 @@ static int stream_rp_row(void *ctx, const struct csv_row *r, struct err *e)
 	if (group_check(&st->g, r, RP_ITEM, item, e))
 		return -1;
 	snap_cache_put_rp(st->s->cache, item, &rp);
+	st->rows++;
 	return st->fn(st->ctx, &st->s->items[item], &rp, e);
 }
 
-/* Opens path for streaming with grouping state; runs the stream. */
+/* Opens path for streaming with grouping state; runs the stream. With
+ * verify, the file's SHA-256 and rows are checked against the manifest
+ * (else nothing is hashed: the caller checks them). */
 static int stream_file(struct snapshot *s, int file, csv_row_fn fn,
-		       void *ctx, struct grouping *g, struct err *e)
+		       void *ctx, struct grouping *g, bool verify,
+		       struct err *e)
 {
 	const struct csv_schema *schema = snapshot_schemas[file];
 	struct csv_file_info info;
@@ -701,23 +706,33 @@ static int stream_file(struct snapshot *s, int file, csv_row_fn fn,
 
 	g->done = xcalloc(s->nitems / 8 + 1, 1);
 	g->current = -1;
-	rc = csv_read(path, schema, fn, ctx, &info, e);
-	if (!rc)
+	rc = csv_read(path, schema, fn, ctx, verify ? &info : NULL, e);
+	if (!rc && verify)
 		rc = verify_file(s, schema->file, &info, e);
 	free(g->done);
 	free(path);
 	return rc;
 }
 
+int snapshot_each_rp_unhashed(struct snapshot *s, rp_fn fn, void *ctx,
+			      uint64_t *rows, struct err *e)
+{
+	struct rp_stream st = { s, { NULL, -1 }, fn, ctx, 0 };
+	int rc = stream_file(s, SF_RPS, stream_rp_row, &st, &st.g, false, e);
+
+	*rows = st.rows;
+	return rc;
+}
+
 int snapshot_each_rp(struct snapshot *s, rp_fn fn, void *ctx, struct err *e)
 {
-	struct rp_stream st = { s, { NULL, -1 }, fn, ctx };
+	struct rp_stream st = { s, { NULL, -1 }, fn, ctx, 0 };
 	int rc;
 
 	if (snap_cache_ready(s->cache, SF_RPS))
 		return snap_cache_each_rp(s, fn, ctx, e);
 	snap_cache_begin(s->cache, SF_RPS);
-	rc = stream_file(s, SF_RPS, stream_rp_row, &st, &st.g, e);
+	rc = stream_file(s, SF_RPS, stream_rp_row, &st, &st.g, true, e);
 	snap_cache_end(s->cache, SF_RPS, rc == 0);
 	return rc;
 }
@@ -1039,7 +1054,7 @@ int snapshot_each_job(struct snapshot *s, job_fn fn, void *ctx,
 	if (snap_cache_ready(s->cache, SF_JOBS))
 		return snap_cache_each_job(s, fn, ctx, e);
 	snap_cache_begin(s->cache, SF_JOBS);
-	rc = stream_file(s, SF_JOBS, stream_job_row, &st, &st.g, e);
+	rc = stream_file(s, SF_JOBS, stream_job_row, &st, &st.g, true, e);
 	snap_cache_end(s->cache, SF_JOBS, rc == 0);
 	return rc;
 }

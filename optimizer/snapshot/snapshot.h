@@ -209,6 +209,12 @@ long snapshot_find_item(const struct snapshot *s, const char *item_id);
 typedef int (*rp_fn)(void *ctx, const struct item *it, const struct rp *rp,
 		     struct err *e);
 int snapshot_each_rp(struct snapshot *s, rp_fn fn, void *ctx, struct err *e);
+/* snapshot_each_rp for snapcache.c's read-ahead: every row read and
+ * checked (and kept, once the caller began keeping), but not hashed:
+ * *rows gets the rows read, and the caller checks the file against
+ * manifest.json (snapshot_check_file) with a SHA-256 taken elsewhere. */
+int snapshot_each_rp_unhashed(struct snapshot *s, rp_fn fn, void *ctx,
+			      uint64_t *rows, struct err *e);
 
 /* Streams recovery_points.csv one item at a time: fn gets all of an
  * item's points (valid during the call), sorted by rp_time. Items with no

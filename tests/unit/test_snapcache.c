@@ -2,8 +2,12 @@
  * test_snapcache.c: kept snapshot rows (snapcache.h): a replay gives every
  * recovery point and job exactly as the CSV stream does, the CSV is not
  * read again once kept, a stream stopped early keeps nothing, and points
- * read ahead on a thread of their own come out the same. */
+ * read ahead on a thread of their own come out the same, and are checked
+ * against the manifest as the stream checks them. */
 #include "testutil.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "optimizer/sample/sample.h"
 #include "optimizer/snapshot/snapcache.h"
@@ -172,6 +176,44 @@ static void test_snapcache__stopped_stream_keeps_nothing(void **state)
 	snapshot_release(&s);
 }
 
+/* Appends text to the estate's points file (a blank line leaves its
+ * rows as they were, not its SHA-256), or cuts it back to size. */
+static void edit_points(const char *text, long size)
+{
+	char *path = path_join(estate(), "recovery_points.csv");
+	FILE *f = fopen(path, "ab");
+
+	if (!f || fputs(text, f) < 0 || fclose(f) ||
+	    (size >= 0 && truncate(path, size)))
+		fail_msg("cannot edit %s", path);
+	free(path);
+}
+
+static void test_snapcache__changed_points_read_ahead(void **state)
+{
+	struct snapshot s;
+	struct err e = ERR_INIT;
+	uint64_t n = 0;
+	char *path = path_join(estate(), "recovery_points.csv");
+	struct stat st;
+
+	(void)state;
+	if (stat(path, &st))
+		fail_msg("cannot stat %s", path);
+	open_snap(&s, false);
+	edit_points("\r\n", -1);
+	snapshot_read_points_ahead(&s);
+	/* the read-ahead read every row, but its hash is not the
+	 * manifest's: nothing kept, and the stream says what changed */
+	assert_int_equal(snapshot_each_rp(&s, count_rp, &n, &e), -1);
+	assert_int_equal(e.code, EXIT_DATAERR);
+	assert_non_null(strstr(e.msg, "has changed since manifest.json"));
+	assert_false(snap_cache_ready(s.cache, SF_RPS));
+	edit_points("", (long)st.st_size);
+	snapshot_release(&s);
+	free(path);
+}
+
 static int teardown(void **state)
 {
 	(void)state;
@@ -185,6 +227,7 @@ int main(void)
 		cmocka_unit_test(test_snapcache__replay_equals_the_csv),
 		cmocka_unit_test(test_snapcache__stopped_stream_keeps_nothing),
 		cmocka_unit_test(test_snapcache__points_read_ahead),
+		cmocka_unit_test(test_snapcache__changed_points_read_ahead),
 	};
 	return cmocka_run_group_tests(tests, NULL, teardown);
 }
