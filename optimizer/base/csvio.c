@@ -301,6 +301,8 @@ struct csv_writer {
 	uint64_t rows;
 	uint64_t bytes;
 	int failed;
+	int64_t day;       /* csv_put_time's last day (t / DAY_S), or -1 */
+	char day_text[DATE_ISO_LEN]; /* its date, "2026-11-01" */
 };
 
 static void writer_flush(struct csv_writer *w)
@@ -516,7 +518,27 @@ void csv_put_double(struct csv_writer *w, double v, int decimals)
 		csv_put(w, "");
 		return;
 	}
-	put_plain(w, s, format_fixed(s, sizeof(s), v, decimals));
+	if (w->used + 1 + sizeof(s) > sizeof(w->buf)) {
+		put_plain(w, s, format_fixed(s, sizeof(s), v, decimals));
+		return;
+	}
+	/* straight into the buffer: no copy */
+	if (w->field++)
+		w->buf[w->used++] = ',';
+	w->used += format_fixed(w->buf + w->used, sizeof(s), v, decimals);
+}
+
+/* "T08:00:00Z" for sec seconds into a day, as time_format_iso ends. */
+static void put_clock(char *p, int64_t sec)
+{
+	int v[3] = { (int)(sec / 3600), (int)(sec / 60 % 60), (int)(sec % 60) };
+
+	for (int i = 0; i < 3; i++) {
+		*p++ = i ? ':' : 'T';
+		*p++ = (char)('0' + v[i] / 10);
+		*p++ = (char)('0' + v[i] % 10);
+	}
+	*p = 'Z';
 }
 
 void csv_put_time(struct csv_writer *w, int64_t t)
@@ -527,7 +549,17 @@ void csv_put_time(struct csv_writer *w, int64_t t)
 		csv_put(w, "");
 		return;
 	}
-	time_format_iso(t, s);
+	if (t < 0 || t > TIME_CIVIL_MAX) {
+		time_format_iso(t, s);
+	} else if (t / DAY_S != w->day) {
+		time_format_iso(t, s);
+		w->day = t / DAY_S;
+		memcpy(w->day_text, s, DATE_ISO_LEN - 1);
+	} else {
+		/* the day's date again (a plan's rows share few days) */
+		memcpy(s, w->day_text, DATE_ISO_LEN - 1);
+		put_clock(s + DATE_ISO_LEN - 1, t % DAY_S);
+	}
 	put_plain(w, s, TIME_ISO_LEN - 1);
 }
 
@@ -567,6 +599,7 @@ static struct csv_writer *writer_open(const char *path,
 		return NULL;
 	}
 	w->schema = schema;
+	w->day = -1;
 	for (size_t c = 0; c < schema->ncols; c++)
 		csv_put(w, schema->cols[c].name);
 	writer_raw(w, "\r\n", 2);
