@@ -301,7 +301,7 @@ struct csv_writer {
 	uint64_t rows;
 	uint64_t bytes;
 	int failed;
-	int64_t day;       /* csv_put_time's last day (t / DAY_S), or -1 */
+	int64_t day;       /* the last day (t / DAY_S) dated, or -1 */
 	char day_text[DATE_ISO_LEN]; /* its date, "2026-11-01" */
 };
 
@@ -541,6 +541,17 @@ static void put_clock(char *p, int64_t sec)
 	*p = 'Z';
 }
 
+/* t's date ("2026-11-01") at s, from the writer's last day when t falls
+ * in it (a plan's rows share few days); t in [0, TIME_CIVIL_MAX]. */
+static void day_text(struct csv_writer *w, int64_t t, char *s)
+{
+	if (t / DAY_S != w->day) {
+		time_format_date(t, w->day_text);
+		w->day = t / DAY_S;
+	}
+	memcpy(s, w->day_text, DATE_ISO_LEN - 1);
+}
+
 void csv_put_time(struct csv_writer *w, int64_t t)
 {
 	char s[TIME_ISO_LEN];
@@ -551,16 +562,26 @@ void csv_put_time(struct csv_writer *w, int64_t t)
 	}
 	if (t < 0 || t > TIME_CIVIL_MAX) {
 		time_format_iso(t, s);
-	} else if (t / DAY_S != w->day) {
-		time_format_iso(t, s);
-		w->day = t / DAY_S;
-		memcpy(w->day_text, s, DATE_ISO_LEN - 1);
 	} else {
-		/* the day's date again (a plan's rows share few days) */
-		memcpy(s, w->day_text, DATE_ISO_LEN - 1);
+		day_text(w, t, s);
 		put_clock(s + DATE_ISO_LEN - 1, t % DAY_S);
 	}
 	put_plain(w, s, TIME_ISO_LEN - 1);
+}
+
+void csv_put_date(struct csv_writer *w, int64_t t)
+{
+	char s[DATE_ISO_LEN];
+
+	if (t == TIME_NONE) {
+		csv_put(w, "");
+		return;
+	}
+	if (t < 0 || t > TIME_CIVIL_MAX)
+		time_format_date(t, s);
+	else
+		day_text(w, t, s);
+	put_plain(w, s, DATE_ISO_LEN - 1);
 }
 
 void csv_put_bool(struct csv_writer *w, bool v)

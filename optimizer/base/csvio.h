@@ -116,6 +116,8 @@ void csv_put_long(struct csv_writer *w, long v);
 void csv_put_double(struct csv_writer *w, double v, int decimals);
 /* TIME_NONE writes an empty field. */
 void csv_put_time(struct csv_writer *w, int64_t t);
+/* Its date only, 2026-11-01; TIME_NONE writes an empty field. */
+void csv_put_date(struct csv_writer *w, int64_t t);
 void csv_put_bool(struct csv_writer *w, bool v);
 void csv_end_row(struct csv_writer *w);
 /* Completes the file; info may be NULL. Frees w either way. */
