@@ -291,6 +291,15 @@ int row_enum(const struct csv_row *r, int col, unsigned flags,
 
 /* ---- writer ---- */
 
+/* Cells written once and copied for later rows (csv_cached). */
+struct cell_cache {
+	const void *key; /* NULL: nothing kept */
+	size_t field;    /* the row's field they start at */
+	size_t fields;
+	uint64_t at;     /* csv_cached's mark: the offset they start at */
+	struct strbuf text;
+};
+
 struct csv_writer {
 	struct afile af;
 	EVP_MD_CTX *sha;
@@ -303,6 +312,7 @@ struct csv_writer {
 	int failed;
 	int64_t day;       /* the last day (t / DAY_S) dated, or -1 */
 	char day_text[DATE_ISO_LEN]; /* its date, "2026-11-01" */
+	struct cell_cache cache[CSV_CACHE_SLOTS];
 };
 
 static void writer_flush(struct csv_writer *w)
@@ -584,6 +594,34 @@ void csv_put_date(struct csv_writer *w, int64_t t)
 	put_plain(w, s, DATE_ISO_LEN - 1);
 }
 
+bool csv_cached(struct csv_writer *w, int slot, const void *key)
+{
+	struct cell_cache *c = &w->cache[slot];
+
+	if (c->key == key && c->field == w->field) {
+		writer_raw(w, c->text.buf, c->text.len);
+		w->field += c->fields;
+		return true;
+	}
+	c->key = NULL;
+	c->field = w->field;
+	c->at = w->bytes + w->used;
+	return false;
+}
+
+void csv_cache_end(struct csv_writer *w, int slot, const void *key)
+{
+	struct cell_cache *c = &w->cache[slot];
+
+	if (c->at < w->bytes) /* flushed meanwhile: kept next time */
+		return;
+	strbuf_reset(&c->text);
+	strbuf_add(&c->text, w->buf + (c->at - w->bytes),
+		   (size_t)(w->bytes + w->used - c->at));
+	c->fields = w->field - c->field;
+	c->key = key;
+}
+
 void csv_put_bool(struct csv_writer *w, bool v)
 {
 	csv_put(w, v ? "true" : "false");
@@ -608,6 +646,8 @@ static struct csv_writer *writer_open(const char *path,
 {
 	struct csv_writer *w = xcalloc(1, sizeof(*w));
 
+	for (int i = 0; i < CSV_CACHE_SLOTS; i++)
+		w->cache[i].text = (struct strbuf)STRBUF_INIT;
 	if (afile_open(&w->af, path, e)) {
 		free(w);
 		return NULL;
@@ -642,6 +682,14 @@ struct csv_writer *csv_writer_open_output(const char *path,
 	return writer_open(path, schema, false, e);
 }
 
+static void writer_free(struct csv_writer *w)
+{
+	for (int i = 0; i < CSV_CACHE_SLOTS; i++)
+		strbuf_release(&w->cache[i].text);
+	EVP_MD_CTX_free(w->sha);
+	free(w);
+}
+
 int csv_writer_commit(struct csv_writer *w, struct csv_file_info *info,
 		      struct err *e)
 {
@@ -667,8 +715,7 @@ int csv_writer_commit(struct csv_writer *w, struct csv_file_info *info,
 		info->bytes = w->bytes;
 	}
 	rc = afile_commit(&w->af, e);
-	EVP_MD_CTX_free(w->sha);
-	free(w);
+	writer_free(w);
 	return rc;
 }
 
@@ -677,6 +724,5 @@ void csv_writer_abort(struct csv_writer *w)
 	if (!w)
 		return;
 	afile_abort(&w->af);
-	EVP_MD_CTX_free(w->sha);
-	free(w);
+	writer_free(w);
 }

@@ -636,9 +636,13 @@ static void write_plan_row(struct plan_ctx *p, const struct item *it,
 	const struct policy *pol =
 		it->policy_idx >= 0 ? &p->s->policies[it->policy_idx] : NULL;
 
-	csv_put(w, it->vault_id);
-	csv_put(w, it->policy_id);
-	csv_put(w, it->item_id);
+	/* the item's cells, escaped once per item (csv_cached) */
+	if (!csv_cached(w, 0, it)) {
+		csv_put(w, it->vault_id);
+		csv_put(w, it->policy_id);
+		csv_put(w, it->item_id);
+		csv_cache_end(w, 0, it);
+	}
 	csv_put(w, rp->rp_id);
 	csv_put(w, plan_action_names[d->action]);
 	csv_put_date(w, d->move_at);
@@ -652,11 +656,14 @@ static void write_plan_row(struct plan_ctx *p, const struct item *it,
 	csv_put_double(w, d->p_restore, 4);
 	csv_put_double(w, d->p_restore_lo, 4);
 	csv_put_double(w, d->p_restore_hi, 4);
-	csv_put(w, p->currency);
-	csv_put(w, v->vault_name);
-	csv_put(w, pol ? pol->policy_name : "");
-	csv_put(w, it->item_name);
-	csv_put(w, workload_names[it->workload]);
+	if (!csv_cached(w, 1, it)) {
+		csv_put(w, p->currency);
+		csv_put(w, v->vault_name);
+		csv_put(w, pol ? pol->policy_name : "");
+		csv_put(w, it->item_name);
+		csv_put(w, workload_names[it->workload]);
+		csv_cache_end(w, 1, it);
+	}
 	csv_put_time(w, rp->rp_time);
 	csv_put(w, rp_kind_names[rp->kind]);
 	csv_put(w, rp_tier_names[rp->tier]);
