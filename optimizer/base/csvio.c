@@ -300,6 +300,13 @@ struct cell_cache {
 	struct strbuf text;
 };
 
+/* A day's date, "2026-11-01", kept for the next time in that day. */
+#define DAY_SLOTS 256
+struct day_text {
+	int64_t day; /* t / DAY_S, or -1 */
+	char text[DATE_ISO_LEN];
+};
+
 struct csv_writer {
 	struct afile af;
 	EVP_MD_CTX *sha;
@@ -310,8 +317,7 @@ struct csv_writer {
 	uint64_t rows;
 	uint64_t bytes;
 	int failed;
-	int64_t day;       /* the last day (t / DAY_S) dated, or -1 */
-	char day_text[DATE_ISO_LEN]; /* its date, "2026-11-01" */
+	struct day_text days[DAY_SLOTS]; /* by day % DAY_SLOTS */
 	struct cell_cache cache[CSV_CACHE_SLOTS];
 };
 
@@ -551,15 +557,17 @@ static void put_clock(char *p, int64_t sec)
 	*p = 'Z';
 }
 
-/* t's date ("2026-11-01") at s, from the writer's last day when t falls
- * in it (a plan's rows share few days); t in [0, TIME_CIVIL_MAX]. */
+/* t's date ("2026-11-01") at s, from the writer's days when t's is
+ * there (a plan's rows share few days); t in [0, TIME_CIVIL_MAX]. */
 static void day_text(struct csv_writer *w, int64_t t, char *s)
 {
-	if (t / DAY_S != w->day) {
-		time_format_date(t, w->day_text);
-		w->day = t / DAY_S;
+	struct day_text *d = &w->days[t / DAY_S % DAY_SLOTS];
+
+	if (d->day != t / DAY_S) {
+		time_format_date(t, d->text);
+		d->day = t / DAY_S;
 	}
-	memcpy(s, w->day_text, DATE_ISO_LEN - 1);
+	memcpy(s, d->text, DATE_ISO_LEN - 1);
 }
 
 void csv_put_time(struct csv_writer *w, int64_t t)
@@ -660,7 +668,8 @@ static struct csv_writer *writer_open(const char *path,
 		return NULL;
 	}
 	w->schema = schema;
-	w->day = -1;
+	for (int i = 0; i < DAY_SLOTS; i++)
+		w->days[i].day = -1;
 	for (size_t c = 0; c < schema->ncols; c++)
 		csv_put(w, schema->cols[c].name);
 	writer_raw(w, "\r\n", 2);
