@@ -30,6 +30,27 @@ static void test_fileio__sha256_of_known_contents(void **state)
 	free(missing);
 }
 
+/* A file longer than the steps it is hashed in, ending mid-step: the
+ * sum is sha256sum's. */
+static void test_fileio__sha256_of_a_file_of_several_megabytes(void **state)
+{
+	size_t n = (5u << 20) + 3;
+	struct err e = ERR_INIT;
+	char sum[SHA256_HEX_LEN];
+	char *text = xmalloc(n + 1), *path;
+
+	(void)state;
+	for (size_t i = 0; i < n; i++)
+		text[i] = (char)('a' + i % 26);
+	text[n] = 0;
+	path = test_write("alphabet.txt", text);
+	assert_int_equal(sha256_file(path, sum, &e), 0);
+	assert_string_equal(sum, "c871d4c74e42c215e03963f0e7bebd2a"
+				 "f970b14c904100ded8a669ea38d8dbfe");
+	free(text);
+	free(path);
+}
+
 static void test_fileio__read_file_is_bounded(void **state)
 {
 	struct err e = ERR_INIT;
@@ -373,6 +394,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_fileio__sha256_of_known_contents),
+		cmocka_unit_test(
+			test_fileio__sha256_of_a_file_of_several_megabytes),
 		cmocka_unit_test(test_fileio__read_file_is_bounded),
 		cmocka_unit_test(test_fileio__mkdir_p),
 		cmocka_unit_test(test_fileio__afile_commit_and_abort),
