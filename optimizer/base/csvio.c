@@ -291,6 +291,22 @@ int row_enum(const struct csv_row *r, int col, unsigned flags,
 
 /* ---- writer ---- */
 
+/* Cells written once and copied for later rows (csv_cached). */
+struct cell_cache {
+	const void *key; /* NULL: nothing kept */
+	size_t field;    /* the row's field they start at */
+	size_t fields;
+	uint64_t at;     /* csv_cached's mark: the offset they start at */
+	struct strbuf text;
+};
+
+/* A day's date, "2026-11-01", kept for the next time in that day. */
+#define DAY_SLOTS 256
+struct day_text {
+	int64_t day; /* t / DAY_S, or -1 */
+	char text[DATE_ISO_LEN];
+};
+
 struct csv_writer {
 	struct afile af;
 	EVP_MD_CTX *sha;
@@ -301,6 +317,8 @@ struct csv_writer {
 	uint64_t rows;
 	uint64_t bytes;
 	int failed;
+	struct day_text days[DAY_SLOTS]; /* by day % DAY_SLOTS */
+	struct cell_cache cache[CSV_CACHE_SLOTS];
 };
 
 static void writer_flush(struct csv_writer *w)
@@ -516,7 +534,40 @@ void csv_put_double(struct csv_writer *w, double v, int decimals)
 		csv_put(w, "");
 		return;
 	}
-	put_plain(w, s, format_fixed(s, sizeof(s), v, decimals));
+	if (w->used + 1 + sizeof(s) > sizeof(w->buf)) {
+		put_plain(w, s, format_fixed(s, sizeof(s), v, decimals));
+		return;
+	}
+	/* straight into the buffer: no copy */
+	if (w->field++)
+		w->buf[w->used++] = ',';
+	w->used += format_fixed(w->buf + w->used, sizeof(s), v, decimals);
+}
+
+/* "T08:00:00Z" for sec seconds into a day, as time_format_iso ends. */
+static void put_clock(char *p, int64_t sec)
+{
+	int v[3] = { (int)(sec / 3600), (int)(sec / 60 % 60), (int)(sec % 60) };
+
+	for (int i = 0; i < 3; i++) {
+		*p++ = i ? ':' : 'T';
+		*p++ = (char)('0' + v[i] / 10);
+		*p++ = (char)('0' + v[i] % 10);
+	}
+	*p = 'Z';
+}
+
+/* t's date ("2026-11-01") at s, from the writer's days when t's is
+ * there (a plan's rows share few days); t in [0, TIME_CIVIL_MAX]. */
+static void day_text(struct csv_writer *w, int64_t t, char *s)
+{
+	struct day_text *d = &w->days[t / DAY_S % DAY_SLOTS];
+
+	if (d->day != t / DAY_S) {
+		time_format_date(t, d->text);
+		d->day = t / DAY_S;
+	}
+	memcpy(s, d->text, DATE_ISO_LEN - 1);
 }
 
 void csv_put_time(struct csv_writer *w, int64_t t)
@@ -527,8 +578,56 @@ void csv_put_time(struct csv_writer *w, int64_t t)
 		csv_put(w, "");
 		return;
 	}
-	time_format_iso(t, s);
+	if (t < 0 || t > TIME_CIVIL_MAX) {
+		time_format_iso(t, s);
+	} else {
+		day_text(w, t, s);
+		put_clock(s + DATE_ISO_LEN - 1, t % DAY_S);
+	}
 	put_plain(w, s, TIME_ISO_LEN - 1);
+}
+
+void csv_put_date(struct csv_writer *w, int64_t t)
+{
+	char s[DATE_ISO_LEN];
+
+	if (t == TIME_NONE) {
+		csv_put(w, "");
+		return;
+	}
+	if (t < 0 || t > TIME_CIVIL_MAX)
+		time_format_date(t, s);
+	else
+		day_text(w, t, s);
+	put_plain(w, s, DATE_ISO_LEN - 1);
+}
+
+bool csv_cached(struct csv_writer *w, int slot, const void *key)
+{
+	struct cell_cache *c = &w->cache[slot];
+
+	if (c->key == key && c->field == w->field) {
+		writer_raw(w, c->text.buf, c->text.len);
+		w->field += c->fields;
+		return true;
+	}
+	c->key = NULL;
+	c->field = w->field;
+	c->at = w->bytes + w->used;
+	return false;
+}
+
+void csv_cache_end(struct csv_writer *w, int slot, const void *key)
+{
+	struct cell_cache *c = &w->cache[slot];
+
+	if (c->at < w->bytes) /* flushed meanwhile: kept next time */
+		return;
+	strbuf_reset(&c->text);
+	strbuf_add(&c->text, w->buf + (c->at - w->bytes),
+		   (size_t)(w->bytes + w->used - c->at));
+	c->fields = w->field - c->field;
+	c->key = key;
 }
 
 void csv_put_bool(struct csv_writer *w, bool v)
@@ -555,6 +654,8 @@ static struct csv_writer *writer_open(const char *path,
 {
 	struct csv_writer *w = xcalloc(1, sizeof(*w));
 
+	for (int i = 0; i < CSV_CACHE_SLOTS; i++)
+		w->cache[i].text = (struct strbuf)STRBUF_INIT;
 	if (afile_open(&w->af, path, e)) {
 		free(w);
 		return NULL;
@@ -567,6 +668,8 @@ static struct csv_writer *writer_open(const char *path,
 		return NULL;
 	}
 	w->schema = schema;
+	for (int i = 0; i < DAY_SLOTS; i++)
+		w->days[i].day = -1;
 	for (size_t c = 0; c < schema->ncols; c++)
 		csv_put(w, schema->cols[c].name);
 	writer_raw(w, "\r\n", 2);
@@ -586,6 +689,14 @@ struct csv_writer *csv_writer_open_output(const char *path,
 					  struct err *e)
 {
 	return writer_open(path, schema, false, e);
+}
+
+static void writer_free(struct csv_writer *w)
+{
+	for (int i = 0; i < CSV_CACHE_SLOTS; i++)
+		strbuf_release(&w->cache[i].text);
+	EVP_MD_CTX_free(w->sha);
+	free(w);
 }
 
 int csv_writer_commit(struct csv_writer *w, struct csv_file_info *info,
@@ -613,8 +724,7 @@ int csv_writer_commit(struct csv_writer *w, struct csv_file_info *info,
 		info->bytes = w->bytes;
 	}
 	rc = afile_commit(&w->af, e);
-	EVP_MD_CTX_free(w->sha);
-	free(w);
+	writer_free(w);
 	return rc;
 }
 
@@ -623,6 +733,5 @@ void csv_writer_abort(struct csv_writer *w)
 	if (!w)
 		return;
 	afile_abort(&w->af);
-	EVP_MD_CTX_free(w->sha);
-	free(w);
+	writer_free(w);
 }

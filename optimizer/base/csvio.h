@@ -116,7 +116,17 @@ void csv_put_long(struct csv_writer *w, long v);
 void csv_put_double(struct csv_writer *w, double v, int decimals);
 /* TIME_NONE writes an empty field. */
 void csv_put_time(struct csv_writer *w, int64_t t);
+/* Its date only, 2026-11-01; TIME_NONE writes an empty field. */
+void csv_put_date(struct csv_writer *w, int64_t t);
 void csv_put_bool(struct csv_writer *w, bool v);
+/* Cells that repeat row after row (an item's ids and names), escaped
+ * once: csv_cached writes slot's cells again if they were kept under key
+ * at the same place in the row, and returns true; else the caller writes
+ * them with csv_put and then keeps them with csv_cache_end. key must
+ * name the same text for as long as the writer is open. */
+#define CSV_CACHE_SLOTS 2
+bool csv_cached(struct csv_writer *w, int slot, const void *key);
+void csv_cache_end(struct csv_writer *w, int slot, const void *key);
 void csv_end_row(struct csv_writer *w);
 /* Completes the file; info may be NULL. Frees w either way. */
 int csv_writer_commit(struct csv_writer *w, struct csv_file_info *info,

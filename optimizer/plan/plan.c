@@ -620,18 +620,6 @@ static void count_decision(struct totals *t, const struct decision *d,
 	t->saving += d->saving_total;
 }
 
-static void put_date(struct csv_writer *w, int64_t t)
-{
-	char d[DATE_ISO_LEN];
-
-	if (t == TIME_NONE) {
-		csv_put(w, "");
-		return;
-	}
-	time_format_date(t, d);
-	csv_put(w, d);
-}
-
 /* plan.csv's expected_restores and expected_restore_cost, as written
  * and as handed to run's report (plan_risk.h) */
 #define RESTORES_DECIMALS 4
@@ -648,12 +636,16 @@ static void write_plan_row(struct plan_ctx *p, const struct item *it,
 	const struct policy *pol =
 		it->policy_idx >= 0 ? &p->s->policies[it->policy_idx] : NULL;
 
-	csv_put(w, it->vault_id);
-	csv_put(w, it->policy_id);
-	csv_put(w, it->item_id);
+	/* the item's cells, escaped once per item (csv_cached) */
+	if (!csv_cached(w, 0, it)) {
+		csv_put(w, it->vault_id);
+		csv_put(w, it->policy_id);
+		csv_put(w, it->item_id);
+		csv_cache_end(w, 0, it);
+	}
 	csv_put(w, rp->rp_id);
 	csv_put(w, plan_action_names[d->action]);
-	put_date(w, d->move_at);
+	csv_put_date(w, d->move_at);
 	/* the sentence only where reasons.csv's and the columns fall short */
 	csv_put(w, reason_kinds[d->code].in_columns && !d->says_more
 			   ? ""
@@ -664,19 +656,22 @@ static void write_plan_row(struct plan_ctx *p, const struct item *it,
 	csv_put_double(w, d->p_restore, 4);
 	csv_put_double(w, d->p_restore_lo, 4);
 	csv_put_double(w, d->p_restore_hi, 4);
-	csv_put(w, p->currency);
-	csv_put(w, v->vault_name);
-	csv_put(w, pol ? pol->policy_name : "");
-	csv_put(w, it->item_name);
-	csv_put(w, workload_names[it->workload]);
+	if (!csv_cached(w, 1, it)) {
+		csv_put(w, p->currency);
+		csv_put(w, v->vault_name);
+		csv_put(w, pol ? pol->policy_name : "");
+		csv_put(w, it->item_name);
+		csv_put(w, workload_names[it->workload]);
+		csv_cache_end(w, 1, it);
+	}
 	csv_put_time(w, rp->rp_time);
 	csv_put(w, rp_kind_names[rp->kind]);
 	csv_put(w, rp_tier_names[rp->tier]);
 	csv_put_time(w, rp->expiry_time);
 	csv_put_double(w, rp->unique_gb, 3);
 	csv_put_double(w, rp->full_gb, 3);
-	put_date(w, el->status == ELIG_NEVER ? TIME_NONE : el->from);
-	put_date(w, el->status == ELIG_NEVER ? TIME_NONE : el->until);
+	csv_put_date(w, el->status == ELIG_NEVER ? TIME_NONE : el->from);
+	csv_put_date(w, el->status == ELIG_NEVER ? TIME_NONE : el->until);
 	csv_put_double(w, isinf(d->breakeven_days) ? NAN : d->breakeven_days,
 		       1);
 	csv_put_double(w, d->expected_restores, RESTORES_DECIMALS);

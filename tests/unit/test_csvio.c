@@ -988,6 +988,85 @@ static void test_csvio__output_writer_writes_the_same_bytes(void **state)
 	free(path);
 }
 
+/* Cells kept with csv_cached are written again byte for byte, hostile
+ * text included (quoted, formula-guarded, invalid UTF-8 replaced), and
+ * not where the key or the place in the row differs. */
+static void test_csvio__cached_cells_are_the_same_bytes(void **state)
+{
+	static const char *const rows[5][3] = {
+		{ "=cmd|x", "a \"b\", c", "1" },
+		{ "=cmd|x", "a \"b\", c", "2" },
+		{ "=cmd|x", "a \"b\", c", "3" },
+		{ "plain", "bad \xff", "4" },
+		{ "plain", "bad \xff", "5" },
+	};
+	static const char *const keys[5] = { "k1", "k1", "k1", "k2", "k2" };
+	struct err e = ERR_INIT;
+	char *want = write_texts("uncached.csv", rows, 5, NULL);
+	char *path = test_path("cached.csv");
+	struct csv_writer *w = csv_writer_open_output(path, &text_schema, &e);
+	char *a, *b;
+
+	(void)state;
+	assert_non_null(w);
+	for (size_t i = 0; i < 5; i++) {
+		if (!csv_cached(w, 0, keys[i])) {
+			csv_put(w, rows[i][0]);
+			csv_put(w, rows[i][1]);
+			csv_cache_end(w, 0, keys[i]);
+		}
+		csv_put(w, rows[i][2]);
+		csv_end_row(w);
+	}
+	assert_int_equal(csv_writer_commit(w, NULL, &e), 0);
+	a = test_read(want);
+	b = test_read(path);
+	assert_non_null(a);
+	assert_non_null(b);
+	assert_string_equal(a, b);
+	free(a);
+	free(b);
+	free(want);
+	free(path);
+}
+
+/* Times and dates from the writer's day cache read as time_format_iso's
+ * and time_format_date's, on the same day, the next, and back. */
+static void test_csvio__times_and_dates_across_days(void **state)
+{
+	static const int64_t t[] = { 1793520000, 1793523723, 1793606399,
+				     1793606400, 1793520001, 0,
+				     TIME_CIVIL_MAX, 1793520000 };
+	static const struct csv_column cols[] = {
+		{ "t", 0 }, { "d", 0 },
+	};
+	static const struct csv_schema two = { "two.csv", cols, 2 };
+	struct err e = ERR_INIT;
+	char *path = test_path("days.csv");
+	struct csv_writer *w = csv_writer_open(path, &two, &e);
+	struct strbuf want = STRBUF_INIT;
+	char iso[TIME_ISO_LEN], date[DATE_ISO_LEN];
+	char *text;
+
+	(void)state;
+	assert_non_null(w);
+	strbuf_adds(&want, "t,d\r\n");
+	for (size_t i = 0; i < ARRAY_SIZE(t); i++) {
+		csv_put_time(w, t[i]);
+		csv_put_date(w, t[i]);
+		csv_end_row(w);
+		time_format_iso(t[i], iso);
+		time_format_date(t[i], date);
+		strbuf_addf(&want, "%s,%s\r\n", iso, date);
+	}
+	assert_int_equal(csv_writer_commit(w, NULL, &e), 0);
+	text = test_read(path);
+	assert_string_equal(text, want.buf);
+	free(text);
+	strbuf_release(&want);
+	free(path);
+}
+
 static void test_csvio__aborted_writer_leaves_nothing(void **state)
 {
 	struct err e = ERR_INIT;
@@ -1114,6 +1193,8 @@ int main(void)
 		cmocka_unit_test(
 			test_csvio__writer_sums_match_reader_and_sha256sum),
 		cmocka_unit_test(test_csvio__output_writer_writes_the_same_bytes),
+		cmocka_unit_test(test_csvio__cached_cells_are_the_same_bytes),
+		cmocka_unit_test(test_csvio__times_and_dates_across_days),
 		cmocka_unit_test(test_csvio__aborted_writer_leaves_nothing),
 		cmocka_unit_test(
 			test_csvio__commit_replaces_existing_file_atomically),
