@@ -87,29 +87,11 @@ static char *write_snapshot(void)
 	return dir;
 }
 
-/* The first row of the plan's file holding key, as a line of text;
- * caller frees. */
-static char *plan_file_row(const char *plan_dir, const char *file,
-			   const char *key)
-{
-	char *path = xasprintf("%s/%s", plan_dir, file);
-	char *text = test_read(path), *line, *save = NULL, *found = NULL;
-
-	assert_non_null(text);
-	for (line = strtok_r(text, "\n", &save); line && !found;
-	     line = strtok_r(NULL, "\n", &save))
-		if (strstr(line, key))
-			found = xstrdup(line);
-	free(text);
-	free(path);
-	return found;
-}
-
 /* The plan.csv row of rp_id; caller frees. */
 static char *plan_row(const char *plan_dir, const char *rp_id)
 {
 	char *key = xasprintf(",%s,", rp_id);
-	char *found = plan_file_row(plan_dir, "plan.csv", key);
+	char *found = test_line_of(plan_dir, "plan.csv", key);
 
 	free(key);
 	return found;
@@ -221,7 +203,7 @@ static void test_plan__each_point_says_why(void **state)
 	free(row);
 	assert_null(plan_row(out, "log"));
 	/* reasons.csv: each code once, its sentence and its rows */
-	row = plan_file_row(out, "reasons.csv", "retention-too-short,");
+	row = test_line_of(out, "reasons.csv", "retention-too-short,");
 	assert_non_null(row);
 	assert_non_null(strstr(row, "retention ends {expiry_time}: fewer "
 				    "than 180 days would be left in Archive "
