@@ -69,6 +69,10 @@ struct age_bands {
 	double loglik_gain, aic;
 };
 
+/* 11 years of whole days: the longest retention of the estates seen
+ * (10 yearly points) with room; older ages are computed as asked. */
+#define CUM_TABLE_DAYS 4096
+
 struct restore_model {
 	char *method;         /* "mle" or "prior" */
 	struct hazard h;
@@ -91,6 +95,11 @@ struct restore_model {
 	struct age_bands bands;
 	struct expo_stats kinds[RK_COUNT]; /* no histograms */
 	int joint_rounds;     /* of shape and scales fitted jointly; 0: none */
+	/* Lambda of the shape plan decides on at whole days 0 .. cum_days - 1,
+	 * filled once the model is final (restore_model_finish_summary):
+	 * plan asks it at the same whole-day ages for most points. */
+	double cum_day[CUM_TABLE_DAYS];
+	int cum_days;
 };
 
 /* A model with groups copied from d (ids duplicated), not yet fitted. */
@@ -136,7 +145,8 @@ void omori_deriv(const struct restore_data *d, const struct hazard *h,
 void exp_deriv(const struct restore_data *d, const double x[3],
 	       struct nll_deriv *out);
 
-/* Copies the fit's outcome into m->sum. */
+/* Copies the fit's outcome into m->sum and tabulates the final shape's
+ * Lambda by whole day (cum_day). */
 void restore_model_finish_summary(struct restore_model *m);
 
 /* Runs nmsimplex2 from x (restarting once at the minimum found) on f

@@ -71,15 +71,6 @@ void restore_model_index(struct restore_model *m)
 		strmap_put(&m->policy_map, m->policy[i].id, i);
 }
 
-void restore_model_finish_summary(struct restore_model *m)
-{
-	bool prior = strcmp(m->method, "prior") == 0;
-
-	m->sum.converged = prior || m->diag.converged;
-	m->sum.aic = prior ? NAN : m->diag.aic;
-	m->sum.aic_exponential = m->alt.fitted ? m->alt.aic : NAN;
-}
-
 void restore_model_free(struct restore_model *m)
 {
 	if (!m)
@@ -220,11 +211,33 @@ static double shape_rate(const struct restore_model *m, double a)
 	return bands_rate(&m->h, &m->bands, a);
 }
 
-static double shape_cum(const struct restore_model *m, double a)
+static double shape_cum_at(const struct restore_model *m, double a)
 {
 	if (uses_exponential(m))
 		return m->alt.B * a - m->alt.A / m->alt.k * expm1(-m->alt.k * a);
 	return bands_cum(&m->h, &m->bands, a);
+}
+
+/* The same, from the table at a whole day in it (the value computed
+ * there for that very age, so equal to the bit). */
+static double shape_cum(const struct restore_model *m, double a)
+{
+	if (a >= 0 && a < m->cum_days && !signbit(a) &&
+	    a == (double)(int)a)
+		return m->cum_day[(int)a];
+	return shape_cum_at(m, a);
+}
+
+void restore_model_finish_summary(struct restore_model *m)
+{
+	bool prior = strcmp(m->method, "prior") == 0;
+
+	m->sum.converged = prior || m->diag.converged;
+	m->sum.aic = prior ? NAN : m->diag.aic;
+	m->sum.aic_exponential = m->alt.fitted ? m->alt.aic : NAN;
+	for (int d = 0; d < CUM_TABLE_DAYS; d++)
+		m->cum_day[d] = shape_cum_at(m, d);
+	m->cum_days = CUM_TABLE_DAYS;
 }
 
 /* First age at which w_rho (B + A e^(-k a)) <= theta: 0 when it starts
