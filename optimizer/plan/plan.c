@@ -78,10 +78,12 @@ static int collect_restore(void *ctx, const struct item *it,
 	return 0;
 }
 
-/* Without RTO targets, nothing planned depends on the restores: jobs.csv
- * is then read (and checked) on a thread of its own while the points are
- * planned, and the plan waits for it only before it is committed. With
- * targets the RTO model is fitted from them first. */
+/* Without RTO targets nothing planned depends on the restores: jobs.csv
+ * is then only read and checked (a plan is made from a snapshot whose
+ * every file passed), on a thread of its own while the points are
+ * planned, and the plan waits for it only before it is committed; no RTO
+ * model is fitted. With targets the RTO model is fitted from the
+ * restores first. */
 struct jobs_pass {
 	pthread_t thread;
 	int rc;
@@ -93,12 +95,21 @@ static void rto_fit(struct plan_ctx *p)
 	rto_samples_fit(&p->rto_samples, p->rto);
 }
 
+static int check_job(void *ctx, const struct item *it, const struct job *j,
+		     struct err *e)
+{
+	(void)ctx;
+	(void)it;
+	(void)j;
+	(void)e;
+	return 0;
+}
+
 static void *read_jobs(void *arg)
 {
 	struct plan_ctx *p = arg;
 
-	p->jobs->rc = snapshot_each_job(p->s, collect_restore, p,
-					&p->jobs->err);
+	p->jobs->rc = snapshot_each_job(p->s, check_job, p, &p->jobs->err);
 	return NULL;
 }
 
@@ -130,8 +141,6 @@ static int jobs_end(struct plan_ctx *p, int rc, struct err *e)
 	if (j->rc) {
 		*e = j->err;
 		rc = -1;
-	} else if (!rc) {
-		rto_fit(p);
 	}
 	free(j);
 	return rc;
