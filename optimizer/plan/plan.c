@@ -416,6 +416,9 @@ struct point_ctx {
 	const struct decision *d;
 	struct slot sl;
 	double weight;  /* coverage days, for the model */
+	/* the plan's moves (plan_moves_for), once the point is decided: the
+	 * plan's projection, its settings' score and on_point ask them */
+	struct slot_moves plan;
 	/* Lambda at the ages asked so far: the same few (a strategy's or a
 	 * setting's move age, the point's life) come back for every
 	 * strategy and setting. */
@@ -557,7 +560,7 @@ static void moves_for(const struct plan_ctx *p, const struct point_ctx *pc,
 	double age;
 
 	if (strategy == STRAT_PLAN) {
-		plan_moves_for(p, pc, m);
+		*m = pc->plan;
 		return;
 	}
 	age = strategy_age(strategy, pc->pol, pc->it->workload, pc->c,
@@ -1008,6 +1011,7 @@ static void plan_point(struct plan_ctx *p, const struct item *it,
 	add_to_totals(p, it, add_point, &pm);
 	add_to_totals(p, it, add_decision,
 		      &(struct decision_counts){ &d, pc.el });
+	plan_moves_for(p, &pc, &pc.plan);
 	project_archivable(p, &pc);
 	if (pc.pol)
 		score_settings(p, &pc);
