@@ -162,26 +162,41 @@ void rto_samples_add(struct rto_samples *rs, const struct item *it,
 	rs->s[wl][rs->n[wl]++] = (struct rto_sample){ j->data_gb, h };
 }
 
+/* The fit on every workload's restores together. */
+static void fit_pooled(const struct rto_samples *rs, size_t n,
+		       struct rto_model *out)
+{
+	struct rto_sample *all = xmalloc((n ? n : 1) * sizeof(*all));
+	size_t k = 0;
+
+	for (int wl = 0; wl < WL_COUNT; wl++)
+		for (size_t i = 0; i < rs->n[wl]; i++)
+			all[k++] = rs->s[wl][i];
+	rto_model_fit(out, all, n);
+	free(all);
+}
+
 size_t rto_samples_fit(const struct rto_samples *rs,
 		       struct rto_model out[WL_COUNT])
 {
-	struct rto_sample *all = NULL;
 	struct rto_model pooled;
-	size_t n = 0, alloc = 0;
+	size_t n = 0;
+	bool need_pooled = false;
 
-	for (int wl = 0; wl < WL_COUNT; wl++)
-		for (size_t i = 0; i < rs->n[wl]; i++) {
-			all = grow_array(all, sizeof(*all), n + 1, &alloc);
-			all[n++] = rs->s[wl][i];
-		}
-	rto_model_fit(&pooled, all, n);
+	for (int wl = 0; wl < WL_COUNT; wl++) {
+		n += rs->n[wl];
+		need_pooled = need_pooled || rs->n[wl] < RTO_MIN_RESTORES;
+	}
+	/* the robust fit sorts its residuals in every iteration: not run
+	 * when every workload has its own */
+	if (need_pooled)
+		fit_pooled(rs, n, &pooled);
 	for (int wl = 0; wl < WL_COUNT; wl++) {
 		if (rs->n[wl] >= RTO_MIN_RESTORES)
 			rto_model_fit(&out[wl], rs->s[wl], rs->n[wl]);
 		else
 			out[wl] = pooled;
 	}
-	free(all);
 	return n;
 }
 

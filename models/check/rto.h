@@ -81,8 +81,8 @@ void rto_samples_add(struct rto_samples *rs, const struct item *it,
 		     const struct job *j, int64_t as_of);
 
 /* One model per workload: its own with at least RTO_MIN_RESTORES
- * restores, else the one fitted on all of them. Returns the number of
- * restores behind the pooled fit. */
+ * restores, else the one fitted on all of them (fitted only then).
+ * Returns the number of restores of all workloads. */
 size_t rto_samples_fit(const struct rto_samples *rs,
 		       struct rto_model out[WL_COUNT]);
 void rto_samples_release(struct rto_samples *rs);
