@@ -141,6 +141,7 @@ struct run_state {
 	struct strmap said;
 	int plan_lock;         /* OUT/plan's, until OUT is swapped */
 	struct plan_risk risk; /* the plan's moves', for the report */
+	struct rto_models rto; /* the plan's restore times, for check */
 	struct rep_rpo rpo;    /* the check's rows, for the report */
 };
 
@@ -206,6 +207,7 @@ static int run_plan(struct run_state *rs, struct err *e)
 		plan_summary_print(stdout, &sum);
 		rs->risk = sum.risk;
 		memset(&sum.risk, 0, sizeof(sum.risk));
+		rs->rto = sum.rto;
 	}
 	plan_summary_release(&sum);
 	free(dir);
@@ -229,6 +231,7 @@ static int run_check(struct run_state *rs, struct err *e)
 	o.allow_empty = true; /* as check_run */
 	o.on_row = add_rpo_row;
 	o.on_row_ctx = &rs->rpo;
+	o.rto = rs->rto.fitted ? &rs->rto : NULL; /* fitted once */
 	rc = check_run_opts(&rs->s, &rs->targets, &o, path, &cs, e);
 
 	if (rc == 0) {

@@ -92,7 +92,11 @@ struct jobs_pass {
 
 static void rto_fit(struct plan_ctx *p)
 {
-	rto_samples_fit(&p->rto_samples, p->rto);
+	struct rto_models *kept = &p->sum->rto;
+
+	kept->restores = rto_samples_fit(&p->rto_samples, p->rto);
+	memcpy(kept->wl, p->rto, sizeof(kept->wl));
+	kept->fitted = true;
 }
 
 static int check_job(void *ctx, const struct item *it, const struct job *j,
