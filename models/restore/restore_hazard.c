@@ -26,20 +26,31 @@ static double expm1_ratio(double x)
 /* K * integral of (t + c)^-p over [0, a]
  *   = K c^(1-p) [((a + c)/c)^(1-p) - 1] / (1 - p)
  *   = K c^(1-p) L expm1((1-p) L) / ((1-p) L),  L = ln(1 + a/c),
- * which tends to K L at p = 1 without cancellation. */
-static double decay_cum(const struct hazard *h, double a)
+ * which tends to K L at p = 1 without cancellation; scale: K c^(1-p). */
+static double decay_cum(const struct hazard *h, double scale, double a)
 {
 	double L = log1p(a / h->c);
 	double q = 1.0 - h->p;
 
-	return h->K * pow(h->c, q) * L * expm1_ratio(q * L);
+	return scale * L * expm1_ratio(q * L);
+}
+
+double hazard_decay_scale(const struct hazard *h)
+{
+	return h->K * pow(h->c, 1.0 - h->p);
+}
+
+double hazard_cum_scaled(const struct hazard *h, double scale,
+			 double age_days)
+{
+	if (age_days <= 0)
+		return 0;
+	return h->B * age_days + decay_cum(h, scale, age_days);
 }
 
 double hazard_cum(const struct hazard *h, double age_days)
 {
-	if (age_days <= 0)
-		return 0;
-	return h->B * age_days + decay_cum(h, age_days);
+	return hazard_cum_scaled(h, hazard_decay_scale(h), age_days);
 }
 
 /* Days between SQL/HANA fulls: daily 1, weekly 7 over the run days;

@@ -100,6 +100,7 @@ struct restore_model {
 	 * plan asks it at the same whole-day ages for most points. */
 	double cum_day[CUM_TABLE_DAYS];
 	int cum_days;
+	double decay_scale;   /* hazard_decay_scale(&h), once cum_days > 0 */
 };
 
 /* A model with groups copied from d (ids duplicated), not yet fitted. */

@@ -215,6 +215,8 @@ static double shape_cum_at(const struct restore_model *m, double a)
 {
 	if (uses_exponential(m))
 		return m->alt.B * a - m->alt.A / m->alt.k * expm1(-m->alt.k * a);
+	if (m->cum_days > 0 && !m->bands.used)
+		return hazard_cum_scaled(&m->h, m->decay_scale, a);
 	return bands_cum(&m->h, &m->bands, a);
 }
 
@@ -237,6 +239,7 @@ void restore_model_finish_summary(struct restore_model *m)
 	m->sum.aic_exponential = m->alt.fitted ? m->alt.aic : NAN;
 	for (int d = 0; d < CUM_TABLE_DAYS; d++)
 		m->cum_day[d] = shape_cum_at(m, d);
+	m->decay_scale = hazard_decay_scale(&m->h);
 	m->cum_days = CUM_TABLE_DAYS;
 }
 

@@ -35,6 +35,12 @@ double hazard_rate(const struct hazard *h, double age_days);
 /* Lambda(a) = integral of lambda over [0, a], closed form (stable at and
  * near p = 1, where the decay term is K ln((a + c) / c)). */
 double hazard_cum(const struct hazard *h, double age_days);
+/* The same with its decay term's scale K c^(1-p) (hazard_decay_scale)
+ * computed once, for a caller asking many ages of one h: equal to
+ * hazard_cum to the bit. */
+double hazard_decay_scale(const struct hazard *h);
+double hazard_cum_scaled(const struct hazard *h, double scale,
+			 double age_days);
 
 /* Days of look-back a point stands for: daily 1, weekly 7, monthly 30,
  * yearly 365; SQL/HANA full: days between fulls of its policy (7 / the
