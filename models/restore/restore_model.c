@@ -237,6 +237,8 @@ void restore_model_finish_summary(struct restore_model *m)
 	m->sum.converged = prior || m->diag.converged;
 	m->sum.aic = prior ? NAN : m->diag.aic;
 	m->sum.aic_exponential = m->alt.fitted ? m->alt.aic : NAN;
+	/* filled from the shape as it is now, not from an earlier table */
+	m->cum_days = 0;
 	for (int d = 0; d < CUM_TABLE_DAYS; d++)
 		m->cum_day[d] = shape_cum_at(m, d);
 	m->decay_scale = hazard_decay_scale(&m->h);

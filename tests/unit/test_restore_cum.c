@@ -68,6 +68,23 @@ static void test_restore_cum__tiny_c_and_p_near_one(void **state)
 	assert_omori_exact((struct hazard){ 0, 1e-4, 2, 0.999999 });
 }
 
+/* A model made final again after its shape changed tabulates the new
+ * shape, not the old table's. */
+static void test_restore_cum__final_again(void **state)
+{
+	static struct restore_model m;
+	char method[] = "mle";
+	struct hazard h2 = { 2e-7, 5e-4, 3, 1.1 };
+	(void)state;
+
+	make_model(&m, method, (struct hazard){ 4e-7, 2e-4, 1, 1.3 });
+	m.h = h2;
+	restore_model_finish_summary(&m);
+	for (size_t i = 0; i < ARRAY_SIZE(ages); i++)
+		assert_bits_equal(restore_model_cum(&m, ages[i]),
+				  hazard_cum(&h2, ages[i]));
+}
+
 /* When AIC prefers the exponential + floor fit, the table holds its
  * Lambda, B a - A / k expm1(-k a). */
 static void test_restore_cum__exponential(void **state)
@@ -127,6 +144,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_restore_cum__omori_equals_direct),
 		cmocka_unit_test(test_restore_cum__tiny_c_and_p_near_one),
+		cmocka_unit_test(test_restore_cum__final_again),
 		cmocka_unit_test(test_restore_cum__exponential),
 		cmocka_unit_test(test_restore_cum__age_bands),
 	};
