@@ -79,9 +79,10 @@ static int collect_restore(void *ctx, const struct item *it,
 }
 
 /* Without RTO targets, nothing planned depends on the restores: jobs.csv
- * is then read (and checked) on a thread of its own while the points are
- * planned, and the plan waits for it only before it is committed. With
- * targets the RTO model is fitted from them first. */
+ * is then only read and checked, on a thread of its own while the points
+ * are planned, and the plan waits for it only before it is committed.
+ * With targets the RTO model is fitted from them first (hold_for_rto is
+ * its only reader). */
 struct jobs_pass {
 	pthread_t thread;
 	int rc;
@@ -130,8 +131,6 @@ static int jobs_end(struct plan_ctx *p, int rc, struct err *e)
 	if (j->rc) {
 		*e = j->err;
 		rc = -1;
-	} else if (!rc) {
-		rto_fit(p);
 	}
 	free(j);
 	return rc;
