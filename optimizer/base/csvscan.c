@@ -3,6 +3,7 @@
  * split in place, rows with quotes unescaped by a small state machine. */
 #define _DEFAULT_SOURCE /* MAP_ANONYMOUS and madvise (Linux, the BSDs) */
 #include "optimizer/base/csvscan.h"
+#include "optimizer/base/csvrow.h"
 #include "optimizer/base/csvskip.h"
 
 #include <errno.h>
@@ -94,6 +95,7 @@ int csvscan_open(struct csvscan *s, const char *path, bool hash,
 	}
 	s->cap = READ_SIZE;
 	s->buf = xmalloc(s->cap + PAD);
+	s->isa = csvskip_best();
 	return 0;
 }
 
@@ -449,6 +451,8 @@ static int scan_row(struct csvscan *s, size_t *end, size_t *nl,
 	int rc;
 
 	*nl = 0;
+	if (csvrow_split(s, end, nl))
+		return ROW_DONE;
 	s->nfields = 0;
 	rc = fast_row(s, end, nl, e);
 	if (rc != ROW_QUOTED && rc != ROW_MORE)
@@ -534,7 +538,6 @@ void csvscan_set_word(struct csvscan *s, const char *word)
 			best = i;
 	}
 	s->word_pair = best;
-	s->isa = csvskip_best();
 	map_rest(s);
 }
 

@@ -47,14 +47,17 @@ struct csvscan {
 	size_t *off;
 	size_t offalloc;
 
+	/* csvskip.h's and csvrow.h's instruction set (enum csvskip_isa),
+	 * the CPU's best from csvscan_open on. */
+	int isa;
+
 	/* With csvscan_set_word (csvio.c, after the header): a row that does
 	 * not hold the word, in any case, is skipped unsplit and counted in
-	 * skipped; csvskip.h scans for them, isa its way (SIMD), 64 bytes a
-	 * step; named: the row at pos is known to hold the word. */
+	 * skipped; csvskip.h scans for them, 64 bytes a step; named: the row
+	 * at pos is known to hold the word. */
 	const char *word;
 	size_t word_len, word_pair;
 	uint64_t skipped;
-	int isa;
 	bool named;
 
 	/* With a word, and no hash, the rest of a plain file is mapped
