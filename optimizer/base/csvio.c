@@ -23,6 +23,7 @@ struct reader {
 	struct csvscan scan;
 	int *map;             /* file column -> schema column, or -1 */
 	size_t nfile;         /* columns in the header */
+	bool all;             /* every schema column is in the header */
 	const char **val;     /* schema order, handed to fn */
 };
 
@@ -61,11 +62,14 @@ static int map_header(struct reader *r, struct err *e)
 			r->map[i] = (int)c;
 		}
 	}
-	for (size_t c = 0; c < s->ncols && !rc; c++)
+	r->all = true;
+	for (size_t c = 0; c < s->ncols && !rc; c++) {
+		r->all = r->all && seen[c];
 		if ((s->cols[c].flags & CSV_REQUIRED) && !seen[c])
 			rc = err_set(e, EXIT_DATAERR, "%s:%zu: missing "
 				     "required column '%s' in the header",
 				     path, line, s->cols[c].name);
+	}
 	free(seen);
 	return rc;
 }
@@ -79,7 +83,7 @@ static int map_row(struct reader *r, struct csv_row *row, struct err *e)
 		return err_set(e, EXIT_DATAERR, "%s:%zu: expected %zu fields "
 			       "as in the header, found %zu", sc->path,
 			       sc->row_line, r->nfile, sc->nfields);
-	for (size_t c = 0; c < r->schema->ncols; c++)
+	for (size_t c = 0; !r->all && c < r->schema->ncols; c++)
 		r->val[c] = "";
 	for (size_t i = 0; i < r->nfile; i++) {
 		const char *v = sc->field[i];
