@@ -78,16 +78,18 @@ static bool edges_clean(const struct row *r)
 static void cut(struct csvscan *s, const struct row *r)
 {
 	char *p = s->buf + s->pos, *f = p;
+	const char **field;
 	size_t n = 0;
 
 	if (s->falloc < r->nb * 64)
 		s->field = grow_array(s->field, sizeof(*s->field),
 				      r->nb * 64, &s->falloc);
+	field = s->field; /* not reloaded after each NUL written */
 	for (size_t k = 0; k < r->nb; k++) {
 		char *q = p + 64 * k;
 		for (uint64_t m = r->ends[k]; m; m &= m - 1) {
 			char *c = q + __builtin_ctzll(m);
-			s->field[n++] = f;
+			field[n++] = f;
 			*c = '\0';
 			f = c + 1;
 		}
