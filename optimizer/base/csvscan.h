@@ -10,8 +10,9 @@
  * bytes. A leading UTF-8 BOM is skipped.
  *
  * A row without a quote is split in place in the read buffer (no copy, no
- * allocation); a row with one is unescaped into a side buffer. Fields stay
- * valid until the next call. Errors name the file and the line.
+ * allocation; csvrow.h splits most from 64-byte masks); a row with one is
+ * unescaped into a side buffer. Fields stay valid until the next call.
+ * Errors name the file and the line.
  *
  * A gzip file (it starts with 1f 8b) reads as its content through zlib:
  * Cost Management writes its exports gzipped (docs/money.md). Other files
