@@ -595,3 +595,37 @@ int csvscan_next(struct csvscan *s, struct err *e)
 		return 1;
 	}
 }
+
+int csvscan_seek(struct csvscan *s, uint64_t at, size_t line,
+		 struct err *e)
+{
+	uint64_t from = at >= 2 ? at - 2 : 0, o; /* the two bytes before */
+	char last = 0;
+
+	if (s->gz || s->sha || s->word || s->map_len)
+		return err_set(e, EXIT_SOFTWARE, "'%s': this scan cannot "
+			       "seek", s->path);
+	if (lseek(s->fd, (off_t)from, SEEK_SET) < 0)
+		return err_errno(e, EXIT_IOERR, "cannot seek in '%s'",
+				 s->path);
+	s->len = s->pos = 0;
+	s->bytes = from;
+	s->eof = false;
+	s->first_read = at == 0;
+	s->line = line;
+	for (o = from; at;) {
+		char c;
+		if (s->pos >= s->len) {
+			if (s->eof)
+				return 0;
+			if (refill(s, e))
+				return -1;
+			continue;
+		}
+		c = s->buf[s->pos++];
+		if (++o >= at && (c == '\r' || (c == '\n' && last != '\r')))
+			return 0;
+		last = c;
+	}
+	return 0;
+}

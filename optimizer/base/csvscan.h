@@ -87,4 +87,15 @@ void csvscan_set_word(struct csvscan *s, const char *word);
 
 void csvscan_close(struct csvscan *s);
 
+/* For a file split across threads (each with its own scan): moves the
+ * scan of a plain file (opened without hash, no word set) to byte at, if
+ * a line ends just before it (a CR, or an LF not after a CR: where the
+ * scan stands after a row), else to the first such place after it: the
+ * next row is read from there, counted as line `line`. Where the scan
+ * stands, the offset the next row (or the blank lines before it) starts
+ * at, is s->bytes - (s->len - s->pos): moved back there, it reads the
+ * same rows again. Returns 0, or -1 with e set. */
+int csvscan_seek(struct csvscan *s, uint64_t at, size_t line,
+		 struct err *e);
+
 #endif
