@@ -9,6 +9,7 @@
  * month's, never a mix, and never a directory of someone else's. A failed
  * run leaves OUT as it was, keeping an exported snapshot beside it. */
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -218,25 +219,78 @@ static int add_rpo_row(void *ctx, const char *const *v, struct err *e)
 	return report_rpo_add(ctx, v, e);
 }
 
-static int run_check(struct run_state *rs, struct err *e)
+/* The check needs neither the model nor the plan: it runs on a thread
+ * of its own while the plan runs (the planner's thread is the critical
+ * path; the check takes the other core's idle time), and says what it
+ * found after the plan, as when it ran after it. */
+struct check_pass {
+	pthread_t thread;
+	bool running;
+	struct run_state *rs;
+	char *path;
+	struct check_summary cs;
+	int rc;
+	struct err err;
+};
+
+static void check_now(struct check_pass *c)
 {
 	struct check_options o;
-	struct check_summary cs;
-	char *path = path_join(rs->out, "rpo_rto.csv");
-	int rc;
 
 	check_options_init(&o);
 	o.allow_empty = true; /* as check_run */
 	o.on_row = add_rpo_row;
-	o.on_row_ctx = &rs->rpo;
-	rc = check_run_opts(&rs->s, &rs->targets, &o, path, &cs, e);
+	o.on_row_ctx = &c->rs->rpo;
+	c->rc = check_run_opts(&c->rs->s, &c->rs->targets, &o, c->path,
+			       &c->cs, &c->err);
+}
 
-	if (rc == 0) {
-		printf("\nRPO/RTO (%s/rpo_rto.csv):\n", rs->shown);
-		check_summary_print(stdout, &cs);
+static void *check_thread(void *arg)
+{
+	check_now(arg);
+	return NULL;
+}
+
+static struct check_pass *check_begin(struct run_state *rs)
+{
+	struct check_pass *c = xcalloc(1, sizeof(*c));
+
+	c->rs = rs;
+	c->path = path_join(rs->out, "rpo_rto.csv");
+	c->err = (struct err)ERR_INIT;
+	c->running = !pthread_create(&c->thread, NULL, check_thread, c);
+	return c;
+}
+
+/* Waits for the check (or runs it, when no thread could start); after
+ * a failed plan only waits, the plan's error being the one reported. */
+static int check_end(struct check_pass *c, int plan_rc, struct err *e)
+{
+	int rc = plan_rc;
+
+	if (c->running)
+		pthread_join(c->thread, NULL);
+	else if (!plan_rc)
+		check_now(c);
+	if (!rc && c->rc) {
+		*e = c->err;
+		rc = -1;
 	}
-	free(path);
+	if (!rc) {
+		printf("\nRPO/RTO (%s/rpo_rto.csv):\n", c->rs->shown);
+		check_summary_print(stdout, &c->cs);
+	}
+	free(c->path);
+	free(c);
 	return rc;
+}
+
+/* The plan, with the check beside it. */
+static int run_plan_check(struct run_state *rs, struct err *e)
+{
+	struct check_pass *c = check_begin(rs);
+
+	return check_end(c, run_plan(rs, e), e);
 }
 
 static int run_audit(struct run_state *rs, struct err *e)
@@ -401,8 +455,8 @@ static int run_stages(struct run_state *rs, struct err *e)
 		rc = snapshot_dir(rs->cli, rs->out, rs->shown, &snap, e) ||
 		     open_snapshot(rs, snap, e);
 		rs->snap_shown = shown_path(rs, snap);
-		rc = rc || run_fit(rs, e) || run_plan(rs, e) ||
-		     run_check(rs, e) || run_audit(rs, e) ||
+		rc = rc || run_fit(rs, e) || run_plan_check(rs, e) ||
+		     run_audit(rs, e) ||
 		     run_report(rs, e) ||
 		     run_out_commit(&rs->ro, rs->command, e);
 	}
