@@ -426,6 +426,23 @@ static void put_plain(struct csv_writer *w, const char *s, size_t n)
 	writer_raw(w, s, n);
 }
 
+/* The bytes a cell can hold as they are: ASCII but NUL, ',', '"', CR
+ * and LF (bytes from 0x80 are left false; a cell's first and last
+ * bytes are checked apart). */
+#define PLAIN_1(c) \
+	((c) && (c) != ',' && (c) != '"' && (c) != '\r' && (c) != '\n')
+#define PLAIN_4(c) \
+	PLAIN_1(c), PLAIN_1((c) + 1), PLAIN_1((c) + 2), PLAIN_1((c) + 3)
+#define PLAIN_16(c) \
+	PLAIN_4(c), PLAIN_4((c) + 4), PLAIN_4((c) + 8), PLAIN_4((c) + 12)
+static const bool plain_byte[256] = {
+	PLAIN_16(0x00), PLAIN_16(0x10), PLAIN_16(0x20), PLAIN_16(0x30),
+	PLAIN_16(0x40), PLAIN_16(0x50), PLAIN_16(0x60), PLAIN_16(0x70),
+};
+#undef PLAIN_1
+#undef PLAIN_4
+#undef PLAIN_16
+
 /* Most cells (ids, names, enums): ASCII with nothing to quote, escape
  * or neutralise, copied into the buffer as they are scanned. False, with
  * nothing written, for any other cell or when the buffer is too full. */
@@ -443,15 +460,9 @@ static bool put_fast(struct csv_writer *w, const char *s)
 	case '\t': case '\r':
 		return false;
 	}
-	for (i = 0; s[i]; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (i + 1 >= room || c >= 0x80 || c == ',' || c == '"' ||
-		    c == '\r' || c == '\n')
-			return false;
-		out[i] = (char)c;
-	}
-	if (i && (s[i - 1] == ' ' || s[i - 1] == '\t'))
+	for (i = 0; i + 1 < room && plain_byte[(unsigned char)s[i]]; i++)
+		out[i] = s[i];
+	if (s[i] || (i && (s[i - 1] == ' ' || s[i - 1] == '\t')))
 		return false;
 	if (sep)
 		w->buf[w->used] = ',';
