@@ -143,6 +143,8 @@ struct run_state {
 	int plan_lock;         /* OUT/plan's, until OUT is swapped */
 	struct plan_risk risk; /* the plan's moves', for the report */
 	struct rep_rpo rpo;    /* the check's rows, for the report */
+	struct audit_jobs audit_jobs; /* read while the plan ran */
+	bool have_audit_jobs;
 };
 
 /* A path under the staging directory as it will be under OUT; caller
@@ -222,7 +224,8 @@ static int add_rpo_row(void *ctx, const char *const *v, struct err *e)
 /* The check needs neither the model nor the plan: it runs on a thread
  * of its own while the plan runs (the planner's thread is the critical
  * path; the check takes the other core's idle time), and says what it
- * found after the plan, as when it ran after it. */
+ * found after the plan, as when it ran after it. The audit's reading of
+ * the jobs follows it on that thread. */
 struct check_pass {
 	pthread_t thread;
 	bool running;
@@ -231,6 +234,8 @@ struct check_pass {
 	struct check_summary cs;
 	int rc;
 	struct err err;
+	struct audit_jobs audit_jobs;
+	int audit_rc; /* failed: the audit reads the jobs itself */
 };
 
 static void check_now(struct check_pass *c)
@@ -247,7 +252,12 @@ static void check_now(struct check_pass *c)
 
 static void *check_thread(void *arg)
 {
-	check_now(arg);
+	struct check_pass *c = arg;
+	struct err e = ERR_INIT;
+
+	check_now(c);
+	c->audit_rc = c->rc ? -1
+			    : audit_jobs_read(&c->rs->s, &c->audit_jobs, &e);
 	return NULL;
 }
 
@@ -258,6 +268,7 @@ static struct check_pass *check_begin(struct run_state *rs)
 	c->rs = rs;
 	c->path = path_join(rs->out, "rpo_rto.csv");
 	c->err = (struct err)ERR_INIT;
+	c->audit_rc = -1;
 	c->running = !pthread_create(&c->thread, NULL, check_thread, c);
 	return c;
 }
@@ -280,6 +291,8 @@ static int check_end(struct check_pass *c, int plan_rc, struct err *e)
 		printf("\nRPO/RTO (%s/rpo_rto.csv):\n", c->rs->shown);
 		check_summary_print(stdout, &c->cs);
 	}
+	c->rs->audit_jobs = c->audit_jobs;
+	c->rs->have_audit_jobs = c->audit_rc == 0;
 	free(c->path);
 	free(c);
 	return rc;
@@ -295,7 +308,7 @@ static int run_plan_check(struct run_state *rs, struct err *e)
 
 static int run_audit(struct run_state *rs, struct err *e)
 {
-	struct audit_options o = { NULL, NULL };
+	struct audit_options o = { NULL, NULL, NULL };
 	struct audit_summary sum;
 	char *plan_dir = path_join(rs->out, "plan");
 	char *path = path_join(rs->out, "posture.csv");
@@ -303,6 +316,7 @@ static int run_audit(struct run_state *rs, struct err *e)
 
 	o.targets = &rs->targets;
 	o.plan_dir = plan_dir;
+	o.jobs = rs->have_audit_jobs ? &rs->audit_jobs : NULL;
 	rc = audit_run(&rs->s, &o, path, &sum, e);
 	if (rc == 0) {
 		printf("\naudit (%s/posture.csv): %u of %u checks passed over "
@@ -507,6 +521,7 @@ int cmd_run(int argc, char **argv)
 	strpool_release(&rs.said_pool);
 	plan_risk_release(&rs.risk);
 	rep_rpo_release(&rs.rpo);
+	audit_jobs_release(&rs.audit_jobs);
 done:
 	free(cli.subs.items);
 	return rc;
