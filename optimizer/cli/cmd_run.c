@@ -30,6 +30,7 @@
 #include "optimizer/report/report.h"
 #include "models/restore/restore_model.h"
 #include "optimizer/base/run_out.h"
+#include "optimizer/snapshot/bill.h"
 #include "optimizer/snapshot/snapcache.h"
 #include "optimizer/snapshot/snapshot.h"
 #include "optimizer/base/strpool.h"
@@ -261,7 +262,9 @@ static void *check_thread(void *arg)
 	return NULL;
 }
 
-static struct check_pass *check_begin(struct run_state *rs)
+/* Starts the check beside the plan when beside, else leaves it to
+ * check_end. */
+static struct check_pass *check_begin(struct run_state *rs, bool beside)
 {
 	struct check_pass *c = xcalloc(1, sizeof(*c));
 
@@ -269,12 +272,14 @@ static struct check_pass *check_begin(struct run_state *rs)
 	c->path = path_join(rs->out, "rpo_rto.csv");
 	c->err = (struct err)ERR_INIT;
 	c->audit_rc = -1;
-	c->running = !pthread_create(&c->thread, NULL, check_thread, c);
+	c->running = beside &&
+		     !pthread_create(&c->thread, NULL, check_thread, c);
 	return c;
 }
 
-/* Waits for the check (or runs it, when no thread could start); after
- * a failed plan only waits, the plan's error being the one reported. */
+/* Waits for the check (or runs it after the plan, when it was not
+ * beside it); after a failed plan only waits, the plan's error being
+ * the one reported. */
 static int check_end(struct check_pass *c, int plan_rc, struct err *e)
 {
 	int rc = plan_rc;
@@ -282,7 +287,7 @@ static int check_end(struct check_pass *c, int plan_rc, struct err *e)
 	if (c->running)
 		pthread_join(c->thread, NULL);
 	else if (!plan_rc)
-		check_now(c);
+		check_thread(c);
 	if (!rc && c->rc) {
 		*e = c->err;
 		rc = -1;
@@ -298,10 +303,13 @@ static int check_end(struct check_pass *c, int plan_rc, struct err *e)
 	return rc;
 }
 
-/* The plan, with the check beside it. */
+/* The plan, with the check beside it; after it when the plan is
+ * calibrated to a bill, since it then scales the items' sizes while it
+ * runs (plan_calibrate). */
 static int run_plan_check(struct run_state *rs, struct err *e)
 {
-	struct check_pass *c = check_begin(rs);
+	bool bill = rs->cli->costs || bill_in_snapshot(&rs->s);
+	struct check_pass *c = check_begin(rs, !bill);
 
 	return check_end(c, run_plan(rs, e), e);
 }
