@@ -146,6 +146,7 @@ struct run_state {
 	struct rep_rpo rpo;    /* the check's rows, for the report */
 	struct audit_jobs audit_jobs; /* read while the plan ran */
 	bool have_audit_jobs;
+	struct report_estate *estate; /* the report's pass, the same */
 };
 
 /* A path under the staging directory as it will be under OUT; caller
@@ -226,7 +227,8 @@ static int add_rpo_row(void *ctx, const char *const *v, struct err *e)
  * of its own while the plan runs (the planner's thread is the critical
  * path; the check takes the other core's idle time), and says what it
  * found after the plan, as when it ran after it. The audit's reading of
- * the jobs follows it on that thread. */
+ * the jobs and the report's pass over the points follow it on that
+ * thread (each redone by its stage when it failed here). */
 struct check_pass {
 	pthread_t thread;
 	bool running;
@@ -237,6 +239,7 @@ struct check_pass {
 	struct err err;
 	struct audit_jobs audit_jobs;
 	int audit_rc; /* failed: the audit reads the jobs itself */
+	struct report_estate *estate; /* NULL: the report makes its pass */
 };
 
 static void check_now(struct check_pass *c)
@@ -251,6 +254,21 @@ static void check_now(struct check_pass *c)
 			       &c->cs, &c->err);
 }
 
+/* The report's pass over the points, with the price sheet and currency
+ * the plan takes (plan_run's); NULL when it cannot be made. */
+static struct report_estate *estate_ahead(struct run_state *rs)
+{
+	struct err e = ERR_INIT;
+	const char *cur = rs->cli->currency;
+	char *prices = rs->cli->prices ? xstrdup(rs->cli->prices)
+				       : data_file("prices/prices.csv", &e);
+	struct report_estate *x =
+		prices ? report_estate_ahead(&rs->s, prices, cur, &e) : NULL;
+
+	free(prices);
+	return x;
+}
+
 static void *check_thread(void *arg)
 {
 	struct check_pass *c = arg;
@@ -259,6 +277,8 @@ static void *check_thread(void *arg)
 	check_now(c);
 	c->audit_rc = c->rc ? -1
 			    : audit_jobs_read(&c->rs->s, &c->audit_jobs, &e);
+	if (!c->rc)
+		c->estate = estate_ahead(c->rs);
 	return NULL;
 }
 
@@ -298,6 +318,7 @@ static int check_end(struct check_pass *c, int plan_rc, struct err *e)
 	}
 	c->rs->audit_jobs = c->audit_jobs;
 	c->rs->have_audit_jobs = c->audit_rc == 0;
+	c->rs->estate = c->estate;
 	free(c->path);
 	free(c);
 	return rc;
@@ -361,6 +382,7 @@ static int run_report(struct run_state *rs, struct err *e)
 	o.shown = rs->shown;
 	o.plan_risk = &rs->risk;
 	o.rpo_rows = &rs->rpo;
+	o.estate = rs->estate;
 	rc = report_run(&rs->s, &o, dir, &sum, e);
 	if (rc == 0) {
 		for (size_t i = 0; i < sum.ncaveats; i++)
@@ -530,6 +552,7 @@ int cmd_run(int argc, char **argv)
 	plan_risk_release(&rs.risk);
 	rep_rpo_release(&rs.rpo);
 	audit_jobs_release(&rs.audit_jobs);
+	report_estate_free(rs.estate);
 done:
 	free(cli.subs.items);
 	return rc;
