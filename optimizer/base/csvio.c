@@ -395,29 +395,6 @@ static bool edge_blank(const char *s, size_t n)
 		     s[n - 1] == '\t');
 }
 
-static bool needs_quotes(const char *s, size_t n)
-{
-	return edge_blank(s, n) || strcspn(s, ",\"\r\n") != n;
-}
-
-/* The length of s when it is ASCII without a byte that needs quotes,
- * found in one pass (most cells: ids, names, enums); else -1. */
-static ptrdiff_t plain_ascii_length(const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-
-	for (;; p++)
-		switch (*p) {
-		case '\0':
-			return (ptrdiff_t)(p - (const unsigned char *)s);
-		case ',': case '"': case '\r': case '\n':
-			return -1;
-		default:
-			if (*p >= 0x80)
-				return -1;
-		}
-}
-
 /* A field known to need no quotes: a number, a time, a date. */
 static void put_plain(struct csv_writer *w, const char *s, size_t n)
 {
@@ -471,31 +448,51 @@ static bool put_fast(struct csv_writer *w, const char *s)
 	return true;
 }
 
+/* What one pass over a cell finds: its length, whether it has a byte
+ * from 0x80 (its UTF-8 is then checked) and one that needs quotes. */
+struct cell_scan {
+	size_t n;
+	bool high, special;
+};
+
+static void scan_cell(const char *s, struct cell_scan *c)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	c->high = c->special = false;
+	for (; *p; p++)
+		if (!plain_byte[*p]) {
+			if (*p >= 0x80)
+				c->high = true;
+			else
+				c->special = true;
+		}
+	c->n = (size_t)(p - (const unsigned char *)s);
+}
+
 void csv_put(struct csv_writer *w, const char *s)
 {
+	struct cell_scan c;
 	bool apostrophe;
-	ptrdiff_t plain;
-	size_t n;
 
 	if (!s)
 		s = "";
 	if (put_fast(w, s))
 		return;
-	plain = plain_ascii_length(s);
-	if (plain < 0 && !utf8_valid(s)) {
+	scan_cell(s, &c);
+	if (c.high && !utf8_valid(s)) {
 		struct strbuf clean = STRBUF_INIT;
 		utf8_sanitize(&clean, s);
 		csv_put(w, clean.buf);
 		strbuf_release(&clean);
 		return;
 	}
-	n = plain >= 0 ? (size_t)plain : strlen(s);
 	apostrophe = needs_apostrophe(s);
-	if (plain >= 0 ? !edge_blank(s, n) : !needs_quotes(s, n)) {
+	if (!c.special && !edge_blank(s, c.n)) {
 		if (w->field++)
 			writer_raw(w, ",", 1);
 		writer_raw(w, "'", apostrophe);
-		writer_raw(w, s, n);
+		writer_raw(w, s, c.n);
 		return;
 	}
 	if (w->field++)
