@@ -16,10 +16,11 @@
  *  4. Restores whose point is not in the snapshot (it expired before the
  *     export) have no exposure: dropped and counted, like restores of log
  *     points (coverage 0) and restores dated before their point.
- * Memory: the restore jobs, one index per item and one item's points at
- * a time. Standalone, the files are read by restore_scan.c (the columns
- * used, restore jobs only, SHA-256 on a second thread); under `run`,
- * through the stream the other stages share. */
+ * Memory: the restore jobs, one index per item and a few batches of
+ * items' points at a time. Standalone, the files are read by restore_scan.c (the columns
+ * used, restore jobs only, the points on two threads in file order,
+ * SHA-256 on another); under `run`, through the stream the other stages
+ * share. */
 #include "models/restore/restore_data.h"
 
 #include <math.h>

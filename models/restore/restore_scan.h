@@ -3,8 +3,9 @@
  * recovery_points.csv, for restore_collect.c when no other stage shares
  * the stream (snapshot.cache is NULL). The fit takes only the restore
  * jobs, skipped to before they are split when the manifest dates the
- * job history, and six of the points' columns, parsed on a reader
- * thread; a checker thread meanwhile hashes both files. Their
+ * job history, and six of the points' columns, parsed on two reader
+ * threads (the file cut in chunks at item boundaries, handed to fn in file
+ * order); a checker thread meanwhile hashes both files. Their
  * files' rows and SHA-256 are checked against manifest.json, and every
  * value the fit reads (the five columns of the jobs it reads, the six of
  * the points) is checked as every stage checks it: a snapshot is refused
@@ -30,6 +31,9 @@ struct restore_scan {
 	struct snapshot *s;
 	char *path[RSCAN_FILES];
 	uint64_t rows[RSCAN_FILES];
+	/* recovery_points.csv is read in chunks of about this many bytes on
+	 * two threads (0: 4 MiB; restore_scan.c) */
+	uint64_t chunk_bytes;
 	/* the checker thread's results */
 	pthread_t checker;
 	bool started;

@@ -23,6 +23,7 @@ struct reader {
 	struct csvscan scan;
 	int *map;             /* file column -> schema column, or -1 */
 	size_t nfile;         /* columns in the header */
+	bool all;             /* every schema column is in the header */
 	const char **val;     /* schema order, handed to fn */
 };
 
@@ -61,11 +62,14 @@ static int map_header(struct reader *r, struct err *e)
 			r->map[i] = (int)c;
 		}
 	}
-	for (size_t c = 0; c < s->ncols && !rc; c++)
+	r->all = true;
+	for (size_t c = 0; c < s->ncols && !rc; c++) {
+		r->all = r->all && seen[c];
 		if ((s->cols[c].flags & CSV_REQUIRED) && !seen[c])
 			rc = err_set(e, EXIT_DATAERR, "%s:%zu: missing "
 				     "required column '%s' in the header",
 				     path, line, s->cols[c].name);
+	}
 	free(seen);
 	return rc;
 }
@@ -79,7 +83,7 @@ static int map_row(struct reader *r, struct csv_row *row, struct err *e)
 		return err_set(e, EXIT_DATAERR, "%s:%zu: expected %zu fields "
 			       "as in the header, found %zu", sc->path,
 			       sc->row_line, r->nfile, sc->nfields);
-	for (size_t c = 0; c < r->schema->ncols; c++)
+	for (size_t c = 0; !r->all && c < r->schema->ncols; c++)
 		r->val[c] = "";
 	for (size_t i = 0; i < r->nfile; i++) {
 		const char *v = sc->field[i];
@@ -97,17 +101,24 @@ static int map_row(struct reader *r, struct csv_row *row, struct err *e)
 	return 0;
 }
 
-static int read_rows(struct reader *r, const char *word, csv_row_fn fn,
-		     void *ctx, uint64_t *rows, struct err *e)
+static int read_header(struct reader *r, struct err *e)
 {
-	struct csv_row row;
 	int rc = csvscan_next(&r->scan, e);
 
 	if (rc == 0)
 		return err_set(e, EXIT_DATAERR,
 			       "%s:1: empty file: expected a header row",
 			       r->scan.path);
-	if (rc < 0 || map_header(r, e))
+	return rc < 0 ? -1 : map_header(r, e);
+}
+
+static int read_rows(struct reader *r, const char *word, csv_row_fn fn,
+		     void *ctx, uint64_t *rows, struct err *e)
+{
+	struct csv_row row;
+	int rc;
+
+	if (read_header(r, e))
 		return -1;
 	if (word)
 		csvscan_set_word(&r->scan, word);
@@ -742,4 +753,63 @@ void csv_writer_abort(struct csv_writer *w)
 		return;
 	afile_abort(&w->af);
 	writer_free(w);
+}
+
+/* ---- cursors ---- */
+
+struct csv_cursor {
+	struct reader r;
+};
+
+struct csv_cursor *csv_cursor_open(const char *path,
+				   const struct csv_schema *schema,
+				   struct err *e)
+{
+	struct csv_cursor *c = xcalloc(1, sizeof(*c));
+
+	c->r.schema = schema;
+	if (csvscan_open(&c->r.scan, path, false, e)) {
+		free(c);
+		return NULL;
+	}
+	c->r.val = xcalloc(schema->ncols, sizeof(*c->r.val));
+	if (read_header(&c->r, e)) {
+		csv_cursor_close(c);
+		return NULL;
+	}
+	return c;
+}
+
+int csv_cursor_next(struct csv_cursor *c, struct csv_row *row,
+		    struct err *e)
+{
+	int rc = csvscan_next(&c->r.scan, e);
+
+	if (rc <= 0)
+		return rc;
+	return map_row(&c->r, row, e) ? -1 : 1;
+}
+
+uint64_t csv_cursor_at(const struct csv_cursor *c, size_t *line)
+{
+	const struct csvscan *s = &c->r.scan;
+
+	*line = s->line;
+	return s->bytes - (s->len - s->pos);
+}
+
+int csv_cursor_seek(struct csv_cursor *c, uint64_t at, size_t line,
+		    struct err *e)
+{
+	return csvscan_seek(&c->r.scan, at, line, e);
+}
+
+void csv_cursor_close(struct csv_cursor *c)
+{
+	if (!c)
+		return;
+	csvscan_close(&c->r.scan);
+	free(c->r.map);
+	free(c->r.val);
+	free(c);
 }

@@ -67,6 +67,28 @@ int csv_read_kept(const char *path, const struct csv_schema *schema,
 		  struct csv_file_info *info, uint64_t *skipped,
 		  struct err *e);
 
+/* csv_read a row at a time, from any line on: for a file split across
+ * threads, each with a cursor of its own (a plain file: csvscan_seek). */
+struct csv_cursor;
+/* Opens path (borrowed) and reads its header: the cursor is then at the
+ * first data row. NULL with e set when it cannot. */
+struct csv_cursor *csv_cursor_open(const char *path,
+				   const struct csv_schema *schema,
+				   struct err *e);
+/* The next data row into *row, as csv_read's fn gets it (valid until the
+ * next call): 1, 0 at the end of the file, or -1 with e set. */
+int csv_cursor_next(struct csv_cursor *c, struct csv_row *row,
+		    struct err *e);
+/* Where the cursor stands: the byte offset the next row (or the blank
+ * lines before it) starts at, and in *line its line. */
+uint64_t csv_cursor_at(const struct csv_cursor *c, size_t *line);
+/* Moves the cursor to offset at, counted as line `line`, or to the start
+ * of the next line when at is not at one (csvscan_seek): back to where
+ * csv_cursor_at said, it reads the same rows again. */
+int csv_cursor_seek(struct csv_cursor *c, uint64_t at, size_t line,
+		    struct err *e);
+void csv_cursor_close(struct csv_cursor *c);
+
 /* Typed field access. An empty field is an error unless ROW_OPTIONAL is
  * given, in which case *out is left as the caller set it. */
 #define ROW_OPTIONAL 1u

@@ -3,6 +3,7 @@
  * split in place, rows with quotes unescaped by a small state machine. */
 #define _DEFAULT_SOURCE /* MAP_ANONYMOUS and madvise (Linux, the BSDs) */
 #include "optimizer/base/csvscan.h"
+#include "optimizer/base/csvrow.h"
 #include "optimizer/base/csvskip.h"
 
 #include <errno.h>
@@ -94,6 +95,7 @@ int csvscan_open(struct csvscan *s, const char *path, bool hash,
 	}
 	s->cap = READ_SIZE;
 	s->buf = xmalloc(s->cap + PAD);
+	s->isa = csvskip_best();
 	return 0;
 }
 
@@ -449,6 +451,8 @@ static int scan_row(struct csvscan *s, size_t *end, size_t *nl,
 	int rc;
 
 	*nl = 0;
+	if (csvrow_split(s, end, nl))
+		return ROW_DONE;
 	s->nfields = 0;
 	rc = fast_row(s, end, nl, e);
 	if (rc != ROW_QUOTED && rc != ROW_MORE)
@@ -534,7 +538,6 @@ void csvscan_set_word(struct csvscan *s, const char *word)
 			best = i;
 	}
 	s->word_pair = best;
-	s->isa = csvskip_best();
 	map_rest(s);
 }
 
@@ -591,4 +594,38 @@ int csvscan_next(struct csvscan *s, struct err *e)
 			continue;
 		return 1;
 	}
+}
+
+int csvscan_seek(struct csvscan *s, uint64_t at, size_t line,
+		 struct err *e)
+{
+	uint64_t from = at >= 2 ? at - 2 : 0, o; /* the two bytes before */
+	char last = 0;
+
+	if (s->gz || s->sha || s->word || s->map_len)
+		return err_set(e, EXIT_SOFTWARE, "'%s': this scan cannot "
+			       "seek", s->path);
+	if (lseek(s->fd, (off_t)from, SEEK_SET) < 0)
+		return err_errno(e, EXIT_IOERR, "cannot seek in '%s'",
+				 s->path);
+	s->len = s->pos = 0;
+	s->bytes = from;
+	s->eof = false;
+	s->first_read = at == 0;
+	s->line = line;
+	for (o = from; at;) {
+		char c;
+		if (s->pos >= s->len) {
+			if (s->eof)
+				return 0;
+			if (refill(s, e))
+				return -1;
+			continue;
+		}
+		c = s->buf[s->pos++];
+		if (++o >= at && (c == '\r' || (c == '\n' && last != '\r')))
+			return 0;
+		last = c;
+	}
+	return 0;
 }

@@ -10,8 +10,9 @@
  * bytes. A leading UTF-8 BOM is skipped.
  *
  * A row without a quote is split in place in the read buffer (no copy, no
- * allocation); a row with one is unescaped into a side buffer. Fields stay
- * valid until the next call. Errors name the file and the line.
+ * allocation; csvrow.h splits most from 64-byte masks); a row with one is
+ * unescaped into a side buffer. Fields stay valid until the next call.
+ * Errors name the file and the line.
  *
  * A gzip file (it starts with 1f 8b) reads as its content through zlib:
  * Cost Management writes its exports gzipped (docs/money.md). Other files
@@ -47,14 +48,17 @@ struct csvscan {
 	size_t *off;
 	size_t offalloc;
 
+	/* csvskip.h's and csvrow.h's instruction set (enum csvskip_isa),
+	 * the CPU's best from csvscan_open on. */
+	int isa;
+
 	/* With csvscan_set_word (csvio.c, after the header): a row that does
 	 * not hold the word, in any case, is skipped unsplit and counted in
-	 * skipped; csvskip.h scans for them, isa its way (SIMD), 64 bytes a
-	 * step; named: the row at pos is known to hold the word. */
+	 * skipped; csvskip.h scans for them, 64 bytes a step; named: the row
+	 * at pos is known to hold the word. */
 	const char *word;
 	size_t word_len, word_pair;
 	uint64_t skipped;
-	int isa;
 	bool named;
 
 	/* With a word, and no hash, the rest of a plain file is mapped
@@ -82,5 +86,16 @@ void csvscan_digest(struct csvscan *s, char hex[SHA256_HEX_LEN],
 void csvscan_set_word(struct csvscan *s, const char *word);
 
 void csvscan_close(struct csvscan *s);
+
+/* For a file split across threads (each with its own scan): moves the
+ * scan of a plain file (opened without hash, no word set) to byte at, if
+ * a line ends just before it (a CR, or an LF not after a CR: where the
+ * scan stands after a row), else to the first such place after it: the
+ * next row is read from there, counted as line `line`. Where the scan
+ * stands, the offset the next row (or the blank lines before it) starts
+ * at, is s->bytes - (s->len - s->pos): moved back there, it reads the
+ * same rows again. Returns 0, or -1 with e set. */
+int csvscan_seek(struct csvscan *s, uint64_t at, size_t line,
+		 struct err *e);
 
 #endif

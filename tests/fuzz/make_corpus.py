@@ -85,6 +85,16 @@ def csvskip_seeds():
          "\"LRS Data Stored\",100\r\n")
 
 
+def csvrow_seeds():
+    """Snapshot rows, and rows whose line end, comma, blank or quote
+    falls on a 64-byte block's edge."""
+    seed("csvrow", head(os.path.join("data/sample",
+                                     "recovery_points.csv"), 4))
+    seed("csvrow", "x" * 62 + ",y\r\n" + "z" * 63 + " ,\tb\n"
+         + "q" * 63 + ",\"a\nb\"\n" + "w" * 130 + ",x\x00\n")
+    seed("csvrow", "a,b\n" + "x" * 1100 + "\n , c \n\n\r\nlast")
+
+
 def arm_seeds():
     kinds = [("Subscription", 0), ("Vault", 1), ("VaultConfig", 1),
              ("Polic", 2), ("IaaS_v2", 2), ("ProtectedItem", 3),
@@ -236,6 +246,8 @@ def dicts():
                                 "optimizer/plan/plan_write.c"))
     write_dict("csvskip", ["backup", "BACKUP", "ku", "\r\n", "\"", ",",
                            "\n"])
+    write_dict("csvrow", [",", "\n", "\r\n", "\r", "\"", " ", "\t",
+                          "\x00", "x" * 64])
     write_dict("timeutil", ["T", "Z", "P", "W", "D", "H", "M", "S", ".",
                             "+00:00", "-", ":", "0001-01-01", "9999"])
 
@@ -244,6 +256,7 @@ if __name__ == "__main__":
     shutil.rmtree(OUT, ignore_errors=True)
     csv_seeds()
     csvskip_seeds()
+    csvrow_seeds()
     arm_seeds()
     schedule_seeds()
     simple_seeds()

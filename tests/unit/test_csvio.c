@@ -700,6 +700,66 @@ static void test_csvio__bom_crlf_and_blank_lines(void **state)
 	free(path);
 }
 
+/* A cursor read from where csv_cursor_at stood before a row reads that
+ * row and the rest again, on the same lines, quoted line ends, CRLF and
+ * blank lines included; moved to any other byte, it goes on from the
+ * next place where a row could end (after a CR, or an LF not after a
+ * CR). */
+static void test_csvio__cursor_reads_again_from_any_row(void **state)
+{
+	static const char content[] = "a,b,c\r\n"
+				      "\r\n"
+				      "1,2,3\r\n"
+				      "4,\"5\r\n5\",6\r\n"
+				      "\n"
+				      "7,8,9\n"
+				      "10,11,12";
+	struct err e = ERR_INIT;
+	struct csv_row row;
+	uint64_t at[8];
+	size_t line[8], n = 0, l;
+	char *path = test_write("cursor.csv", content);
+	struct csv_cursor *c = csv_cursor_open(path, &text_schema, &e);
+
+	(void)state;
+	assert_non_null(c);
+	for (;; n++) {
+		at[n] = csv_cursor_at(c, &line[n]);
+		if (csv_cursor_next(c, &row, &e) != 1)
+			break;
+	}
+	assert_int_equal(n, 4);
+	assert_int_equal(at[n], sizeof(content) - 1);
+	assert_int_equal(line[n], 8);
+	for (size_t i = 0; i < n; i++) {
+		static const char *const first[] = { "1", "4", "7", "10" };
+		static const size_t lines[] = { 3, 4, 7, 8 };
+		assert_int_equal(csv_cursor_seek(c, at[i], line[i], &e), 0);
+		for (size_t j = i; j < n; j++) {
+			assert_int_equal(csv_cursor_next(c, &row, &e), 1);
+			assert_string_equal(row.val[0], first[j]);
+			assert_int_equal(row.line, lines[j]);
+		}
+		assert_int_equal(csv_cursor_next(c, &row, &e), 0);
+	}
+	for (uint64_t x = 1; x < sizeof(content); x++) {
+		uint64_t want = x;
+		while (want < sizeof(content) - 1 &&
+		       content[want - 1] != '\r' &&
+		       (content[want - 1] != '\n' ||
+			(want > 1 && content[want - 2] == '\r')))
+			want++;
+		assert_int_equal(csv_cursor_seek(c, x, 1, &e), 0);
+		assert_int_equal(csv_cursor_at(c, &l), want);
+		assert_int_equal(l, 1);
+	}
+	/* a line start inside a quoted field is no row's start */
+	assert_int_equal(csv_cursor_seek(c, 18, 1, &e), 0);
+	assert_int_equal(csv_cursor_next(c, &row, &e), -1);
+	csv_cursor_close(c);
+	free(path);
+}
+
 static void test_csvio__spaces_kept_only_when_quoted(void **state)
 {
 	struct err e = ERR_INIT;
@@ -1186,6 +1246,7 @@ int main(void)
 		cmocka_unit_test(test_csvio__read_kept_skips_refused_rows),
 		cmocka_unit_test(test_csvio__read_kept_maps_long_files),
 		cmocka_unit_test(test_csvio__bom_crlf_and_blank_lines),
+		cmocka_unit_test(test_csvio__cursor_reads_again_from_any_row),
 		cmocka_unit_test(test_csvio__spaces_kept_only_when_quoted),
 		cmocka_unit_test(test_csvio__writer_quotes_what_needs_it),
 		cmocka_unit_test(test_csvio__writer_numbers_and_empty_values),

@@ -172,6 +172,41 @@ static void test_timeutil__format_parse_round_trip(void **state)
 	}
 }
 
+/* Every day of 1960-2110 in the snapshots' form (a fast path for
+ * 1970-2099) is the day days_from_civil counts, the day after a month's
+ * last is refused, and so are 2100-02-29 and 1969-02-29. */
+static void test_timeutil__every_day_in_snapshot_form(void **state)
+{
+	char iso[32];
+	int64_t t;
+
+	(void)state;
+	for (int y = 1960; y <= 2110; y++) {
+		for (int m = 1; m <= 12; m++) {
+			int last = days_in_month(y, m);
+			for (int d = 1; d <= last + 1; d++) {
+				int h = (y + d) % 24, mi = (m * d) % 60;
+				snprintf(iso, sizeof(iso),
+					 "%04d-%02d-%02dT%02d:%02d:%02dZ", y,
+					 m, d, h, mi, d % 61);
+				if (d > last) {
+					assert_int_equal(
+						time_parse_iso(iso, 0, &t), -1);
+					continue;
+				}
+				assert_true(parse_ok(iso, 0) ==
+					    days_from_civil(y, m, d) * DAY_S +
+						    h * HOUR_S + mi * 60 +
+						    d % 61);
+			}
+		}
+	}
+	assert_int_equal(time_parse_iso("2100-02-29T00:00:00Z", 0, &t), -1);
+	assert_int_equal(time_parse_iso("1969-02-29T00:00:00Z", 0, &t), -1);
+	assert_true(parse_ok("2096-02-29T00:00:00Z", 0) ==
+		    days_from_civil(2096, 2, 29) * DAY_S);
+}
+
 static void test_timeutil__civil_round_trip(void **state)
 {
 	int py, pm, pd;
@@ -379,6 +414,7 @@ int main(void)
 		cmocka_unit_test(test_timeutil__parse_leap_days),
 		cmocka_unit_test(test_timeutil__format),
 		cmocka_unit_test(test_timeutil__format_parse_round_trip),
+		cmocka_unit_test(test_timeutil__every_day_in_snapshot_form),
 		cmocka_unit_test(test_timeutil__civil_round_trip),
 		cmocka_unit_test(test_timeutil__known_days),
 		cmocka_unit_test(test_timeutil__weekdays_of_known_dates),

@@ -113,6 +113,50 @@ static void test_util__parse_double_checks_bounds(void **state)
 	assert_true(v == 0);
 }
 
+/* The same double as strtod, to the bit (the sign of zero too), for two
+ * million random plain decimals of 1 to 18 digits (the fast path takes
+ * those of at most 15) and the edge cases around its limits. */
+static void test_util__parse_double_is_strtod(void **state)
+{
+	static const char *const edge[] = {
+		"0", "-0", "+0.0", "-0.000", "0.1", "0.3", "2.675",
+		"999999999999999", "999999999999999.9", "9007199254740993",
+		"0.000000000000001", "0.0000000000000001", "123456789012345",
+		"1234567890123456", "12345678901234567890", "4.35", "1e-300",
+		"1.7976931348623157e308", "00000000000000012.5", "58.320",
+	};
+	uint64_t rng = 0x853c49e6748fea9bu;
+	char text[64];
+	double v, want;
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(edge) + 2000000; i++) {
+		const char *s = text;
+		if (i < ARRAY_SIZE(edge)) {
+			s = edge[i];
+		} else {
+			size_t n = 0, digits;
+			rng ^= rng << 13;
+			rng ^= rng >> 7;
+			rng ^= rng << 17;
+			digits = 1 + rng % 18;
+			if (rng >> 60 == 0)
+				text[n++] = (rng >> 59) & 1 ? '-' : '+';
+			for (size_t d = 0; d < digits; d++) {
+				if (d && d == (rng >> 8) % (digits + 1))
+					text[n++] = '.';
+				text[n++] = (char)('0' + (rng >> (16 + 2 * d)) %
+							 10);
+			}
+			text[n] = '\0';
+		}
+		want = strtod(s, NULL);
+		assert_int_equal(parse_double(s, -HUGE_VAL, HUGE_VAL, &v), 0);
+		if (memcmp(&v, &want, sizeof(v)) != 0)
+			fail_msg("'%s': %.17g, strtod %.17g", s, v, want);
+	}
+}
+
 static void test_util__strbuf_grows_and_hands_over(void **state)
 {
 	struct strbuf sb = STRBUF_INIT;
@@ -501,6 +545,7 @@ int main(void)
 		cmocka_unit_test(test_util__parse_double_accepts_decimals),
 		cmocka_unit_test(test_util__parse_double_rejects_anything_else),
 		cmocka_unit_test(test_util__parse_double_checks_bounds),
+		cmocka_unit_test(test_util__parse_double_is_strtod),
 		cmocka_unit_test(test_util__strbuf_grows_and_hands_over),
 		cmocka_unit_test(test_util__strbuf_keeps_embedded_nul),
 		cmocka_unit_test(test_util__str_split_pieces),
