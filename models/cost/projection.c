@@ -96,16 +96,6 @@ static void emit(const struct horizon *h, const struct slot *s, int64_t t0,
 		   ctx);
 }
 
-/* A piece of a later point's life (at its grown size). */
-static void emit_later(const struct horizon *h, const struct slot *s,
-		       int64_t t0, int64_t t1, bool archived,
-		       const struct restore_rate *rr, segment_fn fn, void *ctx)
-{
-	emit_sized(h, s, t0, t1, archived, rr,
-		   s->grows_at == TIME_NONE ? s->std_gb : s->std_gb_later, fn,
-		   ctx);
-}
-
 static void current_point(const struct horizon *h, const struct slot *s,
 			  const struct slot_moves *m, segment_fn fn, void *ctx)
 {
@@ -202,21 +192,34 @@ static double later_gb(const struct slot *s)
 /* Points that never move, from the one born at `born` (in the horizon)
  * on: each takes the place of the last, so the slot holds the same GiB
  * until the horizon's end, one step instead of one segment a life. */
-static void unmoved_train(struct projection *p, int k, const struct slot *s,
-			  const struct restore_rate *rr, int64_t born)
+static void unmoved_train(struct projection *p, int k, int64_t born,
+			  const struct segment *in_std)
 {
 	long d0 = day_index(&p->h, born);
-	struct segment sg;
 
 	if (d0 >= p->h.days)
 		return;
 	need_arrays(p, k);
-	segment_of(s, false, rr, later_gb(s), &sg);
-	day_add(&p->days[k][d0], &sg);
+	day_add(&p->days[k][d0], in_std);
+}
+
+/* A piece [t0, t1) of a life, cut to the horizon. */
+static void add_piece(struct accumulate *a, int64_t t0, int64_t t1,
+		      const struct segment *sg)
+{
+	const struct horizon *h = &a->p->h;
+
+	if (t0 < h->start)
+		t0 = h->start;
+	if (t1 > h->end)
+		t1 = h->end;
+	if (t1 > t0)
+		add_segment(a, t0, t1, sg);
 }
 
 /* The points that replace the slot's one, each living as long, in
- * Standard until new_move_age and in Archive after. */
+ * Standard until new_move_age and in Archive after: every life holds
+ * the same two pieces. */
 static void successors(struct projection *p, int k, const struct slot *s,
 		       const struct slot_moves *m)
 {
@@ -224,6 +227,7 @@ static void successors(struct projection *p, int k, const struct slot *s,
 	struct accumulate a = { p, k };
 	struct restore_rate rr = { s->restore_month_new,
 				   s->restores_month_new };
+	struct segment in_std, in_arc;
 	int64_t life, born, off;
 
 	if (!s->refills || s->expiry == TIME_NONE)
@@ -234,15 +238,15 @@ static void successors(struct projection *p, int k, const struct slot *s,
 	off = m->new_move_age < 0 || m->new_move_age * DAY_S >= life
 		      ? life
 		      : (int64_t)(m->new_move_age * DAY_S);
+	segment_of(s, false, &rr, later_gb(s), &in_std);
+	segment_of(s, true, &rr, later_gb(s), &in_arc);
 	for (born = s->expiry; born < h->end; born += life) {
 		if (born >= h->start && off == life) {
-			unmoved_train(p, k, s, &rr, born);
+			unmoved_train(p, k, born, &in_std);
 			return;
 		}
-		emit_later(h, s, born, born + off, false, &rr, add_segment,
-			   &a);
-		emit_later(h, s, born + off, born + life, true, &rr,
-			   add_segment, &a);
+		add_piece(&a, born, born + off, &in_std);
+		add_piece(&a, born + off, born + life, &in_arc);
 	}
 }
 
