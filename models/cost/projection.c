@@ -62,6 +62,16 @@ static void segment_of(const struct slot *s, bool archived,
 	sg->restore_cost_month = archived ? rr->cost : 0;
 }
 
+/* Cuts [*t0, *t1) to the horizon; false when nothing is left. */
+static bool in_horizon(const struct horizon *h, int64_t *t0, int64_t *t1)
+{
+	if (*t0 < h->start)
+		*t0 = h->start;
+	if (*t1 > h->end)
+		*t1 = h->end;
+	return *t1 > *t0;
+}
+
 static void emit_sized(const struct horizon *h, const struct slot *s,
 		       int64_t t0, int64_t t1, bool archived,
 		       const struct restore_rate *rr, double std_gb,
@@ -70,11 +80,7 @@ static void emit_sized(const struct horizon *h, const struct slot *s,
 	struct segment sg;
 
 	segment_of(s, archived, rr, std_gb, &sg);
-	if (t0 < h->start)
-		t0 = h->start;
-	if (t1 > h->end)
-		t1 = h->end;
-	if (t1 > t0)
+	if (in_horizon(h, &t0, &t1))
 		fn(ctx, t0, t1, &sg);
 }
 
@@ -207,13 +213,7 @@ static void unmoved_train(struct projection *p, int k, int64_t born,
 static void add_piece(struct accumulate *a, int64_t t0, int64_t t1,
 		      const struct segment *sg)
 {
-	const struct horizon *h = &a->p->h;
-
-	if (t0 < h->start)
-		t0 = h->start;
-	if (t1 > h->end)
-		t1 = h->end;
-	if (t1 > t0)
+	if (in_horizon(&a->p->h, &t0, &t1))
 		add_segment(a, t0, t1, sg);
 }
 
