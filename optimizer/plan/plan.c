@@ -79,9 +79,10 @@ static int collect_restore(void *ctx, const struct item *it,
 }
 
 /* Without RTO targets, nothing planned depends on the restores: jobs.csv
- * is then read (and checked) on a thread of its own while the points are
- * planned, and the plan waits for it only before it is committed. With
- * targets the RTO model is fitted from them first. */
+ * is then only read and checked, on a thread of its own while the points
+ * are planned, and the plan waits for it only before it is committed.
+ * With targets the RTO model is fitted from them first (hold_for_rto is
+ * its only reader). */
 struct jobs_pass {
 	pthread_t thread;
 	int rc;
@@ -130,8 +131,6 @@ static int jobs_end(struct plan_ctx *p, int rc, struct err *e)
 	if (j->rc) {
 		*e = j->err;
 		rc = -1;
-	} else if (!rc) {
-		rto_fit(p);
 	}
 	free(j);
 	return rc;
@@ -407,6 +406,7 @@ struct point_ctx {
 	const struct decision *d;
 	struct slot sl;
 	double weight;  /* coverage days, for the model */
+	double rho;     /* its item's restore scale (item_work's) */
 	/* Lambda at the ages asked so far: the same few (a strategy's or a
 	 * setting's move age, the point's life) come back for every
 	 * strategy and setting. */
@@ -442,7 +442,7 @@ static double restores_per_day(const struct plan_ctx *p, struct point_ctx *pc,
 
 	if (from < 0 || !(to > from))
 		return 0;
-	return pc->weight * p->work.rho *
+	return pc->weight * pc->rho *
 	       (cum_at(pc, m, to) - cum_at(pc, m, from)) / (to - from);
 }
 
@@ -730,13 +730,55 @@ static void write_row(struct plan_ctx *p, const struct plan_row *r)
 		       r->after_cost, r->freed_gb, r->set_points);
 }
 
+/* On the same thread, after the last row. */
+static int commit_rows(struct plan_ctx *p, struct err *e)
+{
+	int rc = csv_writer_commit(p->plan_w, NULL, e);
+
+	p->plan_w = NULL;
+	return rc;
+}
+
+/* On the projection thread (plan_rows.c), in the order queued: a slot
+ * into the projections, or an archivable point into every strategy's and
+ * its policy's settings, at its item's restore scale. */
+static void project_row(struct plan_ctx *p, const struct plan_row *r)
+{
+	struct point_ctx pc = { .it = r->it, .rp = &r->rp, .el = &r->el,
+				.c = &r->c, .d = &r->d, .sl = r->sl,
+				.weight = r->weight, .rho = r->rho };
+	struct slot_moves moves[STRAT_COUNT];
+
+	if (r->slot_only) {
+		project_fixed(p, r->it, &r->sl);
+		return;
+	}
+	pc.pol = r->it->policy_idx >= 0 ? &p->s->policies[r->it->policy_idx]
+					: NULL;
+	project_archivable(p, &pc, moves);
+	if (pc.pol)
+		score_settings(p, &pc, moves);
+}
+
+/* A slot that no strategy moves, to project_fixed on that thread. */
+static void queue_slot(struct plan_ctx *p, const struct item *it,
+		       const struct slot *sl)
+{
+	struct plan_row *r = plan_rows_next(p->rows);
+
+	r->it = it;
+	r->sl = *sl;
+	r->slot_only = true;
+}
+
 /* write_plan_row's arguments, copied for the writer thread, and what
- * the row adds to the plan's totals, here in row order. */
-static void queue_plan_row(struct plan_ctx *p, const struct item *it,
-			   const struct rp *rp, const struct eligibility *el,
-			   const struct decision *d, double now_cost,
-			   double after_cost, double freed_gb,
-			   size_t set_points)
+ * the row adds to the plan's totals, here in row order. The caller adds
+ * what the projection thread needs. */
+static struct plan_row *
+queue_plan_row(struct plan_ctx *p, const struct item *it, const struct rp *rp,
+	       const struct eligibility *el, const struct decision *d,
+	       double now_cost, double after_cost, double freed_gb,
+	       size_t set_points)
 {
 	struct plan_row *r = plan_rows_next(p->rows);
 
@@ -760,6 +802,8 @@ static void queue_plan_row(struct plan_ctx *p, const struct item *it,
 			      round_fixed(d->restore_cost,
 					  RESTORE_COST_DECIMALS));
 	p->planned[it - p->s->items] = true;
+	r->slot_only = false;
+	return r;
 }
 
 static void add_to_totals(struct plan_ctx *p, const struct item *it,
@@ -980,17 +1024,18 @@ static void plan_point(struct plan_ctx *p, const struct item *it,
 	struct point_costs c;
 	struct decision d;
 	struct rp at_move;
-	struct slot_moves moves[STRAT_COUNT];
+	struct plan_row *row;
 	bool with_set = !isnan(w->freed[i]);
 
 	pc.it = it;
 	pc.pol = it->policy_idx >= 0 ? &p->s->policies[it->policy_idx] : NULL;
 	pc.rp = rp;
+	pc.rho = w->rho;
 	make_slot(&pc.sl, w->refills, rp, rc, it->workload);
 	end_at_purge(&pc.sl, it);
 	pm.after = pm.now;
 	if (!archivable_kind(it->workload, rp->kind)) {
-		project_fixed(p, it, &pc.sl);
+		queue_slot(p, it, &pc.sl);
 		add_to_totals(p, it, add_point, &pm);
 		return;
 	}
@@ -1023,18 +1068,20 @@ static void plan_point(struct plan_ctx *p, const struct item *it,
 		p->sum->held_by_rto++;
 	/* A point that may move is quoted at the Standard cost its move
 	 * removes (with its set: the versions it shares with them). */
-	queue_plan_row(p, it, rp, pc.el, &d,
-		       pc.el->status == ELIG_NEVER
-			       ? pm.now
-			       : at_move.unique_gb * rc->std_gb_month,
-		       pm.after, at_move.unique_gb,
-		       with_set ? w->set.chosen : 0);
+	row = queue_plan_row(p, it, rp, pc.el, &d,
+			     pc.el->status == ELIG_NEVER
+				     ? pm.now
+				     : at_move.unique_gb * rc->std_gb_month,
+			     pm.after, at_move.unique_gb,
+			     with_set ? w->set.chosen : 0);
+	/* projected on the projection thread (project_row) */
+	row->sl = pc.sl;
+	row->c = c;
+	row->weight = pc.weight;
+	row->rho = pc.rho;
 	add_to_totals(p, it, add_point, &pm);
 	add_to_totals(p, it, add_decision,
 		      &(struct decision_counts){ &d, pc.el });
-	project_archivable(p, &pc, moves);
-	if (pc.pol)
-		score_settings(p, &pc, moves);
 	report_point(p, &pc);
 }
 
@@ -1100,7 +1147,7 @@ static void plan_base(struct plan_ctx *p, const struct item *it,
 	sl.std_gb_month = std_price_of(rc, it->workload);
 	sl.files = b.files;
 	end_at_purge(&sl, it);
-	project_fixed(p, it, &sl);
+	queue_slot(p, it, &sl);
 }
 
 /* ---- per item: eligibility, RTO holds, VM sets ---- */
@@ -1393,6 +1440,16 @@ static void add_item_fees(struct plan_ctx *p)
 	free(fee);
 }
 
+/* plan.csv's threads stopped: 0 once plan.csv is committed, if it was
+ * asked to be. */
+static int finish_rows(struct plan_ctx *p, struct err *e)
+{
+	int rc = plan_rows_finish(p->rows, e);
+
+	p->rows = NULL;
+	return rc;
+}
+
 static int plan_write_all(struct plan_ctx *p, const char *out_dir,
 			  struct err *e)
 {
@@ -1414,19 +1471,15 @@ static int plan_write_all(struct plan_ctx *p, const char *out_dir,
 	free(path);
 	if (!p->plan_w)
 		goto fail;
-	p->rows = plan_rows_start(p, write_row, e);
+	add_item_fees(p);
+	p->rows = plan_rows_start(p, project_row, write_row, commit_rows,
+				  e);
 	if (!p->rows)
 		goto fail;
-	add_item_fees(p);
 	if (jobs_end(p, snapshot_each_item_rps(p->s, plan_item, p, e), e))
 		goto fail;
-	plan_rows_finish(p->rows);
-	p->rows = NULL;
-	if (csv_writer_commit(p->plan_w, NULL, e)) {
-		p->plan_w = NULL;
-		goto fail;
-	}
-	p->plan_w = NULL;
+	/* plan.csv's last rows and fsync meanwhile */
+	plan_rows_close(p->rows);
 	plan_fill_summary(p);
 	if (plan_write_summary(p, &dir, e) ||
 	    plan_write_strategies(p, &dir, e) ||
@@ -1436,7 +1489,7 @@ static int plan_write_all(struct plan_ctx *p, const char *out_dir,
 	    plan_write_vault_tags(p, &dir, e) ||
 	    plan_write_meta(p, &dir, e) || plan_write_reasons(p, &dir, e) ||
 	    plan_write_reconcile(p, &dir, e) ||
-	    plan_write_vm_sets(p, &dir, e) ||
+	    plan_write_vm_sets(p, &dir, e) || finish_rows(p, e) ||
 	    (h && h->carry(old, dir.tmp, e)))
 		goto fail;
 	rc = outdir_commit(&dir, e);
@@ -1444,8 +1497,7 @@ static int plan_write_all(struct plan_ctx *p, const char *out_dir,
 		h->release(lock_fd);
 	return rc;
 fail:
-	plan_rows_finish(p->rows);
-	p->rows = NULL;
+	finish_rows(p, &(struct err)ERR_INIT); /* e says what failed */
 	csv_writer_abort(p->plan_w);
 	p->plan_w = NULL;
 	outdir_abort(&dir);

@@ -247,7 +247,8 @@ void azsets_release(struct azsets *a);
 void plan_fill_summary(struct plan_ctx *p);
 
 /* A row of plan.csv as the planner decided it, copied so that the point
- * and the planner's work buffers may change before it is written. */
+ * and the planner's work buffers may change before it is written, with
+ * what its projection needs; or (slot_only) a slot to project as it is. */
 struct plan_row {
 	const struct item *it;
 	struct rp rp;                /* rp_id: plan_rows_keep's copy;
@@ -256,21 +257,36 @@ struct plan_row {
 	struct decision d;
 	double now_cost, after_cost, freed_gb;
 	size_t set_points;
+	struct slot sl;
+	struct point_costs c;
+	double weight, rho;          /* point_ctx's, item_work's */
+	bool slot_only;              /* not a row of plan.csv */
 };
-/* plan.csv's rows are formatted and written by write, in the order the
- * planner queues them, on a thread of their own (plan_rows.c): the
- * planner's core then only decides. write reads only what does not
- * change while points are planned (the snapshot, the options, the rate
- * cards' basis) and p->plan_w, which nothing else touches meanwhile. */
+/* What the planner queues is projected by project, then plan.csv's rows
+ * formatted and written by write, in the order queued, each on a thread
+ * of its own (plan_rows.c): the planner's core then only decides.
+ * project adds to the projections (proj's days, vault_proj, pstate's
+ * costs), which the planner leaves alone meanwhile; write reads only what does not change while points
+ * are planned (the snapshot, the options, the rate cards' basis) and
+ * p->plan_w, which nothing else touches meanwhile. */
 typedef void (*plan_row_fn)(struct plan_ctx *p, const struct plan_row *r);
+/* Commits plan.csv once its rows are written: 0, or -1 with e. */
+typedef int (*plan_commit_fn)(struct plan_ctx *p, struct err *e);
 struct plan_rows;
-struct plan_rows *plan_rows_start(struct plan_ctx *p, plan_row_fn write,
+struct plan_rows *plan_rows_start(struct plan_ctx *p, plan_row_fn project,
+				  plan_row_fn write, plan_commit_fn commit,
 				  struct err *e);
 /* The next row to fill; queued when the next one is asked for. */
 struct plan_row *plan_rows_next(struct plan_rows *r);
 /* A copy of s that lives as long as the row last asked for. */
 const char *plan_rows_keep(struct plan_rows *r, const char *s);
-/* Writes every queued row, stops the thread and frees r; accepts NULL. */
-void plan_rows_finish(struct plan_rows *r);
+/* The planner is done: waits until everything queued is projected; the
+ * writer goes on with the rows queued, then commits plan.csv (its
+ * fsync) while the caller writes the other files. */
+void plan_rows_close(struct plan_rows *r);
+/* Projects and writes everything queued (and, after plan_rows_close,
+ * waits for the commit), stops the threads and frees r: the commit's 0,
+ * or -1 with e. Accepts NULL. */
+int plan_rows_finish(struct plan_rows *r, struct err *e);
 
 #endif
