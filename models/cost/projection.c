@@ -47,6 +47,31 @@ struct segment {
 typedef void (*segment_fn)(void *ctx, int64_t t0, int64_t t1,
 			   const struct segment *sg);
 
+/* What a piece of the slot holds and costs, archived or not. */
+static void segment_of(const struct slot *s, bool archived,
+		       const struct restore_rate *rr, double std_gb,
+		       struct segment *sg)
+{
+	sg->std_gb = archived ? 0 : std_gb;
+	sg->files_gb = s->files ? sg->std_gb : 0;
+	sg->arc_gb = archived ? s->arc_gb : 0;
+	sg->cost_month = sg->std_gb * s->std_gb_month +
+			 sg->arc_gb * s->arc_gb_month +
+			 (archived ? rr->cost : 0);
+	sg->restores_month = archived ? rr->count : 0;
+	sg->restore_cost_month = archived ? rr->cost : 0;
+}
+
+/* Cuts [*t0, *t1) to the horizon; false when nothing is left. */
+static bool in_horizon(const struct horizon *h, int64_t *t0, int64_t *t1)
+{
+	if (*t0 < h->start)
+		*t0 = h->start;
+	if (*t1 > h->end)
+		*t1 = h->end;
+	return *t1 > *t0;
+}
+
 static void emit_sized(const struct horizon *h, const struct slot *s,
 		       int64_t t0, int64_t t1, bool archived,
 		       const struct restore_rate *rr, double std_gb,
@@ -54,19 +79,8 @@ static void emit_sized(const struct horizon *h, const struct slot *s,
 {
 	struct segment sg;
 
-	sg.std_gb = archived ? 0 : std_gb;
-	sg.files_gb = s->files ? sg.std_gb : 0;
-	sg.arc_gb = archived ? s->arc_gb : 0;
-	sg.cost_month = sg.std_gb * s->std_gb_month +
-			sg.arc_gb * s->arc_gb_month +
-			(archived ? rr->cost : 0);
-	sg.restores_month = archived ? rr->count : 0;
-	sg.restore_cost_month = archived ? rr->cost : 0;
-	if (t0 < h->start)
-		t0 = h->start;
-	if (t1 > h->end)
-		t1 = h->end;
-	if (t1 > t0)
+	segment_of(s, archived, rr, std_gb, &sg);
+	if (in_horizon(h, &t0, &t1))
 		fn(ctx, t0, t1, &sg);
 }
 
@@ -88,16 +102,6 @@ static void emit(const struct horizon *h, const struct slot *s, int64_t t0,
 		   ctx);
 }
 
-/* A piece of a later point's life (at its grown size). */
-static void emit_later(const struct horizon *h, const struct slot *s,
-		       int64_t t0, int64_t t1, bool archived,
-		       const struct restore_rate *rr, segment_fn fn, void *ctx)
-{
-	emit_sized(h, s, t0, t1, archived, rr,
-		   s->grows_at == TIME_NONE ? s->std_gb : s->std_gb_later, fn,
-		   ctx);
-}
-
 static void current_point(const struct horizon *h, const struct slot *s,
 			  const struct slot_moves *m, segment_fn fn, void *ctx)
 {
@@ -115,38 +119,6 @@ static void current_point(const struct horizon *h, const struct slot *s,
 			emit(h, s, move, end, true, &rr, fn, ctx);
 		}
 	}
-}
-
-static void successors(const struct horizon *h, const struct slot *s,
-		       const struct slot_moves *m, segment_fn fn, void *ctx)
-{
-	int64_t life, born;
-	struct restore_rate rr = { s->restore_month_new,
-				   s->restores_month_new };
-
-	if (!s->refills || s->expiry == TIME_NONE)
-		return;
-	life = s->expiry - s->rp_time;
-	if (life < DAY_S)
-		life = DAY_S;
-	for (born = s->expiry; born < h->end; born += life) {
-		if (m->new_move_age < 0 || m->new_move_age * DAY_S >= life) {
-			emit_later(h, s, born, born + life, false, &rr, fn,
-				   ctx);
-		} else {
-			int64_t move = born + (int64_t)(m->new_move_age * DAY_S);
-			emit_later(h, s, born, move, false, &rr, fn, ctx);
-			emit_later(h, s, move, born + life, true, &rr, fn, ctx);
-		}
-	}
-}
-
-static void slot_segments(const struct horizon *h, const struct slot *s,
-			  const struct slot_moves *m, segment_fn fn,
-			  void *ctx)
-{
-	current_point(h, s, m, fn, ctx);
-	successors(h, s, m, fn, ctx);
 }
 
 void projection_init(struct projection *p, int64_t as_of, int months)
@@ -183,38 +155,108 @@ static long day_index(const struct horizon *h, int64_t t)
 	return (long)((t - h->start + DAY_S / 2) / DAY_S);
 }
 
+static void day_add(struct proj_day *d, const struct segment *sg)
+{
+	d->std_gb += sg->std_gb;
+	d->files_gb += sg->files_gb;
+	d->arc_gb += sg->arc_gb;
+	d->cost += sg->cost_month / DAYS_PER_MONTH;
+	d->restores += sg->restores_month / DAYS_PER_MONTH;
+	d->restore_cost += sg->restore_cost_month / DAYS_PER_MONTH;
+}
+
+static void day_sub(struct proj_day *d, const struct segment *sg)
+{
+	d->std_gb -= sg->std_gb;
+	d->files_gb -= sg->files_gb;
+	d->arc_gb -= sg->arc_gb;
+	d->cost -= sg->cost_month / DAYS_PER_MONTH;
+	d->restores -= sg->restores_month / DAYS_PER_MONTH;
+	d->restore_cost -= sg->restore_cost_month / DAYS_PER_MONTH;
+}
+
 static void add_segment(void *ctx, int64_t t0, int64_t t1,
 			const struct segment *sg)
 {
 	struct accumulate *a = ctx;
 	struct projection *p = a->p;
 	long d0 = day_index(&p->h, t0), d1 = day_index(&p->h, t1);
-	struct proj_day *start, *end;
 
 	if (d1 <= d0)
 		return;
 	need_arrays(p, a->strategy);
-	start = &p->days[a->strategy][d0];
-	end = &p->days[a->strategy][d1];
-	start->std_gb += sg->std_gb;
-	end->std_gb -= sg->std_gb;
-	start->files_gb += sg->files_gb;
-	end->files_gb -= sg->files_gb;
-	start->arc_gb += sg->arc_gb;
-	end->arc_gb -= sg->arc_gb;
-	start->cost += sg->cost_month / DAYS_PER_MONTH;
-	end->cost -= sg->cost_month / DAYS_PER_MONTH;
-	start->restores += sg->restores_month / DAYS_PER_MONTH;
-	end->restores -= sg->restores_month / DAYS_PER_MONTH;
-	start->restore_cost += sg->restore_cost_month / DAYS_PER_MONTH;
-	end->restore_cost -= sg->restore_cost_month / DAYS_PER_MONTH;
+	day_add(&p->days[a->strategy][d0], sg);
+	day_sub(&p->days[a->strategy][d1], sg);
+}
+
+/* The train's GiB in Standard: its points' grown size. */
+static double later_gb(const struct slot *s)
+{
+	return s->grows_at == TIME_NONE ? s->std_gb : s->std_gb_later;
+}
+
+/* Points that never move, from the one born at `born` (in the horizon)
+ * on: each takes the place of the last, so the slot holds the same GiB
+ * until the horizon's end, one step instead of one segment a life. */
+static void unmoved_train(struct projection *p, int k, int64_t born,
+			  const struct segment *in_std)
+{
+	long d0 = day_index(&p->h, born);
+
+	if (d0 >= p->h.days)
+		return;
+	need_arrays(p, k);
+	day_add(&p->days[k][d0], in_std);
+}
+
+/* A piece [t0, t1) of a life, cut to the horizon. */
+static void add_piece(struct accumulate *a, int64_t t0, int64_t t1,
+		      const struct segment *sg)
+{
+	if (in_horizon(&a->p->h, &t0, &t1))
+		add_segment(a, t0, t1, sg);
+}
+
+/* The points that replace the slot's one, each living as long, in
+ * Standard until new_move_age and in Archive after: every life holds
+ * the same two pieces. */
+static void successors(struct projection *p, int k, const struct slot *s,
+		       const struct slot_moves *m)
+{
+	const struct horizon *h = &p->h;
+	struct accumulate a = { p, k };
+	struct restore_rate rr = { s->restore_month_new,
+				   s->restores_month_new };
+	struct segment in_std, in_arc;
+	int64_t life, born, off;
+
+	if (!s->refills || s->expiry == TIME_NONE)
+		return;
+	life = s->expiry - s->rp_time;
+	if (life < DAY_S)
+		life = DAY_S;
+	off = m->new_move_age < 0 || m->new_move_age * DAY_S >= life
+		      ? life
+		      : (int64_t)(m->new_move_age * DAY_S);
+	segment_of(s, false, &rr, later_gb(s), &in_std);
+	segment_of(s, true, &rr, later_gb(s), &in_arc);
+	for (born = s->expiry; born < h->end; born += life) {
+		if (born >= h->start && off == life) {
+			unmoved_train(p, k, born, &in_std);
+			return;
+		}
+		add_piece(&a, born, born + off, &in_std);
+		add_piece(&a, born + off, born + life, &in_arc);
+	}
 }
 
 void projection_add(struct projection *p, int strategy,
 		    const struct slot *s, const struct slot_moves *m)
 {
 	struct accumulate a = { p, strategy };
-	slot_segments(&p->h, s, m, add_segment, &a);
+
+	current_point(&p->h, s, m, add_segment, &a);
+	successors(p, strategy, s, m);
 }
 
 void projection_add_fixed(struct projection *p, const struct slot *s)

@@ -235,6 +235,22 @@ static unsigned *extra_backups_read(struct snapshot *s, struct err *e)
 	return x.out;
 }
 
+int audit_jobs_read(struct snapshot *s, struct audit_jobs *out,
+		    struct err *e)
+{
+	out->extra_backups = NULL;
+	if (!any_vm_on_standard(s))
+		return 0;
+	out->extra_backups = extra_backups_read(s, e);
+	return out->extra_backups ? 0 : -1;
+}
+
+void audit_jobs_release(struct audit_jobs *j)
+{
+	free(j->extra_backups);
+	j->extra_backups = NULL;
+}
+
 /* ---- writing ---- */
 
 /* The vault a row is about. */
@@ -454,7 +470,8 @@ int audit_run(struct snapshot *s, const struct audit_options *o,
 	struct audit_inputs in = { o ? o->targets : NULL, NULL, NULL };
 	struct estate es = { 0 };
 	struct csv_writer *w = NULL;
-	unsigned *extra = NULL;
+	struct audit_jobs own = { NULL };
+	const struct audit_jobs *jobs = o && o->jobs ? o->jobs : &own;
 	int rc = -1;
 
 	memset(out, 0, sizeof(*out));
@@ -464,12 +481,9 @@ int audit_run(struct snapshot *s, const struct audit_options *o,
 			goto done;
 		in.plan = &plan;
 	}
-	if (any_vm_on_standard(s)) {
-		extra = extra_backups_read(s, e);
-		if (!extra)
-			goto done;
-		in.extra_backups = extra;
-	}
+	if (jobs == &own && audit_jobs_read(s, &own, e))
+		goto done;
+	in.extra_backups = jobs->extra_backups;
 	w = csv_writer_open(out_path, &audit_schema, e);
 	if (!w)
 		goto done;
@@ -498,7 +512,7 @@ done:
 	if (rc)
 		audit_summary_release(out);
 	sample_release(&es);
-	free(extra);
+	audit_jobs_release(&own);
 	audit_plan_release(&plan);
 	return rc;
 }

@@ -22,12 +22,21 @@
 #include "optimizer/snapshot/snapshot.h"
 #include "models/check/targets.h"
 
+/* What the audit reads of jobs.csv, read ahead of audit_run (run reads
+ * it while the plan runs). */
+struct audit_jobs {
+	unsigned *extra_backups; /* per item; NULL: no rule needs them */
+};
+
 struct audit_options {
 	/* RPO targets for enhanced-policy (borrowed); NULL: none. */
 	const struct target_set *targets;
 	/* A plan directory: its policy_changes.csv gives smart-tiering the
 	 * saving of each policy; NULL: no plan. */
 	const char *plan_dir;
+	/* jobs.csv as audit_jobs_read read it (borrowed); NULL: audit_run
+	 * reads it. */
+	const struct audit_jobs *jobs;
 };
 
 struct audit_vault_score {
@@ -61,6 +70,12 @@ int audit_run(struct snapshot *s, const struct audit_options *o,
 		      const char *out_path, struct audit_summary *out,
 		      struct err *e);
 void audit_summary_release(struct audit_summary *sum);
+
+/* Reads what the audit needs of s's jobs.csv; 0, or -1 with e set (65
+ * bad job data) and nothing held. Release with audit_jobs_release. */
+int audit_jobs_read(struct snapshot *s, struct audit_jobs *out,
+		    struct err *e);
+void audit_jobs_release(struct audit_jobs *j);
 
 /* Whether a failing finding is at or above severity (for --fail-on). */
 bool audit_summary_fails_at(const struct audit_summary *sum,

@@ -406,29 +406,6 @@ static bool edge_blank(const char *s, size_t n)
 		     s[n - 1] == '\t');
 }
 
-static bool needs_quotes(const char *s, size_t n)
-{
-	return edge_blank(s, n) || strcspn(s, ",\"\r\n") != n;
-}
-
-/* The length of s when it is ASCII without a byte that needs quotes,
- * found in one pass (most cells: ids, names, enums); else -1. */
-static ptrdiff_t plain_ascii_length(const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-
-	for (;; p++)
-		switch (*p) {
-		case '\0':
-			return (ptrdiff_t)(p - (const unsigned char *)s);
-		case ',': case '"': case '\r': case '\n':
-			return -1;
-		default:
-			if (*p >= 0x80)
-				return -1;
-		}
-}
-
 /* A field known to need no quotes: a number, a time, a date. */
 static void put_plain(struct csv_writer *w, const char *s, size_t n)
 {
@@ -436,6 +413,23 @@ static void put_plain(struct csv_writer *w, const char *s, size_t n)
 		writer_raw(w, ",", 1);
 	writer_raw(w, s, n);
 }
+
+/* The bytes a cell can hold as they are: ASCII but NUL, ',', '"', CR
+ * and LF (bytes from 0x80 are left false; a cell's first and last
+ * bytes are checked apart). */
+#define PLAIN_1(c) \
+	((c) && (c) != ',' && (c) != '"' && (c) != '\r' && (c) != '\n')
+#define PLAIN_4(c) \
+	PLAIN_1(c), PLAIN_1((c) + 1), PLAIN_1((c) + 2), PLAIN_1((c) + 3)
+#define PLAIN_16(c) \
+	PLAIN_4(c), PLAIN_4((c) + 4), PLAIN_4((c) + 8), PLAIN_4((c) + 12)
+static const bool plain_byte[256] = {
+	PLAIN_16(0x00), PLAIN_16(0x10), PLAIN_16(0x20), PLAIN_16(0x30),
+	PLAIN_16(0x40), PLAIN_16(0x50), PLAIN_16(0x60), PLAIN_16(0x70),
+};
+#undef PLAIN_1
+#undef PLAIN_4
+#undef PLAIN_16
 
 /* Most cells (ids, names, enums): ASCII with nothing to quote, escape
  * or neutralise, copied into the buffer as they are scanned. False, with
@@ -454,15 +448,9 @@ static bool put_fast(struct csv_writer *w, const char *s)
 	case '\t': case '\r':
 		return false;
 	}
-	for (i = 0; s[i]; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (i + 1 >= room || c >= 0x80 || c == ',' || c == '"' ||
-		    c == '\r' || c == '\n')
-			return false;
-		out[i] = (char)c;
-	}
-	if (i && (s[i - 1] == ' ' || s[i - 1] == '\t'))
+	for (i = 0; i + 1 < room && plain_byte[(unsigned char)s[i]]; i++)
+		out[i] = s[i];
+	if (s[i] || (i && (s[i - 1] == ' ' || s[i - 1] == '\t')))
 		return false;
 	if (sep)
 		w->buf[w->used] = ',';
@@ -471,31 +459,51 @@ static bool put_fast(struct csv_writer *w, const char *s)
 	return true;
 }
 
+/* What one pass over a cell finds: its length, whether it has a byte
+ * from 0x80 (its UTF-8 is then checked) and one that needs quotes. */
+struct cell_scan {
+	size_t n;
+	bool high, special;
+};
+
+static void scan_cell(const char *s, struct cell_scan *c)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	c->high = c->special = false;
+	for (; *p; p++)
+		if (!plain_byte[*p]) {
+			if (*p >= 0x80)
+				c->high = true;
+			else
+				c->special = true;
+		}
+	c->n = (size_t)(p - (const unsigned char *)s);
+}
+
 void csv_put(struct csv_writer *w, const char *s)
 {
+	struct cell_scan c;
 	bool apostrophe;
-	ptrdiff_t plain;
-	size_t n;
 
 	if (!s)
 		s = "";
 	if (put_fast(w, s))
 		return;
-	plain = plain_ascii_length(s);
-	if (plain < 0 && !utf8_valid(s)) {
+	scan_cell(s, &c);
+	if (c.high && !utf8_valid(s)) {
 		struct strbuf clean = STRBUF_INIT;
 		utf8_sanitize(&clean, s);
 		csv_put(w, clean.buf);
 		strbuf_release(&clean);
 		return;
 	}
-	n = plain >= 0 ? (size_t)plain : strlen(s);
 	apostrophe = needs_apostrophe(s);
-	if (plain >= 0 ? !edge_blank(s, n) : !needs_quotes(s, n)) {
+	if (!c.special && !edge_blank(s, c.n)) {
 		if (w->field++)
 			writer_raw(w, ",", 1);
 		writer_raw(w, "'", apostrophe);
-		writer_raw(w, s, n);
+		writer_raw(w, s, c.n);
 		return;
 	}
 	if (w->field++)

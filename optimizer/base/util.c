@@ -486,13 +486,50 @@ double round_fixed(double v, int decimals)
 	return strtod(text, NULL);
 }
 
+/* "00" to "99": two digits a division. */
+static const char digit_pairs[] =
+	"00010203040506070809101112131415161718192021222324252627282930313233"
+	"34353637383940414243444546474849505152535455565758596061626364656667"
+	"6869707172737475767778798081828384858687888990919293949596979899";
+
+/* The last len decimal digits of *u (leading zeros included) written
+ * backwards, ending at end; *u keeps the digits before them. Returns
+ * where they start. */
+static char *put_low_digits(char *end, uint64_t *u, int len)
+{
+	uint64_t x = *u;
+
+	for (; len >= 2; len -= 2) {
+		end -= 2;
+		memcpy(end, &digit_pairs[2 * (x % 100)], 2);
+		x /= 100;
+	}
+	if (len) {
+		*--end = (char)('0' + x % 10);
+		x /= 10;
+	}
+	*u = x;
+	return end;
+}
+
+/* Decimal digits of u, at least one. */
+static int decimal_length(uint64_t u)
+{
+	int len = 1;
+
+	for (uint64_t p = 10; len < 19 && u >= p; p *= 10)
+		len++;
+	return len;
+}
+
 size_t format_fixed(char *out, size_t n, double v, int decimals)
 {
-	char digits[32];
-	int len = 0;
-	size_t k;
-	int64_t scaled, ip, fp;
-	bool neg;
+	char spare[32];
+	int64_t scaled;
+	uint64_t u;
+	size_t len;
+	bool minus;
+	char *p;
 
 	/* scale_round's range: below 2^52 */
 	if (decimals < 0 || decimals > 9 ||
@@ -501,29 +538,31 @@ size_t format_fixed(char *out, size_t n, double v, int decimals)
 		return n ? strlen(out) : 0;
 	}
 	scaled = scale_round(v, pow10[decimals]);
-	neg = scaled < 0;
-	if (neg)
-		scaled = -scaled;
-	ip = scaled / (int64_t)pow10[decimals];
-	fp = scaled % (int64_t)pow10[decimals];
-	for (int i = 0; i < decimals; i++, fp /= 10)
-		digits[len++] = (char)('0' + fp % 10);
-	if (decimals)
-		digits[len++] = '.';
-	do {
-		digits[len++] = (char)('0' + ip % 10);
-		ip /= 10;
-	} while (ip);
+	u = scaled < 0 ? (uint64_t)-scaled : (uint64_t)scaled;
 	/* "-0.00" reads as a sign error to a person; it is zero. */
-	if (neg && scaled)
-		digits[len++] = '-';
+	minus = scaled < 0;
+	/* the digits of u, the integer part's at least one */
+	len = (size_t)decimal_length(u);
+	if (len <= (size_t)decimals)
+		len = (size_t)decimals + 1;
+	len += (decimals > 0) + minus;
+	/* written in place from the end; when out is too short, in spare
+	 * and truncated as snprintf truncates */
+	p = len < n ? out : spare;
+	p[len] = '\0';
+	p = put_low_digits(p + len, &u, decimals);
+	if (decimals)
+		*--p = '.';
+	p = put_low_digits(p, &u, decimal_length(u));
+	if (minus)
+		*--p = '-';
+	if (len < n)
+		return len;
 	if (!n)
 		return 0;
-	k = (size_t)len < n ? (size_t)len : n - 1; /* truncated as snprintf */
-	for (size_t i = 0; i < k; i++)
-		out[i] = digits[(size_t)len - 1 - i];
-	out[k] = '\0';
-	return k;
+	memcpy(out, p, n - 1);
+	out[n - 1] = '\0';
+	return n - 1;
 }
 
 size_t format_long(char out[LONG_DEC_LEN], long v)

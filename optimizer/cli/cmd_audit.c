@@ -111,7 +111,7 @@ static int audit(const struct audit_opts *o, const char *dir, int fail_on)
 	struct snapshot s;
 	struct target_set ts = { 0 };
 	struct audit_summary sum = { 0 };
-	struct audit_options po = { NULL, o->plan };
+	struct audit_options po = { NULL, o->plan, NULL };
 	struct err e = ERR_INIT;
 	const char *out = o->out ? o->out : "posture.csv";
 	int rc;

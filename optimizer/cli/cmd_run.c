@@ -9,6 +9,7 @@
  * month's, never a mix, and never a directory of someone else's. A failed
  * run leaves OUT as it was, keeping an exported snapshot beside it. */
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -29,6 +30,7 @@
 #include "optimizer/report/report.h"
 #include "models/restore/restore_model.h"
 #include "optimizer/base/run_out.h"
+#include "optimizer/snapshot/bill.h"
 #include "optimizer/snapshot/snapcache.h"
 #include "optimizer/snapshot/snapshot.h"
 #include "optimizer/base/strpool.h"
@@ -141,8 +143,10 @@ struct run_state {
 	struct strmap said;
 	int plan_lock;         /* OUT/plan's, until OUT is swapped */
 	struct plan_risk risk; /* the plan's moves', for the report */
-	struct rto_models rto; /* the plan's restore times, for check */
 	struct rep_rpo rpo;    /* the check's rows, for the report */
+	struct audit_jobs audit_jobs; /* read while the plan ran */
+	bool have_audit_jobs;
+	struct report_estate *estate; /* the report's pass, the same */
 };
 
 /* A path under the staging directory as it will be under OUT; caller
@@ -207,7 +211,6 @@ static int run_plan(struct run_state *rs, struct err *e)
 		plan_summary_print(stdout, &sum);
 		rs->risk = sum.risk;
 		memset(&sum.risk, 0, sizeof(sum.risk));
-		rs->rto = sum.rto;
 	}
 	plan_summary_release(&sum);
 	free(dir);
@@ -220,31 +223,121 @@ static int add_rpo_row(void *ctx, const char *const *v, struct err *e)
 	return report_rpo_add(ctx, v, e);
 }
 
-static int run_check(struct run_state *rs, struct err *e)
+/* The check needs neither the model nor the plan: it runs on a thread
+ * of its own while the plan runs (the planner's thread is the critical
+ * path; the check takes the other core's idle time), and says what it
+ * found after the plan, as when it ran after it. The audit's reading of
+ * the jobs and the report's pass over the points follow it on that
+ * thread (each redone by its stage when it failed here). */
+struct check_pass {
+	pthread_t thread;
+	bool running;
+	struct run_state *rs;
+	char *path;
+	struct check_summary cs;
+	int rc;
+	struct err err;
+	struct audit_jobs audit_jobs;
+	int audit_rc; /* failed: the audit reads the jobs itself */
+	struct report_estate *estate; /* NULL: the report makes its pass */
+};
+
+static void check_now(struct check_pass *c)
 {
 	struct check_options o;
-	struct check_summary cs;
-	char *path = path_join(rs->out, "rpo_rto.csv");
-	int rc;
 
 	check_options_init(&o);
 	o.allow_empty = true; /* as check_run */
 	o.on_row = add_rpo_row;
-	o.on_row_ctx = &rs->rpo;
-	o.rto = rs->rto.fitted ? &rs->rto : NULL; /* fitted once */
-	rc = check_run_opts(&rs->s, &rs->targets, &o, path, &cs, e);
+	o.on_row_ctx = &c->rs->rpo;
+	c->rc = check_run_opts(&c->rs->s, &c->rs->targets, &o, c->path,
+			       &c->cs, &c->err);
+}
 
-	if (rc == 0) {
-		printf("\nRPO/RTO (%s/rpo_rto.csv):\n", rs->shown);
-		check_summary_print(stdout, &cs);
+/* The report's pass over the points, with the price sheet and currency
+ * the plan takes (plan_run's); NULL when it cannot be made. */
+static struct report_estate *estate_ahead(struct run_state *rs)
+{
+	struct err e = ERR_INIT;
+	const char *cur = rs->cli->currency;
+	char *prices = rs->cli->prices ? xstrdup(rs->cli->prices)
+				       : data_file("prices/prices.csv", &e);
+	struct report_estate *x =
+		prices ? report_estate_ahead(&rs->s, prices, cur, &e) : NULL;
+
+	free(prices);
+	return x;
+}
+
+static void *check_thread(void *arg)
+{
+	struct check_pass *c = arg;
+	struct err e = ERR_INIT;
+
+	check_now(c);
+	c->audit_rc = c->rc ? -1
+			    : audit_jobs_read(&c->rs->s, &c->audit_jobs, &e);
+	if (!c->rc)
+		c->estate = estate_ahead(c->rs);
+	return NULL;
+}
+
+/* Starts the check beside the plan when beside, else leaves it to
+ * check_end. */
+static struct check_pass *check_begin(struct run_state *rs, bool beside)
+{
+	struct check_pass *c = xcalloc(1, sizeof(*c));
+
+	c->rs = rs;
+	c->path = path_join(rs->out, "rpo_rto.csv");
+	c->err = (struct err)ERR_INIT;
+	c->audit_rc = -1;
+	c->running = beside &&
+		     !pthread_create(&c->thread, NULL, check_thread, c);
+	return c;
+}
+
+/* Waits for the check (or runs it after the plan, when it was not
+ * beside it); after a failed plan only waits, the plan's error being
+ * the one reported. */
+static int check_end(struct check_pass *c, int plan_rc, struct err *e)
+{
+	int rc = plan_rc;
+
+	if (c->running)
+		pthread_join(c->thread, NULL);
+	else if (!plan_rc)
+		check_thread(c);
+	if (!rc && c->rc) {
+		*e = c->err;
+		rc = -1;
 	}
-	free(path);
+	if (!rc) {
+		printf("\nRPO/RTO (%s/rpo_rto.csv):\n", c->rs->shown);
+		check_summary_print(stdout, &c->cs);
+	}
+	c->rs->audit_jobs = c->audit_jobs;
+	c->rs->have_audit_jobs = c->audit_rc == 0;
+	c->rs->estate = c->estate;
+	free(c->path);
+	free(c);
 	return rc;
+}
+
+/* The plan, with the check beside it; after it when the plan is
+ * calibrated to a bill, since it then scales the items' sizes while it
+ * runs (plan_calibrate). */
+static int run_plan_check(struct run_state *rs, struct err *e)
+{
+	bool bill = rs->cli->costs || bill_in_snapshot(&rs->s);
+	struct check_pass *c = check_begin(rs, !bill);
+
+	return check_end(c, run_plan(rs, e), e);
 }
 
 static int run_audit(struct run_state *rs, struct err *e)
 {
-	struct audit_options o = { NULL, NULL };
+	struct audit_options o = { NULL, NULL, NULL };
 	struct audit_summary sum;
 	char *plan_dir = path_join(rs->out, "plan");
 	char *path = path_join(rs->out, "posture.csv");
@@ -252,6 +345,7 @@ static int run_audit(struct run_state *rs, struct err *e)
 
 	o.targets = &rs->targets;
 	o.plan_dir = plan_dir;
+	o.jobs = rs->have_audit_jobs ? &rs->audit_jobs : NULL;
 	rc = audit_run(&rs->s, &o, path, &sum, e);
 	if (rc == 0) {
 		printf("\naudit (%s/posture.csv): %u of %u checks passed over "
@@ -288,6 +382,7 @@ static int run_report(struct run_state *rs, struct err *e)
 	o.shown = rs->shown;
 	o.plan_risk = &rs->risk;
 	o.rpo_rows = &rs->rpo;
+	o.estate = rs->estate;
 	rc = report_run(&rs->s, &o, dir, &sum, e);
 	if (rc == 0) {
 		for (size_t i = 0; i < sum.ncaveats; i++)
@@ -404,8 +499,8 @@ static int run_stages(struct run_state *rs, struct err *e)
 		rc = snapshot_dir(rs->cli, rs->out, rs->shown, &snap, e) ||
 		     open_snapshot(rs, snap, e);
 		rs->snap_shown = shown_path(rs, snap);
-		rc = rc || run_fit(rs, e) || run_plan(rs, e) ||
-		     run_check(rs, e) || run_audit(rs, e) ||
+		rc = rc || run_fit(rs, e) || run_plan_check(rs, e) ||
+		     run_audit(rs, e) ||
 		     run_report(rs, e) ||
 		     run_out_commit(&rs->ro, rs->command, e);
 	}
@@ -456,6 +551,8 @@ int cmd_run(int argc, char **argv)
 	strpool_release(&rs.said_pool);
 	plan_risk_release(&rs.risk);
 	rep_rpo_release(&rs.rpo);
+	audit_jobs_release(&rs.audit_jobs);
+	report_estate_free(rs.estate);
 done:
 	free(cli.subs.items);
 	return rc;

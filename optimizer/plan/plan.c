@@ -78,12 +78,11 @@ static int collect_restore(void *ctx, const struct item *it,
 	return 0;
 }
 
-/* Without RTO targets nothing planned depends on the restores: jobs.csv
- * is then only read and checked (a plan is made from a snapshot whose
- * every file passed), on a thread of its own while the points are
- * planned, and the plan waits for it only before it is committed; no RTO
- * model is fitted. With targets the RTO model is fitted from the
- * restores first (hold_for_rto is its only reader). */
+/* Without RTO targets, nothing planned depends on the restores: jobs.csv
+ * is then only read and checked, on a thread of its own while the points
+ * are planned, and the plan waits for it only before it is committed.
+ * With targets the RTO model is fitted from them first (hold_for_rto is
+ * its only reader). */
 struct jobs_pass {
 	pthread_t thread;
 	int rc;
@@ -92,11 +91,7 @@ struct jobs_pass {
 
 static void rto_fit(struct plan_ctx *p)
 {
-	struct rto_models *kept = &p->sum->rto;
-
-	kept->restores = rto_samples_fit(&p->rto_samples, p->rto);
-	memcpy(kept->wl, p->rto, sizeof(kept->wl));
-	kept->fitted = true;
+	rto_samples_fit(&p->rto_samples, p->rto);
 }
 
 static int check_job(void *ctx, const struct item *it, const struct job *j,
@@ -421,9 +416,6 @@ struct point_ctx {
 	struct slot sl;
 	double weight;  /* coverage days, for the model */
 	double rho;     /* its item's restore scale (item_work's) */
-	/* the plan's moves (plan_moves_for), once the point is decided: the
-	 * plan's projection, its settings' score and on_point ask them */
-	struct slot_moves plan;
 	/* Lambda at the ages asked so far: the same few (a strategy's or a
 	 * setting's move age, the point's life) come back for every
 	 * strategy and setting. */
@@ -565,7 +557,7 @@ static void moves_for(const struct plan_ctx *p, const struct point_ctx *pc,
 	double age;
 
 	if (strategy == STRAT_PLAN) {
-		*m = pc->plan;
+		plan_moves_for(p, pc, m);
 		return;
 	}
 	age = strategy_age(strategy, pc->pol, pc->it->workload, pc->c,
@@ -574,52 +566,84 @@ static void moves_for(const struct plan_ctx *p, const struct point_ctx *pc,
 	m->current_move = current_move_at(age, pc->rp, pc->el, p->now);
 }
 
-static void project_archivable(struct plan_ctx *p, struct point_ctx *pc)
+static bool same_moves(const struct slot_moves *a, const struct slot_moves *b)
+{
+	return a->current_move == b->current_move &&
+	       a->new_move_age == b->new_move_age;
+}
+
+/* Projects the point under each strategy's moves (filled in m). */
+static void project_archivable(struct plan_ctx *p, struct point_ctx *pc,
+			       struct slot_moves *m)
 {
 	for (int k = 0; k < STRAT_COUNT; k++) {
-		struct slot_moves m;
-
-		moves_for(p, pc, k, &m);
-		set_restore_costs(p, pc, &m);
+		moves_for(p, pc, k, &m[k]);
+		set_restore_costs(p, pc, &m[k]);
 		/* The plan is projected per vault; its total is their sum. */
 		projection_add(k == STRAT_PLAN
 				       ? &p->vault_proj[pc->it->vault_idx]
 				       : &p->proj,
-			       k, &pc->sl, &m);
+			       k, &pc->sl, &m[k]);
 	}
 }
 
+/* A point's cost over the horizon under the moves asked so far: the
+ * settings often come to the same moves, as each other or as a
+ * strategy. */
+#define MOVE_COSTS_MAX 8
+struct move_costs {
+	struct slot_moves m[MOVE_COSTS_MAX];
+	double cost[MOVE_COSTS_MAX];
+	int n;
+};
+
+static double horizon_cost(struct plan_ctx *p, struct point_ctx *pc,
+			   struct move_costs *mc, const struct slot_moves *m)
+{
+	double cost;
+
+	for (int i = 0; i < mc->n; i++)
+		if (same_moves(&mc->m[i], m))
+			return mc->cost[i];
+	set_restore_costs(p, pc, m);
+	cost = slot_horizon_cost(&p->proj.h, &pc->sl, m);
+	if (mc->n < MOVE_COSTS_MAX) {
+		mc->m[mc->n] = *m;
+		mc->cost[mc->n++] = cost;
+	}
+	return cost;
+}
+
 static double setting_cost(struct plan_ctx *p, struct point_ctx *pc,
-			   double age)
+			   struct move_costs *mc, double age)
 {
 	struct slot_moves m;
 
 	m.new_move_age = allowed_age(age, pc->it->workload, &pc->sl);
 	m.current_move = current_move_at(age, pc->rp, pc->el, p->now);
-	set_restore_costs(p, pc, &m);
-	return slot_horizon_cost(&p->proj.h, &pc->sl, &m);
+	return horizon_cost(p, pc, mc, &m);
 }
 
-static void score_settings(struct plan_ctx *p, struct point_ctx *pc)
+/* The policy's settings, its current one and the plan, scored on the
+ * point; the current one and the plan move it as the strategies do
+ * (do_nothing's and the plan's moves in m). */
+static void score_settings(struct plan_ctx *p, struct point_ctx *pc,
+			   const struct slot_moves *m)
 {
 	struct policy_state *ps = &p->pstate[pc->it->policy_idx];
 	int wl = pc->it->workload;
-	struct slot_moves m;
+	struct move_costs mc = { .n = 0 };
 
 	ps->archivable++;
 	for (int i = 0; i < ps->nsettings; i++) {
 		struct setting *st = &ps->settings[i];
 		st->cost += setting_cost(
-			p, pc,
+			p, pc, &mc,
 			policy_setting_age(st->mode, setting_age_days(wl, st),
 					   wl, pc->c, pc->rp));
 	}
-	ps->current_cost += setting_cost(
-		p, pc,
-		strategy_age(STRAT_DO_NOTHING, pc->pol, wl, pc->c, pc->rp));
-	moves_for(p, pc, STRAT_PLAN, &m);
-	set_restore_costs(p, pc, &m);
-	ps->plan_cost += slot_horizon_cost(&p->proj.h, &pc->sl, &m);
+	ps->current_cost += horizon_cost(p, pc, &mc, &m[STRAT_DO_NOTHING]);
+	ps->plan_cost += horizon_cost(p, pc, &mc, &m[STRAT_PLAN]);
 }
 
 static void count_decision(struct totals *t, const struct decision *d,
@@ -732,6 +756,7 @@ static void project_row(struct plan_ctx *p, const struct plan_row *r)
 	struct point_ctx pc = { .it = r->it, .rp = &r->rp, .el = &r->el,
 				.c = &r->c, .d = &r->d, .sl = r->sl,
 				.weight = r->weight, .rho = r->rho };
+	struct slot_moves moves[STRAT_COUNT];
 
 	if (r->slot_only) {
 		project_fixed(p, r->it, &r->sl);
@@ -739,10 +764,9 @@ static void project_row(struct plan_ctx *p, const struct plan_row *r)
 	}
 	pc.pol = r->it->policy_idx >= 0 ? &p->s->policies[r->it->policy_idx]
 					: NULL;
-	plan_moves_for(p, &pc, &pc.plan);
-	project_archivable(p, &pc);
+	project_archivable(p, &pc, moves);
 	if (pc.pol)
-		score_settings(p, &pc);
+		score_settings(p, &pc, moves);
 }
 
 /* A slot that no strategy moves, to project_fixed on that thread. */
@@ -1067,8 +1091,6 @@ static void plan_point(struct plan_ctx *p, const struct item *it,
 	add_to_totals(p, it, add_point, &pm);
 	add_to_totals(p, it, add_decision,
 		      &(struct decision_counts){ &d, pc.el });
-	if (p->o->on_point)
-		plan_moves_for(p, &pc, &pc.plan);
 	report_point(p, &pc);
 }
 

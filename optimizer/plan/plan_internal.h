@@ -116,6 +116,10 @@ struct levers {
 	double *snap_gb; /* snapshot GiB beyond the default instant restore */
 	int *log_keep;   /* proposed SQL/HANA log retention (0: none) */
 	double *log_gb;  /* the Standard GiB it would free */
+	/* per policy: the longest min_retention_days of the targets
+	 * covering any of its items (0: none), and the target setting it */
+	double *min_days;
+	const struct target **min_who;
 };
 
 struct plan_ctx {

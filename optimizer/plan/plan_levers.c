@@ -271,28 +271,36 @@ static void band_lever(struct plan_ctx *p, const struct item *it)
 			      "backup)", it->source_gb - below);
 }
 
+/* The longest min_retention_days of the targets covering any item of
+ * each policy, and the first target (in item, then target order) that
+ * sets it: one pass over the items for all policies. */
+static void target_min_days_all(struct plan_ctx *p)
+{
+	const struct target_set *ts = p->o->targets;
+	struct levers *lv = &p->levers;
+
+	for (size_t i = 0; ts && i < p->s->nitems; i++) {
+		const struct item *it = &p->s->items[i];
+		long pol = it->policy_idx;
+		if (pol < 0)
+			continue;
+		for (size_t t = 0; t < ts->n; t++)
+			if (!isnan(ts->t[t].min_retention_days) &&
+			    ts->t[t].min_retention_days > lv->min_days[pol] &&
+			    target_matches(&ts->t[t], p->s, it)) {
+				lv->min_days[pol] = ts->t[t].min_retention_days;
+				lv->min_who[pol] = &ts->t[t];
+			}
+	}
+}
+
 /* The longest min_retention_days of the targets covering any item of the
  * policy (0 when none), and the target that sets it. */
 static double target_min_days(const struct plan_ctx *p, size_t pol,
 			      const struct target **who)
 {
-	const struct target_set *ts = p->o->targets;
-	double days = 0;
-
-	*who = NULL;
-	for (size_t i = 0; ts && i < p->s->nitems; i++) {
-		const struct item *it = &p->s->items[i];
-		if (it->policy_idx != (long)pol)
-			continue;
-		for (size_t t = 0; t < ts->n; t++)
-			if (!isnan(ts->t[t].min_retention_days) &&
-			    ts->t[t].min_retention_days > days &&
-			    target_matches(&ts->t[t], p->s, it)) {
-				days = ts->t[t].min_retention_days;
-				*who = &ts->t[t];
-			}
-	}
-	return days;
+	*who = p->levers.min_who[pol];
+	return p->levers.min_days[pol];
 }
 
 static int proposed_daily_days(const struct plan_ctx *p, size_t pol,
@@ -693,6 +701,9 @@ void levers_init(struct plan_ctx *p)
 	lv->snap_gb = xcalloc(p->s->npolicies + 1, sizeof(double));
 	lv->log_keep = xcalloc(p->s->npolicies + 1, sizeof(int));
 	lv->log_gb = xcalloc(p->s->npolicies + 1, sizeof(double));
+	lv->min_days = xcalloc(p->s->npolicies + 1, sizeof(double));
+	lv->min_who = xcalloc(p->s->npolicies + 1, sizeof(struct target *));
+	target_min_days_all(p);
 	for (size_t i = 0; i < p->s->npolicies; i++) {
 		const struct policy *pol = &p->s->policies[i];
 		const struct target *who;
@@ -815,4 +826,6 @@ void levers_release(struct levers *lv)
 	free(lv->snap_gb);
 	free(lv->log_keep);
 	free(lv->log_gb);
+	free(lv->min_days);
+	free(lv->min_who);
 }

@@ -345,8 +345,7 @@ static int gather(struct report_ctx *c, struct err *e)
 {
 	if (report_read_plan_meta(c, e) || report_read_summary(c, e) ||
 	    report_read_strategies(c, e) || report_read_model(c, e) ||
-	    report_estate_pass(c, c->s, c->now_vault, c->now_policy, true,
-			       e) ||
+	    report_estate_now(c, e) ||
 	    report_read_vault_months(c, e) || report_read_plan_points(c, e) ||
 	    report_read_levers(c, e) || report_read_reasons(c, e) ||
 	    read_previous(c, e))

@@ -47,7 +47,23 @@ struct report_options {
 	/* run: rpo_rto.csv's rows as check wrote them (report_rpo_add),
 	 * taken over instead of reading rpo_path again; NULL: read it */
 	struct rep_rpo *rpo_rows;
+	/* run: the pass over the snapshot's points made while the plan ran
+	 * (report_estate_ahead); used when plan.json names its price sheet
+	 * and currency, else the report makes the pass. NULL: it makes it */
+	const struct report_estate *estate;
 };
+
+/* The report's pass over s's points (storage and fees per vault and
+ * policy now), made ahead with the price sheet at prices_path and the
+ * currency the plan will take (currency, or the sheet's default for
+ * s's vaults when NULL). NULL with e set when the sheet or currency
+ * will not do: the report then makes the pass and says why. */
+struct report_estate;
+struct report_estate *report_estate_ahead(struct snapshot *s,
+					  const char *prices_path,
+					  const char *currency,
+					  struct err *e);
+void report_estate_free(struct report_estate *x);
 
 /* One row of rpo_rto.csv into rp, v its values in the file's column
  * order (check writes them so): what reading the file would add. */

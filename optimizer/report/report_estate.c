@@ -7,6 +7,8 @@
  * time. Projects nothing: the months ahead are the plan's
  * (vault_months.csv, read by report_plan.c). Never prints. */
 #include <math.h>
+#include <stdio.h>
+#include <string.h>
 
 #include "optimizer/report/report_internal.h"
 #include "models/cost/sizes.h"
@@ -126,6 +128,121 @@ int report_estate_pass(struct report_ctx *c, struct snapshot *s,
 	rc = snapshot_each_item_rps(s, sample_item, &p, e);
 done:
 	free(p.cards);
+	return rc;
+}
+
+/* ---- the pass made ahead (run) ---- */
+
+struct report_estate {
+	char *prices_path;
+	char currency[8];
+	size_t nvaults, npolicies;
+	struct rep_stats *vault, *policy;   /* + 1 each, as now_* */
+	struct rep_vault_months *vm;        /* pi_units and pi_items */
+	double estimated_gb;
+};
+
+void report_estate_free(struct report_estate *x)
+{
+	if (!x)
+		return;
+	free(x->prices_path);
+	free(x->vault);
+	free(x->policy);
+	free(x->vm);
+	free(x);
+}
+
+/* The sheet's currency for the plan: the one asked for, or the default
+ * for s's vaults; NULL with e set when the sheet has none of it. */
+static const char *plan_currency(const struct price_sheet *ps,
+				 const struct snapshot *s,
+				 const char *currency, struct err *e)
+{
+	const char *cur = currency
+				  ? prices_currency(ps, currency)
+				  : prices_default_currency(ps, s->vaults,
+							    s->nvaults);
+
+	if (!cur)
+		err_set(e, EXIT_USAGE, "%s: no prices in %s", ps->path,
+			currency ? currency : "any currency");
+	return cur;
+}
+
+struct report_estate *report_estate_ahead(struct snapshot *s,
+					  const char *prices_path,
+					  const char *currency,
+					  struct err *e)
+{
+	struct report_estate *x = xcalloc(1, sizeof(*x));
+	struct report_data d;
+	struct report_ctx c;
+	const char *cur;
+	int rc = -1;
+
+	memset(&d, 0, sizeof(d));
+	memset(&c, 0, sizeof(c));
+	c.d = &d;
+	c.s = s;
+	x->nvaults = s->nvaults;
+	x->npolicies = s->npolicies;
+	x->vault = xcalloc(s->nvaults + 1, sizeof(*x->vault));
+	x->policy = xcalloc(s->npolicies + 1, sizeof(*x->policy));
+	d.vm = xcalloc(s->nvaults + 1, sizeof(*d.vm));
+	if (prices_load(&d.prices, prices_path, e) == 0 &&
+	    (cur = plan_currency(&d.prices, s, currency, e))) {
+		snprintf(d.currency, sizeof(d.currency), "%s", cur);
+		snprintf(x->currency, sizeof(x->currency), "%s", cur);
+		x->prices_path = xstrdup(d.prices.path);
+		rc = report_estate_pass(&c, s, x->vault, x->policy, true, e);
+	}
+	x->vm = d.vm;
+	x->estimated_gb = d.estimated_gb;
+	prices_release(&d.prices);
+	if (rc) {
+		report_estate_free(x);
+		return NULL;
+	}
+	return x;
+}
+
+/* Whether x was made for this report: the plan's sheet and currency. */
+static bool estate_fits(const struct report_estate *x,
+			const struct report_ctx *c)
+{
+	return x && x->nvaults == c->s->nvaults &&
+	       x->npolicies == c->s->npolicies &&
+	       strcmp(x->prices_path, c->d->prices.path) == 0 &&
+	       strcmp(x->currency, c->d->currency) == 0;
+}
+
+int report_estate_now(struct report_ctx *c, struct err *e)
+{
+	const struct report_estate *x = c->o->estate;
+	struct snapshot *s = c->s;
+	struct rate_card *cards;
+	int rc;
+
+	if (!estate_fits(x, c))
+		return report_estate_pass(c, s, c->now_vault, c->now_policy,
+					  true, e);
+	cards = xcalloc(s->nvaults + 1, sizeof(*cards));
+	rc = rate_cards_for(cards, &c->d->prices, s, c->d->currency, e);
+	for (size_t v = 0; !rc && v < s->nvaults; v++) {
+		struct rep_vault_months *vm = &c->d->vm[v];
+		vm->card = cards[v];
+		memcpy(vm->pi_units, x->vm[v].pi_units, sizeof(vm->pi_units));
+		memcpy(vm->pi_items, x->vm[v].pi_items, sizeof(vm->pi_items));
+	}
+	if (!rc) {
+		memcpy(c->now_vault, x->vault,
+		       (s->nvaults + 1) * sizeof(*x->vault));
+		memcpy(c->now_policy, x->policy,
+		       (s->npolicies + 1) * sizeof(*x->policy));
+		c->d->estimated_gb += x->estimated_gb;
+	}
+	free(cards);
 	return rc;
 }
 

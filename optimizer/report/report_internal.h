@@ -53,6 +53,11 @@ int report_read_plan_points(struct report_ctx *c, struct err *e);
  * cards (report_estate_pass) and strategies.csv read. */
 int report_read_vault_months(struct report_ctx *c, struct err *e);
 
+/* The pass over the snapshot's points as of now into c: the one o->estate
+ * made ahead when it was made with plan.json's price sheet and currency,
+ * else report_estate_pass's. */
+int report_estate_now(struct report_ctx *c, struct err *e);
+
 /* With --previous: the month's change by cause into d->causes. */
 int report_causes(struct report_ctx *c, struct err *e);
 

@@ -330,6 +330,16 @@ int bill_read(struct bill *b, const char *path, const struct snapshot *s,
 	return read_bill(b, path, s, NULL, e);
 }
 
+bool bill_in_snapshot(const struct snapshot *s)
+{
+	char *path = path_join(s->dir, bill_costs_schema.file);
+	bool in = manifest_file(&s->manifest, bill_costs_schema.file) ||
+		  access(path, F_OK) == 0;
+
+	free(path);
+	return in;
+}
+
 int bill_read_snapshot(struct bill *b, const struct snapshot *s,
 		       struct err *e)
 {
@@ -338,8 +348,7 @@ int bill_read_snapshot(struct bill *b, const struct snapshot *s,
 	int rc = 1;
 
 	memset(b, 0, sizeof(*b));
-	if (manifest_file(&s->manifest, bill_costs_schema.file) ||
-	    access(path, F_OK) == 0) {
+	if (bill_in_snapshot(s)) {
 		rc = read_bill(b, path, s, &info, e);
 		if (!rc && snapshot_check_file(s, bill_costs_schema.file,
 					       &info, e)) {

@@ -101,6 +101,8 @@ int bill_each_cost(const struct snapshot *s,
  * 0 with b filled, 1 when the snapshot has none (b empty), -1 on error. */
 int bill_read_snapshot(struct bill *b, const struct snapshot *s,
 		       struct err *e);
+/* Whether the snapshot has a costs.csv (listed or present). */
+bool bill_in_snapshot(const struct snapshot *s);
 void bill_release(struct bill *b);
 
 #endif

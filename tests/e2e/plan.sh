@@ -15,6 +15,21 @@ for f in plan.csv policy_changes.csv strategies.csv summary.csv plan.json \
 	vault_months.csv; do
 	check "run wrote plan/$f" test -s "$T/run/plan/$f"
 done
+# run makes the report's pass over the points while the plan runs, with
+# the price sheet and currency the plan takes: its report says what
+# `report` says of the same inputs (and so with another currency).
+expect_exit 0 "run in USD" "$VAULTWISE" run -q --snapshot "$S" \
+	--currency USD --out "$T/run-usd"
+for r in run run-usd; do
+	expect_exit 0 "report on $r's files" "$VAULTWISE" report -q "$S" \
+		--plan "$T/$r/plan" --model "$T/$r/model.json" \
+		--rpo "$T/$r/rpo_rto.csv" --posture "$T/$r/posture.csv" \
+		--out "$T/$r-report"
+	for f in focus.csv forecast.csv vaults.csv policies.csv; do
+		check "$r's report/$f is report's" \
+			cmp "$T/$r/report/$f" "$T/$r-report/$f"
+	done
+done
 
 expect_exit 0 "plan on the sample" "$VAULTWISE" plan "$S" --out "$T/p1"
 check "plan.csv starts with the SPEC columns" sh -c "head -1 '$T/p1/plan.csv' |

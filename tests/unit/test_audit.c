@@ -940,13 +940,64 @@ static void test_audit__audit_run_writes_posture_csv(void **state)
 	free(out);
 }
 
+/* run reads the audit's jobs while the plan runs: audit_run given them
+ * writes what it writes when it reads them itself. */
+static void test_audit__audit_run_with_jobs_read_ahead(void **state)
+{
+	struct fx fx;
+	struct snapshot s;
+	struct audit_summary sum;
+	struct audit_jobs jobs;
+	struct audit_options o = { NULL, NULL, &jobs };
+	struct err e = ERR_INIT;
+	char *own = test_path("posture-own.csv");
+	char *ahead = test_path("posture-ahead.csv");
+	char *want, *got;
+	int64_t day = AS_OF - 5 * DAY_S;
+
+	(void)state;
+	fx_default(&fx);
+	fx.p[fx.np++] = standard_policy("p-000000000002", "v-000000000001",
+					"DailyStandard");
+	fx.it[fx.ni++] = vm_item("i-000000000002", "v-000000000001",
+				 "p-000000000002", "vm-app-01");
+	for (int d = 0; d < 6; d++) {
+		static const char *ids[] = { "j1", "j2", "j3", "j4", "j5",
+					     "j6" };
+		fx.j[fx.nj++] = backup_job(ids[d], &fx.it[1],
+					   day + d / 2 * DAY_S +
+						   d % 2 * 6 * 3600);
+	}
+	fx_open(&fx, &s);
+	if (audit_run(&s, NULL, own, &sum, &e))
+		fail_msg("%s", e.msg);
+	audit_summary_release(&sum);
+	if (audit_jobs_read(&s, &jobs, &e) ||
+	    audit_run(&s, &o, ahead, &sum, &e))
+		fail_msg("%s", e.msg);
+	assert_non_null(jobs.extra_backups);
+	assert_int_equal(jobs.extra_backups[1], 3);
+	audit_summary_release(&sum);
+	audit_jobs_release(&jobs);
+	snapshot_release(&s);
+	want = read_all(own);
+	got = read_all(ahead);
+	assert_non_null(strstr(want, "3 backups < 12 h after the previous "
+				     "one in the last 30 days"));
+	assert_string_equal(got, want);
+	free(want);
+	free(got);
+	free(own);
+	free(ahead);
+}
+
 static void test_audit__audit_run_output_error(void **state)
 {
 	struct fx fx;
 	struct snapshot s;
 	struct audit_summary sum;
 	struct err e = ERR_INIT;
-	struct audit_options o = { NULL, "/nonexistent/plan" };
+	struct audit_options o = { NULL, "/nonexistent/plan", NULL };
 	char *out = test_path("no/such/dir/posture.csv");
 
 	(void)state;
@@ -1170,6 +1221,7 @@ int main(void)
 		cmocka_unit_test(test_audit__job_failure_alerts),
 		cmocka_unit_test(test_audit__score_and_severity),
 		cmocka_unit_test(test_audit__audit_run_writes_posture_csv),
+		cmocka_unit_test(test_audit__audit_run_with_jobs_read_ahead),
 		cmocka_unit_test(test_audit__audit_run_output_error),
 		cmocka_unit_test(test_audit__arm_example_payloads),
 	};

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT
  * test_projection.c: month-by-month projected cost of slots under moves:
  * constant cost, a move mid-horizon, successors of an expiring point,
- * points kept forever, the horizon cost agreeing with the months, and the
- * expected restores from Archive counted only while archived. */
+ * points kept forever, the horizon cost agreeing with the months, the
+ * expected restores from Archive counted only while archived, and trains
+ * of successors against their lives walked day by day. */
 #include "testutil.h"
 
 #include "models/cost/projection.h"
@@ -247,6 +248,123 @@ static void test_projection__horizon_cost_closed_form(void **state)
 		}
 }
 
+/* What the slot holds on day d of the horizon, walked life by life: a
+ * piece [t0, t1) of a life covers the days whose noon lies in (t0, t1],
+ * as the projection rounds to the nearest day boundary. Current point
+ * in Standard, no growth. */
+static void day_by_day(const struct horizon *h, const struct slot *s,
+		       const struct slot_moves *m, long d, double *std,
+		       double *arc, double *cost)
+{
+	int64_t noon = h->start + d * DAY_S + DAY_S / 2;
+	int64_t life = s->expiry - s->rp_time, born = s->expiry, off;
+	bool archived;
+
+	if (life < DAY_S)
+		life = DAY_S;
+	off = m->new_move_age < 0 || m->new_move_age * DAY_S >= life
+		      ? life
+		      : (int64_t)(m->new_move_age * DAY_S);
+	if (noon <= s->expiry) {
+		archived = m->current_move != TIME_NONE &&
+			   noon > m->current_move;
+	} else {
+		while (born + life < noon)
+			born += life;
+		archived = noon > born + off;
+	}
+	*std = archived ? 0 : s->std_gb;
+	*arc = archived ? s->arc_gb : 0;
+	*cost = *std * s->std_gb_month + *arc * s->arc_gb_month;
+}
+
+/* Every month of the projection against the days walked one by one. */
+static void assert_day_by_day(int64_t as_of, int months, const struct slot *s,
+			      const struct slot_moves *m)
+{
+	struct projection p;
+
+	projection_init(&p, as_of, months);
+	projection_add(&p, STRAT_TIER_RECOMMENDED, s, m);
+	for (int k = 0; k < months; k++) {
+		long d0 = (p.h.month_start[k] - p.h.start) / DAY_S;
+		long d1 = (p.h.month_start[k + 1] - p.h.start) / DAY_S;
+		double std = 0, arc = 0, cost = 0, a, b, c;
+		struct month_total t;
+
+		for (long d = d0; d < d1; d++) {
+			day_by_day(&p.h, s, m, d, &a, &b, &c);
+			std += a;
+			arc += b;
+			cost += c;
+		}
+		projection_month(&p, STRAT_TIER_RECOMMENDED, k, &t);
+		assert_float_equal(t.std_gb, std / (double)(d1 - d0), 1e-9);
+		assert_float_equal(t.arc_gb, arc / (double)(d1 - d0), 1e-9);
+		assert_float_equal(t.cost, cost / (double)(d1 - d0), 1e-9);
+	}
+	projection_release(&p);
+}
+
+/* A daily point's successors that never move hold its GiB to the
+ * horizon's end, whatever the month's length or the hour they expire. */
+static void test_projection__unmoved_train_day_by_day(void **state)
+{
+	const int64_t hours[] = { 0, 11 * 3600, 13 * 3600, 23 * 3600 };
+	struct slot_moves none = { TIME_NONE, -1 }, late = { TIME_NONE, 45 };
+	(void)state;
+
+	for (size_t i = 0; i < ARRAY_SIZE(hours); i++) {
+		int64_t exp = AS_OF + 17 * DAY_S + hours[i];
+		struct slot s = standard_slot(exp - 30 * DAY_S, exp);
+
+		assert_day_by_day(AS_OF + 9 * DAY_S, 36, &s, &none);
+		/* Moved at 45 days: never, in a 30-day life. */
+		assert_day_by_day(AS_OF + 9 * DAY_S, 36, &s, &late);
+	}
+}
+
+/* Lives of another length: under a day (a day, then), not a whole
+ * number of days, and longer than the horizon. */
+static void test_projection__unmoved_train_lives(void **state)
+{
+	const int64_t lives[] = { 3600, DAY_S, 30 * DAY_S + 7 * 3600,
+				  365 * DAY_S, 2000 * DAY_S };
+	struct slot_moves none = { TIME_NONE, -1 };
+	(void)state;
+
+	for (size_t i = 0; i < ARRAY_SIZE(lives); i++) {
+		int64_t exp = AS_OF + 3 * DAY_S + 5 * 3600;
+		struct slot s = standard_slot(exp - lives[i], exp);
+
+		assert_day_by_day(AS_OF, 14, &s, &none);
+	}
+}
+
+/* A train whose first lives began before the horizon: they are cut at
+ * its start, then the rest runs as one step. */
+static void test_projection__train_before_horizon(void **state)
+{
+	int64_t exp = AS_OF - 9 * DAY_S;
+	struct slot s = standard_slot(exp - 4 * DAY_S, exp);
+	struct slot_moves none = { TIME_NONE, -1 }, moved = { TIME_NONE, 1.5 };
+	(void)state;
+
+	assert_day_by_day(AS_OF, 3, &s, &none);
+	assert_day_by_day(AS_OF, 3, &s, &moved);
+}
+
+/* Successors moved inside their life, across month edges. */
+static void test_projection__moved_train_day_by_day(void **state)
+{
+	int64_t exp = AS_OF + 40 * DAY_S + 13 * 3600;
+	struct slot s = standard_slot(exp - 200 * DAY_S, exp);
+	struct slot_moves m = { AS_OF + 20 * DAY_S, 120.25 };
+	(void)state;
+
+	assert_day_by_day(AS_OF + DAY_S, 36, &s, &m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -260,6 +378,10 @@ int main(void)
 		cmocka_unit_test(test_projection__horizon_cost_closed_form),
 		cmocka_unit_test(
 			test_projection__restores_only_while_archived),
+		cmocka_unit_test(test_projection__unmoved_train_day_by_day),
+		cmocka_unit_test(test_projection__unmoved_train_lives),
+		cmocka_unit_test(test_projection__train_before_horizon),
+		cmocka_unit_test(test_projection__moved_train_day_by_day),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

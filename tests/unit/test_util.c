@@ -440,6 +440,66 @@ static void test_util__round_fixed_is_the_text_read_back(void **state)
 	}
 }
 
+/* The next of a xorshift sequence. */
+static uint64_t next_bits(uint64_t *x)
+{
+	*x ^= *x << 13, *x ^= *x >> 7, *x ^= *x << 17;
+	return *x;
+}
+
+/* A million and a half doubles of every kind: any bit pattern (NaN,
+ * infinities, subnormals, huge), money in cents and a rounding step
+ * either side, and large values up to format_fixed's 4e15 limit and
+ * past it. */
+static void test_util__format_fixed_matches_printf_on_millions(
+	void **state)
+{
+	uint64_t x = 0x2545F4914F6CDD1DULL;
+
+	(void)state;
+	for (int i = 0; i < 100000; i++) {
+		uint64_t b = next_bits(&x);
+		double v;
+		memcpy(&v, &b, sizeof(v));
+		expect_fixed_as_printf(v, (int)(next_bits(&x) % 10));
+	}
+	for (int i = 0; i < 300000; i++) {
+		int d = (int)(next_bits(&x) % 10);
+		double v = (double)(int64_t)(next_bits(&x) % 2000000001ULL -
+					     1000000000) / 100;
+		expect_fixed_as_printf(v, d);
+		expect_fixed_as_printf(nextafter(v, INFINITY), d);
+		expect_fixed_as_printf(nextafter(v, -INFINITY), d);
+	}
+	for (int i = 0; i < 500000; i++) {
+		int d = (int)(next_bits(&x) % 10);
+		double v = (double)(next_bits(&x) % 5000000000000000ULL) /
+			   pow(10, d);
+		expect_fixed_as_printf(i & 1 ? -v : v, d);
+	}
+}
+
+/* Too short a buffer: the text is cut as snprintf cuts it. */
+static void test_util__format_fixed_truncates_as_printf(void **state)
+{
+	static const double v[] = { 0, -1.5, 123456.789, -0.004,
+				    3999999999.99, 1e20 };
+	char got[64], want[64];
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(v); i++)
+		for (int d = 0; d <= 9; d++)
+			for (size_t n = 1; n < 40; n++) {
+				size_t len = format_fixed(got, n, v[i], d);
+				snprintf(want, n, "%.*f", d,
+					 v[i] == -0.004 && d < 3 ? 0.0
+								 : v[i]);
+				assert_string_equal(got, want);
+				assert_int_equal(len, strlen(want));
+			}
+	assert_int_equal(format_fixed(got, 0, 1.25, 2), 0);
+}
+
 /* NaN and infinities are not numbers a cell can hold: format_fixed
  * hands them to snprintf, and the CSV writer leaves NaN's cell empty
  * (test_csvio). */
@@ -495,6 +555,9 @@ int main(void)
 		cmocka_unit_test(test_util__json_text_is_valid_utf8),
 		cmocka_unit_test(test_util__clamp_round),
 		cmocka_unit_test(test_util__format_fixed_matches_printf),
+		cmocka_unit_test(
+			test_util__format_fixed_matches_printf_on_millions),
+		cmocka_unit_test(test_util__format_fixed_truncates_as_printf),
 		cmocka_unit_test(test_util__round_fixed_is_the_text_read_back),
 		cmocka_unit_test(
 			test_util__format_fixed_leaves_non_numbers_to_printf),
