@@ -87,13 +87,4 @@ size_t rto_samples_fit(const struct rto_samples *rs,
 		       struct rto_model out[WL_COUNT]);
 void rto_samples_release(struct rto_samples *rs);
 
-/* rto_samples_fit's answer kept by a stage for the next one on the same
- * snapshot and as-of, which then neither collects nor fits (run: plan's
- * models, with targets, are check's). */
-struct rto_models {
-	struct rto_model wl[WL_COUNT];
-	size_t restores;  /* rto_samples_fit's return */
-	bool fitted;      /* false: nothing kept */
-};
-
 #endif

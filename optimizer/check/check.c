@@ -189,8 +189,7 @@ static int on_job(void *ctx, const struct item *it, const struct job *j,
 	if (!it)
 		return 0;
 	if (job_is_restore(j)) {
-		if (!c->o.rto)
-			rto_samples_add(&c->restores, it, j, c->as_of);
+		rto_samples_add(&c->restores, it, j, c->as_of);
 		return 0;
 	}
 	if (!job_is_backup(j) || !c->st[item_index(c, it)].checked ||
@@ -358,11 +357,6 @@ static int on_item_rps(void *ctx, const struct item *it,
 
 static void fit_restore_models(struct check_ctx *c)
 {
-	if (c->o.rto) {
-		memcpy(c->rto, c->o.rto->wl, sizeof(c->rto));
-		c->restores_used = c->o.rto->restores;
-		return;
-	}
 	c->restores_used = rto_samples_fit(&c->restores, c->rto);
 }
 
@@ -627,7 +621,6 @@ void check_options_init(struct check_options *o)
 	o->format = CF_CSV;
 	o->on_row = NULL;
 	o->on_row_ctx = NULL;
-	o->rto = NULL;
 }
 
 void check_summary_print(FILE *f, const struct check_summary *s)

@@ -28,7 +28,6 @@
 
 #include "optimizer/base/err.h"
 #include "optimizer/snapshot/snapshot.h"
-#include "models/check/rto.h"
 #include "models/check/targets.h"
 
 #define CHECK_DEFAULT_LOOKBACK_DAYS 30.0
@@ -54,9 +53,6 @@ struct check_options {
 	 * (run hands them to the report); NULL: none */
 	int (*on_row)(void *ctx, const char *const *v, struct err *e);
 	void *on_row_ctx;
-	/* the restore-time models (rto.h) fitted on the same snapshot at
-	 * its as-of by an earlier stage (run: plan's); NULL: fitted here */
-	const struct rto_models *rto;
 };
 
 /* Fills the defaults: 30 d look-back, Standard-priority rehydration, the

@@ -17,7 +17,6 @@
 #include "optimizer/snapshot/snapshot.h"
 #include "models/cost/projection.h"
 #include "models/cost/tiercost.h"
-#include "models/check/rto.h"
 
 struct restore_model;
 struct target_set;
@@ -116,8 +115,6 @@ struct plan_summary {
 	size_t ncaveats;
 	struct plan_risk risk;                  /* of the points moved, as
 						   plan.csv adds up */
-	struct rto_models rto;                  /* with targets: the restore
-						   times fitted, for check */
 };
 
 int plan_run(struct snapshot *s, const struct plan_options *o,

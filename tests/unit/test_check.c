@@ -516,46 +516,6 @@ static void test_check__check_stage_verdicts(void **state)
 	rows_free(&rows);
 }
 
-/* run hands check the restore-time models plan fitted (rto_models):
- * check quotes them, and the restores behind them, instead of its own
- * fit (here none: no restore history). */
-static void test_check__rto_models_given(void **state)
-{
-	char *snap = write_estate();
-	char *tpath = test_write("t3.csv", targets_csv);
-	char *out = test_path("given.csv");
-	struct rto_models given = { .restores = 42, .fitted = true };
-	struct check_options o;
-	struct check_summary sum;
-	struct out_rows rows;
-	struct snapshot s;
-	struct target_set ts;
-	struct err e = ERR_INIT;
-
-	(void)state;
-	for (int wl = 0; wl < WL_COUNT; wl++)
-		given.wl[wl] = (struct rto_model){ 3, 50, 0, 42, true, "" };
-	check_options_init(&o);
-	o.allow_empty = true;
-	o.rto = &given;
-	if (targets_load(&ts, tpath, &e) || snapshot_open(&s, snap, &e) ||
-	    check_run_opts(&s, &ts, &o, out, &sum, &e))
-		fail_msg("%s", e.msg);
-	assert_int_equal(sum.restores_used, 42);
-	memset(&rows, 0, sizeof(rows));
-	if (csv_read(out, &read_schema, read_row, &rows, NULL, &e))
-		fail_msg("%s", e.msg);
-	/* 15 h rehydration + 3 h + 100 GiB at 50 GiB/h */
-	assert_string_equal(row_of(&rows, "i-000000000001", "ret-365")->rto,
-			    "20.00");
-	rows_free(&rows);
-	snapshot_release(&s);
-	targets_release(&ts);
-	free(snap);
-	free(tpath);
-	free(out);
-}
-
 static void test_check__check_missing_timezones_table(void **state)
 {
 	char *snap = write_estate();
@@ -592,7 +552,6 @@ int main(void)
 		cmocka_unit_test(test_check__rto_by_hand),
 		cmocka_unit_test(test_check__rto_defaults_with_few_restores),
 		cmocka_unit_test(test_check__check_stage_verdicts),
-		cmocka_unit_test(test_check__rto_models_given),
 		cmocka_unit_test(test_check__check_missing_timezones_table),
 	};
 	return cmocka_run_group_tests(tests, NULL, teardown);
