@@ -15,7 +15,7 @@
 #define AT 1793491200 /* 2026-11-01T00:00:00Z */
 #define HEADER "rp_id,item_id,rp_time,rp_kind,tier,expiry_time,move_info"
 
-static char item_ids[NITEMS][8];
+static char item_ids[NITEMS][16]; /* room for any int: -O1 checks */
 
 /* A snapshot of NITEMS items, i-00 to i-39, opened into s, its
  * recovery_points.csv then replaced by content; returns its directory. */
