@@ -41,17 +41,6 @@ static struct got scan(const char *path, int isa)
 	return g;
 }
 
-static char *write_bytes(const char *name, const char *data, size_t len)
-{
-	char *path = test_path(name);
-	FILE *f = fopen(path, "wb");
-
-	assert_non_null(f);
-	assert_int_equal(fwrite(data, 1, len, f), len);
-	fclose(f);
-	return path;
-}
-
 /* The file read with each instruction set gives what the per-field scan
  * gives; returns that (caller frees rows). */
 static struct got same_as_c(const char *path)
@@ -75,7 +64,7 @@ static struct got same_as_c(const char *path)
 
 static void expect(const char *text, size_t len, const char *rows)
 {
-	char *path = write_bytes("rows.csv", text, len);
+	char *path = test_write_bytes("rows.csv", text, len);
 	struct got g = same_as_c(path);
 
 	if (g.rc)
@@ -87,7 +76,7 @@ static void expect(const char *text, size_t len, const char *rows)
 
 static void expect_error(const char *text, size_t len, const char *msg)
 {
-	char *path = write_bytes("bad.csv", text, len);
+	char *path = test_write_bytes("bad.csv", text, len);
 	struct got g = same_as_c(path);
 
 	assert_int_equal(g.rc, -1);
@@ -273,7 +262,7 @@ static void test_csvrow__random_files(void **state)
 		struct got g;
 
 		random_rows(&sb, 1 + rnd(30));
-		path = write_bytes("random.csv", sb.buf, sb.len);
+		path = test_write_bytes("random.csv", sb.buf, sb.len);
 		g = same_as_c(path);
 		strbuf_release(&g.rows);
 		free(path);
@@ -297,7 +286,7 @@ static void test_csvrow__long_file(void **state)
 		}
 		strbuf_addch(&sb, '\n');
 	}
-	path = write_bytes("long.csv", sb.buf, sb.len);
+	path = test_write_bytes("long.csv", sb.buf, sb.len);
 	g = same_as_c(path);
 	assert_int_equal(g.rc, 0);
 	assert_true(g.rows.len > (3u << 20));

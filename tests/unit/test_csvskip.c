@@ -78,17 +78,6 @@ static struct got scan(const char *path, int isa, bool hash)
 	return g;
 }
 
-static char *write_bytes(const char *name, const char *data, size_t len)
-{
-	char *path = test_path(name);
-	FILE *f = fopen(path, "wb");
-
-	assert_non_null(f);
-	assert_int_equal(fwrite(data, 1, len, f), len);
-	fclose(f);
-	return path;
-}
-
 /* The file read with each instruction set, mapped and buffered, gives
  * what a plain read does; returns that (caller frees). */
 static struct got same_as_plain(const char *path)
@@ -115,7 +104,7 @@ static struct got same_as_plain(const char *path)
 static void expect(const char *name, const char *text, const char *rows,
 		   uint64_t skipped)
 {
-	char *path = write_bytes(name, text, strlen(text));
+	char *path = test_write_bytes(name, text, strlen(text));
 	struct got g = same_as_plain(path);
 
 	assert_string_equal(g.rows.buf ? g.rows.buf : "", rows);
@@ -235,7 +224,7 @@ static void test_csvskip__nul_in_kept_row_refused(void **state)
 {
 	static const char text[] = "h\nx,\0\n" WORD ",aaaaaaaaaaaaaaaaaaaaaaa"
 				   "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa,b\0c\n";
-	char *path = write_bytes("nul.csv", text, sizeof(text) - 1);
+	char *path = test_write_bytes("nul.csv", text, sizeof(text) - 1);
 
 	(void)state;
 	for (size_t i = 0; i < ARRAY_SIZE(isas); i++) {
@@ -314,7 +303,7 @@ static void test_csvskip__random_files_read_as_plain(void **state)
 		struct got g;
 
 		random_rows(&sb, 1 + rnd(40));
-		path = write_bytes("random.csv", sb.buf, sb.len);
+		path = test_write_bytes("random.csv", sb.buf, sb.len);
 		g = same_as_plain(path);
 		got_free(&g);
 		free(path);
@@ -333,7 +322,7 @@ static void test_csvskip__long_file_read_as_plain(void **state)
 	(void)state;
 	random_rows(&sb, 200000);
 	assert_true(sb.len > (3u << 20));
-	path = write_bytes("long.csv", sb.buf, sb.len);
+	path = test_write_bytes("long.csv", sb.buf, sb.len);
 	g = same_as_plain(path);
 	assert_true(g.skipped > 1000);
 	assert_true(g.rows.len > 1000);

@@ -52,16 +52,24 @@ static inline char *test_path(const char *name)
 	return path_join(test_scratch(), name);
 }
 
-/* Writes content to name in the scratch directory; returns the path. */
-static inline char *test_write(const char *name, const char *content)
+/* Writes len bytes of data (NULs too) to name in the scratch directory;
+ * returns the path (caller frees). */
+static inline char *test_write_bytes(const char *name, const char *data,
+				     size_t len)
 {
 	char *path = test_path(name);
 	FILE *f = fopen(path, "wb");
 
 	assert_non_null(f);
-	fputs(content, f);
-	fclose(f);
+	assert_int_equal(fwrite(data, 1, len, f), len);
+	assert_int_equal(fclose(f), 0);
 	return path;
+}
+
+/* Writes content to name in the scratch directory; returns the path. */
+static inline char *test_write(const char *name, const char *content)
+{
+	return test_write_bytes(name, content, strlen(content));
 }
 
 /* A whole file's contents, or NULL when it cannot be read; caller frees. */
