@@ -177,6 +177,7 @@ struct rp_batch {
 	struct span *items;
 	size_t nitems, items_alloc;
 	struct strpool pool;  /* the rp_ids */
+	int kind, tier;       /* the last row's, tried first (repeat_enum) */
 	bool full;            /* the caller's; the reader waits for it */
 	/* a chunk's (below): its first row's and its end's offsets (the
 	 * start NO_OFFSET when its reader found none), the lines between,
@@ -234,8 +235,10 @@ static int add_point_row(const struct snapshot *s, struct rp_batch *b,
 	rp->expiry_time = TIME_NONE;
 	if (row_str(r, P_ID, 0, &rp->rp_id, e) ||
 	    row_time(r, P_TIME, 0, &rp->rp_time, e) ||
-	    row_enum(r, P_KIND, 0, rp_kind_names, RK_COUNT, &rp->kind, e) ||
-	    row_enum(r, P_TIER, 0, rp_tier_names, TIER_COUNT, &rp->tier, e) ||
+	    repeat_enum(r, P_KIND, 0, rp_kind_names, RK_COUNT, &b->kind,
+			&rp->kind, e) ||
+	    repeat_enum(r, P_TIER, 0, rp_tier_names, TIER_COUNT, &b->tier,
+			&rp->tier, e) ||
 	    row_time(r, P_EXPIRY, ROW_OPTIONAL, &rp->expiry_time, e))
 		return -1;
 	if (rp->expiry_time != TIME_NONE && rp->expiry_time < rp->rp_time)

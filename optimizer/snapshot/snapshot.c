@@ -655,9 +655,9 @@ static bool is_name(const char *v, const char *name)
 /* An enum column's value mostly repeats the row before's: the name it
  * matched is tried first, exactly, before row_enum's search (which also
  * takes any case and names the column when nothing matches). */
-static int repeat_enum(const struct csv_row *r, int col, unsigned flags,
-		       const char *const *names, int n, int *last, int *out,
-		       struct err *e)
+int repeat_enum(const struct csv_row *r, int col, unsigned flags,
+		const char *const *names, int n, int *last, int *out,
+		struct err *e)
 {
 	const char *v = r->val[col];
 

@@ -228,6 +228,13 @@ int snapshot_each_item_rps(struct snapshot *s, item_rps_fn fn, void *ctx,
 int snapshot_order_item_rps(const struct snapshot *s, const struct item *it,
 			    struct rp *rps, size_t n, struct err *e);
 
+/* row_enum for a column whose value mostly repeats the row before's:
+ * names[*last] (-1: none yet) is tried first, exactly; *last then holds
+ * the name matched. */
+int repeat_enum(const struct csv_row *r, int col, unsigned flags,
+		const char *const *names, int n, int *last, int *out,
+		struct err *e);
+
 /* Streams jobs.csv; it is NULL for vault-level jobs without an item. */
 typedef int (*job_fn)(void *ctx, const struct item *it,
 		      const struct job *job, struct err *e);

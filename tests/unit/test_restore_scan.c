@@ -6,7 +6,8 @@
  * line looks like another item's row near a cut, one item only, a file
  * too small to cut; and an error anywhere (a bad value, an item seen
  * before, an unknown item, bad quoting) is reported as one reader
- * reports it, on the same line. */
+ * reports it, on the same line. The enums are read in any case, each
+ * row's own, though the reader tries the row before's name first. */
 #include "testsnap.h"
 
 #include "models/restore/restore_scan.h"
@@ -196,6 +197,36 @@ static void test_restore_scan__quoted_line_ends_near_a_cut(void **state)
 	strbuf_release(&sb);
 }
 
+/* Kinds and tiers change from row to row and come in any case: each row
+ * gets its own. */
+static void test_restore_scan__enums_of_each_row(void **state)
+{
+	static const char content[] =
+		HEADER "\n"
+		"a,i-00,2026-01-01T00:00:00Z,daily,Standard,,\n"
+		"b,i-00,2026-01-02T00:00:00Z,Daily,Archive,,\n"
+		"c,i-00,2026-01-03T00:00:00Z,WEEKLY,archive,,\n"
+		"d,i-00,2026-01-04T00:00:00Z,weekly,Standard,,\n"
+		"e,i-01,2026-01-05T00:00:00Z,monthly,Snapshot,,\n"
+		"f,i-01,2026-01-06T00:00:00Z,daily,SnapshotAndStandard,,\n";
+	struct snapshot s;
+	char *dir = snapshot_with(&s, content), *got;
+	uint64_t rows;
+
+	(void)state;
+	got = read_in(&s, 0, &rows);
+	assert_string_equal(got, "i-00: a@1767225600/0/1/-9223372036854775808"
+				 " b@1767312000/0/3/-9223372036854775808"
+				 " c@1767398400/1/3/-9223372036854775808"
+				 " d@1767484800/1/1/-9223372036854775808\n"
+				 "i-01: e@1767571200/2/0/-9223372036854775808"
+				 " f@1767657600/0/2/-9223372036854775808\n");
+	assert_int_equal(rows, 6);
+	free(got);
+	snapshot_release(&s);
+	free(dir);
+}
+
 /* The error one reader reports, on its line, at every chunk size; the
  * bad row in the second half. */
 static void expect_error(const char *bad_row, const char *want)
@@ -241,6 +272,10 @@ static void test_restore_scan__errors_name_the_line_one_reader_names(
 		     "malformed CSV (error parsing data while strict "
 		     "checking enabled): a quote inside an unquoted field, "
 		     "or text after a closing quote");
+	/* after rows of known kinds, the name tried first */
+	expect_error("r1,i-30,2026-01-02T00:00:00Z,dayly,Standard,,\n",
+		     "column 'rp_kind': expected one of daily, weekly, "
+		     "monthly, yearly, full, differential, log, got 'dayly'");
 }
 
 int main(void)
@@ -249,6 +284,7 @@ int main(void)
 		cmocka_unit_test(
 			test_restore_scan__chunks_give_what_one_reader_gives),
 		cmocka_unit_test(test_restore_scan__quoted_line_ends_near_a_cut),
+		cmocka_unit_test(test_restore_scan__enums_of_each_row),
 		cmocka_unit_test(
 			test_restore_scan__errors_name_the_line_one_reader_names),
 	};
