@@ -262,35 +262,44 @@ static void begin_points(struct collector *c)
 }
 
 /* Steps 1 and 3: through the snapshot's stream when other stages share
- * it (run keeps its rows), else with the fit's own lighter read; the same
- * rows reach the same functions either way. */
-static int read_snapshot(struct collector *c, struct err *e)
+ * it (run keeps its rows), else with the fit's own lighter read (scan,
+ * when the caller began it); the same rows reach the same functions
+ * either way. */
+static int read_snapshot(struct collector *c, struct restore_scan *scan,
+			 struct err *e)
 {
 	struct snapshot *s = c->s;
-	struct restore_scan sc;
+	struct restore_scan own, *sc = scan ? scan : &own;
 	int rc;
 
-	if (s->cache) {
+	if (s->cache && !scan) {
 		if (snapshot_each_job(s, gather_restore, c, e))
 			return -1;
 		begin_points(c);
 		return snapshot_each_item_rps(s, add_item_points, c, e);
 	}
-	if (restore_scan_start(&sc, s, e))
+	if (!scan && restore_scan_start(&own, s, e))
 		return -1;
+	sc->s = s;
 	/* the oldest job of any kind is only needed when the manifest does
 	 * not date the history */
-	rc = restore_scan_jobs(&sc, s->manifest.restore_jobs_from != TIME_NONE,
+	rc = restore_scan_jobs(sc, s->manifest.restore_jobs_from != TIME_NONE,
 			       gather_restore, c, e);
 	if (!rc) {
 		begin_points(c);
-		rc = restore_scan_points(&sc, add_item_points, c, e);
+		rc = restore_scan_points(sc, add_item_points, c, e);
 	}
-	return restore_scan_finish(&sc, rc, e);
+	return restore_scan_finish(sc, rc, e);
 }
 
 int restore_data_collect(struct restore_data *d, struct snapshot *s,
 			 struct err *e)
+{
+	return restore_data_collect_scan(d, s, NULL, e);
+}
+
+int restore_data_collect_scan(struct restore_data *d, struct snapshot *s,
+			      struct restore_scan *scan, struct err *e)
 {
 	struct collector c = { d, s, NULL, 0, 0, NULL, NULL, INT64_MAX,
 			       INT64_MAX };
@@ -309,7 +318,7 @@ int restore_data_collect(struct restore_data *d, struct snapshot *s,
 	for (size_t i = 0; i <= s->nitems; i++)
 		c.first[i] = -1;
 	build_weights(&c);
-	if (read_snapshot(&c, e))
+	if (read_snapshot(&c, scan, e))
 		goto done;
 	count_unmatched(&c);
 	rc = 0;

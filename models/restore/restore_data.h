@@ -125,5 +125,11 @@ double restore_data_loglik(const struct restore_data *d, double start,
  * evaluated at s->as_of, into d (initialised here; release it). */
 int restore_data_collect(struct restore_data *d, struct snapshot *s,
 			 struct err *e);
+/* The same through the fit's own read (restore_scan.h) begun on s's
+ * directory before s was opened (restore_scan_begin; finished here), or
+ * with scan NULL as restore_data_collect. */
+struct restore_scan;
+int restore_data_collect_scan(struct restore_data *d, struct snapshot *s,
+			      struct restore_scan *scan, struct err *e);
 
 #endif

@@ -1128,7 +1128,7 @@ int restore_model_fit(struct restore_model **out, struct snapshot *s,
 		      const struct fit_options *o, struct err *e)
 {
 	struct restore_data d;
-	int rc = restore_data_collect(&d, s, e);
+	int rc = restore_data_collect_scan(&d, s, o->scan, e);
 
 	if (!rc)
 		rc = restore_model_fit_data(out, &d, o, e);

@@ -62,11 +62,15 @@ void poisson_rate_interval(long n, double exposure, double level,
 
 /* ---- fitting ---- */
 
+struct restore_scan;
 struct fit_options {
 	double level;     /* level of every interval in the model */
 	long min_events;  /* fewer events used: the prior */
+	/* the fit's own read of the snapshot's directory, begun before it
+	 * was opened (restore_scan_begin; finished by the fit), or NULL */
+	struct restore_scan *scan;
 };
-#define FIT_OPTIONS_INIT { 0.90, 5 }
+#define FIT_OPTIONS_INIT { 0.90, 5, NULL }
 
 /* What went into the fit, for the headline and the JSON. */
 struct restore_fit_summary {

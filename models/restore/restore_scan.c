@@ -43,16 +43,15 @@ static void *check_files(void *arg)
 	return NULL;
 }
 
-int restore_scan_start(struct restore_scan *sc, struct snapshot *s,
+int restore_scan_begin(struct restore_scan *sc, const char *dir,
 		       struct err *e)
 {
 	int err;
 
 	memset(sc, 0, sizeof(*sc));
-	sc->s = s;
 	sc->hash_err = (struct err)ERR_INIT;
-	sc->path[RSCAN_JOBS] = path_join(s->dir, "jobs.csv");
-	sc->path[RSCAN_RPS] = path_join(s->dir, "recovery_points.csv");
+	sc->path[RSCAN_JOBS] = path_join(dir, "jobs.csv");
+	sc->path[RSCAN_RPS] = path_join(dir, "recovery_points.csv");
 	err = pthread_create(&sc->checker, NULL, check_files, sc);
 	if (err) {
 		for (int f = 0; f < RSCAN_FILES; f++)
@@ -61,6 +60,15 @@ int restore_scan_start(struct restore_scan *sc, struct snapshot *s,
 			       strerror(err));
 	}
 	sc->started = true;
+	return 0;
+}
+
+int restore_scan_start(struct restore_scan *sc, struct snapshot *s,
+		       struct err *e)
+{
+	if (restore_scan_begin(sc, s->dir, e))
+		return -1;
+	sc->s = s;
 	return 0;
 }
 

@@ -42,7 +42,12 @@ struct restore_scan {
 	char sha[RSCAN_FILES][SHA256_HEX_LEN];
 };
 
-/* Starts the checker thread. */
+/* Starts the checker thread on dir's files, before the snapshot is open
+ * (`fit` hashes while snapshot_open reads the small tables); give it the
+ * snapshot (sc->s) before reading. */
+int restore_scan_begin(struct restore_scan *sc, const char *dir,
+		       struct err *e);
+/* restore_scan_begin on s's directory, with s. */
 int restore_scan_start(struct restore_scan *sc, struct snapshot *s,
 		       struct err *e);
 
@@ -58,7 +63,7 @@ int restore_scan_points(struct restore_scan *sc, item_rps_fn fn, void *ctx,
 /* Waits for the checker: rc's error first, then jobs.csv's and
  * recovery_points.csv's rows and SHA-256 against manifest.json (exit 65
  * when they differ).
- * Returns rc, or -1 when a check fails. Call it once restore_scan_start
+ * Returns rc, or -1 when a check fails. Call it once restore_scan_begin
  * succeeded. */
 int restore_scan_finish(struct restore_scan *sc, int rc, struct err *e);
 

@@ -11,6 +11,7 @@
 #include "optimizer/base/err.h"
 #include "optimizer/base/log.h"
 #include "models/restore/restore_model.h"
+#include "models/restore/restore_scan.h"
 #include "optimizer/snapshot/snapshot.h"
 #include "optimizer/base/timeutil.h"
 #include "optimizer/base/util.h"
@@ -47,6 +48,7 @@ int cmd_fit(int argc, char **argv)
 	struct fit_cli cli = { "model.json", 0 };
 	struct fit_options o = FIT_OPTIONS_INIT;
 	struct restore_model *m = NULL;
+	struct restore_scan scan;
 	struct snapshot s;
 	struct opt_list args;
 	struct err e = ERR_INIT;
@@ -56,11 +58,19 @@ int cmd_fit(int argc, char **argv)
 		goto out;
 	if (cli.level > 0)
 		o.level = cli.level;
-	if (snapshot_open(&s, args.items[0], &e) == 0) {
-		if (cli_common.as_of != TIME_NONE)
-			s.as_of = cli_common.as_of;
-		if (restore_model_fit(&m, &s, &o, &e) == 0)
-			restore_model_write(m, cli.out, &e);
+	/* both big files hashed on another core from the start, while the
+	 * snapshot's small tables are read; the fit finishes the scan */
+	memset(&s, 0, sizeof(s));
+	if (restore_scan_begin(&scan, args.items[0], &e) == 0) {
+		o.scan = &scan;
+		if (snapshot_open(&s, args.items[0], &e) == 0) {
+			if (cli_common.as_of != TIME_NONE)
+				s.as_of = cli_common.as_of;
+			if (restore_model_fit(&m, &s, &o, &e) == 0)
+				restore_model_write(m, cli.out, &e);
+		} else {
+			restore_scan_finish(&scan, -1, &e);
+		}
 	}
 	snapshot_release(&s);
 	if (e.code) {

@@ -4,8 +4,8 @@
  * restores kept, restores of vanished or log points dropped and counted,
  * delayed entry and censoring of each point's exposure, coverage weights;
  * then `fit` end to end on that snapshot (too few restores: the prior).
- * The fit's own read (restore_scan.c) and run's shared stream give the
- * same data; the likelihood's sums on two cores equal the plain loops;
+ * The fit's own read (restore_scan.c, begun before the snapshot is
+ * opened or not) and run's shared stream give the same data; the likelihood's sums on two cores equal the plain loops;
  * the bin of an age found by a first guess is the edges' own. */
 #include "testutil.h"
 
@@ -15,6 +15,7 @@
 
 #include "models/restore/restore_data.h"
 #include "models/restore/restore_model.h"
+#include "models/restore/restore_scan.h"
 #include "optimizer/snapshot/snapcache.h"
 #include "optimizer/snapshot/snapshot.h"
 #include "optimizer/base/timeutil.h"
@@ -314,6 +315,46 @@ static void test_restore_collect__own_read_equals_shared_stream(void **state)
 	free(dir);
 }
 
+/* fit hashes the big files while the snapshot is opened: the read begun
+ * on the directory first gives the same data, and still refuses a file
+ * changed after the export. */
+static void test_restore_collect__read_begun_before_open(void **state)
+{
+	char *dir = write_snapshot(), *jobs = xasprintf("%s/jobs.csv", dir);
+	struct snapshot s;
+	struct restore_data own, early;
+	struct restore_scan sc;
+	struct err e = ERR_INIT;
+	FILE *f;
+
+	(void)state;
+	if (restore_scan_begin(&sc, dir, &e) || snapshot_open(&s, dir, &e) ||
+	    restore_data_collect_scan(&early, &s, &sc, &e) ||
+	    restore_data_collect(&own, &s, &e))
+		fail_msg("%s", e.msg);
+	assert_memory_equal(&own.sum, &early.sum, sizeof(own.sum));
+	assert_int_equal(own.nev, early.nev);
+	assert_memory_equal(own.ev, early.ev, own.nev * sizeof(*own.ev));
+	assert_same_stats(own.nbins, &own.pooled, &early.pooled);
+	restore_data_release(&own);
+	restore_data_release(&early);
+	snapshot_release(&s);
+	/* a blank line more: the same rows, another SHA-256 */
+	f = fopen(jobs, "ab");
+	assert_non_null(f);
+	fputs("\r\n", f);
+	assert_int_equal(fclose(f), 0);
+	if (restore_scan_begin(&sc, dir, &e) || snapshot_open(&s, dir, &e))
+		fail_msg("%s", e.msg);
+	assert_int_equal(restore_data_collect_scan(&early, &s, &sc, &e), -1);
+	assert_int_equal(e.code, EXIT_DATAERR);
+	assert_non_null(strstr(e.msg, "jobs.csv"));
+	restore_data_release(&early);
+	snapshot_release(&s);
+	free(jobs);
+	free(dir);
+}
+
 static double log_rate(const void *ctx, double a)
 {
 	const double *c = ctx;
@@ -389,6 +430,7 @@ int main(void)
 		cmocka_unit_test(test_restore_collect__fit_writes_the_prior),
 		cmocka_unit_test(
 			test_restore_collect__own_read_equals_shared_stream),
+		cmocka_unit_test(test_restore_collect__read_begun_before_open),
 		cmocka_unit_test(test_restore_collect__loglik_on_two_cores),
 		cmocka_unit_test(test_restore_collect__bin_of_an_age),
 	};
