@@ -136,24 +136,31 @@ size_t restore_data_bin(const struct restore_data *d, double age)
 
 /* ---- the events' helper thread ---- */
 
-/* The helper computes terms[lo, hi) of each sum posted (gen), then says
- * so (done); the caller computes the rest and adds them all in order. */
+/* The helper runs job(arg, lo, hi) of each job posted (gen), then says
+ * so (done); the caller runs the rest of the range meanwhile. */
 struct ev_pool {
 	pthread_t thread;
 	bool running, failed, quit;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	unsigned long gen, done;
+	void (*job)(void *arg, size_t lo, size_t hi);
+	void *arg;
+	size_t lo, hi;
+	/* restore_data_loglik's job: terms[j] = f(ctx, age of event j) */
 	const struct restore_data *d;
 	double (*f)(const void *ctx, double age);
 	const void *ctx;
-	size_t lo, hi;
-	double *terms;         /* one per event */
+	double *terms;
 	size_t terms_alloc;
+	double *scratch;       /* restore_data_scratch's */
+	size_t scratch_alloc;
 };
 
-static void fill_terms(const struct ev_pool *p, size_t lo, size_t hi)
+static void fill_terms(void *arg, size_t lo, size_t hi)
 {
+	const struct ev_pool *p = arg;
+
 	for (size_t j = lo; j < hi; j++)
 		p->terms[j] = p->f(p->ctx, p->d->ev[j].age);
 }
@@ -171,7 +178,7 @@ static void *pool_main(void *arg)
 			break;
 		seen = p->gen;
 		pthread_mutex_unlock(&p->mu);
-		fill_terms(p, p->lo, p->hi);
+		p->job(p->arg, p->lo, p->hi);
 		pthread_mutex_lock(&p->mu);
 		p->done = seen;
 		pthread_cond_broadcast(&p->cv);
@@ -197,6 +204,30 @@ static bool pool_ready(struct ev_pool *p)
 	return true;
 }
 
+/* Gives the helper job(arg, lo, hi). */
+static void pool_post(struct ev_pool *p,
+		      void (*job)(void *arg, size_t lo, size_t hi),
+		      void *arg, size_t lo, size_t hi)
+{
+	pthread_mutex_lock(&p->mu);
+	p->job = job;
+	p->arg = arg;
+	p->lo = lo;
+	p->hi = hi;
+	p->gen++;
+	pthread_cond_broadcast(&p->cv);
+	pthread_mutex_unlock(&p->mu);
+}
+
+/* Waits for the helper's job. */
+static void pool_wait(struct ev_pool *p)
+{
+	pthread_mutex_lock(&p->mu);
+	while (p->done != p->gen)
+		pthread_cond_wait(&p->cv, &p->mu);
+	pthread_mutex_unlock(&p->mu);
+}
+
 static void pool_stop(struct ev_pool *p)
 {
 	if (!p)
@@ -211,6 +242,7 @@ static void pool_stop(struct ev_pool *p)
 		pthread_mutex_destroy(&p->mu);
 	}
 	free(p->terms);
+	free(p->scratch);
 	free(p);
 }
 
@@ -237,7 +269,7 @@ double restore_data_loglik(const struct restore_data *d, double start,
 	size_t n = d->nev, mid;
 	double s = start, integral;
 
-	if (n < EV_PARALLEL_MIN || !pool_ready(p)) {
+	if (n < d->share_from || !pool_ready(p)) {
 		for (size_t j = 0; j < n; j++)
 			s += f(ctx, d->ev[j].age);
 		return s - expo_integrate(d, &d->pooled, F, ctx);
@@ -245,24 +277,40 @@ double restore_data_loglik(const struct restore_data *d, double start,
 	mid = caller_share(d, n);
 	p->terms = grow_array(p->terms, sizeof(*p->terms), n,
 			      &p->terms_alloc);
-	pthread_mutex_lock(&p->mu);
 	p->d = d;
 	p->f = f;
 	p->ctx = ctx;
-	p->lo = mid;
-	p->hi = n;
-	p->gen++;
-	pthread_cond_broadcast(&p->cv);
-	pthread_mutex_unlock(&p->mu);
+	pool_post(p, fill_terms, p, mid, n);
 	fill_terms(p, 0, mid);
 	integral = expo_integrate(d, &d->pooled, F, ctx);
-	pthread_mutex_lock(&p->mu);
-	while (p->done != p->gen)
-		pthread_cond_wait(&p->cv, &p->mu);
-	pthread_mutex_unlock(&p->mu);
+	pool_wait(p);
 	for (size_t j = 0; j < n; j++)
 		s += p->terms[j];
 	return s - integral;
+}
+
+void restore_data_split(const struct restore_data *d, size_t n,
+			void (*job)(void *arg, size_t lo, size_t hi),
+			void *arg)
+{
+	struct ev_pool *p = d->pool;
+
+	if (n < d->share_from || !pool_ready(p)) {
+		job(arg, 0, n);
+		return;
+	}
+	pool_post(p, job, arg, n / 2, n);
+	job(arg, 0, n / 2);
+	pool_wait(p);
+}
+
+double *restore_data_scratch(const struct restore_data *d, size_t n)
+{
+	struct ev_pool *p = d->pool;
+
+	p->scratch = grow_array(p->scratch, sizeof(*p->scratch), n,
+				&p->scratch_alloc);
+	return p->scratch;
 }
 
 void restore_data_init(struct restore_data *d, size_t npolicies,
@@ -281,6 +329,7 @@ void restore_data_init(struct restore_data *d, size_t npolicies,
 	}
 	d->sum.history_from = d->sum.as_of = TIME_NONE;
 	d->pool = xcalloc(1, sizeof(*d->pool));
+	d->share_from = EV_PARALLEL_MIN;
 }
 
 void restore_data_release(struct restore_data *d)

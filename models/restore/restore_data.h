@@ -66,6 +66,9 @@ struct restore_data {
 	struct restore_event *ev;
 	size_t nev, ev_alloc;
 	struct ev_pool *pool;         /* restore_data_loglik's helper */
+	/* events from which the helper takes a share (restore_data_init:
+	 * 2,048; SIZE_MAX: the caller's thread alone) */
+	size_t share_from;
 	struct restore_fit_summary sum;
 };
 
@@ -120,6 +123,18 @@ double restore_data_loglik(const struct restore_data *d, double start,
 			   double (*f)(const void *ctx, double age),
 			   double (*F)(const void *ctx, double age),
 			   const void *ctx);
+
+/* job(arg, lo, hi) over [0, n) on two cores: restore_data_loglik's
+ * helper takes [n / 2, n) while the caller runs [0, n / 2); returns once
+ * both are done (the caller runs it all when n is under d->share_from,
+ * or without a thread). job must be safe to
+ * run on two threads at once on disjoint ranges. */
+void restore_data_split(const struct restore_data *d, size_t n,
+			void (*job)(void *arg, size_t lo, size_t hi),
+			void *arg);
+/* n doubles kept with d from call to call, for a split job's results
+ * (valid until the next call; the caller's thread only). */
+double *restore_data_scratch(const struct restore_data *d, size_t n);
 
 /* Reads the snapshot's restore jobs and streams its recovery points,
  * evaluated at s->as_of, into d (initialised here; release it). */

@@ -68,12 +68,17 @@ static void mirror(struct nll_deriv *out)
 			out->H[i][j] = out->H[j][i];
 }
 
-/* One event: out += the derivatives of log lambda(a). */
-static void event_terms(const struct hazard *h, double a,
-			struct nll_deriv *out)
+/* An event's terms, as event_add adds them: log lambda, then for each
+ * i the gradient's d1_i / lambda and for each j >= i the Hessian's
+ * d2_ij / lambda and d1_i d1_j / lambda^2. */
+#define EV_TERMS (1 + NPAR + NPAR * (NPAR + 1))
+
+/* One event's terms at age a into t (EV_TERMS of them). */
+static void event_vals(const struct hazard *h, double a, double *t)
 {
 	double x = a + h->c, lx = log(x), r = h->K * exp(-h->p * lx);
 	double lam = h->B + r, d1[NPAR], d2[NPAR][NPAR] = { { 0 } };
+	double k;
 
 	d1[PAR_B] = h->B;
 	d1[PAR_K] = r;
@@ -86,13 +91,48 @@ static void event_terms(const struct hazard *h, double a,
 	d2[PAR_C][PAR_C] = -d1[PAR_C] * (h->p * h->c - a) / x;
 	d2[PAR_C][PAR_P] = d1[PAR_C] * (1 - h->p * lx);
 	d2[PAR_P][PAR_P] = d1[PAR_P] * (1 - h->p * lx);
-	out->f -= log(lam);
+	k = 1 / (lam * lam);
+	*t++ = log(lam);
 	for (int i = 0; i < NPAR; i++) {
-		out->g[i] -= d1[i] / lam;
-		for (int j = i; j < NPAR; j++)
-			out->H[i][j] -= d2[i][j] / lam;
+		*t++ = d1[i] / lam;
+		for (int j = i; j < NPAR; j++) {
+			*t++ = d2[i][j] / lam;
+			*t++ = k * d1[i] * d1[j];
+		}
 	}
-	add_outer(out, d1, 1 / (lam * lam));
+}
+
+/* One event: out += the derivatives of log lambda(a), its terms t (the
+ * outer product of the first derivatives after the second ones). */
+static void event_add(struct nll_deriv *out, const double *t)
+{
+	out->f -= *t++;
+	for (int i = 0; i < NPAR; i++) {
+		out->g[i] -= *t++;
+		for (int j = i; j < NPAR; j++, t += 2)
+			out->H[i][j] -= t[0];
+	}
+	t -= EV_TERMS - 1;
+	for (int i = 0; i < NPAR; i++) {
+		t++;
+		for (int j = i; j < NPAR; j++, t += 2)
+			out->H[i][j] += t[1];
+	}
+}
+
+/* restore_data_split's job: the events' terms from lo to hi. */
+struct event_job {
+	const struct restore_data *d;
+	const struct hazard *h;
+	double *t;
+};
+
+static void event_job(void *arg, size_t lo, size_t hi)
+{
+	const struct event_job *j = arg;
+
+	for (size_t i = lo; i < hi; i++)
+		event_vals(j->h, j->d->ev[i].age, j->t + i * EV_TERMS);
 }
 
 /* Constants of the exposure's terms at one shape. */
@@ -148,9 +188,13 @@ void omori_deriv(const struct restore_data *d, const struct hazard *h,
 	size_t n = expo_nodes(d, &d->pooled, age, w);
 	struct shape s = { log(h->c), pow(h->c, 1 - h->p), pow(h->c, -h->p) };
 
+	struct event_job job = { d, h,
+				 restore_data_scratch(d, d->nev * EV_TERMS) };
+
 	memset(out, 0, sizeof(*out));
+	restore_data_split(d, d->nev, event_job, &job);
 	for (size_t j = 0; j < d->nev; j++)
-		event_terms(h, d->ev[j].age, out);
+		event_add(out, job.t + j * EV_TERMS);
 	for (size_t i = 0; i < n; i++)
 		node_terms(h, &s, age[i], w[i], out);
 	mirror(out);

@@ -343,6 +343,32 @@ static void test_restore_model__analytic_derivatives(void **state)
 	restore_data_release(&d);
 }
 
+/* With many restores the events' terms are computed on two cores and
+ * added in the one loop's order: the derivatives are the one core's to
+ * the last bit. */
+static void test_restore_model__derivatives_on_two_cores(void **state)
+{
+	static const struct hazard hs[] = {
+		{ 2e-5, 0.02, 1, 1.3 }, { 1e-6, 0.05, 0.1, 2.5 },
+	};
+	struct sim s = { true_h, 100, 365, 0, { 0 } };
+	struct restore_data d, one;
+
+	(void)state;
+	simulate(&d, &s, 5);
+	one = d;
+	one.share_from = SIZE_MAX;
+	print_message("# %zu events\n", d.nev);
+	assert_true(d.nev >= d.share_from);
+	for (size_t k = 0; k < ARRAY_SIZE(hs); k++) {
+		struct nll_deriv two_cores, one_core;
+		omori_deriv(&d, &hs[k], &two_cores);
+		omori_deriv(&one, &hs[k], &one_core);
+		assert_memory_equal(&two_cores, &one_core, sizeof(one_core));
+	}
+	restore_data_release(&d);
+}
+
 /* The exponential alternative's, likewise (k small and large). */
 static void exp_at(const struct restore_data *d, const double *t,
 		   struct nll_deriv *out)
@@ -833,6 +859,7 @@ int main(void)
 			test_restore_model__cumulative_matches_integral),
 		cmocka_unit_test(test_restore_model__histogram_error_is_small),
 		cmocka_unit_test(test_restore_model__analytic_derivatives),
+		cmocka_unit_test(test_restore_model__derivatives_on_two_cores),
 		cmocka_unit_test(
 			test_restore_model__exponential_derivatives),
 		cmocka_unit_test(test_restore_model__garwood_intervals),
