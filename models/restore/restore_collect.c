@@ -263,8 +263,8 @@ static void begin_points(struct collector *c)
 
 /* Steps 1 and 3: through the snapshot's stream when other stages share
  * it (run keeps its rows), else with the fit's own lighter read (scan,
- * when the caller began it); the same rows reach the same functions
- * either way. */
+ * when the caller began it and finishes it); the same rows reach the
+ * same functions either way. */
 static int read_snapshot(struct collector *c, struct restore_scan *scan,
 			 struct err *e)
 {
@@ -289,7 +289,7 @@ static int read_snapshot(struct collector *c, struct restore_scan *scan,
 		begin_points(c);
 		rc = restore_scan_points(sc, add_item_points, c, e);
 	}
-	return restore_scan_finish(sc, rc, e);
+	return scan ? rc : restore_scan_finish(sc, rc, e);
 }
 
 int restore_data_collect(struct restore_data *d, struct snapshot *s,

@@ -141,8 +141,9 @@ double *restore_data_scratch(const struct restore_data *d, size_t n);
 int restore_data_collect(struct restore_data *d, struct snapshot *s,
 			 struct err *e);
 /* The same through the fit's own read (restore_scan.h) begun on s's
- * directory before s was opened (restore_scan_begin; finished here), or
- * with scan NULL as restore_data_collect. */
+ * directory before s was opened (restore_scan_begin), or with scan NULL
+ * as restore_data_collect. The caller finishes the scan (even when this
+ * fails), so that the files' hash can end while d is fitted. */
 struct restore_scan;
 int restore_data_collect_scan(struct restore_data *d, struct snapshot *s,
 			      struct restore_scan *scan, struct err *e);

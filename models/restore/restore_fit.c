@@ -22,6 +22,7 @@
  * floor) is held there and gets no variance; B's interval is then [0,
  * the exact upper bound of the rate after 180 days]. */
 #include "models/restore/restore_internal.h"
+#include "models/restore/restore_scan.h"
 
 #include <math.h>
 
@@ -1124,14 +1125,27 @@ fail:
 	return -1;
 }
 
+/* With the fit's own read begun by the caller (o->scan), the fit runs
+ * while its checker ends; the errors come as they would one after the
+ * other: the read's, the files' check against the manifest, the fit's. */
 int restore_model_fit(struct restore_model **out, struct snapshot *s,
 		      const struct fit_options *o, struct err *e)
 {
 	struct restore_data d;
-	int rc = restore_data_collect_scan(&d, s, o->scan, e);
+	struct err fit_e = ERR_INIT;
+	int rc = restore_data_collect_scan(&d, s, o->scan, e), fit_rc = 0;
 
+	*out = NULL;
 	if (!rc)
-		rc = restore_model_fit_data(out, &d, o, e);
+		fit_rc = restore_model_fit_data(out, &d, o, &fit_e);
 	restore_data_release(&d);
-	return rc;
+	if (o->scan)
+		rc = restore_scan_finish(o->scan, rc, e);
+	if (!rc && fit_rc)
+		*e = fit_e;
+	if (rc && *out) {
+		restore_model_free(*out);
+		*out = NULL;
+	}
+	return rc ? rc : fit_rc;
 }

@@ -67,7 +67,8 @@ struct fit_options {
 	double level;     /* level of every interval in the model */
 	long min_events;  /* fewer events used: the prior */
 	/* the fit's own read of the snapshot's directory, begun before it
-	 * was opened (restore_scan_begin; finished by the fit), or NULL */
+	 * was opened (restore_scan_begin; finished by the fit, whose
+	 * optimiser runs while the files' hash ends), or NULL */
 	struct restore_scan *scan;
 };
 #define FIT_OPTIONS_INIT { 0.90, 5, NULL }

@@ -315,21 +315,25 @@ static void test_restore_collect__own_read_equals_shared_stream(void **state)
 	free(dir);
 }
 
-/* fit hashes the big files while the snapshot is opened: the read begun
- * on the directory first gives the same data, and still refuses a file
- * changed after the export. */
+/* fit hashes the big files while the snapshot is opened, and checks
+ * them once fitted: the read begun on the directory first gives the same
+ * data, and a file changed after the export is still refused, by the
+ * check or by the fit, with no model. */
 static void test_restore_collect__read_begun_before_open(void **state)
 {
 	char *dir = write_snapshot(), *jobs = xasprintf("%s/jobs.csv", dir);
 	struct snapshot s;
 	struct restore_data own, early;
 	struct restore_scan sc;
+	struct fit_options o = FIT_OPTIONS_INIT;
+	struct restore_model *m = NULL;
 	struct err e = ERR_INIT;
 	FILE *f;
 
 	(void)state;
 	if (restore_scan_begin(&sc, dir, &e) || snapshot_open(&s, dir, &e) ||
 	    restore_data_collect_scan(&early, &s, &sc, &e) ||
+	    restore_scan_finish(&sc, 0, &e) ||
 	    restore_data_collect(&own, &s, &e))
 		fail_msg("%s", e.msg);
 	assert_memory_equal(&own.sum, &early.sum, sizeof(own.sum));
@@ -344,12 +348,21 @@ static void test_restore_collect__read_begun_before_open(void **state)
 	assert_non_null(f);
 	fputs("\r\n", f);
 	assert_int_equal(fclose(f), 0);
-	if (restore_scan_begin(&sc, dir, &e) || snapshot_open(&s, dir, &e))
+	if (restore_scan_begin(&sc, dir, &e) || snapshot_open(&s, dir, &e) ||
+	    restore_data_collect_scan(&early, &s, &sc, &e))
 		fail_msg("%s", e.msg);
-	assert_int_equal(restore_data_collect_scan(&early, &s, &sc, &e), -1);
+	assert_int_equal(restore_scan_finish(&sc, 0, &e), -1);
 	assert_int_equal(e.code, EXIT_DATAERR);
 	assert_non_null(strstr(e.msg, "jobs.csv"));
 	restore_data_release(&early);
+	e = (struct err)ERR_INIT;
+	if (restore_scan_begin(&sc, dir, &e))
+		fail_msg("%s", e.msg);
+	o.scan = &sc;
+	assert_int_equal(restore_model_fit(&m, &s, &o, &e), -1);
+	assert_int_equal(e.code, EXIT_DATAERR);
+	assert_non_null(strstr(e.msg, "jobs.csv"));
+	assert_null(m);
 	snapshot_release(&s);
 	free(jobs);
 	free(dir);
