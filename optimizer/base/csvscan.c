@@ -444,20 +444,25 @@ static void slow_fields(struct csvscan *s)
 
 /* The row at pos, by the fast path when it has no quote and its line end
  * is in the buffer (or the file ends without one), else by the state
- * machine; *nl: the lines it ends, its own included. */
+ * machine; *nl: the lines it ends, its own included. A mapped file's
+ * rows (the few a word keeps) all take the state machine, which copies
+ * the fields out: writing into the mapping would copy the page and,
+ * with other threads running, flush their TLBs by interrupts. */
 static int scan_row(struct csvscan *s, size_t *end, size_t *nl,
 		    struct err *e)
 {
 	int rc;
 
 	*nl = 0;
-	if (csvrow_split(s, end, nl))
-		return ROW_DONE;
-	s->nfields = 0;
-	rc = fast_row(s, end, nl, e);
-	if (rc != ROW_QUOTED && rc != ROW_MORE)
-		return rc;
-	*nl = 0;
+	if (!s->map_len) {
+		if (csvrow_split(s, end, nl))
+			return ROW_DONE;
+		s->nfields = 0;
+		rc = fast_row(s, end, nl, e);
+		if (rc != ROW_QUOTED && rc != ROW_MORE)
+			return rc;
+		*nl = 0;
+	}
 	rc = slow_row(s, end, nl, e);
 	if (rc == ROW_DONE)
 		slow_fields(s);
