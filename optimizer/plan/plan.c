@@ -991,6 +991,25 @@ static void report_point(const struct plan_ctx *p,
 	p->o->on_point(p->o->on_point_ctx, &pp);
 }
 
+/* Point i of an item, to be decided: set field by field, since zeroing
+ * the whole context (its Lambda cache, its slot) per point and per
+ * decision cost more than deciding did (issue 21). */
+static void point_ctx_at(struct point_ctx *pc, const struct plan_ctx *p,
+			 const struct item *it, const struct rp *rps,
+			 size_t i)
+{
+	pc->it = it;
+	pc->pol = it->policy_idx >= 0 ? &p->s->policies[it->policy_idx]
+				      : NULL;
+	pc->rp = &rps[i];
+	pc->el = &p->work.el[i];
+	pc->c = NULL;
+	pc->d = NULL;
+	pc->weight = 0;
+	pc->rho = p->work.rho;
+	pc->ncum = 0;
+}
+
 /* Decisions use what point i will free when it may move: with its set
  * (vmset.h) or on its own, with the neighbours it will have then. Fills
  * pc->weight and pc->c (c), at_move's unique GiB, and d. */
@@ -1029,17 +1048,14 @@ static void plan_point(struct plan_ctx *p, const struct item *it,
 	struct item_work *w = &p->work;
 	struct point_money pm = { rp, point_monthly_cost(rc, it->workload, rp),
 				  0, it->workload == WL_FILES };
-	struct point_ctx pc = { 0 };
+	struct point_ctx pc;
 	struct point_costs c;
 	struct decision d;
 	struct rp at_move;
 	struct plan_row *row;
 	bool with_set = !isnan(w->freed[i]);
 
-	pc.it = it;
-	pc.pol = it->policy_idx >= 0 ? &p->s->policies[it->policy_idx] : NULL;
-	pc.rp = rp;
-	pc.rho = w->rho;
+	point_ctx_at(&pc, p, it, rps, i);
 	make_slot(&pc.sl, w->refills, rp, rc, it->workload);
 	end_at_purge(&pc.sl, it);
 	pm.after = pm.now;
@@ -1048,7 +1064,6 @@ static void plan_point(struct plan_ctx *p, const struct item *it,
 		add_to_totals(p, it, add_point, &pm);
 		return;
 	}
-	pc.el = &w->el[i];
 	decide_on_freed(p, &pc, rps, n, i, &at_move, &c, &d);
 	if (pc.el->status != ELIG_NEVER) {
 		/* While in Standard the point holds its own unique GiB, as the
@@ -1235,17 +1250,14 @@ static void settle_vm_set(struct plan_ctx *p, const struct item *it,
 			    rc->arc_gb_month, w->refills, w->freed, &w->set);
 		dropped = false;
 		for (size_t i = 0; p->o->moves == MOVES_PLAN && i < n; i++) {
-			struct point_ctx pc = { .it = it, .rp = &rps[i],
-						.el = &w->el[i] };
+			struct point_ctx pc;
 			struct point_costs c;
 			struct rp at_move;
 			struct decision d;
 
 			if (isnan(w->freed[i]))
 				continue;
-			pc.pol = it->policy_idx >= 0
-					 ? &p->s->policies[it->policy_idx]
-					 : NULL;
+			point_ctx_at(&pc, p, it, rps, i);
 			decide_on_freed(p, &pc, rps, n, i, &at_move, &c, &d);
 			if (d.action == ACT_KEEP) {
 				w->candidate[i] = false;
@@ -1270,7 +1282,7 @@ static int64_t planned_leave(struct plan_ctx *p, const struct item *it,
 			     const struct rp *rps, size_t n, size_t i)
 {
 	struct item_work *w = &p->work;
-	struct point_ctx pc = { .it = it, .rp = &rps[i], .el = &w->el[i] };
+	struct point_ctx pc;
 	struct point_costs c;
 	struct rp at_move;
 	struct decision d;
@@ -1279,7 +1291,7 @@ static int64_t planned_leave(struct plan_ctx *p, const struct item *it,
 		return rps[i].expiry_time;
 	if (p->o->moves == MOVES_ALL_ELIGIBLE)
 		return w->el[i].from > p->now ? w->el[i].from : p->now;
-	pc.pol = it->policy_idx >= 0 ? &p->s->policies[it->policy_idx] : NULL;
+	point_ctx_at(&pc, p, it, rps, i);
 	decide_on_freed(p, &pc, rps, n, i, &at_move, &c, &d);
 	return d.action == ACT_MOVE_NOW || d.action == ACT_MOVE_ON
 		       ? d.move_at
