@@ -2,6 +2,7 @@
  * archive_rules.c: eligibility of a recovery point for the Archive tier. */
 #include "models/cost/archive_rules.h"
 
+#include <stddef.h>
 #include <stdio.h>
 
 #include "models/cost/sizes.h"
@@ -30,7 +31,7 @@ static void never(struct eligibility *out, int code, const char *why)
 {
 	out->status = ELIG_NEVER;
 	out->code = code;
-	strfmt(out->why, sizeof(out->why), "%s", why);
+	strlcpy_vw(out->why, why, sizeof(out->why));
 }
 
 static const char *kind_rule(int workload)
@@ -50,7 +51,10 @@ void archive_eligibility(const struct item *it, const struct rp *rp,
 {
 	char date[DATE_ISO_LEN];
 
-	memset(out, 0, sizeof(*out));
+	/* the texts emptied, not cleared: one call per archivable point */
+	memset(out, 0, offsetof(struct eligibility, why));
+	out->why[0] = out->held[0] = '\0';
+	out->held_code = 0;
 	out->until = TIME_NONE;
 	if (!archivable_kind(it->workload, rp->kind))
 		return never(out, RC_NOT_ARCHIVABLE, kind_rule(it->workload));
