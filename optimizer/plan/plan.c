@@ -829,6 +829,7 @@ struct point_money {
 	const struct rp *rp;
 	double now, after;
 	bool files; /* a vaulted file share's */
+	bool in_standard, in_archive; /* its slot's, tested once */
 };
 
 static void add_point(struct totals *t, const void *arg)
@@ -836,12 +837,12 @@ static void add_point(struct totals *t, const void *arg)
 	const struct point_money *pm = arg;
 
 	t->points++;
-	if (tier_in_standard(pm->rp->tier)) {
+	if (pm->in_standard) {
 		t->standard_gb += pm->rp->unique_gb;
 		if (pm->files)
 			t->files_gb += pm->rp->unique_gb;
 	}
-	if (tier_in_archive(pm->rp->tier))
+	if (pm->in_archive)
 		t->archive_gb += pm->rp->full_gb;
 	t->storage_now += pm->now;
 	t->storage_after += pm->after;
@@ -1047,7 +1048,7 @@ static void plan_point(struct plan_ctx *p, const struct item *it,
 	const struct rate_card *rc = &p->cards[it->vault_idx];
 	struct item_work *w = &p->work;
 	struct point_money pm = { rp, point_monthly_cost(rc, it->workload, rp),
-				  0, it->workload == WL_FILES };
+				  0, it->workload == WL_FILES, false, false };
 	struct point_ctx pc;
 	struct point_costs c;
 	struct decision d;
@@ -1059,6 +1060,8 @@ static void plan_point(struct plan_ctx *p, const struct item *it,
 	make_slot(&pc.sl, w->refills, rp, rc, it->workload);
 	end_at_purge(&pc.sl, it);
 	pm.after = pm.now;
+	pm.in_standard = pc.sl.in_standard;
+	pm.in_archive = pc.sl.in_archive;
 	if (!archivable_kind(it->workload, rp->kind)) {
 		queue_slot(p, it, &pc.sl);
 		add_to_totals(p, it, add_point, &pm);
