@@ -168,3 +168,11 @@ void eligibility_hold(struct eligibility *el, int64_t hold, int64_t now,
 	if (hold > now)
 		el->status = ELIG_LATER;
 }
+
+void eligibility_copy(struct eligibility *to, const struct eligibility *from)
+{
+	memcpy(to, from, offsetof(struct eligibility, why));
+	strlcpy_vw(to->why, from->why, sizeof(to->why));
+	strlcpy_vw(to->held, from->held, sizeof(to->held));
+	to->held_code = from->held_code;
+}

@@ -69,4 +69,7 @@ int64_t vm_dependencies_end(const struct policy *pol, const struct rp *rps,
 void eligibility_hold(struct eligibility *el, int64_t hold, int64_t now,
 		      int code, const char *reason);
 
+/* *to = *from, copying the texts up to their ends only. */
+void eligibility_copy(struct eligibility *to, const struct eligibility *from);
+
 #endif

@@ -260,6 +260,12 @@ void decide_with_model(const struct decide_input *in,
 		decision_say(out);
 }
 
+void decision_copy(struct decision *to, const struct decision *from)
+{
+	memcpy(to, from, offsetof(struct decision, reason));
+	strlcpy_vw(to->reason, from->reason, sizeof(to->reason));
+}
+
 void decision_say(struct decision *d)
 {
 	const struct move_words *w = &d->words;

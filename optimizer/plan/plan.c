@@ -795,8 +795,8 @@ queue_plan_row(struct plan_ctx *p, const struct item *it, const struct rp *rp,
 	r->rp = *rp;
 	r->rp.rp_id = plan_rows_keep(p->rows, rp->rp_id);
 	r->rp.move_info = NULL;
-	r->el = *el;
-	r->d = *d;
+	eligibility_copy(&r->el, el);
+	decision_copy(&r->d, d);
 	r->now_cost = now_cost;
 	r->after_cost = after_cost;
 	r->freed_gb = freed_gb;
