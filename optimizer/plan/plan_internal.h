@@ -254,17 +254,18 @@ void plan_fill_summary(struct plan_ctx *p);
  * and the planner's work buffers may change before it is written, with
  * what its projection needs; or (slot_only) a slot to project as it is. */
 struct plan_row {
+	/* first, in two cache lines: all that a slot-only row fills */
 	const struct item *it;
+	bool slot_only;              /* not a row of plan.csv */
+	struct slot sl;
 	struct rp rp;                /* rp_id: plan_rows_keep's copy;
 					move_info: NULL (not written) */
 	struct eligibility el;
 	struct decision d;
 	double now_cost, after_cost, freed_gb;
 	size_t set_points;
-	struct slot sl;
 	struct point_costs c;
 	double weight, rho;          /* point_ctx's, item_work's */
-	bool slot_only;              /* not a row of plan.csv */
 };
 /* What the planner queues is projected by project, then plan.csv's rows
  * formatted and written by write, in the order queued, each on a thread
