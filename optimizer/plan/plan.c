@@ -1013,14 +1013,17 @@ static void point_ctx_at(struct point_ctx *pc, const struct plan_ctx *p,
 
 /* Decisions use what point i will free when it may move: with its set
  * (vmset.h) or on its own, with the neighbours it will have then. Fills
- * pc->weight and pc->c (c), at_move's unique GiB, and d. */
+ * pc->weight and pc->c (c), at_move's unique GiB, and d. The decision
+ * made on the same unique GiB is taken again as it was; keep: kept for
+ * the next to ask. */
 static void decide_on_freed(struct plan_ctx *p, struct point_ctx *pc,
 			    const struct rp *rps, size_t n, size_t i,
 			    struct rp *at_move, struct point_costs *c,
-			    struct decision *d)
+			    struct decision *d, bool keep)
 {
 	const struct item *it = pc->it;
 	const double freed = p->work.freed[i];
+	struct decided *was = &p->work.decided[i];
 	struct decide_input in;
 
 	pc->weight = point_coverage_days(it->workload, pc->rp->kind,
@@ -1034,11 +1037,21 @@ static void decide_on_freed(struct plan_ctx *p, struct point_ctx *pc,
 			pc->el->from > p->now ? pc->el->from : p->now);
 	if (p->work.footprint[i] > at_move->unique_gb)
 		at_move->unique_gb = p->work.footprint[i];
-	point_costs_for(c, &p->cards[it->vault_idx], &p->o->cost, at_move);
 	pc->c = c;
+	if (was->gb == at_move->unique_gb) {
+		*c = was->c;
+		decision_copy(d, &was->d);
+		return;
+	}
+	point_costs_for(c, &p->cards[it->vault_idx], &p->o->cost, at_move);
 	in = (struct decide_input){ it, pc->rp, pc->el, c, p->currency,
 				    p->now, p->proj.h.end };
 	decide_point(p, pc, &in, d);
+	if (!keep)
+		return;
+	was->gb = at_move->unique_gb;
+	was->c = *c;
+	decision_copy(&was->d, d);
 }
 
 static void plan_point(struct plan_ctx *p, const struct item *it,
@@ -1067,7 +1080,7 @@ static void plan_point(struct plan_ctx *p, const struct item *it,
 		add_to_totals(p, it, add_point, &pm);
 		return;
 	}
-	decide_on_freed(p, &pc, rps, n, i, &at_move, &c, &d);
+	decide_on_freed(p, &pc, rps, n, i, &at_move, &c, &d, false);
 	if (pc.el->status != ELIG_NEVER) {
 		/* While in Standard the point holds its own unique GiB, as the
 		 * snapshot's Standard total counts it (sizes.h): the versions
@@ -1189,6 +1202,7 @@ static void grow_work(struct item_work *w, size_t n)
 	w->candidate = xrealloc(w->candidate, n * sizeof(*w->candidate));
 	w->leave = xrealloc(w->leave, n * sizeof(*w->leave));
 	w->footprint = xrealloc(w->footprint, n * sizeof(*w->footprint));
+	w->decided = xrealloc(w->decided, n * sizeof(*w->decided));
 }
 
 /* Targets with an RTO and a retention that cover this item on a vault
@@ -1261,7 +1275,8 @@ static void settle_vm_set(struct plan_ctx *p, const struct item *it,
 			if (isnan(w->freed[i]))
 				continue;
 			point_ctx_at(&pc, p, it, rps, i);
-			decide_on_freed(p, &pc, rps, n, i, &at_move, &c, &d);
+			decide_on_freed(p, &pc, rps, n, i, &at_move, &c, &d,
+					true);
 			if (d.action == ACT_KEEP) {
 				w->candidate[i] = false;
 				dropped = true;
@@ -1295,7 +1310,7 @@ static int64_t planned_leave(struct plan_ctx *p, const struct item *it,
 	if (p->o->moves == MOVES_ALL_ELIGIBLE)
 		return w->el[i].from > p->now ? w->el[i].from : p->now;
 	point_ctx_at(&pc, p, it, rps, i);
-	decide_on_freed(p, &pc, rps, n, i, &at_move, &c, &d);
+	decide_on_freed(p, &pc, rps, n, i, &at_move, &c, &d, true);
 	return d.action == ACT_MOVE_NOW || d.action == ACT_MOVE_ON
 		       ? d.move_at
 		       : rps[i].expiry_time;
@@ -1339,7 +1354,7 @@ static void prepare_item(struct plan_ctx *p, const struct item *it,
 	for (size_t i = 0; i < n; i++) {
 		struct eligibility *el = &w->el[i];
 
-		w->freed[i] = w->footprint[i] = NAN;
+		w->freed[i] = w->footprint[i] = w->decided[i].gb = NAN;
 		w->candidate[i] = false;
 		if (!archivable_kind(it->workload, rps[i].kind))
 			continue;
@@ -1604,6 +1619,7 @@ done:
 	free(p.work.candidate);
 	free(p.work.leave);
 	free(p.work.footprint);
+	free(p.work.decided);
 	free(p.work.holds);
 	rto_samples_release(&p.rto_samples);
 	plan_calibration_free(&p);

@@ -47,12 +47,23 @@ struct rto_hold {
 };
 
 /* One item's points while they are decided (reused from item to item). */
+/* A point's last decision kept (item_work.decided) and the unique GiB at
+ * its move it was made on; gb NAN: none. */
+struct decided {
+	double gb;
+	struct point_costs c;
+	struct decision d;
+};
+
 struct item_work {
 	struct eligibility *el;
 	double *freed;       /* what a point frees moving with its set */
 	bool *candidate;
 	int64_t *leave;      /* when a point leaves Standard (plan's move) */
 	double *footprint;   /* GiB it holds there over its life; NAN */
+	/* a VM point is decided again by settle_vm_set, planned_leave and
+	 * plan_point, mostly on the same figures */
+	struct decided *decided;
 	size_t alloc;
 	struct vmset_result set;
 	bool refills;        /* new points keep replacing old ones */
