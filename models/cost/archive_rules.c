@@ -9,19 +9,6 @@
 #include "optimizer/base/timeutil.h"
 #include "optimizer/base/util.h"
 
-bool archivable_kind(int workload, int kind)
-{
-	switch (workload) {
-	case WL_VM:
-		return kind == RK_MONTHLY || kind == RK_YEARLY;
-	case WL_SQL:
-	case WL_HANA:
-		return kind == RK_FULL;
-	default:
-		return false;
-	}
-}
-
 int min_age_days(int workload)
 {
 	return workload == WL_VM ? VM_MIN_AGE_DAYS : WORKLOAD_MIN_AGE_DAYS;
