@@ -1230,10 +1230,13 @@ static void hold_for_rto(struct plan_ctx *p, const struct item *it,
 {
 	int prio = p->o->cost.high_priority ? REHYDRATE_HIGH
 					    : REHYDRATE_STANDARD;
-	double rehydrate = rto_rehydrate_hours(prio, rp->full_gb);
-	double restore = rto_model_hours(&p->rto[it->workload], rp->full_gb);
+	double rehydrate, restore;
 	char why[200];
 
+	if (!p->work.nholds)
+		return;
+	rehydrate = rto_rehydrate_hours(prio, rp->full_gb);
+	restore = rto_model_hours(&p->rto[it->workload], rp->full_gb);
 	for (size_t k = 0; k < p->work.nholds; k++) {
 		const struct target *t = p->work.holds[k].t;
 		if (t->rto_hours >= rehydrate + restore)
