@@ -401,9 +401,36 @@ static void end_at_purge(struct slot *sl, const struct item *it)
 static void project_fixed(struct plan_ctx *p, const struct item *it,
 			  const struct slot *sl)
 {
-	projection_add_fixed(&p->proj, sl);
-	projection_add_fixed(&p->vault_proj[it->vault_idx], sl);
+	struct proj_target t[] = {
+		{ &p->proj, PROJ_SHARED },
+		{ &p->vault_proj[it->vault_idx], PROJ_SHARED },
+	};
+
+	projection_add_fixed_to(t, 2, sl);
 }
+
+static bool same_moves(const struct slot_moves *a, const struct slot_moves *b)
+{
+	return a->current_move == b->current_move &&
+	       a->new_move_age == b->new_move_age;
+}
+
+/* A slot's restore figures under some moves (set_restore_costs). */
+struct restore_figs {
+	struct slot_moves m;
+	double month, month_new, count, count_new;
+};
+
+/* What the projection thread works out once per point: lambda at the
+ * ages asked so far (a strategy's or a setting's move age, the point's
+ * life), and the restore figures of the moves asked so far: the same
+ * few come back for every strategy and setting. */
+struct point_memo {
+	double cum_age[12], cum[12];
+	int ncum;
+	struct restore_figs figs[8];
+	int nfigs;
+};
 
 /* One archivable point while it is planned and projected. */
 struct point_ctx {
@@ -416,23 +443,19 @@ struct point_ctx {
 	struct slot sl;
 	double weight;  /* coverage days, for the model */
 	double rho;     /* its item's restore scale (item_work's) */
-	/* Lambda at the ages asked so far: the same few (a strategy's or a
-	 * setting's move age, the point's life) come back for every
-	 * strategy and setting. */
-	double cum_age[12], cum[12];
-	int ncum;
+	struct point_memo *memo; /* the projection thread's */
 };
 
-static double cum_at(struct point_ctx *pc, const struct restore_model *m,
+static double cum_at(struct point_memo *pm, const struct restore_model *m,
 		     double a)
 {
-	for (int i = 0; i < pc->ncum; i++)
-		if (pc->cum_age[i] == a)
-			return pc->cum[i];
-	if (pc->ncum == (int)ARRAY_SIZE(pc->cum))
+	for (int i = 0; i < pm->ncum; i++)
+		if (pm->cum_age[i] == a)
+			return pm->cum[i];
+	if (pm->ncum == (int)ARRAY_SIZE(pm->cum))
 		return restore_model_cum(m, a);
-	pc->cum_age[pc->ncum] = a;
-	return pc->cum[pc->ncum++] = restore_model_cum(m, a);
+	pm->cum_age[pm->ncum] = a;
+	return pm->cum[pm->ncum++] = restore_model_cum(m, a);
 }
 
 static double life_days(const struct plan_ctx *p, const struct rp *rp)
@@ -452,22 +475,23 @@ static double restores_per_day(const struct plan_ctx *p, struct point_ctx *pc,
 	if (from < 0 || !(to > from))
 		return 0;
 	return pc->weight * pc->rho *
-	       (cum_at(pc, m, to) - cum_at(pc, m, from)) / (to - from);
+	       (cum_at(pc->memo, m, to) - cum_at(pc->memo, m, from)) /
+	       (to - from);
 }
 
 /* The restores from Archive a slot's points expect per month while
  * archived, and what they cost: the current point (from its move or
  * now) and the points that follow it (from new_move_age). */
-static void set_restore_costs(const struct plan_ctx *p, struct point_ctx *pc,
-			      const struct slot_moves *m)
+static void restore_figs_of(const struct plan_ctx *p, struct point_ctx *pc,
+			    const struct slot_moves *m,
+			    struct restore_figs *f)
 {
 	const struct rp *rp = pc->rp;
-	struct slot *sl = &pc->sl;
 	double life = life_days(p, rp), extra = pc->c->restore_extra;
 	double now_age = (double)(p->now - rp->rp_time) / DAY_S;
 	double cur = 0, next = 0;
 
-	if (sl->in_archive)
+	if (pc->sl.in_archive)
 		cur = restores_per_day(p, pc, now_age, life);
 	else if (m->current_move != TIME_NONE)
 		cur = restores_per_day(
@@ -478,10 +502,33 @@ static void set_restore_costs(const struct plan_ctx *p, struct point_ctx *pc,
 					(double)(rp->expiry_time -
 						 rp->rp_time) /
 						DAY_S);
-	sl->restores_month = cur * DAYS_PER_MONTH;
-	sl->restores_month_new = next * DAYS_PER_MONTH;
-	sl->restore_month = extra * cur * DAYS_PER_MONTH;
-	sl->restore_month_new = extra * next * DAYS_PER_MONTH;
+	f->m = *m;
+	f->count = cur * DAYS_PER_MONTH;
+	f->count_new = next * DAYS_PER_MONTH;
+	f->month = extra * cur * DAYS_PER_MONTH;
+	f->month_new = extra * next * DAYS_PER_MONTH;
+}
+
+static void set_restore_costs(const struct plan_ctx *p, struct point_ctx *pc,
+			      const struct slot_moves *m)
+{
+	struct slot *sl = &pc->sl;
+	struct point_memo *pm = pc->memo;
+	struct restore_figs own, *f = NULL;
+
+	for (int i = 0; i < pm->nfigs && !f; i++)
+		if (same_moves(&pm->figs[i].m, m))
+			f = &pm->figs[i];
+	if (!f) {
+		f = pm->nfigs < (int)ARRAY_SIZE(pm->figs)
+			    ? &pm->figs[pm->nfigs++]
+			    : &own;
+		restore_figs_of(p, pc, m, f);
+	}
+	sl->restores_month = f->count;
+	sl->restores_month_new = f->count_new;
+	sl->restore_month = f->month;
+	sl->restore_month_new = f->month_new;
 }
 
 /* Age at which the plan moves the points that replace this one. */
@@ -566,24 +613,33 @@ static void moves_for(const struct plan_ctx *p, const struct point_ctx *pc,
 	m->current_move = current_move_at(age, pc->rp, pc->el, p->now);
 }
 
-static bool same_moves(const struct slot_moves *a, const struct slot_moves *b)
-{
-	return a->current_move == b->current_move &&
-	       a->new_move_age == b->new_move_age;
-}
-
-/* Projects the point under each strategy's moves (filled in m). */
+/* Projects the point under each strategy's moves (filled in m): the
+ * strategies that move it alike at once. The plan is projected per
+ * vault; its total is their sum. */
 static void project_archivable(struct plan_ctx *p, struct point_ctx *pc,
 			       struct slot_moves *m)
 {
-	for (int k = 0; k < STRAT_COUNT; k++) {
+	bool done[STRAT_COUNT] = { false };
+
+	for (int k = 0; k < STRAT_COUNT; k++)
 		moves_for(p, pc, k, &m[k]);
+	for (int k = 0; k < STRAT_COUNT; k++) {
+		struct proj_target t[STRAT_COUNT];
+		int n = 0;
+
+		if (done[k])
+			continue;
+		for (int j = k; j < STRAT_COUNT; j++) {
+			if (done[j] || !same_moves(&m[j], &m[k]))
+				continue;
+			t[n].p = j == STRAT_PLAN
+					 ? &p->vault_proj[pc->it->vault_idx]
+					 : &p->proj;
+			t[n++].strategy = j;
+			done[j] = true;
+		}
 		set_restore_costs(p, pc, &m[k]);
-		/* The plan is projected per vault; its total is their sum. */
-		projection_add(k == STRAT_PLAN
-				       ? &p->vault_proj[pc->it->vault_idx]
-				       : &p->proj,
-			       k, &pc->sl, &m[k]);
+		projection_add_to(t, n, &pc->sl, &m[k]);
 	}
 }
 
@@ -748,25 +804,34 @@ static int commit_rows(struct plan_ctx *p, struct err *e)
 	return rc;
 }
 
-/* On the projection thread (plan_rows.c), in the order queued: a slot
- * into the projections, or an archivable point into every strategy's and
- * its policy's settings, at its item's restore scale. */
-static void project_row(struct plan_ctx *p, const struct plan_row *r)
+/* An archivable point into every strategy's projection and its policy's
+ * settings, at its item's restore scale. */
+static void project_point(struct plan_ctx *p, const struct plan_row *r)
 {
+	struct point_memo memo; /* empty with its counts at 0, below */
 	struct point_ctx pc = { .it = r->it, .rp = &r->rp, .el = &r->el,
 				.c = &r->c, .d = &r->d, .sl = r->sl,
-				.weight = r->weight, .rho = r->rho };
+				.weight = r->weight, .rho = r->rho,
+				.memo = &memo };
 	struct slot_moves moves[STRAT_COUNT];
 
-	if (r->slot_only) {
-		project_fixed(p, r->it, &r->sl);
-		return;
-	}
+	memo.ncum = 0;
+	memo.nfigs = 0;
 	pc.pol = r->it->policy_idx >= 0 ? &p->s->policies[r->it->policy_idx]
 					: NULL;
 	project_archivable(p, &pc, moves);
 	if (pc.pol)
 		score_settings(p, &pc, moves);
+}
+
+/* On the projection thread (plan_rows.c), in the order queued: a slot
+ * into the projections, or an archivable point. */
+static void project_row(struct plan_ctx *p, const struct plan_row *r)
+{
+	if (r->slot_only)
+		project_fixed(p, r->it, &r->sl);
+	else
+		project_point(p, r);
 }
 
 /* A slot that no strategy moves, to project_fixed on that thread. */
