@@ -430,6 +430,7 @@ struct point_memo {
 	int ncum;
 	struct restore_figs figs[8];
 	int nfigs;
+	struct best_age_memo *best_ages; /* across points: plan_ctx's */
 };
 
 /* One archivable point while it is planned and projected. */
@@ -531,6 +532,40 @@ static void set_restore_costs(const struct plan_ctx *p, struct point_ctx *pc,
 	sl->restore_month_new = f->month_new;
 }
 
+/* restore_model_best_age for the point, remembered on the projection
+ * thread: the points of an item or a policy, of a size and a retention,
+ * ask the same again and again. */
+static double best_age(const struct plan_ctx *p, const struct point_ctx *pc,
+		       double theta, double lo, double hi)
+{
+	const char *pid = pc->pol ? pc->pol->policy_id : NULL;
+	int wl = pc->it->workload;
+	uint64_t x, y, z, h;
+	struct best_age_memo *b;
+
+	if (!pc->memo)
+		return restore_model_best_age(p->model, pid, wl, pc->weight,
+					      theta, lo, hi);
+	memcpy(&x, &theta, sizeof(x));
+	memcpy(&y, &hi, sizeof(y));
+	memcpy(&z, &pc->weight, sizeof(z));
+	h = x * 0x9E3779B97F4A7C15ULL ^ y * 0xC2B2AE3D27D4EB4FULL ^ z ^
+	    (uint64_t)(uintptr_t)pid;
+	h ^= h >> 29;
+	h *= 0xBF58476D1CE4E5B9ULL;
+	b = &pc->memo->best_ages[(h ^ (h >> 32)) & (BEST_AGE_CACHE - 1)];
+	if (b->used && b->policy_id == pid && b->workload == wl &&
+	    b->weight == pc->weight && b->theta == theta && b->hi == hi)
+		return b->tau;
+	*b = (struct best_age_memo){
+		pid, wl, pc->weight, theta, hi,
+		restore_model_best_age(p->model, pid, wl, pc->weight, theta,
+				       lo, hi),
+		true
+	};
+	return b->tau;
+}
+
 /* Age at which the plan moves the points that replace this one. */
 static double plan_new_age(const struct plan_ctx *p,
 			   const struct point_ctx *pc)
@@ -540,12 +575,11 @@ static double plan_new_age(const struct plan_ctx *p,
 
 	if (c->q_day >= c->s_day)
 		return -1;
-	tau = restore_model_best_age(
-		p->model, pc->pol ? pc->pol->policy_id : NULL,
-		pc->it->workload, pc->weight,
-		c->restore_extra > 0 ? (c->s_day - c->q_day) / c->restore_extra
-				     : INFINITY,
-		min_age, life_days(p, pc->rp) - MIN_REMAINING_DAYS);
+	tau = best_age(p, pc,
+		       c->restore_extra > 0
+			       ? (c->s_day - c->q_day) / c->restore_extra
+			       : INFINITY,
+		       min_age, life_days(p, pc->rp) - MIN_REMAINING_DAYS);
 	return tau > min_age ? tau : min_age;
 }
 
@@ -817,6 +851,7 @@ static void project_point(struct plan_ctx *p, const struct plan_row *r)
 
 	memo.ncum = 0;
 	memo.nfigs = 0;
+	memo.best_ages = p->best_ages;
 	pc.pol = r->it->policy_idx >= 0 ? &p->s->policies[r->it->policy_idx]
 					: NULL;
 	project_archivable(p, &pc, moves);
@@ -1623,6 +1658,7 @@ int plan_run(struct snapshot *s, const struct plan_options *o,
 	p.policy_tot = xcalloc(s->npolicies + 1, sizeof(*p.policy_tot));
 	p.pstate = xcalloc(s->npolicies + 1, sizeof(*p.pstate));
 	p.forecasts = xcalloc(FORECAST_CACHE, sizeof(*p.forecasts));
+	p.best_ages = xcalloc(BEST_AGE_CACHE, sizeof(*p.best_ages));
 	p.planned = xcalloc(s->nitems + 1, sizeof(*p.planned));
 	_Static_assert(PLAN_HORIZON_MAX == PROJ_MAX_MONTHS,
 		       "plan.json's horizon is the projection's");
@@ -1645,6 +1681,7 @@ done:
 	free(p.policy_tot);
 	free(p.pstate);
 	free(p.forecasts);
+	free(p.best_ages);
 	free(p.planned);
 	free(p.past);
 	levers_release(&p.levers);
