@@ -170,25 +170,24 @@ static void day_step(struct proj_day *st, const struct segment *sg)
 	st->restore_cost = sg->restore_cost_month / DAYS_PER_MONTH;
 }
 
-/* Adds (sign 1) or takes away (-1) a step. A zero is skipped: a day's
- * sums start at +0 and never become -0, so adding or taking away a zero
- * would leave them as they are, bit for bit; a segment in Standard
- * carries no Archive figures, and only a file share's have Files
- * Vaulted GiB. */
-static void day_apply(struct proj_day *d, const struct proj_day *st,
-		      double sign)
+static void day_add(struct proj_day *d, const struct proj_day *st)
 {
-	if (st->std_gb != 0)
-		d->std_gb += sign * st->std_gb;
-	if (st->files_gb != 0)
-		d->files_gb += sign * st->files_gb;
-	if (st->arc_gb != 0)
-		d->arc_gb += sign * st->arc_gb;
-	d->cost += sign * st->cost;
-	if (st->restores != 0)
-		d->restores += sign * st->restores;
-	if (st->restore_cost != 0)
-		d->restore_cost += sign * st->restore_cost;
+	d->std_gb += st->std_gb;
+	d->files_gb += st->files_gb;
+	d->arc_gb += st->arc_gb;
+	d->cost += st->cost;
+	d->restores += st->restores;
+	d->restore_cost += st->restore_cost;
+}
+
+static void day_sub(struct proj_day *d, const struct proj_day *st)
+{
+	d->std_gb -= st->std_gb;
+	d->files_gb -= st->files_gb;
+	d->arc_gb -= st->arc_gb;
+	d->cost -= st->cost;
+	d->restores -= st->restores;
+	d->restore_cost -= st->restore_cost;
 }
 
 /* The step on day d0 and its undoing on day d1, in every target; the
@@ -205,9 +204,9 @@ static void add_days(const struct accumulate *a, long d0, long d1,
 		int k = a->t[i].strategy;
 
 		need_arrays(p, k);
-		day_apply(&p->days[k][d0], &st, 1);
+		day_add(&p->days[k][d0], &st);
 		if (d1 < p->h.days)
-			day_apply(&p->days[k][d1], &st, -1);
+			day_sub(&p->days[k][d1], &st);
 	}
 }
 
