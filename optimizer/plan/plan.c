@@ -415,21 +415,19 @@ static bool same_moves(const struct slot_moves *a, const struct slot_moves *b)
 	       a->new_move_age == b->new_move_age;
 }
 
-/* A slot's restore figures under some moves (set_restore_costs). */
-struct restore_figs {
-	struct slot_moves m;
-	double month, month_new, count, count_new;
-};
-
 /* What the projection thread works out once per point: lambda at the
  * ages asked so far (a strategy's or a setting's move age, the point's
- * life), and the restore figures of the moves asked so far: the same
- * few come back for every strategy and setting. */
+ * life), and the restores per day of the current point by its move and
+ * of its successors by their move age: the same few come back for every
+ * strategy and setting. */
 struct point_memo {
 	double cum_age[12], cum[12];
 	int ncum;
-	struct restore_figs figs[8];
-	int nfigs;
+	int64_t cur_move[8];   /* TIME_NONE: in Archive already */
+	double cur[8];
+	int ncur;
+	double next_age[8], next[8];
+	int nnext;
 	struct best_age_memo *best_ages; /* across points: plan_ctx's */
 };
 
@@ -480,56 +478,71 @@ static double restores_per_day(const struct plan_ctx *p, struct point_ctx *pc,
 	       (to - from);
 }
 
+/* The current point's restores per day once archived: from now if it
+ * is, from its move if it moves (0 if not). */
+static double current_restores(const struct plan_ctx *p, struct point_ctx *pc,
+			       const struct slot_moves *m)
+{
+	const struct rp *rp = pc->rp;
+	struct point_memo *pm = pc->memo;
+	int64_t key = pc->sl.in_archive ? TIME_NONE : m->current_move;
+	double v;
+
+	if (!pc->sl.in_archive && key == TIME_NONE)
+		return 0;
+	for (int i = 0; i < pm->ncur; i++)
+		if (pm->cur_move[i] == key)
+			return pm->cur[i];
+	v = restores_per_day(
+		p, pc,
+		(double)((key == TIME_NONE ? p->now : key) - rp->rp_time) /
+			DAY_S,
+		life_days(p, rp));
+	if (pm->ncur < (int)ARRAY_SIZE(pm->cur)) {
+		pm->cur_move[pm->ncur] = key;
+		pm->cur[pm->ncur++] = v;
+	}
+	return v;
+}
+
+/* The successors' restores per day, archived from new_move_age. */
+static double successor_restores(const struct plan_ctx *p,
+				 struct point_ctx *pc,
+				 const struct slot_moves *m)
+{
+	const struct rp *rp = pc->rp;
+	struct point_memo *pm = pc->memo;
+	double v;
+
+	if (rp->expiry_time == TIME_NONE)
+		return 0;
+	for (int i = 0; i < pm->nnext; i++)
+		if (pm->next_age[i] == m->new_move_age)
+			return pm->next[i];
+	v = restores_per_day(p, pc, m->new_move_age,
+			     (double)(rp->expiry_time - rp->rp_time) / DAY_S);
+	if (pm->nnext < (int)ARRAY_SIZE(pm->next)) {
+		pm->next_age[pm->nnext] = m->new_move_age;
+		pm->next[pm->nnext++] = v;
+	}
+	return v;
+}
+
 /* The restores from Archive a slot's points expect per month while
  * archived, and what they cost: the current point (from its move or
  * now) and the points that follow it (from new_move_age). */
-static void restore_figs_of(const struct plan_ctx *p, struct point_ctx *pc,
-			    const struct slot_moves *m,
-			    struct restore_figs *f)
-{
-	const struct rp *rp = pc->rp;
-	double life = life_days(p, rp), extra = pc->c->restore_extra;
-	double now_age = (double)(p->now - rp->rp_time) / DAY_S;
-	double cur = 0, next = 0;
-
-	if (pc->sl.in_archive)
-		cur = restores_per_day(p, pc, now_age, life);
-	else if (m->current_move != TIME_NONE)
-		cur = restores_per_day(
-			p, pc, (double)(m->current_move - rp->rp_time) / DAY_S,
-			life);
-	if (rp->expiry_time != TIME_NONE)
-		next = restores_per_day(p, pc, m->new_move_age,
-					(double)(rp->expiry_time -
-						 rp->rp_time) /
-						DAY_S);
-	f->m = *m;
-	f->count = cur * DAYS_PER_MONTH;
-	f->count_new = next * DAYS_PER_MONTH;
-	f->month = extra * cur * DAYS_PER_MONTH;
-	f->month_new = extra * next * DAYS_PER_MONTH;
-}
-
 static void set_restore_costs(const struct plan_ctx *p, struct point_ctx *pc,
 			      const struct slot_moves *m)
 {
 	struct slot *sl = &pc->sl;
-	struct point_memo *pm = pc->memo;
-	struct restore_figs own, *f = NULL;
+	double extra = pc->c->restore_extra;
+	double cur = current_restores(p, pc, m);
+	double next = successor_restores(p, pc, m);
 
-	for (int i = 0; i < pm->nfigs && !f; i++)
-		if (same_moves(&pm->figs[i].m, m))
-			f = &pm->figs[i];
-	if (!f) {
-		f = pm->nfigs < (int)ARRAY_SIZE(pm->figs)
-			    ? &pm->figs[pm->nfigs++]
-			    : &own;
-		restore_figs_of(p, pc, m, f);
-	}
-	sl->restores_month = f->count;
-	sl->restores_month_new = f->count_new;
-	sl->restore_month = f->month;
-	sl->restore_month_new = f->month_new;
+	sl->restores_month = cur * DAYS_PER_MONTH;
+	sl->restores_month_new = next * DAYS_PER_MONTH;
+	sl->restore_month = extra * cur * DAYS_PER_MONTH;
+	sl->restore_month_new = extra * next * DAYS_PER_MONTH;
 }
 
 /* restore_model_best_age for the point, remembered on the projection
@@ -850,7 +863,8 @@ static void project_point(struct plan_ctx *p, const struct plan_row *r)
 	struct slot_moves moves[STRAT_COUNT];
 
 	memo.ncum = 0;
-	memo.nfigs = 0;
+	memo.ncur = 0;
+	memo.nnext = 0;
 	memo.best_ages = p->best_ages;
 	pc.pol = r->it->policy_idx >= 0 ? &p->s->policies[r->it->policy_idx]
 					: NULL;
