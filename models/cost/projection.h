@@ -85,6 +85,19 @@ void projection_add(struct projection *p, int strategy,
  * long as they are replaced, or until it expires. Counted once for all
  * strategies. */
 void projection_add_fixed(struct projection *p, const struct slot *s);
+/* A strategy of a projection (PROJ_SHARED: the slots none moves). */
+struct proj_target {
+	struct projection *p;
+	int strategy;
+};
+/* projection_add to each of n targets (projections of one horizon: the
+ * same as_of and months), or projection_add_fixed to each with the
+ * targets' strategy PROJ_SHARED: each target's sums come out as they
+ * would one call at a time, with the slot's pieces worked out once. */
+void projection_add_to(const struct proj_target *t, int n,
+		       const struct slot *s, const struct slot_moves *m);
+void projection_add_fixed_to(const struct proj_target *t, int n,
+			     const struct slot *s);
 void projection_add_pi(struct projection *p, double monthly_fee);
 
 /* GiB are day-averaged over the month; storage costs the month's mean

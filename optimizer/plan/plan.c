@@ -401,9 +401,35 @@ static void end_at_purge(struct slot *sl, const struct item *it)
 static void project_fixed(struct plan_ctx *p, const struct item *it,
 			  const struct slot *sl)
 {
-	projection_add_fixed(&p->proj, sl);
-	projection_add_fixed(&p->vault_proj[it->vault_idx], sl);
+	struct proj_target t[] = {
+		{ &p->proj, PROJ_SHARED },
+		{ &p->vault_proj[it->vault_idx], PROJ_SHARED },
+	};
+
+	projection_add_fixed_to(t, 2, sl);
 }
+
+static bool same_moves(const struct slot_moves *a, const struct slot_moves *b)
+{
+	return a->current_move == b->current_move &&
+	       a->new_move_age == b->new_move_age;
+}
+
+/* What the projection thread works out once per point: lambda at the
+ * ages asked so far (a strategy's or a setting's move age, the point's
+ * life), and the restores per day of the current point by its move and
+ * of its successors by their move age: the same few come back for every
+ * strategy and setting. */
+struct point_memo {
+	double cum_age[12], cum[12];
+	int ncum;
+	int64_t cur_move[8];   /* TIME_NONE: in Archive already */
+	double cur[8];
+	int ncur;
+	double next_age[8], next[8];
+	int nnext;
+	struct best_age_memo *best_ages; /* across points: plan_ctx's */
+};
 
 /* One archivable point while it is planned and projected. */
 struct point_ctx {
@@ -416,23 +442,19 @@ struct point_ctx {
 	struct slot sl;
 	double weight;  /* coverage days, for the model */
 	double rho;     /* its item's restore scale (item_work's) */
-	/* Lambda at the ages asked so far: the same few (a strategy's or a
-	 * setting's move age, the point's life) come back for every
-	 * strategy and setting. */
-	double cum_age[12], cum[12];
-	int ncum;
+	struct point_memo *memo; /* the projection thread's */
 };
 
-static double cum_at(struct point_ctx *pc, const struct restore_model *m,
+static double cum_at(struct point_memo *pm, const struct restore_model *m,
 		     double a)
 {
-	for (int i = 0; i < pc->ncum; i++)
-		if (pc->cum_age[i] == a)
-			return pc->cum[i];
-	if (pc->ncum == (int)ARRAY_SIZE(pc->cum))
+	for (int i = 0; i < pm->ncum; i++)
+		if (pm->cum_age[i] == a)
+			return pm->cum[i];
+	if (pm->ncum == (int)ARRAY_SIZE(pm->cum))
 		return restore_model_cum(m, a);
-	pc->cum_age[pc->ncum] = a;
-	return pc->cum[pc->ncum++] = restore_model_cum(m, a);
+	pm->cum_age[pm->ncum] = a;
+	return pm->cum[pm->ncum++] = restore_model_cum(m, a);
 }
 
 static double life_days(const struct plan_ctx *p, const struct rp *rp)
@@ -452,7 +474,58 @@ static double restores_per_day(const struct plan_ctx *p, struct point_ctx *pc,
 	if (from < 0 || !(to > from))
 		return 0;
 	return pc->weight * pc->rho *
-	       (cum_at(pc, m, to) - cum_at(pc, m, from)) / (to - from);
+	       (cum_at(pc->memo, m, to) - cum_at(pc->memo, m, from)) /
+	       (to - from);
+}
+
+/* The current point's restores per day once archived: from now if it
+ * is, from its move if it moves (0 if not). */
+static double current_restores(const struct plan_ctx *p, struct point_ctx *pc,
+			       const struct slot_moves *m)
+{
+	const struct rp *rp = pc->rp;
+	struct point_memo *pm = pc->memo;
+	int64_t key = pc->sl.in_archive ? TIME_NONE : m->current_move;
+	double v;
+
+	if (!pc->sl.in_archive && key == TIME_NONE)
+		return 0;
+	for (int i = 0; i < pm->ncur; i++)
+		if (pm->cur_move[i] == key)
+			return pm->cur[i];
+	v = restores_per_day(
+		p, pc,
+		(double)((key == TIME_NONE ? p->now : key) - rp->rp_time) /
+			DAY_S,
+		life_days(p, rp));
+	if (pm->ncur < (int)ARRAY_SIZE(pm->cur)) {
+		pm->cur_move[pm->ncur] = key;
+		pm->cur[pm->ncur++] = v;
+	}
+	return v;
+}
+
+/* The successors' restores per day, archived from new_move_age. */
+static double successor_restores(const struct plan_ctx *p,
+				 struct point_ctx *pc,
+				 const struct slot_moves *m)
+{
+	const struct rp *rp = pc->rp;
+	struct point_memo *pm = pc->memo;
+	double v;
+
+	if (rp->expiry_time == TIME_NONE)
+		return 0;
+	for (int i = 0; i < pm->nnext; i++)
+		if (pm->next_age[i] == m->new_move_age)
+			return pm->next[i];
+	v = restores_per_day(p, pc, m->new_move_age,
+			     (double)(rp->expiry_time - rp->rp_time) / DAY_S);
+	if (pm->nnext < (int)ARRAY_SIZE(pm->next)) {
+		pm->next_age[pm->nnext] = m->new_move_age;
+		pm->next[pm->nnext++] = v;
+	}
+	return v;
 }
 
 /* The restores from Archive a slot's points expect per month while
@@ -461,27 +534,49 @@ static double restores_per_day(const struct plan_ctx *p, struct point_ctx *pc,
 static void set_restore_costs(const struct plan_ctx *p, struct point_ctx *pc,
 			      const struct slot_moves *m)
 {
-	const struct rp *rp = pc->rp;
 	struct slot *sl = &pc->sl;
-	double life = life_days(p, rp), extra = pc->c->restore_extra;
-	double now_age = (double)(p->now - rp->rp_time) / DAY_S;
-	double cur = 0, next = 0;
+	double extra = pc->c->restore_extra;
+	double cur = current_restores(p, pc, m);
+	double next = successor_restores(p, pc, m);
 
-	if (sl->in_archive)
-		cur = restores_per_day(p, pc, now_age, life);
-	else if (m->current_move != TIME_NONE)
-		cur = restores_per_day(
-			p, pc, (double)(m->current_move - rp->rp_time) / DAY_S,
-			life);
-	if (rp->expiry_time != TIME_NONE)
-		next = restores_per_day(p, pc, m->new_move_age,
-					(double)(rp->expiry_time -
-						 rp->rp_time) /
-						DAY_S);
 	sl->restores_month = cur * DAYS_PER_MONTH;
 	sl->restores_month_new = next * DAYS_PER_MONTH;
 	sl->restore_month = extra * cur * DAYS_PER_MONTH;
 	sl->restore_month_new = extra * next * DAYS_PER_MONTH;
+}
+
+/* restore_model_best_age for the point, remembered on the projection
+ * thread: the points of an item or a policy, of a size and a retention,
+ * ask the same again and again. */
+static double best_age(const struct plan_ctx *p, const struct point_ctx *pc,
+		       double theta, double lo, double hi)
+{
+	const char *pid = pc->pol ? pc->pol->policy_id : NULL;
+	int wl = pc->it->workload;
+	uint64_t x, y, z, h;
+	struct best_age_memo *b;
+
+	if (!pc->memo)
+		return restore_model_best_age(p->model, pid, wl, pc->weight,
+					      theta, lo, hi);
+	memcpy(&x, &theta, sizeof(x));
+	memcpy(&y, &hi, sizeof(y));
+	memcpy(&z, &pc->weight, sizeof(z));
+	h = x * 0x9E3779B97F4A7C15ULL ^ y * 0xC2B2AE3D27D4EB4FULL ^ z ^
+	    (uint64_t)(uintptr_t)pid;
+	h ^= h >> 29;
+	h *= 0xBF58476D1CE4E5B9ULL;
+	b = &pc->memo->best_ages[(h ^ (h >> 32)) & (BEST_AGE_CACHE - 1)];
+	if (b->used && b->policy_id == pid && b->workload == wl &&
+	    b->weight == pc->weight && b->theta == theta && b->hi == hi)
+		return b->tau;
+	*b = (struct best_age_memo){
+		pid, wl, pc->weight, theta, hi,
+		restore_model_best_age(p->model, pid, wl, pc->weight, theta,
+				       lo, hi),
+		true
+	};
+	return b->tau;
 }
 
 /* Age at which the plan moves the points that replace this one. */
@@ -493,12 +588,11 @@ static double plan_new_age(const struct plan_ctx *p,
 
 	if (c->q_day >= c->s_day)
 		return -1;
-	tau = restore_model_best_age(
-		p->model, pc->pol ? pc->pol->policy_id : NULL,
-		pc->it->workload, pc->weight,
-		c->restore_extra > 0 ? (c->s_day - c->q_day) / c->restore_extra
-				     : INFINITY,
-		min_age, life_days(p, pc->rp) - MIN_REMAINING_DAYS);
+	tau = best_age(p, pc,
+		       c->restore_extra > 0
+			       ? (c->s_day - c->q_day) / c->restore_extra
+			       : INFINITY,
+		       min_age, life_days(p, pc->rp) - MIN_REMAINING_DAYS);
 	return tau > min_age ? tau : min_age;
 }
 
@@ -566,24 +660,33 @@ static void moves_for(const struct plan_ctx *p, const struct point_ctx *pc,
 	m->current_move = current_move_at(age, pc->rp, pc->el, p->now);
 }
 
-static bool same_moves(const struct slot_moves *a, const struct slot_moves *b)
-{
-	return a->current_move == b->current_move &&
-	       a->new_move_age == b->new_move_age;
-}
-
-/* Projects the point under each strategy's moves (filled in m). */
+/* Projects the point under each strategy's moves (filled in m): the
+ * strategies that move it alike at once. The plan is projected per
+ * vault; its total is their sum. */
 static void project_archivable(struct plan_ctx *p, struct point_ctx *pc,
 			       struct slot_moves *m)
 {
-	for (int k = 0; k < STRAT_COUNT; k++) {
+	bool done[STRAT_COUNT] = { false };
+
+	for (int k = 0; k < STRAT_COUNT; k++)
 		moves_for(p, pc, k, &m[k]);
+	for (int k = 0; k < STRAT_COUNT; k++) {
+		struct proj_target t[STRAT_COUNT];
+		int n = 0;
+
+		if (done[k])
+			continue;
+		for (int j = k; j < STRAT_COUNT; j++) {
+			if (done[j] || !same_moves(&m[j], &m[k]))
+				continue;
+			t[n].p = j == STRAT_PLAN
+					 ? &p->vault_proj[pc->it->vault_idx]
+					 : &p->proj;
+			t[n++].strategy = j;
+			done[j] = true;
+		}
 		set_restore_costs(p, pc, &m[k]);
-		/* The plan is projected per vault; its total is their sum. */
-		projection_add(k == STRAT_PLAN
-				       ? &p->vault_proj[pc->it->vault_idx]
-				       : &p->proj,
-			       k, &pc->sl, &m[k]);
+		projection_add_to(t, n, &pc->sl, &m[k]);
 	}
 }
 
@@ -748,25 +851,36 @@ static int commit_rows(struct plan_ctx *p, struct err *e)
 	return rc;
 }
 
-/* On the projection thread (plan_rows.c), in the order queued: a slot
- * into the projections, or an archivable point into every strategy's and
- * its policy's settings, at its item's restore scale. */
-static void project_row(struct plan_ctx *p, const struct plan_row *r)
+/* An archivable point into every strategy's projection and its policy's
+ * settings, at its item's restore scale. */
+static void project_point(struct plan_ctx *p, const struct plan_row *r)
 {
+	struct point_memo memo; /* empty with its counts at 0, below */
 	struct point_ctx pc = { .it = r->it, .rp = &r->rp, .el = &r->el,
 				.c = &r->c, .d = &r->d, .sl = r->sl,
-				.weight = r->weight, .rho = r->rho };
+				.weight = r->weight, .rho = r->rho,
+				.memo = &memo };
 	struct slot_moves moves[STRAT_COUNT];
 
-	if (r->slot_only) {
-		project_fixed(p, r->it, &r->sl);
-		return;
-	}
+	memo.ncum = 0;
+	memo.ncur = 0;
+	memo.nnext = 0;
+	memo.best_ages = p->best_ages;
 	pc.pol = r->it->policy_idx >= 0 ? &p->s->policies[r->it->policy_idx]
 					: NULL;
 	project_archivable(p, &pc, moves);
 	if (pc.pol)
 		score_settings(p, &pc, moves);
+}
+
+/* On the projection thread (plan_rows.c), in the order queued: a slot
+ * into the projections, or an archivable point. */
+static void project_row(struct plan_ctx *p, const struct plan_row *r)
+{
+	if (r->slot_only)
+		project_fixed(p, r->it, &r->sl);
+	else
+		project_point(p, r);
 }
 
 /* A slot that no strategy moves, to project_fixed on that thread. */
@@ -1008,7 +1122,7 @@ static void point_ctx_at(struct point_ctx *pc, const struct plan_ctx *p,
 	pc->d = NULL;
 	pc->weight = 0;
 	pc->rho = p->work.rho;
-	pc->ncum = 0;
+	pc->memo = NULL; /* the projection thread's only */
 }
 
 /* Decisions use what point i will free when it may move: with its set
@@ -1591,6 +1705,7 @@ int plan_run(struct snapshot *s, const struct plan_options *o,
 	p.policy_tot = xcalloc(s->npolicies + 1, sizeof(*p.policy_tot));
 	p.pstate = xcalloc(s->npolicies + 1, sizeof(*p.pstate));
 	p.forecasts = xcalloc(FORECAST_CACHE, sizeof(*p.forecasts));
+	p.best_ages = xcalloc(BEST_AGE_CACHE, sizeof(*p.best_ages));
 	p.planned = xcalloc(s->nitems + 1, sizeof(*p.planned));
 	_Static_assert(PLAN_HORIZON_MAX == PROJ_MAX_MONTHS,
 		       "plan.json's horizon is the projection's");
@@ -1613,6 +1728,7 @@ done:
 	free(p.policy_tot);
 	free(p.pstate);
 	free(p.forecasts);
+	free(p.best_ages);
 	free(p.planned);
 	free(p.past);
 	levers_release(&p.levers);

@@ -133,6 +133,17 @@ struct levers {
 	const struct target **min_who;
 };
 
+/* The plan's move ages worked out on the projection thread, by what
+ * they were asked for (plan.c plan_new_age): a direct-mapped cache, as
+ * the forecasts'. */
+#define BEST_AGE_CACHE 1024
+struct best_age_memo {
+	const char *policy_id;
+	int workload;
+	double weight, theta, hi, tau;
+	bool used;
+};
+
 struct plan_ctx {
 	struct snapshot *s;
 	const struct plan_options *o;
@@ -153,6 +164,8 @@ struct plan_ctx {
 	struct policy_state *pstate; /* per policy */
 	struct projection proj;
 	struct projection *vault_proj; /* per vault, the plan strategy only */
+	struct best_age_memo *best_ages; /* BEST_AGE_CACHE entries, the
+					    projection thread's */
 	struct item_work work;
 	struct forecast_entry *forecasts;  /* FORECAST_CACHE entries */
 	bool *planned;               /* per item: has rows in plan.csv */

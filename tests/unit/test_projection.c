@@ -2,8 +2,9 @@
  * test_projection.c: month-by-month projected cost of slots under moves:
  * constant cost, a move mid-horizon, successors of an expiring point,
  * points kept forever, the horizon cost agreeing with the months, the
- * expected restores from Archive counted only while archived, and trains
- * of successors against their lives walked day by day. */
+ * expected restores from Archive counted only while archived, trains
+ * of successors against their lives walked day by day, and slots added
+ * to several strategies at once against one at a time. */
 #include "testutil.h"
 
 #include "models/cost/projection.h"
@@ -365,6 +366,80 @@ static void test_projection__moved_train_day_by_day(void **state)
 	assert_day_by_day(AS_OF + DAY_S, 36, &s, &m);
 }
 
+/* Slots of every kind: in Standard moved and not, growing, a file
+ * share's, archived with restores, kept forever, not refilled. */
+static void mixed_slots(struct slot *s, struct slot_moves *m)
+{
+	int64_t exp = AS_OF + 40 * DAY_S + 13 * 3600;
+
+	for (int i = 0; i < 6; i++) {
+		s[i] = standard_slot(exp - (200 + 7 * i) * DAY_S,
+				     exp + i * 31 * DAY_S);
+		s[i].std_gb = 30.1 + i / 7.0;
+		m[i] = (struct slot_moves){ TIME_NONE, -1 };
+	}
+	m[0] = (struct slot_moves){ AS_OF + 20 * DAY_S, 120.25 };
+	s[1].grows_at = AS_OF + 9 * DAY_S;
+	s[1].std_gb_later = 41.3;
+	s[2].files = true;
+	s[3].in_standard = false;
+	s[3].in_archive = true;
+	s[3].restore_month = 0.37;
+	s[3].restores_month = 0.011;
+	m[3].new_move_age = 30;
+	s[3].restore_month_new = 0.29;
+	s[3].restores_month_new = 0.007;
+	s[4].expiry = TIME_NONE;
+	s[5].refills = false;
+}
+
+static void assert_same_months(const struct projection *a,
+			       const struct projection *b, int strategy)
+{
+	for (int k = 0; k < a->h.months; k++) {
+		struct month_total x, y;
+
+		projection_month(a, strategy, k, &x);
+		projection_month(b, strategy, k, &y);
+		assert_memory_equal(&x, &y, sizeof(x));
+	}
+}
+
+static void test_projection__many_targets_as_one_by_one(void **state)
+{
+	struct projection one[2], many[2];
+	struct proj_target t[] = { { &many[0], STRAT_TIER_AFTER_3M },
+				   { &many[1], STRAT_PLAN } };
+	struct proj_target f[] = { { &many[0], PROJ_SHARED },
+				   { &many[1], PROJ_SHARED } };
+	struct slot s[6];
+	struct slot_moves m[6];
+	(void)state;
+
+	mixed_slots(s, m);
+	for (int i = 0; i < 2; i++) {
+		projection_init(&one[i], AS_OF, 36);
+		projection_init(&many[i], AS_OF, 36);
+	}
+	for (int round = 0; round < 3; round++)
+		for (int i = 0; i < 6; i++) {
+			projection_add(&one[0], STRAT_TIER_AFTER_3M, &s[i],
+				       &m[i]);
+			projection_add(&one[1], STRAT_PLAN, &s[i], &m[i]);
+			projection_add_to(t, 2, &s[i], &m[i]);
+			projection_add_fixed(&one[0], &s[5 - i]);
+			projection_add_fixed(&one[1], &s[5 - i]);
+			projection_add_fixed_to(f, 2, &s[5 - i]);
+		}
+	for (int i = 0; i < 2; i++) {
+		assert_same_months(&one[i], &many[i], STRAT_TIER_AFTER_3M);
+		assert_same_months(&one[i], &many[i], STRAT_PLAN);
+		assert_true(one[i].days[STRAT_DO_NOTHING] == NULL);
+		projection_release(&one[i]);
+		projection_release(&many[i]);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -382,6 +457,8 @@ int main(void)
 		cmocka_unit_test(test_projection__unmoved_train_lives),
 		cmocka_unit_test(test_projection__train_before_horizon),
 		cmocka_unit_test(test_projection__moved_train_day_by_day),
+		cmocka_unit_test(
+			test_projection__many_targets_as_one_by_one),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
