@@ -318,6 +318,19 @@ struct day_text {
 	char text[DATE_ISO_LEN];
 };
 
+/* Where a field was last written, for a value that repeats down its
+ * column (a row's costs and dates mostly equal the row before's): its
+ * text is a function of (kind, key) alone, copied from there while that
+ * is still in the buffer. */
+#define LAST_TEXT 32 /* a cell kept is at most this long */
+enum last_kind { LAST_NONE, LAST_NAME, LAST_TIME, LAST_DATE, LAST_FIXED };
+struct last_cell {
+	uint64_t key;        /* the double's bits, or the time */
+	uint64_t at;         /* its offset in the file */
+	unsigned char kind;  /* enum last_kind, + decimals for LAST_FIXED */
+	unsigned char len;
+};
+
 struct csv_writer {
 	struct afile af;
 	EVP_MD_CTX *sha;
@@ -330,6 +343,7 @@ struct csv_writer {
 	int failed;
 	struct day_text days[DAY_SLOTS]; /* by day % DAY_SLOTS */
 	struct cell_cache cache[CSV_CACHE_SLOTS];
+	struct last_cell *last; /* one per column */
 };
 
 static void writer_flush(struct csv_writer *w)
@@ -409,9 +423,61 @@ static bool edge_blank(const char *s, size_t n)
 /* A field known to need no quotes: a number, a time, a date. */
 static void put_plain(struct csv_writer *w, const char *s, size_t n)
 {
-	if (w->field++)
-		writer_raw(w, ",", 1);
+	const size_t sep = w->field++ != 0;
+	char *out = w->buf + w->used;
+
+	if (w->used + 1 + n < sizeof(w->buf)) { /* the bulk: no flush */
+		*out = ',';
+		memcpy(out + sep, s, n);
+		w->used += sep + n;
+		return;
+	}
+	writer_raw(w, ",", sep);
 	writer_raw(w, s, n);
+}
+
+/* The field's text again when it was last written with the same kind
+ * and key (kind not LAST_NONE) and is still in the buffer; false, with
+ * nothing written, otherwise or when the buffer is too full. */
+static bool put_last(struct csv_writer *w, unsigned kind, uint64_t key)
+{
+	const size_t sep = w->field != 0;
+	char *out = w->buf + w->used;
+	const struct last_cell *c;
+	char text[LAST_TEXT];
+
+	if (w->field >= w->schema->ncols)
+		return false;
+	c = &w->last[w->field];
+	if (c->kind != kind || c->key != key || c->at < w->bytes ||
+	    w->used + 1 + LAST_TEXT > sizeof(w->buf))
+		return false;
+	*out = ',';
+	/* fixed-size copies, the text and what followed it: registers */
+	memcpy(text, w->buf + (c->at - w->bytes), LAST_TEXT);
+	memcpy(out + sep, text, LAST_TEXT);
+	w->used += sep + c->len;
+	w->field++;
+	return true;
+}
+
+/* Remembers that field's text for (kind, key) is the len bytes at at,
+ * in the buffer with LAST_TEXT bytes of it from there on. */
+static void keep_last(struct csv_writer *w, size_t field, unsigned kind,
+		      uint64_t key, const char *at, size_t len)
+{
+	struct last_cell *c;
+	bool fits;
+
+	if (field >= w->schema->ncols)
+		return;
+	c = &w->last[field];
+	fits = len <= LAST_TEXT &&
+	       (size_t)(at - w->buf) + LAST_TEXT <= sizeof(w->buf);
+	c->kind = (unsigned char)(fits ? kind : LAST_NONE);
+	c->len = (unsigned char)len;
+	c->key = key;
+	c->at = w->bytes + (uint64_t)(at - w->buf);
 }
 
 /* The bytes a cell can hold as they are: ASCII but NUL, ',', '"', CR
@@ -517,6 +583,20 @@ void csv_put(struct csv_writer *w, const char *s)
 	writer_raw(w, "\"", 1);
 }
 
+void csv_put_name(struct csv_writer *w, const char *s)
+{
+	const uint64_t key = (uint64_t)(uintptr_t)s;
+	const size_t field = w->field, sep = field != 0;
+	const uint64_t at = w->bytes + w->used + sep;
+
+	if (put_last(w, LAST_NAME, key))
+		return;
+	csv_put(w, s);
+	if (at >= w->bytes) /* not flushed meanwhile */
+		keep_last(w, field, LAST_NAME, key, w->buf + (at - w->bytes),
+			  (size_t)(w->bytes + w->used - at));
+}
+
 void csv_putf(struct csv_writer *w, const char *fmt, ...)
 {
 	char small[256];
@@ -545,22 +625,49 @@ void csv_put_long(struct csv_writer *w, long v)
 	put_plain(w, s, format_long(s, v));
 }
 
+/* Where a plain cell of at most n bytes (LAST_TEXT or more) is
+ * formatted: straight into the buffer after its separator, or in spare
+ * (n bytes) when the buffer is too full. */
+static char *cell_begin(struct csv_writer *w, char *spare, size_t n)
+{
+	if (w->used + 1 + n >= sizeof(w->buf))
+		return spare;
+	if (w->field)
+		w->buf[w->used++] = ',';
+	return w->buf + w->used;
+}
+
+/* The cell of len bytes cell_begin placed at at: written, and when in
+ * the buffer, kept for the next row (keep_last) under (kind, key). */
+static void cell_end(struct csv_writer *w, const char *at, const char *spare,
+		     size_t len, unsigned kind, uint64_t key)
+{
+	if (at == spare) {
+		put_plain(w, spare, len);
+		return;
+	}
+	keep_last(w, w->field++, kind, key, at, len);
+	w->used += len;
+}
+
 void csv_put_double(struct csv_writer *w, double v, int decimals)
 {
-	char s[64];
+	const unsigned kind = decimals >= 0 && decimals <= 9
+				      ? LAST_FIXED + (unsigned)decimals
+				      : LAST_NONE;
+	char s[64], *at;
+	uint64_t key;
 
 	if (isnan(v)) {
 		csv_put(w, "");
 		return;
 	}
-	if (w->used + 1 + sizeof(s) > sizeof(w->buf)) {
-		put_plain(w, s, format_fixed(s, sizeof(s), v, decimals));
+	memcpy(&key, &v, sizeof(key));
+	if (kind != LAST_NONE && put_last(w, kind, key))
 		return;
-	}
-	/* straight into the buffer: no copy */
-	if (w->field++)
-		w->buf[w->used++] = ',';
-	w->used += format_fixed(w->buf + w->used, sizeof(s), v, decimals);
+	at = cell_begin(w, s, sizeof(s));
+	cell_end(w, at, s, format_fixed(at, sizeof(s), v, decimals), kind,
+		 key);
 }
 
 /* "T08:00:00Z" for sec seconds into a day, as time_format_iso ends. */
@@ -591,34 +698,40 @@ static void day_text(struct csv_writer *w, int64_t t, char *s)
 
 void csv_put_time(struct csv_writer *w, int64_t t)
 {
-	char s[TIME_ISO_LEN];
+	char s[LAST_TEXT], *at;
 
 	if (t == TIME_NONE) {
 		csv_put(w, "");
 		return;
 	}
+	if (put_last(w, LAST_TIME, (uint64_t)t))
+		return;
+	at = cell_begin(w, s, sizeof(s));
 	if (t < 0 || t > TIME_CIVIL_MAX) {
-		time_format_iso(t, s);
+		time_format_iso(t, at);
 	} else {
-		day_text(w, t, s);
-		put_clock(s + DATE_ISO_LEN - 1, t % DAY_S);
+		day_text(w, t, at);
+		put_clock(at + DATE_ISO_LEN - 1, t % DAY_S);
 	}
-	put_plain(w, s, TIME_ISO_LEN - 1);
+	cell_end(w, at, s, TIME_ISO_LEN - 1, LAST_TIME, (uint64_t)t);
 }
 
 void csv_put_date(struct csv_writer *w, int64_t t)
 {
-	char s[DATE_ISO_LEN];
+	char s[LAST_TEXT], *at;
 
 	if (t == TIME_NONE) {
 		csv_put(w, "");
 		return;
 	}
+	if (put_last(w, LAST_DATE, (uint64_t)t))
+		return;
+	at = cell_begin(w, s, sizeof(s));
 	if (t < 0 || t > TIME_CIVIL_MAX)
-		time_format_date(t, s);
+		time_format_date(t, at);
 	else
-		day_text(w, t, s);
-	put_plain(w, s, DATE_ISO_LEN - 1);
+		day_text(w, t, at);
+	cell_end(w, at, s, DATE_ISO_LEN - 1, LAST_DATE, (uint64_t)t);
 }
 
 bool csv_cached(struct csv_writer *w, int slot, const void *key)
@@ -662,7 +775,12 @@ void csv_end_row(struct csv_writer *w)
 			w->schema->file, w->field, w->schema->ncols);
 		abort();
 	}
-	writer_raw(w, "\r\n", 2);
+	if (w->used + 2 < sizeof(w->buf)) {
+		memcpy(w->buf + w->used, "\r\n", 2);
+		w->used += 2;
+	} else {
+		writer_raw(w, "\r\n", 2);
+	}
 	w->field = 0;
 	w->rows++;
 }
@@ -675,7 +793,9 @@ static struct csv_writer *writer_open(const char *path,
 
 	for (int i = 0; i < CSV_CACHE_SLOTS; i++)
 		w->cache[i].text = (struct strbuf)STRBUF_INIT;
+	w->last = xcalloc(schema->ncols + 1, sizeof(*w->last));
 	if (afile_open(&w->af, path, e)) {
+		free(w->last);
 		free(w);
 		return NULL;
 	}
@@ -714,6 +834,7 @@ static void writer_free(struct csv_writer *w)
 {
 	for (int i = 0; i < CSV_CACHE_SLOTS; i++)
 		strbuf_release(&w->cache[i].text);
+	free(w->last);
 	EVP_MD_CTX_free(w->sha);
 	free(w);
 }
