@@ -1,14 +1,17 @@
 /* SPDX-License-Identifier: MIT
  * csvio.c: the streaming CSV reader (header mapping over csvscan.c, typed
  * getters) and the hashing, atomically renamed writer. */
+#define _GNU_SOURCE /* O_DIRECT (Linux) */
 #include "optimizer/base/csvio.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <openssl/evp.h>
 
@@ -331,11 +334,24 @@ struct last_cell {
 	unsigned char len;
 };
 
+/* The writer's buffer: written in 1 MiB write()s. A file that outgrows
+ * it and that no manifest records (csv_writer_open_output: plan.csv,
+ * rpo_rto.csv, hundreds of MB that nothing reads back soon) goes to the
+ * disk directly (O_DIRECT): the kernel neither copies it nor takes fresh
+ * page-cache pages for it, which on a virtual machine whose free memory
+ * goes back to the host cost more than formatting the rows. */
+#define WRITER_BUF (1u << 20)
+#define DIRECT_ALIGN 4096u /* O_DIRECT's alignment of memory and sizes */
+
 struct csv_writer {
 	struct afile af;
 	EVP_MD_CTX *sha;
 	const struct csv_schema *schema;
-	char buf[1 << 20];    /* written in 1 MiB write()s */
+	char *buf;         /* WRITER_BUF bytes, aligned to DIRECT_ALIGN */
+	char *mem;         /* buf's allocation */
+	int fd;            /* af's */
+	bool may_direct;   /* an output file: O_DIRECT once it outgrows buf */
+	bool direct;       /* O_DIRECT is on */
 	size_t used;
 	size_t field;      /* fields written in the current row */
 	uint64_t rows;
@@ -346,13 +362,59 @@ struct csv_writer {
 	struct last_cell *last; /* one per column */
 };
 
+/* O_DIRECT on or off on the writer's descriptor; false if it cannot
+ * (a file system without it). */
+static bool set_direct(struct csv_writer *w, bool on)
+{
+#ifdef O_DIRECT
+	int flags = fcntl(w->fd, F_GETFL);
+
+	if (flags < 0 ||
+	    fcntl(w->fd, F_SETFL,
+		  on ? flags | O_DIRECT : flags & ~O_DIRECT) != 0)
+		return false;
+	w->direct = on;
+	return true;
+#else
+	(void)w;
+	(void)on;
+	return false;
+#endif
+}
+
+/* write(2) of all n bytes; a direct write the file system refuses
+ * (EINVAL) is written again through the page cache. */
+static bool write_all(struct csv_writer *w, const char *p, size_t n)
+{
+	while (n) {
+		ssize_t k = write(w->fd, p, n);
+
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k < 0 && errno == EINVAL && w->direct &&
+		    set_direct(w, false))
+			continue;
+		if (k <= 0)
+			return false;
+		p += k;
+		n -= (size_t)k;
+	}
+	return true;
+}
+
 static void writer_flush(struct csv_writer *w)
 {
 	if (!w->used)
 		return;
 	if (w->sha)
 		EVP_DigestUpdate(w->sha, w->buf, w->used);
-	if (fwrite(w->buf, 1, w->used, w->af.f) != w->used)
+	/* whole buffers direct; the last one's tail, not a whole number
+	 * of blocks, through the page cache */
+	if (w->used == WRITER_BUF && w->may_direct && !w->direct)
+		w->may_direct = set_direct(w, true);
+	else if (w->direct && w->used % DIRECT_ALIGN)
+		w->may_direct = !set_direct(w, false);
+	if (!write_all(w, w->buf, w->used))
 		w->failed = 1;
 	w->bytes += w->used;
 	w->used = 0;
@@ -361,13 +423,13 @@ static void writer_flush(struct csv_writer *w)
 static void writer_raw(struct csv_writer *w, const char *s, size_t n)
 {
 	while (n) {
-		size_t room = sizeof(w->buf) - w->used;
+		size_t room = WRITER_BUF - w->used;
 		size_t k = n < room ? n : room;
 		memcpy(w->buf + w->used, s, k);
 		w->used += k;
 		s += k;
 		n -= k;
-		if (w->used == sizeof(w->buf))
+		if (w->used == WRITER_BUF)
 			writer_flush(w);
 	}
 }
@@ -426,7 +488,7 @@ static void put_plain(struct csv_writer *w, const char *s, size_t n)
 	const size_t sep = w->field++ != 0;
 	char *out = w->buf + w->used;
 
-	if (w->used + 1 + n < sizeof(w->buf)) { /* the bulk: no flush */
+	if (w->used + 1 + n < WRITER_BUF) { /* the bulk: no flush */
 		*out = ',';
 		memcpy(out + sep, s, n);
 		w->used += sep + n;
@@ -450,7 +512,7 @@ static bool put_last(struct csv_writer *w, unsigned kind, uint64_t key)
 		return false;
 	c = &w->last[w->field];
 	if (c->kind != kind || c->key != key || c->at < w->bytes ||
-	    w->used + 1 + LAST_TEXT > sizeof(w->buf))
+	    w->used + 1 + LAST_TEXT > WRITER_BUF)
 		return false;
 	*out = ',';
 	/* fixed-size copies, the text and what followed it: registers */
@@ -473,7 +535,7 @@ static void keep_last(struct csv_writer *w, size_t field, unsigned kind,
 		return;
 	c = &w->last[field];
 	fits = len <= LAST_TEXT &&
-	       (size_t)(at - w->buf) + LAST_TEXT <= sizeof(w->buf);
+	       (size_t)(at - w->buf) + LAST_TEXT <= WRITER_BUF;
 	c->kind = (unsigned char)(fits ? kind : LAST_NONE);
 	c->len = (unsigned char)len;
 	c->key = key;
@@ -506,9 +568,9 @@ static bool put_fast(struct csv_writer *w, const char *s)
 	char *out = w->buf + w->used + sep;
 	size_t room, i;
 
-	if (w->used + 2 > sizeof(w->buf))
+	if (w->used + 2 > WRITER_BUF)
 		return false;
-	room = sizeof(w->buf) - w->used - sep; /* 1 or more */
+	room = WRITER_BUF - w->used - sep; /* 1 or more */
 	switch (s[0]) {
 	case ' ': case '\'': case '=': case '+': case '-': case '@':
 	case '\t': case '\r':
@@ -630,7 +692,7 @@ void csv_put_long(struct csv_writer *w, long v)
  * (n bytes) when the buffer is too full. */
 static char *cell_begin(struct csv_writer *w, char *spare, size_t n)
 {
-	if (w->used + 1 + n >= sizeof(w->buf))
+	if (w->used + 1 + n >= WRITER_BUF)
 		return spare;
 	if (w->field)
 		w->buf[w->used++] = ',';
@@ -775,7 +837,7 @@ void csv_end_row(struct csv_writer *w)
 			w->schema->file, w->field, w->schema->ncols);
 		abort();
 	}
-	if (w->used + 2 < sizeof(w->buf)) {
+	if (w->used + 2 < WRITER_BUF) {
 		memcpy(w->buf + w->used, "\r\n", 2);
 		w->used += 2;
 	} else {
@@ -799,6 +861,10 @@ static struct csv_writer *writer_open(const char *path,
 		free(w);
 		return NULL;
 	}
+	w->fd = fileno(w->af.f);
+	w->may_direct = !digest;
+	w->mem = xmalloc(WRITER_BUF + DIRECT_ALIGN);
+	w->buf = w->mem + (DIRECT_ALIGN - (uintptr_t)w->mem % DIRECT_ALIGN);
 	w->sha = digest ? EVP_MD_CTX_new() : NULL;
 	if (digest && (!w->sha || EVP_DigestInit_ex(w->sha, EVP_sha256(),
 						    NULL) != 1)) {
@@ -835,6 +901,7 @@ static void writer_free(struct csv_writer *w)
 	for (int i = 0; i < CSV_CACHE_SLOTS; i++)
 		strbuf_release(&w->cache[i].text);
 	free(w->last);
+	free(w->mem);
 	EVP_MD_CTX_free(w->sha);
 	free(w);
 }
