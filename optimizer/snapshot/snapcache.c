@@ -33,7 +33,8 @@ struct keeper {
 	FILE *f;                      /* unlinked temporary file */
 	bool failed;                  /* a write failed: nothing kept */
 	off_t size;                   /* bytes written */
-	struct strbuf buf;            /* bytes not yet written */
+	char *out;                    /* out[0..used) not yet written */
+	size_t used, cap;
 	struct strbuf prev[NSLOTS];   /* each slot's last string */
 };
 
@@ -140,11 +141,10 @@ static void keeper_reset(struct keeper *k)
 {
 	if (k->f)
 		fclose(k->f);
-	strbuf_release(&k->buf);
+	free(k->out);
 	for (int i = 0; i < NSLOTS; i++)
 		strbuf_release(&k->prev[i]);
 	memset(k, 0, sizeof(*k));
-	k->buf = (struct strbuf)STRBUF_INIT;
 	for (int i = 0; i < NSLOTS; i++)
 		k->prev[i] = (struct strbuf)STRBUF_INIT;
 }
@@ -184,40 +184,57 @@ void snap_cache_begin(struct snap_cache *c, int file)
 
 static void flush(struct keeper *k)
 {
-	if (k->buf.len &&
-	    fwrite(k->buf.buf, 1, k->buf.len, k->f) != k->buf.len)
+	if (k->used && fwrite(k->out, 1, k->used, k->f) != k->used)
 		k->failed = true;
-	k->size += (off_t)k->buf.len;
-	strbuf_reset(&k->buf);
+	k->size += (off_t)k->used;
+	k->used = 0;
 }
 
-static void put(struct keeper *k, const void *v, size_t n)
+/* Room for a row of at most n bytes: one check a row, not one a field. */
+static char *row_begin(struct keeper *k, size_t n)
 {
-	strbuf_add(&k->buf, v, n);
+	if (k->used + n > k->cap) {
+		k->cap = k->used + n > 2 * BLOCK ? k->used + n : 2 * BLOCK;
+		k->out = xrealloc(k->out, k->cap);
+	}
+	return k->out + k->used;
 }
 
-static void put_str(struct keeper *k, int slot, const char *s)
+static char *put(char *p, const void *v, size_t n)
+{
+	memcpy(p, v, n);
+	return p + n;
+}
+
+/* A string of n bytes (its length, then its bytes), or SAME when it is
+ * the row before's in the slot. */
+static char *put_str(struct keeper *k, char *p, int slot, const char *s,
+		     size_t n)
 {
 	struct strbuf *prev = &k->prev[slot];
-	size_t n = strlen(s);
 	uint32_t len = (uint32_t)n;
 
 	if (n == prev->len && !memcmp(s, prev->buf, n)) {
 		len = SAME;
-		put(k, &len, sizeof(len));
-		return;
+		return put(p, &len, sizeof(len));
 	}
-	put(k, &len, sizeof(len));
-	put(k, s, n);
+	p = put(p, &len, sizeof(len));
+	p = put(p, s, n);
 	strbuf_reset(prev);
 	strbuf_add(prev, s, n);
+	return p;
 }
 
-static void put_row_end(struct keeper *k)
+static void row_end(struct keeper *k, const char *p)
 {
-	if (k->buf.len >= BLOCK)
+	k->used = (size_t)(p - k->out);
+	if (k->used >= BLOCK)
 		flush(k);
 }
+
+/* The fixed-size part of a row, before its strings. */
+#define RP_FIXED (4 + 8 * 4 + 4)
+#define JOB_FIXED (4 + 8 * 5)
 
 void snap_cache_put_rp(struct snap_cache *c, long item, const struct rp *rp)
 {
@@ -226,44 +243,54 @@ void snap_cache_put_rp(struct snap_cache *c, long item, const struct rp *rp)
 	uint8_t kind = (uint8_t)rp->kind, tier = (uint8_t)rp->tier,
 		ready = (uint8_t)rp->move_ready;
 	int8_t rec = (int8_t)rp->recommended;
+	size_t n[2];
+	char *p;
 
 	if (!k || k->state != KEEP_WRITING)
 		return;
-	put(k, &it, sizeof(it));
-	put(k, &rp->rp_time, sizeof(rp->rp_time));
-	put(k, &rp->expiry_time, sizeof(rp->expiry_time));
-	put(k, &rp->unique_gb, sizeof(rp->unique_gb));
-	put(k, &rp->full_gb, sizeof(rp->full_gb));
-	put(k, &kind, 1);
-	put(k, &tier, 1);
-	put(k, &ready, 1);
-	put(k, &rec, 1);
-	put_str(k, 0, rp->rp_id);
-	put_str(k, 1, rp->move_info);
-	put_row_end(k);
+	n[0] = strlen(rp->rp_id);
+	n[1] = strlen(rp->move_info);
+	p = row_begin(k, RP_FIXED + 2 * sizeof(uint32_t) + n[0] + n[1]);
+	p = put(p, &it, sizeof(it));
+	p = put(p, &rp->rp_time, sizeof(rp->rp_time));
+	p = put(p, &rp->expiry_time, sizeof(rp->expiry_time));
+	p = put(p, &rp->unique_gb, sizeof(rp->unique_gb));
+	p = put(p, &rp->full_gb, sizeof(rp->full_gb));
+	p = put(p, &kind, 1);
+	p = put(p, &tier, 1);
+	p = put(p, &ready, 1);
+	p = put(p, &rec, 1);
+	p = put_str(k, p, 0, rp->rp_id, n[0]);
+	p = put_str(k, p, 1, rp->move_info, n[1]);
+	row_end(k, p);
 }
 
 void snap_cache_put_job(struct snap_cache *c, long item,
 			const struct job *j)
 {
 	struct keeper *k = keeper(c, SF_JOBS);
+	const char *str[NSLOTS] = { j->job_id, j->vault_id, j->operation,
+				    j->status, j->source_tier, j->error_code };
 	int32_t it = (int32_t)item;
+	size_t n[NSLOTS], size = JOB_FIXED;
+	char *p;
 
 	if (!k || k->state != KEEP_WRITING)
 		return;
-	put(k, &it, sizeof(it));
-	put(k, &j->start_time, sizeof(j->start_time));
-	put(k, &j->end_time, sizeof(j->end_time));
-	put(k, &j->rp_time, sizeof(j->rp_time));
-	put(k, &j->duration_s, sizeof(j->duration_s));
-	put(k, &j->data_gb, sizeof(j->data_gb));
-	put_str(k, 0, j->job_id);
-	put_str(k, 1, j->vault_id);
-	put_str(k, 2, j->operation);
-	put_str(k, 3, j->status);
-	put_str(k, 4, j->source_tier);
-	put_str(k, 5, j->error_code);
-	put_row_end(k);
+	for (int i = 0; i < NSLOTS; i++) {
+		n[i] = strlen(str[i]);
+		size += sizeof(uint32_t) + n[i];
+	}
+	p = row_begin(k, size);
+	p = put(p, &it, sizeof(it));
+	p = put(p, &j->start_time, sizeof(j->start_time));
+	p = put(p, &j->end_time, sizeof(j->end_time));
+	p = put(p, &j->rp_time, sizeof(j->rp_time));
+	p = put(p, &j->duration_s, sizeof(j->duration_s));
+	p = put(p, &j->data_gb, sizeof(j->data_gb));
+	for (int i = 0; i < NSLOTS; i++)
+		p = put_str(k, p, i, str[i], n[i]);
+	row_end(k, p);
 }
 
 void snap_cache_end(struct snap_cache *c, int file, bool complete)
@@ -364,10 +391,6 @@ static int get_str(struct cursor *c, int slot, const char **out)
 	*out = c->str[slot].buf;
 	return 0;
 }
-
-/* The fixed-size part of a row, before its strings. */
-#define RP_FIXED (4 + 8 * 4 + 4)
-#define JOB_FIXED (4 + 8 * 5)
 
 static int get_rp(struct cursor *c, int32_t *it, struct rp *rp)
 {
