@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT
  * snapcache.c: streamed snapshot rows kept in a temporary file and
  * replayed (snapcache.h). A kept row is its fields in native byte order,
- * each string as a 32-bit length and its bytes, or as SAME when it equals
- * the row before's (move_info, vault_id, status repeat a lot). Replay
+ * each string as a 32-bit length and its bytes with their NUL, or as
+ * SAME when it equals the row before's (move_info, vault_id, status
+ * repeat a lot); replay hands a string over where it was read. Replay
  * reads the file in blocks with pread, so that replays on several threads
  * share it, and memory stays one block per replay. */
 #include "optimizer/snapshot/snapcache.h"
@@ -206,8 +207,8 @@ static char *put(char *p, const void *v, size_t n)
 	return p + n;
 }
 
-/* A string of n bytes (its length, then its bytes), or SAME when it is
- * the row before's in the slot. */
+/* A string of n bytes (its length, then its bytes and NUL), or SAME
+ * when it is the row before's in the slot. */
 static char *put_str(struct keeper *k, char *p, int slot, const char *s,
 		     size_t n)
 {
@@ -219,7 +220,7 @@ static char *put_str(struct keeper *k, char *p, int slot, const char *s,
 		return put(p, &len, sizeof(len));
 	}
 	p = put(p, &len, sizeof(len));
-	p = put(p, s, n);
+	p = put(p, s, n + 1);
 	strbuf_reset(prev);
 	strbuf_add(prev, s, n);
 	return p;
@@ -250,7 +251,7 @@ void snap_cache_put_rp(struct snap_cache *c, long item, const struct rp *rp)
 		return;
 	n[0] = strlen(rp->rp_id);
 	n[1] = strlen(rp->move_info);
-	p = row_begin(k, RP_FIXED + 2 * sizeof(uint32_t) + n[0] + n[1]);
+	p = row_begin(k, RP_FIXED + 2 * (sizeof(uint32_t) + 1) + n[0] + n[1]);
 	p = put(p, &it, sizeof(it));
 	p = put(p, &rp->rp_time, sizeof(rp->rp_time));
 	p = put(p, &rp->expiry_time, sizeof(rp->expiry_time));
@@ -279,7 +280,7 @@ void snap_cache_put_job(struct snap_cache *c, long item,
 		return;
 	for (int i = 0; i < NSLOTS; i++) {
 		n[i] = strlen(str[i]);
-		size += sizeof(uint32_t) + n[i];
+		size += sizeof(uint32_t) + n[i] + 1;
 	}
 	p = row_begin(k, size);
 	p = put(p, &it, sizeof(it));
@@ -314,7 +315,8 @@ struct cursor {
 	off_t off, size;       /* next byte of the file to read; its size */
 	char *buf;             /* buf[pos..len) read, not yet used */
 	size_t pos, len, cap;
-	struct strbuf str[NSLOTS]; /* the row's strings */
+	const char *at[NSLOTS];    /* each slot's string: in buf, or str */
+	struct strbuf str[NSLOTS]; /* a slot's string kept out of buf */
 	struct err *e;
 };
 
@@ -326,8 +328,10 @@ static void cursor_init(struct cursor *c, const struct keeper *k,
 	c->size = k->size;
 	c->cap = BLOCK;
 	c->buf = xmalloc(c->cap);
-	for (int i = 0; i < NSLOTS; i++)
+	for (int i = 0; i < NSLOTS; i++) {
 		c->str[i] = (struct strbuf)STRBUF_INIT;
+		c->at[i] = c->str[i].buf;
+	}
 	c->e = e;
 }
 
@@ -343,11 +347,24 @@ static bool more_rows(const struct cursor *c)
 	return c->pos < c->len || c->off < c->size;
 }
 
+/* The slots' strings still in buf copied out of it, before buf's bytes
+ * move: a string SAME hands over again, and the row's read so far. */
+static void keep_strings(struct cursor *c)
+{
+	for (int i = 0; i < NSLOTS; i++)
+		if (c->at[i] != c->str[i].buf) {
+			strbuf_reset(&c->str[i]);
+			strbuf_adds(&c->str[i], c->at[i]);
+			c->at[i] = c->str[i].buf;
+		}
+}
+
 /* Makes n bytes available at buf + pos. */
 static int need(struct cursor *c, size_t n)
 {
 	if (c->len - c->pos >= n)
 		return 0;
+	keep_strings(c);
 	memmove(c->buf, c->buf + c->pos, c->len - c->pos);
 	c->len -= c->pos;
 	c->pos = 0;
@@ -374,7 +391,9 @@ static void get(struct cursor *c, void *out, size_t n)
 	c->pos += n;
 }
 
-static int get_str(struct cursor *c, int slot, const char **out)
+/* The slot's next string into c->at[slot]: read where it lies in buf
+ * (valid until need() keeps it elsewhere), or the row before's. */
+static int get_str(struct cursor *c, int slot)
 {
 	uint32_t n;
 
@@ -382,13 +401,11 @@ static int get_str(struct cursor *c, int slot, const char **out)
 		return -1;
 	get(c, &n, sizeof(n));
 	if (n != SAME) {
-		if (need(c, n))
+		if (need(c, (size_t)n + 1))
 			return -1;
-		strbuf_reset(&c->str[slot]);
-		strbuf_add(&c->str[slot], c->buf + c->pos, n);
-		c->pos += n;
+		c->at[slot] = c->buf + c->pos;
+		c->pos += (size_t)n + 1;
 	}
-	*out = c->str[slot].buf;
 	return 0;
 }
 
@@ -412,7 +429,12 @@ static int get_rp(struct cursor *c, int32_t *it, struct rp *rp)
 	rp->tier = tier;
 	rp->move_ready = ready;
 	rp->recommended = rec;
-	return get_str(c, 0, &rp->rp_id) || get_str(c, 1, &rp->move_info);
+	if (get_str(c, 0) || get_str(c, 1))
+		return -1;
+	/* after both: reading one may have moved the other */
+	rp->rp_id = c->at[0];
+	rp->move_info = c->at[1];
+	return 0;
 }
 
 int snap_cache_each_rp(struct snapshot *s, rp_fn fn, void *ctx,
@@ -446,10 +468,17 @@ static int get_job(struct cursor *c, int32_t *it, struct job *j)
 	get(c, &j->rp_time, sizeof(j->rp_time));
 	get(c, &j->duration_s, sizeof(j->duration_s));
 	get(c, &j->data_gb, sizeof(j->data_gb));
-	return get_str(c, 0, &j->job_id) || get_str(c, 1, &j->vault_id) ||
-	       get_str(c, 2, &j->operation) || get_str(c, 3, &j->status) ||
-	       get_str(c, 4, &j->source_tier) ||
-	       get_str(c, 5, &j->error_code);
+	for (int i = 0; i < NSLOTS; i++)
+		if (get_str(c, i))
+			return -1;
+	/* after all: reading one may have moved the others */
+	j->job_id = c->at[0];
+	j->vault_id = c->at[1];
+	j->operation = c->at[2];
+	j->status = c->at[3];
+	j->source_tier = c->at[4];
+	j->error_code = c->at[5];
+	return 0;
 }
 
 int snap_cache_each_job(struct snapshot *s, job_fn fn, void *ctx,
