@@ -248,6 +248,10 @@ bool csvskip_supported(int isa)
 {
 #if HAVE_X86
 	__builtin_cpu_init();
+	if (isa == CSVSKIP_AVX512)
+		return csvskip_supported(CSVSKIP_AVX2) &&
+		       __builtin_cpu_supports("avx512f") &&
+		       __builtin_cpu_supports("avx512bw");
 	return isa == CSVSKIP_C || isa == CSVSKIP_SSE2 ||
 	       (isa == CSVSKIP_AVX2 && __builtin_cpu_supports("avx2") &&
 		__builtin_cpu_supports("pclmul") &&
@@ -259,6 +263,8 @@ bool csvskip_supported(int isa)
 
 int csvskip_best(void)
 {
+	if (csvskip_supported(CSVSKIP_AVX512))
+		return CSVSKIP_AVX512;
 	if (csvskip_supported(CSVSKIP_AVX2))
 		return CSVSKIP_AVX2;
 	return csvskip_supported(CSVSKIP_SSE2) ? CSVSKIP_SSE2 : CSVSKIP_C;
@@ -298,7 +304,7 @@ void csvskip_scan(const struct csvscan *s, struct csvskip *out)
 	r.next = r.p;
 	memset(out, 0, sizeof(*out));
 #if HAVE_X86
-	if (s->isa == CSVSKIP_AVX2)
+	if (s->isa >= CSVSKIP_AVX2)
 		run_avx2(&r, c0, c1);
 	else if (s->isa == CSVSKIP_SSE2)
 		run_sse2(&r, c0, c1);

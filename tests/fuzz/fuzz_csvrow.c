@@ -53,7 +53,8 @@ static bool same(const struct got *a, const struct got *b)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static const int isas[] = { CSVSKIP_SSE2, CSVSKIP_AVX2 };
+	static const int isas[] = { CSVSKIP_SSE2, CSVSKIP_AVX2,
+				    CSVSKIP_AVX512 };
 	struct got want, g;
 
 	fuzz_write_at(path, data, size);
