@@ -6,14 +6,8 @@
 #include "optimizer/base/csvrow.h"
 
 #include "optimizer/base/csvskip.h"
+#include "optimizer/base/simd64.h"
 #include "optimizer/base/util.h"
-
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-#include <immintrin.h>
-#define HAVE_X86 1
-#else
-#define HAVE_X86 0
-#endif
 
 #define ALL ~(uint64_t)0
 #define MAX_BLOCKS 16 /* longer rows take csvscan.c's other paths */
@@ -98,16 +92,6 @@ static void cut(struct csvscan *s, const struct row *r)
 }
 
 #if HAVE_X86
-static inline uint64_t eq16(const __m128i v[4], __m128i c)
-{
-	uint64_t m = 0;
-
-	for (unsigned i = 0; i < 4; i++)
-		m |= (uint64_t)(unsigned)_mm_movemask_epi8(
-			     _mm_cmpeq_epi8(v[i], c)) << (16 * i);
-	return m;
-}
-
 static inline uint64_t eq16_2(const __m128i v[4], __m128i c, __m128i d)
 {
 	uint64_t m = 0;

@@ -10,12 +10,7 @@
 #include <string.h>
 #include <strings.h>
 
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-#include <immintrin.h>
-#define HAVE_X86 1
-#else
-#define HAVE_X86 0
-#endif
+#include "optimizer/base/simd64.h"
 
 #define RUN (1u << 20) /* bytes a call scans before it returns what ended */
 #define ALL ~(uint64_t)0
@@ -147,16 +142,6 @@ static void run_c(struct run *r, char c0, char c1)
 struct vec16 {
 	__m128i quote, lf, cr, low, c0, c1;
 };
-
-static inline uint64_t eq16(const __m128i v[4], __m128i c)
-{
-	uint64_t m = 0;
-
-	for (unsigned i = 0; i < 4; i++)
-		m |= (uint64_t)(unsigned)_mm_movemask_epi8(
-			     _mm_cmpeq_epi8(v[i], c)) << (16 * i);
-	return m;
-}
 
 static inline __attribute__((always_inline)) struct block
 block_sse2(const char *q, const struct vec16 *k)
