@@ -2,24 +2,12 @@
  * archive_rules.c: eligibility of a recovery point for the Archive tier. */
 #include "models/cost/archive_rules.h"
 
+#include <stddef.h>
 #include <stdio.h>
 
 #include "models/cost/sizes.h"
 #include "optimizer/base/timeutil.h"
 #include "optimizer/base/util.h"
-
-bool archivable_kind(int workload, int kind)
-{
-	switch (workload) {
-	case WL_VM:
-		return kind == RK_MONTHLY || kind == RK_YEARLY;
-	case WL_SQL:
-	case WL_HANA:
-		return kind == RK_FULL;
-	default:
-		return false;
-	}
-}
 
 int min_age_days(int workload)
 {
@@ -30,7 +18,7 @@ static void never(struct eligibility *out, int code, const char *why)
 {
 	out->status = ELIG_NEVER;
 	out->code = code;
-	strfmt(out->why, sizeof(out->why), "%s", why);
+	strlcpy_vw(out->why, why, sizeof(out->why));
 }
 
 static const char *kind_rule(int workload)
@@ -50,7 +38,10 @@ void archive_eligibility(const struct item *it, const struct rp *rp,
 {
 	char date[DATE_ISO_LEN];
 
-	memset(out, 0, sizeof(*out));
+	/* the texts emptied, not cleared: one call per archivable point */
+	memset(out, 0, offsetof(struct eligibility, why));
+	out->why[0] = out->held[0] = '\0';
+	out->held_code = 0;
 	out->until = TIME_NONE;
 	if (!archivable_kind(it->workload, rp->kind))
 		return never(out, RC_NOT_ARCHIVABLE, kind_rule(it->workload));
@@ -163,4 +154,12 @@ void eligibility_hold(struct eligibility *el, int64_t hold, int64_t now,
 	el->held_code = code;
 	if (hold > now)
 		el->status = ELIG_LATER;
+}
+
+void eligibility_copy(struct eligibility *to, const struct eligibility *from)
+{
+	memcpy(to, from, offsetof(struct eligibility, why));
+	strlcpy_vw(to->why, from->why, sizeof(to->why));
+	strlcpy_vw(to->held, from->held, sizeof(to->held));
+	to->held_code = from->held_code;
 }

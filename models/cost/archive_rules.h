@@ -43,8 +43,20 @@ struct eligibility {
 	int held_code;  /* enum reason_code of held, when a hold set it */
 };
 
-/* Whether points of this kind can ever be archived for this workload. */
-bool archivable_kind(int workload, int kind);
+/* Whether points of this kind can ever be archived for this workload
+ * (inline: asked several times for every point planned). */
+static inline bool archivable_kind(int workload, int kind)
+{
+	switch (workload) {
+	case WL_VM:
+		return kind == RK_MONTHLY || kind == RK_YEARLY;
+	case WL_SQL:
+	case WL_HANA:
+		return kind == RK_FULL;
+	default:
+		return false;
+	}
+}
 int min_age_days(int workload);
 
 void archive_eligibility(const struct item *it, const struct rp *rp,
@@ -68,5 +80,8 @@ int64_t vm_dependencies_end(const struct policy *pol, const struct rp *rps,
  * past the last moment a move leaves 180 days or is HOLD_FOREVER. */
 void eligibility_hold(struct eligibility *el, int64_t hold, int64_t now,
 		      int code, const char *reason);
+
+/* *to = *from, copying the texts up to their ends only. */
+void eligibility_copy(struct eligibility *to, const struct eligibility *from);
 
 #endif

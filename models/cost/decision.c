@@ -4,6 +4,7 @@
 #include "models/cost/decision.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 
 #include <gsl/gsl_errno.h>
@@ -44,9 +45,12 @@ static void keep_low_churn(const struct decide_input *in,
 	out->code = RC_LOW_CHURN;
 }
 
+/* Zeroes the figures and empties reason without clearing its 640 bytes:
+ * a VM point is decided up to three times, and most have no words. */
 static void decision_init(struct decision *out, const struct point_costs *c)
 {
-	memset(out, 0, sizeof(*out));
+	memset(out, 0, offsetof(struct decision, reason));
+	out->reason[0] = '\0';
 	out->move_at = TIME_NONE;
 	out->p_restore = out->p_restore_lo = out->p_restore_hi = NAN;
 	out->expected_restores = NAN;
@@ -196,7 +200,7 @@ void decide_with_model(const struct decide_input *in,
 	if (in->el->status == ELIG_NEVER) {
 		out->action = ACT_INELIGIBLE;
 		out->code = in->el->code;
-		strfmt(out->reason, sizeof(out->reason), "%s", in->el->why);
+		strlcpy_vw(out->reason, in->el->why, sizeof(out->reason));
 		return;
 	}
 	if (c->q_day >= c->s_day)
@@ -254,6 +258,12 @@ void decide_with_model(const struct decide_input *in,
 	};
 	if (out->says_more)
 		decision_say(out);
+}
+
+void decision_copy(struct decision *to, const struct decision *from)
+{
+	memcpy(to, from, offsetof(struct decision, reason));
+	strlcpy_vw(to->reason, from->reason, sizeof(to->reason));
 }
 
 void decision_say(struct decision *d)

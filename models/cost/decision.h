@@ -91,6 +91,9 @@ void decide_with_model(const struct decide_input *in,
  * (nothing for other decisions, whose reason is always there). */
 void decision_say(struct decision *d);
 
+/* *to = *from, copying reason up to its end only. */
+void decision_copy(struct decision *to, const struct decision *from);
+
 /* Months between two times, for reasons ("over the remaining 11.2 months"). */
 double months_between(int64_t a, int64_t b);
 

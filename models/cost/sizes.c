@@ -16,18 +16,6 @@ double churn_fraction(double churn, double days)
 	return -expm1(days * log1p(-churn));
 }
 
-int tier_in_standard(int tier)
-{
-	return tier == TIER_STANDARD || tier == TIER_SNAPSHOT_STANDARD ||
-	       tier == TIER_REHYDRATED;
-}
-
-int tier_in_archive(int tier)
-{
-	return tier == TIER_ARCHIVE || tier == TIER_SNAPSHOT_ARCHIVE ||
-	       tier == TIER_REHYDRATED;
-}
-
 static double days_apart(int64_t a, int64_t b)
 {
 	return (double)(b - a) / DAY_S;

@@ -34,9 +34,19 @@ double churn_fraction(double churn, double days);
 void estimate_point_sizes(const struct item *it, struct rp *rps, size_t n,
 			  int64_t as_of);
 
-/* True when a point has a copy in Standard / in Archive. */
-int tier_in_standard(int tier);
-int tier_in_archive(int tier);
+/* True when a point has a copy in Standard / in Archive (inline: asked
+ * several times for every point planned). */
+static inline int tier_in_standard(int tier)
+{
+	return tier == TIER_STANDARD || tier == TIER_SNAPSHOT_STANDARD ||
+	       tier == TIER_REHYDRATED;
+}
+
+static inline int tier_in_archive(int tier)
+{
+	return tier == TIER_ARCHIVE || tier == TIER_SNAPSHOT_ARCHIVE ||
+	       tier == TIER_REHYDRATED;
+}
 
 /* What point i of an item (points sorted by rp_time) will free when moved
  * at time t: like estimate_point_sizes, but with the neighbours that still

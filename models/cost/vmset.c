@@ -369,22 +369,17 @@ static int64_t newest_chain_time(const struct rp *rps, size_t n)
 	return TIME_NONE;
 }
 
-double vmset_footprint(const struct item *it, const struct rp *rps,
-		       size_t n, size_t i, const int64_t *leave,
-		       const double *freed, bool refills, int64_t from,
-		       int64_t to)
+/* vmset_footprint for to > from, with room for n + 1 steps a side. */
+static double footprint_mean(const struct item *it, const struct rp *rps,
+			     size_t n, size_t i, const int64_t *leave,
+			     const double *freed, bool refills, int64_t from,
+			     int64_t to, struct fstep *older,
+			     struct fstep *newer)
 {
-	struct fstep *older = xmalloc((n + 1) * sizeof(*older));
-	struct fstep *newer = xmalloc((n + 1) * sizeof(*newer));
 	int64_t newest = newest_chain_time(rps, n), t = from;
 	size_t no, nn, a = 0, b = 0;
 	double sum = 0;
 
-	if (!(to > from)) {
-		free(older);
-		free(newer);
-		return unique_gb_at(it, rps, n, i, from);
-	}
 	no = side_steps(it, rps, n, i, -1, leave, freed, from, to, older);
 	nn = side_steps(it, rps, n, i, +1, leave, freed, from, to, newer);
 	if (refills && newest != TIME_NONE && isnan(newer[nn - 1].f))
@@ -411,7 +406,29 @@ double vmset_footprint(const struct item *it, const struct rp *rps,
 		a += older[a].until == t && a + 1 < no;
 		b += newer[b].until == t && b + 1 < nn;
 	}
-	free(older);
-	free(newer);
 	return it->source_gb * sum / gap_days(from, to);
+}
+
+/* Both sides' steps on the stack up to this many a side (the footprint
+ * is asked for every VM point that may move), else allocated. */
+#define FSTEPS_ON_STACK 256
+
+double vmset_footprint(const struct item *it, const struct rp *rps,
+		       size_t n, size_t i, const int64_t *leave,
+		       const double *freed, bool refills, int64_t from,
+		       int64_t to)
+{
+	struct fstep stack[2 * FSTEPS_ON_STACK];
+	struct fstep *st = stack;
+	double gb;
+
+	if (!(to > from))
+		return unique_gb_at(it, rps, n, i, from);
+	if (n + 1 > FSTEPS_ON_STACK)
+		st = xmalloc(2 * (n + 1) * sizeof(*st));
+	gb = footprint_mean(it, rps, n, i, leave, freed, refills, from, to,
+			    st, st + n + 1);
+	if (st != stack)
+		free(st);
+	return gb;
 }

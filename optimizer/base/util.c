@@ -619,6 +619,17 @@ static int one_conversion(char *out, size_t n, const char *spec, size_t len,
 }
 #pragma GCC diagnostic pop
 
+/* Appends what of s[0..len) fits before buf's last byte (n > used);
+ * returns the new length. */
+static size_t put_run(char *buf, size_t used, size_t n, const char *s,
+		      size_t len)
+{
+	if (len > n - 1 - used)
+		len = n - 1 - used;
+	memcpy(buf + used, s, len);
+	return used + len;
+}
+
 void strfmt(char *buf, size_t n, const char *fmt, ...)
 {
 	size_t used = 0;
@@ -633,7 +644,9 @@ void strfmt(char *buf, size_t n, const char *fmt, ...)
 		size_t len;
 
 		if (*p != '%') {
-			buf[used++] = *p++;
+			len = strcspn(p, "%");
+			used = put_run(buf, used, n, p, len);
+			p += len;
 			continue;
 		}
 		if (p[1] == '%') {
@@ -651,8 +664,7 @@ void strfmt(char *buf, size_t n, const char *fmt, ...)
 		} else {
 			one_conversion(piece, sizeof(piece), p, len, &ap);
 		}
-		for (; *text && used + 1 < n; text++)
-			buf[used++] = *text;
+		used = put_run(buf, used, n, text, strlen(text));
 		p += len;
 	}
 	buf[used] = '\0';

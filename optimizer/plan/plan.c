@@ -795,8 +795,8 @@ queue_plan_row(struct plan_ctx *p, const struct item *it, const struct rp *rp,
 	r->rp = *rp;
 	r->rp.rp_id = plan_rows_keep(p->rows, rp->rp_id);
 	r->rp.move_info = NULL;
-	r->el = *el;
-	r->d = *d;
+	eligibility_copy(&r->el, el);
+	decision_copy(&r->d, d);
 	r->now_cost = now_cost;
 	r->after_cost = after_cost;
 	r->freed_gb = freed_gb;
@@ -829,6 +829,7 @@ struct point_money {
 	const struct rp *rp;
 	double now, after;
 	bool files; /* a vaulted file share's */
+	bool in_standard, in_archive; /* its slot's, tested once */
 };
 
 static void add_point(struct totals *t, const void *arg)
@@ -836,12 +837,12 @@ static void add_point(struct totals *t, const void *arg)
 	const struct point_money *pm = arg;
 
 	t->points++;
-	if (tier_in_standard(pm->rp->tier)) {
+	if (pm->in_standard) {
 		t->standard_gb += pm->rp->unique_gb;
 		if (pm->files)
 			t->files_gb += pm->rp->unique_gb;
 	}
-	if (tier_in_archive(pm->rp->tier))
+	if (pm->in_archive)
 		t->archive_gb += pm->rp->full_gb;
 	t->storage_now += pm->now;
 	t->storage_after += pm->after;
@@ -991,16 +992,38 @@ static void report_point(const struct plan_ctx *p,
 	p->o->on_point(p->o->on_point_ctx, &pp);
 }
 
+/* Point i of an item, to be decided: set field by field, since zeroing
+ * the whole context (its Lambda cache, its slot) per point and per
+ * decision cost more than deciding did (issue 21). */
+static void point_ctx_at(struct point_ctx *pc, const struct plan_ctx *p,
+			 const struct item *it, const struct rp *rps,
+			 size_t i)
+{
+	pc->it = it;
+	pc->pol = it->policy_idx >= 0 ? &p->s->policies[it->policy_idx]
+				      : NULL;
+	pc->rp = &rps[i];
+	pc->el = &p->work.el[i];
+	pc->c = NULL;
+	pc->d = NULL;
+	pc->weight = 0;
+	pc->rho = p->work.rho;
+	pc->ncum = 0;
+}
+
 /* Decisions use what point i will free when it may move: with its set
  * (vmset.h) or on its own, with the neighbours it will have then. Fills
- * pc->weight and pc->c (c), at_move's unique GiB, and d. */
+ * pc->weight and pc->c (c), at_move's unique GiB, and d. The decision
+ * made on the same unique GiB is taken again as it was; keep: kept for
+ * the next to ask. */
 static void decide_on_freed(struct plan_ctx *p, struct point_ctx *pc,
 			    const struct rp *rps, size_t n, size_t i,
 			    struct rp *at_move, struct point_costs *c,
-			    struct decision *d)
+			    struct decision *d, bool keep)
 {
 	const struct item *it = pc->it;
 	const double freed = p->work.freed[i];
+	struct decided *was = &p->work.decided[i];
 	struct decide_input in;
 
 	pc->weight = point_coverage_days(it->workload, pc->rp->kind,
@@ -1014,11 +1037,21 @@ static void decide_on_freed(struct plan_ctx *p, struct point_ctx *pc,
 			pc->el->from > p->now ? pc->el->from : p->now);
 	if (p->work.footprint[i] > at_move->unique_gb)
 		at_move->unique_gb = p->work.footprint[i];
-	point_costs_for(c, &p->cards[it->vault_idx], &p->o->cost, at_move);
 	pc->c = c;
+	if (was->gb == at_move->unique_gb) {
+		*c = was->c;
+		decision_copy(d, &was->d);
+		return;
+	}
+	point_costs_for(c, &p->cards[it->vault_idx], &p->o->cost, at_move);
 	in = (struct decide_input){ it, pc->rp, pc->el, c, p->currency,
 				    p->now, p->proj.h.end };
 	decide_point(p, pc, &in, d);
+	if (!keep)
+		return;
+	was->gb = at_move->unique_gb;
+	was->c = *c;
+	decision_copy(&was->d, d);
 }
 
 static void plan_point(struct plan_ctx *p, const struct item *it,
@@ -1028,28 +1061,26 @@ static void plan_point(struct plan_ctx *p, const struct item *it,
 	const struct rate_card *rc = &p->cards[it->vault_idx];
 	struct item_work *w = &p->work;
 	struct point_money pm = { rp, point_monthly_cost(rc, it->workload, rp),
-				  0, it->workload == WL_FILES };
-	struct point_ctx pc = { 0 };
+				  0, it->workload == WL_FILES, false, false };
+	struct point_ctx pc;
 	struct point_costs c;
 	struct decision d;
 	struct rp at_move;
 	struct plan_row *row;
 	bool with_set = !isnan(w->freed[i]);
 
-	pc.it = it;
-	pc.pol = it->policy_idx >= 0 ? &p->s->policies[it->policy_idx] : NULL;
-	pc.rp = rp;
-	pc.rho = w->rho;
+	point_ctx_at(&pc, p, it, rps, i);
 	make_slot(&pc.sl, w->refills, rp, rc, it->workload);
 	end_at_purge(&pc.sl, it);
 	pm.after = pm.now;
+	pm.in_standard = pc.sl.in_standard;
+	pm.in_archive = pc.sl.in_archive;
 	if (!archivable_kind(it->workload, rp->kind)) {
 		queue_slot(p, it, &pc.sl);
 		add_to_totals(p, it, add_point, &pm);
 		return;
 	}
-	pc.el = &w->el[i];
-	decide_on_freed(p, &pc, rps, n, i, &at_move, &c, &d);
+	decide_on_freed(p, &pc, rps, n, i, &at_move, &c, &d, false);
 	if (pc.el->status != ELIG_NEVER) {
 		/* While in Standard the point holds its own unique GiB, as the
 		 * snapshot's Standard total counts it (sizes.h): the versions
@@ -1171,6 +1202,7 @@ static void grow_work(struct item_work *w, size_t n)
 	w->candidate = xrealloc(w->candidate, n * sizeof(*w->candidate));
 	w->leave = xrealloc(w->leave, n * sizeof(*w->leave));
 	w->footprint = xrealloc(w->footprint, n * sizeof(*w->footprint));
+	w->decided = xrealloc(w->decided, n * sizeof(*w->decided));
 }
 
 /* Targets with an RTO and a retention that cover this item on a vault
@@ -1198,10 +1230,13 @@ static void hold_for_rto(struct plan_ctx *p, const struct item *it,
 {
 	int prio = p->o->cost.high_priority ? REHYDRATE_HIGH
 					    : REHYDRATE_STANDARD;
-	double rehydrate = rto_rehydrate_hours(prio, rp->full_gb);
-	double restore = rto_model_hours(&p->rto[it->workload], rp->full_gb);
+	double rehydrate, restore;
 	char why[200];
 
+	if (!p->work.nholds)
+		return;
+	rehydrate = rto_rehydrate_hours(prio, rp->full_gb);
+	restore = rto_model_hours(&p->rto[it->workload], rp->full_gb);
 	for (size_t k = 0; k < p->work.nholds; k++) {
 		const struct target *t = p->work.holds[k].t;
 		if (t->rto_hours >= rehydrate + restore)
@@ -1235,18 +1270,16 @@ static void settle_vm_set(struct plan_ctx *p, const struct item *it,
 			    rc->arc_gb_month, w->refills, w->freed, &w->set);
 		dropped = false;
 		for (size_t i = 0; p->o->moves == MOVES_PLAN && i < n; i++) {
-			struct point_ctx pc = { .it = it, .rp = &rps[i],
-						.el = &w->el[i] };
+			struct point_ctx pc;
 			struct point_costs c;
 			struct rp at_move;
 			struct decision d;
 
 			if (isnan(w->freed[i]))
 				continue;
-			pc.pol = it->policy_idx >= 0
-					 ? &p->s->policies[it->policy_idx]
-					 : NULL;
-			decide_on_freed(p, &pc, rps, n, i, &at_move, &c, &d);
+			point_ctx_at(&pc, p, it, rps, i);
+			decide_on_freed(p, &pc, rps, n, i, &at_move, &c, &d,
+					true);
 			if (d.action == ACT_KEEP) {
 				w->candidate[i] = false;
 				dropped = true;
@@ -1270,7 +1303,7 @@ static int64_t planned_leave(struct plan_ctx *p, const struct item *it,
 			     const struct rp *rps, size_t n, size_t i)
 {
 	struct item_work *w = &p->work;
-	struct point_ctx pc = { .it = it, .rp = &rps[i], .el = &w->el[i] };
+	struct point_ctx pc;
 	struct point_costs c;
 	struct rp at_move;
 	struct decision d;
@@ -1279,8 +1312,8 @@ static int64_t planned_leave(struct plan_ctx *p, const struct item *it,
 		return rps[i].expiry_time;
 	if (p->o->moves == MOVES_ALL_ELIGIBLE)
 		return w->el[i].from > p->now ? w->el[i].from : p->now;
-	pc.pol = it->policy_idx >= 0 ? &p->s->policies[it->policy_idx] : NULL;
-	decide_on_freed(p, &pc, rps, n, i, &at_move, &c, &d);
+	point_ctx_at(&pc, p, it, rps, i);
+	decide_on_freed(p, &pc, rps, n, i, &at_move, &c, &d, true);
 	return d.action == ACT_MOVE_NOW || d.action == ACT_MOVE_ON
 		       ? d.move_at
 		       : rps[i].expiry_time;
@@ -1324,7 +1357,7 @@ static void prepare_item(struct plan_ctx *p, const struct item *it,
 	for (size_t i = 0; i < n; i++) {
 		struct eligibility *el = &w->el[i];
 
-		w->freed[i] = w->footprint[i] = NAN;
+		w->freed[i] = w->footprint[i] = w->decided[i].gb = NAN;
 		w->candidate[i] = false;
 		if (!archivable_kind(it->workload, rps[i].kind))
 			continue;
@@ -1589,6 +1622,7 @@ done:
 	free(p.work.candidate);
 	free(p.work.leave);
 	free(p.work.footprint);
+	free(p.work.decided);
 	free(p.work.holds);
 	rto_samples_release(&p.rto_samples);
 	plan_calibration_free(&p);

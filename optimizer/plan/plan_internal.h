@@ -47,12 +47,23 @@ struct rto_hold {
 };
 
 /* One item's points while they are decided (reused from item to item). */
+/* A point's last decision kept (item_work.decided) and the unique GiB at
+ * its move it was made on; gb NAN: none. */
+struct decided {
+	double gb;
+	struct point_costs c;
+	struct decision d;
+};
+
 struct item_work {
 	struct eligibility *el;
 	double *freed;       /* what a point frees moving with its set */
 	bool *candidate;
 	int64_t *leave;      /* when a point leaves Standard (plan's move) */
 	double *footprint;   /* GiB it holds there over its life; NAN */
+	/* a VM point is decided again by settle_vm_set, planned_leave and
+	 * plan_point, mostly on the same figures */
+	struct decided *decided;
 	size_t alloc;
 	struct vmset_result set;
 	bool refills;        /* new points keep replacing old ones */
@@ -254,17 +265,18 @@ void plan_fill_summary(struct plan_ctx *p);
  * and the planner's work buffers may change before it is written, with
  * what its projection needs; or (slot_only) a slot to project as it is. */
 struct plan_row {
+	/* first, in two cache lines: all that a slot-only row fills */
 	const struct item *it;
+	bool slot_only;              /* not a row of plan.csv */
+	struct slot sl;
 	struct rp rp;                /* rp_id: plan_rows_keep's copy;
 					move_info: NULL (not written) */
 	struct eligibility el;
 	struct decision d;
 	double now_cost, after_cost, freed_gb;
 	size_t set_points;
-	struct slot sl;
 	struct point_costs c;
 	double weight, rho;          /* point_ctx's, item_work's */
-	bool slot_only;              /* not a row of plan.csv */
 };
 /* What the planner queues is projected by project, then plan.csv's rows
  * formatted and written by write, in the order queued, each on a thread

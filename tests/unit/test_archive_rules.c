@@ -156,6 +156,28 @@ static void test_archive_rules__azure_not_ready(void **state)
 	assert_int_equal(el.status, ELIG_LATER);
 }
 
+/* eligibility_copy: the figures and both texts, whatever the copy held. */
+static void test_archive_rules__copy_is_the_eligibility(void **state)
+{
+	struct rp rp = point(RK_MONTHLY, T0 + 900LL * DAY_S);
+	struct item it = vm_item(WL_VM);
+	struct eligibility el, copy;
+	(void)state;
+
+	archive_eligibility(&it, &rp, T0 + 100LL * DAY_S, &el);
+	eligibility_hold(&el, T0 + 200LL * DAY_S, T0 + 100LL * DAY_S,
+			 RC_DEPENDANTS, "the daily points are kept");
+	strlcpy_vw(el.why, "a why", sizeof(el.why));
+	memset(&copy, 'x', sizeof(copy));
+	eligibility_copy(&copy, &el);
+	assert_int_equal(copy.status, ELIG_LATER);
+	assert_memory_equal(&copy, &el, offsetof(struct eligibility, why));
+	assert_string_equal(copy.why, "a why");
+	assert_string_equal(copy.held,
+			    "the daily points are kept until 2026-07-20");
+	assert_int_equal(copy.held_code, RC_DEPENDANTS);
+}
+
 /* isReadyForMove false while Azure is "still determining" is temporary:
  * eligible later (re-checked), not never. */
 static void test_archive_rules__azure_still_determining(void **state)
@@ -256,6 +278,7 @@ int main(void)
 		cmocka_unit_test(test_archive_rules__kinds_and_tiers),
 		cmocka_unit_test(test_archive_rules__kept_forever),
 		cmocka_unit_test(test_archive_rules__azure_not_ready),
+		cmocka_unit_test(test_archive_rules__copy_is_the_eligibility),
 		cmocka_unit_test(test_archive_rules__azure_still_determining),
 		cmocka_unit_test(test_archive_rules__vm_dependencies),
 		cmocka_unit_test(test_archive_rules__dependant_kept_forever),

@@ -218,6 +218,22 @@ static void test_decision__ineligible_keeps_azure_reason(void **state)
 	restore_model_free(m);
 }
 
+/* decision_copy: every figure and the reason, whatever the copy held. */
+static void test_decision__copy_is_the_decision(void **state)
+{
+	struct restore_model *m = prior(1000, 0);
+	struct decision d, copy;
+	(void)state;
+
+	decide_at(m, T0 + 300LL * DAY_S, 5, T0 + 1000LL * DAY_S, &d);
+	memset(&copy, 'x', sizeof(copy));
+	decision_copy(&copy, &d);
+	assert_memory_equal(&copy, &d, offsetof(struct decision, reason));
+	assert_string_equal(copy.reason, d.reason);
+	assert_true(strlen(d.reason) > 100);
+	restore_model_free(m);
+}
+
 static void test_decision__early_deletion(void **state)
 {
 	struct point_costs c = { 0 };
@@ -306,6 +322,7 @@ int main(void)
 		cmocka_unit_test(test_decision__restores_delay_the_move),
 		cmocka_unit_test(test_decision__no_history_keeps),
 		cmocka_unit_test(test_decision__ineligible_keeps_azure_reason),
+		cmocka_unit_test(test_decision__copy_is_the_decision),
 		cmocka_unit_test(test_decision__early_deletion),
 		cmocka_unit_test(test_decision__closed_form_matches_grid),
 		cmocka_unit_test(test_decision__optimal_age_limits),

@@ -536,6 +536,22 @@ static void test_util__format_long_matches_printf(void **state)
 	}
 }
 
+/* strfmt writes what snprintf writes, cut at every buffer size, its
+ * literal runs and %s texts copied whole or in part. */
+static void test_util__strfmt_matches_snprintf_at_every_size(void **state)
+{
+	char got[96], want[96];
+
+	(void)state;
+	for (size_t n = 1; n <= sizeof(got); n++) {
+		strfmt(got, n, "saves %.2f %s over %zu points; %s%% %d/%.4g",
+		       1234.567, "EUR", (size_t)42, "P(any)", -7, 0.000123);
+		snprintf(want, n, "saves %.2f %s over %zu points; %s%% %d/%.4g",
+			 1234.567, "EUR", (size_t)42, "P(any)", -7, 0.000123);
+		assert_string_equal(got, want);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -562,6 +578,8 @@ int main(void)
 		cmocka_unit_test(
 			test_util__format_fixed_leaves_non_numbers_to_printf),
 		cmocka_unit_test(test_util__format_long_matches_printf),
+		cmocka_unit_test(
+			test_util__strfmt_matches_snprintf_at_every_size),
 		cmocka_unit_test(
 			test_util__shell_word_quotes_what_a_shell_would_read),
 		cmocka_unit_test(

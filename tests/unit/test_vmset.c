@@ -300,6 +300,43 @@ static void test_vmset__yearly_ends_up_holding_a_copy(void **state)
 		unique_gb_at(&it, rps, 5, 1, to), 1e-9);
 }
 
+/* The footprint of an item with more points than fit on the stack is
+ * the same: 300 archived points before the five above share nothing. */
+static void test_vmset__footprint_of_a_long_item(void **state)
+{
+	enum { OLD = 300, N = OLD + 5 };
+	static struct rp rps[N];
+	static int64_t leave[N];
+	static double freed[N];
+	struct item it = { 0 };
+	int64_t from = T0 + 90 * DAY_S, to = T0 + 1095 * DAY_S;
+	const int born[5] = { -30, 0, 30, 60, 89 };
+	double short_fp;
+	(void)state;
+
+	it.workload = WL_VM;
+	it.source_gb = 100;
+	it.daily_churn = 0.01;
+	for (int i = 0; i < N; i++) {
+		int k = i - OLD;
+		memset(&rps[i], 0, sizeof(rps[i]));
+		rps[i].rp_time = k < 0 ? T0 - (int64_t)(OLD - i + 1) * 30 * DAY_S
+				       : T0 + (int64_t)born[k] * DAY_S;
+		rps[i].expiry_time = rps[i].rp_time + 3000LL * DAY_S;
+		rps[i].kind = k == 1 ? RK_YEARLY : RK_MONTHLY;
+		rps[i].tier = k < 0 ? TIER_ARCHIVE : TIER_STANDARD;
+		rps[i].full_gb = 100;
+		rps[i].move_info = "";
+		freed[i] = NAN;
+		leave[i] = rps[i].expiry_time - (k == 2) * 2000LL * DAY_S;
+	}
+	short_fp = vmset_footprint(&it, rps + OLD, 5, 1, leave + OLD,
+				   freed + OLD, true, from, to);
+	assert_true(short_fp > 0);
+	assert_true(vmset_footprint(&it, rps, N, OLD + 1, leave, freed, true,
+				    from, to) == short_fp);
+}
+
 /* What a set of chain points frees (vmset.h), run by run. */
 static double set_value(const struct rp *rps, int m, const bool *in,
 			double churn, double std, double arc, bool refills)
@@ -397,6 +434,7 @@ int main(void)
 		cmocka_unit_test(test_vmset__azure_set_beside_the_plan),
 		cmocka_unit_test(test_vmset__best_of_every_subset),
 		cmocka_unit_test(test_vmset__yearly_ends_up_holding_a_copy),
+		cmocka_unit_test(test_vmset__footprint_of_a_long_item),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
