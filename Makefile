@@ -165,11 +165,16 @@ FUZZ_MAKE = $(MAKE) --no-print-directory -j$$(nproc) BUILD=build-fuzz CC=clang O
 	    SAN="-fsanitize=fuzzer-no-link,address,undefined \
 	    -fno-omit-frame-pointer -fno-sanitize-recover=all" fuzz-bins
 
-$(BUILD)/fuzz/%: tests/fuzz/%.c $(BUILD)/libvaultwise.a tests/fuzz/fuzzutil.h
+# Each target is its check alone; tests/fuzz/driver.c, linked into every
+# one, is libFuzzer's side (tests/fuzz/fuzzutil.h).
+FUZZ_DRIVER = tests/fuzz/driver.c
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(FUZZ_DRIVER) $(BUILD)/libvaultwise.a \
+		 tests/fuzz/fuzzutil.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS_ALL) $(TEST_CPPFLAGS) -Itests/fuzz $(CFLAGS_ALL) \
 	    -fsanitize=fuzzer \
-	    -o $@ $< $(BUILD)/libvaultwise.a $(LDFLAGS_ALL) $(PKG_LIBS)
+	    -o $@ $< $(FUZZ_DRIVER) $(BUILD)/libvaultwise.a $(LDFLAGS_ALL) \
+	    $(PKG_LIBS)
 
 fuzz-bins: $(FUZZ_BIN)
 

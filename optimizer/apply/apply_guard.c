@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -53,6 +54,44 @@ static void lock_holder(const char *plan_dir, char *out, size_t n)
 	free(path);
 }
 
+/* Whether fd is still the directory at path. */
+static bool still_at(int fd, const char *path)
+{
+	struct stat a, b;
+
+	return fstat(fd, &a) == 0 && stat(path, &b) == 0 &&
+	       a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
+
+/* An exclusive flock(2) of the directory at plan_dir into *fd: 0, 1 when
+ * another process holds it, -1 on error. plan and run replace a plan
+ * directory by renaming a new one over it while they hold the old one's
+ * lock: a lock won between the open and that rename is of a directory no
+ * longer there, and is taken again on the one now at plan_dir. */
+static int lock_dir(const char *plan_dir, int *fd, struct err *e)
+{
+	int rc;
+
+	for (;;) {
+		*fd = open(plan_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (*fd < 0)
+			return err_errno(e, EXIT_NOINPUT, "cannot open '%s'",
+					 plan_dir);
+		if (flock(*fd, LOCK_EX | LOCK_NB) != 0) {
+			rc = errno == EWOULDBLOCK
+				     ? 1
+				     : err_errno(e, EXIT_IOERR,
+						 "cannot lock '%s'", plan_dir);
+			close(*fd);
+			*fd = -1;
+			return rc;
+		}
+		if (still_at(*fd, plan_dir))
+			return 0;
+		close(*fd);
+	}
+}
+
 /* Takes the lock: an exclusive flock(2) on the plan directory itself,
  * so that plan and run can hold it without writing into a directory
  * they may leave as it was (a plan that fails, a run killed). An apply
@@ -61,23 +100,16 @@ static int lock_take(const char *plan_dir, const char *who, bool apply,
 		     int *fd, struct err *e)
 {
 	char *path = path_join(plan_dir, LOCK_FILE), holder[96], pid[32];
-	int n, rc = 0, pfd = -1;
+	int n, rc, pfd = -1;
 
-	*fd = open(plan_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (*fd < 0) {
-		rc = err_errno(e, EXIT_NOINPUT, "cannot open '%s'", plan_dir);
-	} else if (flock(*fd, LOCK_EX | LOCK_NB) != 0) {
-		if (errno == EWOULDBLOCK) {
-			lock_holder(plan_dir, holder, sizeof(holder));
-			rc = err_set(e, EXIT_TEMPFAIL,
-				     "the plan directory '%s' is in use by %s: "
-				     "%s once it has ended",
-				     plan_dir, holder, who);
-		} else {
-			rc = err_errno(e, EXIT_IOERR, "cannot lock '%s'",
-				       plan_dir);
-		}
-	} else if (apply) {
+	rc = lock_dir(plan_dir, fd, e);
+	if (rc == 1) {
+		lock_holder(plan_dir, holder, sizeof(holder));
+		rc = err_set(e, EXIT_TEMPFAIL,
+			     "the plan directory '%s' is in use by %s: %s "
+			     "once it has ended",
+			     plan_dir, holder, who);
+	} else if (rc == 0 && apply) {
 		n = snprintf(pid, sizeof(pid), "%ld\n", (long)getpid());
 		pfd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW |
 				       O_CLOEXEC, 0644);

@@ -86,9 +86,17 @@ expect_exit 0 "... the plan directory is not blocked: a dry run reads it" \
 # (no apply ran there before: plan and run lock it all the same, run from
 # its plan stage until OUT is swapped)
 # start_holder WHO: starts WHO (plan or run) replacing $T/rp/plan in the
-# background ($bg) and waits until /proc/locks lists its flock of the
-# directory (pid, then inode); 1 when WHO ended first (on a loaded machine
-# the window can pass between two looks: the caller starts it again).
+# background ($bg) and freezes it (SIGSTOP) once /proc/locks lists its
+# flock of the directory now at $T/rp/plan (pid, then inode): frozen, it
+# holds that lock until SIGCONT, however long the apply under test takes
+# to start. A lock seen is looked at again once every thread of WHO has
+# stopped, so that what the test sees stays true (WHO may have swapped the
+# directory in between); 1 when WHO ended first (the caller starts it
+# again).
+holds_lock() {
+	inode=$(stat -c %i "$T/rp/plan" 2>/dev/null)
+	grep -Eqs "FLOCK .* $bg [0-9a-f]+:[0-9a-f]+:$inode " /proc/locks
+}
 start_holder() {
 	rm -rf "$T/rp"
 	"$VAULTWISE" run -q --snapshot "$VW_TOP/data/sample" --out "$T/rp" \
@@ -101,12 +109,18 @@ start_holder() {
 			--out "$T/rp" >/dev/null 2>&1 &
 	fi
 	bg=$!
-	inode=$(stat -c %i "$T/rp/plan")
-	while ! grep -Eqs "FLOCK .* $bg [0-9a-f]+:[0-9a-f]+:$inode " \
-		/proc/locks; do
-		kill -0 $bg 2>/dev/null || { wait $bg; return 1; }
+	while ! grep -qs ') Z ' /proc/$bg/stat && kill -0 $bg 2>/dev/null; do
+		if holds_lock && kill -STOP $bg; then
+			while grep -qsv ') [tTZ] ' /proc/$bg/task/*/stat; do
+				:
+			done
+			holds_lock && return 0
+			kill -CONT $bg
+		fi
 		sleep 0.01
 	done
+	wait $bg
+	return 1
 }
 for who in plan run; do
 	tries=0
@@ -118,6 +132,7 @@ for who in plan run; do
 		vw "$VAULTWISE" apply "$T/rp/plan" --yes
 	grep_ok "... saying a plan or run holds it" \
 		"in use by a vaultwise plan or run replacing it" "$T/err"
+	kill -CONT $bg 2>/dev/null
 	wait $bg
 	check "... and $who ends 0, the plan replaced, no journal in it" \
 		test $? -eq 0 -a -s "$T/rp/plan/plan.csv" -a \

@@ -28,14 +28,6 @@ static const struct policy vm_policy = {
 	.tiering_mode = TM_TIERAFTER, .tier_after_days = 90,
 };
 
-int LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	(void)argc;
-	(void)argv;
-	log_setup(LOG_ERROR, 0);
-	return 0;
-}
-
 static void check_str(const char *s)
 {
 	if (s)
@@ -151,21 +143,17 @@ static void parse_one(int kind, int sub, const cJSON *o,
 	}
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+static void run(const struct fuzz_input *in)
 {
 	struct strpool pool = STRPOOL_INIT;
 	struct arm_page pg;
 	cJSON *root;
 	const cJSON *it;
-	int kind, sub;
+	int kind = (int)(in->pick % K_COUNT), sub = (int)(in->pick / K_COUNT);
 
-	if (size < 1)
-		return 0;
-	kind = data[0] % K_COUNT;
-	sub = data[0] / K_COUNT;
-	root = cJSON_ParseWithLength((const char *)data + 1, size - 1);
+	root = cJSON_ParseWithLength((const char *)in->data, in->size);
 	if (!root)
-		return 0;
+		return;
 	parse_one(kind, sub, root, &pool);
 	if (arm_page(root, &pg) == 0) {
 		check_str(pg.next_link);
@@ -174,5 +162,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	cJSON_Delete(root);
 	strpool_release(&pool);
-	return 0;
 }
+
+const struct fuzz_target fuzz_target = { .pick = true, .run = run };

@@ -8,33 +8,14 @@
 
 #include "optimizer/snapshot/bill.h"
 #include "fuzzutil.h"
-#include "optimizer/snapshot/snapshot.h"
 
-static struct snapshot snap;
-static char *path;
-
-int LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	struct err e = ERR_INIT;
-	char *dir = xasprintf("%s/../tests/data/tiny-snapshot", VW_DATADIR);
-
-	(void)argc;
-	(void)argv;
-	path = fuzz_path("costs.csv");
-	if (snapshot_open(&snap, dir, &e))
-		abort();
-	free(dir);
-	return 0;
-}
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+static void run(const struct fuzz_input *in)
 {
 	struct bill b;
 	struct err e = ERR_INIT;
 
-	fuzz_write_at(path, data, size);
-	if (bill_read(&b, path, &snap, &e) == 0) {
-		if (b.nvaults != snap.nvaults || b.kept > b.rows)
+	if (bill_read(&b, in->path, &fuzz_tiny, &e) == 0) {
+		if (b.nvaults != fuzz_tiny.nvaults || b.kept > b.rows)
 			abort();
 		for (size_t v = 0; v < b.nvaults; v++)
 			for (int m = 0; m < BM_COUNT; m++)
@@ -45,5 +26,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	} else if (e.code != EXIT_DATAERR && e.code != EXIT_IOERR) {
 		abort();
 	}
-	return 0;
 }
+
+const struct fuzz_target fuzz_target = {
+	.file = "costs.csv", .tiny = true, .run = run,
+};

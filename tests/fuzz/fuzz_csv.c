@@ -10,17 +10,6 @@
 
 #include "optimizer/base/csvio.h"
 #include "fuzzutil.h"
-#include "optimizer/snapshot/snapshot.h"
-
-static char *path;
-
-int LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	(void)argc;
-	(void)argv;
-	path = fuzz_path("file.csv");
-	return 0;
-}
 
 struct seen {
 	uint64_t rows;
@@ -88,20 +77,19 @@ static void check_info(const struct csv_file_info *info, const uint8_t *data,
 		abort();
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+static void run(const struct fuzz_input *in)
 {
-	const struct csv_schema *schema;
+	const struct csv_schema *schema = snapshot_schemas[in->pick % SF_COUNT];
 	struct csv_file_info info;
 	struct seen sn = { 0, 0 };
 	struct err e = ERR_INIT;
 
-	if (size < 1)
-		return 0;
-	schema = snapshot_schemas[data[0] % SF_COUNT];
-	fuzz_write_at(path, data + 1, size - 1);
-	if (csv_read(path, schema, each_row, &sn, &info, &e) == 0)
-		check_info(&info, data + 1, size - 1, &sn);
+	if (csv_read(in->path, schema, each_row, &sn, &info, &e) == 0)
+		check_info(&info, in->data, in->size, &sn);
 	else if (!e.code || !e.msg[0])
 		abort();
-	return 0;
 }
+
+const struct fuzz_target fuzz_target = {
+	.pick = true, .file = "file.csv", .run = run,
+};

@@ -9,23 +9,13 @@
 #include "optimizer/base/csvskip.h"
 #include "fuzzutil.h"
 
-static char *path;
-
-int LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	(void)argc;
-	(void)argv;
-	path = fuzz_path("file.csv");
-	return 0;
-}
-
 struct got {
 	struct strbuf rows; /* "LINE:f1|f2|...\n" a row */
 	int rc;
 	struct err e;
 };
 
-static void scan(int isa, bool hash, struct got *g)
+static void scan(const char *path, int isa, bool hash, struct got *g)
 {
 	struct csvscan s;
 
@@ -51,24 +41,24 @@ static bool same(const struct got *a, const struct got *b)
 	       a->e.code == b->e.code && strcmp(a->e.msg, b->e.msg) == 0;
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+static void run(const struct fuzz_input *in)
 {
 	static const int isas[] = { CSVSKIP_SSE2, CSVSKIP_AVX2,
 				    CSVSKIP_AVX512 };
 	struct got want, g;
 
-	fuzz_write_at(path, data, size);
-	scan(CSVSKIP_C, false, &want);
+	scan(in->path, CSVSKIP_C, false, &want);
 	for (size_t i = 0; i < sizeof(isas) / sizeof(*isas); i++) {
 		if (!csvskip_supported(isas[i]))
 			continue;
 		for (int hash = 0; hash < 2; hash++) {
-			scan(isas[i], hash, &g);
+			scan(in->path, isas[i], hash, &g);
 			if (!same(&want, &g))
 				abort();
 			strbuf_release(&g.rows);
 		}
 	}
 	strbuf_release(&want.rows);
-	return 0;
 }
+
+const struct fuzz_target fuzz_target = { .file = "file.csv", .run = run };

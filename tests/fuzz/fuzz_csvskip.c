@@ -15,16 +15,6 @@
 
 #define WORD "backup"
 
-static char *path;
-
-int LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	(void)argc;
-	(void)argv;
-	path = fuzz_path("file.csv");
-	return 0;
-}
-
 struct got {
 	struct strbuf rows; /* "LINE:f1|f2|...\n" a row kept */
 	uint64_t skipped;
@@ -43,7 +33,7 @@ static bool holds_word(const struct csvscan *s)
 
 /* With isa >= 0 through the filter, else a plain read keeping the rows
  * that hold the word. */
-static void scan(int isa, bool hash, struct got *g)
+static void scan(const char *path, int isa, bool hash, struct got *g)
 {
 	struct csvscan s;
 
@@ -101,18 +91,17 @@ static bool comparable(const uint8_t *data, size_t size)
 	return true;
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+static void run(const struct fuzz_input *in)
 {
 	static const int isas[] = { CSVSKIP_C, CSVSKIP_SSE2, CSVSKIP_AVX2 };
 	struct got first, g;
 	bool have = false;
 
-	fuzz_write_at(path, data, size);
 	for (size_t i = 0; i < sizeof(isas) / sizeof(*isas); i++) {
 		if (!csvskip_supported(isas[i]))
 			continue;
 		for (int hash = 0; hash < 2; hash++) {
-			scan(isas[i], hash, have ? &g : &first);
+			scan(in->path, isas[i], hash, have ? &g : &first);
 			if (!have) {
 				have = true;
 				continue;
@@ -122,10 +111,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			strbuf_release(&g.rows);
 		}
 	}
-	scan(-1, false, &g);
-	if (g.rc == 0 && comparable(data, size) && !same(&first, &g))
+	scan(in->path, -1, false, &g);
+	if (g.rc == 0 && comparable(in->data, in->size) &&
+	    !same(&first, &g))
 		abort();
 	strbuf_release(&g.rows);
 	strbuf_release(&first.rows);
-	return 0;
 }
+
+const struct fuzz_target fuzz_target = { .file = "file.csv", .run = run };

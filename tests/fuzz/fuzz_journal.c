@@ -18,16 +18,6 @@
 #define PLAN "9f86d081884c7d659a2feaa0c55ad015" \
 	     "a3bf4f1b2b0b822cd15d6c15b0f00a08"
 
-static char *path;
-
-int LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	(void)argc;
-	(void)argv;
-	path = fuzz_path("journal.jsonl");
-	return 0;
-}
-
 static void sha256_hex(const char *data, size_t n, char out[SHA256_HEX_LEN])
 {
 	unsigned char md[EVP_MAX_MD_SIZE];
@@ -74,7 +64,7 @@ static int count_entry(void *ctx, size_t line, const cJSON *entry,
  * entry: it must then read back whole, one line longer. A journal with no
  * complete line (a header cut short by a crash) was never started: apply
  * starts it over for any plan, leaving a header and the entry. */
-static void reopen_append(const struct journal_check *chk)
+static void reopen_append(const char *path, const struct journal_check *chk)
 {
 	const char *plan = chk->lines ? chk->plan : PLAN;
 	unsigned long lines = chk->lines ? chk->lines + 1 : 2;
@@ -97,28 +87,28 @@ static void reopen_append(const struct journal_check *chk)
 	cJSON_Delete(fields);
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+static void run(const struct fuzz_input *in)
 {
 	struct journal_check chk;
 	struct err e = ERR_INIT;
-	unsigned mode;
-	char *text;
 	size_t n = 0;
 
-	if (size < 1 || size > 2 * JOURNAL_MAX_LINE)
-		return 0;
-	mode = data[0];
-	text = fuzz_cstr(data + 1, size - 1);
-	if (mode & 1)
-		rechain(text, size - 1);
-	fuzz_write_at(path, text, size - 1);
+	if (in->pick & 1) {
+		char *text = fuzz_cstr(in->data, in->size);
+		rechain(text, in->size);
+		fuzz_write_at(in->path, text, in->size);
+		free(text);
+	}
 	memset(&chk, 0, sizeof(chk));
-	if (journal_read(path, count_entry, &n, &chk, &e) == 0) {
+	if (journal_read(in->path, count_entry, &n, &chk, &e) == 0) {
 		if (chk.lines ? n + 1 != chk.lines : !chk.incomplete_tail)
 			abort();
-		if (mode & 2)
-			reopen_append(&chk);
+		if (in->pick & 2)
+			reopen_append(in->path, &chk);
 	}
-	free(text);
-	return 0;
 }
+
+const struct fuzz_target fuzz_target = {
+	.pick = true, .max_size = 2 * JOURNAL_MAX_LINE,
+	.file = "journal.jsonl", .run = run,
+};

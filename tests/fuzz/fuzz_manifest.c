@@ -6,14 +6,6 @@
 #include "fuzzutil.h"
 #include "optimizer/snapshot/manifest.h"
 
-int LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	(void)argc;
-	(void)argv;
-	fuzz_scratch();
-	return 0;
-}
-
 /* manifest_write writes an absent source as "csv", a tenant as "". */
 static int same_str(const char *a, const char *b, const char *dflt)
 {
@@ -42,16 +34,15 @@ static void check_same(const struct manifest *a, const struct manifest *b)
 	}
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+static void run(const struct fuzz_input *in)
 {
-	char *in = fuzz_write("manifest.json", data, size);
 	char *out = fuzz_path("manifest.out.json");
 	struct manifest m, back;
 	struct err e = ERR_INIT;
 
 	memset(&m, 0, sizeof(m));
 	memset(&back, 0, sizeof(back));
-	if (manifest_read(&m, in, &e) == 0) {
+	if (manifest_read(&m, in->path, &e) == 0) {
 		if (manifest_write(&m, out, &e) ||
 		    manifest_read(&back, out, &e))
 			abort();
@@ -59,7 +50,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	manifest_release(&m);
 	manifest_release(&back);
-	free(in);
 	free(out);
-	return 0;
 }
+
+const struct fuzz_target fuzz_target = {
+	.file = "manifest.json", .run = run,
+};

@@ -15,7 +15,6 @@
 #include "models/audit/audit_rules.h"
 #include "optimizer/audit/audit.h"
 #include "optimizer/report/report.h"
-#include "optimizer/snapshot/snapshot.h"
 
 enum which { W_PLAN_CSV, W_SUMMARY, W_STRATEGIES, W_PLAN_JSON, W_ITEMS,
 	     W_POLICY_CHANGES, W_MODEL, W_RPO, W_POSTURE, W_COUNT };
@@ -26,7 +25,6 @@ static const char *const names[W_COUNT] = {
 	"posture.csv",
 };
 
-static struct snapshot snap;
 static char *plan_dir, *out_dir, *paths[W_COUNT], *originals[W_COUNT];
 static size_t original_len[W_COUNT];
 
@@ -38,23 +36,18 @@ static void make_plan(void)
 
 	plan_options_init(&o);
 	memset(&sum, 0, sizeof(sum));
-	if (plan_run(&snap, &o, plan_dir, &sum, &e))
+	if (plan_run(&fuzz_tiny, &o, plan_dir, &sum, &e))
 		abort();
 	plan_summary_release(&sum);
 }
 
-int LLVMFuzzerInitialize(int *argc, char ***argv)
+/* The plan of the tiny snapshot, its files kept to be put back. */
+static void setup(void)
 {
 	struct err e = ERR_INIT;
-	char *dir = xasprintf("%s/../tests/data/tiny-snapshot", VW_DATADIR);
 
-	(void)argc;
-	(void)argv;
 	plan_dir = fuzz_path("plan");
 	out_dir = fuzz_path("report");
-	if (snapshot_open(&snap, dir, &e))
-		abort();
-	free(dir);
 	make_plan();
 	for (int w = 0; w < W_COUNT; w++) {
 		paths[w] = w <= W_POLICY_CHANGES ? path_join(plan_dir, names[w])
@@ -64,7 +57,6 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 			      &original_len[w], &e))
 			abort();
 	}
-	return 0;
 }
 
 static void run_report(int w)
@@ -79,7 +71,8 @@ static void run_report(int w)
 	o.rpo_path = w == W_RPO ? paths[w] : NULL;
 	o.audit_path = w == W_POSTURE ? paths[w] : NULL;
 	memset(&sum, 0, sizeof(sum));
-	if (report_run(&snap, &o, out_dir, &sum, &e) && (!e.code || !e.msg[0]))
+	if (report_run(&fuzz_tiny, &o, out_dir, &sum, &e) &&
+	    (!e.code || !e.msg[0]))
 		abort();
 	report_summary_release(&sum);
 }
@@ -92,7 +85,7 @@ static void load_for_apply(void)
 	struct err e = ERR_INIT;
 
 	memset(&js, 0, sizeof(js));
-	if (apply_plan_load(&p, plan_dir, snap.as_of, &js, NULL, &e) &&
+	if (apply_plan_load(&p, plan_dir, fuzz_tiny.as_of, &js, NULL, &e) &&
 	    (!e.code || !e.msg[0]))
 		abort();
 	apply_plan_release(&p);
@@ -107,14 +100,11 @@ static void load_policy_changes(void)
 		audit_plan_release(&plan);
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+static void run(const struct fuzz_input *in)
 {
-	int w;
+	int w = (int)(in->pick % W_COUNT);
 
-	if (size < 1)
-		return 0;
-	w = data[0] % W_COUNT;
-	fuzz_write_at(paths[w], data + 1, size - 1);
+	fuzz_write_at(paths[w], in->data, in->size);
 	if (w == W_POLICY_CHANGES)
 		load_policy_changes();
 	else if (w != W_ITEMS)
@@ -124,5 +114,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		load_for_apply();
 	if (originals[w])
 		fuzz_write_at(paths[w], originals[w], original_len[w]);
-	return 0;
 }
+
+const struct fuzz_target fuzz_target = {
+	.pick = true, .tiny = true, .setup = setup, .run = run,
+};

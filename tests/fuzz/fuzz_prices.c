@@ -9,33 +9,16 @@
 
 #include "fuzzutil.h"
 #include "models/cost/prices.h"
-#include "optimizer/snapshot/snapshot.h"
-
-static struct snapshot snap;
-static char *path;
-
-int LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	struct err e = ERR_INIT;
-	char *dir = xasprintf("%s/../tests/data/tiny-snapshot", VW_DATADIR);
-
-	(void)argc;
-	(void)argv;
-	path = fuzz_path("prices.csv");
-	if (snapshot_open(&snap, dir, &e))
-		abort();
-	free(dir);
-	return 0;
-}
 
 static void price_vaults(const struct price_sheet *ps, const char *currency)
 {
 	static const double sizes[] = { 0, 10, 50, 50.5, 500, 1e6 };
 
-	for (size_t v = 0; v < snap.nvaults; v++) {
+	for (size_t v = 0; v < fuzz_tiny.nvaults; v++) {
 		struct rate_card rc;
 		struct err e = ERR_INIT;
-		if (rate_card_for(&rc, ps, &snap.vaults[v], currency, &e))
+		if (rate_card_for(&rc, ps, &fuzz_tiny.vaults[v], currency,
+				  &e))
 			continue;
 		for (int w = 0; w < WL_COUNT; w++)
 			for (size_t s = 0; s < ARRAY_SIZE(sizes); s++)
@@ -45,16 +28,15 @@ static void price_vaults(const struct price_sheet *ps, const char *currency)
 	}
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+static void run(const struct fuzz_input *in)
 {
 	struct price_sheet ps;
 	struct err e = ERR_INIT;
 
-	fuzz_write_at(path, data, size);
 	memset(&ps, 0, sizeof(ps));
-	if (prices_load(&ps, path, &e) == 0) {
-		const char *dflt = prices_default_currency(&ps, snap.vaults,
-							   snap.nvaults);
+	if (prices_load(&ps, in->path, &e) == 0) {
+		const char *dflt = prices_default_currency(
+			&ps, fuzz_tiny.vaults, fuzz_tiny.nvaults);
 		if (dflt)
 			price_vaults(&ps, dflt);
 		for (size_t i = 0; i < ps.n && i < 16; i++) {
@@ -68,5 +50,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 	}
 	prices_release(&ps);
-	return 0;
 }
+
+const struct fuzz_target fuzz_target = {
+	.file = "prices.csv", .tiny = true, .run = run,
+};

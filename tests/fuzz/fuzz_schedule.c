@@ -20,18 +20,14 @@
 
 static struct tz_table zones;
 
-int LLVMFuzzerInitialize(int *argc, char ***argv)
+static void load_zones(void)
 {
 	struct err e = ERR_INIT;
 	char *path = data_path("timezones.csv");
 
-	(void)argc;
-	(void)argv;
-	log_setup(LOG_ERROR, 0);
 	if (tz_table_load(&zones, path, &e))
 		abort();
 	free(path);
-	return 0;
 }
 
 /* The numbers, in the ranges the snapshot loader accepts. */
@@ -70,7 +66,7 @@ static void expand(const struct policy *p, int64_t as_of)
 				    as_of, &g);
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+static void run(const struct fuzz_input *in)
 {
 	struct policy p;
 	struct rpo_predicted rp;
@@ -78,14 +74,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char *text;
 	int64_t as_of;
 
-	if (size < HEAD)
-		return 0;
 	memset(&p, 0, sizeof(p));
-	numbers(&p, data);
+	numbers(&p, in->data);
 	/* a day of 2026, so that both daylight-saving changes are near */
-	as_of = time_from_civil(2026, 1, 1, 0, 0, 0) + (int64_t)data[5] *
-							     2 * DAY_S;
-	text = fuzz_cstr(data + HEAD, size - HEAD);
+	as_of = time_from_civil(2026, 1, 1, 0, 0, 0) +
+		(int64_t)in->data[5] * 2 * DAY_S;
+	text = fuzz_cstr(in->data + HEAD, in->size - HEAD);
 	s[0] = text;
 	for (int i = 1; i < NSTR; i++) {
 		char *nl = strchr(s[i - 1], '\n');
@@ -108,5 +102,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	expand(&p, as_of);
 	free(text);
-	return 0;
 }
+
+const struct fuzz_target fuzz_target = {
+	.min_size = HEAD, .setup = load_zones, .run = run,
+};

@@ -14,7 +14,6 @@
 #include <unistd.h>
 
 #include "fuzzutil.h"
-#include "optimizer/snapshot/snapshot.h"
 #include "optimizer/base/timeutil.h"
 
 #define TINY "tests/data/tiny-snapshot/"
@@ -52,10 +51,9 @@ static char *tiny_file(const char *rel, const struct csv_schema *schema,
 	return strbuf_detach(&sb);
 }
 
-int LLVMFuzzerInitialize(int *argc, char ***argv)
+/* The scratch snapshot, its files kept to be put back. */
+static void make_snapshot(void)
 {
-	(void)argc;
-	(void)argv;
 	dir = fuzz_scratch();
 	free(fuzz_write("manifest.json", manifest, strlen(manifest)));
 	for (int f = 0; f < SF_COUNT; f++) {
@@ -66,7 +64,6 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 				      original_len[f]);
 		free(rel);
 	}
-	return 0;
 }
 
 struct walk {
@@ -156,16 +153,13 @@ static void walk(struct snapshot *s)
 	(void)snapshot_each_job(s, on_job, &c, &e);
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+static void run(const struct fuzz_input *in)
 {
 	struct snapshot s;
 	struct err e = ERR_INIT;
-	int f;
+	int f = (int)(in->pick % SF_COUNT);
 
-	if (size < 1)
-		return 0;
-	f = data[0] % SF_COUNT;
-	fuzz_write_at(paths[f], data + 1, size - 1);
+	fuzz_write_at(paths[f], in->data, in->size);
 	memset(&s, 0, sizeof(s));
 	if (snapshot_open(&s, dir, &e) == 0)
 		walk(&s);
@@ -173,5 +167,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	snapshot_release(&s);
 	fuzz_write_at(paths[f], originals[f], original_len[f]);
-	return 0;
 }
+
+const struct fuzz_target fuzz_target = {
+	.pick = true, .setup = make_snapshot, .run = run,
+};

@@ -6,34 +6,16 @@
 #include <math.h>
 
 #include "fuzzutil.h"
-#include "optimizer/snapshot/snapshot.h"
 #include "models/check/targets.h"
 
-static struct snapshot snap;
-static char *path;
-
-int LLVMFuzzerInitialize(int *argc, char ***argv)
+static void run(const struct fuzz_input *in)
 {
-	struct err e = ERR_INIT;
-	char *dir = xasprintf("%s/../tests/data/tiny-snapshot", VW_DATADIR);
-
-	(void)argc;
-	(void)argv;
-	path = fuzz_path("targets.csv");
-	if (snapshot_open(&snap, dir, &e))
-		abort();
-	free(dir);
-	return 0;
-}
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
-{
+	const struct snapshot *snap = &fuzz_tiny;
 	struct target_set ts;
 	struct err e = ERR_INIT;
 
-	fuzz_write_at(path, data, size);
 	memset(&ts, 0, sizeof(ts));
-	if (targets_load(&ts, path, &e) == 0) {
+	if (targets_load(&ts, in->path, &e) == 0) {
 		for (size_t t = 0; t < ts.n; t++) {
 			const struct target *tg = &ts.t[t];
 			if (tg->scope_type < 0 ||
@@ -42,11 +24,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			    !(isnan(tg->rpo_hours) || tg->rpo_hours >= 0) ||
 			    !(isnan(tg->rto_hours) || tg->rto_hours >= 0))
 				abort();
-			for (size_t i = 0; i < snap.nitems; i++)
-				(void)target_matches(tg, &snap,
-						     &snap.items[i]);
+			for (size_t i = 0; i < snap->nitems; i++)
+				(void)target_matches(tg, snap,
+						     &snap->items[i]);
 		}
 	}
 	targets_release(&ts);
-	return 0;
 }
+
+const struct fuzz_target fuzz_target = {
+	.file = "targets.csv", .tiny = true, .run = run,
+};

@@ -9,14 +9,6 @@
 #include "fuzzutil.h"
 #include "optimizer/base/timeutil.h"
 
-int LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	(void)argc;
-	(void)argv;
-	log_setup(LOG_ERROR, 0);
-	return 0;
-}
-
 static void check_time(int64_t t, int months)
 {
 	char iso[TIME_ISO_LEN], date[DATE_ISO_LEN];
@@ -39,12 +31,12 @@ static void check_time(int64_t t, int months)
 	(void)days_between(time_add_months(t, -months), t);
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+static void run(const struct fuzz_input *in)
 {
-	char *s = fuzz_cstr(data, size);
+	char *s = fuzz_cstr(in->data, in->size);
 	int64_t t;
 	double d;
-	int months = size ? (int)(int8_t)data[0] * 7 : 1;
+	int months = in->size ? (int)(int8_t)in->data[0] * 7 : 1;
 
 	if (time_parse_iso(s, 1, &t) == 0)
 		check_time(t, months);
@@ -53,5 +45,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (duration_parse_iso(s, &d) == 0 && !(d >= 0))
 		abort();
 	free(s);
-	return 0;
 }
+
+const struct fuzz_target fuzz_target = { .run = run };

@@ -10,16 +10,6 @@
 #include "optimizer/base/timeutil.h"
 #include "models/check/tz.h"
 
-static char *path;
-
-int LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	(void)argc;
-	(void)argv;
-	path = fuzz_path("timezones.csv");
-	return 0;
-}
-
 static void check_instant(const struct tz_zone *z, int64_t t)
 {
 	int off = tz_offset_at(z, t);
@@ -52,16 +42,18 @@ static void check_zone(const struct tz_table *t, const struct tz_zone *z)
 	check_instant(z, time_from_civil(2026, 7, 1, 12, 0, 0));
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+static void run(const struct fuzz_input *in)
 {
 	struct tz_table t;
 	struct err e = ERR_INIT;
 
-	fuzz_write_at(path, data, size);
 	memset(&t, 0, sizeof(t));
-	if (tz_table_load(&t, path, &e) == 0)
+	if (tz_table_load(&t, in->path, &e) == 0)
 		for (size_t i = 0; i < t.n && i < 8; i++)
 			check_zone(&t, &t.z[i]);
 	tz_table_release(&t);
-	return 0;
 }
+
+const struct fuzz_target fuzz_target = {
+	.file = "timezones.csv", .run = run,
+};

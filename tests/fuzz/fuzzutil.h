@@ -1,12 +1,17 @@
 /* SPDX-License-Identifier: MIT
- * fuzzutil.h: what the libFuzzer targets (tests/fuzz/fuzz_*.c) share: a
- * scratch directory per process (removed at exit), writing the fuzzer's
- * bytes to a file there, a NUL-terminated copy of them, paths under the
- * top of the tree, and quiet logging. Only the fuzz targets include it;
+ * fuzzutil.h: what the libFuzzer targets (tests/fuzz/fuzz_*.c) share. The
+ * driver (driver.c, linked into each) is libFuzzer's side of them all:
+ * quiet logging, a scratch directory per process (removed at exit), the
+ * tiny test snapshot opened once for a target that asks, and for each
+ * input the choosing first byte taken off and the rest written to the
+ * target's file. A target defines only fuzz_target: the shape of its
+ * input and the function that checks one. Also helpers for files in the
+ * scratch directory and of the tree. Only the fuzz targets include it;
  * it never touches anything outside the scratch directory. */
 #ifndef VW_FUZZUTIL_H
 #define VW_FUZZUTIL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -17,38 +22,40 @@
 #include "optimizer/base/fileio.h"
 #include "optimizer/base/log.h"
 #include "optimizer/base/util.h"
+#include "optimizer/snapshot/snapshot.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static char fuzz_dir[256];
+/* One input, as the driver hands it to the target. */
+struct fuzz_input {
+	const uint8_t *data; /* after the choosing byte, when there is one */
+	size_t size;
+	unsigned pick;       /* the choosing byte, 0 when there is none */
+	const char *path;    /* the file holding data, NULL when none */
+};
 
-static void fuzz_cleanup(void)
-{
-	if (fuzz_dir[0])
-		remove_tree(fuzz_dir);
-}
+struct fuzz_target {
+	bool pick;         /* the first byte chooses a case, the rest is data */
+	size_t min_size;   /* shorter inputs (whole) are skipped */
+	size_t max_size;   /* longer inputs (whole) are skipped; 0: any */
+	const char *file;  /* data is written to this scratch file, or NULL */
+	bool tiny;         /* open tests/data/tiny-snapshot into fuzz_tiny */
+	void (*setup)(void);                     /* once, or NULL */
+	void (*run)(const struct fuzz_input *in); /* aborts on a bug */
+};
 
-/* The scratch directory (made on first use) and quiet logging. */
-static inline const char *fuzz_scratch(void)
-{
-	if (!fuzz_dir[0]) {
-		const char *tmp = getenv("TMPDIR");
-		snprintf(fuzz_dir, sizeof(fuzz_dir), "%s/vwfuzz.XXXXXX",
-			 tmp ? tmp : "/tmp");
-		if (!mkdtemp(fuzz_dir))
-			abort();
-		atexit(fuzz_cleanup);
-		log_setup(LOG_ERROR, 0);
-	}
-	return fuzz_dir;
-}
+/* Defined by each target. */
+extern const struct fuzz_target fuzz_target;
+
+/* The tiny test snapshot, open when fuzz_target.tiny. */
+extern struct snapshot fuzz_tiny;
+
+/* The scratch directory (made on first use). */
+const char *fuzz_scratch(void);
 
 /* name in the scratch directory; caller frees. */
-static inline char *fuzz_path(const char *name)
-{
-	return path_join(fuzz_scratch(), name);
-}
+char *fuzz_path(const char *name);
 
 static inline void fuzz_write_at(const char *path, const void *data,
 				 size_t size)
@@ -91,16 +98,6 @@ static inline char *fuzz_read_tree(const char *rel, size_t *len)
 		abort();
 	free(path);
 	return text;
-}
-
-/* Copies a file of the tree into the scratch directory as name. */
-static inline void fuzz_copy_tree(const char *rel, const char *name)
-{
-	size_t len;
-	char *text = fuzz_read_tree(rel, &len);
-
-	free(fuzz_write(name, text, len));
-	free(text);
 }
 
 #endif

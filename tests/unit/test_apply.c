@@ -5,11 +5,15 @@
  * retention), the retention comparison behind the Locked-vault refusal
  * (a tieringPolicy-only change reduces nothing; a crafted cut is named),
  * MUA and RBAC errors, the write bucket, and which plan rows a run takes
- * (due, journalled, changing) with the plan's SHA-256. */
+ * (due, journalled, changing) with the plan's SHA-256; and the plan
+ * directory's lock when plan swaps a new directory in as apply takes it. */
+#define _DEFAULT_SOURCE /* syscall (Linux) */
 #include "testutil.h"
 
 #include <math.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 
 #include "optimizer/apply/apply_internal.h"
 #include "optimizer/snapshot/snapshot.h"
@@ -601,6 +605,57 @@ static void test_apply__duplicates(void **state)
 	free(dir);
 }
 
+/* Set, the next flock(2) first does what plan does as it replaces a plan
+ * directory: renames swap_from aside and renames swap_to in its place. */
+static const char *swap_from, *swap_to;
+
+/* flock(2) as libc's, after the swap when one is set: this binary's
+ * definition stands in for libc's, so that the swap lands between
+ * apply's open of the directory and its lock. */
+int flock(int fd, int op)
+{
+	if (swap_from) {
+		char *aside = xasprintf("%s.old", swap_from);
+		assert_int_equal(rename(swap_from, aside), 0);
+		assert_int_equal(rename(swap_to, swap_from), 0);
+		swap_from = NULL;
+		free(aside);
+	}
+	return (int)syscall(SYS_flock, fd, op);
+}
+
+/* plan replaced the directory between apply's open and its flock (the
+ * old one's lock, held by plan until then, released): apply's lock is of
+ * the directory now at the path, where it writes its pid, not of the
+ * one set aside, which a second apply would not see locked. */
+static void test_apply__lock_follows_a_replaced_dir(void **state)
+{
+	char *dir = test_path("locked"), *next = test_path("locked.new");
+	char *pid = path_join(dir, "apply.lock"), *text, want[32];
+	struct stat held, now;
+	struct err e = ERR_INIT;
+	int fd;
+
+	(void)state;
+	assert_int_equal(mkdir(dir, 0755), 0);
+	assert_int_equal(mkdir(next, 0755), 0);
+	swap_from = dir;
+	swap_to = next;
+	assert_int_equal(apply_lock_take(dir, "rerun", &fd, &e), 0);
+	assert_null(swap_from); /* the swap happened */
+	assert_int_equal(fstat(fd, &held), 0);
+	assert_int_equal(stat(dir, &now), 0);
+	assert_true(held.st_dev == now.st_dev && held.st_ino == now.st_ino);
+	text = test_read(pid);
+	snprintf(want, sizeof(want), "%ld\n", (long)getpid());
+	assert_string_equal(text, want);
+	apply_lock_release(fd);
+	free(text);
+	free(pid);
+	free(next);
+	free(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -616,6 +671,7 @@ int main(void)
 		cmocka_unit_test(test_apply__rows_taken),
 		cmocka_unit_test(test_apply__plan_errors_named),
 		cmocka_unit_test(test_apply__duplicates),
+		cmocka_unit_test(test_apply__lock_follows_a_replaced_dir),
 	};
 	return cmocka_run_group_tests(tests, NULL, test_teardown_scratch);
 }
