@@ -42,6 +42,60 @@ static void acc_gap(struct gap_acc *a, int64_t from, int64_t to, bool tail)
 	a->gaps[a->n++] = g;
 }
 
+/* Moves the k-th smallest of a[0..n) to a[k], those before it no
+ * larger and those after no smaller (Wirth's selection, the pivot the
+ * median of three): a quantile without sorting every gap. */
+static void select_kth(double *a, long n, long k)
+{
+	long l = 0, m = n - 1;
+
+	for (int round = 0; l < m; round++) {
+		double x = a[l], y = a[l + (m - l) / 2], z = a[m], t;
+		long i = l, j = m;
+
+		if (round == 64) { /* a pathological order: sort the rest */
+			gsl_sort(a + l, 1, (size_t)(m - l + 1));
+			return;
+		}
+		if ((y < x) != (y < z))
+			x = y;
+		else if ((z < x) != (z < y))
+			x = z;
+		do {
+			while (a[i] < x)
+				i++;
+			while (x < a[j])
+				j--;
+			if (i <= j) {
+				t = a[i];
+				a[i++] = a[j];
+				a[j--] = t;
+			}
+		} while (i <= j);
+		if (j < k)
+			l = i;
+		if (k < i)
+			m = j;
+	}
+}
+
+/* gsl_stats_quantile_from_sorted_data(a, 1, n, f) of a[] not sorted:
+ * it reads the element at floor(f * (n - 1)) and the one after, put in
+ * their sorted places here. */
+static double quantile(double *a, size_t n, double f)
+{
+	size_t k = (size_t)(f * (double)(n - 1));
+
+	select_kth(a, (long)n, (long)k);
+	for (size_t i = k + 2; i < n; i++)
+		if (a[i] < a[k + 1]) {
+			double t = a[i];
+			a[i] = a[k + 1];
+			a[k + 1] = t;
+		}
+	return gsl_stats_quantile_from_sorted_data(a, 1, n, f);
+}
+
 /* Adds the tail gap (prev -> tail_end), takes the p95 and frees. */
 static void acc_finish(struct gap_acc *a, int64_t tail_end, int64_t to)
 {
@@ -51,9 +105,7 @@ static void acc_finish(struct gap_acc *a, int64_t tail_end, int64_t to)
 		out->newest = a->prev;
 		out->newest_age_h = (double)(to - a->prev) / HOUR_S;
 		acc_gap(a, a->prev, tail_end, true);
-		gsl_sort(a->gaps, 1, a->n);
-		out->p95_h = gsl_stats_quantile_from_sorted_data(a->gaps, 1,
-								  a->n, 0.95);
+		out->p95_h = quantile(a->gaps, a->n, 0.95);
 	}
 	out->ngaps = a->n;
 	free(a->gaps);

@@ -1,14 +1,17 @@
 /* SPDX-License-Identifier: MIT
  * csvio.c: the streaming CSV reader (header mapping over csvscan.c, typed
  * getters) and the hashing, atomically renamed writer. */
+#define _GNU_SOURCE /* O_DIRECT (Linux) */
 #include "optimizer/base/csvio.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <openssl/evp.h>
 
@@ -318,11 +321,37 @@ struct day_text {
 	char text[DATE_ISO_LEN];
 };
 
+/* Where a field was last written, for a value that repeats down its
+ * column (a row's costs and dates mostly equal the row before's): its
+ * text is a function of (kind, key) alone, copied from there while that
+ * is still in the buffer. */
+#define LAST_TEXT 32 /* a cell kept is at most this long */
+enum last_kind { LAST_NONE, LAST_NAME, LAST_TIME, LAST_DATE, LAST_FIXED };
+struct last_cell {
+	uint64_t key;        /* the double's bits, or the time */
+	uint64_t at;         /* its offset in the file */
+	unsigned char kind;  /* enum last_kind, + decimals for LAST_FIXED */
+	unsigned char len;
+};
+
+/* The writer's buffer: written in 1 MiB write()s. A file that outgrows
+ * it and that no manifest records (csv_writer_open_output: plan.csv,
+ * rpo_rto.csv, hundreds of MB that nothing reads back soon) goes to the
+ * disk directly (O_DIRECT): the kernel neither copies it nor takes fresh
+ * page-cache pages for it, which on a virtual machine whose free memory
+ * goes back to the host cost more than formatting the rows. */
+#define WRITER_BUF (1u << 20)
+#define DIRECT_ALIGN 4096u /* O_DIRECT's alignment of memory and sizes */
+
 struct csv_writer {
 	struct afile af;
 	EVP_MD_CTX *sha;
 	const struct csv_schema *schema;
-	char buf[1 << 20];    /* written in 1 MiB write()s */
+	char *buf;         /* WRITER_BUF bytes, aligned to DIRECT_ALIGN */
+	char *mem;         /* buf's allocation */
+	int fd;            /* af's */
+	bool may_direct;   /* an output file: O_DIRECT once it outgrows buf */
+	bool direct;       /* O_DIRECT is on */
 	size_t used;
 	size_t field;      /* fields written in the current row */
 	uint64_t rows;
@@ -330,7 +359,48 @@ struct csv_writer {
 	int failed;
 	struct day_text days[DAY_SLOTS]; /* by day % DAY_SLOTS */
 	struct cell_cache cache[CSV_CACHE_SLOTS];
+	struct last_cell *last; /* one per column */
 };
+
+/* O_DIRECT on or off on the writer's descriptor; false if it cannot
+ * (a file system without it). */
+static bool set_direct(struct csv_writer *w, bool on)
+{
+#ifdef O_DIRECT
+	int flags = fcntl(w->fd, F_GETFL);
+
+	if (flags < 0 ||
+	    fcntl(w->fd, F_SETFL,
+		  on ? flags | O_DIRECT : flags & ~O_DIRECT) != 0)
+		return false;
+	w->direct = on;
+	return true;
+#else
+	(void)w;
+	(void)on;
+	return false;
+#endif
+}
+
+/* write(2) of all n bytes; a direct write the file system refuses
+ * (EINVAL) is written again through the page cache. */
+static bool write_all(struct csv_writer *w, const char *p, size_t n)
+{
+	while (n) {
+		ssize_t k = write(w->fd, p, n);
+
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k < 0 && errno == EINVAL && w->direct &&
+		    set_direct(w, false))
+			continue;
+		if (k <= 0)
+			return false;
+		p += k;
+		n -= (size_t)k;
+	}
+	return true;
+}
 
 static void writer_flush(struct csv_writer *w)
 {
@@ -338,7 +408,13 @@ static void writer_flush(struct csv_writer *w)
 		return;
 	if (w->sha)
 		EVP_DigestUpdate(w->sha, w->buf, w->used);
-	if (fwrite(w->buf, 1, w->used, w->af.f) != w->used)
+	/* whole buffers direct; the last one's tail, not a whole number
+	 * of blocks, through the page cache */
+	if (w->used == WRITER_BUF && w->may_direct && !w->direct)
+		w->may_direct = set_direct(w, true);
+	else if (w->direct && w->used % DIRECT_ALIGN)
+		w->may_direct = !set_direct(w, false);
+	if (!write_all(w, w->buf, w->used))
 		w->failed = 1;
 	w->bytes += w->used;
 	w->used = 0;
@@ -347,13 +423,13 @@ static void writer_flush(struct csv_writer *w)
 static void writer_raw(struct csv_writer *w, const char *s, size_t n)
 {
 	while (n) {
-		size_t room = sizeof(w->buf) - w->used;
+		size_t room = WRITER_BUF - w->used;
 		size_t k = n < room ? n : room;
 		memcpy(w->buf + w->used, s, k);
 		w->used += k;
 		s += k;
 		n -= k;
-		if (w->used == sizeof(w->buf))
+		if (w->used == WRITER_BUF)
 			writer_flush(w);
 	}
 }
@@ -409,9 +485,61 @@ static bool edge_blank(const char *s, size_t n)
 /* A field known to need no quotes: a number, a time, a date. */
 static void put_plain(struct csv_writer *w, const char *s, size_t n)
 {
-	if (w->field++)
-		writer_raw(w, ",", 1);
+	const size_t sep = w->field++ != 0;
+	char *out = w->buf + w->used;
+
+	if (w->used + 1 + n < WRITER_BUF) { /* the bulk: no flush */
+		*out = ',';
+		memcpy(out + sep, s, n);
+		w->used += sep + n;
+		return;
+	}
+	writer_raw(w, ",", sep);
 	writer_raw(w, s, n);
+}
+
+/* The field's text again when it was last written with the same kind
+ * and key (kind not LAST_NONE) and is still in the buffer; false, with
+ * nothing written, otherwise or when the buffer is too full. */
+static bool put_last(struct csv_writer *w, unsigned kind, uint64_t key)
+{
+	const size_t sep = w->field != 0;
+	char *out = w->buf + w->used;
+	const struct last_cell *c;
+	char text[LAST_TEXT];
+
+	if (w->field >= w->schema->ncols)
+		return false;
+	c = &w->last[w->field];
+	if (c->kind != kind || c->key != key || c->at < w->bytes ||
+	    w->used + 1 + LAST_TEXT > WRITER_BUF)
+		return false;
+	*out = ',';
+	/* fixed-size copies, the text and what followed it: registers */
+	memcpy(text, w->buf + (c->at - w->bytes), LAST_TEXT);
+	memcpy(out + sep, text, LAST_TEXT);
+	w->used += sep + c->len;
+	w->field++;
+	return true;
+}
+
+/* Remembers that field's text for (kind, key) is the len bytes at at,
+ * in the buffer with LAST_TEXT bytes of it from there on. */
+static void keep_last(struct csv_writer *w, size_t field, unsigned kind,
+		      uint64_t key, const char *at, size_t len)
+{
+	struct last_cell *c;
+	bool fits;
+
+	if (field >= w->schema->ncols)
+		return;
+	c = &w->last[field];
+	fits = len <= LAST_TEXT &&
+	       (size_t)(at - w->buf) + LAST_TEXT <= WRITER_BUF;
+	c->kind = (unsigned char)(fits ? kind : LAST_NONE);
+	c->len = (unsigned char)len;
+	c->key = key;
+	c->at = w->bytes + (uint64_t)(at - w->buf);
 }
 
 /* The bytes a cell can hold as they are: ASCII but NUL, ',', '"', CR
@@ -440,9 +568,9 @@ static bool put_fast(struct csv_writer *w, const char *s)
 	char *out = w->buf + w->used + sep;
 	size_t room, i;
 
-	if (w->used + 2 > sizeof(w->buf))
+	if (w->used + 2 > WRITER_BUF)
 		return false;
-	room = sizeof(w->buf) - w->used - sep; /* 1 or more */
+	room = WRITER_BUF - w->used - sep; /* 1 or more */
 	switch (s[0]) {
 	case ' ': case '\'': case '=': case '+': case '-': case '@':
 	case '\t': case '\r':
@@ -517,6 +645,20 @@ void csv_put(struct csv_writer *w, const char *s)
 	writer_raw(w, "\"", 1);
 }
 
+void csv_put_name(struct csv_writer *w, const char *s)
+{
+	const uint64_t key = (uint64_t)(uintptr_t)s;
+	const size_t field = w->field, sep = field != 0;
+	const uint64_t at = w->bytes + w->used + sep;
+
+	if (put_last(w, LAST_NAME, key))
+		return;
+	csv_put(w, s);
+	if (at >= w->bytes) /* not flushed meanwhile */
+		keep_last(w, field, LAST_NAME, key, w->buf + (at - w->bytes),
+			  (size_t)(w->bytes + w->used - at));
+}
+
 void csv_putf(struct csv_writer *w, const char *fmt, ...)
 {
 	char small[256];
@@ -545,22 +687,49 @@ void csv_put_long(struct csv_writer *w, long v)
 	put_plain(w, s, format_long(s, v));
 }
 
+/* Where a plain cell of at most n bytes (LAST_TEXT or more) is
+ * formatted: straight into the buffer after its separator, or in spare
+ * (n bytes) when the buffer is too full. */
+static char *cell_begin(struct csv_writer *w, char *spare, size_t n)
+{
+	if (w->used + 1 + n >= WRITER_BUF)
+		return spare;
+	if (w->field)
+		w->buf[w->used++] = ',';
+	return w->buf + w->used;
+}
+
+/* The cell of len bytes cell_begin placed at at: written, and when in
+ * the buffer, kept for the next row (keep_last) under (kind, key). */
+static void cell_end(struct csv_writer *w, const char *at, const char *spare,
+		     size_t len, unsigned kind, uint64_t key)
+{
+	if (at == spare) {
+		put_plain(w, spare, len);
+		return;
+	}
+	keep_last(w, w->field++, kind, key, at, len);
+	w->used += len;
+}
+
 void csv_put_double(struct csv_writer *w, double v, int decimals)
 {
-	char s[64];
+	const unsigned kind = decimals >= 0 && decimals <= 9
+				      ? LAST_FIXED + (unsigned)decimals
+				      : LAST_NONE;
+	char s[64], *at;
+	uint64_t key;
 
 	if (isnan(v)) {
 		csv_put(w, "");
 		return;
 	}
-	if (w->used + 1 + sizeof(s) > sizeof(w->buf)) {
-		put_plain(w, s, format_fixed(s, sizeof(s), v, decimals));
+	memcpy(&key, &v, sizeof(key));
+	if (kind != LAST_NONE && put_last(w, kind, key))
 		return;
-	}
-	/* straight into the buffer: no copy */
-	if (w->field++)
-		w->buf[w->used++] = ',';
-	w->used += format_fixed(w->buf + w->used, sizeof(s), v, decimals);
+	at = cell_begin(w, s, sizeof(s));
+	cell_end(w, at, s, format_fixed(at, sizeof(s), v, decimals), kind,
+		 key);
 }
 
 /* "T08:00:00Z" for sec seconds into a day, as time_format_iso ends. */
@@ -591,34 +760,40 @@ static void day_text(struct csv_writer *w, int64_t t, char *s)
 
 void csv_put_time(struct csv_writer *w, int64_t t)
 {
-	char s[TIME_ISO_LEN];
+	char s[LAST_TEXT], *at;
 
 	if (t == TIME_NONE) {
 		csv_put(w, "");
 		return;
 	}
+	if (put_last(w, LAST_TIME, (uint64_t)t))
+		return;
+	at = cell_begin(w, s, sizeof(s));
 	if (t < 0 || t > TIME_CIVIL_MAX) {
-		time_format_iso(t, s);
+		time_format_iso(t, at);
 	} else {
-		day_text(w, t, s);
-		put_clock(s + DATE_ISO_LEN - 1, t % DAY_S);
+		day_text(w, t, at);
+		put_clock(at + DATE_ISO_LEN - 1, t % DAY_S);
 	}
-	put_plain(w, s, TIME_ISO_LEN - 1);
+	cell_end(w, at, s, TIME_ISO_LEN - 1, LAST_TIME, (uint64_t)t);
 }
 
 void csv_put_date(struct csv_writer *w, int64_t t)
 {
-	char s[DATE_ISO_LEN];
+	char s[LAST_TEXT], *at;
 
 	if (t == TIME_NONE) {
 		csv_put(w, "");
 		return;
 	}
+	if (put_last(w, LAST_DATE, (uint64_t)t))
+		return;
+	at = cell_begin(w, s, sizeof(s));
 	if (t < 0 || t > TIME_CIVIL_MAX)
-		time_format_date(t, s);
+		time_format_date(t, at);
 	else
-		day_text(w, t, s);
-	put_plain(w, s, DATE_ISO_LEN - 1);
+		day_text(w, t, at);
+	cell_end(w, at, s, DATE_ISO_LEN - 1, LAST_DATE, (uint64_t)t);
 }
 
 bool csv_cached(struct csv_writer *w, int slot, const void *key)
@@ -662,7 +837,12 @@ void csv_end_row(struct csv_writer *w)
 			w->schema->file, w->field, w->schema->ncols);
 		abort();
 	}
-	writer_raw(w, "\r\n", 2);
+	if (w->used + 2 < WRITER_BUF) {
+		memcpy(w->buf + w->used, "\r\n", 2);
+		w->used += 2;
+	} else {
+		writer_raw(w, "\r\n", 2);
+	}
 	w->field = 0;
 	w->rows++;
 }
@@ -675,10 +855,16 @@ static struct csv_writer *writer_open(const char *path,
 
 	for (int i = 0; i < CSV_CACHE_SLOTS; i++)
 		w->cache[i].text = (struct strbuf)STRBUF_INIT;
+	w->last = xcalloc(schema->ncols + 1, sizeof(*w->last));
 	if (afile_open(&w->af, path, e)) {
+		free(w->last);
 		free(w);
 		return NULL;
 	}
+	w->fd = fileno(w->af.f);
+	w->may_direct = !digest;
+	w->mem = xmalloc(WRITER_BUF + DIRECT_ALIGN);
+	w->buf = w->mem + (DIRECT_ALIGN - (uintptr_t)w->mem % DIRECT_ALIGN);
 	w->sha = digest ? EVP_MD_CTX_new() : NULL;
 	if (digest && (!w->sha || EVP_DigestInit_ex(w->sha, EVP_sha256(),
 						    NULL) != 1)) {
@@ -714,6 +900,8 @@ static void writer_free(struct csv_writer *w)
 {
 	for (int i = 0; i < CSV_CACHE_SLOTS; i++)
 		strbuf_release(&w->cache[i].text);
+	free(w->last);
+	free(w->mem);
 	EVP_MD_CTX_free(w->sha);
 	free(w);
 }

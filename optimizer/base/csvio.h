@@ -131,6 +131,10 @@ struct csv_writer *csv_writer_open_output(const char *path,
 					  const struct csv_schema *schema,
 					  struct err *e);
 void csv_put(struct csv_writer *w, const char *s);
+/* csv_put of a name from a table (an enum's, a literal): s's text must
+ * stay the same for as long as the writer is open, and the field's
+ * text is copied from where it was last written when s is the same. */
+void csv_put_name(struct csv_writer *w, const char *s);
 void csv_putf(struct csv_writer *w, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void csv_put_long(struct csv_writer *w, long v);

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT
  * csvrow.h: csvscan's splitter for the common row: one without quotes,
  * NULs or blanks next to a separator, whole in the buffer, split from
- * 64-byte masks of its commas and line ends (SSE2 or AVX2, s->isa) so
- * that finding a field's end waits on no load. Any other row is left to
- * csvscan.c's own paths, which give the same fields for these. */
+ * 64-byte masks of its commas and line ends (SSE2, AVX2 or AVX-512BW,
+ * s->isa) so that finding a field's end waits on no load. Any other row
+ * is left to csvscan.c's own paths, which give the same fields for
+ * these. */
 #ifndef VW_CSVROW_H
 #define VW_CSVROW_H
 

@@ -10,12 +10,7 @@
 #include <string.h>
 #include <strings.h>
 
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-#include <immintrin.h>
-#define HAVE_X86 1
-#else
-#define HAVE_X86 0
-#endif
+#include "optimizer/base/simd64.h"
 
 #define RUN (1u << 20) /* bytes a call scans before it returns what ended */
 #define ALL ~(uint64_t)0
@@ -148,16 +143,6 @@ struct vec16 {
 	__m128i quote, lf, cr, low, c0, c1;
 };
 
-static inline uint64_t eq16(const __m128i v[4], __m128i c)
-{
-	uint64_t m = 0;
-
-	for (unsigned i = 0; i < 4; i++)
-		m |= (uint64_t)(unsigned)_mm_movemask_epi8(
-			     _mm_cmpeq_epi8(v[i], c)) << (16 * i);
-	return m;
-}
-
 static inline __attribute__((always_inline)) struct block
 block_sse2(const char *q, const struct vec16 *k)
 {
@@ -248,6 +233,10 @@ bool csvskip_supported(int isa)
 {
 #if HAVE_X86
 	__builtin_cpu_init();
+	if (isa == CSVSKIP_AVX512)
+		return csvskip_supported(CSVSKIP_AVX2) &&
+		       __builtin_cpu_supports("avx512f") &&
+		       __builtin_cpu_supports("avx512bw");
 	return isa == CSVSKIP_C || isa == CSVSKIP_SSE2 ||
 	       (isa == CSVSKIP_AVX2 && __builtin_cpu_supports("avx2") &&
 		__builtin_cpu_supports("pclmul") &&
@@ -259,6 +248,8 @@ bool csvskip_supported(int isa)
 
 int csvskip_best(void)
 {
+	if (csvskip_supported(CSVSKIP_AVX512))
+		return CSVSKIP_AVX512;
 	if (csvskip_supported(CSVSKIP_AVX2))
 		return CSVSKIP_AVX2;
 	return csvskip_supported(CSVSKIP_SSE2) ? CSVSKIP_SSE2 : CSVSKIP_C;
@@ -298,7 +289,7 @@ void csvskip_scan(const struct csvscan *s, struct csvskip *out)
 	r.next = r.p;
 	memset(out, 0, sizeof(*out));
 #if HAVE_X86
-	if (s->isa == CSVSKIP_AVX2)
+	if (s->isa >= CSVSKIP_AVX2)
 		run_avx2(&r, c0, c1);
 	else if (s->isa == CSVSKIP_SSE2)
 		run_sse2(&r, c0, c1);

@@ -17,8 +17,9 @@
 #include "optimizer/base/csvscan.h"
 
 /* How the blocks are scanned; csvskip_best picks the fastest the CPU
- * runs (tests compare them). */
-enum csvskip_isa { CSVSKIP_C, CSVSKIP_SSE2, CSVSKIP_AVX2 };
+ * runs (tests compare them). With AVX512 (AVX-512BW), csvrow.h splits
+ * rows from 64-byte compares; the word filter runs its AVX2 loop. */
+enum csvskip_isa { CSVSKIP_C, CSVSKIP_SSE2, CSVSKIP_AVX2, CSVSKIP_AVX512 };
 
 int csvskip_best(void);
 bool csvskip_supported(int isa);

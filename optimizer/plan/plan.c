@@ -788,7 +788,7 @@ static void write_plan_row(struct plan_ctx *p, const struct item *it,
 		csv_cache_end(w, 0, it);
 	}
 	csv_put(w, rp->rp_id);
-	csv_put(w, plan_action_names[d->action]);
+	csv_put_name(w, plan_action_names[d->action]);
 	csv_put_date(w, d->move_at);
 	/* the sentence only where reasons.csv's and the columns fall short */
 	csv_put(w, reason_kinds[d->code].in_columns && !d->says_more
@@ -809,8 +809,8 @@ static void write_plan_row(struct plan_ctx *p, const struct item *it,
 		csv_cache_end(w, 1, it);
 	}
 	csv_put_time(w, rp->rp_time);
-	csv_put(w, rp_kind_names[rp->kind]);
-	csv_put(w, rp_tier_names[rp->tier]);
+	csv_put_name(w, rp_kind_names[rp->kind]);
+	csv_put_name(w, rp_tier_names[rp->tier]);
 	csv_put_time(w, rp->expiry_time);
 	csv_put_double(w, rp->unique_gb, 3);
 	csv_put_double(w, rp->full_gb, 3);
@@ -824,14 +824,14 @@ static void write_plan_row(struct plan_ctx *p, const struct item *it,
 	if (set_points)
 		csv_put_long(w, (long)set_points);
 	else
-		csv_put(w, "");
-	csv_put(w, p->sum->method);
+		csv_put_name(w, "");
+	csv_put_name(w, p->sum->method);
 	/* Azure's own recommended set (recommended_for_move), beside the
 	 * plan's action, so a user sees where the two differ */
-	csv_put(w, rp->recommended > 0 ? "true"
-		   : rp->recommended < 0 ? "false" : "");
-	csv_put(w, plan_basis(p, it->vault_idx));
-	csv_put(w, reason_kinds[d->code].code);
+	csv_put_name(w, rp->recommended > 0 ? "true"
+			: rp->recommended < 0 ? "false" : "");
+	csv_put_name(w, plan_basis(p, it->vault_idx));
+	csv_put_name(w, reason_kinds[d->code].code);
 	csv_end_row(w);
 }
 

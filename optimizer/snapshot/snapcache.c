@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT
  * snapcache.c: streamed snapshot rows kept in a temporary file and
  * replayed (snapcache.h). A kept row is its fields in native byte order,
- * each string as a 32-bit length and its bytes, or as SAME when it equals
- * the row before's (move_info, vault_id, status repeat a lot). Replay
+ * each string as a 32-bit length and its bytes with their NUL, or as
+ * SAME when it equals the row before's (move_info, vault_id, status
+ * repeat a lot); replay hands a string over where it was read. Replay
  * reads the file in blocks with pread, so that replays on several threads
  * share it, and memory stays one block per replay. */
 #include "optimizer/snapshot/snapcache.h"
@@ -33,7 +34,8 @@ struct keeper {
 	FILE *f;                      /* unlinked temporary file */
 	bool failed;                  /* a write failed: nothing kept */
 	off_t size;                   /* bytes written */
-	struct strbuf buf;            /* bytes not yet written */
+	char *out;                    /* out[0..used) not yet written */
+	size_t used, cap;
 	struct strbuf prev[NSLOTS];   /* each slot's last string */
 };
 
@@ -140,11 +142,10 @@ static void keeper_reset(struct keeper *k)
 {
 	if (k->f)
 		fclose(k->f);
-	strbuf_release(&k->buf);
+	free(k->out);
 	for (int i = 0; i < NSLOTS; i++)
 		strbuf_release(&k->prev[i]);
 	memset(k, 0, sizeof(*k));
-	k->buf = (struct strbuf)STRBUF_INIT;
 	for (int i = 0; i < NSLOTS; i++)
 		k->prev[i] = (struct strbuf)STRBUF_INIT;
 }
@@ -184,40 +185,57 @@ void snap_cache_begin(struct snap_cache *c, int file)
 
 static void flush(struct keeper *k)
 {
-	if (k->buf.len &&
-	    fwrite(k->buf.buf, 1, k->buf.len, k->f) != k->buf.len)
+	if (k->used && fwrite(k->out, 1, k->used, k->f) != k->used)
 		k->failed = true;
-	k->size += (off_t)k->buf.len;
-	strbuf_reset(&k->buf);
+	k->size += (off_t)k->used;
+	k->used = 0;
 }
 
-static void put(struct keeper *k, const void *v, size_t n)
+/* Room for a row of at most n bytes: one check a row, not one a field. */
+static char *row_begin(struct keeper *k, size_t n)
 {
-	strbuf_add(&k->buf, v, n);
+	if (k->used + n > k->cap) {
+		k->cap = k->used + n > 2 * BLOCK ? k->used + n : 2 * BLOCK;
+		k->out = xrealloc(k->out, k->cap);
+	}
+	return k->out + k->used;
 }
 
-static void put_str(struct keeper *k, int slot, const char *s)
+static char *put(char *p, const void *v, size_t n)
+{
+	memcpy(p, v, n);
+	return p + n;
+}
+
+/* A string of n bytes (its length, then its bytes and NUL), or SAME
+ * when it is the row before's in the slot. */
+static char *put_str(struct keeper *k, char *p, int slot, const char *s,
+		     size_t n)
 {
 	struct strbuf *prev = &k->prev[slot];
-	size_t n = strlen(s);
 	uint32_t len = (uint32_t)n;
 
 	if (n == prev->len && !memcmp(s, prev->buf, n)) {
 		len = SAME;
-		put(k, &len, sizeof(len));
-		return;
+		return put(p, &len, sizeof(len));
 	}
-	put(k, &len, sizeof(len));
-	put(k, s, n);
+	p = put(p, &len, sizeof(len));
+	p = put(p, s, n + 1);
 	strbuf_reset(prev);
 	strbuf_add(prev, s, n);
+	return p;
 }
 
-static void put_row_end(struct keeper *k)
+static void row_end(struct keeper *k, const char *p)
 {
-	if (k->buf.len >= BLOCK)
+	k->used = (size_t)(p - k->out);
+	if (k->used >= BLOCK)
 		flush(k);
 }
+
+/* The fixed-size part of a row, before its strings. */
+#define RP_FIXED (4 + 8 * 4 + 4)
+#define JOB_FIXED (4 + 8 * 5)
 
 void snap_cache_put_rp(struct snap_cache *c, long item, const struct rp *rp)
 {
@@ -226,44 +244,54 @@ void snap_cache_put_rp(struct snap_cache *c, long item, const struct rp *rp)
 	uint8_t kind = (uint8_t)rp->kind, tier = (uint8_t)rp->tier,
 		ready = (uint8_t)rp->move_ready;
 	int8_t rec = (int8_t)rp->recommended;
+	size_t n[2];
+	char *p;
 
 	if (!k || k->state != KEEP_WRITING)
 		return;
-	put(k, &it, sizeof(it));
-	put(k, &rp->rp_time, sizeof(rp->rp_time));
-	put(k, &rp->expiry_time, sizeof(rp->expiry_time));
-	put(k, &rp->unique_gb, sizeof(rp->unique_gb));
-	put(k, &rp->full_gb, sizeof(rp->full_gb));
-	put(k, &kind, 1);
-	put(k, &tier, 1);
-	put(k, &ready, 1);
-	put(k, &rec, 1);
-	put_str(k, 0, rp->rp_id);
-	put_str(k, 1, rp->move_info);
-	put_row_end(k);
+	n[0] = strlen(rp->rp_id);
+	n[1] = strlen(rp->move_info);
+	p = row_begin(k, RP_FIXED + 2 * (sizeof(uint32_t) + 1) + n[0] + n[1]);
+	p = put(p, &it, sizeof(it));
+	p = put(p, &rp->rp_time, sizeof(rp->rp_time));
+	p = put(p, &rp->expiry_time, sizeof(rp->expiry_time));
+	p = put(p, &rp->unique_gb, sizeof(rp->unique_gb));
+	p = put(p, &rp->full_gb, sizeof(rp->full_gb));
+	p = put(p, &kind, 1);
+	p = put(p, &tier, 1);
+	p = put(p, &ready, 1);
+	p = put(p, &rec, 1);
+	p = put_str(k, p, 0, rp->rp_id, n[0]);
+	p = put_str(k, p, 1, rp->move_info, n[1]);
+	row_end(k, p);
 }
 
 void snap_cache_put_job(struct snap_cache *c, long item,
 			const struct job *j)
 {
 	struct keeper *k = keeper(c, SF_JOBS);
+	const char *str[NSLOTS] = { j->job_id, j->vault_id, j->operation,
+				    j->status, j->source_tier, j->error_code };
 	int32_t it = (int32_t)item;
+	size_t n[NSLOTS], size = JOB_FIXED;
+	char *p;
 
 	if (!k || k->state != KEEP_WRITING)
 		return;
-	put(k, &it, sizeof(it));
-	put(k, &j->start_time, sizeof(j->start_time));
-	put(k, &j->end_time, sizeof(j->end_time));
-	put(k, &j->rp_time, sizeof(j->rp_time));
-	put(k, &j->duration_s, sizeof(j->duration_s));
-	put(k, &j->data_gb, sizeof(j->data_gb));
-	put_str(k, 0, j->job_id);
-	put_str(k, 1, j->vault_id);
-	put_str(k, 2, j->operation);
-	put_str(k, 3, j->status);
-	put_str(k, 4, j->source_tier);
-	put_str(k, 5, j->error_code);
-	put_row_end(k);
+	for (int i = 0; i < NSLOTS; i++) {
+		n[i] = strlen(str[i]);
+		size += sizeof(uint32_t) + n[i] + 1;
+	}
+	p = row_begin(k, size);
+	p = put(p, &it, sizeof(it));
+	p = put(p, &j->start_time, sizeof(j->start_time));
+	p = put(p, &j->end_time, sizeof(j->end_time));
+	p = put(p, &j->rp_time, sizeof(j->rp_time));
+	p = put(p, &j->duration_s, sizeof(j->duration_s));
+	p = put(p, &j->data_gb, sizeof(j->data_gb));
+	for (int i = 0; i < NSLOTS; i++)
+		p = put_str(k, p, i, str[i], n[i]);
+	row_end(k, p);
 }
 
 void snap_cache_end(struct snap_cache *c, int file, bool complete)
@@ -287,7 +315,8 @@ struct cursor {
 	off_t off, size;       /* next byte of the file to read; its size */
 	char *buf;             /* buf[pos..len) read, not yet used */
 	size_t pos, len, cap;
-	struct strbuf str[NSLOTS]; /* the row's strings */
+	const char *at[NSLOTS];    /* each slot's string: in buf, or str */
+	struct strbuf str[NSLOTS]; /* a slot's string kept out of buf */
 	struct err *e;
 };
 
@@ -299,8 +328,10 @@ static void cursor_init(struct cursor *c, const struct keeper *k,
 	c->size = k->size;
 	c->cap = BLOCK;
 	c->buf = xmalloc(c->cap);
-	for (int i = 0; i < NSLOTS; i++)
+	for (int i = 0; i < NSLOTS; i++) {
 		c->str[i] = (struct strbuf)STRBUF_INIT;
+		c->at[i] = c->str[i].buf;
+	}
 	c->e = e;
 }
 
@@ -316,11 +347,24 @@ static bool more_rows(const struct cursor *c)
 	return c->pos < c->len || c->off < c->size;
 }
 
+/* The slots' strings still in buf copied out of it, before buf's bytes
+ * move: a string SAME hands over again, and the row's read so far. */
+static void keep_strings(struct cursor *c)
+{
+	for (int i = 0; i < NSLOTS; i++)
+		if (c->at[i] != c->str[i].buf) {
+			strbuf_reset(&c->str[i]);
+			strbuf_adds(&c->str[i], c->at[i]);
+			c->at[i] = c->str[i].buf;
+		}
+}
+
 /* Makes n bytes available at buf + pos. */
 static int need(struct cursor *c, size_t n)
 {
 	if (c->len - c->pos >= n)
 		return 0;
+	keep_strings(c);
 	memmove(c->buf, c->buf + c->pos, c->len - c->pos);
 	c->len -= c->pos;
 	c->pos = 0;
@@ -347,7 +391,9 @@ static void get(struct cursor *c, void *out, size_t n)
 	c->pos += n;
 }
 
-static int get_str(struct cursor *c, int slot, const char **out)
+/* The slot's next string into c->at[slot]: read where it lies in buf
+ * (valid until need() keeps it elsewhere), or the row before's. */
+static int get_str(struct cursor *c, int slot)
 {
 	uint32_t n;
 
@@ -355,19 +401,13 @@ static int get_str(struct cursor *c, int slot, const char **out)
 		return -1;
 	get(c, &n, sizeof(n));
 	if (n != SAME) {
-		if (need(c, n))
+		if (need(c, (size_t)n + 1))
 			return -1;
-		strbuf_reset(&c->str[slot]);
-		strbuf_add(&c->str[slot], c->buf + c->pos, n);
-		c->pos += n;
+		c->at[slot] = c->buf + c->pos;
+		c->pos += (size_t)n + 1;
 	}
-	*out = c->str[slot].buf;
 	return 0;
 }
-
-/* The fixed-size part of a row, before its strings. */
-#define RP_FIXED (4 + 8 * 4 + 4)
-#define JOB_FIXED (4 + 8 * 5)
 
 static int get_rp(struct cursor *c, int32_t *it, struct rp *rp)
 {
@@ -389,7 +429,12 @@ static int get_rp(struct cursor *c, int32_t *it, struct rp *rp)
 	rp->tier = tier;
 	rp->move_ready = ready;
 	rp->recommended = rec;
-	return get_str(c, 0, &rp->rp_id) || get_str(c, 1, &rp->move_info);
+	if (get_str(c, 0) || get_str(c, 1))
+		return -1;
+	/* after both: reading one may have moved the other */
+	rp->rp_id = c->at[0];
+	rp->move_info = c->at[1];
+	return 0;
 }
 
 int snap_cache_each_rp(struct snapshot *s, rp_fn fn, void *ctx,
@@ -423,10 +468,17 @@ static int get_job(struct cursor *c, int32_t *it, struct job *j)
 	get(c, &j->rp_time, sizeof(j->rp_time));
 	get(c, &j->duration_s, sizeof(j->duration_s));
 	get(c, &j->data_gb, sizeof(j->data_gb));
-	return get_str(c, 0, &j->job_id) || get_str(c, 1, &j->vault_id) ||
-	       get_str(c, 2, &j->operation) || get_str(c, 3, &j->status) ||
-	       get_str(c, 4, &j->source_tier) ||
-	       get_str(c, 5, &j->error_code);
+	for (int i = 0; i < NSLOTS; i++)
+		if (get_str(c, i))
+			return -1;
+	/* after all: reading one may have moved the others */
+	j->job_id = c->at[0];
+	j->vault_id = c->at[1];
+	j->operation = c->at[2];
+	j->status = c->at[3];
+	j->source_tier = c->at[4];
+	j->error_code = c->at[5];
+	return 0;
 }
 
 int snap_cache_each_job(struct snapshot *s, job_fn fn, void *ctx,

@@ -652,17 +652,36 @@ static bool is_name(const char *v, const char *name)
 	return *v == *name;
 }
 
+/* The name v is exactly, by its first letter then the rest, or -1. */
+static int exact_name(const char *v, const char *const *names, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (v[0] == names[i][0] && is_name(v, names[i]))
+			return i;
+	return -1;
+}
+
 /* An enum column's value mostly repeats the row before's: the name it
- * matched is tried first, exactly, before row_enum's search (which also
- * takes any case and names the column when nothing matches). */
+ * matched is tried first, then the others, exactly (tier and move_ready
+ * alternate between two or three), before row_enum's search (which also
+ * takes any case and names the column when nothing matches). An optional
+ * column left empty, as recommended_for_move mostly is, is done at once:
+ * row_enum leaves *out as it is then too. */
 int repeat_enum(const struct csv_row *r, int col, unsigned flags,
 		const char *const *names, int n, int *last, int *out,
 		struct err *e)
 {
 	const char *v = r->val[col];
+	int i;
 
+	if (!v[0] && (flags & ROW_OPTIONAL))
+		return 0;
 	if (*last >= 0 && is_name(v, names[*last])) {
 		*out = *last;
+		return 0;
+	}
+	if ((i = exact_name(v, names, n)) >= 0) {
+		*out = *last = i;
 		return 0;
 	}
 	if (row_enum(r, col, flags, names, n, out, e))
@@ -920,7 +939,9 @@ static struct rp *add_row(struct item_pipe *p, const struct item *it,
 		*sp = (struct item_span){ it, b->n, 0 };
 	}
 	sp->n++;
-	b->rps = grow_array(b->rps, sizeof(*b->rps), b->n + 1, &b->alloc);
+	if (b->n == b->alloc) /* not a call a row */
+		b->rps = grow_array(b->rps, sizeof(*b->rps), b->n + 1,
+				    &b->alloc);
 	return &b->rps[b->n++];
 }
 

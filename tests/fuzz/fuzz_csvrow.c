@@ -43,7 +43,8 @@ static bool same(const struct got *a, const struct got *b)
 
 static void run(const struct fuzz_input *in)
 {
-	static const int isas[] = { CSVSKIP_SSE2, CSVSKIP_AVX2 };
+	static const int isas[] = { CSVSKIP_SSE2, CSVSKIP_AVX2,
+				    CSVSKIP_AVX512 };
 	struct got want, g;
 
 	scan(in->path, CSVSKIP_C, false, &want);

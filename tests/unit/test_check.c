@@ -6,6 +6,9 @@
 
 #include <math.h>
 
+#include <gsl/gsl_sort.h>
+#include <gsl/gsl_statistics_double.h>
+
 #include "optimizer/check/check.h"
 #include "models/check/rpo.h"
 #include "models/check/rto.h"
@@ -62,6 +65,47 @@ static void test_check__observed_gaps_with_failed_jobs(void **state)
 }
 
 /* The last success is 52 h old, three failed jobs since. */
+/* The p95 of the gaps is gsl_stats_quantile_from_sorted_data of the
+ * sorted gaps, to the bit, whatever their order: random gaps with many
+ * ties, rising, falling, all equal, any count. */
+static void test_check__p95_gap_as_sorted_quantile(void **state)
+{
+	enum { MAXN = 400 };
+	static int64_t t[MAXN + 1];
+	static double gaps[MAXN + 1];
+	uint32_t x = 7;
+
+	(void)state;
+	for (int shape = 0; shape < 5; shape++)
+		for (size_t n = 1; n <= MAXN; n += 1 + n / 8) {
+			struct observed_gaps g;
+			int64_t to;
+			double want;
+
+			t[0] = 1000000;
+			for (size_t i = 1; i < n; i++) {
+				int64_t d;
+				x = x * 1103515245u + 12345u;
+				d = shape == 0   ? 86400 + (x >> 28) * 3600
+				    : shape == 1 ? (int64_t)i * 60
+				    : shape == 2 ? (int64_t)(n - i) * 60
+				    : shape == 3 ? 86400
+						 : (int64_t)(x >> 12) % 500000;
+				t[i] = t[i - 1] + d + 1;
+			}
+			to = t[n - 1] + 3600;
+			observed_gaps_compute(&g, t, n, t[0], to);
+			for (size_t i = 1; i < n; i++)
+				gaps[i - 1] = (double)(t[i] - t[i - 1]) / 3600;
+			gaps[n - 1] = (double)(to - t[n - 1]) / 3600;
+			gsl_sort(gaps, 1, n);
+			want = gsl_stats_quantile_from_sorted_data(gaps, 1, n,
+								   0.95);
+			assert_int_equal(g.ngaps, n);
+			assert_memory_equal(&g.p95_h, &want, sizeof(want));
+		}
+}
+
 static void test_check__trailing_failures(void **state)
 {
 	struct backup_run runs[] = {
@@ -546,6 +590,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_check__observed_gaps_with_failed_jobs),
+		cmocka_unit_test(test_check__p95_gap_as_sorted_quantile),
 		cmocka_unit_test(test_check__trailing_failures),
 		cmocka_unit_test(test_check__no_backup_seen),
 		cmocka_unit_test(test_check__sql_log_chain),

@@ -1127,6 +1127,102 @@ static void test_csvio__times_and_dates_across_days(void **state)
 	free(path);
 }
 
+/* One cell of the repeats test: what csv_put_double, csv_put_time,
+ * csv_put_date and csv_put_name write for column col, value pick. */
+static const char *const repeat_names[] = { "keep", "a,\"b\"", "", "=x" };
+static const double repeat_values[] = { 0.4831, 0.0, -0.0, 114.7,
+					-0.25, 1e300, 3999999999.9999 };
+static const int64_t repeat_times[] = { 1793520000, 1793523723, -86400,
+					 TIME_CIVIL_MAX, 0 };
+
+static void put_repeat_cell(struct csv_writer *w, int col, unsigned pick,
+			    bool plain)
+{
+	char text[400];
+	double v = repeat_values[pick % ARRAY_SIZE(repeat_values)];
+	int64_t t = repeat_times[pick % ARRAY_SIZE(repeat_times)];
+	int decimals = 1 + (int)(pick / 8 % 4);
+
+	switch (col) {
+	case 0:
+		csv_put_name(w, repeat_names[pick % ARRAY_SIZE(repeat_names)]);
+		return;
+	case 1:
+		if (!plain) {
+			csv_put_double(w, v, decimals);
+			return;
+		}
+		format_fixed(text, sizeof(text), v, decimals);
+		/* the writer's cell for a number is at most 63 bytes */
+		text[63] = '\0';
+		break;
+	case 2:
+		if (!plain) {
+			csv_put_time(w, t);
+			return;
+		}
+		time_format_iso(t, text);
+		break;
+	default:
+		if (!plain) {
+			csv_put_date(w, t);
+			return;
+		}
+		time_format_date(t, text);
+		break;
+	}
+	csv_put(w, text);
+}
+
+/* Values that repeat down a column (copied from the row before's
+ * cell) and values that change give the same bytes as csv_put of their
+ * text, across the writer's buffer flushes (an output file's written
+ * directly, bar its tail), for any number of decimals,
+ * both zeros, numbers too large for the fast path, times out of the
+ * civil range and names that need quotes or the formula guard. */
+static void test_csvio__repeated_cells_are_the_same_bytes(void **state)
+{
+	static const struct csv_column cols[] = {
+		{ "name", 0 }, { "v", 0 }, { "t", 0 }, { "d", 0 },
+	};
+	static const struct csv_schema four = { "four.csv", cols, 4 };
+	struct err e = ERR_INIT;
+	char *paths[2] = { test_path("repeats.csv"),
+			   test_path("repeats_plain.csv") };
+	char *text[2];
+	uint32_t x = 1;
+
+	(void)state;
+	for (int k = 0; k < 2; k++) {
+		struct csv_writer *w =
+			k ? csv_writer_open(paths[k], &four, &e)
+			  : csv_writer_open_output(paths[k], &four, &e);
+		unsigned pick[4] = { 0 };
+
+		assert_non_null(w);
+		x = 1;
+		/* 200,000 rows: over 10 MB, flushed mid-row many times */
+		for (int i = 0; i < 200000; i++) {
+			for (int c = 0; c < 4; c++) {
+				x = x * 1103515245u + 12345u;
+				if (x >> 30 == 0) /* a quarter change */
+					pick[c] = x >> 8;
+				put_repeat_cell(w, c, pick[c], k == 1);
+			}
+			csv_end_row(w);
+		}
+		assert_int_equal(csv_writer_commit(w, NULL, &e), 0);
+		text[k] = test_read(paths[k]);
+		assert_non_null(text[k]);
+	}
+	assert_true(strlen(text[0]) > 10u << 20);
+	assert_string_equal(text[0], text[1]);
+	for (int k = 0; k < 2; k++) {
+		free(text[k]);
+		free(paths[k]);
+	}
+}
+
 static void test_csvio__aborted_writer_leaves_nothing(void **state)
 {
 	struct err e = ERR_INIT;
@@ -1256,6 +1352,7 @@ int main(void)
 		cmocka_unit_test(test_csvio__output_writer_writes_the_same_bytes),
 		cmocka_unit_test(test_csvio__cached_cells_are_the_same_bytes),
 		cmocka_unit_test(test_csvio__times_and_dates_across_days),
+		cmocka_unit_test(test_csvio__repeated_cells_are_the_same_bytes),
 		cmocka_unit_test(test_csvio__aborted_writer_leaves_nothing),
 		cmocka_unit_test(
 			test_csvio__commit_replaces_existing_file_atomically),

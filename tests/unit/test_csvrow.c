@@ -11,7 +11,8 @@
 #include "optimizer/base/csvscan.h"
 #include "optimizer/base/csvskip.h"
 
-static const int isas[] = { CSVSKIP_C, CSVSKIP_SSE2, CSVSKIP_AVX2 };
+static const int isas[] = { CSVSKIP_C, CSVSKIP_SSE2, CSVSKIP_AVX2,
+			     CSVSKIP_AVX512 };
 
 /* What a read gave: every row as "LINE:f1|f2|...\n", and the error. */
 struct got {

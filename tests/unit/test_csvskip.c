@@ -16,7 +16,8 @@
 
 #define WORD "backup"
 
-static const int isas[] = { CSVSKIP_C, CSVSKIP_SSE2, CSVSKIP_AVX2 };
+static const int isas[] = { CSVSKIP_C, CSVSKIP_SSE2, CSVSKIP_AVX2,
+			     CSVSKIP_AVX512 };
 
 /* What a read gave: every row kept as "LINE:f1|f2|...\n", the rows
  * skipped, and the error if it failed. */

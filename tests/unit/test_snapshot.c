@@ -1066,6 +1066,64 @@ static void test_snapshot__one_byte_changed_in_recovery_points(void **state)
 	free(dir);
 }
 
+/* The enum columns of the points read back, row after row. */
+struct rp_enums_seen {
+	int tier[8], ready[8], rec[8];
+	size_t n;
+};
+
+static int keep_enums(void *ctx, const struct item *it, const struct rp *rp,
+		      struct err *e)
+{
+	struct rp_enums_seen *seen = ctx;
+
+	(void)it;
+	(void)e;
+	assert_true(seen->n < ARRAY_SIZE(seen->tier));
+	seen->tier[seen->n] = rp->tier;
+	seen->ready[seen->n] = rp->move_ready;
+	seen->rec[seen->n++] = rp->recommended;
+	return 0;
+}
+
+/* Tiers and move_ready alternating from row to row, in any case, and an
+ * empty recommended_for_move after a "true" give each row its own value;
+ * a value that is none of the names is named with the column and line. */
+static void test_snapshot__enums_alternating_and_in_any_case(void **state)
+{
+	struct fixture f;
+	struct rp_enums_seen seen = { .n = 0 };
+	struct snapshot s;
+	struct err e = ERR_INIT;
+	uint64_t rows;
+	char *dir;
+
+	(void)state;
+	fixture_init(&f);
+	dir = write_fixture("enum-case", &f);
+	tamper(dir, "recovery_points.csv", ",Archive,", ",ARCHIVE,");
+	tamper(dir, "recovery_points.csv", ",unknown,", ",Unknown,");
+	assert_int_equal(snapshot_open(&s, dir, &e), 0);
+	assert_int_equal(snapshot_each_rp_unhashed(&s, keep_enums, &seen,
+						   &rows, &e), 0);
+	assert_int_equal(seen.n, f.nrp);
+	for (size_t i = 0; i < f.nrp; i++) {
+		assert_int_equal(seen.tier[i], f.rp[i].tier);
+		assert_int_equal(seen.ready[i], f.rp[i].move_ready);
+		assert_int_equal(seen.rec[i], f.rp[i].recommended);
+	}
+	snapshot_release(&s);
+	tamper(dir, "recovery_points.csv", ",true,", ",sure,");
+	assert_int_equal(snapshot_open(&s, dir, &e), 0);
+	assert_int_equal(snapshot_each_rp_unhashed(&s, ignore_rp, NULL, &rows,
+						   &e), -1);
+	assert_err(&e, EXIT_DATAERR,
+		   "%s/recovery_points.csv:3: column 'move_ready': expected "
+		   "one of false, true, unknown, got 'sure'", dir);
+	snapshot_release(&s);
+	free(dir);
+}
+
 static void test_snapshot__one_byte_changed_in_vaults(void **state)
 {
 	struct fixture f;
@@ -1253,6 +1311,8 @@ int main(void)
 			test_snapshot__many_items_in_order_across_batches),
 		cmocka_unit_test(
 			test_snapshot__one_byte_changed_in_recovery_points),
+		cmocka_unit_test(
+			test_snapshot__enums_alternating_and_in_any_case),
 		cmocka_unit_test(test_snapshot__one_byte_changed_in_vaults),
 		cmocka_unit_test(
 			test_snapshot__make_id_stable_and_case_insensitive),
