@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT
  * fileio.c: temp-then-rename files and directories, mkdir -p, rm -r of our
  * own temporary trees, SHA-256 of files, bounded whole-file reads. */
-#define _DEFAULT_SOURCE /* madvise (Linux, the BSDs) */
+#define _GNU_SOURCE /* madvise; renameat2 (Linux, glibc 2.28) */
 #include "optimizer/base/fileio.h"
 
 #include <dirent.h>
@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <ftw.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -277,6 +278,22 @@ static int replaceable(const char *dir)
 	return ok;
 }
 
+/* Swaps the directories at a and b in one step (renameat2's
+ * RENAME_EXCHANGE), so that b's path never stops naming a directory: a
+ * reader or an apply taking the lock between two renames would find
+ * nothing there. False where the file system or the kernel cannot; the
+ * caller then moves the old directory aside and renames. */
+static bool exchange(const char *a, const char *b)
+{
+#ifdef RENAME_EXCHANGE
+	return renameat2(AT_FDCWD, a, AT_FDCWD, b, RENAME_EXCHANGE) == 0;
+#else
+	(void)a;
+	(void)b;
+	return false;
+#endif
+}
+
 int outdir_commit(struct outdir *d, struct err *e)
 {
 	struct stat st;
@@ -300,6 +317,11 @@ int outdir_commit(struct outdir *d, struct err *e)
 				d->final);
 			goto done;
 		}
+		if (exchange(d->tmp, d->final)) {
+			/* the old directory is now at d->tmp's name */
+			remove_tree(d->tmp);
+			goto committed;
+		}
 		if (access(d->final, F_OK) == 0) {
 			old = xasprintf("%s.old.%ld", d->tmp, (long)getpid());
 			if (rename(d->final, old) != 0) {
@@ -318,6 +340,7 @@ int outdir_commit(struct outdir *d, struct err *e)
 	}
 	if (old)
 		remove_tree(old);
+committed:
 	free(d->tmp);
 	d->tmp = NULL;
 	rc = 0;

@@ -5,6 +5,9 @@
  * VAULTWISE_DATA. */
 #include "testutil.h"
 
+#include <pthread.h>
+#include <stdatomic.h>
+
 #include "optimizer/base/datadir.h"
 
 static void test_fileio__sha256_of_known_contents(void **state)
@@ -246,6 +249,62 @@ static void test_fileio__outdir_assembled_then_swapped_in(void **state)
 	free(parent);
 }
 
+struct watch {
+	const char *path;
+	atomic_bool stop;
+	atomic_long looks, misses;
+};
+
+static void *watch_path(void *arg)
+{
+	struct watch *w = arg;
+
+	while (!atomic_load(&w->stop)) {
+		if (access(w->path, F_OK) != 0)
+			atomic_fetch_add(&w->misses, 1);
+		atomic_fetch_add(&w->looks, 1);
+	}
+	return NULL;
+}
+
+/* A directory replaced by a new one is never missing from its path, not
+ * even between the two: apply locks a plan directory only if it is there,
+ * and a plan or run replacing it must not leave a moment without it. */
+static void test_fileio__outdir_replaced_never_missing(void **state)
+{
+	struct err e = ERR_INIT;
+	struct outdir d;
+	char *parent = test_path("swap");
+	char *final = path_join(parent, "plan");
+	struct watch w = { .path = final };
+	pthread_t t;
+	char *inner, *ls;
+
+	(void)state;
+	assert_int_equal(outdir_begin(&d, final, "plan", &e), 0);
+	assert_int_equal(outdir_commit(&d, &e), 0);
+	assert_int_equal(pthread_create(&t, NULL, watch_path, &w), 0);
+	for (int i = 0; i < 200; i++) {
+		assert_int_equal(outdir_begin(&d, final, "plan", &e), 0);
+		inner = outdir_file(&d, "plan.csv");
+		assert_int_equal(afile_write_string(inner, "a\n", &e), 0);
+		free(inner);
+		assert_int_equal(outdir_commit(&d, &e), 0);
+	}
+	atomic_store(&w.stop, true);
+	pthread_join(t, NULL);
+	assert_true(atomic_load(&w.looks) > 0);
+	assert_int_equal(atomic_load(&w.misses), 0);
+	ls = test_ls(final);
+	assert_string_equal(ls, ".vaultwise plan.csv");
+	free(ls);
+	ls = test_ls(parent); /* no old directory left behind */
+	assert_string_equal(ls, "plan");
+	free(ls);
+	free(final);
+	free(parent);
+}
+
 static void test_fileio__outdir_under_a_file(void **state)
 {
 	struct err e = ERR_INIT;
@@ -403,6 +462,7 @@ int main(void)
 		cmocka_unit_test(test_fileio__afile_refuses_a_planted_link),
 		cmocka_unit_test(test_fileio__afile_where_a_file_cannot_be),
 		cmocka_unit_test(test_fileio__outdir_assembled_then_swapped_in),
+		cmocka_unit_test(test_fileio__outdir_replaced_never_missing),
 		cmocka_unit_test(test_fileio__outdir_under_a_file),
 		cmocka_unit_test(test_fileio__outdir_check_before_the_work),
 		cmocka_unit_test(test_fileio__afile_check_before_the_work),
