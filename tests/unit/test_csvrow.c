@@ -205,10 +205,7 @@ static uint64_t rng = 0x2545f4914f6cdd1du;
 
 static unsigned rnd(unsigned n)
 {
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return (unsigned)(rng % n);
+	return (unsigned)(test_xorshift(&rng) % n);
 }
 
 /* Fields mostly plain, long and short, some with blanks at an edge,

@@ -136,9 +136,7 @@ static void test_util__parse_double_is_strtod(void **state)
 			s = edge[i];
 		} else {
 			size_t n = 0, digits;
-			rng ^= rng << 13;
-			rng ^= rng >> 7;
-			rng ^= rng << 17;
+			test_xorshift(&rng);
 			digits = 1 + rng % 18;
 			if (rng >> 60 == 0)
 				text[n++] = (rng >> 59) & 1 ? '-' : '+';

@@ -46,6 +46,18 @@ static inline void test_scratch_cleanup(void)
 	scratch_dir[0] = '\0';
 }
 
+/* The next value of a xorshift64 stream: test inputs that are random
+ * in shape but the same on every run (each test keeps its own seed). */
+static inline uint64_t test_xorshift(uint64_t *state)
+{
+	uint64_t x = *state;
+
+	x ^= x << 13;
+	x ^= x >> 7;
+	x ^= x << 17;
+	return *state = x;
+}
+
 /* Path of name in the scratch directory; caller frees. */
 static inline char *test_path(const char *name)
 {
